@@ -1,0 +1,52 @@
+# Signalboost — the two commands of the quick start are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO   ?= demo-workspace
+
+.PHONY: demo test lint typecheck format bench clean venv system-demo system-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,spark]'
+	touch $@ $(VENV)/.installed-demo
+
+system-demo:
+	@bash scripts/system-deps.sh demo
+
+system-test:
+	@bash scripts/system-deps.sh test
+
+venv: $(VENV)/.installed-demo
+
+## make demo: set up, then run the main job on the bundled real data
+demo: system-demo $(VENV)/.installed-demo
+	$(BIN)/signalboost demo $(DEMO)
+
+## make test: set up with the test extras, then run the whole suite
+test: system-test $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+## make bench: run the benchmarks (figures printed; not part of `make test`)
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages Signalboost needs that are not on the machine yet.
+#   scripts/system-deps.sh demo   -> what `make demo` needs (WeasyPrint's libraries, fonts)
+#   scripts/system-deps.sh test   -> plus Chromium (browser tests), a Java runtime (Spark) and poppler (PDF checks)
+# It installs nothing that is already there, so a second run costs a second.
+set -euo pipefail
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig fonts-dejavu-core)
+if [[ "${1:-demo}" == "test" ]]; then
+  want+=(chromium poppler-utils)
+  command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
+fi
+missing=()
+for p in "${want[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Signalboost needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

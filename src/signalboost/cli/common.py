@@ -1,0 +1,122 @@
+"""Options and helpers shared by the command modules (output format, workspace, printing)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from signalboost.store.workspace import Workspace
+
+console = Console()
+
+
+class OutputFormat(StrEnum):
+    """``--format`` of commands that print results."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+WorkspaceOption = typer.Option(
+    Path("."),
+    "--workspace",
+    "-w",
+    help="Workspace folder (default: the current folder).",
+    envvar="SIGNALBOOST_WORKSPACE",
+    show_default=False,
+)
+
+FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: table, json or csv.")
+
+
+def open_ws(path: Path, *, create: bool = False) -> Workspace:
+    """Open the workspace given by ``--workspace``."""
+    return Workspace.open(path, create=create)
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formula injection: prefix text cells starting with = + - @ tab CR with a quote.
+
+    Numbers are left alone (a negative number is not a formula). Source: OWASP "CSV Injection".
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def emit_rows(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: OutputFormat,
+    *,
+    title: str | None = None,
+    columns: Sequence[str] | None = None,
+    document: Mapping[str, Any] | None = None,
+) -> None:
+    """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout."""
+    cols = list(columns or (rows[0].keys() if rows else []))
+    if fmt is OutputFormat.json:
+        payload = dict(document) if document is not None else {"rows": list(rows)}
+        if document is not None and "rows" not in payload:
+            payload["rows"] = list(rows)
+        sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(cols)
+        for row in rows:
+            writer.writerow([csv_safe(_plain(row.get(c))) for c in cols])
+        sys.stdout.write(buf.getvalue())
+        return
+    table = Table(title=title, show_lines=False)
+    for c in cols:
+        table.add_column(c)
+    for row in rows:
+        table.add_row(*[_cell(row.get(c)) for c in cols])
+    console.print(table)
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return value
+
+
+def _cell(value: Any) -> str:
+    from rich.markup import escape
+
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple)):
+        return escape(", ".join(str(v) for v in value))
+    return escape(str(value))
+
+
+def iter_chunks(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    """Yield lists of at most ``size`` items."""
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

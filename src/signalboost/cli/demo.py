@@ -1,0 +1,24 @@
+"""``signalboost demo``: run the main job on the bundled real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        path: Path = typer.Argument(
+            Path("demo-workspace"), help="Folder of the demo workspace (created or refreshed)."
+        ),
+    ) -> None:
+        """Run the whole method on the bundled real data (UCI Facebook metrics, SNAP Higgs).
+
+        Example: signalboost demo demo-workspace
+        """
+        from signalboost.cli.common import console
+        from signalboost.demo import run_demo
+
+        run_demo(path, console=console)

@@ -1,0 +1,93 @@
+"""The ``signalboost`` command: a Typer app whose command groups live one per module in this package.
+
+Every module of ``signalboost.cli`` that defines ``register(app)`` is discovered and registered, so adding a
+command group touches no shared file. Library errors are converted here, once, into ``Error: …`` and exit 1
+(2 for wrong usage); no Python traceback reaches a user for an error they caused.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+from rich.console import Console
+
+import signalboost
+from signalboost.errors import SignalboostError
+
+app = typer.Typer(
+    name="signalboost",
+    help=(
+        "Signalboost: your social-media strategy as data — plan the calendar, measure what was published, "
+        "find and keep the influencers that multiply your reach.\n\n"
+        "Start with:  signalboost init my-brand --template clothing-store"
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"signalboost {signalboost.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Signalboost command line."""
+
+
+def _register_all() -> None:
+    import signalboost.cli as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name in {"main", "common"}:
+            continue
+        module = importlib.import_module(f"signalboost.cli.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app and convert library errors into one clear line."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SignalboostError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message()}", highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err_console.print("[bold red]Interrupted[/]: nothing partial was kept.")
+        return 130
+    except SystemExit as exc:  # typer.Exit / click exits
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except typer.Abort:
+        err_console.print("[bold red]Aborted[/]")
+        return 1
+    except Exception as exc:
+        # Click's usage errors (Typer vendors click, so match by shape, not by class).
+        show = getattr(exc, "show", None)
+        code = getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

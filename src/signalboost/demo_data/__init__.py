@@ -1,0 +1,18 @@
+"""Real public data bundled for ``signalboost demo`` (see ATTRIBUTION.md)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def demo_file(*parts: str) -> Path:
+    """Path of a bundled demo file, e.g. ``demo_file("facebook-metrics-uci", "dataset_Facebook.csv")``."""
+    path = Path(str(resources.files("signalboost.demo_data").joinpath(*parts)))
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return path
+
+
+UCI_FACEBOOK = ("facebook-metrics-uci", "dataset_Facebook.csv")
+HIGGS_ACTIVITY = ("higgs-twitter-snap", "higgs-activity_time.txt.gz")

@@ -1,0 +1,392 @@
+"""The strategy document: the seven factors of the method and the KPIs, as pydantic models.
+
+Structure and field formats are checked here (types, unknown keys, time zones, RRULEs, slot times); checks that
+span the document (weights summing to 100, references resolving) live in :mod:`signalboost.model.validate`, so
+that every problem can be reported at once with its YAML line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from signalboost.model.vocab import Goal, KpiMetric, Weekday
+
+_ID = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64, description="lower-case id: a-z, 0-9, - and _")]
+
+
+class Doc(BaseModel):
+    """Base of every section: unknown keys are rejected (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------------------------------------------- brand
+
+
+class Brand(Doc):
+    """Who the strategy is for."""
+
+    name: str = Field(min_length=1, description="The brand's name as shown in reports.")
+    description: str = Field("", description="One or two sentences: what the brand sells and to whom.")
+    timezone: str = Field("UTC", description="IANA time zone of the brand (e.g. Europe/Madrid); slots are local.")
+    handles: dict[str, str] = Field(
+        default_factory=dict, description="The brand's own account per network, e.g. {instagram: threadline}."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return check_timezone(value)
+
+
+def check_timezone(value: str) -> str:
+    """Return ``value`` if it names an IANA time zone, else raise ``ValueError`` with a suggestion."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        from zoneinfo import available_timezones
+
+        from signalboost.model.suggest import did_you_mean
+
+        raise ValueError(f"unknown time zone {value!r}{did_you_mean(value, sorted(available_timezones()))}") from None
+    return value
+
+
+# ------------------------------------------------------------------------------------------------- audience
+
+
+class Demographics(Doc):
+    """The demographic frame of a persona; the method asks to go beyond it."""
+
+    age_range: str = Field("", description="e.g. 25-34")
+    gender: str = Field("", description="e.g. women, men, any")
+    location: str = Field("", description="where they live")
+    occupation: str = ""
+    income: str = ""
+
+
+class Places(Doc):
+    """Places the persona visits, online and offline."""
+
+    online: list[str] = Field(default_factory=list, description="sites, communities, apps")
+    offline: list[str] = Field(default_factory=list, description="shops, venues, events, neighbourhoods")
+
+
+class Motivations(Doc):
+    """Why the persona likes, shares and buys."""
+
+    like: str = Field("", description="why they like or follow content")
+    share: str = Field("", description="why they share it")
+    buy: str = Field("", description="why they buy")
+
+
+class Persona(Doc):
+    """An audience persona. Personas are dynamic: each has a review date and interval."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    summary: str = ""
+    demographics: Demographics = Field(default_factory=Demographics)
+    interests: list[str] = Field(default_factory=list)
+    places: Places = Field(default_factory=Places)
+    networks: list[str] = Field(default_factory=list, description="networks the persona is comfortable on")
+    motivations: Motivations = Field(default_factory=Motivations)
+    last_reviewed: dt.date | None = Field(None, description="when the persona was last checked against data")
+    review_every_days: int = Field(90, ge=1, le=3660, description="review interval in days")
+
+    def review_due(self, today: dt.date) -> dt.date | None:
+        """The date the persona is due for review, or ``None`` if it was never reviewed."""
+        if self.last_reviewed is None:
+            return None
+        return self.last_reviewed + dt.timedelta(days=self.review_every_days)
+
+
+class Audience(Doc):
+    """Factor 1: the audience as personas."""
+
+    personas: list[Persona] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- personality
+
+
+class HeadAndHeart(Doc):
+    """What the brand thinks and feels."""
+
+    vision: str = ""
+    values: list[str] = Field(default_factory=list)
+    beliefs: list[str] = Field(default_factory=list)
+
+
+class Person(Doc):
+    """The brand imagined as a person."""
+
+    profession: str = ""
+    age: str = ""
+    gender: str = ""
+    attitude: str = ""
+    hobbies: list[str] = Field(default_factory=list)
+
+
+class ToneOfVoice(Doc):
+    """How the brand speaks."""
+
+    description: str = ""
+    words_to_use: list[str] = Field(default_factory=list)
+    words_to_avoid: list[str] = Field(default_factory=list)
+    closeness: Literal["formal", "neutral", "friendly", "intimate"] = Field(
+        "friendly", description="how close the brand speaks to people"
+    )
+
+
+class Presentation(Doc):
+    """How the brand shows itself."""
+
+    look_and_feel: str = ""
+    tone_of_voice: ToneOfVoice = Field(default_factory=ToneOfVoice)
+    behaviour: str = ""
+
+
+class Personality(Doc):
+    """Factor 2: the brand as a person — head & heart, person, presentation."""
+
+    head_and_heart: HeadAndHeart = Field(default_factory=HeadAndHeart)
+    person: Person = Field(default_factory=Person)
+    presentation: Presentation = Field(default_factory=Presentation)
+
+
+# ------------------------------------------------------------------------------------------------ ecosystem
+
+
+class NetworkRole(Doc):
+    """Factor 3: one network of the brand's digital ecosystem and its explicit role."""
+
+    network: str = Field(min_length=1, description="network id, e.g. instagram (see `signalboost networks`)")
+    role: str = Field("", description="the job this network does in the strategy")
+    personas: list[str] = Field(default_factory=list, description="ids of the personas it reaches")
+    formats: list[str] = Field(default_factory=list, description="content formats made for it")
+    handle: str = Field("", description="the brand's account on this network")
+
+
+# ------------------------------------------------------------------------------------------------- schedule
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class NetworkSchedule(Doc):
+    """Factor 4 for one network: a minimum frequency and a weekly timetable in the brand's time zone."""
+
+    min_posts_per_week: int = Field(ge=0, le=500)
+    slots: dict[Weekday, list[str]] = Field(
+        default_factory=dict, description='local times per weekday, e.g. {mon: ["09:00", "19:30"]}'
+    )
+
+    @field_validator("slots")
+    @classmethod
+    def _times(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, times in value.items():
+            for t in times:
+                if not _HHMM.match(str(t)):
+                    raise ValueError(f"slot {t!r} on {day} is not a 24-hour HH:MM time")
+        return value
+
+    def slots_per_week(self) -> int:
+        """How many slots the timetable holds in a week."""
+        return sum(len(v) for v in self.slots.values())
+
+    def slot_times(self) -> dict[str, list[dt.time]]:
+        """The timetable as ``datetime.time`` objects, sorted within each day."""
+        return {d: sorted(dt.time.fromisoformat(t) for t in ts) for d, ts in self.slots.items()}
+
+
+class Schedule(Doc):
+    """Factor 4: publishing frequency and schedule, re-evaluated from results."""
+
+    review_every_days: int = Field(30, ge=1, le=3660, description="how often hours and counts are re-tuned")
+    last_reviewed: dt.date | None = None
+    networks: dict[str, NetworkSchedule] = Field(default_factory=dict)
+
+
+# -------------------------------------------------------------------------------------------------- pillars
+
+
+class Pillar(Doc):
+    """Factor 5: a communication pillar with its weight (percent of posts)."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    description: str = ""
+    weight: float = Field(ge=0, le=100, description="percent of posts; all pillars sum to 100")
+    keywords: list[str] = Field(default_factory=list, description="words that recognise a post of the pillar")
+    hashtags: list[str] = Field(default_factory=list, description="hashtags (with or without #)")
+
+
+# -------------------------------------------------------------------------------------------------- tactics
+
+
+class Tactic(Doc):
+    """Factor 6: a recurring action with a goal, e.g. a monthly giveaway."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    goal: Goal
+    rrule: str = Field(description="RFC 5545 recurrence, e.g. FREQ=MONTHLY;BYDAY=1FR")
+    time: str = Field("12:00", description="local time of the tactic post when a slot is added")
+    placement: Literal["nearest-slot", "add-slot"] = Field(
+        "nearest-slot", description="take the planned slot nearest the occurrence, or add one"
+    )
+    networks: list[str] = Field(default_factory=list)
+    pillars: list[str] = Field(default_factory=list)
+    hashtag: str = Field("", description="the brand hashtag people post under, if any")
+    mechanics: str = Field("", description="how people take part")
+    kpis: list[str] = Field(default_factory=list, description="ids of the KPIs the tactic serves")
+
+    @field_validator("rrule")
+    @classmethod
+    def _rrule(cls, value: str) -> str:
+        return check_rrule(value)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError(f"time {value!r} is not a 24-hour HH:MM time")
+        return value
+
+
+def check_rrule(value: str) -> str:
+    """Return ``value`` if dateutil parses it as an RFC 5545 RRULE, else raise ``ValueError``."""
+    from dateutil.rrule import rrulestr
+
+    text = value.strip()
+    body = text[6:] if text.upper().startswith("RRULE:") else text
+    if "FREQ=" not in body.upper():
+        raise ValueError(f"invalid RRULE {value!r}: FREQ is missing (e.g. FREQ=MONTHLY;BYDAY=1FR)")
+    try:
+        rrulestr(body, dtstart=dt.datetime(2000, 1, 1))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"invalid RRULE {value!r}: {exc}") from None
+    return text
+
+
+# ------------------------------------------------------------------------------------------------- examples
+
+
+class Example(Doc):
+    """Factor 7: an example post for a pillar (or a tactic) on a network."""
+
+    network: str
+    pillar: str | None = None
+    tactic: str | None = None
+    format: str = "photo"
+    text: str = Field(min_length=1)
+    kpis: list[str] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------------- KPIs
+
+
+class Kpi(Doc):
+    """A KPI the brand monitors: a metric on a network, a target and a window."""
+
+    id: Id
+    metric: KpiMetric
+    network: str | None = Field(None, description="network id, or empty for all networks")
+    target: float
+    direction: Literal["at_least", "at_most"] = "at_least"
+    window_days: int = Field(30, ge=1, le=3660)
+    description: str = ""
+
+
+# ---------------------------------------------------------------------------------- curation and influence
+
+
+class Curation(Doc):
+    """Share of calendar slots reserved for content curated from influencers (retain step)."""
+
+    share: float = Field(0.0, ge=0, le=1, description="fraction of slots, e.g. 0.2")
+    networks: list[str] = Field(default_factory=list, description="networks it applies to; empty = all")
+
+
+class InfluenceWeights(Doc):
+    """Weights of the influence score's components (they are normalised to sum to 1)."""
+
+    reach: float = Field(0.25, ge=0)
+    authority: float = Field(0.30, ge=0)
+    amplification: float = Field(0.20, ge=0)
+    topic: float = Field(0.15, ge=0)
+    activity: float = Field(0.10, ge=0)
+
+
+class InteractionWeights(Doc):
+    """Edge weight per interaction kind in the authority graph (repost > quote > reply > mention)."""
+
+    repost: float = Field(4.0, ge=0)
+    quote: float = Field(3.0, ge=0)
+    reply: float = Field(2.0, ge=0)
+    mention: float = Field(1.0, ge=0)
+    like: float = Field(0.5, ge=0)
+
+
+class InfluenceSettings(Doc):
+    """Settings of the influencer practice: score weights, segment thresholds, relationship KPIs."""
+
+    weights: InfluenceWeights = Field(default_factory=InfluenceWeights)
+    interaction_weights: InteractionWeights = Field(default_factory=InteractionWeights)
+    influence_threshold: float = Field(
+        70, ge=0, le=100, description="score at or above which an account is influential"
+    )
+    engagement_threshold: float = Field(
+        1.0,
+        ge=0,
+        description="recency-weighted interactions with the brand at or above which an account is engaged",
+    )
+    engagement_half_life_days: float = Field(30, gt=0)
+    engagement_drop_alert: float = Field(0.5, ge=0, le=1, description="alert when engagement falls by this share")
+    follow_up_days: int = Field(14, ge=1)
+
+
+# ------------------------------------------------------------------------------------------------- document
+
+
+class Strategy(Doc):
+    """The whole strategy document (``strategy.yaml``)."""
+
+    version: Literal[1] = 1
+    brand: Brand
+    audience: Audience = Field(default_factory=Audience)
+    personality: Personality = Field(default_factory=Personality)
+    ecosystem: list[NetworkRole] = Field(default_factory=list)
+    schedule: Schedule = Field(default_factory=Schedule)
+    pillars: list[Pillar] = Field(default_factory=list)
+    tactics: list[Tactic] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+    kpis: list[Kpi] = Field(default_factory=list)
+    curation: Curation = Field(default_factory=Curation)
+    influence: InfluenceSettings = Field(default_factory=InfluenceSettings)
+
+    # Convenience look-ups used by planning and analytics -----------------------------------------------
+    def network_ids(self) -> list[str]:
+        """Networks of the ecosystem, in document order."""
+        return [n.network for n in self.ecosystem]
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        """The pillar with id ``pillar_id`` (``KeyError`` if absent)."""
+        for p in self.pillars:
+            if p.id == pillar_id:
+                return p
+        raise KeyError(pillar_id)
+
+    def pillar_weights(self) -> dict[str, float]:
+        """Pillar id -> weight as a fraction (weights / 100)."""
+        return {p.id: p.weight / 100.0 for p in self.pillars}
+
+    def tz(self) -> ZoneInfo:
+        """The brand's time zone."""
+        return ZoneInfo(self.brand.timezone)

@@ -1,0 +1,1 @@
+"""The workspace database (DuckDB): schema, migrations, transactions, queries."""

@@ -1,0 +1,150 @@
+"""The workspace: a folder with ``strategy.yaml``, ``signalboost.duckdb`` and ``exports/``.
+
+All SQL lives in ``signalboost.store``; this module opens the database (migrating it on first use), and offers
+the notebook-friendly readers (``ws.posts()`` returns a Polars frame).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import polars as pl
+
+from signalboost.errors import StoreError, WorkspaceError
+from signalboost.store.lock import workspace_lock
+from signalboost.store.migrate import migrate
+
+if TYPE_CHECKING:
+    from signalboost.model.strategy import Strategy
+
+STRATEGY_FILE = "strategy.yaml"
+DATABASE_FILE = "signalboost.duckdb"
+EXPORTS_DIR = "exports"
+
+
+class Workspace:
+    """A Signalboost workspace folder. Open one with :meth:`Workspace.open` or ``signalboost.open_workspace``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._migrated = False
+
+    # -------------------------------------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path = ".", *, create: bool = False) -> Workspace:
+        """Open the workspace at ``path``; with ``create=True`` make the folder if it does not exist."""
+        root = Path(path).expanduser().resolve()
+        if not root.exists():
+            if not create:
+                raise WorkspaceError(
+                    "no such workspace folder",
+                    where=str(root),
+                    hint="Create one with `signalboost init DIR` or pass --workspace",
+                )
+            root.mkdir(parents=True)
+        if not root.is_dir():
+            raise WorkspaceError("not a folder", where=str(root), hint="A workspace is a folder; pass its path")
+        return cls(root)
+
+    @property
+    def strategy_path(self) -> Path:
+        return self.root / STRATEGY_FILE
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DATABASE_FILE
+
+    @property
+    def exports_dir(self) -> Path:
+        path = self.root / EXPORTS_DIR
+        path.mkdir(exist_ok=True)
+        return path
+
+    def has_strategy(self) -> bool:
+        return self.strategy_path.exists()
+
+    def strategy(self) -> Strategy:
+        """Load and check ``strategy.yaml`` (raises ``StrategyError`` with line:column on problems)."""
+        from signalboost.model.io import load_strategy
+
+        if not self.has_strategy():
+            raise WorkspaceError(
+                f"no {STRATEGY_FILE} in the workspace",
+                where=str(self.root),
+                hint="Create one with `signalboost init --template clothing-store`",
+            )
+        return load_strategy(self.strategy_path)
+
+    # ------------------------------------------------------------------------------------------- database
+    @contextmanager
+    def connect(self, *, timeout: float = 60.0, purpose: str = "use") -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the database under the workspace lock; migrate it on first use. Closed on exit."""
+        with workspace_lock(self.root, timeout=timeout, purpose=purpose):
+            try:
+                con = duckdb.connect(str(self.db_path))
+            except duckdb.Error as exc:
+                raise StoreError(
+                    f"cannot open the database: {exc}",
+                    where=str(self.db_path),
+                    hint="Check the file is a Signalboost workspace database and not open in another program",
+                ) from exc
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                if not self._migrated:
+                    migrate(con)
+                    self._migrated = True
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def transaction(self, *, timeout: float = 60.0, purpose: str = "write") -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: committed on success, rolled back on any exception."""
+        with self.connect(timeout=timeout, purpose=purpose) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
+        """Run one read query and return a Polars frame (Arrow-backed)."""
+        with self.connect(purpose="read") as con:
+            table = con.execute(sql, list(params or [])).to_arrow_table()
+        frame = pl.from_arrow(table)
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    # ---------------------------------------------------------------------------------------- readers
+    def table(self, name: str, *, platform: str | None = None) -> pl.DataFrame:
+        """One canonical table as a frame, optionally for one platform."""
+        from signalboost.store.queries import table_sql
+
+        sql, params = table_sql(name, platform=platform)
+        return self.query(sql, params)
+
+    def posts(self, platform: str | None = None) -> pl.DataFrame:
+        """Every imported post (one row per post)."""
+        return self.table("posts", platform=platform)
+
+    def post_metrics(self, platform: str | None = None) -> pl.DataFrame:
+        """Every metrics snapshot (one row per post and observation time)."""
+        return self.table("post_metrics", platform=platform)
+
+    def accounts(self, platform: str | None = None) -> pl.DataFrame:
+        return self.table("accounts", platform=platform)
+
+    def follows(self, platform: str | None = None) -> pl.DataFrame:
+        return self.table("follows", platform=platform)
+
+    def interactions(self, platform: str | None = None) -> pl.DataFrame:
+        return self.table("interactions", platform=platform)
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.root)!r})"

@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests that read ../shared/data use ``shared_data`` and skip cleanly when it is absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """``../shared/data`` beside the project, or skip the test."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is not present (a user's clone); this test needs the real datasets")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def test_data() -> Path:
+    """Golden inputs shipped with the tests."""
+    return TEST_DATA
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A fresh, empty workspace in a temporary folder."""
+    from signalboost.store.workspace import Workspace
+
+    return Workspace.open(tmp_path / "ws", create=True)
