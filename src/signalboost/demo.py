@@ -1,6 +1,7 @@
 """``signalboost demo``: the main job end to end on the bundled real data.
 
-Each step is a small function taking the :class:`DemoContext`; later subsystems add their step to ``STEPS``.
+Each subsystem contributes one step: a module listed in ``STEP_MODULES`` that defines ``demo_step(ctx)``.
+Steps run in the order of the method: strategy, import, plan, analytics, influencers, outreach, dashboard.
 """
 
 from __future__ import annotations
@@ -30,16 +31,36 @@ def step_workspace(ctx: DemoContext) -> None:
     ctx.console.print(f"Workspace ready at [bold]{ctx.workspace.root}[/]")
 
 
-STEPS: list[tuple[str, Callable[[DemoContext], None]]] = [
-    ("workspace", step_workspace),
-]
+STEP_MODULES: tuple[tuple[str, str], ...] = (
+    ("strategy", "signalboost.model.demo"),
+    ("import", "signalboost.ingest.demo"),
+    ("plan", "signalboost.plan.demo"),
+    ("analytics", "signalboost.analytics.demo"),
+    ("influencers", "signalboost.influence.demo"),
+    ("outreach", "signalboost.outreach.demo"),
+    ("dashboard", "signalboost.web.demo"),
+)
+
+
+def steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
+    """The demo steps present in this installation, in order."""
+    import importlib
+    import importlib.util
+
+    found: list[tuple[str, Callable[[DemoContext], None]]] = [("workspace", step_workspace)]
+    for label, module_name in STEP_MODULES:
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        found.append((label, module.demo_step))
+    return found
 
 
 def run_demo(path: Path, *, console: Console | None = None) -> DemoContext:
     """Run every demo step on a workspace at ``path`` (created or refreshed)."""
     console = console or Console()
     ctx = DemoContext(workspace=Workspace.open(path, create=True), console=console)
-    for name, step in STEPS:
+    for name, step in steps():
         console.rule(f"[bold]{name}")
         step(ctx)
     if ctx.outputs:
