@@ -249,8 +249,9 @@ def leading_topics(
 def activity(data: InfluenceData, nodes: pl.Series) -> Component:
     """Activity: how often and how regularly an account posts.
 
-    ``frequency = posts / days observed``; ``regularity`` = share of the observed days (weeks when the window is
-    longer than 8 weeks) with at least one post; ``activity = pct((pct(frequency) + pct(regularity)) / 2)``.
+    ``frequency = posts / max(1, days observed)``; ``regularity`` = share of the observed days (weeks when the
+    window is longer than 8 weeks; ``⌊span / unit⌋ + 1`` periods from the first event) with at least one post;
+    ``activity = pct((pct(frequency) + pct(regularity)) / 2)``.
     Posts are the posts table when it has rows, else the account's own reposts, quotes, replies and mentions
     (each is a post on X). Accounts never seen posting have no value (their posts were not collected).
     """
@@ -268,9 +269,10 @@ def activity(data: InfluenceData, nodes: pl.Series) -> Component:
         return unavailable("activity", n, "no dated posts or interactions")
     lo, hi = events["ts"].min(), events["ts"].max()
     assert isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime)
-    span_days = max(1.0, (hi - lo).total_seconds() / 86400.0)
-    unit = 7 if span_days > 56 else 1
-    periods = max(1, math.ceil(span_days / unit))
+    exact = (hi - lo).total_seconds() / 86400.0
+    span_days = max(1.0, exact)
+    unit = 7 if exact > 56 else 1
+    periods = math.floor(exact / unit) + 1
     per = (
         events.with_columns(((pl.col("ts") - pl.lit(lo)).dt.total_seconds() // (86400 * unit)).alias("period"))
         .group_by("id")

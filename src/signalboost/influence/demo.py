@@ -49,8 +49,8 @@ def read_higgs_activity(path: Path, *, source: str = "higgs-activity") -> pl.Dat
 def ensure_higgs(ws: Workspace, path: Path | None = None) -> int:
     """Load the Higgs activity into the workspace unless interactions of platform ``x`` already exist."""
     with ws.connect(purpose="read") as con:
-        have = con.execute("SELECT count(*) FROM interactions WHERE platform = ?", [PLATFORM]).fetchone()[0]
-    if have:
+        row = con.execute("SELECT count(*) FROM interactions WHERE platform = ?", [PLATFORM]).fetchone()
+    if row and row[0]:
         return 0
     frame = read_higgs_activity(path or demo_file(*HIGGS_ACTIVITY))
     with ws.transaction(purpose="demo") as con:
