@@ -50,8 +50,8 @@ def transition_matrix(adjacency: sp.spmatrix | sp.sparray) -> tuple[sp.csc_matri
     dangling = out == 0
     inv = np.zeros_like(out)
     inv[~dangling] = 1.0 / out[~dangling]
-    w = sp.diags(inv, format="csr") @ a
-    return sp.csc_matrix(w.T), dangling
+    w = sp.csr_matrix((a.data * np.repeat(inv, np.diff(a.indptr)), a.indices, a.indptr), shape=a.shape)
+    return w.T.tocsc(), dangling
 
 
 def _unit(vector: np.ndarray, name: str) -> np.ndarray:

@@ -93,8 +93,9 @@ def build_profile(
     every: str = "1w",
 ) -> Profile:
     """Profile ``account_id`` from ``data`` (see the module docstring); times are shown in ``timezone``."""
-    own = data.posts.filter(pl.col("author_id") == account_id)
-    acts = data.interactions.filter((pl.col("actor_id") == account_id) & (pl.col("kind") != "like"))
+    a = data.index(account_id)
+    own = data.posts.filter(pl.col("ix") == a)
+    acts = data.interactions.filter((pl.col("src") == a) & (pl.col("kind") != "like"))
     if own.height:
         source, stamps, formats = "posts", own["created_at"], _counts(own["format"], top)
     else:
@@ -112,7 +113,7 @@ def build_profile(
         if brand_id and brand_id != account_id
         else pl.DataFrame()
     )
-    handle = data.accounts.filter(pl.col("account_id") == account_id)["handle"].to_list()
+    handle = data.accounts.filter(pl.col("ix") == a)["handle"].drop_nulls().to_list()
     prof = Profile(
         platform=data.platform,
         account_id=account_id,
