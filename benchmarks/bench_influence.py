@@ -15,6 +15,7 @@ Run: `python -m benchmarks bench_influence` (about 3–5 minutes on 2 cores).
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import resource
 import statistics
@@ -157,13 +158,21 @@ def _child_score(folder: str, repeats: int, queue: Any) -> None:
         for name in ("accounts", "follows", "interactions", "posts")
     }
 
+    stages: dict[str, list[float]] = {}
+
     def run() -> Any:
+        marks: list[tuple[str, float]] = [("encode ids", time.perf_counter())]
         data = InfluenceData.from_frames("x", **frames)
-        return compute_influence(data, brand_id="0")
+        res = compute_influence(data, brand_id="0", progress=lambda m: marks.append((m, time.perf_counter())))
+        marks.append(("end", time.perf_counter()))
+        for (name, t0), (_, t1) in itertools.pairwise(marks):
+            stages.setdefault(name, []).append(t1 - t0)
+        return res
 
     median, result = _median_time(run, repeats)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9
-    queue.put((median, peak_gb, result.table.height, sorted(result.unavailable)))
+    breakdown = {k: statistics.median(v) for k, v in stages.items()}
+    queue.put((median, peak_gb, result.table.height, sorted(result.unavailable), breakdown))
 
 
 def _child_bare(folder: str, repeats: int, queue: Any) -> None:
@@ -223,7 +232,7 @@ def bench_generated(repeats: int = 2) -> None:
             f"Generated graph: {N_ACCOUNTS:,} accounts, {N_FOLLOWS:,} follows, {N_INTERACTIONS:,} interactions, "
             f"{N_POSTS:,} posts ({time.perf_counter() - t:.0f} s to generate)"
         )
-        score_s, peak, rows, unavailable = _in_child(_child_score, str(folder), repeats)
+        score_s, peak, rows, unavailable, breakdown = _in_child(_child_score, str(folder), repeats)
         bare_s, bare_peak = _in_child(_child_bare, str(folder), repeats + 1)
         nx_s, ours_sub, m = bench_networkx(folder)
     nx_full = nx_s * N_FOLLOWS / m
@@ -231,6 +240,7 @@ def bench_generated(repeats: int = 2) -> None:
         f"  scoring (all components, engagement, segments; from in-memory frames): median {score_s:.2f} s "
         f"over {repeats}, {rows:,} accounts, unavailable: {unavailable or 'none'}"
     )
+    print("    stages (median s): " + ", ".join(f"{k} {v:.2f}" for k, v in breakdown.items()))
     print(
         f"  bare scipy.sparse PageRank on the 10M follow edges: median {bare_s:.2f} s "
         f"-> scoring / bare = {score_s / bare_s:.2f}× (target ≤ 3×)"

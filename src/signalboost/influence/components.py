@@ -33,7 +33,7 @@ class Component:
     raw: np.ndarray
     reason: str | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
-    labels: list[list[str]] | None = None
+    labels: pl.Series | None = None
 
     @property
     def available(self) -> bool:
@@ -236,17 +236,22 @@ def topic_leadership(
 
 def leading_topics(
     per_topic: np.ndarray, names: Sequence[str], *, lead_pct: float = 90.0, max_topics: int = 3
-) -> list[list[str]]:
-    """Per account, up to ``max_topics`` topics it leads (percentile ≥ ``lead_pct`` in the topic), best first."""
-    out: list[list[str]] = [[] for _ in range(per_topic.shape[0])]
-    rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))
-    if rows.size == 0:
-        return out
-    sub = per_topic[rows]
-    order = np.argsort(-sub, axis=1, kind="stable")[:, :max_topics]
-    for r, i in enumerate(rows):
-        out[i] = [names[j] for j in order[r] if sub[r, j] >= lead_pct]
-    return out
+) -> pl.Series:
+    """Per account, up to ``max_topics`` topics it leads (percentile ≥ ``lead_pct`` in the topic), best first,
+    as a ``list[str]`` column."""
+    import pyarrow as pa
+
+    n, k = per_topic.shape
+    top = min(max_topics, k)
+    order = np.argsort(-per_topic, axis=1, kind="stable")[:, :top] if n else np.zeros((0, top), dtype=np.int64)
+    best = np.take_along_axis(per_topic, order, axis=1)
+    keep = best >= lead_pct
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    offsets[1:] = np.cumsum(keep.sum(axis=1))
+    values = pa.array(np.asarray(names, dtype=object)[order[keep]].tolist(), type=pa.string())
+    out = pl.from_arrow(pa.ListArray.from_arrays(pa.array(offsets), values))
+    assert isinstance(out, pl.Series)
+    return out.alias("top_topics")
 
 
 # ------------------------------------------------------------------------------------------------ activity

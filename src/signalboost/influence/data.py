@@ -181,25 +181,24 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     ).drop("_author")
 
 
-_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
-
-
 def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
-    """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (no sign, no
-    leading zero, below 10¹⁸), else None — so that the integer round-trips to exactly the same string."""
+    """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (digits only, no
+    sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string."""
     out = []
     for c in columns:
-        lens = c.str.len_bytes().fill_null(0).to_numpy().astype(np.int64)
-        if lens.size and lens.max() > 18:
+        s = pl.col("s")
+        i = s.cast(pl.Int64, strict=False)
+        present = s.is_not_null() & (s != "")
+        lazy = pl.LazyFrame({"s": c}).select(
+            i.fill_null(-1).alias("i"),
+            ((i.is_null() | (i < 0)) & present).any().alias("bad"),
+            (s.str.starts_with("0") & (s != "0")).any().alias("lead"),
+            s.str.starts_with("+").any().alias("plus"),
+        )
+        frame = lazy.collect()
+        if frame.height and (frame["bad"][0] or frame["lead"][0] or frame["plus"][0]):
             return None
-        ints = c.cast(pl.Int64, strict=False).fill_null(-1).to_numpy()
-        present = lens > 0
-        # a canonical k-digit number v has 10^(k-1) <= v < 10^k (k = 1 also allows 0)
-        lo = np.where(lens > 1, _POW10[np.maximum(lens - 1, 0)], 0)
-        ok = (ints >= lo) & (ints < _POW10[lens])
-        if not ok[present].all():
-            return None
-        out.append(np.where(present, ints, -1))
+        out.append(frame["i"].to_numpy())
     return out
 
 
@@ -215,19 +214,22 @@ def encode_ids(columns: list[pl.Series]) -> tuple[pl.Series, list[np.ndarray]]:
     if ints is None:
         ids = node_ids(*columns)
         return ids, [index_in(ids, c) for c in columns]
-    allv = np.concatenate(ints) if ints else np.zeros(0, dtype=np.int64)
-    allv = allv[allv >= 0]
-    if allv.size == 0:
+    top = max((int(c.max()) for c in ints if c.size), default=-1)
+    total = sum(int(c.size) for c in ints)
+    if top < 0:
         return pl.Series("id", [], dtype=pl.String), [np.full(len(c), -1, dtype=np.int64) for c in ints]
-    top = int(allv.max())
-    if top < 64 * allv.size + 1024:  # dense ids: a lookup table beats sorting
-        present = np.zeros(top + 1, dtype=bool)
-        present[allv] = True
+    if top < 64 * total + 1024:  # dense ids: a lookup table beats sorting
+        present = np.zeros(top + 2, dtype=bool)  # the last slot is where -1 (missing) lands
+        for c in ints:
+            present[c] = True
+        present[-1] = False
         uniq = np.flatnonzero(present)
-        lut = np.cumsum(present, dtype=np.int64) - 1
-        codes = [np.where(c >= 0, lut[np.maximum(c, 0)], -1) for c in ints]
+        lut = np.cumsum(present, dtype=np.int32 if top < 2**31 - 2 else np.int64) - 1
+        lut[-1] = -1  # so lut[-1] maps a missing id to -1
+        codes = [lut[c] for c in ints]
     else:
-        uniq = np.unique(allv)
+        allv = np.concatenate(ints)
+        uniq = np.unique(allv[allv >= 0])
         codes = [np.where(c >= 0, np.searchsorted(uniq, np.maximum(c, 0)), -1) for c in ints]
     ids = pl.Series("id", uniq).cast(pl.String)
     return ids, codes
@@ -235,4 +237,5 @@ def encode_ids(columns: list[pl.Series]) -> tuple[pl.Series, list[np.ndarray]]:
 
 def kind_weights(weights: Mapping[str, float]) -> pl.Expr:
     """An expression mapping ``kind`` to its weight (unknown kinds: 0)."""
-    return pl.col("kind").replace_strict(dict(weights), default=0.0, return_dtype=pl.Float64)
+    mapping = {str(k): float(v) for k, v in weights.items()}
+    return pl.col("kind").replace_strict(mapping, default=0.0, return_dtype=pl.Float64)

@@ -98,13 +98,22 @@ def power_iteration(
     d = p if dangling is None else _unit(dangling, "dangling")
     if d.shape[1] != p.shape[1]:
         d = np.repeat(d, p.shape[1], axis=1)
-    x = np.full_like(p, 1.0 / n)
-    idx = np.flatnonzero(is_dangling)
+    x = np.full(p.shape, 1.0 / n)
+    dmask = is_dangling.astype(np.float64)
+    teleport = (1 - alpha) * p if d is not p else p
     err = np.full(p.shape[1], np.inf)
+    same = d is p
     for it in range(1, max_iter + 1):
-        last = x
-        x = alpha * (wt @ x + x[idx].sum(axis=0) * d) + (1 - alpha) * p
-        err = np.abs(x - last).sum(axis=0)
+        y = wt @ x
+        y *= alpha
+        if same:  # dangling rank and teleport share one vector: one pass
+            y += p * (alpha * (dmask @ x) + (1 - alpha))
+        else:
+            y += d * (alpha * (dmask @ x))  # the dangling nodes' rank, spread like d
+            y += teleport
+        np.subtract(y, x, out=x)
+        err = np.abs(x, out=x).sum(axis=0)
+        x = y
         if (err < tol).all():
             return PageRankResult(x[:, 0] if one_d else x, it, err)
     raise InfluenceError(

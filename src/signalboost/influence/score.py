@@ -245,19 +245,11 @@ def _segment(
     ), source
 
 
-def _lists(labels: list[list[str]] | None, n: int) -> pl.Series:
-    """A ``list[str]`` column from per-row lists (null everywhere when the topic component is unavailable)."""
-    import pyarrow as pa
-
+def _lists(labels: pl.Series | None, n: int) -> pl.Series:
+    """The ``top_topics`` column (null everywhere when the topic component is unavailable)."""
     if labels is None:
-        return pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String))
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    offsets[1:] = np.cumsum([len(x) for x in labels])
-    flat = [t for x in labels for t in x]
-    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.string()))
-    out = pl.from_arrow(arr)
-    assert isinstance(out, pl.Series)
-    return out.alias("top_topics")
+        return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias("top_topics")
+    return labels.alias("top_topics")
 
 
 def _col(values: np.ndarray) -> pl.Series:
