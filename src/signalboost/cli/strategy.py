@@ -1,4 +1,4 @@
-"""Strategy commands: ``init``, ``validate``, ``schema`` and ``doc``. Thin calls into ``signalboost.model``/``report``."""
+"""Strategy commands: ``init``, ``validate``, ``schema`` and ``doc`` (thin calls into the model and report)."""
 
 from __future__ import annotations
 
