@@ -51,11 +51,12 @@ def init(
     name: str | None = typer.Option(None, "--name", help="The brand's name, written into the template."),
     force: bool = typer.Option(False, "--force", help="Replace an existing strategy.yaml."),
 ) -> None:
-    """Create a workspace with a complete, valid strategy.yaml and an exports/ folder.
+    """Create a workspace: a complete, valid strategy.yaml (every section explained in comments) and exports/.
 
-    Templates: clothing-store (the method's example: pillars brand 40, fashion 30, beauty 20, wellness 10 and a
-    monthly giveaway), cosmetics, cafe, b2b-saas, blank (a minimal skeleton with guiding comments).
-    Every section of the file carries comments explaining it.
+    Templates:
+    clothing-store: the method's example (pillars brand 40, fashion 30, beauty 20, wellness 10; monthly giveaway)
+    cosmetics: a cosmetics brand on Facebook, Instagram and YouTube (the demo's strategy)
+    cafe: a neighbourhood cafe;  b2b-saas: a B2B software company;  blank: a minimal skeleton to fill in
 
     Example: signalboost init my-brand --template clothing-store --name "Threadline"
     """
@@ -90,10 +91,10 @@ def validate(
 ) -> None:
     """Check strategy.yaml: every error and warning with its line and column. Exit 0 when valid, 1 when not.
 
-    Errors: wrong types, unknown keys, pillar weights not summing to 100, duplicate ids, references to personas,
-    networks, pillars, tactics or KPIs that do not exist, a network without role or schedule, fewer slots than
-    the minimum frequency, invalid time zones and RRULEs. Warnings: missing examples (each pillar on each
-    network, each tactic) and personas past their review date.
+    Errors: wrong types and unknown keys; pillar weights not summing to 100; duplicate ids;
+    references (persona, network, pillar, tactic, KPI) that do not resolve; a network without role or schedule;
+    fewer weekly slots than the minimum; invalid time zones and RRULEs.
+    Warnings: missing examples (each pillar on each network, each tactic); personas past their review date.
 
     Example: signalboost validate -w my-brand --format json
     """
@@ -158,10 +159,10 @@ def doc(
         None, "--output", "-o", help="File to write (default: stdout for md/html, exports/strategy.pdf for pdf)."
     ),
 ) -> None:
-    """Write the strategy as a document a team reads and prints.
+    """Write the strategy as a document a team reads and prints (Markdown, HTML or PDF).
 
-    It holds every factor, a completeness checklist per factor and the examples matrix (each pillar on each
-    network, each tactic) with its gaps marked. The strategy must validate first.
+    It holds every factor, a completeness checklist per factor, and the examples matrix with its gaps marked.
+    The strategy must validate first (see `signalboost validate`).
 
     Example: signalboost doc --format pdf -o strategy.pdf
     """

@@ -66,7 +66,7 @@ def strategy_or_raise(report: ValidationReport) -> Strategy:
     if more:
         also = f"{more} more error{'s' if more != 1 else ''}: run `signalboost validate` to see them all"
         hint = f"{hint}; {also}" if hint else also.capitalize()
-    what = f"{first.message} [{first.key}]" if first.key else first.message
+    what = f"{first.message} (at {first.key})" if first.key else first.message
     raise StrategyError(what, where=first.where(report.source), hint=hint)
 
 
