@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
 from signalboost.errors import StrategyError
@@ -20,9 +21,27 @@ if TYPE_CHECKING:
     from signalboost.model.validate import ValidationReport
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (``2026-13-01``) as text instead of failing.
+
+    ruamel raises a bare ``ValueError`` without a position for such a value; kept as text, the model then reports
+    it at its line:column ("must be a date").
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def yaml_rt() -> YAML:
     """A round-trip YAML instance configured the Signalboost way."""
     y = YAML(typ="rt")
+    y.Constructor = _Constructor
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)

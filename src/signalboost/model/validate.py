@@ -364,9 +364,10 @@ def pydantic_problem(data: Any, err: ErrorDetails) -> Problem:
         return _unknown_key(data, path)
     if kind == "missing":
         line, col = position(data, path)
-        parent = render_path(path[:-1]) or "the top level"
-        hint = f"Add `{path[-1]}:` under {parent}" if path[:-1] else f"Add a `{path[-1]}:` section"
-        return Problem("error", f"missing required key {path[-1]!r} in {parent}", line, col, path, "missing", hint)
+        parent = render_path(path[:-1])
+        where = f"in {parent}" if parent else "at the top level"
+        hint = f"Add `{path[-1]}:` under {parent}" if parent else f"Add a `{path[-1]}:` section"
+        return Problem("error", f"missing required key {path[-1]!r} {where}", line, col, path, "missing", hint)
     line, col = position(data, path)
     if kind in _TYPE_WORDS:
         msg = f"{label} must be {_TYPE_WORDS[kind]}, got {describe(value)}"
@@ -400,8 +401,8 @@ def _unknown_key(data: Any, path: KeyPath) -> Problem:
     line, col = key_position(data, path)
     model = model_at(path[:-1])
     allowed = list(model.model_fields) if model is not None else []
-    where = render_path(path[:-1]) or "the top level"
-    msg = f"unknown key {path[-1]!r} in {where}"
+    parent = render_path(path[:-1])
+    msg = f"unknown key {path[-1]!r} {'in ' + parent if parent else 'at the top level'}"
     suggestion = did_you_mean(str(path[-1]), allowed)
     hint = ""
     if suggestion:
