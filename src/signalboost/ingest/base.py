@@ -170,6 +170,7 @@ class SqlStage:
     table: str
     sql: str
     line_sql: str
+    count_read: bool = True  # False when another stage already counted the same source rows
 
 
 @dataclass

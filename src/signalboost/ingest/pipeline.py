@@ -125,6 +125,14 @@ def _import_one(
     return result
 
 
+def _add(result: ImportResult, table: str, loaded: int, dup: int) -> None:
+    if loaded or dup:
+        lo, du = result.per_table.get(table, (0, 0))
+        result.per_table[table] = (lo + loaded, du + dup)
+        result.rows_loaded += loaded
+        result.rows_duplicate += dup
+
+
 def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult) -> None:
     rejects: list[Reject] = []
     snapshots: list[FollowSnapshot] = []
@@ -141,18 +149,17 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 q.append_rejects(con, rejects)
                 rejects.clear()
         elif isinstance(item, SqlStage):
-            read, _bad = q.stage_sql(con, item.table, item.sql, item.line_sql)
-            result.rows_read += read
+            read, _bad = q.stage_sql(con, item.sql, item.line_sql)
+            read += q.duckdb_rejects(con)
+            if item.count_read:
+                result.rows_read += read
+            _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
     q.append_rejects(con, rejects)
     source = str(result.import_id)
     for table in LOAD_TABLES:
-        loaded, dup = q.merge(con, table, source)
-        if loaded or dup:
-            result.per_table[table] = (loaded, dup)
-            result.rows_loaded += loaded
-            result.rows_duplicate += dup
+        _add(result, table, *q.merge(con, table, source))
     for snap in snapshots:
         q.mark_unfollows(con, snap)
     result.rows_rejected = q.flush_rejects(con, result.import_id, str(path))

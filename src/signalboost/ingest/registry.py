@@ -17,6 +17,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "facebook_uci",
     "higgs",
     "edgelist",
+    "generic",
 )
 
 _FORMATS: dict[str, Format] = {}
@@ -68,8 +69,8 @@ def detect_format(path: Path) -> Format:
         if score > 0:
             scored.append((score, fmt))
     scored.sort(key=lambda sf: -sf[0])
-    if scored and scored[0][0] >= THRESHOLD:
-        return scored[0][1]
+    if scored and (scored[0][0] >= THRESHOLD or scored[0][1].name == "generic"):
+        return scored[0][1]  # generic files explain themselves (unmappable columns -> a clear error)
     if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):
         raise IngestError(
             "this is a binary file, not an export Signalboost can read",

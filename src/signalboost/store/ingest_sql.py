@@ -52,6 +52,7 @@ def duck_type(table: str, column: str) -> str:
 # ---------------------------------------------------------------------------------------------- staging
 def create_stages(con: Any) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
+    con.execute("SET enable_progress_bar = false")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
@@ -95,25 +96,42 @@ def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
         con.unregister("_rej")
 
 
-def stage_sql(con: Any, table: str, select: str, line_select: str) -> tuple[int, int]:
-    """Stage rows of a DuckDB ``SELECT`` (canonical columns + ``_reason``) into ``_stage_<table>``.
+def stage_sql(con: Any, select: str, line_select: str) -> tuple[int, int]:
+    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``.
 
-    ``select`` yields the canonical columns and ``_reason`` (NULL when the row is valid); it is read once into a
-    temporary table. Only when some rows are invalid is ``line_select`` (the same query with ``_line`` from
-    ``row_number()`` and ``_raw``) run, to give each reject its line. Returns ``(rows_read, rows_rejected)``.
+    ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
+    ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line. Merge the valid rows with
+    ``merge(con, table, source, SQL_STAGE)``. Returns ``(rows_read, rows_rejected)``.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
-    read = int(con.execute("SELECT count(*) FROM _stage_sql").fetchall()[0][0])
-    bad = int(con.execute("SELECT count(*) FROM _stage_sql WHERE _reason IS NOT NULL").fetchall()[0][0])
+    read, bad = con.execute("SELECT count(*), count(_reason) FROM _stage_sql").fetchall()[0]
     if bad:
         con.execute(
             "INSERT INTO _stage_rejects SELECT NULL, _line, _raw, _reason "
             f"FROM ({line_select}) WHERE _reason IS NOT NULL"
         )
-    cols = ", ".join(ident(c) for c in columns(table))
-    con.execute(f"INSERT INTO _stage_{table} ({cols}) SELECT {cols} FROM _stage_sql WHERE _reason IS NULL")
-    con.execute("DROP TABLE _stage_sql")
-    return read, bad
+    return int(read), int(bad)
+
+
+#: The valid rows of the last :func:`stage_sql`.
+SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
+
+
+def duckdb_rejects(con: Any) -> int:
+    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors' AND temporary"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    n = int(con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0])
+    if n:
+        con.execute(
+            "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, "
+            "coalesce('column ' || column_name || ': ', '') || error_message FROM reject_errors"
+        )
+        con.execute("DELETE FROM reject_errors")
+    return n
 
 
 # ---------------------------------------------------------------------------------------------- merging
@@ -121,29 +139,36 @@ def _on(table: str, left: str, right: str) -> str:
     return " AND ".join(f"{left}.{ident(k)} IS NOT DISTINCT FROM {right}.{ident(k)}" for k in KEYS[table])
 
 
-def _dedup_select(table: str) -> str:
-    """Distinct staged rows by key (one arbitrary-but-complete row per key; COALESCE-friendly ``max``)."""
+def _dedup_select(table: str, source: str) -> str:
+    """Distinct rows of ``source`` by key (for list columns the first value; for others the max, so a NULL
+    loses to a value). Interactions' unknown targets become ''."""
     keys = KEYS[table]
     others = [c for c in columns(table) if c not in keys]
-    key_cols = ", ".join(ident(k) for k in keys)
-    aggs = ", ".join(
-        f"max({ident(c)}) AS {ident(c)}"
-        if not SCHEMAS[table].field(c).type.equals(pa.list_(pa.string()))
-        else f"first({ident(c)}) AS {ident(c)}"
+    key_exprs = [
+        f"coalesce({ident(k)}, '') AS {ident(k)}" if k in ("target_post_id", "target_account_id") else ident(k)
+        for k in keys
+    ]
+    aggs = [
+        f"first({ident(c)}) AS {ident(c)}"
+        if SCHEMAS[table].field(c).type.equals(pa.list_(pa.string()))
+        else "coalesce(max(weight), 1.0) AS weight"
+        if c == "weight"
+        else f"max({ident(c)}) AS {ident(c)}"
         for c in others
-    )
-    sel = f"{key_cols}, {aggs}" if aggs else key_cols
-    return f"SELECT {sel} FROM _stage_{table} GROUP BY {key_cols}"
+    ]
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return f"SELECT {', '.join(key_exprs + aggs)} FROM {source} GROUP BY {group}"
 
 
-def merge(con: Any, table: str, source: str) -> tuple[int, int]:
-    """Merge ``_stage_<table>`` into ``table``; returns ``(loaded, duplicate)`` (duplicate = staged - new)."""
-    staged = int(con.execute(f"SELECT count(*) FROM _stage_{table}").fetchall()[0][0])
+def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple[int, int]:
+    """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate)``.
+
+    ``duplicate`` = staged rows - new rows (rows whose key was already there, or repeated in the file).
+    """
+    origin = origin or f"_stage_{table}"
+    staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
     if staged == 0:
         return 0, 0
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table)}")
-    if table in ("posts", "accounts", "follows"):
-        _update_existing(con, table)
     cols = columns(table)
     col_list = ", ".join(ident(c) for c in cols)
     sel = ", ".join(f"s.{ident(c)}" for c in cols)
@@ -153,11 +178,19 @@ def merge(con: Any, table: str, source: str) -> tuple[int, int]:
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
     exists = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
+    if table == "interactions":
+        dedup = f"({_dedup_select(table, origin)})"
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
+        dedup = "_dedup"
+        if exists and table in ("posts", "accounts", "follows"):
+            _update_existing(con, table)
     loaded = con.execute(
-        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM _dedup s{anti}", [source]
+        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {dedup} s{anti}", [source]
     ).fetchall()[0][0]
-    con.execute("DROP TABLE _dedup")
-    con.execute(f"DELETE FROM _stage_{table}")
+    con.execute("DROP TABLE IF EXISTS _dedup")
+    if origin == f"_stage_{table}":
+        con.execute(f"DELETE FROM {origin}")
     return int(loaded), staged - int(loaded)
 
 
