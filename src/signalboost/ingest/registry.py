@@ -14,6 +14,7 @@ from signalboost.ingest.base import Format
 from signalboost.ingest.textio import looks_binary, read_head
 
 FORMAT_MODULES: tuple[str, ...] = (
+    "x_archive",
     "facebook_uci",
     "higgs",
     "edgelist",
