@@ -15,6 +15,7 @@ from signalboost.ingest.textio import looks_binary, read_head
 
 FORMAT_MODULES: tuple[str, ...] = (
     "x_archive",
+    "mastodon",
     "facebook_uci",
     "higgs",
     "edgelist",

@@ -142,31 +142,20 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
             self.parts.append("\n")
         elif tag == "p" and self.parts:
             self.parts.append("\n\n")
-        cls = dict(attrs).get("class") or ""
-        if tag == "span" and "invisible" in cls.split():
-            self._skip += 1
-        elif self._skip and tag == "span":
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "span" and self._skip:
-            self._skip -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+        self.parts.append(data)
 
 
 def html_to_text(markup: str | None) -> str | None:
-    """Mastodon's HTML ``content`` to plain text: paragraphs to blank lines, ``<br>`` to newlines, the hidden
-    ``invisible`` URL parts dropped (Mastodon shortens links that way), entities decoded."""
+    """Mastodon's HTML ``content`` to plain text: paragraphs to blank lines, ``<br>`` to newlines, entities decoded;
+    links keep their full URL (Mastodon hides parts of it in ``invisible`` spans, which we keep)."""
     if markup is None:
         return None
     if "<" not in markup:
