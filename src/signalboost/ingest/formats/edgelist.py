@@ -37,8 +37,8 @@ def sniff(head: bytes, path: Path) -> float:
     lines = [ln.strip() for ln in head.split(b"\n")[:-1] if ln.strip() and not ln.startswith(b"#")][:50]
     if not lines:
         return 0.0
-    ok = sum(1 for ln in lines if _EDGE.match(ln))
-    return 0.7 if ok == len(lines) else 0.4 * ok / len(lines)
+    share = sum(1 for ln in lines if _EDGE.match(ln)) / len(lines)
+    return 0.7 if share == 1 else 0.5 + 0.15 * share if share >= 0.5 else 0.3 * share
 
 
 def kind_for(path: Path, requested: str | None) -> tuple[str, str | None, str | None]:
