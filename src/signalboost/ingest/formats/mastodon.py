@@ -227,6 +227,12 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
         archive = open_archive(path)
         outbox_names = archive.find("outbox.json")
     actor_names = archive.find("actor.json")
+    if not outbox_names and not actor_names:
+        raise IngestError(
+            "this is not a Mastodon export (no outbox.json or actor.json)",
+            where=str(path),
+            hint="Pass the archive zip or its unpacked folder",
+        )
     actor = _json(archive, actor_names[0], options) if actor_names else {}
     outbox = _json(archive, outbox_names[0], options) if outbox_names else {}
     if not isinstance(outbox, dict) or not isinstance(outbox.get("orderedItems", []), list):

@@ -52,7 +52,7 @@ class _Source:
 
     def members(self, pattern: re.Pattern[str]) -> list[str]:
         if self.single is not None:
-            return [self.single.name] if pattern.match(self.single.name) else []
+            return [self.single.name] if pattern.match(_part_name(self.single)) else []
         assert self.archive is not None
         return [n for n in self.archive.names() if pattern.match(n.rsplit("/", 1)[-1])]
 
@@ -67,6 +67,15 @@ class _Source:
             return load_js_json(data, where)
         except UnicodeDecodeError as exc:
             raise IngestError("the file is not UTF-8 text", where=where, hint="Re-download the archive") from exc
+
+
+def _part_name(path: Path) -> str:
+    """A lone part keeps its X name even when renamed: read ``window.YTD.<type>.partN`` from its head."""
+    m = re.match(rb"^\s*window\.YTD\.([a-z_]+)\.part(\d+)", path.read_bytes()[:256])
+    if not m:
+        return path.name
+    kind, part = m.group(1).decode(), int(m.group(2))
+    return f"{kind}.js" if part == 0 else f"{kind}-part{part}.js"
 
 
 def _is_zip(path: Path) -> bool:
@@ -88,8 +97,17 @@ def _one(src: _Source, name: str, key: str, options: ReadOptions) -> list[Any]:
     return out
 
 
+_KNOWN = re.compile(r"^(tweets?(-part\d+)?|account|follower|following|like|manifest)\.js$")
+
+
 def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     src = _Source(path)
+    if not src.members(_KNOWN) or (src.single is not None and not _SINGLE.match(path.read_bytes()[:256])):
+        raise IngestError(
+            "this is not an X archive (no window.YTD tweets.js, account.js, follower.js … found)",
+            where=str(path),
+            hint="Pass the archive zip, its data/ folder or one of its .js files; `signalboost formats` lists more",
+        )
     platform = options.platform or PLATFORM
     accounts = _one(src, "account.js", "account", options)
     profiles = _one(src, "profile.js", "profile", options)
