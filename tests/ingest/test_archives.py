@@ -87,7 +87,7 @@ def test_x_unfollow_between_archives(workspace: Workspace, ingest_data: Path, tm
     followers = later / "data" / "follower.js"
     lines = [ln for ln in followers.read_text().splitlines() if "2004" not in ln]
     followers.write_text("\n".join(lines).replace('2002"}},\n]', '2002"}}\n]') + "\n")
-    followers.write_text(followers.read_text().replace("2002\"}},\n]", "2002\"}}\n]"))
+    followers.write_text(followers.read_text().replace('2002"}},\n]', '2002"}}\n]'))
     import_files(workspace, [ingest_data / "x-archive"], progress=False)
     import_files(workspace, [later], progress=False)
     rows = {(f["follower_id"], f["followee_id"]): f for f in workspace.follows().to_dicts()}

@@ -75,7 +75,7 @@ def test_weighted_edge_list_kind_from_name(workspace: Workspace, ingest_data: Pa
 
 
 def test_edge_list_needs_platform_and_valid_kind(workspace: Workspace, ingest_data: Path) -> None:
-    with pytest.raises(UsageError, match="which network|does not say"):
+    with pytest.raises(UsageError, match=r"which network|does not say"):
         import_files(workspace, [ingest_data / "tiny_follows.txt"], progress=False)
     with pytest.raises(UsageError, match="unknown kind"):
         import_files(workspace, [ingest_data / "tiny_follows.txt"], platform="x", kind="hug", progress=False)

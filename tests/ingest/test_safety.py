@@ -57,7 +57,7 @@ def test_truncated_x_archive_names_file_and_position(workspace: Workspace, inges
     part = tmp_path / "tweets.js"
     text = (ingest_data / "x-archive" / "data" / "tweets.js").read_text()
     part.write_text(text[: len(text) // 2])
-    with pytest.raises(IngestError, match="truncated|invalid JSON") as err:
+    with pytest.raises(IngestError, match=r"truncated|invalid JSON") as err:
         import_files(workspace, [part], progress=False)
     assert "tweets.js:" in str(err.value)
     _assert_untouched(workspace)

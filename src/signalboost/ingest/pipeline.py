@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -99,10 +99,8 @@ def _import_one(
                 hint="Check the file and the --format / --map options; nothing was imported",
             ) from exc
         finally:
-            try:
+            with suppress(duckdb.Error):
                 q.drop_stages(con)
-            except duckdb.Error:
-                pass
         result.warnings = list(options.warnings)
         result.platform = options.platform or fmt.platform
         q.record_import(

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from signalboost.errors import IngestError
 from signalboost.ingest.base import ReadOptions
@@ -53,7 +53,7 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
         try:
             with path.open("rb") as raw, out_path.open("wb") as out:
                 counted = _Counting(raw, options)
-                src: BinaryIO = gzip.GzipFile(fileobj=counted, mode="rb") if gz else counted  # type: ignore[assignment]
+                src: Any = gzip.GzipFile(fileobj=counted, mode="rb") if gz else counted  # type: ignore[call-overload]
                 if encoding in ("utf-8", "utf-8-sig"):
                     shutil.copyfileobj(src, out, CHUNK)
                 else:

@@ -75,7 +75,9 @@ def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
     except UnicodeDecodeError as exc:
         if enc == "utf-8":
             enc = "cp1252"
-            return data.decode(enc, errors="replace"), f"the file is not valid UTF-8 past byte {exc.start}; read as cp1252"
+            return data.decode(
+                enc, errors="replace"
+            ), f"the file is not valid UTF-8 past byte {exc.start}; read as cp1252"
         raise IngestError(f"cannot decode the text ({exc})", where=where) from exc
 
 

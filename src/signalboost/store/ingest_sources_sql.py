@@ -97,7 +97,9 @@ def source_relation(path: Path, kind: str) -> str:
     return f"read_parquet({p})"
 
 
-def describe_source(relation: str, *, sample_column: str | None = None, limit: int = 500) -> tuple[list[str], list[str]]:
+def describe_source(
+    relation: str, *, sample_column: str | None = None, limit: int = 500
+) -> tuple[list[str], list[str]]:
     """Column names of a generic file, and up to ``limit`` non-empty text values of ``sample_column``."""
     import duckdb
 

@@ -223,9 +223,7 @@ def _update_existing(con: Any, table: str) -> None:
             sets = ", ".join(parts)
         else:
             sets = ", ".join(f"{ident(c)} = coalesce(t.{ident(c)}, s.{ident(c)})" for c in others)
-        changed = " OR ".join(
-            f"(t.{ident(c)} IS NULL AND s.{ident(c)} IS NOT NULL)" for c in others if c != "is_brand"
-        )
+        changed = " OR ".join(f"(t.{ident(c)} IS NULL AND s.{ident(c)} IS NOT NULL)" for c in others if c != "is_brand")
         if table == "accounts":
             changed += " OR (s.observed_at > t.observed_at) OR (s.is_brand AND NOT t.is_brand)"
     con.execute(f"UPDATE {table} AS t SET {sets} FROM _dedup s WHERE {on} AND ({changed})")
@@ -308,7 +306,7 @@ _TIME_COLUMN = {
 def stats_rows(con: Any) -> list[dict[str, Any]]:
     """Rows, first and last time per platform and canonical table (time column: see ``_TIME_COLUMN``)."""
     parts = [
-        f"SELECT platform, {lit(t)} AS \"table\", count(*) AS rows, min({c}) AS first, max({c}) AS last "
+        f'SELECT platform, {lit(t)} AS "table", count(*) AS rows, min({c}) AS first, max({c}) AS last '
         f"FROM {t} GROUP BY platform"
         for t, c in _TIME_COLUMN.items()
     ]

@@ -99,8 +99,7 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
             break
     with plain_utf8(path, options) as plain:
         sql, line_sql = edge_list(
-            plain,
-            platform_for(path, options.platform), delim=delim, table=table, kind=kind, line_offset=offset
+            plain, platform_for(path, options.platform), delim=delim, table=table, kind=kind, line_offset=offset
         )
         yield SqlStage(table, sql, line_sql)
 

@@ -91,7 +91,7 @@ def parse_uci(text: str, *, member: str | None = None) -> tuple[list[dict[str, A
         if len(fields) != len(header):
             rejects.append(Reject(line, raw, f"expected {len(header)} fields, found {len(fields)}", member))
             continue
-        rec = dict(zip(header, fields, strict=True))
+        rec: dict[str, Any] = dict(zip(header, fields, strict=True))
         problem = _check(rec)
         if problem:
             rejects.append(Reject(line, raw, problem, member))

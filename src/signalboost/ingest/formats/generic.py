@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -123,7 +123,7 @@ def infer_date_format(values: list[str], *, min_share: float = 0.8) -> tuple[str
     if not values:
         return None, None
     need = min_share * len(values)
-    special = (
+    special: tuple[tuple[str, Callable[[str], bool]], ...] = (
         ("ts:iso", lambda v: bool(_ISO.match(v))),
         ("ts:unix", lambda v: v.isdigit() and len(v) in (9, 10)),
         ("ts:unix_ms", lambda v: v.isdigit() and len(v) == 13),
@@ -172,7 +172,8 @@ def load_mapping_file(path: Path) -> dict[str, str]:
         if lines and all("=" in ln for ln in lines):
             data = dict(ln.split("=", 1) for ln in lines)
         else:
-            from ruamel.yaml import YAML, YAMLError
+            from ruamel.yaml import YAML
+            from ruamel.yaml.error import YAMLError
 
             try:
                 data = YAML(typ="safe").load(text)
@@ -226,8 +227,11 @@ def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[
     taken = set(result.values())
     for column in columns:
         norm = normalise(column)
-        field = norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
-        if field and field not in result and column not in taken:
+        found = norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
+        if found is None:
+            continue
+        field = found
+        if field not in result and column not in taken:
             result[field] = column
             taken.add(column)
     return result
@@ -284,17 +288,17 @@ def _stages(
     if options.observed_at is not None:
         constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
     has_metrics = any(m in typed for m in METRICS)
-    if table in ("posts", "post_metrics") and has_metrics and "observed_at" not in typed:
-        if "observed_at" not in constants:
-            if "created_at" not in typed:
-                raise UsageError(
-                    "metrics need the time they were read",
-                    where=str(path),
-                    hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
-                )
-            src, kind = typed["created_at"]
-            constants["observed_at"] = newest_time(relation, src, kind)
-            options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
+    needs_time = table in ("posts", "post_metrics") and has_metrics
+    if needs_time and "observed_at" not in typed and "observed_at" not in constants:
+        if "created_at" not in typed:
+            raise UsageError(
+                "metrics need the time they were read",
+                where=str(path),
+                hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
+            )
+        src, kind = typed["created_at"]
+        constants["observed_at"] = newest_time(relation, src, kind)
+        options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
     if table == "posts":
         post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
         if "text" in typed and "hashtags" not in typed:

@@ -205,7 +205,9 @@ def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tupl
     for line, rec in enumerate(records, start=2 if has_header else 1):
         address = rec[0].strip().lstrip("@").lower() if rec else ""
         if "@" not in address:
-            rejects.append(Reject(line, ",".join(rec), "expected an account address user@host", "following_accounts.csv"))
+            rejects.append(
+                Reject(line, ",".join(rec), "expected an account address user@host", "following_accounts.csv")
+            )
             continue
         rows.append({"platform": platform, "follower_id": me, "followee_id": address})
     return rows, rejects

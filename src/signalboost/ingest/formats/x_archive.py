@@ -156,7 +156,9 @@ def _follows(
                 yield Reject(None, str(rec)[:500], "no accountId (or no account.js to say whose archive)", name)
                 continue
             pair = (other, me) if side == "followee" else (me, other)
-            edges.append({"platform": platform, "follower_id": pair[0], "followee_id": pair[1], "observed_at": observed})
+            edges.append(
+                {"platform": platform, "follower_id": pair[0], "followee_id": pair[1], "observed_at": observed}
+            )
         yield Batch("follows", edges, rows_read=len(edges))
         if records:
             counts["followers" if side == "followee" else "following"] = len(records)
@@ -286,7 +288,7 @@ def _tweet_rows(
             "language": t.get("lang"),
         }
     )
-    metrics = {"platform": platform, "post_id": tid, "observed_at": None}
+    metrics: dict[str, Any] = {"platform": platform, "post_id": tid, "observed_at": None}
     if not is_rt:
         metrics |= {"likes": to_int(t.get("favorite_count")), "shares": to_int(t.get("retweet_count"))}
     out["post_metrics"].append(metrics)
