@@ -115,21 +115,21 @@ def kpi_status(
 
 _KPI_SCHEMA = pl.Schema(
     {
-        "kpi": pl.String,
-        "metric": pl.String,
-        "network": pl.String,
-        "window_days": pl.Int64,
+        "kpi": pl.String(),
+        "metric": pl.String(),
+        "network": pl.String(),
+        "window_days": pl.Int64(),
         "window_start": pl.Datetime("us", "UTC"),
         "window_end": pl.Datetime("us", "UTC"),
-        "value": pl.Float64,
-        "target": pl.Float64,
-        "direction": pl.String,
-        "met": pl.Boolean,
-        "previous": pl.Float64,
-        "change": pl.Float64,
-        "trend": pl.String,
-        "n": pl.Int64,
-        "status": pl.String,
+        "value": pl.Float64(),
+        "target": pl.Float64(),
+        "direction": pl.String(),
+        "met": pl.Boolean(),
+        "previous": pl.Float64(),
+        "change": pl.Float64(),
+        "trend": pl.String(),
+        "n": pl.Int64(),
+        "status": pl.String(),
     }
 )
 
