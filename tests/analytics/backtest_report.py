@@ -56,8 +56,10 @@ def table(r: BacktestResult, pct: bool) -> str:
         lines.append(f"| {row['predictor']} | {row['weighted_mse']:.3g} | {row['slots']} | {row['test_posts']} |")
     rho, p, n = r.rank_correlation
     lines.append("")
-    lines.append(f"Spearman ρ between a held-out post's {'rate' if pct else 'value'} and its slot's shrunk "
-                 f"training expectation: {rho:.3f} (p = {p:.2g}, n = {n}).")
+    lines.append(
+        f"Spearman ρ between a held-out post's {'rate' if pct else 'value'} and its slot's shrunk "
+        f"training expectation: {rho:.3f} (p = {p:.2g}, n = {n})."
+    )
     return "\n".join(lines)
 
 
