@@ -116,3 +116,33 @@ def test_report_pdf(uci_workspace: Workspace, tmp_path: Path) -> None:
     assert main(["report", "-w", str(uci_workspace.root), "--format", "pdf", "-o", str(out)]) == 0
     data = out.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 50_000
+
+
+def test_unknown_metric_is_a_clear_error(uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "-w", str(uci_workspace.root), "--metric", "virality"]) == 1
+    assert "unknown metric 'virality'" in capsys.readouterr().err
+
+
+def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
+    from rich.console import Console
+
+    from signalboost.analytics.demo import demo_step
+    from signalboost.demo import DemoContext
+
+    ctx = DemoContext(workspace=uci_workspace, console=Console(file=io.StringIO()))
+    demo_step(ctx)
+    html, pdf = ctx.outputs["analytics report (HTML)"], ctx.outputs["analytics report (PDF)"]
+    assert html == uci_workspace.exports_dir / "report.html" and "Best times to post" in html.read_text()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_demo_step_without_posts_skips(workspace: Workspace) -> None:
+    from rich.console import Console
+
+    from signalboost.analytics.demo import demo_step
+    from signalboost.demo import DemoContext
+
+    out = io.StringIO()
+    ctx = DemoContext(workspace=workspace, console=Console(file=out))
+    demo_step(ctx)
+    assert ctx.outputs == {} and "No posts imported" in out.getvalue()

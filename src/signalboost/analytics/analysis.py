@@ -14,7 +14,7 @@ import polars as pl
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.kpis import kpi_status, tactic_effects
-from signalboost.analytics.metrics import normalise_within_account, post_engagement, summarize_engagement
+from signalboost.analytics.metrics import definition, normalise_within_account, post_engagement, summarize_engagement
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
 from signalboost.analytics.timing import recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
@@ -91,6 +91,7 @@ def analyze(
         result.recommended_slots
     """
     opt = options or AnalysisOptions()
+    definition(opt.metric)  # unknown metric: a clear error naming the valid ones
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"

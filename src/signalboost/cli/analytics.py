@@ -54,6 +54,72 @@ SECTION_FRAMES: dict[str, tuple[str, str]] = {
 }
 
 
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "definition"],
+    "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
+    "slots": [
+        "platform",
+        "weekday_name",
+        "slot_hour",
+        "n_posts",
+        "raw_mean",
+        "expected",
+        "ci_low",
+        "ci_high",
+        "status",
+    ],
+    "frequency": [
+        "platform",
+        "label",
+        "n_days",
+        "per_post",
+        "per_post_low",
+        "per_post_high",
+        "per_day",
+        "per_day_low",
+        "per_day_high",
+    ],
+    "formats": [
+        "platform",
+        "group",
+        "n_used",
+        "n_excluded",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "paid": [
+        "platform",
+        "group",
+        "n_used",
+        "n_excluded",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "pillars": [
+        "platform",
+        "group",
+        "n_used",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
+    "kpis": ["kpi", "metric", "network", "value", "target", "direction", "met", "previous", "trend", "n", "status"],
+    "tactics": ["tactic", "kpi", "found_by", "weeks_with", "weeks_without", "diff", "diff_low", "diff_high", "verdict"],
+}
+
+
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [
         {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()} for row in frame.iter_rows(named=True)
@@ -117,8 +183,12 @@ def register(app: typer.Typer) -> None:
             return
         for name in wanted:
             attr, title = SECTION_FRAMES[name]
-            emit_rows(_rows(getattr(result, attr)), fmt, title=title)
+            frame = getattr(result, attr)
+            if fmt is OutputFormat.table and frame.height:
+                frame = frame.select([c for c in TABLE_COLUMNS[name] if c in frame.columns])
+            emit_rows(_rows(frame), fmt, title=title)
         if fmt is OutputFormat.table:
+            console.print(f"Metric: {result.slot_metric}; times in {result.tz}; 95% intervals.")
             for note in result.notes:
                 console.print(f"[yellow]Note:[/] {note}")
 
