@@ -3,7 +3,8 @@
 It follows the importer's contract: platform ``facebook``, author ``uci-cosmetics-page``, format
 photo/text/link/video, ``paid``, pillars from the category (1 action, 2 product, 3 inspiration), metrics with NULL
 for missing cells, follower snapshots = Page total likes, rows oldest → newest, created_at rebuilt from month,
-weekday (1 = Sunday: the oldest post, weekday 4, falls on Wednesday 1 January 2014) and hour in Europe/Lisbon.
+weekday (1 = Monday, ISO) and hour in Europe/Lisbon: each post gets the earliest day of its month on its weekday,
+at its hour, not before the previous post (else the last such day of the month) — the importer's rule.
 """
 
 from __future__ import annotations
@@ -26,25 +27,32 @@ def _int(cell: str) -> int | None:
     return int(cell) if cell.strip() else None
 
 
+def _assign_date(month: int, weekday: int, hour: int, previous: dt.datetime | None) -> dt.datetime:
+    first = dt.date(2014, month, 1)
+    day = first + dt.timedelta(days=(weekday - 1 - first.weekday()) % 7)
+    last = None
+    while day.month == month:
+        last = dt.datetime(day.year, day.month, day.day, hour, tzinfo=LISBON)
+        if previous is None or last >= previous:
+            return last
+        day += dt.timedelta(days=7)
+    assert last is not None
+    return last
+
+
 def load_uci(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """``(posts, post_metrics, account_snapshots)`` from ``dataset_Facebook.csv``."""
     with path.open(newline="", encoding="ascii") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
+    n = len(rows)
     rows.reverse()  # the file runs newest first
-    day = dt.date(2014, 1, 1)
-    last_hour = -1
+    previous: dt.datetime | None = None
     posts, metrics, snaps = [], [], []
-    for i, r in enumerate(rows, start=1):
-        month, weekday, hour = int(r["Post Month"]), int(r["Post Weekday"]), int(r["Post Hour"])
-        iso = (weekday + 5) % 7 + 1  # 1 = Sunday -> ISO 7
-        same_day = day.isoweekday() == iso and hour >= last_hour and day.month == month
-        if not same_day:
-            day = max(day + dt.timedelta(days=1), dt.date(2014, month, 1))
-            while day.isoweekday() != iso:
-                day += dt.timedelta(days=1)
-        last_hour = hour
-        created = dt.datetime.combine(day, dt.time(hour), tzinfo=LISBON).astimezone(dt.UTC)
-        pid = f"uci-{i:03d}"
+    for i, r in enumerate(rows):
+        local = _assign_date(int(r["Post Month"]), int(r["Post Weekday"]), int(r["Post Hour"]), previous)
+        previous = local
+        created = local.astimezone(dt.UTC)
+        pid = f"uci-{n - i}"  # data row number, 1 = the first (newest) row
         paid = _int(r["Paid"])
         posts.append(
             {
