@@ -8,14 +8,14 @@ per-post mean while the daily total rises more slowly than ``k``.
 Recommendation rule (conservative on purpose): start from the current number of posts per posting day ``k₀`` (the
 most common ``k``); move to the ``k`` with the highest mean daily total only if the Welch interval of its
 difference from ``k₀`` lies wholly above 0 and both groups have at least ``min_days`` days. Otherwise keep
-``k₀`` and say that the evidence does not support a change. Posts per week = posts per day × posting days per
-week observed. Days with a post lacking the metric are left out of daily totals and counted.
+``k₀`` and say that the evidence does not support a change. Posts per week = round(posts per day × posting days
+per week), posting days per week = days with posts / calendar weeks spanned (Monday–Sunday, inclusive). Days with
+a post lacking the metric are left out of daily totals and counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import polars as pl
 
@@ -111,9 +111,12 @@ def recommend_frequency(
 
 
 def _span_weeks(g: pl.DataFrame) -> float:
-    """Weeks from the first to the last posting day (at least 1)."""
+    """Calendar weeks (Monday to Sunday) from the first posting day's week to the last one's, inclusive."""
     dates: list[dt.date] = g["local_date"].to_list()
-    return max(((max(dates) - min(dates)).days + 1) / 7.0, 1.0)
+    first, last = min(dates), max(dates)
+    monday0 = first - dt.timedelta(days=first.weekday())
+    monday1 = last - dt.timedelta(days=last.weekday())
+    return (monday1 - monday0).days / 7.0 + 1.0
 
 
 def _posting_days_per_week(g: pl.DataFrame) -> float:
@@ -155,7 +158,7 @@ def _recommend_one(platform: str, g: pl.DataFrame, min_days: int, confidence: fl
         "current_per_day": k0,
         "current_per_week": round(per_week_now, 1),
         "recommended_per_day": best,
-        "recommended_per_week": math.ceil(best * days_week),
+        "recommended_per_week": max(1, round(best * days_week)),
         "posting_days_per_week": round(days_week, 2),
         "changed": best != k0,
         "diff": diff[0] if diff else None,

@@ -152,6 +152,12 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
                     break
                 if not any(c.weekday == day and c.time == t for c in chosen):
                     chosen.append(SlotChoice(day, t, "kept", "kept from the current schedule: too little data"))
+        if len(chosen) < new_n:  # the data and the old timetable cannot fill the week: explore more
+            reserve = recommend_slots(slots, k=0, explore=new_n, seed=analysis.options.seed)
+            for r in reserve.iter_rows(named=True):
+                day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
+                if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
+                    chosen.append(SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block)))
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
     return Proposal(proposals, skipped)
 
