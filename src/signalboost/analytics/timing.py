@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import polars as pl
@@ -51,6 +52,10 @@ def with_local_time(frame: pl.DataFrame, tz: str, *, hour_block: int = 1) -> pl.
     """
     if not 1 <= hour_block <= 24 or 24 % hour_block:
         raise AnalyticsError(f"hour block {hour_block} must divide 24", hint="Use 1, 2, 3, 4, 6, 8, 12 or 24")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AnalyticsError(f"unknown time zone {tz!r}", hint="Use an IANA zone such as Europe/Madrid") from None
     local = as_utc(pl.col("created_at"), frame.schema["created_at"]).dt.convert_time_zone(tz)
     frame = frame.with_columns(local.alias("local_time"))
     return frame.with_columns(
