@@ -422,6 +422,7 @@ def test_report_json_and_lines() -> None:
                 "path": "pillars",
                 "code": "weights",
                 "hint": "Change the weights so they add up to 100 (e.g. 40/30/20/10)",
+                "layer": "document",
             }
         ],
     }
@@ -441,11 +442,29 @@ def test_load_strategy_raises_at_first_error(tmp_path: Path) -> None:
     path = tmp_path / "strategy.yaml"
     path.write_text(doc(replace={4: "  timezone: Nowhere/City", 29: "    weight: 35"}), encoding="utf-8")
     with pytest.raises(StrategyError) as info:
-        load_strategy(path, today=TODAY)
+        load_strategy(path, today=TODAY, strict=True)
     err = info.value
     assert err.where == f"{path}:4:13"
     assert err.what == "unknown time zone 'Nowhere/City' (at brand.timezone)"
     assert err.hint == "1 more error: run `signalboost validate` to see them all"
+    with pytest.raises(StrategyError) as info:
+        load_strategy(path, today=TODAY)  # lenient: only the structural error counts
+    assert (info.value.where, info.value.hint) == (f"{path}:4:13", None)
+
+
+def test_lenient_load_accepts_rule_errors_strict_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.yaml"
+    path.write_text(doc(replace={29: "    weight: 35", 36: "    pillars: [brnd]"}), encoding="utf-8")
+    strategy = load_strategy(path, today=TODAY)
+    assert [p.weight for p in strategy.pillars] == [60, 35]
+    with pytest.raises(StrategyError) as info:
+        load_strategy(path, today=TODAY, strict=True)
+    assert info.value.where == f"{path}:23:1"
+    assert info.value.what == "pillar weights sum to 95, not 100 (at pillars)"
+    assert info.value.hint == (
+        "Change the weights so they add up to 100 (e.g. 40/30/20/10); "
+        "1 more error: run `signalboost validate` to see them all"
+    )
 
 
 def test_load_strategy_invalid_yaml(tmp_path: Path) -> None:
