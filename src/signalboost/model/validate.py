@@ -429,7 +429,8 @@ def pydantic_problem(data: Any, err: ErrorDetails) -> Problem:
 
 def _expected(err: ErrorDetails) -> list[str]:
     ctx = err.get("ctx") or {}
-    return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    expected = str(ctx.get("expected", ""))
+    return re.findall(r"'([^']*)'", expected) or [e for e in re.split(r", | or ", expected) if e]
 
 
 def _unknown_key(data: Any, path: KeyPath) -> Problem:
