@@ -38,3 +38,19 @@ def test_template_validates_against_schema() -> None:
     assert report.strategy is not None
     data = json.loads(report.strategy.model_dump_json())
     jsonschema.validate(data, strategy_schema())
+
+
+def test_schema_rejects_what_validate_rejects() -> None:
+    jsonschema = __import__("pytest").importorskip("jsonschema")
+    import pytest
+
+    base = {"brand": {"name": "Acme"}, "pillars": [{"id": "a", "name": "A", "weight": 100}]}
+    jsonschema.validate(base, strategy_schema())
+    for bad in (
+        {"brand": {"name": "Acme", "timezon": "UTC"}},  # unknown key
+        {"brand": {"name": "Acme"}, "pillars": [{"id": "a", "name": "A", "weight": 101}]},  # weight above 100
+        {"brand": {"name": "Acme"}, "pillars": [{"id": "Top Tips", "name": "A", "weight": 1}]},  # id pattern
+        {"brand": {"name": "Acme"}, "tactics": [{"id": "g", "name": "G", "goal": "fame", "rrule": "FREQ=DAILY"}]},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, strategy_schema())
