@@ -33,11 +33,14 @@ def add_accounts(ws: Workspace, rows: Iterable[tuple[str, str, str | None, int |
 
 def add_follows(ws: Workspace, edges: Iterable[tuple[str, str]], platform: str = "x") -> None:
     """Insert ``(follower, followee)`` edges."""
+    import polars as pl
+
+    pairs = list(edges)
+    new = pl.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}, schema={"a": pl.Utf8, "b": pl.Utf8})
     with ws.transaction() as con:
-        con.executemany(
-            "INSERT INTO follows (platform, follower_id, followee_id) VALUES (?, ?, ?)",
-            [[platform, a, b] for a, b in edges],
-        )
+        con.register("new_edges", new.to_arrow())
+        con.execute("INSERT INTO follows (platform, follower_id, followee_id) SELECT ?, a, b FROM new_edges", [platform])
+        con.unregister("new_edges")
 
 
 def add_posts(ws: Workspace, rows: Sequence[dict[str, Any]], platform: str = "x") -> None:

@@ -36,9 +36,10 @@ def _dicts(cur: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def frame(con: Any, query: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
-    """Run a query and return a Polars frame."""
-    out = pl.from_arrow(con.execute(query, list(params or [])).to_arrow_table())
+def frame(con: Any, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """Run a read query and return a Polars frame (through Arrow, no extra copy)."""
+    rel = con.sql(query, params=params if params is not None else [])
+    out = pl.from_arrow(rel.to_arrow_table())
     assert isinstance(out, pl.DataFrame)
     return out
 
@@ -261,9 +262,7 @@ def _events(con: Any, platform: str | None, account_id: str | None, since: Any, 
         ORDER BY occurred_at, event_key
     """
     params = {"p": platform, "a": account_id, "s": since, "u": until}
-    out = pl.from_arrow(con.execute(query, params).to_arrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out
+    return frame(con, query, params)
 
 
 # ------------------------------------------------------------------------------------ audiences and overlap
@@ -339,7 +338,10 @@ def exact_overlap(
     query = f"""
         WITH {_audience_cte(source)},
         ours AS (SELECT DISTINCT member_id FROM audience WHERE owner_id IN (SELECT unnest($brand))),
-        cand AS (SELECT DISTINCT owner_id, member_id FROM audience WHERE owner_id IN (SELECT unnest($cands))),
+        cand AS (
+            SELECT DISTINCT owner_id, member_id FROM audience
+            WHERE owner_id IN (SELECT unnest($cands)) AND member_id NOT IN (SELECT unnest($brand))
+        ),
         stats AS (
             SELECT c.owner_id, count(*) AS audience, count(o.member_id) AS shared
             FROM cand c LEFT JOIN ours o ON o.member_id = c.member_id GROUP BY c.owner_id
@@ -352,9 +354,7 @@ def exact_overlap(
     params: dict[str, Any] = {"platform": platform, "brand": list(brand_ids), "cands": list(candidate_ids)}
     if threshold is not None:
         params["threshold"] = threshold
-    out = pl.from_arrow(con.execute(query, params).to_arrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out
+    return frame(con, query, params)
 
 
 def bridge_accounts(
@@ -390,9 +390,7 @@ def bridge_accounts(
         "threshold": threshold,
         "limit": limit,
     }
-    out = pl.from_arrow(con.execute(query, params).to_arrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out
+    return frame(con, query, params)
 
 
 def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> dict[str, int]:
@@ -406,17 +404,18 @@ def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source:
     return {str(o): int(n) for o, n in rows}
 
 
-def audience_hashes(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> pl.DataFrame:
-    """(owner_id, h) with h the 32-bit hash of each distinct member, sorted by owner — the input of MinHash."""
+def audience_hashes(
+    con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows", exclude: Sequence[str] = ()
+) -> pl.DataFrame:
+    """(owner_id, h) with h the 32-bit hash of each distinct member (``exclude`` left out), sorted by owner."""
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, CAST(hash(member_id) & 4294967295 AS UINTEGER) AS h
-        FROM (SELECT DISTINCT owner_id, member_id FROM audience WHERE owner_id IN (SELECT unnest($owners)))
+        FROM (SELECT DISTINCT owner_id, member_id FROM audience
+              WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($exclude)))
         ORDER BY owner_id
     """
-    out = pl.from_arrow(con.execute(query, {"platform": platform, "owners": list(owner_ids)}).to_arrow_table())
-    assert isinstance(out, pl.DataFrame)
-    return out
+    return frame(con, query, {"platform": platform, "owners": list(owner_ids), "exclude": list(exclude)})
 
 
 def top_audiences(
@@ -448,9 +447,14 @@ def greedy_coverage_step_gains(
 
 
 def init_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> None:
-    """(Re)create temp table ``_covered`` with the audience of ``owner_ids`` (the brand)."""
+    """(Re)create temp table ``_covered`` with the brand accounts ``owner_ids`` and their audience."""
     con.execute("CREATE OR REPLACE TEMP TABLE _covered (member_id VARCHAR)")
     add_covered(con, platform, owner_ids, source=source)
+    # The brand itself is never new reach.
+    con.execute(
+        "INSERT INTO _covered SELECT DISTINCT m FROM (SELECT unnest($o) AS m) WHERE m NOT IN (SELECT member_id FROM _covered)",
+        {"o": list(owner_ids)},
+    )
 
 
 def add_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> None:
@@ -462,3 +466,51 @@ def add_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: st
           AND NOT EXISTS (SELECT 1 FROM _covered v WHERE v.member_id = a.member_id)
     """
     con.execute(query, {"platform": platform, "owners": list(owner_ids)})
+
+
+def save_partner_overlap(con: Any, platform: str, source: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Replace the stored overlap of each candidate in ``partner_overlap``."""
+    for r in rows:
+        con.execute(
+            """
+            INSERT OR REPLACE INTO partner_overlap (platform, account_id, computed_at, method, audience_source,
+                audience, our_audience, shared, jaccard, overlap_smaller, unique_reach, bridges)
+            VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                platform,
+                r["account_id"],
+                r["method"],
+                source,
+                r["audience"],
+                r["our_audience"],
+                r["shared"],
+                r["jaccard"],
+                r["overlap_smaller"],
+                r["unique_reach"],
+                r["bridges"],
+            ],
+        )
+
+
+# ------------------------------------------------------------------------------------------------ partners
+def upsert_partner(con: Any, platform: str, account_id: str, handle: str | None, status: str, notes: str | None) -> None:
+    con.execute(
+        """
+        INSERT INTO partners (platform, account_id, handle, status, started_at, notes, updated_at)
+        VALUES (?, ?, ?, ?, current_date, ?, now())
+        ON CONFLICT (platform, account_id) DO UPDATE SET status = excluded.status, handle = excluded.handle,
+            notes = coalesce(excluded.notes, partners.notes), updated_at = now()
+        """,
+        [platform, account_id, handle, status, notes],
+    )
+
+
+def list_partners(con: Any, *, platform: str | None = None) -> list[dict[str, Any]]:
+    return _dicts(
+        con.execute(
+            "SELECT platform, account_id, handle, status, started_at, notes, updated_at FROM partners "
+            "WHERE ($p IS NULL OR platform = $p) ORDER BY platform, lower(coalesce(handle, account_id))",
+            {"p": platform},
+        )
+    )
