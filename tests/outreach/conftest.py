@@ -39,7 +39,9 @@ def add_follows(ws: Workspace, edges: Iterable[tuple[str, str]], platform: str =
     new = pl.DataFrame({"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}, schema={"a": pl.Utf8, "b": pl.Utf8})
     with ws.transaction() as con:
         con.register("new_edges", new.to_arrow())
-        con.execute("INSERT INTO follows (platform, follower_id, followee_id) SELECT ?, a, b FROM new_edges", [platform])
+        con.execute(
+            "INSERT INTO follows (platform, follower_id, followee_id) SELECT ?, a, b FROM new_edges", [platform]
+        )
         con.unregister("new_edges")
 
 
@@ -47,7 +49,8 @@ def add_posts(ws: Workspace, rows: Sequence[dict[str, Any]], platform: str = "x"
     with ws.transaction() as con:
         for r in rows:
             con.execute(
-                "INSERT INTO posts (platform, post_id, author_id, created_at, text, hashtags) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO posts (platform, post_id, author_id, created_at, text, hashtags) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [platform, r["post_id"], r["author_id"], r["created_at"], r.get("text"), r.get("hashtags")],
             )
 
@@ -63,7 +66,7 @@ def add_interactions(ws: Workspace, rows: Iterable[tuple[str, str, str, str, dt.
 
 
 def add_scores(ws: Workspace, rows: Iterable[tuple[str, float, str, bool]], platform: str = "x") -> None:
-    """Insert ``(account_id, score, segment, follows_brand)`` influence scores (table created if migration 030 is absent)."""
+    """Insert ``(account_id, score, segment, follows_brand)`` scores (table created if migration 030 is absent)."""
     with ws.transaction() as con:
         con.execute(INFLUENCE_SCORES_DDL)
         for account_id, score, segment, follows in rows:

@@ -29,7 +29,7 @@ def test_same_touch_twice_is_stored_once(ws: Workspace) -> None:
 
 def test_bad_touches_are_refused(ws: Workspace) -> None:
     add_influencer(ws, "x", "u1")
-    with pytest.raises(OutreachError, match="'hug' is not a touch of ours.*like, reply, share, message, gift"):
+    with pytest.raises(OutreachError, match=r"'hug' is not a touch of ours.*like, reply, share, message, gift"):
         ledger.log_touch(ws, "x", "u1", "hug")
     with pytest.raises(OutreachError, match="'like' is not a touch of theirs"):
         ledger.log_touch(ws, "x", "u1", "like", direction="theirs")

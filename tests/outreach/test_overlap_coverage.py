@@ -61,9 +61,12 @@ def test_bridges_count_influential_members_outside_our_network(ws: Workspace) ->
     # n4 is below the threshold. c2's audience holds n3 -> 1 bridge; c1 holds n1, n3 -> 2; c3 none.
     add_scores(ws, [("n1", 90, "other", False), ("n3", 80, "other", False), ("f1", 99, "advocate", True)])
     add_scores(ws, [("n4", 40, "other", False), ("c2", 95, "other", False)])
-    got = {o.account_id: o.bridges for o in overlap.audience_overlap(
-        ws, ["c1", "c2", "c3"], platform="x", brand=["brand"], method="exact", threshold=70
-    )}
+    got = {
+        o.account_id: o.bridges
+        for o in overlap.audience_overlap(
+            ws, ["c1", "c2", "c3"], platform="x", brand=["brand"], method="exact", threshold=70
+        )
+    }
     assert got == {"c1": 2, "c2": 1, "c3": 0}
     frame = overlap.bridges_of(ws, "c1", platform="x", brand=["brand"], threshold=70)
     assert frame["account_id"].to_list() == ["n1", "n3"]
@@ -111,7 +114,10 @@ def test_minhash_path_close_to_exact_on_a_random_graph(ws: Workspace) -> None:
     for e, s in zip(exact, sketched, strict=True):
         assert (e.account_id, e.audience, e.our_audience) == (s.account_id, s.audience, s.our_audience)
         assert s.jaccard_se is not None
-        assert abs((s.jaccard or 0) - (e.jaccard or 0)) <= 4 * overlap.jaccard_standard_error(e.jaccard or 0, 256) + 1 / 256
+        assert (
+            abs((s.jaccard or 0) - (e.jaccard or 0))
+            <= 4 * overlap.jaccard_standard_error(e.jaccard or 0, 256) + 1 / 256
+        )
 
 
 # ------------------------------------------------------------------------------------------------ coverage

@@ -62,7 +62,7 @@ def test_every_legal_move_passes(current: str, target: str) -> None:
 
 
 def test_unknown_stage_names_the_stages() -> None:
-    with pytest.raises(OutreachError, match="unknown stage 'friend'.*identified, warming"):
+    with pytest.raises(OutreachError, match=r"unknown stage 'friend'.*identified, warming"):
         check_move("identified", "friend")
     with pytest.raises(OutreachError, match="unknown stage"):
         pl_.allowed_moves("nope")

@@ -9,7 +9,8 @@ For our audience ``B`` (members of the brand's audience) and a candidate's audie
     bridges           = #{ m ∈ A : score(m) ≥ threshold, m outside our network }
 
 Our network is our audience, the accounts whose audience we are in (we follow / interact with them) and the
-brand itself. The brand is never counted in a candidate's audience. An *audience* is the set of followers (``source="follows"``) or, when no follow graph was imported,
+brand itself. The brand is never counted in a candidate's audience. An *audience* is the set of followers
+(``source="follows"``) or, when no follow graph was imported,
 the set of accounts that interacted with the owner or its posts (``source="interactions"``).
 
 **Exact** (default up to ``EXACT_EDGE_LIMIT`` = 50 million audience edges): set arithmetic in DuckDB (one
@@ -224,8 +225,8 @@ def audience_overlap(
             method = "exact" if _edge_count(con, platform, source) <= exact_limit else "minhash"
         if method == "exact":
             found = sql.exact_overlap(con, platform, brand, candidates, source=source, threshold=threshold)
-            our_size = sql.audience_sizes(con, platform, brand, source=source)
-            return _fill_exact(found, candidates, _union_size(con, platform, brand, source, our_size), threshold)
+            brand_sizes = sql.audience_sizes(con, platform, brand, source=source)
+            return _fill_exact(found, candidates, _union_size(con, platform, brand, source, brand_sizes), threshold)
         hashes = sql.audience_hashes(con, platform, [*brand, *candidates], source=source, exclude=brand)
     sk = sketches_from_hashes(hashes, num_perm=num_perm, seed=seed)
     sizes = hashes.group_by("owner_id").len()
@@ -289,9 +290,7 @@ def bridges_of(
 ) -> pl.DataFrame:
     """The bridge influencers in one candidate's audience: account_id, handle, score (best first)."""
     with ws.connect(purpose="read") as con:
-        return sql.bridge_accounts(
-            con, platform, brand, candidate, source=source, threshold=threshold, limit=limit
-        )
+        return sql.bridge_accounts(con, platform, brand, candidate, source=source, threshold=threshold, limit=limit)
 
 
 def default_candidates(

@@ -205,7 +205,7 @@ def add_influencer(
         )
     check_terms(mode, offer_kind, cost)
     at = _now(now)
-    row = {
+    row: dict[str, Any] = {
         "platform": platform,
         "account_id": account_id,
         "handle": handle,
@@ -300,7 +300,17 @@ def move(
     return OutreachRecord(**row)
 
 
-UPDATABLE: tuple[str, ...] = ("mode", "offer_kind", "offer", "cost", "owner", "next_step", "due_date", "notes", "handle")
+UPDATABLE: tuple[str, ...] = (
+    "mode",
+    "offer_kind",
+    "offer",
+    "cost",
+    "owner",
+    "next_step",
+    "due_date",
+    "notes",
+    "handle",
+)
 
 
 def update(

@@ -54,7 +54,9 @@ def table_exists(con: Any, name: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- pipeline
 def fetch_outreach(con: Any, platform: str, account_id: str) -> dict[str, Any] | None:
-    rows = _dicts(con.execute(f"SELECT {_COLS} FROM outreach WHERE platform = ? AND account_id = ?", [platform, account_id]))
+    rows = _dicts(
+        con.execute(f"SELECT {_COLS} FROM outreach WHERE platform = ? AND account_id = ?", [platform, account_id])
+    )
     return rows[0] if rows else None
 
 
@@ -174,9 +176,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
 )
 
 #: The natural key of a touch, as SQL; ledger.event_key computes the same string in Python.
-EVENT_KEY_SQL = (
-    "md5(concat_ws('|', {p}, {a}, {d}, {k}, {post}, CAST(epoch_us({t}) AS VARCHAR)))"
-)
+EVENT_KEY_SQL = "md5(concat_ws('|', {p}, {a}, {d}, {k}, {post}, CAST(epoch_us({t}) AS VARCHAR)))"
 
 
 def event_count(con: Any) -> int:
@@ -322,7 +322,9 @@ def exact_overlap(
     bridges_join = ""
     if threshold is not None:
         bridges_cte = (
-            "," + _INFLUENTIAL + """,
+            ","
+            + _INFLUENTIAL
+            + """,
             network AS (
                 SELECT member_id AS account_id FROM ours
                 UNION SELECT owner_id FROM audience WHERE member_id IN (SELECT unnest($brand))
@@ -439,7 +441,8 @@ def greedy_coverage_step_gains(
     query = f"""
         WITH {_audience_cte(source)},
         cand AS (SELECT DISTINCT owner_id, member_id FROM audience WHERE owner_id IN (SELECT unnest($cands)))
-        SELECT owner_id, count(*) FROM cand c WHERE NOT EXISTS (SELECT 1 FROM _covered v WHERE v.member_id = c.member_id)
+        SELECT owner_id, count(*) FROM cand c
+        WHERE NOT EXISTS (SELECT 1 FROM _covered v WHERE v.member_id = c.member_id)
         GROUP BY owner_id
     """
     rows = con.execute(query, {"platform": platform, "cands": list(candidate_ids)}).fetchall()
@@ -452,7 +455,8 @@ def init_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: s
     add_covered(con, platform, owner_ids, source=source)
     # The brand itself is never new reach.
     con.execute(
-        "INSERT INTO _covered SELECT DISTINCT m FROM (SELECT unnest($o) AS m) WHERE m NOT IN (SELECT member_id FROM _covered)",
+        "INSERT INTO _covered SELECT DISTINCT m FROM (SELECT unnest($o) AS m) "
+        "WHERE m NOT IN (SELECT member_id FROM _covered)",
         {"o": list(owner_ids)},
     )
 
@@ -494,7 +498,9 @@ def save_partner_overlap(con: Any, platform: str, source: str, rows: Sequence[Ma
 
 
 # ------------------------------------------------------------------------------------------------ partners
-def upsert_partner(con: Any, platform: str, account_id: str, handle: str | None, status: str, notes: str | None) -> None:
+def upsert_partner(
+    con: Any, platform: str, account_id: str, handle: str | None, status: str, notes: str | None
+) -> None:
     con.execute(
         """
         INSERT INTO partners (platform, account_id, handle, status, started_at, notes, updated_at)
@@ -514,3 +520,46 @@ def list_partners(con: Any, *, platform: str | None = None) -> list[dict[str, An
             {"p": platform},
         )
     )
+
+
+# ------------------------------------------------------------------------------------- KPIs, value, curation
+def our_posts(con: Any, platform: str | None, brand_ids: Sequence[str]) -> pl.DataFrame:
+    """The brand's posts: platform, post_id, created_at."""
+    return frame(
+        con,
+        "SELECT platform, post_id, created_at FROM posts WHERE ($p IS NULL OR platform = $p) "
+        "AND author_id IN (SELECT unnest($b)) AND created_at IS NOT NULL ORDER BY created_at",
+        {"p": platform, "b": list(brand_ids)},
+    )
+
+
+def follower_counts(con: Any) -> dict[tuple[str, str], int | None]:
+    """Follower count of every pipeline account (None when not reported)."""
+    rows = con.execute(
+        "SELECT o.platform, o.account_id, a.followers FROM outreach o "
+        "LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id"
+    ).fetchall()
+    return {(str(p), str(a)): (int(f) if f is not None else None) for p, a, f in rows}
+
+
+def recent_posts_of_pipeline(con: Any, since: Any, stages: Sequence[str]) -> pl.DataFrame:
+    """Posts since ``since`` by accounts in the pipeline at one of ``stages`` (newest first)."""
+    return frame(
+        con,
+        """
+        SELECT p.platform, p.post_id, p.author_id, o.handle, p.created_at, p.text, p.hashtags, p.url
+        FROM posts p JOIN outreach o ON o.platform = p.platform AND o.account_id = p.author_id
+        WHERE p.created_at >= $since AND o.stage IN (SELECT unnest($stages))
+          AND p.repost_of IS NULL AND p.reply_to IS NULL
+        ORDER BY p.created_at DESC
+        """,
+        {"since": since, "stages": list(stages)},
+    )
+
+
+def latest_activity(con: Any) -> Any:
+    """The latest time in the ledger or in posts (None when both are empty)."""
+    row = con.execute(
+        "SELECT greatest((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
+    ).fetchone()
+    return row[0] if row else None
