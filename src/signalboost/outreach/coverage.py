@@ -22,6 +22,7 @@ from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash
 
 from signalboost.errors import OutreachError
@@ -152,9 +153,30 @@ def choose_partners(
     platform: str,
     brand: Sequence[str],
     source: str = "follows",
+    method: str = "auto",
+    num_perm: int = 256,
+    seed: int = 1,
+    exact_limit: int = 50_000_000,
 ) -> CoverageResult:
-    """Exact greedy maximum coverage in DuckDB: k rounds of an anti-join against the people already reached."""
+    """Choose ``k`` partners maximising new reach: exact greedy in DuckDB, or on MinHash sketches past ``exact_limit``.
+
+    Exact: k rounds of an anti-join of each candidate's audience against the people already reached (the brand,
+    its audience and the partners chosen so far).
+    """
+    from signalboost.outreach import overlap
+
+    overlap.check_method(method, source)
     check_k(k, len(candidates))
+    if method == "auto":
+        with ws.connect(purpose="read") as con:
+            method = "exact" if sql.edge_count(con, platform, source) <= exact_limit else "minhash"
+    if method == "minhash":
+        with ws.connect(purpose="read") as con:
+            hashes = sql.audience_hashes(con, platform, [*brand, *candidates], source=source, exclude=brand)
+        sk = overlap.sketches_from_hashes(hashes, num_perm=num_perm, seed=seed)
+        empty = overlap.sketch(np.zeros(0, dtype=np.uint32), num_perm=num_perm, seed=seed)
+        cands = {c: sk.get(c) or empty for c in candidates}
+        return greedy_coverage_sketches(cands, k, covered=overlap._union_sketch([sk[b] for b in brand if b in sk]))
     with ws.connect(purpose="read") as con:
         sql.init_covered(con, platform, brand, source=source)
 
@@ -170,3 +192,52 @@ def choose_partners(
 
 def as_rows(result: CoverageResult) -> list[dict[str, Any]]:
     return result.rows()
+
+
+# ------------------------------------------------------------------------------------- partnership records
+PARTNER_STATUSES: tuple[str, ...] = ("candidate", "chosen", "active", "ended")
+
+
+def save_partners(
+    ws: Workspace,
+    platform: str,
+    partners: Sequence[tuple[str, str | None]],
+    *,
+    status: str = "chosen",
+    notes: str | None = None,
+) -> None:
+    """Record ``(account_id, handle)`` partners with ``status``; they also enter the pipeline (for the ledger/KPIs)."""
+    from signalboost.outreach.pipeline import add_many
+
+    if status not in PARTNER_STATUSES:
+        raise OutreachError(
+            f"unknown partner status {status!r}", where="status", hint=f"Use one of: {', '.join(PARTNER_STATUSES)}"
+        )
+    with ws.transaction() as con:
+        for account_id, handle in partners:
+            sql.upsert_partner(con, platform, account_id, handle, status, notes)
+    add_many(ws, [(platform, a, h) for a, h in partners], source="partners", note="chosen as partner")
+
+
+def list_partners(ws: Workspace, *, platform: str | None = None) -> list[dict[str, Any]]:
+    """Rows of table ``partners``."""
+    with ws.connect(purpose="read") as con:
+        return sql.list_partners(con, platform=platform)
+
+
+def monitor_partners(
+    ws: Workspace, *, window_days: int = 30, count: int = 4, end: Any = None
+) -> tuple[list[Any], list[Any]]:
+    """Each partnership's KPIs over time (chosen and active partners), as for influencers: (windows, trends)."""
+    from signalboost.outreach.kpis import relationship_kpis
+
+    rows = [p for p in list_partners(ws) if p["status"] in ("chosen", "active")]
+    if not rows:
+        raise OutreachError(
+            "no partners chosen yet",
+            where="table partners",
+            hint="Choose some with `signalboost partners choose --save`",
+        )
+    return relationship_kpis(
+        ws, [(p["platform"], p["account_id"]) for p in rows], end=end, window_days=window_days, count=count
+    )

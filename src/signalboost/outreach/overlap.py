@@ -222,7 +222,7 @@ def audience_overlap(
         raise OutreachError("no candidate partners given", hint="Pass candidate handles, or use --top N")
     with ws.connect(purpose="read") as con:
         if method == "auto":
-            method = "exact" if _edge_count(con, platform, source) <= exact_limit else "minhash"
+            method = "exact" if sql.edge_count(con, platform, source) <= exact_limit else "minhash"
         if method == "exact":
             found = sql.exact_overlap(con, platform, brand, candidates, source=source, threshold=threshold)
             brand_sizes = sql.audience_sizes(con, platform, brand, source=source)
@@ -234,12 +234,6 @@ def audience_overlap(
     ours = _union_sketch([sk[b] for b in brand if b in sk])
     our_size = _ours_size(hashes, brand)
     return minhash_overlap(ours, our_size, {c: sk.get(c) for c in candidates}, size_map, num_perm=num_perm)
-
-
-def _edge_count(con: Any, platform: str, source: str) -> int:
-    table = "follows" if source == "follows" else "interactions"
-    row = con.execute(f"SELECT count(*) FROM {table} WHERE platform = ?", [platform]).fetchone()
-    return int(row[0]) if row else 0
 
 
 def _union_size(con: Any, platform: str, brand: Sequence[str], source: str, sizes: Mapping[str, int]) -> int:

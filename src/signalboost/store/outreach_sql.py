@@ -48,8 +48,8 @@ def table_exists(con: Any, name: str) -> bool:
     """Whether table ``name`` exists in the main schema (e.g. ``influence_scores`` before migration 030 lands)."""
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(row[0][0])
 
 
 # ---------------------------------------------------------------------------------------------- pipeline
@@ -180,8 +180,8 @@ EVENT_KEY_SQL = "md5(concat_ws('|', {p}, {a}, {d}, {k}, {post}, CAST(epoch_us({t
 
 
 def event_count(con: Any) -> int:
-    row = con.execute("SELECT count(*) FROM outreach_events").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT count(*) FROM outreach_events").fetchall()
+    return int(rows[0][0])
 
 
 def insert_events(con: Any, rows: Sequence[Mapping[str, Any]]) -> int:
@@ -561,5 +561,11 @@ def latest_activity(con: Any) -> Any:
     """The latest time in the ledger or in posts (None when both are empty)."""
     row = con.execute(
         "SELECT greatest((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return row[0][0]
+
+
+def edge_count(con: Any, platform: str, source: str) -> int:
+    """Number of audience edges (rows of follows or interactions) on ``platform``."""
+    table = "follows" if source == "follows" else "interactions"
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE platform = ?", [platform]).fetchall()[0][0])
