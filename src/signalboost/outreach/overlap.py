@@ -89,7 +89,7 @@ def overlap_from_sets(
     for account_id in sorted(theirs):
         audience = theirs[account_id]
         shared = len(audience & ours)
-        j, o, u = overlap_metrics(len(audience), len(ours), shared)
+        j, o, u = overlap_metrics(len(audience), len(ours), float(shared))
         bridges = None if influential is None else len((audience & influential) - net)
         out.append(Overlap(account_id, len(audience), len(ours), float(shared), j, o, u, bridges, "exact"))
     return out
@@ -156,7 +156,7 @@ def minhash_overlap(
         else:
             jhat = float(m.jaccard(ours))
             shared = min(jhat / (1.0 + jhat) * (size + our_size), float(min(size, our_size)))
-        j, o, u = overlap_metrics(size, our_size, shared)
+        j, o, u = overlap_metrics(size, our_size, float(shared))
         se = jaccard_standard_error(j, num_perm) if j is not None else None
         out.append(Overlap(account_id, size, our_size, shared, j, o, u, None, "minhash", se))
     return out
@@ -262,7 +262,7 @@ def _fill_exact(
         r = by_id.get(c)
         size, shared = (int(r["audience"]), int(r["shared"])) if r else (0, 0)
         bridges = None if threshold is None else (int(r["bridges"]) if r and r["bridges"] is not None else 0)
-        j, o, u = overlap_metrics(size, our_size, shared)
+        j, o, u = overlap_metrics(size, our_size, float(shared))
         out.append(Overlap(c, size, our_size, float(shared), j, o, u, bridges, "exact"))
     return out
 

@@ -362,3 +362,30 @@ def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> 
 def records_as_rows(records: Sequence[OutreachRecord]) -> list[dict[str, Any]]:
     """Records as plain rows for printing (dates as ISO text)."""
     return [r.as_dict() for r in records]
+
+
+def add_untapped(
+    ws: Workspace, *, limit: int | None = 50, platform: str | None = None, now: dt.datetime | None = None
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Enter the untapped influencers (influential followers who never interact) as ``identified``.
+
+    Reads the latest run of ``influence_scores``; takes the ``limit`` best scores (None: all). Returns
+    ``(added, untapped in total, the rows taken)``. ``OutreachError`` when influence scores are absent.
+    """
+    with ws.connect(purpose="read") as con:
+        if not sql.table_exists(con, "influence_scores"):
+            raise OutreachError(
+                "no influence scores yet",
+                where="table influence_scores",
+                hint="Score the accounts first with `signalboost influencers score`",
+            )
+        untapped = sql.untapped_influencers(con, platform=platform)
+    rows = untapped.head(limit).to_dicts() if limit is not None else untapped.to_dicts()
+    added = add_many(
+        ws,
+        [(r["platform"], r["account_id"], r["handle"]) for r in rows],
+        source="influence",
+        note="untapped: influential, never interacted",
+        now=now,
+    )
+    return added, untapped.height, rows

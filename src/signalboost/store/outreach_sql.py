@@ -569,3 +569,31 @@ def edge_count(con: Any, platform: str, source: str) -> int:
     """Number of audience edges (rows of follows or interactions) on ``platform``."""
     table = "follows" if source == "follows" else "interactions"
     return int(con.execute(f"SELECT count(*) FROM {table} WHERE platform = ?", [platform]).fetchall()[0][0])
+
+
+def untapped_influencers(con: Any, *, platform: str | None = None) -> pl.DataFrame:
+    """Accounts of segment ``untapped`` in the latest influence run per platform, best score first.
+
+    Columns: platform, account_id, handle, score. Reads table ``influence_scores`` (migration 030).
+    """
+    return frame(
+        con,
+        """
+        WITH latest AS (SELECT platform, max(computed_at) AS computed_at FROM influence_scores GROUP BY platform)
+        SELECT s.platform, s.account_id, a.handle, s.score
+        FROM influence_scores s JOIN latest l ON l.platform = s.platform AND l.computed_at = s.computed_at
+        LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id
+        WHERE s.segment = 'untapped' AND ($p IS NULL OR s.platform = $p)
+        ORDER BY s.score DESC NULLS LAST, s.platform, s.account_id
+        """,
+        {"p": platform},
+    )
+
+
+def busiest_platform(con: Any, source: str) -> str | None:
+    """The platform with the most audience edges (follows or interactions), or None when there are none."""
+    table = "follows" if source == "follows" else "interactions"
+    rows = con.execute(
+        f"SELECT platform FROM {table} GROUP BY platform ORDER BY count(*) DESC, platform LIMIT 1"
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
