@@ -90,8 +90,9 @@ def _partners_part(ctx: DemoContext) -> None:
     steps = ", ".join(f"{c} (+{g:,.0f})" for c, g in zip(chosen.chosen, chosen.gains, strict=True))
     bound = chosen.ratio_lower_bound
     out.print(
-        f"Chosen {len(chosen.chosen)} partners (greedy maximum coverage): {steps}; new reach {chosen.new_reach:,.0f} of at most "
-        f"{chosen.upper_bound:,.0f} possible" + (f" (≥ {bound:.0%} of optimal)." if bound else "."),
+        f"Chosen {len(chosen.chosen)} partners (greedy maximum coverage): {steps}; "
+        f"new reach {chosen.new_reach:,.0f} of at most {chosen.upper_bound:,.0f} possible"
+        + (f" (≥ {bound:.0%} of optimal)." if bound else "."),
         highlight=False,
     )
     out.print(f"Guarantee: {chosen.guarantee}.", highlight=False)
