@@ -109,7 +109,7 @@ DATE_FORMATS = (
     "%d %b %Y",
     "%a %b %d %H:%M:%S %z %Y",
 )
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
 
 def normalise(name: str) -> str:
