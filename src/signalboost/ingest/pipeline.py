@@ -160,7 +160,8 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
         _add(result, table, *q.merge(con, table, source))
     for snap in snapshots:
         q.mark_unfollows(con, snap)
-    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path))
+    sep = "/" if path.is_dir() else "!"
+    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path), sep)
 
 
 def _sha256(path: Path) -> str | None:

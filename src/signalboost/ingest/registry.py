@@ -16,6 +16,7 @@ from signalboost.ingest.textio import looks_binary, read_head
 FORMAT_MODULES: tuple[str, ...] = (
     "x_archive",
     "mastodon",
+    "instagram",
     "facebook_uci",
     "higgs",
     "edgelist",

@@ -253,15 +253,16 @@ def record_import(con: Any, values: dict[str, Any]) -> None:
     )
 
 
-def flush_rejects(con: Any, import_id: int, file: str) -> int:
-    """Copy the staged rejects into ``rejects`` (file = the import's file, or ``file!member``)."""
+def flush_rejects(con: Any, import_id: int, file: str, sep: str = "!") -> int:
+    """Copy the staged rejects into ``rejects`` (file = the import's file, or ``file<sep>member``: ``!`` inside a
+    zip, ``/`` inside a folder)."""
     n = int(con.execute("SELECT count(*) FROM _stage_rejects").fetchall()[0][0])
     if n:
         con.execute(
             "INSERT INTO rejects (import_id, file, line, raw, reason) "
-            "SELECT ?, CASE WHEN member IS NULL THEN ? ELSE ? || '!' || member END, line, raw, reason "
+            "SELECT ?, CASE WHEN member IS NULL THEN ? ELSE ? || ? || member END, line, raw, reason "
             "FROM _stage_rejects",
-            [import_id, file, file],
+            [import_id, file, file, sep],
         )
         con.execute("DELETE FROM _stage_rejects")
     return n
