@@ -18,6 +18,8 @@ FORMAT_MODULES: tuple[str, ...] = (
     "mastodon",
     "instagram",
     "facebook_uci",
+    "facebook_posts",
+    "youtube",
     "higgs",
     "edgelist",
     "generic",

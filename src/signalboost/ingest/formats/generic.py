@@ -42,7 +42,7 @@ FIELD_KINDS: dict[str, str] = {
     "author_id": "str",
     "created_at": "ts",
     "text": "str",
-    "format": "str",
+    "format": "format",
     "hashtags": "list",
     "mentions": "list",
     "reply_to": "str",

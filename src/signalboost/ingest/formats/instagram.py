@@ -71,8 +71,8 @@ def parse_media(records: list[Any], *, fmt: str | None, me: str | None, member: 
         if not isinstance(rec, dict):
             rejects.append(Reject(index, str(rec)[:500], "not an object", member))
             continue
-        media = rec.get("media") if isinstance(rec.get("media"), list) else [rec]
-        media = [m for m in media if isinstance(m, dict) and m.get("uri")]
+        raw_media: list[Any] = rec["media"] if isinstance(rec.get("media"), list) else [rec]
+        media = [m for m in raw_media if isinstance(m, dict) and m.get("uri")]
         try:
             if not media:
                 raise KeyError("uri")
