@@ -114,25 +114,25 @@ def _load(archive: Archive, name: str, options: ReadOptions) -> Any:
     return loads_json(text, archive.where(name))
 
 
+def _field(fields: dict[str, Any], key: str) -> str | None:
+    v = (fields.get(key) or {}).get("value")
+    return fix_mojibake(str(v)) if v else None
+
+
 def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, Any] | None]:
     for name in archive.find("personal_information.json"):
         data = _load(archive, name, options)
         users = data.get("profile_user") if isinstance(data, dict) else None
         if users and isinstance(users[0], dict):
             fields = users[0].get("string_map_data") or {}
-
-            def value(key: str) -> str | None:
-                v = (fields.get(key) or {}).get("value")
-                return fix_mojibake(str(v)) if v else None
-
-            username = value("Username")
+            username = _field(fields, "Username")
             if username:
                 row = {
                     "platform": PLATFORM,
                     "account_id": username.lower(),
                     "handle": username,
-                    "name": value("Name"),
-                    "bio": value("Bio"),
+                    "name": _field(fields, "Name"),
+                    "bio": _field(fields, "Bio"),
                     "is_brand": False,
                 }
                 return username.lower(), row
