@@ -14,6 +14,7 @@ An import runs inside one transaction (``Workspace.transaction``). Rows are firs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,6 +54,8 @@ def duck_type(table: str, column: str) -> str:
 def create_stages(con: Any) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
     con.execute("SET enable_progress_bar = false")
+    # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
+    con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
