@@ -151,12 +151,19 @@ def register(app: typer.Typer) -> None:
         from signalboost.ingest.queries import workspace_stats
 
         rows = workspace_stats(open_ws(workspace))
+        if fmt is OutputFormat.table:
+            rows = [r | {k: _when(r[k]) for k in ("first", "last")} | {"rows": f"{r['rows']:,}"} for r in rows]
         if not rows and fmt is OutputFormat.table:
             from signalboost.cli.common import console
 
             console.print("The workspace is empty: import something with `signalboost import FILE`.")
             return
         emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])
+
+
+def _when(value: object) -> object:
+    """A time span end for a table: minutes, UTC."""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
 
 
 def _print_summary(results: list[ImportResult]) -> None:
