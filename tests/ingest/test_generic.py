@@ -168,3 +168,13 @@ def test_mapping_file_forms(tmp_path: Path) -> None:
     expected = {"created_at": "Date", "likes": "Likes"}
     assert load_mapping_file(yaml_file) == load_mapping_file(lines) == load_mapping_file(js) == expected
     assert resolve_mapping(["Date", "Likes", "Post ID"], expected) == {**expected, "post_id": "Post ID"}
+
+
+def test_malformed_csv_row_is_one_reject(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("post_id,created_at,likes\np1,2024-01-01,5\np2,2024-01-02,6,extra,cols\np3,2024-01-03,7\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_read, res.rows_rejected) == (3, 1)
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 3 and rej["raw"] == "p2,2024-01-02,6,extra,cols" and "malformed CSV row" in rej["reason"]
+    assert sorted(workspace.posts()["post_id"]) == ["p1", "p3"]

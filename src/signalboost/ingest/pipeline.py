@@ -148,7 +148,7 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 rejects.clear()
         elif isinstance(item, SqlStage):
             read, _bad = q.stage_sql(con, item.sql, item.line_sql)
-            read += q.duckdb_rejects(con)
+            read += q.duckdb_rejects(con)  # 0 on a second scan of the same file
             if item.count_read:
                 result.rows_read += read
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE))

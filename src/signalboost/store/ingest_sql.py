@@ -121,20 +121,21 @@ SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
 
 
 def duckdb_rejects(con: Any) -> int:
-    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``."""
+    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``: one reject per
+    line (DuckDB may report a line twice, and each scan of the file again); returns how many lines are new."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors' AND temporary"
     ).fetchall()[0][0]
     if not exists:
         return 0
-    n = int(con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0])
-    if n:
-        con.execute(
-            "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, "
-            "coalesce('column ' || column_name || ': ', '') || error_message FROM reject_errors"
-        )
-        con.execute("DELETE FROM reject_errors")
-    return n
+    n = con.execute(
+        "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, reason FROM ("
+        "SELECT line, first(csv_line) AS csv_line, 'malformed CSV row: ' || first(error_message) AS reason "
+        "FROM reject_errors GROUP BY line) e "
+        "WHERE line NOT IN (SELECT line FROM _stage_rejects WHERE member IS NULL AND line IS NOT NULL)"
+    ).fetchall()[0][0]
+    con.execute("DELETE FROM reject_errors")
+    return int(n)
 
 
 # ---------------------------------------------------------------------------------------------- merging
