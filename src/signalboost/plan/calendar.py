@@ -79,7 +79,7 @@ def make_plan(
     drafts: list[_Draft] = []
     for tactic_index, tactic in enumerate(strategy.tactics):
         drafts += _place_tactic(strategy, tactic, tactic_index, tz, begin, end, free, skip_empty_tactics, result)
-    drafts += _own_and_curated(strategy, free)
+    drafts += _own_and_curated(strategy, slots, free)
     drafts = [d for d in drafts if d.id not in kept]
     _assign_pillars(drafts, list(kept.values()), weights, result)
     posts = [_finish(strategy, d) for d in drafts] + [p for p in kept.values() if begin <= p.local.date() < end]
@@ -192,13 +192,20 @@ def _exact(slots: Sequence[Slot], target: dt.datetime) -> Slot | None:
     return next((s for s in slots if s.at == target), None)
 
 
-def _own_and_curated(strategy: Strategy, free: dict[str, list[Slot]]) -> list[_Draft]:
-    """The remaining slots: a share curated (spread evenly), the rest own posts."""
+def _own_and_curated(strategy: Strategy, all_slots: dict[str, list[Slot]], free: dict[str, list[Slot]]) -> list[_Draft]:
+    """The free slots: a share curated (spread evenly over the network's slots), the rest own posts.
+
+    The spreading counts every slot of the network (taken or not), so touching or moving one post does not
+    shift which other slots are curated.
+    """
     share = strategy.curation.share
     curated_nets = set(strategy.curation.networks or free)
     out: list[_Draft] = []
-    for net, slots in free.items():
+    for net, slots in all_slots.items():
+        open_slots = set(map(id, free[net]))
         for k, slot in enumerate(slots):
+            if id(slot) not in open_slots:
+                continue
             curated = net in curated_nets and math.floor((k + 1) * share + 1e-9) > math.floor(k * share + 1e-9)
             kind: Kind = "curated" if curated else "own"
             key = slot_key(slot.day, slot.time)
