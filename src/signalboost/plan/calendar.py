@@ -47,7 +47,12 @@ def period(start: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
 
 
 def plan_calendar(
-    strategy: Strategy, start: dt.date, weeks: int, *, keep: Iterable[PlannedPost] = (), skip_empty_tactics: bool = False
+    strategy: Strategy,
+    start: dt.date,
+    weeks: int,
+    *,
+    keep: Iterable[PlannedPost] = (),
+    skip_empty_tactics: bool = False,
 ) -> list[PlannedPost]:
     """The planned posts of ``weeks`` weeks from ``start`` (see :func:`make_plan`)."""
     return make_plan(strategy, start, weeks, keep=keep, skip_empty_tactics=skip_empty_tactics).posts
@@ -253,9 +258,10 @@ def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
     elif tactic is not None and tactic.kpis:
         kpis = tuple(tactic.kpis)
     else:
-        kpis = tuple(k.id for k in strategy.kpis if k.network == d.network)[:1] or tuple(
-            k.id for k in strategy.kpis if k.network is None
-        )[:1]
+        kpis = (
+            tuple(k.id for k in strategy.kpis if k.network == d.network)[:1]
+            or tuple(k.id for k in strategy.kpis if k.network is None)[:1]
+        )
     return PlannedPost(
         id=d.id,
         network=d.network,

@@ -221,7 +221,12 @@ def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calend
     days = _by_day(posts)
     out = [f"# {_md(title)}", ""]
     for year, month in _months(posts):
-        out += [f"## {cal.month_name[month]} {year}", "", "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |", "|---|---|---|---|---|---|---|"]
+        out += [
+            f"## {cal.month_name[month]} {year}",
+            "",
+            "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for week in cal.Calendar(0).monthdatescalendar(year, month):
             cells = []
             for day in week:
@@ -250,8 +255,10 @@ table.month{border-collapse:collapse;width:100%;table-layout:fixed}
 .month td{vertical-align:top;border:1px solid #ddd;height:6rem;padding:.25rem;font-size:.8rem}
 .month td.out{background:#fafafa}
 .day{font-weight:600;color:#555}
-.post{border-left:4px solid #999;padding:1px 4px;margin:2px 0;background:#f8f8f8;border-radius:2px;overflow-wrap:anywhere}
-.legend span{display:inline-block;margin-right:1rem}.sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+.post{border-left:4px solid #999;padding:1px 4px;margin:2px 0;background:#f8f8f8;border-radius:2px;
+  overflow-wrap:anywhere}
+.legend span{display:inline-block;margin-right:1rem}
+.sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 """
 
 

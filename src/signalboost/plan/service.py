@@ -97,7 +97,9 @@ def post_to_row(post: PlannedPost, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def load_plan(workspace: Workspace, start: dt.datetime | None = None, end: dt.datetime | None = None) -> list[PlannedPost]:
+def load_plan(
+    workspace: Workspace, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> list[PlannedPost]:
     """Saved posts with ``start <= scheduled_at < end`` (aware datetimes; ``None`` = open), in time order."""
     with workspace.connect(purpose="read") as con:
         rows = plan_sql.select_planned(con, start, end)
@@ -123,7 +125,13 @@ def diff_plan(old: Sequence[PlannedPost], new: Sequence[PlannedPost]) -> PlanDif
     return out
 
 
-def save_plan(workspace: Workspace, posts: Sequence[PlannedPost], *, replace_period: tuple[dt.date, dt.date] | None = None, timezone: str | None = None) -> PlanDiff:
+def save_plan(
+    workspace: Workspace,
+    posts: Sequence[PlannedPost],
+    *,
+    replace_period: tuple[dt.date, dt.date] | None = None,
+    timezone: str | None = None,
+) -> PlanDiff:
     """Save ``posts``: new ids inserted, changed ones updated (SEQUENCE + 1), touched saved posts never overwritten.
 
     With ``replace_period`` (local dates, end excluded) and ``timezone``, untouched saved posts of that period
