@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,7 +41,9 @@ weights_st = st.lists(st.integers(1, 100), min_size=1, max_size=6).map(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(weights=weights_st, groups=st.lists(st.integers(0, 2), min_size=1, max_size=250))
-def test_within_one_plan_wide_and_per_network_up_to_three_networks(weights: dict[str, float], groups: list[int]) -> None:
+def test_within_one_plan_wide_and_per_network_up_to_three_networks(
+    weights: dict[str, float], groups: list[int]
+) -> None:
     items = [Item(f"n{g}") for g in groups]
     pillars = apportion(items, weights)
     worst_plan, worst_net = _bounds(items, pillars, weights)
@@ -60,7 +63,11 @@ def test_per_network_bound_always_holds_for_six_networks(weights: dict[str, floa
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     weights=weights_st,
-    slots=st.lists(st.tuples(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), st.integers(6, 22)), min_size=1, max_size=10),
+    slots=st.lists(
+        st.tuples(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), st.integers(6, 22)),
+        min_size=1,
+        max_size=10,
+    ),
     monthday=st.integers(1, 28),
     weeks=st.integers(5, 20),
     start=st.dates(dt.date(2024, 1, 1), dt.date(2030, 12, 31)),
@@ -73,8 +80,14 @@ def test_calendar_with_random_tactic_dates_keeps_the_bound(weights, slots, month
         schedule={"networks": {"instagram": {"min_posts_per_week": 1, "slots": timetable}}},
         pillars=[{"id": p, "name": p, "weight": w * 100} for p, w in weights.items()],
         tactics=[
-            {"id": "t", "name": "T", "goal": "engagement", "rrule": f"FREQ=MONTHLY;BYMONTHDAY={monthday}",
-             "networks": ["instagram"], "placement": "add-slot"}
+            {
+                "id": "t",
+                "name": "T",
+                "goal": "engagement",
+                "rrule": f"FREQ=MONTHLY;BYMONTHDAY={monthday}",
+                "networks": ["instagram"],
+                "placement": "add-slot",
+            }
         ],
         examples=[],
     )
@@ -91,13 +104,13 @@ def test_hand_computed_sequence_for_50_30_20() -> None:
     items = [Item("ig")] * 10
     got = [p[0] for p in apportion(items, {"edu": 0.5, "fun": 0.3, "prod": 0.2})]
     assert got.count("edu") == 5 and got.count("fun") == 3 and got.count("prod") == 2
-    assert all(a != b for a, b in zip(got, got[1:], strict=False) if a == "edu")
+    assert all(a != b for a, b in itertools.pairwise(got) if a == "edu")
 
 
 def test_no_repeats_when_weights_allow() -> None:
     items = [Item("ig")] * 40
     got = [p[0] for p in apportion(items, {"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1})]
-    assert all(a != b for a, b in zip(got, got[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(got))
     assert [got.count(x) for x in "abcd"] == [16, 12, 8, 4]
 
 

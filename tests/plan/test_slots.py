@@ -42,7 +42,7 @@ def test_nine_stays_nine_local_across_dst() -> None:
 
 
 def test_notes_report_dst_cases() -> None:
-    slots, notes = weekly_slots("ig", {"sun": [dt.time(2, 30)]}, OSLO, dt.date(2026, 3, 23), dt.date(2026, 11, 1))
+    _slots, notes = weekly_slots("ig", {"sun": [dt.time(2, 30)]}, OSLO, dt.date(2026, 3, 23), dt.date(2026, 11, 1))
     cases = [(n.requested.date(), n.case) for n in notes]
     assert cases == [(dt.date(2026, 3, 29), "nonexistent"), (dt.date(2026, 10, 25), "ambiguous")]
     assert "spring forward" in notes[0].message() and "03:30" in notes[0].message()
@@ -52,8 +52,16 @@ def test_leap_day_and_year_boundary() -> None:
     slots, _ = weekly_slots("x", {"tue": [dt.time(10)]}, NY, dt.date(2028, 2, 28), dt.date(2028, 3, 3))
     assert [s.day for s in slots] == [dt.date(2028, 2, 29)]  # 2028-02-29 is a Tuesday (1 Jan 2028 is a Saturday)
     slots, _ = weekly_slots(
-        "x", {d: [dt.time(23, 30)] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-        OSLO, dt.date(2026, 12, 30), dt.date(2027, 1, 3),
+        "x",
+        {d: [dt.time(23, 30)] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+        OSLO,
+        dt.date(2026, 12, 30),
+        dt.date(2027, 1, 3),
     )
-    assert [s.day for s in slots] == [dt.date(2026, 12, 30), dt.date(2026, 12, 31), dt.date(2027, 1, 1), dt.date(2027, 1, 2)]
+    assert [s.day for s in slots] == [
+        dt.date(2026, 12, 30),
+        dt.date(2026, 12, 31),
+        dt.date(2027, 1, 1),
+        dt.date(2027, 1, 2),
+    ]
     assert slots[1].at.astimezone(dt.UTC) == dt.datetime(2026, 12, 31, 22, 30, tzinfo=dt.UTC)
