@@ -80,7 +80,10 @@ def make_plan(
     kept_slots = {(p.network, p.slot) for p in kept.values()}
     result = PlanResult(posts=[], start=begin, end=end)
     slots = _network_slots(strategy, tz, begin, end, result)
-    free = {net: [s for s in ss if (net, slot_key(s.day, s.time)) not in kept_slots] for net, ss in slots.items()}
+    free = {
+        net: [s for s in ss if not kept_slots or (net, slot_key(s.day, s.time)) not in kept_slots]
+        for net, ss in slots.items()
+    }
     drafts: list[_Draft] = []
     for tactic_index, tactic in enumerate(strategy.tactics):
         drafts += _place_tactic(strategy, tactic, tactic_index, tz, begin, end, free, skip_empty_tactics, result)
