@@ -10,7 +10,7 @@ from signalboost.cli.main import main
 
 STRATEGY = """
 brand: {name: Test, timezone: America/New_York}
-ecosystem: [{network: instagram, formats: [reel]}]
+ecosystem: [{network: instagram, role: inspiration, formats: [reel]}]
 schedule:
   networks:
     instagram: {min_posts_per_week: 2, slots: {mon: ["09:00"], thu: ["18:00"]}}

@@ -29,9 +29,9 @@ network, the previous pillar yields to the next candidate when it can wait one m
 
 Posts whose pillars are fixed (tactic posts naming pillars, posts a person already touched) count as they
 are; the other posts compensate around them, and make room ahead of them (fixed shares due within the next
-``⌈1/w_i⌉`` posts are counted in the deficits that order the choices). If the fixed posts themselves overfill a pillar (a weekly
-giveaway for a 5 % pillar on a network with 3 posts a week) no sequence can keep the bound; the result is then
-the closest the search found.
+``⌈1/w_i⌉`` posts are counted in the deficits that order the choices). If the fixed posts themselves overfill
+a pillar (a weekly giveaway for a 5 % pillar on a network with 3 posts a week) no sequence can keep the
+bound; the result is then the closest the search found.
 """
 
 from __future__ import annotations

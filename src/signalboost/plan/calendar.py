@@ -243,10 +243,15 @@ def _assign_pillars(
             draft.pillars = ps
     result.discrepancy = discrepancy(items, pillars, weights)
     if result.discrepancy[0] > 1 + 1e-6 or result.discrepancy[1] > 1 + 1e-6:
+        per_net = {}
+        for net in dict.fromkeys(item.group for item in items):
+            pairs = [(i, p) for i, p in zip(items, pillars, strict=True) if i.group == net]
+            per_net[net] = discrepancy([i for i, _ in pairs], [p for _, p in pairs], weights)[1]
+        worst = max(per_net, key=lambda n: per_net[n])
         result.notes.append(
             "the pillar mix strays more than one post from the weights "
-            f"(plan-wide {result.discrepancy[0]:.2f}, worst network {result.discrepancy[1]:.2f}); "
-            "tactic or hand-made posts may overfill a pillar"
+            f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f}); "
+            "tactic or hand-made posts with fixed pillars may overfill a pillar there"
         )
 
 
