@@ -128,3 +128,10 @@ def test_influencer_profile(workspace: Workspace, capsys: pytest.CaptureFixture[
     doc = json.loads(capsys.readouterr().out)
     assert doc["engagement_over_time"][0]["interactions"] == 3
     assert main(["influencer", "leader", "-w", str(workspace.root)]) == 0
+
+
+def test_cli_writes_the_quadrant_chart(workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fill(workspace)
+    out = tmp_path / "charts" / "quadrant.png"
+    assert main(["influencers", "-w", str(workspace.root), "--chart", str(out), "--format", "json"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

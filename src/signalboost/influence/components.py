@@ -22,6 +22,8 @@ from signalboost.influence.graph import Graph, graph_from_codes
 from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, topic_pagerank
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
+TOPIC_TOL = 1e-4
+"""L1 tolerance of the topic PageRanks: only their percentiles are used, and k topics cost k PageRanks."""
 
 
 @dataclass
@@ -211,7 +213,7 @@ def topic_leadership(
     lead_pct: float = 90.0,
     max_topics: int = 3,
     alpha: float = DEFAULT_ALPHA,
-    tol: float = DEFAULT_TOL,
+    tol: float = TOPIC_TOL,
 ) -> Component:
     """Topic leadership: topic-sensitive PageRank per topic (TwitterRank teleport: posts on the topic).
 
