@@ -98,11 +98,44 @@ def power_iteration(
     d = p if dangling is None else _unit(dangling, "dangling")
     if d.shape[1] != p.shape[1]:
         d = np.repeat(d, p.shape[1], axis=1)
+    if personalization is not None:
+        sub = _support(wt, p, d)
+        if sub.size < 0.8 * n:  # iterate only where rank can be: everything else is exactly 0
+            sub_wt = sp.csc_matrix(wt[:, sub][sub, :])
+            res = _iterate(sub_wt, is_dangling[sub], p[sub], None if d is p else d[sub], alpha, tol, max_iter)
+            full = np.zeros(p.shape)
+            full[sub] = res.scores
+            return PageRankResult(full[:, 0] if one_d else full, res.iterations, res.error)
+    res = _iterate(wt, is_dangling, p, None if d is p else d, alpha, tol, max_iter)
+    return PageRankResult(res.scores[:, 0] if one_d else res.scores, res.iterations, res.error)
+
+
+def _support(wt: sp.csc_matrix, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Nodes whose rank can be non-zero at the fixed point: those with an in-link or teleport/dangling weight.
+
+    Any other node receives nothing (no in-link, no teleport), so its rank is exactly 0 after one step, and the
+    edges out of the support all end inside it (their targets have an in-link).
+    """
+    has_in = np.bincount(wt.indices, minlength=wt.shape[0]) > 0  # rows of Wᵀ that hold an entry: in-links
+    return np.flatnonzero(has_in | (p > 0).any(axis=1) | (d > 0).any(axis=1))
+
+
+def _iterate(
+    wt: sp.spmatrix,
+    is_dangling: np.ndarray,
+    p: np.ndarray,
+    d: np.ndarray | None,
+    alpha: float,
+    tol: float,
+    max_iter: int,
+) -> PageRankResult:
+    """The power iteration proper on ``n × k`` teleports ``p``; ``d=None``: dangling rank follows ``p``."""
+    n = p.shape[0]
     x = np.full(p.shape, 1.0 / n)
     dmask = is_dangling.astype(np.float64)
-    teleport = (1 - alpha) * p if d is not p else p
+    teleport = (1 - alpha) * p
     err = np.full(p.shape[1], np.inf)
-    same = d is p
+    same = d is None
     for it in range(1, max_iter + 1):
         y = wt @ x
         y *= alpha
@@ -115,7 +148,7 @@ def power_iteration(
         err = np.abs(x, out=x).sum(axis=0)
         x = y
         if (err < tol).all():
-            return PageRankResult(x[:, 0] if one_d else x, it, err)
+            return PageRankResult(x, it, err)
     raise InfluenceError(
         f"PageRank did not converge in {max_iter} iterations (L1 change {float(err.max()):.2e} > {tol:.0e})",
         where="pagerank",

@@ -161,7 +161,7 @@ def compute_influence(
         table, follows_source = _segment(data, settings, parts, table, brand_id)
     table = (
         table.with_columns(listing_rank(table["segment"]).alias("_order"))
-        .sort(["_order", "score", "account_id"], descending=[False, True, False], nulls_last=True)
+        .sort(["_order", "score", "ix"], descending=[False, True, False], nulls_last=True)
         .drop("_order", "ix")
     )
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
