@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -93,6 +92,12 @@ def build_profile(
     every: str = "1w",
 ) -> Profile:
     """Profile ``account_id`` from ``data`` (see the module docstring); times are shown in ``timezone``."""
+    import re
+
+    from signalboost.errors import InfluenceError
+
+    if not re.fullmatch(r"[1-9][0-9]*(h|d|w|mo|y)", every):
+        raise InfluenceError(f"period {every!r} is not a duration", where="--every", hint="Use e.g. 1d, 1w, 2w or 1mo")
     a = data.index(account_id)
     own = data.posts.filter(pl.col("ix") == a)
     acts = data.interactions.filter((pl.col("src") == a) & (pl.col("kind") != "like"))
@@ -160,9 +165,3 @@ def advise(p: Profile) -> list[str]:
         total = int(p.engagement["interactions"].sum())
         out.append(f"Engagement with you: {total} interaction(s) over {p.engagement.height} period(s).")
     return out
-
-
-def to_zone(name: str) -> str:
-    """``name`` if it is an IANA time zone (raises ``ZoneInfoNotFoundError`` otherwise)."""
-    ZoneInfo(name)
-    return name

@@ -152,6 +152,12 @@ def compute_influence(
             hint="Import interactions, follows or accounts with follower counts",
         )
     weights = settings.weights.model_dump()
+    if sum(weights[c] for c in available) <= 0:
+        raise InfluenceError(
+            "every component that can be computed has weight 0",
+            where=f"strategy.yaml influence.weights ({', '.join(available)})",
+            hint="Give at least one of these components a positive weight",
+        )
     score = combine({c: parts[c].pct for c in available}, weights)
     if progress:
         progress("engagement and segments")
