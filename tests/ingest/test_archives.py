@@ -59,7 +59,7 @@ def _check_x(ws: Workspace) -> None:
         1,
     )
     [rej] = ws.table("rejects").to_dicts()
-    assert rej["file"].endswith("tweets.js") and "created_at" in rej["reason"]
+    assert rej["file"].endswith("tweets.js") and rej["line"] == 3 and "created_at" in rej["reason"]
 
 
 def test_x_archive_folder(workspace: Workspace, ingest_data: Path) -> None:

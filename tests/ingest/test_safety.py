@@ -48,6 +48,28 @@ def test_binary_file(workspace: Workspace, tmp_path: Path) -> None:
     _assert_untouched(workspace)
 
 
+def test_binary_file_with_commas(workspace: Workspace, tmp_path: Path) -> None:
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(b"\x00\x01,\x02,\x03" * 500)
+    with pytest.raises(IngestError, match="binary"):
+        import_files(workspace, [blob], progress=False)
+    _assert_untouched(workspace)
+
+
+def test_unknown_zip_and_folder(workspace: Workspace, tmp_path: Path) -> None:
+    other = tmp_path / "holiday.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("notes.txt", "a,b\n1,2\n")
+    with pytest.raises(IngestError, match="cannot tell which export format"):
+        import_files(workspace, [other], progress=False)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.txt").write_text("hello")
+    with pytest.raises(IngestError, match="cannot tell which export format"):
+        import_files(workspace, [folder], progress=False)
+    _assert_untouched(workspace)
+
+
 def test_missing_file(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no such file"):
         import_files(workspace, [tmp_path / "nope.csv"], progress=False)
