@@ -187,10 +187,12 @@ def test_kill_mid_import_then_reimport_equals_clean(tmp_path: Path) -> None:
     before = counts(ws)
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(ws.root), str(data)])
     lock = ws.root / ".signalboost.lock"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and b"import" not in (lock.read_bytes() if lock.exists() else b""):
-        time.sleep(0.02)
-    time.sleep(0.8)  # well inside the import (it takes several seconds)
+    holder = f"pid {child.pid} (import interactions.csv)".encode()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (lock.read_bytes() if lock.exists() else b"") != holder:
+        time.sleep(0.01)
+    assert lock.read_bytes() == holder, "the child never started its import"
+    time.sleep(0.5)  # inside the import's transaction (it takes seconds)
     assert child.poll() is None, "the import finished before it could be killed; use a larger file"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
