@@ -158,6 +158,9 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
                 day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
                 if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
                     chosen.append(SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block)))
+        if len(chosen) < new_n:  # fewer distinct slots than posts (e.g. --hour-block 24): the week cannot hold more
+            why = f"{why}; capped at the {len(chosen)} distinct slots available"
+            new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
     return Proposal(proposals, skipped)
 
