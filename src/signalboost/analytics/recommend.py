@@ -133,7 +133,14 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         f = freq.get(net)
         old_n = sched.min_posts_per_week
         new_n = int(f["recommended_per_week"]) if f and not str(f["evidence"]).startswith("not enough") else old_n
-        why = f"{f['evidence']} (observed {f['current_per_week']}/week)" if f else "no daily data: kept"
+        why = (
+            f"{f['recommended_per_day']} post(s) per posting day × {f['posting_days_per_week']} posting days a week "
+            f"≈ {new_n}/week (observed {f['current_per_week']}/week); {f['evidence']}"
+            if f and new_n != old_n
+            else f"kept: {f['evidence']}"
+            if f
+            else "kept: no daily data"
+        )
         n_ex = min(n_explore, max(new_n // 4, 0))
         ranked = recommend_slots(slots, k=max(new_n - n_ex, 0), explore=n_ex, seed=analysis.options.seed)
         chosen = [
