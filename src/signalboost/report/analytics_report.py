@@ -147,13 +147,23 @@ def _summary_section(a: Analysis) -> Section:
                 _interval(r["ci_low"], r["ci_high"], f),
                 str(r["n_used"]),
                 str(r["n_excluded"]),
+                _num(r.get("n_missing_denominator")),
             ]
         )
     s.tables.append(
         Table(
-            ["network", "metric", "mean per post", "95% interval", "posts used", "posts excluded"],
+            [
+                "network",
+                "metric",
+                "mean per post",
+                "95% interval",
+                "posts used",
+                "posts excluded",
+                "of which no denominator",
+            ],
             rows,
-            "Excluded: the post did not report the metric or its denominator (never counted as 0).",
+            "Excluded: the post did not report the metric or its denominator (never counted as 0); "
+            "'no denominator' counts posts without reach, impressions or a follower snapshot.",
         )
     )
     return s
