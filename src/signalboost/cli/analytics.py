@@ -55,7 +55,7 @@ SECTION_FRAMES: dict[str, tuple[str, str]] = {
 
 
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "definition"],
+    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "n_missing_denominator"],
     "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
     "slots": [
         "platform",
