@@ -45,7 +45,17 @@ def test_kpis_by_hand() -> None:
     assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
-    assert out["mentions"]["status"] == "not available" and out["mentions"]["met"] is None
+    assert out["mentions"]["status"].startswith("not computed") and out["mentions"]["met"] is None
+
+
+def test_kpi_on_a_network_without_posts() -> None:
+    kpis = [
+        Kpi(id="yt", metric="views", network="youtube", target=5),
+        Kpi(id="n", metric="posts", network="youtube", target=1),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, _frame()).iter_rows(named=True)}
+    assert out["yt"]["status"] == "no posts on youtube in the window" and out["yt"]["value"] is None
+    assert out["n"]["value"] == 0 and out["n"]["met"] is False  # zero posts is a real count
 
 
 def test_followers_and_growth() -> None:

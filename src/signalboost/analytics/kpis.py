@@ -51,7 +51,7 @@ GOAL_METRIC: dict[str, str] = {
     "loyalty": "interactions",
     "leads": "clicks",
 }
-NOT_AVAILABLE = "not available"
+NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
 
 
 def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
@@ -174,6 +174,8 @@ def _one_kpi(
         else None
     )
     value, n, status = metric_value(cur, kpi.metric, cur_snaps)
+    if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
+        value, n, status = None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window"
     previous, _, _ = metric_value(prev, kpi.metric, prev_snaps)
     met = None if value is None else (value >= kpi.target if kpi.direction == "at_least" else value <= kpi.target)
     change = None if value is None or previous is None else value - previous
