@@ -86,7 +86,7 @@ def test_tactic_weeks_that_clearly_did_better() -> None:
     eng = post_engagement(posts(rows), metrics(mrows))
     tactic = Tactic(id="give", name="Giveaway", goal="engagement", rrule="FREQ=MONTHLY;BYDAY=1FR", kpis=["inter"])
     out = tactic_effects([tactic], [Kpi(id="inter", metric="interactions", target=50)], eng).row(0, named=True)
-    assert out["found_by"] == "labelled" and (out["weeks_with"], out["weeks_without"]) == (3, 3)
+    assert out["found_by"] == "labelled" and (out["n_with"], out["n_without"]) == (3, 3)
     assert out["mean_with"] == pytest.approx((100 + 102 + 104) / 3)
     assert out["mean_without"] == pytest.approx((11 + 13 + 15) / 3)
     assert out["verdict"] == "tactic weeks did better" and out["diff_low"] > 0

@@ -116,7 +116,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     ],
     "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
     "kpis": ["kpi", "metric", "network", "value", "target", "direction", "met", "previous", "trend", "n", "status"],
-    "tactics": ["tactic", "kpi", "found_by", "weeks_with", "weeks_without", "diff", "diff_low", "diff_high", "verdict"],
+    "tactics": ["tactic", "kpi", "found_by", "unit", "n_with", "n_without", "diff", "diff_low", "diff_high", "verdict"],
 }
 
 
