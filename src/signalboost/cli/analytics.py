@@ -136,7 +136,14 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
     with err.status("Analysing the imported posts…"):
         frames = read_analytics_frames(ws)
         options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts)
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, options=options)
+        result = analyze(
+            strategy,
+            frames.posts,
+            frames.post_metrics,
+            frames.account_snapshots,
+            accounts=frames.accounts,
+            options=options,
+        )
         if store:
             replace_post_pillars(ws, result.pillar_assignments)
     if strategy is None:

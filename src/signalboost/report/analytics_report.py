@@ -309,7 +309,7 @@ def _pillar_section(a: Analysis) -> Section:
 
 def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
     """The report's sections, in reading order."""
-    metric = a.options.metric
+    metric = a.slot_metric
     sections = [
         _kpi_section(a),
         _summary_section(a),
