@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from signalboost.errors import IngestError
 
-MAX_TOTAL_BYTES = 8 * 1024**3  # 8 GiB uncompressed in total
+MAX_TOTAL_BYTES = 64 * 1024**3  # 64 GiB uncompressed in total (real archives with videos run to several GiB)
 MAX_MEMBER_BYTES = 2 * 1024**3  # one member read into memory
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 _RATIO_FLOOR = 1024**2
@@ -75,7 +75,7 @@ def _zip_names_cached(path: str, mtime: float, size: int) -> tuple[str, ...]:
     with zf:
         infos = zf.infolist()
     if len(infos) > _MAX_MEMBERS:
-        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path)
+        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path, hint="Unpack it first")
     total = 0
     names: list[str] = []
     for info in infos:
