@@ -26,10 +26,10 @@ _MAX_MEMBERS = 200_000
 class Archive:
     """A zip file or a folder, seen as a list of relative POSIX names."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, recursive: bool = True) -> None:
         self.path = path
         self.is_zip = path.is_file()
-        self._names = _zip_names(path) if self.is_zip else _dir_names(path)
+        self._names = _zip_names(path) if self.is_zip else _dir_names(path, recursive=recursive)
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -110,9 +110,9 @@ def _zip_names(path: Path) -> tuple[str, ...]:
     return _zip_names_cached(str(path), st.st_mtime, st.st_size)
 
 
-def _dir_names(path: Path) -> tuple[str, ...]:
+def _dir_names(path: Path, *, recursive: bool = True) -> tuple[str, ...]:
     names: list[str] = []
-    for p in path.rglob("*"):
+    for p in path.rglob("*") if recursive else path.iterdir():
         if p.is_file() and not p.is_symlink():
             names.append(p.relative_to(path).as_posix())
             if len(names) > _MAX_MEMBERS:
@@ -124,9 +124,10 @@ def is_zip(path: Path, head: bytes) -> bool:
     return path.is_file() and head.startswith(b"PK\x03\x04")
 
 
-def open_archive(path: Path) -> Archive:
-    """Open a zip or a folder export (validating the zip's member list first)."""
-    return Archive(path)
+def open_archive(path: Path, *, recursive: bool = True) -> Archive:
+    """Open a zip or a folder export (validating the zip's member list first); ``recursive=False`` sees only the
+    folder's own files (for one file of an export given alone, next to unrelated files)."""
+    return Archive(path, recursive=recursive)
 
 
 def archive_has(path: Path, head: bytes, *names: str) -> bool:
