@@ -55,3 +55,12 @@ def test_bad_date_and_unknown_id(ws: Path, capsys) -> None:  # type: ignore[no-u
     assert main(["calendar", "move", "sb-nope", "--to", "2026-03-02T10:30", "-w", str(ws)]) == 1
     err = capsys.readouterr().err
     assert "YYYY-MM-DD" in err and "no planned post" in err
+
+
+def test_draft_command_marks_drafted(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plan", "-w", str(ws), "--from", "2026-03-02", "--weeks", "1", "-f", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)["rows"][0]["id"]
+    assert main(["calendar", "draft", first[:6], "=cmd|' /C calc'!A0", "-w", str(ws)]) == 0
+    assert main(["calendar", "show", "-w", str(ws), "-f", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "drafted" in out and "'=cmd" in out  # formula neutralised in CSV output

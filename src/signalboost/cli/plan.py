@@ -80,6 +80,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]note[/] {note}", highlight=False)
         s = diff.summary()
         verb = "would change" if dry_run else "saved"
+        if dry_run:
+            for label, items in (("add", diff.added), ("remove", diff.removed), ("change", diff.changed)):
+                for p in items[:20]:
+                    console.print(f"  would {label} {p.id} {p.network} {p.local:%a %d %b %H:%M}", highlight=False)
+                if len(items) > 20:
+                    console.print(f"  … and {len(items) - 20} more to {label}")
         console.print(
             f"{len(result.posts)} posts from {result.start} to {result.end - dt.timedelta(days=1)}; {verb}: "
             f"{s['added']} added, {s['removed']} removed, {s['changed']} changed, {s['unchanged']} unchanged, "
@@ -171,6 +177,21 @@ def register(app: typer.Typer) -> None:
         from signalboost.plan.service import set_status
 
         post = set_status(open_ws(workspace), plan_id, value)
+        console.print(f"{post.id} is {post.status}")
+
+    @calendar_app.command("draft")
+    def draft(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        text: str = typer.Argument(..., help="The new draft text."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Replace a post's draft; the post becomes 'drafted' and re-planning keeps it.
+
+        Example: signalboost calendar draft sb-1a2b3c "Three ways to wear linen this summer"
+        """
+        from signalboost.plan.service import set_draft
+
+        post = set_draft(open_ws(workspace), plan_id, text)
         console.print(f"{post.id} is {post.status}")
 
     app.add_typer(calendar_app, name="calendar")
