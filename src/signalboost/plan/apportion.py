@@ -25,8 +25,10 @@ discrepancy whenever it exceeds 1. Measured: both bounds held on all 2 000 seede
 posting in random order (up to 300 posts, 1-6 pillars of positive weight), on 1 500 hypothesis cases, and on
 the year-long 6-network benchmark; with zero-weight pillars mixed in, 1 case in 2 000 needed the relaxed 1.5.
 A proof for several networks is open: each level alone is a chain, where the bound is always attainable, but
-the two levels together are not a totally unimodular system once there are more than two pillars. To avoid the same pillar twice in a row on a
-network, the previous pillar yields to the next candidate when it can wait one more post.
+the two levels together are not a totally unimodular system once there are more than two pillars.
+
+To avoid the same pillar twice in a row on a network, the previous pillar yields to the next candidate when
+it can wait one more post.
 
 Posts whose pillars are fixed (tactic posts naming pillars, posts a person already touched) count as they
 are; the other posts compensate around them, and make room ahead of them (fixed shares due within the next
