@@ -317,7 +317,7 @@ class _Checker:
             self.add(
                 "error",
                 f"{net} has {count} slot{'s' if count != 1 else ''} a week, fewer than its minimum of "
-                f"{_fmt(minimum)} posts a week",
+                f"{_fmt(minimum)} post{'s' if minimum != 1 else ''} a week",
                 where,
                 "too-few-slots",
                 "Add time slots or lower min_posts_per_week",
