@@ -135,3 +135,15 @@ def test_changed_post_bumps_sequence(workspace: Workspace) -> None:
     saved = {p.id: p for p in load_plan(workspace)}
     assert all(saved[p.id].sequence == 1 for p in diff.changed)
     assert all(p.sequence == 0 for p in saved.values() if p.id not in {c.id for c in diff.changed})
+
+
+def test_post_moved_out_of_the_period_is_not_replanned(workspace: Workspace) -> None:
+    s = strategy()
+    result, _ = replan(workspace, s, MONDAY, 1)
+    target = result.posts[0]
+    move_post(workspace, target.id, dt.datetime(2026, 3, 20, 9, 0))  # two weeks later
+    _, diff = replan(workspace, s, MONDAY, 1)
+    assert target.id not in {p.id for p in diff.added}
+    saved = {p.id: p for p in load_plan(workspace)}
+    assert saved[target.id].local.date() == dt.date(2026, 3, 20) and saved[target.id].moved
+    assert len(saved) == 8  # the slot it left is not planned again

@@ -13,7 +13,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError
@@ -317,6 +316,3 @@ def _draft_text(example: Example | None, d: _Draft) -> str:
         parts = [d.tactic.name, d.tactic.mechanics, d.tactic.hashtag]
         return " — ".join(p for p in parts if p)
     return ""
-
-
-Placement = Literal["nearest-slot", "add-slot"]

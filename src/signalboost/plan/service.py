@@ -146,8 +146,12 @@ def save_plan(
             old = [row_to_post(r) for r in plan_sql.select_planned(con, ids=[p.id for p in posts])]
         diff = diff_plan(old, posts)
         before = {p.id: p for p in old}
+        elsewhere = {p.id: p for p in map(row_to_post, plan_sql.select_planned(con, ids=[q.id for q in diff.added]))}
         rows = []
         for post in diff.added:
+            saved = elsewhere.get(post.id)
+            if saved is not None and saved.touched:
+                continue  # touched by a person (e.g. moved out of the period): never overwritten
             rows.append(post_to_row(post, now))
         for post in diff.changed:
             prev = before[post.id]
@@ -173,7 +177,9 @@ def replan(
     end = start + dt.timedelta(weeks=weeks)
     lo, hi = _utc_bounds(start, end, strategy.tz())
     existing = load_plan(workspace, lo, hi)
-    keep = [p for p in existing if p.touched]
+    with workspace.connect(purpose="read") as con:
+        by_slot = [row_to_post(r) for r in plan_sql.select_planned(con, slots=(start.isoformat(), end.isoformat()))]
+    keep = list({p.id: p for p in [*existing, *by_slot] if p.touched}.values())
     result = make_plan(strategy, start, weeks, keep=keep, skip_empty_tactics=skip_empty_tactics)
     if dry_run:
         return result, diff_plan(existing, result.posts)
