@@ -64,3 +64,11 @@ def test_draft_command_marks_drafted(ws: Path, capsys) -> None:  # type: ignore[
     assert main(["calendar", "show", "-w", str(ws), "-f", "csv"]) == 0
     out = capsys.readouterr().out
     assert "drafted" in out and "'=cmd" in out  # formula neutralised in CSV output
+
+
+def test_weeks_out_of_range_and_missing_strategy(ws: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plan", "-w", str(ws), "--weeks", "0"]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["plan", "-w", str(empty)]) == 1
+    assert "strategy.yaml" in capsys.readouterr().err
