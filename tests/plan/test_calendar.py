@@ -147,3 +147,12 @@ def test_post_moved_out_of_the_period_is_not_replanned(workspace: Workspace) -> 
     saved = {p.id: p for p in load_plan(workspace)}
     assert saved[target.id].local.date() == dt.date(2026, 3, 20) and saved[target.id].moved
     assert len(saved) == 8  # the slot it left is not planned again
+
+
+def test_load_plan_by_local_dates(workspace: Workspace) -> None:
+    replan(workspace, strategy(), MONDAY, 2)
+    # no strategy.yaml in this workspace: dates are read in the zone given
+    week2 = load_plan(workspace, dt.date(2026, 3, 9), dt.date(2026, 3, 16), timezone="Europe/Oslo")
+    assert len(week2) == 8 and all(dt.date(2026, 3, 9) <= p.local.date() < dt.date(2026, 3, 16) for p in week2)
+    with pytest.raises(Exception, match="naive"):
+        load_plan(workspace, dt.datetime(2026, 3, 9), None)
