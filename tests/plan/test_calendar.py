@@ -156,3 +156,22 @@ def test_load_plan_by_local_dates(workspace: Workspace) -> None:
     assert len(week2) == 8 and all(dt.date(2026, 3, 9) <= p.local.date() < dt.date(2026, 3, 16) for p in week2)
     with pytest.raises(Exception, match="naive"):
         load_plan(workspace, dt.datetime(2026, 3, 9), None)
+
+
+def test_plan_across_dst_and_new_year_in_new_york() -> None:
+    # New York: 2026-11-01 01:00-02:00 happens twice (EDT then EST); 2027-03-14 02:00-03:00 does not exist
+    s = strategy(
+        brand={"name": "T", "timezone": "America/New_York"},
+        schedule={"networks": {"x": {"min_posts_per_week": 1, "slots": {"sun": ["01:30", "02:30"]}}}},
+    )
+    result = make_plan(s, dt.date(2026, 10, 26), 11)  # 2026-10-26 .. 2027-01-10, over New Year
+    assert [n for n in result.notes if "happens twice" in n] == [
+        "x: 2026-11-01 01:30 happens twice (clocks fall back); planned at the first one (01:30 EDT, UTC-04:00)"
+    ]
+    assert result.posts[0].scheduled_at == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
+    assert result.posts[1].scheduled_at == dt.datetime(2026, 11, 1, 7, 30, tzinfo=dt.UTC)  # 02:30 EST
+    assert [p.local.date() for p in result.posts][-2:] == [dt.date(2027, 1, 10)] * 2
+    assert {p.local.strftime("%H:%M") for p in result.posts} == {"01:30", "02:30"}
+    spring = make_plan(s, dt.date(2027, 3, 8), 1)  # 2027-03-14 is the spring-forward Sunday
+    assert [p.local.strftime("%H:%M %Z") for p in spring.posts] == ["01:30 EST", "03:30 EDT"]
+    assert any("2027-03-14 02:30 does not exist" in n for n in spring.notes)

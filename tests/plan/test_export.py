@@ -33,6 +33,7 @@ def test_ics_parses_back_with_icalendar() -> None:
         assert ev.decoded("DTSTART") == p.scheduled_at
         assert int(ev["SEQUENCE"]) == p.sequence
         assert ev.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/Oslo"
     evil = [e for e in events if EVIL in str(e["DESCRIPTION"])]
     assert evil  # escaping and folding round-trip the text exactly
 

@@ -82,6 +82,9 @@ def to_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{ics_escape(name)}",
     ]
+    zones = {p.timezone for p in posts}
+    if len(zones) == 1:
+        lines.append(f"X-WR-TIMEZONE:{zones.pop()}")  # display hint for Google Calendar; times stay UTC
     for post in posts:
         desc = post.draft
         if post.kpis:
