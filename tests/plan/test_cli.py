@@ -43,6 +43,8 @@ def test_plan_json_export_and_move(ws: Path, capsys) -> None:  # type: ignore[no
     seq = {str(e["UID"]).split("@")[0]: int(e["SEQUENCE"]) for e in events}
     assert seq[first] == 1
     assert main(["calendar", "export", "--html", "-o", str(ws / "cal.html"), "-w", str(ws)]) == 0
+    assert main(["calendar", "export", "--ics", "--tzid", "-o", str(ws / "local.ics"), "-w", str(ws)]) == 0
+    assert "TZID=America/New_York" in (ws / "local.ics").read_text()
 
 
 def test_export_needs_one_format(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]

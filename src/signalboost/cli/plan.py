@@ -124,6 +124,7 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
         weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
         network: str = typer.Option(None, "--network", help="Only this network."),
+        tzid: bool = typer.Option(False, "--tzid", help="ICS: local times with TZID and VTIMEZONE instead of UTC."),
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Export the saved calendar in one format.
@@ -141,7 +142,7 @@ def register(app: typer.Typer) -> None:
         posts = _load(ws, start, weeks)
         if network:
             posts = [p for p in posts if p.network == network]
-        for path, text in _render(ws, chosen[0], posts, output):
+        for path, text in _render(ws, chosen[0], posts, output, tzid=tzid):
             path.write_text(text, encoding="utf-8", newline="")
             console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
 
@@ -214,13 +215,13 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     return load_plan(ws, lo, hi)
 
 
-def _render(ws, kind: str, posts: list, output: Path) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
+def _render(ws, kind: str, posts: list, output: Path, *, tzid: bool = False) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
     from signalboost.plan import export
 
     pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
     if kind == "ics":
-        return [(output, export.to_ics(posts, name=f"{name} publishing calendar"))]
+        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid))]
     if kind == "csv":
         return [(output, export.to_csv(posts))]
     if kind == "md":
