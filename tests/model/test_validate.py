@@ -514,3 +514,11 @@ def test_one_post_minimum_is_singular() -> None:
     assert errors(text) == [
         ("instagram has 0 slots a week, fewer than its minimum of 1 post a week", 19, 27)
     ]  # at the value
+
+
+def test_unknown_format_is_a_warning() -> None:
+    text = doc(replace={15: "    personas: [ana]\n    formats: [photo, reels]"}, after={41: "    format: phot"})
+    assert check(text) == [
+        ("warning", "unknown format 'reels'; did you mean 'reel'?", 16, 22),
+        ("warning", "unknown format 'phot'; did you mean 'photo'?", 43, 13),
+    ]
