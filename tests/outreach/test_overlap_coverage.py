@@ -184,3 +184,15 @@ def test_bad_k() -> None:
         coverage.greedy_max_coverage(THEIRS, 0)
     with pytest.raises(OutreachError, match="no candidate partners"):
         coverage.greedy_max_coverage({}, 2)
+
+
+def test_vectorised_sketch_equals_datasketch_update_batch() -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    values = np.random.default_rng(5).integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32)
+    ours = overlap.sketch(values, num_perm=64, seed=3, chunk=777)
+    ref = MinHash(num_perm=64, seed=3, hashfunc=lambda x: x)
+    ref.update_batch(values)
+    assert np.array_equal(ours.hashvalues, ref.hashvalues)
+    assert np.array_equal(overlap.sketch(values[:0], num_perm=64).hashvalues, MinHash(num_perm=64).hashvalues)
