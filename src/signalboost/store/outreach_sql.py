@@ -44,6 +44,11 @@ def frame(con: Any, query: str, params: Sequence[Any] | Mapping[str, Any] | None
     return out
 
 
+def quiet(con: Any) -> None:
+    """Turn off DuckDB's progress bar on this connection: it prints to stdout and would break ``--format json``."""
+    con.execute("SET enable_progress_bar = false")
+
+
 def table_exists(con: Any, name: str) -> bool:
     """Whether table ``name`` exists in the main schema (e.g. ``influence_scores`` before migration 030 lands)."""
     row = con.execute(
@@ -240,6 +245,7 @@ def sync_events_from_interactions(con: Any, platform: str, brand_ids: Sequence[s
     Theirs: their like/reply/mention of the brand or its posts (``interaction``), repost/quote (``amplification``).
     Ours: the brand's like → like, reply → reply, repost/quote/mention → share, on their posts or account.
     """
+    quiet(con)
     key = EVENT_KEY_SQL.format(p="platform", a="account_id", d="direction", k="kind", post="post_id", t="occurred_at")
     query = _SYNC_SQL.format(cols=", ".join(EVENT_COLUMNS), key=key)
     before = event_count(con)
@@ -317,6 +323,7 @@ def exact_overlap(
     Bridges: members of the candidate's audience with influence score ≥ threshold that are outside our network
     (not in our audience, not an account we are in the audience of, not the brand itself).
     """
+    quiet(con)
     bridges_cte = ""
     bridges_sel = "CAST(NULL AS BIGINT) AS bridges"
     bridges_join = ""
@@ -370,6 +377,7 @@ def bridge_accounts(
     limit: int = 20,
 ) -> pl.DataFrame:
     """The bridge influencers of one candidate (account_id, handle, score), best score first."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)},
         ours AS (SELECT DISTINCT member_id FROM audience WHERE owner_id IN (SELECT unnest($brand))),
@@ -397,6 +405,7 @@ def bridge_accounts(
 
 def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> dict[str, int]:
     """Exact audience size of each owner (count of distinct members)."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, count(DISTINCT member_id) FROM audience WHERE owner_id IN (SELECT unnest($owners))
@@ -410,6 +419,7 @@ def audience_hashes(
     con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows", exclude: Sequence[str] = ()
 ) -> pl.DataFrame:
     """(owner_id, h) with h the 32-bit hash of each distinct member (``exclude`` left out), sorted by owner."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, CAST(hash(member_id) & 4294967295 AS UINTEGER) AS h
@@ -424,6 +434,7 @@ def top_audiences(
     con: Any, platform: str, *, source: str = "follows", exclude: Sequence[str] = (), limit: int = 20
 ) -> list[tuple[str, int]]:
     """The ``limit`` accounts with the largest audiences (default candidates when none are given)."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, count(DISTINCT member_id) AS n FROM audience
@@ -438,6 +449,7 @@ def greedy_coverage_step_gains(
     con: Any, platform: str, candidate_ids: Sequence[str], *, source: str = "follows"
 ) -> list[tuple[str, int]]:
     """Marginal gain of each candidate: members of its audience not yet in temp table ``_covered``."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)},
         cand AS (SELECT DISTINCT owner_id, member_id FROM audience WHERE owner_id IN (SELECT unnest($cands)))
@@ -451,6 +463,7 @@ def greedy_coverage_step_gains(
 
 def init_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> None:
     """(Re)create temp table ``_covered`` with the brand accounts ``owner_ids`` and their audience."""
+    quiet(con)
     con.execute("CREATE OR REPLACE TEMP TABLE _covered (member_id VARCHAR)")
     add_covered(con, platform, owner_ids, source=source)
     # The brand itself is never new reach.
