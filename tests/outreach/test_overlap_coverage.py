@@ -79,7 +79,8 @@ def test_latest_score_decides_bridge(ws: Workspace) -> None:
     add_scores(ws, [("n5", 90, "other", False)])
     with ws.transaction() as con:  # a newer, lower score replaces the old one
         con.execute(
-            "INSERT INTO influence_scores (platform, account_id, computed_at, score) VALUES ('x', 'n5', ?, 10)",
+            "INSERT INTO influence_scores (platform, account_id, computed_at, score, segment) "
+            "VALUES ('x', 'n5', ?, 10, 'other')",
             [dt.datetime(2027, 1, 1, tzinfo=dt.UTC)],
         )
     (c3,) = overlap.audience_overlap(ws, ["c3"], platform="x", brand=["brand"], method="exact", threshold=70)

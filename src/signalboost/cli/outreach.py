@@ -530,7 +530,7 @@ def overlap_cmd(
         [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title="Overlap", columns=_OVERLAP_COLUMNS[1:]
     )
     if threshold is None:
-        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers score`).")
+        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers`).")
     else:
         emit_rows(
             bridge_rows,

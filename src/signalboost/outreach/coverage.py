@@ -172,8 +172,9 @@ def choose_partners(
             method = "exact" if sql.edge_count(con, platform, source) <= exact_limit else "minhash"
     if method == "minhash":
         with ws.connect(purpose="read") as con:
-            hashes = sql.audience_hashes(con, platform, [*brand, *candidates], source=source, exclude=brand)
-        sk = overlap.sketches_from_hashes(hashes, num_perm=num_perm, seed=seed)
+            sk, _ = overlap.audience_sketches(
+                con, platform, [*brand, *candidates], source=source, exclude=brand, num_perm=num_perm, seed=seed
+            )
         empty = overlap.sketch(np.zeros(0, dtype=np.uint32), num_perm=num_perm, seed=seed)
         cands = {c: sk.get(c) or empty for c in candidates}
         return greedy_coverage_sketches(cands, k, covered=overlap._union_sketch([sk[b] for b in brand if b in sk]))

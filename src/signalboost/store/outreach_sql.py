@@ -57,6 +57,13 @@ def table_exists(con: Any, name: str) -> bool:
     return bool(row[0][0])
 
 
+def has_influence_scores(con: Any) -> bool:
+    """Whether table ``influence_scores`` (migration 030) exists and holds at least one row."""
+    if not table_exists(con, "influence_scores"):
+        return False
+    return bool(con.execute("SELECT count(*) > 0 FROM influence_scores").fetchall()[0][0])
+
+
 # ---------------------------------------------------------------------------------------------- pipeline
 def fetch_outreach(con: Any, platform: str, account_id: str) -> dict[str, Any] | None:
     rows = _dicts(
@@ -418,16 +425,28 @@ def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source:
 def audience_hashes(
     con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows", exclude: Sequence[str] = ()
 ) -> pl.DataFrame:
-    """(owner_id, h) with h the 32-bit hash of each distinct member (``exclude`` left out), sorted by owner."""
+    """(owner, h): ``owner`` the 0-based position of the owner in ``owner_ids``, ``h`` the 64-bit hash of each
+    member of its audience (``exclude`` left out). Unordered and not de-duplicated (the caller does it on the
+    hashes, ~4x faster than DISTINCT on the id strings): the input of MinHash."""
     quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
-        SELECT owner_id, CAST(hash(member_id) & 4294967295 AS UINTEGER) AS h
-        FROM (SELECT DISTINCT owner_id, member_id FROM audience
-              WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($exclude)))
-        ORDER BY owner_id
+        SELECT CAST(list_position($owners, owner_id) - 1 AS INTEGER) AS owner, hash(member_id) AS h
+        FROM audience
+        WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($exclude))
     """
     return frame(con, query, {"platform": platform, "owners": list(owner_ids), "exclude": list(exclude)})
+
+
+def union_audience_size(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> int:
+    """Exact size of the union of the audiences of ``owner_ids`` (the brand's accounts), the owners left out."""
+    quiet(con)
+    query = f"""
+        WITH {_audience_cte(source)}
+        SELECT count(DISTINCT member_id) FROM audience
+        WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($owners))
+    """
+    return int(con.execute(query, {"platform": platform, "owners": list(owner_ids)}).fetchall()[0][0])
 
 
 def top_audiences(
