@@ -21,7 +21,8 @@ join/group-by; see ``store/outreach_sql.exact_overlap``).
 sketched on the low 32). ``Ĵ`` is the share of equal signature values, an unbiased
 estimate of J with standard error ``sqrt(J (1 − J) / num_perm)`` (Broder 1997, *On the resemblance and
 containment of documents*) — at most 0.031 for ``num_perm = 256``, so about 95 % of estimates fall within ±0.062
-of the truth. Sizes |A|, |B| are counted on the 64-bit hashes (exact up to collisions); then ``shared = Ĵ / (1 + Ĵ) · (|A| + |B|)``.
+of the truth. Sizes |A|, |B| are counted on the 64-bit hashes (exact up to collisions); then
+``shared = Ĵ / (1 + Ĵ) · (|A| + |B|)``.
 The relative error of ``shared`` is large when J is small (≈ σ/J): compare candidates by Ĵ, not tiny overlaps.
 32-bit member hashes collide with probability ≈ n²/2³³ pairs, negligible next to the sampling error. The bound is
 tested against the exact answer on the SNAP ego-Facebook graph (tests/outreach/test_minhash_real.py).
