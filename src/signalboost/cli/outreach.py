@@ -550,6 +550,9 @@ def monitor_cmd(
 ) -> None:
     """Each partnership's KPIs over time (as for influencers): interactions, amplifications, engagement rate.
 
+    Partners chosen with `partners choose --save` are in the pipeline; `signalboost outreach sync` brings their
+    imported interactions into the ledger these KPIs read.
+
     Example: signalboost partners monitor --window-days 7
     """
     rows, trend_rows = coverage.monitor_partners(
