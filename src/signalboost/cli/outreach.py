@@ -362,7 +362,10 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
     Example: signalboost outreach value --format csv
     """
     rows, totals = value.value_report(open_ws(workspace))
-    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value")
+    cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
+    if fmt is not OutputFormat.table:
+        cols = list(value.Value.__dataclass_fields__)
+    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value", columns=cols)
 
 
 @outreach_app.command("curate")
@@ -398,7 +401,17 @@ def _context(
         p, b, _ = _resolve(ws, brand, platform)
         platform, brand_ids = p, [b]
     else:
-        platform, brand_ids = overlap.resolve_brand(ws, platform)
+        if platform is None:
+            try:
+                platform, brand_ids = overlap.resolve_brand(ws, None)
+            except OutreachError:
+                platform = overlap.default_platform(ws, source)
+                if platform is None:
+                    raise
+                err.print(f"Platform: {platform} (the one with the most {source} data; pass --platform to choose)")
+                platform, brand_ids = overlap.resolve_brand(ws, platform)
+        else:
+            platform, brand_ids = overlap.resolve_brand(ws, platform)
     handles: dict[str, str | None] = {}
     if candidates:
         ids = []

@@ -218,7 +218,7 @@ def _settings(ws: Workspace) -> tuple[float, int]:
 
 
 def default_end(ws: Workspace) -> dt.datetime:
-    """Now — or, when every touch and post is older than a window ago (historical data), the latest of them."""
+    """Now — or, when every touch (else every post) is older than a window ago (historical data), the latest."""
     from signalboost.store import outreach_sql as sql
 
     now = dt.datetime.now(dt.UTC)

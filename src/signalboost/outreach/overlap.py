@@ -247,6 +247,12 @@ def resolve_brand(ws: Workspace, platform: str | None = None) -> tuple[str, list
     return platforms[0], [a for _, a in pairs]
 
 
+def default_platform(ws: Workspace, source: str = "follows") -> str | None:
+    """The platform with the most audience edges for ``source`` (None when there are none)."""
+    with ws.connect(purpose="read") as con:
+        return sql.busiest_platform(con, source)
+
+
 def influence_threshold(ws: Workspace) -> float | None:
     """The strategy's influence threshold when influence scores exist, else None (no bridge counts)."""
     with ws.connect(purpose="read") as con:

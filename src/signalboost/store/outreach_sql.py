@@ -590,9 +590,9 @@ def recent_posts_of_pipeline(con: Any, since: Any, stages: Sequence[str]) -> pl.
 
 
 def latest_activity(con: Any) -> Any:
-    """The latest time in the ledger or in posts (None when both are empty)."""
+    """The latest touch in the ledger, else the latest post (None when both are empty)."""
     row = con.execute(
-        "SELECT greatest((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
+        "SELECT coalesce((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
     ).fetchall()
     return row[0][0]
 
