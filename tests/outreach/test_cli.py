@@ -108,3 +108,24 @@ def test_partners_without_brand_explains(capsys: pytest.CaptureFixture[str], wor
     assert code == 1 and "brand.handles" in err
     code, _, err = run(capsys, workspace, "partners", "monitor")
     assert code == 1 and "partners choose --save" in err
+
+
+def test_identify_enters_untapped(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    code, _, err = run(capsys, ws, "outreach", "identify")
+    assert code == 1 and "signalboost influencers" in err
+    add_scores(ws, [("u1", 90, "untapped", True), ("u2", 99, "untapped", True), ("u3", 95, "advocate", True)])
+    doc = js(capsys, ws, "outreach", "identify", "--limit", "1")
+    assert (doc["added"], doc["untapped"], [r["account_id"] for r in doc["rows"]]) == (1, 2, ["u2"])
+    doc = js(capsys, ws, "outreach", "identify")
+    assert (doc["added"], doc["untapped"]) == (1, 2)  # u2 was already there
+    assert sorted(r["stage"] for r in js(capsys, ws, "outreach", "list")["rows"]) == ["identified", "identified"]
+
+
+def test_partners_bad_options(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    add_follows(ws, [("f1", "b1"), ("f2", "c1")])
+    code, _, err = run(capsys, ws, "partners", "rank", "c1", "--audience", "likes")
+    assert code == 1 and "unknown audience source 'likes'" in err and "follows or interactions" in err
+    code, _, err = run(capsys, ws, "partners", "rank", "c1", "--method", "fast")
+    assert code == 1 and "unknown method 'fast'" in err
+    code, _, err = run(capsys, ws, "partners", "choose", "c1", "--k", "0")
+    assert code == 2 and "Traceback" not in err

@@ -147,6 +147,31 @@ def add(
     emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
 
 
+@outreach_app.command("identify")
+def identify_cmd(
+    limit: int = typer.Option(50, "--limit", min=1, help="How many untapped influencers (best scores first)."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Enter the untapped influencers (influential, never interacted) from the last influence run as identified.
+
+    Accounts already in the pipeline are left as they are. Run `signalboost influencers` first.
+
+    Example: signalboost outreach identify --limit 20
+    """
+    added, total, rows = pipeline.add_untapped(open_ws(workspace), limit=limit, platform=platform)
+    if fmt is OutputFormat.table:
+        err.print(f"{added} added as identified ({len(rows)} best of {total} untapped; the rest were already there)")
+    emit_rows(
+        rows,
+        fmt,
+        title="Untapped influencers",
+        columns=["handle", "account_id", "platform", "score"],
+        document={"added": added, "untapped": total},
+    )
+
+
 @outreach_app.command("move")
 def move_cmd(
     handle: str = HandleArg,
