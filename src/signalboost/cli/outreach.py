@@ -239,7 +239,9 @@ def log_cmd(
 ) -> None:
     """Log a touch by hand; logging the same touch twice records it once.
 
-    Example: signalboost outreach log @maria gift --note "scarf"   |   signalboost outreach log @maria message --ask
+    Example: signalboost outreach log @maria gift --note "scarf"
+
+    Example: signalboost outreach log @maria message --ask
     """
     ws = open_ws(workspace)
     p, a, h = _resolve(ws, handle, platform)
@@ -323,7 +325,9 @@ def ledger_cmd(
 ) -> None:
     """The give/ask balance per influencer (flagged when we ask more than we give), or one influencer's touches.
 
-    Example: signalboost outreach ledger --flagged   |   signalboost outreach ledger @maria --format csv
+    Example: signalboost outreach ledger --flagged
+
+    Example: signalboost outreach ledger @maria --format csv
     """
     ws = open_ws(workspace)
     if handle is not None:
@@ -472,7 +476,9 @@ def rank_cmd(
 ) -> None:
     """Rank candidate partners by the new reach they add (unique reach), then bridge influencers, then low overlap.
 
-    Example: signalboost partners rank @knitco @yarnhub @slowwear   |   signalboost partners rank --top 20 -f csv
+    Example: signalboost partners rank @knitco @yarnhub @slowwear
+
+    Example: signalboost partners rank --top 20 -f csv
     """
     ws = open_ws(workspace)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
@@ -511,6 +517,8 @@ def choose_cmd(
     """Choose k partners that maximise new reach together (greedy maximum coverage, ≥ 63% of the best choice).
 
     Example: signalboost partners choose --k 3 --top 20 --save
+
+    Example: signalboost partners choose --audience interactions --k 3   (no follow graph: who interacted)
     """
     ws = open_ws(workspace)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
