@@ -129,3 +129,20 @@ def test_partners_bad_options(capsys: pytest.CaptureFixture[str], ws: Workspace)
     assert code == 1 and "unknown method 'fast'" in err
     code, _, err = run(capsys, ws, "partners", "choose", "c1", "--k", "0")
     assert code == 2 and "Traceback" not in err
+
+
+def test_sync_kpis_value_curate_print_json(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    import datetime as dt
+
+    from .conftest import T0, add_interactions
+
+    js(capsys, ws, "outreach", "add", "maria", "--mode", "paid", "--offer-kind", "fee", "--cost", "100")
+    add_interactions(ws, [("u1", "repost", "", "b1", T0), ("u1", "mention", "", "b1", T0 + dt.timedelta(days=1))])
+    assert js(capsys, ws, "outreach", "sync")["rows"] == [{"new_touches": 2}]
+    assert js(capsys, ws, "outreach", "sync")["rows"] == [{"new_touches": 0}]
+    rows = js(capsys, ws, "outreach", "kpis", "maria", "--until", "2026-01-31", "--windows", "1")["rows"]
+    assert [(r["interactions"], r["amplifications"], r["engagement_rate"]) for r in rows] == [(2, 1, None)]
+    value = {r["label"]: r for r in js(capsys, ws, "outreach", "value")["rows"]}
+    # 2 touches for a fee of 100; 1 amplification × 5000 followers of maria = 5000 potential reach.
+    assert (value["@maria"]["engagement_per_cost"], value["@maria"]["reach_per_cost"]) == (0.02, 50.0)
+    assert js(capsys, ws, "outreach", "curate")["rows"] == []  # no strategy: no pillars
