@@ -146,3 +146,19 @@ def test_sync_kpis_value_curate_print_json(capsys: pytest.CaptureFixture[str], w
     # 2 touches for a fee of 100; 1 amplification × 5000 followers of maria = 5000 potential reach.
     assert (value["@maria"]["engagement_per_cost"], value["@maria"]["reach_per_cost"]) == (0.02, 50.0)
     assert js(capsys, ws, "outreach", "curate")["rows"] == []  # no strategy: no pillars
+
+
+def test_ledger_reads_new_imports_and_partner_status(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    from .conftest import T0, add_interactions
+
+    js(capsys, ws, "outreach", "add", "maria")
+    add_interactions(ws, [("u1", "repost", "", "b1", T0)])
+    (row,) = js(capsys, ws, "outreach", "ledger")["rows"]  # synced on the way: no `outreach sync` needed
+    assert (row["handle"], row["their_amplifications"]) == ("maria", 1)
+    code, _, err = run(capsys, ws, "partners", "status", "maria", "active")
+    assert code == 1 and "not a recorded partner" in err
+    add_follows(ws, [("f1", "b1"), ("f2", "u1")])
+    js(capsys, ws, "partners", "choose", "maria", "--k", "1", "--save")
+    assert js(capsys, ws, "partners", "status", "maria", "active")["rows"][0]["status"] == "active"
+    code, _, err = run(capsys, ws, "partners", "status", "maria", "married")
+    assert code == 1 and "candidate, chosen, active, ended" in err

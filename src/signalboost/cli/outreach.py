@@ -24,7 +24,8 @@ err = Console(stderr=True)
 outreach_app = typer.Typer(
     help=(
         "The influencer pipeline: identified → warming → contacted → collaborating → retained (or paused/declined), "
-        "the give-and-ask ledger, relationship KPIs and alerts.\n\n"
+        "the give-and-ask ledger, relationship KPIs and alerts. The reading commands (show, ledger, due, kpis, "
+        "value) first bring newly imported interactions with the brand into the ledger.\n\n"
         "Example: signalboost outreach add @maria --owner ana --due 2026-12-01"
     ),
     no_args_is_help=True,
@@ -90,6 +91,12 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, **kwargs: An
     if fmt is OutputFormat.table:
         rows = [{k: _short(v) for k, v in r.items()} for r in rows]
     _emit_rows(rows, fmt, **kwargs)
+
+
+def _refresh(ws: Workspace) -> None:
+    """Bring newly imported interactions into the ledger first (idempotent; skipped when the brand is unknown)."""
+    with err.status("Syncing the ledger with imported interactions…"):
+        ledger.refresh(ws)
 
 
 def _row(obj: Any) -> dict[str, Any]:
@@ -294,6 +301,7 @@ def show_cmd(
     """
     ws = open_ws(workspace)
     p, a, _ = _resolve(ws, handle, platform)
+    _refresh(ws)
     rec = pipeline.get_record(ws, p, a)
     moves = [_row(m) for m in pipeline.history(ws, p, a)]
     balance = next((_row(b) for b in ledger.ledger_balances(ws, platform=p) if b.account_id == a), None)
@@ -330,6 +338,7 @@ def ledger_cmd(
     Example: signalboost outreach ledger @maria --format csv
     """
     ws = open_ws(workspace)
+    _refresh(ws)
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
         frame = ledger.touches(ws, platform=p, account_id=a).drop("event_key")
@@ -353,7 +362,9 @@ def due_cmd(
 
     Example: signalboost outreach due --format json
     """
-    alerts = kpis.due(open_ws(workspace), today=_date(today, "--today"), end=_until(until))
+    ws = open_ws(workspace)
+    _refresh(ws)
+    alerts = kpis.due(ws, today=_date(today, "--today"), end=_until(until))
     emit_rows([_row(a) for a in alerts], fmt, title="Due", columns=["handle", "account_id", "kind", "message"])
 
 
@@ -373,6 +384,7 @@ def kpis_cmd(
     Example: signalboost outreach kpis @maria --window-days 7 --windows 8
     """
     ws = open_ws(workspace)
+    _refresh(ws)
     accounts = None
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
@@ -390,7 +402,9 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 
     Example: signalboost outreach value --format csv
     """
-    rows, totals = value.value_report(open_ws(workspace))
+    ws = open_ws(workspace)
+    _refresh(ws)
+    rows, totals = value.value_report(ws)
     cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
     if fmt is not OutputFormat.table:
         cols = list(value.Value.__dataclass_fields__)
@@ -584,6 +598,30 @@ def overlap_cmd(
             title=f"Bridge influencers (score ≥ {threshold:g})",
             columns=["account_id", "handle", "score"],
         )
+
+
+@partners_app.command("status")
+def status_cmd(
+    partner: str = typer.Argument(..., help="The partner (handle or id)."),
+    status: str = typer.Argument(..., help="candidate, chosen, active or ended."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Set a recorded partnership's status (monitor follows chosen and active partners).
+
+    Example: signalboost partners status @knitco active
+    """
+    ws = open_ws(workspace)
+    try:
+        p, a, _ = _resolve(ws, partner, platform)
+    except OutreachError:
+        if platform is None:
+            raise
+        p, a = platform, partner.lstrip("@")
+    coverage.set_partner_status(ws, p, a, status)
+    rows = [r for r in coverage.list_partners(ws, platform=p) if r["account_id"] == a]
+    emit_rows(rows, fmt, title="Partner", columns=["handle", "account_id", "platform", "status", "started_at"])
 
 
 @partners_app.command("monitor")

@@ -220,6 +220,22 @@ def save_partners(
     add_many(ws, [(platform, a, h) for a, h in partners], source="partners", note="chosen as partner")
 
 
+def set_partner_status(ws: Workspace, platform: str, account_id: str, status: str) -> None:
+    """Change a recorded partnership's status (candidate, chosen, active, ended)."""
+    if status not in PARTNER_STATUSES:
+        raise OutreachError(
+            f"unknown partner status {status!r}", where="STATUS", hint=f"Use one of: {', '.join(PARTNER_STATUSES)}"
+        )
+    with ws.transaction() as con:
+        if not any(p["account_id"] == account_id for p in sql.list_partners(con, platform=platform)):
+            raise OutreachError(
+                f"{platform}:{account_id} is not a recorded partner",
+                where="table partners",
+                hint="Record it first with `signalboost partners choose … --save`",
+            )
+        sql.upsert_partner(con, platform, account_id, None, status, None)
+
+
 def list_partners(ws: Workspace, *, platform: str | None = None) -> list[dict[str, Any]]:
     """Rows of table ``partners``."""
     with ws.connect(purpose="read") as con:

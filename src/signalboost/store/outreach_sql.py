@@ -537,7 +537,8 @@ def upsert_partner(
         """
         INSERT INTO partners (platform, account_id, handle, status, started_at, notes, updated_at)
         VALUES (?, ?, ?, ?, current_date, ?, now())
-        ON CONFLICT (platform, account_id) DO UPDATE SET status = excluded.status, handle = excluded.handle,
+        ON CONFLICT (platform, account_id) DO UPDATE SET status = excluded.status,
+            handle = coalesce(excluded.handle, partners.handle),
             notes = coalesce(excluded.notes, partners.notes), updated_at = now()
         """,
         [platform, account_id, handle, status, notes],
