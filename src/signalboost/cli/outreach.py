@@ -471,7 +471,7 @@ def _context(
     return platform, brand_ids, ids, handles
 
 
-_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard"]
+_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard", "jaccard_se"]
 _OVERLAP_COLUMNS += ["overlap_smaller", "unique_reach", "bridges", "method"]
 
 
