@@ -52,7 +52,7 @@ def export_parquet(ws: Any, folder: Path, platform: str) -> dict[str, Path]:
 
 
 def spark_pagerank(
-    edges: Any, nodes: Any, *, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 500, checkpoint: int = 5
+    edges: Any, nodes: Any, *, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 500, checkpoint: int = 1
 ) -> Any:
     """PageRank of ``nodes`` (column ``id``) over weighted ``edges`` (``src, dst, weight``): DataFrame ``id, x``.
 
