@@ -19,7 +19,7 @@ import polars as pl
 
 from signalboost.influence.data import InfluenceData, kind_weights
 from signalboost.influence.graph import Graph, graph_from_codes
-from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, topic_pagerank
+from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, power_iteration
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
 TOPIC_TOL = 1e-4
@@ -225,13 +225,15 @@ def topic_leadership(
     if counts.height == 0:
         return unavailable("topic", n, "no hashtags or pillar labels on imported posts")
     names = sorted(counts["topic"].unique().to_list())
-    teleports: dict[str, np.ndarray] = {}
-    for name in names:
-        part = counts.filter(pl.col("topic") == name)
-        teleports[name] = _per_node(n, part["ix"].to_numpy(), part["posts"].to_numpy(), fill=0.0)
-    scores = topic_pagerank(graph, teleports, alpha=alpha, tol=tol)
-    per_topic = np.column_stack([np.where(scores[t] > 0, percentile_rank(scores[t]), 0.0) for t in names])
-    raw = np.mean([scores[t] for t in names], axis=0)
+    col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
+    ix = counts["ix"].to_numpy()
+    teleport = np.zeros((n, len(names)))
+    np.add.at(teleport, (ix[ix >= 0], col[ix >= 0]), counts["posts"].to_numpy()[ix >= 0])
+    scores = power_iteration(graph, personalization=teleport, alpha=alpha, tol=tol).scores
+    per_topic = np.empty_like(scores)
+    for j in range(len(names)):
+        per_topic[:, j] = np.where(scores[:, j] > 0, percentile_rank(scores[:, j]), 0.0)
+    raw = scores.mean(axis=1)
     leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics)
     return Component("topic", percentile_rank(raw), raw, extra={"per_topic": per_topic}, labels=leads)
 
