@@ -1,0 +1,111 @@
+"""SQL of the dashboard: logins (``web_users``) and the small read queries its pages need.
+
+Every function takes an open connection from :meth:`Workspace.connect` (which holds the workspace lock).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+_COUNT_TABLES: tuple[str, ...] = ("accounts", "posts", "post_metrics", "follows", "interactions", "imports", "rejects")
+
+
+def upsert_user(con: duckdb.DuckDBPyConnection, username: str, password_hash: str) -> None:
+    """Create the login ``username`` or replace its password hash."""
+    con.execute(
+        "INSERT INTO web_users (username, password_hash) VALUES (?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        [username, password_hash],
+    )
+
+
+def user_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
+    """The stored argon2 hash of ``username``, or ``None`` when there is no such login."""
+    row = con.execute("SELECT password_hash FROM web_users WHERE username = ?", [username]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def touch_login(con: duckdb.DuckDBPyConnection, username: str) -> None:
+    """Record a successful login."""
+    con.execute("UPDATE web_users SET last_login_at = now() WHERE username = ?", [username])
+
+
+def delete_user(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    """Remove a login; ``True`` if it existed."""
+    existed = user_hash(con, username) is not None
+    con.execute("DELETE FROM web_users WHERE username = ?", [username])
+    return existed
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every login (without hashes)."""
+    rows = con.execute("SELECT username, created_at, last_login_at FROM web_users ORDER BY username").fetchall()
+    return [{"username": r[0], "created_at": r[1], "last_login_at": r[2]} for r in rows]
+
+
+def count_users(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM web_users").fetchone()
+    return int(row[0]) if row else 0
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of each canonical table (one query)."""
+    parts = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in _COUNT_TABLES)
+    return {str(t): int(n) for t, n in con.execute(parts).fetchall()}
+
+
+def platform_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Per platform: posts, first and last post time, accounts."""
+    rows = con.execute(
+        "SELECT p.platform, count(*) AS posts, min(created_at) AS first_post, max(created_at) AS last_post, "
+        "(SELECT count(*) FROM accounts a WHERE a.platform = p.platform) AS accounts "
+        "FROM posts p GROUP BY p.platform ORDER BY posts DESC"
+    ).fetchall()
+    cols = ("platform", "posts", "first_post", "last_post", "accounts")
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest imports, newest first."""
+    cur = con.execute(
+        "SELECT import_id, file, format, platform, started_at, finished_at, rows_read, rows_loaded, "
+        "rows_duplicate, rows_rejected, status FROM imports ORDER BY import_id DESC LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    """Rejected rows of one import: line, reason and the raw row."""
+    cur = con.execute(
+        "SELECT import_id, file, line, reason, raw FROM rejects WHERE import_id = ? ORDER BY line LIMIT ?",
+        [import_id, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def import_row(con: duckdb.DuckDBPyConnection, import_id: int) -> dict[str, Any] | None:
+    cur = con.execute("SELECT * FROM imports WHERE import_id = ?", [import_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a table exists (a subsystem's migration may not have landed yet)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def account_lookup(con: duckdb.DuckDBPyConnection, platform: str, account_id: str) -> dict[str, Any] | None:
+    """One account row."""
+    cur = con.execute("SELECT * FROM accounts WHERE platform = ? AND account_id = ?", [platform, account_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))
