@@ -116,7 +116,7 @@ class Workspace:
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
         """Run one read query and return a Polars frame (Arrow-backed)."""
         with self.connect(purpose="read") as con:
-            table = con.execute(sql, list(params or [])).to_arrow_table()
+            table = con.sql(sql, params=list(params or [])).to_arrow_table()
         frame = pl.from_arrow(table)
         assert isinstance(frame, pl.DataFrame)
         return frame
