@@ -109,3 +109,14 @@ def account_lookup(con: duckdb.DuckDBPyConnection, platform: str, account_id: st
     cols = [d[0] for d in cur.description]
     row = cur.fetchone()
     return None if row is None else dict(zip(cols, row, strict=True))
+
+
+def account_posts(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, limit: int = 20) -> list[dict[str, Any]]:
+    """An account's latest posts."""
+    cur = con.execute(
+        "SELECT post_id, created_at, format, text, url FROM posts WHERE platform = ? AND author_id = ? "
+        "ORDER BY created_at DESC NULLS LAST LIMIT ?",
+        [platform, account_id, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

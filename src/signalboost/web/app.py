@@ -75,7 +75,7 @@ class BodyLimit:
             await _too_large(send, limit)
             return
         seen = 0
-        started = False
+        state = {"started": False, "exceeded": False, "replaced": False}
 
         async def counted() -> Message:
             nonlocal seen
@@ -83,19 +83,26 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
+                    state["exceeded"] = True
                     raise BodyTooLarge()
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
+        async def guarded_send(message: Message) -> None:
+            # A parser may turn BodyTooLarge into its own 400: answer 413 instead, whatever the app says.
             if message["type"] == "http.response.start":
-                started = True
+                state["started"] = True
+                if state["exceeded"]:
+                    state["replaced"] = True
+                    await _too_large(send, limit)
+                    return
+            if state["replaced"]:
+                return
             await send(message)
 
         try:
-            await self.app(scope, counted, tracking_send)
+            await self.app(scope, counted, guarded_send)
         except BodyTooLarge:
-            if not started:
+            if not state["started"]:
                 await _too_large(send, limit)
 
 

@@ -33,13 +33,14 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
     """One influencer: the account, score components, what they share, when, and engagement with the brand."""
     with ws.connect(purpose="read an account") as con:
         account = web_sql.account_lookup(con, platform, account_id)
+        posts = web_sql.account_posts(con, platform, account_id)
     if account is None:
         raise WebError(
             f"no account {platform}:{account_id} in the workspace",
             where="accounts",
             hint="Import data that includes it, or pick one from the Influencers page",
         )
-    out: dict[str, Any] = {"account": jsonable(account)}
+    out: dict[str, Any] = {"account": jsonable(account), "posts": jsonable(posts)}
     fn = lib(MODULE, "influencer_profile")
     out["profile"] = (
         unavailable("Influencer profiles", MODULE) if fn is None else jsonable(fn(ws, platform, account_id))

@@ -1,0 +1,181 @@
+"""Every page renders, has a JSON twin, and behaves on an empty workspace; the strategy editor validates."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from signalboost.store.workspace import Workspace
+from signalboost.web.app import create_app
+from signalboost.web.wiring import unavailable
+from tests.web.conftest import csrf
+
+TWINS = [
+    ("/", "/overview.json"),
+    ("/strategy", "/strategy.json"),
+    ("/calendar", "/calendar.json"),
+    ("/analytics", "/analytics.json"),
+    ("/influencers", "/influencers.json"),
+    ("/outreach", "/outreach.json"),
+    ("/partners", "/partners.json"),
+    ("/imports", "/imports.json"),
+]
+
+
+@pytest.mark.parametrize(("page", "twin"), TWINS)
+def test_page_and_json_twin(client: TestClient, page: str, twin: str) -> None:
+    html = client.get(page)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    assert '<main id="main"' in html.text
+    assert f'href="{twin}"' in html.text  # the page links its twin
+    data = client.get(twin)
+    assert data.status_code == 200
+    assert isinstance(data.json(), dict)
+
+
+@pytest.mark.parametrize(("page", "twin"), TWINS)
+def test_pages_on_an_empty_workspace(tmp_path: Path, page: str, twin: str) -> None:
+    c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)))
+    assert c.get(page).status_code == 200
+    assert c.get(twin).status_code == 200
+
+
+def test_overview_counts(client: TestClient) -> None:
+    data = client.get("/overview.json").json()
+    assert data["counts"]["accounts"] == 2
+    assert data["counts"]["posts"] == 2
+    assert data["brand"] == "Threadline"
+    assert [k["id"] for k in data["kpis"]] == ["er"]
+    assert data["kpis"][0]["target"] == 0.05
+    # the persona was last reviewed 2024-01-10 with a 90-day interval: due since 2024-04-09
+    assert any("Urban maker is due for review (since 2024-04-09)" in a["text"] for a in data["alerts"])
+
+
+def test_overview_of_empty_workspace_invites_an_import(tmp_path: Path) -> None:
+    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)))
+    assert "This workspace has no data yet" in c.get("/").text
+
+
+def test_unavailable_panel_says_what_is_missing() -> None:
+    panel = unavailable("Influencer scores", "signalboost.influence")
+    assert panel["available"] is False
+    assert "not available yet" in panel["message"] and "signalboost.influence" in panel["message"]
+
+
+def test_unknown_import_is_a_404_with_a_message(client: TestClient) -> None:
+    r = client.get("/imports/999.json")
+    assert r.status_code == 404
+    assert r.json()["error"].startswith("imports: no import #999")
+    page = client.get("/imports/999")
+    assert page.status_code == 404 and "Error: imports: no import #999" in page.text
+
+
+def test_unknown_account_profile_is_a_404(client: TestClient) -> None:
+    assert client.get("/influencers/x/nobody.json").status_code == 404
+
+
+def test_bad_query_is_a_422_not_a_crash(client: TestClient) -> None:
+    assert client.get("/calendar.json?view=year").status_code == 422
+    assert client.get("/influencers.json?limit=0").status_code == 422
+    assert client.get("/imports/abc.json").status_code == 422
+
+
+# ----------------------------------------------------------------------------------------- strategy editor
+def test_strategy_page_shows_factors_checklist_and_matrix(client: TestClient) -> None:
+    data = client.get("/strategy.json").json()
+    assert [f["id"] for f in data["factors"]] == [
+        "audience", "personality", "ecosystem", "schedule", "pillars", "tactics", "examples"]
+    # 4 pillars x 2 networks = 8 cells, 2 examples given -> 6 gaps
+    assert data["matrix"]["networks"] == ["x", "facebook"]
+    assert data["matrix"]["gaps"] == 6
+    cells = {r["pillar"]: r["cells"] for r in data["matrix"]["rows"]}
+    assert cells["brand"][0]["text"] == "Meet the people who cut your jacket."
+    assert cells["brand"][1] is None
+    assert data["matrix"]["tactics"] == [{"tactic": "giveaway", "name": "Monthly giveaway", "has_example": False}]
+    checks = {c["check"]: c["done"] for c in data["checklist"]}
+    assert checks["weights sum to 100"] is True
+    assert checks["every pillar × network has an example"] is False
+    assert [p["weight"] for p in data["pillars"]] == [40, 30, 20, 10]
+
+
+def test_pillar_weight_edit_that_breaks_the_sum_is_refused(client: TestClient, web_ws: Workspace) -> None:
+    before = web_ws.strategy_path.read_text()
+    r = client.post("/strategy/pillars", data={
+        "csrf_token": csrf(client), "pillar": ["brand", "fashion", "beauty", "wellness"],
+        "weight": ["45", "30", "20", "10"]})
+    assert r.status_code == 422
+    assert "Not saved" in r.text
+    assert "sum to 105" in r.text  # the validator says the actual sum
+    assert web_ws.strategy_path.read_text() == before
+
+
+def test_pillar_weight_edit_saves_one_line_and_keeps_comments(client: TestClient, web_ws: Workspace) -> None:
+    before = web_ws.strategy_path.read_text()
+    r = client.post("/strategy/pillars", data={
+        "csrf_token": csrf(client), "pillar": ["brand", "fashion", "beauty", "wellness"],
+        "weight": ["35", "35", "20", "10"]}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/strategy?done=saved"
+    after = web_ws.strategy_path.read_text()
+    changed = [d for d in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if d[:1] in "+-" and not d.startswith(("+++", "---"))]
+    assert sorted(changed) == sorted(["-    weight: 40   # who we are", "-    weight: 30",
+                                      "+    weight: 35   # who we are", "+    weight: 35"])
+    assert "# The weights must sum to 100." in after
+    assert web_ws.strategy().pillar_weights()["brand"] == pytest.approx(0.35)
+
+
+def test_pillar_weight_not_a_number(client: TestClient) -> None:
+    r = client.post("/strategy/pillars", data={"csrf_token": csrf(client), "pillar": ["brand"], "weight": ["lots"]})
+    assert r.status_code == 422
+    assert "weight &#39;lots&#39; is not a number" in r.text
+
+
+def test_section_edit_with_bad_yaml_reports_line_and_column(client: TestClient) -> None:
+    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
+                                               "content": "name: X\n  bad: [unclosed\n"})
+    assert r.status_code == 422
+    assert "invalid YAML" in r.text
+    assert "brand:2:" in r.text
+
+
+def test_section_edit_with_wrong_field_is_refused(client: TestClient, web_ws: Workspace) -> None:
+    before = web_ws.strategy_path.read_text()
+    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
+                                               "content": "name: X\ntimezone: Mars/Olympus\n"})
+    assert r.status_code == 422
+    assert "unknown time zone" in r.text
+    assert web_ws.strategy_path.read_text() == before
+
+
+def test_section_edit_saves_valid_yaml(client: TestClient, web_ws: Workspace) -> None:
+    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
+                                               "content": "name: Threadline Studio  # renamed\ntimezone: UTC\n"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert web_ws.strategy().brand.name == "Threadline Studio"
+    text = web_ws.strategy_path.read_text()
+    assert "# renamed" in text and "# The weights must sum to 100." in text
+
+
+def test_unknown_section_is_refused(client: TestClient) -> None:
+    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "../etc", "content": "x: 1"})
+    assert r.status_code == 422
+    assert "unknown section" in r.text
+
+
+def test_strategy_page_without_a_strategy(tmp_path: Path) -> None:
+    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)))
+    data = c.get("/strategy.json").json()
+    assert data["available"] is False and "no strategy.yaml" in data["message"]
+
+
+def test_openapi_lists_every_json_twin(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for _, twin in TWINS:
+        assert twin in paths
+    assert "/imports" in paths and "post" in paths["/imports"]
+    assert "/strategy" not in paths  # HTML pages are not part of the API schema
