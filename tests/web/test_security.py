@@ -79,6 +79,8 @@ def test_every_form_refuses_a_missing_or_foreign_token(client: TestClient, path:
 
 def test_upload_refuses_without_token(client: TestClient) -> None:
     csrf(client)
+    assert client.post("/strategy/section", data={"csrf_token": "\x80\u00e9", "section": "brand"}).status_code == 403
+    csrf(client)
     r = client.post("/imports", data={"csrf_token": "nope"}, files={"file": ("a.csv", b"x,y\n1,2\n")})
     assert r.status_code == 403
 

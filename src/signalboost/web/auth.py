@@ -68,7 +68,7 @@ class SessionCodec:
     def csrf_ok(self, session: Session | None, token: str | None) -> bool:
         if session is None or not token:
             return False
-        return hmac.compare_digest(self.csrf_token(session), token)
+        return hmac.compare_digest(self.csrf_token(session).encode(), token.encode("utf-8", "replace"))
 
 
 def check_username(name: str) -> str:
