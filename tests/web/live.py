@@ -28,7 +28,9 @@ def running_server(workspace: Path, *, extra: tuple[str, ...] = ()) -> Iterator[
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "signalboost.cli.main", "serve", "-w", str(workspace), "--port", str(port), *extra],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -25,8 +25,9 @@ def _hammer(base: str, stop: threading.Event, statuses: list[int]) -> None:
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "signalboost.cli.main", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "signalboost.cli.main", *args], input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_write_while_server_reads(web_ws: Workspace) -> None:
@@ -36,8 +37,10 @@ def test_cli_write_while_server_reads(web_ws: Workspace) -> None:
         t = threading.Thread(target=_hammer, args=(base, stop, statuses))
         t.start()
         try:
-            procs = [_cli("user", "add", f"user{i}", "-w", str(web_ws.root), "--password-stdin",
-                          stdin="long-enough-pw\n") for i in range(3)]
+            procs = [
+                _cli("user", "add", f"user{i}", "-w", str(web_ws.root), "--password-stdin", stdin="long-enough-pw\n")
+                for i in range(3)
+            ]
         finally:
             stop.set()
             t.join()

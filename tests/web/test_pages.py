@@ -88,7 +88,14 @@ def test_bad_query_is_a_422_not_a_crash(client: TestClient) -> None:
 def test_strategy_page_shows_factors_checklist_and_matrix(client: TestClient) -> None:
     data = client.get("/strategy.json").json()
     assert [f["id"] for f in data["factors"]] == [
-        "audience", "personality", "ecosystem", "schedule", "pillars", "tactics", "examples"]
+        "audience",
+        "personality",
+        "ecosystem",
+        "schedule",
+        "pillars",
+        "tactics",
+        "examples",
+    ]
     # 4 pillars x 2 networks = 8 cells, 2 examples given -> 6 gaps
     assert data["matrix"]["networks"] == ["x", "facebook"]
     assert data["matrix"]["gaps"] == 6
@@ -104,9 +111,14 @@ def test_strategy_page_shows_factors_checklist_and_matrix(client: TestClient) ->
 
 def test_pillar_weight_edit_that_breaks_the_sum_is_refused(client: TestClient, web_ws: Workspace) -> None:
     before = web_ws.strategy_path.read_text()
-    r = client.post("/strategy/pillars", data={
-        "csrf_token": csrf(client), "pillar": ["brand", "fashion", "beauty", "wellness"],
-        "weight": ["45", "30", "20", "10"]})
+    r = client.post(
+        "/strategy/pillars",
+        data={
+            "csrf_token": csrf(client),
+            "pillar": ["brand", "fashion", "beauty", "wellness"],
+            "weight": ["45", "30", "20", "10"],
+        },
+    )
     assert r.status_code == 422
     assert "Not saved" in r.text
     assert "sum to 105" in r.text  # the validator says the actual sum
@@ -115,15 +127,25 @@ def test_pillar_weight_edit_that_breaks_the_sum_is_refused(client: TestClient, w
 
 def test_pillar_weight_edit_saves_one_line_and_keeps_comments(client: TestClient, web_ws: Workspace) -> None:
     before = web_ws.strategy_path.read_text()
-    r = client.post("/strategy/pillars", data={
-        "csrf_token": csrf(client), "pillar": ["brand", "fashion", "beauty", "wellness"],
-        "weight": ["35", "35", "20", "10"]}, follow_redirects=False)
+    r = client.post(
+        "/strategy/pillars",
+        data={
+            "csrf_token": csrf(client),
+            "pillar": ["brand", "fashion", "beauty", "wellness"],
+            "weight": ["35", "35", "20", "10"],
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/strategy?done=saved"
     after = web_ws.strategy_path.read_text()
-    changed = [d for d in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-               if d[:1] in "+-" and not d.startswith(("+++", "---"))]
-    assert sorted(changed) == sorted(["-    weight: 40   # who we are", "-    weight: 30",
-                                      "+    weight: 35   # who we are", "+    weight: 35"])
+    changed = [
+        d
+        for d in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if d[:1] in "+-" and not d.startswith(("+++", "---"))
+    ]
+    assert sorted(changed) == sorted(
+        ["-    weight: 40   # who we are", "-    weight: 30", "+    weight: 35   # who we are", "+    weight: 35"]
+    )
     assert "# The weights must sum to 100." in after
     assert web_ws.strategy().pillar_weights()["brand"] == pytest.approx(0.35)
 
@@ -135,8 +157,10 @@ def test_pillar_weight_not_a_number(client: TestClient) -> None:
 
 
 def test_section_edit_with_bad_yaml_reports_line_and_column(client: TestClient) -> None:
-    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
-                                               "content": "name: X\n  bad: [unclosed\n"})
+    r = client.post(
+        "/strategy/section",
+        data={"csrf_token": csrf(client), "section": "brand", "content": "name: X\n  bad: [unclosed\n"},
+    )
     assert r.status_code == 422
     assert "invalid YAML" in r.text
     assert "brand:2:" in r.text
@@ -144,17 +168,25 @@ def test_section_edit_with_bad_yaml_reports_line_and_column(client: TestClient) 
 
 def test_section_edit_with_wrong_field_is_refused(client: TestClient, web_ws: Workspace) -> None:
     before = web_ws.strategy_path.read_text()
-    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
-                                               "content": "name: X\ntimezone: Mars/Olympus\n"})
+    r = client.post(
+        "/strategy/section",
+        data={"csrf_token": csrf(client), "section": "brand", "content": "name: X\ntimezone: Mars/Olympus\n"},
+    )
     assert r.status_code == 422
     assert "unknown time zone" in r.text
     assert web_ws.strategy_path.read_text() == before
 
 
 def test_section_edit_saves_valid_yaml(client: TestClient, web_ws: Workspace) -> None:
-    r = client.post("/strategy/section", data={"csrf_token": csrf(client), "section": "brand",
-                                               "content": "name: Threadline Studio  # renamed\ntimezone: UTC\n"},
-                    follow_redirects=False)
+    r = client.post(
+        "/strategy/section",
+        data={
+            "csrf_token": csrf(client),
+            "section": "brand",
+            "content": "name: Threadline Studio  # renamed\ntimezone: UTC\n",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert web_ws.strategy().brand.name == "Threadline Studio"
     text = web_ws.strategy_path.read_text()

@@ -123,8 +123,9 @@ def test_login_required_when_configured(web_ws: Workspace) -> None:
     token = csrf(c, "/login")
     bad = c.post("/login", data={"username": "alice", "password": "wrong-pass", "csrf_token": token})
     assert bad.status_code == 401 and "Wrong user name or password" in bad.text
-    ok = c.post("/login", data={"username": "alice", "password": "s3cret-pass", "csrf_token": token},
-                follow_redirects=False)
+    ok = c.post(
+        "/login", data={"username": "alice", "password": "s3cret-pass", "csrf_token": token}, follow_redirects=False
+    )
     assert ok.status_code == 303
     assert c.get("/").status_code == 200
     assert "Log out alice" in c.get("/").text
@@ -155,7 +156,9 @@ def test_non_loopback_bind_needs_a_login(web_ws: Workspace) -> None:
 def test_serve_refuses_public_bind_from_cli(web_ws: Workspace) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "signalboost.cli.main", "serve", "-w", str(web_ws.root), "--host", "0.0.0.0"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "refusing to serve on 0.0.0.0 without a login" in proc.stderr
@@ -165,9 +168,21 @@ def test_serve_refuses_public_bind_from_cli(web_ws: Workspace) -> None:
 
 def test_user_add_cli_stores_only_a_hash(web_ws: Workspace) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "signalboost.cli.main", "user", "add", "carol", "-w", str(web_ws.root),
-         "--password-stdin"],
-        input="pass-word-9\n", capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "signalboost.cli.main",
+            "user",
+            "add",
+            "carol",
+            "-w",
+            str(web_ws.root),
+            "--password-stdin",
+        ],
+        input="pass-word-9\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     assert auth.authenticate(web_ws, "carol", "pass-word-9") == "carol"

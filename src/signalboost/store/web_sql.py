@@ -111,12 +111,112 @@ def account_lookup(con: duckdb.DuckDBPyConnection, platform: str, account_id: st
     return None if row is None else dict(zip(cols, row, strict=True))
 
 
-def account_posts(con: duckdb.DuckDBPyConnection, platform: str, account_id: str, limit: int = 20) -> list[dict[str, Any]]:
+def account_posts(
+    con: duckdb.DuckDBPyConnection, platform: str, account_id: str, limit: int = 20
+) -> list[dict[str, Any]]:
     """An account's latest posts."""
     cur = con.execute(
         "SELECT post_id, created_at, format, text, url FROM posts WHERE platform = ? AND author_id = ? "
         "ORDER BY created_at DESC NULLS LAST LIMIT ?",
         [platform, account_id, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+INFLUENCER_SORTS: dict[str, str] = {
+    "score": "s.score",
+    "reach": "s.reach",
+    "authority": "s.authority",
+    "amplification": "s.amplification",
+    "topic": "s.topic",
+    "activity": "s.activity",
+    "engagement": "s.engagement",
+    "followers": "s.followers",
+    "handle": "coalesce(a.handle, s.account_id)",
+    "segment": "s.segment",
+}
+"""Columns the Influencers table sorts by (a whitelist: the name never reaches SQL unchecked)."""
+
+
+def score_platforms(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Platforms that have stored influence scores, most accounts first."""
+    if not has_table(con, "influence_scores"):
+        return []
+    rows = con.execute(
+        "SELECT platform FROM influence_scores GROUP BY platform ORDER BY count(*) DESC, platform"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def influencer_rows(
+    con: duckdb.DuckDBPyConnection,
+    platform: str,
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    segment: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Stored influence scores joined with the account (handle, name, bio), sorted, filtered and limited."""
+    order = INFLUENCER_SORTS.get(sort, "s.score")
+    where, params = ["s.platform = ?"], [platform]
+    if segment:
+        where.append("s.segment = ?")
+        params.append(segment)
+    if q:
+        where.append("(a.handle ILIKE ? OR a.name ILIKE ? OR a.bio ILIKE ? OR s.account_id = ?)")
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like, like, q]
+    cur = con.execute(
+        "SELECT s.account_id, a.handle, a.name, a.bio, s.score, s.reach, s.authority, s.amplification, s.topic, "
+        "s.activity, s.engagement, s.follows_brand, s.segment, s.top_topics, s.followers, "
+        "s.interactions_with_brand FROM influence_scores s LEFT JOIN accounts a "
+        "ON a.platform = s.platform AND a.account_id = s.account_id "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} {'DESC' if descending else 'ASC'} NULLS LAST, s.account_id "
+        "LIMIT ?",
+        [*params, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def segment_counts(con: duckdb.DuckDBPyConnection, platform: str) -> dict[str, int]:
+    """Accounts per segment."""
+    rows = con.execute(
+        "SELECT segment, count(*) FROM influence_scores WHERE platform = ? GROUP BY segment", [platform]
+    ).fetchall()
+    return {str(s): int(n) for s, n in rows}
+
+
+def chart_points(con: duckdb.DuckDBPyConnection, platform: str, limit: int = 400) -> list[dict[str, Any]]:
+    """Accounts for the influence × engagement chart: every advocate and untapped account, then the top scores."""
+    cur = con.execute(
+        "SELECT s.account_id, a.handle, s.score, s.engagement, s.segment FROM influence_scores s "
+        "LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id "
+        "WHERE s.platform = ? AND s.score IS NOT NULL ORDER BY "
+        "CASE WHEN s.segment IN ('advocate', 'untapped', 'thought_leader') THEN 0 ELSE 1 END, s.score DESC "
+        "LIMIT ?",
+        [platform, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def partner_overlap_rows(con: duckdb.DuckDBPyConnection, limit: int = 100) -> list[dict[str, Any]]:
+    """The stored partner overlap (table ``partner_overlap``), best first: most unique reach, most bridges,
+    least Jaccard (the order of ``signalboost partners rank``)."""
+    if not has_table(con, "partner_overlap"):
+        return []
+    cur = con.execute(
+        "SELECT o.platform, o.account_id, a.handle, a.name, o.computed_at, o.method, o.audience_source, o.audience, "
+        "o.our_audience, o.shared, o.jaccard, o.overlap_smaller, o.unique_reach, o.bridges, p.status "
+        "FROM partner_overlap o LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id "
+        "LEFT JOIN partners p ON p.platform = o.platform AND p.account_id = o.account_id "
+        "ORDER BY o.unique_reach DESC NULLS LAST, coalesce(o.bridges, 0) DESC, coalesce(o.jaccard, 0), o.account_id "
+        "LIMIT ?",
+        [limit],
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

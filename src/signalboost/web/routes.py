@@ -34,6 +34,8 @@ DONE: dict[str, str] = {
     "planned": "Calendar planned.",
     "post-moved": "Post moved.",
     "uploaded": "Upload received; the import is running.",
+    "added": "Added to the pipeline as identified.",
+    "scored": "Influence scores computed.",
 }
 Csrf = Annotated[str, Form(description="The form's CSRF token (from the page)", max_length=200)]
 
@@ -286,6 +288,27 @@ def _forms(app: FastAPI) -> None:
         check_csrf(request, csrf_token)
         outreach.move(ctx_of(request).workspace, platform, account_id, stage, by=request.state.session.user)
         return done("/outreach", "moved")
+
+    @app.post("/outreach/add", tags=["forms"], responses=FORM_RESULT, summary="Add an account to the pipeline")
+    def outreach_add(
+        request: Request,
+        csrf_token: Csrf,
+        platform: Annotated[str, Form(max_length=40)],
+        account_id: Annotated[str, Form(max_length=200)],
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        outreach.add(ctx_of(request).workspace, platform, account_id, owner=request.state.session.user)
+        return done("/outreach", "added")
+
+    @app.post("/influencers/compute", tags=["forms"], responses=FORM_RESULT, summary="Compute influence scores")
+    def influencers_compute(
+        request: Request,
+        csrf_token: Csrf,
+        platform: Annotated[str, Form(max_length=40)] = "",
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        influencers.compute(ctx_of(request).workspace, platform or None)
+        return done("/influencers", "scored")
 
     @app.post("/outreach/log", tags=["forms"], responses=FORM_RESULT, summary="Log a touch in the ledger")
     def outreach_log(

@@ -76,3 +76,10 @@ def rows(frame: Any, limit: int | None = None) -> list[dict[str, Any]]:
     out = jsonable(data)
     assert isinstance(out, list)
     return out
+
+
+def jsonable_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`jsonable` for a mapping, typed as a dict."""
+    out = jsonable(value)
+    assert isinstance(out, dict)
+    return out

@@ -7,7 +7,7 @@ from typing import Any
 from signalboost.errors import WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
-from signalboost.web.wiring import jsonable, lib, unavailable
+from signalboost.web.wiring import jsonable_dict, lib, unavailable
 
 
 def formats() -> list[dict[str, str]]:
@@ -27,7 +27,7 @@ def build(ws: Workspace, jobs: list[dict[str, Any]]) -> dict[str, Any]:
         out["upload"] = unavailable("Uploading exports", "signalboost.ingest")
     else:
         out["upload"] = {"available": True}
-    return jsonable(out)  # type: ignore[no-any-return]
+    return jsonable_dict(out)
 
 
 def build_one(ws: Workspace, import_id: int) -> dict[str, Any]:
@@ -37,4 +37,4 @@ def build_one(ws: Workspace, import_id: int) -> dict[str, Any]:
         if row is None:
             raise WebError(f"no import #{import_id}", where="imports", hint="See the list on the Imports page")
         rejects = web_sql.import_rejects(con, import_id)
-    return jsonable({"import": row, "rejects": rejects})  # type: ignore[no-any-return]
+    return jsonable_dict({"import": row, "rejects": rejects})

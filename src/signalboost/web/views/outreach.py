@@ -69,19 +69,29 @@ def log(
 
 
 def alerts(ws: Workspace, today: Any) -> list[dict[str, Any]]:
-    """Follow-ups due and falling engagement, from the outreach library (empty until it lands)."""
-    due = lib(PIPELINE, "due")
+    """Follow-ups due, relationships without a touch from us, engagement drops (``signalboost outreach due``)."""
+    due = lib("signalboost.outreach.kpis", "due")
     if due is None:
         return []
     try:
-        records = due(ws, today=today)
-    except Exception:
+        found = due(ws, today=today)
+    except Exception:  # no pipeline yet (table missing) or nothing to measure: no alert
         return []
-    return [
-        {
-            "kind": "follow-up",
-            "text": f"Follow up with {r.label}: {r.next_step or 'next step'} (due {r.due_date})",
-            "href": "/outreach",
-        }
-        for r in records
-    ]
+    return [{"kind": a.kind, "text": a.message, "href": f"/influencers/{a.platform}/{a.account_id}"} for a in found]
+
+
+def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> str:
+    """Put an account into the pipeline as ``identified``; returns its label."""
+    fn = lib(PIPELINE, "add_influencer")
+    if fn is None:
+        raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
+    handle = None
+    with ws.connect(purpose="read an account") as con:
+        from signalboost.store import web_sql
+
+        account = web_sql.account_lookup(con, platform, account_id)
+    if account is None:
+        raise OutreachError(f"no account {platform}:{account_id} in the workspace", where="accounts")
+    handle = account.get("handle")
+    record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")
+    return str(record.label)

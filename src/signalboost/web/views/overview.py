@@ -9,7 +9,7 @@ from signalboost.errors import SignalboostError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.views import analytics, calendar, influencers, outreach
-from signalboost.web.wiring import jsonable
+from signalboost.web.wiring import jsonable_dict
 
 
 def build(ws: Workspace, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -46,4 +46,4 @@ def build(ws: Workspace, *, today: dt.date | None = None) -> dict[str, Any]:
     out["alerts"] = alerts
     out["todo"] = todo
     out["empty"] = counts.get("posts", 0) == 0 and counts.get("interactions", 0) == 0
-    return jsonable(out)  # type: ignore[no-any-return]
+    return jsonable_dict(out)

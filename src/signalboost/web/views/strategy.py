@@ -19,7 +19,7 @@ from signalboost.errors import StrategyError
 from signalboost.model.io import StrategyDocument, yaml_rt
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
-from signalboost.web.wiring import jsonable, lib
+from signalboost.web.wiring import jsonable_dict, lib
 
 SECTIONS: tuple[str, ...] = (
     "brand",
@@ -70,33 +70,18 @@ class EditResult:
 def validate_text(text: str, path_label: str = "strategy.yaml") -> list[Issue]:
     """Validate a whole document's YAML text the way ``signalboost validate`` does.
 
-    Uses :mod:`signalboost.model.validate` when installed (its messages carry line:column); otherwise the
-    model's own checks plus the pillar-weight sum.
+    Uses :func:`signalboost.model.validate.validate_text` when installed (the CLI's messages, with line:column
+    and hints); otherwise the model's own checks plus the pillar-weight sum.
     """
     validate = lib("signalboost.model.validate", "validate_text")
-    if validate is not None:
-        report = validate(text, path=path_label)
-        return [_issue(x) for x in _report_items(report)]
-    return _fallback_validate(text, path_label)
-
-
-def _report_items(report: Any) -> list[Any]:
-    if isinstance(report, (list, tuple)):
-        return list(report)
-    items: list[Any] = []
-    for attr in ("errors", "warnings", "issues"):
-        items += list(getattr(report, attr, []) or [])
-    return items
-
-
-def _issue(item: Any) -> Issue:
-    level = str(getattr(item, "level", None) or getattr(item, "severity", None) or "error")
-    line, col = getattr(item, "line", None), getattr(item, "column", None)
-    where = str(getattr(item, "where", "") or "")
-    if line is not None:
-        where = f"{where or 'strategy.yaml'}:{line}" + (f":{col}" if col is not None else "")
-    message = str(getattr(item, "message", None) or getattr(item, "what", None) or item)
-    return Issue(level=level, where=where, message=message)
+    if validate is None:
+        return _fallback_validate(text, path_label)
+    report = validate(text, source=path_label)
+    issues = []
+    for p in report.problems:
+        where = p.where(path_label) + (f" [{p.key}]" if p.key else "")
+        issues.append(Issue(level=p.level, where=where, message=p.message + (f" — {p.hint}" if p.hint else "")))
+    return issues
 
 
 def _fallback_validate(text: str, path_label: str) -> list[Issue]:
@@ -127,37 +112,25 @@ def _dump(node: Any) -> str:
 
 
 def _completeness(s: Strategy) -> list[dict[str, Any]]:
-    """One line per check: the factor, what is checked, and whether it holds."""
+    """One line per check: the factor, what is checked, whether it holds and what is missing."""
+    checklist = lib("signalboost.model.completeness", "checklist")
+    if checklist is not None:
+        return [
+            {"factor": f.key, "title": f.title, "check": c.label, "done": c.done, "detail": c.detail}
+            for f in checklist(s)
+            for c in f.checks
+        ]
     nets = s.network_ids()
     checks: list[tuple[str, str, bool]] = [
         ("audience", "at least one persona", bool(s.audience.personas)),
-        (
-            "audience",
-            "every persona has motivations",
-            all(p.motivations.buy or p.motivations.like for p in s.audience.personas),
-        ),
-        ("audience", "every persona has a review date", all(p.last_reviewed for p in s.audience.personas)),
-        (
-            "personality",
-            "vision and values",
-            bool(s.personality.head_and_heart.vision and s.personality.head_and_heart.values),
-        ),
-        ("personality", "tone of voice", bool(s.personality.presentation.tone_of_voice.description)),
-        ("ecosystem", "at least one network", bool(nets)),
-        ("ecosystem", "every network has a role", all(n.role for n in s.ecosystem)),
+        ("ecosystem", "every network has a role", bool(nets) and all(n.role for n in s.ecosystem)),
         ("schedule", "every network has a frequency", all(n in s.schedule.networks for n in nets)),
-        (
-            "schedule",
-            "slots cover the minimum frequency",
-            all(ns.slots_per_week() >= ns.min_posts_per_week for ns in s.schedule.networks.values()),
-        ),
-        ("pillars", "pillars defined", bool(s.pillars)),
         ("pillars", "weights sum to 100", abs(sum(p.weight for p in s.pillars) - 100) < 1e-9),
         ("tactics", "at least one tactic", bool(s.tactics)),
         ("examples", "every pillar × network has an example", not _matrix_gaps(s)),
         ("kpis", "KPIs chosen", bool(s.kpis)),
     ]
-    return [{"factor": f, "check": c, "done": ok} for f, c, ok in checks]
+    return [{"factor": f, "title": f, "check": c, "done": ok, "detail": ""} for f, c, ok in checks]
 
 
 def _matrix_gaps(s: Strategy) -> list[tuple[str, str]]:
@@ -243,7 +216,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         matrix=examples_matrix(strategy),
         pillars=[{"id": p.id, "name": p.name, "weight": p.weight} for p in strategy.pillars],
     )
-    return jsonable(out)  # type: ignore[no-any-return]
+    return jsonable_dict(out)
 
 
 def edit_section(ws: Workspace, section: str, content: str) -> EditResult:
