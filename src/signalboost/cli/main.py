@@ -66,9 +66,11 @@ _register_all()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and convert library errors into one clear line."""
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False)
     except SignalboostError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message()}", highlight=False, soft_wrap=True)
+        from rich.markup import escape
+
+        err_console.print(f"[bold red]Error:[/] {escape(exc.message())}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("[bold red]Interrupted[/]: nothing partial was kept.")
@@ -86,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             show()
             return code
         raise
-    return 0
+    # With standalone_mode=False click returns the code of `raise typer.Exit(code)` instead of raising it.
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

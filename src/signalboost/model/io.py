@@ -1,25 +1,47 @@
 """Load and save ``strategy.yaml``.
 
 Loading uses ruamel.yaml's round-trip mode so comments, key order and formatting survive a save.
-(Line:column error reporting is done in :mod:`signalboost.model.validate`.)
+Every problem is reported with its line:column by :mod:`signalboost.model.validate`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
 from signalboost.errors import StrategyError
 from signalboost.model.strategy import Strategy
 
+if TYPE_CHECKING:
+    from signalboost.model.validate import ValidationReport
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an impossible date (``2026-13-01``) as text instead of failing.
+
+    ruamel raises a bare ``ValueError`` without a position for such a value; kept as text, the model then reports
+    it at its line:column ("must be a date").
+    """
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
 
 def yaml_rt() -> YAML:
     """A round-trip YAML instance configured the Signalboost way."""
     y = YAML(typ="rt")
+    y.Constructor = _Constructor
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)
@@ -27,9 +49,9 @@ def yaml_rt() -> YAML:
 
 
 def read_document(path: Path) -> Any:
-    """Parse the YAML file at ``path`` into ruamel's commented structures."""
+    """Parse the YAML file at ``path`` into ruamel's commented structures (errors carry line:column)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise StrategyError("the file is not UTF-8 text", where=str(path), hint="Save it as UTF-8 YAML") from exc
     except OSError as exc:
@@ -37,23 +59,34 @@ def read_document(path: Path) -> Any:
     try:
         return yaml_rt().load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise StrategyError(f"invalid YAML: {problem}", where=where, hint="Fix the YAML syntax") from exc
+        from signalboost.model.validate import yaml_problem
+
+        p = yaml_problem(exc)
+        raise StrategyError(p.message, where=p.where(str(path)), hint=p.hint) from exc
 
 
-def load_strategy(path: Path) -> Strategy:
-    """Load ``strategy.yaml`` and return the validated :class:`Strategy`."""
-    data = read_document(path)
-    if data is None:
-        raise StrategyError("the file is empty", where=str(path), hint="Start from `signalboost init --template`")
-    try:
-        return Strategy.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise StrategyError(first["msg"], where=f"{path} ({loc})", hint="Run `signalboost validate`") from exc
+def load_strategy(path: Path, *, today: dt.date | None = None) -> Strategy:
+    """Load ``strategy.yaml`` and return the validated :class:`Strategy`.
+
+    Raises :class:`StrategyError` carrying the first error's ``file:line:column`` (warnings do not stop loading).
+    """
+    from signalboost.model.validate import validate_file
+
+    return strategy_or_raise(validate_file(path, today=today))
+
+
+def strategy_or_raise(report: ValidationReport) -> Strategy:
+    """The report's strategy, or a :class:`StrategyError` at the first error's line:column."""
+    if report.strategy is not None and report.ok:
+        return report.strategy
+    first = report.errors[0]
+    more = len(report.errors) - 1
+    hint = first.hint
+    if more:
+        also = f"{more} more error{'s' if more != 1 else ''}: run `signalboost validate` to see them all"
+        hint = f"{hint}; {also}" if hint else also.capitalize()
+    what = f"{first.message} (at {first.key})" if first.key else first.message
+    raise StrategyError(what, where=first.where(report.source), hint=hint)
 
 
 class StrategyDocument:
@@ -75,21 +108,28 @@ class StrategyDocument:
         return cls(data, path)
 
     @classmethod
-    def loads(cls, text: str) -> StrategyDocument:
-        """Parse YAML text."""
-        try:
-            return cls(yaml_rt().load(text))
-        except YAMLError as exc:
-            raise StrategyError(f"invalid YAML: {exc}") from exc
+    def loads(cls, text: str, *, source: str = "strategy.yaml") -> StrategyDocument:
+        """Parse YAML text (a syntax error raises :class:`StrategyError` with line:column)."""
+        from signalboost.model.validate import yaml_problem
 
-    def strategy(self) -> Strategy:
-        """Validate the current content as a :class:`Strategy`."""
         try:
-            return Strategy.model_validate(self.data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise StrategyError(first["msg"], where=f"{self.path or 'strategy'} ({loc})") from exc
+            data = yaml_rt().load(text)
+        except YAMLError as exc:
+            p = yaml_problem(exc)
+            raise StrategyError(p.message, where=p.where(source), hint=p.hint) from exc
+        if data is None:
+            raise StrategyError("the file is empty", where=source, hint="Start from `signalboost init --template`")
+        return cls(data)
+
+    def validate(self, *, today: dt.date | None = None) -> ValidationReport:
+        """Every problem of the current content (positions are those of the loaded text)."""
+        from signalboost.model.validate import validate_data
+
+        return validate_data(self.data, source=str(self.path or "strategy.yaml"), today=today)
+
+    def strategy(self, *, today: dt.date | None = None) -> Strategy:
+        """Validate the current content as a :class:`Strategy` (``StrategyError`` at the first error)."""
+        return strategy_or_raise(self.validate(today=today))
 
     def get(self, keys: tuple[str | int, ...]) -> Any:
         """The value at a key path, e.g. ``("schedule", "networks", "instagram", "min_posts_per_week")``."""

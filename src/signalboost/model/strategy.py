@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from signalboost.model.vocab import Goal, KpiMetric, Weekday
 
@@ -24,6 +24,15 @@ class Doc(BaseModel):
     """Base of every section: unknown keys are rejected (a typo must not pass silently)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        """A key left empty in YAML (``interests:`` with nothing after it) takes its default, if it has one."""
+        if isinstance(data, dict):
+            fields = cls.model_fields
+            return {k: v for k, v in data.items() if not (v is None and k in fields and not fields[k].is_required())}
+        return data
 
 
 # ---------------------------------------------------------------------------------------------------- brand
@@ -260,6 +269,9 @@ class Tactic(Doc):
         return value
 
 
+_FREQS = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+
+
 def check_rrule(value: str) -> str:
     """Return ``value`` if dateutil parses it as an RFC 5545 RRULE, else raise ``ValueError``."""
     from dateutil.rrule import rrulestr
@@ -268,6 +280,14 @@ def check_rrule(value: str) -> str:
     body = text[6:] if text.upper().startswith("RRULE:") else text
     if "FREQ=" not in body.upper():
         raise ValueError(f"invalid RRULE {value!r}: FREQ is missing (e.g. FREQ=MONTHLY;BYDAY=1FR)")
+    freq = re.search(r"FREQ=([^;]*)", body, flags=re.IGNORECASE)
+    if freq and freq.group(1).upper() not in _FREQS:
+        from signalboost.model.suggest import did_you_mean
+
+        raise ValueError(
+            f"invalid RRULE {value!r}: FREQ must be one of {', '.join(_FREQS)}"
+            f"{did_you_mean(freq.group(1).upper(), _FREQS)}"
+        )
     try:
         rrulestr(body, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError) as exc:

@@ -1,0 +1,137 @@
+"""The whole analysis in one call: what ``signalboost analyze``, the report and the dashboard show.
+
+:func:`analyze` takes the strategy (or ``None``) and the canonical frames and returns an :class:`Analysis` of plain
+Polars frames; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
+from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
+from signalboost.analytics.kpis import kpi_status, tactic_effects
+from signalboost.analytics.metrics import definition, normalise_within_account, post_engagement, summarize_engagement
+from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
+from signalboost.analytics.timing import recommend_slots, slot_table
+from signalboost.errors import AnalyticsError
+from signalboost.model.strategy import Strategy
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Knobs of :func:`analyze` (the CLI exposes the common ones)."""
+
+    metric: str = "er_reach"
+    hour_block: int = 1
+    min_posts: int = 3
+    top_slots: int = 5
+    explore: int = 2
+    frequency_metric: str = "interactions"
+    max_posts_per_day: int = 4
+    min_days: int = 8
+    drift_margin: float = 0.10
+    pillar_threshold: float = 0.5
+    confidence: float = 0.95
+    as_of: dt.datetime | None = None
+    seed: int = 0
+
+
+@dataclass
+class Analysis:
+    """Everything the analytics computed, as frames (see each function for its columns)."""
+
+    tz: str
+    options: AnalysisOptions
+    engagement: pl.DataFrame
+    summary: pl.DataFrame
+    pillar_assignments: pl.DataFrame
+    pillar_mix: pl.DataFrame
+    pillar_mix_monthly: pl.DataFrame
+    pillar_performance: pl.DataFrame
+    slots: pl.DataFrame
+    recommended_slots: pl.DataFrame
+    frequency_curve: pl.DataFrame
+    frequency: pl.DataFrame
+    formats: pl.DataFrame
+    paid: pl.DataFrame
+    kpis: pl.DataFrame
+    tactics: pl.DataFrame
+    slot_metric: str = "er_reach"
+    notes: list[str] = field(default_factory=list)
+
+
+def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
+    """Use the within-account z-score when a network has posts from more than one account."""
+    authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
+    if authors.height and int(authors["n"].max()) > 1:  # type: ignore[arg-type]
+        frame = normalise_within_account(frame, metric)
+        note = f"{metric} is compared as a z-score within each account (a network has several accounts)"
+        return frame, f"{metric}_z", [note]
+    return frame, metric, []
+
+
+def analyze(
+    strategy: Strategy | None,
+    posts: pl.DataFrame,
+    post_metrics: pl.DataFrame,
+    snapshots: pl.DataFrame | None = None,
+    *,
+    options: AnalysisOptions | None = None,
+) -> Analysis:
+    """Run every analysis of the issue on the canonical frames.
+
+    Example::
+
+        frames = read_analytics_frames(ws)
+        result = analyze(ws.strategy(), frames.posts, frames.post_metrics, frames.account_snapshots)
+        result.recommended_slots
+    """
+    opt = options or AnalysisOptions()
+    definition(opt.metric)  # unknown metric: a clear error naming the valid ones
+    if posts.height == 0:
+        raise AnalyticsError(
+            "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
+        )
+    tz = strategy.brand.timezone if strategy else "UTC"
+    eng = post_engagement(posts, post_metrics, snapshots)
+    pillars = strategy.pillars if strategy else []
+    examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
+    assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
+    eng = with_pillars(eng, assignments)
+    weights = strategy.pillar_weights() if strategy else {}
+    eng, slot_metric, notes = _slot_metric(eng, opt.metric)
+    slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
+    conf = opt.confidence
+    return Analysis(
+        tz=tz,
+        options=opt,
+        engagement=eng,
+        summary=summarize_engagement(eng, confidence=conf),
+        pillar_assignments=assignments,
+        pillar_mix=pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin),
+        pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
+        pillar_performance=compare_groups(explode_pillars(eng), "pillar", metric=opt.metric, confidence=conf),
+        slots=slots,
+        recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
+        frequency_curve=posts_per_day_curve(
+            eng, tz=tz, metric=opt.frequency_metric, max_k=opt.max_posts_per_day, confidence=conf
+        ),
+        frequency=recommend_frequency(
+            eng,
+            tz=tz,
+            metric=opt.frequency_metric,
+            max_k=opt.max_posts_per_day,
+            min_days=opt.min_days,
+            confidence=conf,
+        ),
+        formats=compare_formats(eng, metric=opt.metric, confidence=conf),
+        paid=compare_paid(eng, metric=opt.metric, confidence=conf),
+        kpis=kpi_status(strategy.kpis if strategy else [], eng, snapshots, as_of=opt.as_of),
+        tactics=tactic_effects(strategy.tactics if strategy else [], strategy.kpis if strategy else [], eng, tz=tz),
+        slot_metric=slot_metric,
+        notes=notes,
+    )

@@ -1,0 +1,228 @@
+"""Pillars on real posts: assignment, actual vs target mix, drift, and performance per pillar.
+
+Assignment order, first that applies wins:
+
+1. ``label`` — a person's label (``posts.pillars``), kept as is (a post may serve several pillars).
+2. ``rule`` — every pillar whose keywords (whole words, case-insensitive) or hashtags occur in the post.
+3. ``classifier`` — an offline text classifier: TF-IDF of word 1–2-grams (sublinear tf) and a multinomial
+   logistic regression (scikit-learn), trained on the strategy's example posts and the labelled posts that have
+   text. Its top class is kept when the predicted probability reaches ``threshold``; otherwise
+4. ``unclassified``.
+
+Nothing is downloaded: the model is fitted at run time from the strategy and the workspace.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from signalboost.analytics.timing import with_local_time
+from signalboost.errors import AnalyticsError
+from signalboost.model.strategy import Pillar
+
+_HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text`` (NFKD, combining marks removed, casefolded)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@dataclass(frozen=True)
+class PillarRules:
+    """Compiled keyword and hashtag rules of the strategy's pillars."""
+
+    patterns: dict[str, re.Pattern[str] | None]
+    hashtags: dict[str, frozenset[str]]
+
+    @classmethod
+    def from_pillars(cls, pillars: Sequence[Pillar]) -> PillarRules:
+        patterns: dict[str, re.Pattern[str] | None] = {}
+        tags: dict[str, frozenset[str]] = {}
+        for p in pillars:
+            words = [re.escape(_fold(k.strip())) for k in p.keywords if k.strip()]
+            patterns[p.id] = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)") if words else None
+            tags[p.id] = frozenset(_fold(h.strip().lstrip("#")) for h in p.hashtags if h.strip().lstrip("#"))
+        return cls(patterns, tags)
+
+    def match(self, text: str | None, hashtags: Iterable[str] | None) -> list[str]:
+        """Pillar ids whose keywords occur in ``text`` or whose hashtags are among the post's hashtags."""
+        folded = _fold(text or "")
+        post_tags = {_fold(h.lstrip("#")) for h in (hashtags or [])} | {_fold(t) for t in _HASHTAG.findall(text or "")}
+        found = []
+        for pid, pattern in self.patterns.items():
+            if (pattern is not None and pattern.search(folded)) or (self.hashtags[pid] & post_tags):
+                found.append(pid)
+        return found
+
+
+class PillarClassifier:
+    """TF-IDF + logistic regression over post texts (scikit-learn, fitted offline, deterministic)."""
+
+    def __init__(self, texts: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        if len(set(labels)) < 2:
+            raise AnalyticsError(
+                "the pillar classifier needs example posts of at least two pillars",
+                where="strategy.yaml (examples)",
+                hint="Add an example post for each pillar",
+            )
+        self.pipeline: Any = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=_fold, min_df=1),
+            LogisticRegression(max_iter=2000, C=10.0, random_state=seed),
+        )
+        self.pipeline.fit(list(texts), list(labels))
+        self.classes: list[str] = [str(c) for c in self.pipeline.classes_]
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Top pillar and its probability for each text."""
+        if not texts:
+            return []
+        proba = self.pipeline.predict_proba(list(texts))
+        best = proba.argmax(axis=1)
+        return [(self.classes[int(i)], float(proba[row, int(i)])) for row, i in enumerate(best)]
+
+
+def training_set(examples: Iterable[tuple[str, str]], posts: pl.DataFrame | None = None) -> tuple[list[str], list[str]]:
+    """Texts and labels: the strategy's ``(text, pillar)`` examples plus labelled posts with text."""
+    texts, labels = [], []
+    for text, pillar in examples:
+        if text and pillar:
+            texts.append(text)
+            labels.append(pillar)
+    if posts is not None and {"text", "pillars"} <= set(posts.columns):
+        for text, pillars in posts.select("text", "pillars").iter_rows():
+            if text and pillars:
+                for p in pillars:
+                    texts.append(text)
+                    labels.append(p)
+    return texts, labels
+
+
+def assign_pillars(
+    posts: pl.DataFrame,
+    pillars: Sequence[Pillar],
+    *,
+    examples: Iterable[tuple[str, str]] = (),
+    threshold: float = 0.5,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """Pillar(s) of every post: ``platform, post_id, pillars (list), method, confidence``.
+
+    ``method`` is ``label``, ``rule``, ``classifier`` or ``unclassified``; ``confidence`` is 1 for label and rule,
+    the classifier's probability, or ``None`` when unclassified. Labels naming no pillar of the strategy are kept
+    (a person's word wins) — :func:`pillar_mix` shows them as off-strategy.
+    """
+    if not 0 <= threshold <= 1:
+        raise AnalyticsError(f"threshold {threshold} must be between 0 and 1", where="--threshold")
+    rules = PillarRules.from_pillars(pillars)
+    texts, labels = training_set(examples, posts)
+    model = PillarClassifier(texts, labels, seed=seed) if len(set(labels)) >= 2 else None
+    cols = {
+        c: posts[c] if c in posts.columns else pl.Series([None] * posts.height) for c in ("text", "hashtags", "pillars")
+    }
+    out: list[dict[str, object]] = []
+    pending: list[int] = []
+    for i, (platform, post_id) in enumerate(posts.select("platform", "post_id").iter_rows()):
+        label = cols["pillars"][i]
+        text, tags = cols["text"][i], cols["hashtags"][i]
+        if label is not None and len(label) > 0:
+            out.append(_row(platform, post_id, list(label), "label", 1.0))
+            continue
+        matched = rules.match(text, tags)
+        if matched:
+            out.append(_row(platform, post_id, matched, "rule", 1.0))
+            continue
+        out.append(_row(platform, post_id, [], "unclassified", None))
+        if model is not None and text:
+            pending.append(i)
+    if model is not None and pending:
+        for i, (pid, proba) in zip(pending, model.predict([cols["text"][i] for i in pending]), strict=True):
+            if proba >= threshold:
+                out[i] = _row(out[i]["platform"], out[i]["post_id"], [pid], "classifier", proba)
+            else:
+                out[i]["confidence"] = proba
+    return pl.DataFrame(
+        out,
+        schema={
+            "platform": pl.String,
+            "post_id": pl.String,
+            "pillars": pl.List(pl.String),
+            "method": pl.String,
+            "confidence": pl.Float64,
+        },
+    )
+
+
+def _row(platform: Any, post_id: Any, pillars: list[str], method: str, conf: float | None) -> dict[str, Any]:
+    return {"platform": platform, "post_id": post_id, "pillars": pillars, "method": method, "confidence": conf}
+
+
+def pillar_mix(
+    frame: pl.DataFrame,
+    weights: dict[str, float],
+    *,
+    tz: str = "UTC",
+    per_month: bool = True,
+    margin: float = 0.10,
+) -> pl.DataFrame:
+    """Actual vs target pillar mix per network (and per month), with drift flagged.
+
+    ``frame`` has ``platform, created_at, pillars``; ``weights`` maps pillar id → target share (fractions
+    summing to 1, ``Strategy.pillar_weights()``). A post serving k pillars counts 1/k for each, so shares sum to 1
+    and compare with weights. ``drift`` is true when ``|share − target| > margin``. Unclassified posts are
+    listed as pillar ``unclassified`` (target 0, never flagged). Columns: ``platform, month, pillar, posts,
+    share, target, gap, drift, n_posts`` (``month`` is ``all`` when ``per_month`` is false).
+    """
+    local = with_local_time(frame.filter(pl.col("created_at").is_not_null()), tz)
+    month = pl.col("local_time").dt.strftime("%Y-%m") if per_month else pl.lit("all")
+    data = local.with_columns(
+        month.alias("month"),
+        pl.when(pl.col("pillars").is_null() | (pl.col("pillars").list.len() == 0))
+        .then(pl.lit(["unclassified"], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("pillars"))
+        .alias("_p"),
+    )
+    data = data.with_columns((1.0 / pl.col("_p").list.len()).alias("_w")).explode("_p")
+    totals = local.with_columns(month.alias("month")).group_by("platform", "month").len("n_posts")
+    counts = data.group_by("platform", "month", pl.col("_p").alias("pillar")).agg(pl.col("_w").sum().alias("posts"))
+    grid = totals.join(pl.DataFrame({"pillar": list(weights)}, schema={"pillar": pl.String}), how="cross")
+    mix = grid.join(counts, on=["platform", "month", "pillar"], how="full", coalesce=True)
+    mix = mix.drop("n_posts").join(totals, on=["platform", "month"], how="left")
+    target = pl.col("pillar").replace_strict(weights, default=0.0, return_dtype=pl.Float64)
+    mix = mix.with_columns(pl.col("posts").fill_null(0.0), target.alias("target"))
+    mix = mix.with_columns((pl.col("posts") / pl.col("n_posts")).alias("share"))
+    mix = mix.with_columns((pl.col("share") - pl.col("target")).alias("gap"))
+    drift = (pl.col("gap").abs() > margin) & (pl.col("pillar") != "unclassified")
+    return (
+        mix.with_columns(drift.alias("drift"))
+        .select("platform", "month", "pillar", "posts", "share", "target", "gap", "drift", "n_posts")
+        .sort("platform", "month", "pillar")
+    )
+
+
+def with_pillars(frame: pl.DataFrame, assignments: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its ``pillars`` column replaced by the assignments (and ``pillar_method`` added)."""
+    right = assignments.select("platform", "post_id", "pillars", pl.col("method").alias("pillar_method"))
+    base = frame.drop([c for c in ("pillars", "pillar_method") if c in frame.columns])
+    return base.join(right, on=["platform", "post_id"], how="left")
+
+
+def explode_pillars(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per post and pillar (``pillar`` column; ``unclassified`` for none), for per-pillar comparisons."""
+    return frame.with_columns(
+        pl.when(pl.col("pillars").is_null() | (pl.col("pillars").list.len() == 0))
+        .then(pl.lit(["unclassified"], dtype=pl.List(pl.String)))
+        .otherwise(pl.col("pillars"))
+        .alias("pillar")
+    ).explode("pillar")

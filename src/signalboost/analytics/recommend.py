@@ -1,0 +1,245 @@
+"""The re-tuned schedule: proposed hours and posts per week per network, as a diff of strategy.yaml with evidence.
+
+For each network of ``schedule.networks`` that has posts:
+
+- ``min_posts_per_week`` becomes the recommended posts per week of
+  :func:`signalboost.analytics.frequency.recommend_frequency` (kept when the evidence does not support a change);
+- the weekly slots become that many slots: the best slots by shrunk expected engagement
+  (:func:`signalboost.analytics.timing.recommend_slots`, only slots with enough data), plus up to ``explore``
+  exploration slots so the schedule keeps learning; when the data cannot fill the week, the current slots are kept.
+
+:func:`apply_proposal` writes the change through :class:`signalboost.model.io.StrategyDocument`, so comments and
+key order of the file survive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from signalboost.analytics.analysis import Analysis
+from signalboost.analytics.timing import WEEKDAY_NAMES, recommend_slots
+from signalboost.model.io import StrategyDocument
+from signalboost.model.strategy import Strategy
+
+
+@dataclass
+class SlotChoice:
+    """One slot of the proposed timetable and why it is there."""
+
+    weekday: str
+    time: str
+    kind: str  # recommended / explore / kept
+    evidence: str
+
+
+@dataclass
+class NetworkProposal:
+    """The proposal for one network."""
+
+    network: str
+    old_per_week: int
+    new_per_week: int
+    per_week_evidence: str
+    old_slots: dict[str, list[str]]
+    slots: list[SlotChoice] = field(default_factory=list)
+
+    def new_slots(self) -> dict[str, list[str]]:
+        """Weekday -> sorted local times, weekdays in calendar order."""
+        out: dict[str, list[str]] = {}
+        for day in WEEKDAY_NAMES:
+            times = sorted({s.time for s in self.slots if s.weekday == day})
+            if times:
+                out[day] = times
+        return out
+
+    @property
+    def changed(self) -> bool:
+        return self.old_per_week != self.new_per_week or self.new_slots() != {
+            d: sorted(t) for d, t in self.old_slots.items() if t
+        }
+
+
+@dataclass
+class Proposal:
+    """The proposed schedule change for every network with data."""
+
+    networks: list[NetworkProposal]
+    skipped: dict[str, str] = field(default_factory=dict)  # network -> why no proposal
+
+    def evidence_rows(self) -> list[dict[str, Any]]:
+        """One row per proposed line: network, what, value, kind, evidence."""
+        rows: list[dict[str, Any]] = []
+        for n in self.networks:
+            rows.append(
+                {
+                    "network": n.network,
+                    "what": "min_posts_per_week",
+                    "value": f"{n.old_per_week} -> {n.new_per_week}",
+                    "kind": "frequency",
+                    "evidence": n.per_week_evidence,
+                }
+            )
+            for s in n.slots:
+                rows.append(
+                    {
+                        "network": n.network,
+                        "what": f"slot {s.weekday}",
+                        "value": s.time,
+                        "kind": s.kind,
+                        "evidence": s.evidence,
+                    }
+                )
+        for net, why in self.skipped.items():
+            rows.append({"network": net, "what": "(none)", "value": "", "kind": "skipped", "evidence": why})
+        return rows
+
+
+def _fmt(x: float, metric: str) -> str:
+    return f"{100 * x:.2f}%" if metric.startswith("er_") and not metric.endswith("_z") else f"{x:.3g}"
+
+
+def _slot_evidence(row: dict[str, Any], hour_block: int) -> str:
+    m = row["metric"]
+    span = f"{row['slot_hour']:02d}:00" + (f"–{row['slot_hour'] + hour_block - 1:02d}:59" if hour_block > 1 else "")
+    if row["kind"] == "explore":
+        return (
+            f"{span}: exploration — only {row['n_posts']} post(s) so far; "
+            f"plausible range {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
+        )
+    return (
+        f"{span}: expected {m} {_fmt(row['expected'], m)} [{_fmt(row['ci_low'], m)}, {_fmt(row['ci_high'], m)}] "
+        f"from {row['n_posts']} posts (raw {_fmt(row['raw_mean'], m)}, network {_fmt(row['prior_mean'], m)})"
+    )
+
+
+def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | None = None) -> Proposal:
+    """Build the :class:`Proposal` from an :class:`Analysis` (module doc gives the rules)."""
+    n_explore = analysis.options.explore if explore is None else explore
+    freq = {r["platform"]: r for r in analysis.frequency.iter_rows(named=True)} if analysis.frequency.height else {}
+    proposals, skipped = [], {}
+    for net, sched in strategy.schedule.networks.items():
+        slots = analysis.slots.filter(pl.col("platform") == net)
+        if slots.height == 0 or int(slots["n_posts"].sum()) == 0:
+            skipped[net] = "no posts with the metric on this network yet: keep the current schedule"
+            continue
+        f = freq.get(net)
+        old_n = sched.min_posts_per_week
+        new_n = int(f["recommended_per_week"]) if f and not str(f["evidence"]).startswith("not enough") else old_n
+        why = f"{f['evidence']} (observed {f['current_per_week']}/week)" if f else "no daily data: kept"
+        n_ex = min(n_explore, max(new_n // 4, 0))
+        ranked = recommend_slots(slots, k=max(new_n - n_ex, 0), explore=n_ex, seed=analysis.options.seed)
+        chosen = [
+            SlotChoice(
+                WEEKDAY_NAMES[int(r["weekday"])],
+                f"{int(r['slot_hour']):02d}:00",
+                str(r["kind"]),
+                _slot_evidence(r, analysis.options.hour_block),
+            )
+            for r in ranked.iter_rows(named=True)
+        ]
+        old: dict[str, list[str]] = {str(d): list(ts) for d, ts in sched.slots.items()}
+        for day, times in old.items():
+            for t in times:
+                if len(chosen) >= new_n:
+                    break
+                if not any(c.weekday == day and c.time == t for c in chosen):
+                    chosen.append(SlotChoice(day, t, "kept", "kept from the current schedule: too little data"))
+        if len(chosen) < new_n:  # the data and the old timetable cannot fill the week: explore more
+            reserve = recommend_slots(slots, k=0, explore=new_n, seed=analysis.options.seed)
+            for r in reserve.iter_rows(named=True):
+                day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
+                if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
+                    chosen.append(SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block)))
+        proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
+    return Proposal(proposals, skipped)
+
+
+def _slots_node(slots: dict[str, list[str]]) -> CommentedMap:
+    node = CommentedMap()
+    for day, times in slots.items():
+        seq = CommentedSeq([DoubleQuotedScalarString(t) for t in times])
+        seq.fa.set_flow_style()
+        node[day] = seq
+    return node
+
+
+def apply_proposal(doc: StrategyDocument, proposal: Proposal, *, today: dt.date | None = None) -> StrategyDocument:
+    """Write the proposal into ``doc`` (in place; comments kept) and return it. Validate with ``doc.strategy()``."""
+    networks = doc.get(("schedule", "networks"))
+    for n in proposal.networks:
+        node = networks[n.network]
+        node["min_posts_per_week"] = n.new_per_week
+        node["slots"] = _slots_node(n.new_slots())
+    schedule = doc.get(("schedule",))
+    if proposal.networks and "last_reviewed" in schedule:
+        schedule["last_reviewed"] = today or dt.date.today()
+    doc.strategy()
+    return doc
+
+
+def proposal_diff(
+    doc: StrategyDocument, proposal: Proposal, *, name: str = "strategy.yaml", today: dt.date | None = None
+) -> str:
+    """Unified diff of the document before and after the proposal, each added slot line followed by its evidence."""
+    before = doc.dumps()
+    after_doc = StrategyDocument.loads(before)
+    apply_proposal(after_doc, proposal, today=today)
+    after = after_doc.dumps().splitlines()
+    lines = list(
+        difflib.unified_diff(before.splitlines(), after, fromfile=name, tofile=f"{name} (proposed)", lineterm="", n=2)
+    )
+    return "\n".join(_annotate(lines, after, proposal))
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def _network_at(after: list[str], networks: list[str]) -> list[str]:
+    """For each line of the new document, the schedule network whose block it is in ('' if none)."""
+    heads = {re.compile(rf"^\s+{re.escape(n)}:\s*$"): n for n in networks}
+    current, out = "", []
+    for line in after:
+        for pattern, net in heads.items():
+            if pattern.match(line):
+                current = net
+        out.append(current)
+    return out
+
+
+def _annotate(lines: list[str], after: list[str], proposal: Proposal) -> list[str]:
+    """After each added line naming a weekday or the weekly count, add ``#   why: …`` lines (evidence)."""
+    by_day: dict[tuple[str, str], list[SlotChoice]] = {}
+    for n in proposal.networks:
+        for s in n.slots:
+            by_day.setdefault((n.network, s.weekday), []).append(s)
+    per_week = {n.network: n.per_week_evidence for n in proposal.networks}
+    owner = _network_at(after, [n.network for n in proposal.networks])
+    out: list[str] = []
+    pos = 0  # index in `after` of the next context or added line
+    for line in lines:
+        out.append(line)
+        hunk = _HUNK.match(line)
+        if hunk:
+            pos = int(hunk.group(1)) - 1
+            continue
+        if line.startswith(("+++", "---")) or line.startswith("-"):
+            continue
+        network = owner[pos] if pos < len(owner) else ""
+        pos += 1
+        if not line.startswith("+"):
+            continue
+        key = line[1:].strip().split(":", 1)[0]
+        if key == "min_posts_per_week" and network in per_week:
+            out.append(f"#   why: {per_week[network]}")
+        elif key in WEEKDAY_NAMES:
+            for s in sorted(by_day.get((network, key), []), key=lambda c: c.time):
+                out.append(f"#   why {s.weekday} {s.time} ({s.kind}): {s.evidence}")
+    return out

@@ -1,0 +1,245 @@
+"""When to post: engagement by weekday × hour in the brand's time zone, shrunk toward the network's overall rate.
+
+Model (normal–normal empirical Bayes, Efron & Morris 1975 "Data analysis using Stein's estimator and its
+generalizations", JASA 70:311; Gelman et al., *Bayesian Data Analysis* 3rd ed., §5.4):
+
+    y_ij ~ N(θ_s, σ²)  for post j in slot s;     θ_s ~ N(μ, τ²)
+
+- μ is the network's overall mean of the metric (all its posts),
+- σ² is the pooled within-slot variance  Σ_s Σ_j (y_sj − ȳ_s)² / (N − S)  over slots with posts,
+- τ² is the one-way random-effects ANOVA (method-of-moments) estimate
+  ``τ² = max(0, (MSB − MSW) / n₀)`` with ``MSB = Σ n_s (ȳ_s − ȳ)² / (S − 1)``, ``MSW = σ²`` and
+  ``n₀ = (N − Σ n_s² / N) / (S − 1)`` (Searle, Casella & McCulloch, *Variance Components*, 1992, §3.5).
+
+A slot's posterior mean is ``μ + B_s (ȳ_s − μ)`` with ``B_s = τ² / (τ² + σ²/n_s)`` and its posterior variance
+``B_s σ² / n_s``; the interval is mean ± z·sd. So a slot with three lucky posts is pulled most of the way back to
+μ, while a slot with forty posts keeps nearly its own mean. The interval ignores the uncertainty in μ, σ², τ²
+(plug-in empirical Bayes), so it is slightly too narrow with few slots.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+import polars as pl
+
+from signalboost.analytics.metrics import as_utc
+from signalboost.errors import AnalyticsError
+
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NOT_ENOUGH = "not enough data"
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Hyper-parameters of the shrinkage: prior mean μ, within-slot variance σ², between-slot variance τ²."""
+
+    mu: float
+    sigma2: float
+    tau2: float
+    n_posts: int
+    n_slots: int
+
+
+def with_local_time(frame: pl.DataFrame, tz: str, *, hour_block: int = 1) -> pl.DataFrame:
+    """Add ``local_time, local_date, weekday (0 = Monday), hour, slot_hour`` in zone ``tz``.
+
+    ``slot_hour`` is the hour rounded down to a block of ``hour_block`` hours (1 = plain hours; 3 = 0, 3, 6, …).
+    Posts without ``created_at`` get ``None`` and are left out of timing analyses.
+    """
+    if not 1 <= hour_block <= 24 or 24 % hour_block:
+        raise AnalyticsError(f"hour block {hour_block} must divide 24", hint="Use 1, 2, 3, 4, 6, 8, 12 or 24")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AnalyticsError(f"unknown time zone {tz!r}", hint="Use an IANA zone such as Europe/Madrid") from None
+    local = as_utc(pl.col("created_at"), frame.schema["created_at"]).dt.convert_time_zone(tz)
+    frame = frame.with_columns(local.alias("local_time"))
+    return frame.with_columns(
+        pl.col("local_time").dt.date().alias("local_date"),
+        (pl.col("local_time").dt.weekday() - 1).cast(pl.Int8).alias("weekday"),
+        pl.col("local_time").dt.hour().cast(pl.Int8).alias("hour"),
+        ((pl.col("local_time").dt.hour() // hour_block) * hour_block).cast(pl.Int8).alias("slot_hour"),
+    )
+
+
+def estimate_hyper(values: np.ndarray, slots: np.ndarray) -> Hyper:
+    """μ, σ², τ² of the normal–normal model from per-post ``values`` and their slot labels (see module doc)."""
+    y = np.asarray(values, dtype=float)
+    g = np.asarray(slots)
+    if y.size == 0:
+        raise AnalyticsError("no posts with the metric to estimate the slot model from")
+    labels, inverse = np.unique(g, return_inverse=True)
+    n_s = np.bincount(inverse).astype(float)
+    sums = np.bincount(inverse, weights=y)
+    means = sums / n_s
+    n, s = float(y.size), len(labels)
+    mu = float(y.mean())
+    ss_within = float(((y - means[inverse]) ** 2).sum())
+    sigma2 = ss_within / (n - s) if n > s else float(y.var(ddof=1)) if y.size > 1 else 0.0
+    if s < 2:
+        return Hyper(mu, sigma2, 0.0, int(n), s)
+    msb = float((n_s * (means - mu) ** 2).sum()) / (s - 1)
+    n0 = (n - float((n_s**2).sum()) / n) / (s - 1)
+    tau2 = max(0.0, (msb - sigma2) / n0) if n0 > 0 else 0.0
+    return Hyper(mu, sigma2, tau2, int(n), s)
+
+
+def shrink(mean: float | None, n: int, hyper: Hyper, *, z: float = 1.96) -> tuple[float, float, float, float]:
+    """Posterior ``(mean, low, high, B)`` of one slot with sample ``mean`` over ``n`` posts (module doc)."""
+    if n == 0 or mean is None:
+        sd = math.sqrt(hyper.tau2)
+        return hyper.mu, hyper.mu - z * sd, hyper.mu + z * sd, 0.0
+    if hyper.tau2 <= 0:
+        weight = 0.0
+        var = 0.0
+    elif hyper.sigma2 <= 0:
+        weight, var = 1.0, 0.0
+    else:
+        weight = hyper.tau2 / (hyper.tau2 + hyper.sigma2 / n)
+        var = weight * hyper.sigma2 / n
+    post = hyper.mu + weight * (mean - hyper.mu)
+    sd = math.sqrt(var)
+    return post, post - z * sd, post + z * sd, weight
+
+
+def slot_table(
+    frame: pl.DataFrame,
+    *,
+    metric: str = "er_reach",
+    tz: str = "UTC",
+    hour_block: int = 1,
+    min_posts: int = 3,
+    z: float = 1.96,
+    all_slots: bool = True,
+) -> pl.DataFrame:
+    """Engagement by weekday × hour per network, raw and shrunk.
+
+    ``frame`` is :func:`signalboost.analytics.metrics.post_engagement` output (or any frame with ``platform,
+    created_at`` and ``metric``). Columns: ``platform, weekday, weekday_name, slot_hour, n_posts, raw_mean,
+    expected, ci_low, ci_high, shrink_weight, status, prior_mean, metric``. ``status`` is ``ok`` or
+    ``not enough data`` (fewer than ``min_posts`` posts with the metric). With ``all_slots`` every one of the
+    7 × 24/hour_block slots is listed, empty ones at the prior.
+    """
+    if metric not in frame.columns:
+        raise AnalyticsError(f"metric {metric!r} is not a column of the frame", where="slot_table")
+    local = with_local_time(frame, tz, hour_block=hour_block)
+    local = local.filter(
+        pl.col("local_time").is_not_null() & pl.col(metric).is_not_null() & pl.col(metric).is_not_nan()
+    )
+    out: list[pl.DataFrame] = []
+    for (platform,), group in local.group_by(["platform"], maintain_order=True):
+        out.append(_slot_table_one(group, str(platform), metric, hour_block, min_posts, z, all_slots))
+    if not out:
+        return _empty_slots()
+    return pl.concat(out).sort("platform", "weekday", "slot_hour")
+
+
+def _slot_table_one(
+    group: pl.DataFrame, platform: str, metric: str, hour_block: int, min_posts: int, z: float, all_slots: bool
+) -> pl.DataFrame:
+    y = group[metric].cast(pl.Float64).to_numpy()
+    keys = (group["weekday"].cast(pl.Int32) * 100 + group["slot_hour"].cast(pl.Int32)).to_numpy()
+    hyper = estimate_hyper(y, keys)
+    stats = group.group_by("weekday", "slot_hour").agg(
+        pl.len().alias("n_posts"), pl.col(metric).cast(pl.Float64).mean().alias("raw_mean")
+    )
+    found = {(int(r["weekday"]), int(r["slot_hour"])): r for r in stats.iter_rows(named=True)}
+    cells = [(d, h) for d in range(7) for h in range(0, 24, hour_block)] if all_slots else sorted(found)
+    rows = []
+    for day, hour in cells:
+        r = found.get((day, hour))
+        n = int(r["n_posts"]) if r else 0
+        raw = float(r["raw_mean"]) if r else None
+        post, lo, hi, weight = shrink(raw, n, hyper, z=z)
+        rows.append(
+            {
+                "platform": platform,
+                "weekday": day,
+                "weekday_name": WEEKDAY_NAMES[day],
+                "slot_hour": hour,
+                "n_posts": n,
+                "raw_mean": raw,
+                "expected": post,
+                "ci_low": lo,
+                "ci_high": hi,
+                "shrink_weight": weight,
+                "status": "ok" if n >= min_posts else NOT_ENOUGH,
+                "prior_mean": hyper.mu,
+                "metric": metric,
+            }
+        )
+    return pl.DataFrame(rows, schema=_SLOT_SCHEMA)
+
+
+_SLOT_SCHEMA = {
+    "platform": pl.String,
+    "weekday": pl.Int64,
+    "weekday_name": pl.String,
+    "slot_hour": pl.Int64,
+    "n_posts": pl.Int64,
+    "raw_mean": pl.Float64,
+    "expected": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "shrink_weight": pl.Float64,
+    "status": pl.String,
+    "prior_mean": pl.Float64,
+    "metric": pl.String,
+}
+
+
+def _empty_slots() -> pl.DataFrame:
+    return pl.DataFrame(schema=_SLOT_SCHEMA)
+
+
+def recommend_slots(
+    slots: pl.DataFrame,
+    *,
+    k: int = 5,
+    explore: int = 2,
+    seed: int = 0,
+) -> pl.DataFrame:
+    """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
+
+    Only slots with status ``ok`` can be recommended. Exploration slots are drawn from the slots marked
+    ``not enough data`` whose interval's upper bound reaches the weakest recommended slot's expectation (they
+    might be as good, we just do not know), highest upper bound first, ties broken by a seeded shuffle — so the
+    schedule keeps learning. Columns: the slot columns plus ``kind`` (``recommended``/``explore``), ``rank`` and
+    ``reason``.
+    """
+    rng = np.random.default_rng(seed)
+    out: list[pl.DataFrame] = []
+    for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
+        ok = group.filter(pl.col("status") == "ok").sort(["expected", "n_posts"], descending=[True, True]).head(k)
+        ok = ok.with_columns(
+            pl.lit("recommended").alias("kind"),
+            pl.format(
+                "expected {} ({} posts; shrunk {}% toward the network mean)",
+                pl.col("expected").round(4),
+                pl.col("n_posts"),
+                (100 * (1 - pl.col("shrink_weight"))).round(0),
+            ).alias("reason"),
+        )
+        floor = float(ok["expected"].to_numpy().min()) if ok.height else float(group["prior_mean"].to_numpy()[0])
+        cand = group.filter((pl.col("status") != "ok") & (pl.col("ci_high") >= floor))
+        cand = cand.with_columns(pl.Series("_tie", rng.random(cand.height)))
+        picked = cand.sort(["ci_high", "_tie"], descending=[True, True]).head(explore).drop("_tie")
+        picked = picked.with_columns(
+            pl.lit("explore").alias("kind"),
+            pl.format(
+                "exploration: only {} post(s) so far; could reach {}", pl.col("n_posts"), pl.col("ci_high").round(4)
+            ).alias("reason"),
+        )
+        both = pl.concat([ok, picked])
+        out.append(both.with_columns(pl.int_range(1, both.height + 1).alias("rank")))
+    if not out:
+        return _empty_slots().with_columns(
+            pl.lit(None, pl.String).alias("kind"),
+            pl.lit(None, pl.String).alias("reason"),
+            pl.lit(None, pl.Int64).alias("rank"),
+        )
+    return pl.concat(out)

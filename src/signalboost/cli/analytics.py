@@ -1,0 +1,263 @@
+"""``signalboost analyze``, ``signalboost recommend`` and ``signalboost report``: measure and re-tune."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import typer
+from rich.console import Console
+
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
+from signalboost.errors import UsageError
+
+err = Console(stderr=True)
+
+
+class Section(StrEnum):
+    """What ``signalboost analyze`` prints."""
+
+    all = "all"
+    summary = "summary"
+    slots = "slots"
+    best = "best"
+    frequency = "frequency"
+    formats = "formats"
+    paid = "paid"
+    pillars = "pillars"
+    mix = "mix"
+    kpis = "kpis"
+    tactics = "tactics"
+
+
+class ReportFormat(StrEnum):
+    """Output of ``signalboost report``."""
+
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+SECTION_FRAMES: dict[str, tuple[str, str]] = {
+    "summary": ("summary", "Engagement (mean per post, 95% interval)"),
+    "best": ("recommended_slots", "Best slots (shrunk toward the network mean) and exploration slots"),
+    "slots": ("slots", "Engagement by weekday × hour (brand's time zone)"),
+    "frequency": ("frequency_curve", "Posts per day: engagement per post and per day"),
+    "formats": ("formats", "Formats"),
+    "paid": ("paid", "Paid vs organic"),
+    "pillars": ("pillar_performance", "Performance per pillar"),
+    "mix": ("pillar_mix", "Pillar mix vs target"),
+    "kpis": ("kpis", "KPIs vs target"),
+    "tactics": ("tactics", "Tactics vs goal"),
+}
+
+
+TABLE_COLUMNS: dict[str, list[str]] = {
+    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "definition"],
+    "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
+    "slots": [
+        "platform",
+        "weekday_name",
+        "slot_hour",
+        "n_posts",
+        "raw_mean",
+        "expected",
+        "ci_low",
+        "ci_high",
+        "status",
+    ],
+    "frequency": [
+        "platform",
+        "label",
+        "n_days",
+        "per_post",
+        "per_post_low",
+        "per_post_high",
+        "per_day",
+        "per_day_low",
+        "per_day_high",
+    ],
+    "formats": [
+        "platform",
+        "group",
+        "n_used",
+        "n_excluded",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "paid": [
+        "platform",
+        "group",
+        "n_used",
+        "n_excluded",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "pillars": [
+        "platform",
+        "group",
+        "n_used",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "diff_vs_rest",
+        "diff_ci_low",
+        "diff_ci_high",
+    ],
+    "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
+    "kpis": ["kpi", "metric", "network", "value", "target", "direction", "met", "previous", "trend", "n", "status"],
+    "tactics": ["tactic", "kpi", "found_by", "weeks_with", "weeks_without", "diff", "diff_low", "diff_high", "verdict"],
+}
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()} for row in frame.iter_rows(named=True)
+    ]
+
+
+def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: int, store: bool) -> Any:
+    """Load the workspace, analyse, and (with ``store``) save the pillar assignments. Returns the Analysis."""
+    from signalboost.analytics.analysis import AnalysisOptions, analyze
+    from signalboost.store.analytics_sql import read_analytics_frames, replace_post_pillars
+
+    ws = open_ws(workspace)
+    strategy = ws.strategy() if ws.has_strategy() else None
+    with err.status("Analysing the imported posts…"):
+        frames = read_analytics_frames(ws)
+        options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts)
+        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, options=options)
+        if store:
+            replace_post_pillars(ws, result.pillar_assignments)
+    if strategy is None:
+        result.notes.append("no strategy.yaml: pillars, KPIs and tactics are not judged; times are UTC")
+    return result
+
+
+MetricOption = typer.Option(
+    "er_reach", "--metric", "-m", help="Engagement metric: er_reach, er_impressions, er_followers, interactions."
+)
+HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
+MinPostsOption = typer.Option(3, "--min-posts", help="Posts a slot needs before it can be recommended.")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("analyze")
+    def analyze_cmd(
+        section: Section = typer.Option(Section.all, "--section", "-s", help="Which result to print."),
+        metric: str = MetricOption,
+        hour_block: int = HourBlockOption,
+        min_posts: int = MinPostsOption,
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Measure the imported posts: engagement, best hours, posts per day, formats, paid, pillars, KPIs.
+
+        Every figure says its definition and sample size. Pillar assignments are saved to the workspace.
+
+        Example: signalboost analyze --section best --format json
+        """
+        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=True)
+        wanted = list(SECTION_FRAMES) if section is Section.all else [section.value]
+        if section is Section.all:
+            wanted.remove("slots")
+        if fmt is OutputFormat.csv and len(wanted) > 1:
+            raise UsageError(
+                "CSV holds one table", where="--format csv", hint="Pick one with --section, e.g. --section best"
+            )
+        if fmt is OutputFormat.json:
+            doc = {name: _rows(getattr(result, SECTION_FRAMES[name][0])) for name in wanted}
+            emit_rows(
+                [], fmt, document={"timezone": result.tz, "metric": result.slot_metric, "notes": result.notes, **doc}
+            )
+            return
+        for name in wanted:
+            attr, title = SECTION_FRAMES[name]
+            frame = getattr(result, attr)
+            if fmt is OutputFormat.table and frame.height:
+                frame = frame.select([c for c in TABLE_COLUMNS[name] if c in frame.columns])
+            emit_rows(_rows(frame), fmt, title=title)
+        if fmt is OutputFormat.table:
+            console.print(f"Metric: {result.slot_metric}; times in {result.tz}; 95% intervals.")
+            for note in result.notes:
+                console.print(f"[yellow]Note:[/] {note}")
+
+    @app.command("recommend")
+    def recommend_cmd(
+        apply: bool = typer.Option(False, "--apply", help="Write the proposed schedule into strategy.yaml."),
+        metric: str = MetricOption,
+        hour_block: int = HourBlockOption,
+        min_posts: int = MinPostsOption,
+        explore: int = typer.Option(2, "--explore", help="Exploration slots kept per network so the schedule learns."),
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Propose new posting hours and posts per week per network, as a diff of strategy.yaml with evidence.
+
+        Nothing is written unless you pass --apply (comments in the file are kept).
+
+        Example: signalboost recommend            (look)
+                 signalboost recommend --apply    (write it)
+        """
+        from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
+        from signalboost.model.io import StrategyDocument
+
+        ws = open_ws(workspace)
+        doc = StrategyDocument.load(ws.strategy_path) if ws.has_strategy() else None
+        if doc is None:
+            ws.strategy()  # raises the clear "no strategy.yaml" error
+            return
+        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False)
+        proposal = propose_schedule(doc.strategy(), result, explore=explore)
+        diff = proposal_diff(doc, proposal)
+        rows = proposal.evidence_rows()
+        if fmt is OutputFormat.json:
+            emit_rows(rows, fmt, document={"diff": diff, "applied": apply, "changes": rows})
+        elif fmt is OutputFormat.csv:
+            emit_rows(rows, fmt)
+        else:
+            from rich.syntax import Syntax
+
+            console.print(Syntax(diff or "(no change)", "diff", word_wrap=True))
+            emit_rows(rows, fmt, title="Evidence for each proposed line")
+        if apply:
+            apply_proposal(doc, proposal)
+            doc.save()
+            err.print(f"Wrote the new schedule to {ws.strategy_path}")
+        elif fmt is OutputFormat.table:
+            err.print("Nothing written. Run `signalboost recommend --apply` to write it.")
+
+    @app.command("report")
+    def report_cmd(
+        fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f", help="html, pdf or md."),
+        output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default exports/report.*)."),
+        metric: str = MetricOption,
+        hour_block: int = HourBlockOption,
+        min_posts: int = MinPostsOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Write the analytics report: KPIs, pillar mix, best-time heatmap, posts per day, formats, paid, advice.
+
+        Charts are drawn offline; the PDF is made for paper.
+
+        Example: signalboost report --format pdf -o report.pdf
+        """
+        from signalboost.report.analytics_report import write_report
+
+        ws = open_ws(workspace)
+        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False)
+        strategy = ws.strategy() if ws.has_strategy() else None
+        target = output or ws.exports_dir / f"report.{fmt.value}"
+        with err.status(f"Rendering the {fmt.value.upper()} report…"):
+            path = write_report(result, strategy, target, fmt=fmt.value)
+        err.print(f"Wrote {path}")

@@ -1,0 +1,167 @@
+"""``signalboost import``, ``formats``, ``rejects``, ``stats``: load exports and see what the workspace holds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
+from signalboost.errors import UsageError
+
+_IMPORT_HELP = """Import exports and CSV files into the workspace database.
+
+Each PATH is a file, a zip or an unpacked export folder; its format is detected from its content
+(`signalboost formats` lists them) unless --format is given. Importing the same file twice changes
+nothing; rows that cannot be loaded are kept with file, line and reason (`signalboost rejects`).
+
+Examples:
+
+  signalboost import twitter-2024-05-01.zip
+
+  signalboost import archive-mastodon/ --workspace my-brand
+
+  signalboost import posts.csv --platform instagram --map post_id=ID,created_at=Date,likes=Likes
+
+  signalboost import higgs-retweet_network.edgelist.gz --kind repost
+"""
+
+
+def parse_map(items: list[str] | None, mapping_file: Path | None) -> dict[str, str] | None:
+    """``--map field=Column`` (repeatable, or comma-separated) and ``--mapping FILE`` (YAML/JSON or lines)."""
+    mapping: dict[str, str] = {}
+    if mapping_file is not None:
+        from signalboost.ingest.formats.generic import load_mapping_file
+
+        mapping.update(load_mapping_file(mapping_file))
+    for item in items or []:
+        for part in item.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise UsageError(
+                    f"--map expects field=Column, got {part!r}",
+                    where="--map",
+                    hint="Example: --map created_at=Date,likes=Likes",
+                )
+            field, column = part.split("=", 1)
+            mapping[field.strip()] = column.strip()
+    return mapping or None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import", help=_IMPORT_HELP)
+    def import_(
+        paths: list[Path] = typer.Argument(..., help="Files, zips or export folders to import."),
+        workspace: Path = WorkspaceOption,
+        format_name: str | None = typer.Option(
+            None, "--format", help="Input format (see `signalboost formats`); detected when omitted."
+        ),
+        platform: str | None = typer.Option(
+            None, "--platform", "-p", help="Platform id (x, mastodon, instagram, facebook, youtube, …)."
+        ),
+        map_: list[str] | None = typer.Option(
+            None, "--map", "-m", help="Column mapping for generic files: field=Column (repeatable)."
+        ),
+        mapping_file: Path | None = typer.Option(None, "--mapping", help="Mapping file (YAML/JSON: field: Column)."),
+        kind: str | None = typer.Option(
+            None, "--kind", help="Edge lists: follows, interactions or like/reply/repost/quote/mention."
+        ),
+        date_format: str | None = typer.Option(
+            None, "--date-format", help="strftime format of dates in a generic file, e.g. %d/%m/%Y %H:%M."
+        ),
+        observed_at: datetime | None = typer.Option(
+            None, "--observed-at", help="When the export was taken (metrics snapshots); UTC unless an offset."
+        ),
+        output: OutputFormat = typer.Option(OutputFormat.table, "--output", "-o", help="Summary: table, json, csv."),
+        no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+        wait: float = typer.Option(60.0, "--wait", help="Seconds to wait for another import to finish."),
+    ) -> None:
+        from signalboost.ingest import import_files
+
+        ws = open_ws(workspace, create=True)
+        when = observed_at.replace(tzinfo=UTC) if observed_at and observed_at.tzinfo is None else observed_at
+        results = import_files(
+            ws,
+            paths,
+            format=format_name,
+            mapping=parse_map(map_, mapping_file),
+            platform=platform,
+            progress=not no_progress,
+            kind=kind,
+            date_format=date_format,
+            observed_at=when,
+            lock_timeout=wait,
+        )
+        rows = [
+            {k: v for k, v in r.as_dict().items() if k not in ("tables", "warnings")}
+            | {"warnings": "; ".join(r.warnings)}
+            for r in results
+        ]
+        emit_rows(rows, output, title="Imported", document={"imports": [r.as_dict() for r in results]})
+        if output is OutputFormat.table:
+            from signalboost.cli.common import console
+
+            for r in results:
+                for w in r.warnings:
+                    console.print(f"[yellow]Warning[/] {Path(r.file).name}: {w}", highlight=False)
+                if r.rows_rejected:
+                    console.print(
+                        f"{r.rows_rejected:,} rows of {Path(r.file).name} were rejected: "
+                        f"see `signalboost rejects --import {r.import_id}`",
+                        highlight=False,
+                    )
+
+    @app.command("formats")
+    def formats(fmt: OutputFormat = FormatOption) -> None:
+        """List the import formats, what each loads and how it is detected.
+
+        Example: signalboost formats
+        """
+        from signalboost.ingest import all_formats
+
+        rows = [
+            {"format": f.name, "platform": f.platform or "--platform", "description": f.description, "loads": f.loads}
+            for f in all_formats()
+        ]
+        emit_rows(rows, fmt, title="Import formats")
+
+    @app.command("rejects")
+    def rejects(
+        workspace: Path = WorkspaceOption,
+        import_id: int | None = typer.Option(
+            None, "--import", help="One import (default: the latest import of every file)."
+        ),
+        limit: int = typer.Option(1000, "--limit", help="At most this many rows."),
+        fmt: OutputFormat = FormatOption,
+    ) -> None:
+        """List rows that could not be imported, with file, line and reason.
+
+        Example: signalboost rejects --import 3 --format csv > rejects.csv
+        """
+        from signalboost.ingest.queries import list_rejects
+
+        rows = list_rejects(open_ws(workspace), import_id=import_id, limit=limit)
+        if not rows and fmt is OutputFormat.table:
+            from signalboost.cli.common import console
+
+            console.print("No rejected rows.")
+            return
+        emit_rows(rows, fmt, title="Rejected rows", columns=["import_id", "file", "line", "reason", "raw"])
+
+    @app.command("stats")
+    def stats(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
+        """What the workspace holds: rows per platform and table, with the time span covered.
+
+        Example: signalboost stats --workspace my-brand
+        """
+        from signalboost.ingest.queries import workspace_stats
+
+        rows = workspace_stats(open_ws(workspace))
+        if not rows and fmt is OutputFormat.table:
+            from signalboost.cli.common import console
+
+            console.print("The workspace is empty: import something with `signalboost import FILE`.")
+            return
+        emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])

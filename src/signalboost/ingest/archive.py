@@ -1,0 +1,136 @@
+"""Safe reading of exports that come as a zip or as an unpacked folder.
+
+Nothing is ever extracted to disk: members are read into memory one at a time, after checks against the two
+classic zip attacks (OWASP "Unrestricted file upload", CWE-22 and CWE-409):
+
+- *path traversal* ("zip slip"): a member name that is absolute or contains ``..`` is refused;
+- *zip bomb*: the declared uncompressed total is capped (:data:`MAX_TOTAL_BYTES`), so is the compression ratio of
+  any large member (:data:`MAX_RATIO`), and reading stops if a member inflates past its declared size.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from signalboost.errors import IngestError
+
+MAX_TOTAL_BYTES = 8 * 1024**3  # 8 GiB uncompressed in total
+MAX_MEMBER_BYTES = 2 * 1024**3  # one member read into memory
+MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
+_RATIO_FLOOR = 1024**2
+_MAX_MEMBERS = 200_000
+
+
+class Archive:
+    """A zip file or a folder, seen as a list of relative POSIX names."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.is_zip = path.is_file()
+        self._names = _zip_names(path) if self.is_zip else _dir_names(path)
+
+    def names(self) -> list[str]:
+        return list(self._names)
+
+    def find(self, *suffixes: str) -> list[str]:
+        """Members whose base name matches one of ``suffixes`` (e.g. ``"tweets.js"``), in name order."""
+        out = []
+        for name in self._names:
+            base = name.rsplit("/", 1)[-1].lower()
+            if any(base == s.lower() or (s.startswith("*") and base.endswith(s[1:].lower())) for s in suffixes):
+                out.append(name)
+        return sorted(out)
+
+    def read(self, name: str) -> bytes:
+        """The bytes of one member (bounded: refuses members that inflate beyond their declared size)."""
+        if not self.is_zip:
+            return (self.path / name).read_bytes()
+        with zipfile.ZipFile(self.path) as zf:
+            info = zf.getinfo(name)
+            limit = min(info.file_size, MAX_MEMBER_BYTES)
+            with zf.open(info) as fh:
+                data = fh.read(limit + 1)
+            if len(data) > limit:
+                raise IngestError(
+                    "a zip member inflates beyond its declared size (zip bomb?)",
+                    where=f"{self.path}!{name}",
+                    hint="Re-download the export; do not import files from untrusted sources",
+                )
+            return data
+
+    def where(self, name: str) -> str:
+        return f"{self.path}!{name}" if self.is_zip else str(self.path / name)
+
+
+@lru_cache(maxsize=64)
+def _zip_names_cached(path: str, mtime: float, size: int) -> tuple[str, ...]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IngestError(
+            f"not a readable zip file ({exc})", where=path, hint="Re-download the export; the zip looks damaged"
+        ) from exc
+    with zf:
+        infos = zf.infolist()
+    if len(infos) > _MAX_MEMBERS:
+        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path)
+    total = 0
+    names: list[str] = []
+    for info in infos:
+        name = info.filename
+        pure = PurePosixPath(name.replace("\\", "/"))
+        if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
+            raise IngestError(
+                f"the zip contains an unsafe path {name!r} (path traversal)",
+                where=path,
+                hint="This is not a genuine export; nothing was imported",
+            )
+        total += info.file_size
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise IngestError(
+                f"the zip member {name!r} expands {info.file_size / max(info.compress_size, 1):,.0f}x (zip bomb?)",
+                where=path,
+                hint="This is not a genuine export; nothing was imported",
+            )
+        if not info.is_dir():
+            names.append(name)
+    if total > MAX_TOTAL_BYTES:
+        raise IngestError(
+            f"the zip would expand to {total / 1024**3:,.1f} GiB (limit {MAX_TOTAL_BYTES / 1024**3:.0f} GiB)",
+            where=path,
+            hint="Unpack it yourself and import the folder, if you trust it",
+        )
+    return tuple(sorted(names))
+
+
+def _zip_names(path: Path) -> tuple[str, ...]:
+    st = path.stat()
+    return _zip_names_cached(str(path), st.st_mtime, st.st_size)
+
+
+def _dir_names(path: Path) -> tuple[str, ...]:
+    names: list[str] = []
+    for p in path.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            names.append(p.relative_to(path).as_posix())
+            if len(names) > _MAX_MEMBERS:
+                break
+    return tuple(sorted(names))
+
+
+def is_zip(path: Path, head: bytes) -> bool:
+    return path.is_file() and head.startswith(b"PK\x03\x04")
+
+
+def open_archive(path: Path) -> Archive:
+    """Open a zip or a folder export (validating the zip's member list first)."""
+    return Archive(path)
+
+
+def archive_has(path: Path, head: bytes, *names: str) -> bool:
+    """Whether the zip or folder at ``path`` holds a member with one of these base names (for sniffers)."""
+    if not (path.is_dir() or is_zip(path, head)):
+        return False
+    return bool(open_archive(path).find(*names))

@@ -1,0 +1,261 @@
+"""The vocabulary every importer shares: formats, batches of canonical rows, rejects, options and results.
+
+An importer is a :class:`Format`: ``sniff(head, path)`` returns a confidence in [0, 1] that the file (or folder,
+or zip) is in this format, and ``read(path, options)`` streams :class:`Batch` (canonical rows as Python dicts or an
+Arrow table), :class:`SqlStage` (a DuckDB ``SELECT`` over the file, for delimited files too large for Python) and
+:class:`Reject` items. The pipeline (:mod:`signalboost.ingest.pipeline`) stages them and merges them into the
+workspace database inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from signalboost.errors import IngestError
+
+#: Canonical tables an importer may write, in the order they are merged.
+LOAD_TABLES: tuple[str, ...] = (
+    "accounts",
+    "account_snapshots",
+    "posts",
+    "post_metrics",
+    "follows",
+    "interactions",
+)
+
+INTERACTION_KINDS: tuple[str, ...] = ("like", "reply", "repost", "quote", "mention")
+
+_TS = pa.timestamp("us", tz="UTC")
+_STR = pa.string()
+_I64 = pa.int64()
+_STRS = pa.list_(pa.string())
+
+#: Arrow schema of the staged rows of each table (the canonical columns minus ``source``).
+SCHEMAS: dict[str, pa.Schema] = {
+    "accounts": pa.schema(
+        [
+            ("platform", _STR),
+            ("account_id", _STR),
+            ("handle", _STR),
+            ("name", _STR),
+            ("bio", _STR),
+            ("followers", _I64),
+            ("following", _I64),
+            ("posts_count", _I64),
+            ("created_at", _TS),
+            ("is_brand", pa.bool_()),
+            ("observed_at", _TS),
+        ]
+    ),
+    "account_snapshots": pa.schema(
+        [
+            ("platform", _STR),
+            ("account_id", _STR),
+            ("observed_at", _TS),
+            ("followers", _I64),
+            ("following", _I64),
+            ("posts_count", _I64),
+        ]
+    ),
+    "posts": pa.schema(
+        [
+            ("platform", _STR),
+            ("post_id", _STR),
+            ("author_id", _STR),
+            ("created_at", _TS),
+            ("text", _STR),
+            ("format", _STR),
+            ("hashtags", _STRS),
+            ("mentions", _STRS),
+            ("reply_to", _STR),
+            ("repost_of", _STR),
+            ("quote_of", _STR),
+            ("url", _STR),
+            ("visibility", _STR),
+            ("language", _STR),
+            ("paid", pa.bool_()),
+            ("pillars", _STRS),
+            ("tactic", _STR),
+        ]
+    ),
+    "post_metrics": pa.schema(
+        [
+            ("platform", _STR),
+            ("post_id", _STR),
+            ("observed_at", _TS),
+            ("impressions", _I64),
+            ("reach", _I64),
+            ("likes", _I64),
+            ("comments", _I64),
+            ("shares", _I64),
+            ("saves", _I64),
+            ("clicks", _I64),
+            ("views", _I64),
+            ("engaged_users", _I64),
+        ]
+    ),
+    "follows": pa.schema(
+        [
+            ("platform", _STR),
+            ("follower_id", _STR),
+            ("followee_id", _STR),
+            ("observed_at", _TS),
+        ]
+    ),
+    "interactions": pa.schema(
+        [
+            ("platform", _STR),
+            ("actor_id", _STR),
+            ("kind", _STR),
+            ("target_post_id", _STR),
+            ("target_account_id", _STR),
+            ("occurred_at", _TS),
+            ("weight", pa.float64()),
+        ]
+    ),
+}
+
+#: Key columns of each table (what "the same row" means; re-imports are de-duplicated on them).
+KEYS: dict[str, tuple[str, ...]] = {
+    "accounts": ("platform", "account_id"),
+    "account_snapshots": ("platform", "account_id", "observed_at"),
+    "posts": ("platform", "post_id"),
+    "post_metrics": ("platform", "post_id", "observed_at"),
+    "follows": ("platform", "follower_id", "followee_id"),
+    "interactions": ("platform", "actor_id", "kind", "target_post_id", "target_account_id", "occurred_at"),
+}
+
+
+@dataclass
+class Reject:
+    """A source record that could not be loaded: where it was, what it said, and why."""
+
+    line: int | None
+    raw: str
+    reason: str
+    member: str | None = None  # file inside a zip or folder, e.g. "data/tweets.js"
+
+
+@dataclass
+class Batch:
+    """Canonical rows for one table: Python dicts (missing keys are NULL) or an Arrow table of :data:`SCHEMAS`.
+
+    ``rows_read`` is how many source records this batch accounts for (so the read count is honest when one
+    record yields rows in several tables, it is counted on one batch only).
+    """
+
+    table: str
+    rows: list[dict[str, Any]] | pa.Table
+    rows_read: int = 0
+
+    def to_arrow(self) -> pa.Table:
+        if isinstance(self.rows, pa.Table):
+            return self.rows
+        schema = SCHEMAS[self.table]
+        return pa.Table.from_pylist(self.rows, schema=schema)
+
+
+@dataclass
+class SqlStage:
+    """A DuckDB ``SELECT`` (built in :mod:`signalboost.store.ingest_sql`) yielding the table's canonical columns
+    plus ``_reason`` (NULL when valid); ``line_sql`` is the same read with ``_line`` (source line) and ``_raw``
+    (the raw record), run only when some rows are invalid, to give each reject its line."""
+
+    table: str
+    sql: str
+    line_sql: str
+    count_read: bool = True  # False when another stage already counted the same source rows
+
+
+@dataclass
+class FollowSnapshot:
+    """The export lists *every* follower of ``account_id`` (side ``followee``) or every account it follows
+    (side ``follower``) at ``observed_at``: edges not listed any more are marked inactive (an unfollow)."""
+
+    platform: str
+    account_id: str
+    side: str  # "followee" (a followers list) or "follower" (a following list)
+    observed_at: datetime
+
+
+Item = Batch | SqlStage | Reject | FollowSnapshot
+
+
+@dataclass
+class ReadOptions:
+    """What the user told the importer (CLI flags or keyword arguments of ``import_files``)."""
+
+    platform: str | None = None
+    mapping: dict[str, str] | None = None
+    kind: str | None = None  # edge lists: follows / interactions / one interaction kind
+    date_format: str | None = None
+    observed_at: datetime | None = None
+    warnings: list[str] = field(default_factory=list)
+    progress: Callable[[int], None] | None = None  # advance by bytes read
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def advance(self, nbytes: int) -> None:
+        if self.progress is not None and nbytes:
+            self.progress(nbytes)
+
+
+Sniffer = Callable[[bytes, Path], float]
+Reader = Callable[[Path, ReadOptions], Iterator[Item]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One importable format: its name (``--format``), what it is, what it loads, how to detect and read it."""
+
+    name: str
+    description: str
+    loads: str
+    sniff: Sniffer
+    read: Reader
+    platform: str | None = None
+    extensions: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportResult:
+    """What one import did. ``rows_loaded`` counts new canonical rows over all tables; ``per_table`` details it."""
+
+    import_id: int
+    file: str
+    format: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    per_table: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (loaded, duplicate)
+    platform: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "import_id": self.import_id,
+            "file": self.file,
+            "format": self.format,
+            "platform": self.platform,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_duplicate": self.rows_duplicate,
+            "rows_rejected": self.rows_rejected,
+            "tables": {t: {"loaded": lo, "duplicate": du} for t, (lo, du) in self.per_table.items()},
+            "warnings": list(self.warnings),
+        }
+
+
+def malformed(path: Path | str, what: str, *, line: int | None = None, hint: str | None = None) -> IngestError:
+    """An :class:`IngestError` naming the file (and line) of a malformed input."""
+    where = f"{path}:{line}" if line is not None else str(path)
+    return IngestError(what, where=where, hint=hint or "Check the file is a complete, unmodified export")

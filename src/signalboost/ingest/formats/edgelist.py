@@ -1,0 +1,116 @@
+"""SNAP-style edge lists: ``src dst [weight]`` a line, space- or tab-separated, ``#`` comments, optionally gzipped.
+
+``--kind follows`` (src follows dst) loads ``follows``; ``--kind repost|reply|mention|like|quote`` (or
+``interactions``, with the kind taken from the file name, e.g. ``higgs-retweet_network``) loads
+``interactions`` with the weight. Without ``--kind`` the file name decides, else follows (with a warning).
+Format: https://snap.stanford.edu/data/ (e.g. "FromNodeId ToNodeId" lists).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from signalboost.errors import UsageError
+from signalboost.ingest.base import INTERACTION_KINDS, Format, Item, ReadOptions, SqlStage
+from signalboost.ingest.plaintext import plain_utf8
+from signalboost.ingest.registry import register
+from signalboost.ingest.textio import read_head
+from signalboost.store.ingest_sources_sql import edge_list
+
+_EDGE = re.compile(rb"^[\w:.-]+[ \t][\w:.-]+([ \t][-+]?\d+(\.\d+)?([eE][-+]?\d+)?)?$")
+_NAME_KINDS = (
+    ("retweet", "repost"),
+    ("repost", "repost"),
+    ("mention", "mention"),
+    ("reply", "reply"),
+    ("quote", "quote"),
+    ("like", "like"),
+    ("favorite", "like"),
+)
+
+
+def sniff(head: bytes, path: Path) -> float:
+    if path.is_dir():
+        return 0.0
+    lines = [ln.strip() for ln in head.split(b"\n")[:-1] if ln.strip() and not ln.startswith(b"#")][:50]
+    if not lines:
+        return 0.0
+    share = sum(1 for ln in lines if _EDGE.match(ln)) / len(lines)
+    return 0.7 if share == 1 else 0.5 + 0.15 * share if share >= 0.5 else 0.3 * share
+
+
+def kind_for(path: Path, requested: str | None) -> tuple[str, str | None, str | None]:
+    """``(table, interaction kind, warning)`` for an edge list from ``--kind`` and the file name."""
+    from_name = next((k for word, k in _NAME_KINDS if word in path.name.lower()), None)
+    if requested in (None, ""):
+        if from_name:
+            return "interactions", from_name, None
+        return "follows", None, "read as follows (each line: src follows dst); pass --kind to say otherwise"
+    if requested == "follows":
+        return "follows", None, None
+    if requested == "interactions":
+        if from_name is None:
+            raise UsageError(
+                "cannot tell the interaction kind from the file name",
+                where="--kind",
+                hint=f"Pass one of: {', '.join(INTERACTION_KINDS)}",
+            )
+        return "interactions", from_name, None
+    if requested in INTERACTION_KINDS:
+        return "interactions", requested, None
+    raise UsageError(
+        f"unknown kind {requested!r}",
+        where="--kind",
+        hint=f"Use follows, interactions or one of: {', '.join(INTERACTION_KINDS)}",
+    )
+
+
+_NAME_PLATFORMS = (("higgs", "x"), ("twitter", "x"), ("facebook", "facebook"), ("mastodon", "mastodon"))
+
+
+def platform_for(path: Path, requested: str | None) -> str:
+    """``--platform``, else a network named in the file name (higgs/twitter -> x, facebook, mastodon)."""
+    if requested:
+        return requested
+    for word, platform in _NAME_PLATFORMS:
+        if word in path.name.lower():
+            return platform
+    raise UsageError(
+        "an edge list does not say which network it comes from",
+        where=str(path),
+        hint="Pass --platform (x, mastodon, instagram, facebook, youtube or your own name)",
+    )
+
+
+def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
+    table, kind, warning = kind_for(path, options.kind)
+    if warning:
+        options.warn(warning)
+    head = read_head(path)
+    first = next((ln for ln in head.split(b"\n") if ln.strip() and not ln.startswith(b"#")), b"")
+    delim = "\t" if b"\t" in first else " "
+    offset = 0
+    for ln in head.split(b"\n"):
+        if ln.startswith(b"#"):
+            offset += 1
+        else:
+            break
+    with plain_utf8(path, options) as plain:
+        sql, line_sql = edge_list(
+            plain, platform_for(path, options.platform), delim=delim, table=table, kind=kind, line_offset=offset
+        )
+        yield SqlStage(table, sql, line_sql)
+
+
+FORMAT = register(
+    Format(
+        name="edgelist",
+        description="SNAP-style edge list: 'src dst [weight]' lines, space or tab, # comments, optionally .gz",
+        loads="follows (--kind follows) or interactions (--kind repost|reply|mention|like|quote)",
+        sniff=sniff,
+        read=read_edgelist,
+        extensions=(".txt", ".edges", ".edgelist", ".gz", ".tsv"),
+    )
+)

@@ -1,0 +1,382 @@
+"""Generic CSV, JSON Lines and Parquet files of posts, post metrics, follows or interactions, with a column mapping.
+
+The mapping says which source column holds each canonical field: ``--map created_at=Date,likes=Likes`` or a
+mapping file (YAML/JSON ``field: Column``, or ``field=Column`` lines). Columns already named like a canonical
+field (case and spaces ignored, e.g. "Post ID", "created_at", "Likes") are mapped without being named.
+The mapped fields decide the table: ``actor_id`` -> interactions, ``follower_id`` -> follows, ``post_id`` ->
+posts (+ post_metrics when metric columns are mapped; only metrics -> post_metrics).
+
+Dates: the format is inferred from a sample (ISO 8601, Unix seconds/milliseconds, day- or month-first with
+``/ . -``, "Mar 5, 2024" …; ambiguous day/month is reported as a warning) unless ``--date-format``; naive times
+are UTC. Encodings: UTF-8 (with or without BOM), UTF-16, else cp1252/mac_roman with a warning (see
+:func:`signalboost.ingest.textio.detect_encoding`). Metrics snapshots are observed at ``--observed-at``, the
+mapped ``observed_at`` column, or the newest ``created_at`` of the file (content-derived, so re-imports agree).
+Read by DuckDB straight into staging (no Python per row).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from signalboost.errors import IngestError, UsageError
+from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
+from signalboost.ingest.plaintext import plain_utf8
+from signalboost.ingest.registry import register
+from signalboost.store.ingest_sources_sql import (
+    describe_source,
+    generic_select,
+    hashtags_from,
+    newest_time,
+    source_relation,
+)
+from signalboost.store.ingest_sql import lit
+
+METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
+FIELD_KINDS: dict[str, str] = {
+    "platform": "str",
+    "post_id": "str",
+    "author_id": "str",
+    "created_at": "ts",
+    "text": "str",
+    "format": "str",
+    "hashtags": "list",
+    "mentions": "list",
+    "reply_to": "str",
+    "repost_of": "str",
+    "quote_of": "str",
+    "url": "str",
+    "visibility": "str",
+    "language": "str",
+    "paid": "bool",
+    "pillars": "list",
+    "tactic": "str",
+    "observed_at": "ts",
+    **{m: "int" for m in METRICS},
+    "follower_id": "str",
+    "followee_id": "str",
+    "actor_id": "str",
+    "kind": "str",
+    "target_post_id": "str",
+    "target_account_id": "str",
+    "occurred_at": "ts",
+    "weight": "float",
+}
+SYNONYMS = {
+    "id": "post_id",
+    "date": "created_at",
+    "published": "created_at",
+    "timestamp": "created_at",
+    "message": "text",
+    "caption": "text",
+    "like": "likes",
+    "comment": "comments",
+    "share": "shares",
+    "source": "follower_id",
+    "target": "followee_id",
+}
+REQUIRED = {
+    "posts": {"post_id"},
+    "post_metrics": {"post_id", "observed_at"},
+    "follows": {"follower_id", "followee_id"},
+    "interactions": {"actor_id", "kind"},
+}
+
+# Tried in order; the first that parses every sampled value wins.
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
+    "%d %b %Y",
+    "%a %b %d %H:%M:%S %z %Y",
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+def infer_date_format(values: list[str], *, min_share: float = 0.8) -> tuple[str | None, str | None]:
+    """``(kind, warning)``: ``ts:iso``, ``ts:unix``, ``ts:unix_ms`` or ``ts:<strftime>`` parsing the most sampled
+    values (at least ``min_share`` of them; the rest become rejects). Earlier formats win ties."""
+    values = [v.strip() for v in values if v and v.strip()]
+    if not values:
+        return None, None
+    need = min_share * len(values)
+    special: tuple[tuple[str, Callable[[str], bool]], ...] = (
+        ("ts:iso", lambda v: bool(_ISO.match(v))),
+        ("ts:unix", lambda v: v.isdigit() and len(v) in (9, 10)),
+        ("ts:unix_ms", lambda v: v.isdigit() and len(v) == 13),
+    )
+    for kind, test in special:
+        if sum(1 for v in values if test(v)) >= need:
+            return kind, None
+    counts = {f: _count_parse(values, f) for f in DATE_FORMATS}
+    best = max(DATE_FORMATS, key=lambda f: counts[f])  # first of the maxima
+    if counts[best] < need:
+        return None, None
+    warning = None
+    swapped = best.replace("%m/%d", "%d/%m") if "%m/%d" in best else best.replace("%d/%m", "%m/%d")
+    if swapped != best and counts.get(swapped) == counts[best]:
+        warning = (
+            f"dates like {values[0]!r} could be day-first or month-first; read as {best} "
+            "(pass --date-format to say otherwise)"
+        )
+    return f"ts:{best}", warning
+
+
+def _count_parse(values: list[str], fmt: str) -> int:
+    n = 0
+    for v in values:
+        try:
+            datetime.strptime(v, fmt)
+            n += 1
+        except ValueError:
+            pass
+    return n
+
+
+def load_mapping_file(path: Path) -> dict[str, str]:
+    """A mapping file: JSON or YAML ``{field: Column}``, or ``field=Column`` / ``field: Column`` lines."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise UsageError(f"cannot read the mapping file ({exc.strerror})", where=str(path)) from exc
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}") from exc
+    else:
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        if lines and all("=" in ln for ln in lines):
+            data = dict(ln.split("=", 1) for ln in lines)
+        else:
+            from ruamel.yaml import YAML
+            from ruamel.yaml.error import YAMLError
+
+            try:
+                data = YAML(typ="safe").load(text)
+            except YAMLError as exc:
+                raise UsageError(f"invalid YAML mapping ({exc})", where=str(path)) from exc
+    if not isinstance(data, dict):
+        raise UsageError("a mapping file maps fields to columns (field: Column)", where=str(path))
+    return {str(k).strip(): str(v).strip() for k, v in data.items()}
+
+
+def file_kind(path: Path, head: bytes) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if head.startswith(b"PAR1") or name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".json"):
+        return "json" if head.lstrip().startswith(b"[") else "jsonl"
+    return "csv"
+
+
+def sniff(head: bytes, path: Path) -> float:
+    if path.is_dir():
+        return 0.0
+    kind = file_kind(path, head)
+    if kind == "parquet":
+        return 0.6
+    if kind in ("json", "jsonl"):
+        return 0.3
+    first = head.split(b"\n", 1)[0]
+    return 0.3 if any(sep in first for sep in (b",", b";", b"\t")) else 0.0
+
+
+def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
+    """Canonical field -> source column: the explicit mapping, plus columns named like a field."""
+    result: dict[str, str] = {}
+    for field, column in (mapping or {}).items():
+        if field not in FIELD_KINDS:
+            raise UsageError(
+                f"unknown field {field!r} in the mapping",
+                where="--map",
+                hint=f"Fields: {', '.join(sorted(FIELD_KINDS))}",
+            )
+        if column not in columns:
+            raise IngestError(
+                f"the mapping names column {column!r}, which the file does not have",
+                where="--map",
+                hint=f"Columns in the file: {', '.join(columns[:40])}",
+            )
+        result[field] = column
+    taken = set(result.values())
+    for column in columns:
+        norm = normalise(column)
+        found = norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
+        if found is None:
+            continue
+        field = found
+        if field not in result and column not in taken:
+            result[field] = column
+            taken.add(column)
+    return result
+
+
+def table_for(fields: dict[str, str]) -> str:
+    if "actor_id" in fields:
+        return "interactions"
+    if "follower_id" in fields and "followee_id" in fields:
+        return "follows"
+    if "post_id" in fields:
+        post_fields = set(fields) - set(METRICS) - {"post_id", "observed_at", "platform"}
+        return "posts" if post_fields else "post_metrics"
+    raise UsageError(
+        "cannot tell what the file holds from its columns",
+        where="--map",
+        hint="Map post_id (posts), follower_id+followee_id (follows) or actor_id+kind (interactions), "
+        "e.g. --map post_id=ID,created_at=Date",
+    )
+
+
+def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """Map, type-check and stage a generic file (see the module docstring)."""
+    from signalboost.ingest.textio import read_head
+
+    kind = file_kind(path, read_head(path))
+    with plain_utf8(path, options) if kind == "csv" else _as_is(path, options) as plain:
+        relation = source_relation(plain, kind)
+        columns, _ = _describe(relation, path)
+        fields = resolve_mapping(columns, options.mapping)
+        table = table_for(fields)
+        if options.platform is None and "platform" not in fields:
+            raise UsageError(
+                "which network is this file from?",
+                where=str(path),
+                hint="Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column",
+            )
+        typed = _typed_fields(relation, path, fields, options)
+        constants: dict[str, str] = {}
+        if table == "interactions" and "kind" in fields:
+            typed["kind"] = (fields["kind"], "kind")
+        yield from _stages(relation, table, typed, constants, options, path)
+
+
+def _stages(
+    relation: str,
+    table: str,
+    typed: dict[str, tuple[str, str]],
+    constants: dict[str, str],
+    options: ReadOptions,
+    path: Path,
+) -> Iterator[Item]:
+    platform = options.platform
+    if options.observed_at is not None:
+        constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
+    has_metrics = any(m in typed for m in METRICS)
+    needs_time = table in ("posts", "post_metrics") and has_metrics
+    if needs_time and "observed_at" not in typed and "observed_at" not in constants:
+        if "created_at" not in typed:
+            raise UsageError(
+                "metrics need the time they were read",
+                where=str(path),
+                hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
+            )
+        src, kind = typed["created_at"]
+        constants["observed_at"] = newest_time(relation, src, kind)
+        options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
+    if table == "posts":
+        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
+        if "text" in typed and "hashtags" not in typed:
+            constants["hashtags"] = hashtags_from(typed["text"][0])
+        sql, line_sql = generic_select(
+            relation, "posts", platform, post_fields, REQUIRED["posts"], constants, checked=typed
+        )
+        yield SqlStage("posts", sql, line_sql)
+        if has_metrics:
+            metric_fields = {k: v for k, v in typed.items() if k in METRICS or k in ("post_id", "observed_at")}
+            metric_fields.update({k: v for k, v in typed.items() if k == "platform"})
+            sql, _ = generic_select(
+                relation, "post_metrics", platform, metric_fields, REQUIRED["posts"], constants, checked=typed
+            )
+            sql = f"SELECT * FROM ({sql}) WHERE _reason IS NULL AND post_id IS NOT NULL"
+            yield SqlStage("post_metrics", sql, "", count_read=False)
+        return
+    sql, line_sql = generic_select(relation, table, platform, typed, REQUIRED[table], constants)
+    yield SqlStage(table, sql, line_sql)
+
+
+def _typed_fields(
+    relation: str, path: Path, fields: dict[str, str], options: ReadOptions
+) -> dict[str, tuple[str, str]]:
+    typed: dict[str, tuple[str, str]] = {}
+    for field, column in fields.items():
+        kind = FIELD_KINDS[field]
+        if kind == "ts":
+            if options.date_format:
+                kind = f"ts:{options.date_format}"
+            else:
+                _, sample = _describe(relation, path, sample_column=column)
+                inferred, warning = infer_date_format(sample)
+                if inferred is None:
+                    raise IngestError(
+                        f"cannot recognise the dates in column {column!r} (e.g. {sample[:1]})",
+                        where=str(path),
+                        hint="Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M'",
+                    )
+                if warning:
+                    options.warn(warning)
+                kind = inferred
+        typed[field] = (column, kind)
+    return typed
+
+
+def _describe(relation: str, path: Path, sample_column: str | None = None) -> tuple[list[str], list[str]]:
+    import duckdb
+
+    try:
+        return describe_source(relation, sample_column=sample_column)
+    except duckdb.Error as exc:
+        raise IngestError(
+            f"cannot read the file: {str(exc).splitlines()[0]}",
+            where=str(path),
+            hint="Check it is a CSV, JSON Lines or Parquet file",
+        ) from exc
+
+
+class _as_is:
+    def __init__(self, path: Path, options: ReadOptions) -> None:
+        self.path = path
+        options.advance(path.stat().st_size)
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+FORMAT = register(
+    Format(
+        name="generic",
+        description="CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column",
+        loads="posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say",
+        sniff=sniff,
+        read=read_generic,
+        extensions=(".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"),
+    )
+)

@@ -1,0 +1,309 @@
+"""Mastodon account export (Settings -> Import and export -> Request your archive): the zip or its folder.
+
+ActivityPub JSON (https://www.w3.org/TR/activitystreams-core/, Mastodon's docs "Export your data"):
+
+- ``outbox.json`` (an OrderedCollection; Mastodon writes ``orderedItems`` twice, the first empty: both are read)
+  -> ``posts``: each ``Create`` of a ``Note`` is an own post (HTML ``content`` to text, hashtags and mentions from
+  ``tag``, ``inReplyTo``, format from attachments, language from ``contentMap``); each ``Announce`` is a boost
+  (``repost_of`` = the boosted status). Visibility from the addressing: Public in ``to`` -> public, in ``cc`` ->
+  unlisted, the followers collection -> followers, else direct. Also ``interactions``: repost, reply, mention.
+- ``likes.json`` -> ``interactions`` kind like (no time in the export: ``occurred_at`` NULL).
+- ``actor.json`` -> ``accounts``; ``following_accounts.csv`` -> ``follows`` (a complete list).
+
+Accounts are ``user@host`` (from ``https://host/users/user`` or ``https://host/@user``; other URIs are kept as
+they are); posts are their status URIs. No engagement counts: a Mastodon export carries none. Observation time
+(follows): ``--observed-at``, else the newest activity of the outbox.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from signalboost.errors import IngestError
+from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
+from signalboost.ingest.registry import register
+from signalboost.ingest.textio import decode_text, html_to_text, loads_json, parse_iso
+
+PLATFORM = "mastodon"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+_USER_URI = re.compile(r"^https?://([^/]+)/(?:users/|@)([^/?#]+)")
+
+
+def sniff(head: bytes, path: Path) -> float:
+    if archive_has(path, head, "outbox.json") and archive_has(path, head, "actor.json"):
+        return 0.99
+    if path.is_file() and path.name.endswith(".json") and b'"OrderedCollection"' in head[:8192]:
+        return 0.9 if b"orderedItems" in head else 0.6
+    return 0.0
+
+
+def account_id(uri: str | None) -> str | None:
+    """``https://host/users/name[/statuses/…]`` or ``https://host/@name`` -> ``name@host`` (else the URI)."""
+    if not uri:
+        return None
+    m = _USER_URI.match(uri)
+    return f"{m.group(2).lower()}@{m.group(1).lower()}" if m else uri
+
+
+def _merge_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON object hook: a repeated key holding lists (Mastodon's two ``orderedItems``) keeps both lists."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out and isinstance(out[key], list) and isinstance(value, list):
+            out[key] = out[key] + value
+        else:
+            out[key] = value
+    return out
+
+
+def visibility(to: list[str], cc: list[str]) -> str:
+    if PUBLIC in to or "as:Public" in to or "Public" in to:
+        return "public"
+    if PUBLIC in cc or "as:Public" in cc or "Public" in cc:
+        return "unlisted"
+    if any(a.endswith("/followers") for a in to + cc):
+        return "followers"
+    return "direct"
+
+
+def _list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _format(obj: dict[str, Any]) -> str:
+    media = [a for a in obj.get("attachment") or [] if isinstance(a, dict)]
+    types = [str(a.get("mediaType") or a.get("type") or "") for a in media]
+    if any(t.startswith("video") or t == "Video" for t in types):
+        return "video"
+    if len(media) > 1:
+        return "carousel"
+    if media:
+        return "photo"
+    return "text"
+
+
+def parse_outbox(items: list[Any], *, me: str, platform: str = PLATFORM) -> dict[str, list[Any]]:
+    """Pure: outbox activities -> posts, interactions, rejects (``Reject.line`` = activity number)."""
+    out: dict[str, list[Any]] = {"posts": [], "interactions": [], "rejects": []}
+    for index, act in enumerate(items, start=1):
+        if not isinstance(act, dict) or act.get("type") not in ("Create", "Announce"):
+            continue
+        try:
+            published = parse_iso(str(act.get("published")))
+        except ValueError:
+            out["rejects"].append(Reject(index, str(act)[:500], "unreadable 'published' time", "outbox.json"))
+            continue
+        if act["type"] == "Announce":
+            _boost(out, act, published, me, platform)
+            continue
+        obj = act.get("object")
+        if not isinstance(obj, dict) or not obj.get("id"):
+            out["rejects"].append(Reject(index, str(act)[:500], "Create without an object id", "outbox.json"))
+            continue
+        _note(out, obj, published, me, platform)
+    return out
+
+
+def _boost(out: dict[str, list[Any]], act: dict[str, Any], when: datetime, me: str, platform: str) -> None:
+    target = act.get("object")
+    target_id = target.get("id") if isinstance(target, dict) else target
+    out["posts"].append(
+        {
+            "platform": platform,
+            "post_id": str(act.get("id") or f"{me}#announce-{when.isoformat()}"),
+            "author_id": me,
+            "created_at": when,
+            "format": "text",
+            "repost_of": str(target_id) if target_id else "",
+            "visibility": visibility(_list(act.get("to")), _list(act.get("cc"))),
+        }
+    )
+    if target_id:
+        out["interactions"].append(
+            {
+                "platform": platform,
+                "actor_id": me,
+                "kind": "repost",
+                "target_post_id": str(target_id),
+                "target_account_id": account_id(str(target_id)) or "",
+                "occurred_at": when,
+                "weight": 1.0,
+            }
+        )
+
+
+def _note(out: dict[str, list[Any]], obj: dict[str, Any], when: datetime, me: str, platform: str) -> None:
+    tags = [t for t in obj.get("tag") or [] if isinstance(t, dict)]
+    hashtags = [str(t.get("name", "")).lstrip("#").lower() for t in tags if t.get("type") == "Hashtag"]
+    mention_tags = [t for t in tags if t.get("type") == "Mention"]
+    languages = list((obj.get("contentMap") or {}).keys())
+    reply_to = obj.get("inReplyTo")
+    post_id = str(obj["id"])
+    out["posts"].append(
+        {
+            "platform": platform,
+            "post_id": post_id,
+            "author_id": me,
+            "created_at": when,
+            "text": html_to_text(obj.get("content")),
+            "format": _format(obj),
+            "hashtags": [h for h in hashtags if h],
+            "mentions": [str(t.get("name", "")).lstrip("@").lower() for t in mention_tags if t.get("name")],
+            "reply_to": str(reply_to) if reply_to else None,
+            "url": obj.get("url"),
+            "visibility": visibility(_list(obj.get("to")), _list(obj.get("cc"))),
+            "language": languages[0] if languages else None,
+        }
+    )
+    base = {"platform": platform, "actor_id": me, "occurred_at": when, "weight": 1.0}
+    reply_account = account_id(str(reply_to)) if reply_to else None
+    if reply_to and reply_account != me:
+        out["interactions"].append(
+            base | {"kind": "reply", "target_post_id": str(reply_to), "target_account_id": reply_account or ""}
+        )
+    for t in mention_tags:
+        target = account_id(t.get("href")) or str(t.get("name", "")).lstrip("@").lower()
+        if target and target not in (me, reply_account):
+            out["interactions"].append(base | {"kind": "mention", "target_post_id": "", "target_account_id": target})
+
+
+def parse_likes(uris: list[Any], *, me: str, platform: str = PLATFORM) -> list[dict[str, Any]]:
+    """Pure: likes.json status URIs -> interactions of kind like (time unknown)."""
+    return [
+        {
+            "platform": platform,
+            "actor_id": me,
+            "kind": "like",
+            "target_post_id": str(u),
+            "target_account_id": account_id(str(u)) or "",
+            "occurred_at": None,
+            "weight": 1.0,
+        }
+        for u in uris
+        if isinstance(u, str) and u
+    ]
+
+
+def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Pure: following_accounts.csv ("Account address,Show boosts,…") -> follows rows (observed time unset)."""
+    rows, rejects = [], []
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return [], []
+    has_header = header and "@" not in header[0]
+    records = reader if has_header else [header, *reader]
+    for line, rec in enumerate(records, start=2 if has_header else 1):
+        address = rec[0].strip().lstrip("@").lower() if rec else ""
+        if "@" not in address:
+            rejects.append(
+                Reject(line, ",".join(rec), "expected an account address user@host", "following_accounts.csv")
+            )
+            continue
+        rows.append({"platform": platform, "follower_id": me, "followee_id": address})
+    return rows, rejects
+
+
+def _json(archive: Archive, name: str, options: ReadOptions) -> Any:
+    data = archive.read(name)
+    options.advance(len(data))
+    text, _ = decode_text(data, archive.where(name))
+    return loads_json(text, archive.where(name), pairs_hook=_merge_pairs)
+
+
+def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
+    platform = options.platform or PLATFORM
+    if path.is_file() and not _is_zip(path):
+        archive = open_archive(path.parent)
+        outbox_names = [path.name]
+    else:
+        archive = open_archive(path)
+        outbox_names = archive.find("outbox.json")
+    actor_names = archive.find("actor.json")
+    if not outbox_names and not actor_names:
+        raise IngestError(
+            "this is not a Mastodon export (no outbox.json or actor.json)",
+            where=str(path),
+            hint="Pass the archive zip or its unpacked folder",
+        )
+    actor = _json(archive, actor_names[0], options) if actor_names else {}
+    outbox = _json(archive, outbox_names[0], options) if outbox_names else {}
+    if not isinstance(outbox, dict) or not isinstance(outbox.get("orderedItems", []), list):
+        raise IngestError("outbox.json is not an ActivityPub OrderedCollection", where=str(path))
+    items = outbox.get("orderedItems") or []
+    me = account_id(str(actor.get("id"))) if isinstance(actor, dict) and actor.get("id") else None
+    if me is None:
+        actors = {a.get("actor") for a in items if isinstance(a, dict)}
+        me = account_id(str(next(iter(actors)))) if len(actors) == 1 else "me"
+    assert me is not None
+    rows = parse_outbox(items, me=me, platform=platform)
+    yield from rows["rejects"]
+    yield Batch("posts", rows["posts"], rows_read=len(rows["posts"]))
+    yield Batch("interactions", rows["interactions"])
+    observed = options.observed_at or max((p["created_at"] for p in rows["posts"]), default=None)
+    for name in archive.find("likes.json"):
+        likes = _json(archive, name, options)
+        uris = likes.get("orderedItems") or [] if isinstance(likes, dict) else []
+        yield Batch("interactions", parse_likes(uris, me=me, platform=platform), rows_read=len(uris))
+    yield from _following(archive, options, me, platform, observed)
+    if isinstance(actor, dict) and actor.get("id"):
+        yield Batch("accounts", [_actor_row(actor, me, platform, observed)])
+
+
+def _following(
+    archive: Archive, options: ReadOptions, me: str, platform: str, observed: datetime | None
+) -> Iterator[Item]:
+    for name in archive.find("following_accounts.csv"):
+        data = archive.read(name)
+        options.advance(len(data))
+        text, warning = decode_text(data, archive.where(name))
+        if warning:
+            options.warn(warning)
+        rows, rejects = parse_following_csv(text, me=me, platform=platform)
+        for r in rows:
+            r["observed_at"] = observed
+        yield from rejects
+        yield Batch("follows", rows, rows_read=len(rows))
+        if observed is not None:
+            yield FollowSnapshot(platform, me, "follower", observed)
+
+
+def _actor_row(actor: dict[str, Any], me: str, platform: str, observed: datetime | None) -> dict[str, Any]:
+    published = actor.get("published")
+    return {
+        "platform": platform,
+        "account_id": me,
+        "handle": actor.get("preferredUsername"),
+        "name": actor.get("name"),
+        "bio": html_to_text(actor.get("summary")),
+        "created_at": parse_iso(published) if published else None,
+        "is_brand": False,
+        "observed_at": observed,
+    }
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+FORMAT = register(
+    Format(
+        name="mastodon-export",
+        description="Mastodon account export (zip or folder): outbox.json, actor.json, likes.json, CSVs",
+        loads="posts (own posts and boosts, visibility), interactions (repost/reply/mention/like), follows, accounts",
+        sniff=sniff,
+        read=read_mastodon,
+        platform="mastodon",
+        extensions=(".zip", ".json"),
+    )
+)

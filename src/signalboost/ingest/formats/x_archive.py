@@ -1,0 +1,345 @@
+"""X/Twitter archive ("Download an archive of your data"): the zip, its ``data/`` folder, or one ``.js`` part.
+
+Every file is ``window.YTD.<type>.partN = [ … ]`` (the prefix ends at the first ``=``); numbers are strings;
+dates look like ``Wed Oct 10 20:19:24 +0000 2018``. Layout per X's own ``README.txt`` in the archive. Reads:
+
+- ``tweets.js`` / ``tweet.js`` (older archives) and their ``-partN`` files -> ``posts`` (hashtags, mentions,
+  reply_to, format from the media, ``repost_of`` = '' for a retweet, whose original id the archive omits) and
+  ``post_metrics`` (favorite_count -> likes, retweet_count -> shares; NULL for retweets, whose counts are the
+  original's), plus ``interactions`` of the account: reply, mention, repost (of the retweeted user);
+- ``like.js`` -> ``interactions`` kind like (no time in the archive: ``occurred_at`` NULL);
+- ``follower.js`` / ``following.js`` -> ``follows`` (complete lists: edges gone since an earlier archive become
+  inactive), ``account.js`` + ``profile.js`` -> ``accounts`` and an ``account_snapshots`` row.
+
+Observation time: ``manifest.js`` ``archiveInfo.generationDate`` (else ``--observed-at``, else the newest tweet).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from signalboost.errors import IngestError
+from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
+from signalboost.ingest.registry import register
+from signalboost.ingest.textio import load_js_json, parse_iso, parse_x_date, to_int
+
+PLATFORM = "x"
+_TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$")
+_SINGLE = re.compile(rb"^\s*window\.YTD\.[a-z_]+\.part\d+\s*=")
+
+
+def sniff(head: bytes, path: Path) -> float:
+    if path.is_file() and _SINGLE.match(head):
+        return 0.95
+    if archive_has(path, head, "manifest.js") and archive_has(path, head, "tweets.js", "tweet.js", "account.js"):
+        return 0.99
+    if archive_has(path, head, "tweets.js", "tweet.js"):
+        return 0.9
+    return 0.0
+
+
+class _Source:
+    """An archive, or a single ``.js`` part seen as a one-member archive."""
+
+    def __init__(self, path: Path) -> None:
+        self.single = path if path.is_file() and not _is_zip(path) else None
+        self.archive: Archive | None = None if self.single else open_archive(path)
+
+    def members(self, pattern: re.Pattern[str]) -> list[str]:
+        if self.single is not None:
+            return [self.single.name] if pattern.match(_part_name(self.single)) else []
+        assert self.archive is not None
+        return [n for n in self.archive.names() if pattern.match(n.rsplit("/", 1)[-1])]
+
+    def load(self, name: str, options: ReadOptions) -> Any:
+        if self.single is not None:
+            data, where = self.single.read_bytes(), str(self.single)
+        else:
+            assert self.archive is not None
+            data, where = self.archive.read(name), self.archive.where(name)
+        options.advance(len(data))
+        try:
+            return load_js_json(data, where)
+        except UnicodeDecodeError as exc:
+            raise IngestError("the file is not UTF-8 text", where=where, hint="Re-download the archive") from exc
+
+
+def _part_name(path: Path) -> str:
+    """A lone part keeps its X name even when renamed: read ``window.YTD.<type>.partN`` from its head."""
+    m = re.match(rb"^\s*window\.YTD\.([a-z_]+)\.part(\d+)", path.read_bytes()[:256])
+    if not m:
+        return path.name
+    kind, part = m.group(1).decode(), int(m.group(2))
+    return f"{kind}.js" if part == 0 else f"{kind}-part{part}.js"
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+def _records(data: Any, key: str, where: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise IngestError(f"expected a list of {key} records", where=where, hint="Is this an X archive file?")
+    return [item.get(key, item) if isinstance(item, dict) else item for item in data]
+
+
+def _one(src: _Source, name: str, key: str, options: ReadOptions) -> list[Any]:
+    found = src.members(re.compile(rf"^{re.escape(name)}$"))
+    out: list[Any] = []
+    for member in found:
+        out.extend(_records(src.load(member, options), key, member))
+    return out
+
+
+_KNOWN = re.compile(r"^(tweets?(-part\d+)?|account|follower|following|like|manifest)\.js$")
+
+
+def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
+    src = _Source(path)
+    if not src.members(_KNOWN) or (src.single is not None and not _SINGLE.match(path.read_bytes()[:256])):
+        raise IngestError(
+            "this is not an X archive (no window.YTD tweets.js, account.js, follower.js … found)",
+            where=str(path),
+            hint="Pass the archive zip, its data/ folder or one of its .js files; `signalboost formats` lists more",
+        )
+    platform = options.platform or PLATFORM
+    accounts = _one(src, "account.js", "account", options)
+    profiles = _one(src, "profile.js", "profile", options)
+    account = accounts[0] if accounts and isinstance(accounts[0], dict) else {}
+    me = str(account.get("accountId") or _manifest_user(src, options) or "")
+    handle = account.get("username")
+    generated = options.observed_at or _generation_date(src, options)
+
+    tweets: list[tuple[str, dict[str, Any]]] = []
+    for member in sorted(src.members(_TWEET_FILE)):
+        tweets.extend((member, t) for t in _records(src.load(member, options), "tweet", member))
+    rows = parse_tweets(tweets, me=me, handle=handle, platform=platform)
+    observed = generated or max((p["created_at"] for p in rows["posts"]), default=None)
+    for m in rows["post_metrics"]:
+        m["observed_at"] = observed
+    if observed is None:
+        rows["post_metrics"] = []
+    yield from rows["rejects"]
+    yield Batch("posts", rows["posts"], rows_read=len(rows["posts"]))
+    yield Batch("post_metrics", [m for m in rows["post_metrics"] if m["observed_at"] is not None])
+    yield Batch("interactions", rows["interactions"])
+
+    likes = _one(src, "like.js", "like", options)
+    yield Batch("interactions", parse_likes(likes, me=me, platform=platform), rows_read=len(likes))
+    counts: dict[str, int] = {}
+    yield from _follows(src, options, me=me, platform=platform, observed=generated, counts=counts)
+    if me:
+        yield from _account(account, profiles, me, platform, generated, counts=counts)
+
+
+def _follows(
+    src: _Source,
+    options: ReadOptions,
+    *,
+    me: str,
+    platform: str,
+    observed: datetime | None,
+    counts: dict[str, int],
+) -> Iterator[Item]:
+    for name, side in (("follower.js", "followee"), ("following.js", "follower")):
+        records = _one(src, name, "follower" if side == "followee" else "following", options)
+        edges = []
+        for rec in records:
+            other = str(rec.get("accountId") or "") if isinstance(rec, dict) else ""
+            if not other or not me:
+                yield Reject(None, str(rec)[:500], "no accountId (or no account.js to say whose archive)", name)
+                continue
+            pair = (other, me) if side == "followee" else (me, other)
+            edges.append(
+                {"platform": platform, "follower_id": pair[0], "followee_id": pair[1], "observed_at": observed}
+            )
+        yield Batch("follows", edges, rows_read=len(edges))
+        if records:
+            counts["followers" if side == "followee" else "following"] = len(records)
+        if records and me and observed is not None:
+            yield FollowSnapshot(platform, me, side, observed)
+
+
+def _account(
+    account: dict[str, Any],
+    profiles: list[Any],
+    me: str,
+    platform: str,
+    observed: datetime | None,
+    *,
+    counts: dict[str, int],
+) -> Iterator[Item]:
+    profile = profiles[0] if profiles and isinstance(profiles[0], dict) else {}
+    desc = profile.get("description") or {}
+    created = account.get("createdAt")
+    row = {
+        "platform": platform,
+        "account_id": me,
+        "handle": account.get("username"),
+        "name": account.get("accountDisplayName"),
+        "bio": desc.get("bio") if isinstance(desc, dict) else None,
+        "created_at": parse_iso(created) if created else None,
+        "is_brand": False,
+        "observed_at": observed,
+        "followers": counts.get("followers") if observed else None,
+        "following": counts.get("following") if observed else None,
+    }
+    yield Batch("accounts", [row])
+    if observed is not None and counts:
+        snap = {"platform": platform, "account_id": me, "observed_at": observed}
+        yield Batch("account_snapshots", [snap | {k: counts.get(k) for k in ("followers", "following")}])
+
+
+def _manifest_user(src: _Source, options: ReadOptions) -> str | None:
+    info = _manifest(src, options).get("userInfo") or {}
+    return str(info.get("accountId")) if info.get("accountId") else None
+
+
+def _generation_date(src: _Source, options: ReadOptions) -> datetime | None:
+    info = _manifest(src, options).get("archiveInfo") or {}
+    value = info.get("generationDate")
+    return parse_iso(value) if value else None
+
+
+def _manifest(src: _Source, options: ReadOptions) -> dict[str, Any]:
+    if src.single is not None or src.archive is None:
+        return {}
+    names = src.archive.find("manifest.js")
+    if not names:
+        return {}
+    data = load_js_json(src.archive.read(names[0]), src.archive.where(names[0]))
+    return data if isinstance(data, dict) else {}
+
+
+def _format(tweet: dict[str, Any]) -> str:
+    media = (tweet.get("extended_entities") or tweet.get("entities") or {}).get("media") or []
+    kinds = {m.get("type") for m in media if isinstance(m, dict)}
+    if kinds & {"video", "animated_gif"}:
+        return "video"
+    if len(media) > 1:
+        return "carousel"
+    if media:
+        return "photo"
+    if (tweet.get("entities") or {}).get("urls"):
+        return "link"
+    return "text"
+
+
+def parse_tweets(
+    tweets: list[tuple[str, dict[str, Any]]], *, me: str, handle: str | None, platform: str = PLATFORM
+) -> dict[str, list[Any]]:
+    """Pure: ``(member, tweet)`` records -> canonical rows: posts, post_metrics (no time yet), interactions,
+    rejects (a tweet without ``id_str`` or with an unreadable date)."""
+    out: dict[str, list[Any]] = {"posts": [], "post_metrics": [], "interactions": [], "rejects": []}
+    for index, (member, t) in enumerate(tweets, start=1):
+        if not isinstance(t, dict):
+            out["rejects"].append(Reject(None, str(t)[:500], f"record {index}: not an object", member))
+            continue
+        tid = t.get("id_str") or t.get("id")
+        try:
+            created = parse_x_date(t["created_at"])
+        except (KeyError, ValueError, TypeError):
+            out["rejects"].append(
+                Reject(None, str(t)[:500], f"record {index}: missing or unreadable created_at", member)
+            )
+            continue
+        if not tid:
+            out["rejects"].append(Reject(None, str(t)[:500], f"record {index}: no id_str", member))
+            continue
+        _tweet_rows(out, t, str(tid), created, me=me, handle=handle, platform=platform)
+    return out
+
+
+def _tweet_rows(
+    out: dict[str, list[Any]],
+    t: dict[str, Any],
+    tid: str,
+    created: datetime,
+    *,
+    me: str,
+    handle: str | None,
+    platform: str,
+) -> None:
+    text = t.get("full_text") or t.get("text") or ""
+    entities = t.get("entities") or {}
+    mentions = [m for m in entities.get("user_mentions") or [] if isinstance(m, dict)]
+    is_rt = text.startswith("RT @")
+    reply_user = t.get("in_reply_to_user_id_str")
+    out["posts"].append(
+        {
+            "platform": platform,
+            "post_id": tid,
+            "author_id": me or None,
+            "created_at": created,
+            "text": text,
+            "format": _format(t),
+            "hashtags": [str(h.get("text", "")).lower() for h in entities.get("hashtags") or [] if h.get("text")],
+            "mentions": [str(m.get("screen_name", "")).lower() for m in mentions if m.get("screen_name")],
+            "reply_to": t.get("in_reply_to_status_id_str"),
+            "repost_of": "" if is_rt else None,
+            "url": f"https://x.com/{handle}/status/{tid}" if handle else None,
+            "visibility": "public",
+            "language": t.get("lang"),
+        }
+    )
+    metrics: dict[str, Any] = {"platform": platform, "post_id": tid, "observed_at": None}
+    if not is_rt:
+        metrics |= {"likes": to_int(t.get("favorite_count")), "shares": to_int(t.get("retweet_count"))}
+    out["post_metrics"].append(metrics)
+    if not me:
+        return
+    base = {"platform": platform, "actor_id": me, "occurred_at": created, "weight": 1.0}
+    rt_user = str(mentions[0].get("id_str") or "") if is_rt and mentions else ""
+    if is_rt and rt_user:
+        out["interactions"].append(base | {"kind": "repost", "target_post_id": "", "target_account_id": rt_user})
+    if reply_user and reply_user != me:
+        out["interactions"].append(
+            base
+            | {
+                "kind": "reply",
+                "target_post_id": t.get("in_reply_to_status_id_str") or "",
+                "target_account_id": reply_user,
+            }
+        )
+    for m in mentions:
+        uid = str(m.get("id_str") or "")
+        if uid and uid not in (rt_user, reply_user, me, "-1"):
+            out["interactions"].append(base | {"kind": "mention", "target_post_id": "", "target_account_id": uid})
+
+
+def parse_likes(likes: list[Any], *, me: str, platform: str = PLATFORM) -> list[dict[str, Any]]:
+    """Pure: like.js records -> interactions (kind like, target post = tweetId, time unknown)."""
+    rows = []
+    for rec in likes:
+        if isinstance(rec, dict) and rec.get("tweetId") and me:
+            rows.append(
+                {
+                    "platform": platform,
+                    "actor_id": me,
+                    "kind": "like",
+                    "target_post_id": str(rec["tweetId"]),
+                    "target_account_id": "",
+                    "occurred_at": None,
+                    "weight": 1.0,
+                }
+            )
+    return rows
+
+
+FORMAT = register(
+    Format(
+        name="x-archive",
+        description="X/Twitter archive: the zip, its data/ folder, or one window.YTD .js part (tweets, likes, …)",
+        loads="posts, post_metrics, interactions (reply/mention/repost/like), follows, accounts",
+        sniff=sniff,
+        read=read_x,
+        platform="x",
+        extensions=(".zip", ".js"),
+    )
+)

@@ -1,0 +1,80 @@
+"""Hand DuckDB a plain UTF-8 file: gzip is decompressed and legacy encodings transcoded, in 1 MiB chunks.
+
+DuckDB's ``read_csv`` parses in parallel only an uncompressed file, and reads UTF-8 only; copying through a
+temporary file keeps memory flat (one chunk at a time) and lets the progress bar follow the bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from signalboost.errors import IngestError
+from signalboost.ingest.base import ReadOptions
+from signalboost.ingest.textio import detect_encoding, read_head
+
+CHUNK = 1 << 20
+
+
+class _Counting:
+    """Wrap a raw file so progress follows the bytes read from disk."""
+
+    def __init__(self, fh: BinaryIO, options: ReadOptions) -> None:
+        self.fh = fh
+        self.options = options
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.options.advance(len(data))
+        return data
+
+
+@contextmanager
+def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
+    """Yield a path DuckDB can read as UTF-8: ``path`` itself when it already is, else a temporary copy."""
+    head = read_head(path)
+    encoding, warning = detect_encoding(head)
+    if warning:
+        options.warn(warning)
+    with path.open("rb") as raw:
+        gz = raw.read(2) == b"\x1f\x8b"
+    if not gz and encoding in ("utf-8", "utf-8-sig"):
+        options.advance(path.stat().st_size)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="signalboost-import-") as tmp:
+        out_path = Path(tmp) / (path.name.removesuffix(".gz") or "data.txt")
+        try:
+            with path.open("rb") as raw, out_path.open("wb") as out:
+                counted = _Counting(raw, options)
+                src: Any = gzip.GzipFile(fileobj=counted, mode="rb") if gz else counted  # type: ignore[call-overload]
+                if encoding in ("utf-8", "utf-8-sig"):
+                    shutil.copyfileobj(src, out, CHUNK)
+                else:
+                    _transcode(src, out, encoding)
+        except (OSError, EOFError) as exc:
+            raise IngestError(
+                f"the compressed file is damaged ({exc})", where=str(path), hint="Re-download it"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"cannot decode the text as {encoding} ({exc.reason})", where=str(path)) from exc
+        yield out_path
+
+
+def _transcode(src: BinaryIO, out: BinaryIO, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    while True:
+        chunk = src.read(CHUNK)
+        if not chunk:
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            return
+        text = decoder.decode(chunk)
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        out.write(text.encode("utf-8"))

@@ -1,0 +1,87 @@
+"""The one registry of import formats, and detection by sniffing the head of a file (or a zip's / folder's names).
+
+Each format module calls :func:`register` at import time; :func:`all_formats` imports them all (in
+:data:`FORMAT_MODULES` order, which is also the tie-break order of detection).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from signalboost.errors import IngestError
+from signalboost.ingest.base import Format
+from signalboost.ingest.textio import looks_binary, read_head
+
+FORMAT_MODULES: tuple[str, ...] = (
+    "x_archive",
+    "mastodon",
+    "facebook_uci",
+    "higgs",
+    "edgelist",
+    "generic",
+)
+
+_FORMATS: dict[str, Format] = {}
+_loaded = False
+
+#: Minimum sniff confidence to pick a format without ``--format``.
+THRESHOLD = 0.5
+
+
+def register(fmt: Format) -> Format:
+    """Add a format to the registry (called by each format module at import)."""
+    if fmt.name in _FORMATS and _FORMATS[fmt.name] is not fmt:
+        raise ValueError(f"two import formats named {fmt.name!r}")
+    _FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def all_formats() -> list[Format]:
+    """Every registered format, in detection order."""
+    global _loaded
+    if not _loaded:
+        for name in FORMAT_MODULES:
+            importlib.import_module(f"signalboost.ingest.formats.{name}")
+        _loaded = True
+    return list(_FORMATS.values())
+
+
+def get_format(name: str) -> Format:
+    formats = {f.name: f for f in all_formats()}
+    if name not in formats:
+        raise IngestError(
+            f"unknown format {name!r}",
+            where="--format",
+            hint=f"Use one of: {', '.join(sorted(formats))} (see `signalboost formats`)",
+        )
+    return formats[name]
+
+
+def detect_format(path: Path) -> Format:
+    """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files."""
+    if not path.exists():
+        raise IngestError("no such file or folder", where=str(path), hint="Check the path")
+    head = read_head(path)
+    if path.is_file() and not head:
+        raise IngestError("the file is empty", where=str(path), hint="Export the data again; nothing was imported")
+    scored = []
+    for fmt in all_formats():
+        score = fmt.sniff(head, path)
+        if score > 0:
+            scored.append((score, fmt))
+    scored.sort(key=lambda sf: -sf[0])
+    if scored and (scored[0][0] >= THRESHOLD or scored[0][1].name == "generic"):
+        return scored[0][1]  # generic files explain themselves (unmappable columns -> a clear error)
+    if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):
+        raise IngestError(
+            "this is a binary file, not an export Signalboost can read",
+            where=str(path),
+            hint="Run `signalboost formats` to see what can be imported",
+        )
+    guess = f" (closest: {scored[0][1].name})" if scored else ""
+    raise IngestError(
+        f"cannot tell which export format this is{guess}",
+        where=str(path),
+        hint="Pass --format NAME (see `signalboost formats`), or --map for a CSV of your own",
+    )

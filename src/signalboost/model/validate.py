@@ -1,0 +1,446 @@
+"""Validate ``strategy.yaml``: every problem at once, each with its YAML line and column.
+
+Three layers, each reported with positions taken from ruamel.yaml's round-trip nodes (``.lc``):
+
+1. the file itself — binary, not UTF-8, empty, invalid YAML, not a mapping;
+2. structure and field formats — the pydantic model (:mod:`signalboost.model.strategy`): types, unknown keys
+   (with the closest allowed key), ids, time zones, RRULEs, slot times;
+3. the document as a whole (:mod:`signalboost.model.checks`) — pillar weights summing to 100, unique ids,
+   references that resolve (with "did you mean …"), every network with a role and a schedule, slots not below
+   the minimum frequency, and warnings for gaps in the examples matrix and personas past their review date.
+
+Library use::
+
+    report = validate_file(Path("strategy.yaml"))
+    for p in report.problems:
+        print(p.line, p.column, p.level, p.message)
+    strategy = report.strategy  # the Strategy when there is no error, else None
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+from ruamel.yaml.error import YAMLError
+
+from signalboost.model.positions import KeyPath, key_position, position, render_path
+from signalboost.model.strategy import Strategy
+from signalboost.model.suggest import did_you_mean
+
+Level = Literal["error", "warning"]
+MAX_BYTES = 5_000_000
+"""Largest strategy file accepted (a real one is a few kilobytes)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a strategy document.
+
+    ``line`` and ``column`` are 1-based positions in the YAML file (``None`` only when there is no file position);
+    ``path`` is the key path, e.g. ``("pillars", 2, "weight")``; ``code`` a stable machine-readable kind
+    (``weights``, ``unknown-key``, ``unknown-ref``, …); ``hint`` says what to do.
+    """
+
+    level: Level
+    message: str
+    line: int | None = None
+    column: int | None = None
+    path: KeyPath = ()
+    code: str = ""
+    hint: str = ""
+
+    @property
+    def key(self) -> str:
+        """The key path as text, e.g. ``pillars[2].weight`` (empty for the whole document)."""
+        return render_path(self.path)
+
+    def where(self, source: str) -> str:
+        """``source:line:column`` (or just ``source``)."""
+        if self.line is None:
+            return source
+        return f"{source}:{self.line}:{self.column or 1}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "level": self.level,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "path": self.key,
+            "code": self.code,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class ValidationReport:
+    """Everything :func:`validate_file` found; ``strategy`` is the validated model when there is no error."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    strategy: Strategy | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """``"valid"`` or e.g. ``"2 errors, 1 warning"``."""
+        e, w = len(self.errors), len(self.warnings)
+        if not e and not w:
+            return "valid, no problems"
+        parts = []
+        if e:
+            parts.append(f"{e} error{'s' if e != 1 else ''}")
+        if w:
+            parts.append(f"{w} warning{'s' if w != 1 else ''}")
+        return ("valid with " if not e else "") + ", ".join(parts)
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``file:line:col: level: message [path] — hint``."""
+        out = []
+        for p in self.problems:
+            text = f"{p.where(self.source)}: {p.level}: {p.message}"
+            if p.key:
+                text += f" [{p.key}]"
+            if p.hint:
+                text += f" — {p.hint}"
+            out.append(text)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: source, valid, counts and the problems."""
+        return {
+            "source": self.source,
+            "valid": self.ok,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+# ---------------------------------------------------------------------------------------------------- entry
+
+
+def validate_file(path: str | Path, *, today: dt.date | None = None) -> ValidationReport:
+    """Validate the strategy document at ``path``. ``today`` (default: the local date) dates review warnings.
+
+    A file that cannot be read raises :class:`~signalboost.errors.StrategyError`; every problem *in* the file is
+    returned in the report instead.
+    """
+    from signalboost.errors import StrategyError
+
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        hint = "Check the path, or create one with `signalboost init --template blank`"
+        raise StrategyError(f"cannot read the file: {exc.strerror}", where=str(p), hint=hint) from exc
+    return validate_bytes(raw, source=str(p), today=today)
+
+
+def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date | None = None) -> ValidationReport:
+    """Validate a document given as bytes (checks it is UTF-8 text first)."""
+    report = ValidationReport(source)
+    if len(raw) > MAX_BYTES:
+        report.problems.append(
+            Problem("error", f"the file is too large ({len(raw):,} bytes; at most {MAX_BYTES:,})", 1, 1, code="size")
+        )
+        return report
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _offset_position(raw, nul)
+        report.problems.append(
+            Problem(
+                "error",
+                "the file is binary, not YAML text (it contains a NUL byte)",
+                line,
+                col,
+                code="binary",
+                hint="A strategy document is a UTF-8 YAML text file; start from `signalboost init --template blank`",
+            )
+        )
+        return report
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _offset_position(raw, exc.start)
+        report.problems.append(
+            Problem(
+                "error",
+                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                line,
+                col,
+                code="encoding",
+                hint="Save the file as UTF-8",
+            )
+        )
+        return report
+    return validate_text(text, source=source, today=today)
+
+
+def validate_text(text: str, *, source: str = "strategy.yaml", today: dt.date | None = None) -> ValidationReport:
+    """Validate YAML text; ``source`` names it in messages."""
+    from signalboost.model.io import yaml_rt
+
+    report = ValidationReport(source)
+    if "\x00" in text:
+        report.problems.append(
+            Problem("error", "the file is binary, not YAML text (it contains a NUL byte)", *_text_position(text))
+        )
+        return report
+    try:
+        data = yaml_rt().load(text)
+    except YAMLError as exc:
+        report.problems.append(yaml_problem(exc))
+        return report
+    return validate_data(data, source=source, today=today)
+
+
+def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | None = None) -> ValidationReport:
+    """Validate an already parsed document (ruamel round-trip structures keep the positions)."""
+    from signalboost.model.checks import check_document
+
+    report = ValidationReport(source)
+    if data is None:
+        report.problems.append(
+            Problem(
+                "error",
+                "the file is empty",
+                1,
+                1,
+                code="empty",
+                hint="Start from a template: `signalboost init --template blank` (or clothing-store, cosmetics, …)",
+            )
+        )
+        return report
+    if not isinstance(data, dict):
+        report.problems.append(
+            Problem(
+                "error",
+                f"the document must be a mapping of sections (brand:, audience:, pillars:, …), not {describe(data)}",
+                1,
+                1,
+                code="not-mapping",
+                hint="Start from a template: `signalboost init --template blank`",
+            )
+        )
+        return report
+    strategy: Strategy | None = None
+    try:
+        strategy = Strategy.model_validate(data)
+    except ValidationError as exc:
+        report.problems.extend(pydantic_problem(data, err) for err in exc.errors(include_url=False))
+    report.problems.extend(check_document(data, today=today or dt.date.today()))
+    report.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.level != "error"))
+    report.problems = _dedupe(report.problems)
+    if not report.errors:
+        report.strategy = strategy
+    return report
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for p in problems:
+        k = (p.level, p.message, p.line, p.column)
+        if k not in seen:
+            seen.add(k)
+            out.append(p)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ file level
+
+
+def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of byte ``offset``."""
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _text_position(text: str) -> tuple[int, int]:
+    offset = text.index("\x00")
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def yaml_problem(exc: YAMLError) -> Problem:
+    """A YAML syntax error as a problem at its line:column, with the construct it was reading."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
+    message = f"invalid YAML: {problem}"
+    context = getattr(exc, "context", None)
+    cmark = getattr(exc, "context_mark", None)
+    if context and cmark is not None and context != "while scanning for the next token":
+        message += f" ({context} started at line {cmark.line + 1}, column {cmark.column + 1})"
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    hint = "Fix the YAML syntax"
+    if "\\t" in problem or "'\\t'" in problem:
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    elif "duplicate key" in problem:
+        hint = "Each key may appear once in a mapping: remove or rename one"
+    elif "mapping values are not allowed" in problem:
+        hint = "Check the indentation, and quote values that contain ': '"
+    return Problem("error", message, line, col, code="yaml", hint=hint)
+
+
+# -------------------------------------------------------------------------------------------- pydantic level
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "model_attributes_type": "a mapping (key: value)",
+    "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+}
+
+
+def describe(value: Any) -> str:
+    """A person's description of a YAML value: ``text 'abc'``, ``a list``, ``nothing``, …"""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "…"
+        return f"text {short!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__
+
+
+def pydantic_problem(data: Any, err: ErrorDetails) -> Problem:
+    """One pydantic error as a :class:`Problem` at the YAML position of the offending key or value."""
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    if loc and loc[-1] == "[key]":
+        path: KeyPath = tuple(loc[:-1])
+        line, col = key_position(data, path)
+        label = render_path(path[:-1]) or "the document"
+        expected = _expected(err)
+        msg = f"{path[-1]!r} is not allowed as a key of {label}; expected one of {', '.join(expected)}"
+        msg += did_you_mean(str(path[-1]), expected)
+        return Problem("error", msg, line, col, path, code="unknown-key")
+    path = loc
+    label = render_path(path) or "the document"
+    if kind == "extra_forbidden":
+        return _unknown_key(data, path)
+    if kind == "missing":
+        line, col = position(data, path)
+        parent = render_path(path[:-1])
+        where = f"in {parent}" if parent else "at the top level"
+        hint = f"Add `{path[-1]}:` under {parent}" if parent else f"Add a `{path[-1]}:` section"
+        return Problem("error", f"missing required key {path[-1]!r} {where}", line, col, path, "missing", hint)
+    line, col = position(data, path)
+    if kind in _TYPE_WORDS:
+        msg = f"{label} must be {_TYPE_WORDS[kind]}, got {describe(value)}"
+        if kind == "date_from_datetime_parsing" and isinstance(err.get("ctx"), dict):
+            msg += f" ({err['ctx'].get('error')})"
+        return Problem("error", msg, line, col, path, code="type")
+    if kind == "literal_error":
+        expected = _expected(err)
+        shown = repr(value) if isinstance(value, str) else describe(value)
+        msg = f"{label}: {shown} is not one of {', '.join(expected)}"
+        msg += did_you_mean(str(value), expected)
+        return Problem("error", msg, line, col, path, code="choice")
+    if kind == "value_error":
+        return Problem("error", err["msg"].removeprefix("Value error, "), line, col, path, code="value")
+    if kind == "string_pattern_mismatch" and path[-1] == "id":
+        suggestion = re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-_") or "my-id"
+        msg = f"id {value!r} is not a valid id: use lower-case letters, digits, '-' and '_'"
+        return Problem("error", msg, line, col, path, code="id", hint=f"e.g. {suggestion!r}")
+    if kind == "string_too_short":
+        return Problem("error", f"{label} must not be empty", line, col, path, code="empty-value")
+    msg = err["msg"].replace("Input should", "should")
+    return Problem("error", f"{label} {msg}, got {describe(value)}", line, col, path, code=kind)
+
+
+def _expected(err: ErrorDetails) -> list[str]:
+    ctx = err.get("ctx") or {}
+    return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+
+
+def _unknown_key(data: Any, path: KeyPath) -> Problem:
+    line, col = key_position(data, path)
+    model = model_at(path[:-1])
+    allowed = list(model.model_fields) if model is not None else []
+    parent = render_path(path[:-1])
+    msg = f"unknown key {path[-1]!r} {'in ' + parent if parent else 'at the top level'}"
+    suggestion = did_you_mean(str(path[-1]), allowed)
+    hint = ""
+    if suggestion:
+        msg += suggestion
+    elif allowed:
+        hint = f"Allowed keys: {', '.join(allowed)}"
+    return Problem("error", msg, line, col, path, code="unknown-key", hint=hint)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip ``Annotated`` and ``X | None``."""
+    while True:
+        origin = get_origin(tp)
+        if origin is not None and str(origin).endswith("Annotated"):
+            tp = get_args(tp)[0]
+            continue
+        if origin in (Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
+
+
+def model_at(path: KeyPath) -> type[BaseModel] | None:
+    """The pydantic model class that validates the node at ``path`` (``None`` if it is not a model)."""
+    tp: Any = Strategy
+    for part in path:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if not isinstance(part, str) or part not in tp.model_fields:
+                return None
+            tp = tp.model_fields[part].annotation
+        elif get_origin(tp) is list:
+            tp = get_args(tp)[0]
+        elif get_origin(tp) is dict:
+            tp = get_args(tp)[1]
+        else:
+            return None
+    tp = _unwrap(tp)
+    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None

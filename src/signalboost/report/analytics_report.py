@@ -1,0 +1,417 @@
+"""The analytics report (HTML, PDF via WeasyPrint, Markdown) built from an :class:`Analysis`.
+
+The report is a list of sections, each with a short text, an optional chart (PNG drawn offline) and tables whose
+captions give the definition and the sample size. The same sections feed the HTML and Markdown templates; the
+PDF is the HTML printed by WeasyPrint (no network: every image is embedded).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from jinja2 import Environment, StrictUndefined
+
+from signalboost.analytics.analysis import Analysis
+from signalboost.analytics.metrics import DEFINITIONS
+from signalboost.errors import ReportError
+from signalboost.model.strategy import Strategy
+from signalboost.report import analytics_charts as charts
+
+Fmt = Callable[[Any], str]
+
+
+@dataclass
+class Table:
+    """A table of already formatted cells."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    """One section of the report."""
+
+    title: str
+    text: list[str] = field(default_factory=list)
+    charts: list[tuple[str, bytes]] = field(default_factory=list)  # (alt text, PNG)
+    tables: list[Table] = field(default_factory=list)
+    pre: str = ""
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    return str(v)
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{100 * v:.2f}%"
+
+
+def _metric_fmt(metric: str) -> Fmt:
+    return _pct if metric.startswith("er_") and not metric.endswith("_z") else _num
+
+
+def _interval(lo: Any, hi: Any, f: Fmt) -> str:
+    return "—" if lo is None or hi is None else f"{f(lo)} – {f(hi)}"
+
+
+def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: str = "") -> Table:
+    """Format ``frame``'s columns ``(column, header, formatter)`` into a :class:`Table`."""
+    rows = [[f(r.get(c)) for c, _, f in cols] for r in frame.iter_rows(named=True)]
+    return Table([h for _, h, _ in cols], rows, caption)
+
+
+# ------------------------------------------------------------------------------------------------ sections
+
+
+def _kpi_section(a: Analysis) -> Section:
+    s = Section("KPIs against their targets")
+    if a.kpis.height == 0:
+        s.text.append("The strategy names no KPIs.")
+        return s
+    s.text.append("Each KPI over its window ending at the last post, with the window before it for the trend.")
+    rows = []
+    for r in a.kpis.iter_rows(named=True):
+        f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
+        met = "—" if r["met"] is None else ("met" if r["met"] else "missed")
+        rows.append(
+            [
+                r["kpi"],
+                r["metric"],
+                r["network"],
+                f(r["value"]),
+                f"{'≥' if r['direction'] == 'at_least' else '≤'} {f(r['target'])}",
+                met,
+                f(r["previous"]),
+                r["trend"],
+                str(r["n"]),
+                r["status"],
+            ]
+        )
+    s.tables.append(
+        Table(
+            ["KPI", "metric", "network", "value", "target", "status", "previous", "trend", "n", "note"],
+            rows,
+            "n = posts (or follower snapshots) in the window",
+        )
+    )
+    if a.tactics.height:
+        s.tables.append(
+            table(
+                a.tactics,
+                [
+                    ("tactic", "tactic", str),
+                    ("kpi", "KPI", str),
+                    ("found_by", "weeks found by", str),
+                    ("weeks_with", "weeks with", _num),
+                    ("weeks_without", "weeks without", _num),
+                    ("mean_with", "mean with", _num),
+                    ("mean_without", "mean without", _num),
+                    ("diff", "difference", _num),
+                    ("diff_low", "95% low", _num),
+                    ("diff_high", "95% high", _num),
+                    ("verdict", "verdict", str),
+                ],
+                "Tactic weeks vs other weeks on the KPI the tactic serves (Welch interval)",
+            )
+        )
+    return s
+
+
+def _summary_section(a: Analysis) -> Section:
+    s = Section("Engagement, defined once")
+    for d in DEFINITIONS.values():
+        s.text.append(f"{d.label}: {d.formula} — counted when {d.needs}.")
+    rows = []
+    for r in a.summary.iter_rows(named=True):
+        f = _metric_fmt(r["metric"])
+        rows.append(
+            [
+                r["platform"],
+                r["label"],
+                f(r["value"]),
+                _interval(r["ci_low"], r["ci_high"], f),
+                str(r["n_used"]),
+                str(r["n_excluded"]),
+            ]
+        )
+    s.tables.append(
+        Table(
+            ["network", "metric", "mean per post", "95% interval", "posts used", "posts excluded"],
+            rows,
+            "Excluded: the post did not report the metric or its denominator (never counted as 0).",
+        )
+    )
+    return s
+
+
+def _timing_section(a: Analysis) -> Section:
+    s = Section("Best times to post")
+    s.text.append(
+        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, shrunk toward each network's overall mean "
+        "(normal–normal empirical Bayes): a slot with few lucky posts cannot win. Slots with fewer than "
+        f"{a.options.min_posts} posts are marked 'not enough data'; a few are kept as exploration slots."
+    )
+    for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
+        s.charts.append(
+            (f"Best-time heatmap, {platform}", charts.heatmap(slots, title=f"{platform}: expected engagement by slot"))
+        )
+    f = _metric_fmt(a.slot_metric)
+    s.tables.append(
+        table(
+            a.recommended_slots,
+            [
+                ("platform", "network", str),
+                ("kind", "kind", str),
+                ("weekday_name", "day", str),
+                ("slot_hour", "hour", lambda h: f"{h:02d}:00"),
+                ("n_posts", "posts", _num),
+                ("raw_mean", "raw mean", f),
+                ("expected", "expected", f),
+                ("ci_low", "95% low", f),
+                ("ci_high", "95% high", f),
+            ],
+            "Recommended and exploration slots (expected = shrunk estimate)",
+        )
+    )
+    return s
+
+
+def _frequency_section(a: Analysis) -> Section:
+    s = Section("How many posts a day")
+    s.text.append(
+        "Engagement per post and total engagement per day by the number of posts that day. A change is proposed "
+        "only when its 95% interval lies wholly above zero."
+    )
+    for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
+        s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
+    if a.frequency.height:
+        s.tables.append(
+            table(
+                a.frequency,
+                [
+                    ("platform", "network", str),
+                    ("current_per_week", "now / week", _num),
+                    ("recommended_per_week", "proposed / week", _num),
+                    ("recommended_per_day", "per posting day", _num),
+                    ("evidence", "evidence", str),
+                ],
+            )
+        )
+    return s
+
+
+def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> Section:
+    s = Section(title, [text])
+    if frame.height == 0:
+        return s
+    f = _metric_fmt(metric)
+    for (platform,), g in frame.group_by(["platform"], maintain_order=True):
+        s.charts.append(
+            (f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=metric))
+        )
+    s.tables.append(
+        table(
+            frame,
+            [
+                ("platform", "network", str),
+                ("group", "group", str),
+                ("n_used", "posts", _num),
+                ("n_excluded", "excluded", _num),
+                ("mean", "mean", f),
+                ("ci_low", "95% low", f),
+                ("ci_high", "95% high", f),
+                ("diff_vs_rest", "vs rest", f),
+                ("diff_ci_low", "95% low", f),
+                ("diff_ci_high", "95% high", f),
+            ],
+            f"{metric}: {frame['definition'][0]}; intervals: Student t (means), Welch (differences)",
+        )
+    )
+    return s
+
+
+def _pillar_section(a: Analysis) -> Section:
+    s = Section("Pillar mix against the strategy")
+    methods = a.pillar_assignments.group_by("method").len().sort("method")
+    s.text.append(
+        "How each post got its pillar: "
+        + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
+        + f". Drift: a pillar more than {a.options.drift_margin:.0%} off its weight."
+    )
+    for (platform,), mix in a.pillar_mix.group_by(["platform"], maintain_order=True):
+        s.charts.append((f"Pillar mix, {platform}", charts.pillar_mix(mix, title=f"{platform}: actual vs target")))
+    s.tables.append(
+        table(
+            a.pillar_mix,
+            [
+                ("platform", "network", str),
+                ("pillar", "pillar", str),
+                ("posts", "posts", _num),
+                ("share", "share", _pct),
+                ("target", "target", _pct),
+                ("gap", "gap", _pct),
+                ("drift", "drift", _num),
+            ],
+        )
+    )
+    drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
+    if drifting.height:
+        months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        s.tables.append(
+            Table(
+                ["network", "month", "pillars off target"], [list(r) for r in months.iter_rows()], "Months with drift"
+            )
+        )
+    return s
+
+
+def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
+    """The report's sections, in reading order."""
+    metric = a.options.metric
+    sections = [
+        _kpi_section(a),
+        _summary_section(a),
+        _pillar_section(a),
+        _groups_section(
+            "Performance per pillar", a.pillar_performance, metric, "Mean engagement of each pillar's posts."
+        ),
+        _timing_section(a),
+        _frequency_section(a),
+        _groups_section("Formats", a.formats, metric, "Photo, video, link, text…: mean engagement with intervals."),
+        _groups_section(
+            "Paid vs organic", a.paid, metric, "Promoted posts against organic ones (unknown = not reported)."
+        ),
+    ]
+    rec = Section("Recommended schedule change")
+    if proposal_text:
+        rec.text.append("The proposed change to strategy.yaml; apply it with `signalboost recommend --apply`.")
+        rec.pre = proposal_text
+    else:
+        rec.text.append("No strategy schedule to re-tune (add schedule.networks to strategy.yaml).")
+    sections.append(rec)
+    return sections
+
+
+# ------------------------------------------------------------------------------------------------ rendering
+
+
+def _env() -> Environment:
+    return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def _template(name: str) -> str:
+    return resources.files("signalboost.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
+    eng = a.engagement
+    times: list[dt.datetime] = eng["created_at"].drop_nulls().to_list()
+    period = f"{min(times):%Y-%m-%d} to {max(times):%Y-%m-%d}" if times else "no dated posts"
+    return {
+        "brand": strategy.brand.name if strategy else "Signalboost workspace",
+        "period": period,
+        "n_posts": eng.height,
+        "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
+        "tz": a.tz,
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "notes": a.notes,
+    }
+
+
+def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = "") -> str:
+    """The report as one self-contained HTML page (charts embedded as PNG data URIs; text escaped)."""
+    sections = build_sections(a, proposal_text)
+    images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
+    return (
+        _env()
+        .from_string(_template("analytics_report.html.j2"))
+        .render(sections=list(zip(sections, images, strict=True)), **_context(a, strategy))
+    )
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "") -> str:
+    """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
+    sections = build_sections(a, proposal_text)
+    folder = target.parent / f"{target.stem}_files"
+    images: list[list[tuple[str, str]]] = []
+    for i, s in enumerate(sections):
+        names = []
+        for j, (alt, png) in enumerate(s.charts):
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"chart-{i:02d}-{j}.png"
+            path.write_bytes(png)
+            names.append((alt, f"{folder.name}/{path.name}"))
+        images.append(names)
+    env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["cell"] = _md_cell
+    return env.from_string(_template("analytics_report.md.j2")).render(
+        sections=list(zip(sections, images, strict=True)), **_context(a, strategy)
+    )
+
+
+def write_report(
+    a: Analysis, strategy: Strategy | None, target: Path, *, fmt: str = "html", proposal_text: str | None = None
+) -> Path:
+    """Write the report as ``html``, ``pdf`` or ``md`` to ``target``; return the path written.
+
+    With a strategy that has a schedule, the recommended change (a strategy.yaml diff with evidence) is included
+    unless ``proposal_text`` is given.
+    """
+    if fmt not in ("html", "pdf", "md"):
+        raise ReportError(f"unknown report format {fmt!r}", where="--format", hint="Use html, pdf or md")
+    if proposal_text is None:
+        proposal_text = _proposal(a, strategy)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "md":
+        target.write_text(render_markdown(a, strategy, target, proposal_text=proposal_text), encoding="utf-8")
+        return target
+    html = render_html(a, strategy, proposal_text=proposal_text)
+    if fmt == "html":
+        target.write_text(html, encoding="utf-8")
+        return target
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # missing Pango/HarfBuzz libraries
+        raise ReportError(
+            f"WeasyPrint cannot start: {exc}", hint="Install its system libraries: bash scripts/system-deps.sh demo"
+        ) from exc
+    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target))
+    return target
+
+
+def _proposal(a: Analysis, strategy: Strategy | None) -> str:
+    if strategy is None or not strategy.schedule.networks:
+        return ""
+    from signalboost.analytics.recommend import propose_schedule
+
+    proposal = propose_schedule(strategy, a)
+    lines: list[str] = []
+    for n in proposal.networks:
+        lines.append(f"{n.network}: min_posts_per_week {n.old_per_week} -> {n.new_per_week}")
+        lines.append(f"    why: {n.per_week_evidence}")
+        for day, times in n.new_slots().items():
+            lines.append(f"    {day}: {', '.join(times)}")
+            for s in sorted((s for s in n.slots if s.weekday == day), key=lambda c: c.time):
+                lines.append(f"        {s.kind}: {s.evidence}")
+    for net, why in proposal.skipped.items():
+        lines.append(f"{net}: {why}")
+    return "\n".join(lines)

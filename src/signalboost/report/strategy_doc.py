@@ -1,0 +1,231 @@
+"""The strategy as a document a team reads and prints: Markdown, HTML (Jinja2, CSS embedded) and PDF (WeasyPrint).
+
+Sections follow the method: a completeness checklist per factor, then the seven factors and the KPIs, with the
+examples matrix (every pillar on every network, every tactic) and its gaps marked. All user text is escaped (HTML
+autoescaping; Markdown table cells have ``|`` and line breaks neutralised). Nothing is fetched from the network:
+the CSS is inlined and fonts come from the system (DejaVu Sans via fontconfig).
+
+Library use::
+
+    from signalboost.report.strategy_doc import render_html, write_document
+    html = render_html(strategy)
+    write_document(strategy, Path("exports/strategy.pdf"), fmt="pdf")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from signalboost.errors import ReportError
+from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, checklist, examples_matrix
+from signalboost.model.strategy import Strategy, Tactic
+from signalboost.model.vocab import WEEKDAYS
+
+DOC_FORMATS = ("md", "html", "pdf")
+WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+_DAY_WORDS = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+_FREQ_WORDS = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "DAILY": "day", "HOURLY": "hour"}
+
+
+# ------------------------------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class TacticView:
+    """A tactic with its cadence in words and its next dates."""
+
+    tactic: Tactic
+    cadence: str
+    next_dates: list[dt.date]
+
+
+@dataclass(frozen=True)
+class DocContext:
+    """Everything the templates render (computed once, shared by the three formats)."""
+
+    strategy: Strategy
+    today: dt.date
+    checklist: list[FactorChecklist]
+    matrix: ExamplesMatrix
+    tactics: list[TacticView]
+    weekdays: tuple[str, ...]
+    weekday_names: dict[str, str]
+
+    @property
+    def checks_done(self) -> int:
+        return sum(f.done for f in self.checklist)
+
+    @property
+    def checks_total(self) -> int:
+        return sum(f.total for f in self.checklist)
+
+    @property
+    def percent_complete(self) -> int:
+        """Share of checklist items done, rounded down to a whole percent."""
+        return (100 * self.checks_done) // self.checks_total if self.checks_total else 0
+
+
+def _ordinal(n: int) -> str:
+    if n == -1:
+        return "last"
+    if n < 0:
+        return f"{_ordinal(-n)} to last"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def describe_rrule(rule: str) -> str:
+    """An RRULE in words, e.g. ``FREQ=MONTHLY;BYDAY=1FR`` -> ``every month on the 1st Friday``.
+
+    Covers FREQ, INTERVAL and BYDAY (RFC 5545 §3.3.10); other parts are appended as they are written.
+    """
+    parts = dict(p.split("=", 1) for p in rule.upper().removeprefix("RRULE:").split(";") if "=" in p)
+    unit = _FREQ_WORDS.get(parts.pop("FREQ", ""), "period")
+    interval = int(parts.pop("INTERVAL", "1") or 1)
+    text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    byday = parts.pop("BYDAY", "")
+    days = []
+    for token in filter(None, byday.split(",")):
+        m = re.fullmatch(r"([+-]?\d+)?([A-Z]{2})", token)
+        if not m:
+            days.append(token)
+            continue
+        word = _DAY_WORDS.get(m.group(2), m.group(2))
+        days.append(f"the {_ordinal(int(m.group(1)))} {word}" if m.group(1) else word)
+    if days:
+        text += " on " + ", ".join(days)
+    rest = ";".join(f"{k}={v}" for k, v in parts.items())
+    return f"{text} ({rest})" if rest else text
+
+
+def next_occurrences(rule: str, after: dt.date, count: int = 3) -> list[dt.date]:
+    """The next ``count`` dates of ``rule`` on or after ``after`` (dateutil's RFC 5545 implementation)."""
+    from dateutil.rrule import rrulestr
+
+    start = dt.datetime.combine(after, dt.time())
+    body = rule.removeprefix("RRULE:")
+    out: list[dt.date] = []
+    for occurrence in rrulestr(body, dtstart=start):
+        out.append(occurrence.date())
+        if len(out) >= count:
+            break
+    return out
+
+
+def build_context(strategy: Strategy, *, today: dt.date | None = None) -> DocContext:
+    """The data every format renders."""
+    day = today or dt.date.today()
+    tactics = [TacticView(t, describe_rrule(t.rrule), next_occurrences(t.rrule, day)) for t in strategy.tactics]
+    return DocContext(
+        strategy=strategy,
+        today=day,
+        checklist=checklist(strategy, today=day),
+        matrix=examples_matrix(strategy),
+        tactics=tactics,
+        weekdays=WEEKDAYS,
+        weekday_names=WEEKDAY_NAMES,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ rendering
+
+
+def _env(*, html: bool) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("signalboost.report", "templates"),
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["md_cell"] = md_cell
+    env.filters["join_or_dash"] = lambda items: ", ".join(str(i) for i in items) if items else "—"
+    env.filters["pct"] = lambda x: f"{x:g} %"
+    env.filters["num"] = lambda x: f"{x:,.10g}"
+    return env
+
+
+def md_escape(value: Any) -> str:
+    """Markdown-safe inline text: backslash-escape the characters Markdown gives meaning to; no raw HTML."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    text = re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", text)
+    text = re.sub(r"^([#+=-])", r"\\\1", text)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
+def md_cell(value: Any) -> str:
+    """Text for a Markdown table cell (escaped, one line)."""
+    return md_escape(value) if str(value) else "—"
+
+
+def render_markdown(strategy: Strategy, *, today: dt.date | None = None) -> str:
+    """The strategy document as Markdown."""
+    ctx = build_context(strategy, today=today)
+    return str(_env(html=False).get_template("strategy_doc.md.j2").render(ctx=ctx, s=strategy))
+
+
+def render_html(strategy: Strategy, *, today: dt.date | None = None, for_print: bool = False) -> str:
+    """The strategy document as one self-contained HTML page (CSS embedded, no external resource)."""
+    ctx = build_context(strategy, today=today)
+    css = resources.files("signalboost.report").joinpath("templates/strategy_doc.css").read_text(encoding="utf-8")
+    template = _env(html=True).get_template("strategy_doc.html.j2")
+    return str(template.render(ctx=ctx, s=strategy, css=css, for_print=for_print))
+
+
+def _no_network(url: str, *args: Any, **kwargs: Any) -> Any:
+    """WeasyPrint URL fetcher that refuses everything: the document must not reach the network."""
+    raise ReportError(f"the strategy document tried to load {url!r}", hint="Documents embed every asset")
+
+
+def render_pdf(strategy: Strategy, *, today: dt.date | None = None) -> bytes:
+    """The strategy document as PDF bytes (WeasyPrint; fonts from the system, nothing from the network)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz system libraries missing
+        raise ReportError(
+            f"the PDF engine is not available ({exc})",
+            hint="Install the system libraries with `bash scripts/system-deps.sh demo`, or use --format html",
+        ) from exc
+    html = render_html(strategy, today=today, for_print=True)
+    pdf = HTML(string=html, url_fetcher=_no_network).write_pdf()
+    if not isinstance(pdf, bytes):
+        raise ReportError("the PDF engine returned no document")
+    return pdf
+
+
+def write_document(strategy: Strategy, path: Path, *, fmt: str = "md", today: dt.date | None = None) -> Path:
+    """Write the document in ``fmt`` (``md``, ``html`` or ``pdf``) to ``path`` atomically; return ``path``."""
+    if fmt not in DOC_FORMATS:
+        raise ReportError(f"unknown document format {fmt!r}", hint=f"Use one of: {', '.join(DOC_FORMATS)}")
+    data: bytes
+    if fmt == "pdf":
+        data = render_pdf(strategy, today=today)
+    elif fmt == "html":
+        data = render_html(strategy, today=today).encode("utf-8")
+    else:
+        data = render_markdown(strategy, today=today).encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise ReportError(f"cannot write the document: {exc.strerror}", where=str(path)) from exc
+    return path

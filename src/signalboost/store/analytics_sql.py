@@ -1,0 +1,115 @@
+"""SQL of the analytics subsystem: read the canonical frames it needs, store pillar assignments.
+
+The analytics algorithms take plain Polars frames; this module is the only place that talks to the database for
+them. ``insert_frame`` is also what the tests use to put hand-made rows into a temporary workspace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from signalboost.errors import StoreError
+
+if TYPE_CHECKING:
+    from signalboost.store.workspace import Workspace
+
+_WRITABLE = {"posts", "post_metrics", "account_snapshots", "accounts", "post_pillars", "interactions"}
+
+
+@dataclass(frozen=True)
+class AnalyticsFrames:
+    """The canonical tables the analytics read, as Polars frames (one workspace, all platforms)."""
+
+    posts: pl.DataFrame
+    post_metrics: pl.DataFrame
+    account_snapshots: pl.DataFrame
+    accounts: pl.DataFrame
+
+
+def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> AnalyticsFrames:
+    """Read posts, metrics snapshots, follower snapshots and accounts (optionally one platform)."""
+    return AnalyticsFrames(
+        posts=ws.table("posts", platform=platform),
+        post_metrics=ws.table("post_metrics", platform=platform),
+        account_snapshots=ws.table("account_snapshots", platform=platform),
+        accounts=ws.table("accounts", platform=platform),
+    )
+
+
+def insert_frame(ws: Workspace, table: str, frame: pl.DataFrame) -> int:
+    """Append the rows of ``frame`` to ``table`` (columns by name); return the number of rows written."""
+    if table not in _WRITABLE:
+        raise StoreError(f"analytics may not write table {table!r}", hint=f"Use one of: {', '.join(sorted(_WRITABLE))}")
+    if frame.height == 0:
+        return 0
+    cols = ", ".join(frame.columns)
+    with ws.transaction(purpose="analytics insert") as con:
+        con.register("_incoming", frame.to_arrow())
+        try:
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            con.unregister("_incoming")
+    return frame.height
+
+
+def replace_post_pillars(ws: Workspace, assignments: pl.DataFrame) -> int:
+    """Replace the stored pillar assignments of the posts in ``assignments``.
+
+    ``assignments`` has one row per post: ``platform, post_id, pillars (list), method, confidence``; a post with
+    no pillar is stored as one row with ``pillar = ''`` so "unclassified" is kept, not lost.
+    """
+    if assignments.height == 0:
+        return 0
+    rows = (
+        assignments.select("platform", "post_id", "pillars", "method", "confidence")
+        .with_columns(
+            pl.when(pl.col("pillars").list.len() == 0)
+            .then(pl.lit([""], dtype=pl.List(pl.String)))
+            .otherwise(pl.col("pillars"))
+            .alias("pillar")
+        )
+        .explode("pillar")
+        .select("platform", "post_id", "pillar", "method", "confidence")
+        .unique(subset=["platform", "post_id", "pillar"], keep="first", maintain_order=True)
+    )
+    keys = assignments.select("platform", "post_id").unique()
+    with ws.transaction(purpose="analytics pillars") as con:
+        con.register("_keys", keys.to_arrow())
+        con.register("_rows", rows.to_arrow())
+        try:
+            con.execute(
+                "DELETE FROM post_pillars p USING _keys k WHERE p.platform = k.platform AND p.post_id = k.post_id"
+            )
+            con.execute(
+                "INSERT INTO post_pillars (platform, post_id, pillar, method, confidence) "
+                "SELECT platform, post_id, pillar, method, confidence FROM _rows"
+            )
+        finally:
+            con.unregister("_keys")
+            con.unregister("_rows")
+    return rows.height
+
+
+def read_post_pillars(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
+    """Stored assignments as one row per post: ``platform, post_id, pillars, method, confidence``."""
+    where, params = "", []
+    if platform is not None:
+        where, params = " WHERE platform = ?", [platform]
+    sql = (
+        "SELECT platform, post_id, list(pillar ORDER BY pillar) FILTER (WHERE pillar <> '') AS pillars, "
+        "min(method) AS method, min(confidence) AS confidence "
+        f"FROM post_pillars{where} GROUP BY platform, post_id ORDER BY platform, post_id"
+    )
+    return ws.query(sql, params)
+
+
+def count_rows(ws: Workspace, table: str) -> int:
+    """Row count of one table (used by the demo step to check something was imported)."""
+    if table not in _WRITABLE:
+        raise StoreError(f"unknown analytics table {table!r}")
+    frame = ws.query(f"SELECT count(*) AS n FROM {table}")
+    value: Any = frame["n"][0]
+    return int(value)

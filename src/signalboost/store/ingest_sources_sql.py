@@ -1,0 +1,221 @@
+"""DuckDB ``SELECT``s that read delimited files straight into canonical columns (no Python per row).
+
+Each builder returns ``(sql, line_sql)`` for :class:`signalboost.ingest.base.SqlStage`: ``sql`` yields the
+table's canonical columns and ``_reason`` (NULL when the row is valid); ``line_sql`` adds ``_line`` and ``_raw``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from signalboost.store.ingest_sql import ident, lit
+
+HIGGS_KINDS = {"RT": "repost", "MT": "mention", "RE": "reply"}
+#: Interaction kinds and their usual synonyms in other tools' exports.
+KIND_WORDS = {
+    **{k: k for k in ("like", "reply", "repost", "quote", "mention")},
+    **{"favorite": "like", "favourite": "like", "fav": "like", "re": "reply", "retweet": "repost"},
+    **{"rt": "repost", "reblog": "repost", "boost": "repost", "share": "repost", "mt": "mention"},
+}
+
+
+def _read_csv(path: Path, cols: list[str], *, delim: str, comment: str | None = None, header: bool = False) -> str:
+    spec = ", ".join(f"{lit(c)}: 'VARCHAR'" for c in cols)
+    opts = [
+        f"delim={lit(delim)}",
+        f"header={'true' if header else 'false'}",
+        f"columns={{{spec}}}",
+        "null_padding=true",
+        "auto_detect=false",
+        "quote=''",
+        "escape=''",
+        "strict_mode=false",
+    ]
+    if comment:
+        opts.append(f"comment={lit(comment)}")
+    return f"read_csv({lit(str(path))}, {', '.join(opts)})"
+
+
+def higgs_activity(path: Path, platform: str) -> tuple[str, str]:
+    """``userA userB unix_ts RT|MT|RE`` -> interactions (actor = userA, target account = userB)."""
+    src = _read_csv(path, ["a", "b", "t", "k"], delim=" ")
+    kind = "CASE k " + " ".join(f"WHEN {lit(s)} THEN {lit(d)}" for s, d in HIGGS_KINDS.items()) + " END"
+    reason = (
+        "CASE WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN 'missing user id' "
+        "WHEN TRY_CAST(t AS BIGINT) IS NULL THEN 'timestamp ' || coalesce(t, '(none)') || ' is not a Unix time' "
+        "WHEN k IS NULL OR k NOT IN ('RT', 'MT', 'RE') THEN 'interaction ' || coalesce(k, '(none)') "
+        "|| ' is not RT, MT or RE' END"
+    )
+    sql = (
+        f"SELECT {lit(platform)} AS platform, a AS actor_id, {kind} AS kind, '' AS target_post_id, "
+        f"b AS target_account_id, to_timestamp(TRY_CAST(t AS BIGINT)) AS occurred_at, 1.0::DOUBLE AS weight, "
+        f"{reason} AS _reason FROM {src}"
+    )
+    line_sql = (
+        f"SELECT row_number() OVER () AS _line, concat_ws(' ', a, b, t, k) AS _raw, {reason} AS _reason FROM {src}"
+    )
+    return sql, line_sql
+
+
+def edge_list(
+    path: Path, platform: str, *, delim: str, table: str, kind: str | None, line_offset: int = 0
+) -> tuple[str, str]:
+    """SNAP ``src dst [weight]`` lines (``#`` comments) -> follows (src follows dst) or interactions of ``kind``."""
+    src = _read_csv(path, ["a", "b", "w", "extra"], delim=delim, comment="#")
+    reason = (
+        "CASE WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN 'expected two node ids' "
+        "WHEN extra IS NOT NULL AND extra <> '' THEN 'more than three columns' "
+        "WHEN w IS NOT NULL AND w <> '' AND TRY_CAST(w AS DOUBLE) IS NULL THEN 'weight ' || w || ' is not a number' "
+        "END"
+    )
+    if table == "follows":
+        cols = "a AS follower_id, b AS followee_id, NULL::TIMESTAMPTZ AS observed_at"
+    else:
+        assert kind is not None
+        cols = (
+            f"a AS actor_id, {lit(kind)} AS kind, '' AS target_post_id, b AS target_account_id, "
+            "NULL::TIMESTAMPTZ AS occurred_at, coalesce(TRY_CAST(nullif(w, '') AS DOUBLE), 1.0) AS weight"
+        )
+    sql = f"SELECT {lit(platform)} AS platform, {cols}, {reason} AS _reason FROM {src}"
+    line_sql = (
+        f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws({lit(delim)}, a, b, w, extra) AS _raw, "
+        f"{reason} AS _reason FROM {src}"
+    )
+    return sql, line_sql
+
+
+# ------------------------------------------------------------------------------------------- generic files
+def source_relation(path: Path, kind: str) -> str:
+    """The DuckDB table function reading a generic file (every CSV cell as text, errors kept aside)."""
+    p = lit(str(path))
+    if kind == "csv":
+        return f"read_csv({p}, header=true, all_varchar=true, store_rejects=true, sample_size=20480)"
+    if kind == "jsonl":
+        return f"read_json({p}, format='newline_delimited', maximum_object_size=16777216)"
+    if kind == "json":
+        return f"read_json({p}, format='array', maximum_object_size=268435456)"
+    return f"read_parquet({p})"
+
+
+def describe_source(
+    relation: str, *, sample_column: str | None = None, limit: int = 500
+) -> tuple[list[str], list[str]]:
+    """Column names of a generic file, and up to ``limit`` non-empty text values of ``sample_column``."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+        sample: list[str] = []
+        if sample_column is not None and sample_column in names:
+            col = ident(sample_column)
+            rows = con.execute(
+                f"SELECT CAST({col} AS VARCHAR) FROM {relation} WHERE {col} IS NOT NULL "
+                f"AND trim(CAST({col} AS VARCHAR)) <> '' LIMIT {int(limit)}"
+            ).fetchall()
+            sample = [str(r[0]) for r in rows]
+        return names, sample
+    finally:
+        con.close()
+
+
+def _text(column: str) -> str:
+    return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
+
+
+def value_expr(column: str, kind: str) -> str:
+    """SQL for one mapped field. ``kind``: str, int, float, bool, list, or ts:<strftime>|ts:iso|ts:unix|ts:unix_ms."""
+    t = _text(column)
+    if kind == "str":
+        return t
+    if kind in ("int", "float"):
+        num = f"TRY_CAST(regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g') AS DOUBLE)"
+        return f"CAST(round({num}) AS BIGINT)" if kind == "int" else num
+    if kind == "bool":
+        return (
+            f"CASE WHEN lower({t}) IN ('1', 'true', 'yes', 'y', 't', 'paid') THEN TRUE "
+            f"WHEN lower({t}) IN ('0', 'false', 'no', 'n', 'f', 'organic') THEN FALSE END"
+        )
+    if kind == "kind":
+        words = " ".join(f"WHEN {lit(w)} THEN {lit(k)}" for w, k in KIND_WORDS.items())
+        return f"CASE lower({t}) {words} END"
+    if kind == "list":
+        return f"list_filter(regexp_split_to_array(lower({t}), '[;,|\\s]+'), lambda x: x <> '')"
+    fmt = kind.removeprefix("ts:")
+    if fmt == "iso":
+        return f"TRY_CAST({t} AS TIMESTAMPTZ)"
+    if fmt == "unix":
+        return f"to_timestamp(TRY_CAST({t} AS DOUBLE))"
+    if fmt == "unix_ms":
+        return f"to_timestamp(TRY_CAST({t} AS DOUBLE) / 1000)"
+    return f"CAST(try_strptime({t}, {lit(fmt)}) AS TIMESTAMPTZ)"
+
+
+def _problem(field: str, column: str, kind: str, required: bool) -> str:
+    t = _text(column)
+    checks = []
+    if required:
+        checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
+    if kind != "str" and kind != "list":
+        what = {"bool": "yes/no", "kind": "like, reply, repost, quote or mention"}.get(kind, "a number")
+        what = "a date" if kind.startswith("ts:") else what
+        checks.append(
+            f"WHEN {t} IS NOT NULL AND ({value_expr(column, kind)}) IS NULL "
+            f"THEN {lit(f'{field} ({column}): ')} || {lit(chr(39))} || {t} || {lit(chr(39) + ' is not ' + what)}"
+        )
+    return " ".join(checks)
+
+
+def generic_select(
+    relation: str,
+    table: str,
+    platform: str | None,
+    fields: dict[str, tuple[str, str]],
+    required: set[str],
+    constants: dict[str, str],
+    line_offset: int = 1,
+    checked: dict[str, tuple[str, str]] | None = None,
+) -> tuple[str, str]:
+    """``SELECT`` canonical columns of ``table`` from a generic file.
+
+    ``fields``: canonical field -> (source column, kind); ``constants``: canonical field -> SQL expression used when
+    the field is not mapped (e.g. the observed time); ``required`` fields must be present. Rows failing a
+    required field or a conversion of a ``checked`` field (default: ``fields``) get a ``_reason`` naming the
+    field, the column and the value.
+    """
+    from signalboost.store.ingest_sql import columns as canonical
+
+    exprs = []
+    for col in canonical(table):
+        if col in fields:
+            src, kind = fields[col]
+            exprs.append(f"{value_expr(src, kind)} AS {ident(col)}")
+        elif col == "platform":
+            exprs.append(f"{lit(platform or '')} AS platform")
+        elif col in constants:
+            exprs.append(f"{constants[col]} AS {ident(col)}")
+        else:
+            exprs.append(f"NULL AS {ident(col)}")
+    cases = " ".join(_problem(f, src, kind, f in required) for f, (src, kind) in (checked or fields).items())
+    missing = [f for f in required if f not in fields and f not in constants]
+    reason = f"CASE {cases} END" if cases.strip() else "NULL"
+    if missing:
+        reason = lit(f"missing {', '.join(sorted(missing))}")
+    sel = ", ".join(exprs)
+    sql = f"SELECT {sel}, {reason} AS _reason FROM {relation}"
+    raw_cols = ", ".join(_text(src) for src, _ in (checked or fields).values()) or "''"
+    line_sql = (
+        f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
+        f"{reason} AS _reason FROM {relation}"
+    )
+    return sql, line_sql
+
+
+def newest_time(relation: str, column: str, kind: str) -> str:
+    """SQL scalar subquery: the newest parsed time of ``column`` in the file (content-derived observation time)."""
+    return f"(SELECT max({value_expr(column, kind)}) FROM {relation})"
+
+
+def hashtags_from(column: str) -> str:
+    """SQL: the lower-cased ``#hashtags`` of a text column."""
+    return f"list_transform(regexp_extract_all({_text(column)}, '#(\\w+)', 1), lambda x: lower(x))"

@@ -1,0 +1,320 @@
+"""All SQL of the importers: staging, de-duplicating merges, rejects, the imports log, and ``stats``.
+
+An import runs inside one transaction (``Workspace.transaction``). Rows are first *staged* in temporary tables
+``_stage_<table>`` (from Arrow batches, or straight from DuckDB's ``read_csv`` for delimited files), then merged:
+
+- ``posts``, ``accounts``: new keys are inserted; existing keys are completed (a NULL column takes the new value;
+  for accounts a newer ``observed_at`` wins), so overlapping exports merge by the platform's ids;
+- ``post_metrics``, ``account_snapshots``: snapshots keyed by ``observed_at``, inserted once (anti-join);
+- ``follows``: new edges inserted with ``first_seen = last_seen = observed_at``; known edges get ``last_seen``
+  extended and ``active`` set again;
+- ``interactions``: de-duplicated within the file (GROUP BY the key) and against the table (anti-join with
+  ``IS NOT DISTINCT FROM``, since ``occurred_at`` may be NULL). No index: bulk loads stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
+
+_DUCK_TYPES = {
+    "string": "VARCHAR",
+    "int64": "BIGINT",
+    "double": "DOUBLE",
+    "bool": "BOOLEAN",
+    "timestamp[us, tz=UTC]": "TIMESTAMPTZ",
+    "list<item: string>": "VARCHAR[]",
+}
+
+
+def lit(value: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def columns(table: str) -> list[str]:
+    return [f.name for f in SCHEMAS[table]]
+
+
+def duck_type(table: str, column: str) -> str:
+    return _DUCK_TYPES[str(SCHEMAS[table].field(column).type)]
+
+
+# ---------------------------------------------------------------------------------------------- staging
+def create_stages(con: Any) -> None:
+    """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
+    con.execute("SET enable_progress_bar = false")
+    for table in LOAD_TABLES:
+        cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _stage_rejects (member VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)"
+    )
+
+
+def drop_stages(con: Any) -> None:
+    for table in LOAD_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS _stage_{table}")
+    con.execute("DROP TABLE IF EXISTS _stage_rejects")
+    con.execute("DROP TABLE IF EXISTS _stage_sql")
+
+
+def append_arrow(con: Any, table: str, data: pa.Table) -> None:
+    """Append an Arrow batch to ``_stage_<table>`` (columns matched by name, missing ones NULL)."""
+    con.register("_batch", data)
+    try:
+        cols = ", ".join(ident(c) for c in data.column_names)
+        con.execute(f"INSERT INTO _stage_{table} ({cols}) SELECT {cols} FROM _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
+    if not rejects:
+        return
+    data = pa.table(
+        {
+            "member": [r.member for r in rejects],
+            "line": pa.array([r.line for r in rejects], type=pa.int64()),
+            "raw": [r.raw[:2000] for r in rejects],
+            "reason": [r.reason for r in rejects],
+        }
+    )
+    con.register("_rej", data)
+    try:
+        con.execute("INSERT INTO _stage_rejects SELECT member, line, raw, reason FROM _rej")
+    finally:
+        con.unregister("_rej")
+
+
+def stage_sql(con: Any, select: str, line_select: str) -> tuple[int, int]:
+    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``.
+
+    ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
+    ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line. Merge the valid rows with
+    ``merge(con, table, source, SQL_STAGE)``. Returns ``(rows_read, rows_rejected)``.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
+    read, bad = con.execute("SELECT count(*), count(_reason) FROM _stage_sql").fetchall()[0]
+    if bad:
+        con.execute(
+            "INSERT INTO _stage_rejects SELECT NULL, _line, _raw, _reason "
+            f"FROM ({line_select}) WHERE _reason IS NOT NULL"
+        )
+    return int(read), int(bad)
+
+
+#: The valid rows of the last :func:`stage_sql`.
+SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
+
+
+def duckdb_rejects(con: Any) -> int:
+    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors' AND temporary"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    n = int(con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0])
+    if n:
+        con.execute(
+            "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, "
+            "coalesce('column ' || column_name || ': ', '') || error_message FROM reject_errors"
+        )
+        con.execute("DELETE FROM reject_errors")
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- merging
+def _on(table: str, left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{ident(k)} IS NOT DISTINCT FROM {right}.{ident(k)}" for k in KEYS[table])
+
+
+def _dedup_select(table: str, source: str) -> str:
+    """Distinct rows of ``source`` by key (for list columns the first value; for others the max, so a NULL
+    loses to a value). Interactions' unknown targets become ''."""
+    keys = KEYS[table]
+    others = [c for c in columns(table) if c not in keys]
+    key_exprs = [
+        f"coalesce({ident(k)}, '') AS {ident(k)}" if k in ("target_post_id", "target_account_id") else ident(k)
+        for k in keys
+    ]
+    aggs = [
+        f"first({ident(c)}) AS {ident(c)}"
+        if SCHEMAS[table].field(c).type.equals(pa.list_(pa.string()))
+        else "coalesce(max(weight), 1.0) AS weight"
+        if c == "weight"
+        else f"max({ident(c)}) AS {ident(c)}"
+        for c in others
+    ]
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return f"SELECT {', '.join(key_exprs + aggs)} FROM {source} GROUP BY {group}"
+
+
+def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple[int, int]:
+    """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate)``.
+
+    ``duplicate`` = staged rows - new rows (rows whose key was already there, or repeated in the file).
+    """
+    origin = origin or f"_stage_{table}"
+    staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
+    if staged == 0:
+        return 0, 0
+    cols = columns(table)
+    col_list = ", ".join(ident(c) for c in cols)
+    sel = ", ".join(f"s.{ident(c)}" for c in cols)
+    extra_cols, extra_vals = ", source", ", ?"
+    if table == "follows":
+        extra_cols += ", first_seen, last_seen, active"
+        extra_vals += ", s.observed_at, s.observed_at, TRUE"
+    exists = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
+    anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
+    if table == "interactions":
+        dedup = f"({_dedup_select(table, origin)})"
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
+        dedup = "_dedup"
+        if exists and table in ("posts", "accounts", "follows"):
+            _update_existing(con, table)
+    loaded = con.execute(
+        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {dedup} s{anti}", [source]
+    ).fetchall()[0][0]
+    con.execute("DROP TABLE IF EXISTS _dedup")
+    if origin == f"_stage_{table}":
+        con.execute(f"DELETE FROM {origin}")
+    return int(loaded), staged - int(loaded)
+
+
+def _update_existing(con: Any, table: str) -> None:
+    keys = KEYS[table]
+    on = " AND ".join(f"t.{ident(k)} = s.{ident(k)}" for k in keys)
+    if table == "follows":
+        sets = (
+            "first_seen = CASE WHEN s.observed_at < t.first_seen OR t.first_seen IS NULL "
+            "THEN s.observed_at ELSE t.first_seen END, "
+            "last_seen = CASE WHEN s.observed_at > t.last_seen OR t.last_seen IS NULL "
+            "THEN s.observed_at ELSE t.last_seen END, "
+            "observed_at = CASE WHEN s.observed_at > t.observed_at OR t.observed_at IS NULL "
+            "THEN s.observed_at ELSE t.observed_at END, "
+            "active = CASE WHEN s.observed_at >= t.last_seen OR s.observed_at IS NULL OR t.last_seen IS NULL "
+            "THEN TRUE ELSE t.active END"
+        )
+        changed = "TRUE"
+    else:
+        others = [c for c in columns(table) if c not in keys]
+        if table == "accounts":
+            newer = "(t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
+            parts = []
+            for c in others:
+                q = ident(c)
+                if c == "is_brand":
+                    parts.append(f"{q} = t.{q} OR coalesce(s.{q}, FALSE)")
+                else:
+                    parts.append(f"{q} = CASE WHEN {newer} THEN coalesce(s.{q}, t.{q}) ELSE coalesce(t.{q}, s.{q}) END")
+            sets = ", ".join(parts)
+        else:
+            sets = ", ".join(f"{ident(c)} = coalesce(t.{ident(c)}, s.{ident(c)})" for c in others)
+        changed = " OR ".join(f"(t.{ident(c)} IS NULL AND s.{ident(c)} IS NOT NULL)" for c in others if c != "is_brand")
+        if table == "accounts":
+            changed += " OR (s.observed_at > t.observed_at) OR (s.is_brand AND NOT t.is_brand)"
+    con.execute(f"UPDATE {table} AS t SET {sets} FROM _dedup s WHERE {on} AND ({changed})")
+
+
+def mark_unfollows(con: Any, snap: FollowSnapshot) -> int:
+    """Edges of ``snap.account_id`` not seen in a complete list observed at ``snap.observed_at``: inactive."""
+    column = "followee_id" if snap.side == "followee" else "follower_id"
+    sql = (
+        f"UPDATE follows SET active = FALSE WHERE platform = ? AND {column} = ? AND active "
+        "AND last_seen IS NOT NULL AND last_seen < ?"
+    )
+    res = con.execute(sql, [snap.platform, snap.account_id, snap.observed_at]).fetchall()
+    return int(res[0][0]) if res else 0
+
+
+# ---------------------------------------------------------------------------------------------- the log
+def new_import_id(con: Any) -> int:
+    return int(con.execute("SELECT nextval('import_ids')").fetchall()[0][0])
+
+
+def record_import(con: Any, values: dict[str, Any]) -> None:
+    cols = list(values)
+    con.execute(
+        f"INSERT INTO imports ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [values[c] for c in cols],
+    )
+
+
+def flush_rejects(con: Any, import_id: int, file: str) -> int:
+    """Copy the staged rejects into ``rejects`` (file = the import's file, or ``file!member``)."""
+    n = int(con.execute("SELECT count(*) FROM _stage_rejects").fetchall()[0][0])
+    if n:
+        con.execute(
+            "INSERT INTO rejects (import_id, file, line, raw, reason) "
+            "SELECT ?, CASE WHEN member IS NULL THEN ? ELSE ? || '!' || member END, line, raw, reason "
+            "FROM _stage_rejects",
+            [import_id, file, file],
+        )
+        con.execute("DELETE FROM _stage_rejects")
+    return n
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def rejects_rows(con: Any, *, import_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+    """Rejected rows: of one import, or of the latest import of every file."""
+    if import_id is not None:
+        where, params = "WHERE r.import_id = ?", [import_id]
+    else:
+        where, params = "WHERE r.import_id IN (SELECT max(import_id) FROM imports GROUP BY file)", []
+    sql = (
+        "SELECT r.import_id, r.file, r.line, r.reason, r.raw FROM rejects r "
+        f"{where} ORDER BY r.import_id, r.file, r.line NULLS LAST LIMIT ?"
+    )
+    cur = con.execute(sql, [*params, limit])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def imports_rows(con: Any, *, limit: int = 100) -> list[dict[str, Any]]:
+    cur = con.execute(
+        "SELECT import_id, file, format, platform, status, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
+        "finished_at FROM imports ORDER BY import_id DESC LIMIT ?",
+        [limit],
+    )
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+_TIME_COLUMN = {
+    "accounts": "observed_at",
+    "account_snapshots": "observed_at",
+    "posts": "created_at",
+    "post_metrics": "observed_at",
+    "follows": "last_seen",
+    "interactions": "occurred_at",
+}
+
+
+def stats_rows(con: Any) -> list[dict[str, Any]]:
+    """Rows, first and last time per platform and canonical table (time column: see ``_TIME_COLUMN``)."""
+    parts = [
+        f'SELECT platform, {lit(t)} AS "table", count(*) AS rows, min({c}) AS first, max({c}) AS last '
+        f"FROM {t} GROUP BY platform"
+        for t, c in _TIME_COLUMN.items()
+    ]
+    sql = " UNION ALL ".join(parts) + ' ORDER BY platform, "table"'
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def table_counts(con: Any) -> dict[str, int]:
+    return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in LOAD_TABLES}

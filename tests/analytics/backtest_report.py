@@ -1,0 +1,87 @@
+"""Print the tables of docs/validation.md "Analytics backtest": ``python -m tests.analytics.backtest_report``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+from signalboost.analytics.backtest import BacktestResult, backtest
+from signalboost.analytics.metrics import post_engagement
+from signalboost.demo_data import UCI_FACEBOOK, demo_file
+
+from .uci import load_uci
+
+
+def _f(v: object, pct: bool) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    assert isinstance(v, (int, float))
+    return f"{100 * v:+.2f} pp" if pct else f"{v:+.1f}"
+
+
+def _m(v: object, pct: bool) -> str:
+    if v is None:
+        return "—"
+    assert isinstance(v, (int, float))
+    return f"{100 * v:.2f}%" if pct else f"{v:.1f}"
+
+
+def table(r: BacktestResult, pct: bool) -> str:
+    lines = [
+        "| recommendation (fitted on training months) | advice | n match / other | mean match | mean other "
+        "| difference | 95% Welch | 95% bootstrap |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in r.comparisons.iter_rows(named=True):
+        lines.append(
+            f"| {row['recommendation']} | {row['advice']} | {row['n_match']} / {row['n_other']} | "
+            f"{_m(row['mean_match'], pct)} | {_m(row['mean_other'], pct)} | {_f(row['diff'], pct)} | "
+            f"{_f(row['welch_low'], pct)} … {_f(row['welch_high'], pct)} | "
+            f"{_f(row['boot_low'], pct)} … {_f(row['boot_high'], pct)} |"
+        )
+    lines.append("")
+    lines.append("| matched recommendations | posts | mean | 95% t interval |")
+    lines.append("|---|---|---|---|")
+    for row in r.by_matches.iter_rows(named=True):
+        lines.append(
+            f"| {row['matches']} | {row['n']} | {_m(row['mean'], pct)} | "
+            f"{_m(row['ci_low'], pct)} … {_m(row['ci_high'], pct)} |"
+        )
+    lines.append("")
+    lines.append("| predictor of a held-out slot's mean | weighted MSE | slots | test posts |")
+    lines.append("|---|---|---|---|")
+    for row in r.shrinkage.iter_rows(named=True):
+        lines.append(f"| {row['predictor']} | {row['weighted_mse']:.3g} | {row['slots']} | {row['test_posts']} |")
+    rho, p, n = r.rank_correlation
+    lines.append("")
+    lines.append(
+        f"Spearman ρ between a held-out post's {'rate' if pct else 'value'} and its slot's shrunk "
+        f"training expectation: {rho:.3f} (p = {p:.2g}, n = {n})."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    posts, metrics, snaps = load_uci(demo_file(*UCI_FACEBOOK))
+    eng = post_engagement(posts, metrics, snaps)
+    runs = [
+        ("months 1–9 → 10–12, 3-hour slots, er_reach", dt.datetime(2014, 10, 1), 3, "er_reach"),
+        ("months 1–9 → 10–12, 1-hour slots, er_reach", dt.datetime(2014, 10, 1), 1, "er_reach"),
+        ("months 1–6 → 7–12, 3-hour slots, er_reach", dt.datetime(2014, 7, 1), 3, "er_reach"),
+        ("months 1–9 → 10–12, 3-hour slots, interactions", dt.datetime(2014, 10, 1), 3, "interactions"),
+    ]
+    for title, split, block, metric in runs:
+        r = backtest(eng, split=split, tz="Europe/Lisbon", hour_block=block, metric=metric)
+        print(f"#### {title} (train {r.n_train} posts, test {r.n_test})\n")
+        print(table(r, metric.startswith("er_")))
+        print()
+    organic = eng.filter(pl.col("paid") == False)  # noqa: E712
+    r = backtest(organic, split=dt.datetime(2014, 10, 1), tz="Europe/Lisbon", hour_block=3)
+    print(f"#### organic posts only, months 1–9 → 10–12, 3-hour slots (train {r.n_train}, test {r.n_test})\n")
+    print(table(r, True))
+
+
+if __name__ == "__main__":
+    main()

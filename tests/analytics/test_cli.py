@@ -1,0 +1,148 @@
+"""`signalboost analyze`, `recommend [--apply]` and `report` on a workspace holding the UCI posts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from signalboost.cli.main import main
+from signalboost.model.io import load_strategy
+from signalboost.store.analytics_sql import insert_frame, read_post_pillars
+from signalboost.store.workspace import Workspace
+
+from .frames import metrics, posts, t
+
+
+def test_analyze_json_is_one_document_and_stores_pillars(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", "-w", str(uci_workspace.root), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["timezone"] == "Europe/Lisbon"
+    reach = next(r for r in doc["summary"] if r["metric"] == "er_reach")
+    assert (reach["n_posts"], reach["n_used"], reach["n_excluded"]) == (500, 496, 4)
+    assert {r["kind"] for r in doc["best"]} == {"recommended", "explore"}
+    stored = read_post_pillars(uci_workspace)
+    assert stored.height == 500 and set(stored["method"]) == {"label"}
+
+
+def test_analyze_csv_needs_one_section(uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "-w", str(uci_workspace.root), "--format", "csv"]) == 2
+    assert "--section" in capsys.readouterr().err
+    assert main(["analyze", "-w", str(uci_workspace.root), "--format", "csv", "--section", "formats"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["group"] for r in rows} == {"photo", "text", "link", "video"}
+    assert sum(int(r["n_posts"]) for r in rows) == 500
+
+
+def test_csv_neutralises_formulas_from_imported_text(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    p = posts([{"post_id": str(i), "created_at": t(i + 1), "format": "=HYPERLINK(1)"} for i in range(3)])
+    m = metrics([{"post_id": str(i), "likes": i, "comments": 0, "shares": 0, "reach": 10} for i in range(3)])
+    insert_frame(workspace, "posts", p)
+    insert_frame(workspace, "post_metrics", m)
+    assert main(["analyze", "-w", str(workspace.root), "-f", "csv", "-s", "formats"]) == 0
+    assert "'=HYPERLINK(1)" in capsys.readouterr().out
+
+
+def test_recommend_shows_a_diff_and_apply_keeps_comments(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = uci_workspace.strategy_path.read_text()
+    assert main(["recommend", "-w", str(uci_workspace.root), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["diff"].startswith("--- strategy.yaml") and doc["applied"] is False
+    assert "#   why" in doc["diff"]
+    assert uci_workspace.strategy_path.read_text() == before  # nothing written without --apply
+    kinds = {r["kind"] for r in doc["changes"]}
+    assert {"frequency", "recommended"} <= kinds
+    assert main(["recommend", "-w", str(uci_workspace.root), "--apply", "--format", "json"]) == 0
+    after = uci_workspace.strategy_path.read_text()
+    assert "# start with two posts a day on weekdays" in after and "# the page's zone" in after
+    strategy = load_strategy(uci_workspace.strategy_path)
+    slots = strategy.schedule.networks["facebook"].slots
+    proposed = [r for r in doc["changes"] if r["kind"] in ("recommended", "explore")]
+    assert sum(len(v) for v in slots.values()) == len(proposed)
+    for r in proposed:
+        assert r["value"] in slots[r["what"].split()[1]]
+
+
+def test_recommend_without_strategy_is_a_clear_error(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "-w", str(workspace.root)]) == 1
+    assert "strategy.yaml" in capsys.readouterr().err
+
+
+def test_analyze_with_no_posts_says_what_to_do(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "-w", str(workspace.root)]) == 1
+    assert "signalboost import" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_report_formats(uci_workspace: Workspace, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"r.{fmt}"
+    assert main(["report", "-w", str(uci_workspace.root), "--format", fmt, "-o", str(out)]) == 0
+    text = out.read_text()
+    for heading in (
+        "KPIs against their targets",
+        "Best times to post",
+        "How many posts a day",
+        "Paid vs organic",
+        "Pillar mix against the strategy",
+        "Formats",
+        "Recommended schedule change",
+    ):
+        assert heading in text
+    if fmt == "md":
+        assert (tmp_path / "r_files").is_dir() and "![" in text
+
+
+def test_report_escapes_untrusted_text(workspace: Workspace, tmp_path: Path) -> None:
+    evil = "<script>alert(1)</script>"
+    p = posts([{"post_id": str(i), "created_at": t(i + 1), "format": evil, "pillars": [evil]} for i in range(4)])
+    m = metrics([{"post_id": str(i), "likes": i, "comments": 1, "shares": 0, "reach": 10} for i in range(4)])
+    insert_frame(workspace, "posts", p)
+    insert_frame(workspace, "post_metrics", m)
+    out = tmp_path / "r.html"
+    assert main(["report", "-w", str(workspace.root), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert evil not in html and "&lt;script&gt;" in html
+
+
+def test_report_pdf(uci_workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    assert main(["report", "-w", str(uci_workspace.root), "--format", "pdf", "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 50_000
+
+
+def test_unknown_metric_is_a_clear_error(uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "-w", str(uci_workspace.root), "--metric", "virality"]) == 1
+    assert "unknown metric 'virality'" in capsys.readouterr().err
+
+
+def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
+    from rich.console import Console
+
+    from signalboost.analytics.demo import demo_step
+    from signalboost.demo import DemoContext
+
+    ctx = DemoContext(workspace=uci_workspace, console=Console(file=io.StringIO()))
+    demo_step(ctx)
+    html, pdf = ctx.outputs["analytics report (HTML)"], ctx.outputs["analytics report (PDF)"]
+    assert html == uci_workspace.exports_dir / "report.html" and "Best times to post" in html.read_text()
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_demo_step_without_posts_skips(workspace: Workspace) -> None:
+    from rich.console import Console
+
+    from signalboost.analytics.demo import demo_step
+    from signalboost.demo import DemoContext
+
+    out = io.StringIO()
+    ctx = DemoContext(workspace=workspace, console=Console(file=out))
+    demo_step(ctx)
+    assert ctx.outputs == {} and "No posts imported" in out.getvalue()

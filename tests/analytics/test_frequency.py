@@ -1,0 +1,75 @@
+"""Posts-per-day curve and the frequency recommendation, by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from signalboost.analytics.frequency import daily_table, posts_per_day_curve, recommend_frequency
+
+UTC = dt.UTC
+
+
+def _posts(per_day: dict[int, list[float | None]]) -> pl.DataFrame:
+    rows = []
+    for day, values in per_day.items():
+        for i, v in enumerate(values):
+            rows.append(
+                {"platform": "x", "created_at": dt.datetime(2024, 1, day, 9 + i, tzinfo=UTC), "interactions": v}
+            )
+    return pl.DataFrame(
+        rows, schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "interactions": pl.Float64}
+    )
+
+
+def test_daily_totals_and_incomplete_days() -> None:
+    days = daily_table(_posts({1: [10.0], 2: [4.0, 6.0], 3: [5.0, None]}))
+    assert days["n_posts"].to_list() == [1, 2, 2]
+    assert days["total"].to_list() == [10.0, 10.0, None]  # a missing metric makes the day's total unknown
+    assert days["complete"].to_list() == [True, True, False]
+
+
+def test_local_days_follow_the_time_zone() -> None:
+    # 23:30 UTC on Jan 1 is already Jan 2 in Madrid
+    frame = pl.DataFrame(
+        {
+            "platform": ["x", "x"],
+            "created_at": [dt.datetime(2024, 1, 1, 23, 30, tzinfo=UTC), dt.datetime(2024, 1, 2, 8, tzinfo=UTC)],
+            "interactions": [1.0, 2.0],
+        },
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "interactions": pl.Float64},
+    )
+    assert daily_table(frame, tz="UTC").height == 2
+    madrid = daily_table(frame, tz="Europe/Madrid")
+    assert madrid.height == 1 and madrid["n_posts"][0] == 2
+
+
+def test_curve_by_hand() -> None:
+    curve = posts_per_day_curve(
+        _posts({1: [10.0], 2: [20.0], 3: [4.0, 6.0], 4: [8.0, 8.0], 5: [1.0, 1.0, 1.0]}), max_k=3
+    )
+    one = curve.filter(pl.col("posts_per_day") == 1).row(0, named=True)
+    assert (one["n_days"], one["per_post"], one["per_day"]) == (2, 15.0, 15.0)
+    two = curve.filter(pl.col("posts_per_day") == 2).row(0, named=True)
+    assert two["per_day"] == pytest.approx((10 + 16) / 2)
+    assert two["per_post"] == pytest.approx((5 + 8) / 2)
+    three = curve.filter(pl.col("posts_per_day") == 3).row(0, named=True)
+    assert three["label"] == "3+" and three["n_days"] == 1 and three["per_day_low"] is None
+
+
+def test_recommendation_moves_only_on_clear_evidence() -> None:
+    # 10 days with one post (~10 each) and 10 with two posts (~30 a day): a clear gain
+    clear = {d: [10.0 + (d % 2)] for d in range(1, 11)} | {d: [15.0, 15.0 + (d % 2)] for d in range(11, 21)}
+    clear |= {d: [10.0] for d in range(21, 26)}  # make one post a day the most common level
+    rec = recommend_frequency(_posts(clear), min_days=5).row(0, named=True)
+    assert rec["current_per_day"] == 1 and rec["recommended_per_day"] == 2 and rec["changed"]
+    assert rec["diff_low"] > 0
+    # noisy: the two-post days overlap the one-post days -> keep
+    noisy = {d: [float(d % 7) * 5] for d in range(1, 16)} | {d: [float(d % 5), float(d % 3) * 6] for d in range(16, 26)}
+    keep = recommend_frequency(_posts(noisy), min_days=5).row(0, named=True)
+    assert not keep["changed"] and keep["recommended_per_day"] == keep["current_per_day"]
+    # too few days
+    thin = recommend_frequency(_posts({1: [1.0], 2: [2.0]}), min_days=5).row(0, named=True)
+    assert thin["evidence"].startswith("not enough data")

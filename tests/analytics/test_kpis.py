@@ -1,0 +1,87 @@
+"""KPIs over their windows with trend; tactics vs other weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from signalboost.analytics.kpis import kpi_status, tactic_effects, tactic_weeks
+from signalboost.analytics.metrics import post_engagement
+from signalboost.model.strategy import Kpi, Tactic
+
+from .frames import metrics, posts, snapshots, t
+
+
+def _frame() -> pl.DataFrame:
+    # window = 7 days ending Jan 21 12:00: posts on Jan 15 and 20 are in; Jan 10 and 12 are the previous window
+    p = posts([{"post_id": str(d), "created_at": t(d)} for d in (10, 12, 15, 20, 21)])
+    m = metrics(
+        [
+            {"post_id": "10", "likes": 1, "comments": 0, "shares": 0, "reach": 100},
+            {"post_id": "12", "likes": 3, "comments": 0, "shares": 0, "reach": 100},
+            {"post_id": "15", "likes": 5, "comments": 1, "shares": 0, "reach": 200},
+            {"post_id": "20", "likes": 8, "comments": 0, "shares": 2, "reach": None},
+            {"post_id": "21", "likes": 4, "comments": 0, "shares": 0, "reach": 50},
+        ]
+    )
+    return post_engagement(p, m, None)
+
+
+def test_kpis_by_hand() -> None:
+    kpis = [
+        Kpi(id="er", metric="engagement_rate_reach", network="facebook", target=0.05, window_days=7),
+        Kpi(id="reach", metric="reach", target=300, window_days=7),
+        Kpi(id="posts", metric="posts", target=5, window_days=7, direction="at_most"),
+        Kpi(id="mentions", metric="mentions", target=1),
+    ]
+    snaps = snapshots([{"observed_at": t(16), "followers": 100}, {"observed_at": t(20), "followers": 110}])
+    out = {r["kpi"]: r for r in kpi_status(kpis, _frame(), snaps).iter_rows(named=True)}
+    # current window (Jan 14 12:00, Jan 21 12:00]: posts 15, 20, 21
+    er = out["er"]
+    assert er["value"] == pytest.approx((6 / 200 + 4 / 50) / 2) and er["n"] == 2  # post 20 has no reach
+    assert er["met"] is True
+    assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
+    assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
+    assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
+    assert out["mentions"]["status"] == "not available" and out["mentions"]["met"] is None
+
+
+def test_followers_and_growth() -> None:
+    snaps = snapshots([{"observed_at": t(16), "followers": 100}, {"observed_at": t(20), "followers": 110}])
+    kpis = [
+        Kpi(id="f", metric="followers", target=105, window_days=7),
+        Kpi(id="g", metric="follower_growth", target=0.05, window_days=7),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, _frame(), snaps).iter_rows(named=True)}
+    assert out["f"]["value"] == 110 and out["f"]["met"]
+    assert out["g"]["value"] == pytest.approx(0.10)
+    none = kpi_status(kpis, _frame(), None)
+    assert none["status"].to_list() == ["no follower snapshots"] * 2
+
+
+def test_empty_posts() -> None:
+    out = kpi_status([Kpi(id="r", metric="reach", target=1)], _frame().head(0))
+    assert out["status"].to_list() == ["no posts"]
+
+
+def test_tactic_weeks_from_labels_or_rrule() -> None:
+    tactic = Tactic(id="give", name="Giveaway", goal="engagement", rrule="FREQ=MONTHLY;BYDAY=1FR")
+    frame = _frame()
+    weeks, how = tactic_weeks(tactic, frame)
+    assert how == "rrule" and weeks == set()  # the first Friday (Jan 5) is before the first post (Jan 10)
+    labelled = frame.with_columns(
+        pl.when(pl.col("post_id") == "15").then(pl.lit("give")).otherwise(None).alias("tactic")
+    )
+    weeks, how = tactic_weeks(tactic, labelled)
+    assert how == "labelled" and weeks == {dt.date(2024, 1, 15)}
+
+
+def test_tactic_effect_needs_two_weeks_each_side() -> None:
+    tactic = Tactic(id="give", name="Giveaway", goal="engagement", rrule="FREQ=WEEKLY;BYDAY=MO", kpis=["inter"])
+    kpis = [Kpi(id="inter", metric="interactions", target=10)]
+    out = tactic_effects([tactic], kpis, _frame()).row(0, named=True)
+    # posts fall in the weeks of Jan 8 and Jan 15; the only Monday in the span is Jan 15
+    assert out["kpi"] == "inter" and out["weeks_with"] == 1 and out["weeks_without"] == 1
+    assert out["verdict"].startswith("not enough data")

@@ -1,0 +1,1 @@
+window.YTD.profile.part0 = [ {"profile" : {"description" : {"bio" : "Shoes & café culture", "website" : "", "location" : ""}}} ]

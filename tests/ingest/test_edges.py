@@ -1,0 +1,91 @@
+"""SNAP Higgs activity and edge lists: hand-counted fixtures, published totals, and networkx as a peer reader."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
+from signalboost.errors import UsageError
+from signalboost.ingest import import_files
+from signalboost.store.workspace import Workspace
+
+from .conftest import counts
+
+
+def test_higgs_small_with_rejects_and_duplicate(workspace: Workspace, ingest_data: Path) -> None:
+    [res] = import_files(workspace, [ingest_data / "higgs_small.txt"], progress=False)
+    assert res.format == "higgs-activity" and res.platform == "x"
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_rejected) == (6, 3, 1, 2)
+    rows = {(r["actor_id"], r["kind"], r["target_account_id"]): r for r in workspace.interactions().to_dicts()}
+    assert set(rows) == {("10", "repost", "20"), ("10", "mention", "30"), ("11", "reply", "20")}
+    first = rows[("10", "repost", "20")]
+    assert first["occurred_at"] == datetime(2012, 7, 1, 0, 2, 52, tzinfo=UTC)  # 1341100972
+    assert first["target_post_id"] == ""
+    rejects = sorted((r["line"], r["reason"]) for r in workspace.table("rejects").to_dicts())
+    assert rejects[0][0] == 4 and "notatime" in rejects[0][1]
+    assert rejects[1][0] == 5 and "XX" in rejects[1][1]
+
+
+def test_higgs_platform_override(workspace: Workspace, ingest_data: Path) -> None:
+    import_files(workspace, [ingest_data / "higgs_small.txt"], platform="twitter-archive", progress=False)
+    assert set(workspace.interactions()["platform"]) == {"twitter-archive"}
+
+
+@pytest.mark.slow
+def test_bundled_higgs_matches_snap_totals(workspace: Workspace) -> None:
+    [res] = import_files(workspace, [demo_file(*HIGGS_ACTIVITY)], progress=False)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (563_069, 563_069, 0)
+    kinds = dict(workspace.query("SELECT kind, count(*) FROM interactions GROUP BY 1").rows())
+    assert kinds == {"repost": 354_930, "mention": 171_237, "reply": 36_902}  # SNAP's published figures
+    lo, hi = workspace.query("SELECT min(occurred_at), max(occurred_at) FROM interactions").row(0)
+    assert (lo.timestamp(), hi.timestamp()) == (1341100972, 1341705593)
+    [again] = import_files(workspace, [demo_file(*HIGGS_ACTIVITY)], progress=False)
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 563_069)
+    assert counts(workspace)["interactions"] == 563_069
+
+
+def test_edge_list_as_follows_matches_networkx(workspace: Workspace, ingest_data: Path) -> None:
+    path = ingest_data / "tiny_follows.txt"
+    [res] = import_files(workspace, [path], platform="facebook", progress=False)
+    assert res.format == "edgelist"
+    assert any("follows" in w for w in res.warnings)
+    peer = nx.read_edgelist(path, create_using=nx.DiGraph, nodetype=str, comments="#")
+    ours = {(r["follower_id"], r["followee_id"]) for r in workspace.follows().to_dicts()}
+    assert ours == set(peer.edges())
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate) == (5, 4, 1)
+    assert all(workspace.follows()["active"])
+
+
+def test_weighted_edge_list_kind_from_name(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    path = ingest_data / "tiny-retweet_network.edgelist"
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert res.rows_rejected == 1
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 4 and "weight x" in rej["reason"]
+    good = tmp_path / "good.edgelist"
+    good.write_text("".join(ln + "\n" for ln in path.read_text().splitlines() if not ln.endswith("x")))
+    peer = nx.read_weighted_edgelist(good, create_using=nx.DiGraph, nodetype=str)
+    ours = {(r["actor_id"], r["target_account_id"]): r["weight"] for r in workspace.interactions().to_dicts()}
+    assert ours == {(u, v): d["weight"] for u, v, d in peer.edges(data=True)}
+    assert set(workspace.interactions()["kind"]) == {"repost"}
+
+
+def test_edge_list_needs_platform_and_valid_kind(workspace: Workspace, ingest_data: Path) -> None:
+    with pytest.raises(UsageError, match=r"which network|does not say"):
+        import_files(workspace, [ingest_data / "tiny_follows.txt"], progress=False)
+    with pytest.raises(UsageError, match="unknown kind"):
+        import_files(workspace, [ingest_data / "tiny_follows.txt"], platform="x", kind="hug", progress=False)
+    assert counts(workspace)["follows"] == 0
+
+
+def test_gzipped_edge_list(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    import gzip
+
+    gz = tmp_path / "tiny_follows.txt.gz"
+    gz.write_bytes(gzip.compress((ingest_data / "tiny_follows.txt").read_bytes()))
+    [res] = import_files(workspace, [gz], platform="facebook", kind="follows", progress=False)
+    assert (res.rows_loaded, res.rows_duplicate) == (4, 1)

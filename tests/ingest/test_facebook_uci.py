@@ -1,0 +1,96 @@
+"""UCI Facebook metrics: hand-computed expectations on a 4-row fixture, and the published counts of the real file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from signalboost.demo_data import UCI_FACEBOOK, demo_file
+from signalboost.ingest import import_files
+from signalboost.ingest.formats.facebook_uci import assign_date
+from signalboost.store.workspace import Workspace
+
+from .conftest import counts, snapshot
+
+LISBON = ZoneInfo("Europe/Lisbon")
+
+
+def test_assign_date_walks_weekdays_of_the_month() -> None:
+    # 1 January 2014 was a Wednesday (ISO weekday 3).
+    first = assign_date(1, 3, 10, None)
+    assert first == datetime(2014, 1, 1, 10, tzinfo=LISBON)
+    # Same weekday, earlier hour, not before the previous post: the next Wednesday.
+    assert assign_date(1, 3, 9, first) == datetime(2014, 1, 8, 9, tzinfo=LISBON)
+    # Same day, later hour: same day.
+    assert assign_date(1, 3, 11, first) == datetime(2014, 1, 1, 11, tzinfo=LISBON)
+    # Month exhausted: the last such weekday of the month (29 January).
+    late = datetime(2014, 1, 29, 23, tzinfo=LISBON)
+    assert assign_date(1, 3, 10, late) == datetime(2014, 1, 29, 10, tzinfo=LISBON)
+    # Summer time: 1 July 2014 was a Tuesday; 12:00 in Lisbon is 11:00 UTC.
+    assert assign_date(7, 2, 12, None).astimezone(UTC) == datetime(2014, 7, 1, 11, tzinfo=UTC)
+
+
+def test_small_file_hand_computed(workspace: Workspace, ingest_data: Path) -> None:
+    [res] = import_files(workspace, [ingest_data / "uci_small.csv"], progress=False)
+    assert res.format == "facebook-uci"
+    assert (res.rows_read, res.rows_rejected) == (4, 1)
+    posts = {r["post_id"]: r for r in workspace.posts().to_dicts()}
+    assert set(posts) == {"uci-1", "uci-2", "uci-3"}
+    assert posts["uci-3"]["created_at"] == datetime(2014, 1, 1, 10, tzinfo=UTC)
+    assert posts["uci-2"]["created_at"] == datetime(2014, 1, 8, 9, tzinfo=UTC)
+    assert posts["uci-1"]["created_at"] == datetime(2014, 7, 1, 11, tzinfo=UTC)
+    assert [posts[f"uci-{i}"]["format"] for i in (1, 2, 3)] == ["video", "text", "photo"]
+    assert [posts[f"uci-{i}"]["paid"] for i in (1, 2, 3)] == [None, True, False]
+    assert [posts[f"uci-{i}"]["pillars"] for i in (1, 2, 3)] == [["inspiration"], ["product"], ["action"]]
+    assert {p["author_id"] for p in posts.values()} == {"uci-cosmetics-page"}
+    m = {r["post_id"]: r for r in workspace.post_metrics().to_dicts()}
+    assert m["uci-1"]["likes"] is None  # empty cell: NULL, never 0
+    assert (m["uci-1"]["comments"], m["uci-1"]["shares"], m["uci-1"]["reach"]) == (2, 5, 500)
+    assert (m["uci-1"]["impressions"], m["uci-1"]["engaged_users"]) == (900, 50)
+    assert m["uci-3"]["comments"] == 0  # a real zero stays 0
+    assert m["uci-2"]["clicks"] is None
+    snaps = workspace.table("account_snapshots").to_dicts()
+    assert sorted(s["followers"] for s in snaps) == [100, 150, 200]
+    [acct] = workspace.accounts().to_dicts()
+    assert acct["is_brand"] is True and acct["followers"] == 200
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 5 and "Banner" in rej["reason"] and rej["file"].endswith("uci_small.csv")
+
+
+def test_bundled_file_matches_published_counts(workspace: Workspace) -> None:
+    [res] = import_files(workspace, [demo_file(*UCI_FACEBOOK)], progress=False)
+    assert (res.rows_read, res.rows_rejected) == (500, 0)
+    types = workspace.query("SELECT format, count(*) AS n FROM posts GROUP BY 1")
+    assert dict(types.rows()) == {"photo": 426, "text": 45, "link": 22, "video": 7}
+    pillars = workspace.query("SELECT pillars[1] AS p, count(*) AS n FROM posts GROUP BY 1")
+    assert dict(pillars.rows()) == {"action": 215, "product": 130, "inspiration": 155}
+    paid = workspace.query("SELECT paid, count(*) AS n FROM posts GROUP BY 1")
+    assert dict(paid.rows()) == {False: 360, True: 139, None: 1}
+    nulls = workspace.query(
+        "SELECT count(*) FILTER (likes IS NULL) AS l, count(*) FILTER (shares IS NULL) AS s FROM post_metrics"
+    ).row(0)
+    assert nulls == (1, 4)
+    span = workspace.query("SELECT min(followers), max(followers) FROM account_snapshots").row(0)
+    assert span == (81370, 139441)
+    # The reconstructed local times keep the file's month, weekday and hour.
+    raw = demo_file(*UCI_FACEBOOK).read_text().splitlines()[1:]
+    times = dict(workspace.query("SELECT post_id, created_at FROM posts").rows())
+    for row_number, line in enumerate(raw, start=1):
+        fields = line.split(";")
+        local = times[f"uci-{row_number}"].astimezone(LISBON)
+        assert (local.year, local.month, local.isoweekday(), local.hour) == (
+            2014,
+            int(fields[3]),
+            int(fields[4]),
+            int(fields[5]),
+        )
+
+
+def test_reimport_changes_nothing(workspace: Workspace) -> None:
+    import_files(workspace, [demo_file(*UCI_FACEBOOK)], progress=False)
+    before = snapshot(workspace)
+    [again] = import_files(workspace, [demo_file(*UCI_FACEBOOK)], progress=False)
+    assert again.rows_loaded == 0 and again.rows_duplicate > 0
+    assert snapshot(workspace) == before
+    assert counts(workspace)["posts"] == 500
