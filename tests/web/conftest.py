@@ -34,11 +34,11 @@ def seed(ws: Workspace) -> None:
         )
         con.execute(
             "INSERT INTO imports (import_id, file, format, platform, rows_read, rows_loaded, rows_duplicate, "
-            "rows_rejected, status) VALUES (1, ?, 'generic-csv', 'x', 3, 2, 0, 1, 'done')",
+            "rows_rejected, status) VALUES (nextval('import_ids'), ?, 'generic-csv', 'x', 3, 2, 0, 1, 'done')",
             [f"/tmp/{XSS_ATTR}.csv"],
         )
         con.execute(
-            "INSERT INTO rejects (import_id, file, line, raw, reason) VALUES (1, 'posts.csv', 3, ?, ?)",
+            "INSERT INTO rejects (import_id, file, line, raw, reason) VALUES (currval('import_ids'), 'posts.csv', 3, ?, ?)",
             [XSS_SCRIPT, f"bad date {XSS_ATTR}"],
         )
 

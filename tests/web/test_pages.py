@@ -103,9 +103,10 @@ def test_strategy_page_shows_factors_checklist_and_matrix(client: TestClient) ->
     assert cells["brand"][0]["text"] == "Meet the people who cut your jacket."
     assert cells["brand"][1] is None
     assert data["matrix"]["tactics"] == [{"tactic": "giveaway", "name": "Monthly giveaway", "has_example": False}]
-    checks = {c["check"]: c["done"] for c in data["checklist"]}
-    assert checks["weights sum to 100"] is True
-    assert checks["every pillar × network has an example"] is False
+    checks = {c["check"]: (c["done"], c["detail"]) for c in data["checklist"]}
+    assert checks["Weights sum to 100"] == (True, "sum is 100")
+    done, detail = checks["An example for every pillar on every network (2/8)"]
+    assert done is False and detail.startswith("missing: brand on facebook, fashion on x")
     assert [p["weight"] for p in data["pillars"]] == [40, 30, 20, 10]
 
 
@@ -121,7 +122,8 @@ def test_pillar_weight_edit_that_breaks_the_sum_is_refused(client: TestClient, w
     )
     assert r.status_code == 422
     assert "Not saved" in r.text
-    assert "sum to 105" in r.text  # the validator says the actual sum
+    # the same message as `signalboost validate`, with the line:column of the pillars section
+    assert "strategy.yaml:42:1 [pillars]</code>: pillar weights sum to 105, not 100" in r.text
     assert web_ws.strategy_path.read_text() == before
 
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from signalboost.web.svg import SEGMENT_COLOURS, Point, heatmap, line_chart, scatter
+from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, scatter
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -17,7 +17,67 @@ def overview(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def analytics(data: dict[str, Any]) -> dict[str, Any]:
-    return {}
+    """Per platform: the weekday × hour heatmap, the posts-per-day curve, pillar mix, formats, paid vs organic."""
+    if not data.get("available") or data.get("empty"):
+        return {}
+    charts: dict[str, dict[str, Markup]] = {}
+    for plat in data.get("platforms", []):
+        c: dict[str, Markup] = {}
+        slots = [r for r in data.get("slots", []) if r["platform"] == plat]
+        if slots:
+            hours = sorted({int(r["slot_hour"]) for r in slots})
+            grid: list[list[float | None]] = [[None] * len(hours) for _ in range(7)]
+            counts = [[0] * len(hours) for _ in range(7)]
+            for r in slots:
+                i, j = int(r["weekday"]), hours.index(int(r["slot_hour"]))
+                counts[i][j] = int(r["n_posts"] or 0)
+                grid[i][j] = r["expected"] if r["n_posts"] else None
+            c["heatmap"] = heatmap(
+                WEEKDAY_LABELS,
+                [f"{h:02d}" for h in hours],
+                grid,
+                counts=counts,
+                title=f"Expected {data.get('slot_metric')} by weekday and hour ({data.get('timezone')})",
+            )
+        curve = [r for r in data.get("frequency_curve", []) if r["platform"] == plat]
+        if curve:
+            c["curve"] = line_chart(
+                [float(r["posts_per_day"]) for r in curve],
+                [r["per_post"] for r in curve],
+                lower=[r["per_post_low"] for r in curve],
+                upper=[r["per_post_high"] for r in curve],
+                counts=[int(r["n_days"]) for r in curve],
+                title="Interactions per post by posts that day",
+                x_label="posts per day",
+                y_label=str(curve[0].get("metric", "per post")) + " per post",
+            )
+        mix = [r for r in data.get("pillar_mix", []) if r["platform"] == plat]
+        if mix:
+            c["mix"] = bar_chart(
+                [
+                    Bar(
+                        str(r["pillar"]),
+                        r["share"] * 100 if r["share"] is not None else None,
+                        r["target"] * 100 if r["target"] is not None else None,
+                        n=int(r["posts"] or 0),
+                    )
+                    for r in mix
+                ],
+                title="Pillar mix: actual share vs target (dashed)",
+                unit=" %",
+            )
+        for key, title in (("formats", "by format"), ("paid", "paid vs organic"), ("pillar_performance", "by pillar")):
+            groups = [r for r in data.get(key, []) if r["platform"] == plat]
+            if groups:
+                c[key] = bar_chart(
+                    [
+                        Bar(str(r["group"]), r["mean"], n=int(r["n_used"] or 0), low=r["ci_low"], high=r["ci_high"])
+                        for r in groups
+                    ],
+                    title=f"Mean {groups[0].get('metric')} {title} (95 % interval)",
+                )
+        charts[plat] = c
+    return {"charts": charts}
 
 
 def influencers(data: dict[str, Any]) -> dict[str, Any]:
@@ -74,8 +134,6 @@ def profile(data: dict[str, Any]) -> dict[str, Any]:
     score = prof.get("score") or {}
     comps = [(c, score.get(c)) for c in ("reach", "authority", "amplification", "topic", "activity")]
     if any(v is not None for _, v in comps):
-        from signalboost.web.svg import Bar, bar_chart
-
         out["components"] = bar_chart(
             [Bar(c, v) for c, v in comps], title="Score components (percentiles)", max_value=100.0
         )

@@ -106,7 +106,8 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/", "overview.html", name="overview", decorate=charts.overview)
     def overview_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("overview",), lambda: overview.build(ctx.workspace))
+        analysis = ctx.cache.get(("analytics",), lambda: analytics.build(ctx.workspace))
+        return ctx.cache.get(("overview",), lambda: overview.build(ctx.workspace, analysis=analysis))
 
     @page(app, "/strategy", "strategy.html", name="strategy", decorate=None)
     def strategy_page(request: Request) -> dict[str, Any]:

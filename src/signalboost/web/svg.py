@@ -180,7 +180,7 @@ class Bar:
 
 def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: float | None = None) -> Markup:
     """Horizontal bars with an optional target tick and interval whisker per bar."""
-    row, left, right = 26, 120, 70
+    row, left, right = 26, 110, 96
     width, height = 420, 16 + row * max(1, len(bars))
     vals = [v for b in bars for v in (b.value, b.target, b.high) if v is not None]
     top_v = max_value or (max(vals) if vals else 1.0) or 1.0

@@ -12,7 +12,7 @@ from signalboost.web.views import analytics, calendar, influencers, outreach
 from signalboost.web.wiring import jsonable_dict
 
 
-def build(ws: Workspace, *, today: dt.date | None = None) -> dict[str, Any]:
+def build(ws: Workspace, *, today: dt.date | None = None, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
     """Counts per table and platform, the KPIs, the alerts and this week's to-do list."""
     today = today or dt.datetime.now(dt.UTC).date()
     with ws.connect(purpose="read the overview") as con:
@@ -25,7 +25,7 @@ def build(ws: Workspace, *, today: dt.date | None = None) -> dict[str, Any]:
     except SignalboostError as exc:
         out["strategy_error"] = exc.message()
     out["brand"] = strategy.brand.name if strategy else None
-    out["kpis"] = analytics.kpis(ws, strategy)
+    out["kpis"] = analytics.kpis(ws, strategy, analysis)
     alerts: list[dict[str, Any]] = []
     todo: list[dict[str, Any]] = []
     if strategy is not None:
@@ -39,7 +39,7 @@ def build(ws: Workspace, *, today: dt.date | None = None) -> dict[str, Any]:
                         "href": "/strategy",
                     }
                 )
-    alerts += analytics.drift_alerts(ws, strategy)
+    alerts += analytics.drift_alerts(analysis)
     alerts += outreach.alerts(ws, today)
     todo += calendar.this_week(ws, today)
     todo += influencers.untapped_todo(ws)
