@@ -38,7 +38,8 @@ def seed(ws: Workspace) -> None:
             [f"/tmp/{XSS_ATTR}.csv"],
         )
         con.execute(
-            "INSERT INTO rejects (import_id, file, line, raw, reason) VALUES (currval('import_ids'), 'posts.csv', 3, ?, ?)",
+            "INSERT INTO rejects (import_id, file, line, raw, reason) "
+            "VALUES (currval('import_ids'), 'posts.csv', 3, ?, ?)",
             [XSS_SCRIPT, f"bad date {XSS_ATTR}"],
         )
 
