@@ -1,0 +1,563 @@
+"""``signalboost outreach …`` (the influencer pipeline and its ledger) and ``signalboost partners …``.
+
+Thin commands over ``signalboost.outreach``: every command is one library call plus printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws
+from signalboost.cli.common import emit_rows as _emit_rows
+from signalboost.errors import OutreachError, UsageError
+from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
+from signalboost.store.workspace import Workspace
+
+err = Console(stderr=True)
+
+outreach_app = typer.Typer(
+    help=(
+        "The influencer pipeline: identified → warming → contacted → collaborating → retained (or paused/declined), "
+        "the give-and-ask ledger, relationship KPIs and alerts.\n\n"
+        "Example: signalboost outreach add @maria --owner ana --due 2026-12-01"
+    ),
+    no_args_is_help=True,
+)
+partners_app = typer.Typer(
+    help=(
+        "Partner brands and influencers: audience overlap, unique reach, bridge influencers, choosing k partners "
+        "(greedy maximum coverage) and monitoring partnerships.\n\n"
+        "Example: signalboost partners rank --top 20"
+    ),
+    no_args_is_help=True,
+)
+
+PlatformOption = typer.Option(None, "--platform", "-p", help="Network of the account (needed when ambiguous).")
+HandleArg = typer.Argument(..., help="Handle (with or without @) or account id.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(outreach_app, name="outreach")
+    app.add_typer(partners_app, name="partners")
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-12-01") from None
+
+
+def _when(value: str | None, option: str) -> dt.datetime | dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{value!r} is not a date or time", where=option, hint="Use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"
+        ) from None
+
+
+def _until(value: str | None) -> dt.datetime | None:
+    when = _when(value, "--until")
+    return None if when is None else ledger.as_utc(when)
+
+
+def _resolve(ws: Workspace, ref: str, platform: str | None) -> tuple[str, str, str | None]:
+    return pipeline.resolve_account(ws, ref, platform=platform)
+
+
+def _short(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d" if (value.hour, value.minute, value.second) == (0, 0, 0) else "%Y-%m-%d %H:%M")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, **kwargs: Any) -> None:
+    """``cli.common.emit_rows``, with times shortened to minutes in tables (json and csv keep full values)."""
+    if fmt is OutputFormat.table:
+        rows = [{k: _short(v) for k, v in r.items()} for r in rows]
+    _emit_rows(rows, fmt, **kwargs)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    return dict(obj.as_dict())
+
+
+LIST_COLUMNS = ["handle", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
+
+
+# ---------------------------------------------------------------------------------------------- outreach
+@outreach_app.command("add")
+def add(
+    handle: str = HandleArg,
+    platform: str | None = PlatformOption,
+    account_id: str | None = typer.Option(None, "--account-id", help="Add an account not imported yet (needs -p)."),
+    stage: str = typer.Option("identified", "--stage", help="identified, warming or contacted."),
+    mode: str = typer.Option("organic", "--mode", help="organic or paid."),
+    offer_kind: str | None = typer.Option(None, "--offer-kind", help="product, discount or fee (paid)."),
+    offer: str | None = typer.Option(None, "--offer", help="What is offered, e.g. '20% code THREAD20'."),
+    cost: float | None = typer.Option(None, "--cost", help="Total cost of the relationship."),
+    owner: str | None = typer.Option(None, "--owner", help="Who on the team owns it."),
+    next_step: str | None = typer.Option(None, "--next-step", help="The next thing to do."),
+    due: str | None = typer.Option(None, "--due", help="Due date of the next step (YYYY-MM-DD)."),
+    notes: str | None = typer.Option(None, "--notes"),
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Add an influencer to the pipeline.
+
+    Example: signalboost outreach add @maria --mode paid --offer-kind discount --offer "20% code" --cost 150
+    """
+    ws = open_ws(workspace)
+    ids: tuple[str, str, str | None]
+    if account_id is not None:
+        if platform is None:
+            raise UsageError("--account-id needs --platform", where="--platform", hint="e.g. -p instagram")
+        ids = (platform, account_id, handle.lstrip("@"))
+    else:
+        ids = _resolve(ws, handle, platform)
+    rec = pipeline.add_influencer(
+        ws,
+        ids[0],
+        ids[1],
+        handle=ids[2],
+        stage=stage,
+        mode=mode,
+        offer_kind=offer_kind,
+        offer=offer,
+        cost=cost,
+        owner=owner,
+        next_step=next_step,
+        due_date=_date(due, "--due"),
+        notes=notes,
+    )
+    emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
+
+
+@outreach_app.command("move")
+def move_cmd(
+    handle: str = HandleArg,
+    stage: str = typer.Argument(..., help="Target stage: " + ", ".join(pipeline.STAGES)),
+    note: str | None = typer.Option(None, "--note", help="Why (kept in the history)."),
+    by: str | None = typer.Option(None, "--by", help="Who moved it (default: the owner)."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Move an influencer to another stage (illegal moves are refused and list the allowed ones).
+
+    Example: signalboost outreach move @maria warming --note "liked 3 posts"
+    """
+    ws = open_ws(workspace)
+    p, a, _ = _resolve(ws, handle, platform)
+    rec = pipeline.move(ws, p, a, stage, note=note, by=by)
+    emit_rows([_row(rec)], fmt, title="Moved", columns=[*LIST_COLUMNS, "due_date"])
+
+
+@outreach_app.command("update")
+def update_cmd(
+    handle: str = HandleArg,
+    mode: str | None = typer.Option(None, "--mode"),
+    offer_kind: str | None = typer.Option(None, "--offer-kind"),
+    offer: str | None = typer.Option(None, "--offer"),
+    cost: float | None = typer.Option(None, "--cost"),
+    owner: str | None = typer.Option(None, "--owner"),
+    next_step: str | None = typer.Option(None, "--next-step"),
+    due: str | None = typer.Option(None, "--due", help="YYYY-MM-DD"),
+    notes: str | None = typer.Option(None, "--notes"),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Change the terms, owner, next step or due date of an influencer (not the stage: use move).
+
+    Example: signalboost outreach update @maria --next-step "send the brief" --due 2026-12-05
+    """
+    ws = open_ws(workspace)
+    p, a, _ = _resolve(ws, handle, platform)
+    given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
+    given |= {"next_step": next_step, "due_date": _date(due, "--due"), "notes": notes}
+    changes = {k: v for k, v in given.items() if v is not None}
+    if not changes:
+        raise UsageError("nothing to update", hint="Pass at least one option, e.g. --due 2026-12-05")
+    rec = pipeline.update(ws, p, a, changes)
+    emit_rows([_row(rec)], fmt, title="Updated", columns=[*LIST_COLUMNS, "due_date"])
+
+
+@outreach_app.command("log")
+def log_cmd(
+    handle: str = HandleArg,
+    kind: str = typer.Argument(
+        ..., help="Ours: like, reply, share, message, gift. Theirs: interaction, amplification."
+    ),
+    theirs: bool = typer.Option(False, "--theirs", help="A touch of theirs (they interacted or amplified)."),
+    ask: bool = typer.Option(False, "--ask", help="Our touch asks something of them (counts against give/ask)."),
+    post: str = typer.Option("", "--post", help="The post touched (its id), if any."),
+    on: str | None = typer.Option(None, "--on", help="When: YYYY-MM-DD or YYYY-MM-DDTHH:MM UTC (default today)."),
+    note: str | None = typer.Option(None, "--note"),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Log a touch by hand; logging the same touch twice records it once.
+
+    Example: signalboost outreach log @maria gift --note "scarf"   |   signalboost outreach log @maria message --ask
+    """
+    ws = open_ws(workspace)
+    p, a, h = _resolve(ws, handle, platform)
+    direction = "theirs" if theirs else "ours"
+    new = ledger.log_touch(
+        ws, p, a, kind, direction=direction, is_ask=ask, post_id=post, at=_when(on, "--on"), note=note
+    )
+    status = "logged" if new else "already in the ledger (not counted twice)"
+    emit_rows([{"handle": h, "direction": direction, "kind": kind, "ask": ask, "post": post, "status": status}], fmt)
+
+
+@outreach_app.command("sync")
+def sync_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
+    """Fill the ledger from imported interactions between the brand and pipeline accounts (idempotent).
+
+    Example: signalboost outreach sync
+    """
+    ws = open_ws(workspace)
+    with err.status("Reading imported interactions…"):
+        added = ledger.sync_from_interactions(ws)
+    emit_rows([{"new_touches": added}], fmt)
+
+
+@outreach_app.command("list")
+def list_cmd(
+    stage: str | None = typer.Option(None, "--stage", help="Only this stage."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """List the pipeline, by due date.
+
+    Example: signalboost outreach list --stage warming --format csv
+    """
+    records = pipeline.list_records(open_ws(workspace), stage=stage, platform=platform)
+    emit_rows(pipeline.records_as_rows(records), fmt, title="Pipeline", columns=[*LIST_COLUMNS, "due_date"])
+
+
+@outreach_app.command("show")
+def show_cmd(
+    handle: str = HandleArg,
+    platform: str | None = PlatformOption,
+    until: str | None = typer.Option(None, "--until", help="End of the last KPI window (default: now)."),
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Show one influencer: record, stage history, give/ask balance and KPIs per window.
+
+    Example: signalboost outreach show @maria --format json
+    """
+    ws = open_ws(workspace)
+    p, a, _ = _resolve(ws, handle, platform)
+    rec = pipeline.get_record(ws, p, a)
+    moves = [_row(m) for m in pipeline.history(ws, p, a)]
+    balance = next((_row(b) for b in ledger.ledger_balances(ws, platform=p) if b.account_id == a), None)
+    windows, trend_rows = kpis.relationship_kpis(ws, [(p, a)], end=_until(until))
+    if fmt is not OutputFormat.table:
+        doc = {"record": _row(rec), "history": moves, "balance": balance, "trend": [_row(t) for t in trend_rows]}
+        emit_rows([_row(w) for w in windows], fmt, document=doc)
+        return
+    emit_rows([_row(rec)], fmt, title=f"{rec.label}", columns=[*LIST_COLUMNS, "due_date", "offer", "notes"])
+    emit_rows(moves, fmt, title="History", columns=["moved_at", "from_stage", "to_stage", "moved_by", "note"])
+    if balance:
+        emit_rows([balance], fmt, title="Give / ask", columns=_BALANCE_COLUMNS)
+    emit_rows([_row(w) for w in windows], fmt, title="KPIs per window", columns=_KPI_COLUMNS)
+
+
+_BALANCE_COLUMNS = ["account_id", "gives", "asks", "give_ask_ratio", "flagged", "their_interactions"]
+_BALANCE_COLUMNS += ["their_amplifications", "last_ours", "last_theirs"]
+_KPI_COLUMNS = ["account_id", "window_start", "window_end", "interacts", "interactions", "amplifications"]
+_KPI_COLUMNS += ["our_posts", "engaged_posts", "engagement_rate"]
+
+
+@outreach_app.command("ledger")
+def ledger_cmd(
+    handle: str | None = typer.Argument(None, help="One influencer's touches; omit for everyone's balance."),
+    flagged: bool = typer.Option(False, "--flagged", help="Only relationships where we ask more than we give."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """The give/ask balance per influencer (flagged when we ask more than we give), or one influencer's touches.
+
+    Example: signalboost outreach ledger --flagged   |   signalboost outreach ledger @maria --format csv
+    """
+    ws = open_ws(workspace)
+    if handle is not None:
+        p, a, _ = _resolve(ws, handle, platform)
+        frame = ledger.touches(ws, platform=p, account_id=a).drop("event_key")
+        emit_rows(frame.to_dicts(), fmt, title=f"Touches with {handle}")
+        return
+    rows = [_row(b) for b in ledger.ledger_balances(ws, platform=platform) if b.flagged or not flagged]
+    handles = {(r.platform, r.account_id): r.handle for r in pipeline.list_records(ws)}
+    for r in rows:
+        r["handle"] = handles.get((r["platform"], r["account_id"]))
+    emit_rows(rows, fmt, title="Give / ask", columns=["handle", *_BALANCE_COLUMNS])
+
+
+@outreach_app.command("due")
+def due_cmd(
+    today: str | None = typer.Option(None, "--today", help="Check as of this date (default: today)."),
+    until: str | None = typer.Option(None, "--until", help="End of the last KPI window (default: now)."),
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Follow-ups due, relationships we have not touched lately, and engagement drops beyond the strategy's share.
+
+    Example: signalboost outreach due --format json
+    """
+    alerts = kpis.due(open_ws(workspace), today=_date(today, "--today"), end=_until(until))
+    emit_rows([_row(a) for a in alerts], fmt, title="Due", columns=["handle", "account_id", "kind", "message"])
+
+
+@outreach_app.command("kpis")
+def kpis_cmd(
+    handle: str | None = typer.Argument(None, help="One influencer; omit for everyone in the pipeline."),
+    window_days: int = typer.Option(kpis.DEFAULT_WINDOW_DAYS, "--window-days", min=1),
+    windows: int = typer.Option(kpis.DEFAULT_WINDOWS, "--windows", min=1, help="How many windows back."),
+    until: str | None = typer.Option(None, "--until", help="End of the last window (default: now)."),
+    trend: bool = typer.Option(False, "--trend", help="Print the trend (last vs previous window) instead."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Relationship KPIs per window: do they interact, amplifications, engagement rate of our posts among them.
+
+    Example: signalboost outreach kpis @maria --window-days 7 --windows 8
+    """
+    ws = open_ws(workspace)
+    accounts = None
+    if handle is not None:
+        p, a, _ = _resolve(ws, handle, platform)
+        accounts = [(p, a)]
+    rows, trend_rows = kpis.relationship_kpis(ws, accounts, end=_until(until), window_days=window_days, count=windows)
+    if trend:
+        emit_rows([_row(t) for t in trend_rows], fmt, title="Trend")
+    else:
+        emit_rows([_row(r) for r in rows], fmt, title="KPIs per window", columns=_KPI_COLUMNS)
+
+
+@outreach_app.command("value")
+def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
+    """Organic vs paid: engagement and reach obtained per unit of cost, per influencer and in total.
+
+    Example: signalboost outreach value --format csv
+    """
+    rows, totals = value.value_report(open_ws(workspace))
+    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value")
+
+
+@outreach_app.command("curate")
+def curate_cmd(
+    days: int = typer.Option(14, "--days", min=1, help="How recent (days before the latest activity)."),
+    limit: int = typer.Option(50, "--limit", min=1),
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Their recent posts that fit our pillars — candidates for the calendar's curated slots.
+
+    Example: signalboost outreach curate --days 7
+    """
+    posts = curation.curated_candidates(open_ws(workspace), days=days, limit=limit)
+    cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
+    emit_rows([_row(c) for c in posts], fmt, title="Curated candidates", columns=cols)
+
+
+# ---------------------------------------------------------------------------------------------- partners
+AudienceOption = typer.Option(
+    "follows", "--audience", help="follows (follower graph) or interactions (who interacted with them)."
+)
+MethodOption = typer.Option("auto", "--method", help="auto (exact up to 50M edges), exact or minhash.")
+TopOption = typer.Option(20, "--top", min=1, help="Without candidates: the N accounts with the largest audiences.")
+BrandOption = typer.Option(None, "--brand", help="The brand's handle (default: strategy brand.handles).")
+CandidatesArg = typer.Argument(None, help="Candidate partners (handles or ids); default: --top N largest audiences.")
+
+
+def _context(
+    ws: Workspace, platform: str | None, brand: str | None, candidates: list[str] | None, top: int, source: str
+) -> tuple[str, list[str], list[str], dict[str, str | None]]:
+    if brand is not None:
+        p, b, _ = _resolve(ws, brand, platform)
+        platform, brand_ids = p, [b]
+    else:
+        platform, brand_ids = overlap.resolve_brand(ws, platform)
+    handles: dict[str, str | None] = {}
+    if candidates:
+        ids = []
+        for ref in candidates:
+            try:
+                _, a, h = pipeline.resolve_account(ws, ref, platform=platform)
+            except OutreachError:
+                a, h = ref.lstrip("@"), None  # an id seen only in the follow graph
+            ids.append(a)
+            handles[a] = h
+    else:
+        overlap.check_method("exact", source)
+        ids = overlap.default_candidates(ws, platform=platform, brand=brand_ids, source=source, top=top)
+    return platform, brand_ids, ids, handles
+
+
+_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard"]
+_OVERLAP_COLUMNS += ["overlap_smaller", "unique_reach", "bridges", "method"]
+
+
+@partners_app.command("rank")
+def rank_cmd(
+    candidates: list[str] | None = CandidatesArg,
+    top: int = TopOption,
+    audience: str = AudienceOption,
+    method: str = MethodOption,
+    num_perm: int = typer.Option(overlap.DEFAULT_NUM_PERM, "--num-perm", min=16, help="MinHash signature size."),
+    brand: str | None = BrandOption,
+    save: bool = typer.Option(False, "--save", help="Store the figures in table partner_overlap (dashboard)."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Rank candidate partners by the new reach they add (unique reach), then bridge influencers, then low overlap.
+
+    Example: signalboost partners rank @knitco @yarnhub @slowwear   |   signalboost partners rank --top 20 -f csv
+    """
+    ws = open_ws(workspace)
+    p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
+    with err.status(f"Computing audience overlap of {len(ids)} candidates…"):
+        results = overlap.audience_overlap(
+            ws,
+            ids,
+            platform=p,
+            brand=brand_ids,
+            source=audience,
+            method=method,
+            num_perm=num_perm,
+            threshold=overlap.influence_threshold(ws),
+        )
+    if save:
+        overlap.save_overlap(ws, results, platform=p, source=audience)
+    rows = []
+    for i, o in enumerate(overlap.rank_partners(results), start=1):
+        rows.append({"rank": i, "handle": handles.get(o.account_id), **o.as_dict()})
+    emit_rows(rows, fmt, title="Partner candidates", columns=_OVERLAP_COLUMNS, document={"rows": rows})
+
+
+@partners_app.command("choose")
+def choose_cmd(
+    candidates: list[str] | None = CandidatesArg,
+    k: int = typer.Option(3, "--k", "-k", min=1, help="How many partners to choose."),
+    top: int = TopOption,
+    audience: str = AudienceOption,
+    method: str = MethodOption,
+    brand: str | None = BrandOption,
+    save: bool = typer.Option(False, "--save", help="Record the chosen partners (and add them to the pipeline)."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Choose k partners that maximise new reach together (greedy maximum coverage, ≥ 63% of the best choice).
+
+    Example: signalboost partners choose --k 3 --top 20 --save
+    """
+    ws = open_ws(workspace)
+    p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
+    with err.status(f"Choosing {k} of {len(ids)} candidates…"):
+        result = coverage.choose_partners(ws, ids, k, platform=p, brand=brand_ids, source=audience, method=method)
+    if save:
+        coverage.save_partners(ws, p, [(c, handles.get(c)) for c in result.chosen])
+    rows = [{**r, "handle": handles.get(r["account_id"])} for r in result.rows()]
+    doc = {
+        "guarantee": result.guarantee,
+        "new_reach": result.new_reach,
+        "upper_bound": result.upper_bound,
+        "ratio_lower_bound": result.ratio_lower_bound,
+        "method": result.method,
+    }
+    cols = ["rank", "handle", "account_id", "new_reach_added", "cumulative_new_reach"]
+    emit_rows(rows, fmt, title=f"{len(rows)} partners chosen", columns=cols, document=doc)
+    if fmt is OutputFormat.table:
+        bound = result.ratio_lower_bound
+        console.print(
+            f"New reach {result.new_reach:,.0f}; the best possible choice reaches at most {result.upper_bound:,.0f}"
+            + (f" (this choice is at least {bound:.0%} of optimal)." if bound is not None else ".")
+        )
+        console.print(f"Guarantee: {result.guarantee}.")
+
+
+@partners_app.command("overlap")
+def overlap_cmd(
+    candidate: str = typer.Argument(..., help="The candidate partner (handle or id)."),
+    audience: str = AudienceOption,
+    bridges: int = typer.Option(20, "--bridges", min=0, help="How many bridge influencers to list."),
+    brand: str | None = BrandOption,
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """One candidate's overlap with our audience, and the bridge influencers in their audience outside our network.
+
+    Example: signalboost partners overlap @knitco --bridges 10
+    """
+    ws = open_ws(workspace)
+    p, brand_ids, ids, handles = _context(ws, platform, brand, [candidate], 1, audience)
+    threshold = overlap.influence_threshold(ws)
+    (o,) = overlap.audience_overlap(ws, ids, platform=p, brand=brand_ids, source=audience, threshold=threshold)
+    bridge_rows: list[dict[str, Any]] = []
+    if threshold is not None and bridges:
+        frame = overlap.bridges_of(
+            ws, ids[0], platform=p, brand=brand_ids, source=audience, threshold=threshold, limit=bridges
+        )
+        bridge_rows = frame.to_dicts()
+    if fmt is not OutputFormat.table:
+        emit_rows(bridge_rows, fmt, document={"overlap": o.as_dict(), "bridges": bridge_rows})
+        return
+    emit_rows(
+        [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title="Overlap", columns=_OVERLAP_COLUMNS[1:]
+    )
+    if threshold is None:
+        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers score`).")
+    else:
+        emit_rows(
+            bridge_rows,
+            fmt,
+            title=f"Bridge influencers (score ≥ {threshold:g})",
+            columns=["account_id", "handle", "score"],
+        )
+
+
+@partners_app.command("monitor")
+def monitor_cmd(
+    window_days: int = typer.Option(kpis.DEFAULT_WINDOW_DAYS, "--window-days", min=1),
+    windows: int = typer.Option(kpis.DEFAULT_WINDOWS, "--windows", min=1),
+    until: str | None = typer.Option(None, "--until", help="End of the last window (default: now)."),
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Each partnership's KPIs over time (as for influencers): interactions, amplifications, engagement rate.
+
+    Example: signalboost partners monitor --window-days 7
+    """
+    rows, trend_rows = coverage.monitor_partners(
+        open_ws(workspace), window_days=window_days, count=windows, end=_until(until)
+    )
+    trend = {(t.platform, t.account_id): t for t in trend_rows}
+    out = []
+    for r in rows:
+        t = trend[(r.platform, r.account_id)]
+        out.append({**_row(r), "trend": t.direction})
+    emit_rows(out, fmt, title="Partnerships", columns=[*_KPI_COLUMNS, "trend"])

@@ -1,0 +1,167 @@
+"""The profile of one influencer: what they share (formats, topics, hashtags), when (weekday × hour), their
+engagement with the brand over time, and which content to make to reach them.
+
+Posts are the account's rows in the posts table; when none were imported, the account's own reposts, quotes,
+replies and mentions stand in (each is a post on X). Advice is only given from at least
+:data:`MIN_POSTS_FOR_ADVICE` observed posts; otherwise it says "not enough data" and the sample size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import polars as pl
+
+from signalboost.influence.data import InfluenceData
+from signalboost.influence.engagement import engagement_over_time
+
+MIN_POSTS_FOR_ADVICE = 10
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass
+class Profile:
+    """One account's profile (see the module docstring). ``weekday_hour[d, h]``: posts on weekday ``d`` (0 = Monday)
+    at hour ``h`` in ``timezone``."""
+
+    platform: str
+    account_id: str
+    handle: str | None
+    posts_observed: int
+    posts_source: str
+    formats: list[tuple[str, int]]
+    shared_formats: list[tuple[str, int]]
+    hashtags: list[tuple[str, int]]
+    topics: list[tuple[str, int]]
+    weekday_hour: np.ndarray
+    timezone: str
+    engagement: pl.DataFrame
+    advice: list[str]
+    score: dict[str, Any] = field(default_factory=dict)
+
+    def best_slot(self) -> tuple[str, int, int] | None:
+        """``(weekday, hour, posts)`` of the busiest weekday × hour cell, or None without dated posts."""
+        if self.weekday_hour.sum() == 0:
+            return None
+        d, h = np.unravel_index(int(np.argmax(self.weekday_hour)), self.weekday_hour.shape)
+        return WEEKDAYS[int(d)], int(h), int(self.weekday_hour[d, h])
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``--format json`` and the dashboard's JSON twin)."""
+        slot = self.best_slot()
+        return {
+            "platform": self.platform,
+            "account_id": self.account_id,
+            "handle": self.handle,
+            "score": self.score,
+            "posts_observed": self.posts_observed,
+            "posts_source": self.posts_source,
+            "formats": [{"format": f, "posts": n} for f, n in self.formats],
+            "shared_formats": [{"format": f, "posts": n} for f, n in self.shared_formats],
+            "hashtags": [{"hashtag": t, "posts": n} for t, n in self.hashtags],
+            "topics": [{"topic": t, "posts": n} for t, n in self.topics],
+            "weekday_hour": self.weekday_hour.astype(int).tolist(),
+            "timezone": self.timezone,
+            "busiest_slot": None if slot is None else {"weekday": slot[0], "hour": slot[1], "posts": slot[2]},
+            "engagement_over_time": [
+                {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row.items()}
+                for row in self.engagement.iter_rows(named=True)
+            ],
+            "advice": self.advice,
+        }
+
+
+def _counts(series: pl.Series, top: int) -> list[tuple[str, int]]:
+    s = series.drop_nulls()
+    if s.len() == 0:
+        return []
+    vc = s.value_counts(name="n").sort(["n", s.name], descending=[True, False]).head(top)
+    return [(str(a), int(b)) for a, b in vc.iter_rows()]
+
+
+def build_profile(
+    data: InfluenceData,
+    account_id: str,
+    *,
+    brand_id: str | None = None,
+    timezone: str = "UTC",
+    top: int = 5,
+    every: str = "1w",
+) -> Profile:
+    """Profile ``account_id`` from ``data`` (see the module docstring); times are shown in ``timezone``."""
+    own = data.posts.filter(pl.col("author_id") == account_id)
+    acts = data.interactions.filter((pl.col("actor_id") == account_id) & (pl.col("kind") != "like"))
+    if own.height:
+        source, stamps, formats = "posts", own["created_at"], _counts(own["format"], top)
+    else:
+        source, stamps, formats = "interactions", acts["occurred_at"], _counts(acts["kind"], top)
+    shared = acts.join(
+        data.posts.select(pl.col("post_id").alias("target_post_id"), "format"), on="target_post_id", how="inner"
+    )
+    tags = own["hashtags"].explode().drop_nulls().str.strip_prefix("#").str.to_lowercase() if own.height else None
+    grid = np.zeros((7, 24), dtype=np.int64)
+    local = stamps.drop_nulls().dt.convert_time_zone(timezone)
+    if local.len():
+        np.add.at(grid, (local.dt.weekday().to_numpy() - 1, local.dt.hour().to_numpy()), 1)
+    eng = (
+        engagement_over_time(data, account_id, brand_id, every=every)
+        if brand_id and brand_id != account_id
+        else pl.DataFrame()
+    )
+    handle = data.accounts.filter(pl.col("account_id") == account_id)["handle"].to_list()
+    prof = Profile(
+        platform=data.platform,
+        account_id=account_id,
+        handle=handle[0] if handle else None,
+        posts_observed=int(stamps.len()),
+        posts_source=source,
+        formats=formats,
+        shared_formats=_counts(shared["format"], top),
+        hashtags=_counts(tags, top) if tags is not None else [],
+        topics=_counts(own["pillars"].explode(), top) if own.height else [],
+        weekday_hour=grid,
+        timezone=timezone,
+        engagement=eng,
+        advice=[],
+    )
+    prof.advice = advise(prof)
+    return prof
+
+
+def advise(p: Profile) -> list[str]:
+    """Which content to make to reach the account, with the sample it rests on (or "not enough data")."""
+    n = p.posts_observed
+    if n < MIN_POSTS_FOR_ADVICE:
+        return [f"Not enough data: {n} post(s) observed (at least {MIN_POSTS_FOR_ADVICE} needed for advice)."]
+    out = []
+    fmt = p.shared_formats or p.formats
+    if fmt:
+        share = 100.0 * fmt[0][1] / max(1, sum(c for _, c in fmt))
+        what = "they share" if p.shared_formats else "they post"
+        out.append(f"Format: {fmt[0][0]} — {share:.0f}% of what {what} (n={sum(c for _, c in fmt)}).")
+    if p.hashtags or p.topics:
+        tag, k = (p.topics or p.hashtags)[0]
+        out.append(f"Topic: {tag} — in {k} of their {n} posts; make content on it and tag them when it is theirs.")
+    else:
+        out.append("Topic: no hashtags or pillar labels on their posts — topics unknown.")
+    slot = p.best_slot()
+    if slot:
+        day, hour, k = slot
+        out.append(
+            f"Timing: publish {day} around {hour:02d}:00 ({p.timezone}) — their busiest hour, {k} of {n} posts "
+            f"(a single cell of 168, so treat it as a hint)."
+        )
+    if p.engagement.height:
+        total = int(p.engagement["interactions"].sum())
+        out.append(f"Engagement with you: {total} interaction(s) over {p.engagement.height} period(s).")
+    return out
+
+
+def to_zone(name: str) -> str:
+    """``name`` if it is an IANA time zone (raises ``ZoneInfoNotFoundError`` otherwise)."""
+    ZoneInfo(name)
+    return name

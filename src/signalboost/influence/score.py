@@ -1,0 +1,269 @@
+"""The 0–100 influence score: a weighted mean of component percentiles, and the whole scoring job.
+
+For account ``a`` with component percentiles ``pct_c(a)`` (reach, authority, amplification, topic, activity)
+and the strategy's weights ``w_c`` (``influence.weights``)::
+
+    score(a) = Σ_{c known for a} w_c · pct_c(a)  /  Σ_{c known for a} w_c
+
+so a component that cannot be computed (no follower counts, no follow graph, no posts) is reported as
+unavailable and the remaining weights are renormalised — per account, too, when only that account's value is
+unknown. The idea of an explainable composite of reach, amplification and network position follows the
+influence measures surveyed by Cha et al. (2010), *Measuring User Influence in Twitter: The Million Follower
+Fallacy* (ICWSM), who show that no single count (followers, retweets, mentions) ranks influence well alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from signalboost.errors import InfluenceError
+from signalboost.influence import components as comp
+from signalboost.influence.data import InfluenceData
+from signalboost.influence.engagement import engagement as engagement_frame
+from signalboost.influence.engagement import engagement_vector
+from signalboost.influence.segments import assign_segments, follows_brand, listing_rank, two_hops
+from signalboost.model.strategy import InfluenceSettings
+
+Progress = Callable[[str], None]
+
+
+def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
+    """The weighted mean of the known percentiles per account (NaN where none is known). See module docstring."""
+    if not percentiles:
+        raise InfluenceError("no component of the influence score can be computed", hint="Import interactions")
+    n = len(next(iter(percentiles.values())))
+    num = np.zeros(n)
+    den = np.zeros(n)
+    for name, pct in percentiles.items():
+        w = float(weights.get(name, 0.0))
+        if w < 0:
+            raise InfluenceError(f"weight of {name} is negative", where=f"influence.weights.{name}")
+        known = ~np.isnan(pct)
+        num[known] += w * pct[known]
+        den[known] += w
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def effective_weights(weights: Mapping[str, float], available: Sequence[str]) -> dict[str, float]:
+    """The weights of the available components, normalised to sum to 1 (the others are 0)."""
+    total = sum(float(weights.get(c, 0.0)) for c in available)
+    return {c: (float(weights.get(c, 0.0)) / total if c in available and total > 0 else 0.0) for c in comp.COMPONENTS}
+
+
+@dataclass
+class InfluenceResult:
+    """The outcome of :func:`compute_influence`.
+
+    ``table``: one row per account (columns as table ``influence_scores``, plus ``handle``); ``unavailable``:
+    component -> reason; ``weights``: the effective weights; ``follows_source``: how "follows the brand" was known.
+    """
+
+    platform: str
+    computed_at: dt.datetime
+    brand_id: str | None
+    table: pl.DataFrame
+    unavailable: dict[str, str]
+    weights: dict[str, float]
+    follows_source: str | None
+    notes: list[str] = field(default_factory=list)
+
+    def segment(self, name: str) -> pl.DataFrame:
+        """The rows of one segment, best score first."""
+        return self.table.filter(pl.col("segment") == name)
+
+    def summary(self) -> dict[str, object]:
+        """Counts per segment and the components used — for reports and ``--format json``."""
+        counts = dict(self.table.group_by("segment").len().sort("segment").iter_rows())
+        return {
+            "platform": self.platform,
+            "computed_at": self.computed_at.isoformat(),
+            "brand_account_id": self.brand_id,
+            "accounts": self.table.height,
+            "segments": counts,
+            "weights": self.weights,
+            "unavailable": self.unavailable,
+            "follows_brand_from": self.follows_source,
+            "notes": self.notes,
+        }
+
+
+def compute_components(
+    data: InfluenceData,
+    settings: InfluenceSettings,
+    nodes: pl.Series,
+    *,
+    topics: Mapping[str, Sequence[str]] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, comp.Component]:
+    """Every component over ``nodes`` (see :mod:`signalboost.influence.components`)."""
+    say = progress or (lambda _msg: None)
+    weights = settings.interaction_weights.model_dump()
+    say("reach")
+    out = {"reach": comp.reach(data, nodes)}
+    say("graphs")
+    inter = comp.interaction_graph(data, nodes, weights)
+    follows = comp.follow_graph(data, nodes)
+    say("authority (PageRank)")
+    out["authority"] = comp.authority(inter, follows)
+    say("amplification")
+    out["amplification"] = comp.amplification(data, nodes)
+    say("topic leadership (topic-sensitive PageRank)")
+    out["topic"] = comp.topic_leadership(inter, comp.topic_counts(data, topics))
+    say("activity")
+    out["activity"] = comp.activity(data, nodes)
+    return out
+
+
+def compute_influence(
+    data: InfluenceData,
+    settings: InfluenceSettings | None = None,
+    *,
+    brand_id: str | None = None,
+    topics: Mapping[str, Sequence[str]] | None = None,
+    as_of: dt.datetime | None = None,
+    computed_at: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> InfluenceResult:
+    """Score, engagement and segment of every account in ``data``.
+
+    ``brand_id``: the brand's account id on the platform (None: no engagement, no segments — all ``other``).
+    ``topics``: topic name -> hashtags (None: the 10 most used hashtags). ``as_of``: the reference time of the
+    recency weighting (default: the latest timestamp in the data). Deterministic for the same input.
+    """
+    settings = settings or InfluenceSettings()
+    nodes = data.nodes()
+    if nodes.len() == 0:
+        raise InfluenceError(
+            f"no accounts to score on platform {data.platform!r}",
+            where=f"platform {data.platform}",
+            hint="Import data first (`signalboost import FILE`), or pick another --platform",
+        )
+    parts = compute_components(data, settings, nodes, topics=topics, progress=progress)
+    available = [c for c, part in parts.items() if part.available]
+    unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
+    if not available:
+        raise InfluenceError(
+            "no component of the influence score can be computed from this data",
+            where="; ".join(f"{k}: {v}" for k, v in unavailable.items()),
+            hint="Import interactions, follows or accounts with follower counts",
+        )
+    weights = settings.weights.model_dump()
+    score = combine({c: parts[c].pct for c in available}, weights)
+    if progress:
+        progress("engagement and segments")
+    table = _table(data, settings, nodes, parts, score, brand_id, as_of)
+    follows_source = None
+    if brand_id is not None:
+        table, follows_source = _segment(data, settings, nodes, parts, table, brand_id)
+    table = (
+        table.with_columns(listing_rank(table["segment"]).alias("_order"))
+        .sort(["_order", "score", "account_id"], descending=[False, True, False], nulls_last=True)
+        .drop("_order")
+    )
+    stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
+    notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
+    return InfluenceResult(
+        data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
+    )
+
+
+def _table(
+    data: InfluenceData,
+    settings: InfluenceSettings,
+    nodes: pl.Series,
+    parts: Mapping[str, comp.Component],
+    score: np.ndarray,
+    brand_id: str | None,
+    as_of: dt.datetime | None,
+) -> pl.DataFrame:
+    reach = parts["reach"]
+    handles = data.accounts.select("account_id", "handle")
+    frame = pl.DataFrame(
+        {
+            "account_id": nodes.cast(pl.String),
+            "score": _col(score),
+            **{c: _col(parts[c].pct) for c in comp.COMPONENTS},
+            "top_topics": _lists(parts["topic"].labels, nodes.len()),
+            "followers": _col(reach.extra.get("followers", np.full(nodes.len(), np.nan))),
+            "reach_in_band": _col(reach.extra.get("in_band", np.full(nodes.len(), np.nan))),
+            "pagerank": _col(parts["authority"].raw),
+        },
+        schema_overrides={"top_topics": pl.List(pl.String)},
+    ).with_columns(pl.col("followers").round(0).cast(pl.Int64))
+    frame = frame.join(handles, on="account_id", how="left")
+    if brand_id is None:
+        return frame.with_columns(
+            pl.lit(None, pl.Float64).alias("engagement"),
+            pl.lit(None, pl.Float64).alias("reciprocity"),
+            pl.lit(None, pl.Int64).alias("interactions_with_brand"),
+            pl.lit(None, pl.Boolean).alias("follows_brand"),
+            pl.lit("other").alias("segment"),
+        )
+    eng = engagement_frame(
+        data,
+        brand_id,
+        weights=settings.interaction_weights.model_dump(),
+        half_life_days=settings.engagement_half_life_days,
+        as_of=as_of,
+    )
+    return frame.with_columns(
+        pl.Series("engagement", engagement_vector(eng, nodes.cast(pl.String))),
+        pl.Series("reciprocity", engagement_vector(eng, nodes.cast(pl.String), "reciprocity")),
+        pl.Series(
+            "interactions_with_brand", engagement_vector(eng, nodes.cast(pl.String), "interactions_with_brand")
+        ).cast(pl.Int64),
+    )
+
+
+def _segment(
+    data: InfluenceData,
+    settings: InfluenceSettings,
+    nodes: pl.Series,
+    parts: Mapping[str, comp.Component],
+    table: pl.DataFrame,
+    brand_id: str,
+) -> tuple[pl.DataFrame, str]:
+    ids = nodes.cast(pl.String)
+    follows, source = follows_brand(data, brand_id, ids)
+    hop2 = two_hops(data, brand_id, follows, ids)
+    segs = assign_segments(
+        table["score"].to_numpy(),
+        table["engagement"].to_numpy(),
+        follows,
+        parts["topic"].pct,
+        hop2,
+        influence_threshold=settings.influence_threshold,
+        engagement_threshold=settings.engagement_threshold,
+    )
+    brand = ids == brand_id
+    segs[brand.to_numpy()] = "other"
+    return table.with_columns(
+        pl.Series("follows_brand", follows), pl.Series("segment", segs.tolist(), pl.String)
+    ), source
+
+
+def _lists(labels: list[list[str]] | None, n: int) -> pl.Series:
+    """A ``list[str]`` column from per-row lists (null everywhere when the topic component is unavailable)."""
+    import pyarrow as pa
+
+    if labels is None:
+        return pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String))
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    offsets[1:] = np.cumsum([len(x) for x in labels])
+    flat = [t for x in labels for t in x]
+    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.string()))
+    out = pl.from_arrow(arr)
+    assert isinstance(out, pl.Series)
+    return out.alias("top_topics")
+
+
+def _col(values: np.ndarray) -> pl.Series:
+    """A float column where NaN becomes null (unknown is NULL, never 0)."""
+    return pl.Series(values, dtype=pl.Float64).fill_nan(None)

@@ -1,0 +1,93 @@
+"""Segments from the two axes, influence × engagement with the brand (thresholds in ``strategy.influence``).
+
+- **advocate**: influential (score ≥ ``influence_threshold``) and engaged (engagement ≥ ``engagement_threshold``)
+  — the meeting point;
+- **untapped**: follows the brand, influential, little or no interaction — approach these first;
+- **fan**: engaged, not influential;
+- **thought_leader**: does not follow the brand, influential in the brand's topics (topic leadership ≥ threshold,
+  or the score when no topic data exists), and two hops out: what the brand's followers repost, quote, reply to,
+  mention or follow;
+- **other**: the rest.
+
+"Follows the brand" comes from the follow graph when it holds edges to the brand; otherwise from a proxy — the
+account has interacted with the brand at least once (:func:`follows_brand` says which was used).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from signalboost.influence.data import InfluenceData
+from signalboost.influence.graph import index_in
+
+SEGMENTS = ("advocate", "untapped", "fan", "thought_leader", "other")
+"""Segment values stored in ``influence_scores.segment``."""
+LISTING_ORDER = ("untapped", "advocate", "thought_leader", "fan", "other")
+"""The order segments are listed in: untapped first (the method's first move)."""
+
+FOLLOWS_FROM_GRAPH = "follow graph"
+FOLLOWS_FROM_INTERACTIONS = "interacted with the brand (no follow edges to the brand imported)"
+
+
+def follows_brand(data: InfluenceData, brand_id: str, nodes: pl.Series) -> tuple[np.ndarray, str]:
+    """Boolean per node: follows the brand; and how that was known (:data:`FOLLOWS_FROM_GRAPH` or the proxy)."""
+    mask = np.zeros(nodes.len(), dtype=bool)
+    fol = data.follows.filter(pl.col("followee_id") == brand_id)
+    if fol.height:
+        ids, source = fol["follower_id"], FOLLOWS_FROM_GRAPH
+    else:
+        edges = data.edges()
+        ids = edges.filter((pl.col("target") == brand_id) & (pl.col("actor_id") != brand_id))["actor_id"].unique()
+        source = FOLLOWS_FROM_INTERACTIONS
+    idx = index_in(nodes, ids)
+    mask[idx[idx >= 0]] = True
+    b = index_in(nodes, pl.Series([brand_id]))[0]
+    if b >= 0:
+        mask[b] = False
+    return mask, source
+
+
+def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray, nodes: pl.Series) -> np.ndarray:
+    """Boolean per node: reposted, quoted, replied to, mentioned or followed by a follower of the brand, and
+    neither a follower nor the brand itself."""
+    fids = nodes.filter(pl.Series(followers))
+    edges = data.edges().filter(pl.col("actor_id").is_in(fids.implode()) & (pl.col("kind") != "like"))["target"]
+    followed = data.follows.filter(pl.col("follower_id").is_in(fids.implode()))["followee_id"]
+    mask = np.zeros(nodes.len(), dtype=bool)
+    idx = index_in(nodes, pl.concat([edges, followed]).unique())
+    mask[idx[idx >= 0]] = True
+    mask &= ~followers
+    b = index_in(nodes, pl.Series([brand_id]))[0]
+    if b >= 0:
+        mask[b] = False
+    return mask
+
+
+def assign_segments(
+    score: np.ndarray,
+    engagement: np.ndarray,
+    follows: np.ndarray,
+    topic: np.ndarray,
+    two_hop: np.ndarray,
+    *,
+    influence_threshold: float,
+    engagement_threshold: float,
+) -> np.ndarray:
+    """The segment of each account (see the module docstring); NaN scores are not influential."""
+    s = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-1.0)
+    influential = s >= influence_threshold
+    engaged = np.asarray(engagement, dtype=np.float64) >= engagement_threshold
+    t = np.asarray(topic, dtype=np.float64)
+    topical = np.where(np.isnan(t), influential, t >= influence_threshold)
+    out = np.full(s.shape, "other", dtype=object)
+    out[two_hop & ~follows & topical & ~engaged] = "thought_leader"
+    out[engaged & ~influential] = "fan"
+    out[follows & influential & ~engaged] = "untapped"
+    out[influential & engaged] = "advocate"
+    return out
+
+
+def listing_rank(segments: pl.Series) -> pl.Series:
+    """Position of each segment in :data:`LISTING_ORDER` (for sorting)."""
+    return segments.replace_strict({s: i for i, s in enumerate(LISTING_ORDER)}, default=len(LISTING_ORDER))

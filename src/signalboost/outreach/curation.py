@@ -1,0 +1,128 @@
+"""Curated content for retention: influencers' recent posts that fit our communication pillars.
+
+A post fits a pillar when its text contains one of the pillar's keywords as a whole word (case-insensitive) or
+carries one of its hashtags (in the post's hashtags or its text, with or without ``#``). Posts are ranked by the
+number of distinct terms matched, then by recency. The result is offered to the calendar's curated slots
+(``strategy.curation.share``): the planner calls :func:`curated_candidates` and picks from the top.
+
+Post text comes from social networks and is untrusted: callers must escape it in HTML and pass it through
+``cli.common.csv_safe`` in CSV.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+
+from signalboost.model.strategy import Pillar
+from signalboost.store.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CuratedPost:
+    """One of their posts that fits one or more of our pillars."""
+
+    platform: str
+    post_id: str
+    author_id: str
+    handle: str | None
+    created_at: dt.datetime | None
+    pillars: list[str]
+    matched: list[str]
+    url: str | None
+    text: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _norm_tag(tag: str) -> str:
+    return tag.strip().lstrip("#").lower()
+
+
+def pillar_matchers(pillars: Sequence[Pillar]) -> list[tuple[str, re.Pattern[str] | None, set[str]]]:
+    """Per pillar: (id, a whole-word regex of its keywords or None, its normalised hashtags)."""
+    out = []
+    for p in pillars:
+        words = [w.strip() for w in p.keywords if w.strip()]
+        regex = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I) if words else None
+        out.append((p.id, regex, {_norm_tag(h) for h in p.hashtags if _norm_tag(h)}))
+    return out
+
+
+def match_post(
+    text: str | None, hashtags: Sequence[str] | None, matchers: Sequence[tuple[str, re.Pattern[str] | None, set[str]]]
+) -> tuple[list[str], list[str]]:
+    """``(pillar ids, matched terms)`` of one post."""
+    body = text or ""
+    tags = {_norm_tag(h) for h in hashtags or []} | {m.lower() for m in re.findall(r"#(\w+)", body)}
+    pillars: list[str] = []
+    terms: set[str] = set()
+    for pid, regex, ptags in matchers:
+        found = {m.lower() for m in regex.findall(body)} if regex else set()
+        found |= {f"#{t}" for t in ptags & tags}
+        if found:
+            pillars.append(pid)
+            terms |= found
+    return pillars, sorted(terms)
+
+
+def curate(posts: pl.DataFrame, pillars: Sequence[Pillar], *, limit: int | None = None) -> list[CuratedPost]:
+    """The posts that fit a pillar, best first.
+
+    ``posts`` columns: platform, post_id, author_id, handle, created_at, text, hashtags, url.
+    """
+    matchers = pillar_matchers(pillars)
+    found: list[CuratedPost] = []
+    for r in posts.iter_rows(named=True):
+        ids, terms = match_post(r.get("text"), r.get("hashtags"), matchers)
+        if ids:
+            found.append(
+                CuratedPost(
+                    platform=r["platform"],
+                    post_id=r["post_id"],
+                    author_id=r["author_id"],
+                    handle=r.get("handle"),
+                    created_at=r.get("created_at"),
+                    pillars=ids,
+                    matched=terms,
+                    url=r.get("url"),
+                    text=r.get("text"),
+                )
+            )
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    found.sort(key=lambda c: (-len(c.matched), -((c.created_at or epoch) - epoch).total_seconds(), c.post_id))
+    return found[:limit] if limit is not None else found
+
+
+CURATION_STAGES: tuple[str, ...] = ("warming", "contacted", "collaborating", "retained")
+
+
+def curated_candidates(
+    ws: Workspace,
+    *,
+    days: int = 14,
+    since: dt.datetime | None = None,
+    limit: int | None = 50,
+    stages: Sequence[str] = CURATION_STAGES,
+) -> list[CuratedPost]:
+    """Recent original posts (not replies or reposts) of pipeline influencers that fit the strategy's pillars.
+
+    For the planner's curated slots: ``since`` defaults to ``days`` days before the latest activity or now.
+    Without a strategy (no pillars) there is nothing to match: an empty list.
+    """
+    from signalboost.outreach.kpis import default_end
+    from signalboost.store import outreach_sql as sql
+
+    if not ws.has_strategy():
+        return []
+    pillars = ws.strategy().pillars
+    start = since or (default_end(ws) - dt.timedelta(days=days))
+    with ws.connect(purpose="read") as con:
+        posts = sql.recent_posts_of_pipeline(con, start, stages)
+    return curate(posts, pillars, limit=limit)

@@ -1,0 +1,279 @@
+"""Relationship KPIs over time, per influencer (or partner), and the alerts of ``signalboost outreach due``.
+
+Per account and window ``[start, end)`` of ``window_days`` days (the last window ends at ``end``):
+
+    interacts        = at least one touch of theirs in the window
+    interactions     = their touches in the window (likes, replies, mentions, reposts, quotes of us)
+    amplifications   = their reposts/quotes of our content in the window
+    our_posts        = our posts published in the window
+    engaged_posts    = our posts published in the window that they engaged with (at any time before ``end``)
+    engagement_rate  = engaged_posts / our_posts   (None when we published nothing: not 0)
+
+The *trend* compares the last window with the one before: the engagement rate when both windows have our posts,
+else the number of interactions. Alerts (method: *connect* — track your content's engagement with them):
+
+- ``engagement_drop``: the measure fell by more than ``engagement_drop_alert`` (strategy, default 0.5) of its
+  previous value: ``(prev − last) / prev > drop`` with ``prev > 0``;
+- ``follow_up_due``: the record's due date is today or past;
+- ``no_touch``: an active relationship (warming … retained) had no touch from us in ``follow_up_days``
+  (strategy, default 14) — give more than you ask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+
+from signalboost.outreach.ledger import Balance, as_utc
+from signalboost.outreach.pipeline import ACTIVE_STAGES, OutreachRecord
+from signalboost.store.workspace import Workspace
+
+DEFAULT_WINDOW_DAYS = 30
+DEFAULT_WINDOWS = 4
+
+
+@dataclass(frozen=True)
+class WindowKpi:
+    """The relationship KPIs of one account in one window."""
+
+    platform: str
+    account_id: str
+    window_start: dt.datetime
+    window_end: dt.datetime
+    interacts: bool
+    interactions: int
+    amplifications: int
+    our_posts: int
+    engaged_posts: int
+    engagement_rate: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Last window against the previous one, for one account."""
+
+    platform: str
+    account_id: str
+    measure: str  # engagement_rate | interactions
+    previous: float | None
+    last: float | None
+    change: float | None  # relative change (last − previous) / previous; None when previous is 0 or unknown
+    direction: str  # up | down | flat | not enough data
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """Something to act on for one relationship."""
+
+    platform: str
+    account_id: str
+    handle: str | None
+    kind: str  # engagement_drop | follow_up_due | no_touch
+    message: str
+    due_date: dt.date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def windows(end: dt.datetime, window_days: int, count: int) -> list[tuple[dt.datetime, dt.datetime]]:
+    """``count`` consecutive windows of ``window_days`` days, oldest first, the last ending at ``end``."""
+    if window_days < 1 or count < 1:
+        raise ValueError("window_days and count must be at least 1")
+    end = as_utc(end)
+    step = dt.timedelta(days=window_days)
+    return [(end - step * (count - i), end - step * (count - i - 1)) for i in range(count)]
+
+
+def window_kpis(
+    their: pl.DataFrame,
+    our_posts: pl.DataFrame,
+    accounts: Sequence[tuple[str, str]],
+    *,
+    end: dt.datetime,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    count: int = DEFAULT_WINDOWS,
+) -> list[WindowKpi]:
+    """KPIs per account and window.
+
+    ``their``: touches of theirs (platform, account_id, kind, post_id, occurred_at); ``our_posts``: the brand's
+    posts (platform, post_id, created_at). Accounts with no touches get rows too (interacts = False).
+    """
+    spans = windows(end, window_days, count)
+    end_utc = as_utc(end)
+    posts = [
+        (str(p), str(i), as_utc(t)) for p, i, t in our_posts.select("platform", "post_id", "created_at").iter_rows()
+    ]
+    touches: dict[tuple[str, str], list[tuple[str, str, dt.datetime]]] = {}
+    for p, a, k, post, t in their.select("platform", "account_id", "kind", "post_id", "occurred_at").iter_rows():
+        touches.setdefault((p, a), []).append((k, post, as_utc(t)))
+    out: list[WindowKpi] = []
+    for platform, account_id in accounts:
+        mine = [x for x in touches.get((platform, account_id), []) if x[2] < end_utc]
+        engaged_ids = {post for _, post, _ in mine if post}
+        for start, stop in spans:
+            inside = [x for x in mine if start <= x[2] < stop]
+            published = [i for p, i, t in posts if p == platform and start <= t < stop]
+            engaged = sum(1 for i in published if i in engaged_ids)
+            out.append(
+                WindowKpi(
+                    platform=platform,
+                    account_id=account_id,
+                    window_start=start,
+                    window_end=stop,
+                    interacts=bool(inside),
+                    interactions=len(inside),
+                    amplifications=sum(1 for k, _, _ in inside if k == "amplification"),
+                    our_posts=len(published),
+                    engaged_posts=engaged,
+                    engagement_rate=(engaged / len(published)) if published else None,
+                )
+            )
+    return out
+
+
+def trends(kpis: Sequence[WindowKpi]) -> list[Trend]:
+    """Per account: last window against the previous one (engagement rate when measurable, else interactions)."""
+    by_account: dict[tuple[str, str], list[WindowKpi]] = {}
+    for k in kpis:
+        by_account.setdefault((k.platform, k.account_id), []).append(k)
+    out = []
+    for (platform, account_id), rows in by_account.items():
+        rows.sort(key=lambda r: r.window_start)
+        if len(rows) < 2:
+            out.append(Trend(platform, account_id, "interactions", None, None, None, "not enough data"))
+            continue
+        prev, last = rows[-2], rows[-1]
+        if prev.engagement_rate is not None and last.engagement_rate is not None:
+            measure, a, b = "engagement_rate", prev.engagement_rate, last.engagement_rate
+        else:
+            measure, a, b = "interactions", float(prev.interactions), float(last.interactions)
+        change = (b - a) / a if a > 0 else None
+        direction = "up" if b > a else "down" if b < a else "flat"
+        out.append(Trend(platform, account_id, measure, a, b, change, direction))
+    return out
+
+
+def alerts(
+    trend_rows: Sequence[Trend],
+    records: Sequence[OutreachRecord],
+    balances: Mapping[tuple[str, str], Balance],
+    *,
+    today: dt.date,
+    drop: float = 0.5,
+    follow_up_days: int = 14,
+) -> list[Alert]:
+    """The alerts of the module docstring, sorted by kind then account."""
+    handles = {(r.platform, r.account_id): r.handle for r in records}
+    out: list[Alert] = []
+    for t in trend_rows:
+        key = (t.platform, t.account_id)
+        if t.previous and t.last is not None and (t.previous - t.last) / t.previous > drop:
+            share = (t.previous - t.last) / t.previous
+            out.append(
+                Alert(
+                    t.platform,
+                    t.account_id,
+                    handles.get(key),
+                    "engagement_drop",
+                    f"{t.measure.replace('_', ' ')} fell {share:.0%} (from {t.previous:.3g} to {t.last:.3g}), "
+                    f"more than the {drop:.0%} alert share",
+                )
+            )
+    for r in records:
+        key = (r.platform, r.account_id)
+        if r.due_date is not None and r.due_date <= today:
+            step = f": {r.next_step}" if r.next_step else ""
+            out.append(
+                Alert(r.platform, r.account_id, r.handle, "follow_up_due", f"due {r.due_date}{step}", r.due_date)
+            )
+        if r.stage in ACTIVE_STAGES:
+            b = balances.get(key)
+            last = b.last_ours.date() if b is not None and b.last_ours is not None else None
+            since = last or as_utc(r.created_at).date()
+            if (today - since).days >= follow_up_days:
+                what = f"no touch from us since {last}" if last else f"no touch from us since added on {since}"
+                out.append(
+                    Alert(r.platform, r.account_id, r.handle, "no_touch", f"{what} ({r.stage}); give before you ask")
+                )
+    return sorted(out, key=lambda a: (a.kind, a.handle or a.account_id))
+
+
+# ------------------------------------------------------------------------------------------ workspace calls
+def _settings(ws: Workspace) -> tuple[float, int]:
+    if ws.has_strategy():
+        s = ws.strategy().influence
+        return float(s.engagement_drop_alert), int(s.follow_up_days)
+    return 0.5, 14
+
+
+def default_end(ws: Workspace) -> dt.datetime:
+    """Now — or, when every touch and post is older than a window ago (historical data), the latest of them."""
+    from signalboost.store import outreach_sql as sql
+
+    now = dt.datetime.now(dt.UTC)
+    with ws.connect(purpose="read") as con:
+        latest = sql.latest_activity(con)
+    if latest is None:
+        return now
+    latest = as_utc(latest) + dt.timedelta(seconds=1)
+    return latest if latest < now - dt.timedelta(days=DEFAULT_WINDOW_DAYS) else now
+
+
+def relationship_kpis(
+    ws: Workspace,
+    accounts: Sequence[tuple[str, str]] | None = None,
+    *,
+    end: dt.datetime | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    count: int = DEFAULT_WINDOWS,
+) -> tuple[list[WindowKpi], list[Trend]]:
+    """KPIs per window and trends for ``accounts`` (default: everyone in the pipeline)."""
+    from signalboost.outreach.ledger import brand_ids
+    from signalboost.store import outreach_sql as sql
+
+    brand = [a for _, a in brand_ids(ws)]
+    with ws.connect(purpose="read") as con:
+        if accounts is None:
+            accounts = [(r["platform"], r["account_id"]) for r in sql.list_outreach(con)]
+        events = sql.events_frame(con)
+        posts = sql.our_posts(con, None, brand)
+    their = events.filter(pl.col("direction") == "theirs")
+    rows = window_kpis(their, posts, accounts, end=end or default_end(ws), window_days=window_days, count=count)
+    return rows, trends(rows)
+
+
+def due(
+    ws: Workspace,
+    *,
+    today: dt.date | None = None,
+    end: dt.datetime | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+) -> list[Alert]:
+    """Every alert now: follow-ups due, relationships without a touch from us, engagement drops."""
+    from signalboost.outreach.ledger import ledger_balances
+    from signalboost.outreach.pipeline import list_records
+
+    drop, follow_up_days = _settings(ws)
+    end = end or default_end(ws)
+    records = list_records(ws)
+    _, trend_rows = relationship_kpis(ws, end=end, window_days=window_days, count=2)
+    balances = {(b.platform, b.account_id): b for b in ledger_balances(ws)}
+    return alerts(
+        trend_rows,
+        records,
+        balances,
+        today=today or end.date(),
+        drop=drop,
+        follow_up_days=follow_up_days,
+    )

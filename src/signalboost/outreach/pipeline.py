@@ -1,0 +1,391 @@
+"""The influencer pipeline: a small stage machine with a history of every move.
+
+Stages follow the method's connect → convince → retain → collaborate steps::
+
+    identified → warming → contacted → collaborating → retained
+         (any active stage) → paused | declined;  paused → resume;  declined → identified (start again)
+
+``warming`` means engaging organically with their content before asking anything. A relationship is ``organic``
+or ``paid``; a paid one records its offer (``product``, ``discount`` or ``fee``) and its cost. Each record has an
+owner, a next step and a due date; ``signalboost outreach due`` lists what is due.
+
+Illegal moves raise :class:`~signalboost.errors.OutreachError` naming the current stage and the moves allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from signalboost.errors import OutreachError
+from signalboost.store import outreach_sql as sql
+from signalboost.store.workspace import Workspace
+
+STAGES: tuple[str, ...] = (
+    "identified",
+    "warming",
+    "contacted",
+    "collaborating",
+    "retained",
+    "paused",
+    "declined",
+)
+ACTIVE_STAGES: tuple[str, ...] = ("warming", "contacted", "collaborating", "retained")
+MODES: tuple[str, ...] = ("organic", "paid")
+OFFER_KINDS: tuple[str, ...] = ("product", "discount", "fee")
+
+#: The legal moves: stage -> stages it may move to. Everything else is refused.
+LEGAL_MOVES: Mapping[str, tuple[str, ...]] = {
+    "identified": ("warming", "contacted", "paused", "declined"),
+    "warming": ("contacted", "paused", "declined"),
+    "contacted": ("warming", "collaborating", "paused", "declined"),
+    "collaborating": ("retained", "paused", "declined"),
+    "retained": ("collaborating", "paused", "declined"),
+    "paused": ("warming", "contacted", "collaborating", "retained", "declined"),
+    "declined": ("identified",),
+}
+
+
+@dataclass(frozen=True)
+class OutreachRecord:
+    """One influencer in the pipeline (a row of table ``outreach``)."""
+
+    platform: str
+    account_id: str
+    handle: str | None
+    stage: str
+    mode: str
+    offer_kind: str | None
+    offer: str | None
+    cost: float | None
+    owner: str | None
+    next_step: str | None
+    due_date: dt.date | None
+    notes: str | None
+    source: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @property
+    def label(self) -> str:
+        """``@handle`` when known, else the account id."""
+        return f"@{self.handle}" if self.handle else self.account_id
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """One move in ``outreach_stage_history`` (``from_stage`` is None when the influencer entered)."""
+
+    platform: str
+    account_id: str
+    from_stage: str | None
+    to_stage: str
+    moved_at: dt.datetime
+    moved_by: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ------------------------------------------------------------------------------------------ the stage machine
+def allowed_moves(stage: str) -> tuple[str, ...]:
+    """The stages ``stage`` may move to (raises ``OutreachError`` for an unknown stage)."""
+    check_stage(stage)
+    return LEGAL_MOVES[stage]
+
+
+def check_stage(stage: str, *, field: str = "stage") -> str:
+    """Return ``stage`` if it is one of :data:`STAGES`, else raise a clear ``OutreachError``."""
+    if stage not in STAGES:
+        raise OutreachError(f"unknown stage {stage!r}", where=field, hint=f"Use one of: {', '.join(STAGES)}")
+    return stage
+
+
+def check_move(current: str, target: str, *, who: str = "this influencer") -> None:
+    """Refuse an illegal move with an error naming the current stage and the allowed moves."""
+    check_stage(target, field="target stage")
+    allowed = allowed_moves(current)
+    if target == current:
+        raise OutreachError(
+            f"{who} is already in stage {current!r}",
+            where=f"stage {current}",
+            hint=f"Allowed moves from {current}: {', '.join(allowed)}",
+        )
+    if target not in allowed:
+        raise OutreachError(
+            f"cannot move {who} from {current!r} to {target!r}",
+            where=f"stage {current}",
+            hint=f"Allowed moves from {current}: {', '.join(allowed)}",
+        )
+
+
+def check_terms(mode: str, offer_kind: str | None, cost: float | None) -> None:
+    """Check the organic/paid terms: a known mode, a known offer kind (paid only), a non-negative cost."""
+    if mode not in MODES:
+        raise OutreachError(f"unknown mode {mode!r}", where="mode", hint="Use organic or paid")
+    if offer_kind is not None and offer_kind not in OFFER_KINDS:
+        raise OutreachError(
+            f"unknown offer kind {offer_kind!r}", where="offer_kind", hint=f"Use one of: {', '.join(OFFER_KINDS)}"
+        )
+    if offer_kind is not None and mode != "paid":
+        raise OutreachError(
+            "an offer (product, discount, fee) makes the relationship paid",
+            where="offer_kind",
+            hint="Pass --mode paid with --offer-kind",
+        )
+    if cost is not None and (cost < 0 or cost != cost):
+        raise OutreachError(f"cost must be a number ≥ 0, got {cost}", where="cost", hint="Give the cost, e.g. 150")
+
+
+# ------------------------------------------------------------------------------------------- the database side
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def get_record(ws: Workspace, platform: str, account_id: str) -> OutreachRecord:
+    """The pipeline record of one account (``OutreachError`` if it is not in the pipeline)."""
+    with ws.connect(purpose="read") as con:
+        row = sql.fetch_outreach(con, platform, account_id)
+    if row is None:
+        raise OutreachError(
+            f"{platform}:{account_id} is not in the pipeline",
+            where="table outreach",
+            hint="Add it first with `signalboost outreach add HANDLE`",
+        )
+    return OutreachRecord(**row)
+
+
+def list_records(ws: Workspace, *, stage: str | None = None, platform: str | None = None) -> list[OutreachRecord]:
+    """Every pipeline record, optionally of one stage and platform, ordered by due date then handle."""
+    if stage is not None:
+        check_stage(stage)
+    with ws.connect(purpose="read") as con:
+        rows = sql.list_outreach(con, stage=stage, platform=platform)
+    return [OutreachRecord(**r) for r in rows]
+
+
+def history(ws: Workspace, platform: str, account_id: str) -> list[StageMove]:
+    """Every move of one account, oldest first."""
+    with ws.connect(purpose="read") as con:
+        rows = sql.stage_history(con, platform, account_id)
+    return [StageMove(**r) for r in rows]
+
+
+def add_influencer(
+    ws: Workspace,
+    platform: str,
+    account_id: str,
+    *,
+    handle: str | None = None,
+    stage: str = "identified",
+    mode: str = "organic",
+    offer_kind: str | None = None,
+    offer: str | None = None,
+    cost: float | None = None,
+    owner: str | None = None,
+    next_step: str | None = None,
+    due_date: dt.date | None = None,
+    notes: str | None = None,
+    source: str = "manual",
+    now: dt.datetime | None = None,
+) -> OutreachRecord:
+    """Add one account to the pipeline (``OutreachError`` if it is already there); the entry is in the history."""
+    check_stage(stage)
+    if stage in ("paused", "declined"):
+        raise OutreachError(
+            f"a new influencer cannot start in stage {stage!r}",
+            where="stage",
+            hint="Start at identified, warming or contacted",
+        )
+    check_terms(mode, offer_kind, cost)
+    at = _now(now)
+    row: dict[str, Any] = {
+        "platform": platform,
+        "account_id": account_id,
+        "handle": handle,
+        "stage": stage,
+        "mode": mode,
+        "offer_kind": offer_kind,
+        "offer": offer,
+        "cost": cost,
+        "owner": owner,
+        "next_step": next_step,
+        "due_date": due_date,
+        "notes": notes,
+        "source": source,
+        "created_at": at,
+        "updated_at": at,
+    }
+    with ws.transaction() as con:
+        if sql.fetch_outreach(con, platform, account_id) is not None:
+            raise OutreachError(
+                f"{handle or account_id} is already in the pipeline",
+                where=f"{platform}:{account_id}",
+                hint="Use `signalboost outreach move` or `signalboost outreach update` to change it",
+            )
+        sql.insert_outreach(con, row)
+        sql.insert_history(con, platform, account_id, None, stage, at, owner, "added")
+    return OutreachRecord(**row)
+
+
+def add_many(
+    ws: Workspace,
+    accounts: Iterable[tuple[str, str, str | None]],
+    *,
+    stage: str = "identified",
+    source: str = "influence",
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Add ``(platform, account_id, handle)`` accounts not yet in the pipeline; return how many were added."""
+    check_stage(stage)
+    at = _now(now)
+    added = 0
+    with ws.transaction() as con:
+        for platform, account_id, handle in accounts:
+            if sql.fetch_outreach(con, platform, account_id) is not None:
+                continue
+            row: dict[str, Any] = dict.fromkeys(
+                ("offer_kind", "offer", "cost", "owner", "next_step", "due_date", "notes")
+            )
+            row.update(
+                platform=platform,
+                account_id=account_id,
+                handle=handle,
+                stage=stage,
+                mode="organic",
+                source=source,
+                created_at=at,
+                updated_at=at,
+                notes=note,
+            )
+            sql.insert_outreach(con, row)
+            sql.insert_history(con, platform, account_id, None, stage, at, None, note or "added")
+            added += 1
+    return added
+
+
+def move(
+    ws: Workspace,
+    platform: str,
+    account_id: str,
+    to_stage: str,
+    *,
+    note: str | None = None,
+    by: str | None = None,
+    now: dt.datetime | None = None,
+) -> OutreachRecord:
+    """Move one influencer to ``to_stage`` if the move is legal (see :data:`LEGAL_MOVES`); record it."""
+    at = _now(now)
+    with ws.transaction() as con:
+        row = sql.fetch_outreach(con, platform, account_id)
+        if row is None:
+            raise OutreachError(
+                f"{platform}:{account_id} is not in the pipeline",
+                where="table outreach",
+                hint="Add it first with `signalboost outreach add HANDLE`",
+            )
+        record = OutreachRecord(**row)
+        check_move(record.stage, to_stage, who=record.label)
+        sql.update_outreach(con, platform, account_id, {"stage": to_stage, "updated_at": at})
+        sql.insert_history(con, platform, account_id, record.stage, to_stage, at, by or record.owner, note)
+        row = sql.fetch_outreach(con, platform, account_id)
+    assert row is not None
+    return OutreachRecord(**row)
+
+
+UPDATABLE: tuple[str, ...] = (
+    "mode",
+    "offer_kind",
+    "offer",
+    "cost",
+    "owner",
+    "next_step",
+    "due_date",
+    "notes",
+    "handle",
+)
+
+
+def update(
+    ws: Workspace, platform: str, account_id: str, changes: Mapping[str, Any], *, now: dt.datetime | None = None
+) -> OutreachRecord:
+    """Change the terms, owner, next step, due date or notes of one record (not the stage: use :func:`move`)."""
+    unknown = sorted(set(changes) - set(UPDATABLE))
+    if unknown:
+        raise OutreachError(
+            f"cannot update {', '.join(unknown)}",
+            where="outreach",
+            hint=f"Updatable fields: {', '.join(UPDATABLE)}; change the stage with move",
+        )
+    current = get_record(ws, platform, account_id)
+    merged = {**current.as_dict(), **changes}
+    check_terms(merged["mode"], merged["offer_kind"], merged["cost"])
+    with ws.transaction() as con:
+        sql.update_outreach(con, platform, account_id, {**changes, "updated_at": _now(now)})
+    return get_record(ws, platform, account_id)
+
+
+def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> tuple[str, str, str | None]:
+    """``(platform, account_id, handle)`` of ``ref`` — a handle (with or without @) or an account id.
+
+    Looks in the pipeline first, then in the imported accounts. Raises ``OutreachError`` when nothing matches
+    or when the reference is ambiguous across platforms (pass ``platform``).
+    """
+    text = ref.strip().lstrip("@")
+    if not text:
+        raise OutreachError("empty handle", where="HANDLE", hint="Give a handle like @maria or an account id")
+    with ws.connect(purpose="read") as con:
+        matches = sql.find_account(con, text, platform=platform)
+    if not matches:
+        raise OutreachError(
+            f"no account {ref!r}" + (f" on {platform}" if platform else ""),
+            where="accounts / outreach",
+            hint="Import the account's data first, or add it with --platform and --account-id",
+        )
+    platforms = sorted({m[0] for m in matches})
+    if len(platforms) > 1:
+        raise OutreachError(
+            f"{ref!r} exists on several platforms ({', '.join(platforms)})",
+            where="HANDLE",
+            hint="Pass --platform",
+        )
+    return matches[0]
+
+
+def records_as_rows(records: Sequence[OutreachRecord]) -> list[dict[str, Any]]:
+    """Records as plain rows for printing (dates as ISO text)."""
+    return [r.as_dict() for r in records]
+
+
+def add_untapped(
+    ws: Workspace, *, limit: int | None = 50, platform: str | None = None, now: dt.datetime | None = None
+) -> tuple[int, int, list[dict[str, Any]]]:
+    """Enter the untapped influencers (influential followers who never interact) as ``identified``.
+
+    Reads the latest run of ``influence_scores``; takes the ``limit`` best scores (None: all). Returns
+    ``(added, untapped in total, the rows taken)``. ``OutreachError`` when influence scores are absent.
+    """
+    with ws.connect(purpose="read") as con:
+        if not sql.table_exists(con, "influence_scores"):
+            raise OutreachError(
+                "no influence scores yet",
+                where="table influence_scores",
+                hint="Score the accounts first with `signalboost influencers score`",
+            )
+        untapped = sql.untapped_influencers(con, platform=platform)
+    rows = untapped.head(limit).to_dicts() if limit is not None else untapped.to_dicts()
+    added = add_many(
+        ws,
+        [(r["platform"], r["account_id"], r["handle"]) for r in rows],
+        source="influence",
+        note="untapped: influential, never interacted",
+        now=now,
+    )
+    return added, untapped.height, rows

@@ -1,0 +1,194 @@
+"""SQL of the influence subsystem: read the canonical tables of a platform, write and read scores.
+
+``influence_scores`` holds the latest run per platform (a run replaces the platform's rows in one transaction);
+``influence_runs`` keeps every run's metadata (weights, unavailable components, brand).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from signalboost.errors import InfluenceError
+
+SCORE_COLUMNS: tuple[str, ...] = (
+    "platform",
+    "account_id",
+    "computed_at",
+    "score",
+    "reach",
+    "authority",
+    "amplification",
+    "topic",
+    "activity",
+    "engagement",
+    "follows_brand",
+    "segment",
+    "top_topics",
+    "reciprocity",
+    "interactions_with_brand",
+    "followers",
+    "reach_in_band",
+    "pagerank",
+)
+"""Columns of ``influence_scores`` in table order."""
+
+_READS = {
+    "accounts": "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts WHERE platform = ?",
+    "follows": "SELECT follower_id, followee_id, active FROM follows WHERE platform = ?",
+    "interactions": (
+        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at, weight "
+        "FROM interactions WHERE platform = ?"
+    ),
+    "posts": "SELECT post_id, author_id, created_at, format, hashtags, pillars FROM posts WHERE platform = ?",
+}
+
+
+def _frame(con: Any, sql: str, params: list[Any]) -> pl.DataFrame:
+    frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def read_platform(con: Any, platform: str) -> dict[str, pl.DataFrame]:
+    """The canonical frames the influence job reads, for one platform (columns as in :mod:`influence.data`)."""
+    return {name: _frame(con, sql, [platform]) for name, sql in _READS.items()}
+
+
+def platforms(con: Any) -> list[tuple[str, int]]:
+    """``(platform, interactions + follows)`` for every platform with graph data, most data first."""
+    rows = con.execute(
+        "SELECT platform, count(*) AS n FROM (SELECT platform FROM interactions UNION ALL "
+        "SELECT platform FROM follows UNION ALL SELECT platform FROM accounts) GROUP BY platform "
+        "ORDER BY n DESC, platform"
+    ).fetchall()
+    return [(str(p), int(n)) for p, n in rows]
+
+
+def brand_accounts(con: Any, platform: str) -> list[str]:
+    """Account ids marked ``is_brand`` on the platform."""
+    rows = con.execute(
+        "SELECT account_id FROM accounts WHERE platform = ? AND is_brand ORDER BY account_id", [platform]
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def find_account(con: Any, platform: str | None, handle_or_id: str) -> list[tuple[str, str]]:
+    """``(platform, account_id)`` of accounts whose handle (``@`` optional, any case) or id is ``handle_or_id``.
+
+    Accounts only known from interactions or follows are found by id.
+    """
+    key = handle_or_id.removeprefix("@")
+    sql = (
+        "SELECT DISTINCT platform, account_id FROM ("
+        " SELECT platform, account_id FROM accounts WHERE lower(handle) = lower(?) OR account_id = ?"
+        " UNION ALL SELECT platform, actor_id FROM interactions WHERE actor_id = ?"
+        " UNION ALL SELECT platform, target_account_id FROM interactions WHERE target_account_id = ?"
+        " UNION ALL SELECT platform, followee_id FROM follows WHERE followee_id = ?"
+        " UNION ALL SELECT platform, follower_id FROM follows WHERE follower_id = ?"
+        ") WHERE platform = coalesce(?, platform) ORDER BY platform, account_id"
+    )
+    rows = con.execute(sql, [key, key, key, key, key, key, platform]).fetchall()
+    return [(str(p), str(a)) for p, a in rows]
+
+
+def mark_brand(con: Any, platform: str, account_id: str, *, handle: str | None = None) -> None:
+    """Mark ``account_id`` as the brand's account on ``platform`` (creating the account row if needed);
+    any other account of the platform loses the mark."""
+    con.execute("UPDATE accounts SET is_brand = FALSE WHERE platform = ? AND is_brand", [platform])
+    con.execute(
+        "INSERT INTO accounts (platform, account_id, handle, is_brand, source) VALUES (?, ?, ?, TRUE, 'influence') "
+        "ON CONFLICT (platform, account_id) DO UPDATE SET is_brand = TRUE",
+        [platform, account_id, handle],
+    )
+
+
+def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
+    """Replace the platform's rows of ``influence_scores`` with ``table`` and record the run; return rows written.
+
+    Call inside ``Workspace.transaction()`` so a failure leaves the previous scores in place.
+    """
+    missing = [c for c in SCORE_COLUMNS if c not in table.columns]
+    if missing:
+        raise InfluenceError(f"score table lacks column(s) {', '.join(missing)}", where="influence_scores")
+    platforms_in = table["platform"].unique().to_list()
+    if len(platforms_in) > 1:
+        raise InfluenceError("one run writes one platform", where=f"platforms {platforms_in}")
+    rows = table.select(SCORE_COLUMNS).to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
+    platform = run["platform"]
+    con.execute("DELETE FROM influence_scores WHERE platform = ?", [platform])
+    con.execute(f"INSERT INTO influence_scores ({', '.join(SCORE_COLUMNS)}) SELECT * FROM rows")
+    con.execute(
+        "INSERT OR REPLACE INTO influence_runs (platform, computed_at, brand_account_id, accounts, weights, "
+        "unavailable, follows_brand_from, settings, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            platform,
+            run["computed_at"],
+            run.get("brand_account_id"),
+            table.height,
+            json.dumps(run.get("weights", {})),
+            json.dumps(run.get("unavailable", {})),
+            run.get("follows_brand_from"),
+            json.dumps(run.get("settings", {})),
+            run.get("seconds"),
+        ],
+    )
+    return table.height
+
+
+def read_scores(
+    con: Any,
+    platform: str,
+    *,
+    segment: str | None = None,
+    limit: int | None = None,
+    account_ids: list[str] | None = None,
+) -> pl.DataFrame:
+    """Stored scores of a platform, listing order (untapped first, then by score), optionally filtered."""
+    where, params = ["s.platform = ?"], [platform]
+    if segment is not None:
+        where.append("s.segment = ?")
+        params.append(segment)
+    if account_ids is not None:
+        where.append("list_contains(?, s.account_id)")
+        params.append(account_ids)  # type: ignore[arg-type]
+    sql = (
+        "SELECT s.*, a.handle FROM influence_scores s LEFT JOIN accounts a "
+        "ON a.platform = s.platform AND a.account_id = s.account_id "
+        f"WHERE {' AND '.join(where)} ORDER BY "
+        "CASE s.segment WHEN 'untapped' THEN 0 WHEN 'advocate' THEN 1 WHEN 'thought_leader' THEN 2 "
+        "WHEN 'fan' THEN 3 ELSE 4 END, s.score DESC NULLS LAST, s.account_id"
+    )
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return _frame(con, sql, params)
+
+
+def latest_run(con: Any, platform: str) -> dict[str, Any] | None:
+    """The metadata of the platform's latest run (weights and unavailable components decoded), or None."""
+    row = con.execute(
+        "SELECT platform, computed_at, brand_account_id, accounts, weights, unavailable, follows_brand_from, "
+        "settings, seconds FROM influence_runs WHERE platform = ? ORDER BY computed_at DESC LIMIT 1",
+        [platform],
+    ).fetchone()
+    if row is None:
+        return None
+    keys = ("platform", "computed_at", "brand_account_id", "accounts", "weights", "unavailable")
+    out = dict(zip(keys, row[:6], strict=True))
+    out["weights"] = json.loads(row[4])
+    out["unavailable"] = json.loads(row[5])
+    out.update(follows_brand_from=row[6], settings=json.loads(row[7] or "{}"), seconds=row[8])
+    return out
+
+
+def insert_frame(con: Any, table: str, frame: pl.DataFrame) -> int:
+    """Append ``frame`` to a canonical table by column name (for tests, benchmarks and the demo's fallback
+    loader — importers own real imports)."""
+    if table not in {"accounts", "follows", "interactions", "posts"}:
+        raise InfluenceError(f"insert_frame does not write table {table!r}")
+    data = frame.to_arrow()  # noqa: F841
+    cols = ", ".join(frame.columns)
+    con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM data")
+    return frame.height

@@ -1,0 +1,199 @@
+"""Each component of the influence score against hand-computed values (and scipy/networkx as peers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import networkx as nx
+import numpy as np
+import polars as pl
+import pytest
+from scipy.stats import percentileofscore
+
+from signalboost.influence import components as comp
+from signalboost.influence.data import InfluenceData
+from signalboost.influence.graph import node_ids
+from signalboost.influence.score import combine, effective_weights
+
+T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+W = {"repost": 4.0, "quote": 3.0, "reply": 2.0, "mention": 1.0, "like": 0.5}
+
+
+def test_percentile_rank_by_hand_and_against_scipy() -> None:
+    got = comp.percentile_rank(np.array([1.0, 2.0, 2.0, 3.0, np.nan]))
+    assert got[:4].tolist() == [12.5, 50.0, 50.0, 87.5]
+    assert np.isnan(got[4])
+    rng = np.random.default_rng(0)
+    v = rng.integers(0, 20, 200).astype(float)
+    theirs = [percentileofscore(v, x, kind="mean") for x in v]
+    assert np.allclose(comp.percentile_rank(v), theirs, atol=1e-12)
+    assert np.isnan(comp.percentile_rank(np.array([np.nan]))).all()
+
+
+def test_reach_log_percentile_and_size_band() -> None:
+    accounts = pl.DataFrame({"account_id": ["a", "b", "c", "d", "e"], "followers": [0, 9, 10, 150, None]})
+    data = InfluenceData.from_frames(accounts=accounts)
+    r = comp.reach(data, data.nodes())
+    assert r.pct[:4].tolist() == [12.5, 37.5, 62.5, 87.5]
+    assert np.isnan(r.pct[4])
+    assert np.allclose(r.raw[:4], np.log10([1, 10, 11, 151]))
+    # bands: {a, b} (0-9), {c} (10-99), {d} (100-999): in-band percentiles 25/75, 50, 50
+    assert r.extra["in_band"][:4].tolist() == [25.0, 75.0, 50.0, 50.0]
+    assert comp.size_band(np.array([0, 1, 9, 10, 99, 100, 12_345])).tolist() == [0, 0, 0, 1, 1, 2, 4]
+
+
+def test_reach_from_follow_graph_in_degree_and_unavailable() -> None:
+    follows = pl.DataFrame({"follower_id": ["a", "b", "c"], "followee_id": ["c", "c", "a"]})
+    data = InfluenceData.from_frames(follows=follows)
+    r = comp.reach(data, data.nodes())  # in-degree a 1, b 0, c 2
+    assert r.pct.tolist() == [50.0, pytest.approx(100 / 6), pytest.approx(500 / 6)]
+    none = InfluenceData.from_frames(interactions=pl.DataFrame({"actor_id": ["a"], "kind": ["mention"]}))
+    assert not comp.reach(none, none.nodes()).available
+    assert "no follower counts" in (comp.reach(none, none.nodes()).reason or "")
+
+
+def test_authority_is_weighted_pagerank_and_mixes_follow_graph() -> None:
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["a", "a", "b", "c", "d"],
+            "kind": ["repost", "mention", "reply", "quote", "like"],
+            "target_account_id": ["b", "c", "c", "a", "a"],
+        }
+    )
+    follows = pl.DataFrame({"follower_id": ["a", "b", "d"], "followee_id": ["d", "d", "b"]})
+    data = InfluenceData.from_frames(interactions=inter, follows=follows)
+    nodes = data.nodes()
+    gi, gf = comp.interaction_graph(data, nodes, W), comp.follow_graph(data, nodes)
+    assert gf is not None
+    # hand: interaction edge weights by kind
+    assert gi.matrix.toarray().tolist() == [[0, 4, 1, 0], [0, 0, 2, 0], [3, 0, 0, 0], [0.5, 0, 0, 0]]
+    ni = nx.DiGraph()
+    ni.add_nodes_from(nodes.to_list())
+    ni.add_weighted_edges_from([("a", "b", 4), ("a", "c", 1), ("b", "c", 2), ("c", "a", 3), ("d", "a", 0.5)])
+    nf = nx.DiGraph([("a", "d"), ("b", "d"), ("d", "b")])
+    nf.add_nodes_from(nodes.to_list())
+    pi = nx.pagerank(ni, tol=1e-14, max_iter=10_000)
+    pf = nx.pagerank(nf, tol=1e-14, max_iter=10_000)
+    expected = np.array([(pi[k] + pf[k]) / 2 for k in nodes.to_list()])
+    a = comp.authority(gi, gf, tol=1e-13)
+    assert np.abs(a.raw - expected).sum() < 1e-9
+    only = comp.authority(gi, None, tol=1e-13)
+    assert np.abs(only.raw - np.array([pi[k] for k in nodes.to_list()])).sum() < 1e-9
+    assert not comp.authority(comp.interaction_graph(InfluenceData.from_frames(), node_ids(["z"]), W), None).available
+
+
+def test_amplification_reposts_and_quotes_per_post() -> None:
+    posts = pl.DataFrame({"post_id": ["p1", "p2", "p3"], "author_id": ["a", "a", "b"]})
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["x", "x2", "y", "z", "w"],
+            "kind": ["repost", "repost", "quote", "repost", "mention"],
+            "target_post_id": ["p1", "p1", "p2", "p3", ""],
+            "target_account_id": ["", "", "", "", "a"],
+        }
+    )
+    data = InfluenceData.from_frames(posts=posts, interactions=inter)
+    nodes = data.nodes()  # a, b, w, x, x2, y, z
+    amp = comp.amplification(data, nodes)
+    # a: 3 (2 reposts + 1 quote) / 2 posts = 1.5; b: 1 / 1 = 1.0; others have no known posts
+    assert amp.raw[:2].tolist() == [1.5, 1.0]
+    assert np.isnan(amp.raw[2:]).all()
+    assert amp.pct[:2].tolist() == [75.0, 25.0]
+
+
+def test_amplification_uses_posts_count_and_reports_unavailable() -> None:
+    acc = pl.DataFrame({"account_id": ["a", "b"], "posts_count": [4, 0]})
+    inter = pl.DataFrame({"actor_id": ["c", "c"], "kind": ["repost", "repost"], "target_account_id": ["a", "b"]})
+    data = InfluenceData.from_frames(accounts=acc, interactions=inter)
+    amp = comp.amplification(data, data.nodes())
+    assert amp.raw[0] == 0.25 and np.isnan(amp.raw[1]) and np.isnan(amp.raw[2])  # b: zero posts -> unknown
+    plain = InfluenceData.from_frames(interactions=inter)
+    res = comp.amplification(plain, plain.nodes())
+    assert not res.available and "no posts" in (res.reason or "")
+
+
+def test_topic_counts_and_topic_leadership() -> None:
+    posts = pl.DataFrame(
+        {
+            "post_id": ["1", "2", "3", "4"],
+            "author_id": ["a", "a", "b", "c"],
+            "hashtags": [["#Cats", "cats"], ["cats"], ["#dogs"], []],
+            "pillars": [None, None, None, ["pets"]],
+        }
+    )
+    inter = pl.DataFrame(
+        {"actor_id": ["b", "c", "d"], "kind": ["repost", "repost", "mention"], "target_account_id": ["a", "a", "b"]}
+    )
+    data = InfluenceData.from_frames(posts=posts, interactions=inter)
+    counts = comp.topic_counts(data, None)
+    # "#Cats" and "cats" on one post count once; hashtags are lower-cased, "#" stripped
+    assert counts.rows() == [("a", "#cats", 2.0), ("b", "#dogs", 1.0)]
+    pillar = comp.topic_counts(data, {"pets": ["dogs"]})
+    assert pillar.rows() == [("b", "pets", 1.0), ("c", "pets", 1.0)]
+    nodes = data.nodes()
+    g = comp.interaction_graph(data, nodes, W)
+    t = comp.topic_leadership(g, counts, tol=1e-13, lead_pct=80)  # 4 accounts: the top percentile is 87.5
+    nxg = nx.DiGraph([("b", "a", {"weight": 4}), ("c", "a", {"weight": 4}), ("d", "b", {"weight": 1})])
+    cats = nx.pagerank(nxg, personalization={"a": 2.0}, tol=1e-14, max_iter=10_000)
+    dogs = nx.pagerank(nxg, personalization={"b": 1.0}, tol=1e-14, max_iter=10_000)
+    expected = np.array([(cats[k] + dogs[k]) / 2 for k in nodes.to_list()])
+    assert np.abs(t.raw - expected).sum() < 1e-9
+    assert t.labels is not None
+    # a leads #cats (all of its rank sits on a), b leads #dogs
+    assert t.labels[0] == ["#cats"] and t.labels[1] == ["#dogs"]
+    assert t.labels[2] == [] and t.labels[3] == []
+    assert not comp.topic_leadership(g, counts.head(0)).available
+
+
+def test_leading_topics_by_hand() -> None:
+    per = np.array([[95.0, 91.0, 10.0], [50.0, 99.0, 99.5], [10.0, 20.0, 30.0]])
+    assert comp.leading_topics(per, ["x", "y", "z"], lead_pct=90, max_topics=2) == [["x", "y"], ["z", "y"], []]
+
+
+def test_activity_frequency_and_regularity_by_hand() -> None:
+    h = dt.timedelta(hours=1)
+    d = dt.timedelta(days=1)
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["a", "a", "b", "b", "b", "c", "a"],
+            "kind": ["mention", "repost", "reply", "mention", "mention", "repost", "like"],
+            "target_account_id": ["x"] * 7,
+            "occurred_at": [T0, T0 + d, T0, T0 + h, T0 + 2 * h, T0 + 2 * d, T0 + 2 * d],
+        }
+    )
+    acc = pl.DataFrame({"account_id": ["e"]})
+    data = InfluenceData.from_frames(interactions=inter, accounts=acc)
+    nodes = data.nodes()  # a, b, c, e, x
+    act = comp.activity(data, nodes)
+    # window 2 days -> 3 day periods; likes are not posts.
+    # a: 2 posts / 2 days = 1, active 2/3; b: 1.5, 1/3; c: 0.5, 1/3
+    assert act.extra["frequency"][:3].tolist() == [1.0, 1.5, 0.5]
+    assert np.allclose(act.extra["regularity"][:3], [2 / 3, 1 / 3, 1 / 3])
+    # pct(freq) = 50, 83.3, 16.7; pct(reg) = 83.3, 33.3, 33.3; means 66.7, 58.3, 25 -> pct 83.3, 50, 16.7
+    assert np.allclose(act.pct[:3], [250 / 3, 50.0, 50 / 3])
+    assert np.isnan(act.pct[3]) and np.isnan(act.pct[4])  # never seen posting: unknown, not 0
+
+
+def test_activity_prefers_posts_and_weeks_for_long_windows() -> None:
+    posts = pl.DataFrame(
+        {
+            "post_id": ["1", "2", "3"],
+            "author_id": ["a", "a", "b"],
+            "created_at": [T0, T0 + dt.timedelta(days=70), T0 + dt.timedelta(days=1)],
+        }
+    )
+    data = InfluenceData.from_frames(posts=posts)
+    act = comp.activity(data, data.nodes())
+    # 70 days > 8 weeks: 11 weekly periods; a active in weeks 0 and 10, b in week 0
+    assert np.allclose(act.extra["regularity"], [2 / 11, 1 / 11])
+    assert np.allclose(act.extra["frequency"], [2 / 70, 1 / 70])
+
+
+def test_combine_renormalises_over_known_components() -> None:
+    pcts = {"reach": np.array([50.0, np.nan, np.nan]), "authority": np.array([100.0, 20.0, np.nan])}
+    score = combine(pcts, {"reach": 0.25, "authority": 0.30})
+    assert score[0] == pytest.approx((0.25 * 50 + 0.30 * 100) / 0.55)
+    assert score[1] == pytest.approx(20.0)
+    assert np.isnan(score[2])
+    w = effective_weights({"reach": 0.25, "authority": 0.30, "activity": 0.1}, ["authority", "activity"])
+    assert w == pytest.approx({"reach": 0.0, "authority": 0.75, "amplification": 0.0, "topic": 0.0, "activity": 0.25})

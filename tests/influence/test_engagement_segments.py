@@ -1,0 +1,152 @@
+"""Engagement with the brand, segments and the whole scoring job (hand-computed, deterministic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import polars as pl
+import pytest
+
+from signalboost.errors import InfluenceError
+from signalboost.influence.data import InfluenceData
+from signalboost.influence.engagement import engagement, engagement_over_time
+from signalboost.influence.graph import node_ids
+from signalboost.influence.score import compute_influence
+from signalboost.influence.segments import (
+    FOLLOWS_FROM_GRAPH,
+    FOLLOWS_FROM_INTERACTIONS,
+    assign_segments,
+    follows_brand,
+    two_hops,
+)
+from signalboost.model.strategy import InfluenceSettings
+
+T = dt.datetime(2024, 6, 30, tzinfo=dt.UTC)
+D = dt.timedelta(days=1)
+W = {"repost": 4.0, "quote": 3.0, "reply": 2.0, "mention": 1.0, "like": 0.5}
+
+
+def brand_data() -> InfluenceData:
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["a", "a", "B", "b", "c"],
+            "kind": ["repost", "mention", "reply", "like", "mention"],
+            "target_post_id": ["", "", "", "bp1", ""],
+            "target_account_id": ["B", "B", "a", "", "a"],
+            "occurred_at": [T, T - 30 * D, T - 10 * D, T - 60 * D, T - 5 * D],
+        }
+    )
+    posts = pl.DataFrame({"post_id": ["bp1"], "author_id": ["B"]})
+    return InfluenceData.from_frames(interactions=inter, posts=posts)
+
+
+def test_engagement_recency_weighted_by_kind_and_reciprocity() -> None:
+    e = engagement(brand_data(), "B", weights=W, half_life_days=30)
+    rows = {r["account_id"]: r for r in e.iter_rows(named=True)}
+    # a: repost now (4 · 1) + mention 30 days ago (1 · 1/2); B replied to a 10 days ago: 2 · 2^(-1/3)
+    assert rows["a"]["engagement"] == pytest.approx(4.5)
+    assert rows["a"]["reciprocity"] == pytest.approx(2 * 2 ** (-1 / 3))
+    assert rows["a"]["interactions_with_brand"] == 2 and rows["a"]["reposts"] == 1 and rows["a"]["mentions"] == 1
+    # b liked the brand's post 60 days ago: resolved through posts.author_id; 0.5 · 1/4
+    assert rows["b"]["engagement"] == pytest.approx(0.125)
+    assert "c" not in rows  # c only mentioned a
+
+
+def test_engagement_as_of_and_half_life_from_settings() -> None:
+    e = engagement(brand_data(), "B", weights=W, half_life_days=10, as_of=T + 10 * D)
+    a = e.filter(pl.col("account_id") == "a").row(0, named=True)
+    assert a["engagement"] == pytest.approx(4 * 0.5 + 1 * 2**-4)
+
+
+def test_engagement_over_time_weekly() -> None:
+    frame = engagement_over_time(brand_data(), "a", "B", every="1w")
+    assert frame["interactions"].sum() == 2
+    assert frame["brand_interactions"].sum() == 1
+
+
+def test_follows_brand_from_graph_or_interaction_proxy() -> None:
+    data = brand_data()
+    nodes = data.nodes()  # B, a, b, c
+    mask, how = follows_brand(data, "B", nodes)
+    assert how == FOLLOWS_FROM_INTERACTIONS and mask.tolist() == [False, True, True, False]
+    fol = InfluenceData.from_frames(
+        interactions=data.interactions,
+        posts=data.posts,
+        follows=pl.DataFrame({"follower_id": ["c", "b"], "followee_id": ["B", "B"], "active": [True, False]}),
+    )
+    mask, how = follows_brand(fol, "B", fol.nodes())
+    assert how == FOLLOWS_FROM_GRAPH and mask.tolist() == [False, False, False, True]  # b unfollowed
+
+
+def test_two_hops_out_from_followers() -> None:
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["f1", "f1", "f2", "x", "f2"],
+            "kind": ["repost", "mention", "like", "repost", "repost"],
+            "target_account_id": ["B", "t1", "t2", "t3", "f1"],
+        }
+    )
+    follows = pl.DataFrame({"follower_id": ["f1", "f2", "f2"], "followee_id": ["B", "B", "t4"]})
+    data = InfluenceData.from_frames(interactions=inter, follows=follows)
+    nodes = data.nodes()  # B f1 f2 t1 t2 t3 t4 x
+    f, _ = follows_brand(data, "B", nodes)
+    hop = two_hops(data, "B", f, nodes)
+    # t1 (mentioned by f1), t4 (followed by f2); not t2 (a like), not t3 (x is no follower), not f1, not B
+    assert dict(zip(nodes.to_list(), hop.tolist(), strict=True)) == {
+        "B": False, "f1": False, "f2": False, "t1": True, "t2": False, "t3": False, "t4": True, "x": False,
+    }  # fmt: skip
+
+
+def test_assign_segments_truth_table() -> None:
+    score = np.array([80, 80, 20, 80, 80, 20, np.nan, 80])
+    eng = np.array([2.0, 0.0, 5.0, 0.0, 0.0, 0.0, 3.0, 0.5])
+    follows = np.array([True, True, False, False, False, True, False, True])
+    topic = np.array([np.nan, np.nan, np.nan, 75.0, 10.0, np.nan, np.nan, np.nan])
+    hop = np.array([False, False, False, True, True, False, False, False])
+    got = assign_segments(score, eng, follows, topic, hop, influence_threshold=70, engagement_threshold=1.0)
+    assert got.tolist() == ["advocate", "untapped", "fan", "thought_leader", "other", "other", "fan", "untapped"]
+
+
+def test_compute_influence_is_deterministic_and_order_free() -> None:
+    rng = np.random.default_rng(5)
+    n = 400
+    inter = pl.DataFrame(
+        {
+            "actor_id": [f"u{i}" for i in rng.integers(0, 60, n)],
+            "kind": rng.choice(["repost", "mention", "reply", "quote", "like"], n).tolist(),
+            "target_account_id": [f"u{i}" for i in rng.integers(0, 60, n)],
+            "occurred_at": [T - dt.timedelta(hours=int(h)) for h in rng.integers(0, 500, n)],
+        }
+    )
+    stamp = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
+    one = compute_influence(InfluenceData.from_frames(interactions=inter), brand_id="u1", computed_at=stamp)
+    two = compute_influence(
+        InfluenceData.from_frames(interactions=inter.sample(fraction=1.0, shuffle=True, seed=3)),
+        brand_id="u1",
+        computed_at=stamp,
+    )
+    assert one.table.equals(two.table)
+    assert set(one.unavailable) == {"reach", "amplification", "topic"}
+    assert one.table.filter(pl.col("account_id") == "u1")["segment"].item() == "other"
+    scores = one.table["score"].drop_nulls()
+    assert scores.min() >= 0 and scores.max() <= 100
+    # the brand's interaction partners and the rest: segments follow the thresholds
+    settings = InfluenceSettings()
+    adv = one.table.filter(pl.col("segment") == "advocate")
+    assert (adv["score"] >= settings.influence_threshold).all()
+    assert (adv["engagement"] >= settings.engagement_threshold).all()
+
+
+def test_compute_influence_without_brand_and_bad_input() -> None:
+    inter = pl.DataFrame({"actor_id": ["a"], "kind": ["mention"], "target_account_id": ["b"]})
+    res = compute_influence(InfluenceData.from_frames(interactions=inter))
+    assert res.table["segment"].to_list() == ["other", "other"]
+    assert res.table["engagement"].null_count() == 2 and res.notes
+    with pytest.raises(InfluenceError, match="no accounts"):
+        compute_influence(InfluenceData.from_frames())
+    with pytest.raises(InfluenceError, match="unknown interaction kind"):
+        InfluenceData.from_frames(interactions=pl.DataFrame({"actor_id": ["a"], "kind": ["retweet"]}))
+    with pytest.raises(InfluenceError, match="lacks column"):
+        InfluenceData.from_frames(follows=pl.DataFrame({"follower_id": ["a"]}))
+    assert node_ids(["", "b", None, "a"]).to_list() == ["a", "b"]

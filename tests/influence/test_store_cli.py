@@ -1,0 +1,130 @@
+"""The stored scores (migration 030), the job on a workspace and the two commands."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import polars as pl
+import pytest
+
+from signalboost.cli.main import main
+from signalboost.errors import InfluenceError
+from signalboost.influence.job import influencer_profile, resolve_brand, run_influence, stored_influencers
+from signalboost.store import influence_sql as sql
+from signalboost.store.workspace import Workspace
+
+T = dt.datetime(2024, 6, 30, 12, tzinfo=dt.UTC)
+
+
+def fill(ws: Workspace, *, brand_flag: bool = True) -> None:
+    """A small X-like workspace: brand B, followers f1..f3, a thought leader t, a fan."""
+    h = dt.timedelta(hours=1)
+    rows = [
+        ("f1", "repost", "t"), ("f2", "repost", "t"), ("f3", "mention", "t"), ("f1", "mention", "t"),
+        ("f2", "reply", "f1"), ("f3", "repost", "f1"), ("fan", "repost", "B"), ("fan", "mention", "B"),
+        ("fan", "reply", "B"), ("f1", "mention", "B"),
+    ]  # fmt: skip
+    inter = pl.DataFrame(
+        {
+            "platform": "x",
+            "actor_id": [a for a, _, _ in rows],
+            "kind": [k for _, k, _ in rows],
+            "target_account_id": [t for _, _, t in rows],
+            "occurred_at": [T - i * h for i in range(len(rows))],
+        }
+    )
+    follows = pl.DataFrame({"platform": "x", "follower_id": ["f1", "f2", "f3", "fan"], "followee_id": "B"})
+    accounts = pl.DataFrame(
+        {
+            "platform": "x",
+            "account_id": ["B", "f1", "f2", "f3", "t", "fan"],
+            "handle": ["brand", "=cmd|' /C calc'!A0", "f2", "f3", "leader", "fan"],
+            "followers": [5000, 20000, 300, 50, 90000, 10],
+            "is_brand": [brand_flag, False, False, False, False, False],
+        }
+    )
+    ws.strategy_path.write_text("version: 1\nbrand:\n  name: Brand\ninfluence:\n  influence_threshold: 60\n")
+    with ws.transaction() as con:
+        sql.insert_frame(con, "interactions", inter)
+        sql.insert_frame(con, "follows", follows)
+        sql.insert_frame(con, "accounts", accounts)
+
+
+def test_run_writes_the_contract_columns_and_replaces_previous_run(workspace: Workspace) -> None:
+    fill(workspace)
+    res = run_influence(workspace)
+    assert res.brand_id == "B"
+    with workspace.connect() as con:
+        cols = [r[0] for r in con.execute("DESCRIBE influence_scores").fetchall()]
+        n1 = con.execute("SELECT count(*) FROM influence_scores").fetchone()[0]
+    assert cols[:13] == [
+        "platform", "account_id", "computed_at", "score", "reach", "authority", "amplification", "topic",
+        "activity", "engagement", "follows_brand", "segment", "top_topics",
+    ]  # fmt: skip
+    run_influence(workspace)
+    frame, run = stored_influencers(workspace)
+    assert frame.height == n1 == 6
+    assert run is not None and set(run["unavailable"]) == {"amplification", "topic"}
+    # unavailable components are NULL, never 0
+    assert frame["amplification"].null_count() == 6 and frame["topic"].null_count() == 6
+    with workspace.connect() as con:
+        assert con.execute("SELECT count(*) FROM influence_runs").fetchone()[0] >= 1
+    seg = dict(zip(frame["account_id"].to_list(), frame["segment"].to_list(), strict=True))
+    assert seg["t"] == "thought_leader"  # reposted and mentioned by the followers, does not follow B
+    assert seg["fan"] == "fan"
+    assert seg["f1"] == "untapped"  # follows B, score 67 >= 60 (strategy.yaml), one interaction decayed below 1
+    assert frame["account_id"].to_list()[0] == "f1"  # untapped listed first
+
+
+def test_brand_resolution_order(workspace: Workspace) -> None:
+    fill(workspace, brand_flag=False)
+    assert resolve_brand(workspace, "x").account_id is None
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: Brand\n  handles:\n    x: '@Brand'\n")
+    who = resolve_brand(workspace, "x")
+    assert who.account_id == "B" and "strategy.yaml" in who.how
+    assert resolve_brand(workspace, "x", "f2").account_id == "f2"
+    with pytest.raises(InfluenceError, match="no account 'nobody'"):
+        resolve_brand(workspace, "x", "nobody")
+    with workspace.transaction() as con:
+        sql.mark_brand(con, "x", "f3")
+    assert resolve_brand(workspace, "x").how == "accounts.is_brand"
+
+
+def test_cli_influencers_json_csv_and_errors(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    fill(workspace)
+    w = str(workspace.root)
+    assert main(["influencers", "-w", w, "--format", "json", "--top", "3"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["rows"]) == 3 and doc["run"]["brand_account_id"] == "B"
+    assert main(["influencers", "-w", w, "--stored", "--format", "csv", "--segment", "untapped"]) == 0
+    out = capsys.readouterr().out
+    cells = [c for row in csv.reader(io.StringIO(out)) for c in row]
+    assert not any(c.startswith("=") for c in cells)  # formula injection neutralised
+    assert main(["influencers", "-w", w, "--segment", "untaped"]) == 1
+    assert "did you mean" in capsys.readouterr().err.lower()
+    assert main(["influencers", "-w", w, "--top", "0"]) == 2
+
+
+def test_cli_on_empty_workspace_and_unknown_handle(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    w = str(workspace.root)
+    assert main(["influencers", "-w", w]) == 1
+    assert "signalboost import" in capsys.readouterr().err
+    assert main(["influencer", "@nobody", "-w", w]) == 1
+    assert "no account '@nobody'" in capsys.readouterr().err
+
+
+def test_influencer_profile(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    fill(workspace)
+    run_influence(workspace)
+    prof = influencer_profile(workspace, "@FAN")
+    assert prof.account_id == "fan" and prof.posts_observed == 3
+    assert dict(prof.formats) == {"repost": 1, "mention": 1, "reply": 1}
+    assert prof.weekday_hour.sum() == 3 and prof.advice[0].startswith("Not enough data: 3 post(s)")
+    assert prof.score["segment"] == "fan"
+    assert main(["influencer", "fan", "-w", str(workspace.root), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["engagement_over_time"][0]["interactions"] == 3
+    assert main(["influencer", "leader", "-w", str(workspace.root)]) == 0

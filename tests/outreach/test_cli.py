@@ -1,0 +1,110 @@
+"""The outreach and partners commands, through the real CLI entry point."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from signalboost.cli.main import main
+from signalboost.store.workspace import Workspace
+
+from .conftest import add_follows, add_scores
+
+
+def run(capsys: pytest.CaptureFixture[str], ws: Workspace, *args: str) -> tuple[int, str, str]:
+    code = main([*args[:2], *args[2:], "-w", str(ws.root)] if len(args) >= 2 else list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def js(capsys: pytest.CaptureFixture[str], ws: Workspace, *args: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(capsys, ws, *args, "-f", "json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_pipeline_commands(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    doc = js(capsys, ws, "outreach", "add", "@maria", "--owner", "ana", "--due", "2026-01-10", "--next-step", "DM")
+    assert doc["rows"][0]["stage"] == "identified"
+    code, _, err = run(capsys, ws, "outreach", "move", "maria", "collaborating")
+    assert code == 1
+    assert "Allowed moves from identified: warming, contacted, paused, declined" in err
+    assert "Traceback" not in err
+    assert js(capsys, ws, "outreach", "move", "maria", "warming", "--note", "liked")["rows"][0]["stage"] == "warming"
+    rows = js(capsys, ws, "outreach", "list", "--stage", "warming")["rows"]
+    assert [r["handle"] for r in rows] == ["maria"]
+    show = js(capsys, ws, "outreach", "show", "maria")
+    assert [h["to_stage"] for h in show["history"]] == ["identified", "warming"]
+
+
+def test_log_twice_and_ledger_flag(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    js(capsys, ws, "outreach", "add", "li")
+    first = js(capsys, ws, "outreach", "log", "li", "message", "--ask", "--on", "2026-01-02")
+    again = js(capsys, ws, "outreach", "log", "li", "message", "--ask", "--on", "2026-01-02")
+    assert first["rows"][0]["status"] == "logged"
+    assert again["rows"][0]["status"].startswith("already in the ledger")
+    js(capsys, ws, "outreach", "log", "li", "like", "--on", "2026-01-03")
+    js(capsys, ws, "outreach", "log", "li", "message", "--ask", "--on", "2026-01-04")
+    code, out, _ = run(capsys, ws, "outreach", "ledger", "--flagged", "-f", "csv")
+    assert code == 0
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert (row["handle"], row["gives"], row["asks"], row["give_ask_ratio"], row["flagged"]) == (
+        "li",
+        "1",
+        "2",
+        "0.5",
+        "True",
+    )
+
+
+def test_bad_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    code, _, err = run(capsys, ws, "outreach", "add", "nobody")
+    assert code == 1 and "no account 'nobody'" in err
+    code, _, err = run(capsys, ws, "outreach", "add", "maria", "--due", "soon")
+    assert code == 2 and "--due" in err and "YYYY-MM-DD" in err
+    code, _, err = run(capsys, ws, "outreach", "add", "z", "--account-id", "z9")
+    assert code == 2 and "--platform" in err
+    js(capsys, ws, "outreach", "add", "maria")
+    code, _, err = run(capsys, ws, "outreach", "log", "maria", "hug")
+    assert code == 1 and "like, reply, share, message, gift" in err
+
+
+def test_csv_output_is_formula_safe(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    js(capsys, ws, "outreach", "add", "maria", "--next-step", "=HYPERLINK(1)")
+    code, out, _ = run(capsys, ws, "outreach", "list", "-f", "csv")
+    assert code == 0 and "'=HYPERLINK(1)" in out
+
+
+def test_partners_rank_choose_overlap_monitor(
+    capsys: pytest.CaptureFixture[str], ws: Workspace, tmp_path: Path
+) -> None:
+    from .test_overlap_coverage import OURS, THEIRS
+
+    add_follows(ws, [(m, "b1") for m in OURS] + [(m, c) for c, s in THEIRS.items() for m in s])
+    add_scores(ws, [("n1", 90, "other", False)])
+    rows = js(capsys, ws, "partners", "rank", "c1", "c2", "c3")["rows"]
+    assert [(r["rank"], r["account_id"], r["unique_reach"], r["bridges"]) for r in rows] == [
+        (1, "c1", 3, 1),
+        (2, "c2", 2, 0),
+        (3, "c3", 1, 0),
+    ]
+    top = js(capsys, ws, "partners", "rank", "--top", "2")["rows"]
+    assert [r["account_id"] for r in top] == ["c1", "c2"]  # the two largest audiences
+    doc = js(capsys, ws, "partners", "choose", "c1", "c2", "c3", "--k", "2", "--save")
+    assert [r["account_id"] for r in doc["rows"]] == ["c1", "c2"]
+    assert doc["new_reach"] == 4 and "1 − 1/e" in doc["guarantee"]
+    one = js(capsys, ws, "partners", "overlap", "c1")
+    assert one["overlap"]["shared"] == 2 and [b["account_id"] for b in one["bridges"]] == ["n1"]
+    mon = js(capsys, ws, "partners", "monitor", "--windows", "2")
+    assert sorted({r["account_id"] for r in mon["rows"]}) == ["c1", "c2"]
+
+
+def test_partners_without_brand_explains(capsys: pytest.CaptureFixture[str], workspace: Workspace) -> None:
+    code, _, err = run(capsys, workspace, "partners", "rank", "c1")
+    assert code == 1 and "brand.handles" in err
+    code, _, err = run(capsys, workspace, "partners", "monitor")
+    assert code == 1 and "partners choose --save" in err

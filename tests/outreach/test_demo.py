@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+from rich.console import Console
+
+from signalboost.demo import DemoContext
+from signalboost.outreach import pipeline
+from signalboost.outreach.demo import demo_step
+from signalboost.store.workspace import Workspace
+
+from .conftest import T0, add_interactions, add_scores
+
+
+def _console() -> Console:
+    return Console(record=True, width=160)
+
+
+def test_demo_skips_clearly_without_scores_or_interactions(workspace: Workspace) -> None:
+    console = _console()
+    demo_step(DemoContext(workspace, console))
+    text = console.export_text()
+    assert "Pipeline: skipped" in text and "signalboost influencers score" in text
+    assert "Partners: skipped — no interactions imported" in text
+
+
+def test_demo_enters_untapped_and_ranks_partners(ws: Workspace) -> None:
+    add_scores(ws, [("u1", 90, "untapped", True), ("u2", 80, "untapped", True), ("u3", 95, "advocate", True)])
+    t = [T0 + dt.timedelta(minutes=i) for i in range(20)]
+    # Audiences from interactions: brand b1 <- {a, b}; p1 <- {a, c, d}; p2 <- {e}.
+    rows = [("a", "mention", "", "b1", t[0]), ("b", "repost", "", "b1", t[1]), ("a", "reply", "", "p1", t[2])]
+    rows += [("c", "mention", "", "p1", t[3]), ("d", "repost", "", "p1", t[4]), ("e", "mention", "", "p2", t[5])]
+    add_interactions(ws, rows)
+    console = _console()
+    ctx = DemoContext(ws, console)
+    demo_step(ctx)
+    text = console.export_text()
+    assert [r.account_id for r in pipeline.list_records(ws, stage="identified")] == ["u2", "u1"]  # by handle
+    assert "2 untapped influencers entered as identified" in text
+    assert "brand account b1" in text
+    # p1 adds {c, d} (a is ours), p2 adds {e}: greedy takes both, which is optimal.
+    assert "Chosen 2 partners (greedy maximum coverage): p1 (+2), p2 (+1); new reach 3 of at most 3" in text
+    with ctx.outputs["partner ranking"].open() as fh:
+        got = list(csv.DictReader(fh))
+    assert [(r["rank"], r["account_id"], r["audience"], r["shared"], r["unique_reach"]) for r in got] == [
+        ("1", "p1", "3", "1.0", "2.0"),
+        ("2", "p2", "1", "0.0", "1.0"),
+    ]
+    assert float(got[0]["jaccard"]) == 1 / 4 and got[0]["bridges"] == "0"
+    # Re-running adds nobody twice.
+    demo_step(DemoContext(ws, _console()))
+    assert len(pipeline.list_records(ws)) == 2
