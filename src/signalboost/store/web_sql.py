@@ -190,15 +190,20 @@ def segment_counts(con: duckdb.DuckDBPyConnection, platform: str) -> dict[str, i
     return {str(s): int(n) for s, n in rows}
 
 
-def chart_points(con: duckdb.DuckDBPyConnection, platform: str, limit: int = 400) -> list[dict[str, Any]]:
-    """Accounts for the influence × engagement chart: every advocate and untapped account, then the top scores."""
+def chart_points(
+    con: duckdb.DuckDBPyConnection, platform: str, top: int = 150, spread: int = 250
+) -> list[dict[str, Any]]:
+    """Accounts for the influence × engagement chart: the ``top`` scores, every advocate and untapped account
+    among the first thousand, and an even sample of about ``spread`` accounts across the whole score range."""
     cur = con.execute(
-        "SELECT s.account_id, a.handle, s.score, s.engagement, s.segment FROM influence_scores s "
-        "LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id "
-        "WHERE s.platform = ? AND s.score IS NOT NULL ORDER BY "
-        "CASE WHEN s.segment IN ('advocate', 'untapped', 'thought_leader') THEN 0 ELSE 1 END, s.score DESC "
-        "LIMIT ?",
-        [platform, limit],
+        "WITH ranked AS (SELECT s.account_id, s.score, s.engagement, s.segment, "
+        "row_number() OVER (ORDER BY s.score DESC, s.account_id) AS rn, count(*) OVER () AS n "
+        "FROM influence_scores s WHERE s.platform = ? AND s.score IS NOT NULL) "
+        "SELECT r.account_id, a.handle, r.score, r.engagement, r.segment FROM ranked r "
+        "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = r.account_id "
+        "WHERE r.rn <= ? OR (r.rn <= 1000 AND r.segment IN ('advocate', 'untapped')) "
+        "OR r.rn % (r.n // ? + 1) = 0 ORDER BY r.rn",
+        [platform, platform, top, spread],
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -43,6 +43,8 @@ class PageCache:
         self.ws = workspace
         self.size = size
         self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._latest: dict[tuple[Any, ...], Any] = {}
+        self._running: set[tuple[Any, ...]] = set()
         self._lock = threading.Lock()
 
     def state(self) -> tuple[int, ...]:
@@ -68,9 +70,57 @@ class PageCache:
                 self._data.popitem(last=False)
         return value
 
+    def swr(self, key: tuple[Any, ...], compute: Callable[[], T]) -> tuple[T, bool]:
+        """Stale-while-revalidate for expensive pages: ``(value, stale)``.
+
+        The value for the current state if cached; else the last value computed for an older state, returned at
+        once (``stale=True``) while a background thread recomputes it; else (never computed) computed now.
+        A failed background computation is dropped (the next request tries again).
+        """
+        state = self.state()
+        with self._lock:
+            full = (*key, state)
+            if full in self._data:
+                self._data.move_to_end(full)
+                return self._data[full], False
+            old = self._latest.get(key)
+            if old is not None and key not in self._running:
+                self._running.add(key)
+                threading.Thread(target=self._refresh, args=(key, state, compute), daemon=True).start()
+        if old is not None:
+            return old, True
+        value = compute()
+        self._store(key, state, value)
+        return value, False
+
+    def _refresh(self, key: tuple[Any, ...], state: tuple[int, ...], compute: Callable[[], Any]) -> None:
+        try:
+            self._store(key, state, compute())
+        except Exception:  # the request path shows the error when it computes synchronously
+            pass
+        finally:
+            with self._lock:
+                self._running.discard(key)
+
+    def _store(self, key: tuple[Any, ...], state: tuple[int, ...], value: Any) -> None:
+        with self._lock:
+            self._data[(*key, state)] = value
+            self._latest[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait until no background refresh runs (tests and benchmarks)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._latest.clear()
 
 
 @dataclass

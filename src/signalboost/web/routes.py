@@ -106,8 +106,10 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/", "overview.html", name="overview", decorate=charts.overview)
     def overview_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        analysis = ctx.cache.get(("analytics",), lambda: analytics.build(ctx.workspace))
-        return ctx.cache.get(("overview",), lambda: overview.build(ctx.workspace, analysis=analysis))
+        analysis, stale = ctx.cache.swr(("analytics",), lambda: analytics.build(ctx.workspace))
+        alerts, stale2 = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
+        data = ctx.cache.get(("overview",), lambda: overview.build(ctx.workspace, analysis=analysis, alerts=alerts))
+        return {**data, "stale": stale or stale2}
 
     @page(app, "/strategy", "strategy.html", name="strategy", decorate=None)
     def strategy_page(request: Request) -> dict[str, Any]:
@@ -126,7 +128,8 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/analytics", "analytics.html", name="analytics", decorate=charts.analytics)
     def analytics_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("analytics",), lambda: analytics.build(ctx.workspace))
+        data, stale = ctx.cache.swr(("analytics",), lambda: analytics.build(ctx.workspace))
+        return {**data, "stale": stale}
 
     @page(app, "/influencers", "influencers.html", name="influencers", decorate=charts.influencers)
     def influencers_page(
@@ -135,7 +138,7 @@ def _pages(app: FastAPI) -> None:
         order: Annotated[str, Query(pattern="^(asc|desc)$")] = "desc",
         segment: Annotated[str | None, Query(max_length=40, description="only this segment")] = None,
         q: Annotated[str | None, Query(max_length=100, description="handle, name or bio contains")] = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
         key = ("influencers", sort, order, segment, q, limit)
@@ -159,18 +162,21 @@ def _pages(app: FastAPI) -> None:
 
     @app.get("/influencers/{platform}/{account_id}", include_in_schema=False, response_class=HTMLResponse)
     def influencer_html(request: Request, platform: str, account_id: str) -> Response:
-        data = influencers.profile(ctx_of(request).workspace, platform, account_id)
+        data = _profile(request, platform, account_id)
         return render(request, "influencer.html", data, **charts.profile(data))
 
     @page(app, "/outreach", "outreach.html", name="outreach", decorate=None)
     def outreach_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("outreach",), lambda: outreach.build(ctx.workspace))
+        alerts, stale = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
+        data = ctx.cache.get(("outreach",), lambda: outreach.build(ctx.workspace))
+        return {**data, "alerts": alerts, "stale": stale}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
     def partners_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("partners",), lambda: partners.build(ctx.workspace))
+        data, stale = ctx.cache.swr(("partners",), lambda: partners.build(ctx.workspace))
+        return {**data, "stale": stale}
 
     @page(app, "/imports", "imports.html", name="imports", decorate=None)
     def imports_page(request: Request) -> dict[str, Any]:
@@ -348,6 +354,14 @@ def _forms(app: FastAPI) -> None:
         if "application/json" in request.headers.get("accept", ""):
             return json_response(job.as_dict(), status=202)
         return RedirectResponse(f"/imports?done=uploaded&job={job.job_id}", status_code=303)
+
+
+def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]:
+    ctx = ctx_of(request)
+    data, stale = ctx.cache.swr(
+        ("profile", platform, account_id), lambda: influencers.profile(ctx.workspace, platform, account_id)
+    )
+    return {**data, "stale": stale}
 
 
 def _strategy_result(request: Request, result: strategy.EditResult) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import webbrowser
 
 from rich.console import Console
@@ -39,6 +40,29 @@ def url_for(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
+WARM_PAGES = ("/overview.json", "/analytics.json", "/partners.json", "/influencers.json", "/strategy.json")
+
+
+def warm_up(base: str, *, timeout: float = 30.0) -> None:
+    """Once the server answers, compute the expensive pages so the first visitor gets them from the cache."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "healthz", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.2)
+    for path in WARM_PAGES:
+        try:
+            with urllib.request.urlopen(base + path.lstrip("/"), timeout=120) as r:
+                r.read()
+        except OSError:  # a login-protected server answers 401: nothing to warm
+            return
+
+
 def run(
     ws: Workspace,
     *,
@@ -68,6 +92,7 @@ def run(
     console.print(f"Signalboost dashboard for [bold]{ws.root}[/] at [link={url}]{url}[/] (Ctrl-C to stop)")
     if require_login:
         console.print("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+    threading.Thread(target=warm_up, args=(url,), daemon=True).start()
     if open_browser:
         webbrowser.open(url)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

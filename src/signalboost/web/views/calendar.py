@@ -18,7 +18,9 @@ from signalboost.web.wiring import jsonable_dict, lib, unavailable
 
 SERVICE = "signalboost.plan.service"
 EXPORT = "signalboost.plan.export"
-CURATED_COLOUR = "#6b6b6b"
+PALETTE_SIZE = 8
+"""Pillar colours are CSS classes ``pillar-0`` … ``pillar-7`` (the strict Content-Security-Policy forbids inline
+styles), in the order of the strategy's pillars; curated posts are ``pillar-curated`` (grey)."""
 
 
 def _strategy(ws: Workspace) -> Strategy | None:
@@ -50,8 +52,7 @@ def _shift(view: str, day: dt.date, step: int) -> dt.date:
 def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict[str, Any]:
     """The planned posts of the month or week containing ``day`` (today by default), by local day."""
     load = lib(SERVICE, "load_plan")
-    colours = lib(EXPORT, "pillar_colours")
-    if load is None or colours is None:
+    if load is None:
         return unavailable("The publishing calendar", "signalboost.plan")
     strategy = _strategy(ws)
     if strategy is None:
@@ -67,11 +68,11 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
     posts = [p.as_dict() for p in load(ws, lo, hi)]
-    palette = colours([p.id for p in strategy.pillars])
+    index = {p.id: i % PALETTE_SIZE for i, p in enumerate(strategy.pillars)}
     by_day: dict[str, list[dict[str, Any]]] = {}
     for p in posts:
         pillars = p.get("pillars") or []
-        p["colour"] = palette.get(pillars[0], CURATED_COLOUR) if pillars else CURATED_COLOUR
+        p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
         by_day.setdefault(str(p["date"]), []).append(p)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     weeks = [
@@ -102,8 +103,8 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
             "weeks": weeks,
             "posts": posts,
             "count": len(posts),
-            "legend": [{"pillar": p.id, "name": p.name, "colour": palette[p.id]} for p in strategy.pillars]
-            + [{"pillar": "", "name": "curated", "colour": CURATED_COLOUR}],
+            "legend": [{"pillar": p.id, "name": p.name, "cls": f"pillar-{index[p.id]}"} for p in strategy.pillars]
+            + [{"pillar": "", "name": "curated", "cls": "pillar-curated"}],
             "next_monday": today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7),
         }
     )

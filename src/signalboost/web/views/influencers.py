@@ -27,7 +27,7 @@ def build(
     order: str = "desc",
     segment: str | None = None,
     q: str | None = None,
-    limit: int = 100,
+    limit: int = 50,
     platform: str | None = None,
 ) -> dict[str, Any]:
     """Scored accounts (sorted, filtered), the segment counts, the chart's points and the run's metadata."""

@@ -11,8 +11,16 @@ from signalboost.store.workspace import Workspace
 from signalboost.web.views import analytics, calendar, influencers, outreach
 from signalboost.web.wiring import jsonable_dict
 
+MAX_ALERTS = 12
 
-def build(ws: Workspace, *, today: dt.date | None = None, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
+
+def build(
+    ws: Workspace,
+    *,
+    today: dt.date | None = None,
+    analysis: dict[str, Any] | None = None,
+    alerts: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Counts per table and platform, the KPIs, the alerts and this week's to-do list."""
     today = today or dt.datetime.now(dt.UTC).date()
     with ws.connect(purpose="read the overview") as con:
@@ -26,24 +34,26 @@ def build(ws: Workspace, *, today: dt.date | None = None, analysis: dict[str, An
         out["strategy_error"] = exc.message()
     out["brand"] = strategy.brand.name if strategy else None
     out["kpis"] = analytics.kpis(ws, strategy, analysis)
-    alerts: list[dict[str, Any]] = []
+    relationship_alerts = alerts if alerts is not None else outreach.alerts(ws, today)
+    found: list[dict[str, Any]] = []
     todo: list[dict[str, Any]] = []
     if strategy is not None:
         for p in strategy.audience.personas:
             due = p.review_due(today)
             if due is not None and due <= today:
-                alerts.append(
+                found.append(
                     {
                         "kind": "persona",
                         "text": f"Persona {p.name} is due for review (since {due})",
                         "href": "/strategy",
                     }
                 )
-    alerts += analytics.drift_alerts(analysis)
-    alerts += outreach.alerts(ws, today)
+    found += analytics.drift_alerts(analysis)
+    found += relationship_alerts
     todo += calendar.this_week(ws, today)
     todo += influencers.untapped_todo(ws)
-    out["alerts"] = alerts
+    out["alerts"] = found[:MAX_ALERTS]
+    out["alerts_more"] = max(0, len(found) - MAX_ALERTS)
     out["todo"] = todo
     out["empty"] = counts.get("posts", 0) == 0 and counts.get("interactions", 0) == 0
     return jsonable_dict(out)
