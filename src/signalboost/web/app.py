@@ -165,8 +165,17 @@ def _templates() -> Jinja2Templates:
     env.globals["nav"] = NAV
     env.globals["version"] = signalboost.__version__
     env.filters["num"] = _num
+    env.filters["filename"] = _filename
     env.filters["pct"] = lambda v: "—" if v is None else f"{float(v):.1f} %"
     return templates
+
+
+def _filename(path: Any) -> str:
+    """The file name of a path, without the upload job's ``<16 hex>-`` prefix."""
+    import re
+
+    name = str(path or "").replace("\\", "/").split("/")[-1]
+    return re.sub(r"^[0-9a-f]{16}-", "", name)
 
 
 def _num(value: Any, digits: int = 3) -> str:

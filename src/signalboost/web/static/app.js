@@ -50,7 +50,7 @@
         .then(function (job) {
           var s = li.querySelector(".phase");
           if (s) s.textContent = job.phase + " after " + job.elapsed_s + " s";
-          if (job.phase === "done" || job.phase === "failed") { clearInterval(timer); window.location.reload(); }
+          if (job.phase === "done" || job.phase === "failed") { clearInterval(timer); window.location.href = "/imports"; }
         })
         .catch(function () { clearInterval(timer); });
     }, 700);

@@ -65,6 +65,7 @@ class EditResult:
     section: str
     issues: list[Issue] = field(default_factory=list)
     content: str = ""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 def validate_text(text: str, path_label: str = "strategy.yaml") -> list[Issue]:
@@ -234,7 +235,9 @@ def edit_section(ws: Workspace, section: str, content: str) -> EditResult:
         )
     new = copy.deepcopy(doc.data)
     new[section] = value
-    return _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content)
+    result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content)
+    result.section = section
+    return result
 
 
 def edit_pillar_weights(ws: Workspace, pillars: list[str], weights: list[str]) -> EditResult:
@@ -255,9 +258,12 @@ def edit_pillar_weights(ws: Workspace, pillars: list[str], weights: list[str]) -
             issues.append(Issue("error", f"pillars ({pid}.weight)", f"weight {raw!r} is not a number"))
             continue
         new.set(("pillars", index[pid], "weight"), int(value) if value.is_integer() else value)
+    submitted = dict(zip(pillars, weights, strict=False))
     if issues:
-        return EditResult(False, "pillars", issues)
-    return _save_if_valid(ws, new, "pillars", "")
+        return EditResult(False, "pillars", issues, values=submitted)
+    result = _save_if_valid(ws, new, "pillars", "")
+    result.values = submitted
+    return result
 
 
 def _save_if_valid(ws: Workspace, doc: StrategyDocument, section: str, content: str) -> EditResult:
