@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signalboost.errors import InfluenceError, WebError
+from signalboost.errors import InfluenceError, SignalboostError, WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, unavailable
@@ -89,22 +89,25 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
     with ws.connect(purpose="read an account") as con:
         account = web_sql.account_lookup(con, platform, account_id)
         posts = web_sql.account_posts(con, platform, account_id)
-    if account is None:
+    known = account is not None or bool(posts)
+    account = account or {"platform": platform, "account_id": account_id, "handle": None, "name": None, "bio": None}
+    out: dict[str, Any] = {"account": jsonable(account), "posts": jsonable(posts)}
+    fn = lib(MODULE, "influencer_profile")
+    if fn is None:
+        out["profile"] = unavailable("Influencer profiles", MODULE)
+    else:
+        try:
+            prof = fn(ws, account_id, platform=platform)
+            out["profile"] = {"available": True, **jsonable(prof.to_dict())}
+            known = True
+        except SignalboostError as exc:
+            out["profile"] = failed("Influencer profile", exc)
+    if not known:  # no account row, no post, no interaction: not in the workspace at all
         raise WebError(
             f"no account {platform}:{account_id} in the workspace",
             where="accounts",
             hint="Import data that includes it, or pick one from the Influencers page",
         )
-    out: dict[str, Any] = {"account": jsonable(account), "posts": jsonable(posts)}
-    fn = lib(MODULE, "influencer_profile")
-    if fn is None:
-        out["profile"] = unavailable("Influencer profiles", MODULE)
-        return out
-    try:
-        prof = fn(ws, account_id, platform=platform)
-        out["profile"] = {"available": True, **jsonable(prof.to_dict())}
-    except Exception as exc:
-        out["profile"] = failed("Influencer profile", exc)
     return out
 
 

@@ -85,13 +85,10 @@ def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> 
     fn = lib(PIPELINE, "add_influencer")
     if fn is None:
         raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
-    handle = None
     with ws.connect(purpose="read an account") as con:
         from signalboost.store import web_sql
 
         account = web_sql.account_lookup(con, platform, account_id)
-    if account is None:
-        raise OutreachError(f"no account {platform}:{account_id} in the workspace", where="accounts")
-    handle = account.get("handle")
+    handle = account.get("handle") if account else None  # follower lists often give ids only
     record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")
     return str(record.label)
