@@ -11,6 +11,7 @@ so text from social networks is always escaped.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +206,9 @@ def _install_session(app: FastAPI) -> None:
             else:
                 response = RedirectResponse("/login", status_code=303)
         else:
+            started = time.perf_counter()
             response = await call_next(request)
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         if request.state.session_changed:
             set_session_cookie(response, ctx, request.state.session)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

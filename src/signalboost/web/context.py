@@ -57,8 +57,17 @@ class PageCache:
                 out += [0, 0]
         return tuple(out)
 
-    def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
-        full = (*key, self.state())
+    def strategy_state(self) -> tuple[int, ...]:
+        """The state of ``strategy.yaml`` alone (for pages that do not read the database)."""
+        try:
+            st = self.ws.strategy_path.stat()
+            return (st.st_mtime_ns, st.st_size)
+        except OSError:
+            return (0, 0)
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T], *, state: tuple[int, ...] | None = None) -> T:
+        """The cached value for ``key`` in the current workspace state (or ``state``), computed if missing."""
+        full = (*key, state if state is not None else self.state())
         with self._lock:
             if full in self._data:
                 self._data.move_to_end(full)

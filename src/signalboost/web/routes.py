@@ -51,7 +51,11 @@ def check_csrf(request: Request, token: str | None) -> None:
         raise HTTPException(403, "this form expired or did not come from this dashboard; reload the page and retry")
 
 
-def done(url: str, code: str) -> RedirectResponse:
+def done(url: str, code: str, request: Request | None = None) -> RedirectResponse:
+    """Redirect after a successful form; the dashboard's own write makes every cached page stale, so forget them
+    (the next page is computed fresh, not served stale)."""
+    if request is not None:
+        ctx_of(request).cache.clear()
     sep = "&" if "?" in url else "?"
     return RedirectResponse(f"{url}{sep}done={code}", status_code=303)
 
@@ -106,15 +110,20 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/", "overview.html", name="overview", decorate=charts.overview)
     def overview_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        analysis, stale = ctx.cache.swr(("analytics",), lambda: analytics.build(ctx.workspace))
-        alerts, stale2 = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
-        data = ctx.cache.get(("overview",), lambda: overview.build(ctx.workspace, analysis=analysis, alerts=alerts))
-        return {**data, "stale": stale or stale2}
+
+        def derived() -> dict[str, Any]:
+            analysis, _ = ctx.cache.swr(("analytics",), lambda: analytics.build(ctx.workspace))
+            alerts, _ = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
+            return overview.build(ctx.workspace, analysis=analysis, alerts=alerts)
+
+        rest, stale = ctx.cache.swr(("overview",), derived)
+        live = ctx.cache.get(("counts",), lambda: overview.counts(ctx.workspace))
+        return {**rest, **live, "stale": stale}
 
     @page(app, "/strategy", "strategy.html", name="strategy", decorate=None)
     def strategy_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("strategy",), lambda: strategy.build(ctx.workspace))
+        return ctx.cache.get(("strategy",), lambda: strategy.build(ctx.workspace), state=ctx.cache.strategy_state())
 
     @page(app, "/calendar", "calendar.html", name="calendar", decorate=calendar.decorate)
     def calendar_page(
@@ -139,12 +148,17 @@ def _pages(app: FastAPI) -> None:
         segment: Annotated[str | None, Query(max_length=40, description="only this segment")] = None,
         q: Annotated[str | None, Query(max_length=100, description="handle, name or bio contains")] = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        platform: Annotated[str | None, Query(max_length=40, description="platform (default: most scored)")] = None,
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
-        key = ("influencers", sort, order, segment, q, limit)
-        return ctx.cache.get(
-            key, lambda: influencers.build(ctx.workspace, sort=sort, order=order, segment=segment, q=q, limit=limit)
+        key = ("influencers", sort, order, segment, q, limit, platform)
+        data, stale = ctx.cache.swr(
+            key,
+            lambda: influencers.build(
+                ctx.workspace, sort=sort, order=order, segment=segment, q=q, limit=limit, platform=platform
+            ),
         )
+        return {**data, "stale": stale}
 
     @app.get(
         "/influencers/{platform}/{account_id}.json",
@@ -169,8 +183,8 @@ def _pages(app: FastAPI) -> None:
     def outreach_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
         alerts, stale = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
-        data = ctx.cache.get(("outreach",), lambda: outreach.build(ctx.workspace))
-        return {**data, "alerts": alerts, "stale": stale}
+        data, stale2 = ctx.cache.swr(("outreach",), lambda: outreach.build(ctx.workspace))
+        return {**data, "alerts": alerts, "stale": stale or stale2}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
     def partners_page(request: Request) -> dict[str, Any]:
@@ -271,7 +285,7 @@ def _forms(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         calendar.plan(ctx_of(request).workspace, start, weeks)
-        return done(f"/calendar?date={start}", "planned")
+        return done(f"/calendar?date={start}", "planned", request)
 
     @app.post("/calendar/move", tags=["forms"], responses=FORM_RESULT, summary="Move a planned post")
     def calendar_move(
@@ -282,7 +296,7 @@ def _forms(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         day = calendar.move(ctx_of(request).workspace, post_id, when)
-        return done(f"/calendar?date={day}", "post-moved")
+        return done(f"/calendar?date={day}", "post-moved", request)
 
     @app.post("/outreach/move", tags=["forms"], responses=FORM_RESULT, summary="Move an influencer to a stage")
     def outreach_move(
@@ -294,7 +308,7 @@ def _forms(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         outreach.move(ctx_of(request).workspace, platform, account_id, stage, by=request.state.session.user)
-        return done("/outreach", "moved")
+        return done("/outreach", "moved", request)
 
     @app.post("/outreach/add", tags=["forms"], responses=FORM_RESULT, summary="Add an account to the pipeline")
     def outreach_add(
@@ -305,7 +319,7 @@ def _forms(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         outreach.add(ctx_of(request).workspace, platform, account_id, owner=request.state.session.user)
-        return done("/outreach", "added")
+        return done("/outreach", "added", request)
 
     @app.post("/influencers/compute", tags=["forms"], responses=FORM_RESULT, summary="Compute influence scores")
     def influencers_compute(
@@ -315,7 +329,7 @@ def _forms(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         influencers.compute(ctx_of(request).workspace, platform or None)
-        return done("/influencers", "scored")
+        return done("/influencers", "scored", request)
 
     @app.post("/outreach/log", tags=["forms"], responses=FORM_RESULT, summary="Log a touch in the ledger")
     def outreach_log(
@@ -334,7 +348,7 @@ def _forms(app: FastAPI) -> None:
         new = outreach.log(
             ctx_of(request).workspace, platform, account_id, kind, direction=direction, is_ask=is_ask, note=note
         )
-        return done("/outreach", "logged" if new else "duplicate")
+        return done("/outreach", "logged" if new else "duplicate", request)
 
     @app.post(
         "/imports",
@@ -350,7 +364,7 @@ def _forms(app: FastAPI) -> None:
         check_csrf(request, csrf_token)
         jobs = ctx_of(request).jobs
         job, path = jobs.store(file.filename, file.file)
-        jobs.start(job, path)
+        jobs.start(job, path, on_done=ctx_of(request).cache.clear)
         if "application/json" in request.headers.get("accept", ""):
             return json_response(job.as_dict(), status=202)
         return RedirectResponse(f"/imports?done=uploaded&job={job.job_id}", status_code=303)
@@ -366,7 +380,7 @@ def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]
 
 def _strategy_result(request: Request, result: strategy.EditResult) -> Response:
     if result.saved:
-        return done("/strategy", "saved")
+        return done("/strategy", "saved", request)
     data = strategy.build(ctx_of(request).workspace)
     return render(request, "strategy.html", data, status=422, edit=result)
 

@@ -15,6 +15,7 @@ import secrets
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -107,14 +108,14 @@ class JobRegistry:
             self._jobs[job_id] = job
         return job, target
 
-    def start(self, job: Job, path: Path, *, wait: bool = False) -> None:
-        """Import ``path`` in a background thread (or in this one with ``wait=True``)."""
-        thread = threading.Thread(target=self._run, args=(job, path), name=f"import-{job.job_id}", daemon=True)
+    def start(self, job: Job, path: Path, *, wait: bool = False, on_done: Callable[[], None] | None = None) -> None:
+        """Import ``path`` in a background thread (or in this one with ``wait=True``); ``on_done`` runs after."""
+        thread = threading.Thread(target=self._run, args=(job, path, on_done), name=f"import-{job.job_id}", daemon=True)
         thread.start()
         if wait:
             thread.join()
 
-    def _run(self, job: Job, path: Path) -> None:
+    def _run(self, job: Job, path: Path, on_done: Callable[[], None] | None = None) -> None:
         import_files = lib("signalboost.ingest", "import_files")
         job.phase = "importing"
         try:
@@ -135,3 +136,5 @@ class JobRegistry:
         finally:
             job.finished = time.time()
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            if on_done is not None:
+                on_done()

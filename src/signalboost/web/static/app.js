@@ -39,6 +39,8 @@
       });
     });
   });
+  // A page showing figures from before the latest change reloads itself once they are recomputed.
+  if (document.querySelector(".stale")) { setTimeout(function () { window.location.reload(); }, 2500); }
   // Upload progress: poll running jobs and update their status until they finish.
   document.querySelectorAll("li.job").forEach(function (li) {
     var phase = li.getAttribute("data-phase");

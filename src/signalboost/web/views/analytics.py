@@ -13,7 +13,7 @@ import polars as pl
 from signalboost.errors import SignalboostError
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
-from signalboost.web.wiring import failed, jsonable_dict, lib, rows, unavailable
+from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
 MODULE = "signalboost.analytics.analysis"
 FRAMES = "signalboost.store.analytics_sql"
@@ -36,7 +36,7 @@ def _strategy(ws: Workspace) -> tuple[Strategy | None, str | None]:
     if not ws.has_strategy():
         return None, None
     try:
-        return ws.strategy(), None
+        return strategy_of(ws), None
     except SignalboostError as exc:
         return None, exc.message()
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from signalboost.errors import PlanError, SignalboostError
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
-from signalboost.web.wiring import jsonable_dict, lib, unavailable
+from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
 
 SERVICE = "signalboost.plan.service"
 EXPORT = "signalboost.plan.export"
@@ -25,7 +25,7 @@ styles), in the order of the strategy's pillars; curated posts are ``pillar-cura
 
 def _strategy(ws: Workspace) -> Strategy | None:
     try:
-        return ws.strategy() if ws.has_strategy() else None
+        return strategy_of(ws) if ws.has_strategy() else None
     except SignalboostError:
         return None
 
@@ -128,7 +128,7 @@ def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
         raise PlanError(f"{start!r} is not a date", where="start", hint="Use YYYY-MM-DD") from exc
-    _, diff = replan(ws, ws.strategy(), first, weeks)
+    _, diff = replan(ws, strategy_of(ws), first, weeks)
     return {"added": len(diff.added), "changed": len(diff.changed), "removed": len(diff.removed)}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from signalboost.errors import InfluenceError, SignalboostError, WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
-from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, unavailable
+from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, strategy_of, unavailable
 
 MODULE = "signalboost.influence.job"
 COMPONENTS: tuple[str, ...] = ("reach", "authority", "amplification", "topic", "activity")
@@ -51,7 +51,7 @@ def build(
         points = web_sql.chart_points(con, plat)
         latest = lib("signalboost.store.influence_sql", "latest_run")
         run = latest(con, plat) if latest else None
-    strategy = ws.strategy() if ws.has_strategy() else None
+    strategy = strategy_of(ws) if ws.has_strategy() else None
     settings = strategy.influence if strategy else None
     return jsonable_dict(
         {
