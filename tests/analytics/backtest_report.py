@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
+from pathlib import Path
 
 import polars as pl
 
 from signalboost.analytics.backtest import BacktestResult, backtest
 from signalboost.analytics.metrics import post_engagement
-from signalboost.demo_data import UCI_FACEBOOK, demo_file
+from signalboost.store.workspace import Workspace
 
-from .uci import load_uci
+from .conftest import import_uci
 
 
 def _f(v: object, pct: bool) -> str:
@@ -64,8 +66,10 @@ def table(r: BacktestResult, pct: bool) -> str:
 
 
 def main() -> None:
-    posts, metrics, snaps = load_uci(demo_file(*UCI_FACEBOOK))
-    eng = post_engagement(posts, metrics, snaps)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.open(Path(tmp) / "ws", create=True)
+        import_uci(ws)
+        eng = post_engagement(ws.posts(), ws.post_metrics(), ws.table("account_snapshots"))
     runs = [
         ("months 1–9 → 10–12, 3-hour slots, er_reach", dt.datetime(2014, 10, 1), 3, "er_reach"),
         ("months 1–9 → 10–12, 1-hour slots, er_reach", dt.datetime(2014, 10, 1), 1, "er_reach"),

@@ -45,7 +45,17 @@ def test_kpis_by_hand() -> None:
     assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
-    assert out["mentions"]["status"] == "not available" and out["mentions"]["met"] is None
+    assert out["mentions"]["status"].startswith("not computed") and out["mentions"]["met"] is None
+
+
+def test_kpi_on_a_network_without_posts() -> None:
+    kpis = [
+        Kpi(id="yt", metric="views", network="youtube", target=5),
+        Kpi(id="n", metric="posts", network="youtube", target=1),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, _frame()).iter_rows(named=True)}
+    assert out["yt"]["status"] == "no posts on youtube in the window" and out["yt"]["value"] is None
+    assert out["n"]["value"] == 0 and out["n"]["met"] is False  # zero posts is a real count
 
 
 def test_followers_and_growth() -> None:
@@ -78,10 +88,28 @@ def test_tactic_weeks_from_labels_or_rrule() -> None:
     assert how == "labelled" and weeks == {dt.date(2024, 1, 15)}
 
 
-def test_tactic_effect_needs_two_weeks_each_side() -> None:
+def test_tactic_effect_needs_two_periods_each_side() -> None:
     tactic = Tactic(id="give", name="Giveaway", goal="engagement", rrule="FREQ=WEEKLY;BYDAY=MO", kpis=["inter"])
     kpis = [Kpi(id="inter", metric="interactions", target=10)]
     out = tactic_effects([tactic], kpis, _frame()).row(0, named=True)
     # posts fall in the weeks of Jan 8 and Jan 15; the only Monday in the span is Jan 15
-    assert out["kpi"] == "inter" and out["weeks_with"] == 1 and out["weeks_without"] == 1
+    # by days it would be 1 tactic day (Jan 15) vs 4 others: still too few, so the week row stays
+    assert out["kpi"] == "inter" and out["unit"] == "week" and (out["n_with"], out["n_without"]) == (1, 1)
     assert out["verdict"].startswith("not enough data")
+
+
+def test_weekly_tactic_is_judged_by_days() -> None:
+    # a Monday-and-Friday tactic: every week has it, so posting days are compared (Fri 12, Mon 15 vs Wed 10, Sat 20,
+    # Sun 21)
+    tactic = Tactic(id="mf", name="Mon+Fri", goal="engagement", rrule="FREQ=WEEKLY;BYDAY=MO,FR")
+    out = tactic_effects([tactic], [], _frame()).row(0, named=True)
+    assert out["kpi"] == "(goal)" and out["metric"] == "interactions"
+    assert out["unit"] == "day" and (out["n_with"], out["n_without"]) == (2, 3)
+    assert out["mean_with"] == pytest.approx((3 + 6) / 2) and out["mean_without"] == pytest.approx((1 + 10 + 4) / 3)
+
+
+def test_tactic_on_a_network_without_posts() -> None:
+    tactic = Tactic(id="yt", name="Tutorial", goal="reach", rrule="FREQ=WEEKLY;BYDAY=TH", kpis=["views"])
+    kpis = [Kpi(id="views", metric="views", network="youtube", target=5)]
+    out = tactic_effects([tactic], kpis, _frame()).row(0, named=True)
+    assert (out["n_with"], out["n_without"]) == (0, 0) and out["verdict"].startswith("not enough data")

@@ -86,6 +86,8 @@ def test_summary_counts_exclusions_and_gives_t_interval(tiny: pl.DataFrame) -> N
     s = summarize_engagement(tiny, by=())
     reach = s.filter(pl.col("metric") == "er_reach").row(0, named=True)
     assert (reach["n_posts"], reach["n_used"], reach["n_excluded"]) == (4, 1, 3)
+    # b lacks shares; c lacks reach; d lacks everything (both reasons)
+    assert (reach["n_missing_interactions"], reach["n_missing_denominator"]) == (2, 2)
     assert reach["value"] == pytest.approx(0.15) and reach["ci_low"] is None  # one post: no interval
     assert "reach" in reach["definition"]
     inter = s.filter(pl.col("metric") == "interactions").row(0, named=True)

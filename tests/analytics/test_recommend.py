@@ -9,6 +9,7 @@ import polars as pl
 from signalboost.analytics.analysis import AnalysisOptions, analyze
 from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
 from signalboost.model.io import StrategyDocument
+from signalboost.model.strategy import Strategy
 
 from .frames import metrics, posts
 
@@ -18,15 +19,24 @@ version: 1
 brand:
   name: Tiny
   timezone: Europe/Madrid
+ecosystem:
+  - network: facebook
+    role: community
+  - network: instagram
+    role: inspiration
 schedule:
   last_reviewed: 2024-01-01
   networks:
     facebook:
-      min_posts_per_week: 2  # keep it light
+      min_posts_per_week: 1  # keep it light
       slots:
         mon: ["09:00"]
     instagram:
       min_posts_per_week: 3
+      slots:
+        mon: ["12:00"]
+        wed: ["12:00"]
+        fri: ["12:00"]
 """
 
 
@@ -53,7 +63,7 @@ def test_proposal_ranks_slots_and_keeps_comments_on_apply() -> None:
     assert proposal.skipped == {"instagram": "no posts with the metric on this network yet: keep the current schedule"}
     fb = proposal.networks[0]
     # one post on each of 3 days a week: current = recommended = 1 per posting day, 3 posting days a week
-    assert fb.old_per_week == 2 and fb.new_per_week == 3
+    assert fb.old_per_week == 1 and fb.new_per_week == 3
     assert fb.new_slots() == {"tue": ["10:00"], "thu": ["15:00"], "sat": ["08:00"]}
     order = [(s.weekday, s.kind) for s in fb.slots]
     assert order == [("tue", "recommended"), ("thu", "recommended"), ("sat", "recommended")]
@@ -70,14 +80,12 @@ def test_proposal_ranks_slots_and_keeps_comments_on_apply() -> None:
 
 
 def test_thin_history_fills_the_week_with_exploration() -> None:
-    doc = StrategyDocument.loads(
-        YAML.replace("min_posts_per_week: 2", "min_posts_per_week: 4")
-        .replace('        mon: ["09:00"]\n', "        {}\n")
-        .replace("      slots:\n        {}\n", "")
-    )
+    data = StrategyDocument.loads(YAML).data
+    data["schedule"]["networks"]["facebook"] = {"min_posts_per_week": 4}  # no timetable yet
+    strategy = Strategy.model_validate(data)
     p, m = _history()
     p, m = p.head(3), m.head(3)  # one week only: no slot has 3 posts
-    result = analyze(doc.strategy(), p, m, None)
-    fb = propose_schedule(doc.strategy(), result).networks[0]
+    result = analyze(strategy, p, m, None)
+    fb = propose_schedule(strategy, result).networks[0]
     assert fb.new_per_week == 4  # not enough days to judge frequency: kept
     assert len(fb.slots) == 4 and {s.kind for s in fb.slots} == {"explore"}

@@ -49,6 +49,10 @@ def test_several_accounts_use_within_account_z_scores(tmp_path: Path) -> None:
     p, m = _mixed()
     result = analyze(None, p, m)
     assert result.slot_metric == "er_reach_z" and result.notes
+    assert set(result.formats["metric"]) == {"er_reach_z"}
+    # z-scores are centred within each account: the x network's mean z over both accounts is 0
+    x = result.engagement.filter(pl.col("platform") == "x")["er_reach_z"].drop_nulls()
+    assert float(x.mean()) == pytest.approx(0.0, abs=1e-12)  # type: ignore[arg-type]
     assert set(result.slots["platform"]) == {"x"}  # mastodon reported no metrics: no slot table for it
     masto = result.summary.filter((pl.col("platform") == "mastodon") & (pl.col("metric") == "er_reach")).row(
         0, named=True
@@ -86,7 +90,17 @@ def test_tactic_weeks_that_clearly_did_better() -> None:
     eng = post_engagement(posts(rows), metrics(mrows))
     tactic = Tactic(id="give", name="Giveaway", goal="engagement", rrule="FREQ=MONTHLY;BYDAY=1FR", kpis=["inter"])
     out = tactic_effects([tactic], [Kpi(id="inter", metric="interactions", target=50)], eng).row(0, named=True)
-    assert out["found_by"] == "labelled" and (out["weeks_with"], out["weeks_without"]) == (3, 3)
+    assert out["found_by"] == "labelled" and (out["n_with"], out["n_without"]) == (3, 3)
     assert out["mean_with"] == pytest.approx((100 + 102 + 104) / 3)
     assert out["mean_without"] == pytest.approx((11 + 13 + 15) / 3)
     assert out["verdict"] == "tactic weeks did better" and out["diff_low"] > 0
+
+
+def test_only_the_brands_posts_count_where_brand_accounts_are_marked() -> None:
+    p, m = _mixed()
+    accounts = pl.DataFrame({"platform": ["x", "x"], "account_id": ["big", "small"], "is_brand": [True, False]})
+    result = analyze(None, p, m, accounts=accounts)
+    x = result.engagement.filter(pl.col("platform") == "x")
+    assert set(x["author_id"]) == {"big"} and x.height == 7  # 6 dated posts by big + the undated one
+    assert result.engagement.filter(pl.col("platform") == "mastodon").height == 12  # no brand marked there: kept
+    assert any("6 posts by accounts other than the brand" in n for n in result.notes)

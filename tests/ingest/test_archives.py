@@ -172,3 +172,34 @@ def test_real_mastodon_export(workspace: Workspace, shared_data: Path) -> None:
     assert "direct" not in visibilities  # DMs were removed from the sample
     texts = workspace.query("SELECT text FROM posts WHERE text IS NOT NULL")["text"]
     assert not any("<p>" in t for t in texts)
+
+
+def test_instagram_export_folder_and_zip(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    folder = ingest_data / "instagram"
+    [res] = import_files(workspace, [folder], progress=False)
+    assert res.format == "instagram-export" and res.rows_rejected == 1
+    posts = {p["post_id"]: p for p in workspace.posts().to_dicts()}
+    assert set(posts) == {
+        "ig:17912345678901234",
+        "ig:17900000000000001",
+        "ig:17955555555555555",
+        "ig:17966666666666666",
+    }
+    first = posts["ig:17912345678901234"]
+    assert first["text"] == "Café au lait 😀 #Coffee #Morning with @barista_ann"  # mojibake repaired
+    assert (first["hashtags"], first["mentions"], first["format"]) == (["coffee", "morning"], ["barista_ann"], "photo")
+    assert first["created_at"] == datetime(2024, 1, 1, 12, tzinfo=UTC)  # 1704110400
+    assert posts["ig:17900000000000001"]["format"] == "carousel"
+    assert posts["ig:17955555555555555"]["format"] == "story"
+    reel = posts["ig:17966666666666666"]
+    assert (reel["format"], reel["text"]) == ("reel", "How we make it — fast")
+    follows = {(f["follower_id"], f["followee_id"]) for f in workspace.follows().to_dicts()}
+    assert follows == {("ann", "brandco"), ("bob", "brandco"), ("brandco", "ann"), ("brandco", "cleo")}
+    [acct] = workspace.accounts().to_dicts()
+    assert (acct["handle"], acct["name"]) == ("brandco", "Brand Co – Shoes")
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["file"] == f"{folder}/your_instagram_activity/content/posts_1.json" and rej["line"] == 3
+    before = snapshot(workspace)
+    [again] = import_files(workspace, [_zip_folder(folder, tmp_path / "instagram.zip")], progress=False)
+    assert again.rows_loaded == 0
+    assert snapshot(workspace) == before

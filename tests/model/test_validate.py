@@ -422,6 +422,7 @@ def test_report_json_and_lines() -> None:
                 "path": "pillars",
                 "code": "weights",
                 "hint": "Change the weights so they add up to 100 (e.g. 40/30/20/10)",
+                "layer": "document",
             }
         ],
     }
@@ -441,11 +442,29 @@ def test_load_strategy_raises_at_first_error(tmp_path: Path) -> None:
     path = tmp_path / "strategy.yaml"
     path.write_text(doc(replace={4: "  timezone: Nowhere/City", 29: "    weight: 35"}), encoding="utf-8")
     with pytest.raises(StrategyError) as info:
-        load_strategy(path, today=TODAY)
+        load_strategy(path, today=TODAY, strict=True)
     err = info.value
     assert err.where == f"{path}:4:13"
     assert err.what == "unknown time zone 'Nowhere/City' (at brand.timezone)"
     assert err.hint == "1 more error: run `signalboost validate` to see them all"
+    with pytest.raises(StrategyError) as info:
+        load_strategy(path, today=TODAY)  # lenient: only the structural error counts
+    assert (info.value.where, info.value.hint) == (f"{path}:4:13", None)
+
+
+def test_lenient_load_accepts_rule_errors_strict_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.yaml"
+    path.write_text(doc(replace={29: "    weight: 35", 36: "    pillars: [brnd]"}), encoding="utf-8")
+    strategy = load_strategy(path, today=TODAY)
+    assert [p.weight for p in strategy.pillars] == [60, 35]
+    with pytest.raises(StrategyError) as info:
+        load_strategy(path, today=TODAY, strict=True)
+    assert info.value.where == f"{path}:23:1"
+    assert info.value.what == "pillar weights sum to 95, not 100 (at pillars)"
+    assert info.value.hint == (
+        "Change the weights so they add up to 100 (e.g. 40/30/20/10); "
+        "1 more error: run `signalboost validate` to see them all"
+    )
 
 
 def test_load_strategy_invalid_yaml(tmp_path: Path) -> None:
@@ -469,3 +488,37 @@ def test_load_strategy_valid_with_warnings(tmp_path: Path) -> None:
     strategy = load_strategy(path, today=dt.date(2030, 1, 1))  # persona overdue: a warning only
     assert [p.id for p in strategy.pillars] == ["brand", "tips"]
     assert strategy.pillar_weights() == {"brand": 0.6, "tips": 0.4}
+
+
+def test_more_wrong_shapes() -> None:
+    assert errors("version: 2\nbrand:\n  name: A\n") == [("version: the number 2 is not one of 1", 1, 10)]
+    assert errors("brand: Acme\n") == [("brand must be a mapping (key: value), got text 'Acme'", 1, 8)]
+    assert errors(doc(replace={24: "  brand: 60"}, delete=(25, 26, 27, 28, 29)))[0] == (
+        "pillars must be a list, got a mapping",
+        24,
+        3,
+    )
+    assert errors(doc(replace={31: "  - giveaway"}, delete=tuple(range(32, 38))))[0] == (
+        "tactics[0] must be a mapping (key: value), got text 'giveaway'",
+        31,
+        5,
+    )
+
+
+def test_boolean_is_not_a_number() -> None:
+    assert errors(doc(replace={26: "    weight: true"})) == [("weight must be a number, not true", 26, 13)]
+
+
+def test_one_post_minimum_is_singular() -> None:
+    text = doc(replace={19: "      min_posts_per_week: 1"}, delete=(20, 21, 22))
+    assert errors(text) == [
+        ("instagram has 0 slots a week, fewer than its minimum of 1 post a week", 19, 27)
+    ]  # at the value
+
+
+def test_unknown_format_is_a_warning() -> None:
+    text = doc(replace={15: "    personas: [ana]\n    formats: [photo, reels]"}, after={41: "    format: phot"})
+    assert check(text) == [
+        ("warning", "unknown format 'reels'; did you mean 'reel'?", 16, 22),
+        ("warning", "unknown format 'phot'; did you mean 'photo'?", 43, 13),
+    ]

@@ -65,7 +65,11 @@ class Analysis:
 
 
 def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
-    """Use the within-account z-score when a network has posts from more than one account."""
+    """Use the within-account z-score when a network has posts from more than one account.
+
+    Slots, formats, paid/organic and pillars are then compared on ``<metric>_z`` so big accounts do not drown small
+    ones; the per-network summary keeps the plain metric.
+    """
     authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
     if authors.height and int(authors["n"].max()) > 1:  # type: ignore[arg-type]
         frame = normalise_within_account(frame, metric)
@@ -74,15 +78,43 @@ def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, l
     return frame, metric, []
 
 
+def own_posts(posts: pl.DataFrame, accounts: pl.DataFrame | None) -> tuple[pl.DataFrame, list[str]]:
+    """Keep, on each network where ``accounts`` marks brand accounts (``is_brand``), only their posts.
+
+    Networks with no brand account marked keep all their posts (an export of your own account has only yours).
+    Returns the posts and a note per network that lost posts.
+    """
+    if accounts is None or accounts.height == 0 or "is_brand" not in accounts.columns:
+        return posts, []
+    brand = accounts.filter(pl.col("is_brand")).select("platform", pl.col("account_id").alias("author_id"))
+    if brand.height == 0:
+        return posts, []
+    marked = brand["platform"].unique().to_list()
+    keep = posts.filter(~pl.col("platform").is_in(marked)).vstack(
+        posts.join(brand, on=["platform", "author_id"], how="semi")
+    )
+    notes = []
+    for platform in marked:
+        dropped = (
+            posts.filter(pl.col("platform") == platform).height - keep.filter(pl.col("platform") == platform).height
+        )
+        if dropped:
+            notes.append(f"{platform}: {dropped} posts by accounts other than the brand's were left out")
+    return keep, notes
+
+
 def analyze(
     strategy: Strategy | None,
     posts: pl.DataFrame,
     post_metrics: pl.DataFrame,
     snapshots: pl.DataFrame | None = None,
     *,
+    accounts: pl.DataFrame | None = None,
     options: AnalysisOptions | None = None,
 ) -> Analysis:
     """Run every analysis of the issue on the canonical frames.
+
+    With ``accounts``, a network whose brand accounts are marked (``is_brand``) is analysed on their posts only.
 
     Example::
 
@@ -92,6 +124,7 @@ def analyze(
     """
     opt = options or AnalysisOptions()
     definition(opt.metric)  # unknown metric: a clear error naming the valid ones
+    posts, own_notes = own_posts(posts, accounts)
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
@@ -104,6 +137,7 @@ def analyze(
     eng = with_pillars(eng, assignments)
     weights = strategy.pillar_weights() if strategy else {}
     eng, slot_metric, notes = _slot_metric(eng, opt.metric)
+    notes = own_notes + notes
     slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
     conf = opt.confidence
     return Analysis(
@@ -114,7 +148,7 @@ def analyze(
         pillar_assignments=assignments,
         pillar_mix=pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin),
         pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
-        pillar_performance=compare_groups(explode_pillars(eng), "pillar", metric=opt.metric, confidence=conf),
+        pillar_performance=compare_groups(explode_pillars(eng), "pillar", metric=slot_metric, confidence=conf),
         slots=slots,
         recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
         frequency_curve=posts_per_day_curve(
@@ -128,8 +162,8 @@ def analyze(
             min_days=opt.min_days,
             confidence=conf,
         ),
-        formats=compare_formats(eng, metric=opt.metric, confidence=conf),
-        paid=compare_paid(eng, metric=opt.metric, confidence=conf),
+        formats=compare_formats(eng, metric=slot_metric, confidence=conf),
+        paid=compare_paid(eng, metric=slot_metric, confidence=conf),
         kpis=kpi_status(strategy.kpis if strategy else [], eng, snapshots, as_of=opt.as_of),
         tactics=tactic_effects(strategy.tactics if strategy else [], strategy.kpis if strategy else [], eng, tz=tz),
         slot_metric=slot_metric,

@@ -21,7 +21,9 @@ def demo_step(ctx: DemoContext) -> None:
     strategy = ws.strategy() if ws.has_strategy() else None
     frames = read_analytics_frames(ws)
     with ctx.console.status("Analysing the imported posts…"):
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
+        result = analyze(
+            strategy, frames.posts, frames.post_metrics, frames.account_snapshots, accounts=frames.accounts
+        )
         replace_post_pillars(ws, result.pillar_assignments)
     best = result.recommended_slots.filter(result.recommended_slots["kind"] == "recommended").head(3)
     for row in best.iter_rows(named=True):

@@ -51,7 +51,7 @@ GOAL_METRIC: dict[str, str] = {
     "loyalty": "interactions",
     "leads": "clicks",
 }
-NOT_AVAILABLE = "not available"
+NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
 
 
 def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
@@ -174,6 +174,8 @@ def _one_kpi(
         else None
     )
     value, n, status = metric_value(cur, kpi.metric, cur_snaps)
+    if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
+        value, n, status = None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window"
     previous, _, _ = metric_value(prev, kpi.metric, prev_snaps)
     met = None if value is None else (value >= kpi.target if kpi.direction == "at_least" else value <= kpi.target)
     change = None if value is None or previous is None else value - previous
@@ -195,17 +197,22 @@ def _one_kpi(
 # ------------------------------------------------------------------------------------------------ tactics
 
 
-def _week_start(expr: pl.Expr) -> pl.Expr:
-    return expr.dt.truncate("1w").dt.date()
+def _period_start(expr: pl.Expr, unit: str) -> pl.Expr:
+    return expr.dt.truncate("1w").dt.date() if unit == "week" else expr.dt.date()
 
 
-def tactic_weeks(tactic: Tactic, frame: pl.DataFrame, *, tz: str = "UTC") -> tuple[set[dt.date], str]:
-    """Monday dates of the weeks with the tactic, and how they were found (``labelled`` or ``rrule``)."""
+def tactic_weeks(
+    tactic: Tactic, frame: pl.DataFrame, *, tz: str = "UTC", unit: str = "week"
+) -> tuple[set[dt.date], str]:
+    """Start dates of the weeks (Mondays; or days with ``unit="day"``) with the tactic, and how they were found.
+
+    ``labelled`` when posts carry ``tactic = <id>``, else ``rrule`` (the tactic's occurrences over the data's span).
+    """
     data = _prepare(frame).with_columns(pl.col("_t").dt.convert_time_zone(tz).alias("_local"))
     if "tactic" in data.columns:
         tagged = data.filter(pl.col("tactic") == tactic.id)
         if tagged.height:
-            return set(tagged.select(_week_start(pl.col("_local")))["_local"].to_list()), "labelled"
+            return set(tagged.select(_period_start(pl.col("_local"), unit))["_local"].to_list()), "labelled"
     if data.height == 0:
         return set(), "rrule"
     from dateutil.rrule import rrulestr
@@ -215,11 +222,10 @@ def tactic_weeks(tactic: Tactic, frame: pl.DataFrame, *, tz: str = "UTC") -> tup
     last = data["_local"].max()
     start = dt.datetime.combine(first.date(), dt.time(0))  # type: ignore[union-attr]
     stop = dt.datetime.combine(last.date(), dt.time(23, 59))  # type: ignore[union-attr]
-    weeks = {
-        (d.date() - dt.timedelta(days=d.weekday()))
-        for d in rrulestr(body, dtstart=start).between(start, stop, inc=True)
-    }
-    return weeks, "rrule"
+    days = [d.date() for d in rrulestr(body, dtstart=start).between(start, stop, inc=True)]
+    if unit == "day":
+        return set(days), "rrule"
+    return {d - dt.timedelta(days=d.weekday()) for d in days}, "rrule"
 
 
 def tactic_effects(
@@ -227,8 +233,9 @@ def tactic_effects(
 ) -> pl.DataFrame:
     """Each tactic against its goal: weekly KPI values in tactic weeks vs other weeks.
 
-    Columns: ``tactic, goal, kpi, metric, found_by, weeks_with, weeks_without, mean_with, mean_without, diff,
-    diff_low, diff_high, verdict``.
+    When that cannot be judged (a weekly tactic leaves no week without it), posting days with the tactic are
+    compared with the other posting days. Columns: ``tactic, goal, kpi, metric, found_by, unit (week/day),
+    n_with, n_without, mean_with, mean_without, diff, diff_low, diff_high, verdict``.
     """
     by_id = {k.id: k for k in kpis}
     rows: list[dict[str, object]] = []
@@ -236,12 +243,15 @@ def tactic_effects(
         served = [by_id[k] for k in tactic.kpis if k in by_id]
         targets: list[tuple[str, str, str | None]] = [(k.id, str(k.metric), k.network) for k in served]
         targets = targets or [("(goal)", GOAL_METRIC[tactic.goal], None)]
-        weeks, found_by = tactic_weeks(tactic, frame, tz=tz)
         for kpi_id, metric, network in targets:
             scoped = frame.filter(pl.col("platform") == network) if network else frame
             if tactic.networks and not network:
                 scoped = scoped.filter(pl.col("platform").is_in(tactic.networks))
-            rows.append(_tactic_row(tactic, kpi_id, metric, scoped, weeks, found_by, tz, confidence))
+            row = _tactic_row(tactic, kpi_id, metric, scoped, "week", tz, confidence)
+            if row["diff"] is None:  # e.g. a weekly tactic: every week has it, so compare days instead
+                by_day = _tactic_row(tactic, kpi_id, metric, scoped, "day", tz, confidence)
+                row = by_day if by_day["diff"] is not None else row
+            rows.append(row)
     return pl.DataFrame(rows, schema=_TACTIC_SCHEMA)
 
 
@@ -252,8 +262,9 @@ _TACTIC_SCHEMA = pl.Schema(
         "kpi": pl.String,
         "metric": pl.String,
         "found_by": pl.String,
-        "weeks_with": pl.Int64,
-        "weeks_without": pl.Int64,
+        "unit": pl.String,
+        "n_with": pl.Int64,
+        "n_without": pl.Int64,
         "mean_with": pl.Float64,
         "mean_without": pl.Float64,
         "diff": pl.Float64,
@@ -264,10 +275,11 @@ _TACTIC_SCHEMA = pl.Schema(
 )
 
 
-def weekly_series(frame: pl.DataFrame, metric: str, *, tz: str = "UTC") -> pl.DataFrame:
-    """``week, value, n``: the KPI metric per local week (sums for counts, means for rates, count for posts)."""
+def weekly_series(frame: pl.DataFrame, metric: str, *, tz: str = "UTC", unit: str = "week") -> pl.DataFrame:
+    """``week, value, n``: the KPI metric per local week — or per day with ``unit="day"`` (the column is still
+    called ``week``) — as sums for counts, means for rates, the count for posts."""
     col = SUM_METRICS.get(metric) or RATE_METRICS.get(metric)
-    data = _prepare(frame).with_columns(_week_start(pl.col("_t").dt.convert_time_zone(tz)).alias("week"))
+    data = _prepare(frame).with_columns(_period_start(pl.col("_t").dt.convert_time_zone(tz), unit).alias("week"))
     if metric == "posts":
         return data.group_by("week").agg(pl.len().cast(pl.Float64).alias("value"), pl.len().alias("n")).sort("week")
     if col is None:
@@ -282,26 +294,20 @@ def weekly_series(frame: pl.DataFrame, metric: str, *, tz: str = "UTC") -> pl.Da
 
 
 def _tactic_row(
-    tactic: Tactic,
-    kpi_id: str,
-    metric: str,
-    frame: pl.DataFrame,
-    weeks: set[dt.date],
-    found_by: str,
-    tz: str,
-    confidence: float,
+    tactic: Tactic, kpi_id: str, metric: str, frame: pl.DataFrame, unit: str, tz: str, confidence: float
 ) -> dict[str, object]:
-    series = weekly_series(frame, metric, tz=tz)
-    is_with = series["week"].is_in(sorted(weeks)) if weeks else pl.Series([False] * series.height)
+    periods, found_by = tactic_weeks(tactic, frame, tz=tz, unit=unit)
+    series = weekly_series(frame, metric, tz=tz, unit=unit)
+    is_with = series["week"].is_in(sorted(periods)) if periods else pl.Series([False] * series.height, dtype=pl.Boolean)
     with_v = series.filter(is_with)["value"].to_numpy()
     without_v = series.filter(~is_with)["value"].to_numpy()
     diff = welch_interval(with_v, without_v, confidence=confidence)
     if diff is None:
-        verdict = "not enough data (need 2+ weeks with and without the tactic)"
+        verdict = f"not enough data (need 2+ {unit}s with and without the tactic)"
     elif diff[1] > 0:
-        verdict = "tactic weeks did better"
+        verdict = f"tactic {unit}s did better"
     elif diff[2] < 0:
-        verdict = "tactic weeks did worse"
+        verdict = f"tactic {unit}s did worse"
     else:
         verdict = "no clear difference"
     return {
@@ -310,8 +316,9 @@ def _tactic_row(
         "kpi": kpi_id,
         "metric": metric,
         "found_by": found_by,
-        "weeks_with": int(with_v.size),
-        "weeks_without": int(without_v.size),
+        "unit": unit,
+        "n_with": int(with_v.size),
+        "n_without": int(without_v.size),
         "mean_with": float(np.mean(with_v)) if with_v.size else None,
         "mean_without": float(np.mean(without_v)) if without_v.size else None,
         "diff": diff[0] if diff else None,

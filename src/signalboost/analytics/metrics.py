@@ -218,8 +218,9 @@ def summarize_engagement(
 ) -> pl.DataFrame:
     """Mean of each per-post metric per group, with its definition, sample size and t interval.
 
-    Columns: ``*by, metric, label, definition, value, ci_low, ci_high, n_posts, n_used, n_excluded``.
-    ``n_excluded`` counts posts left out because the metric (or its denominator) was not reported.
+    Columns: ``*by, metric, label, definition, value, ci_low, ci_high, n_posts, n_used, n_excluded,
+    n_missing_interactions, n_missing_denominator``. ``n_excluded`` counts posts left out because the metric (or
+    its denominator) was not reported; for rates the two last columns say why (a post may lack both).
     """
     rows: list[dict[str, object]] = []
     groups = frame.group_by(list(by), maintain_order=True) if by else [((), frame)]
@@ -229,6 +230,7 @@ def summarize_engagement(
             d = definition(metric)
             values = group[metric].cast(pl.Float64).drop_nulls().drop_nans().to_numpy()
             mean, lo, hi = mean_interval(values, confidence=confidence)
+            no_num, no_den = _missing_parts(group, metric)
             rows.append(
                 {
                     **dict(zip(by, key_t, strict=True)),
@@ -241,9 +243,26 @@ def summarize_engagement(
                     "n_posts": group.height,
                     "n_used": int(values.size),
                     "n_excluded": group.height - int(values.size),
+                    "n_missing_interactions": no_num,
+                    "n_missing_denominator": no_den,
                 }
             )
     return pl.DataFrame(rows, infer_schema_length=None)
+
+
+DENOMINATORS: dict[str, str] = {
+    "er_reach": "reach",
+    "er_impressions": "impressions",
+    "er_followers": "followers_at_post",
+}
+
+
+def _missing_parts(group: pl.DataFrame, metric: str) -> tuple[int | None, int | None]:
+    """Posts lacking interactions, and posts lacking the rate's denominator (missing or 0); ``None`` if n/a."""
+    if metric not in DENOMINATORS or "interactions" not in group.columns:
+        return None, None
+    den = group[DENOMINATORS[metric]]
+    return int(group["interactions"].is_null().sum()), int((den.is_null() | (den == 0)).sum())
 
 
 def normalise_within_account(

@@ -133,7 +133,14 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         f = freq.get(net)
         old_n = sched.min_posts_per_week
         new_n = int(f["recommended_per_week"]) if f and not str(f["evidence"]).startswith("not enough") else old_n
-        why = f"{f['evidence']} (observed {f['current_per_week']}/week)" if f else "no daily data: kept"
+        why = (
+            f"{f['recommended_per_day']} post(s) per posting day × {f['posting_days_per_week']} posting days a week "
+            f"≈ {new_n}/week (observed {f['current_per_week']}/week); {f['evidence']}"
+            if f and new_n != old_n
+            else f"kept: {f['evidence']}"
+            if f
+            else "kept: no daily data"
+        )
         n_ex = min(n_explore, max(new_n // 4, 0))
         ranked = recommend_slots(slots, k=max(new_n - n_ex, 0), explore=n_ex, seed=analysis.options.seed)
         chosen = [
@@ -158,6 +165,9 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
                 day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
                 if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
                     chosen.append(SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block)))
+        if len(chosen) < new_n:  # fewer distinct slots than posts (e.g. --hour-block 24): the week cannot hold more
+            why = f"{why}; capped at the {len(chosen)} distinct slots available"
+            new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
     return Proposal(proposals, skipped)
 

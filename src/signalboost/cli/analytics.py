@@ -55,7 +55,7 @@ SECTION_FRAMES: dict[str, tuple[str, str]] = {
 
 
 TABLE_COLUMNS: dict[str, list[str]] = {
-    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "definition"],
+    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "n_missing_denominator"],
     "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
     "slots": [
         "platform",
@@ -116,7 +116,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
     ],
     "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
     "kpis": ["kpi", "metric", "network", "value", "target", "direction", "met", "previous", "trend", "n", "status"],
-    "tactics": ["tactic", "kpi", "found_by", "weeks_with", "weeks_without", "diff", "diff_low", "diff_high", "verdict"],
+    "tactics": ["tactic", "kpi", "found_by", "unit", "n_with", "n_without", "diff", "diff_low", "diff_high", "verdict"],
 }
 
 
@@ -136,7 +136,14 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
     with err.status("Analysing the imported posts…"):
         frames = read_analytics_frames(ws)
         options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts)
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, options=options)
+        result = analyze(
+            strategy,
+            frames.posts,
+            frames.post_metrics,
+            frames.account_snapshots,
+            accounts=frames.accounts,
+            options=options,
+        )
         if store:
             replace_post_pillars(ws, result.pillar_assignments)
     if strategy is None:

@@ -9,6 +9,7 @@ import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
 from signalboost.errors import UsageError
+from signalboost.ingest.base import ImportResult
 
 _IMPORT_HELP = """Import exports and CSV files into the workspace database.
 
@@ -94,24 +95,15 @@ def register(app: typer.Typer) -> None:
             observed_at=when,
             lock_timeout=wait,
         )
-        rows = [
-            {k: v for k, v in r.as_dict().items() if k not in ("tables", "warnings")}
-            | {"warnings": "; ".join(r.warnings)}
-            for r in results
-        ]
-        emit_rows(rows, output, title="Imported", document={"imports": [r.as_dict() for r in results]})
-        if output is OutputFormat.table:
-            from signalboost.cli.common import console
-
-            for r in results:
-                for w in r.warnings:
-                    console.print(f"[yellow]Warning[/] {Path(r.file).name}: {w}", highlight=False)
-                if r.rows_rejected:
-                    console.print(
-                        f"{r.rows_rejected:,} rows of {Path(r.file).name} were rejected: "
-                        f"see `signalboost rejects --import {r.import_id}`",
-                        highlight=False,
-                    )
+        if output is not OutputFormat.table:
+            rows = [
+                {k: v for k, v in r.as_dict().items() if k not in ("tables", "warnings")}
+                | {"warnings": "; ".join(r.warnings)}
+                for r in results
+            ]
+            emit_rows(rows, output, title="Imported", document={"imports": [r.as_dict() for r in results]})
+            return
+        _print_summary(results)
 
     @app.command("formats")
     def formats(fmt: OutputFormat = FormatOption) -> None:
@@ -159,9 +151,36 @@ def register(app: typer.Typer) -> None:
         from signalboost.ingest.queries import workspace_stats
 
         rows = workspace_stats(open_ws(workspace))
+        if fmt is OutputFormat.table:
+            rows = [r | {k: _when(r[k]) for k in ("first", "last")} | {"rows": f"{r['rows']:,}"} for r in rows]
         if not rows and fmt is OutputFormat.table:
             from signalboost.cli.common import console
 
             console.print("The workspace is empty: import something with `signalboost import FILE`.")
             return
         emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])
+
+
+def _when(value: object) -> object:
+    """A time span end for a table: minutes, UTC."""
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
+
+
+def _print_summary(results: list[ImportResult]) -> None:
+    """Per file: read / loaded / duplicate / rejected, the tables touched, warnings and where rejects are."""
+    from rich.markup import escape
+
+    from signalboost.cli.common import console
+    from signalboost.ingest import describe
+
+    for r in results:
+        console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
+        for table, (loaded, dup) in r.per_table.items():
+            console.print(f"    {table}: {loaded:,} new, {dup:,} already there", highlight=False)
+        for w in r.warnings:
+            console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
+        if r.rows_rejected:
+            console.print(
+                f"    {r.rows_rejected:,} rows rejected: see `signalboost rejects --import {r.import_id}`",
+                highlight=False,
+            )

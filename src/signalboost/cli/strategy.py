@@ -167,11 +167,14 @@ def doc(
     Example: signalboost doc --format pdf -o strategy.pdf
     """
     from signalboost.cli.common import console
+    from signalboost.model.io import load_strategy
     from signalboost.report.strategy_doc import render_markdown, write_document
     from signalboost.store.workspace import Workspace
 
     ws = Workspace.open(workspace)
-    strategy = ws.strategy()
+    if not ws.has_strategy():
+        ws.strategy()  # raises the clear "no strategy.yaml" error
+    strategy = load_strategy(ws.strategy_path, strict=True)
     chosen = fmt.value if fmt is not None else _format_from_suffix(output)
     if output is None and chosen in ("md", "html"):
         if chosen == "md":

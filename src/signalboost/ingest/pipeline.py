@@ -148,7 +148,7 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 rejects.clear()
         elif isinstance(item, SqlStage):
             read, _bad = q.stage_sql(con, item.sql, item.line_sql)
-            read += q.duckdb_rejects(con)
+            read += q.duckdb_rejects(con)  # 0 on a second scan of the same file
             if item.count_read:
                 result.rows_read += read
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE))
@@ -160,7 +160,8 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
         _add(result, table, *q.merge(con, table, source))
     for snap in snapshots:
         q.mark_unfollows(con, snap)
-    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path))
+    sep = "/" if path.is_dir() else "!"
+    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path), sep)
 
 
 def _sha256(path: Path) -> str | None:

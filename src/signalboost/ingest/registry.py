@@ -16,7 +16,10 @@ from signalboost.ingest.textio import looks_binary, read_head
 FORMAT_MODULES: tuple[str, ...] = (
     "x_archive",
     "mastodon",
+    "instagram",
     "facebook_uci",
+    "facebook_posts",
+    "youtube",
     "higgs",
     "edgelist",
     "generic",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from signalboost.model.positions import KeyPath, key_position, position
 from signalboost.model.suggest import did_you_mean
-from signalboost.model.vocab import NETWORKS
+from signalboost.model.vocab import FORMATS, NETWORKS
 
 if TYPE_CHECKING:
     from signalboost.model.validate import Problem
@@ -220,6 +220,23 @@ class _Checker:
                         key=True,
                     )
 
+    def formats(self) -> None:
+        """Formats outside the vocabulary are warnings (the importers and analytics will not recognise them)."""
+        places: list[tuple[KeyPath, Any]] = []
+        for i, entry in _entries(self.root, "ecosystem"):
+            places += [(("ecosystem", i, "formats", j), f) for j, f in _strings(entry.get("formats"))]
+        for i, ex in _entries(self.root, "examples"):
+            places.append((("examples", i, "format"), ex.get("format")))
+        for path, fmt in places:
+            if isinstance(fmt, str) and fmt and fmt not in FORMATS:
+                self.add(
+                    "warning",
+                    f"unknown format {fmt!r}{did_you_mean(fmt, FORMATS)}",
+                    path,
+                    "unknown-format",
+                    f"Known formats: {', '.join(FORMATS)}",
+                )
+
     def _example_refs(self, i: int, ex: dict[str, Any]) -> None:
         net, pillar, tactic = ex.get("network"), ex.get("pillar"), ex.get("tactic")
         if isinstance(net, str) and net:
@@ -317,7 +334,7 @@ class _Checker:
             self.add(
                 "error",
                 f"{net} has {count} slot{'s' if count != 1 else ''} a week, fewer than its minimum of "
-                f"{_fmt(minimum)} posts a week",
+                f"{_fmt(minimum)} post{'s' if minimum != 1 else ''} a week",
                 where,
                 "too-few-slots",
                 "Add time slots or lower min_posts_per_week",
@@ -421,6 +438,7 @@ def check_document(root: Any, *, today: dt.date) -> list[Problem]:
     checker = _Checker(root, today)
     checker.weights()
     checker.references()
+    checker.formats()
     checker.ecosystem_rules()
     checker.examples_matrix()
     checker.reviews()

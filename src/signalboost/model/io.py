@@ -65,28 +65,34 @@ def read_document(path: Path) -> Any:
         raise StrategyError(p.message, where=p.where(str(path)), hint=p.hint) from exc
 
 
-def load_strategy(path: Path, *, today: dt.date | None = None) -> Strategy:
-    """Load ``strategy.yaml`` and return the validated :class:`Strategy`.
+def load_strategy(path: Path, *, today: dt.date | None = None, strict: bool = False) -> Strategy:
+    """Load ``strategy.yaml`` and return it as a :class:`Strategy`.
 
-    Raises :class:`StrategyError` carrying the first error's ``file:line:column`` (warnings do not stop loading).
+    Raises :class:`StrategyError` carrying the first error's ``file:line:column``. By default only a document that
+    cannot be read as a Strategy (YAML syntax, wrong types, unknown keys, bad time zone or RRULE) is refused;
+    with ``strict=True`` the document's rules count too (weights summing to 100, references, slots …), as in
+    ``signalboost validate``. Warnings never stop loading.
     """
     from signalboost.model.validate import validate_file
 
-    return strategy_or_raise(validate_file(path, today=today))
+    return strategy_or_raise(validate_file(path, today=today), strict=strict)
 
 
-def strategy_or_raise(report: ValidationReport) -> Strategy:
-    """The report's strategy, or a :class:`StrategyError` at the first error's line:column."""
+def strategy_or_raise(report: ValidationReport, *, strict: bool = True) -> Strategy:
+    """The report's strategy, or a :class:`StrategyError` at the first (structural unless ``strict``) error."""
     if report.strategy is not None and report.ok:
         return report.strategy
-    first = report.errors[0]
-    more = len(report.errors) - 1
+    if not strict and report.model is not None:
+        return report.model
+    errors = report.errors if strict else [p for p in report.errors if p.structural]
+    first = errors[0]
+    more = len(errors) - 1
     hint = first.hint
     if more:
         also = f"{more} more error{'s' if more != 1 else ''}: run `signalboost validate` to see them all"
         hint = f"{hint}; {also}" if hint else also.capitalize()
     what = f"{first.message} (at {first.key})" if first.key else first.message
-    raise StrategyError(what, where=first.where(report.source), hint=hint)
+    raise StrategyError(what, where=first.where(report.source), hint=hint or None)
 
 
 class StrategyDocument:
@@ -127,9 +133,9 @@ class StrategyDocument:
 
         return validate_data(self.data, source=str(self.path or "strategy.yaml"), today=today)
 
-    def strategy(self, *, today: dt.date | None = None) -> Strategy:
-        """Validate the current content as a :class:`Strategy` (``StrategyError`` at the first error)."""
-        return strategy_or_raise(self.validate(today=today))
+    def strategy(self, *, today: dt.date | None = None, strict: bool = False) -> Strategy:
+        """The current content as a :class:`Strategy` (``StrategyError`` at the first error; see ``load_strategy``)."""
+        return strategy_or_raise(self.validate(today=today), strict=strict)
 
     def get(self, keys: tuple[str | int, ...]) -> Any:
         """The value at a key path, e.g. ``("schedule", "networks", "instagram", "min_posts_per_week")``."""

@@ -12,7 +12,7 @@ import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from signalboost.model.vocab import Goal, KpiMetric, Weekday
 
@@ -33,6 +33,16 @@ class Doc(BaseModel):
             fields = cls.model_fields
             return {k: v for k, v in data.items() if not (v is None and k in fields and not fields[k].is_required())}
         return data
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """YAML ``true``/``false`` is not a number (pydantic would read it as 1/0)."""
+        if isinstance(value, bool) and info.field_name is not None:
+            field = cls.model_fields.get(info.field_name)
+            if field is not None and field.annotation in (int, float):
+                raise ValueError(f"{info.field_name} must be a number, not {str(value).lower()}")
+        return value
 
 
 # ---------------------------------------------------------------------------------------------------- brand

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -34,6 +34,8 @@ from signalboost.model.strategy import Strategy
 from signalboost.model.suggest import did_you_mean
 
 Level = Literal["error", "warning"]
+Layer = Literal["file", "model", "document"]
+"""Where a problem was found: the file (bytes, YAML), the model (types, keys, formats) or the document's rules."""
 MAX_BYTES = 5_000_000
 """Largest strategy file accepted (a real one is a few kilobytes)."""
 
@@ -54,6 +56,12 @@ class Problem:
     path: KeyPath = ()
     code: str = ""
     hint: str = ""
+    layer: Layer = "document"
+
+    @property
+    def structural(self) -> bool:
+        """True for problems of the file or of the model's structure (the document cannot be read as a Strategy)."""
+        return self.layer != "document"
 
     @property
     def key(self) -> str:
@@ -76,16 +84,23 @@ class Problem:
             "path": self.key,
             "code": self.code,
             "hint": self.hint,
+            "layer": self.layer,
         }
 
 
 @dataclass
 class ValidationReport:
-    """Everything :func:`validate_file` found; ``strategy`` is the validated model when there is no error."""
+    """Everything :func:`validate_file` found; ``strategy`` is the validated model when there is no error.
+
+    ``model`` is the document read as a Strategy when only the document's rules fail (weights, references, …):
+    lenient readers (:func:`signalboost.model.io.load_strategy`) use it.
+    """
 
     source: str
     problems: list[Problem] = field(default_factory=list)
     strategy: Strategy | None = None
+    model: Strategy | None = None
+    """The document read as a :class:`Strategy` even when the document's rules fail (``None`` when it cannot be)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -160,7 +175,14 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
     report = ValidationReport(source)
     if len(raw) > MAX_BYTES:
         report.problems.append(
-            Problem("error", f"the file is too large ({len(raw):,} bytes; at most {MAX_BYTES:,})", 1, 1, code="size")
+            Problem(
+                "error",
+                f"the file is too large ({len(raw):,} bytes; at most {MAX_BYTES:,})",
+                1,
+                1,
+                code="size",
+                layer="file",
+            )
         )
         return report
     nul = raw.find(b"\x00")
@@ -173,6 +195,7 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
                 line,
                 col,
                 code="binary",
+                layer="file",
                 hint="A strategy document is a UTF-8 YAML text file; start from `signalboost init --template blank`",
             )
         )
@@ -188,6 +211,7 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
                 line,
                 col,
                 code="encoding",
+                layer="file",
                 hint="Save the file as UTF-8",
             )
         )
@@ -202,7 +226,13 @@ def validate_text(text: str, *, source: str = "strategy.yaml", today: dt.date | 
     report = ValidationReport(source)
     if "\x00" in text:
         report.problems.append(
-            Problem("error", "the file is binary, not YAML text (it contains a NUL byte)", *_text_position(text))
+            Problem(
+                "error",
+                "the file is binary, not YAML text (it contains a NUL byte)",
+                *_text_position(text),
+                code="binary",
+                layer="file",
+            )
         )
         return report
     try:
@@ -226,6 +256,7 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
                 1,
                 1,
                 code="empty",
+                layer="file",
                 hint="Start from a template: `signalboost init --template blank` (or clothing-store, cosmetics, …)",
             )
         )
@@ -238,6 +269,7 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
                 1,
                 1,
                 code="not-mapping",
+                layer="file",
                 hint="Start from a template: `signalboost init --template blank`",
             )
         )
@@ -246,10 +278,13 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
     try:
         strategy = Strategy.model_validate(data)
     except ValidationError as exc:
-        report.problems.extend(pydantic_problem(data, err) for err in exc.errors(include_url=False))
+        report.problems.extend(
+            replace(pydantic_problem(data, err), layer="model") for err in exc.errors(include_url=False)
+        )
     report.problems.extend(check_document(data, today=today or dt.date.today()))
     report.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.level != "error"))
     report.problems = _dedupe(report.problems)
+    report.model = strategy
     if not report.errors:
         report.strategy = strategy
     return report
@@ -300,7 +335,7 @@ def yaml_problem(exc: YAMLError) -> Problem:
         hint = "Each key may appear once in a mapping: remove or rename one"
     elif "mapping values are not allowed" in problem:
         hint = "Check the indentation, and quote values that contain ': '"
-    return Problem("error", message, line, col, code="yaml", hint=hint)
+    return Problem("error", message, line, col, code="yaml", hint=hint, layer="file")
 
 
 # -------------------------------------------------------------------------------------------- pydantic level
@@ -394,7 +429,8 @@ def pydantic_problem(data: Any, err: ErrorDetails) -> Problem:
 
 def _expected(err: ErrorDetails) -> list[str]:
     ctx = err.get("ctx") or {}
-    return re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    expected = str(ctx.get("expected", ""))
+    return re.findall(r"'([^']*)'", expected) or [e for e in re.split(r", | or ", expected) if e]
 
 
 def _unknown_key(data: Any, path: KeyPath) -> Problem:

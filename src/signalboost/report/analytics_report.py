@@ -110,23 +110,40 @@ def _kpi_section(a: Analysis) -> Section:
         )
     )
     if a.tactics.height:
-        s.tables.append(
-            table(
-                a.tactics,
+        trows = []
+        for r in a.tactics.iter_rows(named=True):
+            f = _pct if str(r["metric"]).startswith(("engagement_rate", "click")) else _num
+            trows.append(
                 [
-                    ("tactic", "tactic", str),
-                    ("kpi", "KPI", str),
-                    ("found_by", "weeks found by", str),
-                    ("weeks_with", "weeks with", _num),
-                    ("weeks_without", "weeks without", _num),
-                    ("mean_with", "mean with", _num),
-                    ("mean_without", "mean without", _num),
-                    ("diff", "difference", _num),
-                    ("diff_low", "95% low", _num),
-                    ("diff_high", "95% high", _num),
-                    ("verdict", "verdict", str),
+                    r["tactic"],
+                    r["kpi"],
+                    f"{r['unit']}s ({r['found_by']})",
+                    _num(r["n_with"]),
+                    _num(r["n_without"]),
+                    f(r["mean_with"]),
+                    f(r["mean_without"]),
+                    f(r["diff"]),
+                    _interval(r["diff_low"], r["diff_high"], f),
+                    r["verdict"],
+                ]
+            )
+        s.tables.append(
+            Table(
+                [
+                    "tactic",
+                    "KPI",
+                    "compared",
+                    "with",
+                    "without",
+                    "mean with",
+                    "mean without",
+                    "difference",
+                    "95% interval",
+                    "verdict",
                 ],
-                "Tactic weeks vs other weeks on the KPI the tactic serves (Welch interval)",
+                trows,
+                "Periods with the tactic vs the others on the KPI it serves (Welch interval); days are compared "
+                "when every week has the tactic.",
             )
         )
     return s
@@ -147,13 +164,23 @@ def _summary_section(a: Analysis) -> Section:
                 _interval(r["ci_low"], r["ci_high"], f),
                 str(r["n_used"]),
                 str(r["n_excluded"]),
+                _num(r.get("n_missing_denominator")),
             ]
         )
     s.tables.append(
         Table(
-            ["network", "metric", "mean per post", "95% interval", "posts used", "posts excluded"],
+            [
+                "network",
+                "metric",
+                "mean per post",
+                "95% interval",
+                "posts used",
+                "posts excluded",
+                "of which no denominator",
+            ],
             rows,
-            "Excluded: the post did not report the metric or its denominator (never counted as 0).",
+            "Excluded: the post did not report the metric or its denominator (never counted as 0); "
+            "'no denominator' counts posts without reach, impressions or a follower snapshot.",
         )
     )
     return s
@@ -282,7 +309,7 @@ def _pillar_section(a: Analysis) -> Section:
 
 def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
     """The report's sections, in reading order."""
-    metric = a.options.metric
+    metric = a.slot_metric
     sections = [
         _kpi_section(a),
         _summary_section(a),

@@ -119,6 +119,10 @@ def describe_source(
         con.close()
 
 
+#: Cells that mean "not reported" in exports (NULL, never 0).
+_UNREPORTED = "('n/a', 'na', '-', '--', '—', 'null', 'none')"
+
+
 def _text(column: str) -> str:
     return f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
 
@@ -129,6 +133,7 @@ def value_expr(column: str, kind: str) -> str:
     if kind == "str":
         return t
     if kind in ("int", "float"):
+        t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
         num = f"TRY_CAST(regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g') AS DOUBLE)"
         return f"CAST(round({num}) AS BIGINT)" if kind == "int" else num
     if kind == "bool":
@@ -139,6 +144,15 @@ def value_expr(column: str, kind: str) -> str:
     if kind == "kind":
         words = " ".join(f"WHEN {lit(w)} THEN {lit(k)}" for w, k in KIND_WORDS.items())
         return f"CASE lower({t}) {words} END"
+    if kind == "format":
+        low = f"lower({t})"
+        return (
+            f"CASE WHEN {low} IS NULL THEN NULL WHEN {low} LIKE '%carousel%' OR {low} LIKE '%album%' THEN 'carousel' "
+            f"WHEN {low} LIKE '%reel%' THEN 'reel' WHEN {low} LIKE '%stor%' THEN 'story' "
+            f"WHEN {low} LIKE '%video%' OR {low} LIKE '%live%' THEN 'video' "
+            f"WHEN {low} LIKE '%photo%' OR {low} LIKE '%image%' THEN 'photo' WHEN {low} LIKE '%link%' THEN 'link' "
+            f"WHEN {low} IN ('status', 'text', 'note', 'post') THEN 'text' ELSE {low} END"
+        )
     if kind == "list":
         return f"list_filter(regexp_split_to_array(lower({t}), '[;,|\\s]+'), lambda x: x <> '')"
     fmt = kind.removeprefix("ts:")
@@ -156,7 +170,9 @@ def _problem(field: str, column: str, kind: str, required: bool) -> str:
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind != "str" and kind != "list":
+    if kind in ("int", "float"):
+        t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
+    if kind not in ("str", "list", "format"):
         what = {"bool": "yes/no", "kind": "like, reply, repost, quote or mention"}.get(kind, "a number")
         what = "a date" if kind.startswith("ts:") else what
         checks.append(

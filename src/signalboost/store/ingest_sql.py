@@ -14,6 +14,7 @@ An import runs inside one transaction (``Workspace.transaction``). Rows are firs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,6 +54,8 @@ def duck_type(table: str, column: str) -> str:
 def create_stages(con: Any) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
     con.execute("SET enable_progress_bar = false")
+    # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
+    con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
@@ -118,20 +121,21 @@ SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
 
 
 def duckdb_rejects(con: Any) -> int:
-    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``."""
+    """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``: one reject per
+    line (DuckDB may report a line twice, and each scan of the file again); returns how many lines are new."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors' AND temporary"
     ).fetchall()[0][0]
     if not exists:
         return 0
-    n = int(con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0])
-    if n:
-        con.execute(
-            "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, "
-            "coalesce('column ' || column_name || ': ', '') || error_message FROM reject_errors"
-        )
-        con.execute("DELETE FROM reject_errors")
-    return n
+    n = con.execute(
+        "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, reason FROM ("
+        "SELECT line, first(csv_line) AS csv_line, 'malformed CSV row: ' || first(error_message) AS reason "
+        "FROM reject_errors GROUP BY line) e "
+        "WHERE line NOT IN (SELECT line FROM _stage_rejects WHERE member IS NULL AND line IS NOT NULL)"
+    ).fetchall()[0][0]
+    con.execute("DELETE FROM reject_errors")
+    return int(n)
 
 
 # ---------------------------------------------------------------------------------------------- merging
@@ -253,15 +257,16 @@ def record_import(con: Any, values: dict[str, Any]) -> None:
     )
 
 
-def flush_rejects(con: Any, import_id: int, file: str) -> int:
-    """Copy the staged rejects into ``rejects`` (file = the import's file, or ``file!member``)."""
+def flush_rejects(con: Any, import_id: int, file: str, sep: str = "!") -> int:
+    """Copy the staged rejects into ``rejects`` (file = the import's file, or ``file<sep>member``: ``!`` inside a
+    zip, ``/`` inside a folder)."""
     n = int(con.execute("SELECT count(*) FROM _stage_rejects").fetchall()[0][0])
     if n:
         con.execute(
             "INSERT INTO rejects (import_id, file, line, raw, reason) "
-            "SELECT ?, CASE WHEN member IS NULL THEN ? ELSE ? || '!' || member END, line, raw, reason "
+            "SELECT ?, CASE WHEN member IS NULL THEN ? ELSE ? || ? || member END, line, raw, reason "
             "FROM _stage_rejects",
-            [import_id, file, file],
+            [import_id, file, file, sep],
         )
         con.execute("DELETE FROM _stage_rejects")
     return n

@@ -42,7 +42,7 @@ FIELD_KINDS: dict[str, str] = {
     "author_id": "str",
     "created_at": "ts",
     "text": "str",
-    "format": "str",
+    "format": "format",
     "hashtags": "list",
     "mentions": "list",
     "reply_to": "str",
@@ -109,7 +109,7 @@ DATE_FORMATS = (
     "%d %b %Y",
     "%a %b %d %H:%M:%S %z %Y",
 )
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
 
 def normalise(name: str) -> str:

@@ -1,0 +1,217 @@
+"""``signalboost plan`` and ``signalboost calendar …``: the publishing calendar planned from the strategy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
+from signalboost.errors import UsageError
+
+calendar_app = typer.Typer(
+    help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
+    no_args_is_help=True,
+)
+
+
+def next_monday(today: dt.date | None = None) -> dt.date:
+    """The next Monday after ``today`` (today excluded)."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date", where=flag, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def _rows(posts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    return [p.as_dict() for p in posts]
+
+
+ROW_COLUMNS = ["id", "date", "time", "network", "kind", "pillars", "tactic", "format", "status", "draft"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("plan")
+    def plan(
+        start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: next Monday."),
+        weeks: int = typer.Option(4, "--weeks", "-n", min=1, max=260, help="How many weeks to plan."),
+        dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; save nothing."),
+        skip_empty_tactics: bool = typer.Option(
+            False, "--skip-empty-tactics", help="A tactic with no occurrence in the period is noted, not an error."
+        ),
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Plan the publishing calendar from strategy.yaml and save it (touched posts are kept).
+
+        Example: signalboost plan --from 2026-03-02 --weeks 4 --dry-run
+        """
+        from signalboost.plan.service import replan
+        from signalboost.plan.view import mix_table, week_tables
+
+        ws = open_ws(workspace)
+        strategy = ws.strategy()
+        first = _date(start, "--from") or next_monday()
+        result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
+        doc = {
+            "start": result.start.isoformat(),
+            "end": result.end.isoformat(),
+            "dry_run": dry_run,
+            "changes": diff.summary(),
+            "added": [p.id for p in diff.added],
+            "removed": [p.id for p in diff.removed],
+            "notes": result.notes,
+            "discrepancy": {"plan": result.discrepancy[0], "worst_network": result.discrepancy[1]},
+        }
+        if fmt is not OutputFormat.table:
+            emit_rows(_rows(result.posts), fmt, columns=ROW_COLUMNS, document=doc)
+            return
+        console.print(week_tables(result.posts, [p.id for p in strategy.pillars]))
+        console.print(mix_table(result.posts, strategy.pillar_weights()))
+        for note in result.notes:
+            console.print(f"[yellow]note[/] {note}", highlight=False)
+        s = diff.summary()
+        verb = "would change" if dry_run else "saved"
+        console.print(
+            f"{len(result.posts)} posts from {result.start} to {result.end - dt.timedelta(days=1)}; {verb}: "
+            f"{s['added']} added, {s['removed']} removed, {s['changed']} changed, {s['unchanged']} unchanged, "
+            f"{s['kept_touched']} kept (touched)"
+        )
+
+    @calendar_app.command("show")
+    def show(
+        start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Show the saved calendar.
+
+        Example: signalboost calendar show --from 2026-03-02 --weeks 2
+        """
+        from signalboost.plan.view import week_tables
+
+        ws = open_ws(workspace)
+        posts = _load(ws, start, weeks)
+        if fmt is not OutputFormat.table:
+            emit_rows(_rows(posts), fmt, columns=ROW_COLUMNS)
+            return
+        pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
+        console.print(week_tables(posts, pillars))
+
+    @calendar_app.command("export")
+    def export(
+        output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+        ics: bool = typer.Option(False, "--ics", help="iCalendar (Google Calendar, Outlook, Apple)."),
+        csv_: bool = typer.Option(False, "--csv", help="Generic CSV."),
+        hootsuite: bool = typer.Option(False, "--hootsuite-csv", help="Hootsuite bulk-composer CSV (one per network)."),
+        md: bool = typer.Option(False, "--md", help="Markdown month grid."),
+        html_: bool = typer.Option(False, "--html", help="HTML month grid (self-contained)."),
+        start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        network: str = typer.Option(None, "--network", help="Only this network."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Export the saved calendar in one format.
+
+        Example: signalboost calendar export --ics -o calendar.ics
+        """
+        chosen = [
+            n for n, on in (("ics", ics), ("csv", csv_), ("hootsuite", hootsuite), ("md", md), ("html", html_)) if on
+        ]
+        if len(chosen) != 1:
+            raise UsageError(
+                "choose exactly one format", hint="Pass one of --ics, --csv, --hootsuite-csv, --md, --html"
+            )
+        ws = open_ws(workspace)
+        posts = _load(ws, start, weeks)
+        if network:
+            posts = [p for p in posts if p.network == network]
+        for path, text in _render(ws, chosen[0], posts, output):
+            path.write_text(text, encoding="utf-8", newline="")
+            console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
+
+    @calendar_app.command("move")
+    def move(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        to: str = typer.Option(..., "--to", help="New local date-time, e.g. 2026-03-04T18:30 (brand's zone)."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Move a post by hand; re-planning keeps it where you put it.
+
+        Example: signalboost calendar move sb-1a2b3c --to 2026-03-04T18:30
+        """
+        from signalboost.plan.service import move_post
+
+        try:
+            when = dt.datetime.fromisoformat(to)
+        except ValueError:
+            raise UsageError(f"{to!r} is not a date-time", where="--to", hint="Use YYYY-MM-DDTHH:MM") from None
+        post = move_post(open_ws(workspace), plan_id, when)
+        console.print(f"{post.id} now at {post.local:%a %d %b %Y %H:%M %Z} (sequence {post.sequence})")
+
+    @calendar_app.command("status")
+    def status(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        value: str = typer.Argument(..., help="planned, drafted, approved, scheduled or published."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Mark a post's status; anything past 'planned' is kept when you re-plan.
+
+        Example: signalboost calendar status sb-1a2b3c approved
+        """
+        from signalboost.plan.service import set_status
+
+        post = set_status(open_ws(workspace), plan_id, value)
+        console.print(f"{post.id} is {post.status}")
+
+    app.add_typer(calendar_app, name="calendar")
+
+
+def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
+    from zoneinfo import ZoneInfo
+
+    from signalboost.plan.service import load_plan
+    from signalboost.plan.slots import resolve_local
+
+    first = _date(start, "--from")
+    if first is None:
+        return load_plan(ws)
+    tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
+    lo, _ = resolve_local(first, dt.time(), tz)
+    hi = None
+    if weeks:
+        hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
+    return load_plan(ws, lo, hi)
+
+
+def _render(ws, kind: str, posts: list, output: Path) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
+    from signalboost.plan import export
+
+    pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
+    name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
+    if kind == "ics":
+        return [(output, export.to_ics(posts, name=f"{name} publishing calendar"))]
+    if kind == "csv":
+        return [(output, export.to_csv(posts))]
+    if kind == "md":
+        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar"))]
+    if kind == "html":
+        return [(output, export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar"))]
+    networks = sorted({p.network for p in posts})
+    out: list[tuple[Path, str]] = []
+    for net in networks:
+        text, skipped = export.to_hootsuite_csv([p for p in posts if p.network == net])
+        path = output if len(networks) == 1 else output.with_name(f"{output.stem}-{net}{output.suffix or '.csv'}")
+        for why in skipped:
+            console.print(f"[yellow]left out[/] {why}", highlight=False)
+        out.append((path, text))
+    return out

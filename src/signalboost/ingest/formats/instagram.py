@@ -1,0 +1,198 @@
+"""Instagram "Download your information" export, JSON format (the zip or its folder).
+
+Layout (Meta's Accounts Center export, 2023+; older exports put ``content/`` and ``followers_and_following/`` at
+the top, and both are found by file name):
+
+- ``posts_N.json``: a list of ``{"media": [{"uri", "creation_timestamp", "title"}, …], "title"?}`` -> ``posts``
+  (one media: photo or video by the file type; several: carousel);
+- ``stories.json`` (``ig_stories``) -> posts of format story; ``reels.json`` (``ig_reels_media``) -> reel;
+- ``followers_N.json`` and ``following.json`` (``relationships_following``): ``string_list_data`` with
+  ``value``/``href`` and ``timestamp`` -> ``follows`` (the follow time as ``observed_at``);
+- ``personal_information.json`` -> ``accounts`` (username, name, bio).
+
+The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
+engagement counts. Texts are repaired from Meta's double-encoded UTF-8 ("CafÃ©" -> "Café", see
+:func:`signalboost.ingest.textio.fix_mojibake`). Accounts are usernames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from signalboost.errors import IngestError
+from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
+from signalboost.ingest.registry import register
+from signalboost.ingest.textio import decode_text, fix_mojibake, from_unix, hashtags_in, loads_json, mentions_in
+
+PLATFORM = "instagram"
+_VIDEO = (".mp4", ".mov", ".m4v", ".webm")
+
+
+def sniff(head: bytes, path: Path) -> float:
+    if archive_has(path, head, "personal_information.json") and archive_has(
+        path, head, "*posts_1.json", "followers_1.json", "following.json", "stories.json"
+    ):
+        return 0.97
+    if archive_has(path, head, "followers_1.json") or archive_has(path, head, "*posts_1.json"):
+        return 0.8
+    return 0.0
+
+
+def _media_id(uri: str) -> str:
+    return "ig:" + PurePosixPath(uri).stem
+
+
+def _post(media: list[dict[str, Any]], title: Any, ts: Any, fmt: str | None, me: str | None) -> dict[str, Any]:
+    first = media[0]
+    text = fix_mojibake(str(title or first.get("title") or "")) or None
+    created = from_unix(float(ts if ts is not None else first["creation_timestamp"]))
+    if fmt is None:
+        is_video = str(first.get("uri", "")).lower().endswith(_VIDEO)
+        fmt = "carousel" if len(media) > 1 else "video" if is_video else "photo"
+    return {
+        "platform": PLATFORM,
+        "post_id": _media_id(str(first["uri"])),
+        "author_id": me,
+        "created_at": created,
+        "text": text,
+        "format": fmt,
+        "hashtags": hashtags_in(text),
+        "mentions": mentions_in(text),
+    }
+
+
+def parse_media(records: list[Any], *, fmt: str | None, me: str | None, member: str) -> tuple[list[Any], list[Reject]]:
+    """Pure: post / story / reel records -> posts rows and rejects (``line`` = record number)."""
+    rows, rejects = [], []
+    for index, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            rejects.append(Reject(index, str(rec)[:500], "not an object", member))
+            continue
+        raw_media: list[Any] = rec["media"] if isinstance(rec.get("media"), list) else [rec]
+        media = [m for m in raw_media if isinstance(m, dict) and m.get("uri")]
+        try:
+            if not media:
+                raise KeyError("uri")
+            rows.append(_post(media, rec.get("title"), rec.get("creation_timestamp"), fmt, me))
+        except (KeyError, TypeError, ValueError) as exc:
+            rejects.append(Reject(index, str(rec)[:500], f"record {index}: missing {exc}", member))
+    return rows, rejects
+
+
+def parse_relations(records: list[Any], *, me: str, side: str, member: str) -> tuple[list[Any], list[Reject]]:
+    """Pure: followers / following records -> follows rows (the follow time as ``observed_at``)."""
+    rows, rejects = [], []
+    for index, rec in enumerate(records, start=1):
+        data = (rec.get("string_list_data") or [{}])[0] if isinstance(rec, dict) else {}
+        user = data.get("value") or (rec.get("title") if isinstance(rec, dict) else None)
+        if not user and data.get("href"):
+            user = str(data["href"]).rstrip("/").rsplit("/", 1)[-1]
+        if not user:
+            rejects.append(Reject(index, str(rec)[:500], "no username", member))
+            continue
+        user = str(user).lower()
+        ts = data.get("timestamp")
+        pair = (user, me) if side == "followers" else (me, user)
+        rows.append(
+            {
+                "platform": PLATFORM,
+                "follower_id": pair[0],
+                "followee_id": pair[1],
+                "observed_at": from_unix(float(ts)) if ts else None,
+            }
+        )
+    return rows, rejects
+
+
+def _load(archive: Archive, name: str, options: ReadOptions) -> Any:
+    data = archive.read(name)
+    options.advance(len(data))
+    text, _ = decode_text(data, archive.where(name))
+    return loads_json(text, archive.where(name))
+
+
+def _field(fields: dict[str, Any], key: str) -> str | None:
+    v = (fields.get(key) or {}).get("value")
+    return fix_mojibake(str(v)) if v else None
+
+
+def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, Any] | None]:
+    for name in archive.find("personal_information.json"):
+        data = _load(archive, name, options)
+        users = data.get("profile_user") if isinstance(data, dict) else None
+        if users and isinstance(users[0], dict):
+            fields = users[0].get("string_map_data") or {}
+            username = _field(fields, "Username")
+            if username:
+                row = {
+                    "platform": PLATFORM,
+                    "account_id": username.lower(),
+                    "handle": username,
+                    "name": _field(fields, "Name"),
+                    "bio": _field(fields, "Bio"),
+                    "is_brand": False,
+                }
+                return username.lower(), row
+    return None, None
+
+
+def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
+    archive = open_archive(path if not path.is_file() or _is_zip(path) else path.parent)
+    me, account = _me(archive, options)
+    sources = [
+        (archive.find("*posts_1.json", *[f"posts_{i}.json" for i in range(2, 50)]), None, None),
+        (archive.find("stories.json"), "ig_stories", "story"),
+        (archive.find("reels.json"), "ig_reels_media", "reel"),
+    ]
+    if not any(names for names, _, _ in sources) and not archive.find("followers_1.json", "following.json"):
+        raise IngestError("this is not an Instagram export (no posts_1.json, followers_1.json …)", where=str(path))
+    for names, key, fmt in sources:
+        for name in names:
+            data = _load(archive, name, options)
+            records = data.get(key, []) if key and isinstance(data, dict) else data
+            if not isinstance(records, list):
+                raise IngestError("expected a list of media records", where=archive.where(name))
+            rows, rejects = parse_media(records, fmt=fmt, me=me, member=name)
+            for r in rows:
+                r["platform"] = options.platform or PLATFORM
+            yield from rejects
+            yield Batch("posts", rows, rows_read=len(rows))
+    yield from _relations(archive, options, me)
+    if account:
+        yield Batch("accounts", [account | {"platform": options.platform or PLATFORM}])
+
+
+def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
+    followers = archive.find(*[f"followers_{i}.json" for i in range(1, 50)])
+    for side, names in (("followers", followers), ("following", archive.find("following.json"))):
+        for name in names:
+            data = _load(archive, name, options)
+            records = data.get("relationships_following", []) if isinstance(data, dict) else data
+            if me is None:
+                options.warn(f"{PurePosixPath(name).name}: no personal_information.json, so 'me' stands for you")
+            rows, rejects = parse_relations(records or [], me=me or "me", side=side, member=name)
+            for r in rows:
+                r["platform"] = options.platform or PLATFORM
+            yield from rejects
+            yield Batch("follows", rows, rows_read=len(rows))
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) == b"PK\x03\x04"
+
+
+FORMAT = register(
+    Format(
+        name="instagram-export",
+        description="Instagram 'Download your information' JSON export (zip or folder); mojibake repaired",
+        loads="posts (posts, carousels, stories, reels), follows (followers, following), accounts",
+        sniff=sniff,
+        read=read_instagram,
+        platform="instagram",
+        extensions=(".zip",),
+    )
+)

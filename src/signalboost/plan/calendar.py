@@ -1,0 +1,322 @@
+"""The publishing calendar planned from the strategy: slots, tactics, curated content, pillars, drafts.
+
+Steps (each documented in its module): weekly slots in the brand's zone (:mod:`.slots`); tactic occurrences
+from their RRULE (:mod:`.recurrence`) placed on the nearest free slot or on an added one; a share of the
+remaining slots reserved for curated influencer content, spread evenly (Bresenham: slot ``k`` of a network is
+curated when ``floor((k+1)·s) > floor(k·s)``); pillars apportioned over own and tactic posts (:mod:`.apportion`);
+format, KPIs and draft from the matching example post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from signalboost.errors import PlanError
+from signalboost.model.strategy import Example, Strategy, Tactic
+from signalboost.plan.apportion import Item, apportion, check_weights, discrepancy
+from signalboost.plan.posts import Kind, PlannedPost, plan_id, slot_key
+from signalboost.plan.recurrence import next_occurrence, occurrence_dates
+from signalboost.plan.slots import Slot, SlotNote, resolve_local, weekly_slots
+
+MAX_WEEKS = 260
+
+
+@dataclass
+class PlanResult:
+    """The planned posts (time order) and what a person should know about them."""
+
+    posts: list[PlannedPost]
+    start: dt.date
+    end: dt.date
+    notes: list[str] = field(default_factory=list)
+    dst: list[SlotNote] = field(default_factory=list)
+    discrepancy: tuple[float, float] = (0.0, 0.0)
+    """Largest |count − weight·posts| over all prefixes: (plan-wide, worst network)."""
+
+
+def period(start: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
+    """``(start, end)`` of ``weeks`` weeks from ``start``; ``end`` excluded."""
+    if weeks < 1 or weeks > MAX_WEEKS:
+        raise PlanError(f"cannot plan {weeks} weeks", where="--weeks", hint=f"Plan between 1 and {MAX_WEEKS} weeks")
+    return start, start + dt.timedelta(weeks=weeks)
+
+
+def plan_calendar(
+    strategy: Strategy,
+    start: dt.date,
+    weeks: int,
+    *,
+    keep: Iterable[PlannedPost] = (),
+    skip_empty_tactics: bool = False,
+) -> list[PlannedPost]:
+    """The planned posts of ``weeks`` weeks from ``start`` (see :func:`make_plan`)."""
+    return make_plan(strategy, start, weeks, keep=keep, skip_empty_tactics=skip_empty_tactics).posts
+
+
+def make_plan(
+    strategy: Strategy,
+    start: dt.date,
+    weeks: int,
+    *,
+    keep: Iterable[PlannedPost] = (),
+    skip_empty_tactics: bool = False,
+) -> PlanResult:
+    """Plan ``weeks`` weeks from ``start`` (local dates in the brand's zone).
+
+    ``keep``: posts a person touched; they stay as they are, their slots are not planned again, and their
+    pillars count in the mix. A tactic whose RRULE has no occurrence in the period is a :class:`PlanError`
+    unless ``skip_empty_tactics`` (then it is noted).
+    """
+    begin, end = period(start, weeks)
+    weights = strategy.pillar_weights()
+    check_weights(weights)
+    tz = strategy.tz()
+    kept = {p.id: p for p in keep}
+    kept_slots = {(p.network, p.slot) for p in kept.values()}
+    result = PlanResult(posts=[], start=begin, end=end)
+    slots = _network_slots(strategy, tz, begin, end, result)
+    free = {
+        net: [s for s in ss if not kept_slots or (net, slot_key(s.day, s.time)) not in kept_slots]
+        for net, ss in slots.items()
+    }
+    drafts: list[_Draft] = []
+    for tactic_index, tactic in enumerate(strategy.tactics):
+        drafts += _place_tactic(strategy, tactic, tactic_index, tz, begin, end, free, skip_empty_tactics, result)
+    drafts += _own_and_curated(strategy, slots, free)
+    drafts = [d for d in drafts if d.id not in kept]
+    _assign_pillars(drafts, list(kept.values()), weights, result)
+    posts = [_finish(strategy, d) for d in drafts] + [p for p in kept.values() if begin <= p.local.date() < end]
+    order = {n: i for i, n in enumerate(slots)}
+    posts.sort(key=lambda p: (p.scheduled_at, order.get(p.network, len(order)), p.id))
+    result.posts = posts
+    return result
+
+
+@dataclass
+class _Draft:
+    """A post being planned (mutable until finished)."""
+
+    id: str
+    network: str
+    kind: Kind
+    at: dt.datetime
+    slot: str
+    tactic: Tactic | None = None
+    pillars: tuple[str, ...] = ()
+    note: str | None = None
+
+
+def _network_slots(
+    strategy: Strategy, tz: ZoneInfo, start: dt.date, end: dt.date, result: PlanResult
+) -> dict[str, list[Slot]]:
+    """Slots of every scheduled network; a network without slots is an error."""
+    found: dict[str, list[Slot]] = {}
+    for net, sched in strategy.schedule.networks.items():
+        if sched.slots_per_week() == 0:
+            if sched.min_posts_per_week == 0:
+                result.notes.append(f"{net}: no slots and a minimum of 0 posts a week; not planned")
+                continue
+            raise PlanError(
+                f"network {net!r} has no slots in its weekly schedule",
+                where=f"strategy.yaml (schedule.networks.{net}.slots)",
+                hint='Add slots, e.g. slots: {mon: ["09:00"]}, or set min_posts_per_week: 0',
+            )
+        if sched.slots_per_week() < sched.min_posts_per_week:
+            result.notes.append(
+                f"{net}: {sched.slots_per_week()} slots a week, below the minimum of {sched.min_posts_per_week}"
+            )
+        slots, notes = weekly_slots(net, sched.slot_times(), tz, start, end)
+        found[net] = slots
+        result.dst += notes
+        result.notes += [n.message() for n in notes]
+    for net in strategy.network_ids():
+        if net not in found and net not in strategy.schedule.networks:
+            result.notes.append(f"{net}: in the ecosystem but has no schedule; not planned")
+    if not found:
+        raise PlanError(
+            "the strategy schedules no network",
+            where="strategy.yaml (schedule.networks)",
+            hint="Add a network with its weekly slots under schedule.networks",
+        )
+    return found
+
+
+def _place_tactic(
+    strategy: Strategy,
+    tactic: Tactic,
+    index: int,
+    tz: ZoneInfo,
+    start: dt.date,
+    end: dt.date,
+    free: dict[str, list[Slot]],
+    skip_empty: bool,
+    result: PlanResult,
+) -> list[_Draft]:
+    """Tactic posts for every occurrence of ``tactic`` in the period (taking or adding slots)."""
+    days = occurrence_dates(tactic.rrule, start, end)
+    if not days:
+        after = next_occurrence(tactic.rrule, end)
+        nxt = f"; its next occurrence is {after.isoformat()}" if after else "; the rule has ended"
+        what = f"tactic {tactic.id!r} ({tactic.rrule}) has no occurrence from {start} to {end - dt.timedelta(days=1)}"
+        if skip_empty:
+            result.notes.append(what + nxt)
+            return []
+        raise PlanError(
+            what + nxt,
+            where=f"strategy.yaml (tactics.{index}.rrule)",
+            hint="Plan a longer period (--weeks), fix the RRULE, or pass --skip-empty-tactics",
+        )
+    networks = tactic.networks or list(free)
+    at_time = dt.time.fromisoformat(tactic.time)
+    out: list[_Draft] = []
+    for day in days:
+        target, _ = resolve_local(day, at_time, tz)
+        for net in networks:
+            slots = free.get(net, [])
+            taken = _nearest(slots, target) if tactic.placement == "nearest-slot" else _exact(slots, target)
+            if taken is not None:
+                slots.remove(taken)
+                key = slot_key(taken.day, taken.time)
+                out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", taken.at, key, tactic))
+            else:
+                key = slot_key(day, at_time)
+                out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", target, key, tactic))
+    return out
+
+
+def _nearest(slots: Sequence[Slot], target: dt.datetime) -> Slot | None:
+    """The slot nearest ``target`` in time (the earlier one on a tie)."""
+    if not slots:
+        return None
+    return min(slots, key=lambda s: (abs((s.at - target).total_seconds()), s.at))
+
+
+def _exact(slots: Sequence[Slot], target: dt.datetime) -> Slot | None:
+    return next((s for s in slots if s.at == target), None)
+
+
+def _own_and_curated(strategy: Strategy, all_slots: dict[str, list[Slot]], free: dict[str, list[Slot]]) -> list[_Draft]:
+    """The free slots: a share curated (spread evenly over the network's slots), the rest own posts.
+
+    The spreading counts every slot of the network (taken or not), so touching or moving one post does not
+    shift which other slots are curated.
+    """
+    share = strategy.curation.share
+    curated_nets = set(strategy.curation.networks or free)
+    out: list[_Draft] = []
+    for net, slots in all_slots.items():
+        open_slots = set(map(id, free[net]))
+        for k, slot in enumerate(slots):
+            if id(slot) not in open_slots:
+                continue
+            curated = net in curated_nets and math.floor((k + 1) * share + 1e-9) > math.floor(k * share + 1e-9)
+            kind: Kind = "curated" if curated else "own"
+            key = slot_key(slot.day, slot.time)
+            note = f"daylight saving: {slot.dst} local time" if slot.dst else None
+            out.append(_Draft(plan_id(net, key, kind), net, kind, slot.at, key, note=note))
+    return out
+
+
+def _assign_pillars(
+    drafts: list[_Draft], kept: list[PlannedPost], weights: dict[str, float], result: PlanResult
+) -> None:
+    """Apportion pillars over own and tactic posts in calendar order (kept posts count as fixed)."""
+    entries: list[tuple[dt.datetime, str, _Draft | None, tuple[str, ...] | None]] = []
+    for d in drafts:
+        if d.kind == "curated":
+            continue
+        fixed = tuple(d.tactic.pillars) if d.tactic is not None and d.tactic.pillars else None
+        entries.append((d.at, d.network, d, fixed))
+    for p in kept:
+        if p.pillars:
+            entries.append((p.scheduled_at, p.network, None, p.pillars))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    items = [Item(net, fixed) for _, net, _, fixed in entries]
+    pillars = apportion(items, weights)
+    for (_, _, draft, _), ps in zip(entries, pillars, strict=True):
+        if draft is not None:
+            draft.pillars = ps
+    result.discrepancy = discrepancy(items, pillars, weights)
+    if result.discrepancy[0] > 1 + 1e-6 or result.discrepancy[1] > 1 + 1e-6:
+        per_net = {}
+        for net in dict.fromkeys(item.group for item in items):
+            pairs = [(i, p) for i, p in zip(items, pillars, strict=True) if i.group == net]
+            per_net[net] = discrepancy([i for i, _ in pairs], [p for _, p in pairs], weights)[1]
+        worst = max(per_net, key=lambda n: per_net[n])
+        result.notes.append(
+            "the pillar mix strays more than one post from the weights "
+            f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f}); "
+            "tactic or hand-made posts with fixed pillars may overfill a pillar there"
+        )
+
+
+def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
+    """The planned post with its format, KPIs and draft from the matching example."""
+    example = _example(strategy, d)
+    tactic = d.tactic
+    fmt = example.format if example else _default_format(strategy, d.network)
+    kpis: tuple[str, ...] = ()
+    if example and example.kpis:
+        kpis = tuple(example.kpis)
+    elif tactic is not None and tactic.kpis:
+        kpis = tuple(tactic.kpis)
+    else:
+        kpis = (
+            tuple(k.id for k in strategy.kpis if k.network == d.network)[:1]
+            or tuple(k.id for k in strategy.kpis if k.network is None)[:1]
+        )
+    return PlannedPost(
+        id=d.id,
+        network=d.network,
+        kind=d.kind,
+        scheduled_at=d.at.astimezone(dt.UTC),
+        timezone=strategy.brand.timezone,
+        slot=d.slot,
+        format=fmt,
+        pillars=d.pillars,
+        tactic=tactic.id if tactic else None,
+        kpis=kpis,
+        draft=_draft_text(example, d),
+        note=d.note,
+    )
+
+
+def _example(strategy: Strategy, d: _Draft) -> Example | None:
+    if d.tactic is not None:
+        tid = d.tactic.id
+        return next((e for e in strategy.examples if e.tactic == tid and e.network == d.network), None) or next(
+            (e for e in strategy.examples if e.tactic == tid), None
+        )
+    if d.kind == "curated":
+        return None
+    for pillar in d.pillars:
+        found = next((e for e in strategy.examples if e.pillar == pillar and e.network == d.network), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _default_format(strategy: Strategy, network: str) -> str:
+    for role in strategy.ecosystem:
+        if role.network == network and role.formats:
+            return role.formats[0]
+    return "text"
+
+
+def _draft_text(example: Example | None, d: _Draft) -> str:
+    if example is not None:
+        return example.text
+    if d.kind == "curated":
+        return "Share content curated from an influencer you follow (credit them)."
+    if d.tactic is not None:
+        parts = [d.tactic.name, d.tactic.mechanics, d.tactic.hashtag]
+        return " — ".join(p for p in parts if p)
+    return ""
+
+
+Placement = Literal["nearest-slot", "add-slot"]

@@ -1,0 +1,308 @@
+"""Calendar exports: iCalendar (RFC 5545), a generic CSV, Hootsuite's bulk-upload CSV, Markdown and an HTML
+month grid. Text in the calendar is untrusted (drafts may hold anything): HTML is escaped, CSV cells are
+neutralised against formula injection (OWASP "CSV Injection"), iCalendar text is escaped per RFC 5545 §3.3.11.
+"""
+
+from __future__ import annotations
+
+import calendar as cal
+import csv
+import datetime as dt
+import html
+import io
+from collections.abc import Sequence
+
+from signalboost.cli.common import csv_safe
+from signalboost.plan.posts import PlannedPost
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+"""Okabe–Ito colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008), one colour per pillar."""
+
+
+def pillar_colours(pillars: Sequence[str]) -> dict[str, str]:
+    """Pillar id -> colour, in the given (strategy) order; curated posts use grey."""
+    return {p: PALETTE[i % len(PALETTE)] for i, p in enumerate(pillars)}
+
+
+# ------------------------------------------------------------------------------------------- iCalendar
+
+
+def ics_escape(text: str) -> str:
+    """Escape a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma, newline."""
+    return (
+        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character; CRLF ended."""
+    out: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if size + n > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += ch
+        size += n
+    out.append(current)
+    return "\r\n".join(out) + "\r\n"
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def summary(post: PlannedPost) -> str:
+    """One-line title of a post: network, kind/tactic, pillars and format."""
+    what = f"tactic {post.tactic}" if post.tactic else ("curated" if post.kind == "curated" else "+".join(post.pillars))
+    return f"[{post.network}] {what} · {post.format}"
+
+
+def to_ics(
+    posts: Sequence[PlannedPost],
+    *,
+    name: str = "Signalboost calendar",
+    stamp: dt.datetime | None = None,
+    duration_minutes: int = 30,
+) -> str:
+    """The posts as an iCalendar document (one VEVENT each, times in UTC).
+
+    UID is ``<plan id>@signalboost`` (stable across re-plans) and SEQUENCE the post's sequence, so importing
+    the file again updates the events. DTSTAMP is ``stamp`` (default now).
+    """
+    stamp = stamp or dt.datetime.now(dt.UTC)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Signalboost//Publishing calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ics_escape(name)}",
+    ]
+    for post in posts:
+        desc = post.draft
+        if post.kpis:
+            desc += f"\n\nKPIs: {', '.join(post.kpis)}"
+        desc += f"\nStatus: {post.status} · id {post.id}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{post.id}@signalboost",
+            f"DTSTAMP:{_stamp(stamp)}",
+            f"DTSTART:{_stamp(post.scheduled_at)}",
+            f"DTEND:{_stamp(post.scheduled_at + dt.timedelta(minutes=duration_minutes))}",
+            f"SEQUENCE:{post.sequence}",
+            f"SUMMARY:{ics_escape(summary(post))}",
+            f"DESCRIPTION:{ics_escape(desc)}",
+            f"STATUS:{'CONFIRMED' if post.status in ('approved', 'scheduled', 'published') else 'TENTATIVE'}",
+        ]
+        cats = [post.network, post.kind, *post.pillars]
+        lines.append("CATEGORIES:" + ",".join(ics_escape(c) for c in cats))
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines)
+
+
+# ------------------------------------------------------------------------------------------------- CSV
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "date",
+    "time",
+    "timezone",
+    "scheduled_at_utc",
+    "network",
+    "kind",
+    "pillars",
+    "tactic",
+    "format",
+    "kpis",
+    "status",
+    "draft",
+)
+
+
+def to_csv(posts: Sequence[PlannedPost]) -> str:
+    """A generic CSV of the calendar (one row per post; lists joined with ``;``; formula-safe cells)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in posts:
+        d = p.as_dict()
+        row = [
+            p.id,
+            d["date"],
+            d["time"],
+            p.timezone,
+            d["scheduled_at"],
+            p.network,
+            p.kind,
+            ";".join(p.pillars),
+            p.tactic or "",
+            p.format,
+            ";".join(p.kpis),
+            p.status,
+            p.draft,
+        ]
+        writer.writerow([csv_safe(v) for v in row])
+    return buf.getvalue()
+
+
+HOOTSUITE_MAX_ROWS = 350
+HOOTSUITE_LEAD = dt.timedelta(minutes=10)
+
+
+def to_hootsuite_csv(
+    posts: Sequence[PlannedPost], *, now: dt.datetime | None = None, day_first: bool = True
+) -> tuple[str, list[str]]:
+    """Hootsuite's bulk-composer CSV (rules in docs/calendar.md) and the list of posts left out, with why.
+
+    Columns (no header): date-time ``DD/MM/YYYY HH:MM`` (or ``MM/DD/YYYY`` with ``day_first=False``) in the
+    local time of the posts, message, link (empty). Times are rounded to the nearest 5-minute mark; posts less
+    than 10 minutes in the future, repeated messages and rows past 350 are left out.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    skipped: list[str] = []
+    seen: set[str] = set()
+    written = 0
+    for p in sorted(posts, key=lambda x: x.scheduled_at):
+        at = round_to_5(p.scheduled_at)
+        text = p.draft.strip()
+        if at < now + HOOTSUITE_LEAD:
+            skipped.append(f"{p.id}: not at least 10 minutes in the future")
+        elif not text:
+            skipped.append(f"{p.id}: empty draft")
+        elif text in seen:
+            skipped.append(f"{p.id}: same message as an earlier row (Hootsuite rejects duplicates)")
+        elif written >= HOOTSUITE_MAX_ROWS:
+            skipped.append(f"{p.id}: past the 350-row limit")
+        else:
+            seen.add(text)
+            local = at.astimezone(p.local.tzinfo)
+            stamp = local.strftime("%d/%m/%Y %H:%M" if day_first else "%m/%d/%Y %H:%M")
+            writer.writerow([stamp, csv_safe(text), ""])
+            written += 1
+    return buf.getvalue(), skipped
+
+
+def round_to_5(value: dt.datetime) -> dt.datetime:
+    """``value`` rounded to the nearest 5-minute mark (half up), seconds dropped."""
+    base = value.replace(second=0, microsecond=0)
+    minutes = base.minute + (value.second + value.microsecond / 1e6) / 60
+    up = int((minutes + 2.5) // 5 * 5)
+    return base.replace(minute=0) + dt.timedelta(minutes=up)
+
+
+# --------------------------------------------------------------------------------------- month grids
+
+
+def _months(posts: Sequence[PlannedPost]) -> list[tuple[int, int]]:
+    return sorted({(p.local.year, p.local.month) for p in posts})
+
+
+def _by_day(posts: Sequence[PlannedPost]) -> dict[dt.date, list[PlannedPost]]:
+    out: dict[dt.date, list[PlannedPost]] = {}
+    for p in sorted(posts, key=lambda x: x.scheduled_at):
+        out.setdefault(p.local.date(), []).append(p)
+    return out
+
+
+def _label(p: PlannedPost) -> str:
+    what = p.tactic or ("curated" if p.kind == "curated" else "+".join(p.pillars))
+    return f"{p.local.strftime('%H:%M')} {p.network} {what}"
+
+
+def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calendar") -> str:
+    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped."""
+    days = _by_day(posts)
+    out = [f"# {_md(title)}", ""]
+    for year, month in _months(posts):
+        out += [
+            f"## {cal.month_name[month]} {year}",
+            "",
+            "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for week in cal.Calendar(0).monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(" ")
+                    continue
+                items = [_md(_label(p)) for p in days.get(day, [])]
+                cells.append("<br>".join([f"**{day.day}**", *items]))
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _md(text: str) -> str:
+    out = html.escape(text, quote=False)
+    for ch in "\\|*_`[]#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:1.5rem;color:#222}
+h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:2rem}
+table.month{border-collapse:collapse;width:100%;table-layout:fixed}
+.month th{background:#f2f2f2;padding:.3rem;font-weight:600;border:1px solid #ddd}
+.month td{vertical-align:top;border:1px solid #ddd;height:6rem;padding:.25rem;font-size:.8rem}
+.month td.out{background:#fafafa}
+.day{font-weight:600;color:#555}
+.post{border-left:4px solid #999;padding:1px 4px;margin:2px 0;background:#f8f8f8;border-radius:2px;
+  overflow-wrap:anywhere}
+.legend span{display:inline-block;margin-right:1rem}
+.sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
+"""
+
+
+def to_html_month(
+    posts: Sequence[PlannedPost], *, pillars: Sequence[str] = (), title: str = "Publishing calendar"
+) -> str:
+    """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
+
+    Each post is coloured by its first pillar (``pillars`` gives the order of the colours); every text is
+    escaped. The full draft is in the post's ``title`` tooltip.
+    """
+    order = list(pillars) or sorted({p for post in posts for p in post.pillars})
+    colours = pillar_colours(order)
+    days = _by_day(posts)
+    e = html.escape
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+        '<p class="legend">'
+        + "".join(f'<span><i class="sw" style="background:{colours[p]}"></i>{e(p)}</span>' for p in order)
+        + '<span><i class="sw" style="background:#999"></i>curated</span></p>',
+    ]
+    for year, month in _months(posts):
+        parts.append(f"<h2>{e(cal.month_name[month])} {year}</h2>")
+        parts.append('<table class="month"><thead><tr>')
+        parts += [f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+        parts.append("</tr></thead><tbody>")
+        for week in cal.Calendar(0).monthdatescalendar(year, month):
+            parts.append("<tr>")
+            for day in week:
+                if day.month != month:
+                    parts.append('<td class="out"></td>')
+                    continue
+                cell = [f'<div class="day">{day.day}</div>']
+                for p in days.get(day, []):
+                    colour = colours.get(p.pillars[0], "#999") if p.pillars else "#999"
+                    cell.append(
+                        f'<div class="post" style="border-left-color:{colour}" title="{e(p.draft)}">'
+                        f"{e(_label(p))}</div>"
+                    )
+                parts.append("<td>" + "".join(cell) + "</td>")
+            parts.append("</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,77 @@
+"""SQL of the publishing calendar (table ``planned_posts``, migration 010)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+COLUMNS: tuple[str, ...] = (
+    "plan_id",
+    "network",
+    "kind",
+    "scheduled_at",
+    "local_time",
+    "timezone",
+    "slot",
+    "format",
+    "pillars",
+    "tactic",
+    "kpis",
+    "draft",
+    "status",
+    "moved",
+    "touched",
+    "sequence",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def select_planned(
+    con: Any, start: dt.datetime | None = None, end: dt.datetime | None = None, *, ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Rows of ``planned_posts`` with ``start <= scheduled_at < end`` (UTC instants), in time order."""
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append("scheduled_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("scheduled_at < ?")
+        params.append(end)
+    if ids is not None:
+        where.append("list_contains(?, plan_id)")
+        params.append(list(ids))
+    sql = f"SELECT {', '.join(COLUMNS)} FROM planned_posts"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY scheduled_at, network, plan_id"
+    cur = con.execute(sql, params)
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+
+
+def find_ids(con: Any, prefix: str) -> list[str]:
+    """Plan ids starting with ``prefix`` (so a person can type a short id)."""
+    rows = con.execute("SELECT plan_id FROM planned_posts WHERE starts_with(plan_id, ?) ORDER BY 1", [prefix])
+    return [r[0] for r in rows.fetchall()]
+
+
+def upsert_planned(con: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert or replace rows (all columns of :data:`COLUMNS`)."""
+    if not rows:
+        return
+    marks = ", ".join("?" for _ in COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS if c not in ("plan_id", "created_at"))
+    con.executemany(
+        f"INSERT INTO planned_posts ({', '.join(COLUMNS)}) VALUES ({marks}) "
+        f"ON CONFLICT (plan_id) DO UPDATE SET {updates}",
+        [[row[c] for c in COLUMNS] for row in rows],
+    )
+
+
+def delete_planned(con: Any, ids: Sequence[str]) -> None:
+    """Delete rows by plan id."""
+    if ids:
+        con.execute("DELETE FROM planned_posts WHERE list_contains(?, plan_id)", [list(ids)])

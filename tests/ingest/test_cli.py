@@ -1,0 +1,79 @@
+"""The ``import``, ``formats``, ``rejects`` and ``stats`` commands, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from signalboost.cli.main import main
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> object:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_import_json_then_stats_and_rejects(
+    tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = str(tmp_path / "ws")
+    path = str(ingest_data / "higgs_small.txt")
+    assert main(["import", path, "-w", ws, "--output", "json", "--no-progress"]) == 0
+    doc = _json(capsys)
+    assert isinstance(doc, dict)
+    [imp] = doc["imports"]
+    assert (imp["rows_read"], imp["rows_loaded"], imp["rows_duplicate"], imp["rows_rejected"]) == (6, 3, 1, 2)
+    assert main(["stats", "-w", ws, "--format", "json"]) == 0
+    stats = _json(capsys)
+    assert isinstance(stats, dict)
+    [row] = stats["rows"]
+    assert (row["platform"], row["table"], row["rows"]) == ("x", "interactions", 3)
+    assert row["first"].startswith("2012-07-01 00:02:52")
+    assert main(["rejects", "-w", ws, "--format", "json"]) == 0
+    rejects = _json(capsys)
+    assert isinstance(rejects, dict)
+    assert [r["line"] for r in rejects["rows"]] == [4, 5]
+
+
+def test_import_table_summary_mentions_counts(
+    tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(ingest_data / "uci_small.csv"), "-w", str(tmp_path / "ws"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "read 4" in out and "rejected 1" in out and "signalboost rejects --import 1" in out
+
+
+def test_map_option_and_csv_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "p.csv"
+    data.write_text("ID,When,Likes\np1,2024-01-02,=1+1\n")
+    ws = str(tmp_path / "ws")
+    argv = ["import", str(data), "-w", ws, "-p", "x", "--map", "post_id=ID,created_at=When", "--no-progress"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(["rejects", "-w", ws, "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "'=1+1" in out  # formula injection neutralised
+
+
+def test_formats_lists_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["formats", "--format", "json"]) == 0
+    doc = _json(capsys)
+    assert isinstance(doc, dict)
+    names = {r["format"] for r in doc["rows"]}
+    assert {"x-archive", "mastodon-export", "facebook-uci", "higgs-activity", "edgelist", "generic"} <= names
+
+
+def test_bad_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["import", str(empty), "-w", str(tmp_path / "ws"), "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert "Error:" in err and "empty" in err and "Traceback" not in err
+
+
+def test_bad_map_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "p.csv"
+    data.write_text("a\n1\n")
+    assert main(["import", str(data), "-w", str(tmp_path / "ws"), "--map", "nonsense", "--no-progress"]) == 2
+    assert "field=Column" in capsys.readouterr().err

@@ -1,0 +1,180 @@
+"""Generic CSV / JSON Lines / Parquet: mapping, date inference, typed rejects, encodings, merges."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from signalboost.errors import IngestError, UsageError
+from signalboost.ingest import import_files
+from signalboost.ingest.formats.generic import infer_date_format, load_mapping_file, resolve_mapping
+from signalboost.ingest.textio import detect_encoding, fix_mojibake
+from signalboost.store.workspace import Workspace
+
+from .conftest import snapshot
+
+POSTS = (
+    'Post ID,Date,Caption,Likes,Comments\np1,03/05/2024,Hello #World,"1,200",5\np2,04/05/2024,Second,,7\n'
+    "p3,13/05/2024,Third,abc,1\n"
+)
+INTERACTIONS = (
+    "actor,target,type,when\n"
+    "a1,b1,RT,2024-05-01 10:00:00\n"
+    "a2,b1,favorite,2024-05-01 11:00:00\n"
+    "a3,b2,bogus,2024-05-01 12:00:00\n"
+    "a4,b2,reply,not a date\n"
+    "a1,b1,RT,2024-05-01 10:00:00\n"
+)
+INTER_MAP = {"actor_id": "actor", "target_account_id": "target", "kind": "type", "occurred_at": "when"}
+
+
+def test_infer_date_format() -> None:
+    assert infer_date_format(["2024-05-01T10:00:00Z", "2024-05-02 11:00"]) == ("ts:iso", None)
+    assert infer_date_format(["1341100972", "1341100980"]) == ("ts:unix", None)
+    assert infer_date_format(["1714557600000"]) == ("ts:unix_ms", None)
+    assert infer_date_format(["13/05/2024", "03/05/2024"])[0] == "ts:%d/%m/%Y"
+    assert infer_date_format(["05/13/2024 10:30", "05/03/2024 08:00"])[0] == "ts:%m/%d/%Y %H:%M"
+    kind, warning = infer_date_format(["03/05/2024", "04/05/2024"])
+    assert kind is not None and warning is not None and "day-first or month-first" in warning
+    assert infer_date_format(["31.12.2024 23:59"])[0] == "ts:%d.%m.%Y %H:%M"
+    assert infer_date_format(["Mar 5, 2024"])[0] == "ts:%b %d, %Y"
+    assert infer_date_format(["soon", "later"]) == (None, None)
+
+
+def test_detect_encoding() -> None:
+    assert detect_encoding("café".encode()) == ("utf-8", None)
+    assert detect_encoding(b"\xef\xbb\xbfcaf\xc3\xa9")[0] == "utf-8-sig"
+    assert detect_encoding("café".encode("utf-16"))[0] == "utf-16"
+    enc, warning = detect_encoding("café crème".encode("cp1252"))
+    assert enc == "cp1252" and warning is not None
+    enc, warning = detect_encoding("café crème déjà".encode("mac_roman"))
+    assert enc == "mac_roman" and warning is not None
+
+
+def test_fix_mojibake() -> None:
+    assert fix_mojibake("caf\u00c3\u00a9") == "café"
+    assert fix_mojibake("\u00f0\u009f\u0098\u0080") == "😀"
+    assert fix_mojibake("café") == "café"  # already right: Latin-1 bytes that are not UTF-8 are left alone
+    assert fix_mojibake("plain") == "plain"
+    assert fix_mojibake(None) is None
+
+
+def test_posts_csv_with_auto_mapping(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text(POSTS)
+    [res] = import_files(workspace, [path], platform="instagram", progress=False)
+    assert res.format == "generic"
+    assert (res.rows_read, res.rows_rejected) == (3, 1)
+    posts = {p["post_id"]: p for p in workspace.posts().to_dicts()}
+    assert set(posts) == {"p1", "p2"}
+    assert posts["p1"]["created_at"] == datetime(2024, 5, 3, tzinfo=UTC)  # 13/05 makes the file day-first
+    assert (posts["p1"]["text"], posts["p1"]["hashtags"]) == ("Hello #World", ["world"])
+    metrics = {m["post_id"]: m for m in workspace.post_metrics().to_dicts()}
+    assert (metrics["p1"]["likes"], metrics["p1"]["comments"]) == (1200, 5)
+    assert metrics["p2"]["likes"] is None  # empty cell: NULL, never 0
+    # No observation time given: the newest date in the file (13 May, on the row rejected for its likes);
+    # content-derived, so re-imports agree.
+    assert {m["observed_at"] for m in metrics.values()} == {datetime(2024, 5, 13, tzinfo=UTC)}
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 4 and rej["reason"] == "likes (Likes): 'abc' is not a number"
+
+
+def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "interactions.csv"
+    path.write_text(INTERACTIONS)
+    [res] = import_files(workspace, [path], platform="x", mapping=INTER_MAP, progress=False)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_rejected) == (5, 2, 1, 2)
+    rows = {(r["actor_id"], r["kind"]) for r in workspace.interactions().to_dicts()}
+    assert rows == {("a1", "repost"), ("a2", "like")}
+    reasons = {r["line"]: r["reason"] for r in workspace.table("rejects").to_dicts()}
+    assert set(reasons) == {4, 5}
+    assert "bogus" in reasons[4] and "not a date" in reasons[5]
+    before = snapshot(workspace)
+    [again] = import_files(workspace, [path], platform="x", mapping=INTER_MAP, progress=False)
+    assert (again.rows_loaded, again.rows_duplicate) == (0, 3)
+    assert snapshot(workspace) == before
+
+
+def test_date_format_override(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\np1,03/05/2024\n")
+    import_files(workspace, [path], platform="x", date_format="%m/%d/%Y", progress=False)
+    assert workspace.posts()["created_at"][0] == datetime(2024, 3, 5, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "cp1252", "mac_roman"])
+def test_encodings(workspace: Workspace, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_bytes("post_id,text\np1,Crème brûlée à café\n".encode(encoding))
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert workspace.posts()["text"][0] == "Crème brûlée à café"
+    legacy = encoding in ("cp1252", "mac_roman")
+    assert any("not UTF-8" in w for w in res.warnings) == legacy
+
+
+def test_jsonl_and_parquet(workspace: Workspace, tmp_path: Path) -> None:
+    jsonl = tmp_path / "follows.jsonl"
+    jsonl.write_text("\n".join(json.dumps({"src": s, "dst": d}) for s, d in [("a", "b"), ("b", "c")]) + "\n")
+    import_files(
+        workspace, [jsonl], platform="mastodon", mapping={"follower_id": "src", "followee_id": "dst"}, progress=False
+    )
+    parquet = tmp_path / "posts.parquet"
+    pl.DataFrame(
+        {"post_id": ["q1"], "created_at": [datetime(2024, 1, 2, 3, 4, tzinfo=UTC)], "views": [10]}
+    ).write_parquet(parquet)
+    import_files(workspace, [parquet], platform="youtube", progress=False)
+    assert {(f["follower_id"], f["followee_id"]) for f in workspace.follows().to_dicts()} == {("a", "b"), ("b", "c")}
+    assert workspace.posts()["created_at"][0] == datetime(2024, 1, 2, 3, 4, tzinfo=UTC)
+    assert workspace.post_metrics()["views"][0] == 10
+
+
+def test_overlapping_exports_merge_by_id(workspace: Workspace, tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("post_id,created_at\np1,2024-05-01 10:00\n")
+    second = tmp_path / "b.csv"
+    second.write_text("post_id,created_at,text\np1,2024-05-01 10:00,now with text\np2,2024-05-02 10:00,new\n")
+    import_files(workspace, [first], platform="x", progress=False)
+    [res] = import_files(workspace, [second], platform="x", progress=False)
+    assert (res.rows_loaded, res.rows_duplicate) == (1, 1)
+    posts = {p["post_id"]: p["text"] for p in workspace.posts().to_dicts()}
+    assert posts == {"p1": "now with text", "p2": "new"}
+
+
+def test_mapping_errors(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(UsageError, match="unknown field 'likez'"):
+        import_files(workspace, [path], platform="x", mapping={"likez": "a"}, progress=False)
+    with pytest.raises(IngestError, match="does not have"):
+        import_files(workspace, [path], platform="x", mapping={"post_id": "nope"}, progress=False)
+    with pytest.raises(UsageError, match="cannot tell what the file holds"):
+        import_files(workspace, [path], platform="x", progress=False)
+    with pytest.raises(UsageError, match="which network"):
+        import_files(workspace, [path], mapping={"post_id": "a"}, progress=False)
+    assert workspace.query("SELECT count(*) FROM imports").item() == 0
+
+
+def test_mapping_file_forms(tmp_path: Path) -> None:
+    yaml_file = tmp_path / "map.yaml"
+    yaml_file.write_text("created_at: Date\nlikes: Likes\n")
+    lines = tmp_path / "map.txt"
+    lines.write_text("# comment\ncreated_at=Date\nlikes=Likes\n")
+    js = tmp_path / "map.json"
+    js.write_text('{"created_at": "Date", "likes": "Likes"}')
+    expected = {"created_at": "Date", "likes": "Likes"}
+    assert load_mapping_file(yaml_file) == load_mapping_file(lines) == load_mapping_file(js) == expected
+    assert resolve_mapping(["Date", "Likes", "Post ID"], expected) == {**expected, "post_id": "Post ID"}
+
+
+def test_malformed_csv_row_is_one_reject(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("post_id,created_at,likes\np1,2024-01-01,5\np2,2024-01-02,6,extra,cols\np3,2024-01-03,7\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_read, res.rows_rejected) == (3, 1)
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 3 and rej["raw"] == "p2,2024-01-02,6,extra,cols" and "malformed CSV row" in rej["reason"]
+    assert sorted(workspace.posts()["post_id"]) == ["p1", "p3"]

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import icalendar
+
+from signalboost.plan.calendar import plan_calendar
+from signalboost.plan.export import fold, round_to_5, to_csv, to_hootsuite_csv, to_html_month, to_ics, to_markdown
+
+from .helpers import strategy
+
+MONDAY = dt.date(2026, 3, 2)
+EVIL = '=HYPERLINK("http://evil"); <script>alert(1)</script>, \\ | *x* ' + "é" * 60
+
+
+def _posts():  # type: ignore[no-untyped-def]
+    s = strategy(examples=[{"network": "instagram", "pillar": "edu", "format": "reel", "text": EVIL}])
+    return plan_calendar(s, MONDAY, 3)
+
+
+def test_ics_parses_back_with_icalendar() -> None:
+    posts = _posts()
+    text = to_ics(posts, stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    cal = icalendar.Calendar.from_ical(text)
+    events = cal.walk("VEVENT")
+    assert len(events) == len(posts)
+    by_uid = {str(e["UID"]): e for e in events}
+    for p in posts:
+        ev = by_uid[f"{p.id}@signalboost"]
+        assert ev.decoded("DTSTART") == p.scheduled_at
+        assert int(ev["SEQUENCE"]) == p.sequence
+        assert ev.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    evil = [e for e in events if EVIL in str(e["DESCRIPTION"])]
+    assert evil  # escaping and folding round-trip the text exactly
+
+
+def test_fold_never_splits_a_character() -> None:
+    line = "DESCRIPTION:" + "é" * 100
+    folded = fold(line)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts[:-1])) == line
+
+
+def test_csv_neutralises_formulas() -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(_posts()))))
+    evil = [r for r in rows if "HYPERLINK" in r["draft"]]
+    assert evil and all(r["draft"].startswith("'=") for r in evil)
+    assert (
+        rows[0]["date"] == "2026-03-02"
+        and rows[0]["time"] == "09:00"
+        and rows[0]["scheduled_at_utc"] == "2026-03-02T08:00:00Z"
+    )
+
+
+def test_hootsuite_rules() -> None:
+    posts = [p for p in _posts() if p.network == "instagram"]
+    now = posts[1].scheduled_at - dt.timedelta(minutes=5)
+    text, skipped = to_hootsuite_csv(posts, now=now)
+    rows = list(csv.reader(io.StringIO(text)))
+    first = next(p for p in posts[2:] if p.draft)  # posts[1] is only 5 minutes ahead; empty drafts are left out
+    assert rows[0][0] == first.local.strftime("%d/%m/%Y %H:%M")
+    assert first.local.strftime("%a %H:%M") in ("Mon 09:00", "Wed 18:00", "Sat 11:00")
+    assert all(len(r) == 3 and r[0][-1] in "05" for r in rows)
+    assert any("future" in s for s in skipped) and any("same message" in s for s in skipped)
+    assert all(not r[1].startswith("=") for r in rows)
+
+
+def test_round_to_5() -> None:
+    base = dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC)
+    assert round_to_5(base.replace(minute=2)) == base
+    assert round_to_5(base.replace(minute=3)) == base.replace(minute=5)
+    assert round_to_5(base.replace(minute=58)) == base.replace(hour=10)
+
+
+def test_html_is_escaped_and_self_contained() -> None:
+    page = to_html_month(_posts(), pillars=["edu", "fun", "prod", "team"])
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "http://" not in page.replace("http://evil", "")  # no external assets
+    assert "#0072B2" in page and "March 2026" in page
+
+
+def test_markdown_grid_escapes_pipes() -> None:
+    md = to_markdown(_posts())
+    assert "## March 2026" in md and "| Mon | Tue |" in md
+    assert "09:00 instagram" in md
