@@ -14,4 +14,5 @@ def demo_step(ctx: DemoContext) -> None:
     root = ctx.workspace.root
     url = url_for(DEFAULT_HOST, DEFAULT_PORT)
     ctx.console.print(f"Dashboard: [bold]{url}[/]")
-    ctx.console.print(f"  open it with:  signalboost serve -w {root}   (or: signalboost demo {root} --serve)")
+    ctx.console.print(f"  open it with:  signalboost serve -w {root}", soft_wrap=True)
+    ctx.console.print(f"  or run again:  signalboost demo {root} --serve", soft_wrap=True)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signalboost.errors import PlanError, SignalboostError
+from signalboost.errors import PlanError, SignalboostError, UsageError
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
@@ -63,8 +63,12 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
         }
     tz = strategy.tz()
     today = dt.datetime.now(tz).date()
-    focus = dt.date.fromisoformat(day) if day else today
-    start, end = period_of(view, focus)
+    try:
+        focus = dt.date.fromisoformat(day) if day else today
+        start, end = period_of(view, focus)
+        prev, nxt = _shift(view, focus, -1), _shift(view, focus, 1)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(f"{day!r} is not a day the calendar can show", where="date", hint="Use YYYY-MM-DD") from exc
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
     posts = [p.as_dict() for p in load(ws, lo, hi)]
@@ -95,8 +99,8 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
             "date": focus,
             "timezone": strategy.brand.timezone,
             "title": focus.strftime("%B %Y") if view == "month" else f"Week of {start.isoformat()}",
-            "prev": _shift(view, focus, -1),
-            "next": _shift(view, focus, 1),
+            "prev": prev,
+            "next": nxt,
             "today": today,
             "start": start,
             "end": end,
