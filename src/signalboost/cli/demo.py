@@ -23,6 +23,10 @@ def register(app: typer.Typer) -> None:
         from signalboost.demo import run_demo
 
         ctx = run_demo(path, console=console)
+        from signalboost.web.demo import closing
+
+        console.rule("[bold]dashboard")
+        closing(ctx)  # the demo ends with the dashboard's address
         if serve:
             from signalboost.web.server import run
 

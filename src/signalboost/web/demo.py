@@ -10,9 +10,16 @@ DEFAULT_PORT = 8765
 
 
 def demo_step(ctx: DemoContext) -> None:
-    """Print the dashboard's address and the command that serves it."""
+    """Say what the dashboard shows; ``signalboost demo`` ends with its address (:func:`closing`)."""
+    from signalboost.web.app import NAV
+
+    pages = ", ".join(label for _, label in NAV)
+    ctx.console.print(f"The dashboard shows this workspace: {pages} (each page also as JSON).", soft_wrap=True)
+
+
+def closing(ctx: DemoContext) -> None:
+    """``Dashboard: <url>`` and the commands that open it on the demo workspace."""
     root = ctx.workspace.root
-    url = url_for(DEFAULT_HOST, DEFAULT_PORT)
-    ctx.console.print(f"Dashboard: [bold]{url}[/]")
+    ctx.console.print(f"Dashboard: [bold]{url_for(DEFAULT_HOST, DEFAULT_PORT)}[/]", soft_wrap=True)
     ctx.console.print(f"  open it with:  signalboost serve -w {root}", soft_wrap=True)
     ctx.console.print(f"  or run again:  signalboost demo {root} --serve", soft_wrap=True)
