@@ -124,13 +124,15 @@ def profile(data: dict[str, Any]) -> dict[str, Any]:
             counts=grid,
         )
     series = prof.get("engagement_over_time") or []
-    if series:
-        key = next((k for k in ("engagement", "interactions", "count", "n") if k in series[0]), None)
-        if key is not None:
-            ys = [r.get(key) for r in series]
-            out["engagement"] = line_chart(
-                list(range(len(ys))), ys, title="Engagement with the brand per week", x_label="week", y_label=key
-            )
+    if series and "interactions" in series[0]:
+        ys = [r.get("interactions") for r in series]
+        out["engagement"] = line_chart(
+            list(range(len(ys))),
+            ys,
+            title="Their interactions per week (first week = 0)",
+            x_label="week",
+            y_label="interactions",
+        )
     score = prof.get("score") or {}
     comps = [(c, score.get(c)) for c in ("reach", "authority", "amplification", "topic", "activity")]
     if any(v is not None for _, v in comps):

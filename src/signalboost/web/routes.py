@@ -187,9 +187,12 @@ def _pages(app: FastAPI) -> None:
         return {**data, "alerts": alerts, "stale": stale or stale2}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
-    def partners_page(request: Request) -> dict[str, Any]:
+    def partners_page(
+        request: Request,
+        candidate: Annotated[str | None, Query(max_length=200, description="show this candidate's bridges")] = None,
+    ) -> dict[str, Any]:
         ctx = ctx_of(request)
-        data, stale = ctx.cache.swr(("partners",), lambda: partners.build(ctx.workspace))
+        data, stale = ctx.cache.swr(("partners", candidate), lambda: partners.build(ctx.workspace, candidate))
         return {**data, "stale": stale}
 
     @page(app, "/imports", "imports.html", name="imports", decorate=None)

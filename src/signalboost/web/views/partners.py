@@ -14,11 +14,10 @@ from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
 
 MODULE = "signalboost.outreach.overlap"
-BRIDGE_CANDIDATES = 3
 
 
-def build(ws: Workspace) -> dict[str, Any]:
-    """Ranked candidates with overlap figures, and the bridge influencers of the best few."""
+def build(ws: Workspace, candidate: str | None = None) -> dict[str, Any]:
+    """Ranked candidates with overlap figures, and the bridge influencers of one (``candidate``, else the best)."""
     if lib(MODULE, "audience_overlap") is None:
         return unavailable("Partner analysis", MODULE)
     with ws.connect(purpose="read partners") as con:
@@ -27,7 +26,9 @@ def build(ws: Workspace) -> dict[str, Any]:
     if not rows:
         out["message"] = "No partner overlap computed yet. Run: signalboost partners rank"
         return jsonable_dict(out)
-    out["bridges"] = _bridges(ws, rows)
+    chosen = [r for r in rows if r["account_id"] == candidate] or rows[:1]
+    out["candidate"] = chosen[0]["account_id"]
+    out["bridges"] = _bridges(ws, chosen)
     return jsonable_dict(out)
 
 
@@ -46,7 +47,7 @@ def _bridges(ws: Workspace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if limit is None:
         return []
     out = []
-    for r in rows[:BRIDGE_CANDIDATES]:
+    for r in rows:
         frame = bridges_of(
             ws, r["account_id"], platform=platform, brand=brand, source=r["audience_source"], threshold=limit, limit=10
         )
