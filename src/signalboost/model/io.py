@@ -45,6 +45,8 @@ def yaml_rt() -> YAML:
     y.preserve_quotes = True
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)
+    # A value set twice (e.g. today's date as several review dates) must not become a YAML anchor/alias.
+    y.representer.ignore_aliases = lambda *_: True
     return y
 
 
