@@ -175,13 +175,17 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
 
         # 7. Every page, at desktop width and at phone width (390 px): no error, nothing wider than the screen.
         for path in PAGES:
-            page.goto(base + path)
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, (path, response and response.status)
+            main = page.inner_text("main")
+            assert "Not available yet" not in main and "Could not compute" not in main, (path, main[:300])
             _shot(page, "desktop-" + (path.strip("/") or "overview"))
         phone = ctx.new_page()
         phone.set_viewport_size({"width": 390, "height": 844})
         phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for path in [*PAGES, "/influencers/x/1"]:
-            phone.goto(base + path)
+            response = phone.goto(base + path)
+            assert response is not None and response.status == 200, (path, response and response.status)
             _shot(phone, "phone-" + (path.strip("/").replace("/", "_") or "overview"))
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 392, f"{path} is {width}px wide at phone width"

@@ -36,7 +36,7 @@ def failed(feature: str, exc: Exception) -> dict[str, Any]:
     """The panel shown when a library call raised a user-facing error (e.g. no data yet)."""
     message = getattr(exc, "message", None)
     text = message() if callable(message) else str(exc)
-    return {"available": False, "message": f"{feature}: {text}", "hint": ""}
+    return {"available": False, "failed": True, "message": f"{feature}: {text}", "hint": ""}
 
 
 def jsonable(value: Any) -> Any:

@@ -6,6 +6,7 @@ keeps the library's sample sizes (``n_posts``, ``n_days``, ``n``) and intervals,
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import polars as pl
@@ -15,6 +16,7 @@ from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
+log = logging.getLogger("signalboost.web")
 MODULE = "signalboost.analytics.analysis"
 FRAMES = "signalboost.store.analytics_sql"
 SECTIONS: tuple[str, ...] = (
@@ -55,6 +57,9 @@ def build(ws: Workspace) -> dict[str, Any]:
         result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
     except SignalboostError as exc:
         return failed("Analytics", exc)
+    except Exception as exc:  # a library bug must not take the page down: say so, log the traceback
+        log.exception("analytics failed")
+        return failed("Analytics", RuntimeError(f"could not be computed ({type(exc).__name__}: {exc})"))
     out: dict[str, Any] = {
         "available": True,
         "empty": False,
