@@ -135,6 +135,24 @@ def test_login_required_when_configured(web_ws: Workspace) -> None:
     assert c.get("/", follow_redirects=False).status_code == 303
 
 
+def test_login_is_throttled_after_five_failures(web_ws: Workspace) -> None:
+    auth.add_user(web_ws, "erin", "right-password")
+    c = TestClient(create_app(web_ws, require_login=True))
+    token = csrf(c, "/login")
+    for _ in range(5):
+        assert c.post("/login", data={"username": "erin", "password": "nope", "csrf_token": token}).status_code == 401
+    r = c.post("/login", data={"username": "erin", "password": "right-password", "csrf_token": token})
+    assert r.status_code == 429 and "Too many failed logins" in r.text
+
+
+def test_throttle_window_slides() -> None:
+    t = auth.LoginThrottle(limit=2, window=10)
+    t.failed("a", now=0)
+    t.failed("a", now=1)
+    assert t.blocked("a", now=5) and not t.blocked("b", now=5)
+    assert not t.blocked("a", now=10.5)  # the first failure left the window
+
+
 def test_tampered_session_cookie_is_not_trusted(web_ws: Workspace) -> None:
     auth.add_user(web_ws, "alice", "s3cret-pass")
     c = TestClient(create_app(web_ws, require_login=True))

@@ -13,6 +13,8 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -136,3 +138,31 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+class LoginThrottle:
+    """At most ``limit`` failed logins per client address in ``window`` seconds (then 429 until it slides).
+
+    In memory, per server process: enough to make guessing passwords over the network slow.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, client: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = [t for t in self._failures.get(client, []) if now - t < self.window]
+            self._failures[client] = recent
+            return len(recent) >= self.limit
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        with self._lock:
+            self._failures.setdefault(client, []).append(time.monotonic() if now is None else now)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)

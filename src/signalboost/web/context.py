@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from signalboost.store.workspace import Workspace
-from signalboost.web.auth import SessionCodec
+from signalboost.web.auth import LoginThrottle, SessionCodec
 
 T = TypeVar("T")
 
@@ -141,3 +141,4 @@ class WebContext:
     codec: SessionCodec
     cache: PageCache
     jobs: Any = None  # signalboost.web.uploads.JobRegistry
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)

@@ -402,9 +402,14 @@ def _auth(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         ctx = ctx_of(request)
+        client = request.client.host if request.client else "unknown"
+        if ctx.throttle.blocked(client):
+            return render(request, "login.html", {"error": "Too many failed logins; wait a few minutes."}, status=429)
         user = authenticate(ctx.workspace, username, password)
         if user is None:
+            ctx.throttle.failed(client)
             return render(request, "login.html", {"error": "Wrong user name or password."}, status=401)
+        ctx.throttle.succeeded(client)
         session = ctx.codec.new()  # a new session id at login (no session fixation)
         session.user = user
         response = RedirectResponse("/", status_code=303)

@@ -41,6 +41,27 @@
   });
   // A page showing figures from before the latest change reloads itself once they are recomputed.
   if (document.querySelector(".stale")) { setTimeout(function () { window.location.reload(); }, 2500); }
+  // Upload with a progress bar (bytes sent); the import's own progress is then polled below.
+  var upload = document.getElementById("upload-form");
+  if (upload && window.XMLHttpRequest && window.FormData) {
+    upload.addEventListener("submit", function (ev) {
+      var bar = document.getElementById("upload-progress");
+      if (!bar) return;
+      ev.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", upload.action);
+      bar.hidden = false;
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; bar.textContent = Math.round(100 * e.loaded / e.total) + " %"; }
+      };
+      xhr.onload = function () {
+        if (xhr.status < 400 && xhr.responseURL) { window.location.href = xhr.responseURL; return; }
+        document.open(); document.write(xhr.responseText); document.close();
+      };
+      xhr.onerror = function () { bar.hidden = true; upload.submit(); };
+      xhr.send(new FormData(upload));
+    });
+  }
   // Upload progress: poll running jobs and update their status until they finish.
   document.querySelectorAll("li.job").forEach(function (li) {
     var phase = li.getAttribute("data-phase");
