@@ -169,11 +169,14 @@ def influencer_rows(
         where.append("(a.handle ILIKE ? OR a.name ILIKE ? OR a.bio ILIKE ? OR s.account_id = ?)")
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [like, like, like, q]
+    stage, join = "NULL", ""
+    if has_table(con, "outreach"):
+        stage, join = "o.stage", " LEFT JOIN outreach o ON o.platform = s.platform AND o.account_id = s.account_id"
     cur = con.execute(
         "SELECT s.account_id, a.handle, a.name, a.bio, s.score, s.reach, s.authority, s.amplification, s.topic, "
-        "s.activity, s.engagement, s.follows_brand, s.segment, s.top_topics, s.followers, "
+        f"s.activity, s.engagement, s.follows_brand, s.segment, s.top_topics, s.followers, {stage} AS stage, "
         "s.interactions_with_brand FROM influence_scores s LEFT JOIN accounts a "
-        "ON a.platform = s.platform AND a.account_id = s.account_id "
+        f"ON a.platform = s.platform AND a.account_id = s.account_id{join} "
         f"WHERE {' AND '.join(where)} ORDER BY {order} {'DESC' if descending else 'ASC'} NULLS LAST, s.account_id "
         "LIMIT ?",
         [*params, limit],
