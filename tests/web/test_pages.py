@@ -213,3 +213,24 @@ def test_openapi_lists_every_json_twin(client: TestClient) -> None:
         assert twin in paths
     assert "/imports" in paths and "post" in paths["/imports"]
     assert "/strategy" not in paths  # HTML pages are not part of the API schema
+
+
+def test_busy_workspace_shows_last_figures_or_a_clear_503(client: TestClient, web_ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from signalboost.store.lock import workspace_lock
+    from signalboost.web import context
+
+    monkeypatch.setattr(context, "READ_TIMEOUT", 0.3)
+    for mod in ("overview", "imports"):
+        monkeypatch.setattr(f"signalboost.web.views.{mod}.READ_TIMEOUT", 0.3)
+    first = client.get("/overview.json").json()
+    with workspace_lock(web_ws.root, purpose="import a big file"):  # as a long CLI import would
+        web_ws.db_path.touch()  # the import changes the database
+        t = time.monotonic()
+        again = client.get("/overview.json")
+        assert again.status_code == 200 and again.json()["counts"] == first["counts"]
+        assert time.monotonic() - t < 5
+        busy = client.get("/imports/1.json")
+        assert busy.status_code == 503
+        assert "the workspace is busy" in busy.json()["error"] and "import a big file" in busy.json()["error"]

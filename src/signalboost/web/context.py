@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from signalboost.errors import WorkspaceLockedError
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import LoginThrottle, SessionCodec
 
@@ -18,6 +19,8 @@ T = TypeVar("T")
 DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024
 """Largest accepted upload (bytes): 512 MiB, above any account export we have seen; change with --max-upload-mb."""
 MAX_FORM_BYTES = 1024 * 1024
+READ_TIMEOUT = 8.0
+"""Seconds a page waits for the workspace lock (a long CLI import holds it) before showing its last figures."""
 """Largest body of any other request (forms): 1 MiB."""
 
 
@@ -72,11 +75,14 @@ class PageCache:
             if full in self._data:
                 self._data.move_to_end(full)
                 return self._data[full]  # type: ignore[no-any-return]
-        value = compute()
-        with self._lock:
-            self._data[full] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+        try:
+            value = compute()
+        except WorkspaceLockedError:
+            with self._lock:  # busy (a long import): the last figures rather than a wait or an error
+                if key in self._latest:
+                    return self._latest[key]  # type: ignore[no-any-return]
+            raise
+        self._store(key, full[-1], value)
         return value
 
     def swr(self, key: tuple[Any, ...], compute: Callable[[], T]) -> tuple[T, bool]:

@@ -7,6 +7,7 @@ from typing import Any
 from signalboost.errors import WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
 
 
@@ -20,7 +21,7 @@ def formats() -> list[dict[str, str]]:
 
 def build(ws: Workspace, jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """Recent imports (newest first), upload jobs, and what can be imported."""
-    with ws.connect(purpose="read imports") as con:
+    with ws.connect(purpose="read imports", timeout=READ_TIMEOUT) as con:
         imports = web_sql.recent_imports(con)
     out: dict[str, Any] = {"imports": imports, "jobs": jobs, "formats": formats()}
     if lib("signalboost.ingest", "import_files") is None:
@@ -32,7 +33,7 @@ def build(ws: Workspace, jobs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def build_one(ws: Workspace, import_id: int) -> dict[str, Any]:
     """One import and its rejected rows (line, reason, raw row)."""
-    with ws.connect(purpose="read an import") as con:
+    with ws.connect(purpose="read an import", timeout=READ_TIMEOUT) as con:
         row = web_sql.import_row(con, import_id)
         if row is None:
             raise WebError(f"no import #{import_id}", where="imports", hint="See the list on the Imports page")

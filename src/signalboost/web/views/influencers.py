@@ -13,6 +13,7 @@ from typing import Any
 from signalboost.errors import InfluenceError, SignalboostError, WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, strategy_of, unavailable
 
 MODULE = "signalboost.influence.job"
@@ -33,7 +34,7 @@ def build(
     """Scored accounts (sorted, filtered), the segment counts, the chart's points and the run's metadata."""
     if lib(MODULE, "run_influence") is None:
         return unavailable("Influencer scores", MODULE)
-    with ws.connect(purpose="read influencers") as con:
+    with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
         platforms = web_sql.score_platforms(con)
         if not platforms:
             return {
@@ -86,7 +87,7 @@ def compute(ws: Workspace, platform: str | None = None) -> None:
 
 def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
     """One influencer: the account, score components, what they share, when, and engagement with the brand."""
-    with ws.connect(purpose="read an account") as con:
+    with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
         account = web_sql.account_lookup(con, platform, account_id)
         posts = web_sql.account_posts(con, platform, account_id)
     known = account is not None or bool(posts)
@@ -113,7 +114,7 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
 
 def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:
     """The top untapped influencers (influential followers who never interact) as this week's to-do items."""
-    with ws.connect(purpose="read influencers") as con:
+    with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
         platforms = web_sql.score_platforms(con)
         rows = web_sql.influencer_rows(con, platforms[0], segment="untapped", limit=top) if platforms else []
     return [

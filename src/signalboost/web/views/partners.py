@@ -11,6 +11,7 @@ from typing import Any
 
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
 
 MODULE = "signalboost.outreach.overlap"
@@ -20,7 +21,7 @@ def build(ws: Workspace, candidate: str | None = None) -> dict[str, Any]:
     """Ranked candidates with overlap figures, and the bridge influencers of one (``candidate``, else the best)."""
     if lib(MODULE, "audience_overlap") is None:
         return unavailable("Partner analysis", MODULE)
-    with ws.connect(purpose="read partners") as con:
+    with ws.connect(purpose="read partners", timeout=READ_TIMEOUT) as con:
         rows = web_sql.partner_overlap_rows(con)
     out: dict[str, Any] = {"available": True, "partners": rows, "bridges": []}
     if not rows:
