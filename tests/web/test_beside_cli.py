@@ -43,10 +43,15 @@ def test_cli_writes_while_the_server_serves(web_ws: Workspace, tmp_path: Path) -
             imported = (
                 _cli("import", str(src), "-w", str(web_ws.root)) if lib("signalboost.ingest", "import_files") else None
             )
+            planned = (
+                _cli("plan", "--from", "2030-01-07", "--weeks", "1", "--skip-empty-tactics", "-w", str(web_ws.root))
+                if lib("signalboost.plan.service", "replan")
+                else None
+            )
         finally:
             stop.set()
             t.join()
-        for proc in (login, imported):
+        for proc in (login, imported, planned):
             if proc is None:
                 continue
             assert proc.returncode == 0, proc.stderr
@@ -59,3 +64,6 @@ def test_cli_writes_while_the_server_serves(web_ws: Workspace, tmp_path: Path) -
             assert after["posts"] == before["posts"] + 1
             assert after["imports"] == before["imports"] + 1
             assert "posts.csv" in httpx.get(base + "/imports").text
+        if planned is not None:  # x: 3 slots a week, facebook: 2 (tests/data/web/strategy.yaml)
+            week = httpx.get(base + "/calendar.json?view=week&date=2030-01-07").json()
+            assert week["count"] == 5

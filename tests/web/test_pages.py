@@ -234,3 +234,48 @@ def test_busy_workspace_shows_last_figures_or_a_clear_503(client: TestClient, we
         busy = client.get("/imports/1.json")
         assert busy.status_code == 503
         assert "the workspace is busy" in busy.json()["error"] and "import a big file" in busy.json()["error"]
+
+
+def test_calendar_plan_move_and_exports(client: TestClient) -> None:
+    import icalendar
+
+    token = csrf(client)
+    r = client.post(
+        "/calendar/plan", data={"csrf_token": token, "start": "2030-01-07", "weeks": "1"}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/calendar?date=2030-01-07&done=planned"
+    week = client.get("/calendar.json?view=week&date=2030-01-07").json()
+    # x: mon/wed 09:00 + fri 18:00, facebook: tue/thu 12:00, in Europe/Madrid (tests/data/web/strategy.yaml)
+    assert sorted((p["date"], p["time"], p["network"]) for p in week["posts"]) == [
+        ("2030-01-07", "09:00", "x"),
+        ("2030-01-08", "12:00", "facebook"),
+        ("2030-01-09", "09:00", "x"),
+        ("2030-01-10", "12:00", "facebook"),
+        ("2030-01-11", "18:00", "x"),
+    ]
+    first = next(p for p in week["posts"] if p["date"] == "2030-01-07")
+    r = client.post(
+        "/calendar/move",
+        data={"csrf_token": token, "post_id": first["id"], "when": "2030-01-12T10:30"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    moved = next(
+        p for p in client.get("/calendar.json?view=week&date=2030-01-07").json()["posts"] if p["id"] == first["id"]
+    )
+    assert (moved["date"], moved["time"], moved["moved"]) == ("2030-01-12", "10:30", True)
+    cal = icalendar.Calendar.from_ical(client.get("/calendar.ics").text)
+    events = [e for e in cal.walk("VEVENT")]
+    assert len(events) == 5
+    ev = next(e for e in events if first["id"] in str(e["UID"]))
+    assert ev.decoded("DTSTART").strftime("%Y-%m-%d %H:%M") == "2030-01-12 09:30"  # 10:30 Madrid = 09:30 UTC
+    csv_text = client.get("/calendar.csv").text
+    assert csv_text.count("\n") == 6 and "2030-01-12" in csv_text
+
+
+def test_calendar_move_refuses_bad_input(client: TestClient) -> None:
+    token = csrf(client)
+    r = client.post("/calendar/move", data={"csrf_token": token, "post_id": "nope", "when": "2030-01-12T10:30"})
+    assert r.status_code == 400 and "no planned post with id" in r.text
+    r = client.post("/calendar/move", data={"csrf_token": token, "post_id": "x", "when": "12/01/2030"})
+    assert r.status_code == 422

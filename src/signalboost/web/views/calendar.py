@@ -132,7 +132,7 @@ def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
         raise PlanError(f"{start!r} is not a date", where="start", hint="Use YYYY-MM-DD") from exc
-    _, diff = replan(ws, strategy_of(ws), first, weeks)
+    _, diff = replan(ws, strategy_of(ws), first, weeks, skip_empty_tactics=True)
     return {"added": len(diff.added), "changed": len(diff.changed), "removed": len(diff.removed)}
 
 
