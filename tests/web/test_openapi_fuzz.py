@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
@@ -40,4 +40,6 @@ def test_api_never_answers_5xx(case: schemathesis.Case) -> None:
     # (the check itself is tested in test_security.py).
     if isinstance(case.body, dict) and "csrf_token" in case.body:
         case.body["csrf_token"] = TOKEN
-    case.call_and_validate(checks=[not_a_server_error], cookies={SESSION_COOKIE: COOKIE})
+    response = case.call_and_validate(checks=[not_a_server_error], cookies={SESSION_COOKIE: COOKIE})
+    if case.path.endswith(".json") and response.status_code in (200, 404, 422):
+        case.validate_response(response, checks=[response_schema_conformance])

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from signalboost.web import charts
+from signalboost.web import charts, schemas
 from signalboost.web.app import json_response, render, set_session_cookie
 from signalboost.web.auth import authenticate
 from signalboost.web.context import WebContext
@@ -38,6 +38,16 @@ DONE: dict[str, str] = {
     "scored": "Influence scores computed.",
 }
 Csrf = Annotated[str, Form(description="The form's CSRF token (from the page)", max_length=200)]
+
+
+def _json_doc(model: type[Any]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for a JSON twin: its shape, and the error answers."""
+    return {
+        200: {"model": model, "description": "The page's data"},
+        404: {"model": schemas.ErrorJSON, "description": "Not found"},
+        422: {"model": schemas.ErrorJSON, "description": "Invalid query parameters"},
+        503: {"model": schemas.ErrorJSON, "description": "The workspace is busy (a long import); retry"},
+    }
 
 
 def ctx_of(request: Request) -> WebContext:
@@ -81,12 +91,13 @@ def page(
             return render(request, template, data, message=message, **extra)
 
         json_path = "/overview.json" if path == "/" else f"{path}.json"
+        model = schemas.PAGE_MODELS.get(name)
         app.add_api_route(
             json_path,
             as_json,
             methods=["GET"],
             name=f"{name}_json",
-            responses=JSON_OK,
+            responses=_json_doc(model) if model else JSON_OK,
             tags=["pages (JSON)"],
             summary=f"{name.title()} page data",
             response_class=JSONResponse,
@@ -163,7 +174,7 @@ def _pages(app: FastAPI) -> None:
     @app.get(
         "/influencers/{platform}/{account_id}.json",
         tags=["pages (JSON)"],
-        responses=JSON_OK,
+        responses=_json_doc(schemas.ProfileJSON),
         summary="One influencer's profile",
         name="influencer_json",
     )
@@ -172,7 +183,7 @@ def _pages(app: FastAPI) -> None:
         platform: Annotated[str, Path(max_length=40)],
         account_id: Annotated[str, Path(max_length=200)],
     ) -> Response:
-        return json_response(influencers.profile(ctx_of(request).workspace, platform, account_id))
+        return json_response(_profile(request, platform, account_id))
 
     @app.get("/influencers/{platform}/{account_id}", include_in_schema=False, response_class=HTMLResponse)
     def influencer_html(request: Request, platform: str, account_id: str) -> Response:
@@ -200,7 +211,12 @@ def _pages(app: FastAPI) -> None:
         ctx = ctx_of(request)
         return imports.build(ctx.workspace, [j.as_dict() for j in ctx.jobs.list()])
 
-    @app.get("/imports/jobs/{job_id}.json", tags=["pages (JSON)"], responses=JSON_OK, summary="An upload's progress")
+    @app.get(
+        "/imports/jobs/{job_id}.json",
+        tags=["pages (JSON)"],
+        responses=_json_doc(schemas.JobJSON),
+        summary="An upload's progress",
+    )
     def job_json(request: Request, job_id: Annotated[str, Path(max_length=40)]) -> Response:
         job = ctx_of(request).jobs.get(job_id)
         if job is None:
@@ -210,7 +226,7 @@ def _pages(app: FastAPI) -> None:
     @app.get(
         "/imports/{import_id}.json",
         tags=["pages (JSON)"],
-        responses=JSON_OK,
+        responses=_json_doc(schemas.ImportJSON),
         summary="One import and its rejected rows",
     )
     def import_json(request: Request, import_id: Annotated[int, Path(ge=1, le=2**62)]) -> Response:
