@@ -40,7 +40,13 @@
     });
   });
   // A page showing figures from before the latest change reloads itself once they are recomputed.
-  if (document.querySelector(".stale")) { setTimeout(function () { window.location.reload(); }, 2500); }
+  // (not while the person is typing in a form)
+  if (document.querySelector(".stale")) {
+    setTimeout(function () {
+      var a = document.activeElement;
+      if (!a || a === document.body || !a.form) { window.location.reload(); }
+    }, 2500);
+  }
   // Upload with a progress bar (bytes sent); the import's own progress is then polled below.
   var upload = document.getElementById("upload-form");
   if (upload && window.XMLHttpRequest && window.FormData) {
