@@ -149,6 +149,7 @@ def test_leading_topics_by_hand() -> None:
     per = np.array([[95.0, 91.0, 10.0], [50.0, 99.0, 99.5], [10.0, 20.0, 30.0]])
     got = comp.leading_topics(per, ["x", "y", "z"], lead_pct=90, max_topics=2)
     assert got.to_list() == [["x", "y"], ["z", "y"], []]
+    assert comp.leading_topics(np.zeros((2, 3)), ["x", "y", "z"]).to_list() == [[], []]
 
 
 def test_activity_frequency_and_regularity_by_hand() -> None:

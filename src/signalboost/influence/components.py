@@ -247,11 +247,14 @@ def leading_topics(
 
     n, k = per_topic.shape
     top = min(max_topics, k)
-    order = np.argsort(-per_topic, axis=1, kind="stable")[:, :top] if n else np.zeros((0, top), dtype=np.int64)
-    best = np.take_along_axis(per_topic, order, axis=1)
+    rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))  # only these lead anything: sort just them
+    order = np.argsort(-per_topic[rows], axis=1, kind="stable")[:, :top]
+    best = np.take_along_axis(per_topic[rows], order, axis=1)
     keep = best >= lead_pct
+    lengths = np.zeros(n, dtype=np.int32)
+    lengths[rows] = keep.sum(axis=1)
     offsets = np.zeros(n + 1, dtype=np.int32)
-    offsets[1:] = np.cumsum(keep.sum(axis=1))
+    offsets[1:] = np.cumsum(lengths)
     values = pa.array(np.asarray(names, dtype=object)[order[keep]].tolist(), type=pa.string())
     out = pl.from_arrow(pa.ListArray.from_arrays(pa.array(offsets), values))
     assert isinstance(out, pl.Series)
