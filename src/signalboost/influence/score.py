@@ -26,6 +26,7 @@ from signalboost.influence import components as comp
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.engagement import engagement as engagement_frame
 from signalboost.influence.engagement import engagement_vector
+from signalboost.influence.pagerank import transition
 from signalboost.influence.segments import assign_segments, follows_brand, listing_rank, two_hops
 from signalboost.model.strategy import InfluenceSettings
 
@@ -106,10 +107,13 @@ def compute_components(
     say("reach")
     out = {"reach": comp.reach(data)}
     say("graphs")
-    inter = comp.interaction_graph(data, weights)
-    follows = comp.follow_graph(data)
+    inter = transition(comp.interaction_graph(data, weights))  # shared by authority and topic leadership
+    fol = comp.follow_graph(data)
+    follows = None if fol is None else transition(fol)
+    del fol
     say("authority (PageRank)")
     out["authority"] = comp.authority(inter, follows)
+    del follows
     say("amplification")
     out["amplification"] = comp.amplification(data)
     say("topic leadership (topic-sensitive PageRank)")
