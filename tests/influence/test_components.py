@@ -207,7 +207,20 @@ def test_encode_ids_numeric_and_string_paths() -> None:
     ids, codes = encode_ids([pl.Series(["10", "2", None, ""]), pl.Series(["2", "300"])])
     assert ids.to_list() == ["2", "10", "300"]  # numeric order
     assert [c.tolist() for c in codes] == [[1, 0, -1, -1], [0, 2]]
-    for odd in ("007", "+7", "-7", "7a", "1234567890123456789"):
+    for odd in (
+        "007",
+        "+7",
+        "-7",
+        "7a",
+        " 7",
+        "7 ",
+        "0x7",
+        "1_000",
+        "1e3",
+        "99999999999999999999",
+        "1234567890123456789",
+        "0",
+    ):
         ids, codes = encode_ids([pl.Series(["7", odd])])
         assert sorted(ids.to_list()) == sorted({"7", odd}), odd  # kept as the exact strings
         assert ids[int(codes[0][1])] == odd
