@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,12 +49,16 @@ class PageRankResult:
 class Transition:
     """A graph prepared for the power iteration, built once and shared by every PageRank on it.
 
-    ``wt`` = ``Wᵀ`` (CSC, n × n), ``dangling`` the nodes without out-weight, ``has_in`` the nodes with an in-link.
+    ``wt`` = ``Wᵀ`` (CSC, n × n), ``dangling`` the nodes without out-weight.
     """
 
     wt: sp.csc_matrix
     dangling: np.ndarray
-    has_in: np.ndarray
+
+    @cached_property
+    def has_in(self) -> np.ndarray:
+        """The nodes with an in-link (rows of ``Wᵀ`` that hold an entry); computed when first needed."""
+        return np.bincount(self.wt.indices, minlength=self.n) > 0
 
     @property
     def n(self) -> int:
@@ -75,7 +80,7 @@ class Transition:
         index = np.full(self.n, -1, dtype=cols.indices.dtype)
         index[nodes] = np.arange(nodes.size, dtype=cols.indices.dtype)
         wt = sp.csc_matrix((cols.data, index[cols.indices], cols.indptr), shape=(nodes.size, nodes.size))
-        return Transition(wt, self.dangling[nodes], self.has_in[nodes])
+        return Transition(wt, self.dangling[nodes])
 
 
 def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Transition:
@@ -83,8 +88,7 @@ def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Tran
     if isinstance(adjacency, Transition):
         return adjacency
     wt, dangling = transition_matrix(adjacency.matrix if isinstance(adjacency, Graph) else adjacency)
-    has_in = np.bincount(wt.indices, minlength=wt.shape[0]) > 0  # rows of Wᵀ that hold an entry: in-links
-    return Transition(wt, dangling, has_in)
+    return Transition(wt, dangling)
 
 
 def transition_matrix(adjacency: sp.spmatrix | sp.sparray) -> tuple[sp.csc_matrix, np.ndarray]:
@@ -190,7 +194,7 @@ def _iterate(
     tmp = np.empty_like(x)
     pa, da, teleport = p, d, (1 - alpha) * p if d is not None else None
     for it in range(1, max_iter + 1):
-        y = wt @ x
+        y: np.ndarray = wt @ x if x.shape[1] > 1 else (wt @ x.ravel()).reshape(-1, 1)  # 1 column: faster matvec
         y *= alpha
         lost = alpha * x[dangling].sum(axis=0)  # the dangling nodes' rank, spread like d (or p)
         if da is None:  # dangling rank and teleport share one vector: one pass
@@ -204,6 +208,8 @@ def _iterate(
         x, tmp = y, x
         done = step < tol
         if done.all():
+            if rows.size == n and active.size == k:
+                return PageRankResult(x, it, err)
             out[np.ix_(rows, active)] = x
             return PageRankResult(out, it, err)
         keep = ~done
