@@ -194,7 +194,7 @@ def _iterate(
     tmp = np.empty_like(x)
     pa, da, teleport = p, d, (1 - alpha) * p if d is not None else None
     for it in range(1, max_iter + 1):
-        y: np.ndarray = wt @ x if x.shape[1] > 1 else (wt @ x.ravel()).reshape(-1, 1)  # 1 column: faster matvec
+        y: np.ndarray = wt @ x if active.size > 1 else (wt @ x.ravel()).reshape(-1, 1)  # 1 column: faster matvec
         y *= alpha
         lost = alpha * x[dangling].sum(axis=0)  # the dangling nodes' rank, spread like d (or p)
         if da is None:  # dangling rank and teleport share one vector: one pass
