@@ -214,14 +214,14 @@ def topic_counts(data: InfluenceData, topics: Mapping[str, Sequence[str]] | None
         top = tags.group_by("tag").len().sort(["len", "tag"], descending=[True, False]).head(top_n)
         topics = {f"#{t}": [t] for t in top["tag"].to_list()}
     rows = [(name, tag.lstrip("#").lower()) for name, hs in topics.items() for tag in hs]
-    mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row")
+    mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row").unique()
     by_tag = tags.join(mapping, on="tag").select("post_id", "author_id", "ix", "topic")
     by_pillar = (
         p.explode("pillars")
         .filter(pl.col("pillars").is_in(list(topics)))
         .select("post_id", "author_id", "ix", pl.col("pillars").alias("topic"))
     )
-    both = pl.concat([by_tag, by_pillar]).unique()
+    both = pl.concat([by_tag, by_pillar]).unique() if by_pillar.height else by_tag  # by_tag: distinct rows
     out = both.group_by("author_id", "topic").agg(pl.len().cast(pl.Float64).alias("posts"), pl.col("ix").first())
     return out.sort("author_id", "topic")
 
