@@ -6,7 +6,9 @@ keeps the library's sample sizes (``n_posts``, ``n_days``, ``n``) and intervals,
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -14,6 +16,7 @@ import polars as pl
 from signalboost.errors import SignalboostError
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
 log = logging.getLogger("signalboost.web")
@@ -49,7 +52,7 @@ def build(ws: Workspace) -> dict[str, Any]:
     read = lib(FRAMES, "read_analytics_frames")
     if analyze is None or read is None:
         return unavailable("Analytics", MODULE)
-    frames = read(ws)
+    frames = _frames(ws)
     if frames.posts.height == 0:
         return {"available": True, "empty": True, "message": "No posts imported yet: upload an export first."}
     strategy, problem = _strategy(ws)
@@ -75,6 +78,68 @@ def build(ws: Workspace) -> dict[str, Any]:
             continue
         out[name] = rows(frame)
     return jsonable_dict(out)
+
+
+@dataclass(frozen=True)
+class _Frames:
+    posts: pl.DataFrame
+    post_metrics: pl.DataFrame
+    account_snapshots: pl.DataFrame
+
+
+def _frames(ws: Workspace) -> _Frames:
+    """The three frames ``analyze`` reads (not ``accounts``: ~300k rows on the demo that the page never uses)."""
+    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"))
+
+
+def overview_figures(ws: Workspace) -> dict[str, Any]:
+    """What the Overview needs of the analysis — ``kpis`` and the whole-period ``pillar_mix`` rows — computed
+    as :func:`signalboost.analytics.analysis.analyze` does (same functions, same order, default options), without
+    its other ten analyses, and with the stored pillar assignments when they are current
+    (:func:`signalboost.store.web_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
+    Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
+    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric
+    from signalboost.analytics.kpis import kpi_status
+    from signalboost.analytics.metrics import post_engagement
+    from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
+    from signalboost.store import web_sql
+
+    frames = _frames(ws)
+    if frames.posts.height == 0:
+        return {}
+    strategy, _ = _strategy(ws)
+    opt = AnalysisOptions()
+    try:
+        with ws.connect(purpose="read pillar assignments", timeout=READ_TIMEOUT) as con:
+            stored = web_sql.stored_pillar_assignments(con, _strategy_changed(ws))
+        assignments = stored
+        if assignments is None:
+            pillars = strategy.pillars if strategy else []
+            examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
+            assignments = assign_pillars(
+                frames.posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed
+            )
+        eng = with_pillars(post_engagement(frames.posts, frames.post_metrics, frames.account_snapshots), assignments)
+        eng, _, _ = _slot_metric(eng, opt.metric)
+        tz = strategy.brand.timezone if strategy else "UTC"
+        weights = strategy.pillar_weights() if strategy else {}
+        mix = pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin)
+        status = kpi_status(strategy.kpis if strategy else [], eng, frames.account_snapshots, as_of=opt.as_of)
+    except SignalboostError:
+        return {}  # the Analytics page shows the error; the Overview shows "not available yet"
+    return {
+        "kpis": rows(status),
+        "pillar_mix": rows(mix),
+        "pillars_from": "stored" if stored is not None else "computed",
+    }
+
+
+def _strategy_changed(ws: Workspace) -> dt.datetime:
+    """When ``strategy.yaml`` last changed (the epoch without one)."""
+    try:
+        return dt.datetime.fromtimestamp(ws.strategy_path.stat().st_mtime, dt.UTC)
+    except OSError:
+        return dt.datetime.fromtimestamp(0, dt.UTC)
 
 
 def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | None = None) -> list[dict[str, Any]]:
