@@ -306,3 +306,63 @@ def neighbourhood_frames(
             [platform, ids, platform, ids],
         ),
     }
+
+
+def bridge_rows(
+    con: duckdb.DuckDBPyConnection,
+    platform: str,
+    brand_ids: list[str],
+    candidate_id: str,
+    *,
+    source: str = "follows",
+    threshold: float,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """The bridge influencers of one candidate — account_id, handle, score, best first — as
+    ``signalboost.store.outreach_sql.bridge_accounts`` defines them (members of the candidate's audience scoring at
+    least ``threshold``, outside our network: our audience, the accounts in whose audience we are, and us), but
+    reading only the audience edges that touch the candidate or the brand instead of the whole platform's."""
+    owners = [candidate_id, *brand_ids]
+    if source == "follows":
+        audience = (
+            "SELECT follower_id AS member_id, followee_id AS owner_id FROM follows WHERE platform = $platform AND "
+            "active AND (list_contains($owners, followee_id) OR list_contains($brand, follower_id))"
+        )
+    elif source == "interactions":
+        audience = (
+            "SELECT i.actor_id AS member_id, "
+            "CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END AS owner_id "
+            "FROM (SELECT * FROM interactions WHERE platform = $platform "
+            "AND (list_contains($owners, target_account_id) OR list_contains($brand, actor_id) "
+            "OR target_post_id IN (SELECT post_id FROM posts "
+            "WHERE platform = $platform AND list_contains($owners, author_id)))) i LEFT JOIN posts p "
+            "ON p.platform = i.platform AND p.post_id = i.target_post_id AND i.target_account_id = '' "
+            "WHERE (i.target_account_id <> '' OR p.author_id IS NOT NULL) "
+            "AND i.actor_id <> CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END"
+        )
+    else:
+        raise ValueError(f"unknown audience source {source!r}")
+    cur = con.execute(
+        f"WITH audience AS ({audience}), "
+        "ours AS (SELECT DISTINCT member_id FROM audience WHERE list_contains($brand, owner_id)), "
+        "influential AS (SELECT account_id, arg_max(score, computed_at) AS score FROM influence_scores "
+        "WHERE platform = $platform AND account_id IN (SELECT member_id FROM audience WHERE owner_id = $cand) "
+        "GROUP BY account_id HAVING arg_max(score, computed_at) >= $threshold), "
+        "network AS (SELECT member_id AS account_id FROM ours "
+        "UNION SELECT owner_id FROM audience WHERE list_contains($brand, member_id) UNION SELECT unnest($brand)) "
+        "SELECT DISTINCT a.member_id AS account_id, acc.handle, s.score "
+        "FROM audience a JOIN influential s ON s.account_id = a.member_id "
+        "LEFT JOIN accounts acc ON acc.platform = $platform AND acc.account_id = a.member_id "
+        "WHERE a.owner_id = $cand AND a.member_id NOT IN (SELECT account_id FROM network) "
+        "ORDER BY s.score DESC, account_id LIMIT $limit",
+        {
+            "platform": platform,
+            "owners": owners,
+            "brand": list(brand_ids),
+            "cand": candidate_id,
+            "threshold": threshold,
+            "limit": limit,
+        },
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -123,10 +123,10 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
     from signalboost.influence.profile import build_profile
     from signalboost.store.influence_sql import read_scores
 
+    brand = resolve_brand(ws, platform).account_id  # before our connection: it opens its own
     with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
         if not web_sql.only_account_named(con, platform, account_id):
             return None
-        brand = resolve_brand(ws, platform).account_id
         ids = [account_id] if brand is None else [account_id, brand]
         data = InfluenceData.from_frames(platform, **web_sql.neighbourhood_frames(con, platform, ids))
         scores = read_scores(con, platform, account_ids=[account_id])
