@@ -16,7 +16,7 @@ from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
 from signalboost.web.session import WebWorkspace
-from signalboost.web.views import analytics, influencers
+from signalboost.web.views import analytics, fast_analysis, influencers
 
 ANALYTICS_STRATEGY = Path(__file__).resolve().parents[1] / "data" / "analytics" / "strategy.yaml"
 
@@ -54,6 +54,8 @@ def test_overview_figures_equal_the_full_analysis(uci_ws: WebWorkspace) -> None:
     assert stored["pillars_from"] == "stored"
     assert stored["kpis"] == full["kpis"]
     assert stored["pillar_mix"] == full["pillar_mix"]
+    assert fast_analysis.stored_assignments(uci_ws) is not None  # the page now analyses with the stored pillars
+    assert analytics.build(uci_ws) == full  # every section, sample size and note the same
 
 
 def test_stored_pillars_older_than_the_strategy_are_not_used(uci_ws: WebWorkspace) -> None:

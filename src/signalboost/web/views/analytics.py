@@ -6,7 +6,6 @@ keeps the library's sample sizes (``n_posts``, ``n_days``, ``n``) and intervals,
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,6 @@ import polars as pl
 from signalboost.errors import SignalboostError
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
-from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
 log = logging.getLogger("signalboost.web")
@@ -57,7 +55,13 @@ def build(ws: Workspace) -> dict[str, Any]:
         return {"available": True, "empty": True, "message": "No posts imported yet: upload an export first."}
     strategy, problem = _strategy(ws)
     try:
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
+        from signalboost.web.views.fast_analysis import analysis_with, stored_assignments
+
+        stored = stored_assignments(ws)
+        if stored is None:
+            result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
+        else:
+            result = analysis_with(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, stored)
     except SignalboostError as exc:
         return failed("Analytics", exc)
     except Exception as exc:  # a library bug must not take the page down: say so, log the traceback
@@ -102,7 +106,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     from signalboost.analytics.kpis import kpi_status
     from signalboost.analytics.metrics import post_engagement
     from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
-    from signalboost.store import web_sql
+    from signalboost.web.views.fast_analysis import stored_assignments
 
     frames = _frames(ws)
     if frames.posts.height == 0:
@@ -110,8 +114,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     strategy, _ = _strategy(ws)
     opt = AnalysisOptions()
     try:
-        with ws.connect(purpose="read pillar assignments", timeout=READ_TIMEOUT) as con:
-            stored = web_sql.stored_pillar_assignments(con, _strategy_changed(ws))
+        stored = stored_assignments(ws)
         assignments = stored
         if assignments is None:
             pillars = strategy.pillars if strategy else []
@@ -132,14 +135,6 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
         "pillar_mix": rows(mix),
         "pillars_from": "stored" if stored is not None else "computed",
     }
-
-
-def _strategy_changed(ws: Workspace) -> dt.datetime:
-    """When ``strategy.yaml`` last changed (the epoch without one)."""
-    try:
-        return dt.datetime.fromtimestamp(ws.strategy_path.stat().st_mtime, dt.UTC)
-    except OSError:
-        return dt.datetime.fromtimestamp(0, dt.UTC)
 
 
 def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | None = None) -> list[dict[str, Any]]:
