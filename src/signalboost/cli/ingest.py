@@ -80,7 +80,9 @@ def register(app: typer.Typer) -> None:
         wait: float = typer.Option(60.0, "--wait", help="Seconds to wait for another import to finish."),
     ) -> None:
         from signalboost.ingest import import_files
+        from signalboost.ingest.pipeline import check_paths
 
+        check_paths(paths)  # a mistyped file must not leave a new empty workspace folder behind
         ws = open_ws(workspace, create=True)
         when = observed_at.replace(tzinfo=UTC) if observed_at and observed_at.tzinfo is None else observed_at
         results = import_files(

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
-from signalboost.errors import UsageError
+from signalboost.errors import PlanError, UsageError
+from signalboost.outfiles import write_output
 
 calendar_app = typer.Typer(
     help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
@@ -57,9 +58,9 @@ def register(app: typer.Typer) -> None:
         from signalboost.plan.service import replan
         from signalboost.plan.view import mix_table, week_tables
 
+        first = _date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
         strategy = ws.strategy()
-        first = _date(start, "--from") or next_monday()
         result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
         doc = {
             "start": result.start.isoformat(),
@@ -110,6 +111,9 @@ def register(app: typer.Typer) -> None:
         if fmt is not OutputFormat.table:
             emit_rows(_rows(posts), fmt, columns=ROW_COLUMNS)
             return
+        if not posts:
+            console.print("No saved posts in this period: plan some with `signalboost plan`.")
+            return
         pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
         console.print(week_tables(posts, pillars))
 
@@ -142,8 +146,14 @@ def register(app: typer.Typer) -> None:
         posts = _load(ws, start, weeks)
         if network:
             posts = [p for p in posts if p.network == network]
+        if not posts:
+            raise PlanError(
+                "nothing to export: no saved posts" + (f" on {network}" if network else "") + " in this period",
+                where="calendar",
+                hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
+            )
         for path, text in _render(ws, chosen[0], posts, output, tzid=tzid):
-            path.write_text(text, encoding="utf-8", newline="")
+            write_output(path, text, what="the calendar")
             console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
 
     @calendar_app.command("move")

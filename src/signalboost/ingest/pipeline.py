@@ -58,17 +58,24 @@ def import_files(
     edge list holds (``follows``, ``interactions`` or one interaction kind). Returns one :class:`ImportResult`
     per path. Raises :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
     """
+    check_paths(paths)
     results = []
     for raw in paths:
         path = Path(raw).expanduser()
         fmt = get_format(format) if format else detect_format(path)
-        if not path.exists():
-            raise IngestError("no such file or folder", where=str(path), hint="Check the path")
         options = ReadOptions(
             platform=platform, mapping=mapping, kind=kind, date_format=date_format, observed_at=observed_at
         )
         results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console))
     return results
+
+
+def check_paths(paths: Sequence[str | Path]) -> None:
+    """Raise ``IngestError`` for the first path that does not exist (before anything is opened or created)."""
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise IngestError("no such file or folder", where=str(path), hint="Check the path")
 
 
 def _import_one(

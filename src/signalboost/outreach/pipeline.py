@@ -347,7 +347,10 @@ def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> 
         raise OutreachError(
             f"no account {ref!r}" + (f" on {platform}" if platform else ""),
             where="accounts / outreach",
-            hint="Import the account's data first, or add it with --platform and --account-id",
+            hint=(
+                "Check the handle with `signalboost outreach list`; an account not imported yet can be added with "
+                "`signalboost outreach add HANDLE --platform P --account-id ID`"
+            ),
         )
     platforms = sorted({m[0] for m in matches})
     if len(platforms) > 1:

@@ -25,6 +25,7 @@ from signalboost.errors import ReportError
 from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, checklist, examples_matrix
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
+from signalboost.outfiles import write_output
 
 DOC_FORMATS = ("md", "html", "pdf")
 WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
@@ -221,11 +222,5 @@ def write_document(strategy: Strategy, path: Path, *, fmt: str = "md", today: dt
         data = render_html(strategy, today=today).encode("utf-8")
     else:
         data = render_markdown(strategy, today=today).encode("utf-8")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise ReportError(f"cannot write the document: {exc.strerror}", where=str(path)) from exc
+    write_output(path, data, what="the document")
     return path

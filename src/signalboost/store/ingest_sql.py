@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from signalboost.errors import IngestError
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
 
 _DUCK_TYPES = {
@@ -300,6 +301,10 @@ def flush_rejects(con: Any, import_id: int, file: str, sep: str = "!") -> int:
 def rejects_rows(con: Any, *, import_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     """Rejected rows: of one import, or of the latest import of every file."""
     if import_id is not None:
+        if not con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]:
+            raise IngestError(
+                f"no import {import_id}", where="--import", hint="List the imports with `signalboost imports`"
+            )
         where, params = "WHERE r.import_id = ?", [import_id]
     else:
         where, params = "WHERE r.import_id IN (SELECT max(import_id) FROM imports GROUP BY file)", []
