@@ -103,7 +103,7 @@ def _row(obj: Any) -> dict[str, Any]:
     return dict(obj.as_dict())
 
 
-LIST_COLUMNS = ["handle", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
+LIST_COLUMNS = ["handle", "account_id", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
 
 
 # ---------------------------------------------------------------------------------------------- outreach

@@ -10,6 +10,7 @@ import typer
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
 from signalboost.errors import PlanError, UsageError
 from signalboost.outfiles import write_output
+from signalboost.plan.posts import PlannedPost
 
 calendar_app = typer.Typer(
     help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
@@ -160,6 +161,7 @@ def register(app: typer.Typer) -> None:
     def move(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         to: str = typer.Option(..., "--to", help="New local date-time, e.g. 2026-03-04T18:30 (brand's zone)."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Move a post by hand; re-planning keeps it where you put it.
@@ -173,12 +175,16 @@ def register(app: typer.Typer) -> None:
         except ValueError:
             raise UsageError(f"{to!r} is not a date-time", where="--to", hint="Use YYYY-MM-DDTHH:MM") from None
         post = move_post(open_ws(workspace), plan_id, when)
+        if fmt is not OutputFormat.table:
+            emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
+            return
         console.print(f"{post.id} now at {post.local:%a %d %b %Y %H:%M %Z} (sequence {post.sequence})")
 
     @calendar_app.command("status")
     def status(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         value: str = typer.Argument(..., help="planned, drafted, approved, scheduled or published."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Mark a post's status; anything past 'planned' is kept when you re-plan.
@@ -187,25 +193,32 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import set_status
 
-        post = set_status(open_ws(workspace), plan_id, value)
-        console.print(f"{post.id} is {post.status}")
+        _print_post(set_status(open_ws(workspace), plan_id, value), fmt)
 
     @calendar_app.command("draft")
     def draft(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         text: str = typer.Argument(..., help="The new draft text."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Replace a post's draft; the post becomes 'drafted' and re-planning keeps it.
+        """Replace a post's draft; a 'planned' post becomes 'drafted', and re-planning keeps it.
 
         Example: signalboost calendar draft sb-1a2b3c "Three ways to wear linen this summer"
         """
         from signalboost.plan.service import set_draft
 
-        post = set_draft(open_ws(workspace), plan_id, text)
-        console.print(f"{post.id} is {post.status}")
+        _print_post(set_draft(open_ws(workspace), plan_id, text), fmt)
 
     app.add_typer(calendar_app, name="calendar")
+
+
+def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
+    """One post after a change: its status line, or the row as JSON/CSV."""
+    if fmt is not OutputFormat.table:
+        emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
+    else:
+        console.print(f"{post.id} is {post.status}")
 
 
 def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
