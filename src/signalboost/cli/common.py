@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -16,6 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from signalboost.store.workspace import Workspace
+from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
+
+__all__ = ["FORMULA_PREFIXES", "FormatOption", "OutputFormat", "WorkspaceOption", "csv_safe", "emit_rows", "open_ws"]
 
 console = Console()
 
@@ -45,19 +46,6 @@ def open_ws(path: Path, *, create: bool = False) -> Workspace:
     return Workspace.open(path, create=create)
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: prefix text cells starting with = + - @ tab CR with a quote.
-
-    Numbers are left alone (a negative number is not a formula). Source: OWASP "CSV Injection".
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def emit_rows(
     rows: Sequence[Mapping[str, Any]],
     fmt: OutputFormat,
@@ -75,12 +63,7 @@ def emit_rows(
         sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt is OutputFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(cols)
-        for row in rows:
-            writer.writerow([csv_safe(_plain(row.get(c))) for c in cols])
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(csv_text(([_plain(row.get(c)) for c in cols] for row in rows), header=cols))
         return
     table = Table(title=title, show_lines=False)
     for c in cols:

@@ -24,6 +24,7 @@ from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
+from signalboost.textsafe import md_escape
 
 Fmt = Callable[[Any], str]
 
@@ -372,10 +373,6 @@ def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = 
     )
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "") -> str:
     """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
     sections = build_sections(a, proposal_text)
@@ -388,7 +385,7 @@ def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, pro
             names.append((alt, f"{folder.name}/{path.name}"))
         images.append(names)
     env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cell"] = _md_cell
+    env.filters["cell"] = md_escape
     return env.from_string(_template("analytics_report.md.j2")).render(
         sections=list(zip(sections, images, strict=True)), **_context(a, strategy)
     )

@@ -26,6 +26,7 @@ from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, chec
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
 from signalboost.outfiles import write_output
+from signalboost.textsafe import md_escape
 
 DOC_FORMATS = ("md", "html", "pdf")
 WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
@@ -161,14 +162,6 @@ def _env(*, html: bool) -> Any:
     env.filters["pct"] = lambda x: f"{x:g} %"
     env.filters["num"] = lambda x: f"{x:,.10g}"
     return env
-
-
-def md_escape(value: Any) -> str:
-    """Markdown-safe inline text: backslash-escape the characters Markdown gives meaning to; no raw HTML."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    text = re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", text)
-    text = re.sub(r"^([#+=-])", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
 def md_cell(value: Any) -> str:
