@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(100, "--limit", help="At most this many imports, newest first."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
-        """List past imports: file, format, platform and the rows read, loaded, duplicate and rejected.
+        """List past imports: file, format, platform and the rows read, loaded, already there, merged and rejected.
 
         Example: signalboost imports --limit 10
         """
@@ -186,16 +186,17 @@ def _when(value: object) -> object:
 
 
 def _print_summary(results: list[ImportResult]) -> None:
-    """Per file: read / loaded / duplicate / rejected, the tables touched, warnings and where rejects are."""
+    """Per file: read / loaded / already there / merged / rejected, the tables, warnings and where rejects are."""
     from rich.markup import escape
 
     from signalboost.cli.common import console
     from signalboost.ingest import describe
+    from signalboost.ingest.pipeline import describe_tables
 
     for r in results:
         console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
-        for table, (loaded, dup) in r.per_table.items():
-            console.print(f"    {table}: {loaded:,} new, {dup:,} already there", highlight=False)
+        for line in describe_tables(r):
+            console.print(f"    {escape(line)}", highlight=False)
         for w in r.warnings:
             console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
         if r.rows_rejected:
