@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,10 +14,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from signalboost.errors import UsageError
 from signalboost.store.workspace import Workspace
 from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
-__all__ = ["FORMULA_PREFIXES", "FormatOption", "OutputFormat", "WorkspaceOption", "csv_safe", "emit_rows", "open_ws"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "FormatOption",
+    "OutputFormat",
+    "WorkspaceOption",
+    "csv_safe",
+    "emit_rows",
+    "open_ws",
+    "parse_date",
+    "parse_datetime",
+]
 
 console = Console()
 
@@ -39,6 +51,24 @@ WorkspaceOption = typer.Option(
 )
 
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: table, json or csv.")
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """``--option YYYY-MM-DD`` as a date (``None`` when not given); ``UsageError`` naming the option otherwise."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def parse_datetime(value: str, option: str) -> dt.datetime:
+    """``--option YYYY-MM-DDTHH:MM`` as a (naive) datetime; ``UsageError`` naming the option otherwise."""
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date-time", where=option, hint="Use YYYY-MM-DDTHH:MM") from None
 
 
 def open_ws(path: Path, *, create: bool = False) -> Workspace:

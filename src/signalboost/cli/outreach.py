@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws, parse_date
 from signalboost.cli.common import emit_rows as _emit_rows
 from signalboost.errors import OutreachError, UsageError
 from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
@@ -49,15 +49,6 @@ def register(app: typer.Typer) -> None:
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-12-01") from None
-
-
 def _when(value: str | None, option: str) -> dt.datetime | dt.date | None:
     if value is None:
         return None
@@ -148,7 +139,7 @@ def add(
         cost=cost,
         owner=owner,
         next_step=next_step,
-        due_date=_date(due, "--due"),
+        due_date=parse_date(due, "--due"),
         notes=notes,
     )
     emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
@@ -221,7 +212,7 @@ def update_cmd(
     ws = open_ws(workspace)
     p, a, _ = _resolve(ws, handle, platform)
     given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
-    given |= {"next_step": next_step, "due_date": _date(due, "--due"), "notes": notes}
+    given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
         raise UsageError("nothing to update", hint="Pass at least one option, e.g. --due 2026-12-05")
@@ -364,7 +355,7 @@ def due_cmd(
     """
     ws = open_ws(workspace)
     _refresh(ws)
-    alerts = kpis.due(ws, today=_date(today, "--today"), end=_until(until))
+    alerts = kpis.due(ws, today=parse_date(today, "--today"), end=_until(until))
     emit_rows([_row(a) for a in alerts], fmt, title="Due", columns=["handle", "account_id", "kind", "message"])
 
 

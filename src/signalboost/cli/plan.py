@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
+from signalboost.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    console,
+    emit_rows,
+    open_ws,
+    parse_date,
+    parse_datetime,
+)
 from signalboost.errors import PlanError, UsageError
 from signalboost.outfiles import write_output
 from signalboost.plan.posts import PlannedPost
@@ -22,15 +31,6 @@ def next_monday(today: dt.date | None = None) -> dt.date:
     """The next Monday after ``today`` (today excluded)."""
     today = today or dt.date.today()
     return today + dt.timedelta(days=7 - today.weekday())
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date", where=flag, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
 
 
 def _rows(posts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
         from signalboost.plan.service import replan
         from signalboost.plan.view import mix_table, week_tables
 
-        first = _date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
+        first = parse_date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
         strategy = ws.strategy()
         result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
@@ -170,11 +170,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import move_post
 
-        try:
-            when = dt.datetime.fromisoformat(to)
-        except ValueError:
-            raise UsageError(f"{to!r} is not a date-time", where="--to", hint="Use YYYY-MM-DDTHH:MM") from None
-        post = move_post(open_ws(workspace), plan_id, when)
+        post = move_post(open_ws(workspace), plan_id, parse_datetime(to, "--to"))
         if fmt is not OutputFormat.table:
             emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
             return
@@ -227,7 +223,7 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     from signalboost.plan.service import load_plan
     from signalboost.plan.slots import resolve_local
 
-    first = _date(start, "--from")
+    first = parse_date(start, "--from")
     if first is None:
         return load_plan(ws)
     tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
