@@ -154,3 +154,24 @@ def test_subprocess_has_no_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "Error:" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "needle"),
+    [
+        ("outreach list", "No one in the pipeline"),
+        ("outreach ledger", "Nothing yet"),
+        ("outreach due", "Nothing due"),
+        ("outreach curate", "No recent post"),
+        ("calendar show", "No saved posts in this period"),
+        ("stats", "The workspace is empty"),
+    ],
+)
+def test_empty_results_say_why(line: str, needle: str, odd_ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    ws = str(odd_ws / "empty")
+    assert main([*line.split(), "-w", ws]) == 0
+    assert needle in " ".join(capsys.readouterr().out.split())
+    assert main([*line.split(), "-w", ws, "--format", "json"]) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out)["rows"] == []

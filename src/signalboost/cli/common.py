@@ -83,8 +83,13 @@ def emit_rows(
     title: str | None = None,
     columns: Sequence[str] | None = None,
     document: Mapping[str, Any] | None = None,
+    empty: str | None = None,
 ) -> None:
-    """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout."""
+    """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout.
+
+    ``empty``: what to print instead of an empty table (say why it is empty and what to do); JSON and CSV stay
+    machine-readable (an empty list, a header line).
+    """
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt is OutputFormat.json:
         payload = dict(document) if document is not None else {"rows": list(rows)}
@@ -94,6 +99,9 @@ def emit_rows(
         return
     if fmt is OutputFormat.csv:
         sys.stdout.write(csv_text(([_plain(row.get(c)) for c in cols] for row in rows), header=cols))
+        return
+    if not rows and empty:
+        console.print(empty, highlight=False)
         return
     table = Table(title=title, show_lines=False)
     for c in cols:
