@@ -181,3 +181,46 @@ def test_a_page_takes_the_lock_once_and_parses_the_strategy_once(
     client.app.state.ctx.cache.clear()  # type: ignore[attr-defined]
     assert client.get("/overview.json").status_code == 200
     assert len(parses) == 1
+
+
+# ------------------------------------------------------------------------------------------- strategy page
+def _strategy_page_reference(ws: Workspace) -> dict[str, object]:
+    """The Strategy page as first written: validate the text, load the document again, build the strategy."""
+    from signalboost.errors import StrategyError
+    from signalboost.model.io import StrategyDocument
+    from signalboost.web.views import strategy as page
+
+    text = ws.strategy_path.read_text(encoding="utf-8", errors="replace")
+    issues = page.validate_text(text, ws.strategy_path.name)
+    out: dict[str, object] = {"issues": [i.as_dict() for i in issues]}
+    try:
+        doc = StrategyDocument.load(ws.strategy_path)
+        out["sections"] = {k: page._dump(doc.data[k]) for k in page.SECTIONS if k in doc.data}
+        out["brand"] = doc.strategy().brand.name
+    except StrategyError as exc:
+        out["error"] = exc.message()
+    return out
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda t: t,
+        lambda t: t.replace("weight: 20", "weight: 25", 1),  # weights no longer sum to 100
+        lambda t: t + "\nbrand: [unclosed\n",  # not YAML
+        lambda t: t.replace("name:", "nme:", 1),  # a wrong field
+        lambda t: "",  # empty
+    ],
+)
+def test_strategy_page_parses_once_with_the_same_result(tmp_path: Path, edit) -> None:  # type: ignore[no-untyped-def]
+    from signalboost.web.views import strategy as page
+
+    ws = Workspace.open(tmp_path / "s", create=True)
+    shutil.copy(ANALYTICS_STRATEGY, ws.strategy_path)
+    ws.strategy_path.write_text(edit(ws.strategy_path.read_text()))
+    got = page.build(ws)
+    want = _strategy_page_reference(ws)
+    assert got["issues"] == want["issues"]
+    assert got.get("error") == want.get("error")
+    assert got["sections"] == want.get("sections", {})
+    assert got.get("brand") == want.get("brand")
