@@ -59,7 +59,7 @@ def _check_x(ws: Workspace) -> None:
         1,
     )
     [rej] = ws.table("rejects").to_dicts()
-    assert rej["file"].endswith("tweets.js") and "created_at" in rej["reason"]
+    assert rej["file"].endswith("tweets.js") and rej["line"] == 3 and "created_at" in rej["reason"]
 
 
 def test_x_archive_folder(workspace: Workspace, ingest_data: Path) -> None:
@@ -203,3 +203,14 @@ def test_instagram_export_folder_and_zip(workspace: Workspace, ingest_data: Path
     [again] = import_files(workspace, [_zip_folder(folder, tmp_path / "instagram.zip")], progress=False)
     assert again.rows_loaded == 0
     assert snapshot(workspace) == before
+
+
+def test_mastodon_outbox_alone(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    lone = tmp_path / "outbox.json"
+    lone.write_bytes((ingest_data / "mastodon" / "outbox.json").read_bytes())
+    (tmp_path / "unrelated").mkdir()
+    [res] = import_files(workspace, [lone], progress=False)
+    assert res.format == "mastodon-export"
+    authors = set(workspace.posts()["author_id"])
+    assert authors == {"brand@social.example"}  # from the activities' actor, without actor.json
+    assert workspace.query("SELECT count(*) FROM posts").item() == 4

@@ -34,6 +34,11 @@ def test_import_json_then_stats_and_rejects(
     rejects = _json(capsys)
     assert isinstance(rejects, dict)
     assert [r["line"] for r in rejects["rows"]] == [4, 5]
+    assert main(["imports", "-w", ws, "--format", "json"]) == 0
+    log = _json(capsys)
+    assert isinstance(log, dict)
+    [entry] = log["rows"]
+    assert (entry["format"], entry["status"], entry["rows_rejected"]) == ("higgs-activity", "done", 2)
 
 
 def test_import_table_summary_mentions_counts(

@@ -132,6 +132,24 @@ def test_jsonl_and_parquet(workspace: Workspace, tmp_path: Path) -> None:
     assert workspace.post_metrics()["views"][0] == 10
 
 
+def test_json_array_of_interactions(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "events.json"
+    events = [
+        {"who": "a", "what": "retweet", "post": "p1", "at": 1341100972},
+        {"who": "b", "what": "favourite", "post": "p1", "at": 1341100980},
+    ]
+    path.write_text(json.dumps(events))
+    mapping = {"actor_id": "who", "kind": "what", "target_post_id": "post", "occurred_at": "at"}
+    [res] = import_files(workspace, [path], platform="x", mapping=mapping, progress=False)
+    assert (res.rows_read, res.rows_loaded) == (2, 2)
+    rows = {
+        (r["actor_id"], r["kind"], r["target_post_id"], r["target_account_id"])
+        for r in workspace.interactions().to_dicts()
+    }
+    assert rows == {("a", "repost", "p1", ""), ("b", "like", "p1", "")}
+    assert min(workspace.interactions()["occurred_at"]) == datetime(2012, 7, 1, 0, 2, 52, tzinfo=UTC)
+
+
 def test_overlapping_exports_merge_by_id(workspace: Workspace, tmp_path: Path) -> None:
     first = tmp_path / "a.csv"
     first.write_text("post_id,created_at\np1,2024-05-01 10:00\n")

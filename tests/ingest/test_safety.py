@@ -48,6 +48,28 @@ def test_binary_file(workspace: Workspace, tmp_path: Path) -> None:
     _assert_untouched(workspace)
 
 
+def test_binary_file_with_commas(workspace: Workspace, tmp_path: Path) -> None:
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(b"\x00\x01,\x02,\x03" * 500)
+    with pytest.raises(IngestError, match="binary"):
+        import_files(workspace, [blob], progress=False)
+    _assert_untouched(workspace)
+
+
+def test_unknown_zip_and_folder(workspace: Workspace, tmp_path: Path) -> None:
+    other = tmp_path / "holiday.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("notes.txt", "a,b\n1,2\n")
+    with pytest.raises(IngestError, match="cannot tell which export format"):
+        import_files(workspace, [other], progress=False)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.txt").write_text("hello")
+    with pytest.raises(IngestError, match="cannot tell which export format"):
+        import_files(workspace, [folder], progress=False)
+    _assert_untouched(workspace)
+
+
 def test_missing_file(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="no such file"):
         import_files(workspace, [tmp_path / "nope.csv"], progress=False)
@@ -165,10 +187,12 @@ def test_kill_mid_import_then_reimport_equals_clean(tmp_path: Path) -> None:
     before = counts(ws)
     child = subprocess.Popen([sys.executable, "-c", _CHILD, str(ws.root), str(data)])
     lock = ws.root / ".signalboost.lock"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and b"import" not in (lock.read_bytes() if lock.exists() else b""):
-        time.sleep(0.02)
-    time.sleep(0.8)  # well inside the import (it takes several seconds)
+    holder = f"pid {child.pid} (import interactions.csv)".encode()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and (lock.read_bytes() if lock.exists() else b"") != holder:
+        time.sleep(0.01)
+    assert lock.read_bytes() == holder, "the child never started its import"
+    time.sleep(0.5)  # inside the import's transaction (it takes seconds)
     assert child.poll() is None, "the import finished before it could be killed; use a larger file"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()

@@ -12,14 +12,6 @@ from signalboost.store.workspace import Workspace
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
-INFLUENCE_SCORES_DDL = """
-CREATE TABLE IF NOT EXISTS influence_scores (
-    platform VARCHAR NOT NULL, account_id VARCHAR NOT NULL, computed_at TIMESTAMPTZ NOT NULL,
-    score DOUBLE, reach DOUBLE, authority DOUBLE, amplification DOUBLE, topic DOUBLE, activity DOUBLE,
-    engagement DOUBLE, follows_brand BOOLEAN, segment VARCHAR, top_topics VARCHAR[]
-)
-"""
-
 
 def add_accounts(ws: Workspace, rows: Iterable[tuple[str, str, str | None, int | None, bool]]) -> None:
     """Insert ``(platform, account_id, handle, followers, is_brand)`` accounts."""
@@ -66,9 +58,8 @@ def add_interactions(ws: Workspace, rows: Iterable[tuple[str, str, str, str, dt.
 
 
 def add_scores(ws: Workspace, rows: Iterable[tuple[str, float, str, bool]], platform: str = "x") -> None:
-    """Insert ``(account_id, score, segment, follows_brand)`` scores (table created if migration 030 is absent)."""
+    """Insert ``(account_id, score, segment, follows_brand)`` rows of ``influence_scores`` (migration 030)."""
     with ws.transaction() as con:
-        con.execute(INFLUENCE_SCORES_DDL)
         for account_id, score, segment, follows in rows:
             con.execute(
                 "INSERT INTO influence_scores (platform, account_id, computed_at, score, follows_brand, segment) "

@@ -108,3 +108,57 @@ def test_partners_without_brand_explains(capsys: pytest.CaptureFixture[str], wor
     assert code == 1 and "brand.handles" in err
     code, _, err = run(capsys, workspace, "partners", "monitor")
     assert code == 1 and "partners choose --save" in err
+
+
+def test_identify_enters_untapped(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    code, _, err = run(capsys, ws, "outreach", "identify")
+    assert code == 1 and "signalboost influencers" in err
+    add_scores(ws, [("u1", 90, "untapped", True), ("u2", 99, "untapped", True), ("u3", 95, "advocate", True)])
+    doc = js(capsys, ws, "outreach", "identify", "--limit", "1")
+    assert (doc["added"], doc["untapped"], [r["account_id"] for r in doc["rows"]]) == (1, 2, ["u2"])
+    doc = js(capsys, ws, "outreach", "identify")
+    assert (doc["added"], doc["untapped"]) == (1, 2)  # u2 was already there
+    assert sorted(r["stage"] for r in js(capsys, ws, "outreach", "list")["rows"]) == ["identified", "identified"]
+
+
+def test_partners_bad_options(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    add_follows(ws, [("f1", "b1"), ("f2", "c1")])
+    code, _, err = run(capsys, ws, "partners", "rank", "c1", "--audience", "likes")
+    assert code == 1 and "unknown audience source 'likes'" in err and "follows or interactions" in err
+    code, _, err = run(capsys, ws, "partners", "rank", "c1", "--method", "fast")
+    assert code == 1 and "unknown method 'fast'" in err
+    code, _, err = run(capsys, ws, "partners", "choose", "c1", "--k", "0")
+    assert code == 2 and "Traceback" not in err
+
+
+def test_sync_kpis_value_curate_print_json(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    import datetime as dt
+
+    from .conftest import T0, add_interactions
+
+    js(capsys, ws, "outreach", "add", "maria", "--mode", "paid", "--offer-kind", "fee", "--cost", "100")
+    add_interactions(ws, [("u1", "repost", "", "b1", T0), ("u1", "mention", "", "b1", T0 + dt.timedelta(days=1))])
+    assert js(capsys, ws, "outreach", "sync")["rows"] == [{"new_touches": 2}]
+    assert js(capsys, ws, "outreach", "sync")["rows"] == [{"new_touches": 0}]
+    rows = js(capsys, ws, "outreach", "kpis", "maria", "--until", "2026-01-31", "--windows", "1")["rows"]
+    assert [(r["interactions"], r["amplifications"], r["engagement_rate"]) for r in rows] == [(2, 1, None)]
+    value = {r["label"]: r for r in js(capsys, ws, "outreach", "value")["rows"]}
+    # 2 touches for a fee of 100; 1 amplification × 5000 followers of maria = 5000 potential reach.
+    assert (value["@maria"]["engagement_per_cost"], value["@maria"]["reach_per_cost"]) == (0.02, 50.0)
+    assert js(capsys, ws, "outreach", "curate")["rows"] == []  # no strategy: no pillars
+
+
+def test_ledger_reads_new_imports_and_partner_status(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    from .conftest import T0, add_interactions
+
+    js(capsys, ws, "outreach", "add", "maria")
+    add_interactions(ws, [("u1", "repost", "", "b1", T0)])
+    (row,) = js(capsys, ws, "outreach", "ledger")["rows"]  # synced on the way: no `outreach sync` needed
+    assert (row["handle"], row["their_amplifications"]) == ("maria", 1)
+    code, _, err = run(capsys, ws, "partners", "status", "maria", "active")
+    assert code == 1 and "not a recorded partner" in err
+    add_follows(ws, [("f1", "b1"), ("f2", "u1")])
+    js(capsys, ws, "partners", "choose", "maria", "--k", "1", "--save")
+    assert js(capsys, ws, "partners", "status", "maria", "active")["rows"][0]["status"] == "active"
+    code, _, err = run(capsys, ws, "partners", "status", "maria", "married")
+    assert code == 1 and "candidate, chosen, active, ended" in err

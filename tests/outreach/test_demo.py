@@ -21,7 +21,7 @@ def test_demo_skips_clearly_without_scores_or_interactions(workspace: Workspace)
     console = _console()
     demo_step(DemoContext(workspace, console))
     text = console.export_text()
-    assert "Pipeline: skipped" in text and "signalboost influencers score" in text
+    assert "Pipeline: skipped" in text and "signalboost influencers`" in text
     assert "Partners: skipped — no interactions imported" in text
 
 

@@ -219,3 +219,16 @@ pillars:
     weight: 100
     keywords: [knit]
 """
+
+
+def test_offer_to_slots_respects_network_time_and_uses_each_post_once() -> None:
+    from signalboost.outreach.curation import CuratedPost, offer_to_slots
+
+    def post(pid: str, platform: str, day: int) -> CuratedPost:
+        return CuratedPost(platform, pid, "u1", "maria", _d(day), ["craft"], ["knit"], None, "knit")
+
+    best_first = [post("a", "x", 5), post("b", "ig", 1), post("c", "x", 1)]
+    slots = [("s1", "x", _d(3)), ("s2", "x", _d(10)), ("s3", "ig", _d(2)), ("s4", "x", _d(11))]
+    got = [(r["slot_id"], r["post_id"]) for r in offer_to_slots(best_first, slots)]
+    # s1 (day 3) cannot take "a" (published day 5): it takes "c"; s2 takes "a"; s3 takes "b"; s4 has none left.
+    assert got == [("s1", "c"), ("s2", "a"), ("s3", "b"), ("s4", None)]

@@ -79,7 +79,8 @@ def test_latest_score_decides_bridge(ws: Workspace) -> None:
     add_scores(ws, [("n5", 90, "other", False)])
     with ws.transaction() as con:  # a newer, lower score replaces the old one
         con.execute(
-            "INSERT INTO influence_scores (platform, account_id, computed_at, score) VALUES ('x', 'n5', ?, 10)",
+            "INSERT INTO influence_scores (platform, account_id, computed_at, score, segment) "
+            "VALUES ('x', 'n5', ?, 10, 'other')",
             [dt.datetime(2027, 1, 1, tzinfo=dt.UTC)],
         )
     (c3,) = overlap.audience_overlap(ws, ["c3"], platform="x", brand=["brand"], method="exact", threshold=70)
@@ -184,3 +185,15 @@ def test_bad_k() -> None:
         coverage.greedy_max_coverage(THEIRS, 0)
     with pytest.raises(OutreachError, match="no candidate partners"):
         coverage.greedy_max_coverage({}, 2)
+
+
+def test_vectorised_sketch_equals_datasketch_update_batch() -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    values = np.random.default_rng(5).integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32)
+    ours = overlap.sketch(values, num_perm=64, seed=3, chunk=777)
+    ref = MinHash(num_perm=64, seed=3, hashfunc=lambda x: x)
+    ref.update_batch(values)
+    assert np.array_equal(ours.hashvalues, ref.hashvalues)
+    assert np.array_equal(overlap.sketch(values[:0], num_perm=64).hashvalues, MinHash(num_perm=64).hashvalues)

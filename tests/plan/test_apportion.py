@@ -39,7 +39,7 @@ weights_st = st.lists(st.integers(1, 100), min_size=1, max_size=6).map(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(weights=weights_st, groups=st.lists(st.integers(0, 2), min_size=1, max_size=250))
 def test_within_one_plan_wide_and_per_network_up_to_three_networks(
     weights: dict[str, float], groups: list[int]
@@ -52,15 +52,16 @@ def test_within_one_plan_wide_and_per_network_up_to_three_networks(
     assert discrepancy(items, pillars, weights) == pytest.approx((worst_plan, worst_net))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(weights=weights_st, groups=st.lists(st.integers(0, 5), min_size=1, max_size=250))
-def test_per_network_bound_always_holds_for_six_networks(weights: dict[str, float], groups: list[int]) -> None:
+def test_within_one_on_both_levels_for_six_networks(weights: dict[str, float], groups: list[int]) -> None:
     items = [Item(f"n{g}") for g in groups]
-    _, worst_net = _bounds(items, apportion(items, weights), weights)
+    worst_plan, worst_net = _bounds(items, apportion(items, weights), weights)
     assert worst_net <= 1 + EPS
+    assert worst_plan <= 1 + EPS
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(
     weights=weights_st,
     slots=st.lists(

@@ -135,3 +135,43 @@ def test_changed_post_bumps_sequence(workspace: Workspace) -> None:
     saved = {p.id: p for p in load_plan(workspace)}
     assert all(saved[p.id].sequence == 1 for p in diff.changed)
     assert all(p.sequence == 0 for p in saved.values() if p.id not in {c.id for c in diff.changed})
+
+
+def test_post_moved_out_of_the_period_is_not_replanned(workspace: Workspace) -> None:
+    s = strategy()
+    result, _ = replan(workspace, s, MONDAY, 1)
+    target = result.posts[0]
+    move_post(workspace, target.id, dt.datetime(2026, 3, 20, 9, 0))  # two weeks later
+    _, diff = replan(workspace, s, MONDAY, 1)
+    assert target.id not in {p.id for p in diff.added}
+    saved = {p.id: p for p in load_plan(workspace)}
+    assert saved[target.id].local.date() == dt.date(2026, 3, 20) and saved[target.id].moved
+    assert len(saved) == 8  # the slot it left is not planned again
+
+
+def test_load_plan_by_local_dates(workspace: Workspace) -> None:
+    replan(workspace, strategy(), MONDAY, 2)
+    # no strategy.yaml in this workspace: dates are read in the zone given
+    week2 = load_plan(workspace, dt.date(2026, 3, 9), dt.date(2026, 3, 16), timezone="Europe/Oslo")
+    assert len(week2) == 8 and all(dt.date(2026, 3, 9) <= p.local.date() < dt.date(2026, 3, 16) for p in week2)
+    with pytest.raises(Exception, match="naive"):
+        load_plan(workspace, dt.datetime(2026, 3, 9), None)
+
+
+def test_plan_across_dst_and_new_year_in_new_york() -> None:
+    # New York: 2026-11-01 01:00-02:00 happens twice (EDT then EST); 2027-03-14 02:00-03:00 does not exist
+    s = strategy(
+        brand={"name": "T", "timezone": "America/New_York"},
+        schedule={"networks": {"x": {"min_posts_per_week": 1, "slots": {"sun": ["01:30", "02:30"]}}}},
+    )
+    result = make_plan(s, dt.date(2026, 10, 26), 11)  # 2026-10-26 .. 2027-01-10, over New Year
+    assert [n for n in result.notes if "happens twice" in n] == [
+        "x: 2026-11-01 01:30 happens twice (clocks fall back); planned at the first one (01:30 EDT, UTC-04:00)"
+    ]
+    assert result.posts[0].scheduled_at == dt.datetime(2026, 11, 1, 5, 30, tzinfo=dt.UTC)
+    assert result.posts[1].scheduled_at == dt.datetime(2026, 11, 1, 7, 30, tzinfo=dt.UTC)  # 02:30 EST
+    assert [p.local.date() for p in result.posts][-2:] == [dt.date(2027, 1, 10)] * 2
+    assert {p.local.strftime("%H:%M") for p in result.posts} == {"01:30", "02:30"}
+    spring = make_plan(s, dt.date(2027, 3, 8), 1)  # 2027-03-14 is the spring-forward Sunday
+    assert [p.local.strftime("%H:%M %Z") for p in spring.posts] == ["01:30 EST", "03:30 EDT"]
+    assert any("2027-03-14 02:30 does not exist" in n for n in spring.notes)

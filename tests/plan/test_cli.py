@@ -43,6 +43,8 @@ def test_plan_json_export_and_move(ws: Path, capsys) -> None:  # type: ignore[no
     seq = {str(e["UID"]).split("@")[0]: int(e["SEQUENCE"]) for e in events}
     assert seq[first] == 1
     assert main(["calendar", "export", "--html", "-o", str(ws / "cal.html"), "-w", str(ws)]) == 0
+    assert main(["calendar", "export", "--ics", "--tzid", "-o", str(ws / "local.ics"), "-w", str(ws)]) == 0
+    assert "TZID=America/New_York" in (ws / "local.ics").read_text()
 
 
 def test_export_needs_one_format(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -55,3 +57,20 @@ def test_bad_date_and_unknown_id(ws: Path, capsys) -> None:  # type: ignore[no-u
     assert main(["calendar", "move", "sb-nope", "--to", "2026-03-02T10:30", "-w", str(ws)]) == 1
     err = capsys.readouterr().err
     assert "YYYY-MM-DD" in err and "no planned post" in err
+
+
+def test_draft_command_marks_drafted(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plan", "-w", str(ws), "--from", "2026-03-02", "--weeks", "1", "-f", "json"]) == 0
+    first = json.loads(capsys.readouterr().out)["rows"][0]["id"]
+    assert main(["calendar", "draft", first[:6], "=cmd|' /C calc'!A0", "-w", str(ws)]) == 0
+    assert main(["calendar", "show", "-w", str(ws), "-f", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "drafted" in out and "'=cmd" in out  # formula neutralised in CSV output
+
+
+def test_weeks_out_of_range_and_missing_strategy(ws: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plan", "-w", str(ws), "--weeks", "0"]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["plan", "-w", str(empty)]) == 1
+    assert "strategy.yaml" in capsys.readouterr().err

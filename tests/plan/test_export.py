@@ -33,6 +33,7 @@ def test_ics_parses_back_with_icalendar() -> None:
         assert ev.decoded("DTSTART") == p.scheduled_at
         assert int(ev["SEQUENCE"]) == p.sequence
         assert ev.decoded("DTSTAMP") == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert str(cal["X-WR-TIMEZONE"]) == "Europe/Oslo"
     evil = [e for e in events if EVIL in str(e["DESCRIPTION"])]
     assert evil  # escaping and folding round-trip the text exactly
 
@@ -87,3 +88,25 @@ def test_markdown_grid_escapes_pipes() -> None:
     md = to_markdown(_posts())
     assert "## March 2026" in md and "| Mon | Tue |" in md
     assert "09:00 instagram" in md
+
+
+def test_ics_with_tzid_and_vtimezone_across_dst() -> None:
+    s = strategy(schedule={"networks": {"x": {"min_posts_per_week": 1, "slots": {"sun": ["02:30", "12:00"]}}}})
+    posts = plan_calendar(s, dt.date(2026, 3, 23), 2)  # includes Oslo's 2026-03-29 spring forward
+    text = to_ics(posts, tzid=True)
+    assert "DTSTART;TZID=Europe/Oslo:20260329T033000" in text  # the shifted slot, in local time
+    cal = icalendar.Calendar.from_ical(text)
+    tz = cal.walk("VTIMEZONE")[0]
+    # Oslo changes on 2026-03-29 01:00 UTC (02:00 CET -> 03:00 CEST) and 2026-10-25 01:00 UTC (03:00 -> 02:00)
+    starts = {(str(c.name), c.decoded("DTSTART").strftime("%Y%m%dT%H%M")) for c in tz.subcomponents}
+    assert ("DAYLIGHT", "20260329T0200") in starts and ("STANDARD", "20261025T0300") in starts
+    events = {str(e["UID"]).split("@")[0]: e for e in cal.walk("VEVENT")}
+    for p in posts:
+        assert events[p.id].decoded("DTSTART").astimezone(dt.UTC) == p.scheduled_at
+
+
+def test_vtimezone_without_transitions() -> None:
+    from signalboost.plan.export import vtimezone
+
+    lines = vtimezone("Asia/Tokyo", 2026, 2026)
+    assert "TZOFFSETFROM:+0900" in lines and "TZOFFSETTO:+0900" in lines and lines.count("BEGIN:STANDARD") == 1

@@ -142,6 +142,23 @@ def register(app: typer.Typer) -> None:
             return
         emit_rows(rows, fmt, title="Rejected rows", columns=["import_id", "file", "line", "reason", "raw"])
 
+    @app.command("imports")
+    def imports(
+        workspace: Path = WorkspaceOption,
+        limit: int = typer.Option(100, "--limit", help="At most this many imports, newest first."),
+        fmt: OutputFormat = FormatOption,
+    ) -> None:
+        """List past imports: file, format, platform and the rows read, loaded, duplicate and rejected.
+
+        Example: signalboost imports --limit 10
+        """
+        from signalboost.ingest.queries import list_imports
+
+        rows = list_imports(open_ws(workspace), limit=limit)
+        if fmt is OutputFormat.table:
+            rows = [r | {"finished_at": _when(r["finished_at"])} for r in rows]
+        emit_rows(rows, fmt, title="Imports")
+
     @app.command("stats")
     def stats(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
         """What the workspace holds: rows per platform and table, with the time span covered.

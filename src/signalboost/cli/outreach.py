@@ -24,7 +24,8 @@ err = Console(stderr=True)
 outreach_app = typer.Typer(
     help=(
         "The influencer pipeline: identified → warming → contacted → collaborating → retained (or paused/declined), "
-        "the give-and-ask ledger, relationship KPIs and alerts.\n\n"
+        "the give-and-ask ledger, relationship KPIs and alerts. The reading commands (show, ledger, due, kpis, "
+        "value) first bring newly imported interactions with the brand into the ledger.\n\n"
         "Example: signalboost outreach add @maria --owner ana --due 2026-12-01"
     ),
     no_args_is_help=True,
@@ -92,6 +93,12 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, **kwargs: An
     _emit_rows(rows, fmt, **kwargs)
 
 
+def _refresh(ws: Workspace) -> None:
+    """Bring newly imported interactions into the ledger first (idempotent; skipped when the brand is unknown)."""
+    with err.status("Syncing the ledger with imported interactions…"):
+        ledger.refresh(ws)
+
+
 def _row(obj: Any) -> dict[str, Any]:
     return dict(obj.as_dict())
 
@@ -145,6 +152,31 @@ def add(
         notes=notes,
     )
     emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
+
+
+@outreach_app.command("identify")
+def identify_cmd(
+    limit: int = typer.Option(50, "--limit", min=1, help="How many untapped influencers (best scores first)."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Enter the untapped influencers (influential, never interacted) from the last influence run as identified.
+
+    Accounts already in the pipeline are left as they are. Run `signalboost influencers` first.
+
+    Example: signalboost outreach identify --limit 20
+    """
+    added, total, rows = pipeline.add_untapped(open_ws(workspace), limit=limit, platform=platform)
+    if fmt is OutputFormat.table:
+        err.print(f"{added} added as identified ({len(rows)} best of {total} untapped; the rest were already there)")
+    emit_rows(
+        rows,
+        fmt,
+        title="Untapped influencers",
+        columns=["handle", "account_id", "platform", "score"],
+        document={"added": added, "untapped": total},
+    )
 
 
 @outreach_app.command("move")
@@ -214,7 +246,9 @@ def log_cmd(
 ) -> None:
     """Log a touch by hand; logging the same touch twice records it once.
 
-    Example: signalboost outreach log @maria gift --note "scarf"   |   signalboost outreach log @maria message --ask
+    Example: signalboost outreach log @maria gift --note "scarf"
+
+    Example: signalboost outreach log @maria message --ask
     """
     ws = open_ws(workspace)
     p, a, h = _resolve(ws, handle, platform)
@@ -267,6 +301,7 @@ def show_cmd(
     """
     ws = open_ws(workspace)
     p, a, _ = _resolve(ws, handle, platform)
+    _refresh(ws)
     rec = pipeline.get_record(ws, p, a)
     moves = [_row(m) for m in pipeline.history(ws, p, a)]
     balance = next((_row(b) for b in ledger.ledger_balances(ws, platform=p) if b.account_id == a), None)
@@ -298,9 +333,12 @@ def ledger_cmd(
 ) -> None:
     """The give/ask balance per influencer (flagged when we ask more than we give), or one influencer's touches.
 
-    Example: signalboost outreach ledger --flagged   |   signalboost outreach ledger @maria --format csv
+    Example: signalboost outreach ledger --flagged
+
+    Example: signalboost outreach ledger @maria --format csv
     """
     ws = open_ws(workspace)
+    _refresh(ws)
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
         frame = ledger.touches(ws, platform=p, account_id=a).drop("event_key")
@@ -324,7 +362,9 @@ def due_cmd(
 
     Example: signalboost outreach due --format json
     """
-    alerts = kpis.due(open_ws(workspace), today=_date(today, "--today"), end=_until(until))
+    ws = open_ws(workspace)
+    _refresh(ws)
+    alerts = kpis.due(ws, today=_date(today, "--today"), end=_until(until))
     emit_rows([_row(a) for a in alerts], fmt, title="Due", columns=["handle", "account_id", "kind", "message"])
 
 
@@ -344,6 +384,7 @@ def kpis_cmd(
     Example: signalboost outreach kpis @maria --window-days 7 --windows 8
     """
     ws = open_ws(workspace)
+    _refresh(ws)
     accounts = None
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
@@ -361,8 +402,13 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 
     Example: signalboost outreach value --format csv
     """
-    rows, totals = value.value_report(open_ws(workspace))
-    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value")
+    ws = open_ws(workspace)
+    _refresh(ws)
+    rows, totals = value.value_report(ws)
+    cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
+    if fmt is not OutputFormat.table:
+        cols = list(value.Value.__dataclass_fields__)
+    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value", columns=cols)
 
 
 @outreach_app.command("curate")
@@ -398,7 +444,17 @@ def _context(
         p, b, _ = _resolve(ws, brand, platform)
         platform, brand_ids = p, [b]
     else:
-        platform, brand_ids = overlap.resolve_brand(ws, platform)
+        if platform is None:
+            try:
+                platform, brand_ids = overlap.resolve_brand(ws, None)
+            except OutreachError:
+                platform = overlap.default_platform(ws, source)
+                if platform is None:
+                    raise
+                err.print(f"Platform: {platform} (the one with the most {source} data; pass --platform to choose)")
+                platform, brand_ids = overlap.resolve_brand(ws, platform)
+        else:
+            platform, brand_ids = overlap.resolve_brand(ws, platform)
     handles: dict[str, str | None] = {}
     if candidates:
         ids = []
@@ -415,7 +471,7 @@ def _context(
     return platform, brand_ids, ids, handles
 
 
-_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard"]
+_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard", "jaccard_se"]
 _OVERLAP_COLUMNS += ["overlap_smaller", "unique_reach", "bridges", "method"]
 
 
@@ -434,7 +490,9 @@ def rank_cmd(
 ) -> None:
     """Rank candidate partners by the new reach they add (unique reach), then bridge influencers, then low overlap.
 
-    Example: signalboost partners rank @knitco @yarnhub @slowwear   |   signalboost partners rank --top 20 -f csv
+    Example: signalboost partners rank @knitco @yarnhub @slowwear
+
+    Example: signalboost partners rank --top 20 -f csv
     """
     ws = open_ws(workspace)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
@@ -473,6 +531,8 @@ def choose_cmd(
     """Choose k partners that maximise new reach together (greedy maximum coverage, ≥ 63% of the best choice).
 
     Example: signalboost partners choose --k 3 --top 20 --save
+
+    Example: signalboost partners choose --audience interactions --k 3   (no follow graph: who interacted)
     """
     ws = open_ws(workspace)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
@@ -530,7 +590,7 @@ def overlap_cmd(
         [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title="Overlap", columns=_OVERLAP_COLUMNS[1:]
     )
     if threshold is None:
-        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers score`).")
+        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers`).")
     else:
         emit_rows(
             bridge_rows,
@@ -538,6 +598,30 @@ def overlap_cmd(
             title=f"Bridge influencers (score ≥ {threshold:g})",
             columns=["account_id", "handle", "score"],
         )
+
+
+@partners_app.command("status")
+def status_cmd(
+    partner: str = typer.Argument(..., help="The partner (handle or id)."),
+    status: str = typer.Argument(..., help="candidate, chosen, active or ended."),
+    platform: str | None = PlatformOption,
+    workspace: Path = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Set a recorded partnership's status (monitor follows chosen and active partners).
+
+    Example: signalboost partners status @knitco active
+    """
+    ws = open_ws(workspace)
+    try:
+        p, a, _ = _resolve(ws, partner, platform)
+    except OutreachError:
+        if platform is None:
+            raise
+        p, a = platform, partner.lstrip("@")
+    coverage.set_partner_status(ws, p, a, status)
+    rows = [r for r in coverage.list_partners(ws, platform=p) if r["account_id"] == a]
+    emit_rows(rows, fmt, title="Partner", columns=["handle", "account_id", "platform", "status", "started_at"])
 
 
 @partners_app.command("monitor")
@@ -549,6 +633,9 @@ def monitor_cmd(
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Each partnership's KPIs over time (as for influencers): interactions, amplifications, engagement rate.
+
+    Partners chosen with `partners choose --save` are in the pipeline; `signalboost outreach sync` brings their
+    imported interactions into the ledger these KPIs read.
 
     Example: signalboost partners monitor --window-days 7
     """

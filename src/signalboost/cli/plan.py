@@ -80,6 +80,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"[yellow]note[/] {note}", highlight=False)
         s = diff.summary()
         verb = "would change" if dry_run else "saved"
+        if dry_run:
+            for label, items in (("add", diff.added), ("remove", diff.removed), ("change", diff.changed)):
+                for p in items[:20]:
+                    console.print(f"  would {label} {p.id} {p.network} {p.local:%a %d %b %H:%M}", highlight=False)
+                if len(items) > 20:
+                    console.print(f"  … and {len(items) - 20} more to {label}")
         console.print(
             f"{len(result.posts)} posts from {result.start} to {result.end - dt.timedelta(days=1)}; {verb}: "
             f"{s['added']} added, {s['removed']} removed, {s['changed']} changed, {s['unchanged']} unchanged, "
@@ -118,6 +124,7 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
         weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
         network: str = typer.Option(None, "--network", help="Only this network."),
+        tzid: bool = typer.Option(False, "--tzid", help="ICS: local times with TZID and VTIMEZONE instead of UTC."),
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Export the saved calendar in one format.
@@ -135,7 +142,7 @@ def register(app: typer.Typer) -> None:
         posts = _load(ws, start, weeks)
         if network:
             posts = [p for p in posts if p.network == network]
-        for path, text in _render(ws, chosen[0], posts, output):
+        for path, text in _render(ws, chosen[0], posts, output, tzid=tzid):
             path.write_text(text, encoding="utf-8", newline="")
             console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
 
@@ -173,6 +180,21 @@ def register(app: typer.Typer) -> None:
         post = set_status(open_ws(workspace), plan_id, value)
         console.print(f"{post.id} is {post.status}")
 
+    @calendar_app.command("draft")
+    def draft(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        text: str = typer.Argument(..., help="The new draft text."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Replace a post's draft; the post becomes 'drafted' and re-planning keeps it.
+
+        Example: signalboost calendar draft sb-1a2b3c "Three ways to wear linen this summer"
+        """
+        from signalboost.plan.service import set_draft
+
+        post = set_draft(open_ws(workspace), plan_id, text)
+        console.print(f"{post.id} is {post.status}")
+
     app.add_typer(calendar_app, name="calendar")
 
 
@@ -193,13 +215,13 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     return load_plan(ws, lo, hi)
 
 
-def _render(ws, kind: str, posts: list, output: Path) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
+def _render(ws, kind: str, posts: list, output: Path, *, tzid: bool = False) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
     from signalboost.plan import export
 
     pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
     if kind == "ics":
-        return [(output, export.to_ics(posts, name=f"{name} publishing calendar"))]
+        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid))]
     if kind == "csv":
         return [(output, export.to_csv(posts))]
     if kind == "md":

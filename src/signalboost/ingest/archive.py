@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from signalboost.errors import IngestError
 
-MAX_TOTAL_BYTES = 8 * 1024**3  # 8 GiB uncompressed in total
+MAX_TOTAL_BYTES = 64 * 1024**3  # 64 GiB uncompressed in total (real archives with videos run to several GiB)
 MAX_MEMBER_BYTES = 2 * 1024**3  # one member read into memory
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MiB
 _RATIO_FLOOR = 1024**2
@@ -26,10 +26,10 @@ _MAX_MEMBERS = 200_000
 class Archive:
     """A zip file or a folder, seen as a list of relative POSIX names."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, recursive: bool = True) -> None:
         self.path = path
         self.is_zip = path.is_file()
-        self._names = _zip_names(path) if self.is_zip else _dir_names(path)
+        self._names = _zip_names(path) if self.is_zip else _dir_names(path, recursive=recursive)
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -75,7 +75,7 @@ def _zip_names_cached(path: str, mtime: float, size: int) -> tuple[str, ...]:
     with zf:
         infos = zf.infolist()
     if len(infos) > _MAX_MEMBERS:
-        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path)
+        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path, hint="Unpack it first")
     total = 0
     names: list[str] = []
     for info in infos:
@@ -110,9 +110,9 @@ def _zip_names(path: Path) -> tuple[str, ...]:
     return _zip_names_cached(str(path), st.st_mtime, st.st_size)
 
 
-def _dir_names(path: Path) -> tuple[str, ...]:
+def _dir_names(path: Path, *, recursive: bool = True) -> tuple[str, ...]:
     names: list[str] = []
-    for p in path.rglob("*"):
+    for p in path.rglob("*") if recursive else path.iterdir():
         if p.is_file() and not p.is_symlink():
             names.append(p.relative_to(path).as_posix())
             if len(names) > _MAX_MEMBERS:
@@ -124,9 +124,10 @@ def is_zip(path: Path, head: bytes) -> bool:
     return path.is_file() and head.startswith(b"PK\x03\x04")
 
 
-def open_archive(path: Path) -> Archive:
-    """Open a zip or a folder export (validating the zip's member list first)."""
-    return Archive(path)
+def open_archive(path: Path, *, recursive: bool = True) -> Archive:
+    """Open a zip or a folder export (validating the zip's member list first); ``recursive=False`` sees only the
+    folder's own files (for one file of an export given alone, next to unrelated files)."""
+    return Archive(path, recursive=recursive)
 
 
 def archive_has(path: Path, head: bytes, *names: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalboost.demo_data import HIGGS_ACTIVITY, UCI_FACEBOOK, demo_file
@@ -16,7 +17,7 @@ def demo_step(ctx: DemoContext) -> None:
     paths = [demo_file(*UCI_FACEBOOK), demo_file(*HIGGS_ACTIVITY)]
     results = import_files(ctx.workspace, paths, progress=False, console=ctx.console)
     for r in results:
-        ctx.console.print(describe(r), highlight=False)
+        ctx.console.print(describe(r).removeprefix(str(Path(r.file).parent) + "/"), highlight=False)
         for table, (loaded, dup) in r.per_table.items():
             ctx.console.print(f"    {table}: {loaded:,} new, {dup:,} already there", highlight=False)
     ctx.console.print(

@@ -74,14 +74,16 @@ def detect_format(path: Path) -> Format:
         if score > 0:
             scored.append((score, fmt))
     scored.sort(key=lambda sf: -sf[0])
-    if scored and (scored[0][0] >= THRESHOLD or scored[0][1].name == "generic"):
-        return scored[0][1]  # generic files explain themselves (unmappable columns -> a clear error)
+    if scored and scored[0][0] >= THRESHOLD:
+        return scored[0][1]
     if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):
         raise IngestError(
             "this is a binary file, not an export Signalboost can read",
             where=str(path),
             hint="Run `signalboost formats` to see what can be imported",
         )
+    if scored and scored[0][1].name == "generic":
+        return scored[0][1]  # a table of the user's own: unmappable columns give a clear error later
     guess = f" (closest: {scored[0][1].name})" if scored else ""
     raise IngestError(
         f"cannot tell which export format this is{guess}",

@@ -172,8 +172,9 @@ def choose_partners(
             method = "exact" if sql.edge_count(con, platform, source) <= exact_limit else "minhash"
     if method == "minhash":
         with ws.connect(purpose="read") as con:
-            hashes = sql.audience_hashes(con, platform, [*brand, *candidates], source=source, exclude=brand)
-        sk = overlap.sketches_from_hashes(hashes, num_perm=num_perm, seed=seed)
+            sk, _ = overlap.audience_sketches(
+                con, platform, [*brand, *candidates], source=source, exclude=brand, num_perm=num_perm, seed=seed
+            )
         empty = overlap.sketch(np.zeros(0, dtype=np.uint32), num_perm=num_perm, seed=seed)
         cands = {c: sk.get(c) or empty for c in candidates}
         return greedy_coverage_sketches(cands, k, covered=overlap._union_sketch([sk[b] for b in brand if b in sk]))
@@ -217,6 +218,22 @@ def save_partners(
         for account_id, handle in partners:
             sql.upsert_partner(con, platform, account_id, handle, status, notes)
     add_many(ws, [(platform, a, h) for a, h in partners], source="partners", note="chosen as partner")
+
+
+def set_partner_status(ws: Workspace, platform: str, account_id: str, status: str) -> None:
+    """Change a recorded partnership's status (candidate, chosen, active, ended)."""
+    if status not in PARTNER_STATUSES:
+        raise OutreachError(
+            f"unknown partner status {status!r}", where="STATUS", hint=f"Use one of: {', '.join(PARTNER_STATUSES)}"
+        )
+    with ws.transaction() as con:
+        if not any(p["account_id"] == account_id for p in sql.list_partners(con, platform=platform)):
+            raise OutreachError(
+                f"{platform}:{account_id} is not a recorded partner",
+                where="table partners",
+                hint="Record it first with `signalboost partners choose … --save`",
+            )
+        sql.upsert_partner(con, platform, account_id, None, status, None)
 
 
 def list_partners(ws: Workspace, *, platform: str | None = None) -> list[dict[str, Any]]:

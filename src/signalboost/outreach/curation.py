@@ -126,3 +126,43 @@ def curated_candidates(
     with ws.connect(purpose="read") as con:
         posts = sql.recent_posts_of_pipeline(con, start, stages)
     return curate(posts, pillars, limit=limit)
+
+
+def offer_to_slots(
+    candidates: Sequence[CuratedPost],
+    slots: Sequence[tuple[str, str, dt.datetime]],
+    *,
+    any_network: bool = False,
+) -> list[dict[str, Any]]:
+    """Offer curated posts to the calendar's curated slots, best candidate first, each post used once.
+
+    ``slots``: ``(slot_id, network, starts_at)``, in calendar order. A slot takes the best remaining candidate of
+    its network (any network with ``any_network=True``) published before the slot starts; slots with nothing to
+    offer get ``post_id`` None ("not enough curated content"). Returns one row per slot.
+    """
+    remaining = list(candidates)
+    out: list[dict[str, Any]] = []
+    for slot_id, network, starts_at in slots:
+        pick = next(
+            (
+                c
+                for c in remaining
+                if (any_network or c.platform == network) and (c.created_at is None or c.created_at < starts_at)
+            ),
+            None,
+        )
+        if pick is not None:
+            remaining.remove(pick)
+        out.append(
+            {
+                "slot_id": slot_id,
+                "network": network,
+                "starts_at": starts_at,
+                "platform": pick.platform if pick else None,
+                "post_id": pick.post_id if pick else None,
+                "handle": pick.handle if pick else None,
+                "pillars": pick.pillars if pick else [],
+                "url": pick.url if pick else None,
+            }
+        )
+    return out

@@ -117,13 +117,18 @@ def window_kpis(
     touches: dict[tuple[str, str], list[tuple[str, str, dt.datetime]]] = {}
     for p, a, k, post, t in their.select("platform", "account_id", "kind", "post_id", "occurred_at").iter_rows():
         touches.setdefault((p, a), []).append((k, post, as_utc(t)))
+    published_in: dict[tuple[str, int], list[str]] = {}
+    for p, i, t in posts:
+        for w, (start, stop) in enumerate(spans):
+            if start <= t < stop:
+                published_in.setdefault((p, w), []).append(i)
     out: list[WindowKpi] = []
     for platform, account_id in accounts:
         mine = [x for x in touches.get((platform, account_id), []) if x[2] < end_utc]
         engaged_ids = {post for _, post, _ in mine if post}
-        for start, stop in spans:
+        for w, (start, stop) in enumerate(spans):
             inside = [x for x in mine if start <= x[2] < stop]
-            published = [i for p, i, t in posts if p == platform and start <= t < stop]
+            published = published_in.get((platform, w), [])
             engaged = sum(1 for i in published if i in engaged_ids)
             out.append(
                 WindowKpi(
@@ -218,7 +223,7 @@ def _settings(ws: Workspace) -> tuple[float, int]:
 
 
 def default_end(ws: Workspace) -> dt.datetime:
-    """Now — or, when every touch and post is older than a window ago (historical data), the latest of them."""
+    """Now — or, when every touch (else every post) is older than a window ago (historical data), the latest."""
     from signalboost.store import outreach_sql as sql
 
     now = dt.datetime.now(dt.UTC)

@@ -134,6 +134,14 @@ def sync_from_interactions(ws: Workspace, *, brand: Sequence[tuple[str, str]] | 
     return added
 
 
+def refresh(ws: Workspace) -> int | None:
+    """:func:`sync_from_interactions` when the brand is known (new touches), else None — for read commands."""
+    pairs = brand_ids(ws)
+    if not pairs:
+        return None
+    return sync_from_interactions(ws, brand=pairs)
+
+
 def touches(
     ws: Workspace,
     *,

@@ -373,11 +373,11 @@ def add_untapped(
     ``(added, untapped in total, the rows taken)``. ``OutreachError`` when influence scores are absent.
     """
     with ws.connect(purpose="read") as con:
-        if not sql.table_exists(con, "influence_scores"):
+        if not sql.has_influence_scores(con):
             raise OutreachError(
                 "no influence scores yet",
                 where="table influence_scores",
-                hint="Score the accounts first with `signalboost influencers score`",
+                hint="Score the accounts first with `signalboost influencers`",
             )
         untapped = sql.untapped_influencers(con, platform=platform)
     rows = untapped.head(limit).to_dicts() if limit is not None else untapped.to_dicts()

@@ -13,7 +13,6 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError
@@ -260,16 +259,6 @@ def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
     example = _example(strategy, d)
     tactic = d.tactic
     fmt = example.format if example else _default_format(strategy, d.network)
-    kpis: tuple[str, ...] = ()
-    if example and example.kpis:
-        kpis = tuple(example.kpis)
-    elif tactic is not None and tactic.kpis:
-        kpis = tuple(tactic.kpis)
-    else:
-        kpis = (
-            tuple(k.id for k in strategy.kpis if k.network == d.network)[:1]
-            or tuple(k.id for k in strategy.kpis if k.network is None)[:1]
-        )
     return PlannedPost(
         id=d.id,
         network=d.network,
@@ -280,10 +269,24 @@ def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
         format=fmt,
         pillars=d.pillars,
         tactic=tactic.id if tactic else None,
-        kpis=kpis,
+        kpis=_kpis(strategy, example, d),
         draft=_draft_text(example, d),
         note=d.note,
     )
+
+
+def _kpis(strategy: Strategy, example: Example | None, d: _Draft) -> tuple[str, ...]:
+    """The KPIs a post serves: its example's, else its tactic's, else the first KPI of its network, else the
+    first KPI for all networks."""
+    if example is not None and example.kpis:
+        return tuple(example.kpis)
+    if d.tactic is not None and d.tactic.kpis:
+        return tuple(d.tactic.kpis)
+    for network in (d.network, None):
+        found = next((k.id for k in strategy.kpis if k.network == network), None)
+        if found is not None:
+            return (found,)
+    return ()
 
 
 def _example(strategy: Strategy, d: _Draft) -> Example | None:
@@ -317,6 +320,3 @@ def _draft_text(example: Example | None, d: _Draft) -> str:
         parts = [d.tactic.name, d.tactic.mechanics, d.tactic.hashtag]
         return " — ".join(p for p in parts if p)
     return ""
-
-
-Placement = Literal["nearest-slot", "add-slot"]

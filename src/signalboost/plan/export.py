@@ -11,6 +11,7 @@ import datetime as dt
 import html
 import io
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from signalboost.cli.common import csv_safe
 from signalboost.plan.posts import PlannedPost
@@ -55,10 +56,64 @@ def _stamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _when(prop: str, instant: dt.datetime, zone: str | None) -> str:
+    if zone is None:
+        return f"{prop}:{_stamp(instant)}"
+    return f"{prop};TZID={zone}:{instant.astimezone(ZoneInfo(zone)).strftime('%Y%m%dT%H%M%S')}"
+
+
 def summary(post: PlannedPost) -> str:
     """One-line title of a post: network, kind/tactic, pillars and format."""
     what = f"tactic {post.tactic}" if post.tactic else ("curated" if post.kind == "curated" else "+".join(post.pillars))
     return f"[{post.network}] {what} · {post.format}"
+
+
+def _offset_text(delta: dt.timedelta | None) -> str:
+    minutes = int((delta or dt.timedelta(0)).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def vtimezone(zone: str, first_year: int, last_year: int) -> list[str]:
+    """A VTIMEZONE (RFC 5545 §3.6.5) for ``zone`` listing each UTC-offset change from ``first_year`` to
+    ``last_year`` as its own STANDARD/DAYLIGHT sub-component (found by scanning days, then hours, in zoneinfo)."""
+    tz = ZoneInfo(zone)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone}"]
+    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
+    changes: list[dt.datetime] = []
+    day = start
+    while day < end:
+        nxt = day + dt.timedelta(days=1)
+        if day.astimezone(tz).utcoffset() != nxt.astimezone(tz).utcoffset():
+            hour = day
+            while hour.astimezone(tz).utcoffset() == day.astimezone(tz).utcoffset():
+                hour += dt.timedelta(hours=1)
+            while (hour - dt.timedelta(minutes=15)).astimezone(tz).utcoffset() != day.astimezone(tz).utcoffset():
+                hour -= dt.timedelta(minutes=15)
+            changes.append(hour)
+        day = nxt
+    if not changes:
+        local = start.astimezone(tz)
+        off = _offset_text(local.utcoffset())
+        name = ics_escape(local.tzname() or zone)
+        lines += ["BEGIN:STANDARD", "DTSTART:19700101T000000", f"TZOFFSETFROM:{off}", f"TZOFFSETTO:{off}"]
+        lines += [f"TZNAME:{name}", "END:STANDARD"]
+    for instant in changes:
+        before = (instant - dt.timedelta(seconds=1)).astimezone(tz)
+        after = instant.astimezone(tz)
+        kind = "DAYLIGHT" if after.dst() else "STANDARD"
+        wall = (instant + (before.utcoffset() or dt.timedelta(0))).strftime("%Y%m%dT%H%M%S")
+        lines += [
+            f"BEGIN:{kind}",
+            f"DTSTART:{wall}",
+            f"TZOFFSETFROM:{_offset_text(before.utcoffset())}",
+            f"TZOFFSETTO:{_offset_text(after.utcoffset())}",
+            f"TZNAME:{ics_escape(after.tzname() or zone)}",
+            f"END:{kind}",
+        ]
+    lines.append("END:VTIMEZONE")
+    return lines
 
 
 def to_ics(
@@ -67,11 +122,13 @@ def to_ics(
     name: str = "Signalboost calendar",
     stamp: dt.datetime | None = None,
     duration_minutes: int = 30,
+    tzid: bool = False,
 ) -> str:
-    """The posts as an iCalendar document (one VEVENT each, times in UTC).
+    """The posts as an iCalendar document (one VEVENT each).
 
     UID is ``<plan id>@signalboost`` (stable across re-plans) and SEQUENCE the post's sequence, so importing
-    the file again updates the events. DTSTAMP is ``stamp`` (default now).
+    the file again updates the events. DTSTAMP is ``stamp`` (default now). Times are UTC, or with ``tzid``
+    local times with ``TZID`` and a VTIMEZONE per zone (for clients that keep the event in the brand's zone).
     """
     stamp = stamp or dt.datetime.now(dt.UTC)
     lines = [
@@ -82,6 +139,13 @@ def to_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{ics_escape(name)}",
     ]
+    zones = sorted({p.timezone for p in posts})
+    if len(zones) == 1:
+        lines.append(f"X-WR-TIMEZONE:{zones[0]}")  # display hint for Google Calendar
+    if tzid and posts:
+        years = [p.local.year for p in posts]
+        for zone in zones:
+            lines += vtimezone(zone, min(years) - 1, max(years) + 1)
     for post in posts:
         desc = post.draft
         if post.kpis:
@@ -91,8 +155,8 @@ def to_ics(
             "BEGIN:VEVENT",
             f"UID:{post.id}@signalboost",
             f"DTSTAMP:{_stamp(stamp)}",
-            f"DTSTART:{_stamp(post.scheduled_at)}",
-            f"DTEND:{_stamp(post.scheduled_at + dt.timedelta(minutes=duration_minutes))}",
+            _when("DTSTART", post.scheduled_at, post.timezone if tzid else None),
+            _when("DTEND", post.scheduled_at + dt.timedelta(minutes=duration_minutes), post.timezone if tzid else None),
             f"SEQUENCE:{post.sequence}",
             f"SUMMARY:{ics_escape(summary(post))}",
             f"DESCRIPTION:{ics_escape(desc)}",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signalboost.errors import PlanError, UsageError
+from signalboost.errors import PlanError, SignalboostError, UsageError
 from signalboost.model.strategy import Strategy
 from signalboost.plan.calendar import PlanResult, make_plan
 from signalboost.plan.posts import STATUSES, PlannedPost, Status
@@ -98,12 +98,35 @@ def post_to_row(post: PlannedPost, now: dt.datetime) -> dict[str, Any]:
 
 
 def load_plan(
-    workspace: Workspace, start: dt.datetime | None = None, end: dt.datetime | None = None
+    workspace: Workspace,
+    start: dt.date | dt.datetime | None = None,
+    end: dt.date | dt.datetime | None = None,
+    *,
+    timezone: str | None = None,
 ) -> list[PlannedPost]:
-    """Saved posts with ``start <= scheduled_at < end`` (aware datetimes; ``None`` = open), in time order."""
+    """Saved posts with ``start <= scheduled_at < end`` (``None`` = open), in time order.
+
+    Datetimes must be aware; plain dates are local midnights in ``timezone`` (default: the strategy's zone, or
+    UTC when the workspace has no valid strategy).
+    """
+    lo, hi = _instant(workspace, start, timezone), _instant(workspace, end, timezone)
     with workspace.connect(purpose="read") as con:
-        rows = plan_sql.select_planned(con, start, end)
+        rows = plan_sql.select_planned(con, lo, hi)
     return [row_to_post(r) for r in rows]
+
+
+def _instant(workspace: Workspace, value: dt.date | dt.datetime | None, timezone: str | None) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            raise UsageError("a naive datetime was given to load_plan", hint="Pass an aware datetime or a date")
+        return value
+    if timezone is None:
+        try:
+            timezone = workspace.strategy().brand.timezone
+        except SignalboostError:
+            timezone = "UTC"
+    at, _ = resolve_local(value, dt.time(), ZoneInfo(timezone))
+    return at
 
 
 def diff_plan(old: Sequence[PlannedPost], new: Sequence[PlannedPost]) -> PlanDiff:
@@ -146,8 +169,12 @@ def save_plan(
             old = [row_to_post(r) for r in plan_sql.select_planned(con, ids=[p.id for p in posts])]
         diff = diff_plan(old, posts)
         before = {p.id: p for p in old}
+        elsewhere = {p.id: p for p in map(row_to_post, plan_sql.select_planned(con, ids=[q.id for q in diff.added]))}
         rows = []
         for post in diff.added:
+            saved = elsewhere.get(post.id)
+            if saved is not None and saved.touched:
+                continue  # touched by a person (e.g. moved out of the period): never overwritten
             rows.append(post_to_row(post, now))
         for post in diff.changed:
             prev = before[post.id]
@@ -173,7 +200,9 @@ def replan(
     end = start + dt.timedelta(weeks=weeks)
     lo, hi = _utc_bounds(start, end, strategy.tz())
     existing = load_plan(workspace, lo, hi)
-    keep = [p for p in existing if p.touched]
+    with workspace.connect(purpose="read") as con:
+        by_slot = [row_to_post(r) for r in plan_sql.select_planned(con, slots=(start.isoformat(), end.isoformat()))]
+    keep = list({p.id: p for p in [*existing, *by_slot] if p.touched}.values())
     result = make_plan(strategy, start, weeks, keep=keep, skip_empty_tactics=skip_empty_tactics)
     if dry_run:
         return result, diff_plan(existing, result.posts)

@@ -42,14 +42,17 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str]) -> Rendera
     tables: list[RenderableType] = []
     for (year, week), items in sorted(weeks.items()):
         monday = dt.date.fromisocalendar(year, week, 1)
-        t = Table(title=f"Week {week} of {year} (from {monday:%a %d %b})", title_justify="left", expand=False)
+        zone = items[0].local.tzname() if items else ""
+        t = Table(
+            title=f"Week {week} of {year} (from {monday:%a %d %b}, times {zone})", title_justify="left", expand=False
+        )
         for col in ("day", "time", "network", "kind", "pillars", "tactic", "format", "status", "id"):
-            t.add_column(col)
+            t.add_column(col, no_wrap=col in ("day", "time", "id", "status"))
         for p in items:
             local = p.local
             t.add_row(
                 local.strftime("%a %d"),
-                local.strftime("%H:%M %Z"),
+                local.strftime("%H:%M"),
                 escape(p.network),
                 p.kind,
                 _pillar_cell(p, colours),

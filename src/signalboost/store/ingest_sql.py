@@ -183,7 +183,7 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
     exists = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
     if table == "interactions":
-        dedup = f"({_dedup_select(table, origin)})"
+        dedup = f"({_dedup_select(table, origin)})" if _has_repeats(con, table, origin, staged) else _plain(origin)
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
         dedup = "_dedup"
@@ -196,6 +196,30 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), staged - int(loaded)
+
+
+def _has_repeats(con: Any, table: str, origin: str, staged: int) -> bool:
+    """Whether two staged rows share a key. Counts distinct key *hashes*: a collision can only make this say
+    True (then the exact GROUP BY runs), so False is exact. Skipping the GROUP BY keeps the bulk INSERT a plain,
+    ordered scan, which DuckDB writes straight to the file (about twice as fast for big imports)."""
+    keys = ", ".join(
+        f"coalesce({ident(k)}, '')" if k in ("target_post_id", "target_account_id") else ident(k) for k in KEYS[table]
+    )
+    distinct = int(con.execute(f"SELECT count(DISTINCT hash({keys})) FROM {origin}").fetchall()[0][0])
+    return distinct != staged
+
+
+def _plain(origin: str) -> str:
+    """The staged interactions as they are (no repeats), unknown targets as ''."""
+    cols = [
+        f"coalesce({ident(c)}, '') AS {ident(c)}"
+        if c in ("target_post_id", "target_account_id")
+        else "coalesce(weight, 1.0) AS weight"
+        if c == "weight"
+        else ident(c)
+        for c in columns("interactions")
+    ]
+    return f"(SELECT {', '.join(cols)} FROM {origin})"
 
 
 def _update_existing(con: Any, table: str) -> None:

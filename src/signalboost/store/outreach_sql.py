@@ -44,12 +44,24 @@ def frame(con: Any, query: str, params: Sequence[Any] | Mapping[str, Any] | None
     return out
 
 
+def quiet(con: Any) -> None:
+    """Turn off DuckDB's progress bar on this connection: it prints to stdout and would break ``--format json``."""
+    con.execute("SET enable_progress_bar = false")
+
+
 def table_exists(con: Any, name: str) -> bool:
     """Whether table ``name`` exists in the main schema (e.g. ``influence_scores`` before migration 030 lands)."""
     row = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
     ).fetchall()
     return bool(row[0][0])
+
+
+def has_influence_scores(con: Any) -> bool:
+    """Whether table ``influence_scores`` (migration 030) exists and holds at least one row."""
+    if not table_exists(con, "influence_scores"):
+        return False
+    return bool(con.execute("SELECT count(*) > 0 FROM influence_scores").fetchall()[0][0])
 
 
 # ---------------------------------------------------------------------------------------------- pipeline
@@ -240,6 +252,7 @@ def sync_events_from_interactions(con: Any, platform: str, brand_ids: Sequence[s
     Theirs: their like/reply/mention of the brand or its posts (``interaction``), repost/quote (``amplification``).
     Ours: the brand's like → like, reply → reply, repost/quote/mention → share, on their posts or account.
     """
+    quiet(con)
     key = EVENT_KEY_SQL.format(p="platform", a="account_id", d="direction", k="kind", post="post_id", t="occurred_at")
     query = _SYNC_SQL.format(cols=", ".join(EVENT_COLUMNS), key=key)
     before = event_count(con)
@@ -317,6 +330,7 @@ def exact_overlap(
     Bridges: members of the candidate's audience with influence score ≥ threshold that are outside our network
     (not in our audience, not an account we are in the audience of, not the brand itself).
     """
+    quiet(con)
     bridges_cte = ""
     bridges_sel = "CAST(NULL AS BIGINT) AS bridges"
     bridges_join = ""
@@ -370,6 +384,7 @@ def bridge_accounts(
     limit: int = 20,
 ) -> pl.DataFrame:
     """The bridge influencers of one candidate (account_id, handle, score), best score first."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)},
         ours AS (SELECT DISTINCT member_id FROM audience WHERE owner_id IN (SELECT unnest($brand))),
@@ -397,6 +412,7 @@ def bridge_accounts(
 
 def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> dict[str, int]:
     """Exact audience size of each owner (count of distinct members)."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, count(DISTINCT member_id) FROM audience WHERE owner_id IN (SELECT unnest($owners))
@@ -409,21 +425,35 @@ def audience_sizes(con: Any, platform: str, owner_ids: Sequence[str], *, source:
 def audience_hashes(
     con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows", exclude: Sequence[str] = ()
 ) -> pl.DataFrame:
-    """(owner_id, h) with h the 32-bit hash of each distinct member (``exclude`` left out), sorted by owner."""
+    """(owner, h): ``owner`` the 0-based position of the owner in ``owner_ids``, ``h`` the 64-bit hash of each
+    member of its audience (``exclude`` left out). Unordered and not de-duplicated (the caller does it on the
+    hashes, ~4x faster than DISTINCT on the id strings): the input of MinHash."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
-        SELECT owner_id, CAST(hash(member_id) & 4294967295 AS UINTEGER) AS h
-        FROM (SELECT DISTINCT owner_id, member_id FROM audience
-              WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($exclude)))
-        ORDER BY owner_id
+        SELECT CAST(list_position($owners, owner_id) - 1 AS INTEGER) AS owner, hash(member_id) AS h
+        FROM audience
+        WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($exclude))
     """
     return frame(con, query, {"platform": platform, "owners": list(owner_ids), "exclude": list(exclude)})
+
+
+def union_audience_size(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> int:
+    """Exact size of the union of the audiences of ``owner_ids`` (the brand's accounts), the owners left out."""
+    quiet(con)
+    query = f"""
+        WITH {_audience_cte(source)}
+        SELECT count(DISTINCT member_id) FROM audience
+        WHERE owner_id IN (SELECT unnest($owners)) AND member_id NOT IN (SELECT unnest($owners))
+    """
+    return int(con.execute(query, {"platform": platform, "owners": list(owner_ids)}).fetchall()[0][0])
 
 
 def top_audiences(
     con: Any, platform: str, *, source: str = "follows", exclude: Sequence[str] = (), limit: int = 20
 ) -> list[tuple[str, int]]:
     """The ``limit`` accounts with the largest audiences (default candidates when none are given)."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, count(DISTINCT member_id) AS n FROM audience
@@ -438,6 +468,7 @@ def greedy_coverage_step_gains(
     con: Any, platform: str, candidate_ids: Sequence[str], *, source: str = "follows"
 ) -> list[tuple[str, int]]:
     """Marginal gain of each candidate: members of its audience not yet in temp table ``_covered``."""
+    quiet(con)
     query = f"""
         WITH {_audience_cte(source)},
         cand AS (SELECT DISTINCT owner_id, member_id FROM audience WHERE owner_id IN (SELECT unnest($cands)))
@@ -451,6 +482,7 @@ def greedy_coverage_step_gains(
 
 def init_covered(con: Any, platform: str, owner_ids: Sequence[str], *, source: str = "follows") -> None:
     """(Re)create temp table ``_covered`` with the brand accounts ``owner_ids`` and their audience."""
+    quiet(con)
     con.execute("CREATE OR REPLACE TEMP TABLE _covered (member_id VARCHAR)")
     add_covered(con, platform, owner_ids, source=source)
     # The brand itself is never new reach.
@@ -505,7 +537,8 @@ def upsert_partner(
         """
         INSERT INTO partners (platform, account_id, handle, status, started_at, notes, updated_at)
         VALUES (?, ?, ?, ?, current_date, ?, now())
-        ON CONFLICT (platform, account_id) DO UPDATE SET status = excluded.status, handle = excluded.handle,
+        ON CONFLICT (platform, account_id) DO UPDATE SET status = excluded.status,
+            handle = coalesce(excluded.handle, partners.handle),
             notes = coalesce(excluded.notes, partners.notes), updated_at = now()
         """,
         [platform, account_id, handle, status, notes],
@@ -558,9 +591,9 @@ def recent_posts_of_pipeline(con: Any, since: Any, stages: Sequence[str]) -> pl.
 
 
 def latest_activity(con: Any) -> Any:
-    """The latest time in the ledger or in posts (None when both are empty)."""
+    """The latest touch in the ledger, else the latest post (None when both are empty)."""
     row = con.execute(
-        "SELECT greatest((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
+        "SELECT coalesce((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
     ).fetchall()
     return row[0][0]
 

@@ -30,11 +30,23 @@ COLUMNS: tuple[str, ...] = (
 
 
 def select_planned(
-    con: Any, start: dt.datetime | None = None, end: dt.datetime | None = None, *, ids: Sequence[str] | None = None
+    con: Any,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    *,
+    ids: Sequence[str] | None = None,
+    slots: tuple[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of ``planned_posts`` with ``start <= scheduled_at < end`` (UTC instants), in time order."""
+    """Rows of ``planned_posts`` with ``start <= scheduled_at < end`` (UTC instants), in time order.
+
+    ``ids`` restricts to those plan ids; ``slots`` (``from``, ``to``: ``YYYY-MM-DD`` local dates, ``to``
+    excluded) to posts whose requested slot lies in that period, wherever they were moved.
+    """
     where: list[str] = []
     params: list[Any] = []
+    if slots is not None:
+        where.append("slot >= ? AND slot < ?")
+        params += list(slots)
     if start is not None:
         where.append("scheduled_at >= ?")
         params.append(start)

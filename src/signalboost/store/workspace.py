@@ -94,6 +94,7 @@ class Workspace:
                 ) from exc
             try:
                 con.execute("SET TimeZone = 'UTC'")
+                con.execute("SET enable_progress_bar = false")  # it would print on stdout and break --format json
                 if not self._migrated:
                     migrate(con)
                     self._migrated = True

@@ -196,7 +196,7 @@ def file_kind(path: Path, head: bytes) -> str:
 
 
 def sniff(head: bytes, path: Path) -> float:
-    if path.is_dir():
+    if path.is_dir() or head.startswith(b"PK\x03\x04"):
         return 0.0
     kind = file_kind(path, head)
     if kind == "parquet":

@@ -140,7 +140,8 @@ def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, A
 
 
 def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
-    archive = open_archive(path if not path.is_file() or _is_zip(path) else path.parent)
+    single = path.is_file() and not _is_zip(path)
+    archive = open_archive(path.parent, recursive=False) if single else open_archive(path)
     me, account = _me(archive, options)
     sources = [
         (archive.find("*posts_1.json", *[f"posts_{i}.json" for i in range(2, 50)]), None, None),

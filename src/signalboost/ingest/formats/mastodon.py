@@ -223,7 +223,7 @@ def _json(archive: Archive, name: str, options: ReadOptions) -> Any:
 def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     platform = options.platform or PLATFORM
     if path.is_file() and not _is_zip(path):
-        archive = open_archive(path.parent)
+        archive = open_archive(path.parent, recursive=False)
         outbox_names = [path.name]
     else:
         archive = open_archive(path)

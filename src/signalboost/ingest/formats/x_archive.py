@@ -235,22 +235,24 @@ def parse_tweets(
     tweets: list[tuple[str, dict[str, Any]]], *, me: str, handle: str | None, platform: str = PLATFORM
 ) -> dict[str, list[Any]]:
     """Pure: ``(member, tweet)`` records -> canonical rows: posts, post_metrics (no time yet), interactions,
-    rejects (a tweet without ``id_str`` or with an unreadable date)."""
+    rejects (a tweet without ``id_str`` or with an unreadable date; ``line`` = record number in its file)."""
     out: dict[str, list[Any]] = {"posts": [], "post_metrics": [], "interactions": [], "rejects": []}
-    for index, (member, t) in enumerate(tweets, start=1):
+    seen: dict[str, int] = {}
+    for member, t in tweets:
+        index = seen[member] = seen.get(member, 0) + 1  # record number within its file
         if not isinstance(t, dict):
-            out["rejects"].append(Reject(None, str(t)[:500], f"record {index}: not an object", member))
+            out["rejects"].append(Reject(index, str(t)[:500], f"record {index}: not an object", member))
             continue
         tid = t.get("id_str") or t.get("id")
         try:
             created = parse_x_date(t["created_at"])
         except (KeyError, ValueError, TypeError):
             out["rejects"].append(
-                Reject(None, str(t)[:500], f"record {index}: missing or unreadable created_at", member)
+                Reject(index, str(t)[:500], f"record {index}: missing or unreadable created_at", member)
             )
             continue
         if not tid:
-            out["rejects"].append(Reject(None, str(t)[:500], f"record {index}: no id_str", member))
+            out["rejects"].append(Reject(index, str(t)[:500], f"record {index}: no id_str", member))
             continue
         _tweet_rows(out, t, str(tid), created, me=me, handle=handle, platform=platform)
     return out
