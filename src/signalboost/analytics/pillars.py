@@ -55,7 +55,8 @@ class PillarRules:
     def match(self, text: str | None, hashtags: Iterable[str] | None) -> list[str]:
         """Pillar ids whose keywords occur in ``text`` or whose hashtags are among the post's hashtags."""
         folded = _fold(text or "")
-        post_tags = {_fold(h.lstrip("#")) for h in (hashtags or [])} | {_fold(t) for t in _HASHTAG.findall(text or "")}
+        given = [] if hashtags is None else list(hashtags)  # a Polars list cell arrives as a Series
+        post_tags = {_fold(h.lstrip("#")) for h in given} | {_fold(t) for t in _HASHTAG.findall(text or "")}
         found = []
         for pid, pattern in self.patterns.items():
             if (pattern is not None and pattern.search(folded)) or (self.hashtags[pid] & post_tags):

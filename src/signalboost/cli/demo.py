@@ -13,12 +13,21 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(
             Path("demo-workspace"), help="Folder of the demo workspace (created or refreshed)."
         ),
+        serve: bool = typer.Option(False, "--serve", help="Then open the dashboard on the demo workspace."),
     ) -> None:
         """Run the whole method on the bundled real data (UCI Facebook metrics, SNAP Higgs).
 
-        Example: signalboost demo demo-workspace
+        Example: signalboost demo demo-workspace --serve
         """
         from signalboost.cli.common import console
         from signalboost.demo import run_demo
 
-        run_demo(path, console=console)
+        ctx = run_demo(path, console=console)
+        from signalboost.web.demo import closing
+
+        console.rule("[bold]dashboard")
+        closing(ctx)  # the demo ends with the dashboard's address
+        if serve:
+            from signalboost.web.server import run
+
+            run(ctx.workspace, open_browser=True)

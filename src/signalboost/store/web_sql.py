@@ -1,0 +1,230 @@
+"""SQL of the dashboard: logins (``web_users``) and the small read queries its pages need.
+
+Every function takes an open connection from :meth:`Workspace.connect` (which holds the workspace lock).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+_COUNT_TABLES: tuple[str, ...] = ("accounts", "posts", "post_metrics", "follows", "interactions", "imports", "rejects")
+
+
+def upsert_user(con: duckdb.DuckDBPyConnection, username: str, password_hash: str) -> None:
+    """Create the login ``username`` or replace its password hash."""
+    con.execute(
+        "INSERT INTO web_users (username, password_hash) VALUES (?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        [username, password_hash],
+    )
+
+
+def user_hash(con: duckdb.DuckDBPyConnection, username: str) -> str | None:
+    """The stored argon2 hash of ``username``, or ``None`` when there is no such login."""
+    row = con.execute("SELECT password_hash FROM web_users WHERE username = ?", [username]).fetchone()
+    return None if row is None else str(row[0])
+
+
+def touch_login(con: duckdb.DuckDBPyConnection, username: str) -> None:
+    """Record a successful login."""
+    con.execute("UPDATE web_users SET last_login_at = now() WHERE username = ?", [username])
+
+
+def delete_user(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    """Remove a login; ``True`` if it existed."""
+    existed = user_hash(con, username) is not None
+    con.execute("DELETE FROM web_users WHERE username = ?", [username])
+    return existed
+
+
+def list_users(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every login (without hashes)."""
+    rows = con.execute("SELECT username, created_at, last_login_at FROM web_users ORDER BY username").fetchall()
+    return [{"username": r[0], "created_at": r[1], "last_login_at": r[2]} for r in rows]
+
+
+def count_users(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM web_users").fetchone()
+    return int(row[0]) if row else 0
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of each canonical table (one query)."""
+    parts = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in _COUNT_TABLES)
+    return {str(t): int(n) for t, n in con.execute(parts).fetchall()}
+
+
+def platform_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Per platform: posts, first and last post time, accounts."""
+    rows = con.execute(
+        "SELECT p.platform, count(*) AS posts, min(created_at) AS first_post, max(created_at) AS last_post, "
+        "(SELECT count(*) FROM accounts a WHERE a.platform = p.platform) AS accounts "
+        "FROM posts p GROUP BY p.platform ORDER BY posts DESC"
+    ).fetchall()
+    cols = ("platform", "posts", "first_post", "last_post", "accounts")
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest imports, newest first."""
+    cur = con.execute(
+        "SELECT import_id, file, format, platform, started_at, finished_at, rows_read, rows_loaded, "
+        "rows_duplicate, rows_rejected, status FROM imports ORDER BY import_id DESC LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def import_rejects(con: duckdb.DuckDBPyConnection, import_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    """Rejected rows of one import: line, reason and the raw row."""
+    cur = con.execute(
+        "SELECT import_id, file, line, reason, raw FROM rejects WHERE import_id = ? ORDER BY line LIMIT ?",
+        [import_id, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def import_row(con: duckdb.DuckDBPyConnection, import_id: int) -> dict[str, Any] | None:
+    cur = con.execute("SELECT * FROM imports WHERE import_id = ?", [import_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a table exists (a subsystem's migration may not have landed yet)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def account_lookup(con: duckdb.DuckDBPyConnection, platform: str, account_id: str) -> dict[str, Any] | None:
+    """One account row."""
+    cur = con.execute("SELECT * FROM accounts WHERE platform = ? AND account_id = ?", [platform, account_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))
+
+
+def account_posts(
+    con: duckdb.DuckDBPyConnection, platform: str, account_id: str, limit: int = 20
+) -> list[dict[str, Any]]:
+    """An account's latest posts."""
+    cur = con.execute(
+        "SELECT post_id, created_at, format, text, url FROM posts WHERE platform = ? AND author_id = ? "
+        "ORDER BY created_at DESC NULLS LAST LIMIT ?",
+        [platform, account_id, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+INFLUENCER_SORTS: dict[str, str] = {
+    "score": "s.score",
+    "reach": "s.reach",
+    "authority": "s.authority",
+    "amplification": "s.amplification",
+    "topic": "s.topic",
+    "activity": "s.activity",
+    "engagement": "s.engagement",
+    "followers": "s.followers",
+    "handle": "coalesce(a.handle, s.account_id)",
+    "segment": "s.segment",
+}
+"""Columns the Influencers table sorts by (a whitelist: the name never reaches SQL unchecked)."""
+
+
+def score_platforms(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Platforms that have stored influence scores, most accounts first."""
+    if not has_table(con, "influence_scores"):
+        return []
+    rows = con.execute(
+        "SELECT platform FROM influence_scores GROUP BY platform ORDER BY count(*) DESC, platform"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def influencer_rows(
+    con: duckdb.DuckDBPyConnection,
+    platform: str,
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    segment: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Stored influence scores joined with the account (handle, name, bio), sorted, filtered and limited."""
+    order = INFLUENCER_SORTS.get(sort, "s.score")
+    where, params = ["s.platform = ?"], [platform]
+    if segment:
+        where.append("s.segment = ?")
+        params.append(segment)
+    if q:
+        where.append("(a.handle ILIKE ? OR a.name ILIKE ? OR a.bio ILIKE ? OR s.account_id = ?)")
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like, like, q]
+    stage, join = "NULL", ""
+    if has_table(con, "outreach"):
+        stage, join = "o.stage", " LEFT JOIN outreach o ON o.platform = s.platform AND o.account_id = s.account_id"
+    cur = con.execute(
+        "SELECT s.account_id, a.handle, a.name, a.bio, s.score, s.reach, s.authority, s.amplification, s.topic, "
+        f"s.activity, s.engagement, s.follows_brand, s.segment, s.top_topics, s.followers, {stage} AS stage, "
+        "s.interactions_with_brand FROM influence_scores s LEFT JOIN accounts a "
+        f"ON a.platform = s.platform AND a.account_id = s.account_id{join} "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} {'DESC' if descending else 'ASC'} NULLS LAST, s.account_id "
+        "LIMIT ?",
+        [*params, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def segment_counts(con: duckdb.DuckDBPyConnection, platform: str) -> dict[str, int]:
+    """Accounts per segment."""
+    rows = con.execute(
+        "SELECT segment, count(*) FROM influence_scores WHERE platform = ? GROUP BY segment", [platform]
+    ).fetchall()
+    return {str(s): int(n) for s, n in rows}
+
+
+def chart_points(
+    con: duckdb.DuckDBPyConnection, platform: str, top: int = 150, spread: int = 250
+) -> list[dict[str, Any]]:
+    """Accounts for the influence × engagement chart: the ``top`` scores, every advocate and untapped account
+    among the first thousand, and an even sample of about ``spread`` accounts across the whole score range."""
+    cur = con.execute(
+        "WITH ranked AS (SELECT s.account_id, s.score, s.engagement, s.segment, "
+        "row_number() OVER (ORDER BY s.score DESC, s.account_id) AS rn, count(*) OVER () AS n "
+        "FROM influence_scores s WHERE s.platform = ? AND s.score IS NOT NULL) "
+        "SELECT r.account_id, a.handle, r.score, r.engagement, r.segment FROM ranked r "
+        "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = r.account_id "
+        "WHERE r.rn <= ? OR (r.rn <= 1000 AND r.segment IN ('advocate', 'untapped')) "
+        "OR r.rn % (r.n // ? + 1) = 0 ORDER BY r.rn",
+        [platform, platform, top, spread],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def partner_overlap_rows(con: duckdb.DuckDBPyConnection, limit: int = 100) -> list[dict[str, Any]]:
+    """The stored partner overlap (table ``partner_overlap``), best first: most unique reach, most bridges,
+    least Jaccard (the order of ``signalboost partners rank``)."""
+    if not has_table(con, "partner_overlap"):
+        return []
+    cur = con.execute(
+        "SELECT o.platform, o.account_id, a.handle, a.name, o.computed_at, o.method, o.audience_source, o.audience, "
+        "o.our_audience, o.shared, o.jaccard, o.overlap_smaller, o.unique_reach, o.bridges, p.status "
+        "FROM partner_overlap o LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id "
+        "LEFT JOIN partners p ON p.platform = o.platform AND p.account_id = o.account_id "
+        "ORDER BY o.unique_reach DESC NULLS LAST, coalesce(o.bridges, 0) DESC, coalesce(o.jaccard, 0), o.account_id "
+        "LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -1,0 +1,303 @@
+"""The dashboard's application factory: FastAPI + Jinja2, server-rendered, every asset shipped in the package.
+
+``create_app(workspace)`` returns an ASGI app; ``signalboost serve`` runs it with uvicorn. Every page has a JSON
+twin (``/influencers`` and ``/influencers.json``) described in the OpenAPI schema at ``/openapi.json``.
+
+Security: sessions are signed cookies; every form carries a session-bound CSRF token (see
+:mod:`signalboost.web.auth`); with ``require_login`` every page but ``/login`` and ``/static`` needs a login;
+request bodies are capped (uploads at ``max_upload_bytes``, other requests at 1 MiB); Jinja2 autoescaping is on,
+so text from social networks is always escaped.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import signalboost
+from signalboost.errors import (
+    OutreachError,
+    SignalboostError,
+    StoreError,
+    UsageError,
+    WebError,
+    WorkspaceLockedError,
+)
+from signalboost.store.workspace import Workspace
+from signalboost.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionCodec
+from signalboost.web.context import MAX_FORM_BYTES, PageCache, WebContext, WebSettings
+from signalboost.web.uploads import JobRegistry
+from signalboost.web.wiring import jsonable
+
+HERE = Path(__file__).resolve().parent
+PUBLIC_PATHS = ("/login", "/static/", "/healthz")
+NAV: tuple[tuple[str, str], ...] = (
+    ("/", "Overview"),
+    ("/strategy", "Strategy"),
+    ("/calendar", "Calendar"),
+    ("/analytics", "Analytics"),
+    ("/influencers", "Influencers"),
+    ("/outreach", "Outreach"),
+    ("/partners", "Partners"),
+    ("/imports", "Imports"),
+)
+UPLOAD_PATHS = ("/imports",)
+
+
+class BodyTooLarge(Exception):
+    """The request body passed the limit while it was being read."""
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413 (by Content-Length up front, by counting otherwise)."""
+
+    def __init__(self, app: ASGIApp, *, upload_limit: int, form_limit: int = MAX_FORM_BYTES) -> None:
+        self.app = app
+        self.upload_limit = upload_limit
+        self.form_limit = form_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.upload_limit if scope["path"] in UPLOAD_PATHS else self.form_limit
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _too_large(send, limit)
+            return
+        seen = 0
+        state = {"started": False, "exceeded": False, "replaced": False}
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    state["exceeded"] = True
+                    raise BodyTooLarge()
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            # A parser may turn BodyTooLarge into its own 400: answer 413 instead, whatever the app says.
+            if message["type"] == "http.response.start":
+                state["started"] = True
+                if state["exceeded"]:
+                    state["replaced"] = True
+                    await _too_large(send, limit)
+                    return
+            if state["replaced"]:
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded_send)
+        except BodyTooLarge:
+            if not state["started"]:
+                await _too_large(send, limit)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = f"Error: the request is larger than the limit of {limit // (1024 * 1024) or 1} MiB.".encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    workspace: Workspace | str | Path,
+    *,
+    require_login: bool = False,
+    max_upload_bytes: int | None = None,
+    secret: bytes | None = None,
+) -> FastAPI:
+    """The dashboard for ``workspace``. ``require_login`` is set by ``signalboost serve`` off loopback."""
+    ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
+    settings = WebSettings(require_login=require_login)
+    if max_upload_bytes is not None:
+        settings.max_upload_bytes = max_upload_bytes
+    if secret is not None:
+        settings.secret = secret
+    ctx = WebContext(
+        workspace=ws,
+        settings=settings,
+        codec=SessionCodec(settings.secret),
+        cache=PageCache(ws),
+        jobs=JobRegistry(ws, max_bytes=settings.max_upload_bytes),
+    )
+    app = FastAPI(
+        title="Signalboost dashboard",
+        version=signalboost.__version__,
+        description="JSON twins of the dashboard's pages, and the forms that change the workspace.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.state.templates = _templates()
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _install_session(app)
+    _install_errors(app)
+    from signalboost.web import routes
+
+    routes.register(app)
+    app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    return app
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.autoescape = True
+    env.globals["nav"] = NAV
+    env.globals["version"] = signalboost.__version__
+    env.filters["num"] = _num
+    env.filters["filename"] = _filename
+    env.filters["pct"] = lambda v: "—" if v is None else f"{float(v):.1f} %"
+    return templates
+
+
+def _filename(path: Any) -> str:
+    """The file name of a path, without the upload job's ``<16 hex>-`` prefix."""
+    import re
+
+    name = str(path or "").replace("\\", "/").split("/")[-1]
+    return re.sub(r"^[0-9a-f]{16}-", "", name)
+
+
+def _num(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
+    return str(value)
+
+
+def _install_session(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def session_mw(request: Request, call_next: Any) -> Response:
+        ctx: WebContext = request.app.state.ctx
+        session = ctx.codec.loads(request.cookies.get(SESSION_COOKIE))
+        fresh = session is None
+        request.state.session = session or ctx.codec.new()
+        request.state.session_changed = fresh
+        path = request.url.path
+        if ctx.settings.require_login and not request.state.session.user and not path.startswith(PUBLIC_PATHS):
+            if path.endswith((".json", ".ics", ".csv")) or path == "/openapi.json":
+                response: Response = JSONResponse({"error": "login required"}, status_code=401)
+            else:
+                response = RedirectResponse("/login", status_code=303)
+        else:
+            started = time.perf_counter()
+            response = await call_next(request)
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        if request.state.session_changed:
+            set_session_cookie(response, ctx, request.state.session)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+        )
+        return response
+
+
+def set_session_cookie(response: Response, ctx: WebContext, session: Session) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        ctx.codec.dumps(session),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.secure_cookies,
+    )
+
+
+_STATUS: tuple[tuple[type[SignalboostError], int], ...] = (
+    (WorkspaceLockedError, 503),
+    (StoreError, 500),
+    (UsageError, 400),
+    (OutreachError, 409),
+    (WebError, 404),
+)
+
+
+def error_status(exc: SignalboostError) -> int:
+    """The HTTP status for a library error: 4xx for what the user can fix."""
+    for cls, status in _STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(SignalboostError)
+    async def signalboost_error(request: Request, exc: SignalboostError) -> Response:
+        return error_response(request, exc.message(), error_status(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()
+        )
+        return error_response(request, f"the request is not valid: {problems}", 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, str(exc.detail), exc.status_code)
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.endswith(".json") or "application/json" in request.headers.get("accept", "")
+
+
+def error_response(request: Request, message: str, status: int) -> Response:
+    """``Error: …`` as JSON for API clients, as a page for people."""
+    if wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    return render(request, "error.html", {"message": message, "status": status}, status=status)
+
+
+def render(request: Request, template: str, data: dict[str, Any], *, status: int = 200, **extra: Any) -> HTMLResponse:
+    """Render a page with the shared context (nav, CSRF token, user)."""
+    ctx: WebContext = request.app.state.ctx
+    session: Session = request.state.session
+    context = {
+        "request": request,
+        "data": data,
+        "csrf_token": ctx.codec.csrf_token(session),
+        "user": session.user,
+        "require_login": ctx.settings.require_login,
+        "workspace_name": ctx.workspace.root.name,
+        "current": request.url.path,
+        **extra,
+    }
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(request, template, context, status_code=status)
+    assert isinstance(response, HTMLResponse)
+    return response
+
+
+def json_response(data: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable(data), status_code=status)

@@ -1,0 +1,146 @@
+"""Turn page data into the SVG charts of the HTML pages (the JSON twins carry the numbers, not the drawings)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, scatter
+
+WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def overview(data: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def analytics(data: dict[str, Any]) -> dict[str, Any]:
+    """Per platform: the weekday × hour heatmap, the posts-per-day curve, pillar mix, formats, paid vs organic."""
+    if not data.get("available") or data.get("empty"):
+        return {}
+    charts: dict[str, dict[str, Markup]] = {}
+    for plat in data.get("platforms", []):
+        c: dict[str, Markup] = {}
+        slots = [r for r in data.get("slots", []) if r["platform"] == plat]
+        if slots:
+            hours = sorted({int(r["slot_hour"]) for r in slots})
+            grid: list[list[float | None]] = [[None] * len(hours) for _ in range(7)]
+            counts = [[0] * len(hours) for _ in range(7)]
+            for r in slots:
+                i, j = int(r["weekday"]), hours.index(int(r["slot_hour"]))
+                counts[i][j] = int(r["n_posts"] or 0)
+                grid[i][j] = r["expected"] if r["n_posts"] else None
+            c["heatmap"] = heatmap(
+                WEEKDAY_LABELS,
+                [f"{h:02d}" for h in hours],
+                grid,
+                counts=counts,
+                title=f"Expected {data.get('slot_metric')} by weekday and hour ({data.get('timezone')})",
+            )
+        curve = [r for r in data.get("frequency_curve", []) if r["platform"] == plat]
+        if curve:
+            c["curve"] = line_chart(
+                [float(r["posts_per_day"]) for r in curve],
+                [r["per_post"] for r in curve],
+                lower=[r["per_post_low"] for r in curve],
+                upper=[r["per_post_high"] for r in curve],
+                counts=[int(r["n_days"]) for r in curve],
+                title="Interactions per post by posts that day",
+                x_label="posts per day",
+                y_label=str(curve[0].get("metric", "per post")) + " per post",
+            )
+        mix = [r for r in data.get("pillar_mix", []) if r["platform"] == plat]
+        if mix:
+            c["mix"] = bar_chart(
+                [
+                    Bar(
+                        str(r["pillar"]),
+                        r["share"] * 100 if r["share"] is not None else None,
+                        r["target"] * 100 if r["target"] is not None else None,
+                        n=int(r["posts"] or 0),
+                    )
+                    for r in mix
+                ],
+                title="Pillar mix: actual share vs target (dashed)",
+                unit=" %",
+            )
+        for key, title in (("formats", "by format"), ("paid", "paid vs organic"), ("pillar_performance", "by pillar")):
+            groups = [r for r in data.get(key, []) if r["platform"] == plat]
+            if groups:
+                c[key] = bar_chart(
+                    [
+                        Bar(str(r["group"]), r["mean"], n=int(r["n_used"] or 0), low=r["ci_low"], high=r["ci_high"])
+                        for r in groups
+                    ],
+                    title=f"Mean {groups[0].get('metric')} {title} (95 % interval)",
+                )
+        charts[plat] = c
+    return {"charts": charts}
+
+
+def influencers(data: dict[str, Any]) -> dict[str, Any]:
+    """The influence × engagement scatter with the segment thresholds."""
+    if not data.get("scored"):
+        return {}
+    plat = quote(str(data["platform"]), safe="")
+    points = [
+        Point(
+            x=float(p["score"]),
+            y=float(p["engagement"] or 0.0),
+            label=("@" + p["handle"]) if p.get("handle") else str(p["account_id"]),
+            segment=str(p["segment"]),
+            href=f"/influencers/{plat}/{quote(str(p['account_id']), safe='')}",
+        )
+        for p in data.get("points", [])
+        if p.get("score") is not None
+    ]
+    chart = scatter(
+        points,
+        title="Influence score × engagement with the brand, by segment",
+        x_label="influence score (0-100)",
+        y_label="engagement",
+        x_threshold=data.get("influence_threshold"),
+        y_threshold=data.get("engagement_threshold"),
+    )
+    return {"scatter": chart, "seg_colours": SEGMENT_COLOURS}
+
+
+def profile(data: dict[str, Any]) -> dict[str, Any]:
+    """The profile's weekday × hour heatmap, engagement-over-time line and score components."""
+    prof = data.get("profile") or {}
+    if not prof.get("available"):
+        return {}
+    out: dict[str, Any] = {}
+    grid = prof.get("weekday_hour")
+    if grid and any(any(row) for row in grid):
+        values = [[float(v) if v else None for v in row] for row in grid]
+        out["when"] = heatmap(
+            WEEKDAY_LABELS,
+            [f"{h:02d}" for h in range(24)],
+            values,
+            title=f"Posts by weekday and hour ({prof.get('timezone', 'UTC')})",
+            counts=grid,
+        )
+    series = prof.get("engagement_over_time") or []
+    if series and "interactions" in series[0]:
+        ys = [r.get("interactions") for r in series]
+        out["engagement"] = line_chart(
+            list(range(len(ys))),
+            ys,
+            title="Their interactions per week (first week = 0)",
+            x_label="week",
+            y_label="interactions",
+        )
+    score = prof.get("score") or {}
+    comps = [(c, score.get(c)) for c in ("reach", "authority", "amplification", "topic", "activity")]
+    if any(v is not None for _, v in comps):
+        out["components"] = bar_chart(
+            [Bar(c, v) for c, v in comps], title="Score components (percentiles)", max_value=100.0
+        )
+    return out
+
+
+def empty() -> Markup:
+    return Markup("")

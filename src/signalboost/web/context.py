@@ -1,0 +1,150 @@
+"""What every request of the dashboard shares: the workspace, the settings, the page cache, the import jobs."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from signalboost.errors import WorkspaceLockedError
+from signalboost.store.workspace import Workspace
+from signalboost.web.auth import LoginThrottle, SessionCodec
+
+T = TypeVar("T")
+
+DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024
+"""Largest accepted upload (bytes): 512 MiB, above any account export we have seen; change with --max-upload-mb."""
+MAX_FORM_BYTES = 1024 * 1024
+READ_TIMEOUT = 8.0
+"""Seconds a page waits for the workspace lock (a long CLI import holds it) before showing its last figures."""
+"""Largest body of any other request (forms): 1 MiB."""
+
+
+@dataclass
+class WebSettings:
+    """How the server was started."""
+
+    require_login: bool = False
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    secure_cookies: bool = False
+
+
+class PageCache:
+    """A small LRU of page data, keyed by the page, its parameters and the workspace's state.
+
+    The state is the modification time and size of the database file (and its write-ahead log) and of
+    ``strategy.yaml``: any write — from the dashboard or a CLI command in another process — changes it, so
+    a cached page is never stale.
+    """
+
+    def __init__(self, workspace: Workspace, size: int = 64) -> None:
+        self.ws = workspace
+        self.size = size
+        self._data: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._latest: dict[tuple[Any, ...], Any] = {}
+        self._running: set[tuple[Any, ...]] = set()
+        self._lock = threading.Lock()
+
+    def state(self) -> tuple[int, ...]:
+        out: list[int] = []
+        for path in (self.ws.db_path, Path(str(self.ws.db_path) + ".wal"), self.ws.strategy_path):
+            try:
+                st = path.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
+    def strategy_state(self) -> tuple[int, ...]:
+        """The state of ``strategy.yaml`` alone (for pages that do not read the database)."""
+        try:
+            st = self.ws.strategy_path.stat()
+            return (st.st_mtime_ns, st.st_size)
+        except OSError:
+            return (0, 0)
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], T], *, state: tuple[int, ...] | None = None) -> T:
+        """The cached value for ``key`` in the current workspace state (or ``state``), computed if missing."""
+        full = (*key, state if state is not None else self.state())
+        with self._lock:
+            if full in self._data:
+                self._data.move_to_end(full)
+                return self._data[full]  # type: ignore[no-any-return]
+        try:
+            value = compute()
+        except WorkspaceLockedError:
+            with self._lock:  # busy (a long import): the last figures rather than a wait or an error
+                if key in self._latest:
+                    return self._latest[key]  # type: ignore[no-any-return]
+            raise
+        self._store(key, full[-1], value)
+        return value
+
+    def swr(self, key: tuple[Any, ...], compute: Callable[[], T]) -> tuple[T, bool]:
+        """Stale-while-revalidate for expensive pages: ``(value, stale)``.
+
+        The value for the current state if cached; else the last value computed for an older state, returned at
+        once (``stale=True``) while a background thread recomputes it; else (never computed) computed now.
+        A failed background computation is dropped (the next request tries again).
+        """
+        state = self.state()
+        with self._lock:
+            full = (*key, state)
+            if full in self._data:
+                self._data.move_to_end(full)
+                return self._data[full], False
+            old = self._latest.get(key)
+            if old is not None and key not in self._running:
+                self._running.add(key)
+                threading.Thread(target=self._refresh, args=(key, state, compute), daemon=True).start()
+        if old is not None:
+            return old, True
+        value = compute()
+        self._store(key, state, value)
+        return value, False
+
+    def _refresh(self, key: tuple[Any, ...], state: tuple[int, ...], compute: Callable[[], Any]) -> None:
+        try:
+            self._store(key, state, compute())
+        except Exception:  # the request path shows the error when it computes synchronously
+            pass
+        finally:
+            with self._lock:
+                self._running.discard(key)
+
+    def _store(self, key: tuple[Any, ...], state: tuple[int, ...], value: Any) -> None:
+        with self._lock:
+            self._data[(*key, state)] = value
+            self._latest[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait until no background refresh runs (tests and benchmarks)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._latest.clear()
+
+
+@dataclass
+class WebContext:
+    """The application's state (``app.state.ctx``)."""
+
+    workspace: Workspace
+    settings: WebSettings
+    codec: SessionCodec
+    cache: PageCache
+    jobs: Any = None  # signalboost.web.uploads.JobRegistry
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)

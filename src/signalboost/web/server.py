@@ -1,0 +1,98 @@
+"""Run the dashboard with uvicorn, refusing to listen beyond this machine without a login."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import webbrowser
+
+from rich.console import Console
+
+from signalboost.errors import UsageError
+from signalboost.store.workspace import Workspace
+from signalboost.web.auth import is_loopback, user_count
+
+
+def check_bind(ws: Workspace, host: str) -> bool:
+    """Whether a login is required for ``host``; raise when it is required and none is configured."""
+    if is_loopback(host):
+        return False
+    if user_count(ws) == 0:
+        raise UsageError(
+            f"refusing to serve on {host} without a login: anyone on the network could read and change the workspace",
+            where="--host",
+            hint="Create a login first with `signalboost user add NAME`, or serve on 127.0.0.1",
+        )
+    return True
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def url_for(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
+WARM_PAGES = ("/overview.json", "/analytics.json", "/partners.json", "/influencers.json", "/strategy.json")
+
+
+def warm_up(base: str, *, timeout: float = 30.0) -> None:
+    """Once the server answers, compute the expensive pages so the first visitor gets them from the cache."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "healthz", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.2)
+    for path in WARM_PAGES:
+        try:
+            with urllib.request.urlopen(base + path.lstrip("/"), timeout=120) as r:
+                r.read()
+        except OSError:  # a login-protected server answers 401: nothing to warm
+            return
+
+
+def run(
+    ws: Workspace,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    max_upload_bytes: int | None = None,
+    open_browser: bool = False,
+    console: Console | None = None,
+) -> None:
+    """Serve ``ws`` until Ctrl-C."""
+    import uvicorn
+
+    from signalboost.web.app import create_app
+
+    console = console or Console(stderr=True)
+    require_login = check_bind(ws, host)
+    if port and not port_free(host, port):
+        raise UsageError(
+            f"port {port} on {host} is already in use",
+            where="--port",
+            hint="Pick another with --port, or stop the other server",
+        )
+    app = create_app(ws, require_login=require_login, max_upload_bytes=max_upload_bytes)
+    if require_login:
+        app.state.ctx.settings.secure_cookies = False  # plain HTTP unless a TLS proxy is put in front
+    url = url_for(host, port)
+    console.print(f"Signalboost dashboard for [bold]{ws.root}[/] at [link={url}]{url}[/] (Ctrl-C to stop)")
+    if require_login:
+        console.print("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+    threading.Thread(target=warm_up, args=(url,), daemon=True).start()
+    if open_browser:
+        webbrowser.open(url)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,87 @@
+// Signalboost dashboard: small progressive enhancements; every page works without JavaScript.
+(function () {
+  "use strict";
+  // Client-side sorting of tables marked data-sortable (headers become buttons, keyboard-accessible).
+  function sortTable(table, col, btn) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var asc = btn.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th[aria-sort]").forEach(function (th) { th.removeAttribute("aria-sort"); });
+    btn.closest("th").setAttribute("aria-sort", asc ? "ascending" : "descending");
+    btn.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col].getAttribute("data-v") || a.cells[col].textContent.trim();
+      var y = b.cells[col].getAttribute("data-v") || b.cells[col].textContent.trim();
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  document.querySelectorAll("table[data-sortable] thead th").forEach(function (th, i) {
+    var btn = document.createElement("button");
+    btn.type = "button";
+    btn.className = "sort";
+    btn.textContent = th.textContent;
+    th.textContent = "";
+    th.appendChild(btn);
+    btn.addEventListener("click", function () { sortTable(th.closest("table"), i, btn); });
+  });
+  // Live filter of a table by a text box (data-filter="table-id").
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var table = document.getElementById(input.getAttribute("data-filter"));
+    if (!table) return;
+    input.addEventListener("input", function () {
+      var q = input.value.toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        r.hidden = q && r.textContent.toLowerCase().indexOf(q) < 0;
+      });
+    });
+  });
+  // A page showing figures from before the latest change reloads itself once they are recomputed.
+  // (not while the person is typing in a form)
+  if (document.querySelector(".stale")) {
+    setTimeout(function () {
+      var a = document.activeElement;
+      if (!a || a === document.body || !a.form) { window.location.reload(); }
+    }, 2500);
+  }
+  // Upload with a progress bar (bytes sent); the import's own progress is then polled below.
+  var upload = document.getElementById("upload-form");
+  if (upload && window.XMLHttpRequest && window.FormData) {
+    upload.addEventListener("submit", function (ev) {
+      var bar = document.getElementById("upload-progress");
+      if (!bar) return;
+      ev.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", upload.action);
+      bar.hidden = false;
+      xhr.upload.onprogress = function (e) {
+        if (e.lengthComputable) { bar.max = e.total; bar.value = e.loaded; bar.textContent = Math.round(100 * e.loaded / e.total) + " %"; }
+      };
+      xhr.onload = function () {
+        if (xhr.status < 400 && xhr.responseURL) { window.location.href = xhr.responseURL; return; }
+        document.open(); document.write(xhr.responseText); document.close();
+      };
+      xhr.onerror = function () { bar.hidden = true; upload.submit(); };
+      xhr.send(new FormData(upload));
+    });
+  }
+  // Upload progress: poll running jobs and update their status until they finish.
+  document.querySelectorAll("li.job").forEach(function (li) {
+    var phase = li.getAttribute("data-phase");
+    if (phase !== "queued" && phase !== "importing") return;
+    var id = li.getAttribute("data-job");
+    var timer = setInterval(function () {
+      fetch("/imports/jobs/" + encodeURIComponent(id) + ".json", { credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (job) {
+          var s = li.querySelector(".phase");
+          if (s) s.textContent = job.phase + " after " + job.elapsed_s + " s";
+          if (job.phase === "done" || job.phase === "failed") { clearInterval(timer); window.location.href = "/imports"; }
+        })
+        .catch(function () { clearInterval(timer); });
+    }, 700);
+  });
+})();

@@ -1,0 +1,140 @@
+"""Uploads on the Imports page: store the file safely, import it in the background, report progress.
+
+- The stored name keeps only the last path component and the characters ``A-Z a-z 0-9 . _ -`` (so ``../../x``,
+  ``C:\\x`` or a NUL byte cannot escape the upload folder), prefixed by the job id; the final path is checked to
+  be inside the folder.
+- The body size is capped by the server (:class:`signalboost.web.app.BodyLimit`) and again while copying.
+- The import runs in a thread through ``signalboost.ingest.import_files`` (which takes the workspace lock, so a
+  CLI import at the same time waits its turn); the job records its phase, elapsed time and results.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from signalboost.errors import IngestError, SignalboostError, UsageError
+from signalboost.store.workspace import Workspace
+from signalboost.web.wiring import jsonable, lib
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+UPLOAD_DIR = "uploads"
+
+
+def safe_filename(name: str | None) -> str:
+    """The last path component of ``name`` with unsafe characters replaced by ``_`` (never empty, never hidden)."""
+    base = (name or "").replace("\\", "/").replace("\x00", "").split("/")[-1]
+    base = _UNSAFE.sub("_", base).lstrip("._")[:120]
+    return base or "upload"
+
+
+@dataclass
+class Job:
+    """One uploaded file on its way into the workspace."""
+
+    job_id: str
+    filename: str
+    size: int
+    phase: str = "queued"  # queued / importing / done / failed
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    results: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        end = self.finished or time.time()
+        return {
+            "job_id": self.job_id,
+            "filename": self.filename,
+            "size_bytes": self.size,
+            "phase": self.phase,
+            "elapsed_s": round(end - self.started, 2),
+            "results": jsonable(self.results),
+            "error": self.error,
+        }
+
+
+class JobRegistry:
+    """The import jobs started from the dashboard since the server started (newest first)."""
+
+    def __init__(self, workspace: Workspace, *, max_bytes: int) -> None:
+        self.ws = workspace
+        self.max_bytes = max_bytes
+        self.folder = workspace.root / UPLOAD_DIR
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def list(self) -> list[Job]:
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.started, reverse=True)
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def store(self, filename: str | None, stream: BinaryIO) -> tuple[Job, Path]:
+        """Copy ``stream`` into the upload folder (at most ``max_bytes``) and register a job for it."""
+        job_id = secrets.token_hex(8)
+        name = safe_filename(filename)
+        self.folder.mkdir(exist_ok=True)
+        target = (self.folder / f"{job_id}-{name}").resolve()
+        if target.parent != self.folder.resolve():
+            raise UsageError("unsafe file name", where=str(filename), hint="Rename the file and upload it again")
+        size = 0
+        with target.open("wb") as out:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    raise UsageError(
+                        f"the file is larger than the upload limit of {self.max_bytes // (1024 * 1024)} MiB",
+                        where=name,
+                        hint="Import it from the command line: signalboost import FILE",
+                    )
+                out.write(chunk)
+        if size == 0:
+            target.unlink(missing_ok=True)
+            raise UsageError("the uploaded file is empty", where=name, hint="Choose the export file again")
+        job = Job(job_id=job_id, filename=name, size=size)
+        with self._lock:
+            self._jobs[job_id] = job
+        return job, target
+
+    def start(self, job: Job, path: Path, *, wait: bool = False, on_done: Callable[[], None] | None = None) -> None:
+        """Import ``path`` in a background thread (or in this one with ``wait=True``); ``on_done`` runs after."""
+        thread = threading.Thread(target=self._run, args=(job, path, on_done), name=f"import-{job.job_id}", daemon=True)
+        thread.start()
+        if wait:
+            thread.join()
+
+    def _run(self, job: Job, path: Path, on_done: Callable[[], None] | None = None) -> None:
+        import_files = lib("signalboost.ingest", "import_files")
+        job.phase = "importing"
+        try:
+            if import_files is None:
+                raise IngestError(
+                    "importing is not available yet in this installation",
+                    hint="Update Signalboost, or import with the command line later",
+                )
+            results = import_files(self.ws, [path], progress=False)
+            job.results = [r.as_dict() if hasattr(r, "as_dict") else dict(r) for r in results]
+            for r in job.results:
+                r["file"] = job.filename
+            job.phase = "done"
+        except SignalboostError as exc:
+            job.error, job.phase = exc.message().replace(str(path), job.filename), "failed"
+        except Exception as exc:  # a bug in an importer must not kill the server; show it on the job
+            job.error, job.phase = f"unexpected error while importing: {type(exc).__name__}: {exc}", "failed"
+        finally:
+            job.finished = time.time()
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            if on_done is not None:
+                on_done()

@@ -1,0 +1,181 @@
+"""The Calendar page: month and week views coloured by pillar; plan a period, move a planned post; ICS and CSV.
+
+Thin calls into :mod:`signalboost.plan.service` (``replan``, ``load_plan``, ``move_post``) and
+:mod:`signalboost.plan.export` (``to_ics``, ``to_csv``, ``pillar_colours``). A moved post is "touched", so a later
+re-plan keeps it where the person put it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from signalboost.errors import PlanError, SignalboostError, UsageError
+from signalboost.model.strategy import Strategy
+from signalboost.store.workspace import Workspace
+from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
+
+SERVICE = "signalboost.plan.service"
+EXPORT = "signalboost.plan.export"
+PALETTE_SIZE = 8
+"""Pillar colours are CSS classes ``pillar-0`` … ``pillar-7`` (the strict Content-Security-Policy forbids inline
+styles), in the order of the strategy's pillars; curated posts are ``pillar-curated`` (grey)."""
+
+
+def _strategy(ws: Workspace) -> Strategy | None:
+    try:
+        return strategy_of(ws) if ws.has_strategy() else None
+    except SignalboostError:
+        return None
+
+
+def period_of(view: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last+1 local dates shown: whole Monday-to-Sunday weeks covering the month, or one week."""
+    if view == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=7)
+    first = day.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    start = first - dt.timedelta(days=first.weekday())
+    end = nxt + dt.timedelta(days=(7 - nxt.weekday()) % 7)
+    return start, end
+
+
+def _shift(view: str, day: dt.date, step: int) -> dt.date:
+    if view == "week":
+        return day + dt.timedelta(days=7 * step)
+    month = day.month - 1 + step
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict[str, Any]:
+    """The planned posts of the month or week containing ``day`` (today by default), by local day."""
+    load = lib(SERVICE, "load_plan")
+    if load is None:
+        return unavailable("The publishing calendar", "signalboost.plan")
+    strategy = _strategy(ws)
+    if strategy is None:
+        return {
+            "available": False,
+            "message": "The calendar is planned from strategy.yaml, which is missing or does not validate.",
+            "hint": "Fix it on the Strategy page.",
+        }
+    tz = strategy.tz()
+    today = dt.datetime.now(tz).date()
+    try:
+        focus = dt.date.fromisoformat(day) if day else today
+        start, end = period_of(view, focus)
+        prev, nxt = _shift(view, focus, -1), _shift(view, focus, 1)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(f"{day!r} is not a day the calendar can show", where="date", hint="Use YYYY-MM-DD") from exc
+    lo = dt.datetime.combine(start, dt.time(0), tz)
+    hi = dt.datetime.combine(end, dt.time(0), tz)
+    posts = [p.as_dict() for p in load(ws, lo, hi)]
+    index = {p.id: i % PALETTE_SIZE for i, p in enumerate(strategy.pillars)}
+    by_day: dict[str, list[dict[str, Any]]] = {}
+    for p in posts:
+        pillars = p.get("pillars") or []
+        p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
+        by_day.setdefault(str(p["date"]), []).append(p)
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    weeks = [
+        [
+            {
+                "date": d.isoformat(),
+                "day": d.day,
+                "in_period": view == "week" or d.month == focus.month,
+                "today": d == today,
+                "posts": by_day.get(d.isoformat(), []),
+            }
+            for d in days[i : i + 7]
+        ]
+        for i in range(0, len(days), 7)
+    ]
+    return jsonable_dict(
+        {
+            "available": True,
+            "view": view,
+            "date": focus,
+            "timezone": strategy.brand.timezone,
+            "title": focus.strftime("%B %Y") if view == "month" else f"Week of {start.isoformat()}",
+            "prev": prev,
+            "next": nxt,
+            "today": today,
+            "start": start,
+            "end": end,
+            "weeks": weeks,
+            "posts": posts,
+            "count": len(posts),
+            "legend": [{"pillar": p.id, "name": p.name, "cls": f"pillar-{index[p.id]}"} for p in strategy.pillars]
+            + [{"pillar": "", "name": "curated", "cls": "pillar-curated"}],
+            "next_monday": today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7),
+        }
+    )
+
+
+def decorate(data: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+def _need(module: str, name: str, what: str) -> Any:
+    fn = lib(module, name)
+    if fn is None:
+        raise PlanError(f"{what} is not available yet in this installation", hint="Update Signalboost")
+    return fn
+
+
+def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:
+    """Plan ``weeks`` weeks from ``start`` (keeping touched posts); returns the counts of the change."""
+    replan = _need(SERVICE, "replan", "planning")
+    try:
+        first = dt.date.fromisoformat(start)
+    except ValueError as exc:
+        raise PlanError(f"{start!r} is not a date", where="start", hint="Use YYYY-MM-DD") from exc
+    _, diff = replan(ws, strategy_of(ws), first, weeks, skip_empty_tactics=True)
+    return {"added": len(diff.added), "changed": len(diff.changed), "removed": len(diff.removed)}
+
+
+def move(ws: Workspace, post_id: str, when: str) -> str:
+    """Move a planned post to a local date-time (``YYYY-MM-DDTHH:MM``); returns the new local date."""
+    move_post = _need(SERVICE, "move_post", "moving posts")
+    try:
+        moment = dt.datetime.fromisoformat(when)
+    except ValueError as exc:
+        raise PlanError(f"{when!r} is not a date and time", where="when", hint="Use YYYY-MM-DDTHH:MM") from exc
+    post = move_post(ws, post_id, moment.replace(tzinfo=None))
+    return str(post.local.date().isoformat())
+
+
+def export(ws: Workspace, fmt: str) -> str:
+    """The whole saved calendar as iCalendar (``ics``) or formula-safe CSV (``csv``)."""
+    load = _need(SERVICE, "load_plan", "the calendar export")
+    posts = load(ws)
+    if fmt == "ics":
+        strategy = _strategy(ws)
+        name = f"{strategy.brand.name} — Signalboost" if strategy else "Signalboost calendar"
+        return str(_need(EXPORT, "to_ics", "iCalendar export")(posts, name=name))
+    return str(_need(EXPORT, "to_csv", "CSV export")(posts))
+
+
+def this_week(ws: Workspace, today: dt.date) -> list[dict[str, Any]]:
+    """Planned posts of the next seven days, as to-do items."""
+    load = lib(SERVICE, "load_plan")
+    if load is None:
+        return []
+    strategy = _strategy(ws)
+    tz = strategy.tz() if strategy else ZoneInfo("UTC")
+    lo = dt.datetime.combine(today, dt.time(0), tz)
+    try:
+        posts = load(ws, lo, lo + dt.timedelta(days=7))
+    except SignalboostError:
+        return []
+    return [
+        {
+            "kind": "post",
+            "text": f"{p.local:%a %d %b %H:%M} · {p.network} · {', '.join(p.pillars) or p.kind}"
+            f" · {p.status}: {p.draft[:80]}",
+            "href": f"/calendar?view=week&date={p.local.date().isoformat()}",
+        }
+        for p in posts
+    ]

@@ -1,0 +1,128 @@
+"""The Influencers page: a sortable, filterable table with score components, the influence × engagement chart,
+and one profile page per influencer.
+
+Scores come from :mod:`signalboost.influence` (stored by ``signalboost influencers`` or the page's "Compute
+scores" button in table ``influence_scores``); the listing is sorted and filtered in SQL so it stays fast on
+hundreds of thousands of accounts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.errors import InfluenceError, SignalboostError, WebError
+from signalboost.store import web_sql
+from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
+from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, strategy_of, unavailable
+
+MODULE = "signalboost.influence.job"
+COMPONENTS: tuple[str, ...] = ("reach", "authority", "amplification", "topic", "activity")
+SEGMENTS: tuple[str, ...] = ("untapped", "advocate", "thought_leader", "fan", "other")
+
+
+def build(
+    ws: Workspace,
+    *,
+    sort: str = "score",
+    order: str = "desc",
+    segment: str | None = None,
+    q: str | None = None,
+    limit: int = 50,
+    platform: str | None = None,
+) -> dict[str, Any]:
+    """Scored accounts (sorted, filtered), the segment counts, the chart's points and the run's metadata."""
+    if lib(MODULE, "run_influence") is None:
+        return unavailable("Influencer scores", MODULE)
+    with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
+        platforms = web_sql.score_platforms(con)
+        if not platforms:
+            return {
+                "available": True,
+                "scored": False,
+                "platforms": [],
+                "rows": [],
+                "message": "No influence scores yet: compute them from the imported data.",
+            }
+        plat = platform if platform in platforms else platforms[0]
+        rows = web_sql.influencer_rows(
+            con, plat, sort=sort, descending=order == "desc", segment=segment or None, q=q or None, limit=limit
+        )
+        counts = web_sql.segment_counts(con, plat)
+        points = web_sql.chart_points(con, plat)
+        latest = lib("signalboost.store.influence_sql", "latest_run")
+        run = latest(con, plat) if latest else None
+    strategy = strategy_of(ws) if ws.has_strategy() else None
+    settings = strategy.influence if strategy else None
+    return jsonable_dict(
+        {
+            "available": True,
+            "scored": True,
+            "platform": plat,
+            "platforms": platforms,
+            "rows": rows,
+            "segments": counts,
+            "points": points,
+            "run": run,
+            "components": COMPONENTS,
+            "sort": sort,
+            "order": order,
+            "segment": segment,
+            "q": q,
+            "limit": limit,
+            "influence_threshold": settings.influence_threshold if settings else 70.0,
+            "engagement_threshold": settings.engagement_threshold if settings else 1.0,
+            "total": sum(counts.values()),
+        }
+    )
+
+
+def compute(ws: Workspace, platform: str | None = None) -> None:
+    """Score the workspace's accounts (``signalboost influencers``) and store the result."""
+    run = lib(MODULE, "run_influence")
+    if run is None:
+        raise InfluenceError("influencer scoring is not available yet in this installation", hint="Update Signalboost")
+    run(ws, platform=platform or None)
+
+
+def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
+    """One influencer: the account, score components, what they share, when, and engagement with the brand."""
+    with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
+        account = web_sql.account_lookup(con, platform, account_id)
+        posts = web_sql.account_posts(con, platform, account_id)
+    known = account is not None or bool(posts)
+    account = account or {"platform": platform, "account_id": account_id, "handle": None, "name": None, "bio": None}
+    out: dict[str, Any] = {"account": jsonable(account), "posts": jsonable(posts)}
+    fn = lib(MODULE, "influencer_profile")
+    if fn is None:
+        out["profile"] = unavailable("Influencer profiles", MODULE)
+    else:
+        try:
+            prof = fn(ws, account_id, platform=platform)
+            out["profile"] = {"available": True, **jsonable(prof.to_dict())}
+            known = True
+        except SignalboostError as exc:
+            out["profile"] = failed("Influencer profile", exc)
+    if not known:  # no account row, no post, no interaction: not in the workspace at all
+        raise WebError(
+            f"no account {platform}:{account_id} in the workspace",
+            where="accounts",
+            hint="Import data that includes it, or pick one from the Influencers page",
+        )
+    return out
+
+
+def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:
+    """The top untapped influencers (influential followers who never interact) as this week's to-do items."""
+    with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
+        platforms = web_sql.score_platforms(con)
+        rows = web_sql.influencer_rows(con, platforms[0], segment="untapped", limit=top) if platforms else []
+    return [
+        {
+            "text": f"Approach untapped influencer {('@' + r['handle']) if r['handle'] else r['account_id']} "
+            f"(score {r['score']:.0f}): engage with their content",
+            "href": f"/influencers/{platforms[0]}/{r['account_id']}",
+        }
+        for r in rows
+        if r["score"] is not None
+    ]

@@ -1,0 +1,94 @@
+"""The Outreach page: the pipeline as a board by stage, logging a touch, and the give/ask ledger.
+
+Thin calls into :mod:`signalboost.outreach` (``list_records``, ``move``, ``allowed_moves``, ``log_touch``,
+``ledger_balances``); the page shows "not available yet" until that library is installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.errors import OutreachError
+from signalboost.store.workspace import Workspace
+from signalboost.web.wiring import failed, jsonable, lib, unavailable
+
+PIPELINE = "signalboost.outreach.pipeline"
+LEDGER = "signalboost.outreach.ledger"
+
+
+def build(ws: Workspace) -> dict[str, Any]:
+    """Board columns (stage -> cards with the allowed moves), and the ledger balances."""
+    list_records = lib(PIPELINE, "list_records")
+    stages = lib(PIPELINE, "STAGES")
+    allowed = lib(PIPELINE, "allowed_moves")
+    if list_records is None or stages is None or allowed is None:
+        return unavailable("The outreach pipeline", PIPELINE)
+    try:
+        records = list_records(ws)
+    except Exception as exc:  # a missing table before its migration, or a library error
+        return failed("The outreach pipeline", exc)
+    board = []
+    for stage in stages:
+        cards = [
+            {**jsonable(r.as_dict()), "label": r.label, "moves": list(allowed(r.stage))}
+            for r in records
+            if r.stage == stage
+        ]
+        board.append({"stage": stage, "cards": cards})
+    out: dict[str, Any] = {"available": True, "board": board, "stages": list(stages), "count": len(records)}
+    ledger = lib(LEDGER, "ledger_balances")
+    if ledger is None:
+        out["ledger"] = unavailable("The give/ask ledger", LEDGER)
+    else:
+        labels = {(r.platform, r.account_id): r.label for r in records}
+        balances = [
+            {**jsonable(b.as_dict()), "label": labels.get((b.platform, b.account_id), b.account_id)} for b in ledger(ws)
+        ]
+        out["ledger"] = {"available": True, "rows": balances}
+    out["touch_kinds"] = list(lib(LEDGER, "OUR_KINDS") or ("like", "reply", "share", "message", "gift", "mention"))
+    return out
+
+
+def move(ws: Workspace, platform: str, account_id: str, to_stage: str, *, by: str | None) -> str:
+    """Move one card; returns the record's label. Raises ``OutreachError`` on an illegal move."""
+    fn = lib(PIPELINE, "move")
+    if fn is None:
+        raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
+    record = fn(ws, platform, account_id, to_stage, by=by, note="moved on the dashboard")
+    return str(record.label)
+
+
+def log(
+    ws: Workspace, platform: str, account_id: str, kind: str, *, direction: str, is_ask: bool, note: str | None
+) -> bool:
+    """Log one touch by hand; ``True`` if new, ``False`` if the same touch was already logged."""
+    fn = lib(LEDGER, "log_touch")
+    if fn is None:
+        raise OutreachError("the give/ask ledger is not available yet", hint="Update Signalboost")
+    return bool(fn(ws, platform, account_id, kind, direction=direction, is_ask=is_ask, note=note or None))
+
+
+def alerts(ws: Workspace, today: Any) -> list[dict[str, Any]]:
+    """Follow-ups due, relationships without a touch from us, engagement drops (``signalboost outreach due``)."""
+    due = lib("signalboost.outreach.kpis", "due")
+    if due is None:
+        return []
+    try:
+        found = due(ws, today=today)
+    except Exception:  # no pipeline yet (table missing) or nothing to measure: no alert
+        return []
+    return [{"kind": a.kind, "text": a.message, "href": f"/influencers/{a.platform}/{a.account_id}"} for a in found]
+
+
+def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> str:
+    """Put an account into the pipeline as ``identified``; returns its label."""
+    fn = lib(PIPELINE, "add_influencer")
+    if fn is None:
+        raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
+    with ws.connect(purpose="read an account") as con:
+        from signalboost.store import web_sql
+
+        account = web_sql.account_lookup(con, platform, account_id)
+    handle = account.get("handle") if account else None  # follower lists often give ids only
+    record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")
+    return str(record.label)

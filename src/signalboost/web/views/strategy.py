@@ -1,0 +1,274 @@
+"""The Strategy page: the seven factors, the completeness checklist, the examples matrix, and section editing.
+
+Edits go through :class:`signalboost.model.io.StrategyDocument` (round-trip YAML), so the file keeps its comments,
+key order and formatting; a change is saved only when the whole document validates, with the same messages as
+``signalboost validate``.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml.error import YAMLError
+
+from signalboost.errors import StrategyError
+from signalboost.model.io import StrategyDocument, yaml_rt
+from signalboost.model.strategy import Strategy
+from signalboost.store.workspace import Workspace
+from signalboost.web.wiring import jsonable_dict, lib
+
+SECTIONS: tuple[str, ...] = (
+    "brand",
+    "audience",
+    "personality",
+    "ecosystem",
+    "schedule",
+    "pillars",
+    "tactics",
+    "examples",
+    "kpis",
+    "curation",
+    "influence",
+)
+FACTORS: tuple[tuple[str, str], ...] = (
+    ("audience", "1. Audience"),
+    ("personality", "2. Personality"),
+    ("ecosystem", "3. Digital ecosystem"),
+    ("schedule", "4. Frequency & schedule"),
+    ("pillars", "5. Communication pillars"),
+    ("tactics", "6. Tactics"),
+    ("examples", "7. Examples"),
+)
+
+
+@dataclass
+class Issue:
+    """One validation problem: where (line:column or field) and what."""
+
+    level: str
+    where: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": self.level, "where": self.where, "message": self.message}
+
+
+@dataclass
+class EditResult:
+    """The outcome of an edit: saved, or the problems that stopped it."""
+
+    saved: bool
+    section: str
+    issues: list[Issue] = field(default_factory=list)
+    content: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def validate_text(text: str, path_label: str = "strategy.yaml") -> list[Issue]:
+    """Validate a whole document's YAML text the way ``signalboost validate`` does.
+
+    Uses :func:`signalboost.model.validate.validate_text` when installed (the CLI's messages, with line:column
+    and hints); otherwise the model's own checks plus the pillar-weight sum.
+    """
+    validate = lib("signalboost.model.validate", "validate_text")
+    if validate is None:
+        return _fallback_validate(text, path_label)
+    report = validate(text, source=path_label)
+    issues = []
+    for p in report.problems:
+        where = p.where(path_label) + (f" [{p.key}]" if p.key else "")
+        issues.append(Issue(level=p.level, where=where, message=p.message + (f" — {p.hint}" if p.hint else "")))
+    return issues
+
+
+def _fallback_validate(text: str, path_label: str) -> list[Issue]:
+    try:
+        data = yaml_rt().load(text)
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path_label}:{mark.line + 1}:{mark.column + 1}" if mark is not None else path_label
+        return [Issue("error", where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}")]
+    if data is None:
+        return [Issue("error", path_label, "the file is empty")]
+    try:
+        strategy = Strategy.model_validate(data)
+    except ValidationError as exc:
+        return [
+            Issue("error", f"{path_label} ({'.'.join(str(p) for p in e['loc'])})", str(e["msg"])) for e in exc.errors()
+        ]
+    total = sum(p.weight for p in strategy.pillars)
+    if strategy.pillars and abs(total - 100) > 1e-9:
+        return [Issue("error", f"{path_label} (pillars)", f"pillar weights sum to {total:g}, not 100")]
+    return []
+
+
+def _dump(node: Any) -> str:
+    buf = io.StringIO()
+    yaml_rt().dump(node, buf)
+    return buf.getvalue()
+
+
+def _completeness(s: Strategy) -> list[dict[str, Any]]:
+    """One line per check: the factor, what is checked, whether it holds and what is missing."""
+    checklist = lib("signalboost.model.completeness", "checklist")
+    if checklist is not None:
+        return [
+            {"factor": f.key, "title": f.title, "check": c.label, "done": c.done, "detail": c.detail}
+            for f in checklist(s)
+            for c in f.checks
+        ]
+    nets = s.network_ids()
+    checks: list[tuple[str, str, bool]] = [
+        ("audience", "at least one persona", bool(s.audience.personas)),
+        ("ecosystem", "every network has a role", bool(nets) and all(n.role for n in s.ecosystem)),
+        ("schedule", "every network has a frequency", all(n in s.schedule.networks for n in nets)),
+        ("pillars", "weights sum to 100", abs(sum(p.weight for p in s.pillars) - 100) < 1e-9),
+        ("tactics", "at least one tactic", bool(s.tactics)),
+        ("examples", "every pillar × network has an example", not _matrix_gaps(s)),
+        ("kpis", "KPIs chosen", bool(s.kpis)),
+    ]
+    return [{"factor": f, "title": f, "check": c, "done": ok, "detail": ""} for f, c, ok in checks]
+
+
+def _matrix_gaps(s: Strategy) -> list[tuple[str, str]]:
+    have = {(e.pillar, e.network) for e in s.examples if e.pillar}
+    return [(p.id, n) for p in s.pillars for n in s.network_ids() if (p.id, n) not in have]
+
+
+def examples_matrix(s: Strategy) -> dict[str, Any]:
+    """Rows: pillars; columns: networks; a cell holds the example's format and text, or ``None`` (a gap)."""
+    nets = s.network_ids()
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for e in s.examples:
+        if e.pillar:
+            cells.setdefault((e.pillar, e.network), {"format": e.format, "text": e.text})
+    rows = [{"pillar": p.id, "name": p.name, "cells": [cells.get((p.id, n)) for n in nets]} for p in s.pillars]
+    tactic_examples = {e.tactic for e in s.examples if e.tactic}
+    tactics = [{"tactic": t.id, "name": t.name, "has_example": t.id in tactic_examples} for t in s.tactics]
+    return {"networks": nets, "rows": rows, "tactics": tactics, "gaps": len(_matrix_gaps(s))}
+
+
+def _factors(s: Strategy) -> list[dict[str, Any]]:
+    hh, tone = s.personality.head_and_heart, s.personality.presentation.tone_of_voice
+    return [
+        {
+            "id": "audience",
+            "title": "1. Audience",
+            "items": [f"{p.name}: {', '.join(p.networks) or 'no network'}" for p in s.audience.personas],
+        },
+        {
+            "id": "personality",
+            "title": "2. Personality",
+            "items": [
+                f"Vision: {hh.vision or '—'}",
+                f"Values: {', '.join(hh.values) or '—'}",
+                f"Tone: {tone.description or '—'} ({tone.closeness})",
+            ],
+        },
+        {
+            "id": "ecosystem",
+            "title": "3. Digital ecosystem",
+            "items": [f"{n.network}: {n.role or 'no role'}" for n in s.ecosystem],
+        },
+        {
+            "id": "schedule",
+            "title": "4. Frequency & schedule",
+            "items": [
+                f"{net}: at least {ns.min_posts_per_week}/week, {ns.slots_per_week()} slots"
+                for net, ns in s.schedule.networks.items()
+            ],
+        },
+        {
+            "id": "pillars",
+            "title": "5. Communication pillars",
+            "items": [f"{p.name} — {p.weight:g} %" for p in s.pillars],
+        },
+        {"id": "tactics", "title": "6. Tactics", "items": [f"{t.name} ({t.goal}, {t.rrule})" for t in s.tactics]},
+        {"id": "examples", "title": "7. Examples", "items": [f"{len(s.examples)} example posts"]},
+    ]
+
+
+def build(ws: Workspace) -> dict[str, Any]:
+    """The Strategy page's data (and JSON twin)."""
+    if not ws.has_strategy():
+        return {
+            "available": False,
+            "message": "This workspace has no strategy.yaml yet.",
+            "hint": "Create one with `signalboost init --template clothing-store`.",
+        }
+    text = ws.strategy_path.read_text(encoding="utf-8", errors="replace")
+    issues = validate_text(text, str(ws.strategy_path.name))
+    out: dict[str, Any] = {"available": True, "issues": [i.as_dict() for i in issues], "sections": {}}
+    try:
+        doc = StrategyDocument.load(ws.strategy_path)
+        out["sections"] = {k: _dump(doc.data[k]) for k in SECTIONS if k in doc.data}
+        strategy = doc.strategy()
+    except StrategyError as exc:
+        out["error"] = exc.message()
+        return out
+    out.update(
+        brand=strategy.brand.name,
+        factors=_factors(strategy),
+        checklist=_completeness(strategy),
+        matrix=examples_matrix(strategy),
+        pillars=[{"id": p.id, "name": p.name, "weight": p.weight} for p in strategy.pillars],
+    )
+    return jsonable_dict(out)
+
+
+def edit_section(ws: Workspace, section: str, content: str) -> EditResult:
+    """Replace one top-level section with the YAML ``content``; save only if the document validates."""
+    if section not in SECTIONS:
+        return EditResult(False, section, [Issue("error", "section", f"unknown section {section!r}")], content)
+    doc = StrategyDocument.load(ws.strategy_path)
+    try:
+        value = yaml_rt().load(content) if content.strip() else None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{section}:{mark.line + 1}:{mark.column + 1}" if mark is not None else section
+        return EditResult(
+            False, section, [Issue("error", where, f"invalid YAML: {getattr(exc, 'problem', exc)}")], content
+        )
+    new = copy.deepcopy(doc.data)
+    new[section] = value
+    result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content)
+    result.section = section
+    return result
+
+
+def edit_pillar_weights(ws: Workspace, pillars: list[str], weights: list[str]) -> EditResult:
+    """Set each pillar's weight (percent); save only if the document validates (e.g. weights sum to 100)."""
+    doc = StrategyDocument.load(ws.strategy_path)
+    new = StrategyDocument(copy.deepcopy(doc.data), ws.strategy_path)
+    index = {str(p.get("id")): i for i, p in enumerate(new.data.get("pillars") or [])}
+    issues: list[Issue] = []
+    if len(pillars) != len(weights):
+        issues.append(Issue("error", "pillars", "each pillar needs exactly one weight"))
+    for pid, raw in zip(pillars, weights, strict=False):
+        if pid not in index:
+            issues.append(Issue("error", "pillars", f"unknown pillar {pid!r}"))
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            issues.append(Issue("error", f"pillars ({pid}.weight)", f"weight {raw!r} is not a number"))
+            continue
+        new.set(("pillars", index[pid], "weight"), int(value) if value.is_integer() else value)
+    submitted = dict(zip(pillars, weights, strict=False))
+    if issues:
+        return EditResult(False, "pillars", issues, values=submitted)
+    result = _save_if_valid(ws, new, "pillars", "")
+    result.values = submitted
+    return result
+
+
+def _save_if_valid(ws: Workspace, doc: StrategyDocument, section: str, content: str) -> EditResult:
+    issues = [i for i in validate_text(doc.dumps(), ws.strategy_path.name) if i.level == "error"]
+    if issues:
+        return EditResult(False, section, issues, content)
+    doc.save(ws.strategy_path)
+    return EditResult(True, section, [], content)

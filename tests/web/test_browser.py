@@ -1,0 +1,193 @@
+"""End to end in a real browser: Playwright drives Debian's Chromium against `signalboost serve` on a free port.
+
+One browser session goes through the main flows — upload the X archive, see the influencers, move one on the
+board, plan and export the calendar, edit a pillar weight and see the validation error — checks that hostile
+text never runs, that the keyboard reaches everything, and saves a screenshot of every page at desktop and phone
+width (to $SIGNALBOOST_SCREENSHOTS, default /tmp/signalboost-screenshots; not committed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from signalboost.store.workspace import Workspace
+from signalboost.web.wiring import lib
+from tests.conftest import SHARED_DATA
+from tests.web.conftest import DATA, XSS_ATTR, XSS_SCRIPT, seed
+from tests.web.live import running_server
+from tests.web.xarchive import write_mini_archive, zip_folder
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("SIGNALBOOST_SCREENSHOTS", "/tmp/signalboost-screenshots"))
+PAGES = ["/", "/strategy", "/calendar", "/analytics", "/influencers", "/outreach", "/partners", "/imports"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def _archive(tmp: Path) -> Path:
+    shared = Path(os.environ.get("SIGNALBOOST_SHARED_DATA", SHARED_DATA))
+    real = shared / "x-archive-andreruffert"
+    if real.is_dir():
+        return zip_folder(real, tmp / "twitter-archive.zip")
+    return write_mini_archive(tmp)
+
+
+def _shot(page: object, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    shutil.copy(DATA / "strategy.yaml", ws.strategy_path)
+    seed(ws)  # accounts, posts and a rejected row whose texts are script / attribute-injection payloads
+    archive = _archive(tmp_path)
+    dialogs: list[str] = []
+    with running_server(ws.root) as base:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
+        page = ctx.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+
+        # Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
+        page.goto(base + "/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+
+        # 1. Upload the X archive and watch the import finish.
+        page.goto(base + "/imports")
+        page.set_input_files("#file", str(archive))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("li.job[data-phase=done], li.job[data-phase=failed]", timeout=120_000)
+        job = page.inner_text("li.job")
+        assert "failed" not in job, job
+        assert re.search(r"x-archive: read [\d,]+, loaded [\d,]+", job), job
+        _shot(page, "imports")
+
+        # 2. Influencers: compute the scores, see the table and the chart.
+        page.goto(base + "/influencers")
+        if page.locator("form[action='/influencers/compute'] button").count():
+            page.click("form[action='/influencers/compute'] button")
+        rows = page.locator("#influencers tbody tr")
+        assert rows.count() >= 1 and "No account matches" not in rows.first.inner_text()
+        assert page.locator("svg.chart circle").count() >= 1
+        _shot(page, "influencers")
+        # sort by a column header (keyboard-accessible button) and filter through the form
+        page.click("#influencers thead button:has-text('Score')")
+        page.select_option("#f-seg", "other")
+        page.click("form.filters button[type=submit]")
+        assert "segment=other" in page.url
+
+        # 3. Put one in the pipeline and move it on the board.
+        page.goto(base + "/influencers")
+        first = page.locator("#influencers tbody tr").first
+        who = first.locator("td").first.inner_text().split("\n")[0]
+        first.locator("form[action='/outreach/add'] button").click()
+        assert "Added to the pipeline" in page.inner_text(".flash")
+        card = page.locator(".kcard", has_text=who).first
+        card.locator("select").select_option("warming")
+        card.locator("button:has-text('Move')").click()
+        assert "Moved." in page.inner_text(".flash")
+        assert page.locator("section.column:has(h3#col-warming) .kcard", has_text=who).count() == 1
+        log = page.locator("#log-form")
+        log.locator("#log-kind").select_option("like")
+        log.locator("#log-note").fill(XSS_ATTR)
+        log.locator("button[type=submit]").click()
+        assert page.inner_text(".flash") in ("Touch logged.", "That touch was already in the ledger; nothing changed.")
+        _shot(page, "outreach")
+
+        # 4. Plan the calendar, move a post, export ICS and CSV.
+        page.goto(base + "/calendar")
+        if lib("signalboost.plan.service", "replan") is None:
+            assert "Not available yet" in page.inner_text("main")
+        else:
+            monday = dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())
+            page.fill("#plan-start", monday.isoformat())
+            page.fill("#plan-weeks", "2")
+            page.click("#plan-form button[type=submit]")
+            assert "Calendar planned." in page.inner_text(".flash")
+            post = page.locator(".calendar .post").first
+            post_id = post.get_attribute("data-id")
+            post.locator("summary").click()
+            target = f"{monday.isoformat()}T07:15"
+            post.locator("input[name=when]").fill(target)
+            post.locator("button:has-text('Move')").click()
+            assert "Post moved." in page.inner_text(".flash")
+            moved = page.locator(f".calendar .post[data-id='{post_id}']")
+            assert "07:15" in moved.inner_text() and "moved" in moved.inner_text()
+            with page.expect_download() as dl:
+                page.click("a[href='/calendar.ics']")
+            ics = Path(dl.value.path()).read_text()
+            assert ics.startswith("BEGIN:VCALENDAR") and ics.count("BEGIN:VEVENT") >= 2
+            with page.expect_download() as dl:
+                page.click("a[href='/calendar.csv']")
+            assert Path(dl.value.path()).read_text().count("\n") >= 3
+            page.goto(base + f"/calendar?view=week&date={monday.isoformat()}")
+            _shot(page, "calendar-week")
+        page.goto(base + "/calendar")
+        _shot(page, "calendar")
+
+        # 5. Edit a pillar weight: the validation error of `signalboost validate`, and nothing saved.
+        before = ws.strategy_path.read_text()
+        page.goto(base + "/strategy")
+        page.fill("#w-brand", "45")
+        page.click("#weights-form button[type=submit]")
+        assert "pillar weights sum to 105, not 100" in page.inner_text("#weights-errors")
+        assert page.input_value("#w-brand") == "45"  # what the person typed is kept
+        assert ws.strategy_path.read_text() == before
+        _shot(page, "strategy-error")
+
+        # 6. Hostile text in names, bios, post texts and rejected rows: shown as text, never run.
+        for path in ("/influencers/x/1", "/imports/1"):
+            page.goto(base + path)
+            text = page.inner_text("main")
+            assert XSS_SCRIPT in text or XSS_ATTR in text
+        assert page.locator("img[src=x]").count() == 0
+        assert dialogs == [], dialogs
+
+        # 7. Every page, at desktop width and at phone width (390 px): no error, nothing wider than the screen.
+        for path in PAGES:
+            response = page.goto(base + path)
+            assert response is not None and response.status == 200, (path, response and response.status)
+            main = page.inner_text("main")
+            assert "Not available yet" not in main and "Could not compute" not in main, (path, main[:300])
+            _shot(page, "desktop-" + (path.strip("/") or "overview"))
+        phone = ctx.new_page()
+        phone.set_viewport_size({"width": 390, "height": 844})
+        phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in [*PAGES, "/influencers/x/1"]:
+            response = phone.goto(base + path)
+            assert response is not None and response.status == 200, (path, response and response.status)
+            _shot(phone, "phone-" + (path.strip("/").replace("/", "_") or "overview"))
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 392, f"{path} is {width}px wide at phone width"
+        assert dialogs == [] and errors == [], (dialogs, errors)
+        ctx.close()
