@@ -12,7 +12,6 @@ from scipy.stats import percentileofscore
 
 from signalboost.influence import components as comp
 from signalboost.influence.data import InfluenceData
-from signalboost.influence.graph import node_ids
 from signalboost.influence.score import combine, effective_weights
 
 T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -33,7 +32,7 @@ def test_percentile_rank_by_hand_and_against_scipy() -> None:
 def test_reach_log_percentile_and_size_band() -> None:
     accounts = pl.DataFrame({"account_id": ["a", "b", "c", "d", "e"], "followers": [0, 9, 10, 150, None]})
     data = InfluenceData.from_frames(accounts=accounts)
-    r = comp.reach(data, data.nodes())
+    r = comp.reach(data)
     assert r.pct[:4].tolist() == [12.5, 37.5, 62.5, 87.5]
     assert np.isnan(r.pct[4])
     assert np.allclose(r.raw[:4], np.log10([1, 10, 11, 151]))
@@ -45,11 +44,11 @@ def test_reach_log_percentile_and_size_band() -> None:
 def test_reach_from_follow_graph_in_degree_and_unavailable() -> None:
     follows = pl.DataFrame({"follower_id": ["a", "b", "c"], "followee_id": ["c", "c", "a"]})
     data = InfluenceData.from_frames(follows=follows)
-    r = comp.reach(data, data.nodes())  # in-degree a 1, b 0, c 2
+    r = comp.reach(data)  # in-degree a 1, b 0, c 2
     assert r.pct.tolist() == [50.0, pytest.approx(100 / 6), pytest.approx(500 / 6)]
     none = InfluenceData.from_frames(interactions=pl.DataFrame({"actor_id": ["a"], "kind": ["mention"]}))
-    assert not comp.reach(none, none.nodes()).available
-    assert "no follower counts" in (comp.reach(none, none.nodes()).reason or "")
+    assert not comp.reach(none).available
+    assert "no follower counts" in (comp.reach(none).reason or "")
 
 
 def test_authority_is_weighted_pagerank_and_mixes_follow_graph() -> None:
@@ -62,8 +61,8 @@ def test_authority_is_weighted_pagerank_and_mixes_follow_graph() -> None:
     )
     follows = pl.DataFrame({"follower_id": ["a", "b", "d"], "followee_id": ["d", "d", "b"]})
     data = InfluenceData.from_frames(interactions=inter, follows=follows)
-    nodes = data.nodes()
-    gi, gf = comp.interaction_graph(data, nodes, W), comp.follow_graph(data, nodes)
+    nodes = data.nodes
+    gi, gf = comp.interaction_graph(data, W), comp.follow_graph(data)
     assert gf is not None
     # hand: interaction edge weights by kind
     assert gi.matrix.toarray().tolist() == [[0, 4, 1, 0], [0, 0, 2, 0], [3, 0, 0, 0], [0.5, 0, 0, 0]]
@@ -79,7 +78,9 @@ def test_authority_is_weighted_pagerank_and_mixes_follow_graph() -> None:
     assert np.abs(a.raw - expected).sum() < 1e-9
     only = comp.authority(gi, None, tol=1e-13)
     assert np.abs(only.raw - np.array([pi[k] for k in nodes.to_list()])).sum() < 1e-9
-    assert not comp.authority(comp.interaction_graph(InfluenceData.from_frames(), node_ids(["z"]), W), None).available
+    assert not comp.authority(
+        comp.interaction_graph(InfluenceData.from_frames(accounts=pl.DataFrame({"account_id": ["z"]})), W), None
+    ).available
 
 
 def test_amplification_reposts_and_quotes_per_post() -> None:
@@ -93,8 +94,8 @@ def test_amplification_reposts_and_quotes_per_post() -> None:
         }
     )
     data = InfluenceData.from_frames(posts=posts, interactions=inter)
-    nodes = data.nodes()  # a, b, w, x, x2, y, z
-    amp = comp.amplification(data, nodes)
+    assert data.nodes.to_list() == ["a", "b", "w", "x", "x2", "y", "z"]
+    amp = comp.amplification(data)
     # a: 3 (2 reposts + 1 quote) / 2 posts = 1.5; b: 1 / 1 = 1.0; others have no known posts
     assert amp.raw[:2].tolist() == [1.5, 1.0]
     assert np.isnan(amp.raw[2:]).all()
@@ -105,10 +106,10 @@ def test_amplification_uses_posts_count_and_reports_unavailable() -> None:
     acc = pl.DataFrame({"account_id": ["a", "b"], "posts_count": [4, 0]})
     inter = pl.DataFrame({"actor_id": ["c", "c"], "kind": ["repost", "repost"], "target_account_id": ["a", "b"]})
     data = InfluenceData.from_frames(accounts=acc, interactions=inter)
-    amp = comp.amplification(data, data.nodes())
+    amp = comp.amplification(data)
     assert amp.raw[0] == 0.25 and np.isnan(amp.raw[1]) and np.isnan(amp.raw[2])  # b: zero posts -> unknown
     plain = InfluenceData.from_frames(interactions=inter)
-    res = comp.amplification(plain, plain.nodes())
+    res = comp.amplification(plain)
     assert not res.available and "no posts" in (res.reason or "")
 
 
@@ -127,11 +128,11 @@ def test_topic_counts_and_topic_leadership() -> None:
     data = InfluenceData.from_frames(posts=posts, interactions=inter)
     counts = comp.topic_counts(data, None)
     # "#Cats" and "cats" on one post count once; hashtags are lower-cased, "#" stripped
-    assert counts.rows() == [("a", "#cats", 2.0), ("b", "#dogs", 1.0)]
+    assert counts.select("author_id", "topic", "posts").rows() == [("a", "#cats", 2.0), ("b", "#dogs", 1.0)]
     pillar = comp.topic_counts(data, {"pets": ["dogs"]})
-    assert pillar.rows() == [("b", "pets", 1.0), ("c", "pets", 1.0)]
-    nodes = data.nodes()
-    g = comp.interaction_graph(data, nodes, W)
+    assert pillar.select("author_id", "topic", "posts").rows() == [("b", "pets", 1.0), ("c", "pets", 1.0)]
+    nodes = data.nodes
+    g = comp.interaction_graph(data, W)
     t = comp.topic_leadership(g, counts, tol=1e-13, lead_pct=80)  # 4 accounts: the top percentile is 87.5
     nxg = nx.DiGraph([("b", "a", {"weight": 4}), ("c", "a", {"weight": 4}), ("d", "b", {"weight": 1})])
     cats = nx.pagerank(nxg, personalization={"a": 2.0}, tol=1e-14, max_iter=10_000)
@@ -140,14 +141,15 @@ def test_topic_counts_and_topic_leadership() -> None:
     assert np.abs(t.raw - expected).sum() < 1e-9
     assert t.labels is not None
     # a leads #cats (all of its rank sits on a), b leads #dogs
-    assert t.labels[0] == ["#cats"] and t.labels[1] == ["#dogs"]
-    assert t.labels[2] == [] and t.labels[3] == []
+    assert t.labels.to_list() == [["#cats"], ["#dogs"], [], []]
     assert not comp.topic_leadership(g, counts.head(0)).available
 
 
 def test_leading_topics_by_hand() -> None:
     per = np.array([[95.0, 91.0, 10.0], [50.0, 99.0, 99.5], [10.0, 20.0, 30.0]])
-    assert comp.leading_topics(per, ["x", "y", "z"], lead_pct=90, max_topics=2) == [["x", "y"], ["z", "y"], []]
+    got = comp.leading_topics(per, ["x", "y", "z"], lead_pct=90, max_topics=2)
+    assert got.to_list() == [["x", "y"], ["z", "y"], []]
+    assert comp.leading_topics(np.zeros((2, 3)), ["x", "y", "z"]).to_list() == [[], []]
 
 
 def test_activity_frequency_and_regularity_by_hand() -> None:
@@ -163,8 +165,8 @@ def test_activity_frequency_and_regularity_by_hand() -> None:
     )
     acc = pl.DataFrame({"account_id": ["e"]})
     data = InfluenceData.from_frames(interactions=inter, accounts=acc)
-    nodes = data.nodes()  # a, b, c, e, x
-    act = comp.activity(data, nodes)
+    assert data.nodes.to_list() == ["a", "b", "c", "e", "x"]
+    act = comp.activity(data)
     # window 2 days -> 3 day periods; likes are not posts.
     # a: 2 posts / 2 days = 1, active 2/3; b: 1.5, 1/3; c: 0.5, 1/3
     assert act.extra["frequency"][:3].tolist() == [1.0, 1.5, 0.5]
@@ -183,7 +185,7 @@ def test_activity_prefers_posts_and_weeks_for_long_windows() -> None:
         }
     )
     data = InfluenceData.from_frames(posts=posts)
-    act = comp.activity(data, data.nodes())
+    act = comp.activity(data)
     # 70 days > 8 weeks: 11 weekly periods; a active in weeks 0 and 10, b in week 0
     assert np.allclose(act.extra["regularity"], [2 / 11, 1 / 11])
     assert np.allclose(act.extra["frequency"], [2 / 70, 1 / 70])
@@ -197,3 +199,17 @@ def test_combine_renormalises_over_known_components() -> None:
     assert np.isnan(score[2])
     w = effective_weights({"reach": 0.25, "authority": 0.30, "activity": 0.1}, ["authority", "activity"])
     assert w == pytest.approx({"reach": 0.0, "authority": 0.75, "amplification": 0.0, "topic": 0.0, "activity": 0.25})
+
+
+def test_encode_ids_numeric_and_string_paths() -> None:
+    from signalboost.influence.data import encode_ids
+
+    ids, codes = encode_ids([pl.Series(["10", "2", None, ""]), pl.Series(["2", "300"])])
+    assert ids.to_list() == ["2", "10", "300"]  # numeric order
+    assert [c.tolist() for c in codes] == [[1, 0, -1, -1], [0, 2]]
+    for odd in ("007", "+7", "-7", "7a", "1234567890123456789"):
+        ids, codes = encode_ids([pl.Series(["7", odd])])
+        assert sorted(ids.to_list()) == sorted({"7", odd}), odd  # kept as the exact strings
+        assert ids[int(codes[0][1])] == odd
+    sparse = [pl.Series(["1", "999999999999"])]  # far apart: sorted path, not a lookup table
+    assert encode_ids(sparse)[0].to_list() == ["1", "999999999999"]

@@ -67,15 +67,15 @@ def test_engagement_over_time_weekly() -> None:
 
 def test_follows_brand_from_graph_or_interaction_proxy() -> None:
     data = brand_data()
-    nodes = data.nodes()  # B, a, b, c
-    mask, how = follows_brand(data, "B", nodes)
+    assert data.nodes.to_list() == ["B", "a", "b", "c"]
+    mask, how = follows_brand(data, "B")
     assert how == FOLLOWS_FROM_INTERACTIONS and mask.tolist() == [False, True, True, False]
     fol = InfluenceData.from_frames(
         interactions=data.interactions,
         posts=data.posts,
         follows=pl.DataFrame({"follower_id": ["c", "b"], "followee_id": ["B", "B"], "active": [True, False]}),
     )
-    mask, how = follows_brand(fol, "B", fol.nodes())
+    mask, how = follows_brand(fol, "B")
     assert how == FOLLOWS_FROM_GRAPH and mask.tolist() == [False, False, False, True]  # b unfollowed
 
 
@@ -89,9 +89,9 @@ def test_two_hops_out_from_followers() -> None:
     )
     follows = pl.DataFrame({"follower_id": ["f1", "f2", "f2"], "followee_id": ["B", "B", "t4"]})
     data = InfluenceData.from_frames(interactions=inter, follows=follows)
-    nodes = data.nodes()  # B f1 f2 t1 t2 t3 t4 x
-    f, _ = follows_brand(data, "B", nodes)
-    hop = two_hops(data, "B", f, nodes)
+    nodes = data.nodes  # B f1 f2 t1 t2 t3 t4 x
+    f, _ = follows_brand(data, "B")
+    hop = two_hops(data, "B", f)
     # t1 (mentioned by f1), t4 (followed by f2); not t2 (a like), not t3 (x is no follower), not f1, not B
     assert dict(zip(nodes.to_list(), hop.tolist(), strict=True)) == {
         "B": False, "f1": False, "f2": False, "t1": True, "t2": False, "t3": False, "t4": True, "x": False,

@@ -152,3 +152,21 @@ def test_property_scores_sum_to_one_and_are_order_independent(edge_list: list[tu
     if len(a):
         assert abs(a.sum() - 1) < 1e-9
     assert np.array_equal(a, b)
+
+
+def test_topic_pagerank_on_a_small_support_matches_networkx() -> None:
+    # 100 accounts; only 0-19 receive links; 20-99 link into them but nobody links to them. A teleport on 0-4
+    # leaves 20-99 at exactly 0, and the iteration runs on the 20 supported nodes only.
+    rng = np.random.default_rng(11)
+    src = np.concatenate([rng.integers(0, 20, 60), rng.integers(20, 100, 80)])
+    dst = rng.integers(0, 20, src.size)
+    edges = pl.DataFrame({"source": [f"n{i:03d}" for i in src], "target": [f"n{i:03d}" for i in dst], "weight": 1.0})
+    graph = build_graph(edges, nodes=node_ids([f"n{i:03d}" for i in range(100)]))
+    tele = np.zeros(100)
+    tele[:5] = [1, 2, 3, 4, 5]
+    ours = topic_pagerank(graph, {"t": tele}, tol=TIGHT, max_iter=10_000)["t"]
+    g = to_nx(edges)
+    g.add_nodes_from(graph.ids.to_list())
+    theirs = nx.pagerank(g, personalization={f"n{i:03d}": float(tele[i]) for i in range(5)}, tol=TIGHT / 100)
+    assert sum(abs(ours[i] - theirs[k]) for i, k in enumerate(graph.ids.to_list())) < 1e-9
+    assert (ours[20:] == 0).all()

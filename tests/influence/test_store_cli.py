@@ -128,3 +128,26 @@ def test_influencer_profile(workspace: Workspace, capsys: pytest.CaptureFixture[
     doc = json.loads(capsys.readouterr().out)
     assert doc["engagement_over_time"][0]["interactions"] == 3
     assert main(["influencer", "leader", "-w", str(workspace.root)]) == 0
+
+
+def test_cli_writes_the_quadrant_chart(workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fill(workspace)
+    out = tmp_path / "charts" / "quadrant.png"
+    assert main(["influencers", "-w", str(workspace.root), "--chart", str(out), "--format", "json"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_settings_and_options_are_clear_errors(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    fill(workspace)
+    w = str(workspace.root)
+    assert main(["influencer", "fan", "-w", w, "--every", "weekly"]) == 1
+    assert "not a duration" in capsys.readouterr().err
+    workspace.strategy_path.write_text(
+        "version: 1\nbrand:\n  name: B\ninfluence:\n  weights: {reach: 0, authority: 0, activity: 0}\n"
+    )
+    assert main(["influencers", "-w", w]) == 1
+    assert "weight 0" in capsys.readouterr().err
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: B\ninfluence:\n  weights: {reach: -1}\n")
+    assert main(["influencers", "-w", w]) == 1
+    assert "greater than or equal to 0" in capsys.readouterr().err
+    assert main(["influencers", "-w", w, "--platform", "mastodon"]) == 1

@@ -27,7 +27,8 @@ def quadrant_chart(
 ) -> Path:
     """Write the chart to ``path`` (format from the suffix). ``run``: stored run metadata (for thresholds).
 
-    At most ``max_points`` accounts are drawn: every non-``other`` account, then the best-scored others.
+    At most ``max_points`` segmented accounts and half as many ``other`` ones are drawn (an even, deterministic
+    sample when there are more); the legend gives the full counts.
     """
     import matplotlib
 
@@ -38,15 +39,20 @@ def quadrant_chart(
     it = influence_threshold if influence_threshold is not None else settings.get("influence_threshold", 70.0)
     et = engagement_threshold if engagement_threshold is not None else settings.get("engagement_threshold", 1.0)
     t = table.filter(pl.col("score").is_not_null())
-    keep = pl.concat(
-        [t.filter(pl.col("segment") != "other"), t.filter(pl.col("segment") == "other").sort("score").tail(max_points)]
-    ).head(max_points)
+    named = t.filter(pl.col("segment") != "other")
+    named = named.gather_every(max(1, -(-named.height // max_points)))  # every k-th: at most max_points
+    others = t.filter(pl.col("segment") == "other").sort("account_id")
+    others = others.gather_every(max(1, -(-others.height // (max_points // 2))))
+    keep = pl.concat([named, others])
     fig, ax = plt.subplots(figsize=(8, 6), dpi=110)
+    totals = dict(t.group_by("segment").len().iter_rows())
     for seg, colour in COLOURS.items():
         part = keep.filter(pl.col("segment") == seg)
         if part.height:
             eng = part["engagement"].fill_null(0.0).to_numpy()
-            ax.scatter(part["score"].to_numpy(), eng + 1e-3, s=8, c=colour, label=f"{seg} ({part.height})", alpha=0.7)
+            ax.scatter(
+                part["score"].to_numpy(), eng + 1e-3, s=8, c=colour, label=f"{seg} ({totals.get(seg, 0):,})", alpha=0.7
+            )
     ax.set_yscale("log")
     ax.axvline(it, color="black", lw=0.8, ls="--")
     ax.axhline(et, color="black", lw=0.8, ls="--")

@@ -18,10 +18,12 @@ import numpy as np
 import polars as pl
 
 from signalboost.influence.data import InfluenceData, kind_weights
-from signalboost.influence.graph import Graph, build_graph, index_in
-from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, topic_pagerank
+from signalboost.influence.graph import Graph, graph_from_codes
+from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, power_iteration
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
+TOPIC_TOL = 1e-4
+"""L1 tolerance of the topic PageRanks: only their percentiles are used, and k topics cost k PageRanks."""
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Component:
     raw: np.ndarray
     reason: str | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
-    labels: list[list[str]] | None = None
+    labels: pl.Series | None = None
 
     @property
     def available(self) -> bool:
@@ -50,22 +52,32 @@ def percentile_rank(values: np.ndarray) -> np.ndarray:
     """Mean-rank percentile of each value among the non-NaN values (NaN stays NaN). See the module docstring."""
     v = np.asarray(values, dtype=np.float64)
     out = np.full(v.shape, np.nan)
-    ok = ~np.isnan(v)
-    if not ok.any():
+    ok = np.flatnonzero(~np.isnan(v))
+    if ok.size == 0:
         return out
-    s = np.sort(v[ok])
-    less = np.searchsorted(s, v[ok], side="left")
-    at_most = np.searchsorted(s, v[ok], side="right")
-    out[ok] = 50.0 * (less + at_most) / s.size
+    order = ok[np.argsort(v[ok], kind="stable")]
+    s = v[order]
+    # runs of equal values: [start, end) in sorted order; less = start, at_most = end
+    change = np.flatnonzero(np.diff(s)) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [s.size]))
+    run = np.repeat(np.arange(starts.size), ends - starts)
+    out[order] = 50.0 * (starts[run] + ends[run]) / s.size
     return out
 
 
-def _per_node(nodes: pl.Series, ids: pl.Series, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
-    out = np.full(nodes.len(), fill)
-    idx = index_in(nodes, ids)
-    keep = idx >= 0
-    out[idx[keep]] = values[keep]
+def _per_node(n: int, ix: np.ndarray, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
+    """Scatter ``values`` to their node indices ``ix`` (rows with ``ix < 0`` are skipped)."""
+    out = np.full(n, fill)
+    keep = ix >= 0
+    out[ix[keep]] = values[keep]
     return out
+
+
+def _count(n: int, ix: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many rows (or how much weight) per node index."""
+    keep = ix >= 0
+    return np.bincount(ix[keep], weights=None if weights is None else weights[keep], minlength=n).astype(np.float64)
 
 
 # --------------------------------------------------------------------------------------------------- reach
@@ -78,19 +90,18 @@ def size_band(followers: np.ndarray) -> np.ndarray:
         return np.where(np.isnan(f), np.nan, np.floor(np.log10(np.maximum(f, 1.0))))
 
 
-def reach(data: InfluenceData, nodes: pl.Series) -> Component:
+def reach(data: InfluenceData) -> Component:
     """Reach: ``log10(1 + followers)`` as a percentile; ``extra["in_band"]``: percentile among accounts of the same
     size band (:func:`size_band`), so a 900-follower account can lead the hundreds.
 
     Follower counts come from ``accounts.followers``; when none is known, from the follow graph (in-degree) if any.
     """
-    n = nodes.len()
+    n = data.n
     acc = data.accounts.filter(pl.col("followers").is_not_null())
     if acc.height:
-        followers = _per_node(nodes, acc["account_id"], acc["followers"].cast(pl.Float64).to_numpy())
+        followers = _per_node(n, acc["ix"].to_numpy(), acc["followers"].cast(pl.Float64).to_numpy())
     elif data.follows.height:
-        counts = data.follows.group_by("followee_id").len()
-        followers = _per_node(nodes, counts["followee_id"], counts["len"].cast(pl.Float64).to_numpy(), fill=0.0)
+        followers = _count(n, data.follows["dst"].to_numpy())
     else:
         return unavailable("reach", n, "no follower counts and no follow graph imported")
     raw = np.log10(1.0 + followers)
@@ -105,20 +116,18 @@ def reach(data: InfluenceData, nodes: pl.Series) -> Component:
 # ----------------------------------------------------------------------------------------------- authority
 
 
-def interaction_graph(data: InfluenceData, nodes: pl.Series, weights: Mapping[str, float]) -> Graph:
+def interaction_graph(data: InfluenceData, weights: Mapping[str, float]) -> Graph:
     """The weighted interaction graph: an edge actor → target account weighted by kind (× the row's weight)."""
-    edges = data.edges().select(
-        pl.col("actor_id").alias("source"), "target", (kind_weights(weights) * pl.col("weight")).alias("weight")
-    )
-    return build_graph(edges, nodes=nodes)
+    e = data.edges()
+    w = e.select(kind_weights(weights) * pl.col("weight").fill_null(1.0))
+    return graph_from_codes(e["src"].to_numpy(), e["dst"].to_numpy(), data.nodes, w.to_series().to_numpy())
 
 
-def follow_graph(data: InfluenceData, nodes: pl.Series) -> Graph | None:
+def follow_graph(data: InfluenceData) -> Graph | None:
     """The follow graph follower → followee (None when no follows are imported)."""
     if data.follows.height == 0:
         return None
-    edges = data.follows.select(pl.col("follower_id").alias("source"), pl.col("followee_id").alias("target"))
-    return build_graph(edges, weight=None, nodes=nodes)
+    return graph_from_codes(data.follows["src"].to_numpy(), data.follows["dst"].to_numpy(), data.nodes)
 
 
 def authority(
@@ -140,26 +149,24 @@ def authority(
 # ------------------------------------------------------------------------------------------- amplification
 
 
-def amplification(data: InfluenceData, nodes: pl.Series) -> Component:
+def amplification(data: InfluenceData) -> Component:
     """Amplification: ``(reposts + quotes received) / posts`` per account.
 
     Posts are counted in the posts table for accounts with imported posts, else taken from
     ``accounts.posts_count``; an account whose number of posts is unknown or zero has no value.
     """
-    n = nodes.len()
+    n = data.n
     posts = np.full(n, np.nan)
     acc = data.accounts.filter(pl.col("posts_count").is_not_null())
     if acc.height:
-        posts = _per_node(nodes, acc["account_id"], acc["posts_count"].cast(pl.Float64).to_numpy())
+        posts = _per_node(n, acc["ix"].to_numpy(), acc["posts_count"].cast(pl.Float64).to_numpy())
     if data.posts.height:
-        counts = data.posts.group_by("author_id").len()
-        idx = index_in(nodes, counts["author_id"])
-        ok = idx >= 0
-        posts[idx[ok]] = counts["len"].cast(pl.Float64).to_numpy()[ok]
+        counts = _count(n, data.posts["ix"].to_numpy())
+        posts = np.where(counts > 0, counts, posts)
     if np.isnan(posts).all():
         return unavailable("amplification", n, "no posts and no post counts imported (posts per account unknown)")
-    got = data.edges().filter(pl.col("kind").is_in(["repost", "quote"])).group_by("target").len()
-    received = _per_node(nodes, got["target"], got["len"].cast(pl.Float64).to_numpy(), fill=0.0)
+    got = data.edges().filter(pl.col("kind").is_in(["repost", "quote"]))
+    received = _count(n, got["dst"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(posts > 0, received / posts, np.nan)
     if np.isnan(raw).all():
@@ -176,11 +183,11 @@ def topic_counts(data: InfluenceData, topics: Mapping[str, Sequence[str]] | None
     A topic is a name and its hashtags (lower case, without ``#``); a post also counts for a topic named in its
     ``pillars``. ``topics=None``: the ``top_n`` most used hashtags, each its own topic.
     """
-    p = data.posts.select("post_id", "author_id", "hashtags", "pillars")
+    p = data.posts.select("post_id", "author_id", "ix", "hashtags", "pillars")
     tags = (
         p.explode("hashtags")
         .filter(pl.col("hashtags").is_not_null())
-        .select("post_id", "author_id", pl.col("hashtags").str.strip_prefix("#").str.to_lowercase().alias("tag"))
+        .select("post_id", "author_id", "ix", pl.col("hashtags").str.strip_prefix("#").str.to_lowercase().alias("tag"))
         .unique()
     )
     if topics is None:
@@ -188,14 +195,15 @@ def topic_counts(data: InfluenceData, topics: Mapping[str, Sequence[str]] | None
         topics = {f"#{t}": [t] for t in top["tag"].to_list()}
     rows = [(name, tag.lstrip("#").lower()) for name, hs in topics.items() for tag in hs]
     mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row")
-    by_tag = tags.join(mapping, on="tag").select("post_id", "author_id", "topic")
+    by_tag = tags.join(mapping, on="tag").select("post_id", "author_id", "ix", "topic")
     by_pillar = (
         p.explode("pillars")
         .filter(pl.col("pillars").is_in(list(topics)))
-        .select("post_id", "author_id", pl.col("pillars").alias("topic"))
+        .select("post_id", "author_id", "ix", pl.col("pillars").alias("topic"))
     )
     both = pl.concat([by_tag, by_pillar]).unique()
-    return both.group_by("author_id", "topic").agg(pl.len().cast(pl.Float64).alias("posts")).sort("author_id", "topic")
+    out = both.group_by("author_id", "topic").agg(pl.len().cast(pl.Float64).alias("posts"), pl.col("ix").first())
+    return out.sort("author_id", "topic")
 
 
 def topic_leadership(
@@ -205,7 +213,7 @@ def topic_leadership(
     lead_pct: float = 90.0,
     max_topics: int = 3,
     alpha: float = DEFAULT_ALPHA,
-    tol: float = DEFAULT_TOL,
+    tol: float = TOPIC_TOL,
 ) -> Component:
     """Topic leadership: topic-sensitive PageRank per topic (TwitterRank teleport: posts on the topic).
 
@@ -217,36 +225,46 @@ def topic_leadership(
     if counts.height == 0:
         return unavailable("topic", n, "no hashtags or pillar labels on imported posts")
     names = sorted(counts["topic"].unique().to_list())
-    teleports: dict[str, np.ndarray] = {}
-    for name in names:
-        part = counts.filter(pl.col("topic") == name)
-        teleports[name] = _per_node(graph.ids, part["author_id"], part["posts"].to_numpy(), fill=0.0)
-    scores = topic_pagerank(graph, teleports, alpha=alpha, tol=tol)
-    per_topic = np.column_stack([np.where(scores[t] > 0, percentile_rank(scores[t]), 0.0) for t in names])
-    raw = np.mean([scores[t] for t in names], axis=0)
+    col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
+    ix = counts["ix"].to_numpy()
+    teleport = np.zeros((n, len(names)))
+    np.add.at(teleport, (ix[ix >= 0], col[ix >= 0]), counts["posts"].to_numpy()[ix >= 0])
+    scores = power_iteration(graph, personalization=teleport, alpha=alpha, tol=tol).scores
+    per_topic = np.empty_like(scores)
+    for j in range(len(names)):
+        per_topic[:, j] = np.where(scores[:, j] > 0, percentile_rank(scores[:, j]), 0.0)
+    raw = scores.mean(axis=1)
     leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics)
     return Component("topic", percentile_rank(raw), raw, extra={"per_topic": per_topic}, labels=leads)
 
 
 def leading_topics(
     per_topic: np.ndarray, names: Sequence[str], *, lead_pct: float = 90.0, max_topics: int = 3
-) -> list[list[str]]:
-    """Per account, up to ``max_topics`` topics it leads (percentile ≥ ``lead_pct`` in the topic), best first."""
-    out: list[list[str]] = [[] for _ in range(per_topic.shape[0])]
-    rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))
-    if rows.size == 0:
-        return out
-    sub = per_topic[rows]
-    order = np.argsort(-sub, axis=1, kind="stable")[:, :max_topics]
-    for r, i in enumerate(rows):
-        out[i] = [names[j] for j in order[r] if sub[r, j] >= lead_pct]
-    return out
+) -> pl.Series:
+    """Per account, up to ``max_topics`` topics it leads (percentile ≥ ``lead_pct`` in the topic), best first,
+    as a ``list[str]`` column."""
+    import pyarrow as pa
+
+    n, k = per_topic.shape
+    top = min(max_topics, k)
+    rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))  # only these lead anything: sort just them
+    order = np.argsort(-per_topic[rows], axis=1, kind="stable")[:, :top]
+    best = np.take_along_axis(per_topic[rows], order, axis=1)
+    keep = best >= lead_pct
+    lengths = np.zeros(n, dtype=np.int32)
+    lengths[rows] = keep.sum(axis=1)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    offsets[1:] = np.cumsum(lengths)
+    values = pa.array(np.asarray(names, dtype=object)[order[keep]].tolist(), type=pa.string())
+    out = pl.from_arrow(pa.ListArray.from_arrays(pa.array(offsets), values))
+    assert isinstance(out, pl.Series)
+    return out.alias("top_topics")
 
 
 # ------------------------------------------------------------------------------------------------ activity
 
 
-def activity(data: InfluenceData, nodes: pl.Series) -> Component:
+def activity(data: InfluenceData) -> Component:
     """Activity: how often and how regularly an account posts.
 
     ``frequency = posts / max(1, days observed)``; ``regularity`` = share of the observed days (weeks when the
@@ -255,16 +273,16 @@ def activity(data: InfluenceData, nodes: pl.Series) -> Component:
     Posts are the posts table when it has rows, else the account's own reposts, quotes, replies and mentions
     (each is a post on X). Accounts never seen posting have no value (their posts were not collected).
     """
-    n = nodes.len()
+    n = data.n
     if data.posts.height and data.posts["created_at"].drop_nulls().len():
-        events = data.posts.select(pl.col("author_id").alias("id"), pl.col("created_at").alias("ts"))
+        events = data.posts.select(pl.col("ix").alias("id"), pl.col("created_at").alias("ts"))
         source = "posts"
     else:
         events = data.interactions.filter(pl.col("kind") != "like").select(
-            pl.col("actor_id").alias("id"), pl.col("occurred_at").alias("ts")
+            pl.col("src").alias("id"), pl.col("occurred_at").alias("ts")
         )
         source = "interactions"
-    events = events.drop_nulls()
+    events = events.drop_nulls().filter(pl.col("id") >= 0)
     if events.height == 0:
         return unavailable("activity", n, "no dated posts or interactions")
     lo, hi = events["ts"].min(), events["ts"].max()
@@ -278,8 +296,9 @@ def activity(data: InfluenceData, nodes: pl.Series) -> Component:
         .group_by("id")
         .agg(pl.len().alias("posts"), pl.col("period").n_unique().alias("active"))
     )
-    freq = _per_node(nodes, per["id"], per["posts"].cast(pl.Float64).to_numpy() / span_days)
-    reg = _per_node(nodes, per["id"], per["active"].cast(pl.Float64).to_numpy() / periods)
+    ix = per["id"].to_numpy()
+    freq = _per_node(n, ix, per["posts"].cast(pl.Float64).to_numpy() / span_days)
+    reg = _per_node(n, ix, per["active"].cast(pl.Float64).to_numpy() / periods)
     raw = (percentile_rank(freq) + percentile_rank(reg)) / 2.0
     return Component(
         "activity",

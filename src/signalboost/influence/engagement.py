@@ -32,9 +32,8 @@ def decay(occurred_at: pl.Expr, as_of: dt.datetime, half_life_days: float) -> pl
 
 
 def _weighted(edges: pl.DataFrame, key: str, weights: Mapping[str, float], as_of: dt.datetime, h: float) -> Any:
-    return edges.with_columns(
-        (kind_weights(weights) * pl.col("weight") * decay(pl.col("occurred_at"), as_of, h)).fill_null(0.0).alias("w")
-    ).group_by(key)
+    w = kind_weights(weights) * pl.col("weight").fill_null(1.0) * decay(pl.col("occurred_at"), as_of, h)
+    return edges.with_columns(w.fill_null(0.0).alias("w")).group_by(key)
 
 
 def engagement(
@@ -45,72 +44,63 @@ def engagement(
     half_life_days: float = 30.0,
     as_of: dt.datetime | None = None,
 ) -> pl.DataFrame:
-    """Per account that interacted with the brand or was interacted with by it: ``account_id, engagement,
+    """Per account that interacted with the brand or was interacted with by it: ``ix, account_id, engagement,
     reciprocity, interactions_with_brand, brand_interactions, last_interaction`` and counts per kind."""
     if as_of is None:
         span = data.time_range()
         as_of = span[1] if span else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    edges = data.edges()
-    inbound = edges.filter((pl.col("target") == brand_id) & (pl.col("actor_id") != brand_id))
-    outbound = edges.filter((pl.col("actor_id") == brand_id) & (pl.col("target") != brand_id))
+    b = data.index(brand_id)
+    edges = data.edges().filter(pl.col("src") != pl.col("dst"))
+    inbound = edges.filter(pl.col("dst") == b)
+    outbound = edges.filter(pl.col("src") == b)
     counts = [pl.col("kind").eq(k).sum().alias(c) for k, c in COUNT_COLUMNS.items()]
     ins = (
-        _weighted(inbound, "actor_id", weights, as_of, half_life_days)
+        _weighted(inbound, "src", weights, as_of, half_life_days)
         .agg(
             pl.col("w").sum().alias("engagement"),
             pl.len().alias("interactions_with_brand"),
             pl.col("occurred_at").max().alias("last_interaction"),
             *counts,
         )
-        .rename({"actor_id": "account_id"})
+        .rename({"src": "ix"})
     )
     outs = (
-        _weighted(outbound, "target", weights, as_of, half_life_days)
+        _weighted(outbound, "dst", weights, as_of, half_life_days)
         .agg(pl.col("w").sum().alias("reciprocity"), pl.len().alias("brand_interactions"))
-        .rename({"target": "account_id"})
+        .rename({"dst": "ix"})
     )
-    both: pl.DataFrame = ins.join(outs, on="account_id", how="full", coalesce=True)
-    return both.with_columns(
+    both: pl.DataFrame = ins.join(outs, on="ix", how="full", coalesce=True)
+    both = both.with_columns(
         pl.col("engagement").fill_null(0.0),
         pl.col("reciprocity").fill_null(0.0),
         pl.col("interactions_with_brand").fill_null(0).cast(pl.Int64),
         pl.col("brand_interactions").fill_null(0).cast(pl.Int64),
         *[pl.col(c).fill_null(0).cast(pl.Int64) for c in COUNT_COLUMNS.values()],
-    ).sort("account_id")
+    ).sort("ix")
+    return both.with_columns(pl.Series("account_id", data.nodes.gather(both["ix"].to_numpy())))
 
 
 def engagement_over_time(data: InfluenceData, account_id: str, brand_id: str, *, every: str = "1w") -> pl.DataFrame:
     """The account's interactions with the brand per period (``every``: a Polars duration, e.g. ``1d``, ``1w``):
     ``period, interactions, reposts, quotes, replies, mentions, likes, brand_interactions``."""
+    a, b = data.index(account_id), data.index(brand_id)
     edges = data.edges().filter(pl.col("occurred_at").is_not_null())
-    ins = edges.filter((pl.col("actor_id") == account_id) & (pl.col("target") == brand_id)).with_columns(
-        pl.lit(1).alias("inbound")
-    )
-    outs = edges.filter((pl.col("actor_id") == brand_id) & (pl.col("target") == account_id)).with_columns(
-        pl.lit(0).alias("inbound")
-    )
+    ins = edges.filter((pl.col("src") == a) & (pl.col("dst") == b)).with_columns(pl.lit(1).alias("inbound"))
+    outs = edges.filter((pl.col("src") == b) & (pl.col("dst") == a)).with_columns(pl.lit(0).alias("inbound"))
     both = pl.concat([ins, outs]).sort("occurred_at")
-    if both.height == 0:
+    if both.height == 0 or a < 0 or b < 0 or a == b:
         return pl.DataFrame(schema={"period": pl.Datetime("us", "UTC"), "interactions": pl.Int64})
     counts = [(pl.col("kind").eq(k) & pl.col("inbound").eq(1)).sum().alias(c) for k, c in COUNT_COLUMNS.items()]
-    return (
-        both.group_by_dynamic("occurred_at", every=every)
-        .agg(
-            pl.col("inbound").sum().cast(pl.Int64).alias("interactions"),
-            *counts,
-            (1 - pl.col("inbound")).sum().cast(pl.Int64).alias("brand_interactions"),
-        )
-        .rename({"occurred_at": "period"})
+    out: pl.DataFrame = both.group_by_dynamic("occurred_at", every=every).agg(
+        pl.col("inbound").sum().cast(pl.Int64).alias("interactions"),
+        *counts,
+        (1 - pl.col("inbound")).sum().cast(pl.Int64).alias("brand_interactions"),
     )
+    return out.rename({"occurred_at": "period"})
 
 
-def engagement_vector(frame: pl.DataFrame, ids: list[str] | pl.Series, column: str = "engagement") -> np.ndarray:
-    """``column`` of :func:`engagement` aligned to ``ids`` (0 for accounts absent from the frame)."""
-    from signalboost.influence.graph import index_in
-
-    nodes = ids if isinstance(ids, pl.Series) else pl.Series(ids, dtype=pl.String)
-    out = np.zeros(nodes.len())
-    idx = index_in(nodes, frame["account_id"])
-    ok = idx >= 0
-    out[idx[ok]] = frame[column].cast(pl.Float64).to_numpy()[ok]
+def engagement_vector(frame: pl.DataFrame, n: int, column: str = "engagement") -> np.ndarray:
+    """``column`` of :func:`engagement` as a vector over the ``n`` node indices (0 for absent accounts)."""
+    out = np.zeros(n)
+    out[frame["ix"].to_numpy()] = frame[column].cast(pl.Float64).to_numpy()
     return out

@@ -148,6 +148,21 @@ def build_graph(
     return Graph(ids=nodes, matrix=matrix)
 
 
+def graph_from_codes(
+    src: np.ndarray, dst: np.ndarray, ids: pl.Series, weights: np.ndarray | None = None, *, self_loops: bool = False
+) -> Graph:
+    """A :class:`Graph` over ``ids`` from encoded edge ends (indices into ``ids``; rows with a negative end,
+    a non-positive weight or — unless ``self_loops`` — equal ends are left out)."""
+    w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
+    keep = (src >= 0) & (dst >= 0) & (w > 0)
+    if not self_loops:
+        keep &= src != dst
+    n = int(ids.len())
+    matrix = sp.csr_matrix((w[keep], (src[keep], dst[keep])), shape=(n, n), dtype=np.float64)
+    matrix.sum_duplicates()
+    return Graph(ids=ids, matrix=matrix)
+
+
 def graph_from_arrays(
     rows: np.ndarray, cols: np.ndarray, n: int, weights: np.ndarray | None = None, *, ids: pl.Series | None = None
 ) -> Graph:

@@ -7,7 +7,6 @@ frames and know nothing of the database).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -169,8 +168,3 @@ def influencer_profile(ws: Workspace, handle: str, *, platform: str | None = Non
     if rows.height:
         prof.score = {k: v for k, v in rows.row(0, named=True).items() if k not in ("platform", "account_id")}
     return prof
-
-
-def segment_names() -> Sequence[str]:
-    """The segment values (for CLI choices)."""
-    return SEGMENTS

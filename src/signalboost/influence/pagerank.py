@@ -50,8 +50,8 @@ def transition_matrix(adjacency: sp.spmatrix | sp.sparray) -> tuple[sp.csc_matri
     dangling = out == 0
     inv = np.zeros_like(out)
     inv[~dangling] = 1.0 / out[~dangling]
-    w = sp.diags(inv, format="csr") @ a
-    return sp.csc_matrix(w.T), dangling
+    w = sp.csr_matrix((a.data * np.repeat(inv, np.diff(a.indptr)), a.indices, a.indptr), shape=a.shape)
+    return w.T.tocsc(), dangling
 
 
 def _unit(vector: np.ndarray, name: str) -> np.ndarray:
@@ -98,15 +98,57 @@ def power_iteration(
     d = p if dangling is None else _unit(dangling, "dangling")
     if d.shape[1] != p.shape[1]:
         d = np.repeat(d, p.shape[1], axis=1)
-    x = np.full_like(p, 1.0 / n)
-    idx = np.flatnonzero(is_dangling)
+    if personalization is not None:
+        sub = _support(wt, p, d)
+        if sub.size < 0.8 * n:  # iterate only where rank can be: everything else is exactly 0
+            sub_wt = sp.csc_matrix(wt[:, sub][sub, :])
+            res = _iterate(sub_wt, is_dangling[sub], p[sub], None if d is p else d[sub], alpha, tol, max_iter)
+            full = np.zeros(p.shape)
+            full[sub] = res.scores
+            return PageRankResult(full[:, 0] if one_d else full, res.iterations, res.error)
+    res = _iterate(wt, is_dangling, p, None if d is p else d, alpha, tol, max_iter)
+    return PageRankResult(res.scores[:, 0] if one_d else res.scores, res.iterations, res.error)
+
+
+def _support(wt: sp.csc_matrix, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Nodes whose rank can be non-zero at the fixed point: those with an in-link or teleport/dangling weight.
+
+    Any other node receives nothing (no in-link, no teleport), so its rank is exactly 0 after one step, and the
+    edges out of the support all end inside it (their targets have an in-link).
+    """
+    has_in = np.bincount(wt.indices, minlength=wt.shape[0]) > 0  # rows of Wᵀ that hold an entry: in-links
+    return np.flatnonzero(has_in | (p > 0).any(axis=1) | (d > 0).any(axis=1))
+
+
+def _iterate(
+    wt: sp.spmatrix,
+    is_dangling: np.ndarray,
+    p: np.ndarray,
+    d: np.ndarray | None,
+    alpha: float,
+    tol: float,
+    max_iter: int,
+) -> PageRankResult:
+    """The power iteration proper on ``n × k`` teleports ``p``; ``d=None``: dangling rank follows ``p``."""
+    n = p.shape[0]
+    x = np.full(p.shape, 1.0 / n)
+    dmask = is_dangling.astype(np.float64)
+    teleport = (1 - alpha) * p
     err = np.full(p.shape[1], np.inf)
+    same = d is None
     for it in range(1, max_iter + 1):
-        last = x
-        x = alpha * (wt @ x + x[idx].sum(axis=0) * d) + (1 - alpha) * p
-        err = np.abs(x - last).sum(axis=0)
+        y = wt @ x
+        y *= alpha
+        if same:  # dangling rank and teleport share one vector: one pass
+            y += p * (alpha * (dmask @ x) + (1 - alpha))
+        else:
+            y += d * (alpha * (dmask @ x))  # the dangling nodes' rank, spread like d
+            y += teleport
+        np.subtract(y, x, out=x)
+        err = np.abs(x, out=x).sum(axis=0)
+        x = y
         if (err < tol).all():
-            return PageRankResult(x[:, 0] if one_d else x, it, err)
+            return PageRankResult(x, it, err)
     raise InfluenceError(
         f"PageRank did not converge in {max_iter} iterations (L1 change {float(err.max()):.2e} > {tol:.0e})",
         where="pagerank",

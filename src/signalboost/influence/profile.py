@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -93,8 +92,15 @@ def build_profile(
     every: str = "1w",
 ) -> Profile:
     """Profile ``account_id`` from ``data`` (see the module docstring); times are shown in ``timezone``."""
-    own = data.posts.filter(pl.col("author_id") == account_id)
-    acts = data.interactions.filter((pl.col("actor_id") == account_id) & (pl.col("kind") != "like"))
+    import re
+
+    from signalboost.errors import InfluenceError
+
+    if not re.fullmatch(r"[1-9][0-9]*(h|d|w|mo|y)", every):
+        raise InfluenceError(f"period {every!r} is not a duration", where="--every", hint="Use e.g. 1d, 1w, 2w or 1mo")
+    a = data.index(account_id)
+    own = data.posts.filter(pl.col("ix") == a)
+    acts = data.interactions.filter((pl.col("src") == a) & (pl.col("kind") != "like"))
     if own.height:
         source, stamps, formats = "posts", own["created_at"], _counts(own["format"], top)
     else:
@@ -112,7 +118,7 @@ def build_profile(
         if brand_id and brand_id != account_id
         else pl.DataFrame()
     )
-    handle = data.accounts.filter(pl.col("account_id") == account_id)["handle"].to_list()
+    handle = data.accounts.filter(pl.col("ix") == a)["handle"].drop_nulls().to_list()
     prof = Profile(
         platform=data.platform,
         account_id=account_id,
@@ -159,9 +165,3 @@ def advise(p: Profile) -> list[str]:
         total = int(p.engagement["interactions"].sum())
         out.append(f"Engagement with you: {total} interaction(s) over {p.engagement.height} period(s).")
     return out
-
-
-def to_zone(name: str) -> str:
-    """``name`` if it is an IANA time zone (raises ``ZoneInfoNotFoundError`` otherwise)."""
-    ZoneInfo(name)
-    return name

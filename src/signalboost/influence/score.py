@@ -96,27 +96,26 @@ class InfluenceResult:
 def compute_components(
     data: InfluenceData,
     settings: InfluenceSettings,
-    nodes: pl.Series,
     *,
     topics: Mapping[str, Sequence[str]] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, comp.Component]:
-    """Every component over ``nodes`` (see :mod:`signalboost.influence.components`)."""
+    """Every component over the accounts of ``data`` (see :mod:`signalboost.influence.components`)."""
     say = progress or (lambda _msg: None)
     weights = settings.interaction_weights.model_dump()
     say("reach")
-    out = {"reach": comp.reach(data, nodes)}
+    out = {"reach": comp.reach(data)}
     say("graphs")
-    inter = comp.interaction_graph(data, nodes, weights)
-    follows = comp.follow_graph(data, nodes)
+    inter = comp.interaction_graph(data, weights)
+    follows = comp.follow_graph(data)
     say("authority (PageRank)")
     out["authority"] = comp.authority(inter, follows)
     say("amplification")
-    out["amplification"] = comp.amplification(data, nodes)
+    out["amplification"] = comp.amplification(data)
     say("topic leadership (topic-sensitive PageRank)")
     out["topic"] = comp.topic_leadership(inter, comp.topic_counts(data, topics))
     say("activity")
-    out["activity"] = comp.activity(data, nodes)
+    out["activity"] = comp.activity(data)
     return out
 
 
@@ -137,14 +136,13 @@ def compute_influence(
     recency weighting (default: the latest timestamp in the data). Deterministic for the same input.
     """
     settings = settings or InfluenceSettings()
-    nodes = data.nodes()
-    if nodes.len() == 0:
+    if data.n == 0:
         raise InfluenceError(
             f"no accounts to score on platform {data.platform!r}",
             where=f"platform {data.platform}",
             hint="Import data first (`signalboost import FILE`), or pick another --platform",
         )
-    parts = compute_components(data, settings, nodes, topics=topics, progress=progress)
+    parts = compute_components(data, settings, topics=topics, progress=progress)
     available = [c for c, part in parts.items() if part.available]
     unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
     if not available:
@@ -154,17 +152,23 @@ def compute_influence(
             hint="Import interactions, follows or accounts with follower counts",
         )
     weights = settings.weights.model_dump()
+    if sum(weights[c] for c in available) <= 0:
+        raise InfluenceError(
+            "every component that can be computed has weight 0",
+            where=f"strategy.yaml influence.weights ({', '.join(available)})",
+            hint="Give at least one of these components a positive weight",
+        )
     score = combine({c: parts[c].pct for c in available}, weights)
     if progress:
         progress("engagement and segments")
-    table = _table(data, settings, nodes, parts, score, brand_id, as_of)
+    table = _table(data, settings, parts, score, brand_id, as_of)
     follows_source = None
     if brand_id is not None:
-        table, follows_source = _segment(data, settings, nodes, parts, table, brand_id)
+        table, follows_source = _segment(data, settings, parts, table, brand_id)
     table = (
         table.with_columns(listing_rank(table["segment"]).alias("_order"))
-        .sort(["_order", "score", "account_id"], descending=[False, True, False], nulls_last=True)
-        .drop("_order")
+        .sort(["_order", "score", "ix"], descending=[False, True, False], nulls_last=True)
+        .drop("_order", "ix")
     )
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
@@ -177,27 +181,28 @@ def compute_influence(
 def _table(
     data: InfluenceData,
     settings: InfluenceSettings,
-    nodes: pl.Series,
     parts: Mapping[str, comp.Component],
     score: np.ndarray,
     brand_id: str | None,
     as_of: dt.datetime | None,
 ) -> pl.DataFrame:
     reach = parts["reach"]
-    handles = data.accounts.select("account_id", "handle")
+    n = data.n
+    handles = data.accounts.filter(pl.col("handle").is_not_null()).select("ix", "handle")
     frame = pl.DataFrame(
         {
-            "account_id": nodes.cast(pl.String),
+            "ix": np.arange(n),
+            "account_id": data.nodes,
             "score": _col(score),
             **{c: _col(parts[c].pct) for c in comp.COMPONENTS},
-            "top_topics": _lists(parts["topic"].labels, nodes.len()),
-            "followers": _col(reach.extra.get("followers", np.full(nodes.len(), np.nan))),
-            "reach_in_band": _col(reach.extra.get("in_band", np.full(nodes.len(), np.nan))),
+            "top_topics": _lists(parts["topic"].labels, n),
+            "followers": _col(reach.extra.get("followers", np.full(n, np.nan))),
+            "reach_in_band": _col(reach.extra.get("in_band", np.full(n, np.nan))),
             "pagerank": _col(parts["authority"].raw),
         },
         schema_overrides={"top_topics": pl.List(pl.String)},
     ).with_columns(pl.col("followers").round(0).cast(pl.Int64))
-    frame = frame.join(handles, on="account_id", how="left")
+    frame = frame.join(handles, on="ix", how="left", maintain_order="left")
     if brand_id is None:
         return frame.with_columns(
             pl.lit(None, pl.Float64).alias("engagement"),
@@ -214,25 +219,21 @@ def _table(
         as_of=as_of,
     )
     return frame.with_columns(
-        pl.Series("engagement", engagement_vector(eng, nodes.cast(pl.String))),
-        pl.Series("reciprocity", engagement_vector(eng, nodes.cast(pl.String), "reciprocity")),
-        pl.Series(
-            "interactions_with_brand", engagement_vector(eng, nodes.cast(pl.String), "interactions_with_brand")
-        ).cast(pl.Int64),
+        pl.Series("engagement", engagement_vector(eng, n)),
+        pl.Series("reciprocity", engagement_vector(eng, n, "reciprocity")),
+        pl.Series("interactions_with_brand", engagement_vector(eng, n, "interactions_with_brand")).cast(pl.Int64),
     )
 
 
 def _segment(
     data: InfluenceData,
     settings: InfluenceSettings,
-    nodes: pl.Series,
     parts: Mapping[str, comp.Component],
     table: pl.DataFrame,
     brand_id: str,
 ) -> tuple[pl.DataFrame, str]:
-    ids = nodes.cast(pl.String)
-    follows, source = follows_brand(data, brand_id, ids)
-    hop2 = two_hops(data, brand_id, follows, ids)
+    follows, source = follows_brand(data, brand_id)
+    hop2 = two_hops(data, brand_id, follows)
     segs = assign_segments(
         table["score"].to_numpy(),
         table["engagement"].to_numpy(),
@@ -242,26 +243,19 @@ def _segment(
         influence_threshold=settings.influence_threshold,
         engagement_threshold=settings.engagement_threshold,
     )
-    brand = ids == brand_id
-    segs[brand.to_numpy()] = "other"
+    b = data.index(brand_id)
+    if b >= 0:
+        segs[b] = "other"
     return table.with_columns(
         pl.Series("follows_brand", follows), pl.Series("segment", segs.tolist(), pl.String)
     ), source
 
 
-def _lists(labels: list[list[str]] | None, n: int) -> pl.Series:
-    """A ``list[str]`` column from per-row lists (null everywhere when the topic component is unavailable)."""
-    import pyarrow as pa
-
+def _lists(labels: pl.Series | None, n: int) -> pl.Series:
+    """The ``top_topics`` column (null everywhere when the topic component is unavailable)."""
     if labels is None:
-        return pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String))
-    offsets = np.zeros(n + 1, dtype=np.int32)
-    offsets[1:] = np.cumsum([len(x) for x in labels])
-    flat = [t for x in labels for t in x]
-    arr = pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type=pa.string()))
-    out = pl.from_arrow(arr)
-    assert isinstance(out, pl.Series)
-    return out.alias("top_topics")
+        return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias("top_topics")
+    return labels.alias("top_topics")
 
 
 def _col(values: np.ndarray) -> pl.Series:

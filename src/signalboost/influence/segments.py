@@ -19,7 +19,6 @@ import numpy as np
 import polars as pl
 
 from signalboost.influence.data import InfluenceData
-from signalboost.influence.graph import index_in
 
 SEGMENTS = ("advocate", "untapped", "fan", "thought_leader", "other")
 """Segment values stored in ``influence_scores.segment``."""
@@ -30,35 +29,36 @@ FOLLOWS_FROM_GRAPH = "follow graph"
 FOLLOWS_FROM_INTERACTIONS = "interacted with the brand (no follow edges to the brand imported)"
 
 
-def follows_brand(data: InfluenceData, brand_id: str, nodes: pl.Series) -> tuple[np.ndarray, str]:
+def follows_brand(data: InfluenceData, brand_id: str) -> tuple[np.ndarray, str]:
     """Boolean per node: follows the brand; and how that was known (:data:`FOLLOWS_FROM_GRAPH` or the proxy)."""
-    mask = np.zeros(nodes.len(), dtype=bool)
-    fol = data.follows.filter(pl.col("followee_id") == brand_id)
+    b = data.index(brand_id)
+    mask = np.zeros(data.n, dtype=bool)
+    if b < 0:
+        return mask, FOLLOWS_FROM_INTERACTIONS
+    fol = data.follows.filter(pl.col("dst") == b)
     if fol.height:
-        ids, source = fol["follower_id"], FOLLOWS_FROM_GRAPH
+        ix, source = fol["src"].to_numpy(), FOLLOWS_FROM_GRAPH
     else:
-        edges = data.edges()
-        ids = edges.filter((pl.col("target") == brand_id) & (pl.col("actor_id") != brand_id))["actor_id"].unique()
+        ix = data.edges().filter(pl.col("dst") == b)["src"].to_numpy()
         source = FOLLOWS_FROM_INTERACTIONS
-    idx = index_in(nodes, ids)
-    mask[idx[idx >= 0]] = True
-    b = index_in(nodes, pl.Series([brand_id]))[0]
-    if b >= 0:
-        mask[b] = False
+    mask[ix[ix >= 0]] = True
+    mask[b] = False
     return mask, source
 
 
-def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray, nodes: pl.Series) -> np.ndarray:
+def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.ndarray:
     """Boolean per node: reposted, quoted, replied to, mentioned or followed by a follower of the brand, and
     neither a follower nor the brand itself."""
-    fids = nodes.filter(pl.Series(followers))
-    edges = data.edges().filter(pl.col("actor_id").is_in(fids.implode()) & (pl.col("kind") != "like"))["target"]
-    followed = data.follows.filter(pl.col("follower_id").is_in(fids.implode()))["followee_id"]
-    mask = np.zeros(nodes.len(), dtype=bool)
-    idx = index_in(nodes, pl.concat([edges, followed]).unique())
-    mask[idx[idx >= 0]] = True
+    mask = np.zeros(data.n, dtype=bool)
+    e = data.edges().filter(pl.col("kind") != "like")
+    src, dst = e["src"].to_numpy(), e["dst"].to_numpy()
+    mask[dst[followers[src]]] = True
+    fsrc, fdst = data.follows["src"].to_numpy(), data.follows["dst"].to_numpy()
+    ok = (fsrc >= 0) & (fdst >= 0)
+    fsrc, fdst = fsrc[ok], fdst[ok]
+    mask[fdst[followers[fsrc]]] = True
     mask &= ~followers
-    b = index_in(nodes, pl.Series([brand_id]))[0]
+    b = data.index(brand_id)
     if b >= 0:
         mask[b] = False
     return mask
