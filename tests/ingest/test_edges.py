@@ -19,7 +19,7 @@ from .conftest import counts, snapshot
 def test_higgs_small_with_rejects_and_duplicate(workspace: Workspace, ingest_data: Path) -> None:
     [res] = import_files(workspace, [ingest_data / "higgs_small.txt"], progress=False)
     assert res.format == "higgs-activity" and res.platform == "x"
-    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_rejected) == (6, 3, 1, 2)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_merged, res.rows_rejected) == (6, 3, 0, 1, 2)
     rows = {(r["actor_id"], r["kind"], r["target_account_id"]): r for r in workspace.interactions().to_dicts()}
     assert set(rows) == {("10", "repost", "20"), ("10", "mention", "30"), ("11", "reply", "20")}
     first = rows[("10", "repost", "20")]
@@ -56,7 +56,7 @@ def test_edge_list_as_follows_matches_networkx(workspace: Workspace, ingest_data
     peer = nx.read_edgelist(path, create_using=nx.DiGraph, nodetype=str, comments="#")
     ours = {(r["follower_id"], r["followee_id"]) for r in workspace.follows().to_dicts()}
     assert ours == set(peer.edges())
-    assert (res.rows_read, res.rows_loaded, res.rows_duplicate) == (5, 4, 1)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_merged) == (5, 4, 0, 1)
     assert all(workspace.follows()["active"])
 
 
@@ -88,20 +88,21 @@ def test_gzipped_edge_list(workspace: Workspace, ingest_data: Path, tmp_path: Pa
     gz = tmp_path / "tiny_follows.txt.gz"
     gz.write_bytes(gzip.compress((ingest_data / "tiny_follows.txt").read_bytes()))
     [res] = import_files(workspace, [gz], platform="facebook", kind="follows", progress=False)
-    assert (res.rows_loaded, res.rows_duplicate) == (4, 1)
+    assert (res.rows_loaded, res.rows_duplicate, res.rows_merged) == (4, 0, 1)
 
 
 def test_same_actions_on_two_platforms_then_reimport(workspace: Workspace, ingest_data: Path) -> None:
     """The anti-join is skipped when the table holds no row of the platform; that must not lose de-duplication:
-    the same 4 valid lines (one repeated) load as 3 rows per platform, and re-importing either changes nothing."""
+    the same 4 valid lines (one repeated, so merged) load as 3 rows per platform; re-importing changes nothing."""
     path = ingest_data / "higgs_small.txt"
     [x] = import_files(workspace, [path], platform="x", progress=False)
     [m] = import_files(workspace, [path], platform="mastodon", progress=False)
-    assert (x.rows_loaded, x.rows_duplicate) == (3, 1)
-    assert (m.rows_loaded, m.rows_duplicate) == (3, 1)  # x's rows do not count as duplicates of mastodon's
+    assert (x.rows_loaded, x.rows_duplicate, x.rows_merged) == (3, 0, 1)
+    assert (m.rows_loaded, m.rows_duplicate, m.rows_merged) == (3, 0, 1)  # x's rows are not mastodon's duplicates
     before = snapshot(workspace)
     [again] = import_files(workspace, [path], platform="x", progress=False)
-    assert (again.rows_read, again.rows_loaded, again.rows_duplicate, again.rows_rejected) == (6, 0, 4, 2)
+    assert (again.rows_read, again.rows_loaded, again.rows_duplicate, again.rows_merged) == (6, 0, 3, 1)
+    assert again.rows_rejected == 2
     assert snapshot(workspace) == before
     per_platform = workspace.query("SELECT platform, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
     assert per_platform.rows() == [("mastodon", 3), ("x", 3)]
