@@ -180,7 +180,7 @@ def spark_influence(
     table = _authority(inter, follows, nodes, settings, tol)
     table = _reach(table, accounts, follows, unavailable)
     table = _amplification(table, inter, accounts, posts, unavailable)
-    table = _activity(inter, table)
+    table = _activity(inter, posts, table, unavailable)
     w = settings.weights.model_dump()
     parts = [c for c in ("reach", "authority", "amplification", "activity") if c not in unavailable]
     num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
@@ -296,14 +296,23 @@ def _amplification(table: Any, inter: Any, accounts: Any, posts: Any, unavailabl
     return spark_percentile(t, "_amp", "amplification").drop("_pc", "_got", "_amp")
 
 
-def _activity(inter: Any, table: Any) -> Any:
-    """Frequency and regularity percentiles (days; weeks past 8 weeks), then the percentile of their mean."""
+def _activity(inter: Any, posts: Any, table: Any, unavailable: dict[str, str]) -> Any:
+    """Activity: frequency ``posts / max(1, days)`` and regularity (share of days — weeks past 8 weeks — with a
+    post) as percentiles, then the percentile of their mean. Posts are the dated rows of the posts table when
+    there are any, else the account's non-like interactions (as on one machine)."""
     from pyspark.sql import functions as F
 
-    ev = inter.where(F.col("kind") != "like").where(F.col("occurred_at").isNotNull())
-    ev = ev.select(F.col("actor_id").alias("id"), F.col("occurred_at").cast("double").alias("ts"))
+    ev = None
+    if posts is not None and posts.where(F.col("created_at").isNotNull()).count():
+        ev = posts.select(F.col("author_id").alias("id"), F.col("created_at").cast("double").alias("ts"))
+    else:
+        ev = inter.where(F.col("kind") != "like").select(
+            F.col("actor_id").alias("id"), F.col("occurred_at").cast("double").alias("ts")
+        )
+    ev = ev.where(F.col("ts").isNotNull() & F.col("id").isNotNull() & (F.col("id") != ""))
     bounds = ev.agg(F.min("ts"), F.max("ts")).first()
     if bounds[0] is None:
+        unavailable["activity"] = "no dated posts or interactions"
         return table.withColumn("activity", F.lit(None).cast("double"))
     exact = (bounds[1] - bounds[0]) / 86400.0
     span, unit = max(1.0, exact), (7 if exact > 56 else 1)
