@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# $SIGNALBOOST_SHARED_DATA points the shared-data tests at the datasets from anywhere (e.g. a worktree).
+SHARED_DATA = Path(os.environ.get("SIGNALBOOST_SHARED_DATA") or ROOT.parent / "shared" / "data")
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture
 def shared_data() -> Path:
-    """``../shared/data`` beside the project, or skip the test."""
+    """``../shared/data`` beside the project (or ``$SIGNALBOOST_SHARED_DATA``), or skip the test."""
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present (a user's clone); this test needs the real datasets")
     return SHARED_DATA

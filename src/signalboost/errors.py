@@ -77,5 +77,9 @@ class ReportError(SignalboostError):
     """A report or document cannot be rendered."""
 
 
+class OutputError(SignalboostError):
+    """An output file (report, document, export) cannot be written: no permission, a folder in the way."""
+
+
 class WebError(SignalboostError):
     """The dashboard cannot serve a request."""

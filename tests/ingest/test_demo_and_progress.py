@@ -26,7 +26,7 @@ def test_demo_step_is_idempotent(workspace: Workspace) -> None:
     demo_step(ctx)
     assert counts(workspace) == first
     text = out.getvalue()
-    assert "loaded 0" in text and "duplicate 563,069" in text
+    assert "loaded 0" in text and "already in the workspace 563,069" in text
 
 
 def test_progress_bar_goes_to_the_given_console(workspace: Workspace, ingest_data: Path) -> None:

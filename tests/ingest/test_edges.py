@@ -19,7 +19,7 @@ from .conftest import counts
 def test_higgs_small_with_rejects_and_duplicate(workspace: Workspace, ingest_data: Path) -> None:
     [res] = import_files(workspace, [ingest_data / "higgs_small.txt"], progress=False)
     assert res.format == "higgs-activity" and res.platform == "x"
-    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_rejected) == (6, 3, 1, 2)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_merged, res.rows_rejected) == (6, 3, 0, 1, 2)
     rows = {(r["actor_id"], r["kind"], r["target_account_id"]): r for r in workspace.interactions().to_dicts()}
     assert set(rows) == {("10", "repost", "20"), ("10", "mention", "30"), ("11", "reply", "20")}
     first = rows[("10", "repost", "20")]
@@ -56,7 +56,7 @@ def test_edge_list_as_follows_matches_networkx(workspace: Workspace, ingest_data
     peer = nx.read_edgelist(path, create_using=nx.DiGraph, nodetype=str, comments="#")
     ours = {(r["follower_id"], r["followee_id"]) for r in workspace.follows().to_dicts()}
     assert ours == set(peer.edges())
-    assert (res.rows_read, res.rows_loaded, res.rows_duplicate) == (5, 4, 1)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_merged) == (5, 4, 0, 1)
     assert all(workspace.follows()["active"])
 
 
@@ -88,4 +88,4 @@ def test_gzipped_edge_list(workspace: Workspace, ingest_data: Path, tmp_path: Pa
     gz = tmp_path / "tiny_follows.txt.gz"
     gz.write_bytes(gzip.compress((ingest_data / "tiny_follows.txt").read_bytes()))
     [res] = import_files(workspace, [gz], platform="facebook", kind="follows", progress=False)
-    assert (res.rows_loaded, res.rows_duplicate) == (4, 1)
+    assert (res.rows_loaded, res.rows_duplicate, res.rows_merged) == (4, 0, 1)

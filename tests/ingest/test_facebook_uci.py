@@ -94,3 +94,17 @@ def test_reimport_changes_nothing(workspace: Workspace) -> None:
     assert again.rows_loaded == 0 and again.rows_duplicate > 0
     assert snapshot(workspace) == before
     assert counts(workspace)["posts"] == 500
+
+
+def test_first_import_reports_no_duplicates_only_merged_snapshots(workspace: Workspace) -> None:
+    """Posts published in the same reconstructed hour share one page snapshot: merged, not "duplicate"."""
+    from signalboost.ingest import describe
+
+    [res] = import_files(workspace, [demo_file(*UCI_FACEBOOK)], progress=False)
+    snapshots = workspace.query("SELECT count(*) AS n FROM account_snapshots")["n"][0]
+    assert res.rows_duplicate == 0
+    assert res.per_table["account_snapshots"] == (snapshots, 0, 500 - snapshots)
+    assert res.rows_merged == 500 - snapshots > 0
+    text = describe(res)
+    assert "already in the workspace 0" in text and "duplicate" not in text
+    assert f"merged {500 - snapshots} (same key within the file)" in text

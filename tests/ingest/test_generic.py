@@ -87,7 +87,7 @@ def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, t
     path = tmp_path / "interactions.csv"
     path.write_text(INTERACTIONS)
     [res] = import_files(workspace, [path], platform="x", mapping=INTER_MAP, progress=False)
-    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_rejected) == (5, 2, 1, 2)
+    assert (res.rows_read, res.rows_loaded, res.rows_duplicate, res.rows_merged, res.rows_rejected) == (5, 2, 0, 1, 2)
     rows = {(r["actor_id"], r["kind"]) for r in workspace.interactions().to_dicts()}
     assert rows == {("a1", "repost"), ("a2", "like")}
     reasons = {r["line"]: r["reason"] for r in workspace.table("rejects").to_dicts()}
@@ -95,7 +95,7 @@ def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, t
     assert "bogus" in reasons[4] and "not a date" in reasons[5]
     before = snapshot(workspace)
     [again] = import_files(workspace, [path], platform="x", mapping=INTER_MAP, progress=False)
-    assert (again.rows_loaded, again.rows_duplicate) == (0, 3)
+    assert (again.rows_loaded, again.rows_duplicate, again.rows_merged) == (0, 2, 1)  # 2 keys there, 1 repeat
     assert snapshot(workspace) == before
 
 

@@ -449,7 +449,10 @@ def test_load_strategy_raises_at_first_error(tmp_path: Path) -> None:
     assert err.hint == "1 more error: run `signalboost validate` to see them all"
     with pytest.raises(StrategyError) as info:
         load_strategy(path, today=TODAY)  # lenient: only the structural error counts
-    assert (info.value.where, info.value.hint) == (f"{path}:4:13", None)
+    assert (info.value.where, info.value.hint) == (
+        f"{path}:4:13",
+        "Fix it in strategy.yaml; `signalboost validate` checks the file",  # a lone error still says what to do
+    )
 
 
 def test_lenient_load_accepts_rule_errors_strict_refuses(tmp_path: Path) -> None:

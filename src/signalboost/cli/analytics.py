@@ -54,6 +54,10 @@ SECTION_FRAMES: dict[str, tuple[str, str]] = {
 }
 
 
+#: A group's mean engagement with its interval, and its difference from the other posts (formats, paid).
+GROUP_COLUMNS = ["platform", "group", "n_used", "n_excluded", "mean", "ci_low", "ci_high"]
+GROUP_COLUMNS += ["diff_vs_rest", "diff_ci_low", "diff_ci_high"]
+
 TABLE_COLUMNS: dict[str, list[str]] = {
     "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "n_missing_denominator"],
     "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
@@ -79,30 +83,8 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "per_day_low",
         "per_day_high",
     ],
-    "formats": [
-        "platform",
-        "group",
-        "n_used",
-        "n_excluded",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "diff_vs_rest",
-        "diff_ci_low",
-        "diff_ci_high",
-    ],
-    "paid": [
-        "platform",
-        "group",
-        "n_used",
-        "n_excluded",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "diff_vs_rest",
-        "diff_ci_low",
-        "diff_ci_high",
-    ],
+    "formats": GROUP_COLUMNS,
+    "paid": GROUP_COLUMNS,
     "pillars": [
         "platform",
         "group",

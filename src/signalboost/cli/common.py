@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,7 +14,21 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from signalboost.errors import UsageError
 from signalboost.store.workspace import Workspace
+from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "FormatOption",
+    "OutputFormat",
+    "WorkspaceOption",
+    "csv_safe",
+    "emit_rows",
+    "open_ws",
+    "parse_date",
+    "parse_datetime",
+]
 
 console = Console()
 
@@ -40,22 +53,27 @@ WorkspaceOption = typer.Option(
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output: table, json or csv.")
 
 
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    """``--option YYYY-MM-DD`` as a date (``None`` when not given); ``UsageError`` naming the option otherwise."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
+
+
+def parse_datetime(value: str, option: str) -> dt.datetime:
+    """``--option YYYY-MM-DDTHH:MM`` as a (naive) datetime; ``UsageError`` naming the option otherwise."""
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a date-time", where=option, hint="Use YYYY-MM-DDTHH:MM") from None
+
+
 def open_ws(path: Path, *, create: bool = False) -> Workspace:
     """Open the workspace given by ``--workspace``."""
     return Workspace.open(path, create=create)
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: prefix text cells starting with = + - @ tab CR with a quote.
-
-    Numbers are left alone (a negative number is not a formula). Source: OWASP "CSV Injection".
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def emit_rows(
@@ -65,8 +83,13 @@ def emit_rows(
     title: str | None = None,
     columns: Sequence[str] | None = None,
     document: Mapping[str, Any] | None = None,
+    empty: str | None = None,
 ) -> None:
-    """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout."""
+    """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout.
+
+    ``empty``: what to print instead of an empty table (say why it is empty and what to do); JSON and CSV stay
+    machine-readable (an empty list, a header line).
+    """
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt is OutputFormat.json:
         payload = dict(document) if document is not None else {"rows": list(rows)}
@@ -75,12 +98,10 @@ def emit_rows(
         sys.stdout.write(json.dumps(payload, default=str, ensure_ascii=False, indent=2) + "\n")
         return
     if fmt is OutputFormat.csv:
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(cols)
-        for row in rows:
-            writer.writerow([csv_safe(_plain(row.get(c))) for c in cols])
-        sys.stdout.write(buf.getvalue())
+        sys.stdout.write(csv_text(([_plain(row.get(c)) for c in cols] for row in rows), header=cols))
+        return
+    if not rows and empty:
+        console.print(empty, highlight=False)
         return
     table = Table(title=title, show_lines=False)
     for c in cols:

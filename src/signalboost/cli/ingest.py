@@ -80,7 +80,9 @@ def register(app: typer.Typer) -> None:
         wait: float = typer.Option(60.0, "--wait", help="Seconds to wait for another import to finish."),
     ) -> None:
         from signalboost.ingest import import_files
+        from signalboost.ingest.pipeline import check_paths
 
+        check_paths(paths)  # a mistyped file must not leave a new empty workspace folder behind
         ws = open_ws(workspace, create=True)
         when = observed_at.replace(tzinfo=UTC) if observed_at and observed_at.tzinfo is None else observed_at
         results = import_files(
@@ -148,7 +150,7 @@ def register(app: typer.Typer) -> None:
         limit: int = typer.Option(100, "--limit", help="At most this many imports, newest first."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
-        """List past imports: file, format, platform and the rows read, loaded, duplicate and rejected.
+        """List past imports: file, format, platform and the rows read, loaded, already there, merged and rejected.
 
         Example: signalboost imports --limit 10
         """
@@ -184,16 +186,17 @@ def _when(value: object) -> object:
 
 
 def _print_summary(results: list[ImportResult]) -> None:
-    """Per file: read / loaded / duplicate / rejected, the tables touched, warnings and where rejects are."""
+    """Per file: read / loaded / already there / merged / rejected, the tables, warnings and where rejects are."""
     from rich.markup import escape
 
     from signalboost.cli.common import console
     from signalboost.ingest import describe
+    from signalboost.ingest.pipeline import describe_tables
 
     for r in results:
         console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
-        for table, (loaded, dup) in r.per_table.items():
-            console.print(f"    {table}: {loaded:,} new, {dup:,} already there", highlight=False)
+        for line in describe_tables(r):
+            console.print(f"    {escape(line)}", highlight=False)
         for w in r.warnings:
             console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
         if r.rows_rejected:

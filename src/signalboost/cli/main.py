@@ -48,10 +48,28 @@ def _root(
     """Signalboost command line."""
 
 
+# Command groups in the order of the method (as `--help` lists them); modules not named here follow.
+WORKFLOW_ORDER: tuple[str, ...] = (
+    "strategy",
+    "ingest",
+    "plan",
+    "analytics",
+    "influence",
+    "outreach",
+    "scale",
+    "web",
+    "demo",
+)
+
+
+def _module_rank(name: str) -> tuple[int, str]:
+    return (WORKFLOW_ORDER.index(name) if name in WORKFLOW_ORDER else len(WORKFLOW_ORDER), name)
+
+
 def _register_all() -> None:
     import signalboost.cli as package
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: _module_rank(m.name)):
         if info.name in {"main", "common"}:
             continue
         module = importlib.import_module(f"signalboost.cli.{info.name}")

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws, parse_date
 from signalboost.cli.common import emit_rows as _emit_rows
 from signalboost.errors import OutreachError, UsageError
 from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
@@ -49,15 +49,6 @@ def register(app: typer.Typer) -> None:
 
 
 # --------------------------------------------------------------------------------------------- helpers
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-12-01") from None
-
-
 def _when(value: str | None, option: str) -> dt.datetime | dt.date | None:
     if value is None:
         return None
@@ -103,7 +94,7 @@ def _row(obj: Any) -> dict[str, Any]:
     return dict(obj.as_dict())
 
 
-LIST_COLUMNS = ["handle", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
+LIST_COLUMNS = ["handle", "account_id", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
 
 
 # ---------------------------------------------------------------------------------------------- outreach
@@ -148,7 +139,7 @@ def add(
         cost=cost,
         owner=owner,
         next_step=next_step,
-        due_date=_date(due, "--due"),
+        due_date=parse_date(due, "--due"),
         notes=notes,
     )
     emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
@@ -221,7 +212,7 @@ def update_cmd(
     ws = open_ws(workspace)
     p, a, _ = _resolve(ws, handle, platform)
     given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
-    given |= {"next_step": next_step, "due_date": _date(due, "--due"), "notes": notes}
+    given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
         raise UsageError("nothing to update", hint="Pass at least one option, e.g. --due 2026-12-05")
@@ -284,7 +275,14 @@ def list_cmd(
     Example: signalboost outreach list --stage warming --format csv
     """
     records = pipeline.list_records(open_ws(workspace), stage=stage, platform=platform)
-    emit_rows(pipeline.records_as_rows(records), fmt, title="Pipeline", columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows(
+        pipeline.records_as_rows(records),
+        fmt,
+        title="Pipeline",
+        columns=[*LIST_COLUMNS, "due_date"],
+        empty="No one in the pipeline (with these filters). Add influencers with `signalboost outreach add @handle` "
+        "or `signalboost outreach identify`.",
+    )
 
 
 @outreach_app.command("show")
@@ -317,6 +315,10 @@ def show_cmd(
     emit_rows([_row(w) for w in windows], fmt, title="KPIs per window", columns=_KPI_COLUMNS)
 
 
+_NO_TOUCHES = (
+    "Nothing yet: no one in the pipeline, or no touches. Add influencers with `signalboost outreach add @handle`, "
+    "log touches with `signalboost outreach log`, or import interactions."
+)
 _BALANCE_COLUMNS = ["account_id", "gives", "asks", "give_ask_ratio", "flagged", "their_interactions"]
 _BALANCE_COLUMNS += ["their_amplifications", "last_ours", "last_theirs"]
 _KPI_COLUMNS = ["account_id", "window_start", "window_end", "interacts", "interactions", "amplifications"]
@@ -348,7 +350,7 @@ def ledger_cmd(
     handles = {(r.platform, r.account_id): r.handle for r in pipeline.list_records(ws)}
     for r in rows:
         r["handle"] = handles.get((r["platform"], r["account_id"]))
-    emit_rows(rows, fmt, title="Give / ask", columns=["handle", *_BALANCE_COLUMNS])
+    emit_rows(rows, fmt, title="Give / ask", columns=["handle", *_BALANCE_COLUMNS], empty=_NO_TOUCHES)
 
 
 @outreach_app.command("due")
@@ -364,8 +366,14 @@ def due_cmd(
     """
     ws = open_ws(workspace)
     _refresh(ws)
-    alerts = kpis.due(ws, today=_date(today, "--today"), end=_until(until))
-    emit_rows([_row(a) for a in alerts], fmt, title="Due", columns=["handle", "account_id", "kind", "message"])
+    alerts = kpis.due(ws, today=parse_date(today, "--today"), end=_until(until))
+    emit_rows(
+        [_row(a) for a in alerts],
+        fmt,
+        title="Due",
+        columns=["handle", "account_id", "kind", "message"],
+        empty="Nothing due: no follow-up, silent relationship or engagement drop.",
+    )
 
 
 @outreach_app.command("kpis")
@@ -393,7 +401,7 @@ def kpis_cmd(
     if trend:
         emit_rows([_row(t) for t in trend_rows], fmt, title="Trend")
     else:
-        emit_rows([_row(r) for r in rows], fmt, title="KPIs per window", columns=_KPI_COLUMNS)
+        emit_rows([_row(r) for r in rows], fmt, title="KPIs per window", columns=_KPI_COLUMNS, empty=_NO_TOUCHES)
 
 
 @outreach_app.command("value")
@@ -408,7 +416,7 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
     cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
     if fmt is not OutputFormat.table:
         cols = list(value.Value.__dataclass_fields__)
-    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value", columns=cols)
+    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value", columns=cols, empty=_NO_TOUCHES)
 
 
 @outreach_app.command("curate")
@@ -424,7 +432,14 @@ def curate_cmd(
     """
     posts = curation.curated_candidates(open_ws(workspace), days=days, limit=limit)
     cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
-    emit_rows([_row(c) for c in posts], fmt, title="Curated candidates", columns=cols)
+    emit_rows(
+        [_row(c) for c in posts],
+        fmt,
+        title="Curated candidates",
+        columns=cols,
+        empty=f"No recent post of the pipeline's influencers matches a pillar (last {days} days). "
+        "Import their posts, or widen --days.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- partners

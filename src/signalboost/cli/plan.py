@@ -7,8 +7,19 @@ from pathlib import Path
 
 import typer
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
-from signalboost.errors import UsageError
+from signalboost.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    console,
+    emit_rows,
+    open_ws,
+    parse_date,
+    parse_datetime,
+)
+from signalboost.errors import PlanError, UsageError
+from signalboost.outfiles import write_output
+from signalboost.plan.posts import PlannedPost
 
 calendar_app = typer.Typer(
     help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
@@ -20,15 +31,6 @@ def next_monday(today: dt.date | None = None) -> dt.date:
     """The next Monday after ``today`` (today excluded)."""
     today = today or dt.date.today()
     return today + dt.timedelta(days=7 - today.weekday())
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a date", where=flag, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
 
 
 def _rows(posts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
@@ -57,9 +59,9 @@ def register(app: typer.Typer) -> None:
         from signalboost.plan.service import replan
         from signalboost.plan.view import mix_table, week_tables
 
+        first = parse_date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
         strategy = ws.strategy()
-        first = _date(start, "--from") or next_monday()
         result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
         doc = {
             "start": result.start.isoformat(),
@@ -110,6 +112,9 @@ def register(app: typer.Typer) -> None:
         if fmt is not OutputFormat.table:
             emit_rows(_rows(posts), fmt, columns=ROW_COLUMNS)
             return
+        if not posts:
+            console.print("No saved posts in this period: plan some with `signalboost plan`.")
+            return
         pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
         console.print(week_tables(posts, pillars))
 
@@ -142,14 +147,21 @@ def register(app: typer.Typer) -> None:
         posts = _load(ws, start, weeks)
         if network:
             posts = [p for p in posts if p.network == network]
+        if not posts:
+            raise PlanError(
+                "nothing to export: no saved posts" + (f" on {network}" if network else "") + " in this period",
+                where="calendar",
+                hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
+            )
         for path, text in _render(ws, chosen[0], posts, output, tzid=tzid):
-            path.write_text(text, encoding="utf-8", newline="")
+            write_output(path, text, what="the calendar")
             console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
 
     @calendar_app.command("move")
     def move(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         to: str = typer.Option(..., "--to", help="New local date-time, e.g. 2026-03-04T18:30 (brand's zone)."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Move a post by hand; re-planning keeps it where you put it.
@@ -158,17 +170,17 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import move_post
 
-        try:
-            when = dt.datetime.fromisoformat(to)
-        except ValueError:
-            raise UsageError(f"{to!r} is not a date-time", where="--to", hint="Use YYYY-MM-DDTHH:MM") from None
-        post = move_post(open_ws(workspace), plan_id, when)
+        post = move_post(open_ws(workspace), plan_id, parse_datetime(to, "--to"))
+        if fmt is not OutputFormat.table:
+            emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
+            return
         console.print(f"{post.id} now at {post.local:%a %d %b %Y %H:%M %Z} (sequence {post.sequence})")
 
     @calendar_app.command("status")
     def status(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         value: str = typer.Argument(..., help="planned, drafted, approved, scheduled or published."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Mark a post's status; anything past 'planned' is kept when you re-plan.
@@ -177,25 +189,32 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import set_status
 
-        post = set_status(open_ws(workspace), plan_id, value)
-        console.print(f"{post.id} is {post.status}")
+        _print_post(set_status(open_ws(workspace), plan_id, value), fmt)
 
     @calendar_app.command("draft")
     def draft(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
         text: str = typer.Argument(..., help="The new draft text."),
+        fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Replace a post's draft; the post becomes 'drafted' and re-planning keeps it.
+        """Replace a post's draft; a 'planned' post becomes 'drafted', and re-planning keeps it.
 
         Example: signalboost calendar draft sb-1a2b3c "Three ways to wear linen this summer"
         """
         from signalboost.plan.service import set_draft
 
-        post = set_draft(open_ws(workspace), plan_id, text)
-        console.print(f"{post.id} is {post.status}")
+        _print_post(set_draft(open_ws(workspace), plan_id, text), fmt)
 
     app.add_typer(calendar_app, name="calendar")
+
+
+def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
+    """One post after a change: its status line, or the row as JSON/CSV."""
+    if fmt is not OutputFormat.table:
+        emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
+    else:
+        console.print(f"{post.id} is {post.status}")
 
 
 def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
@@ -204,7 +223,7 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     from signalboost.plan.service import load_plan
     from signalboost.plan.slots import resolve_local
 
-    first = _date(start, "--from")
+    first = parse_date(start, "--from")
     if first is None:
         return load_plan(ws)
     tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")

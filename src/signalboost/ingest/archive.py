@@ -120,8 +120,17 @@ def _dir_names(path: Path, *, recursive: bool = True) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def is_zip(path: Path, head: bytes) -> bool:
-    return path.is_file() and head.startswith(b"PK\x03\x04")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_zip(path: Path, head: bytes | None = None) -> bool:
+    """Whether ``path`` is a zip file (by its first bytes ``head``, read from the file when not given)."""
+    if not path.is_file():
+        return False
+    if head is None:
+        with path.open("rb") as fh:
+            head = fh.read(len(ZIP_MAGIC))
+    return head.startswith(ZIP_MAGIC)
 
 
 def open_archive(path: Path, *, recursive: bool = True) -> Archive:

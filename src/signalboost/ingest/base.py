@@ -234,10 +234,11 @@ class ImportResult:
     format: str
     rows_read: int = 0
     rows_loaded: int = 0
-    rows_duplicate: int = 0
+    rows_duplicate: int = 0  # key already in the workspace before this import
+    rows_merged: int = 0  # repeated a key within the file: folded into one row
     rows_rejected: int = 0
     warnings: list[str] = field(default_factory=list)
-    per_table: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (loaded, duplicate)
+    per_table: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> (loaded, duplicate, merged)
     platform: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -249,8 +250,9 @@ class ImportResult:
             "rows_read": self.rows_read,
             "rows_loaded": self.rows_loaded,
             "rows_duplicate": self.rows_duplicate,
+            "rows_merged": self.rows_merged,
             "rows_rejected": self.rows_rejected,
-            "tables": {t: {"loaded": lo, "duplicate": du} for t, (lo, du) in self.per_table.items()},
+            "tables": {t: {"loaded": lo, "duplicate": du, "merged": me} for t, (lo, du, me) in self.per_table.items()},
             "warnings": list(self.warnings),
         }
 

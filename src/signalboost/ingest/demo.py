@@ -6,20 +6,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalboost.demo_data import HIGGS_ACTIVITY, UCI_FACEBOOK, demo_file
-from signalboost.ingest.pipeline import describe, import_files
+from signalboost.ingest.pipeline import describe, describe_tables, import_files
 
 if TYPE_CHECKING:
     from signalboost.demo import DemoContext
 
 
 def demo_step(ctx: DemoContext) -> None:
-    """Import both bundled files (idempotent: a re-run reports them as duplicates and changes nothing)."""
+    """Import both bundled files (idempotent: a re-run reports them as already in the workspace and changes nothing)."""
     paths = [demo_file(*UCI_FACEBOOK), demo_file(*HIGGS_ACTIVITY)]
     results = import_files(ctx.workspace, paths, progress=False, console=ctx.console)
     for r in results:
         ctx.console.print(describe(r).removeprefix(str(Path(r.file).parent) + "/"), highlight=False)
-        for table, (loaded, dup) in r.per_table.items():
-            ctx.console.print(f"    {table}: {loaded:,} new, {dup:,} already there", highlight=False)
+        for line in describe_tables(r):
+            ctx.console.print(f"    {line}", highlight=False)
     ctx.console.print(
         "UCI post dates are reconstructed from month/weekday/hour (see `signalboost formats`); "
         "Higgs actions are platform 'x'.",

@@ -58,17 +58,24 @@ def import_files(
     edge list holds (``follows``, ``interactions`` or one interaction kind). Returns one :class:`ImportResult`
     per path. Raises :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
     """
+    check_paths(paths)
     results = []
     for raw in paths:
         path = Path(raw).expanduser()
         fmt = get_format(format) if format else detect_format(path)
-        if not path.exists():
-            raise IngestError("no such file or folder", where=str(path), hint="Check the path")
         options = ReadOptions(
             platform=platform, mapping=mapping, kind=kind, date_format=date_format, observed_at=observed_at
         )
         results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console))
     return results
+
+
+def check_paths(paths: Sequence[str | Path]) -> None:
+    """Raise ``IngestError`` for the first path that does not exist (before anything is opened or created)."""
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise IngestError("no such file or folder", where=str(path), hint="Check the path")
 
 
 def _import_one(
@@ -116,6 +123,7 @@ def _import_one(
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_duplicate": result.rows_duplicate,
+                "rows_merged": result.rows_merged,
                 "rows_rejected": result.rows_rejected,
                 "status": "done",
             },
@@ -123,12 +131,13 @@ def _import_one(
     return result
 
 
-def _add(result: ImportResult, table: str, loaded: int, dup: int) -> None:
-    if loaded or dup:
-        lo, du = result.per_table.get(table, (0, 0))
-        result.per_table[table] = (lo + loaded, du + dup)
+def _add(result: ImportResult, table: str, loaded: int, dup: int, merged: int) -> None:
+    if loaded or dup or merged:
+        lo, du, me = result.per_table.get(table, (0, 0, 0))
+        result.per_table[table] = (lo + loaded, du + dup, me + merged)
         result.rows_loaded += loaded
         result.rows_duplicate += dup
+        result.rows_merged += merged
 
 
 def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult) -> None:
@@ -203,11 +212,22 @@ def _progress(path: Path, enabled: bool, console: Console | None) -> Iterator[An
 
 
 def describe(result: ImportResult) -> str:
-    """One line for a person: ``file (format): read N, loaded N, duplicate N, rejected N``."""
+    """One line for a person: ``file (format): read N, loaded N, already in the workspace N[, merged N (same
+    key within the file)], rejected N``. Merged rows are not a problem (e.g. two snapshots in the same hour)."""
+    merged = f", merged {result.rows_merged:,} (same key within the file)" if result.rows_merged else ""
     return (
         f"{result.file} ({result.format}): read {result.rows_read:,}, loaded {result.rows_loaded:,}, "
-        f"duplicate {result.rows_duplicate:,}, rejected {result.rows_rejected:,}"
+        f"already in the workspace {result.rows_duplicate:,}{merged}, rejected {result.rows_rejected:,}"
     )
 
 
-__all__ = ["SignalboostError", "describe", "import_files"]
+def describe_tables(result: ImportResult) -> list[str]:
+    """One line per table touched: ``posts: 500 new, 0 already there[, 16 merged (same key within the file)]``."""
+    lines = []
+    for table, (loaded, dup, merged) in result.per_table.items():
+        also = f", {merged:,} merged (same key within the file)" if merged else ""
+        lines.append(f"{table}: {loaded:,} new, {dup:,} already there{also}")
+    return lines
+
+
+__all__ = ["SignalboostError", "describe", "describe_tables", "import_files"]

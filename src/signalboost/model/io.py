@@ -93,6 +93,8 @@ def strategy_or_raise(report: ValidationReport, *, strict: bool = True) -> Strat
     if more:
         also = f"{more} more error{'s' if more != 1 else ''}: run `signalboost validate` to see them all"
         hint = f"{hint}; {also}" if hint else also.capitalize()
+    elif not hint:
+        hint = "Fix it in strategy.yaml; `signalboost validate` checks the file"
     what = f"{first.message} (at {first.key})" if first.key else first.message
     raise StrategyError(what, where=first.where(report.source), hint=hint or None)
 

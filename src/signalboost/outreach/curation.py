@@ -6,7 +6,7 @@ number of distinct terms matched, then by recency. The result is offered to the 
 (``strategy.curation.share``): the planner calls :func:`curated_candidates` and picks from the top.
 
 Post text comes from social networks and is untrusted: callers must escape it in HTML and pass it through
-``cli.common.csv_safe`` in CSV.
+``textsafe.csv_safe`` in CSV.
 """
 
 from __future__ import annotations

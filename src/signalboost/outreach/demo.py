@@ -9,15 +9,14 @@ audiences after the brand. Written: ``exports/partner-ranking.csv``.
 
 from __future__ import annotations
 
-import csv
-
 from rich.table import Table
 
-from signalboost.cli.common import csv_safe
 from signalboost.demo import DemoContext
 from signalboost.errors import OutreachError
+from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline
 from signalboost.store import outreach_sql as sql
+from signalboost.textsafe import csv_text
 
 SOURCE = "interactions"
 CANDIDATES = 20
@@ -119,10 +118,6 @@ def _print_ranking(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
 def _write_csv(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     path = ctx.workspace.exports_dir / "partner-ranking.csv"
     cols = ["rank", *overlap.Overlap.__dataclass_fields__]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(cols)
-        for i, o in enumerate(ranked, start=1):
-            d = o.as_dict()
-            writer.writerow([i, *[csv_safe("" if d[c] is None else d[c]) for c in cols[1:]]])
+    rows = [[i, *(o.as_dict()[c] for c in cols[1:])] for i, o in enumerate(ranked, start=1)]
+    write_output(path, csv_text(rows, header=cols), what="the partner ranking")
     ctx.outputs["partner ranking"] = path

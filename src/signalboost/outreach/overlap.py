@@ -348,9 +348,21 @@ def bridges_of(
 def default_candidates(
     ws: Workspace, *, platform: str, brand: Sequence[str], source: str = "follows", top: int = 20
 ) -> list[str]:
-    """The ``top`` accounts with the largest audiences, the brand excluded (when no candidates are given)."""
+    """The ``top`` accounts with the largest audiences, the brand excluded (when no candidates are given).
+
+    Raises ``OutreachError`` when no account on ``platform`` has a ``source`` audience (nothing of that kind
+    imported), rather than letting the caller report "no candidates" to someone who asked for the top N.
+    """
     with ws.connect(purpose="read") as con:
-        return [a for a, _ in sql.top_audiences(con, platform, source=source, exclude=brand, limit=top)]
+        ids = [a for a, _ in sql.top_audiences(con, platform, source=source, exclude=brand, limit=top)]
+    if not ids:
+        other = "interactions" if source == "follows" else "follows"
+        raise OutreachError(
+            f"no account on {platform} has a {source} audience: no {source} data imported for {platform}",
+            where="--audience",
+            hint=f"Import a {source} export for {platform} (see `signalboost formats`), or pass --audience {other}",
+        )
+    return ids
 
 
 def save_overlap(ws: Workspace, overlaps: Sequence[Overlap], *, platform: str, source: str) -> None:

@@ -151,7 +151,12 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 def get_record(ws: Workspace, platform: str, account_id: str) -> OutreachRecord:
     """The pipeline record of one account (``OutreachError`` if it is not in the pipeline)."""
     with ws.connect(purpose="read") as con:
-        row = sql.fetch_outreach(con, platform, account_id)
+        return _fetch_record(con, platform, account_id)
+
+
+def _fetch_record(con: Any, platform: str, account_id: str) -> OutreachRecord:
+    """The record read on ``con``, or ``OutreachError`` naming the account and how to add it."""
+    row = sql.fetch_outreach(con, platform, account_id)
     if row is None:
         raise OutreachError(
             f"{platform}:{account_id} is not in the pipeline",
@@ -284,14 +289,7 @@ def move(
     """Move one influencer to ``to_stage`` if the move is legal (see :data:`LEGAL_MOVES`); record it."""
     at = _now(now)
     with ws.transaction() as con:
-        row = sql.fetch_outreach(con, platform, account_id)
-        if row is None:
-            raise OutreachError(
-                f"{platform}:{account_id} is not in the pipeline",
-                where="table outreach",
-                hint="Add it first with `signalboost outreach add HANDLE`",
-            )
-        record = OutreachRecord(**row)
+        record = _fetch_record(con, platform, account_id)
         check_move(record.stage, to_stage, who=record.label)
         sql.update_outreach(con, platform, account_id, {"stage": to_stage, "updated_at": at})
         sql.insert_history(con, platform, account_id, record.stage, to_stage, at, by or record.owner, note)
@@ -347,7 +345,10 @@ def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> 
         raise OutreachError(
             f"no account {ref!r}" + (f" on {platform}" if platform else ""),
             where="accounts / outreach",
-            hint="Import the account's data first, or add it with --platform and --account-id",
+            hint=(
+                "Check the handle with `signalboost outreach list`; an account not imported yet can be added with "
+                "`signalboost outreach add HANDLE --platform P --account-id ID`"
+            ),
         )
     platforms = sorted({m[0] for m in matches})
     if len(platforms) > 1:

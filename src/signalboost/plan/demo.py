@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 def demo_step(ctx: DemoContext) -> None:
     """Plan 4 weeks of the workspace's strategy, save them and export ``exports/calendar.ics`` and ``.html``."""
+    from signalboost.outfiles import write_output
     from signalboost.plan.export import to_html_month, to_ics
     from signalboost.plan.service import replan
     from signalboost.plan.view import mix_table
@@ -23,10 +24,9 @@ def demo_step(ctx: DemoContext) -> None:
     name = strategy.brand.name
     ics = ws.exports_dir / "calendar.ics"
     page = ws.exports_dir / "calendar.html"
-    ics.write_text(to_ics(result.posts, name=f"{name} publishing calendar"), encoding="utf-8", newline="")
-    page.write_text(
-        to_html_month(result.posts, pillars=[p.id for p in strategy.pillars], title=f"{name} publishing calendar"),
-        encoding="utf-8",
+    write_output(ics, to_ics(result.posts, name=f"{name} publishing calendar"))
+    write_output(
+        page, to_html_month(result.posts, pillars=[p.id for p in strategy.pillars], title=f"{name} publishing calendar")
     )
     ctx.outputs["calendar (iCalendar)"] = ics
     ctx.outputs["calendar (HTML)"] = page

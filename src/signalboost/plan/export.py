@@ -6,15 +6,13 @@ neutralised against formula injection (OWASP "CSV Injection"), iCalendar text is
 from __future__ import annotations
 
 import calendar as cal
-import csv
 import datetime as dt
 import html
-import io
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from signalboost.cli.common import csv_safe
 from signalboost.plan.posts import PlannedPost
+from signalboost.textsafe import csv_text, md_escape
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe–Ito colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008), one colour per pillar."""
@@ -190,9 +188,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 
 def to_csv(posts: Sequence[PlannedPost]) -> str:
     """A generic CSV of the calendar (one row per post; lists joined with ``;``; formula-safe cells)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for p in posts:
         d = p.as_dict()
         row = [
@@ -210,8 +206,8 @@ def to_csv(posts: Sequence[PlannedPost]) -> str:
             p.status,
             p.draft,
         ]
-        writer.writerow([csv_safe(v) for v in row])
-    return buf.getvalue()
+        rows.append(row)
+    return csv_text(rows, header=CSV_COLUMNS)
 
 
 HOOTSUITE_MAX_ROWS = 350
@@ -228,8 +224,7 @@ def to_hootsuite_csv(
     than 10 minutes in the future, repeated messages and rows past 350 are left out.
     """
     now = now or dt.datetime.now(dt.UTC)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    rows: list[list[str]] = []
     skipped: list[str] = []
     seen: set[str] = set()
     written = 0
@@ -248,9 +243,9 @@ def to_hootsuite_csv(
             seen.add(text)
             local = at.astimezone(p.local.tzinfo)
             stamp = local.strftime("%d/%m/%Y %H:%M" if day_first else "%m/%d/%Y %H:%M")
-            writer.writerow([stamp, csv_safe(text), ""])
+            rows.append([stamp, text, ""])
             written += 1
-    return buf.getvalue(), skipped
+    return csv_text(rows), skipped
 
 
 def round_to_5(value: dt.datetime) -> dt.datetime:
@@ -283,7 +278,7 @@ def _label(p: PlannedPost) -> str:
 def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calendar") -> str:
     """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped."""
     days = _by_day(posts)
-    out = [f"# {_md(title)}", ""]
+    out = [f"# {md_escape(title)}", ""]
     for year, month in _months(posts):
         out += [
             f"## {cal.month_name[month]} {year}",
@@ -297,18 +292,11 @@ def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calend
                 if day.month != month:
                     cells.append(" ")
                     continue
-                items = [_md(_label(p)) for p in days.get(day, [])]
+                items = [md_escape(_label(p)) for p in days.get(day, [])]
                 cells.append("<br>".join([f"**{day.day}**", *items]))
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)
-
-
-def _md(text: str) -> str:
-    out = html.escape(text, quote=False)
-    for ch in "\\|*_`[]#":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 _CSS = """

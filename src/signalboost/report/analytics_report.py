@@ -22,7 +22,9 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
+from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
+from signalboost.textsafe import md_escape
 
 Fmt = Callable[[Any], str]
 
@@ -371,10 +373,6 @@ def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = 
     )
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "") -> str:
     """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
     sections = build_sections(a, proposal_text)
@@ -383,13 +381,11 @@ def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, pro
     for i, s in enumerate(sections):
         names = []
         for j, (alt, png) in enumerate(s.charts):
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"chart-{i:02d}-{j}.png"
-            path.write_bytes(png)
+            path = write_output(folder / f"chart-{i:02d}-{j}.png", png, what="a chart")
             names.append((alt, f"{folder.name}/{path.name}"))
         images.append(names)
     env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["cell"] = _md_cell
+    env.filters["cell"] = md_escape
     return env.from_string(_template("analytics_report.md.j2")).render(
         sections=list(zip(sections, images, strict=True)), **_context(a, strategy)
     )
@@ -407,22 +403,21 @@ def write_report(
         raise ReportError(f"unknown report format {fmt!r}", where="--format", hint="Use html, pdf or md")
     if proposal_text is None:
         proposal_text = _proposal(a, strategy)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_target(target)
     if fmt == "md":
-        target.write_text(render_markdown(a, strategy, target, proposal_text=proposal_text), encoding="utf-8")
-        return target
+        return write_output(
+            target, render_markdown(a, strategy, target, proposal_text=proposal_text), what="the report"
+        )
     html = render_html(a, strategy, proposal_text=proposal_text)
     if fmt == "html":
-        target.write_text(html, encoding="utf-8")
-        return target
+        return write_output(target, html, what="the report")
     try:
         from weasyprint import HTML
     except OSError as exc:  # missing Pango/HarfBuzz libraries
         raise ReportError(
             f"WeasyPrint cannot start: {exc}", hint="Install its system libraries: bash scripts/system-deps.sh demo"
         ) from exc
-    HTML(string=html, base_url=str(target.parent)).write_pdf(str(target))
-    return target
+    return write_output(target, HTML(string=html, base_url=str(target.parent)).write_pdf(), what="the report")
 
 
 def _proposal(a: Analysis, strategy: Strategy | None) -> str:

@@ -25,6 +25,8 @@ from signalboost.errors import ReportError
 from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, checklist, examples_matrix
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
+from signalboost.outfiles import write_output
+from signalboost.textsafe import md_escape
 
 DOC_FORMATS = ("md", "html", "pdf")
 WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
@@ -162,14 +164,6 @@ def _env(*, html: bool) -> Any:
     return env
 
 
-def md_escape(value: Any) -> str:
-    """Markdown-safe inline text: backslash-escape the characters Markdown gives meaning to; no raw HTML."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    text = re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", text)
-    text = re.sub(r"^([#+=-])", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
-
-
 def md_cell(value: Any) -> str:
     """Text for a Markdown table cell (escaped, one line)."""
     return md_escape(value) if str(value) else "—"
@@ -221,11 +215,5 @@ def write_document(strategy: Strategy, path: Path, *, fmt: str = "md", today: dt
         data = render_html(strategy, today=today).encode("utf-8")
     else:
         data = render_markdown(strategy, today=today).encode("utf-8")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise ReportError(f"cannot write the document: {exc.strerror}", where=str(path)) from exc
+    write_output(path, data, what="the document")
     return path

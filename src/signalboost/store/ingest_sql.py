@@ -20,6 +20,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from signalboost.errors import IngestError
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
 
 _DUCK_TYPES = {
@@ -164,15 +165,16 @@ def _dedup_select(table: str, source: str) -> str:
     return f"SELECT {', '.join(key_exprs + aggs)} FROM {source} GROUP BY {group}"
 
 
-def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple[int, int]:
-    """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate)``.
+def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple[int, int, int]:
+    """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
-    ``duplicate`` = staged rows - new rows (rows whose key was already there, or repeated in the file).
+    With ``distinct`` the number of staged keys: ``merged = staged - distinct`` rows repeated a key within the
+    file (folded into one row), ``duplicate = distinct - loaded`` keys were already in the workspace.
     """
     origin = origin or f"_stage_{table}"
     staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
     if staged == 0:
-        return 0, 0
+        return 0, 0, 0
     cols = columns(table)
     col_list = ", ".join(ident(c) for c in cols)
     sel = ", ".join(f"s.{ident(c)}" for c in cols)
@@ -182,11 +184,16 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
     exists = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
+    distinct = staged
     if table == "interactions":
-        dedup = f"({_dedup_select(table, origin)})" if _has_repeats(con, table, origin, staged) else _plain(origin)
+        dedup = _plain(origin)
+        if _has_repeats(con, table, origin, staged):
+            dedup = f"({_dedup_select(table, origin)})"
+            distinct = int(con.execute(f"SELECT count(*) FROM {dedup}").fetchall()[0][0])
     else:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
         dedup = "_dedup"
+        distinct = int(con.execute("SELECT count(*) FROM _dedup").fetchall()[0][0])
         if exists and table in ("posts", "accounts", "follows"):
             _update_existing(con, table)
     loaded = con.execute(
@@ -195,7 +202,7 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
     con.execute("DROP TABLE IF EXISTS _dedup")
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
-    return int(loaded), staged - int(loaded)
+    return int(loaded), distinct - int(loaded), staged - distinct
 
 
 def _has_repeats(con: Any, table: str, origin: str, staged: int) -> bool:
@@ -300,6 +307,10 @@ def flush_rejects(con: Any, import_id: int, file: str, sep: str = "!") -> int:
 def rejects_rows(con: Any, *, import_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
     """Rejected rows: of one import, or of the latest import of every file."""
     if import_id is not None:
+        if not con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]:
+            raise IngestError(
+                f"no import {import_id}", where="--import", hint="List the imports with `signalboost imports`"
+            )
         where, params = "WHERE r.import_id = ?", [import_id]
     else:
         where, params = "WHERE r.import_id IN (SELECT max(import_id) FROM imports GROUP BY file)", []
@@ -314,7 +325,8 @@ def rejects_rows(con: Any, *, import_id: int | None = None, limit: int = 1000) -
 
 def imports_rows(con: Any, *, limit: int = 100) -> list[dict[str, Any]]:
     cur = con.execute(
-        "SELECT import_id, file, format, platform, status, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
+        "SELECT import_id, file, format, platform, status, rows_read, rows_loaded, rows_duplicate, rows_merged, "
+        "rows_rejected, "
         "finished_at FROM imports ORDER BY import_id DESC LIMIT ?",
         [limit],
     )

@@ -5,9 +5,11 @@ Every function takes an open connection from :meth:`Workspace.connect` (which ho
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import duckdb
+import polars as pl
 
 _COUNT_TABLES: tuple[str, ...] = ("accounts", "posts", "post_metrics", "follows", "interactions", "imports", "rejects")
 
@@ -198,15 +200,16 @@ def chart_points(
 ) -> list[dict[str, Any]]:
     """Accounts for the influence × engagement chart: the ``top`` scores, every advocate and untapped account
     among the first thousand, and an even sample of about ``spread`` accounts across the whole score range."""
-    cur = con.execute(
+    cur = con.execute(  # the count apart from the window: a second window over every row doubled the time
         "WITH ranked AS (SELECT s.account_id, s.score, s.engagement, s.segment, "
-        "row_number() OVER (ORDER BY s.score DESC, s.account_id) AS rn, count(*) OVER () AS n "
-        "FROM influence_scores s WHERE s.platform = ? AND s.score IS NOT NULL) "
-        "SELECT r.account_id, a.handle, r.score, r.engagement, r.segment FROM ranked r "
-        "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = r.account_id "
-        "WHERE r.rn <= ? OR (r.rn <= 1000 AND r.segment IN ('advocate', 'untapped')) "
-        "OR r.rn % (r.n // ? + 1) = 0 ORDER BY r.rn",
-        [platform, platform, top, spread],
+        "row_number() OVER (ORDER BY s.score DESC, s.account_id) AS rn "
+        "FROM influence_scores s WHERE s.platform = ? AND s.score IS NOT NULL), "
+        "total AS (SELECT count(*) AS n FROM influence_scores WHERE platform = ? AND score IS NOT NULL), "
+        "picked AS (SELECT r.* FROM ranked r, total t WHERE r.rn <= ? "
+        "OR (r.rn <= 1000 AND r.segment IN ('advocate', 'untapped')) OR r.rn % (t.n // ? + 1) = 0) "
+        "SELECT p.account_id, a.handle, p.score, p.engagement, p.segment FROM picked p "
+        "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = p.account_id ORDER BY p.rn",
+        [platform, platform, top, spread, platform],
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
@@ -225,6 +228,141 @@ def partner_overlap_rows(con: duckdb.DuckDBPyConnection, limit: int = 100) -> li
         "ORDER BY o.unique_reach DESC NULLS LAST, coalesce(o.bridges, 0) DESC, coalesce(o.jaccard, 0), o.account_id "
         "LIMIT ?",
         [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def stored_pillar_assignments(con: duckdb.DuckDBPyConnection, not_before: dt.datetime) -> pl.DataFrame | None:
+    """The stored pillar assignments (table ``post_pillars``, written by ``signalboost analytics`` and the demo) in
+    the shape of :func:`signalboost.analytics.pillars.assign_pillars` — ``platform, post_id, pillars, method,
+    confidence`` — or ``None`` unless every post has one and all were assigned at or after ``not_before`` (the
+    last change of ``strategy.yaml``): then they are exactly what ``assign_pillars`` would compute again."""
+    if not has_table(con, "post_pillars"):
+        return None
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM posts), count(DISTINCT (p.platform, p.post_id)), min(p.assigned_at) "
+        "FROM post_pillars p JOIN posts USING (platform, post_id)"
+    ).fetchall()[0]
+    if row is None or not row[0] or row[0] != row[1] or row[2] is None or row[2] < not_before:
+        return None
+    table = con.sql(
+        "SELECT platform, post_id, coalesce(list(pillar ORDER BY pillar) FILTER (WHERE pillar <> ''), []) AS pillars, "
+        "any_value(method) AS method, max(confidence) AS confidence FROM post_pillars "
+        "GROUP BY platform, post_id"
+    ).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def only_account_named(con: duckdb.DuckDBPyConnection, platform: str, account_id: str) -> bool:
+    """Whether ``account_id`` names exactly one account of ``platform`` — itself, scored, and no other account
+    has it as its handle — so a profile lookup by this key cannot mean another account."""
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM influence_scores WHERE platform = ? AND account_id = ?), "
+        "(SELECT count(*) FROM accounts WHERE platform = ? AND account_id <> ? AND lower(handle) = lower(?))",
+        [platform, account_id, platform, account_id, account_id.removeprefix("@")],
+    ).fetchall()[0]
+    return bool(row[0]) and not row[1]
+
+
+def _arrow_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pl.DataFrame:
+    frame = pl.from_arrow(con.sql(sql, params=params).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def neighbourhood_frames(
+    con: duckdb.DuckDBPyConnection, platform: str, account_ids: list[str]
+) -> dict[str, pl.DataFrame]:
+    """The part of a platform's graph that a profile of one account (with the brand) reads: the accounts
+    themselves, the follows between them, the interactions they made, and the posts they wrote or acted on —
+    with the columns of ``signalboost.store.influence_sql.read_platform`` (which reads the whole platform)."""
+    ids = list(account_ids)
+    inter = (
+        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at, weight FROM interactions "
+        "WHERE platform = ? AND list_contains(?, actor_id)"
+    )
+    return {
+        "accounts": _arrow_frame(
+            con,
+            "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts "
+            "WHERE platform = ? AND list_contains(?, account_id)",
+            [platform, ids],
+        ),
+        "follows": _arrow_frame(
+            con,
+            "SELECT follower_id, followee_id, active FROM follows "
+            "WHERE platform = ? AND list_contains(?, follower_id) AND list_contains(?, followee_id)",
+            [platform, ids, ids],
+        ),
+        "interactions": _arrow_frame(con, inter, [platform, ids]),
+        "posts": _arrow_frame(
+            con,
+            "SELECT post_id, author_id, created_at, format, hashtags, pillars FROM posts WHERE platform = ? "
+            "AND (list_contains(?, author_id) OR post_id IN (SELECT target_post_id FROM interactions "
+            "WHERE platform = ? AND list_contains(?, actor_id) AND target_post_id IS NOT NULL))",
+            [platform, ids, platform, ids],
+        ),
+    }
+
+
+def bridge_rows(
+    con: duckdb.DuckDBPyConnection,
+    platform: str,
+    brand_ids: list[str],
+    candidate_id: str,
+    *,
+    source: str = "follows",
+    threshold: float,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """The bridge influencers of one candidate — account_id, handle, score, best first — as
+    ``signalboost.store.outreach_sql.bridge_accounts`` defines them (members of the candidate's audience scoring at
+    least ``threshold``, outside our network: our audience, the accounts in whose audience we are, and us), but
+    reading only the audience edges that touch the candidate or the brand instead of the whole platform's."""
+    owners = [candidate_id, *brand_ids]
+    if source == "follows":
+        audience = (
+            "SELECT follower_id AS member_id, followee_id AS owner_id FROM follows WHERE platform = $platform AND "
+            "active AND (list_contains($owners, followee_id) OR list_contains($brand, follower_id))"
+        )
+    elif source == "interactions":
+        audience = (
+            "SELECT i.actor_id AS member_id, "
+            "CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END AS owner_id "
+            "FROM (SELECT * FROM interactions WHERE platform = $platform "
+            "AND (list_contains($owners, target_account_id) OR list_contains($brand, actor_id) "
+            "OR target_post_id IN (SELECT post_id FROM posts "
+            "WHERE platform = $platform AND list_contains($owners, author_id)))) i LEFT JOIN posts p "
+            "ON p.platform = i.platform AND p.post_id = i.target_post_id AND i.target_account_id = '' "
+            "WHERE (i.target_account_id <> '' OR p.author_id IS NOT NULL) "
+            "AND i.actor_id <> CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END"
+        )
+    else:
+        raise ValueError(f"unknown audience source {source!r}")
+    cur = con.execute(
+        f"WITH audience AS MATERIALIZED ({audience}), "  # read once, used four times
+        "ours AS (SELECT DISTINCT member_id FROM audience WHERE list_contains($brand, owner_id)), "
+        "influential AS (SELECT account_id, arg_max(score, computed_at) AS score FROM influence_scores "
+        "WHERE platform = $platform AND account_id IN (SELECT member_id FROM audience WHERE owner_id = $cand) "
+        "GROUP BY account_id HAVING arg_max(score, computed_at) >= $threshold), "
+        "network AS (SELECT member_id AS account_id FROM ours "
+        "UNION SELECT owner_id FROM audience WHERE list_contains($brand, member_id) UNION SELECT unnest($brand)) "
+        "SELECT DISTINCT a.member_id AS account_id, acc.handle, s.score "
+        "FROM audience a JOIN influential s ON s.account_id = a.member_id "
+        "LEFT JOIN accounts acc ON acc.platform = $platform AND acc.account_id = a.member_id "
+        "WHERE a.owner_id = $cand AND a.member_id NOT IN (SELECT account_id FROM network) "
+        "ORDER BY s.score DESC, account_id LIMIT $limit",
+        {
+            "platform": platform,
+            "owners": owners,
+            "brand": list(brand_ids),
+            "cand": candidate_id,
+            "threshold": threshold,
+            "limit": limit,
+        },
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -35,6 +35,7 @@ from signalboost.errors import (
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionCodec
 from signalboost.web.context import MAX_FORM_BYTES, PageCache, WebContext, WebSettings
+from signalboost.web.session import WebWorkspace
 from signalboost.web.uploads import JobRegistry
 from signalboost.web.wiring import jsonable
 
@@ -127,7 +128,7 @@ def create_app(
     secret: bytes | None = None,
 ) -> FastAPI:
     """The dashboard for ``workspace``. ``require_login`` is set by ``signalboost serve`` off loopback."""
-    ws = workspace if isinstance(workspace, Workspace) else Workspace.open(workspace)
+    ws = WebWorkspace.wrap(workspace)
     settings = WebSettings(require_login=require_login)
     if max_upload_bytes is not None:
         settings.max_upload_bytes = max_upload_bytes

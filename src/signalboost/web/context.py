@@ -6,6 +6,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,7 +77,7 @@ class PageCache:
                 self._data.move_to_end(full)
                 return self._data[full]  # type: ignore[no-any-return]
         try:
-            value = compute()
+            value = self._scoped(compute)
         except WorkspaceLockedError:
             with self._lock:  # busy (a long import): the last figures rather than a wait or an error
                 if key in self._latest:
@@ -104,18 +105,27 @@ class PageCache:
                 threading.Thread(target=self._refresh, args=(key, state, compute), daemon=True).start()
         if old is not None:
             return old, True
-        value = compute()
+        value = self._scoped(compute)
         self._store(key, state, value)
         return value, False
 
     def _refresh(self, key: tuple[Any, ...], state: tuple[int, ...], compute: Callable[[], Any]) -> None:
         try:
-            self._store(key, state, compute())
+            self._store(key, state, self._scoped(compute))
         except Exception:  # the request path shows the error when it computes synchronously
             pass
         finally:
             with self._lock:
                 self._running.discard(key)
+
+    def scope(self) -> AbstractContextManager[None]:
+        """One shared connection for every read inside the block (a ``WebWorkspace``; else nothing)."""
+        scope = getattr(self.ws, "request_scope", None)
+        return scope() if scope is not None else nullcontext()
+
+    def _scoped(self, compute: Callable[[], T]) -> T:
+        with self.scope():
+            return compute()
 
     def _store(self, key: tuple[Any, ...], state: tuple[int, ...], value: Any) -> None:
         with self._lock:

@@ -78,14 +78,18 @@ def page(
     def register(builder: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         import functools
 
+        def scoped(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            with ctx_of(kwargs["request"]).cache.scope():  # one connection for every read of the request
+                return builder(*args, **kwargs)
+
         @functools.wraps(builder)
         def as_json(*args: Any, **kwargs: Any) -> Response:
-            return json_response(builder(*args, **kwargs))
+            return json_response(scoped(*args, **kwargs))
 
         @functools.wraps(builder)
         def as_html(*args: Any, **kwargs: Any) -> Response:
             request: Request = kwargs["request"]
-            data = builder(*args, **kwargs)
+            data = scoped(*args, **kwargs)
             extra = decorate(data) if decorate else {}
             message = DONE.get(request.query_params.get("done", ""))
             return render(request, template, data, message=message, **extra)
@@ -123,7 +127,7 @@ def _pages(app: FastAPI) -> None:
         ctx = ctx_of(request)
 
         def derived() -> dict[str, Any]:
-            analysis, _ = ctx.cache.swr(("analytics",), lambda: analytics.build(ctx.workspace))
+            analysis, _ = ctx.cache.swr(("overview-figures",), lambda: analytics.overview_figures(ctx.workspace))
             alerts, _ = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
             return overview.build(ctx.workspace, analysis=analysis, alerts=alerts)
 
@@ -391,9 +395,10 @@ def _forms(app: FastAPI) -> None:
 
 def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]:
     ctx = ctx_of(request)
-    data, stale = ctx.cache.swr(
-        ("profile", platform, account_id), lambda: influencers.profile(ctx.workspace, platform, account_id)
-    )
+    with ctx.cache.scope():
+        data, stale = ctx.cache.swr(
+            ("profile", platform, account_id), lambda: influencers.profile(ctx.workspace, platform, account_id)
+        )
     return {**data, "stale": stale}
 
 

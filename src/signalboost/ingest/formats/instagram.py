@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text, fix_mojibake, from_unix, hashtags_in, loads_json, mentions_in
@@ -140,7 +140,7 @@ def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, A
 
 
 def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
-    single = path.is_file() and not _is_zip(path)
+    single = path.is_file() and not is_zip(path)
     archive = open_archive(path.parent, recursive=False) if single else open_archive(path)
     me, account = _me(archive, options)
     sources = [
@@ -179,11 +179,6 @@ def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterat
                 r["platform"] = options.platform or PLATFORM
             yield from rejects
             yield Batch("follows", rows, rows_read=len(rows))
-
-
-def _is_zip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == b"PK\x03\x04"
 
 
 FORMAT = register(

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text, html_to_text, loads_json, parse_iso
@@ -222,7 +222,7 @@ def _json(archive: Archive, name: str, options: ReadOptions) -> Any:
 
 def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     platform = options.platform or PLATFORM
-    if path.is_file() and not _is_zip(path):
+    if path.is_file() and not is_zip(path):
         archive = open_archive(path.parent, recursive=False)
         outbox_names = [path.name]
     else:
@@ -289,11 +289,6 @@ def _actor_row(actor: dict[str, Any], me: str, platform: str, observed: datetime
         "is_brand": False,
         "observed_at": observed,
     }
-
-
-def _is_zip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == b"PK\x03\x04"
 
 
 FORMAT = register(

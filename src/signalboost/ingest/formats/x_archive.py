@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.ingest.archive import Archive, archive_has, open_archive
+from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import load_js_json, parse_iso, parse_x_date, to_int
@@ -47,7 +47,7 @@ class _Source:
     """An archive, or a single ``.js`` part seen as a one-member archive."""
 
     def __init__(self, path: Path) -> None:
-        self.single = path if path.is_file() and not _is_zip(path) else None
+        self.single = path if path.is_file() and not is_zip(path) else None
         self.archive: Archive | None = None if self.single else open_archive(path)
 
     def members(self, pattern: re.Pattern[str]) -> list[str]:
@@ -76,11 +76,6 @@ def _part_name(path: Path) -> str:
         return path.name
     kind, part = m.group(1).decode(), int(m.group(2))
     return f"{kind}.js" if part == 0 else f"{kind}-part{part}.js"
-
-
-def _is_zip(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(4) == b"PK\x03\x04"
 
 
 def _records(data: Any, key: str, where: str) -> list[Any]:

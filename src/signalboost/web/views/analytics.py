@@ -7,6 +7,7 @@ keeps the library's sample sizes (``n_posts``, ``n_days``, ``n``) and intervals,
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -49,12 +50,18 @@ def build(ws: Workspace) -> dict[str, Any]:
     read = lib(FRAMES, "read_analytics_frames")
     if analyze is None or read is None:
         return unavailable("Analytics", MODULE)
-    frames = read(ws)
+    frames = _frames(ws)
     if frames.posts.height == 0:
         return {"available": True, "empty": True, "message": "No posts imported yet: upload an export first."}
     strategy, problem = _strategy(ws)
     try:
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
+        from signalboost.web.views.fast_analysis import analysis_with, stored_assignments
+
+        stored = stored_assignments(ws)
+        if stored is None:
+            result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
+        else:
+            result = analysis_with(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, stored)
     except SignalboostError as exc:
         return failed("Analytics", exc)
     except Exception as exc:  # a library bug must not take the page down: say so, log the traceback
@@ -75,6 +82,59 @@ def build(ws: Workspace) -> dict[str, Any]:
             continue
         out[name] = rows(frame)
     return jsonable_dict(out)
+
+
+@dataclass(frozen=True)
+class _Frames:
+    posts: pl.DataFrame
+    post_metrics: pl.DataFrame
+    account_snapshots: pl.DataFrame
+
+
+def _frames(ws: Workspace) -> _Frames:
+    """The three frames ``analyze`` reads (not ``accounts``: ~300k rows on the demo that the page never uses)."""
+    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"))
+
+
+def overview_figures(ws: Workspace) -> dict[str, Any]:
+    """What the Overview needs of the analysis — ``kpis`` and the whole-period ``pillar_mix`` rows — computed
+    as :func:`signalboost.analytics.analysis.analyze` does (same functions, same order, default options), without
+    its other ten analyses, and with the stored pillar assignments when they are current
+    (:func:`signalboost.store.web_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
+    Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
+    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric
+    from signalboost.analytics.kpis import kpi_status
+    from signalboost.analytics.metrics import post_engagement
+    from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
+    from signalboost.web.views.fast_analysis import stored_assignments
+
+    frames = _frames(ws)
+    if frames.posts.height == 0:
+        return {}
+    strategy, _ = _strategy(ws)
+    opt = AnalysisOptions()
+    try:
+        stored = stored_assignments(ws)
+        assignments = stored
+        if assignments is None:
+            pillars = strategy.pillars if strategy else []
+            examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
+            assignments = assign_pillars(
+                frames.posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed
+            )
+        eng = with_pillars(post_engagement(frames.posts, frames.post_metrics, frames.account_snapshots), assignments)
+        eng, _, _ = _slot_metric(eng, opt.metric)
+        tz = strategy.brand.timezone if strategy else "UTC"
+        weights = strategy.pillar_weights() if strategy else {}
+        mix = pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin)
+        status = kpi_status(strategy.kpis if strategy else [], eng, frames.account_snapshots, as_of=opt.as_of)
+    except SignalboostError:
+        return {}  # the Analytics page shows the error; the Overview shows "not available yet"
+    return {
+        "kpis": rows(status),
+        "pillar_mix": rows(mix),
+        "pillars_from": "stored" if stored is not None else "computed",
+    }
 
 
 def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -98,7 +98,7 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
         out["profile"] = unavailable("Influencer profiles", MODULE)
     else:
         try:
-            prof = fn(ws, account_id, platform=platform)
+            prof = neighbourhood_profile(ws, platform, account_id) or fn(ws, account_id, platform=platform)
             out["profile"] = {"available": True, **jsonable(prof.to_dict())}
             known = True
         except SignalboostError as exc:
@@ -110,6 +110,31 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
             hint="Import data that includes it, or pick one from the Influencers page",
         )
     return out
+
+
+def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any | None:
+    """``signalboost.influence.job.influencer_profile(ws, account_id, platform=platform)`` computed on the
+    account's neighbourhood (:func:`signalboost.store.web_sql.neighbourhood_frames`: itself, the brand, their
+    interactions and the posts they wrote or acted on) instead of the whole platform graph — the same profile,
+    since ``build_profile`` only reads those rows (tested against the library) — or ``None`` when the key could
+    name another account (then the caller asks the library, which resolves handles)."""
+    from signalboost.influence.data import InfluenceData
+    from signalboost.influence.job import resolve_brand
+    from signalboost.influence.profile import build_profile
+    from signalboost.store.influence_sql import read_scores
+
+    brand = resolve_brand(ws, platform).account_id  # before our connection: it opens its own
+    with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
+        if not web_sql.only_account_named(con, platform, account_id):
+            return None
+        ids = [account_id] if brand is None else [account_id, brand]
+        data = InfluenceData.from_frames(platform, **web_sql.neighbourhood_frames(con, platform, ids))
+        scores = read_scores(con, platform, account_ids=[account_id])
+    strategy = ws.strategy() if ws.has_strategy() else None
+    prof = build_profile(data, account_id, brand_id=brand, timezone=strategy.brand.timezone if strategy else "UTC")
+    if scores.height:
+        prof.score = {k: v for k, v in scores.row(0, named=True).items() if k not in ("platform", "account_id")}
+    return prof
 
 
 def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:

@@ -2,7 +2,8 @@
 and the bridge influencers in their audiences (influential accounts outside our network).
 
 The overlap is computed by ``signalboost partners rank`` (:mod:`signalboost.outreach.overlap`), which stores it in
-table ``partner_overlap``; the page reads that table and asks the library for the bridges of the top candidates.
+table ``partner_overlap``; the page reads that table, and the bridges of the chosen candidate with
+:func:`signalboost.store.web_sql.bridge_rows` (the library's ``bridges_of``, on the edges around that candidate).
 """
 
 from __future__ import annotations
@@ -48,11 +49,10 @@ def _bridges(ws: Workspace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if limit is None:
         return []
     out = []
-    for r in rows:
-        frame = bridges_of(
-            ws, r["account_id"], platform=platform, brand=brand, source=r["audience_source"], threshold=limit, limit=10
-        )
-        out.append(
-            {"partner": r["account_id"], "handle": r["handle"], "platform": platform, "bridges": frame.to_dicts()}
-        )
+    with ws.connect(purpose="read partners", timeout=READ_TIMEOUT) as con:
+        for r in rows:  # bridges_of's figures from the audience edges around the candidate only (tested equal)
+            found = web_sql.bridge_rows(
+                con, platform, list(brand), r["account_id"], source=r["audience_source"], threshold=limit, limit=10
+            )
+            out.append({"partner": r["account_id"], "handle": r["handle"], "platform": platform, "bridges": found})
     return out

@@ -77,7 +77,11 @@ def validate_text(text: str, path_label: str = "strategy.yaml") -> list[Issue]:
     validate = lib("signalboost.model.validate", "validate_text")
     if validate is None:
         return _fallback_validate(text, path_label)
-    report = validate(text, source=path_label)
+    return _issues(validate(text, source=path_label), path_label)
+
+
+def _issues(report: Any, path_label: str) -> list[Issue]:
+    """A validation report's problems as the page's issues (location, message and hint)."""
     issues = []
     for p in report.problems:
         where = p.where(path_label) + (f" [{p.key}]" if p.key else "")
@@ -192,6 +196,28 @@ def _factors(s: Strategy) -> list[dict[str, Any]]:
     ]
 
 
+def _parse_once(ws: Workspace, text: str, out: dict[str, Any]) -> Strategy | None:
+    """Parse ``text`` once, fill ``out``'s sections and issues, and return the strategy (``StrategyError`` as
+    ``doc.strategy()`` raises it); ``None`` when the text does not parse (the caller reports it).
+
+    The same checks as ``validate_text`` (parse + ``validate_data``) followed by ``StrategyDocument.load`` and
+    ``doc.strategy()`` (parse + ``validate_data`` again), with one parse and one validation instead of two each.
+    """
+    from signalboost.model.io import strategy_or_raise
+
+    if "\x00" in text:
+        return None
+    try:
+        doc = StrategyDocument.loads(text, source=ws.strategy_path.name)
+    except StrategyError:
+        return None
+    doc.path = ws.strategy_path
+    out["sections"] = {k: _dump(doc.data[k]) for k in SECTIONS if k in doc.data}
+    report = doc.validate()
+    out["issues"] = [i.as_dict() for i in _issues(report, ws.strategy_path.name)]
+    return strategy_or_raise(report, strict=False)
+
+
 def build(ws: Workspace) -> dict[str, Any]:
     """The Strategy page's data (and JSON twin)."""
     if not ws.has_strategy():
@@ -201,12 +227,15 @@ def build(ws: Workspace) -> dict[str, Any]:
             "hint": "Create one with `signalboost init --template clothing-store`.",
         }
     text = ws.strategy_path.read_text(encoding="utf-8", errors="replace")
-    issues = validate_text(text, str(ws.strategy_path.name))
-    out: dict[str, Any] = {"available": True, "issues": [i.as_dict() for i in issues], "sections": {}}
+    out: dict[str, Any] = {"available": True, "issues": [], "sections": {}}
     try:
-        doc = StrategyDocument.load(ws.strategy_path)
-        out["sections"] = {k: _dump(doc.data[k]) for k in SECTIONS if k in doc.data}
-        strategy = doc.strategy()
+        parsed = _parse_once(ws, text, out)
+        if parsed is None:  # the file does not parse: the validator's message says where
+            out["issues"] = [i.as_dict() for i in validate_text(text, str(ws.strategy_path.name))]
+            doc = StrategyDocument.load(ws.strategy_path)  # raises the same error, for the page's banner
+            strategy = doc.strategy()
+        else:
+            strategy = parsed
     except StrategyError as exc:
         out["error"] = exc.message()
         return out
