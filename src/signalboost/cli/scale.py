@@ -62,8 +62,10 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Write the canonical tables (accounts, follows, interactions, posts, post_metrics) as Parquet files
-        with a manifest.json (row counts, schema version, platforms), for `signalboost scale` or any Parquet tool.
+        """Write the canonical tables as Parquet files with a manifest.json, for `signalboost scale`.
+
+        Tables: accounts, follows, interactions, posts, post_metrics (columns as in the workspace, platform
+        included); manifest.json gives row counts, the schema version and the platforms. Any Parquet tool reads it.
 
         Example: signalboost export --parquet big/
         Example: signalboost export --parquet big/ --tables follows,accounts --platform x --force
@@ -90,9 +92,11 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Score influence on Spark (reach, authority, amplification, activity; topic leadership stays on one
-        machine) and write DIR/results/influence-PLATFORM.parquet; --load-back stores the scores so the
-        dashboard and `signalboost influencers --stored` show them.
+        """Score influence on Apache Spark over a Parquet export (graphs past one machine).
+
+        Spark computes reach, authority, amplification and activity (topic leadership stays on one machine) and
+        writes DIR/results/influence-PLATFORM.parquet; --load-back stores the scores so the dashboard and
+        `signalboost influencers --stored` show them.
 
         Example: signalboost scale influence --parquet big/ --platform x --load-back
         """
@@ -146,8 +150,10 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Exact audience overlap of partner candidates with the brand's followers on Spark; --load-back stores
-        it in the partners overlap table (method spark) read by the dashboard.
+        """Exact audience overlap of partner candidates with the brand's followers, on Apache Spark.
+
+        Writes DIR/results/overlap-PLATFORM.parquet; --load-back stores it in the partners overlap table
+        (method spark) read by the dashboard.
 
         Example: signalboost scale overlap --parquet big/ --candidates @ana,@bo --load-back
         """
