@@ -4,7 +4,9 @@ For each file, in the same run, alternating: (a) ``signalboost.ingest.import_fil
 (b) the baseline, DuckDB's own ``CREATE TABLE bare AS SELECT * FROM read_csv(file)`` into a fresh database.
 Each measurement runs in its own subprocess, so its peak memory is ``resource.getrusage(RUSAGE_SELF).ru_maxrss``.
 Printed: median seconds, rows/s, the ratio baseline_time / import_time (target >= 1/3), peak RSS (target < 2 GB
-for 10M rows), and the peak RSS of a 1M-row import to show memory stays flat as the file grows.
+for 10M rows), and the peak RSS of a 1M-row import to show memory stays flat as the file grows; also the median
+CPU seconds of both (user + sys over all threads) and the load average, since wall times on a shared machine
+move with the other processes' load while CPU seconds barely do.
 
 Targets (issue 4): >= 1M rows/s, ratio >= 1/3, peak < 2 GB. Generated files go to /tmp, never the repository.
 Environment: SIGNALBOOST_BENCH_ROWS (default 10_000_000), SIGNALBOOST_BENCH_REPEAT (default 3).
@@ -24,6 +26,11 @@ WORK = Path(tempfile.gettempdir()) / "signalboost-bench-ingest"
 
 _CHILD = r"""
 import json, resource, sys, time, shutil
+
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
 from pathlib import Path
 mode, data, target = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 shutil.rmtree(target, ignore_errors=True)
@@ -32,10 +39,10 @@ if mode == "duckdb":
     import duckdb
     con = duckdb.connect(str(target / "bare.duckdb"))
     con.execute("SET enable_progress_bar = false")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     con.execute(f"CREATE TABLE bare AS SELECT * FROM read_csv('{data}')")
     con.close()  # persisted, as an import is (its COMMIT and close are timed too)
-    seconds = time.perf_counter() - t
+    seconds, cpu_s = time.perf_counter() - t, cpu() - c
     rows = duckdb.connect(str(target / "bare.duckdb")).execute("SELECT count(*) FROM bare").fetchall()[0][0]
 else:
     from signalboost.ingest import import_files
@@ -43,12 +50,12 @@ else:
     ws = Workspace.open(target, create=True)
     with ws.connect():
         pass  # migrations are not part of the import
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu()
     [res] = import_files(ws, [data], platform="x", progress=False)
-    seconds = time.perf_counter() - t
+    seconds, cpu_s = time.perf_counter() - t, cpu() - c
     rows = res.rows_loaded
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "rows": rows, "maxrss_mb": rss}))
+print(json.dumps({"seconds": seconds, "cpu": cpu_s, "rows": rows, "maxrss_mb": rss}))
 shutil.rmtree(target, ignore_errors=True)
 """
 
@@ -91,6 +98,8 @@ def compare(label: str, data: Path, repeat: int) -> None:
         ours.append(measure("import", data))
     t_ours = statistics.median(r["seconds"] for r in ours)
     t_base = statistics.median(r["seconds"] for r in base)
+    c_ours = statistics.median(r["cpu"] for r in ours)
+    c_base = statistics.median(r["cpu"] for r in base)
     rows = ours[0]["rows"]
     print(
         f"{label}: {rows:,.0f} rows | import median {t_ours:.2f} s = {rows / t_ours:,.0f} rows/s "
@@ -99,6 +108,15 @@ def compare(label: str, data: Path, repeat: int) -> None:
         f"baseline {max(r['maxrss_mb'] for r in base):,.0f} MB (target < 2048 MB)",
         flush=True,
     )
+    print(
+        f"  CPU seconds (user+sys, all threads; steadier than wall time on a shared machine): import median "
+        f"{c_ours:.2f} s, DuckDB {c_base:.2f} s, CPU ratio {c_base / c_ours:.2f} | load average {_load()}",
+        flush=True,
+    )
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -106,6 +124,7 @@ def main() -> None:
 
     rows = int(os.environ.get("SIGNALBOOST_BENCH_ROWS", "10000000"))
     repeat = int(os.environ.get("SIGNALBOOST_BENCH_REPEAT", "3"))
+    print(f"{os.cpu_count()} CPUs, load average at start {_load()}", flush=True)
     compare("Higgs activity (.gz)", demo_file(*HIGGS_ACTIVITY), repeat)
     small = generate_csv(WORK / "interactions-1M.csv", 1_000_000)
     big = generate_csv(WORK / f"interactions-{rows // 1_000_000}M.csv", rows)

@@ -29,6 +29,17 @@ def test_percentile_rank_by_hand_and_against_scipy() -> None:
     assert np.isnan(comp.percentile_rank(np.array([np.nan]))).all()
 
 
+def test_percentile_rank_positive_sorts_only_positive_values_and_keeps_zero_at_zero() -> None:
+    # [0, 0, 1, 2, 2]: 1 has two zeros below -> (2 + 0.5) / 5 = 50 %; each 2 has three below, two equal ->
+    # (3 + 1) / 5 = 80 %; zeros stay 0 (not their shared-rank 20 %).
+    assert comp.percentile_rank_positive(np.array([0.0, 0.0, 1.0, 2.0, 2.0])).tolist() == [0, 0, 50, 80, 80]
+    rng = np.random.default_rng(1)
+    v = np.where(rng.random(300) < 0.6, 0.0, rng.integers(1, 9, 300).astype(float))
+    theirs = np.array([percentileofscore(v, x, kind="mean") if x > 0 else 0.0 for x in v])
+    assert np.allclose(comp.percentile_rank_positive(v), theirs, atol=1e-12)
+    assert comp.percentile_rank_positive(np.zeros(3)).tolist() == [0, 0, 0]
+
+
 def test_reach_log_percentile_and_size_band() -> None:
     accounts = pl.DataFrame({"account_id": ["a", "b", "c", "d", "e"], "followers": [0, 9, 10, 150, None]})
     data = InfluenceData.from_frames(accounts=accounts)
@@ -207,7 +218,20 @@ def test_encode_ids_numeric_and_string_paths() -> None:
     ids, codes = encode_ids([pl.Series(["10", "2", None, ""]), pl.Series(["2", "300"])])
     assert ids.to_list() == ["2", "10", "300"]  # numeric order
     assert [c.tolist() for c in codes] == [[1, 0, -1, -1], [0, 2]]
-    for odd in ("007", "+7", "-7", "7a", "1234567890123456789"):
+    for odd in (
+        "007",
+        "+7",
+        "-7",
+        "7a",
+        " 7",
+        "7 ",
+        "0x7",
+        "1_000",
+        "1e3",
+        "99999999999999999999",
+        "1234567890123456789",
+        "0",
+    ):
         ids, codes = encode_ids([pl.Series(["7", odd])])
         assert sorted(ids.to_list()) == sorted({"7", odd}), odd  # kept as the exact strings
         assert ids[int(codes[0][1])] == odd

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from signalboost.errors import InfluenceError
 from signalboost.influence.graph import build_graph, node_ids
-from signalboost.influence.pagerank import pagerank, pagerank_by_id, topic_pagerank
+from signalboost.influence.pagerank import pagerank, pagerank_by_id, power_iteration, topic_pagerank, transition
 
 TIGHT = 1e-13
 
@@ -170,3 +170,43 @@ def test_topic_pagerank_on_a_small_support_matches_networkx() -> None:
     theirs = nx.pagerank(g, personalization={f"n{i:03d}": float(tele[i]) for i in range(5)}, tol=TIGHT / 100)
     assert sum(abs(ours[i] - theirs[k]) for i, k in enumerate(graph.ids.to_list())) < 1e-9
     assert (ours[20:] == 0).all()
+
+
+@pytest.mark.parametrize("tol", [TIGHT, 1e-4])
+def test_block_topic_pagerank_equals_one_pagerank_per_topic(tol: float) -> None:
+    # Five teleports of very different spread (one node, a few nodes, all nodes, a disjoint region), so the
+    # columns converge at different steps: each block column must be what that teleport alone gives (same
+    # stopping step), and at the tight tolerance also networkx's personalised PageRank.
+    rng = np.random.default_rng(5)
+    src = np.concatenate([rng.integers(0, 40, 160), rng.integers(40, 120, 150)])
+    dst = np.concatenate([rng.integers(0, 40, 160), rng.integers(0, 60, 150)])
+    names = [f"n{i:03d}" for i in range(120)]
+    edges = pl.DataFrame({"source": [names[i] for i in src], "target": [names[i] for i in dst], "weight": 1.0})
+    graph = build_graph(edges, nodes=node_ids(names))
+    tele = {
+        "one": np.eye(120)[3],
+        "few": np.where(np.arange(120) < 6, np.arange(120) + 1.0, 0.0),
+        "all": rng.random(120),
+        "outer": np.where(np.arange(120) >= 100, 1.0, 0.0),
+        "mixed": rng.integers(0, 2, 120).astype(float),
+    }
+    block = topic_pagerank(graph, tele, tol=tol, max_iter=10_000)
+    for name, vec in tele.items():
+        alone = pagerank(graph, personalization=vec, tol=tol, max_iter=10_000)
+        assert np.abs(block[name] - alone).sum() < 1e-12, name
+    res = power_iteration(graph, personalization=np.column_stack(list(tele.values())), tol=tol, max_iter=10_000)
+    assert (res.error < tol).all()
+    if tol == TIGHT:
+        g = to_nx(edges)
+        g.add_nodes_from(names)
+        for name, vec in tele.items():
+            pers = {k: float(v) for k, v in zip(names, vec, strict=True)}
+            theirs = nx.pagerank(g, personalization=pers, tol=TIGHT / 120, max_iter=10_000)
+            assert sum(abs(block[name][i] - theirs[k]) for i, k in enumerate(names)) < 1e-9, name
+
+
+def test_a_shared_transition_gives_the_same_pagerank() -> None:
+    graph = build_graph(random_edges(40, 120, 9))
+    shared = transition(graph)
+    assert np.array_equal(pagerank(shared, tol=1e-12), pagerank(graph, tol=1e-12))
+    assert shared.n == graph.n and shared.n_edges == graph.n_edges

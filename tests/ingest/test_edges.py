@@ -13,7 +13,7 @@ from signalboost.errors import UsageError
 from signalboost.ingest import import_files
 from signalboost.store.workspace import Workspace
 
-from .conftest import counts
+from .conftest import counts, snapshot
 
 
 def test_higgs_small_with_rejects_and_duplicate(workspace: Workspace, ingest_data: Path) -> None:
@@ -89,3 +89,20 @@ def test_gzipped_edge_list(workspace: Workspace, ingest_data: Path, tmp_path: Pa
     gz.write_bytes(gzip.compress((ingest_data / "tiny_follows.txt").read_bytes()))
     [res] = import_files(workspace, [gz], platform="facebook", kind="follows", progress=False)
     assert (res.rows_loaded, res.rows_duplicate, res.rows_merged) == (4, 0, 1)
+
+
+def test_same_actions_on_two_platforms_then_reimport(workspace: Workspace, ingest_data: Path) -> None:
+    """The anti-join is skipped when the table holds no row of the platform; that must not lose de-duplication:
+    the same 4 valid lines (one repeated, so merged) load as 3 rows per platform; re-importing changes nothing."""
+    path = ingest_data / "higgs_small.txt"
+    [x] = import_files(workspace, [path], platform="x", progress=False)
+    [m] = import_files(workspace, [path], platform="mastodon", progress=False)
+    assert (x.rows_loaded, x.rows_duplicate, x.rows_merged) == (3, 0, 1)
+    assert (m.rows_loaded, m.rows_duplicate, m.rows_merged) == (3, 0, 1)  # x's rows are not mastodon's duplicates
+    before = snapshot(workspace)
+    [again] = import_files(workspace, [path], platform="x", progress=False)
+    assert (again.rows_read, again.rows_loaded, again.rows_duplicate, again.rows_merged) == (6, 0, 3, 1)
+    assert again.rows_rejected == 2
+    assert snapshot(workspace) == before
+    per_platform = workspace.query("SELECT platform, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
+    assert per_platform.rows() == [("mastodon", 3), ("x", 3)]

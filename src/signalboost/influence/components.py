@@ -19,7 +19,7 @@ import polars as pl
 
 from signalboost.influence.data import InfluenceData, kind_weights
 from signalboost.influence.graph import Graph, graph_from_codes
-from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, pagerank, power_iteration
+from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, Transition, pagerank, power_iteration
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
 TOPIC_TOL = 1e-4
@@ -63,6 +63,19 @@ def percentile_rank(values: np.ndarray) -> np.ndarray:
     ends = np.concatenate((change, [s.size]))
     run = np.repeat(np.arange(starts.size), ends - starts)
     out[order] = 50.0 * (starts[run] + ends[run]) / s.size
+    return out
+
+
+def percentile_rank_positive(values: np.ndarray) -> np.ndarray:
+    """:func:`percentile_rank` of non-negative ``values`` without NaN, sorting only the positive ones; 0 stays 0.
+
+    A positive ``v`` has the ``z`` zeros below it, so ``pct(v) = 100 · (z + #{0 < u < v} + ½ #{u = v}) / n``.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    out = np.zeros(v.shape)
+    pos = np.flatnonzero(v > 0)
+    if pos.size:
+        out[pos] = (percentile_rank(v[pos]) * pos.size + 100.0 * (v.size - pos.size)) / v.size
     return out
 
 
@@ -131,7 +144,11 @@ def follow_graph(data: InfluenceData) -> Graph | None:
 
 
 def authority(
-    interactions: Graph, follows: Graph | None, *, alpha: float = DEFAULT_ALPHA, tol: float = DEFAULT_TOL
+    interactions: Graph | Transition,
+    follows: Graph | Transition | None,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    tol: float = DEFAULT_TOL,
 ) -> Component:
     """Authority: PageRank on the weighted interaction graph; with a follow graph, the mean of the two PageRanks.
 
@@ -142,7 +159,10 @@ def authority(
     graphs = [g for g in (interactions, follows) if g is not None and g.n_edges > 0]
     if not graphs:
         return unavailable("authority", n, "no interactions between accounts and no follow graph")
-    raw = np.mean([pagerank(g, alpha=alpha, tol=tol) for g in graphs], axis=0)
+    raw = pagerank(graphs[0], alpha=alpha, tol=tol)
+    for g in graphs[1:]:
+        raw += pagerank(g, alpha=alpha, tol=tol)
+    raw /= len(graphs)
     return Component("authority", percentile_rank(raw), raw)
 
 
@@ -194,20 +214,20 @@ def topic_counts(data: InfluenceData, topics: Mapping[str, Sequence[str]] | None
         top = tags.group_by("tag").len().sort(["len", "tag"], descending=[True, False]).head(top_n)
         topics = {f"#{t}": [t] for t in top["tag"].to_list()}
     rows = [(name, tag.lstrip("#").lower()) for name, hs in topics.items() for tag in hs]
-    mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row")
+    mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row").unique()
     by_tag = tags.join(mapping, on="tag").select("post_id", "author_id", "ix", "topic")
     by_pillar = (
         p.explode("pillars")
         .filter(pl.col("pillars").is_in(list(topics)))
         .select("post_id", "author_id", "ix", pl.col("pillars").alias("topic"))
     )
-    both = pl.concat([by_tag, by_pillar]).unique()
+    both = pl.concat([by_tag, by_pillar]).unique() if by_pillar.height else by_tag  # by_tag: distinct rows
     out = both.group_by("author_id", "topic").agg(pl.len().cast(pl.Float64).alias("posts"), pl.col("ix").first())
     return out.sort("author_id", "topic")
 
 
 def topic_leadership(
-    graph: Graph,
+    graph: Graph | Transition,
     counts: pl.DataFrame,
     *,
     lead_pct: float = 90.0,
@@ -227,13 +247,15 @@ def topic_leadership(
     names = sorted(counts["topic"].unique().to_list())
     col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
     ix = counts["ix"].to_numpy()
-    teleport = np.zeros((n, len(names)))
-    np.add.at(teleport, (ix[ix >= 0], col[ix >= 0]), counts["posts"].to_numpy()[ix >= 0])
-    scores = power_iteration(graph, personalization=teleport, alpha=alpha, tol=tol).scores
+    k, ok = len(names), ix >= 0
+    flat = np.bincount(ix[ok] * k + col[ok], weights=counts["posts"].to_numpy()[ok], minlength=n * k)
+    scores = power_iteration(graph, personalization=flat.reshape(n, k), alpha=alpha, tol=tol).scores
+    del flat
     per_topic = np.empty_like(scores)
-    for j in range(len(names)):
-        per_topic[:, j] = np.where(scores[:, j] > 0, percentile_rank(scores[:, j]), 0.0)
+    for j in range(k):
+        per_topic[:, j] = percentile_rank_positive(scores[:, j])
     raw = scores.mean(axis=1)
+    del scores
     leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics)
     return Component("topic", percentile_rank(raw), raw, extra={"per_topic": per_topic}, labels=leads)
 

@@ -153,8 +153,12 @@ class InfluenceData:
         return -1 if found is None else int(found)
 
     def edges(self) -> pl.DataFrame:
-        """Interactions whose actor and target accounts are known (``src → dst``)."""
-        return self.interactions.filter((pl.col("dst") >= 0) & (pl.col("src") >= 0))
+        """Interactions whose actor and target accounts are known (``src → dst``); computed once per instance."""
+        cached = self.__dict__.get("_edges")
+        if cached is None:
+            cached = self.interactions.filter((pl.col("dst") >= 0) & (pl.col("src") >= 0))
+            object.__setattr__(self, "_edges", cached)  # frozen dataclass: a cache, not a field
+        return cached
 
     def time_range(self) -> tuple[dt.datetime, dt.datetime] | None:
         """First and last timestamp of interactions and posts (None when there are none)."""
@@ -181,24 +185,26 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     ).drop("_author")
 
 
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
 def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
     """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (digits only, no
-    sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string."""
+    sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string.
+
+    One parse per column; canonical form is checked on numbers, not strings: a present id must parse to a
+    non-negative ``i`` whose decimal length equals the string's length in bytes (``+7``, ``007``, `` 7`` fail).
+    """
     out = []
     for c in columns:
-        s = pl.col("s")
-        i = s.cast(pl.Int64, strict=False)
-        present = s.is_not_null() & (s != "")
-        lazy = pl.LazyFrame({"s": c}).select(
-            i.fill_null(-1).alias("i"),
-            ((i.is_null() | (i < 0)) & present).any().alias("bad"),
-            (s.str.starts_with("0") & (s != "0")).any().alias("lead"),
-            s.str.starts_with("+").any().alias("plus"),
-        )
-        frame = lazy.collect()
-        if frame.height and (frame["bad"][0] or frame["lead"][0] or frame["plus"][0]):
+        s = c.cast(pl.String)
+        values = s.cast(pl.Int64, strict=False).fill_null(-1).to_numpy()
+        lengths = s.str.len_bytes().fill_null(0).to_numpy()
+        present = lengths > 0
+        digits = np.maximum(np.searchsorted(_POW10, values, side="right"), 1)
+        if (present & ((values < 0) | (lengths != digits))).any():
             return None
-        out.append(frame["i"].to_numpy())
+        out.append(np.where(present, values, -1))
     return out
 
 

@@ -17,6 +17,7 @@ from signalboost.demo import DemoContext
 from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
 from signalboost.store import influence_sql as sql
 from signalboost.store.workspace import Workspace
+from signalboost.textsafe import csv_text
 
 PLATFORM = "x"
 KIND = {"RT": "repost", "MT": "mention", "RE": "reply"}
@@ -102,6 +103,7 @@ def demo_step(ctx: DemoContext) -> None:
     emit_rows(_rows(untapped), OutputFormat.table, title="Untapped: approach first", columns=cols)
     chart = quadrant_chart(full, ws.exports_dir / "influence-quadrant.png", run)
     csv_path = ws.exports_dir / "influencers.csv"
-    full.drop("top_topics").write_csv(csv_path)
+    table = full.drop("top_topics")
+    csv_path.write_text(csv_text(table.iter_rows(), header=table.columns), encoding="utf-8")
     ctx.outputs["influence quadrant chart"] = chart
     ctx.outputs["influencers (CSV)"] = csv_path

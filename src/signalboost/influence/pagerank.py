@@ -15,13 +15,15 @@ J. Jiang, Q. He (2010), *TwitterRank: Finding Topic-sensitive Influential Twitte
 topic ``t`` is proportional to each account's share of the posts on ``t`` (we use that teleport; TwitterRank's
 topic-similarity transition is not used, the transition is the interaction graph's).
 
-Several teleport vectors are iterated together as the columns of one matrix (one sparse product per step).
+Several teleport vectors are iterated together as the columns of one matrix (one sparse × dense product per
+step, :func:`power_iteration`); each column stops when its own change is below the tolerance.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -41,6 +43,52 @@ class PageRankResult:
     scores: np.ndarray
     iterations: int
     error: np.ndarray
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A graph prepared for the power iteration, built once and shared by every PageRank on it.
+
+    ``wt`` = ``Wᵀ`` (CSC, n × n), ``dangling`` the nodes without out-weight.
+    """
+
+    wt: sp.csc_matrix
+    dangling: np.ndarray
+
+    @cached_property
+    def has_in(self) -> np.ndarray:
+        """The nodes with an in-link (rows of ``Wᵀ`` that hold an entry); computed when first needed."""
+        return np.bincount(self.wt.indices, minlength=self.n) > 0
+
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return int(self.wt.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        """Number of distinct (source, target) pairs with positive weight."""
+        return int(self.wt.nnz)
+
+    def restrict(self, nodes: np.ndarray) -> Transition:
+        """The sub-problem on ``nodes`` (sorted), which must be closed under out-links (see :func:`_support`).
+
+        Only the columns (sources) of ``nodes`` are kept and their row indices renumbered: every out-link of a
+        node of a closed set ends inside it, so no entry is lost (cheaper than slicing rows of a CSC matrix).
+        """
+        cols = self.wt[:, nodes]
+        index = np.full(self.n, -1, dtype=cols.indices.dtype)
+        index[nodes] = np.arange(nodes.size, dtype=cols.indices.dtype)
+        wt = sp.csc_matrix((cols.data, index[cols.indices], cols.indptr), shape=(nodes.size, nodes.size))
+        return Transition(wt, self.dangling[nodes])
+
+
+def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Transition:
+    """The :class:`Transition` of a graph or adjacency matrix (returned as is when already one)."""
+    if isinstance(adjacency, Transition):
+        return adjacency
+    wt, dangling = transition_matrix(adjacency.matrix if isinstance(adjacency, Graph) else adjacency)
+    return Transition(wt, dangling)
 
 
 def transition_matrix(adjacency: sp.spmatrix | sp.sparray) -> tuple[sp.csc_matrix, np.ndarray]:
@@ -72,7 +120,7 @@ def _unit(vector: np.ndarray, name: str) -> np.ndarray:
 
 
 def power_iteration(
-    adjacency: Graph | sp.spmatrix | sp.sparray,
+    adjacency: Graph | Transition | sp.spmatrix | sp.sparray,
     *,
     alpha: float = DEFAULT_ALPHA,
     personalization: np.ndarray | None = None,
@@ -82,15 +130,17 @@ def power_iteration(
 ) -> PageRankResult:
     """Run the PageRank power iteration; ``personalization`` may be ``n`` or ``n × k`` (k teleports at once).
 
+    The k columns are one block power iteration (one sparse × dense product per step); a column stops the step
+    its own L1 change falls below ``tol`` and is left out of later steps, so each column is exactly the PageRank
+    that teleport alone would give. Pass a :class:`Transition` to reuse it between calls on the same graph.
     Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
-    a = adjacency.matrix if isinstance(adjacency, Graph) else adjacency
-    n = int(a.shape[0])
     if not 0 < alpha < 1:
         raise InfluenceError(f"alpha must be between 0 and 1, got {alpha}", where="alpha")
+    t = transition(adjacency)
+    n = t.n
     if n == 0:
         return PageRankResult(np.zeros(0), 0, np.zeros(0))
-    wt, is_dangling = transition_matrix(a)
     one_d = personalization is None or np.asarray(personalization).ndim == 1
     p = np.full((n, 1), 1.0 / n) if personalization is None else _unit(personalization, "personalization")
     if p.shape[0] != n:
@@ -98,57 +148,87 @@ def power_iteration(
     d = p if dangling is None else _unit(dangling, "dangling")
     if d.shape[1] != p.shape[1]:
         d = np.repeat(d, p.shape[1], axis=1)
+    sub = None
     if personalization is not None:
-        sub = _support(wt, p, d)
-        if sub.size < 0.8 * n:  # iterate only where rank can be: everything else is exactly 0
-            sub_wt = sp.csc_matrix(wt[:, sub][sub, :])
-            res = _iterate(sub_wt, is_dangling[sub], p[sub], None if d is p else d[sub], alpha, tol, max_iter)
-            full = np.zeros(p.shape)
-            full[sub] = res.scores
-            return PageRankResult(full[:, 0] if one_d else full, res.iterations, res.error)
-    res = _iterate(wt, is_dangling, p, None if d is p else d, alpha, tol, max_iter)
+        sub = _support(t, p, d)
+        if sub.size >= 0.8 * n:  # not worth a sub-problem
+            sub = None
+    res = _iterate(t, p, None if d is p else d, alpha, tol, max_iter, sub)
     return PageRankResult(res.scores[:, 0] if one_d else res.scores, res.iterations, res.error)
 
 
-def _support(wt: sp.csc_matrix, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+def _support(t: Transition, p: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Nodes whose rank can be non-zero at the fixed point: those with an in-link or teleport/dangling weight.
 
     Any other node receives nothing (no in-link, no teleport), so its rank is exactly 0 after one step, and the
     edges out of the support all end inside it (their targets have an in-link).
     """
-    has_in = np.bincount(wt.indices, minlength=wt.shape[0]) > 0  # rows of Wᵀ that hold an entry: in-links
-    return np.flatnonzero(has_in | (p > 0).any(axis=1) | (d > 0).any(axis=1))
+    mask = t.has_in | (p > 0).any(axis=1)
+    if d is not p:
+        mask |= (d > 0).any(axis=1)
+    return np.flatnonzero(mask)
 
 
 def _iterate(
-    wt: sp.spmatrix,
-    is_dangling: np.ndarray,
+    t: Transition,
     p: np.ndarray,
     d: np.ndarray | None,
     alpha: float,
     tol: float,
     max_iter: int,
+    sub: np.ndarray | None = None,
 ) -> PageRankResult:
-    """The power iteration proper on ``n × k`` teleports ``p``; ``d=None``: dangling rank follows ``p``."""
-    n = p.shape[0]
+    """The block power iteration on ``n × k`` teleports ``p`` (``d=None``: dangling rank follows ``p``) from the
+    uniform vector; converged columns are frozen (see :func:`power_iteration`).
+
+    ``sub``: the support (:func:`_support`). The first step runs on the whole graph, the others on the support
+    only — every other node is exactly 0 from the first step on — so the iterates are those of the whole graph
+    whatever superset of the support is used (one column alone or several together give the same numbers).
+    """
+    n, k = p.shape
+    out = np.zeros(p.shape)
+    err = np.full(k, np.inf)
+    rows, active = np.arange(n), np.arange(k)
+    wt, dangling = t.wt, np.flatnonzero(t.dangling)
     x = np.full(p.shape, 1.0 / n)
-    dmask = is_dangling.astype(np.float64)
-    teleport = (1 - alpha) * p
-    err = np.full(p.shape[1], np.inf)
-    same = d is None
+    tmp = np.empty_like(x)
+    pa, da, teleport = p, d, (1 - alpha) * p if d is not None else None
     for it in range(1, max_iter + 1):
-        y = wt @ x
+        y: np.ndarray = wt @ x if active.size > 1 else (wt @ x.ravel()).reshape(-1, 1)  # 1 column: faster matvec
         y *= alpha
-        if same:  # dangling rank and teleport share one vector: one pass
-            y += p * (alpha * (dmask @ x) + (1 - alpha))
+        lost = alpha * x[dangling].sum(axis=0)  # the dangling nodes' rank, spread like d (or p)
+        if da is None:  # dangling rank and teleport share one vector: one pass
+            y += np.multiply(pa, lost + (1 - alpha), out=tmp)
         else:
-            y += d * (alpha * (dmask @ x))  # the dangling nodes' rank, spread like d
+            y += np.multiply(da, lost, out=tmp)
             y += teleport
         np.subtract(y, x, out=x)
-        err = np.abs(x, out=x).sum(axis=0)
-        x = y
-        if (err < tol).all():
-            return PageRankResult(x, it, err)
+        step = np.abs(x, out=x).sum(axis=0)
+        err[active] = step
+        x, tmp = y, x
+        done = step < tol
+        if done.all():
+            if rows.size == n and active.size == k:
+                return PageRankResult(x, it, err)
+            out[np.ix_(rows, active)] = x
+            return PageRankResult(out, it, err)
+        keep = ~done
+        if done.any():  # freeze the converged columns, go on with the others
+            out[np.ix_(rows, active[done])] = x[:, done]
+            active = active[keep]
+        if sub is not None:  # from now on only the support can hold rank
+            rows, sub_t = sub, t.restrict(sub)
+            wt, dangling, sub = sub_t.wt, np.flatnonzero(sub_t.dangling), None
+            keep_rows: np.ndarray | slice = rows
+        else:
+            keep_rows = slice(None)
+        if done.any() or keep_rows is rows:
+            x = np.ascontiguousarray(x[keep_rows][:, keep])
+            tmp = np.empty_like(x)
+            pa = np.ascontiguousarray(pa[keep_rows][:, keep])
+            if da is not None and teleport is not None:
+                da = np.ascontiguousarray(da[keep_rows][:, keep])
+                teleport = np.ascontiguousarray(teleport[keep_rows][:, keep])
     raise InfluenceError(
         f"PageRank did not converge in {max_iter} iterations (L1 change {float(err.max()):.2e} > {tol:.0e})",
         where="pagerank",
@@ -157,7 +237,7 @@ def _iterate(
 
 
 def pagerank(
-    graph: Graph | sp.spmatrix | sp.sparray,
+    graph: Graph | Transition | sp.spmatrix | sp.sparray,
     *,
     alpha: float = DEFAULT_ALPHA,
     personalization: np.ndarray | None = None,
@@ -174,7 +254,7 @@ def pagerank(
 
 
 def topic_pagerank(
-    graph: Graph | sp.spmatrix | sp.sparray,
+    graph: Graph | Transition | sp.spmatrix | sp.sparray,
     teleports: Mapping[str, np.ndarray],
     *,
     alpha: float = DEFAULT_ALPHA,

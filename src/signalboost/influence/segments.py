@@ -35,9 +35,9 @@ def follows_brand(data: InfluenceData, brand_id: str) -> tuple[np.ndarray, str]:
     mask = np.zeros(data.n, dtype=bool)
     if b < 0:
         return mask, FOLLOWS_FROM_INTERACTIONS
-    fol = data.follows.filter(pl.col("dst") == b)
-    if fol.height:
-        ix, source = fol["src"].to_numpy(), FOLLOWS_FROM_GRAPH
+    fol_src = data.follows["src"].to_numpy()[data.follows["dst"].to_numpy() == b]  # numpy: no string copies
+    if fol_src.size:
+        ix, source = fol_src, FOLLOWS_FROM_GRAPH
     else:
         ix = data.edges().filter(pl.col("dst") == b)["src"].to_numpy()
         source = FOLLOWS_FROM_INTERACTIONS

@@ -9,7 +9,9 @@ workspace waits for the lock (``lock_timeout`` seconds), then refuses with a cle
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,7 +90,25 @@ def _import_one(
     console: Console | None,
 ) -> ImportResult:
     started = datetime.now(UTC)
-    digest = _sha256(path)
+    stop = threading.Event()
+    hashing = _HASHER.submit(_sha256, path, stop)  # in a thread, overlapping the load (hashlib releases the GIL)
+    try:
+        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing)
+    finally:
+        stop.set()  # an import that failed does not wait for (or keep reading) a large file
+
+
+def _load(
+    ws: Workspace,
+    path: Path,
+    fmt: Format,
+    options: ReadOptions,
+    show_progress: bool,
+    lock_timeout: float,
+    console: Console | None,
+    started: datetime,
+    hashing: Future[str | None],
+) -> ImportResult:
     with (
         _progress(path, show_progress, console) as advance,
         ws.transaction(timeout=lock_timeout, purpose=f"import {path.name}") as con,
@@ -115,7 +135,7 @@ def _import_one(
             {
                 "import_id": import_id,
                 "file": str(path),
-                "sha256": digest,
+                "sha256": hashing.result(),
                 "format": fmt.name,
                 "platform": result.platform,
                 "started_at": started,
@@ -156,11 +176,12 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 q.append_rejects(con, rejects)
                 rejects.clear()
         elif isinstance(item, SqlStage):
-            read, _bad = q.stage_sql(con, item.sql, item.line_sql)
-            read += q.duckdb_rejects(con)  # 0 on a second scan of the same file
+            read, bad = q.stage_sql(con, item.sql, item.line_sql)
+            moved = q.duckdb_rejects(con)  # 0 on a second scan of the same file
             if item.count_read:
-                result.rows_read += read
-            _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE))
+                result.rows_read += read + moved
+            staged = read - bad
+            _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
     q.append_rejects(con, rejects)
@@ -173,13 +194,22 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
     result.rows_rejected = q.flush_rejects(con, result.import_id, str(path), sep)
 
 
-def _sha256(path: Path) -> str | None:
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-sha256")
+
+
+def _sha256(path: Path, stop: threading.Event | None = None) -> str | None:
+    """SHA-256 of the file, read once in 4 MiB blocks into one reused buffer (no copy per block); None for a
+    folder, or when ``stop`` is set (the import failed)."""
     if not path.is_file():
         return None
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    buf = bytearray(1 << 22)
+    view = memoryview(buf)
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            if stop is not None and stop.is_set():
+                return None
+            h.update(view[:n])
     return h.hexdigest()
 
 

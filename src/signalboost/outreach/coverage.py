@@ -20,14 +20,16 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash
 
 from signalboost.errors import OutreachError
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:  # datasketch is imported where it is used: it pulls in scipy at CLI start
+    from datasketch import MinHash
 
 GUARANTEE = (
     "greedy maximum coverage: new reach ≥ (1 − 1/e) ≈ 63.2% of the best possible k partners "
@@ -133,6 +135,8 @@ def greedy_coverage_sketches(
         return 0.0 if m is None else float(m.count())
 
     def union(a: MinHash | None, b: MinHash) -> MinHash:
+        from datasketch import MinHash  # lazy: datasketch pulls in scipy (~0.4 s at CLI start)
+
         return b if a is None else MinHash.union(a, b)
 
     def gains(cands: Sequence[str]) -> dict[str, float]:

@@ -33,15 +33,17 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from datasketch import MinHash
 
 from signalboost.errors import OutreachError
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:  # datasketch is imported where it is used: it pulls in scipy at CLI start
+    from datasketch import MinHash
 
 EXACT_EDGE_LIMIT = 50_000_000
 DEFAULT_NUM_PERM = 256
@@ -125,6 +127,8 @@ def sketch(hashes: np.ndarray, *, num_perm: int = DEFAULT_NUM_PERM, seed: int = 
     (mod 2³²) per permutation — vectorised in chunks of ``chunk`` members (memory ≈ chunk × num_perm × 4 bytes),
     without datasketch's per-element Python loop. ``tests/outreach`` checks the two agree.
     """
+    from datasketch import MinHash  # lazy: datasketch pulls in scipy (~0.4 s at CLI start)
+
     m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
     if len(hashes) == 0:
         return m
@@ -308,6 +312,8 @@ def audience_overlap(
 def _union_sketch(sketches: Sequence[MinHash]) -> MinHash | None:
     if not sketches:
         return None
+    from datasketch import MinHash
+
     return sketches[0] if len(sketches) == 1 else MinHash.union(*sketches)
 
 

@@ -129,7 +129,11 @@ def _text(column: str) -> str:
 
 def value_expr(column: str, kind: str) -> str:
     """SQL for one mapped field. ``kind``: str, int, float, bool, list, or ts:<strftime>|ts:iso|ts:unix|ts:unix_ms."""
-    t = _text(column)
+    return value_of(_text(column), kind)
+
+
+def value_of(t: str, kind: str) -> str:
+    """SQL converting the trimmed text ``t`` (NULL when empty) of a field of ``kind`` (see :func:`value_expr`)."""
     if kind == "str":
         return t
     if kind in ("int", "float"):
@@ -165,21 +169,34 @@ def value_expr(column: str, kind: str) -> str:
     return f"CAST(try_strptime({t}, {lit(fmt)}) AS TIMESTAMPTZ)"
 
 
-def _problem(field: str, column: str, kind: str, required: bool) -> str:
-    t = _text(column)
+def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str) -> str:
+    """``WHEN`` branches giving the reason a field is invalid; ``t`` is its trimmed text, ``v`` its value."""
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind in ("int", "float"):
-        t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
     if kind not in ("str", "list", "format"):
         what = {"bool": "yes/no", "kind": "like, reply, repost, quote or mention"}.get(kind, "a number")
         what = "a date" if kind.startswith("ts:") else what
+        reported = f" AND lower({t}) NOT IN {_UNREPORTED}" if kind in ("int", "float") else ""
         checks.append(
-            f"WHEN {t} IS NOT NULL AND ({value_expr(column, kind)}) IS NULL "
+            f"WHEN {t} IS NOT NULL{reported} AND {v} IS NULL "
             f"THEN {lit(f'{field} ({column}): ')} || {lit(chr(39))} || {t} || {lit(chr(39) + ' is not ' + what)}"
         )
     return " ".join(checks)
+
+
+def _layers(relation: str, fields: dict[str, tuple[str, str]]) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The file with each mapped column's trimmed text and each field's value computed once, as extra columns.
+
+    Returns ``(relation, text column of each source column, value column of each field)``. Nesting keeps DuckDB
+    from evaluating the conversions again inside the validity check (they are the bulk of an import's CPU).
+    """
+    texts = {src: f"__sb_t{i}" for i, src in enumerate(dict.fromkeys(src for src, _ in fields.values()))}
+    values = {field: f"__sb_v{i}" for i, field in enumerate(fields)}
+    text_sel = ", ".join(f"{_text(src)} AS {name}" for src, name in texts.items())
+    value_sel = ", ".join(f"{value_of(texts[src], kind)} AS {values[f]}" for f, (src, kind) in fields.items())
+    inner = f"(SELECT *, {text_sel} FROM {relation})" if texts else relation
+    return (f"(SELECT *, {value_sel} FROM {inner})" if values else inner), texts, values
 
 
 def generic_select(
@@ -201,28 +218,29 @@ def generic_select(
     """
     from signalboost.store.ingest_sql import columns as canonical
 
+    checked = checked if checked is not None else fields
+    layered, texts, values = _layers(relation, {**checked, **fields})
     exprs = []
     for col in canonical(table):
         if col in fields:
-            src, kind = fields[col]
-            exprs.append(f"{value_expr(src, kind)} AS {ident(col)}")
+            exprs.append(f"{values[col]} AS {ident(col)}")
         elif col == "platform":
             exprs.append(f"{lit(platform or '')} AS platform")
         elif col in constants:
             exprs.append(f"{constants[col]} AS {ident(col)}")
         else:
             exprs.append(f"NULL AS {ident(col)}")
-    cases = " ".join(_problem(f, src, kind, f in required) for f, (src, kind) in (checked or fields).items())
+    cases = " ".join(_problem(f, src, kind, f in required, texts[src], values[f]) for f, (src, kind) in checked.items())
     missing = [f for f in required if f not in fields and f not in constants]
     reason = f"CASE {cases} END" if cases.strip() else "NULL"
     if missing:
         reason = lit(f"missing {', '.join(sorted(missing))}")
     sel = ", ".join(exprs)
-    sql = f"SELECT {sel}, {reason} AS _reason FROM {relation}"
-    raw_cols = ", ".join(_text(src) for src, _ in (checked or fields).values()) or "''"
+    sql = f"SELECT {sel}, {reason} AS _reason FROM {layered}"
+    raw_cols = ", ".join(texts[src] for src, _ in checked.values()) or "''"
     line_sql = (
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
-        f"{reason} AS _reason FROM {relation}"
+        f"{reason} AS _reason FROM {layered}"
     )
     return sql, line_sql
 

@@ -165,14 +165,20 @@ def _dedup_select(table: str, source: str) -> str:
     return f"SELECT {', '.join(key_exprs + aggs)} FROM {source} GROUP BY {group}"
 
 
-def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple[int, int, int]:
+def merge(
+    con: Any, table: str, source: str, origin: str | None = None, staged: int | None = None
+) -> tuple[int, int, int]:
     """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
     With ``distinct`` the number of staged keys: ``merged = staged - distinct`` rows repeated a key within the
     file (folded into one row), ``duplicate = distinct - loaded`` keys were already in the workspace.
+    ``staged`` (the number of rows in ``origin``, when the caller knows it) saves a count.
+    The anti-join against ``table`` runs only when it holds rows of a platform being imported (keys include the
+    platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``.
     """
     origin = origin or f"_stage_{table}"
-    staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
+    if staged is None:
+        staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
     if staged == 0:
         return 0, 0, 0
     cols = columns(table)
@@ -182,7 +188,7 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
     if table == "follows":
         extra_cols += ", first_seen, last_seen, active"
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
-    exists = con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]
+    exists = _platform_rows_exist(con, table, origin)
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
     distinct = staged
     if table == "interactions":
@@ -203,6 +209,15 @@ def merge(con: Any, table: str, source: str, origin: str | None = None) -> tuple
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), distinct - int(loaded), staged - distinct
+
+
+def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:
+    """Whether ``table`` holds any row of a platform present in ``origin`` (a NULL platform matches any)."""
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM {table} WHERE platform IN (SELECT DISTINCT platform FROM {origin})) "
+        f"OR (EXISTS (SELECT 1 FROM {table}) AND EXISTS (SELECT 1 FROM {origin} WHERE platform IS NULL))"
+    )
+    return bool(con.execute(sql).fetchall()[0][0])
 
 
 def _has_repeats(con: Any, table: str, origin: str, staged: int) -> bool:

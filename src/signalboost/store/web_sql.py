@@ -73,7 +73,7 @@ def recent_imports(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict
     """The latest imports, newest first."""
     cur = con.execute(
         "SELECT import_id, file, format, platform, started_at, finished_at, rows_read, rows_loaded, "
-        "rows_duplicate, rows_rejected, status FROM imports ORDER BY import_id DESC LIMIT ?",
+        "rows_duplicate, rows_merged, rows_rejected, status FROM imports ORDER BY import_id DESC LIMIT ?",
         [limit],
     )
     cols = [d[0] for d in cur.description]
