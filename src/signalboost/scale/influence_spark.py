@@ -2,12 +2,13 @@
 
 Same formulas as the single-machine job (:mod:`signalboost.influence`): weighted PageRank with dangling rank
 sent to the teleport vector (Page et al. 1999), percentile ranks ``100 · (#less + ½ #equal) / n``, the score as
-the weighted mean of the known component percentiles. Components on Spark: reach (follower counts),
-authority (interaction PageRank, averaged with the follow-graph PageRank when there is one) and activity;
-amplification and topic leadership are not ported yet and are reported unavailable.
+the weighted mean of the known component percentiles. Components on Spark: reach (follower counts,
+else follow in-degree; plus the within-size-band percentile), authority (interaction PageRank, averaged with the
+follow-graph PageRank when there is one), amplification (reposts + quotes received per post) and activity; topic
+leadership is not ported and is reported unavailable.
 
-Inputs are Parquet files with the canonical columns (``interactions.parquet`` required; ``follows.parquet`` and
-``accounts.parquet`` optional) — :func:`export_parquet` writes them from a workspace.
+Inputs are Parquet files with the canonical columns (``interactions.parquet`` required; ``follows``, ``accounts``
+and ``posts`` optional) — ``signalboost export --parquet`` (:mod:`signalboost.scale.export`) writes them.
 """
 
 from __future__ import annotations
@@ -16,17 +17,24 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from signalboost.errors import InfluenceError
 from signalboost.model.strategy import InfluenceSettings
 
 KINDS = ("repost", "quote", "reply", "mention", "like")
 
 
-def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g") -> Any:
-    """A local-mode SparkSession sized for a laptop (few shuffle partitions, no UI)."""
+def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g", master: str | None = None) -> Any:
+    """A SparkSession (local mode with ``cores`` threads unless ``master`` is given): few shuffle partitions, no UI,
+    UTC; a local master binds to 127.0.0.1 (no network needed)."""
+    import os
+
     from pyspark.sql import SparkSession
 
+    master = master or f"local[{cores}]"
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return (
-        SparkSession.builder.master(f"local[{cores}]")
+        SparkSession.builder.master(master)
         .appName(app)
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(cores * 2))
@@ -34,21 +42,6 @@ def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g") ->
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
-
-
-def export_parquet(ws: Any, folder: Path, platform: str) -> dict[str, Path]:
-    """Write the platform's accounts, follows and interactions as Parquet files for the Spark job."""
-    from signalboost.store import influence_sql as sql
-
-    folder.mkdir(parents=True, exist_ok=True)
-    with ws.connect(purpose="read") as con:
-        frames = sql.read_platform(con, platform)
-    out = {}
-    for name in ("accounts", "follows", "interactions"):
-        path = folder / f"{name}.parquet"
-        frames[name].write_parquet(path)
-        out[name] = path
-    return out
 
 
 def spark_pagerank(
@@ -95,40 +88,115 @@ def spark_pagerank(
         dmass = row["dmass"] or 0.0
         if row["err"] < tol:
             return state.select("id", "x")
-    from signalboost.errors import InfluenceError
-
     raise InfluenceError(f"Spark PageRank did not converge in {max_iter} iterations", hint="Raise max_iter")
 
 
-def spark_percentile(frame: Any, column: str, out: str) -> Any:
-    """Add ``out`` = mean-rank percentile of ``column`` among the rows where it is not null (null stays null)."""
+def spark_percentile(frame: Any, column: str, out: str, by: str | None = None) -> Any:
+    """Add ``out`` = mean-rank percentile ``100 · (#less + ½ #equal) / n`` of ``column`` among the rows where it
+    is not null (null stays null); with ``by``, within each group of ``by`` (n = the group's known rows)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
     known = frame.where(F.col(column).isNotNull())
-    n = known.count()
-    if n == 0:
+    if by is None and known.count() == 0:
         return frame.withColumn(out, F.lit(None).cast("double"))
+    keys = [column] if by is None else [by, column]
+    part = [] if by is None else [by]
+    order = Window.partitionBy(*part).orderBy(column).rowsBetween(Window.unboundedPreceding, 0)
+    whole = Window.partitionBy(*part)
     ranked = (
-        known.groupBy(column)
+        known.groupBy(*keys)
         .agg(F.count("*").alias("_eq"))
-        .withColumn("_le", F.sum("_eq").over(Window.orderBy(column).rowsBetween(Window.unboundedPreceding, 0)))
-        .select(column, (50.0 * (2 * F.col("_le") - F.col("_eq")) / n).alias(out))
+        .withColumn("_le", F.sum("_eq").over(order))
+        .withColumn("_n", F.sum("_eq").over(whole))
+        .select(*keys, (50.0 * (2 * F.col("_le") - F.col("_eq")) / F.col("_n")).alias(out))
     )
-    return frame.join(ranked, column, "left")
+    return frame.join(ranked, keys, "left")
+
+
+def _read(spark: Any, folder: Path, name: str, platform: str | None) -> Any:
+    """``name.parquet`` of ``folder`` (None when absent), the rows of ``platform`` when it has that column."""
+    from pyspark.sql import functions as F
+
+    path = folder / f"{name}.parquet"
+    if not path.exists():
+        return None
+    frame = spark.read.parquet(str(path))
+    if platform is not None and "platform" in frame.columns:
+        frame = frame.where(F.col("platform") == platform)
+    return frame
+
+
+def _resolve_targets(inter: Any, posts: Any) -> Any:
+    """Fill an empty ``target_account_id`` from the target post's author (as :class:`InfluenceData` does)."""
+    from pyspark.sql import functions as F
+
+    inter = inter.withColumn("target_account_id", F.coalesce(F.col("target_account_id"), F.lit("")))
+    if posts is None:
+        return inter
+    authors = posts.select(F.col("post_id").alias("target_post_id"), F.col("author_id").alias("_author")).distinct()
+    joined = inter.join(authors, "target_post_id", "left")
+    target = F.when(F.col("target_account_id") == "", F.coalesce(F.col("_author"), F.lit(""))).otherwise(
+        F.col("target_account_id")
+    )
+    return joined.withColumn("target_account_id", target).drop("_author")
 
 
 def spark_influence(
-    spark: Any, folder: Path, settings: InfluenceSettings | None = None, *, tol: float = 1e-6
+    spark: Any,
+    folder: Path,
+    settings: InfluenceSettings | None = None,
+    *,
+    tol: float = 1e-6,
+    platform: str | None = None,
 ) -> tuple[Any, dict[str, str]]:
-    """The Spark score job: DataFrame ``account_id, score, reach, authority, activity, pagerank`` and the
-    unavailable components with reasons."""
+    """The Spark score job over the Parquet files of ``folder`` (rows of ``platform`` when the files carry a
+    ``platform`` column): DataFrame ``account_id, score, reach, authority, amplification, activity, pagerank,
+    followers, reach_in_band`` and the unavailable components with reasons."""
     from pyspark.sql import functions as F
 
     settings = settings or InfluenceSettings()
-    inter = spark.read.parquet(str(folder / "interactions.parquet"))
-    follows = _optional(spark, folder / "follows.parquet")
-    accounts = _optional(spark, folder / "accounts.parquet")
+    inter = _read(spark, folder, "interactions", platform)
+    if inter is None:
+        raise InfluenceError(
+            "no interactions.parquet in the Parquet folder",
+            where=str(folder),
+            hint="Export with `signalboost export --parquet DIR` (interactions are required)",
+        )
+    posts = _read(spark, folder, "posts", platform)
+    accounts = _read(spark, folder, "accounts", platform)
+    follows = _read(spark, folder, "follows", platform)
+    if follows is not None:
+        follows = follows.where(F.coalesce(F.col("active"), F.lit(True))) if "active" in follows.columns else follows
+    inter = _resolve_targets(inter, posts).cache()
+    nodes = _nodes(inter, follows, accounts, posts)
+    if nodes.count() == 0:
+        raise InfluenceError(
+            f"no accounts to score on platform {platform!r}",
+            where=str(folder),
+            hint="Pick another --platform (see manifest.json) or export again",
+        )
+    unavailable = {"topic": "topic leadership is not computed by the Spark job (run `signalboost influencers`)"}
+    table = _authority(inter, follows, nodes, settings, tol)
+    table = _reach(table, accounts, follows, unavailable)
+    table = _amplification(table, inter, accounts, posts, unavailable)
+    table = _activity(inter, posts, table, unavailable)
+    w = settings.weights.model_dump()
+    parts = [c for c in ("reach", "authority", "amplification", "activity") if c not in unavailable]
+    num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
+    den = sum((F.when(F.col(c).isNotNull(), F.lit(w[c])).otherwise(0.0) for c in parts), F.lit(0.0))
+    table = table.withColumn("score", F.when(den > 0, num / den))
+    return table.select(F.col("id").alias("account_id"), *SPARK_COLUMNS), unavailable
+
+
+SPARK_COLUMNS = ("score", "reach", "authority", "amplification", "activity", "pagerank", "followers", "reach_in_band")
+"""The columns of :func:`spark_influence` after ``account_id``."""
+
+
+def _nodes(inter: Any, follows: Any, accounts: Any, posts: Any) -> Any:
+    """Every account id named anywhere (non-empty), once."""
+    from pyspark.sql import functions as F
+
     ids = inter.select(F.col("actor_id").alias("id")).union(inter.select(F.col("target_account_id").alias("id")))
     if follows is not None:
         ids = ids.union(follows.select(F.col("follower_id").alias("id"))).union(
@@ -136,7 +204,15 @@ def spark_influence(
         )
     if accounts is not None:
         ids = ids.union(accounts.select(F.col("account_id").alias("id")))
-    nodes = ids.where((F.col("id").isNotNull()) & (F.col("id") != "")).distinct().cache()
+    if posts is not None:
+        ids = ids.union(posts.select(F.col("author_id").alias("id")))
+    return ids.where((F.col("id").isNotNull()) & (F.col("id") != "")).distinct().cache()
+
+
+def _authority(inter: Any, follows: Any, nodes: Any, settings: InfluenceSettings, tol: float) -> Any:
+    """PageRank of the weighted interaction graph, averaged with the follow graph's PageRank when there is one."""
+    from pyspark.sql import functions as F
+
     weights: Mapping[str, float] = settings.interaction_weights.model_dump()
     kind_w = F.create_map(*[x for k in KINDS for x in (F.lit(k), F.lit(float(weights[k])))])
     edges = (
@@ -148,42 +224,95 @@ def spark_influence(
         )
         .where(F.col("weight") > 0)
     )
-    pr = spark_pagerank(edges, nodes, tol=tol).withColumnRenamed("x", "pagerank")
+    ranks = []
+    if edges.count():
+        ranks.append(spark_pagerank(edges, nodes, tol=tol))
     if follows is not None and follows.count():
-        fe = follows.where(F.coalesce(F.col("active"), F.lit(True))).select(
-            F.col("follower_id").alias("src"), F.col("followee_id").alias("dst"), F.lit(1.0).alias("weight")
+        fe = follows.select(F.col("follower_id").alias("src"), F.col("followee_id").alias("dst"), F.lit(1.0))
+        ranks.append(spark_pagerank(fe.toDF("src", "dst", "weight"), nodes, tol=tol))
+    if not ranks:
+        table = nodes.withColumn("pagerank", F.lit(None).cast("double"))
+        return table.withColumn("authority", F.lit(None).cast("double"))
+    pr = ranks[0].withColumnRenamed("x", "pagerank")
+    if len(ranks) == 2:
+        pr = pr.join(ranks[1].withColumnRenamed("x", "pf"), "id").select(
+            "id", ((F.col("pagerank") + F.col("pf")) / 2).alias("pagerank")
         )
-        pf = spark_pagerank(fe, nodes, tol=tol).withColumnRenamed("x", "pf")
-        pr = pr.join(pf, "id").select("id", ((F.col("pagerank") + F.col("pf")) / 2).alias("pagerank"))
-    table = spark_percentile(nodes.join(pr, "id", "left"), "pagerank", "authority")
-    unavailable = {
-        "amplification": "not computed by the Spark job yet",
-        "topic": "not computed by the Spark job yet",
-    }
-    if accounts is not None and accounts.where(F.col("followers").isNotNull()).count():
-        f = accounts.select(F.col("account_id").alias("id"), F.log10(1 + F.col("followers")).alias("reach_raw"))
-        table = spark_percentile(table.join(f, "id", "left"), "reach_raw", "reach")
-    else:
-        table = table.withColumn("reach", F.lit(None).cast("double"))
-        unavailable["reach"] = "no follower counts"
-    table = _activity(inter, table)
-    w = settings.weights.model_dump()
-    parts = [c for c in ("reach", "authority", "activity") if c not in unavailable]
-    num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
-    den = sum((F.when(F.col(c).isNotNull(), F.lit(w[c])).otherwise(0.0) for c in parts), F.lit(0.0))
-    table = table.withColumn("score", F.when(den > 0, num / den))
-    cols = ["score", "reach", "authority", "activity", "pagerank"]
-    return table.select(F.col("id").alias("account_id"), *cols), unavailable
+    return spark_percentile(nodes.join(pr, "id", "left"), "pagerank", "authority")
 
 
-def _activity(inter: Any, table: Any) -> Any:
-    """Frequency and regularity percentiles (days; weeks past 8 weeks), then the percentile of their mean."""
+def _reach(table: Any, accounts: Any, follows: Any, unavailable: dict[str, str]) -> Any:
+    """Reach: percentile of ``log10(1 + followers)`` (follower counts, else follow-graph in-degree), and the
+    percentile within the size band ``floor(log10(max(followers, 1)))``."""
     from pyspark.sql import functions as F
 
-    ev = inter.where(F.col("kind") != "like").where(F.col("occurred_at").isNotNull())
-    ev = ev.select(F.col("actor_id").alias("id"), F.col("occurred_at").cast("double").alias("ts"))
+    if accounts is not None and accounts.where(F.col("followers").isNotNull()).count():
+        f = accounts.where(F.col("followers").isNotNull()).select(
+            F.col("account_id").alias("id"), F.col("followers").cast("double").alias("followers")
+        )
+        table = table.join(f, "id", "left")
+    elif follows is not None and follows.count():
+        f = follows.groupBy(F.col("followee_id").alias("id")).agg(F.count("*").cast("double").alias("followers"))
+        table = table.join(f, "id", "left").withColumn("followers", F.coalesce(F.col("followers"), F.lit(0.0)))
+    else:
+        unavailable["reach"] = "no follower counts and no follow graph imported"
+        table = table.withColumn("followers", F.lit(None).cast("double"))
+        return table.withColumn("reach", F.lit(None).cast("double")).withColumn(
+            "reach_in_band", F.lit(None).cast("double")
+        )
+    table = table.withColumn("_raw", F.log10(1 + F.col("followers"))).withColumn(
+        "_band", F.floor(F.log10(F.greatest(F.col("followers"), F.lit(1.0))))
+    )
+    table = spark_percentile(spark_percentile(table, "_raw", "reach"), "_raw", "reach_in_band", by="_band")
+    return table.drop("_raw", "_band")
+
+
+def _amplification(table: Any, inter: Any, accounts: Any, posts: Any, unavailable: dict[str, str]) -> Any:
+    """Amplification: ``(reposts + quotes received) / posts`` — posts counted in the posts table, else
+    ``accounts.posts_count``; no value where the number of posts is unknown or zero."""
+    from pyspark.sql import functions as F
+
+    counts = None
+    if accounts is not None and "posts_count" in accounts.columns:
+        counts = accounts.where(F.col("posts_count").isNotNull()).select(
+            F.col("account_id").alias("id"), F.col("posts_count").cast("double").alias("_pc")
+        )
+    t = table if counts is None else table.join(counts, "id", "left")
+    t = t if counts is not None else t.withColumn("_pc", F.lit(None).cast("double"))
+    if posts is not None:
+        own = posts.groupBy(F.col("author_id").alias("id")).agg(F.count("*").cast("double").alias("_own"))
+        t = t.join(own, "id", "left").withColumn("_pc", F.coalesce(F.col("_own"), F.col("_pc"))).drop("_own")
+    got = (
+        inter.where(F.col("kind").isin("repost", "quote") & (F.col("target_account_id") != ""))
+        .groupBy(F.col("target_account_id").alias("id"))
+        .agg(F.count("*").cast("double").alias("_got"))
+    )
+    t = t.join(got, "id", "left").withColumn(
+        "_amp", F.when(F.col("_pc") > 0, F.coalesce(F.col("_got"), F.lit(0.0)) / F.col("_pc"))
+    )
+    if t.where(F.col("_amp").isNotNull()).count() == 0:
+        unavailable["amplification"] = "no account has a known, non-zero number of posts"
+        return t.withColumn("amplification", F.lit(None).cast("double")).drop("_pc", "_got", "_amp")
+    return spark_percentile(t, "_amp", "amplification").drop("_pc", "_got", "_amp")
+
+
+def _activity(inter: Any, posts: Any, table: Any, unavailable: dict[str, str]) -> Any:
+    """Activity: frequency ``posts / max(1, days)`` and regularity (share of days — weeks past 8 weeks — with a
+    post) as percentiles, then the percentile of their mean. Posts are the dated rows of the posts table when
+    there are any, else the account's non-like interactions (as on one machine)."""
+    from pyspark.sql import functions as F
+
+    ev = None
+    if posts is not None and posts.where(F.col("created_at").isNotNull()).count():
+        ev = posts.select(F.col("author_id").alias("id"), F.col("created_at").cast("double").alias("ts"))
+    else:
+        ev = inter.where(F.col("kind") != "like").select(
+            F.col("actor_id").alias("id"), F.col("occurred_at").cast("double").alias("ts")
+        )
+    ev = ev.where(F.col("ts").isNotNull() & F.col("id").isNotNull() & (F.col("id") != ""))
     bounds = ev.agg(F.min("ts"), F.max("ts")).first()
     if bounds[0] is None:
+        unavailable["activity"] = "no dated posts or interactions"
         return table.withColumn("activity", F.lit(None).cast("double"))
     exact = (bounds[1] - bounds[0]) / 86400.0
     span, unit = max(1.0, exact), (7 if exact > 56 else 1)
@@ -195,7 +324,3 @@ def _activity(inter: Any, table: Any) -> Any:
     t = spark_percentile(spark_percentile(table.join(per, "id", "left"), "freq", "pf"), "reg", "pr")
     t = t.withColumn("act_raw", (F.col("pf") + F.col("pr")) / 2)
     return spark_percentile(t, "act_raw", "activity").drop("freq", "reg", "pf", "pr", "act_raw")
-
-
-def _optional(spark: Any, path: Path) -> Any:
-    return spark.read.parquet(str(path)) if path.exists() else None

@@ -1,0 +1,263 @@
+"""The scale jobs end to end: Spark over an export folder, results as Parquet, and loading them back.
+
+``run_influence`` runs :func:`~signalboost.scale.influence_spark.spark_influence` over ``DIR`` (written by
+``signalboost export --parquet``) and writes ``DIR/results/influence-<platform>.parquet``; ``load_influence``
+stores it in ``influence_scores`` / ``influence_runs`` in one transaction, with the columns the single-machine job
+writes (no brand on Spark: engagement and segments are not computed, segment ``other``, as the single-machine job
+without a brand). ``run_overlap`` / ``load_overlap`` do the same for partner audience overlap
+(``partner_overlap``, method ``spark``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from signalboost.errors import InfluenceError, UsageError
+from signalboost.influence.score import effective_weights
+from signalboost.model.strategy import InfluenceSettings
+from signalboost.outreach.overlap import Overlap
+from signalboost.scale.export import read_manifest
+from signalboost.store import influence_sql, outreach_sql
+from signalboost.store import scale_sql as sql
+from signalboost.store.workspace import Workspace
+
+Progress = Callable[[str], None]
+SPARK_COMPONENTS = ("reach", "authority", "amplification", "activity")
+"""Components the Spark influence job computes (topic leadership runs on one machine only)."""
+
+
+@dataclass
+class SparkInfluenceRun:
+    """A Spark influence run: where its results are, and the metadata ``influence_runs`` records."""
+
+    platform: str
+    computed_at: dt.datetime
+    results: Path
+    accounts: int
+    unavailable: dict[str, str]
+    weights: dict[str, float]
+    settings: dict[str, Any]
+    seconds: float
+    master: str
+    computed: list[str] = field(default_factory=list)
+
+
+def pick_platform(manifest: dict[str, Any], platform: str | None) -> str:
+    """``platform`` checked against the export's platforms (default: the only one, else an error naming them)."""
+    found = [str(p) for p in manifest.get("platforms", [])]
+    if platform is not None:
+        if platform not in found:
+            raise UsageError(
+                f"platform {platform!r} is not in this export",
+                where="--platform",
+                hint=f"Platforms in the export: {', '.join(found) or 'none'}",
+            )
+        return platform
+    if len(found) == 1:
+        return found[0]
+    raise UsageError(
+        "the export holds several platforms" if found else "the export holds no data",
+        where="--platform",
+        hint=f"Pass --platform, one of: {', '.join(found)}" if found else "Import data, then export again",
+    )
+
+
+def run_influence(
+    folder: Path,
+    *,
+    platform: str | None = None,
+    master: str = "local[2]",
+    settings: InfluenceSettings | None = None,
+    tol: float = 1e-6,
+    spark: Any = None,
+    progress: Progress | None = None,
+) -> SparkInfluenceRun:
+    """Run the Spark influence job over the export ``folder``; write ``folder/results/influence-<platform>.parquet``.
+
+    ``spark``: a SparkSession to use (default: the active one, else one is started on ``master`` and stopped at
+    the end). ``tol``: L1 tolerance of the PageRank iterations.
+    """
+    from signalboost.scale.influence_spark import local_spark, spark_influence
+
+    folder = Path(folder).expanduser().resolve()
+    manifest = read_manifest(folder)
+    platform = pick_platform(manifest, platform)
+    settings = settings or InfluenceSettings()
+    say = progress or (lambda _m: None)
+    started = time.perf_counter()
+    say(f"starting Spark ({master})")
+    spark = spark if spark is not None else _active_session()
+    own = spark is None
+    session = local_spark("signalboost-scale", master=master) if own else spark
+    try:
+        if own:
+            session.sparkContext.setLogLevel("ERROR")
+        say("scoring (PageRank iterations)")
+        frame, unavailable = spark_influence(session, folder, settings, tol=tol, platform=platform)
+        out = folder / "results" / f"influence-{platform}.parquet"
+        say("writing results")
+        frame.coalesce(1).write.mode("overwrite").parquet(str(out))
+    finally:
+        if own:
+            session.stop()
+    computed = [c for c in SPARK_COMPONENTS if c not in unavailable]
+    accounts = int(pl.scan_parquet(out / "*.parquet").select(pl.len()).collect().item())
+    return SparkInfluenceRun(
+        platform=platform,
+        computed_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        results=out,
+        accounts=accounts,
+        unavailable=unavailable,
+        weights=effective_weights(settings.weights.model_dump(), computed),
+        settings=settings.model_dump() | {"engine": "spark", "master": master},
+        seconds=time.perf_counter() - started,
+        master=master,
+        computed=computed,
+    )
+
+
+def score_table(frame: pl.DataFrame, platform: str, computed_at: dt.datetime) -> pl.DataFrame:
+    """The Spark result as ``influence_scores`` rows (columns the job does not compute are NULL; segment other)."""
+    n = frame.height
+    return frame.with_columns(
+        pl.lit(platform).alias("platform"),
+        pl.lit(computed_at).cast(pl.Datetime("us", "UTC")).alias("computed_at"),
+        pl.lit(None, pl.Float64).alias("topic"),
+        pl.lit(None, pl.Float64).alias("engagement"),
+        pl.lit(None, pl.Boolean).alias("follows_brand"),
+        pl.lit("other").alias("segment"),
+        pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String)),
+        pl.lit(None, pl.Float64).alias("reciprocity"),
+        pl.lit(None, pl.Int64).alias("interactions_with_brand"),
+        pl.col("followers").round(0).cast(pl.Int64),
+    ).select(influence_sql.SCORE_COLUMNS)
+
+
+def load_influence(ws: Workspace, run: SparkInfluenceRun) -> int:
+    """Store a Spark run in ``influence_scores`` and ``influence_runs`` in one transaction; return rows stored."""
+    with ws.connect(purpose="read") as con:
+        frame = sql.read_parquet(con, run.results)
+    if frame.height == 0:
+        raise InfluenceError("the Spark run scored no account", where=str(run.results), hint="Check the export")
+    table = score_table(frame, run.platform, run.computed_at)
+    meta = {
+        "platform": run.platform,
+        "computed_at": run.computed_at,
+        "brand_account_id": None,
+        "weights": run.weights,
+        "unavailable": run.unavailable,
+        "follows_brand_from": None,
+        "settings": run.settings,
+        "seconds": run.seconds,
+    }
+    with ws.transaction(purpose="scale load-back") as con:
+        return influence_sql.write_scores(con, table, meta)
+
+
+def run_overlap(
+    folder: Path,
+    candidates: Sequence[str],
+    *,
+    brand: Sequence[str] | None = None,
+    platform: str | None = None,
+    master: str = "local[2]",
+    spark: Any = None,
+    progress: Progress | None = None,
+) -> tuple[str, list[Overlap]]:
+    """Exact audience overlap on Spark over the export's follow graph; also writes
+    ``folder/results/overlap-<platform>.parquet``. ``brand``: our account ids (default: accounts marked
+    ``is_brand``). Candidates and brand may be ids or @handles. Returns the platform and one row per candidate."""
+    from pyspark.sql import functions as F
+
+    from signalboost.scale.influence_spark import local_spark
+    from signalboost.scale.overlap_spark import spark_overlap
+
+    folder = Path(folder).expanduser().resolve()
+    manifest = read_manifest(folder)
+    platform = pick_platform(manifest, platform)
+    if not (folder / "follows.parquet").exists():
+        raise UsageError(
+            "the export has no follows.parquet", where=str(folder), hint="Export with --tables including follows"
+        )
+    say = progress or (lambda _m: None)
+    say(f"starting Spark ({master})")
+    spark = spark if spark is not None else _active_session()
+    own = spark is None
+    session = local_spark("signalboost-overlap", master=master) if own else spark
+    try:
+        if own:
+            session.sparkContext.setLogLevel("ERROR")
+        follows = session.read.parquet(str(folder / "follows.parquet")).where(F.col("platform") == platform)
+        follows = follows.where(F.coalesce(F.col("active"), F.lit(True)))
+        accounts = _accounts(session, folder, platform)
+        ours = _resolve(accounts, brand, "--brand") if brand else _brand(accounts)
+        cands = _resolve(accounts, candidates, "--candidates")
+        say("computing overlap")
+        rows = spark_overlap(follows, ours, cands)
+        out = folder / "results" / f"overlap-{platform}.parquet"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        pl.DataFrame([r.as_dict() for r in rows]).write_parquet(out)
+    finally:
+        if own:
+            session.stop()
+    return platform, rows
+
+
+def load_overlap(ws: Workspace, platform: str, rows: Sequence[Overlap]) -> int:
+    """Store Spark overlap rows in ``partner_overlap`` (audience source ``follows``) in one transaction."""
+    with ws.transaction(purpose="scale load-back") as con:
+        outreach_sql.save_partner_overlap(con, platform, "follows", [o.as_dict() for o in rows])
+    return len(rows)
+
+
+def _active_session() -> Any:
+    """The SparkSession already running in this process (a notebook, a test), reused and left running."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession()
+
+
+def _accounts(spark: Any, folder: Path, platform: str) -> list[tuple[str, str | None, bool]]:
+    path = folder / "accounts.parquet"
+    if not path.exists():
+        return []
+    from pyspark.sql import functions as F
+
+    frame = spark.read.parquet(str(path)).where(F.col("platform") == platform)
+    rows = frame.select("account_id", "handle", F.coalesce(F.col("is_brand"), F.lit(False))).collect()
+    return [(str(r[0]), r[1], bool(r[2])) for r in rows]
+
+
+def _brand(accounts: list[tuple[str, str | None, bool]]) -> list[str]:
+    found = [a for a, _, b in accounts if b]
+    if not found:
+        raise UsageError(
+            "no brand account in the export",
+            where="--brand",
+            hint="Pass --brand ID, or mark the brand (`signalboost influencers --brand @you`) and export again",
+        )
+    return found
+
+
+def _resolve(accounts: list[tuple[str, str | None, bool]], names: Sequence[str], option: str) -> list[str]:
+    """Ids for ids or @handles (handles matched case-insensitively in the export's accounts)."""
+    by_handle = {h.lower(): a for a, h, _ in accounts if h}
+    out = []
+    for item in [x.strip() for n in names for x in n.split(",") if x.strip()]:
+        if item.startswith("@"):
+            hit = by_handle.get(item[1:].lower())
+            if hit is None:
+                raise UsageError(f"no account with handle {item!r} in the export", where=option)
+            out.append(hit)
+        else:
+            out.append(item)
+    if not out:
+        raise UsageError("no account given", where=option, hint="Pass account ids or @handles, comma separated")
+    return list(dict.fromkeys(out))

@@ -1,0 +1,139 @@
+"""Export → Spark → load back, against the single-machine job on the same workspace (Spark in local mode)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pytest
+
+from signalboost.cli.main import main
+from signalboost.influence import components as comp
+from signalboost.influence import compute_influence, pagerank
+from signalboost.influence.job import load_data
+from signalboost.influence.score import combine
+from signalboost.model.strategy import InfluenceSettings
+from signalboost.outreach import overlap
+from signalboost.store.workspace import Workspace
+
+from .data import fill_workspace
+
+pytestmark = pytest.mark.spark
+COMPONENTS = ("score", "reach", "authority", "amplification", "activity", "reach_in_band")
+
+
+def assert_same(single: pl.DataFrame, spark: pl.DataFrame, columns: tuple[str, ...]) -> None:
+    """Same accounts; each column unknown (NULL) in the same places and equal to 1e-9 elsewhere."""
+    both = single.join(spark, on="account_id", suffix="_spark")
+    assert both.height == single.height == spark.height
+    for col in columns:
+        a, b = both[col].cast(pl.Float64).to_numpy(), both[f"{col}_spark"].cast(pl.Float64).to_numpy()
+        assert np.array_equal(np.isnan(a), np.isnan(b)), col
+        if not np.isnan(a).all():
+            assert np.nanmax(np.abs(a - b)) < 1e-9, col
+
+
+def exact_pagerank(ws: Workspace) -> dict[str, float]:
+    """The single machine's authority raw value at a tight tolerance: mean of the two graphs' PageRanks."""
+    data = load_data(ws, "x")
+    graphs = [comp.interaction_graph(data, InfluenceSettings().interaction_weights.model_dump())]
+    graphs.append(comp.follow_graph(data))  # type: ignore[arg-type]
+    raw = np.mean([pagerank(g, tol=1e-13, max_iter=10_000) for g in graphs if g is not None], axis=0)
+    return dict(zip(data.nodes.to_list(), raw.tolist(), strict=True))
+
+
+def test_cli_round_trip_equals_single_machine(
+    spark: Any, workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill_workspace(workspace)
+    w, out = str(workspace.root), str(tmp_path / "pq")
+    assert main(["export", "--parquet", out, "-w", w]) == 0
+    capsys.readouterr()
+    args = ["scale", "influence", "--parquet", out, "-p", "x", "--tol", "1e-10", "--load-back", "-w", w]
+    assert main([*args, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["computed_by_spark"] == ["reach", "authority", "amplification", "activity"]
+    assert list(doc["unavailable"]) == ["topic"] and doc["loaded_back"] == doc["accounts"]
+    assert spark.getActiveSession() is not None  # the CLI reused the running session and left it running
+
+    single = compute_influence(load_data(workspace, "x")).table
+    assert "topic" in compute_influence(load_data(workspace, "x")).unavailable  # no hashtags: same components
+    stored = workspace.query("SELECT * FROM influence_scores WHERE platform = 'x'")
+    assert_same(single, stored, (*COMPONENTS, "followers"))
+    ref = exact_pagerank(workspace)
+    got = dict(stored.select("account_id", "pagerank").iter_rows())
+    assert max(abs(ref[k] - got[k]) for k in ref) < 1e-9 and set(got) == set(ref)
+    assert set(stored["segment"]) == {"other"} and stored["topic"].null_count() == stored.height
+
+    assert main(["influencers", "--stored", "-p", "x", "-w", w, "--format", "json", "-n", "3"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["run"]["unavailable"] == doc["unavailable"] and len(listed["rows"]) == 3
+    best = stored.sort("score", descending=True).row(0, named=True)
+    assert listed["rows"][0]["account_id"] == best["account_id"]
+    assert json.loads(workspace.query("SELECT settings FROM influence_runs")["settings"][0])["engine"] == "spark"
+
+
+def test_overlap_cli_matches_duckdb(
+    spark: Any, workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fill_workspace(workspace)
+    w, out = str(workspace.root), str(tmp_path / "pq")
+    assert main(["export", "--parquet", out, "-w", w, "--tables", "follows,accounts"]) == 0
+    args = ["scale", "overlap", "--parquet", out, "-p", "x", "-c", "a2,a5", "-c", "@USER9,nobody", "--load-back"]
+    assert main([*args, "-w", w, "--format", "json"]) == 0
+    capsys.readouterr()
+    cands = ["a2", "a5", "a9", "nobody"]
+    exact = overlap.audience_overlap(workspace, cands, platform="x", brand=["a1"], method="exact")
+    stored = workspace.query("SELECT * FROM partner_overlap ORDER BY account_id")
+    assert stored["method"].to_list() == ["spark"] * 4
+    keys = ("account_id", "audience", "our_audience", "shared", "jaccard", "unique_reach")
+    assert [tuple(r[k] for k in keys) for r in stored.iter_rows(named=True)] == [
+        tuple(getattr(o, k) for k in keys) for o in exact
+    ]
+    assert main([*args[:-1], "-c", "@ghost", "-w", w]) == 2
+    assert "'@ghost'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tmp_path: Path) -> None:
+    """The bundled Higgs activity (first 3,000 retweets, mentions and replies of July 2012) on both engines."""
+    from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
+    from signalboost.influence.demo import read_higgs_activity
+    from signalboost.scale import jobs
+    from signalboost.scale.export import export_parquet
+    from signalboost.store import influence_sql
+
+    frame = read_higgs_activity(demo_file(*HIGGS_ACTIVITY)).head(3000)
+    with workspace.transaction() as con:
+        influence_sql.insert_frame(con, "interactions", frame)
+    export_parquet(workspace, tmp_path / "pq", tables=["interactions", "accounts", "posts"])
+    run = jobs.run_influence(tmp_path / "pq", spark=spark, tol=1e-10)
+    assert run.computed == ["authority", "activity"] and set(run.unavailable) == {"reach", "amplification", "topic"}
+    got = pl.read_parquet(run.results / "*.parquet")
+    # reference: the single machine's activity, and its authority from PageRank at 1e-13 (the job's default
+    # 1e-6 can swap near-tied accounts); the score is then its weighted mean of the two percentiles
+    single = compute_influence(load_data(workspace, "x")).table
+    pr = exact_pagerank(workspace)
+    ids = single["account_id"].to_list()
+    authority = comp.percentile_rank(np.array([pr[i] for i in ids]))
+    activity = single["activity"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    weights = InfluenceSettings().weights.model_dump()
+    score = combine({"authority": authority, "activity": activity}, weights)
+    ref = pl.DataFrame({"account_id": ids, "authority": authority, "activity": activity, "score": score})
+    assert_same(ref.fill_nan(None), got, ("score", "authority", "activity"))
+
+
+def test_scale_errors(workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fill_workspace(workspace)
+    out = str(tmp_path / "pq")
+    assert main(["scale", "influence", "--parquet", out]) == 1
+    assert "no such Parquet folder" in capsys.readouterr().err
+    assert main(["export", "--parquet", out, "-w", str(workspace.root)]) == 0
+    capsys.readouterr()
+    assert main(["scale", "influence", "--parquet", out]) == 2  # two platforms: say which
+    assert "ig, x" in capsys.readouterr().err
+    assert main(["scale", "influence", "--parquet", out, "-p", "tiktok"]) == 2
+    assert "not in this export" in capsys.readouterr().err
