@@ -58,6 +58,7 @@ def _check_x(ws: Workspace) -> None:
         3,
         1,
     )
+    assert acct["is_brand"] is True  # the archive owner is the workspace's brand
     [rej] = ws.table("rejects").to_dicts()
     assert rej["file"].endswith("tweets.js") and rej["line"] == 3 and "created_at" in rej["reason"]
 
@@ -138,6 +139,7 @@ def test_mastodon_export_folder(workspace: Workspace, ingest_data: Path) -> None
     assert {f["observed_at"] for f in follows} == {datetime(2024, 1, 4, 10, tzinfo=UTC)}
     [acct] = workspace.accounts().to_dicts()
     assert (acct["handle"], acct["bio"]) == ("brand", "We make shoes & more")
+    assert acct["is_brand"] is True
     [rej] = workspace.table("rejects").to_dicts()
     assert rej["line"] == 4 and rej["file"].endswith("following_accounts.csv")
 
@@ -197,6 +199,7 @@ def test_instagram_export_folder_and_zip(workspace: Workspace, ingest_data: Path
     assert follows == {("ann", "brandco"), ("bob", "brandco"), ("brandco", "ann"), ("brandco", "cleo")}
     [acct] = workspace.accounts().to_dicts()
     assert (acct["handle"], acct["name"]) == ("brandco", "Brand Co – Shoes")
+    assert acct["is_brand"] is True
     [rej] = workspace.table("rejects").to_dicts()
     assert rej["file"] == f"{folder}/your_instagram_activity/content/posts_1.json" and rej["line"] == 3
     before = snapshot(workspace)

@@ -133,7 +133,7 @@ def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, A
                     "handle": username,
                     "name": _field(fields, "Name"),
                     "bio": _field(fields, "Bio"),
-                    "is_brand": False,
+                    "is_brand": True,  # the owner of a personal export is the workspace's brand
                 }
                 return username.lower(), row
     return None, None

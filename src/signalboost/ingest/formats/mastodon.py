@@ -286,7 +286,7 @@ def _actor_row(actor: dict[str, Any], me: str, platform: str, observed: datetime
         "name": actor.get("name"),
         "bio": html_to_text(actor.get("summary")),
         "created_at": parse_iso(published) if published else None,
-        "is_brand": False,
+        "is_brand": True,  # the owner of a personal export is the workspace's brand
         "observed_at": observed,
     }
 

@@ -180,7 +180,7 @@ def _account(
         "name": account.get("accountDisplayName"),
         "bio": desc.get("bio") if isinstance(desc, dict) else None,
         "created_at": parse_iso(created) if created else None,
-        "is_brand": False,
+        "is_brand": True,  # the owner of a personal export is the workspace's brand
         "observed_at": observed,
         "followers": counts.get("followers") if observed else None,
         "following": counts.get("following") if observed else None,
