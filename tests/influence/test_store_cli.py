@@ -66,10 +66,11 @@ def test_run_writes_the_contract_columns_and_replaces_previous_run(workspace: Wo
     ]  # fmt: skip
     run_influence(workspace)
     frame, run = stored_influencers(workspace)
-    assert frame.height == n1 == 6
+    assert frame.height == n1 == 5  # 6 accounts, the brand B itself is not listed
+    assert "B" not in frame["account_id"].to_list()
     assert run is not None and set(run["unavailable"]) == {"amplification", "topic"}
     # unavailable components are NULL, never 0
-    assert frame["amplification"].null_count() == 6 and frame["topic"].null_count() == 6
+    assert frame["amplification"].null_count() == 5 and frame["topic"].null_count() == 5
     with workspace.connect() as con:
         assert con.execute("SELECT count(*) FROM influence_runs").fetchone()[0] >= 1
     seg = dict(zip(frame["account_id"].to_list(), frame["segment"].to_list(), strict=True))
@@ -151,3 +152,11 @@ def test_bad_settings_and_options_are_clear_errors(workspace: Workspace, capsys:
     assert main(["influencers", "-w", w]) == 1
     assert "greater than or equal to 0" in capsys.readouterr().err
     assert main(["influencers", "-w", w, "--platform", "mastodon"]) == 1
+
+
+def test_brand_accounts_are_not_listed_but_stay_in_the_graph(workspace: Workspace) -> None:
+    fill(workspace)  # B is marked is_brand
+    res = run_influence(workspace, brand="f2")  # f2 named as the brand: both are the brand's own accounts
+    ids = set(res.table["account_id"].to_list())
+    assert ids == {"f1", "f3", "t", "fan"}
+    assert sum(res.summary()["segments"].values()) == 4  # type: ignore[attr-defined]

@@ -91,6 +91,15 @@ def settings_and_topics(ws: Workspace) -> tuple[InfluenceSettings, dict[str, lis
     return strategy.influence, (topics or None)
 
 
+def without_brand(table: pl.DataFrame, data: InfluenceData, brand_id: str | None) -> pl.DataFrame:
+    """``table`` without the brand's own accounts (``brand_id`` and every ``accounts.is_brand`` row): the brand
+    stays in the graph the scores are computed on, but is not an influencer to rank, segment or approach."""
+    own = set(data.accounts.filter(pl.col("is_brand").fill_null(False))["account_id"].to_list())
+    if brand_id is not None:
+        own.add(brand_id)
+    return table.filter(~pl.col("account_id").is_in(sorted(own))) if own else table
+
+
 def run_influence(
     ws: Workspace,
     *,
@@ -108,6 +117,7 @@ def run_influence(
     settings, topics = settings_and_topics(ws)
     who = resolve_brand(ws, platform, brand)
     result = compute_influence(data, settings, brand_id=who.account_id, topics=topics, progress=progress)
+    result.table = without_brand(result.table, data, who.account_id)
     result.notes.insert(0, f"brand account: {who.account_id} ({who.how})" if who.account_id else who.how)
     if write:
         say("writing")
