@@ -12,7 +12,7 @@ import pytest
 from signalboost.cli.main import main
 from signalboost.store.workspace import Workspace
 
-from .conftest import add_follows, add_scores
+from .conftest import T0, add_follows, add_interactions, add_scores
 
 
 def run(capsys: pytest.CaptureFixture[str], ws: Workspace, *args: str) -> tuple[int, str, str]:
@@ -71,6 +71,24 @@ def test_bad_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], ws: Work
     js(capsys, ws, "outreach", "add", "maria")
     code, _, err = run(capsys, ws, "outreach", "log", "maria", "hug")
     assert code == 1 and "like, reply, share, message, gift" in err
+
+
+def test_add_an_account_known_only_from_scores_or_interactions(
+    capsys: pytest.CaptureFixture[str], ws: Workspace
+) -> None:
+    add_scores(ws, [("64911", 80.0, "untapped", True)])  # scored, no accounts row
+    add_interactions(ws, [("777", "like", "p1", "b1", T0)])  # only an interaction actor
+    row = js(capsys, ws, "outreach", "add", "64911", "-p", "x")["rows"][0]
+    assert (row["platform"], row["account_id"], row["handle"]) == ("x", "64911", None)
+    row = js(capsys, ws, "outreach", "add", "777", "-p", "x")["rows"][0]
+    assert (row["account_id"], row["handle"]) == ("777", None)
+    code, _, err = run(capsys, ws, "outreach", "add", "64911", "-p", "ig")
+    assert code == 1 and "no account '64911' on ig" in err
+    # --account-id: the positional is the id itself, not a handle; a real handle is kept
+    row = js(capsys, ws, "outreach", "add", "555", "-p", "x", "--account-id", "555")["rows"][0]
+    assert (row["account_id"], row["handle"]) == ("555", None)
+    row = js(capsys, ws, "outreach", "add", "@newbie", "-p", "x", "--account-id", "556")["rows"][0]
+    assert (row["account_id"], row["handle"]) == ("556", "newbie")
 
 
 def test_csv_output_is_formula_safe(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:

@@ -124,7 +124,9 @@ def add(
     if account_id is not None:
         if platform is None:
             raise UsageError("--account-id needs --platform", where="--platform", hint="e.g. -p instagram")
-        ids = (platform, account_id, handle.lstrip("@"))
+        text = handle.strip()
+        same = text == account_id  # `add 64911 -p x --account-id 64911`: the positional is the id, not a handle
+        ids = (platform, account_id, None if same or not text.lstrip("@") else text.lstrip("@"))
     else:
         ids = _resolve(ws, handle, platform)
     rec = pipeline.add_influencer(

@@ -333,8 +333,8 @@ def update(
 def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> tuple[str, str, str | None]:
     """``(platform, account_id, handle)`` of ``ref`` — a handle (with or without @) or an account id.
 
-    Looks in the pipeline first, then in the imported accounts. Raises ``OutreachError`` when nothing matches
-    or when the reference is ambiguous across platforms (pass ``platform``).
+    Looks in the pipeline, the imported accounts, then (by id) the influence scores and interactions. Raises
+    ``OutreachError`` when nothing matches or when the reference is ambiguous across platforms (pass ``platform``).
     """
     text = ref.strip().lstrip("@")
     if not text:

@@ -131,13 +131,21 @@ def stage_history(con: Any, platform: str, account_id: str) -> list[dict[str, An
 
 
 def find_account(con: Any, text: str, *, platform: str | None = None) -> list[tuple[str, str, str | None]]:
-    """``(platform, account_id, handle)`` of accounts whose handle (case-insensitive) or id is ``text``."""
+    """``(platform, account_id, handle)`` of accounts whose handle (case-insensitive) or id is ``text``: in the
+    pipeline, the imported accounts, or — by id only, handle None — the scored or interacting accounts (an account
+    known only from interactions has no ``accounts`` row)."""
     query = """
         SELECT platform, account_id, handle FROM outreach
         WHERE (lower(handle) = lower($t) OR account_id = $t) AND ($p IS NULL OR platform = $p)
         UNION
         SELECT platform, account_id, handle FROM accounts
         WHERE (lower(handle) = lower($t) OR account_id = $t) AND ($p IS NULL OR platform = $p)
+        UNION
+        SELECT DISTINCT platform, account_id, NULL FROM influence_scores
+        WHERE account_id = $t AND ($p IS NULL OR platform = $p)
+        UNION
+        SELECT DISTINCT platform, actor_id, NULL FROM interactions
+        WHERE actor_id = $t AND ($p IS NULL OR platform = $p)
         ORDER BY 1, 2
     """
     rows = con.execute(query, {"t": text, "p": platform}).fetchall()
