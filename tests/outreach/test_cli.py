@@ -139,6 +139,22 @@ def test_identify_enters_untapped(capsys: pytest.CaptureFixture[str], ws: Worksp
     assert sorted(r["stage"] for r in js(capsys, ws, "outreach", "list")["rows"]) == ["identified", "identified"]
 
 
+def test_untapped_note_states_the_engagement(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
+    add_scores(ws, [("u1", 90, "untapped", True)])
+    with ws.transaction() as con:  # u1 did interact a little: engagement 0.4, below the run's threshold 1.5
+        con.execute("UPDATE influence_scores SET engagement = 0.4 WHERE account_id = 'u1'")
+        con.execute(
+            "INSERT INTO influence_runs (platform, computed_at, accounts, weights, unavailable, settings) "
+            "VALUES ('x', ?, 1, '{}', '{}', ?)",
+            [T0, json.dumps({"engagement_threshold": 1.5})],
+        )
+    js(capsys, ws, "outreach", "identify")
+    [hist] = js(capsys, ws, "outreach", "show", "maria")["history"]
+    assert hist["note"] == (
+        "untapped: influential, little or no interaction with the brand (engagement 0.40 < threshold 1.5)"
+    )
+
+
 def test_partners_bad_options(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
     add_follows(ws, [("f1", "b1"), ("f2", "c1")])
     code, _, err = run(capsys, ws, "partners", "rank", "c1", "--audience", "likes")

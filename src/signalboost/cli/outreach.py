@@ -154,7 +154,7 @@ def identify_cmd(
     workspace: Path = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Enter the untapped influencers (influential, never interacted) from the last influence run as identified.
+    """Enter the untapped influencers (influential, little or no interaction) of the last influence run as identified.
 
     Accounts already in the pipeline are left as they are. Run `signalboost influencers` first.
 

@@ -14,7 +14,9 @@ Illegal moves raise :class:`~signalboost.errors.OutreachError` naming the curren
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -246,9 +248,12 @@ def add_many(
     stage: str = "identified",
     source: str = "influence",
     note: str | None = None,
+    notes: Mapping[tuple[str, str], str] | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Add ``(platform, account_id, handle)`` accounts not yet in the pipeline; return how many were added."""
+    """Add ``(platform, account_id, handle)`` accounts not yet in the pipeline; return how many were added.
+
+    ``notes``: a stage-history note per ``(platform, account_id)`` (else ``note``)."""
     check_stage(stage)
     at = _now(now)
     added = 0
@@ -271,7 +276,8 @@ def add_many(
                 notes=note,
             )
             sql.insert_outreach(con, row)
-            sql.insert_history(con, platform, account_id, None, stage, at, None, note or "added")
+            text = (notes or {}).get((platform, account_id)) or note or "added"
+            sql.insert_history(con, platform, account_id, None, stage, at, None, text)
             added += 1
     return added
 
@@ -368,7 +374,7 @@ def records_as_rows(records: Sequence[OutreachRecord]) -> list[dict[str, Any]]:
 def add_untapped(
     ws: Workspace, *, limit: int | None = 50, platform: str | None = None, now: dt.datetime | None = None
 ) -> tuple[int, int, list[dict[str, Any]]]:
-    """Enter the untapped influencers (influential followers who never interact) as ``identified``.
+    """Enter the untapped influencers (influential followers, little or no interaction) as ``identified``.
 
     Reads the latest run of ``influence_scores``; takes the ``limit`` best scores (None: all). Returns
     ``(added, untapped in total, the rows taken)``. ``OutreachError`` when influence scores are absent.
@@ -386,7 +392,24 @@ def add_untapped(
         ws,
         [(r["platform"], r["account_id"], r["handle"]) for r in rows],
         source="influence",
-        note="untapped: influential, never interacted",
+        notes={(r["platform"], r["account_id"]): untapped_note(r) for r in rows},
         now=now,
     )
+    for r in rows:
+        r.pop("settings", None)
     return added, untapped.height, rows
+
+
+def untapped_note(row: Mapping[str, Any]) -> str:
+    """The stage-history note of an untapped account: influential, engagement below the run's threshold
+    (``settings`` JSON of ``influence_runs``; the default of ``strategy.influence`` when unknown)."""
+    from signalboost.model.strategy import InfluenceSettings
+
+    threshold = InfluenceSettings().engagement_threshold
+    with contextlib.suppress(ValueError, TypeError, AttributeError):
+        threshold = float(json.loads(row.get("settings") or "{}").get("engagement_threshold", threshold))
+    eng = row.get("engagement")
+    shown = "unknown" if eng is None else f"{eng:.2f}"
+    return (
+        f"untapped: influential, little or no interaction with the brand (engagement {shown} < threshold {threshold:g})"
+    )
