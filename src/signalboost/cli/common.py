@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from signalboost.errors import UsageError
+from signalboost.errors import UsageError, WorkspaceError
 from signalboost.store.workspace import Workspace
 from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
@@ -71,9 +71,19 @@ def parse_datetime(value: str, option: str) -> dt.datetime:
         raise UsageError(f"{value!r} is not a date-time", where=option, hint="Use YYYY-MM-DDTHH:MM") from None
 
 
-def open_ws(path: Path, *, create: bool = False) -> Workspace:
-    """Open the workspace given by ``--workspace``."""
-    return Workspace.open(path, create=create)
+def open_ws(path: Path, *, create: bool = False, read_only: bool = False) -> Workspace:
+    """Open the workspace given by ``--workspace``.
+
+    ``read_only``: the command only reads, so a folder holding neither strategy.yaml nor the database is not a
+    workspace: a ``WorkspaceError``, and nothing is created there (no database, no lock file)."""
+    ws = Workspace.open(path, create=create)
+    if read_only and not ws.has_strategy() and not ws.db_path.exists():
+        raise WorkspaceError(
+            f"not a Signalboost workspace (no {ws.strategy_path.name} and no {ws.db_path.name})",
+            where=str(ws.root),
+            hint="Run `signalboost init DIR` to create one, or pass --workspace with your workspace folder",
+        )
+    return ws
 
 
 def emit_rows(

@@ -136,7 +136,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.ingest.queries import list_rejects
 
-        rows = list_rejects(open_ws(workspace), import_id=import_id, limit=limit)
+        rows = list_rejects(open_ws(workspace, read_only=True), import_id=import_id, limit=limit)
         if not rows and fmt is OutputFormat.table:
             from signalboost.cli.common import console
 
@@ -156,7 +156,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.ingest.queries import list_imports
 
-        rows = list_imports(open_ws(workspace), limit=limit)
+        rows = list_imports(open_ws(workspace, read_only=True), limit=limit)
         if fmt is OutputFormat.table:
             rows = [r | {"finished_at": _when(r["finished_at"])} for r in rows]
         emit_rows(rows, fmt, title="Imports")
@@ -169,7 +169,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.ingest.queries import workspace_stats
 
-        rows = workspace_stats(open_ws(workspace))
+        rows = workspace_stats(open_ws(workspace, read_only=True))
         if fmt is OutputFormat.table:
             rows = [r | {k: _when(r[k]) for k in ("first", "last")} | {"rows": f"{r['rows']:,}"} for r in rows]
         if not rows and fmt is OutputFormat.table:

@@ -276,7 +276,7 @@ def list_cmd(
 
     Example: signalboost outreach list --stage warming --format csv
     """
-    records = pipeline.list_records(open_ws(workspace), stage=stage, platform=platform)
+    records = pipeline.list_records(open_ws(workspace, read_only=True), stage=stage, platform=platform)
     emit_rows(
         pipeline.records_as_rows(records),
         fmt,
