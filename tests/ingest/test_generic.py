@@ -99,6 +99,22 @@ def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, t
     assert snapshot(workspace) == before
 
 
+def test_one_unreadable_date_is_a_reject_not_a_failed_file(workspace: Workspace, tmp_path: Path) -> None:
+    # 2 readable of 3 sampled values was below the 80 % share: the whole file failed on "cannot recognise"
+    assert infer_date_format(["21/11/2026 19:02", "someday", "22/11/2026 08:30"])[0] == "ts:%d/%m/%Y %H:%M"
+    assert infer_date_format(["someday", "never", "21/11/2026 19:02"]) == (None, None)  # mostly not dates
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\np1,21/11/2026 19:02\np2,someday\np3,22/11/2026 08:30\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_read, res.rows_rejected) == (3, 1)
+    assert workspace.posts().sort("post_id")["created_at"].to_list() == [
+        datetime(2026, 11, 21, 19, 2, tzinfo=UTC),
+        datetime(2026, 11, 22, 8, 30, tzinfo=UTC),
+    ]
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 3 and "someday" in rej["reason"]
+
+
 def test_date_format_override(workspace: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "posts.csv"
     path.write_text("post_id,created_at\np1,03/05/2024\n")

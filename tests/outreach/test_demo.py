@@ -44,8 +44,8 @@ def test_demo_enters_untapped_and_ranks_partners(ws: Workspace) -> None:
     with ctx.outputs["partner ranking"].open() as fh:
         got = list(csv.DictReader(fh))
     assert [(r["rank"], r["account_id"], r["audience"], r["shared"], r["unique_reach"]) for r in got] == [
-        ("1", "p1", "3", "1.0", "2.0"),
-        ("2", "p2", "1", "0.0", "1.0"),
+        ("1", "p1", "3", "1", "2"),
+        ("2", "p2", "1", "0", "1"),
     ]
     assert float(got[0]["jaccard"]) == 1 / 4 and got[0]["bridges"] == "0"
     # Re-running adds nobody twice.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import icalendar
@@ -74,3 +75,28 @@ def test_weeks_out_of_range_and_missing_strategy(ws: Path, tmp_path: Path, capsy
     empty.mkdir()
     assert main(["plan", "-w", str(empty)]) == 1
     assert "strategy.yaml" in capsys.readouterr().err
+
+
+TWO_NETWORKS = STRATEGY.replace(
+    "formats: [reel]}]", "formats: [reel]}, {network: linkedin, role: authority, formats: [text]}]"
+).replace('"18:00"]}}', '"18:00"]}}\n    linkedin: {min_posts_per_week: 1, slots: {tue: ["08:00"]}}')
+
+
+def test_hootsuite_export_counts_each_file(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "strategy.yaml").write_text(TWO_NETWORKS, encoding="utf-8")
+    ws = str(tmp_path)
+    assert main(["plan", "-w", ws, "--from", "2030-03-04", "--weeks", "2", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    by_net = {n: [r["id"] for r in rows if r["network"] == n] for n in ("instagram", "linkedin")}
+    assert len(by_net["instagram"]) == 4 and len(by_net["linkedin"]) == 2
+    for pid in by_net["instagram"]:  # the same message four times: Hootsuite takes only the first
+        assert main(["calendar", "draft", pid, "Same words", "-w", ws]) == 0
+    for i, pid in enumerate(by_net["linkedin"]):
+        assert main(["calendar", "draft", pid, f"Post {i}", "-w", ws]) == 0
+    capsys.readouterr()
+    assert main(["calendar", "export", "--hootsuite-csv", "-o", str(tmp_path / "hs.csv"), "-w", ws]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert len((tmp_path / "hs-instagram.csv").read_text().splitlines()) == 1
+    assert len((tmp_path / "hs-linkedin.csv").read_text().splitlines()) == 2
+    assert re.search(r"Wrote 1 posts to \S*hs-instagram\.csv; 3 left out \(3 same message as an earlier row", out)
+    assert re.search(r"Wrote 2 posts to \S*hs-linkedin\.csv(?!;)", out), out

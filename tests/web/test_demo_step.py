@@ -52,6 +52,24 @@ def test_demo_ends_with_the_dashboard_address(tmp_path: Path, monkeypatch) -> No
     assert lines[-1].strip().endswith("--serve")
 
 
+def test_demo_prints_one_dashboard_section(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    import signalboost.demo as demo_module
+    from signalboost.cli import common
+    from signalboost.cli.main import main
+
+    monkeypatch.setattr(
+        demo_module, "steps", lambda: [("workspace", demo_module.step_workspace), ("dashboard", demo_step)]
+    )
+    out = io.StringIO()
+    monkeypatch.setattr(common, "console", Console(file=out, width=100))
+    assert main(["demo", str(tmp_path / "d")]) == 0
+    rules = [line for line in out.getvalue().splitlines() if line.startswith("─") and "dashboard" in line]
+    assert len(rules) == 1, out.getvalue()
+    assert out.getvalue().count("Dashboard: http://127.0.0.1:8765/") == 1
+
+
 def test_demo_has_a_serve_flag() -> None:
     from typer.testing import CliRunner
 

@@ -3,7 +3,8 @@
 For each network of ``schedule.networks`` that has posts:
 
 - ``min_posts_per_week`` becomes the recommended posts per week of
-  :func:`signalboost.analytics.frequency.recommend_frequency` (kept when the evidence does not support a change);
+  :func:`signalboost.analytics.frequency.recommend_frequency` only when its evidence supports a change of posts per
+  day; otherwise (``keep k/day``, or not enough data) the current number is kept, whatever the history's habit;
 - the weekly slots become that many slots: the best slots by shrunk expected engagement
   (:func:`signalboost.analytics.timing.recommend_slots`, only slots with enough data), plus up to ``explore``
   exploration slots so the schedule keeps learning; when the data cannot fill the week, the current slots are kept.
@@ -132,12 +133,13 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             continue
         f = freq.get(net)
         old_n = sched.min_posts_per_week
-        new_n = int(f["recommended_per_week"]) if f and not str(f["evidence"]).startswith("not enough") else old_n
+        # only a supported change of posts per day moves the weekly count: "keep k/day" keeps strategy.yaml's number
+        new_n = int(f["recommended_per_week"]) if f and bool(f["changed"]) else old_n
         why = (
             f"{f['recommended_per_day']} post(s) per posting day × {f['posting_days_per_week']} posting days a week "
             f"≈ {new_n}/week (observed {f['current_per_week']}/week); {f['evidence']}"
             if f and new_n != old_n
-            else f"kept: {f['evidence']}"
+            else f"kept: {f['evidence']} (observed {f['current_per_week']}/week; no evidence that more posts gain)"
             if f
             else "kept: no daily data"
         )

@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
         ctx = run_demo(path, console=console)
         from signalboost.web.demo import closing
 
-        console.rule("[bold]dashboard")
-        closing(ctx)  # the demo ends with the dashboard's address
+        console.print()
+        closing(ctx)  # the demo ends with the dashboard's address (its section is the "dashboard" step: no second one)
         if serve:
             from signalboost.web.server import run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -153,9 +154,9 @@ def register(app: typer.Typer) -> None:
                 where="calendar",
                 hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
             )
-        for path, text in _render(ws, chosen[0], posts, output, tzid=tzid):
+        for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid):
             write_output(path, text, what="the calendar")
-            console.print(f"Wrote {len(posts)} posts to [bold]{path}[/]", highlight=False)
+            console.print(f"Wrote {written} posts to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
 
     @calendar_app.command("move")
     def move(
@@ -234,25 +235,43 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     return load_plan(ws, lo, hi)
 
 
-def _render(ws, kind: str, posts: list, output: Path, *, tzid: bool = False) -> list[tuple[Path, str]]:  # type: ignore[no-untyped-def, type-arg]
+def _left_out(skipped: list[str]) -> str:
+    """``"; 3 left out (2 same message as an earlier row …, 1 empty draft)"`` from ``"id: reason"`` lines, or ``""``."""
+    if not skipped:
+        return ""
+    reasons = Counter(why.split(": ", 1)[-1] for why in skipped)
+    return f"; {len(skipped)} left out (" + ", ".join(f"{n} {why}" for why, n in reasons.most_common()) + ")"
+
+
+def _render(  # type: ignore[no-untyped-def]
+    ws,
+    kind: str,
+    posts: list[PlannedPost],
+    output: Path,
+    *,
+    tzid: bool = False,
+) -> list[tuple[Path, str, int, list[str]]]:
+    """The files to write for one export format: path, text, posts written in it, posts left out (``"id: why"``)."""
     from signalboost.plan import export
 
     pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
+    n = len(posts)
     if kind == "ics":
-        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid))]
+        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid), n, [])]
     if kind == "csv":
-        return [(output, export.to_csv(posts))]
+        return [(output, export.to_csv(posts), n, [])]
     if kind == "md":
-        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar"))]
+        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar"), n, [])]
     if kind == "html":
-        return [(output, export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar"))]
+        return [(output, export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar"), n, [])]
     networks = sorted({p.network for p in posts})
-    out: list[tuple[Path, str]] = []
+    out: list[tuple[Path, str, int, list[str]]] = []
     for net in networks:
-        text, skipped = export.to_hootsuite_csv([p for p in posts if p.network == net])
+        mine = [p for p in posts if p.network == net]
+        text, skipped = export.to_hootsuite_csv(mine)
         path = output if len(networks) == 1 else output.with_name(f"{output.stem}-{net}{output.suffix or '.csv'}")
         for why in skipped:
             console.print(f"[yellow]left out[/] {why}", highlight=False)
-        out.append((path, text))
+        out.append((path, text, len(mine) - len(skipped), skipped))
     return out

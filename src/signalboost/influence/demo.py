@@ -69,6 +69,28 @@ def pick_brand(ws: Workspace) -> tuple[str, int]:
     return str(frame["id"][0]), int(frame["n"][0])
 
 
+CSV_TOP = 1_000
+"""Accounts of ``influencers.csv`` taken by score alone."""
+CSV_PER_SEGMENT = 1_000
+"""At most this many accounts of each named segment (best scores first) join them."""
+CSV_SEGMENTS = ("advocate", "untapped", "fan", "thought_leader")
+
+
+def csv_selection(table: pl.DataFrame, *, top: int = CSV_TOP, per_segment: int = CSV_PER_SEGMENT) -> pl.DataFrame:
+    """The demo CSV's rows: the ``top`` best scores plus the ``per_segment`` best of each named segment, by score.
+
+    The whole table (304,691 Higgs accounts, ≈43 MB) is too big for a spreadsheet; ``signalboost influencers``
+    gives all of it.
+    """
+    ranked = table.with_row_index("_i").sort(["score", "_i"], descending=[True, False], nulls_last=True)
+    best = ranked.head(top)
+    named = (
+        ranked.filter(pl.col("segment").is_in(CSV_SEGMENTS)).group_by("segment", maintain_order=True).head(per_segment)
+    )
+    keep = pl.concat([best["_i"], named["_i"]]).unique()
+    return ranked.filter(pl.col("_i").is_in(keep.implode())).drop("_i")
+
+
 def demo_step(ctx: DemoContext) -> None:
     """Score, segment and store the Higgs accounts; print the top influencers and the untapped list."""
     from signalboost.cli.common import OutputFormat, emit_rows
@@ -103,7 +125,13 @@ def demo_step(ctx: DemoContext) -> None:
     emit_rows(_rows(untapped), OutputFormat.table, title="Untapped: approach first", columns=cols)
     chart = quadrant_chart(full, ws.exports_dir / "influence-quadrant.png", run)
     csv_path = ws.exports_dir / "influencers.csv"
-    table = full.drop("top_topics")
+    table = csv_selection(full.drop("top_topics"))
     csv_path.write_text(csv_text(table.iter_rows(), header=table.columns), encoding="utf-8")
+    out.print(
+        f"  influencers.csv: {table.height:,} of {full.height:,} accounts (top {CSV_TOP:,} by score and up to "
+        f"{CSV_PER_SEGMENT:,} per segment {'/'.join(CSV_SEGMENTS)}); all of them: "
+        "signalboost influencers --format csv",
+        soft_wrap=True,
+    )
     ctx.outputs["influence quadrant chart"] = chart
     ctx.outputs["influencers (CSV)"] = csv_path

@@ -50,14 +50,17 @@ def all_formats() -> list[Format]:
     return list(_FORMATS.values())
 
 
+SUMMARY_FORMATS = ("table", "json", "csv")
+"""Values of ``import --output`` (the summary), easily passed to ``--format`` (the input) by mistake."""
+
+
 def get_format(name: str) -> Format:
     formats = {f.name: f for f in all_formats()}
     if name not in formats:
-        raise IngestError(
-            f"unknown format {name!r}",
-            where="--format",
-            hint=f"Use one of: {', '.join(sorted(formats))} (see `signalboost formats`)",
-        )
+        hint = f"Use one of: {', '.join(sorted(formats))} (see `signalboost formats`)"
+        if name.lower() in SUMMARY_FORMATS:
+            hint += f"; the summary's output format is --output {name.lower()} (--format names the input format)"
+        raise IngestError(f"unknown format {name!r}", where="--format", hint=hint)
     return formats[name]
 
 

@@ -115,9 +115,17 @@ def _print_ranking(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     ctx.console.print(table)
 
 
+COUNT_COLUMNS = frozenset({"shared", "unique_reach"})
+"""Account counts held as floats (MinHash gives estimates): written as whole numbers, ``1715`` not ``1715.0``."""
+
+
+def _cell(column: str, value: object) -> object:
+    return round(value) if column in COUNT_COLUMNS and isinstance(value, float) else value
+
+
 def _write_csv(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     path = ctx.workspace.exports_dir / "partner-ranking.csv"
     cols = ["rank", *overlap.Overlap.__dataclass_fields__]
-    rows = [[i, *(o.as_dict()[c] for c in cols[1:])] for i, o in enumerate(ranked, start=1)]
+    rows = [[i, *(_cell(c, o.as_dict()[c]) for c in cols[1:])] for i, o in enumerate(ranked, start=1)]
     write_output(path, csv_text(rows, header=cols), what="the partner ranking")
     ctx.outputs["partner ranking"] = path

@@ -118,16 +118,24 @@ def normalise(name: str) -> str:
 
 def infer_date_format(values: list[str], *, min_share: float = 0.8) -> tuple[str | None, str | None]:
     """``(kind, warning)``: ``ts:iso``, ``ts:unix``, ``ts:unix_ms`` or ``ts:<strftime>`` parsing the most sampled
-    values (at least ``min_share`` of them; the rest become rejects). Earlier formats win ties."""
+    values (at least ``min_share`` of the *readable* ones; the rest become rejects). Earlier formats win ties.
+
+    A value no known form reads (``"someday"``) does not count against the others: it becomes a reject with its
+    line number. At least half of the sampled values must be readable, else ``(None, None)``.
+    """
     values = [v.strip() for v in values if v and v.strip()]
     if not values:
         return None, None
-    need = min_share * len(values)
     special: tuple[tuple[str, Callable[[str], bool]], ...] = (
         ("ts:iso", lambda v: bool(_ISO.match(v))),
         ("ts:unix", lambda v: v.isdigit() and len(v) in (9, 10)),
         ("ts:unix_ms", lambda v: v.isdigit() and len(v) == 13),
     )
+    readable = [v for v in values if any(t(v) for _, t in special) or any(_parses(v, f) for f in DATE_FORMATS)]
+    if len(readable) < 0.5 * len(values):
+        return None, None
+    values = readable
+    need = min_share * len(values)
     for kind, test in special:
         if sum(1 for v in values if test(v)) >= need:
             return kind, None
@@ -145,15 +153,16 @@ def infer_date_format(values: list[str], *, min_share: float = 0.8) -> tuple[str
     return f"ts:{best}", warning
 
 
+def _parses(value: str, fmt: str) -> bool:
+    try:
+        datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True
+
+
 def _count_parse(values: list[str], fmt: str) -> int:
-    n = 0
-    for v in values:
-        try:
-            datetime.strptime(v, fmt)
-            n += 1
-        except ValueError:
-            pass
-    return n
+    return sum(1 for v in values if _parses(v, fmt))
 
 
 def load_mapping_file(path: Path) -> dict[str, str]:
