@@ -111,8 +111,12 @@ def analyze(
     *,
     accounts: pl.DataFrame | None = None,
     options: AnalysisOptions | None = None,
+    assignments: pl.DataFrame | None = None,
 ) -> Analysis:
     """Run every analysis of the issue on the canonical frames.
+
+    ``assignments`` (platform, post_id, pillars, method, confidence), when given, are used as the posts' pillars
+    instead of assigning them again (e.g. the current ones stored in ``post_pillars``).
 
     With ``accounts``, a network whose brand accounts are marked (``is_brand``) is analysed on their posts only.
 
@@ -133,7 +137,8 @@ def analyze(
     eng = post_engagement(posts, post_metrics, snapshots)
     pillars = strategy.pillars if strategy else []
     examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
-    assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
+    if assignments is None:
+        assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
     eng = with_pillars(eng, assignments)
     weights = strategy.pillar_weights() if strategy else {}
     eng, slot_metric, notes = _slot_metric(eng, opt.metric)

@@ -55,13 +55,10 @@ def build(ws: Workspace) -> dict[str, Any]:
         return {"available": True, "empty": True, "message": "No posts imported yet: upload an export first."}
     strategy, problem = _strategy(ws)
     try:
-        from signalboost.web.views.fast_analysis import analysis_with, stored_assignments
+        from signalboost.web.views.fast_analysis import stored_assignments
 
         stored = stored_assignments(ws)
-        if stored is None:
-            result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots)
-        else:
-            result = analysis_with(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, stored)
+        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, assignments=stored)
     except SignalboostError as exc:
         return failed("Analytics", exc)
     except Exception as exc:  # a library bug must not take the page down: say so, log the traceback
