@@ -8,12 +8,11 @@ from typing import Any
 
 import polars as pl
 import typer
-from rich.console import Console
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
 
-err = Console(stderr=True)
+err = err_console
 
 
 class Section(StrEnum):

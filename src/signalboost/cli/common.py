@@ -23,14 +23,19 @@ __all__ = [
     "FormatOption",
     "OutputFormat",
     "WorkspaceOption",
+    "console",
     "csv_safe",
     "emit_rows",
+    "err_console",
     "open_ws",
     "parse_date",
     "parse_datetime",
 ]
 
-console = Console()
+# Lines are not re-wrapped at the terminal width (a piped or captured output has no width, and a path
+# must stay on one line to be copied); tables still fit the width.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):

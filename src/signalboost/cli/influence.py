@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, err_console, open_ws
 
 LIST_COLUMNS = (
     "account",
@@ -72,13 +72,11 @@ def register(app: typer.Typer) -> None:
         Example: signalboost influencers --segment untapped --top 10
         Example: signalboost influencers --format csv > influencers.csv
         """
-        from rich.console import Console
-
         from signalboost.influence import job
 
         job.check_segment(segment)
         ws = open_ws(workspace)
-        err = Console(stderr=True)
+        err = err_console
         if not stored:
             with err.status("Scoring influencers…") as status:
                 job.run_influence(ws, platform=platform, brand=brand, progress=lambda m: status.update(f"Scoring: {m}"))

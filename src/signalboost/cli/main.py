@@ -12,9 +12,9 @@ import pkgutil
 import sys
 
 import typer
-from rich.console import Console
 
 import signalboost
+from signalboost.cli.common import err_console
 from signalboost.errors import SignalboostError
 
 app = typer.Typer(
@@ -29,8 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:

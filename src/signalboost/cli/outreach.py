@@ -11,15 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, open_ws, parse_date
+from signalboost.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    console,
+    err_console,
+    open_ws,
+    parse_date,
+)
 from signalboost.cli.common import emit_rows as _emit_rows
 from signalboost.errors import OutreachError, UsageError
 from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
 from signalboost.store.workspace import Workspace
 
-err = Console(stderr=True)
+err = err_console
 
 outreach_app = typer.Typer(
     help=(
