@@ -19,11 +19,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
     __version__ = "0.0.0"
 
 
-def open_workspace(path: str = ".", *, create: bool = False):  # type: ignore[no-untyped-def]
-    """Open the workspace folder at ``path`` (see :class:`signalboost.store.workspace.Workspace`)."""
+def open_workspace(path: str = ".", *, create: bool = False, read_only: bool = False):  # type: ignore[no-untyped-def]
+    """Open the workspace folder at ``path`` (see :class:`signalboost.store.workspace.Workspace`).
+
+    ``read_only=True`` never creates the database file (an empty workspace reads as empty tables)."""
     from signalboost.store.workspace import Workspace
 
-    return Workspace.open(path, create=create)
+    return Workspace.open(path, create=create, read_only=read_only)
 
 
 __all__ = ["SignalboostError", "__version__", "open_workspace"]

@@ -175,13 +175,3 @@ def test_empty_results_say_why(line: str, needle: str, odd_ws: Path, capsys) -> 
     import json
 
     assert json.loads(capsys.readouterr().out)["rows"] == []
-
-
-@pytest.mark.parametrize("line", ["stats", "imports", "rejects", "outreach list"])
-def test_read_only_command_outside_a_workspace_creates_nothing(line: str, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "not-a-workspace"
-    folder.mkdir()
-    assert main([*line.split(), "-w", str(folder)]) == 1
-    err = " ".join(capsys.readouterr().err.split())
-    assert "not a Signalboost workspace" in err and "signalboost init" in err and str(folder) in err
-    assert list(folder.iterdir()) == []  # no signalboost.duckdb, no .signalboost.lock

@@ -112,7 +112,7 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
     from signalboost.analytics.analysis import AnalysisOptions, analyze
     from signalboost.store.analytics_sql import read_analytics_frames, replace_post_pillars
 
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     strategy = ws.strategy() if ws.has_strategy() else None
     with err.status("Analysing the imported posts…"):
         frames = read_analytics_frames(ws)
@@ -200,7 +200,9 @@ def register(app: typer.Typer) -> None:
         from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
         from signalboost.model.io import StrategyDocument
 
-        ws = open_ws(workspace)
+        from signalboost.store.workspace import Workspace
+
+        ws = Workspace.open(workspace, read_only=True)  # needs strategy.yaml: that is the error to give first
         doc = StrategyDocument.load(ws.strategy_path) if ws.has_strategy() else None
         if doc is None:
             ws.strategy()  # raises the clear "no strategy.yaml" error
@@ -242,7 +244,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.report.analytics_report import write_report
 
-        ws = open_ws(workspace)
+        ws = open_ws(workspace, read_only=True)
         result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False)
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"

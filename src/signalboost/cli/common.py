@@ -76,19 +76,26 @@ def parse_datetime(value: str, option: str) -> dt.datetime:
         raise UsageError(f"{value!r} is not a date-time", where=option, hint="Use YYYY-MM-DDTHH:MM") from None
 
 
-def open_ws(path: Path, *, create: bool = False, read_only: bool = False) -> Workspace:
+def open_ws(path: Path, *, create: bool = False, read_only: bool = False, existing: bool = False) -> Workspace:
     """Open the workspace given by ``--workspace``.
 
-    ``read_only``: the command only reads, so a folder holding neither strategy.yaml nor the database is not a
-    workspace: a ``WorkspaceError``, and nothing is created there (no database, no lock file)."""
-    ws = Workspace.open(path, create=create)
-    if read_only and not ws.has_strategy() and not ws.db_path.exists():
-        raise WorkspaceError(
-            f"not a Signalboost workspace (no {ws.strategy_path.name} and no {ws.db_path.name})",
-            where=str(ws.root),
-            hint="Run `signalboost init DIR` to create one, or pass --workspace with your workspace folder",
-        )
+    ``read_only``: a command that shows what is there (or changes rows that must already exist). A folder
+    holding neither strategy.yaml nor the database is not a workspace: a ``WorkspaceError``, and nothing is
+    created there; in a workspace without a database yet, nothing is created either (the command reads empty
+    tables). ``existing``: the folder must be a workspace, but the database may be created (the dashboard)."""
+    ws = Workspace.open(path, create=create, read_only=read_only)
+    if (read_only or existing) and not ws.is_workspace():
+        raise not_a_workspace(ws)
     return ws
+
+
+def not_a_workspace(ws: Workspace) -> WorkspaceError:
+    """The error of a command run outside a workspace (says where, and how to get one)."""
+    return WorkspaceError(
+        f"not a Signalboost workspace (no {ws.strategy_path.name} and no {ws.db_path.name})",
+        where=str(ws.root),
+        hint="Run `signalboost init DIR` to create one, or pass -w/--workspace with your workspace folder",
+    )
 
 
 def emit_rows(

@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
         from signalboost.influence import job
 
         job.check_segment(segment)
-        ws = open_ws(workspace)
+        ws = open_ws(workspace, read_only=stored, existing=True)  # --stored only reads
         err = err_console
         if not stored:
             with err.status("Scoring influencers…") as status:
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.influence import job
 
-        prof = job.influencer_profile(open_ws(workspace), handle, platform=platform, every=every)
+        prof = job.influencer_profile(open_ws(workspace, read_only=True), handle, platform=platform, every=every)
         doc = prof.to_dict()
         if fmt is OutputFormat.json:
             emit_rows([], fmt, document=doc)

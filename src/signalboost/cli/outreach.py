@@ -167,7 +167,7 @@ def identify_cmd(
 
     Example: signalboost outreach identify --limit 20
     """
-    added, total, rows = pipeline.add_untapped(open_ws(workspace), limit=limit, platform=platform)
+    added, total, rows = pipeline.add_untapped(open_ws(workspace, existing=True), limit=limit, platform=platform)
     if fmt is OutputFormat.table:
         err.print(f"{added} added as identified ({len(rows)} best of {total} untapped; the rest were already there)")
     emit_rows(
@@ -193,7 +193,7 @@ def move_cmd(
 
     Example: signalboost outreach move @maria warming --note "liked 3 posts"
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     p, a, _ = _resolve(ws, handle, platform)
     rec = pipeline.move(ws, p, a, stage, note=note, by=by)
     emit_rows([_row(rec)], fmt, title="Moved", columns=[*LIST_COLUMNS, "due_date"])
@@ -218,7 +218,7 @@ def update_cmd(
 
     Example: signalboost outreach update @maria --next-step "send the brief" --due 2026-12-05
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     p, a, _ = _resolve(ws, handle, platform)
     given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
     given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
@@ -250,7 +250,7 @@ def log_cmd(
 
     Example: signalboost outreach log @maria message --ask
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, existing=True)
     p, a, h = _resolve(ws, handle, platform)
     direction = "theirs" if theirs else "ours"
     new = ledger.log_touch(
@@ -266,7 +266,7 @@ def sync_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption
 
     Example: signalboost outreach sync
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     with err.status("Reading imported interactions…"):
         added = ledger.sync_from_interactions(ws)
     emit_rows([{"new_touches": added}], fmt)
@@ -306,7 +306,7 @@ def show_cmd(
 
     Example: signalboost outreach show @maria --format json
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     p, a, _ = _resolve(ws, handle, platform)
     _refresh(ws)
     rec = pipeline.get_record(ws, p, a)
@@ -348,7 +348,7 @@ def ledger_cmd(
 
     Example: signalboost outreach ledger @maria --format csv
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
@@ -373,7 +373,7 @@ def due_cmd(
 
     Example: signalboost outreach due --format json
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     alerts = kpis.due(ws, today=parse_date(today, "--today"), end=_until(until))
     emit_rows(
@@ -400,7 +400,7 @@ def kpis_cmd(
 
     Example: signalboost outreach kpis @maria --window-days 7 --windows 8
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     accounts = None
     if handle is not None:
@@ -419,7 +419,7 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 
     Example: signalboost outreach value --format csv
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     rows, totals = value.value_report(ws)
     cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
@@ -439,7 +439,7 @@ def curate_cmd(
 
     Example: signalboost outreach curate --days 7
     """
-    posts = curation.curated_candidates(open_ws(workspace), days=days, limit=limit)
+    posts = curation.curated_candidates(open_ws(workspace, read_only=True), days=days, limit=limit)
     cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
     emit_rows(
         [_row(c) for c in posts],
@@ -518,7 +518,7 @@ def rank_cmd(
 
     Example: signalboost partners rank --top 20 -f csv
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=not save)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
     with err.status(f"Computing audience overlap of {len(ids)} candidates…"):
         results = overlap.audience_overlap(
@@ -558,7 +558,7 @@ def choose_cmd(
 
     Example: signalboost partners choose --audience interactions --k 3   (no follow graph: who interacted)
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=not save)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
     with err.status(f"Choosing {k} of {len(ids)} candidates…"):
         result = coverage.choose_partners(ws, ids, k, platform=p, brand=brand_ids, source=audience, method=method)
@@ -597,7 +597,7 @@ def overlap_cmd(
 
     Example: signalboost partners overlap @knitco --bridges 10
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     p, brand_ids, ids, handles = _context(ws, platform, brand, [candidate], 1, audience)
     threshold = overlap.influence_threshold(ws)
     (o,) = overlap.audience_overlap(ws, ids, platform=p, brand=brand_ids, source=audience, threshold=threshold)
@@ -636,7 +636,7 @@ def status_cmd(
 
     Example: signalboost partners status @knitco active
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     try:
         p, a, _ = _resolve(ws, partner, platform)
     except OutreachError:
@@ -664,7 +664,7 @@ def monitor_cmd(
     Example: signalboost partners monitor --window-days 7
     """
     rows, trend_rows = coverage.monitor_partners(
-        open_ws(workspace), window_days=window_days, count=windows, end=_until(until)
+        open_ws(workspace, read_only=True), window_days=window_days, count=windows, end=_until(until)
     )
     trend = {(t.platform, t.account_id): t for t in trend_rows}
     out = []

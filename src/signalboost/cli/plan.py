@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.view import week_tables
 
-        ws = open_ws(workspace)
+        ws = open_ws(workspace, read_only=True)
         posts = _load(ws, start, weeks)
         if fmt is not OutputFormat.table:
             emit_rows(_rows(posts), fmt, columns=ROW_COLUMNS)
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
             raise UsageError(
                 "choose exactly one format", hint="Pass one of --ics, --csv, --hootsuite-csv, --md, --html"
             )
-        ws = open_ws(workspace)
+        ws = open_ws(workspace, read_only=True)
         posts = _load(ws, start, weeks)
         if network:
             posts = [p for p in posts if p.network == network]
@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import move_post
 
-        post = move_post(open_ws(workspace), plan_id, parse_datetime(to, "--to"))
+        post = move_post(open_ws(workspace, read_only=True), plan_id, parse_datetime(to, "--to"))
         if fmt is not OutputFormat.table:
             emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
             return
@@ -190,7 +190,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import set_status
 
-        _print_post(set_status(open_ws(workspace), plan_id, value), fmt)
+        _print_post(set_status(open_ws(workspace, read_only=True), plan_id, value), fmt)
 
     @calendar_app.command("draft")
     def draft(
@@ -205,7 +205,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import set_draft
 
-        _print_post(set_draft(open_ws(workspace), plan_id, text), fmt)
+        _print_post(set_draft(open_ws(workspace, read_only=True), plan_id, text), fmt)
 
     app.add_typer(calendar_app, name="calendar")
 

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
+from signalboost.store.workspace import Workspace
 
 scale_app = typer.Typer(
     help=(
@@ -72,7 +73,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.scale.export import export_parquet
 
-        ws = open_ws(workspace)
+        ws = open_ws(workspace, read_only=True)
         with _status("Exporting…") as status:
             done = export_parquet(
                 ws, parquet, tables=tables, platforms=platform, force=force, progress=lambda t: status.update(t)
@@ -105,7 +106,7 @@ def register(app: typer.Typer) -> None:
         from signalboost.store import scale_sql
 
         _spark_available()
-        ws = open_ws(workspace) if load_back or workspace.exists() else None
+        ws = open_ws(workspace) if load_back else _settings_workspace(workspace)
         settings = settings_and_topics(ws)[0] if ws is not None else None
         with _status("Spark…") as status:
             run = jobs.run_influence(
@@ -176,6 +177,14 @@ def register(app: typer.Typer) -> None:
         )
         if fmt is OutputFormat.table and load_back:
             typer.echo(f"Stored {stored} row(s) in partner_overlap.", err=True)
+
+
+def _settings_workspace(path: Path) -> Workspace | None:
+    """The workspace whose influence settings apply, opened read-only; ``None`` outside a workspace."""
+    if not path.is_dir():
+        return None
+    ws = Workspace.open(path, read_only=True)
+    return ws if ws.is_workspace() else None
 
 
 def _say_run(doc: dict[str, Any]) -> None:

@@ -106,7 +106,9 @@ def validate(
         from signalboost.errors import WorkspaceError
 
         raise WorkspaceError(
-            "no strategy.yaml in the workspace", where=str(target.parent), hint="Create one with `signalboost init`"
+            "no strategy.yaml in the workspace",
+            where=str(target.parent),
+            hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
         )
     report = validate_file(target)
     failed = not report.ok or (strict and bool(report.warnings))

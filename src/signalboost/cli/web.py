@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
-from signalboost.errors import UsageError
+from signalboost.errors import WebError
 
 user_app = typer.Typer(help="Logins of the dashboard (needed to serve it beyond this machine).", no_args_is_help=True)
 
@@ -35,7 +35,7 @@ def serve(
     from signalboost.web.server import run
 
     run(
-        open_ws(workspace),
+        open_ws(workspace, existing=True),
         host=host,
         port=port,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
@@ -72,10 +72,10 @@ def user_remove(name: str = typer.Argument(..., help="Login name."), workspace: 
     from signalboost.store import web_sql
     from signalboost.web.auth import check_username
 
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, read_only=True)
     with ws.transaction(purpose="remove a login") as con:
         if not web_sql.delete_user(con, check_username(name)):
-            raise UsageError(f"no login {name!r}", hint="See them with `signalboost user list`")
+            raise WebError(f"no login {name!r}", where="user remove", hint="See them with `signalboost user list`")
     console.print(f"Login {name} removed.")
 
 
@@ -87,6 +87,6 @@ def user_list(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
     """
     from signalboost.store import web_sql
 
-    with open_ws(workspace).connect(purpose="list logins") as con:
+    with open_ws(workspace, read_only=True).connect(purpose="list logins") as con:
         rows = web_sql.list_users(con)
     emit_rows(rows, fmt, title="Dashboard logins", columns=["username", "created_at", "last_login_at"])

@@ -29,26 +29,33 @@ EXPORTS_DIR = "exports"
 class Workspace:
     """A Signalboost workspace folder. Open one with :meth:`Workspace.open` or ``signalboost.open_workspace``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = root
+        #: ``True``: this handle never creates the database file (see :meth:`open`).
+        self.read_only = read_only
         self._migrated = False
 
     # -------------------------------------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | Path = ".", *, create: bool = False) -> Workspace:
-        """Open the workspace at ``path``; with ``create=True`` make the folder if it does not exist."""
+    def open(cls, path: str | Path = ".", *, create: bool = False, read_only: bool = False) -> Workspace:
+        """Open the workspace at ``path``; with ``create=True`` make the folder if it does not exist.
+
+        ``read_only=True`` (viewing commands): the database file is never created. While the workspace has none,
+        :meth:`connect` hands out an empty in-memory database with the full schema, so readers see empty tables
+        and the folder is left exactly as it was (no database, no lock file). An existing database is opened as
+        usual."""
         root = Path(path).expanduser().resolve()
         if not root.exists():
             if not create:
                 raise WorkspaceError(
                     "no such workspace folder",
                     where=str(root),
-                    hint="Create one with `signalboost init DIR` or pass --workspace",
+                    hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
                 )
             root.mkdir(parents=True)
         if not root.is_dir():
             raise WorkspaceError("not a folder", where=str(root), hint="A workspace is a folder; pass its path")
-        return cls(root)
+        return cls(root, read_only=read_only)
 
     @property
     def strategy_path(self) -> Path:
@@ -67,6 +74,10 @@ class Workspace:
     def has_strategy(self) -> bool:
         return self.strategy_path.exists()
 
+    def is_workspace(self) -> bool:
+        """Whether the folder holds a strategy or a database (a folder with neither is not a workspace)."""
+        return self.has_strategy() or self.db_path.exists()
+
     def strategy(self) -> Strategy:
         """Load and check ``strategy.yaml`` (raises ``StrategyError`` with line:column on problems)."""
         from signalboost.model.io import load_strategy
@@ -75,14 +86,23 @@ class Workspace:
             raise WorkspaceError(
                 f"no {STRATEGY_FILE} in the workspace",
                 where=str(self.root),
-                hint="Create one with `signalboost init --template clothing-store`",
+                hint=(
+                    "Create one with `signalboost init --template clothing-store`, "
+                    "or pass -w/--workspace with your workspace folder"
+                ),
             )
         return load_strategy(self.strategy_path)
 
     # ------------------------------------------------------------------------------------------- database
     @contextmanager
     def connect(self, *, timeout: float = 60.0, purpose: str = "use") -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the database under the workspace lock; migrate it on first use. Closed on exit."""
+        """Open the database under the workspace lock; migrate it on first use. Closed on exit.
+
+        A read-only handle on a workspace without a database gets an empty in-memory one (nothing is created)."""
+        if self.read_only and not self.db_path.exists():
+            with _empty_database() as con:
+                yield con
+            return
         with workspace_lock(self.root, timeout=timeout, purpose=purpose):
             try:
                 con = duckdb.connect(str(self.db_path))
@@ -149,3 +169,16 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r})"
+
+
+@contextmanager
+def _empty_database() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory database with every migration applied: what a workspace holds before its first import."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        migrate(con)
+        yield con
+    finally:
+        con.close()
