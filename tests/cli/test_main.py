@@ -23,3 +23,59 @@ def test_unknown_command_is_usage_error() -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_help_paragraphs_are_reflowed_but_examples_and_lists_keep_their_lines() -> None:
+    from signalboost.cli.main import reflow_help
+
+    text = """Summary line.
+
+    A sentence wrapped
+    by hand in the source.
+    Errors: one kind
+    of problem.
+    - an item
+    - another
+
+    Example: signalboost x     (look)
+             signalboost x -a  (act)
+    (a note under the example)
+    """
+    assert reflow_help(text) == (
+        "Summary line.\n\n"
+        "A sentence wrapped by hand in the source.\n"
+        "Errors: one kind of problem.\n"
+        "- an item\n"
+        "- another\n\n"
+        "Example: signalboost x     (look)\n"
+        "         signalboost x -a  (act)\n"
+        "(a note under the example)"
+    )
+
+
+def _options() -> list[tuple[str, list[str]]]:
+    import typer.main
+
+    from signalboost.cli.main import app
+
+    found: list[tuple[str, list[str]]] = []
+
+    def walk(cmd: object, path: list[str]) -> None:
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
+        for param in getattr(cmd, "params", []):
+            found.append((" ".join(path), list(param.opts) + list(param.secondary_opts)))
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def test_a_short_option_means_the_same_everywhere() -> None:
+    """``-p`` is the platform, ``-w`` the workspace, ``-f`` the output format, ``-h`` help, in every command."""
+    meaning = {"-p": "--platform", "-w": "--workspace", "-f": "--format", "-h": "--help"}
+    for command, opts in _options():
+        for short, long in meaning.items():
+            if short in opts:
+                assert long in opts, (command, opts)
+    serve = [opts for command, opts in _options() if command == "serve"]
+    assert ["--port"] in serve  # serve's port has no short form (-p would read as the platform)

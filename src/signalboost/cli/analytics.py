@@ -199,7 +199,6 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
         from signalboost.model.io import StrategyDocument
-
         from signalboost.store.workspace import Workspace
 
         ws = Workspace.open(workspace, read_only=True)  # needs strategy.yaml: that is the error to give first

@@ -63,8 +63,10 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Score every account's influence (0–100), cross it with engagement with the brand, and list them by
-        segment — untapped influential followers first.
+        """Score every account's influence (0–100) and list the accounts by segment, untapped followers first.
+
+        Influence is crossed with engagement with the brand to give the segments: advocates, untapped influential
+        followers, fans, thought leaders.
 
         The score is a weighted mean of percentiles (reach, authority, amplification, topic leadership,
         activity; weights in strategy.yaml `influence.weights`); components the data cannot give are reported.
@@ -101,8 +103,9 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Profile one influencer: what they share (formats, topics, hashtags), when (weekday × hour), their
-        engagement with you over time, and which content to make to reach them.
+        """Profile one influencer: what they share, when, their engagement with you, and what content reaches them.
+
+        What they share: formats, topics, hashtags; when: weekday × hour; their engagement with you over time.
 
         Example: signalboost influencer @someone
         """

@@ -8,7 +8,9 @@ command group touches no shared file. Library errors are converted here, once, i
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
+import re
 import sys
 
 import typer
@@ -76,7 +78,50 @@ def _register_all() -> None:
             register(app)
 
 
+_LABEL = re.compile(r"^[\w.@-]+:\s")
+
+
+def reflow_help(text: str) -> str:
+    """Join the hard-wrapped lines of a docstring paragraph, so ``--help`` wraps at the terminal's width.
+
+    A line break is kept before an indented line, a list item, an ``Example``, a ``label: …`` line and after
+    an example (they are laid out by hand); paragraphs (blank lines) are kept.
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.split("\n")
+        merged = [lines[0]]
+        for line in lines[1:]:
+            if (
+                line.startswith((" ", "\t", "-", "*", "•", "Example", "("))
+                or _LABEL.match(line)
+                or merged[-1].lstrip().startswith("Example")
+            ):
+                merged.append(line)
+            else:
+                merged[-1] = f"{merged[-1].rstrip()} {line.strip()}"
+        paragraphs.append("\n".join(merged))
+    return "\n\n".join(paragraphs)
+
+
+def _reflow_all(typer_app: typer.Typer) -> None:
+    """Apply :func:`reflow_help` to every command and group of ``typer_app`` (before click builds them)."""
+    for command in typer_app.registered_commands:
+        text = command.help if isinstance(command.help, str) else inspect.getdoc(command.callback)
+        if text:
+            command.help = reflow_help(text)
+    for group in typer_app.registered_groups:
+        sub = group.typer_instance
+        if sub is None:
+            continue
+        text = group.help if isinstance(group.help, str) else sub.info.help
+        if isinstance(text, str):
+            group.help = reflow_help(text)
+        _reflow_all(sub)
+
+
 _register_all()
+_reflow_all(app)
 
 
 def main(argv: list[str] | None = None) -> int:

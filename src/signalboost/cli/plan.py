@@ -23,7 +23,10 @@ from signalboost.outfiles import write_output
 from signalboost.plan.posts import PlannedPost
 
 calendar_app = typer.Typer(
-    help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
+    help=(
+        "The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status."
+        "\n\nExample: signalboost calendar export --ics -o calendar.ics"
+    ),
     no_args_is_help=True,
 )
 

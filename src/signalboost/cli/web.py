@@ -10,7 +10,13 @@ import typer
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
 from signalboost.errors import WebError
 
-user_app = typer.Typer(help="Logins of the dashboard (needed to serve it beyond this machine).", no_args_is_help=True)
+user_app = typer.Typer(
+    help=(
+        "Logins of the dashboard (needed to serve it beyond this machine).\n\n"
+        "Example: signalboost user add alice -w my-brand"
+    ),
+    no_args_is_help=True,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +27,8 @@ def register(app: typer.Typer) -> None:
 def serve(
     workspace: Path = WorkspaceOption,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Other than loopback needs a login."),
-    port: int = typer.Option(8765, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    # No -p: across the CLI -p means --platform.
+    port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on."),
     max_upload_mb: int = typer.Option(512, "--max-upload-mb", min=1, help="Largest upload accepted, in MiB."),
     open_browser: bool = typer.Option(False, "--open", help="Open the dashboard in the default web browser."),
 ) -> None:
