@@ -21,13 +21,17 @@ from typing import Any
 #: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+#: A signed decimal number and nothing else ("-12", "+3.5", "-1e-3"): a spreadsheet reads it as a number.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
 
 def csv_safe(value: Any) -> Any:
     """Neutralise spreadsheet formula injection: prefix text cells starting with = + - @ tab CR with a quote.
 
-    Numbers are left alone (a negative number is not a formula). Source: OWASP "CSV Injection".
+    Only where needed: numbers, and text that is one signed number ("-12", "+3.5"), are left alone (a number is
+    not a formula, and the quote would turn it into text). Source: OWASP "CSV Injection".
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

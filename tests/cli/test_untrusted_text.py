@@ -28,6 +28,12 @@ SCRIPT = "<script>alert(1)</script>"
         ("=1+1", "'=1+1"),
         ("+33 6 12", "'+33 6 12"),
         ("-2+3", "'-2+3"),
+        ("-2", "-2"),  # one signed number is read as a number, not a formula: left as it is
+        ("+3.5e2", "+3.5e2"),
+        ("-.5", "-.5"),
+        ("-1e", "'-1e"),
+        ("-2\n=1+1", "'-2\n=1+1"),  # fullmatch: a number followed by anything else is neutralised
+        ("--platform", "'--platform"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),

@@ -71,6 +71,27 @@ def test_formats_lists_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"x-archive", "mastodon-export", "facebook-uci", "higgs-activity", "edgelist", "generic"} <= names
 
 
+def test_formats_csv_is_plain_rfc4180(capsys: pytest.CaptureFixture[str]) -> None:
+    """Our own texts need no formula neutralisation: the CSV cells equal the JSON values (no stray quote)."""
+    import csv
+    import io
+
+    assert main(["formats", "--format", "json"]) == 0
+    rows = _json(capsys)["rows"]
+    assert main(["formats", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("\r\n") and out.startswith("format,platform,description,loads\r\n")
+    parsed = list(csv.DictReader(io.StringIO(out)))
+    assert [r["format"] for r in parsed] == [r["format"] for r in rows]
+    for got, want in zip(parsed, rows, strict=True):
+        assert got == {k: "" if v is None else v for k, v in want.items()}
+    generic = next(r for r in rows if r["format"] == "generic")
+    assert generic["platform"] is None  # set by --platform, not a platform name
+    assert next(r for r in parsed if r["format"] == "generic")["platform"] == ""
+    assert main(["formats"]) == 0
+    assert "any (--platform)" in capsys.readouterr().out
+
+
 def test_bad_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")

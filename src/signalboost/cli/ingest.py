@@ -116,9 +116,11 @@ def register(app: typer.Typer) -> None:
         from signalboost.ingest import all_formats
 
         rows = [
-            {"format": f.name, "platform": f.platform or "--platform", "description": f.description, "loads": f.loads}
+            {"format": f.name, "platform": f.platform, "description": f.description, "loads": f.loads}
             for f in all_formats()
         ]
+        if fmt is OutputFormat.table:  # json and csv: no platform (null, empty cell) when --platform gives it
+            rows = [r | {"platform": r["platform"] or "any (--platform)"} for r in rows]
         emit_rows(rows, fmt, title="Import formats")
 
     @app.command("rejects")
