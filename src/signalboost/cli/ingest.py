@@ -154,14 +154,21 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List past imports: file, format, platform and the rows read, loaded, already there, merged and rejected.
 
+        The table shows file names; --format json or csv gives the full paths and every column.
+
         Example: signalboost imports --limit 10
         """
         from signalboost.ingest.queries import list_imports
 
         rows = list_imports(open_ws(workspace, read_only=True), limit=limit)
-        if fmt is OutputFormat.table:
-            rows = [r | {"finished_at": _when(r["finished_at"])} for r in rows]
-        emit_rows(rows, fmt, title="Imports")
+        if fmt is not OutputFormat.table:
+            emit_rows(rows, fmt, title="Imports")
+        elif not rows:
+            from signalboost.cli.common import console
+
+            console.print("No imports yet: import an export with `signalboost import FILE`.", highlight=False)
+        else:
+            _print_imports(rows)
 
     @app.command("stats")
     def stats(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
@@ -180,6 +187,66 @@ def register(app: typer.Typer) -> None:
             console.print("The workspace is empty: import something with `signalboost import FILE`.")
             return
         emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])
+
+
+#: The imports table: (header, key, right-aligned); the file comes last so a long name wraps there.
+_IMPORT_COLUMNS = (
+    ("id", "import_id", True),
+    ("finished", "finished_at", False),
+    ("format", "format", False),
+    ("read", "rows_read", True),
+    ("loaded", "rows_loaded", True),
+    ("already", "rows_duplicate", True),
+    ("merged", "rows_merged", True),
+    ("rejected", "rows_rejected", True),
+    ("file", "file", False),
+)
+
+
+def import_table_row(row: dict[str, object], default_platform: dict[str, str | None]) -> dict[str, str]:
+    """One import as the table shows it: the file's name (not its path), the platform only when the format does
+    not imply it, counts with thousands separators, the finishing time to the minute (UTC)."""
+    fmt, platform = str(row.get("format") or "?"), row.get("platform")
+    shown = {
+        "import_id": str(row["import_id"]),
+        "finished_at": str(_when(row.get("finished_at")) or "—"),
+        "format": fmt if not platform or default_platform.get(fmt) == platform else f"{fmt} ({platform})",
+        "file": Path(str(row["file"])).name or str(row["file"]),
+    }
+    for key in ("rows_read", "rows_loaded", "rows_duplicate", "rows_merged", "rows_rejected"):
+        value = row.get(key)
+        shown[key] = "—" if value is None else f"{value:,}"
+    if row.get("status") not in (None, "done"):
+        shown["format"] += f" [{row['status']}]"
+    return shown
+
+
+def _print_imports(rows: list[dict[str, object]]) -> None:
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    from signalboost.cli.common import console
+    from signalboost.ingest import all_formats
+
+    defaults = {f.name: f.platform for f in all_formats()}
+    table = Table(
+        title="Imports (times UTC)",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        caption="already: rows already in the workspace (skipped); merged: rows that updated a stored one",
+    )
+    for header, key, right in _IMPORT_COLUMNS:
+        if key in ("file", "format"):  # long names wrap (nothing cut off); counts and times never do
+            table.add_column(header, overflow="fold", min_width=8 if key == "format" else 12)
+        else:
+            table.add_column(header, justify="right" if right else "left", no_wrap=True)
+    for row in rows:
+        shown = import_table_row(row, defaults)
+        table.add_row(*[escape(shown[key]) for _, key, _ in _IMPORT_COLUMNS])
+    console.print(table)
 
 
 def _when(value: object) -> object:

@@ -1,0 +1,88 @@
+"""``signalboost imports``: a table that reads at 100 columns; json and csv keep full paths and every column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from signalboost.cli.ingest import import_table_row
+from signalboost.cli.main import main
+
+DEFAULTS = {"higgs-activity": "x", "meta-posts": "facebook", "generic": None}
+
+
+def test_a_row_shows_the_file_name_and_the_platform_only_when_the_format_does_not_imply_it() -> None:
+    row = {
+        "import_id": 7,
+        "file": "/home/ana/downloads/exports/2026/higgs-activity_time.txt.gz",
+        "format": "higgs-activity",
+        "platform": "x",
+        "status": "done",
+        "rows_read": 563069,
+        "rows_loaded": 563069,
+        "rows_duplicate": 0,
+        "rows_merged": None,
+        "rows_rejected": 12,
+        "finished_at": dt.datetime(2026, 3, 2, 9, 12, 59, tzinfo=dt.UTC),
+    }
+    assert import_table_row(row, DEFAULTS) == {
+        "import_id": "7",
+        "finished_at": "2026-03-02 09:12",
+        "format": "higgs-activity",
+        "file": "higgs-activity_time.txt.gz",
+        "rows_read": "563,069",
+        "rows_loaded": "563,069",
+        "rows_duplicate": "0",
+        "rows_merged": "—",  # not recorded: unknown, not 0
+        "rows_rejected": "12",
+    }
+    assert import_table_row(row | {"format": "meta-posts", "platform": "instagram"}, DEFAULTS)["format"] == (
+        "meta-posts (instagram)"
+    )
+    assert import_table_row(row | {"format": "generic", "platform": "tiktok"}, DEFAULTS)["format"] == "generic (tiktok)"
+    assert import_table_row(row | {"status": "failed"}, DEFAULTS)["format"] == "higgs-activity [failed]"
+
+
+@pytest.fixture
+def wide_console():  # type: ignore[no-untyped-def]
+    from signalboost.cli.common import console
+
+    before = console.width
+    console.width = 100
+    yield console
+    console.width = before
+
+
+def test_the_table_fits_100_columns_and_cuts_nothing(demo_ws: Path, wide_console, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["imports", "-w", str(demo_ws)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "…" not in out  # no header or cell truncated
+    header = next(line for line in lines if line.lstrip().startswith("id "))
+    assert header.split() == ["id", "finished", "format", "read", "loaded", "already", "merged", "rejected", "file"]
+    assert "563,069" in out and "/demo_data/" not in out  # the name, not the path
+    joined = "".join(line.rstrip() for line in lines)
+    assert "higgs-activity_time.txt.gz" in joined.replace(" ", "")
+
+
+def test_json_and_csv_keep_the_full_path(demo_ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["imports", "-w", str(demo_ws), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert all(Path(r["file"]).is_absolute() for r in rows)
+    assert {"import_id", "file", "format", "platform", "status", "rows_read", "rows_rejected"} <= set(rows[0])
+    assert main(["imports", "-w", str(demo_ws), "--format", "csv"]) == 0
+    parsed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [p["file"] for p in parsed] == [r["file"] for r in rows]
+
+
+def test_no_imports_says_what_to_do(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["init", str(tmp_path), "--template", "blank"]) == 0
+    capsys.readouterr()
+    assert main(["imports", "-w", str(tmp_path)]) == 0
+    assert "No imports yet" in capsys.readouterr().out
