@@ -40,7 +40,8 @@ CASES: list[tuple[str, int, tuple[str, ...]]] = [
     ],
     ("calendar move NOPE --to 2026-03-03T10:00 -w {T}/nope", 1, (NO_WS,)),
     # missing or broken strategy.yaml
-    *[(f"{cmd} -w {{O}}/nostrat", 1, (NO_STRAT, "signalboost init")) for cmd in ("plan", "doc", "recommend")],
+    *[(f"{cmd} -w {{O}}/nostrat", 1, (NO_STRAT, "signalboost init")) for cmd in ("plan", "doc")],
+    ("recommend -w {O}/nostrat", 1, ("not a Signalboost workspace", "signalboost init", "-w/--workspace")),
     ("validate -w {O}/nostrat", 1, (NO_STRAT,)),
     *[(f"{cmd} -w {{O}}/badyaml", 1, (BAD_YAML, "strategy.yaml:2:1")) for cmd in ("plan", "doc", "analyze", "report")],
     ("plan -w {O}/invalid", 1, ("strategy.yaml:2:9", "brand.name must be text", "signalboost validate")),

@@ -199,9 +199,8 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
         from signalboost.model.io import StrategyDocument
-        from signalboost.store.workspace import Workspace
 
-        ws = Workspace.open(workspace, read_only=True)  # needs strategy.yaml: that is the error to give first
+        ws = open_ws(workspace, read_only=True)
         doc = StrategyDocument.load(ws.strategy_path) if ws.has_strategy() else None
         if doc is None:
             ws.strategy()  # raises the clear "no strategy.yaml" error

@@ -75,6 +75,17 @@ def init(
     console.print(f"  signalboost doc{where} --format pdf")
 
 
+def _no_strategy(folder: Path) -> Exception:
+    """The error of a strategy command run where there is no strategy.yaml."""
+    from signalboost.errors import WorkspaceError
+
+    return WorkspaceError(
+        "no strategy.yaml in the workspace",
+        where=str(folder),
+        hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
+    )
+
+
 def _shell_path(path: Path) -> str:
     try:
         shown = str(path.relative_to(Path.cwd()))
@@ -103,13 +114,7 @@ def validate(
 
     target = file if file is not None else Workspace.open(workspace).strategy_path
     if file is None and not target.exists():
-        from signalboost.errors import WorkspaceError
-
-        raise WorkspaceError(
-            "no strategy.yaml in the workspace",
-            where=str(target.parent),
-            hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
-        )
+        raise _no_strategy(target.parent)
     report = validate_file(target)
     failed = not report.ok or (strict and bool(report.warnings))
     if fmt is CheckFormat.json:
@@ -175,7 +180,7 @@ def doc(
 
     ws = Workspace.open(workspace)
     if not ws.has_strategy():
-        ws.strategy()  # raises the clear "no strategy.yaml" error
+        raise _no_strategy(ws.root)
     strategy = load_strategy(ws.strategy_path, strict=True)
     chosen = fmt.value if fmt is not None else _format_from_suffix(output)
     if output is None and chosen in ("md", "html"):

@@ -86,10 +86,7 @@ class Workspace:
             raise WorkspaceError(
                 f"no {STRATEGY_FILE} in the workspace",
                 where=str(self.root),
-                hint=(
-                    "Create one with `signalboost init --template clothing-store`, "
-                    "or pass -w/--workspace with your workspace folder"
-                ),
+                hint="Create one with `signalboost init --template clothing-store`",
             )
         return load_strategy(self.strategy_path)
 
