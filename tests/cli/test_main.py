@@ -79,3 +79,26 @@ def test_a_short_option_means_the_same_everywhere() -> None:
                 assert long in opts, (command, opts)
     serve = [opts for command, opts in _options() if command == "serve"]
     assert ["--port"] in serve  # serve's port has no short form (-p would read as the platform)
+
+
+def test_command_path_is_the_leading_command_words() -> None:
+    from signalboost.cli.main import command_path
+
+    assert command_path(["calendar", "move", "sb-1", "--to", "x"]) == "calendar move"
+    assert command_path(["stats", "-w", "calendar"]) == "stats"
+    assert command_path(["--version"]) == ""
+    assert command_path(["no-such", "stats"]) == ""
+
+
+def test_an_error_without_a_place_names_the_command(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    import signalboost.ingest.queries as queries
+    from signalboost.errors import StoreError
+
+    def fail(ws: object) -> None:
+        raise StoreError("the table is unreadable", hint="Run it again")
+
+    assert main(["init", str(tmp_path), "--template", "blank"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(queries, "workspace_stats", fail)
+    assert main(["stats", "-w", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == "Error: stats: the table is unreadable. Run it again"

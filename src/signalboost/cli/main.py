@@ -124,6 +124,21 @@ _register_all()
 _reflow_all(app)
 
 
+def command_path(argv: list[str]) -> str:
+    """The command words at the start of ``argv`` (``["calendar", "move", "x"]`` → ``"calendar move"``)."""
+    import typer.main
+
+    node: object = typer.main.get_command(app)
+    words: list[str] = []
+    for word in argv:
+        sub = getattr(node, "commands", {}).get(word)
+        if sub is None:
+            break
+        words.append(word)
+        node = sub
+    return " ".join(words)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app and convert library errors into one clear line."""
     try:
@@ -131,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     except SignalboostError as exc:
         from rich.markup import escape
 
+        if not exc.where:  # say at least which command failed: "Error: <where>: <what>. <hint>"
+            exc.where = command_path(sys.argv[1:] if argv is None else argv) or None
         err_console.print(f"[bold red]Error:[/] {escape(exc.message())}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
