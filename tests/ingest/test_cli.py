@@ -92,6 +92,39 @@ def test_formats_csv_is_plain_rfc4180(capsys: pytest.CaptureFixture[str]) -> Non
     assert "any (--platform)" in capsys.readouterr().out
 
 
+def test_a_failed_first_import_leaves_no_workspace_behind(
+    tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unknown = tmp_path / "table.csv"
+    unknown.write_text("a,b\n1,2\n", encoding="utf-8")
+    new = tmp_path / "new-ws"
+    assert main(["import", str(unknown), "-w", str(new), "-p", "x", "--no-progress"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    # the file is named (several may be imported at once) and its columns are listed for --map
+    assert err.startswith(f"Error: {unknown} (--map): cannot tell what the file holds") and "'a', 'b'" in err
+    assert not new.exists()
+    empty = tmp_path / "empty-ws"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["import", str(unknown), "-w", str(empty), "-p", "x", "--no-progress"]) == 1
+    assert sorted(p.name for p in empty.iterdir()) == ["notes.txt"]
+
+
+def test_an_earlier_file_of_the_same_command_is_kept_and_reported(
+    tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "table.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    argv = ["import", str(ingest_data / "uci_small.csv"), str(bad), "-w", str(ws), "--no-progress"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "Imported" in out and "uci_small.csv" in out and "Error:" in err
+    assert main(["imports", "-w", str(ws), "--format", "json"]) == 0
+    [row] = _json(capsys)["rows"]  # type: ignore[index]
+    assert row["file"].endswith("uci_small.csv") and row["rows_loaded"] > 0
+
+
 def test_bad_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")

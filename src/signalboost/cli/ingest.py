@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -51,6 +53,31 @@ def parse_map(items: list[str] | None, mapping_file: Path | None) -> dict[str, s
     return mapping or None
 
 
+@contextmanager
+def undo_new_workspace(folder: Path, kept: Callable[[], bool]) -> Iterator[None]:
+    """A failed (or interrupted) first import leaves the folder as it was: no database, no lock, no new folder.
+
+    Only what the import created is removed, and only when the folder had no database before and nothing was
+    ``kept`` (an earlier file of the same command that was imported stays)."""
+    from signalboost.store.lock import LOCK_NAME
+    from signalboost.store.workspace import DATABASE_FILE
+
+    root = folder.expanduser().resolve()
+    existed = root.is_dir()
+    before = {p.name for p in root.iterdir()} if existed else set()
+    try:
+        yield
+    except BaseException:
+        if DATABASE_FILE not in before and not kept():
+            for name in (DATABASE_FILE, f"{DATABASE_FILE}.wal", LOCK_NAME):
+                if name not in before:
+                    (root / name).unlink(missing_ok=True)
+            if not existed:
+                with suppress(OSError):
+                    root.rmdir()  # only when empty
+        raise
+
+
 def register(app: typer.Typer) -> None:
     @app.command("import", help=_IMPORT_HELP)
     def import_(
@@ -83,20 +110,27 @@ def register(app: typer.Typer) -> None:
         from signalboost.ingest.pipeline import check_paths
 
         check_paths(paths)  # a mistyped file must not leave a new empty workspace folder behind
-        ws = open_ws(workspace, create=True)
+        mapping = parse_map(map_, mapping_file)
         when = observed_at.replace(tzinfo=UTC) if observed_at and observed_at.tzinfo is None else observed_at
-        results = import_files(
-            ws,
-            paths,
-            format=format_name,
-            mapping=parse_map(map_, mapping_file),
-            platform=platform,
-            progress=not no_progress,
-            kind=kind,
-            date_format=date_format,
-            observed_at=when,
-            lock_timeout=wait,
-        )
+        results: list[ImportResult] = []
+        with undo_new_workspace(workspace, lambda: bool(results)):
+            ws = open_ws(workspace, create=True)
+            for path in paths:  # one by one: whether anything was kept is known when a later file fails
+                done = import_files(
+                    ws,
+                    [path],
+                    format=format_name,
+                    mapping=mapping,
+                    platform=platform,
+                    progress=not no_progress,
+                    kind=kind,
+                    date_format=date_format,
+                    observed_at=when,
+                    lock_timeout=wait,
+                )
+                results += done
+                if output is OutputFormat.table:
+                    _print_summary(done)  # as each file is done: a later file's error does not hide it
         if output is not OutputFormat.table:
             rows = [
                 {k: v for k, v in r.as_dict().items() if k not in ("tables", "warnings")}
@@ -104,8 +138,6 @@ def register(app: typer.Typer) -> None:
                 for r in results
             ]
             emit_rows(rows, output, title="Imported", document={"imports": [r.as_dict() for r in results]})
-            return
-        _print_summary(results)
 
     @app.command("formats")
     def formats(fmt: OutputFormat = FormatOption) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from signalboost.errors import IngestError, UsageError
+from signalboost.errors import IngestError, SignalboostError, UsageError
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
@@ -262,6 +262,21 @@ def table_for(fields: dict[str, str]) -> str:
     )
 
 
+def _in_file(exc: SignalboostError, path: Path, columns: list[str], *, mapped: bool) -> SignalboostError:
+    """A mapping error of ``--map`` that names the file it is about (several files may be imported at once).
+
+    A file whose columns say nothing without a ``--map`` is the wrong file (``IngestError``, exit 1) rather
+    than a wrong command; its columns are listed so the user can map them."""
+    if exc.where != "--map":
+        return exc
+    hint = exc.hint or ""
+    if "Columns in the file" not in hint:
+        shown = ", ".join(repr(c) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
+        hint = f"{hint}. Columns in the file: {shown}" if hint else f"Columns in the file: {shown}"
+    cls = type(exc) if mapped else IngestError
+    return cls(exc.what, where=f"{path} (--map)", hint=hint)
+
+
 def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
     """Map, type-check and stage a generic file (see the module docstring)."""
     from signalboost.ingest.textio import read_head
@@ -270,8 +285,11 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
     with plain_utf8(path, options) if kind == "csv" else _as_is(path, options) as plain:
         relation = source_relation(plain, kind)
         columns, _ = _describe(relation, path)
-        fields = resolve_mapping(columns, options.mapping)
-        table = table_for(fields)
+        try:
+            fields = resolve_mapping(columns, options.mapping)
+            table = table_for(fields)
+        except SignalboostError as exc:
+            raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
             raise UsageError(
                 "which network is this file from?",
