@@ -138,3 +138,20 @@ def test_bad_map_is_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[st
     data.write_text("a\n1\n")
     assert main(["import", str(data), "-w", str(tmp_path / "ws"), "--map", "nonsense", "--no-progress"]) == 2
     assert "field=Column" in capsys.readouterr().err
+
+
+def test_ctrl_c_during_a_first_import_leaves_nothing(
+    tmp_path: Path, ingest_data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import signalboost.ingest as ingest
+
+    def interrupted(ws, paths, **kwargs):  # type: ignore[no-untyped-def]
+        with ws.transaction() as con:  # the database exists by now
+            con.execute("SELECT 1")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "import_files", interrupted)
+    ws = tmp_path / "ws"
+    assert main(["import", str(ingest_data / "uci_small.csv"), "-w", str(ws), "--no-progress"]) == 130
+    assert "Interrupted" in capsys.readouterr().err
+    assert not ws.exists()

@@ -185,8 +185,11 @@ def test_mapping_errors(workspace: Workspace, tmp_path: Path) -> None:
         import_files(workspace, [path], platform="x", mapping={"likez": "a"}, progress=False)
     with pytest.raises(IngestError, match="does not have"):
         import_files(workspace, [path], platform="x", mapping={"post_id": "nope"}, progress=False)
-    with pytest.raises(UsageError, match="cannot tell what the file holds"):
+    with pytest.raises(IngestError, match="cannot tell what the file holds") as info:  # the file, not the command
         import_files(workspace, [path], platform="x", progress=False)
+    assert info.value.where == f"{path} (--map)" and "Columns in the file: 'a', 'b'" in (info.value.hint or "")
+    with pytest.raises(UsageError, match="cannot tell what the file holds"):  # a --map that maps no table
+        import_files(workspace, [path], platform="x", mapping={"likes": "a"}, progress=False)
     with pytest.raises(UsageError, match="which network"):
         import_files(workspace, [path], mapping={"post_id": "a"}, progress=False)
     assert workspace.query("SELECT count(*) FROM imports").item() == 0

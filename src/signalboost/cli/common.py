@@ -8,14 +8,16 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from signalboost.errors import UsageError, WorkspaceError
-from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from signalboost.store.workspace import Workspace
 from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
 __all__ = [
@@ -83,6 +85,8 @@ def open_ws(path: Path, *, create: bool = False, read_only: bool = False, existi
     holding neither strategy.yaml nor the database is not a workspace: a ``WorkspaceError``, and nothing is
     created there; in a workspace without a database yet, nothing is created either (the command reads empty
     tables). ``existing``: the folder must be a workspace, but the database may be created (the dashboard)."""
+    from signalboost.store.workspace import Workspace
+
     ws = Workspace.open(path, create=create, read_only=read_only)
     if (read_only or existing) and not ws.is_workspace():
         raise not_a_workspace(ws)

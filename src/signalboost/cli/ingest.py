@@ -6,12 +6,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
 from signalboost.errors import UsageError
-from signalboost.ingest.base import ImportResult
+
+if TYPE_CHECKING:
+    from signalboost.ingest.base import ImportResult
 
 _IMPORT_HELP = """Import exports and CSV files into the workspace database.
 

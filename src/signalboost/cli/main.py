@@ -151,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         err_console.print(f"[bold red]Error:[/] {escape(exc.message())}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        err_console.print("[bold red]Interrupted[/]: nothing partial was kept.")
-        return 130
+        return _interrupted()
     except SystemExit as exc:  # typer.Exit / click exits
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     except typer.Abort:
@@ -166,8 +165,18 @@ def main(argv: list[str] | None = None) -> int:
             show()
             return code
         raise
-    # With standalone_mode=False click returns the code of `raise typer.Exit(code)` instead of raising it.
-    return result if isinstance(result, int) else 0
+    # With standalone_mode=False click returns the code of `raise typer.Exit(code)` instead of raising it;
+    # Typer turns Ctrl-C inside a command into exit code 130 without a word.
+    code = result if isinstance(result, int) else 0
+    return _interrupted() if code == INTERRUPTED else code
+
+
+INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+
+def _interrupted() -> int:
+    err_console.print("[bold red]Interrupted[/]: nothing partial was kept.", highlight=False)
+    return INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

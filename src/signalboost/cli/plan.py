@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,7 +21,9 @@ from signalboost.cli.common import (
 )
 from signalboost.errors import PlanError, UsageError
 from signalboost.outfiles import write_output
-from signalboost.plan.posts import PlannedPost
+
+if TYPE_CHECKING:
+    from signalboost.plan.posts import PlannedPost
 
 calendar_app = typer.Typer(
     help=(

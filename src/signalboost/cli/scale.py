@@ -7,12 +7,14 @@ For graphs past one machine: export the canonical tables as Parquet, run the inf
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
-from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from signalboost.store.workspace import Workspace
 
 scale_app = typer.Typer(
     help=(
@@ -181,6 +183,8 @@ def register(app: typer.Typer) -> None:
 
 def _settings_workspace(path: Path) -> Workspace | None:
     """The workspace whose influence settings apply, opened read-only; ``None`` outside a workspace."""
+    from signalboost.store.workspace import Workspace
+
     if not path.is_dir():
         return None
     ws = Workspace.open(path, read_only=True)
