@@ -97,6 +97,12 @@ CASES: list[tuple[str, int, tuple[str, ...]]] = [
     ("calendar export --ics -o {T}/c.ics -w {O}/empty", 1, ("nothing to export", "signalboost plan")),
     ("init {O}/empty", 1, ("a strategy document already exists", "--force")),
     ("demo {D}/strategy.yaml", 1, ("not a folder",)),
+    ("import {D}/strategy.yaml -w {D}/strategy.yaml", 1, ("strategy.yaml: not a folder",)),
+    # out-of-range numbers (usage: exit 2), never a database error
+    ("rejects --limit -1 -w {D}", 2, ("Invalid value for '--limit'",)),
+    ("rejects --import 0 -w {D}", 2, ("Invalid value for '--import'",)),
+    ("imports --limit 0 -w {D}", 2, ("Invalid value for '--limit'",)),
+    ("import {D}/strategy.yaml --wait -1 -w {D}", 2, ("Invalid value for '--wait'",)),
 ]
 
 

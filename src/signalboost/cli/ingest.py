@@ -66,12 +66,12 @@ def undo_new_workspace(folder: Path, kept: Callable[[], bool]) -> Iterator[None]
     from signalboost.store.workspace import DATABASE_FILE
 
     root = folder.expanduser().resolve()
-    existed = root.is_dir()
-    before = {p.name for p in root.iterdir()} if existed else set()
+    existed = root.exists()
+    before = {p.name for p in root.iterdir()} if root.is_dir() else set()
     try:
         yield
     except BaseException:
-        if DATABASE_FILE not in before and not kept():
+        if root.is_dir() and DATABASE_FILE not in before and not kept():
             for name in (DATABASE_FILE, f"{DATABASE_FILE}.wal", LOCK_NAME):
                 if name not in before:
                     (root / name).unlink(missing_ok=True)
@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
         ),
         output: OutputFormat = typer.Option(OutputFormat.table, "--output", "-o", help="Summary: table, json, csv."),
         no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
-        wait: float = typer.Option(60.0, "--wait", help="Seconds to wait for another import to finish."),
+        wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for another import to finish."),
     ) -> None:
         from signalboost.ingest import import_files
         from signalboost.ingest.pipeline import check_paths
@@ -162,9 +162,9 @@ def register(app: typer.Typer) -> None:
     def rejects(
         workspace: Path = WorkspaceOption,
         import_id: int | None = typer.Option(
-            None, "--import", help="One import (default: the latest import of every file)."
+            None, "--import", min=1, help="One import (default: the latest import of every file)."
         ),
-        limit: int = typer.Option(1000, "--limit", help="At most this many rows."),
+        limit: int = typer.Option(1000, "--limit", min=1, help="At most this many rows."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """List rows that could not be imported, with file, line and reason.
@@ -184,7 +184,7 @@ def register(app: typer.Typer) -> None:
     @app.command("imports")
     def imports(
         workspace: Path = WorkspaceOption,
-        limit: int = typer.Option(100, "--limit", help="At most this many imports, newest first."),
+        limit: int = typer.Option(100, "--limit", min=1, help="At most this many imports, newest first."),
         fmt: OutputFormat = FormatOption,
     ) -> None:
         """List past imports: file, format, platform and the rows read, loaded, already there, merged and rejected.
