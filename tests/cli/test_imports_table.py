@@ -86,3 +86,20 @@ def test_no_imports_says_what_to_do(tmp_path: Path, capsys) -> None:  # type: ig
     capsys.readouterr()
     assert main(["imports", "-w", str(tmp_path)]) == 0
     assert "No imports yet" in capsys.readouterr().out
+
+
+def test_rejects_table_shows_file_names_and_json_the_paths(tmp_path: Path, wide_console, capsys) -> None:  # type: ignore[no-untyped-def]
+    data = Path(__file__).parents[1] / "data" / "ingest" / "uci_small.csv"
+    ws = str(tmp_path / "ws")
+    assert main(["import", str(data), "-w", ws, "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["rejects", "-w", ws]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 100 and "…" not in out
+    row = next(line for line in out.splitlines() if "uci_small.csv" in line)
+    assert row.split()[:3] == ["1", "uci_small.csv", "5"]  # import, file name, line (hand-checked in the file)
+    assert str(data.parent) not in out
+    assert main(["rejects", "-w", ws, "--format", "json"]) == 0
+    [reject] = json.loads(capsys.readouterr().out)["rows"]
+    assert (reject["file"], reject["line"]) == (str(data), 5)
+    assert "Banner" in reject["reason"] and reject["raw"].startswith("90;Banner;")

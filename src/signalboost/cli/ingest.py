@@ -169,6 +169,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List rows that could not be imported, with file, line and reason.
 
+        The table shows file names; --format json or csv gives the full paths.
+
         Example: signalboost rejects --import 3 --format csv > rejects.csv
         """
         from signalboost.ingest.queries import list_rejects
@@ -179,7 +181,18 @@ def register(app: typer.Typer) -> None:
 
             console.print("No rejected rows.")
             return
-        emit_rows(rows, fmt, title="Rejected rows", columns=["import_id", "file", "line", "reason", "raw"])
+        columns = ["import_id", "file", "line", "reason", "raw"]
+        if fmt is not OutputFormat.table:
+            emit_rows(rows, fmt, title="Rejected rows", columns=columns)
+            return
+        _print_table(
+            "Rejected rows (see `signalboost imports` for the full paths)",
+            _REJECT_COLUMNS,
+            [
+                [str(r["import_id"]), _name(r["file"]), _count(r["line"]), str(r["reason"]), _text(r["raw"])]
+                for r in rows
+            ],
+        )
 
     @app.command("imports")
     def imports(
@@ -224,6 +237,10 @@ def register(app: typer.Typer) -> None:
         emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])
 
 
+#: The rejects table: (header, right-aligned, may wrap).
+_REJECT_COLUMNS = [("import", True, False), ("file", False, True), ("line", True, False)]
+_REJECT_COLUMNS += [("reason", False, True), ("raw", False, True)]
+
 #: The imports table: (header, key, right-aligned); the file comes last so a long name wraps there.
 _IMPORT_COLUMNS = (
     ("id", "import_id", True),
@@ -246,7 +263,7 @@ def import_table_row(row: dict[str, object], default_platform: dict[str, str | N
         "import_id": str(row["import_id"]),
         "finished_at": str(_when(row.get("finished_at")) or "—"),
         "format": fmt if not platform or default_platform.get(fmt) == platform else f"{fmt} ({platform})",
-        "file": Path(str(row["file"])).name or str(row["file"]),
+        "file": _name(row["file"]),
     }
     for key in ("rows_read", "rows_loaded", "rows_duplicate", "rows_merged", "rows_rejected"):
         value = row.get(key)
@@ -257,31 +274,56 @@ def import_table_row(row: dict[str, object], default_platform: dict[str, str | N
 
 
 def _print_imports(rows: list[dict[str, object]]) -> None:
+    from signalboost.ingest import all_formats
+
+    defaults = {f.name: f.platform for f in all_formats()}
+    # long names wrap (nothing cut off); counts and times never do
+    columns = [(header, right, key in ("file", "format")) for header, key, right in _IMPORT_COLUMNS]
+    shown = [import_table_row(row, defaults) for row in rows]
+    _print_table(
+        "Imports (times UTC)",
+        columns,
+        [[s[key] for _, key, _ in _IMPORT_COLUMNS] for s in shown],
+        caption="already: rows already in the workspace (skipped); merged: rows that updated a stored one",
+    )
+
+
+def _print_table(
+    title: str, columns: list[tuple[str, bool, bool]], cells: list[list[str]], caption: str | None = None
+) -> None:
+    """A compact table (no vertical rules): ``columns`` are (header, right-aligned, may wrap); cells are text."""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
     from signalboost.cli.common import console
-    from signalboost.ingest import all_formats
 
-    defaults = {f.name: f.platform for f in all_formats()}
     table = Table(
-        title="Imports (times UTC)",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-        caption="already: rows already in the workspace (skipped); merged: rows that updated a stored one",
+        title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True, caption=caption
     )
-    for header, key, right in _IMPORT_COLUMNS:
-        if key in ("file", "format"):  # long names wrap (nothing cut off); counts and times never do
-            table.add_column(header, overflow="fold", min_width=8 if key == "format" else 12)
+    for header, right, wraps in columns:
+        if wraps:
+            table.add_column(header, overflow="fold", min_width=8)
         else:
             table.add_column(header, justify="right" if right else "left", no_wrap=True)
-    for row in rows:
-        shown = import_table_row(row, defaults)
-        table.add_row(*[escape(shown[key]) for _, key, _ in _IMPORT_COLUMNS])
+    for row in cells:
+        table.add_row(*[escape(c) for c in row])
     console.print(table)
+
+
+def _name(path: object) -> str:
+    """A file's name, not its folders (json and csv keep the path)."""
+    return Path(str(path)).name or str(path)
+
+
+def _count(value: object) -> str:
+    return "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _text(value: object, limit: int = 200) -> str:
+    """Untrusted row text on one line, at most ``limit`` characters (json and csv keep all of it)."""
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _when(value: object) -> object:
