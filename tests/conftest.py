@@ -29,7 +29,12 @@ def test_data() -> Path:
 
 @pytest.fixture
 def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A fresh, empty workspace in a temporary folder."""
+    """A fresh workspace in a temporary folder: its database exists (migrated), nothing is imported.
+
+    (A bare folder is not a workspace: the viewing commands refuse it rather than create a database there.)"""
     from signalboost.store.workspace import Workspace
 
-    return Workspace.open(tmp_path / "ws", create=True)
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with ws.connect():
+        pass
+    return ws
