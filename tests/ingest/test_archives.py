@@ -98,6 +98,21 @@ def test_x_unfollow_between_archives(workspace: Workspace, ingest_data: Path, tm
     assert (kept["first_seen"], kept["last_seen"]) == (EXPORT_TIME, datetime(2024, 6, 1, 12, tzinfo=UTC))
 
 
+def test_mastodon_parts_without_a_table_are_named_not_dropped_silently(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    export = tmp_path / "export"
+    shutil.copytree(ingest_data / "mastodon", export)
+    (export / "bookmarks.json").write_text('{"orderedItems": ["https://x.example/1"]}', encoding="utf-8")
+    (export / "blocked_accounts.csv").write_text("troll@bad.example\n", encoding="utf-8")
+    [res] = import_files(workspace, [export], progress=False)
+    assert "not loaded (no canonical table holds them): blocked_accounts.csv, bookmarks.json" in res.warnings
+    [plain] = import_files(workspace, [ingest_data / "mastodon"], progress=False)
+    assert not any("not loaded" in w for w in plain.warnings)
+
+
 def test_mastodon_helpers() -> None:
     assert account_id("https://Social.Example/users/Ann/statuses/1") == "ann@social.example"
     assert account_id("https://x.example/@bo/100") == "bo@x.example"

@@ -59,3 +59,21 @@ def test_lock_waits_then_refuses(tmp_path: Path) -> None:
     t.join()
     with workspace_lock(tmp_path, timeout=1):
         pass
+
+
+def test_notebook_call_returns_a_polars_frame_of_the_imported_posts(tmp_path: Path) -> None:
+    """``signalboost.open_workspace(path).posts()`` from a notebook (issue 4): a Polars frame, one row per post."""
+    import polars as pl
+
+    import signalboost
+    from signalboost.ingest import import_files
+
+    data = Path(__file__).parents[1] / "data" / "ingest" / "uci_small.csv"  # 4 rows, the 'Banner' one rejected
+    import_files(Workspace.open(tmp_path, create=True), [data], progress=False)
+    ws = signalboost.open_workspace(str(tmp_path))
+    posts = ws.posts()
+    assert isinstance(posts, pl.DataFrame)
+    assert posts.height == 3 and posts["post_id"].n_unique() == 3
+    assert set(posts["platform"].to_list()) == {"facebook"}
+    assert ws.posts(platform="x").height == 0
+    assert posts.to_arrow().num_rows == 3  # Arrow-backed: no copy needed to hand it to pyarrow/duckdb

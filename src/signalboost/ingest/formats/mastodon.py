@@ -257,6 +257,13 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield from _following(archive, options, me, platform, observed)
     if isinstance(actor, dict) and actor.get("id"):
         yield Batch("accounts", [_actor_row(actor, me, platform, observed)])
+    skipped = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*NOT_LOADED)})
+    if skipped:  # nothing is left out silently
+        options.warn(f"not loaded (no canonical table holds them): {', '.join(skipped)}")
+
+
+#: Parts of a Mastodon export that no canonical table holds (private lists and moderation): named in a warning.
+NOT_LOADED = ("bookmarks.json", "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "lists.csv")
 
 
 def _following(
