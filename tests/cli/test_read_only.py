@@ -73,6 +73,8 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "influencers": [],
     "outreach identify": [],
     "outreach log": ["@maria", "gift"],
+    "partners rank --save": [],
+    "partners choose --save": [],
     "serve": [],
 }
 

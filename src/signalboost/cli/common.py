@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from signalboost.errors import UsageError, WorkspaceError
+from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
-from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
 __all__ = [
     "FORMULA_PREFIXES",

@@ -518,7 +518,7 @@ def rank_cmd(
 
     Example: signalboost partners rank --top 20 -f csv
     """
-    ws = open_ws(workspace, read_only=not save)
+    ws = open_ws(workspace, read_only=not save, existing=True)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
     with err.status(f"Computing audience overlap of {len(ids)} candidates…"):
         results = overlap.audience_overlap(
@@ -558,7 +558,7 @@ def choose_cmd(
 
     Example: signalboost partners choose --audience interactions --k 3   (no follow graph: who interacted)
     """
-    ws = open_ws(workspace, read_only=not save)
+    ws = open_ws(workspace, read_only=not save, existing=True)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
     with err.status(f"Choosing {k} of {len(ids)} candidates…"):
         result = coverage.choose_partners(ws, ids, k, platform=p, brand=brand_ids, source=audience, method=method)
