@@ -120,6 +120,30 @@ def _reflow_all(typer_app: typer.Typer) -> None:
         _reflow_all(sub)
 
 
+def _flags_show_no_type() -> None:
+    """Recent Typer prints a type after every option, ``<bool>`` after a flag, which reads as if ``--stored``
+    took a value (``--stored true`` then fails). Flags show no type; options with a value keep theirs.
+
+    A guarded presentation patch: with a Typer that has no ``TyperOption.display_type_rich`` nothing changes."""
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover - an older or newer Typer layout
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "signalboost_patch", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+        if getattr(self, "is_flag", False) and self.metavar is None:
+            return None
+        result: str | None = original(self, ctx)
+        return result
+
+    display_type_rich.signalboost_patch = True  # type: ignore[attr-defined]
+    setattr(TyperOption, "display_type_rich", display_type_rich)  # noqa: B010
+
+
+_flags_show_no_type()
 _register_all()
 _reflow_all(app)
 
