@@ -31,7 +31,9 @@ def test_help_paragraphs_are_reflowed_but_examples_and_lists_keep_their_lines() 
     text = """Summary line.
 
     A sentence wrapped
-    by hand in the source.
+    by hand in the source
+    (with a remark) and
+    --an-option named.
     Errors: one kind
     of problem.
     - an item
@@ -43,7 +45,7 @@ def test_help_paragraphs_are_reflowed_but_examples_and_lists_keep_their_lines() 
     """
     assert reflow_help(text) == (
         "Summary line.\n\n"
-        "A sentence wrapped by hand in the source.\n"
+        "A sentence wrapped by hand in the source (with a remark) and --an-option named.\n"
         "Errors: one kind of problem.\n"
         "- an item\n"
         "- another\n\n"

@@ -84,8 +84,8 @@ _LABEL = re.compile(r"^[\w.@-]+:\s")
 def reflow_help(text: str) -> str:
     """Join the hard-wrapped lines of a docstring paragraph, so ``--help`` wraps at the terminal's width.
 
-    A line break is kept before an indented line, a list item, an ``Example``, a ``label: …`` line and after
-    an example (they are laid out by hand); paragraphs (blank lines) are kept.
+    A line break is kept before an indented line, a list item, an ``Example``, a ``label: …`` line, and after
+    an example or an indented line (they are laid out by hand); paragraphs (blank lines) are kept.
     """
     paragraphs = []
     for paragraph in inspect.cleandoc(text).split("\n\n"):
@@ -93,9 +93,10 @@ def reflow_help(text: str) -> str:
         merged = [lines[0]]
         for line in lines[1:]:
             if (
-                line.startswith((" ", "\t", "-", "*", "•", "Example", "("))
+                line.startswith((" ", "\t", "- ", "* ", "• ", "Example"))
                 or _LABEL.match(line)
                 or merged[-1].lstrip().startswith("Example")
+                or merged[-1].startswith((" ", "\t"))
             ):
                 merged.append(line)
             else:
