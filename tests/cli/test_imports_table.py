@@ -49,13 +49,12 @@ def test_a_row_shows_the_file_name_and_the_platform_only_when_the_format_does_no
 
 
 @pytest.fixture
-def wide_console():  # type: ignore[no-untyped-def]
+def wide_console(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The CLI console at 100 columns whatever $COLUMNS says (restored after: it follows $COLUMNS again)."""
     from signalboost.cli.common import console
 
-    before = console.width
-    console.width = 100
-    yield console
-    console.width = before
+    monkeypatch.setattr(console, "_width", 100)
+    return console
 
 
 def test_the_table_fits_100_columns_and_cuts_nothing(demo_ws: Path, wide_console, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -71,7 +71,7 @@ def test_formats_lists_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"x-archive", "mastodon-export", "facebook-uci", "higgs-activity", "edgelist", "generic"} <= names
 
 
-def test_formats_csv_is_plain_rfc4180(capsys: pytest.CaptureFixture[str]) -> None:
+def test_formats_csv_is_plain_rfc4180(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Our own texts need no formula neutralisation: the CSV cells equal the JSON values (no stray quote)."""
     import csv
     import io
@@ -88,6 +88,9 @@ def test_formats_csv_is_plain_rfc4180(capsys: pytest.CaptureFixture[str]) -> Non
     generic = next(r for r in rows if r["format"] == "generic")
     assert generic["platform"] is None  # set by --platform, not a platform name
     assert next(r for r in parsed if r["format"] == "generic")["platform"] == ""
+    from signalboost.cli.common import console
+
+    monkeypatch.setattr(console, "_width", 200)  # the table cell on one line, whatever $COLUMNS says
     assert main(["formats"]) == 0
     assert "any (--platform)" in capsys.readouterr().out
 
