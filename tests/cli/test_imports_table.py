@@ -102,3 +102,19 @@ def test_rejects_table_shows_file_names_and_json_the_paths(tmp_path: Path, wide_
     [reject] = json.loads(capsys.readouterr().out)["rows"]
     assert (reject["file"], reject["line"]) == (str(data), 5)
     assert "Banner" in reject["reason"] and reject["raw"].startswith("90;Banner;")
+
+
+def test_a_narrow_terminal_lists_imports_as_lines(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from signalboost.cli.common import console
+
+    data = Path(__file__).parents[1] / "data" / "ingest" / "uci_small.csv"
+    ws = str(tmp_path / "ws")
+    assert main(["import", str(data), "-w", ws, "--no-progress"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(console, "_width", 50)
+    assert main(["imports", "-w", ws]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Imports (times UTC)"
+    assert lines[1].startswith("#1 uci_small.csv (facebook-uci, 20")
+    # 4 data rows read, one rejected ('Banner'); loaded: 3 posts + 3 metrics + 3 page-like snapshots + 1 account
+    assert lines[2] == "    read 4, loaded 10, already there 0, merged 0, rejected 1"

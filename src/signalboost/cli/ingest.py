@@ -274,18 +274,40 @@ def import_table_row(row: dict[str, object], default_platform: dict[str, str | N
 
 
 def _print_imports(rows: list[dict[str, object]]) -> None:
+    from signalboost.cli.common import console
     from signalboost.ingest import all_formats
 
     defaults = {f.name: f.platform for f in all_formats()}
+    shown = [import_table_row(row, defaults) for row in rows]
+    if console.width < NARROW:  # too narrow for nine columns: two lines per import, nothing cut off
+        _print_import_lines(shown)
+        return
     # long names wrap (nothing cut off); counts and times never do
     columns = [(header, right, key in ("file", "format")) for header, key, right in _IMPORT_COLUMNS]
-    shown = [import_table_row(row, defaults) for row in rows]
     _print_table(
         "Imports (times UTC)",
         columns,
         [[s[key] for _, key, _ in _IMPORT_COLUMNS] for s in shown],
         caption="already: rows already in the workspace (skipped); merged: rows that updated a stored one",
     )
+
+
+#: Below this width the imports are listed as lines, not as a table.
+NARROW = 90
+
+
+def _print_import_lines(shown: list[dict[str, str]]) -> None:
+    from rich.markup import escape
+
+    from signalboost.cli.common import console
+
+    console.print("[bold]Imports[/] (times UTC)", highlight=False)
+    for s in shown:
+        line = f"#{s['import_id']} {escape(s['file'])} ({escape(s['format'])}, {s['finished_at']})"
+        console.print(line, highlight=False)
+        counts = ("read", "rows_read"), ("loaded", "rows_loaded"), ("already there", "rows_duplicate")
+        counts += ("merged", "rows_merged"), ("rejected", "rows_rejected")
+        console.print("    " + ", ".join(f"{label} {s[key]}" for label, key in counts), highlight=False)
 
 
 def _print_table(
