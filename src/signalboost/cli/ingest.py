@@ -294,6 +294,8 @@ def _print_imports(rows: list[dict[str, object]]) -> None:
 
 #: Below this width the imports are listed as lines, not as a table.
 NARROW = 90
+_LINE_COUNTS = [("read", "rows_read"), ("loaded", "rows_loaded"), ("already there", "rows_duplicate")]
+_LINE_COUNTS += [("merged", "rows_merged"), ("rejected", "rows_rejected")]
 
 
 def _print_import_lines(shown: list[dict[str, str]]) -> None:
@@ -305,9 +307,7 @@ def _print_import_lines(shown: list[dict[str, str]]) -> None:
     for s in shown:
         line = f"#{s['import_id']} {escape(s['file'])} ({escape(s['format'])}, {s['finished_at']})"
         console.print(line, highlight=False)
-        counts = ("read", "rows_read"), ("loaded", "rows_loaded"), ("already there", "rows_duplicate")
-        counts += ("merged", "rows_merged"), ("rejected", "rows_rejected")
-        console.print("    " + ", ".join(f"{label} {s[key]}" for label, key in counts), highlight=False)
+        console.print("    " + ", ".join(f"{label} {s[key]}" for label, key in _LINE_COUNTS), highlight=False)
 
 
 def _print_table(
