@@ -73,6 +73,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "influencers": [],
     "outreach identify": [],
     "outreach log": ["@maria", "gift"],
+    "outreach add": ["@maria"],  # without --account-id it needs an imported account
     "partners rank --save": [],
     "partners choose --save": [],
     "serve": [],

@@ -126,7 +126,7 @@ def add(
 
     Example: signalboost outreach add @maria --mode paid --offer-kind discount --offer "20% code" --cost 150
     """
-    ws = open_ws(workspace)
+    ws = open_ws(workspace, existing=account_id is None)  # without --account-id the account must be imported
     ids: tuple[str, str, str | None]
     if account_id is not None:
         if platform is None:
