@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 calendar_app = typer.Typer(
     help=(
-        "The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status."
-        "\n\nExample: signalboost calendar export --ics -o calendar.ics"
+        "The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.\n\n"
+        "Example: signalboost calendar export --ics -o calendar.ics"
     ),
     no_args_is_help=True,
 )
