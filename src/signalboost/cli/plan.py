@@ -154,7 +154,8 @@ def register(app: typer.Typer) -> None:
                 where="calendar",
                 hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
             )
-        for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid):
+        period = _grid_period(start, weeks, posts)
+        for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid, period=period):
             write_output(path, text, what="the calendar")
             console.print(f"Wrote {written} posts to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
 
@@ -235,6 +236,16 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     return load_plan(ws, lo, hi)
 
 
+def _grid_period(start: str | None, weeks: int | None, posts: list[PlannedPost]) -> tuple[dt.date, dt.date] | None:
+    """The days a month grid shows: ``--from`` for ``--weeks`` weeks (or to the last post), else the posts' span."""
+    first = parse_date(start, "--from")
+    if first is None:
+        return None
+    if weeks:
+        return first, first + dt.timedelta(weeks=weeks)
+    return first, max(first, max(p.local.date() for p in posts)) + dt.timedelta(days=1)
+
+
 def _left_out(skipped: list[str]) -> str:
     """``"; 3 left out (2 same message as an earlier row …, 1 empty draft)"`` from ``"id: reason"`` lines, or ``""``."""
     if not skipped:
@@ -250,6 +261,7 @@ def _render(  # type: ignore[no-untyped-def]
     output: Path,
     *,
     tzid: bool = False,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> list[tuple[Path, str, int, list[str]]]:
     """The files to write for one export format: path, text, posts written in it, posts left out (``"id: why"``)."""
     from signalboost.plan import export
@@ -262,9 +274,10 @@ def _render(  # type: ignore[no-untyped-def]
     if kind == "csv":
         return [(output, export.to_csv(posts), n, [])]
     if kind == "md":
-        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar"), n, [])]
+        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar", period=period), n, [])]
     if kind == "html":
-        return [(output, export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar"), n, [])]
+        page = export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar", period=period)
+        return [(output, page, n, [])]
     networks = sorted({p.network for p in posts})
     out: list[tuple[Path, str, int, list[str]]] = []
     for net in networks:

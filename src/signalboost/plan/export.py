@@ -259,8 +259,30 @@ def round_to_5(value: dt.datetime) -> dt.datetime:
 # --------------------------------------------------------------------------------------- month grids
 
 
-def _months(posts: Sequence[PlannedPost]) -> list[tuple[int, int]]:
-    return sorted({(p.local.year, p.local.month) for p in posts})
+def _span(posts: Sequence[PlannedPost], period: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+    """The local days a month grid covers, ``(first, end)`` with ``end`` excluded: ``period``, else first to
+    last post."""
+    if period is not None:
+        return period
+    days = [p.local.date() for p in posts]
+    return min(days), max(days) + dt.timedelta(days=1)
+
+
+def _months(first: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """Months from ``first`` to the day before ``end``."""
+    last = end - dt.timedelta(days=1)
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _weeks(year: int, month: int, first: dt.date, end: dt.date) -> list[list[dt.date]]:
+    """The Monday-first weeks of a month grid that hold a day of ``[first, end)``: no empty weeks before the
+    first or after the last day of the calendar."""
+    return [w for w in cal.Calendar(0).monthdatescalendar(year, month) if w[-1] >= first and w[0] < end]
 
 
 def _by_day(posts: Sequence[PlannedPost]) -> dict[dt.date, list[PlannedPost]]:
@@ -275,18 +297,30 @@ def _label(p: PlannedPost) -> str:
     return f"{p.local.strftime('%H:%M')} {p.network} {what}"
 
 
-def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calendar") -> str:
-    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped."""
+def to_markdown(
+    posts: Sequence[PlannedPost],
+    *,
+    title: str = "Publishing calendar",
+    period: tuple[dt.date, dt.date] | None = None,
+) -> str:
+    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped.
+
+    Only the weeks holding a day of ``period`` (local dates, end excluded; default: first to last post) are
+    printed, so a month is not padded with empty weeks before or after the calendar.
+    """
     days = _by_day(posts)
     out = [f"# {md_escape(title)}", ""]
-    for year, month in _months(posts):
+    if not posts and period is None:
+        return "\n".join([*out, "No planned posts.", ""])
+    first, end = _span(posts, period)
+    for year, month in _months(first, end):
         out += [
             f"## {cal.month_name[month]} {year}",
             "",
             "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
             "|---|---|---|---|---|---|---|",
         ]
-        for week in cal.Calendar(0).monthdatescalendar(year, month):
+        for week in _weeks(year, month, first, end):
             cells = []
             for day in week:
                 if day.month != month:
@@ -315,12 +349,17 @@ table.month{border-collapse:collapse;width:100%;table-layout:fixed}
 
 
 def to_html_month(
-    posts: Sequence[PlannedPost], *, pillars: Sequence[str] = (), title: str = "Publishing calendar"
+    posts: Sequence[PlannedPost],
+    *,
+    pillars: Sequence[str] = (),
+    title: str = "Publishing calendar",
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
 
     Each post is coloured by its first pillar (``pillars`` gives the order of the colours); every text is
-    escaped. The full draft is in the post's ``title`` tooltip.
+    escaped. The full draft is in the post's ``title`` tooltip. As in :func:`to_markdown`, only the weeks
+    holding a day of ``period`` (default: first to last post) are drawn.
     """
     order = list(pillars) or sorted({p for post in posts for p in post.pillars})
     colours = pillar_colours(order)
@@ -335,12 +374,13 @@ def to_html_month(
         + "".join(f'<span><i class="sw" style="background:{colours[p]}"></i>{e(p)}</span>' for p in order)
         + '<span><i class="sw" style="background:#999"></i>curated</span></p>',
     ]
-    for year, month in _months(posts):
+    first, end = _span(posts, period) if posts or period is not None else (dt.date.max, dt.date.max)
+    for year, month in _months(first, end) if first < end else []:
         parts.append(f"<h2>{e(cal.month_name[month])} {year}</h2>")
         parts.append('<table class="month"><thead><tr>')
         parts += [f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
         parts.append("</tr></thead><tbody>")
-        for week in cal.Calendar(0).monthdatescalendar(year, month):
+        for week in _weeks(year, month, first, end):
             parts.append("<tr>")
             for day in week:
                 if day.month != month:
