@@ -23,7 +23,8 @@ def test_counts_ids_and_drafts() -> None:
     assert first.id == plan_id("instagram", "2026-03-02T09:00", "own")
     assert first.local == dt.datetime(2026, 3, 2, 9, 0, tzinfo=first.local.tzinfo)
     edu_ig = [p for p in posts if p.network == "instagram" and p.pillars == ("edu",)]
-    assert edu_ig and all(p.format == "carousel" and p.draft == "Three ways to fold a shirt" for p in edu_ig)
+    # the example is a carousel; Instagram lists reel and photo here: the closest listed format is photo
+    assert edu_ig and all(p.format == "photo" and p.draft == "Three ways to fold a shirt" for p in edu_ig)
     assert all(p.kpis == ("ig-er",) for p in posts if p.network == "instagram")
     assert {p.format for p in posts if p.network == "x"} == {"text"}  # no format in the ecosystem -> text
 
