@@ -265,7 +265,13 @@ def due(
     end: dt.datetime | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[Alert]:
-    """Every alert now: follow-ups due, relationships without a touch from us, engagement drops."""
+    """Every alert now: follow-ups due, relationships without a touch from us, engagement drops.
+
+    ``today`` (default: today's date in UTC, whatever the age of the data) is what due dates and silence are
+    checked against; ``end`` (default :func:`default_end`, the last activity when the data is historical) ends
+    the KPI windows of the engagement trend. A follow-up due last week is due even when the imported data
+    stops years ago.
+    """
     from signalboost.outreach.ledger import ledger_balances
     from signalboost.outreach.pipeline import list_records
 
@@ -278,7 +284,7 @@ def due(
         trend_rows,
         records,
         balances,
-        today=today or end.date(),
+        today=today or dt.datetime.now(dt.UTC).date(),
         drop=drop,
         follow_up_days=follow_up_days,
     )
