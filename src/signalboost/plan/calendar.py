@@ -24,6 +24,8 @@ from signalboost.plan.recurrence import next_occurrence, occurrence_dates
 from signalboost.plan.slots import Slot, SlotNote, resolve_local, weekly_slots
 
 MAX_WEEKS = 260
+NEAR = dt.timedelta(days=3, hours=12)
+"""A ``nearest-slot`` tactic takes a free slot at most half a week from its occurrence; else a slot is added."""
 
 
 @dataclass
@@ -175,17 +177,33 @@ def _place_tactic(
     at_time = dt.time.fromisoformat(tactic.time)
     out: list[_Draft] = []
     for day in days:
-        target, _ = resolve_local(day, at_time, tz)
+        target, case = resolve_local(day, at_time, tz)
         for net in networks:
             slots = free.get(net, [])
             taken = _nearest(slots, target) if tactic.placement == "nearest-slot" else _exact(slots, target)
+            if taken is not None and abs(taken.at - target) > NEAR:
+                result.notes.append(
+                    f"{net}: no free slot within 3½ days of tactic {tactic.id} on {day}; "
+                    f"a slot was added at {tactic.time}"
+                )
+                taken = None
             if taken is not None:
                 slots.remove(taken)
                 key = slot_key(taken.day, taken.time)
                 out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", taken.at, key, tactic))
-            else:
-                key = slot_key(day, at_time)
-                out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", target, key, tactic))
+                continue
+            if net not in free:
+                note = f"{net}: tactic {tactic.id} runs there but the network has no schedule; its posts are added"
+                if note not in result.notes:
+                    result.notes.append(note)
+            key = slot_key(day, at_time)
+            draft = _Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", target, key, tactic)
+            if case is not None:
+                dst = SlotNote(net, dt.datetime.combine(day, at_time), target, case)
+                result.dst.append(dst)
+                result.notes.append(dst.message())
+                draft.note = f"daylight saving: {case} local time"
+            out.append(draft)
     return out
 
 
