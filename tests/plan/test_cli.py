@@ -98,5 +98,23 @@ def test_hootsuite_export_counts_each_file(tmp_path: Path, capsys) -> None:  # t
     out = " ".join(capsys.readouterr().out.split())
     assert len((tmp_path / "hs-instagram.csv").read_text().splitlines()) == 1
     assert len((tmp_path / "hs-linkedin.csv").read_text().splitlines()) == 2
-    assert re.search(r"Wrote 1 posts to \S*hs-instagram\.csv; 3 left out \(3 same message as an earlier row", out)
+    assert re.search(r"Wrote 1 post to \S*hs-instagram\.csv; 3 left out \(3 same message as an earlier row", out)
     assert re.search(r"Wrote 2 posts to \S*hs-linkedin\.csv(?!;)", out), out
+
+
+def test_markdown_export_shows_the_weeks_asked_for(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["plan", "-w", str(ws), "--from", "2030-03-04", "--weeks", "2"]) == 0
+    out = ws / "cal.md"
+    args = ["calendar", "export", "--md", "-o", str(out), "-w", str(ws)]
+    assert main([*args, "--from", "2030-03-04", "--weeks", "3"]) == 0
+    rows = _week_rows(out)
+    # March 2030 starts on a Friday: its grid has six weeks; asked for 3 weeks from Monday 4: weeks of 4, 11, 18
+    assert [r.split("|")[1].split("<br>")[0].strip() for r in rows] == ["**4**", "**11**", "**18**"]
+    assert main(args) == 0  # no period: first to last post (4 to 14 March)
+    assert len(_week_rows(out)) == 2
+    assert "Wrote 4 posts" in capsys.readouterr().out
+
+
+def _week_rows(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [r for r in lines if r.startswith("| ") and not r.startswith("| Mon")]

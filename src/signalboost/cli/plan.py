@@ -23,7 +23,10 @@ from signalboost.outfiles import write_output
 from signalboost.plan.posts import PlannedPost
 
 calendar_app = typer.Typer(
-    help="The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.",
+    help=(
+        "The saved calendar: show it, export it (ICS, CSV, Hootsuite CSV, Markdown, HTML), move posts, mark status.\n\n"
+        "Example: signalboost calendar export --ics -o calendar.ics"
+    ),
     no_args_is_help=True,
 )
 
@@ -37,6 +40,9 @@ def next_monday(today: dt.date | None = None) -> dt.date:
 def _rows(posts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
     return [p.as_dict() for p in posts]
 
+
+SHOWN_LEFT_OUT = 10
+"""Posts left out of a Hootsuite file that are listed one by one (the rest are counted)."""
 
 ROW_COLUMNS = ["id", "date", "time", "network", "kind", "pillars", "tactic", "format", "status", "draft"]
 
@@ -157,7 +163,8 @@ def register(app: typer.Typer) -> None:
         period = _grid_period(start, weeks, posts)
         for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid, period=period):
             write_output(path, text, what="the calendar")
-            console.print(f"Wrote {written} posts to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
+            noun = "post" if written == 1 else "posts"
+            console.print(f"Wrote {written} {noun} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
 
     @calendar_app.command("move")
     def move(
@@ -284,7 +291,9 @@ def _render(  # type: ignore[no-untyped-def]
         mine = [p for p in posts if p.network == net]
         text, skipped = export.to_hootsuite_csv(mine)
         path = output if len(networks) == 1 else output.with_name(f"{output.stem}-{net}{output.suffix or '.csv'}")
-        for why in skipped:
+        for why in skipped[:SHOWN_LEFT_OUT]:
             console.print(f"[yellow]left out[/] {why}", highlight=False)
+        if len(skipped) > SHOWN_LEFT_OUT:
+            console.print(f"[yellow]left out[/] … and {len(skipped) - SHOWN_LEFT_OUT} more", highlight=False)
         out.append((path, text, len(mine) - len(skipped), skipped))
     return out
