@@ -392,11 +392,17 @@ def kpis_cmd(
     windows: int = typer.Option(kpis.DEFAULT_WINDOWS, "--windows", min=1, help="How many windows back."),
     until: str | None = typer.Option(None, "--until", help="End of the last window (default: now)."),
     trend: bool = typer.Option(False, "--trend", help="Print the trend (last vs previous window) instead."),
+    targets: bool = typer.Option(
+        False, "--targets", help="Check the strategy's influencer_* KPIs (target, window) for each influencer."
+    ),
     platform: str | None = PlatformOption,
     workspace: Path = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Relationship KPIs per window: do they interact, amplifications, engagement rate of our posts among them.
+
+    With --targets, each KPI of strategy.yaml whose metric is influencer_interactions, influencer_amplifications
+    or influencer_engagement_rate is checked against its target over its own window, per influencer.
 
     Example: signalboost outreach kpis @maria --window-days 7 --windows 8
     """
@@ -406,6 +412,18 @@ def kpis_cmd(
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
         accounts = [(p, a)]
+    if targets:
+        checks = kpis.relationship_targets(ws, accounts, end=_until(until))
+        emit_rows(
+            [_row(c) for c in checks],
+            fmt,
+            title="Relationship KPIs of the strategy",
+            columns=["account_id", "kpi", "metric", "window_days", "target", "value", "previous", "met", "trend"],
+            empty="The strategy sets no relationship KPI: add one to strategy.yaml kpis with metric "
+            "influencer_interactions, influencer_amplifications or influencer_engagement_rate (or the pipeline "
+            "is empty).",
+        )
+        return
     rows, trend_rows = kpis.relationship_kpis(ws, accounts, end=_until(until), window_days=window_days, count=windows)
     if trend:
         emit_rows([_row(t) for t in trend_rows], fmt, title="Trend")
