@@ -118,3 +118,34 @@ def test_markdown_export_shows_the_weeks_asked_for(ws: Path, capsys) -> None:  #
 def _week_rows(path: Path) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [r for r in lines if r.startswith("| ") and not r.startswith("| Mon")]
+
+
+@pytest.mark.parametrize(
+    ("change", "place", "words"),
+    [
+        (("weight: 60", "weight: 50"), "strategy.yaml:8:3 (pillars)", "sum"),
+        (
+            ('slots: {mon: ["09:00"], thu: ["18:00"]}', "slots: {}"),
+            "strategy.yaml:6:47 (schedule.networks.instagram.slots)",
+            "no slots",
+        ),
+        (
+            (
+                "  - {id: fun, name: Fun, weight: 40}\n",
+                "  - {id: fun, name: Fun, weight: 40}\n"
+                'tactics:\n  - {id: xmas, name: Xmas, goal: reach, rrule: "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=25"}\n',
+            ),
+            "strategy.yaml:11:48 (tactics[0].rrule)",
+            "no occurrence",
+        ),
+    ],
+)
+def test_plan_errors_name_file_line_and_field(  # type: ignore[no-untyped-def]
+    tmp_path: Path, capsys, change: tuple[str, str], place: str, words: str
+) -> None:
+    assert change[0] in STRATEGY
+    (tmp_path / "strategy.yaml").write_text(STRATEGY.replace(*change), encoding="utf-8")
+    assert main(["plan", "-w", str(tmp_path), "--from", "2030-03-04", "--weeks", "4"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert f"Error: {tmp_path / place}: " in err, err  # columns counted by hand on the YAML lines above
+    assert words in err and "Traceback" not in err

@@ -69,7 +69,10 @@ def register(app: typer.Typer) -> None:
         first = parse_date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
         strategy = ws.strategy()
-        result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
+        try:
+            result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
+        except PlanError as exc:
+            raise located(exc, ws.strategy_path) from None
         doc = {
             "start": result.start.isoformat(),
             "end": result.end.isoformat(),
@@ -241,6 +244,31 @@ def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-
     if weeks:
         hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
     return load_plan(ws, lo, hi)
+
+
+def located(exc: PlanError, path: Path) -> PlanError:
+    """``exc`` with its ``strategy.yaml (tactics.0.rrule)`` place turned into ``FILE:LINE:COL (tactics[0].rrule)``.
+
+    The planner names the field; the line and column come from the document (ruamel positions). Anything else
+    (``--weeks``, an unreadable file) is returned unchanged.
+    """
+    import re
+
+    from signalboost.errors import SignalboostError
+    from signalboost.model.io import read_document
+    from signalboost.model.positions import position, render_path
+
+    found = re.fullmatch(r"strategy\.yaml \(([^)]*)\)", exc.where or "")
+    if found is None:
+        return exc
+    parts = found.group(1).split(".")
+    parts = parts[: parts.index("*")] if "*" in parts else parts  # pillars.*.weight: point at pillars
+    keys: tuple[str | int, ...] = tuple(int(x) if x.isdigit() else x for x in parts)
+    try:
+        line, col = position(read_document(path), keys)
+    except SignalboostError:
+        return exc
+    return PlanError(exc.what, where=f"{path}:{line}:{col} ({render_path(keys)})", hint=exc.hint)
 
 
 def _grid_period(start: str | None, weeks: int | None, posts: list[PlannedPost]) -> tuple[dt.date, dt.date] | None:
