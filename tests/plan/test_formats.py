@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from signalboost.model.strategy import Strategy
 from signalboost.model.templates import TEMPLATES, template_text
@@ -119,3 +121,17 @@ def test_every_template_plans_only_listed_formats(name: str) -> None:
             assert p.format in listed[p.network], (p.network, p.tactic, p.format)
         scopes = {k.id: k.network for k in s.kpis}
         assert all(scopes.get(k) in (None, p.network) for k in p.kpis), (p.network, p.kpis)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    wanted=st.sampled_from(FORMATS),
+    listed=st.lists(st.sampled_from(FORMATS), min_size=1, max_size=4, unique=True),
+)
+def test_closest_format_is_always_listed_and_prefers_neighbours(wanted: str, listed: list[str]) -> None:
+    fmt, why = closest_format(wanted, listed)
+    assert fmt in listed
+    assert (why is None) == (wanted in listed)
+    near = [f for f in NEIGHBOURS[wanted] if f in listed]
+    if wanted not in listed:
+        assert fmt == (near[0] if near else listed[0])
