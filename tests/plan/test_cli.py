@@ -149,3 +149,17 @@ def test_plan_errors_name_file_line_and_field(  # type: ignore[no-untyped-def]
     err = " ".join(capsys.readouterr().err.split())
     assert f"Error: {tmp_path / place}: " in err, err  # columns counted by hand on the YAML lines above
     assert words in err and "Traceback" not in err
+
+
+def test_weeks_without_from_counts_from_today(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    assert main(["plan", "-w", str(ws), "--weeks", "2", "--format", "json"]) == 0  # from next Monday
+    everything = json.loads(capsys.readouterr().out)["rows"]
+    today = dt.datetime.now(ZoneInfo("America/New_York")).date()
+    expected = [r["id"] for r in everything if today <= dt.date.fromisoformat(r["date"]) < today + dt.timedelta(7)]
+    assert main(["calendar", "show", "-w", str(ws), "--weeks", "1", "--format", "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["rows"]] == expected
+    assert main(["calendar", "show", "-w", str(ws), "--format", "json"]) == 0  # no --weeks: everything
+    assert len(json.loads(capsys.readouterr().out)["rows"]) == len(everything) == 4  # 2 slots a week

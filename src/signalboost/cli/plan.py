@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
     @calendar_app.command("show")
     def show(
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
-        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks from --from (default: today)."),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
         md: bool = typer.Option(False, "--md", help="Markdown month grid."),
         html_: bool = typer.Option(False, "--html", help="HTML month grid (self-contained)."),
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
-        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks from --from (default: today)."),
         network: str = typer.Option(None, "--network", help="Only this network."),
         tzid: bool = typer.Option(False, "--tzid", help="ICS: local times with TZID and VTIMEZONE instead of UTC."),
         workspace: Path = WorkspaceOption,
@@ -163,7 +163,7 @@ def register(app: typer.Typer) -> None:
                 where="calendar",
                 hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
             )
-        period = _grid_period(start, weeks, posts)
+        period = _grid_period(_first_day(ws, start, weeks), weeks, posts)
         for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid, period=period):
             write_output(path, text, what="the calendar")
             noun = "post" if written == 1 else "posts"
@@ -229,13 +229,24 @@ def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
         console.print(f"{post.id} is {post.status}")
 
 
+def _first_day(ws, start: str | None, weeks: int | None) -> dt.date | None:  # type: ignore[no-untyped-def]
+    """The first day asked for: ``--from``, else today in the brand's zone when only ``--weeks`` is given."""
+    from zoneinfo import ZoneInfo
+
+    first = parse_date(start, "--from")
+    if first is None and weeks:
+        tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
+        first = dt.datetime.now(tz).date()
+    return first
+
+
 def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
     from zoneinfo import ZoneInfo
 
     from signalboost.plan.service import load_plan
     from signalboost.plan.slots import resolve_local
 
-    first = parse_date(start, "--from")
+    first = _first_day(ws, start, weeks)
     if first is None:
         return load_plan(ws)
     tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
@@ -271,9 +282,8 @@ def located(exc: PlanError, path: Path) -> PlanError:
     return PlanError(exc.what, where=f"{path}:{line}:{col} ({render_path(keys)})", hint=exc.hint)
 
 
-def _grid_period(start: str | None, weeks: int | None, posts: list[PlannedPost]) -> tuple[dt.date, dt.date] | None:
-    """The days a month grid shows: ``--from`` for ``--weeks`` weeks (or to the last post), else the posts' span."""
-    first = parse_date(start, "--from")
+def _grid_period(first: dt.date | None, weeks: int | None, posts: list[PlannedPost]) -> tuple[dt.date, dt.date] | None:
+    """The days a month grid shows: ``first`` for ``weeks`` weeks (or to the last post), else the posts' span."""
     if first is None:
         return None
     if weeks:
