@@ -163,3 +163,19 @@ def test_weeks_without_from_counts_from_today(ws: Path, capsys) -> None:  # type
     assert [r["id"] for r in json.loads(capsys.readouterr().out)["rows"]] == expected
     assert main(["calendar", "show", "-w", str(ws), "--format", "json"]) == 0  # no --weeks: everything
     assert len(json.loads(capsys.readouterr().out)["rows"]) == len(everything) == 4  # 2 slots a week
+
+
+def test_dry_run_lists_the_changed_posts_and_saves_nothing(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    args = ["plan", "-w", str(ws), "--from", "2026-03-02", "--weeks", "2", "-f", "json"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    fun = sorted(r["id"] for r in rows if r["pillars"] == ["fun"])
+    assert fun  # 40 % of 4 posts
+    text = (ws / "strategy.yaml").read_text(encoding="utf-8")
+    new_example = 'examples: [{network: instagram, pillar: fun, format: reel, text: "New fun draft"}]\n'
+    (ws / "strategy.yaml").write_text(text + new_example, encoding="utf-8")
+    assert main([*args, "--dry-run"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted(doc["changed"]) == fun and doc["added"] == [] and doc["removed"] == []
+    assert main(["calendar", "show", "-w", str(ws), "-f", "json"]) == 0
+    assert all(r["draft"] != "New fun draft" for r in json.loads(capsys.readouterr().out)["rows"])  # not saved

@@ -80,6 +80,8 @@ def register(app: typer.Typer) -> None:
             "changes": diff.summary(),
             "added": [p.id for p in diff.added],
             "removed": [p.id for p in diff.removed],
+            "changed": [p.id for p in diff.changed],
+            "kept_touched": [p.id for p in diff.touched],
             "notes": result.notes,
             "discrepancy": {"plan": result.discrepancy[0], "worst_network": result.discrepancy[1]},
         }
