@@ -179,3 +179,39 @@ def test_dry_run_lists_the_changed_posts_and_saves_nothing(ws: Path, capsys) -> 
     assert sorted(doc["changed"]) == fun and doc["added"] == [] and doc["removed"] == []
     assert main(["calendar", "show", "-w", str(ws), "-f", "json"]) == 0
     assert all(r["draft"] != "New fun draft" for r in json.loads(capsys.readouterr().out)["rows"])  # not saved
+
+
+def _events(path: Path) -> dict[str, tuple[str, int]]:
+    cal = icalendar.Calendar.from_ical(path.read_text(encoding="utf-8"))
+    return {str(e["UID"]).split("@")[0]: (str(e["STATUS"]), int(e["SEQUENCE"])) for e in cal.walk("VEVENT")}
+
+
+def test_ics_cancels_posts_a_replan_removed(ws: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    plan = ["plan", "-w", str(ws), "--from", "2026-03-02", "--weeks", "2", "-f", "json"]
+    export = ["calendar", "export", "--ics", "-o", str(ws / "cal.ics"), "-w", str(ws)]
+    assert main(plan) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    thursday = {r["id"] for r in rows if r["time"] == "18:00"}
+    monday = {r["id"] for r in rows if r["time"] == "09:00"}
+    assert len(thursday) == len(monday) == 2
+    assert main(export) == 0
+    capsys.readouterr()
+    assert {pid: seq for pid, (_, seq) in _events(ws / "cal.ics").items()} == dict.fromkeys(thursday | monday, 0)
+    # the Thursday slot moves to 19:00: new ids; the 18:00 events must be cancelled in the next export
+    text = (ws / "strategy.yaml").read_text(encoding="utf-8")
+    (ws / "strategy.yaml").write_text(text.replace('thu: ["18:00"]', 'thu: ["19:00"]'), encoding="utf-8")
+    assert main(plan) == 0
+    later = {r["id"] for r in json.loads(capsys.readouterr().out)["rows"] if r["time"] == "19:00"}
+    assert main(export) == 0
+    assert "and 2 cancelled (removed by a re-plan)" in " ".join(capsys.readouterr().out.split())
+    events = _events(ws / "cal.ics")
+    assert {pid: events[pid] for pid in thursday} == dict.fromkeys(thursday, ("CANCELLED", 1))  # 1 > 0 imported
+    assert {pid: events[pid][0] for pid in later | monday} == dict.fromkeys(later | monday, "TENTATIVE")
+    # back to 18:00: the old ids return with a SEQUENCE above their cancellation; the 19:00 ones are cancelled
+    (ws / "strategy.yaml").write_text(text, encoding="utf-8")
+    assert main(plan) == 0
+    assert main(export) == 0
+    events = _events(ws / "cal.ics")
+    assert {pid: events[pid] for pid in thursday} == dict.fromkeys(thursday, ("TENTATIVE", 2))
+    assert {pid: events[pid] for pid in later} == dict.fromkeys(later, ("CANCELLED", 1))
+    assert main(["calendar", "export", "--ics", "-o", str(ws / "ig.ics"), "--network", "x", "-w", str(ws)]) == 1

@@ -166,10 +166,17 @@ def register(app: typer.Typer) -> None:
                 hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
             )
         period = _grid_period(_first_day(ws, start, weeks), weeks, posts)
-        for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid, period=period):
+        cancelled: list[PlannedPost] = []
+        if chosen[0] == "ics":
+            from signalboost.plan.service import load_removed
+
+            cancelled = [p for p in load_removed(ws, *_bounds(ws, start, weeks)) if not network or p.network == network]
+        renders = _render(ws, chosen[0], posts, output, tzid=tzid, period=period, cancelled=cancelled)
+        for path, text, written, skipped in renders:
             write_output(path, text, what="the calendar")
             noun = "post" if written == 1 else "posts"
-            console.print(f"Wrote {written} {noun} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
+            gone = f" and {len(cancelled)} cancelled (removed by a re-plan)" if cancelled else ""
+            console.print(f"Wrote {written} {noun}{gone} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
 
     @calendar_app.command("move")
     def move(
@@ -242,21 +249,28 @@ def _first_day(ws, start: str | None, weeks: int | None) -> dt.date | None:  # t
     return first
 
 
-def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
+def _bounds(ws, start: str | None, weeks: int | None) -> tuple[dt.datetime | None, dt.datetime | None]:  # type: ignore[no-untyped-def]
+    """The instants ``[lo, hi)`` asked for with ``--from``/``--weeks`` (``None``: open)."""
     from zoneinfo import ZoneInfo
 
-    from signalboost.plan.service import load_plan
     from signalboost.plan.slots import resolve_local
 
     first = _first_day(ws, start, weeks)
     if first is None:
-        return load_plan(ws)
+        return None, None
     tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
     lo, _ = resolve_local(first, dt.time(), tz)
     hi = None
     if weeks:
         hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
-    return load_plan(ws, lo, hi)
+    return lo, hi
+
+
+def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
+    from signalboost.plan.service import load_plan
+
+    lo, hi = _bounds(ws, start, weeks)
+    return load_plan(ws, lo, hi) if lo is not None else load_plan(ws)
 
 
 def located(exc: PlanError, path: Path) -> PlanError:
@@ -309,6 +323,7 @@ def _render(  # type: ignore[no-untyped-def]
     *,
     tzid: bool = False,
     period: tuple[dt.date, dt.date] | None = None,
+    cancelled: list[PlannedPost] | None = None,
 ) -> list[tuple[Path, str, int, list[str]]]:
     """The files to write for one export format: path, text, posts written in it, posts left out (``"id: why"``)."""
     from signalboost.plan import export
@@ -317,7 +332,8 @@ def _render(  # type: ignore[no-untyped-def]
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
     n = len(posts)
     if kind == "ics":
-        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid), n, [])]
+        text = export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid, cancelled=cancelled or [])
+        return [(output, text, n, [])]
     if kind == "csv":
         return [(output, export.to_csv(posts), n, [])]
     if kind == "md":

@@ -121,12 +121,15 @@ def to_ics(
     stamp: dt.datetime | None = None,
     duration_minutes: int = 30,
     tzid: bool = False,
+    cancelled: Sequence[PlannedPost] = (),
 ) -> str:
     """The posts as an iCalendar document (one VEVENT each).
 
     UID is ``<plan id>@signalboost`` (stable across re-plans) and SEQUENCE the post's sequence, so importing
     the file again updates the events. DTSTAMP is ``stamp`` (default now). Times are UTC, or with ``tzid``
     local times with ``TZID`` and a VTIMEZONE per zone (for clients that keep the event in the brand's zone).
+    ``cancelled``: posts a re-plan removed, written with ``STATUS:CANCELLED`` and their (bumped) SEQUENCE so a
+    calendar that imported them drops them (RFC 5545 §3.8.1.11).
     """
     stamp = stamp or dt.datetime.now(dt.UTC)
     lines = [
@@ -137,14 +140,16 @@ def to_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{ics_escape(name)}",
     ]
-    zones = sorted({p.timezone for p in posts})
+    everything = [*posts, *cancelled]
+    zones = sorted({p.timezone for p in everything})
     if len(zones) == 1:
         lines.append(f"X-WR-TIMEZONE:{zones[0]}")  # display hint for Google Calendar
-    if tzid and posts:
-        years = [p.local.year for p in posts]
+    if tzid and everything:
+        years = [p.local.year for p in everything]
         for zone in zones:
             lines += vtimezone(zone, min(years) - 1, max(years) + 1)
-    for post in posts:
+    for index, post in enumerate(everything):
+        gone = index >= len(posts)
         desc = post.draft
         if post.kpis:
             desc += f"\n\nKPIs: {', '.join(post.kpis)}"
@@ -156,15 +161,21 @@ def to_ics(
             _when("DTSTART", post.scheduled_at, post.timezone if tzid else None),
             _when("DTEND", post.scheduled_at + dt.timedelta(minutes=duration_minutes), post.timezone if tzid else None),
             f"SEQUENCE:{post.sequence}",
-            f"SUMMARY:{ics_escape(summary(post))}",
+            f"SUMMARY:{ics_escape(('Cancelled: ' if gone else '') + summary(post))}",
             f"DESCRIPTION:{ics_escape(desc)}",
-            f"STATUS:{'CONFIRMED' if post.status in ('approved', 'scheduled', 'published') else 'TENTATIVE'}",
+            f"STATUS:{_ics_status(post, gone)}",
         ]
         cats = [post.network, post.kind, *post.pillars]
         lines.append("CATEGORIES:" + ",".join(ics_escape(c) for c in cats))
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
+
+
+def _ics_status(post: PlannedPost, cancelled: bool) -> str:
+    if cancelled:
+        return "CANCELLED"
+    return "CONFIRMED" if post.status in ("approved", "scheduled", "published") else "TENTATIVE"
 
 
 # ------------------------------------------------------------------------------------------------- CSV
