@@ -24,3 +24,16 @@ def test_follow_up_due_last_week_is_due_with_historical_data(ws: Workspace) -> N
     assert got == {("follow_up_due", "li"), ("no_touch", "li")}
     # an explicit date still wins
     assert {(a.kind, a.handle) for a in kpis.due(ws, today=dt.date(2012, 7, 2))} == set()
+
+
+def test_declined_relationship_is_not_followed_up(ws: Workspace) -> None:
+    from signalboost.outreach.pipeline import move
+
+    today = dt.date(2026, 3, 1)
+    add_influencer(ws, "x", "u1", handle="li", stage="contacted", due_date=dt.date(2026, 2, 20), now=OLD)
+    add_influencer(ws, "x", "u2", handle="bo", stage="contacted", due_date=dt.date(2026, 2, 20), now=OLD)
+    move(ws, "x", "u2", "declined")
+    end = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    got = {(a.kind, a.handle) for a in kpis.due(ws, today=today, end=end)}
+    # li: due 20 Feb and contacted without a touch since 2012 -> both alerts; bo declined -> nothing
+    assert got == {("follow_up_due", "li"), ("no_touch", "li")}

@@ -14,7 +14,8 @@ else the number of interactions. Alerts (method: *connect* — track your conten
 
 - ``engagement_drop``: the measure fell by more than ``engagement_drop_alert`` (strategy, default 0.5) of its
   previous value: ``(prev − last) / prev > drop`` with ``prev > 0``;
-- ``follow_up_due``: the record's due date is today or past;
+- ``follow_up_due``: the record's due date is today or past (not for a ``declined`` relationship: nothing to
+  follow up until it is identified again);
 - ``no_touch``: an active relationship (warming … retained) had no touch from us in ``follow_up_days``
   (strategy, default 14) — give more than you ask.
 """
@@ -197,7 +198,7 @@ def alerts(
             )
     for r in records:
         key = (r.platform, r.account_id)
-        if r.due_date is not None and r.due_date <= today:
+        if r.due_date is not None and r.due_date <= today and r.stage != "declined":
             step = f": {r.next_step}" if r.next_step else ""
             out.append(
                 Alert(r.platform, r.account_id, r.handle, "follow_up_due", f"due {r.due_date}{step}", r.due_date)
