@@ -14,7 +14,14 @@ import polars as pl
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.kpis import kpi_status, tactic_effects
-from signalboost.analytics.metrics import definition, normalise_within_account, post_engagement, summarize_engagement
+from signalboost.analytics.metrics import (
+    MAX_FOLLOWER_GAP_DAYS,
+    RATE_METRICS,
+    definition,
+    normalise_within_account,
+    post_engagement,
+    summarize_engagement,
+)
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
 from signalboost.analytics.timing import recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
@@ -25,7 +32,7 @@ from signalboost.model.strategy import Strategy
 class AnalysisOptions:
     """Knobs of :func:`analyze` (the CLI exposes the common ones)."""
 
-    metric: str = "er_reach"
+    metric: str = "auto"
     hour_block: int = 1
     min_posts: int = 3
     top_slots: int = 5
@@ -38,6 +45,12 @@ class AnalysisOptions:
     confidence: float = 0.95
     as_of: dt.datetime | None = None
     seed: int = 0
+    max_follower_gap_days: float | None = MAX_FOLLOWER_GAP_DAYS
+
+
+#: ``--metric auto`` takes the first of these that every network reports for most of its posts.
+AUTO_ORDER: tuple[str, ...] = (*RATE_METRICS, "interactions")
+AUTO = "auto"
 
 
 @dataclass
@@ -62,6 +75,71 @@ class Analysis:
     tactics: pl.DataFrame
     slot_metric: str = "er_reach"
     notes: list[str] = field(default_factory=list)
+    metric: str = "er_reach"
+
+
+def _coverage(frame: pl.DataFrame, metric: str) -> dict[str, float]:
+    """Per network with interactions, the share of those posts that also have ``metric``.
+
+    A network without any interactions (a Mastodon export reports none) has nothing to rank and is left out.
+    """
+    per = frame.group_by("platform").agg(
+        pl.col("interactions").is_not_null().sum().alias("n"), pl.col(metric).is_not_null().sum().alias("m")
+    )
+    return {str(r["platform"]): r["m"] / r["n"] for r in per.iter_rows(named=True) if r["n"]}
+
+
+def resolve_metric(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[str, list[str]]:
+    """The metric to rank slots, formats and pillars by, and notes on networks where it is missing.
+
+    ``auto``: the first of ``er_reach, er_impressions, er_followers, interactions`` that every network reports for
+    at least ``min_coverage`` of its posts with interactions (an X archive has no reach, so a workspace with X
+    posts falls back to a rate it has, or to interactions). An explicit metric is kept; each network where no post
+    has it gets a note naming one it has.
+    """
+    notes: list[str] = []
+    if metric == AUTO:
+        for cand in AUTO_ORDER:
+            cov = _coverage(frame, cand)
+            if cov and min(cov.values()) >= min_coverage:
+                skipped = list(AUTO_ORDER[: AUTO_ORDER.index(cand)])
+                why = f" ({', '.join(skipped)}: not reported for most posts of a network)" if skipped else ""
+                notes.append(f"metric auto = {cand}{why}")
+                return cand, notes
+        metric = "interactions"
+        notes.append("metric auto = interactions (no network reports more)")
+    for platform, share in sorted(_coverage(frame, metric).items()):
+        if share == 0:
+            others = [m for m in AUTO_ORDER if _coverage(frame, m).get(platform, 0.0) > 0]
+            hint = f"; try --metric {others[0]}" if others else ""
+            notes.append(f"{platform}: no post has {metric} (not in the export){hint}")
+    return metric, notes
+
+
+def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[str]:
+    """One note giving each network's interactions sum, and one per network where few posts have followers."""
+    bases = frame.group_by("platform").agg(
+        pl.col("interactions_basis").drop_nulls().first(), pl.col("interactions_partial").drop_nulls().first()
+    )
+    parts = []
+    for platform, basis, partial in bases.sort("platform").iter_rows():
+        text = basis or "not reported (no likes, comments or shares in the export)"
+        parts.append(
+            f"{platform} {text}" + (f" (partial: {partial}; not comparable with full sums)" if partial else "")
+        )
+    notes = [f"interactions = {'; '.join(parts)}"] if parts else []
+    if max_gap_days is not None:
+        gap = frame.group_by("platform").agg(
+            (pl.col("interactions").is_not_null() & pl.col("followers_at_post").is_null()).sum().alias("far"),
+            pl.col("interactions").is_not_null().sum().alias("n"),
+        )
+        for platform, far, n in gap.sort("platform").iter_rows():
+            if far:
+                notes.append(
+                    f"{platform}: {far} of {n} posts have no follower count within {max_gap_days:g} days of "
+                    "posting, so er_followers leaves them out (import follower snapshots regularly)"
+                )
+    return notes
 
 
 def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
@@ -127,22 +205,24 @@ def analyze(
         result.recommended_slots
     """
     opt = options or AnalysisOptions()
-    definition(opt.metric)  # unknown metric: a clear error naming the valid ones
+    if opt.metric != AUTO:
+        definition(opt.metric)  # unknown metric: a clear error naming the valid ones
     posts, own_notes = own_posts(posts, accounts)
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
         )
     tz = strategy.brand.timezone if strategy else "UTC"
-    eng = post_engagement(posts, post_metrics, snapshots)
+    eng = post_engagement(posts, post_metrics, snapshots, max_gap_days=opt.max_follower_gap_days)
+    metric, metric_notes = resolve_metric(eng, opt.metric)
     pillars = strategy.pillars if strategy else []
     examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
     if assignments is None:
         assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
     eng = with_pillars(eng, assignments)
     weights = strategy.pillar_weights() if strategy else {}
-    eng, slot_metric, notes = _slot_metric(eng, opt.metric)
-    notes = own_notes + notes
+    eng, slot_metric, notes = _slot_metric(eng, metric)
+    notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
     slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
     conf = opt.confidence
     return Analysis(
@@ -173,4 +253,5 @@ def analyze(
         tactics=tactic_effects(strategy.tactics if strategy else [], strategy.kpis if strategy else [], eng, tz=tz),
         slot_metric=slot_metric,
         notes=notes,
+        metric=metric,
     )

@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.analytics.compare import welch_interval
-from signalboost.analytics.metrics import as_utc
+from signalboost.analytics.metrics import INTERACTION_METRICS, as_utc, group_bases, network_definition
 from signalboost.model.strategy import Kpi, Tactic
 
 SUM_METRICS: dict[str, str] = {
@@ -174,6 +174,8 @@ def _one_kpi(
         else None
     )
     value, n, status = metric_value(cur, kpi.metric, cur_snaps)
+    if value is not None:
+        status = _with_basis(status, kpi.metric, cur)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         value, n, status = None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window"
     previous, _, _ = metric_value(prev, kpi.metric, prev_snaps)
@@ -192,6 +194,22 @@ def _one_kpi(
         "n": n,
         "status": status,
     }
+
+
+def _with_basis(status: str, metric: str, posts: pl.DataFrame) -> str:
+    """Append what interactions mean in the window when it is not the full likes + comments + shares.
+
+    E.g. ``ok — partial: replies not in the export`` on X, or ``ok — mixed: facebook …; x …`` for a KPI over all
+    networks whose exports report different parts (such a sum adds a partial count to a full one: it is flagged).
+    """
+    col = SUM_METRICS.get(metric) or RATE_METRICS.get(metric)
+    if col not in INTERACTION_METRICS:
+        return status
+    d = network_definition(str(col), group_bases(posts.filter(pl.col(col).is_not_null())))
+    for marker in (" — partial: ", " — mixed: "):
+        if marker in d.formula:
+            return f"{status}{marker}{d.formula.split(marker, 1)[1]}"
+    return status
 
 
 # ------------------------------------------------------------------------------------------------ tactics

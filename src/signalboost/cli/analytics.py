@@ -133,7 +133,11 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
 
 
 MetricOption = typer.Option(
-    "er_reach", "--metric", "-m", help="Engagement metric: er_reach, er_impressions, er_followers, interactions."
+    "auto",
+    "--metric",
+    "-m",
+    help="Engagement metric: auto (the first of er_reach, er_impressions, er_followers, interactions that every "
+    "network reports), or one of those.",
 )
 HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
 MinPostsOption = typer.Option(3, "--min-posts", help="Posts a slot needs before it can be recommended.")

@@ -19,7 +19,7 @@ import polars as pl
 from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
-from signalboost.analytics.metrics import DEFINITIONS
+from signalboost.analytics.metrics import DEFINITIONS, group_bases
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -155,6 +155,7 @@ def _summary_section(a: Analysis) -> Section:
     s = Section("Engagement, defined once")
     for d in DEFINITIONS.values():
         s.text.append(f"{d.label}: {d.formula} — counted when {d.needs}.")
+    s.text.extend(_basis_lines(a))
     rows = []
     for r in a.summary.iter_rows(named=True):
         f = _metric_fmt(r["metric"])
@@ -186,6 +187,37 @@ def _summary_section(a: Analysis) -> Section:
         )
     )
     return s
+
+
+def _basis_lines(a: Analysis) -> list[str]:
+    """What interactions sum on each network; a partial sum says what it leaves out and is not compared."""
+    eng = a.engagement
+    if "interactions_basis" not in eng.columns:
+        return []
+    lines = []
+    for platform, basis, partial in sorted(group_bases(eng), key=lambda b: b[0]):
+        if basis is None:
+            lines.append(f"On {platform}, interactions are not reported by the export: no engagement figures.")
+        elif partial:
+            lines.append(
+                f"On {platform}, interactions = {basis} — a partial sum ({partial}); its figures are not comparable "
+                "with networks that report the full likes + comments + shares."
+            )
+        else:
+            lines.append(f"On {platform}, interactions = {basis}.")
+    return lines
+
+
+def _definitions_caption(frame: pl.DataFrame) -> str:
+    """``metric: definition`` once per distinct definition (per network when they differ)."""
+    if "definition" not in frame.columns:
+        return ""
+    seen = frame.select("platform", "metric", "definition").unique(maintain_order=True)
+    defs = sorted({d for d in seen["definition"].to_list() if d})
+    if len(defs) <= 1:
+        return f"{seen['metric'][0]}: {defs[0] if defs else ''}"
+    per = seen.group_by("definition", maintain_order=True).agg(pl.col("platform").unique().sort().str.join(", "))
+    return f"{seen['metric'][0]}: " + "; ".join(f"{nets}: {d}" for d, nets in per.iter_rows())
 
 
 def _timing_section(a: Analysis) -> Section:
@@ -223,9 +255,11 @@ def _timing_section(a: Analysis) -> Section:
 def _frequency_section(a: Analysis) -> Section:
     s = Section("How many posts a day")
     s.text.append(
-        "Engagement per post and total engagement per day by the number of posts that day. A change is proposed "
-        "only when its 95% interval lies wholly above zero."
+        f"Engagement ({a.options.frequency_metric}) per post and total engagement per day by the number of posts "
+        "that day. A change is proposed only when its 95% interval lies wholly above zero."
     )
+    if a.options.frequency_metric == "interactions":
+        s.text.extend(_basis_lines(a))
     for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
     if a.frequency.height:
@@ -268,7 +302,7 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
                 ("diff_ci_low", "95% low", f),
                 ("diff_ci_high", "95% high", f),
             ],
-            f"{metric}: {frame['definition'][0]}; intervals: Student t (means), Welch (differences)",
+            f"{_definitions_caption(frame)}; intervals: Student t (means), Welch (differences)",
         )
     )
     return s
