@@ -116,6 +116,18 @@ def resolve_metric(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.
     return metric, notes
 
 
+def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
+    """A note per network where no slot stands out (τ² = 0: every slot with posts shrunk all the way to μ)."""
+    used = slots.filter(pl.col("n_posts") > 0)
+    flat = used.group_by("platform").agg(pl.col("shrink_weight").max().alias("w"), pl.col("n_posts").sum().alias("n"))
+    return [
+        f"{platform}: no weekday × hour slot stands out from the network mean ({n} posts; between-slot variance 0), "
+        "so its 'best' slots only reflect where it posted most — keep exploring"
+        for platform, w, n in flat.sort("platform").iter_rows()
+        if w == 0
+    ]
+
+
 def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[str]:
     """One note giving each network's interactions sum, and one per network where few posts have followers."""
     bases = frame.group_by("platform").agg(
@@ -224,6 +236,7 @@ def analyze(
     eng, slot_metric, notes = _slot_metric(eng, metric)
     notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
     slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
+    notes += flat_slot_notes(slots)
     conf = opt.confidence
     return Analysis(
         tz=tz,

@@ -1,7 +1,8 @@
 """KPIs against their targets, with trend, and tactics against their goals.
 
 A KPI's value is computed over its window ``(end − window_days, end]`` where ``end`` is ``as_of`` (default: the
-last post's time); the trend compares it with the window before, ``(end − 2·window_days, end − window_days]``.
+last post's time on the KPI's network, or on any network for a KPI over all of them); the trend compares it with
+the window before, ``(end − 2·window_days, end − window_days]``.
 Counts (reach, likes, interactions, …) are sums over the window's posts that report them; rates
 (``engagement_rate_*``, ``click_through_rate``) are means of per-post values (see
 :mod:`signalboost.analytics.metrics`); ``followers`` is the last follower snapshot in the window summed over the
@@ -106,9 +107,12 @@ def kpi_status(
     value cannot be computed (``status`` says why).
     """
     data = _prepare(frame)
-    end = as_of or (data["_t"].max() if data.height else None)
     rows: list[dict[str, object]] = []
     for kpi in kpis:
+        scoped = data.filter(pl.col("platform") == kpi.network) if kpi.network else data
+        # each KPI's window ends at the last post on its own network: a Facebook KPI is not judged on the weeks
+        # after the last Facebook post just because another network's posts run later
+        end = as_of or (scoped["_t"].max() if scoped.height else data["_t"].max() if data.height else None)
         rows.append(_one_kpi(kpi, data, snapshots, end))  # type: ignore[arg-type]
     return pl.DataFrame(rows, schema=_KPI_SCHEMA)
 

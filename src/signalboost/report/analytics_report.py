@@ -85,7 +85,9 @@ def _kpi_section(a: Analysis) -> Section:
     if a.kpis.height == 0:
         s.text.append("The strategy names no KPIs.")
         return s
-    s.text.append("Each KPI over its window ending at the last post, with the window before it for the trend.")
+    s.text.append(
+        "Each KPI over its window ending at the last post on its network, with the window before it for the trend."
+    )
     rows = []
     for r in a.kpis.iter_rows(named=True):
         f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
