@@ -78,7 +78,7 @@ def test_x_archive_summary_is_labelled_partial(x_workspace: Workspace) -> None:
     values = [2.4, 0.8, 0.0, 0.2]
     lo, hi = stats.t.interval(0.95, 3, loc=np.mean(values), scale=stats.sem(values))
     assert (foll["value"], foll["n_used"], foll["n_excluded"]) == (pytest.approx(0.85), 4, 2)
-    assert (foll["ci_low"], foll["ci_high"]) == (pytest.approx(lo), pytest.approx(hi))
+    assert lo < 0 and (foll["ci_low"], foll["ci_high"]) == (0.0, pytest.approx(hi))  # a rate's bound floors at 0
     assert foll["definition"].startswith("(likes + reposts) / followers") and PARTIAL in foll["definition"]
     reach = s.filter(pl.col("metric") == "er_reach").row(0, named=True)
     assert (reach["value"], reach["n_used"], reach["n_missing_denominator"]) == (None, 0, 6)
@@ -223,3 +223,14 @@ def test_real_x_archive_sums_favorites_and_retweets(shared_data: Path, workspace
     assert eng["interactions"].sum() == expected
     s = summarize_engagement(eng, metrics=("interactions",)).row(0, named=True)
     assert s["partial"] == PARTIAL and s["n_used"] == 1343
+
+
+def test_slot_metric_resolves_auto_for_callers_outside_analyze() -> None:
+    # the dashboard's overview calls _slot_metric with the default options' metric ("auto")
+    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric
+
+    from .test_robustness import _mixed as several_accounts
+
+    p, m = several_accounts()
+    _, metric, notes = _slot_metric(post_engagement(p, m), AnalysisOptions().metric)
+    assert metric == "er_reach_z" and "z-score within each account" in notes[0]

@@ -117,3 +117,19 @@ def test_recommendations_rank_shrunk_slots_and_add_exploration() -> None:
 def test_unknown_metric_column() -> None:
     with pytest.raises(AnalyticsError, match="not a column"):
         slot_table(_frame(), metric="er_followers")
+
+
+def test_no_slot_is_recommended_when_none_stands_out() -> None:
+    # two slots, both mean 2 (1, 3 each): tau2 = 0 -> all shrink weights 0; only exploration may be offered
+    frame = pl.DataFrame(
+        {
+            "platform": ["x"] * 4,
+            "created_at": [t(1, 9), t(8, 9), t(2, 18), t(9, 18)],
+            "er_reach": [1.0, 3.0, 1.0, 3.0],
+        },
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    slots = slot_table(frame, min_posts=2)
+    assert slots.filter(pl.col("n_posts") > 0)["shrink_weight"].to_list() == [0.0, 0.0]
+    rec = recommend_slots(slots, k=3, explore=1)
+    assert "recommended" not in rec["kind"].to_list()

@@ -122,7 +122,7 @@ def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
     flat = used.group_by("platform").agg(pl.col("shrink_weight").max().alias("w"), pl.col("n_posts").sum().alias("n"))
     return [
         f"{platform}: no weekday × hour slot stands out from the network mean ({n} posts; between-slot variance 0), "
-        "so its 'best' slots only reflect where it posted most — keep exploring"
+        "so no slot is recommended — keep the current hours and explore"
         for platform, w, n in flat.sort("platform").iter_rows()
         if w == 0
     ]
@@ -158,8 +158,10 @@ def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, l
     """Use the within-account z-score when a network has posts from more than one account.
 
     Slots, formats, paid/organic and pillars are then compared on ``<metric>_z`` so big accounts do not drown small
-    ones; the per-network summary keeps the plain metric.
+    ones; the per-network summary keeps the plain metric. ``auto`` is resolved first (:func:`resolve_metric`).
     """
+    if metric == AUTO:
+        metric, _ = resolve_metric(frame, metric)
     authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
     if authors.height and int(authors["n"].max()) > 1:  # type: ignore[arg-type]
         frame = normalise_within_account(frame, metric)

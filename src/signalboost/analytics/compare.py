@@ -14,7 +14,14 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from signalboost.analytics.metrics import definition, group_bases, mean_interval, network_definition, partial_note
+from signalboost.analytics.metrics import (
+    definition,
+    floor_at_zero,
+    group_bases,
+    mean_interval,
+    network_definition,
+    partial_note,
+)
 from signalboost.errors import AnalyticsError
 
 
@@ -108,6 +115,7 @@ def compare_groups(
             else:
                 mean, lo, hi = bootstrap_mean(y, confidence=confidence, n_boot=n_boot, seed=seed)
                 diff = bootstrap_diff(y, rest, confidence=confidence, n_boot=n_boot, seed=seed)
+            lo = floor_at_zero(metric, lo)  # a group mean's bound; differences may be negative
             rows.append(
                 {
                     **dict(zip(within, key_t, strict=True)),

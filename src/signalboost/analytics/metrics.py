@@ -360,6 +360,17 @@ def mean_interval(values: np.ndarray, *, confidence: float = 0.95) -> tuple[floa
     return mean, mean - half, mean + half
 
 
+def floor_at_zero(metric: str, low: float | None) -> float | None:
+    """A mean's lower bound, raised to 0 for a metric that cannot be negative (counts and rates, not z-scores).
+
+    The t interval of a skewed non-negative metric with few posts can reach below 0 (three X posts: −1.07 %);
+    no post can have a negative engagement rate, so the bound is truncated there.
+    """
+    if low is None or metric.endswith("_z") or low >= 0:
+        return low
+    return 0.0
+
+
 def summarize_engagement(
     frame: pl.DataFrame,
     *,
@@ -367,7 +378,7 @@ def summarize_engagement(
     metrics: tuple[str, ...] = ("interactions", "er_reach", "er_impressions", "er_followers"),
     confidence: float = 0.95,
 ) -> pl.DataFrame:
-    """Mean of each per-post metric per group, with its definition, sample size and t interval.
+    """Mean of each per-post metric per group, with its definition, sample size and t interval (floored at 0).
 
     Columns: ``*by, metric, label, definition, partial, value, ci_low, ci_high, n_posts, n_used, n_excluded,
     n_missing_interactions, n_missing_denominator``. ``label`` and ``definition`` are the group's own
@@ -385,6 +396,7 @@ def summarize_engagement(
             d = network_definition(metric, bases)
             values = group[metric].cast(pl.Float64).drop_nulls().drop_nans().to_numpy()
             mean, lo, hi = mean_interval(values, confidence=confidence)
+            lo = floor_at_zero(metric, lo)
             no_num, no_den = _missing_parts(group, metric)
             rows.append(
                 {

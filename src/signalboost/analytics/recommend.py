@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import INTERACTION_METRICS, group_bases
-from signalboost.analytics.timing import WEEKDAY_NAMES, recommend_slots
+from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
 from signalboost.model.io import StrategyDocument
 from signalboost.model.strategy import Strategy
 
@@ -167,7 +167,7 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             why = f"{why} [daily totals of {f_words}]"
         n_ex = min(n_explore, max(new_n // 4, 0))
         used = slots.filter(pl.col("n_posts") > 0)
-        flat = used.height > 0 and float(used["shrink_weight"].max()) == 0.0  # type: ignore[arg-type]
+        flat = is_flat(slots)
         words = _metric_words(str(slots["metric"][0]), analysis, net)
         k = 0 if flat else max(new_n - n_ex, 0)
         ranked = recommend_slots(slots, k=k, explore=n_ex, seed=analysis.options.seed)

@@ -201,6 +201,12 @@ def _empty_slots() -> pl.DataFrame:
     return pl.DataFrame(schema=_SLOT_SCHEMA)
 
 
+def is_flat(slots: pl.DataFrame) -> bool:
+    """True when the network's slots with posts all have shrink weight 0 (τ² = 0: no slot differs from μ)."""
+    used = slots.filter(pl.col("n_posts") > 0)
+    return used.height > 0 and float(used["shrink_weight"].max()) == 0.0  # type: ignore[arg-type]
+
+
 def recommend_slots(
     slots: pl.DataFrame,
     *,
@@ -210,7 +216,9 @@ def recommend_slots(
 ) -> pl.DataFrame:
     """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
 
-    Only slots with status ``ok`` can be recommended. Exploration slots are drawn from the slots marked
+    Only slots with status ``ok`` can be recommended, and none on a network where no slot stands out from the mean
+    (:func:`is_flat`: τ² = 0, every slot shrunk all the way, so the order would only be that of sample sizes).
+    Exploration slots are drawn from the slots marked
     ``not enough data`` whose interval's upper bound reaches the weakest recommended slot's expectation (they
     might be as good, we just do not know), highest upper bound first, ties broken by a seeded shuffle — so the
     schedule keeps learning. Columns: the slot columns plus ``kind`` (``recommended``/``explore``), ``rank`` and
@@ -220,6 +228,8 @@ def recommend_slots(
     out: list[pl.DataFrame] = []
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
         ok = group.filter(pl.col("status") == "ok").sort(["expected", "n_posts"], descending=[True, True]).head(k)
+        if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes
+            ok = ok.head(0)
         ok = ok.with_columns(
             pl.lit("recommended").alias("kind"),
             pl.format(

@@ -19,7 +19,7 @@ import polars as pl
 from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
-from signalboost.analytics.metrics import DEFINITIONS, group_bases
+from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -27,6 +27,8 @@ from signalboost.report import analytics_charts as charts
 from signalboost.textsafe import md_escape
 
 Fmt = Callable[[Any], str]
+#: Months with drift listed per network (a 12-year archive would otherwise fill pages with the same row).
+DRIFT_MONTHS = 12
 
 
 @dataclass
@@ -229,10 +231,12 @@ def _timing_section(a: Analysis) -> Section:
         "(normal–normal empirical Bayes): a slot with few lucky posts cannot win. Slots with fewer than "
         f"{a.options.min_posts} posts are marked 'not enough data'; a few are kept as exploration slots."
     )
+    partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
-        s.charts.append(
-            (f"Best-time heatmap, {platform}", charts.heatmap(slots, title=f"{platform}: expected engagement by slot"))
-        )
+        title = f"{platform}: expected engagement by slot"
+        if platform in partial and a.slot_metric.removesuffix("_z") in INTERACTION_METRICS:
+            title += f"\n(interactions = {partial[platform][0]}; partial: {partial[platform][1]})"
+        s.charts.append((f"Best-time heatmap, {platform}", charts.heatmap(slots, title=title)))
     f = _metric_fmt(a.slot_metric)
     s.tables.append(
         table(
@@ -337,10 +341,13 @@ def _pillar_section(a: Analysis) -> Section:
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
         months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
+        left = months.height - shown.height
+        caption = "Months with drift" + (
+            f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
+        )
         s.tables.append(
-            Table(
-                ["network", "month", "pillars off target"], [list(r) for r in months.iter_rows()], "Months with drift"
-            )
+            Table(["network", "month", "pillars off target"], [list(r) for r in shown.iter_rows()], caption)
         )
     return s
 
