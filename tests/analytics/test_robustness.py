@@ -130,3 +130,16 @@ def test_report_lists_only_the_last_twelve_drifting_months(tmp_path: Path) -> No
     section = next(s for s in build_sections(a) if s.title == "Pillar mix against the strategy")
     drift = next(tb for tb in section.tables if tb.caption.startswith("Months with drift"))
     assert len(drift.rows) == 12 and drift.rows[0][1] == "2023-07" and "6 earlier months" in drift.caption
+
+
+def test_report_frequency_table_proposes_no_change_without_evidence() -> None:
+    from signalboost.report.analytics_report import build_sections
+
+    # one post a day on 20 days: 1/day is the only level, so there is nothing to change
+    p = posts([{"post_id": f"p{i}", "created_at": t(i + 1)} for i in range(20)])
+    m = metrics([{"post_id": f"p{i}", "likes": i, "comments": 0, "shares": 0} for i in range(20)])
+    a = analyze(None, p, m)
+    assert a.frequency["changed"].to_list() == [False]
+    section = next(s for s in build_sections(a) if s.title == "How many posts a day")
+    table = section.tables[0]
+    assert table.rows[0][table.headers.index("proposed / week")] == "no change"

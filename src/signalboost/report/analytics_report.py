@@ -269,16 +269,26 @@ def _frequency_section(a: Analysis) -> Section:
     for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
     if a.frequency.height:
+        # only a supported change of posts per day proposes a new weekly count (as `signalboost recommend` does);
+        # otherwise the strategy's own number stands, whatever the history's habit
+        freq = a.frequency.with_columns(
+            pl.when(pl.col("changed"))
+            .then(pl.col("recommended_per_week").cast(pl.String))
+            .otherwise(pl.lit("no change"))
+            .alias("_proposed")
+        )
         s.tables.append(
             table(
-                a.frequency,
+                freq,
                 [
                     ("platform", "network", str),
-                    ("current_per_week", "now / week", _num),
-                    ("recommended_per_week", "proposed / week", _num),
+                    ("current_per_week", "history / week", _num),
+                    ("current_per_day", "history / posting day", _num),
+                    ("_proposed", "proposed / week", str),
                     ("recommended_per_day", "per posting day", _num),
                     ("evidence", "evidence", str),
                 ],
+                "history = the imported posts; 'no change' keeps strategy.yaml's min_posts_per_week",
             )
         )
     return s
