@@ -26,7 +26,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from signalboost.analytics.analysis import analyze, resolve_metric
+from signalboost.analytics.analysis import AnalysisOptions, analyze, resolve_metric
 from signalboost.analytics.compare import compare_formats
 from signalboost.analytics.kpis import kpi_status
 from signalboost.analytics.metrics import interaction_basis, network_definition, post_engagement, summarize_engagement
@@ -96,6 +96,11 @@ def test_x_only_workspace_gets_rates_and_says_why(x_workspace: Workspace) -> Non
     # the follower gap is a knob: with no limit, the 2023 tweet is divided by the 2024 count (7 / 5)
     loose = post_engagement(f.posts, f.post_metrics, f.account_snapshots, max_gap_days=None)
     assert _by_id(loose, "er_followers")["105"] == pytest.approx(1.4)
+    # asked for a rate X does not report, the note names the best-covered one (interactions: 5 of 5 posts),
+    # not er_followers (4 of 5)
+    b = analyze(None, f.posts, f.post_metrics, f.account_snapshots, options=AnalysisOptions(metric="er_reach"))
+    assert "x: no post has er_reach (not in the export); try --metric interactions" in b.notes
+    assert b.slots.height == 0 and b.recommended_slots.height == 0
 
 
 def _mixed() -> tuple[pl.DataFrame, pl.DataFrame]:

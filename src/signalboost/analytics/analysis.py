@@ -110,8 +110,9 @@ def resolve_metric(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.
         notes.append("metric auto = interactions (no network reports more)")
     for platform, share in sorted(_coverage(frame, metric).items()):
         if share == 0:
-            others = [m for m in AUTO_ORDER if _coverage(frame, m).get(platform, 0.0) > 0]
-            hint = f"; try --metric {others[0]}" if others else ""
+            cover = {m: _coverage(frame, m).get(platform, 0.0) for m in AUTO_ORDER}
+            best = max(AUTO_ORDER, key=lambda m: cover[m])  # the best-covered one (first of equals)
+            hint = f"; try --metric {best}" if cover[best] > 0 else ""
             notes.append(f"{platform}: no post has {metric} (not in the export){hint}")
     return metric, notes
 
