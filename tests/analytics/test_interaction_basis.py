@@ -133,6 +133,12 @@ def test_each_network_sums_what_its_export_reports() -> None:
     assert bases["mastodon"].parts == () and not bases["mastodon"].partial
     eng = post_engagement(p, m)
     assert _by_id(eng, "interactions") == {"f1": 20.0, "f2": 6.0, "x1": 4.0, "x2": 5.0, "m1": None}
+    # an Instagram post table with likes and comments only (Kim et al.'s like_count, comment_count)
+    ig = interaction_basis(metrics([{"platform": "instagram", "post_id": "i", "likes": 457, "comments": 15}]))
+    assert ig["instagram"].label == "likes + comments (partial: shares not in the export)"
+    # two parts missing are both named
+    one = interaction_basis(metrics([{"platform": "youtube", "post_id": "v", "likes": 3}]))
+    assert one["youtube"].note == "comments and shares not in the export"
 
 
 def test_partial_sums_are_never_silently_pooled_with_full_ones() -> None:

@@ -149,7 +149,7 @@ def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[st
         for platform, far, n in gap.sort("platform").iter_rows():
             if far:
                 notes.append(
-                    f"{platform}: {far} of {n} posts have no follower count within {max_gap_days:g} days of "
+                    f"{platform}: {far:,} of {n:,} posts have no follower count within {max_gap_days:g} days of "
                     "posting, so er_followers leaves them out (import follower snapshots regularly)"
                 )
     return notes
