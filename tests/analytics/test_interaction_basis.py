@@ -245,3 +245,21 @@ def test_slot_metric_resolves_auto_for_callers_outside_analyze() -> None:
     p, m = several_accounts()
     _, metric, notes = _slot_metric(post_engagement(p, m), AnalysisOptions().metric)
     assert metric == "er_reach_z" and "z-score within each account" in notes[0]
+
+
+def test_recommend_evidence_names_the_partial_sum(x_workspace: Workspace) -> None:
+    from signalboost.analytics.recommend import propose_schedule
+    from signalboost.model.io import StrategyDocument
+
+    doc = StrategyDocument.loads(
+        "version: 1\nbrand:\n  name: Brand Co\n  timezone: UTC\necosystem:\n  - network: x\n    role: news\n"
+        'schedule:\n  networks:\n    x:\n      min_posts_per_week: 4\n      slots:\n        mon: ["10:00"]\n'
+    )
+    f = read_analytics_frames(x_workspace)
+    a = analyze(doc.strategy(), f.posts, f.post_metrics, f.account_snapshots, accounts=f.accounts)
+    x = propose_schedule(doc.strategy(), a).networks[0]
+    # 4 dated posts with er_followers in 4 different slots: none has 3 posts, so the week is explored
+    explore = [s for s in x.slots if s.kind == "explore"]
+    assert explore and all(
+        "er_followers (likes + reposts; partial: replies not in the export)" in s.evidence for s in explore
+    )

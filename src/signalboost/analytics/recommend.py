@@ -132,7 +132,7 @@ def _slot_evidence(row: dict[str, Any], hour_block: int, words: str | None = Non
     if row["kind"] == "explore":
         return (
             f"{span}: exploration — only {row['n_posts']} post(s) so far; "
-            f"plausible range {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
+            f"plausible {name} {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
         )
     return (
         f"{span}: expected {name} {_fmt(row['expected'], m)} [{_fmt(row['ci_low'], m)}, {_fmt(row['ci_high'], m)}] "
