@@ -263,3 +263,31 @@ def test_recommend_evidence_names_the_partial_sum(x_workspace: Workspace) -> Non
     assert explore and all(
         "er_followers (likes + reposts; partial: replies not in the export)" in s.evidence for s in explore
     )
+
+
+def test_auto_ranks_each_network_on_its_own_metric(tmp_path: Path) -> None:
+    from signalboost.analytics.analysis import resolve_metrics
+
+    p, m = _mixed()
+    # facebook reports reach on both posts; x has none: facebook ranks by reach rate, x by likes + reposts
+    m = m.with_columns(pl.when(pl.col("platform") == "facebook").then(pl.lit(200)).otherwise(None).alias("reach"))
+    eng = post_engagement(p, m)
+    by_network, notes = resolve_metrics(eng, "auto")
+    assert by_network == {"facebook": "er_reach", "mastodon": "er_reach", "x": "interactions"}
+    assert "facebook er_reach; x interactions" in notes[0]
+    a = analyze(None, p, m)
+    assert a.slot_metrics == {"facebook": "er_reach", "mastodon": "er_reach", "x": "interactions"}
+    fmts = {(r["platform"], r["group"]): r for r in a.formats.iter_rows(named=True)}
+    # facebook photo: (20/200 + 6/200) / 2 = 0.065; x photo: 4 (likes + reposts), x text: 5
+    assert fmts[("facebook", "photo")]["metric"] == "er_reach"
+    assert fmts[("facebook", "photo")]["mean"] == pytest.approx(0.065)
+    assert (fmts[("x", "photo")]["metric"], fmts[("x", "photo")]["mean"]) == ("interactions", 4.0)
+    assert fmts[("x", "text")]["partial"] == PARTIAL
+    assert set(a.slots["metric"]) == {"er_reach", "interactions"}
+    # the report formats each row by its own metric: a rate as %, a count as a number
+    text = write_report(a, None, tmp_path / "r.md", fmt="md").read_text(encoding="utf-8")
+    assert "| facebook | photo | 2 | 0 | 6\\.50%" in text and "| x | photo | 1 | 0 | 4 |" in text
+    # one named metric is used everywhere
+    assert set(analyze(None, p, m, options=AnalysisOptions(metric="interactions")).slot_metrics.values()) == {
+        "interactions"
+    }

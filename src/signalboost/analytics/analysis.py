@@ -76,6 +76,7 @@ class Analysis:
     slot_metric: str = "er_reach"
     notes: list[str] = field(default_factory=list)
     metric: str = "er_reach"
+    slot_metrics: dict[str, str] = field(default_factory=dict)  # network -> the metric its rankings use
 
 
 def _coverage(frame: pl.DataFrame, metric: str) -> dict[str, float]:
@@ -126,6 +127,41 @@ def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
         "so no slot is recommended — keep the current hours and explore"
         for platform, w, n in flat.sort("platform").iter_rows()
         if w == 0
+    ]
+
+
+def resolve_metrics(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[dict[str, str], list[str]]:
+    """The metric per network, and notes. ``auto`` picks per network; a named metric is the same everywhere.
+
+    ``auto``: on each network, the first of ``er_reach, er_impressions, er_followers, interactions`` that at least
+    ``min_coverage`` of its posts with interactions have — a Facebook page is ranked by reach rate while the X
+    archive beside it (no reach, one follower count) is ranked by its interactions. Rankings never cross networks
+    (slots, formats, paid and pillars are compared within each), so no partial sum is set beside a full one.
+    """
+    platforms = sorted(str(p) for p in frame["platform"].unique().to_list())
+    if metric != AUTO:
+        named, notes = resolve_metric(frame, metric, min_coverage=min_coverage)
+        return dict.fromkeys(platforms, named), notes
+    cover = {m: _coverage(frame, m) for m in AUTO_ORDER}
+    out: dict[str, str] = {}
+    for platform in platforms:
+        if platform not in cover["interactions"]:
+            continue  # no interactions at all: nothing to rank; filled in below
+        out[platform] = next((m for m in AUTO_ORDER if cover[m].get(platform, 0.0) >= min_coverage), "interactions")
+    chosen = list(out.values())  # a network with nothing to rank takes the most common choice (ties: AUTO_ORDER)
+    fallback = max(AUTO_ORDER, key=lambda m: (chosen.count(m), -AUTO_ORDER.index(m))) if out else "interactions"
+    for platform in platforms:
+        out.setdefault(platform, fallback)
+    ranked = {p: m for p, m in out.items() if p in cover["interactions"]}
+    if len(set(ranked.values())) <= 1:
+        only = next(iter(ranked.values()), fallback)
+        skipped = list(AUTO_ORDER[: AUTO_ORDER.index(only)])
+        why = f" ({', '.join(skipped)}: not reported for most posts of a network)" if skipped else ""
+        return out, [f"metric auto = {only}{why}"]
+    parts = "; ".join(f"{p} {m}" for p, m in ranked.items())
+    return out, [
+        f"metric auto, per network: {parts} "
+        f"(on each network the first of {', '.join(AUTO_ORDER)} reported for most of its posts)"
     ]
 
 
@@ -229,18 +265,23 @@ def analyze(
         )
     tz = strategy.brand.timezone if strategy else "UTC"
     eng = post_engagement(posts, post_metrics, snapshots, max_gap_days=opt.max_follower_gap_days)
-    metric, metric_notes = resolve_metric(eng, opt.metric)
+    by_network, metric_notes = resolve_metrics(eng, opt.metric)
     pillars = strategy.pillars if strategy else []
     examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
     if assignments is None:
         assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
     eng = with_pillars(eng, assignments)
     weights = strategy.pillar_weights() if strategy else {}
-    eng, slot_metric, notes = _slot_metric(eng, metric)
+    eng, slot_metrics, notes = _slot_metrics(eng, by_network)
     notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
-    slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
-    notes += flat_slot_notes(slots)
     conf = opt.confidence
+    ranked = _ranked(eng, slot_metrics, tz, opt)
+    slots = ranked["slots"]
+    notes += flat_slot_notes(slots)
+    names = sorted(set(slot_metrics.values()))
+    slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
+    metrics_used = sorted(set(by_network.values()))
+    metric = metrics_used[0] if len(metrics_used) == 1 else "; ".join(f"{p} {m}" for p, m in by_network.items())
     return Analysis(
         tz=tz,
         options=opt,
@@ -249,7 +290,7 @@ def analyze(
         pillar_assignments=assignments,
         pillar_mix=pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin),
         pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
-        pillar_performance=compare_groups(explode_pillars(eng), "pillar", metric=slot_metric, confidence=conf),
+        pillar_performance=ranked["pillars"],
         slots=slots,
         recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
         frequency_curve=posts_per_day_curve(
@@ -263,11 +304,51 @@ def analyze(
             min_days=opt.min_days,
             confidence=conf,
         ),
-        formats=compare_formats(eng, metric=slot_metric, confidence=conf),
-        paid=compare_paid(eng, metric=slot_metric, confidence=conf),
+        formats=ranked["formats"],
+        paid=ranked["paid"],
         kpis=kpi_status(strategy.kpis if strategy else [], eng, snapshots, as_of=opt.as_of),
         tactics=tactic_effects(strategy.tactics if strategy else [], strategy.kpis if strategy else [], eng, tz=tz),
         slot_metric=slot_metric,
         notes=notes,
         metric=metric,
+        slot_metrics=slot_metrics,
     )
+
+
+def _slot_metrics(frame: pl.DataFrame, by_network: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str], list[str]]:
+    """Per network, the metric to rank by: its own, or the within-account z-score when a network has several
+    accounts (then on every network, as :func:`_slot_metric` does)."""
+    authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
+    if not (authors.height and int(authors["n"].max()) > 1):  # type: ignore[arg-type]
+        return frame, dict(by_network), []
+    notes = []
+    for metric in sorted(set(by_network.values())):
+        frame = normalise_within_account(frame, metric)
+        notes.append(f"{metric} is compared as a z-score within each account (a network has several accounts)")
+    return frame, {p: f"{m}_z" for p, m in by_network.items()}, notes
+
+
+def _ranked(eng: pl.DataFrame, slot_metrics: dict[str, str], tz: str, opt: AnalysisOptions) -> dict[str, pl.DataFrame]:
+    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked."""
+    parts: dict[str, list[pl.DataFrame]] = {"slots": [], "formats": [], "paid": [], "pillars": []}
+    conf = opt.confidence
+    for platform, metric in sorted(slot_metrics.items()):
+        sub = eng.filter(pl.col("platform") == platform)
+        if sub.height == 0:
+            continue
+        parts["slots"].append(slot_table(sub, metric=metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts))
+        parts["formats"].append(compare_formats(sub, metric=metric, confidence=conf))
+        parts["paid"].append(compare_paid(sub, metric=metric, confidence=conf))
+        parts["pillars"].append(compare_groups(explode_pillars(sub), "pillar", metric=metric, confidence=conf))
+    out = {}
+    for name, frames in parts.items():
+        frames = [f for f in frames if f.height]
+        if name == "slots":
+            out[name] = (
+                pl.concat(frames)
+                if frames
+                else slot_table(eng.head(0), metric=next(iter(slot_metrics.values()), "interactions"), tz=tz)
+            )
+        else:
+            out[name] = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    return out

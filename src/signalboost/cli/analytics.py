@@ -147,8 +147,8 @@ MetricOption = typer.Option(
     "auto",
     "--metric",
     "-m",
-    help="Engagement metric: auto (the first of er_reach, er_impressions, er_followers, interactions that every "
-    "network reports), or one of those.",
+    help="Engagement metric to rank by: auto (per network, the first of er_reach, er_impressions, er_followers, "
+    "interactions it reports for most posts), or one of those for every network.",
 )
 HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
 MinPostsOption = typer.Option(3, "--min-posts", help="Posts a slot needs before it can be recommended.")

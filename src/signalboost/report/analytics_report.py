@@ -73,9 +73,21 @@ def _interval(lo: Any, hi: Any, f: Fmt) -> str:
     return "—" if lo is None or hi is None else f"{f(lo)} – {f(hi)}"
 
 
+def by_metric(v: Any) -> str:
+    """Formatter marker: format the cell by its row's ``metric`` (a rate as %, a count as a number)."""
+    return _num(v)
+
+
 def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: str = "") -> Table:
-    """Format ``frame``'s columns ``(column, header, formatter)`` into a :class:`Table`."""
-    rows = [[f(r.get(c)) for c, _, f in cols] for r in frame.iter_rows(named=True)]
+    """Format ``frame``'s columns ``(column, header, formatter)`` into a :class:`Table`.
+
+    A column whose formatter is :func:`by_metric` is formatted by each row's ``metric`` (networks may be ranked on
+    different metrics: a page by reach rate, an X archive by its interactions).
+    """
+    rows = [
+        [(_metric_fmt(str(r.get("metric") or "")) if f is by_metric else f)(r.get(c)) for c, _, f in cols]
+        for r in frame.iter_rows(named=True)
+    ]
     return Table([h for _, h, _ in cols], rows, caption)
 
 
@@ -217,11 +229,13 @@ def _definitions_caption(frame: pl.DataFrame) -> str:
     if "definition" not in frame.columns:
         return ""
     seen = frame.select("platform", "metric", "definition").unique(maintain_order=True)
-    defs = sorted({d for d in seen["definition"].to_list() if d})
-    if len(defs) <= 1:
-        return f"{seen['metric'][0]}: {defs[0] if defs else ''}"
-    per = seen.group_by("definition", maintain_order=True).agg(pl.col("platform").unique().sort().str.join(", "))
-    return f"{seen['metric'][0]}: " + "; ".join(f"{nets}: {d}" for d, nets in per.iter_rows())
+    pairs = sorted({(m, d) for m, d in seen.select("metric", "definition").iter_rows() if d})
+    if len(pairs) <= 1:
+        return f"{seen['metric'][0]}: {pairs[0][1] if pairs else ''}"
+    per = seen.group_by("metric", "definition", maintain_order=True).agg(
+        pl.col("platform").unique().sort().str.join(", ")
+    )
+    return "; ".join(f"{nets}: {m} = {d}" for m, d, nets in per.iter_rows())
 
 
 def _timing_section(a: Analysis) -> Section:
@@ -234,10 +248,11 @@ def _timing_section(a: Analysis) -> Section:
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
         title = f"{platform}: expected engagement by slot"
-        if platform in partial and a.slot_metric.removesuffix("_z") in INTERACTION_METRICS:
+        metric = a.slot_metrics.get(str(platform), a.slot_metric)
+        if platform in partial and metric.removesuffix("_z") in INTERACTION_METRICS:
             title += f"\n(interactions = {partial[platform][0]}; partial: {partial[platform][1]})"
         s.charts.append((f"Best-time heatmap, {platform}", charts.heatmap(slots, title=title)))
-    f = _metric_fmt(a.slot_metric)
+    f = by_metric
     s.tables.append(
         table(
             a.recommended_slots,
@@ -298,11 +313,10 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     s = Section(title, [text])
     if frame.height == 0:
         return s
-    f = _metric_fmt(metric)
+    f = by_metric
     for (platform,), g in frame.group_by(["platform"], maintain_order=True):
-        s.charts.append(
-            (f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=metric))
-        )
+        m = str(g["metric"][0]) if "metric" in g.columns else metric
+        s.charts.append((f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=m)))
     s.tables.append(
         table(
             frame,
