@@ -7,6 +7,9 @@ page, medians of ``REPEAT`` (>= 5) requests:
 - uncached: the cache emptied before each request — the whole page computed in the request (the figure issue 8's
   300 ms target is about: after an import or a plan from the CLI, every page is computed again).
 Baseline (same process, same run): ``/healthz``, the framework's bare round trip; ratios are page / baseline.
+Then the Influencers chart's sample both ways, each on a fresh connection (as an uncached request): read from
+``influence_chart`` (stored with the scores, migration 031) against drawn from every scored account (what the page
+did per request before, and still does for scores written before 031); ratio drawn / stored.
 The machine's load average is printed before and after (the figures are only comparable at similar load).
 
 Run: ``python -m benchmarks bench_web`` (builds the demo workspace once in a temporary folder, ~1 minute; or set
@@ -78,9 +81,38 @@ def main() -> None:
         rc = _median(uncached)
         worst = max(worst, rc)
         print(f"{p[:28]:28s} {cached:8.1f}  {rc:8.1f}  {rc / health:16.0f}x")
+    _chart_sample(ws)
     verdict = "meets" if worst < TARGET_MS else "misses"
     print(f"worst uncached page: {worst:.1f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _chart_sample(ws: object) -> None:
+    """Median ms of the chart sample read from ``influence_chart`` and drawn from ``influence_scores``."""
+    import time
+
+    from signalboost.store import influence_sql, web_sql
+
+    with ws.connect() as con:  # type: ignore[attr-defined]
+        plats = web_sql.score_platforms(con)
+        run = influence_sql.latest_run(con, plats[0]) if plats else None
+    if run is None:
+        print("chart sample: no scores in the workspace")
+        return
+
+    def timed(computed_at: object) -> tuple[float, int]:
+        with ws.connect() as con:  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            n = len(web_sql.chart_points(con, plats[0], computed_at))  # type: ignore[arg-type]
+            return (time.perf_counter() - started) * 1000, n
+
+    stored = [timed(run["computed_at"]) for _ in range(REPEAT)]
+    drawn = [timed(None) for _ in range(REPEAT)]
+    s, d = _median([t for t, _ in stored]), _median([t for t, _ in drawn])
+    print(
+        f"chart sample ({stored[0][1]} of {run['accounts']:,} accounts): stored {s:.1f} ms, "
+        f"drawn per request {d:.1f} ms ({d / s:.0f}x)"
+    )
 
 
 def _top_influencer(ws: object) -> str | None:

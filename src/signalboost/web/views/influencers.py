@@ -49,9 +49,9 @@ def build(
             con, plat, sort=sort, descending=order == "desc", segment=segment or None, q=q or None, limit=limit
         )
         counts = web_sql.segment_counts(con, plat)
-        points = web_sql.chart_points(con, plat)
         latest = lib("signalboost.store.influence_sql", "latest_run")
         run = latest(con, plat) if latest else None
+        points = web_sql.chart_points(con, plat, run["computed_at"] if run else None)
     strategy = strategy_of(ws) if ws.has_strategy() else None
     settings = strategy.influence if strategy else None
     return jsonable_dict(
