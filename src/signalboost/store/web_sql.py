@@ -218,6 +218,19 @@ def chart_points(
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
 
+def recent_touches(con: duckdb.DuckDBPyConnection, limit: int = 15) -> list[dict[str, Any]]:
+    """The ledger's latest touches (table ``outreach_events``), newest first: who, which way, what, the note."""
+    if not has_table(con, "outreach_events"):
+        return []
+    cur = con.execute(
+        "SELECT occurred_at, platform, account_id, direction, kind, detail, is_ask, note, source "
+        "FROM outreach_events ORDER BY occurred_at DESC, event_key LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
 def partner_overlap_rows(con: duckdb.DuckDBPyConnection, limit: int = 100) -> list[dict[str, Any]]:
     """The stored partner overlap (table ``partner_overlap``), best first: most unique reach, most bridges,
     least Jaccard (the order of ``signalboost partners rank``)."""

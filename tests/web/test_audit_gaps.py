@@ -1,0 +1,62 @@
+"""Gaps a demanding user found on the dashboard, each closed with a test: the ledger shows the touches logged (not
+only their balance), links to a profile survive any account id, and a planned post without a draft reads well."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from signalboost.store.workspace import Workspace
+from signalboost.web.views.calendar import draft_excerpt
+from signalboost.web.views.outreach import profile_href
+from tests.web.conftest import csrf
+
+
+def test_a_logged_touch_is_listed_with_its_note(client: TestClient) -> None:
+    token = csrf(client)
+    ok = (200, 303)
+    add = {"csrf_token": token, "platform": "x", "account_id": "2"}
+    assert client.post("/outreach/add", data=add, follow_redirects=False).status_code in ok
+    touch = {"csrf_token": token, "account": "x|2", "kind": "message", "is_ask": "true", "note": "asked for a repost"}
+    assert client.post("/outreach/log", data=touch, follow_redirects=False).status_code in ok
+    gift = {"csrf_token": token, "account": "x|2", "kind": "gift", "note": "sent the spring sample box"}
+    assert client.post("/outreach/log", data=gift, follow_redirects=False).status_code in ok
+    recent = client.get("/outreach.json").json()["ledger"]["recent"]
+    assert {(t["kind"], t["is_ask"], t["note"]) for t in recent} == {
+        ("message", True, "asked for a repost"),
+        ("gift", False, "sent the spring sample box"),
+    }
+    assert all(t["label"] == "@plain" and t["direction"] == "ours" for t in recent)
+    html = client.get("/outreach").text
+    table = html[html.index('id="touches"') :]
+    rows = [re.sub(r"<[^>]+>", "|", r) for r in re.findall(r"<tr>(.*?)</tr>", table.split("</table>")[0])][1:]
+    assert any(
+        "|@plain|" in r and "|we|" in r and "|message|" in r and "|ask|" in r and "asked for a repost" in r
+        for r in rows
+    ), rows
+    assert any("|gift|" in r and "|give|" in r for r in rows), rows
+
+
+def test_no_touch_yet_shows_no_empty_table(client: TestClient) -> None:
+    html = client.get("/outreach").text
+    assert 'id="touches"' not in html
+    assert client.get("/outreach.json").json()["ledger"]["recent"] == []
+
+
+def test_profile_links_encode_the_account_id(web_ws: Workspace, client: TestClient) -> None:
+    odd = "a b?c#d%"
+    assert profile_href("x", odd) == "/influencers/x/a%20b%3Fc%23d%25"
+    with web_ws.transaction() as con:
+        con.execute("INSERT INTO accounts (platform, account_id, handle) VALUES ('x', ?, 'oddone')", [odd])
+    r = client.get(profile_href("x", odd))
+    assert r.status_code == 200 and "oddone" in r.text
+
+
+def test_draft_excerpt() -> None:
+    assert draft_excerpt("") == ", no draft yet"
+    assert draft_excerpt("  \n ") == ", no draft yet"
+    assert draft_excerpt("Meet the people\n  who cut your jacket.") == ": Meet the people who cut your jacket."
+    long = "word " * 40
+    cut = draft_excerpt(long)
+    assert cut.startswith(": word") and cut.endswith("…") and len(cut) == 2 + 80  # 79 characters and the ellipsis

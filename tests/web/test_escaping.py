@@ -1,0 +1,129 @@
+"""Hostile text from social networks — script and attribute-injection payloads in names, handles, bios, post
+texts, ledger notes, rejected rows and the URL itself — is shown as text on every page and never becomes markup.
+
+Each page is parsed as a browser would (``html.parser``): no ``<script>`` without ``src``, no ``on*`` event
+attribute, no element the payloads carry (``<img>``); and the listing pages do show the escaped payload, so the
+test reaches the text it guards.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from signalboost.store.workspace import Workspace
+from signalboost.web.app import create_app
+from tests.web.conftest import XSS_ATTR, XSS_SCRIPT, csrf
+
+HANDLE = "ev'il\"><svg onload=alert(2)>"
+"""A handle that breaks out of single- or double-quoted attributes (handles are untrusted too)."""
+
+
+class _Markup(HTMLParser):
+    """What a browser would build from the page: every element and attribute name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = [k for k, _ in attrs]
+        if tag == "script" and "src" not in names:
+            self.problems.append("inline <script>")
+        if tag == "img":
+            self.problems.append(f"<img {attrs}>")
+        self.problems += [f"<{tag} {k}=…>" for k in names if k.startswith("on")]
+
+
+def injected(html: str) -> list[str]:
+    p = _Markup()
+    p.feed(html)
+    return p.problems
+
+
+@pytest.fixture
+def hostile(web_ws: Workspace) -> TestClient:
+    """The seeded workspace (payloads in names, bios, posts and a reject) with a graph, scores, a pipeline with a
+    hostile ledger note, and a partner candidate whose handle is a payload."""
+    with web_ws.transaction() as con:
+        con.execute("UPDATE accounts SET is_brand = TRUE WHERE account_id = '2'")
+        con.execute(
+            "INSERT INTO accounts (platform, account_id, handle, name, bio) VALUES ('x', '3', ?, ?, ?)",
+            [HANDLE, XSS_ATTR, XSS_SCRIPT],
+        )
+        con.execute(
+            "INSERT INTO follows (platform, follower_id, followee_id) VALUES "
+            "('x', '1', '2'), ('x', '3', '2'), ('x', '2', '1'), ('x', '3', '1'), ('x', '1', '3')"
+        )
+        con.execute(
+            "INSERT INTO interactions (platform, actor_id, kind, target_post_id, target_account_id, occurred_at) "
+            "VALUES ('x', '1', 'reply', 'p2', '2', TIMESTAMPTZ '2024-03-03 10:00:00+00'), "
+            "('x', '3', 'mention', '', '2', TIMESTAMPTZ '2024-03-04 10:00:00+00'), "
+            "('x', '3', 'repost', 'p1', '1', TIMESTAMPTZ '2024-03-05 10:00:00+00')"
+        )
+        con.execute(
+            "INSERT INTO partner_overlap (platform, account_id, computed_at, method, audience_source, audience, "
+            "our_audience, shared, jaccard, overlap_smaller, unique_reach, bridges) "
+            "VALUES ('x', '3', now(), 'exact', 'follows', 2, 2, 1, 0.33, 0.5, 1, NULL)"
+        )
+    client = TestClient(create_app(web_ws))
+    token = csrf(client)
+    ok = (200, 303)
+    assert client.post("/influencers/compute", data={"csrf_token": token}, follow_redirects=False).status_code in ok
+    for who in ("1", "3"):
+        r = client.post(
+            "/outreach/add", data={"csrf_token": token, "platform": "x", "account_id": who}, follow_redirects=False
+        )
+        assert r.status_code in ok, r.text[:300]
+    r = client.post(
+        "/outreach/log",
+        data={"csrf_token": token, "account": "x|1", "kind": "like", "note": XSS_SCRIPT},
+        follow_redirects=False,
+    )
+    assert r.status_code in ok, r.text[:300]
+    return client
+
+
+PAGES = ["/", "/strategy", "/calendar", "/analytics", "/influencers", "/outreach", "/partners", "/imports"]
+MORE = [
+    "/influencers/x/1",
+    "/influencers/x/3",
+    "/imports/1",
+    "/influencers?segment=other&q=" + quote(XSS_SCRIPT),
+    "/partners?candidate=" + quote(XSS_ATTR),
+    "/influencers/x/" + quote(XSS_SCRIPT, safe=""),  # a 404 whose message names the account
+    "/calendar?view=week&date=2024-13-45",  # a 422 whose message repeats the value
+]
+
+
+@pytest.mark.parametrize("path", PAGES + MORE)
+def test_no_page_turns_hostile_text_into_markup(hostile: TestClient, path: str) -> None:
+    r = hostile.get(path)
+    assert r.status_code in (200, 400, 404, 422), (path, r.status_code)
+    assert r.headers["content-type"].startswith("text/html")
+    assert injected(r.text) == [], path
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        ("/influencers?segment=&sort=handle&order=asc", ["&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;svg onload"]),
+        ("/outreach", ["&lt;svg onload=alert(2)&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"]),
+        ("/partners", ["&lt;svg onload=alert(2)&gt;"]),
+        ("/influencers/x/3", ["&lt;script&gt;alert(1)&lt;/script&gt;", "&#34;&gt;&lt;img src=x"]),
+        ("/imports/1", ["&lt;script&gt;alert(1)&lt;/script&gt;"]),
+    ],
+)
+def test_the_payloads_are_shown_as_text(hostile: TestClient, path: str, shown: list[str]) -> None:
+    html = hostile.get(path).text
+    for text in shown:
+        assert text in html, (path, text)
+
+
+def test_the_parser_sees_an_injection() -> None:
+    """The checker itself catches what escaping prevents (a test that can fail)."""
+    assert injected(f"<p>{XSS_SCRIPT}</p>") == ["inline <script>"]
+    assert injected(f'<a title="{XSS_ATTR}">x</a>') and injected(f"<p>{HANDLE}</p>")
