@@ -60,3 +60,52 @@ def test_draft_excerpt() -> None:
     long = "word " * 40
     cut = draft_excerpt(long)
     assert cut.startswith(": word") and cut.endswith("…") and len(cut) == 2 + 80  # 79 characters and the ellipsis
+
+
+# ------------------------------------------------------------------- strategy.yaml changed while a page was open
+def _version(client: TestClient) -> str:
+    m = re.search(r'name="version" value="([0-9a-f]{16})"', client.get("/strategy").text)
+    assert m, "the edit forms carry the file's version"
+    return m.group(1)
+
+
+def test_an_edit_made_on_an_older_version_is_refused_not_lost(web_ws: Workspace, client: TestClient) -> None:
+    """The page is opened, the CLI (or an editor) changes strategy.yaml, then the person saves: 409, the newer file
+    is kept, the person's text is shown again with the reason."""
+    token, version = csrf(client), _version(client)
+    assert client.get("/strategy.json").json()["version"] == version
+    newer = web_ws.strategy_path.read_text().replace("name: Threadline", "name: Threadline Studio", 1)
+    web_ws.strategy_path.write_text(newer)  # what `signalboost recommend --apply` or an editor would do
+    form = {
+        "csrf_token": token,
+        "version": version,
+        "pillar": ["brand", "fashion", "beauty", "wellness"],
+        "weight": ["40", "30", "20", "10"],
+    }
+    r = client.post("/strategy/pillars", data=form, follow_redirects=False)
+    assert r.status_code == 409
+    assert "changed since this page was opened" in r.text and "nothing was saved" in r.text
+    assert web_ws.strategy_path.read_text() == newer
+    section = {"csrf_token": token, "version": version, "section": "brand", "content": "name: Mine\n"}
+    r = client.post("/strategy/section", data=section, follow_redirects=False)
+    assert r.status_code == 409 and "name: Mine" in r.text  # the person's text is kept in the form
+    assert web_ws.strategy_path.read_text() == newer
+    fresh = _version(client)  # the page reloaded: the new version
+    assert fresh != version
+    r = client.post("/strategy/pillars", data={**form, "version": fresh}, follow_redirects=False)
+    assert r.status_code == 303
+    saved = web_ws.strategy_path.read_text()
+    assert "name: Threadline Studio" in saved  # the CLI's change survives the person's save
+
+
+def test_an_edit_on_the_current_version_saves(web_ws: Workspace, client: TestClient) -> None:
+    token, version = csrf(client), _version(client)
+    form = {
+        "csrf_token": token,
+        "version": version,
+        "pillar": ["brand", "fashion", "beauty", "wellness"],
+        "weight": ["35", "35", "20", "10"],
+    }
+    assert client.post("/strategy/pillars", data=form, follow_redirects=False).status_code == 303
+    assert "weight: 35" in web_ws.strategy_path.read_text()
+    assert _version(client) != version
