@@ -109,3 +109,12 @@ def test_an_edit_on_the_current_version_saves(web_ws: Workspace, client: TestCli
     assert client.post("/strategy/pillars", data=form, follow_redirects=False).status_code == 303
     assert "weight: 35" in web_ws.strategy_path.read_text()
     assert _version(client) != version
+
+
+def test_tactic_rows_show_their_sample_sizes(client: TestClient) -> None:
+    """The Tactics table shows how many weeks with and without the tactic the verdict rests on (it showed " / ")."""
+    tactics = client.get("/analytics.json").json()["tactics"]
+    assert tactics, "the test strategy has a tactic"
+    cells = re.findall(r'<td class="num tactic-n">([^<]*)</td>', client.get("/analytics").text)
+    assert cells == [f"{t['n_with']} / {t['n_without']} {t['unit']}s" for t in tactics]
+    assert all(re.fullmatch(r"\d+ / \d+ \w+s", c) for c in cells), cells

@@ -127,3 +127,26 @@ def test_the_parser_sees_an_injection() -> None:
     """The checker itself catches what escaping prevents (a test that can fail)."""
     assert injected(f"<p>{XSS_SCRIPT}</p>") == ["inline <script>"]
     assert injected(f'<a title="{XSS_ATTR}">x</a>') and injected(f"<p>{HANDLE}</p>")
+
+
+# ------------------------------------------------------------------------- no blank where a figure should be
+@pytest.mark.parametrize("path", [*PAGES, "/calendar?view=week", "/influencers/x/1", "/imports/1"])
+def test_no_page_prints_an_undefined_value(hostile: TestClient, path: str) -> None:
+    """A template that prints a key the page data does not have shows a blank (Jinja's default), which reads as
+    missing data — e.g. the Tactics table printed " / " for its sample sizes. Every printed name must exist."""
+    from jinja2 import Undefined
+
+    printed: list[str] = []
+
+    class Recorded(Undefined):
+        def __str__(self) -> str:
+            printed.append(str(self._undefined_name))
+            return ""
+
+    env = hostile.app.state.templates.env  # type: ignore[attr-defined]
+    env.undefined = Recorded
+    try:
+        assert hostile.get(path).status_code == 200
+    finally:
+        env.undefined = Undefined
+    assert printed == [], (path, printed)
