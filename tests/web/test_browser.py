@@ -80,6 +80,8 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        elsewhere: list[str] = []  # no CDN, no network: every request goes to the dashboard itself
+        ctx.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else elsewhere.append(r.url))
         flash = page.locator(".flash")
 
         # Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
@@ -201,4 +203,5 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
             width = phone.evaluate("document.documentElement.scrollWidth")
             assert width <= 392, f"{path} is {width}px wide at phone width"
         assert dialogs == [] and errors == [], (dialogs, errors)
+        assert elsewhere == [], elsewhere
         ctx.close()

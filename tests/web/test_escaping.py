@@ -8,6 +8,7 @@ test reaches the text it guards.
 
 from __future__ import annotations
 
+import shutil
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
-from tests.web.conftest import XSS_ATTR, XSS_SCRIPT, csrf
+from tests.web.conftest import DATA, XSS_ATTR, XSS_SCRIPT, csrf, seed
 
 HANDLE = "ev'il\"><svg onload=alert(2)>"
 """A handle that breaks out of single- or double-quoted attributes (handles are untrusted too)."""
@@ -44,10 +45,13 @@ def injected(html: str) -> list[str]:
     return p.problems
 
 
-@pytest.fixture
-def hostile(web_ws: Workspace) -> TestClient:
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     """The seeded workspace (payloads in names, bios, posts and a reject) with a graph, scores, a pipeline with a
-    hostile ledger note, and a partner candidate whose handle is a payload."""
+    hostile ledger note, and a partner candidate whose handle is a payload (built once: the tests only read)."""
+    web_ws = Workspace.open(tmp_path_factory.mktemp("hostile") / "ws", create=True)
+    shutil.copy(DATA / "strategy.yaml", web_ws.strategy_path)
+    seed(web_ws)
     with web_ws.transaction() as con:
         con.execute("UPDATE accounts SET is_brand = TRUE WHERE account_id = '2'")
         con.execute(
@@ -150,3 +154,42 @@ def test_no_page_prints_an_undefined_value(hostile: TestClient, path: str) -> No
     finally:
         env.undefined = Undefined
     assert printed == [], (path, printed)
+
+
+# ------------------------------------------------------------------------------------------ no CDN, no network
+class _Refs(HTMLParser):
+    """Every address a page would make the browser fetch or follow."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.refs += [v or "" for k, v in attrs if k in ("src", "href", "action", "srcset", "poster", "data")]
+
+
+def _off_site(ref: str) -> bool:
+    return not (ref.startswith(("/", "#", "?", "data:")) and not ref.startswith("//"))
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/influencers/x/1", "/imports/1", "/login"])
+def test_every_address_on_a_page_is_the_dashboards_own(hostile: TestClient, path: str) -> None:
+    p = _Refs()
+    p.feed(hostile.get(path).text)
+    assert p.refs, path
+    assert [r for r in p.refs if _off_site(r)] == [], path
+
+
+def test_static_assets_fetch_nothing_from_elsewhere() -> None:
+    from pathlib import Path
+
+    import signalboost.web
+
+    static = Path(signalboost.web.__file__).parent / "static"
+    files = [f for f in static.rglob("*") if f.is_file()]
+    assert {f.name for f in files} >= {"app.js", "style.css"}
+    for f in files:
+        text = f.read_text(encoding="utf-8").replace("http://www.w3.org/2000/svg", "")
+        assert "http://" not in text and "https://" not in text and "//cdn" not in text, f.name
+        assert "@import" not in text, f.name
+    assert _off_site("https://cdn.example/x.js") and _off_site("//cdn.example/x.js") and not _off_site("/static/a.js")
