@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from signalboost.store.workspace import Workspace
@@ -118,3 +119,21 @@ def test_tactic_rows_show_their_sample_sizes(client: TestClient) -> None:
     cells = re.findall(r'<td class="num tactic-n">([^<]*)</td>', client.get("/analytics").text)
     assert cells == [f"{t['n_with']} / {t['n_without']} {t['unit']}s" for t in tactics]
     assert all(re.fullmatch(r"\d+ / \d+ \w+s", c) for c in cells), cells
+
+
+def test_a_bug_is_a_plain_500_page_without_a_traceback(web_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from signalboost.web.app import create_app
+    from signalboost.web.views import partners
+
+    def boom(*_a: object, **_k: object) -> dict[str, object]:
+        raise RuntimeError("secret internal detail /home/someone/.config")
+
+    monkeypatch.setattr(partners, "build", boom)
+    client = TestClient(create_app(web_ws), raise_server_exceptions=False)
+    page = client.get("/partners")
+    assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
+    assert "unexpected problem (RuntimeError)" in page.text and "Traceback" not in page.text
+    assert "secret internal detail" not in page.text
+    twin = client.get("/partners.json")
+    assert twin.status_code == 500 and twin.json()["error"].startswith("the dashboard hit an unexpected problem")
+    assert client.get("/").status_code == 200  # the server goes on
