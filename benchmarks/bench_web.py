@@ -9,7 +9,8 @@ page, medians of ``REPEAT`` (>= 5) requests:
 Baseline (same process, same run): ``/healthz``, the framework's bare round trip; ratios are page / baseline.
 Then the Influencers chart's sample both ways, each on a fresh connection (as an uncached request): read from
 ``influence_chart`` (stored with the scores, migration 031) against drawn from every scored account (what the page
-did per request before, and still does for scores written before 031); ratio drawn / stored.
+did per request before, and still does for scores written before 031); ratio drawn / stored; and the whole
+Influencers page uncached both ways, alternating.
 The machine's load average is printed before and after (the figures are only comparable at similar load).
 
 Run: ``python -m benchmarks bench_web`` (builds the demo workspace once in a temporary folder, ~1 minute; or set
@@ -82,6 +83,7 @@ def main() -> None:
         worst = max(worst, rc)
         print(f"{p[:28]:28s} {cached:8.1f}  {rc:8.1f}  {rc / health:16.0f}x")
     _chart_sample(ws)
+    _influencers_page_both_ways(c, cache)
     verdict = "meets" if worst < TARGET_MS else "misses"
     print(f"worst uncached page: {worst:.1f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -113,6 +115,26 @@ def _chart_sample(ws: object) -> None:
         f"chart sample ({stored[0][1]} of {run['accounts']:,} accounts): stored {s:.1f} ms, "
         f"drawn per request {d:.1f} ms ({d / s:.0f}x)"
     )
+
+
+def _influencers_page_both_ways(client: object, cache: object) -> None:
+    """The Influencers page uncached, with the stored chart sample and with it drawn per request (the page before
+    migration 031: ``read_chart_sample`` answering ``None``), alternating, in this process."""
+    from signalboost.store import influence_sql
+
+    real = influence_sql.read_chart_sample
+    stored: list[float] = []
+    drawn: list[float] = []
+    try:
+        for _ in range(REPEAT):
+            for sink, reader in ((stored, real), (drawn, lambda *_a, **_k: None)):
+                influence_sql.read_chart_sample = reader  # type: ignore[assignment]
+                cache.clear()  # type: ignore[attr-defined]
+                sink.append(_server_ms(client, "/influencers"))
+    finally:
+        influence_sql.read_chart_sample = real  # type: ignore[assignment]
+    s, d = _median(stored), _median(drawn)
+    print(f"/influencers uncached: stored chart sample {s:.1f} ms, drawn per request {d:.1f} ms ({d / s:.1f}x)")
 
 
 def _top_influencer(ws: object) -> str | None:
