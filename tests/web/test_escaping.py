@@ -193,3 +193,66 @@ def test_static_assets_fetch_nothing_from_elsewhere() -> None:
         assert "http://" not in text and "https://" not in text and "//cdn" not in text, f.name
         assert "@import" not in text, f.name
     assert _off_site("https://cdn.example/x.js") and _off_site("//cdn.example/x.js") and not _off_site("/static/a.js")
+
+
+# -------------------------------------------------------------------------------------- accessibility basics
+class _Structure(HTMLParser):
+    """Headings, landmarks, names of links, buttons and images, as a screen reader meets them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.headings: list[int] = []
+        self.main = False
+        self.problems: list[str] = []
+        self._open: list[tuple[str, dict[str, str | None], list[str]]] = []  # a, button, svg being read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.headings.append(int(tag[1]))
+        if tag == "main" and a.get("id") == "main":
+            self.main = True
+        if tag in ("a", "button", "svg"):
+            self._open.append((tag, a, []))
+        if tag == "title" and self._open and self._open[-1][0] == "svg":
+            self._open[-1][2].append("<title>")
+
+    def handle_data(self, data: str) -> None:
+        for _, _, text in self._open:
+            text.append(data.strip())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in ("a", "button", "svg") or not self._open or self._open[-1][0] != tag:
+            return
+        _, a, text = self._open.pop()
+        named = "".join(text) or a.get("aria-label") or a.get("aria-labelledby") or a.get("title")
+        if tag == "svg":
+            if a.get("aria-hidden") != "true" and not (a.get("role") == "img" and "<title>" in text):
+                self.problems.append(f"<svg {a}> without role=img and a <title>, and not aria-hidden")
+        elif not named:
+            self.problems.append(f"<{tag} {a}> has no accessible name")
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/calendar?view=week", "/influencers/x/1", "/imports/1", "/login"])
+def test_pages_have_a_language_one_h1_a_main_landmark_and_named_controls(hostile: TestClient, path: str) -> None:
+    p = _Structure()
+    p.feed(hostile.get(path).text)
+    assert p.lang == "en", path
+    assert p.main, f"{path}: no <main id=main> for the skip link"
+    assert p.headings.count(1) == 1, (path, p.headings)
+    skips = [(a, b) for a, b in zip(p.headings, p.headings[1:], strict=False) if b > a + 1]
+    assert skips == [], f"{path}: heading levels skip {skips}"
+    assert p.problems == [], (path, p.problems)
+
+
+def test_the_structure_checker_finds_unnamed_controls() -> None:
+    p = _Structure()
+    p.feed(
+        '<html lang="en"><main id="main"><h1>T</h1><h3>skip</h3><button></button><a href="/x"> </a>'
+        '<svg width="3"></svg><svg role="img"><title>ok</title></svg><button aria-label="Close">×</button></main>'
+    )
+    assert [q.split(" ")[0] for q in p.problems] == ["<button", "<a", "<svg"]
+    assert p.headings == [1, 3]
