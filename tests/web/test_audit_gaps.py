@@ -137,3 +137,46 @@ def test_a_bug_is_a_plain_500_page_without_a_traceback(web_ws: Workspace, monkey
     twin = client.get("/partners.json")
     assert twin.status_code == 500 and twin.json()["error"].startswith("the dashboard hit an unexpected problem")
     assert client.get("/").status_code == 200  # the server goes on
+
+
+# ------------------------------------------------------------ the chart never draws an unknown engagement as 0
+def _scored_client(web_ws: Workspace, *, brand: bool) -> TestClient:
+    from signalboost.web.app import create_app
+
+    with web_ws.transaction() as con:
+        if brand:
+            con.execute("UPDATE accounts SET is_brand = TRUE WHERE account_id = '2'")
+        con.execute(
+            "INSERT INTO follows (platform, follower_id, followee_id) VALUES ('x', '1', '2'), ('x', '2', '1'), "
+            "('x', '3', '1'), ('x', '3', '2')"
+        )
+        con.execute(
+            "INSERT INTO interactions (platform, actor_id, kind, target_post_id, target_account_id, occurred_at) "
+            "VALUES ('x', '1', 'reply', 'p2', '2', TIMESTAMPTZ '2024-03-03 10:00:00+00')"
+        )
+    client = TestClient(create_app(web_ws))
+    r = client.post("/influencers/compute", data={"csrf_token": csrf(client)}, follow_redirects=False)
+    assert r.status_code == 303
+    return client
+
+
+def test_without_a_brand_the_chart_says_engagement_is_unknown(web_ws: Workspace) -> None:
+    """The strategy's x handle (andreruffert) is not in this data: no brand account, engagement unknown (None)."""
+    client = _scored_client(web_ws, brand=False)
+    points = client.get("/influencers.json").json()["points"]
+    assert points and all(p["engagement"] is None for p in points)
+    html = client.get("/influencers").text
+    assert "<circle" not in html  # nothing drawn at a made-up engagement of 0
+    assert "n = 0 accounts shown" in html
+    note = html[html.index('id="chart-note"') :].split("</p>")[0]
+    assert f"unknown for {len(points)} of the {len(points)} sampled accounts" in note
+    assert "brand.handles.x" in note and "--brand HANDLE" in note
+
+
+def test_with_a_brand_every_sampled_account_is_drawn(web_ws: Workspace) -> None:
+    client = _scored_client(web_ws, brand=True)
+    points = client.get("/influencers.json").json()["points"]
+    assert points and all(p["engagement"] is not None for p in points)
+    html = client.get("/influencers").text
+    assert f"n = {len(points)} accounts shown" in html and 'id="chart-note"' not in html
+    assert html.count('<a href="/influencers/x/') >= len(points)  # each point links to its profile
