@@ -4,6 +4,9 @@ only their balance), links to a profile survive any account id, and a planned po
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -180,3 +183,69 @@ def test_with_a_brand_every_sampled_account_is_drawn(web_ws: Workspace) -> None:
     html = client.get("/influencers").text
     assert f"n = {len(points)} accounts shown" in html and 'id="chart-note"' not in html
     assert html.count('<a href="/influencers/x/') >= len(points)  # each point links to its profile
+
+
+# ------------------------------------------------------------------ a background refresh never aborts the exit
+EXIT_SCRIPT = """
+import sys, threading
+from signalboost.store.workspace import Workspace
+from signalboost.web.context import PageCache
+ws = Workspace.open(sys.argv[1], create=True)
+cache = PageCache(ws)
+cache._store(("k",), (0,), "old")  # a value computed for an older state of the workspace
+inside = threading.Event()
+def slow():
+    with ws.connect() as con:
+        inside.set()
+        con.execute("SELECT sum(i) FROM range(300000000) t(i)").fetchall()  # a long DuckDB call
+    return "new"
+value, stale = cache.swr(("k",), slow)  # the old value now, the new one computed in the background
+inside.wait(60)
+print(value, stale, flush=True)
+"""  # then the interpreter exits while the refresh is inside DuckDB
+
+
+def test_exiting_during_a_background_refresh_does_not_abort(tmp_path: Path) -> None:
+    """A daemon refresh thread killed inside DuckDB at exit aborted the process (exit 134), e.g. pytest after the
+    suite passed or `signalboost serve` on Ctrl-C; the interpreter now waits for it."""
+    script = tmp_path / "exit.py"
+    script.write_text(EXIT_SCRIPT)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "ws")], capture_output=True, text=True, timeout=300
+    )
+    assert proc.stdout.strip() == "old True"
+    assert proc.returncode == 0, proc.stderr[-500:]
+    assert "FATAL" not in proc.stderr and "terminate called" not in proc.stderr
+
+
+def test_stopping_the_server_waits_for_a_running_import(web_ws: Workspace) -> None:
+    """`signalboost serve` stopped during an upload's import: it says so and lets the import finish."""
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from signalboost.web.server import finish_imports
+    from signalboost.web.uploads import JobRegistry
+
+    jobs = JobRegistry(web_ws, max_bytes=1 << 20)
+    release = threading.Event()
+    job, path = jobs.store("posts.csv", io.BytesIO(b"platform,post_id\\nx,1\\n"))
+    real_run = jobs._run
+
+    def slow_run(*args: object) -> None:
+        release.wait(30)  # the import is still running when the server stops
+        real_run(*args)  # type: ignore[arg-type]
+
+    jobs._run = slow_run  # type: ignore[method-assign]
+    jobs.start(job, path)
+    assert [j.job_id for j in jobs.running()] == [job.job_id]
+    out = io.StringIO()
+    console = Console(file=out, width=200)
+    assert finish_imports(jobs, console, timeout=0.05) is False  # still running: not finished yet
+    assert "Waiting for the import of posts.csv to finish" in out.getvalue()
+    release.set()
+    assert finish_imports(jobs, console, timeout=60) is True
+    assert jobs.running() == [] and job.phase in ("done", "failed")
+    assert "Import finished" in out.getvalue()
+    assert finish_imports(jobs, Console(file=io.StringIO())) is True  # nothing running: returns at once
