@@ -48,13 +48,24 @@ def test_no_touch_yet_shows_no_empty_table(client: TestClient) -> None:
     assert client.get("/outreach.json").json()["ledger"]["recent"] == []
 
 
-def test_profile_links_encode_the_account_id(web_ws: Workspace, client: TestClient) -> None:
-    odd = "a b?c#d%"
-    assert profile_href("x", odd) == "/influencers/x/a%20b%3Fc%23d%25"
+@pytest.mark.parametrize(
+    ("odd", "href"),
+    [
+        ("a b?c#d%", "/influencers/x/a%20b%3Fc%23d%25"),
+        ("https://ex.social/profile/bob", "/influencers/x/https%3A%2F%2Fex.social%2Fprofile%2Fbob"),  # Mastodon URI
+    ],
+)
+def test_profile_links_encode_the_account_id(web_ws: Workspace, client: TestClient, odd: str, href: str) -> None:
+    assert profile_href("x", odd) == href
     with web_ws.transaction() as con:
         con.execute("INSERT INTO accounts (platform, account_id, handle) VALUES ('x', ?, 'oddone')", [odd])
-    r = client.get(profile_href("x", odd))
+    r = client.get(href)
     assert r.status_code == 200 and "oddone" in r.text
+    twin = client.get(href + ".json")
+    assert twin.status_code == 200 and twin.json()["account"]["account_id"] == odd
+    if "/" in odd:  # slashes typed by hand, unencoded: the same page
+        listed = client.get("/influencers/x/" + odd)
+        assert listed.status_code == 200 and "oddone" in listed.text
 
 
 def test_draft_excerpt() -> None:

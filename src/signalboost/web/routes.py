@@ -178,7 +178,7 @@ def _pages(app: FastAPI) -> None:
         return {**data, "stale": stale}
 
     @app.get(
-        "/influencers/{platform}/{account_id}.json",
+        "/influencers/{platform}/{account_id:path}.json",  # :path: an id may hold "/" (a Mastodon actor URI)
         tags=["pages (JSON)"],
         responses=_json_doc(schemas.ProfileJSON),
         summary="One influencer's profile",
@@ -191,7 +191,7 @@ def _pages(app: FastAPI) -> None:
     ) -> Response:
         return json_response(_profile(request, platform, account_id))
 
-    @app.get("/influencers/{platform}/{account_id}", include_in_schema=False, response_class=HTMLResponse)
+    @app.get("/influencers/{platform}/{account_id:path}", include_in_schema=False, response_class=HTMLResponse)
     def influencer_html(request: Request, platform: str, account_id: str) -> Response:
         data = _profile(request, platform, account_id)
         return render(request, "influencer.html", data, **charts.profile(data))
