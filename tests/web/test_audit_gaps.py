@@ -40,6 +40,8 @@ def test_a_logged_touch_is_listed_with_its_note(client: TestClient) -> None:
         for r in rows
     ), rows
     assert any("|gift|" in r and "|give|" in r for r in rows), rows
+    assert all(re.search(r"\|\d{4}-\d{2}-\d{2}\|", r) for r in rows), rows  # a day, not a made-up 00:00
+    assert "1 influencer in the pipeline" in html
 
 
 def test_no_touch_yet_shows_no_empty_table(client: TestClient) -> None:
