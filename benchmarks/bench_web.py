@@ -10,7 +10,7 @@ Baseline (same process, same run): ``/healthz``, the framework's bare round trip
 Then the Influencers chart's sample both ways, each on a fresh connection (as an uncached request): read from
 ``influence_chart`` (stored with the scores, migration 031) against drawn from every scored account (what the page
 did per request before, and still does for scores written before 031); ratio drawn / stored; and the whole
-Influencers page uncached both ways, alternating.
+Influencers page uncached both ways, alternating; and strategy.yaml parsed against ``Workspace.strategy()`` kept.
 The machine's load average is printed before and after (the figures are only comparable at similar load).
 
 Run: ``python -m benchmarks bench_web`` (builds the demo workspace once in a temporary folder, ~1 minute; or set
@@ -84,6 +84,7 @@ def main() -> None:
         print(f"{p[:28]:28s} {cached:8.1f}  {rc:8.1f}  {rc / health:16.0f}x")
     _chart_sample(ws)
     _influencers_page_both_ways(c, cache)
+    _strategy_parse(ws)
     verdict = "meets" if worst < TARGET_MS else "misses"
     print(f"worst uncached page: {worst:.1f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -135,6 +136,33 @@ def _influencers_page_both_ways(client: object, cache: object) -> None:
         influence_sql.read_chart_sample = real  # type: ignore[assignment]
     s, d = _median(stored), _median(drawn)
     print(f"/influencers uncached: stored chart sample {s:.1f} ms, drawn per request {d:.1f} ms ({d / s:.1f}x)")
+
+
+def _strategy_parse(ws: object) -> None:
+    """``load_strategy`` (a validated round-trip parse) against ``Workspace.strategy()`` on an unchanged file
+    (read, SHA-256, deep copy of the kept parse), medians in this process."""
+    import time
+
+    from signalboost.model.io import load_strategy
+
+    path = ws.strategy_path  # type: ignore[attr-defined]
+    if not path.exists():
+        return
+
+    def ms(fn: object, n: int) -> float:
+        out = []
+        for _ in range(n):
+            started = time.perf_counter()
+            fn()  # type: ignore[operator]
+            out.append((time.perf_counter() - started) * 1000)
+        return _median(out)
+
+    ws.strategy()  # type: ignore[attr-defined]
+    parse, kept = ms(lambda: load_strategy(path), REPEAT), ms(ws.strategy, 5 * REPEAT)  # type: ignore[attr-defined]
+    print(
+        f"strategy.yaml: parse {parse:.1f} ms, Workspace.strategy() on an unchanged file {kept:.2f} ms "
+        f"({parse / kept:.0f}x)"
+    )
 
 
 def _top_influencer(ws: object) -> str | None:
