@@ -210,3 +210,50 @@ def test_a_shared_transition_gives_the_same_pagerank() -> None:
     shared = transition(graph)
     assert np.array_equal(pagerank(shared, tol=1e-12), pagerank(graph, tol=1e-12))
     assert shared.n == graph.n and shared.n_edges == graph.n_edges
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pagerank_with_a_dangling_vector_matches_networkx(seed: int) -> None:
+    # a dangling vector different from the teleport: the linear-system path solves for both and mixes them
+    edges = random_edges(40, 80, seed)
+    graph = build_graph(edges)
+    assert (graph.out_weight() == 0).any()
+    rng = np.random.default_rng(seed)
+    ids = graph.ids.to_list()
+    pers, dang = rng.random(graph.n), rng.integers(0, 3, graph.n).astype(float)
+    dang[0] = 1.0
+    ours = pagerank(graph, personalization=pers, dangling=dang, tol=TIGHT, max_iter=10_000)
+    g = to_nx(edges)
+    theirs = nx.pagerank(
+        g,
+        personalization={k: float(v) for k, v in zip(ids, pers, strict=True)},
+        dangling={k: float(v) for k, v in zip(ids, dang, strict=True)},
+        tol=TIGHT / graph.n,
+        max_iter=10_000,
+    )
+    assert sum(abs(ours[i] - theirs[k]) for i, k in enumerate(ids)) < 1e-9
+
+
+def test_transition_blocks_by_hand() -> None:
+    # s -> c1, c1 -> c2, c2 -> c1, c2 -> leaf, s -> leaf; iso has no edge. Core {c1, c2}, leaf, source s.
+    edges = pl.DataFrame(
+        {
+            "source": ["s", "c1", "c2", "c2", "s"],
+            "target": ["c1", "c2", "c1", "leaf", "leaf"],
+            "weight": [1.0, 1.0, 1.0, 3.0, 1.0],
+        }
+    )
+    graph = build_graph(edges, nodes=node_ids(["c1", "c2", "iso", "leaf", "s"]))
+    t = transition(graph)
+    assert (t.core.tolist(), t.leaves.tolist(), t.sources.tolist()) == ([0, 1], [3], [4])
+    assert t.n_edges == 5 and t.dangling.tolist() == [False, False, True, True, False]
+    # Wᵀ blocks: column = source, row = target, entries = weight / out-weight of the source
+    assert t.cc.toarray().tolist() == [[0.0, 0.25], [1.0, 0.0]]
+    assert t.lc.toarray().tolist() == [[0.0, 0.75]]
+    assert t.cs.toarray().tolist() == [[0.5], [0.0]]
+    assert t.ls.toarray().tolist() == [[0.5]]
+    g = to_nx(edges)
+    g.add_node("iso")
+    expected = nx.pagerank(g, tol=TIGHT / 5, max_iter=10_000)
+    ours = pagerank_by_id(graph, tol=TIGHT, max_iter=10_000)
+    assert l1(ours, expected) < 1e-12
