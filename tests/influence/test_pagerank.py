@@ -120,6 +120,9 @@ def test_bad_input_is_refused_clearly() -> None:
     g = build_graph(pl.DataFrame({"source": ["a"], "target": ["b"], "weight": [1.0]}))
     with pytest.raises(InfluenceError, match="all zeros"):
         pagerank(g, personalization=np.zeros(2))
+    for bad in ([1.0, -0.5], [1.0, np.nan], [np.inf, 1.0]):
+        with pytest.raises(InfluenceError, match="negative or non-finite"):
+            pagerank(g, personalization=np.array(bad))
     with pytest.raises(InfluenceError, match="2 entries"):
         pagerank(build_graph(random_edges(5, 10, 0)), personalization=np.ones(2))
     with pytest.raises(InfluenceError, match="did not converge"):
@@ -257,3 +260,22 @@ def test_transition_blocks_by_hand() -> None:
     expected = nx.pagerank(g, tol=TIGHT / 5, max_iter=10_000)
     ours = pagerank_by_id(graph, tol=TIGHT, max_iter=10_000)
     assert l1(ours, expected) < 1e-12
+
+
+def test_few_leaves_are_iterated_with_the_core_and_match_networkx() -> None:
+    # 40 accounts that all follow each other at random, plus one leaf: the leaf is folded into the iteration
+    rng = np.random.default_rng(21)
+    src = np.concatenate([np.arange(40), rng.integers(0, 40, 200), [3]])
+    dst = np.concatenate([(np.arange(40) + 1) % 40, rng.integers(0, 40, 200), [40]])
+    names = [f"n{i:02d}" for i in range(41)]
+    edges = pl.DataFrame({"source": [names[i] for i in src], "target": [names[i] for i in dst], "weight": 1.0})
+    graph = build_graph(edges)
+    t = transition(graph)
+    assert t.core.size == 40 and t.rest.size == 0 and t.leaves.tolist() == [40] and t.iterated.size == 41
+    theirs = nx.pagerank(to_nx(edges), tol=TIGHT / 41, max_iter=10_000)
+    assert l1(pagerank_by_id(graph, tol=TIGHT, max_iter=10_000), theirs) < 1e-9
+    tele = np.zeros(41)
+    tele[[0, 40]] = [1.0, 2.0]
+    mine = pagerank(graph, personalization=tele, tol=TIGHT, max_iter=10_000)
+    theirs = nx.pagerank(to_nx(edges), personalization={"n00": 1.0, "n40": 2.0}, tol=TIGHT / 41, max_iter=10_000)
+    assert sum(abs(mine[i] - theirs[k]) for i, k in enumerate(names)) < 1e-9

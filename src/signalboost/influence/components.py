@@ -345,8 +345,12 @@ def topic_leadership(
     ix = counts["ix"].to_numpy()
     k, ok = len(names), ix >= 0
     flat = np.bincount(ix[ok] * k + col[ok], weights=counts["posts"].to_numpy()[ok], minlength=n * k)
-    scores = power_iteration(graph, personalization=flat.reshape(n, k), alpha=alpha, tol=tol).scores
+    teleports = flat.reshape(n, k)
     del flat
+    scores = power_iteration(
+        graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True
+    ).scores  # the teleports' memory becomes the scores'
+    del teleports
     per_topic = np.zeros_like(scores)
     for j in range(k):
         top, pct = top_percentiles(scores[:, j], lead_pct)

@@ -63,21 +63,33 @@ class Transition:
     """A graph split for the linear-system PageRank, built once and shared by every PageRank on it.
 
     Nodes fall in four classes: ``core`` (in- and out-links), ``leaves`` (in-links only), ``sources`` (out-links
-    only) and isolated nodes. ``cc``, ``cs``, ``lc``, ``ls`` are the blocks of ``Wᵀ`` (CSC, row = target,
-    column = source) from core/sources to core/leaves, over the classes' local indices; ``dangling`` marks the
-    nodes without out-weight.
+    only) and isolated nodes. The iteration runs on the rows ``iterated`` — the core, followed by the leaves when
+    there are few of them (``folded``: no copy of the matrix is needed) — and the other leaves (``rest``) are
+    computed once at the end. ``cc`` / ``cs`` are the blocks of ``Wᵀ`` (CSC, row = target, column = source) from
+    the core / the sources into the iterated rows, ``lc`` / ``ls`` into ``rest``; ``dangling`` marks the nodes
+    without out-weight.
     """
 
     n: int
     n_edges: int
     dangling: np.ndarray
     core: np.ndarray
-    leaves: np.ndarray
+    iterated: np.ndarray
+    rest: np.ndarray
     sources: np.ndarray
     cc: sp.csc_matrix
     cs: sp.csc_matrix
     lc: sp.csc_matrix
     ls: sp.csc_matrix
+
+    @property
+    def leaves(self) -> np.ndarray:
+        """The nodes with in-links and no out-links."""
+        return np.concatenate([self.iterated[self.core.size :], self.rest])
+
+
+FOLD_LEAVES = 0.05
+"""Leaves are iterated with the core (no copy of the matrix) when there are at most this share of the core."""
 
 
 def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None, n: int) -> Transition:
@@ -86,7 +98,7 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     Parallel edges are summed; edges with a non-positive weight are left out (self-loops are kept: drop them
     before if they are not wanted). The nodes are renumbered core, leaves, sources, isolated, and ``Wᵀ`` is built
     once as a canonical CSC matrix (sorted, summed — the same edges in any order give the same numbers), whose
-    column ranges and row ranges are the four blocks.
+    column ranges are the blocks (cut at the first leaf row when the leaves are not folded into the iteration).
     """
     src, dst = np.asarray(src), np.asarray(dst)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
@@ -107,9 +119,22 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     del w
     wt = sp.csc_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
     del prob
-    cc, lc = _split_rows(wt, 0, c, c, h)  # every target is core or leaf: rows [0, c) and [c, h)
-    cs, ls = _split_rows(wt, h, h + sources.size, c, h)
-    return Transition(n, int(wt.nnz), ~has_out, core, leaves, sources, cc, cs, lc, ls)
+    if leaves.size <= FOLD_LEAVES * c:
+        cc, lc = _columns(wt, 0, c, h), sp.csc_matrix((0, c))
+        cs, ls = _columns(wt, h, h + sources.size, h), sp.csc_matrix((0, sources.size))
+        iterated, rest = order[:h], leaves[:0]
+    else:
+        cc, lc = _split_rows(wt, 0, c, c, h)  # every target is core or leaf: rows [0, c) and [c, h)
+        cs, ls = _split_rows(wt, h, h + sources.size, c, h)
+        iterated, rest = core, leaves
+    return Transition(n, int(wt.nnz), ~has_out, core, iterated, rest, sources, cc, cs, lc, ls)
+
+
+def _columns(wt: sp.csc_matrix, first: int, stop: int, rows: int) -> sp.csc_matrix:
+    """Columns ``[first, stop)`` of ``wt``, whose entries all sit in rows ``< rows`` (views of its arrays)."""
+    lo, hi = int(wt.indptr[first]), int(wt.indptr[stop])
+    indptr = wt.indptr[first : stop + 1] - lo
+    return sp.csc_matrix((wt.data[lo:hi], wt.indices[lo:hi], indptr), shape=(rows, stop - first), copy=False)
 
 
 def _split_rows(wt: sp.csc_matrix, first: int, stop: int, c: int, h: int) -> tuple[sp.csc_matrix, sp.csc_matrix]:
@@ -138,19 +163,24 @@ def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Tran
     return transition_from_edges(src, a.indices, a.data, a.shape[0])
 
 
-def _unit(vector: np.ndarray, name: str) -> np.ndarray:
+def _unit(vector: np.ndarray, name: str, *, in_place: bool = False) -> np.ndarray:
+    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns summing to 1; divided in place when ``in_place`` and
+    ``vector`` is already a float64 array."""
     v = np.asarray(vector, dtype=np.float64)
     if v.ndim == 1:
         v = v[:, None]
-    if (v < 0).any() or not np.isfinite(v).all():
+    total = v.sum(axis=0)  # NaN or ±inf anywhere makes its column's sum non-finite
+    if not np.isfinite(total).all() or (v.size and v.min() < 0):
         raise InfluenceError(f"the {name} vector has negative or non-finite entries", where=name)
-    total = v.sum(axis=0)
     if (total <= 0).any():
         raise InfluenceError(
             f"the {name} vector is all zeros",
             where=name,
             hint="Give at least one node a positive weight (for a topic: at least one account posting on it)",
         )
+    if in_place and v is vector:
+        v /= total
+        return v
     unit: np.ndarray = v / total
     return unit
 
@@ -163,12 +193,14 @@ def power_iteration(
     dangling: np.ndarray | None = None,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    overwrite_personalization: bool = False,
 ) -> PageRankResult:
     """PageRank for ``personalization`` ``n`` or ``n × k`` (k teleports at once); see the module docstring.
 
     The k columns are one block iteration (one sparse × dense product per step); a column stops the step its own
     criterion is met and is left out of later steps, so each column is exactly the PageRank that teleport alone
-    gives. Pass a :class:`Transition` to reuse it between calls on the same graph.
+    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. With
+    ``overwrite_personalization`` a float64 ``personalization`` is used as working memory (it is overwritten).
     Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
     if not 0 < alpha < 1:
@@ -178,7 +210,11 @@ def power_iteration(
     if n == 0:
         return PageRankResult(np.zeros(0), 0, np.zeros(0))
     one_d = personalization is None or np.asarray(personalization).ndim == 1
-    p = np.full((n, 1), 1.0 / n) if personalization is None else _unit(personalization, "personalization")
+    p = (
+        np.full((n, 1), 1.0 / n)
+        if personalization is None
+        else _unit(personalization, "personalization", in_place=overwrite_personalization)
+    )
     if p.shape[0] != n:
         raise InfluenceError(f"personalization has {p.shape[0]} entries for {n} nodes", where="personalization")
     k = p.shape[1]
@@ -205,44 +241,47 @@ def solve(
     """``y = (I − αWᵀ)⁻¹ q`` for ``n × k`` non-negative ``q`` (columns summing to 1): ``(y, steps, last change)``;
     ``y`` is written over ``q``.
 
-    Sources and isolated nodes keep ``q``; leaves get ``q_L + α (Wᵀ_LC y_C + Wᵀ_LS q_S)``; the core solves
-    ``y_C = b + α Wᵀ_CC y_C`` with ``b = q_C + α Wᵀ_CS q_S`` by the Jacobi iteration from ``y⁰ = μ b``,
-    ``μ = 1 / (1 − α κ)`` where ``κ = ‖Wᵀ_CC b‖₁ / ‖b‖₁`` is the share of ``b`` that stays in the core for a step:
-    the mass ``y`` will have if that share held, so the iteration converges at the graph's mixing rate (like the
-    power method from a probability vector) rather than at ``α`` (the Neumann series from ``0``).
+    Sources and isolated nodes keep ``q``; the iterated rows ``I`` (core, maybe leaves) solve
+    ``y_I = b + α Wᵀ_IC y_C`` with ``b = q_I + α Wᵀ_IS q_S`` by the Jacobi iteration from ``y⁰ = μ b``,
+    ``μ = 1 / (1 − α κ)`` where ``κ = ‖(Wᵀ_IC b_C)_C‖₁ / ‖b_C‖₁`` is the share of the core's ``b`` that stays in
+    the core for a step: the mass ``y`` will have if that share held, so the iteration converges at the graph's
+    mixing rate (like the power method from a probability vector) rather than at ``α`` (the Neumann series from
+    ``0``). The other leaves get ``q_L + α (Wᵀ_LC y_C + Wᵀ_LS q_S)`` at the end.
     """
     k = q.shape[1]
     y = q
+    c = t.core.size
     q_s = q[t.sources]
-    q_c = q[t.core]
-    b = q_c + alpha * (t.cs @ q_s)
+    q_i = q[t.iterated]
+    b = q_i + alpha * (t.cs @ q_s)
     cc = sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape)
 
     def step(v: np.ndarray) -> np.ndarray:
-        product: np.ndarray = cc @ v if v.shape[1] > 1 else (cc @ v.ravel()).reshape(-1, 1)  # 1 column: matvec
+        product: np.ndarray = cc @ v[:c] if v.shape[1] > 1 else (cc @ v[:c].ravel()).reshape(-1, 1)  # 1: matvec
         return product
 
     err = np.zeros(k)
     steps = 0
-    if t.core.size:
+    y_i = b
+    if c:
         mb = step(b)
-        kept = b.sum(axis=0)
-        kappa = np.divide(mb.sum(axis=0), alpha * kept, out=np.zeros(k), where=kept > 0)
+        kept = b[:c].sum(axis=0)
+        kappa = np.divide(mb[:c].sum(axis=0), alpha * kept, out=np.zeros(k), where=kept > 0)
         mu = 1.0 / (1.0 - alpha * np.minimum(kappa, 1.0))
-        y_c = b * mu
-        r = b + mb * mu - y_c  # y¹ − y⁰
+        y_i = b * mu
+        r = b + mb * mu - y_i  # y¹ − y⁰
         del mb
-        outside = 1.0 - q_c.sum(axis=0)  # ‖y‖₁ ≥ ‖y_C‖₁ + the teleport mass outside the core
+        outside = 1.0 - q_i.sum(axis=0)  # ‖y‖₁ ≥ ‖y_I‖₁ + the teleport mass outside the iterated rows
         scale = 2 * (1 + alpha)
         active = np.arange(k)
         while True:
             steps += 1
             if active.size == k:
-                y_c += r
-                mass = y_c.sum(axis=0)
+                y_i += r
+                mass = y_i.sum(axis=0)
             else:
-                y_c[:, active] += r
-                mass = y_c[:, active].sum(axis=0)
+                y_i[:, active] += r
+                mass = y_i[:, active].sum(axis=0)
             change = scale * np.abs(r).sum(axis=0) / (mass + outside[active])
             err[active] = change
             done = change < tol
@@ -258,10 +297,8 @@ def solve(
             if done.any():
                 active, r = active[~done], np.ascontiguousarray(r[:, ~done])
             r = step(r)
-        y[t.core] = y_c
-    else:
-        y_c = np.zeros((0, k))
-    y[t.leaves] += alpha * (t.lc @ y_c + t.ls @ q_s)
+    y[t.iterated] = y_i
+    y[t.rest] += alpha * (t.lc @ y_i[:c] + t.ls @ q_s)
     return y, steps, err
 
 
