@@ -220,6 +220,11 @@ def test_encode_ids_numeric_and_string_paths() -> None:
     assert [c.tolist() for c in codes] == [[1, 0, -1, -1], [0, 2]]
     for odd in (
         "007",
+        "00",
+        "-0",
+        "+0",
+        "0999999999999999999",
+        "٣",
         "+7",
         "-7",
         "7a",

@@ -185,27 +185,35 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     ).drop("_author")
 
 
+_LOWEST = np.array([-1, 0] + [10 ** (k - 1) for k in range(2, 20)], dtype=np.int64)
+"""``_LOWEST[L]``: the smallest value a canonical decimal of ``L`` digits has (``L = 0``: missing, value -1)."""
+
+
 def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
     """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (digits only, no
     sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string.
 
-    Polars parses an optional sign and leading zeros; both are refused here by looking at the first character.
-    The columns are parsed in parallel (one lazy query each, collected together).
+    Polars parses an optional sign and leading zeros; a string of ``L`` bytes is canonical exactly when it parses
+    to a value ``≥ _LOWEST[L]`` (``+7``, ``-0``, ``007`` and anything unparsable fall below). The columns are
+    parsed in parallel (one lazy query each, collected together); the check is one table lookup per id.
     """
-    queries = []
-    for c in columns:
-        s = pl.col("id")
-        value = s.cast(pl.Int64, strict=False)
-        bad = (s.str.len_bytes() > 0) & (
-            value.is_null() | s.str.starts_with("+") | s.str.starts_with("-") | (s.str.starts_with("0") & (s != "0"))
+    queries = [
+        c.cast(pl.String)
+        .rename("id")
+        .to_frame()
+        .lazy()
+        .select(
+            pl.col("id").cast(pl.Int64, strict=False).fill_null(-1).alias("value"),
+            pl.col("id").str.len_bytes().fill_null(0).alias("length"),
         )
-        query = c.cast(pl.String).rename("id").to_frame().lazy()
-        queries.append(query.select(value.fill_null(-1).alias("value"), bad.any().alias("bad")))
+        for c in columns
+    ]
     out = []
     for frame in pl.collect_all(queries):
-        if frame.height and frame["bad"][0]:
+        value = frame["value"].to_numpy()
+        if (value < _LOWEST[np.minimum(frame["length"].to_numpy(), 19)]).any():
             return None
-        out.append(frame["value"].to_numpy())
+        out.append(value)
     return out
 
 
