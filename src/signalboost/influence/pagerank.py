@@ -297,8 +297,12 @@ def solve(
             if done.any():
                 active, r = active[~done], np.ascontiguousarray(r[:, ~done])
             r = step(r)
-    y[t.iterated] = y_i
-    y[t.rest] += alpha * (t.lc @ y_i[:c] + t.ls @ q_s)
+    # One last Jacobi step written the same way for every node that has in-links — q + α (from core + from
+    # sources) — so accounts whose rank is equal by structure get the same float whatever their class (a core
+    # node and a leaf fed alike tie, as in the power method), and the error shrinks once more.
+    y_c = np.ascontiguousarray(y_i[:c])
+    y[t.iterated] = q_i + alpha * (t.cc @ y_c + t.cs @ q_s)
+    y[t.rest] += alpha * (t.lc @ y_c + t.ls @ q_s)
     return y, steps, err
 
 
