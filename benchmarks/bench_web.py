@@ -7,6 +7,10 @@ page, medians of ``REPEAT`` (>= 5) requests:
 - uncached: the cache emptied before each request — the whole page computed in the request (the figure issue 8's
   300 ms target is about: after an import or a plan from the CLI, every page is computed again).
 Baseline (same process, same run): ``/healthz``, the framework's bare round trip; ratios are page / baseline.
+Then the Influencers chart's sample both ways, each on a fresh connection (as an uncached request): read from
+``influence_chart`` (stored with the scores, migration 031) against drawn from every scored account (what the page
+did per request before, and still does for scores written before 031); ratio drawn / stored; and the whole
+Influencers page uncached both ways, alternating; and strategy.yaml parsed against ``Workspace.strategy()`` kept.
 The machine's load average is printed before and after (the figures are only comparable at similar load).
 
 Run: ``python -m benchmarks bench_web`` (builds the demo workspace once in a temporary folder, ~1 minute; or set
@@ -78,9 +82,87 @@ def main() -> None:
         rc = _median(uncached)
         worst = max(worst, rc)
         print(f"{p[:28]:28s} {cached:8.1f}  {rc:8.1f}  {rc / health:16.0f}x")
+    _chart_sample(ws)
+    _influencers_page_both_ways(c, cache)
+    _strategy_parse(ws)
     verdict = "meets" if worst < TARGET_MS else "misses"
     print(f"worst uncached page: {worst:.1f} ms ({verdict} the {TARGET_MS:.0f} ms target)")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def _chart_sample(ws: object) -> None:
+    """Median ms of the chart sample read from ``influence_chart`` and drawn from ``influence_scores``."""
+    import time
+
+    from signalboost.store import influence_sql, web_sql
+
+    with ws.connect() as con:  # type: ignore[attr-defined]
+        plats = web_sql.score_platforms(con)
+        run = influence_sql.latest_run(con, plats[0]) if plats else None
+    if run is None:
+        print("chart sample: no scores in the workspace")
+        return
+
+    def timed(computed_at: object) -> tuple[float, int]:
+        with ws.connect() as con:  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            n = len(web_sql.chart_points(con, plats[0], computed_at))  # type: ignore[arg-type]
+            return (time.perf_counter() - started) * 1000, n
+
+    stored = [timed(run["computed_at"]) for _ in range(REPEAT)]
+    drawn = [timed(None) for _ in range(REPEAT)]
+    s, d = _median([t for t, _ in stored]), _median([t for t, _ in drawn])
+    print(
+        f"chart sample ({stored[0][1]} of {run['accounts']:,} accounts): stored {s:.1f} ms, "
+        f"drawn per request {d:.1f} ms ({d / s:.0f}x)"
+    )
+
+
+def _influencers_page_both_ways(client: object, cache: object) -> None:
+    """The Influencers page uncached, with the stored chart sample and with it drawn per request (the page before
+    migration 031: ``read_chart_sample`` answering ``None``), alternating, in this process."""
+    from signalboost.store import influence_sql
+
+    real = influence_sql.read_chart_sample
+    stored: list[float] = []
+    drawn: list[float] = []
+    try:
+        for _ in range(REPEAT):
+            for sink, reader in ((stored, real), (drawn, lambda *_a, **_k: None)):
+                influence_sql.read_chart_sample = reader  # type: ignore[assignment]
+                cache.clear()  # type: ignore[attr-defined]
+                sink.append(_server_ms(client, "/influencers"))
+    finally:
+        influence_sql.read_chart_sample = real  # type: ignore[assignment]
+    s, d = _median(stored), _median(drawn)
+    print(f"/influencers uncached: stored chart sample {s:.1f} ms, drawn per request {d:.1f} ms ({d / s:.1f}x)")
+
+
+def _strategy_parse(ws: object) -> None:
+    """``load_strategy`` (a validated round-trip parse) against ``Workspace.strategy()`` on an unchanged file
+    (read, SHA-256, deep copy of the kept parse), medians in this process."""
+    import time
+
+    from signalboost.model.io import load_strategy
+
+    path = ws.strategy_path  # type: ignore[attr-defined]
+    if not path.exists():
+        return
+
+    def ms(fn: object, n: int) -> float:
+        out = []
+        for _ in range(n):
+            started = time.perf_counter()
+            fn()  # type: ignore[operator]
+            out.append((time.perf_counter() - started) * 1000)
+        return _median(out)
+
+    ws.strategy()  # type: ignore[attr-defined]
+    parse, kept = ms(lambda: load_strategy(path), REPEAT), ms(ws.strategy, 5 * REPEAT)  # type: ignore[attr-defined]
+    print(
+        f"strategy.yaml: parse {parse:.1f} ms, Workspace.strategy() on an unchanged file {kept:.2f} ms "
+        f"({parse / kept:.0f}x)"
+    )
 
 
 def _top_influencer(ws: object) -> str | None:

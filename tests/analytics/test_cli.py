@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,17 @@ def test_demo_step_without_posts_skips(workspace: Workspace) -> None:
     ctx = DemoContext(workspace=workspace, console=Console(file=out))
     demo_step(ctx)
     assert ctx.outputs == {} and "No posts imported" in out.getvalue()
+
+
+def test_recommend_diff_is_not_cut_at_a_narrow_terminal(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "50")
+    assert main(["recommend", "-w", str(uci_workspace.root)]) == 0
+    out = capsys.readouterr().out
+    why = [line for line in out.splitlines() if line.startswith("#   why ")]
+    assert why, out
+    # every evidence line of a recommended slot is whole: it ends with the network mean in parentheses
+    pattern = re.compile(r"^#   why \w{3} \d\d:00 \(recommended\): .+ from \d+ posts \(raw .+, network .+\)$")
+    recommended = [line for line in why if "(recommended)" in line]
+    assert recommended and all(pattern.match(line) for line in recommended), recommended

@@ -113,3 +113,29 @@ def test_tactic_on_a_network_without_posts() -> None:
     kpis = [Kpi(id="views", metric="views", network="youtube", target=5)]
     out = tactic_effects([tactic], kpis, _frame()).row(0, named=True)
     assert (out["n_with"], out["n_without"]) == (0, 0) and out["verdict"].startswith("not enough data")
+
+
+def test_each_kpi_window_ends_at_its_own_networks_last_post() -> None:
+    # facebook posted in January, x only in March: the facebook KPI is judged on January, not on empty March
+    p = posts(
+        [
+            {"platform": "facebook", "post_id": "f1", "created_at": t(10)},
+            {"platform": "facebook", "post_id": "f2", "created_at": t(20)},
+            {"platform": "x", "post_id": "x1", "created_at": t(15, month=3)},
+        ]
+    )
+    m = metrics(
+        [
+            {"platform": "facebook", "post_id": "f1", "reach": 100},
+            {"platform": "facebook", "post_id": "f2", "reach": 300},
+            {"platform": "x", "post_id": "x1", "likes": 2, "shares": 1},
+        ]
+    )
+    kpis = [
+        Kpi(id="fb", metric="reach", network="facebook", target=350, window_days=30),
+        Kpi(id="all", metric="reach", target=350, window_days=30),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, post_engagement(p, m)).iter_rows(named=True)}
+    assert (out["fb"]["value"], out["fb"]["n"], out["fb"]["met"]) == (400.0, 2, True)
+    assert out["fb"]["window_end"] == t(20)
+    assert out["all"]["window_end"] == t(15, month=3) and out["all"]["value"] is None  # x reports no reach

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
 from signalboost.analytics.analysis import AnalysisOptions, analyze
 from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
@@ -91,3 +92,25 @@ def test_thin_history_fills_the_week_with_exploration() -> None:
     fb = propose_schedule(strategy, result).networks[0]
     assert fb.new_per_week == 4  # not enough days to judge frequency: kept
     assert len(fb.slots) == 4 and {s.kind for s in fb.slots} == {"explore"}
+
+
+def test_no_slot_standing_out_keeps_the_current_slots() -> None:
+    # Tue 10:00, Thu 15:00 and Sat 08:00 Madrid all alternate 1% and 3% (mean 2% each): MSB = 0 < MSW, so tau2 = 0
+    # and every slot is expected at the network mean. The most-used slots are no evidence: keep mon 09:00.
+    p_rows, m_rows = [], []
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    for week in range(8):
+        for day, hour_utc in ((1, 9), (3, 14), (5, 7)):
+            pid = f"{week}-{day}"
+            p_rows.append({"post_id": pid, "created_at": start + dt.timedelta(days=7 * week + day, hours=hour_utc)})
+            m_rows.append({"post_id": pid, "reach": 1000, "likes": 10 if week % 2 else 30, "comments": 0, "shares": 0})
+    doc = StrategyDocument.loads(YAML)
+    result = analyze(doc.strategy(), posts(p_rows), metrics(m_rows), None, options=AnalysisOptions(explore=0))
+    assert any("no weekday × hour slot stands out" in n for n in result.notes)
+    fb = propose_schedule(doc.strategy(), result, explore=0).networks[0]
+    assert fb.new_slots() == {"mon": ["09:00"]}
+    assert [s.kind for s in fb.slots] == ["kept"] and "no slot stands out" in fb.slots[0].evidence
+    # the interval of a fully shrunk slot is not zero-wide: 2% ± 1.96·sqrt(sigma2/N), sigma2 = 0.01²·24/21
+    slot = result.slots.filter(pl.col("n_posts") > 0).row(0, named=True)
+    half = 1.96 * (0.01**2 * 24 / 21 / 24) ** 0.5
+    assert slot["expected"] == pytest.approx(0.02) and slot["ci_high"] - slot["expected"] == pytest.approx(half)

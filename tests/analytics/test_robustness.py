@@ -104,3 +104,42 @@ def test_only_the_brands_posts_count_where_brand_accounts_are_marked() -> None:
     assert set(x["author_id"]) == {"big"} and x.height == 7  # 6 dated posts by big + the undated one
     assert result.engagement.filter(pl.col("platform") == "mastodon").height == 12  # no brand marked there: kept
     assert any("6 posts by accounts other than the brand" in n for n in result.notes)
+
+
+def test_report_lists_only_the_last_twelve_drifting_months(tmp_path: Path) -> None:
+    from signalboost.model.io import load_strategy
+    from signalboost.report.analytics_report import build_sections
+
+    from .conftest import TEST_STRATEGY
+
+    # one post a month for 18 months, no pillar label or keyword: every month is off every weight
+    p = posts(
+        [
+            {
+                "post_id": f"p{i}",
+                "created_at": dt.datetime(2023 + i // 12, i % 12 + 1, 5, tzinfo=dt.UTC),
+                "text": "zzz",
+                "pillars": ["action"],
+            }
+            for i in range(18)
+        ]
+    )
+    m = metrics([{"post_id": f"p{i}", "likes": 1, "comments": 0, "shares": 0} for i in range(18)])
+    a = analyze(load_strategy(TEST_STRATEGY), p, m)
+    assert a.pillar_mix_monthly.filter(pl.col("drift"))["month"].n_unique() == 18
+    section = next(s for s in build_sections(a) if s.title == "Pillar mix against the strategy")
+    drift = next(tb for tb in section.tables if tb.caption.startswith("Months with drift"))
+    assert len(drift.rows) == 12 and drift.rows[0][1] == "2023-07" and "6 earlier months" in drift.caption
+
+
+def test_report_frequency_table_proposes_no_change_without_evidence() -> None:
+    from signalboost.report.analytics_report import build_sections
+
+    # one post a day on 20 days: 1/day is the only level, so there is nothing to change
+    p = posts([{"post_id": f"p{i}", "created_at": t(i + 1)} for i in range(20)])
+    m = metrics([{"post_id": f"p{i}", "likes": i, "comments": 0, "shares": 0} for i in range(20)])
+    a = analyze(None, p, m)
+    assert a.frequency["changed"].to_list() == [False]
+    section = next(s for s in build_sections(a) if s.title == "How many posts a day")
+    table = section.tables[0]
+    assert table.rows[0][table.headers.index("proposed / week")] == "no change"

@@ -19,6 +19,8 @@ from .frames import t
 VALUES = np.array([1.0, 2.0, 3.0, 5.0, 7.0, 4.0])
 SLOTS = np.array(["A", "A", "A", "B", "B", "C"])
 MU, SIGMA2, TAU2 = 22 / 6, 4 / 3, 50 / 11
+# Var(mu^) = (tau2 * sum n_s^2 + sigma2 * N) / N^2 = (50/11 * 14 + 4/3 * 6) / 36 = 788/396 = 197/99
+MU_VAR = 197 / 99
 
 
 def test_hyper_parameters_by_hand() -> None:
@@ -27,6 +29,7 @@ def test_hyper_parameters_by_hand() -> None:
     assert h.sigma2 == pytest.approx(SIGMA2)
     assert h.tau2 == pytest.approx(TAU2)
     assert (h.n_posts, h.n_slots) == (6, 3)
+    assert h.mu_var == pytest.approx(MU_VAR)
 
 
 def test_shrinkage_by_hand() -> None:
@@ -36,7 +39,7 @@ def test_shrinkage_by_hand() -> None:
     mean, lo, hi, weight = shrink(2.0, 3, h)
     assert weight == pytest.approx(450 / 494)
     assert mean == pytest.approx(MU + 450 / 494 * (2 - MU))
-    sd = math.sqrt(450 / 494 * SIGMA2 / 3)
+    sd = math.sqrt(450 / 494 * SIGMA2 / 3 + (44 / 494) ** 2 * MU_VAR)
     assert (lo, hi) == (pytest.approx(mean - 1.96 * sd), pytest.approx(mean + 1.96 * sd))
     # the single-post slot C is pulled further toward mu than A
     mean_c, *_, w_c = shrink(4.0, 1, h)
@@ -45,7 +48,7 @@ def test_shrinkage_by_hand() -> None:
     # an empty slot sits at the prior with the prior's spread
     mean_e, lo_e, hi_e, w_e = shrink(None, 0, h)
     assert (mean_e, w_e) == (pytest.approx(MU), 0.0)
-    assert hi_e - lo_e == pytest.approx(2 * 1.96 * math.sqrt(TAU2))
+    assert hi_e - lo_e == pytest.approx(2 * 1.96 * math.sqrt(TAU2 + MU_VAR))
 
 
 def test_no_between_slot_variance_shrinks_all_the_way() -> None:
@@ -54,6 +57,13 @@ def test_no_between_slot_variance_shrinks_all_the_way() -> None:
     assert h.tau2 == 0
     assert shrink(2.0, 2, h)[0] == pytest.approx(2.0)
     assert shrink(10.0, 2, h)[0] == pytest.approx(2.0)
+    # ... but not with a zero-width interval: the grand mean's own uncertainty remains. sigma2 = (1+1+1+1)/2 = 2,
+    # Var(mu^) = sigma2 / N = 2/4 (tau2 = 0), so the interval is 2 ± 1.96 * sqrt(0.5)
+    _, lo, hi, weight = shrink(10.0, 2, h)
+    assert weight == 0.0 and (lo, hi) == (
+        pytest.approx(2 - 1.96 * math.sqrt(0.5)),
+        pytest.approx(2 + 1.96 * math.sqrt(0.5)),
+    )
 
 
 def _frame() -> pl.DataFrame:
@@ -107,3 +117,19 @@ def test_recommendations_rank_shrunk_slots_and_add_exploration() -> None:
 def test_unknown_metric_column() -> None:
     with pytest.raises(AnalyticsError, match="not a column"):
         slot_table(_frame(), metric="er_followers")
+
+
+def test_no_slot_is_recommended_when_none_stands_out() -> None:
+    # two slots, both mean 2 (1, 3 each): tau2 = 0 -> all shrink weights 0; only exploration may be offered
+    frame = pl.DataFrame(
+        {
+            "platform": ["x"] * 4,
+            "created_at": [t(1, 9), t(8, 9), t(2, 18), t(9, 18)],
+            "er_reach": [1.0, 3.0, 1.0, 3.0],
+        },
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    slots = slot_table(frame, min_posts=2)
+    assert slots.filter(pl.col("n_posts") > 0)["shrink_weight"].to_list() == [0.0, 0.0]
+    rec = recommend_slots(slots, k=3, explore=1)
+    assert "recommended" not in rec["kind"].to_list()

@@ -220,6 +220,11 @@ def test_encode_ids_numeric_and_string_paths() -> None:
     assert [c.tolist() for c in codes] == [[1, 0, -1, -1], [0, 2]]
     for odd in (
         "007",
+        "00",
+        "-0",
+        "+0",
+        "0999999999999999999",
+        "٣",
         "+7",
         "-7",
         "7a",
@@ -237,3 +242,31 @@ def test_encode_ids_numeric_and_string_paths() -> None:
         assert ids[int(codes[0][1])] == odd
     sparse = [pl.Series(["1", "999999999999"])]  # far apart: sorted path, not a lookup table
     assert encode_ids(sparse)[0].to_list() == ["1", "999999999999"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("at_least", [0.0, 50.0, 90.0, 99.0, 100.0])
+def test_top_percentiles_are_the_full_percentiles_at_or_above_the_threshold(seed: int, at_least: float) -> None:
+    rng = np.random.default_rng(seed)
+    # many zeros and many ties, as topic PageRanks have
+    v = np.where(rng.random(500) < 0.6, 0.0, rng.integers(1, 30, 500) / 7.0)
+    full = comp.percentile_rank_positive(v)
+    where, pct = comp.top_percentiles(v, at_least)
+    expected = np.flatnonzero((full >= at_least) & (v > 0))
+    assert where.tolist() == expected.tolist()
+    assert np.allclose(pct, full[expected], atol=1e-9)
+    assert comp.top_percentiles(np.zeros(0), 90.0)[0].size == 0
+
+
+def test_in_band_percentile_equals_the_percentile_within_each_band() -> None:
+    rng = np.random.default_rng(3)
+    followers = np.floor(rng.lognormal(4, 2.5, 2000))
+    followers[rng.random(2000) < 0.1] = np.nan
+    followers[:50] = 100.0  # a tie on a band edge
+    pct = comp.percentile_rank(np.log10(1 + followers))
+    got = comp.in_band_percentile(followers, pct)
+    band = comp.size_band(followers)
+    for b in np.unique(band[~np.isnan(band)]):
+        sel = band == b
+        assert np.allclose(got[sel], comp.percentile_rank(followers[sel]), atol=1e-9), b
+    assert np.isnan(got[np.isnan(followers)]).all()

@@ -120,6 +120,9 @@ def test_bad_input_is_refused_clearly() -> None:
     g = build_graph(pl.DataFrame({"source": ["a"], "target": ["b"], "weight": [1.0]}))
     with pytest.raises(InfluenceError, match="all zeros"):
         pagerank(g, personalization=np.zeros(2))
+    for bad in ([1.0, -0.5], [1.0, np.nan], [np.inf, 1.0]):
+        with pytest.raises(InfluenceError, match="negative or non-finite"):
+            pagerank(g, personalization=np.array(bad))
     with pytest.raises(InfluenceError, match="2 entries"):
         pagerank(build_graph(random_edges(5, 10, 0)), personalization=np.ones(2))
     with pytest.raises(InfluenceError, match="did not converge"):
@@ -210,3 +213,69 @@ def test_a_shared_transition_gives_the_same_pagerank() -> None:
     shared = transition(graph)
     assert np.array_equal(pagerank(shared, tol=1e-12), pagerank(graph, tol=1e-12))
     assert shared.n == graph.n and shared.n_edges == graph.n_edges
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pagerank_with_a_dangling_vector_matches_networkx(seed: int) -> None:
+    # a dangling vector different from the teleport: the linear-system path solves for both and mixes them
+    edges = random_edges(40, 80, seed)
+    graph = build_graph(edges)
+    assert (graph.out_weight() == 0).any()
+    rng = np.random.default_rng(seed)
+    ids = graph.ids.to_list()
+    pers, dang = rng.random(graph.n), rng.integers(0, 3, graph.n).astype(float)
+    dang[0] = 1.0
+    ours = pagerank(graph, personalization=pers, dangling=dang, tol=TIGHT, max_iter=10_000)
+    g = to_nx(edges)
+    theirs = nx.pagerank(
+        g,
+        personalization={k: float(v) for k, v in zip(ids, pers, strict=True)},
+        dangling={k: float(v) for k, v in zip(ids, dang, strict=True)},
+        tol=TIGHT / graph.n,
+        max_iter=10_000,
+    )
+    assert sum(abs(ours[i] - theirs[k]) for i, k in enumerate(ids)) < 1e-9
+
+
+def test_transition_blocks_by_hand() -> None:
+    # s -> c1, c1 -> c2, c2 -> c1, c2 -> leaf, s -> leaf; iso has no edge. Core {c1, c2}, leaf, source s.
+    edges = pl.DataFrame(
+        {
+            "source": ["s", "c1", "c2", "c2", "s"],
+            "target": ["c1", "c2", "c1", "leaf", "leaf"],
+            "weight": [1.0, 1.0, 1.0, 3.0, 1.0],
+        }
+    )
+    graph = build_graph(edges, nodes=node_ids(["c1", "c2", "iso", "leaf", "s"]))
+    t = transition(graph)
+    assert (t.core.tolist(), t.leaves.tolist(), t.sources.tolist()) == ([0, 1], [3], [4])
+    assert t.n_edges == 5 and t.dangling.tolist() == [False, False, True, True, False]
+    # Wᵀ blocks: column = source, row = target, entries = weight / out-weight of the source
+    assert t.cc.toarray().tolist() == [[0.0, 0.25], [1.0, 0.0]]
+    assert t.lc.toarray().tolist() == [[0.0, 0.75]]
+    assert t.cs.toarray().tolist() == [[0.5], [0.0]]
+    assert t.ls.toarray().tolist() == [[0.5]]
+    g = to_nx(edges)
+    g.add_node("iso")
+    expected = nx.pagerank(g, tol=TIGHT / 5, max_iter=10_000)
+    ours = pagerank_by_id(graph, tol=TIGHT, max_iter=10_000)
+    assert l1(ours, expected) < 1e-12
+
+
+def test_few_leaves_are_iterated_with_the_core_and_match_networkx() -> None:
+    # 40 accounts that all follow each other at random, plus one leaf: the leaf is folded into the iteration
+    rng = np.random.default_rng(21)
+    src = np.concatenate([np.arange(40), rng.integers(0, 40, 200), [3]])
+    dst = np.concatenate([(np.arange(40) + 1) % 40, rng.integers(0, 40, 200), [40]])
+    names = [f"n{i:02d}" for i in range(41)]
+    edges = pl.DataFrame({"source": [names[i] for i in src], "target": [names[i] for i in dst], "weight": 1.0})
+    graph = build_graph(edges)
+    t = transition(graph)
+    assert t.core.size == 40 and t.rest.size == 0 and t.leaves.tolist() == [40] and t.iterated.size == 41
+    theirs = nx.pagerank(to_nx(edges), tol=TIGHT / 41, max_iter=10_000)
+    assert l1(pagerank_by_id(graph, tol=TIGHT, max_iter=10_000), theirs) < 1e-9
+    tele = np.zeros(41)
+    tele[[0, 40]] = [1.0, 2.0]
+    mine = pagerank(graph, personalization=tele, tol=TIGHT, max_iter=10_000)
+    theirs = nx.pagerank(to_nx(edges), personalization={"n00": 1.0, "n40": 2.0}, tol=TIGHT / 41, max_iter=10_000)
+    assert sum(abs(mine[i] - theirs[k]) for i, k in enumerate(names)) < 1e-9

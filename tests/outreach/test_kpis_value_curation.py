@@ -232,3 +232,22 @@ def test_offer_to_slots_respects_network_time_and_uses_each_post_once() -> None:
     got = [(r["slot_id"], r["post_id"]) for r in offer_to_slots(best_first, slots)]
     # s1 (day 3) cannot take "a" (published day 5): it takes "c"; s2 takes "a"; s3 takes "b"; s4 has none left.
     assert got == [("s1", "c"), ("s2", "a"), ("s3", "b"), ("s4", None)]
+
+
+def test_total_reach_per_cost_leaves_out_costs_whose_reach_is_unknown() -> None:
+    recs = [
+        OutreachRecord(
+            "x", "a", "a", "collaborating", "paid", "fee", None, 100.0, None, None, None, None, None, T0, T0
+        ),
+        OutreachRecord(
+            "x", "b", "b", "collaborating", "paid", "fee", None, 300.0, None, None, None, None, None, T0, T0
+        ),
+    ]
+    bal = {
+        ("x", "a"): Balance("x", "a", 0, 0, 0, 2, None, False, None, None),  # 2 amplifications × 500 followers
+        ("x", "b"): Balance("x", "b", 0, 0, 1, 1, None, False, None, None),  # followers unknown: reach None
+    }
+    _, (_, paid) = value.relationship_value(recs, bal, {("x", "a"): 500, ("x", "b"): None})
+    assert paid.cost == 400.0 and paid.reach == 1000.0
+    assert paid.reach_per_cost == 1000.0 / 100.0  # not 1000 / 400: b's reach is unknown, not zero
+    assert paid.engagement_per_cost == (2 + 2) / 400.0

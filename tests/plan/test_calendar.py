@@ -23,7 +23,8 @@ def test_counts_ids_and_drafts() -> None:
     assert first.id == plan_id("instagram", "2026-03-02T09:00", "own")
     assert first.local == dt.datetime(2026, 3, 2, 9, 0, tzinfo=first.local.tzinfo)
     edu_ig = [p for p in posts if p.network == "instagram" and p.pillars == ("edu",)]
-    assert edu_ig and all(p.format == "carousel" and p.draft == "Three ways to fold a shirt" for p in edu_ig)
+    # the example is a carousel; Instagram lists reel and photo here: the closest listed format is photo
+    assert edu_ig and all(p.format == "photo" and p.draft == "Three ways to fold a shirt" for p in edu_ig)
     assert all(p.kpis == ("ig-er",) for p in posts if p.network == "instagram")
     assert {p.format for p in posts if p.network == "x"} == {"text"}  # no format in the ecosystem -> text
 
@@ -175,3 +176,19 @@ def test_plan_across_dst_and_new_year_in_new_york() -> None:
     spring = make_plan(s, dt.date(2027, 3, 8), 1)  # 2027-03-14 is the spring-forward Sunday
     assert [p.local.strftime("%H:%M %Z") for p in spring.posts] == ["01:30 EST", "03:30 EDT"]
     assert any("2027-03-14 02:30 does not exist" in n for n in spring.notes)
+
+
+def test_week_table_names_the_zone_and_both_offsets_in_a_dst_week() -> None:
+    import io
+
+    from rich.console import Console
+
+    from signalboost.plan.view import week_tables
+
+    s = strategy(schedule={"networks": {"x": {"min_posts_per_week": 2, "slots": {"mon": ["12:00"], "sun": ["12:00"]}}}})
+    posts = plan_calendar(s, dt.date(2026, 3, 23), 2)  # Oslo: CET until Sun 29 March 02:00, then CEST
+    out = io.StringIO()
+    Console(file=out, width=200).print(week_tables(posts, ["edu", "fun", "prod", "team"]))
+    text = out.getvalue()
+    assert "times Europe/Oslo (CEST/CET)" in text  # week 13: Mon 23 in CET, Sun 29 in CEST
+    assert "times Europe/Oslo (CEST)" in text  # week 14

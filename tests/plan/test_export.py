@@ -110,3 +110,44 @@ def test_vtimezone_without_transitions() -> None:
 
     lines = vtimezone("Asia/Tokyo", 2026, 2026)
     assert "TZOFFSETFROM:+0900" in lines and "TZOFFSETTO:+0900" in lines and lines.count("BEGIN:STANDARD") == 1
+
+
+def _grid_rows(md: str) -> list[str]:
+    """The week rows of a Markdown month grid (header and separator left out)."""
+    return [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| Mon")]
+
+
+def test_markdown_grid_has_no_empty_weeks_around_the_plan() -> None:
+    posts = plan_calendar(strategy(), MONDAY, 2)  # Mon 2 to Sun 15 March 2026
+    rows = _grid_rows(to_markdown(posts))
+    # March 2026 has six Monday-first weeks (23 Feb-1 Mar ... 30 Mar-5 Apr); the plan fills two of them
+    assert len(rows) == 2
+    assert rows[0].startswith("| **2**") and rows[1].startswith("| **9**")
+    assert "**16**" not in "".join(rows) and "**1**" not in "".join(rows)
+
+
+def test_markdown_grid_keeps_the_weeks_of_the_period_across_months() -> None:
+    start = dt.date(2026, 3, 25)  # a Wednesday; two weeks end on Tue 7 April
+    posts = plan_calendar(strategy(), start, 2)
+    md = to_markdown(posts, period=(start, start + dt.timedelta(weeks=2)))
+    march, april = md.split("## April 2026")
+    assert "## March 2026" in march
+    # March: weeks of 23 and 30 March; April: weeks of 30 March (1-5 April) and 6 April
+    assert [r.split("|")[1].strip() for r in _grid_rows(march)] == [
+        "**23**",
+        "**30**<br>09:00 instagram prod<br>12:00 x edu",
+    ]
+    assert len(_grid_rows(april)) == 2 and "**13**" not in april
+    # a period wider than the posts keeps its weeks (an empty week inside the plan is shown)
+    wide = to_markdown(posts, period=(dt.date(2026, 3, 23), dt.date(2026, 4, 20)))
+    assert "**19**" in wide and "**20**" not in wide
+
+
+def test_html_grid_has_no_empty_weeks_around_the_plan() -> None:
+    page = to_html_month(plan_calendar(strategy(), MONDAY, 2))
+    assert page.count("<tr>") - page.count("<thead><tr>") == 2  # header row left out
+    assert '<div class="day">16</div>' not in page
+
+
+def test_empty_calendar_in_markdown() -> None:
+    assert "No planned posts." in to_markdown([])

@@ -34,7 +34,7 @@ def running_server(workspace: Path, *, extra: tuple[str, ...] = ()) -> Iterator[
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60  # a loaded 2-core machine starts Python slowly
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"the server exited: {log.read_text()}")

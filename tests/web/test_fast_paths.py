@@ -154,13 +154,13 @@ def test_bridge_rows_equal_the_library_bridges(graph_ws: WebWorkspace, source: s
 def test_a_page_takes_the_lock_once_and_parses_the_strategy_once(
     uci_ws: WebWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import signalboost.model.io as model_io
+    import signalboost.model.validate as model_validate
     import signalboost.store.workspace as workspace_module
 
     client = TestClient(create_app(uci_ws))
     client.get("/")  # warm: imports, migrations
     locks, parses = [], []
-    real_lock, real_load = workspace_module.workspace_lock, model_io.load_strategy
+    real_lock, real_load = workspace_module.workspace_lock, model_validate.validate_bytes
 
     def counting_lock(*a, **k):  # type: ignore[no-untyped-def]
         locks.append(1)
@@ -171,7 +171,7 @@ def test_a_page_takes_the_lock_once_and_parses_the_strategy_once(
         return real_load(*a, **k)
 
     monkeypatch.setattr(workspace_module, "workspace_lock", counting_lock)
-    monkeypatch.setattr(model_io, "load_strategy", counting_load)
+    monkeypatch.setattr(model_validate, "validate_bytes", counting_load)  # the parse Workspace.strategy() keeps
     for page in ("/overview.json", "/analytics.json", "/outreach.json"):
         client.app.state.ctx.cache.clear()  # type: ignore[attr-defined]
         assert client.get(page).status_code == 200

@@ -14,7 +14,14 @@ import polars as pl
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.kpis import kpi_status, tactic_effects
-from signalboost.analytics.metrics import definition, normalise_within_account, post_engagement, summarize_engagement
+from signalboost.analytics.metrics import (
+    MAX_FOLLOWER_GAP_DAYS,
+    RATE_METRICS,
+    definition,
+    normalise_within_account,
+    post_engagement,
+    summarize_engagement,
+)
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
 from signalboost.analytics.timing import recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
@@ -25,7 +32,7 @@ from signalboost.model.strategy import Strategy
 class AnalysisOptions:
     """Knobs of :func:`analyze` (the CLI exposes the common ones)."""
 
-    metric: str = "er_reach"
+    metric: str = "auto"
     hour_block: int = 1
     min_posts: int = 3
     top_slots: int = 5
@@ -38,6 +45,12 @@ class AnalysisOptions:
     confidence: float = 0.95
     as_of: dt.datetime | None = None
     seed: int = 0
+    max_follower_gap_days: float | None = MAX_FOLLOWER_GAP_DAYS
+
+
+#: ``--metric auto`` takes the first of these that every network reports for most of its posts.
+AUTO_ORDER: tuple[str, ...] = (*RATE_METRICS, "interactions")
+AUTO = "auto"
 
 
 @dataclass
@@ -62,14 +75,130 @@ class Analysis:
     tactics: pl.DataFrame
     slot_metric: str = "er_reach"
     notes: list[str] = field(default_factory=list)
+    metric: str = "er_reach"
+    slot_metrics: dict[str, str] = field(default_factory=dict)  # network -> the metric its rankings use
+
+
+def _coverage(frame: pl.DataFrame, metric: str) -> dict[str, float]:
+    """Per network with interactions, the share of those posts that also have ``metric``.
+
+    A network without any interactions (a Mastodon export reports none) has nothing to rank and is left out.
+    """
+    per = frame.group_by("platform").agg(
+        pl.col("interactions").is_not_null().sum().alias("n"), pl.col(metric).is_not_null().sum().alias("m")
+    )
+    return {str(r["platform"]): r["m"] / r["n"] for r in per.iter_rows(named=True) if r["n"]}
+
+
+def resolve_metric(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[str, list[str]]:
+    """The metric to rank slots, formats and pillars by, and notes on networks where it is missing.
+
+    ``auto``: the first of ``er_reach, er_impressions, er_followers, interactions`` that every network reports for
+    at least ``min_coverage`` of its posts with interactions (an X archive has no reach, so a workspace with X
+    posts falls back to a rate it has, or to interactions). An explicit metric is kept; each network where no post
+    has it gets a note naming one it has.
+    """
+    notes: list[str] = []
+    if metric == AUTO:
+        for cand in AUTO_ORDER:
+            cov = _coverage(frame, cand)
+            if cov and min(cov.values()) >= min_coverage:
+                skipped = list(AUTO_ORDER[: AUTO_ORDER.index(cand)])
+                why = f" ({', '.join(skipped)}: not reported for most posts of a network)" if skipped else ""
+                notes.append(f"metric auto = {cand}{why}")
+                return cand, notes
+        metric = "interactions"
+        notes.append("metric auto = interactions (no network reports more)")
+    for platform, share in sorted(_coverage(frame, metric).items()):
+        if share == 0:
+            cover = {m: _coverage(frame, m).get(platform, 0.0) for m in AUTO_ORDER}
+            best = max(AUTO_ORDER, key=lambda m: cover[m])  # the best-covered one (first of equals)
+            hint = f"; try --metric {best}" if cover[best] > 0 else ""
+            notes.append(f"{platform}: no post has {metric} (not in the export){hint}")
+    return metric, notes
+
+
+def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
+    """A note per network where no slot stands out (τ² = 0: every slot with posts shrunk all the way to μ)."""
+    used = slots.filter(pl.col("n_posts") > 0)
+    flat = used.group_by("platform").agg(pl.col("shrink_weight").max().alias("w"), pl.col("n_posts").sum().alias("n"))
+    return [
+        f"{platform}: no weekday × hour slot stands out from the network mean ({n} posts; between-slot variance 0), "
+        "so no slot is recommended — keep the current hours and explore"
+        for platform, w, n in flat.sort("platform").iter_rows()
+        if w == 0
+    ]
+
+
+def resolve_metrics(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[dict[str, str], list[str]]:
+    """The metric per network, and notes. ``auto`` picks per network; a named metric is the same everywhere.
+
+    ``auto``: on each network, the first of ``er_reach, er_impressions, er_followers, interactions`` that at least
+    ``min_coverage`` of its posts with interactions have — a Facebook page is ranked by reach rate while the X
+    archive beside it (no reach, one follower count) is ranked by its interactions. Rankings never cross networks
+    (slots, formats, paid and pillars are compared within each), so no partial sum is set beside a full one.
+    """
+    platforms = sorted(str(p) for p in frame["platform"].unique().to_list())
+    if metric != AUTO:
+        named, notes = resolve_metric(frame, metric, min_coverage=min_coverage)
+        return dict.fromkeys(platforms, named), notes
+    cover = {m: _coverage(frame, m) for m in AUTO_ORDER}
+    out: dict[str, str] = {}
+    for platform in platforms:
+        if platform not in cover["interactions"]:
+            continue  # no interactions at all: nothing to rank; filled in below
+        out[platform] = next((m for m in AUTO_ORDER if cover[m].get(platform, 0.0) >= min_coverage), "interactions")
+    chosen = list(out.values())  # a network with nothing to rank takes the most common choice (ties: AUTO_ORDER)
+    fallback = max(AUTO_ORDER, key=lambda m: (chosen.count(m), -AUTO_ORDER.index(m))) if out else "interactions"
+    for platform in platforms:
+        out.setdefault(platform, fallback)
+    ranked = {p: m for p, m in out.items() if p in cover["interactions"]}
+    if len(set(ranked.values())) <= 1:
+        only = next(iter(ranked.values()), fallback)
+        skipped = list(AUTO_ORDER[: AUTO_ORDER.index(only)])
+        why = f" ({', '.join(skipped)}: not reported for most posts of a network)" if skipped else ""
+        return out, [f"metric auto = {only}{why}"]
+    parts = "; ".join(f"{p} {m}" for p, m in ranked.items())
+    return out, [
+        f"metric auto, per network: {parts} "
+        f"(on each network the first of {', '.join(AUTO_ORDER)} reported for most of its posts)"
+    ]
+
+
+def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[str]:
+    """One note giving each network's interactions sum, and one per network where few posts have followers."""
+    bases = frame.group_by("platform").agg(
+        pl.col("interactions_basis").drop_nulls().first(), pl.col("interactions_partial").drop_nulls().first()
+    )
+    parts = []
+    for platform, basis, partial in bases.sort("platform").iter_rows():
+        text = basis or "not reported (no likes, comments or shares in the export)"
+        parts.append(
+            f"{platform} {text}" + (f" (partial: {partial}; not comparable with full sums)" if partial else "")
+        )
+    notes = [f"interactions = {'; '.join(parts)}"] if parts else []
+    if max_gap_days is not None:
+        gap = frame.group_by("platform").agg(
+            (pl.col("interactions").is_not_null() & pl.col("followers_at_post").is_null()).sum().alias("far"),
+            pl.col("interactions").is_not_null().sum().alias("n"),
+        )
+        for platform, far, n in gap.sort("platform").iter_rows():
+            if far:
+                notes.append(
+                    f"{platform}: {far:,} of {n:,} posts have no follower count within {max_gap_days:g} days of "
+                    "posting, so er_followers leaves them out (import follower snapshots regularly)"
+                )
+    return notes
 
 
 def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
     """Use the within-account z-score when a network has posts from more than one account.
 
     Slots, formats, paid/organic and pillars are then compared on ``<metric>_z`` so big accounts do not drown small
-    ones; the per-network summary keeps the plain metric.
+    ones; the per-network summary keeps the plain metric. ``auto`` is resolved first (:func:`resolve_metric`).
     """
+    if metric == AUTO:
+        metric, _ = resolve_metric(frame, metric)
     authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
     if authors.height and int(authors["n"].max()) > 1:  # type: ignore[arg-type]
         frame = normalise_within_account(frame, metric)
@@ -127,24 +256,32 @@ def analyze(
         result.recommended_slots
     """
     opt = options or AnalysisOptions()
-    definition(opt.metric)  # unknown metric: a clear error naming the valid ones
+    if opt.metric != AUTO:
+        definition(opt.metric)  # unknown metric: a clear error naming the valid ones
     posts, own_notes = own_posts(posts, accounts)
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
         )
     tz = strategy.brand.timezone if strategy else "UTC"
-    eng = post_engagement(posts, post_metrics, snapshots)
+    eng = post_engagement(posts, post_metrics, snapshots, max_gap_days=opt.max_follower_gap_days)
+    by_network, metric_notes = resolve_metrics(eng, opt.metric)
     pillars = strategy.pillars if strategy else []
     examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
     if assignments is None:
         assignments = assign_pillars(posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed)
     eng = with_pillars(eng, assignments)
     weights = strategy.pillar_weights() if strategy else {}
-    eng, slot_metric, notes = _slot_metric(eng, opt.metric)
-    notes = own_notes + notes
-    slots = slot_table(eng, metric=slot_metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts)
+    eng, slot_metrics, notes = _slot_metrics(eng, by_network)
+    notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
     conf = opt.confidence
+    ranked = _ranked(eng, slot_metrics, tz, opt)
+    slots = ranked["slots"]
+    notes += flat_slot_notes(slots)
+    names = sorted(set(slot_metrics.values()))
+    slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
+    metrics_used = sorted(set(by_network.values()))
+    metric = metrics_used[0] if len(metrics_used) == 1 else "; ".join(f"{p} {m}" for p, m in by_network.items())
     return Analysis(
         tz=tz,
         options=opt,
@@ -153,7 +290,7 @@ def analyze(
         pillar_assignments=assignments,
         pillar_mix=pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin),
         pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
-        pillar_performance=compare_groups(explode_pillars(eng), "pillar", metric=slot_metric, confidence=conf),
+        pillar_performance=ranked["pillars"],
         slots=slots,
         recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
         frequency_curve=posts_per_day_curve(
@@ -167,10 +304,51 @@ def analyze(
             min_days=opt.min_days,
             confidence=conf,
         ),
-        formats=compare_formats(eng, metric=slot_metric, confidence=conf),
-        paid=compare_paid(eng, metric=slot_metric, confidence=conf),
+        formats=ranked["formats"],
+        paid=ranked["paid"],
         kpis=kpi_status(strategy.kpis if strategy else [], eng, snapshots, as_of=opt.as_of),
         tactics=tactic_effects(strategy.tactics if strategy else [], strategy.kpis if strategy else [], eng, tz=tz),
         slot_metric=slot_metric,
         notes=notes,
+        metric=metric,
+        slot_metrics=slot_metrics,
     )
+
+
+def _slot_metrics(frame: pl.DataFrame, by_network: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str], list[str]]:
+    """Per network, the metric to rank by: its own, or the within-account z-score when a network has several
+    accounts (then on every network, as :func:`_slot_metric` does)."""
+    authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
+    if not (authors.height and int(authors["n"].max()) > 1):  # type: ignore[arg-type]
+        return frame, dict(by_network), []
+    notes = []
+    for metric in sorted(set(by_network.values())):
+        frame = normalise_within_account(frame, metric)
+        notes.append(f"{metric} is compared as a z-score within each account (a network has several accounts)")
+    return frame, {p: f"{m}_z" for p, m in by_network.items()}, notes
+
+
+def _ranked(eng: pl.DataFrame, slot_metrics: dict[str, str], tz: str, opt: AnalysisOptions) -> dict[str, pl.DataFrame]:
+    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked."""
+    parts: dict[str, list[pl.DataFrame]] = {"slots": [], "formats": [], "paid": [], "pillars": []}
+    conf = opt.confidence
+    for platform, metric in sorted(slot_metrics.items()):
+        sub = eng.filter(pl.col("platform") == platform)
+        if sub.height == 0:
+            continue
+        parts["slots"].append(slot_table(sub, metric=metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts))
+        parts["formats"].append(compare_formats(sub, metric=metric, confidence=conf))
+        parts["paid"].append(compare_paid(sub, metric=metric, confidence=conf))
+        parts["pillars"].append(compare_groups(explode_pillars(sub), "pillar", metric=metric, confidence=conf))
+    out = {}
+    for name, frames in parts.items():
+        frames = [f for f in frames if f.height]
+        if name == "slots":
+            out[name] = (
+                pl.concat(frames)
+                if frames
+                else slot_table(eng.head(0), metric=next(iter(slot_metrics.values()), "interactions"), tz=tz)
+            )
+        else:
+            out[name] = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    return out

@@ -14,7 +14,14 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from signalboost.analytics.metrics import definition, mean_interval
+from signalboost.analytics.metrics import (
+    definition,
+    floor_at_zero,
+    group_bases,
+    mean_interval,
+    network_definition,
+    partial_note,
+)
 from signalboost.errors import AnalyticsError
 
 
@@ -78,7 +85,9 @@ def compare_groups(
     """Mean ``metric`` per value of ``by`` (within each ``within`` group) and its difference from the rest.
 
     Columns: ``*within, group, n_posts, n_used, n_excluded, mean, ci_low, ci_high, median, diff_vs_rest,
-    diff_ci_low, diff_ci_high, metric, definition, method``. A post whose ``by`` is missing is grouped as
+    diff_ci_low, diff_ci_high, metric, definition, partial, method``; ``definition`` is the ``within`` group's own
+    (on X: ``likes + reposts``) and ``partial`` says what its interactions leave out (see
+    :func:`signalboost.analytics.metrics.network_definition`). A post whose ``by`` is missing is grouped as
     ``unknown``; a post without the metric is counted in ``n_excluded``.
     """
     if method not in ("t", "bootstrap"):
@@ -86,7 +95,7 @@ def compare_groups(
     for col in (by, metric, *within):
         if col not in frame.columns:
             raise AnalyticsError(f"column {col!r} is missing", where="compare_groups")
-    d = definition(metric)
+    definition(metric)  # unknown metric: a clear error
     data = frame.with_columns(
         pl.col(by).cast(pl.String).fill_null("unknown").alias("_group"),
         pl.col(metric).cast(pl.Float64).fill_nan(None).alias("_y"),
@@ -95,6 +104,8 @@ def compare_groups(
     outer = data.group_by(list(within), maintain_order=True) if within else [((), data)]
     for key, part in outer:
         key_t = key if isinstance(key, tuple) else (key,)
+        bases = group_bases(part)
+        d = network_definition(metric, bases)
         for (group,), g in part.group_by(["_group"], maintain_order=True):
             y = g["_y"].drop_nulls().to_numpy()
             rest = part.filter(pl.col("_group") != group)["_y"].drop_nulls().to_numpy()
@@ -104,6 +115,7 @@ def compare_groups(
             else:
                 mean, lo, hi = bootstrap_mean(y, confidence=confidence, n_boot=n_boot, seed=seed)
                 diff = bootstrap_diff(y, rest, confidence=confidence, n_boot=n_boot, seed=seed)
+            lo = floor_at_zero(metric, lo)  # a group mean's bound; differences may be negative
             rows.append(
                 {
                     **dict(zip(within, key_t, strict=True)),
@@ -120,6 +132,7 @@ def compare_groups(
                     "diff_ci_high": diff[2] if diff else None,
                     "metric": metric,
                     "definition": d.formula,
+                    "partial": partial_note(metric, bases),
                     "method": method,
                 }
             )

@@ -1,7 +1,8 @@
 """KPIs against their targets, with trend, and tactics against their goals.
 
 A KPI's value is computed over its window ``(end − window_days, end]`` where ``end`` is ``as_of`` (default: the
-last post's time); the trend compares it with the window before, ``(end − 2·window_days, end − window_days]``.
+last post's time on the KPI's network, or on any network for a KPI over all of them); the trend compares it with
+the window before, ``(end − 2·window_days, end − window_days]``.
 Counts (reach, likes, interactions, …) are sums over the window's posts that report them; rates
 (``engagement_rate_*``, ``click_through_rate``) are means of per-post values (see
 :mod:`signalboost.analytics.metrics`); ``followers`` is the last follower snapshot in the window summed over the
@@ -21,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.analytics.compare import welch_interval
-from signalboost.analytics.metrics import as_utc
+from signalboost.analytics.metrics import INTERACTION_METRICS, as_utc, group_bases, network_definition
 from signalboost.model.strategy import Kpi, Tactic
 
 SUM_METRICS: dict[str, str] = {
@@ -106,9 +107,12 @@ def kpi_status(
     value cannot be computed (``status`` says why).
     """
     data = _prepare(frame)
-    end = as_of or (data["_t"].max() if data.height else None)
     rows: list[dict[str, object]] = []
     for kpi in kpis:
+        scoped = data.filter(pl.col("platform") == kpi.network) if kpi.network else data
+        # each KPI's window ends at the last post on its own network: a Facebook KPI is not judged on the weeks
+        # after the last Facebook post just because another network's posts run later
+        end = as_of or (scoped["_t"].max() if scoped.height else data["_t"].max() if data.height else None)
         rows.append(_one_kpi(kpi, data, snapshots, end))  # type: ignore[arg-type]
     return pl.DataFrame(rows, schema=_KPI_SCHEMA)
 
@@ -174,6 +178,8 @@ def _one_kpi(
         else None
     )
     value, n, status = metric_value(cur, kpi.metric, cur_snaps)
+    if value is not None:
+        status = _with_basis(status, kpi.metric, cur)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         value, n, status = None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window"
     previous, _, _ = metric_value(prev, kpi.metric, prev_snaps)
@@ -192,6 +198,22 @@ def _one_kpi(
         "n": n,
         "status": status,
     }
+
+
+def _with_basis(status: str, metric: str, posts: pl.DataFrame) -> str:
+    """Append what interactions mean in the window when it is not the full likes + comments + shares.
+
+    E.g. ``ok — partial: replies not in the export`` on X, or ``ok — mixed: facebook …; x …`` for a KPI over all
+    networks whose exports report different parts (such a sum adds a partial count to a full one: it is flagged).
+    """
+    col = SUM_METRICS.get(metric) or RATE_METRICS.get(metric)
+    if col not in INTERACTION_METRICS:
+        return status
+    d = network_definition(str(col), group_bases(posts.filter(pl.col(col).is_not_null())))
+    for marker in (" — partial: ", " — mixed: "):
+        if marker in d.formula:
+            return f"{status}{marker}{d.formula.split(marker, 1)[1]}"
+    return status
 
 
 # ------------------------------------------------------------------------------------------------ tactics

@@ -8,6 +8,10 @@ For each network of ``schedule.networks`` that has posts:
 - the weekly slots become that many slots: the best slots by shrunk expected engagement
   (:func:`signalboost.analytics.timing.recommend_slots`, only slots with enough data), plus up to ``explore``
   exploration slots so the schedule keeps learning; when the data cannot fill the week, the current slots are kept.
+  When no slot stands out from the network's mean (between-slot variance τ² = 0, every slot shrunk all the way),
+  there is no evidence for any hour: the current slots are kept and only the exploration slots are added.
+- every evidence line names the metric as the network defines it: on X, interactions are ``likes + reposts``
+  and marked partial (replies are not in an X archive).
 
 :func:`apply_proposal` writes the change through :class:`signalboost.model.io.StrategyDocument`, so comments and
 key order of the file survive.
@@ -26,7 +30,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from signalboost.analytics.analysis import Analysis
-from signalboost.analytics.timing import WEEKDAY_NAMES, recommend_slots
+from signalboost.analytics.metrics import INTERACTION_METRICS, group_bases
+from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
 from signalboost.model.io import StrategyDocument
 from signalboost.model.strategy import Strategy
 
@@ -104,19 +109,33 @@ class Proposal:
 
 
 def _fmt(x: float, metric: str) -> str:
-    return f"{100 * x:.2f}%" if metric.startswith("er_") and not metric.endswith("_z") else f"{x:.3g}"
+    if metric.startswith("er_") and not metric.endswith("_z"):
+        return f"{100 * x:.2f}%"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
-def _slot_evidence(row: dict[str, Any], hour_block: int) -> str:
+def _metric_words(metric: str, analysis: Analysis, network: str) -> str:
+    """``interactions`` or, where the network's sum is partial, ``interactions (likes + reposts; partial)``."""
+    if metric.removesuffix("_z") not in INTERACTION_METRICS:
+        return metric
+    eng = analysis.engagement
+    bases = [b for b in group_bases(eng.filter(pl.col("platform") == network)) if b[1] is not None]
+    if len(bases) == 1 and bases[0][2]:
+        return f"{metric} ({bases[0][1]}; partial: {bases[0][2]})"
+    return metric
+
+
+def _slot_evidence(row: dict[str, Any], hour_block: int, words: str | None = None) -> str:
     m = row["metric"]
+    name = words or m
     span = f"{row['slot_hour']:02d}:00" + (f"–{row['slot_hour'] + hour_block - 1:02d}:59" if hour_block > 1 else "")
     if row["kind"] == "explore":
         return (
             f"{span}: exploration — only {row['n_posts']} post(s) so far; "
-            f"plausible range {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
+            f"plausible {name} {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
         )
     return (
-        f"{span}: expected {m} {_fmt(row['expected'], m)} [{_fmt(row['ci_low'], m)}, {_fmt(row['ci_high'], m)}] "
+        f"{span}: expected {name} {_fmt(row['expected'], m)} [{_fmt(row['ci_low'], m)}, {_fmt(row['ci_high'], m)}] "
         f"from {row['n_posts']} posts (raw {_fmt(row['raw_mean'], m)}, network {_fmt(row['prior_mean'], m)})"
     )
 
@@ -133,6 +152,7 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             continue
         f = freq.get(net)
         old_n = sched.min_posts_per_week
+        f_words = _metric_words(analysis.options.frequency_metric, analysis, net)
         # only a supported change of posts per day moves the weekly count: "keep k/day" keeps strategy.yaml's number
         new_n = int(f["recommended_per_week"]) if f and bool(f["changed"]) else old_n
         why = (
@@ -143,30 +163,44 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             if f
             else "kept: no daily data"
         )
+        if f and f_words != analysis.options.frequency_metric:
+            why = f"{why} [daily totals of {f_words}]"
         n_ex = min(n_explore, max(new_n // 4, 0))
-        ranked = recommend_slots(slots, k=max(new_n - n_ex, 0), explore=n_ex, seed=analysis.options.seed)
+        used = slots.filter(pl.col("n_posts") > 0)
+        flat = is_flat(slots)
+        words = _metric_words(str(slots["metric"][0]), analysis, net)
+        k = 0 if flat else max(new_n - n_ex, 0)
+        ranked = recommend_slots(slots, k=k, explore=n_ex, seed=analysis.options.seed)
         chosen = [
             SlotChoice(
                 WEEKDAY_NAMES[int(r["weekday"])],
                 f"{int(r['slot_hour']):02d}:00",
                 str(r["kind"]),
-                _slot_evidence(r, analysis.options.hour_block),
+                _slot_evidence(r, analysis.options.hour_block, words),
             )
             for r in ranked.iter_rows(named=True)
         ]
+        keep_why = (
+            f"kept from the current schedule: no slot stands out from the network mean ({int(used['n_posts'].sum())} "
+            "posts; between-slot variance 0)"
+            if flat
+            else "kept from the current schedule: too little data"
+        )
         old: dict[str, list[str]] = {str(d): list(ts) for d, ts in sched.slots.items()}
         for day, times in old.items():
             for t in times:
                 if len(chosen) >= new_n:
                     break
                 if not any(c.weekday == day and c.time == t for c in chosen):
-                    chosen.append(SlotChoice(day, t, "kept", "kept from the current schedule: too little data"))
+                    chosen.append(SlotChoice(day, t, "kept", keep_why))
         if len(chosen) < new_n:  # the data and the old timetable cannot fill the week: explore more
             reserve = recommend_slots(slots, k=0, explore=new_n, seed=analysis.options.seed)
             for r in reserve.iter_rows(named=True):
                 day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
                 if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
-                    chosen.append(SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block)))
+                    chosen.append(
+                        SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block, words))
+                    )
         if len(chosen) < new_n:  # fewer distinct slots than posts (e.g. --hour-block 24): the week cannot hold more
             why = f"{why}; capped at the {len(chosen)} distinct slots available"
             new_n = len(chosen)

@@ -12,9 +12,12 @@ generalizations", JASA 70:311; Gelman et al., *Bayesian Data Analysis* 3rd ed., 
   ``n₀ = (N − Σ n_s² / N) / (S − 1)`` (Searle, Casella & McCulloch, *Variance Components*, 1992, §3.5).
 
 A slot's posterior mean is ``μ + B_s (ȳ_s − μ)`` with ``B_s = τ² / (τ² + σ²/n_s)`` and its posterior variance
-``B_s σ² / n_s``; the interval is mean ± z·sd. So a slot with three lucky posts is pulled most of the way back to
-μ, while a slot with forty posts keeps nearly its own mean. The interval ignores the uncertainty in μ, σ², τ²
-(plug-in empirical Bayes), so it is slightly too narrow with few slots.
+``B_s σ² / n_s + (1 − B_s)² Var(μ̂)``, where ``Var(μ̂) = (τ² Σ n_s² + σ² N) / N²`` is the variance of the
+grand mean under the model (Morris 1983, "Parametric empirical Bayes inference", JASA 78:47, eq. 4.1, which adds
+this term so that a slot shrunk all the way to μ does not get a zero-width interval). The interval is mean ± z·sd.
+So a slot with three lucky posts is pulled most of the way back to μ, while a slot with forty posts keeps nearly
+its own mean. The uncertainty in σ² and τ² is still ignored (plug-in), so intervals are slightly too narrow with
+few slots. When τ² = 0 no slot stands out from the network's mean: every slot is expected at μ.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Hyper:
     tau2: float
     n_posts: int
     n_slots: int
+    mu_var: float = 0.0  # Var(μ̂) = (τ² Σ n_s² + σ² N) / N², the grand mean's own uncertainty
 
 
 def with_local_time(frame: pl.DataFrame, tz: str, *, hour_block: int = 1) -> pl.DataFrame:
@@ -80,27 +84,28 @@ def estimate_hyper(values: np.ndarray, slots: np.ndarray) -> Hyper:
     mu = float(y.mean())
     ss_within = float(((y - means[inverse]) ** 2).sum())
     sigma2 = ss_within / (n - s) if n > s else float(y.var(ddof=1)) if y.size > 1 else 0.0
+    sum_sq = float((n_s**2).sum())
     if s < 2:
-        return Hyper(mu, sigma2, 0.0, int(n), s)
+        return Hyper(mu, sigma2, 0.0, int(n), s, sigma2 / n)
     msb = float((n_s * (means - mu) ** 2).sum()) / (s - 1)
-    n0 = (n - float((n_s**2).sum()) / n) / (s - 1)
+    n0 = (n - sum_sq / n) / (s - 1)
     tau2 = max(0.0, (msb - sigma2) / n0) if n0 > 0 else 0.0
-    return Hyper(mu, sigma2, tau2, int(n), s)
+    return Hyper(mu, sigma2, tau2, int(n), s, (tau2 * sum_sq + sigma2 * n) / n**2)
 
 
 def shrink(mean: float | None, n: int, hyper: Hyper, *, z: float = 1.96) -> tuple[float, float, float, float]:
     """Posterior ``(mean, low, high, B)`` of one slot with sample ``mean`` over ``n`` posts (module doc)."""
     if n == 0 or mean is None:
-        sd = math.sqrt(hyper.tau2)
+        sd = math.sqrt(hyper.tau2 + hyper.mu_var)
         return hyper.mu, hyper.mu - z * sd, hyper.mu + z * sd, 0.0
     if hyper.tau2 <= 0:
         weight = 0.0
-        var = 0.0
+        var = hyper.mu_var
     elif hyper.sigma2 <= 0:
         weight, var = 1.0, 0.0
     else:
         weight = hyper.tau2 / (hyper.tau2 + hyper.sigma2 / n)
-        var = weight * hyper.sigma2 / n
+        var = weight * hyper.sigma2 / n + (1 - weight) ** 2 * hyper.mu_var
     post = hyper.mu + weight * (mean - hyper.mu)
     sd = math.sqrt(var)
     return post, post - z * sd, post + z * sd, weight
@@ -196,6 +201,12 @@ def _empty_slots() -> pl.DataFrame:
     return pl.DataFrame(schema=_SLOT_SCHEMA)
 
 
+def is_flat(slots: pl.DataFrame) -> bool:
+    """True when the network's slots with posts all have shrink weight 0 (τ² = 0: no slot differs from μ)."""
+    used = slots.filter(pl.col("n_posts") > 0)
+    return used.height > 0 and float(used["shrink_weight"].max()) == 0.0  # type: ignore[arg-type]
+
+
 def recommend_slots(
     slots: pl.DataFrame,
     *,
@@ -205,7 +216,9 @@ def recommend_slots(
 ) -> pl.DataFrame:
     """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
 
-    Only slots with status ``ok`` can be recommended. Exploration slots are drawn from the slots marked
+    Only slots with status ``ok`` can be recommended, and none on a network where no slot stands out from the mean
+    (:func:`is_flat`: τ² = 0, every slot shrunk all the way, so the order would only be that of sample sizes).
+    Exploration slots are drawn from the slots marked
     ``not enough data`` whose interval's upper bound reaches the weakest recommended slot's expectation (they
     might be as good, we just do not know), highest upper bound first, ties broken by a seeded shuffle — so the
     schedule keeps learning. Columns: the slot columns plus ``kind`` (``recommended``/``explore``), ``rank`` and
@@ -215,6 +228,8 @@ def recommend_slots(
     out: list[pl.DataFrame] = []
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
         ok = group.filter(pl.col("status") == "ok").sort(["expected", "n_posts"], descending=[True, True]).head(k)
+        if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes
+            ok = ok.head(0)
         ok = ok.with_columns(
             pl.lit("recommended").alias("kind"),
             pl.format(

@@ -107,6 +107,17 @@ def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _diff_text(diff: str) -> Any:
+    """The diff coloured per line, never cut at the terminal's width (Syntax crops; the evidence must survive)."""
+    from rich.text import Text
+
+    styles = {"+": "green", "-": "red", "@": "cyan", "#": "dim"}
+    text = Text()
+    for i, line in enumerate(diff.splitlines()):
+        text.append(("\n" if i else "") + line, style=styles.get(line[:1], ""))
+    return text
+
+
 def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: int, store: bool) -> Any:
     """Load the workspace, analyse, and (with ``store``) save the pillar assignments. Returns the Analysis."""
     from signalboost.analytics.analysis import AnalysisOptions, analyze
@@ -133,7 +144,11 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
 
 
 MetricOption = typer.Option(
-    "er_reach", "--metric", "-m", help="Engagement metric: er_reach, er_impressions, er_followers, interactions."
+    "auto",
+    "--metric",
+    "-m",
+    help="Engagement metric to rank by: auto (per network, the first of er_reach, er_impressions, er_followers, "
+    "interactions it reports for most posts), or one of those for every network.",
 )
 HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
 MinPostsOption = typer.Option(3, "--min-posts", help="Posts a slot needs before it can be recommended.")
@@ -214,9 +229,7 @@ def register(app: typer.Typer) -> None:
         elif fmt is OutputFormat.csv:
             emit_rows(rows, fmt)
         else:
-            from rich.syntax import Syntax
-
-            console.print(Syntax(diff or "(no change)", "diff", word_wrap=True))
+            console.print(_diff_text(diff or "(no change)"))
             emit_rows(rows, fmt, title="Evidence for each proposed line")
         if apply:
             apply_proposal(doc, proposal)

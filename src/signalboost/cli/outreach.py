@@ -392,11 +392,17 @@ def kpis_cmd(
     windows: int = typer.Option(kpis.DEFAULT_WINDOWS, "--windows", min=1, help="How many windows back."),
     until: str | None = typer.Option(None, "--until", help="End of the last window (default: now)."),
     trend: bool = typer.Option(False, "--trend", help="Print the trend (last vs previous window) instead."),
+    targets: bool = typer.Option(
+        False, "--targets", help="Check the strategy's influencer_* KPIs (target, window) for each influencer."
+    ),
     platform: str | None = PlatformOption,
     workspace: Path = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Relationship KPIs per window: do they interact, amplifications, engagement rate of our posts among them.
+
+    With --targets, each KPI of strategy.yaml whose metric is influencer_interactions, influencer_amplifications
+    or influencer_engagement_rate is checked against its target over its own window, per influencer.
 
     Example: signalboost outreach kpis @maria --window-days 7 --windows 8
     """
@@ -406,6 +412,18 @@ def kpis_cmd(
     if handle is not None:
         p, a, _ = _resolve(ws, handle, platform)
         accounts = [(p, a)]
+    if targets:
+        checks = kpis.relationship_targets(ws, accounts, end=_until(until))
+        emit_rows(
+            [_row(c) for c in checks],
+            fmt,
+            title="Relationship KPIs of the strategy",
+            columns=["account_id", "kpi", "metric", "window_days", "target", "value", "previous", "met", "trend"],
+            empty="The strategy sets no relationship KPI: add one to strategy.yaml kpis with metric "
+            "influencer_interactions, influencer_amplifications or influencer_engagement_rate (or the pipeline "
+            "is empty).",
+        )
+        return
     rows, trend_rows = kpis.relationship_kpis(ws, accounts, end=_until(until), window_days=window_days, count=windows)
     if trend:
         emit_rows([_row(t) for t in trend_rows], fmt, title="Trend")
@@ -432,14 +450,28 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 def curate_cmd(
     days: int = typer.Option(14, "--days", min=1, help="How recent (days before the latest activity)."),
     limit: int = typer.Option(50, "--limit", min=1),
+    offer: bool = typer.Option(False, "--offer", help="Offer them to the saved calendar's open curated slots."),
+    start: str | None = typer.Option(None, "--from", help="With --offer: first day of the slots (default: now)."),
+    weeks: int | None = typer.Option(None, "--weeks", "-n", min=1, help="With --offer: how many weeks of slots."),
+    any_network: bool = typer.Option(False, "--any-network", help="With --offer: a post may fill any network's slot."),
+    apply: bool = typer.Option(False, "--apply", help="With --offer: write each offer as its slot's draft."),
     workspace: Path = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
     """Their recent posts that fit our pillars — candidates for the calendar's curated slots.
 
-    Example: signalboost outreach curate --days 7
+    With --offer, each open curated slot of the saved calendar gets the best remaining post of its network;
+    --apply writes it as the slot's draft (the slot becomes drafted, so re-planning keeps it).
+
+    Example: signalboost outreach curate --offer --from 2026-12-07 --weeks 2 --apply
     """
-    posts = curation.curated_candidates(open_ws(workspace, read_only=True), days=days, limit=limit)
+    ws = open_ws(workspace, read_only=True)  # --apply fills drafts of saved posts: they exist already
+    if offer:
+        _offer(ws, start, weeks, days, any_network, apply, fmt)
+        return
+    if apply or start or weeks or any_network:
+        raise UsageError("--from, --weeks, --any-network and --apply go with --offer", hint="Add --offer")
+    posts = curation.curated_candidates(ws, days=days, limit=limit)
     cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
     emit_rows(
         [_row(c) for c in posts],
@@ -449,6 +481,41 @@ def curate_cmd(
         empty=f"No recent post of the pipeline's influencers matches a pillar (last {days} days). "
         "Import their posts, or widen --days.",
     )
+
+
+def _offer(
+    ws: Workspace, start: str | None, weeks: int | None, days: int, any_network: bool, apply: bool, fmt: OutputFormat
+) -> None:
+    """``outreach curate --offer``: the offers per open curated slot, written as drafts with ``apply``."""
+    from zoneinfo import ZoneInfo
+
+    from signalboost.plan.slots import resolve_local
+
+    first = parse_date(start, "--from")
+    lo = hi = None
+    if first is not None:
+        tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
+        lo, _ = resolve_local(first, dt.time(), tz)
+        if weeks:
+            hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
+    elif weeks:
+        raise UsageError("--weeks needs --from", where="--weeks", hint="Add --from YYYY-MM-DD")
+    offers = curation.calendar_offers(ws, start=lo, end=hi, days=days, any_network=any_network)
+    filled = curation.apply_offers(ws, offers) if apply else 0
+    emit_rows(
+        [dict(o) for o in offers],
+        fmt,
+        title="Curated slots",
+        columns=["slot_id", "local", "network", "handle", "post_id", "url", "text"],
+        document={"rows": offers, "applied": filled},
+        empty="No open curated slot in the saved calendar for this period: plan one with `signalboost plan` "
+        "(strategy curation.share), or widen --from/--weeks.",
+    )
+    if offers and fmt is OutputFormat.table:
+        empty = sum(1 for o in offers if not o["post_id"])
+        note = f"; {empty} without a candidate (not enough curated content: widen --days)" if empty else ""
+        done = f"; {filled} drafts written" if apply else "; pass --apply to write them as drafts"
+        console.print(f"{len(offers) - empty} of {len(offers)} curated slots offered a post{note}{done}")
 
 
 # ---------------------------------------------------------------------------------------------- partners

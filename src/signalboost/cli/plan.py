@@ -44,6 +44,9 @@ def _rows(posts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
     return [p.as_dict() for p in posts]
 
 
+SHOWN_LEFT_OUT = 10
+"""Posts left out of a Hootsuite file that are listed one by one (the rest are counted)."""
+
 ROW_COLUMNS = ["id", "date", "time", "network", "kind", "pillars", "tactic", "format", "status", "draft"]
 
 
@@ -69,7 +72,10 @@ def register(app: typer.Typer) -> None:
         first = parse_date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
         strategy = ws.strategy()
-        result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
+        try:
+            result, diff = replan(ws, strategy, first, weeks, dry_run=dry_run, skip_empty_tactics=skip_empty_tactics)
+        except PlanError as exc:
+            raise located(exc, ws.strategy_path) from None
         doc = {
             "start": result.start.isoformat(),
             "end": result.end.isoformat(),
@@ -77,6 +83,8 @@ def register(app: typer.Typer) -> None:
             "changes": diff.summary(),
             "added": [p.id for p in diff.added],
             "removed": [p.id for p in diff.removed],
+            "changed": [p.id for p in diff.changed],
+            "kept_touched": [p.id for p in diff.touched],
             "notes": result.notes,
             "discrepancy": {"plan": result.discrepancy[0], "worst_network": result.discrepancy[1]},
         }
@@ -104,7 +112,7 @@ def register(app: typer.Typer) -> None:
     @calendar_app.command("show")
     def show(
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
-        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks from --from (default: today)."),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -134,7 +142,7 @@ def register(app: typer.Typer) -> None:
         md: bool = typer.Option(False, "--md", help="Markdown month grid."),
         html_: bool = typer.Option(False, "--html", help="HTML month grid (self-contained)."),
         start: str = typer.Option(None, "--from", help="First day (YYYY-MM-DD); default: all."),
-        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks (with --from)."),
+        weeks: int = typer.Option(None, "--weeks", "-n", min=1, help="How many weeks from --from (default: today)."),
         network: str = typer.Option(None, "--network", help="Only this network."),
         tzid: bool = typer.Option(False, "--tzid", help="ICS: local times with TZID and VTIMEZONE instead of UTC."),
         workspace: Path = WorkspaceOption,
@@ -160,9 +168,18 @@ def register(app: typer.Typer) -> None:
                 where="calendar",
                 hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
             )
-        for path, text, written, skipped in _render(ws, chosen[0], posts, output, tzid=tzid):
+        period = _grid_period(_first_day(ws, start, weeks), weeks, posts)
+        cancelled: list[PlannedPost] = []
+        if chosen[0] == "ics":
+            from signalboost.plan.service import load_removed
+
+            cancelled = [p for p in load_removed(ws, *_bounds(ws, start, weeks)) if not network or p.network == network]
+        renders = _render(ws, chosen[0], posts, output, tzid=tzid, period=period, cancelled=cancelled)
+        for path, text, written, skipped in renders:
             write_output(path, text, what="the calendar")
-            console.print(f"Wrote {written} posts to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
+            noun = "post" if written == 1 else "posts"
+            gone = f" and {len(cancelled)} cancelled (removed by a re-plan)" if cancelled else ""
+            console.print(f"Wrote {written} {noun}{gone} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
 
     @calendar_app.command("move")
     def move(
@@ -224,21 +241,73 @@ def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
         console.print(f"{post.id} is {post.status}")
 
 
-def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
+def _first_day(ws, start: str | None, weeks: int | None) -> dt.date | None:  # type: ignore[no-untyped-def]
+    """The first day asked for: ``--from``, else today in the brand's zone when only ``--weeks`` is given."""
     from zoneinfo import ZoneInfo
 
-    from signalboost.plan.service import load_plan
+    first = parse_date(start, "--from")
+    if first is None and weeks:
+        tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
+        first = dt.datetime.now(tz).date()
+    return first
+
+
+def _bounds(ws, start: str | None, weeks: int | None) -> tuple[dt.datetime | None, dt.datetime | None]:  # type: ignore[no-untyped-def]
+    """The instants ``[lo, hi)`` asked for with ``--from``/``--weeks`` (``None``: open)."""
+    from zoneinfo import ZoneInfo
+
     from signalboost.plan.slots import resolve_local
 
-    first = parse_date(start, "--from")
+    first = _first_day(ws, start, weeks)
     if first is None:
-        return load_plan(ws)
+        return None, None
     tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
     lo, _ = resolve_local(first, dt.time(), tz)
     hi = None
     if weeks:
         hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
-    return load_plan(ws, lo, hi)
+    return lo, hi
+
+
+def _load(ws, start: str | None, weeks: int | None) -> list:  # type: ignore[no-untyped-def, type-arg]
+    from signalboost.plan.service import load_plan
+
+    lo, hi = _bounds(ws, start, weeks)
+    return load_plan(ws, lo, hi) if lo is not None else load_plan(ws)
+
+
+def located(exc: PlanError, path: Path) -> PlanError:
+    """``exc`` with its ``strategy.yaml (tactics.0.rrule)`` place turned into ``FILE:LINE:COL (tactics[0].rrule)``.
+
+    The planner names the field; the line and column come from the document (ruamel positions). Anything else
+    (``--weeks``, an unreadable file) is returned unchanged.
+    """
+    import re
+
+    from signalboost.errors import SignalboostError
+    from signalboost.model.io import read_document
+    from signalboost.model.positions import position, render_path
+
+    found = re.fullmatch(r"strategy\.yaml \(([^)]*)\)", exc.where or "")
+    if found is None:
+        return exc
+    parts = found.group(1).split(".")
+    parts = parts[: parts.index("*")] if "*" in parts else parts  # pillars.*.weight: point at pillars
+    keys: tuple[str | int, ...] = tuple(int(x) if x.isdigit() else x for x in parts)
+    try:
+        line, col = position(read_document(path), keys)
+    except SignalboostError:
+        return exc
+    return PlanError(exc.what, where=f"{path}:{line}:{col} ({render_path(keys)})", hint=exc.hint)
+
+
+def _grid_period(first: dt.date | None, weeks: int | None, posts: list[PlannedPost]) -> tuple[dt.date, dt.date] | None:
+    """The days a month grid shows: ``first`` for ``weeks`` weeks (or to the last post), else the posts' span."""
+    if first is None:
+        return None
+    if weeks:
+        return first, first + dt.timedelta(weeks=weeks)
+    return first, max(first, max(p.local.date() for p in posts)) + dt.timedelta(days=1)
 
 
 def _left_out(skipped: list[str]) -> str:
@@ -256,6 +325,8 @@ def _render(  # type: ignore[no-untyped-def]
     output: Path,
     *,
     tzid: bool = False,
+    period: tuple[dt.date, dt.date] | None = None,
+    cancelled: list[PlannedPost] | None = None,
 ) -> list[tuple[Path, str, int, list[str]]]:
     """The files to write for one export format: path, text, posts written in it, posts left out (``"id: why"``)."""
     from signalboost.plan import export
@@ -264,20 +335,24 @@ def _render(  # type: ignore[no-untyped-def]
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
     n = len(posts)
     if kind == "ics":
-        return [(output, export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid), n, [])]
+        text = export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid, cancelled=cancelled or [])
+        return [(output, text, n, [])]
     if kind == "csv":
         return [(output, export.to_csv(posts), n, [])]
     if kind == "md":
-        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar"), n, [])]
+        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar", period=period), n, [])]
     if kind == "html":
-        return [(output, export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar"), n, [])]
+        page = export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar", period=period)
+        return [(output, page, n, [])]
     networks = sorted({p.network for p in posts})
     out: list[tuple[Path, str, int, list[str]]] = []
     for net in networks:
         mine = [p for p in posts if p.network == net]
         text, skipped = export.to_hootsuite_csv(mine)
         path = output if len(networks) == 1 else output.with_name(f"{output.stem}-{net}{output.suffix or '.csv'}")
-        for why in skipped:
+        for why in skipped[:SHOWN_LEFT_OUT]:
             console.print(f"[yellow]left out[/] {why}", highlight=False)
+        if len(skipped) > SHOWN_LEFT_OUT:
+            console.print(f"[yellow]left out[/] … and {len(skipped) - SHOWN_LEFT_OUT} more", highlight=False)
         out.append((path, text, len(mine) - len(skipped), skipped))
     return out

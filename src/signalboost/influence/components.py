@@ -18,8 +18,15 @@ import numpy as np
 import polars as pl
 
 from signalboost.influence.data import InfluenceData, kind_weights
-from signalboost.influence.graph import Graph, graph_from_codes
-from signalboost.influence.pagerank import DEFAULT_ALPHA, DEFAULT_TOL, Transition, pagerank, power_iteration
+from signalboost.influence.graph import Graph, clean_codes, graph_from_codes, index_in
+from signalboost.influence.pagerank import (
+    DEFAULT_ALPHA,
+    DEFAULT_TOL,
+    Transition,
+    pagerank,
+    power_iteration,
+    transition_from_edges,
+)
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
 TOPIC_TOL = 1e-4
@@ -118,22 +125,48 @@ def reach(data: InfluenceData) -> Component:
     else:
         return unavailable("reach", n, "no follower counts and no follow graph imported")
     raw = np.log10(1.0 + followers)
+    pct = percentile_rank(raw)
+    return Component("reach", pct, raw, extra={"followers": followers, "in_band": in_band_percentile(followers, pct)})
+
+
+def in_band_percentile(followers: np.ndarray, pct: np.ndarray) -> np.ndarray:
+    """The percentile among accounts of the same :func:`size_band`, from the overall percentile ``pct``.
+
+    Bands are intervals of the follower count, so in sorted order a band is one run: with ``m`` known values,
+    ``before`` of them in lower bands and ``size`` in the band, ``#below + ½ #equal = pct · m / 100`` overall and
+    ``in_band = 100 · (pct · m / 100 − before) / size`` — :func:`percentile_rank` within the band, without a sort.
+    """
     band = size_band(followers)
-    in_band = np.full(n, np.nan)
-    for b in np.unique(band[~np.isnan(band)]):
-        sel = band == b
-        in_band[sel] = percentile_rank(raw[sel])
-    return Component("reach", percentile_rank(raw), raw, extra={"followers": followers, "in_band": in_band})
+    known = ~np.isnan(band)
+    out = np.full(band.shape, np.nan)
+    if not known.any():
+        return out
+    b = band[known].astype(np.int64)
+    size = np.bincount(b)
+    before = np.concatenate(([0], np.cumsum(size)[:-1]))
+    out[known] = 100.0 * (pct[known] * b.size / 100.0 - before[b]) / size[b]
+    return out
 
 
 # ----------------------------------------------------------------------------------------------- authority
 
 
+def _interaction_codes(data: InfluenceData, weights: Mapping[str, float]) -> tuple[np.ndarray, ...]:
+    """``(src, dst, weight)`` of the interactions between known accounts, weighted by kind (× the row's weight)."""
+    e = data.edges()
+    w = e.select(kind_weights(weights) * pl.col("weight").fill_null(1.0)).to_series().to_numpy()
+    return e["src"].to_numpy(), e["dst"].to_numpy(), w
+
+
 def interaction_graph(data: InfluenceData, weights: Mapping[str, float]) -> Graph:
     """The weighted interaction graph: an edge actor → target account weighted by kind (× the row's weight)."""
-    e = data.edges()
-    w = e.select(kind_weights(weights) * pl.col("weight").fill_null(1.0))
-    return graph_from_codes(e["src"].to_numpy(), e["dst"].to_numpy(), data.nodes, w.to_series().to_numpy())
+    src, dst, w = _interaction_codes(data, weights)
+    return graph_from_codes(src, dst, data.nodes, w)
+
+
+def interaction_transition(data: InfluenceData, weights: Mapping[str, float]) -> Transition:
+    """The :class:`Transition` of :func:`interaction_graph`, built straight from the encoded edges."""
+    return transition_from_edges(*clean_codes(*_interaction_codes(data, weights)), data.n)
 
 
 def follow_graph(data: InfluenceData) -> Graph | None:
@@ -141,6 +174,13 @@ def follow_graph(data: InfluenceData) -> Graph | None:
     if data.follows.height == 0:
         return None
     return graph_from_codes(data.follows["src"].to_numpy(), data.follows["dst"].to_numpy(), data.nodes)
+
+
+def follow_transition(data: InfluenceData) -> Transition | None:
+    """The :class:`Transition` of :func:`follow_graph` (None when no follows are imported)."""
+    if data.follows.height == 0:
+        return None
+    return transition_from_edges(*clean_codes(data.follows["src"].to_numpy(), data.follows["dst"].to_numpy()), data.n)
 
 
 def authority(
@@ -155,14 +195,25 @@ def authority(
     ``authority = ½ PR(interactions) + ½ PR(follows)`` — a mixture of two PageRank vectors is a probability
     vector again (Page et al. 1999). Unavailable when neither graph has an edge.
     """
-    n = interactions.n
-    graphs = [g for g in (interactions, follows) if g is not None and g.n_edges > 0]
-    if not graphs:
+    ranks = [graph_pagerank(g, alpha=alpha, tol=tol) for g in (interactions, follows)]
+    return authority_from(interactions.n, ranks)
+
+
+def graph_pagerank(
+    graph: Graph | Transition | None, *, alpha: float = DEFAULT_ALPHA, tol: float = DEFAULT_TOL
+) -> np.ndarray | None:
+    """PageRank of ``graph`` (None when there is no graph or it has no edge)."""
+    if graph is None or graph.n_edges == 0:
+        return None
+    return pagerank(graph, alpha=alpha, tol=tol)
+
+
+def authority_from(n: int, ranks: Sequence[np.ndarray | None]) -> Component:
+    """:func:`authority` from the PageRank vectors already computed (None: that graph is absent or empty)."""
+    known = [r for r in ranks if r is not None]
+    if not known:
         return unavailable("authority", n, "no interactions between accounts and no follow graph")
-    raw = pagerank(graphs[0], alpha=alpha, tol=tol)
-    for g in graphs[1:]:
-        raw += pagerank(g, alpha=alpha, tol=tol)
-    raw /= len(graphs)
+    raw = np.sum(known, axis=0) / len(known)
     return Component("authority", percentile_rank(raw), raw)
 
 
@@ -198,32 +249,76 @@ def amplification(data: InfluenceData) -> Component:
 
 
 def topic_counts(data: InfluenceData, topics: Mapping[str, Sequence[str]] | None, top_n: int = 10) -> pl.DataFrame:
-    """Posts per (author, topic): ``author_id, topic, posts``.
+    """Posts per (author, topic): ``author_id, topic, posts, ix``, ordered by author (node order) then topic.
 
     A topic is a name and its hashtags (lower case, without ``#``); a post also counts for a topic named in its
-    ``pillars``. ``topics=None``: the ``top_n`` most used hashtags, each its own topic.
+    ``pillars``, and counts once per topic however many of its hashtags name it. ``topics=None``: the ``top_n``
+    most used hashtags (by posts; ties by name), each its own topic. Hashtags are normalised once per distinct
+    spelling and the counting runs on integer codes.
     """
-    p = data.posts.select("post_id", "author_id", "ix", "hashtags", "pillars")
-    tags = (
-        p.explode("hashtags")
-        .filter(pl.col("hashtags").is_not_null())
-        .select("post_id", "author_id", "ix", pl.col("hashtags").str.strip_prefix("#").str.to_lowercase().alias("tag"))
-        .unique()
-    )
+    schema = {"author_id": pl.String, "topic": pl.String, "posts": pl.Float64, "ix": pl.Int64}
+    posts = data.posts.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), "ix", "hashtags", "pillars")
+    tagged = posts.select("row", "hashtags").explode("hashtags").filter(pl.col("hashtags").str.strip_prefix("#") != "")
+    spellings = tagged["hashtags"].unique()
+    normal = spellings.str.strip_prefix("#").str.to_lowercase()
+    tags = normal.unique().sort()
+    tag_of_spelling = index_in(tags, normal)  # distinct spelling -> normalised tag code
+    row = tagged["row"].to_numpy()
+    tag = tag_of_spelling[index_in(spellings, tagged["hashtags"])]
+    row, tag = _distinct_pairs(row, tag, tags.len())
     if topics is None:
-        top = tags.group_by("tag").len().sort(["len", "tag"], descending=[True, False]).head(top_n)
-        topics = {f"#{t}": [t] for t in top["tag"].to_list()}
-    rows = [(name, tag.lstrip("#").lower()) for name, hs in topics.items() for tag in hs]
-    mapping = pl.DataFrame(rows, schema={"topic": pl.String, "tag": pl.String}, orient="row").unique()
-    by_tag = tags.join(mapping, on="tag").select("post_id", "author_id", "ix", "topic")
-    by_pillar = (
-        p.explode("pillars")
-        .filter(pl.col("pillars").is_in(list(topics)))
-        .select("post_id", "author_id", "ix", pl.col("pillars").alias("topic"))
+        per_tag = np.bincount(tag, minlength=tags.len())
+        best = np.lexsort((np.arange(tags.len()), -per_tag))[:top_n]  # most posts first, then by name
+        topics = {f"#{tags[int(i)]}": [str(tags[int(i)])] for i in best if per_tag[i] > 0}
+    names = sorted(topics)
+    code = {name: j for j, name in enumerate(names)}
+    pairs_row, pairs_topic = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    wanted = {h.lstrip("#").lower() for hs in topics.values() for h in hs}
+    for t in wanted:
+        found = tags.index_of(t)
+        if found is None:
+            continue
+        rows_with = row[tag == found]
+        for name, hs in topics.items():
+            if t in {h.lstrip("#").lower() for h in hs}:
+                pairs_row.append(rows_with)
+                pairs_topic.append(np.full(rows_with.size, code[name], dtype=np.int64))
+    pillar = posts.select("row", "pillars").explode("pillars").filter(pl.col("pillars").is_in(names))
+    if pillar.height:
+        pairs_row.append(pillar["row"].to_numpy())
+        pairs_topic.append(pillar["pillars"].replace_strict(code, return_dtype=pl.Int64).to_numpy())
+    row, topic = _distinct_pairs(np.concatenate(pairs_row), np.concatenate(pairs_topic), len(names))
+    ix = posts["ix"].to_numpy()[row]
+    known = ix >= 0
+    key, counts = _sorted_counts(ix[known] * len(names) + topic[known])
+    if key.size == 0:
+        return pl.DataFrame(schema=schema)
+    ix_out, topic_out = key // len(names), key % len(names)
+    return pl.DataFrame(
+        {
+            "author_id": data.nodes.gather(ix_out),
+            "topic": pl.Series(names, dtype=pl.String).gather(topic_out),
+            "posts": counts.astype(np.float64),
+            "ix": ix_out,
+        },
+        schema=schema,
     )
-    both = pl.concat([by_tag, by_pillar]).unique() if by_pillar.height else by_tag  # by_tag: distinct rows
-    out = both.group_by("author_id", "topic").agg(pl.len().cast(pl.Float64).alias("posts"), pl.col("ix").first())
-    return out.sort("author_id", "topic")
+
+
+def _distinct_pairs(first: np.ndarray, second: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``(first, second)`` pairs (``0 ≤ second < width``), ordered by ``first`` then ``second``."""
+    key, _ = _sorted_counts(first.astype(np.int64) * max(width, 1) + second)
+    return key // max(width, 1), key % max(width, 1)
+
+
+def _sorted_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` in ascending order and how often each occurs (``np.unique(..., return_counts=True)``
+    by one in-place sort, several times faster than numpy's hashing ``unique`` on millions of int64)."""
+    k = np.sort(keys)
+    if k.size == 0:
+        return k, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    return k[starts], np.diff(np.append(starts, k.size))
 
 
 def topic_leadership(
@@ -238,8 +333,9 @@ def topic_leadership(
     """Topic leadership: topic-sensitive PageRank per topic (TwitterRank teleport: posts on the topic).
 
     ``raw`` = the mean of the topic PageRank vectors (by linearity the PageRank whose teleport is the mean of the
-    topics' teleports, Haveliwala 2002); ``extra["per_topic"]`` is ``n × k`` percentiles and ``leads`` (in
-    :func:`leading_topics`) the topics where the account ranks at or above ``lead_pct``.
+    topics' teleports, Haveliwala 2002); ``labels`` (:func:`leading_topics`) are the topics where the account's
+    percentile (:func:`percentile_rank_positive` of the topic's PageRank, found by :func:`top_percentiles`) is at
+    or above ``lead_pct``.
     """
     n = graph.n
     if counts.height == 0:
@@ -249,15 +345,44 @@ def topic_leadership(
     ix = counts["ix"].to_numpy()
     k, ok = len(names), ix >= 0
     flat = np.bincount(ix[ok] * k + col[ok], weights=counts["posts"].to_numpy()[ok], minlength=n * k)
-    scores = power_iteration(graph, personalization=flat.reshape(n, k), alpha=alpha, tol=tol).scores
+    teleports = flat.reshape(n, k)
     del flat
-    per_topic = np.empty_like(scores)
+    scores = power_iteration(
+        graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True
+    ).scores  # the teleports' memory becomes the scores'
+    del teleports
+    per_topic = np.zeros_like(scores)
     for j in range(k):
-        per_topic[:, j] = percentile_rank_positive(scores[:, j])
+        top, pct = top_percentiles(scores[:, j], lead_pct)
+        per_topic[top, j] = pct
     raw = scores.mean(axis=1)
     del scores
     leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics)
-    return Component("topic", percentile_rank(raw), raw, extra={"per_topic": per_topic}, labels=leads)
+    return Component("topic", percentile_rank(raw), raw, labels=leads)
+
+
+def top_percentiles(values: np.ndarray, at_least: float) -> tuple[np.ndarray, np.ndarray]:
+    """The positions whose :func:`percentile_rank_positive` is ``≥ at_least``, and those percentiles, sorting
+    only the top of ``values`` (non-negative, no NaN).
+
+    With ``q = ⌊n · at_least / 100⌋`` and ``t`` the ``q``-th smallest value (0-based), every value below ``t`` has
+    at most ``q`` values at or below it, so its percentile is ``< 100 q / n ≤ at_least``: only values ``≥ t``
+    (and positive — zero stays 0) can qualify, and their exact percentiles need only each other and the count
+    of values below ``t``.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    n = v.size
+    q = min(int(np.floor(n * at_least / 100.0)), n - 1)
+    if n == 0 or q < 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    positive = v[v > 0]  # zeros are the smallest values and never qualify: select among the positive ones
+    rank = q - (n - positive.size)
+    t = np.partition(positive, rank)[rank] if rank > 0 else 0.0
+    cand = np.flatnonzero((v >= t) & (v > 0))
+    below = n - cand.size  # every value outside the candidates is smaller than every candidate
+    pct = (percentile_rank(v[cand]) * cand.size + 100.0 * below) / n
+    keep = pct >= at_least
+    return cand[keep], pct[keep]
 
 
 def leading_topics(

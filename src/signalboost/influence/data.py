@@ -77,7 +77,7 @@ def conform(table: str, frame: pl.DataFrame | None) -> pl.DataFrame:
             cols.append(src.cast(dtype).alias(name))
         else:
             default: Any = {"weight": 1.0, "active": True, "is_brand": False}.get(name)
-            cols.append(pl.Series(name, [default] * frame.height, dtype=dtype))
+            cols.append(pl.repeat(default, frame.height, dtype=dtype, eager=True).alias(name))
     return pl.DataFrame(cols)
 
 
@@ -185,26 +185,35 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     ).drop("_author")
 
 
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
+_LOWEST = np.array([-1, 0] + [10 ** (k - 1) for k in range(2, 20)], dtype=np.int64)
+"""``_LOWEST[L]``: the smallest value a canonical decimal of ``L`` digits has (``L = 0``: missing, value -1)."""
 
 
 def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
     """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (digits only, no
     sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string.
 
-    One parse per column; canonical form is checked on numbers, not strings: a present id must parse to a
-    non-negative ``i`` whose decimal length equals the string's length in bytes (``+7``, ``007``, `` 7`` fail).
+    Polars parses an optional sign and leading zeros; a string of ``L`` bytes is canonical exactly when it parses
+    to a value ``≥ _LOWEST[L]`` (``+7``, ``-0``, ``007`` and anything unparsable fall below). The columns are
+    parsed in parallel (one lazy query each, collected together); the check is one table lookup per id.
     """
+    queries = [
+        c.cast(pl.String)
+        .rename("id")
+        .to_frame()
+        .lazy()
+        .select(
+            pl.col("id").cast(pl.Int64, strict=False).fill_null(-1).alias("value"),
+            pl.col("id").str.len_bytes().fill_null(0).alias("length"),
+        )
+        for c in columns
+    ]
     out = []
-    for c in columns:
-        s = c.cast(pl.String)
-        values = s.cast(pl.Int64, strict=False).fill_null(-1).to_numpy()
-        lengths = s.str.len_bytes().fill_null(0).to_numpy()
-        present = lengths > 0
-        digits = np.maximum(np.searchsorted(_POW10, values, side="right"), 1)
-        if (present & ((values < 0) | (lengths != digits))).any():
+    for frame in pl.collect_all(queries):
+        value = frame["value"].to_numpy()
+        if (value < _LOWEST[np.minimum(frame["length"].to_numpy(), 19)]).any():
             return None
-        out.append(np.where(present, values, -1))
+        out.append(value)
     return out
 
 

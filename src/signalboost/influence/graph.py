@@ -148,17 +148,31 @@ def build_graph(
     return Graph(ids=nodes, matrix=matrix)
 
 
+def clean_codes(
+    src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None = None, *, self_loops: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Encoded edges ``(src, dst, weight)`` without rows that have a negative end, a non-positive weight or —
+    unless ``self_loops`` — equal ends (``weights=None``, every edge weighs 1, stays None)."""
+    keep = (src >= 0) & (dst >= 0)
+    if weights is not None:
+        weights = np.asarray(weights, dtype=np.float64)
+        keep &= weights > 0
+    if not self_loops:
+        keep &= src != dst
+    if keep.all():
+        return src, dst, weights
+    return src[keep], dst[keep], None if weights is None else weights[keep]
+
+
 def graph_from_codes(
     src: np.ndarray, dst: np.ndarray, ids: pl.Series, weights: np.ndarray | None = None, *, self_loops: bool = False
 ) -> Graph:
     """A :class:`Graph` over ``ids`` from encoded edge ends (indices into ``ids``; rows with a negative end,
     a non-positive weight or — unless ``self_loops`` — equal ends are left out)."""
-    w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
-    keep = (src >= 0) & (dst >= 0) & (w > 0)
-    if not self_loops:
-        keep &= src != dst
+    src, dst, w = clean_codes(src, dst, weights, self_loops=self_loops)
     n = int(ids.len())
-    matrix = sp.csr_matrix((w[keep], (src[keep], dst[keep])), shape=(n, n), dtype=np.float64)
+    w = np.ones(len(src)) if w is None else w
+    matrix = sp.csr_matrix((w, (src, dst)), shape=(n, n), dtype=np.float64)
     matrix.sum_duplicates()
     return Graph(ids=ids, matrix=matrix)
 

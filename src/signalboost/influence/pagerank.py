@@ -1,12 +1,26 @@
-"""PageRank and topic-sensitive PageRank by power iteration on scipy.sparse.
+"""PageRank and topic-sensitive PageRank on scipy.sparse, solved as a sparse linear system.
 
-With ``W = D⁻¹A`` the row-normalised adjacency (``D`` = out-weights), teleport vector ``p`` (personalization,
-sums to 1) and dangling vector ``d`` (where the rank of nodes without out-links goes; default ``p``)::
+With ``W = D⁻¹A`` the row-normalised adjacency (``D`` = out-weights; rows of nodes without out-links are zero),
+teleport vector ``p`` (personalization, sums to 1) and dangling vector ``d`` (where the rank of nodes without
+out-links goes; default ``p``), PageRank is the fixed point of networkx's iteration::
 
-    x_{k+1} = α (Wᵀ x_k + (Σ_{i dangling} x_k[i]) d) + (1 − α) p,     x_0 = uniform
+    x = α (Wᵀ x + (δᵀx) d) + (1 − α) p,        δ = indicator of the dangling nodes
 
-iterated until ``‖x_{k+1} − x_k‖₁ < tol`` (an absolute L1 tolerance, stricter than networkx's ``N·tol``).
-This is the iteration networkx's ``pagerank`` runs, so both agree to the tolerance asked.
+It is a linear system (Del Corso, Gullí, Romani 2005, *Fast PageRank Computation via a Sparse Linear System*,
+Internet Mathematics 2(3)): with ``solve(q) = (I − αWᵀ)⁻¹ q``, ``v = solve(p)`` and ``u = solve(d)``::
+
+    x = α c u + (1 − α) v,    c = δᵀx = (1 − α) δᵀv / (1 − α δᵀu)        (d = p:  x = v / ‖v‖₁)
+
+``solve`` runs the Jacobi (power) series ``y = Σ_j (αWᵀ)^j q`` on the *core* only — the nodes with both an
+in-link and an out-link. A node without in-links keeps ``y = q``; a node without out-links (a *leaf*) feeds
+nobody, so its value follows in one product at the end: ``y_L = q_L + α Wᵀ_{L·} y``. This is the dangling-node
+elimination of Langville & Meyer (2006), *A Reordering for the PageRank Problem*, SIAM J. Sci. Comput. 27(6),
+and Lee, Golub & Zenios (2003), *A Fast Two-Stage Algorithm for Computing PageRank*. On interaction graphs most
+accounts are leaves or pure sources, so the iteration runs on a small part of the graph.
+
+Stopping: each step adds ``r_j = (αWᵀ_CC)^j b ≥ 0``; the series stops when the L1 change the step makes to the
+normalised scores, at most ``2 (1 + α) ‖r_j‖₁ / ‖y‖₁``, is below ``tol`` — networkx's criterion (L1 change
+between iterates), with ``tol`` absolute (networkx uses ``N·tol``). Both agree to the tolerance asked.
 
 Sources: L. Page, S. Brin, R. Motwani, T. Winograd (1999), *The PageRank Citation Ranking: Bringing Order to the
 Web*, Stanford InfoLab 1999-66. Topic-sensitive PageRank: T. Haveliwala (2002), *Topic-Sensitive PageRank*, WWW '02
@@ -15,15 +29,14 @@ J. Jiang, Q. He (2010), *TwitterRank: Finding Topic-sensitive Influential Twitte
 topic ``t`` is proportional to each account's share of the posts on ``t`` (we use that teleport; TwitterRank's
 topic-similarity transition is not used, the transition is the interaction graph's).
 
-Several teleport vectors are iterated together as the columns of one matrix (one sparse × dense product per
-step, :func:`power_iteration`); each column stops when its own change is below the tolerance.
+Several teleport vectors are solved together as the columns of one matrix (one sparse × dense product per step,
+:func:`power_iteration`); each column stops on its own criterion, so a column is exactly what it gives alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
@@ -38,7 +51,7 @@ DEFAULT_MAX_ITER = 500
 
 @dataclass(frozen=True)
 class PageRankResult:
-    """Scores (``n`` or ``n × k``, each column sums to 1), iterations run and the last L1 change per column."""
+    """Scores (``n`` or ``n × k``, each column sums to 1), steps run and the last step's L1 change per column."""
 
     scores: np.ndarray
     iterations: int
@@ -47,74 +60,127 @@ class PageRankResult:
 
 @dataclass(frozen=True)
 class Transition:
-    """A graph prepared for the power iteration, built once and shared by every PageRank on it.
+    """A graph split for the linear-system PageRank, built once and shared by every PageRank on it.
 
-    ``wt`` = ``Wᵀ`` (CSC, n × n), ``dangling`` the nodes without out-weight.
+    Nodes fall in four classes: ``core`` (in- and out-links), ``leaves`` (in-links only), ``sources`` (out-links
+    only) and isolated nodes. The iteration runs on the rows ``iterated`` — the core, followed by the leaves when
+    there are few of them (``folded``: no copy of the matrix is needed) — and the other leaves (``rest``) are
+    computed once at the end. ``cc`` / ``cs`` are the blocks of ``Wᵀ`` (CSC, row = target, column = source) from
+    the core / the sources into the iterated rows, ``lc`` / ``ls`` into ``rest``; ``dangling`` marks the nodes
+    without out-weight.
     """
 
-    wt: sp.csc_matrix
+    n: int
+    n_edges: int
     dangling: np.ndarray
-
-    @cached_property
-    def has_in(self) -> np.ndarray:
-        """The nodes with an in-link (rows of ``Wᵀ`` that hold an entry); computed when first needed."""
-        return np.bincount(self.wt.indices, minlength=self.n) > 0
-
-    @property
-    def n(self) -> int:
-        """Number of nodes."""
-        return int(self.wt.shape[0])
+    core: np.ndarray
+    iterated: np.ndarray
+    rest: np.ndarray
+    sources: np.ndarray
+    cc: sp.csc_matrix
+    cs: sp.csc_matrix
+    lc: sp.csc_matrix
+    ls: sp.csc_matrix
 
     @property
-    def n_edges(self) -> int:
-        """Number of distinct (source, target) pairs with positive weight."""
-        return int(self.wt.nnz)
+    def leaves(self) -> np.ndarray:
+        """The nodes with in-links and no out-links."""
+        return np.concatenate([self.iterated[self.core.size :], self.rest])
 
-    def restrict(self, nodes: np.ndarray) -> Transition:
-        """The sub-problem on ``nodes`` (sorted), which must be closed under out-links (see :func:`_support`).
 
-        Only the columns (sources) of ``nodes`` are kept and their row indices renumbered: every out-link of a
-        node of a closed set ends inside it, so no entry is lost (cheaper than slicing rows of a CSC matrix).
-        """
-        cols = self.wt[:, nodes]
-        index = np.full(self.n, -1, dtype=cols.indices.dtype)
-        index[nodes] = np.arange(nodes.size, dtype=cols.indices.dtype)
-        wt = sp.csc_matrix((cols.data, index[cols.indices], cols.indptr), shape=(nodes.size, nodes.size))
-        return Transition(wt, self.dangling[nodes])
+FOLD_LEAVES = 0.05
+"""Leaves are iterated with the core (no copy of the matrix) when there are at most this share of the core."""
+
+
+def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None, n: int) -> Transition:
+    """The :class:`Transition` of the graph with edges ``src[i] → dst[i]`` of weight ``weights[i]`` on ``n`` nodes.
+
+    Parallel edges are summed; edges with a non-positive weight are left out (self-loops are kept: drop them
+    before if they are not wanted). The nodes are renumbered core, leaves, sources, isolated, and ``Wᵀ`` is built
+    once as a canonical CSC matrix (sorted, summed — the same edges in any order give the same numbers), whose
+    column ranges are the blocks (cut at the first leaf row when the leaves are not folded into the iteration).
+    """
+    src, dst = np.asarray(src), np.asarray(dst)
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)
+    if w is not None and (w <= 0).any():
+        keep = w > 0
+        src, dst, w = src[keep], dst[keep], w[keep]
+    index = np.int32 if n < 2**31 - 1 else np.int64
+    out = np.bincount(src, weights=w, minlength=n).astype(np.float64, copy=False)
+    has_out = out > 0
+    has_in = np.bincount(dst, minlength=n) > 0
+    core, leaves, sources = (np.flatnonzero(m) for m in (has_in & has_out, has_in & ~has_out, has_out & ~has_in))
+    c, h = core.size, core.size + leaves.size
+    order = np.concatenate([core, leaves, sources, np.flatnonzero(~has_in & ~has_out)])
+    new = np.empty(n, dtype=index)
+    new[order] = np.arange(n, dtype=index)
+    inv_out = np.divide(1.0, out, out=np.zeros(n), where=has_out)
+    prob = inv_out[src] if w is None else w * inv_out[src]  # W = D⁻¹A
+    del w
+    wt = sp.csc_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
+    del prob
+    if leaves.size <= FOLD_LEAVES * c:
+        cc, lc = _columns(wt, 0, c, h), sp.csc_matrix((0, c))
+        cs, ls = _columns(wt, h, h + sources.size, h), sp.csc_matrix((0, sources.size))
+        iterated, rest = order[:h], leaves[:0]
+    else:
+        cc, lc = _split_rows(wt, 0, c, c, h)  # every target is core or leaf: rows [0, c) and [c, h)
+        cs, ls = _split_rows(wt, h, h + sources.size, c, h)
+        iterated, rest = core, leaves
+    return Transition(n, int(wt.nnz), ~has_out, core, iterated, rest, sources, cc, cs, lc, ls)
+
+
+def _columns(wt: sp.csc_matrix, first: int, stop: int, rows: int) -> sp.csc_matrix:
+    """Columns ``[first, stop)`` of ``wt``, whose entries all sit in rows ``< rows`` (views of its arrays)."""
+    lo, hi = int(wt.indptr[first]), int(wt.indptr[stop])
+    indptr = wt.indptr[first : stop + 1] - lo
+    return sp.csc_matrix((wt.data[lo:hi], wt.indices[lo:hi], indptr), shape=(rows, stop - first), copy=False)
+
+
+def _split_rows(wt: sp.csc_matrix, first: int, stop: int, c: int, h: int) -> tuple[sp.csc_matrix, sp.csc_matrix]:
+    """Columns ``[first, stop)`` of ``wt`` (whose rows are all ``< h``) cut at row ``c``: rows ``[0, c)`` and rows
+    ``[c, h)`` renumbered from 0. Each column's rows are sorted, so the top block is a prefix of every column."""
+    lo, hi = int(wt.indptr[first]), int(wt.indptr[stop])
+    indptr = wt.indptr[first : stop + 1] - lo
+    rows, data = wt.indices[lo:hi], wt.data[lo:hi]
+    top = rows < c
+    top_ptr = np.concatenate(([0], np.cumsum(top, dtype=indptr.dtype)))[indptr]
+    upper = sp.csc_matrix((data[top], rows[top], top_ptr), shape=(c, stop - first))
+    lower = sp.csc_matrix((data[~top], rows[~top] - c, indptr - top_ptr), shape=(h - c, stop - first))
+    return upper, lower
 
 
 def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Transition:
-    """The :class:`Transition` of a graph or adjacency matrix (returned as is when already one)."""
+    """The :class:`Transition` of a graph or adjacency matrix (row = source; returned as is when already one)."""
     if isinstance(adjacency, Transition):
         return adjacency
-    wt, dangling = transition_matrix(adjacency.matrix if isinstance(adjacency, Graph) else adjacency)
-    return Transition(wt, dangling)
+    a = sp.csr_matrix(adjacency.matrix if isinstance(adjacency, Graph) else adjacency, dtype=np.float64)
+    if a.shape[0] != a.shape[1]:
+        raise InfluenceError(f"the adjacency matrix is {a.shape[0]} × {a.shape[1]}, not square", where="adjacency")
+    if a.nnz and (a.data < 0).any():
+        raise InfluenceError("edge weights must be non-negative", where="adjacency")
+    src = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
+    return transition_from_edges(src, a.indices, a.data, a.shape[0])
 
 
-def transition_matrix(adjacency: sp.spmatrix | sp.sparray) -> tuple[sp.csc_matrix, np.ndarray]:
-    """``(Wᵀ, dangling)``: the transposed row-stochastic matrix and the boolean mask of nodes without out-weight."""
-    a = sp.csr_matrix(adjacency, dtype=np.float64)
-    out = np.asarray(a.sum(axis=1)).ravel()
-    dangling = out == 0
-    inv = np.zeros_like(out)
-    inv[~dangling] = 1.0 / out[~dangling]
-    w = sp.csr_matrix((a.data * np.repeat(inv, np.diff(a.indptr)), a.indices, a.indptr), shape=a.shape)
-    return w.T.tocsc(), dangling
-
-
-def _unit(vector: np.ndarray, name: str) -> np.ndarray:
+def _unit(vector: np.ndarray, name: str, *, in_place: bool = False) -> np.ndarray:
+    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns summing to 1; divided in place when ``in_place`` and
+    ``vector`` is already a float64 array."""
     v = np.asarray(vector, dtype=np.float64)
     if v.ndim == 1:
         v = v[:, None]
-    if (v < 0).any() or not np.isfinite(v).all():
+    total = v.sum(axis=0)  # NaN or ±inf anywhere makes its column's sum non-finite
+    if not np.isfinite(total).all() or (v.size and v.min() < 0):
         raise InfluenceError(f"the {name} vector has negative or non-finite entries", where=name)
-    total = v.sum(axis=0)
     if (total <= 0).any():
         raise InfluenceError(
             f"the {name} vector is all zeros",
             where=name,
             hint="Give at least one node a positive weight (for a topic: at least one account posting on it)",
         )
+    if in_place and v is vector:
+        v /= total
+        return v
     unit: np.ndarray = v / total
     return unit
 
@@ -127,12 +193,14 @@ def power_iteration(
     dangling: np.ndarray | None = None,
     tol: float = DEFAULT_TOL,
     max_iter: int = DEFAULT_MAX_ITER,
+    overwrite_personalization: bool = False,
 ) -> PageRankResult:
-    """Run the PageRank power iteration; ``personalization`` may be ``n`` or ``n × k`` (k teleports at once).
+    """PageRank for ``personalization`` ``n`` or ``n × k`` (k teleports at once); see the module docstring.
 
-    The k columns are one block power iteration (one sparse × dense product per step); a column stops the step
-    its own L1 change falls below ``tol`` and is left out of later steps, so each column is exactly the PageRank
-    that teleport alone would give. Pass a :class:`Transition` to reuse it between calls on the same graph.
+    The k columns are one block iteration (one sparse × dense product per step); a column stops the step its own
+    criterion is met and is left out of later steps, so each column is exactly the PageRank that teleport alone
+    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. With
+    ``overwrite_personalization`` a float64 ``personalization`` is used as working memory (it is overwritten).
     Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
     if not 0 < alpha < 1:
@@ -142,98 +210,100 @@ def power_iteration(
     if n == 0:
         return PageRankResult(np.zeros(0), 0, np.zeros(0))
     one_d = personalization is None or np.asarray(personalization).ndim == 1
-    p = np.full((n, 1), 1.0 / n) if personalization is None else _unit(personalization, "personalization")
+    p = (
+        np.full((n, 1), 1.0 / n)
+        if personalization is None
+        else _unit(personalization, "personalization", in_place=overwrite_personalization)
+    )
     if p.shape[0] != n:
         raise InfluenceError(f"personalization has {p.shape[0]} entries for {n} nodes", where="personalization")
-    d = p if dangling is None else _unit(dangling, "dangling")
-    if d.shape[1] != p.shape[1]:
-        d = np.repeat(d, p.shape[1], axis=1)
-    sub = None
-    if personalization is not None:
-        sub = _support(t, p, d)
-        if sub.size >= 0.8 * n:  # not worth a sub-problem
-            sub = None
-    res = _iterate(t, p, None if d is p else d, alpha, tol, max_iter, sub)
-    return PageRankResult(res.scores[:, 0] if one_d else res.scores, res.iterations, res.error)
+    k = p.shape[1]
+    if dangling is None:
+        scores, iterations, err = solve(t, p, alpha=alpha, tol=tol, max_iter=max_iter)
+        scores /= scores.sum(axis=0)
+    else:
+        d = _unit(dangling, "dangling")
+        if d.shape[0] != n:
+            raise InfluenceError(f"dangling has {d.shape[0]} entries for {n} nodes", where="dangling")
+        d = np.repeat(d, k, axis=1) if d.shape[1] != k else d
+        both, iterations, err = solve(t, np.hstack([p, d]), alpha=alpha, tol=tol, max_iter=max_iter)
+        v, u = both[:, :k], both[:, k:]
+        c = (1 - alpha) * v[t.dangling].sum(axis=0) / (1 - alpha * u[t.dangling].sum(axis=0))
+        scores = alpha * c * u + (1 - alpha) * v
+        scores /= scores.sum(axis=0)
+        err = np.maximum(err[:k], err[k:])
+    return PageRankResult(scores[:, 0] if one_d else scores, iterations, err)
 
 
-def _support(t: Transition, p: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Nodes whose rank can be non-zero at the fixed point: those with an in-link or teleport/dangling weight.
+def solve(
+    t: Transition, q: np.ndarray, *, alpha: float, tol: float, max_iter: int
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """``y = (I − αWᵀ)⁻¹ q`` for ``n × k`` non-negative ``q`` (columns summing to 1): ``(y, steps, last change)``;
+    ``y`` is written over ``q``.
 
-    Any other node receives nothing (no in-link, no teleport), so its rank is exactly 0 after one step, and the
-    edges out of the support all end inside it (their targets have an in-link).
+    Sources and isolated nodes keep ``q``; the iterated rows ``I`` (core, maybe leaves) solve
+    ``y_I = b + α Wᵀ_IC y_C`` with ``b = q_I + α Wᵀ_IS q_S`` by the Jacobi iteration from ``y⁰ = μ b``,
+    ``μ = 1 / (1 − α κ)`` where ``κ = ‖(Wᵀ_IC b_C)_C‖₁ / ‖b_C‖₁`` is the share of the core's ``b`` that stays in
+    the core for a step: the mass ``y`` will have if that share held, so the iteration converges at the graph's
+    mixing rate (like the power method from a probability vector) rather than at ``α`` (the Neumann series from
+    ``0``). The other leaves get ``q_L + α (Wᵀ_LC y_C + Wᵀ_LS q_S)`` at the end.
     """
-    mask = t.has_in | (p > 0).any(axis=1)
-    if d is not p:
-        mask |= (d > 0).any(axis=1)
-    return np.flatnonzero(mask)
+    k = q.shape[1]
+    y = q
+    c = t.core.size
+    q_s = q[t.sources]
+    q_i = q[t.iterated]
+    b = q_i + alpha * (t.cs @ q_s)
+    cc = sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape)
 
+    def step(v: np.ndarray) -> np.ndarray:
+        product: np.ndarray = cc @ v[:c] if v.shape[1] > 1 else (cc @ v[:c].ravel()).reshape(-1, 1)  # 1: matvec
+        return product
 
-def _iterate(
-    t: Transition,
-    p: np.ndarray,
-    d: np.ndarray | None,
-    alpha: float,
-    tol: float,
-    max_iter: int,
-    sub: np.ndarray | None = None,
-) -> PageRankResult:
-    """The block power iteration on ``n × k`` teleports ``p`` (``d=None``: dangling rank follows ``p``) from the
-    uniform vector; converged columns are frozen (see :func:`power_iteration`).
-
-    ``sub``: the support (:func:`_support`). The first step runs on the whole graph, the others on the support
-    only — every other node is exactly 0 from the first step on — so the iterates are those of the whole graph
-    whatever superset of the support is used (one column alone or several together give the same numbers).
-    """
-    n, k = p.shape
-    out = np.zeros(p.shape)
-    err = np.full(k, np.inf)
-    rows, active = np.arange(n), np.arange(k)
-    wt, dangling = t.wt, np.flatnonzero(t.dangling)
-    x = np.full(p.shape, 1.0 / n)
-    tmp = np.empty_like(x)
-    pa, da, teleport = p, d, (1 - alpha) * p if d is not None else None
-    for it in range(1, max_iter + 1):
-        y: np.ndarray = wt @ x if active.size > 1 else (wt @ x.ravel()).reshape(-1, 1)  # 1 column: faster matvec
-        y *= alpha
-        lost = alpha * x[dangling].sum(axis=0)  # the dangling nodes' rank, spread like d (or p)
-        if da is None:  # dangling rank and teleport share one vector: one pass
-            y += np.multiply(pa, lost + (1 - alpha), out=tmp)
-        else:
-            y += np.multiply(da, lost, out=tmp)
-            y += teleport
-        np.subtract(y, x, out=x)
-        step = np.abs(x, out=x).sum(axis=0)
-        err[active] = step
-        x, tmp = y, x
-        done = step < tol
-        if done.all():
-            if rows.size == n and active.size == k:
-                return PageRankResult(x, it, err)
-            out[np.ix_(rows, active)] = x
-            return PageRankResult(out, it, err)
-        keep = ~done
-        if done.any():  # freeze the converged columns, go on with the others
-            out[np.ix_(rows, active[done])] = x[:, done]
-            active = active[keep]
-        if sub is not None:  # from now on only the support can hold rank
-            rows, sub_t = sub, t.restrict(sub)
-            wt, dangling, sub = sub_t.wt, np.flatnonzero(sub_t.dangling), None
-            keep_rows: np.ndarray | slice = rows
-        else:
-            keep_rows = slice(None)
-        if done.any() or keep_rows is rows:
-            x = np.ascontiguousarray(x[keep_rows][:, keep])
-            tmp = np.empty_like(x)
-            pa = np.ascontiguousarray(pa[keep_rows][:, keep])
-            if da is not None and teleport is not None:
-                da = np.ascontiguousarray(da[keep_rows][:, keep])
-                teleport = np.ascontiguousarray(teleport[keep_rows][:, keep])
-    raise InfluenceError(
-        f"PageRank did not converge in {max_iter} iterations (L1 change {float(err.max()):.2e} > {tol:.0e})",
-        where="pagerank",
-        hint="Raise max_iter or loosen tol",
-    )
+    err = np.zeros(k)
+    steps = 0
+    y_i = b
+    if c:
+        mb = step(b)
+        kept = b[:c].sum(axis=0)
+        kappa = np.divide(mb[:c].sum(axis=0), alpha * kept, out=np.zeros(k), where=kept > 0)
+        mu = 1.0 / (1.0 - alpha * np.minimum(kappa, 1.0))
+        y_i = b * mu
+        r = b + mb * mu - y_i  # y¹ − y⁰
+        del mb
+        outside = 1.0 - q_i.sum(axis=0)  # ‖y‖₁ ≥ ‖y_I‖₁ + the teleport mass outside the iterated rows
+        scale = 2 * (1 + alpha)
+        active = np.arange(k)
+        while True:
+            steps += 1
+            if active.size == k:
+                y_i += r
+                mass = y_i.sum(axis=0)
+            else:
+                y_i[:, active] += r
+                mass = y_i[:, active].sum(axis=0)
+            change = scale * np.abs(r).sum(axis=0) / (mass + outside[active])
+            err[active] = change
+            done = change < tol
+            if done.all():
+                break
+            if steps >= max_iter:
+                raise InfluenceError(
+                    f"PageRank did not converge in {max_iter} iterations (L1 change {float(change.max()):.2e} > "
+                    f"{tol:.0e})",
+                    where="pagerank",
+                    hint="Raise max_iter or loosen tol",
+                )
+            if done.any():
+                active, r = active[~done], np.ascontiguousarray(r[:, ~done])
+            r = step(r)
+    # One last Jacobi step written the same way for every node that has in-links — q + α (from core + from
+    # sources) — so accounts whose rank is equal by structure get the same float whatever their class (a core
+    # node and a leaf fed alike tie, as in the power method), and the error shrinks once more.
+    y_c = np.ascontiguousarray(y_i[:c])
+    y[t.iterated] = q_i + alpha * (t.cc @ y_c + t.cs @ q_s)
+    y[t.rest] += alpha * (t.lc @ y_c + t.ls @ q_s)
+    return y, steps, err
 
 
 def pagerank(

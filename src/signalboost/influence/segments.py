@@ -75,17 +75,47 @@ def assign_segments(
     engagement_threshold: float,
 ) -> np.ndarray:
     """The segment of each account (see the module docstring); NaN scores are not influential."""
+    codes = segment_codes(
+        score,
+        engagement,
+        follows,
+        topic,
+        two_hop,
+        influence_threshold=influence_threshold,
+        engagement_threshold=engagement_threshold,
+    )
+    out: np.ndarray = np.asarray(SEGMENTS, dtype=object)[codes]
+    return out
+
+
+def segment_codes(
+    score: np.ndarray,
+    engagement: np.ndarray,
+    follows: np.ndarray,
+    topic: np.ndarray,
+    two_hop: np.ndarray,
+    *,
+    influence_threshold: float,
+    engagement_threshold: float,
+) -> np.ndarray:
+    """:func:`assign_segments` as positions in :data:`SEGMENTS` (int8), without a Python string per account."""
     s = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-1.0)
     influential = s >= influence_threshold
     engaged = np.asarray(engagement, dtype=np.float64) >= engagement_threshold
     t = np.asarray(topic, dtype=np.float64)
     topical = np.where(np.isnan(t), influential, t >= influence_threshold)
-    out = np.full(s.shape, "other", dtype=object)
-    out[two_hop & ~follows & topical & ~engaged] = "thought_leader"
-    out[engaged & ~influential] = "fan"
-    out[follows & influential & ~engaged] = "untapped"
-    out[influential & engaged] = "advocate"
+    out = np.full(s.shape, SEGMENTS.index("other"), dtype=np.int8)
+    out[two_hop & ~follows & topical & ~engaged] = SEGMENTS.index("thought_leader")
+    out[engaged & ~influential] = SEGMENTS.index("fan")
+    out[follows & influential & ~engaged] = SEGMENTS.index("untapped")
+    out[influential & engaged] = SEGMENTS.index("advocate")
     return out
+
+
+def segment_names(codes: np.ndarray) -> pl.Series:
+    """The ``segment`` column from :func:`segment_codes`."""
+    mapping = dict(enumerate(SEGMENTS))
+    return pl.Series("segment", codes).replace_strict(mapping, return_dtype=pl.String)
 
 
 def listing_rank(segments: pl.Series) -> pl.Series:

@@ -3,7 +3,9 @@
 A post fits a pillar when its text contains one of the pillar's keywords as a whole word (case-insensitive) or
 carries one of its hashtags (in the post's hashtags or its text, with or without ``#``). Posts are ranked by the
 number of distinct terms matched, then by recency. The result is offered to the calendar's curated slots
-(``strategy.curation.share``): the planner calls :func:`curated_candidates` and picks from the top.
+(``strategy.curation.share`` of the slots, kind ``curated``): :func:`calendar_offers` gives each open slot of the
+saved calendar the best remaining post of its network, and :func:`apply_offers` writes the choice as the slot's
+draft (``signalboost outreach curate --offer [--apply]``).
 
 Post text comes from social networks and is untrusted: callers must escape it in HTML and pass it through
 ``textsafe.csv_safe`` in CSV.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -166,3 +168,50 @@ def offer_to_slots(
             }
         )
     return out
+
+
+def calendar_offers(
+    ws: Workspace,
+    *,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    days: int = 14,
+    any_network: bool = False,
+) -> list[dict[str, Any]]:
+    """Offer the best curated candidates to the saved calendar's open curated slots (one row per slot).
+
+    Open slots: posts of kind ``curated`` still untouched (status ``planned``, not moved) from ``start``
+    (default: now) to ``end`` (default: open), in calendar order; candidates: :func:`curated_candidates` of the
+    last ``days`` days. Each slot takes the best remaining candidate of its network (:func:`offer_to_slots`).
+    """
+    from signalboost.plan.service import load_plan
+
+    slots = [p for p in load_plan(ws, start or dt.datetime.now(dt.UTC), end) if p.kind == "curated" and not p.touched]
+    candidates = curated_candidates(ws, days=days, limit=None)
+    rows = offer_to_slots(candidates, [(p.id, p.network, p.scheduled_at) for p in slots], any_network=any_network)
+    texts = {(c.platform, c.post_id): c.text for c in candidates}
+    local = {p.id: p.local for p in slots}
+    for row in rows:
+        row["local"] = local[row["slot_id"]]
+        row["text"] = texts.get((row["platform"], row["post_id"]))
+    return rows
+
+
+def curated_draft(offer: Mapping[str, Any]) -> str:
+    """The draft of a curated slot given one offer: whose post to share, where it is, and to credit them."""
+    who = f"@{offer['handle']}" if offer.get("handle") else f"account {offer.get('platform')}"
+    where = offer.get("url") or f"{offer.get('platform')} post {offer.get('post_id')}"
+    return f"Share {who}'s post (credit them): {where}"
+
+
+def apply_offers(ws: Workspace, offers: Sequence[Mapping[str, Any]]) -> int:
+    """Write each offer with a post as the draft of its curated slot (the slot becomes ``drafted``, so re-planning
+    keeps it); return how many slots were filled."""
+    from signalboost.plan.service import set_draft
+
+    filled = 0
+    for offer in offers:
+        if offer.get("post_id"):
+            set_draft(ws, str(offer["slot_id"]), curated_draft(offer))
+            filled += 1
+    return filled

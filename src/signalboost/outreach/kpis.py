@@ -14,7 +14,8 @@ else the number of interactions. Alerts (method: *connect* — track your conten
 
 - ``engagement_drop``: the measure fell by more than ``engagement_drop_alert`` (strategy, default 0.5) of its
   previous value: ``(prev − last) / prev > drop`` with ``prev > 0``;
-- ``follow_up_due``: the record's due date is today or past;
+- ``follow_up_due``: the record's due date is today or past (not for a ``declined`` relationship: nothing to
+  follow up until it is identified again);
 - ``no_touch``: an active relationship (warming … retained) had no touch from us in ``follow_up_days``
   (strategy, default 14) — give more than you ask.
 """
@@ -197,7 +198,7 @@ def alerts(
             )
     for r in records:
         key = (r.platform, r.account_id)
-        if r.due_date is not None and r.due_date <= today:
+        if r.due_date is not None and r.due_date <= today and r.stage != "declined":
             step = f": {r.next_step}" if r.next_step else ""
             out.append(
                 Alert(r.platform, r.account_id, r.handle, "follow_up_due", f"due {r.due_date}{step}", r.due_date)
@@ -265,7 +266,13 @@ def due(
     end: dt.datetime | None = None,
     window_days: int = DEFAULT_WINDOW_DAYS,
 ) -> list[Alert]:
-    """Every alert now: follow-ups due, relationships without a touch from us, engagement drops."""
+    """Every alert now: follow-ups due, relationships without a touch from us, engagement drops.
+
+    ``today`` (default: today's date in UTC, whatever the age of the data) is what due dates and silence are
+    checked against; ``end`` (default :func:`default_end`, the last activity when the data is historical) ends
+    the KPI windows of the engagement trend. A follow-up due last week is due even when the imported data
+    stops years ago.
+    """
     from signalboost.outreach.ledger import ledger_balances
     from signalboost.outreach.pipeline import list_records
 
@@ -278,7 +285,127 @@ def due(
         trend_rows,
         records,
         balances,
-        today=today or end.date(),
+        today=today or dt.datetime.now(dt.UTC).date(),
         drop=drop,
         follow_up_days=follow_up_days,
     )
+
+
+# ------------------------------------------------------------------------------- the strategy's relationship KPIs
+RELATIONSHIP_METRICS: Mapping[str, str] = {
+    "influencer_interactions": "interactions",
+    "influencer_amplifications": "amplifications",
+    "influencer_engagement_rate": "engagement_rate",
+}
+"""Strategy KPI metric -> the :class:`WindowKpi` field that measures it for one relationship."""
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One relationship KPI of the strategy (``kpis:`` with an ``influencer_*`` metric) for one account.
+
+    ``value`` is measured over the KPI's own ``window_days`` ending at ``window_end``; ``previous`` over the
+    window before. ``met`` is None when the value is unknown (engagement rate with none of our posts published).
+    """
+
+    platform: str
+    account_id: str
+    kpi: str
+    metric: str
+    window_days: int
+    window_end: dt.datetime
+    target: float
+    direction: str
+    value: float | None
+    previous: float | None
+    met: bool | None
+    trend: str  # up | down | flat | not enough data
+    status: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def target_checks(
+    their: pl.DataFrame,
+    our_posts: pl.DataFrame,
+    accounts: Sequence[tuple[str, str]],
+    strategy_kpis: Sequence[Any],
+    *,
+    end: dt.datetime,
+) -> list[TargetCheck]:
+    """Each strategy KPI whose metric is in :data:`RELATIONSHIP_METRICS`, for each account on its network (all
+    accounts when the KPI has no network): value over the KPI's window, previous window, target met or not.
+
+    ``met = value ≥ target`` (``at_least``) or ``value ≤ target`` (``at_most``); None when value is None.
+    """
+    out: list[TargetCheck] = []
+    for kpi in strategy_kpis:
+        field_name = RELATIONSHIP_METRICS.get(str(kpi.metric))
+        if field_name is None:
+            continue
+        scoped = [a for a in accounts if kpi.network in (None, a[0])]
+        rows = window_kpis(their, our_posts, scoped, end=end, window_days=kpi.window_days, count=2)
+        for prev, last in zip(rows[::2], rows[1::2], strict=True):
+            value, before = _measure(last, field_name), _measure(prev, field_name)
+            met = (
+                None if value is None else (value >= kpi.target if kpi.direction == "at_least" else value <= kpi.target)
+            )
+            trend = (
+                "not enough data"
+                if value is None or before is None
+                else "up"
+                if value > before
+                else "down"
+                if value < before
+                else "flat"
+            )
+            status = "ok" if value is not None else "none of our posts published in the window: not measurable"
+            out.append(
+                TargetCheck(
+                    last.platform,
+                    last.account_id,
+                    kpi.id,
+                    str(kpi.metric),
+                    kpi.window_days,
+                    last.window_end,
+                    float(kpi.target),
+                    kpi.direction,
+                    value,
+                    before,
+                    met,
+                    trend,
+                    status,
+                )
+            )
+    return out
+
+
+def _measure(row: WindowKpi, field_name: str) -> float | None:
+    value = getattr(row, field_name)
+    return None if value is None else float(value)
+
+
+def relationship_targets(
+    ws: Workspace, accounts: Sequence[tuple[str, str]] | None = None, *, end: dt.datetime | None = None
+) -> list[TargetCheck]:
+    """:func:`target_checks` for the strategy's ``influencer_*`` KPIs and ``accounts`` (default: the pipeline).
+
+    Empty when the workspace has no strategy or the strategy sets no relationship KPI.
+    """
+    from signalboost.outreach.ledger import brand_ids
+    from signalboost.store import outreach_sql as sql
+
+    if not ws.has_strategy():
+        return []
+    wanted = [k for k in ws.strategy().kpis if k.metric in RELATIONSHIP_METRICS]
+    if not wanted:
+        return []
+    brand = [a for _, a in brand_ids(ws)]
+    with ws.connect(purpose="read") as con:
+        if accounts is None:
+            accounts = [(r["platform"], r["account_id"]) for r in sql.list_outreach(con)]
+        events = sql.events_frame(con)
+        posts = sql.our_posts(con, None, brand)
+    their = events.filter(pl.col("direction") == "theirs")
+    return target_checks(their, posts, accounts, wanted, end=end or default_end(ws))

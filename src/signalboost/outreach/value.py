@@ -10,7 +10,8 @@ Per relationship (over the touches given, usually the whole ledger):
                         cost has no finite ratio — the method's point that organic influencers are worth more)
 
 Totals per mode (organic, paid) add engagement, reach and cost over the relationships of that mode; the ratios
-use only the relationships that have a recorded cost > 0, and say how many those were (``n_costed``).
+use only the relationships that have a recorded cost > 0, and say how many those were (``n_costed``); reach/cost
+also leaves out those whose reach is unknown (their cost bought reach we cannot count).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _total(mode: str, rows: Sequence[Value]) -> Value:
     costed = [v for v in rows if v.n_costed]
     cost = sum(v.cost or 0.0 for v in costed)
     known_reach = [v.reach for v in rows if v.reach is not None]
-    costed_reach = [v.reach for v in costed if v.reach is not None]
+    reach_costed = [v for v in costed if v.reach is not None]  # reach/cost only where both are known
     return Value(
         label=f"total {mode}",
         mode=mode,
@@ -93,7 +94,11 @@ def _total(mode: str, rows: Sequence[Value]) -> Value:
         reach=sum(known_reach) if known_reach else None,
         cost=cost if costed else None,
         engagement_per_cost=_ratio(float(sum(v.engagement for v in costed)), cost) if costed else None,
-        reach_per_cost=_ratio(sum(costed_reach), cost) if costed_reach else None,
+        reach_per_cost=(
+            _ratio(sum(v.reach or 0.0 for v in reach_costed), sum(v.cost or 0.0 for v in reach_costed))
+            if reach_costed
+            else None
+        ),
     )
 
 

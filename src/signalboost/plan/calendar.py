@@ -18,11 +18,14 @@ from zoneinfo import ZoneInfo
 from signalboost.errors import PlanError
 from signalboost.model.strategy import Example, Strategy, Tactic
 from signalboost.plan.apportion import Item, apportion, check_weights, discrepancy
+from signalboost.plan.formats import closest_format
 from signalboost.plan.posts import Kind, PlannedPost, plan_id, slot_key
 from signalboost.plan.recurrence import next_occurrence, occurrence_dates
 from signalboost.plan.slots import Slot, SlotNote, resolve_local, weekly_slots
 
 MAX_WEEKS = 260
+NEAR = dt.timedelta(days=3, hours=12)
+"""A ``nearest-slot`` tactic takes a free slot at most half a week from its occurrence; else a slot is added."""
 
 
 @dataclass
@@ -89,7 +92,7 @@ def make_plan(
     drafts += _own_and_curated(strategy, slots, free)
     drafts = [d for d in drafts if d.id not in kept]
     _assign_pillars(drafts, list(kept.values()), weights, result)
-    posts = [_finish(strategy, d) for d in drafts] + [p for p in kept.values() if begin <= p.local.date() < end]
+    posts = [_finish(strategy, d, result) for d in drafts] + [p for p in kept.values() if begin <= p.local.date() < end]
     order = {n: i for i, n in enumerate(slots)}
     posts.sort(key=lambda p: (p.scheduled_at, order.get(p.network, len(order)), p.id))
     result.posts = posts
@@ -174,17 +177,33 @@ def _place_tactic(
     at_time = dt.time.fromisoformat(tactic.time)
     out: list[_Draft] = []
     for day in days:
-        target, _ = resolve_local(day, at_time, tz)
+        target, case = resolve_local(day, at_time, tz)
         for net in networks:
             slots = free.get(net, [])
             taken = _nearest(slots, target) if tactic.placement == "nearest-slot" else _exact(slots, target)
+            if taken is not None and abs(taken.at - target) > NEAR:
+                result.notes.append(
+                    f"{net}: no free slot within 3½ days of tactic {tactic.id} on {day}; "
+                    f"a slot was added at {tactic.time}"
+                )
+                taken = None
             if taken is not None:
                 slots.remove(taken)
                 key = slot_key(taken.day, taken.time)
                 out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", taken.at, key, tactic))
-            else:
-                key = slot_key(day, at_time)
-                out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", target, key, tactic))
+                continue
+            if net not in free:
+                note = f"{net}: tactic {tactic.id} runs there but the network has no schedule; its posts are added"
+                if note not in result.notes:
+                    result.notes.append(note)
+            key = slot_key(day, at_time)
+            draft = _Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", target, key, tactic)
+            if case is not None:
+                dst = SlotNote(net, dt.datetime.combine(day, at_time), target, case)
+                result.dst.append(dst)
+                result.notes.append(dst.message())
+                draft.note = f"daylight saving: {case} local time"
+            out.append(draft)
     return out
 
 
@@ -254,11 +273,23 @@ def _assign_pillars(
         )
 
 
-def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
-    """The planned post with its format, KPIs and draft from the matching example."""
+def _finish(strategy: Strategy, d: _Draft, result: PlanResult) -> PlannedPost:
+    """The planned post with its format, KPIs and draft from the matching example.
+
+    The format is one the network's ecosystem entry lists (:func:`.formats.closest_format`); a substitution is
+    noted once per network, source and format.
+    """
     example = _example(strategy, d)
     tactic = d.tactic
     fmt = example.format if example else _default_format(strategy, d.network)
+    if example is not None:
+        fmt, why = closest_format(example.format, _listed_formats(strategy, d.network))
+        if why is not None:
+            source = f"tactic {tactic.id}" if tactic is not None else f"pillar {example.pillar}"
+            where = "" if example.network == d.network else f" (written for {example.network})"
+            note = f"{d.network}: the {source} example is a {example.format}{where}; planned as {fmt}, {why}"
+            if note not in result.notes:
+                result.notes.append(note)
     return PlannedPost(
         id=d.id,
         network=d.network,
@@ -276,16 +307,25 @@ def _finish(strategy: Strategy, d: _Draft) -> PlannedPost:
 
 
 def _kpis(strategy: Strategy, example: Example | None, d: _Draft) -> tuple[str, ...]:
-    """The KPIs a post serves: its example's, else its tactic's, else the first KPI of its network, else the
-    first KPI for all networks."""
-    if example is not None and example.kpis:
-        return tuple(example.kpis)
-    if d.tactic is not None and d.tactic.kpis:
-        return tuple(d.tactic.kpis)
+    """The KPIs a post serves, only those measured on its network (or on all networks): its example's, else
+    its tactic's, else the first KPI of its network, else the first KPI for all networks.
+
+    A tactic example written for Instagram lists Instagram KPIs; the tactic's TikTok post does not serve them.
+    KPI ids the strategy does not define are kept (``signalboost validate`` reports them).
+    """
+    scope = {k.id: k.network for k in strategy.kpis}
+
+    def here(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(i for i in ids if scope.get(i) in (None, d.network))
+
+    for ids in (example.kpis if example is not None else [], d.tactic.kpis if d.tactic is not None else []):
+        found = here(ids)
+        if found:
+            return found
     for network in (d.network, None):
-        found = next((k.id for k in strategy.kpis if k.network == network), None)
-        if found is not None:
-            return (found,)
+        first = next((k.id for k in strategy.kpis if k.network == network), None)
+        if first is not None:
+            return (first,)
     return ()
 
 
@@ -304,11 +344,15 @@ def _example(strategy: Strategy, d: _Draft) -> Example | None:
     return None
 
 
+def _listed_formats(strategy: Strategy, network: str) -> list[str]:
+    """The formats the network's ecosystem entry lists (empty: no entry, or no formats given)."""
+    return next((list(r.formats) for r in strategy.ecosystem if r.network == network and r.formats), [])
+
+
 def _default_format(strategy: Strategy, network: str) -> str:
-    for role in strategy.ecosystem:
-        if role.network == network and role.formats:
-            return role.formats[0]
-    return "text"
+    """The network's first listed format, else ``text``."""
+    listed = _listed_formats(strategy, network)
+    return listed[0] if listed else "text"
 
 
 def _draft_text(example: Example | None, d: _Draft) -> str:

@@ -25,9 +25,9 @@ def demo_step(ctx: DemoContext) -> None:
     ics = ws.exports_dir / "calendar.ics"
     page = ws.exports_dir / "calendar.html"
     write_output(ics, to_ics(result.posts, name=f"{name} publishing calendar"))
-    write_output(
-        page, to_html_month(result.posts, pillars=[p.id for p in strategy.pillars], title=f"{name} publishing calendar")
-    )
+    pillars = [p.id for p in strategy.pillars]
+    title = f"{name} publishing calendar"
+    write_output(page, to_html_month(result.posts, pillars=pillars, title=title, period=(result.start, result.end)))
     ctx.outputs["calendar (iCalendar)"] = ics
     ctx.outputs["calendar (HTML)"] = page
     s = diff.summary()

@@ -121,12 +121,15 @@ def to_ics(
     stamp: dt.datetime | None = None,
     duration_minutes: int = 30,
     tzid: bool = False,
+    cancelled: Sequence[PlannedPost] = (),
 ) -> str:
     """The posts as an iCalendar document (one VEVENT each).
 
     UID is ``<plan id>@signalboost`` (stable across re-plans) and SEQUENCE the post's sequence, so importing
     the file again updates the events. DTSTAMP is ``stamp`` (default now). Times are UTC, or with ``tzid``
     local times with ``TZID`` and a VTIMEZONE per zone (for clients that keep the event in the brand's zone).
+    ``cancelled``: posts a re-plan removed, written with ``STATUS:CANCELLED`` and their (bumped) SEQUENCE so a
+    calendar that imported them drops them (RFC 5545 §3.8.1.11).
     """
     stamp = stamp or dt.datetime.now(dt.UTC)
     lines = [
@@ -137,14 +140,16 @@ def to_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{ics_escape(name)}",
     ]
-    zones = sorted({p.timezone for p in posts})
+    everything = [*posts, *cancelled]
+    zones = sorted({p.timezone for p in everything})
     if len(zones) == 1:
         lines.append(f"X-WR-TIMEZONE:{zones[0]}")  # display hint for Google Calendar
-    if tzid and posts:
-        years = [p.local.year for p in posts]
+    if tzid and everything:
+        years = [p.local.year for p in everything]
         for zone in zones:
             lines += vtimezone(zone, min(years) - 1, max(years) + 1)
-    for post in posts:
+    for index, post in enumerate(everything):
+        gone = index >= len(posts)
         desc = post.draft
         if post.kpis:
             desc += f"\n\nKPIs: {', '.join(post.kpis)}"
@@ -156,15 +161,21 @@ def to_ics(
             _when("DTSTART", post.scheduled_at, post.timezone if tzid else None),
             _when("DTEND", post.scheduled_at + dt.timedelta(minutes=duration_minutes), post.timezone if tzid else None),
             f"SEQUENCE:{post.sequence}",
-            f"SUMMARY:{ics_escape(summary(post))}",
+            f"SUMMARY:{ics_escape(('Cancelled: ' if gone else '') + summary(post))}",
             f"DESCRIPTION:{ics_escape(desc)}",
-            f"STATUS:{'CONFIRMED' if post.status in ('approved', 'scheduled', 'published') else 'TENTATIVE'}",
+            f"STATUS:{_ics_status(post, gone)}",
         ]
         cats = [post.network, post.kind, *post.pillars]
         lines.append("CATEGORIES:" + ",".join(ics_escape(c) for c in cats))
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
+
+
+def _ics_status(post: PlannedPost, cancelled: bool) -> str:
+    if cancelled:
+        return "CANCELLED"
+    return "CONFIRMED" if post.status in ("approved", "scheduled", "published") else "TENTATIVE"
 
 
 # ------------------------------------------------------------------------------------------------- CSV
@@ -259,8 +270,30 @@ def round_to_5(value: dt.datetime) -> dt.datetime:
 # --------------------------------------------------------------------------------------- month grids
 
 
-def _months(posts: Sequence[PlannedPost]) -> list[tuple[int, int]]:
-    return sorted({(p.local.year, p.local.month) for p in posts})
+def _span(posts: Sequence[PlannedPost], period: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date]:
+    """The local days a month grid covers, ``(first, end)`` with ``end`` excluded: ``period``, else first to
+    last post."""
+    if period is not None:
+        return period
+    days = [p.local.date() for p in posts]
+    return min(days), max(days) + dt.timedelta(days=1)
+
+
+def _months(first: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """Months from ``first`` to the day before ``end``."""
+    last = end - dt.timedelta(days=1)
+    out = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        out.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _weeks(year: int, month: int, first: dt.date, end: dt.date) -> list[list[dt.date]]:
+    """The Monday-first weeks of a month grid that hold a day of ``[first, end)``: no empty weeks before the
+    first or after the last day of the calendar."""
+    return [w for w in cal.Calendar(0).monthdatescalendar(year, month) if w[-1] >= first and w[0] < end]
 
 
 def _by_day(posts: Sequence[PlannedPost]) -> dict[dt.date, list[PlannedPost]]:
@@ -275,18 +308,30 @@ def _label(p: PlannedPost) -> str:
     return f"{p.local.strftime('%H:%M')} {p.network} {what}"
 
 
-def to_markdown(posts: Sequence[PlannedPost], *, title: str = "Publishing calendar") -> str:
-    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped."""
+def to_markdown(
+    posts: Sequence[PlannedPost],
+    *,
+    title: str = "Publishing calendar",
+    period: tuple[dt.date, dt.date] | None = None,
+) -> str:
+    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped.
+
+    Only the weeks holding a day of ``period`` (local dates, end excluded; default: first to last post) are
+    printed, so a month is not padded with empty weeks before or after the calendar.
+    """
     days = _by_day(posts)
     out = [f"# {md_escape(title)}", ""]
-    for year, month in _months(posts):
+    if not posts and period is None:
+        return "\n".join([*out, "No planned posts.", ""])
+    first, end = _span(posts, period)
+    for year, month in _months(first, end):
         out += [
             f"## {cal.month_name[month]} {year}",
             "",
             "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
             "|---|---|---|---|---|---|---|",
         ]
-        for week in cal.Calendar(0).monthdatescalendar(year, month):
+        for week in _weeks(year, month, first, end):
             cells = []
             for day in week:
                 if day.month != month:
@@ -315,12 +360,17 @@ table.month{border-collapse:collapse;width:100%;table-layout:fixed}
 
 
 def to_html_month(
-    posts: Sequence[PlannedPost], *, pillars: Sequence[str] = (), title: str = "Publishing calendar"
+    posts: Sequence[PlannedPost],
+    *,
+    pillars: Sequence[str] = (),
+    title: str = "Publishing calendar",
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
 
     Each post is coloured by its first pillar (``pillars`` gives the order of the colours); every text is
-    escaped. The full draft is in the post's ``title`` tooltip.
+    escaped. The full draft is in the post's ``title`` tooltip. As in :func:`to_markdown`, only the weeks
+    holding a day of ``period`` (default: first to last post) are drawn.
     """
     order = list(pillars) or sorted({p for post in posts for p in post.pillars})
     colours = pillar_colours(order)
@@ -335,12 +385,13 @@ def to_html_month(
         + "".join(f'<span><i class="sw" style="background:{colours[p]}"></i>{e(p)}</span>' for p in order)
         + '<span><i class="sw" style="background:#999"></i>curated</span></p>',
     ]
-    for year, month in _months(posts):
+    first, end = _span(posts, period) if posts or period is not None else (dt.date.max, dt.date.max)
+    for year, month in _months(first, end) if first < end else []:
         parts.append(f"<h2>{e(cal.month_name[month])} {year}</h2>")
         parts.append('<table class="month"><thead><tr>')
         parts += [f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
         parts.append("</tr></thead><tbody>")
-        for week in cal.Calendar(0).monthdatescalendar(year, month):
+        for week in _weeks(year, month, first, end):
             parts.append("<tr>")
             for day in week:
                 if day.month != month:

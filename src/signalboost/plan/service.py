@@ -1,8 +1,10 @@
 """The calendar in the workspace: save, load, re-plan, move and mark posts (the wiring the CLI and web call).
 
 Re-planning a period keeps every touched post (status past ``planned``, or moved by hand), regenerates the
-others, and deletes untouched posts the new plan no longer has. Saving a post whose visible content changed
-bumps its ``sequence`` so calendar clients (Google Calendar, Outlook) update the event on re-import.
+others, and deletes untouched posts the new plan no longer has (remembered in ``planned_posts_removed`` with a
+bumped sequence, so the iCalendar export cancels them; a removed id planned again comes back with a higher
+one). Saving a post whose visible content changed bumps its ``sequence`` so calendar clients (Google Calendar,
+Outlook) update the event on re-import.
 """
 
 from __future__ import annotations
@@ -115,6 +117,18 @@ def load_plan(
     return [row_to_post(r) for r in rows]
 
 
+def load_removed(
+    workspace: Workspace, start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> list[PlannedPost]:
+    """Posts a re-plan removed (``start <= scheduled_at < end``, aware; ``None`` = open), with the SEQUENCE their
+    cancellation carries: the iCalendar export sends them as cancelled so imported events disappear."""
+    with workspace.connect(purpose="read") as con:
+        if not plan_sql.has_removed_table(con):
+            return []
+        rows = plan_sql.select_removed(con, start, end)
+    return [row_to_post(r) for r in rows]
+
+
 def _instant(workspace: Workspace, value: dt.date | dt.datetime | None, timezone: str | None) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         if isinstance(value, dt.datetime) and value.tzinfo is None:
@@ -169,18 +183,26 @@ def save_plan(
             old = [row_to_post(r) for r in plan_sql.select_planned(con, ids=[p.id for p in posts])]
         diff = diff_plan(old, posts)
         before = {p.id: p for p in old}
-        elsewhere = {p.id: p for p in map(row_to_post, plan_sql.select_planned(con, ids=[q.id for q in diff.added]))}
+        added_ids = [q.id for q in diff.added]
+        elsewhere = {p.id: p for p in map(row_to_post, plan_sql.select_planned(con, ids=added_ids))}
+        returning = {p.id: p for p in map(row_to_post, plan_sql.select_removed(con, ids=added_ids))}
         rows = []
         for post in diff.added:
-            saved = elsewhere.get(post.id)
-            if saved is not None and saved.touched:
+            saved = elsewhere.get(post.id) or returning.get(post.id)
+            if saved is not None and saved.id in elsewhere and saved.touched:
                 continue  # touched by a person (e.g. moved out of the period): never overwritten
+            if saved is not None:  # saved outside the period, or removed earlier and cancelled in exports
+                bump = saved.id in returning or saved.content_key() != post.content_key()
+                post = post.with_(sequence=saved.sequence + int(bump), created_at=saved.created_at)
             rows.append(post_to_row(post, now))
         for post in diff.changed:
             prev = before[post.id]
             rows.append(post_to_row(post.with_(sequence=prev.sequence + 1, created_at=prev.created_at), now))
         plan_sql.upsert_planned(con, rows)
+        plan_sql.forget_removed(con, [r["plan_id"] for r in rows])
         if replace_period is not None:
+            gone = [post_to_row(p.with_(sequence=p.sequence + 1), now) for p in diff.removed]
+            plan_sql.remember_removed(con, gone, now)
             plan_sql.delete_planned(con, [p.id for p in diff.removed])
         else:
             diff.removed = []

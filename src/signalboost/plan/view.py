@@ -42,7 +42,8 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str]) -> Rendera
     tables: list[RenderableType] = []
     for (year, week), items in sorted(weeks.items()):
         monday = dt.date.fromisocalendar(year, week, 1)
-        zone = items[0].local.tzname() if items else ""
+        zones = sorted({p.local.tzname() or "" for p in items})
+        zone = f"{items[0].timezone} ({'/'.join(zones)})"  # both abbreviations in a week the clocks change
         t = Table(
             title=f"Week {week} of {year} (from {monday:%a %d %b}, times {zone})", title_justify="left", expand=False
         )

@@ -19,7 +19,7 @@ import polars as pl
 from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
-from signalboost.analytics.metrics import DEFINITIONS
+from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -27,6 +27,8 @@ from signalboost.report import analytics_charts as charts
 from signalboost.textsafe import md_escape
 
 Fmt = Callable[[Any], str]
+#: Months with drift listed per network (a 12-year archive would otherwise fill pages with the same row).
+DRIFT_MONTHS = 12
 
 
 @dataclass
@@ -71,9 +73,21 @@ def _interval(lo: Any, hi: Any, f: Fmt) -> str:
     return "—" if lo is None or hi is None else f"{f(lo)} – {f(hi)}"
 
 
+def by_metric(v: Any) -> str:
+    """Formatter marker: format the cell by its row's ``metric`` (a rate as %, a count as a number)."""
+    return _num(v)
+
+
 def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: str = "") -> Table:
-    """Format ``frame``'s columns ``(column, header, formatter)`` into a :class:`Table`."""
-    rows = [[f(r.get(c)) for c, _, f in cols] for r in frame.iter_rows(named=True)]
+    """Format ``frame``'s columns ``(column, header, formatter)`` into a :class:`Table`.
+
+    A column whose formatter is :func:`by_metric` is formatted by each row's ``metric`` (networks may be ranked on
+    different metrics: a page by reach rate, an X archive by its interactions).
+    """
+    rows = [
+        [(_metric_fmt(str(r.get("metric") or "")) if f is by_metric else f)(r.get(c)) for c, _, f in cols]
+        for r in frame.iter_rows(named=True)
+    ]
     return Table([h for _, h, _ in cols], rows, caption)
 
 
@@ -85,7 +99,9 @@ def _kpi_section(a: Analysis) -> Section:
     if a.kpis.height == 0:
         s.text.append("The strategy names no KPIs.")
         return s
-    s.text.append("Each KPI over its window ending at the last post, with the window before it for the trend.")
+    s.text.append(
+        "Each KPI over its window ending at the last post on its network, with the window before it for the trend."
+    )
     rows = []
     for r in a.kpis.iter_rows(named=True):
         f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
@@ -155,6 +171,7 @@ def _summary_section(a: Analysis) -> Section:
     s = Section("Engagement, defined once")
     for d in DEFINITIONS.values():
         s.text.append(f"{d.label}: {d.formula} — counted when {d.needs}.")
+    s.text.extend(_basis_lines(a))
     rows = []
     for r in a.summary.iter_rows(named=True):
         f = _metric_fmt(r["metric"])
@@ -188,6 +205,39 @@ def _summary_section(a: Analysis) -> Section:
     return s
 
 
+def _basis_lines(a: Analysis) -> list[str]:
+    """What interactions sum on each network; a partial sum says what it leaves out and is not compared."""
+    eng = a.engagement
+    if "interactions_basis" not in eng.columns:
+        return []
+    lines = []
+    for platform, basis, partial in sorted(group_bases(eng), key=lambda b: b[0]):
+        if basis is None:
+            lines.append(f"On {platform}, interactions are not reported by the export: no engagement figures.")
+        elif partial:
+            lines.append(
+                f"On {platform}, interactions = {basis} — a partial sum ({partial}); its figures are not comparable "
+                "with networks that report the full likes + comments + shares."
+            )
+        else:
+            lines.append(f"On {platform}, interactions = {basis}.")
+    return lines
+
+
+def _definitions_caption(frame: pl.DataFrame) -> str:
+    """``metric: definition`` once per distinct definition (per network when they differ)."""
+    if "definition" not in frame.columns:
+        return ""
+    seen = frame.select("platform", "metric", "definition").unique(maintain_order=True)
+    pairs = sorted({(m, d) for m, d in seen.select("metric", "definition").iter_rows() if d})
+    if len(pairs) <= 1:
+        return f"{seen['metric'][0]}: {pairs[0][1] if pairs else ''}"
+    per = seen.group_by("metric", "definition", maintain_order=True).agg(
+        pl.col("platform").unique().sort().str.join(", ")
+    )
+    return "; ".join(f"{nets}: {m} = {d}" for m, d, nets in per.iter_rows())
+
+
 def _timing_section(a: Analysis) -> Section:
     s = Section("Best times to post")
     s.text.append(
@@ -195,11 +245,14 @@ def _timing_section(a: Analysis) -> Section:
         "(normal–normal empirical Bayes): a slot with few lucky posts cannot win. Slots with fewer than "
         f"{a.options.min_posts} posts are marked 'not enough data'; a few are kept as exploration slots."
     )
+    partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
-        s.charts.append(
-            (f"Best-time heatmap, {platform}", charts.heatmap(slots, title=f"{platform}: expected engagement by slot"))
-        )
-    f = _metric_fmt(a.slot_metric)
+        title = f"{platform}: expected engagement by slot"
+        metric = a.slot_metrics.get(str(platform), a.slot_metric)
+        if platform in partial and metric.removesuffix("_z") in INTERACTION_METRICS:
+            title += f"\n(interactions = {partial[platform][0]}; partial: {partial[platform][1]})"
+        s.charts.append((f"Best-time heatmap, {platform}", charts.heatmap(slots, title=title)))
+    f = by_metric
     s.tables.append(
         table(
             a.recommended_slots,
@@ -223,22 +276,34 @@ def _timing_section(a: Analysis) -> Section:
 def _frequency_section(a: Analysis) -> Section:
     s = Section("How many posts a day")
     s.text.append(
-        "Engagement per post and total engagement per day by the number of posts that day. A change is proposed "
-        "only when its 95% interval lies wholly above zero."
+        f"Engagement ({a.options.frequency_metric}) per post and total engagement per day by the number of posts "
+        "that day. A change is proposed only when its 95% interval lies wholly above zero."
     )
+    if a.options.frequency_metric == "interactions":
+        s.text.extend(_basis_lines(a))
     for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
     if a.frequency.height:
+        # only a supported change of posts per day proposes a new weekly count (as `signalboost recommend` does);
+        # otherwise the strategy's own number stands, whatever the history's habit
+        freq = a.frequency.with_columns(
+            pl.when(pl.col("changed"))
+            .then(pl.col("recommended_per_week").cast(pl.String))
+            .otherwise(pl.lit("no change"))
+            .alias("_proposed")
+        )
         s.tables.append(
             table(
-                a.frequency,
+                freq,
                 [
                     ("platform", "network", str),
-                    ("current_per_week", "now / week", _num),
-                    ("recommended_per_week", "proposed / week", _num),
+                    ("current_per_week", "history / week", _num),
+                    ("current_per_day", "history / posting day", _num),
+                    ("_proposed", "proposed / week", str),
                     ("recommended_per_day", "per posting day", _num),
                     ("evidence", "evidence", str),
                 ],
+                "history = the imported posts; 'no change' keeps strategy.yaml's min_posts_per_week",
             )
         )
     return s
@@ -248,11 +313,10 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     s = Section(title, [text])
     if frame.height == 0:
         return s
-    f = _metric_fmt(metric)
+    f = by_metric
     for (platform,), g in frame.group_by(["platform"], maintain_order=True):
-        s.charts.append(
-            (f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=metric))
-        )
+        m = str(g["metric"][0]) if "metric" in g.columns else metric
+        s.charts.append((f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=m)))
     s.tables.append(
         table(
             frame,
@@ -268,7 +332,7 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
                 ("diff_ci_low", "95% low", f),
                 ("diff_ci_high", "95% high", f),
             ],
-            f"{metric}: {frame['definition'][0]}; intervals: Student t (means), Welch (differences)",
+            f"{_definitions_caption(frame)}; intervals: Student t (means), Welch (differences)",
         )
     )
     return s
@@ -301,10 +365,13 @@ def _pillar_section(a: Analysis) -> Section:
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
         months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
+        left = months.height - shown.height
+        caption = "Months with drift" + (
+            f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
+        )
         s.tables.append(
-            Table(
-                ["network", "month", "pillars off target"], [list(r) for r in months.iter_rows()], "Months with drift"
-            )
+            Table(["network", "month", "pillars off target"], [list(r) for r in shown.iter_rows()], caption)
         )
     return s
 

@@ -1,7 +1,8 @@
 """SQL of the influence subsystem: read the canonical tables of a platform, write and read scores.
 
 ``influence_scores`` holds the latest run per platform (a run replaces the platform's rows in one transaction);
-``influence_runs`` keeps every run's metadata (weights, unavailable components, brand).
+``influence_runs`` keeps every run's metadata (weights, unavailable components, brand); ``influence_chart`` the
+influence × engagement chart's sample of the latest run (migration 031), written with the scores.
 """
 
 from __future__ import annotations
@@ -135,7 +136,66 @@ def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
             run.get("seconds"),
         ],
     )
+    write_chart_sample(con, platform, run["computed_at"])
     return table.height
+
+
+CHART_TOP = 150
+"""The chart sample holds the ``CHART_TOP`` best scores, ..."""
+CHART_SEGMENT_RANKS = 1000
+"""... every advocate and untapped account among the first ``CHART_SEGMENT_RANKS``, ..."""
+CHART_SPREAD = 250
+"""... and every k-th account, k = n // ``CHART_SPREAD`` + 1 (about ``CHART_SPREAD`` across the whole range)."""
+
+_CHART_SAMPLE = (
+    "WITH ranked AS (SELECT account_id, score, engagement, segment, "
+    "row_number() OVER (ORDER BY score DESC, account_id) AS rn "
+    "FROM influence_scores WHERE platform = ? AND score IS NOT NULL), "
+    "total AS (SELECT count(*) AS n FROM influence_scores WHERE platform = ? AND score IS NOT NULL) "
+    "SELECT r.rn, r.account_id, r.score, r.engagement, r.segment FROM ranked r, total t WHERE r.rn <= ? "
+    "OR (r.rn <= ? AND r.segment IN ('advocate', 'untapped')) OR r.rn % (t.n // ? + 1) = 0"
+)
+
+
+def chart_sample_sql(platform: str, top: int = CHART_TOP, spread: int = CHART_SPREAD) -> tuple[str, list[Any]]:
+    """The query drawing the chart's sample from ``influence_scores``: columns ``rn, account_id, score, engagement,
+    segment`` (rank by score DESC then account_id; the three rules of :data:`CHART_TOP`, :data:`CHART_SEGMENT_RANKS`
+    and :data:`CHART_SPREAD`), unordered."""
+    return _CHART_SAMPLE, [platform, platform, top, CHART_SEGMENT_RANKS, spread]
+
+
+def write_chart_sample(con: Any, platform: str, computed_at: Any) -> int:
+    """Replace the platform's rows of ``influence_chart`` with the sample of its stored scores; return its size.
+
+    Called by :func:`write_scores` (same transaction), so every run — single machine or Spark — stores its sample
+    and the dashboard reads a few hundred rows instead of ranking all scored accounts per request.
+    """
+    sql, params = chart_sample_sql(platform)
+    con.execute("DELETE FROM influence_chart WHERE platform = ?", [platform])
+    con.execute(
+        "INSERT INTO influence_chart (platform, computed_at, rn, account_id, score, engagement, segment) "
+        f"SELECT ?, ?, rn, account_id, score, engagement, segment FROM ({sql})",
+        [platform, computed_at, *params],
+    )
+    row = con.execute("SELECT count(*) FROM influence_chart WHERE platform = ?", [platform]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def read_chart_sample(con: Any, platform: str, computed_at: Any) -> list[dict[str, Any]] | None:
+    """The stored chart sample of the run ``computed_at`` (best score first, with the account's current handle),
+    or ``None`` when none is stored for that run (scores written before migration 031): then compute it with
+    :func:`chart_sample_sql`."""
+    cur = con.execute(
+        "SELECT c.account_id, a.handle, c.score, c.engagement, c.segment FROM influence_chart c "
+        "LEFT JOIN accounts a ON a.platform = c.platform AND a.account_id = c.account_id "
+        "WHERE c.platform = ? AND c.computed_at = ? ORDER BY c.rn",
+        [platform, computed_at],
+    )
+    rows = cur.fetchall()
+    if not rows:
+        return None
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in rows]
 
 
 def read_scores(

@@ -87,3 +87,54 @@ def delete_planned(con: Any, ids: Sequence[str]) -> None:
     """Delete rows by plan id."""
     if ids:
         con.execute("DELETE FROM planned_posts WHERE list_contains(?, plan_id)", [list(ids)])
+
+
+# ----------------------------------------------------------------------- removed posts (migration 011)
+def remember_removed(con: Any, rows: Sequence[dict[str, Any]], removed_at: dt.datetime) -> None:
+    """Keep rows a re-plan deletes (all columns of :data:`COLUMNS`, ``sequence`` already bumped) as removed."""
+    if not rows:
+        return
+    cols = (*COLUMNS, "removed_at")
+    marks = ", ".join("?" for _ in cols)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "plan_id")
+    con.executemany(
+        f"INSERT INTO planned_posts_removed ({', '.join(cols)}) VALUES ({marks}) "
+        f"ON CONFLICT (plan_id) DO UPDATE SET {updates}",
+        [[*(row[c] for c in COLUMNS), removed_at] for row in rows],
+    )
+
+
+def select_removed(
+    con: Any, start: dt.datetime | None = None, end: dt.datetime | None = None, *, ids: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Removed posts with ``start <= scheduled_at < end`` (or with these ``ids``), in time order."""
+    where: list[str] = []
+    params: list[Any] = []
+    if start is not None:
+        where.append("scheduled_at >= ?")
+        params.append(start)
+    if end is not None:
+        where.append("scheduled_at < ?")
+        params.append(end)
+    if ids is not None:
+        where.append("list_contains(?, plan_id)")
+        params.append(list(ids))
+    sql = f"SELECT {', '.join(COLUMNS)} FROM planned_posts_removed"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY scheduled_at, network, plan_id"
+    return [dict(zip(COLUMNS, row, strict=True)) for row in con.execute(sql, params).fetchall()]
+
+
+def forget_removed(con: Any, ids: Sequence[str]) -> None:
+    """Drop removed-post records whose id is planned again."""
+    if ids:
+        con.execute("DELETE FROM planned_posts_removed WHERE list_contains(?, plan_id)", [list(ids)])
+
+
+def has_removed_table(con: Any) -> bool:
+    """True once migration 011 is applied (a read-only workspace opened by an older version may lack it)."""
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'planned_posts_removed'"
+    ).fetchall()
+    return bool(rows[0][0])

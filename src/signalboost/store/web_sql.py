@@ -196,20 +196,36 @@ def segment_counts(con: duckdb.DuckDBPyConnection, platform: str) -> dict[str, i
 
 
 def chart_points(
-    con: duckdb.DuckDBPyConnection, platform: str, top: int = 150, spread: int = 250
+    con: duckdb.DuckDBPyConnection, platform: str, computed_at: dt.datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Accounts for the influence × engagement chart: the ``top`` scores, every advocate and untapped account
-    among the first thousand, and an even sample of about ``spread`` accounts across the whole score range."""
-    cur = con.execute(  # the count apart from the window: a second window over every row doubled the time
-        "WITH ranked AS (SELECT s.account_id, s.score, s.engagement, s.segment, "
-        "row_number() OVER (ORDER BY s.score DESC, s.account_id) AS rn "
-        "FROM influence_scores s WHERE s.platform = ? AND s.score IS NOT NULL), "
-        "total AS (SELECT count(*) AS n FROM influence_scores WHERE platform = ? AND score IS NOT NULL), "
-        "picked AS (SELECT r.* FROM ranked r, total t WHERE r.rn <= ? "
-        "OR (r.rn <= 1000 AND r.segment IN ('advocate', 'untapped')) OR r.rn % (t.n // ? + 1) = 0) "
-        "SELECT p.account_id, a.handle, p.score, p.engagement, p.segment FROM picked p "
+    """Accounts for the influence × engagement chart (:func:`signalboost.store.influence_sql.chart_sample_sql`: the
+    best scores, every advocate and untapped account among the first thousand, an even sample across the range),
+    best first: the sample stored with the run ``computed_at`` (a read of a few hundred rows), else — scores
+    written before migration 031 — drawn from ``influence_scores`` now (a rank over every scored account)."""
+    from signalboost.store import influence_sql
+
+    if computed_at is not None and has_table(con, "influence_chart"):
+        stored = influence_sql.read_chart_sample(con, platform, computed_at)
+        if stored is not None:
+            return stored
+    sql, params = influence_sql.chart_sample_sql(platform)
+    cur = con.execute(
+        f"SELECT p.account_id, a.handle, p.score, p.engagement, p.segment FROM ({sql}) p "
         "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = p.account_id ORDER BY p.rn",
-        [platform, platform, top, spread, platform],
+        [*params, platform],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def recent_touches(con: duckdb.DuckDBPyConnection, limit: int = 15) -> list[dict[str, Any]]:
+    """The ledger's latest touches (table ``outreach_events``), newest first: who, which way, what, the note."""
+    if not has_table(con, "outreach_events"):
+        return []
+    cur = con.execute(
+        "SELECT occurred_at, platform, account_id, direction, kind, detail, is_ask, note, source "
+        "FROM outreach_events ORDER BY occurred_at DESC, event_key LIMIT ?",
+        [limit],
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -6,6 +6,9 @@ the notebook-friendly readers (``ws.posts()`` returns a Polars frame).
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +37,8 @@ class Workspace:
         #: ``True``: this handle never creates the database file (see :meth:`open`).
         self.read_only = read_only
         self._migrated = False
+        self._strategy_lock = threading.Lock()
+        self._strategy_memo: tuple[tuple[bytes, dt.date], Strategy] | None = None
 
     # -------------------------------------------------------------------------------------------- opening
     @classmethod
@@ -79,8 +84,15 @@ class Workspace:
         return self.has_strategy() or self.db_path.exists()
 
     def strategy(self) -> Strategy:
-        """Load and check ``strategy.yaml`` (raises ``StrategyError`` with line:column on problems)."""
-        from signalboost.model.io import load_strategy
+        """Load and check ``strategy.yaml`` (raises ``StrategyError`` with line:column on problems).
+
+        The parse (a validated YAML round trip, ~60 ms on the templates) is kept per workspace object and reused
+        while the file's bytes (SHA-256) and the date are the same; a changed file — even one rewritten within the
+        file system's timestamp resolution at the same size — is parsed again. Each call returns its own deep copy,
+        so a caller that changes the strategy never changes another's. Errors are never cached.
+        """
+        from signalboost.model.io import load_strategy, strategy_or_raise
+        from signalboost.model.validate import validate_bytes
 
         if not self.has_strategy():
             raise WorkspaceError(
@@ -88,7 +100,19 @@ class Workspace:
                 where=str(self.root),
                 hint="Create one with `signalboost init --template clothing-store`",
             )
-        return load_strategy(self.strategy_path)
+        try:
+            raw = self.strategy_path.read_bytes()
+        except OSError:
+            return load_strategy(self.strategy_path)  # its clear "cannot read the file" error
+        key = (hashlib.sha256(raw).digest(), dt.date.today())
+        with self._strategy_lock:
+            memo = self._strategy_memo
+        if memo is None or memo[0] != key:
+            # the same bytes load_strategy would read (one read: the key and the parse cannot disagree)
+            memo = (key, strategy_or_raise(validate_bytes(raw, source=str(self.strategy_path)), strict=False))
+            with self._strategy_lock:
+                self._strategy_memo = memo
+        return memo[1].model_copy(deep=True)
 
     # ------------------------------------------------------------------------------------------- database
     @contextmanager

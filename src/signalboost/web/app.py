@@ -17,7 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -266,6 +266,19 @@ def _install_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error_response(request, str(exc.detail), exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # A bug, not a user error: the page says so in plain words (no traceback to the browser); the server's
+        # log gets the traceback (Starlette re-raises it to uvicorn after this response).
+        message = (
+            f"the dashboard hit an unexpected problem ({type(exc).__name__}); nothing was changed by this page. "
+            "Reload it; if it happens again, report it with the server's output"
+        )
+        try:
+            return error_response(request, message, 500)
+        except Exception:  # no session yet (the failure came before the middleware): plain text
+            return PlainTextResponse(f"Error: {message}", status_code=500)
 
 
 def wants_json(request: Request) -> bool:

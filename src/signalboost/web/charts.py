@@ -81,30 +81,45 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def influencers(data: dict[str, Any]) -> dict[str, Any]:
-    """The influence × engagement scatter with the segment thresholds."""
+    """The influence × engagement scatter with the segment thresholds.
+
+    Only accounts whose engagement with the brand is known are drawn: an unknown engagement (no brand account
+    when the scores were computed) is not a zero, so it is left out and the page says why (``chart_note``).
+    """
     if not data.get("scored"):
         return {}
     plat = quote(str(data["platform"]), safe="")
+    scored = [p for p in data.get("points", []) if p.get("score") is not None]
+    known = [p for p in scored if p.get("engagement") is not None]
     points = [
         Point(
             x=float(p["score"]),
-            y=float(p["engagement"] or 0.0),
+            y=float(p["engagement"]),
             label=("@" + p["handle"]) if p.get("handle") else str(p["account_id"]),
             segment=str(p["segment"]),
             href=f"/influencers/{plat}/{quote(str(p['account_id']), safe='')}",
         )
-        for p in data.get("points", [])
-        if p.get("score") is not None
+        for p in known
     ]
-    chart = scatter(
-        points,
-        title="Influence score × engagement with the brand, by segment",
-        x_label="influence score (0-100)",
-        y_label="engagement",
-        x_threshold=data.get("influence_threshold"),
-        y_threshold=data.get("engagement_threshold"),
-    )
-    return {"scatter": chart, "seg_colours": SEGMENT_COLOURS}
+    out: dict[str, Any] = {"seg_colours": SEGMENT_COLOURS, "chart_n": len(points), "chart_note": None}
+    unknown = len(scored) - len(known)
+    if unknown:
+        out["chart_note"] = (
+            f"Engagement with the brand is unknown for {unknown:,} of the {len(scored):,} sampled accounts "
+            "(no brand account when the scores were computed), so they are not drawn. Set brand.handles."
+            f"{data['platform']} in strategy.yaml, or run `signalboost influencers --brand HANDLE`, then compute "
+            "the scores again."
+        )
+    if points:
+        out["scatter"] = scatter(
+            points,
+            title="Influence score × engagement with the brand, by segment",
+            x_label="influence score (0-100)",
+            y_label="engagement",
+            x_threshold=data.get("influence_threshold"),
+            y_threshold=data.get("engagement_threshold"),
+        )
+    return out
 
 
 def profile(data: dict[str, Any]) -> dict[str, Any]:

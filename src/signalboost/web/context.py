@@ -102,7 +102,9 @@ class PageCache:
             old = self._latest.get(key)
             if old is not None and key not in self._running:
                 self._running.add(key)
-                threading.Thread(target=self._refresh, args=(key, state, compute), daemon=True).start()
+                # not a daemon: at exit Python waits for it (one page's computation) instead of killing it inside a
+                # DuckDB call, which aborts the process ("FATAL: exception not rethrown", exit 134)
+                threading.Thread(target=self._refresh, args=(key, state, compute), daemon=False).start()
         if old is not None:
             return old, True
         value = self._scoped(compute)

@@ -37,6 +37,7 @@ DONE: dict[str, str] = {
     "added": "Added to the pipeline as identified.",
     "scored": "Influence scores computed.",
 }
+VERSION_HELP = "strategy.yaml's version when the form was made (the page's `version`); refused with 409 if it changed"
 Csrf = Annotated[str, Form(description="The form's CSRF token (from the page)", max_length=200)]
 
 
@@ -138,7 +139,8 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/strategy", "strategy.html", name="strategy", decorate=None)
     def strategy_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return ctx.cache.get(("strategy",), lambda: strategy.build(ctx.workspace), state=ctx.cache.strategy_state())
+        data = ctx.cache.get(("strategy",), lambda: strategy.build(ctx.workspace), state=ctx.cache.strategy_state())
+        return {**data, "version": strategy.file_version(ctx.workspace)}  # read now: the edit forms carry it
 
     @page(app, "/calendar", "calendar.html", name="calendar", decorate=calendar.decorate)
     def calendar_page(
@@ -176,7 +178,7 @@ def _pages(app: FastAPI) -> None:
         return {**data, "stale": stale}
 
     @app.get(
-        "/influencers/{platform}/{account_id}.json",
+        "/influencers/{platform}/{account_id:path}.json",  # :path: an id may hold "/" (a Mastodon actor URI)
         tags=["pages (JSON)"],
         responses=_json_doc(schemas.ProfileJSON),
         summary="One influencer's profile",
@@ -189,7 +191,7 @@ def _pages(app: FastAPI) -> None:
     ) -> Response:
         return json_response(_profile(request, platform, account_id))
 
-    @app.get("/influencers/{platform}/{account_id}", include_in_schema=False, response_class=HTMLResponse)
+    @app.get("/influencers/{platform}/{account_id:path}", include_in_schema=False, response_class=HTMLResponse)
     def influencer_html(request: Request, platform: str, account_id: str) -> Response:
         data = _profile(request, platform, account_id)
         return render(request, "influencer.html", data, **charts.profile(data))
@@ -282,10 +284,11 @@ def _forms(app: FastAPI) -> None:
         csrf_token: Csrf,
         section: Annotated[str, Form(max_length=40)],
         content: Annotated[str, Form(max_length=200_000)] = "",
+        version: Annotated[str, Form(max_length=64, description=VERSION_HELP)] = "",
     ) -> Response:
         check_csrf(request, csrf_token)
         ws = ctx_of(request).workspace
-        result = strategy.edit_section(ws, section, content)
+        result = strategy.edit_section(ws, section, content, version or None)
         return _strategy_result(request, result)
 
     @app.post("/strategy/pillars", tags=["forms"], responses=FORM_RESULT, summary="Set the pillars' weights")
@@ -294,9 +297,10 @@ def _forms(app: FastAPI) -> None:
         csrf_token: Csrf,
         pillar: Annotated[list[str], Form(description="pillar ids, in the order of the weights")],
         weight: Annotated[list[str], Form(description="weights in percent")],
+        version: Annotated[str, Form(max_length=64, description=VERSION_HELP)] = "",
     ) -> Response:
         check_csrf(request, csrf_token)
-        result = strategy.edit_pillar_weights(ctx_of(request).workspace, pillar, weight)
+        result = strategy.edit_pillar_weights(ctx_of(request).workspace, pillar, weight, version or None)
         return _strategy_result(request, result)
 
     @app.post("/calendar/plan", tags=["forms"], responses=FORM_RESULT, summary="Plan the calendar")
@@ -405,8 +409,9 @@ def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]
 def _strategy_result(request: Request, result: strategy.EditResult) -> Response:
     if result.saved:
         return done("/strategy", "saved", request)
-    data = strategy.build(ctx_of(request).workspace)
-    return render(request, "strategy.html", data, status=422, edit=result)
+    ws = ctx_of(request).workspace
+    data = {**strategy.build(ws), "version": strategy.file_version(ws)}
+    return render(request, "strategy.html", data, status=409 if result.conflict else 422, edit=result)
 
 
 def _auth(app: FastAPI) -> None:

@@ -40,6 +40,7 @@ class StrategyJSON(Twin):
     matrix: dict[str, Any] | None = Field(None, description="networks, rows of pillar cells, tactics, gaps")
     pillars: list[Row] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict, description="YAML text of each top-level section")
+    version: str | None = Field(None, description="strategy.yaml's fingerprint: send it with an edit (else 409)")
 
 
 class CalendarJSON(Twin):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import webbrowser
+from typing import Any
 
 from rich.console import Console
 
@@ -95,4 +97,28 @@ def run(
     threading.Thread(target=warm_up, args=(url,), daemon=True).start()
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:  # uvicorn re-raises the Ctrl-C once it has stopped serving
+        finish_imports(app.state.ctx.jobs, console)
+
+
+def finish_imports(jobs: Any, console: Console, *, timeout: float | None = None) -> bool:
+    """After the server stopped: let running uploads' imports finish, so the workspace gets them whole; a second
+    Ctrl-C abandons them (their transaction is never committed, so nothing half-written is kept). ``True`` when
+    every import finished."""
+    running = jobs.running()
+    if not running:
+        return True
+    names = ", ".join(j.filename for j in running)
+    console.print(
+        f"Waiting for the import of {names} to finish (Ctrl-C again to abandon it; nothing half-done is kept)"
+    )
+    try:
+        finished = bool(jobs.join(timeout))
+    except KeyboardInterrupt:
+        console.print("Stopped without waiting: that import was abandoned; upload or import the file again.")
+        os._exit(130)  # end now: the import's thread must not be torn down inside DuckDB at interpreter exit
+    if finished:
+        console.print("Import finished; the workspace has it.")
+    return finished

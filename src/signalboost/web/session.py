@@ -6,8 +6,8 @@ one request: the library functions the pages call (``outreach.kpis.due``, ``outr
 ``influence.job``) each call ``ws.strategy()`` — a validated YAML round-trip parse of 0.3–0.45 s — and each open
 their own DuckDB connection (~30 ms per ``duckdb.connect`` + close on a large file, 4–10 per page).
 
-:class:`WebWorkspace` is a :class:`~signalboost.store.workspace.Workspace` that keeps the parsed strategy until
-the file changes (modification time and size), and, inside :meth:`WebWorkspace.request_scope`, hands every
+:class:`WebWorkspace` is a :class:`~signalboost.store.workspace.Workspace` (whose ``strategy()`` keeps the parse
+while the file's bytes are the same), and, inside :meth:`WebWorkspace.request_scope`, hands every
 ``connect()`` of the same thread a cursor of the one connection the scope opened on first use (the workspace
 lock is taken once, when that connection opens, and released when the scope ends).
 Outside a scope it behaves exactly like a ``Workspace``: writes from forms and upload jobs
@@ -20,14 +20,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
 from signalboost.store.workspace import Workspace
-
-if TYPE_CHECKING:
-    from signalboost.model.strategy import Strategy
 
 
 class _Scope:
@@ -39,13 +35,11 @@ class _Scope:
 
 
 class WebWorkspace(Workspace):
-    """A workspace with a memoised ``strategy()`` and request-scoped connections (see the module docstring)."""
+    """A workspace with request-scoped connections (see the module docstring)."""
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self._local = threading.local()
-        self._memo_lock = threading.Lock()
-        self._memo: tuple[tuple[int, int], Strategy] | None = None
 
     @classmethod
     def wrap(cls, workspace: Workspace | str | Path) -> WebWorkspace:
@@ -56,21 +50,6 @@ class WebWorkspace(Workspace):
         out = cls(root)
         out._migrated = getattr(workspace, "_migrated", False)
         return out
-
-    def strategy(self) -> Strategy:
-        """``Workspace.strategy()``, parsed once per version of the file; errors are raised every time."""
-        try:
-            st = self.strategy_path.stat()
-            key = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            return super().strategy()  # the clear "no strategy.yaml" error
-        with self._memo_lock:
-            if self._memo is not None and self._memo[0] == key:
-                return self._memo[1]
-        value = super().strategy()
-        with self._memo_lock:
-            self._memo = (key, value)
-        return value
 
     @contextmanager
     def request_scope(self) -> Iterator[None]:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 import secrets
 import shutil
@@ -69,6 +70,7 @@ class JobRegistry:
         self.max_bytes = max_bytes
         self.folder = workspace.root / UPLOAD_DIR
         self._jobs: dict[str, Job] = {}
+        self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
     def list(self) -> list[Job]:
@@ -111,9 +113,26 @@ class JobRegistry:
     def start(self, job: Job, path: Path, *, wait: bool = False, on_done: Callable[[], None] | None = None) -> None:
         """Import ``path`` in a background thread (or in this one with ``wait=True``); ``on_done`` runs after."""
         thread = threading.Thread(target=self._run, args=(job, path, on_done), name=f"import-{job.job_id}", daemon=True)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
         if wait:
             thread.join()
+
+    def running(self) -> builtins.list[Job]:
+        """The jobs not finished yet (queued or importing)."""
+        return [j for j in self.list() if j.phase in ("queued", "importing")]
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for every started import to finish (``timeout`` seconds at most); ``True`` when none is left."""
+        import time as _time
+
+        deadline = None if timeout is None else _time.monotonic() + timeout
+        with self._lock:
+            threads = list(self._threads)
+        for t in threads:
+            t.join(None if deadline is None else max(0.0, deadline - _time.monotonic()))
+        return not any(t.is_alive() for t in threads)
 
     def _run(self, job: Job, path: Path, on_done: Callable[[], None] | None = None) -> None:
         import_files = lib("signalboost.ingest", "import_files")

@@ -85,23 +85,9 @@ def jsonable_dict(value: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-_STRATEGY_MEMO: dict[str, tuple[tuple[int, int], Any]] = {}
-
-
 def strategy_of(ws: Any) -> Any:
-    """``ws.strategy()``, parsed once per version of ``strategy.yaml`` (YAML round-trip parsing is slow).
+    """``ws.strategy()`` (``Workspace.strategy`` keeps the parse while the file's bytes are the same).
 
     Raises what ``ws.strategy()`` raises (a missing or invalid file), every time, so errors stay visible.
     """
-    path = ws.strategy_path
-    try:
-        st = path.stat()
-        key = (st.st_mtime_ns, st.st_size)
-    except OSError:
-        return ws.strategy()  # raises the clear "no strategy.yaml" error
-    hit = _STRATEGY_MEMO.get(str(path))
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    value = ws.strategy()
-    _STRATEGY_MEMO[str(path)] = (key, value)
-    return value
+    return ws.strategy()

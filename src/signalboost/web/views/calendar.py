@@ -173,9 +173,17 @@ def this_week(ws: Workspace, today: dt.date) -> list[dict[str, Any]]:
     return [
         {
             "kind": "post",
-            "text": f"{p.local:%a %d %b %H:%M} · {p.network} · {', '.join(p.pillars) or p.kind}"
-            f" · {p.status}: {p.draft[:80]}",
+            "text": f"{p.local:%a %d %b %H:%M} · {p.network} · {', '.join(p.pillars) or p.kind} · {p.format}"
+            f" · {p.status}{draft_excerpt(p.draft)}",
             "href": f"/calendar?view=week&date={p.local.date().isoformat()}",
         }
         for p in posts
     ]
+
+
+def draft_excerpt(draft: str, width: int = 80) -> str:
+    """``: <the draft>`` (cut at ``width`` characters with an ellipsis), or ``, no draft yet`` — never a bare colon."""
+    text = " ".join(draft.split())
+    if not text:
+        return ", no draft yet"
+    return ": " + (text if len(text) <= width else text[: width - 1].rstrip() + "…")

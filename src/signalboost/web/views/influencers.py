@@ -14,6 +14,7 @@ from signalboost.errors import InfluenceError, SignalboostError, WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
+from signalboost.web.views.outreach import profile_href
 from signalboost.web.wiring import failed, jsonable, jsonable_dict, lib, strategy_of, unavailable
 
 MODULE = "signalboost.influence.job"
@@ -49,9 +50,9 @@ def build(
             con, plat, sort=sort, descending=order == "desc", segment=segment or None, q=q or None, limit=limit
         )
         counts = web_sql.segment_counts(con, plat)
-        points = web_sql.chart_points(con, plat)
         latest = lib("signalboost.store.influence_sql", "latest_run")
         run = latest(con, plat) if latest else None
+        points = web_sql.chart_points(con, plat, run["computed_at"] if run else None)
     strategy = strategy_of(ws) if ws.has_strategy() else None
     settings = strategy.influence if strategy else None
     return jsonable_dict(
@@ -146,7 +147,7 @@ def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:
         {
             "text": f"Approach untapped influencer {('@' + r['handle']) if r['handle'] else r['account_id']} "
             f"(score {r['score']:.0f}): engage with their content",
-            "href": f"/influencers/{platforms[0]}/{r['account_id']}",
+            "href": profile_href(platforms[0], r["account_id"]),
         }
         for r in rows
         if r["score"] is not None

@@ -7,9 +7,12 @@ Thin calls into :mod:`signalboost.outreach` (``list_records``, ``move``, ``allow
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
-from signalboost.errors import OutreachError
+from signalboost.errors import OutreachError, SignalboostError
+from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
+from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import failed, jsonable, lib, unavailable
 
 PIPELINE = "signalboost.outreach.pipeline"
@@ -25,7 +28,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         return unavailable("The outreach pipeline", PIPELINE)
     try:
         records = list_records(ws)
-    except Exception as exc:  # a missing table before its migration, or a library error
+    except SignalboostError as exc:  # a library error the person can act on (a bug is a bug: not hidden)
         return failed("The outreach pipeline", exc)
     board = []
     for stage in stages:
@@ -44,7 +47,12 @@ def build(ws: Workspace) -> dict[str, Any]:
         balances = [
             {**jsonable(b.as_dict()), "label": labels.get((b.platform, b.account_id), b.account_id)} for b in ledger(ws)
         ]
-        out["ledger"] = {"available": True, "rows": balances}
+        with ws.connect(purpose="read the ledger", timeout=READ_TIMEOUT) as con:
+            recent = web_sql.recent_touches(con)
+        touches = [
+            {**jsonable(t), "label": labels.get((t["platform"], t["account_id"]), t["account_id"])} for t in recent
+        ]
+        out["ledger"] = {"available": True, "rows": balances, "recent": touches}
     out["touch_kinds"] = list(lib(LEDGER, "OUR_KINDS") or ("like", "reply", "share", "message", "gift", "mention"))
     return out
 
@@ -75,9 +83,14 @@ def alerts(ws: Workspace, today: Any) -> list[dict[str, Any]]:
         return []
     try:
         found = due(ws, today=today)
-    except Exception:  # no pipeline yet (table missing) or nothing to measure: no alert
+    except SignalboostError:  # nothing to measure yet (no strategy, no brand account): no alert
         return []
-    return [{"kind": a.kind, "text": a.message, "href": f"/influencers/{a.platform}/{a.account_id}"} for a in found]
+    return [{"kind": a.kind, "text": a.message, "href": profile_href(a.platform, a.account_id)} for a in found]
+
+
+def profile_href(platform: str, account_id: str) -> str:
+    """The profile page's address, each part percent-encoded (an id may hold ``?``, ``#`` or spaces)."""
+    return f"/influencers/{quote(platform, safe='')}/{quote(account_id, safe='')}"
 
 
 def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> str:
@@ -86,8 +99,6 @@ def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> 
     if fn is None:
         raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
     with ws.connect(purpose="read an account") as con:
-        from signalboost.store import web_sql
-
         account = web_sql.account_lookup(con, platform, account_id)
     handle = account.get("handle") if account else None  # follower lists often give ids only
     record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")

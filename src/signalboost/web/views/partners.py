@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from signalboost.errors import SignalboostError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -44,7 +45,7 @@ def _bridges(ws: Workspace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     try:
         _, brand = resolve(ws, platform)
         limit = threshold(ws)
-    except Exception:  # no brand account set: the bridges cannot be told apart from our network
+    except SignalboostError:  # no brand account set: the bridges cannot be told apart from our network
         return []
     if limit is None:
         return []

@@ -8,7 +8,9 @@ key order and formatting; a change is saved only when the whole document validat
 from __future__ import annotations
 
 import copy
+import hashlib
 import io
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,29 @@ class EditResult:
     issues: list[Issue] = field(default_factory=list)
     content: str = ""
     values: dict[str, str] = field(default_factory=dict)
+    conflict: bool = False
+
+
+_SAVE_LOCK = threading.Lock()
+"""One save at a time in this server: the version check and the write are one step."""
+
+
+def file_version(ws: Workspace) -> str:
+    """A short fingerprint of ``strategy.yaml``'s bytes (SHA-256), sent with every edit form: a save whose page was
+    opened on another version (changed by the CLI, a text editor or another tab since) is refused, not merged
+    blindly over the newer file. ``""`` when there is no file."""
+    try:
+        return hashlib.sha256(ws.strategy_path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def _conflict(section: str, content: str, values: dict[str, str] | None = None) -> EditResult:
+    message = (
+        "strategy.yaml changed since this page was opened (by the command line, an editor or another tab); "
+        "nothing was saved. The page now shows the new version with your text kept: check it and save again"
+    )
+    return EditResult(False, section, [Issue("error", "strategy.yaml", message)], content, values or {}, True)
 
 
 def validate_text(text: str, path_label: str = "strategy.yaml") -> list[Issue]:
@@ -249,8 +274,9 @@ def build(ws: Workspace) -> dict[str, Any]:
     return jsonable_dict(out)
 
 
-def edit_section(ws: Workspace, section: str, content: str) -> EditResult:
-    """Replace one top-level section with the YAML ``content``; save only if the document validates."""
+def edit_section(ws: Workspace, section: str, content: str, version: str | None = None) -> EditResult:
+    """Replace one top-level section with the YAML ``content``; save only if the document validates and (when
+    ``version`` is given) the file is still the version the form was made from (:func:`file_version`)."""
     if section not in SECTIONS:
         return EditResult(False, section, [Issue("error", "section", f"unknown section {section!r}")], content)
     doc = StrategyDocument.load(ws.strategy_path)
@@ -264,13 +290,16 @@ def edit_section(ws: Workspace, section: str, content: str) -> EditResult:
         )
     new = copy.deepcopy(doc.data)
     new[section] = value
-    result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content)
+    result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content, version)
     result.section = section
     return result
 
 
-def edit_pillar_weights(ws: Workspace, pillars: list[str], weights: list[str]) -> EditResult:
-    """Set each pillar's weight (percent); save only if the document validates (e.g. weights sum to 100)."""
+def edit_pillar_weights(
+    ws: Workspace, pillars: list[str], weights: list[str], version: str | None = None
+) -> EditResult:
+    """Set each pillar's weight (percent); save only if the document validates (e.g. weights sum to 100) and the
+    file is still ``version`` (when given)."""
     doc = StrategyDocument.load(ws.strategy_path)
     new = StrategyDocument(copy.deepcopy(doc.data), ws.strategy_path)
     index = {str(p.get("id")): i for i, p in enumerate(new.data.get("pillars") or [])}
@@ -290,14 +319,19 @@ def edit_pillar_weights(ws: Workspace, pillars: list[str], weights: list[str]) -
     submitted = dict(zip(pillars, weights, strict=False))
     if issues:
         return EditResult(False, "pillars", issues, values=submitted)
-    result = _save_if_valid(ws, new, "pillars", "")
+    result = _save_if_valid(ws, new, "pillars", "", version)
     result.values = submitted
     return result
 
 
-def _save_if_valid(ws: Workspace, doc: StrategyDocument, section: str, content: str) -> EditResult:
+def _save_if_valid(
+    ws: Workspace, doc: StrategyDocument, section: str, content: str, version: str | None = None
+) -> EditResult:
     issues = [i for i in validate_text(doc.dumps(), ws.strategy_path.name) if i.level == "error"]
     if issues:
         return EditResult(False, section, issues, content)
-    doc.save(ws.strategy_path)
+    with _SAVE_LOCK:
+        if version and version != file_version(ws):
+            return _conflict(section, content)
+        doc.save(ws.strategy_path)
     return EditResult(True, section, [], content)
