@@ -35,6 +35,7 @@ def test_kpis_by_hand() -> None:
         Kpi(id="reach", metric="reach", target=300, window_days=7),
         Kpi(id="posts", metric="posts", target=5, window_days=7, direction="at_most"),
         Kpi(id="mentions", metric="mentions", target=1),
+        Kpi(id="rel", metric="influencer_interactions", target=3),
     ]
     snaps = snapshots([{"observed_at": t(16), "followers": 100}, {"observed_at": t(20), "followers": 110}])
     out = {r["kpi"]: r for r in kpi_status(kpis, _frame(), snaps).iter_rows(named=True)}
@@ -46,6 +47,7 @@ def test_kpis_by_hand() -> None:
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
     assert out["mentions"]["status"].startswith("not computed") and out["mentions"]["met"] is None
+    assert "outreach kpis --targets" in out["rel"]["status"] and out["rel"]["value"] is None  # measured per influencer
 
 
 def test_kpi_on_a_network_without_posts() -> None:

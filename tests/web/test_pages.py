@@ -273,6 +273,26 @@ def test_calendar_plan_move_and_exports(client: TestClient) -> None:
     assert csv_text.count("\n") == 6 and "2030-01-12" in csv_text
 
 
+def test_calendar_ics_cancels_what_a_replan_removed(client: TestClient, web_ws: Workspace) -> None:
+    import icalendar
+
+    token = csrf(client)
+    plan = {"csrf_token": token, "start": "2030-01-07", "weeks": "1"}
+    assert client.post("/calendar/plan", data=plan, follow_redirects=False).status_code == 303
+    before = {str(e["UID"]) for e in icalendar.Calendar.from_ical(client.get("/calendar.ics").text).walk("VEVENT")}
+    # x's Friday 18:00 slot moves to 19:00 (tests/data/web/strategy.yaml): the re-plan removes the 18:00 post
+    path = web_ws.root / "strategy.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('"18:00"') == 1
+    path.write_text(text.replace('"18:00"', '"19:00"'), encoding="utf-8")
+    assert client.post("/calendar/plan", data=plan, follow_redirects=False).status_code == 303
+    events = icalendar.Calendar.from_ical(client.get("/calendar.ics").text).walk("VEVENT")
+    status = {str(e["UID"]): str(e["STATUS"]) for e in events}
+    cancelled = {uid for uid, s in status.items() if s == "CANCELLED"}
+    assert len(cancelled) == 1 and cancelled < before  # the old Friday event, cancelled for calendar apps
+    assert sum(s != "CANCELLED" for s in status.values()) == 5
+
+
 def test_calendar_move_refuses_bad_input(client: TestClient) -> None:
     token = csrf(client)
     r = client.post("/calendar/move", data={"csrf_token": token, "post_id": "nope", "when": "2030-01-12T10:30"})

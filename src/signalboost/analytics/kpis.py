@@ -53,6 +53,7 @@ GOAL_METRIC: dict[str, str] = {
     "leads": "clicks",
 }
 NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
+RELATIONSHIP = "a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"
 
 
 def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
@@ -90,6 +91,8 @@ def metric_value(
         if snaps.height < 2 or first <= 0:
             return None, snaps.height, "not enough data"
         return (total - first) / first, snaps.height, "ok"
+    if metric.startswith("influencer_"):
+        return None, 0, RELATIONSHIP
     return None, 0, NOT_AVAILABLE
 
 

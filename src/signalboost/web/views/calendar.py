@@ -148,13 +148,17 @@ def move(ws: Workspace, post_id: str, when: str) -> str:
 
 
 def export(ws: Workspace, fmt: str) -> str:
-    """The whole saved calendar as iCalendar (``ics``) or formula-safe CSV (``csv``)."""
+    """The whole saved calendar as iCalendar (``ics``) or formula-safe CSV (``csv``).
+
+    The iCalendar file also lists the posts re-plans removed, as cancelled events, so a calendar app that
+    imported an earlier export drops them (as ``signalboost calendar export --ics`` does)."""
     load = _need(SERVICE, "load_plan", "the calendar export")
     posts = load(ws)
     if fmt == "ics":
         strategy = _strategy(ws)
         name = f"{strategy.brand.name} — Signalboost" if strategy else "Signalboost calendar"
-        return str(_need(EXPORT, "to_ics", "iCalendar export")(posts, name=name))
+        cancelled = _need(SERVICE, "load_removed", "the calendar export")(ws)
+        return str(_need(EXPORT, "to_ics", "iCalendar export")(posts, name=name, cancelled=cancelled))
     return str(_need(EXPORT, "to_csv", "CSV export")(posts))
 
 
