@@ -351,13 +351,18 @@ def topic_leadership(
         graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True
     ).scores  # the teleports' memory becomes the scores'
     del teleports
-    per_topic = np.zeros_like(scores)
-    for j in range(k):
-        top, pct = top_percentiles(scores[:, j], lead_pct)
-        per_topic[top, j] = pct
+    tops = [top_percentiles(scores[:, j], lead_pct) for j in range(k)]
     raw = scores.mean(axis=1)
     del scores
-    leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics)
+    leads_any = np.zeros(n, dtype=bool)
+    for top, _ in tops:
+        leads_any[top] = True
+    rows = np.flatnonzero(leads_any)  # the accounts that lead some topic, in node order
+    position = np.cumsum(leads_any) - 1
+    per_topic = np.zeros((rows.size, k))
+    for j, (top, pct) in enumerate(tops):
+        per_topic[position[top], j] = pct
+    leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics, rows=rows, n=n)
     return Component("topic", percentile_rank(raw), raw, labels=leads)
 
 
@@ -386,17 +391,28 @@ def top_percentiles(values: np.ndarray, at_least: float) -> tuple[np.ndarray, np
 
 
 def leading_topics(
-    per_topic: np.ndarray, names: Sequence[str], *, lead_pct: float = 90.0, max_topics: int = 3
+    per_topic: np.ndarray,
+    names: Sequence[str],
+    *,
+    lead_pct: float = 90.0,
+    max_topics: int = 3,
+    rows: np.ndarray | None = None,
+    n: int | None = None,
 ) -> pl.Series:
     """Per account, up to ``max_topics`` topics it leads (percentile ≥ ``lead_pct`` in the topic), best first,
-    as a ``list[str]`` column."""
+    as a ``list[str]`` column. ``per_topic`` is accounts × topics; or, with ``rows`` (sorted account indices)
+    and ``n``, only those accounts' rows of it (the others lead nothing)."""
     import pyarrow as pa
 
-    n, k = per_topic.shape
+    if rows is None:
+        n = per_topic.shape[0]
+        rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))  # only these lead anything: sort just them
+        per_topic = per_topic[rows]
+    assert n is not None
+    k = per_topic.shape[1]
     top = min(max_topics, k)
-    rows = np.flatnonzero((per_topic >= lead_pct).any(axis=1))  # only these lead anything: sort just them
-    order = np.argsort(-per_topic[rows], axis=1, kind="stable")[:, :top]
-    best = np.take_along_axis(per_topic[rows], order, axis=1)
+    order = np.argsort(-per_topic, axis=1, kind="stable")[:, :top]
+    best = np.take_along_axis(per_topic, order, axis=1)
     keep = best >= lead_pct
     lengths = np.zeros(n, dtype=np.int32)
     lengths[rows] = keep.sum(axis=1)

@@ -111,22 +111,29 @@ def compute_components(
     """Every component over the accounts of ``data`` (see :mod:`signalboost.influence.components`)."""
     say = progress or (lambda _msg: None)
     weights = settings.interaction_weights.model_dump()
-    # The follow graph is the largest part of the work: its PageRank runs in a second thread while this one does
-    # the rest (numpy, scipy.sparse and Polars release the GIL in their loops); the numbers are the same.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-follows") as pool:
-        follows = pool.submit(lambda: comp.graph_pagerank(comp.follow_transition(data)))
-        say("reach")
-        out = {"reach": comp.reach(data)}
-        say("interaction graph")
+
+    def follows_and_counts() -> tuple[np.ndarray | None, dict[str, comp.Component]]:
+        """The second thread's share: the follow graph's PageRank (the largest single piece), then the
+        components that only count (reach, amplification, activity). No progress is reported from it."""
+        rank = comp.graph_pagerank(comp.follow_transition(data))
+        return rank, {
+            "reach": comp.reach(data),
+            "amplification": comp.amplification(data),
+            "activity": comp.activity(data),
+        }
+
+    # Two threads of about equal work (numpy, scipy.sparse and Polars release the GIL in their loops); each part is
+    # computed the same way whichever thread runs it, so the numbers do not depend on the split.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool:
+        background = pool.submit(follows_and_counts)
+        say("interaction graph and topic leadership (topic-sensitive PageRank); follow graph alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
-        say("amplification")
-        out["amplification"] = comp.amplification(data)
-        say("topic leadership (topic-sensitive PageRank)")
-        out["topic"] = comp.topic_leadership(inter, comp.topic_counts(data, topics))
-        say("activity")
-        out["activity"] = comp.activity(data)
-        say("authority (PageRank)")
-        out["authority"] = comp.authority_from(data.n, [comp.graph_pagerank(inter), follows.result()])
+        out = {"topic": comp.topic_leadership(inter, comp.topic_counts(data, topics))}
+        inter_rank = comp.graph_pagerank(inter)
+        say("authority (PageRank), reach, amplification, activity")
+        follow_rank, counted = background.result()
+        out |= counted
+        out["authority"] = comp.authority_from(data.n, [inter_rank, follow_rank])
     return {c: out[c] for c in comp.COMPONENTS}
 
 
