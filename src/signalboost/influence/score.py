@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+from threadpoolctl import threadpool_limits
 
 from signalboost.errors import InfluenceError
 from signalboost.influence import components as comp
@@ -123,8 +124,12 @@ def compute_components(
         }
 
     # Two threads of about equal work (numpy, scipy.sparse and Polars release the GIL in their loops); each part is
-    # computed the same way whichever thread runs it, so the numbers do not depend on the split.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool:
+    # computed the same way whichever thread runs it, so the numbers do not depend on the split. BLAS stays on one
+    # thread meanwhile: its worker threads spin while waiting and would take the CPU from the other thread.
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool,
+    ):
         background = pool.submit(follows_and_counts)
         say("interaction graph and topic leadership (topic-sensitive PageRank); follow graph alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
