@@ -114,14 +114,9 @@ def compute_components(
     weights = settings.interaction_weights.model_dump()
 
     def follows_and_counts() -> tuple[np.ndarray | None, dict[str, comp.Component]]:
-        """The second thread's share: the follow graph's PageRank (the largest single piece), then the
-        components that only count (reach, amplification, activity). No progress is reported from it."""
-        rank = comp.graph_pagerank(comp.follow_transition(data))
-        return rank, {
-            "reach": comp.reach(data),
-            "amplification": comp.amplification(data),
-            "activity": comp.activity(data),
-        }
+        """The second thread's share: the follow graph's PageRank (the largest single piece), then reach.
+        No progress is reported from it."""
+        return comp.graph_pagerank(comp.follow_transition(data)), {"reach": comp.reach(data)}
 
     # Two threads of about equal work (numpy, scipy.sparse and Polars release the GIL in their loops); each part is
     # computed the same way whichever thread runs it, so the numbers do not depend on the split. BLAS stays on one
@@ -131,11 +126,13 @@ def compute_components(
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool,
     ):
         background = pool.submit(follows_and_counts)
-        say("interaction graph and topic leadership (topic-sensitive PageRank); follow graph alongside")
+        say("topic leadership, amplification, activity; follow graph alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
         out = {"topic": comp.topic_leadership(inter, comp.topic_counts(data, topics))}
         inter_rank = comp.graph_pagerank(inter)
-        say("authority (PageRank), reach, amplification, activity")
+        out["amplification"] = comp.amplification(data)
+        out["activity"] = comp.activity(data)
+        say("authority (PageRank) and reach")
         follow_rank, counted = background.result()
         out |= counted
         out["authority"] = comp.authority_from(data.n, [inter_rank, follow_rank])
