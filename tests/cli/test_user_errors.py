@@ -103,6 +103,10 @@ CASES: list[tuple[str, int, tuple[str, ...]]] = [
     ("rejects --import 0 -w {D}", 2, ("Invalid value for '--import'",)),
     ("imports --limit 0 -w {D}", 2, ("Invalid value for '--limit'",)),
     ("import {D}/strategy.yaml --wait -1 -w {D}", 2, ("Invalid value for '--wait'",)),
+    ("analyze --min-posts 0 -w {D}", 2, ("Invalid value for '--min-posts'",)),
+    ("recommend --explore -1 -w {D}", 2, ("Invalid value for '--explore'",)),
+    ("outreach add someone -p x --cost -5 -w {D}", 2, ("Invalid value for '--cost'",)),
+    ("outreach update someone --cost -5 -w {D}", 2, ("Invalid value for '--cost'",)),
 ]
 
 

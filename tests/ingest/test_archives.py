@@ -98,6 +98,25 @@ def test_x_unfollow_between_archives(workspace: Workspace, ingest_data: Path, tm
     assert (kept["first_seen"], kept["last_seen"]) == (EXPORT_TIME, datetime(2024, 6, 1, 12, tzinfo=UTC))
 
 
+def test_x_archive_files_without_a_table_are_named_not_dropped_silently(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(ingest_data / "x-archive", archive)
+    [plain] = import_files(workspace, [archive], progress=False)  # the fixture holds direct messages
+    assert [w for w in plain.warnings if "not loaded" in w] == [
+        "not loaded (no canonical table holds them): direct-messages.js"
+    ]
+    for name in ("block.js", "mute.js", *(f"ad-part{i}.js" for i in range(6))):
+        (archive / "data" / name).write_text("window.YTD.x.part0 = []\n", encoding="utf-8")
+    [res] = import_files(workspace, [archive], progress=False)
+    assert (
+        "not loaded (no canonical table holds them): ad-part0.js, ad-part1.js, ad-part2.js, ad-part3.js, "
+        "ad-part4.js, ad-part5.js and 3 more" in res.warnings
+    )
+    assert (plain.rows_read, res.rows_read) == (11, 11)  # the tables it does hold are loaded as before
+
+
 def test_mastodon_parts_without_a_table_are_named_not_dropped_silently(
     workspace: Workspace, ingest_data: Path, tmp_path: Path
 ) -> None:

@@ -151,7 +151,7 @@ MetricOption = typer.Option(
     "interactions it reports for most posts), or one of those for every network.",
 )
 HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
-MinPostsOption = typer.Option(3, "--min-posts", help="Posts a slot needs before it can be recommended.")
+MinPostsOption = typer.Option(3, "--min-posts", min=1, help="Posts a slot needs before it can be recommended.")
 
 
 def register(app: typer.Typer) -> None:
@@ -201,7 +201,9 @@ def register(app: typer.Typer) -> None:
         metric: str = MetricOption,
         hour_block: int = HourBlockOption,
         min_posts: int = MinPostsOption,
-        explore: int = typer.Option(2, "--explore", help="Exploration slots kept per network so the schedule learns."),
+        explore: int = typer.Option(
+            2, "--explore", min=0, help="Exploration slots kept per network so the schedule learns."
+        ),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:

@@ -131,6 +131,21 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield from _follows(src, options, me=me, platform=platform, observed=generated, counts=counts)
     if me:
         yield from _account(account, profiles, me, platform, generated, counts=counts)
+    _warn_unread(src, options)
+
+
+_READ = re.compile(r"^(tweets?(-part\d+)?|account|profile|follower|following|like|manifest)\.js$")
+
+
+def _warn_unread(src: _Source, options: ReadOptions) -> None:
+    """Name the archive's data files no canonical table holds (direct messages, blocks, mutes, ads …)."""
+    if src.archive is None:
+        return
+    names = {n.rsplit("/", 1)[-1] for n in src.archive.names() if n.endswith(".js")}
+    unread = sorted(n for n in names if not _READ.match(n))
+    if unread:
+        shown = ", ".join(unread[:6]) + (f" and {len(unread) - 6} more" if len(unread) > 6 else "")
+        options.warn(f"not loaded (no canonical table holds them): {shown}")
 
 
 def _follows(
