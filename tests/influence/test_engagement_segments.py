@@ -16,8 +16,9 @@ from signalboost.influence.score import compute_influence
 from signalboost.influence.segments import (
     FOLLOWS_FROM_GRAPH,
     FOLLOWS_FROM_INTERACTIONS,
-    assign_segments,
     follows_brand,
+    segment_codes,
+    segment_names,
     two_hops,
 )
 from signalboost.model.strategy import InfluenceSettings
@@ -104,8 +105,17 @@ def test_assign_segments_truth_table() -> None:
     follows = np.array([True, True, False, False, False, True, False, True])
     topic = np.array([np.nan, np.nan, np.nan, 75.0, 10.0, np.nan, np.nan, np.nan])
     hop = np.array([False, False, False, True, True, False, False, False])
-    got = assign_segments(score, eng, follows, topic, hop, influence_threshold=70, engagement_threshold=1.0)
-    assert got.tolist() == ["advocate", "untapped", "fan", "thought_leader", "other", "other", "fan", "untapped"]
+    codes = segment_codes(score, eng, follows, topic, hop, influence_threshold=70, engagement_threshold=1.0)
+    assert segment_names(codes).to_list() == [
+        "advocate",
+        "untapped",
+        "fan",
+        "thought_leader",
+        "other",
+        "other",
+        "fan",
+        "untapped",
+    ]
 
 
 def test_compute_influence_is_deterministic_and_order_free() -> None:

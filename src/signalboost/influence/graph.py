@@ -175,15 +175,3 @@ def graph_from_codes(
     matrix = sp.csr_matrix((w, (src, dst)), shape=(n, n), dtype=np.float64)
     matrix.sum_duplicates()
     return Graph(ids=ids, matrix=matrix)
-
-
-def graph_from_arrays(
-    rows: np.ndarray, cols: np.ndarray, n: int, weights: np.ndarray | None = None, *, ids: pl.Series | None = None
-) -> Graph:
-    """A :class:`Graph` from integer edge arrays (ids default to ``"0" … "n-1"`` as strings, not sorted numerically)."""
-    w = np.ones(len(rows)) if weights is None else np.asarray(weights, dtype=np.float64)
-    matrix = sp.csr_matrix((w, (rows, cols)), shape=(n, n), dtype=np.float64)
-    matrix.sum_duplicates()
-    if ids is None:
-        ids = pl.Series("id", [str(i) for i in range(n)], dtype=pl.String)
-    return Graph(ids=ids, matrix=matrix)

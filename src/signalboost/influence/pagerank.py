@@ -265,7 +265,8 @@ def solve(
     # A loose tolerance is met far above float32's rounding (~1e-7 relative): iterate in float32 then, half the
     # memory traffic. The last step below is float64 either way.
     dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
-    b = (q_i + alpha * (t.cs @ q_s)).astype(dtype, copy=False)
+    from_sources = t.cs @ q_s  # constant: used by the first and the last step
+    b = (q_i + alpha * from_sources).astype(dtype, copy=False)
     cc = sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape, dtype=dtype)
 
     def step(v: np.ndarray) -> np.ndarray:
@@ -317,7 +318,7 @@ def solve(
     # sources) — so accounts whose rank is equal by structure get the same float whatever their class (a core
     # node and a leaf fed alike tie, as in the power method), and the error shrinks once more.
     y_c = np.ascontiguousarray(y_i[:c], dtype=np.float64)
-    y[t.iterated] = q_i + alpha * (t.cc @ y_c + t.cs @ q_s)
+    y[t.iterated] = q_i + alpha * (t.cc @ y_c + from_sources)
     y[t.rest] += alpha * (t.lc @ y_c + t.ls @ q_s)
     return y, steps, err
 

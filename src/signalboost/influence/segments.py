@@ -64,30 +64,6 @@ def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.nd
     return mask
 
 
-def assign_segments(
-    score: np.ndarray,
-    engagement: np.ndarray,
-    follows: np.ndarray,
-    topic: np.ndarray,
-    two_hop: np.ndarray,
-    *,
-    influence_threshold: float,
-    engagement_threshold: float,
-) -> np.ndarray:
-    """The segment of each account (see the module docstring); NaN scores are not influential."""
-    codes = segment_codes(
-        score,
-        engagement,
-        follows,
-        topic,
-        two_hop,
-        influence_threshold=influence_threshold,
-        engagement_threshold=engagement_threshold,
-    )
-    out: np.ndarray = np.asarray(SEGMENTS, dtype=object)[codes]
-    return out
-
-
 def segment_codes(
     score: np.ndarray,
     engagement: np.ndarray,
@@ -98,7 +74,8 @@ def segment_codes(
     influence_threshold: float,
     engagement_threshold: float,
 ) -> np.ndarray:
-    """:func:`assign_segments` as positions in :data:`SEGMENTS` (int8), without a Python string per account."""
+    """The segment of each account (see the module docstring) as its position in :data:`SEGMENTS` (int8; no Python
+    string per account — :func:`segment_names` makes the column); NaN scores are not influential."""
     s = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-1.0)
     influential = s >= influence_threshold
     engaged = np.asarray(engagement, dtype=np.float64) >= engagement_threshold
@@ -116,8 +93,3 @@ def segment_names(codes: np.ndarray) -> pl.Series:
     """The ``segment`` column from :func:`segment_codes`."""
     mapping = dict(enumerate(SEGMENTS))
     return pl.Series("segment", codes).replace_strict(mapping, return_dtype=pl.String)
-
-
-def listing_rank(segments: pl.Series) -> pl.Series:
-    """Position of each segment in :data:`LISTING_ORDER` (for sorting)."""
-    return segments.replace_strict({s: i for i, s in enumerate(LISTING_ORDER)}, default=len(LISTING_ORDER))

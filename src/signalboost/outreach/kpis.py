@@ -245,6 +245,15 @@ def relationship_kpis(
     count: int = DEFAULT_WINDOWS,
 ) -> tuple[list[WindowKpi], list[Trend]]:
     """KPIs per window and trends for ``accounts`` (default: everyone in the pipeline)."""
+    their, posts, accounts = _ledger(ws, accounts)
+    rows = window_kpis(their, posts, accounts, end=end or default_end(ws), window_days=window_days, count=count)
+    return rows, trends(rows)
+
+
+def _ledger(
+    ws: Workspace, accounts: Sequence[tuple[str, str]] | None
+) -> tuple[pl.DataFrame, pl.DataFrame, Sequence[tuple[str, str]]]:
+    """``(their ledger events, the brand's posts, accounts)`` — accounts default to everyone in the pipeline."""
     from signalboost.outreach.ledger import brand_ids
     from signalboost.store import outreach_sql as sql
 
@@ -254,9 +263,7 @@ def relationship_kpis(
             accounts = [(r["platform"], r["account_id"]) for r in sql.list_outreach(con)]
         events = sql.events_frame(con)
         posts = sql.our_posts(con, None, brand)
-    their = events.filter(pl.col("direction") == "theirs")
-    rows = window_kpis(their, posts, accounts, end=end or default_end(ws), window_days=window_days, count=count)
-    return rows, trends(rows)
+    return events.filter(pl.col("direction") == "theirs"), posts, accounts
 
 
 def due(
@@ -393,19 +400,10 @@ def relationship_targets(
 
     Empty when the workspace has no strategy or the strategy sets no relationship KPI.
     """
-    from signalboost.outreach.ledger import brand_ids
-    from signalboost.store import outreach_sql as sql
-
     if not ws.has_strategy():
         return []
     wanted = [k for k in ws.strategy().kpis if k.metric in RELATIONSHIP_METRICS]
     if not wanted:
         return []
-    brand = [a for _, a in brand_ids(ws)]
-    with ws.connect(purpose="read") as con:
-        if accounts is None:
-            accounts = [(r["platform"], r["account_id"]) for r in sql.list_outreach(con)]
-        events = sql.events_frame(con)
-        posts = sql.our_posts(con, None, brand)
-    their = events.filter(pl.col("direction") == "theirs")
+    their, posts, accounts = _ledger(ws, accounts)
     return target_checks(their, posts, accounts, wanted, end=end or default_end(ws))

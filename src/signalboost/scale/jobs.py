@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def run_influence(
     ``spark``: a SparkSession to use (default: the active one, else one is started on ``master`` and stopped at
     the end). ``tol``: L1 tolerance of the PageRank iterations.
     """
-    from signalboost.scale.influence_spark import local_spark, spark_influence
+    from signalboost.scale.influence_spark import spark_influence
 
     folder = Path(folder).expanduser().resolve()
     manifest = read_manifest(folder)
@@ -92,21 +93,12 @@ def run_influence(
     settings = settings or InfluenceSettings()
     say = progress or (lambda _m: None)
     started = time.perf_counter()
-    say(f"starting Spark ({master})")
-    spark = spark if spark is not None else _active_session()
-    own = spark is None
-    session = local_spark("signalboost-scale", master=master) if own else spark
-    try:
-        if own:
-            session.sparkContext.setLogLevel("ERROR")
+    with _session(spark, "signalboost-scale", master, say) as session:
         say("scoring (PageRank iterations)")
         frame, unavailable = spark_influence(session, folder, settings, tol=tol, platform=platform)
         out = folder / "results" / f"influence-{platform}.parquet"
         say("writing results")
         frame.coalesce(1).write.mode("overwrite").parquet(str(out))
-    finally:
-        if own:
-            session.stop()
     computed = [c for c in SPARK_COMPONENTS if c not in unavailable]
     accounts = int(pl.scan_parquet(out / "*.parquet").select(pl.len()).collect().item())
     return SparkInfluenceRun(
@@ -176,7 +168,6 @@ def run_overlap(
     ``is_brand``). Candidates and brand may be ids or @handles. Returns the platform and one row per candidate."""
     from pyspark.sql import functions as F
 
-    from signalboost.scale.influence_spark import local_spark
     from signalboost.scale.overlap_spark import spark_overlap
 
     folder = Path(folder).expanduser().resolve()
@@ -187,13 +178,7 @@ def run_overlap(
             "the export has no follows.parquet", where=str(folder), hint="Export with --tables including follows"
         )
     say = progress or (lambda _m: None)
-    say(f"starting Spark ({master})")
-    spark = spark if spark is not None else _active_session()
-    own = spark is None
-    session = local_spark("signalboost-overlap", master=master) if own else spark
-    try:
-        if own:
-            session.sparkContext.setLogLevel("ERROR")
+    with _session(spark, "signalboost-overlap", master, say) as session:
         follows = session.read.parquet(str(folder / "follows.parquet")).where(F.col("platform") == platform)
         follows = follows.where(F.coalesce(F.col("active"), F.lit(True)))
         accounts = _accounts(session, folder, platform)
@@ -204,9 +189,6 @@ def run_overlap(
         out = folder / "results" / f"overlap-{platform}.parquet"
         out.parent.mkdir(parents=True, exist_ok=True)
         pl.DataFrame([r.as_dict() for r in rows]).write_parquet(out)
-    finally:
-        if own:
-            session.stop()
     return platform, rows
 
 
@@ -215,6 +197,25 @@ def load_overlap(ws: Workspace, platform: str, rows: Sequence[Overlap]) -> int:
     with ws.transaction(purpose="scale load-back") as con:
         outreach_sql.save_partner_overlap(con, platform, "follows", [o.as_dict() for o in rows])
     return len(rows)
+
+
+@contextmanager
+def _session(spark: Any, name: str, master: str, say: Progress) -> Iterator[Any]:
+    """``spark``, else the session already running in this process (both reused and left running), else one
+    started on ``master`` for the job and stopped at the end."""
+    from signalboost.scale.influence_spark import local_spark
+
+    say(f"starting Spark ({master})")
+    spark = spark if spark is not None else _active_session()
+    if spark is not None:
+        yield spark
+        return
+    session = local_spark(name, master=master)
+    try:
+        session.sparkContext.setLogLevel("ERROR")
+        yield session
+    finally:
+        session.stop()
 
 
 def _active_session() -> Any:

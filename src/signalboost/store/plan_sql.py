@@ -42,6 +42,19 @@ def select_planned(
     ``ids`` restricts to those plan ids; ``slots`` (``from``, ``to``: ``YYYY-MM-DD`` local dates, ``to``
     excluded) to posts whose requested slot lies in that period, wherever they were moved.
     """
+    return _select(con, "planned_posts", start, end, ids=ids, slots=slots)
+
+
+def _select(
+    con: Any,
+    table: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    *,
+    ids: Sequence[str] | None = None,
+    slots: tuple[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of ``table`` (``planned_posts`` or ``planned_posts_removed``) by time, ids and slot period."""
     where: list[str] = []
     params: list[Any] = []
     if slots is not None:
@@ -56,12 +69,11 @@ def select_planned(
     if ids is not None:
         where.append("list_contains(?, plan_id)")
         params.append(list(ids))
-    sql = f"SELECT {', '.join(COLUMNS)} FROM planned_posts"
+    sql = f"SELECT {', '.join(COLUMNS)} FROM {table}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY scheduled_at, network, plan_id"
-    cur = con.execute(sql, params)
-    return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+    return [dict(zip(COLUMNS, row, strict=True)) for row in con.execute(sql, params).fetchall()]
 
 
 def find_ids(con: Any, prefix: str) -> list[str]:
@@ -108,22 +120,7 @@ def select_removed(
     con: Any, start: dt.datetime | None = None, end: dt.datetime | None = None, *, ids: Sequence[str] | None = None
 ) -> list[dict[str, Any]]:
     """Removed posts with ``start <= scheduled_at < end`` (or with these ``ids``), in time order."""
-    where: list[str] = []
-    params: list[Any] = []
-    if start is not None:
-        where.append("scheduled_at >= ?")
-        params.append(start)
-    if end is not None:
-        where.append("scheduled_at < ?")
-        params.append(end)
-    if ids is not None:
-        where.append("list_contains(?, plan_id)")
-        params.append(list(ids))
-    sql = f"SELECT {', '.join(COLUMNS)} FROM planned_posts_removed"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY scheduled_at, network, plan_id"
-    return [dict(zip(COLUMNS, row, strict=True)) for row in con.execute(sql, params).fetchall()]
+    return _select(con, "planned_posts_removed", start, end, ids=ids)
 
 
 def forget_removed(con: Any, ids: Sequence[str]) -> None:
