@@ -56,20 +56,18 @@ def unavailable(name: str, n: int, reason: str) -> Component:
 
 
 def percentile_rank(values: np.ndarray) -> np.ndarray:
-    """Mean-rank percentile of each value among the non-NaN values (NaN stays NaN). See the module docstring."""
+    """Mean-rank percentile of each value among the non-NaN values (NaN stays NaN). See the module docstring.
+
+    From the average rank ``r`` (1-based, ties share the mean of their ranks; Polars' ``rank("average")``, a
+    parallel sort): ``#{u < v} + ½ #{u = v} = r − ½``, so ``pct = 50 (2r − 1) / n`` — ``2r − 1`` is an integer.
+    """
     v = np.asarray(values, dtype=np.float64)
-    out = np.full(v.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(v))
-    if ok.size == 0:
-        return out
-    order = ok[np.argsort(v[ok], kind="stable")]
-    s = v[order]
-    # runs of equal values: [start, end) in sorted order; less = start, at_most = end
-    change = np.flatnonzero(np.diff(s)) + 1
-    starts = np.concatenate(([0], change))
-    ends = np.concatenate((change, [s.size]))
-    run = np.repeat(np.arange(starts.size), ends - starts)
-    out[order] = 50.0 * (starts[run] + ends[run]) / s.size
+    series = pl.Series(v).fill_nan(None)
+    known = series.len() - series.null_count()
+    if known == 0:
+        return np.full(v.shape, np.nan)
+    rank = series.rank("average").to_numpy()  # null (NaN) stays NaN
+    out: np.ndarray = 50.0 * (2.0 * rank - 1.0) / known
     return out
 
 
@@ -351,9 +349,11 @@ def topic_leadership(
         graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True
     ).scores  # the teleports' memory becomes the scores'
     del teleports
-    tops = [top_percentiles(scores[:, j], lead_pct) for j in range(k)]
-    raw = scores.mean(axis=1)
+    by_topic = np.ascontiguousarray(scores.T)  # k × n: each topic's vector contiguous for the selections below
     del scores
+    tops = [top_percentiles(by_topic[j], lead_pct) for j in range(k)]
+    raw = by_topic.mean(axis=0)
+    del by_topic
     leads_any = np.zeros(n, dtype=bool)
     for top, _ in tops:
         leads_any[top] = True
@@ -418,7 +418,7 @@ def leading_topics(
     lengths[rows] = keep.sum(axis=1)
     offsets = np.zeros(n + 1, dtype=np.int32)
     offsets[1:] = np.cumsum(lengths)
-    values = pa.array(np.asarray(names, dtype=object)[order[keep]].tolist(), type=pa.string())
+    values = pl.Series(names, dtype=pl.String).gather(order[keep]).to_arrow()  # no Python string per entry
     out = pl.from_arrow(pa.ListArray.from_arrays(pa.array(offsets), values))
     assert isinstance(out, pl.Series)
     return out.alias("top_topics")

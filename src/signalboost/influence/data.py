@@ -175,6 +175,9 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     inter = inter.with_columns(pl.col("target_account_id").fill_null(""), pl.col("target_post_id").fill_null(""))
     if posts.height == 0 or inter.height == 0:
         return inter
+    unresolved = inter.select(((pl.col("target_account_id") == "") & (pl.col("target_post_id") != "")).any()).item()
+    if not unresolved:  # every row names its target account (or names no post): nothing to look up
+        return inter
     authors = posts.select(pl.col("post_id").alias("target_post_id"), pl.col("author_id").alias("_author"))
     joined = inter.join(authors, on="target_post_id", how="left", maintain_order="left")
     return joined.with_columns(

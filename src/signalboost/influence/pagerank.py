@@ -267,10 +267,11 @@ def solve(
     dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     from_sources = t.cs @ q_s  # constant: used by the first and the last step
     b = (q_i + alpha * from_sources).astype(dtype, copy=False)
-    cc = sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape, dtype=dtype)
+    cc = t.cc if dtype == t.cc.dtype else t.cc.astype(dtype)  # no copy of a large float64 matrix
 
     def step(v: np.ndarray) -> np.ndarray:
         product: np.ndarray = cc @ v[:c] if v.shape[1] > 1 else (cc @ v[:c].ravel()).reshape(-1, 1)  # 1: matvec
+        product *= alpha
         return product
 
     err = np.zeros(k)
