@@ -14,9 +14,9 @@ from signalboost.influence.engagement import engagement, engagement_over_time
 from signalboost.influence.graph import node_ids
 from signalboost.influence.score import compute_influence
 from signalboost.influence.segments import (
-    LISTING_ORDER,
     FOLLOWS_FROM_GRAPH,
     FOLLOWS_FROM_INTERACTIONS,
+    LISTING_ORDER,
     follows_brand,
     segment_codes,
     segment_names,
@@ -141,9 +141,7 @@ def test_compute_influence_is_deterministic_and_order_free() -> None:
     # listed by segment (untapped first), then score descending (unknown last), then id order — many scores tie
     ids = sorted(one.table["account_id"].to_list())
     rows = one.table.select("segment", "score", "account_id").rows()
-    expected = sorted(
-        rows, key=lambda r: (LISTING_ORDER.index(r[0]), r[1] is None, -(r[1] or 0.0), ids.index(r[2]))
-    )
+    expected = sorted(rows, key=lambda r: (LISTING_ORDER.index(r[0]), r[1] is None, -(r[1] or 0.0), ids.index(r[2])))
     assert rows == expected
     assert len({r[1] for r in rows}) < len(rows)  # the tie-break is exercised
     assert set(one.unavailable) == {"reach", "amplification", "topic"}
