@@ -311,8 +311,8 @@ def _distinct_pairs(first: np.ndarray, second: np.ndarray, width: int) -> tuple[
 
 def _sorted_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct ``keys`` in ascending order and how often each occurs (``np.unique(..., return_counts=True)``
-    by one in-place sort, several times faster than numpy's hashing ``unique`` on millions of int64)."""
-    k = np.sort(keys)
+    by one sort — Polars' parallel sort, several times faster than numpy's on millions of int64)."""
+    k = pl.Series(keys, dtype=pl.Int64).sort().to_numpy()
     if k.size == 0:
         return k, np.zeros(0, dtype=np.int64)
     starts = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
