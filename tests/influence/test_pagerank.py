@@ -13,11 +13,13 @@ from signalboost.errors import InfluenceError
 from signalboost.influence.graph import build_graph, node_ids
 from signalboost.influence.pagerank import (
     FLOAT32_TOL,
+    FOLD_LEAVES,
     pagerank,
     pagerank_by_id,
     power_iteration,
     topic_pagerank,
     transition,
+    transition_from_edges,
 )
 
 TIGHT = 1e-13
@@ -299,3 +301,32 @@ def test_a_loose_tolerance_runs_in_float32_and_stays_within_it() -> None:
     assert loose.dtype == np.float64
     assert (np.abs(loose - exact).sum(axis=0) < 1e-4).all()
     assert np.allclose(loose.sum(axis=0), 1.0, atol=1e-12)
+
+
+def test_unweighted_edges_in_any_order_give_the_same_pagerank_bit_for_bit() -> None:
+    # Unweighted transitions keep each column's entries unsorted and repeated pairs unsummed: the products must not
+    # depend on the edge order at all, and must equal networkx on the summed graph. Many leaves (not folded).
+    rng = np.random.default_rng(8)
+    n = 300
+    src = rng.integers(0, 200, 3000)  # nodes 200-299 never follow: leaves or isolated
+    dst = rng.integers(0, n, 3000)
+    src = np.concatenate([src, src[:400]])  # 400 repeated pairs
+    dst = np.concatenate([dst, dst[:400]])
+    one = transition_from_edges(src, dst, None, n)
+    assert one.rest.size > FOLD_LEAVES * one.core.size  # the leaves are split off, not folded
+    perm = rng.permutation(src.size)
+    two = transition_from_edges(src[perm], dst[perm], None, n)
+    tele = rng.random((n, 2))
+    a = power_iteration(one, personalization=tele, tol=TIGHT, max_iter=10_000).scores
+    b = power_iteration(two, personalization=tele, tol=TIGHT, max_iter=10_000).scores
+    assert np.array_equal(a, b)
+    weighted = transition_from_edges(src, dst, np.ones(src.size), n)  # the canonical (sorted, summed) build
+    for block in ("cc", "cs", "lc", "ls"):
+        assert np.allclose(getattr(one, block).toarray(), getattr(weighted, block).toarray(), rtol=0, atol=1e-15)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    for s, t in zip(src.tolist(), dst.tolist(), strict=True):
+        g.add_edge(s, t, weight=g[s][t]["weight"] + 1 if g.has_edge(s, t) else 1)
+    theirs = nx.pagerank(g, tol=TIGHT / n, max_iter=10_000)
+    ours = pagerank(one, tol=TIGHT, max_iter=10_000)
+    assert sum(abs(ours[i] - theirs[i]) for i in range(n)) < 1e-9

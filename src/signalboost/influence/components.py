@@ -59,16 +59,25 @@ def percentile_rank(values: np.ndarray) -> np.ndarray:
     """Mean-rank percentile of each value among the non-NaN values (NaN stays NaN). See the module docstring.
 
     From the average rank ``r`` (1-based, ties share the mean of their ranks; Polars' ``rank("average")``, a
-    parallel sort): ``#{u < v} + ½ #{u = v} = r − ½``, so ``pct = 50 (2r − 1) / n`` — ``2r − 1`` is an integer.
+    parallel sort) among the ``n`` known values: ``#{u < v} + ½ #{u = v} = r − ½``, so ``pct = 50 (2r − 1) / n``
+    — ``2r − 1`` is an integer.
     """
     v = np.asarray(values, dtype=np.float64)
-    series = pl.Series(v).fill_nan(None)
-    known = series.len() - series.null_count()
-    if known == 0:
-        return np.full(v.shape, np.nan)
-    rank = series.rank("average").to_numpy()  # null (NaN) stays NaN
-    out: np.ndarray = 50.0 * (2.0 * rank - 1.0) / known
+    known = ~np.isnan(v)
+    n = int(np.count_nonzero(known))
+    if n == v.size:
+        rank = pl.Series(v).rank("average").to_numpy()
+        return _from_rank(rank, n)
+    out = np.full(v.shape, np.nan)
+    if n:
+        where = np.flatnonzero(known)  # rank only the known values (often a small part)
+        out[where] = _from_rank(pl.Series(v[where]).rank("average").to_numpy(), n)
     return out
+
+
+def _from_rank(rank: np.ndarray, n: int) -> np.ndarray:
+    pct: np.ndarray = 50.0 * (2.0 * rank - 1.0) / n
+    return pct
 
 
 def percentile_rank_positive(values: np.ndarray) -> np.ndarray:

@@ -99,8 +99,9 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
 
     Parallel edges are summed; edges with a non-positive weight are left out (self-loops are kept: drop them
     before if they are not wanted). The nodes are renumbered core, leaves, sources, isolated, and ``Wᵀ`` is built
-    once as a canonical CSC matrix (sorted, summed — the same edges in any order give the same numbers), whose
-    column ranges are the blocks (cut at the first leaf row when the leaves are not folded into the iteration).
+    once as a CSC matrix — canonical (sorted, summed) when weighted; unweighted, left unsorted, which gives the
+    same products bit for bit — so the same edges in any order give the same numbers. Its column ranges are the
+    blocks (cut at the first leaf row when the leaves are not folded into the iteration).
     """
     src, dst = np.asarray(src), np.asarray(dst)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
@@ -118,9 +119,17 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     new[order] = np.arange(n, dtype=index)
     inv_out = np.divide(1.0, out, out=np.zeros(n), where=has_out)
     prob = inv_out[src] if w is None else w * inv_out[src]  # W = D⁻¹A
-    del w
-    wt = sp.csc_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
+    entries = sp.coo_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
     del prob
+    if w is None:
+        # Unweighted: every entry of a column (one source) is the same 1/out, so a product does not depend on the
+        # order of a column's entries, bit for bit — each target receives one term per entry, in column order —
+        # and repeated pairs add the same value whatever the order. The columns are left unsorted and repeats
+        # unsummed (scipy is told the entries are canonical), which saves sorting every entry of a large graph.
+        entries.has_canonical_format = True
+    del w
+    wt = entries.tocsc()
+    del entries
     if leaves.size <= FOLD_LEAVES * c:
         cc, lc = _columns(wt, 0, c, h), sp.csc_matrix((0, c))
         cs, ls = _columns(wt, h, h + sources.size, h), sp.csc_matrix((0, sources.size))
@@ -141,7 +150,8 @@ def _columns(wt: sp.csc_matrix, first: int, stop: int, rows: int) -> sp.csc_matr
 
 def _split_rows(wt: sp.csc_matrix, first: int, stop: int, c: int, h: int) -> tuple[sp.csc_matrix, sp.csc_matrix]:
     """Columns ``[first, stop)`` of ``wt`` (whose rows are all ``< h``) cut at row ``c``: rows ``[0, c)`` and rows
-    ``[c, h)`` renumbered from 0. Each column's rows are sorted, so the top block is a prefix of every column."""
+    ``[c, h)`` renumbered from 0. The entries are selected by a mask, which keeps every column's entries together
+    in their order (sorted or not)."""
     lo, hi = int(wt.indptr[first]), int(wt.indptr[stop])
     indptr = wt.indptr[first : stop + 1] - lo
     rows, data = wt.indices[lo:hi], wt.data[lo:hi]
@@ -267,11 +277,17 @@ def solve(
     dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     from_sources = t.cs @ q_s  # constant: used by the first and the last step
     b = (q_i + alpha * from_sources).astype(dtype, copy=False)
-    cc = t.cc if dtype == t.cc.dtype else t.cc.astype(dtype)  # no copy of a large float64 matrix
+    # α goes into the matrix when it is copied to float32 anyway; a float64 matrix is not copied (it may hold
+    # tens of millions of entries): its products are scaled instead.
+    copied = dtype != t.cc.dtype
+    cc = (
+        sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape, dtype=dtype) if copied else t.cc
+    )
 
     def step(v: np.ndarray) -> np.ndarray:
         product: np.ndarray = cc @ v[:c] if v.shape[1] > 1 else (cc @ v[:c].ravel()).reshape(-1, 1)  # 1: matvec
-        product *= alpha
+        if not copied:
+            product *= alpha
         return product
 
     err = np.zeros(k)
