@@ -54,8 +54,8 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float])
         if w < 0:
             raise InfluenceError(f"weight of {name} is negative", where=f"influence.weights.{name}")
         known = ~np.isnan(pct)
-        num[known] += w * pct[known]
-        den[known] += w
+        num += np.where(known, w * pct, 0.0)  # whole-array operations: no masked gathers and scatters
+        den += w * known
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
 
