@@ -150,21 +150,23 @@ def _compute(
     }
     if brand_id is not None:
         smaller["brand"] = lambda: _brand_side(data, settings, brand_id, as_of)
-    # Two threads (numpy, scipy.sparse and Polars release the GIL in their loops): the second thread computes the
-    # follow graph's PageRank and then works through the smaller parts; this thread computes topic leadership and
-    # the interaction PageRank, then takes over the smaller parts the second thread has not started (a queued
-    # future can be cancelled). Each part is computed the same way whichever thread runs it, so the numbers do not
+    # Two threads (numpy, scipy.sparse and Polars release the GIL in their loops): the second thread counts posts
+    # per topic, computes the follow graph's PageRank and then works through the smaller parts; this thread builds
+    # the interaction graph, computes topic leadership and the interaction PageRank, then takes over the smaller
+    # parts the second thread has not started (a queued future can be cancelled). Each part is computed the same way whichever thread runs it, so the numbers do not
     # depend on the split. BLAS stays on one thread meanwhile: its worker threads spin while waiting and would take
     # the CPU from the other thread. No progress is reported from the second thread.
     with (
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool,
     ):
+        counting = pool.submit(comp.topic_counts, data, topics)  # meanwhile this thread builds the transition
         follows = pool.submit(follow_rank)
         queued = {name: pool.submit(part) for name, part in smaller.items()}
         say("topic leadership and authority; follow graph, amplification, activity and reach alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
-        out: dict[str, Any] = {"topic": comp.topic_leadership(inter, comp.topic_counts(data, topics))}
+        counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
+        out: dict[str, Any] = {"topic": comp.topic_leadership(inter, counts)}
         inter_rank = comp.graph_pagerank(inter)
         for name in reversed(queued):  # the second thread takes them from the front
             if queued[name].cancel():
@@ -235,10 +237,12 @@ def compute_influence(
         progress("engagement and segments")
     table = _table(data, parts, score, brand)
     follows_source = None
+    codes = np.full(table.height, SEGMENTS.index("other"), dtype=np.int8)
     if brand_id is not None and brand is not None:
-        table = _segment(data, settings, parts, table, brand_id, brand)
+        codes = _segment_codes(data, settings, parts, table, brand_id, brand)
+        table = table.with_columns(pl.Series("follows_brand", brand.follows), segment_names(codes))
         follows_source = brand.follows_source
-    table = table[_listing_order(table)].drop("ix")
+    table = table[_listing_order(table["score"], codes)].drop("ix")
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
@@ -283,14 +287,14 @@ def _table(
     )
 
 
-def _segment(
+def _segment_codes(
     data: InfluenceData,
     settings: InfluenceSettings,
     parts: Mapping[str, comp.Component],
     table: pl.DataFrame,
     brand_id: str,
     brand: BrandSide,
-) -> pl.DataFrame:
+) -> np.ndarray:
     codes = segment_codes(
         table["score"].to_numpy(),
         table["engagement"].to_numpy(),
@@ -303,25 +307,24 @@ def _segment(
     b = data.index(brand_id)
     if b >= 0:
         codes[b] = SEGMENTS.index("other")
-    return table.with_columns(pl.Series("follows_brand", brand.follows), segment_names(codes))
+    return codes
 
 
-def _listing_order(table: pl.DataFrame) -> np.ndarray:
-    """Row order of the listing: by segment (:data:`LISTING_ORDER`), then score descending (unknown last), then
-    node index — a stable sort by score of the rows (in node order; Polars' parallel sort with ``maintain_order``),
-    then a stable sort by segment rank (small integers: numpy's radix sort). Cheaper than ``numpy.lexsort`` or a
-    multi-key frame sort on a million rows."""
+def _listing_order(score: pl.Series, segments: np.ndarray) -> np.ndarray:
+    """Row order of the listing: by segment (:data:`LISTING_ORDER`; ``segments`` are :func:`segment_codes`), then
+    score descending (unknown last), then node index — a stable sort by score of the rows (in node order; Polars'
+    parallel sort with ``maintain_order``), then a stable sort by segment rank (small integers: numpy's radix
+    sort). Cheaper than ``numpy.lexsort`` or a multi-key frame sort on a million rows."""
     by_score = (
-        table.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), "score")
+        score.rename("score")
+        .to_frame()
+        .with_row_index("row")
         .sort("score", descending=True, nulls_last=True, maintain_order=True)["row"]
         .to_numpy()
     )
     rank = {SEGMENTS.index(s): i for i, s in enumerate(LISTING_ORDER)}
     lut = np.array([rank.get(i, len(LISTING_ORDER)) for i in range(len(SEGMENTS))], dtype=np.int8)
-    segment = table["segment"].replace_strict(
-        dict(zip(SEGMENTS, range(len(SEGMENTS)), strict=True)), default=SEGMENTS.index("other")
-    )
-    by_rank = np.argsort(lut[segment.cast(pl.Int8).to_numpy()[by_score]], kind="stable")
+    by_rank = np.argsort(lut[segments[by_score]], kind="stable")
     order: np.ndarray = by_score[by_rank]
     return order
 
