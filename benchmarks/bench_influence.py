@@ -3,16 +3,17 @@
 1. Real data: the SNAP Higgs activity (563,069 retweets, mentions and replies) loaded into a workspace; the whole
    `signalboost influencers` job (load from the workspace, score, segment, write) — in process and as the CLI.
    Target: under 10 s.
-2. Generated: 1M accounts, 10M follow edges, 1M interactions, ids as decimal strings — the data the issue sets —
-   and the same with 500k posts with hashtags added (so ten topic-sensitive PageRanks, activity and amplification
-   from posts run too). Scoring each (every component that can be computed, engagement, segments, from in-memory
-   frames with string ids: encoding them is included) against a bare PageRank on the same 10M follow edges:
-   integer edge arrays -> CSR -> power iteration to the same L1 tolerance, written out as networkx's scipy
-   algorithm (no signalboost code; faster here than our ``pagerank`` on a CSR matrix, also timed) and run before
-   each scoring run in the same process, so both see the same machine (target: scoring within 3×). networkx's ``pagerank`` (graph construction not counted) is measured on the full 10M-edge
-   graph in a child process (minutes, several GB) and on a 1M-edge subsample (target: scoring — with posts — at
-   least 15× faster). Peak memory of one scoring run with posts (input frames included) is measured in a fresh
-   child (target: under 2 GB); the timed repeats run in other children.
+2. Generated: 1M accounts, 10M follow edges, 1M interactions, ids as decimal strings — the data the issue sets — and
+   the same with 500k posts with hashtags added (so ten topic-sensitive PageRanks, activity and amplification from
+   posts run too). Scoring each (every component that can be computed, engagement, segments, from in-memory frames
+   with string ids: encoding them is included) against a bare PageRank on the same 10M follow edges: integer edge
+   arrays -> CSR -> power iteration to the same L1 tolerance, written out as networkx's scipy algorithm (no
+   signalboost code; faster here than our ``pagerank`` on a CSR matrix, also timed) and run before each scoring run
+   in the same process, so both see the same machine (target: scoring within 3×). networkx's ``pagerank`` (graph
+   construction not counted) is measured on the full 10M-edge graph in a child process (minutes, several GB) and on a
+   1M-edge subsample (target: scoring — with posts — at least 15× faster). Peak memory of one scoring run with posts
+   (input frames included) is measured in a fresh child (target: under 2 GB); the timed repeats run in other
+   children.
 
 Run: `python -m benchmarks bench_influence` (about 6–10 minutes on 2 cores, most of it networkx).
 """
@@ -181,7 +182,9 @@ def _child_score(folder: str, repeats: int, tables: tuple[str, ...], baseline: b
             bare.append(time.perf_counter() - t)
         marks: list[tuple[str, float]] = [("encode ids", time.perf_counter())]
         data = InfluenceData.from_frames("x", **frames)
-        result = compute_influence(data, brand_id="0", progress=lambda m: marks.append((m, time.perf_counter())))
+        result = compute_influence(
+            data, brand_id="0", progress=lambda m, add=marks.append: add((m, time.perf_counter()))
+        )
         marks.append(("end", time.perf_counter()))
         times.append(marks[-1][1] - marks[0][1])
         for (name, t0), (_, t1) in itertools.pairwise(marks):

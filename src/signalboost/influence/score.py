@@ -150,12 +150,12 @@ def _compute(
     }
     if brand_id is not None:
         smaller["brand"] = lambda: _brand_side(data, settings, brand_id, as_of)
-    # Two threads (numpy, scipy.sparse and Polars release the GIL in their loops): the second thread counts posts
-    # per topic, computes the follow graph's PageRank and then works through the smaller parts; this thread builds
-    # the interaction graph, computes topic leadership and the interaction PageRank, then takes over the smaller
-    # parts the second thread has not started (a queued future can be cancelled). Each part is computed the same way whichever thread runs it, so the numbers do not
-    # depend on the split. BLAS stays on one thread meanwhile: its worker threads spin while waiting and would take
-    # the CPU from the other thread. No progress is reported from the second thread.
+    # Two threads (numpy, scipy.sparse and Polars release the GIL in their loops): the second thread counts posts per
+    # topic, computes the follow graph's PageRank and then works through the smaller parts; this thread builds the
+    # interaction graph, computes topic leadership and the interaction PageRank, then takes over the smaller parts the
+    # second thread has not started (a queued future can be cancelled). Each part is computed the same way whichever
+    # thread runs it, so the numbers do not depend on the split. BLAS stays on one thread meanwhile: its worker threads
+    # spin while waiting and would take the CPU from the other thread. No progress is reported from the second thread.
     with (
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool,

@@ -58,7 +58,7 @@ def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.nd
     reached[e["dst"].to_numpy()[follower[e["src"].to_numpy()]]] = True
     fdst = data.follows["dst"].to_numpy()
     reached[fdst[follower[data.follows["src"].to_numpy()]]] = True
-    mask = reached[:n] & ~followers
+    mask: np.ndarray = reached[:n] & ~followers
     b = data.index(brand_id)
     if b >= 0:
         mask[b] = False
