@@ -22,6 +22,7 @@ from signalboost.influence.graph import Graph, clean_codes, graph_from_codes, in
 from signalboost.influence.pagerank import (
     DEFAULT_ALPHA,
     DEFAULT_TOL,
+    FLOAT32_TOL,
     Transition,
     pagerank,
     power_iteration,
@@ -352,7 +353,7 @@ def topic_leadership(
     ix = counts["ix"].to_numpy()
     k, ok = len(names), ix >= 0
     flat = np.bincount(ix[ok] * k + col[ok], weights=counts["posts"].to_numpy()[ok], minlength=n * k)
-    teleports = flat.reshape(n, k)
+    teleports = flat.reshape(n, k).astype(np.float32 if tol >= FLOAT32_TOL else np.float64, copy=False)
     del flat
     scores = power_iteration(
         graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True

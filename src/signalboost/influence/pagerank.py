@@ -182,10 +182,10 @@ def column_sums(matrix: np.ndarray) -> np.ndarray:
     return sums
 
 
-def _unit(vector: np.ndarray, name: str, *, in_place: bool = False) -> np.ndarray:
-    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns summing to 1; divided in place when ``in_place`` and
-    ``vector`` is already a float64 array."""
-    v = np.asarray(vector, dtype=np.float64)
+def _unit(vector: np.ndarray, name: str, *, in_place: bool = False, dtype: type = np.float64) -> np.ndarray:
+    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns of ``dtype`` summing to 1; divided in place when
+    ``in_place`` and ``vector`` is already an array of ``dtype``."""
+    v = np.asarray(vector, dtype=dtype)
     if v.ndim == 1:
         v = v[:, None]
     total = column_sums(v)  # NaN or ±inf anywhere makes its column's sum non-finite
@@ -218,9 +218,10 @@ def power_iteration(
 
     The k columns are one block iteration (one sparse × dense product per step); a column stops the step its own
     criterion is met and is left out of later steps, so each column is exactly the PageRank that teleport alone
-    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. With
-    ``overwrite_personalization`` a float64 ``personalization`` is used as working memory (it is overwritten).
-    Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
+    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. Scores are float64, or float32
+    when ``tol ≥`` :data:`FLOAT32_TOL` (its rounding, about 1e-7 relative, is far below such a tolerance; half the
+    memory traffic). With ``overwrite_personalization`` a ``personalization`` of that type is used as working
+    memory (it is overwritten). Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
     if not 0 < alpha < 1:
         raise InfluenceError(f"alpha must be between 0 and 1, got {alpha}", where="alpha")
@@ -229,10 +230,11 @@ def power_iteration(
     if n == 0:
         return PageRankResult(np.zeros(0), 0, np.zeros(0))
     one_d = personalization is None or np.asarray(personalization).ndim == 1
+    dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     p = (
-        np.full((n, 1), 1.0 / n)
+        np.full((n, 1), 1.0 / n, dtype=dtype)
         if personalization is None
-        else _unit(personalization, "personalization", in_place=overwrite_personalization)
+        else _unit(personalization, "personalization", in_place=overwrite_personalization, dtype=dtype)
     )
     if p.shape[0] != n:
         raise InfluenceError(f"personalization has {p.shape[0]} entries for {n} nodes", where="personalization")
@@ -241,7 +243,7 @@ def power_iteration(
         scores, iterations, err = solve(t, p, alpha=alpha, tol=tol, max_iter=max_iter)
         scores /= column_sums(scores)
     else:
-        d = _unit(dangling, "dangling")
+        d = _unit(dangling, "dangling", dtype=dtype)
         if d.shape[0] != n:
             raise InfluenceError(f"dangling has {d.shape[0]} entries for {n} nodes", where="dangling")
         d = np.repeat(d, k, axis=1) if d.shape[1] != k else d
@@ -258,7 +260,7 @@ def solve(
     t: Transition, q: np.ndarray, *, alpha: float, tol: float, max_iter: int
 ) -> tuple[np.ndarray, int, np.ndarray]:
     """``y = (I − αWᵀ)⁻¹ q`` for ``n × k`` non-negative ``q`` (columns summing to 1): ``(y, steps, last change)``;
-    ``y`` is written over ``q``.
+    ``y`` is written over ``q`` (and has its type: float32 only for a tolerance ``≥`` :data:`FLOAT32_TOL`).
 
     Sources and isolated nodes keep ``q``; the iterated rows ``I`` (core, maybe leaves) solve
     ``y_I = b + α Wᵀ_IC y_C`` with ``b = q_I + α Wᵀ_IS q_S`` by the Jacobi iteration from ``y⁰ = μ b``,
@@ -273,7 +275,7 @@ def solve(
     q_s = q[t.sources]
     q_i = q[t.iterated]
     # A loose tolerance is met far above float32's rounding (~1e-7 relative): iterate in float32 then, half the
-    # memory traffic. The last step below is float64 either way.
+    # memory traffic. The products of the last step below are float64 either way.
     dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     from_sources = t.cs @ q_s  # constant: used by the first and the last step
     b = (q_i + alpha * from_sources).astype(dtype, copy=False)
