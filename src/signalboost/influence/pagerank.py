@@ -185,7 +185,7 @@ def column_sums(matrix: np.ndarray) -> np.ndarray:
 def _unit(vector: np.ndarray, name: str, *, in_place: bool = False, dtype: type = np.float64) -> np.ndarray:
     """``vector`` (``n`` or ``n × k``) as ``n × k`` columns of ``dtype`` summing to 1; divided in place when
     ``in_place`` and ``vector`` is already an array of ``dtype``."""
-    v = np.asarray(vector, dtype=dtype)
+    v: np.ndarray = np.asarray(vector, dtype=dtype)
     if v.ndim == 1:
         v = v[:, None]
     total = column_sums(v)  # NaN or ±inf anywhere makes its column's sum non-finite
