@@ -29,6 +29,20 @@ def test_percentile_rank_by_hand_and_against_scipy() -> None:
     assert np.isnan(comp.percentile_rank(np.array([np.nan]))).all()
 
 
+def test_percentile_rank_with_a_large_tie_at_the_minimum_and_nan_against_scipy() -> None:
+    # The minimum's run is set aside before sorting. [0, 0, 0, 1, NaN]: 4 known values; 0 has none below and three
+    # equal -> (0 + 1.5) / 4 = 37.5 %; 1 has three below -> (3 + 0.5) / 4 = 87.5 %.
+    got = comp.percentile_rank(np.array([0.0, 0.0, 0.0, 1.0, np.nan]))
+    assert got[:4].tolist() == [37.5, 37.5, 37.5, 87.5] and np.isnan(got[4])
+    assert comp.percentile_rank(np.full(4, 7.0)).tolist() == [50.0] * 4
+    rng = np.random.default_rng(2)
+    v = np.where(rng.random(400) < 0.7, -3.0, rng.normal(size=400))
+    v[rng.random(400) < 0.1] = np.nan
+    known = v[~np.isnan(v)]
+    theirs = np.array([np.nan if np.isnan(x) else percentileofscore(known, x, kind="mean") for x in v])
+    assert np.allclose(comp.percentile_rank(v), theirs, atol=1e-12, equal_nan=True)
+
+
 def test_percentile_rank_positive_sorts_only_positive_values_and_keeps_zero_at_zero() -> None:
     # [0, 0, 1, 2, 2]: 1 has two zeros below -> (2 + 0.5) / 5 = 50 %; each 2 has three below, two equal ->
     # (3 + 1) / 5 = 80 %; zeros stay 0 (not their shared-rank 20 %).

@@ -16,6 +16,7 @@ from signalboost.influence.score import compute_influence
 from signalboost.influence.segments import (
     FOLLOWS_FROM_GRAPH,
     FOLLOWS_FROM_INTERACTIONS,
+    LISTING_ORDER,
     follows_brand,
     segment_codes,
     segment_names,
@@ -137,6 +138,12 @@ def test_compute_influence_is_deterministic_and_order_free() -> None:
         computed_at=stamp,
     )
     assert one.table.equals(two.table)
+    # listed by segment (untapped first), then score descending (unknown last), then id order — many scores tie
+    ids = sorted(one.table["account_id"].to_list())
+    rows = one.table.select("segment", "score", "account_id").rows()
+    expected = sorted(rows, key=lambda r: (LISTING_ORDER.index(r[0]), r[1] is None, -(r[1] or 0.0), ids.index(r[2])))
+    assert rows == expected
+    assert len({r[1] for r in rows}) < len(rows)  # the tie-break is exercised
     assert set(one.unavailable) == {"reach", "amplification", "topic"}
     assert one.table.filter(pl.col("account_id") == "u1")["segment"].item() == "other"
     scores = one.table["score"].drop_nulls()

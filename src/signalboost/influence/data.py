@@ -175,6 +175,9 @@ def _resolve_targets(inter: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
     inter = inter.with_columns(pl.col("target_account_id").fill_null(""), pl.col("target_post_id").fill_null(""))
     if posts.height == 0 or inter.height == 0:
         return inter
+    unresolved = inter.select(((pl.col("target_account_id") == "") & (pl.col("target_post_id") != "")).any()).item()
+    if not unresolved:  # every row names its target account (or names no post): nothing to look up
+        return inter
     authors = posts.select(pl.col("post_id").alias("target_post_id"), pl.col("author_id").alias("_author"))
     joined = inter.join(authors, on="target_post_id", how="left", maintain_order="left")
     return joined.with_columns(
@@ -194,27 +197,28 @@ def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
     sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string.
 
     Polars parses an optional sign and leading zeros; a string of ``L`` bytes is canonical exactly when it parses
-    to a value ``≥ _LOWEST[L]`` (``+7``, ``-0``, ``007`` and anything unparsable fall below). The columns are
-    parsed in parallel (one lazy query each, collected together); the check is one table lookup per id.
+    to a value ``≥ _LOWEST[L]`` (``+7``, ``-0``, ``007`` and anything unparsable fall below). Parsing and the
+    check run in Polars, the columns in parallel (one lazy query each, collected together).
     """
+    lowest = pl.lit(pl.Series(_LOWEST))
     queries = [
         c.cast(pl.String)
         .rename("id")
         .to_frame()
         .lazy()
+        .with_columns(pl.col("id").cast(pl.Int64, strict=False).fill_null(-1).alias("value"))
         .select(
-            pl.col("id").cast(pl.Int64, strict=False).fill_null(-1).alias("value"),
-            pl.col("id").str.len_bytes().fill_null(0).alias("length"),
+            "value",
+            (pl.col("value") >= lowest.gather(pl.col("id").str.len_bytes().fill_null(0).clip(0, 19)))
+            .all()
+            .alias("canonical"),
         )
         for c in columns
     ]
-    out = []
-    for frame in pl.collect_all(queries):
-        value = frame["value"].to_numpy()
-        if (value < _LOWEST[np.minimum(frame["length"].to_numpy(), 19)]).any():
-            return None
-        out.append(value)
-    return out
+    frames = pl.collect_all(queries)
+    if not all(frame.height == 0 or frame["canonical"][0] for frame in frames):
+        return None
+    return [frame["value"].to_numpy() for frame in frames]
 
 
 def encode_ids(columns: list[pl.Series]) -> tuple[pl.Series, list[np.ndarray]]:

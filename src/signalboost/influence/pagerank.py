@@ -99,8 +99,9 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
 
     Parallel edges are summed; edges with a non-positive weight are left out (self-loops are kept: drop them
     before if they are not wanted). The nodes are renumbered core, leaves, sources, isolated, and ``Wᵀ`` is built
-    once as a canonical CSC matrix (sorted, summed — the same edges in any order give the same numbers), whose
-    column ranges are the blocks (cut at the first leaf row when the leaves are not folded into the iteration).
+    once as a CSC matrix — canonical (sorted, summed) when weighted; unweighted, left unsorted, which gives the
+    same products bit for bit — so the same edges in any order give the same numbers. Its column ranges are the
+    blocks (cut at the first leaf row when the leaves are not folded into the iteration).
     """
     src, dst = np.asarray(src), np.asarray(dst)
     w = None if weights is None else np.asarray(weights, dtype=np.float64)
@@ -118,9 +119,17 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     new[order] = np.arange(n, dtype=index)
     inv_out = np.divide(1.0, out, out=np.zeros(n), where=has_out)
     prob = inv_out[src] if w is None else w * inv_out[src]  # W = D⁻¹A
-    del w
-    wt = sp.csc_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
+    entries = sp.coo_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
     del prob
+    if w is None:
+        # Unweighted: every entry of a column (one source) is the same 1/out, so a product does not depend on the
+        # order of a column's entries, bit for bit — each target receives one term per entry, in column order —
+        # and repeated pairs add the same value whatever the order. The columns are left unsorted and repeats
+        # unsummed (scipy is told the entries are canonical), which saves sorting every entry of a large graph.
+        entries.has_canonical_format = True
+    del w
+    wt = entries.tocsc()
+    del entries
     if leaves.size <= FOLD_LEAVES * c:
         cc, lc = _columns(wt, 0, c, h), sp.csc_matrix((0, c))
         cs, ls = _columns(wt, h, h + sources.size, h), sp.csc_matrix((0, sources.size))
@@ -141,7 +150,8 @@ def _columns(wt: sp.csc_matrix, first: int, stop: int, rows: int) -> sp.csc_matr
 
 def _split_rows(wt: sp.csc_matrix, first: int, stop: int, c: int, h: int) -> tuple[sp.csc_matrix, sp.csc_matrix]:
     """Columns ``[first, stop)`` of ``wt`` (whose rows are all ``< h``) cut at row ``c``: rows ``[0, c)`` and rows
-    ``[c, h)`` renumbered from 0. Each column's rows are sorted, so the top block is a prefix of every column."""
+    ``[c, h)`` renumbered from 0. The entries are selected by a mask, which keeps every column's entries together
+    in their order (sorted or not)."""
     lo, hi = int(wt.indptr[first]), int(wt.indptr[stop])
     indptr = wt.indptr[first : stop + 1] - lo
     rows, data = wt.indices[lo:hi], wt.data[lo:hi]
@@ -172,10 +182,10 @@ def column_sums(matrix: np.ndarray) -> np.ndarray:
     return sums
 
 
-def _unit(vector: np.ndarray, name: str, *, in_place: bool = False) -> np.ndarray:
-    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns summing to 1; divided in place when ``in_place`` and
-    ``vector`` is already a float64 array."""
-    v = np.asarray(vector, dtype=np.float64)
+def _unit(vector: np.ndarray, name: str, *, in_place: bool = False, dtype: type = np.float64) -> np.ndarray:
+    """``vector`` (``n`` or ``n × k``) as ``n × k`` columns of ``dtype`` summing to 1; divided in place when
+    ``in_place`` and ``vector`` is already an array of ``dtype``."""
+    v: np.ndarray = np.asarray(vector, dtype=dtype)
     if v.ndim == 1:
         v = v[:, None]
     total = column_sums(v)  # NaN or ±inf anywhere makes its column's sum non-finite
@@ -208,9 +218,10 @@ def power_iteration(
 
     The k columns are one block iteration (one sparse × dense product per step); a column stops the step its own
     criterion is met and is left out of later steps, so each column is exactly the PageRank that teleport alone
-    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. With
-    ``overwrite_personalization`` a float64 ``personalization`` is used as working memory (it is overwritten).
-    Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
+    gives. Pass a :class:`Transition` to reuse it between calls on the same graph. Scores are float64, or float32
+    when ``tol ≥`` :data:`FLOAT32_TOL` (its rounding, about 1e-7 relative, is far below such a tolerance; half the
+    memory traffic). With ``overwrite_personalization`` a ``personalization`` of that type is used as working
+    memory (it is overwritten). Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
     if not 0 < alpha < 1:
         raise InfluenceError(f"alpha must be between 0 and 1, got {alpha}", where="alpha")
@@ -219,10 +230,11 @@ def power_iteration(
     if n == 0:
         return PageRankResult(np.zeros(0), 0, np.zeros(0))
     one_d = personalization is None or np.asarray(personalization).ndim == 1
+    dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     p = (
-        np.full((n, 1), 1.0 / n)
+        np.full((n, 1), 1.0 / n, dtype=dtype)
         if personalization is None
-        else _unit(personalization, "personalization", in_place=overwrite_personalization)
+        else _unit(personalization, "personalization", in_place=overwrite_personalization, dtype=dtype)
     )
     if p.shape[0] != n:
         raise InfluenceError(f"personalization has {p.shape[0]} entries for {n} nodes", where="personalization")
@@ -231,7 +243,7 @@ def power_iteration(
         scores, iterations, err = solve(t, p, alpha=alpha, tol=tol, max_iter=max_iter)
         scores /= column_sums(scores)
     else:
-        d = _unit(dangling, "dangling")
+        d = _unit(dangling, "dangling", dtype=dtype)
         if d.shape[0] != n:
             raise InfluenceError(f"dangling has {d.shape[0]} entries for {n} nodes", where="dangling")
         d = np.repeat(d, k, axis=1) if d.shape[1] != k else d
@@ -248,7 +260,7 @@ def solve(
     t: Transition, q: np.ndarray, *, alpha: float, tol: float, max_iter: int
 ) -> tuple[np.ndarray, int, np.ndarray]:
     """``y = (I − αWᵀ)⁻¹ q`` for ``n × k`` non-negative ``q`` (columns summing to 1): ``(y, steps, last change)``;
-    ``y`` is written over ``q``.
+    ``y`` is written over ``q`` (and has its type: float32 only for a tolerance ``≥`` :data:`FLOAT32_TOL`).
 
     Sources and isolated nodes keep ``q``; the iterated rows ``I`` (core, maybe leaves) solve
     ``y_I = b + α Wᵀ_IC y_C`` with ``b = q_I + α Wᵀ_IS q_S`` by the Jacobi iteration from ``y⁰ = μ b``,
@@ -263,14 +275,21 @@ def solve(
     q_s = q[t.sources]
     q_i = q[t.iterated]
     # A loose tolerance is met far above float32's rounding (~1e-7 relative): iterate in float32 then, half the
-    # memory traffic. The last step below is float64 either way.
+    # memory traffic. The products of the last step below are float64 either way.
     dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
     from_sources = t.cs @ q_s  # constant: used by the first and the last step
     b = (q_i + alpha * from_sources).astype(dtype, copy=False)
-    cc = sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape, dtype=dtype)
+    # α goes into the matrix when it is copied to float32 anyway; a float64 matrix is not copied (it may hold
+    # tens of millions of entries): its products are scaled instead.
+    copied = dtype != t.cc.dtype
+    cc = (
+        sp.csc_matrix((t.cc.data * alpha, t.cc.indices, t.cc.indptr), shape=t.cc.shape, dtype=dtype) if copied else t.cc
+    )
 
     def step(v: np.ndarray) -> np.ndarray:
         product: np.ndarray = cc @ v[:c] if v.shape[1] > 1 else (cc @ v[:c].ravel()).reshape(-1, 1)  # 1: matvec
+        if not copied:
+            product *= alpha
         return product
 
     err = np.zeros(k)

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -53,8 +54,8 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float])
         if w < 0:
             raise InfluenceError(f"weight of {name} is negative", where=f"influence.weights.{name}")
         known = ~np.isnan(pct)
-        num[known] += w * pct[known]
-        den[known] += w
+        num += np.where(known, w * pct, 0.0)  # whole-array operations: no masked gathers and scatters
+        den += w * known
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / den, np.nan)
 
@@ -102,6 +103,18 @@ class InfluenceResult:
         }
 
 
+@dataclass
+class BrandSide:
+    """What the segments need from the brand's side, computed beside the components (no score needed):
+    engagement per account (:func:`signalboost.influence.engagement.engagement`), who follows the brand and how
+    that was known (:func:`follows_brand`), and who is two hops out (:func:`two_hops`)."""
+
+    engagement: pl.DataFrame
+    follows: np.ndarray
+    follows_source: str
+    two_hops: np.ndarray
+
+
 def compute_components(
     data: InfluenceData,
     settings: InfluenceSettings,
@@ -110,33 +123,74 @@ def compute_components(
     progress: Progress | None = None,
 ) -> dict[str, comp.Component]:
     """Every component over the accounts of ``data`` (see :mod:`signalboost.influence.components`)."""
+    return _compute(data, settings, topics=topics, progress=progress)[0]
+
+
+def _compute(
+    data: InfluenceData,
+    settings: InfluenceSettings,
+    *,
+    topics: Mapping[str, Sequence[str]] | None = None,
+    progress: Progress | None = None,
+    brand_id: str | None = None,
+    as_of: dt.datetime | None = None,
+) -> tuple[dict[str, comp.Component], BrandSide | None]:
+    """The components and, with ``brand_id``, the :class:`BrandSide` — on two threads."""
     say = progress or (lambda _msg: None)
     weights = settings.interaction_weights.model_dump()
 
-    def follows_and_counts() -> tuple[np.ndarray | None, dict[str, comp.Component]]:
-        """The second thread's share: the follow graph's PageRank (the largest single piece), then reach.
-        No progress is reported from it."""
-        return comp.graph_pagerank(comp.follow_transition(data)), {"reach": comp.reach(data)}
+    def follow_rank() -> np.ndarray | None:
+        """The follow graph's PageRank, the largest single piece."""
+        return comp.graph_pagerank(comp.follow_transition(data))
 
-    # Two threads of about equal work (numpy, scipy.sparse and Polars release the GIL in their loops); each part is
-    # computed the same way whichever thread runs it, so the numbers do not depend on the split. BLAS stays on one
-    # thread meanwhile: its worker threads spin while waiting and would take the CPU from the other thread.
+    smaller: dict[str, Callable[[], object]] = {
+        "amplification": lambda: comp.amplification(data),
+        "activity": lambda: comp.activity(data),
+        "reach": lambda: comp.reach(data),
+    }
+    if brand_id is not None:
+        smaller["brand"] = lambda: _brand_side(data, settings, brand_id, as_of)
+    # Two threads (numpy, scipy.sparse and Polars release the GIL in their loops): the second thread counts posts per
+    # topic, computes the follow graph's PageRank and then works through the smaller parts; this thread builds the
+    # interaction graph, computes topic leadership and the interaction PageRank, then takes over the smaller parts the
+    # second thread has not started (a queued future can be cancelled). Each part is computed the same way whichever
+    # thread runs it, so the numbers do not depend on the split. BLAS stays on one thread meanwhile: its worker threads
+    # spin while waiting and would take the CPU from the other thread. No progress is reported from the second thread.
     with (
         threadpool_limits(limits=1, user_api="blas"),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-influence") as pool,
     ):
-        background = pool.submit(follows_and_counts)
-        say("topic leadership, amplification, activity; follow graph alongside")
+        counting = pool.submit(comp.topic_counts, data, topics)  # meanwhile this thread builds the transition
+        follows = pool.submit(follow_rank)
+        queued = {name: pool.submit(part) for name, part in smaller.items()}
+        say("topic leadership and authority; follow graph, amplification, activity and reach alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
-        out = {"topic": comp.topic_leadership(inter, comp.topic_counts(data, topics))}
+        counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
+        out: dict[str, Any] = {"topic": comp.topic_leadership(inter, counts)}
         inter_rank = comp.graph_pagerank(inter)
-        out["amplification"] = comp.amplification(data)
-        out["activity"] = comp.activity(data)
-        say("authority (PageRank) and reach")
-        follow_rank, counted = background.result()
-        out |= counted
-        out["authority"] = comp.authority_from(data.n, [inter_rank, follow_rank])
-    return {c: out[c] for c in comp.COMPONENTS}
+        for name in reversed(queued):  # the second thread takes them from the front
+            if queued[name].cancel():
+                out[name] = smaller[name]()
+        out |= {name: future.result() for name, future in queued.items() if not future.cancelled()}
+        say("authority (PageRank)")
+        out["authority"] = comp.authority_from(data.n, [inter_rank, follows.result()])
+    brand = out.get("brand")
+    assert brand is None or isinstance(brand, BrandSide)
+    return {c: out[c] for c in comp.COMPONENTS}, brand
+
+
+def _brand_side(
+    data: InfluenceData, settings: InfluenceSettings, brand_id: str, as_of: dt.datetime | None
+) -> BrandSide:
+    eng = engagement_frame(
+        data,
+        brand_id,
+        weights=settings.interaction_weights.model_dump(),
+        half_life_days=settings.engagement_half_life_days,
+        as_of=as_of,
+    )
+    follows, source = follows_brand(data, brand_id)
+    return BrandSide(eng, follows, source, two_hops(data, brand_id, follows))
 
 
 def compute_influence(
@@ -162,7 +216,7 @@ def compute_influence(
             where=f"platform {data.platform}",
             hint="Import data first (`signalboost import FILE`), or pick another --platform",
         )
-    parts = compute_components(data, settings, topics=topics, progress=progress)
+    parts, brand = _compute(data, settings, topics=topics, progress=progress, brand_id=brand_id, as_of=as_of)
     available = [c for c, part in parts.items() if part.available]
     unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
     if not available:
@@ -181,11 +235,14 @@ def compute_influence(
     score = combine({c: parts[c].pct for c in available}, weights)
     if progress:
         progress("engagement and segments")
-    table = _table(data, settings, parts, score, brand_id, as_of)
+    table = _table(data, parts, score, brand)
     follows_source = None
-    if brand_id is not None:
-        table, follows_source = _segment(data, settings, parts, table, brand_id)
-    table = table[_listing_order(table)].drop("ix")
+    codes = np.full(table.height, SEGMENTS.index("other"), dtype=np.int8)
+    if brand_id is not None and brand is not None:
+        codes = _segment_codes(data, settings, parts, table, brand_id, brand)
+        table = table.with_columns(pl.Series("follows_brand", brand.follows), segment_names(codes))
+        follows_source = brand.follows_source
+    table = table[_listing_order(table["score"], codes)].drop("ix")
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
@@ -195,12 +252,7 @@ def compute_influence(
 
 
 def _table(
-    data: InfluenceData,
-    settings: InfluenceSettings,
-    parts: Mapping[str, comp.Component],
-    score: np.ndarray,
-    brand_id: str | None,
-    as_of: dt.datetime | None,
+    data: InfluenceData, parts: Mapping[str, comp.Component], score: np.ndarray, brand: BrandSide | None
 ) -> pl.DataFrame:
     reach = parts["reach"]
     n = data.n
@@ -219,7 +271,7 @@ def _table(
         schema_overrides={"top_topics": pl.List(pl.String)},
     ).with_columns(pl.col("followers").round(0).cast(pl.Int64))
     frame = frame.join(handles, on="ix", how="left", maintain_order="left")
-    if brand_id is None:
+    if brand is None:
         return frame.with_columns(
             pl.lit(None, pl.Float64).alias("engagement"),
             pl.lit(None, pl.Float64).alias("reciprocity"),
@@ -227,13 +279,7 @@ def _table(
             pl.lit(None, pl.Boolean).alias("follows_brand"),
             pl.lit("other").alias("segment"),
         )
-    eng = engagement_frame(
-        data,
-        brand_id,
-        weights=settings.interaction_weights.model_dump(),
-        half_life_days=settings.engagement_half_life_days,
-        as_of=as_of,
-    )
+    eng = brand.engagement
     return frame.with_columns(
         pl.Series("engagement", engagement_vector(eng, n)),
         pl.Series("reciprocity", engagement_vector(eng, n, "reciprocity")),
@@ -241,42 +287,44 @@ def _table(
     )
 
 
-def _segment(
+def _segment_codes(
     data: InfluenceData,
     settings: InfluenceSettings,
     parts: Mapping[str, comp.Component],
     table: pl.DataFrame,
     brand_id: str,
-) -> tuple[pl.DataFrame, str]:
-    follows, source = follows_brand(data, brand_id)
-    hop2 = two_hops(data, brand_id, follows)
+    brand: BrandSide,
+) -> np.ndarray:
     codes = segment_codes(
         table["score"].to_numpy(),
         table["engagement"].to_numpy(),
-        follows,
+        brand.follows,
         parts["topic"].pct,
-        hop2,
+        brand.two_hops,
         influence_threshold=settings.influence_threshold,
         engagement_threshold=settings.engagement_threshold,
     )
     b = data.index(brand_id)
     if b >= 0:
         codes[b] = SEGMENTS.index("other")
-    return table.with_columns(pl.Series("follows_brand", follows), segment_names(codes)), source
+    return codes
 
 
-def _listing_order(table: pl.DataFrame) -> np.ndarray:
-    """Row order of the listing: by segment (:data:`LISTING_ORDER`), then score descending (unknown last), then
-    node index — a stable sort by score of the rows (in node order), then a stable sort by segment rank (small
-    integers: numpy's radix sort). Cheaper than ``numpy.lexsort`` or a multi-key frame sort on a million rows."""
-    score = table["score"].to_numpy()
-    by_score = np.argsort(np.where(np.isnan(score), np.inf, -score), kind="stable")
+def _listing_order(score: pl.Series, segments: np.ndarray) -> np.ndarray:
+    """Row order of the listing: by segment (:data:`LISTING_ORDER`; ``segments`` are :func:`segment_codes`), then
+    score descending (unknown last), then node index — a stable sort by score of the rows (in node order; Polars'
+    parallel sort with ``maintain_order``), then a stable sort by segment rank (small integers: numpy's radix
+    sort). Cheaper than ``numpy.lexsort`` or a multi-key frame sort on a million rows."""
+    by_score = (
+        score.rename("score")
+        .to_frame()
+        .with_row_index("row")
+        .sort("score", descending=True, nulls_last=True, maintain_order=True)["row"]
+        .to_numpy()
+    )
     rank = {SEGMENTS.index(s): i for i, s in enumerate(LISTING_ORDER)}
     lut = np.array([rank.get(i, len(LISTING_ORDER)) for i in range(len(SEGMENTS))], dtype=np.int8)
-    segment = table["segment"].replace_strict(
-        dict(zip(SEGMENTS, range(len(SEGMENTS)), strict=True)), default=SEGMENTS.index("other")
-    )
-    by_rank = np.argsort(lut[segment.cast(pl.Int8).to_numpy()[by_score]], kind="stable")
+    by_rank = np.argsort(lut[segments[by_score]], kind="stable")
     order: np.ndarray = by_score[by_rank]
     return order
 

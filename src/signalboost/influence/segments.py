@@ -49,15 +49,16 @@ def follows_brand(data: InfluenceData, brand_id: str) -> tuple[np.ndarray, str]:
 def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.ndarray:
     """Boolean per node: reposted, quoted, replied to, mentioned or followed by a follower of the brand, and
     neither a follower nor the brand itself."""
-    mask = np.zeros(data.n, dtype=bool)
+    n = data.n
+    # one spare slot at the end: a missing account (-1) indexes it, so no row needs filtering out first
+    follower = np.zeros(n + 1, dtype=bool)
+    follower[:n] = followers
+    reached = np.zeros(n + 1, dtype=bool)
     e = data.edges().filter(pl.col("kind") != "like")
-    src, dst = e["src"].to_numpy(), e["dst"].to_numpy()
-    mask[dst[followers[src]]] = True
-    fsrc, fdst = data.follows["src"].to_numpy(), data.follows["dst"].to_numpy()
-    ok = (fsrc >= 0) & (fdst >= 0)
-    fsrc, fdst = fsrc[ok], fdst[ok]
-    mask[fdst[followers[fsrc]]] = True
-    mask &= ~followers
+    reached[e["dst"].to_numpy()[follower[e["src"].to_numpy()]]] = True
+    fdst = data.follows["dst"].to_numpy()
+    reached[fdst[follower[data.follows["src"].to_numpy()]]] = True
+    mask: np.ndarray = reached[:n] & ~followers
     b = data.index(brand_id)
     if b >= 0:
         mask[b] = False
