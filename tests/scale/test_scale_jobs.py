@@ -17,6 +17,7 @@ from signalboost.influence.job import load_data
 from signalboost.influence.score import combine
 from signalboost.model.strategy import InfluenceSettings
 from signalboost.outreach import overlap
+from signalboost.scale.topic_spark import UNAVAILABLE
 from signalboost.store.workspace import Workspace
 
 from .data import fill_workspace
@@ -56,17 +57,18 @@ def test_cli_round_trip_equals_single_machine(
     assert main([*args, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["computed_by_spark"] == ["reach", "authority", "amplification", "activity"]
-    assert list(doc["unavailable"]) == ["topic"] and doc["loaded_back"] == doc["accounts"]
+    assert doc["unavailable"] == {"topic": UNAVAILABLE} and doc["loaded_back"] == doc["accounts"]
     assert spark.getActiveSession() is not None  # the CLI reused the running session and left it running
 
     single = compute_influence(load_data(workspace, "x")).table
-    assert "topic" in compute_influence(load_data(workspace, "x")).unavailable  # no hashtags: same components
+    assert compute_influence(load_data(workspace, "x")).unavailable == doc["unavailable"]  # no hashtags, same reason
     stored = workspace.query("SELECT * FROM influence_scores WHERE platform = 'x'")
     assert_same(single, stored, (*COMPONENTS, "followers"))
     ref = exact_pagerank(workspace)
     got = dict(stored.select("account_id", "pagerank").iter_rows())
     assert max(abs(ref[k] - got[k]) for k in ref) < 1e-9 and set(got) == set(ref)
     assert set(stored["segment"]) == {"other"} and stored["topic"].null_count() == stored.height
+    assert stored["top_topics"].null_count() == stored.height
 
     assert main(["influencers", "--stored", "-p", "x", "-w", w, "--format", "json", "-n", "3"]) == 0
     listed = json.loads(capsys.readouterr().out)
