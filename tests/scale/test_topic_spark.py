@@ -198,7 +198,7 @@ def test_default_topics_equal_single_machine(spark: Any, tagged_export: tuple[Wo
     from signalboost.scale.influence_spark import spark_influence
 
     ws, folder = tagged_export
-    frame, unavailable = spark_influence(spark, folder, platform="x", tol=1e-4)
+    frame, unavailable = spark_influence(spark, folder, platform="x", tol=1e-2)  # authority not compared here
     assert unavailable == {}
     got = pl.DataFrame([r.asDict() for r in frame.select("account_id", "topic", "top_topics").collect()])
     data = load_data(ws, "x")

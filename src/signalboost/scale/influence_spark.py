@@ -33,7 +33,7 @@ KINDS = ("repost", "quote", "reply", "mention", "like")
 
 def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g", master: str | None = None) -> Any:
     """A SparkSession (local mode with ``cores`` threads unless ``master`` is given): few shuffle partitions, no UI,
-    UTC; a local master binds to 127.0.0.1 (no network needed)."""
+    a short query history, UTC; a local master binds to 127.0.0.1 (no network needed)."""
     import os
 
     from pyspark.sql import SparkSession
@@ -47,6 +47,12 @@ def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g", ma
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(cores * 2))
         .config("spark.ui.enabled", "false")
+        # An iterative job runs hundreds of small queries: keep only the latest in the status store (by default
+        # 1000 of each, plans and metrics the driver holds for nothing with the UI off).
+        .config("spark.sql.ui.retainedExecutions", "20")
+        .config("spark.ui.retainedJobs", "50")
+        .config("spark.ui.retainedStages", "50")
+        .config("spark.ui.retainedTasks", "1000")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
@@ -257,11 +263,13 @@ def spark_influence(
         )
     unavailable: dict[str, str] = {}
     edges = _interaction_edges(inter, settings)
-    table = _authority(edges, follows, nodes, tol)
-    table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable)
-    table = _reach(table, accounts, follows, unavailable)
-    table = _amplification(table, inter, accounts, posts, unavailable)
-    table = _activity(inter, posts, table, unavailable)
+    # Each percentile reads its input twice: the table is checkpointed after every component, else the final plan
+    # repeats the earlier components hundreds of times (and its broadcasts fill the driver's memory).
+    table = _authority(edges, follows, nodes, tol).localCheckpoint()
+    table = _reach(table, accounts, follows, unavailable).localCheckpoint()
+    table = _amplification(table, inter, accounts, posts, unavailable).localCheckpoint()
+    table = _activity(inter, posts, table, unavailable).localCheckpoint()
+    table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
     w = settings.weights.model_dump()
     parts = [c for c in COMPONENTS if c not in unavailable]
     num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
