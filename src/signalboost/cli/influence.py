@@ -68,8 +68,10 @@ def register(app: typer.Typer) -> None:
         Influence is crossed with engagement with the brand to give the segments: advocates, untapped influential
         followers, fans, thought leaders.
 
-        The score is a weighted mean of percentiles (reach, authority, amplification, topic leadership,
-        activity; weights in strategy.yaml `influence.weights`); components the data cannot give are reported.
+        The score combines the percentiles of reach, authority, amplification, topic leadership and activity
+        (weights in strategy.yaml `influence.weights`; rule `influence.combine`, default tail: one minus the
+        weighted geometric mean of the shares of accounts ranking above); components the data cannot give are
+        reported.
 
         Example: signalboost influencers --segment untapped --top 10
         Example: signalboost influencers --format csv > influencers.csv
