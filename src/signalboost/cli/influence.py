@@ -133,7 +133,9 @@ def _explain(run: dict[str, Any]) -> None:
     from signalboost.cli.common import console
 
     used = ", ".join(f"{c} {w:.0%}" for c, w in run["weights"].items() if w > 0)
-    console.print(f"Score = weighted percentiles: {used}.")
+    rule = (run.get("settings") or {}).get("combine", "mean")  # runs stored before the setting used the mean
+    how = "1 − weighted geometric mean of the shares ranking above" if rule == "tail" else "weighted mean"
+    console.print(f"Score = percentiles combined by {how} (influence.combine: {rule}); weights {used}.")
     for comp, why in run["unavailable"].items():
         console.print(f"[yellow]{comp} unavailable[/]: {escape(why)}")
     if run.get("brand_account_id"):
