@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     pl.Config.set_tbl_rows(20)
     pl.Config.set_tbl_width_chars(160)
     pl.Config.set_float_precision(3)
+    pl.Config.set_fmt_str_lengths(60)
     for label, split in SPLITS.items():
         res = backtest(frame, split)
         print(f"\n== train before {split:%Y-%m-%d %H:%M} UTC ({label})")

@@ -85,17 +85,26 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float],
         pct = np.asarray(values, dtype=np.float64)
         if pct.shape != (n,):
             raise InfluenceError(f"percentiles of {name} have {pct.size} values, expected {n}", where=name)
-        known = ~np.isnan(pct)
-        if ((pct < 0) | (pct > 100)).any():  # NaN compares False
+        if n and (np.fmin.reduce(pct) < 0 or np.fmax.reduce(pct) > 100):  # fmin/fmax skip NaN
             raise InfluenceError(f"percentiles of {name} are outside 0–100", where=name)
-        known &= w > 0
-        term = pct if rule == "mean" else np.log(np.maximum(1.0 - pct / 100.0, TAIL_FLOOR))
-        num += np.where(known, w * term, 0.0)  # whole-array operations: no masked gathers and scatters
-        den += w * known
+        if w == 0:
+            continue
+        known = ~np.isnan(pct)
+        if rule == "mean":
+            term = pct * w
+        else:  # w · ln max(1 − p/100, floor), in place on one temporary
+            term = pct * -0.01
+            term += 1.0
+            np.maximum(term, TAIL_FLOOR, out=term)
+            np.log(term, out=term)
+            term *= w
+        np.add(num, term, out=num, where=known)  # whole-array operations: no masked gathers and scatters
+        np.add(den, w, out=den, where=known)
     with np.errstate(invalid="ignore", divide="ignore"):
         avg = num / den
-    score = avg if rule == "mean" else -100.0 * np.expm1(avg)
-    return np.where(den > 0, score, np.nan)
+    score = avg if rule == "mean" else np.multiply(np.expm1(avg), -100.0)
+    out: np.ndarray = np.where(den > 0, score, np.nan)
+    return out
 
 
 def effective_weights(weights: Mapping[str, float], available: Sequence[str]) -> dict[str, float]:
