@@ -11,11 +11,11 @@ The older rule ``mean``, ``score(a) = Σ w_c · p_c(a) / Σ w_c``, is one minus 
 the score in 0–100, increasing in every component, and equal to ``p`` when every component is at percentile
 ``p``. They differ at the top: percentiles compress heavy-tailed components (the top 100 of 35,593 accounts by
 PageRank all lie between 99.7 and 100), so in an arithmetic mean any account with one extreme percentile elsewhere
-overtakes the true hubs; on the log scale being in the top 0.01 % instead of the top 1 % counts as much as a
-factor 100 in the share above. This is Fisher's (1932, *Statistical Methods for Research Workers*, §21.1) way of
-combining independent significance levels, ``−2 Σ ln p_i``, with weights as in Good (1955, *On the weighted
-combination of significance tests*, JRSS B 17:264), the tail share playing the part of the p-value;
-docs/validation.md ("Influence backtest") compares the rules on the Higgs data.
+overtakes the true hubs; on the log scale the top 0.01 % (tail share 10⁻⁴) stays a factor 100 ahead of the top
+1 % (10⁻²), where the percentiles see only 99.99 against 99. This is Fisher's (1932, *Statistical Methods for
+Research Workers*, §21.1) way of combining independent significance levels, ``−2 Σ ln p_i``, with weights as in
+Good (1955, *On the weighted combination of significance tests*, JRSS B 17:264), the tail share playing the part
+of the p-value; docs/validation.md ("Influence backtest") compares the rules on the Higgs data.
 
 A component that cannot be computed (no follower counts, no follow graph, no posts) is reported as unavailable
 and the remaining weights are renormalised — per account, too, when only that account's value is unknown. The
