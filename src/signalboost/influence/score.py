@@ -68,7 +68,11 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float],
     (the weighted arithmetic mean of the percentiles). Components of weight 0 do not count.
     """
     if not percentiles:
-        raise InfluenceError("no component of the influence score can be computed", hint="Import interactions")
+        raise InfluenceError(
+            "no component of the influence score can be computed",
+            where="influence components",
+            hint="Import interactions, follows or accounts with follower counts for this platform",
+        )
     if rule not in COMBINE_RULES:
         raise InfluenceError(
             f"unknown rule {rule!r} to combine the influence components",
@@ -81,7 +85,9 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float],
     for name, values in percentiles.items():
         w = float(weights.get(name, 0.0))
         if w < 0:
-            raise InfluenceError(f"weight of {name} is negative", where=f"influence.weights.{name}")
+            raise InfluenceError(
+                f"weight of {name} is negative", where=f"influence.weights.{name}", hint="Use a weight ≥ 0"
+            )
         pct = np.asarray(values, dtype=np.float64)
         if pct.shape != (n,):
             raise InfluenceError(f"percentiles of {name} have {pct.size} values, expected {n}", where=name)
