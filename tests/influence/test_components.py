@@ -218,7 +218,7 @@ def test_activity_prefers_posts_and_weeks_for_long_windows() -> None:
 
 def test_combine_renormalises_over_known_components() -> None:
     pcts = {"reach": np.array([50.0, np.nan, np.nan]), "authority": np.array([100.0, 20.0, np.nan])}
-    score = combine(pcts, {"reach": 0.25, "authority": 0.30})
+    score = combine(pcts, {"reach": 0.25, "authority": 0.30}, rule="mean")  # the tail rule: tests/test_combine.py
     assert score[0] == pytest.approx((0.25 * 50 + 0.30 * 100) / 0.55)
     assert score[1] == pytest.approx(20.0)
     assert np.isnan(score[2])

@@ -130,6 +130,11 @@ def test_compute_influence_is_deterministic_and_order_free() -> None:
             "occurred_at": [T - dt.timedelta(hours=int(h)) for h in rng.integers(0, 500, n)],
         }
     )
+    # two identical pairs apart from the rest: z1 and z3 (and z2 and z4) tie on every component, hence on the score
+    twins = pl.DataFrame(
+        {"actor_id": ["z1", "z3"], "kind": ["mention"] * 2, "target_account_id": ["z2", "z4"], "occurred_at": [T] * 2}
+    )
+    inter = pl.concat([inter, twins])
     stamp = dt.datetime(2024, 7, 1, tzinfo=dt.UTC)
     one = compute_influence(InfluenceData.from_frames(interactions=inter), brand_id="u1", computed_at=stamp)
     two = compute_influence(

@@ -160,3 +160,18 @@ def test_brand_accounts_are_not_listed_but_stay_in_the_graph(workspace: Workspac
     ids = set(res.table["account_id"].to_list())
     assert ids == {"f1", "f3", "t", "fan"}
     assert sum(res.summary()["segments"].values()) == 4  # type: ignore[attr-defined]
+
+
+def test_cli_names_the_combination_rule(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    fill(workspace)
+    w = str(workspace.root)
+    assert main(["influencers", "-w", w]) == 0
+    assert "influence.combine: tail" in " ".join(capsys.readouterr().out.split())
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: B\ninfluence:\n  combine: mean\n")
+    assert main(["influencers", "-w", w]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "weighted mean (influence.combine: mean)" in out
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: B\ninfluence:\n  combine: median\n")
+    assert main(["influencers", "-w", w]) == 1
+    err = capsys.readouterr().err
+    assert "combine" in err and "tail" in err

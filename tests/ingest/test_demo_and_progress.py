@@ -35,3 +35,12 @@ def test_progress_bar_goes_to_the_given_console(workspace: Workspace, ingest_dat
     [res] = import_files(workspace, [ingest_data / "higgs_small.txt"], progress=True, console=console)
     assert res.rows_loaded == 3
     assert "importing higgs_small.txt" in err.getvalue()
+
+
+def test_no_progress_bar_when_the_console_is_not_a_terminal(workspace: Workspace, ingest_data: Path) -> None:
+    # a pipe or a log gets no bar (Rich would leave an empty line behind), only what the command prints itself
+    err = io.StringIO()
+    console = Console(file=err, force_terminal=False, width=120)
+    [res] = import_files(workspace, [ingest_data / "higgs_small.txt"], progress=True, console=console)
+    assert res.rows_loaded == 3
+    assert err.getvalue() == ""

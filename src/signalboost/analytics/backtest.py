@@ -49,7 +49,11 @@ def _best_group(train: pl.DataFrame, col: str, metric: str, min_group: int) -> s
         .sort("m", descending=True)
     )
     if means.height == 0:
-        raise AnalyticsError(f"no {col} has {min_group} training posts", where="backtest")
+        raise AnalyticsError(
+            f"no {col} has {min_group} training posts",
+            where="backtest",
+            hint="Move the split later, lower min_group, or import more posts",
+        )
     return str(means[col][0])
 
 
@@ -95,7 +99,9 @@ def backtest(
     train, test = data.filter(t < utc_split), data.filter(t >= utc_split)
     if train.height < 20 or test.height < 20:
         raise AnalyticsError(
-            f"too few posts on one side of the split ({train.height} before, {test.height} after)", where="backtest"
+            f"too few posts on one side of the split ({train.height} before, {test.height} after)",
+            where=f"backtest split {utc_split:%Y-%m-%d %H:%M} UTC",
+            hint="Each side needs 20 posts with the metric: choose a split date nearer the middle of the data",
         )
     slots = slot_table(train, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts)
     best = recommend_slots(slots, k=top_slots, explore=0).filter(pl.col("kind") == "recommended")

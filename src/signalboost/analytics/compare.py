@@ -91,7 +91,7 @@ def compare_groups(
     ``unknown``; a post without the metric is counted in ``n_excluded``.
     """
     if method not in ("t", "bootstrap"):
-        raise AnalyticsError(f"unknown interval method {method!r}", hint="Use 't' or 'bootstrap'")
+        raise AnalyticsError(f"unknown interval method {method!r}", where="method", hint="Use 't' or 'bootstrap'")
     for col in (by, metric, *within):
         if col not in frame.columns:
             raise AnalyticsError(f"column {col!r} is missing", where="compare_groups")

@@ -211,7 +211,8 @@ def definition(metric: str) -> MetricDefinition:
         )
     raise AnalyticsError(
         f"unknown metric {metric!r}",
-        hint=f"Use one of: {', '.join([*DEFINITIONS, *METRIC_COLUMNS])}",
+        where="--metric",
+        hint=f"Use auto (the default) or one of: {', '.join([*DEFINITIONS, *METRIC_COLUMNS])}",
     )
 
 

@@ -125,7 +125,11 @@ def assign_pillars(
     (a person's word wins) — :func:`pillar_mix` shows them as off-strategy.
     """
     if not 0 <= threshold <= 1:
-        raise AnalyticsError(f"threshold {threshold} must be between 0 and 1", where="--threshold")
+        raise AnalyticsError(
+            f"threshold {threshold} must be between 0 and 1",
+            where="pillar threshold",
+            hint="Use a probability such as 0.5 (higher keeps fewer, surer classifier labels)",
+        )
     rules = PillarRules.from_pillars(pillars)
     texts, labels = training_set(examples, posts)
     model = PillarClassifier(texts, labels, seed=seed) if len(set(labels)) >= 2 else None

@@ -55,11 +55,17 @@ def with_local_time(frame: pl.DataFrame, tz: str, *, hour_block: int = 1) -> pl.
     Posts without ``created_at`` get ``None`` and are left out of timing analyses.
     """
     if not 1 <= hour_block <= 24 or 24 % hour_block:
-        raise AnalyticsError(f"hour block {hour_block} must divide 24", hint="Use 1, 2, 3, 4, 6, 8, 12 or 24")
+        raise AnalyticsError(
+            f"hour block {hour_block} must divide 24", where="--hour-block", hint="Use 1, 2, 3, 4, 6, 8, 12 or 24"
+        )
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AnalyticsError(f"unknown time zone {tz!r}", hint="Use an IANA zone such as Europe/Madrid") from None
+        raise AnalyticsError(
+            f"unknown time zone {tz!r}",
+            where="strategy.yaml brand.timezone",
+            hint="Use an IANA zone such as Europe/Madrid",
+        ) from None
     local = as_utc(pl.col("created_at"), frame.schema["created_at"]).dt.convert_time_zone(tz)
     frame = frame.with_columns(local.alias("local_time"))
     return frame.with_columns(

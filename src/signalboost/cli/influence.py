@@ -68,8 +68,10 @@ def register(app: typer.Typer) -> None:
         Influence is crossed with engagement with the brand to give the segments: advocates, untapped influential
         followers, fans, thought leaders.
 
-        The score is a weighted mean of percentiles (reach, authority, amplification, topic leadership,
-        activity; weights in strategy.yaml `influence.weights`); components the data cannot give are reported.
+        The score combines the percentiles of reach, authority, amplification, topic leadership and activity
+        (weights in strategy.yaml `influence.weights`; rule `influence.combine`, default tail: one minus the
+        weighted geometric mean of the shares of accounts ranking above); components the data cannot give are
+        reported.
 
         Example: signalboost influencers --segment untapped --top 10
         Example: signalboost influencers --format csv > influencers.csv
@@ -131,7 +133,9 @@ def _explain(run: dict[str, Any]) -> None:
     from signalboost.cli.common import console
 
     used = ", ".join(f"{c} {w:.0%}" for c, w in run["weights"].items() if w > 0)
-    console.print(f"Score = weighted percentiles: {used}.")
+    rule = (run.get("settings") or {}).get("combine", "mean")  # runs stored before the setting used the mean
+    how = "1 − weighted geometric mean of the shares ranking above" if rule == "tail" else "weighted mean"
+    console.print(f"Score = percentiles combined by {how} (influence.combine: {rule}); weights {used}.")
     for comp, why in run["unavailable"].items():
         console.print(f"[yellow]{comp} unavailable[/]: {escape(why)}")
     if run.get("brand_account_id"):

@@ -5,12 +5,18 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from signalboost.errors import SignalboostError
+
 
 def demo_file(*parts: str) -> Path:
     """Path of a bundled demo file, e.g. ``demo_file("facebook-metrics-uci", "dataset_Facebook.csv")``."""
     path = Path(str(resources.files("signalboost.demo_data").joinpath(*parts)))
     if not path.exists():
-        raise FileNotFoundError(path)
+        raise SignalboostError(
+            "a bundled demo file is missing from this installation",
+            where=str(path),
+            hint="Reinstall Signalboost (pip install --force-reinstall signalboost), or from a clone run `make demo`",
+        )
     return path
 
 

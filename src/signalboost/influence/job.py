@@ -165,7 +165,11 @@ def influencer_profile(ws: Workspace, handle: str, *, platform: str | None = Non
         )
     plats = sorted({p for p, _ in hits})
     if len(plats) > 1:
-        raise InfluenceError(f"{handle!r} exists on several platforms: {', '.join(plats)}", hint="Pass --platform")
+        raise InfluenceError(
+            f"{handle!r} exists on several platforms: {', '.join(plats)}",
+            where="HANDLE",
+            hint=f"Pass --platform with one of: {', '.join(plats)}",
+        )
     plat, account_id = hits[0]
     data = load_data(ws, plat)
     strategy = _strategy(ws)

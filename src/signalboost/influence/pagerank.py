@@ -170,7 +170,11 @@ def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Tran
     if a.shape[0] != a.shape[1]:
         raise InfluenceError(f"the adjacency matrix is {a.shape[0]} × {a.shape[1]}, not square", where="adjacency")
     if a.nnz and (a.data < 0).any():
-        raise InfluenceError("edge weights must be non-negative", where="adjacency")
+        raise InfluenceError(
+            "edge weights must be non-negative",
+            where="adjacency",
+            hint="Interaction weights come from strategy.yaml influence.interaction_weights: use values ≥ 0",
+        )
     src = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
     return transition_from_edges(src, a.indices, a.data, a.shape[0])
 
@@ -190,7 +194,11 @@ def _unit(vector: np.ndarray, name: str, *, in_place: bool = False, dtype: type 
         v = v[:, None]
     total = column_sums(v)  # NaN or ±inf anywhere makes its column's sum non-finite
     if not np.isfinite(total).all() or (v.size and v.min() < 0):
-        raise InfluenceError(f"the {name} vector has negative or non-finite entries", where=name)
+        raise InfluenceError(
+            f"the {name} vector has negative or non-finite entries",
+            where=name,
+            hint="Give every node a finite weight ≥ 0 (e.g. a count of posts)",
+        )
     if (total <= 0).any():
         raise InfluenceError(
             f"the {name} vector is all zeros",
@@ -224,7 +232,9 @@ def power_iteration(
     memory (it is overwritten). Raises :class:`InfluenceError` if it has not converged after ``max_iter`` steps.
     """
     if not 0 < alpha < 1:
-        raise InfluenceError(f"alpha must be between 0 and 1, got {alpha}", where="alpha")
+        raise InfluenceError(
+            f"alpha must be between 0 and 1, got {alpha}", where="alpha", hint="Use a damping factor such as 0.85"
+        )
     t = transition(adjacency)
     n = t.n
     if n == 0:

@@ -221,7 +221,8 @@ def _size(path: Path) -> int:
 
 @contextmanager
 def _progress(path: Path, enabled: bool, console: Console | None) -> Iterator[Any]:
-    if not enabled:
+    out = console or Console(stderr=True)
+    if not enabled or not out.is_terminal:  # no bar in a pipe or a log: it would leave an empty line behind
         yield None
         return
     bar = Progress(
@@ -229,7 +230,7 @@ def _progress(path: Path, enabled: bool, console: Console | None) -> Iterator[An
         BarColumn(),
         DownloadColumn(),
         TimeRemainingColumn(),
-        console=console or Console(stderr=True),
+        console=out,
         transient=True,
     )
     task = bar.add_task(f"importing {path.name}", total=_size(path) or None)

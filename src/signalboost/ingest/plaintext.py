@@ -63,7 +63,11 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
                 f"the compressed file is damaged ({exc})", where=str(path), hint="Re-download it"
             ) from exc
         except UnicodeDecodeError as exc:
-            raise IngestError(f"cannot decode the text as {encoding} ({exc.reason})", where=str(path)) from exc
+            raise IngestError(
+                f"cannot decode the text as {encoding} ({exc.reason})",
+                where=str(path),
+                hint="Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again",
+            ) from exc
         yield out_path
 
 

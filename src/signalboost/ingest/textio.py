@@ -78,7 +78,11 @@ def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
             return data.decode(
                 enc, errors="replace"
             ), f"the file is not valid UTF-8 past byte {exc.start}; read as cp1252"
-        raise IngestError(f"cannot decode the text ({exc})", where=where) from exc
+        raise IngestError(
+            f"cannot decode the text as {enc} ({exc.reason})",
+            where=f"{where} (byte {exc.start + 1})",
+            hint="Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again",
+        ) from exc
 
 
 _JS_PREFIX = re.compile(rb"^\s*window\.[A-Za-z0-9_.$\[\]\"']+\s*=\s*")

@@ -57,7 +57,11 @@ def read_document(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise StrategyError("the file is not UTF-8 text", where=str(path), hint="Save it as UTF-8 YAML") from exc
     except OSError as exc:
-        raise StrategyError(f"cannot read the file: {exc.strerror}", where=str(path)) from exc
+        raise StrategyError(
+            f"cannot read the file: {exc.strerror}",
+            where=str(path),
+            hint="Check the path, or create one with `signalboost init --template blank`",
+        ) from exc
     try:
         return yaml_rt().load(text)
     except YAMLError as exc:
@@ -163,14 +167,26 @@ class StrategyDocument:
 
     def save(self, path: Path | None = None) -> Path:
         """Write the document (atomically: a temporary file renamed over the target)."""
+        import contextlib
         import os
         import tempfile
 
         target = path or self.path
         if target is None:
             raise StrategyError("no file to save to", hint="Pass a path")
-        fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=".strategy-", suffix=".yaml")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(self.dumps())
-        os.replace(tmp, target)
+        tmp: str | None = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=".strategy-", suffix=".yaml")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.dumps())
+            os.replace(tmp, target)
+        except OSError as exc:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise StrategyError(
+                f"cannot save the strategy document: {str(exc.strerror or exc).lower()}",
+                where=str(target),
+                hint="Check that the file and its folder are writable (not read-only, not open elsewhere)",
+            ) from exc
         return target

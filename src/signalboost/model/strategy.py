@@ -369,6 +369,13 @@ class InfluenceSettings(Doc):
 
     weights: InfluenceWeights = Field(default_factory=InfluenceWeights)
     interaction_weights: InteractionWeights = Field(default_factory=InteractionWeights)
+    combine: Literal["tail", "mean"] = Field(
+        "tail",
+        description=(
+            "how the component percentiles make the score: tail = one minus the weighted geometric mean of the "
+            "shares of accounts ranking above (keeps the top hubs on top); mean = weighted mean of the percentiles"
+        ),
+    )
     influence_threshold: float = Field(
         70, ge=0, le=100, description="score at or above which an account is influential"
     )

@@ -71,7 +71,11 @@ def check_k(k: int, n: int) -> None:
     if k < 1:
         raise OutreachError(f"k must be at least 1, got {k}", where="--k", hint="Choose how many partners, e.g. --k 3")
     if n == 0:
-        raise OutreachError("no candidate partners", hint="Pass candidate handles, or use --top N")
+        raise OutreachError(
+            "no candidate partners",
+            where="CANDIDATES",
+            hint="Pass candidate handles or ids, or leave them out to use --top N",
+        )
 
 
 def _step(gains: Mapping[str, float], k: int) -> tuple[str, float, float]:

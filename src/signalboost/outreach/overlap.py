@@ -246,7 +246,9 @@ def resolve_brand(ws: Workspace, platform: str | None = None) -> tuple[str, list
     platforms = sorted({p for p, _ in pairs})
     if len(platforms) > 1:
         raise OutreachError(
-            f"the brand has accounts on several platforms ({', '.join(platforms)})", hint="Pass --platform"
+            f"the brand has accounts on several platforms ({', '.join(platforms)})",
+            where="strategy.yaml brand.handles / accounts.is_brand",
+            hint=f"Pass --platform with one of: {', '.join(platforms)}",
         )
     return platforms[0], [a for _, a in pairs]
 
@@ -294,7 +296,11 @@ def audience_overlap(
     """
     check_method(method, source)
     if not candidates:
-        raise OutreachError("no candidate partners given", hint="Pass candidate handles, or use --top N")
+        raise OutreachError(
+            "no candidate partners given",
+            where="CANDIDATES",
+            hint="Pass candidate handles or ids, or leave them out to use --top N",
+        )
     with ws.connect(purpose="read") as con:
         if method == "auto":
             method = "exact" if sql.edge_count(con, platform, source) <= exact_limit else "minhash"

@@ -237,9 +237,18 @@ def resolve_id(workspace: Workspace, prefix: str) -> str:
     with workspace.connect(purpose="read") as con:
         found = plan_sql.find_ids(con, prefix.strip())
     if not found:
-        raise PlanError(f"no planned post with id {prefix!r}", hint="List them with `signalboost calendar show`")
+        raise PlanError(
+            f"no planned post with id {prefix!r}",
+            where="post id",
+            hint="List the ids with `signalboost calendar show` (or run `signalboost plan` first)",
+        )
     if len(found) > 1 and prefix not in found:
-        raise UsageError(f"id {prefix!r} matches {len(found)} posts", hint="Type more characters of the id")
+        some = ", ".join(sorted(found)[:3]) + (", …" if len(found) > 3 else "")
+        raise UsageError(
+            f"id {prefix!r} matches {len(found)} posts ({some})",
+            where="post id",
+            hint="Type more characters of the id",
+        )
     return prefix if prefix in found else found[0]
 
 
@@ -269,7 +278,7 @@ def move_post(workspace: Workspace, plan_id: str, new_dt: dt.datetime) -> Planne
 def set_status(workspace: Workspace, plan_id: str, status: str) -> PlannedPost:
     """Set a post's status (planned, drafted, approved, scheduled, published); past ``planned`` it is kept."""
     if status not in STATUSES:
-        raise UsageError(f"unknown status {status!r}", hint=f"Use one of: {', '.join(STATUSES)}")
+        raise UsageError(f"unknown status {status!r}", where="status", hint=f"Use one of: {', '.join(STATUSES)}")
     st: Status = status  # type: ignore[assignment]
     return _update(workspace, plan_id, status=st)
 

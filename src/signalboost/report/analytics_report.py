@@ -480,9 +480,11 @@ def write_report(
         return write_output(target, html, what="the report")
     try:
         from weasyprint import HTML
-    except OSError as exc:  # missing Pango/HarfBuzz libraries
+    except (ImportError, OSError) as exc:  # not installed, or its Pango/HarfBuzz libraries missing
         raise ReportError(
-            f"WeasyPrint cannot start: {exc}", hint="Install its system libraries: bash scripts/system-deps.sh demo"
+            f"WeasyPrint cannot start: {exc}",
+            where="--format pdf",
+            hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or use --format html",
         ) from exc
     return write_output(target, HTML(string=html, base_url=str(target.parent)).write_pdf(), what="the report")
 

@@ -195,6 +195,7 @@ def render_pdf(strategy: Strategy, *, today: dt.date | None = None) -> bytes:
     except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz system libraries missing
         raise ReportError(
             f"the PDF engine is not available ({exc})",
+            where="--format pdf",
             hint="Install the system libraries with `bash scripts/system-deps.sh demo`, or use --format html",
         ) from exc
     html = render_html(strategy, today=today, for_print=True)
@@ -207,7 +208,9 @@ def render_pdf(strategy: Strategy, *, today: dt.date | None = None) -> bytes:
 def write_document(strategy: Strategy, path: Path, *, fmt: str = "md", today: dt.date | None = None) -> Path:
     """Write the document in ``fmt`` (``md``, ``html`` or ``pdf``) to ``path`` atomically; return ``path``."""
     if fmt not in DOC_FORMATS:
-        raise ReportError(f"unknown document format {fmt!r}", hint=f"Use one of: {', '.join(DOC_FORMATS)}")
+        raise ReportError(
+            f"unknown document format {fmt!r}", where="--format", hint=f"Use one of: {', '.join(DOC_FORMATS)}"
+        )
     data: bytes
     if fmt == "pdf":
         data = render_pdf(strategy, today=today)

@@ -274,7 +274,11 @@ def _resolve(accounts: list[tuple[str, str | None, bool]], names: Sequence[str],
         if item.startswith("@"):
             hit = by_handle.get(item[1:].lower())
             if hit is None:
-                raise UsageError(f"no account with handle {item!r} in the export", where=option)
+                raise UsageError(
+                    f"no account with handle {item!r} in the export",
+                    where=option,
+                    hint="Check the spelling against the export's accounts.parquet, or pass the account id instead",
+                )
             out.append(hit)
         else:
             out.append(item)

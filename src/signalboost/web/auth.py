@@ -79,6 +79,7 @@ def check_username(name: str) -> str:
     if not folded or len(folded) > 64 or not set(folded) <= _USERNAME_OK:
         raise UsageError(
             f"invalid user name {name!r}",
+            where="user name",
             hint="Use 1-64 characters: letters, digits, dot, underscore, hyphen or @",
         )
     return folded
@@ -87,7 +88,11 @@ def check_username(name: str) -> str:
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (at least 8 characters)."""
     if len(password) < 8:
-        raise UsageError("the password is too short", hint="Use at least 8 characters")
+        raise UsageError(
+            f"the password is too short ({len(password)} characters)",
+            where="password",
+            hint="Use at least 8 characters",
+        )
     return _hasher.hash(password)
 
 

@@ -170,12 +170,20 @@ def load_mapping_file(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise UsageError(f"cannot read the mapping file ({exc.strerror})", where=str(path)) from exc
+        raise UsageError(
+            f"cannot read the mapping file ({exc.strerror})",
+            where=f"--mapping {path}",
+            hint="Check the path, or give the columns inline with --map field=Column",
+        ) from exc
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise UsageError(f"invalid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}") from exc
+            raise UsageError(
+                f"invalid JSON: {exc.msg}",
+                where=f"{path}:{exc.lineno}:{exc.colno}",
+                hint='Fix the JSON there; a mapping file is one object, e.g. {"created_at": "Date", "likes": "Likes"}',
+            ) from exc
     else:
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
         if lines and all("=" in ln for ln in lines):
@@ -187,10 +195,30 @@ def load_mapping_file(path: Path) -> dict[str, str]:
             try:
                 data = YAML(typ="safe").load(text)
             except YAMLError as exc:
-                raise UsageError(f"invalid YAML mapping ({exc})", where=str(path)) from exc
+                raise UsageError(
+                    f"invalid YAML mapping ({getattr(exc, 'problem', None) or _one_line(str(exc))})",
+                    where=_yaml_where(path, exc),
+                    hint="Write one `field: Column` per line, e.g. `created_at: Date`",
+                ) from exc
     if not isinstance(data, dict):
-        raise UsageError("a mapping file maps fields to columns (field: Column)", where=str(path))
+        raise UsageError(
+            "a mapping file maps fields to columns (field: Column)",
+            where=str(path),
+            hint="Write one `field: Column` (or `field=Column`) per line, e.g. `created_at: Date`; "
+            f"fields: {', '.join(sorted(FIELD_KINDS))}",
+        )
     return {str(k).strip(): str(v).strip() for k, v in data.items()}
+
+
+def _one_line(text: str) -> str:
+    """The first line of a parser's message (ruamel's run over several lines and repeat the position)."""
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _yaml_where(path: Path, exc: Exception) -> str:
+    """``path:line:column`` of a YAML error when ruamel knows it, else the path."""
+    mark = getattr(exc, "problem_mark", None)
+    return f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
 
 
 def file_kind(path: Path, head: bytes) -> str:

@@ -149,13 +149,22 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
         (archive.find("reels.json"), "ig_reels_media", "reel"),
     ]
     if not any(names for names, _, _ in sources) and not archive.find("followers_1.json", "following.json"):
-        raise IngestError("this is not an Instagram export (no posts_1.json, followers_1.json …)", where=str(path))
+        raise IngestError(
+            "this is not an Instagram export (no posts_1.json, followers_1.json …)",
+            where=str(path),
+            hint="Pass the zip of 'Download your information' in JSON format (not HTML), or its unpacked folder; "
+            "or choose another format with --format (see `signalboost formats`)",
+        )
     for names, key, fmt in sources:
         for name in names:
             data = _load(archive, name, options)
             records = data.get(key, []) if key and isinstance(data, dict) else data
             if not isinstance(records, list):
-                raise IngestError("expected a list of media records", where=archive.where(name))
+                raise IngestError(
+                    f"expected a list of media records, found {type(records).__name__}",
+                    where=archive.where(name),
+                    hint="The file was changed or is not from Instagram: download the JSON export again",
+                )
             rows, rejects = parse_media(records, fmt=fmt, me=me, member=name)
             for r in rows:
                 r["platform"] = options.platform or PLATFORM

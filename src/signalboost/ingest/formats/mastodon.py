@@ -238,7 +238,11 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     actor = _json(archive, actor_names[0], options) if actor_names else {}
     outbox = _json(archive, outbox_names[0], options) if outbox_names else {}
     if not isinstance(outbox, dict) or not isinstance(outbox.get("orderedItems", []), list):
-        raise IngestError("outbox.json is not an ActivityPub OrderedCollection", where=str(path))
+        raise IngestError(
+            "outbox.json is not an ActivityPub OrderedCollection (no orderedItems list)",
+            where=archive.where(outbox_names[0]) if outbox_names else str(path),
+            hint="The file was changed or is damaged: request a new archive (Preferences › Import and export)",
+        )
     items = outbox.get("orderedItems") or []
     me = account_id(str(actor.get("id"))) if isinstance(actor, dict) and actor.get("id") else None
     if me is None:

@@ -205,7 +205,12 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
         archive = open_archive(path)
         names = archive.find("Table data.csv")
         if not names:
-            raise IngestError("no 'Table data.csv' in the export", where=str(path))
+            raise IngestError(
+                "no 'Table data.csv' in the export",
+                where=str(path),
+                hint="Export from YouTube Studio › Analytics › Advanced mode › Export (Comma-separated values), "
+                "then pass that zip or folder, or the 'Table data.csv' itself",
+            )
         data, where, member = archive.read(names[0]), archive.where(names[0]), names[0]
     else:
         data, where, member = path.read_bytes(), str(path), None
