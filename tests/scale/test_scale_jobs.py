@@ -23,6 +23,8 @@ from signalboost.store.workspace import Workspace
 from .data import fill_workspace
 
 pytestmark = pytest.mark.spark
+MEAN = InfluenceSettings(combine="mean")
+"""The Spark job's score is the weighted mean of the percentiles (the single machine's ``combine: mean``)."""
 COMPONENTS = ("score", "reach", "authority", "amplification", "activity", "reach_in_band")
 
 
@@ -60,7 +62,7 @@ def test_cli_round_trip_equals_single_machine(
     assert doc["unavailable"] == {"topic": UNAVAILABLE} and doc["loaded_back"] == doc["accounts"]
     assert spark.getActiveSession() is not None  # the CLI reused the running session and left it running
 
-    single = compute_influence(load_data(workspace, "x")).table
+    single = compute_influence(load_data(workspace, "x"), MEAN).table
     assert compute_influence(load_data(workspace, "x")).unavailable == doc["unavailable"]  # no hashtags, same reason
     stored = workspace.query("SELECT * FROM influence_scores WHERE platform = 'x'")
     assert_same(single, stored, (*COMPONENTS, "followers"))
@@ -130,7 +132,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     a, b = both["activity"].cast(pl.Float64).to_numpy(), both["activity_spark"].cast(pl.Float64).to_numpy()
     assert np.array_equal(np.isnan(a), np.isnan(b)) and np.nanmax(np.abs(a - b)) < 1e-9
     weights = InfluenceSettings().weights.model_dump()
-    score = combine({"authority": spark_authority, "activity": a}, weights)
+    score = combine({"authority": spark_authority, "activity": a}, weights, rule="mean")
     assert np.nanmax(np.abs(score - both["score"].to_numpy())) < 1e-9
 
 
