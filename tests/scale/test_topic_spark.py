@@ -60,7 +60,7 @@ def test_topic_pagerank_matches_networkx(spark: Any) -> None:
     for t, ps in teleports.items():
         ref = nx.pagerank(g, alpha=0.85, personalization=ps, weight="weight", tol=1e-14, max_iter=10_000)
         l1 = sum(abs(got.get((i, t), 0.0) - ref[i]) for i in "abcdef")
-        assert l1 < 1e-8, (t, l1)
+        assert l1 < 1e-9, (t, l1)  # the bar for PageRank agreement
     # Teleport only on nodes without out-links: the rank stays where it teleports (hand-computed), none elsewhere.
     assert got[("d", "t2")] == pytest.approx(0.25, abs=1e-12) and got[("f", "t2")] == pytest.approx(0.75, abs=1e-12)
     assert all(got.get((i, "t2"), 0.0) == 0.0 for i in "abce")
