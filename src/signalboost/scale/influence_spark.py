@@ -106,6 +106,7 @@ def spark_pagerank(
     for it in range(1, max_iter + 1):
         state, err, dmass = _pagerank_step(state, e, dmass, alpha, keep=it % checkpoint == 0)
         if max(err.values(), default=0.0) < tol:
+            e.unpersist()  # the state is checkpointed: the result no longer reads the edges
             if grouped:
                 return state.select("id", "topic", "x")
             return ids.join(state.select("id", "x"), "id", "left").select(
@@ -270,6 +271,8 @@ def spark_influence(
     table = _amplification(table, inter, accounts, posts, unavailable).localCheckpoint()
     table = _activity(inter, posts, table, unavailable).localCheckpoint()
     table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
+    for cached in (inter, edges, nodes):  # the checkpointed table no longer reads them
+        cached.unpersist()
     w = settings.weights.model_dump()
     parts = [c for c in COMPONENTS if c not in unavailable]
     num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))

@@ -70,7 +70,7 @@ def spark_topic_counts(posts: Any, topics: Mapping[str, Sequence[str]] | None = 
     """
     from pyspark.sql import functions as F
 
-    tagged = _tags(posts).cache()
+    tagged = _tags(posts)
     chosen = _most_used(tagged, top_n) if topics is None else topics
     names = sorted(chosen)
     by_tag: dict[str, list[str]] = {}
@@ -125,9 +125,12 @@ def spark_topic_leadership(
     table = nodes.select("id").join(mean, "id", "left").fillna(0.0, ["_traw"])
     table = spark_percentile(table, "_traw", "topic").drop("_traw")
     leads = _leads(_topic_percentiles(ranks, n), lead_pct, max_topics)
-    return table.join(leads, "id", "left").select(
+    out = table.join(leads, "id", "left").select(
         "id", "topic", F.coalesce(F.col("_leads"), F.array().cast("array<string>")).alias("top_topics")
     )
+    out = out.localCheckpoint()  # computed now, so the topic PageRanks need not stay cached
+    ranks.unpersist()
+    return out
 
 
 def _topic_percentiles(ranks: Any, n: int) -> Any:
