@@ -13,11 +13,18 @@ from signalboost.store.workspace import Workspace
 T0 = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
-def fill_workspace(ws: Workspace, n: int = 40, m: int = 120, seed: int = 0) -> dict[str, int]:
+TAGS = ("#Data", "data", "#ml", "ML", "#ai", "#python", "#rust", "#spark", "#sql", "#viz", "#ops", "#web", "#go")
+"""Hashtag spellings of :func:`fill_workspace` (case and ``#`` vary: ``#Data`` and ``data`` are one tag)."""
+
+
+def fill_workspace(
+    ws: Workspace, n: int = 40, m: int = 120, seed: int = 0, *, hashtags: bool = False
+) -> dict[str, int]:
     """Platform ``x``: accounts (follower counts and post counts, some unknown; a1 is the brand), an active and
     an inactive follow layer, posts (so reposts of a post with no target account resolve to its author),
     interactions over a ring plus random edges; platform ``ig``: a few rows, so exports hold two platforms.
-    Returns the rows inserted per table (for platform x)."""
+    ``hashtags``: the posts carry 0–3 hashtags from :data:`TAGS` (some repeated, some empty) and some the
+    pillar ``craft``. Returns the rows inserted per table (for platform x)."""
     rng = np.random.default_rng(seed)
     ids = [f"a{i}" for i in range(n)]
     followers = rng.integers(0, 10_000, n).tolist()
@@ -50,6 +57,14 @@ def fill_workspace(ws: Workspace, n: int = 40, m: int = 120, seed: int = 0) -> d
             "created_at": [T0 + dt.timedelta(hours=3 * k) for k in range(30)],
         }
     )
+    if hashtags:
+        tags = [[str(t) for t in rng.choice(TAGS, int(rng.integers(0, 4)))] for _ in range(30)]
+        tags[0], tags[1] = ["#Data", "data", "", "#"], None  # one tag twice, empty spellings; no list at all
+        pillars = [["craft"] if k % 4 == 0 else None for k in range(30)]
+        posts = posts.with_columns(
+            pl.Series("hashtags", tags, dtype=pl.List(pl.String)),
+            pl.Series("pillars", pillars, dtype=pl.List(pl.String)),
+        )
     src = np.concatenate([np.arange(n), rng.integers(0, n, m)])
     dst = np.concatenate([(np.arange(n) + 1) % n, rng.integers(0, n, m)])
     kinds = rng.choice(["repost", "quote", "reply", "mention", "like"], src.size).tolist()

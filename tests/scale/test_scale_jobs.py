@@ -17,11 +17,14 @@ from signalboost.influence.job import load_data
 from signalboost.influence.score import combine
 from signalboost.model.strategy import InfluenceSettings
 from signalboost.outreach import overlap
+from signalboost.scale.topic_spark import UNAVAILABLE
 from signalboost.store.workspace import Workspace
 
 from .data import fill_workspace
 
 pytestmark = pytest.mark.spark
+MEAN = InfluenceSettings(combine="mean")
+"""The Spark job's score is the weighted mean of the percentiles (the single machine's ``combine: mean``)."""
 COMPONENTS = ("score", "reach", "authority", "amplification", "activity", "reach_in_band")
 
 
@@ -56,17 +59,18 @@ def test_cli_round_trip_equals_single_machine(
     assert main([*args, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["computed_by_spark"] == ["reach", "authority", "amplification", "activity"]
-    assert list(doc["unavailable"]) == ["topic"] and doc["loaded_back"] == doc["accounts"]
+    assert doc["unavailable"] == {"topic": UNAVAILABLE} and doc["loaded_back"] == doc["accounts"]
     assert spark.getActiveSession() is not None  # the CLI reused the running session and left it running
 
-    single = compute_influence(load_data(workspace, "x")).table
-    assert "topic" in compute_influence(load_data(workspace, "x")).unavailable  # no hashtags: same components
+    single = compute_influence(load_data(workspace, "x"), MEAN).table
+    assert compute_influence(load_data(workspace, "x")).unavailable == doc["unavailable"]  # no hashtags, same reason
     stored = workspace.query("SELECT * FROM influence_scores WHERE platform = 'x'")
     assert_same(single, stored, (*COMPONENTS, "followers"))
     ref = exact_pagerank(workspace)
     got = dict(stored.select("account_id", "pagerank").iter_rows())
     assert max(abs(ref[k] - got[k]) for k in ref) < 1e-9 and set(got) == set(ref)
     assert set(stored["segment"]) == {"other"} and stored["topic"].null_count() == stored.height
+    assert stored["top_topics"].null_count() == stored.height
 
     assert main(["influencers", "--stored", "-p", "x", "-w", w, "--format", "json", "-n", "3"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -128,7 +132,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     a, b = both["activity"].cast(pl.Float64).to_numpy(), both["activity_spark"].cast(pl.Float64).to_numpy()
     assert np.array_equal(np.isnan(a), np.isnan(b)) and np.nanmax(np.abs(a - b)) < 1e-9
     weights = InfluenceSettings().weights.model_dump()
-    score = combine({"authority": spark_authority, "activity": a}, weights)
+    score = combine({"authority": spark_authority, "activity": a}, weights, rule="mean")
     assert np.nanmax(np.abs(score - both["score"].to_numpy())) < 1e-9
 
 

@@ -92,13 +92,17 @@ def register(app: typer.Typer) -> None:
         load_back: bool = LoadBackOption,
         top: int = typer.Option(10, "--top", "-n", min=0, help="How many top accounts to print."),
         tol: float = typer.Option(1e-6, "--tol", min=1e-15, max=1e-2, help="PageRank L1 tolerance."),
+        topic_tol: float = typer.Option(
+            1e-4, "--topic-tol", min=1e-15, max=1e-2, help="L1 tolerance of each topic's PageRank."
+        ),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Score influence on Apache Spark over a Parquet export (graphs past one machine).
 
-        Spark computes reach, authority, amplification and activity (topic leadership stays on one machine) and
-        writes DIR/results/influence-PLATFORM.parquet; --load-back stores the scores so the dashboard and
+        Spark computes every score component (reach, authority, amplification, topic leadership — the strategy's
+        pillar hashtags, else the 10 most used hashtags — and activity) and writes
+        DIR/results/influence-PLATFORM.parquet; --load-back stores the scores so the dashboard and
         `signalboost influencers --stored` show them.
 
         Example: signalboost scale influence --parquet big/ --platform x --load-back
@@ -109,7 +113,7 @@ def register(app: typer.Typer) -> None:
 
         _spark_available()
         ws = open_ws(workspace) if load_back else _settings_workspace(workspace)
-        settings = settings_and_topics(ws)[0] if ws is not None else None
+        settings, topics = settings_and_topics(ws) if ws is not None else (None, None)
         with _status("Spark…") as status:
             run = jobs.run_influence(
                 parquet,
@@ -117,6 +121,8 @@ def register(app: typer.Typer) -> None:
                 master=master,
                 settings=settings,
                 tol=tol,
+                topic_tol=topic_tol,
+                topics=topics,
                 progress=lambda m: status.update(m),
             )
         stored = jobs.load_influence(ws, run) if load_back and ws is not None else 0

@@ -1,11 +1,18 @@
 """The influence job on Apache Spark (PySpark DataFrames over Parquet), for graphs past one machine.
 
 Same formulas as the single-machine job (:mod:`signalboost.influence`): weighted PageRank with dangling rank
-sent to the teleport vector (Page et al. 1999), percentile ranks ``100 · (#less + ½ #equal) / n``, the score as
-the weighted mean of the known component percentiles. Components on Spark: reach (follower counts,
-else follow in-degree; plus the within-size-band percentile), authority (interaction PageRank, averaged with the
-follow-graph PageRank when there is one), amplification (reposts + quotes received per post) and activity; topic
-leadership is not ported and is reported unavailable.
+sent to the teleport vector (Page et al. 1999; networkx's personalized PageRank), percentile ranks
+``100 · (#less + ½ #equal) / n``, the score as the weighted mean of the known component percentiles. Every
+component runs on Spark: reach (follower counts, else follow in-degree; plus the within-size-band percentile),
+authority (interaction PageRank, averaged with the follow-graph PageRank when there is one), amplification
+(reposts + quotes received per post), topic leadership (:mod:`signalboost.scale.topic_spark`: one
+topic-sensitive PageRank per topic, all topics iterated together, TwitterRank teleport = posts on the topic) and
+activity.
+
+Stopping rules: the authority PageRanks iterate until the L1 change between iterates is below ``tol`` (default
+1e-6, as on one machine); the topic PageRanks until every topic's own L1 change is below ``topic_tol`` (default
+1e-4, the single machine's ``TOPIC_TOL``; a topic already below keeps iterating until the last one is, so it is
+at least as close as on its own).
 
 Inputs are Parquet files with the canonical columns (``interactions.parquet`` required; ``follows``, ``accounts``
 and ``posts`` optional) — ``signalboost export --parquet`` (:mod:`signalboost.scale.export`) writes them.
@@ -13,11 +20,12 @@ and ``posts`` optional) — ``signalboost export --parquet`` (:mod:`signalboost.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from signalboost.errors import InfluenceError
+from signalboost.influence.components import COMPONENTS, TOPIC_TOL
 from signalboost.model.strategy import InfluenceSettings
 
 KINDS = ("repost", "quote", "reply", "mention", "like")
@@ -25,7 +33,7 @@ KINDS = ("repost", "quote", "reply", "mention", "like")
 
 def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g", master: str | None = None) -> Any:
     """A SparkSession (local mode with ``cores`` threads unless ``master`` is given): few shuffle partitions, no UI,
-    UTC; a local master binds to 127.0.0.1 (no network needed)."""
+    a short query history, UTC; a local master binds to 127.0.0.1 (no network needed)."""
     import os
 
     from pyspark.sql import SparkSession
@@ -39,56 +47,131 @@ def local_spark(app: str = "signalboost", cores: int = 2, memory: str = "1g", ma
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(cores * 2))
         .config("spark.ui.enabled", "false")
+        # An iterative job runs hundreds of small queries: keep only the latest in the status store (by default
+        # 1000 of each, plans and metrics the driver holds for nothing with the UI off).
+        .config("spark.sql.ui.retainedExecutions", "20")
+        .config("spark.ui.retainedJobs", "50")
+        .config("spark.ui.retainedStages", "50")
+        .config("spark.ui.retainedTasks", "1000")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
 
 
 def spark_pagerank(
-    edges: Any, nodes: Any, *, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 500, checkpoint: int = 1
+    edges: Any,
+    nodes: Any,
+    *,
+    alpha: float = 0.85,
+    tol: float = 1e-6,
+    max_iter: int = 500,
+    checkpoint: int = 1,
+    teleport: Any = None,
 ) -> Any:
     """PageRank of ``nodes`` (column ``id``) over weighted ``edges`` (``src, dst, weight``): DataFrame ``id, x``.
 
-    Uniform teleport; the rank of nodes without out-links is spread like the teleport. Stops when the L1 change
-    is below ``tol`` (the single-machine criterion). One aggregation job per iteration; the state is
-    checkpointed locally to keep the plan short.
+    The fixed point of networkx's iteration ``x = α (Wᵀx + (δᵀx) p) + (1 − α) p`` (``W`` row-normalised,
+    self-loops dropped, parallel edges summed, ``δ`` the nodes without out-links: their rank goes to the
+    teleport ``p``, as in :mod:`signalboost.influence.pagerank`). ``teleport=None``: uniform ``p = 1/n``.
+    ``teleport``: DataFrame ``id, p`` (weights ≥ 0, normalised to sum 1) — personalized PageRank — or
+    ``id, topic, p``: one personalized PageRank per topic, iterated together (topic-sensitive PageRank,
+    Haveliwala 2002), returned as ``id, topic, x`` with only the rows an iterate reached (a missing row is 0).
+
+    Starts from ``x = p``; stops when the L1 change between iterates is below ``tol`` for every topic (the
+    single-machine criterion, each topic's own; topics already below keep iterating until the last one is).
+    One aggregation job per iteration; the state is checkpointed locally to keep the plan short.
     """
     from pyspark.sql import functions as F
 
-    n = nodes.count()
-    e = edges.where(F.col("src") != F.col("dst")).groupBy("src", "dst").agg(F.sum("weight").alias("weight"))
-    out = e.groupBy("src").agg(F.sum("weight").alias("out"))
-    e = e.join(out, "src").select("src", "dst", (F.col("weight") / F.col("out")).alias("w")).cache()
-    state = (
-        nodes.select("id")
-        .distinct()
-        .join(out.select(F.col("src").alias("id"), F.lit(False).alias("dangling")), "id", "left")
-        .select("id", F.coalesce(F.col("dangling"), F.lit(True)).alias("dangling"), F.lit(1.0 / n).alias("x"))
-        .localCheckpoint()
+    ids = nodes.select("id").distinct()
+    e = (
+        edges.where(F.col("src") != F.col("dst"))
+        .groupBy("src", "dst")
+        .agg(F.sum("weight").alias("weight"))
+        .where(F.col("weight") > 0)
     )
-    dmass = state.where("dangling").agg(F.sum("x")).first()[0] or 0.0
+    out = e.groupBy("src").agg(F.sum("weight").alias("out"))
+    flags = ids.join(out.select(F.col("src").alias("id"), F.lit(False).alias("_has_out")), "id", "left").select(
+        "id", F.col("_has_out").isNull().alias("dangling")
+    )
+    e = (
+        e.join(out, "src")
+        .join(flags.select(F.col("id").alias("dst"), F.col("dangling").alias("dst_dangling")), "dst")
+        .select("src", "dst", (F.col("weight") / F.col("out")).alias("w"), "dst_dangling")
+        .cache()
+    )
+    grouped = teleport is not None and "topic" in teleport.columns
+    state = _teleport_state(ids, flags, teleport).localCheckpoint()
+    dmass = _per_topic(state.where("dangling").groupBy("topic").agg(F.sum("x").alias("v")))
     for it in range(1, max_iter + 1):
-        contrib = (
-            e.join(state.select(F.col("id").alias("src"), "x"), "src")
-            .groupBy("dst")
-            .agg(F.sum(F.col("x") * F.col("w")).alias("c"))
-        )
-        new = state.join(contrib.withColumnRenamed("dst", "id"), "id", "left").select(
-            "id",
-            "dangling",
-            F.col("x").alias("old"),
-            (alpha * (F.coalesce(F.col("c"), F.lit(0.0)) + F.lit(dmass / n)) + (1 - alpha) / n).alias("x"),
-        )
-        new = new.localCheckpoint() if it % checkpoint == 0 else new.cache()
-        row = new.agg(
-            F.sum(F.abs(F.col("x") - F.col("old"))).alias("err"),
-            F.sum(F.when(F.col("dangling"), F.col("x")).otherwise(0.0)).alias("dmass"),
-        ).first()
-        state = new.select("id", "dangling", "x")
-        dmass = row["dmass"] or 0.0
-        if row["err"] < tol:
-            return state.select("id", "x")
+        state, err, dmass = _pagerank_step(state, e, dmass, alpha, keep=it % checkpoint == 0)
+        if max(err.values(), default=0.0) < tol:
+            e.unpersist()  # the state is checkpointed: the result no longer reads the edges
+            if grouped:
+                return state.select("id", "topic", "x")
+            return ids.join(state.select("id", "x"), "id", "left").select(
+                "id", F.coalesce(F.col("x"), F.lit(0.0)).alias("x")
+            )
     raise InfluenceError(f"Spark PageRank did not converge in {max_iter} iterations", hint="Raise max_iter")
+
+
+def _teleport_state(ids: Any, flags: Any, teleport: Any) -> Any:
+    """The first iterate ``id, topic, dangling, p, x = p``: the teleport normalised per topic (``topic`` is ''
+    without topics), restricted to ``ids`` and to positive weights."""
+    from pyspark.sql import functions as F
+
+    if teleport is None:
+        n = ids.count()
+        tele = ids.select("id", F.lit("").alias("topic"), F.lit(1.0 / n).alias("p"))
+    else:
+        t = teleport if "topic" in teleport.columns else teleport.withColumn("topic", F.lit(""))
+        t = t.join(ids, "id").groupBy("id", "topic").agg(F.sum("p").alias("p")).where(F.col("p") > 0)
+        total = t.groupBy("topic").agg(F.sum("p").alias("_total"))
+        tele = t.join(total, "topic").select("id", "topic", (F.col("p") / F.col("_total")).alias("p"))
+    return tele.join(flags, "id").select("id", "topic", "dangling", "p", F.col("p").alias("x"))
+
+
+def _per_topic(frame: Any) -> dict[str, float]:
+    """``topic -> v`` of a small aggregate (None counts as 0)."""
+    return {str(r["topic"]): float(r["v"] or 0.0) for r in frame.collect()}
+
+
+def _pagerank_step(
+    state: Any, e: Any, dmass: Mapping[str, float], alpha: float, *, keep: bool
+) -> tuple[Any, dict[str, float], dict[str, float]]:
+    """One iteration ``x ← α (Wᵀx + m p) + (1 − α) p`` per topic (``m`` = the topic's dangling mass): the new
+    state, and per topic the L1 change and the new dangling mass."""
+    from pyspark.sql import functions as F
+
+    dm = F.create_map(*[x for k, v in dmass.items() for x in (F.lit(k), F.lit(v))]) if dmass else None
+    mass = F.coalesce(dm[F.col("topic")], F.lit(0.0)) if dm is not None else F.lit(0.0)
+    contrib = (
+        state.where(F.col("x") > 0)
+        .select(F.col("id").alias("src"), "topic", "x")
+        .join(e, "src")
+        .groupBy(F.col("dst").alias("id"), "topic")
+        .agg(F.sum(F.col("x") * F.col("w")).alias("c"), F.first("dst_dangling").alias("_dd"))
+    )
+    p = F.coalesce(F.col("p"), F.lit(0.0))
+    new = state.join(contrib, ["id", "topic"], "full").select(
+        "id",
+        "topic",
+        F.coalesce(F.col("dangling"), F.col("_dd")).alias("dangling"),
+        p.alias("p"),
+        F.coalesce(F.col("x"), F.lit(0.0)).alias("old"),
+        (alpha * (F.coalesce(F.col("c"), F.lit(0.0)) + mass * p) + (1 - alpha) * p).alias("x"),
+    )
+    new = new.localCheckpoint() if keep else new.cache()
+    rows = (
+        new.groupBy("topic")
+        .agg(
+            F.sum(F.abs(F.col("x") - F.col("old"))).alias("err"),
+            F.sum(F.when(F.col("dangling"), F.col("x")).otherwise(0.0)).alias("v"),
+        )
+        .collect()
+    )
+    err = {str(r["topic"]): float(r["err"]) for r in rows}
+    return new.select("id", "topic", "dangling", "p", "x"), err, {str(r["topic"]): float(r["v"] or 0.0) for r in rows}
 
 
 def spark_percentile(frame: Any, column: str, out: str, by: str | None = None) -> Any:
@@ -148,11 +231,14 @@ def spark_influence(
     settings: InfluenceSettings | None = None,
     *,
     tol: float = 1e-6,
+    topic_tol: float = TOPIC_TOL,
     platform: str | None = None,
+    topics: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[Any, dict[str, str]]:
     """The Spark score job over the Parquet files of ``folder`` (rows of ``platform`` when the files carry a
-    ``platform`` column): DataFrame ``account_id, score, reach, authority, amplification, activity, pagerank,
-    followers, reach_in_band`` and the unavailable components with reasons."""
+    ``platform`` column): DataFrame ``account_id`` + :data:`SPARK_COLUMNS` and the unavailable components with
+    reasons. ``tol``: L1 tolerance of the authority PageRanks; ``topic_tol``: of each topic's PageRank.
+    ``topics``: topic name -> hashtags (None: the 10 most used hashtags), as ``compute_influence`` takes."""
     from pyspark.sql import functions as F
 
     settings = settings or InfluenceSettings()
@@ -176,20 +262,37 @@ def spark_influence(
             where=str(folder),
             hint="Pick another --platform (see manifest.json) or export again",
         )
-    unavailable = {"topic": "topic leadership is not computed by the Spark job (run `signalboost influencers`)"}
-    table = _authority(inter, follows, nodes, settings, tol)
-    table = _reach(table, accounts, follows, unavailable)
-    table = _amplification(table, inter, accounts, posts, unavailable)
-    table = _activity(inter, posts, table, unavailable)
+    unavailable: dict[str, str] = {}
+    edges = _interaction_edges(inter, settings)
+    # Each percentile reads its input twice: the table is checkpointed after every component, else the final plan
+    # repeats the earlier components hundreds of times (and its broadcasts fill the driver's memory).
+    table = _authority(edges, follows, nodes, tol).localCheckpoint()
+    table = _reach(table, accounts, follows, unavailable).localCheckpoint()
+    table = _amplification(table, inter, accounts, posts, unavailable).localCheckpoint()
+    table = _activity(inter, posts, table, unavailable).localCheckpoint()
+    table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
+    for cached in (inter, edges, nodes):  # the checkpointed table no longer reads them
+        cached.unpersist()
     w = settings.weights.model_dump()
-    parts = [c for c in ("reach", "authority", "amplification", "activity") if c not in unavailable]
+    parts = [c for c in COMPONENTS if c not in unavailable]
     num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
     den = sum((F.when(F.col(c).isNotNull(), F.lit(w[c])).otherwise(0.0) for c in parts), F.lit(0.0))
     table = table.withColumn("score", F.when(den > 0, num / den))
     return table.select(F.col("id").alias("account_id"), *SPARK_COLUMNS), unavailable
 
 
-SPARK_COLUMNS = ("score", "reach", "authority", "amplification", "activity", "pagerank", "followers", "reach_in_band")
+SPARK_COLUMNS = (
+    "score",
+    "reach",
+    "authority",
+    "amplification",
+    "topic",
+    "activity",
+    "pagerank",
+    "followers",
+    "reach_in_band",
+    "top_topics",
+)
 """The columns of :func:`spark_influence` after ``account_id``."""
 
 
@@ -209,13 +312,14 @@ def _nodes(inter: Any, follows: Any, accounts: Any, posts: Any) -> Any:
     return ids.where((F.col("id").isNotNull()) & (F.col("id") != "")).distinct().cache()
 
 
-def _authority(inter: Any, follows: Any, nodes: Any, settings: InfluenceSettings, tol: float) -> Any:
-    """PageRank of the weighted interaction graph, averaged with the follow graph's PageRank when there is one."""
+def _interaction_edges(inter: Any, settings: InfluenceSettings) -> Any:
+    """The weighted interaction graph ``src, dst, weight``: actor → target account, weighted by kind (× the row's
+    weight); rows without a target account or with a non-positive weight left out."""
     from pyspark.sql import functions as F
 
     weights: Mapping[str, float] = settings.interaction_weights.model_dump()
     kind_w = F.create_map(*[x for k in KINDS for x in (F.lit(k), F.lit(float(weights[k])))])
-    edges = (
+    return (
         inter.where(F.col("target_account_id") != "")
         .select(
             F.col("actor_id").alias("src"),
@@ -223,7 +327,14 @@ def _authority(inter: Any, follows: Any, nodes: Any, settings: InfluenceSettings
             (kind_w[F.col("kind")] * F.coalesce(F.col("weight"), F.lit(1.0))).alias("weight"),
         )
         .where(F.col("weight") > 0)
+        .cache()
     )
+
+
+def _authority(edges: Any, follows: Any, nodes: Any, tol: float) -> Any:
+    """PageRank of the weighted interaction graph, averaged with the follow graph's PageRank when there is one."""
+    from pyspark.sql import functions as F
+
     ranks = []
     if edges.count():
         ranks.append(spark_pagerank(edges, nodes, tol=tol))
@@ -239,6 +350,32 @@ def _authority(inter: Any, follows: Any, nodes: Any, settings: InfluenceSettings
             "id", ((F.col("pagerank") + F.col("pf")) / 2).alias("pagerank")
         )
     return spark_percentile(nodes.join(pr, "id", "left"), "pagerank", "authority")
+
+
+def _topic(
+    table: Any,
+    edges: Any,
+    nodes: Any,
+    posts: Any,
+    topics: Mapping[str, Sequence[str]] | None,
+    tol: float,
+    unavailable: dict[str, str],
+) -> Any:
+    """Topic leadership (:mod:`signalboost.scale.topic_spark`): the ``topic`` percentile and ``top_topics``."""
+    from pyspark.sql import functions as F
+
+    from signalboost.scale.topic_spark import UNAVAILABLE, spark_topic_counts, spark_topic_leadership
+
+    lead = None
+    if posts is not None:
+        counts = spark_topic_counts(posts, topics)
+        lead = spark_topic_leadership(edges, nodes, counts, tol=tol)
+    if lead is None:
+        unavailable["topic"] = UNAVAILABLE
+        return table.withColumn("topic", F.lit(None).cast("double")).withColumn(
+            "top_topics", F.lit(None).cast("array<string>")
+        )
+    return table.join(lead, "id", "left")
 
 
 def _reach(table: Any, accounts: Any, follows: Any, unavailable: dict[str, str]) -> Any:

@@ -3,16 +3,18 @@
 ``run_influence`` runs :func:`~signalboost.scale.influence_spark.spark_influence` over ``DIR`` (written by
 ``signalboost export --parquet``) and writes ``DIR/results/influence-<platform>.parquet``; ``load_influence``
 stores it in ``influence_scores`` / ``influence_runs`` in one transaction, with the columns the single-machine job
-writes (no brand on Spark: engagement and segments are not computed, segment ``other``, as the single-machine job
-without a brand). ``run_overlap`` / ``load_overlap`` do the same for partner audience overlap
-(``partner_overlap``, method ``spark``).
+writes: every score component, topic leadership included (``topic``, ``top_topics``; the topics are the
+strategy's pillar hashtags when the caller passes them — :func:`signalboost.influence.job.settings_and_topics` —
+else the 10 most used hashtags, as on one machine). No brand on Spark: engagement and segments are not computed,
+segment ``other``, as the single-machine job without a brand. ``run_overlap`` / ``load_overlap`` do the same
+for partner audience overlap (``partner_overlap``, method ``spark``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError, UsageError
+from signalboost.influence.components import COMPONENTS, TOPIC_TOL
 from signalboost.influence.score import effective_weights
 from signalboost.model.strategy import InfluenceSettings
 from signalboost.outreach.overlap import Overlap
@@ -30,8 +33,8 @@ from signalboost.store import scale_sql as sql
 from signalboost.store.workspace import Workspace
 
 Progress = Callable[[str], None]
-SPARK_COMPONENTS = ("reach", "authority", "amplification", "activity")
-"""Components the Spark influence job computes (topic leadership runs on one machine only)."""
+SPARK_COMPONENTS = COMPONENTS
+"""Components the Spark influence job computes: all five, as on one machine."""
 
 
 @dataclass
@@ -77,13 +80,16 @@ def run_influence(
     master: str = "local[2]",
     settings: InfluenceSettings | None = None,
     tol: float = 1e-6,
+    topic_tol: float = TOPIC_TOL,
+    topics: Mapping[str, Sequence[str]] | None = None,
     spark: Any = None,
     progress: Progress | None = None,
 ) -> SparkInfluenceRun:
     """Run the Spark influence job over the export ``folder``; write ``folder/results/influence-<platform>.parquet``.
 
     ``spark``: a SparkSession to use (default: the active one, else one is started on ``master`` and stopped at
-    the end). ``tol``: L1 tolerance of the PageRank iterations.
+    the end). ``tol``: L1 tolerance of the authority PageRank iterations; ``topic_tol``: of each topic's PageRank
+    (default 1e-4, as on one machine). ``topics``: topic name -> hashtags (None: the 10 most used hashtags).
     """
     from signalboost.scale.influence_spark import spark_influence
 
@@ -95,7 +101,9 @@ def run_influence(
     started = time.perf_counter()
     with _session(spark, "signalboost-scale", master, say) as session:
         say("scoring (PageRank iterations)")
-        frame, unavailable = spark_influence(session, folder, settings, tol=tol, platform=platform)
+        frame, unavailable = spark_influence(
+            session, folder, settings, tol=tol, topic_tol=topic_tol, platform=platform, topics=topics
+        )
         out = folder / "results" / f"influence-{platform}.parquet"
         say("writing results")
         frame.coalesce(1).write.mode("overwrite").parquet(str(out))
@@ -108,7 +116,8 @@ def run_influence(
         accounts=accounts,
         unavailable=unavailable,
         weights=effective_weights(settings.weights.model_dump(), computed),
-        settings=settings.model_dump() | {"engine": "spark", "master": master},
+        settings=settings.model_dump()
+        | {"engine": "spark", "master": master, "tol": tol, "topic_tol": topic_tol, "topics": _plain(topics)},
         seconds=time.perf_counter() - started,
         master=master,
         computed=computed,
@@ -116,20 +125,30 @@ def run_influence(
 
 
 def score_table(frame: pl.DataFrame, platform: str, computed_at: dt.datetime) -> pl.DataFrame:
-    """The Spark result as ``influence_scores`` rows (columns the job does not compute are NULL; segment other)."""
+    """The Spark result as ``influence_scores`` rows (columns the job does not compute are NULL; segment other).
+    A result without ``topic`` / ``top_topics`` (written before Spark computed them) stores them as NULL."""
     n = frame.height
+    if "topic" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("topic"))
+    if "top_topics" not in frame.columns:
+        frame = frame.with_columns(pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String)))
     return frame.with_columns(
         pl.lit(platform).alias("platform"),
         pl.lit(computed_at).cast(pl.Datetime("us", "UTC")).alias("computed_at"),
-        pl.lit(None, pl.Float64).alias("topic"),
+        pl.col("topic").cast(pl.Float64),
         pl.lit(None, pl.Float64).alias("engagement"),
         pl.lit(None, pl.Boolean).alias("follows_brand"),
         pl.lit("other").alias("segment"),
-        pl.Series("top_topics", [None] * n, dtype=pl.List(pl.String)),
+        pl.col("top_topics").cast(pl.List(pl.String)),
         pl.lit(None, pl.Float64).alias("reciprocity"),
         pl.lit(None, pl.Int64).alias("interactions_with_brand"),
         pl.col("followers").round(0).cast(pl.Int64),
     ).select(influence_sql.SCORE_COLUMNS)
+
+
+def _plain(topics: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]] | None:
+    """``topics`` as plain JSON (None: the default topics, the most used hashtags)."""
+    return None if topics is None else {str(k): [str(h) for h in v] for k, v in topics.items()}
 
 
 def load_influence(ws: Workspace, run: SparkInfluenceRun) -> int:
