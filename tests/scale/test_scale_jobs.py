@@ -23,8 +23,6 @@ from signalboost.store.workspace import Workspace
 from .data import fill_workspace
 
 pytestmark = pytest.mark.spark
-MEAN = InfluenceSettings(combine="mean")
-"""The Spark job's score is the weighted mean of the percentiles (the single machine's ``combine: mean``)."""
 COMPONENTS = ("score", "reach", "authority", "amplification", "activity", "reach_in_band")
 
 
@@ -62,7 +60,7 @@ def test_cli_round_trip_equals_single_machine(
     assert doc["unavailable"] == {"topic": UNAVAILABLE} and doc["loaded_back"] == doc["accounts"]
     assert spark.getActiveSession() is not None  # the CLI reused the running session and left it running
 
-    single = compute_influence(load_data(workspace, "x"), MEAN).table
+    single = compute_influence(load_data(workspace, "x")).table  # the default rule (tail) on both engines
     assert compute_influence(load_data(workspace, "x")).unavailable == doc["unavailable"]  # no hashtags, same reason
     stored = workspace.query("SELECT * FROM influence_scores WHERE platform = 'x'")
     assert_same(single, stored, (*COMPONENTS, "followers"))
@@ -120,7 +118,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     # Reference: the single machine's PageRank at 1e-13. The two engines solve it differently (Spark: the power
     # method; here: the linear system on the core), so PageRanks equal up to rounding (relative 1e-12) may come out
     # in either order: Spark's authority percentile must lie within the range such near-ties allow, and be exact
-    # everywhere else. Activity is the same computation on both; the score is the weighted mean of the two.
+    # everywhere else. Activity is the same computation on both; the score combines the two by the default rule.
     single = compute_influence(load_data(workspace, "x")).table
     pr = exact_pagerank(workspace)
     both = single.select("account_id", "activity").join(got, on="account_id", suffix="_spark")
@@ -132,7 +130,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     a, b = both["activity"].cast(pl.Float64).to_numpy(), both["activity_spark"].cast(pl.Float64).to_numpy()
     assert np.array_equal(np.isnan(a), np.isnan(b)) and np.nanmax(np.abs(a - b)) < 1e-9
     weights = InfluenceSettings().weights.model_dump()
-    score = combine({"authority": spark_authority, "activity": a}, weights, rule="mean")
+    score = combine({"authority": spark_authority, "activity": a}, weights)  # default rule: tail
     assert np.nanmax(np.abs(score - both["score"].to_numpy())) < 1e-9
 
 
@@ -160,3 +158,28 @@ def test_scale_errors(workspace: Workspace, tmp_path: Path, capsys: pytest.Captu
     assert "ig, x" in capsys.readouterr().err
     assert main(["scale", "influence", "--parquet", out, "-p", "tiktok"]) == 2
     assert "not in this export" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rule", ["tail", "mean"])
+def test_spark_score_equals_combine_for_each_rule(spark: Any, rule: str) -> None:
+    # percentiles with unknown components per account, a weight-0 component and a percentile at the top
+    from signalboost.scale.influence_spark import spark_score
+
+    rows = [
+        (1, 99.9, 50.0, None, 10.0),
+        (2, 99.0, 99.99, 20.0, None),
+        (3, None, None, None, 70.0),
+        (4, None, None, None, None),
+        (5, 100.0, 0.5, 60.0, 30.0),
+    ]
+    cols = ("authority", "activity", "reach", "topic")
+    frame = spark.createDataFrame(rows, ["id", *cols])
+    weights = {"authority": 0.3, "activity": 0.1, "reach": 0.25, "topic": 0.0, "amplification": 0.2}
+    settings = InfluenceSettings.model_validate({"combine": rule, "weights": weights})
+    got = {r["id"]: r["score"] for r in frame.select("id", spark_score(settings, list(cols)).alias("score")).collect()}
+    pct = {c: np.array([np.nan if r[i + 1] is None else r[i + 1] for r in rows]) for i, c in enumerate(cols)}
+    expected = combine(pct, weights, rule=rule)
+    for k, (row, want) in enumerate(zip(rows, expected, strict=True)):
+        assert (got[row[0]] is None) == np.isnan(want), k
+        if not np.isnan(want):
+            assert abs(got[row[0]] - want) < 1e-9, k

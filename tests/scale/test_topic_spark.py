@@ -183,8 +183,7 @@ def test_cli_strategy_topics_equal_single_machine(
     settings, topics = settings_and_topics(ws)
     assert topics == {"craft": ["#Spark", "sql"], "data": ["Data", "#ML", "#absent"]}
     data = load_data(ws, "x")
-    mean = settings.model_copy(update={"combine": "mean"})  # the Spark score is the weighted mean of percentiles
-    single = compute_influence(data, mean, topics=topics).table
+    single = compute_influence(data, settings, topics=topics).table  # the default rule (tail) on both engines
     stored = ws.query("SELECT * FROM influence_scores WHERE platform = 'x'")
     assert_topic_equal(single, stored, _exact_topic(data, topics).raw, data)
     assert set().union(*stored["top_topics"].to_list()) == {"craft", "data"}

@@ -2,7 +2,8 @@
 
 Same formulas as the single-machine job (:mod:`signalboost.influence`): weighted PageRank with dangling rank
 sent to the teleport vector (Page et al. 1999; networkx's personalized PageRank), percentile ranks
-``100 · (#less + ½ #equal) / n``, the score as the weighted mean of the known component percentiles. Every
+``100 · (#less + ½ #equal) / n``, the score from the known component percentiles by the strategy's rule
+(``influence.combine``: ``tail`` or ``mean``, :func:`spark_score`). Every
 component runs on Spark: reach (follower counts, else follow in-degree; plus the within-size-band percentile),
 authority (interaction PageRank, averaged with the follow-graph PageRank when there is one), amplification
 (reposts + quotes received per post), topic leadership (:mod:`signalboost.scale.topic_spark`: one
@@ -273,12 +274,33 @@ def spark_influence(
     table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
     for cached in (inter, edges, nodes):  # the checkpointed table no longer reads them
         cached.unpersist()
-    w = settings.weights.model_dump()
-    parts = [c for c in COMPONENTS if c not in unavailable]
-    num = sum((F.coalesce(F.col(c) * w[c], F.lit(0.0)) for c in parts), F.lit(0.0))
-    den = sum((F.when(F.col(c).isNotNull(), F.lit(w[c])).otherwise(0.0) for c in parts), F.lit(0.0))
-    table = table.withColumn("score", F.when(den > 0, num / den))
+    table = table.withColumn("score", spark_score(settings, [c for c in COMPONENTS if c not in unavailable]))
     return table.select(F.col("id").alias("account_id"), *SPARK_COLUMNS), unavailable
+
+
+def spark_score(settings: InfluenceSettings, parts: list[str]) -> Any:
+    """The score column from the percentile columns ``parts``, by the rule ``settings.combine`` — the same
+    formulas as :func:`signalboost.influence.score.combine`: ``tail`` = ``100 (1 − exp(Σ w ln t / Σ w))`` with the
+    tail share ``t = max(1 − p/100, TAIL_FLOOR)``, ``mean`` = ``Σ w p / Σ w``; over the known components of each
+    account, components of weight 0 left out."""
+    from pyspark.sql import functions as F
+
+    from signalboost.influence.score import TAIL_FLOOR
+
+    w = settings.weights.model_dump()
+    used = [c for c in parts if w[c] > 0]
+    if settings.combine == "mean":
+        terms = [F.col(c) * w[c] for c in used]
+    else:
+        # Spark's greatest() skips NULL (it would turn an unknown percentile into the floor): known ones only
+        terms = [
+            F.when(F.col(c).isNotNull(), F.log(F.greatest(F.lit(1.0) - F.col(c) / 100.0, F.lit(TAIL_FLOOR))) * w[c])
+            for c in used
+        ]
+    num = sum((F.coalesce(t, F.lit(0.0)) for t in terms), F.lit(0.0))
+    den = sum((F.when(F.col(c).isNotNull(), F.lit(w[c])).otherwise(0.0) for c in used), F.lit(0.0))
+    score = num / den if settings.combine == "mean" else F.expm1(num / den) * -100.0
+    return F.when(den > 0, score)
 
 
 SPARK_COLUMNS = (
