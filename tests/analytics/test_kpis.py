@@ -42,7 +42,9 @@ def test_kpis_by_hand() -> None:
     # current window (Jan 14 12:00, Jan 21 12:00]: posts 15, 20, 21
     er = out["er"]
     assert er["value"] == pytest.approx((6 / 200 + 4 / 50) / 2) and er["n"] == 2  # post 20 has no reach
-    assert er["met"] is True
+    # two posts: the mean's t interval (t₁ = 12.71) is [0, 0.37], it straddles 0.05, so no verdict yet
+    assert er["met"] is None and er["verdict"] == "too early to tell" and er["aggregation"] == "mean_per_post"
+    assert er["low"] == 0.0 and er["high"] == pytest.approx(0.055 + 12.7062047 * 0.025, rel=1e-6)
     assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5

@@ -94,35 +94,42 @@ def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: st
 # ------------------------------------------------------------------------------------------------ sections
 
 
+def kpi_figure_label(aggregation: str | None) -> str:
+    """How a KPI's figure was made, in words: ``mean per post``, ``total over the window``, …"""
+    from signalboost.analytics.kpis import AGGREGATION_LABELS
+
+    return AGGREGATION_LABELS.get(str(aggregation), "")
+
+
 def _kpi_section(a: Analysis) -> Section:
     s = Section("KPIs against their targets")
     if a.kpis.height == 0:
         s.text.append("The strategy names no KPIs.")
         return s
     s.text.append(
-        "Each KPI over its window ending at the last post on its network, with the window before it for the trend."
+        "Each KPI over its window ending at the last post on its network, computed as the KPI says (a total, a mean "
+        "or median per post, or a rate of the window's totals), with the window before it for the trend. A mean, "
+        "median or rate is judged on its 95% interval: when the interval holds the target it is too early to tell."
     )
     rows = []
     for r in a.kpis.iter_rows(named=True):
         f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
-        met = "—" if r["met"] is None else ("met" if r["met"] else "missed")
         rows.append(
             [
                 r["kpi"],
-                r["metric"],
                 r["network"],
-                f(r["value"]),
+                f"{f(r['value'])} {kpi_figure_label(r['aggregation'])}" if r["value"] is not None else "—",
+                _interval(r.get("low"), r.get("high"), f),
                 f"{'≥' if r['direction'] == 'at_least' else '≤'} {f(r['target'])}",
-                met,
-                f(r["previous"]),
-                r["trend"],
+                r.get("verdict") or "—",
                 str(r["n"]),
-                r["status"],
+                f"{r['trend']} (was {f(r['previous'])})" if r["previous"] is not None else r["trend"],
+                "" if r["status"] == "ok" else r["status"],
             ]
         )
     s.tables.append(
         Table(
-            ["KPI", "metric", "network", "value", "target", "status", "previous", "trend", "n", "note"],
+            ["KPI", "network", "figure compared", "95% interval", "target", "verdict", "n", "trend", "note"],
             rows,
             "n = posts (or follower snapshots) in the window",
         )

@@ -142,10 +142,9 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     out = []
     for k in strategy.kpis:
         r = found.get(k.id, {})
-        met = r.get("met")
         status = r.get("status") or "not available yet"
-        if status == "ok":
-            status = "met" if met else "missed"
+        if status == "ok" or status.startswith("ok —"):
+            status = r.get("verdict") or status
         out.append(
             {
                 "id": k.id,
@@ -154,7 +153,11 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "target": k.target,
                 "direction": k.direction,
                 "window_days": k.window_days,
+                "aggregation": k.how,
                 "value": r.get("value"),
+                "low": r.get("low"),
+                "high": r.get("high"),
+                "verdict": r.get("verdict"),
                 "status": status,
                 "n": r.get("n"),
                 "trend": r.get("trend"),
