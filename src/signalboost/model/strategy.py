@@ -118,6 +118,10 @@ class Persona(Doc):
     motivations: Motivations = Field(default_factory=Motivations)
     last_reviewed: dt.date | None = Field(None, description="when the persona was last checked against data")
     review_every_days: int = Field(90, ge=1, le=3660, description="review interval in days")
+    draft: bool = Field(
+        False,
+        description="proposed from audience data (`signalboost audience personas --apply`); set false once checked",
+    )
 
     def review_due(self, today: dt.date) -> dt.date | None:
         """The date the persona is due for review, or ``None`` if it was never reviewed."""
