@@ -95,7 +95,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "diff_ci_low",
         "diff_ci_high",
     ],
-    "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
+    "mix": ["platform", "pillar", "posts", "share", "share_low", "share_high", "target", "posts_off", "drift"],
     "kpis": [
         "kpi",
         "network",

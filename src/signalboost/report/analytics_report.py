@@ -20,6 +20,7 @@ from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
+from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -59,6 +60,10 @@ def _num(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
     return str(v)
+
+
+def _signed(v: Any) -> str:
+    return "—" if v is None else f"{v:+.0f}".replace("-", "−")
 
 
 def _pct(v: Any) -> str:
@@ -351,7 +356,9 @@ def _pillar_section(a: Analysis) -> Section:
     s.text.append(
         "How each post got its pillar: "
         + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
-        + f". Drift: a pillar more than {a.options.drift_margin:.0%} off its weight."
+        + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
+        "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
+        "(+) or under (−) its weight."
     )
     for (platform,), mix in a.pillar_mix.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Pillar mix, {platform}", charts.pillar_mix(mix, title=f"{platform}: actual vs target")))
@@ -363,22 +370,29 @@ def _pillar_section(a: Analysis) -> Section:
                 ("pillar", "pillar", str),
                 ("posts", "posts", _num),
                 ("share", "share", _pct),
+                ("share_low", "95% low", _pct),
+                ("share_high", "95% high", _pct),
                 ("target", "target", _pct),
-                ("gap", "gap", _pct),
-                ("drift", "drift", _num),
+                ("posts_off", "posts off", _signed),
+                ("drift", "drifting", _num),
             ],
         )
     )
+    for r in a.pillar_mix.filter(pl.col("drift")).iter_rows(named=True):
+        s.text.append(f"Drifting on {r['platform']}: {drift_words(r)}.")
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
-        months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        labelled = drifting.with_columns(
+            pl.format("{} ({})", pl.col("pillar"), pl.col("posts_off").round(0).cast(pl.Int64)).alias("pillar")
+        )
+        months = labelled.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
         shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
         left = months.height - shown.height
         caption = "Months with drift" + (
             f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
         )
         s.tables.append(
-            Table(["network", "month", "pillars off target"], [list(r) for r in shown.iter_rows()], caption)
+            Table(["network", "month", "pillars off target (posts off)"], [list(r) for r in shown.iter_rows()], caption)
         )
     return s
 
