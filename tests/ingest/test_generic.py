@@ -80,7 +80,7 @@ def test_posts_csv_with_auto_mapping(workspace: Workspace, tmp_path: Path) -> No
     # content-derived, so re-imports agree.
     assert {m["observed_at"] for m in metrics.values()} == {datetime(2024, 5, 13, tzinfo=UTC)}
     [rej] = workspace.table("rejects").to_dicts()
-    assert rej["line"] == 4 and rej["reason"] == "likes (Likes): 'abc' is not a number"
+    assert rej["line"] == 4 and rej["reason"] == "likes (Likes): 'abc' is not a count (a whole number from 0)"
 
 
 def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, tmp_path: Path) -> None:
