@@ -116,6 +116,17 @@ def account_lookup(con: duckdb.DuckDBPyConnection, platform: str, account_id: st
     return None if row is None else dict(zip(cols, row, strict=True))
 
 
+def account_known(con: duckdb.DuckDBPyConnection, platform: str, account_id: str) -> bool:
+    """Whether the workspace knows the account: a row in ``accounts``, an influence score, or an interaction."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE platform = $p AND account_id = $a) "
+        "OR EXISTS (SELECT 1 FROM influence_scores WHERE platform = $p AND account_id = $a) "
+        "OR EXISTS (SELECT 1 FROM interactions WHERE platform = $p AND (actor_id = $a OR target_account_id = $a))",
+        {"p": platform, "a": account_id},
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def account_posts(
     con: duckdb.DuckDBPyConnection, platform: str, account_id: str, limit: int = 20
 ) -> list[dict[str, Any]]:
