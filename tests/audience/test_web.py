@@ -19,7 +19,7 @@ def test_audience_page_and_twin(workspace: Workspace) -> None:
         con.execute("UPDATE accounts SET bio = bio || ' <script>alert(1)</script>' WHERE account_id = 'k0'")
         con.execute("UPDATE accounts SET handle = '<b>k0' WHERE account_id = 'k0'")
     run_segments(workspace, min_share=0.0)
-    c = TestClient(create_app(workspace))
+    c = TestClient(create_app(workspace), base_url="http://127.0.0.1")
     twin = c.get("/audience.json")
     assert twin.status_code == 200
     data = twin.json()
@@ -36,7 +36,7 @@ def test_audience_page_and_twin(workspace: Workspace) -> None:
 
 
 def test_audience_page_before_any_run(tmp_path: Path) -> None:
-    c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)))
+    c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)), base_url="http://127.0.0.1")
     assert c.get("/audience.json").status_code == 200
     page = c.get("/audience")
     assert page.status_code == 200 and "Import data first" in page.text
