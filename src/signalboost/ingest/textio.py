@@ -139,7 +139,7 @@ def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[s
         raise IngestError(
             f"cannot decode the text as {enc} ({exc.reason})",
             where=f"{where} (byte {exc.start + 1})",
-            hint="Pass --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16), or save the file as UTF-8",
+            hint="Save the file as UTF-8, or pass the right --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16)",
         ) from exc
 
 
