@@ -69,6 +69,10 @@ class InfluenceError(SignalboostError):
     """Influence scoring cannot run on the data at hand."""
 
 
+class AudienceError(SignalboostError):
+    """Audience segments or personas cannot be computed from the data at hand."""
+
+
 class OutreachError(SignalboostError):
     """An outreach or partner operation is not allowed (e.g. an illegal pipeline move)."""
 

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from signalboost.analytics.kpis import kpi_status, tactic_effects, tactic_weeks
+from signalboost.analytics.kpis import kpi_status, tactic_effects, tactic_weeks, weekly_series
 from signalboost.analytics.metrics import post_engagement
 from signalboost.model.strategy import Kpi, Tactic
 
@@ -42,7 +42,9 @@ def test_kpis_by_hand() -> None:
     # current window (Jan 14 12:00, Jan 21 12:00]: posts 15, 20, 21
     er = out["er"]
     assert er["value"] == pytest.approx((6 / 200 + 4 / 50) / 2) and er["n"] == 2  # post 20 has no reach
-    assert er["met"] is True
+    # two posts: the mean's t interval (t₁ = 12.71) is [0, 0.37], it straddles 0.05, so no verdict yet
+    assert er["met"] is None and er["verdict"] == "too early to tell" and er["aggregation"] == "mean_per_post"
+    assert er["low"] == 0.0 and er["high"] == pytest.approx(0.055 + 12.7062047 * 0.025, rel=1e-6)
     assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
@@ -141,3 +143,64 @@ def test_each_kpi_window_ends_at_its_own_networks_last_post() -> None:
     assert (out["fb"]["value"], out["fb"]["n"], out["fb"]["met"]) == (400.0, 2, True)
     assert out["fb"]["window_end"] == t(20)
     assert out["all"]["window_end"] == t(15, month=3) and out["all"]["value"] is None  # x reports no reach
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def _reach_posts(days: list[int], reach: list[int]) -> pl.DataFrame:
+    p = posts([{"post_id": str(d), "created_at": t(d)} for d in days])
+    m = metrics([{"post_id": str(d), "reach": r} for d, r in zip(days, reach, strict=True)])
+    return post_engagement(p, m)
+
+
+def test_a_post_at_the_window_start_belongs_to_the_previous_window_only() -> None:
+    # window (Jan 14 12:00, Jan 21 12:00]: the post at exactly Jan 14 12:00 is the previous window's last post
+    frame = _reach_posts([14, 21], [100, 10])
+    kpi = Kpi(id="r", metric="reach", target=1, window_days=7)
+    row = kpi_status([kpi], frame, as_of=t(21)).row(0, named=True)
+    assert (row["value"], row["n"], row["previous"]) == (10, 1, 100)
+    assert row["change"] == -90 and row["trend"] == "down"
+
+
+def test_a_value_equal_to_its_target_is_met() -> None:
+    frame = _reach_posts([20], [250])
+    kpis = [
+        Kpi(id="least", metric="reach", target=250, window_days=7),
+        Kpi(id="most", metric="reach", target=250, window_days=7, direction="at_most"),
+        Kpi(id="above", metric="reach", target=251, window_days=7),
+        Kpi(id="below", metric="reach", target=249, window_days=7, direction="at_most"),
+    ]
+    met = {r["kpi"]: r["met"] for r in kpi_status(kpis, frame).iter_rows(named=True)}
+    assert met == {"least": True, "most": True, "above": False, "below": False}
+
+
+def test_weekly_series_sums_counts_and_averages_rates() -> None:
+    # week of Jan 15: reach 100 and 300 (likes 5 and 3); week of Jan 22: reach 50 (likes 1)
+    p = posts([{"post_id": str(d), "created_at": t(d)} for d in (15, 17, 22)])
+    m = metrics(
+        [
+            {"post_id": "15", "reach": 100, "likes": 5, "comments": 0, "shares": 0},
+            {"post_id": "17", "reach": 300, "likes": 3, "comments": 0, "shares": 0},
+            {"post_id": "22", "reach": 50, "likes": 1, "comments": 0, "shares": 0},
+        ]
+    )
+    frame = post_engagement(p, m)
+    reach = weekly_series(frame, "reach")
+    assert reach.rows() == [(dt.date(2024, 1, 15), 400.0, 2), (dt.date(2024, 1, 22), 50.0, 1)]
+    rate = weekly_series(frame, "engagement_rate_reach")  # mean of 5/100 and 3/300, not their sum
+    assert rate["value"].to_list() == pytest.approx([(0.05 + 0.01) / 2, 0.02])
+
+
+def test_an_interval_that_straddles_zero_is_no_clear_difference() -> None:
+    # tactic weeks (Jan 1, Jan 8) had 10 and 14 interactions, the other weeks (Jan 15, 22) 8 and 12: difference 2,
+    # Welch: se = √(8/2 + 8/2) = √8, ν = 2, t(0.975, 2) = 4.303 → 2 ± 12.17: neither better nor worse
+    p = posts([{"post_id": str(d), "created_at": t(d), "tactic": "tt" if d < 15 else None} for d in (2, 9, 16, 23)])
+    m = metrics(
+        [{"post_id": str(d), "likes": v, "comments": 0, "shares": 0} for d, v in ((2, 10), (9, 14), (16, 8), (23, 12))]
+    )
+    tactic = Tactic(id="tt", name="T", goal="engagement", rrule="FREQ=MONTHLY;BYMONTHDAY=1")
+    row = tactic_effects([tactic], [], post_engagement(p, m)).row(0, named=True)
+    assert (row["unit"], row["n_with"], row["n_without"]) == ("week", 2, 2)
+    assert row["diff"] == pytest.approx(2.0)
+    assert row["diff_low"] == pytest.approx(2 - 4.302653 * 8**0.5, abs=1e-4)
+    assert row["diff_high"] == pytest.approx(2 + 4.302653 * 8**0.5, abs=1e-4)
+    assert row["verdict"] == "no clear difference"

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from signalboost.analytics.timing import NOT_ENOUGH, estimate_hyper, recommend_slots, shrink, slot_table
+from signalboost.analytics.timing import NOT_ENOUGH, Hyper, estimate_hyper, recommend_slots, shrink, slot_table
 from signalboost.errors import AnalyticsError
 
 from .frames import t
@@ -133,3 +133,25 @@ def test_no_slot_is_recommended_when_none_stands_out() -> None:
     assert slots.filter(pl.col("n_posts") > 0)["shrink_weight"].to_list() == [0.0, 0.0]
     rec = recommend_slots(slots, k=3, explore=1)
     assert "recommended" not in rec["kind"].to_list()
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def test_a_single_slot_mean_is_as_uncertain_as_a_mean_of_its_posts() -> None:
+    # one slot, posts 1, 2, 3, 4: μ = 2.5, σ² = (2.25 + 0.25 + 0.25 + 2.25) / 3 = 5/3, τ² = 0 (nothing to compare),
+    # Var(μ̂) = σ²/N = 5/12 — not σ² (an interval 2× too wide for 4 posts)
+    h = estimate_hyper(np.array([1.0, 2.0, 3.0, 4.0]), np.array(["A"] * 4))
+    assert (h.mu, h.tau2, h.n_posts, h.n_slots) == (2.5, 0.0, 4, 1)
+    assert h.sigma2 == pytest.approx(5 / 3) and h.mu_var == pytest.approx(5 / 12)
+    post, low, high, weight = shrink(4.0, 4, h, z=2.0)
+    assert (post, weight) == (2.5, 0.0)
+    assert (low, high) == pytest.approx((2.5 - 2 * math.sqrt(5 / 12), 2.5 + 2 * math.sqrt(5 / 12)))
+
+
+def test_a_slot_is_kept_at_its_own_mean_when_posts_do_not_vary_within_slots() -> None:
+    # σ² = 0 and τ² > 0: a slot's mean is exact, B = τ² / (τ² + 0) = 1, and its interval has zero width
+    h = Hyper(mu=3.0, sigma2=0.0, tau2=1.0, n_posts=4, n_slots=2, mu_var=0.25)
+    assert shrink(5.0, 2, h) == (5.0, 5.0, 5.0, 1.0)
+    # the same rule from data: slots A (1, 1) and B (5, 5)
+    h2 = estimate_hyper(np.array([1.0, 1.0, 5.0, 5.0]), np.array(["A", "A", "B", "B"]))
+    assert h2.sigma2 == 0.0 and h2.tau2 > 0
+    assert shrink(5.0, 2, h2)[0] == 5.0 and shrink(5.0, 2, h2)[3] == 1.0

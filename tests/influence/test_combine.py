@@ -172,3 +172,13 @@ def test_backtest_hubs_stay_above_very_active_mid_accounts() -> None:
     assert tail[0] >= authority - 1e-12
     assert mean[0] < authority - 0.1  # the old rule buries the hubs here
     assert tail[1] >= mean[1]
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def test_a_percentile_of_100_counts_as_the_tail_floor_not_as_certainty() -> None:
+    # share 1 − 100/100 = 0 is floored at 1e-12: score = 100·(1 − 1e-12) = 100 − 1e-10, never exactly 100;
+    # beside a component at percentile 0 (share 1), weights 1:1: 100·(1 − √(1e-12 · 1)) = 100 − 1e-4
+    alone = combine({"authority": np.array([100.0])}, {"authority": 1.0})
+    assert alone[0] < 100.0 and alone[0] == pytest.approx(100 - 1e-10, abs=1e-12)
+    both = combine({"authority": np.array([100.0]), "activity": np.array([0.0])}, {"authority": 1.0, "activity": 1.0})
+    assert both[0] == pytest.approx(100 - 1e-4, abs=1e-9)

@@ -206,3 +206,20 @@ def test_compute_influence_without_brand_and_bad_input() -> None:
     with pytest.raises(InfluenceError, match="lacks column"):
         InfluenceData.from_frames(follows=pl.DataFrame({"follower_id": ["a"]}))
     assert node_ids(["", "b", None, "a"]).to_list() == ["a", "b"]
+
+
+def test_the_brand_is_never_its_own_advocate_or_fan() -> None:
+    # with both thresholds at 0 every account that engages is an advocate — except the brand itself, "other"
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["B", "a", "B", "b"],
+            "kind": ["mention", "repost", "mention", "mention"],
+            "target_account_id": ["B", "B", "a", "B"],
+            "occurred_at": [T] * 4,
+        }
+    )
+    settings = InfluenceSettings(engagement_threshold=0, influence_threshold=0)
+    res = compute_influence(InfluenceData.from_frames(interactions=inter), settings=settings, brand_id="B")
+    seg = dict(zip(res.table["account_id"].to_list(), res.table["segment"].to_list(), strict=True))
+    assert seg["B"] == "other"
+    assert seg["a"] == "advocate" and seg["b"] == "advocate"

@@ -335,3 +335,20 @@ def test_unweighted_edges_in_any_order_give_the_same_pagerank_bit_for_bit() -> N
     theirs = nx.pagerank(g, tol=TIGHT / n, max_iter=10_000)
     ours = pagerank(one, tol=TIGHT, max_iter=10_000)
     assert sum(abs(ours[i] - theirs[i]) for i in range(n)) < 1e-9
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+@pytest.mark.parametrize(("tol", "steps"), [(1e-6, 98), (1e-9, 140)])
+def test_the_stopping_rule_bounds_the_change_of_the_normalised_scores(tol: float, steps: int) -> None:
+    # a ↔ b, teleport to a only. Exact: x = (1, α)/(1 + α). The series starts at y⁰ = μ q with μ = 1/(1 − α)
+    # (all of a's mass stays in the core, κ = 1), so y⁰ = (1/(1−α), 0) and ‖y‖₁ = 1/(1−α) from then on; the first
+    # step is r₁ = (−α, α)/(1 − α), each next one α times the last. The rule stops at the first step j with
+    # 2(1 + α)‖r_j‖₁/‖y‖₁ = 2(1 + α)·2α·α^(j−1) = 6.29·0.85^(j−1) < tol: j = 98 for 1e-6, 140 for 1e-9
+    # (a bound half as large, (1 + α)·…, stops 4 steps early).
+    two = build_graph(pl.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "weight": [1.0, 1.0]}))
+    res = power_iteration(two, personalization=np.array([1.0, 0.0]), tol=tol)
+    a = 0.85
+    assert res.iterations == steps
+    assert res.error[0] == pytest.approx(2 * (1 + a) * 2 * a * a ** (steps - 1), rel=1e-9)
+    assert res.error[0] < tol <= 2 * (1 + a) * 2 * a * a ** (steps - 2)
+    assert np.abs(res.scores - np.array([1, a]) / (1 + a)).sum() < tol

@@ -80,7 +80,7 @@ def test_posts_csv_with_auto_mapping(workspace: Workspace, tmp_path: Path) -> No
     # content-derived, so re-imports agree.
     assert {m["observed_at"] for m in metrics.values()} == {datetime(2024, 5, 13, tzinfo=UTC)}
     [rej] = workspace.table("rejects").to_dicts()
-    assert rej["line"] == 4 and rej["reason"] == "likes (Likes): 'abc' is not a number"
+    assert rej["line"] == 4 and rej["reason"] == "likes (Likes): 'abc' is not a count (a whole number from 0)"
 
 
 def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, tmp_path: Path) -> None:
@@ -215,3 +215,42 @@ def test_malformed_csv_row_is_one_reject(workspace: Workspace, tmp_path: Path) -
     [rej] = workspace.table("rejects").to_dicts()
     assert rej["line"] == 3 and rej["raw"] == "p2,2024-01-02,6,extra,cols" and "malformed CSV row" in rej["reason"]
     assert sorted(workspace.posts()["post_id"]) == ["p1", "p3"]
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def test_nine_digit_unix_times_before_2001_are_recognised() -> None:
+    # 999999999 = 2001-09-09 01:46:39 UTC, the last 9-digit second; 100000000 = 1973-03-03
+    assert infer_date_format(["999999999", "100000000"]) == ("ts:unix", None)
+    assert infer_date_format(["99999999"]) == (None, None)  # 8 digits: not a Unix time we read
+
+
+def test_a_column_half_readable_as_dates_is_accepted_its_other_half_rejected() -> None:
+    # exactly half the sampled values readable: enough (the unreadable ones become rejects with their line)
+    assert infer_date_format(["2024-03-05", "someday"]) == ("ts:%Y-%m-%d", None)
+    # less than half: the column is not dates
+    assert infer_date_format(["2024-03-05", "someday", "never"]) == (None, None)
+
+
+def test_an_ambiguous_date_is_read_month_first_with_a_warning() -> None:
+    # "03/05/2024" parses both ways: the earlier format in DATE_FORMATS (month-first, %m/%d/%Y) wins the tie
+    kind, warning = infer_date_format(["03/05/2024"])
+    assert kind == "ts:%m/%d/%Y"
+    assert warning is not None and "read as %m/%d/%Y" in warning and "--date-format" in warning
+
+
+def test_a_column_mapped_to_one_field_is_not_also_auto_mapped_to_another() -> None:
+    # --map text=Date: the column "Date" is the text; it must not also become created_at by its name
+    assert resolve_mapping(["post_id", "Date"], {"text": "Date"}) == {"text": "Date", "post_id": "post_id"}
+    # and a column named like a field is taken once: "Likes" and "like" both name likes, the first wins
+    assert resolve_mapping(["post_id", "Likes", "like"], None) == {"post_id": "post_id", "likes": "Likes"}
+
+
+def test_a_platform_column_does_not_make_a_metrics_file_a_posts_file(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    path.write_text("platform,post_id,likes,observed_at\nx,p1,5,2024-05-01 10:00\n")
+    [res] = import_files(workspace, [path], progress=False)
+    assert res.rows_loaded == 1
+    assert workspace.posts().height == 0
+    [m] = workspace.post_metrics().to_dicts()
+    assert (m["platform"], m["post_id"], m["likes"]) == ("x", "p1", 5)
+    assert m["observed_at"] == datetime(2024, 5, 1, 10, tzinfo=UTC)

@@ -197,3 +197,37 @@ def test_vectorised_sketch_equals_datasketch_update_batch() -> None:
     ref.update_batch(values)
     assert np.array_equal(ours.hashvalues, ref.hashvalues)
     assert np.array_equal(overlap.sketch(values[:0], num_perm=64).hashvalues, MinHash(num_perm=64).hashvalues)
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def test_members_of_our_network_are_never_bridges() -> None:
+    # c1's audience f1 f2 n1 n2 n3; influential: f1 (ours), n1, n3 and m (not in c1's audience); our network adds n3
+    # (we follow n3): the bridges are the influential members outside it, n1 alone
+    influential = {"f1", "n1", "n3", "m"}
+    (c1,) = overlap.overlap_from_sets(OURS, {"c1": THEIRS["c1"]}, influential=influential, network=OURS | {"n3"})
+    assert c1.bridges == 1
+    # by default our network is our audience: n1 and n3 are bridges, f1 is not
+    (c1,) = overlap.overlap_from_sets(OURS, {"c1": THEIRS["c1"]}, influential=influential)
+    assert c1.bridges == 2
+
+
+def test_a_candidate_given_twice_is_one_row_with_its_audience(ws: Workspace) -> None:
+    _load(ws)
+    for method in ("exact", "minhash"):
+        got = overlap.audience_overlap(ws, ["c1", "c2", "c1"], platform="x", brand=["brand"], method=method)
+        assert [o.account_id for o in got] == ["c1", "c2"], method
+        assert [(o.audience, o.our_audience) for o in got] == [(5, 4), (3, 4)], method
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_sketched_overlap_never_exceeds_the_smaller_audience(seed: int) -> None:
+    # a candidate with 10 followers, all of them ours (we have 100): J = 0.1; the estimate Ĵ scatters around it
+    # (SE √(0.1·0.9/64) = 0.0375), and whenever Ĵ > 0.1 the formula Ĵ/(1 + Ĵ)·110 exceeds 10: capped at 10
+    ours = {f"m{i}" for i in range(100)}
+    theirs = {f"m{i}" for i in range(10)}
+    sk_ours = overlap.sketch_of_set(ours, num_perm=64, seed=seed + 1)
+    (o,) = overlap.minhash_overlap(
+        sk_ours, 100, {"c": overlap.sketch_of_set(theirs, num_perm=64, seed=seed + 1)}, {"c": 10}, num_perm=64
+    )
+    assert 0 <= o.shared <= 10 and o.unique_reach >= 0
+    assert o.overlap_smaller is not None and o.overlap_smaller <= 1

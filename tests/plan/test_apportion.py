@@ -165,3 +165,27 @@ def test_fixed_posts_inside_the_quota_keep_the_bound() -> None:
     assert all(pillars[i] == ("fun",) for i in range(0, 240, 8))
     worst_plan, worst_net = _bounds(items, pillars, weights)
     assert worst_plan <= 1 + EPS and worst_net <= 1 + EPS
+
+
+# ------------------------------------------------------------------ rules a careless edit would break (issue #19)
+def test_a_post_fixed_to_two_pillars_counts_half_to_each_in_the_discrepancy() -> None:
+    # one post serving a and b, then one a, one b: counts after each post (a, b) = (½, ½), (1½, ½), (1½, 1½)
+    # against quotas ½·N = ½, 1, 1½: plan-wide |1½ − 1| = ½ is the worst; the one network is the same sequence
+    items = [Item("ig", ("a", "b")), Item("ig", ("a",)), Item("ig", ("b",))]
+    pillars = [("a", "b"), ("a",), ("b",)]
+    assert discrepancy(items, pillars, {"a": 0.5, "b": 0.5}) == pytest.approx((0.5, 0.5))
+    # a pillar unknown to the weights does not count, and does not halve the known one: (a, ghost) is 1 to a
+    assert discrepancy([Item("ig")], [("a", "ghost")], {"a": 0.5, "b": 0.5}) == pytest.approx((0.5, 0.5))
+
+
+def test_posts_fixed_to_two_pillars_leave_room_for_half_a_post_each() -> None:
+    # a:b = ¼:¾ and two posts fixed to (a, b): after them a holds 1 (quota ½) and b 1 (quota 1½), each within ½.
+    # Five free posts can keep both pillars within 1 of their quota (b b b b a: a 1 − ¾, 1 − 1, 1 − 1¼, 1 − 1½,
+    # 2 − 1¾). Counting the fixed posts as 1 to each pillar (a: 2 − ½) hides that a is already ahead, and an a
+    # placed too early ends 1¼ above its quota.
+    items = [Item("ig", ("a", "b"))] * 2 + [Item("ig")] * 5
+    weights = {"a": 0.25, "b": 0.75}
+    got = apportion(items, weights)
+    assert got[:2] == [("a", "b"), ("a", "b")]
+    worst_plan, worst_net = _bounds(items, got, weights)
+    assert worst_plan <= 1 + EPS and worst_net <= 1 + EPS

@@ -40,7 +40,7 @@ class AnalysisOptions:
     frequency_metric: str = "interactions"
     max_posts_per_day: int = 4
     min_days: int = 8
-    drift_margin: float = 0.10
+    drift_margin: float = 0.0
     pillar_threshold: float = 0.5
     confidence: float = 0.95
     as_of: dt.datetime | None = None

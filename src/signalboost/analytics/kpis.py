@@ -2,11 +2,23 @@
 
 A KPI's value is computed over its window ``(end − window_days, end]`` where ``end`` is ``as_of`` (default: the
 last post's time on the KPI's network, or on any network for a KPI over all of them); the trend compares it with
-the window before, ``(end − 2·window_days, end − window_days]``.
-Counts (reach, likes, interactions, …) are sums over the window's posts that report them; rates
-(``engagement_rate_*``, ``click_through_rate``) are means of per-post values (see
-:mod:`signalboost.analytics.metrics`); ``followers`` is the last follower snapshot in the window summed over the
-brand's accounts on the network; ``follower_growth`` is ``(last − first) / first`` of that within the window.
+the window before, ``(end − 2·window_days, end − window_days]``, computed the same way.
+
+How the window becomes one figure is the KPI's ``aggregation`` (default by metric, see
+:func:`signalboost.model.vocab.default_aggregation`):
+
+- ``sum``: the total of the posts that report the metric (no interval: it is what happened);
+- ``mean_per_post``: the mean of per-post values, Student-t interval ``x̄ ± t_{n−1}·s/√n``;
+- ``median_per_post``: the median, distribution-free interval ``[x_(r), x_(n−r+1)]`` with the largest ``r`` such
+  that ``2·P(B ≤ r−1) ≤ α``, ``B ~ Binomial(n, ½)`` (Conover 1999, §3.2);
+- ``rate``: the ratio of totals ``R = Σy/Σx`` (e.g. interactions / reach over posts reporting both), with the ratio
+  estimator's standard error ``√(Σ(yᵢ − R·xᵢ)² / (n(n−1))) / x̄`` and a t interval (Cochran 1977, §6.4);
+- ``last`` / ``growth``: the last follower snapshot in the window summed over the brand's accounts on the network,
+  and ``(last − first) / first`` of that.
+
+The verdict is ``met`` / ``missed`` when the figure (or, for means, medians and rates, its whole interval) is on
+one side of the target, ``too early to tell`` when the interval straddles it (or has fewer than 2 posts), and
+``not measurable yet`` when there is no figure (the ``status`` says why).
 
 A tactic is judged on the weekly values of the KPIs it serves (or, with none, the metric of its goal): weeks with
 the tactic (a post labelled with it, or else an occurrence of its RRULE) against the other weeks, with a Welch
@@ -16,14 +28,24 @@ interval for the difference (:func:`signalboost.analytics.compare.welch_interval
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from scipy import stats
 
 from signalboost.analytics.compare import welch_interval
-from signalboost.analytics.metrics import INTERACTION_METRICS, as_utc, group_bases, network_definition
+from signalboost.analytics.metrics import (
+    INTERACTION_METRICS,
+    as_utc,
+    group_bases,
+    mean_interval,
+    network_definition,
+)
 from signalboost.model.strategy import Kpi, Tactic
+from signalboost.model.vocab import default_aggregation
 
 SUM_METRICS: dict[str, str] = {
     "reach": "reach",
@@ -52,6 +74,21 @@ GOAL_METRIC: dict[str, str] = {
     "loyalty": "interactions",
     "leads": "clicks",
 }
+# numerator and denominator of each rate, for ``aggregation: rate`` (ratio of the window's totals)
+RATE_PARTS: dict[str, tuple[str, str]] = {
+    "er_reach": ("interactions", "reach"),
+    "er_impressions": ("interactions", "impressions"),
+    "er_followers": ("interactions", "followers_at_post"),
+    "_ctr": ("clicks", "impressions"),
+}
+AGGREGATION_LABELS: dict[str, str] = {
+    "sum": "total over the window",
+    "mean_per_post": "mean per post",
+    "median_per_post": "median per post",
+    "rate": "rate of the window's totals",
+    "last": "latest count",
+    "growth": "growth over the window",
+}
 NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
 RELATIONSHIP = "a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"
 
@@ -65,35 +102,117 @@ def _prepare(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(as_utc(pl.col("created_at"), frame.schema["created_at"]).alias("_t"), ctr.alias("_ctr"))
 
 
+@dataclass(frozen=True)
+class KpiFigure:
+    """One KPI figure: ``value`` with its interval (``low``/``high``, ``None`` when the aggregation has none or
+    n < 2) over ``n`` posts or snapshots, and ``status`` (``ok`` or why there is no value)."""
+
+    value: float | None
+    n: int
+    status: str
+    low: float | None = None
+    high: float | None = None
+
+
+def median_interval(values: np.ndarray, *, confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """Distribution-free interval of the median: ``[x_(r), x_(n−r+1)]`` (1-based order statistics) with the largest
+    ``r`` such that ``2·P(B ≤ r−1) ≤ 1 − confidence``, ``B ~ Binomial(n, ½)``; ``(None, None)`` when no ``r``
+    qualifies (fewer than 6 values at 95 %)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    n = x.size
+    if n < 2:
+        return None, None
+    r = np.arange(1, n // 2 + 1)
+    ok = r[2 * stats.binom.cdf(r - 1, n, 0.5) <= 1 - confidence]
+    if ok.size == 0:
+        return None, None
+    k = int(ok.max())
+    return float(x[k - 1]), float(x[n - k])
+
+
+def ratio_interval(
+    y: np.ndarray, x: np.ndarray, *, confidence: float = 0.95
+) -> tuple[float | None, float | None, float | None]:
+    """``R = Σy/Σx`` and its t interval with the ratio estimator's standard error
+    ``√(Σ(yᵢ − R·xᵢ)² / (n(n−1))) / x̄`` (Cochran 1977, Sampling Techniques, §6.4)."""
+    y = np.asarray(y, dtype=float)
+    x = np.asarray(x, dtype=float)
+    if y.size == 0 or x.sum() <= 0:
+        return None, None, None
+    r = float(y.sum() / x.sum())
+    n = y.size
+    if n < 2:
+        return r, None, None
+    se = math.sqrt(float(((y - r * x) ** 2).sum()) / (n * (n - 1))) / float(x.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
+    return r, max(0.0, r - half), r + half
+
+
 def metric_value(
-    posts: pl.DataFrame, metric: str, snapshots: pl.DataFrame | None = None
-) -> tuple[float | None, int, str]:
-    """``(value, sample size, status)`` of a KPI ``metric`` over the already-windowed ``posts``."""
+    posts: pl.DataFrame, metric: str, snapshots: pl.DataFrame | None = None, aggregation: str | None = None
+) -> KpiFigure:
+    """The KPI ``metric`` over the already-windowed ``posts`` by ``aggregation`` (default by metric)."""
+    how = aggregation or default_aggregation(metric)
     if metric == "posts":
-        return float(posts.height), posts.height, "ok"
-    if metric in SUM_METRICS or metric in RATE_METRICS:
-        col = SUM_METRICS.get(metric) or RATE_METRICS[metric]
-        values = posts[col].cast(pl.Float64).drop_nulls().drop_nans()
-        if values.len() == 0:
-            return None, 0, "not reported"
-        value = float(values.sum()) if metric in SUM_METRICS else float(values.mean())  # type: ignore[arg-type]
-        return value, values.len(), "ok"
+        return KpiFigure(float(posts.height), posts.height, "ok")
+    col = SUM_METRICS.get(metric) or RATE_METRICS.get(metric)
+    if col is not None:
+        if how == "rate":
+            return _rate(posts, col)
+        values = posts[col].cast(pl.Float64).drop_nulls().drop_nans().to_numpy()
+        if values.size == 0:
+            return KpiFigure(None, 0, "not reported")
+        if how == "mean_per_post":
+            mean, low, high = mean_interval(values)
+            return KpiFigure(mean, int(values.size), "ok", None if low is None else max(0.0, low), high)
+        if how == "median_per_post":
+            low, high = median_interval(values)
+            return KpiFigure(float(np.median(values)), int(values.size), "ok", low, high)
+        return KpiFigure(float(values.sum()), int(values.size), "ok")
     if metric in ("followers", "follower_growth"):
         if snapshots is None or snapshots.height == 0:
-            return None, 0, "no follower snapshots"
+            return KpiFigure(None, 0, "no follower snapshots")
         snaps = snapshots.filter(pl.col("followers").is_not_null()).sort("observed_at")
         if snaps.height == 0:
-            return None, 0, "no follower snapshots"
+            return KpiFigure(None, 0, "no follower snapshots")
         last = snaps.group_by("account_id").agg(pl.col("followers").last(), pl.col("followers").first().alias("f0"))
         total, first = float(last["followers"].sum()), float(last["f0"].sum())
         if metric == "followers":
-            return total, snaps.height, "ok"
+            return KpiFigure(total, snaps.height, "ok")
         if snaps.height < 2 or first <= 0:
-            return None, snaps.height, "not enough data"
-        return (total - first) / first, snaps.height, "ok"
+            return KpiFigure(None, snaps.height, "not enough data")
+        return KpiFigure((total - first) / first, snaps.height, "ok")
     if metric.startswith("influencer_"):
-        return None, 0, RELATIONSHIP
-    return None, 0, NOT_AVAILABLE
+        return KpiFigure(None, 0, RELATIONSHIP)
+    return KpiFigure(None, 0, NOT_AVAILABLE)
+
+
+def _rate(posts: pl.DataFrame, col: str) -> KpiFigure:
+    num, den = RATE_PARTS[col]
+    if num not in posts.columns or den not in posts.columns:
+        return KpiFigure(None, 0, "not reported")
+    both = posts.select(pl.col(num).cast(pl.Float64), pl.col(den).cast(pl.Float64)).drop_nulls()
+    both = both.filter(pl.col(den) > 0)
+    if both.height == 0:
+        return KpiFigure(None, 0, "not reported")
+    r, low, high = ratio_interval(both[num].to_numpy(), both[den].to_numpy())
+    return KpiFigure(r, both.height, "ok" if r is not None else "not reported", low, high)
+
+
+def kpi_verdict(figure: KpiFigure, target: float, direction: str, aggregation: str) -> str:
+    """``met``, ``missed``, ``too early to tell`` or ``not measurable yet`` (module docstring)."""
+    if figure.value is None:
+        return "not measurable yet"
+    at_least = direction == "at_least"
+    if aggregation in ("mean_per_post", "median_per_post", "rate"):
+        if figure.low is None or figure.high is None:
+            return "too early to tell"
+        if (figure.low >= target) if at_least else (figure.high <= target):
+            return "met"
+        if (figure.high < target) if at_least else (figure.low > target):
+            return "missed"
+        return "too early to tell"
+    return "met" if (figure.value >= target if at_least else figure.value <= target) else "missed"
 
 
 def kpi_status(
@@ -105,9 +224,10 @@ def kpi_status(
 ) -> pl.DataFrame:
     """Each KPI vs its target over its window, with the previous window and the trend.
 
-    ``frame`` is :func:`post_engagement` output. Columns: ``kpi, metric, network, window_days, window_start,
-    window_end, value, target, direction, met, previous, change, trend, n, status``. ``met`` is ``None`` when the
-    value cannot be computed (``status`` says why).
+    ``frame`` is :func:`post_engagement` output. Columns: ``kpi, metric, aggregation, network, window_days,
+    window_start, window_end, value, low, high, target, direction, verdict, met, previous, change, trend, n,
+    status``. ``verdict`` is ``met``, ``missed``, ``too early to tell`` or ``not measurable yet``; ``met`` is
+    ``True``/``False`` for the first two and ``None`` otherwise (``status`` says why there is no value).
     """
     data = _prepare(frame)
     rows: list[dict[str, object]] = []
@@ -124,13 +244,17 @@ _KPI_SCHEMA = pl.Schema(
     {
         "kpi": pl.String(),
         "metric": pl.String(),
+        "aggregation": pl.String(),
         "network": pl.String(),
         "window_days": pl.Int64(),
         "window_start": pl.Datetime("us", "UTC"),
         "window_end": pl.Datetime("us", "UTC"),
         "value": pl.Float64(),
+        "low": pl.Float64(),
+        "high": pl.Float64(),
         "target": pl.Float64(),
         "direction": pl.String(),
+        "verdict": pl.String(),
         "met": pl.Boolean(),
         "previous": pl.Float64(),
         "change": pl.Float64(),
@@ -151,13 +275,14 @@ def _one_kpi(
     row: dict[str, object] = {
         "kpi": kpi.id,
         "metric": kpi.metric,
+        "aggregation": kpi.how,
         "network": kpi.network or "all",
         "window_days": kpi.window_days,
         "target": kpi.target,
         "direction": kpi.direction,
     }
     if end is None:
-        return {**row, "n": 0, "status": "no posts"}
+        return {**row, "n": 0, "status": "no posts", "verdict": "not measurable yet"}
     end = end if end.tzinfo else end.replace(tzinfo=dt.UTC)
     width = dt.timedelta(days=kpi.window_days)
     scoped = data.filter(pl.col("platform") == kpi.network) if kpi.network else data
@@ -180,26 +305,30 @@ def _one_kpi(
         if snaps is not None
         else None
     )
-    value, n, status = metric_value(cur, kpi.metric, cur_snaps)
-    if value is not None:
-        status = _with_basis(status, kpi.metric, cur)
+    fig = metric_value(cur, kpi.metric, cur_snaps, kpi.how)
+    if fig.value is not None:
+        fig = KpiFigure(fig.value, fig.n, _with_basis(fig.status, kpi.metric, cur), fig.low, fig.high)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
-        value, n, status = None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window"
-    previous, _, _ = metric_value(prev, kpi.metric, prev_snaps)
-    met = None if value is None else (value >= kpi.target if kpi.direction == "at_least" else value <= kpi.target)
-    change = None if value is None or previous is None else value - previous
+        fig = KpiFigure(None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window")
+    previous = metric_value(prev, kpi.metric, prev_snaps, kpi.how).value
+    verdict = kpi_verdict(fig, kpi.target, kpi.direction, kpi.how)
+    met = {"met": True, "missed": False}.get(verdict)
+    change = None if fig.value is None or previous is None else fig.value - previous
     trend = "n/a" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"
     return {
         **row,
         "window_start": end - width,
         "window_end": end,
-        "value": value,
+        "value": fig.value,
+        "low": fig.low,
+        "high": fig.high,
+        "verdict": verdict,
         "met": met,
         "previous": previous,
         "change": change,
         "trend": trend,
-        "n": n,
-        "status": status,
+        "n": fig.n,
+        "status": fig.status,
     }
 
 

@@ -95,8 +95,21 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "diff_ci_low",
         "diff_ci_high",
     ],
-    "mix": ["platform", "pillar", "posts", "share", "target", "gap", "drift"],
-    "kpis": ["kpi", "metric", "network", "value", "target", "direction", "met", "previous", "trend", "n", "status"],
+    "mix": ["platform", "pillar", "posts", "share", "share_low", "share_high", "target", "posts_off", "drift"],
+    "kpis": [
+        "kpi",
+        "network",
+        "aggregation",
+        "value",
+        "low",
+        "high",
+        "target",
+        "direction",
+        "verdict",
+        "n",
+        "trend",
+        "status",
+    ],
     "tactics": ["tactic", "kpi", "found_by", "unit", "n_with", "n_without", "diff", "diff_low", "diff_high", "verdict"],
 }
 

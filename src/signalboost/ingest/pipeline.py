@@ -32,7 +32,9 @@ from signalboost.ingest.base import (
     Reject,
     SqlStage,
 )
-from signalboost.ingest.registry import detect_format, get_format
+from signalboost.ingest.limits import Limits, import_budget
+from signalboost.ingest.registry import detect_format, get_format, refuse_empty
+from signalboost.ingest.textio import too_deep
 from signalboost.store import ingest_sql as q
 from signalboost.store.workspace import Workspace
 
@@ -52,6 +54,7 @@ def import_files(
     observed_at: datetime | None = None,
     lock_timeout: float = 60.0,
     console: Console | None = None,
+    limits: Limits | None = None,
 ) -> list[ImportResult]:
     """Import each file (or export folder / zip) into ``workspace``; one transaction per file.
 
@@ -59,16 +62,22 @@ def import_files(
     (``{"created_at": "Date", "likes": "Likes"}``); ``platform`` overrides the platform id; ``kind`` says what an
     edge list holds (``follows``, ``interactions`` or one interaction kind). Returns one :class:`ImportResult`
     per path. Raises :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
+    ``limits`` bound what one import decompresses and how many rejects it keeps (default: ``Limits.from_env()``,
+    see :mod:`signalboost.ingest.limits`).
     """
     check_paths(paths)
+    limits = limits or Limits.from_env()
     results = []
     for raw in paths:
         path = Path(raw).expanduser()
         fmt = get_format(format) if format else detect_format(path)
+        if format:
+            refuse_empty(path)  # as detection does: an empty file is not an import of 0 rows
         options = ReadOptions(
             platform=platform, mapping=mapping, kind=kind, date_format=date_format, observed_at=observed_at
         )
-        results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console))
+        with import_budget(limits):
+            results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console, limits))
     return results
 
 
@@ -88,12 +97,15 @@ def _import_one(
     show_progress: bool,
     lock_timeout: float,
     console: Console | None,
+    limits: Limits,
 ) -> ImportResult:
     started = datetime.now(UTC)
     stop = threading.Event()
     hashing = _HASHER.submit(_sha256, path, stop)  # in a thread, overlapping the load (hashlib releases the GIL)
     try:
-        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing)
+        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits)
+    except RecursionError as exc:  # a structure nested past what Python follows (the transaction was rolled back)
+        raise too_deep(str(path)) from exc
     finally:
         stop.set()  # an import that failed does not wait for (or keep reading) a large file
 
@@ -108,6 +120,7 @@ def _load(
     console: Console | None,
     started: datetime,
     hashing: Future[str | None],
+    limits: Limits,
 ) -> ImportResult:
     with (
         _progress(path, show_progress, console) as advance,
@@ -118,7 +131,7 @@ def _load(
         import_id = q.new_import_id(con)
         result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
         try:
-            _run(con, path, fmt, options, result)
+            _run(con, path, fmt, options, result, limits.max_rejects)
         except duckdb.Error as exc:
             raise IngestError(
                 f"the file could not be read as {fmt.name}: {str(exc).splitlines()[0]}",
@@ -160,8 +173,37 @@ def _add(result: ImportResult, table: str, loaded: int, dup: int, merged: int) -
         result.rows_merged += merged
 
 
-def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult) -> None:
-    rejects: list[Reject] = []
+class _Rejects:
+    """The rejects of one import: all counted, the first ``cap`` kept (staged in batches of ``_REJECT_FLUSH``)."""
+
+    def __init__(self, con: Any, cap: int) -> None:
+        self.con, self.cap = con, cap
+        self.kept = self.total = 0
+        self.pending: list[Reject] = []
+
+    def room(self) -> int:
+        return max(self.cap - self.kept, 0)
+
+    def add(self, item: Reject) -> None:
+        self.total += 1
+        if self.kept < self.cap:
+            self.kept += 1
+            self.pending.append(item)
+            if len(self.pending) >= _REJECT_FLUSH:
+                self.flush()
+
+    def counted(self, total: int, kept: int) -> None:
+        """Rejects staged by SQL: ``total`` found, ``kept`` of them stored."""
+        self.total += total
+        self.kept += kept
+
+    def flush(self) -> None:
+        q.append_rejects(self.con, self.pending)
+        self.pending.clear()
+
+
+def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult, max_rejects: int) -> None:
+    rejects = _Rejects(con, max_rejects)
     snapshots: list[FollowSnapshot] = []
     for item in fmt.read(path, options):
         if isinstance(item, Batch):
@@ -171,27 +213,32 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 q.append_arrow(con, item.table, data)
         elif isinstance(item, Reject):
             result.rows_read += 1
-            rejects.append(item)
-            if len(rejects) >= _REJECT_FLUSH:
-                q.append_rejects(con, rejects)
-                rejects.clear()
+            rejects.add(item)
         elif isinstance(item, SqlStage):
-            read, bad = q.stage_sql(con, item.sql, item.line_sql)
-            moved = q.duckdb_rejects(con)  # 0 on a second scan of the same file
+            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room())
+            rejects.counted(bad, kept)
+            moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
+            rejects.counted(moved, kept)
             if item.count_read:
                 result.rows_read += read + moved
             staged = read - bad
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
-    q.append_rejects(con, rejects)
+    rejects.flush()
     source = str(result.import_id)
     for table in LOAD_TABLES:
         _add(result, table, *q.merge(con, table, source))
     for snap in snapshots:
         q.mark_unfollows(con, snap)
     sep = "/" if path.is_dir() else "!"
-    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path), sep)
+    q.flush_rejects(con, result.import_id, str(path), sep)
+    result.rows_rejected = rejects.total
+    if rejects.total > rejects.kept:
+        options.warn(
+            f"{rejects.total:,} rows rejected; the first {rejects.kept:,} are kept in `signalboost rejects` "
+            "(raise SIGNALBOOST_MAX_REJECTS to keep more)"
+        )
 
 
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-sha256")

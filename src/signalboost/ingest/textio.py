@@ -97,13 +97,26 @@ def load_js_json(data: bytes, where: str) -> Any:
 
 
 def loads_json(text: str, where: str, *, pairs_hook: Any = None) -> Any:
+    """Parse JSON text; a located :class:`IngestError` when it is invalid, truncated or nested too deeply (Python's
+    parser recurses per level and stops near 1,000 levels; real exports nest fewer than 20)."""
     try:
         return json.loads(text, object_pairs_hook=pairs_hook)
+    except RecursionError as exc:
+        raise too_deep(where) from exc
     except json.JSONDecodeError as exc:
         what = "the JSON ends too early (truncated file?)" if exc.pos >= len(text) - 1 else f"invalid JSON: {exc.msg}"
         raise IngestError(
             what, where=f"{where}:{exc.lineno}:{exc.colno}", hint="Re-download the export; the file looks damaged"
         ) from exc
+
+
+def too_deep(where: str) -> IngestError:
+    """The error for a document nested deeper than the parser (or the code walking it) can follow."""
+    return IngestError(
+        "the data is nested too deeply (hundreds of levels; a genuine export nests fewer than 20)",
+        where=where,
+        hint="This is not a genuine export; nothing was imported",
+    )
 
 
 # ------------------------------------------------------------------------------------------------- dates
@@ -122,25 +135,60 @@ def parse_iso(value: str) -> datetime:
 
 
 def from_unix(value: float) -> datetime:
-    return datetime.fromtimestamp(value, tz=UTC)
+    """Unix seconds to aware UTC; ``ValueError`` for NaN, infinite or out-of-range times (not a traceback)."""
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (OverflowError, OSError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not a Unix time in range") from exc
 
 
 # ------------------------------------------------------------------------------------------------- numbers
-def to_int(value: Any) -> int | None:
-    """X-style string numbers (``"12"``), ints and floats to ``int``; empty / missing to ``None`` (never 0)."""
-    if value is None or isinstance(value, bool):
+MAX_COUNT = 2**63 - 1  # the largest value the BIGINT metric columns hold
+_DIGITS = re.compile(r"^\+?\d{1,19}$")
+
+
+def to_count(value: Any) -> int | None:
+    """A count field (likes, shares …) to ``int``: X-style strings (``"12"``), ints and whole floats (``1.0``,
+    ``"1e3"``); empty or missing -> ``None`` (unreported, never 0).
+
+    Raises ``ValueError`` with the reason for anything else: negative, fractional (``1.5`` is not rounded),
+    NaN, infinite, beyond :data:`MAX_COUNT`, a boolean or text.
+    """
+    if value is None:
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return None if value != value else int(value)
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        return int(float(text))
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a count (a whole number from 0)")
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if _DIGITS.match(text):
+            n = int(text)
+        else:
+            try:
+                f = float(text) if len(text) <= 64 else float("nan")
+            except ValueError:
+                raise ValueError(f"{text[:40]!r} is not a count (a whole number from 0)") from None
+            n = _whole(f, text)
+    elif isinstance(value, int):
+        n = value
+    elif isinstance(value, float):
+        n = _whole(value, repr(value))
+    else:
+        raise ValueError(f"{str(value)[:40]!r} is not a count (a whole number from 0)")
+    if n < 0:
+        raise ValueError(f"{n} is negative (a count is a whole number from 0)")
+    if n > MAX_COUNT:
+        raise ValueError(f"{str(value)[:40]} is too large for a count (at most {MAX_COUNT:,})")
+    return n
+
+
+def _whole(f: float, shown: str) -> int:
+    if f != f or f in (float("inf"), float("-inf")):
+        raise ValueError(f"{shown[:40]!r} is not a count (a whole number from 0)")
+    if not f.is_integer():
+        raise ValueError(f"{shown[:40]!r} is not a whole number (a count is not rounded)")
+    return int(f)
 
 
 # ------------------------------------------------------------------------------------------------- html

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from signalboost.model.positions import KeyPath, key_position, position
 from signalboost.model.suggest import did_you_mean
-from signalboost.model.vocab import FORMATS, NETWORKS
+from signalboost.model.vocab import FORMATS, NETWORKS, allowed_aggregations, default_aggregation
 
 if TYPE_CHECKING:
     from signalboost.model.validate import Problem
@@ -413,6 +413,27 @@ class _Checker:
                 "Review it against recent data, then update last_reviewed",
             )
 
+    def kpi_aggregations(self) -> None:
+        """A KPI that could be read several ways (a total or a per-post mean) must say which."""
+        for i, kpi in _entries(self.root, "kpis"):
+            metric = kpi.get("metric")
+            if not isinstance(metric, str) or kpi.get("aggregation") not in (None, ""):
+                continue
+            allowed = allowed_aggregations(metric)
+            if len(allowed) < 2:
+                continue
+            default = default_aggregation(metric)
+            ident = kpi.get("id", f"#{i + 1}")
+            self.add(
+                "warning",
+                f"KPI {ident!r} does not say how it aggregates {metric}; read as {default!r}",
+                ("kpis", i, "metric"),
+                "kpi-aggregation",
+                f"Add `aggregation:` {' or '.join(allowed)} — e.g. `mean_per_post` for a per-post average, "
+                "`sum` for the window's total",
+                key=True,
+            )
+
     def empty_factors(self) -> None:
         for label, found, path in (
             ("no audience personas", list(_personas(self.root)), ("audience",)),
@@ -442,5 +463,6 @@ def check_document(root: Any, *, today: dt.date) -> list[Problem]:
     checker.ecosystem_rules()
     checker.examples_matrix()
     checker.reviews()
+    checker.kpi_aggregations()
     checker.empty_factors()
     return checker.problems

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from signalboost.model.vocab import Goal, KpiMetric, Weekday
+from signalboost.model.vocab import Goal, KpiAggregation, KpiMetric, Weekday, allowed_aggregations, default_aggregation
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64, description="lower-case id: a-z, 0-9, - and _")]
@@ -118,6 +118,10 @@ class Persona(Doc):
     motivations: Motivations = Field(default_factory=Motivations)
     last_reviewed: dt.date | None = Field(None, description="when the persona was last checked against data")
     review_every_days: int = Field(90, ge=1, le=3660, description="review interval in days")
+    draft: bool = Field(
+        False,
+        description="proposed from audience data (`signalboost audience personas --apply`); set false once checked",
+    )
 
     def review_due(self, today: dt.date) -> dt.date | None:
         """The date the persona is due for review, or ``None`` if it was never reviewed."""
@@ -331,7 +335,26 @@ class Kpi(Doc):
     target: float
     direction: Literal["at_least", "at_most"] = "at_least"
     window_days: int = Field(30, ge=1, le=3660)
+    aggregation: KpiAggregation | None = Field(
+        None,
+        description="how the window becomes one figure: sum, mean_per_post, median_per_post, rate, last, growth "
+        "(empty: sum for counts, mean_per_post for rates, last for followers, growth for follower_growth)",
+    )
     description: str = ""
+
+    @model_validator(mode="after")
+    def _aggregation_fits_metric(self) -> Kpi:
+        if self.aggregation is not None and self.aggregation not in allowed_aggregations(self.metric):
+            raise ValueError(
+                f"aggregation {self.aggregation!r} does not apply to metric {self.metric!r}; "
+                f"use one of: {', '.join(allowed_aggregations(self.metric))}"
+            )
+        return self
+
+    @property
+    def how(self) -> str:
+        """The aggregation in force: the document's, else the default for the metric."""
+        return self.aggregation or default_aggregation(self.metric)
 
 
 # ---------------------------------------------------------------------------------- curation and influence

@@ -20,6 +20,7 @@ from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
+from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -61,6 +62,10 @@ def _num(v: Any) -> str:
     return str(v)
 
 
+def _signed(v: Any) -> str:
+    return "—" if v is None else f"{v:+.0f}".replace("-", "−")
+
+
 def _pct(v: Any) -> str:
     return "—" if v is None else f"{100 * v:.2f}%"
 
@@ -94,35 +99,42 @@ def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: st
 # ------------------------------------------------------------------------------------------------ sections
 
 
+def kpi_figure_label(aggregation: str | None) -> str:
+    """How a KPI's figure was made, in words: ``mean per post``, ``total over the window``, …"""
+    from signalboost.analytics.kpis import AGGREGATION_LABELS
+
+    return AGGREGATION_LABELS.get(str(aggregation), "")
+
+
 def _kpi_section(a: Analysis) -> Section:
     s = Section("KPIs against their targets")
     if a.kpis.height == 0:
         s.text.append("The strategy names no KPIs.")
         return s
     s.text.append(
-        "Each KPI over its window ending at the last post on its network, with the window before it for the trend."
+        "Each KPI over its window ending at the last post on its network, computed as the KPI says (a total, a mean "
+        "or median per post, or a rate of the window's totals), with the window before it for the trend. A mean, "
+        "median or rate is judged on its 95% interval: when the interval holds the target it is too early to tell."
     )
     rows = []
     for r in a.kpis.iter_rows(named=True):
         f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
-        met = "—" if r["met"] is None else ("met" if r["met"] else "missed")
         rows.append(
             [
                 r["kpi"],
-                r["metric"],
                 r["network"],
-                f(r["value"]),
+                f"{f(r['value'])} {kpi_figure_label(r['aggregation'])}" if r["value"] is not None else "—",
+                _interval(r.get("low"), r.get("high"), f),
                 f"{'≥' if r['direction'] == 'at_least' else '≤'} {f(r['target'])}",
-                met,
-                f(r["previous"]),
-                r["trend"],
+                r.get("verdict") or "—",
                 str(r["n"]),
-                r["status"],
+                f"{r['trend']} (was {f(r['previous'])})" if r["previous"] is not None else r["trend"],
+                "" if r["status"] == "ok" else r["status"],
             ]
         )
     s.tables.append(
         Table(
-            ["KPI", "metric", "network", "value", "target", "status", "previous", "trend", "n", "note"],
+            ["KPI", "network", "figure compared", "95% interval", "target", "verdict", "n", "trend", "note"],
             rows,
             "n = posts (or follower snapshots) in the window",
         )
@@ -344,7 +356,9 @@ def _pillar_section(a: Analysis) -> Section:
     s.text.append(
         "How each post got its pillar: "
         + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
-        + f". Drift: a pillar more than {a.options.drift_margin:.0%} off its weight."
+        + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
+        "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
+        "(+) or under (−) its weight."
     )
     for (platform,), mix in a.pillar_mix.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Pillar mix, {platform}", charts.pillar_mix(mix, title=f"{platform}: actual vs target")))
@@ -356,22 +370,29 @@ def _pillar_section(a: Analysis) -> Section:
                 ("pillar", "pillar", str),
                 ("posts", "posts", _num),
                 ("share", "share", _pct),
+                ("share_low", "95% low", _pct),
+                ("share_high", "95% high", _pct),
                 ("target", "target", _pct),
-                ("gap", "gap", _pct),
-                ("drift", "drift", _num),
+                ("posts_off", "posts off", _signed),
+                ("drift", "drifting", _num),
             ],
         )
     )
+    for r in a.pillar_mix.filter(pl.col("drift")).iter_rows(named=True):
+        s.text.append(f"Drifting on {r['platform']}: {drift_words(r)}.")
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
-        months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        labelled = drifting.with_columns(
+            pl.format("{} ({})", pl.col("pillar"), pl.col("posts_off").round(0).cast(pl.Int64)).alias("pillar")
+        )
+        months = labelled.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
         shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
         left = months.height - shown.height
         caption = "Months with drift" + (
             f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
         )
         s.tables.append(
-            Table(["network", "month", "pillars off target"], [list(r) for r in shown.iter_rows()], caption)
+            Table(["network", "month", "pillars off target (posts off)"], [list(r) for r in shown.iter_rows()], caption)
         )
     return s
 

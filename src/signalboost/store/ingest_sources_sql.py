@@ -65,8 +65,8 @@ def edge_list(
     reason = (
         "CASE WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN 'expected two node ids' "
         "WHEN extra IS NOT NULL AND extra <> '' THEN 'more than three columns' "
-        "WHEN w IS NOT NULL AND w <> '' AND TRY_CAST(w AS DOUBLE) IS NULL THEN 'weight ' || w || ' is not a number' "
-        "END"
+        f"WHEN w IS NOT NULL AND w <> '' AND {_weight('TRY_CAST(w AS DOUBLE)')} IS NULL "
+        "THEN 'weight ' || w || ' is not a finite number from 0' END"
     )
     if table == "follows":
         cols = "a AS follower_id, b AS followee_id, NULL::TIMESTAMPTZ AS observed_at"
@@ -138,8 +138,9 @@ def value_of(t: str, kind: str) -> str:
         return t
     if kind in ("int", "float"):
         t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
-        num = f"TRY_CAST(regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g') AS DOUBLE)"
-        return f"CAST(round({num}) AS BIGINT)" if kind == "int" else num
+        clean = f"regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g')"
+        num = f"TRY_CAST({clean} AS DOUBLE)"
+        return _count(clean, num) if kind == "int" else _weight(num)
     if kind == "bool":
         return (
             f"CASE WHEN lower({t}) IN ('1', 'true', 'yes', 'y', 't', 'paid') THEN TRUE "
@@ -169,13 +170,37 @@ def value_of(t: str, kind: str) -> str:
     return f"CAST(try_strptime({t}, {lit(fmt)}) AS TIMESTAMPTZ)"
 
 
+def _count(clean: str, num: str) -> str:
+    """SQL: a count (metrics): a whole number from 0 to 2^63-1, else NULL (the row is then rejected).
+
+    Digits alone are cast exactly (``99999999999999999999999`` overflows BIGINT: NULL); other numbers (``1.0``,
+    ``1e3``) through DOUBLE, only when whole, from 0 and below 2^53 (exact in a double). NaN, ±inf, negative and
+    fractional values (``1.5`` is not rounded to 2) give NULL. DuckDB orders NaN above every number, so the bound
+    ``< 2^53`` also excludes it.
+    """
+    return (
+        f"CASE WHEN regexp_full_match({clean}, '\\+?[0-9]+') THEN TRY_CAST({clean} AS BIGINT) "
+        f"WHEN {num} >= 0 AND {num} < 9007199254740992 AND {num} = trunc({num}) THEN CAST({num} AS BIGINT) END"
+    )
+
+
+def _weight(num: str) -> str:
+    """SQL: an interaction weight: a finite number from 0, else NULL (NaN, ±inf and negative weights rejected)."""
+    return f"CASE WHEN isfinite({num}) AND {num} >= 0 THEN {num} END"
+
+
 def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str) -> str:
     """``WHEN`` branches giving the reason a field is invalid; ``t`` is its trimmed text, ``v`` its value."""
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
     if kind not in ("str", "list", "format"):
-        what = {"bool": "yes/no", "kind": "like, reply, repost, quote or mention"}.get(kind, "a number")
+        what = {
+            "bool": "yes/no",
+            "kind": "like, reply, repost, quote or mention",
+            "int": "a count (a whole number from 0)",
+            "float": "a finite number from 0",
+        }.get(kind, "a number")
         what = "a date" if kind.startswith("ts:") else what
         reported = f" AND lower({t}) NOT IN {_UNREPORTED}" if kind in ("int", "float") else ""
         checks.append(

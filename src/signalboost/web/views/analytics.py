@@ -142,10 +142,9 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     out = []
     for k in strategy.kpis:
         r = found.get(k.id, {})
-        met = r.get("met")
         status = r.get("status") or "not available yet"
-        if status == "ok":
-            status = "met" if met else "missed"
+        if status == "ok" or status.startswith("ok —"):
+            status = r.get("verdict") or status
         out.append(
             {
                 "id": k.id,
@@ -154,7 +153,11 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "target": k.target,
                 "direction": k.direction,
                 "window_days": k.window_days,
+                "aggregation": k.how,
                 "value": r.get("value"),
+                "low": r.get("low"),
+                "high": r.get("high"),
+                "verdict": r.get("verdict"),
                 "status": status,
                 "n": r.get("n"),
                 "trend": r.get("trend"),
@@ -164,8 +167,16 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     return out
 
 
+def _posts_off(off: Any) -> str:
+    if off is None:
+        return "off its weight"
+    n = round(abs(float(off)))
+    return f"{n} post{'s' if n != 1 else ''} {'too many' if off > 0 else 'too few'}"
+
+
 def drift_alerts(analysis: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Pillars off their weight by more than the margin (the analytics' ``drift`` flag), over the whole period."""
+    """Pillars off their weight (the analytics' ``drift`` flag: target outside the Wilson interval of the share, or
+    no post where 2 or more were due), over the whole period, with by how many posts."""
     out = []
     for r in (analysis or {}).get("pillar_mix", []):
         if r.get("drift") and r.get("month") in (None, "all"):
@@ -173,7 +184,8 @@ def drift_alerts(analysis: dict[str, Any] | None) -> list[dict[str, Any]]:
                 {
                     "kind": "drift",
                     "text": f"Pillar {r['pillar']} is {r['share'] * 100:.0f} % of {r['platform']} posts, target "
-                    f"{r['target'] * 100:.0f} % (n = {r['n_posts']} posts)",
+                    f"{r['target'] * 100:.0f} % (n = {r['n_posts']} posts): "
+                    f"{_posts_off(r.get('posts_off'))}",
                     "href": "/analytics#pillars",
                 }
             )

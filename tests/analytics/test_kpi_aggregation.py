@@ -1,0 +1,127 @@
+"""KPIs say how they aggregate: sum, mean/median per post, rate of totals, last, growth; verdicts with intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pydantic import ValidationError
+from scipy import stats
+
+from signalboost.analytics.kpis import kpi_status, median_interval, ratio_interval
+from signalboost.analytics.metrics import post_engagement
+from signalboost.model.strategy import Kpi
+from signalboost.model.templates import template_text
+from signalboost.model.validate import validate_text
+
+from .frames import metrics, posts, t
+
+# the demo's case: 50 Facebook posts in 30 days whose reach sums to 488,288 (mean 9,765.76)
+REACH = [9000] * 25 + [10531] * 24 + [10544]
+
+
+def _fifty() -> object:
+    p = posts([{"post_id": str(i), "created_at": t(1 + i % 28, hour=10 + i % 5)} for i in range(50)])
+    m = metrics([{"post_id": str(i), "reach": r, "likes": 1} for i, r in enumerate(REACH)])
+    return post_engagement(p, m)
+
+
+def test_the_demo_reach_kpi_is_missed_per_post() -> None:
+    assert sum(REACH) == 488_288
+    kpis = [
+        Kpi(id="per-post", metric="reach", network="facebook", target=15000, aggregation="mean_per_post"),
+        Kpi(id="total", metric="reach", network="facebook", target=15000, aggregation="sum"),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, _fifty()).iter_rows(named=True)}
+    per = out["per-post"]
+    assert per["value"] == pytest.approx(9765.76) and per["n"] == 50
+    # peer: scipy's t interval of the same 50 values
+    low, high = stats.t.interval(0.95, 49, loc=np.mean(REACH), scale=stats.sem(REACH))
+    assert (per["low"], per["high"]) == (pytest.approx(low), pytest.approx(high))
+    assert per["high"] < 15000 and per["verdict"] == "missed" and per["met"] is False
+    # the same posts read as a total: 488,288 >= 15,000, met, no interval (a total is what happened)
+    tot = out["total"]
+    assert tot["value"] == 488_288 and tot["verdict"] == "met" and tot["low"] is None and tot["met"] is True
+
+
+def test_too_early_to_tell_when_the_interval_straddles() -> None:
+    kpis = [Kpi(id="k", metric="reach", network="facebook", target=9800, aggregation="mean_per_post")]
+    row = kpi_status(kpis, _fifty()).row(0, named=True)
+    assert row["low"] < 9800 < row["high"] and row["verdict"] == "too early to tell" and row["met"] is None
+    at_most = [Kpi(id="k", metric="reach", network="facebook", target=9000, direction="at_most", aggregation="sum")]
+    assert kpi_status(at_most, _fifty())["verdict"].to_list() == ["missed"]
+
+
+def test_median_interval_by_hand() -> None:
+    # n = 9: 2·P(B ≤ 1) = 2·10/512 = 0.039 ≤ 0.05 < 2·P(B ≤ 2) = 0.18, so r = 2: [x_(2), x_(8)]
+    assert median_interval(np.arange(1.0, 10.0)) == (2.0, 8.0)
+    # n = 5: even r = 1 covers only 1 − 2/32 = 0.9375 < 0.95: no interval
+    assert median_interval(np.arange(1.0, 6.0)) == (None, None)
+
+
+def test_median_per_post_kpi() -> None:
+    p = posts([{"post_id": str(i), "created_at": t(10 + i)} for i in range(9)])
+    m = metrics([{"post_id": str(i), "reach": r} for i, r in enumerate([1, 2, 3, 4, 5, 6, 7, 8, 900])])
+    kpis = [
+        Kpi(id="med", metric="reach", target=1.5, aggregation="median_per_post"),
+        Kpi(id="mean", metric="reach", target=1.5, aggregation="mean_per_post"),
+    ]
+    out = {r["kpi"]: r for r in kpi_status(kpis, post_engagement(p, m)).iter_rows(named=True)}
+    assert out["med"]["value"] == 5 and (out["med"]["low"], out["med"]["high"]) == (2, 8)
+    assert out["med"]["verdict"] == "met"
+    # one viral post: the mean (104) has an interval reaching 0, no verdict
+    assert out["mean"]["value"] == pytest.approx(936 / 9) and out["mean"]["verdict"] == "too early to tell"
+
+
+def test_rate_of_totals_by_hand() -> None:
+    # y = (6, 4), x = (200, 50): R = 10/250 = 0.04; residuals −2, +2: se = √(8 / (2·1)) / 125 = 0.016
+    r, low, high = ratio_interval(np.array([6.0, 4.0]), np.array([200.0, 50.0]))
+    assert r == pytest.approx(0.04)
+    assert high == pytest.approx(0.04 + 12.7062047 * 0.016, rel=1e-6) and low == 0.0
+    p = posts([{"post_id": str(i), "created_at": t(10 + i)} for i in range(3)])
+    m = metrics(
+        [
+            {"post_id": "0", "likes": 6, "comments": 0, "shares": 0, "reach": 200},
+            {"post_id": "1", "likes": 4, "comments": 0, "shares": 0, "reach": 50},
+            {"post_id": "2", "likes": 9, "comments": 0, "shares": 0, "reach": None},  # no reach: left out
+        ]
+    )
+    kpi = Kpi(id="er", metric="engagement_rate_reach", target=0.01, aggregation="rate")
+    row = kpi_status([kpi], post_engagement(p, m)).row(0, named=True)
+    assert row["value"] == pytest.approx(0.04) and row["n"] == 2 and row["verdict"] == "too early to tell"
+
+
+def test_no_figure_is_not_measurable_yet() -> None:
+    kpi = Kpi(id="m", metric="mentions", target=1)
+    row = kpi_status([kpi], _fifty()).row(0, named=True)
+    assert row["verdict"] == "not measurable yet" and row["met"] is None and row["aggregation"] == "sum"
+
+
+def test_defaults_by_metric_and_bad_combinations() -> None:
+    assert Kpi(id="a", metric="reach", target=1).how == "sum"
+    assert Kpi(id="a", metric="engagement_rate_reach", target=1).how == "mean_per_post"
+    assert Kpi(id="a", metric="followers", target=1).how == "last"
+    assert Kpi(id="a", metric="follower_growth", target=1).how == "growth"
+    with pytest.raises(ValidationError, match="does not apply to metric 'followers'"):
+        Kpi(id="a", metric="followers", target=1, aggregation="mean_per_post")
+    with pytest.raises(ValidationError, match="does not apply to metric 'reach'"):
+        Kpi(id="a", metric="reach", target=1, aggregation="rate")
+
+
+def test_validate_warns_about_a_kpi_without_aggregation() -> None:
+    text = template_text("cosmetics")
+    assert all(p.code != "kpi-aggregation" for p in validate_text(text).problems)
+    old = text.replace("    aggregation: mean_per_post\n", "", 1)
+    problems = [p for p in validate_text(old).problems if p.code == "kpi-aggregation"]
+    assert len(problems) == 1 and problems[0].level == "warning"
+    assert "'fb-reach'" in problems[0].message and "read as 'sum'" in problems[0].message
+    assert old.splitlines()[problems[0].line - 1].strip() == "metric: reach"
+    assert "mean_per_post" in problems[0].hint
+
+
+def test_templates_say_how_every_kpi_aggregates() -> None:
+    from signalboost.model.templates import TEMPLATES
+
+    for name in TEMPLATES:
+        assert [p for p in validate_text(template_text(name)).problems if p.code == "kpi-aggregation"] == [], name
+    fb = {k.id: k for k in validate_text(template_text("cosmetics")).strategy.kpis}  # type: ignore[union-attr]
+    assert fb["fb-reach"].how == "mean_per_post"
