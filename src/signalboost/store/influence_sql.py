@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.store.queries import readable_time
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "platform",
@@ -44,10 +45,13 @@ _READS = {
     "accounts": "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts WHERE platform = ?",
     "follows": "SELECT follower_id, followee_id, active FROM follows WHERE platform = ?",
     "interactions": (
-        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at, weight "
+        f"SELECT actor_id, kind, target_post_id, target_account_id, {readable_time('occurred_at')}, weight "
         "FROM interactions WHERE platform = ?"
     ),
-    "posts": "SELECT post_id, author_id, created_at, format, hashtags, pillars FROM posts WHERE platform = ?",
+    "posts": (
+        f"SELECT post_id, author_id, {readable_time('created_at')}, format, hashtags, pillars "
+        "FROM posts WHERE platform = ?"
+    ),
 }
 
 

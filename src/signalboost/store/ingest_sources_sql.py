@@ -10,6 +10,9 @@ from pathlib import Path
 
 from signalboost.store.ingest_sql import ident, lit
 
+#: Unix seconds of :data:`signalboost.store.queries.READABLE_UNTIL` (9999-12-30): a later time (Higgs
+#: ``253402300800`` is 10000-01-01) cannot be read back by Python, so it is a reject, never stored.
+UNIX_READABLE_UNTIL = 253402128000
 HIGGS_KINDS = {"RT": "repost", "MT": "mention", "RE": "reply"}
 #: Interaction kinds and their usual synonyms in other tools' exports.
 KIND_WORDS = {
@@ -40,15 +43,19 @@ def higgs_activity(path: Path, platform: str) -> tuple[str, str]:
     """``userA userB unix_ts RT|MT|RE`` -> interactions (actor = userA, target account = userB)."""
     src = _read_csv(path, ["a", "b", "t", "k"], delim=" ")
     kind = "CASE k " + " ".join(f"WHEN {lit(s)} THEN {lit(d)}" for s, d in HIGGS_KINDS.items()) + " END"
+    secs = "TRY_CAST(t AS BIGINT)"
     reason = (
         "CASE WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN 'missing user id' "
-        "WHEN TRY_CAST(t AS BIGINT) IS NULL THEN 'timestamp ' || coalesce(t, '(none)') || ' is not a Unix time' "
+        f"WHEN {secs} IS NULL THEN 'timestamp ' || coalesce(t, '(none)') || ' is not a Unix time' "
+        f"WHEN {secs} < 0 OR {secs} >= {UNIX_READABLE_UNTIL} THEN 'timestamp ' || t || ' is out of range "
+        "(a Unix time from 1970 to 9999)' "
         "WHEN k IS NULL OR k NOT IN ('RT', 'MT', 'RE') THEN 'interaction ' || coalesce(k, '(none)') "
         "|| ' is not RT, MT or RE' END"
     )
+    occurred = f"CASE WHEN {secs} >= 0 AND {secs} < {UNIX_READABLE_UNTIL} THEN to_timestamp({secs}) END"
     sql = (
         f"SELECT {lit(platform)} AS platform, a AS actor_id, {kind} AS kind, '' AS target_post_id, "
-        f"b AS target_account_id, to_timestamp(TRY_CAST(t AS BIGINT)) AS occurred_at, 1.0::DOUBLE AS weight, "
+        f"b AS target_account_id, {occurred} AS occurred_at, 1.0::DOUBLE AS weight, "
         f"{reason} AS _reason FROM {src}"
     )
     line_sql = (
