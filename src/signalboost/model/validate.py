@@ -355,7 +355,22 @@ def _text_position(text: str) -> tuple[int, int]:
 
 def yaml_problem(exc: YAMLError) -> Problem:
     """A YAML syntax error as a problem at its line:column, with the construct it was reading."""
+    from ruamel.yaml.composer import MaxDepthExceededError
+
+    from signalboost.model.io import MAX_DEPTH
+
     mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, MaxDepthExceededError):
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return Problem(
+            "error",
+            f"the document is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
+            line,
+            col,
+            code="too-deep",
+            hint="A strategy nests a few levels deep: check the brackets and the indentation around here",
+            layer="file",
+        )
     problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
     message = f"invalid YAML: {problem}"
     context = getattr(exc, "context", None)
