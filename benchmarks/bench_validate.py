@@ -74,6 +74,26 @@ def main() -> None:
             f"{label}: {text.count(chr(10)):,} lines, {len(report.errors)} errors, {len(report.warnings)} warnings; "
             f"parse only {parse * 1000:.1f} ms, validate {check * 1000:.1f} ms, ratio {check / parse:.2f}x"
         )
+    deep()
+
+
+def deep_documents() -> dict[str, str]:
+    """Hostile nesting (issue 18, item 10): refused as "nested more than 64 levels", the target within a second."""
+    return {
+        "flow [ x 10,000": "brand: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "flow [ x 100,000": "brand: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "flow {a: x 10,000": "brand: " + "{a: " * 10_000 + "}" * 10_000 + "\n",
+        "block a: x 2,000": "".join(" " * i + "a:\n" for i in range(2_000)),
+        "block - x 2,000": "".join("  " * i + "-\n" for i in range(2_000)),
+    }
+
+
+def deep() -> None:
+    for label, text in deep_documents().items():
+        report = validate_text(text, today=TODAY)
+        assert [p.code for p in report.errors] == ["too-deep"], report.lines()[:2]
+        seconds = statistics.median(_seconds(lambda t=text: validate_text(t, today=TODAY)) for _ in range(5))  # type: ignore[misc]
+        print(f"deep {label} ({len(text):,} chars): refused in {seconds * 1000:.1f} ms (target < 1000 ms)")
 
 
 if __name__ == "__main__":

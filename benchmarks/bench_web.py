@@ -61,7 +61,7 @@ def main() -> None:
     ws = Workspace.open(_demo_workspace())
     app = create_app(ws)
     cache = app.state.ctx.cache
-    c = TestClient(app)
+    c = TestClient(app, base_url="http://127.0.0.1")
     profile = _top_influencer(ws)
     pages = (*PAGES, profile) if profile else PAGES
     for p in pages:  # first visit: imports, compiled templates, cache filled

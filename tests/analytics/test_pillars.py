@@ -90,9 +90,14 @@ def test_mix_counts_multi_pillar_posts_fractionally_and_flags_drift() -> None:
     mix = pillar_mix(frame, weights, per_month=True, margin=0.1)
     jan = {r["pillar"]: r for r in mix.filter(pl.col("month") == "2024-01").iter_rows(named=True)}
     assert jan["product"]["posts"] == pytest.approx(1.5) and jan["product"]["share"] == pytest.approx(1.5 / 4)
-    assert jan["action"]["share"] == pytest.approx(1.5 / 4) and jan["action"]["drift"]  # 37.5% vs 20%
+    # four posts cannot show drift: 37.5% vs 20% has the Wilson interval [9%, 78%]; 0% vs 30% has 1.2 posts due (< 2)
+    assert jan["action"]["share"] == pytest.approx(1.5 / 4) and not jan["action"]["drift"]
+    assert jan["action"]["share_low"] < 0.2 < jan["action"]["share_high"]
     assert not jan["product"]["drift"]  # 37.5% vs 40%
-    assert jan["inspiration"]["share"] == 0 and jan["inspiration"]["drift"]  # 0% vs 30%
+    assert jan["inspiration"]["share"] == 0 and not jan["inspiration"]["drift"]
+    assert jan["inspiration"]["expected"] == pytest.approx(1.2) and jan["inspiration"]["posts_off"] == pytest.approx(
+        -1.2
+    )
     assert jan["unclassified"]["share"] == pytest.approx(0.25) and not jan["unclassified"]["drift"]
     assert sum(r["share"] for r in jan.values()) == pytest.approx(1.0)
     feb = mix.filter((pl.col("month") == "2024-02") & (pl.col("pillar") == "inspiration")).row(0, named=True)

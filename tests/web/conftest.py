@@ -54,7 +54,7 @@ def web_ws(tmp_path: Path) -> Workspace:
 
 @pytest.fixture
 def client(web_ws: Workspace) -> TestClient:
-    return TestClient(create_app(web_ws))
+    return TestClient(create_app(web_ws), base_url="http://127.0.0.1")
 
 
 def csrf(client: TestClient, path: str = "/strategy") -> str:

@@ -21,9 +21,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(workspace: Path, *, extra: tuple[str, ...] = ()) -> Iterator[str]:
-    """Start the server on the workspace, wait until it answers, yield its base URL, stop it."""
-    port = free_port()
+def running_server(
+    workspace: Path, *, extra: tuple[str, ...] = (), host: str | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Start the server on the workspace (on ``--host host`` when given), wait until it answers, yield its base URL,
+    stop it."""
+    port = port or free_port()
+    if host is not None:
+        extra = ("--host", host, *extra)
     log = workspace.parent / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -32,7 +37,8 @@ def running_server(workspace: Path, *, extra: tuple[str, ...] = ()) -> Iterator[
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-    base = f"http://127.0.0.1:{port}"
+    bare = (host or "127.0.0.1").strip("[]")
+    base = f"http://[{bare}]:{port}" if ":" in bare else f"http://{bare}:{port}"
     try:
         deadline = time.monotonic() + 60  # a loaded 2-core machine starts Python slowly
         while True:

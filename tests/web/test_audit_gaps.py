@@ -145,7 +145,7 @@ def test_a_bug_is_a_plain_500_page_without_a_traceback(web_ws: Workspace, monkey
         raise RuntimeError("secret internal detail /home/someone/.config")
 
     monkeypatch.setattr(partners, "build", boom)
-    client = TestClient(create_app(web_ws), raise_server_exceptions=False)
+    client = TestClient(create_app(web_ws), base_url="http://127.0.0.1", raise_server_exceptions=False)
     page = client.get("/partners")
     assert page.status_code == 500 and page.headers["content-type"].startswith("text/html")
     assert "unexpected problem (RuntimeError)" in page.text and "Traceback" not in page.text
@@ -170,7 +170,7 @@ def _scored_client(web_ws: Workspace, *, brand: bool) -> TestClient:
             "INSERT INTO interactions (platform, actor_id, kind, target_post_id, target_account_id, occurred_at) "
             "VALUES ('x', '1', 'reply', 'p2', '2', TIMESTAMPTZ '2024-03-03 10:00:00+00')"
         )
-    client = TestClient(create_app(web_ws))
+    client = TestClient(create_app(web_ws), base_url="http://127.0.0.1")
     r = client.post("/influencers/compute", data={"csrf_token": csrf(client)}, follow_redirects=False)
     assert r.status_code == 303
     return client

@@ -109,11 +109,11 @@ def test_scores_without_a_stored_sample_still_draw_the_chart(ws: Workspace) -> N
     table = score_table(600, when)
     with ws.transaction() as con:
         influence_sql.write_scores(con, table, run_meta(when, 600))
-    client = TestClient(create_app(ws))
+    client = TestClient(create_app(ws), base_url="http://127.0.0.1")
     with_sample = client.get("/influencers.json").json()["points"]
     with ws.transaction() as con:
         con.execute("DELETE FROM influence_chart")
-    client = TestClient(create_app(ws))
+    client = TestClient(create_app(ws), base_url="http://127.0.0.1")
     without = client.get("/influencers.json").json()["points"]
     assert [p["account_id"] for p in without] == expected_sample(table)
     assert without == with_sample

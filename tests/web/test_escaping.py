@@ -73,7 +73,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
             "our_audience, shared, jaccard, overlap_smaller, unique_reach, bridges) "
             "VALUES ('x', '3', now(), 'exact', 'follows', 2, 2, 1, 0.33, 0.5, 1, NULL)"
         )
-    client = TestClient(create_app(web_ws))
+    client = TestClient(create_app(web_ws), base_url="http://127.0.0.1")
     token = csrf(client)
     ok = (200, 303)
     assert client.post("/influencers/compute", data={"csrf_token": token}, follow_redirects=False).status_code in ok

@@ -157,7 +157,7 @@ def test_a_page_takes_the_lock_once_and_parses_the_strategy_once(
     import signalboost.model.validate as model_validate
     import signalboost.store.workspace as workspace_module
 
-    client = TestClient(create_app(uci_ws))
+    client = TestClient(create_app(uci_ws), base_url="http://127.0.0.1")
     client.get("/")  # warm: imports, migrations
     locks, parses = [], []
     real_lock, real_load = workspace_module.workspace_lock, model_validate.validate_bytes

@@ -20,7 +20,7 @@ _root = Path(tempfile.mkdtemp(prefix="sb-fuzz-"))
 _ws = Workspace.open(_root / "ws", create=True)
 shutil.copy(DATA / "strategy.yaml", _ws.strategy_path)
 seed(_ws)
-app = create_app(_ws)
+app = create_app(_ws, allowed_hosts=["testserver"])  # the host name schemathesis calls the app by
 _session = app.state.ctx.codec.new()
 COOKIE = app.state.ctx.codec.dumps(_session)
 TOKEN = app.state.ctx.codec.csrf_token(_session)

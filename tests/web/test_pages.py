@@ -39,7 +39,7 @@ def test_page_and_json_twin(client: TestClient, page: str, twin: str) -> None:
 
 @pytest.mark.parametrize(("page", "twin"), TWINS)
 def test_pages_on_an_empty_workspace(tmp_path: Path, page: str, twin: str) -> None:
-    c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)))
+    c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)), base_url="http://127.0.0.1")
     assert c.get(page).status_code == 200
     assert c.get(twin).status_code == 200
 
@@ -56,7 +56,7 @@ def test_overview_counts(client: TestClient) -> None:
 
 
 def test_overview_of_empty_workspace_invites_an_import(tmp_path: Path) -> None:
-    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)))
+    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)), base_url="http://127.0.0.1")
     assert "This workspace has no data yet" in c.get("/").text
 
 
@@ -202,7 +202,7 @@ def test_unknown_section_is_refused(client: TestClient) -> None:
 
 
 def test_strategy_page_without_a_strategy(tmp_path: Path) -> None:
-    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)))
+    c = TestClient(create_app(Workspace.open(tmp_path / "e", create=True)), base_url="http://127.0.0.1")
     data = c.get("/strategy.json").json()
     assert data["available"] is False and "no strategy.yaml" in data["message"]
 

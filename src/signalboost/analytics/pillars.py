@@ -173,21 +173,47 @@ def _row(platform: Any, post_id: Any, pillars: list[str], method: str, conf: flo
     return {"platform": platform, "post_id": post_id, "pillars": pillars, "method": method, "confidence": conf}
 
 
+def wilson_interval(successes: float, n: float, *, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a share ``successes / n`` (Wilson 1927; Brown, Cai & DasGupta 2001):
+    ``(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)``. ``(0, 1)`` when ``n`` is 0."""
+    from scipy import stats
+
+    if n <= 0:
+        return 0.0, 1.0
+    z = float(stats.norm.ppf(0.5 + confidence / 2))
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+#: a pillar with no post at all drifts once this many of its posts were due (target share × posts)
+MIN_DUE_WHEN_ABSENT = 2.0
+
+
 def pillar_mix(
     frame: pl.DataFrame,
     weights: dict[str, float],
     *,
     tz: str = "UTC",
     per_month: bool = True,
-    margin: float = 0.10,
+    margin: float = 0.0,
+    confidence: float = 0.95,
 ) -> pl.DataFrame:
     """Actual vs target pillar mix per network (and per month), with drift flagged.
 
     ``frame`` has ``platform, created_at, pillars``; ``weights`` maps pillar id → target share (fractions
     summing to 1, ``Strategy.pillar_weights()``). A post serving k pillars counts 1/k for each, so shares sum to 1
-    and compare with weights. ``drift`` is true when ``|share − target| > margin``. Unclassified posts are
-    listed as pillar ``unclassified`` (target 0, never flagged). Columns: ``platform, month, pillar, posts,
-    share, target, gap, drift, n_posts`` (``month`` is ``all`` when ``per_month`` is false).
+    and compare with weights.
+
+    ``drift`` is true when the target lies outside the Wilson interval ``[share_low, share_high]`` of the actual
+    share over ``n_posts`` posts (:func:`wilson_interval`), or when the pillar has no post although at least
+    :data:`MIN_DUE_WHEN_ABSENT` were due (``expected = target × n_posts``) — and, with ``margin`` > 0, the gap is
+    also larger than ``margin``. ``posts_off = posts − expected``: by how many posts the pillar is over (+) or
+    under (−) its weight. Unclassified posts are listed as pillar ``unclassified`` (target 0, never flagged).
+    Columns: ``platform, month, pillar, posts, share, share_low, share_high, target, gap, expected, posts_off,
+    drift, n_posts`` (``month`` is ``all`` when ``per_month`` is false).
     """
     local = with_local_time(frame.filter(pl.col("created_at").is_not_null()), tz)
     month = pl.col("local_time").dt.strftime("%Y-%m") if per_month else pl.lit("all")
@@ -206,13 +232,49 @@ def pillar_mix(
     mix = mix.drop("n_posts").join(totals, on=["platform", "month"], how="left")
     target = pl.col("pillar").replace_strict(weights, default=0.0, return_dtype=pl.Float64)
     mix = mix.with_columns(pl.col("posts").fill_null(0.0), target.alias("target"))
-    mix = mix.with_columns((pl.col("posts") / pl.col("n_posts")).alias("share"))
-    mix = mix.with_columns((pl.col("share") - pl.col("target")).alias("gap"))
-    drift = (pl.col("gap").abs() > margin) & (pl.col("pillar") != "unclassified")
+    mix = mix.with_columns(
+        (pl.col("posts") / pl.col("n_posts")).alias("share"),
+        (pl.col("target") * pl.col("n_posts")).alias("expected"),
+    )
+    bounds = [wilson_interval(p, n, confidence=confidence) for p, n in zip(mix["posts"], mix["n_posts"], strict=True)]
+    mix = mix.with_columns(
+        pl.Series("share_low", [b[0] for b in bounds], dtype=pl.Float64),
+        pl.Series("share_high", [b[1] for b in bounds], dtype=pl.Float64),
+        (pl.col("share") - pl.col("target")).alias("gap"),
+        (pl.col("posts") - pl.col("expected")).alias("posts_off"),
+    )
+    outside = (pl.col("target") < pl.col("share_low")) | (pl.col("target") > pl.col("share_high"))
+    absent = (pl.col("posts") == 0) & (pl.col("expected") >= MIN_DUE_WHEN_ABSENT)
+    drift = (outside | absent) & (pl.col("gap").abs() > margin) & (pl.col("pillar") != "unclassified")
     return (
         mix.with_columns(drift.alias("drift"))
-        .select("platform", "month", "pillar", "posts", "share", "target", "gap", "drift", "n_posts")
+        .select(
+            "platform",
+            "month",
+            "pillar",
+            "posts",
+            "share",
+            "share_low",
+            "share_high",
+            "target",
+            "gap",
+            "expected",
+            "posts_off",
+            "drift",
+            "n_posts",
+        )
         .sort("platform", "month", "pillar")
+    )
+
+
+def drift_words(row: dict[str, Any]) -> str:
+    """A drifting pillar in words: ``education: 0 of 500 posts, 50 were due (10%) — 50 posts too few``."""
+    off = float(row["posts_off"])
+    n_off = round(abs(off))
+    way = "too many" if off > 0 else "too few"
+    return (
+        f"{row['pillar']}: {row['posts']:.0f} of {row['n_posts']} posts ({100 * row['share']:.0f}%), "
+        f"{row['expected']:.0f} were due ({100 * row['target']:.0f}%) — {n_off} post{'s' if n_off != 1 else ''} {way}"
     )
 
 

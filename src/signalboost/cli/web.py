@@ -31,11 +31,33 @@ def serve(
     port: int = typer.Option(8765, "--port", min=0, max=65535, help="Port to listen on."),
     max_upload_mb: int = typer.Option(512, "--max-upload-mb", min=1, help="Largest upload accepted, in MiB."),
     open_browser: bool = typer.Option(False, "--open", help="Open the dashboard in the default web browser."),
+    allowed_host: list[str] = typer.Option(
+        [],
+        "--allowed-host",
+        help="Another host name the dashboard answers to (repeatable), e.g. the name of this machine or of the "
+        "HTTPS proxy in front. localhost, 127.0.0.1, [::1] and the --host address always are.",
+    ),
+    trusted_proxy: list[str] = typer.Option(
+        [],
+        "--trusted-proxy",
+        help="Address of a reverse proxy whose X-Forwarded-For / X-Forwarded-Proto headers are believed (repeatable).",
+    ),
+    secure_cookies: bool = typer.Option(
+        False, "--secure-cookies", help="Mark the session cookie Secure: browsers reach the dashboard over HTTPS."
+    ),
+    session_idle_minutes: int = typer.Option(
+        60, "--session-idle-minutes", min=1, max=7 * 24 * 60, help="A login ends after this long without a request."
+    ),
+    session_hours: int = typer.Option(
+        12, "--session-hours", min=1, max=30 * 24, help="A login ends this long after it started, however active."
+    ),
 ) -> None:
     """Serve the web dashboard on the workspace (http://127.0.0.1:8765 by default).
 
     Bound to 127.0.0.1 it is reachable only from this machine and needs no login. Binding to another address
-    (e.g. --host 0.0.0.0) requires at least one login: create it first with `signalboost user add NAME`.
+    (e.g. --host 0.0.0.0, or ::1 for IPv6 loopback) requires at least one login: create it first with
+    `signalboost user add NAME`. It answers only to the host names it is reached by on purpose (add one with
+    --allowed-host), so a web page elsewhere cannot reach it by re-pointing a DNS name (docs/security.md).
 
     Example: signalboost serve -w my-brand --port 8765
     """
@@ -47,6 +69,11 @@ def serve(
         port=port,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         open_browser=open_browser,
+        allowed_hosts=allowed_host,
+        trusted_proxies=trusted_proxy,
+        secure_cookies=secure_cookies,
+        session_idle_seconds=session_idle_minutes * 60.0,
+        session_max_seconds=session_hours * 3600.0,
     )
 
 
@@ -76,14 +103,11 @@ def user_remove(name: str = typer.Argument(..., help="Login name."), workspace: 
 
     Example: signalboost user remove alice
     """
-    from signalboost.store import web_sql
-    from signalboost.web.auth import check_username
+    from signalboost.web.auth import remove_user
 
-    ws = open_ws(workspace, read_only=True)
-    with ws.transaction(purpose="remove a login") as con:
-        if not web_sql.delete_user(con, check_username(name)):
-            raise WebError(f"no login {name!r}", where="user remove", hint="See them with `signalboost user list`")
-    console.print(f"Login {name} removed.")
+    if not remove_user(open_ws(workspace, read_only=True), name):
+        raise WebError(f"no login {name!r}", where="user remove", hint="See them with `signalboost user list`")
+    console.print(f"Login {name} removed; its dashboard sessions are ended.")
 
 
 @user_app.command("list")

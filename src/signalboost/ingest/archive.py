@@ -5,16 +5,24 @@ classic zip attacks (OWASP "Unrestricted file upload", CWE-22 and CWE-409):
 
 - *path traversal* ("zip slip"): a member name that is absolute or contains ``..`` is refused;
 - *zip bomb*: the declared uncompressed total is capped (:data:`MAX_TOTAL_BYTES`), so is the compression ratio of
-  any large member (:data:`MAX_RATIO`), and reading stops if a member inflates past its declared size.
+  any large member (:data:`MAX_RATIO`), and reading stops if a member inflates past its declared size;
+- the bytes an import actually inflates are capped by its decompression budget
+  (:mod:`signalboost.ingest.limits`, 512 MiB by default): each member is checked against it by its declared size
+  *before* it is inflated, and ``zipfile`` never returns more than that size.
+
+A damaged member (bad CRC-32, a false declared size, a truncated or unsupported compressed stream, an encrypted
+member) becomes an :class:`~signalboost.errors.IngestError` naming ``zip!member``, never a ``BadZipFile`` traceback.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from signalboost.errors import IngestError
+from signalboost.ingest.limits import current_budget
 
 MAX_TOTAL_BYTES = 64 * 1024**3  # 64 GiB uncompressed in total (real archives with videos run to several GiB)
 MAX_MEMBER_BYTES = 2 * 1024**3  # one member read into memory
@@ -30,6 +38,7 @@ class Archive:
         self.path = path
         self.is_zip = path.is_file()
         self._names = _zip_names(path) if self.is_zip else _dir_names(path, recursive=recursive)
+        self._budget = current_budget()
 
     def names(self) -> list[str]:
         return list(self._names)
@@ -44,24 +53,52 @@ class Archive:
         return sorted(out)
 
     def read(self, name: str) -> bytes:
-        """The bytes of one member (bounded: refuses members that inflate beyond their declared size)."""
+        """The bytes of one member (bounded by its declared size and the import's decompression budget)."""
         if not self.is_zip:
             return (self.path / name).read_bytes()
-        with zipfile.ZipFile(self.path) as zf:
-            info = zf.getinfo(name)
-            limit = min(info.file_size, MAX_MEMBER_BYTES)
-            with zf.open(info) as fh:
-                data = fh.read(limit + 1)
-            if len(data) > limit:
-                raise IngestError(
-                    "a zip member inflates beyond its declared size (zip bomb?)",
-                    where=f"{self.path}!{name}",
-                    hint="Re-download the export; do not import files from untrusted sources",
-                )
-            return data
+        where = self.where(name)
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                info = zf.getinfo(name)
+                limit = min(info.file_size, MAX_MEMBER_BYTES)
+                self._budget.check(limit, where)
+                with zf.open(info) as fh:
+                    data = fh.read(limit + 1)
+                    if len(data) == limit:
+                        fh.read(1)  # reach the end of the stream, so zipfile checks the CRC-32
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise damaged_member(where, exc) from exc
+        if len(data) > limit:
+            raise IngestError(
+                "a zip member inflates beyond its declared size (zip bomb?)",
+                where=where,
+                hint="Re-download the export; do not import files from untrusted sources",
+            )
+        if len(data) < limit:
+            raise IngestError(
+                f"the zip member is damaged: {len(data):,} bytes where its header declares {info.file_size:,}",
+                where=where,
+                hint="Re-download the export; nothing was imported",
+            )
+        self._budget.charge(len(data), where)
+        return data
 
     def where(self, name: str) -> str:
         return f"{self.path}!{name}" if self.is_zip else str(self.path / name)
+
+
+def damaged_member(where: str, exc: BaseException) -> IngestError:
+    """The located error for a zip member that cannot be inflated (``exc`` from ``zipfile`` or ``zlib``)."""
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        what, hint = "the zip member is encrypted (password-protected)", "Export the data again without a password"
+    elif isinstance(exc, NotImplementedError):
+        what, hint = f"the zip member uses an unsupported compression ({exc})", "Re-zip it with standard deflate"
+    elif "CRC" in str(exc):
+        what, hint = "the zip member is damaged (its CRC-32 checksum does not match)", "Re-download the export"
+    else:
+        what = f"the zip member is damaged or truncated ({type(exc).__name__}: {exc})"
+        hint = "Re-download the export"
+    return IngestError(what, where=where, hint=f"{hint}; nothing was imported")
 
 
 @lru_cache(maxsize=64)

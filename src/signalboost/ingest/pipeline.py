@@ -32,7 +32,10 @@ from signalboost.ingest.base import (
     Reject,
     SqlStage,
 )
-from signalboost.ingest.registry import detect_format, get_format
+from signalboost.ingest.dates import resolve_timezone, screen_rows
+from signalboost.ingest.limits import Limits, import_budget
+from signalboost.ingest.registry import detect_format, get_format, refuse_empty
+from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
 from signalboost.store.workspace import Workspace
 
@@ -48,28 +51,72 @@ def import_files(
     platform: str | None = None,
     progress: bool = True,
     kind: str | None = None,
-    date_format: str | None = None,
+    date_format: str | Sequence[str] | None = None,
     observed_at: datetime | None = None,
     lock_timeout: float = 60.0,
     console: Console | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
 ) -> list[ImportResult]:
     """Import each file (or export folder / zip) into ``workspace``; one transaction per file.
 
     ``format`` overrides detection; ``mapping`` maps canonical fields to source columns for generic files
     (``{"created_at": "Date", "likes": "Likes"}``); ``platform`` overrides the platform id; ``kind`` says what an
-    edge list holds (``follows``, ``interactions`` or one interaction kind). Returns one :class:`ImportResult`
-    per path. Raises :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
+    edge list holds (``follows``, ``interactions`` or one interaction kind); ``date_format`` one or several
+    strftime formats; ``timezone`` the zone of naive times (default: the brand's, else UTC); ``encoding`` of
+    text files (default: detected). Returns one :class:`ImportResult` per path. Raises
+    :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
+    ``limits`` bound what one import decompresses and how many rejects it keeps (default: ``Limits.from_env()``,
+    see :mod:`signalboost.ingest.limits`).
     """
     check_paths(paths)
+    limits = limits or Limits.from_env()
     results = []
     for raw in paths:
         path = Path(raw).expanduser()
         fmt = get_format(format) if format else detect_format(path)
-        options = ReadOptions(
-            platform=platform, mapping=mapping, kind=kind, date_format=date_format, observed_at=observed_at
+        if format:
+            refuse_empty(path)  # as detection does: an empty file is not an import of 0 rows
+        options = make_options(
+            workspace,
+            platform=platform,
+            mapping=mapping,
+            kind=kind,
+            date_format=date_format,
+            observed_at=observed_at,
+            timezone=timezone,
+            encoding=encoding,
         )
-        results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console))
+        with import_budget(limits):
+            results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console, limits))
     return results
+
+
+def make_options(workspace: Workspace | None, *, timezone: str | None = None, **kwargs: Any) -> ReadOptions:
+    """The :class:`ReadOptions` of one file: the user's flags, the time zone (``--timezone``, else the brand's,
+    else UTC, and why) and the brand's own accounts (``@me`` in ``--map``) from strategy.yaml."""
+    zone, why = resolve_timezone(timezone, workspace)
+    options = ReadOptions(timezone=zone, me=brand_handles(workspace), **kwargs)
+    if options.encoding:
+        options.encoding = check_encoding(options.encoding)
+    options.note(f"times without a zone read as {zone} ({why})")
+    return options
+
+
+def brand_handles(workspace: Workspace | None) -> dict[str, str]:
+    """The brand's account per platform from strategy.yaml (``brand.handles`` and each network's ``handle``)."""
+    if workspace is None or not workspace.has_strategy():
+        return {}
+    try:
+        strategy = workspace.strategy()
+    except SignalboostError:
+        return {}
+    handles = {k: v for k, v in strategy.brand.handles.items() if v}
+    for role in strategy.ecosystem:
+        if role.handle:
+            handles.setdefault(role.network, role.handle)
+    return {k: v.lstrip("@") for k, v in handles.items()}
 
 
 def check_paths(paths: Sequence[str | Path]) -> None:
@@ -88,12 +135,15 @@ def _import_one(
     show_progress: bool,
     lock_timeout: float,
     console: Console | None,
+    limits: Limits,
 ) -> ImportResult:
     started = datetime.now(UTC)
     stop = threading.Event()
     hashing = _HASHER.submit(_sha256, path, stop)  # in a thread, overlapping the load (hashlib releases the GIL)
     try:
-        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing)
+        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits)
+    except RecursionError as exc:  # a structure nested past what Python follows (the transaction was rolled back)
+        raise too_deep(str(path)) from exc
     finally:
         stop.set()  # an import that failed does not wait for (or keep reading) a large file
 
@@ -108,6 +158,7 @@ def _load(
     console: Console | None,
     started: datetime,
     hashing: Future[str | None],
+    limits: Limits,
 ) -> ImportResult:
     with (
         _progress(path, show_progress, console) as advance,
@@ -118,7 +169,7 @@ def _load(
         import_id = q.new_import_id(con)
         result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
         try:
-            _run(con, path, fmt, options, result)
+            _run(con, path, fmt, options, result, limits.max_rejects)
         except duckdb.Error as exc:
             raise IngestError(
                 f"the file could not be read as {fmt.name}: {str(exc).splitlines()[0]}",
@@ -129,6 +180,7 @@ def _load(
             with suppress(duckdb.Error):
                 q.drop_stages(con)
         result.warnings = list(options.warnings)
+        result.notes = list(options.notes)
         result.platform = options.platform or fmt.platform
         q.record_import(
             con,
@@ -160,38 +212,82 @@ def _add(result: ImportResult, table: str, loaded: int, dup: int, merged: int) -
         result.rows_merged += merged
 
 
-def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult) -> None:
-    rejects: list[Reject] = []
+class _Rejects:
+    """The rejects of one import: all counted, the first ``cap`` kept (staged in batches of ``_REJECT_FLUSH``)."""
+
+    def __init__(self, con: Any, cap: int) -> None:
+        self.con, self.cap = con, cap
+        self.kept = self.total = 0
+        self.pending: list[Reject] = []
+
+    def room(self) -> int:
+        return max(self.cap - self.kept, 0)
+
+    def add(self, item: Reject) -> None:
+        self.total += 1
+        if self.kept < self.cap:
+            self.kept += 1
+            self.pending.append(item)
+            if len(self.pending) >= _REJECT_FLUSH:
+                self.flush()
+
+    def counted(self, total: int, kept: int) -> None:
+        """Rejects staged by SQL: ``total`` found, ``kept`` of them stored."""
+        self.total += total
+        self.kept += kept
+
+    def flush(self) -> None:
+        q.append_rejects(self.con, self.pending)
+        self.pending.clear()
+
+
+def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult, max_rejects: int) -> None:
+    rejects = _Rejects(con, max_rejects)
     snapshots: list[FollowSnapshot] = []
     for item in fmt.read(path, options):
         if isinstance(item, Batch):
             result.rows_read += item.rows_read
+            kept, implausible_rows = screen_rows(item.table, item.rows, options.now)
+            for row, reason in implausible_rows:  # outside the plausible window: a reject, never a stored row
+                rejects.add(Reject(None, _raw(row), reason))
+                result.rows_read += 0 if item.rows_read else 1
+            item = Batch(item.table, repair_rows(item.table, kept), item.rows_read)
             data = item.to_arrow()
             if data.num_rows:
                 q.append_arrow(con, item.table, data)
         elif isinstance(item, Reject):
             result.rows_read += 1
-            rejects.append(item)
-            if len(rejects) >= _REJECT_FLUSH:
-                q.append_rejects(con, rejects)
-                rejects.clear()
+            rejects.add(item)
         elif isinstance(item, SqlStage):
-            read, bad = q.stage_sql(con, item.sql, item.line_sql)
-            moved = q.duckdb_rejects(con)  # 0 on a second scan of the same file
+            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room())
+            rejects.counted(bad, kept)
+            moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
+            rejects.counted(moved, kept)
             if item.count_read:
                 result.rows_read += read + moved
             staged = read - bad
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
-    q.append_rejects(con, rejects)
+    rejects.flush()
     source = str(result.import_id)
     for table in LOAD_TABLES:
         _add(result, table, *q.merge(con, table, source))
     for snap in snapshots:
         q.mark_unfollows(con, snap)
     sep = "/" if path.is_dir() else "!"
-    result.rows_rejected = q.flush_rejects(con, result.import_id, str(path), sep)
+    q.flush_rejects(con, result.import_id, str(path), sep)
+    result.rows_rejected = rejects.total
+    if rejects.total > rejects.kept:
+        options.warn(
+            f"{rejects.total:,} rows rejected; the first {rejects.kept:,} are kept in `signalboost rejects` "
+            "(raise SIGNALBOOST_MAX_REJECTS to keep more)"
+        )
+
+
+def _raw(row: dict[str, Any]) -> str:
+    """A canonical row as the raw text of its reject: its non-empty fields, ``field=value`` joined by commas."""
+    return ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "", []))[:2000]
 
 
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-sha256")

@@ -1,7 +1,9 @@
 """Hand DuckDB a plain UTF-8 file: gzip is decompressed and legacy encodings transcoded, in 1 MiB chunks.
 
 DuckDB's ``read_csv`` parses in parallel only an uncompressed file, and reads UTF-8 only; copying through a
-temporary file keeps memory flat (one chunk at a time) and lets the progress bar follow the bytes.
+temporary file keeps memory flat (one chunk at a time) and lets the progress bar follow the bytes. A ``.gz`` stream
+is charged to the import's decompression budget as it expands, and refused once it expands more than
+:data:`~signalboost.ingest.limits.MAX_STREAM_RATIO` times past 64 MiB (:mod:`signalboost.ingest.limits`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, BinaryIO
 
 from signalboost.errors import IngestError
 from signalboost.ingest.base import ReadOptions
+from signalboost.ingest.limits import MAX_STREAM_RATIO, STREAM_RATIO_FLOOR, Budget, current_budget
 from signalboost.ingest.textio import detect_encoding, read_head
 
 CHUNK = 1 << 20
@@ -28,10 +31,33 @@ class _Counting:
     def __init__(self, fh: BinaryIO, options: ReadOptions) -> None:
         self.fh = fh
         self.options = options
+        self.consumed = 0
 
     def read(self, n: int = -1) -> bytes:
         data = self.fh.read(n)
+        self.consumed += len(data)
         self.options.advance(len(data))
+        return data
+
+
+class _Inflating:
+    """Wrap a gzip stream: charge what it expands to against the budget, refuse a bomb's ratio early."""
+
+    def __init__(self, gz: Any, raw: _Counting, budget: Budget, where: str) -> None:
+        self.gz, self.raw, self.budget, self.where = gz, raw, budget, where
+        self.produced = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data: bytes = self.gz.read(n)
+        self.produced += len(data)
+        self.budget.charge(len(data), self.where)
+        if self.produced > STREAM_RATIO_FLOOR and self.produced > MAX_STREAM_RATIO * max(self.raw.consumed, 1):
+            raise IngestError(
+                f"the compressed file expands {self.produced / max(self.raw.consumed, 1):,.0f}x (a decompression "
+                "bomb?)",
+                where=self.where,
+                hint="This is not a genuine export; nothing was imported",
+            )
         return data
 
 
@@ -39,12 +65,17 @@ class _Counting:
 def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
     """Yield a path DuckDB can read as UTF-8: ``path`` itself when it already is, else a temporary copy."""
     head = read_head(path)
-    encoding, warning = detect_encoding(head)
+    if options.encoding:
+        encoding, warning = options.encoding, None
+        options.note(f"encoding: {encoding} (--encoding)")
+    else:
+        encoding, warning = detect_encoding(head)
+        options.note(f"encoding: {encoding} (detected)")
     if warning:
         options.warn(warning)
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
-    if not gz and encoding in ("utf-8", "utf-8-sig"):
+    if not gz and encoding in ("utf-8", "utf-8-sig", "utf_8"):
         options.advance(path.stat().st_size)
         yield path
         return
@@ -53,8 +84,11 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
         try:
             with path.open("rb") as raw, out_path.open("wb") as out:
                 counted = _Counting(raw, options)
-                src: Any = gzip.GzipFile(fileobj=counted, mode="rb") if gz else counted  # type: ignore[call-overload]
-                if encoding in ("utf-8", "utf-8-sig"):
+                src: Any = counted
+                if gz:
+                    inflate = gzip.GzipFile(fileobj=counted, mode="rb")  # type: ignore[call-overload]
+                    src = _Inflating(inflate, counted, current_budget(), str(path))
+                if encoding in ("utf-8", "utf-8-sig", "utf_8"):
                     shutil.copyfileobj(src, out, CHUNK)
                 else:
                     _transcode(src, out, encoding)
@@ -73,12 +107,14 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
 
 def _transcode(src: BinaryIO, out: BinaryIO, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    first = True
     while True:
         chunk = src.read(CHUNK)
         if not chunk:
             out.write(decoder.decode(b"", final=True).encode("utf-8"))
             return
         text = decoder.decode(chunk)
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
         out.write(text.encode("utf-8"))

@@ -64,13 +64,22 @@ def get_format(name: str) -> Format:
     return formats[name]
 
 
+def refuse_empty(path: Path, head: bytes | None = None) -> None:
+    """Refuse a file with no content (none, or only whitespace; a ``.gz`` counts by what it expands to), whether the
+    format was detected or forced with ``--format``."""
+    if not path.is_file():
+        return
+    head = read_head(path) if head is None else head
+    if not head.strip():
+        raise IngestError("the file is empty", where=str(path), hint="Export the data again; nothing was imported")
+
+
 def detect_format(path: Path) -> Format:
     """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files."""
     if not path.exists():
         raise IngestError("no such file or folder", where=str(path), hint="Check the path")
     head = read_head(path)
-    if path.is_file() and not head:
-        raise IngestError("the file is empty", where=str(path), hint="Export the data again; nothing was imported")
+    refuse_empty(path, head)
     scored = []
     for fmt in all_formats():
         score = fmt.sniff(head, path)

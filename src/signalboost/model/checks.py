@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from signalboost.model.positions import KeyPath, key_position, position
+from signalboost.model.strategy import EARLIEST_DATE, LATEST_DATE, MAX_REVIEW_DAYS
 from signalboost.model.suggest import did_you_mean
 from signalboost.model.vocab import FORMATS, NETWORKS, allowed_aggregations, default_aggregation
 
@@ -58,9 +59,14 @@ def _strings(value: Any) -> Iterator[tuple[int, str]]:
 
 
 def _number(value: Any) -> float | None:
+    """A finite number, else ``None`` (the model reports what is wrong with it: text, ``.inf``, ``1e309``…)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    try:
+        out = float(value)
+    except OverflowError:  # an integer too large for a float
+        return None
+    return out if math.isfinite(out) else None
 
 
 def _fmt(x: float) -> str:
@@ -402,6 +408,8 @@ class _Checker:
             return
         if not isinstance(last, dt.date) or isinstance(every, bool) or not isinstance(every, int):
             return
+        if not (EARLIEST_DATE <= last <= LATEST_DATE and 1 <= every <= MAX_REVIEW_DAYS):
+            return  # out of the model's bounds: reported there, at its line, not computed with here
         due = last + dt.timedelta(days=every)
         if due < self.today:
             self.add(

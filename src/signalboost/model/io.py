@@ -11,14 +11,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scanner import RoundTripScanner
 
 from signalboost.errors import StrategyError
 from signalboost.model.strategy import Strategy
 
 if TYPE_CHECKING:
     from signalboost.model.validate import ValidationReport
+
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings accepted in a strategy document (a real one nests about 6 deep).
+
+Deeper input (``[[[[…`` 10,000 levels, or 2,000 levels of indented keys) is refused while it is read, before the
+recursive parts of parsing, copying and validation could exhaust the stack."""
 
 
 class _Constructor(RoundTripConstructor):
@@ -38,9 +47,26 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
+class _Scanner(RoundTripScanner):
+    """Round-trip scanner that stops at flow brackets nested deeper than :data:`MAX_DEPTH`.
+
+    ruamel's scanner looks ahead over every open bracket for possible keys (quadratic in the depth: 1.6 s for
+    ``[`` × 10,000 before the composer's ``max_depth`` is reached); stopping at the bracket keeps it instant.
+    """
+
+    def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:
+        if len(self.flow_context) >= MAX_DEPTH:
+            raise MaxDepthExceededError(
+                None, None, f"maximum depth of data structure exceeded ({MAX_DEPTH + 1})", self.reader.get_mark()
+            )
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
 def yaml_rt() -> YAML:
-    """A round-trip YAML instance configured the Signalboost way."""
+    """A round-trip YAML instance configured the Signalboost way (nesting limited to :data:`MAX_DEPTH`)."""
     y = YAML(typ="rt")
+    y.Scanner = _Scanner
+    y.max_depth = MAX_DEPTH
     y.Constructor = _Constructor
     y.preserve_quotes = True
     y.width = 4096

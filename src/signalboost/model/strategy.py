@@ -12,18 +12,36 @@ import re
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from signalboost.model.vocab import Goal, KpiAggregation, KpiMetric, Weekday, allowed_aggregations, default_aggregation
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=_ID, min_length=1, max_length=64, description="lower-case id: a-z, 0-9, - and _")]
+EARLIEST_DATE = dt.date(1970, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+"""The dates a strategy may name (review dates): anything outside is a typo, and date arithmetic on it (a review
+due ``review_every_days`` later) must stay within Python's calendar."""
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(
+            f"the date {value.isoformat()} is out of range: use a date between {EARLIEST_DATE} and {LATEST_DATE}"
+        )
+    return value
+
+
+PlausibleDate = Annotated[dt.date, AfterValidator(_plausible_date)]
+MAX_REVIEW_DAYS = 3660
+"""Longest review interval (ten years)."""
 
 
 class Doc(BaseModel):
-    """Base of every section: unknown keys are rejected (a typo must not pass silently)."""
+    """Base of every section: unknown keys are rejected (a typo must not pass silently); a number must be finite
+    (YAML's ``.inf``/``.nan``, or ``1e309`` which overflows to infinity, are refused)."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -116,8 +134,8 @@ class Persona(Doc):
     places: Places = Field(default_factory=Places)
     networks: list[str] = Field(default_factory=list, description="networks the persona is comfortable on")
     motivations: Motivations = Field(default_factory=Motivations)
-    last_reviewed: dt.date | None = Field(None, description="when the persona was last checked against data")
-    review_every_days: int = Field(90, ge=1, le=3660, description="review interval in days")
+    last_reviewed: PlausibleDate | None = Field(None, description="when the persona was last checked against data")
+    review_every_days: int = Field(90, ge=1, le=MAX_REVIEW_DAYS, description="review interval in days")
     draft: bool = Field(
         False,
         description="proposed from audience data (`signalboost audience personas --apply`); set false once checked",
@@ -231,8 +249,8 @@ class NetworkSchedule(Doc):
 class Schedule(Doc):
     """Factor 4: publishing frequency and schedule, re-evaluated from results."""
 
-    review_every_days: int = Field(30, ge=1, le=3660, description="how often hours and counts are re-tuned")
-    last_reviewed: dt.date | None = None
+    review_every_days: int = Field(30, ge=1, le=MAX_REVIEW_DAYS, description="how often hours and counts are re-tuned")
+    last_reviewed: PlausibleDate | None = None
     networks: dict[str, NetworkSchedule] = Field(default_factory=dict)
 
 
@@ -368,13 +386,16 @@ class Curation(Doc):
 
 
 class InfluenceWeights(Doc):
-    """Weights of the influence score's components (they are normalised to sum to 1)."""
+    """Weights of the influence score's components (they are normalised to sum to 1 over the components the data
+    has). Defaults chosen on the Higgs temporal backtest (docs/validation.md, "Influence backtest"): reach — follower
+    counts, else the distinct accounts interacting — ranks later attention best; PageRank authority and activity
+    made every tested mix worse, so they are shown but weigh 0 unless set here or by `influencers calibrate`."""
 
-    reach: float = Field(0.25, ge=0)
-    authority: float = Field(0.30, ge=0)
-    amplification: float = Field(0.20, ge=0)
-    topic: float = Field(0.15, ge=0)
-    activity: float = Field(0.10, ge=0)
+    reach: float = Field(0.55, ge=0)
+    authority: float = Field(0.0, ge=0)
+    amplification: float = Field(0.25, ge=0)
+    topic: float = Field(0.20, ge=0)
+    activity: float = Field(0.0, ge=0)
 
 
 class InteractionWeights(Doc):
@@ -403,13 +424,27 @@ class InfluenceSettings(Doc):
         70, ge=0, le=100, description="score at or above which an account is influential"
     )
     engagement_threshold: float = Field(
-        1.0,
+        1,
         ge=0,
-        description="recency-weighted interactions with the brand at or above which an account is engaged",
+        description=(
+            "interactions with the brand within the engagement window at or above which an account is engaged "
+            "(one mention counts as one)"
+        ),
     )
-    engagement_half_life_days: float = Field(30, gt=0)
+    untapped_tolerance: int = Field(
+        0,
+        ge=0,
+        description=(
+            "an influential follower with at most this many interactions with the brand in the window (and not "
+            "engaged) is untapped; 0 = no interaction at all"
+        ),
+    )
+    engagement_window_days: int = Field(
+        90, ge=1, description="days before the latest data in which interactions with the brand count"
+    )
+    engagement_half_life_days: float = Field(30, gt=0, le=3660)
     engagement_drop_alert: float = Field(0.5, ge=0, le=1, description="alert when engagement falls by this share")
-    follow_up_days: int = Field(14, ge=1)
+    follow_up_days: int = Field(14, ge=1, le=3660)
 
 
 # ------------------------------------------------------------------------------------------------- document

@@ -282,12 +282,47 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
             replace(pydantic_problem(data, err), layer="model") for err in exc.errors(include_url=False)
         )
     report.problems.extend(check_document(data, today=today or dt.date.today()))
+    if strategy is not None and not any(p.level == "error" for p in report.problems):
+        report.problems.extend(_forced_mix_problems(data, strategy, today or dt.date.today()))
     report.problems.sort(key=lambda p: (p.line or 0, p.column or 0, p.level != "error"))
     report.problems = _dedupe(report.problems)
     report.model = strategy
     if not report.errors:
         report.strategy = strategy
     return report
+
+
+#: weeks planned by ``validate`` to find tactics that make the ±1 pillar bound impossible
+FORCED_MIX_WEEKS = 12
+
+
+def _forced_mix_problems(data: Any, strategy: Strategy, today: dt.date) -> list[Problem]:
+    """A warning on each tactic whose fixed pillars keep a network's mix more than one post off the weights."""
+    from signalboost.model.checks import _problem
+    from signalboost.plan.calendar import forced_mix
+
+    out: list[Problem] = []
+    index = {f"tactic {t.id}": i for i, t in enumerate(strategy.tactics)}
+    for network, (lowest, sources) in forced_mix(strategy, today, FORCED_MIX_WEEKS).items():
+        for source in sources:
+            i = index.get(source)
+            if i is None:
+                continue
+            tactic = strategy.tactics[i]
+            out.append(
+                _problem(
+                    data,
+                    "warning",
+                    f"tactic {tactic.id!r} fixes pillars {', '.join(tactic.pillars)} on so many {network} posts "
+                    f"that its pillar mix cannot stay within 1 post of the weights (lowest possible "
+                    f"{lowest:.1f} posts over {FORCED_MIX_WEEKS} weeks)",
+                    ("tactics", i, "pillars"),
+                    "tactic-overfills-pillar",
+                    f"Give the tactic more pillars or fewer dates, raise those pillars' weights, or add slots on "
+                    f"{network} (schedule.networks)",
+                )
+            )
+    return out
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -320,7 +355,22 @@ def _text_position(text: str) -> tuple[int, int]:
 
 def yaml_problem(exc: YAMLError) -> Problem:
     """A YAML syntax error as a problem at its line:column, with the construct it was reading."""
+    from ruamel.yaml.composer import MaxDepthExceededError
+
+    from signalboost.model.io import MAX_DEPTH
+
     mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, MaxDepthExceededError):
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return Problem(
+            "error",
+            f"the document is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
+            line,
+            col,
+            code="too-deep",
+            hint="A strategy nests a few levels deep: check the brackets and the indentation around here",
+            layer="file",
+        )
     problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
     message = f"invalid YAML: {problem}"
     context = getattr(exc, "context", None)

@@ -34,7 +34,11 @@ Posts whose pillars are fixed (tactic posts naming pillars, posts a person alrea
 are; the other posts compensate around them, and make room ahead of them (fixed shares due within the next
 ``⌈1/w_i⌉`` posts are counted in the deficits that order the choices). If the fixed posts themselves overfill
 a pillar (a weekly giveaway for a 5 % pillar on a network with 3 posts a week) no sequence can keep the
-bound; the result is then the closest the search found.
+bound. Then each network's lowest achievable maximum deviation ``B*`` is computed exactly
+(:mod:`signalboost.plan.optimum`) and the per-network bound becomes ``max(1, B*)``: the search runs with it,
+and if it still fails a guided pass (:func:`_guided`) reaches every network's bound for sure while keeping
+the plan-wide mix as balanced as the fixed posts let it; :func:`forcing_sources` names the fixed posts
+(``Item.source``, e.g. ``tactic giveaway``) that force the excess.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signalboost.errors import PlanError
+from signalboost.plan.optimum import bounds, edf_from, lowest_discrepancy
 
 EPS = 1e-9
 INF = float("inf")
@@ -64,10 +69,12 @@ RELAXED: tuple[tuple[float, float | None], ...] = ((1.0, None), (1.5, LAMBDA), (
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One post to apportion: its network (``group``) and, if fixed, its pillars."""
+    """One post to apportion: its network (``group``), if fixed its pillars, and what fixed them (``source``,
+    e.g. ``tactic giveaway``), named when it forces the mix off its weights."""
 
     group: str
     forced: tuple[str, ...] | None = None
+    source: str | None = None
 
 
 def check_weights(weights: Mapping[str, float]) -> None:
@@ -107,8 +114,9 @@ class _State:
             self.count[k] -= share
             self.c[group][k] -= share
 
-    def within(self, group: str, w: list[float], plan_bound: float, net_bound: float) -> bool:
+    def within(self, group: str, w: list[float], plan_bound: float, net_bounds: Mapping[str, float] | float) -> bool:
         """True if every pillar is within the bounds of its quota, plan-wide and on ``group``."""
+        net_bound = net_bounds if isinstance(net_bounds, float | int) else net_bounds[group]
         n, c = self.n[group], self.c[group]
         for k, wk in enumerate(w):
             if abs(wk * self.total - self.count[k]) > plan_bound + EPS or abs(wk * n - c[k]) > net_bound + EPS:
@@ -154,25 +162,115 @@ def apportion(
     w = [float(weights[p]) for p in pillars]
     forced = [_forced_shares(item, pillars) for item in items]
     limit = budget if budget is not None else BUDGET * max(1, len(items))
+    best = {g: lowest_discrepancy([forced[p] for p in where], w)[0] for g, where in _positions(items).items()}
+    # the quota bound (±1) where the fixed posts allow it, else the lowest each network can reach
+    target = {g: max(1.0, b) for g, b in best.items()}
     found = None
     for seed in range(RESTARTS):
         found = _search(
-            items, forced, w, avoid_repeats, limit, plan_bound=1.0, net_bound=1.0, sharpness=LAMBDA, seed=seed
+            items, forced, w, avoid_repeats, limit, plan_bound=1.0, net_bound=target, sharpness=LAMBDA, seed=seed
         )
         if found is not None:
             break
     for plan_bound, sharpness in RELAXED if found is None else ():
+        if plan_bound == INF:
+            break  # past 2 plan-wide, the guided pass below balances the plan-wide mix as far as it can
         found = _search(
-            items, forced, w, avoid_repeats, limit, plan_bound=plan_bound, net_bound=1.0, sharpness=sharpness
+            items, forced, w, avoid_repeats, limit, plan_bound=plan_bound, net_bound=target, sharpness=sharpness
         )
         if found is not None:
             break
     if found is None:
-        found = _search(
-            items, forced, w, avoid_repeats, 10 * len(items) + 10, plan_bound=INF, net_bound=INF, sharpness=2.0
-        )
-    assert found is not None
+        found = _guided(items, forced, w, target)
     return [tuple(item.forced) if item.forced else (pillars[k],) for item, k in zip(items, found, strict=True)]
+
+
+def _positions(items: Sequence[Item]) -> dict[str, list[int]]:
+    where: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        where.setdefault(item.group, []).append(p)
+    return where
+
+
+def _guided(
+    items: Sequence[Item], forced: list[dict[int, float] | None], w: list[float], target: Mapping[str, float]
+) -> list[int]:
+    """Every network at its bound for sure: in calendar order, each free post takes the pillar furthest below
+    its plan-wide quota among those after which the network can still keep its bound (checked by EDF on the
+    rest of the network, :func:`signalboost.plan.optimum.edf_from`); else the pillar EDF picks."""
+    where = _positions(items)
+    limits = {}
+    for g, positions in where.items():
+        lim = bounds([forced[p] for p in positions], w, target[g] + EPS)
+        assert lim is not None  # target ≥ the network's optimum
+        limits[g] = lim
+    free_count = {g: [0] * len(w) for g in where}
+    slot = dict.fromkeys(where, 1)
+    count = [0.0] * len(w)
+    total = 0
+    chosen: list[int] = []
+    for pos, item in enumerate(items):
+        shares = forced[pos]
+        total += 1 if shares != {} else 0
+        if shares is not None:
+            for k, share in shares.items():
+                count[k] += share
+            chosen.append(-1)
+            continue
+        g = item.group
+        x, s = free_count[g], slot[g]
+        order = sorted((k for k in range(len(w)) if w[k] > 0), key=lambda k: (count[k] - w[k] * total, -w[k], k))
+        pick = None
+        for k in order[:2]:
+            x[k] += 1
+            ok = x[k] <= limits[g][1][k][s] and edf_from(limits[g], w, x, s + 1) is not None
+            ok = ok and all(x[i] >= limits[g][0][i][s] for i in range(len(w)))
+            x[k] -= 1
+            if ok:
+                pick = k
+                break
+        if pick is None:
+            rest = edf_from(limits[g], w, x, s)
+            assert rest is not None
+            pick = rest[0]
+        x[pick] += 1
+        slot[g] = s + 1
+        count[pick] += 1.0
+        chosen.append(pick)
+    return chosen
+
+
+def forcing_sources(items: Sequence[Item], weights: Mapping[str, float]) -> dict[str, tuple[float, list[str]]]:
+    """Networks whose fixed posts make the ±1 bound impossible: ``{network: (lowest achievable, sources)}``.
+
+    The sources are the fixed posts' ``source`` labels (e.g. ``tactic giveaway``) whose posts, freed, bring the
+    network's optimum down the most (to within 1 when that alone suffices).
+    """
+    check_weights(weights)
+    pillars = list(weights)
+    w = [float(weights[p]) for p in pillars]
+    forced = [_forced_shares(item, pillars) for item in items]
+    out: dict[str, tuple[float, list[str]]] = {}
+    for g, where in _positions(items).items():
+        best = lowest_discrepancy([forced[p] for p in where], w)[0]
+        if best <= 1 + 1e-6:
+            continue
+        labels = list(dict.fromkeys(items[p].source or "posts edited by hand" for p in where if forced[p] is not None))
+        freed = {
+            label: lowest_discrepancy(
+                [
+                    None
+                    if forced[p] is not None and (items[p].source or "posts edited by hand") == label
+                    else forced[p]
+                    for p in where
+                ],
+                w,
+            )[0]
+            for label in labels
+        }
+        low = min(freed.values(), default=best)
+        out[g] = (best, [label for label, b in freed.items() if b <= low + 1e-6])
+    return out
 
 
 def _forced_shares(item: Item, pillars: list[str]) -> dict[int, float] | None:
@@ -190,7 +288,7 @@ def _search(
     limit: int,
     *,
     plan_bound: float,
-    net_bound: float,
+    net_bound: Mapping[str, float] | float,
     sharpness: float | None = None,
     seed: int = 0,
 ) -> list[int] | None:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError
 from signalboost.model.strategy import Example, Strategy, Tactic
-from signalboost.plan.apportion import Item, apportion, check_weights, discrepancy
+from signalboost.plan.apportion import Item, apportion, check_weights, discrepancy, forcing_sources
 from signalboost.plan.formats import closest_format
 from signalboost.plan.posts import Kind, PlannedPost, plan_id, slot_key
 from signalboost.plan.recurrence import next_occurrence, occurrence_dates
@@ -39,6 +39,8 @@ class PlanResult:
     dst: list[SlotNote] = field(default_factory=list)
     discrepancy: tuple[float, float] = (0.0, 0.0)
     """Largest |count − weight·posts| over all prefixes: (plan-wide, worst network)."""
+    forced_mix: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+    """Networks whose fixed posts make ±1 impossible: (lowest achievable discrepancy, what fixes them)."""
 
 
 def period(start: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
@@ -244,23 +246,27 @@ def _assign_pillars(
     drafts: list[_Draft], kept: list[PlannedPost], weights: dict[str, float], result: PlanResult
 ) -> None:
     """Apportion pillars over own and tactic posts in calendar order (kept posts count as fixed)."""
-    entries: list[tuple[dt.datetime, str, _Draft | None, tuple[str, ...] | None]] = []
+    entries: list[tuple[dt.datetime, str, _Draft | None, tuple[str, ...] | None, str | None]] = []
     for d in drafts:
         if d.kind == "curated":
             continue
         fixed = tuple(d.tactic.pillars) if d.tactic is not None and d.tactic.pillars else None
-        entries.append((d.at, d.network, d, fixed))
+        entries.append((d.at, d.network, d, fixed, f"tactic {d.tactic.id}" if fixed and d.tactic else None))
     for p in kept:
         if p.pillars:
-            entries.append((p.scheduled_at, p.network, None, p.pillars))
+            entries.append((p.scheduled_at, p.network, None, p.pillars, "posts edited by hand"))
     entries.sort(key=lambda e: (e[0], e[1]))
-    items = [Item(net, fixed) for _, net, _, fixed in entries]
+    items = [Item(net, fixed, source) for _, net, _, fixed, source in entries]
     pillars = apportion(items, weights)
-    for (_, _, draft, _), ps in zip(entries, pillars, strict=True):
+    for (_, _, draft, _, _), ps in zip(entries, pillars, strict=True):
         if draft is not None:
             draft.pillars = ps
     result.discrepancy = discrepancy(items, pillars, weights)
-    if result.discrepancy[0] > 1 + 1e-6 or result.discrepancy[1] > 1 + 1e-6:
+    forced = forcing_sources(items, weights) if result.discrepancy[1] > 1 + 1e-6 else {}
+    result.forced_mix = forced
+    for net, (lowest, sources) in forced.items():
+        result.notes.append(forced_note(net, lowest, sources))
+    if result.discrepancy[0] > 1 + 1e-6 or (result.discrepancy[1] > 1 + 1e-6 and not forced):
         per_net = {}
         for net in dict.fromkeys(item.group for item in items):
             pairs = [(i, p) for i, p in zip(items, pillars, strict=True) if i.group == net]
@@ -268,9 +274,28 @@ def _assign_pillars(
         worst = max(per_net, key=lambda n: per_net[n])
         result.notes.append(
             "the pillar mix strays more than one post from the weights "
-            f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f}); "
-            "tactic or hand-made posts with fixed pillars may overfill a pillar there"
+            f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f})"
+            + ("; the networks' fixed posts above force it" if forced else "")
         )
+
+
+def forced_mix(strategy: Strategy, start: dt.date, weeks: int = 12) -> dict[str, tuple[float, list[str]]]:
+    """Networks where fixed tactic pillars make the ±1 pillar bound impossible over ``weeks`` weeks from
+    ``start``: ``{network: (lowest achievable discrepancy, ["tactic <id>", …])}`` (used by ``validate``)."""
+    try:
+        return make_plan(strategy, start, weeks, skip_empty_tactics=True).forced_mix
+    except PlanError:
+        return {}
+
+
+def forced_note(network: str, lowest: float, sources: Sequence[str]) -> str:
+    """Why a network's mix cannot stay within one post of the weights, and what to change."""
+    return (
+        f"{network}: {' and '.join(sources)} fix{'es' if len(sources) == 1 else ''} pillars on so many posts that "
+        f"the mix cannot stay within 1 post of the weights (lowest possible {lowest:.1f} posts, planned at that); "
+        "give the tactic more pillars or fewer dates, raise those pillars' weights, or post more on "
+        f"{network}"
+    )
 
 
 def _finish(strategy: Strategy, d: _Draft, result: PlanResult) -> PlannedPost:

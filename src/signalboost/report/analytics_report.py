@@ -20,6 +20,7 @@ from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
+from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
@@ -59,6 +60,10 @@ def _num(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
     return str(v)
+
+
+def _signed(v: Any) -> str:
+    return "—" if v is None else f"{v:+.0f}".replace("-", "−")
 
 
 def _pct(v: Any) -> str:
@@ -351,7 +356,9 @@ def _pillar_section(a: Analysis) -> Section:
     s.text.append(
         "How each post got its pillar: "
         + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
-        + f". Drift: a pillar more than {a.options.drift_margin:.0%} off its weight."
+        + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
+        "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
+        "(+) or under (−) its weight."
     )
     for (platform,), mix in a.pillar_mix.group_by(["platform"], maintain_order=True):
         s.charts.append((f"Pillar mix, {platform}", charts.pillar_mix(mix, title=f"{platform}: actual vs target")))
@@ -363,28 +370,35 @@ def _pillar_section(a: Analysis) -> Section:
                 ("pillar", "pillar", str),
                 ("posts", "posts", _num),
                 ("share", "share", _pct),
+                ("share_low", "95% low", _pct),
+                ("share_high", "95% high", _pct),
                 ("target", "target", _pct),
-                ("gap", "gap", _pct),
-                ("drift", "drift", _num),
+                ("posts_off", "posts off", _signed),
+                ("drift", "drifting", _num),
             ],
         )
     )
+    for r in a.pillar_mix.filter(pl.col("drift")).iter_rows(named=True):
+        s.text.append(f"Drifting on {r['platform']}: {drift_words(r)}.")
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
-        months = drifting.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
+        labelled = drifting.with_columns(
+            pl.format("{} ({})", pl.col("pillar"), pl.col("posts_off").round(0).cast(pl.Int64)).alias("pillar")
+        )
+        months = labelled.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
         shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
         left = months.height - shown.height
         caption = "Months with drift" + (
             f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
         )
         s.tables.append(
-            Table(["network", "month", "pillars off target"], [list(r) for r in shown.iter_rows()], caption)
+            Table(["network", "month", "pillars off target (posts off)"], [list(r) for r in shown.iter_rows()], caption)
         )
     return s
 
 
-def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
-    """The report's sections, in reading order."""
+def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section] = ()) -> list[Section]:
+    """The report's sections, in reading order (``extra`` sections, e.g. the audience's, before the schedule)."""
     metric = a.slot_metric
     sections = [
         _kpi_section(a),
@@ -399,6 +413,7 @@ def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
         _groups_section(
             "Paid vs organic", a.paid, metric, "Promoted posts against organic ones (unknown = not reported)."
         ),
+        *extra,
     ]
     rec = Section("Recommended schedule change")
     if proposal_text:
@@ -436,9 +451,11 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
     }
 
 
-def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = "") -> str:
+def render_html(
+    a: Analysis, strategy: Strategy | None, *, proposal_text: str = "", extra: Sequence[Section] = ()
+) -> str:
     """The report as one self-contained HTML page (charts embedded as PNG data URIs; text escaped)."""
-    sections = build_sections(a, proposal_text)
+    sections = build_sections(a, proposal_text, extra)
     images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
     return (
         _env()
@@ -447,9 +464,11 @@ def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = 
     )
 
 
-def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "") -> str:
+def render_markdown(
+    a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "", extra: Sequence[Section] = ()
+) -> str:
     """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
-    sections = build_sections(a, proposal_text)
+    sections = build_sections(a, proposal_text, extra)
     folder = target.parent / f"{target.stem}_files"
     images: list[list[tuple[str, str]]] = []
     for i, s in enumerate(sections):
@@ -466,7 +485,13 @@ def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, pro
 
 
 def write_report(
-    a: Analysis, strategy: Strategy | None, target: Path, *, fmt: str = "html", proposal_text: str | None = None
+    a: Analysis,
+    strategy: Strategy | None,
+    target: Path,
+    *,
+    fmt: str = "html",
+    proposal_text: str | None = None,
+    extra: Sequence[Section] = (),
 ) -> Path:
     """Write the report as ``html``, ``pdf`` or ``md`` to ``target``; return the path written.
 
@@ -480,9 +505,9 @@ def write_report(
     check_target(target)
     if fmt == "md":
         return write_output(
-            target, render_markdown(a, strategy, target, proposal_text=proposal_text), what="the report"
+            target, render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra), what="the report"
         )
-    html = render_html(a, strategy, proposal_text=proposal_text)
+    html = render_html(a, strategy, proposal_text=proposal_text, extra=extra)
     if fmt == "html":
         return write_output(target, html, what="the report")
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 import pyarrow as pa
@@ -55,6 +56,7 @@ def duck_type(table: str, column: str) -> str:
 def create_stages(con: Any) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
     con.execute("SET enable_progress_bar = false")
+    register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
     con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
     for table in LOAD_TABLES:
@@ -63,12 +65,24 @@ def create_stages(con: Any) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _stage_rejects (member VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)"
     )
+    con.execute("CREATE OR REPLACE TEMP TABLE _csv_reject_lines (line BIGINT)")
+
+
+def register_functions(con: Any) -> None:
+    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair)."""
+    import duckdb
+
+    from signalboost.ingest.textio import fix_mojibake
+
+    with suppress(duckdb.Error):  # already registered on this connection
+        con.create_function("sb_fix_mojibake", fix_mojibake, ["VARCHAR"], "VARCHAR", side_effects=False)
 
 
 def drop_stages(con: Any) -> None:
     for table in LOAD_TABLES:
         con.execute(f"DROP TABLE IF EXISTS _stage_{table}")
     con.execute("DROP TABLE IF EXISTS _stage_rejects")
+    con.execute("DROP TABLE IF EXISTS _csv_reject_lines")
     con.execute("DROP TABLE IF EXISTS _stage_sql")
 
 
@@ -100,43 +114,51 @@ def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
         con.unregister("_rej")
 
 
-def stage_sql(con: Any, select: str, line_select: str) -> tuple[int, int]:
+def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = None) -> tuple[int, int, int]:
     """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``.
 
     ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
-    ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line. Merge the valid rows with
-    ``merge(con, table, source, SQL_STAGE)``. Returns ``(rows_read, rows_rejected)``.
+    ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line; at most ``keep`` of them are
+    staged as rejects (all when None). Merge the valid rows with ``merge(con, table, source, SQL_STAGE)``.
+    Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
     read, bad = con.execute("SELECT count(*), count(_reason) FROM _stage_sql").fetchall()[0]
-    if bad:
-        con.execute(
+    kept = 0
+    if bad and keep != 0:
+        limit = "" if keep is None else f" ORDER BY _line LIMIT {int(keep)}"
+        kept = con.execute(
             "INSERT INTO _stage_rejects SELECT NULL, _line, _raw, _reason "
-            f"FROM ({line_select}) WHERE _reason IS NOT NULL"
-        )
-    return int(read), int(bad)
+            f"FROM ({line_select}) WHERE _reason IS NOT NULL{limit}"
+        ).fetchall()[0][0]
+    return int(read), int(bad), int(kept)
 
 
 #: The valid rows of the last :func:`stage_sql`.
 SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
 
 
-def duckdb_rejects(con: Any) -> int:
+def duckdb_rejects(con: Any, *, keep: int | None = None) -> tuple[int, int]:
     """Move the records DuckDB's CSV reader set aside (``store_rejects``) into ``_stage_rejects``: one reject per
-    line (DuckDB may report a line twice, and each scan of the file again); returns how many lines are new."""
+    line (DuckDB may report a line twice, and each scan of the file again), at most ``keep`` of them (all when
+    None). Returns ``(new lines, lines kept)``."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'reject_errors' AND temporary"
     ).fetchall()[0][0]
     if not exists:
-        return 0
-    n = con.execute(
-        "INSERT INTO _stage_rejects SELECT NULL, line, csv_line, reason FROM ("
+        return 0, 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _csv_rejects AS SELECT NULL AS member, line, csv_line, reason FROM ("
         "SELECT line, first(csv_line) AS csv_line, 'malformed CSV row: ' || first(error_message) AS reason "
         "FROM reject_errors GROUP BY line) e "
-        "WHERE line NOT IN (SELECT line FROM _stage_rejects WHERE member IS NULL AND line IS NOT NULL)"
-    ).fetchall()[0][0]
+        "WHERE line NOT IN (SELECT line FROM _csv_reject_lines)"
+    )
+    n = con.execute("INSERT INTO _csv_reject_lines SELECT line FROM _csv_rejects").fetchall()[0][0]
+    limit = "" if keep is None else f" LIMIT {int(keep)}"
+    kept = con.execute(f"INSERT INTO _stage_rejects SELECT * FROM _csv_rejects ORDER BY line{limit}").fetchall()[0][0]
+    con.execute("DROP TABLE _csv_rejects")
     con.execute("DELETE FROM reject_errors")
-    return int(n)
+    return int(n), int(kept)
 
 
 # ---------------------------------------------------------------------------------------------- merging

@@ -3,8 +3,10 @@
 ``create_app(workspace)`` returns an ASGI app; ``signalboost serve`` runs it with uvicorn. Every page has a JSON
 twin (``/influencers`` and ``/influencers.json``) described in the OpenAPI schema at ``/openapi.json``.
 
-Security: sessions are signed cookies; every form carries a session-bound CSRF token (see
-:mod:`signalboost.web.auth`); with ``require_login`` every page but ``/login`` and ``/static`` needs a login;
+Security (docs/security.md): only the host names the server answers to are served, and a cross-site write is
+refused (:mod:`signalboost.web.guard`); sessions are signed cookies, a logged-in one also kept in the workspace
+database so it can be revoked and expires (:mod:`signalboost.web.sessions`); every form carries a session-bound CSRF
+token (see :mod:`signalboost.web.auth`); with ``require_login`` every page but ``/login`` and ``/static`` needs a login;
 request bodies are capped (uploads at ``max_upload_bytes``, other requests at 1 MiB); Jinja2 autoescaping is on,
 so text from social networks is always escaped.
 """
@@ -12,6 +14,7 @@ so text from social networks is always escaped.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,9 +37,11 @@ from signalboost.errors import (
     WorkspaceLockedError,
 )
 from signalboost.store.workspace import Workspace
-from signalboost.web.auth import SESSION_COOKIE, SESSION_MAX_AGE, Session, SessionCodec
+from signalboost.web.auth import SESSION_COOKIE, Session, SessionCodec
 from signalboost.web.context import MAX_FORM_BYTES, PageCache, WebContext, WebSettings
+from signalboost.web.guard import HostPolicy, ProxyPolicy, SiteGuard, strip_brackets
 from signalboost.web.session import WebWorkspace
+from signalboost.web.sessions import DEFAULT_IDLE, DEFAULT_MAX, SessionStore
 from signalboost.web.uploads import JobRegistry
 from signalboost.web.wiring import jsonable
 
@@ -47,11 +53,14 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/calendar", "Calendar"),
     ("/analytics", "Analytics"),
     ("/influencers", "Influencers"),
+    ("/audience", "Audience"),
     ("/outreach", "Outreach"),
     ("/partners", "Partners"),
     ("/imports", "Imports"),
 )
 UPLOAD_PATHS = ("/imports",)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSRF_REFUSED = "this form expired or did not come from this dashboard; reload the page and retry"
 
 
 class BodyTooLarge(Exception):
@@ -108,16 +117,29 @@ class BodyLimit:
                 await _too_large(send, limit)
 
 
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    ),
+)
+"""Sent with every answer, including those made before the application runs (413, a refused host)."""
+
+
+async def plain_answer(send: Send, status: int, text: str) -> None:
+    """A plain-text answer with the security headers, sent straight through ASGI (outside the application)."""
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": f"Error: {text}".encode()})
+
+
 async def _too_large(send: Send, limit: int) -> None:
-    body = f"Error: the request is larger than the limit of {limit // (1024 * 1024) or 1} MiB.".encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await plain_answer(send, 413, f"the request is larger than the limit of {limit // (1024 * 1024) or 1} MiB.")
 
 
 def create_app(
@@ -126,10 +148,27 @@ def create_app(
     require_login: bool = False,
     max_upload_bytes: int | None = None,
     secret: bytes | None = None,
+    bind_host: str = "127.0.0.1",
+    allowed_hosts: Iterable[str] = (),
+    trusted_proxies: Iterable[str] = (),
+    secure_cookies: bool = False,
+    session_idle_seconds: float = DEFAULT_IDLE,
+    session_max_seconds: float = DEFAULT_MAX,
 ) -> FastAPI:
-    """The dashboard for ``workspace``. ``require_login`` is set by ``signalboost serve`` off loopback."""
+    """The dashboard for ``workspace``. ``require_login`` is set by ``signalboost serve`` off loopback.
+
+    Requests must name a host the server answers to (``localhost``, ``127.0.0.1``, ``[::1]``, ``bind_host``,
+    ``allowed_hosts``; see :mod:`signalboost.web.guard`); ``X-Forwarded-*`` headers count only from
+    ``trusted_proxies``."""
     ws = WebWorkspace.wrap(workspace)
-    settings = WebSettings(require_login=require_login)
+    settings = WebSettings(
+        require_login=require_login,
+        secure_cookies=secure_cookies,
+        hosts=HostPolicy.for_bind(bind_host, allowed_hosts),
+        proxy=ProxyPolicy(frozenset(strip_brackets(p).lower() for p in trusted_proxies)),
+        session_idle_seconds=session_idle_seconds,
+        session_max_seconds=session_max_seconds,
+    )
     if max_upload_bytes is not None:
         settings.max_upload_bytes = max_upload_bytes
     if secret is not None:
@@ -137,8 +176,9 @@ def create_app(
     ctx = WebContext(
         workspace=ws,
         settings=settings,
-        codec=SessionCodec(settings.secret),
+        codec=SessionCodec(settings.secret, max_age=session_max_seconds),
         cache=PageCache(ws),
+        sessions=SessionStore(ws, idle_seconds=session_idle_seconds, max_seconds=session_max_seconds),
         jobs=JobRegistry(ws, max_bytes=settings.max_upload_bytes),
     )
     app = FastAPI(
@@ -157,6 +197,7 @@ def create_app(
 
     routes.register(app)
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
+    app.add_middleware(SiteGuard, policy=settings.hosts)  # outermost: a foreign Host is refused before anything
     return app
 
 
@@ -197,6 +238,13 @@ def _install_session(app: FastAPI) -> None:
     async def session_mw(request: Request, call_next: Any) -> Response:
         ctx: WebContext = request.app.state.ctx
         session = ctx.codec.loads(request.cookies.get(SESSION_COOKIE))
+        if session is not None and session.user is not None:
+            try:
+                live = await run_in_threadpool(ctx.sessions.valid, session.sid, session.user)
+            except WorkspaceLockedError as exc:
+                return error_response_plain(request, exc.message(), 503)
+            if not live:  # logged out, removed, password changed or expired: a fresh anonymous session
+                session = None
         fresh = session is None
         request.state.session = session or ctx.codec.new()
         request.state.session_changed = fresh
@@ -211,27 +259,40 @@ def _install_session(app: FastAPI) -> None:
             response = await call_next(request)
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         if request.state.session_changed:
-            set_session_cookie(response, ctx, request.state.session)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
-        )
+            set_session_cookie(response, request, request.state.session)
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response
 
 
-def set_session_cookie(response: Response, ctx: WebContext, session: Session) -> None:
+def set_session_cookie(response: Response, request: Request, session: Session) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, and Secure when the browser talks HTTPS (``--secure-cookies``,
+    or ``X-Forwarded-Proto: https`` from a trusted proxy)."""
+    ctx: WebContext = request.app.state.ctx
+    peer = request.client.host if request.client else None
+    secure = ctx.settings.secure_cookies or ctx.settings.proxy.https(peer, request.headers.get("x-forwarded-proto"))
     response.set_cookie(
         SESSION_COOKIE,
         ctx.codec.dumps(session),
-        max_age=SESSION_MAX_AGE,
+        max_age=int(ctx.settings.session_max_seconds),
         httponly=True,
         samesite="lax",
-        secure=ctx.settings.secure_cookies,
+        secure=secure,
     )
+
+
+def client_address(request: Request) -> str:
+    """The client's address (from ``X-Forwarded-For`` only when the peer is a trusted proxy)."""
+    ctx: WebContext = request.app.state.ctx
+    peer = request.client.host if request.client else None
+    return ctx.settings.proxy.client(peer, request.headers.get("x-forwarded-for"))
+
+
+def error_response_plain(request: Request, message: str, status: int) -> Response:
+    """An error answer before the session exists (JSON for API clients, else plain text)."""
+    if wants_json(request):
+        return JSONResponse({"error": message}, status_code=status)
+    return PlainTextResponse(f"Error: {message}", status_code=status)
 
 
 _STATUS: tuple[tuple[type[SignalboostError], int], ...] = (
@@ -258,6 +319,13 @@ def _install_errors(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if request.method not in SAFE_METHODS:
+            # A form without this session's CSRF token is refused as forged (403), before saying what else is wrong
+            body = exc.body if hasattr(exc.body, "get") else {}
+            token = body.get("csrf_token")
+            ctx: WebContext = request.app.state.ctx
+            if not ctx.codec.csrf_ok(request.state.session, token if isinstance(token, str) else None):
+                return error_response(request, CSRF_REFUSED, 403)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()
         )
@@ -304,13 +372,19 @@ def render(request: Request, template: str, data: dict[str, Any], *, status: int
         "user": session.user,
         "require_login": ctx.settings.require_login,
         "workspace_name": ctx.workspace.root.name,
-        "current": request.url.path,
+        "current": local_path(request.url.path),
         **extra,
     }
     templates: Jinja2Templates = request.app.state.templates
     response = templates.TemplateResponse(request, template, context, status_code=status)
     assert isinstance(response, HTMLResponse)
     return response
+
+
+def local_path(path: str) -> str:
+    """``path`` as a link that stays on this site: ``//evil.example`` (or ``/\\evil.example``, which browsers read
+    the same way) would be another host, so leading slashes and backslashes collapse to one slash."""
+    return "/" + path.lstrip("/\\")
 
 
 def json_response(data: Any, status: int = 200) -> JSONResponse:

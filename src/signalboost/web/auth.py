@@ -2,7 +2,8 @@
 
 - Passwords are hashed with argon2id (``argon2-cffi`` defaults, RFC 9106) and kept in the ``web_users`` table.
 - The session is a cookie signed with the server's secret (``itsdangerous``): a random session id, and the
-  user name once logged in. It is ``HttpOnly`` and ``SameSite=Lax``.
+  user name once logged in. It is ``HttpOnly``, ``SameSite=Lax``, and ``Secure`` behind HTTPS. A logged-in
+  session also lives in the workspace database (:mod:`signalboost.web.sessions`), so it can be revoked and expires.
 - CSRF: a *session-bound* token, ``HMAC-SHA256(secret, "csrf:" + session id)``, is put in every form and checked
   on every state-changing request (OWASP CSRF cheat sheet, "synchronizer token" pattern without server storage).
 """
@@ -13,8 +14,6 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -22,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from signalboost.errors import UsageError
-from signalboost.store import web_sql
+from signalboost.store import sessions_sql, web_sql
 from signalboost.store.workspace import Workspace
 
 SESSION_COOKIE = "sb_session"
@@ -42,8 +41,9 @@ class Session:
 class SessionCodec:
     """Sign and read session cookies; derive CSRF tokens from the session id."""
 
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, max_age: float = SESSION_MAX_AGE) -> None:
         self.secret = secret
+        self.max_age = max_age
         self._ser = URLSafeTimedSerializer(secret, salt="signalboost-session")
 
     def new(self) -> Session:
@@ -56,7 +56,7 @@ class SessionCodec:
         if not cookie:
             return None
         try:
-            data = self._ser.loads(cookie, max_age=SESSION_MAX_AGE)
+            data = self._ser.loads(cookie, max_age=int(self.max_age))
         except BadSignature:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
@@ -110,7 +110,17 @@ def add_user(ws: Workspace, name: str, password: str) -> str:
     digest = hash_password(password)
     with ws.transaction(purpose="add a dashboard login") as con:
         web_sql.upsert_user(con, username, digest)
+        sessions_sql.delete_for_user(con, username)  # a changed password ends the sessions opened with the old one
     return username
+
+
+def remove_user(ws: Workspace, name: str) -> bool:
+    """Delete the login ``name`` and end its sessions; ``False`` when there was no such login."""
+    username = check_username(name)
+    with ws.transaction(purpose="remove a dashboard login") as con:
+        existed = web_sql.delete_user(con, username)
+        sessions_sql.delete_for_user(con, username)
+    return existed
 
 
 def authenticate(ws: Workspace, name: str, password: str) -> str | None:
@@ -143,31 +153,3 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-class LoginThrottle:
-    """At most ``limit`` failed logins per client address in ``window`` seconds (then 429 until it slides).
-
-    In memory, per server process: enough to make guessing passwords over the network slow.
-    """
-
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-
-    def blocked(self, client: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            recent = [t for t in self._failures.get(client, []) if now - t < self.window]
-            self._failures[client] = recent
-            return len(recent) >= self.limit
-
-    def failed(self, client: str, now: float | None = None) -> None:
-        with self._lock:
-            self._failures.setdefault(client, []).append(time.monotonic() if now is None else now)
-
-    def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)

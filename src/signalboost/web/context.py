@@ -13,16 +13,18 @@ from typing import Any, TypeVar
 
 from signalboost.errors import WorkspaceLockedError
 from signalboost.store.workspace import Workspace
-from signalboost.web.auth import LoginThrottle, SessionCodec
+from signalboost.web.auth import SessionCodec
+from signalboost.web.guard import HostPolicy, LoginThrottle, ProxyPolicy
+from signalboost.web.sessions import DEFAULT_IDLE, DEFAULT_MAX, SessionStore
 
 T = TypeVar("T")
 
 DEFAULT_MAX_UPLOAD = 512 * 1024 * 1024
 """Largest accepted upload (bytes): 512 MiB, above any account export we have seen; change with --max-upload-mb."""
 MAX_FORM_BYTES = 1024 * 1024
+"""Largest body of any other request (forms): 1 MiB."""
 READ_TIMEOUT = 8.0
 """Seconds a page waits for the workspace lock (a long CLI import holds it) before showing its last figures."""
-"""Largest body of any other request (forms): 1 MiB."""
 
 
 @dataclass
@@ -33,6 +35,11 @@ class WebSettings:
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     secure_cookies: bool = False
+    """Mark the session cookie ``Secure`` (``serve --secure-cookies``: the browser reaches us over HTTPS)."""
+    hosts: HostPolicy = field(default_factory=HostPolicy)
+    proxy: ProxyPolicy = field(default_factory=ProxyPolicy)
+    session_idle_seconds: float = DEFAULT_IDLE
+    session_max_seconds: float = DEFAULT_MAX
 
 
 class PageCache:
@@ -158,5 +165,6 @@ class WebContext:
     settings: WebSettings
     codec: SessionCodec
     cache: PageCache
+    sessions: SessionStore
     jobs: Any = None  # signalboost.web.uploads.JobRegistry
     throttle: LoginThrottle = field(default_factory=LoginThrottle)

@@ -13,10 +13,11 @@ from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, Up
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from signalboost.web import charts, schemas
-from signalboost.web.app import json_response, render, set_session_cookie
+from signalboost.web.app import CSRF_REFUSED, client_address, json_response, render, set_session_cookie
 from signalboost.web.auth import authenticate
 from signalboost.web.context import WebContext
 from signalboost.web.views import analytics, calendar, imports, influencers, outreach, overview, partners, strategy
+from signalboost.web.views import audience as audience_view
 
 JSON_OK: dict[int | str, dict[str, Any]] = {
     200: {"description": "The page's data", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -59,7 +60,7 @@ def ctx_of(request: Request) -> WebContext:
 def check_csrf(request: Request, token: str | None) -> None:
     """Refuse a state-changing request without the session's CSRF token (403)."""
     if not ctx_of(request).codec.csrf_ok(request.state.session, token):
-        raise HTTPException(403, "this form expired or did not come from this dashboard; reload the page and retry")
+        raise HTTPException(403, CSRF_REFUSED)
 
 
 def done(url: str, code: str, request: Request | None = None) -> RedirectResponse:
@@ -203,6 +204,15 @@ def _pages(app: FastAPI) -> None:
         data, stale2 = ctx.cache.swr(("outreach",), lambda: outreach.build(ctx.workspace))
         return {**data, "alerts": alerts, "stale": stale or stale2}
 
+    @page(app, "/audience", "audience.html", name="audience", decorate=audience_view.decorate)
+    def audience_page(
+        request: Request,
+        platform: Annotated[str | None, Query(max_length=40, description="platform (default: most data)")] = None,
+    ) -> dict[str, Any]:
+        ctx = ctx_of(request)
+        data, stale = ctx.cache.swr(("audience", platform), lambda: audience_view.build(ctx.workspace, platform))
+        return {**data, "stale": stale}
+
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
     def partners_page(
         request: Request,
@@ -311,6 +321,7 @@ def _forms(app: FastAPI) -> None:
         weeks: Annotated[int, Form(ge=1, le=104)] = 4,
     ) -> Response:
         check_csrf(request, csrf_token)
+        calendar.check_period(start, weeks)
         calendar.plan(ctx_of(request).workspace, start, weeks)
         return done(f"/calendar?date={start}", "planned", request)
 
@@ -428,24 +439,28 @@ def _auth(app: FastAPI) -> None:
     ) -> Response:
         check_csrf(request, csrf_token)
         ctx = ctx_of(request)
-        client = request.client.host if request.client else "unknown"
-        if ctx.throttle.blocked(client):
+        attempt = ctx.throttle.reserve(client_address(request), username)  # counted before the check: atomic
+        if attempt is None:
             return render(request, "login.html", {"error": "Too many failed logins; wait a few minutes."}, status=429)
         user = authenticate(ctx.workspace, username, password)
         if user is None:
-            ctx.throttle.failed(client)
             return render(request, "login.html", {"error": "Wrong user name or password."}, status=401)
-        ctx.throttle.succeeded(client)
+        ctx.throttle.release(attempt)  # this attempt was right: only its own count is taken back
         session = ctx.codec.new()  # a new session id at login (no session fixation)
         session.user = user
+        ctx.sessions.start(user, session.sid)
+        if request.state.session.user is not None:
+            ctx.sessions.end(request.state.session.sid)  # a second login in the same browser ends the first session
         response = RedirectResponse("/", status_code=303)
-        set_session_cookie(response, ctx, session)
+        set_session_cookie(response, request, session)
         return response
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf_token: Csrf) -> Response:
         check_csrf(request, csrf_token)
         ctx = ctx_of(request)
+        if request.state.session.user is not None:
+            ctx.sessions.end(request.state.session.sid)  # revoked server-side: a copy of the cookie is dead too
         response = RedirectResponse("/login" if ctx.settings.require_login else "/", status_code=303)
-        set_session_cookie(response, ctx, ctx.codec.new())
+        set_session_cookie(response, request, ctx.codec.new())
         return response

@@ -6,13 +6,18 @@ import os
 import socket
 import threading
 import webbrowser
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.style import Style
+from rich.text import Text
 
 from signalboost.errors import UsageError
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import is_loopback, user_count
+from signalboost.web.guard import strip_brackets
+from signalboost.web.sessions import DEFAULT_IDLE, DEFAULT_MAX
 
 
 def check_bind(ws: Workspace, host: str) -> bool:
@@ -29,7 +34,11 @@ def check_bind(ws: Workspace, host: str) -> bool:
 
 
 def port_free(host: str, port: int) -> bool:
+    """Whether ``port`` on ``host`` can be listened on now. ``SO_REUSEADDR`` as uvicorn sets it, so a port whose
+    last server stopped a moment ago (connections in TIME-WAIT) counts as free, as it is for uvicorn."""
+    host = strip_brackets(host)
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -38,6 +47,7 @@ def port_free(host: str, port: int) -> bool:
 
 
 def url_for(host: str, port: int) -> str:
+    host = strip_brackets(host)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
@@ -73,13 +83,19 @@ def run(
     max_upload_bytes: int | None = None,
     open_browser: bool = False,
     console: Console | None = None,
+    allowed_hosts: Sequence[str] = (),
+    trusted_proxies: Sequence[str] = (),
+    secure_cookies: bool = False,
+    session_idle_seconds: float = DEFAULT_IDLE,
+    session_max_seconds: float = DEFAULT_MAX,
 ) -> None:
-    """Serve ``ws`` until Ctrl-C."""
+    """Serve ``ws`` until Ctrl-C (``host`` may be written ``::1`` or ``[::1]``)."""
     import uvicorn
 
     from signalboost.web.app import create_app
 
     console = console or Console(stderr=True)
+    host = strip_brackets(host)
     require_login = check_bind(ws, host)
     if port and not port_free(host, port):
         raise UsageError(
@@ -87,11 +103,24 @@ def run(
             where="--port",
             hint="Pick another with --port, or stop the other server",
         )
-    app = create_app(ws, require_login=require_login, max_upload_bytes=max_upload_bytes)
-    if require_login:
-        app.state.ctx.settings.secure_cookies = False  # plain HTTP unless a TLS proxy is put in front
+    app = create_app(
+        ws,
+        require_login=require_login,
+        max_upload_bytes=max_upload_bytes,
+        bind_host=host,
+        allowed_hosts=allowed_hosts,
+        trusted_proxies=trusted_proxies,
+        secure_cookies=secure_cookies,
+        session_idle_seconds=session_idle_seconds,
+        session_max_seconds=session_max_seconds,
+    )
     url = url_for(host, port)
-    console.print(f"Signalboost dashboard for [bold]{ws.root}[/] at [link={url}]{url}[/] (Ctrl-C to stop)")
+    line = Text("Signalboost dashboard for ")  # Text, not markup: an IPv6 URL's "[::1]" is not a markup tag
+    line.append(str(ws.root), style="bold")
+    line.append(" at ")
+    line.append(url, style=Style(link=url))
+    line.append(" (Ctrl-C to stop)")
+    console.print(line)
     if require_login:
         console.print("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
     threading.Thread(target=warm_up, args=(url,), daemon=True).start()

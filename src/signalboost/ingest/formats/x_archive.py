@@ -26,7 +26,7 @@ from signalboost.errors import IngestError
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
-from signalboost.ingest.textio import load_js_json, parse_iso, parse_x_date, to_int
+from signalboost.ingest.textio import load_js_json, parse_iso, parse_x_date, to_count
 
 PLATFORM = "x"
 _TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$")
@@ -264,7 +264,26 @@ def parse_tweets(
         if not tid:
             out["rejects"].append(Reject(index, str(t)[:500], f"record {index}: no id_str", member))
             continue
-        _tweet_rows(out, t, str(tid), created, me=me, handle=handle, platform=platform)
+        try:
+            counts = _counts(t)
+        except ValueError as exc:
+            out["rejects"].append(Reject(index, str(t)[:500], f"record {index}: {exc}", member))
+            continue
+        _tweet_rows(out, t, str(tid), created, counts, me=me, handle=handle, platform=platform)
+    return out
+
+
+_COUNTS = (("favorite_count", "likes"), ("retweet_count", "shares"))
+
+
+def _counts(t: dict[str, Any]) -> dict[str, int | None]:
+    """The tweet's counts as canonical metrics; ``ValueError`` naming the field when one is not a count."""
+    out: dict[str, int | None] = {}
+    for field, metric in _COUNTS:
+        try:
+            out[metric] = to_count(t.get(field))
+        except ValueError as exc:
+            raise ValueError(f"{field}: {exc}") from None
     return out
 
 
@@ -273,6 +292,7 @@ def _tweet_rows(
     t: dict[str, Any],
     tid: str,
     created: datetime,
+    counts: dict[str, int | None],
     *,
     me: str,
     handle: str | None,
@@ -302,7 +322,7 @@ def _tweet_rows(
     )
     metrics: dict[str, Any] = {"platform": platform, "post_id": tid, "observed_at": None}
     if not is_rt:
-        metrics |= {"likes": to_int(t.get("favorite_count")), "shares": to_int(t.get("retweet_count"))}
+        metrics |= counts
     out["post_metrics"].append(metrics)
     if not me:
         return

@@ -28,7 +28,7 @@ from signalboost.errors import IngestError
 from signalboost.ingest.archive import archive_has, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
-from signalboost.ingest.textio import decode_text
+from signalboost.ingest.textio import decode_text, to_count
 
 PLATFORM = "youtube"
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -183,8 +183,9 @@ def parse_content_csv(text: str, *, member: str | None = None) -> tuple[list[dic
 
 
 def _count(text: str) -> int | None:
+    """A count cell: a whole number from 0 (``ValueError`` naming the value for NaN, inf, -5, 1.5 …)."""
     value = parse_number(text)
-    return None if value is None else round(value)
+    return None if value is None else to_count(value)
 
 
 def _observed(path: Path, rows: list[dict[str, Any]], options: ReadOptions) -> datetime | None:
@@ -215,7 +216,7 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
     else:
         data, where, member = path.read_bytes(), str(path), None
     options.advance(len(data))
-    text, warning = decode_text(data, where)
+    text, warning = decode_text(data, where, options.encoding)
     if warning:
         options.warn(warning)
     rows, rejects, ambiguous = parse_content_csv(text, member=member)

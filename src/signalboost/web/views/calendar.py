@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError, SignalboostError, UsageError
-from signalboost.model.strategy import Strategy
+from signalboost.model.strategy import EARLIEST_DATE, LATEST_DATE, Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
 
@@ -65,6 +65,8 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     today = dt.datetime.now(tz).date()
     try:
         focus = dt.date.fromisoformat(day) if day else today
+        if not EARLIEST_DATE <= focus <= LATEST_DATE:
+            raise ValueError(f"{focus} is out of range")
         start, end = period_of(view, focus)
         prev, nxt = _shift(view, focus, -1), _shift(view, focus, 1)
     except (ValueError, OverflowError) as exc:
@@ -123,6 +125,25 @@ def _need(module: str, name: str, what: str) -> Any:
     if fn is None:
         raise PlanError(f"{what} is not available yet in this installation", hint="Update Signalboost")
     return fn
+
+
+def check_period(start: str, weeks: int) -> dt.date:
+    """The first day of a period to plan, refused (422, naming the field) unless the whole period lies between
+    :data:`~signalboost.model.strategy.EARLIEST_DATE` and :data:`~signalboost.model.strategy.LATEST_DATE`."""
+    from fastapi import HTTPException
+
+    try:
+        first = dt.date.fromisoformat(start)
+    except ValueError as exc:
+        raise HTTPException(422, f"start: {start[:40]!r} is not a date (use YYYY-MM-DD)") from exc
+    last = first.toordinal() + 7 * weeks
+    if first < EARLIEST_DATE or last > LATEST_DATE.toordinal():
+        raise HTTPException(
+            422,
+            f"start: {weeks} weeks from {first.isoformat()} are not all between {EARLIEST_DATE} and {LATEST_DATE}; "
+            "plan a period in that range",
+        )
+    return first
 
 
 def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from signalboost.errors import OutreachError, SignalboostError
+from signalboost.errors import OutreachError, SignalboostError, WebError
 from signalboost.store import web_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -100,6 +100,13 @@ def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> 
         raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
     with ws.connect(purpose="read an account") as con:
         account = web_sql.account_lookup(con, platform, account_id)
+        known = account is not None or web_sql.account_known(con, platform, account_id)
+    if not known:
+        raise WebError(
+            f"no account {account_id[:80]!r} on {platform[:40]!r} in this workspace; nothing was added",
+            where="account_id",
+            hint="Add accounts from the Influencers page or a profile, after importing data that has them",
+        )
     handle = account.get("handle") if account else None  # follower lists often give ids only
     record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")
     return str(record.label)

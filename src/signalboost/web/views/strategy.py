@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import io
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from ruamel.yaml.error import YAMLError
 from signalboost.errors import StrategyError
 from signalboost.model.io import StrategyDocument, yaml_rt
 from signalboost.model.strategy import Strategy
+from signalboost.model.validate import yaml_problem
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib
 
@@ -283,11 +285,9 @@ def edit_section(ws: Workspace, section: str, content: str, version: str | None 
     try:
         value = yaml_rt().load(content) if content.strip() else None
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{section}:{mark.line + 1}:{mark.column + 1}" if mark is not None else section
-        return EditResult(
-            False, section, [Issue("error", where, f"invalid YAML: {getattr(exc, 'problem', exc)}")], content
-        )
+        problem = yaml_problem(exc)
+        where = f"{section}:{problem.line}:{problem.column}" if problem.line is not None else section
+        return EditResult(False, section, [Issue("error", where, problem.message)], content)
     new = copy.deepcopy(doc.data)
     new[section] = value
     result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content, version)
@@ -310,10 +310,9 @@ def edit_pillar_weights(
         if pid not in index:
             issues.append(Issue("error", "pillars", f"unknown pillar {pid!r}"))
             continue
-        try:
-            value = float(raw)
-        except ValueError:
-            issues.append(Issue("error", f"pillars ({pid}.weight)", f"weight {raw!r} is not a number"))
+        value, problem = _weight(raw)
+        if problem:
+            issues.append(Issue("error", f"pillars ({pid}.weight)", problem))
             continue
         new.set(("pillars", index[pid], "weight"), int(value) if value.is_integer() else value)
     submitted = dict(zip(pillars, weights, strict=False))
@@ -322,6 +321,17 @@ def edit_pillar_weights(
     result = _save_if_valid(ws, new, "pillars", "", version)
     result.values = submitted
     return result
+
+
+def _weight(raw: str) -> tuple[float, str]:
+    """A pillar weight typed in the form (percent): the number, or ``(nan, why it is refused)``."""
+    try:
+        value = float(raw)
+    except ValueError:
+        return math.nan, f"weight {raw[:40]!r} is not a number"
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        return math.nan, f"weight {raw[:40]!r} is not a percentage between 0 and 100"
+    return value, ""
 
 
 def _save_if_valid(

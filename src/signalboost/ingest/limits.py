@@ -1,0 +1,125 @@
+"""The limits of one import: how much may be decompressed, and how many rejected rows are kept.
+
+A small zip or ``.gz`` can expand to gigabytes (CWE-409, "decompression bomb"); a file of junk can yield millions
+of rejects. Both are bounded per import:
+
+- **decompressed bytes** (:data:`DEFAULT_MAX_UNCOMPRESSED`, 512 MiB): the sum of the zip members an importer reads
+  (checked against each member's declared size *before* inflating it, and the read never goes past that size) and
+  of the bytes a ``.gz`` file expands to (counted while it is streamed to a temporary file, so it stops at the
+  cap). Media inside an export (photos, videos) are never read and do not count; plain files and unpacked folders
+  are not decompressed and do not count either. Change it with the environment variable
+  ``SIGNALBOOST_MAX_UNCOMPRESSED`` (``2GiB``, ``800MB``, ``1073741824``);
+- **a ``.gz`` stream's ratio**: past 64 MiB of output, a stream expanding more than :data:`MAX_STREAM_RATIO` times
+  its compressed size is refused (real text compresses 3-10x; a bomb 1000x);
+- **rejects kept** (:data:`DEFAULT_MAX_REJECTS`, 10,000 rows): every rejected row is counted in the import's
+  ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from signalboost.errors import IngestError, UsageError
+
+DEFAULT_MAX_UNCOMPRESSED = 512 * 1024**2
+DEFAULT_MAX_REJECTS = 10_000
+MAX_STREAM_RATIO = 200
+STREAM_RATIO_FLOOR = 64 * 1024**2
+ENV_MAX_UNCOMPRESSED = "SIGNALBOOST_MAX_UNCOMPRESSED"
+ENV_MAX_REJECTS = "SIGNALBOOST_MAX_REJECTS"
+
+_UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
+
+
+def parse_size(text: str, *, where: str) -> int:
+    """``"512MiB"`` -> 536870912; units B, KB/MB/GB (powers of 1000) and KiB/MiB/GiB (powers of 1024)."""
+    m = _SIZE.match(text)
+    if not m:
+        raise UsageError(
+            f"{text!r} is not a size", where=where, hint="Write a number of bytes with an optional unit: 2GiB, 800MB"
+        )
+    value = float(m.group(1)) * _UNITS[(m.group(2) or "").lower()]
+    if value < 1 or value > 2**62:
+        raise UsageError(f"{text!r} is out of range", where=where, hint="Give a size from 1 byte to a few TiB")
+    return int(value)
+
+
+def _env_int(name: str, default: int, *, size: bool) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if size:
+        return parse_size(raw, where=name)
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"{raw!r} is not a positive whole number", where=name, hint="e.g. 100000")
+    return int(raw)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``max_uncompressed``: bytes decompressed per import; ``max_rejects``: rejected rows stored per import."""
+
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED
+    max_rejects: int = DEFAULT_MAX_REJECTS
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, overridden by ``SIGNALBOOST_MAX_UNCOMPRESSED`` and ``SIGNALBOOST_MAX_REJECTS``."""
+        return cls(
+            max_uncompressed=_env_int(ENV_MAX_UNCOMPRESSED, DEFAULT_MAX_UNCOMPRESSED, size=True),
+            max_rejects=_env_int(ENV_MAX_REJECTS, DEFAULT_MAX_REJECTS, size=False),
+        )
+
+
+def _mib(n: int) -> str:
+    return f"{n / 1024**3:,.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:,.0f} MiB"
+
+
+class Budget:
+    """The decompressed bytes one import may still read (see the module docstring)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def check(self, more: int, where: str) -> None:
+        """Refuse before reading ``more`` bytes that would take the import past the limit."""
+        if self.used + more > self.limit:
+            raise IngestError(
+                f"the export expands to more than {_mib(self.limit)} of data (decompression limit)",
+                where=where,
+                hint=f"Unpack it yourself and import the folder or plain file if you trust it, or raise the limit "
+                f"with {ENV_MAX_UNCOMPRESSED}=2GiB; nothing was imported",
+            )
+
+    def charge(self, n: int, where: str) -> None:
+        """Count ``n`` bytes just decompressed (refusing once past the limit)."""
+        self.check(n, where)
+        self.used += n
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("signalboost_import_budget", default=None)
+
+
+def current_budget() -> Budget:
+    """The budget of the import running in this context (outside an import: a fresh one at the configured limit,
+    so sniffing or a direct read is bounded too)."""
+    budget = _BUDGET.get()
+    return budget if budget is not None else Budget(Limits.from_env().max_uncompressed)
+
+
+@contextmanager
+def import_budget(limits: Limits) -> Iterator[Budget]:
+    """Give the code inside one import's shared decompression budget."""
+    budget = Budget(limits.max_uncompressed)
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
