@@ -234,3 +234,34 @@ def test_a_table_without_usable_posts_is_empty_with_the_slot_columns() -> None:
     assert out.height == 0 and out.columns[:4] == ["platform", "weekday", "weekday_name", "slot_hour"]
     rec = recommend_slots(out)
     assert rec.height == 0 and {"kind", "reason", "rank"} <= set(rec.columns)
+
+
+def test_exploration_takes_thin_slots_only_highest_reach_first_and_the_floor_itself() -> None:
+    # recommended: hour 9 (expected 2.0). Hour 8 is "ok" but not recommended (k = 1): never an exploration.
+    # Thin slots: 11 reaches exactly 2.0 (= the floor: in), 12 reaches 3.0, 13 only 1.9 (out)
+    table = _slots(
+        [
+            ("x", 9, 9, 2.0, 2.5, 0.9, "ok"),
+            ("x", 8, 9, 1.5, 9.0, 0.9, "ok"),
+            ("x", 11, 1, 1.0, 2.0, 0.1, NOT_ENOUGH),
+            ("x", 12, 1, 1.0, 3.0, 0.1, NOT_ENOUGH),
+            ("x", 13, 1, 1.0, 1.9, 0.1, NOT_ENOUGH),
+        ]
+    )
+    rec = recommend_slots(table, k=1, explore=5)
+    assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 12), ("explore", 11)]
+    assert recommend_slots(table, k=1, explore=1)["slot_hour"].to_list() == [9, 12]
+
+
+def test_hour_blocks_from_1_to_24_and_a_clear_error_beyond() -> None:
+    frame = pl.DataFrame(
+        {"platform": ["x", "x"], "created_at": [t(1, 9), t(1, 23)], "er_reach": [1.0, 2.0]},
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    whole_day = slot_table(frame, hour_block=24, all_slots=False)
+    assert whole_day.select("weekday", "slot_hour", "n_posts").rows() == [(0, 0, 2)]
+    assert slot_table(frame, all_slots=False)["slot_hour"].to_list() == [9, 23]  # default: plain hours
+    for bad in (25, 0, 7):
+        with pytest.raises(AnalyticsError) as info:
+            slot_table(frame, hour_block=bad)
+        assert info.value.where == "--hour-block" and "Use 1, 2, 3, 4, 6, 8, 12 or 24" in (info.value.hint or "")
