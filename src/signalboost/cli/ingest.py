@@ -376,8 +376,12 @@ def _print_summary(results: list[ImportResult]) -> None:
         console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
         for line in describe_tables(r):
             console.print(f"    {escape(line)}", highlight=False)
-        for n in r.notes:
-            console.print(f"    [dim]read:[/] {escape(n)}", highlight=False)
+        for what, n in r.skipped.items():
+            console.print(f"    skipped {n:,} {escape(what)} (not data: neither loaded nor rejected)", highlight=False)
+        for note in r.notes:
+            console.print(f"    [dim]read:[/] {escape(note)}", highlight=False)
+        for line in r.sanity:
+            console.print(f"    [cyan]check:[/] {escape(line)}", highlight=False)
         for w in r.warnings:
             console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
         if r.rows_rejected:

@@ -21,7 +21,7 @@ import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from signalboost.errors import IngestError, SignalboostError
+from signalboost.errors import IngestError, SignalboostError, UsageError
 from signalboost.ingest.base import (
     LOAD_TABLES,
     Batch,
@@ -181,6 +181,8 @@ def _load(
                 q.drop_stages(con)
         result.warnings = list(options.warnings)
         result.notes = list(options.notes)
+        for what, n in options.skipped.items():
+            result.skipped[what] = result.skipped.get(what, 0) + n
         result.platform = options.platform or fmt.platform
         q.record_import(
             con,
@@ -263,13 +265,23 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
             rejects.counted(bad, kept)
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
+            skips = q.stage_skips(con)
+            for what, n in skips.items():
+                result.skipped[what] = result.skipped.get(what, 0) + n
             if item.count_read:
                 result.rows_read += read + moved
-            staged = read - bad
+            staged = read - bad - sum(skips.values())
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
     rejects.flush()
+    if options.kind and not options.kind_used:  # honoured or refused, never ignored (nothing is committed)
+        raise UsageError(
+            f"--kind {options.kind} does not apply to a {fmt.name} file: its rows say what they are",
+            where=f"{path} (--kind)",
+            hint="Leave --kind out, or use it with an edge list or a CSV (--format generic) whose rows are all "
+            "one kind",
+        )
     source = str(result.import_id)
     for table in LOAD_TABLES:
         _add(result, table, *q.merge(con, table, source))
