@@ -261,6 +261,7 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             fields = resolve_mapping([*columns, *virtual], mapping)
             table = table_for(fields)
             _check_kind(table, options)
+            options.note(f"{table} from columns: " + ", ".join(f"{f}={c}" for f, c in fields.items()))
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
