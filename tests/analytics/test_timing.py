@@ -88,7 +88,7 @@ def _frame() -> pl.DataFrame:
 
 
 def test_slot_table_uses_the_brand_zone_and_marks_thin_slots() -> None:
-    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2)
+    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2, robust=False)
     assert table.height == 7 * 24
     mon = table.filter((pl.col("weekday_name") == "mon") & (pl.col("slot_hour") == 10)).row(0, named=True)
     assert mon["n_posts"] == 3 and mon["raw_mean"] == pytest.approx(2.0) and mon["status"] == "ok"
