@@ -166,13 +166,14 @@ def test_a_slot_is_kept_at_its_own_mean_when_posts_do_not_vary_within_slots() ->
 
 
 def _slots(rows: list[tuple[str, int, int, float, float, float, str]], prior: float = 1.0) -> pl.DataFrame:
-    """A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays."""
+    """A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays;
+    each interval starts ½ below its expectation, a quarter of each slot's gain comes from its top 3 posts."""
     return pl.DataFrame(
         [
             {
                 "platform": p, "weekday": 0, "weekday_name": "mon", "slot_hour": h, "n_posts": n, "raw_mean": e,
-                "expected": e, "ci_low": e - 1, "ci_high": hi, "shrink_weight": w, "status": s, "prior_mean": prior,
-                "metric": "er_reach",
+                "expected": e, "ci_low": e - 0.5, "ci_high": hi, "shrink_weight": w, "status": s, "prior_mean": prior,
+                "metric": "er_reach", "top3_share": 0.25,
             }
             for p, h, n, e, hi, w, s in rows
         ]
@@ -210,11 +211,13 @@ def test_exploration_must_reach_the_weakest_recommended_slot_not_the_prior() -> 
 
 
 def test_recommendation_reasons_give_the_rounded_figures() -> None:
-    table = _slots([("x", 9, 12, 0.123456, 1.0, 0.7777, "ok"), ("x", 10, 1, 0.1, 0.987654, 0.1, NOT_ENOUGH)])
+    table = _slots(
+        [("x", 9, 12, 0.623456, 1.0, 0.7777, "ok"), ("x", 10, 1, 0.1, 0.987654, 0.1, NOT_ENOUGH)], prior=0.05
+    )
     rec = recommend_slots(table, k=1, explore=1)
     # 100·(1 − 0.7777) = 22.23 -> 22
     assert rec["reason"].to_list() == [
-        "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean)",
+        "expected 0.6235 (12 posts; shrunk 22.0% toward the network mean; 25.0% of its gain from its top 3 posts)",
         "exploration: only 1 post(s) so far; could reach 0.9877",
     ]
 
