@@ -33,6 +33,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # DNS rebinding stand-in (test_dns_rebinding_is_refused_in_chromium): these names resolve to this machine
+    "--host-resolver-rules=MAP rebind.evil.example 127.0.0.1, MAP attacker.evil.example 127.0.0.1",
 ]
 SHOTS = Path(os.environ.get("SIGNALBOOST_SCREENSHOTS", "/tmp/signalboost-screenshots"))
 WAIT_MS = 30_000
@@ -207,22 +209,18 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
         ctx.close()
 
 
-def test_dns_rebinding_is_refused_in_chromium(tmp_path: Path) -> None:
+def test_dns_rebinding_is_refused_in_chromium(browser: object, tmp_path: Path) -> None:
     """Issue 18, item 5, in a real browser: Chromium resolves ``rebind.evil.example`` to 127.0.0.1 (a host-resolver
     rule stands for the attacker's DNS flipping the name to this machine). A page on that name must get neither
     the dashboard nor its data, and a form posted from that site to the real address is refused (Origin check)."""
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     ws = Workspace.open(tmp_path / "ws", create=True)
     shutil.copy(DATA / "strategy.yaml", ws.strategy_path)
     before = ws.strategy_path.read_bytes()
-    rules = "--host-resolver-rules=MAP rebind.evil.example 127.0.0.1, MAP attacker.evil.example 127.0.0.1"
-    with running_server(ws.root) as base, sync_api.sync_playwright() as p:
+    with running_server(ws.root) as base:
         port = base.rsplit(":", 1)[1]
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[*ARGS, rules])
+        # the attacker's page is theirs: no CSP of ours applies to it
+        ctx = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
         try:
-            ctx = browser.new_context(bypass_csp=True)  # the attacker's page is theirs: no CSP of ours applies
             ctx.set_default_timeout(WAIT_MS)
             page = ctx.new_page()
             # 1. the rebound name reaches our server, which refuses it: no page, no JSON, no token
@@ -262,4 +260,4 @@ def test_dns_rebinding_is_refused_in_chromium(tmp_path: Path) -> None:
             assert page.goto(base + "/strategy") is not None
             assert page.locator("h1").first.inner_text()
         finally:
-            browser.close()
+            ctx.close()
