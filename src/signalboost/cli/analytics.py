@@ -253,6 +253,21 @@ def register(app: typer.Typer) -> None:
         elif fmt is OutputFormat.table:
             err.print("Nothing written. Run `signalboost recommend --apply` to write it.")
 
+    def _audience_sections(ws: Any) -> list[Any]:
+        """The Audience section when `signalboost audience segments` has stored a run (else none)."""
+        from signalboost.audience.job import cards_from, hold_strategy, stored_run
+        from signalboost.errors import SignalboostError
+        from signalboost.report.audience_section import audience_section
+
+        try:
+            run = stored_run(ws)
+            if run is None:
+                return []
+            verdicts, _ = hold_strategy(ws, cards_from(run))
+        except SignalboostError:
+            return []
+        return [audience_section(run, verdicts)]
+
     @app.command("report")
     def report_cmd(
         fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f", help="html, pdf or md."),
@@ -275,5 +290,5 @@ def register(app: typer.Typer) -> None:
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"
         with err.status(f"Rendering the {fmt.value.upper()} report…"):
-            path = write_report(result, strategy, target, fmt=fmt.value)
+            path = write_report(result, strategy, target, fmt=fmt.value, extra=_audience_sections(ws))
         err.print(f"Wrote {path}")

@@ -9,6 +9,8 @@ from typing import Any
 
 import polars as pl
 
+from signalboost.store.queries import readable_time
+
 _READS = {
     "accounts": "SELECT account_id, handle, name, bio FROM accounts WHERE platform = ?",
     "texts": (
@@ -16,10 +18,11 @@ _READS = {
         "AND text <> ''"
     ),
     "interactions": (
-        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at FROM interactions WHERE platform = ?"
+        f"SELECT actor_id, kind, target_post_id, target_account_id, {readable_time('occurred_at')} "
+        "FROM interactions WHERE platform = ?"
     ),
     "posts": (
-        "SELECT p.post_id, p.author_id, p.created_at, p.format, p.text, "
+        f"SELECT p.post_id, p.author_id, {readable_time('p.created_at')}, p.format, p.text, "
         "coalesce(p.pillars, (SELECT list(pp.pillar ORDER BY pp.pillar) FROM post_pillars pp "
         "WHERE pp.platform = p.platform AND pp.post_id = p.post_id AND pp.pillar <> '')) AS pillars "
         "FROM posts p WHERE p.platform = ?"

@@ -11,6 +11,8 @@ from typing import Any
 
 import polars as pl
 
+from signalboost.store.queries import readable, readable_value
+
 OUTREACH_COLUMNS: tuple[str, ...] = (
     "platform",
     "account_id",
@@ -228,7 +230,7 @@ theirs AS (
            CASE WHEN i.kind IN ('repost', 'quote') THEN 'amplification' ELSE 'interaction' END AS kind,
            i.kind AS detail, FALSE AS is_ask, i.target_post_id AS post_id, i.occurred_at
     FROM interactions i JOIN outreach o ON o.platform = i.platform AND o.account_id = i.actor_id
-    WHERE i.platform = $platform AND i.occurred_at IS NOT NULL
+    WHERE i.platform = $platform AND READABLE_OCCURRED
       AND (i.target_account_id IN (SELECT account_id FROM brand)
            OR i.target_post_id IN (SELECT post_id FROM ours_posts))
 ),
@@ -241,7 +243,7 @@ ours AS (
            CASE i.kind WHEN 'like' THEN 'like' WHEN 'reply' THEN 'reply' ELSE 'share' END AS kind,
            i.kind AS detail, FALSE AS is_ask, i.target_post_id AS post_id, i.occurred_at
     FROM interactions i LEFT JOIN their_posts tp ON tp.post_id = i.target_post_id AND i.target_post_id <> ''
-    WHERE i.platform = $platform AND i.occurred_at IS NOT NULL
+    WHERE i.platform = $platform AND READABLE_OCCURRED
       AND i.actor_id IN (SELECT account_id FROM brand)
       AND coalesce(tp.author_id, i.target_account_id) IN
           (SELECT account_id FROM outreach WHERE platform = $platform)
@@ -251,7 +253,7 @@ SELECT DISTINCT {key} AS event_key, platform, account_id, direction, kind, detai
        NULL AS note, 'import' AS source
 FROM touches
 ON CONFLICT DO NOTHING
-"""
+""".replace("READABLE_OCCURRED", readable("i.occurred_at"))  # times a reader can hold (issue 18)
 
 
 def sync_events_from_interactions(con: Any, platform: str, brand_ids: Sequence[str]) -> int:
@@ -569,7 +571,7 @@ def our_posts(con: Any, platform: str | None, brand_ids: Sequence[str]) -> pl.Da
     return frame(
         con,
         "SELECT platform, post_id, created_at FROM posts WHERE ($p IS NULL OR platform = $p) "
-        "AND author_id IN (SELECT unnest($b)) AND created_at IS NOT NULL ORDER BY created_at",
+        f"AND author_id IN (SELECT unnest($b)) AND {readable('created_at')} ORDER BY created_at",
         {"p": platform, "b": list(brand_ids)},
     )
 
@@ -591,9 +593,9 @@ def recent_posts_of_pipeline(con: Any, since: Any, stages: Sequence[str]) -> pl.
         SELECT p.platform, p.post_id, p.author_id, o.handle, p.created_at, p.text, p.hashtags, p.url
         FROM posts p JOIN outreach o ON o.platform = p.platform AND o.account_id = p.author_id
         WHERE p.created_at >= $since AND o.stage IN (SELECT unnest($stages))
-          AND p.repost_of IS NULL AND p.reply_to IS NULL
+          AND p.repost_of IS NULL AND p.reply_to IS NULL AND READABLE
         ORDER BY p.created_at DESC
-        """,
+        """.replace("READABLE", readable("p.created_at")),
         {"since": since, "stages": list(stages)},
     )
 
@@ -601,7 +603,8 @@ def recent_posts_of_pipeline(con: Any, since: Any, stages: Sequence[str]) -> pl.
 def latest_activity(con: Any) -> Any:
     """The latest touch in the ledger, else the latest post (None when both are empty)."""
     row = con.execute(
-        "SELECT coalesce((SELECT max(occurred_at) FROM outreach_events), (SELECT max(created_at) FROM posts))"
+        f"SELECT coalesce((SELECT max({readable_value('occurred_at')}) FROM outreach_events), "
+        f"(SELECT max({readable_value('created_at')}) FROM posts))"
     ).fetchall()
     return row[0][0]
 

@@ -29,11 +29,46 @@ _ORDER = {
 }
 
 
+#: The time columns of each canonical table (what :func:`readable_time` guards in every read).
+TIME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "accounts": ("created_at", "observed_at"),
+    "account_snapshots": ("observed_at",),
+    "posts": ("created_at",),
+    "post_metrics": ("observed_at",),
+    "follows": ("observed_at", "first_seen", "last_seen"),
+    "interactions": ("occurred_at",),
+}
+
+#: Times a reader can turn into Python values in any time zone (Python's ``datetime`` stops at year 9999; DuckDB
+#: stores up to year 294247). A day of margin either side for the conversion to local time.
+READABLE_FROM = "0001-01-02 00:00:00+00"
+READABLE_UNTIL = "9999-12-30 00:00:00+00"
+
+
+def readable(column: str) -> str:
+    """SQL predicate: the time ``column`` is one a reader can represent (see :data:`READABLE_UNTIL`)."""
+    return f"({column} >= TIMESTAMPTZ '{READABLE_FROM}' AND {column} < TIMESTAMPTZ '{READABLE_UNTIL}')"
+
+
+def readable_value(column: str) -> str:
+    """SQL expression: ``column`` when :func:`readable`, else NULL (an unknown time)."""
+    return f"CASE WHEN {readable(column)} THEN {column} END"
+
+
+def readable_time(column: str, alias: str | None = None) -> str:
+    """SQL select item: ``column`` when a reader can represent it, else NULL (an unknown time) — so a year-10000
+    date already stored (imports refuse them now) never crashes ``analyze``, ``influencers`` or a dashboard page."""
+    return f"{readable_value(column)} AS {alias or column.rsplit('.', 1)[-1]}"
+
+
 def table_sql(name: str, *, platform: str | None = None) -> tuple[str, list[Any]]:
-    """``SELECT *`` of one canonical table, filtered by platform when given."""
+    """``SELECT *`` of one canonical table, filtered by platform when given (times out of a reader's range read as
+    NULL, see :func:`readable_time`)."""
     if name not in CANONICAL_TABLES:
         raise StoreError(f"unknown table {name!r}", hint=f"Use one of: {', '.join(CANONICAL_TABLES)}")
     where, params = "", []
     if platform is not None and name not in ("imports", "rejects"):
         where, params = " WHERE platform = ?", [platform]
-    return f"SELECT * FROM {name}{where} ORDER BY {_ORDER[name]}", params
+    times = TIME_COLUMNS.get(name, ())
+    star = f"* REPLACE ({', '.join(readable_time(c) for c in times)})" if times else "*"
+    return f"SELECT {star} FROM {name}{where} ORDER BY {_ORDER[name]}", params

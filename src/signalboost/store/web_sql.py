@@ -11,6 +11,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from signalboost.store.queries import readable_time, readable_value
+
 _COUNT_TABLES: tuple[str, ...] = ("accounts", "posts", "post_metrics", "follows", "interactions", "imports", "rejects")
 
 
@@ -61,7 +63,8 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def platform_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Per platform: posts, first and last post time, accounts."""
     rows = con.execute(
-        "SELECT p.platform, count(*) AS posts, min(created_at) AS first_post, max(created_at) AS last_post, "
+        f"SELECT p.platform, count(*) AS posts, min({readable_value('created_at')}) AS first_post, "
+        f"max({readable_value('created_at')}) AS last_post, "
         "(SELECT count(*) FROM accounts a WHERE a.platform = p.platform) AS accounts "
         "FROM posts p GROUP BY p.platform ORDER BY posts DESC"
     ).fetchall()
@@ -129,7 +132,8 @@ def account_posts(
 ) -> list[dict[str, Any]]:
     """An account's latest posts."""
     cur = con.execute(
-        "SELECT post_id, created_at, format, text, url FROM posts WHERE platform = ? AND author_id = ? "
+        f"SELECT post_id, {readable_time('created_at')}, format, text, url FROM posts "
+        "WHERE platform = ? AND author_id = ? "
         "ORDER BY created_at DESC NULLS LAST LIMIT ?",
         [platform, account_id, limit],
     )
@@ -308,8 +312,8 @@ def neighbourhood_frames(
     with the columns of ``signalboost.store.influence_sql.read_platform`` (which reads the whole platform)."""
     ids = list(account_ids)
     inter = (
-        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at, weight FROM interactions "
-        "WHERE platform = ? AND list_contains(?, actor_id)"
+        f"SELECT actor_id, kind, target_post_id, target_account_id, {readable_time('occurred_at')}, weight "
+        "FROM interactions WHERE platform = ? AND list_contains(?, actor_id)"
     )
     return {
         "accounts": _arrow_frame(
@@ -327,7 +331,8 @@ def neighbourhood_frames(
         "interactions": _arrow_frame(con, inter, [platform, ids]),
         "posts": _arrow_frame(
             con,
-            "SELECT post_id, author_id, created_at, format, hashtags, pillars FROM posts WHERE platform = ? "
+            f"SELECT post_id, author_id, {readable_time('created_at')}, format, hashtags, pillars FROM posts "
+            "WHERE platform = ? "
             "AND (list_contains(?, author_id) OR post_id IN (SELECT target_post_id FROM interactions "
             "WHERE platform = ? AND list_contains(?, actor_id) AND target_post_id IS NOT NULL))",
             [platform, ids, platform, ids],
