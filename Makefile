@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench fuzz clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,5 +54,14 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
+$(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,mutate]'
+	touch $@
+
+## make mutate [MODULE=plan/apportion.py]: mutation testing of the core modules listed in mutation.toml (mutmut;
+## one module takes minutes to tens of minutes; not part of `make test`). Prints the kill rate and the survivors.
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python scripts/mutate.py $(MODULE)
+
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .mutate

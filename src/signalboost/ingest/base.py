@@ -99,6 +99,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("clicks", _I64),
             ("views", _I64),
             ("engaged_users", _I64),
+            ("quotes", _I64),
         ]
     ),
     "follows": pa.schema(

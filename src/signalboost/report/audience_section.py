@@ -20,9 +20,8 @@ def _pct(v: float | None) -> str:
 
 def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
     """Grouped horizontal bars: share of the audience and share of the engagement per segment (PNG)."""
-    import numpy as np
-
     import matplotlib.pyplot as plt
+    import numpy as np
 
     from signalboost.report.analytics_charts import BLUE, ORANGE, _png
 
