@@ -163,7 +163,9 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         flat = is_flat(slots)
         words = _metric_words(str(slots["metric"][0]), analysis, net)
         k = 0 if flat else max(new_n - n_ex, 0)
-        ranked = recommend_slots(slots, k=k, explore=n_ex, seed=analysis.options.seed)
+        ranked = recommend_slots(
+            slots, k=k, explore=n_ex, seed=analysis.options.seed, min_posts=analysis.options.min_posts
+        )
         chosen = [
             SlotChoice(
                 WEEKDAY_NAMES[int(r["weekday"])],
@@ -173,21 +175,27 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             )
             for r in ranked.iter_rows(named=True)
         ]
+        standout = any(c.kind == "recommended" for c in chosen)
         keep_why = (
             f"kept from the current schedule: no slot stands out from the network mean ({int(used['n_posts'].sum())} "
             "posts; between-slot variance 0)"
             if flat
+            else "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
+            "interval includes it), so keep the current hours"
+            if not standout
             else "kept from the current schedule: too little data"
         )
         old: dict[str, list[str]] = {str(d): list(ts) for d, ts in sched.slots.items()}
         for day, times in old.items():
             for t in times:
-                if len(chosen) >= new_n:
+                if len(chosen) >= new_n and standout:  # nothing stands out: every current hour is kept
                     break
                 if not any(c.weekday == day and c.time == t for c in chosen):
                     chosen.append(SlotChoice(day, t, "kept", keep_why))
         if len(chosen) < new_n:  # the data and the old timetable cannot fill the week: explore more
-            reserve = recommend_slots(slots, k=0, explore=new_n, seed=analysis.options.seed)
+            reserve = recommend_slots(
+                slots, k=0, explore=new_n, seed=analysis.options.seed, min_posts=analysis.options.min_posts
+            )
             for r in reserve.iter_rows(named=True):
                 day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
                 if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
