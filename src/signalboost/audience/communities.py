@@ -73,8 +73,8 @@ def leiden(adj: sp.csr_matrix, *, resolution: float = 1.0, seed: int = 0) -> np.
     import igraph as ig
 
     upper = sp.triu(adj, k=1).tocoo()
-    g = ig.Graph(n=adj.shape[0], edges=np.column_stack([upper.row, upper.col]).tolist(), directed=False)
-    g.es["weight"] = upper.data.tolist()
+    g = ig.Graph(n=adj.shape[0], edges=np.column_stack([upper.row, upper.col]), directed=False)
+    g.es["weight"] = upper.data
     ig.set_random_number_generator(random.Random(seed))
     try:
         parts = g.community_leiden(
