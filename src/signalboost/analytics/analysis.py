@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from signalboost.analytics.accounts import select_accounts
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.kpis import kpi_status, tactic_effects
@@ -23,7 +24,7 @@ from signalboost.analytics.metrics import (
     summarize_engagement,
 )
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
-from signalboost.analytics.timing import recommend_slots, slot_table
+from signalboost.analytics.timing import date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
 from signalboost.model.strategy import Strategy
 
@@ -46,6 +47,8 @@ class AnalysisOptions:
     as_of: dt.datetime | None = None
     seed: int = 0
     max_follower_gap_days: float | None = MAX_FOLLOWER_GAP_DAYS
+    account: str | None = None
+    """Analyse only this account (id or handle); by default one account per network (:mod:`.accounts`)."""
 
 
 #: ``--metric auto`` takes the first of these that every network reports for most of its posts.
@@ -128,6 +131,21 @@ def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
         for platform, w, n in flat.sort("platform").iter_rows()
         if w == 0
     ]
+
+
+def undistinguished_notes(slots: pl.DataFrame) -> list[str]:
+    """A note per network where slots differ (τ² > 0) but none is distinguishable from the network mean."""
+    out = []
+    for (platform,), g in slots.group_by(["platform"], maintain_order=True):
+        used = g.filter(pl.col("n_posts") > 0)
+        if used.height == 0 or float(used["shrink_weight"].max()) == 0.0:  # type: ignore[arg-type]
+            continue  # flat: flat_slot_notes says so
+        if not used.filter((pl.col("status") == "ok") & (pl.col("ci_low") > pl.col("prior_mean"))).height:
+            out.append(
+                f"{platform}: no hour slot is distinguishable from the network mean (every slot's 95% interval "
+                "includes it), so no hour is recommended — keep the current hours"
+            )
+    return out
 
 
 def resolve_metrics(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[dict[str, str], list[str]]:
@@ -232,6 +250,25 @@ def own_posts(posts: pl.DataFrame, accounts: pl.DataFrame | None) -> tuple[pl.Da
     return keep, notes
 
 
+def brand_handles(strategy: Strategy | None) -> dict[str, str]:
+    """The brand's handle per network: the ecosystem entry's ``handle``, else ``brand.handles``."""
+    if strategy is None:
+        return {}
+    out = {k: v for k, v in strategy.brand.handles.items() if v}
+    out.update({n.network: n.handle for n in strategy.ecosystem if n.handle})
+    return out
+
+
+def analysed_posts(
+    posts: pl.DataFrame, accounts: pl.DataFrame | None, strategy: Strategy | None, account: str | None = None
+) -> tuple[pl.DataFrame, list[str]]:
+    """The posts every analysis reads: the brand's where marked (:func:`own_posts`), one account per network
+    (:func:`signalboost.analytics.accounts.select_accounts`), or ``account`` alone; with the notes saying so."""
+    posts, notes = own_posts(posts, accounts)
+    posts, more = select_accounts(posts, accounts, brand_handles=brand_handles(strategy), account=account)
+    return posts, notes + more
+
+
 def analyze(
     strategy: Strategy | None,
     posts: pl.DataFrame,
@@ -259,6 +296,8 @@ def analyze(
     if opt.metric != AUTO:
         definition(opt.metric)  # unknown metric: a clear error naming the valid ones
     posts, own_notes = own_posts(posts, accounts)
+    posts, account_notes = select_accounts(posts, accounts, brand_handles=brand_handles(strategy), account=opt.account)
+    own_notes += account_notes
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
@@ -277,7 +316,7 @@ def analyze(
     conf = opt.confidence
     ranked = _ranked(eng, slot_metrics, tz, opt)
     slots = ranked["slots"]
-    notes += flat_slot_notes(slots)
+    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished_notes(slots)
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))
@@ -292,7 +331,9 @@ def analyze(
         pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
         pillar_performance=ranked["pillars"],
         slots=slots,
-        recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
+        recommended_slots=recommend_slots(
+            slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed, min_posts=opt.min_posts
+        ),
         frequency_curve=posts_per_day_curve(
             eng, tz=tz, metric=opt.frequency_metric, max_k=opt.max_posts_per_day, confidence=conf
         ),
