@@ -87,3 +87,9 @@ class OutputError(SignalboostError):
 
 class WebError(SignalboostError):
     """The dashboard cannot serve a request."""
+
+
+class ConnectError(SignalboostError):
+    """A live account cannot be connected, synced or published to (credentials, network, rate limit, refusal).
+
+    Its message never carries a credential."""

@@ -14,6 +14,7 @@ from signalboost.audience.communities import (
     find_communities,
     fold_small,
     leiden,
+    segment_links,
     split_half_ari,
     transfer,
 )
@@ -137,3 +138,11 @@ def test_bad_edges_rejected(n: int, src: list[int], dst: list[int], weight: list
 def test_bad_resolution_rejected() -> None:
     with pytest.raises(AudienceError, match="positive"):
         find_communities(3, np.array([0]), np.array([1]), resolution=0.0)
+
+
+def test_segment_links_count_edges_within_and_between() -> None:
+    # segment 0 = {0, 1, 2} (triangle), segment 1 = {3, 4} (one edge), node 5 other; 2-3 joins them, 4-5 to other
+    adj = adjacency(6, np.array([0, 1, 0, 3, 2, 4]), np.array([1, 2, 2, 4, 3, 5]), np.array([1, 1, 1, 2, 0.5, 1]))
+    labels = np.array([0, 0, 0, 1, 1, OTHER])
+    assert segment_links(adj, labels) == [(0, 0, 3.0), (0, 1, 0.5), (1, 1, 2.0)]
+    assert segment_links(adj, np.full(6, OTHER)) == []

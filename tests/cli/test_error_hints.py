@@ -75,15 +75,15 @@ CASES: list[tuple[str, int, str, str]] = [
         "{F}/yt.zip: no 'Table data.csv' in the export",
         "Export from YouTube Studio › Analytics › Advanced mode › Export",
     ),
-    # text that is neither UTF-8 nor cp1252 (0x81 is undefined in cp1252)
+    # text that is not in the encoding the user named (0xE9 is no UTF-8; without --encoding it is read by evidence)
     (
-        "import {F}/table.csv --format youtube-content -w {T}/ws",
+        "import {F}/table.csv --format youtube-content --encoding utf-8 -w {T}/ws",
         1,
-        "{F}/table.csv (byte 36): cannot decode the text as cp1252",
+        "{F}/table.csv (byte 34): cannot decode the text as utf-8",
         "Save the file as UTF-8",
     ),
     (
-        "import {F}/latin.csv --platform x -w {T}/ws",
+        "import {F}/latin.csv --platform x --encoding cp1252 -w {T}/ws",
         1,
         "{F}/latin.csv: cannot decode the text as cp1252",
         "Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again",
@@ -130,7 +130,7 @@ def broken_files(root: Path) -> Path:
     (root / "masto" / "outbox.json").write_text('{"type": "OrderedCollection", "orderedItems": 5}', encoding="utf-8")
     with zipfile.ZipFile(root / "yt.zip", "w") as z:
         z.writestr("Chart data.csv", "Date,Views\n2024-01-01,3\n")
-    # "Content,Video title,Views\n" is 26 bytes and "abc,Caf\xe9 " 9 more: 0x81 is the 36th byte (counted from 1).
+    # "Content,Video title,Views\n" is 26 bytes and "abc,Caf" 7 more: 0xE9 is the 34th byte (counted from 1).
     (root / "table.csv").write_bytes(b"Content,Video title,Views\n" + b"abc,Caf\xe9 \x81 news,10\n")
     (root / "dirws" / "strategy.yaml").mkdir(parents=True)
     (root / "latin.csv").write_bytes(b"post_id,created_at,likes,text\n1,2024-01-01,3,Caf\xe9 \x81\n")

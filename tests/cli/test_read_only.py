@@ -58,6 +58,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "import",
     "plan",
     "influencers",
+    "influencers calibrate",
     "outreach add",
     "outreach identify",
     "outreach log",
@@ -87,7 +88,8 @@ def _all_commands() -> set[str]:
         subs = getattr(cmd, "commands", None)
         if subs is None:
             return [" ".join(path)]
-        return [name for key, sub in subs.items() for name in walk(sub, [*path, key])]
+        own = [" ".join(path)] if getattr(cmd, "invoke_without_command", False) and path else []  # a group that runs
+        return own + [name for key, sub in subs.items() for name in walk(sub, [*path, key])]
 
     return set(walk(typer.main.get_command(app), []))
 

@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from scipy.stats import spearmanr
 
-from signalboost.influence.backtest import backtest, ndcg_at_k, spearman
+from signalboost.influence.backtest import BASELINES, SCORE, backtest, ndcg_at_k, spearman
 
 T = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)
 
@@ -40,11 +40,15 @@ def test_backtest_rewards_the_predictor_that_matches_the_future() -> None:
         rows += [(f"a{j}", "mention", f"t{i}", T) for j in range(i)]
         rows += [(f"b{j}", "repost", f"t{i}", T + dt.timedelta(days=4)) for j in range(2 * i)]
     frame = pl.DataFrame(rows, schema=["actor_id", "kind", "target_account_id", "occurred_at"], orient="row")
-    res = backtest(frame, T + dt.timedelta(days=3), k=5)
+    res = backtest(frame, T + dt.timedelta(days=3), k=5, replicates=20)
     row = res.filter(pl.col("predictor").str.starts_with("in-degree")).row(0, named=True)
-    assert row["spearman_received"] == pytest.approx(1.0) and row["ndcg@5"] == pytest.approx(1.0)
+    assert row["spearman"] == pytest.approx(1.0) and row["ndcg"] == pytest.approx(1.0)
+    assert row["spearman_lo"] == pytest.approx(1.0) and row["ndcg_lo"] == pytest.approx(1.0)
     assert row["accounts_receiving"] == 8
-    assert set(res["predictor"]) >= {"influence score", "plain PageRank", "random"}
+    assert set(res["predictor"]) == {SCORE, *BASELINES[:3]}  # no follower counts: no follower baseline
+    # the default score is reach (distinct interactors) here: the same ranking, a paired difference of exactly 0
+    score = res.filter(pl.col("predictor") == SCORE).row(0, named=True)
+    assert score["ndcg"] == pytest.approx(1.0) and row["d_ndcg_lo"] == row["d_ndcg_hi"] == pytest.approx(0.0)
 
 
 @pytest.mark.slow

@@ -101,12 +101,13 @@ def test_two_hops_out_from_followers() -> None:
 
 
 def test_assign_segments_truth_table() -> None:
-    score = np.array([80, 80, 20, 80, 80, 20, np.nan, 80])
-    eng = np.array([2.0, 0.0, 5.0, 0.0, 0.0, 0.0, 3.0, 0.5])
-    follows = np.array([True, True, False, False, False, True, False, True])
-    topic = np.array([np.nan, np.nan, np.nan, 75.0, 10.0, np.nan, np.nan, np.nan])
-    hop = np.array([False, False, False, True, True, False, False, False])
-    codes = segment_codes(score, eng, follows, topic, hop, influence_threshold=70, engagement_threshold=1.0)
+    # interactions with the brand in the window (counts): the last account mentioned the brand once
+    score = np.array([80, 80, 20, 80, 80, 20, np.nan, 80, 80])
+    count = np.array([2, 0, 5, 0, 0, 0, 3, 1, 1])
+    follows = np.array([True, True, False, False, False, True, False, True, False])
+    topic = np.array([np.nan, np.nan, np.nan, 75.0, 10.0, np.nan, np.nan, np.nan, np.nan])
+    hop = np.array([False, False, False, True, True, False, False, False, True])
+    codes = segment_codes(score, count, follows, topic, hop, influence_threshold=70, engagement_threshold=1)
     assert segment_names(codes).to_list() == [
         "advocate",
         "untapped",
@@ -115,8 +116,40 @@ def test_assign_segments_truth_table() -> None:
         "other",
         "other",
         "fan",
-        "untapped",
+        "advocate",  # one mention: engaged, not untapped
+        "advocate",
     ]
+    # tolerance 1 with threshold 2: one interaction is not engagement yet, so the follower is untapped
+    codes = segment_codes(
+        score, count, follows, topic, hop, influence_threshold=70, engagement_threshold=2, untapped_tolerance=1
+    )
+    assert segment_names(codes).to_list()[7] == "untapped"
+    # no follow graph: nobody is untapped (a silent follower looks like a stranger); the rest is unchanged
+    codes = segment_codes(
+        score, count, follows, topic, hop, influence_threshold=70, engagement_threshold=1, follows_known=False
+    )
+    names = segment_names(codes).to_list()
+    assert "untapped" not in names and names[1] == "other" and names[0] == "advocate" and names[3] == "thought_leader"
+
+
+def test_one_mention_long_ago_is_engaged_not_untapped() -> None:
+    """The demo's artefact: one mention decays to < 1.0 and used to read as "not engaged". Counted, it engages;
+    outside the window it does not, and the influential follower is untapped."""
+    rows = [(f"u{i}", "mention", "hub", T - D) for i in range(30)]  # hub: influential (reached by 30 accounts)
+    rows += [("hub", "mention", "B", T - 40 * D)]  # one mention of the brand, 40 days before the latest data
+    rows += [(f"u{i}", "repost", "B", T) for i in range(3)]
+    inter = pl.DataFrame(rows, schema=["actor_id", "kind", "target_account_id", "occurred_at"], orient="row")
+    fans = [f"u{i}" for i in range(30)]  # the hub's 30 followers: the largest reach
+    follows = pl.DataFrame({"follower_id": ["hub", "u0", *fans], "followee_id": ["B", "B", *["hub"] * 30]})
+    data = InfluenceData.from_frames(interactions=inter, follows=follows)
+    res = compute_influence(data, brand_id="B")
+    hub = res.table.filter(pl.col("account_id") == "hub").row(0, named=True)
+    assert hub["score"] >= 70 and hub["interactions_with_brand"] == 1
+    assert hub["engagement"] == pytest.approx(2 ** (-40 / 30))  # decayed value kept beside the count
+    assert hub["segment"] == "advocate"
+    short = InfluenceSettings(engagement_window_days=30)
+    hub = compute_influence(data, short, brand_id="B").table.filter(pl.col("account_id") == "hub").row(0, named=True)
+    assert hub["interactions_with_brand"] == 0 and hub["segment"] == "untapped"
 
 
 def test_compute_influence_is_deterministic_and_order_free() -> None:
@@ -149,7 +182,8 @@ def test_compute_influence_is_deterministic_and_order_free() -> None:
     expected = sorted(rows, key=lambda r: (LISTING_ORDER.index(r[0]), r[1] is None, -(r[1] or 0.0), ids.index(r[2])))
     assert rows == expected
     assert len({r[1] for r in rows}) < len(rows)  # the tie-break is exercised
-    assert set(one.unavailable) == {"reach", "amplification", "topic"}
+    assert set(one.unavailable) == {"amplification", "topic"}  # reach from the distinct accounts interacting
+    assert any("distinct accounts interacting" in note for note in one.notes)
     assert one.table.filter(pl.col("account_id") == "u1")["segment"].item() == "other"
     scores = one.table["score"].drop_nulls()
     assert scores.min() >= 0 and scores.max() <= 100
@@ -157,7 +191,7 @@ def test_compute_influence_is_deterministic_and_order_free() -> None:
     settings = InfluenceSettings()
     adv = one.table.filter(pl.col("segment") == "advocate")
     assert (adv["score"] >= settings.influence_threshold).all()
-    assert (adv["engagement"] >= settings.engagement_threshold).all()
+    assert (adv["interactions_with_brand"] >= settings.engagement_threshold).all()
 
 
 def test_compute_influence_without_brand_and_bad_input() -> None:

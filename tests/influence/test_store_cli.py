@@ -76,7 +76,16 @@ def test_run_writes_the_contract_columns_and_replaces_previous_run(workspace: Wo
     seg = dict(zip(frame["account_id"].to_list(), frame["segment"].to_list(), strict=True))
     assert seg["t"] == "thought_leader"  # reposted and mentioned by the followers, does not follow B
     assert seg["fan"] == "fan"
-    assert seg["f1"] == "untapped"  # follows B, score 67 >= 60 (strategy.yaml), one interaction decayed below 1
+    assert seg["f1"] == "advocate"  # follows B, influential, one mention of B: engaged (counted, not decayed)
+    # with engagement at 2+ interactions and a tolerance of 1 (strategy.yaml), the single mention leaves f1 untapped
+    workspace.strategy_path.write_text(
+        "version: 1\nbrand:\n  name: Brand\ninfluence:\n  influence_threshold: 60\n  engagement_threshold: 2\n"
+        "  untapped_tolerance: 1\n"
+    )
+    run_influence(workspace)
+    frame, _ = stored_influencers(workspace)
+    seg = dict(zip(frame["account_id"].to_list(), frame["segment"].to_list(), strict=True))
+    assert seg["f1"] == "untapped" and seg["fan"] == "fan"
     assert frame["account_id"].to_list()[0] == "f1"  # untapped listed first
 
 

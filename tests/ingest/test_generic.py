@@ -11,7 +11,8 @@ import pytest
 
 from signalboost.errors import IngestError, UsageError
 from signalboost.ingest import import_files
-from signalboost.ingest.formats.generic import infer_date_format, load_mapping_file, resolve_mapping
+from signalboost.ingest.dates import Evidence, infer_plan, shape_of
+from signalboost.ingest.formats.generic import load_mapping_file, resolve_mapping
 from signalboost.ingest.textio import detect_encoding, fix_mojibake
 from signalboost.store.workspace import Workspace
 
@@ -32,17 +33,25 @@ INTERACTIONS = (
 INTER_MAP = {"actor_id": "actor", "target_account_id": "target", "kind": "type", "occurred_at": "when"}
 
 
-def test_infer_date_format() -> None:
-    assert infer_date_format(["2024-05-01T10:00:00Z", "2024-05-02 11:00"]) == ("ts:iso", None)
-    assert infer_date_format(["1341100972", "1341100980"]) == ("ts:unix", None)
-    assert infer_date_format(["1714557600000"]) == ("ts:unix_ms", None)
-    assert infer_date_format(["13/05/2024", "03/05/2024"])[0] == "ts:%d/%m/%Y"
-    assert infer_date_format(["05/13/2024 10:30", "05/03/2024 08:00"])[0] == "ts:%m/%d/%Y %H:%M"
-    kind, warning = infer_date_format(["03/05/2024", "04/05/2024"])
-    assert kind is not None and warning is not None and "day-first or month-first" in warning
-    assert infer_date_format(["31.12.2024 23:59"])[0] == "ts:%d.%m.%Y %H:%M"
-    assert infer_date_format(["Mar 5, 2024"])[0] == "ts:%b %d, %Y"
-    assert infer_date_format(["soon", "later"]) == (None, None)
+def test_date_plan_from_evidence() -> None:
+    """Day-first vs month-first from the values above 12; no evidence: '/' month-first, '.' day-first, stated."""
+    day = infer_plan("Date", {"numeric": 2}, Evidence.of(["13/05/2024", "03/05/2024"]), timezone="UTC")
+    assert day.orders["/"] == "dmy" and "day-first (1 of 2" in day.statement
+    month = infer_plan("Date", {"numeric": 2}, Evidence.of(["05/13/2024 10:30", "05/03/2024"]), timezone="UTC")
+    assert month.orders["/"] == "mdy"
+    unsure = infer_plan("Date", {"numeric": 2}, Evidence.of(["03/05/2024", "04/05/2024"]), timezone="UTC")
+    assert unsure.orders["/"] == "mdy" and "could be day-first or month-first" in unsure.statement
+    dots = infer_plan("Date", {"numeric": 1}, Evidence.of(["03.05.2024"]), timezone="UTC")
+    assert dots.orders["."] == "dmy"
+    mixed = infer_plan("Date", {"numeric": 2}, Evidence.of(["13/05/2024", "05/13/2024"]), timezone="UTC")
+    assert mixed.orders["/"] == "mixed"
+    assert [shape_of(v) for v in ("2024-05-01T10:00:00Z", "1341100972", "1714557600000", "Mar 5, 2024")] == [
+        "iso",
+        "epoch_s",
+        "epoch_ms",
+        "named",
+    ]
+    assert shape_of("soon") is None
 
 
 def test_detect_encoding() -> None:
@@ -101,8 +110,6 @@ def test_interactions_csv_mapping_rejects_and_duplicates(workspace: Workspace, t
 
 def test_one_unreadable_date_is_a_reject_not_a_failed_file(workspace: Workspace, tmp_path: Path) -> None:
     # 2 readable of 3 sampled values was below the 80 % share: the whole file failed on "cannot recognise"
-    assert infer_date_format(["21/11/2026 19:02", "someday", "22/11/2026 08:30"])[0] == "ts:%d/%m/%Y %H:%M"
-    assert infer_date_format(["someday", "never", "21/11/2026 19:02"]) == (None, None)  # mostly not dates
     path = tmp_path / "posts.csv"
     path.write_text("post_id,created_at\np1,21/11/2026 19:02\np2,someday\np3,22/11/2026 08:30\n")
     [res] = import_files(workspace, [path], platform="x", progress=False)
@@ -219,23 +226,32 @@ def test_malformed_csv_row_is_one_reject(workspace: Workspace, tmp_path: Path) -
 
 # ------------------------------------------------------------------ rules a careless edit would break (issue #19)
 def test_nine_digit_unix_times_before_2001_are_recognised() -> None:
-    # 999999999 = 2001-09-09 01:46:39 UTC, the last 9-digit second; 100000000 = 1973-03-03
-    assert infer_date_format(["999999999", "100000000"]) == ("ts:unix", None)
-    assert infer_date_format(["99999999"]) == (None, None)  # 8 digits: not a Unix time we read
+    # 999999999 = 2001-09-09 01:46:39 UTC, the last 9-digit second; 100000000 = 1973-03-03 (then refused by the
+    # plausible-date window, with a reason: tests/ingest/test_dates.py)
+    assert [shape_of(v) for v in ("999999999", "100000000")] == ["epoch_s", "epoch_s"]
+    assert shape_of("99999999") is None  # 8 digits: not a Unix time we read
 
 
-def test_a_column_half_readable_as_dates_is_accepted_its_other_half_rejected() -> None:
+def test_a_column_half_readable_as_dates_is_accepted_its_other_half_rejected(
+    workspace: Workspace, tmp_path: Path
+) -> None:
     # exactly half the sampled values readable: enough (the unreadable ones become rejects with their line)
-    assert infer_date_format(["2024-03-05", "someday"]) == ("ts:%Y-%m-%d", None)
+    path = tmp_path / "half.csv"
+    path.write_text("post_id,created_at\np1,2024-03-05\np2,someday\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_loaded, res.rows_rejected) == (1, 1)
     # less than half: the column is not dates
-    assert infer_date_format(["2024-03-05", "someday", "never"]) == (None, None)
+    worse = tmp_path / "worse.csv"
+    worse.write_text("post_id,created_at\np1,2024-03-05\np2,someday\np3,never\n")
+    with pytest.raises(IngestError, match="cannot recognise the dates"):
+        import_files(workspace, [worse], platform="x", progress=False)
 
 
 def test_an_ambiguous_date_is_read_month_first_with_a_warning() -> None:
-    # "03/05/2024" parses both ways: the earlier format in DATE_FORMATS (month-first, %m/%d/%Y) wins the tie
-    kind, warning = infer_date_format(["03/05/2024"])
-    assert kind == "ts:%m/%d/%Y"
-    assert warning is not None and "read as %m/%d/%Y" in warning and "--date-format" in warning
+    # "03/05/2024" reads both ways and nothing in the column decides: month-first (US), and the summary says so
+    plan = infer_plan("Date", {"numeric": 1}, Evidence.of(["03/05/2024"]), timezone="UTC")
+    assert plan.orders["/"] == "mdy"
+    assert "read month-first as M/D/YYYY" in plan.statement and "--date-format" in plan.statement
 
 
 def test_a_column_mapped_to_one_field_is_not_also_auto_mapped_to_another() -> None:

@@ -113,7 +113,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
         influence_sql.insert_frame(con, "interactions", frame)
     export_parquet(workspace, tmp_path / "pq", tables=["interactions", "accounts", "posts"])
     run = jobs.run_influence(tmp_path / "pq", spark=spark, tol=1e-10)
-    assert run.computed == ["authority", "activity"] and set(run.unavailable) == {"reach", "amplification", "topic"}
+    assert run.computed == ["reach", "authority", "activity"] and set(run.unavailable) == {"amplification", "topic"}
     got = pl.read_parquet(run.results / "*.parquet")
     # Reference: the single machine's PageRank at 1e-13. The two engines solve it differently (Spark: the power
     # method; here: the linear system on the core), so PageRanks equal up to rounding (relative 1e-12) may come out
@@ -121,7 +121,7 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     # everywhere else. Activity is the same computation on both; the score combines the two by the default rule.
     single = compute_influence(load_data(workspace, "x")).table
     pr = exact_pagerank(workspace)
-    both = single.select("account_id", "activity").join(got, on="account_id", suffix="_spark")
+    both = single.select("account_id", "activity", "reach", "reach_in_band").join(got, on="account_id", suffix="_spark")
     assert both.height == single.height == got.height == len(pr)
     low, high = near_tie_percentile_range(np.array([pr[i] for i in both["account_id"]]))
     spark_authority = both["authority"].to_numpy()
@@ -129,8 +129,13 @@ def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tm
     assert (np.abs(spark_authority - (low + high) / 2) < 1e-9).mean() > 0.99  # near-ties are rare
     a, b = both["activity"].cast(pl.Float64).to_numpy(), both["activity_spark"].cast(pl.Float64).to_numpy()
     assert np.array_equal(np.isnan(a), np.isnan(b)) and np.nanmax(np.abs(a - b)) < 1e-9
+    for col in ("reach", "reach_in_band"):  # reach from the distinct accounts interacting, on both engines
+        r, rs = both[col].cast(pl.Float64).to_numpy(), both[f"{col}_spark"].cast(pl.Float64).to_numpy()
+        assert np.array_equal(np.isnan(r), np.isnan(rs)) and np.nanmax(np.abs(r - rs)) < 1e-9
+    assert both["reach"].null_count() == 0 and both["reach"].n_unique() > 5
     weights = InfluenceSettings().weights.model_dump()
-    score = combine({"authority": spark_authority, "activity": a}, weights)  # default rule: tail
+    reach = both["reach"].cast(pl.Float64).to_numpy()
+    score = combine({"authority": spark_authority, "activity": a, "reach": reach}, weights)  # default rule: tail
     assert np.nanmax(np.abs(score - both["score"].to_numpy())) < 1e-9
 
 

@@ -17,7 +17,10 @@ def test_demo_step_prints_address_and_command(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "demo", create=True)
     ctx = DemoContext(workspace=ws, console=console)
     demo_step(ctx)
-    assert "Overview, Strategy, Calendar, Analytics, Influencers, Outreach, Partners, Imports" in console.export_text()
+    assert (
+        "Overview, Strategy, Calendar, Analytics, Influencers, Audience, Outreach, Partners, Imports"
+        in console.export_text()
+    )
     closing(ctx)
     text = console.export_text()
     assert "Dashboard: http://127.0.0.1:8765/" in text

@@ -52,6 +52,21 @@ def adjacency(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray | Non
     return sym
 
 
+def segment_links(adj: sp.csr_matrix, labels: np.ndarray) -> list[tuple[int, int, float]]:
+    """``(a, b, weight)`` for every pair of segments ``a <= b`` (not "other") joined by edges: the summed weight of
+    the edges between them (``a == b``: within the segment, each edge once)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    keep = labels >= 0
+    if not keep.any():
+        return []
+    k = int(labels[keep].max()) + 1
+    member = sp.csr_matrix((np.ones(int(keep.sum())), (np.flatnonzero(keep), labels[keep])), shape=(adj.shape[0], k))
+    between = (member.T @ adj @ member).toarray()
+    return [
+        (a, b, float(between[a, b] / (2 if a == b else 1))) for a in range(k) for b in range(a, k) if between[a, b] > 0
+    ]
+
+
 def leiden(adj: sp.csr_matrix, *, resolution: float = 1.0, seed: int = 0) -> np.ndarray:
     """One seeded Leiden run (modularity with ``resolution``) on the symmetric ``adj``; a label per node
     (isolated nodes are singletons). The same graph and seed always give the same labels."""

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from signalboost.audience.communities import OTHER, RESOLUTIONS, Communities, find_communities
+from signalboost.audience.communities import (
+    OTHER,
+    RESOLUTIONS,
+    Communities,
+    adjacency,
+    find_communities,
+    segment_links,
+)
 from signalboost.audience.text import class_tfidf, text_edges
 from signalboost.errors import AudienceError
 
@@ -34,6 +41,7 @@ class Segmentation:
     keywords: dict[int, list[tuple[str, float]]]
     evidence: dict[str, int]
     notes: list[str] = field(default_factory=list)
+    links: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def segments(self) -> int:
@@ -50,6 +58,7 @@ class Segmentation:
             "stability": chosen.summary() if chosen else None,
             "candidates": [c.summary() for c in self.communities.candidates],
             "evidence": self.evidence,
+            "links": [list(x) for x in self.links],
             "notes": self.notes + self.communities.notes,
         }
 
@@ -155,7 +164,8 @@ def segment_audience(
     notes = [] if src.size else ["no follows, interactions or texts among the audience: nothing to segment on"]
     keywords = class_tfidf(docs, comm.labels, languages=langs, top=top_keywords) if any(docs) else {}
     table = pl.DataFrame({"account_id": ids, "segment": comm.labels})
-    return Segmentation(table, comm, keywords, evidence, notes)
+    between = segment_links(adjacency(ids.len(), src, dst, w), comm.labels)
+    return Segmentation(table, comm, keywords, evidence, notes, between)
 
 
 __all__ = ["OTHER", "Segmentation", "segment_audience"]

@@ -99,8 +99,17 @@ def register(app: typer.Typer) -> None:
         kind: str | None = typer.Option(
             None, "--kind", help="Edge lists: follows, interactions or like/reply/repost/quote/mention."
         ),
-        date_format: str | None = typer.Option(
-            None, "--date-format", help="strftime format of dates in a generic file, e.g. %d/%m/%Y %H:%M."
+        date_format: list[str] | None = typer.Option(
+            None,
+            "--date-format",
+            help="strftime format of dates in a CSV, e.g. '%d/%m/%Y %H:%M' (repeatable: each value is read by the "
+            "first that fits). Default: inferred per column and stated in the summary.",
+        ),
+        timezone: str | None = typer.Option(
+            None, "--timezone", help="IANA zone of times without one (default: the brand's in strategy.yaml, else UTC)."
+        ),
+        encoding: str | None = typer.Option(
+            None, "--encoding", help="Text encoding (utf-8, utf-16, cp1252, latin-1, mac_roman); detected when omitted."
         ),
         observed_at: datetime | None = typer.Option(
             None, "--observed-at", help="When the export was taken (metrics snapshots); UTC unless an offset."
@@ -127,9 +136,11 @@ def register(app: typer.Typer) -> None:
                     platform=platform,
                     progress=not no_progress,
                     kind=kind,
-                    date_format=date_format,
+                    date_format=date_format or None,
                     observed_at=when,
                     lock_timeout=wait,
+                    timezone=timezone,
+                    encoding=encoding,
                 )
                 results += done
                 if output is OutputFormat.table:
@@ -365,6 +376,8 @@ def _print_summary(results: list[ImportResult]) -> None:
         console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
         for line in describe_tables(r):
             console.print(f"    {escape(line)}", highlight=False)
+        for n in r.notes:
+            console.print(f"    [dim]read:[/] {escape(n)}", highlight=False)
         for w in r.warnings:
             console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
         if r.rows_rejected:

@@ -1,32 +1,53 @@
-"""Temporal backtest of the influence score: score from the first part of a period, then measure how well the
-scores rank accounts by the reposts and mentions they receive afterwards.
+"""Temporal backtest of the influence score: score from the history before a cut, then measure how well the scores
+rank accounts by the attention they receive after it — against the simple counts a user could use instead.
 
-Metrics: Spearman's rank correlation (ties share their mean rank) and NDCG@k with linear gains
-(Järvelin & Kekäläinen 2002, *Cumulated gain-based evaluation of IR techniques*, ACM TOIS)::
+Target: the reposts, quotes, replies and mentions each account receives from other accounts from the cut on (until
+``until`` when given). Metrics (each with a bootstrap interval):
 
-    DCG@k = Σ_{i=1..k} gain_i / log2(i + 1),   NDCG@k = DCG@k / ideal DCG@k
+- NDCG@k with linear gains (Järvelin & Kekäläinen 2002, *Cumulated gain-based evaluation of IR techniques*, ACM
+  TOIS): ``DCG@k = Σ_{i≤k} gain_i / log2(i + 1)``, ``NDCG@k = DCG@k / ideal DCG@k`` — does the top k hold the
+  accounts that get most attention later?
+- Spearman's ρ (mean ranks for ties) over the accounts that receive attention later — does the score order them?
 
-Baselines (Cha et al. 2010, *Measuring User Influence in Twitter: The Million Follower Fallacy*): in-degree
-(accounts that interacted with the account — the follower-count stand-in when no follow graph exists), reposts
-received, and plain (unweighted) PageRank. Run ``python -m signalboost.influence.backtest [FILE]`` for the
-figures quoted in docs/validation.md.
+Baselines (Cha et al. 2010, *Measuring User Influence in Twitter: The Million Follower Fallacy*, ICWSM), all from
+the same history: in-degree (distinct accounts interacting with the account), interactions received, plain
+(unweighted) PageRank of the interaction graph, and follower count where the data has follower counts or a follow
+graph.
+
+Intervals: the Poisson bootstrap (Hanley & MacGibbon 2006; Chamandy et al. 2012, *Estimating uncertainty for
+massive data streams*): each replicate weights every account by an independent Poisson(1) count — the same counts
+for every predictor, so differences between predictors are paired; 95 % percentile intervals.
+
+``python -m signalboost.influence.backtest --write docs/validation.md`` regenerates the table of docs/validation.md
+("Influence backtest") on the bundled Higgs data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
-from signalboost.influence.components import interaction_graph
+from signalboost.influence.components import distinct_interactors, interaction_graph
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.pagerank import pagerank
 from signalboost.influence.score import combine, compute_components
 from signalboost.model.strategy import InfluenceSettings
+
+ATTENTION_KINDS = ("repost", "quote", "reply", "mention")
+"""Interaction kinds that count as attention received (likes are left out: many exports do not carry them)."""
+SCORE = "influence score (default weights)"
+CALIBRATED = "influence score (calibrated weights)"
+BASELINES = (
+    "in-degree (distinct accounts interacting)",
+    "interactions received",
+    "plain PageRank",
+    "follower count",
+)
+DEFAULT_REPLICATES = 200
 
 
 def spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -34,14 +55,14 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
     from scipy.stats import rankdata
 
     rx, ry = rankdata(x), rankdata(y)
-    if rx.std() == 0 or ry.std() == 0:
+    if rx.size < 2 or rx.std() == 0 or ry.std() == 0:
         return float("nan")
     return float(np.corrcoef(rx, ry)[0, 1])
 
 
 def ndcg_at_k(predicted: np.ndarray, gains: np.ndarray, k: int = 100) -> float:
     """NDCG@k of the ranking by ``predicted`` (descending; ties by position) against ``gains``."""
-    order = np.lexsort((np.arange(len(predicted)), -np.asarray(predicted, dtype=np.float64)))[:k]
+    order = top_order(np.asarray(predicted, dtype=np.float64), k)
     discounts = 1.0 / np.log2(np.arange(2, k + 2))
     dcg = float((np.asarray(gains, dtype=np.float64)[order] * discounts[: order.size]).sum())
     ideal = np.sort(np.asarray(gains, dtype=np.float64))[::-1][:k]
@@ -49,186 +70,216 @@ def ndcg_at_k(predicted: np.ndarray, gains: np.ndarray, k: int = 100) -> float:
     return dcg / idcg if idcg > 0 else float("nan")
 
 
-def predictors(
-    train: pl.DataFrame, settings: InfluenceSettings | None = None
-) -> tuple[pl.Series, dict[str, np.ndarray]]:
-    """Every predictor computed from ``train`` interactions only: node ids and predictor -> values."""
-    settings = settings or InfluenceSettings()
-    data = InfluenceData.from_frames("x", interactions=train)
-    parts = compute_components(data, settings)
-    pcts = {c: part.pct for c, part in parts.items() if part.available}
-    weights = settings.weights.model_dump()
-    other = "mean" if settings.combine == "tail" else "tail"
-    edges = data.edges().filter(pl.col("src") != pl.col("dst"))
-    n = data.n
-    indeg = np.zeros(n)
-    distinct = edges.select("src", "dst").unique()
-    np.add.at(indeg, distinct["dst"].to_numpy(), 1.0)
-    reposts = np.bincount(edges.filter(pl.col("kind") == "repost")["dst"].to_numpy(), minlength=n).astype(float)
-    plain = pagerank(interaction_graph(data, {k: 1.0 for k in ("repost", "quote", "reply", "mention", "like")}))
-    rng = np.random.default_rng(0)
-    out = {
-        "influence score": _filled(combine(pcts, weights, rule=settings.combine)),
-        f"influence score, rule {other}": _filled(combine(pcts, weights, rule=other)),
-        "authority (weighted PageRank)": _filled(parts["authority"].pct),
-        "plain PageRank": plain,
-        "in-degree (distinct accounts interacting)": indeg,
-        "reposts received": reposts,
-        "activity": _filled(parts["activity"].pct),
-        "random": rng.random(n),
-    }
-    return data.nodes, out
+def top_order(values: np.ndarray, m: int) -> np.ndarray:
+    """The positions of the ``m`` largest ``values`` in descending order (ties by position), sorting only them."""
+    n = values.size
+    if m >= n:
+        return np.lexsort((np.arange(n), -values))
+    cut = np.partition(values, n - m)[n - m]  # the m-th largest value: everything above it, and its ties
+    cand = np.flatnonzero(values >= cut)
+    out: np.ndarray = cand[np.lexsort((cand, -values[cand]))][:m]
+    return out
 
 
-def _filled(values: np.ndarray) -> np.ndarray:
-    """Unknown (NaN) ranks last: as 0."""
-    return np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0)
+# ---------------------------------------------------------------------------------------------------- the cut
 
 
-def _split(interactions: pl.DataFrame, split: dt.datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Training interactions (before ``split``) and the target's: reposts and mentions of others from it on."""
-    train = interactions.filter(pl.col("occurred_at") < split)
-    test = interactions.filter((pl.col("occurred_at") >= split) & pl.col("kind").is_in(["repost", "mention"]))
+@dataclass
+class Cut:
+    """One temporal split: what the scores and baselines see (before ``at``) and the attention after it.
+
+    ``pcts``: component -> percentiles (available components only); ``baselines``: name -> raw values (follower
+    count only when the data has it); ``gains``: attention received in ``[at, until)`` per account.
+    """
+
+    at: dt.datetime
+    until: dt.datetime | None
+    nodes: pl.Series
+    pcts: dict[str, np.ndarray]
+    baselines: dict[str, np.ndarray]
+    gains: np.ndarray
+    interactions_before: int
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def receiving(self) -> int:
+        """Accounts seen before the cut that receive attention after it."""
+        return int((self.gains > 0).sum())
+
+
+def split_history(
+    interactions: pl.DataFrame, at: dt.datetime, until: dt.datetime | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The history before ``at`` and the attention rows (:data:`ATTENTION_KINDS`, self excluded) in
+    ``[at, until)``. Undated interactions belong to neither."""
+    dated = interactions.filter(pl.col("occurred_at").is_not_null())
+    train = dated.filter(pl.col("occurred_at") < at)
+    test = dated.filter((pl.col("occurred_at") >= at) & pl.col("kind").is_in(ATTENTION_KINDS))
+    if until is not None:
+        test = test.filter(pl.col("occurred_at") < until)
     return train, test.filter(pl.col("actor_id") != pl.col("target_account_id"))
 
 
-def _gains(nodes: pl.Series, test: pl.DataFrame) -> np.ndarray:
-    """Reposts + mentions received in ``test`` per node (0 for none)."""
+def make_cut(
+    interactions: pl.DataFrame,
+    at: dt.datetime,
+    *,
+    until: dt.datetime | None = None,
+    settings: InfluenceSettings | None = None,
+    accounts: pl.DataFrame | None = None,
+    follows: pl.DataFrame | None = None,
+    posts: pl.DataFrame | None = None,
+) -> Cut:
+    """Components and baselines from the history before ``at``; the attention in ``[at, until)``.
+
+    ``accounts`` and ``follows`` (follower counts, the follow graph) have no dates: they are used as they are —
+    say so when reporting, since they may include what happened after the cut. Posts are cut at ``at``.
+    """
+    settings = settings or InfluenceSettings()
+    train, test = split_history(interactions, at, until)
+    if posts is not None and posts.height and "created_at" in posts.columns:
+        posts = posts.filter(pl.col("created_at") < at)
+    data = InfluenceData.from_frames("x", accounts=accounts, follows=follows, interactions=train, posts=posts)
+    parts = compute_components(data, settings)
+    pcts = {c: p.pct for c, p in parts.items() if p.available}
+    unavailable = {c: p.reason or "" for c, p in parts.items() if not p.available}
+    edges = data.edges().filter(pl.col("src") != pl.col("dst"))
+    n = data.n
+    indeg = distinct_interactors(data)
+    plain = pagerank(interaction_graph(data, {k: 1.0 for k in ("repost", "quote", "reply", "mention", "like")}))
+    base = {
+        BASELINES[0]: np.zeros(n) if indeg is None else indeg,
+        BASELINES[1]: np.bincount(edges["dst"].to_numpy(), minlength=n).astype(np.float64),
+        BASELINES[2]: plain,
+    }
+    reach = parts["reach"]
+    if "followers" in reach.extra:
+        base[BASELINES[3]] = np.nan_to_num(reach.extra["followers"], nan=0.0)
     received = test.group_by("target_account_id").len()
-    return (
-        nodes.to_frame("target_account_id")
+    gains = (
+        data.nodes.to_frame("target_account_id")
         .join(received, on="target_account_id", how="left", maintain_order="left")["len"]
         .fill_null(0)
         .to_numpy()
-        .astype(float)
+        .astype(np.float64)
     )
+    return Cut(at, until, data.nodes, pcts, base, gains, train.height, unavailable)
 
 
-def _metrics(values: np.ndarray, gains: np.ndarray, k: int) -> dict[str, float]:
+def score_of(cut: Cut, weights: Mapping[str, float], rule: str = "tail") -> np.ndarray:
+    """The influence score at ``cut`` with ``weights`` (accounts without a known component rank last: 0)."""
+    out: np.ndarray = np.nan_to_num(combine(cut.pcts, weights, rule=rule), nan=0.0)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ evaluation
+
+
+def metrics(values: np.ndarray, gains: np.ndarray, k: int = 100) -> tuple[float, float]:
+    """``(NDCG@k, Spearman over the receiving accounts)`` of one predictor."""
     active = gains > 0
-    return {
-        "spearman_all": spearman(values, gains),
-        "spearman_received": spearman(values[active], gains[active]),
-        f"ndcg@{k}": ndcg_at_k(values, gains, k),
-    }
+    return ndcg_at_k(values, gains, k), spearman(values[active], gains[active])
 
 
-def backtest(
-    interactions: pl.DataFrame, split: dt.datetime, *, k: int = 100, settings: InfluenceSettings | None = None
-) -> pl.DataFrame:
-    """Score on interactions before ``split``; target = reposts + mentions received from ``split`` on.
-
-    One row per predictor: Spearman over every account seen before the split, Spearman over those that also
-    received something afterwards, NDCG@k, and the numbers of accounts.
-    """
-    train, test = _split(interactions, split)
-    nodes, preds = predictors(train, settings)
-    gains = _gains(nodes, test)
-    counts = {"accounts": int(nodes.len()), "accounts_receiving": int((gains > 0).sum())}
-    return pl.DataFrame([{"predictor": name, **_metrics(v, gains, k), **counts} for name, v in preds.items()])
+def _boot_ndcg(order: np.ndarray, ideal: np.ndarray, gains: np.ndarray, counts: np.ndarray, k: int) -> float:
+    """NDCG@k when account i appears ``counts[i]`` times: copies of an account sit together in the ranking."""
+    disc = 1.0 / np.log2(np.arange(2, k + 2))
+    top = np.repeat(order, counts[order])[:k]
+    best = np.repeat(ideal, counts[ideal])[:k]
+    idcg = float((gains[best] * disc[: best.size]).sum())
+    return float((gains[top] * disc[: top.size]).sum()) / idcg if idcg > 0 else float("nan")
 
 
-# ------------------------------------------------------------------------------------- combination rules compared
-
-
-def _weighted(
-    pcts: Mapping[str, np.ndarray], weights: Mapping[str, float], f: Callable[[np.ndarray], np.ndarray]
-) -> np.ndarray:
-    """``Σ w_c f(p_c / 100) / Σ w_c`` over the known components (as :func:`combine`, for the comparison only)."""
-    n = len(next(iter(pcts.values())))
-    num, den = np.zeros(n), np.zeros(n)
-    for c, p in pcts.items():
-        known = ~np.isnan(p)
-        num += np.where(known, weights.get(c, 0.0) * f(np.where(known, p, 50.0) / 100.0), 0.0)
-        den += weights.get(c, 0.0) * known
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out: np.ndarray = num / den
-    return out
-
-
-def logit_rule(pcts: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-    """``100 · σ(Σ w_c logit(p_c/100) / Σ w_c)``: the weighted mean log-odds (logit pooling of probabilities,
-    Genest & Zidek 1986, *Combining probability distributions*, Statistical Science 1:114)."""
-    s = _weighted(pcts, weights, lambda x: np.log(x) - np.log1p(-x))
-    out: np.ndarray = 100.0 / (1.0 + np.exp(-s))
-    return out
-
-
-def probit_rule(pcts: Mapping[str, np.ndarray], weights: Mapping[str, float]) -> np.ndarray:
-    """``100 · Φ(Σ w_c Φ⁻¹(p_c/100) / Σ w_c)``: the weighted mean normal score (Stouffer's z, weighted as in
-    Lipták 1958, *On the combination of independent tests*)."""
-    from scipy.special import ndtr, ndtri
-
-    out: np.ndarray = 100.0 * ndtr(_weighted(pcts, weights, ndtri))
-    return out
-
-
-RULES: Mapping[str, Callable[[Mapping[str, np.ndarray], Mapping[str, float]], np.ndarray]] = {
-    "mean (weighted mean of percentiles)": lambda p, w: combine(p, w, rule="mean"),
-    "tail (1 − weighted geometric mean of tail shares)": lambda p, w: combine(p, w, rule="tail"),
-    "logit (weighted mean log-odds)": logit_rule,
-    "probit (weighted mean normal score)": probit_rule,
-}
-
-
-def compare_rules(
-    interactions: pl.DataFrame,
-    split: dt.datetime,
-    weightings: Mapping[str, Mapping[str, float]],
+def evaluate(
+    predictions: Mapping[str, np.ndarray],
+    gains: np.ndarray,
     *,
     k: int = 100,
-    threshold: float = 70.0,
+    replicates: int = DEFAULT_REPLICATES,
+    seed: int = 0,
+    reference: str | None = None,
 ) -> pl.DataFrame:
-    """Each rule of :data:`RULES` under each weighting (name -> ``influence.weights``): the backtest's metrics and
-    how many accounts score at least ``threshold`` ("influential"). The components are computed once."""
-    train, test = _split(interactions, split)
-    data = InfluenceData.from_frames("x", interactions=train)
-    parts = compute_components(data, InfluenceSettings())
-    pcts = {c: part.pct for c, part in parts.items() if part.available}
-    gains = _gains(data.nodes, test)
+    """One row per predictor: NDCG@k and Spearman (receiving accounts) with 95 % Poisson-bootstrap intervals and,
+    against ``reference``, the paired difference ``reference − predictor`` with its interval.
+
+    Columns: ``predictor, ndcg, ndcg_lo, ndcg_hi, spearman, spearman_lo, spearman_hi`` and, with a reference,
+    ``d_ndcg, d_ndcg_lo, d_ndcg_hi, d_spearman, d_spearman_lo, d_spearman_hi``.
+    """
+    rng = np.random.default_rng(seed)
+    n = gains.size
+    active = np.flatnonzero(gains > 0)
+    m = min(n, 30 * k)  # with Poisson(1) counts, 30k accounts hold ≥ k copies but with negligible probability
+    orders = {name: top_order(np.asarray(v, dtype=np.float64), m) for name, v in predictions.items()}
+    ideal = top_order(gains, m)
+    boot: dict[str, np.ndarray] = {name: np.empty((replicates, 2)) for name in predictions}
+    for r in range(replicates):
+        counts = rng.poisson(1.0, n)
+        rep = np.repeat(active, counts[active])
+        for name, v in predictions.items():
+            boot[name][r] = (_boot_ndcg(orders[name], ideal, gains, counts, k), spearman(v[rep], gains[rep]))
     rows = []
-    for wname, weights in weightings.items():
-        for rule, f in RULES.items():
-            score = _filled(f(pcts, weights))
-            influential = int((score >= threshold).sum())
-            rows.append({"weights": wname, "rule": rule, **_metrics(score, gains, k), "influential": influential})
+    for name, v in predictions.items():
+        point = metrics(v, gains, k)
+        lo, hi = np.nanpercentile(boot[name], [2.5, 97.5], axis=0)
+        row: dict[str, object] = {"predictor": name}
+        for j, metric in enumerate(("ndcg", "spearman")):
+            row |= {metric: point[j], f"{metric}_lo": lo[j], f"{metric}_hi": hi[j]}
+        if reference is not None:
+            ref_point = metrics(predictions[reference], gains, k)
+            diff = boot[reference] - boot[name]
+            dlo, dhi = np.nanpercentile(diff, [2.5, 97.5], axis=0)
+            for j, metric in enumerate(("ndcg", "spearman")):
+                row |= {f"d_{metric}": ref_point[j] - point[j], f"d_{metric}_lo": dlo[j], f"d_{metric}_hi": dhi[j]}
+        rows.append(row)
     return pl.DataFrame(rows)
 
 
-WEIGHTINGS: Mapping[str, Mapping[str, float]] = {
-    "default": InfluenceSettings().weights.model_dump(),
-    "activity 5 %": {**InfluenceSettings().weights.model_dump(), "activity": 0.30 * 5 / 95},
-}
-"""The default weights (on Higgs: authority 75 %, activity 25 % once renormalised) and activity at 5 % of the
-renormalised weight (authority 95 %)."""
+def backtest(
+    interactions: pl.DataFrame,
+    at: dt.datetime,
+    *,
+    until: dt.datetime | None = None,
+    k: int = 100,
+    settings: InfluenceSettings | None = None,
+    calibrated: Mapping[str, float] | None = None,
+    replicates: int = DEFAULT_REPLICATES,
+    accounts: pl.DataFrame | None = None,
+    follows: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """The score (and ``calibrated`` weights when given) against every baseline at one cut: :func:`evaluate`'s
+    rows, the score as reference, plus ``accounts`` and ``accounts_receiving``."""
+    settings = settings or InfluenceSettings()
+    cut = make_cut(interactions, at, until=until, settings=settings, accounts=accounts, follows=follows)
+    preds = predictions(cut, settings.weights.model_dump(), calibrated, rule=settings.combine)
+    res = evaluate(preds, cut.gains, k=k, replicates=replicates, reference=SCORE)
+    return res.with_columns(
+        pl.lit(cut.nodes.len()).alias("accounts"), pl.lit(cut.receiving).alias("accounts_receiving")
+    )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Print the Higgs backtest for a few splits (the figures of docs/validation.md)."""
-    from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
-    from signalboost.influence.demo import read_higgs_activity
-
-    args = argv if argv is not None else sys.argv[1:]
-    path = Path(args[0]) if args else demo_file(*HIGGS_ACTIVITY)
-    frame = read_higgs_activity(path)
-    pl.Config.set_tbl_rows(20)
-    pl.Config.set_tbl_width_chars(160)
-    pl.Config.set_float_precision(3)
-    pl.Config.set_fmt_str_lengths(60)
-    for label, split in SPLITS.items():
-        res = backtest(frame, split)
-        print(f"\n== train before {split:%Y-%m-%d %H:%M} UTC ({label})")
-        print(res)
-        print("combination rules (influential: score ≥ 70)")
-        print(compare_rules(frame, split, WEIGHTINGS))
-    return 0
+def predictions(
+    cut: Cut, weights: Mapping[str, float], calibrated: Mapping[str, float] | None = None, *, rule: str = "tail"
+) -> dict[str, np.ndarray]:
+    """The score, the calibrated score (when given) and the baselines at ``cut``."""
+    out = {SCORE: score_of(cut, weights, rule)}
+    if calibrated is not None:
+        out[CALIBRATED] = score_of(cut, calibrated, rule)
+    return out | cut.baselines
 
 
-SPLITS: Mapping[str, dt.datetime] = {
-    "3 days before the announcement, 4 days after": dt.datetime(2012, 7, 4, tzinfo=dt.UTC),
-    "first 5 days, last 2": dt.datetime(2012, 7, 6, tzinfo=dt.UTC),
-}
+def time_cuts(interactions: pl.DataFrame, fractions: Sequence[float]) -> list[dt.datetime]:
+    """Cut points at the given fractions of the dated history's time span (rounded down to the minute)."""
+    stamps = interactions["occurred_at"].drop_nulls()
+    if stamps.len() == 0:
+        return []
+    lo, hi = stamps.min(), stamps.max()
+    assert isinstance(lo, dt.datetime) and isinstance(hi, dt.datetime)
+    return [(lo + (hi - lo) * f).replace(second=0, microsecond=0) for f in fractions]
 
 
 if __name__ == "__main__":
+    import sys
+
+    from signalboost.influence.backtest_report import main
+
     sys.exit(main())

@@ -43,9 +43,12 @@ def engagement(
     weights: Mapping[str, float],
     half_life_days: float = 30.0,
     as_of: dt.datetime | None = None,
+    window_days: float | None = None,
 ) -> pl.DataFrame:
     """Per account that interacted with the brand or was interacted with by it: ``ix, account_id, engagement,
-    reciprocity, interactions_with_brand, brand_interactions, last_interaction`` and counts per kind."""
+    reciprocity, interactions_with_brand, interactions_in_window, brand_interactions, last_interaction`` and counts
+    per kind. ``interactions_in_window``: the account's interactions with the brand in the ``window_days`` before
+    ``as_of`` (undated ones count: they cannot be placed outside it; ``None``: every interaction)."""
     if as_of is None:
         span = data.time_range()
         as_of = span[1] if span else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -54,11 +57,16 @@ def engagement(
     inbound = edges.filter(pl.col("dst") == b)
     outbound = edges.filter(pl.col("src") == b)
     counts = [pl.col("kind").eq(k).sum().alias(c) for k, c in COUNT_COLUMNS.items()]
+    in_window = pl.lit(True)
+    if window_days is not None:
+        start = as_of - dt.timedelta(days=window_days)
+        in_window = pl.col("occurred_at").is_null() | (pl.col("occurred_at") >= start)
     ins = (
         _weighted(inbound, "src", weights, as_of, half_life_days)
         .agg(
             pl.col("w").sum().alias("engagement"),
             pl.len().alias("interactions_with_brand"),
+            in_window.sum().cast(pl.Int64).alias("interactions_in_window"),
             pl.col("occurred_at").max().alias("last_interaction"),
             *counts,
         )
@@ -74,6 +82,7 @@ def engagement(
         pl.col("engagement").fill_null(0.0),
         pl.col("reciprocity").fill_null(0.0),
         pl.col("interactions_with_brand").fill_null(0).cast(pl.Int64),
+        pl.col("interactions_in_window").fill_null(0).cast(pl.Int64),
         pl.col("brand_interactions").fill_null(0).cast(pl.Int64),
         *[pl.col(c).fill_null(0).cast(pl.Int64) for c in COUNT_COLUMNS.values()],
     ).sort("ix")

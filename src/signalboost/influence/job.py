@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.influence.calibrate import Calibration
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.profile import Profile, build_profile
 from signalboost.influence.score import InfluenceResult, Progress, compute_influence
@@ -179,6 +180,46 @@ def influencer_profile(ws: Workspace, handle: str, *, platform: str | None = Non
     )
     with ws.connect(purpose="read") as con:
         rows = sql.read_scores(con, plat, account_ids=[account_id])
+        ranks = sql.score_ranks(con, plat, [account_id])
     if rows.height:
         prof.score = {k: v for k, v in rows.row(0, named=True).items() if k not in ("platform", "account_id")}
+        prof.score["rank"], prof.score["ranked"] = ranks.get(account_id, (None, None))
     return prof
+
+
+def ranks_and_counts(
+    ws: Workspace, run: dict[str, Any], account_ids: list[str]
+) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
+    """For the listing: each account's rank by score (1 = best) among the scored accounts, and the segment counts
+    of the stored run."""
+    with ws.connect(purpose="read") as con:
+        return sql.score_ranks(con, run["platform"], account_ids), sql.segment_counts(con, run["platform"])
+
+
+def calibrate_influence(
+    ws: Workspace,
+    *,
+    platform: str | None = None,
+    validation_cut: Any = None,
+    cut: Any = None,
+    replicates: int = 200,
+) -> tuple[str, Calibration]:
+    """The platform's calibration (:func:`signalboost.influence.calibrate.calibrate`) on the workspace's history:
+    ``(platform, calibration)``. Raises :class:`CalibrationRefused` when the history is too short or thin."""
+    from signalboost.influence.calibrate import calibrate
+
+    platform = resolve_platform(ws, platform)
+    with ws.connect(purpose="read") as con:
+        frames = sql.read_platform(con, platform)
+    settings, _topics = settings_and_topics(ws)
+    cal = calibrate(
+        frames["interactions"],
+        settings,
+        validation_cut=validation_cut,
+        reported_cut=cut,
+        accounts=frames.get("accounts"),
+        follows=frames.get("follows"),
+        posts=frames.get("posts"),
+        replicates=replicates,
+    )
+    return platform, cal

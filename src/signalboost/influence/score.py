@@ -42,6 +42,7 @@ from signalboost.influence.data import InfluenceData
 from signalboost.influence.engagement import engagement as engagement_frame
 from signalboost.influence.engagement import engagement_vector
 from signalboost.influence.segments import (
+    FOLLOWS_FROM_GRAPH,
     LISTING_ORDER,
     SEGMENTS,
     follows_brand,
@@ -241,6 +242,7 @@ def _brand_side(
         weights=settings.interaction_weights.model_dump(),
         half_life_days=settings.engagement_half_life_days,
         as_of=as_of,
+        window_days=settings.engagement_window_days,
     )
     follows, source = follows_brand(data, brand_id)
     return BrandSide(eng, follows, source, two_hops(data, brand_id, follows))
@@ -299,6 +301,8 @@ def compute_influence(
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
+    if parts["reach"].source == comp.REACH_FROM_INTERACTORS:
+        notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
     return InfluenceResult(
         data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
     )
@@ -308,6 +312,7 @@ def _table(
     data: InfluenceData, parts: Mapping[str, comp.Component], score: np.ndarray, brand: BrandSide | None
 ) -> pl.DataFrame:
     reach = parts["reach"]
+    act = parts["activity"].extra
     n = data.n
     handles = data.accounts.filter(pl.col("handle").is_not_null()).select("ix", "handle")
     frame = pl.DataFrame(
@@ -320,6 +325,10 @@ def _table(
             "followers": _col(reach.extra.get("followers", np.full(n, np.nan))),
             "reach_in_band": _col(reach.extra.get("in_band", np.full(n, np.nan))),
             "pagerank": _col(parts["authority"].raw),
+            "audience": _col(reach.extra.get("followers", reach.extra.get("interactors", np.full(n, np.nan)))),
+            "amplification_raw": _col(parts["amplification"].raw),
+            "posts_per_day": _col(act.get("frequency", np.full(n, np.nan))),
+            "active_share": _col(act.get("regularity", np.full(n, np.nan))),
         },
         schema_overrides={"top_topics": pl.List(pl.String)},
     ).with_columns(pl.col("followers").round(0).cast(pl.Int64))
@@ -336,7 +345,7 @@ def _table(
     return frame.with_columns(
         pl.Series("engagement", engagement_vector(eng, n)),
         pl.Series("reciprocity", engagement_vector(eng, n, "reciprocity")),
-        pl.Series("interactions_with_brand", engagement_vector(eng, n, "interactions_with_brand")).cast(pl.Int64),
+        pl.Series("interactions_with_brand", engagement_vector(eng, n, "interactions_in_window")).cast(pl.Int64),
     )
 
 
@@ -350,12 +359,14 @@ def _segment_codes(
 ) -> np.ndarray:
     codes = segment_codes(
         table["score"].to_numpy(),
-        table["engagement"].to_numpy(),
+        table["interactions_with_brand"].to_numpy(),
         brand.follows,
         parts["topic"].pct,
         brand.two_hops,
         influence_threshold=settings.influence_threshold,
         engagement_threshold=settings.engagement_threshold,
+        untapped_tolerance=settings.untapped_tolerance,
+        follows_known=brand.follows_source == FOLLOWS_FROM_GRAPH,
     )
     b = data.index(brand_id)
     if b >= 0:

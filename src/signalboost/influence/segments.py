@@ -1,12 +1,17 @@
-"""Segments from the two axes, influence × engagement with the brand (thresholds in ``strategy.influence``).
+"""Segments from the two axes, influence × engagement with the brand (settings in ``strategy.influence``).
 
-- **advocate**: influential (score ≥ ``influence_threshold``) and engaged (engagement ≥ ``engagement_threshold``)
-  — the meeting point;
-- **untapped**: follows the brand, influential, little or no interaction — approach these first;
+*Influential*: score ≥ ``influence_threshold`` (70). *Engaged*: at least ``engagement_threshold`` (1) interactions
+with the brand or its posts in the engagement window (``engagement_window_days``, 90, before the latest data) —
+counted, not decayed, so one mention is one interaction and engages.
+
+- **advocate**: influential and engaged — the meeting point;
+- **untapped**: follows the brand (from the follow graph), influential, and at most ``untapped_tolerance`` (0)
+  interactions with the brand in the window — approach these first. Only with a follow graph: on interactions-only
+  data a follower who never interacted cannot be told apart from a stranger, so nobody is untapped;
 - **fan**: engaged, not influential;
-- **thought_leader**: does not follow the brand, influential in the brand's topics (topic leadership ≥ threshold,
-  or the score when no topic data exists), and two hops out: what the brand's followers repost, quote, reply to,
-  mention or follow;
+- **thought_leader** (beyond the brand's circle): not a follower, not engaged, influential in the brand's topics
+  (topic leadership ≥ ``influence_threshold``, or the score when no topic data exists), and two hops out: what the
+  brand's followers repost, quote, reply to, mention or follow;
 - **other**: the rest.
 
 "Follows the brand" comes from the follow graph when it holds edges to the brand; otherwise from a proxy — the
@@ -67,27 +72,57 @@ def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.nd
 
 def segment_codes(
     score: np.ndarray,
-    engagement: np.ndarray,
+    interactions: np.ndarray,
     follows: np.ndarray,
     topic: np.ndarray,
     two_hop: np.ndarray,
     *,
     influence_threshold: float,
     engagement_threshold: float,
+    untapped_tolerance: int = 0,
+    follows_known: bool = True,
 ) -> np.ndarray:
     """The segment of each account (see the module docstring) as its position in :data:`SEGMENTS` (int8; no Python
-    string per account — :func:`segment_names` makes the column); NaN scores are not influential."""
+    string per account — :func:`segment_names` makes the column). ``interactions``: interactions with the brand in
+    the window; ``follows_known``: ``follows`` comes from a follow graph (else nobody is untapped). NaN scores are
+    not influential."""
     s = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-1.0)
+    count = np.nan_to_num(np.asarray(interactions, dtype=np.float64), nan=0.0)
     influential = s >= influence_threshold
-    engaged = np.asarray(engagement, dtype=np.float64) >= engagement_threshold
+    engaged = count >= engagement_threshold
     t = np.asarray(topic, dtype=np.float64)
     topical = np.where(np.isnan(t), influential, t >= influence_threshold)
     out = np.full(s.shape, SEGMENTS.index("other"), dtype=np.int8)
     out[two_hop & ~follows & topical & ~engaged] = SEGMENTS.index("thought_leader")
     out[engaged & ~influential] = SEGMENTS.index("fan")
-    out[follows & influential & ~engaged] = SEGMENTS.index("untapped")
+    if follows_known:
+        out[follows & influential & ~engaged & (count <= untapped_tolerance)] = SEGMENTS.index("untapped")
     out[influential & engaged] = SEGMENTS.index("advocate")
     return out
+
+
+def empty_segment_reasons(
+    counts: dict[str, int], *, follows_source: str | None, brand: bool, settings: dict[str, object]
+) -> dict[str, str]:
+    """Why each segment with no account is empty, in plain words (for the CLI footer and the dashboard)."""
+    if not brand:
+        return {s: "no brand account set: segments need one" for s in SEGMENTS if s != "other"}
+    it, et = settings.get("influence_threshold", 70), settings.get("engagement_threshold", 1)
+    reasons = {
+        "advocate": f"no account with score ≥ {it} interacted with the brand {et:g}+ times in the window",
+        "untapped": (
+            "no follow graph to the brand: a follower who never interacted cannot be told apart from a stranger "
+            "(see the thought leaders beyond instead)"
+            if follows_source != FOLLOWS_FROM_GRAPH
+            else f"every follower with score ≥ {it} interacted with the brand in the window"
+        ),
+        "fan": f"every account that interacted {et:g}+ times with the brand in the window scores ≥ {it}",
+        "thought_leader": (
+            f"no account two hops out (reached by the brand's followers) scores ≥ {it} in the brand's topics "
+            "without engaging already"
+        ),
+    }
+    return {s: why for s, why in reasons.items() if counts.get(s, 0) == 0}
 
 
 def segment_names(codes: np.ndarray) -> pl.Series:

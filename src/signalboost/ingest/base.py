@@ -9,9 +9,9 @@ workspace database inside one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("paid", pa.bool_()),
             ("pillars", _STRS),
             ("tactic", _STR),
+            ("date_only", pa.bool_()),
         ]
     ),
     "post_metrics": pa.schema(
@@ -98,6 +99,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("clicks", _I64),
             ("views", _I64),
             ("engaged_users", _I64),
+            ("quotes", _I64),
         ]
     ),
     "follows": pa.schema(
@@ -117,6 +119,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("target_account_id", _STR),
             ("occurred_at", _TS),
             ("weight", pa.float64()),
+            ("date_only", pa.bool_()),
         ]
     ),
 }
@@ -194,14 +197,30 @@ class ReadOptions:
     platform: str | None = None
     mapping: dict[str, str] | None = None
     kind: str | None = None  # edge lists: follows / interactions / one interaction kind
-    date_format: str | None = None
+    date_format: str | Sequence[str] | None = None  # --date-format, repeatable
     observed_at: datetime | None = None
     warnings: list[str] = field(default_factory=list)
     progress: Callable[[int], None] | None = None  # advance by bytes read
+    timezone: str = "UTC"  # naive times are wall times of this zone (signalboost.ingest.dates)
+    encoding: str | None = None  # --encoding: overrides detection of text files
+    me: dict[str, str] = field(default_factory=dict)  # the brand's own account per platform (``@me`` in --map)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
+    notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout
+    kind_used: bool = False  # set by a reader that honoured --kind (else the import refuses it)
+
+    @property
+    def date_formats(self) -> tuple[str, ...]:
+        if self.date_format is None:
+            return ()
+        return (self.date_format,) if isinstance(self.date_format, str) else tuple(self.date_format)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def note(self, message: str) -> None:
+        if message not in self.notes:
+            self.notes.append(message)
 
     def advance(self, nbytes: int) -> None:
         if self.progress is not None and nbytes:
@@ -240,6 +259,9 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     per_table: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # table -> (loaded, duplicate, merged)
     platform: str | None = None
+    notes: list[str] = field(default_factory=list)  # detected encoding, date formats, time zone, layout
+    skipped: dict[str, int] = field(default_factory=dict)  # summary / total / blank rows skipped, by reason
+    sanity: list[str] = field(default_factory=list)  # the sanity summary (signalboost.ingest.sanity)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -254,6 +276,9 @@ class ImportResult:
             "rows_rejected": self.rows_rejected,
             "tables": {t: {"loaded": lo, "duplicate": du, "merged": me} for t, (lo, du, me) in self.per_table.items()},
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
+            "skipped": dict(self.skipped),
+            "sanity": list(self.sanity),
         }
 
 

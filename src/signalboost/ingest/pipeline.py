@@ -32,9 +32,10 @@ from signalboost.ingest.base import (
     Reject,
     SqlStage,
 )
+from signalboost.ingest.dates import resolve_timezone, screen_rows
 from signalboost.ingest.limits import Limits, import_budget
 from signalboost.ingest.registry import detect_format, get_format, refuse_empty
-from signalboost.ingest.textio import too_deep
+from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
 from signalboost.store.workspace import Workspace
 
@@ -50,18 +51,22 @@ def import_files(
     platform: str | None = None,
     progress: bool = True,
     kind: str | None = None,
-    date_format: str | None = None,
+    date_format: str | Sequence[str] | None = None,
     observed_at: datetime | None = None,
     lock_timeout: float = 60.0,
     console: Console | None = None,
+    timezone: str | None = None,
+    encoding: str | None = None,
     limits: Limits | None = None,
 ) -> list[ImportResult]:
     """Import each file (or export folder / zip) into ``workspace``; one transaction per file.
 
     ``format`` overrides detection; ``mapping`` maps canonical fields to source columns for generic files
     (``{"created_at": "Date", "likes": "Likes"}``); ``platform`` overrides the platform id; ``kind`` says what an
-    edge list holds (``follows``, ``interactions`` or one interaction kind). Returns one :class:`ImportResult`
-    per path. Raises :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
+    edge list holds (``follows``, ``interactions`` or one interaction kind); ``date_format`` one or several
+    strftime formats; ``timezone`` the zone of naive times (default: the brand's, else UTC); ``encoding`` of
+    text files (default: detected). Returns one :class:`ImportResult` per path. Raises
+    :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
     ``limits`` bound what one import decompresses and how many rejects it keeps (default: ``Limits.from_env()``,
     see :mod:`signalboost.ingest.limits`).
     """
@@ -73,12 +78,45 @@ def import_files(
         fmt = get_format(format) if format else detect_format(path)
         if format:
             refuse_empty(path)  # as detection does: an empty file is not an import of 0 rows
-        options = ReadOptions(
-            platform=platform, mapping=mapping, kind=kind, date_format=date_format, observed_at=observed_at
+        options = make_options(
+            workspace,
+            platform=platform,
+            mapping=mapping,
+            kind=kind,
+            date_format=date_format,
+            observed_at=observed_at,
+            timezone=timezone,
+            encoding=encoding,
         )
         with import_budget(limits):
             results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console, limits))
     return results
+
+
+def make_options(workspace: Workspace | None, *, timezone: str | None = None, **kwargs: Any) -> ReadOptions:
+    """The :class:`ReadOptions` of one file: the user's flags, the time zone (``--timezone``, else the brand's,
+    else UTC, and why) and the brand's own accounts (``@me`` in ``--map``) from strategy.yaml."""
+    zone, why = resolve_timezone(timezone, workspace)
+    options = ReadOptions(timezone=zone, me=brand_handles(workspace), **kwargs)
+    if options.encoding:
+        options.encoding = check_encoding(options.encoding)
+    options.note(f"times without a zone read as {zone} ({why})")
+    return options
+
+
+def brand_handles(workspace: Workspace | None) -> dict[str, str]:
+    """The brand's account per platform from strategy.yaml (``brand.handles`` and each network's ``handle``)."""
+    if workspace is None or not workspace.has_strategy():
+        return {}
+    try:
+        strategy = workspace.strategy()
+    except SignalboostError:
+        return {}
+    handles = {k: v for k, v in strategy.brand.handles.items() if v}
+    for role in strategy.ecosystem:
+        if role.handle:
+            handles.setdefault(role.network, role.handle)
+    return {k: v.lstrip("@") for k, v in handles.items()}
 
 
 def check_paths(paths: Sequence[str | Path]) -> None:
@@ -142,6 +180,7 @@ def _load(
             with suppress(duckdb.Error):
                 q.drop_stages(con)
         result.warnings = list(options.warnings)
+        result.notes = list(options.notes)
         result.platform = options.platform or fmt.platform
         q.record_import(
             con,
@@ -208,6 +247,11 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
     for item in fmt.read(path, options):
         if isinstance(item, Batch):
             result.rows_read += item.rows_read
+            kept, implausible_rows = screen_rows(item.table, item.rows, options.now)
+            for row, reason in implausible_rows:  # outside the plausible window: a reject, never a stored row
+                rejects.add(Reject(None, _raw(row), reason))
+                result.rows_read += 0 if item.rows_read else 1
+            item = Batch(item.table, repair_rows(item.table, kept), item.rows_read)
             data = item.to_arrow()
             if data.num_rows:
                 q.append_arrow(con, item.table, data)
@@ -239,6 +283,11 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
             f"{rejects.total:,} rows rejected; the first {rejects.kept:,} are kept in `signalboost rejects` "
             "(raise SIGNALBOOST_MAX_REJECTS to keep more)"
         )
+
+
+def _raw(row: dict[str, Any]) -> str:
+    """A canonical row as the raw text of its reject: its non-empty fields, ``field=value`` joined by commas."""
+    return ", ".join(f"{k}={v}" for k, v in row.items() if v not in (None, "", []))[:2000]
 
 
 _HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="signalboost-sha256")

@@ -65,12 +65,17 @@ class _Inflating:
 def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
     """Yield a path DuckDB can read as UTF-8: ``path`` itself when it already is, else a temporary copy."""
     head = read_head(path)
-    encoding, warning = detect_encoding(head)
+    if options.encoding:
+        encoding, warning = options.encoding, None
+        options.note(f"encoding: {encoding} (--encoding)")
+    else:
+        encoding, warning = detect_encoding(head)
+        options.note(f"encoding: {encoding} (detected)")
     if warning:
         options.warn(warning)
     with path.open("rb") as raw:
         gz = raw.read(2) == b"\x1f\x8b"
-    if not gz and encoding in ("utf-8", "utf-8-sig"):
+    if not gz and encoding in ("utf-8", "utf-8-sig", "utf_8"):
         options.advance(path.stat().st_size)
         yield path
         return
@@ -83,7 +88,7 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
                 if gz:
                     inflate = gzip.GzipFile(fileobj=counted, mode="rb")  # type: ignore[call-overload]
                     src = _Inflating(inflate, counted, current_budget(), str(path))
-                if encoding in ("utf-8", "utf-8-sig"):
+                if encoding in ("utf-8", "utf-8-sig", "utf_8"):
                     shutil.copyfileobj(src, out, CHUNK)
                 else:
                     _transcode(src, out, encoding)
@@ -102,12 +107,14 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
 
 def _transcode(src: BinaryIO, out: BinaryIO, encoding: str) -> None:
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    first = True
     while True:
         chunk = src.read(CHUNK)
         if not chunk:
             out.write(decoder.decode(b"", final=True).encode("utf-8"))
             return
         text = decoder.decode(chunk)
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        if first:
+            text = text.removeprefix("\ufeff")
+            first = False
         out.write(text.encode("utf-8"))

@@ -7,6 +7,7 @@ import gzip
 import html
 import json
 import re
+import unicodedata
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,44 +45,101 @@ def looks_binary(head: bytes) -> bool:
     return ctrl > 0.05 * min(len(head), 4096)
 
 
-def detect_encoding(head: bytes) -> tuple[str, str | None]:
-    """``(encoding, warning)`` for a text file from its head.
+#: The encodings ``--encoding`` accepts (Python codec names; common aliases are accepted too).
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "mac_roman")
+#: Legacy single-byte code pages tried when a file is not UTF-8, best guess first on a tie.
+LEGACY = ("cp1252", "mac_roman", "latin-1")
+#: Non-ASCII characters common in real text written in these code pages (Western European letters and
+#: typographic punctuation): each counts for a decoding.
+_COMMON = set("éèêëàâäáãåçñóòôöõúùûüíìîïœæßøÉÈÊÀÂÄÁÇÑÓÔÖÚÜÍØÅ’‘“”–—…€«»°¿¡·£§©®™•")
 
-    BOMs decide first (UTF-8-sig, UTF-16 LE/BE); then UTF-8 if the head decodes (allowing a character cut at the
-    end); otherwise a legacy single-byte code page, with a warning: mac_roman when accented letters sit in
-    0x80-0x9F and the 0xC0-0xFF range is rare (Mac Excel), else cp1252 (Windows Excel).
+
+def check_encoding(name: str) -> str:
+    """The Python codec for ``--encoding NAME`` (``UTF8``, ``windows-1252``, ``macroman``, ``latin1`` …)."""
+    from signalboost.errors import UsageError
+
+    try:
+        codec = codecs.lookup(name.strip()).name
+        codec = {"mac-roman": "mac_roman", "iso8859-1": "latin-1"}.get(codec, codec)
+    except LookupError:
+        raise UsageError(
+            f"unknown encoding {name!r}",
+            where="--encoding",
+            hint=f"Use one of: {', '.join(ENCODINGS)}",
+        ) from None
+    return codec
+
+
+def _score(text: str) -> float:
+    """How much a decoding looks like text: +2 per common accented letter or typographic mark, +0.5 per other
+    letter inside a word, -1 per other symbol, -10 per control character or unmapped byte (U+FFFD); an upper-case
+    letter right after a lower-case one (``cafŽ``) counts as a symbol."""
+    score = 0.0
+    prev = ""
+    for ch in text:
+        if ch.isascii():
+            prev = ch
+            continue
+        cat = unicodedata.category(ch)
+        if cat[0] == "C" or ch == "\ufffd":
+            score -= 10
+        elif ch in _COMMON and not (ch.isupper() and prev.islower()):
+            score += 2
+        elif cat[0] == "L" and prev.isalpha() and not (ch.isupper() and prev.islower()):
+            score += 0.5
+        else:
+            score -= 1
+        prev = ch
+    return score
+
+
+def detect_encoding(head: bytes) -> tuple[str, str | None]:
+    """``(encoding, warning)`` for a text file from its head, by evidence.
+
+    A BOM decides first (UTF-8-sig, UTF-16 LE/BE); NUL bytes in every other position mean UTF-16 without a BOM;
+    then UTF-8 when the head decodes (a character cut at the end allowed); otherwise each legacy code page
+    (cp1252, Mac Roman, Latin-1) decodes the head and the one whose text looks most like text wins
+    (:func:`_score`: control characters and unmapped bytes lose), with a warning naming it.
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", None
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", None
+    sample = head[:4096]
+    if len(sample) >= 4 and sample.count(0) > len(sample) // 4:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > 0.4 * (len(sample) // 2) and even == 0:
+            return "utf-16-le", None
+        if even > 0.4 * (len(sample) // 2) and odd == 0:
+            return "utf-16-be", None
     try:
         head.decode("utf-8")
         return "utf-8", None
     except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3 and exc.reason.startswith("unexpected end"):
+        cut = len(head) >= HEAD_BYTES  # only a head cut from a longer file may end inside a character
+        if cut and exc.start >= len(head) - 3 and exc.reason.startswith("unexpected end"):
             return "utf-8", None
-    high_low = sum(1 for b in head if 0x80 <= b <= 0x9F)
-    high_high = sum(1 for b in head if b >= 0xC0)
-    enc = "mac_roman" if high_low > 2 * high_high else "cp1252"
-    return enc, f"the file is not UTF-8; read it as {enc} (check accented letters; save as UTF-8 to be sure)"
+    scored = [(_score(head.decode(enc, errors="replace")), -i, enc) for i, enc in enumerate(LEGACY)]
+    enc = max(scored)[2]
+    return enc, f"the file is not UTF-8; read it as {enc} (check accented letters; --encoding to say otherwise)"
 
 
-def decode_text(data: bytes, where: str) -> tuple[str, str | None]:
-    """Decode bytes with :func:`detect_encoding` (whole content)."""
-    enc, warning = detect_encoding(data[:HEAD_BYTES])
+def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """Decode bytes with ``encoding`` or :func:`detect_encoding` (whole content); a leading BOM is dropped."""
+    enc, warning = (encoding, None) if encoding else detect_encoding(data[:HEAD_BYTES])
     try:
-        return data.decode(enc), warning
+        return data.decode(enc).lstrip("\ufeff"), warning
     except UnicodeDecodeError as exc:
-        if enc == "utf-8":
-            enc = "cp1252"
-            return data.decode(
-                enc, errors="replace"
-            ), f"the file is not valid UTF-8 past byte {exc.start}; read as cp1252"
+        if enc == "utf-8" and not encoding:
+            guess, _ = detect_encoding(data[exc.start : exc.start + HEAD_BYTES])
+            guess = guess if guess in LEGACY else "cp1252"
+            return data.decode(guess, errors="replace"), (
+                f"the file is not valid UTF-8 past byte {exc.start}; read as {guess}"
+            )
         raise IngestError(
             f"cannot decode the text as {enc} ({exc.reason})",
             where=f"{where} (byte {exc.start + 1})",
-            hint="Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again",
+            hint="Save the file as UTF-8, or pass the right --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16)",
         ) from exc
 
 
@@ -221,18 +279,81 @@ def html_to_text(markup: str | None) -> str | None:
     return re.sub(r"[ \t]+\n", "\n", spans).strip()
 
 
-def fix_mojibake(text: str | None) -> str | None:
-    """Repair Meta's double-encoded UTF-8 (``"cafÃ©"`` -> ``"café"``; emoji written as ``\\u00f0\\u009f...``).
-
-    Meta's "Download your information" JSON writes each UTF-8 *byte* as a code point U+0000-U+00FF. When every
-    character is below U+0100, re-encode as Latin-1 and decode as UTF-8; if that fails the text was fine.
-    """
-    if text is None or text.isascii() or any(ord(c) > 0xFF for c in text):
-        return text
+_CP1252_BYTE = {}
+for _b in range(0x80, 0x100):
     try:
-        return text.encode("latin-1").decode("utf-8")
+        _CP1252_BYTE[bytes([_b]).decode("cp1252")] = _b
     except UnicodeDecodeError:
+        _CP1252_BYTE[chr(_b)] = _b  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: left as Latin-1 code points by most tools
+for _b in range(0x80, 0xA0):
+    _CP1252_BYTE.setdefault(chr(_b), _b)  # C1 controls: UTF-8 bytes read as Latin-1 (Meta's JSON)
+_BYTE_CHARS = "".join(sorted(_CP1252_BYTE))
+_LEAD2 = "".join(c for c, b in _CP1252_BYTE.items() if 0xC2 <= b <= 0xDF)
+_LEAD3 = "".join(c for c, b in _CP1252_BYTE.items() if 0xE0 <= b <= 0xEF)
+_LEAD4 = "".join(c for c, b in _CP1252_BYTE.items() if 0xF0 <= b <= 0xF4)
+_CONT = "".join(c for c, b in _CP1252_BYTE.items() if 0x80 <= b <= 0xBF)
+#: One UTF-8 character written as its bytes read in cp1252 / Latin-1 ("Ã©" for "é", "â€™" for "’", "ðŸ˜€").
+_MOJIBAKE = re.compile(
+    f"[{re.escape(_LEAD2)}][{re.escape(_CONT)}]|[{re.escape(_LEAD3)}][{re.escape(_CONT)}]{{2}}"
+    f"|[{re.escape(_LEAD4)}][{re.escape(_CONT)}]{{3}}"
+)
+
+
+def _re2_class(chars: str) -> str:
+    return "[" + "".join(f"\\x{{{ord(c):X}}}" for c in sorted(set(chars))) + "]"
+
+
+#: A cheap RE2 (DuckDB) pre-test: a lead character followed by a continuation one; only such values are passed
+#: to :func:`fix_mojibake`.
+MOJIBAKE_HINT = _re2_class(_LEAD2 + _LEAD3 + _LEAD4) + _re2_class(_CONT)
+
+
+def _undo(seq: str) -> str:
+    """One mojibake sequence back to its character (unchanged when its bytes are not one UTF-8 character)."""
+    try:
+        return bytes(_CP1252_BYTE[c] for c in seq).decode("utf-8")
+    except (KeyError, UnicodeDecodeError):
+        return seq
+
+
+def fix_mojibake(text: str | None) -> str | None:
+    """Repair double-encoded UTF-8 in any text (``"cafÃ©"`` -> ``"café"``, ``"itâ€™s"`` -> ``"it’s"``, emoji
+    written as ``"ðŸ˜€"`` or Meta's ``\\u00f0\\u009f...``).
+
+    A UTF-8 character whose bytes were read as cp1252 (or Latin-1) becomes a lead character (Â-ô) followed by 1-3
+    characters of the continuation set (€ ‚ … ¿). Each such sequence is replaced by the character its bytes
+    encode, but only when the text holds **no** sequence that is not one (so "Ãš" in an otherwise correct text
+    stays) and at least one of them is a sequence no real word writes (:func:`_telltale`: ``Ã©``, ``â€™``,
+    ``ðŸ˜€``). Correct text of any script is unchanged: its characters above U+00FF never match, and pairs of
+    Latin letters like "Ãš" fail the telltale test (property-tested in tests/ingest/test_encodings.py).
+    """
+    if text is None or text.isascii():
         return text
+    found = _MOJIBAKE.findall(text)
+    if not found:
+        return text
+    if not any(_telltale(seq) for seq in found):
+        return text
+    fixed = _MOJIBAKE.sub(lambda m: _undo(m.group(0)), text)
+    return fixed if "\ufffd" not in fixed or "\ufffd" in text else text
+
+
+#: Continuation characters that real Latin words write after a capital (Czech "Úš…", French "Œ").
+_WORD_LETTERS = set("ŠŒŽšœžŸ")
+
+
+def _telltale(seq: str) -> bool:
+    """A sequence no correct text writes: a 4-byte one (an emoji: ``ðŸ˜€``), one led by ``Ã`` or ``Â`` (``Ã©``,
+    ``Ãº``), or one whose continuation characters are all non-letters (2 bytes: ``Ð¸``) or hold one (3 bytes:
+    ``â€™``)."""
+    if _undo(seq) == seq:
+        return False
+    if len(seq) == 4 or seq[0] in "ÃÂ":  # no word writes Ã or Â before one of € ‚ … ¿ š œ ž ª º
+        return True
+    tail = [ch not in _WORD_LETTERS and not unicodedata.category(ch).startswith("L") for ch in seq[1:]]
+    if len(seq) == 2:  # every 2-byte lead is a capital (À-ß): a capital then ª º µ ƒ ˆ or a symbol is no word
+        return seq[1] not in _WORD_LETTERS
+    return any(tail)
 
 
 HASHTAG = re.compile(r"(?<![\w&])#(\w{1,100})", re.UNICODE)
@@ -245,3 +366,28 @@ def hashtags_in(text: str | None) -> list[str]:
 
 def mentions_in(text: str | None) -> list[str]:
     return [m.lower().rstrip(".") for m in MENTION.findall(text or "")]
+
+
+#: Free-text fields of the canonical tables, repaired by :func:`repair_rows` whatever the importer.
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("text",), "accounts": ("name", "bio")}
+
+
+def repair_rows(table: str, rows: Any) -> Any:
+    """:func:`fix_mojibake` on the free-text fields of a batch (a list of dicts, changed in place, or an Arrow
+    table, returned anew)."""
+    fields = TEXT_FIELDS.get(table, ())
+    if not fields:
+        return rows
+    if isinstance(rows, list):
+        for row in rows:
+            for f in fields:
+                value = row.get(f)
+                if isinstance(value, str) and not value.isascii():
+                    row[f] = fix_mojibake(value)
+        return rows
+    for f in fields:
+        if f in rows.column_names:
+            idx = rows.column_names.index(f)
+            values = [fix_mojibake(v) for v in rows.column(f).to_pylist()]
+            rows = rows.set_column(idx, rows.schema.field(idx), [values])
+    return rows

@@ -386,13 +386,16 @@ class Curation(Doc):
 
 
 class InfluenceWeights(Doc):
-    """Weights of the influence score's components (they are normalised to sum to 1)."""
+    """Weights of the influence score's components (they are normalised to sum to 1 over the components the data
+    has). Defaults chosen on the Higgs temporal backtest (docs/validation.md, "Influence backtest"): reach — follower
+    counts, else the distinct accounts interacting — ranks later attention best; PageRank authority and activity
+    made every tested mix worse, so they are shown but weigh 0 unless set here or by `influencers calibrate`."""
 
-    reach: float = Field(0.25, ge=0)
-    authority: float = Field(0.30, ge=0)
-    amplification: float = Field(0.20, ge=0)
-    topic: float = Field(0.15, ge=0)
-    activity: float = Field(0.10, ge=0)
+    reach: float = Field(0.55, ge=0)
+    authority: float = Field(0.0, ge=0)
+    amplification: float = Field(0.25, ge=0)
+    topic: float = Field(0.20, ge=0)
+    activity: float = Field(0.0, ge=0)
 
 
 class InteractionWeights(Doc):
@@ -421,9 +424,23 @@ class InfluenceSettings(Doc):
         70, ge=0, le=100, description="score at or above which an account is influential"
     )
     engagement_threshold: float = Field(
-        1.0,
+        1,
         ge=0,
-        description="recency-weighted interactions with the brand at or above which an account is engaged",
+        description=(
+            "interactions with the brand within the engagement window at or above which an account is engaged "
+            "(one mention counts as one)"
+        ),
+    )
+    untapped_tolerance: int = Field(
+        0,
+        ge=0,
+        description=(
+            "an influential follower with at most this many interactions with the brand in the window (and not "
+            "engaged) is untapped; 0 = no interaction at all"
+        ),
+    )
+    engagement_window_days: int = Field(
+        90, ge=1, description="days before the latest data in which interactions with the brand count"
     )
     engagement_half_life_days: float = Field(30, gt=0, le=3660)
     engagement_drop_alert: float = Field(0.5, ge=0, le=1, description="alert when engagement falls by this share")

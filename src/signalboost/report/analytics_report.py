@@ -397,8 +397,8 @@ def _pillar_section(a: Analysis) -> Section:
     return s
 
 
-def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
-    """The report's sections, in reading order."""
+def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section] = ()) -> list[Section]:
+    """The report's sections, in reading order (``extra`` sections, e.g. the audience's, before the schedule)."""
     metric = a.slot_metric
     sections = [
         _kpi_section(a),
@@ -413,6 +413,7 @@ def build_sections(a: Analysis, proposal_text: str = "") -> list[Section]:
         _groups_section(
             "Paid vs organic", a.paid, metric, "Promoted posts against organic ones (unknown = not reported)."
         ),
+        *extra,
     ]
     rec = Section("Recommended schedule change")
     if proposal_text:
@@ -450,9 +451,11 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
     }
 
 
-def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = "") -> str:
+def render_html(
+    a: Analysis, strategy: Strategy | None, *, proposal_text: str = "", extra: Sequence[Section] = ()
+) -> str:
     """The report as one self-contained HTML page (charts embedded as PNG data URIs; text escaped)."""
-    sections = build_sections(a, proposal_text)
+    sections = build_sections(a, proposal_text, extra)
     images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
     return (
         _env()
@@ -461,9 +464,11 @@ def render_html(a: Analysis, strategy: Strategy | None, *, proposal_text: str = 
     )
 
 
-def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "") -> str:
+def render_markdown(
+    a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "", extra: Sequence[Section] = ()
+) -> str:
     """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
-    sections = build_sections(a, proposal_text)
+    sections = build_sections(a, proposal_text, extra)
     folder = target.parent / f"{target.stem}_files"
     images: list[list[tuple[str, str]]] = []
     for i, s in enumerate(sections):
@@ -480,7 +485,13 @@ def render_markdown(a: Analysis, strategy: Strategy | None, target: Path, *, pro
 
 
 def write_report(
-    a: Analysis, strategy: Strategy | None, target: Path, *, fmt: str = "html", proposal_text: str | None = None
+    a: Analysis,
+    strategy: Strategy | None,
+    target: Path,
+    *,
+    fmt: str = "html",
+    proposal_text: str | None = None,
+    extra: Sequence[Section] = (),
 ) -> Path:
     """Write the report as ``html``, ``pdf`` or ``md`` to ``target``; return the path written.
 
@@ -494,9 +505,9 @@ def write_report(
     check_target(target)
     if fmt == "md":
         return write_output(
-            target, render_markdown(a, strategy, target, proposal_text=proposal_text), what="the report"
+            target, render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra), what="the report"
         )
-    html = render_html(a, strategy, proposal_text=proposal_text)
+    html = render_html(a, strategy, proposal_text=proposal_text, extra=extra)
     if fmt == "html":
         return write_output(target, html, what="the report")
     try:

@@ -4,7 +4,8 @@ Same formulas as the single-machine job (:mod:`signalboost.influence`): weighted
 sent to the teleport vector (Page et al. 1999; networkx's personalized PageRank), percentile ranks
 ``100 · (#less + ½ #equal) / n``, the score from the known component percentiles by the strategy's rule
 (``influence.combine``: ``tail`` or ``mean``, :func:`spark_score`). Every
-component runs on Spark: reach (follower counts, else follow in-degree; plus the within-size-band percentile),
+component runs on Spark: reach (follower counts, else follow in-degree, else distinct accounts interacting; plus
+the within-size-band percentile),
 authority (interaction PageRank, averaged with the follow-graph PageRank when there is one), amplification
 (reposts + quotes received per post), topic leadership (:mod:`signalboost.scale.topic_spark`: one
 topic-sensitive PageRank per topic, all topics iterated together, TwitterRank teleport = posts on the topic) and
@@ -268,7 +269,7 @@ def spark_influence(
     # Each percentile reads its input twice: the table is checkpointed after every component, else the final plan
     # repeats the earlier components hundreds of times (and its broadcasts fill the driver's memory).
     table = _authority(edges, follows, nodes, tol).localCheckpoint()
-    table = _reach(table, accounts, follows, unavailable).localCheckpoint()
+    table = _reach(table, accounts, follows, inter, unavailable).localCheckpoint()
     table = _amplification(table, inter, accounts, posts, unavailable).localCheckpoint()
     table = _activity(inter, posts, table, unavailable).localCheckpoint()
     table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
@@ -400,9 +401,11 @@ def _topic(
     return table.join(lead, "id", "left")
 
 
-def _reach(table: Any, accounts: Any, follows: Any, unavailable: dict[str, str]) -> Any:
-    """Reach: percentile of ``log10(1 + followers)`` (follower counts, else follow-graph in-degree), and the
-    percentile within the size band ``floor(log10(max(followers, 1)))``."""
+def _reach(table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dict[str, str]) -> Any:
+    """Reach: percentile of ``log10(1 + audience)`` and the percentile within the size band
+    ``floor(log10(max(audience, 1)))``; the audience is the follower count, else the follow-graph in-degree, else
+    the number of distinct other accounts interacting (as :func:`signalboost.influence.components.reach`; the
+    ``followers`` column is set from the first two only)."""
     from pyspark.sql import functions as F
 
     if accounts is not None and accounts.where(F.col("followers").isNotNull()).count():
@@ -414,13 +417,30 @@ def _reach(table: Any, accounts: Any, follows: Any, unavailable: dict[str, str])
         f = follows.groupBy(F.col("followee_id").alias("id")).agg(F.count("*").cast("double").alias("followers"))
         table = table.join(f, "id", "left").withColumn("followers", F.coalesce(F.col("followers"), F.lit(0.0)))
     else:
-        unavailable["reach"] = "no follower counts and no follow graph imported"
+        pairs = inter.where(
+            F.col("actor_id").isNotNull()
+            & (F.col("actor_id") != "")
+            & F.col("target_account_id").isNotNull()
+            & (F.col("target_account_id") != "")
+            & (F.col("actor_id") != F.col("target_account_id"))
+        ).select(F.col("actor_id"), F.col("target_account_id").alias("id"))
+        audience = pairs.distinct().groupBy("id").agg(F.count("*").cast("double").alias("_audience"))
         table = table.withColumn("followers", F.lit(None).cast("double"))
-        return table.withColumn("reach", F.lit(None).cast("double")).withColumn(
-            "reach_in_band", F.lit(None).cast("double")
-        )
-    table = table.withColumn("_raw", F.log10(1 + F.col("followers"))).withColumn(
-        "_band", F.floor(F.log10(F.greatest(F.col("followers"), F.lit(1.0))))
+        if audience.limit(1).count() == 0:
+            unavailable["reach"] = "no follower counts, no follow graph and no interactions between accounts"
+            return table.withColumn("reach", F.lit(None).cast("double")).withColumn(
+                "reach_in_band", F.lit(None).cast("double")
+            )
+        table = table.join(audience, "id", "left").withColumn("_audience", F.coalesce("_audience", F.lit(0.0)))
+        return _reach_percentiles(table, "_audience").drop("_audience")
+    return _reach_percentiles(table, "followers")
+
+
+def _reach_percentiles(table: Any, column: str) -> Any:
+    from pyspark.sql import functions as F
+
+    table = table.withColumn("_raw", F.log10(1 + F.col(column))).withColumn(
+        "_band", F.floor(F.log10(F.greatest(F.col(column), F.lit(1.0))))
     )
     table = spark_percentile(spark_percentile(table, "_raw", "reach"), "_raw", "reach_in_band", by="_band")
     return table.drop("_raw", "_band")

@@ -34,6 +34,10 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "followers",
     "reach_in_band",
     "pagerank",
+    "audience",
+    "amplification_raw",
+    "posts_per_day",
+    "active_share",
 )
 """Columns of ``influence_scores`` in table order."""
 
@@ -127,7 +131,7 @@ def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
     con.execute(f"INSERT INTO influence_scores ({', '.join(SCORE_COLUMNS)}) SELECT * FROM rows")
     con.execute(
         "INSERT OR REPLACE INTO influence_runs (platform, computed_at, brand_account_id, accounts, weights, "
-        "unavailable, follows_brand_from, settings, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "unavailable, follows_brand_from, settings, seconds, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             platform,
             run["computed_at"],
@@ -138,6 +142,7 @@ def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
             run.get("follows_brand_from"),
             json.dumps(run.get("settings", {})),
             run.get("seconds"),
+            json.dumps(run.get("notes", [])),
         ],
     )
     write_chart_sample(con, platform, run["computed_at"])
@@ -234,7 +239,7 @@ def latest_run(con: Any, platform: str) -> dict[str, Any] | None:
     """The metadata of the platform's latest run (weights and unavailable components decoded), or None."""
     row = con.execute(
         "SELECT platform, computed_at, brand_account_id, accounts, weights, unavailable, follows_brand_from, "
-        "settings, seconds FROM influence_runs WHERE platform = ? ORDER BY computed_at DESC LIMIT 1",
+        "settings, seconds, notes FROM influence_runs WHERE platform = ? ORDER BY computed_at DESC LIMIT 1",
         [platform],
     ).fetchone()
     if row is None:
@@ -244,7 +249,27 @@ def latest_run(con: Any, platform: str) -> dict[str, Any] | None:
     out["weights"] = json.loads(row[4])
     out["unavailable"] = json.loads(row[5])
     out.update(follows_brand_from=row[6], settings=json.loads(row[7] or "{}"), seconds=row[8])
+    out["notes"] = json.loads(row[9] or "[]")
     return out
+
+
+def segment_counts(con: Any, platform: str) -> dict[str, int]:
+    """Accounts per segment in the platform's stored scores."""
+    rows = con.execute(
+        "SELECT segment, count(*) FROM influence_scores WHERE platform = ? GROUP BY segment", [platform]
+    ).fetchall()
+    return {str(s): int(n) for s, n in rows}
+
+
+def score_ranks(con: Any, platform: str, account_ids: list[str]) -> dict[str, tuple[int, int]]:
+    """``account_id -> (rank by score, 1 = best; accounts with a score)`` for the given accounts."""
+    rows = con.execute(
+        "SELECT account_id, rn, total FROM (SELECT account_id, score, "
+        "rank() OVER (ORDER BY score DESC) AS rn, count(score) OVER () AS total FROM influence_scores "
+        "WHERE platform = ?) WHERE score IS NOT NULL AND list_contains(?, account_id)",
+        [platform, account_ids],
+    ).fetchall()
+    return {str(a): (int(r), int(t)) for a, r, t in rows}
 
 
 def insert_frame(con: Any, table: str, frame: pl.DataFrame) -> int:

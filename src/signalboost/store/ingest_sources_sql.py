@@ -6,8 +6,12 @@ table's canonical columns and ``_reason`` (NULL when the row is valid); ``line_s
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from signalboost.ingest.dates import WINDOW_FIELDS
+from signalboost.ingest.textio import MOJIBAKE_HINT
+from signalboost.store.ingest_dates_sql import window_reason
 from signalboost.store.ingest_sql import ident, lit
 
 #: Unix seconds of :data:`signalboost.store.queries.READABLE_UNTIL` (9999-12-30): a later time (Higgs
@@ -56,7 +60,7 @@ def higgs_activity(path: Path, platform: str) -> tuple[str, str]:
     sql = (
         f"SELECT {lit(platform)} AS platform, a AS actor_id, {kind} AS kind, '' AS target_post_id, "
         f"b AS target_account_id, {occurred} AS occurred_at, 1.0::DOUBLE AS weight, "
-        f"{reason} AS _reason FROM {src}"
+        f"NULL::BOOLEAN AS date_only, {reason} AS _reason FROM {src}"
     )
     line_sql = (
         f"SELECT row_number() OVER () AS _line, concat_ws(' ', a, b, t, k) AS _raw, {reason} AS _reason FROM {src}"
@@ -81,7 +85,8 @@ def edge_list(
         assert kind is not None
         cols = (
             f"a AS actor_id, {lit(kind)} AS kind, '' AS target_post_id, b AS target_account_id, "
-            "NULL::TIMESTAMPTZ AS occurred_at, coalesce(TRY_CAST(nullif(w, '') AS DOUBLE), 1.0) AS weight"
+            "NULL::TIMESTAMPTZ AS occurred_at, coalesce(TRY_CAST(nullif(w, '') AS DOUBLE), 1.0) AS weight, "
+            "NULL::BOOLEAN AS date_only"
         )
     sql = f"SELECT {lit(platform)} AS platform, {cols}, {reason} AS _reason FROM {src}"
     line_sql = (
@@ -143,6 +148,8 @@ def value_of(t: str, kind: str) -> str:
     """SQL converting the trimmed text ``t`` (NULL when empty) of a field of ``kind`` (see :func:`value_expr`)."""
     if kind == "str":
         return t
+    if kind == "text":  # free text: double-encoded UTF-8 repaired (only values that show its pattern reach Python)
+        return f"CASE WHEN regexp_matches({t}, {lit(MOJIBAKE_HINT)}) THEN sb_fix_mojibake({t}) ELSE {t} END"
     if kind in ("int", "float"):
         t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
         clean = f"regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g')"
@@ -168,6 +175,8 @@ def value_of(t: str, kind: str) -> str:
     if kind == "list":
         return f"list_filter(regexp_split_to_array(lower({t}), '[;,|\\s]+'), lambda x: x <> '')"
     fmt = kind.removeprefix("ts:")
+    if fmt.startswith("="):  # a prepared expression (signalboost.store.ingest_dates_sql.date_sql) over \x00
+        return fmt[1:].replace("\x00", t)
     if fmt == "iso":
         return f"TRY_CAST({t} AS TIMESTAMPTZ)"
     if fmt == "unix":
@@ -196,12 +205,13 @@ def _weight(num: str) -> str:
     return f"CASE WHEN isfinite({num}) AND {num} >= 0 THEN {num} END"
 
 
-def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str) -> str:
-    """``WHEN`` branches giving the reason a field is invalid; ``t`` is its trimmed text, ``v`` its value."""
+def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str, latest: datetime | None = None) -> str:
+    """``WHEN`` branches giving the reason a field is invalid; ``t`` is its trimmed text, ``v`` its value;
+    with ``latest``, a time outside the plausible window (:mod:`signalboost.ingest.dates`) is invalid too."""
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind not in ("str", "list", "format"):
+    if kind not in ("str", "text", "list", "format"):
         what = {
             "bool": "yes/no",
             "kind": "like, reply, repost, quote or mention",
@@ -214,6 +224,8 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str)
             f"WHEN {t} IS NOT NULL{reported} AND {v} IS NULL "
             f"THEN {lit(f'{field} ({column}): ')} || {lit(chr(39))} || {t} || {lit(chr(39) + ' is not ' + what)}"
         )
+    if latest is not None and kind.startswith("ts:"):
+        checks.append(window_reason(field, column, v, latest))
     return " ".join(checks)
 
 
@@ -240,13 +252,14 @@ def generic_select(
     constants: dict[str, str],
     line_offset: int = 1,
     checked: dict[str, tuple[str, str]] | None = None,
+    latest: datetime | None = None,
 ) -> tuple[str, str]:
     """``SELECT`` canonical columns of ``table`` from a generic file.
 
     ``fields``: canonical field -> (source column, kind); ``constants``: canonical field -> SQL expression used when
     the field is not mapped (e.g. the observed time); ``required`` fields must be present. Rows failing a
-    required field or a conversion of a ``checked`` field (default: ``fields``) get a ``_reason`` naming the
-    field, the column and the value.
+    required field or a conversion of a ``checked`` field (default: ``fields``), or (with ``latest``) whose
+    time lies outside the plausible window, get a ``_reason`` naming the field, the column and the value.
     """
     from signalboost.store.ingest_sql import columns as canonical
 
@@ -262,7 +275,11 @@ def generic_select(
             exprs.append(f"{constants[col]} AS {ident(col)}")
         else:
             exprs.append(f"NULL AS {ident(col)}")
-    cases = " ".join(_problem(f, src, kind, f in required, texts[src], values[f]) for f, (src, kind) in checked.items())
+    windowed = set(WINDOW_FIELDS.get(table, ())) if latest is not None else set()
+    cases = " ".join(
+        _problem(f, src, kind, f in required, texts[src], values[f], latest if f in windowed else None)
+        for f, (src, kind) in checked.items()
+    )
     missing = [f for f in required if f not in fields and f not in constants]
     reason = f"CASE {cases} END" if cases.strip() else "NULL"
     if missing:

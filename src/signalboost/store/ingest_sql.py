@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 import pyarrow as pa
@@ -55,6 +56,7 @@ def duck_type(table: str, column: str) -> str:
 def create_stages(con: Any) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
     con.execute("SET enable_progress_bar = false")
+    register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
     con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
     for table in LOAD_TABLES:
@@ -64,6 +66,16 @@ def create_stages(con: Any) -> None:
         "CREATE OR REPLACE TEMP TABLE _stage_rejects (member VARCHAR, line BIGINT, raw VARCHAR, reason VARCHAR)"
     )
     con.execute("CREATE OR REPLACE TEMP TABLE _csv_reject_lines (line BIGINT)")
+
+
+def register_functions(con: Any) -> None:
+    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair)."""
+    import duckdb
+
+    from signalboost.ingest.textio import fix_mojibake
+
+    with suppress(duckdb.Error):  # already registered on this connection
+        con.create_function("sb_fix_mojibake", fix_mojibake, ["VARCHAR"], "VARCHAR", side_effects=False)
 
 
 def drop_stages(con: Any) -> None:

@@ -53,6 +53,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/calendar", "Calendar"),
     ("/analytics", "Analytics"),
     ("/influencers", "Influencers"),
+    ("/audience", "Audience"),
     ("/outreach", "Outreach"),
     ("/partners", "Partners"),
     ("/imports", "Imports"),

@@ -17,6 +17,7 @@ from signalboost.web.app import CSRF_REFUSED, client_address, json_response, ren
 from signalboost.web.auth import authenticate
 from signalboost.web.context import WebContext
 from signalboost.web.views import analytics, calendar, imports, influencers, outreach, overview, partners, strategy
+from signalboost.web.views import audience as audience_view
 
 JSON_OK: dict[int | str, dict[str, Any]] = {
     200: {"description": "The page's data", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -202,6 +203,15 @@ def _pages(app: FastAPI) -> None:
         alerts, stale = ctx.cache.swr(("alerts",), lambda: outreach.alerts(ctx.workspace, None))
         data, stale2 = ctx.cache.swr(("outreach",), lambda: outreach.build(ctx.workspace))
         return {**data, "alerts": alerts, "stale": stale or stale2}
+
+    @page(app, "/audience", "audience.html", name="audience", decorate=audience_view.decorate)
+    def audience_page(
+        request: Request,
+        platform: Annotated[str | None, Query(max_length=40, description="platform (default: most data)")] = None,
+    ) -> dict[str, Any]:
+        ctx = ctx_of(request)
+        data, stale = ctx.cache.swr(("audience", platform), lambda: audience_view.build(ctx.workspace, platform))
+        return {**data, "stale": stale}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
     def partners_page(

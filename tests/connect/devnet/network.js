@@ -125,6 +125,8 @@ function nextTime() {
   return new Date(BASE + clock * 61_000).toISOString()
 }
 
+const ENGAGEMENT = {} // brand post uri -> the likes, reposts, replies, quotes the seed gave it
+let MENTIONS = 0
 const TOPICS = ['linen', 'denim', 'upcycling', 'slow fashion', 'dyeing', 'knitwear', 'tailoring', 'thrift']
 
 async function seedPhase1(sc, rand) {
@@ -171,13 +173,17 @@ async function writePosts(sc, rand, brandDid, users, brandPosts, perUser) {
   }
   // engagement: likes, reposts, replies, quotes on the brand's posts; likes and replies among users
   for (const ref of brandRefs) {
+    const e = (ENGAGEMENT[ref.uriStr] = { likes: 0, reposts: 0, replies: 0, quotes: 0 })
     for (const u of users) {
       const r = rand()
-      if (r < 0.3) await sc.like(u, ref, { createdAt: nextTime() })
-      if (r < 0.08) await sc.repost(u, ref, { createdAt: nextTime() })
-      if (r > 0.95) await sc.reply(u, ref, ref, `Love this, ${TOPICS[Math.floor(rand() * TOPICS.length)]}!`,
-        undefined, undefined, { createdAt: nextTime() })
-      if (r > 0.985) await sc.post(u, 'Quoting the brand', undefined, undefined, ref, { createdAt: nextTime() })
+      if (r < 0.3) { await sc.like(u, ref, { createdAt: nextTime() }); e.likes++ }
+      if (r < 0.08) { await sc.repost(u, ref, { createdAt: nextTime() }); e.reposts++ }
+      if (r > 0.95) {
+        await sc.reply(u, ref, ref, `Love this, ${TOPICS[Math.floor(rand() * TOPICS.length)]}!`,
+          undefined, undefined, { createdAt: nextTime() })
+        e.replies++
+      }
+      if (r > 0.985) { await sc.post(u, 'Quoting the brand', undefined, undefined, ref, { createdAt: nextTime() }); e.quotes++ }
     }
   }
   for (const ref of userRefs) {
@@ -193,6 +199,7 @@ async function writePosts(sc, rand, brandDid, users, brandPosts, perUser) {
     const facets = [{ index: { byteStart: 0, byteEnd: 11 },
       features: [{ $type: 'app.bsky.richtext.facet#mention', did: brandDid }] }]
     await sc.post(u, text, facets, undefined, undefined, { createdAt: nextTime() })
+    MENTIONS++
   }
 }
 
@@ -240,6 +247,8 @@ async function truth(sc, network, brandDid) {
     followers: followers.sort(),
     follows: follows.sort(),
     brand_posts: brandPosts.sort(),
+    engagement: ENGAGEMENT,
+    mentions: MENTIONS,
     network: { accounts, follows: follows_total, posts: posts_total, likes: likes_total, reposts: reposts_total,
       replies: replies_total },
   }

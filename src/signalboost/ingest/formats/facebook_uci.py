@@ -158,7 +158,7 @@ def to_canonical(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 def read_uci(path: Path, options: ReadOptions) -> Iterator[Item]:
     data = path.read_bytes()
     options.advance(len(data))
-    text, warning = decode_text(data, str(path))
+    text, warning = decode_text(data, str(path), options.encoding)
     if warning:
         options.warn(warning)
     if not text.lstrip("\ufeff").startswith(HEADER_START):

@@ -6,10 +6,12 @@ field (case and spaces ignored, e.g. "Post ID", "created_at", "Likes") are mappe
 The mapped fields decide the table: ``actor_id`` -> interactions, ``follower_id`` -> follows, ``post_id`` ->
 posts (+ post_metrics when metric columns are mapped; only metrics -> post_metrics).
 
-Dates: the format is inferred from a sample (ISO 8601, Unix seconds/milliseconds, day- or month-first with
-``/ . -``, "Mar 5, 2024" …; ambiguous day/month is reported as a warning) unless ``--date-format``; naive times
-are UTC. Encodings: UTF-8 (with or without BOM), UTF-16, else cp1252/mac_roman with a warning (see
-:func:`signalboost.ingest.textio.detect_encoding`). Metrics snapshots are observed at ``--observed-at``, the
+Dates: read value by value as :mod:`signalboost.ingest.dates` says (ISO 8601, Unix times, day- or month-first
+by the column's evidence, month names; ``--date-format`` repeatable), naive times in the import's time zone; a
+time outside the plausible window is a reject. Encodings: UTF-8 (with or without BOM), UTF-16, else the legacy
+code page the evidence favours (cp1252, Mac Roman, Latin-1; :func:`signalboost.ingest.textio.detect_encoding`),
+or ``--encoding``; double-encoded UTF-8 in the text is repaired. Metrics snapshots are observed at
+``--observed-at``, the
 mapped ``observed_at`` column, or the newest ``created_at`` of the file (content-derived, so re-imports agree).
 Read by DuckDB straight into staging (no Python per row).
 """
@@ -18,14 +20,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
+from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
+from signalboost.store.ingest_dates_sql import date_evidence, date_only_sql, date_sql
 from signalboost.store.ingest_sources_sql import (
     describe_source,
     generic_select,
@@ -33,7 +36,7 @@ from signalboost.store.ingest_sources_sql import (
     newest_time,
     source_relation,
 )
-from signalboost.store.ingest_sql import lit
+from signalboost.store.ingest_sql import ident, lit
 
 METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
 FIELD_KINDS: dict[str, str] = {
@@ -41,7 +44,7 @@ FIELD_KINDS: dict[str, str] = {
     "post_id": "str",
     "author_id": "str",
     "created_at": "ts",
-    "text": "str",
+    "text": "text",
     "format": "format",
     "hashtags": "list",
     "mentions": "list",
@@ -85,84 +88,18 @@ REQUIRED = {
     "interactions": {"actor_id", "kind"},
 }
 
-# Tried in order; the first that parses every sampled value wins.
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y",
-    "%b %d, %Y %I:%M %p",
-    "%b %d, %Y",
-    "%d %b %Y",
-    "%a %b %d %H:%M:%S %z %Y",
-)
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
+#: Invisible characters spreadsheets and YouTube Studio leave in headers: BOM, soft hyphen, zero-width spaces.
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060"), None)
+
+
+def clean_header(name: str) -> str:
+    """A header without invisible characters, quotes and surrounding spaces."""
+    return name.translate(INVISIBLE).strip().strip('"').strip()
 
 
 def normalise(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
-
-
-def infer_date_format(values: list[str], *, min_share: float = 0.8) -> tuple[str | None, str | None]:
-    """``(kind, warning)``: ``ts:iso``, ``ts:unix``, ``ts:unix_ms`` or ``ts:<strftime>`` parsing the most sampled
-    values (at least ``min_share`` of the *readable* ones; the rest become rejects). Earlier formats win ties.
-
-    A value no known form reads (``"someday"``) does not count against the others: it becomes a reject with its
-    line number. At least half of the sampled values must be readable, else ``(None, None)``.
-    """
-    values = [v.strip() for v in values if v and v.strip()]
-    if not values:
-        return None, None
-    special: tuple[tuple[str, Callable[[str], bool]], ...] = (
-        ("ts:iso", lambda v: bool(_ISO.match(v))),
-        ("ts:unix", lambda v: v.isdigit() and len(v) in (9, 10)),
-        ("ts:unix_ms", lambda v: v.isdigit() and len(v) == 13),
-    )
-    readable = [v for v in values if any(t(v) for _, t in special) or any(_parses(v, f) for f in DATE_FORMATS)]
-    if len(readable) < 0.5 * len(values):
-        return None, None
-    values = readable
-    need = min_share * len(values)
-    for kind, test in special:
-        if sum(1 for v in values if test(v)) >= need:
-            return kind, None
-    counts = {f: _count_parse(values, f) for f in DATE_FORMATS}
-    best = max(DATE_FORMATS, key=lambda f: counts[f])  # first of the maxima
-    if counts[best] < need:
-        return None, None
-    warning = None
-    swapped = best.replace("%m/%d", "%d/%m") if "%m/%d" in best else best.replace("%d/%m", "%m/%d")
-    if swapped != best and counts.get(swapped) == counts[best]:
-        warning = (
-            f"dates like {values[0]!r} could be day-first or month-first; read as {best} "
-            "(pass --date-format to say otherwise)"
-        )
-    return f"ts:{best}", warning
-
-
-def _parses(value: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(value, fmt)
-    except ValueError:
-        return False
-    return True
-
-
-def _count_parse(values: list[str], fmt: str) -> int:
-    return sum(1 for v in values if _parses(v, fmt))
+    """A column name compared loosely: lower case, invisible characters dropped, punctuation runs as ``_``."""
+    return re.sub(r"[^a-z0-9]+", "_", clean_header(name).lower()).strip("_")
 
 
 def load_mapping_file(path: Path) -> dict[str, str]:
@@ -340,6 +277,10 @@ def _stages(
     path: Path,
 ) -> Iterator[Item]:
     platform = options.platform
+    window = latest(options.now)
+    for field in ("created_at", "occurred_at"):
+        if field in typed:
+            constants["date_only"] = date_only_sql(f"nullif(trim(CAST({ident(typed[field][0])} AS VARCHAR)), '')")
     if options.observed_at is not None:
         constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
     has_metrics = any(m in typed for m in METRICS)
@@ -359,19 +300,26 @@ def _stages(
         if "text" in typed and "hashtags" not in typed:
             constants["hashtags"] = hashtags_from(typed["text"][0])
         sql, line_sql = generic_select(
-            relation, "posts", platform, post_fields, REQUIRED["posts"], constants, checked=typed
+            relation, "posts", platform, post_fields, REQUIRED["posts"], constants, checked=typed, latest=window
         )
         yield SqlStage("posts", sql, line_sql)
         if has_metrics:
             metric_fields = {k: v for k, v in typed.items() if k in METRICS or k in ("post_id", "observed_at")}
             metric_fields.update({k: v for k, v in typed.items() if k == "platform"})
             sql, _ = generic_select(
-                relation, "post_metrics", platform, metric_fields, REQUIRED["posts"], constants, checked=typed
+                relation,
+                "post_metrics",
+                platform,
+                metric_fields,
+                REQUIRED["posts"],
+                constants,
+                checked=typed,
+                latest=window,
             )
             sql = f"SELECT * FROM ({sql}) WHERE _reason IS NULL AND post_id IS NOT NULL"
             yield SqlStage("post_metrics", sql, "", count_read=False)
         return
-    sql, line_sql = generic_select(relation, table, platform, typed, REQUIRED[table], constants)
+    sql, line_sql = generic_select(relation, table, platform, typed, REQUIRED[table], constants, latest=window)
     yield SqlStage(table, sql, line_sql)
 
 
@@ -382,29 +330,46 @@ def _typed_fields(
     for field, column in fields.items():
         kind = FIELD_KINDS[field]
         if kind == "ts":
-            if options.date_format:
-                kind = f"ts:{options.date_format}"
-            else:
-                _, sample = _describe(relation, path, sample_column=column)
-                inferred, warning = infer_date_format(sample)
-                if inferred is None:
-                    raise IngestError(
-                        f"cannot recognise the dates in column {column!r} (e.g. {sample[:1]})",
-                        where=str(path),
-                        hint="Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M'",
-                    )
-                if warning:
-                    options.warn(warning)
-                kind = inferred
+            kind = "ts:=" + date_sql("\x00", _date_plan(relation, path, column, options))
         typed[field] = (column, kind)
     return typed
 
 
-def _describe(relation: str, path: Path, sample_column: str | None = None) -> tuple[list[str], list[str]]:
+def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> DatePlan:
+    """How ``column`` is read (see :mod:`signalboost.ingest.dates`): ``--date-format`` when given; else the shapes
+    of the first 2,000 values, and when any is a numeric or month-name date, the evidence of the whole column."""
+    if options.date_formats:
+        plan = infer_plan(column, {}, Evidence(), timezone=options.timezone, formats=options.date_formats)
+        options.note(plan.statement)
+        return plan
+    _, sample = _describe(relation, path, sample_column=column, limit=2000)
+    counts: dict[str, int] = {}
+    for value in sample:
+        shape = shape_of(value.strip())
+        if shape is not None:
+            counts[shape] = counts.get(shape, 0) + 1
+    readable = sum(counts.values())
+    if sample and readable < 0.5 * len(sample):
+        raise IngestError(
+            f"cannot recognise the dates in column {column!r} (e.g. {sample[0]!r})",
+            where=str(path),
+            hint="Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M' (repeatable)",
+        )
+    evidence = Evidence()
+    if set(counts) - {"iso", "epoch_s", "epoch_ms"}:
+        evidence, counts = date_evidence(relation, column)
+    plan = infer_plan(column, counts, evidence, timezone=options.timezone)
+    options.note(plan.statement)
+    return plan
+
+
+def _describe(
+    relation: str, path: Path, sample_column: str | None = None, limit: int = 500
+) -> tuple[list[str], list[str]]:
     import duckdb
 
     try:
-        return describe_source(relation, sample_column=sample_column)
+        return describe_source(relation, sample_column=sample_column, limit=limit)
     except duckdb.Error as exc:
         raise IngestError(
             f"cannot read the file: {str(exc).splitlines()[0]}",

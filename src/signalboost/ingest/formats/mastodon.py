@@ -276,7 +276,7 @@ def _following(
     for name in archive.find("following_accounts.csv"):
         data = archive.read(name)
         options.advance(len(data))
-        text, warning = decode_text(data, archive.where(name))
+        text, warning = decode_text(data, archive.where(name), options.encoding)
         if warning:
             options.warn(warning)
         rows, rejects = parse_following_csv(text, me=me, platform=platform)

@@ -216,7 +216,7 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
     else:
         data, where, member = path.read_bytes(), str(path), None
     options.advance(len(data))
-    text, warning = decode_text(data, where)
+    text, warning = decode_text(data, where, options.encoding)
     if warning:
         options.warn(warning)
     rows, rejects, ambiguous = parse_content_csv(text, member=member)

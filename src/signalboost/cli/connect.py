@@ -1,0 +1,149 @@
+"""``signalboost connect``, ``connections``, ``disconnect``, ``sync``: live accounts."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import typer
+
+from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
+from signalboost.errors import UsageError
+
+APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
+
+connect_app = typer.Typer(help="Connect a live account (its credential is kept in the workspace's secrets.json).")
+
+
+@connect_app.command("bluesky")
+def connect_bluesky_cmd(
+    handle: str = typer.Option(..., "--handle", help="Your Bluesky handle, e.g. brand.bsky.social."),
+    service: str = typer.Option(
+        "https://bsky.social", "--service", help="Your PDS (only for self-hosted accounts or a test network)."
+    ),
+    workspace: Any = WorkspaceOption,
+) -> None:
+    """Connect a Bluesky account with an app password (asked for, or read from $SIGNALBOOST_BLUESKY_APP_PASSWORD).
+
+    Create the app password in Bluesky under Settings → Privacy and security → App passwords. It is stored in
+    the workspace's secrets.json (mode 0600, listed in .gitignore), never in strategy.yaml or the database.
+
+    Example: signalboost connect bluesky --handle brand.bsky.social
+    """
+    from signalboost.connect.accounts import connect_bluesky
+
+    ws = open_ws(workspace, existing=True)
+    password = os.environ.get(APP_PASSWORD_ENV) or typer.prompt("App password", hide_input=True)
+    connector = connect_bluesky(ws, handle, password, service=service)
+    console.print(f"Connected Bluesky account @{connector.handle} ({connector.account_id}).")
+    console.print("Next: `signalboost sync` pulls its followers, posts and notifications.")
+
+
+def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
+    """List the connected accounts with their last sync.
+
+    Example: signalboost connections
+    """
+    from signalboost.connect.accounts import list_connections
+
+    ws = open_ws(workspace, existing=True)
+    rows = list_connections(ws)
+    if not rows and fmt == OutputFormat.table:
+        console.print("No account connected. Connect one with `signalboost connect bluesky --handle …`.")
+        return
+    emit_rows(rows, fmt, title="Connected accounts")
+
+
+def _disconnect(
+    platform: str = typer.Argument(..., help="bluesky"),
+    workspace: Any = WorkspaceOption,
+) -> None:
+    """Forget a connected account's credential (the data already synced stays in the workspace).
+
+    Example: signalboost disconnect bluesky
+    """
+    from signalboost.connect.accounts import disconnect
+
+    ws = open_ws(workspace, existing=True)
+    if disconnect(ws, platform):
+        console.print(f"Disconnected {platform}; its credential is removed from secrets.json.")
+    else:
+        console.print(f"No {platform} account was connected.")
+
+
+def _sync(
+    platform: str | None = typer.Option(None, "--platform", "-p", help="Only this network (default: every one)."),
+    full: bool = typer.Option(
+        False, "--full", help="Page every list completely (finds unfollows) and refresh every profile's counts."
+    ),
+    page_size: int = typer.Option(100, "--page-size", min=1, max=100, help="Items per request."),
+    workspace: Any = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Pull the connected accounts: profile counts, followers, follows, own posts with their engagement, and
+    notifications (likes, reposts, replies, quotes, mentions, follows), into the workspace.
+
+    Resumable: an interrupted sync continues where it stopped; a second sync adds only what is new.
+
+    Example: signalboost sync --platform bluesky
+    """
+    from signalboost.connect.accounts import connected_platforms, open_connector
+    from signalboost.connect.sync import sync_account
+
+    ws = open_ws(workspace, existing=True)
+    platforms = [platform] if platform else connected_platforms(ws)
+    if not platforms:
+        raise UsageError(
+            "no account is connected to this workspace",
+            where=str(ws.root),
+            hint="Connect one with `signalboost connect bluesky --handle …`",
+        )
+    results = []
+    for name in platforms:
+        connector = open_connector(ws, name)
+        with _progress(name) as progress:
+            result = sync_account(ws, connector, page_size=page_size, full=full, progress=progress)
+        results.append(
+            {
+                "platform": name,
+                "handle": result.handle,
+                "import_id": result.import_id,
+                "resumed": result.resumed,
+                **{s: result.items.get(s, 0) for s in ("followers", "follows", "posts", "notifications", "profiles")},
+                "rows_loaded": result.rows_loaded,
+                "requests": result.requests,
+            }
+        )
+    emit_rows(results, fmt, title="Synced")
+
+
+class _progress:
+    """A Rich progress line on stderr (a plain line per page when stderr is not a terminal, e.g. under systemd)."""
+
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+        self.status: Any = None
+
+    def __enter__(self) -> Any:
+        if err_console.is_terminal:
+            self.status = err_console.status(f"Syncing {self.platform}…")
+            self.status.__enter__()
+        return self
+
+    def __call__(self, stream: str, pages: int, items: int) -> None:
+        text = f"{self.platform}: {stream} — {items} items, page {pages}"
+        if self.status is not None:
+            self.status.update(text)
+        else:
+            err_console.print(text, highlight=False)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(*exc)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(connect_app, name="connect")
+    app.command("connections")(_connections)
+    app.command("disconnect")(_disconnect)
+    app.command("sync")(_sync)

@@ -1,0 +1,96 @@
+"""Connecting, listing and disconnecting live accounts of a workspace (the library behind the CLI).
+
+The credential goes to the secrets file (:mod:`signalboost.connect.secrets`); the database keeps only the
+account (platform, handle, id, service) and when it was last synced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.connect.base import Connector
+from signalboost.connect.secrets import load_secrets, put_secret, remove_secret, update_secret
+from signalboost.errors import ConnectError
+from signalboost.store import connect_sql as cq
+from signalboost.store.workspace import Workspace
+
+PLATFORMS = ("bluesky",)
+
+
+def connect_bluesky(ws: Workspace, handle: str, app_password: str, *, service: str | None = None) -> Connector:
+    """Log in to Bluesky (the password is checked by logging in), then store the credential and the connection."""
+    from signalboost.connect.bluesky import DEFAULT_SERVICE, BlueskyConnector
+
+    handle = handle.strip().lstrip("@")
+    if not handle:
+        raise ConnectError("no handle given", where="--handle", hint="Pass your handle, e.g. --handle you.bsky.social")
+    if not app_password:
+        raise ConnectError(
+            "no app password given",
+            where="app password",
+            hint="Create one in Bluesky under Settings → App passwords; never use your account password",
+        )
+    service = (service or DEFAULT_SERVICE).rstrip("/")
+    session: dict[str, str] = {}
+    connector = BlueskyConnector(
+        handle, app_password, service=service, on_session=lambda s: session.__setitem__("session", s)
+    )
+    put_secret(
+        ws.root,
+        "bluesky",
+        {
+            "handle": connector.handle,
+            "did": connector.account_id,
+            "service": service,
+            "app_password": app_password,
+            "session": session.get("session"),
+        },
+    )
+    with ws.transaction(purpose="connect") as con:
+        cq.put_connection(con, "bluesky", connector.account_id, connector.handle, service)
+    return connector
+
+
+def open_connector(ws: Workspace, platform: str) -> Connector:
+    """A logged-in connector from the stored credential (the session is reused and kept fresh)."""
+    secret = load_secrets(ws.root).get(platform)
+    if secret is None:
+        raise ConnectError(
+            f"no {platform} account is connected to this workspace",
+            where=str(ws.root),
+            hint=f"Connect one with `signalboost connect {platform} --handle …`",
+        )
+    if platform == "bluesky":
+        from signalboost.connect.bluesky import BlueskyConnector
+
+        return BlueskyConnector(
+            secret["handle"],
+            secret["app_password"],
+            service=secret["service"],
+            session=secret.get("session"),
+            on_session=lambda s: update_secret(ws.root, "bluesky", session=s),
+        )
+    raise ConnectError(f"unknown platform {platform!r}", hint=f"Platforms: {', '.join(PLATFORMS)}")
+
+
+def connected_platforms(ws: Workspace) -> list[str]:
+    return [p for p in PLATFORMS if p in load_secrets(ws.root)]
+
+
+def list_connections(ws: Workspace) -> list[dict[str, Any]]:
+    """One row per connected account: platform, handle, id, service, when connected and last synced, and
+    whether its credential is still in the secrets file."""
+    secrets = load_secrets(ws.root)
+    with ws.connect(purpose="read") as con:
+        rows = cq.connection_rows(con)
+    for row in rows:
+        row["credential"] = "stored" if row["platform"] in secrets else "missing (connect again)"
+    return rows
+
+
+def disconnect(ws: Workspace, platform: str) -> bool:
+    """Forget the credential and the connection (synced data stays); ``True`` when something was removed."""
+    removed = remove_secret(ws.root, platform)
+    with ws.transaction(purpose="disconnect") as con:
+        removed = cq.delete_connection(con, platform) > 0 or removed
+    return removed

@@ -1,0 +1,82 @@
+"""The one small interface every network's live connector implements, and the rows it returns.
+
+A connector speaks to one account on one network and returns *canonical rows* (the tables of DESIGN.md, as
+dicts keyed by column), so the sync engine writes them exactly as an import would:
+
+- ``profile(observed_at)``: the account itself (``accounts`` + a dated ``account_snapshots`` row);
+- ``page(stream, cursor, limit=, observed_at=)``: one page of ``followers``, ``follows``, ``posts`` (own posts with
+  their counts as a dated ``post_metrics`` snapshot) or ``notifications`` (``interactions``), newest first, with
+  the cursor of the next page (``None`` at the end) and the keys of its items (an incremental pass stops at the
+  newest key of the previous pass);
+- ``audience(actor, cursor, ...)``: one page of another account's followers (partners, influencers);
+- ``profiles(ids, observed_at)``: full profiles (counts) of accounts seen;
+- ``publish(post)``: send one post, return its platform id and URL; ``find_published(marker)`` looks a post up
+  in the account's own feed (reconciliation after a crash).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+Rows = dict[str, list[dict[str, Any]]]
+
+#: What ``signalboost sync`` pulls, in order.
+STREAMS: tuple[str, ...] = ("followers", "follows", "posts", "notifications")
+
+
+@dataclass
+class Page:
+    """One page of a stream: canonical rows by table, the items' keys (server order), the next cursor."""
+
+    rows: Rows
+    keys: list[str]
+    cursor: str | None
+    accounts_seen: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A post the network accepted."""
+
+    post_id: str
+    url: str
+    created_at: dt.datetime
+
+
+@dataclass
+class Stats:
+    """Requests sent and time slept for rate limits (for the progress line and the measurements)."""
+
+    requests: int = 0
+    retries: int = 0
+    slept_seconds: float = 0.0
+
+
+class Connector(Protocol):
+    """A logged-in client of one account on one network."""
+
+    platform: str
+    account_id: str
+    handle: str
+    stats: Stats
+
+    def profile(self, observed_at: dt.datetime) -> Rows: ...
+
+    def page(self, stream: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page: ...
+
+    def audience(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page: ...
+
+    def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows: ...
+
+    def publish(self, text: str) -> Published: ...
+
+    def find_published(self, text: str, since: dt.datetime) -> Published | None: ...
+
+
+def merge_rows(into: Rows, more: Rows) -> Rows:
+    for table, rows in more.items():
+        into.setdefault(table, []).extend(rows)
+    return into

@@ -1,0 +1,401 @@
+"""Bluesky through the ``atproto`` SDK: log in with an app password, page the account's graph, posts and
+notifications into canonical rows, publish posts.
+
+Ids: an account is its DID, a post its ``at://`` URI (stable across handle changes); URLs are the public
+``https://bsky.app/profile/<handle>/post/<rkey>`` form. Metrics: likes → ``likes``, replies → ``comments``,
+reposts → ``shares``, quotes → ``quotes`` (Bluesky reports no impressions: they stay NULL).
+Every request goes through :class:`_RateLimitedClient`, which honours the servers' rate-limit headers
+(:mod:`signalboost.connect.ratelimit`) and retries 429s and transient network errors with backoff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from atproto import Client
+from atproto_client import exceptions as atx
+
+from signalboost.connect import ratelimit
+from signalboost.connect.base import Page, Published, Rows, Stats
+from signalboost.errors import ConnectError
+
+PLATFORM = "bluesky"
+DEFAULT_SERVICE = "https://bsky.social"
+MAX_ATTEMPTS = 6
+
+
+class _RateLimitedClient(Client):  # type: ignore[misc]
+    """The SDK's client with rate-limit pauses, retries and a request count."""
+
+    def __init__(self, base_url: str, stats: Stats, sleep: Callable[[float], None]) -> None:
+        super().__init__(base_url=base_url)
+        self._stats = stats
+        self._sleep = sleep
+
+    def _invoke(self, invoke_type: Any, **kwargs: Any) -> Any:
+        for attempt in range(MAX_ATTEMPTS):
+            self._stats.requests += 1
+            try:
+                response = super()._invoke(invoke_type, **dict(kwargs))
+            except atx.RateLimitExceededError as exc:
+                headers = dict(getattr(exc.response, "headers", None) or {})
+                self._pause(ratelimit.wait_after_429(headers, time.time(), attempt))
+                continue
+            except atx.NetworkError as exc:
+                if attempt == MAX_ATTEMPTS - 1:
+                    raise
+                del exc
+                self._pause(min(60.0, 0.5 * 2.0**attempt))
+                continue
+            self._pause(ratelimit.wait_after_success(dict(response.headers or {}), time.time()))
+            return response
+        raise ConnectError(
+            f"Bluesky kept refusing requests (rate limit) after {MAX_ATTEMPTS} attempts",
+            where=self._base_url,
+            hint="Wait a few minutes and run the command again: it resumes where it stopped",
+        )
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self._stats.retries += 1
+            self._stats.slept_seconds += seconds
+            self._sleep(seconds)
+
+
+def _get(obj: Any, name: str) -> Any:
+    """A field of an SDK model or of a plain dict (records of unknown types stay dicts)."""
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name) if name in obj else obj.get(_camel(name))
+    return getattr(obj, name, None)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """An ISO 8601 time of the network as an aware UTC datetime (``None`` when absent or unreadable)."""
+    if not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def post_url(uri: str, handle: str | None) -> str:
+    """``at://did/app.bsky.feed.post/rkey`` → ``https://bsky.app/profile/<handle or did>/post/<rkey>``."""
+    parts = uri.removeprefix("at://").split("/")
+    who = handle or parts[0]
+    return f"https://bsky.app/profile/{who}/post/{parts[-1]}"
+
+
+def account_row(profile: Any, observed_at: dt.datetime, *, is_brand: bool = False) -> dict[str, Any]:
+    """A ``accounts`` row from any profile view (counts only where the view has them: else NULL)."""
+    return {
+        "platform": PLATFORM,
+        "account_id": _get(profile, "did"),
+        "handle": _get(profile, "handle"),
+        "name": _get(profile, "display_name"),
+        "bio": _get(profile, "description"),
+        "followers": _get(profile, "followers_count"),
+        "following": _get(profile, "follows_count"),
+        "posts_count": _get(profile, "posts_count"),
+        "created_at": parse_time(_get(profile, "created_at")),
+        "is_brand": is_brand,
+        "observed_at": observed_at,
+    }
+
+
+def _facet_features(record: Any) -> tuple[list[str], list[str]]:
+    tags: list[str] = []
+    mentions: list[str] = []
+    for facet in _get(record, "facets") or []:
+        for feature in _get(facet, "features") or []:
+            if _get(feature, "tag"):
+                tags.append(str(_get(feature, "tag")).lower())
+            elif _get(feature, "did"):
+                mentions.append(str(_get(feature, "did")))
+    return tags, mentions
+
+
+def _format(embed: Any) -> str:
+    kind = str(_get(embed, "py_type") or _get(embed, "$type") or "")
+    if "images" in kind:
+        return "photo"
+    if "video" in kind:
+        return "video"
+    if "external" in kind:
+        return "link"
+    return "text"
+
+
+def post_rows(view: Any, observed_at: dt.datetime) -> Rows:
+    """``posts`` + a dated ``post_metrics`` snapshot from one ``PostView``."""
+    record = _get(view, "record")
+    author = _get(view, "author")
+    uri = str(_get(view, "uri"))
+    tags, mentions = _facet_features(record)
+    reply = _get(record, "reply")
+    embed = _get(record, "embed")
+    quoted = _get(embed, "record")
+    quoted = _get(quoted, "record") or quoted  # recordWithMedia nests it once more
+    langs = _get(record, "langs") or []
+    post = {
+        "platform": PLATFORM,
+        "post_id": uri,
+        "author_id": _get(author, "did"),
+        "created_at": parse_time(_get(record, "created_at")) or parse_time(_get(view, "indexed_at")),
+        "text": _get(record, "text"),
+        "format": _format(embed),
+        "hashtags": tags or None,
+        "mentions": mentions or None,
+        "reply_to": _get(_get(reply, "parent"), "uri"),
+        "quote_of": _get(quoted, "uri"),
+        "url": post_url(uri, _get(author, "handle")),
+        "visibility": "public",
+        "language": langs[0] if langs else None,
+    }
+    metrics = {
+        "platform": PLATFORM,
+        "post_id": uri,
+        "observed_at": observed_at,
+        "likes": _get(view, "like_count"),
+        "comments": _get(view, "reply_count"),
+        "shares": _get(view, "repost_count"),
+        "quotes": _get(view, "quote_count"),
+    }
+    return {"posts": [post], "post_metrics": [metrics]}
+
+
+_NOTIFICATION_KINDS = {"like": "like", "repost": "repost", "reply": "reply", "quote": "quote", "mention": "mention"}
+
+
+def notification_rows(note: Any, me: str, observed_at: dt.datetime) -> Rows:
+    """An ``interactions`` row (likes, reposts, replies, quotes, mentions) or a ``follows`` edge (follows)."""
+    author = _get(note, "author")
+    actor = str(_get(author, "did"))
+    reason = str(_get(note, "reason"))
+    record = _get(note, "record")
+    at = parse_time(_get(record, "created_at")) or parse_time(_get(note, "indexed_at"))
+    rows: Rows = {"accounts": [account_row(author, observed_at)]}
+    if reason == "follow":
+        rows["follows"] = [{"platform": PLATFORM, "follower_id": actor, "followee_id": me, "observed_at": observed_at}]
+        return rows
+    kind = _NOTIFICATION_KINDS.get(reason)
+    if kind is None:  # starterpack joins, verifications, …: not an interaction with the brand's content
+        return rows
+    # likes/reposts name the post in reasonSubject; replies/quotes/mentions ARE a post (its uri), whose target
+    # is the brand's post replied to / quoted, or the brand itself for a mention
+    target_post = _get(note, "reason_subject")
+    if kind == "reply":
+        target_post = _get(_get(_get(record, "reply"), "parent"), "uri")
+    elif kind == "quote":
+        embed = _get(record, "embed")
+        quoted = _get(embed, "record")
+        target_post = _get(_get(quoted, "record") or quoted, "uri")
+    elif kind == "mention":
+        target_post = None
+    rows["interactions"] = [
+        {
+            "platform": PLATFORM,
+            "actor_id": actor,
+            "kind": kind,
+            "target_post_id": target_post or "",
+            "target_account_id": me,
+            "occurred_at": at,
+            "weight": 1.0,
+        }
+    ]
+    return rows
+
+
+class BlueskyConnector:
+    """A logged-in Bluesky account (see :class:`signalboost.connect.base.Connector`)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        handle: str,
+        app_password: str,
+        *,
+        service: str = DEFAULT_SERVICE,
+        session: str | None = None,
+        on_session: Callable[[str], None] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.stats = Stats()
+        self.service = service.rstrip("/")
+        self.client = _RateLimitedClient(self.service, self.stats, sleep)
+        profile = self._login(handle, app_password, session)
+        self.account_id: str = str(profile.did)
+        self.handle: str = str(profile.handle)
+        if on_session is not None:
+            on_session(self.client.export_session_string())
+            self.client.on_session_change(lambda _event, _session: on_session(self.client.export_session_string()))
+
+    def _login(self, handle: str, app_password: str, session: str | None) -> Any:
+        where = f"{self.service} ({handle})"
+        if session:
+            try:
+                return self.client.login(session_string=session)
+            except (atx.AtProtocolError, ValueError):
+                pass  # an expired or foreign session: log in with the password below
+        try:
+            return self.client.login(handle, app_password)
+        except atx.UnauthorizedError:
+            raise ConnectError(
+                "Bluesky refused the handle or app password",
+                where=where,
+                hint="Create an app password under Settings → Privacy and security → App passwords and connect again",
+            ) from None
+        except (atx.NetworkError, atx.InvokeTimeoutError):
+            raise ConnectError(
+                "cannot reach the Bluesky server", where=where, hint="Check the address (--service) and the network"
+            ) from None
+        except atx.AtProtocolError as exc:
+            raise ConnectError(f"Bluesky login failed ({type(exc).__name__})", where=where) from None
+
+    # ------------------------------------------------------------------------------------------- reading
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except atx.AtProtocolError as exc:
+            detail = _get(_get(exc, "response"), "status_code")
+            raise ConnectError(
+                f"Bluesky request {what} failed" + (f" (HTTP {detail})" if detail else f" ({type(exc).__name__})"),
+                where=self.service,
+                hint="Run the command again: a sync resumes where it stopped",
+            ) from None
+
+    def profile(self, observed_at: dt.datetime) -> Rows:
+        view = self._call("getProfile", lambda: self.client.app.bsky.actor.get_profile({"actor": self.account_id}))
+        account = account_row(view, observed_at, is_brand=True)
+        snapshot = {
+            "platform": PLATFORM,
+            "account_id": self.account_id,
+            "observed_at": observed_at,
+            "followers": account["followers"],
+            "following": account["following"],
+            "posts_count": account["posts_count"],
+        }
+        return {"accounts": [account], "account_snapshots": [snapshot]}
+
+    def page(self, stream: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        if stream == "followers":
+            return self._graph_page("getFollowers", self.account_id, cursor, limit, observed_at, inbound=True)
+        if stream == "follows":
+            return self._graph_page("getFollows", self.account_id, cursor, limit, observed_at, inbound=False)
+        if stream == "posts":
+            return self._posts_page(cursor, limit, observed_at)
+        if stream == "notifications":
+            return self._notifications_page(cursor, limit, observed_at)
+        raise ConnectError(f"unknown stream {stream!r}", hint="Streams: followers, follows, posts, notifications")
+
+    def audience(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        return self._graph_page("getFollowers", actor, cursor, limit, observed_at, inbound=True)
+
+    def _graph_page(
+        self, method: str, actor: str, cursor: str | None, limit: int, observed_at: dt.datetime, *, inbound: bool
+    ) -> Page:
+        params: dict[str, Any] = {"actor": actor, "limit": min(limit, 100)}
+        if cursor:
+            params["cursor"] = cursor
+        graph = self.client.app.bsky.graph
+        fn = graph.get_followers if inbound else graph.get_follows
+        res = self._call(method, lambda: fn(params))
+        subject = res.subject
+        people = res.followers if inbound else res.follows
+        accounts = [account_row(p, observed_at) for p in people]
+        subject_id = str(subject.did)
+        edges = [
+            {
+                "platform": PLATFORM,
+                "follower_id": str(p.did) if inbound else subject_id,
+                "followee_id": subject_id if inbound else str(p.did),
+                "observed_at": observed_at,
+            }
+            for p in people
+        ]
+        keys = [str(p.did) for p in people]
+        return Page({"accounts": accounts, "follows": edges}, keys, res.cursor or None, set(keys))
+
+    def _posts_page(self, cursor: str | None, limit: int, observed_at: dt.datetime) -> Page:
+        params: dict[str, Any] = {"actor": self.account_id, "limit": min(limit, 100), "filter": "posts_with_replies"}
+        if cursor:
+            params["cursor"] = cursor
+        res = self._call("getAuthorFeed", lambda: self.client.app.bsky.feed.get_author_feed(params))
+        rows: Rows = {"posts": [], "post_metrics": []}
+        keys: list[str] = []
+        for item in res.feed:
+            view = item.post
+            if _get(view.author, "did") != self.account_id or item.reason is not None:
+                continue  # someone else's post the account reposted
+            for table, more in post_rows(view, observed_at).items():
+                rows[table].extend(more)
+            keys.append(str(view.uri))
+        return Page(rows, keys, res.cursor or None)
+
+    def _notifications_page(self, cursor: str | None, limit: int, observed_at: dt.datetime) -> Page:
+        params: dict[str, Any] = {"limit": min(limit, 100)}
+        if cursor:
+            params["cursor"] = cursor
+        res = self._call("listNotifications", lambda: self.client.app.bsky.notification.list_notifications(params))
+        rows: Rows = {}
+        keys: list[str] = []
+        seen: set[str] = set()
+        for note in res.notifications:
+            for table, more in notification_rows(note, self.account_id, observed_at).items():
+                rows.setdefault(table, []).extend(more)
+            keys.append(f"{note.indexed_at}|{note.uri}")
+            seen.add(str(note.author.did))
+        return Page(rows, keys, res.cursor or None, seen)
+
+    def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows:
+        """Full profiles (with counts), 25 a request (the API's maximum)."""
+        accounts: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 25):
+            chunk = list(ids[start : start + 25])
+            res = self._call("getProfiles", lambda c=chunk: self.client.app.bsky.actor.get_profiles({"actors": c}))  # type: ignore[misc]
+            accounts.extend(account_row(p, observed_at, is_brand=str(p.did) == self.account_id) for p in res.profiles)
+        return {"accounts": accounts}
+
+    # ------------------------------------------------------------------------------------------- writing
+    def publish(self, text: str) -> Published:
+        from signalboost.connect.compose import facets_for
+
+        facets = facets_for(text, self._resolve_handle)
+        res = self._call("createRecord", lambda: self.client.send_post(text=text, facets=facets or None))
+        now = dt.datetime.now(dt.UTC)
+        return Published(str(res.uri), post_url(str(res.uri), self.handle), now)
+
+    def _resolve_handle(self, handle: str) -> str | None:
+        try:
+            return str(self.client.resolve_handle(handle).did)
+        except atx.AtProtocolError:
+            return None
+
+    def find_published(self, text: str, since: dt.datetime) -> Published | None:
+        """The account's own post with exactly ``text`` created at or after ``since`` (newest pages first)."""
+        cursor: str | None = None
+        for _ in range(10):
+            page = self._posts_page(cursor, 100, dt.datetime.now(dt.UTC))
+            for post in page.rows["posts"]:
+                created = post["created_at"]
+                if post["text"] == text and created is not None and created >= since - dt.timedelta(minutes=1):
+                    return Published(post["post_id"], post["url"], created)
+            oldest = [p["created_at"] for p in page.rows["posts"] if p["created_at"] is not None]
+            if page.cursor is None or (oldest and min(oldest) < since - dt.timedelta(minutes=1)):
+                return None
+            cursor = page.cursor
+        return None

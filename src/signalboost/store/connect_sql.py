@@ -1,0 +1,183 @@
+"""All SQL of live accounts: connections, the sync streams' state, writing synced rows, publish state.
+
+Synced rows go through the importers' staging and merge (:mod:`signalboost.store.ingest_sql`), so a sync writes
+the canonical tables exactly as an import does (same de-duplication, same ``imports`` log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyarrow as pa
+
+from signalboost.ingest.base import SCHEMAS, FollowSnapshot
+from signalboost.store import ingest_sql as q
+
+_STATE_COLS = (
+    "head",
+    "cursor",
+    "run_head",
+    "run_started",
+    "run_observed_at",
+    "run_import_id",
+    "pages",
+)
+
+
+# ---------------------------------------------------------------------------------------------- connections
+def put_connection(con: Any, platform: str, account_id: str, handle: str, service: str) -> None:
+    con.execute(
+        "INSERT INTO connections (platform, account_id, handle, service, connected_at) VALUES (?, ?, ?, ?, now()) "
+        "ON CONFLICT (platform) DO UPDATE SET account_id = excluded.account_id, handle = excluded.handle, "
+        "service = excluded.service, connected_at = excluded.connected_at",
+        [platform, account_id, handle, service],
+    )
+
+
+def connection_rows(con: Any) -> list[dict[str, Any]]:
+    cur = con.execute(
+        "SELECT platform, handle, account_id, service, connected_at, last_sync_at, last_import "
+        "FROM connections ORDER BY platform"
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def delete_connection(con: Any, platform: str) -> int:
+    n = con.execute("SELECT count(*) FROM connections WHERE platform = ?", [platform]).fetchone()[0]
+    con.execute("DELETE FROM connections WHERE platform = ?", [platform])
+    con.execute("DELETE FROM sync_state WHERE platform = ?", [platform])
+    return int(n)
+
+
+# ---------------------------------------------------------------------------------------------- stream state
+def get_state(con: Any, platform: str, account_id: str, stream: str) -> dict[str, Any]:
+    """The state of one stream (defaults when it never ran)."""
+    row = con.execute(
+        f"SELECT {', '.join(_STATE_COLS)} FROM sync_state WHERE platform = ? AND account_id = ? AND stream = ?",
+        [platform, account_id, stream],
+    ).fetchone()
+    if row is None:
+        return {c: None for c in _STATE_COLS} | {"run_started": False, "pages": 0}
+    return dict(zip(_STATE_COLS, row, strict=True))
+
+
+def put_state(con: Any, platform: str, account_id: str, stream: str, state: dict[str, Any]) -> None:
+    cols = ", ".join(_STATE_COLS)
+    marks = ", ".join("?" for _ in _STATE_COLS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLS)
+    con.execute(
+        f"INSERT INTO sync_state (platform, account_id, stream, {cols}, updated_at) VALUES (?, ?, ?, {marks}, now()) "
+        f"ON CONFLICT (platform, account_id, stream) DO UPDATE SET {updates}, updated_at = now()",
+        [platform, account_id, stream, *(state[c] for c in _STATE_COLS)],
+    )
+
+
+def delete_state(con: Any, platform: str, account_id: str, stream: str) -> None:
+    con.execute(
+        "DELETE FROM sync_state WHERE platform = ? AND account_id = ? AND stream = ?", [platform, account_id, stream]
+    )
+
+
+# ---------------------------------------------------------------------------------------------- the imports log
+def start_import(con: Any, *, file: str, platform: str, started_at: dt.datetime) -> int:
+    import_id = q.new_import_id(con)
+    q.record_import(
+        con,
+        {
+            "import_id": import_id,
+            "file": file,
+            "format": f"{platform}-api",
+            "platform": platform,
+            "started_at": started_at,
+            "rows_read": 0,
+            "rows_loaded": 0,
+            "rows_duplicate": 0,
+            "rows_rejected": 0,
+            "rows_merged": 0,
+            "status": "running",
+        },
+    )
+    return import_id
+
+
+def count_import(con: Any, import_id: int, read: int, loaded: int, duplicate: int, merged: int) -> None:
+    con.execute(
+        "UPDATE imports SET rows_read = rows_read + ?, rows_loaded = rows_loaded + ?, "
+        "rows_duplicate = rows_duplicate + ?, rows_merged = rows_merged + ? WHERE import_id = ?",
+        [read, loaded, duplicate, merged, import_id],
+    )
+
+
+def finish_import(con: Any, import_id: int, platform: str) -> None:
+    con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+    con.execute(
+        "UPDATE connections SET last_sync_at = now(), last_import = ? WHERE platform = ?", [import_id, platform]
+    )
+
+
+def import_row(con: Any, import_id: int) -> dict[str, Any]:
+    cur = con.execute("SELECT * FROM imports WHERE import_id = ?", [import_id])
+    cols = [d[0] for d in cur.description]
+    return dict(zip(cols, cur.fetchone(), strict=True))
+
+
+# ---------------------------------------------------------------------------------------------- writing rows
+def write_rows(con: Any, rows: dict[str, list[dict[str, Any]]], import_id: int) -> tuple[int, int, int, int]:
+    """Merge canonical rows into their tables as an import does: ``(read, loaded, duplicate, merged)``."""
+    q.create_stages(con)
+    read = loaded = duplicate = merged = 0
+    try:
+        for table in ("accounts", "account_snapshots", "posts", "post_metrics", "follows", "interactions"):
+            batch = rows.get(table) or []
+            if not batch:
+                continue
+            q.append_arrow(con, table, pa.Table.from_pylist(batch, schema=SCHEMAS[table]))
+            got = q.merge(con, table, str(import_id))
+            read += len(batch)
+            loaded, duplicate, merged = loaded + got[0], duplicate + got[1], merged + got[2]
+    finally:
+        q.drop_stages(con)
+    return read, loaded, duplicate, merged
+
+
+def mark_unfollows(con: Any, platform: str, account_id: str, side: str, observed_at: dt.datetime) -> int:
+    """After a complete pass of an account's followers (``side='followee'``) or follows (``'follower'``)."""
+    return q.mark_unfollows(con, FollowSnapshot(platform, account_id, side, observed_at))
+
+
+def accounts_to_profile(
+    con: Any, platform: str, *, after: str = "", everyone: bool = False, limit: int = 100
+) -> list[str]:
+    """The next ``limit`` accounts (by id, after ``after``) whose full profile is fetched: those seen in lists
+    without a follower count yet, or with ``everyone`` every account of the platform (a full refresh)."""
+    missing = "" if everyone else " AND followers IS NULL"
+    return [
+        str(r[0])
+        for r in con.execute(
+            f"SELECT account_id FROM accounts WHERE platform = ? AND account_id > ?{missing} "
+            "ORDER BY account_id LIMIT ?",
+            [platform, after, limit],
+        ).fetchall()
+    ]
+
+
+def refresh_accounts(con: Any, rows: list[dict[str, Any]], import_id: int) -> int:
+    """Full profiles looked up this run: their values replace the stored ones (a merge would keep the counts
+    of an earlier look when this run already saw the account in a list at the same ``observed_at``)."""
+    if not rows:
+        return 0
+    con.register("_profiles", pa.Table.from_pylist(rows, schema=SCHEMAS["accounts"]))
+    try:
+        con.execute(
+            "UPDATE accounts AS t SET handle = coalesce(p.handle, t.handle), name = coalesce(p.name, t.name), "
+            "bio = coalesce(p.bio, t.bio), followers = p.followers, following = p.following, "
+            "posts_count = p.posts_count, created_at = coalesce(p.created_at, t.created_at), "
+            "observed_at = p.observed_at, source = ? "
+            "FROM _profiles p WHERE t.platform = p.platform AND t.account_id = p.account_id",
+            [str(import_id)],
+        )
+    finally:
+        con.unregister("_profiles")
+    return len(rows)

@@ -1,0 +1,167 @@
+"""Calibration of the influence weights: recovery of a known mix, never worse than the current weights on the
+validation cut, refusals, ``--apply`` round trip, and the bootstrap intervals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy.stats import rankdata
+
+from signalboost.influence.backtest import BASELINES, CALIBRATED, SCORE, evaluate, make_cut, ndcg_at_k
+from signalboost.influence.calibrate import (
+    Calibration,
+    CalibrationRefused,
+    apply_weights,
+    calibrate,
+    fit_weights,
+    simplex_grid,
+)
+from signalboost.model.io import load_strategy
+
+T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+DAY = dt.timedelta(days=1)
+TRUE = {"reach": 0.7, "activity": 0.3}
+
+
+def _pct(values: np.ndarray) -> np.ndarray:
+    """Mean-rank percentile, written here from scipy's ranks (a peer of the code's own)."""
+    return 100.0 * (rankdata(values) - 0.5) / values.size
+
+
+def synthetic(n: int = 200, seed: int = 7, future_at: dt.datetime | None = None) -> pl.DataFrame:
+    """A history of ``n`` accounts: account t_i is mentioned by d_i distinct fresh accounts and posts on k_i
+    distinct days (d, k independent). After day 10, each t_i is mentioned by as many accounts as its true score
+    ``100 (1 − (1−p_d)^0.7 (1−p_k)^0.3)`` says, percentiles taken as the scoring job sees them (reach among every
+    account, activity among the accounts that post)."""
+    rng = np.random.default_rng(seed)
+    d = rng.permutation(np.arange(1, n + 1))  # distinct values: no ties to blur the recovery
+    k = rng.integers(1, 11, n)
+    inter: list[tuple[str, str, str, dt.datetime]] = []
+    posts: list[tuple[str, str, dt.datetime]] = []
+    for i in range(n):
+        inter += [(f"a{i}_{j}", "mention", f"t{i}", T0 + j % 10 * DAY) for j in range(int(d[i]))]
+        posts += [(f"p{i}_{j}", f"t{i}", T0 + j * DAY + dt.timedelta(hours=1)) for j in range(int(k[i]))]
+    actors = int(d.sum())
+    reach_all = _pct(np.concatenate([d, np.zeros(actors)]))[:n]
+    act = _pct(k.astype(float))
+    true = 100 * (1 - (1 - reach_all / 100) ** TRUE["reach"] * (1 - act / 100) ** TRUE["activity"])
+    when = future_at or T0 + 10.5 * DAY
+    for i in range(n):
+        inter += [(f"z{i}_{j}", "mention", f"t{i}", when) for j in range(round(true[i] / 2))]
+    frame = pl.DataFrame(inter, schema=["actor_id", "kind", "target_account_id", "occurred_at"], orient="row")
+    post_frame = pl.DataFrame(posts, schema=["post_id", "author_id", "created_at"], orient="row")
+    return frame.with_columns(pl.lit(None, pl.String).alias("target_post_id")), post_frame
+
+
+def test_simplex_grid_covers_the_simplex() -> None:
+    grid = simplex_grid(3, 4)
+    assert len(grid) == math.comb(4 + 2, 2) == 15
+    assert all(abs(sum(w) - 1) < 1e-12 and min(w) >= 0 for w in grid)
+    assert (1.0, 0.0, 0.0) in grid and (0.25, 0.25, 0.5) in grid
+
+
+def test_fit_recovers_the_known_mix() -> None:
+    inter, posts = synthetic()
+    cut = make_cut(inter, T0 + 10.2 * DAY, posts=posts)
+    assert set(cut.pcts) == {"reach", "authority", "amplification", "activity"}
+    start = {"reach": 0.25, "authority": 0.25, "amplification": 0.25, "activity": 0.25}
+    weights, value = fit_weights(cut, start)
+    assert min(weights.values()) >= 0 and sum(weights.values()) == pytest.approx(1.0, abs=1e-3)
+    # among the accounts that receive attention, authority ranks as reach does here (each mention comes from a
+    # fresh account) and amplification is the same for all (nobody is reposted): only the share of activity in
+    # the ranking weight reach + authority + activity is identified
+    ranking = weights["reach"] + weights["authority"] + weights["activity"]
+    assert weights["activity"] / ranking == pytest.approx(TRUE["activity"], abs=0.06)
+    receiving = cut.gains > 0
+    assert receiving.sum() == 200 and value > 0.9
+
+
+def test_calibrated_never_worse_than_current_on_the_validation_cut() -> None:
+    inter, posts = synthetic()
+    later, _ = synthetic(future_at=T0 + 12.5 * DAY)
+    history = pl.concat([inter, later.filter(pl.col("occurred_at") > T0 + 11 * DAY)])
+    for current in ({"authority": 1.0}, {"reach": 0.2, "activity": 0.8}):
+        settings_weights = {"reach": 0, "authority": 0, "amplification": 0, "topic": 0, "activity": 0} | current
+        from signalboost.model.strategy import InfluenceSettings
+
+        settings = InfluenceSettings.model_validate({"weights": settings_weights})
+        cal = calibrate(
+            history,
+            settings,
+            validation_cut=T0 + 10.2 * DAY,
+            reported_cut=T0 + 12 * DAY,
+            posts=posts,
+            replicates=20,
+        )
+        assert cal.objective >= cal.current_objective - 1e-12
+        assert set(cal.report["predictor"]) == {CALIBRATED, SCORE, *BASELINES[:3]}
+        own = cal.report.filter(pl.col("predictor") == CALIBRATED).row(0, named=True)
+        assert own["d_ndcg"] == 0 and own["ndcg_lo"] <= own["ndcg"] <= own["ndcg_hi"]
+
+
+def test_refuses_short_or_thin_history() -> None:
+    short = pl.DataFrame(
+        {
+            "actor_id": [f"a{i}" for i in range(2000)],
+            "kind": ["mention"] * 2000,
+            "target_account_id": [f"t{i % 40}" for i in range(2000)],
+            "occurred_at": [T0 + dt.timedelta(minutes=i // 2) for i in range(2000)],
+        }
+    )
+    with pytest.raises(CalibrationRefused, match=r"spans 0\.7 days, too short"):
+        calibrate(short)
+    thin = short.with_columns(pl.Series("occurred_at", [T0 + dt.timedelta(hours=i // 20) for i in range(2000)]))
+    with pytest.raises(CalibrationRefused, match="accounts receive attention after the validation cut"):
+        calibrate(thin)  # 40 accounts receive attention at most: too few to tell
+    with pytest.raises(CalibrationRefused, match="no dated interactions"):
+        calibrate(short.with_columns(pl.lit(None, pl.Datetime("us", "UTC")).alias("occurred_at")))
+
+
+def test_apply_writes_weights_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.yaml"
+    path.write_text(
+        "version: 1  # keep me\nbrand:\n  name: Brand\ninfluence:\n  influence_threshold: 65  # ours\n"
+        "  weights:\n    reach: 0.5\n    topic: 0.3\n"
+    )
+    cal = Calibration(
+        validation_cut=T0,
+        reported_cut=T0 + DAY,
+        weights={"reach": 0.75, "authority": 0.25},
+        current={"reach": 1.0, "authority": 0.0},
+        objective=0.6,
+        current_objective=0.5,
+        report=pl.DataFrame(
+            [
+                {"predictor": CALIBRATED, "ndcg": 0.8, "spearman": 0.4},
+                {"predictor": SCORE, "ndcg": 0.7, "spearman": 0.38},
+            ]
+        ),
+        accounts=100,
+        receiving=40,
+        validation_receiving=30,
+    )
+    apply_weights(path, cal, today=dt.date(2026, 12, 5))
+    text = path.read_text()
+    assert "# keep me" in text and "# ours" in text
+    assert "calibrated 2026-12-05" in text and "NDCG@100 0.800 (before 0.700)" in text
+    w = load_strategy(path).influence.weights
+    # reach and authority share the weight they had (0.5 + 0 default) 3:1; topic keeps its 0.3
+    assert w.reach == pytest.approx(0.375) and w.authority == pytest.approx(0.125) and w.topic == 0.3
+
+
+def test_bootstrap_intervals_and_paired_differences() -> None:
+    rng = np.random.default_rng(3)
+    gains = np.concatenate([rng.integers(1, 50, 300), np.zeros(700)]).astype(float)
+    good = gains + rng.normal(0, 5, gains.size)
+    bad = rng.random(gains.size)
+    res = evaluate({"good": good, "bad": bad}, gains, replicates=100, reference="good")
+    g, b = (res.filter(pl.col("predictor") == p).row(0, named=True) for p in ("good", "bad"))
+    assert g["ndcg"] == pytest.approx(ndcg_at_k(good, gains))
+    assert g["ndcg_lo"] <= g["ndcg"] <= g["ndcg_hi"] and g["spearman_lo"] <= g["spearman"] <= g["spearman_hi"]
+    assert b["d_ndcg_lo"] > 0 and b["d_spearman_lo"] > 0  # the good predictor wins, and the interval says so
+    assert g["d_ndcg"] == 0 and g["d_ndcg_lo"] == g["d_ndcg_hi"] == 0
