@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench clean venv system-demo system-test fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ demo: system-demo $(VENV)/.installed-demo
 ## make test: set up with the test extras, then run the whole suite
 test: system-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make fuzz: the importers' fuzzing suite, longer and random (CI runs 6 derandomized examples per strategy)
+FUZZ_EXAMPLES ?= 300
+fuzz: $(VENV)/.installed-test
+	SIGNALBOOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SIGNALBOOST_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/ingest/test_fuzz.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
