@@ -8,8 +8,9 @@ through :func:`signalboost.ingest.import_files`, and asserts:
 - on success, nothing unreadable or impossible was stored: no negative, NaN or infinite metric or weight, no time
   a reader cannot hold (after year 9999).
 
-Budget: ``SIGNALBOOST_FUZZ_EXAMPLES`` examples per test (default 6, derandomized so CI is reproducible).
-A longer run, random each time: ``make fuzz`` (300 per strategy; ``make fuzz FUZZ_EXAMPLES=2000`` for more).
+Budget: ``SIGNALBOOST_INGEST_FUZZ_EXAMPLES`` examples per test (default 6, derandomized so CI is reproducible).
+A longer run, random each time: ``make fuzz`` (300 per strategy; ``make fuzz INGEST_FUZZ_EXAMPLES=2000`` for
+more).
 The number of cases run is printed at the end of the session ("fuzz: N import cases").
 """
 
@@ -34,11 +35,11 @@ from signalboost.store.workspace import Workspace
 
 from .conftest import INGEST_DATA, counts
 
-EXAMPLES = int(os.environ.get("SIGNALBOOST_FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("SIGNALBOOST_INGEST_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
-    derandomize=not os.environ.get("SIGNALBOOST_FUZZ_RANDOM"),
+    derandomize=not os.environ.get("SIGNALBOOST_INGEST_FUZZ_RANDOM"),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,
 )
