@@ -301,8 +301,12 @@ def recommend_slots(
     explore: int = 2,
     seed: int = 0,
     min_posts: int = 3,
+    distinguishable: bool = True,
 ) -> pl.DataFrame:
     """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
+
+    ``distinguishable=False`` is the former rule (the best ``ok`` slots whatever their interval), kept for the
+    backtest that compares both.
 
     A slot is recommended only when its status is ``ok`` and its interval lies above the network mean
     (``ci_low > prior_mean``); exploration slots only in :func:`active_hours`.
@@ -318,7 +322,8 @@ def recommend_slots(
     rng = np.random.default_rng(seed)
     out: list[pl.DataFrame] = []
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
-        ok = group.filter((pl.col("status") == "ok") & (pl.col("ci_low") > pl.col("prior_mean")))
+        above = (pl.col("ci_low") > pl.col("prior_mean")) if distinguishable else pl.lit(True)
+        ok = group.filter((pl.col("status") == "ok") & above)
         ok = ok.sort(["expected", "n_posts"], descending=[True, True]).head(k)
         if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes
             ok = ok.head(0)
