@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench mutate clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ demo: system-demo $(VENV)/.installed-demo
 ## make test: set up with the test extras, then run the whole suite
 test: system-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make fuzz: the dashboard's fuzz suites at length (FUZZ_EXAMPLES per route, random seeds; CI runs 15, fixed)
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed-test
+	SIGNALBOOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
+		tests/web/test_fuzz_forms.py tests/web/test_openapi_fuzz.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
