@@ -157,3 +157,20 @@ def test_a_rate_without_its_denominator_column_is_not_reported() -> None:
     no_reach = pl.DataFrame({"interactions": [3, 4]})
     figure = metric_value(no_reach, "engagement_rate_reach", aggregation="rate")
     assert (figure.value, figure.n, figure.status) == (None, 0, "not reported")
+
+
+def test_a_rate_of_totals_leaves_out_posts_without_a_positive_denominator() -> None:
+    import polars as pl
+
+    from signalboost.analytics.kpis import metric_value
+
+    def rate(interactions: list[int | None], reach: list[int | None]) -> tuple[object, ...]:
+        frame = pl.DataFrame(
+            {"interactions": interactions, "reach": reach}, schema={"interactions": pl.Int64, "reach": pl.Int64}
+        )
+        f = metric_value(frame, "engagement_rate_reach", aggregation="rate")
+        return f.value, f.n, f.status
+
+    assert rate([6, 5, None], [200, 0, 100]) == (pytest.approx(6 / 200), 1, "ok")  # reach 0 and no count: left out
+    assert rate([6, 1], [200, 1]) == (pytest.approx(7 / 201), 2, "ok")  # a reach of 1 is a reach
+    assert rate([5, 3], [0, 0]) == (None, 0, "not reported")
