@@ -117,6 +117,47 @@ def _sync(
     emit_rows(results, fmt, title="Synced")
 
 
+def _publish(
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be sent; send nothing."),
+    platform: str | None = typer.Option(None, "--platform", "-p", help="Only this network (default: every one)."),
+    workspace: Any = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Send every approved calendar post that is due to its network, exactly once, and record its URL.
+
+    Only posts approved with `signalboost calendar approve` are sent. An interrupted run is safe to repeat:
+    a post whose sending was interrupted is looked up on the network before anything is sent again.
+
+    Example: signalboost publish --dry-run
+    """
+    from signalboost.connect.accounts import connected_platforms, open_connector
+    from signalboost.connect.publish import publish_due
+
+    ws = open_ws(workspace, existing=True)
+    platforms = [platform] if platform else connected_platforms(ws)
+    if not platforms:
+        raise UsageError(
+            "no account is connected to this workspace",
+            where=str(ws.root),
+            hint="Connect one with `signalboost connect bluesky --handle …`",
+        )
+    rows = []
+    for name in platforms:
+        for out in publish_due(ws, open_connector(ws, name), dry_run=dry_run):
+            rows.append(
+                {
+                    "plan_id": out.plan_id,
+                    "network": name,
+                    "scheduled_at": out.scheduled_at,
+                    "action": out.action,
+                    "url": out.url,
+                    "error": out.error,
+                    "text": out.text[:60],
+                }
+            )
+    emit_rows(rows, fmt, title="Publish" + (" (dry run)" if dry_run else ""), empty="No approved post is due.")
+
+
 class _progress:
     """A Rich progress line on stderr (a plain line per page when stderr is not a terminal, e.g. under systemd)."""
 
@@ -147,3 +188,4 @@ def register(app: typer.Typer) -> None:
     app.command("connections")(_connections)
     app.command("disconnect")(_disconnect)
     app.command("sync")(_sync)
+    app.command("publish")(_publish)

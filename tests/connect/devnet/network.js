@@ -2,7 +2,8 @@
 // A complete local Bluesky network for Signalboost's tests and benchmarks: PLC (in memory), PDS, AppView (bsky)
 // and Ozone from @atproto/dev-env, with a throw-away PostgreSQL 15 cluster for the AppView and Ozone.
 //
-//   node network.js [--accounts N] [--posts-per-account N] [--seed S] [--state FILE]
+//   node network.js [--accounts N] [--brand-posts N] [--posts-per-account N] [--follows-min N]
+//                   [--follows-spread N] [--seed S]
 //
 // Every listener is bound to 127.0.0.1. The network is seeded deterministically (a seeded PRNG, fixed createdAt
 // times), indexed with processAll() (never by sleeping), then ONE line of JSON is printed on stdout:
@@ -43,6 +44,8 @@ const N_ACCOUNTS = Number(argValue('--accounts', '40'))
 const POSTS_PER_ACCOUNT = Number(argValue('--posts-per-account', '3'))
 const BRAND_POSTS = Number(argValue('--brand-posts', '25'))
 const SEED = Number(argValue('--seed', '7'))
+const FOLLOWS_MIN = Number(argValue('--follows-min', '3'))
+const FOLLOWS_SPREAD = Number(argValue('--follows-spread', '8'))
 
 // ---------------------------------------------------------------------------------------------- PostgreSQL
 function findPgBin() {
@@ -143,7 +146,7 @@ async function seedPhase1(sc, rand) {
   for (let i = 0; i < users.length; i++) {
     if (rand() < 0.7) await sc.follow(users[i], brand.did, { createdAt: nextTime() })
     if (rand() < 0.25) await sc.follow(brand.did, users[i], { createdAt: nextTime() })
-    const k = 3 + Math.floor(rand() * 8)
+    const k = FOLLOWS_MIN + Math.floor(rand() * FOLLOWS_SPREAD)
     const picked = new Set()
     for (let j = 0; j < k; j++) {
       const t = Math.floor(rand() * users.length)
