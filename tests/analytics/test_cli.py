@@ -161,3 +161,17 @@ def test_recommend_diff_is_not_cut_at_a_narrow_terminal(
     pattern = re.compile(r"^#   why \w{3} \d\d:00 \(recommended\): .+ from \d+ posts \(raw .+, network .+\)$")
     recommended = [line for line in why if "(recommended)" in line]
     assert recommended and all(pattern.match(line) for line in recommended), recommended
+
+
+def test_dashboard_and_recommend_give_one_posts_per_week_answer(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signalboost.web.views import analytics as page
+
+    assert main(["recommend", "-w", str(uci_workspace.root), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["changes"]
+    cli = {r["network"]: r for r in rows if r["what"] == "min_posts_per_week"}
+    advice = page.build(uci_workspace)["schedule_advice"]
+    assert set(cli) == {n for n, a in advice.items() if "why" in a} == {"facebook"}
+    a = advice["facebook"]
+    assert cli["facebook"]["value"] == f"{a['old']} -> {a['new']}" and cli["facebook"]["evidence"] == a["why"]

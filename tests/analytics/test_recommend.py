@@ -66,8 +66,9 @@ def test_proposal_ranks_slots_and_keeps_comments_on_apply() -> None:
     # one post on each of 3 days a week: the evidence says keep 1/day, so the weekly count stays at strategy's 1
     # (the history's 3/week habit is no evidence that more posts gain) and the one slot is the best one
     assert fb.old_per_week == 1 and fb.new_per_week == 1
-    assert fb.per_week_evidence.startswith("kept: 1/day is already the best-supported level")
-    assert "observed 3.0/week" in fb.per_week_evidence
+    assert fb.per_week_evidence.startswith("kept at 1/week as in strategy.yaml; now 3.0/week, 1/day on 3.0 days")
+    assert fb.per_week_evidence.endswith("no other number of posts a day did better than 1/day (24 days)")
+    assert "no evidence that more posts gain" not in fb.per_week_evidence  # it claimed what it never tested
     assert fb.new_slots() == {"tue": ["10:00"]}
     assert [(s.weekday, s.kind) for s in fb.slots] == [("tue", "recommended")]
     diff = proposal_diff(doc, proposal, today=dt.date(2024, 3, 1))

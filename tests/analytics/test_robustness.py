@@ -45,14 +45,16 @@ def _mixed() -> tuple[pl.DataFrame, pl.DataFrame]:
     return posts(rows), metrics(mrows)
 
 
-def test_several_accounts_use_within_account_z_scores(tmp_path: Path) -> None:
+def test_several_accounts_on_a_network_are_not_pooled(tmp_path: Path) -> None:
     p, m = _mixed()
     result = analyze(None, p, m)
-    assert result.slot_metric == "er_reach_z" and result.notes
-    assert set(result.formats["metric"]) == {"er_reach_z"}
-    # z-scores are centred within each account: the x network's mean z over both accounts is 0
-    x = result.engagement.filter(pl.col("platform") == "x")["er_reach_z"].drop_nulls()
-    assert float(x.mean()) == pytest.approx(0.0, abs=1e-12)  # type: ignore[arg-type]
+    # x holds "big" (6 dated + 1 undated posts) and "small" (6): only big is analysed, small is named
+    assert set(result.engagement.filter(pl.col("platform") == "x")["author_id"]) == {"big"}
+    assert any(
+        n.startswith("x: 2 accounts, not pooled — analysed big (7 posts") and "small (6 posts)" in n
+        for n in result.notes
+    )
+    assert result.slot_metric == "er_reach" and set(result.formats["metric"]) == {"er_reach"}
     assert set(result.slots["platform"]) == {"x"}  # mastodon reported no metrics: no slot table for it
     masto = result.summary.filter((pl.col("platform") == "mastodon") & (pl.col("metric") == "er_reach")).row(
         0, named=True

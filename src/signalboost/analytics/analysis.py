@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from signalboost.analytics.accounts import select_accounts
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.kpis import kpi_status, tactic_effects
@@ -46,6 +47,8 @@ class AnalysisOptions:
     as_of: dt.datetime | None = None
     seed: int = 0
     max_follower_gap_days: float | None = MAX_FOLLOWER_GAP_DAYS
+    account: str | None = None
+    """Analyse only this account (id or handle); by default one account per network (:mod:`.accounts`)."""
 
 
 #: ``--metric auto`` takes the first of these that every network reports for most of its posts.
@@ -232,6 +235,25 @@ def own_posts(posts: pl.DataFrame, accounts: pl.DataFrame | None) -> tuple[pl.Da
     return keep, notes
 
 
+def brand_handles(strategy: Strategy | None) -> dict[str, str]:
+    """The brand's handle per network: the ecosystem entry's ``handle``, else ``brand.handles``."""
+    if strategy is None:
+        return {}
+    out = {k: v for k, v in strategy.brand.handles.items() if v}
+    out.update({n.network: n.handle for n in strategy.ecosystem if n.handle})
+    return out
+
+
+def analysed_posts(
+    posts: pl.DataFrame, accounts: pl.DataFrame | None, strategy: Strategy | None, account: str | None = None
+) -> tuple[pl.DataFrame, list[str]]:
+    """The posts every analysis reads: the brand's where marked (:func:`own_posts`), one account per network
+    (:func:`signalboost.analytics.accounts.select_accounts`), or ``account`` alone; with the notes saying so."""
+    posts, notes = own_posts(posts, accounts)
+    posts, more = select_accounts(posts, accounts, brand_handles=brand_handles(strategy), account=account)
+    return posts, notes + more
+
+
 def analyze(
     strategy: Strategy | None,
     posts: pl.DataFrame,
@@ -259,6 +281,8 @@ def analyze(
     if opt.metric != AUTO:
         definition(opt.metric)  # unknown metric: a clear error naming the valid ones
     posts, own_notes = own_posts(posts, accounts)
+    posts, account_notes = select_accounts(posts, accounts, brand_handles=brand_handles(strategy), account=opt.account)
+    own_notes += account_notes
     if posts.height == 0:
         raise AnalyticsError(
             "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"

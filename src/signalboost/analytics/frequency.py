@@ -110,6 +110,28 @@ def recommend_frequency(
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
+def frequency_advice(row: dict[str, object] | None, strategy_per_week: int) -> tuple[int, str]:
+    """The posts per week to propose and the sentence saying why, from one :func:`recommend_frequency` row.
+
+    The one place the proposal is worded (``recommend``, the report and the dashboard all call it): the weekly
+    number moves only when the row's change of posts per day is supported (``changed``); otherwise the strategy's
+    number is kept and the sentence says what the data showed, without claiming more.
+    """
+    if row is None:
+        return strategy_per_week, f"kept at {strategy_per_week}/week: no days with posts to compare"
+    now = (
+        f"now {row['current_per_week']}/week, {row['current_per_day']}/day on {row['posting_days_per_week']} days "
+        "a week"
+    )
+    if row["changed"]:
+        new = int(row["recommended_per_week"])  # type: ignore[call-overload]
+        return new, (
+            f"{row['recommended_per_day']}/day on {row['posting_days_per_week']} posting days a week ≈ {new}/week; "
+            f"{now}; {row['evidence']}"
+        )
+    return strategy_per_week, f"kept at {strategy_per_week}/week as in strategy.yaml; {now}; {row['evidence']}"
+
+
 def _span_weeks(g: pl.DataFrame) -> float:
     """Calendar weeks (Monday to Sunday) from the first posting day's week to the last one's, inclusive."""
     dates: list[dt.date] = g["local_date"].to_list()
@@ -147,12 +169,14 @@ def _recommend_one(platform: str, g: pl.DataFrame, min_days: int, confidence: fl
             f"[{diff[1]:+.1f}, {diff[2]:+.1f}], {totals[best].size} vs {totals[k0].size} days"
         )
     elif diff is not None:
+        cand = max(means, key=lambda k: means[k])
+        c_lbl = f"{max_k}+" if cand == max_k else str(cand)
         evidence = (
-            f"no clear gain: best ({max(means, key=lambda k: means[k])}/day) differs from {k0}/day by "
-            f"{diff[0]:+.1f} [{diff[1]:+.1f}, {diff[2]:+.1f}]; keep {k0}/day"
+            f"days with {c_lbl} posts totalled {diff[0]:+,.1f} vs days with {k0} [{diff[1]:+,.1f}, {diff[2]:+,.1f}], "
+            f"{totals[cand].size} vs {totals[k0].size} days: not distinguishable (the interval includes 0)"
         )
     else:
-        evidence = f"{k0}/day is already the best-supported level ({totals[k0].size} days)"
+        evidence = f"no other number of posts a day did better than {k0}/day ({totals[k0].size} days)"
     return {
         "platform": platform,
         "current_per_day": k0,

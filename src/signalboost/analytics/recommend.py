@@ -30,6 +30,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from signalboost.analytics.analysis import Analysis
+from signalboost.analytics.frequency import frequency_advice
 from signalboost.analytics.metrics import INTERACTION_METRICS, group_bases
 from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
 from signalboost.model.io import StrategyDocument
@@ -153,16 +154,8 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         f = freq.get(net)
         old_n = sched.min_posts_per_week
         f_words = _metric_words(analysis.options.frequency_metric, analysis, net)
-        # only a supported change of posts per day moves the weekly count: "keep k/day" keeps strategy.yaml's number
-        new_n = int(f["recommended_per_week"]) if f and bool(f["changed"]) else old_n
-        why = (
-            f"{f['recommended_per_day']} post(s) per posting day × {f['posting_days_per_week']} posting days a week "
-            f"≈ {new_n}/week (observed {f['current_per_week']}/week); {f['evidence']}"
-            if f and new_n != old_n
-            else f"kept: {f['evidence']} (observed {f['current_per_week']}/week; no evidence that more posts gain)"
-            if f
-            else "kept: no daily data"
-        )
+        # one computation: the number and its wording come from the same frequency row (frequency_advice)
+        new_n, why = frequency_advice(f, old_n)
         if f and f_words != analysis.options.frequency_metric:
             why = f"{why} [daily totals of {f_words}]"
         n_ex = min(n_explore, max(new_n // 4, 0))

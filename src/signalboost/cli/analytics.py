@@ -131,7 +131,9 @@ def _diff_text(diff: str) -> Any:
     return text
 
 
-def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: int, store: bool) -> Any:
+def run_analysis(
+    workspace: Path, *, metric: str, hour_block: int, min_posts: int, store: bool, account: str | None = None
+) -> Any:
     """Load the workspace, analyse, and (with ``store``) save the pillar assignments. Returns the Analysis."""
     from signalboost.analytics.analysis import AnalysisOptions, analyze
     from signalboost.store.analytics_sql import read_analytics_frames, replace_post_pillars
@@ -140,7 +142,7 @@ def run_analysis(workspace: Path, *, metric: str, hour_block: int, min_posts: in
     strategy = ws.strategy() if ws.has_strategy() else None
     with err.status("Analysing the imported posts…"):
         frames = read_analytics_frames(ws)
-        options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts)
+        options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts, account=account)
         result = analyze(
             strategy,
             frames.posts,
@@ -165,6 +167,13 @@ MetricOption = typer.Option(
 )
 HourBlockOption = typer.Option(1, "--hour-block", help="Hours per time slot (1, 2, 3, 4, 6, 8, 12).")
 MinPostsOption = typer.Option(3, "--min-posts", min=1, help="Posts a slot needs before it can be recommended.")
+AccountOption = typer.Option(
+    None,
+    "--account",
+    "-a",
+    help="Analyse this account only (id or handle). By default each network is analysed on one account — the "
+    "brand's handle in the strategy, else the brand's, else the one with most posts; others are never pooled.",
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -174,6 +183,7 @@ def register(app: typer.Typer) -> None:
         metric: str = MetricOption,
         hour_block: int = HourBlockOption,
         min_posts: int = MinPostsOption,
+        account: str | None = AccountOption,
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -183,7 +193,9 @@ def register(app: typer.Typer) -> None:
 
         Example: signalboost analyze --section best --format json
         """
-        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=True)
+        result = run_analysis(
+            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=account is None, account=account
+        )
         wanted = list(SECTION_FRAMES) if section is Section.all else [section.value]
         if section is Section.all:
             wanted.remove("slots")
@@ -217,6 +229,7 @@ def register(app: typer.Typer) -> None:
         explore: int = typer.Option(
             2, "--explore", min=0, help="Exploration slots kept per network so the schedule learns."
         ),
+        account: str | None = AccountOption,
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -235,7 +248,9 @@ def register(app: typer.Typer) -> None:
         if doc is None:
             ws.strategy()  # raises the clear "no strategy.yaml" error
             return
-        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False)
+        result = run_analysis(
+            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False, account=account
+        )
         proposal = propose_schedule(doc.strategy(), result, explore=explore)
         diff = proposal_diff(doc, proposal)
         rows = proposal.evidence_rows()
@@ -275,6 +290,7 @@ def register(app: typer.Typer) -> None:
         metric: str = MetricOption,
         hour_block: int = HourBlockOption,
         min_posts: int = MinPostsOption,
+        account: str | None = AccountOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Write the analytics report: KPIs, pillar mix, best-time heatmap, posts per day, formats, paid, advice.
@@ -286,7 +302,9 @@ def register(app: typer.Typer) -> None:
         from signalboost.report.analytics_report import write_report
 
         ws = open_ws(workspace, read_only=True)
-        result = run_analysis(workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False)
+        result = run_analysis(
+            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False, account=account
+        )
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"
         with err.status(f"Rendering the {fmt.value.upper()} report…"):

@@ -35,8 +35,22 @@ def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> Anal
         posts=ws.table("posts", platform=platform),
         post_metrics=ws.table("post_metrics", platform=platform),
         account_snapshots=ws.table("account_snapshots", platform=platform),
-        accounts=ws.table("accounts", platform=platform),
+        accounts=post_authors(ws, platform=platform),
     )
+
+
+def post_authors(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
+    """The accounts the analytics need: the posts' authors and the accounts marked as the brand's (not the
+    hundreds of thousands of accounts an interaction graph brings)."""
+    where = "WHERE a.platform = ?" if platform else ""
+    sql = f"""
+        SELECT a.* FROM accounts a
+        WHERE (a.is_brand
+               OR EXISTS (SELECT 1 FROM posts p WHERE p.platform = a.platform AND p.author_id = a.account_id))
+        {where.replace("WHERE", "AND")}
+        ORDER BY a.platform, a.account_id
+    """
+    return ws.query(sql, [platform] if platform else None)
 
 
 def insert_frame(ws: Workspace, table: str, frame: pl.DataFrame) -> int:

@@ -58,7 +58,14 @@ def build(ws: Workspace) -> dict[str, Any]:
         from signalboost.web.views.fast_analysis import stored_assignments
 
         stored = stored_assignments(ws)
-        result = analyze(strategy, frames.posts, frames.post_metrics, frames.account_snapshots, assignments=stored)
+        result = analyze(
+            strategy,
+            frames.posts,
+            frames.post_metrics,
+            frames.account_snapshots,
+            accounts=frames.accounts,
+            assignments=stored,
+        )
     except SignalboostError as exc:
         return failed("Analytics", exc)
     except Exception as exc:  # a library bug must not take the page down: say so, log the traceback
@@ -73,6 +80,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
         "n_posts": frames.posts.height,
     }
+    out["schedule_advice"] = schedule_advice(strategy, result)
     for name in SECTIONS:
         frame: pl.DataFrame = getattr(result, name)
         if name == "pillar_mix_monthly":
@@ -81,16 +89,35 @@ def build(ws: Workspace) -> dict[str, Any]:
     return jsonable_dict(out)
 
 
+def schedule_advice(strategy: Strategy | None, result: Any) -> dict[str, dict[str, Any]]:
+    """Per network, the posts-per-week advice of ``signalboost recommend`` — the same function
+    (:func:`signalboost.analytics.recommend.propose_schedule`), so the page and the CLI give one answer."""
+    if strategy is None:
+        return {}
+    from signalboost.analytics.recommend import propose_schedule
+
+    proposal = propose_schedule(strategy, result)
+    out: dict[str, dict[str, Any]] = {
+        n.network: {"old": n.old_per_week, "new": n.new_per_week, "why": n.per_week_evidence} for n in proposal.networks
+    }
+    out.update({net: {"skipped": why} for net, why in proposal.skipped.items()})
+    return out
+
+
 @dataclass(frozen=True)
 class _Frames:
     posts: pl.DataFrame
     post_metrics: pl.DataFrame
     account_snapshots: pl.DataFrame
+    accounts: pl.DataFrame
 
 
 def _frames(ws: Workspace) -> _Frames:
-    """The three frames ``analyze`` reads (not ``accounts``: ~300k rows on the demo that the page never uses)."""
-    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"))
+    """The frames ``analyze`` reads; of ``accounts`` only the posts' authors and the brand's (as the CLI reads them:
+    the same account per network is analysed; not the ~300k accounts of the demo's interaction graph)."""
+    from signalboost.store.analytics_sql import post_authors
+
+    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"), post_authors(ws))
 
 
 def overview_figures(ws: Workspace) -> dict[str, Any]:
@@ -99,7 +126,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     its other ten analyses, and with the stored pillar assignments when they are current
     (:func:`signalboost.store.web_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
     Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
-    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric
+    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric, analysed_posts
     from signalboost.analytics.kpis import kpi_status
     from signalboost.analytics.metrics import post_engagement
     from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
@@ -111,15 +138,16 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     strategy, _ = _strategy(ws)
     opt = AnalysisOptions()
     try:
+        posts, _ = analysed_posts(frames.posts, frames.accounts, strategy)
         stored = stored_assignments(ws)
         assignments = stored
         if assignments is None:
             pillars = strategy.pillars if strategy else []
             examples = [(e.text, e.pillar) for e in strategy.examples if e.pillar] if strategy else []
             assignments = assign_pillars(
-                frames.posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed
+                posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed
             )
-        eng = with_pillars(post_engagement(frames.posts, frames.post_metrics, frames.account_snapshots), assignments)
+        eng = with_pillars(post_engagement(posts, frames.post_metrics, frames.account_snapshots), assignments)
         eng, _, _ = _slot_metric(eng, opt.metric)
         tz = strategy.brand.timezone if strategy else "UTC"
         weights = strategy.pillar_weights() if strategy else {}
