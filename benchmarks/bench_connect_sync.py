@@ -28,7 +28,9 @@ def main() -> None:
         print(json.dumps({"skipped": reason}))
         return
     t0 = time.perf_counter()
-    net = BlueskyNetwork(accounts=220, brand_posts=60, posts_per_account=4, follows_min=6, follows_spread=9)
+    net = BlueskyNetwork(
+        accounts=220, brand_posts=60, posts_per_account=4, follows_min=6, follows_spread=9, ready_timeout=3000
+    )
     ready = time.perf_counter() - t0
     try:
         with tempfile.TemporaryDirectory() as tmp:

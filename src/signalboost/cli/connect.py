@@ -12,7 +12,11 @@ from signalboost.errors import UsageError
 
 APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
 
-connect_app = typer.Typer(help="Connect a live account (its credential is kept in the workspace's secrets.json).")
+connect_app = typer.Typer(
+    help="Connect a live account (its credential is kept in the workspace's secrets.json).\n\n"
+    "Example: signalboost connect bluesky --handle brand.bsky.social",
+    no_args_is_help=True,
+)
 
 
 @connect_app.command("bluesky")
@@ -46,7 +50,7 @@ def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOpt
     """
     from signalboost.connect.accounts import list_connections
 
-    ws = open_ws(workspace, existing=True)
+    ws = open_ws(workspace, read_only=True)
     rows = list_connections(ws)
     if not rows and fmt == OutputFormat.table:
         console.print("No account connected. Connect one with `signalboost connect bluesky --handle …`.")
@@ -80,8 +84,10 @@ def _sync(
     workspace: Any = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Pull the connected accounts: profile counts, followers, follows, own posts with their engagement, and
-    notifications (likes, reposts, replies, quotes, mentions, follows), into the workspace.
+    """Pull the connected accounts' profile, followers, follows, posts and notifications into the workspace.
+
+    Profile counts become dated snapshots, own posts' likes/reposts/replies/quotes dated post_metrics, and
+    notifications (likes, reposts, replies, quotes, mentions, follows) interactions with their times.
 
     Resumable: an interrupted sync continues where it stopped; a second sync adds only what is new.
 

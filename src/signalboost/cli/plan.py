@@ -221,8 +221,9 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Approve a post for `signalboost publish`, after checking its text fits its network (Bluesky: 300
-        graphemes). Only approved posts are ever sent.
+        """Approve a post for `signalboost publish`, after checking its text fits its network.
+
+        Bluesky allows 300 graphemes. Only approved posts are ever sent.
 
         Example: signalboost calendar approve sb-1a2b3c
         """

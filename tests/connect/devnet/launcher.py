@@ -43,6 +43,7 @@ class BlueskyNetwork:
         follows_min: int = 3,
         follows_spread: int = 8,
         seed: int = 7,
+        ready_timeout: float = 900,
     ) -> None:
         args = [
             "node",
@@ -73,7 +74,7 @@ class BlueskyNetwork:
         self._stderr: list[str] = []
         threading.Thread(target=self._drain, daemon=True).start()
         self._lock = threading.Lock()
-        info = self._read_line(timeout=600)
+        info = self._read_line(timeout=ready_timeout)
         self.ready_seconds = time.perf_counter() - self._started
         self.info: dict[str, Any] = info
         self.pds: str = info["pds"]
