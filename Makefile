@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ demo: system-demo $(VENV)/.installed-demo
 test: system-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+## make fuzz: the dashboard's fuzz suites at length (FUZZ_EXAMPLES per route, random seeds; CI runs 15, fixed)
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed-test
+	SIGNALBOOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
+		tests/web/test_fuzz_forms.py tests/web/test_openapi_fuzz.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
@@ -48,5 +54,14 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
+$(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,mutate]'
+	touch $@
+
+## make mutate [MODULE=plan/apportion.py]: mutation testing of the core modules listed in mutation.toml (mutmut;
+## one module takes minutes to tens of minutes; not part of `make test`). Prints the kill rate and the survivors.
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python scripts/mutate.py $(MODULE)
+
 clean:
-	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .mutate

@@ -8,7 +8,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from signalboost.analytics.timing import NOT_ENOUGH, Hyper, estimate_hyper, recommend_slots, shrink, slot_table
+from signalboost.analytics.timing import (
+    NOT_ENOUGH,
+    Hyper,
+    estimate_hyper,
+    is_flat,
+    recommend_slots,
+    shrink,
+    slot_table,
+)
 from signalboost.errors import AnalyticsError
 
 from .frames import t
@@ -80,7 +88,7 @@ def _frame() -> pl.DataFrame:
 
 
 def test_slot_table_uses_the_brand_zone_and_marks_thin_slots() -> None:
-    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2)
+    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2, robust=False)
     assert table.height == 7 * 24
     mon = table.filter((pl.col("weekday_name") == "mon") & (pl.col("slot_hour") == 10)).row(0, named=True)
     assert mon["n_posts"] == 3 and mon["raw_mean"] == pytest.approx(2.0) and mon["status"] == "ok"
@@ -155,3 +163,105 @@ def test_a_slot_is_kept_at_its_own_mean_when_posts_do_not_vary_within_slots() ->
     h2 = estimate_hyper(np.array([1.0, 1.0, 5.0, 5.0]), np.array(["A", "A", "B", "B"]))
     assert h2.sigma2 == 0.0 and h2.tau2 > 0
     assert shrink(5.0, 2, h2)[0] == 5.0 and shrink(5.0, 2, h2)[3] == 1.0
+
+
+def _slots(rows: list[tuple[str, int, int, float, float, float, str]], prior: float = 1.0) -> pl.DataFrame:
+    """A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays."""
+    return pl.DataFrame(
+        [
+            {
+                "platform": p, "weekday": 0, "weekday_name": "mon", "slot_hour": h, "n_posts": n, "raw_mean": e,
+                "expected": e, "ci_low": e - 1, "ci_high": hi, "shrink_weight": w, "status": s, "prior_mean": prior,
+                "metric": "er_reach",
+            }
+            for p, h, n, e, hi, w, s in rows
+        ]
+    )  # fmt: skip
+
+
+def test_a_network_is_flat_only_when_every_slot_with_posts_has_weight_zero() -> None:
+    assert is_flat(_slots([("x", 9, 2, 1.0, 2.0, 0.0, "ok"), ("x", 10, 0, 1.0, 3.0, 0.0, NOT_ENOUGH)]))  # one slot
+    assert not is_flat(_slots([("x", 9, 1, 1.5, 2.0, 0.5, NOT_ENOUGH), ("x", 10, 3, 1.0, 2.0, 0.0, "ok")]))
+    assert not is_flat(_slots([("x", 9, 0, 1.0, 3.0, 0.0, NOT_ENOUGH)]))  # no posts at all: not "flat", unknown
+
+
+def test_recommendations_default_to_five_slots_and_two_explorations_reproducibly() -> None:
+    ok = [("x", h, 5, 2.0 + h / 100, 3.0, 0.5, "ok") for h in range(7)]
+    thin = [("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(10)]  # ten explorations tie on ci_high
+    table = _slots(ok + thin)
+    rec = recommend_slots(table)
+    assert rec.filter(pl.col("kind") == "recommended")["slot_hour"].to_list() == [6, 5, 4, 3, 2]
+    assert rec.filter(pl.col("kind") == "explore").height == 2
+    assert rec["rank"].to_list() == list(range(1, 8))
+    assert rec.equals(recommend_slots(table)) and rec.equals(recommend_slots(table, seed=0))  # the seed is 0
+
+
+def test_equal_expectations_prefer_the_slot_with_more_posts() -> None:
+    table = _slots([("x", 9, 3, 2.0, 3.0, 0.5, "ok"), ("x", 10, 8, 2.0, 3.0, 0.5, "ok")])
+    assert recommend_slots(table, k=1, explore=0)["slot_hour"].to_list() == [10]
+
+
+def test_exploration_must_reach_the_weakest_recommended_slot_not_the_prior() -> None:
+    # prior 1.0; the recommended slot expects 2.0: a thin slot reaching 1.5 could not beat it, one reaching 2.5 might
+    table = _slots([("x", 9, 9, 2.0, 2.5, 0.9, "ok"), ("x", 10, 1, 1.0, 1.5, 0.1, NOT_ENOUGH)])
+    table = pl.concat([table, _slots([("x", 11, 1, 1.0, 2.5, 0.1, NOT_ENOUGH)])])
+    rec = recommend_slots(table, k=1, explore=2)
+    assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 11)]
+
+
+def test_recommendation_reasons_give_the_rounded_figures() -> None:
+    table = _slots([("x", 9, 12, 0.123456, 1.0, 0.7777, "ok"), ("x", 10, 1, 0.1, 0.987654, 0.1, NOT_ENOUGH)])
+    rec = recommend_slots(table, k=1, explore=1)
+    # 100·(1 − 0.7777) = 22.23 -> 22
+    assert rec["reason"].to_list() == [
+        "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean)",
+        "exploration: only 1 post(s) so far; could reach 0.9877",
+    ]
+
+
+def test_recommendations_are_per_network_in_the_order_given() -> None:
+    table = _slots([("x", 9, 5, 2.0, 3.0, 0.5, "ok"), ("bluesky", 10, 5, 2.0, 3.0, 0.5, "ok")])
+    rec = recommend_slots(table, k=1, explore=0)
+    assert rec.select("platform", "rank").rows() == [("x", 1), ("bluesky", 1)]
+
+
+def test_a_table_without_usable_posts_is_empty_with_the_slot_columns() -> None:
+    frame = pl.DataFrame(
+        {"platform": ["x"], "created_at": [t(1, 9)], "er_reach": [None]},
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    out = slot_table(frame)
+    assert out.height == 0 and out.columns[:4] == ["platform", "weekday", "weekday_name", "slot_hour"]
+    rec = recommend_slots(out)
+    assert rec.height == 0 and {"kind", "reason", "rank"} <= set(rec.columns)
+
+
+def test_exploration_takes_thin_slots_only_highest_reach_first_and_the_floor_itself() -> None:
+    # recommended: hour 9 (expected 2.0). Hour 8 is "ok" but not recommended (k = 1): never an exploration.
+    # Thin slots: 11 reaches exactly 2.0 (= the floor: in), 12 reaches 3.0, 13 only 1.9 (out)
+    table = _slots(
+        [
+            ("x", 9, 9, 2.0, 2.5, 0.9, "ok"),
+            ("x", 8, 9, 1.5, 9.0, 0.9, "ok"),
+            ("x", 11, 1, 1.0, 2.0, 0.1, NOT_ENOUGH),
+            ("x", 12, 1, 1.0, 3.0, 0.1, NOT_ENOUGH),
+            ("x", 13, 1, 1.0, 1.9, 0.1, NOT_ENOUGH),
+        ]
+    )
+    rec = recommend_slots(table, k=1, explore=5)
+    assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 12), ("explore", 11)]
+    assert recommend_slots(table, k=1, explore=1)["slot_hour"].to_list() == [9, 12]
+
+
+def test_hour_blocks_from_1_to_24_and_a_clear_error_beyond() -> None:
+    frame = pl.DataFrame(
+        {"platform": ["x", "x"], "created_at": [t(1, 9), t(1, 23)], "er_reach": [1.0, 2.0]},
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    whole_day = slot_table(frame, hour_block=24, all_slots=False)
+    assert whole_day.select("weekday", "slot_hour", "n_posts").rows() == [(0, 0, 2)]
+    assert slot_table(frame, all_slots=False)["slot_hour"].to_list() == [9, 23]  # default: plain hours
+    for bad in (25, 0, 7):
+        with pytest.raises(AnalyticsError) as info:
+            slot_table(frame, hour_block=bad)
+        assert info.value.where == "--hour-block" and "Use 1, 2, 3, 4, 6, 8, 12 or 24" in (info.value.hint or "")

@@ -87,11 +87,11 @@ READ_ONLY = [
 #: In order, on a copy of the demo workspace: each one changes something the next may need.
 CHANGING = [
     "outreach identify --limit 3",
-    "outreach add @fan14454 --platform x --account-id 14454",
-    "outreach move @fan14454 warming",
-    "outreach update @fan14454 --owner ana",
-    "outreach log @fan14454 like",
-    "outreach show @fan14454",
+    "outreach add @fan304000 --platform x --account-id 304000",
+    "outreach move @fan304000 warming",
+    "outreach update @fan304000 --owner ana",
+    "outreach log @fan304000 like",
+    "outreach show @fan304000",
     "outreach sync",
     "partners choose --platform x -k 2 --top 5 --audience interactions --save",
     "partners status 677 active --platform x",

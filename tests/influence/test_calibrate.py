@@ -4,6 +4,7 @@ validation cut, refusals, ``--apply`` round trip, and the bootstrap intervals.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from signalboost.influence.calibrate import (
     simplex_grid,
 )
 from signalboost.model.io import load_strategy
+from signalboost.store.workspace import Workspace
 
 T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -33,7 +35,7 @@ def _pct(values: np.ndarray) -> np.ndarray:
     return 100.0 * (rankdata(values) - 0.5) / values.size
 
 
-def synthetic(n: int = 200, seed: int = 7, future_at: dt.datetime | None = None) -> pl.DataFrame:
+def synthetic(n: int = 200, seed: int = 7, future_at: dt.datetime | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A history of ``n`` accounts: account t_i is mentioned by d_i distinct fresh accounts and posts on k_i
     distinct days (d, k independent). After day 10, each t_i is mentioned by as many accounts as its true score
     ``100 (1 − (1−p_d)^0.7 (1−p_k)^0.3)`` says, percentiles taken as the scoring job sees them (reach among every
@@ -55,7 +57,7 @@ def synthetic(n: int = 200, seed: int = 7, future_at: dt.datetime | None = None)
         inter += [(f"z{i}_{j}", "mention", f"t{i}", when) for j in range(round(true[i] / 2))]
     frame = pl.DataFrame(inter, schema=["actor_id", "kind", "target_account_id", "occurred_at"], orient="row")
     post_frame = pl.DataFrame(posts, schema=["post_id", "author_id", "created_at"], orient="row")
-    return frame.with_columns(pl.lit(None, pl.String).alias("target_post_id")), post_frame
+    return frame.with_columns(pl.lit("").alias("target_post_id")), post_frame
 
 
 def test_simplex_grid_covers_the_simplex() -> None:
@@ -165,3 +167,42 @@ def test_bootstrap_intervals_and_paired_differences() -> None:
     assert g["ndcg_lo"] <= g["ndcg"] <= g["ndcg_hi"] and g["spearman_lo"] <= g["spearman"] <= g["spearman_hi"]
     assert b["d_ndcg_lo"] > 0 and b["d_spearman_lo"] > 0  # the good predictor wins, and the interval says so
     assert g["d_ndcg"] == 0 and g["d_ndcg_lo"] == g["d_ndcg_hi"] == 0
+
+
+def test_cli_calibrate_reports_refuses_and_applies(workspace: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    from signalboost.cli.main import main
+    from signalboost.store import influence_sql as sql
+
+    w = str(workspace.root)
+    workspace.strategy_path.write_text("version: 1  # ours\nbrand:\n  name: Brand\n")
+    inter, posts = synthetic(n=120)
+    with workspace.transaction() as con:  # one day of history only: refused, nothing written
+        sql.insert_frame(
+            con, "interactions", inter.filter(pl.col("occurred_at") < T0 + DAY).with_columns(platform=pl.lit("x"))
+        )
+    assert main(["influencers", "calibrate", "-w", w, "--apply"]) == 1
+    assert "too short to fit on one period and test on a later one" in capsys.readouterr().err
+    assert "calibrated" not in workspace.strategy_path.read_text()
+    later, _ = synthetic(n=120, future_at=T0 + 12.5 * DAY)
+    with workspace.transaction() as con:
+        rest = pl.concat(
+            [inter.filter(pl.col("occurred_at") >= T0 + DAY), later.filter(pl.col("occurred_at") > T0 + 11 * DAY)]
+        )
+        sql.insert_frame(con, "interactions", rest.with_columns(platform=pl.lit("x")))
+        sql.insert_frame(con, "posts", posts.with_columns(platform=pl.lit("x")))
+    args = ["influencers", "calibrate", "-w", w, "--validation-cut", "2024-03-11T04:00", "--cut", "2024-03-13T00:00"]
+    assert main([*args, "--replicates", "20", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["validation_cut"].startswith("2024-03-11T04:00") and doc["accounts_receiving"] == 120
+    assert {r["predictor"] for r in doc["rows"]} == {CALIBRATED, SCORE, *BASELINES[:3]}
+    assert doc["validation_objective"]["calibrated"] >= doc["validation_objective"]["current"]
+    assert main([*args, "--replicates", "20", "--apply"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Calibrated weights:" in out and "follower count: n/a" in out and "Weights written to" in out
+    text = workspace.strategy_path.read_text()
+    assert "# ours" in text and "# calibrated " in text and "influencers calibrate" in text
+    assert load_strategy(workspace.strategy_path).influence.weights.activity > 0  # activity drives attention here
+    assert (
+        main(["influencers", "calibrate", "-w", w, "--cut", "2024-03-01T00:00", "--validation-cut", "2024-03-02"]) == 1
+    )
+    assert "must come before the reported cut" in capsys.readouterr().err

@@ -184,3 +184,43 @@ def test_cli_names_the_combination_rule(workspace: Workspace, capsys: pytest.Cap
     assert main(["influencers", "-w", w]) == 1
     err = capsys.readouterr().err
     assert "combine" in err and "tail" in err
+
+
+def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signalboost.cli.common import OutputFormat
+    from signalboost.cli.influence import parse_top, percentile_text, top_share
+
+    assert (
+        percentile_text(99.99721) == "99.9972"
+        and percentile_text(99.4) == "99.40"
+        and percentile_text(98.5) == "98.5"
+        and percentile_text(99.95) == "99.950"
+    )
+    assert top_share(1, 30_000) == "top 0.0033 %" and top_share(3, 10) == "top 30 %"
+    assert parse_top(None, OutputFormat.table) == 20 and parse_top(None, OutputFormat.csv) is None
+    assert parse_top("all", OutputFormat.table) is None and parse_top("7", OutputFormat.json) == 7
+    fill(workspace)
+    w = str(workspace.root)
+    assert main(["influencers", "-w", w, "--format", "csv"]) == 0  # every row, as the README says
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 5
+    by = {r["account_id"]: r for r in rows}
+    # raw values: the follower counts of the accounts table (reach's audience), ranks by score 1..5
+    assert float(by["t"]["audience"]) == 90000 and float(by["f3"]["followers"]) == 50
+    assert sorted(int(r["rank"]) for r in rows) == [1, 2, 3, 4, 5] and by["t"]["rank"] == "1"
+    assert main(["influencers", "-w", w, "--stored", "--top", "all", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["rows"]) == 5 and doc["segments"]["advocate"] == 1
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: every cell whole
+    assert main(["influencers", "-w", w, "--stored", "--top", "all"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "@leader" in out and "1 (top 20 %)" in out
+    assert "advocate = influential and engaged" in out and "Segments: untapped 0" in out
+    assert "untapped: 0 — every follower with score ≥ 60 interacted with the brand in the window" in out
+    assert main(["influencer", "@leader", "-w", w]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip() and "─" not in ln]
+    assert (
+        lines[0].startswith("Score ") and "rank 1 of 5 (top 20 %)" in lines[0] and "segment thought_leader" in lines[0]
+    )

@@ -67,7 +67,8 @@ def test_parse_date() -> None:
 def test_youtube_content_folder(workspace: Workspace, ingest_data: Path) -> None:
     folder = ingest_data / YT_FOLDER
     [res] = import_files(workspace, [folder], progress=False)
-    assert (res.format, res.rows_read, res.rows_rejected) == ("youtube-content", 3, 1)
+    assert (res.format, res.rows_read, res.rows_rejected) == ("youtube-content", 4, 1)
+    assert res.skipped == {"summary rows (Total, Average, …)": 1}  # the Total row: read, skipped, counted
     posts = {p["post_id"]: p for p in workspace.posts().to_dicts()}
     assert set(posts) == {"dQw4w9WgXcQ", "abcDEF12345"}  # the Total row is not a video
     assert posts["dQw4w9WgXcQ"]["created_at"] == datetime(2024, 3, 5, tzinfo=UTC)

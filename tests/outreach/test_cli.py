@@ -141,17 +141,18 @@ def test_identify_enters_untapped(capsys: pytest.CaptureFixture[str], ws: Worksp
 
 def test_untapped_note_states_the_engagement(capsys: pytest.CaptureFixture[str], ws: Workspace) -> None:
     add_scores(ws, [("u1", 90, "untapped", True)])
-    with ws.transaction() as con:  # u1 did interact a little: engagement 0.4, below the run's threshold 1.5
-        con.execute("UPDATE influence_scores SET engagement = 0.4 WHERE account_id = 'u1'")
+    with ws.transaction() as con:  # u1 interacted once, within the run's tolerance of 1 over 30 days
+        con.execute("UPDATE influence_scores SET engagement = 0.4, interactions_with_brand = 1 WHERE account_id = 'u1'")
         con.execute(
             "INSERT INTO influence_runs (platform, computed_at, accounts, weights, unavailable, settings) "
             "VALUES ('x', ?, 1, '{}', '{}', ?)",
-            [T0, json.dumps({"engagement_threshold": 1.5})],
+            [T0, json.dumps({"engagement_threshold": 2, "untapped_tolerance": 1, "engagement_window_days": 30})],
         )
     js(capsys, ws, "outreach", "identify")
     [hist] = js(capsys, ws, "outreach", "show", "maria")["history"]
-    assert hist["note"] == (
-        "untapped: influential, little or no interaction with the brand (engagement 0.40 < threshold 1.5)"
+    assert (
+        hist["note"]
+        == "untapped: influential follower, 1 interaction(s) with the brand in the last 30 days (untapped at ≤ 1)"
     )
 
 

@@ -25,13 +25,15 @@ def score_table(n: int, when: dt.datetime, *, seed: int = 7, null_every: int = 0
     rows = []
     for i in range(n):
         score = None if null_every and i % null_every == 0 else float(rng.randint(0, 100))
+        count = rng.choice([None, 0, rng.randint(1, 9)])  # interactions with the brand in the window (None: no brand)
         rows.append(
             {
                 "platform": "x",
                 "account_id": f"a{i:05d}",
                 "computed_at": when,
                 "score": score,
-                "engagement": rng.choice([None, 0.0, rng.random() * 5]),
+                "engagement": None if count is None else count * 0.8,
+                "interactions_with_brand": count,
                 "segment": rng.choice(SEGS),
             }
         )

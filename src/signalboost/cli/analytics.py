@@ -82,7 +82,7 @@ TABLE_COLUMNS: dict[str, list[str]] = {
         "per_day_low",
         "per_day_high",
     ],
-    "formats": GROUP_COLUMNS,
+    "formats": ["platform", "group", "n_used", "mean", "effect", "effect_low", "effect_high", "advice"],
     "paid": GROUP_COLUMNS,
     "pillars": [
         "platform",

@@ -266,7 +266,7 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
     from rich.table import Table
 
     from signalboost.cli.common import console
-    from signalboost.influence.backtest import CALIBRATED
+    from signalboost.influence.backtest import BASELINES, CALIBRATED
 
     def ci(row: dict[str, Any], key: str, signed: bool = False) -> str:
         f = "{:+.3f}" if signed else "{:.3f}"
@@ -297,6 +297,8 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
             "—" if own else ci(row, "d_spearman", True),
         )
     console.print(table)
+    if BASELINES[3] not in set(cal.report["predictor"]):
+        console.print(f"{BASELINES[3]}: n/a — no follower counts or follow graph in this data.")
     console.print("Lift = calibrated − predictor, paired; an interval above 0 is a win, below 0 a loss.")
     if path is not None:
         console.print(f"Weights written to {escape(str(path))} (influence.weights, with a dated comment).")
@@ -336,7 +338,7 @@ def influencer(
 
 def segment_definitions(settings: dict[str, Any], follows_from_graph: bool) -> list[str]:
     """The segments in plain words, with the run's thresholds (CLI footer; the same as docs/influence.md)."""
-    it = settings.get("influence_threshold", 70)
+    it = f"{float(settings.get('influence_threshold', 70)):g}"
     et = float(settings.get("engagement_threshold", 1))
     tol = int(settings.get("untapped_tolerance", 0))
     days = settings.get("engagement_window_days", 90)
@@ -371,7 +373,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
         console.print(f"[yellow]{comp} unavailable[/]: {escape(why)}")
     for note in run.get("notes") or []:
         if note.startswith("reach from"):
-            console.print(f"Reach: {escape(note)}.")
+            console.print(f"Reach {escape(note.removeprefix('reach '))}.")
     if ids_shown:
         console.print("Accounts without a handle in the data are shown by their id.")
     if not run.get("brand_account_id"):

@@ -116,6 +116,12 @@ def register(app: typer.Typer) -> None:
         ),
         output: OutputFormat = typer.Option(OutputFormat.table, "--output", "-o", help="Summary: table, json, csv."),
         no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+        dry_run: bool = typer.Option(
+            False,
+            "--dry-run",
+            help="Show the detected format, encoding, mapping and date format, and 5 rows as they would be "
+            "stored; write nothing.",
+        ),
         wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for another import to finish."),
     ) -> None:
         from signalboost.ingest import import_files
@@ -124,6 +130,20 @@ def register(app: typer.Typer) -> None:
         check_paths(paths)  # a mistyped file must not leave a new empty workspace folder behind
         mapping = parse_map(map_, mapping_file)
         when = observed_at.replace(tzinfo=UTC) if observed_at and observed_at.tzinfo is None else observed_at
+        if dry_run:
+            _dry_run(
+                paths,
+                workspace,
+                format=format_name,
+                mapping=mapping,
+                platform=platform,
+                kind=kind,
+                date_format=date_format or None,
+                observed_at=when,
+                timezone=timezone,
+                encoding=encoding,
+            )
+            return
         results: list[ImportResult] = []
         with undo_new_workspace(workspace, lambda: bool(results)):
             ws = open_ws(workspace, create=True)
@@ -364,7 +384,40 @@ def _when(value: object) -> object:
     return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
 
 
-def _print_summary(results: list[ImportResult]) -> None:
+def _dry_run(paths: list[Path], workspace: Path, **options: object) -> None:
+    """``import --dry-run``: each file imported into a scratch workspace, its summary and 5 rows per table shown."""
+    from rich.markup import escape
+
+    from signalboost.cli.common import console
+    from signalboost.ingest.pipeline import dry_run
+    from signalboost.store.workspace import Workspace
+
+    root = workspace.expanduser()
+    ws = Workspace.open(root) if root.is_dir() else None
+    ws = ws if ws is not None and ws.is_workspace() else None
+    for path in paths:
+        result, shown = dry_run(ws, path, **options)  # type: ignore[arg-type]
+        console.print(f"[bold]Dry run — nothing written.[/] {escape(path.name)} would be read as:", highlight=False)
+        _print_summary([result], verb="Would import")
+        for table, rows in shown.items():
+            title = (
+                f"{table}: first {len(rows)} rows as they would be stored"
+                if table != "rejects"
+                else (f"rejects: first {len(rows)}")
+            )
+            cols = [c for c in rows[0] if any(r[c] not in (None, "", []) for r in rows)]
+            _print_table(title, [(c, False, True) for c in cols], [[_cell(r[c]) for c in cols] for r in rows])
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, bool):
+        return str(value)
+    return "" if value is None else _text(value, 80)
+
+
+def _print_summary(results: list[ImportResult], verb: str = "Imported") -> None:
     """Per file: read / loaded / already there / merged / rejected, the tables, warnings and where rejects are."""
     from rich.markup import escape
 
@@ -373,14 +426,18 @@ def _print_summary(results: list[ImportResult]) -> None:
     from signalboost.ingest.pipeline import describe_tables
 
     for r in results:
-        console.print(f"[bold]Imported[/] {escape(describe(r))}", highlight=False)
+        console.print(f"[bold]{verb}[/] {escape(describe(r))}", highlight=False)
         for line in describe_tables(r):
             console.print(f"    {escape(line)}", highlight=False)
-        for n in r.notes:
-            console.print(f"    [dim]read:[/] {escape(n)}", highlight=False)
+        for what, n in r.skipped.items():
+            console.print(f"    skipped {n:,} {escape(what)} (not data: neither loaded nor rejected)", highlight=False)
+        for note in r.notes:
+            console.print(f"    [dim]read:[/] {escape(note)}", highlight=False)
+        for line in r.sanity:
+            console.print(f"    [cyan]check:[/] {escape(line)}", highlight=False)
         for w in r.warnings:
             console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
-        if r.rows_rejected:
+        if r.rows_rejected and verb == "Imported":
             console.print(
                 f"    {r.rows_rejected:,} rows rejected: see `signalboost rejects --import {r.import_id}`",
                 highlight=False,

@@ -49,15 +49,15 @@ def quadrant_chart(
     for seg, colour in COLOURS.items():
         part = keep.filter(pl.col("segment") == seg)
         if part.height:
-            eng = part["engagement"].fill_null(0.0).to_numpy()
+            eng = part["interactions_with_brand"].cast(pl.Float64).fill_null(0.0).to_numpy()
             ax.scatter(
-                part["score"].to_numpy(), eng + 1e-3, s=8, c=colour, label=f"{seg} ({totals.get(seg, 0):,})", alpha=0.7
+                part["score"].to_numpy(), eng + 0.5, s=8, c=colour, label=f"{seg} ({totals.get(seg, 0):,})", alpha=0.7
             )
     ax.set_yscale("log")
     ax.axvline(it, color="black", lw=0.8, ls="--")
-    ax.axhline(et, color="black", lw=0.8, ls="--")
+    ax.axhline(et + 0.5, color="black", lw=0.8, ls="--")
     ax.set_xlabel("influence score (0–100)")
-    ax.set_ylabel("engagement with the brand (recency-weighted, log; +0.001)")
+    ax.set_ylabel("interactions with the brand in the engagement window (log; +0.5)")
     ax.set_title("Influence × engagement")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()

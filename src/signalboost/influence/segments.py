@@ -107,7 +107,8 @@ def empty_segment_reasons(
     """Why each segment with no account is empty, in plain words (for the CLI footer and the dashboard)."""
     if not brand:
         return {s: "no brand account set: segments need one" for s in SEGMENTS if s != "other"}
-    it, et = settings.get("influence_threshold", 70), settings.get("engagement_threshold", 1)
+    it = f"{float(settings.get('influence_threshold', 70)):g}"  # type: ignore[arg-type]
+    et = float(settings.get("engagement_threshold", 1))  # type: ignore[arg-type]
     reasons = {
         "advocate": f"no account with score ≥ {it} interacted with the brand {et:g}+ times in the window",
         "untapped": (

@@ -207,6 +207,11 @@ class ReadOptions:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
     notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout
     kind_used: bool = False  # set by a reader that honoured --kind (else the import refuses it)
+    skipped: dict[str, int] = field(default_factory=dict)  # rows neither loaded nor rejected, by what they were
+    # presets of the CSV formats built on the generic importer (tweet CSVs, comments CSVs):
+    preset: Callable[[list[str]], None] | None = None  # called with the file's columns before mapping
+    virtual: dict[str, str] = field(default_factory=dict)  # extra column name -> SQL over the file's columns
+    sql_constants: dict[str, str] = field(default_factory=dict)  # canonical field -> SQL when not mapped
 
     @property
     def date_formats(self) -> tuple[str, ...]:
@@ -217,6 +222,11 @@ class ReadOptions:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def skip(self, what: str, n: int = 1) -> None:
+        """Count ``n`` rows skipped as ``what`` (summary rows, blank lines): read, not loaded, not rejects."""
+        if n:
+            self.skipped[what] = self.skipped.get(what, 0) + n
 
     def note(self, message: str) -> None:
         if message not in self.notes:

@@ -21,7 +21,8 @@ import duckdb
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from signalboost.errors import IngestError, SignalboostError
+from signalboost.errors import IngestError, SignalboostError, UsageError
+from signalboost.ingest import sanity
 from signalboost.ingest.base import (
     LOAD_TABLES,
     Batch,
@@ -91,6 +92,44 @@ def import_files(
         with import_budget(limits):
             results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console, limits))
     return results
+
+
+def dry_run(
+    workspace: Workspace | None,
+    path: str | Path,
+    *,
+    format: str | None = None,
+    samples: int = 5,
+    timezone: str | None = None,
+    limits: Limits | None = None,
+    **kwargs: Any,
+) -> tuple[ImportResult, dict[str, list[dict[str, Any]]]]:
+    """Import ``path`` into a scratch workspace that is then deleted: what the import would do, and the first
+    ``samples`` rows of each table as they would be stored. ``workspace`` (may be None) only lends its strategy
+    (time zone, the brand's accounts); nothing is written to it, nor created."""
+    import tempfile
+
+    file = Path(path).expanduser()
+    check_paths([file])
+    limits = limits or Limits.from_env()
+    options = make_options(workspace, timezone=timezone, **kwargs)
+    fmt = get_format(format) if format else detect_format(file)
+    if format:
+        refuse_empty(file)
+    with tempfile.TemporaryDirectory(prefix="signalboost-dry-run-") as tmp:
+        scratch = Workspace.open(tmp, create=True)
+        with import_budget(limits):
+            result = _import_one(scratch, file, fmt, options, False, 60.0, None, limits)
+        shown: dict[str, list[dict[str, Any]]] = {}
+        with scratch.connect(purpose="dry run") as con:
+            for table in [*result.per_table, "rejects"]:
+                cols = "line, reason, raw" if table == "rejects" else "* EXCLUDE (source)"
+                cur = con.execute(f"SELECT {cols} FROM {table} LIMIT {int(samples)}")
+                names = [d[0] for d in cur.description]
+                rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+                if rows:
+                    shown[table] = rows
+    return result, shown
 
 
 def make_options(workspace: Workspace | None, *, timezone: str | None = None, **kwargs: Any) -> ReadOptions:
@@ -181,6 +220,9 @@ def _load(
                 q.drop_stages(con)
         result.warnings = list(options.warnings)
         result.notes = list(options.notes)
+        result.sanity = sanity.summary(con, result)
+        for what, n in options.skipped.items():
+            result.skipped[what] = result.skipped.get(what, 0) + n
         result.platform = options.platform or fmt.platform
         q.record_import(
             con,
@@ -263,13 +305,23 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
             rejects.counted(bad, kept)
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
+            skips = q.stage_skips(con)
+            for what, n in skips.items():
+                result.skipped[what] = result.skipped.get(what, 0) + n
             if item.count_read:
                 result.rows_read += read + moved
-            staged = read - bad
+            staged = read - bad - sum(skips.values())
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
     rejects.flush()
+    if options.kind and not options.kind_used:  # honoured or refused, never ignored (nothing is committed)
+        raise UsageError(
+            f"--kind {options.kind} does not apply to a {fmt.name} file: its rows say what they are",
+            where=f"{path} (--kind)",
+            hint="Leave --kind out, or use it with an edge list or a CSV (--format generic) whose rows are all "
+            "one kind",
+        )
     source = str(result.import_id)
     for table in LOAD_TABLES:
         _add(result, table, *q.merge(con, table, source))

@@ -16,10 +16,12 @@ from signalboost.ingest.textio import looks_binary, read_head
 FORMAT_MODULES: tuple[str, ...] = (
     "x_archive",
     "mastodon",
+    "mastodon_csv",
     "instagram",
     "facebook_uci",
     "facebook_posts",
     "youtube",
+    "social_csv",
     "higgs",
     "edgelist",
     "generic",

@@ -1,4 +1,5 @@
-"""Demo step: untapped influencers enter the pipeline; partner candidates ranked on the bundled data.
+"""Demo step: untapped influencers (else, without a follow graph, the thought leaders beyond) enter the pipeline;
+partner candidates ranked on the bundled data.
 
 The bundled SNAP Higgs data has no follow graph, so partners' audiences are derived from interactions: the
 audience of an account is *the accounts that retweeted, mentioned or replied to it* (``source="interactions"``).
@@ -9,10 +10,12 @@ audiences after the brand. Written: ``exports/partner-ranking.csv``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 
 from signalboost.demo import DemoContext
-from signalboost.errors import OutreachError
+from signalboost.errors import OutreachError, SignalboostError
 from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline
 from signalboost.store import outreach_sql as sql
@@ -36,15 +39,32 @@ def _pipeline_part(ctx: DemoContext) -> None:
     except OutreachError as exc:
         out.print(f"Pipeline: skipped — {exc.message()}", highlight=False)
         return
+    kind = "untapped"
     if total == 0:
-        out.print("Pipeline: no untapped influencers in the latest influence scores (nothing to add).")
-        return
-    out.print(
-        f"Pipeline: {added} untapped influencers entered as [bold]identified[/] "
-        f"(the {len(rows)} best scores of {total} untapped; already present: {len(rows) - added}).",
-        highlight=False,
-    )
-    table = Table(title="Untapped influencers now in the pipeline (top 10)")
+        rows = _thought_leaders(ctx, limit=50)
+        if not rows:
+            out.print("Pipeline: no untapped influencers and no thought leaders in the latest scores (nothing to add).")
+            return
+        kind = "thought-leader"
+        added = pipeline.add_many(
+            ctx.workspace,
+            [(r["platform"], r["account_id"], r["handle"]) for r in rows],
+            source="influence",
+            note="thought leader beyond the brand's circle (no follow graph: untapped followers cannot be told apart)",
+        )
+        out.print(
+            "Pipeline: no untapped influencers — with no follow graph, a follower who never interacted cannot be "
+            f"told apart from a stranger. Instead {added} thought leaders beyond the brand's circle entered as "
+            f"[bold]identified[/] (the {len(rows)} best scores; already present: {len(rows) - added}).",
+            highlight=False,
+        )
+    else:
+        out.print(
+            f"Pipeline: {added} untapped influencers entered as [bold]identified[/] "
+            f"(the {len(rows)} best scores of {total} untapped; already present: {len(rows) - added}).",
+            highlight=False,
+        )
+    table = Table(title=f"{kind.capitalize()} influencers now in the pipeline (top 10)")
     for col in ("account", "platform", "score", "stage"):
         table.add_column(col)
     for r in rows[:10]:
@@ -55,6 +75,17 @@ def _pipeline_part(ctx: DemoContext) -> None:
         out.print(f"Ledger: {new:,} touches filled from imported interactions (idempotent on re-run).")
     except OutreachError as exc:
         out.print(f"Ledger: not filled — {exc.message()}", highlight=False)
+
+
+def _thought_leaders(ctx: DemoContext, limit: int) -> list[dict[str, Any]]:
+    """The best-scored thought leaders of the latest influence run (any platform), as pipeline rows."""
+    from signalboost.influence.job import stored_influencers
+
+    try:
+        frame, _ = stored_influencers(ctx.workspace, segment="thought_leader", top=limit)
+    except SignalboostError:  # no influence run: the caller says there is nothing to add
+        return []
+    return frame.select("platform", "account_id", "handle", "score").to_dicts()
 
 
 def _partners_part(ctx: DemoContext) -> None:

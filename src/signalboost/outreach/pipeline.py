@@ -401,15 +401,20 @@ def add_untapped(
 
 
 def untapped_note(row: Mapping[str, Any]) -> str:
-    """The stage-history note of an untapped account: influential, engagement below the run's threshold
-    (``settings`` JSON of ``influence_runs``; the default of ``strategy.influence`` when unknown)."""
+    """The stage-history note of an untapped account: an influential follower with at most the run's tolerance of
+    interactions with the brand in the engagement window (``settings`` JSON of ``influence_runs``; the defaults
+    of ``strategy.influence`` when unknown)."""
     from signalboost.model.strategy import InfluenceSettings
 
-    threshold = InfluenceSettings().engagement_threshold
+    defaults = InfluenceSettings()
+    tolerance, days = defaults.untapped_tolerance, defaults.engagement_window_days
     with contextlib.suppress(ValueError, TypeError, AttributeError):
-        threshold = float(json.loads(row.get("settings") or "{}").get("engagement_threshold", threshold))
-    eng = row.get("engagement")
-    shown = "unknown" if eng is None else f"{eng:.2f}"
+        settings = json.loads(row.get("settings") or "{}")
+        tolerance = int(settings.get("untapped_tolerance", tolerance))
+        days = int(settings.get("engagement_window_days", days))
+    count = row.get("interactions_with_brand")
+    shown = "unknown" if count is None else str(int(count))
     return (
-        f"untapped: influential, little or no interaction with the brand (engagement {shown} < threshold {threshold:g})"
+        f"untapped: influential follower, {shown} interaction(s) with the brand in the last {days} days "
+        f"(untapped at ≤ {tolerance})"
     )

@@ -157,7 +157,7 @@ CHART_SPREAD = 250
 """... and every k-th account, k = n // ``CHART_SPREAD`` + 1 (about ``CHART_SPREAD`` across the whole range)."""
 
 _CHART_SAMPLE = (
-    "WITH ranked AS (SELECT account_id, score, engagement, segment, "
+    "WITH ranked AS (SELECT account_id, score, CAST(interactions_with_brand AS DOUBLE) AS engagement, segment, "
     "row_number() OVER (ORDER BY score DESC, account_id) AS rn "
     "FROM influence_scores WHERE platform = ? AND score IS NOT NULL), "
     "total AS (SELECT count(*) AS n FROM influence_scores WHERE platform = ? AND score IS NOT NULL) "
@@ -168,8 +168,9 @@ _CHART_SAMPLE = (
 
 def chart_sample_sql(platform: str, top: int = CHART_TOP, spread: int = CHART_SPREAD) -> tuple[str, list[Any]]:
     """The query drawing the chart's sample from ``influence_scores``: columns ``rn, account_id, score, engagement,
-    segment`` (rank by score DESC then account_id; the three rules of :data:`CHART_TOP`, :data:`CHART_SEGMENT_RANKS`
-    and :data:`CHART_SPREAD`), unordered."""
+    segment`` — ``engagement`` here is the count of interactions with the brand in the engagement window, the
+    quantity the segments' threshold applies to (rank by score DESC then account_id; the three rules of
+    :data:`CHART_TOP`, :data:`CHART_SEGMENT_RANKS` and :data:`CHART_SPREAD`), unordered."""
     return _CHART_SAMPLE, [platform, platform, top, CHART_SEGMENT_RANKS, spread]
 
 

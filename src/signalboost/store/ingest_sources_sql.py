@@ -280,6 +280,7 @@ def generic_select(
         _problem(f, src, kind, f in required, texts[src], values[f], latest if f in windowed else None)
         for f, (src, kind) in checked.items()
     )
+    cases = _skips(checked, texts) + cases
     missing = [f for f in required if f not in fields and f not in constants]
     reason = f"CASE {cases} END" if cases.strip() else "NULL"
     if missing:
@@ -292,6 +293,38 @@ def generic_select(
         f"{reason} AS _reason FROM {layered}"
     )
     return sql, line_sql
+
+
+#: Values of an id column that mark a summary row of a spreadsheet or an analytics export, not data.
+SUMMARY_WORDS = ("total", "totals", "grand total", "sum", "average", "averages", "avg", "mean", "median")
+_ID_FIELDS = ("post_id", "actor_id", "follower_id")
+
+
+def _skips(checked: dict[str, tuple[str, str]], texts: dict[str, str]) -> str:
+    """``WHEN`` branches marking rows to skip (reason ``skip:…``): blank rows (every mapped column empty) and
+    summary rows: the id column says Total, Average, … — or, when the id is empty or a part of another column,
+    any mapped column does (``Total,,,1234`` under ``post_id=status_id|after:_``)."""
+    real = list(dict.fromkeys(texts[src] for src, _ in checked.values() if not src.startswith("=")))
+    out = ""
+    if real:
+        out += f"WHEN {' AND '.join(f'{t} IS NULL' for t in real)} THEN 'skip:blank rows' "
+    words = ", ".join(lit(w) for w in SUMMARY_WORDS)
+    said = "'skip:summary rows (Total, Average, …)'"
+    for field in _ID_FIELDS:
+        if field in checked:
+            src = checked[field][0]
+            if not src.startswith("="):
+                out += f"WHEN lower({texts[src]}) IN ({words}) THEN {said} "
+            if real:
+                parts = [
+                    _text(src.rpartition("|")[0])
+                    for src, _ in checked.values()
+                    if "|before:" in src or "|after:" in src
+                ]
+                anywhere = " OR ".join(f"lower({t}) IN ({words})" for t in [*real, *parts])
+                out += f"WHEN {texts[src]} IS NULL AND ({anywhere}) THEN {said} "
+            break
+    return out
 
 
 def newest_time(relation: str, column: str, kind: str) -> str:

@@ -123,15 +123,29 @@ def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = Non
     Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
-    read, bad = con.execute("SELECT count(*), count(_reason) FROM _stage_sql").fetchall()[0]
+    read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
     kept = 0
     if bad and keep != 0:
         limit = "" if keep is None else f" ORDER BY _line LIMIT {int(keep)}"
         kept = con.execute(
             "INSERT INTO _stage_rejects SELECT NULL, _line, _raw, _reason "
-            f"FROM ({line_select}) WHERE _reason IS NOT NULL{limit}"
+            f"FROM ({line_select}) WHERE _reason IS NOT NULL AND NOT {_SKIP}{limit}"
         ).fetchall()[0][0]
     return int(read), int(bad), int(kept)
+
+
+#: A ``_reason`` starting with ``skip:`` marks a row that is neither loaded nor rejected: a summary row
+#: ("Total", "Average") or a blank line, counted by :func:`stage_skips`.
+SKIP_PREFIX = "skip:"
+_SKIP = "coalesce(starts_with(_reason, 'skip:'), FALSE)"
+
+
+def stage_skips(con: Any) -> dict[str, int]:
+    """Rows of the last :func:`stage_sql` skipped, by what they were (``{"summary rows": 1}``)."""
+    rows = con.execute(
+        "SELECT substr(_reason, 6), count(*) FROM _stage_sql WHERE starts_with(_reason, 'skip:') GROUP BY 1"
+    ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
 
 
 #: The valid rows of the last :func:`stage_sql`.

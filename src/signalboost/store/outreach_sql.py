@@ -618,14 +618,15 @@ def edge_count(con: Any, platform: str, source: str) -> int:
 def untapped_influencers(con: Any, *, platform: str | None = None) -> pl.DataFrame:
     """Accounts of segment ``untapped`` in the latest influence run per platform, best score first.
 
-    Columns: platform, account_id, handle, score, engagement, settings (JSON ``strategy.influence`` of the run,
-    or None). Reads tables ``influence_scores`` and ``influence_runs`` (migration 030).
+    Columns: platform, account_id, handle, score, engagement, interactions_with_brand (in the engagement window),
+    settings (JSON ``strategy.influence`` of the run, or None). Reads tables ``influence_scores`` and
+    ``influence_runs`` (migration 030).
     """
     return frame(
         con,
         """
         WITH latest AS (SELECT platform, max(computed_at) AS computed_at FROM influence_scores GROUP BY platform)
-        SELECT s.platform, s.account_id, a.handle, s.score, s.engagement, r.settings
+        SELECT s.platform, s.account_id, a.handle, s.score, s.engagement, s.interactions_with_brand, r.settings
         FROM influence_scores s JOIN latest l ON l.platform = s.platform AND l.computed_at = s.computed_at
         LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id
         LEFT JOIN influence_runs r ON r.platform = s.platform AND r.computed_at = s.computed_at

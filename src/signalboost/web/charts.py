@@ -115,7 +115,7 @@ def influencers(data: dict[str, Any]) -> dict[str, Any]:
             points,
             title="Influence score × engagement with the brand, by segment",
             x_label="influence score (0-100)",
-            y_label="engagement",
+            y_label="interactions with the brand (engagement window)",
             x_threshold=data.get("influence_threshold"),
             y_threshold=data.get("engagement_threshold"),
         )

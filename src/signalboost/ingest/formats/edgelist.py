@@ -86,6 +86,7 @@ def platform_for(path: Path, requested: str | None) -> str:
 
 def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
     table, kind, warning = kind_for(path, options.kind)
+    options.kind_used = True
     if warning:
         options.warn(warning)
     head = read_head(path)

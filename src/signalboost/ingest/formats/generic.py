@@ -30,6 +30,7 @@ from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
 from signalboost.store.ingest_dates_sql import date_evidence, date_only_sql, date_sql
 from signalboost.store.ingest_sources_sql import (
+    KIND_WORDS,
     describe_source,
     generic_select,
     hashtags_from,
@@ -250,9 +251,17 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
     with plain_utf8(path, options) if kind == "csv" else _as_is(path, options) as plain:
         relation = source_relation(plain, kind)
         columns, _ = _describe(relation, path)
+        if options.preset is not None:
+            options.preset(columns)
         try:
-            fields = resolve_mapping(columns, options.mapping)
+            mapping, virtual = expand_mapping(options.mapping, columns, options)
+            virtual = {**options.virtual, **virtual}
+            mapping = _kind_mapping(mapping, virtual, options)
+            relation = with_virtual(relation, virtual)
+            fields = resolve_mapping([*columns, *virtual], mapping)
             table = table_for(fields)
+            _check_kind(table, options)
+            options.note(f"{table} from columns: " + ", ".join(f"{f}={c}" for f, c in fields.items()))
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
@@ -262,10 +271,114 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 hint="Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column",
             )
         typed = _typed_fields(relation, path, fields, options)
-        constants: dict[str, str] = {}
+        constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
         yield from _stages(relation, table, typed, constants, options, path)
+
+
+#: ``--map`` values: ``Column``; ``=constant`` (``=@me``: the brand's own account on the platform);
+#: ``Column|before:SEP`` / ``Column|after:SEP`` (the part of a column before / after the first SEP).
+_PART = re.compile(r"^(?P<column>.+)\|(?P<op>before|after):(?P<sep>.+)$")
+
+
+def expand_mapping(
+    mapping: dict[str, str] | None, columns: list[str], options: ReadOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """``(field -> column, virtual column -> SQL)``: constants and parts of columns become virtual columns named
+    as the user wrote them (``=@me``, ``status_id|before:_``), so reject reasons quote the mapping."""
+    out: dict[str, str] = {}
+    virtual: dict[str, str] = {}
+    for field, spec in (mapping or {}).items():
+        if spec.startswith("="):
+            value = spec[1:]
+            if value == "@me":
+                value = _me(field, options)
+                name = f"=@me ({value})"
+            else:
+                name = spec
+            virtual[name] = lit(value)
+            out[field] = name
+        elif (m := _PART.match(spec)) and spec not in columns:
+            column, op, sep = m["column"], m["op"], m["sep"]
+            if column not in columns:
+                raise IngestError(
+                    f"the mapping {field}={spec} names column {column!r}, which the file does not have",
+                    where="--map",
+                    hint=f"Columns in the file: {', '.join(columns[:40])}",
+                )
+            c = f"CAST({ident(column)} AS VARCHAR)"
+            part = (
+                f"split_part({c}, {lit(sep)}, 1)"
+                if op == "before"
+                else f"substr({c}, strpos({c}, {lit(sep)}) + {len(sep)})"
+            )
+            virtual[spec] = f"CASE WHEN contains({c}, {lit(sep)}) THEN nullif({part}, '') END"
+            out[field] = spec
+        else:
+            out[field] = spec
+    return out, virtual
+
+
+def _me(field: str, options: ReadOptions) -> str:
+    platform = options.platform
+    handle = options.me.get(platform or "")
+    if handle:
+        return handle
+    raise UsageError(
+        f"{field}==@me needs the brand's own account on {platform or 'the platform'}",
+        where="--map",
+        hint=(
+            "Pass --platform and set brand.handles in strategy.yaml (e.g. mastodon: brand@example.social), "
+            f"or give the account itself: --map {field}==brand@example.social"
+        ),
+    )
+
+
+def with_virtual(relation: str, virtual: dict[str, str]) -> str:
+    """The relation with the virtual columns of :func:`expand_mapping` added."""
+    if not virtual:
+        return relation
+    extra = ", ".join(f"{sql} AS {ident(name)}" for name, sql in virtual.items())
+    return f"(SELECT *, {extra} FROM {relation})"
+
+
+def _kind_mapping(mapping: dict[str, str], virtual: dict[str, str], options: ReadOptions) -> dict[str, str]:
+    """``--kind reply`` (or another interaction kind) on a CSV: every row is an interaction of that kind."""
+    if options.kind is None:
+        return mapping
+    word = options.kind.strip().lower()
+    if word in KIND_WORDS:
+        name = f"=--kind {KIND_WORDS[word]}"
+        virtual[name] = lit(KIND_WORDS[word])
+        return {**mapping, "kind": name}
+    if word not in ("follows", "interactions"):
+        raise UsageError(
+            f"unknown kind {options.kind!r}",
+            where="--kind",
+            hint="Use follows, interactions, or one of like, reply, repost, quote, mention",
+        )
+    return mapping
+
+
+def _check_kind(table: str, options: ReadOptions) -> None:
+    """``--kind`` is honoured (the file's table is the one asked for) or refused, never ignored."""
+    if options.kind is None:
+        return
+    word = options.kind.strip().lower()
+    wanted = "follows" if word == "follows" else "interactions"
+    if table != wanted:
+        need = (
+            "follower_id and followee_id"
+            if wanted == "follows"
+            else "actor_id (who acted) and target_post_id or target_account_id"
+        )
+        raise UsageError(
+            f"--kind {options.kind} asks for {wanted}, but the mapped columns make this a {table} file",
+            where="--kind",
+            hint=f"Map {need}, e.g. --map actor_id=Author,target_post_id=Video; or leave --kind out",
+        )
+    options.kind_used = True
 
 
 def _stages(

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from signalboost.errors import IngestError
 from signalboost.ingest.archive import archive_has, open_archive
@@ -32,7 +33,7 @@ from signalboost.ingest.textio import decode_text, to_count
 
 PLATFORM = "youtube"
 HEADERS: dict[str, tuple[str, ...]] = {
-    "post_id": ("content", "contenu", "inhalt", "contenido", "conteúdo"),
+    "post_id": ("content", "video", "video id", "contenu", "vidéo", "inhalt", "contenido", "conteúdo"),
     "text": ("video title", "titre de la vidéo", "videotitel", "título del video", "título do vídeo"),
     "created_at": (
         "video publish time",
@@ -47,7 +48,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "comments": ("comments added", "commentaires ajoutés", "hinzugefügte kommentare", "comentarios añadidos"),
     "shares": ("shares", "partages", "geteilte inhalte", "veces compartido", "compartilhamentos"),
 }
-TOTAL_WORDS = {"total", "totale", "gesamt", "insgesamt", "totaal"}
+TOTAL_WORDS = {"total", "totals", "totale", "gesamt", "insgesamt", "totaal", "average", "moyenne", "durchschnitt"}
+DATE_HEADERS = ("date", "datum", "fecha", "data")
+#: Files of a Studio export zip that hold only daily series (no canonical table: named, not loaded).
+SERIES_FILES = ("Chart data.csv", "Totals.csv")
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u00ad\u200b\u200c\u200d\u2060\u200e\u200f"), None)
+
+
+def clean(name: str) -> str:
+    """A header as Studio means it: BOM, soft hyphens, zero-width spaces and direction marks dropped."""
+    return name.translate(INVISIBLE).strip().strip('"').strip().lower()
 
 
 def _months(words: str) -> dict[str, int]:
@@ -78,8 +88,15 @@ _PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})")
 def sniff(head: bytes, path: Path) -> float:
     if path.is_dir() or (path.is_file() and head.startswith(b"PK\x03\x04")):
         return 0.85 if archive_has(path, head, "Table data.csv") else 0.0
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace").lower()
-    if any(h in first for h in HEADERS["created_at"]) and any(first.startswith(c) for c in HEADERS["post_id"]):
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    cols = [clean(c) for c in first.split(",")]
+    if not cols:
+        return 0.0
+    has_id = any(c in HEADERS["post_id"] for c in cols[:2])
+    if has_id and any(c in HEADERS["created_at"] for c in cols):
+        return 0.9
+    studio_name = any(n in path.name.lower() for n in ("table data", "chart data", "totals"))
+    if studio_name and (has_id or cols[0] in DATE_HEADERS) and any(c in HEADERS["views"] for c in cols):
         return 0.9
     return 0.0
 
@@ -137,49 +154,75 @@ def _month(word: str) -> int:
 def _columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for i, name in enumerate(header):
-        low = name.strip().lower()
+        low = clean(name)
+        if low in DATE_HEADERS and "date" not in found:
+            found["date"] = i
         for field, names in HEADERS.items():
             if low in names and field not in found:
                 found[field] = i
     return found
 
 
-def parse_content_csv(text: str, *, member: str | None = None) -> tuple[list[dict[str, Any]], list[Reject], bool]:
-    """Pure: the CSV text -> per-video dicts (post_id, text, date, metrics), rejects, any ambiguous date."""
+def parse_content_csv(
+    text: str, *, member: str | None = None
+) -> tuple[list[dict[str, Any]], list[Reject], bool, dict[str, int], str]:
+    """Pure: a Studio table export -> per-video dicts (post_id, text, day, metrics), rejects, any ambiguous date,
+    skipped rows by what they were, and the layout: ``per-video`` (Content / Video rows with the period's
+    metrics), ``per-date-video`` (Date × video: the videos are loaded, the daily values are not) or
+    ``per-date`` (channel totals by date: nothing a canonical table holds)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, [])
     cols = _columns(header)
-    if "post_id" not in cols or "created_at" not in cols:
+    if "post_id" not in cols and "date" not in cols:
         raise IngestError(
-            "not a YouTube Studio Content export (no Content / Video publish time columns)",
+            "not a YouTube Studio table export (no Content / Video or Date column)",
             where=member,
             hint="Export Analytics -> Advanced mode -> Content as CSV and import Table data.csv",
         )
+    layout = "per-video" if "date" not in cols else "per-date-video" if "post_id" in cols else "per-date"
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
+    skipped: dict[str, int] = {}
     ambiguous = False
+    seen: set[str] = set()
     for line, rec in enumerate(reader, start=2):
         if not rec or not any(c.strip() for c in rec):
+            skipped["blank rows"] = skipped.get("blank rows", 0) + 1
             continue
-        vid = rec[cols["post_id"]].strip() if len(rec) > cols["post_id"] else ""
-        if vid.lower() in TOTAL_WORDS:
+        first = clean(rec[0]) if rec else ""
+        vid = rec[cols["post_id"]].strip() if "post_id" in cols and len(rec) > cols["post_id"] else ""
+        if vid.lower() in TOTAL_WORDS or first in TOTAL_WORDS:
+            skipped["summary rows (Total, Average, …)"] = skipped.get("summary rows (Total, Average, …)", 0) + 1
+            continue
+        if layout == "per-date":
+            skipped["daily channel totals (no canonical table)"] = (
+                skipped.get("daily channel totals (no canonical table)", 0) + 1
+            )
+            continue
+        if layout == "per-date-video" and vid in seen:
+            skipped["daily values of videos already read (not loaded)"] = (
+                skipped.get("daily values of videos already read (not loaded)", 0) + 1
+            )
             continue
         try:
             if not vid:
-                raise ValueError("no video id in Content")
-            day, amb = parse_date(rec[cols["created_at"]])
-            ambiguous |= amb
+                raise ValueError("no video id in Content / Video")
+            day = None
+            if "created_at" in cols and cols["created_at"] < len(rec) and rec[cols["created_at"]].strip():
+                day, amb = parse_date(rec[cols["created_at"]])
+                ambiguous |= amb
             metrics = {
                 f: _count(rec[i])
                 for f, i in cols.items()
-                if f not in ("post_id", "text", "created_at") and i < len(rec)
+                if f not in ("post_id", "text", "created_at", "date") and i < len(rec)
             }
         except (ValueError, IndexError) as exc:
             rejects.append(Reject(line, ",".join(rec), str(exc), member))
             continue
+        seen.add(vid)
         title = rec[cols["text"]] if "text" in cols and cols["text"] < len(rec) else None
-        rows.append({"post_id": vid, "text": title, "day": day, **metrics})
-    return rows, rejects, ambiguous
+        rows.append({"post_id": vid, "text": title, "day": day, **(metrics if layout == "per-video" else {})})
+    return rows, rejects, ambiguous, skipped, layout
 
 
 def _count(text: str) -> int | None:
@@ -194,7 +237,7 @@ def _observed(path: Path, rows: list[dict[str, Any]], options: ReadOptions) -> d
     m = _PERIOD.search(str(path))
     if m:
         return datetime.fromisoformat(m[2]).replace(tzinfo=UTC) + timedelta(days=1)
-    newest = max((r["day"] for r in rows), default=None)
+    newest = max((r["day"] for r in rows if r["day"] is not None), default=None)
     if newest is None:
         return None
     options.warn("no period in the file name: metrics observed at the newest publish date (pass --observed-at)")
@@ -205,6 +248,9 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
     if path.is_dir() or path.suffix.lower() == ".zip":
         archive = open_archive(path)
         names = archive.find("Table data.csv")
+        series = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*SERIES_FILES)})
+        if series:
+            options.warn(f"not loaded (daily series, no canonical table holds them): {', '.join(series)}")
         if not names:
             raise IngestError(
                 "no 'Table data.csv' in the export",
@@ -219,20 +265,25 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
     text, warning = decode_text(data, where, options.encoding)
     if warning:
         options.warn(warning)
-    rows, rejects, ambiguous = parse_content_csv(text, member=member)
+    rows, rejects, ambiguous, skipped, layout = parse_content_csv(text, member=member)
+    for what, n in skipped.items():
+        options.skip(what, n)
+    options.note(f"YouTube Studio table, {layout} layout")
     if ambiguous:
         options.warn("some dates could be day-first or month-first: read as month-first (US)")
     platform = options.platform or PLATFORM
     observed = _observed(path, rows, options)
     yield from rejects
     posts, metrics = [], []
+    zone = ZoneInfo(options.timezone)
     for r in rows:
         day = r["day"]
         posts.append(
             {
                 "platform": platform,
                 "post_id": r["post_id"],
-                "created_at": datetime(day.year, day.month, day.day, tzinfo=UTC),
+                "created_at": None if day is None else datetime(day.year, day.month, day.day, tzinfo=zone),
+                "date_only": None if day is None else True,
                 "text": r["text"],
                 "format": "video",
                 "url": f"https://www.youtube.com/watch?v={r['post_id']}",
@@ -240,8 +291,8 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
         )
         values = {k: r.get(k) for k in ("views", "impressions", "likes", "comments", "shares")}
         metrics.append({"platform": platform, "post_id": r["post_id"], "observed_at": observed, **values})
-    yield Batch("posts", posts, rows_read=len(posts))
-    if observed is not None:
+    yield Batch("posts", posts, rows_read=len(posts) + sum(skipped.values()))
+    if observed is not None and layout == "per-video":
         yield Batch("post_metrics", metrics)
 
 

@@ -1,0 +1,52 @@
+"""Queries of the sanity summary that ends every import (:mod:`signalboost.ingest.sanity`): over the rows this
+import loaded (``source`` = its id), inside the import's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.store.ingest_sql import columns, ident
+
+#: The time column of each table whose range the summary states.
+TIME_COLUMNS = {"posts": "created_at", "interactions": "occurred_at", "post_metrics": "observed_at"}
+METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
+
+
+def time_range(con: Any, table: str, source: str) -> tuple[Any, Any, int]:
+    """``(first, last, rows)`` of the table's time column over the rows of ``source``."""
+    col = ident(TIME_COLUMNS[table])
+    row = con.execute(f"SELECT min({col}), max({col}), count(*) FROM {table} WHERE source = ?", [source]).fetchone()
+    return row[0], row[1], int(row[2])
+
+
+def filled(con: Any, table: str, source: str) -> tuple[int, dict[str, int]]:
+    """``(rows, non-empty cells per column)`` over the rows of ``source`` (lists: non-empty lists)."""
+    cols = [c for c in columns(table) if c not in ("platform", "date_only")]
+    exprs = ", ".join(
+        f"count(*) FILTER (WHERE {ident(c)} IS NOT NULL AND CAST({ident(c)} AS VARCHAR) NOT IN ('', '[]'))"
+        for c in cols
+    )
+    row = con.execute(f"SELECT count(*), {exprs} FROM {table} WHERE source = ?", [source]).fetchone()
+    return int(row[0]), {c: int(n) for c, n in zip(cols, row[1:], strict=True)}
+
+
+def metric_shape(con: Any, source: str) -> dict[str, tuple[int, int, int]]:
+    """Per metric of the post_metrics of ``source``: ``(count, max, sum)`` of its reported values."""
+    exprs = ", ".join(f"count({m}), max({m}), sum({m})" for m in METRICS)
+    row = con.execute(f"SELECT {exprs} FROM post_metrics WHERE source = ?", [source]).fetchone()
+    out = {}
+    for i, m in enumerate(METRICS):
+        n, top, total = row[3 * i], row[3 * i + 1], row[3 * i + 2]
+        if n:
+            out[m] = (int(n), int(top), int(total))
+    return out
+
+
+def repeated_texts(con: Any, source: str) -> int:
+    """Posts of ``source`` whose non-empty text repeats another's (the same text under two ids)."""
+    row = con.execute(
+        "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM posts WHERE source = ? "
+        "AND text IS NOT NULL AND length(text) > 20 GROUP BY text HAVING count(*) > 1)",
+        [source],
+    ).fetchone()
+    return int(row[0])
