@@ -110,7 +110,7 @@ def test_hour_blocks() -> None:
 
 def test_recommendations_rank_shrunk_slots_and_add_exploration() -> None:
     table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2)
-    rec = recommend_slots(table, k=1, explore=2)
+    rec = recommend_slots(table, k=1, explore=2, distinguishable=False)
     best = rec.filter(pl.col("kind") == "recommended")
     assert best.height == 1
     assert (best["weekday_name"][0], best["slot_hour"][0]) == ("tue", 19)
@@ -166,7 +166,10 @@ def test_a_slot_is_kept_at_its_own_mean_when_posts_do_not_vary_within_slots() ->
 
 
 def _slots(rows: list[tuple[str, int, int, float, float, float, str]], prior: float = 1.0) -> pl.DataFrame:
-    """A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays."""
+    """(The tests on these tables check ranking and exploration mechanics, so they call ``recommend_slots`` with
+    ``distinguishable=False``; the interval-above-the-mean rule is tested in ``test_best_times.py``.)
+
+    A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays."""
     return pl.DataFrame(
         [
             {
@@ -189,29 +192,31 @@ def test_recommendations_default_to_five_slots_and_two_explorations_reproducibly
     ok = [("x", h, 5, 2.0 + h / 100, 3.0, 0.5, "ok") for h in range(7)]
     thin = [("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(10)]  # ten explorations tie on ci_high
     table = _slots(ok + thin)
-    rec = recommend_slots(table)
+    rec = recommend_slots(table, distinguishable=False)
     assert rec.filter(pl.col("kind") == "recommended")["slot_hour"].to_list() == [6, 5, 4, 3, 2]
     assert rec.filter(pl.col("kind") == "explore").height == 2
     assert rec["rank"].to_list() == list(range(1, 8))
-    assert rec.equals(recommend_slots(table)) and rec.equals(recommend_slots(table, seed=0))  # the seed is 0
+    assert rec.equals(recommend_slots(table, distinguishable=False)) and rec.equals(
+        recommend_slots(table, seed=0, distinguishable=False)
+    )  # the seed is 0
 
 
 def test_equal_expectations_prefer_the_slot_with_more_posts() -> None:
     table = _slots([("x", 9, 3, 2.0, 3.0, 0.5, "ok"), ("x", 10, 8, 2.0, 3.0, 0.5, "ok")])
-    assert recommend_slots(table, k=1, explore=0)["slot_hour"].to_list() == [10]
+    assert recommend_slots(table, k=1, explore=0, distinguishable=False)["slot_hour"].to_list() == [10]
 
 
 def test_exploration_must_reach_the_weakest_recommended_slot_not_the_prior() -> None:
     # prior 1.0; the recommended slot expects 2.0: a thin slot reaching 1.5 could not beat it, one reaching 2.5 might
     table = _slots([("x", 9, 9, 2.0, 2.5, 0.9, "ok"), ("x", 10, 1, 1.0, 1.5, 0.1, NOT_ENOUGH)])
     table = pl.concat([table, _slots([("x", 11, 1, 1.0, 2.5, 0.1, NOT_ENOUGH)])])
-    rec = recommend_slots(table, k=1, explore=2)
+    rec = recommend_slots(table, k=1, explore=2, distinguishable=False)
     assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 11)]
 
 
 def test_recommendation_reasons_give_the_rounded_figures() -> None:
     table = _slots([("x", 9, 12, 0.123456, 1.0, 0.7777, "ok"), ("x", 10, 1, 0.1, 0.987654, 0.1, NOT_ENOUGH)])
-    rec = recommend_slots(table, k=1, explore=1)
+    rec = recommend_slots(table, k=1, explore=1, distinguishable=False)
     # 100·(1 − 0.7777) = 22.23 -> 22
     assert rec["reason"].to_list() == [
         "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean)",
@@ -221,7 +226,7 @@ def test_recommendation_reasons_give_the_rounded_figures() -> None:
 
 def test_recommendations_are_per_network_in_the_order_given() -> None:
     table = _slots([("x", 9, 5, 2.0, 3.0, 0.5, "ok"), ("bluesky", 10, 5, 2.0, 3.0, 0.5, "ok")])
-    rec = recommend_slots(table, k=1, explore=0)
+    rec = recommend_slots(table, k=1, explore=0, distinguishable=False)
     assert rec.select("platform", "rank").rows() == [("x", 1), ("bluesky", 1)]
 
 
@@ -248,9 +253,9 @@ def test_exploration_takes_thin_slots_only_highest_reach_first_and_the_floor_its
             ("x", 13, 1, 1.0, 1.9, 0.1, NOT_ENOUGH),
         ]
     )
-    rec = recommend_slots(table, k=1, explore=5)
+    rec = recommend_slots(table, k=1, explore=5, distinguishable=False)
     assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 12), ("explore", 11)]
-    assert recommend_slots(table, k=1, explore=1)["slot_hour"].to_list() == [9, 12]
+    assert recommend_slots(table, k=1, explore=1, distinguishable=False)["slot_hour"].to_list() == [9, 12]
 
 
 def test_hour_blocks_from_1_to_24_and_a_clear_error_beyond() -> None:
