@@ -331,3 +331,11 @@ def test_the_confidence_level_sets_the_interval() -> None:
     # Welch ν = 2: t(0.975) = 4.302653, t(0.75) = 0.816497; se = √8
     assert wide["diff_high"] - 2 == pytest.approx(4.302653 * 8**0.5, abs=1e-4)
     assert narrow["diff_high"] - 2 == pytest.approx(0.816497 * 8**0.5, abs=1e-4)
+
+
+def test_weekly_series_columns_and_a_metric_without_a_series() -> None:
+    frame = _reach_posts([15, 22], [100, 50])
+    for metric in ("reach", "posts", "engagement_rate_reach"):
+        assert weekly_series(frame, metric).columns == ["week", "value", "n"], metric
+    empty = weekly_series(frame, "mentions")  # not computed by the analytics: an empty series, not an error
+    assert empty.height == 0 and empty.schema == pl.Schema({"week": pl.Date, "value": pl.Float64, "n": pl.UInt32})
