@@ -80,6 +80,7 @@ class Proposal:
 
     networks: list[NetworkProposal]
     skipped: dict[str, str] = field(default_factory=dict)  # network -> why no proposal
+    formats: list[dict[str, Any]] = field(default_factory=list)  # format advice, best effect first per network
 
     def evidence_rows(self) -> list[dict[str, Any]]:
         """One row per proposed line: network, what, value, kind, evidence."""
@@ -106,6 +107,16 @@ class Proposal:
                 )
         for net, why in self.skipped.items():
             rows.append({"network": net, "what": "(none)", "value": "", "kind": "skipped", "evidence": why})
+        for f in self.formats:
+            rows.append(
+                {
+                    "network": f["network"],
+                    "what": f"format {f['format']}",
+                    "value": f["advice"],
+                    "kind": "format",
+                    "evidence": f["evidence"],
+                }
+            )
         return rows
 
 
@@ -206,7 +217,32 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             why = f"{why}; capped at the {len(chosen)} distinct slots available"
             new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
-    return Proposal(proposals, skipped)
+    return Proposal(proposals, skipped, format_advice(analysis))
+
+
+def format_advice(analysis: Analysis) -> list[dict[str, Any]]:
+    """Per network and format, ranked by effect: ``more of it`` / ``less of it`` / ``not distinguishable``, with the
+    effect in standard deviations and its 95 % interval (from :func:`signalboost.analytics.compare.compare_formats`)."""
+    table = analysis.formats
+    if table.height == 0 or "effect" not in table.columns:
+        return []
+    out = []
+    for r in table.filter(pl.col("effect").is_not_null()).iter_rows(named=True):
+        words = _metric_words(str(r["metric"]), analysis, str(r["platform"]))
+        out.append(
+            {
+                "network": r["platform"],
+                "format": r["group"],
+                "advice": r["advice"],
+                "effect": r["effect"],
+                "evidence": (
+                    f"{r['effect']:+.2f} SD vs the other formats [{r['effect_low']:+.2f}, {r['effect_high']:+.2f}] "
+                    f"on {words}, {r['n_used']} posts"
+                    + (": the interval includes 0" if r["advice"] == "not distinguishable" else "")
+                ),
+            }
+        )
+    return out
 
 
 def _slots_node(slots: dict[str, list[str]]) -> CommentedMap:

@@ -301,8 +301,12 @@ def recommend_slots(
     explore: int = 2,
     seed: int = 0,
     min_posts: int = 3,
+    distinguishable: bool = True,
 ) -> pl.DataFrame:
     """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
+
+    ``distinguishable=False`` is the former rule (the best ``ok`` slots whatever their interval), kept for the
+    backtest that compares both.
 
     A slot is recommended only when its status is ``ok`` and its interval lies above the network mean
     (``ci_low > prior_mean``); exploration slots only in :func:`active_hours`.
@@ -317,19 +321,24 @@ def recommend_slots(
     """
     rng = np.random.default_rng(seed)
     out: list[pl.DataFrame] = []
+    if "top3_share" not in slots.columns:  # a slot table from elsewhere (or older code): no top-3 figure
+        slots = slots.with_columns(pl.lit(None, pl.Float64).alias("top3_share"))
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
-        ok = group.filter((pl.col("status") == "ok") & (pl.col("ci_low") > pl.col("prior_mean")))
+        above = (pl.col("ci_low") > pl.col("prior_mean")) if distinguishable else pl.lit(True)
+        ok = group.filter((pl.col("status") == "ok") & above)
         ok = ok.sort(["expected", "n_posts"], descending=[True, True]).head(k)
         if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes
             ok = ok.head(0)
         ok = ok.with_columns(
             pl.lit("recommended").alias("kind"),
             pl.format(
-                "expected {} ({} posts; shrunk {}% toward the network mean; {}% of its gain from its top 3 posts)",
+                "expected {} ({} posts; shrunk {}% toward the network mean{})",
                 pl.col("expected").round(4),
                 pl.col("n_posts"),
                 (100 * (1 - pl.col("shrink_weight"))).round(0),
-                (100 * pl.col("top3_share").fill_null(0.0)).round(0),
+                pl.when(pl.col("top3_share").is_not_null())
+                .then(pl.format("; {}% of its gain from its top 3 posts", (100 * pl.col("top3_share")).round(0)))
+                .otherwise(pl.lit("")),
             ).alias("reason"),
         )
         floor = float(ok["expected"].to_numpy().min()) if ok.height else float(group["prior_mean"].to_numpy()[0])
