@@ -321,6 +321,8 @@ def recommend_slots(
     """
     rng = np.random.default_rng(seed)
     out: list[pl.DataFrame] = []
+    if "top3_share" not in slots.columns:  # a slot table from elsewhere (or older code): no top-3 figure
+        slots = slots.with_columns(pl.lit(None, pl.Float64).alias("top3_share"))
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
         above = (pl.col("ci_low") > pl.col("prior_mean")) if distinguishable else pl.lit(True)
         ok = group.filter((pl.col("status") == "ok") & above)
@@ -330,11 +332,13 @@ def recommend_slots(
         ok = ok.with_columns(
             pl.lit("recommended").alias("kind"),
             pl.format(
-                "expected {} ({} posts; shrunk {}% toward the network mean; {}% of its gain from its top 3 posts)",
+                "expected {} ({} posts; shrunk {}% toward the network mean{})",
                 pl.col("expected").round(4),
                 pl.col("n_posts"),
                 (100 * (1 - pl.col("shrink_weight"))).round(0),
-                (100 * pl.col("top3_share").fill_null(0.0)).round(0),
+                pl.when(pl.col("top3_share").is_not_null())
+                .then(pl.format("; {}% of its gain from its top 3 posts", (100 * pl.col("top3_share")).round(0)))
+                .otherwise(pl.lit("")),
             ).alias("reason"),
         )
         floor = float(ok["expected"].to_numpy().min()) if ok.height else float(group["prior_mean"].to_numpy()[0])
