@@ -41,7 +41,11 @@ STYLES: list[tuple[str, object, bool | None]] = [
     ),
     ("day month", lambda d: f"{d.day} {d:%B} {d.year} {d:%H:%M}", None),
 ]
-WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçüöñßÉÀ", min_size=1, max_size=8)
+LOWER = "abcdefghijklmnopqrstuvwxyzéèàçüöñß"
+#: Words as written: lower-case letters, a capital (accented or not) only first.
+WORDS = st.tuples(
+    st.sampled_from(["", "", "A", "B", "É", "À", "Ö"]), st.text(alphabet=LOWER, min_size=1, max_size=8)
+).map("".join)
 TEXTS = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
 MOMENTS = st.datetimes(min_value=datetime(2004, 1, 2), max_value=datetime(2026, 6, 1)).map(
     lambda d: d.replace(second=0, microsecond=0)
