@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench mutate clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ demo: system-demo $(VENV)/.installed-demo
 ## make test: set up with the test extras, then run the whole suite
 test: system-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+## make fuzz: the fuzz suites at length, random seeds: the dashboard's (FUZZ_EXAMPLES per route; CI runs 15, fixed)
+## and the importers' (INGEST_FUZZ_EXAMPLES per strategy, each an import; CI runs 6, fixed)
+FUZZ_EXAMPLES ?= 2000
+INGEST_FUZZ_EXAMPLES ?= 300
+fuzz: $(VENV)/.installed-test
+	SIGNALBOOST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
+		tests/web/test_fuzz_forms.py tests/web/test_openapi_fuzz.py
+	SIGNALBOOST_INGEST_FUZZ_EXAMPLES=$(INGEST_FUZZ_EXAMPLES) SIGNALBOOST_INGEST_FUZZ_RANDOM=1 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/ingest/test_fuzz.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

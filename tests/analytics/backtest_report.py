@@ -77,14 +77,19 @@ def main() -> None:
         ("months 1–9 → 10–12, 3-hour slots, interactions", dt.datetime(2014, 10, 1), 3, "interactions"),
     ]
     for title, split, block, metric in runs:
-        r = backtest(eng, split=split, tz="Europe/Lisbon", hour_block=block, metric=metric)
-        print(f"#### {title} (train {r.n_train} posts, test {r.n_test})\n")
-        print(table(r, metric.startswith("er_")))
-        print()
+        for method, label in (("plain", "former rule"), ("robust", "robust rule (now)")):
+            r = backtest(eng, split=split, tz="Europe/Lisbon", hour_block=block, metric=metric, method=method)
+            print(f"#### {title}, {label} (train {r.n_train} posts, test {r.n_test})\n")
+            print(table(r, metric.startswith("er_")))
+            print()
     organic = eng.filter(pl.col("paid") == False)  # noqa: E712
-    r = backtest(organic, split=dt.datetime(2014, 10, 1), tz="Europe/Lisbon", hour_block=3)
-    print(f"#### organic posts only, months 1–9 → 10–12, 3-hour slots (train {r.n_train}, test {r.n_test})\n")
-    print(table(r, True))
+    for method, label in (("plain", "former rule"), ("robust", "robust rule (now)")):
+        r = backtest(organic, split=dt.datetime(2014, 10, 1), tz="Europe/Lisbon", hour_block=3, method=method)
+        print(
+            f"#### organic posts only, months 1–9 → 10–12, 3-hour slots, {label} (train {r.n_train}, test {r.n_test})\n"
+        )
+        print(table(r, True))
+        print()
 
 
 if __name__ == "__main__":

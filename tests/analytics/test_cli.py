@@ -26,7 +26,9 @@ def test_analyze_json_is_one_document_and_stores_pillars(
     assert doc["timezone"] == "Europe/Lisbon"
     reach = next(r for r in doc["summary"] if r["metric"] == "er_reach")
     assert (reach["n_posts"], reach["n_used"], reach["n_excluded"]) == (500, 496, 4)
-    assert {r["kind"] for r in doc["best"]} == {"recommended", "explore"}
+    # no UCI slot's interval lies above the page's mean: no hour is recommended, only exploration
+    assert {r["kind"] for r in doc["best"]} == {"explore"}
+    assert any("no hour slot is distinguishable" in n for n in doc["notes"])
     stored = read_post_pillars(uci_workspace)
     assert stored.height == 500 and set(stored["method"]) == {"label"}
 
@@ -59,13 +61,13 @@ def test_recommend_shows_a_diff_and_apply_keeps_comments(
     assert "#   why" in doc["diff"]
     assert uci_workspace.strategy_path.read_text() == before  # nothing written without --apply
     kinds = {r["kind"] for r in doc["changes"]}
-    assert {"frequency", "recommended"} <= kinds
+    assert {"frequency", "kept"} <= kinds and "recommended" not in kinds  # nothing stands out: keep the hours
     assert main(["recommend", "-w", str(uci_workspace.root), "--apply", "--format", "json"]) == 0
     after = uci_workspace.strategy_path.read_text()
     assert "# start with two posts a day on weekdays" in after and "# the page's zone" in after
     strategy = load_strategy(uci_workspace.strategy_path)
     slots = strategy.schedule.networks["facebook"].slots
-    proposed = [r for r in doc["changes"] if r["kind"] in ("recommended", "explore")]
+    proposed = [r for r in doc["changes"] if r["kind"] in ("recommended", "explore", "kept")]
     assert sum(len(v) for v in slots.values()) == len(proposed)
     for r in proposed:
         assert r["value"] in slots[r["what"].split()[1]]
@@ -157,10 +159,12 @@ def test_recommend_diff_is_not_cut_at_a_narrow_terminal(
     out = capsys.readouterr().out
     why = [line for line in out.splitlines() if line.startswith("#   why ")]
     assert why, out
-    # every evidence line of a recommended slot is whole: it ends with the network mean in parentheses
-    pattern = re.compile(r"^#   why \w{3} \d\d:00 \(recommended\): .+ from \d+ posts \(raw .+, network .+\)$")
-    recommended = [line for line in why if "(recommended)" in line]
-    assert recommended and all(pattern.match(line) for line in recommended), recommended
+    # every evidence line is whole: a kept hour ends with its advice, an exploration slot with its range
+    kept = [line for line in why if "(kept)" in line]
+    assert kept and all(line.endswith("so keep the current hours") for line in kept), kept
+    pattern = re.compile(r"^#   why \w{3} \d\d:00 \(explore\): .+ plausible .+–.+%$")
+    explore = [line for line in why if "(explore)" in line]
+    assert all(pattern.match(line) for line in explore), explore
 
 
 def test_dashboard_and_recommend_give_one_posts_per_week_answer(
@@ -175,3 +179,18 @@ def test_dashboard_and_recommend_give_one_posts_per_week_answer(
     assert set(cli) == {n for n, a in advice.items() if "why" in a} == {"facebook"}
     a = advice["facebook"]
     assert cli["facebook"]["value"] == f"{a['old']} -> {a['new']}" and cli["facebook"]["evidence"] == a["why"]
+
+
+def test_analyze_table_is_plain_and_fits_80_columns(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["analyze", "-w", str(uci_workspace.root)]) == 0
+    out = capsys.readouterr().out
+    for word in ("True", "False", "weekday_name", "slot_hour", "n_posts"):
+        assert word not in out, word
+    table_lines = [line for line in out.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table_lines and max(len(line) for line in table_lines) <= 80
+    assert main(["analyze", "-w", str(uci_workspace.root), "-s", "mix"]) == 0
+    mix = capsys.readouterr().out
+    assert "drifting" in mix and "%" in mix and (" yes " in mix or " no " in mix)

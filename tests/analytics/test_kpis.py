@@ -204,3 +204,67 @@ def test_an_interval_that_straddles_zero_is_no_clear_difference() -> None:
     assert row["diff_low"] == pytest.approx(2 - 4.302653 * 8**0.5, abs=1e-4)
     assert row["diff_high"] == pytest.approx(2 + 4.302653 * 8**0.5, abs=1e-4)
     assert row["verdict"] == "no clear difference"
+
+
+def test_follower_growth_needs_two_snapshots_and_a_positive_start() -> None:
+    kpis = [
+        Kpi(id="f", metric="followers", target=1, window_days=7),
+        Kpi(id="g", metric="follower_growth", target=0.1, window_days=7),
+    ]
+    one = snapshots([{"observed_at": t(20), "followers": 110}])
+    out = {r["kpi"]: r for r in kpi_status(kpis, _frame(), one).iter_rows(named=True)}
+    assert (out["f"]["value"], out["f"]["n"]) == (110, 1)
+    assert (out["g"]["value"], out["g"]["status"], out["g"]["met"]) == (None, "not enough data", None)
+    zero = snapshots([{"observed_at": t(16), "followers": 0}, {"observed_at": t(20), "followers": 50}])
+    row = kpi_status(kpis[1:], _frame(), zero).row(0, named=True)
+    assert (row["value"], row["status"]) == (None, "not enough data")  # growth from 0 is undefined, not infinite
+    # two brand accounts: followers is the sum of each account's last snapshot; growth (last − first) / first summed
+    two = snapshots(
+        [
+            {"account_id": "brand", "observed_at": t(16), "followers": 100},
+            {"account_id": "brand", "observed_at": t(20), "followers": 120},
+            {"account_id": "brand2", "observed_at": t(17), "followers": 50},
+            {"account_id": "brand2", "observed_at": t(19), "followers": None},
+        ]
+    )
+    frame = pl.concat([_frame(), _frame().head(1).with_columns(pl.lit("brand2").alias("author_id"))])
+    out = {r["kpi"]: r for r in kpi_status(kpis, frame, two).iter_rows(named=True)}
+    assert out["f"]["value"] == 170 and out["f"]["n"] == 3  # the NULL snapshot is not a reading
+    assert out["g"]["value"] == pytest.approx((170 - 150) / 150) and out["g"]["met"] is True  # 0.133 ≥ 0.1
+
+
+def test_a_metric_no_post_reports_is_not_reported_rather_than_zero() -> None:
+    frame = _reach_posts([20, 21], [None, None])  # type: ignore[list-item]
+    row = kpi_status([Kpi(id="r", metric="reach", target=1, window_days=7)], frame).row(0, named=True)
+    assert (row["value"], row["n"], row["status"], row["met"]) == (None, 0, "not reported", None)
+
+
+def test_an_unchanged_value_is_a_flat_trend_and_a_naive_as_of_is_utc() -> None:
+    frame = _reach_posts([12, 19], [100, 100])
+    kpi = Kpi(id="r", metric="reach", target=1, window_days=7)
+    row = kpi_status([kpi], frame, as_of=dt.datetime(2024, 1, 19, 12)).row(0, named=True)
+    assert (row["value"], row["previous"], row["change"], row["trend"]) == (100, 100, 0, "flat")
+    assert row["window_end"] == t(19) and row["window_start"] == t(12)
+
+
+def test_a_tactic_that_clearly_did_better_or_worse_says_so() -> None:
+    # tactic weeks 10 and 12 interactions vs 1 and 2: difference 9.5, Welch se = √(2/2 + 0.5/2) = 1.118,
+    # ν = 1.25²/(1 + 0.0625) = 1.47: t(0.975, 1.47) ≈ 7.2 -> 9.5 ± 8.0, entirely above 0
+    p = posts([{"post_id": str(d), "created_at": t(d), "tactic": "tt" if d < 15 else None} for d in (2, 9, 16, 23)])
+
+    def effect(values: tuple[int, ...]) -> dict[str, object]:
+        m = metrics(
+            [
+                {"post_id": str(d), "likes": v, "comments": 0, "shares": 0}
+                for d, v in zip((2, 9, 16, 23), values, strict=True)
+            ]
+        )
+        tactic = Tactic(id="tt", name="T", goal="engagement", rrule="RRULE:FREQ=MONTHLY;BYMONTHDAY=1")
+        return tactic_effects([tactic], [], post_engagement(p, m)).row(0, named=True)
+
+    better = effect((10, 12, 1, 2))
+    assert better["diff"] == pytest.approx(9.5) and better["diff_low"] > 0
+    assert better["verdict"] == "tactic weeks did better"
+    worse = effect((1, 2, 10, 12))
+    assert worse["diff_high"] < 0 and worse["verdict"] == "tactic weeks did worse"
+    assert worse["mean_with"] == pytest.approx(1.5) and worse["mean_without"] == pytest.approx(11)

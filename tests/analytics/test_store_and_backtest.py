@@ -82,3 +82,21 @@ def test_backtest_on_uci(engagement: pl.DataFrame) -> None:
 def test_backtest_refuses_a_split_with_no_test_posts(engagement: pl.DataFrame) -> None:
     with pytest.raises(AnalyticsError, match="too few posts"):
         backtest(engagement, split=dt.datetime(2015, 6, 1))
+
+
+def test_backtest_robust_rule_beside_the_former(engagement: pl.DataFrame) -> None:
+    split = dt.datetime(2014, 10, 1)
+    former = backtest(engagement, split=split, tz="Europe/Lisbon", hour_block=3, method="plain")
+    robust = backtest(engagement, split=split, tz="Europe/Lisbon", hour_block=3, method="robust")
+    # the former rule names five slots that did no better on the held-out months; the robust rule names none
+    slot_former = former.comparisons.row(0, named=True)
+    assert len(former.recommendations["slot"].split(", ")) == 5
+    assert slot_former["welch_low"] < 0 < slot_former["welch_high"]
+    assert robust.recommendations["slot"] == "(none: keep the current hours)"
+    # both keep photos on the rate by reach, which held: its interval lies above 0
+    assert former.recommendations["format"] == robust.recommendations["format"] == "photo"
+    assert robust.comparisons.row(1, named=True)["welch_low"] > 0
+    # on raw interactions the robust rule advises no format (the former's photo did worse, interval across 0)
+    plain_i = backtest(engagement, split=split, tz="Europe/Lisbon", metric="interactions", method="plain")
+    robust_i = backtest(engagement, split=split, tz="Europe/Lisbon", metric="interactions", method="robust")
+    assert plain_i.recommendations["format"] == "photo" and robust_i.recommendations["format"] == "(none)"

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 import polars as pl
 import pytest
 
-from signalboost.analytics.timing import NOT_ENOUGH, Hyper, estimate_hyper, recommend_slots, shrink, slot_table
+from signalboost.analytics.timing import (
+    NOT_ENOUGH,
+    Hyper,
+    estimate_hyper,
+    is_flat,
+    recommend_slots,
+    shrink,
+    slot_table,
+    with_local_time,
+)
 from signalboost.errors import AnalyticsError
 
 from .frames import t
@@ -80,7 +90,7 @@ def _frame() -> pl.DataFrame:
 
 
 def test_slot_table_uses_the_brand_zone_and_marks_thin_slots() -> None:
-    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2)
+    table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2, robust=False)
     assert table.height == 7 * 24
     mon = table.filter((pl.col("weekday_name") == "mon") & (pl.col("slot_hour") == 10)).row(0, named=True)
     assert mon["n_posts"] == 3 and mon["raw_mean"] == pytest.approx(2.0) and mon["status"] == "ok"
@@ -102,7 +112,7 @@ def test_hour_blocks() -> None:
 
 def test_recommendations_rank_shrunk_slots_and_add_exploration() -> None:
     table = slot_table(_frame(), tz="Europe/Madrid", min_posts=2)
-    rec = recommend_slots(table, k=1, explore=2)
+    rec = recommend_slots(table, k=1, explore=2, distinguishable=False)
     best = rec.filter(pl.col("kind") == "recommended")
     assert best.height == 1
     assert (best["weekday_name"][0], best["slot_hour"][0]) == ("tue", 19)
@@ -155,3 +165,177 @@ def test_a_slot_is_kept_at_its_own_mean_when_posts_do_not_vary_within_slots() ->
     h2 = estimate_hyper(np.array([1.0, 1.0, 5.0, 5.0]), np.array(["A", "A", "B", "B"]))
     assert h2.sigma2 == 0.0 and h2.tau2 > 0
     assert shrink(5.0, 2, h2)[0] == 5.0 and shrink(5.0, 2, h2)[3] == 1.0
+
+
+def _slots(rows: list[tuple[str, int, int, float, float, float, str]], prior: float = 1.0) -> pl.DataFrame:
+    """(The tests on these tables check ranking and exploration mechanics, so they call ``recommend_slots`` with
+    ``distinguishable=False``; the interval-above-the-mean rule is tested in ``test_best_times.py``.)
+
+    A hand-made slot table: (platform, slot_hour, n_posts, expected, ci_high, shrink_weight, status) on Mondays."""
+    return pl.DataFrame(
+        [
+            {
+                "platform": p, "weekday": 0, "weekday_name": "mon", "slot_hour": h, "n_posts": n, "raw_mean": e,
+                "expected": e, "ci_low": e - 1, "ci_high": hi, "shrink_weight": w, "status": s, "prior_mean": prior,
+                "metric": "er_reach",
+            }
+            for p, h, n, e, hi, w, s in rows
+        ]
+    )  # fmt: skip
+
+
+def test_a_network_is_flat_only_when_every_slot_with_posts_has_weight_zero() -> None:
+    assert is_flat(_slots([("x", 9, 2, 1.0, 2.0, 0.0, "ok"), ("x", 10, 0, 1.0, 3.0, 0.0, NOT_ENOUGH)]))  # one slot
+    assert not is_flat(_slots([("x", 9, 1, 1.5, 2.0, 0.5, NOT_ENOUGH), ("x", 10, 3, 1.0, 2.0, 0.0, "ok")]))
+    assert not is_flat(_slots([("x", 9, 0, 1.0, 3.0, 0.0, NOT_ENOUGH)]))  # no posts at all: not "flat", unknown
+
+
+def test_recommendations_default_to_five_slots_and_two_explorations_reproducibly() -> None:
+    ok = [("x", h, 5, 2.0 + h / 100, 3.0, 0.5, "ok") for h in range(7)]
+    thin = [("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(10)]  # ten explorations tie on ci_high
+    table = _slots(ok + thin)
+    rec = recommend_slots(table, distinguishable=False)
+    assert rec.filter(pl.col("kind") == "recommended")["slot_hour"].to_list() == [6, 5, 4, 3, 2]
+    assert rec.filter(pl.col("kind") == "explore").height == 2
+    assert rec["rank"].to_list() == list(range(1, 8))
+    assert rec.equals(recommend_slots(table, distinguishable=False)) and rec.equals(
+        recommend_slots(table, seed=0, distinguishable=False)
+    )  # the seed is 0
+
+
+def test_equal_expectations_prefer_the_slot_with_more_posts() -> None:
+    table = _slots([("x", 9, 3, 2.0, 3.0, 0.5, "ok"), ("x", 10, 8, 2.0, 3.0, 0.5, "ok")])
+    assert recommend_slots(table, k=1, explore=0, distinguishable=False)["slot_hour"].to_list() == [10]
+
+
+def test_exploration_must_reach_the_weakest_recommended_slot_not_the_prior() -> None:
+    # prior 1.0; the recommended slot expects 2.0: a thin slot reaching 1.5 could not beat it, one reaching 2.5 might
+    table = _slots([("x", 9, 9, 2.0, 2.5, 0.9, "ok"), ("x", 10, 1, 1.0, 1.5, 0.1, NOT_ENOUGH)])
+    table = pl.concat([table, _slots([("x", 11, 1, 1.0, 2.5, 0.1, NOT_ENOUGH)])])
+    rec = recommend_slots(table, k=1, explore=2, distinguishable=False)
+    assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 11)]
+
+
+def test_recommendation_reasons_give_the_rounded_figures() -> None:
+    table = _slots([("x", 9, 12, 0.123456, 1.0, 0.7777, "ok"), ("x", 10, 1, 0.1, 0.987654, 0.1, NOT_ENOUGH)])
+    rec = recommend_slots(table, k=1, explore=1, distinguishable=False)
+    # 100·(1 − 0.7777) = 22.23 -> 22
+    assert rec["reason"].to_list() == [
+        "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean)",
+        "exploration: only 1 post(s) so far; could reach 0.9877",
+    ]
+
+
+def test_recommendations_are_per_network_in_the_order_given() -> None:
+    table = _slots([("x", 9, 5, 2.0, 3.0, 0.5, "ok"), ("bluesky", 10, 5, 2.0, 3.0, 0.5, "ok")])
+    rec = recommend_slots(table, k=1, explore=0, distinguishable=False)
+    assert rec.select("platform", "rank").rows() == [("x", 1), ("bluesky", 1)]
+
+
+def test_a_table_without_usable_posts_is_empty_with_the_slot_columns() -> None:
+    frame = pl.DataFrame(
+        {"platform": ["x"], "created_at": [t(1, 9)], "er_reach": [None]},
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    out = slot_table(frame)
+    assert out.height == 0 and out.columns[:4] == ["platform", "weekday", "weekday_name", "slot_hour"]
+    rec = recommend_slots(out)
+    assert rec.height == 0 and {"kind", "reason", "rank"} <= set(rec.columns)
+
+
+def test_exploration_takes_thin_slots_only_highest_reach_first_and_the_floor_itself() -> None:
+    # recommended: hour 9 (expected 2.0). Hour 8 is "ok" but not recommended (k = 1): never an exploration.
+    # Thin slots: 11 reaches exactly 2.0 (= the floor: in), 12 reaches 3.0, 13 only 1.9 (out)
+    table = _slots(
+        [
+            ("x", 9, 9, 2.0, 2.5, 0.9, "ok"),
+            ("x", 8, 9, 1.5, 9.0, 0.9, "ok"),
+            ("x", 11, 1, 1.0, 2.0, 0.1, NOT_ENOUGH),
+            ("x", 12, 1, 1.0, 3.0, 0.1, NOT_ENOUGH),
+            ("x", 13, 1, 1.0, 1.9, 0.1, NOT_ENOUGH),
+        ]
+    )
+    rec = recommend_slots(table, k=1, explore=5, distinguishable=False)
+    assert rec.select("kind", "slot_hour").rows() == [("recommended", 9), ("explore", 12), ("explore", 11)]
+    assert recommend_slots(table, k=1, explore=1, distinguishable=False)["slot_hour"].to_list() == [9, 12]
+
+
+def test_hour_blocks_from_1_to_24_and_a_clear_error_beyond() -> None:
+    frame = pl.DataFrame(
+        {"platform": ["x", "x"], "created_at": [t(1, 9), t(1, 23)], "er_reach": [1.0, 2.0]},
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "er_reach": pl.Float64},
+    )
+    whole_day = slot_table(frame, hour_block=24, all_slots=False)
+    assert whole_day.select("weekday", "slot_hour", "n_posts").rows() == [(0, 0, 2)]
+    assert slot_table(frame, all_slots=False)["slot_hour"].to_list() == [9, 23]  # default: plain hours
+    for bad in (25, 0, 7):
+        with pytest.raises(AnalyticsError) as info:
+            slot_table(frame, hour_block=bad)
+        assert info.value.where == "--hour-block" and "Use 1, 2, 3, 4, 6, 8, 12 or 24" in (info.value.hint or "")
+
+
+# ------------------------------------------------------------------ rare branches of the slot model (issue #19)
+def _posts(rows: list[tuple[str, object, float]], naive: bool = False) -> pl.DataFrame:
+    kind = pl.Datetime("us") if naive else pl.Datetime("us", "UTC")
+    return pl.DataFrame(
+        {"platform": [r[0] for r in rows], "created_at": [r[1] for r in rows], "er_reach": [r[2] for r in rows]},
+        schema={"platform": pl.String, "created_at": kind, "er_reach": pl.Float64},
+    )
+
+
+def test_one_post_per_slot_uses_the_plain_variance_and_one_post_alone_has_none() -> None:
+    # slots A and B with one post each (N = S): σ² = var(1, 3; ddof 1) = 2, MSB = 2 as well: τ² = 0
+    h = estimate_hyper(np.array([1.0, 3.0]), np.array(["A", "B"]))
+    assert (h.mu, h.sigma2, h.tau2) == (2.0, 2.0, 0.0)
+    one = estimate_hyper(np.array([5.0]), np.array(["A"]))  # a single post: no variance at all, not NaN
+    assert (one.mu, one.sigma2, one.tau2, one.mu_var) == (5.0, 0.0, 0.0, 0.0)
+    with pytest.raises(AnalyticsError, match="no posts"):
+        estimate_hyper(np.array([]), np.array([]))
+
+
+def test_shrink_without_a_sample_or_without_any_variance() -> None:
+    h = Hyper(mu=3.0, sigma2=1.0, tau2=1.0, n_posts=4, n_slots=2, mu_var=0.0)
+    for mean, n in ((None, 5), (2.0, 0)):  # no sample mean, or no posts: the prior, sd √(τ² + Var μ̂) = 1
+        assert shrink(mean, n, h, z=2.0) == (3.0, 1.0, 5.0, 0.0)
+    # τ² = 0 and σ² = 0: nothing varies, every slot at μ with the grand mean's own interval
+    flat = Hyper(mu=3.0, sigma2=0.0, tau2=0.0, n_posts=4, n_slots=2, mu_var=0.25)
+    assert shrink(5.0, 2, flat, z=2.0) == (3.0, 2.0, 4.0, 0.0)
+    # σ² = 0.5 < 1 is still a variance: B = 1 / (1 + 0.5/1) = 2/3, posterior 0 + 2/3·(1 − 0)
+    small = Hyper(mu=0.0, sigma2=0.5, tau2=1.0, n_posts=4, n_slots=2, mu_var=0.0)
+    post, _, _, weight = shrink(1.0, 1, small)
+    assert weight == pytest.approx(2 / 3) and post == pytest.approx(2 / 3)
+
+
+def test_slot_table_rows_sorted_by_network_day_and_hour_with_z_and_min_posts() -> None:
+    # x: Tue 09 (3 posts) and Mon 23 (2 posts); bluesky: Mon 10 (1 post). A NaN and a missing time are left out.
+    frame = _posts(
+        [
+            ("x", t(2, 9), 1.0), ("x", t(9, 9), 2.0), ("x", t(16, 9), 3.0), ("x", t(1, 23), 1.0),
+            ("x", t(8, 23), 1.0), ("x", t(15, 23), float("nan")), ("x", None, 9.0), ("bluesky", t(1, 10), 2.0),
+        ]
+    )  # fmt: skip
+    out = slot_table(frame, all_slots=False, robust=False, z=1.0)
+    assert out.select("platform", "weekday", "slot_hour", "n_posts", "status").rows() == [
+        ("bluesky", 0, 10, 1, NOT_ENOUGH),
+        ("x", 0, 23, 2, NOT_ENOUGH),
+        ("x", 1, 9, 3, "ok"),  # the default min_posts is 3
+    ]
+    # z = 1: each interval is expected ± 1 sd (symmetric), half as wide as at z = 2
+    wide = slot_table(frame, all_slots=False, robust=False, z=2.0)
+    assert (out["ci_high"] - out["expected"]).to_list() == pytest.approx((out["expected"] - out["ci_low"]).to_list())
+    assert ((wide["ci_high"] - wide["ci_low"]) / 2).to_list() == pytest.approx(
+        (out["ci_high"] - out["ci_low"]).to_list()
+    )
+
+
+def test_local_time_columns_for_aware_and_naive_times() -> None:
+    aware = with_local_time(_posts([("x", t(1, 23, minute=30), 1.0)]), "Europe/Madrid")  # 00:30 Tue in Madrid
+    row = aware.row(0, named=True)
+    assert (row["weekday"], row["hour"], row["slot_hour"]) == (1, 0, 0)
+    naive = with_local_time(_posts([("x", dt.datetime(2024, 1, 1, 23, 30), 1.0)], naive=True), "UTC")  # read as UTC
+    row = naive.row(0, named=True)
+    assert (row["weekday"], row["hour"], row["slot_hour"], row["local_date"]) == (0, 23, 23, dt.date(2024, 1, 1))
+    blocks = with_local_time(_posts([("x", t(1, 23), 1.0)]), "UTC", hour_block=6)
+    assert (blocks["hour"][0], blocks["slot_hour"][0]) == (23, 18)
+    with pytest.raises(AnalyticsError, match="unknown time zone 'Mars/Base'"):
+        with_local_time(_posts([("x", t(1, 9), 1.0)]), "Mars/Base")

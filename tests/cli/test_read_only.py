@@ -31,6 +31,8 @@ READ_ONLY: dict[str, list[str]] = {
     "calendar move": ["sb-1", "--to", "2026-03-04T18:30"],
     "calendar status": ["sb-1", "approved"],
     "calendar draft": ["sb-1", "hello"],
+    "calendar approve": ["sb-1"],
+    "connections": [],
     "outreach move": ["@maria", "warming"],
     "outreach update": ["@maria", "--owner", "ana"],
     "outreach sync": [],
@@ -67,6 +69,10 @@ WRITERS_OR_NO_WORKSPACE = {
     "user add",
     "scale influence",
     "scale overlap",
+    "connect bluesky",
+    "disconnect",
+    "sync",
+    "publish",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -78,6 +84,10 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "partners rank --save": [],
     "partners choose --save": [],
     "serve": [],
+    "connect bluesky": ["--handle", "brand.test"],
+    "disconnect": ["bluesky"],
+    "sync": [],
+    "publish": [],
 }
 
 

@@ -200,6 +200,7 @@ def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
     )
     assert top_share(1, 30_000) == "top 0.0033 %" and top_share(3, 10) == "top 30 %"
     assert parse_top(None, OutputFormat.table) == 20 and parse_top(None, OutputFormat.csv) is None
+    assert parse_top(None, OutputFormat.json) == 20
     assert parse_top("all", OutputFormat.table) is None and parse_top("7", OutputFormat.json) == 7
     fill(workspace)
     w = str(workspace.root)

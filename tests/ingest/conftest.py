@@ -30,3 +30,14 @@ def snapshot(ws: Workspace) -> dict[str, Any]:
         frame = ws.table(t)
         out[t] = sorted(map(repr, frame.drop("source").rows()))
     return out
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many import cases the fuzzing suite ran (``tests/ingest/test_fuzz.py``), per strategy."""
+    import sys
+
+    fuzz = sys.modules.get("tests.ingest.test_fuzz")
+    cases: dict[str, int] = getattr(fuzz, "CASES", {}) if fuzz else {}
+    if cases:
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(cases.items()))
+        terminalreporter.write_line(f"fuzz: {sum(cases.values()):,} import cases ({detail})")

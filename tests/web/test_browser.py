@@ -33,6 +33,8 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # DNS rebinding stand-in (test_dns_rebinding_is_refused_in_chromium): these names resolve to this machine
+    "--host-resolver-rules=MAP rebind.evil.example 127.0.0.1, MAP attacker.evil.example 127.0.0.1",
 ]
 SHOTS = Path(os.environ.get("SIGNALBOOST_SCREENSHOTS", "/tmp/signalboost-screenshots"))
 WAIT_MS = 30_000
@@ -205,3 +207,57 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
         assert dialogs == [] and errors == [], (dialogs, errors)
         assert elsewhere == [], elsewhere
         ctx.close()
+
+
+def test_dns_rebinding_is_refused_in_chromium(browser: object, tmp_path: Path) -> None:
+    """Issue 18, item 5, in a real browser: Chromium resolves ``rebind.evil.example`` to 127.0.0.1 (a host-resolver
+    rule stands for the attacker's DNS flipping the name to this machine). A page on that name must get neither
+    the dashboard nor its data, and a form posted from that site to the real address is refused (Origin check)."""
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    shutil.copy(DATA / "strategy.yaml", ws.strategy_path)
+    before = ws.strategy_path.read_bytes()
+    with running_server(ws.root) as base:
+        port = base.rsplit(":", 1)[1]
+        # the attacker's page is theirs: no CSP of ours applies to it
+        ctx = browser.new_context(bypass_csp=True)  # type: ignore[attr-defined]
+        try:
+            ctx.set_default_timeout(WAIT_MS)
+            page = ctx.new_page()
+            # 1. the rebound name reaches our server, which refuses it: no page, no JSON, no token
+            for path in ("/", "/strategy", "/strategy.json", "/openapi.json"):
+                response = page.goto(f"http://rebind.evil.example:{port}{path}")
+                assert response is not None and response.status == 400, path
+                assert "does not answer to the host name" in page.content()
+            # a script of that origin cannot write through it either
+            status = page.evaluate(
+                """async () => (await fetch('/calendar/plan', {method: 'POST',
+                     body: new URLSearchParams({start: '2024-01-01', weeks: '1', csrf_token: 'x'})})).status"""
+            )
+            assert status == 400
+            # 2. a form on another site posting to the real address, with a token (say, leaked) of a real session
+            token_page = ctx.new_page()
+            token_page.goto(base + "/strategy")
+            token = token_page.locator("input[name=csrf_token]").first.get_attribute("value")
+            attacker = ctx.new_page()
+            attacker.route(
+                "http://attacker.evil.example/**",
+                lambda route: route.fulfill(
+                    status=200,
+                    content_type="text/html",
+                    body=(
+                        f'<form id="f" method="post" action="{base}/strategy/pillars">'
+                        f'<input name="csrf_token" value="{token}"><input name="pillar" value="brand">'
+                        '<input name="weight" value="99"></form>'
+                    ),
+                ),
+            )
+            attacker.goto("http://attacker.evil.example/")
+            with attacker.expect_navigation():
+                attacker.evaluate("document.getElementById('f').submit()")
+            assert "another site" in attacker.content()
+            assert ws.strategy_path.read_bytes() == before
+            # 3. the dashboard itself, at its own address, works in the same browser
+            assert page.goto(base + "/strategy") is not None
+            assert page.locator("h1").first.inner_text()
+        finally:
+            ctx.close()

@@ -24,7 +24,7 @@ from signalboost.analytics.metrics import (
     summarize_engagement,
 )
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
-from signalboost.analytics.timing import recommend_slots, slot_table
+from signalboost.analytics.timing import date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
 from signalboost.model.strategy import Strategy
 
@@ -131,6 +131,21 @@ def flat_slot_notes(slots: pl.DataFrame) -> list[str]:
         for platform, w, n in flat.sort("platform").iter_rows()
         if w == 0
     ]
+
+
+def undistinguished_notes(slots: pl.DataFrame) -> list[str]:
+    """A note per network where slots differ (τ² > 0) but none is distinguishable from the network mean."""
+    out = []
+    for (platform,), g in slots.group_by(["platform"], maintain_order=True):
+        used = g.filter(pl.col("n_posts") > 0)
+        if used.height == 0 or float(used["shrink_weight"].max()) == 0.0:  # type: ignore[arg-type]
+            continue  # flat: flat_slot_notes says so
+        if not used.filter((pl.col("status") == "ok") & (pl.col("ci_low") > pl.col("prior_mean"))).height:
+            out.append(
+                f"{platform}: no hour slot is distinguishable from the network mean (every slot's 95% interval "
+                "includes it), so no hour is recommended — keep the current hours"
+            )
+    return out
 
 
 def resolve_metrics(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.5) -> tuple[dict[str, str], list[str]]:
@@ -301,7 +316,7 @@ def analyze(
     conf = opt.confidence
     ranked = _ranked(eng, slot_metrics, tz, opt)
     slots = ranked["slots"]
-    notes += flat_slot_notes(slots)
+    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished_notes(slots)
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))
@@ -316,7 +331,9 @@ def analyze(
         pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
         pillar_performance=ranked["pillars"],
         slots=slots,
-        recommended_slots=recommend_slots(slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed),
+        recommended_slots=recommend_slots(
+            slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed, min_posts=opt.min_posts
+        ),
         frequency_curve=posts_per_day_curve(
             eng, tz=tz, metric=opt.frequency_metric, max_k=opt.max_posts_per_day, confidence=conf
         ),

@@ -57,6 +57,16 @@ def _best_group(train: pl.DataFrame, col: str, metric: str, min_group: int) -> s
     return str(means[col][0])
 
 
+def _best_format(train: pl.DataFrame, metric: str, min_group: int) -> str:
+    """The formats the product advises "more of" on the training posts (effect interval above 0), joined by
+    `` / ``; ``(none)`` when no format is distinguishable."""
+    from signalboost.analytics.compare import compare_formats
+
+    table = compare_formats(train.with_columns(pl.lit("net").alias("platform")), metric=metric)
+    more = table.filter((pl.col("advice") == "more of it") & (pl.col("n_used") >= min_group))
+    return " / ".join(more["group"].to_list()) or "(none)"
+
+
 def _compare(name: str, rec: str, y: np.ndarray, match: np.ndarray, seed: int) -> dict[str, object]:
     a, b = y[match], y[~match]
     w = welch_interval(a, b)
@@ -87,8 +97,13 @@ def backtest(
     top_slots: int = 5,
     min_group: int = 10,
     seed: int = 0,
+    method: str = "robust",
 ) -> BacktestResult:
     """Fit on posts before ``split``, evaluate on posts from ``split`` on (module doc).
+
+    ``method``: ``robust`` (the product's rule: slot model on the winsorised metric, a slot recommended only when
+    its interval lies above the mean; formats whose effect interval lies above 0) or ``plain`` (the former rule:
+    raw metric, the top shrunk slots whatever their interval; the format with the highest training mean).
 
     ``frame`` is :func:`post_engagement` output with ``pillars`` and ``format``; posts without the metric are left
     out of both halves.
@@ -103,18 +118,22 @@ def backtest(
             where=f"backtest split {utc_split:%Y-%m-%d %H:%M} UTC",
             hint="Each side needs 20 posts with the metric: choose a split date nearer the middle of the data",
         )
-    slots = slot_table(train, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts)
-    best = recommend_slots(slots, k=top_slots, explore=0).filter(pl.col("kind") == "recommended")
+    robust = method == "robust"
+    slots = slot_table(train, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts, robust=robust)
+    best = recommend_slots(slots, k=top_slots, explore=0, distinguishable=robust).filter(
+        pl.col("kind") == "recommended"
+    )
     best_keys = {(int(r["weekday"]), int(r["slot_hour"])) for r in best.iter_rows(named=True)}
-    best_format = _best_group(train, "format", metric, min_group)
+    best_format = _best_format(train, metric, min_group) if robust else _best_group(train, "format", metric, min_group)
     best_pillar = _best_group(explode_pillars(train), "pillar", metric, min_group)
     y = test[metric].cast(pl.Float64).to_numpy()
     keys = list(zip(test["weekday"].to_list(), test["slot_hour"].to_list(), strict=True))
     m_slot = np.array([(int(d), int(h)) in best_keys for d, h in keys])
-    m_format = (test["format"] == best_format).to_numpy()
+    m_format = test["format"].is_in(best_format.split(" / ")).fill_null(False).to_numpy()
     m_pillar = test["pillars"].list.contains(best_pillar).fill_null(False).to_numpy()
-    slot_text = ", ".join(
-        f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[d]} {h:02d}h" for d, h in sorted(best_keys)
+    slot_text = (
+        ", ".join(f"{('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun')[d]} {h:02d}h" for d, h in sorted(best_keys))
+        or "(none: keep the current hours)"
     )
     recs = {"slot": slot_text, "format": best_format, "pillar": best_pillar}
     comparisons = pl.DataFrame(

@@ -158,8 +158,34 @@ def paid_label(frame: pl.DataFrame) -> pl.DataFrame:
 def compare_formats(
     frame: pl.DataFrame, *, metric: str = "er_reach", method: str = "t", confidence: float = 0.95, seed: int = 0
 ) -> pl.DataFrame:
-    """:func:`compare_groups` by ``format``."""
-    return compare_groups(frame, "format", metric=metric, method=method, confidence=confidence, seed=seed)
+    """:func:`compare_groups` by ``format``, with the effect size and ranked by it (not by post count).
+
+    ``effect`` = ``diff_vs_rest / s`` with ``s`` the standard deviation of ``metric`` over the network's posts
+    (a standardised mean difference, Cohen's d with the overall SD); ``effect_low``/``effect_high`` scale the
+    difference's interval the same way. ``advice``: ``more of it`` when the interval lies above 0, ``less of it``
+    below 0, else ``not distinguishable``.
+    """
+    table = compare_groups(frame, "format", metric=metric, method=method, confidence=confidence, seed=seed)
+    if table.height == 0:
+        return table
+    sd = frame.group_by("platform").agg(pl.col(metric).cast(pl.Float64).fill_nan(None).drop_nulls().std().alias("_sd"))
+    table = table.join(sd, on="platform", how="left")
+    scale = pl.when(pl.col("_sd") > 0).then(pl.col("_sd")).otherwise(None)
+    table = table.with_columns(
+        (pl.col("diff_vs_rest") / scale).alias("effect"),
+        (pl.col("diff_ci_low") / scale).alias("effect_low"),
+        (pl.col("diff_ci_high") / scale).alias("effect_high"),
+    ).drop("_sd")
+    advice = (
+        pl.when(pl.col("diff_ci_low") > 0)
+        .then(pl.lit("more of it"))
+        .when(pl.col("diff_ci_high") < 0)
+        .then(pl.lit("less of it"))
+        .otherwise(pl.lit("not distinguishable"))
+    )
+    return table.with_columns(advice.alias("advice")).sort(
+        ["platform", "effect"], descending=[False, True], nulls_last=True
+    )
 
 
 def compare_paid(

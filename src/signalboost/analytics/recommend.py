@@ -80,6 +80,7 @@ class Proposal:
 
     networks: list[NetworkProposal]
     skipped: dict[str, str] = field(default_factory=dict)  # network -> why no proposal
+    formats: list[dict[str, Any]] = field(default_factory=list)  # format advice, best effect first per network
 
     def evidence_rows(self) -> list[dict[str, Any]]:
         """One row per proposed line: network, what, value, kind, evidence."""
@@ -106,6 +107,16 @@ class Proposal:
                 )
         for net, why in self.skipped.items():
             rows.append({"network": net, "what": "(none)", "value": "", "kind": "skipped", "evidence": why})
+        for f in self.formats:
+            rows.append(
+                {
+                    "network": f["network"],
+                    "what": f"format {f['format']}",
+                    "value": f["advice"],
+                    "kind": "format",
+                    "evidence": f["evidence"],
+                }
+            )
         return rows
 
 
@@ -163,7 +174,9 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         flat = is_flat(slots)
         words = _metric_words(str(slots["metric"][0]), analysis, net)
         k = 0 if flat else max(new_n - n_ex, 0)
-        ranked = recommend_slots(slots, k=k, explore=n_ex, seed=analysis.options.seed)
+        ranked = recommend_slots(
+            slots, k=k, explore=n_ex, seed=analysis.options.seed, min_posts=analysis.options.min_posts
+        )
         chosen = [
             SlotChoice(
                 WEEKDAY_NAMES[int(r["weekday"])],
@@ -173,21 +186,27 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             )
             for r in ranked.iter_rows(named=True)
         ]
+        standout = any(c.kind == "recommended" for c in chosen)
         keep_why = (
             f"kept from the current schedule: no slot stands out from the network mean ({int(used['n_posts'].sum())} "
             "posts; between-slot variance 0)"
             if flat
+            else "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
+            "interval includes it), so keep the current hours"
+            if not standout
             else "kept from the current schedule: too little data"
         )
         old: dict[str, list[str]] = {str(d): list(ts) for d, ts in sched.slots.items()}
         for day, times in old.items():
             for t in times:
-                if len(chosen) >= new_n:
+                if len(chosen) >= new_n and standout:  # nothing stands out: every current hour is kept
                     break
                 if not any(c.weekday == day and c.time == t for c in chosen):
                     chosen.append(SlotChoice(day, t, "kept", keep_why))
         if len(chosen) < new_n:  # the data and the old timetable cannot fill the week: explore more
-            reserve = recommend_slots(slots, k=0, explore=new_n, seed=analysis.options.seed)
+            reserve = recommend_slots(
+                slots, k=0, explore=new_n, seed=analysis.options.seed, min_posts=analysis.options.min_posts
+            )
             for r in reserve.iter_rows(named=True):
                 day, time = WEEKDAY_NAMES[int(r["weekday"])], f"{int(r['slot_hour']):02d}:00"
                 if len(chosen) < new_n and not any(c.weekday == day and c.time == time for c in chosen):
@@ -198,7 +217,32 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             why = f"{why}; capped at the {len(chosen)} distinct slots available"
             new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
-    return Proposal(proposals, skipped)
+    return Proposal(proposals, skipped, format_advice(analysis))
+
+
+def format_advice(analysis: Analysis) -> list[dict[str, Any]]:
+    """Per network and format, ranked by effect: ``more of it`` / ``less of it`` / ``not distinguishable``, with the
+    effect in standard deviations and its 95 % interval (from :func:`signalboost.analytics.compare.compare_formats`)."""
+    table = analysis.formats
+    if table.height == 0 or "effect" not in table.columns:
+        return []
+    out = []
+    for r in table.filter(pl.col("effect").is_not_null()).iter_rows(named=True):
+        words = _metric_words(str(r["metric"]), analysis, str(r["platform"]))
+        out.append(
+            {
+                "network": r["platform"],
+                "format": r["group"],
+                "advice": r["advice"],
+                "effect": r["effect"],
+                "evidence": (
+                    f"{r['effect']:+.2f} SD vs the other formats [{r['effect_low']:+.2f}, {r['effect_high']:+.2f}] "
+                    f"on {words}, {r['n_used']} posts"
+                    + (": the interval includes 0" if r["advice"] == "not distinguishable" else "")
+                ),
+            }
+        )
+    return out
 
 
 def _slots_node(slots: dict[str, list[str]]) -> CommentedMap:

@@ -18,6 +18,15 @@ this term so that a slot shrunk all the way to μ does not get a zero-width inte
 So a slot with three lucky posts is pulled most of the way back to μ, while a slot with forty posts keeps nearly
 its own mean. The uncertainty in σ² and τ² is still ignored (plug-in), so intervals are slightly too narrow with
 few slots. When τ² = 0 no slot stands out from the network's mean: every slot is expected at μ.
+
+Robust to a few viral posts: the model is fitted to the metric **winsorised** at the network's 5th and 95th
+percentiles (Tukey 1962; Wilcox, *Introduction to Robust Estimation*, 2012, §3.3), so three viral posts count as
+three good posts, not as a slot effect; ``top3_share`` says how much of a slot's raw gain over the network mean
+comes from its three best posts. A slot is recommended only when its interval lies above the network mean (an
+interval that includes the mean is "not distinguishable"); exploration slots are drawn only from hours with
+demonstrated activity (:func:`active_hours`: 07:00–22:59 local, plus any hour where the account already has
+``min_posts`` posts). Posts whose time is unknown (``date_only``, or a network whose posts are all at 00:00:00)
+give no hour advice.
 """
 
 from __future__ import annotations
@@ -34,6 +43,55 @@ from signalboost.errors import AnalyticsError
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOT_ENOUGH = "not enough data"
+#: winsorising percentiles of the slot model's outcome (per network)
+WINSOR: tuple[float, float] = (0.05, 0.95)
+#: local hours where exploring needs no evidence of activity (the audience's daytime)
+DAYTIME: range = range(7, 23)
+
+
+def time_unknown(frame: pl.DataFrame) -> pl.Expr:
+    """True for posts whose time of day is unknown: ``date_only`` (set by the importers), or every post of the
+    network at exactly 00:00:00 (an export with dates only, e.g. YouTube publish dates imported before the flag)."""
+    flag = pl.col("date_only").fill_null(False) if "date_only" in frame.columns else pl.lit(False)
+    t = pl.col("created_at")
+    midnight = (t.dt.hour() == 0) & (t.dt.minute() == 0) & (t.dt.second() == 0)
+    return flag | (midnight.all().over("platform") & (pl.len().over("platform") > 1))
+
+
+def date_only_notes(frame: pl.DataFrame) -> list[str]:
+    """A note per network whose posts carry dates only: no hour advice there."""
+    if frame.height == 0 or "created_at" not in frame.columns:
+        return []
+    flags = frame.filter(pl.col("created_at").is_not_null()).with_columns(time_unknown(frame).alias("_u"))
+    per = flags.group_by("platform").agg(pl.col("_u").sum().alias("u"), pl.len().alias("n")).sort("platform")
+    out = []
+    for platform, u, n in per.iter_rows():
+        if u == n:
+            out.append(
+                f"{platform}: the export gives dates only (no time of day), so there is no hour advice — "
+                "day-of-week figures only"
+            )
+        elif u:
+            out.append(f"{platform}: {u} of {n} posts have a date but no time; they are left out of the hours")
+    return out
+
+
+def winsorise(values: np.ndarray, limits: tuple[float, float] = WINSOR) -> np.ndarray:
+    """``values`` clipped to their ``limits`` quantiles (linear interpolation)."""
+    x = np.asarray(values, dtype=float)
+    if x.size < 3:
+        return x
+    lo, hi = np.quantile(x, limits)
+    out: np.ndarray = np.clip(x, lo, hi)
+    return out
+
+
+def active_hours(slots: pl.DataFrame, min_posts: int) -> set[int]:
+    """Local hours where exploring is sensible: :data:`DAYTIME`, plus hours where the account already has
+    ``min_posts`` posts (its audience demonstrably sees posts then). Never 00–06 without such evidence."""
+    per_hour = slots.group_by("slot_hour").agg(pl.col("n_posts").sum())
+    shown = {int(h) for h, n in per_hour.iter_rows() if n >= min_posts}
+    return set(DAYTIME) | shown
 
 
 @dataclass(frozen=True)
@@ -126,8 +184,10 @@ def slot_table(
     min_posts: int = 3,
     z: float = 1.96,
     all_slots: bool = True,
+    robust: bool = True,
 ) -> pl.DataFrame:
-    """Engagement by weekday × hour per network, raw and shrunk.
+    """Engagement by weekday × hour per network, raw and shrunk (fitted to the winsorised metric unless
+    ``robust=False``, the plain model of the module docstring).
 
     ``frame`` is :func:`signalboost.analytics.metrics.post_engagement` output (or any frame with ``platform,
     created_at`` and ``metric``). Columns: ``platform, weekday, weekday_name, slot_hour, n_posts, raw_mean,
@@ -137,26 +197,42 @@ def slot_table(
     """
     if metric not in frame.columns:
         raise AnalyticsError(f"metric {metric!r} is not a column of the frame", where="slot_table")
-    local = with_local_time(frame, tz, hour_block=hour_block)
+    known = frame.filter(pl.col("created_at").is_not_null())
+    known = known.filter(~time_unknown(known)) if known.height else known
+    local = with_local_time(known, tz, hour_block=hour_block)
     local = local.filter(
         pl.col("local_time").is_not_null() & pl.col(metric).is_not_null() & pl.col(metric).is_not_nan()
     )
     out: list[pl.DataFrame] = []
     for (platform,), group in local.group_by(["platform"], maintain_order=True):
-        out.append(_slot_table_one(group, str(platform), metric, hour_block, min_posts, z, all_slots))
+        out.append(_slot_table_one(group, str(platform), metric, hour_block, min_posts, z, all_slots, robust))
     if not out:
         return _empty_slots()
     return pl.concat(out).sort("platform", "weekday", "slot_hour")
 
 
 def _slot_table_one(
-    group: pl.DataFrame, platform: str, metric: str, hour_block: int, min_posts: int, z: float, all_slots: bool
+    group: pl.DataFrame,
+    platform: str,
+    metric: str,
+    hour_block: int,
+    min_posts: int,
+    z: float,
+    all_slots: bool,
+    robust: bool = True,
 ) -> pl.DataFrame:
-    y = group[metric].cast(pl.Float64).to_numpy()
+    raw_y = group[metric].cast(pl.Float64).to_numpy()
+    y = winsorise(raw_y) if robust else raw_y
     keys = (group["weekday"].cast(pl.Int32) * 100 + group["slot_hour"].cast(pl.Int32)).to_numpy()
     hyper = estimate_hyper(y, keys)
+    raw_mu = float(raw_y.mean())
+    group = group.with_columns(pl.Series("_w", y), (pl.col(metric).cast(pl.Float64) - raw_mu).alias("_gain"))
     stats = group.group_by("weekday", "slot_hour").agg(
-        pl.len().alias("n_posts"), pl.col(metric).cast(pl.Float64).mean().alias("raw_mean")
+        pl.len().alias("n_posts"),
+        pl.col(metric).cast(pl.Float64).mean().alias("raw_mean"),
+        pl.col("_w").mean().alias("robust_mean"),
+        pl.col("_gain").sum().alias("gain"),
+        pl.col("_gain").sort(descending=True).head(3).sum().alias("top3"),
     )
     found = {(int(r["weekday"]), int(r["slot_hour"])): r for r in stats.iter_rows(named=True)}
     cells = [(d, h) for d in range(7) for h in range(0, 24, hour_block)] if all_slots else sorted(found)
@@ -165,7 +241,8 @@ def _slot_table_one(
         r = found.get((day, hour))
         n = int(r["n_posts"]) if r else 0
         raw = float(r["raw_mean"]) if r else None
-        post, lo, hi, weight = shrink(raw, n, hyper, z=z)
+        post, lo, hi, weight = shrink(float(r["robust_mean"]) if r else None, n, hyper, z=z)
+        top3 = float(r["top3"]) / float(r["gain"]) if r and float(r["gain"]) > 0 else None
         rows.append(
             {
                 "platform": platform,
@@ -178,6 +255,8 @@ def _slot_table_one(
                 "ci_low": lo,
                 "ci_high": hi,
                 "shrink_weight": weight,
+                "top3_share": None if top3 is None else min(1.0, max(0.0, top3)),
+                "distinguishable": n > 0 and (lo > hyper.mu or hi < hyper.mu),
                 "status": "ok" if n >= min_posts else NOT_ENOUGH,
                 "prior_mean": hyper.mu,
                 "metric": metric,
@@ -197,6 +276,8 @@ _SLOT_SCHEMA = {
     "ci_low": pl.Float64,
     "ci_high": pl.Float64,
     "shrink_weight": pl.Float64,
+    "top3_share": pl.Float64,
+    "distinguishable": pl.Boolean,
     "status": pl.String,
     "prior_mean": pl.Float64,
     "metric": pl.String,
@@ -219,8 +300,16 @@ def recommend_slots(
     k: int = 5,
     explore: int = 2,
     seed: int = 0,
+    min_posts: int = 3,
+    distinguishable: bool = True,
 ) -> pl.DataFrame:
     """The best ``k`` slots per network by shrunk expectation, plus ``explore`` exploration slots.
+
+    ``distinguishable=False`` is the former rule (the best ``ok`` slots whatever their interval), kept for the
+    backtest that compares both.
+
+    A slot is recommended only when its status is ``ok`` and its interval lies above the network mean
+    (``ci_low > prior_mean``); exploration slots only in :func:`active_hours`.
 
     Only slots with status ``ok`` can be recommended, and none on a network where no slot stands out from the mean
     (:func:`is_flat`: τ² = 0, every slot shrunk all the way, so the order would only be that of sample sizes).
@@ -232,21 +321,31 @@ def recommend_slots(
     """
     rng = np.random.default_rng(seed)
     out: list[pl.DataFrame] = []
+    if "top3_share" not in slots.columns:  # a slot table from elsewhere (or older code): no top-3 figure
+        slots = slots.with_columns(pl.lit(None, pl.Float64).alias("top3_share"))
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
-        ok = group.filter(pl.col("status") == "ok").sort(["expected", "n_posts"], descending=[True, True]).head(k)
+        above = (pl.col("ci_low") > pl.col("prior_mean")) if distinguishable else pl.lit(True)
+        ok = group.filter((pl.col("status") == "ok") & above)
+        ok = ok.sort(["expected", "n_posts"], descending=[True, True]).head(k)
         if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes
             ok = ok.head(0)
         ok = ok.with_columns(
             pl.lit("recommended").alias("kind"),
             pl.format(
-                "expected {} ({} posts; shrunk {}% toward the network mean)",
+                "expected {} ({} posts; shrunk {}% toward the network mean{})",
                 pl.col("expected").round(4),
                 pl.col("n_posts"),
                 (100 * (1 - pl.col("shrink_weight"))).round(0),
+                pl.when(pl.col("top3_share").is_not_null())
+                .then(pl.format("; {}% of its gain from its top 3 posts", (100 * pl.col("top3_share")).round(0)))
+                .otherwise(pl.lit("")),
             ).alias("reason"),
         )
         floor = float(ok["expected"].to_numpy().min()) if ok.height else float(group["prior_mean"].to_numpy()[0])
-        cand = group.filter((pl.col("status") != "ok") & (pl.col("ci_high") >= floor))
+        awake = sorted(active_hours(group, min_posts))
+        cand = group.filter(
+            (pl.col("status") != "ok") & (pl.col("ci_high") >= floor) & pl.col("slot_hour").is_in(awake)
+        )
         cand = cand.with_columns(pl.Series("_tie", rng.random(cand.height)))
         picked = cand.sort(["ci_high", "_tie"], descending=[True, True]).head(explore).drop("_tie")
         picked = picked.with_columns(

@@ -81,9 +81,10 @@ def top_share(rank: int | None, total: int | None) -> str:
 
 
 def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
-    """``--top``: a positive number or ``all``; default 20 rows in a table, every row in json/csv."""
+    """``--top``: a positive number or ``all``; default 20 rows in a table or JSON, every row in CSV (a file to open
+    in a spreadsheet; the whole JSON of a large network runs to hundreds of MB — ask for it with ``--top all``)."""
     if value is None:
-        return DEFAULT_TOP if fmt is OutputFormat.table else None
+        return None if fmt is OutputFormat.csv else DEFAULT_TOP
     if value.strip().lower() == "all":
         return None
     try:
@@ -97,12 +98,11 @@ def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
     return n
 
 
-def _rows(frame: Any, ranks: dict[str, tuple[int, int]], table: bool) -> list[dict[str, Any]]:
+def _rows(frame: Any, table: bool) -> list[dict[str, Any]]:
     out = []
     for row in frame.iter_rows(named=True):
         row["account"] = f"@{row['handle']}" if row.get("handle") else row["account_id"]
-        rank, total = ranks.get(row["account_id"], (None, None))
-        row["rank"] = rank
+        rank, total = row.get("rank"), row.get("ranked")
         if table:
             row["rank"] = f"{rank} ({top_share(rank, total)})" if rank else "—"
             for key in PERCENTILES:
@@ -128,7 +128,7 @@ def influencers(
         None, "--segment", "-s", help="Only one segment: advocate, untapped, fan, thought_leader or other."
     ),
     top: str = typer.Option(
-        None, "--top", "-n", help="How many rows: a number or 'all' (default: 20 in a table, all in json/csv)."
+        None, "--top", "-n", help="How many rows: a number or 'all' (default: 20; all with --format csv)."
     ),
     platform: str = typer.Option(None, "--platform", "-p", help="Network (default: the one with most data)."),
     brand: str = typer.Option(None, "--brand", help="The brand's handle or id (default: from the workspace)."),
@@ -145,7 +145,8 @@ def influencers(
     The score combines the percentiles of reach, authority, amplification, topic leadership and activity
     (weights in strategy.yaml `influence.weights`; rule `influence.combine`, default tail: one minus the
     weighted geometric mean of the shares of accounts ranking above); the footer shows the weights used and
-    the components the data cannot give. JSON and CSV carry every row and the raw values behind the percentiles.
+    the components the data cannot give. CSV lists every account; JSON and CSV carry the raw values behind the
+    percentiles.
 
     Example: signalboost influencers --segment untapped --top 10
     Example: signalboost influencers --format csv > influencers.csv
@@ -163,8 +164,8 @@ def influencers(
         with err.status("Scoring influencers…") as status:
             job.run_influence(ws, platform=platform, brand=brand, progress=lambda m: status.update(f"Scoring: {m}"))
     frame, run = job.stored_influencers(ws, platform=platform, segment=segment, top=limit)
-    ranks, counts = job.ranks_and_counts(ws, run, frame["account_id"].to_list()) if run else ({}, {})
-    rows = _rows(frame, ranks, fmt is OutputFormat.table)
+    counts = job.segment_counts(ws, run) if run else {}
+    rows = _rows(frame, fmt is OutputFormat.table)
     if chart is not None:
         from signalboost.influence.chart import quadrant_chart
 

@@ -121,17 +121,17 @@ def demo_step(ctx: DemoContext) -> None:
     top = result.table.filter(pl.col("account_id") != brand).sort("score", descending=True, nulls_last=True).head(10)
     full, run = stored_influencers(ws, platform=PLATFORM)
     cols = visible_columns(run)
-    emit_rows(_rows(top, {}, True), OutputFormat.table, title="Top 10 influencers (Higgs, by score)", columns=cols)
+    emit_rows(_rows(top, True), OutputFormat.table, title="Top 10 influencers (Higgs, by score)", columns=cols)
     if result.follows_source == FOLLOWS_FROM_GRAPH:
         untapped, _ = stored_influencers(ws, platform=PLATFORM, segment="untapped", top=10)
-        emit_rows(_rows(untapped, {}, True), OutputFormat.table, title="Untapped: approach first", columns=cols)
+        emit_rows(_rows(untapped, True), OutputFormat.table, title="Untapped: approach first", columns=cols)
     else:
         out.print(
             "  No follow graph: a follower who never interacted cannot be told apart from a stranger, so nobody is "
             "listed as untapped; the thought leaders beyond the brand's circle instead:"
         )
         beyond, _ = stored_influencers(ws, platform=PLATFORM, segment="thought_leader", top=10)
-        emit_rows(_rows(beyond, {}, True), OutputFormat.table, title="Thought leaders beyond", columns=cols)
+        emit_rows(_rows(beyond, True), OutputFormat.table, title="Thought leaders beyond", columns=cols)
     chart = quadrant_chart(full, ws.exports_dir / "influence-quadrant.png", run)
     csv_path = ws.exports_dir / "influencers.csv"
     table = csv_selection(full.drop("top_topics"))

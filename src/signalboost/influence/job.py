@@ -180,20 +180,15 @@ def influencer_profile(ws: Workspace, handle: str, *, platform: str | None = Non
     )
     with ws.connect(purpose="read") as con:
         rows = sql.read_scores(con, plat, account_ids=[account_id])
-        ranks = sql.score_ranks(con, plat, [account_id])
     if rows.height:
         prof.score = {k: v for k, v in rows.row(0, named=True).items() if k not in ("platform", "account_id")}
-        prof.score["rank"], prof.score["ranked"] = ranks.get(account_id, (None, None))
     return prof
 
 
-def ranks_and_counts(
-    ws: Workspace, run: dict[str, Any], account_ids: list[str]
-) -> tuple[dict[str, tuple[int, int]], dict[str, int]]:
-    """For the listing: each account's rank by score (1 = best) among the scored accounts, and the segment counts
-    of the stored run."""
+def segment_counts(ws: Workspace, run: dict[str, Any]) -> dict[str, int]:
+    """Accounts per segment in the stored run."""
     with ws.connect(purpose="read") as con:
-        return sql.score_ranks(con, run["platform"], account_ids), sql.segment_counts(con, run["platform"])
+        return sql.segment_counts(con, run["platform"])
 
 
 def calibrate_influence(

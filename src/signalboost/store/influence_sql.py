@@ -216,8 +216,10 @@ def read_scores(
     limit: int | None = None,
     account_ids: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Stored scores of a platform, listing order (untapped first, then by score), optionally filtered."""
-    where, params = ["s.platform = ?"], [platform]
+    """Stored scores of a platform, listing order (untapped first, then by score), optionally filtered; with the
+    account's handle, ``rank`` by score among the platform's scored accounts (1 = best, ties share; NULL without
+    a score) and ``ranked`` (how many have a score)."""
+    where, params = ["TRUE"], [platform]
     if segment is not None:
         where.append("s.segment = ?")
         params.append(segment)
@@ -225,9 +227,10 @@ def read_scores(
         where.append("list_contains(?, s.account_id)")
         params.append(account_ids)  # type: ignore[arg-type]
     sql = (
-        "SELECT s.*, a.handle FROM influence_scores s LEFT JOIN accounts a "
-        "ON a.platform = s.platform AND a.account_id = s.account_id "
-        f"WHERE {' AND '.join(where)} ORDER BY "
+        "SELECT * FROM (SELECT s.*, a.handle, CASE WHEN s.score IS NULL THEN NULL ELSE "
+        "rank() OVER (ORDER BY s.score DESC NULLS LAST) END AS rank, count(s.score) OVER () AS ranked "
+        "FROM influence_scores s LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id "
+        f"WHERE s.platform = ?) s WHERE {' AND '.join(where)} ORDER BY "
         "CASE s.segment WHEN 'untapped' THEN 0 WHEN 'advocate' THEN 1 WHEN 'thought_leader' THEN 2 "
         "WHEN 'fan' THEN 3 ELSE 4 END, s.score DESC NULLS LAST, s.account_id"
     )
@@ -260,17 +263,6 @@ def segment_counts(con: Any, platform: str) -> dict[str, int]:
         "SELECT segment, count(*) FROM influence_scores WHERE platform = ? GROUP BY segment", [platform]
     ).fetchall()
     return {str(s): int(n) for s, n in rows}
-
-
-def score_ranks(con: Any, platform: str, account_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """``account_id -> (rank by score, 1 = best; accounts with a score)`` for the given accounts."""
-    rows = con.execute(
-        "SELECT account_id, rn, total FROM (SELECT account_id, score, "
-        "rank() OVER (ORDER BY score DESC) AS rn, count(score) OVER () AS total FROM influence_scores "
-        "WHERE platform = ?) WHERE score IS NOT NULL AND list_contains(?, account_id)",
-        [platform, account_ids],
-    ).fetchall()
-    return {str(a): (int(r), int(t)) for a, r, t in rows}
 
 
 def insert_frame(con: Any, table: str, frame: pl.DataFrame) -> int:

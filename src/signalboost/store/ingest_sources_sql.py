@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from signalboost.ingest.dates import WINDOW_FIELDS
+from signalboost.ingest.dates import EARLIEST, WINDOW_FIELDS
 from signalboost.ingest.textio import MOJIBAKE_HINT
 from signalboost.store.ingest_dates_sql import window_reason
 from signalboost.store.ingest_sql import ident, lit
@@ -275,7 +275,10 @@ def generic_select(
             exprs.append(f"{constants[col]} AS {ident(col)}")
         else:
             exprs.append(f"NULL AS {ident(col)}")
-    windowed = set(WINDOW_FIELDS.get(table, ())) if latest is not None else set()
+    # every time of the record is windowed (a metrics row of a post whose created_at is implausible is out too)
+    windowed = (
+        {f for fields in WINDOW_FIELDS.values() for f in fields} | {"created_at"} if latest is not None else set()
+    )
     cases = " ".join(
         _problem(f, src, kind, f in required, texts[src], values[f], latest if f in windowed else None)
         for f, (src, kind) in checked.items()
@@ -327,9 +330,14 @@ def _skips(checked: dict[str, tuple[str, str]], texts: dict[str, str]) -> str:
     return out
 
 
-def newest_time(relation: str, column: str, kind: str) -> str:
-    """SQL scalar subquery: the newest parsed time of ``column`` in the file (content-derived observation time)."""
-    return f"(SELECT max({value_expr(column, kind)}) FROM {relation})"
+def newest_time(relation: str, column: str, kind: str, latest: datetime | None = None) -> str:
+    """SQL scalar subquery: the newest parsed time of ``column`` in the file (content-derived observation time);
+    with ``latest``, only times inside the plausible window count (a year-9999 row is a reject, not the clock)."""
+    v = value_expr(column, kind)
+    if latest is not None:
+        early, late = lit(EARLIEST.isoformat()), lit(latest.isoformat())
+        v = f"CASE WHEN {v} BETWEEN {early}::TIMESTAMPTZ AND {late}::TIMESTAMPTZ THEN {v} END"
+    return f"(SELECT max({v}) FROM {relation})"
 
 
 def hashtags_from(column: str) -> str:

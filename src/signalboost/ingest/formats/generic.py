@@ -407,7 +407,7 @@ def _stages(
                 hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
             )
         src, kind = typed["created_at"]
-        constants["observed_at"] = newest_time(relation, src, kind)
+        constants["observed_at"] = newest_time(relation, src, kind, latest=window)
         options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
     if table == "posts":
         post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}

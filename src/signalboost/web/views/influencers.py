@@ -122,7 +122,7 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
     from signalboost.influence.data import InfluenceData
     from signalboost.influence.job import resolve_brand
     from signalboost.influence.profile import build_profile
-    from signalboost.store.influence_sql import read_scores, score_ranks
+    from signalboost.store.influence_sql import read_scores
 
     brand = resolve_brand(ws, platform).account_id  # before our connection: it opens its own
     with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
@@ -131,12 +131,10 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
         ids = [account_id] if brand is None else [account_id, brand]
         data = InfluenceData.from_frames(platform, **web_sql.neighbourhood_frames(con, platform, ids))
         scores = read_scores(con, platform, account_ids=[account_id])
-        ranks = score_ranks(con, platform, [account_id])
     strategy = ws.strategy() if ws.has_strategy() else None
     prof = build_profile(data, account_id, brand_id=brand, timezone=strategy.brand.timezone if strategy else "UTC")
     if scores.height:
         prof.score = {k: v for k, v in scores.row(0, named=True).items() if k not in ("platform", "account_id")}
-        prof.score["rank"], prof.score["ranked"] = ranks.get(account_id, (None, None))
     return prof
 
 
