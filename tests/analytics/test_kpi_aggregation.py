@@ -125,3 +125,52 @@ def test_templates_say_how_every_kpi_aggregates() -> None:
         assert [p for p in validate_text(template_text(name)).problems if p.code == "kpi-aggregation"] == [], name
     fb = {k.id: k for k in validate_text(template_text("cosmetics")).strategy.kpis}  # type: ignore[union-attr]
     assert fb["fb-reach"].how == "mean_per_post"
+
+
+# ------------------------------------------------------------------ boundaries of the intervals (issue #19)
+def test_median_interval_boundaries() -> None:
+    # n = 6 at 95 %: 2·P(B ≤ 0) = 2/64 = 0.031 ≤ 0.05 < 2·P(B ≤ 1) = 14/64: r = 1, the extremes
+    assert median_interval(np.array([6.0, 1.0, 5.0, 2.0, 4.0, 3.0])) == (1.0, 6.0)
+    # n = 2 at 50 %: 2·P(B ≤ 0) = 2/4 = 0.5 ≤ 1 − 0.5 exactly: an interval, (x_(1), x_(2))
+    assert median_interval(np.array([2.0, 1.0]), confidence=0.5) == (1.0, 2.0)
+    # n = 4 at 20 %: r = 2 qualifies (2·P(B ≤ 1) = 10/16 = 0.625 ≤ 0.8): the middle pair, r may reach n/2
+    assert median_interval(np.array([1.0, 2.0, 3.0, 4.0]), confidence=0.2) == (2.0, 3.0)
+    assert median_interval(np.array([7.0])) == (None, None)  # one value: no interval
+
+
+def test_rate_of_totals_with_one_post_zero_totals_and_three_posts() -> None:
+    assert ratio_interval(np.array([3.0]), np.array([6.0])) == (0.5, None, None)  # one post: a rate, no interval
+    assert ratio_interval(np.array([1.0]), np.array([0.5])) == (2.0, None, None)  # a total below 1 is still a total
+    assert ratio_interval(np.array([1.0, 2.0]), np.array([0.0, 0.0])) == (None, None, None)  # no reach at all
+    assert ratio_interval(np.array([]), np.array([])) == (None, None, None)
+    # y = (1, 2, 6), x = (1, 1, 1): R = 3; Σ(y − 3x)² = 4 + 1 + 9 = 14; se = √(14 / (3·2)) / 1; t(0.975, 2) = 4.302653
+    r, low, high = ratio_interval(np.array([1.0, 2.0, 6.0]), np.array([1.0, 1.0, 1.0]))
+    assert r == pytest.approx(3.0) and low == 0.0
+    assert high == pytest.approx(3 + 4.302653 * (14 / 6) ** 0.5, rel=1e-6)
+
+
+def test_a_rate_without_its_denominator_column_is_not_reported() -> None:
+    import polars as pl
+
+    from signalboost.analytics.kpis import metric_value
+
+    no_reach = pl.DataFrame({"interactions": [3, 4]})
+    figure = metric_value(no_reach, "engagement_rate_reach", aggregation="rate")
+    assert (figure.value, figure.n, figure.status) == (None, 0, "not reported")
+
+
+def test_a_rate_of_totals_leaves_out_posts_without_a_positive_denominator() -> None:
+    import polars as pl
+
+    from signalboost.analytics.kpis import metric_value
+
+    def rate(interactions: list[int | None], reach: list[int | None]) -> tuple[object, ...]:
+        frame = pl.DataFrame(
+            {"interactions": interactions, "reach": reach}, schema={"interactions": pl.Int64, "reach": pl.Int64}
+        )
+        f = metric_value(frame, "engagement_rate_reach", aggregation="rate")
+        return f.value, f.n, f.status
+
+    assert rate([6, 5, None], [200, 0, 100]) == (pytest.approx(6 / 200), 1, "ok")  # reach 0 and no count: left out
+    assert rate([6, 1], [200, 1]) == (pytest.approx(7 / 201), 2, "ok")  # a reach of 1 is a reach
+    assert rate([5, 3], [0, 0]) == (None, 0, "not reported")

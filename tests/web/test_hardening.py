@@ -60,6 +60,16 @@ def test_plan_outside_the_calendar_is_a_422(client: TestClient, start: str, week
     assert client.get("/calendar.json?date=2024-01-01").json()["posts"] == []  # nothing planned
 
 
+@pytest.mark.parametrize("when", ["9999-12-31T23:59", "0001-01-01T00:00", "2101-01-01T00:00", "2024-02-30T10:00"])
+def test_moving_a_post_outside_the_calendar_is_a_422(client: TestClient, when: str) -> None:
+    token = csrf(client)
+    client.post("/calendar/plan", data={"csrf_token": token, "start": "2024-01-01", "weeks": "1"})
+    post = client.get("/calendar.json?date=2024-01-03").json()["posts"][0]
+    r = client.post("/calendar/move", data={"csrf_token": token, "post_id": post["id"], "when": when})
+    assert r.status_code == 422 and "when:" in r.text
+    assert client.get("/calendar.json?date=2024-01-03").json()["posts"][0] == post  # not moved
+
+
 @pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01"])
 def test_calendar_page_far_dates_are_refused_not_500(client: TestClient, date: str) -> None:
     r = client.get(f"/calendar.json?date={date}")
