@@ -73,6 +73,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "disconnect",
     "sync",
     "publish",
+    "partners fetch-audience",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -88,6 +89,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "disconnect": ["bluesky"],
     "sync": [],
     "publish": [],
+    "partners fetch-audience": ["@knitco"],
 }
 
 
