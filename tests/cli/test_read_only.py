@@ -50,6 +50,9 @@ READ_ONLY: dict[str, list[str]] = {
     "partners monitor": [],
     "user list": [],
     "user remove": ["bob"],
+    "competitors list": [],
+    "competitors remove": ["Acme"],
+    "benchmark": [],
 }
 
 #: Commands that write (they may create the database), or touch no workspace at all.
@@ -74,6 +77,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "sync",
     "publish",
     "partners fetch-audience",
+    "competitors add",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -90,6 +94,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "sync": [],
     "publish": [],
     "partners fetch-audience": ["@knitco"],
+    "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],
 }
 
 
