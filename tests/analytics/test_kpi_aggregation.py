@@ -179,3 +179,18 @@ def test_a_rate_of_totals_leaves_out_posts_without_a_positive_denominator() -> N
     assert rate([6, 5, None], [200, 0, 100]) == (pytest.approx(6 / 200), 1, "ok")  # reach 0 and no count: left out
     assert rate([6, 1], [200, 1]) == (pytest.approx(7 / 201), 2, "ok")  # a reach of 1 is a reach
     assert rate([5, 3], [0, 0]) == (None, 0, "not reported")
+
+
+def test_default_aggregations_of_metric_value() -> None:
+    import polars as pl
+
+    from signalboost.analytics.kpis import metric_value
+
+    frame = pl.DataFrame({"er_reach": [0.02, 0.04], "reach": [100, 300], "interactions": [2, 12]})
+    # a rate without an aggregation: the mean of the per-post rates (0.03), not their sum and not Σ/Σ (14/400)
+    rate = metric_value(frame, "engagement_rate_reach")
+    assert (rate.value, rate.n, rate.status) == (pytest.approx(0.03), 2, "ok")
+    posts_figure = metric_value(frame, "posts")
+    assert (posts_figure.value, posts_figure.n, posts_figure.status) == (2.0, 2, "ok")
+    reach = metric_value(frame, "reach")
+    assert (reach.value, reach.n, reach.status) == (400, 2, "ok")
