@@ -41,6 +41,8 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
             try:
                 response = super()._invoke(invoke_type, **dict(kwargs))
             except atx.RateLimitExceededError as exc:
+                if attempt == MAX_ATTEMPTS - 1:
+                    break
                 headers = dict(getattr(exc.response, "headers", None) or {})
                 self._pause(ratelimit.wait_after_429(headers, time.time(), attempt))
                 continue

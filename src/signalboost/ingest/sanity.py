@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.ingest.base import ImportResult
-from signalboost.store import ingest_sanity_sql as q
 
 ID_LIKE = 10**10
 
 
 def summary(con: Any, result: ImportResult) -> list[str]:
     """The sanity lines of ``result`` (its rows are those whose ``source`` is the import id)."""
+    from signalboost.store import ingest_sanity_sql as q
+
     source = str(result.import_id)
     lines: list[str] = []
     for table in ("posts", "interactions", "post_metrics"):
