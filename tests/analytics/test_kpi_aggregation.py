@@ -169,6 +169,11 @@ def test_a_rate_of_totals_leaves_out_posts_without_a_positive_denominator() -> N
             {"interactions": interactions, "reach": reach}, schema={"interactions": pl.Int64, "reach": pl.Int64}
         )
         f = metric_value(frame, "engagement_rate_reach", aggregation="rate")
+        if f.value is not None:  # the interval is that of the posts kept (ratio_interval is checked by hand above)
+            kept = frame.drop_nulls().filter(pl.col("reach") > 0)
+            expected = ratio_interval(kept["interactions"].to_numpy(), kept["reach"].to_numpy())
+            assert (f.low, f.high) == expected[1:]
+            assert f.n < 2 or (f.low is not None and f.high is not None and f.high > f.value)
         return f.value, f.n, f.status
 
     assert rate([6, 5, None], [200, 0, 100]) == (pytest.approx(6 / 200), 1, "ok")  # reach 0 and no count: left out

@@ -394,3 +394,32 @@ def test_serve_help_lists_the_new_options() -> None:
     )
     for option in ("--allowed-host", "--trusted-proxy", "--secure-cookies", "--session-idle-minutes"):
         assert option in proc.stdout, option
+
+
+def test_expired_sessions_are_purged_at_the_next_login(login_app: TestClient, web_ws: Workspace) -> None:
+    store = login_app.app.state.ctx.sessions
+    now = [3_000_000.0]
+    store.clock = lambda: now[0]
+    _login(TestClient(login_app.app, base_url=LOCAL), "alice", "alice-password")
+    now[0] += store.max_seconds + 1
+    _login(TestClient(login_app.app, base_url=LOCAL), "bob", "bob-password-1")
+    with web_ws.connect() as con:
+        assert sessions_sql.count_for_user(con, "alice") == 0 and sessions_sql.count_for_user(con, "bob") == 1
+
+
+def test_a_checked_session_survives_a_long_lock_but_an_unknown_one_does_not(
+    login_app: TestClient, web_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signalboost.store.lock import workspace_lock
+    from signalboost.web import sessions
+
+    cookie = _login(login_app, "alice", "alice-password")
+    assert _cookie_works(login_app.app, cookie)  # checked once: remembered
+    monkeypatch.setattr(sessions, "LOCK_WAIT", 0.2)
+    store = login_app.app.state.ctx.sessions
+    store.touch_seconds = 0  # force a database check on every request
+    with workspace_lock(web_ws.root, timeout=5, purpose="a long import"):
+        assert _cookie_works(login_app.app, cookie)  # the last positive check stands while nothing can revoke it
+        other = TestClient(login_app.app, base_url=LOCAL)
+        other.cookies.set(auth.SESSION_COOKIE, login_app.app.state.ctx.codec.dumps(auth.Session("never-seen", "bob")))
+        assert other.get("/", follow_redirects=False).status_code == 503  # cannot be checked: not let in

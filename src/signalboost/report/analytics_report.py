@@ -422,7 +422,43 @@ def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section
     else:
         rec.text.append("No strategy schedule to re-tune (add schedule.networks to strategy.yaml).")
     sections.append(rec)
+    sections.append(glossary_section())
     return sections
+
+
+#: the technical names the report's tables and notes use, in plain words (the appendix)
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("er_reach", "engagement rate by reach: (likes + comments + shares) ÷ people reached, per post"),
+    ("er_impressions", "engagement rate by impressions: interactions ÷ times the post was shown"),
+    ("er_followers", "engagement rate by followers: interactions ÷ followers when the post went out"),
+    ("interactions", "likes + comments + shares, as far as the export reports them"),
+    ("metric auto", "each network is ranked on the first engagement rate most of its posts report"),
+    ("_z", "a score within one account (its posts' mean 0, spread 1), so accounts of different size compare"),
+    ("95% interval", "the range the true figure lies in with 95% confidence, given the posts seen"),
+    (
+        "shrunk / expected",
+        "a slot's figure pulled toward the network's average in proportion to how few posts it "
+        "has (empirical Bayes), so a slot with three lucky posts does not win",
+    ),
+    (
+        "winsorised",
+        "the most extreme 5% of posts at each end counted as the 5th/95th percentile, so a few viral "
+        "posts do not decide the best hours",
+    ),
+    ("top-3 share", "how much of a slot's gain over the average comes from its three best posts"),
+    ("not distinguishable", "the interval includes the average (or 0): the data cannot tell it apart"),
+    ("Wilson interval", "the interval of a share (e.g. 26% of posts), valid also for 0% and small numbers"),
+    ("Welch interval", "the interval of a difference of two means with different spreads"),
+    ("effect (SD)", "a difference expressed in standard deviations of the metric over the network's posts"),
+    ("mean per post / rate / total", "how a KPI turns its window into one figure (its `aggregation`)"),
+)
+
+
+def glossary_section() -> Section:
+    """Appendix: the technical names used above, in plain words."""
+    s = Section("Appendix: glossary")
+    s.tables.append(Table(["term", "meaning"], [[t, m] for t, m in GLOSSARY]))
+    return s
 
 
 # ------------------------------------------------------------------------------------------------ rendering
@@ -537,4 +573,6 @@ def _proposal(a: Analysis, strategy: Strategy | None) -> str:
                 lines.append(f"        {s.kind}: {s.evidence}")
     for net, why in proposal.skipped.items():
         lines.append(f"{net}: {why}")
+    for f in proposal.formats:
+        lines.append(f"{f['network']}: format {f['format']}: {f['advice']} — {f['evidence']}")
     return "\n".join(lines)
