@@ -235,3 +235,17 @@ def publication_rows(con: Any) -> list[dict[str, Any]]:
     cur = con.execute(f"SELECT {', '.join(_PUB_COLS)}, updated_at FROM publications ORDER BY intent_at")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def posts_missing_replies(con: Any, platform: str, account_id: str, observed_at: dt.datetime) -> list[str]:
+    """Own posts whose reply count observed at ``observed_at`` exceeds the replies stored for them."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT m.post_id FROM post_metrics m JOIN posts p USING (platform, post_id) "
+            "WHERE m.platform = ? AND p.author_id = ? AND m.observed_at = ? AND m.comments > "
+            "(SELECT count(*) FROM interactions i WHERE i.platform = m.platform AND i.kind = 'reply' "
+            "AND i.target_post_id = m.post_id) ORDER BY m.post_id",
+            [platform, account_id, observed_at],
+        ).fetchall()
+    ]
