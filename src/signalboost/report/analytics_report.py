@@ -294,6 +294,9 @@ def _frequency_section(a: Analysis) -> Section:
     if a.options.frequency_metric == "interactions":
         s.text.extend(_basis_lines(a))
     for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
+        if curve["per_post"].drop_nulls().len() == 0:  # nothing to draw: say what the export lacks
+            s.text.append(no_chart_sentence(str(platform), a.options.frequency_metric))
+            continue
         s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
     if a.frequency.height:
         # only a supported change of posts per day proposes a new weekly count (as `signalboost recommend` does);
@@ -321,6 +324,16 @@ def _frequency_section(a: Analysis) -> Section:
     return s
 
 
+def no_chart_sentence(platform: str, metric: str) -> str:
+    """Instead of an empty chart: what the network's export lacks and how to get it."""
+    return (
+        f"No chart for {platform}: its export reports no {metric.removesuffix('_z')} (no likes, comments or shares "
+        "on its posts — Instagram's and Mastodon's own archives carry none). Import a post export with engagement "
+        f"counts for {platform} (e.g. a CSV from the network's insights through `signalboost import FILE -p "
+        f"{platform} --map …`) to see it."
+    )
+
+
 def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> Section:
     s = Section(title, [text])
     if frame.height == 0:
@@ -328,6 +341,9 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     f = by_metric
     for (platform,), g in frame.group_by(["platform"], maintain_order=True):
         m = str(g["metric"][0]) if "metric" in g.columns else metric
+        if int(g["n_used"].sum()) == 0:  # an export without engagement counts: a sentence, not an empty chart
+            s.text.append(no_chart_sentence(str(platform), m))
+            continue
         s.charts.append((f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=m)))
     s.tables.append(
         table(
