@@ -249,3 +249,17 @@ def posts_missing_replies(con: Any, platform: str, account_id: str, observed_at:
             [platform, account_id, observed_at],
         ).fetchall()
     ]
+
+
+def record_published_post(
+    con: Any, platform: str, post_id: str, author_id: str, created_at: dt.datetime, url: str, plan_id: str
+) -> None:
+    """The published post into ``posts`` at once, carrying its planned pillars and tactic (so analytics per
+    pillar see it; a later sync completes it and never erases them)."""
+    con.execute(
+        "INSERT INTO posts (platform, post_id, author_id, created_at, text, format, url, pillars, tactic, source) "
+        "SELECT ?, ?, ?, ?, draft, 'text', ?, pillars, tactic, 'publish' FROM planned_posts WHERE plan_id = ? "
+        "ON CONFLICT (platform, post_id) DO UPDATE SET pillars = coalesce(posts.pillars, excluded.pillars), "
+        "tactic = coalesce(posts.tactic, excluded.tactic)",
+        [platform, post_id, author_id, created_at, url, plan_id],
+    )
