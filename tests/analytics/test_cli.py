@@ -194,3 +194,11 @@ def test_analyze_table_is_plain_and_fits_80_columns(
     assert main(["analyze", "-w", str(uci_workspace.root), "-s", "mix"]) == 0
     mix = capsys.readouterr().out
     assert "drifting" in mix and "%" in mix and (" yes " in mix or " no " in mix)
+
+
+def test_report_has_format_advice_and_a_glossary(uci_workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    assert main(["report", "-w", str(uci_workspace.root), "-f", "md", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Appendix: glossary" in text and "engagement rate by reach" in text
+    assert "facebook: format photo: more of it — +" in text  # ranked by effect, with its interval

@@ -64,6 +64,8 @@ WRITERS_OR_NO_WORKSPACE = {
     "plan",
     "influencers",
     "influencers calibrate",
+    "audience segments",
+    "audience personas",
     "outreach add",
     "outreach identify",
     "outreach log",
