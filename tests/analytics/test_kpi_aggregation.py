@@ -227,3 +227,49 @@ def test_metric_value_figures_on_every_branch() -> None:
     # one post: a mean, no interval (not an error)
     one = metric_value(pl.DataFrame({"reach": [5.0]}), "reach", aggregation="mean_per_post")
     assert (one.value, one.n, one.low, one.high) == (5.0, 1, None, None)
+
+
+def test_verdicts_of_an_interval_at_its_boundaries() -> None:
+    from signalboost.analytics.kpis import KpiFigure, kpi_verdict
+
+    f = KpiFigure(5.0, 10, "ok", 4.0, 6.0)
+    for how in ("mean_per_post", "median_per_post", "rate"):
+        assert kpi_verdict(f, 4.0, "at_least", how) == "met"  # the whole interval at or above the target
+        assert kpi_verdict(f, 6.0, "at_most", how) == "met"
+        assert kpi_verdict(f, 6.0, "at_least", how) == "too early to tell"  # the interval touches the target
+        assert kpi_verdict(f, 4.0, "at_most", how) == "too early to tell"
+        assert kpi_verdict(f, 6.5, "at_least", how) == "missed"
+        assert kpi_verdict(f, 3.5, "at_most", how) == "missed"
+        assert kpi_verdict(KpiFigure(5.0, 1, "ok", None, 6.0), 1.0, "at_least", how) == "too early to tell"
+        assert kpi_verdict(KpiFigure(5.0, 1, "ok", 4.0, None), 1.0, "at_least", how) == "too early to tell"
+    assert kpi_verdict(KpiFigure(None, 0, "not reported"), 1.0, "at_least", "sum") == "not measurable yet"
+
+
+def test_a_kpi_row_carries_its_definition() -> None:
+    from signalboost.analytics.kpis import kpi_status
+    from signalboost.analytics.metrics import post_engagement
+
+    p = posts([{"post_id": "1", "created_at": t(10)}])
+    frame = post_engagement(p, metrics([{"post_id": "1", "reach": 5}]))
+    kpis = [
+        Kpi(id="all", metric="reach", target=3, window_days=14, direction="at_most", aggregation="sum"),
+        Kpi(id="fb", metric="reach", network="facebook", target=3, window_days=7, aggregation="sum"),
+    ]
+    rows = {r["kpi"]: r for r in kpi_status(kpis, frame).iter_rows(named=True)}
+    a = rows["all"]
+    assert (a["metric"], a["network"], a["window_days"], a["target"], a["direction"]) == (
+        "reach",
+        "all",
+        14,
+        3,
+        "at_most",
+    )
+    assert (a["value"], a["n"], a["status"], a["verdict"]) == (5, 1, "ok", "missed")
+    assert (rows["fb"]["network"], rows["fb"]["window_days"], rows["fb"]["verdict"]) == ("facebook", 7, "met")
+    empty = kpi_status(kpis[:1], frame.head(0)).row(0, named=True)
+    assert (empty["n"], empty["status"], empty["verdict"], empty["metric"]) == (
+        0,
+        "no posts",
+        "not measurable yet",
+        "reach",
+    )
