@@ -253,9 +253,12 @@ def _definitions_caption(frame: pl.DataFrame) -> str:
 def _timing_section(a: Analysis) -> Section:
     s = Section("Best times to post")
     s.text.append(
-        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, shrunk toward each network's overall mean "
-        "(normal–normal empirical Bayes): a slot with few lucky posts cannot win. Slots with fewer than "
-        f"{a.options.min_posts} posts are marked 'not enough data'; a few are kept as exploration slots."
+        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, pulled toward each network's average in "
+        "proportion to how few posts a slot has, with the few most extreme posts capped (see 'shrunk' and "
+        "'winsorised' in the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended "
+        "only when its 95% interval lies above the average. Slots with fewer than "
+        f"{a.options.min_posts} posts are marked 'not enough data'; a few, in daytime hours or hours you already "
+        "post in, are kept as exploration slots."
     )
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
@@ -366,12 +369,34 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     return s
 
 
+PILLAR_METHODS: dict[str, str] = {
+    "label": "labelled by a person",
+    "rule": "matched a keyword or hashtag",
+    "classifier": "recognised by the text classifier",
+    "unclassified": "no pillar found",
+}
+
+
+def plain_note(note: str) -> str:
+    """A note for people: ``metric auto = er_reach (…)`` becomes which rate posts are compared by."""
+    if note.startswith("metric auto = "):
+        metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
+        words = {
+            "er_reach": "engagement rate by reach",
+            "er_impressions": "engagement rate by impressions",
+            "er_followers": "engagement rate by followers",
+            "interactions": "interactions per post",
+        }.get(metric, metric)
+        return f"Posts are compared by {words} ({metric}), the figure most of the posts report."
+    return note
+
+
 def _pillar_section(a: Analysis) -> Section:
     s = Section("Pillar mix against the strategy")
     methods = a.pillar_assignments.group_by("method").len().sort("method")
     s.text.append(
         "How each post got its pillar: "
-        + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
+        + ", ".join(f"{PILLAR_METHODS.get(str(m), str(m))}: {n} posts" for m, n in methods.iter_rows())
         + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
         "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
         "(+) or under (−) its weight."
@@ -499,7 +524,7 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
         "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
         "tz": a.tz,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "notes": a.notes,
+        "notes": [plain_note(n) for n in a.notes],
     }
 
 
