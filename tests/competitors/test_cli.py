@@ -157,3 +157,20 @@ def test_benchmark_bad_input(market: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["benchmark", *w]) == 0  # the table view runs
     out = capsys.readouterr().out
     assert "Acme (@acme) leads on engagement per post" in out
+
+
+def test_without_a_brand_handle_a_competitor_is_not_taken_for_the_brand(
+    market: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # no imported brand handle: analytics fall back to the account with the most posts (Acme and you tie at 12, Acme's
+    # id sorts first) — unless Acme is registered as a competitor
+    strategy = market / "strategy.yaml"
+    strategy.write_text(strategy.read_text(encoding="utf-8").replace("threadline", "not-imported-yet"))
+    assert main(["analyze", "-w", str(market), "--format", "json", "--section", "summary"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any("analysed @acme" in n for n in notes), notes
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", "-w", str(market)]) == 0
+    capsys.readouterr()
+    assert main(["analyze", "-w", str(market), "--format", "json", "--section", "summary"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any("analysed @threadline" in n and "not registered as competitors" in n for n in notes), notes

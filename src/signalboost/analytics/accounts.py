@@ -8,7 +8,8 @@ account:
 1. ``--account`` (an account id or handle, ``@`` optional, any case) when given: only that account's posts;
 2. else the brand's own account named in the strategy (``brand.handles`` or the ecosystem entry's ``handle``);
 3. else, among accounts marked as the brand's (``accounts.is_brand``), the one with the most posts;
-4. else the account with the most posts.
+4. else the account with the most posts that is not registered as a competitor's (``accounts.is_competitor``,
+   ``signalboost competitors add``), else the account with the most posts.
 
 A note names the account kept and every one left out, with how to analyse it (``--account``).
 """
@@ -83,7 +84,7 @@ def select_accounts(
         if len(rows) == 1:
             keep_rows.append((platform, rows[0][0]))
             continue
-        chosen_id, why = _choose(platform, rows, handles.get(platform), brand, labels)
+        chosen_id, why = _choose(platform, rows, handles.get(platform), brand, labels, _competitor_ids(accounts))
         keep_rows.append((platform, chosen_id))
         others = ", ".join(f"{labels.get((platform, a), a)} ({n} posts)" for a, n in rows if a != chosen_id)
         n_kept = dict(rows)[chosen_id]
@@ -96,6 +97,14 @@ def select_accounts(
     # posts without an author stay where the network has a single account (they can only be its posts)
     anonymous = posts.filter(pl.col("author_id").is_null() & ~pl.col("platform").is_in(pooled))
     return pl.concat([posts.join(chosen, on=["platform", "author_id"], how="semi"), anonymous]), notes
+
+
+def _competitor_ids(accounts: pl.DataFrame | None) -> set[tuple[str, str]]:
+    """Accounts registered as a competitor's (``is_competitor``): never chosen as the brand's by default."""
+    if accounts is None or accounts.height == 0 or "is_competitor" not in accounts.columns:
+        return set()
+    marked = accounts.filter(pl.col("is_competitor").fill_null(False)).select("platform", "account_id")
+    return {(str(p), str(a)) for p, a in marked.iter_rows()}
 
 
 def _brand_ids(accounts: pl.DataFrame | None) -> set[tuple[str, str]]:
@@ -111,6 +120,7 @@ def _choose(
     handle: str | None,
     brand: set[tuple[str, str]],
     labels: Mapping[tuple[str, str], str],
+    rivals: set[tuple[str, str]],
 ) -> tuple[str, str]:
     """``(account id, why)`` of the account to analyse among ``rows`` (``(id, posts)``, most posts first)."""
     if handle:
@@ -120,4 +130,7 @@ def _choose(
     marked = [(a, n) for a, n in rows if (platform, a) in brand]
     if marked:
         return marked[0][0], "marked as the brand's" + (" (most posts of those)" if len(marked) > 1 else "")
+    own = [(a, n) for a, n in rows if (platform, a) not in rivals]
+    if own and len(own) < len(rows):
+        return own[0][0], "the most posts of the accounts not registered as competitors"
     return rows[0][0], "the most posts"

@@ -41,16 +41,27 @@ def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> Anal
 
 def post_authors(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
     """The accounts the analytics need: the posts' authors and the accounts marked as the brand's (not the
-    hundreds of thousands of accounts an interaction graph brings)."""
+    hundreds of thousands of accounts an interaction graph brings), with ``is_competitor`` TRUE for the accounts
+    registered as a competitor's (``signalboost competitors add``; a row is added for such an author that has no
+    accounts row, e.g. a CSV import tagged ``author_id==@acme``), so no analysis takes them for the brand's."""
     where = "WHERE a.platform = ?" if platform else ""
     sql = f"""
-        SELECT a.* FROM accounts a
+        SELECT a.*, EXISTS (
+            SELECT 1 FROM competitors c WHERE c.platform = a.platform
+              AND c.account IN (lower(ltrim(a.account_id, '@')), lower(ltrim(coalesce(a.handle, ''), '@')))
+        ) AS is_competitor
+        FROM accounts a
         WHERE (a.is_brand
                OR EXISTS (SELECT 1 FROM posts p WHERE p.platform = a.platform AND p.author_id = a.account_id))
         {where.replace("WHERE", "AND")}
-        ORDER BY a.platform, a.account_id
+        UNION ALL BY NAME
+        SELECT DISTINCT p.platform, p.author_id AS account_id, FALSE AS is_brand, TRUE AS is_competitor
+        FROM posts p JOIN competitors c ON c.platform = p.platform AND c.account = lower(ltrim(p.author_id, '@'))
+        WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.platform = p.platform AND a.account_id = p.author_id)
+        {where.replace("WHERE", "AND").replace("a.platform", "p.platform")}
+        ORDER BY platform, account_id
     """
-    return ws.query(sql, [platform] if platform else None)
+    return ws.query(sql, [platform, platform] if platform else None)
 
 
 def insert_frame(ws: Workspace, table: str, frame: pl.DataFrame) -> int:
