@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from signalboost.analytics.timing import (
     recommend_slots,
     shrink,
     slot_table,
+    with_local_time,
 )
 from signalboost.errors import AnalyticsError
 
@@ -270,3 +272,70 @@ def test_hour_blocks_from_1_to_24_and_a_clear_error_beyond() -> None:
         with pytest.raises(AnalyticsError) as info:
             slot_table(frame, hour_block=bad)
         assert info.value.where == "--hour-block" and "Use 1, 2, 3, 4, 6, 8, 12 or 24" in (info.value.hint or "")
+
+
+# ------------------------------------------------------------------ rare branches of the slot model (issue #19)
+def _posts(rows: list[tuple[str, object, float]], naive: bool = False) -> pl.DataFrame:
+    kind = pl.Datetime("us") if naive else pl.Datetime("us", "UTC")
+    return pl.DataFrame(
+        {"platform": [r[0] for r in rows], "created_at": [r[1] for r in rows], "er_reach": [r[2] for r in rows]},
+        schema={"platform": pl.String, "created_at": kind, "er_reach": pl.Float64},
+    )
+
+
+def test_one_post_per_slot_uses_the_plain_variance_and_one_post_alone_has_none() -> None:
+    # slots A and B with one post each (N = S): σ² = var(1, 3; ddof 1) = 2, MSB = 2 as well: τ² = 0
+    h = estimate_hyper(np.array([1.0, 3.0]), np.array(["A", "B"]))
+    assert (h.mu, h.sigma2, h.tau2) == (2.0, 2.0, 0.0)
+    one = estimate_hyper(np.array([5.0]), np.array(["A"]))  # a single post: no variance at all, not NaN
+    assert (one.mu, one.sigma2, one.tau2, one.mu_var) == (5.0, 0.0, 0.0, 0.0)
+    with pytest.raises(AnalyticsError, match="no posts"):
+        estimate_hyper(np.array([]), np.array([]))
+
+
+def test_shrink_without_a_sample_or_without_any_variance() -> None:
+    h = Hyper(mu=3.0, sigma2=1.0, tau2=1.0, n_posts=4, n_slots=2, mu_var=0.0)
+    for mean, n in ((None, 5), (2.0, 0)):  # no sample mean, or no posts: the prior, sd √(τ² + Var μ̂) = 1
+        assert shrink(mean, n, h, z=2.0) == (3.0, 1.0, 5.0, 0.0)
+    # τ² = 0 and σ² = 0: nothing varies, every slot at μ with the grand mean's own interval
+    flat = Hyper(mu=3.0, sigma2=0.0, tau2=0.0, n_posts=4, n_slots=2, mu_var=0.25)
+    assert shrink(5.0, 2, flat, z=2.0) == (3.0, 2.0, 4.0, 0.0)
+    # σ² = 0.5 < 1 is still a variance: B = 1 / (1 + 0.5/1) = 2/3, posterior 0 + 2/3·(1 − 0)
+    small = Hyper(mu=0.0, sigma2=0.5, tau2=1.0, n_posts=4, n_slots=2, mu_var=0.0)
+    post, _, _, weight = shrink(1.0, 1, small)
+    assert weight == pytest.approx(2 / 3) and post == pytest.approx(2 / 3)
+
+
+def test_slot_table_rows_sorted_by_network_day_and_hour_with_z_and_min_posts() -> None:
+    # x: Tue 09 (3 posts) and Mon 23 (2 posts); bluesky: Mon 10 (1 post). A NaN and a missing time are left out.
+    frame = _posts(
+        [
+            ("x", t(2, 9), 1.0), ("x", t(9, 9), 2.0), ("x", t(16, 9), 3.0), ("x", t(1, 23), 1.0),
+            ("x", t(8, 23), 1.0), ("x", t(15, 23), float("nan")), ("x", None, 9.0), ("bluesky", t(1, 10), 2.0),
+        ]
+    )  # fmt: skip
+    out = slot_table(frame, all_slots=False, robust=False, z=1.0)
+    assert out.select("platform", "weekday", "slot_hour", "n_posts", "status").rows() == [
+        ("bluesky", 0, 10, 1, NOT_ENOUGH),
+        ("x", 0, 23, 2, NOT_ENOUGH),
+        ("x", 1, 9, 3, "ok"),  # the default min_posts is 3
+    ]
+    # z = 1: each interval is expected ± 1 sd (symmetric), half as wide as at z = 2
+    wide = slot_table(frame, all_slots=False, robust=False, z=2.0)
+    assert (out["ci_high"] - out["expected"]).to_list() == pytest.approx((out["expected"] - out["ci_low"]).to_list())
+    assert ((wide["ci_high"] - wide["ci_low"]) / 2).to_list() == pytest.approx(
+        (out["ci_high"] - out["ci_low"]).to_list()
+    )
+
+
+def test_local_time_columns_for_aware_and_naive_times() -> None:
+    aware = with_local_time(_posts([("x", t(1, 23, minute=30), 1.0)]), "Europe/Madrid")  # 00:30 Tue in Madrid
+    row = aware.row(0, named=True)
+    assert (row["weekday"], row["hour"], row["slot_hour"]) == (1, 0, 0)
+    naive = with_local_time(_posts([("x", dt.datetime(2024, 1, 1, 23, 30), 1.0)], naive=True), "UTC")  # read as UTC
+    row = naive.row(0, named=True)
+    assert (row["weekday"], row["hour"], row["slot_hour"], row["local_date"]) == (0, 23, 23, dt.date(2024, 1, 1))
+    blocks = with_local_time(_posts([("x", t(1, 23), 1.0)]), "UTC", hour_block=6)
+    assert (blocks["hour"][0], blocks["slot_hour"][0]) == (23, 18)
+    with pytest.raises(AnalyticsError, match="unknown time zone 'Mars/Base'"):
+        with_local_time(_posts([("x", t(1, 9), 1.0)]), "Mars/Base")

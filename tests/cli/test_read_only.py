@@ -31,6 +31,8 @@ READ_ONLY: dict[str, list[str]] = {
     "calendar move": ["sb-1", "--to", "2026-03-04T18:30"],
     "calendar status": ["sb-1", "approved"],
     "calendar draft": ["sb-1", "hello"],
+    "calendar approve": ["sb-1"],
+    "connections": [],
     "outreach move": ["@maria", "warming"],
     "outreach update": ["@maria", "--owner", "ana"],
     "outreach sync": [],
@@ -48,6 +50,9 @@ READ_ONLY: dict[str, list[str]] = {
     "partners monitor": [],
     "user list": [],
     "user remove": ["bob"],
+    "competitors list": [],
+    "competitors remove": ["Acme"],
+    "benchmark": [],
 }
 
 #: Commands that write (they may create the database), or touch no workspace at all.
@@ -59,6 +64,8 @@ WRITERS_OR_NO_WORKSPACE = {
     "plan",
     "influencers",
     "influencers calibrate",
+    "audience segments",
+    "audience personas",
     "outreach add",
     "outreach identify",
     "outreach log",
@@ -67,6 +74,12 @@ WRITERS_OR_NO_WORKSPACE = {
     "user add",
     "scale influence",
     "scale overlap",
+    "connect bluesky",
+    "disconnect",
+    "sync",
+    "publish",
+    "partners fetch-audience",
+    "competitors add",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -78,6 +91,12 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "partners rank --save": [],
     "partners choose --save": [],
     "serve": [],
+    "connect bluesky": ["--handle", "brand.test"],
+    "disconnect": ["bluesky"],
+    "sync": [],
+    "publish": [],
+    "partners fetch-audience": ["@knitco"],
+    "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],
 }
 
 

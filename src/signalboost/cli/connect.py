@@ -12,7 +12,11 @@ from signalboost.errors import UsageError
 
 APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
 
-connect_app = typer.Typer(help="Connect a live account (its credential is kept in the workspace's secrets.json).")
+connect_app = typer.Typer(
+    help="Connect a live account (its credential is kept in the workspace's secrets.json).\n\n"
+    "Example: signalboost connect bluesky --handle brand.bsky.social",
+    no_args_is_help=True,
+)
 
 
 @connect_app.command("bluesky")
@@ -46,7 +50,7 @@ def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOpt
     """
     from signalboost.connect.accounts import list_connections
 
-    ws = open_ws(workspace, existing=True)
+    ws = open_ws(workspace, read_only=True)
     rows = list_connections(ws)
     if not rows and fmt == OutputFormat.table:
         console.print("No account connected. Connect one with `signalboost connect bluesky --handle …`.")
@@ -80,8 +84,10 @@ def _sync(
     workspace: Any = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Pull the connected accounts: profile counts, followers, follows, own posts with their engagement, and
-    notifications (likes, reposts, replies, quotes, mentions, follows), into the workspace.
+    """Pull the connected accounts' profile, followers, follows, posts and notifications into the workspace.
+
+    Profile counts become dated snapshots, own posts' likes/reposts/replies/quotes dated post_metrics, and
+    notifications (likes, reposts, replies, quotes, mentions, follows) interactions with their times.
 
     Resumable: an interrupted sync continues where it stopped; a second sync adds only what is new.
 
@@ -117,6 +123,87 @@ def _sync(
     emit_rows(results, fmt, title="Synced")
 
 
+def _publish(
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be sent; send nothing."),
+    platform: str | None = typer.Option(None, "--platform", "-p", help="Only this network (default: every one)."),
+    workspace: Any = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Send every approved calendar post that is due to its network, exactly once, and record its URL.
+
+    Only posts approved with `signalboost calendar approve` are sent. An interrupted run is safe to repeat:
+    a post whose sending was interrupted is looked up on the network before anything is sent again.
+
+    Example: signalboost publish --dry-run
+    """
+    from signalboost.connect.accounts import connected_platforms, open_connector
+    from signalboost.connect.publish import publish_due
+
+    ws = open_ws(workspace, existing=True)
+    platforms = [platform] if platform else connected_platforms(ws)
+    if not platforms:
+        raise UsageError(
+            "no account is connected to this workspace",
+            where=str(ws.root),
+            hint="Connect one with `signalboost connect bluesky --handle …`",
+        )
+    rows = []
+    for name in platforms:
+        for out in publish_due(ws, open_connector(ws, name), dry_run=dry_run):
+            rows.append(
+                {
+                    "plan_id": out.plan_id,
+                    "network": name,
+                    "scheduled_at": out.scheduled_at,
+                    "action": out.action,
+                    "url": out.url,
+                    "error": out.error,
+                    "text": out.text[:60],
+                }
+            )
+    emit_rows(rows, fmt, title="Publish" + (" (dry run)" if dry_run else ""), empty="No approved post is due.")
+
+
+def _fetch_audience(
+    accounts: list[str] = typer.Argument(..., help="Accounts whose followers to fetch, e.g. @knitco.bsky.social."),
+    platform: str = typer.Option("bluesky", "--platform", "-p", help="The network (its connected account is used)."),
+    max_followers: int | None = typer.Option(None, "--max", min=1, help="Stop after this many followers each."),
+    workspace: Any = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Fetch other accounts' followers (public) for partner overlap and bridges.
+
+    Each account's profile goes to accounts and its followers to follows, as an import would write them.
+
+    Example: signalboost partners fetch-audience @knitco.bsky.social @dyeworks.bsky.social
+    """
+    from signalboost.connect.accounts import open_connector
+    from signalboost.connect.audience import fetch_audiences
+
+    ws = open_ws(workspace, existing=True)
+    connector = open_connector(ws, platform)
+    with _progress(platform) as progress:
+        results = fetch_audiences(
+            ws,
+            connector,
+            accounts,
+            max_followers=max_followers,
+            progress=lambda who, n, total: progress(f"followers of @{who}", 0, n),
+        )
+    rows = [
+        {
+            "handle": r.handle,
+            "account_id": r.account_id,
+            "followers_reported": r.followers_reported,
+            "followers_fetched": r.followers_fetched,
+            "complete": r.complete,
+            "requests": r.requests,
+        }
+        for r in results
+    ]
+    emit_rows(rows, fmt, title="Audiences fetched")
+
+
 class _progress:
     """A Rich progress line on stderr (a plain line per page when stderr is not a terminal, e.g. under systemd)."""
 
@@ -131,7 +218,7 @@ class _progress:
         return self
 
     def __call__(self, stream: str, pages: int, items: int) -> None:
-        text = f"{self.platform}: {stream} — {items} items, page {pages}"
+        text = f"{self.platform}: {stream} — {items} items" + (f", page {pages}" if pages else "")
         if self.status is not None:
             self.status.update(text)
         else:
@@ -147,3 +234,7 @@ def register(app: typer.Typer) -> None:
     app.command("connections")(_connections)
     app.command("disconnect")(_disconnect)
     app.command("sync")(_sync)
+    app.command("publish")(_publish)
+    from signalboost.cli.outreach import partners_app
+
+    partners_app.command("fetch-audience")(_fetch_audience)

@@ -203,7 +203,7 @@ def register(app: typer.Typer) -> None:
     @calendar_app.command("status")
     def status(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
-        value: str = typer.Argument(..., help="planned, drafted, approved, scheduled or published."),
+        value: str = typer.Argument(..., help="planned, drafted, approved, scheduled, published or failed."),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -214,6 +214,22 @@ def register(app: typer.Typer) -> None:
         from signalboost.plan.service import set_status
 
         _print_post(set_status(open_ws(workspace, read_only=True), plan_id, value), fmt)
+
+    @calendar_app.command("approve")
+    def approve(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Approve a post for `signalboost publish`, after checking its text fits its network.
+
+        Bluesky allows 300 graphemes. Only approved posts are ever sent.
+
+        Example: signalboost calendar approve sb-1a2b3c
+        """
+        from signalboost.connect.publish import approve as approve_post
+
+        _print_post(approve_post(open_ws(workspace, read_only=True), plan_id), fmt)
 
     @calendar_app.command("draft")
     def draft(

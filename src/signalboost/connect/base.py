@@ -10,8 +10,10 @@ dicts keyed by column), so the sync engine writes them exactly as an import woul
   newest key of the previous pass);
 - ``audience(actor, cursor, ...)``: one page of another account's followers (partners, influencers);
 - ``profiles(ids, observed_at)``: full profiles (counts) of accounts seen;
-- ``publish(post)``: send one post, return its platform id and URL; ``find_published(marker)`` looks a post up
-  in the account's own feed (reconciliation after a crash).
+- ``replies(post_id, observed_at)``: the direct replies to one own post (to complete what notifications missed);
+- ``publish(text, record_key)``: send one post under a key chosen (``new_record_key``) and recorded before
+  sending, return its platform id and URL; ``published(record_key)`` looks that key up on the network
+  (reconciliation after a crash: a post is never sent twice).
 """
 
 from __future__ import annotations
@@ -71,9 +73,13 @@ class Connector(Protocol):
 
     def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows: ...
 
-    def publish(self, text: str) -> Published: ...
+    def replies(self, post_id: str, observed_at: dt.datetime) -> Rows: ...
 
-    def find_published(self, text: str, since: dt.datetime) -> Published | None: ...
+    def new_record_key(self, at: dt.datetime) -> str: ...
+
+    def publish(self, text: str, record_key: str) -> Published: ...
+
+    def published(self, record_key: str) -> Published | None: ...
 
 
 def merge_rows(into: Rows, more: Rows) -> Rows:

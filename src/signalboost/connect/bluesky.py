@@ -41,6 +41,8 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
             try:
                 response = super()._invoke(invoke_type, **dict(kwargs))
             except atx.RateLimitExceededError as exc:
+                if attempt == MAX_ATTEMPTS - 1:
+                    break
                 headers = dict(getattr(exc.response, "headers", None) or {})
                 self._pause(ratelimit.wait_after_429(headers, time.time(), attempt))
                 continue
@@ -361,6 +363,35 @@ class BlueskyConnector:
             seen.add(str(note.author.did))
         return Page(rows, keys, res.cursor or None, seen)
 
+    def replies(self, post_id: str, observed_at: dt.datetime) -> Rows:
+        """The direct replies to one own post (``getPostThread``, depth 1) as ``reply`` interactions: what the
+        notifications list can miss (the AppView pages notifications on their time alone, so items sharing one
+        time across a page boundary are skipped)."""
+        res = self._call(
+            "getPostThread",
+            lambda: self.client.app.bsky.feed.get_post_thread({"uri": post_id, "depth": 1, "parentHeight": 0}),
+        )
+        rows: Rows = {"accounts": [], "interactions": []}
+        for reply in _get(res.thread, "replies") or []:
+            view = _get(reply, "post")
+            author = _get(view, "author")
+            if view is None or author is None or _get(author, "did") == self.account_id:
+                continue  # blocked/not-found entries; the account's own replies are no interaction
+            rows["accounts"].append(account_row(author, observed_at))
+            rows["interactions"].append(
+                {
+                    "platform": PLATFORM,
+                    "actor_id": str(_get(author, "did")),
+                    "kind": "reply",
+                    "target_post_id": post_id,
+                    "target_account_id": self.account_id,
+                    "occurred_at": parse_time(_get(_get(view, "record"), "created_at"))
+                    or parse_time(_get(view, "indexed_at")),
+                    "weight": 1.0,
+                }
+            )
+        return rows
+
     def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows:
         """Full profiles (with counts), 25 a request (the API's maximum)."""
         accounts: list[dict[str, Any]] = []
@@ -371,13 +402,61 @@ class BlueskyConnector:
         return {"accounts": accounts}
 
     # ------------------------------------------------------------------------------------------- writing
-    def publish(self, text: str) -> Published:
+    def new_record_key(self, at: dt.datetime) -> str:
+        return tid(at)
+
+    def publish(self, text: str, record_key: str) -> Published:
+        """Create the post under ``record_key`` (a TID chosen before sending: the same key can never make a
+        second post, so a retry after a crash is safe), with facets for links, mentions and hashtags."""
+        from atproto_client import models
+
         from signalboost.connect.compose import facets_for
 
-        facets = facets_for(text, self._resolve_handle)
-        res = self._call("createRecord", lambda: self.client.send_post(text=text, facets=facets or None))
         now = dt.datetime.now(dt.UTC)
+        record: dict[str, Any] = {
+            "$type": "app.bsky.feed.post",
+            "text": text,
+            "createdAt": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        }
+        facets = facets_for(text, self._resolve_handle)
+        if facets:
+            record["facets"] = facets
+        data = models.ComAtprotoRepoCreateRecord.Data(
+            repo=self.account_id, collection="app.bsky.feed.post", rkey=record_key, record=record
+        )
+        try:
+            res = self.client.com.atproto.repo.create_record(data)
+        except atx.BadRequestError:
+            found = self.published(record_key)
+            if found is not None:  # already created by an earlier attempt
+                return found
+            raise ConnectError(
+                "Bluesky refused the post", where=f"record {record_key}", hint="Check the text and try again"
+            ) from None
+        except atx.AtProtocolError as exc:
+            raise ConnectError(
+                f"Bluesky did not take the post ({type(exc).__name__})",
+                where=self.service,
+                hint="It is retried on the next `signalboost publish`",
+            ) from None
         return Published(str(res.uri), post_url(str(res.uri), self.handle), now)
+
+    def published(self, record_key: str) -> Published | None:
+        """The account's post under ``record_key``, read from its own repository (no indexing delay)."""
+        try:
+            res = self.client.com.atproto.repo.get_record(
+                {"repo": self.account_id, "collection": "app.bsky.feed.post", "rkey": record_key}
+            )
+        except atx.BadRequestError:
+            return None  # RecordNotFound
+        except atx.AtProtocolError as exc:
+            raise ConnectError(
+                f"cannot check whether the post was sent ({type(exc).__name__})",
+                where=self.service,
+                hint="Run `signalboost publish` again: nothing is sent before this is known",
+            ) from None
+        created = parse_time(_get(res.value, "created_at")) or dt.datetime.now(dt.UTC)
+        return Published(str(res.uri), post_url(str(res.uri), self.handle), created)
 
     def _resolve_handle(self, handle: str) -> str | None:
         try:
@@ -385,17 +464,17 @@ class BlueskyConnector:
         except atx.AtProtocolError:
             return None
 
-    def find_published(self, text: str, since: dt.datetime) -> Published | None:
-        """The account's own post with exactly ``text`` created at or after ``since`` (newest pages first)."""
-        cursor: str | None = None
-        for _ in range(10):
-            page = self._posts_page(cursor, 100, dt.datetime.now(dt.UTC))
-            for post in page.rows["posts"]:
-                created = post["created_at"]
-                if post["text"] == text and created is not None and created >= since - dt.timedelta(minutes=1):
-                    return Published(post["post_id"], post["url"], created)
-            oldest = [p["created_at"] for p in page.rows["posts"] if p["created_at"] is not None]
-            if page.cursor is None or (oldest and min(oldest) < since - dt.timedelta(minutes=1)):
-                return None
-            cursor = page.cursor
-        return None
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def tid(at: dt.datetime, clock_id: int | None = None) -> str:
+    """An atproto TID (timestamp identifier): 64 bits = 0 | 53 bits of microseconds since the epoch | 10 bits of
+    clock id, in base32-sortable, 13 characters (atproto.com/specs/tid). A random clock id keeps two keys
+    made in the same microsecond apart."""
+    import secrets
+
+    micros = int(at.timestamp() * 1_000_000)
+    clock = secrets.randbelow(1024) if clock_id is None else clock_id
+    value = (micros << 10) | clock
+    return "".join(_TID_ALPHABET[(value >> (5 * i)) & 31] for i in reversed(range(13)))

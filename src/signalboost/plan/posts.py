@@ -14,11 +14,12 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 Kind = Literal["own", "tactic", "curated"]
-Status = Literal["planned", "drafted", "approved", "scheduled", "published"]
+Status = Literal["planned", "drafted", "approved", "scheduled", "published", "failed"]
 
 KINDS: tuple[str, ...] = ("own", "tactic", "curated")
-STATUSES: tuple[str, ...] = ("planned", "drafted", "approved", "scheduled", "published")
-"""Life cycle of a planned post, in order. Any status past ``planned`` marks the post as touched by a person."""
+STATUSES: tuple[str, ...] = ("planned", "drafted", "approved", "scheduled", "published", "failed")
+"""Life cycle of a planned post, in order (``failed``: publishing gave up, the reason is in ``publications``).
+Any status past ``planned`` marks the post as touched by a person."""
 
 ID_PREFIX = "sb"
 

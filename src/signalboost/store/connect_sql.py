@@ -181,3 +181,85 @@ def refresh_accounts(con: Any, rows: list[dict[str, Any]], import_id: int) -> in
     finally:
         con.unregister("_profiles")
     return len(rows)
+
+
+# ---------------------------------------------------------------------------------------------- publications
+_PUB_COLS = (
+    "plan_id",
+    "platform",
+    "text",
+    "record_key",
+    "state",
+    "attempts",
+    "intent_at",
+    "post_id",
+    "url",
+    "published_at",
+    "error",
+)
+
+
+def due_posts(con: Any, network: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """Approved posts of ``network`` due at ``now`` not yet sent, and posts whose send was interrupted."""
+    cur = con.execute(
+        "SELECT p.plan_id, p.scheduled_at, p.draft, p.status, u.state, u.record_key, u.attempts, u.intent_at "
+        "FROM planned_posts p LEFT JOIN publications u USING (plan_id) "
+        "WHERE p.network = ? AND ((p.status = 'approved' AND p.scheduled_at <= ? "
+        "AND coalesce(u.state, '') NOT IN ('sent', 'failed')) OR u.state = 'sending') "
+        "ORDER BY p.scheduled_at, p.plan_id",
+        [network, now],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def put_publication(con: Any, values: dict[str, Any]) -> None:
+    cols = [c for c in _PUB_COLS if c in values]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "plan_id")
+    con.execute(
+        f"INSERT INTO publications ({', '.join(cols)}, updated_at) VALUES ({', '.join('?' for _ in cols)}, now()) "
+        f"ON CONFLICT (plan_id) DO UPDATE SET {updates}, updated_at = now()",
+        [values[c] for c in cols],
+    )
+
+
+def set_plan_status(con: Any, plan_id: str, status: str) -> None:
+    con.execute(
+        "UPDATE planned_posts SET status = ?, sequence = sequence + 1, touched = TRUE, updated_at = now() "
+        "WHERE plan_id = ?",
+        [status, plan_id],
+    )
+
+
+def publication_rows(con: Any) -> list[dict[str, Any]]:
+    cur = con.execute(f"SELECT {', '.join(_PUB_COLS)}, updated_at FROM publications ORDER BY intent_at")
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def posts_missing_replies(con: Any, platform: str, account_id: str, observed_at: dt.datetime) -> list[str]:
+    """Own posts whose reply count observed at ``observed_at`` exceeds the replies stored for them."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT m.post_id FROM post_metrics m JOIN posts p USING (platform, post_id) "
+            "WHERE m.platform = ? AND p.author_id = ? AND m.observed_at = ? AND m.comments > "
+            "(SELECT count(*) FROM interactions i WHERE i.platform = m.platform AND i.kind = 'reply' "
+            "AND i.target_post_id = m.post_id) ORDER BY m.post_id",
+            [platform, account_id, observed_at],
+        ).fetchall()
+    ]
+
+
+def record_published_post(
+    con: Any, platform: str, post_id: str, author_id: str, created_at: dt.datetime, url: str, plan_id: str
+) -> None:
+    """The published post into ``posts`` at once, carrying its planned pillars and tactic (so analytics per
+    pillar see it; a later sync completes it and never erases them)."""
+    con.execute(
+        "INSERT INTO posts (platform, post_id, author_id, created_at, text, format, url, pillars, tactic, source) "
+        "SELECT ?, ?, ?, ?, draft, 'text', ?, pillars, tactic, 'publish' FROM planned_posts WHERE plan_id = ? "
+        "ON CONFLICT (platform, post_id) DO UPDATE SET pillars = coalesce(posts.pillars, excluded.pillars), "
+        "tactic = coalesce(posts.tactic, excluded.tactic)",
+        [platform, post_id, author_id, created_at, url, plan_id],
+    )

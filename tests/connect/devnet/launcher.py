@@ -34,7 +34,17 @@ def missing_reason() -> str | None:
 class BlueskyNetwork:
     """A running local network: ``pds`` URL, ``brand`` credentials, seed ``truth``; ``command()`` talks to it."""
 
-    def __init__(self, *, accounts: int = 14, brand_posts: int = 8, posts_per_account: int = 2, seed: int = 7) -> None:
+    def __init__(
+        self,
+        *,
+        accounts: int = 14,
+        brand_posts: int = 8,
+        posts_per_account: int = 2,
+        follows_min: int = 3,
+        follows_spread: int = 8,
+        seed: int = 7,
+        ready_timeout: float = 900,
+    ) -> None:
         args = [
             "node",
             str(SCRIPT),
@@ -44,6 +54,10 @@ class BlueskyNetwork:
             str(brand_posts),
             "--posts-per-account",
             str(posts_per_account),
+            "--follows-min",
+            str(follows_min),
+            "--follows-spread",
+            str(follows_spread),
             "--seed",
             str(seed),
         ]
@@ -60,7 +74,7 @@ class BlueskyNetwork:
         self._stderr: list[str] = []
         threading.Thread(target=self._drain, daemon=True).start()
         self._lock = threading.Lock()
-        info = self._read_line(timeout=600)
+        info = self._read_line(timeout=ready_timeout)
         self.ready_seconds = time.perf_counter() - self._started
         self.info: dict[str, Any] = info
         self.pds: str = info["pds"]

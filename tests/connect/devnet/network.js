@@ -2,7 +2,8 @@
 // A complete local Bluesky network for Signalboost's tests and benchmarks: PLC (in memory), PDS, AppView (bsky)
 // and Ozone from @atproto/dev-env, with a throw-away PostgreSQL 15 cluster for the AppView and Ozone.
 //
-//   node network.js [--accounts N] [--posts-per-account N] [--seed S] [--state FILE]
+//   node network.js [--accounts N] [--brand-posts N] [--posts-per-account N] [--follows-min N]
+//                   [--follows-spread N] [--seed S]
 //
 // Every listener is bound to 127.0.0.1. The network is seeded deterministically (a seeded PRNG, fixed createdAt
 // times), indexed with processAll() (never by sleeping), then ONE line of JSON is printed on stdout:
@@ -43,6 +44,8 @@ const N_ACCOUNTS = Number(argValue('--accounts', '40'))
 const POSTS_PER_ACCOUNT = Number(argValue('--posts-per-account', '3'))
 const BRAND_POSTS = Number(argValue('--brand-posts', '25'))
 const SEED = Number(argValue('--seed', '7'))
+const FOLLOWS_MIN = Number(argValue('--follows-min', '3'))
+const FOLLOWS_SPREAD = Number(argValue('--follows-spread', '8'))
 
 // ---------------------------------------------------------------------------------------------- PostgreSQL
 function findPgBin() {
@@ -129,29 +132,41 @@ const ENGAGEMENT = {} // brand post uri -> the likes, reposts, replies, quotes t
 let MENTIONS = 0
 const TOPICS = ['linen', 'denim', 'upcycling', 'slow fashion', 'dyeing', 'knitwear', 'tailoring', 'thrift']
 
+// Writes are planned in a deterministic order (every rand() and createdAt taken while planning) and then run
+// CONCURRENCY at a time: the PDS takes writes to different repositories in parallel.
+const CONCURRENCY = Number(argValue('--concurrency', '8'))
+async function runAll(tasks) {
+  for (let i = 0; i < tasks.length; i += CONCURRENCY) {
+    await Promise.all(tasks.slice(i, i + CONCURRENCY).map((t) => t()))
+  }
+}
+
 async function seedPhase1(sc, rand) {
   const brandPw = 'brand-pass-' + SEED
   const brand = await sc.createAccount('brand', { handle: 'brand.test', email: 'brand@test.com', password: brandPw })
   await sc.createProfile(brand.did, 'Brand Studio', 'A small clothing brand. Slow fashion, linen, denim.')
-  const users = []
-  for (let i = 0; i < N_ACCOUNTS; i++) {
+  const users = new Array(N_ACCOUNTS)
+  await runAll([...Array(N_ACCOUNTS).keys()].map((i) => async () => {
     const u = await sc.createAccount(`u${i}`, { handle: `user${i}.test`, email: `user${i}@test.com`, password: `pw-${i}` })
     await sc.createProfile(u.did, `User ${i}`, `Writes about ${TOPICS[i % TOPICS.length]}.`)
-    users.push(u.did)
-  }
+    users[i] = u.did
+  }))
   // follows: ~70% follow the brand, the brand follows ~25%, everyone follows a few others
+  const tasks = []
   for (let i = 0; i < users.length; i++) {
-    if (rand() < 0.7) await sc.follow(users[i], brand.did, { createdAt: nextTime() })
-    if (rand() < 0.25) await sc.follow(brand.did, users[i], { createdAt: nextTime() })
-    const k = 3 + Math.floor(rand() * 8)
+    if (rand() < 0.7) { const at = nextTime(); tasks.push(() => sc.follow(users[i], brand.did, { createdAt: at })) }
+    if (rand() < 0.25) { const at = nextTime(); tasks.push(() => sc.follow(brand.did, users[i], { createdAt: at })) }
+    const k = FOLLOWS_MIN + Math.floor(rand() * FOLLOWS_SPREAD)
     const picked = new Set()
     for (let j = 0; j < k; j++) {
       const t = Math.floor(rand() * users.length)
       if (t === i || picked.has(t)) continue
       picked.add(t)
-      await sc.follow(users[i], users[t], { createdAt: nextTime() })
+      const at = nextTime()
+      tasks.push(() => sc.follow(users[i], users[t], { createdAt: at }))
     }
   }
+  await runAll(tasks)
   await writePosts(sc, rand, brand.did, users, BRAND_POSTS, POSTS_PER_ACCOUNT)
   return { brand, brandPw, users }
 }
@@ -159,38 +174,48 @@ async function seedPhase1(sc, rand) {
 async function writePosts(sc, rand, brandDid, users, brandPosts, perUser) {
   const brandRefs = []
   for (let p = 0; p < brandPosts; p++) {
-    const text = `Brand post ${Object.keys(sc.posts[brandDid] || {}).length + 1} about ${TOPICS[p % TOPICS.length]} #slowfashion`
+    const text = `Brand post ${(sc.posts[brandDid] || []).length + 1} about ${TOPICS[p % TOPICS.length]} #slowfashion`
     const post = await sc.post(brandDid, text, undefined, undefined, undefined, { createdAt: nextTime() })
     brandRefs.push(post.ref)
   }
-  const userRefs = []
-  for (const u of users) {
+  const userRefs = new Array(users.length * perUser)
+  const postTasks = []
+  users.forEach((u, ui) => {
     for (let p = 0; p < perUser; p++) {
-      const post = await sc.post(u, `Post ${p} on ${TOPICS[Math.floor(rand() * TOPICS.length)]}`, undefined,
-        undefined, undefined, { createdAt: nextTime() })
-      userRefs.push(post.ref)
+      const text = `Post ${p} on ${TOPICS[Math.floor(rand() * TOPICS.length)]}`
+      const at = nextTime()
+      postTasks.push(async () => {
+        userRefs[ui * perUser + p] = (await sc.post(u, text, undefined, undefined, undefined, { createdAt: at })).ref
+      })
     }
-  }
+  })
+  await runAll(postTasks)
   // engagement: likes, reposts, replies, quotes on the brand's posts; likes and replies among users
+  const tasks = []
   for (const ref of brandRefs) {
     const e = (ENGAGEMENT[ref.uriStr] = { likes: 0, reposts: 0, replies: 0, quotes: 0 })
     for (const u of users) {
       const r = rand()
-      if (r < 0.3) { await sc.like(u, ref, { createdAt: nextTime() }); e.likes++ }
-      if (r < 0.08) { await sc.repost(u, ref, { createdAt: nextTime() }); e.reposts++ }
+      if (r < 0.3) { const at = nextTime(); tasks.push(() => sc.like(u, ref, { createdAt: at })); e.likes++ }
+      if (r < 0.08) { const at = nextTime(); tasks.push(() => sc.repost(u, ref, { createdAt: at })); e.reposts++ }
       if (r > 0.95) {
-        await sc.reply(u, ref, ref, `Love this, ${TOPICS[Math.floor(rand() * TOPICS.length)]}!`,
-          undefined, undefined, { createdAt: nextTime() })
+        const text = `Love this, ${TOPICS[Math.floor(rand() * TOPICS.length)]}!`
+        const at = nextTime()
+        tasks.push(() => sc.reply(u, ref, ref, text, undefined, undefined, { createdAt: at }))
         e.replies++
       }
-      if (r > 0.985) { await sc.post(u, 'Quoting the brand', undefined, undefined, ref, { createdAt: nextTime() }); e.quotes++ }
+      if (r > 0.985) {
+        const at = nextTime()
+        tasks.push(() => sc.post(u, 'Quoting the brand', undefined, undefined, ref, { createdAt: at }))
+        e.quotes++
+      }
     }
   }
   for (const ref of userRefs) {
     const liker = users[Math.floor(rand() * users.length)]
-    if (rand() < 0.5) await sc.like(liker, ref, { createdAt: nextTime() })
-    if (rand() < 0.1) await sc.reply(liker, ref, ref, 'Agreed', undefined, undefined, { createdAt: nextTime() })
-    if (rand() < 0.05) await sc.repost(liker, ref, { createdAt: nextTime() })
+    if (rand() < 0.5) { const at = nextTime(); tasks.push(() => sc.like(liker, ref, { createdAt: at })) }
+    if (rand() < 0.1) { const at = nextTime(); tasks.push(() => sc.reply(liker, ref, ref, 'Agreed', undefined, undefined, { createdAt: at })) }
+    if (rand() < 0.05) { const at = nextTime(); tasks.push(() => sc.repost(liker, ref, { createdAt: at })) }
   }
   // mentions of the brand
   for (let i = 0; i < Math.max(1, Math.floor(users.length / 10)); i++) {
@@ -198,9 +223,11 @@ async function writePosts(sc, rand, brandDid, users, brandPosts, perUser) {
     const text = '@brand.test your linen shirts are great'
     const facets = [{ index: { byteStart: 0, byteEnd: 11 },
       features: [{ $type: 'app.bsky.richtext.facet#mention', did: brandDid }] }]
-    await sc.post(u, text, facets, undefined, undefined, { createdAt: nextTime() })
+    const at = nextTime()
+    tasks.push(() => sc.post(u, text, facets, undefined, undefined, { createdAt: at }))
     MENTIONS++
   }
+  await runAll(tasks)
 }
 
 async function seedPhase2(sc, rand, state) {
