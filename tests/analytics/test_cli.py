@@ -179,3 +179,26 @@ def test_dashboard_and_recommend_give_one_posts_per_week_answer(
     assert set(cli) == {n for n, a in advice.items() if "why" in a} == {"facebook"}
     a = advice["facebook"]
     assert cli["facebook"]["value"] == f"{a['old']} -> {a['new']}" and cli["facebook"]["evidence"] == a["why"]
+
+
+def test_analyze_table_is_plain_and_fits_80_columns(
+    uci_workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["analyze", "-w", str(uci_workspace.root)]) == 0
+    out = capsys.readouterr().out
+    for word in ("True", "False", "weekday_name", "slot_hour", "n_posts"):
+        assert word not in out, word
+    table_lines = [line for line in out.splitlines() if line[:1] in "┏┃┡│└"]
+    assert table_lines and max(len(line) for line in table_lines) <= 80
+    assert main(["analyze", "-w", str(uci_workspace.root), "-s", "mix"]) == 0
+    mix = capsys.readouterr().out
+    assert "drifting" in mix and "%" in mix and (" yes " in mix or " no " in mix)
+
+
+def test_report_has_format_advice_and_a_glossary(uci_workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    assert main(["report", "-w", str(uci_workspace.root), "-f", "md", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "Appendix: glossary" in text and "engagement rate by reach" in text
+    assert "facebook: format photo: more of it — +" in text  # ranked by effect, with its interval

@@ -268,3 +268,74 @@ def test_a_tactic_that_clearly_did_better_or_worse_says_so() -> None:
     worse = effect((1, 2, 10, 12))
     assert worse["diff_high"] < 0 and worse["verdict"] == "tactic weeks did worse"
     assert worse["mean_with"] == pytest.approx(1.5) and worse["mean_without"] == pytest.approx(11)
+
+
+# ------------------------------------------------------------- tactics: rrule weeks, verdict boundaries (issue #19)
+def test_rrule_weeks_include_the_first_day_and_start_on_mondays() -> None:
+    # posts Mon Jan 1 .. Sun Jan 21; a Monday tactic occurs on the very first day (the window is inclusive)
+    frame = _reach_posts([1, 10, 21], [1, 1, 1])
+    monday = Tactic(id="m", name="M", goal="reach", rrule="RRULE:FREQ=WEEKLY;BYDAY=MO")
+    assert tactic_weeks(monday, frame) == ({dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)}, "rrule")
+    # a Friday tactic: its weeks are the Mondays before (Jan 5 -> Jan 1, Jan 12 -> Jan 8, Jan 19 -> Jan 15)
+    friday = Tactic(id="f", name="F", goal="reach", rrule="FREQ=WEEKLY;BYDAY=FR")
+    assert tactic_weeks(friday, frame)[0] == {dt.date(2024, 1, 1), dt.date(2024, 1, 8), dt.date(2024, 1, 15)}
+    assert tactic_weeks(friday, frame, unit="day") == ({dt.date(2024, 1, d) for d in (5, 12, 19)}, "rrule")
+    assert tactic_weeks(friday, frame.head(0)) == (set(), "rrule")
+    # a labelled Wednesday post: its week (Monday), by default
+    labelled = frame.with_columns(pl.when(pl.col("post_id") == "10").then(pl.lit("f")).alias("tactic"))
+    assert tactic_weeks(friday, labelled) == ({dt.date(2024, 1, 8)}, "labelled")
+
+
+def test_weekly_posts_are_counted_in_the_brand_time_zone() -> None:
+    # Mon Jan 8 03:00 UTC is still Sunday Jan 7 in New York: it belongs to the week of Jan 1 there
+    p = posts([{"post_id": "a", "created_at": t(8, 3)}, {"post_id": "b", "created_at": t(9, 12)}])
+    frame = post_engagement(p, metrics([{"post_id": "a", "reach": 1}, {"post_id": "b", "reach": 1}]))
+    assert weekly_series(frame, "posts").rows() == [(dt.date(2024, 1, 8), 2.0, 2)]
+    assert weekly_series(frame, "posts", tz="America/New_York").rows() == [
+        (dt.date(2024, 1, 1), 1.0, 1),
+        (dt.date(2024, 1, 8), 1.0, 1),
+    ]
+
+
+def _weekly(values: dict[int, int], tactic_days: set[int]) -> pl.DataFrame:
+    p = posts([{"post_id": str(d), "created_at": t(d), "tactic": "tt" if d in tactic_days else None} for d in values])
+    m = metrics([{"post_id": str(d), "likes": v, "comments": 0, "shares": 0} for d, v in values.items()])
+    return post_engagement(p, m)
+
+
+TT = Tactic(id="tt", name="T", goal="engagement", rrule="FREQ=MONTHLY;BYMONTHDAY=1")
+
+
+def test_verdict_boundaries_with_no_spread() -> None:
+    # with and without weeks identical (5, 5 vs 5, 5): the interval is the point 0 — no clear difference
+    same = tactic_effects([TT], [], _weekly({2: 5, 9: 5, 16: 5, 23: 5}, {2, 9})).row(0, named=True)
+    assert (same["diff"], same["diff_low"], same["diff_high"]) == (0.0, 0.0, 0.0)
+    assert same["verdict"] == "no clear difference"
+    # 11 vs 10 each week, no spread: the interval is the point 1 — better (any interval above 0 is)
+    half = tactic_effects([TT], [], _weekly({2: 11, 9: 11, 16: 10, 23: 10}, {2, 9})).row(0, named=True)
+    assert half["diff"] == 1.0 and half["verdict"] == "tactic weeks did better"
+    assert (half["tactic"], half["goal"], half["found_by"], half["unit"]) == ("tt", "engagement", "labelled", "week")
+
+
+def test_a_tactic_that_never_ran_has_no_weeks_with_it() -> None:
+    # posts Jan 10 .. Jan 21, a tactic on the 1st of each month: no week with it, the means say so
+    row = tactic_effects([TT], [], _weekly({10: 1, 12: 3, 16: 5, 20: 7}, set())).row(0, named=True)
+    assert (row["n_with"], row["n_without"], row["mean_with"]) == (0, 2, None)
+    assert row["mean_without"] == pytest.approx((4 + 12) / 2) and row["verdict"].startswith("not enough data")
+
+
+def test_the_confidence_level_sets_the_interval() -> None:
+    frame = _weekly({2: 10, 9: 14, 16: 8, 23: 12}, {2, 9})
+    wide = tactic_effects([TT], [], frame).row(0, named=True)
+    narrow = tactic_effects([TT], [], frame, confidence=0.5).row(0, named=True)
+    # Welch ν = 2: t(0.975) = 4.302653, t(0.75) = 0.816497; se = √8
+    assert wide["diff_high"] - 2 == pytest.approx(4.302653 * 8**0.5, abs=1e-4)
+    assert narrow["diff_high"] - 2 == pytest.approx(0.816497 * 8**0.5, abs=1e-4)
+
+
+def test_weekly_series_columns_and_a_metric_without_a_series() -> None:
+    frame = _reach_posts([15, 22], [100, 50])
+    for metric in ("reach", "posts", "engagement_rate_reach"):
+        assert weekly_series(frame, metric).columns == ["week", "value", "n"], metric
+    empty = weekly_series(frame, "mentions")  # not computed by the analytics: an empty series, not an error
+    assert empty.height == 0 and empty.schema == pl.Schema({"week": pl.Date, "value": pl.Float64, "n": pl.UInt32})

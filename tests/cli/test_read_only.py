@@ -61,6 +61,8 @@ WRITERS_OR_NO_WORKSPACE = {
     "plan",
     "influencers",
     "influencers calibrate",
+    "audience segments",
+    "audience personas",
     "outreach add",
     "outreach identify",
     "outreach log",
@@ -73,6 +75,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "disconnect",
     "sync",
     "publish",
+    "partners fetch-audience",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -88,6 +91,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "disconnect": ["bluesky"],
     "sync": [],
     "publish": [],
+    "partners fetch-audience": ["@knitco"],
 }
 
 

@@ -270,3 +270,45 @@ def test_a_platform_column_does_not_make_a_metrics_file_a_posts_file(workspace: 
     [m] = workspace.post_metrics().to_dicts()
     assert (m["platform"], m["post_id"], m["likes"]) == ("x", "p1", 5)
     assert m["observed_at"] == datetime(2024, 5, 1, 10, tzinfo=UTC)
+
+
+def test_the_file_kind_comes_from_the_name_or_the_parquet_magic() -> None:
+    from signalboost.ingest.formats.generic import file_kind, sniff
+
+    assert file_kind(Path("a.parquet"), b"") == "parquet"
+    assert file_kind(Path("export"), b"PAR1....") == "parquet"  # the magic bytes, whatever the name
+    assert file_kind(Path("a.JSONL.gz"), b"{") == "jsonl" and file_kind(Path("a.ndjson"), b"{") == "jsonl"
+    assert file_kind(Path("a.json"), b"  [{") == "json" and file_kind(Path("a.json"), b'{"a": 1}') == "jsonl"
+    assert file_kind(Path("a.tsv"), b"a\tb") == "csv"
+    # how sure the generic reader is that it can read a file (the specific formats score higher)
+    assert sniff(b"PAR1", Path("a.parquet")) == 0.6
+    assert sniff(b"[{}]", Path("a.json")) == 0.3
+    assert sniff(b"a;b\n1;2", Path("a.csv")) == 0.3 and sniff(b"a\tb\n", Path("a.txt")) == 0.3
+    assert sniff(b"just words\nand, more", Path("a.txt")) == 0.0  # no separator on the first line
+    assert sniff(b"PK\x03\x04", Path("a.csv")) == 0.0  # a zip is never generic
+
+
+def test_the_mapped_fields_decide_the_table() -> None:
+    from signalboost.ingest.formats.generic import table_for
+
+    assert table_for({"actor_id": "a", "kind": "k", "post_id": "p"}) == "interactions"  # actor_id first
+    assert table_for({"follower_id": "a", "followee_id": "b"}) == "follows"
+    assert table_for({"follower_id": "a", "post_id": "p"}) == "posts"  # half an edge is not a follows file
+    assert table_for({"post_id": "p", "likes": "l", "observed_at": "o"}) == "post_metrics"
+    assert table_for({"post_id": "p", "likes": "l", "text": "t"}) == "posts"
+    with pytest.raises(UsageError, match="cannot tell"):
+        table_for({"likes": "l"})
+
+
+def test_column_names_are_normalised_and_synonyms_resolved() -> None:
+    from signalboost.ingest.formats.generic import normalise
+
+    assert normalise("  Post ID ") == "post_id" and normalise("Created-At (UTC)") == "created_at_utc"
+    got = resolve_mapping(["ID", "Published", "Message", "Share", "Comment"], None)
+    assert got == {
+        "post_id": "ID",
+        "created_at": "Published",
+        "text": "Message",
+        "shares": "Share",
+        "comments": "Comment",
+    }

@@ -231,3 +231,22 @@ def test_the_sketched_overlap_never_exceeds_the_smaller_audience(seed: int) -> N
     )
     assert 0 <= o.shared <= 10 and o.unique_reach >= 0
     assert o.overlap_smaller is not None and o.overlap_smaller <= 1
+
+
+def test_overlap_formulas_at_their_edges() -> None:
+    assert overlap.overlap_metrics(5, 4, 2) == (2 / 7, 2 / 4, 3)
+    assert overlap.overlap_metrics(0, 4, 0) == (0.0, None, 0)  # an empty audience overlaps nothing; no smaller share
+    assert overlap.overlap_metrics(3, 10, 3) == (3 / 10, 1.0, 0)  # all of the smaller audience is ours
+    # the MinHash standard error √(J(1 − J)/k), with J clamped to [0, 1]
+    assert overlap.jaccard_standard_error(0.5, 256) == pytest.approx(0.03125)
+    assert overlap.jaccard_standard_error(-0.1, 256) == 0.0 and overlap.jaccard_standard_error(1.2, 64) == 0.0
+
+
+def test_partners_rank_by_unique_reach_then_bridges_then_least_overlap_then_id() -> None:
+    def o(account_id: str, unique: float, bridges: int | None, jaccard: float | None) -> overlap.Overlap:
+        return overlap.Overlap(account_id, 10, 10, 10 - unique, jaccard, None, unique, bridges, "exact")
+
+    ranked = overlap.rank_partners(
+        [o("e", 5, 1, 0.2), o("d", 5, 1, 0.2), o("c", 5, 1, 0.1), o("b", 5, None, 0.0), o("a", 8, 0, 0.9)]
+    )
+    assert [r.account_id for r in ranked] == ["a", "c", "d", "e", "b"]

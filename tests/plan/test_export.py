@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 
 import icalendar
 
 from signalboost.plan.calendar import plan_calendar
-from signalboost.plan.export import fold, round_to_5, to_csv, to_hootsuite_csv, to_html_month, to_ics, to_markdown
+from signalboost.plan.export import round_to_5, to_csv, to_hootsuite_csv, to_html_month, to_ics, to_markdown
 
 from .helpers import strategy
 
@@ -39,11 +40,14 @@ def test_ics_parses_back_with_icalendar() -> None:
 
 
 def test_fold_never_splits_a_character() -> None:
-    line = "DESCRIPTION:" + "é" * 100
-    folded = fold(line)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts[:-1])) == line
+    # folding is the icalendar library's (RFC 5545 §3.1): every line at most 75 octets, never inside a character
+    posts = _posts()
+    long = dataclasses.replace(posts[0], draft="é" * 100)
+    text = to_ics([long], stamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    lines = text.split("\r\n")
+    assert all(len(line.encode("utf-8")) <= 75 for line in lines)
+    ev = icalendar.Calendar.from_ical(text).walk("VEVENT")[0]
+    assert str(ev["DESCRIPTION"]).startswith("é" * 100)
 
 
 def test_csv_neutralises_formulas() -> None:

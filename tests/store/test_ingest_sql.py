@@ -75,3 +75,19 @@ def test_a_later_posts_import_fills_gaps_but_never_overwrites(workspace: Workspa
     loaded, duplicate, _ = _merge(workspace, "posts", [later])
     assert (loaded, duplicate) == (0, 1)
     assert _rows(workspace, "SELECT text, language FROM posts") == [("first", "en")]
+
+
+def test_a_follow_seen_again_keeps_its_first_sighting_and_extends_its_last(workspace: Workspace) -> None:
+    edge = {"platform": "x", "follower_id": "a", "followee_id": "b"}
+    later = T + dt.timedelta(days=10)
+    _merge(workspace, "follows", [{**edge, "observed_at": T}])
+    loaded, duplicate, _ = _merge(workspace, "follows", [{**edge, "observed_at": later}])
+    assert (loaded, duplicate) == (0, 1)
+    assert _rows(workspace, "SELECT first_seen, last_seen, active FROM follows") == [(T, later, True)]
+    _merge(workspace, "follows", [{**edge, "observed_at": T - dt.timedelta(days=5)}])  # an older export
+    assert _rows(workspace, "SELECT first_seen, last_seen FROM follows") == [(T - dt.timedelta(days=5), later)]
+
+
+def test_sql_literals_and_identifiers_are_quoted() -> None:
+    assert q.lit("O'Brien") == "'O''Brien'"
+    assert q.ident('we"ird') == '"we""ird"'

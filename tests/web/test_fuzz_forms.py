@@ -183,6 +183,8 @@ def _listing(values: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------- routes
+PLANNED: list[str] = []
+"""Ids of the posts the fixture planned (filled before any example runs)."""
 ROUTE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "/strategy/section": st.fixed_dictionaries(
         {"section": st.one_of(st.sampled_from(SECTIONS), TEXT), "content": YAML, "version": TEXT}
@@ -195,7 +197,9 @@ ROUTE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         }
     ),
     "/calendar/plan": st.fixed_dictionaries({"start": DATES, "weeks": NUMBERS}),
-    "/calendar/move": st.fixed_dictionaries({"post_id": TEXT, "when": DATES}),
+    "/calendar/move": st.fixed_dictionaries(
+        {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT), "when": DATES}
+    ),
     "/outreach/move": st.fixed_dictionaries(
         {
             "platform": st.one_of(st.just("x"), TEXT),
@@ -267,6 +271,9 @@ class Target:
         self.app = create_app(self.ws)
         self.client = TestClient(self.app, base_url="http://127.0.0.1", raise_server_exceptions=False)
         self.token = csrf(self.client)
+        self.client.post("/calendar/plan", data={"csrf_token": self.token, "start": "2024-01-01", "weeks": "2"})
+        PLANNED[:] = [p["id"] for p in self.client.get("/calendar.json?date=2024-01-03").json()["posts"]]
+        assert PLANNED, "the fixture plans posts"
 
     def fingerprint(self) -> tuple[Any, ...]:
         """strategy.yaml's bytes and a digest of every table but the sessions (a login is not a change)."""

@@ -60,6 +60,16 @@ def test_plan_outside_the_calendar_is_a_422(client: TestClient, start: str, week
     assert client.get("/calendar.json?date=2024-01-01").json()["posts"] == []  # nothing planned
 
 
+@pytest.mark.parametrize("when", ["9999-12-31T23:59", "0001-01-01T00:00", "2101-01-01T00:00", "2024-02-30T10:00"])
+def test_moving_a_post_outside_the_calendar_is_a_422(client: TestClient, when: str) -> None:
+    token = csrf(client)
+    client.post("/calendar/plan", data={"csrf_token": token, "start": "2024-01-01", "weeks": "1"})
+    post = client.get("/calendar.json?date=2024-01-03").json()["posts"][0]
+    r = client.post("/calendar/move", data={"csrf_token": token, "post_id": post["id"], "when": when})
+    assert r.status_code == 422 and "when:" in r.text
+    assert client.get("/calendar.json?date=2024-01-03").json()["posts"][0] == post  # not moved
+
+
 @pytest.mark.parametrize("date", ["9999-12-31", "0001-01-01"])
 def test_calendar_page_far_dates_are_refused_not_500(client: TestClient, date: str) -> None:
     r = client.get(f"/calendar.json?date={date}")
@@ -384,3 +394,32 @@ def test_serve_help_lists_the_new_options() -> None:
     )
     for option in ("--allowed-host", "--trusted-proxy", "--secure-cookies", "--session-idle-minutes"):
         assert option in proc.stdout, option
+
+
+def test_expired_sessions_are_purged_at_the_next_login(login_app: TestClient, web_ws: Workspace) -> None:
+    store = login_app.app.state.ctx.sessions
+    now = [3_000_000.0]
+    store.clock = lambda: now[0]
+    _login(TestClient(login_app.app, base_url=LOCAL), "alice", "alice-password")
+    now[0] += store.max_seconds + 1
+    _login(TestClient(login_app.app, base_url=LOCAL), "bob", "bob-password-1")
+    with web_ws.connect() as con:
+        assert sessions_sql.count_for_user(con, "alice") == 0 and sessions_sql.count_for_user(con, "bob") == 1
+
+
+def test_a_checked_session_survives_a_long_lock_but_an_unknown_one_does_not(
+    login_app: TestClient, web_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from signalboost.store.lock import workspace_lock
+    from signalboost.web import sessions
+
+    cookie = _login(login_app, "alice", "alice-password")
+    assert _cookie_works(login_app.app, cookie)  # checked once: remembered
+    monkeypatch.setattr(sessions, "LOCK_WAIT", 0.2)
+    store = login_app.app.state.ctx.sessions
+    store.touch_seconds = 0  # force a database check on every request
+    with workspace_lock(web_ws.root, timeout=5, purpose="a long import"):
+        assert _cookie_works(login_app.app, cookie)  # the last positive check stands while nothing can revoke it
+        other = TestClient(login_app.app, base_url=LOCAL)
+        other.cookies.set(auth.SESSION_COOKIE, login_app.app.state.ctx.codec.dumps(auth.Session("never-seen", "bob")))
+        assert other.get("/", follow_redirects=False).status_code == 503  # cannot be checked: not let in

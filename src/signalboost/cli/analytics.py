@@ -114,6 +114,143 @@ TABLE_COLUMNS: dict[str, list[str]] = {
 }
 
 
+#: plain column labels for the terminal tables (JSON and CSV keep the field names)
+PLAIN_LABELS: dict[str, str] = {
+    "platform": "network",
+    "weekday_name": "day",
+    "slot_hour": "hour",
+    "n_posts": "posts",
+    "n_used": "posts used",
+    "n_excluded": "left out",
+    "n_missing_denominator": "no denominator",
+    "raw_mean": "raw mean",
+    "expected": "expected",
+    "ci_low": "95% low",
+    "ci_high": "95% high",
+    "share_low": "95% low",
+    "share_high": "95% high",
+    "posts_off": "posts off",
+    "drift": "drifting",
+    "diff_vs_rest": "vs rest",
+    "diff_ci_low": "95% low",
+    "diff_ci_high": "95% high",
+    "effect_low": "95% low",
+    "effect_high": "95% high",
+    "effect": "effect (SD)",
+    "group": "group",
+    "aggregation": "computed as",
+    "direction": "aim",
+    "low": "95% low",
+    "high": "95% high",
+    "per_post_low": "95% low",
+    "per_post_high": "95% high",
+    "per_day_low": "95% low",
+    "per_day_high": "95% high",
+    "posts_per_day": "posts a day",
+    "n_days": "days",
+    "per_post": "per post",
+    "per_day": "per day",
+}
+_SHARES = {"share", "share_low", "share_high", "target"}
+_RATE_PREFIXES = ("er_", "engagement_rate", "click_through", "follower_growth")
+
+
+def _is_rate(row: dict[str, Any]) -> bool:
+    metric = str(row.get("metric") or row.get("slot_metric") or "")
+    return metric.startswith(_RATE_PREFIXES) and not metric.endswith("_z")
+
+
+def _num(value: Any, rate: bool) -> str:
+    if value is None:
+        return "—"
+    if rate:
+        return f"{100 * value:.2f}%"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The KPI table for people, in 80 columns: figure with its interval, target with its direction, verdict."""
+    out = []
+    for r in frame.iter_rows(named=True):
+        rate = _is_rate(r)
+        figure = _num(r["value"], rate)
+        if r.get("low") is not None and r.get("high") is not None:
+            figure += f" ({_num(r['low'], rate)}–{_num(r['high'], rate)})"
+        out.append(
+            {
+                "KPI": r["kpi"],
+                "network": r["network"],
+                "computed as": str(r["aggregation"] or "").replace("_", " "),
+                "figure (95%)": figure,
+                "target": f"{'≥' if r['direction'] == 'at_least' else '≤'} {_num(r['target'], rate)}",
+                "verdict": r["verdict"] if str(r["status"]).startswith("ok") else f"{r['verdict']}: {r['status']}",
+                "n": r["n"],
+            }
+        )
+    return out
+
+
+def mix_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The pillar mix for people, in 80 columns: share with its Wilson interval, target, posts off, drifting."""
+    return [
+        {
+            "network": r["platform"],
+            "pillar": r["pillar"],
+            "posts": f"{r['posts']:.0f}",
+            "share (95%)": f"{100 * r['share']:.0f}% ({100 * r['share_low']:.0f}–{100 * r['share_high']:.0f}%)",
+            "target": f"{100 * r['target']:.0f}%",
+            "posts off": f"{r['posts_off']:+.0f}".replace("-", "−"),
+            "drifting": "yes" if r["drift"] else "no",
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def plain_rows(frame: pl.DataFrame, metrics: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Rows for people: plain column labels, yes/no for flags, shares and rates as %, hours as HH:00.
+
+    ``metrics``: each row's metric when ``frame`` no longer has the column (rates are then shown as %)."""
+    out = []
+    for i, row in enumerate(frame.iter_rows(named=True)):
+        rate = _is_rate(row if metrics is None else {"metric": metrics[i]})
+        plain: dict[str, Any] = {}
+        for key, value in row.items():
+            label = PLAIN_LABELS.get(key, key.replace("_", " "))
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif key == "slot_hour" and isinstance(value, int):
+                value = f"{value:02d}:00"
+            elif isinstance(value, float) and (
+                key in _SHARES
+                or (
+                    rate
+                    and key
+                    in (
+                        "value",
+                        "low",
+                        "high",
+                        "target",
+                        "mean",
+                        "ci_low",
+                        "ci_high",
+                        "raw_mean",
+                        "expected",
+                        "diff_vs_rest",
+                        "diff_ci_low",
+                        "diff_ci_high",
+                    )
+                )
+            ):
+                value = f"{100 * value:.1f}%" if key in _SHARES and "metric" not in row else f"{100 * value:.2f}%"
+            elif key == "posts_off" and isinstance(value, float):
+                value = f"{value:+.0f}"
+            elif isinstance(value, str):
+                value = value.replace("_", " ") if key in ("aggregation", "direction", "kind") else value
+            plain[label if label not in plain else key] = value
+        out.append(plain)
+    return out
+
+
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [
         {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()} for row in frame.iter_rows(named=True)
@@ -214,6 +351,17 @@ def register(app: typer.Typer) -> None:
             frame = getattr(result, attr)
             if fmt is OutputFormat.table and frame.height:
                 frame = frame.select([c for c in TABLE_COLUMNS[name] if c in frame.columns])
+                full = getattr(result, attr)
+                metrics = full["metric"].to_list() if "metric" in full.columns else None
+                people = (
+                    kpi_rows(full)
+                    if name == "kpis"
+                    else mix_rows(full)
+                    if name == "mix"
+                    else plain_rows(frame, metrics)
+                )
+                emit_rows(people, fmt, title=title)
+                continue
             emit_rows(_rows(frame), fmt, title=title)
         if fmt is OutputFormat.table:
             console.print(f"Metric: {result.slot_metric}; times in {result.tz}; 95% intervals.")

@@ -164,6 +164,46 @@ def _publish(
     emit_rows(rows, fmt, title="Publish" + (" (dry run)" if dry_run else ""), empty="No approved post is due.")
 
 
+def _fetch_audience(
+    accounts: list[str] = typer.Argument(..., help="Accounts whose followers to fetch, e.g. @knitco.bsky.social."),
+    platform: str = typer.Option("bluesky", "--platform", "-p", help="The network (its connected account is used)."),
+    max_followers: int | None = typer.Option(None, "--max", min=1, help="Stop after this many followers each."),
+    workspace: Any = WorkspaceOption,
+    fmt: OutputFormat = FormatOption,
+) -> None:
+    """Fetch other accounts' followers (public) for partner overlap and bridges.
+
+    Each account's profile goes to accounts and its followers to follows, as an import would write them.
+
+    Example: signalboost partners fetch-audience @knitco.bsky.social @dyeworks.bsky.social
+    """
+    from signalboost.connect.accounts import open_connector
+    from signalboost.connect.audience import fetch_audiences
+
+    ws = open_ws(workspace, existing=True)
+    connector = open_connector(ws, platform)
+    with _progress(platform) as progress:
+        results = fetch_audiences(
+            ws,
+            connector,
+            accounts,
+            max_followers=max_followers,
+            progress=lambda who, n, total: progress(f"followers of @{who}", 0, n),
+        )
+    rows = [
+        {
+            "handle": r.handle,
+            "account_id": r.account_id,
+            "followers_reported": r.followers_reported,
+            "followers_fetched": r.followers_fetched,
+            "complete": r.complete,
+            "requests": r.requests,
+        }
+        for r in results
+    ]
+    emit_rows(rows, fmt, title="Audiences fetched")
+
+
 class _progress:
     """A Rich progress line on stderr (a plain line per page when stderr is not a terminal, e.g. under systemd)."""
 
@@ -178,7 +218,7 @@ class _progress:
         return self
 
     def __call__(self, stream: str, pages: int, items: int) -> None:
-        text = f"{self.platform}: {stream} — {items} items, page {pages}"
+        text = f"{self.platform}: {stream} — {items} items" + (f", page {pages}" if pages else "")
         if self.status is not None:
             self.status.update(text)
         else:
@@ -195,3 +235,6 @@ def register(app: typer.Typer) -> None:
     app.command("disconnect")(_disconnect)
     app.command("sync")(_sync)
     app.command("publish")(_publish)
+    from signalboost.cli.outreach import partners_app
+
+    partners_app.command("fetch-audience")(_fetch_audience)

@@ -31,6 +31,17 @@ Examples:
   signalboost import posts.csv --platform instagram --map post_id=ID,created_at=Date,likes=Likes
 
   signalboost import higgs-retweet_network.edgelist.gz --kind repost
+
+  signalboost import following_accounts.csv --map follower_id==@me
+
+  signalboost import page.csv -p facebook --map "post_id=status_id|after:_" --dry-run
+
+--map grammar: field=Column (a column), field==text (a constant), field==@me (the brand's own
+account on the platform, from strategy.yaml), field=Column|before:SEP or field=Column|after:SEP
+(the part of a column before/after the first SEP). A --mapping FILE holds the same as YAML
+(field: VALUE). Dates are read value by value (ISO, Unix times, M/D/Y or D/M/Y by the column's
+evidence, month names); times without a zone are in the brand's time zone unless --timezone.
+Every import prints what it detected and a sanity summary; see docs/INGEST.md.
 """
 
 
@@ -93,11 +104,18 @@ def register(app: typer.Typer) -> None:
             None, "--platform", "-p", help="Platform id (x, mastodon, instagram, facebook, youtube, …)."
         ),
         map_: list[str] | None = typer.Option(
-            None, "--map", "-m", help="Column mapping for generic files: field=Column (repeatable)."
+            None,
+            "--map",
+            "-m",
+            help="Column mapping: field=Column, field==constant, field==@me, field=Column|before:SEP or "
+            "|after:SEP (repeatable).",
         ),
         mapping_file: Path | None = typer.Option(None, "--mapping", help="Mapping file (YAML/JSON: field: Column)."),
         kind: str | None = typer.Option(
-            None, "--kind", help="Edge lists: follows, interactions or like/reply/repost/quote/mention."
+            None,
+            "--kind",
+            help="Edge lists and CSVs: follows, interactions or like/reply/repost/quote/mention (refused where it "
+            "does not apply).",
         ),
         date_format: list[str] | None = typer.Option(
             None,

@@ -203,7 +203,7 @@ def register(app: typer.Typer) -> None:
     @calendar_app.command("status")
     def status(
         plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
-        value: str = typer.Argument(..., help="planned, drafted, approved, scheduled or published."),
+        value: str = typer.Argument(..., help="planned, drafted, approved, scheduled, published or failed."),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:

@@ -75,6 +75,8 @@ NAMED = (
     r"(?:[a-z]+,?\s+)?(?:" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+\d{4})" + TIME
 )
+#: X / Twitter API dates, as tweet CSVs copy them: "Wed Oct 10 20:19:24 +0000 2018".
+XDATE = r"[a-z]{3} [a-z]{3} \d{1,2} \d{2}:\d{2}:\d{2} [+-]\d{4} \d{4}"
 EPOCH_S = r"\d{9,10}(?:\.\d+)?"
 EPOCH_MS = r"\d{12,13}"
 #: Every shape a value may have, in the order they are tried.
@@ -85,6 +87,7 @@ SHAPES: dict[str, str] = {
     "numeric": NUMERIC,
     "ymd": YMD,
     "named": NAMED,
+    "xdate": XDATE,
 }
 _COMPILED = {name: re.compile(rx, re.IGNORECASE) for name, rx in SHAPES.items()}
 _NUM_PARTS = re.compile(r"(\d{1,2})([/.-])(\d{1,2})[/.-]")
@@ -204,6 +207,7 @@ _SHAPE_WORDS = {
     "numeric": "numeric day/month dates",
     "ymd": "YYYY/MM/DD",
     "named": "English month names",
+    "xdate": "X API dates (Wed Oct 10 20:19:24 +0000 2018)",
 }
 
 

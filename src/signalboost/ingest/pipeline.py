@@ -228,6 +228,7 @@ def _load(
                 q.drop_stages(con)
         result.warnings = list(options.warnings)
         result.notes = list(options.notes)
+        result.mapped = set(options.mapped)
         result.sanity = sanity.summary(con, result)
         for what, n in options.skipped.items():
             result.skipped[what] = result.skipped.get(what, 0) + n

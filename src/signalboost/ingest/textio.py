@@ -70,19 +70,26 @@ def check_encoding(name: str) -> str:
     return codec
 
 
+_OPENING = set("¿¡«“‘")
+_CLOSING = set("»”")
+
+
 def _score(text: str) -> float:
     """How much a decoding looks like text: +2 per common accented letter or typographic mark, +0.5 per other
     letter inside a word, -1 per other symbol, -10 per control character or unmapped byte (U+FFFD); an upper-case
     letter right after a lower-case one (``cafŽ``) counts as a symbol."""
     score = 0.0
     prev = ""
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch.isascii():
             prev = ch
             continue
         cat = unicodedata.category(ch)
+        after = text[i + 1] if i + 1 < len(text) else ""
         if cat[0] == "C" or ch == "\ufffd":
             score -= 10
+        elif (ch in _OPENING and prev.isalpha()) or (ch in _CLOSING and after.isalpha()):
+            score -= 1  # "a¿", "»b": an opening mark after a letter, a closing one before
         elif ch in _COMMON and not (ch.isupper() and prev.islower()):
             score += 2
         elif cat[0] == "L" and prev.isalpha() and not (ch.isupper() and prev.islower()):

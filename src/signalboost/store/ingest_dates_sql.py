@@ -89,6 +89,9 @@ def date_sql(t: str, plan: DatePlan) -> str:
         branches.append(f"WHEN {_full(t, SHAPES['epoch_s'])} THEN to_timestamp(TRY_CAST({t} AS DOUBLE))")
     if "epoch_ms" in shapes:
         branches.append(f"WHEN {_full(t, SHAPES['epoch_ms'])} THEN to_timestamp(TRY_CAST({t} AS DOUBLE) / 1000)")
+    if "xdate" in shapes:
+        xfmt = "%a %b %d %H:%M:%S %z %Y"
+        branches.append(f"WHEN {_full(t, SHAPES['xdate'])} THEN CAST(try_strptime({t}, {lit(xfmt)}) AS TIMESTAMPTZ)")
     others = [s for s in ("numeric", "ymd", "named") if s in shapes]
     if others:
         test = " OR ".join(_full(t, {"numeric": NUMERIC, "ymd": YMD, "named": NAMED}[s]) for s in others)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from signalboost.ingest.base import SCHEMAS
 from signalboost.store.ingest_sql import columns, ident
 
 #: The time column of each table whose range the summary states.
@@ -22,10 +23,16 @@ def time_range(con: Any, table: str, source: str) -> tuple[Any, Any, int]:
 def filled(con: Any, table: str, source: str) -> tuple[int, dict[str, int]]:
     """``(rows, non-empty cells per column)`` over the rows of ``source`` (lists: non-empty lists)."""
     cols = [c for c in columns(table) if c not in ("platform", "date_only")]
-    exprs = ", ".join(
-        f"count(*) FILTER (WHERE {ident(c)} IS NOT NULL AND CAST({ident(c)} AS VARCHAR) NOT IN ('', '[]'))"
-        for c in cols
-    )
+    kinds = {f.name: str(f.type) for f in SCHEMAS[table]}
+
+    def filled_cells(c: str) -> str:
+        if kinds[c] == "string":
+            return f"count(nullif({ident(c)}, ''))"
+        if kinds[c].startswith("list"):
+            return f"count(*) FILTER (WHERE len({ident(c)}) > 0)"
+        return f"count({ident(c)})"
+
+    exprs = ", ".join(filled_cells(c) for c in cols)
     row = con.execute(f"SELECT count(*), {exprs} FROM {table} WHERE source = ?", [source]).fetchone()
     return int(row[0]), {c: int(n) for c, n in zip(cols, row[1:], strict=True)}
 

@@ -227,8 +227,9 @@ def merge(
     exists = _platform_rows_exist(con, table, origin)
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
     distinct = staged
-    if table == "interactions":
-        dedup = _plain(origin)
+    if table == "interactions" or (table == "follows" and not exists):
+        # a first import of follows needs no UPDATE of stored edges: the plain scan path, as for interactions
+        dedup = _plain(origin) if table == "interactions" else origin
         if _has_repeats(con, table, origin, staged):
             dedup = f"({_dedup_select(table, origin)})"
             distinct = int(con.execute(f"SELECT count(*) FROM {dedup}").fetchall()[0][0])

@@ -333,6 +333,7 @@ def _forms(app: FastAPI) -> None:
         when: Annotated[str, Form(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$", description="new local date-time")],
     ) -> Response:
         check_csrf(request, csrf_token)
+        calendar.check_moment(when)
         day = calendar.move(ctx_of(request).workspace, post_id, when)
         return done(f"/calendar?date={day}", "post-moved", request)
 

@@ -179,7 +179,8 @@ def sniff(head: bytes, path: Path) -> float:
     if kind in ("json", "jsonl"):
         return 0.3
     first = head.split(b"\n", 1)[0]
-    return 0.3 if any(sep in first for sep in (b",", b";", b"\t")) else 0.0
+    one_column = path.name.lower().removesuffix(".gz").endswith((".csv", ".tsv"))  # a list of ids is a CSV too
+    return 0.3 if one_column or any(sep in first for sep in (b",", b";", b"\t")) else 0.0
 
 
 def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[str, str]:
@@ -262,6 +263,7 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             table = table_for(fields)
             _check_kind(table, options)
             options.note(f"{table} from columns: " + ", ".join(f"{f}={c}" for f, c in fields.items()))
+            options.mapped = {f for f, c in fields.items() if not c.startswith("=")}
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
@@ -469,7 +471,7 @@ def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> 
             hint="Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M' (repeatable)",
         )
     evidence = Evidence()
-    if set(counts) - {"iso", "epoch_s", "epoch_ms"}:
+    if set(counts) - {"iso", "epoch_s", "epoch_ms", "xdate"}:
         evidence, counts = date_evidence(relation, column)
     plan = infer_plan(column, counts, evidence, timezone=options.timezone)
     options.note(plan.statement)

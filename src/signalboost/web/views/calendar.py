@@ -146,6 +146,20 @@ def check_period(start: str, weeks: int) -> dt.date:
     return first
 
 
+def check_moment(when: str) -> dt.datetime:
+    """A local date-time to move a post to, refused (422, naming the field) when it is not a real date-time or lies
+    outside :data:`~signalboost.model.strategy.EARLIEST_DATE` … :data:`~signalboost.model.strategy.LATEST_DATE`."""
+    from fastapi import HTTPException
+
+    try:
+        moment = dt.datetime.fromisoformat(when)
+    except ValueError as exc:
+        raise HTTPException(422, f"when: {when[:40]!r} is not a date and time (use YYYY-MM-DDTHH:MM)") from exc
+    if not EARLIEST_DATE <= moment.date() <= LATEST_DATE:
+        raise HTTPException(422, f"when: {moment.date()} is not between {EARLIEST_DATE} and {LATEST_DATE}")
+    return moment
+
+
 def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:
     """Plan ``weeks`` weeks from ``start`` (keeping touched posts); returns the counts of the change."""
     replan = _need(SERVICE, "replan", "planning")

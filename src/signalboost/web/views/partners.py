@@ -27,7 +27,7 @@ def build(ws: Workspace, candidate: str | None = None) -> dict[str, Any]:
         rows = web_sql.partner_overlap_rows(con)
     out: dict[str, Any] = {"available": True, "partners": rows, "bridges": []}
     if not rows:
-        out["message"] = "No partner overlap computed yet. Run: signalboost partners rank"
+        out["message"] = "No partner overlap computed yet. Run: signalboost partners rank --top 20 --save"
         return jsonable_dict(out)
     chosen = [r for r in rows if r["account_id"] == candidate] or rows[:1]
     out["candidate"] = chosen[0]["account_id"]

@@ -1,0 +1,102 @@
+"""Other accounts' audiences on demand (``signalboost partners fetch-audience @a @b``).
+
+Followers are public on Bluesky: for each account named, its profile goes to ``accounts`` and its followers to
+``follows`` (edges ``follower → account``), page by page, each page in its own transaction (a rerun after an
+interruption fetches again and writes nothing twice: the merge is the importers'). A complete list marks
+followers no longer listed as inactive. These edges are what partner overlap and bridge computations read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from signalboost.connect.base import Connector
+from signalboost.errors import ConnectError
+from signalboost.store import connect_sql as cq
+from signalboost.store.workspace import Workspace
+
+
+@dataclass
+class AudienceResult:
+    handle: str
+    account_id: str
+    followers_reported: int | None
+    followers_fetched: int
+    complete: bool
+    requests: int
+
+
+def fetch_audiences(
+    ws: Workspace,
+    connector: Connector,
+    actors: Sequence[str],
+    *,
+    page_size: int = 100,
+    max_followers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[AudienceResult]:
+    """Fetch the followers of each of ``actors`` (handles, with or without ``@``, or ids); ``max_followers``
+    stops early (the list is then incomplete and no unfollow is inferred)."""
+    observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    names = [a.strip().lstrip("@") for a in actors if a.strip().lstrip("@")]
+    if not names:
+        raise ConnectError("no account named", where="ACCOUNTS", hint="Name accounts, e.g. @knitco.bsky.social")
+    with ws.transaction(purpose="audience") as con:
+        import_id = cq.start_import(
+            con,
+            file=f"{connector.platform}:audience:{','.join(names)}",
+            platform=connector.platform,
+            started_at=observed_at,
+        )
+    results = []
+    for name in names:
+        results.append(_one(ws, connector, name, import_id, observed_at, page_size, max_followers, progress))
+    with ws.transaction(purpose="audience") as con:
+        con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+    return results
+
+
+def _one(
+    ws: Workspace,
+    connector: Connector,
+    name: str,
+    import_id: int,
+    observed_at: dt.datetime,
+    page_size: int,
+    max_followers: int | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> AudienceResult:
+    before = connector.stats.requests
+    profile = connector.profiles([name], observed_at).get("accounts", [])
+    if not profile:
+        raise ConnectError(
+            f"no {connector.platform} account {name!r}", where=name, hint="Check the handle (without spaces)"
+        )
+    account = profile[0]
+    with ws.transaction(purpose="audience") as con:
+        cq.count_import(con, import_id, *cq.write_rows(con, {"accounts": profile}, import_id))
+    cursor: str | None = None
+    fetched = 0
+    while True:
+        page = connector.audience(account["account_id"], cursor, limit=page_size, observed_at=observed_at)
+        fetched += len(page.keys)
+        cursor = page.cursor
+        done = cursor is None
+        with ws.transaction(purpose="audience") as con:
+            cq.count_import(con, import_id, *cq.write_rows(con, page.rows, import_id))
+            if done:
+                cq.mark_unfollows(con, connector.platform, account["account_id"], "followee", observed_at)
+        if progress:
+            progress(str(account["handle"]), fetched, account["followers"] or 0)
+        if done or (max_followers is not None and fetched >= max_followers):
+            break
+    return AudienceResult(
+        str(account["handle"]),
+        str(account["account_id"]),
+        account["followers"],
+        fetched,
+        cursor is None,
+        connector.stats.requests - before,
+    )
