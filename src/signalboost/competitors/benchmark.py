@@ -280,7 +280,7 @@ def _rankings(accounts: pl.DataFrame, min_posts: int) -> pl.DataFrame:
 def _fmt(value: float, figure: str) -> str:
     if figure in {"share_of_voice", "share_of_posts", "engagement_per_follower"}:
         return f"{100 * value:.3g} %"
-    return f"{value:.3g}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _interval(row: dict[str, Any], figure: str, confidence: float) -> str:
