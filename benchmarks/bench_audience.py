@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edges", type=int, default=10_000_000)
     parser.add_argument("--choose", action="store_true", help="choose the resolution by stability (slower)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the Louvain baseline")
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)  # `python -m benchmarks bench_audience`: defaults
     res = run(args.accounts, args.edges, None if args.choose else 1.0, not args.no_baseline)
     for k, v in res.items():
         print(f"{k:>14}: {v:.3f}" if isinstance(v, float) else f"{k:>14}: {v}")
@@ -109,4 +109,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))
