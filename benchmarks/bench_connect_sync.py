@@ -55,6 +55,11 @@ def main() -> None:
                 got_posts = con.execute("SELECT count(*) FROM posts WHERE author_id = ?", [brand]).fetchone()[0]
                 kinds = dict(con.execute("SELECT kind, count(*) FROM interactions GROUP BY 1").fetchall())
                 accounts = con.execute("SELECT count(*) FROM accounts").fetchone()[0]
+                reply_counts = con.execute(
+                    "SELECT sum(comments) FROM post_metrics m JOIN posts p USING (platform, post_id) "
+                    "WHERE p.author_id = ? AND m.observed_at = (SELECT max(observed_at) FROM post_metrics)",
+                    [brand],
+                ).fetchone()[0]
             eng = truth["engagement"].values()
             expected = {
                 "followers": len(truth["followers"]),
@@ -87,6 +92,8 @@ def main() -> None:
                         "synced": got,
                         "equal": expected == got,
                         "accounts_in_workspace": accounts,
+                        "brand_reply_count_reported": reply_counts,
+                        "threads_read_for_missing_replies": first.items.get("threads", 0),
                         "first_sync": {
                             "seconds": round(first_s, 2),
                             "requests": first.requests,

@@ -65,6 +65,10 @@ class AnalyticsError(SignalboostError):
     """An analysis cannot be computed from the data at hand."""
 
 
+class CompetitorsError(SignalboostError):
+    """A competitor cannot be registered or removed (an account already another's, a name not registered)."""
+
+
 class InfluenceError(SignalboostError):
     """Influence scoring cannot run on the data at hand."""
 

@@ -179,3 +179,97 @@ def test_a_rate_of_totals_leaves_out_posts_without_a_positive_denominator() -> N
     assert rate([6, 5, None], [200, 0, 100]) == (pytest.approx(6 / 200), 1, "ok")  # reach 0 and no count: left out
     assert rate([6, 1], [200, 1]) == (pytest.approx(7 / 201), 2, "ok")  # a reach of 1 is a reach
     assert rate([5, 3], [0, 0]) == (None, 0, "not reported")
+
+
+def test_default_aggregations_of_metric_value() -> None:
+    import polars as pl
+
+    from signalboost.analytics.kpis import metric_value
+
+    frame = pl.DataFrame({"er_reach": [0.02, 0.04], "reach": [100, 300], "interactions": [2, 12]})
+    # a rate without an aggregation: the mean of the per-post rates (0.03), not their sum and not Σ/Σ (14/400)
+    rate = metric_value(frame, "engagement_rate_reach")
+    assert (rate.value, rate.n, rate.status) == (pytest.approx(0.03), 2, "ok")
+    posts_figure = metric_value(frame, "posts")
+    assert (posts_figure.value, posts_figure.n, posts_figure.status) == (2.0, 2, "ok")
+    reach = metric_value(frame, "reach")
+    assert (reach.value, reach.n, reach.status) == (400, 2, "ok")
+
+
+def test_metric_value_figures_on_every_branch() -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from signalboost.analytics.kpis import NOT_AVAILABLE, RELATIONSHIP, KpiFigure, metric_value
+
+    frame = pl.DataFrame({"reach": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    # median per post over 6 values: 3.5, interval (x_(1), x_(6)) at 95 %
+    assert metric_value(frame, "reach", aggregation="median_per_post") == KpiFigure(3.5, 6, "ok", 1.0, 6.0)
+    mean = metric_value(frame, "reach", aggregation="mean_per_post")
+    assert (mean.value, mean.n, mean.status) == (3.5, 6, "ok") and mean.low is not None and mean.low >= 0
+
+    def snaps(rows: list[tuple[str, int, int | None]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            [{"account_id": a, "observed_at": dt.datetime(2024, 1, d), "followers": f} for a, d, f in rows],
+            schema={"account_id": pl.String, "observed_at": pl.Datetime("us"), "followers": pl.Int64},
+        )
+
+    none = KpiFigure(None, 0, "no follower snapshots")
+    assert metric_value(frame, "followers", None) == none
+    assert metric_value(frame, "followers", snaps([("b", 1, None)])) == none  # only NULL readings
+    assert metric_value(frame, "followers", snaps([("b", 1, 10), ("b", 2, 12)])) == KpiFigure(12.0, 2, "ok")
+    # growth from 1 follower to 2 is +100 %: a start of 1 is a start
+    assert metric_value(frame, "follower_growth", snaps([("b", 1, 1), ("b", 2, 2)])) == KpiFigure(1.0, 2, "ok")
+    assert metric_value(frame, "follower_growth", snaps([("b", 1, 5)])) == KpiFigure(None, 1, "not enough data")
+    assert metric_value(frame, "influencer_interactions") == KpiFigure(None, 0, RELATIONSHIP)
+    assert metric_value(frame, "mentions") == KpiFigure(None, 0, NOT_AVAILABLE)
+    # one post: a mean, no interval (not an error)
+    one = metric_value(pl.DataFrame({"reach": [5.0]}), "reach", aggregation="mean_per_post")
+    assert (one.value, one.n, one.low, one.high) == (5.0, 1, None, None)
+
+
+def test_verdicts_of_an_interval_at_its_boundaries() -> None:
+    from signalboost.analytics.kpis import KpiFigure, kpi_verdict
+
+    f = KpiFigure(5.0, 10, "ok", 4.0, 6.0)
+    for how in ("mean_per_post", "median_per_post", "rate"):
+        assert kpi_verdict(f, 4.0, "at_least", how) == "met"  # the whole interval at or above the target
+        assert kpi_verdict(f, 6.0, "at_most", how) == "met"
+        assert kpi_verdict(f, 6.0, "at_least", how) == "too early to tell"  # the interval touches the target
+        assert kpi_verdict(f, 4.0, "at_most", how) == "too early to tell"
+        assert kpi_verdict(f, 6.5, "at_least", how) == "missed"
+        assert kpi_verdict(f, 3.5, "at_most", how) == "missed"
+        assert kpi_verdict(KpiFigure(5.0, 1, "ok", None, 6.0), 1.0, "at_least", how) == "too early to tell"
+        assert kpi_verdict(KpiFigure(5.0, 1, "ok", 4.0, None), 1.0, "at_least", how) == "too early to tell"
+    assert kpi_verdict(KpiFigure(None, 0, "not reported"), 1.0, "at_least", "sum") == "not measurable yet"
+
+
+def test_a_kpi_row_carries_its_definition() -> None:
+    from signalboost.analytics.kpis import kpi_status
+    from signalboost.analytics.metrics import post_engagement
+
+    p = posts([{"post_id": "1", "created_at": t(10)}])
+    frame = post_engagement(p, metrics([{"post_id": "1", "reach": 5}]))
+    kpis = [
+        Kpi(id="all", metric="reach", target=3, window_days=14, direction="at_most", aggregation="sum"),
+        Kpi(id="fb", metric="reach", network="facebook", target=3, window_days=7, aggregation="sum"),
+    ]
+    rows = {r["kpi"]: r for r in kpi_status(kpis, frame).iter_rows(named=True)}
+    a = rows["all"]
+    assert (a["metric"], a["network"], a["window_days"], a["target"], a["direction"]) == (
+        "reach",
+        "all",
+        14,
+        3,
+        "at_most",
+    )
+    assert (a["value"], a["n"], a["status"], a["verdict"]) == (5, 1, "ok", "missed")
+    assert (rows["fb"]["network"], rows["fb"]["window_days"], rows["fb"]["verdict"]) == ("facebook", 7, "met")
+    empty = kpi_status(kpis[:1], frame.head(0)).row(0, named=True)
+    assert (empty["n"], empty["status"], empty["verdict"], empty["metric"]) == (
+        0,
+        "no posts",
+        "not measurable yet",
+        "reach",
+    )

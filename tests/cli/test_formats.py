@@ -38,6 +38,7 @@ COMMANDS = dict(_commands())
 NO_FORMAT = {"demo", "init", "schema", "doc", "report", "calendar export", "import", "validate", "serve"}
 NO_FORMAT |= {"user add", "user remove"}
 NO_FORMAT |= {"connect bluesky", "disconnect"}  # one status line, no result rows
+NO_FORMAT |= {"competitors add", "competitors remove"}  # a confirmation line on stderr, no result rows
 
 
 def test_the_finished_commands_are_all_seen() -> None:

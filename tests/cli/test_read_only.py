@@ -50,6 +50,9 @@ READ_ONLY: dict[str, list[str]] = {
     "partners monitor": [],
     "user list": [],
     "user remove": ["bob"],
+    "competitors list": [],
+    "competitors remove": ["Acme"],
+    "benchmark": [],
 }
 
 #: Commands that write (they may create the database), or touch no workspace at all.
@@ -76,6 +79,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "sync",
     "publish",
     "partners fetch-audience",
+    "competitors add",
 }
 
 #: Writers that can only fail outside a workspace refuse there before creating anything.
@@ -92,6 +96,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "sync": [],
     "publish": [],
     "partners fetch-audience": ["@knitco"],
+    "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],
 }
 
 

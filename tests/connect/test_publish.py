@@ -33,6 +33,8 @@ def _workspace(tmp_path: Path, net: Any, posts: list[tuple[str, str, dt.datetime
                 timezone="UTC",
                 slot=when.strftime("%Y-%m-%dT%H:%M"),
                 format="text",
+                pillars=("craft",),
+                tactic="linen-week",
                 draft=text,
                 status="drafted",
             ),
@@ -99,6 +101,10 @@ def test_only_approved_due_posts_are_sent_once_with_facets(tmp_path: Path, blues
         ("@user2.test", "app.bsky.richtext.facet#mention"),
         ("https://example.com/linen", "app.bsky.richtext.facet#link"),
     ]
+    with ws.connect() as con:  # in posts at once, with the pillar and tactic it was planned for
+        assert con.execute(
+            "SELECT author_id, text, url, pillars, tactic FROM posts WHERE post_id = ?", [post_id]
+        ).fetchone() == (connector.account_id, due_text, url, ["craft"], "linen-week")
     assert publish_due(ws, connector) == []  # nothing due any more: not sent twice
     assert _status(ws, "sb-draft0000001")[0] == "drafted" and _status(ws, "sb-later0000001")[0] == "approved"
     # and the AppView shows it in the author feed

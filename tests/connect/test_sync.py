@@ -151,6 +151,19 @@ def test_first_sync_equals_the_network(tmp_path: Path, bluesky_net: Any) -> None
         assert con.execute("SELECT count(*) FROM account_snapshots").fetchone()[0] == 2
 
 
+def test_replies_the_notifications_missed_are_read_from_the_threads(tmp_path: Path, bluesky_net: Any) -> None:
+    ws = _ws(tmp_path, "ws")
+    _connect(ws, bluesky_net)
+    _sync(ws)
+    engagement = bluesky_net.truth["engagement"].values()
+    with ws.transaction() as con:  # as if the notifications' paging had skipped every reply
+        con.execute("DELETE FROM interactions WHERE kind = 'reply'")
+    result = _sync(ws)  # the incremental notifications pass brings none back: the posts' reply counts do
+    assert result.items["threads"] == sum(1 for e in engagement if e["replies"]) > 0
+    _check_against_truth(ws, bluesky_net.truth)
+    assert "threads" not in _sync(ws).items  # nothing missing any more: no thread is read
+
+
 def test_first_plus_incremental_sync_equals_one_full_sync_and_kill_9_resumes(tmp_path: Path, bluesky_net: Any) -> None:
     early = _ws(tmp_path, "early")
     _connect(early, bluesky_net)

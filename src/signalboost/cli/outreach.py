@@ -606,6 +606,18 @@ def rank_cmd(
     emit_rows(rows, fmt, title="Partner candidates", columns=_OVERLAP_COLUMNS, document={"rows": rows})
 
 
+def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:
+    """Why ``partners choose`` chose fewer than ``k`` (None when it did not stop early)."""
+    if n_chosen >= k:
+        return None
+    if n_candidates <= n_chosen:
+        return f"there {'is' if n_candidates == 1 else 'are'} only {n_candidates} candidate(s); add more or raise --top"
+    return (
+        "no other candidate adds new reach — every remaining candidate's audience is already reached by the brand "
+        "and the partners chosen"
+    )
+
+
 @partners_app.command("choose")
 def choose_cmd(
     candidates: list[str] | None = CandidatesArg,
@@ -639,8 +651,13 @@ def choose_cmd(
         "ratio_lower_bound": result.ratio_lower_bound,
         "method": result.method,
     }
+    why = stop_reason(len(result.chosen), k, len(ids))
+    if why:
+        doc["stopped_early"] = why
     cols = ["rank", "handle", "account_id", "new_reach_added", "cumulative_new_reach"]
     emit_rows(rows, fmt, title=f"{len(rows)} partners chosen", columns=cols, document=doc)
+    if why and fmt is OutputFormat.table:
+        err.print(f"Stopped at {len(result.chosen)} of {k}: {why}.")
     if fmt is OutputFormat.table:
         bound = result.ratio_lower_bound
         console.print(

@@ -10,6 +10,7 @@ dicts keyed by column), so the sync engine writes them exactly as an import woul
   newest key of the previous pass);
 - ``audience(actor, cursor, ...)``: one page of another account's followers (partners, influencers);
 - ``profiles(ids, observed_at)``: full profiles (counts) of accounts seen;
+- ``replies(post_id, observed_at)``: the direct replies to one own post (to complete what notifications missed);
 - ``publish(text, record_key)``: send one post under a key chosen (``new_record_key``) and recorded before
   sending, return its platform id and URL; ``published(record_key)`` looks that key up on the network
   (reconciliation after a crash: a post is never sent twice).
@@ -71,6 +72,8 @@ class Connector(Protocol):
     def audience(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page: ...
 
     def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows: ...
+
+    def replies(self, post_id: str, observed_at: dt.datetime) -> Rows: ...
 
     def new_record_key(self, at: dt.datetime) -> str: ...
 

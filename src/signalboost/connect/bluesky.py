@@ -363,6 +363,35 @@ class BlueskyConnector:
             seen.add(str(note.author.did))
         return Page(rows, keys, res.cursor or None, seen)
 
+    def replies(self, post_id: str, observed_at: dt.datetime) -> Rows:
+        """The direct replies to one own post (``getPostThread``, depth 1) as ``reply`` interactions: what the
+        notifications list can miss (the AppView pages notifications on their time alone, so items sharing one
+        time across a page boundary are skipped)."""
+        res = self._call(
+            "getPostThread",
+            lambda: self.client.app.bsky.feed.get_post_thread({"uri": post_id, "depth": 1, "parentHeight": 0}),
+        )
+        rows: Rows = {"accounts": [], "interactions": []}
+        for reply in _get(res.thread, "replies") or []:
+            view = _get(reply, "post")
+            author = _get(view, "author")
+            if view is None or author is None or _get(author, "did") == self.account_id:
+                continue  # blocked/not-found entries; the account's own replies are no interaction
+            rows["accounts"].append(account_row(author, observed_at))
+            rows["interactions"].append(
+                {
+                    "platform": PLATFORM,
+                    "actor_id": str(_get(author, "did")),
+                    "kind": "reply",
+                    "target_post_id": post_id,
+                    "target_account_id": self.account_id,
+                    "occurred_at": parse_time(_get(_get(view, "record"), "created_at"))
+                    or parse_time(_get(view, "indexed_at")),
+                    "weight": 1.0,
+                }
+            )
+        return rows
+
     def profiles(self, ids: Sequence[str], observed_at: dt.datetime) -> Rows:
         """Full profiles (with counts), 25 a request (the API's maximum)."""
         accounts: list[dict[str, Any]] = []

@@ -6,7 +6,8 @@ are), once their time has come. For each post:
 1. the *intent* is committed first: a ``publications`` row in state ``sending`` with the record key the post will
    be created under (Bluesky: a TID chosen now);
 2. the network is asked to create the post under that key;
-3. the outcome is committed: ``sent`` with the platform's id and URL, the planned post marked ``published``.
+3. the outcome is committed: ``sent`` with the platform's id and URL, the planned post marked ``published``,
+   and the post added to ``posts`` with its planned pillars and tactic (analytics per pillar see it at once).
 
 A crash between 2 and 3 leaves ``sending``: the next run asks the network whether a post exists under the key
 (the account's own repository, no indexing delay) and records it instead of sending again; the network itself
@@ -79,7 +80,9 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
     if row["state"] in ("sending", "retry") and row["record_key"]:
         found = connector.published(row["record_key"])  # raises when the network cannot tell: nothing is sent
         if found is not None:
-            _record_sent(ws, connector.platform, row, text, found.post_id, found.url, found.created_at)
+            _record_sent(
+                ws, connector.platform, connector.account_id, row, text, found.post_id, found.url, found.created_at
+            )
             out.action, out.url = "recovered", found.url
             return out
     try:
@@ -108,7 +111,7 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
         sent = connector.publish(text, key)
     except ConnectError as exc:
         return _record_failure(ws, connector.platform, row, text, exc.message(), out, final=attempts >= MAX_ATTEMPTS)
-    _record_sent(ws, connector.platform, row, text, sent.post_id, sent.url, sent.created_at)
+    _record_sent(ws, connector.platform, connector.account_id, row, text, sent.post_id, sent.url, sent.created_at)
     out.url = sent.url
     log.info("published %s: %s", plan_id, sent.url)
     return out
@@ -117,6 +120,7 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
 def _record_sent(
     ws: Workspace,
     platform: str,
+    author_id: str,
     row: dict[str, Any],
     text: str,
     post_id: str,
@@ -141,6 +145,7 @@ def _record_sent(
             },
         )
         cq.set_plan_status(con, row["plan_id"], "published")
+        cq.record_published_post(con, platform, post_id, author_id, at, url, row["plan_id"])
 
 
 def _record_failure(

@@ -2,7 +2,9 @@
 
 A *run* has one observation time (``observed_at``, kept in ``sync_state`` so a resumed run reuses it) and one row
 in ``imports``. It takes the profile (a dated ``account_snapshots`` row), then pages each stream of
-:data:`signalboost.connect.base.STREAMS` newest first, then the full profiles of accounts seen without counts.
+:data:`signalboost.connect.base.STREAMS` newest first, then the threads of own posts whose reply count exceeds
+the replies stored (notifications the server's paging skipped), then the full profiles of accounts seen
+without counts.
 
 Exactly once: every page is written in ONE transaction together with the stream's cursor, so a run killed at
 any instant (kill -9) resumes after the last committed page, and a page fetched twice writes nothing twice
@@ -73,6 +75,7 @@ def sync_account(
         cq.count_import(con, import_id, *counts)
     for stream in STREAMS:
         _sync_stream(ws, connector, stream, observed_at, import_id, page_size, full, result, progress)
+    _complete_replies(ws, connector, observed_at, import_id, result, progress)
     _sync_profiles(ws, connector, observed_at, import_id, full, result, progress)
     with ws.transaction(purpose="sync") as con:
         cq.finish_import(con, import_id, platform)
@@ -142,6 +145,30 @@ def _sync_stream(
             progress(stream, result.pages[stream], result.items[stream])
         if last:
             return
+
+
+def _complete_replies(
+    ws: Workspace,
+    connector: Connector,
+    observed_at: dt.datetime,
+    import_id: int,
+    result: SyncResult,
+    progress: Progress | None,
+) -> None:
+    """Own posts whose reply count (this run's snapshot) exceeds the replies stored: read their threads.
+
+    The AppView pages notifications by their time alone, so notifications sharing a time across a page boundary
+    are never listed; the post's own reply count shows the gap and its thread fills it."""
+    with ws.connect(purpose="sync") as con:
+        post_ids = cq.posts_missing_replies(con, connector.platform, connector.account_id, observed_at)
+    for n, post_id in enumerate(post_ids, 1):
+        rows = connector.replies(post_id, observed_at)
+        with ws.transaction(purpose="sync") as con:
+            cq.count_import(con, import_id, *cq.write_rows(con, rows, import_id))
+        result.items["threads"] = n
+        result.pages["threads"] = n
+        if progress:
+            progress("threads", n, n)
 
 
 def _sync_profiles(

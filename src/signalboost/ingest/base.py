@@ -212,6 +212,7 @@ class ReadOptions:
     preset: Callable[[list[str]], None] | None = None  # called with the file's columns before mapping
     virtual: dict[str, str] = field(default_factory=dict)  # extra column name -> SQL over the file's columns
     sql_constants: dict[str, str] = field(default_factory=dict)  # canonical field -> SQL when not mapped
+    mapped: set[str] = field(default_factory=set)  # canonical fields taken from the file's columns (CSV formats)
 
     @property
     def date_formats(self) -> tuple[str, ...]:
@@ -272,6 +273,7 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)  # detected encoding, date formats, time zone, layout
     skipped: dict[str, int] = field(default_factory=dict)  # summary / total / blank rows skipped, by reason
     sanity: list[str] = field(default_factory=list)  # the sanity summary (signalboost.ingest.sanity)
+    mapped: set[str] = field(default_factory=set)  # canonical fields read from the file's own columns
 
     def as_dict(self) -> dict[str, Any]:
         return {

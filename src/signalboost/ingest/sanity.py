@@ -1,8 +1,9 @@
 """The sanity summary at the end of every import: what a careful person checks before trusting a load.
 
 - **Date range loaded** per table (posts, interactions, metrics), so a file of 2019 read as 2091 shows at once.
-- **Columns mostly empty**: a column filled in fewer than half of the rows loaded (but not none: a column the
-  export never has is not news), e.g. a mapping that caught the wrong column.
+- **Columns mostly empty**: a column of the file (CSV formats: a mapped column) filled in fewer than half of the
+  rows loaded (but not none), e.g. a mapping that caught the wrong column. Exports whose sparse fields are sparse
+  by nature (replies, hashtags) are not flagged.
 - **Numbers that look like ids or totals**: a metric above 10^10 (no post has ten billion likes: an id column
   mapped as a metric), or one value equal to the sum of all the others (a totals row loaded as a post).
 - **Rows that repeat**: rows folded into one because they repeat a key, and posts whose text repeats another's.
@@ -31,7 +32,11 @@ def summary(con: Any, result: ImportResult) -> list[str]:
             what = q.TIME_COLUMNS[table]
             lines.append(f"{table}.{what}: {first:%Y-%m-%d} to {last:%Y-%m-%d} ({n:,} rows loaded)")
         rows, filled = q.filled(con, table, source)
-        sparse = [f"{c} ({k:,} of {rows:,})" for c, k in filled.items() if rows >= 4 and 0 < k < rows / 2]
+        sparse = [
+            f"{c} ({k:,} of {rows:,})"
+            for c, k in filled.items()
+            if c in result.mapped and rows >= 4 and 0 < k < rows / 2
+        ]
         if sparse:
             lines.append(f"{table}: mostly empty columns: {', '.join(sparse)}")
     if "post_metrics" in result.per_table:

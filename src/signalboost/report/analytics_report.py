@@ -253,9 +253,12 @@ def _definitions_caption(frame: pl.DataFrame) -> str:
 def _timing_section(a: Analysis) -> Section:
     s = Section("Best times to post")
     s.text.append(
-        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, shrunk toward each network's overall mean "
-        "(normal–normal empirical Bayes): a slot with few lucky posts cannot win. Slots with fewer than "
-        f"{a.options.min_posts} posts are marked 'not enough data'; a few are kept as exploration slots."
+        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, pulled toward each network's average in "
+        "proportion to how few posts a slot has, with the few most extreme posts capped (see 'shrunk' and "
+        "'winsorised' in the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended "
+        "only when its 95% interval lies above the average. Slots with fewer than "
+        f"{a.options.min_posts} posts are marked 'not enough data'; a few, in daytime hours or hours you already "
+        "post in, are kept as exploration slots."
     )
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
@@ -294,6 +297,9 @@ def _frequency_section(a: Analysis) -> Section:
     if a.options.frequency_metric == "interactions":
         s.text.extend(_basis_lines(a))
     for (platform,), curve in a.frequency_curve.group_by(["platform"], maintain_order=True):
+        if curve["per_post"].drop_nulls().len() == 0:  # nothing to draw: say what the export lacks
+            s.text.append(no_chart_sentence(str(platform), a.options.frequency_metric))
+            continue
         s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
     if a.frequency.height:
         # only a supported change of posts per day proposes a new weekly count (as `signalboost recommend` does);
@@ -321,6 +327,16 @@ def _frequency_section(a: Analysis) -> Section:
     return s
 
 
+def no_chart_sentence(platform: str, metric: str) -> str:
+    """Instead of an empty chart: what the network's export lacks and how to get it."""
+    return (
+        f"No chart for {platform}: its export reports no {metric.removesuffix('_z')} (no likes, comments or shares "
+        "on its posts — Instagram's and Mastodon's own archives carry none). Import a post export with engagement "
+        f"counts for {platform} (e.g. a CSV from the network's insights through `signalboost import FILE -p "
+        f"{platform} --map …`) to see it."
+    )
+
+
 def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> Section:
     s = Section(title, [text])
     if frame.height == 0:
@@ -328,6 +344,9 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     f = by_metric
     for (platform,), g in frame.group_by(["platform"], maintain_order=True):
         m = str(g["metric"][0]) if "metric" in g.columns else metric
+        if int(g["n_used"].sum()) == 0:  # an export without engagement counts: a sentence, not an empty chart
+            s.text.append(no_chart_sentence(str(platform), m))
+            continue
         s.charts.append((f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=m)))
     s.tables.append(
         table(
@@ -350,12 +369,34 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
     return s
 
 
+PILLAR_METHODS: dict[str, str] = {
+    "label": "labelled by a person",
+    "rule": "matched a keyword or hashtag",
+    "classifier": "recognised by the text classifier",
+    "unclassified": "no pillar found",
+}
+
+
+def plain_note(note: str) -> str:
+    """A note for people: ``metric auto = er_reach (…)`` becomes which rate posts are compared by."""
+    if note.startswith("metric auto = "):
+        metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
+        words = {
+            "er_reach": "engagement rate by reach",
+            "er_impressions": "engagement rate by impressions",
+            "er_followers": "engagement rate by followers",
+            "interactions": "interactions per post",
+        }.get(metric, metric)
+        return f"Posts are compared by {words} ({metric}), the figure most of the posts report."
+    return note
+
+
 def _pillar_section(a: Analysis) -> Section:
     s = Section("Pillar mix against the strategy")
     methods = a.pillar_assignments.group_by("method").len().sort("method")
     s.text.append(
         "How each post got its pillar: "
-        + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
+        + ", ".join(f"{PILLAR_METHODS.get(str(m), str(m))}: {n} posts" for m, n in methods.iter_rows())
         + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
         "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
         "(+) or under (−) its weight."
@@ -483,7 +524,7 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
         "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
         "tz": a.tz,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "notes": a.notes,
+        "notes": [plain_note(n) for n in a.notes],
     }
 
 

@@ -235,3 +235,31 @@ def publication_rows(con: Any) -> list[dict[str, Any]]:
     cur = con.execute(f"SELECT {', '.join(_PUB_COLS)}, updated_at FROM publications ORDER BY intent_at")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def posts_missing_replies(con: Any, platform: str, account_id: str, observed_at: dt.datetime) -> list[str]:
+    """Own posts whose reply count observed at ``observed_at`` exceeds the replies stored for them."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT m.post_id FROM post_metrics m JOIN posts p USING (platform, post_id) "
+            "WHERE m.platform = ? AND p.author_id = ? AND m.observed_at = ? AND m.comments > "
+            "(SELECT count(*) FROM interactions i WHERE i.platform = m.platform AND i.kind = 'reply' "
+            "AND i.target_post_id = m.post_id) ORDER BY m.post_id",
+            [platform, account_id, observed_at],
+        ).fetchall()
+    ]
+
+
+def record_published_post(
+    con: Any, platform: str, post_id: str, author_id: str, created_at: dt.datetime, url: str, plan_id: str
+) -> None:
+    """The published post into ``posts`` at once, carrying its planned pillars and tactic (so analytics per
+    pillar see it; a later sync completes it and never erases them)."""
+    con.execute(
+        "INSERT INTO posts (platform, post_id, author_id, created_at, text, format, url, pillars, tactic, source) "
+        "SELECT ?, ?, ?, ?, draft, 'text', ?, pillars, tactic, 'publish' FROM planned_posts WHERE plan_id = ? "
+        "ON CONFLICT (platform, post_id) DO UPDATE SET pillars = coalesce(posts.pillars, excluded.pillars), "
+        "tactic = coalesce(posts.tactic, excluded.tactic)",
+        [platform, post_id, author_id, created_at, url, plan_id],
+    )

@@ -2,7 +2,7 @@
 
 Number ranges by subsystem, so parallel work never collides: 001-009 core and ingest, 010-019 plan,
 020-029 analytics, 030-039 influence, 040-049 outreach and partners, 050-059 web, 060-069 web sessions,
-070-079 live accounts (connect, sync, publish).
+070-079 live accounts (connect, sync, publish), 080-089 competitors.
 """
 
 from __future__ import annotations

@@ -134,8 +134,9 @@ def stage_history(con: Any, platform: str, account_id: str) -> list[dict[str, An
 
 def find_account(con: Any, text: str, *, platform: str | None = None) -> list[tuple[str, str, str | None]]:
     """``(platform, account_id, handle)`` of accounts whose handle (case-insensitive) or id is ``text``: in the
-    pipeline, the imported accounts, or — by id only, handle None — the scored or interacting accounts (an account
-    known only from interactions has no ``accounts`` row)."""
+    pipeline, the imported accounts, or — by id only, handle None — the scored, interacting, interacted-with or
+    follow-graph accounts (an account known only from interactions or the imported follow graph has no
+    ``accounts`` row, yet ``influencers`` finds it as the brand)."""
     query = """
         SELECT platform, account_id, handle FROM outreach
         WHERE (lower(handle) = lower($t) OR account_id = $t) AND ($p IS NULL OR platform = $p)
@@ -148,6 +149,15 @@ def find_account(con: Any, text: str, *, platform: str | None = None) -> list[tu
         UNION
         SELECT DISTINCT platform, actor_id, NULL FROM interactions
         WHERE actor_id = $t AND ($p IS NULL OR platform = $p)
+        UNION
+        SELECT DISTINCT platform, target_account_id, NULL FROM interactions
+        WHERE target_account_id = $t AND ($p IS NULL OR platform = $p)
+        UNION
+        SELECT DISTINCT platform, followee_id, NULL FROM follows
+        WHERE followee_id = $t AND ($p IS NULL OR platform = $p)
+        UNION
+        SELECT DISTINCT platform, follower_id, NULL FROM follows
+        WHERE follower_id = $t AND ($p IS NULL OR platform = $p)
         ORDER BY 1, 2
     """
     rows = con.execute(query, {"t": text, "p": platform}).fetchall()

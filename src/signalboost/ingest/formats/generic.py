@@ -263,6 +263,7 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             table = table_for(fields)
             _check_kind(table, options)
             options.note(f"{table} from columns: " + ", ".join(f"{f}={c}" for f, c in fields.items()))
+            options.mapped = {f for f, c in fields.items() if not c.startswith("=")}
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:

@@ -1,0 +1,196 @@
+"""``signalboost competitors add|list|remove`` and ``signalboost benchmark``: the brand against the pages it
+competes with, per account, never pooled (see docs/competitors.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from signalboost.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    console,
+    emit_rows,
+    err_console,
+    open_ws,
+    parse_date,
+)
+from signalboost.errors import UsageError
+
+competitors_app = typer.Typer(
+    help=(
+        "The pages you compete with: a name and its accounts on each network. Their posts come from any import "
+        "tagged with the account (--map author_id==@handle); they never count as your own.\n\n"
+        "Start with:  signalboost competitors add Acme --platform instagram --account @acme"
+    ),
+    no_args_is_help=True,
+)
+
+
+class Section(StrEnum):
+    """``benchmark --section``."""
+
+    all = "all"
+    accounts = "accounts"
+    rankings = "rankings"
+    formats = "formats"
+    findings = "findings"
+
+
+ACCOUNT_COLUMNS = (
+    "platform",
+    "account",
+    "n_posts",
+    "posts_per_week",
+    "engagement_per_post",
+    "ep_interval",
+    "engagement_per_follower",
+    "ef_interval",
+    "share_of_voice",
+    "share_of_posts",
+)
+
+
+@competitors_app.command("add")
+def add_cmd(
+    name: str = typer.Argument(..., help='The competitor\'s name, e.g. "Acme Coffee".'),
+    platform: str = typer.Option(..., "--platform", "-p", help="Network: instagram, x, mastodon, bluesky, …"),
+    accounts: list[str] = typer.Option(
+        ..., "--account", "-a", help="Account id or @handle on that network (repeat for several)."
+    ),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """Register a competitor's accounts on one network (run again for another network).
+
+    Example: signalboost competitors add "Acme Coffee" -p instagram -a @acmecoffee -a @acme.roastery
+    """
+    from signalboost.competitors.registry import add_competitor
+
+    ws = open_ws(workspace, existing=True)
+    res = add_competitor(ws, name, platform, accounts)
+    for a in res.added:
+        err_console.print(f"Added @{a} on {res.platform} to {res.name}", highlight=False)
+    for a in res.already:
+        err_console.print(f"@{a} on {res.platform} was already registered under {res.name}", highlight=False)
+
+
+@competitors_app.command("list")
+def list_cmd(fmt: OutputFormat = FormatOption, workspace: Path = WorkspaceOption) -> None:
+    """List the registered competitors and their accounts.
+
+    Example: signalboost competitors list --format json
+    """
+    from signalboost.competitors.registry import list_competitors
+
+    rows = list_competitors(open_ws(workspace, read_only=True)).to_dicts()
+    emit_rows(
+        rows,
+        fmt,
+        title="Competitors",
+        columns=("name", "platform", "account", "added_at"),
+        empty="No competitor registered. Add one: signalboost competitors add NAME --platform P --account @handle",
+    )
+
+
+@competitors_app.command("remove")
+def remove_cmd(
+    name: str = typer.Argument(..., help="The competitor's name as listed."),
+    platform: str | None = typer.Option(None, "--platform", "-p", help="Only its accounts on this network."),
+    account: str | None = typer.Option(None, "--account", "-a", help="Only this account."),
+    workspace: Path = WorkspaceOption,
+) -> None:
+    """Remove a competitor (or one network's accounts, or one account). Its imported posts stay.
+
+    Example: signalboost competitors remove "Acme Coffee" -p instagram -a @acme.roastery
+    """
+    from signalboost.competitors.registry import remove_competitor
+
+    n = remove_competitor(open_ws(workspace, read_only=True), name, platform=platform, account=account)
+    err_console.print(f"Removed {n} account{'s' if n != 1 else ''} of {name}", highlight=False)
+
+
+def _interval(low: Any, high: Any, pct: bool) -> str | None:
+    if low is None or high is None:
+        return None
+    return f"{100 * low:.3g}–{100 * high:.3g} %" if pct else f"{low:.3g}–{high:.3g}"
+
+
+def _account_rows(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        row = dict(r)
+        if fmt is OutputFormat.table:
+            row["ep_interval"] = _interval(r["ep_low"], r["ep_high"], False)
+            row["ef_interval"] = _interval(r["ef_low"], r["ef_high"], True)
+            for k in ("share_of_voice", "share_of_posts", "engagement_per_follower"):
+                row[k] = None if r[k] is None else f"{100 * r[k]:.3g} %"
+        out.append(row)
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(competitors_app, name="competitors")
+
+    @app.command("benchmark")
+    def benchmark_cmd(
+        platform: str | None = typer.Option(None, "--platform", "-p", help="One network (default: each separately)."),
+        since: str | None = typer.Option(None, "--since", help="First day, YYYY-MM-DD (UTC; default: all posts)."),
+        until: str | None = typer.Option(None, "--until", help="Last day, YYYY-MM-DD, included."),
+        min_posts: int = typer.Option(10, "--min-posts", min=2, help="Posts a page needs to be ranked."),
+        section: Section = typer.Option(Section.all, "--section", "-s", help="Which result to print."),
+        fmt: OutputFormat = FormatOption,
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Benchmark your account against your competitors', side by side, per network.
+
+        Posts per week, format mix, engagement per post and per follower (95% intervals, n), share of voice
+        (share of the group's engagement) and of posts; a ranking per figure where pages with fewer than
+        --min-posts posts are labelled "too thin" and not ranked; and findings in plain words, each with its n
+        and interval. A lead is claimed only when the intervals do not overlap.
+
+        Example: signalboost benchmark -p instagram --since 2026-01-01 --format json
+        """
+        from signalboost.competitors.job import run_benchmark
+
+        run = run_benchmark(
+            open_ws(workspace, read_only=True),
+            platform=platform,
+            since=parse_date(since, "--since"),
+            until=parse_date(until, "--until"),
+            min_posts=min_posts,
+        )
+        b = run.result
+        if fmt is OutputFormat.json:
+            doc = {"since": run.since, "until": run.until, "notes": run.notes, **b.to_dict()}
+            if section is not Section.all:
+                doc = {k: v for k, v in doc.items() if k not in set(Section) - {section.value}}
+            emit_rows([], fmt, document=doc)
+            return
+        if fmt is OutputFormat.csv:
+            if section is Section.all:
+                raise UsageError(
+                    "CSV holds one table", where="--format csv", hint="Pick one with --section, e.g. --section accounts"
+                )
+            rows = b.findings if section is Section.findings else getattr(b, section.value).to_dicts()
+            emit_rows(rows, fmt)
+            return
+        if section in (Section.all, Section.accounts):
+            emit_rows(_account_rows(b.accounts.to_dicts(), fmt), fmt, title="Benchmark", columns=ACCOUNT_COLUMNS)
+        if section in (Section.all, Section.rankings):
+            ranks = [r | {"rank": r["rank"] if r["rank"] is not None else r["label"]} for r in b.rankings.to_dicts()]
+            emit_rows(ranks, fmt, title="Rankings", columns=("platform", "figure", "rank", "account", "value", "n"))
+        if section is Section.formats:
+            emit_rows(b.formats.to_dicts(), fmt, title="Format mix")
+        if section in (Section.all, Section.findings):
+            from rich.markup import escape
+
+            for f in b.findings:
+                console.print(f"• {escape(f['text'])}", highlight=False)
+        for note in run.notes:
+            from rich.markup import escape
+
+            console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)

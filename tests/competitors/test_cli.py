@@ -1,0 +1,159 @@
+"""`signalboost competitors add|list|remove` and `benchmark` on a workspace of real CSV imports.
+
+The market: you (@threadline, the strategy's Instagram handle) 12 posts of 10 likes + 2 comments; Acme (@acme) 12
+posts of 40 + 2; Tiny (@tinyshop) 3 posts of 500 + 2. Group engagement 12·12 + 12·42 + 3·502 = 2,154.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from signalboost.cli.main import main
+
+
+def _page(path: Path, prefix: str, n: int, likes: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["post_id", "created_at", "text", "format", "likes", "comments"])
+        for i in range(n):
+            fmt = "video" if i % 2 else "photo"
+            w.writerow([f"{prefix}-{i}", f"2024-01-{i + 1:02d}T12:00:00Z", "hello", fmt, likes, 2])
+    return path
+
+
+@pytest.fixture(scope="module")
+def _market_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("market")
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "clothing-store"]) == 0
+    for prefix, n, likes, author in (
+        ("me", 12, 10, "@threadline"),
+        ("acme", 12, 40, "@acme"),
+        ("tiny", 3, 500, "tinyshop"),
+    ):
+        page = _page(tmp_path / f"{prefix}.csv", prefix, n, likes)
+        args = ["import", str(page), "-w", str(ws), "--map", f"platform==instagram,author_id=={author}"]
+        args += ["--observed-at", "2024-02-01T00:00:00Z"]
+        assert main(args) == 0
+    return ws
+
+
+@pytest.fixture
+def market(_market_once: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A copy of the imported market per test (imports run once per module)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(_market_once, ws)
+    capsys.readouterr()
+    return ws
+
+
+def _bench(ws: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict:  # type: ignore[type-arg]
+    assert main(["benchmark", "-w", str(ws), "--format", "json", *extra]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def test_registry_add_list_remove(market: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    w = ["-w", str(market)]
+    assert main(["competitors", "add", "Acme Co", "-p", "instagram", "-a", "@ACME", "-a", "acme.two", *w]) == 0
+    assert main(["competitors", "add", "Acme Co", "-p", "instagram", "-a", "@acme", *w]) == 0  # again: no change
+    assert "already registered under Acme Co" in capsys.readouterr().err
+    assert main(["competitors", "list", "--format", "json", *w]) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [(r["name"], r["platform"], r["account"]) for r in rows] == [
+        ("Acme Co", "instagram", "acme"),
+        ("Acme Co", "instagram", "acme.two"),
+    ]
+    # an account belongs to one competitor: refused, nothing stored
+    assert main(["competitors", "add", "Other", "-p", "instagram", "-a", "@newone", "-a", "@acme", *w]) == 1
+    err = capsys.readouterr().err
+    assert "already registered under competitor 'Acme Co'" in err
+    assert main(["competitors", "list", "--format", "json", *w]) == 0
+    assert len(json.loads(capsys.readouterr().out)["rows"]) == 2
+    assert main(["competitors", "remove", "Acme Co", "-a", "@acme.two", *w]) == 0
+    assert main(["competitors", "remove", "Nobody", *w]) == 1
+    assert "Registered competitors: Acme Co" in capsys.readouterr().err
+    assert main(["competitors", "remove", "Acme Co", *w]) == 0
+    assert main(["competitors", "list", "--format", "json", *w]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "myspace", "-a", "@x"], "unknown platform 'myspace'"),
+        (["-p", "instagram", "-a", "@"], "is not an account id or handle"),
+        (["-p", "instagram", "-a", "a b"], "is not an account id or handle"),
+    ],
+)
+def test_add_refuses_bad_input(market: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    assert main(["competitors", "add", "Acme", *args, "-w", str(market)]) == 2
+    assert message in capsys.readouterr().err
+    assert main(["competitors", "add", "  ", "-p", "instagram", "-a", "@x", "-w", str(market)]) == 2
+    assert "name is empty" in capsys.readouterr().err
+
+
+def test_benchmark_side_by_side(market: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    w = ["-w", str(market)]
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", "-a", "@acme.two", *w]) == 0
+    assert main(["competitors", "add", "Tiny", "-p", "instagram", "-a", "@TinyShop", *w]) == 0
+    capsys.readouterr()
+    doc = _bench(market, capsys)
+    acc = {r["account"]: r for r in doc["accounts"]}
+    assert set(acc) == {"you (@threadline)", "Acme (@acme)", "Tiny (@tinyshop)"}
+    assert acc["you (@threadline)"]["role"] == "brand" and acc["Acme (@acme)"]["role"] == "competitor"
+    assert acc["you (@threadline)"]["engagement_per_post"] == pytest.approx(12.0)
+    assert acc["Acme (@acme)"]["engagement_per_post"] == pytest.approx(42.0)
+    assert acc["you (@threadline)"]["share_of_voice"] == pytest.approx(144 / 2154)
+    assert acc["Tiny (@tinyshop)"]["share_of_voice"] == pytest.approx(1506 / 2154)
+    assert acc["Acme (@acme)"]["share_of_posts"] == pytest.approx(12 / 27)
+    ranks = {(r["figure"], r["account"]): r for r in doc["rankings"]}
+    assert ranks[("engagement_per_post", "Acme (@acme)")]["rank"] == 1
+    assert ranks[("engagement_per_post", "you (@threadline)")]["rank"] == 2
+    assert ranks[("engagement_per_post", "Tiny (@tinyshop)")]["rank"] is None
+    assert ranks[("engagement_per_post", "Tiny (@tinyshop)")]["label"] == "too thin (n=3 < 10)"
+    assert any("no imported post is by @acme.two on instagram" in n for n in doc["notes"])
+    assert any("clearly below 1 of 1 competitors" in f["text"] for f in doc["findings"])
+
+
+def test_competitors_never_count_as_the_brand(market: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", "-w", str(market)]) == 0
+    assert main(["analyze", "-w", str(market), "--format", "json", "--section", "summary"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    assert {r["n_posts"] for r in summary if r["platform"] == "instagram"} == {12}  # your 12, not 27
+
+
+def test_period_filters_posts(market: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", "-w", str(market)]) == 0
+    capsys.readouterr()
+    doc = _bench(market, capsys, "--since", "2024-01-01", "--until", "2024-01-07")
+    acc = {r["account"]: r for r in doc["accounts"]}
+    assert acc["Acme (@acme)"]["n_posts"] == 7
+    assert acc["Acme (@acme)"]["posts_per_week"] == pytest.approx(7.0)  # 7 posts in 7 days
+    assert ("too thin (n=7 < 10)") in {r["label"] for r in doc["rankings"]}
+
+
+def test_benchmark_bad_input(market: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    w = ["-w", str(market)]
+    assert main(["benchmark", *w]) == 1
+    assert "no competitor is registered" in capsys.readouterr().err
+    assert main(["competitors", "add", "Ghost", "-p", "x", "-a", "@ghost", *w]) == 0
+    assert main(["benchmark", *w]) == 1
+    assert "no imported post is by a registered competitor account" in capsys.readouterr().err
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", *w]) == 0
+    assert main(["benchmark", "--since", "2024-02-01", "--until", "2024-01-01", *w]) == 1
+    assert "is before --since" in capsys.readouterr().err
+    assert main(["benchmark", "--since", "yesterday", *w]) == 2
+    assert main(["benchmark", "--format", "csv", *w]) == 2
+    assert "--section" in capsys.readouterr().err
+    assert main(["benchmark", "--format", "csv", "--section", "accounts", *w]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["account"] for r in rows} == {"you (@threadline)", "Acme (@acme)"}
+    assert main(["benchmark", *w]) == 0  # the table view runs
+    out = capsys.readouterr().out
+    assert "Acme (@acme) leads on engagement per post" in out
