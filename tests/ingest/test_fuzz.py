@@ -271,6 +271,68 @@ def test_fuzz_nesting(
     attempt(f"nesting ({where})", fuzz_ws, path, **({"platform": "fuzz"} if where == "g" else {}))
 
 
+# ------------------------------------------------------------------------------------------- JSON types
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _x_with(value: Any, field: str, folder: Path) -> None:
+    tweet: dict[str, Any] = {"id_str": "1", "created_at": "Wed Oct 10 20:19:24 +0000 2018", "full_text": "t"}
+    files = {
+        "account": ("account.js", "account", {"accountId": "9", "username": "b"}),
+        "follower": ("follower.js", "follower", {"accountId": "8"}),
+        "like": ("like.js", "like", {"tweetId": "7"}),
+        "tweet": ("tweets.js", "tweet", tweet),
+    }
+    kind, _, key = field.partition(".")
+    name, wrapper, record = files[kind]
+    record = dict(record)
+    if key.startswith("entities."):
+        record["entities"] = {key.removeprefix("entities."): value}
+    else:
+        record[key] = value
+    (folder / "data" / name).write_text(f"window.YTD.{wrapper}.part0 = " + json.dumps([{wrapper: record}, value]))
+
+
+X_FIELDS = [
+    "tweet.id_str", "tweet.created_at", "tweet.full_text", "tweet.entities.hashtags", "tweet.entities.user_mentions",
+    "tweet.entities.media", "tweet.extended_entities", "tweet.in_reply_to_user_id_str", "account.accountId",
+    "account.username", "account.createdAt", "follower.accountId", "like.tweetId",
+]  # fmt: skip
+M_FIELDS = ["tag", "attachment", "to", "cc", "content", "inReplyTo", "contentMap", "id", "url"]
+IG_FIELDS = ["string_list_data", "media", "title", "creation_timestamp", "uri"]
+
+
+@FUZZ
+@given(value=json_values, target=st.sampled_from(["x", "mastodon", "instagram"]), pick=st.integers(0, 50))
+def test_fuzz_json_types(
+    fuzz_ws: Workspace, tmp_path_factory: pytest.TempPathFactory, value: Any, target: str, pick: int
+) -> None:
+    """A field holding a value of another JSON type (a number for a list, a list for a text …)."""
+    base = tmp_path_factory.getbasetemp()
+    if target == "x":
+        path = _copy_export(base, "x-archive")
+        _x_with(value, X_FIELDS[pick % len(X_FIELDS)], path)
+    elif target == "mastodon":
+        path = _copy_export(base, "mastodon")
+        obj: dict[str, Any] = {"id": "https://a.example/users/b/statuses/1", M_FIELDS[pick % len(M_FIELDS)]: value}
+        acts = [{"type": "Create", "published": "2024-01-01T00:00:00Z", "object": obj}, {"type": "Announce",
+                "published": "2024-01-01T00:00:00Z", "object": value}]  # fmt: skip
+        (path / "outbox.json").write_text(json.dumps({"type": "OrderedCollection", "orderedItems": acts}))
+        (path / "likes.json").write_text(json.dumps({"orderedItems": value}))
+    else:
+        path = _copy_export(base, "instagram")
+        field = IG_FIELDS[pick % len(IG_FIELDS)]
+        rel = path / "connections" / "followers_and_following"
+        (rel / "followers_1.json").write_text(json.dumps([{field: value}, value]))
+        media = {"uri": "media/posts/1/a.jpg", "creation_timestamp": 1704110400, field: value}
+        (path / "your_instagram_activity" / "content" / "posts_1.json").write_text(json.dumps([{"media": [media]}]))
+    attempt(f"JSON types ({target})", fuzz_ws, path)
+
+
 # ------------------------------------------------------------------------------------------- encodings
 @FUZZ
 @given(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -215,6 +216,13 @@ def _load(
                 where=str(path),
                 hint="Check the file and the --format / --map options; nothing was imported",
             ) from exc
+        except _STRUCTURE_ERRORS as exc:  # a value of the wrong JSON type where the export has another
+            raise IngestError(
+                f"the file does not have the structure of {fmt.name} "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'unexpected value'})",
+                where=str(path),
+                hint="Is it an unmodified export? Re-download it, or pass --format; nothing was imported",
+            ) from exc
         finally:
             with suppress(duckdb.Error):
                 q.drop_stages(con)
@@ -244,6 +252,12 @@ def _load(
             },
         )
     return result
+
+
+#: What a reader raises when a field holds a value of an unexpected type (a number where the export has a list,
+#: a list where it has text …): a hostile or altered file, refused whole (the transaction is rolled back) with the
+#: exception named, never a traceback. Readers turn the errors they expect into per-row rejects first.
+_STRUCTURE_ERRORS = (TypeError, AttributeError, KeyError, IndexError, ValueError, pa.ArrowException)
 
 
 def _add(result: ImportResult, table: str, loaded: int, dup: int, merged: int) -> None:

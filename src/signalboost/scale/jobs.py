@@ -143,6 +143,7 @@ def score_table(frame: pl.DataFrame, platform: str, computed_at: dt.datetime) ->
         pl.lit(None, pl.Float64).alias("reciprocity"),
         pl.lit(None, pl.Int64).alias("interactions_with_brand"),
         pl.col("followers").round(0).cast(pl.Int64),
+        *[pl.lit(None, pl.Float64).alias(c) for c in influence_sql.RAW_COLUMNS],  # raw values: not computed on Spark
     ).select(influence_sql.SCORE_COLUMNS)
 
 

@@ -40,6 +40,8 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "active_share",
 )
 """Columns of ``influence_scores`` in table order."""
+RAW_COLUMNS: tuple[str, ...] = ("audience", "amplification_raw", "posts_per_day", "active_share")
+"""The raw values of migration 100: a writer that does not compute them (the Spark job) stores NULL (unknown)."""
 
 _READS = {
     "accounts": "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts WHERE platform = ?",
@@ -119,6 +121,7 @@ def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
 
     Call inside ``Workspace.transaction()`` so a failure leaves the previous scores in place.
     """
+    table = table.with_columns(pl.lit(None, pl.Float64).alias(c) for c in RAW_COLUMNS if c not in table.columns)
     missing = [c for c in SCORE_COLUMNS if c not in table.columns]
     if missing:
         raise InfluenceError(f"score table lacks column(s) {', '.join(missing)}", where="influence_scores")
