@@ -309,7 +309,8 @@ AccountOption = typer.Option(
     "--account",
     "-a",
     help="Analyse this account only (id or handle). By default each network is analysed on one account — the "
-    "brand's handle in the strategy, else the brand's, else the one with most posts; others are never pooled.",
+    "brand's handle in the strategy, else the brand's, else the one with most posts that is not a registered "
+    "competitor; others are never pooled.",
 )
 
 
