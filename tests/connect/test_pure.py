@@ -92,3 +92,18 @@ def test_a_broken_secrets_file_is_a_clear_error(tmp_path: Path) -> None:
     os.chmod(path, 0o600)
     with pytest.raises(ConnectError, match="cannot read the secrets file"):
         load_secrets(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["sync", "publish"])
+def test_sync_and_publish_without_a_connected_account_say_how_to_connect(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signalboost.cli.main import main
+
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "blank"]) == 0
+    capsys.readouterr()
+    assert main([command, "-w", str(ws)]) != 0
+    err = capsys.readouterr().err
+    assert "no account is connected to this workspace" in err
+    assert "signalboost connect bluesky" in err

@@ -93,17 +93,11 @@ def _sync(
 
     Example: signalboost sync --platform bluesky
     """
-    from signalboost.connect.accounts import connected_platforms, open_connector
+    from signalboost.connect.accounts import open_connector
     from signalboost.connect.sync import sync_account
 
     ws = open_ws(workspace, existing=True)
-    platforms = [platform] if platform else connected_platforms(ws)
-    if not platforms:
-        raise UsageError(
-            "no account is connected to this workspace",
-            where=str(ws.root),
-            hint="Connect one with `signalboost connect bluesky --handle …`",
-        )
+    platforms = _platforms_to_use(ws, platform)
     results = []
     for name in platforms:
         connector = open_connector(ws, name)
@@ -136,17 +130,11 @@ def _publish(
 
     Example: signalboost publish --dry-run
     """
-    from signalboost.connect.accounts import connected_platforms, open_connector
+    from signalboost.connect.accounts import open_connector
     from signalboost.connect.publish import publish_due
 
     ws = open_ws(workspace, existing=True)
-    platforms = [platform] if platform else connected_platforms(ws)
-    if not platforms:
-        raise UsageError(
-            "no account is connected to this workspace",
-            where=str(ws.root),
-            hint="Connect one with `signalboost connect bluesky --handle …`",
-        )
+    platforms = _platforms_to_use(ws, platform)
     rows = []
     for name in platforms:
         for out in publish_due(ws, open_connector(ws, name), dry_run=dry_run):
@@ -238,3 +226,17 @@ def register(app: typer.Typer) -> None:
     from signalboost.cli.outreach import partners_app
 
     partners_app.command("fetch-audience")(_fetch_audience)
+
+
+def _platforms_to_use(ws: Any, platform: str | None) -> list[str]:
+    """The network asked for, else every connected one; refuse when none is connected."""
+    from signalboost.connect.accounts import connected_platforms
+
+    platforms = [platform] if platform else connected_platforms(ws)
+    if not platforms:
+        raise UsageError(
+            "no account is connected to this workspace",
+            where=str(ws.root),
+            hint="Connect one with `signalboost connect bluesky --handle …`",
+        )
+    return platforms
