@@ -67,10 +67,8 @@ def init(
     Example: signalboost init kafe --template cafe --lang nb
     """
     from signalboost.cli.common import console
-    from signalboost.model.templates import write_template
+    from signalboost.model.templates import check_template_language, template_text, write_template
     from signalboost.store.workspace import Workspace
-
-    from signalboost.model.templates import check_template_language, template_text
 
     lang = check_template_language(lang)
     template_text(

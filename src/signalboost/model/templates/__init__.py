@@ -32,7 +32,7 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def check_template_language(lang: str) -> str:
-    """``lang`` as one of :data:`LANGUAGES` (``no``, ``nb-NO`` and ``nb_NO`` mean ``nb``); a ``UsageError`` otherwise."""
+    """``lang`` as one of :data:`LANGUAGES` (``no``, ``nb-NO``, ``nb_NO`` mean ``nb``); else a ``UsageError``."""
     code = lang.strip().lower().replace("_", "-")
     code = {"no": "nb", "nb-no": "nb", "nob": "nb", "en-gb": "en", "en-us": "en"}.get(code, code)
     if code not in LANGUAGES:
