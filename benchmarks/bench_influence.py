@@ -61,7 +61,7 @@ def _median_time(fn: Any, repeats: int) -> tuple[float, Any]:
 
 def bench_higgs(repeats: int = 3) -> None:
     from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
-    from signalboost.influence.demo import PLATFORM, pick_brand, read_higgs_activity
+    from signalboost.demo_data.higgs import PLATFORM, pick_brand, read_higgs_activity
     from signalboost.influence.job import run_influence
     from signalboost.influence.pagerank import pagerank
     from signalboost.store import influence_sql as sql

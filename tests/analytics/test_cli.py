@@ -129,8 +129,8 @@ def test_unknown_metric_is_a_clear_error(uci_workspace: Workspace, capsys: pytes
 def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
     from rich.console import Console
 
-    from signalboost.analytics.demo import demo_step
     from signalboost.demo import DemoContext
+    from signalboost.demo.analytics import demo_step
 
     ctx = DemoContext(workspace=uci_workspace, console=Console(file=io.StringIO()))
     demo_step(ctx)
@@ -142,8 +142,8 @@ def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
 def test_demo_step_without_posts_skips(workspace: Workspace) -> None:
     from rich.console import Console
 
-    from signalboost.analytics.demo import demo_step
     from signalboost.demo import DemoContext
+    from signalboost.demo.analytics import demo_step
 
     out = io.StringIO()
     ctx = DemoContext(workspace=workspace, console=Console(file=out))

@@ -55,7 +55,7 @@ def test_backtest_rewards_the_predictor_that_matches_the_future() -> None:
 @pytest.mark.slow
 def test_demo_step_on_the_bundled_higgs_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from signalboost.demo import DemoContext
-    from signalboost.influence.demo import demo_step
+    from signalboost.demo.influencers import demo_step
     from signalboost.store.workspace import Workspace
 
     out = io.StringIO()

@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 
 from signalboost.demo import DemoContext, steps
+from signalboost.demo.dashboard import closing, demo_step
 from signalboost.store.workspace import Workspace
-from signalboost.web.demo import closing, demo_step
 from signalboost.web.server import url_for
 
 

@@ -84,8 +84,9 @@ def run_benchmark(
             f"{p}: the brand's own account is not known, so only competitors are compared; set brand.handles.{p} "
             "in strategy.yaml (or import your own export, which marks your account)"
         )
+    # labels are one row per author: joining them back is far cheaper than joining a million posts by post id
     eng = post_engagement(posts, frames.post_metrics, frames.account_snapshots).join(
-        posts.select("platform", "post_id", "account", "role"), on=["platform", "post_id"], how="left"
+        labels.select("platform", "author_id", "account", "role"), on=["platform", "author_id"], how="left"
     )
     eng = eng.with_columns(is_brand=pl.col("role") == "brand")
     return BenchmarkRun(benchmark(eng, start=start, end=end, min_posts=min_posts), notes, since, until)

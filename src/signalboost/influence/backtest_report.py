@@ -181,7 +181,7 @@ def write_section(path: Path, section: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print (or ``--write`` into a docs page) the Higgs backtest table."""
     from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
-    from signalboost.influence.demo import read_higgs_activity
+    from signalboost.demo_data.higgs import read_higgs_activity
 
     parser = argparse.ArgumentParser(prog="python -m signalboost.influence.backtest", description=__doc__)
     parser.add_argument("file", nargs="?", type=Path, help="the Higgs activity file (default: the bundled one)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from signalboost.demo import DemoContext
+    from signalboost.demo.context import DemoContext
 
 
 def demo_step(ctx: DemoContext) -> None:
