@@ -100,6 +100,8 @@ def bare(data: Path) -> dict[str, float]:
 def cli(data: Path) -> dict[str, float]:
     target = WORK / "ws"
     shutil.rmtree(target, ignore_errors=True)
+    init = [sys.executable, "-m", "signalboost.cli.main", "init", str(target), "--template", "blank"]
+    subprocess.run(init, check=True, capture_output=True)  # import refuses a folder that is not a workspace
     try:
         argv = [sys.executable, "-m", "signalboost.cli.main", "import", str(data), "-w", str(target), "-p", "x"]
         return run([*argv, "--no-progress"])
