@@ -12,7 +12,11 @@ of rejects. Both are bounded per import:
 - **a ``.gz`` stream's ratio**: past 64 MiB of output, a stream expanding more than :data:`MAX_STREAM_RATIO` times
   its compressed size is refused (real text compresses 3-10x; a bomb 1000x);
 - **rejects kept** (:data:`DEFAULT_MAX_REJECTS`, 10,000 rows): every rejected row is counted in the import's
-  ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``).
+  ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``);
+- **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, 1.5x the file's size
+  from 256 MB to 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB spills its staging tables
+  and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a large file does not take
+  a fixed gigabyte and a small one is not slowed down.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ MAX_STREAM_RATIO = 200
 STREAM_RATIO_FLOOR = 64 * 1024**2
 ENV_MAX_UNCOMPRESSED = "SIGNALBOOST_MAX_UNCOMPRESSED"
 ENV_MAX_REJECTS = "SIGNALBOOST_MAX_REJECTS"
+ENV_IMPORT_MEMORY = "SIGNALBOOST_IMPORT_MEMORY"
+IMPORT_MEMORY_PER_BYTE = 1.5
+MIN_IMPORT_MEMORY = 256 * 1000**2
+MAX_IMPORT_MEMORY = 1000**3
 
 _UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
@@ -75,6 +83,17 @@ class Limits:
             max_uncompressed=_env_int(ENV_MAX_UNCOMPRESSED, DEFAULT_MAX_UNCOMPRESSED, size=True),
             max_rejects=_env_int(ENV_MAX_REJECTS, DEFAULT_MAX_REJECTS, size=False),
         )
+
+
+def import_memory(file_bytes: int) -> int:
+    """DuckDB's memory limit in bytes for importing ``file_bytes`` of data: ``SIGNALBOOST_IMPORT_MEMORY`` when set,
+    else ``1.5 * file_bytes`` clamped to [256 MB, 1 GB]. The staged rows of a CSV take about as much memory as
+    the file (ids and short text inline, a constant or unmapped column not at all), plus the hash table that
+    finds repeated keys, so 1.5x keeps an ordinary import in memory while a 10M-row file spills part of it
+    instead of holding 1 GB."""
+    if os.environ.get(ENV_IMPORT_MEMORY, "").strip():
+        return _env_int(ENV_IMPORT_MEMORY, MAX_IMPORT_MEMORY, size=True)
+    return int(min(max(IMPORT_MEMORY_PER_BYTE * file_bytes, MIN_IMPORT_MEMORY), MAX_IMPORT_MEMORY))
 
 
 def _mib(n: int) -> str:

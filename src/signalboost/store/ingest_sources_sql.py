@@ -6,13 +6,15 @@ table's canonical columns and ``_reason`` (NULL when the row is valid); ``line_s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from signalboost.ingest.dates import EARLIEST, WINDOW_FIELDS
 from signalboost.ingest.textio import MOJIBAKE_HINT
 from signalboost.store.ingest_dates_sql import window_reason
-from signalboost.store.ingest_sql import ident, lit
+from signalboost.store.ingest_sql import columns as canonical
+from signalboost.store.ingest_sql import duck_type, ident, lit
 
 #: Unix seconds of :data:`signalboost.store.queries.READABLE_UNTIL` (9999-12-30): a later time (Higgs
 #: ``253402300800`` is 10000-01-01) cannot be read back by Python, so it is a reject, never stored.
@@ -253,28 +255,31 @@ def generic_select(
     line_offset: int = 1,
     checked: dict[str, tuple[str, str]] | None = None,
     latest: datetime | None = None,
-) -> tuple[str, str]:
-    """``SELECT`` canonical columns of ``table`` from a generic file.
+    extra: Sequence[str] = (),
+) -> tuple[str, str, str]:
+    """``SELECT`` canonical columns of ``table`` (then the ``extra`` columns, e.g. a posts file's metrics) from a
+    generic file.
 
     ``fields``: canonical field -> (source column, kind); ``constants``: canonical field -> SQL expression used when
     the field is not mapped (e.g. the observed time); ``required`` fields must be present. Rows failing a
     required field or a conversion of a ``checked`` field (default: ``fields``), or (with ``latest``) whose
     time lies outside the plausible window, get a ``_reason`` naming the field, the column and the value.
+    Returns ``(sql, line_sql, fixed)``: the columns that are the same in every row (the platform, unmapped
+    fields: NULL) are not in ``sql`` but in ``fixed``, a SELECT list to add back (see ``SqlStage.fixed``).
     """
-    from signalboost.store.ingest_sql import columns as canonical
-
     checked = checked if checked is not None else fields
     layered, texts, values = _layers(relation, {**checked, **fields})
-    exprs = []
-    for col in canonical(table):
-        if col in fields:
+    exprs, fixed = [], []
+    for col in [*canonical(table), *extra]:
+        if col in fields or (col in extra and col in values):
             exprs.append(f"{values[col]} AS {ident(col)}")
         elif col == "platform":
-            exprs.append(f"{lit(platform or '')} AS platform")
+            fixed.append(f"{lit(platform or '')} AS platform")
         elif col in constants:
             exprs.append(f"{constants[col]} AS {ident(col)}")
         else:
-            exprs.append(f"NULL AS {ident(col)}")
+            typed_null = duck_type(table if col in canonical(table) else "post_metrics", col)
+            fixed.append(f"NULL::{typed_null} AS {ident(col)}")
     # every time of the record is windowed (a metrics row of a post whose created_at is implausible is out too)
     windowed = (
         {f for fields in WINDOW_FIELDS.values() for f in fields} | {"created_at"} if latest is not None else set()
@@ -295,7 +300,7 @@ def generic_select(
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
         f"{reason} AS _reason FROM {layered}"
     )
-    return sql, line_sql
+    return sql, line_sql, ", ".join(fixed)
 
 
 #: Values of an id column that mark a summary row of a spreadsheet or an analytics export, not data.
@@ -330,14 +335,22 @@ def _skips(checked: dict[str, tuple[str, str]], texts: dict[str, str]) -> str:
     return out
 
 
-def newest_time(relation: str, column: str, kind: str, latest: datetime | None = None) -> str:
-    """SQL scalar subquery: the newest parsed time of ``column`` in the file (content-derived observation time);
-    with ``latest``, only times inside the plausible window count (a year-9999 row is a reject, not the clock)."""
-    v = value_expr(column, kind)
-    if latest is not None:
-        early, late = lit(EARLIEST.isoformat()), lit(latest.isoformat())
-        v = f"CASE WHEN {v} BETWEEN {early}::TIMESTAMPTZ AND {late}::TIMESTAMPTZ THEN {v} END"
-    return f"(SELECT max({v}) FROM {relation})"
+def metrics_from_stage(newest: str | None = None, latest: datetime | None = None) -> str:
+    """SQL: the ``post_metrics`` rows of a staged posts file (``_staged``, read once with the metric columns
+    as ``extra``): its valid rows with a post id. With ``newest`` (the posts' time column), every snapshot is
+    observed at the newest time of the file inside the plausible window (the times already parsed into the
+    stage: the file is not read again). A content-derived time, so re-imports of the file agree."""
+    cols = []
+    for col in canonical("post_metrics"):
+        if col == "observed_at" and newest is not None:
+            v = ident(newest)
+            if latest is not None:
+                early, late = lit(EARLIEST.isoformat()), lit(latest.isoformat())
+                v = f"CASE WHEN {v} BETWEEN {early}::TIMESTAMPTZ AND {late}::TIMESTAMPTZ THEN {v} END"
+            cols.append(f"(SELECT max({v}) FROM _staged) AS observed_at")
+        else:
+            cols.append(ident(col))
+    return f"SELECT {', '.join(cols)} FROM _staged WHERE _reason IS NULL AND post_id IS NOT NULL"
 
 
 def hashtags_from(column: str) -> str:
