@@ -13,10 +13,10 @@ of rejects. Both are bounded per import:
   its compressed size is refused (real text compresses 3-10x; a bomb 1000x);
 - **rejects kept** (:data:`DEFAULT_MAX_REJECTS`, 10,000 rows): every rejected row is counted in the import's
   ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``);
-- **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, 1.5x the file's size
-  from 256 MB to 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB spills its staging tables
-  and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a large file does not take
-  a fixed gigabyte and a small one is not slowed down.
+- **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, for a CSV 1.5x the
+  file's size from 256 MB to 1 GB, else 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB
+  spills its staging tables and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a
+  large file does not take a fixed gigabyte and a small one is not slowed down.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 from signalboost.errors import IngestError, UsageError
 
@@ -85,15 +86,29 @@ class Limits:
         )
 
 
-def import_memory(file_bytes: int) -> int:
-    """DuckDB's memory limit in bytes for importing ``file_bytes`` of data: ``SIGNALBOOST_IMPORT_MEMORY`` when set,
-    else ``1.5 * file_bytes`` clamped to [256 MB, 1 GB]. The staged rows of a CSV take about as much memory as
-    the file (ids and short text inline, a constant or unmapped column not at all), plus the hash table that
-    finds repeated keys, so 1.5x keeps an ordinary import in memory while a 10M-row file spills part of it
-    instead of holding 1 GB."""
+#: Files whose import memory follows their size: plain delimited text, staged by DuckDB's CSV reader. Other inputs
+#: keep the fixed cap: DuckDB's JSON reader buffers twice its largest object (a whole JSON array file may be one
+#: object of up to 256 MiB), a .gz or a zip expands to an unknown size, Parquet decompresses by row group.
+SIZED_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def fixed_import_memory() -> int:
+    """The memory cap of an import whose input size says nothing: ``SIGNALBOOST_IMPORT_MEMORY``, else 1 GB."""
+    return _env_int(ENV_IMPORT_MEMORY, MAX_IMPORT_MEMORY, size=True)
+
+
+def import_memory(path: Path) -> int:
+    """DuckDB's memory limit in bytes for importing ``path``: ``SIGNALBOOST_IMPORT_MEMORY`` when set; for a plain
+    CSV/TSV file ``1.5 x`` its size clamped to [256 MB, 1 GB]; else 1 GB. The staged rows of a CSV take about as
+    much memory as the file (ids and short text inline, a constant or unmapped column not at all), plus the hash
+    table that finds repeated keys, so 1.5x keeps an ordinary import in memory while a 10M-row file spills part
+    of it to disk instead of holding a gigabyte."""
     if os.environ.get(ENV_IMPORT_MEMORY, "").strip():
-        return _env_int(ENV_IMPORT_MEMORY, MAX_IMPORT_MEMORY, size=True)
-    return int(min(max(IMPORT_MEMORY_PER_BYTE * file_bytes, MIN_IMPORT_MEMORY), MAX_IMPORT_MEMORY))
+        return fixed_import_memory()
+    if not (path.is_file() and path.suffix.lower() in SIZED_SUFFIXES):
+        return MAX_IMPORT_MEMORY
+    wanted = IMPORT_MEMORY_PER_BYTE * path.stat().st_size
+    return int(min(max(wanted, MIN_IMPORT_MEMORY), MAX_IMPORT_MEMORY))
 
 
 def _mib(n: int) -> str:

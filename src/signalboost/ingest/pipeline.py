@@ -205,7 +205,7 @@ def _load(
         ws.transaction(timeout=lock_timeout, purpose=f"import {path.name}") as con,
     ):
         options.progress = advance
-        q.create_stages(con, memory=import_memory(_size(path)))
+        q.create_stages(con, memory=import_memory(path))
         import_id = q.new_import_id(con)
         result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from signalboost.ingest.dates import EARLIEST, WINDOW_FIELDS
 from signalboost.ingest.textio import MOJIBAKE_HINT
-from signalboost.store.ingest_dates_sql import window_reason
+from signalboost.store.ingest_dates_sql import date_only_sql, window_reason
 from signalboost.store.ingest_sql import columns as canonical
 from signalboost.store.ingest_sql import duck_type, ident, lit
 
@@ -133,6 +133,10 @@ def describe_source(
         con.close()
 
 
+#: Kinds of a column derived from a mapped column's text (not a field of the file): never a reject reason, and
+#: not repeated in a reject's raw text.
+DERIVED = ("date_only", "hashtags")
+
 #: Cells that mean "not reported" in exports (NULL, never 0).
 _UNREPORTED = "('n/a', 'na', '-', '--', '—', 'null', 'none')"
 
@@ -150,6 +154,10 @@ def value_of(t: str, kind: str) -> str:
     """SQL converting the trimmed text ``t`` (NULL when empty) of a field of ``kind`` (see :func:`value_expr`)."""
     if kind == "str":
         return t
+    if kind == "date_only":  # derived from a date column's text (not a mapped field of its own)
+        return date_only_sql(t)
+    if kind == "hashtags":  # derived from the text column: its #hashtags
+        return hashtags_of(t)
     if kind == "text":  # free text: double-encoded UTF-8 repaired (only values that show its pattern reach Python)
         return f"CASE WHEN regexp_matches({t}, {lit(MOJIBAKE_HINT)}) THEN sb_fix_mojibake({t}) ELSE {t} END"
     if kind in ("int", "float"):
@@ -213,7 +221,7 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind not in ("str", "text", "list", "format"):
+    if kind not in ("str", "text", "list", "format", *DERIVED):
         what = {
             "bool": "yes/no",
             "kind": "like, reply, repost, quote or mention",
@@ -295,7 +303,7 @@ def generic_select(
         reason = lit(f"missing {', '.join(sorted(missing))}")
     sel = ", ".join(exprs)
     sql = f"SELECT {sel}, {reason} AS _reason FROM {layered}"
-    raw_cols = ", ".join(texts[src] for src, _ in checked.values()) or "''"
+    raw_cols = ", ".join(texts[src] for src, kind in checked.values() if kind not in DERIVED) or "''"
     line_sql = (
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
         f"{reason} AS _reason FROM {layered}"
@@ -353,6 +361,6 @@ def metrics_from_stage(newest: str | None = None, latest: datetime | None = None
     return f"SELECT {', '.join(cols)} FROM _staged WHERE _reason IS NULL AND post_id IS NOT NULL"
 
 
-def hashtags_from(column: str) -> str:
-    """SQL: the lower-cased ``#hashtags`` of a text column."""
-    return f"list_transform(regexp_extract_all({_text(column)}, '#(\\w+)', 1), lambda x: lower(x))"
+def hashtags_of(t: str) -> str:
+    """SQL: the lower-cased ``#hashtags`` of the trimmed text ``t`` (NULL when empty)."""
+    return f"list_transform(regexp_extract_all({t}, '#(\\w+)', 1), lambda x: lower(x))"

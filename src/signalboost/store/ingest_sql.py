@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from signalboost.errors import IngestError
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
-from signalboost.ingest.limits import import_memory
+from signalboost.ingest.limits import fixed_import_memory
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -55,11 +55,12 @@ def duck_type(table: str, column: str) -> str:
 # ---------------------------------------------------------------------------------------------- staging
 def create_stages(con: Any, memory: int | None = None) -> None:
     """Empty temporary staging tables, one per canonical table (plus the import's rejects). ``memory``: DuckDB's
-    memory limit in bytes (default: :func:`signalboost.ingest.limits.import_memory` of a large file, 1 GB)."""
+    memory limit in bytes (default :func:`~signalboost.ingest.limits.fixed_import_memory`, 1 GB; an import sizes it
+    to its file: :func:`~signalboost.ingest.limits.import_memory`)."""
     con.execute("SET enable_progress_bar = false")
     register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
-    memory = memory if memory is not None else import_memory(1 << 62)
+    memory = memory if memory is not None else fixed_import_memory()
     con.execute(f"SET memory_limit = '{int(memory)}B'")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))

@@ -28,12 +28,11 @@ from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
-from signalboost.store.ingest_dates_sql import date_evidence, date_only_sql, date_sql
+from signalboost.store.ingest_dates_sql import date_evidence, date_sql
 from signalboost.store.ingest_sources_sql import (
     KIND_WORDS,
     describe_source,
     generic_select,
-    hashtags_from,
     metrics_from_stage,
     source_relation,
 )
@@ -393,9 +392,9 @@ def _stages(
 ) -> Iterator[Item]:
     platform = options.platform
     window = latest(options.now)
-    for field in ("created_at", "occurred_at"):
+    for field in ("created_at", "occurred_at"):  # derived from the date column's text, read once with it
         if field in typed:
-            constants["date_only"] = date_only_sql(f"nullif(trim(CAST({ident(typed[field][0])} AS VARCHAR)), '')")
+            typed["date_only"] = (typed[field][0], "date_only")
     if options.observed_at is not None:
         constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
     has_metrics = any(m in typed for m in METRICS)
@@ -411,9 +410,9 @@ def _stages(
         newest = "created_at"  # mapped, so the table is posts (a metrics-only file has no created_at)
         options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
     if table == "posts":
-        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
         if "text" in typed and "hashtags" not in typed:
-            constants["hashtags"] = hashtags_from(typed["text"][0])
+            typed["hashtags"] = (typed["text"][0], "hashtags")
+        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
         # one read of the file: the metric columns are staged beside the post's, then merged from the stage
         extra = [c for c in columns("post_metrics") if c not in ("platform", "post_id")] if has_metrics else []
         sql, line_sql, fixed = generic_select(
