@@ -69,7 +69,7 @@ def test_no_slot_effect_is_not_backed_and_keeps_the_hours() -> None:
 def test_a_short_history_cannot_be_backtested() -> None:
     choice = choose_slot_model(_two_hours(days=29), "facebook", metric="interactions", tz="UTC")
     assert (choice.backed, choice.gain, choice.n_posts) == (False, None, 58)
-    assert "only 58 posts with a known time (a backtest needs 60)" in choice.sentence()
+    assert "only 58 posts with a known time and a figure to judge (a backtest needs 60)" in choice.sentence()
 
 
 def test_scales_by_hand() -> None:

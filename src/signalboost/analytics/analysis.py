@@ -324,7 +324,8 @@ def analyze(
     ranked = _ranked(eng, slot_metrics, tz, opt, choices)
     slots = _with_audience(ranked["slots"], audience_hours, tz)
     backed = [c.sentence() for c in choices.values()]
-    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished_notes(slots) + backed
+    undistinguished = [n for n in undistinguished_notes(slots) if n.split(":", 1)[0] not in choices]
+    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished + backed
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))

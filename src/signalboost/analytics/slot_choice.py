@@ -61,9 +61,11 @@ class SlotChoice:
         model = f"{GRAINS[self.grain]}, on {SCALES[self.scale]}"
         if self.gain is None:
             if self.n_posts < MIN_POSTS:
-                why = f"only {self.n_posts} posts with a known time (a backtest needs {MIN_POSTS})"
+                why = (
+                    f"only {self.n_posts} posts with a known time and a figure to judge (a backtest needs {MIN_POSTS})"
+                )
             else:
-                why = "no candidate model found a slot that stands out, so there is no advice to test"
+                why = "no candidate model found a slot that stands out on the earlier posts (nothing to test)"
             return f"{self.platform}: best times cannot be backtested — {why}, so keep the current hours"
         figure = (
             f"posts at the advised hours ranked {self.gain:+.1f} percentile points against the other posts "
@@ -90,8 +92,10 @@ def _percentiles(y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _advised_groups(slots: pl.DataFrame, top_slots: int, min_posts: int) -> set[int]:
-    best = recommend_slots(slots, k=top_slots, explore=0, min_posts=min_posts)
+def _advised_groups(slots: pl.DataFrame, top_slots: int, min_posts: int, *, former: bool = False) -> set[int]:
+    """The model slots the product would advise (``former``: the rule before issue #14, the top shrunk slots
+    whatever their interval)."""
+    best = recommend_slots(slots, k=top_slots, explore=0, min_posts=min_posts, distinguishable=not former)
     return {int(g) for g in best.filter(pl.col("kind") == "recommended")["cell_group"].to_list()}
 
 
@@ -103,9 +107,12 @@ def backtest_candidates(
     hour_block: int = 1,
     min_posts: int = 3,
     top_slots: int = 5,
+    former: bool = False,
 ) -> tuple[pl.DataFrame, int]:
-    """One row per candidate: ``grain, scale, n_match, n_test, gain, low, high`` (module doc), and the number of
-    posts with a known time. ``frame``: one network's posts with ``created_at`` and ``metric`` (local time added)."""
+    """One row per candidate: ``rule, grain, scale, n_match, n_test, gain, low, high`` (module doc), and the number
+    of posts with a known time. ``frame``: one network's posts with ``created_at`` and ``metric``. ``former`` adds
+    the rule before issue #14 as a reference row (``rule = former``: weekday × hour on the raw figure, the top
+    slots whatever their interval), judged on the same folds (docs/validation.md); it is never chosen."""
     from signalboost.analytics.timing import time_unknown, with_local_time
 
     data = frame.filter(pl.col("created_at").is_not_null() & pl.col(metric).is_not_null())
@@ -125,19 +132,27 @@ def backtest_candidates(
     pairs = candidates(hour_block)
     level = 1 - 0.05 / len(pairs)  # Bonferroni: the interval of whichever candidate is picked stays honest
     rows = []
-    for grain, scale in pairs:
+    runs = [(g, s, "candidate") for g, s in pairs] + ([("weekday_hour", "plain", "former")] if former else [])
+    for grain, scale, rule in runs:
         hits: list[np.ndarray] = []
         pct: list[np.ndarray] = []
         for train, test, p in folds:
             slots = slot_table(
-                train, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts, grain=grain, scale=scale
+                train,
+                metric=metric,
+                tz=tz,
+                hour_block=hour_block,
+                min_posts=min_posts,
+                grain=grain,
+                scale="raw" if scale == "plain" else scale,
+                robust=scale != "plain",
             )
-            advised = _advised_groups(slots, top_slots, min_posts)
+            advised = _advised_groups(slots, top_slots, min_posts, former=rule == "former")
             keys = slot_key(test["weekday"].to_numpy(), test["slot_hour"].to_numpy(), grain)
             hits.append(np.isin(keys, list(advised)))
             pct.append(p)
         hit, u = np.concatenate(hits), np.concatenate(pct)
-        rows.append({"grain": grain, "scale": scale, **_gain(u[hit], u[~hit], level)})
+        rows.append({"rule": rule, "grain": grain, "scale": scale, **_gain(u[hit], u[~hit], level)})
     return pl.DataFrame(rows, infer_schema_length=None), n
 
 
@@ -168,7 +183,13 @@ def choose_slot_model(
     table, n = backtest_candidates(
         frame, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts, top_slots=top_slots
     )
-    usable = table.filter((pl.col("n_match") >= min_matched) & pl.col("gain").is_not_null()) if table.height else table
+    usable = (
+        table.filter(
+            (pl.col("rule") == "candidate") & (pl.col("n_match") >= min_matched) & pl.col("gain").is_not_null()
+        )
+        if table.height
+        else table
+    )
     if usable.height == 0:
         n_test = int(table["n_test"].max()) if table.height else 0  # type: ignore[arg-type]
         return SlotChoice(platform, *DEFAULT, False, None, None, None, 0, n_test, n, table)
