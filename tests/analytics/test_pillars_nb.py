@@ -91,3 +91,11 @@ def test_the_network_language_tag_wins_over_detection() -> None:
     frame = posts(rows).with_columns(pl.Series("language", ["en"]))
     out = assign_pillars(frame, PILLARS)
     assert out["method"].to_list() == ["unclassified"]  # tagged English: whole words only, no keyword
+
+
+def test_the_stored_detection_is_used_and_not_redone() -> None:
+    rows = [{"post_id": str(i), "text": "Julesalget starter i dag i butikken vår"} for i in range(3)]
+    stored = pl.Series("detected_languages", [["nb"], ["en"], []], dtype=pl.List(pl.String))
+    out = assign_pillars(posts(rows).with_columns(stored), PILLARS)
+    # stored nb: compounds split; stored en: whole words only; stored [] (unknown): whole words only
+    assert out["pillars"].to_list() == [["konkurranse"], [], []]

@@ -66,6 +66,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "influencers calibrate",
     "audience segments",
     "audience personas",
+    "languages",
     "outreach add",
     "outreach identify",
     "outreach log",
@@ -98,6 +99,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "sync": [],
     "publish": [],
     "partners fetch-audience": ["@knitco"],
+    "languages": [],
     "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],
 }
 

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import json
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,6 +153,25 @@ class Note:
     created_at: dt.datetime
     account: str
     status: str | None = None
+
+
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
+
+
+def render_content(text: str) -> str:
+    """Plain text → HTML as Mastodon renders it: a paragraph, and each ``@user@domain`` as an h-card link showing
+    ``@user`` only (so the rendered text differs from the text written, as on a real server)."""
+    out, last = [], 0
+    for m in _MENTION.finditer(text):
+        out.append(html.escape(text[last : m.start()]))
+        user, domain = m.group(1), m.group(2)
+        out.append(
+            f'<span class="h-card" translate="no"><a href="https://{domain}/@{user}" class="u-url mention">'
+            f"@<span>{html.escape(user)}</span></a></span>"
+        )
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "<p>" + "".join(out) + "</p>"
 
 
 class World:
@@ -333,7 +353,7 @@ class World:
             "url": f"https://{author.domain}/@{author.username}/{s.local_id}", "replies_count": len(s.replies),
             "reblogs_count": len(s.reblogs), "favourites_count": len(s.favourites), "quotes_count": len(s.quotes),
             "edited_at": None, "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,
-            "content": f"<p>{html.escape(s.text)}</p>", "filtered": [], "reblog": None,
+            "content": render_content(s.text), "filtered": [], "reblog": None,
             "application": {"name": "Web", "website": None}, "account": self.account_json(author),
             "media_attachments": [], "mentions": mentions,
             "tags": [{"name": t.lstrip("#"), "url": f"https://{DOMAIN}/tags/{t.lstrip('#')}"}
@@ -371,6 +391,7 @@ class ReplayServer:
         self.used = 0
         self.requests: list[tuple[str, str]] = []
         self.fail_429: set[int] = set()
+        self.lose_response: set[int] = set()  # POST /statuses handled, then answered 502 (a proxy timing out)
         self.on_request: Callable[[int, str], None] | None = None
         self.lock = threading.Lock()
         outer = self
@@ -491,7 +512,10 @@ class ReplayServer:
         seg = path.strip("/").split("/")[2:]  # after api/v1
         limit = int(q.get("limit", ["40"])[0])
         if method == "POST" and seg == ["statuses"]:
-            return self._post_status(h, body)
+            answer = self._post_status(h, body)
+            if n in self.lose_response:
+                return 502, {"error": "Bad Gateway"}, None
+            return answer
         if seg == ["accounts", "verify_credentials"]:
             return 200, w.account_json(w.brand) | {"source": {"privacy": "public", "note": "", "fields": []}}, None
         if seg == ["accounts", "lookup"]:

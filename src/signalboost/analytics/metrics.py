@@ -37,6 +37,7 @@ import polars as pl
 from scipy import stats
 
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import N_
 
 METRIC_COLUMNS: tuple[str, ...] = (
     "impressions",
@@ -66,27 +67,27 @@ DEFINITIONS: dict[str, MetricDefinition] = {
     for d in (
         MetricDefinition(
             "interactions",
-            "Interactions per post",
-            "likes + comments + shares",
-            "likes, comments and shares all reported",
+            N_("Interactions per post"),
+            N_("likes + comments + shares"),
+            N_("likes, comments and shares all reported"),
         ),
         MetricDefinition(
             "er_reach",
-            "Engagement rate by reach",
-            "(likes + comments + shares) / reach",
-            "interactions reported and reach > 0",
+            N_("Engagement rate by reach"),
+            N_("(likes + comments + shares) / reach"),
+            N_("interactions reported and reach > 0"),
         ),
         MetricDefinition(
             "er_impressions",
-            "Engagement rate by impressions",
-            "(likes + comments + shares) / impressions",
-            "interactions reported and impressions > 0",
+            N_("Engagement rate by impressions"),
+            N_("(likes + comments + shares) / impressions"),
+            N_("interactions reported and impressions > 0"),
         ),
         MetricDefinition(
             "er_followers",
-            "Engagement rate by followers",
-            "(likes + comments + shares) / followers at posting time (nearest follower snapshot, ≤ 90 days away)",
-            "interactions reported and a follower snapshot > 0 within 90 days of the post",
+            N_("Engagement rate by followers"),
+            N_("(likes + comments + shares) / followers at posting time (nearest follower snapshot, ≤ 90 days away)"),
+            N_("interactions reported and a follower snapshot > 0 within 90 days of the post"),
         ),
     )
 }

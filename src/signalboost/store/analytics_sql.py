@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from signalboost.errors import StoreError
+from signalboost.store.queries import has_table
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -155,3 +156,26 @@ def count_rows(ws: Workspace, table: str) -> int:
     frame = ws.query(f"SELECT count(*) AS n FROM {table}")
     value: Any = frame["n"][0]
     return int(value)
+
+
+def stored_pillar_assignments(con: Any, not_before: Any) -> pl.DataFrame | None:
+    """The stored pillar assignments (table ``post_pillars``, written by ``signalboost analytics`` and the demo) in
+    the shape of :func:`signalboost.analytics.pillars.assign_pillars` — ``platform, post_id, pillars, method,
+    confidence`` — or ``None`` unless every post has one and all were assigned at or after ``not_before`` (the
+    last change of ``strategy.yaml``): then they are exactly what ``assign_pillars`` would compute again."""
+    if not has_table(con, "post_pillars"):
+        return None
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM posts), count(DISTINCT (p.platform, p.post_id)), min(p.assigned_at) "
+        "FROM post_pillars p JOIN posts USING (platform, post_id)"
+    ).fetchall()[0]
+    if row is None or not row[0] or row[0] != row[1] or row[2] is None or row[2] < not_before:
+        return None
+    table = con.sql(
+        "SELECT platform, post_id, coalesce(list(pillar ORDER BY pillar) FILTER (WHERE pillar <> ''), []) AS pillars, "
+        "any_value(method) AS method, max(confidence) AS confidence FROM post_pillars "
+        "GROUP BY platform, post_id"
+    ).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame

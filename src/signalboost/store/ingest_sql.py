@@ -411,3 +411,10 @@ def stats_rows(con: Any) -> list[dict[str, Any]]:
 
 def table_counts(con: Any) -> dict[str, int]:
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in LOAD_TABLES}
+
+
+def import_row(con: Any, import_id: int) -> dict[str, Any] | None:
+    cur = con.execute("SELECT * FROM imports WHERE import_id = ?", [import_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))

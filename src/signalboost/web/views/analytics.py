@@ -128,7 +128,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     """What the Overview needs of the analysis — ``kpis`` and the whole-period ``pillar_mix`` rows — computed
     as :func:`signalboost.analytics.analysis.analyze` does (same functions, same order, default options), without
     its other ten analyses, and with the stored pillar assignments when they are current
-    (:func:`signalboost.store.web_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
+    (:func:`signalboost.store.analytics_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
     Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
     from signalboost.analytics.analysis import AnalysisOptions, _slot_metric, analysed_posts
     from signalboost.analytics.kpis import kpi_status
