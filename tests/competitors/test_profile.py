@@ -74,7 +74,7 @@ def test_trend_of_a_steady_climb_is_exact_and_a_zigzag_matches_linregress() -> N
     rows.append(_post("A", MONDAY + dt.timedelta(weeks=6, hours=1), 10.0))  # in a 7th, partial week: left out
     out = profile.cadence_trend(_frame(rows), _windows(MONDAY, MONDAY + dt.timedelta(weeks=6, days=3)))
     a = out.filter(pl.col("account") == "A").row(0, named=True)
-    assert a["trend_weeks"] == 6
+    assert a["trend_weeks"] == 6 and isinstance(a["trend_weeks"], int)
     assert a["trend"] == pytest.approx(1.0)
     assert a["trend_low"] == pytest.approx(1.0) and a["trend_high"] == pytest.approx(1.0)  # no residual
     b = out.filter(pl.col("account") == "B").row(0, named=True)

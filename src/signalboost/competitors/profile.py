@@ -81,7 +81,9 @@ def cadence_trend(
     accounts = accounts.with_columns(
         W=((pl.col("end") - pl.col("start")).dt.total_seconds() // (7 * 86400)).cast(pl.Int64)
     ).select("platform", "account", "W")
-    s = accounts.join(sums.drop("W"), on=["platform", "account"], how="left").fill_null(0.0)
+    s = accounts.join(sums.drop("W"), on=["platform", "account"], how="left").with_columns(
+        pl.col("sy", "sxy", "syy").fill_null(0.0)
+    )
     n = pl.col("W").cast(pl.Float64)
     xbar = (n - 1) / 2
     sxx = n * (n * n - 1) / 12  # Σ (x − x̄)² over x = 0 … W−1
