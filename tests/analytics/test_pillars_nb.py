@@ -99,3 +99,9 @@ def test_the_stored_detection_is_used_and_not_redone() -> None:
     out = assign_pillars(posts(rows).with_columns(stored), PILLARS)
     # stored nb: compounds split; stored en: whole words only; stored [] (unknown): whole words only
     assert out["pillars"].to_list() == [["konkurranse"], [], []]
+
+
+def test_a_norwegian_hashtag_matches_a_keyword_inside_it() -> None:
+    rules = PillarRules.from_pillars(PILLARS)
+    assert rules.match("Fredagskos hos oss i dag", ["kanelboller"], ["nb"]) == ["bakst"]  # kanel + bolle + r
+    assert rules.match("Fredagskos hos oss i dag", ["kanelboller"], ["en"]) == []
