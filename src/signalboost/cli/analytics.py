@@ -286,6 +286,7 @@ def run_analysis(
             frames.post_metrics,
             frames.account_snapshots,
             accounts=frames.accounts,
+            audience_hours=frames.audience_hours,
             options=options,
         )
         if store:
