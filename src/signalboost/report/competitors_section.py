@@ -179,6 +179,17 @@ def competitors_section(run: BenchmarkRun) -> Section:
                 "Each finding with its sample size; a claim is made only where the interval supports it.",
             )
         )
+    from signalboost.competitors.advice import market_advice
+
+    advice = market_advice(b)
+    if advice:
+        sec.tables.append(
+            Table(
+                ["network", "what", "suggestion", "evidence"],
+                [[r["network"], r["what"], r["value"], r["evidence"]] for r in advice],
+                "Suggestions from the competitors' results, not from yours (also in `signalboost recommend`).",
+            )
+        )
     for (platform,), acc in b.accounts.group_by(["platform"], maintain_order=True):
         p = str(platform)
         rows = acc.to_dicts()
