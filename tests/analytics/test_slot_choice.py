@@ -144,3 +144,17 @@ def test_audience_hours_counts_interactions_per_utc_hour(workspace) -> None:  # 
     assert rows["n"].to_list() == [1, 2]
     assert [h.astimezone(dt.UTC).hour for h in rows["hour_utc"].to_list()] == [2, 19]
     assert audience_hours(workspace, platform="mastodon").height == 0
+
+
+def test_on_the_uci_page_nothing_is_backed_and_the_former_rule_did_not_beat_the_other_hours(uci_frames) -> None:  # type: ignore[no-untyped-def]
+    """docs/validation.md: on the bundled page no candidate's advice is borne out by later posts, and the former rule
+    (top 5 weekday × hour slots whatever their interval) had an interval including 0 on the same folds."""
+    from signalboost.analytics.metrics import post_engagement
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    eng = post_engagement(*uci_frames)
+    assert not choose_slot_model(eng, "facebook", metric="er_reach", tz="Europe/Lisbon").backed
+    rows, n = backtest_candidates(eng, metric="er_reach", tz="Europe/Lisbon", former=True)
+    assert n == 496 and rows["n_test"].to_list() == [248] * 13  # 5 folds of 10 % of 496 posts (50+49+50+49+50)
+    former = rows.filter(pl.col("rule") == "former").row(0, named=True)
+    assert former["n_match"] > 0 and former["low"] < 0 < former["high"]
