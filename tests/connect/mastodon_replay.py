@@ -259,9 +259,13 @@ class World:
         """Favourites, reblogs, replies and quotes from random accounts, each with its notification."""
         status = self.statuses[status_id]
         for who in self.rng.sample(others, self.rng.randrange(0, 9)):
+            if who in status.favourites:
+                continue  # one favourite per account (a second round may pick the same account)
             status.favourites.add(who)
             self.notes.append(Note(len(self.notes) + 1, "favourite", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 4)):
+            if who in status.reblogs:
+                continue
             status.reblogs.add(who)
             self.notes.append(Note(len(self.notes) + 1, "reblog", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 3)):
