@@ -181,13 +181,16 @@ class World:
     token = "tok-Zq9!mastodon-SECRET-do-not-print-8c1f"
     oauth_code = "code-4711-paste-me"
 
-    def __init__(self, seed: int = 7, n_accounts: int = 36, n_posts: int = 23) -> None:
+    def __init__(
+        self, seed: int = 7, n_accounts: int = 36, n_posts: int = 23, n_followers: int = 24, n_follows: int = 9
+    ) -> None:
         self.rng = random.Random(seed)
         self.clock = T0
         self.accounts: dict[str, Acct] = {}
         self.statuses: dict[str, Status] = {}
         self.follows: list[tuple[int, str, str]] = []  # (follow id, follower, followee): the server pages by it
         self.notes: list[Note] = []
+        self.counts: dict[tuple[str, int], int] = {}  # (account, 1 = following / 2 = followers) → count
         self._next_status = 116_000_000_000_000_000
         self._next_follow = 900
         self.brand = self._account(
@@ -200,9 +203,9 @@ class World:
             domain = DOMAIN if i % 3 else REMOTE
             self._account(f"user{i:02d}", domain, f"User {i:02d}" if i % 5 else "", f"<p>bio of user {i}</p>")
         others = [a for a in self.accounts if a != self.brand.local_id]
-        for who in self.rng.sample(others, 24):
+        for who in self.rng.sample(others, n_followers):
             self.follow(who, self.brand.local_id)
-        for who in self.rng.sample(others, 9):
+        for who in self.rng.sample(others, n_follows):
             self.follow(self.brand.local_id, who)
         for n in range(n_posts):
             self.post(self.brand.local_id, f"Post {n}: linen care tip #{n} #linen")
@@ -211,6 +214,9 @@ class World:
                 self.engage(status.local_id, others)
         for who in self.rng.sample(others, 3):
             self.mention(who)
+        hub = others[1]  # an account with an audience of its own (partners fetch-audience)
+        for who in self.rng.sample([o for o in others if o != hub], 6):
+            self.follow(who, hub)
         self.idempotency: dict[str, str] = {}
         self.posts_sent = 0
 
@@ -229,11 +235,17 @@ class World:
     def follow(self, follower: str, followee: str) -> None:
         self._next_follow += 1
         self.follows.append((self._next_follow, follower, followee))
+        self.counts[follower, 1] = self.counts.get((follower, 1), 0) + 1
+        self.counts[followee, 2] = self.counts.get((followee, 2), 0) + 1
         if followee == self.brand.local_id:
             self.notes.append(Note(len(self.notes) + 1, "follow", self.tick(1), follower))
 
     def unfollow(self, follower: str, followee: str) -> None:
+        before = len(self.follows)
         self.follows = [f for f in self.follows if (f[1], f[2]) != (follower, followee)]
+        if len(self.follows) < before:
+            self.counts[follower, 1] -= 1
+            self.counts[followee, 2] -= 1
 
     def post(self, account: str, text: str, **kw: Any) -> Status:
         self._next_status += 65536 * self.rng.randrange(1, 400)
@@ -247,9 +259,13 @@ class World:
         """Favourites, reblogs, replies and quotes from random accounts, each with its notification."""
         status = self.statuses[status_id]
         for who in self.rng.sample(others, self.rng.randrange(0, 9)):
+            if who in status.favourites:
+                continue  # one favourite per account (a second round may pick the same account)
             status.favourites.add(who)
             self.notes.append(Note(len(self.notes) + 1, "favourite", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 4)):
+            if who in status.reblogs:
+                continue
             status.reblogs.add(who)
             self.notes.append(Note(len(self.notes) + 1, "reblog", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 3)):
@@ -315,8 +331,7 @@ class World:
 
     # ------------------------------------------------------------------------------------------ rendering
     def count(self, local: str, what: str) -> int:
-        side = 2 if what == "followers" else 1
-        return sum(1 for f in self.follows if f[side] == local)
+        return self.counts.get((local, 2 if what == "followers" else 1), 0)
 
     def status_uri(self, s: Status) -> str:
         return f"{self.accounts[s.account].uri}/statuses/{s.local_id}"

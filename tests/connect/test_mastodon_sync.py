@@ -229,3 +229,29 @@ def test_the_token_appears_in_no_output_database_or_export(
     with ws.connect() as con:
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall():
             assert token not in repr(con.execute(f'SELECT * FROM "{table}"').fetchall()), table
+
+
+def test_fetch_audience_reads_other_accounts_followers(tmp_path: Path, server: ReplayServer) -> None:
+    from signalboost.connect.audience import fetch_audiences
+
+    ws = _ws(tmp_path, "ws", server)
+    w = server.world
+    # the account with most followers in the world (besides the brand), named as a user would: @user@domain
+    counts = {a: w.count(a, "followers") for a in w.accounts if a != w.brand.local_id}
+    target = w.accounts[max(counts, key=lambda a: (counts[a], a))]
+    expected = {w.accounts[f[1]].canonical for f in w.follows if f[2] == target.local_id}
+    assert len(expected) >= 2
+    (result,) = fetch_audiences(ws, open_connector(ws, "mastodon"), [f"@{target.canonical}"], page_size=1)
+    assert (result.handle, result.followers_fetched, result.complete) == (target.canonical, len(expected), True)
+    with ws.connect() as con:
+        got = {
+            r[0]
+            for r in con.execute(
+                "SELECT follower_id FROM follows WHERE followee_id = ? AND active", [target.canonical]
+            ).fetchall()
+        }
+    assert got == expected
+    # one lookup, one request per follower (page size 1), and the empty page that ends the list
+    assert result.requests == 1 + len(expected) + 1
+    with pytest.raises(Exception, match="no mastodon account"):
+        fetch_audiences(ws, open_connector(ws, "mastodon"), ["@nobody@nowhere.example"])

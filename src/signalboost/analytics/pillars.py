@@ -80,7 +80,7 @@ class PillarRules:
         folded = _fold(text or "")
         given = [] if hashtags is None else list(hashtags)  # a Polars list cell arrives as a Series
         post_tags = {_fold(h.lstrip("#")) for h in given} | {_fold(t) for t in _HASHTAG.findall(text or "")}
-        tokens = set(_TOKEN.findall(folded)) if compounding(languages) else set()
+        tokens = (set(_TOKEN.findall(folded)) | post_tags) if compounding(languages) else set()
         vocabulary = frozenset().union(*self.words.values()) if tokens else frozenset()
         found = []
         for pid, pattern in self.patterns.items():
