@@ -246,6 +246,12 @@ class World:
         if len(self.follows) < before:
             self.counts[follower, 1] -= 1
             self.counts[followee, 2] -= 1
+        # Mastodon destroys the follow's notification with it (Follow has_one :notification, dependent: :destroy)
+        self.notes = [
+            n
+            for n in self.notes
+            if not (n.kind == "follow" and n.account == follower and followee == self.brand.local_id)
+        ]
 
     def post(self, account: str, text: str, **kw: Any) -> Status:
         self._next_status += 65536 * self.rng.randrange(1, 400)
