@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= demo-workspace
 
-.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test
+.PHONY: demo test lint typecheck format bench fuzz mutate clean venv system-demo system-test i18n-update i18n-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,14 @@ mutate: $(VENV)/.installed-mutate
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache .mutate
+
+## make i18n-update: extract the strings people read into the catalog template and merge it into every
+## language's catalog (src/signalboost/locale/<lang>/LC_MESSAGES/signalboost.po); translate the new entries after
+I18N_POT := src/signalboost/locale/signalboost.pot
+i18n-update: $(VENV)/.installed-demo
+	$(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --project=Signalboost -c TRANSLATORS: -o $(I18N_POT) .
+	$(BIN)/pybabel update -i $(I18N_POT) -d src/signalboost/locale -D signalboost --no-wrap --ignore-obsolete --no-fuzzy-matching
+
+## make i18n-compile: compile the catalogs to .mo (the build does this too; a source checkout compiles in memory)
+i18n-compile: $(VENV)/.installed-demo
+	$(BIN)/pybabel compile -d src/signalboost/locale -D signalboost --statistics

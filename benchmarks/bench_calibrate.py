@@ -19,7 +19,7 @@ from pathlib import Path
 
 
 def main(repeats: int = 3) -> None:
-    from signalboost.influence.demo import ensure_higgs
+    from signalboost.demo_data.higgs import ensure_higgs
     from signalboost.store.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:

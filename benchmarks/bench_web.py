@@ -94,10 +94,10 @@ def _chart_sample(ws: object) -> None:
     """Median ms of the chart sample read from ``influence_chart`` and drawn from ``influence_scores``."""
     import time
 
-    from signalboost.store import influence_sql, web_sql
+    from signalboost.store import influence_sql
 
     with ws.connect() as con:  # type: ignore[attr-defined]
-        plats = web_sql.score_platforms(con)
+        plats = influence_sql.score_platforms(con)
         run = influence_sql.latest_run(con, plats[0]) if plats else None
     if run is None:
         print("chart sample: no scores in the workspace")
@@ -106,7 +106,7 @@ def _chart_sample(ws: object) -> None:
     def timed(computed_at: object) -> tuple[float, int]:
         with ws.connect() as con:  # type: ignore[attr-defined]
             started = time.perf_counter()
-            n = len(web_sql.chart_points(con, plats[0], computed_at))  # type: ignore[arg-type]
+            n = len(influence_sql.chart_points(con, plats[0], computed_at))  # type: ignore[arg-type]
             return (time.perf_counter() - started) * 1000, n
 
     stored = [timed(run["computed_at"]) for _ in range(REPEAT)]
@@ -166,13 +166,13 @@ def _strategy_parse(ws: object) -> None:
 
 
 def _top_influencer(ws: object) -> str | None:
-    from signalboost.store import web_sql
+    from signalboost.store import influence_sql
 
     with ws.connect() as con:  # type: ignore[attr-defined]
-        plats = web_sql.score_platforms(con)
+        plats = influence_sql.score_platforms(con)
         if not plats:
             return None
-        rows = web_sql.influencer_rows(con, plats[0], limit=1)
+        rows = influence_sql.influencer_rows(con, plats[0], limit=1)
     return f"/influencers/{plats[0]}/{rows[0]['account_id']}" if rows else None
 
 

@@ -28,7 +28,9 @@ def test_analyze_json_is_one_document_and_stores_pillars(
     assert (reach["n_posts"], reach["n_used"], reach["n_excluded"]) == (500, 496, 4)
     # no UCI slot's interval lies above the page's mean: no hour is recommended, only exploration
     assert {r["kind"] for r in doc["best"]} == {"explore"}
-    assert any("no hour slot is distinguishable" in n for n in doc["notes"])
+    # said once, by the backtest that chose the page's slot model (not twice by two rules)
+    [hours] = [n for n in doc["notes"] if "keep the current hours" in n]
+    assert hours.startswith("facebook: best times cannot be backtested — no candidate model found a slot")
     stored = read_post_pillars(uci_workspace)
     assert stored.height == 500 and set(stored["method"]) == {"label"}
 
@@ -129,8 +131,8 @@ def test_unknown_metric_is_a_clear_error(uci_workspace: Workspace, capsys: pytes
 def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
     from rich.console import Console
 
-    from signalboost.analytics.demo import demo_step
     from signalboost.demo import DemoContext
+    from signalboost.demo.analytics import demo_step
 
     ctx = DemoContext(workspace=uci_workspace, console=Console(file=io.StringIO()))
     demo_step(ctx)
@@ -142,8 +144,8 @@ def test_demo_step_writes_both_reports(uci_workspace: Workspace) -> None:
 def test_demo_step_without_posts_skips(workspace: Workspace) -> None:
     from rich.console import Console
 
-    from signalboost.analytics.demo import demo_step
     from signalboost.demo import DemoContext
+    from signalboost.demo.analytics import demo_step
 
     out = io.StringIO()
     ctx = DemoContext(workspace=workspace, console=Console(file=out))

@@ -17,10 +17,10 @@ def test_words_drop_links_mentions_digits() -> None:
 
 
 def test_language_guess_and_stop_words() -> None:
-    assert guess_language(words("jeg er ikke hjemme nå")) == "no"
+    assert guess_language(words("jeg er ikke hjemme nå")) == "nb"
     assert guess_language(words("I am not at home with the dog")) == "en"
     assert guess_language(words("sourdough bread")) == "en"  # a tie: no æ, ø or å
-    assert guess_language(words("brød og bakst")) == "no"
+    assert guess_language(words("brød og bakst")) == "nb"
     assert guess_language([]) is None
     # "man" is an English noun but a Norwegian pronoun: kept in English, dropped in Norwegian
     assert content_words("Proud family man who loves running") == ["proud", "family", "man", "loves", "running"]
@@ -90,3 +90,61 @@ def test_text_edges_link_similar_texts_only() -> None:
     assert pairs == {(0, 1), (1, 0), (2, 3), (3, 2)}
     assert (w > 0).all() and (w <= 1.0 + 1e-6).all()
     assert text_edges(["only one"])[0].size == 0
+
+
+def test_bios_without_a_language_tag_drop_the_stop_words_of_their_detected_language() -> None:
+    # detected nb: "jeg", "å", "på", "i", "med", "min" are Snowball's Norwegian stop words ("gå" is not)
+    assert content_words("Jeg elsker å gå på tur i fjellet med hunden min") == [
+        "elsker",
+        "gå",
+        "tur",
+        "fjellet",
+        "hunden",
+    ]
+    # detected it: "la", "e", "il", "della", "mia" are Italian stop words (stop-words package)
+    assert content_words("Amo la cucina italiana e il vino della mia terra") == [
+        "amo",
+        "cucina",
+        "italiana",
+        "vino",
+        "terra",
+    ]
+    # a bio in two languages drops the stop words of both ("til", "to", "og", "i"; "who", "the")
+    assert content_words("Mamma til to og glad i strikking. Knitting mum who loves the mountains") == [
+        "mamma",
+        "glad",
+        "strikking",
+        "knitting",
+        "mum",
+        "loves",
+        "mountains",
+    ]
+
+
+def test_keywords_of_bilingual_bios_carry_no_stop_words_of_either_language() -> None:
+    docs = [
+        "Jeg elsker strikking og garn, og jeg strikker hver kveld",
+        "Strikking er livet mitt, garn og pinner i sofaen",
+        "I love knitting and yarn, I knit every evening",
+        "Knitting is my life: yarn and needles on the sofa",
+    ]
+    kw = class_tfidf(docs, [0, 0, 1, 1], min_docs=2)
+    assert [w for w, _ in kw[0]] == ["garn", "strikking"]  # used by both Norwegian bios; "og", "jeg" dropped
+    assert [w for w, _ in kw[1]] == ["knitting", "yarn"]  # "and", "is", "my" dropped
+
+
+def test_an_account_with_a_norwegian_bio_and_english_posts_drops_both_languages_stop_words() -> None:
+    from signalboost.audience.segment import _texts
+
+    texts = pl.DataFrame(
+        {
+            "account_id": ["a", "a", "a", "b"],
+            "text": ["Jeg elsker strikking og garn", "I knit every evening", "Yarn and needles", "Knitting is life"],
+            "language": [None, "en", "en", "en"],  # a bio (no tag) and two tagged posts; b: one tagged post
+        }
+    )
+    docs, langs = _texts(pl.Series(["a", "b", "c"]), texts)
+    assert langs == ["auto,en", "en", None]
+    # a: English (tagged) + Norwegian (detected in the bio): "jeg", "og" and "and", "every" all dropped
+    assert content_words(docs[0], langs[0]) == ["elsker", "strikking", "garn", "knit", "evening", "yarn", "needles"]
+    assert content_words(docs[1], langs[1]) == ["knitting", "life"]

@@ -2,7 +2,7 @@
 
 Each case is (arguments, exit code, the ``where: what`` the message must contain, the hint it must contain). ``{D}``
 is the demo workspace (only commands that fail before writing run on it), ``{F}`` a folder of broken input files
-made by :func:`broken_files`, ``{T}`` a fresh temporary folder.
+made by :func:`broken_files`, ``{T}`` a fresh temporary folder holding a fresh workspace ``{T}/ws`` (``init``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ CASES: list[tuple[str, int, str, str]] = [
         1,
         "--metric: unknown metric 'virality'",
         "Use auto (the default) or one of: interactions, er_reach",
+    ),
+    # import into a mistyped workspace folder: refused, as every other command does
+    (
+        "import {F}/posts.csv -p x -w {T}/wss",
+        1,
+        "{T}/wss: no such workspace folder",
+        "Create one with `signalboost init DIR`",
     ),
     # mapping files of generic imports
     (
@@ -167,11 +174,14 @@ def test_error_names_where_and_what_to_do(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     files = broken_files(tmp_path / "files")
+    assert main(["init", str(tmp_path / "ws"), "--template", "blank"]) == 0
+    capsys.readouterr()
     assert main(_argv(line, demo_ws, files, tmp_path)) == code
     message = _one_error(capsys, code)
     assert message.startswith(f"Error: {_sub(where_what, demo_ws, files, tmp_path)}"), message
     assert _sub(hint, demo_ws, files, tmp_path) in message, message
-    assert not (tmp_path / "ws").exists()  # a refused import leaves no workspace behind
+    assert sorted(p.name for p in (tmp_path / "ws").iterdir()) == ["exports", "strategy.yaml"]  # no database left
+    assert not (tmp_path / "wss").exists()  # nor a new folder
 
 
 @pytest.mark.parametrize(

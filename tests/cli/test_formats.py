@@ -37,7 +37,7 @@ COMMANDS = dict(_commands())
 #: Commands that write files or change state without printing a table take no --format.
 NO_FORMAT = {"demo", "init", "schema", "doc", "report", "calendar export", "import", "validate", "serve"}
 NO_FORMAT |= {"user add", "user remove"}
-NO_FORMAT |= {"connect bluesky", "disconnect"}  # one status line, no result rows
+NO_FORMAT |= {"connect bluesky", "connect mastodon", "disconnect"}  # one status line, no result rows
 NO_FORMAT |= {"competitors add", "competitors remove"}  # a confirmation line on stderr, no result rows
 
 

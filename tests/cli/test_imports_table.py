@@ -90,6 +90,7 @@ def test_no_imports_says_what_to_do(tmp_path: Path, capsys) -> None:  # type: ig
 def test_rejects_table_shows_file_names_and_json_the_paths(tmp_path: Path, wide_console, capsys) -> None:  # type: ignore[no-untyped-def]
     data = Path(__file__).parents[1] / "data" / "ingest" / "uci_small.csv"
     ws = str(tmp_path / "ws")
+    assert main(["init", ws, "--template", "blank"]) == 0
     assert main(["import", str(data), "-w", ws, "--no-progress"]) == 0
     capsys.readouterr()
     assert main(["rejects", "-w", ws]) == 0
@@ -109,6 +110,7 @@ def test_a_narrow_terminal_lists_imports_as_lines(tmp_path: Path, monkeypatch, c
 
     data = Path(__file__).parents[1] / "data" / "ingest" / "uci_small.csv"
     ws = str(tmp_path / "ws")
+    assert main(["init", ws, "--template", "blank"]) == 0
     assert main(["import", str(data), "-w", ws, "--no-progress"]) == 0
     capsys.readouterr()
     monkeypatch.setattr(console, "_width", 50)

@@ -66,6 +66,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "influencers calibrate",
     "audience segments",
     "audience personas",
+    "languages",
     "outreach add",
     "outreach identify",
     "outreach log",
@@ -75,6 +76,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "scale influence",
     "scale overlap",
     "connect bluesky",
+    "connect mastodon",
     "disconnect",
     "sync",
     "publish",
@@ -92,10 +94,12 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "partners choose --save": [],
     "serve": [],
     "connect bluesky": ["--handle", "brand.test"],
+    "connect mastodon": ["--instance", "social.example"],
     "disconnect": ["bluesky"],
     "sync": [],
     "publish": [],
     "partners fetch-audience": ["@knitco"],
+    "languages": [],
     "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],
 }
 

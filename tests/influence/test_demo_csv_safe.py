@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 
 from signalboost.demo import DemoContext
-from signalboost.influence.demo import demo_step
+from signalboost.demo.influencers import demo_step
 from signalboost.store.workspace import Workspace
 
 

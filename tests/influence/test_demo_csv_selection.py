@@ -9,7 +9,7 @@ import polars as pl
 from rich.console import Console
 
 from signalboost.demo import DemoContext
-from signalboost.influence.demo import csv_selection, demo_step
+from signalboost.demo.influencers import csv_selection, demo_step
 from signalboost.store.workspace import Workspace
 
 

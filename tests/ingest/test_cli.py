@@ -14,10 +14,17 @@ def _json(capsys: pytest.CaptureFixture[str]) -> object:
     return json.loads(capsys.readouterr().out)
 
 
+def _new_ws(path: Path) -> Path:
+    """A fresh workspace as a user makes one (``signalboost init``): strategy.yaml and exports/, no database."""
+    assert main(["init", str(path), "--template", "blank"]) == 0
+    return path
+
+
 def test_import_json_then_stats_and_rejects(
     tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ws = str(tmp_path / "ws")
+    ws = str(_new_ws(tmp_path / "ws"))
+    capsys.readouterr()
     path = str(ingest_data / "higgs_small.txt")
     assert main(["import", path, "-w", ws, "--output", "json", "--no-progress"]) == 0
     doc = _json(capsys)
@@ -46,7 +53,9 @@ def test_import_json_then_stats_and_rejects(
 def test_import_table_summary_mentions_counts(
     tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["import", str(ingest_data / "uci_small.csv"), "-w", str(tmp_path / "ws"), "--no-progress"]) == 0
+    ws = _new_ws(tmp_path / "ws")
+    capsys.readouterr()
+    assert main(["import", str(ingest_data / "uci_small.csv"), "-w", str(ws), "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "read 4" in out and "rejected 1" in out and "signalboost rejects --import 1" in out
 
@@ -54,7 +63,7 @@ def test_import_table_summary_mentions_counts(
 def test_map_option_and_csv_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = tmp_path / "p.csv"
     data.write_text("ID,When,Likes\np1,2024-01-02,=1+1\n")
-    ws = str(tmp_path / "ws")
+    ws = str(_new_ws(tmp_path / "ws"))
     argv = ["import", str(data), "-w", ws, "-p", "x", "--map", "post_id=ID,created_at=When", "--no-progress"]
     assert main(argv) == 0
     capsys.readouterr()
@@ -100,17 +109,34 @@ def test_a_failed_first_import_leaves_no_workspace_behind(
 ) -> None:
     unknown = tmp_path / "table.csv"
     unknown.write_text("a,b\n1,2\n", encoding="utf-8")
-    new = tmp_path / "new-ws"
+    new = _new_ws(tmp_path / "new-ws")
+    before = sorted(p.name for p in new.iterdir())
+    capsys.readouterr()
     assert main(["import", str(unknown), "-w", str(new), "-p", "x", "--no-progress"]) == 1
     err = " ".join(capsys.readouterr().err.split())
     # the file is named (several may be imported at once) and its columns are listed for --map
     assert err.startswith(f"Error: {unknown} (--map): cannot tell what the file holds") and "'a', 'b'" in err
-    assert not new.exists()
-    empty = tmp_path / "empty-ws"
-    empty.mkdir()
-    (empty / "notes.txt").write_text("mine", encoding="utf-8")
-    assert main(["import", str(unknown), "-w", str(empty), "-p", "x", "--no-progress"]) == 1
-    assert sorted(p.name for p in empty.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in new.iterdir()) == before == ["exports", "strategy.yaml"]  # no database, no lock
+
+
+def test_a_mistyped_workspace_is_refused_and_nothing_is_created(
+    tmp_path: Path, ingest_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import -w`` on a folder that is not a workspace asks for ``signalboost init``, as every other command does."""
+    data = str(ingest_data / "uci_small.csv")
+    typo = tmp_path / "my-bradn"
+    assert main(["import", data, "-w", str(typo), "--no-progress"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert str(typo) in err and "no such workspace folder" in err and "signalboost init DIR" in err
+    assert not typo.exists()
+    other = tmp_path / "downloads"  # an existing folder that holds neither strategy.yaml nor a database
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["import", data, "-w", str(other), "--no-progress"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "not a Signalboost workspace" in err and "signalboost init DIR" in err
+    assert sorted(p.name for p in other.iterdir()) == ["notes.txt"]
+    assert main(["import", data, "-w", str(_new_ws(tmp_path / "ws")), "--no-progress"]) == 0  # after init: imported
 
 
 def test_an_earlier_file_of_the_same_command_is_kept_and_reported(
@@ -118,7 +144,8 @@ def test_an_earlier_file_of_the_same_command_is_kept_and_reported(
 ) -> None:
     bad = tmp_path / "table.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    ws = tmp_path / "ws"
+    ws = _new_ws(tmp_path / "ws")
+    capsys.readouterr()
     argv = ["import", str(ingest_data / "uci_small.csv"), str(bad), "-w", str(ws), "--no-progress"]
     assert main(argv) == 1
     out, err = capsys.readouterr()
@@ -131,7 +158,7 @@ def test_an_earlier_file_of_the_same_command_is_kept_and_reported(
 def test_bad_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")
-    assert main(["import", str(empty), "-w", str(tmp_path / "ws"), "--no-progress"]) == 1
+    assert main(["import", str(empty), "-w", str(_new_ws(tmp_path / "ws")), "--no-progress"]) == 1
     err = capsys.readouterr().err
     assert "Error:" in err and "empty" in err and "Traceback" not in err
 
@@ -154,7 +181,7 @@ def test_ctrl_c_during_a_first_import_leaves_nothing(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ingest, "import_files", interrupted)
-    ws = tmp_path / "ws"
+    ws = _new_ws(tmp_path / "ws")
     assert main(["import", str(ingest_data / "uci_small.csv"), "-w", str(ws), "--no-progress"]) == 130
     assert "Interrupted" in capsys.readouterr().err
-    assert not ws.exists()
+    assert sorted(p.name for p in ws.iterdir()) == ["exports", "strategy.yaml"]  # the database it began is gone

@@ -9,8 +9,8 @@ import pytest
 from rich.console import Console
 
 from signalboost.demo import DemoContext
+from signalboost.demo.imports import demo_step
 from signalboost.ingest import import_files
-from signalboost.ingest.demo import demo_step
 from signalboost.store.workspace import Workspace
 
 from .conftest import counts

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 
 from signalboost.demo import DemoContext
-from signalboost.model.demo import demo_step
+from signalboost.demo.strategy import demo_step
 from signalboost.model.io import load_strategy
 from signalboost.store.workspace import Workspace
 

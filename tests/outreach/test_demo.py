@@ -6,8 +6,8 @@ import datetime as dt
 from rich.console import Console
 
 from signalboost.demo import DemoContext
+from signalboost.demo.outreach import demo_step
 from signalboost.outreach import pipeline
-from signalboost.outreach.demo import demo_step
 from signalboost.store.workspace import Workspace
 
 from .conftest import T0, add_interactions, add_scores

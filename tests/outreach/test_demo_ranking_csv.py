@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from signalboost.demo import DemoContext
-from signalboost.outreach.demo import _write_csv
+from signalboost.demo.outreach import _write_csv
 from signalboost.outreach.overlap import Overlap
 from signalboost.store.workspace import Workspace
 

@@ -7,8 +7,8 @@ import icalendar
 from rich.console import Console
 
 from signalboost.demo import DemoContext
+from signalboost.demo.plan import demo_step
 from signalboost.model.templates import write_template
-from signalboost.plan.demo import demo_step
 from signalboost.store.workspace import Workspace
 
 

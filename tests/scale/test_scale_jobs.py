@@ -103,7 +103,7 @@ def test_overlap_cli_matches_duckdb(
 def test_higgs_subset_equals_single_machine(spark: Any, workspace: Workspace, tmp_path: Path) -> None:
     """The bundled Higgs activity (first 3,000 retweets, mentions and replies of July 2012) on both engines."""
     from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
-    from signalboost.influence.demo import read_higgs_activity
+    from signalboost.demo_data.higgs import read_higgs_activity
     from signalboost.scale import jobs
     from signalboost.scale.export import export_parquet
     from signalboost.store import influence_sql

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
-from signalboost.store import influence_sql, web_sql
+from signalboost.store import influence_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
 
@@ -73,7 +73,7 @@ def test_the_stored_sample_follows_the_rules(ws: Workspace) -> None:
     assert 400 < len(want) < 1000  # the three rules all matter at this size
     with ws.connect() as con:
         stored = influence_sql.read_chart_sample(con, "x", when)
-        drawn = web_sql.chart_points(con, "x", None)  # the per-request query, the peer
+        drawn = influence_sql.chart_points(con, "x", None)  # the per-request query, the peer
     assert stored is not None
     assert [p["account_id"] for p in stored] == want
     assert stored == drawn
@@ -90,7 +90,7 @@ def test_a_new_run_replaces_the_sample(ws: Workspace) -> None:
         rows = con.execute("SELECT DISTINCT computed_at FROM influence_chart").fetchall()
         assert [r[0] for r in rows] == [second]
         assert influence_sql.read_chart_sample(con, "x", first) is None
-        points = web_sql.chart_points(con, "x", second)
+        points = influence_sql.chart_points(con, "x", second)
     assert [p["account_id"] for p in points] == expected_sample(small)  # 40 accounts: every one of them
 
 
@@ -100,7 +100,7 @@ def test_the_handle_is_the_accounts_current_one(ws: Workspace) -> None:
     with ws.transaction() as con:
         influence_sql.write_scores(con, table, run_meta(when, 20))
         con.execute("INSERT INTO accounts (platform, account_id, handle) VALUES ('x', 'a00003', 'renamed')")
-        points = web_sql.chart_points(con, "x", when)
+        points = influence_sql.chart_points(con, "x", when)
     handles = {p["account_id"]: p["handle"] for p in points}
     assert handles["a00003"] == "renamed" and handles["a00004"] is None
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 
 from signalboost.demo import DemoContext, steps
+from signalboost.demo.dashboard import closing, demo_step
 from signalboost.store.workspace import Workspace
-from signalboost.web.demo import closing, demo_step
 from signalboost.web.server import url_for
 
 
@@ -18,7 +18,7 @@ def test_demo_step_prints_address_and_command(tmp_path: Path) -> None:
     ctx = DemoContext(workspace=ws, console=console)
     demo_step(ctx)
     assert (
-        "Overview, Strategy, Calendar, Analytics, Influencers, Audience, Outreach, Partners, Imports"
+        "Overview, Strategy, Calendar, Analytics, Influencers, Audience, Competitors, Outreach, Partners, Imports"
         in console.export_text()
     )
     closing(ctx)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from signalboost.store import web_sql
+from signalboost.store import analytics_sql, outreach_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
 from signalboost.web.session import WebWorkspace
@@ -69,7 +69,7 @@ def test_stored_pillars_missing_a_post_are_not_used(uci_ws: WebWorkspace) -> Non
     _store_pillars(uci_ws)
     with uci_ws.transaction() as con:
         con.execute("DELETE FROM post_pillars WHERE post_id = (SELECT min(post_id) FROM post_pillars)")
-        assert web_sql.stored_pillar_assignments(con, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)) is None
+        assert analytics_sql.stored_pillar_assignments(con, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)) is None
 
 
 # ------------------------------------------------------------------------------------ a seeded random graph
@@ -144,7 +144,7 @@ def test_bridge_rows_equal_the_library_bridges(graph_ws: WebWorkspace, source: s
         for cand in ["1", "3", "8", "12"]:
             expected = bridges_of(graph_ws, cand, platform="x", brand=["0"], source=source, threshold=threshold)
             with graph_ws.connect() as con:
-                got = web_sql.bridge_rows(con, "x", ["0"], cand, source=source, threshold=threshold, limit=20)
+                got = outreach_sql.bridge_rows(con, "x", ["0"], cand, source=source, threshold=threshold, limit=20)
             assert got == expected.to_dicts()
             found += len(got)
     assert found > 0

@@ -44,6 +44,7 @@ from signalboost.analytics.metrics import (
     mean_interval,
     network_definition,
 )
+from signalboost.i18n import N_
 from signalboost.model.strategy import Kpi, Tactic
 from signalboost.model.vocab import default_aggregation
 
@@ -82,12 +83,12 @@ RATE_PARTS: dict[str, tuple[str, str]] = {
     "_ctr": ("clicks", "impressions"),
 }
 AGGREGATION_LABELS: dict[str, str] = {
-    "sum": "total over the window",
-    "mean_per_post": "mean per post",
-    "median_per_post": "median per post",
-    "rate": "rate of the window's totals",
-    "last": "latest count",
-    "growth": "growth over the window",
+    "sum": N_("total over the window"),
+    "mean_per_post": N_("mean per post"),
+    "median_per_post": N_("median per post"),
+    "rate": N_("rate of the window's totals"),
+    "last": N_("latest count"),
+    "growth": N_("growth over the window"),
 }
 NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
 RELATIONSHIP = "a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"

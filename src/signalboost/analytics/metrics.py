@@ -37,6 +37,7 @@ import polars as pl
 from scipy import stats
 
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import N_
 
 METRIC_COLUMNS: tuple[str, ...] = (
     "impressions",
@@ -66,27 +67,27 @@ DEFINITIONS: dict[str, MetricDefinition] = {
     for d in (
         MetricDefinition(
             "interactions",
-            "Interactions per post",
-            "likes + comments + shares",
-            "likes, comments and shares all reported",
+            N_("Interactions per post"),
+            N_("likes + comments + shares"),
+            N_("likes, comments and shares all reported"),
         ),
         MetricDefinition(
             "er_reach",
-            "Engagement rate by reach",
-            "(likes + comments + shares) / reach",
-            "interactions reported and reach > 0",
+            N_("Engagement rate by reach"),
+            N_("(likes + comments + shares) / reach"),
+            N_("interactions reported and reach > 0"),
         ),
         MetricDefinition(
             "er_impressions",
-            "Engagement rate by impressions",
-            "(likes + comments + shares) / impressions",
-            "interactions reported and impressions > 0",
+            N_("Engagement rate by impressions"),
+            N_("(likes + comments + shares) / impressions"),
+            N_("interactions reported and impressions > 0"),
         ),
         MetricDefinition(
             "er_followers",
-            "Engagement rate by followers",
-            "(likes + comments + shares) / followers at posting time (nearest follower snapshot, ≤ 90 days away)",
-            "interactions reported and a follower snapshot > 0 within 90 days of the post",
+            N_("Engagement rate by followers"),
+            N_("(likes + comments + shares) / followers at posting time (nearest follower snapshot, ≤ 90 days away)"),
+            N_("interactions reported and a follower snapshot > 0 within 90 days of the post"),
         ),
     )
 }
@@ -220,16 +221,21 @@ def definition(metric: str) -> MetricDefinition:
 
 
 def latest_metrics(post_metrics: pl.DataFrame) -> pl.DataFrame:
-    """One row per post: its most recent metrics snapshot (``observed_at`` latest)."""
+    """One row per post: its most recent metrics snapshot (``observed_at`` latest; of two snapshots at the same
+    instant, the later row). Rows come in no particular order: join on ``platform, post_id``.
+
+    One stable sort on the timestamp and one hash pass over the keys (``unique(keep="last")``): sorting on the
+    string keys first cost ~3× as much on a million posts (benchmarks/bench_competitors.py).
+    """
     present = [c for c in METRIC_COLUMNS if c in post_metrics.columns]
     frame = post_metrics.select("platform", "post_id", "observed_at", *present)
-    for c in METRIC_COLUMNS:
-        if c not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias(c))
+    missing = [pl.lit(None, dtype=pl.Int64).alias(c) for c in METRIC_COLUMNS if c not in frame.columns]
+    if missing:
+        frame = frame.with_columns(missing)
     return (
-        frame.sort("platform", "post_id", "observed_at")
-        .group_by("platform", "post_id", maintain_order=True)
-        .last()
+        frame.sort("observed_at", nulls_last=False, maintain_order=True)
+        .unique(subset=["platform", "post_id"], keep="last", maintain_order=False)
+        .select("platform", "post_id", "observed_at", *METRIC_COLUMNS)
         .rename({"observed_at": "metrics_observed_at"})
     )
 
@@ -306,13 +312,14 @@ def post_engagement(
     frame = frame.select("platform", "post_id", *base_cols)
     latest = latest_metrics(post_metrics)
     frame = frame.join(latest, on=["platform", "post_id"], how="left")
-    frame = frame.join(
-        followers_at_post(posts, snapshots, max_gap_days=max_gap_days), on=["platform", "post_id"], how="left"
-    )
-    frame = _with_interactions(
-        frame,
-        interaction_basis(latest.join(posts.select("platform", "post_id"), on=["platform", "post_id"], how="semi")),
-    )
+    if snapshots is None or snapshots.height == 0:  # no follower counts: skip a join over every post
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("followers_at_post"))
+    else:
+        frame = frame.join(
+            followers_at_post(posts, snapshots, max_gap_days=max_gap_days), on=["platform", "post_id"], how="left"
+        )
+    # the networks' bases from the metrics of these posts (the left join above: a post without metrics adds nulls)
+    frame = _with_interactions(frame, interaction_basis(frame))
     return frame.with_columns(
         _rate(pl.col("interactions"), pl.col("reach").cast(pl.Float64)).alias("er_reach"),
         _rate(pl.col("interactions"), pl.col("impressions").cast(pl.Float64)).alias("er_impressions"),

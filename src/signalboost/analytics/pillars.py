@@ -3,21 +3,30 @@
 Assignment order, first that applies wins:
 
 1. ``label`` — a person's label (``posts.pillars``), kept as is (a post may serve several pillars).
-2. ``rule`` — every pillar whose keywords (whole words, case-insensitive) or hashtags occur in the post.
-3. ``classifier`` — an offline text classifier: TF-IDF of word 1–2-grams (sublinear tf) and a multinomial
-   logistic regression (scikit-learn), trained on the strategy's example posts and the labelled posts that have
-   text. Its top class is kept when the predicted probability reaches ``threshold``; otherwise
+2. ``rule`` — every pillar whose keywords (whole words, case- and accent-insensitive) or hashtags occur in the
+   post. In a post written in a compounding language (Norwegian, Danish, Swedish, German, …) a keyword also
+   matches inflected and as an element of a compound: "bolle" in "kanelbollene", "tur" in "fjellturen"
+   (:func:`signalboost.text.tokens.compound_match`, split against the vocabulary of all pillar keywords).
+3. ``classifier`` — an offline text classifier: TF-IDF (sublinear tf) of the post's content words (word 1–2-grams,
+   stop words of the post's own language removed) and of their character 3–5-grams (so "kanelbolle" shares
+   features with "bolle" and "bollene"), and a multinomial logistic regression (scikit-learn), trained on the
+   strategy's example posts and the labelled posts that have text. Its top class is kept when the predicted
+   probability reaches ``threshold``; otherwise
 4. ``unclassified``.
 
+Each post is read in its own language — the network's tag (``posts.language``), else the stored detection
+(``posts.detected_languages``, migration 130), else detected here (:mod:`signalboost.text.language`) — so an
+account that posts in Norwegian and English has each post tokenised with the right stop words and compounds.
 Nothing is downloaded: the model is fitted at run time from the strategy and the workspace.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -25,8 +34,12 @@ import polars as pl
 from signalboost.analytics.timing import with_local_time
 from signalboost.errors import AnalyticsError
 from signalboost.model.strategy import Pillar
+from signalboost.text.language import detect_mixed
+from signalboost.text.stopwords import normalise_language
+from signalboost.text.tokens import compound_match, compounding, content_words
 
 _HASHTAG = re.compile(r"#(\w+)", re.UNICODE)
+_TOKEN = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 
 def _fold(text: str) -> str:
@@ -41,33 +54,67 @@ class PillarRules:
 
     patterns: dict[str, re.Pattern[str] | None]
     hashtags: dict[str, frozenset[str]]
+    words: dict[str, frozenset[str]] = field(default_factory=dict)  # single-word keywords (folded), per pillar
 
     @classmethod
     def from_pillars(cls, pillars: Sequence[Pillar]) -> PillarRules:
         patterns: dict[str, re.Pattern[str] | None] = {}
         tags: dict[str, frozenset[str]] = {}
+        single: dict[str, frozenset[str]] = {}
         for p in pillars:
-            words = [re.escape(_fold(k.strip())) for k in p.keywords if k.strip()]
+            folded = [_fold(k.strip()) for k in p.keywords if k.strip()]
+            words = [re.escape(k) for k in folded]
             patterns[p.id] = re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)") if words else None
             tags[p.id] = frozenset(_fold(h.strip().lstrip("#")) for h in p.hashtags if h.strip().lstrip("#"))
-        return cls(patterns, tags)
+            single[p.id] = frozenset(k for k in folded if re.fullmatch(r"[^\W\d_]+", k))
+        return cls(patterns, tags, single)
 
-    def match(self, text: str | None, hashtags: Iterable[str] | None) -> list[str]:
-        """Pillar ids whose keywords occur in ``text`` or whose hashtags are among the post's hashtags."""
+    def match(
+        self, text: str | None, hashtags: Iterable[str] | None, languages: Sequence[str | None] = ()
+    ) -> list[str]:
+        """Pillar ids whose keywords occur in ``text`` or whose hashtags are among the post's hashtags.
+
+        ``languages`` are the post's languages: when one of them writes compounds as one word, single-word
+        keywords also match inflected or inside compounds (module doc).
+        """
         folded = _fold(text or "")
         given = [] if hashtags is None else list(hashtags)  # a Polars list cell arrives as a Series
         post_tags = {_fold(h.lstrip("#")) for h in given} | {_fold(t) for t in _HASHTAG.findall(text or "")}
+        tokens = (set(_TOKEN.findall(folded)) | post_tags) if compounding(languages) else set()
+        vocabulary = frozenset().union(*self.words.values()) if tokens else frozenset()
         found = []
         for pid, pattern in self.patterns.items():
-            if (pattern is not None and pattern.search(folded)) or (self.hashtags[pid] & post_tags):
+            if (
+                (pattern is not None and pattern.search(folded))
+                or (self.hashtags[pid] & post_tags)
+                or any(compound_match(t, k, vocabulary) for t in tokens for k in self.words.get(pid, ()))
+            ):
                 found.append(pid)
         return found
 
 
-class PillarClassifier:
-    """TF-IDF + logistic regression over post texts (scikit-learn, fitted offline, deterministic)."""
+def _features(doc: tuple[str, tuple[str, ...]]) -> list[str]:
+    """Word 1–2-grams of the content words (the text's own stop words removed) and their character 3–5-grams."""
+    text, languages = doc
+    toks = [_fold(t) for t in content_words(text, languages)]
+    feats = list(toks) + [f"{a} {b}" for a, b in itertools.pairwise(toks)]
+    for t in toks:
+        padded = f" {t} "
+        feats += [f"#{padded[i : i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+    return feats
 
-    def __init__(self, texts: Sequence[str], labels: Sequence[str], *, seed: int = 0) -> None:
+
+class PillarClassifier:
+    """TF-IDF of words and character n-grams + logistic regression (scikit-learn, fitted offline, deterministic)."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str],
+        *,
+        seed: int = 0,
+        languages: Sequence[Sequence[str | None]] | None = None,
+    ) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
@@ -79,19 +126,37 @@ class PillarClassifier:
                 hint="Add an example post for each pillar",
             )
         self.pipeline: Any = make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=_fold, min_df=1),
+            TfidfVectorizer(analyzer=_features, sublinear_tf=True, min_df=1),
             LogisticRegression(max_iter=2000, C=10.0, random_state=seed),
         )
-        self.pipeline.fit(list(texts), list(labels))
+        self.pipeline.fit(_docs(texts, languages), list(labels))
         self.classes: list[str] = [str(c) for c in self.pipeline.classes_]
 
-    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
-        """Top pillar and its probability for each text."""
+    def predict(
+        self, texts: Sequence[str], languages: Sequence[Sequence[str | None]] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top pillar and its probability for each text (``languages``: each text's, detected when not given)."""
         if not texts:
             return []
-        proba = self.pipeline.predict_proba(list(texts))
+        proba = self.pipeline.predict_proba(_docs(texts, languages))
         best = proba.argmax(axis=1)
         return [(self.classes[int(i)], float(proba[row, int(i)])) for row, i in enumerate(best)]
+
+
+def _docs(texts: Sequence[str], languages: Sequence[Sequence[str | None]] | None) -> list[tuple[str, tuple[str, ...]]]:
+    langs = list(languages) if languages is not None else [text_languages(t) for t in texts]
+    return [(t, tuple(g for g in ls if g)) for t, ls in zip(texts, langs, strict=True)]
+
+
+def text_languages(text: str | None, tag: str | None = None, stored: Sequence[str] | None = None) -> tuple[str, ...]:
+    """A post's languages: the network's ``tag`` when it names one; else the stored detection (``stored``, the
+    post's ``detected_languages``: ``[]`` = detected, unknown); else detected now."""
+    lang = normalise_language(tag)
+    if lang:
+        return (lang,)
+    if stored is not None:
+        return tuple(str(g) for g in stored)
+    return detect_mixed(text).languages
 
 
 def training_set(examples: Iterable[tuple[str, str]], posts: pl.DataFrame | None = None) -> tuple[list[str], list[str]]:
@@ -134,25 +199,29 @@ def assign_pillars(
     texts, labels = training_set(examples, posts)
     model = PillarClassifier(texts, labels, seed=seed) if len(set(labels)) >= 2 else None
     cols = {
-        c: posts[c] if c in posts.columns else pl.Series([None] * posts.height) for c in ("text", "hashtags", "pillars")
+        c: posts[c] if c in posts.columns else pl.Series([None] * posts.height)
+        for c in ("text", "hashtags", "pillars", "language", "detected_languages")
     }
     out: list[dict[str, object]] = []
-    pending: list[int] = []
+    pending: list[tuple[int, tuple[str, ...]]] = []
     for i, (platform, post_id) in enumerate(posts.select("platform", "post_id").iter_rows()):
         label = cols["pillars"][i]
         text, tags = cols["text"][i], cols["hashtags"][i]
         if label is not None and len(label) > 0:
             out.append(_row(platform, post_id, list(label), "label", 1.0))
             continue
-        matched = rules.match(text, tags)
+        stored = cols["detected_languages"][i]
+        langs = text_languages(text, cols["language"][i], None if stored is None else list(stored)) if text else ()
+        matched = rules.match(text, tags, langs)
         if matched:
             out.append(_row(platform, post_id, matched, "rule", 1.0))
             continue
         out.append(_row(platform, post_id, [], "unclassified", None))
         if model is not None and text:
-            pending.append(i)
+            pending.append((i, langs))
     if model is not None and pending:
-        for i, (pid, proba) in zip(pending, model.predict([cols["text"][i] for i in pending]), strict=True):
+        guesses = model.predict([cols["text"][i] for i, _ in pending], [langs for _, langs in pending])
+        for (i, _), (pid, proba) in zip(pending, guesses, strict=True):
             if proba >= threshold:
                 out[i] = _row(out[i]["platform"], out[i]["post_id"], [pid], "classifier", proba)
             else:

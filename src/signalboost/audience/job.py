@@ -90,6 +90,10 @@ def run_segments(
     platform = resolve_platform(ws, platform)
     data = load_data(ws, platform)
     who = resolve_brand(ws, platform, brand)
+    if write:  # each post's language, detected once and stored (migration 130), so keywords drop its stop words
+        from signalboost.text.job import detect_stored_languages
+
+        detect_stored_languages(ws, platform=platform)
     with ws.connect(purpose="read") as con:
         inputs = sql.read_audience_inputs(con, platform)
     ids, how = audience_ids(data, who.account_id)

@@ -1,11 +1,12 @@
 """What the audience says: language-aware tokens, keywords per segment by class-based TF-IDF, and a text
 similarity graph (k nearest neighbours by TF-IDF cosine) that lets bios and posts join the follow graph.
 
-Stop words: scikit-learn's English list and the Snowball Norwegian list (bokmål and nynorsk,
-https://snowballstem.org/algorithms/norwegian/stop.txt). Each text's language is taken from the caller when known
-(``posts.language``), otherwise guessed as the language whose stop words it uses most; that language's stop
-words are dropped, so "man" stays a word in "family man" but not in
-"man må trene". No model is downloaded.
+Stop words come from :mod:`signalboost.text.stopwords` (scikit-learn's English list, Snowball's Norwegian list
+and the other maintained lists of the ``stop-words`` package). Each text's language is taken from the caller when
+known (``posts.language``), otherwise detected offline (:mod:`signalboost.text.language`, py3langid); a text that
+mixes languages drops the stop words of each; a text too short to detect takes the language whose stop words it uses
+most (:func:`guess_language`). So "man" stays a word in "family man" but not in "man må trene". No model is
+downloaded.
 
 Class-based TF-IDF (M. Grootendorst 2022, *BERTopic*, arXiv:2203.05794, eq. 1): the texts of a segment are one
 document, and the weight of term t in segment c is W(t, c) = tf(t, c) · log(1 + A / f(t)), where tf(t, c) is the
@@ -14,59 +15,54 @@ term's share of the segment's words, f(t) its count over all segments and A the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
-_NORWEGIAN = """
-    og i jeg det at en et den til er som på de med han av ikke ikkje der så var meg seg men ett har om vi min mitt
-    ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her alle vil
-    bli ble blei blitt kunne inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si
-    sine sitt mot å meget hvorfor dette disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni
-    mellom vår hver hvem vors hvis både bare enn fordi før mange også slik vært båe begge siden dykk dykkar dei
-    deira deires deim di då eg ein eit eitt elles honom hjå ho hoe henne hennar hennes hoss hossen ingi inkje
-    korleis korso kva kvar kvarhelst kven kvi kvifor me medan mi mine mykje no nokon noka nokor noko nokre sia
-    sidan so somt somme um upp vere vore verte vort varte vart må får fått gjør gjøre går også mer enda
-"""
-NORWEGIAN_STOP_WORDS = frozenset(_NORWEGIAN.split())
-"""Snowball's Norwegian stop words (bokmål and nynorsk), plus a few very common verbs."""
-STOP_WORDS: dict[str, frozenset[str]] = {"en": frozenset(ENGLISH_STOP_WORDS), "no": NORWEGIAN_STOP_WORDS}
-"""Stop words per language code."""
-_ALIASES = {"nb": "no", "nn": "no", "nob": "no", "nno": "no", "nor": "no", "eng": "en"}
-_NOISE = re.compile(r"https?://\S+|www\.\S+|@[\w.]+", re.UNICODE)
+from signalboost.text.language import detect_mixed
+from signalboost.text.stopwords import normalise_language, stop_words
+from signalboost.text.tokens import content_words as _content_words
+from signalboost.text.tokens import words
+
+__all__ = ["class_tfidf", "content_words", "guess_language", "join_texts", "text_edges", "words"]
+
 _NORDIC = re.compile("[æøå]")
-_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
-
-
-def words(text: str | None) -> list[str]:
-    """Lower-case words of two letters or more; links, @mentions, digits and emoji dropped; ``#tag`` → ``tag``."""
-    if not text:
-        return []
-    return _WORD.findall(_NOISE.sub(" ", text.lower()))
+_DETECT_CHARS = 1500  # an account's joined texts: its language is read from the first 1,500 characters
 
 
 def guess_language(tokens: Sequence[str]) -> str | None:
-    """The language (``en``/``no``) whose stop words ``tokens`` use most; on a tie, ``no`` when a word has æ, ø
-    or å, else ``en``; ``None`` without tokens."""
+    """The language (``en``/``nb``) whose stop words ``tokens`` use most; on a tie, ``nb`` when a word has æ, ø
+    or å, else ``en``; ``None`` without tokens. The fallback for texts too short for the detector."""
     if not tokens:
         return None
-    hits = {lang: sum(t in stops for t in tokens) for lang, stops in STOP_WORDS.items()}
-    if hits["en"] != hits["no"]:
+    hits = {lang: sum(t in stop_words(lang) for t in tokens) for lang in ("en", "nb")}
+    if hits["en"] != hits["nb"]:
         return max(hits, key=lambda lang: hits[lang])
-    return "no" if any(_NORDIC.search(t) for t in tokens) else "en"
+    return "nb" if any(_NORDIC.search(t) for t in tokens) else "en"
+
+
+@functools.lru_cache(maxsize=65536)
+def _languages(text: str, language: str | None) -> tuple[str, ...]:
+    """The languages whose stop words ``text`` drops: ``language`` (one code, or several comma-joined, as an
+    account's posts give them); detected too when none is known or ``auto`` is among them."""
+    parts = [p.strip() for p in (language or "").split(",")]
+    known = [g for g in (normalise_language(p) for p in parts if p != "auto") if g]
+    if known and "auto" not in parts:
+        return tuple(dict.fromkeys(known))
+    found = detect_mixed(text[:_DETECT_CHARS]).languages
+    if not found and not known:
+        guess = guess_language(words(text))
+        found = (guess,) if guess else ()
+    return tuple(dict.fromkeys([*known, *found]))
 
 
 def content_words(text: str | None, language: str | None = None) -> list[str]:
-    """The words of ``text`` without the stop words of its language (given, or guessed)."""
-    tokens = words(text)
-    lang = _ALIASES.get((language or "").lower(), (language or "").lower()) or None
-    if lang not in STOP_WORDS:
-        lang = guess_language(tokens)
-    stops = STOP_WORDS[lang] if lang else STOP_WORDS["en"] | STOP_WORDS["no"]
-    return [t for t in tokens if t not in stops]
+    """The words of ``text`` without the stop words of its language(s) (given, else detected)."""
+    return _content_words(text, _languages(text or "", language))
 
 
 def _analyzer(doc: str | tuple[str, str | None]) -> list[str]:

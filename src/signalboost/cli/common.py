@@ -88,9 +88,18 @@ def open_ws(path: Path, *, create: bool = False, read_only: bool = False, existi
     from signalboost.store.workspace import Workspace
 
     ws = Workspace.open(path, create=create, read_only=read_only)
+    adopt_language(ws.strategy_path)
     if (read_only or existing) and not ws.is_workspace():
         raise not_a_workspace(ws)
     return ws
+
+
+def adopt_language(strategy_path: Path) -> str:
+    """Speak the strategy's ``brand.language`` from now on, unless ``--lang`` chose one; return the language."""
+    from signalboost import i18n
+    from signalboost.model.io import peek_language
+
+    return i18n.activate(None if i18n.override() else peek_language(strategy_path))
 
 
 def not_a_workspace(ws: Workspace) -> WorkspaceError:

@@ -11,10 +11,12 @@ from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, 
 from signalboost.errors import UsageError
 
 APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
+MASTODON_TOKEN_ENV = "SIGNALBOOST_MASTODON_TOKEN"
 
 connect_app = typer.Typer(
     help="Connect a live account (its credential is kept in the workspace's secrets.json).\n\n"
-    "Example: signalboost connect bluesky --handle brand.bsky.social",
+    "Examples: signalboost connect bluesky --handle brand.bsky.social; "
+    "signalboost connect mastodon --instance mastodon.social",
     no_args_is_help=True,
 )
 
@@ -43,6 +45,43 @@ def connect_bluesky_cmd(
     console.print("Next: `signalboost sync` pulls its followers, posts and notifications.")
 
 
+@connect_app.command("mastodon")
+def connect_mastodon_cmd(
+    instance: str = typer.Option(..., "--instance", help="Your server, e.g. mastodon.social or https://fosstodon.org."),
+    oauth: bool = typer.Option(
+        False, "--oauth", help="Authorize in the browser instead: prints the page to open, then asks for the code."
+    ),
+    workspace: Any = WorkspaceOption,
+) -> None:
+    """Connect a Mastodon account with an access token (asked for, or read from $SIGNALBOOST_MASTODON_TOKEN).
+
+    Create the token on your server under Preferences → Development → New application with the scopes read
+    and write:statuses (write:media for images). Or pass --oauth: Signalboost registers itself on the server,
+    prints the page where you authorize it, and asks for the code that page shows. The token is stored in the
+    workspace's secrets.json (mode 0600, listed in .gitignore), never in strategy.yaml or the database.
+
+    Example: signalboost connect mastodon --instance mastodon.social
+    """
+    from signalboost.connect.accounts import connect_mastodon
+
+    ws = open_ws(workspace, existing=True)
+    app: dict[str, str] | None = None
+    if oauth:
+        from signalboost.connect.mastodon import oauth_finish, oauth_start
+
+        start = oauth_start(instance)
+        console.print("Open this page, log in and authorize Signalboost:", highlight=False)
+        console.print(start.authorize_url, highlight=False, soft_wrap=True)
+        code = typer.prompt("Authorization code shown on the page", hide_input=True)
+        token = oauth_finish(start, code)
+        app = {"client_id": start.client_id, "client_secret": start.client_secret}
+    else:
+        token = os.environ.get(MASTODON_TOKEN_ENV) or typer.prompt("Access token", hide_input=True)
+    connector = connect_mastodon(ws, instance, token, oauth_app=app)
+    console.print(f"Connected Mastodon account @{connector.handle}.")
+    console.print("Next: `signalboost sync` pulls its followers, statuses and notifications.")
+
+
 def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
     """List the connected accounts with their last sync.
 
@@ -53,13 +92,16 @@ def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOpt
     ws = open_ws(workspace, read_only=True)
     rows = list_connections(ws)
     if not rows and fmt == OutputFormat.table:
-        console.print("No account connected. Connect one with `signalboost connect bluesky --handle …`.")
+        console.print(
+            "No account connected. Connect one with `signalboost connect bluesky --handle …` "
+            "or `signalboost connect mastodon --instance …`."
+        )
         return
     emit_rows(rows, fmt, title="Connected accounts")
 
 
 def _disconnect(
-    platform: str = typer.Argument(..., help="bluesky"),
+    platform: str = typer.Argument(..., help="bluesky or mastodon"),
     workspace: Any = WorkspaceOption,
 ) -> None:
     """Forget a connected account's credential (the data already synced stays in the workspace).
@@ -80,7 +122,9 @@ def _sync(
     full: bool = typer.Option(
         False, "--full", help="Page every list completely (finds unfollows) and refresh every profile's counts."
     ),
-    page_size: int = typer.Option(100, "--page-size", min=1, max=100, help="Items per request."),
+    page_size: int = typer.Option(
+        100, "--page-size", min=1, max=100, help="Items per request (at most: Bluesky 100; Mastodon 80, statuses 40)."
+    ),
     workspace: Any = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
@@ -237,6 +281,7 @@ def _platforms_to_use(ws: Any, platform: str | None) -> list[str]:
         raise UsageError(
             "no account is connected to this workspace",
             where=str(ws.root),
-            hint="Connect one with `signalboost connect bluesky --handle …`",
+            hint="Connect one with `signalboost connect bluesky --handle …` or `signalboost connect mastodon "
+            "--instance …`",
         )
     return platforms

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         from signalboost.demo import run_demo
 
         ctx = run_demo(path, console=console)
-        from signalboost.web.demo import closing
+        from signalboost.demo.dashboard import closing
 
         console.print()
         closing(ctx)  # the demo ends with the dashboard's address (its section is the "dashboard" step: no second one)

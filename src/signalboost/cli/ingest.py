@@ -42,6 +42,7 @@ account on the platform, from strategy.yaml), field=Column|before:SEP or field=C
 (field: VALUE). Dates are read value by value (ISO, Unix times, M/D/Y or D/M/Y by the column's
 evidence, month names); times without a zone are in the brand's time zone unless --timezone.
 Every import prints what it detected and a sanity summary; see docs/INGEST.md.
+The workspace must exist: create it first with `signalboost init DIR` (a mistyped -w is refused).
 """
 
 
@@ -162,9 +163,12 @@ def register(app: typer.Typer) -> None:
                 encoding=encoding,
             )
             return
+        # A mistyped -w must not silently start a new workspace: like every other command, import asks for
+        # `signalboost init` where the folder is missing or holds neither strategy.yaml nor the database.
+        open_ws(workspace, existing=True)
         results: list[ImportResult] = []
         with undo_new_workspace(workspace, lambda: bool(results)):
-            ws = open_ws(workspace, create=True)
+            ws = open_ws(workspace, existing=True)
             for path in paths:  # one by one: whether anything was kept is known when a later file fails
                 done = import_files(
                     ws,

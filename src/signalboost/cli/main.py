@@ -18,6 +18,7 @@ import typer
 import signalboost
 from signalboost.cli.common import err_console
 from signalboost.errors import SignalboostError
+from signalboost.i18n import _
 
 app = typer.Typer(
     name="signalboost",
@@ -44,8 +45,19 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        envvar="SIGNALBOOST_LANG",
+        help="Language of the output, documents and reports: en or nb (Norwegian bokmål). "
+        "Default: brand.language in strategy.yaml, else en. Put it before the command: signalboost --lang nb doc",
+        show_default=False,
+    ),
 ) -> None:
     """Signalboost command line."""
+    from signalboost import i18n
+
+    i18n.set_override(lang)
 
 
 # Command groups in the order of the method (as `--help` lists them); modules not named here follow.
@@ -173,14 +185,16 @@ def main(argv: list[str] | None = None) -> int:
 
         if not exc.where:  # say at least which command failed: "Error: <where>: <what>. <hint>"
             exc.where = command_path(sys.argv[1:] if argv is None else argv) or None
-        err_console.print(f"[bold red]Error:[/] {escape(exc.message())}", highlight=False, soft_wrap=True)
+        label = _("Error:")
+        err_console.print(f"[bold red]{label}[/] {escape(exc.message())}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         return _interrupted()
     except SystemExit as exc:  # typer.Exit / click exits
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     except typer.Abort:
-        err_console.print("[bold red]Aborted[/]")
+        aborted = _("Aborted")
+        err_console.print(f"[bold red]{aborted}[/]")
         return 1
     except Exception as exc:
         # Click's usage errors (Typer vendors click, so match by shape, not by class).
@@ -200,7 +214,8 @@ INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 
 def _interrupted() -> int:
-    err_console.print("[bold red]Interrupted[/]: nothing partial was kept.", highlight=False)
+    label, what = _("Interrupted"), _("nothing partial was kept.")
+    err_console.print(f"[bold red]{label}[/]: {what}", highlight=False)
     return INTERRUPTED
 
 

@@ -116,8 +116,8 @@ def user_list(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 
     Example: signalboost user list --format json
     """
-    from signalboost.store import web_sql
+    from signalboost.store import users_sql
 
     with open_ws(workspace, read_only=True).connect(purpose="list logins") as con:
-        rows = web_sql.list_users(con)
+        rows = users_sql.list_users(con)
     emit_rows(rows, fmt, title="Dashboard logins", columns=["username", "created_at", "last_login_at"])

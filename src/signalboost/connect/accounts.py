@@ -14,7 +14,12 @@ from signalboost.errors import ConnectError
 from signalboost.store import connect_sql as cq
 from signalboost.store.workspace import Workspace
 
-PLATFORMS = ("bluesky",)
+PLATFORMS = ("bluesky", "mastodon")
+#: how to connect each network (for hints)
+CONNECT_HINT = {
+    "bluesky": "signalboost connect bluesky --handle …",
+    "mastodon": "signalboost connect mastodon --instance …",
+}
 
 
 def connect_bluesky(ws: Workspace, handle: str, app_password: str, *, service: str | None = None) -> Connector:
@@ -51,6 +56,39 @@ def connect_bluesky(ws: Workspace, handle: str, app_password: str, *, service: s
     return connector
 
 
+def connect_mastodon(
+    ws: Workspace, instance: str, access_token: str, *, oauth_app: dict[str, str] | None = None
+) -> Connector:
+    """Check the access token (by reading the account it belongs to), then store it and the connection.
+
+    ``oauth_app`` (client id and secret, from the OAuth flow) is kept beside the token in the secrets file."""
+    from signalboost.connect.mastodon import MastodonConnector, normalize_instance
+
+    instance = normalize_instance(instance)
+    if not access_token.strip():
+        raise ConnectError(
+            "no access token given",
+            where="access token",
+            hint="Create one under Preferences → Development → New application (scopes read, write:statuses), "
+            "or use --oauth",
+        )
+    connector = MastodonConnector(instance, access_token.strip())
+    put_secret(
+        ws.root,
+        "mastodon",
+        {
+            "instance": instance,
+            "handle": connector.handle,
+            "account_id": connector.account_id,
+            "access_token": access_token.strip(),
+            **(oauth_app or {}),
+        },
+    )
+    with ws.transaction(purpose="connect") as con:
+        cq.put_connection(con, "mastodon", connector.account_id, connector.handle, instance)
+    return connector
+
+
 def open_connector(ws: Workspace, platform: str) -> Connector:
     """A logged-in connector from the stored credential (the session is reused and kept fresh)."""
     secret = load_secrets(ws.root).get(platform)
@@ -58,7 +96,7 @@ def open_connector(ws: Workspace, platform: str) -> Connector:
         raise ConnectError(
             f"no {platform} account is connected to this workspace",
             where=str(ws.root),
-            hint=f"Connect one with `signalboost connect {platform} --handle …`",
+            hint=f"Connect one with `{CONNECT_HINT.get(platform, 'signalboost connect …')}`",
         )
     if platform == "bluesky":
         from signalboost.connect.bluesky import BlueskyConnector
@@ -70,6 +108,10 @@ def open_connector(ws: Workspace, platform: str) -> Connector:
             session=secret.get("session"),
             on_session=lambda s: update_secret(ws.root, "bluesky", session=s),
         )
+    if platform == "mastodon":
+        from signalboost.connect.mastodon import MastodonConnector
+
+        return MastodonConnector(secret["instance"], secret["access_token"])
     raise ConnectError(f"unknown platform {platform!r}", hint=f"Platforms: {', '.join(PLATFORMS)}")
 
 

@@ -12,8 +12,9 @@ dicts keyed by column), so the sync engine writes them exactly as an import woul
 - ``profiles(ids, observed_at)``: full profiles (counts) of accounts seen;
 - ``replies(post_id, observed_at)``: the direct replies to one own post (to complete what notifications missed);
 - ``publish(text, record_key)``: send one post under a key chosen (``new_record_key``) and recorded before
-  sending, return its platform id and URL; ``published(record_key)`` looks that key up on the network
-  (reconciliation after a crash: a post is never sent twice).
+  sending, return its platform id and URL; ``published(record_key, text=, since=)`` looks that post up on the
+  network (reconciliation after a crash: a post is never sent twice) — by its key where the network stores it
+  (Bluesky's record key), else by its text among the account's posts since the intent (Mastodon).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Connector(Protocol):
 
     def publish(self, text: str, record_key: str) -> Published: ...
 
-    def published(self, record_key: str) -> Published | None: ...
+    def published(self, record_key: str, *, text: str = "", since: dt.datetime | None = None) -> Published | None: ...
 
 
 def merge_rows(into: Rows, more: Rows) -> Rows:

@@ -441,8 +441,10 @@ class BlueskyConnector:
             ) from None
         return Published(str(res.uri), post_url(str(res.uri), self.handle), now)
 
-    def published(self, record_key: str) -> Published | None:
-        """The account's post under ``record_key``, read from its own repository (no indexing delay)."""
+    def published(self, record_key: str, *, text: str = "", since: dt.datetime | None = None) -> Published | None:
+        """The account's post under ``record_key``, read from its own repository (no indexing delay); the key
+        alone identifies it (``text`` and ``since`` are not needed)."""
+        del text, since
         try:
             res = self.client.com.atproto.repo.get_record(
                 {"repo": self.account_id, "collection": "app.bsky.feed.post", "rkey": record_key}

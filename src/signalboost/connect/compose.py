@@ -2,7 +2,9 @@
 
 Bluesky limits a post to 300 graphemes (user-perceived characters, Unicode UAX #29: an emoji with skin tone or
 a flag is one) and marks links, mentions and hashtags as *facets* with UTF-8 byte ranges
-(docs.bsky.app "Links, mentions, and rich text"). Mastodon counts 500 characters, any URL as 23.
+(docs.bsky.app "Links, mentions, and rich text"). Mastodon counts 500 graphemes too, after rewriting every URL
+as 23 characters and every mention ``@user@domain`` as ``@user`` (Mastodon's ``StatusLengthValidator``,
+app/validators/status_length_validator.rb).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ _URL = regex.compile(r"(?<![\w@/])(https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
 _MENTION = regex.compile(r"(?<![\w@])@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9-]+)+)")
 _TAG = regex.compile(r"(?<![\w#])#([^\d\s\p{P}][^\s\p{P}]*)")
 _MASTODON_URL_LENGTH = 23
+_REMOTE_MENTION = regex.compile(
+    r"(?<![\w@/])(@[a-zA-Z0-9_]+(?:[a-zA-Z0-9_.-]+[a-zA-Z0-9_]+)?)@[a-zA-Z0-9.-]+\.[a-zA-Z]+"
+)
 
 
 def graphemes(text: str) -> int:
@@ -28,10 +33,15 @@ def graphemes(text: str) -> int:
 
 
 def text_length(text: str, network: str) -> int:
-    """The length the network counts: graphemes on Bluesky; characters with each URL as 23 on Mastodon."""
+    """The length the network counts: graphemes on Bluesky; on Mastodon graphemes after each URL is counted as
+    23 and each ``@user@domain`` as ``@user``."""
     if network == "mastodon":
-        return len(_URL.sub("x" * _MASTODON_URL_LENGTH, text))
+        text = _URL.sub("x" * _MASTODON_URL_LENGTH, text)
+        text = _REMOTE_MENTION.sub(lambda m: m.group(1), text)
     return graphemes(text)
+
+
+_COUNTING = {"mastodon": "graphemes, each link as 23, @user@domain as @user"}
 
 
 def check_text(text: str, network: str, *, where: str = "text") -> None:
@@ -46,7 +56,7 @@ def check_text(text: str, network: str, *, where: str = "text") -> None:
         raise ConnectError(
             f"the text is {length} characters long; {network} allows {limit}",
             where=where,
-            hint=f"Shorten it by {length - limit} (counted as {network} counts: graphemes)",
+            hint=f"Shorten it by {length - limit} (counted as {network} counts: {_COUNTING.get(network, 'graphemes')})",
         )
 
 

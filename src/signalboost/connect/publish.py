@@ -78,7 +78,8 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
     plan_id = row["plan_id"]
     out = Outcome(plan_id, row["scheduled_at"], "sent", text=text)
     if row["state"] in ("sending", "retry") and row["record_key"]:
-        found = connector.published(row["record_key"])  # raises when the network cannot tell: nothing is sent
+        # raises when the network cannot tell: nothing is sent
+        found = connector.published(row["record_key"], text=text, since=row["intent_at"])
         if found is not None:
             _record_sent(
                 ws, connector.platform, connector.account_id, row, text, found.post_id, found.url, found.created_at

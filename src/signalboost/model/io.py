@@ -216,3 +216,18 @@ class StrategyDocument:
                 hint="Check that the file and its folder are writable (not read-only, not open elsewhere)",
             ) from exc
         return target
+
+
+def peek_language(path: Path) -> str | None:
+    """``brand.language`` of the strategy at ``path`` without validating the rest (``None`` when the file, the key
+    or a supported value is missing): the language a command speaks in before it loads the strategy."""
+    from signalboost.model.strategy import check_language_code
+
+    try:
+        if not path.is_file() or path.stat().st_size > 5_000_000:
+            return None
+        doc = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        value = doc.get("brand", {}).get("language") if isinstance(doc, dict) else None
+        return check_language_code(str(value)) if value else None
+    except (OSError, UnicodeDecodeError, YAMLError, ValueError, AttributeError, RecursionError):
+        return None

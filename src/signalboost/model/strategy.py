@@ -75,11 +75,36 @@ class Brand(Doc):
     handles: dict[str, str] = Field(
         default_factory=dict, description="The brand's own account per network, e.g. {instagram: threadline}."
     )
+    language: str = Field(
+        "en",
+        description="Language of the documents, reports, dashboard and command output: en (English) or nb "
+        "(Norwegian bokmål). `--lang` overrides it per command.",
+    )
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         return check_timezone(value)
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        return check_language_code(value)
+
+
+def check_language_code(value: str) -> str:
+    """Return ``value`` as a supported language code, else raise ``ValueError`` with a suggestion."""
+    from signalboost.errors import UsageError
+    from signalboost.i18n import check_language, languages
+    from signalboost.model.suggest import did_you_mean
+
+    try:
+        return check_language(value)
+    except UsageError:
+        raise ValueError(
+            f"unknown language {value!r}{did_you_mean(str(value), list(languages()))}; use one of: "
+            f"{', '.join(languages())}"
+        ) from None
 
 
 def check_timezone(value: str) -> str:
@@ -388,8 +413,9 @@ class Curation(Doc):
 class InfluenceWeights(Doc):
     """Weights of the influence score's components (they are normalised to sum to 1 over the components the data
     has). Defaults chosen on the Higgs temporal backtest (docs/validation.md, "Influence backtest"): reach — follower
-    counts, else the distinct accounts interacting — ranks later attention best; PageRank authority and activity
-    made every tested mix worse, so they are shown but weigh 0 unless set here or by `influencers calibrate`."""
+    counts, else the distinct accounts interacting combined with the attention received — ranks later attention
+    best; PageRank authority and activity made every tested mix worse, so they are shown but weigh 0 unless set here
+    or by `influencers calibrate`."""
 
     reach: float = Field(0.55, ge=0)
     authority: float = Field(0.0, ge=0)

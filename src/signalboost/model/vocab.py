@@ -6,7 +6,7 @@ imported Instagram post meet on the same key.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 NETWORKS: tuple[str, ...] = (
     "instagram",
@@ -81,7 +81,7 @@ KpiAggregation = Literal["sum", "mean_per_post", "median_per_post", "rate", "las
 - ``last``: the last follower count in the window; ``growth``: (last − first) / first follower count.
 """
 
-KPI_AGGREGATIONS: tuple[str, ...] = ("sum", "mean_per_post", "median_per_post", "rate", "last", "growth")
+KPI_AGGREGATIONS: tuple[str, ...] = get_args(KpiAggregation)
 KPI_RATE_METRICS: tuple[str, ...] = (
     "engagement_rate_reach",
     "engagement_rate_impressions",

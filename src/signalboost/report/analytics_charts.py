@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.analytics.timing import NOT_ENOUGH, WEEKDAY_NAMES
+from signalboost.i18n import _, format_percent, weekday_name
 
 BLUE, ORANGE, GREEN, GREY, VERMILION = "#0072B2", "#E69F00", "#009E73", "#999999", "#D55E00"
 plt.rcParams.update(
@@ -63,11 +64,11 @@ def heatmap(slots: pl.DataFrame, *, title: str) -> bytes:
                     fontsize=6,
                     color="white" if not thin[i, j] else "black",
                 )
-    ax.set_yticks(range(7), [d.capitalize() for d in WEEKDAY_NAMES])
+    ax.set_yticks(range(7), [weekday_name(i, "abbreviated").capitalize() for i in range(len(WEEKDAY_NAMES))])
     ax.set_xticks(range(len(hours)), [f"{h:02d}" for h in hours], fontsize=7)
-    ax.set_xlabel("local hour (numbers in cells: posts; grey: not enough data)")
+    ax.set_xlabel(_("local hour (numbers in cells: posts; grey: not enough data)"))
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
-    bar.set_label(f"expected {metric}" + (" (%)" if _pct(metric) else ""))
+    bar.set_label(_("expected {metric}").format(metric=metric) + (" (%)" if _pct(metric) else ""))
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
 
@@ -91,7 +92,7 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         curve["per_post_low"].to_list(),
         curve["per_post_high"].to_list(),
         BLUE,
-        "per post",
+        _("per post"),
     )
     _errbars(
         a2,
@@ -100,13 +101,14 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         curve["per_day_low"].to_list(),
         curve["per_day_high"].to_list(),
         ORANGE,
-        "per day",
+        _("per day"),
     )
-    labels = [f"{lbl}\n({n} d)" for lbl, n in zip(curve["label"], curve["n_days"], strict=True)]
+    labels = [f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days"], strict=True)]
     metric = str(curve["metric"][0])
-    for ax, what in ((a1, f"{title}: {metric} per post"), (a2, f"{metric} per day")):
+    per_post = _("{title}: {metric} per post").format(title=title, metric=metric)
+    for ax, what in ((a1, per_post), (a2, _("{metric} per day").format(metric=metric))):
         ax.set_xticks(x, labels)
-        ax.set_xlabel("posts that day (days)")
+        ax.set_xlabel(_("posts that day (days)"))
         ax.set_title(what, loc="left", fontsize=9)
     fig.tight_layout()
     return _png(fig)
@@ -130,9 +132,9 @@ def group_bars(frame: pl.DataFrame, *, title: str, metric: str) -> bytes:
         ecolor="black",
         capsize=3,
     )
-    ax.set_yticks(y, [f"{g} (n={n})" for g, n in zip(data["group"], data["n_used"], strict=True)])
+    ax.set_yticks(y, [f"{_vocab(str(g))} (n={n})" for g, n in zip(data["group"], data["n_used"], strict=True)])
     ax.invert_yaxis()
-    ax.set_xlabel(f"mean {metric}" + (" (%)" if scale == 100 else "") + " with 95% interval")
+    ax.set_xlabel(_("mean {metric} with 95% interval").format(metric=metric + (" (%)" if scale == 100 else "")))
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
 
@@ -142,12 +144,19 @@ def pillar_mix(mix: pl.DataFrame, *, title: str) -> bytes:
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
     x = np.arange(mix.height)
     colors = [VERMILION if d else BLUE for d in mix["drift"].to_list()]
-    ax.bar(x - 0.2, mix["share"].to_numpy() * 100, width=0.4, color=colors, label="actual")
-    ax.bar(x + 0.2, mix["target"].to_numpy() * 100, width=0.4, color=GREY, label="target")
+    ax.bar(x - 0.2, mix["share"].to_numpy() * 100, width=0.4, color=colors, label=_("actual"))
+    ax.bar(x + 0.2, mix["target"].to_numpy() * 100, width=0.4, color=GREY, label=_("target"))
     for xi, s in zip(x, mix["share"].to_list(), strict=True):
-        ax.text(xi - 0.2, s * 100 + 1, f"{s * 100:.0f}%", ha="center", fontsize=7)
-    ax.set_xticks(x, mix["pillar"].to_list())
-    ax.set_ylabel("% of posts")
+        ax.text(xi - 0.2, s * 100 + 1, format_percent(s), ha="center", fontsize=7)
+    ax.set_xticks(x, [_vocab(str(p)) for p in mix["pillar"].to_list()])
+    ax.set_ylabel(_("% of posts"))
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
+
+
+def _vocab(value: str) -> str:
+    """An analytics value (``unclassified``, ``photo``…) in the report's language."""
+    from signalboost.report.analytics_report import word
+
+    return word(value)

@@ -22,6 +22,7 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
+from signalboost.i18n import N_, _, format_number, format_percent, format_significant, ngettext
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
@@ -53,21 +54,79 @@ class Section:
 
 
 def _num(v: Any) -> str:
+    """A cell's number in the report's language: three significant digits below 1,000, whole numbers above."""
     if v is None:
         return "—"
     if isinstance(v, bool):
-        return "yes" if v else "no"
+        return _("yes") if v else _("no")
     if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
-    return str(v)
+        return format_significant(v, digits=3)
+    if isinstance(v, int):
+        return format_number(v)
+    return word(str(v))
 
 
 def _signed(v: Any) -> str:
-    return "—" if v is None else f"{v:+.0f}".replace("-", "−")
+    return "—" if v is None else ("+" if v > 0 else "−" if round(v) < 0 else "") + format_number(abs(round(v)))
 
 
 def _pct(v: Any) -> str:
-    return "—" if v is None else f"{100 * v:.2f}%"
+    return format_percent(v, digits=2)
+
+
+#: values the analytics write into their tables (identifiers in JSON) that the report shows as words
+VOCABULARY: tuple[str, ...] = (
+    N_("met"),
+    N_("missed"),
+    N_("too early to tell"),
+    N_("not measurable yet"),
+    N_("up"),
+    N_("down"),
+    N_("flat"),
+    N_("n/a"),
+    N_("no posts"),
+    N_("recommended"),
+    N_("exploration"),
+    N_("not enough data"),
+    N_("no clear difference"),
+    N_("unclassified"),
+    N_("paid"),
+    N_("organic"),
+    N_("unknown"),
+    N_("photo"),
+    N_("video"),
+    N_("link"),
+    N_("text"),
+    N_("status"),
+    N_("carousel"),
+    N_("story"),
+    N_("reel"),
+    N_("ok"),
+    N_("explore"),
+    N_("kept"),
+    N_("reach"),
+    N_("impressions"),
+    N_("followers"),
+    N_("likes"),
+    N_("comments"),
+    N_("shares"),
+    N_("reposts"),
+    N_("replies"),
+    N_("none reported"),
+)
+
+
+def word(value: str) -> str:
+    """A value of the analytics' vocabulary (``met``, ``photo``, ``Monday``…) in the report's language; any other
+    text (a pillar id, a network, a person's words) as it is."""
+    from signalboost.i18n import DEFAULT, language, weekday_index, weekday_name
+
+    if language() != DEFAULT and (day := weekday_index(value)) is not None:  # names from CLDR, not the catalog
+        return weekday_name(day, "abbreviated" if len(value) <= 3 else "wide")
+    return _(value) if value in _VOCABULARY_SET else value
+
+
+_VOCABULARY_SET = frozenset(VOCABULARY)
 
 
 def _metric_fmt(metric: str) -> Fmt:
@@ -76,6 +135,11 @@ def _metric_fmt(metric: str) -> Fmt:
 
 def _interval(lo: Any, hi: Any, f: Fmt) -> str:
     return "—" if lo is None or hi is None else f"{f(lo)} – {f(hi)}"
+
+
+def _text(v: Any) -> str:
+    """A text cell: vocabulary translated, anything else as written."""
+    return "—" if v is None else word(str(v))
 
 
 def by_metric(v: Any) -> str:
@@ -103,18 +167,22 @@ def kpi_figure_label(aggregation: str | None) -> str:
     """How a KPI's figure was made, in words: ``mean per post``, ``total over the window``, …"""
     from signalboost.analytics.kpis import AGGREGATION_LABELS
 
-    return AGGREGATION_LABELS.get(str(aggregation), "")
+    label = AGGREGATION_LABELS.get(str(aggregation), "")
+    return _(label) if label else ""
 
 
 def _kpi_section(a: Analysis) -> Section:
-    s = Section("KPIs against their targets")
+    s = Section(_("KPIs against their targets"))
     if a.kpis.height == 0:
-        s.text.append("The strategy names no KPIs.")
+        s.text.append(_("The strategy names no KPIs."))
         return s
     s.text.append(
-        "Each KPI over its window ending at the last post on its network, computed as the KPI says (a total, a mean "
-        "or median per post, or a rate of the window's totals), with the window before it for the trend. A mean, "
-        "median or rate is judged on its 95% interval: when the interval holds the target it is too early to tell."
+        _(
+            "Each KPI over its window ending at the last post on its network, computed as the KPI says (a total, a "
+            "mean or median per post, or a rate of the window's totals), with the window before it for the trend. A "
+            "mean, median or rate is judged on its 95% interval: when the interval holds the target it is too early "
+            "to tell."
+        )
     )
     rows = []
     for r in a.kpis.iter_rows(named=True):
@@ -126,17 +194,29 @@ def _kpi_section(a: Analysis) -> Section:
                 f"{f(r['value'])} {kpi_figure_label(r['aggregation'])}" if r["value"] is not None else "—",
                 _interval(r.get("low"), r.get("high"), f),
                 f"{'≥' if r['direction'] == 'at_least' else '≤'} {f(r['target'])}",
-                r.get("verdict") or "—",
-                str(r["n"]),
-                f"{r['trend']} (was {f(r['previous'])})" if r["previous"] is not None else r["trend"],
-                "" if r["status"] == "ok" else r["status"],
+                _text(r.get("verdict")),
+                format_number(r["n"]),
+                _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
+                if r["previous"] is not None
+                else _text(r["trend"]),
+                "" if r["status"] == "ok" else _text(r["status"]),
             ]
         )
     s.tables.append(
         Table(
-            ["KPI", "network", "figure compared", "95% interval", "target", "verdict", "n", "trend", "note"],
+            [
+                _("KPI"),
+                _("network"),
+                _("figure compared"),
+                _("95% interval"),
+                _("target"),
+                _("verdict"),
+                "n",
+                _("trend"),
+                _("note"),
+            ],
             rows,
-            "n = posts (or follower snapshots) in the window",
+            _("n = posts (or follower snapshots) in the window"),
         )
     )
     if a.tactics.height:
@@ -147,42 +227,64 @@ def _kpi_section(a: Analysis) -> Section:
                 [
                     r["tactic"],
                     r["kpi"],
-                    f"{r['unit']}s ({r['found_by']})",
+                    f"{_(UNITS.get(str(r['unit']), str(r['unit'])))} ({r['found_by']})",
                     _num(r["n_with"]),
                     _num(r["n_without"]),
                     f(r["mean_with"]),
                     f(r["mean_without"]),
                     f(r["diff"]),
                     _interval(r["diff_low"], r["diff_high"], f),
-                    r["verdict"],
+                    tactic_verdict(str(r["verdict"]), str(r["unit"])),
                 ]
             )
         s.tables.append(
             Table(
                 [
-                    "tactic",
-                    "KPI",
-                    "compared",
-                    "with",
-                    "without",
-                    "mean with",
-                    "mean without",
-                    "difference",
-                    "95% interval",
-                    "verdict",
+                    _("tactic"),
+                    _("KPI"),
+                    _("compared"),
+                    _("with"),
+                    _("without"),
+                    _("mean with"),
+                    _("mean without"),
+                    _("difference"),
+                    _("95% interval"),
+                    _("verdict"),
                 ],
                 trows,
-                "Periods with the tactic vs the others on the KPI it serves (Welch interval); days are compared "
-                "when every week has the tactic.",
+                _(
+                    "Periods with the tactic vs the others on the KPI it serves (Welch interval); days are compared "
+                    "when every week has the tactic."
+                ),
             )
         )
     return s
 
 
+#: a tactic's periods, in the plural (``weeks (by date)``)
+UNITS: dict[str, str] = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"), "post": N_("posts")}
+
+
+def tactic_verdict(verdict: str, unit: str) -> str:
+    """The analytics' verdict on a tactic (``tactic weeks did better``…) in the report's language."""
+    units = _(UNITS.get(unit, unit))
+    if verdict.startswith("not enough data"):
+        return _("not enough data (need 2+ {units} with and without the tactic)").format(units=units)
+    if verdict.endswith("did better"):
+        return _("tactic {units} did better").format(units=units)
+    if verdict.endswith("did worse"):
+        return _("tactic {units} did worse").format(units=units)
+    return _text(verdict)
+
+
 def _summary_section(a: Analysis) -> Section:
-    s = Section("Engagement, defined once")
+    s = Section(_("Engagement, defined once"))
     for d in DEFINITIONS.values():
-        s.text.append(f"{d.label}: {d.formula} — counted when {d.needs}.")
+        s.text.append(
+            _("{label}: {formula} — counted when {needs}.").format(
+                label=_(d.label), formula=_(d.formula), needs=_(d.needs)
+            )
+        )
     s.text.extend(_basis_lines(a))
     rows = []
     for r in a.summary.iter_rows(named=True):
@@ -190,28 +292,30 @@ def _summary_section(a: Analysis) -> Section:
         rows.append(
             [
                 r["platform"],
-                r["label"],
+                _(r["label"]),
                 f(r["value"]),
                 _interval(r["ci_low"], r["ci_high"], f),
-                str(r["n_used"]),
-                str(r["n_excluded"]),
+                format_number(r["n_used"]),
+                format_number(r["n_excluded"]),
                 _num(r.get("n_missing_denominator")),
             ]
         )
     s.tables.append(
         Table(
             [
-                "network",
-                "metric",
-                "mean per post",
-                "95% interval",
-                "posts used",
-                "posts excluded",
-                "of which no denominator",
+                _("network"),
+                _("metric"),
+                _("mean per post"),
+                _("95% interval"),
+                _("posts used"),
+                _("posts excluded"),
+                _("of which no denominator"),
             ],
             rows,
-            "Excluded: the post did not report the metric or its denominator (never counted as 0); "
-            "'no denominator' counts posts without reach, impressions or a follower snapshot.",
+            _(
+                "Excluded: the post did not report the metric or its denominator (never counted as 0); "
+                "'no denominator' counts posts without reach, impressions or a follower snapshot."
+            ),
         )
     )
     return s
@@ -225,14 +329,22 @@ def _basis_lines(a: Analysis) -> list[str]:
     lines = []
     for platform, basis, partial in sorted(group_bases(eng), key=lambda b: b[0]):
         if basis is None:
-            lines.append(f"On {platform}, interactions are not reported by the export: no engagement figures.")
+            lines.append(
+                _("On {platform}, interactions are not reported by the export: no engagement figures.").format(
+                    platform=platform
+                )
+            )
         elif partial:
             lines.append(
-                f"On {platform}, interactions = {basis} — a partial sum ({partial}); its figures are not comparable "
-                "with networks that report the full likes + comments + shares."
+                _(
+                    "On {platform}, interactions = {basis} — a partial sum ({partial}); its figures are not comparable "
+                    "with networks that report the full likes + comments + shares."
+                ).format(platform=platform, basis=basis_words(basis), partial=partial_words(partial))
             )
         else:
-            lines.append(f"On {platform}, interactions = {basis}.")
+            lines.append(
+                _("On {platform}, interactions = {basis}.").format(platform=platform, basis=basis_words(basis))
+            )
     return lines
 
 
@@ -242,57 +354,88 @@ def _definitions_caption(frame: pl.DataFrame) -> str:
         return ""
     seen = frame.select("platform", "metric", "definition").unique(maintain_order=True)
     pairs = sorted({(m, d) for m, d in seen.select("metric", "definition").iter_rows() if d})
+    pairs = sorted((m, formula_words(d)) for m, d in pairs)
     if len(pairs) <= 1:
         return f"{seen['metric'][0]}: {pairs[0][1] if pairs else ''}"
     per = seen.group_by("metric", "definition", maintain_order=True).agg(
         pl.col("platform").unique().sort().str.join(", ")
     )
-    return "; ".join(f"{nets}: {m} = {d}" for m, d, nets in per.iter_rows())
+    return "; ".join(f"{nets}: {m} = {formula_words(d)}" for m, d, nets in per.iter_rows())
+
+
+def formula_words(formula: str) -> str:
+    """A metric's formula (``(likes + comments + shares) / reach``) with its words in the report's language."""
+    import re
+
+    return re.sub(r"[a-z_]+", lambda m: word(m.group(0)), str(formula))
+
+
+def partial_words(note: str) -> str:
+    """``replies not in the export`` (``analytics.metrics.InteractionBasis.note``) in the report's language."""
+    parts = note.removesuffix(" not in the export")
+    if parts == note:
+        return note
+    names = [p.strip() for p in parts.replace(" and ", ", ").split(",") if p.strip()]
+    from signalboost.i18n import format_list
+
+    return _("{parts} not in the export").format(parts=format_list([_(n) for n in names]))
+
+
+def basis_words(basis: str) -> str:
+    """``likes + comments + shares`` in the report's language (each part is a word of the catalog)."""
+    return " + ".join(_(part.strip()) for part in basis.split("+"))
 
 
 def _timing_section(a: Analysis) -> Section:
-    s = Section("Best times to post")
+    s = Section(_("Best times to post"))
     s.text.append(
-        f"Engagement ({a.slot_metric}) by weekday and hour in {a.tz}, pulled toward each network's average in "
-        "proportion to how few posts a slot has, with the few most extreme posts capped (see 'shrunk' and "
-        "'winsorised' in the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended "
-        "only when its 95% interval lies above the average. Slots with fewer than "
-        f"{a.options.min_posts} posts are marked 'not enough data'; a few, in daytime hours or hours you already "
-        "post in, are kept as exploration slots."
+        _(
+            "Engagement ({metric}) by weekday and hour in {tz}, pulled toward each network's average in proportion "
+            "to how few posts a slot has, with the few most extreme posts capped (see 'shrunk' and 'winsorised' in "
+            "the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended only when its "
+            "95% interval lies above the average. Slots with fewer than {min_posts} posts are marked 'not enough "
+            "data'; a few, in daytime hours or hours you already post in, are kept as exploration slots."
+        ).format(metric=a.slot_metric, tz=a.tz, min_posts=a.options.min_posts)
     )
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
-        title = f"{platform}: expected engagement by slot"
+        title = _("{platform}: expected engagement by slot").format(platform=platform)
         metric = a.slot_metrics.get(str(platform), a.slot_metric)
         if platform in partial and metric.removesuffix("_z") in INTERACTION_METRICS:
-            title += f"\n(interactions = {partial[platform][0]}; partial: {partial[platform][1]})"
-        s.charts.append((f"Best-time heatmap, {platform}", charts.heatmap(slots, title=title)))
+            title += "\n" + _("(interactions = {basis}; partial: {partial})").format(
+                basis=basis_words(partial[platform][0]), partial=partial_words(partial[platform][1])
+            )
+        s.charts.append(
+            (_("Best-time heatmap, {platform}").format(platform=platform), charts.heatmap(slots, title=title))
+        )
     f = by_metric
     s.tables.append(
         table(
             a.recommended_slots,
             [
-                ("platform", "network", str),
-                ("kind", "kind", str),
-                ("weekday_name", "day", str),
-                ("slot_hour", "hour", lambda h: f"{h:02d}:00"),
-                ("n_posts", "posts", _num),
-                ("raw_mean", "raw mean", f),
-                ("expected", "expected", f),
-                ("ci_low", "95% low", f),
-                ("ci_high", "95% high", f),
+                ("platform", _("network"), str),
+                ("kind", _("kind"), _text),
+                ("weekday_name", _("day"), _text),
+                ("slot_hour", _("hour"), lambda h: f"{h:02d}:00"),
+                ("n_posts", _("posts"), _num),
+                ("raw_mean", _("raw mean"), f),
+                ("expected", _("expected"), f),
+                ("ci_low", _("95% low"), f),
+                ("ci_high", _("95% high"), f),
             ],
-            "Recommended and exploration slots (expected = shrunk estimate)",
+            _("Recommended and exploration slots (expected = shrunk estimate)"),
         )
     )
     return s
 
 
 def _frequency_section(a: Analysis) -> Section:
-    s = Section("How many posts a day")
+    s = Section(_("How many posts a day"))
     s.text.append(
-        f"Engagement ({a.options.frequency_metric}) per post and total engagement per day by the number of posts "
-        "that day. A change is proposed only when its 95% interval lies wholly above zero."
+        _(
+            "Engagement ({metric}) per post and total engagement per day by the number of posts that day. A change "
+            "is proposed only when its 95% interval lies wholly above zero."
+        ).format(metric=a.options.frequency_metric)
     )
     if a.options.frequency_metric == "interactions":
         s.text.extend(_basis_lines(a))
@@ -300,28 +443,30 @@ def _frequency_section(a: Analysis) -> Section:
         if curve["per_post"].drop_nulls().len() == 0:  # nothing to draw: say what the export lacks
             s.text.append(no_chart_sentence(str(platform), a.options.frequency_metric))
             continue
-        s.charts.append((f"Posts per day, {platform}", charts.posts_per_day(curve, title=str(platform))))
+        s.charts.append(
+            (_("Posts per day, {platform}").format(platform=platform), charts.posts_per_day(curve, title=str(platform)))
+        )
     if a.frequency.height:
         # only a supported change of posts per day proposes a new weekly count (as `signalboost recommend` does);
         # otherwise the strategy's own number stands, whatever the history's habit
         freq = a.frequency.with_columns(
             pl.when(pl.col("changed"))
             .then(pl.col("recommended_per_week").cast(pl.String))
-            .otherwise(pl.lit("no change"))
+            .otherwise(pl.lit(_("no change")))
             .alias("_proposed")
         )
         s.tables.append(
             table(
                 freq,
                 [
-                    ("platform", "network", str),
-                    ("current_per_week", "history / week", _num),
-                    ("current_per_day", "history / posting day", _num),
-                    ("_proposed", "proposed / week", str),
-                    ("recommended_per_day", "per posting day", _num),
-                    ("evidence", "evidence", str),
+                    ("platform", _("network"), str),
+                    ("current_per_week", _("history / week"), _num),
+                    ("current_per_day", _("history / posting day"), _num),
+                    ("_proposed", _("proposed / week"), str),
+                    ("recommended_per_day", _("per posting day"), _num),
+                    ("evidence", _("evidence"), evidence_words),
                 ],
-                "history = the imported posts; 'no change' keeps strategy.yaml's min_posts_per_week",
+                _("history = the imported posts; 'no change' keeps strategy.yaml's min_posts_per_week"),
             )
         )
     return s
@@ -329,16 +474,41 @@ def _frequency_section(a: Analysis) -> Section:
 
 def no_chart_sentence(platform: str, metric: str) -> str:
     """Instead of an empty chart: what the network's export lacks and how to get it."""
-    return (
-        f"No chart for {platform}: its export reports no {metric.removesuffix('_z')} (no likes, comments or shares "
-        "on its posts — Instagram's and Mastodon's own archives carry none). Import a post export with engagement "
-        f"counts for {platform} (e.g. a CSV from the network's insights through `signalboost import FILE -p "
-        f"{platform} --map …`) to see it."
+    return _(
+        "No chart for {platform}: its export reports no {metric} (no likes, comments or shares on its posts — "
+        "Instagram's and Mastodon's own archives carry none). Import a post export with engagement counts for "
+        "{platform} (e.g. a CSV from the network's insights through `signalboost import FILE -p {platform} --map …`) "
+        "to see it."
+    ).format(platform=platform, metric=metric.removesuffix("_z"))
+
+
+def evidence_words(evidence: Any) -> str:
+    """The frequency model's evidence (``analytics.frequency``) in the report's language.
+
+    The model writes one of four English sentences with numbers in them; each is matched and rewritten from the
+    catalog. A sentence the catalog does not know is shown as written."""
+    import re
+
+    text = "" if evidence is None else str(evidence)
+    patterns = (
+        (
+            r"not enough data: fewer than (\d+) complete days with (\d+) post\(s\)",
+            N_("not enough data: fewer than {0} complete days with {1} post(s)"),
+        ),
+        (
+            r"no other number of posts a day did better than (\d+)/day \((\d+) days\)",
+            N_("no other number of posts a day did better than {0}/day ({1} days)"),
+        ),
     )
+    for pattern, msgid in patterns:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return _(msgid).format(*m.groups())
+    return text
 
 
 def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> Section:
-    s = Section(title, [text])
+    s = Section(_(title), [_(text)])
     if frame.height == 0:
         return s
     f = by_metric
@@ -347,33 +517,40 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
         if int(g["n_used"].sum()) == 0:  # an export without engagement counts: a sentence, not an empty chart
             s.text.append(no_chart_sentence(str(platform), m))
             continue
-        s.charts.append((f"{title}, {platform}", charts.group_bars(g, title=f"{platform}: {title.lower()}", metric=m)))
+        s.charts.append(
+            (
+                f"{_(title)}, {platform}",
+                charts.group_bars(g, title=f"{platform}: {_(title).lower()}", metric=m),
+            )
+        )
     s.tables.append(
         table(
             frame,
             [
-                ("platform", "network", str),
-                ("group", "group", str),
-                ("n_used", "posts", _num),
-                ("n_excluded", "excluded", _num),
-                ("mean", "mean", f),
-                ("ci_low", "95% low", f),
-                ("ci_high", "95% high", f),
-                ("diff_vs_rest", "vs rest", f),
-                ("diff_ci_low", "95% low", f),
-                ("diff_ci_high", "95% high", f),
+                ("platform", _("network"), str),
+                ("group", _("group"), _text),
+                ("n_used", _("posts"), _num),
+                ("n_excluded", _("excluded"), _num),
+                ("mean", _("mean"), f),
+                ("ci_low", _("95% low"), f),
+                ("ci_high", _("95% high"), f),
+                ("diff_vs_rest", _("vs rest"), f),
+                ("diff_ci_low", _("95% low"), f),
+                ("diff_ci_high", _("95% high"), f),
             ],
-            f"{_definitions_caption(frame)}; intervals: Student t (means), Welch (differences)",
+            _("{definitions}; intervals: Student t (means), Welch (differences)").format(
+                definitions=_definitions_caption(frame)
+            ),
         )
     )
     return s
 
 
 PILLAR_METHODS: dict[str, str] = {
-    "label": "labelled by a person",
-    "rule": "matched a keyword or hashtag",
-    "classifier": "recognised by the text classifier",
-    "unclassified": "no pillar found",
+    "label": N_("labelled by a person"),
+    "rule": N_("matched a keyword or hashtag"),
+    "classifier": N_("recognised by the text classifier"),
+    "unclassified": N_("no pillar found"),
 }
 
 
@@ -382,45 +559,118 @@ def plain_note(note: str) -> str:
     if note.startswith("metric auto = "):
         metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
         words = {
-            "er_reach": "engagement rate by reach",
-            "er_impressions": "engagement rate by impressions",
-            "er_followers": "engagement rate by followers",
-            "interactions": "interactions per post",
+            "er_reach": N_("engagement rate by reach"),
+            "er_impressions": N_("engagement rate by impressions"),
+            "er_followers": N_("engagement rate by followers"),
+            "interactions": N_("interactions per post"),
         }.get(metric, metric)
-        return f"Posts are compared by {words} ({metric}), the figure most of the posts report."
+        return _("Posts are compared by {words} ({metric}), the figure most of the posts report.").format(
+            words=_(words), metric=metric
+        )
+    return translated_note(note)
+
+
+#: the analytics' notes (English sentences with figures, ``analytics.analysis``/``timing``) as catalog entries:
+#: (pattern, message); a note matching no pattern is shown as written
+NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (
+        r"(?P<platform>[\w.-]+): no hour slot is distinguishable from the network mean \(every slot's 95% interval "
+        r"includes it\), so no hour is recommended — keep the current hours",
+        N_(
+            "{platform}: no hour slot is distinguishable from the network mean (every slot's 95% interval includes "
+            "it), so no hour is recommended — keep the current hours"
+        ),
+    ),
+    (
+        r"(?P<platform>[\w.-]+): no weekday × hour slot stands out from the network mean \((?P<n>\d+) posts; "
+        r"between-slot variance 0\), so no slot is recommended — keep the current hours and explore",
+        N_(
+            "{platform}: no weekday × hour slot stands out from the network mean ({n} posts; between-slot variance "
+            "0), so no slot is recommended — keep the current hours and explore"
+        ),
+    ),
+    (
+        r"(?P<platform>[\w.-]+): the export gives dates only \(no time of day\), so there is no hour advice — "
+        r"day-of-week figures only",
+        N_(
+            "{platform}: the export gives dates only (no time of day), so there is no hour advice — day-of-week "
+            "figures only"
+        ),
+    ),
+    (
+        r"(?P<platform>[\w.-]+): (?P<u>\d+) of (?P<n>\d+) posts have a date but no time; they are left out of the "
+        r"hours",
+        N_("{platform}: {u} of {n} posts have a date but no time; they are left out of the hours"),
+    ),
+    (
+        r"(?P<platform>[\w.-]+): (?P<n>\d+) posts by accounts other than the brand's were left out",
+        N_("{platform}: {n} posts by accounts other than the brand's were left out"),
+    ),
+    (
+        r"(?P<metric>\w+) is compared as a z-score within each account \(a network has several accounts\)",
+        N_("{metric} is compared as a z-score within each account (a network has several accounts)"),
+    ),
+    (
+        r"metric auto = interactions \(no network reports more\)",
+        N_("Posts are compared by interactions per post: no network reports more."),
+    ),
+)
+
+
+def translated_note(note: str) -> str:
+    """One of the analytics' notes in the report's language (:data:`NOTE_PATTERNS`; ``interactions = …`` too)."""
+    import re
+
+    if note.startswith("interactions = "):
+        return _("interactions = {parts}").format(parts=formula_words(note.removeprefix("interactions = ")))
+    for pattern, msgid in NOTE_PATTERNS:
+        m = re.fullmatch(pattern, note)
+        if m:
+            return _(msgid).format(**m.groupdict())
     return note
 
 
 def _pillar_section(a: Analysis) -> Section:
-    s = Section("Pillar mix against the strategy")
+    s = Section(_("Pillar mix against the strategy"))
     methods = a.pillar_assignments.group_by("method").len().sort("method")
+    how = ", ".join(
+        ngettext("{method}: {n} post", "{method}: {n} posts", n).format(
+            method=_(PILLAR_METHODS.get(str(m), str(m))), n=format_number(n)
+        )
+        for m, n in methods.iter_rows()
+    )
     s.text.append(
-        "How each post got its pillar: "
-        + ", ".join(f"{PILLAR_METHODS.get(str(m), str(m))}: {n} posts" for m, n in methods.iter_rows())
-        + ". A pillar drifts when its target lies outside the 95% interval of its actual share (Wilson, over the "
-        "network's posts) or it has no post where 2 or more were due; 'posts off' says by how many posts it is over "
-        "(+) or under (−) its weight."
+        _(
+            "How each post got its pillar: {how}. A pillar drifts when its target lies outside the 95% interval of "
+            "its actual share (Wilson, over the network's posts) or it has no post where 2 or more were due; 'posts "
+            "off' says by how many posts it is over (+) or under (−) its weight."
+        ).format(how=how)
     )
     for (platform,), mix in a.pillar_mix.group_by(["platform"], maintain_order=True):
-        s.charts.append((f"Pillar mix, {platform}", charts.pillar_mix(mix, title=f"{platform}: actual vs target")))
+        s.charts.append(
+            (
+                _("Pillar mix, {platform}").format(platform=platform),
+                charts.pillar_mix(mix, title=_("{platform}: actual vs target").format(platform=platform)),
+            )
+        )
     s.tables.append(
         table(
             a.pillar_mix,
             [
-                ("platform", "network", str),
-                ("pillar", "pillar", str),
-                ("posts", "posts", _num),
-                ("share", "share", _pct),
-                ("share_low", "95% low", _pct),
-                ("share_high", "95% high", _pct),
-                ("target", "target", _pct),
-                ("posts_off", "posts off", _signed),
-                ("drift", "drifting", _num),
+                ("platform", _("network"), str),
+                ("pillar", _("pillar"), _text),
+                ("posts", _("posts"), _num),
+                ("share", _("share"), _pct),
+                ("share_low", _("95% low"), _pct),
+                ("share_high", _("95% high"), _pct),
+                ("target", _("target"), _pct),
+                ("posts_off", _("posts off"), _signed),
+                ("drift", _("drifting"), _num),
             ],
         )
     )
     for r in a.pillar_mix.filter(pl.col("drift")).iter_rows(named=True):
-        s.text.append(f"Drifting on {r['platform']}: {drift_words(r)}.")
+        s.text.append(_("Drifting on {platform}: {words}.").format(platform=r["platform"], words=drift_sentence(r)))
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
         labelled = drifting.with_columns(
@@ -429,13 +679,60 @@ def _pillar_section(a: Analysis) -> Section:
         months = labelled.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
         shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
         left = months.height - shown.height
-        caption = "Months with drift" + (
-            f" (the last {DRIFT_MONTHS} per network; {left} earlier months with drift are not listed)" if left else ""
+        caption = (
+            _(
+                "Months with drift (the last {shown} per network; {left} earlier months with drift are not listed)"
+            ).format(shown=DRIFT_MONTHS, left=left)
+            if left
+            else _("Months with drift")
         )
         s.tables.append(
-            Table(["network", "month", "pillars off target (posts off)"], [list(r) for r in shown.iter_rows()], caption)
+            Table(
+                [_("network"), _("month"), _("pillars off target (posts off)")],
+                [[net, month_words(month), pillars] for net, month, pillars in shown.iter_rows()],
+                caption,
+            )
         )
     return s
+
+
+def month_words(month: Any) -> str:
+    """``2014-03`` as the month in the report's language: as it is in English, ``mars 2014`` (CLDR) otherwise."""
+    from signalboost.i18n import DEFAULT, format_date, language
+
+    if language() == DEFAULT:
+        return str(month)
+    try:
+        day = month if isinstance(month, dt.date) else dt.date.fromisoformat(f"{str(month)[:7]}-01")
+    except ValueError:
+        return str(month)
+    return format_date(day, "MMM y")
+
+
+def drift_sentence(row: dict[str, Any]) -> str:
+    """A drifting pillar in the report's language (:func:`signalboost.analytics.pillars.drift_words` in English).
+
+    ``education: 0 of 500 posts (0 %), 50 were due (10 %) — 50 posts too few``."""
+    from signalboost.i18n import language
+
+    if language() == "en":
+        return drift_words(row)
+    off = float(row["posts_off"])
+    n_off = round(abs(off))
+    way = (
+        ngettext("{n} post too many", "{n} posts too many", n_off)
+        if off > 0
+        else ngettext("{n} post too few", "{n} posts too few", n_off)
+    )
+    return _("{pillar}: {posts} of {total} posts ({share}), {due} were due ({target}) — {way}").format(
+        pillar=_text(row["pillar"]),
+        posts=format_number(round(float(row["posts"]))),
+        total=format_number(row["n_posts"]),
+        share=format_percent(row["share"]),
+        due=format_number(round(float(row["expected"]))),
+        target=format_percent(row["target"]),
+        way=way.format(n=format_number(n_off)),
+    )
 
 
 def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section] = ()) -> list[Section]:
@@ -446,22 +743,27 @@ def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section
         _summary_section(a),
         _pillar_section(a),
         _groups_section(
-            "Performance per pillar", a.pillar_performance, metric, "Mean engagement of each pillar's posts."
+            N_("Performance per pillar"),
+            a.pillar_performance,
+            metric,
+            N_("Mean engagement of each pillar's posts."),
         ),
         _timing_section(a),
         _frequency_section(a),
-        _groups_section("Formats", a.formats, metric, "Photo, video, link, text…: mean engagement with intervals."),
         _groups_section(
-            "Paid vs organic", a.paid, metric, "Promoted posts against organic ones (unknown = not reported)."
+            N_("Formats"), a.formats, metric, N_("Photo, video, link, text…: mean engagement with intervals.")
+        ),
+        _groups_section(
+            N_("Paid vs organic"), a.paid, metric, N_("Promoted posts against organic ones (unknown = not reported).")
         ),
         *extra,
     ]
-    rec = Section("Recommended schedule change")
+    rec = Section(_("Recommended schedule change"))
     if proposal_text:
-        rec.text.append("The proposed change to strategy.yaml; apply it with `signalboost recommend --apply`.")
+        rec.text.append(_("The proposed change to strategy.yaml; apply it with `signalboost recommend --apply`."))
         rec.pre = proposal_text
     else:
-        rec.text.append("No strategy schedule to re-tune (add schedule.networks to strategy.yaml).")
+        rec.text.append(_("No strategy schedule to re-tune (add schedule.networks to strategy.yaml)."))
     sections.append(rec)
     sections.append(glossary_section())
     return sections
@@ -469,44 +771,51 @@ def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section
 
 #: the technical names the report's tables and notes use, in plain words (the appendix)
 GLOSSARY: tuple[tuple[str, str], ...] = (
-    ("er_reach", "engagement rate by reach: (likes + comments + shares) ÷ people reached, per post"),
-    ("er_impressions", "engagement rate by impressions: interactions ÷ times the post was shown"),
-    ("er_followers", "engagement rate by followers: interactions ÷ followers when the post went out"),
-    ("interactions", "likes + comments + shares, as far as the export reports them"),
-    ("metric auto", "each network is ranked on the first engagement rate most of its posts report"),
-    ("_z", "a score within one account (its posts' mean 0, spread 1), so accounts of different size compare"),
-    ("95% interval", "the range the true figure lies in with 95% confidence, given the posts seen"),
+    ("er_reach", N_("engagement rate by reach: (likes + comments + shares) ÷ people reached, per post")),
+    ("er_impressions", N_("engagement rate by impressions: interactions ÷ times the post was shown")),
+    ("er_followers", N_("engagement rate by followers: interactions ÷ followers when the post went out")),
+    ("interactions", N_("likes + comments + shares, as far as the export reports them")),
+    ("metric auto", N_("each network is ranked on the first engagement rate most of its posts report")),
+    ("_z", N_("a score within one account (its posts' mean 0, spread 1), so accounts of different size compare")),
+    (N_("95% interval"), N_("the range the true figure lies in with 95% confidence, given the posts seen")),
     (
-        "shrunk / expected",
-        "a slot's figure pulled toward the network's average in proportion to how few posts it "
-        "has (empirical Bayes), so a slot with three lucky posts does not win",
+        N_("shrunk / expected"),
+        N_(
+            "a slot's figure pulled toward the network's average in proportion to how few posts it "
+            "has (empirical Bayes), so a slot with three lucky posts does not win"
+        ),
     ),
     (
-        "winsorised",
-        "the most extreme 5% of posts at each end counted as the 5th/95th percentile, so a few viral "
-        "posts do not decide the best hours",
+        N_("winsorised"),
+        N_(
+            "the most extreme 5% of posts at each end counted as the 5th/95th percentile, so a few viral "
+            "posts do not decide the best hours"
+        ),
     ),
-    ("top-3 share", "how much of a slot's gain over the average comes from its three best posts"),
-    ("not distinguishable", "the interval includes the average (or 0): the data cannot tell it apart"),
-    ("Wilson interval", "the interval of a share (e.g. 26% of posts), valid also for 0% and small numbers"),
-    ("Welch interval", "the interval of a difference of two means with different spreads"),
-    ("effect (SD)", "a difference expressed in standard deviations of the metric over the network's posts"),
-    ("mean per post / rate / total", "how a KPI turns its window into one figure (its `aggregation`)"),
+    (N_("top-3 share"), N_("how much of a slot's gain over the average comes from its three best posts")),
+    (N_("not distinguishable"), N_("the interval includes the average (or 0): the data cannot tell it apart")),
+    (N_("Wilson interval"), N_("the interval of a share (e.g. 26% of posts), valid also for 0% and small numbers")),
+    (N_("Welch interval"), N_("the interval of a difference of two means with different spreads")),
+    (N_("effect (SD)"), N_("a difference expressed in standard deviations of the metric over the network's posts")),
+    (N_("mean per post / rate / total"), N_("how a KPI turns its window into one figure (its `aggregation`)")),
 )
 
 
 def glossary_section() -> Section:
     """Appendix: the technical names used above, in plain words."""
-    s = Section("Appendix: glossary")
-    s.tables.append(Table(["term", "meaning"], [[t, m] for t, m in GLOSSARY]))
+    s = Section(_("Appendix: glossary"))
+    s.tables.append(Table([_("term"), _("meaning")], [[_(t), _(m)] for t, m in GLOSSARY]))
     return s
 
 
 # ------------------------------------------------------------------------------------------------ rendering
 
 
-def _env() -> Environment:
-    return Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+def _env(*, html: bool = True) -> Environment:
+    from signalboost.i18n import jinja_install
+
+    env = Environment(autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja_install(env)  # type: ignore[no-any-return]
 
 
 def _template(name: str) -> str:
@@ -516,35 +825,73 @@ def _template(name: str) -> str:
 def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
     eng = a.engagement
     times: list[dt.datetime] = eng["created_at"].drop_nulls().to_list()
-    period = f"{min(times):%Y-%m-%d} to {max(times):%Y-%m-%d}" if times else "no dated posts"
+    from signalboost.i18n import format_date, format_datetime
+
+    period = (
+        _("{first} to {last}").format(first=format_date(min(times)), last=format_date(max(times)))
+        if times
+        else _("no dated posts")
+    )
     return {
-        "brand": strategy.brand.name if strategy else "Signalboost workspace",
+        "brand": strategy.brand.name if strategy else _("Signalboost workspace"),
         "period": period,
         "n_posts": eng.height,
         "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
         "tz": a.tz,
-        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": format_datetime(dt.datetime.now(dt.UTC), "medium") + " UTC",
         "notes": [plain_note(n) for n in a.notes],
     }
 
 
+def report_language(strategy: Strategy | None, lang: str | None = None) -> str:
+    """The report's language: ``lang`` if given, else ``--lang``/the dashboard's choice, else the strategy's
+    ``brand.language``, else English."""
+    from signalboost.i18n import check_language, resolve
+
+    return check_language(lang, where="lang") if lang else resolve(strategy.brand.language if strategy else None)
+
+
 def render_html(
-    a: Analysis, strategy: Strategy | None, *, proposal_text: str = "", extra: Sequence[Section] = ()
+    a: Analysis,
+    strategy: Strategy | None,
+    *,
+    proposal_text: str = "",
+    extra: Sequence[Section] = (),
+    lang: str | None = None,
 ) -> str:
-    """The report as one self-contained HTML page (charts embedded as PNG data URIs; text escaped)."""
-    sections = build_sections(a, proposal_text, extra)
-    images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
-    return (
-        _env()
-        .from_string(_template("analytics_report.html.j2"))
-        .render(sections=list(zip(sections, images, strict=True)), **_context(a, strategy))
-    )
+    """The report as one self-contained HTML page (charts embedded as PNG data URIs; text escaped), in
+    :func:`report_language`."""
+    from signalboost.i18n import use_language
+
+    with use_language(report_language(strategy, lang)):
+        sections = build_sections(a, proposal_text, extra)
+        images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
+        return (
+            _env()
+            .from_string(_template("analytics_report.html.j2"))
+            .render(sections=list(zip(sections, images, strict=True)), **_context(a, strategy))
+        )
 
 
 def render_markdown(
-    a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str = "", extra: Sequence[Section] = ()
+    a: Analysis,
+    strategy: Strategy | None,
+    target: Path,
+    *,
+    proposal_text: str = "",
+    extra: Sequence[Section] = (),
+    lang: str | None = None,
 ) -> str:
-    """The report as Markdown; chart PNGs are written to ``<target stem>_files/`` beside it."""
+    """The report as Markdown in :func:`report_language`; chart PNGs are written to ``<target stem>_files/``."""
+    from signalboost.i18n import use_language
+
+    with use_language(report_language(strategy, lang)):
+        return _render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra)
+
+
+def _render_markdown(
+    a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str, extra: Sequence[Section]
+) -> str:
     sections = build_sections(a, proposal_text, extra)
     folder = target.parent / f"{target.stem}_files"
     images: list[list[tuple[str, str]]] = []
@@ -554,7 +901,7 @@ def render_markdown(
             path = write_output(folder / f"chart-{i:02d}-{j}.png", png, what="a chart")
             names.append((alt, f"{folder.name}/{path.name}"))
         images.append(names)
-    env = Environment(autoescape=False, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = _env(html=False)
     env.filters["cell"] = md_escape
     return env.from_string(_template("analytics_report.md.j2")).render(
         sections=list(zip(sections, images, strict=True)), **_context(a, strategy)
@@ -569,22 +916,29 @@ def write_report(
     fmt: str = "html",
     proposal_text: str | None = None,
     extra: Sequence[Section] = (),
+    lang: str | None = None,
 ) -> Path:
-    """Write the report as ``html``, ``pdf`` or ``md`` to ``target``; return the path written.
+    """Write the report as ``html``, ``pdf`` or ``md`` to ``target`` in :func:`report_language`; return the path.
 
     With a strategy that has a schedule, the recommended change (a strategy.yaml diff with evidence) is included
     unless ``proposal_text`` is given.
     """
+    from signalboost.i18n import use_language
+
     if fmt not in ("html", "pdf", "md"):
         raise ReportError(f"unknown report format {fmt!r}", where="--format", hint="Use html, pdf or md")
+    lang = report_language(strategy, lang)
     if proposal_text is None:
-        proposal_text = _proposal(a, strategy)
+        with use_language(lang):
+            proposal_text = _proposal(a, strategy)
     check_target(target)
     if fmt == "md":
         return write_output(
-            target, render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra), what="the report"
+            target,
+            render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra, lang=lang),
+            what="the report",
         )
-    html = render_html(a, strategy, proposal_text=proposal_text, extra=extra)
+    html = render_html(a, strategy, proposal_text=proposal_text, extra=extra, lang=lang)
     if fmt == "html":
         return write_output(target, html, what="the report")
     try:
@@ -607,11 +961,11 @@ def _proposal(a: Analysis, strategy: Strategy | None) -> str:
     lines: list[str] = []
     for n in proposal.networks:
         lines.append(f"{n.network}: min_posts_per_week {n.old_per_week} -> {n.new_per_week}")
-        lines.append(f"    why: {n.per_week_evidence}")
+        lines.append("    " + _("why:") + f" {n.per_week_evidence}")
         for day, times in n.new_slots().items():
             lines.append(f"    {day}: {', '.join(times)}")
             for s in sorted((s for s in n.slots if s.weekday == day), key=lambda c: c.time):
-                lines.append(f"        {s.kind}: {s.evidence}")
+                lines.append(f"        {word(str(s.kind))}: {s.evidence}")
     for net, why in proposal.skipped.items():
         lines.append(f"{net}: {why}")
     for f in proposal.formats:

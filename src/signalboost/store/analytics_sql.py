@@ -6,12 +6,13 @@ them. ``insert_frame`` is also what the tests use to put hand-made rows into a t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from signalboost.errors import StoreError
+from signalboost.store.queries import has_table
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -27,6 +28,8 @@ class AnalyticsFrames:
     post_metrics: pl.DataFrame
     account_snapshots: pl.DataFrame
     accounts: pl.DataFrame
+    audience_hours: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """Interactions per platform and UTC hour (:func:`audience_hours`): when the audience is active."""
 
 
 def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> AnalyticsFrames:
@@ -36,7 +39,22 @@ def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> Anal
         post_metrics=ws.table("post_metrics", platform=platform),
         account_snapshots=ws.table("account_snapshots", platform=platform),
         accounts=post_authors(ws, platform=platform),
+        audience_hours=audience_hours(ws, platform=platform),
     )
+
+
+def audience_hours(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
+    """``platform, hour_utc, n``: the imported interactions (likes, replies, reposts, mentions) counted per platform
+    and UTC hour — when the networks' audience is demonstrably active. Interactions with a date only are left out.
+    At most one row per platform and hour of the data's span (a week of Higgs: 168 rows)."""
+    where = "AND platform = ?" if platform else ""
+    sql = f"""
+        SELECT platform, date_trunc('hour', occurred_at) AS hour_utc, count(*) AS n
+        FROM interactions
+        WHERE occurred_at IS NOT NULL AND NOT coalesce(date_only, FALSE) {where}
+        GROUP BY ALL ORDER BY ALL
+    """
+    return ws.query(sql, [platform] if platform else None)
 
 
 def post_authors(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
@@ -138,3 +156,26 @@ def count_rows(ws: Workspace, table: str) -> int:
     frame = ws.query(f"SELECT count(*) AS n FROM {table}")
     value: Any = frame["n"][0]
     return int(value)
+
+
+def stored_pillar_assignments(con: Any, not_before: Any) -> pl.DataFrame | None:
+    """The stored pillar assignments (table ``post_pillars``, written by ``signalboost analytics`` and the demo) in
+    the shape of :func:`signalboost.analytics.pillars.assign_pillars` — ``platform, post_id, pillars, method,
+    confidence`` — or ``None`` unless every post has one and all were assigned at or after ``not_before`` (the
+    last change of ``strategy.yaml``): then they are exactly what ``assign_pillars`` would compute again."""
+    if not has_table(con, "post_pillars"):
+        return None
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM posts), count(DISTINCT (p.platform, p.post_id)), min(p.assigned_at) "
+        "FROM post_pillars p JOIN posts USING (platform, post_id)"
+    ).fetchall()[0]
+    if row is None or not row[0] or row[0] != row[1] or row[2] is None or row[2] < not_before:
+        return None
+    table = con.sql(
+        "SELECT platform, post_id, coalesce(list(pillar ORDER BY pillar) FILTER (WHERE pillar <> ''), []) AS pillars, "
+        "any_value(method) AS method, max(confidence) AS confidence FROM post_pillars "
+        "GROUP BY platform, post_id"
+    ).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame

@@ -14,7 +14,8 @@ from signalboost.store.queries import readable_time
 _READS = {
     "accounts": "SELECT account_id, handle, name, bio FROM accounts WHERE platform = ?",
     "texts": (
-        "SELECT author_id AS account_id, text, language FROM posts WHERE platform = ? AND text IS NOT NULL "
+        "SELECT author_id AS account_id, text, coalesce(language, detected_language) AS language FROM posts "
+        "WHERE platform = ? AND text IS NOT NULL "
         "AND text <> ''"
     ),
     "interactions": (

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError
-from signalboost.store.queries import readable_time
+from signalboost.store.queries import has_table, readable_time
 
 SCORE_COLUMNS: tuple[str, ...] = (
     "platform",
@@ -277,3 +277,83 @@ def insert_frame(con: Any, table: str, frame: pl.DataFrame) -> int:
     cols = ", ".join(frame.columns)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM data")
     return frame.height
+
+
+INFLUENCER_SORTS: dict[str, str] = {
+    "score": "s.score",
+    "reach": "s.reach",
+    "authority": "s.authority",
+    "amplification": "s.amplification",
+    "topic": "s.topic",
+    "activity": "s.activity",
+    "engagement": "s.engagement",
+    "followers": "s.followers",
+    "handle": "coalesce(a.handle, s.account_id)",
+    "segment": "s.segment",
+}
+"""Columns the Influencers table sorts by (a whitelist: the name never reaches SQL unchecked)."""
+
+
+def score_platforms(con: Any) -> list[str]:
+    """Platforms that have stored influence scores, most accounts first."""
+    if not has_table(con, "influence_scores"):
+        return []
+    rows = con.execute(
+        "SELECT platform FROM influence_scores GROUP BY platform ORDER BY count(*) DESC, platform"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def influencer_rows(
+    con: Any,
+    platform: str,
+    *,
+    sort: str = "score",
+    descending: bool = True,
+    segment: str | None = None,
+    q: str | None = None,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Stored influence scores joined with the account (handle, name, bio), sorted, filtered and limited."""
+    order = INFLUENCER_SORTS.get(sort, "s.score")
+    where, params = ["s.platform = ?"], [platform]
+    if segment:
+        where.append("s.segment = ?")
+        params.append(segment)
+    if q:
+        where.append("(a.handle ILIKE ? OR a.name ILIKE ? OR a.bio ILIKE ? OR s.account_id = ?)")
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [like, like, like, q]
+    stage, join = "NULL", ""
+    if has_table(con, "outreach"):
+        stage, join = "o.stage", " LEFT JOIN outreach o ON o.platform = s.platform AND o.account_id = s.account_id"
+    cur = con.execute(
+        "SELECT s.account_id, a.handle, a.name, a.bio, s.score, s.reach, s.authority, s.amplification, s.topic, "
+        f"s.activity, s.engagement, s.follows_brand, s.segment, s.top_topics, s.followers, {stage} AS stage, "
+        "s.interactions_with_brand FROM influence_scores s LEFT JOIN accounts a "
+        f"ON a.platform = s.platform AND a.account_id = s.account_id{join} "
+        f"WHERE {' AND '.join(where)} ORDER BY {order} {'DESC' if descending else 'ASC'} NULLS LAST, s.account_id "
+        "LIMIT ?",
+        [*params, limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def chart_points(con: Any, platform: str, computed_at: Any = None) -> list[dict[str, Any]]:
+    """Accounts for the influence × engagement chart (:func:`signalboost.store.chart_sample_sql`: the
+    best scores, every advocate and untapped account among the first thousand, an even sample across the range),
+    best first: the sample stored with the run ``computed_at`` (a read of a few hundred rows), else — scores
+    written before migration 031 — drawn from ``influence_scores`` now (a rank over every scored account)."""
+    if computed_at is not None and has_table(con, "influence_chart"):
+        stored = read_chart_sample(con, platform, computed_at)
+        if stored is not None:
+            return stored
+    sql, params = chart_sample_sql(platform)
+    cur = con.execute(
+        f"SELECT p.account_id, a.handle, p.score, p.engagement, p.segment FROM ({sql}) p "
+        "LEFT JOIN accounts a ON a.platform = ? AND a.account_id = p.account_id ORDER BY p.rn",
+        [*params, platform],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

@@ -14,7 +14,6 @@ An import runs inside one transaction (``Workspace.transaction``). Rows are firs
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any
@@ -23,6 +22,7 @@ import pyarrow as pa
 
 from signalboost.errors import IngestError
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
+from signalboost.ingest.limits import fixed_import_memory
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -53,12 +53,15 @@ def duck_type(table: str, column: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- staging
-def create_stages(con: Any) -> None:
-    """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
+def create_stages(con: Any, memory: int | None = None) -> None:
+    """Empty temporary staging tables, one per canonical table (plus the import's rejects). ``memory``: DuckDB's
+    memory limit in bytes (default :func:`~signalboost.ingest.limits.fixed_import_memory`, 1 GB; an import sizes it
+    to its file: :func:`~signalboost.ingest.limits.import_memory`)."""
     con.execute("SET enable_progress_bar = false")
     register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
-    con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
+    memory = memory if memory is not None else fixed_import_memory()
+    con.execute(f"SET memory_limit = '{int(memory)}B'")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
@@ -83,6 +86,7 @@ def drop_stages(con: Any) -> None:
         con.execute(f"DROP TABLE IF EXISTS _stage_{table}")
     con.execute("DROP TABLE IF EXISTS _stage_rejects")
     con.execute("DROP TABLE IF EXISTS _csv_reject_lines")
+    con.execute("DROP VIEW IF EXISTS _staged")
     con.execute("DROP TABLE IF EXISTS _stage_sql")
 
 
@@ -114,8 +118,12 @@ def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
         con.unregister("_rej")
 
 
-def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = None) -> tuple[int, int, int]:
-    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``.
+def stage_sql(
+    con: Any, select: str, line_select: str, *, keep: int | None = None, fixed: str = ""
+) -> tuple[int, int, int]:
+    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``;
+    the view ``_staged`` adds the ``fixed`` columns (``'x' AS platform, NULL AS url``: the same in every row, so
+    not stored once per row).
 
     ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
     ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line; at most ``keep`` of them are
@@ -123,6 +131,7 @@ def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = Non
     Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT *{', ' + fixed if fixed else ''} FROM _stage_sql")
     read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
     kept = 0
     if bad and keep != 0:
@@ -149,7 +158,7 @@ def stage_skips(con: Any) -> dict[str, int]:
 
 
 #: The valid rows of the last :func:`stage_sql`.
-SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
+SQL_STAGE = "(SELECT * FROM _staged WHERE _reason IS NULL)"
 
 
 def duckdb_rejects(con: Any, *, keep: int | None = None) -> tuple[int, int]:
@@ -206,11 +215,13 @@ def merge(
 ) -> tuple[int, int, int]:
     """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
-    With ``distinct`` the number of staged keys: ``merged = staged - distinct`` rows repeated a key within the
-    file (folded into one row), ``duplicate = distinct - loaded`` keys were already in the workspace.
-    ``staged`` (the number of rows in ``origin``, when the caller knows it) saves a count.
+    ``merged = staged - distinct`` rows repeated a key within the file (folded into one row), ``duplicate =
+    distinct - loaded`` keys were already in the workspace. ``staged`` (the number of rows in ``origin``, when
+    the caller knows it) saves a count.
     The anti-join against ``table`` runs only when it holds rows of a platform being imported (keys include the
-    platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``.
+    platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``. Stored posts,
+    accounts and follows are completed from the file's rows, which then need a keyed copy (``_dedup``); otherwise
+    only the rows whose key repeats are folded (:func:`_distinct_rows`).
     """
     origin = origin or f"_stage_{table}"
     if staged is None:
@@ -226,23 +237,18 @@ def merge(
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
     exists = _platform_rows_exist(con, table, origin)
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
-    distinct = staged
-    if table == "interactions" or (table == "follows" and not exists):
-        # a first import of follows needs no UPDATE of stored edges: the plain scan path, as for interactions
-        dedup = _plain(origin) if table == "interactions" else origin
-        if _has_repeats(con, table, origin, staged):
-            dedup = f"({_dedup_select(table, origin)})"
-            distinct = int(con.execute(f"SELECT count(*) FROM {dedup}").fetchall()[0][0])
-    else:
+    if exists and table in ("posts", "accounts", "follows"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
-        dedup = "_dedup"
+        rows = "_dedup"
         distinct = int(con.execute("SELECT count(*) FROM _dedup").fetchall()[0][0])
-        if exists and table in ("posts", "accounts", "follows"):
-            _update_existing(con, table)
+        _update_existing(con, table)
+    else:
+        rows, distinct = _distinct_rows(con, table, origin, staged)
     loaded = con.execute(
-        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {dedup} s{anti}", [source]
+        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {rows} s{anti}", [source]
     ).fetchall()[0][0]
-    con.execute("DROP TABLE IF EXISTS _dedup")
+    for temp in ("_dedup", "_fold", "_repeats"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), distinct - int(loaded), staged - distinct
@@ -257,15 +263,40 @@ def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:
     return bool(con.execute(sql).fetchall()[0][0])
 
 
-def _has_repeats(con: Any, table: str, origin: str, staged: int) -> bool:
-    """Whether two staged rows share a key. Counts distinct key *hashes*: a collision can only make this say
-    True (then the exact GROUP BY runs), so False is exact. Skipping the GROUP BY keeps the bulk INSERT a plain,
-    ordered scan, which DuckDB writes straight to the file (about twice as fast for big imports)."""
+def _key_hash(table: str) -> str:
+    """SQL: the hash of a staged row's key (interactions' unknown targets as '', as they are stored)."""
     keys = ", ".join(
         f"coalesce({ident(k)}, '')" if k in ("target_post_id", "target_account_id") else ident(k) for k in KEYS[table]
     )
-    distinct = int(con.execute(f"SELECT count(DISTINCT hash({keys})) FROM {origin}").fetchall()[0][0])
-    return distinct != staged
+    return f"hash({keys})"
+
+
+def _distinct_rows(con: Any, table: str, origin: str, staged: int) -> tuple[str, int]:
+    """The staged rows with each key once, as a relation, and how many there are.
+
+    One aggregate over the key *hashes* finds the hashes seen more than once (``_repeats``, small). Rows of the
+    other hashes have a key of their own and pass as they are (a plain scan that DuckDB writes straight to the
+    file); only the rows of a repeated hash are folded by the exact ``GROUP BY`` of :func:`_dedup_select` (a hash
+    collision of two different keys just leaves both rows in that group-by, as two keys). No full-table
+    ``GROUP BY`` and no second count, whatever the file repeats.
+    """
+    h = _key_hash(table)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {h} AS h, count(*) AS n FROM {origin} GROUP BY 1 HAVING n > 1"
+    )
+    folded = con.execute("SELECT count(*), coalesce(sum(n), 0) FROM _repeats").fetchall()[0]
+    if not folded[0]:
+        return (_plain(origin) if table == "interactions" else origin), staged
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _fold AS "
+        f"{_dedup_select(table, f'(SELECT * FROM {origin} WHERE {h} IN (SELECT h FROM _repeats))')}"
+    )
+    groups = int(con.execute("SELECT count(*) FROM _fold").fetchall()[0][0])
+    single = f"(SELECT * FROM {origin} WHERE {h} NOT IN (SELECT h FROM _repeats))"
+    single = _plain(single) if table == "interactions" else single
+    cols = ", ".join(ident(c) for c in columns(table))
+    rows = f"(SELECT {cols} FROM {single} UNION ALL SELECT {cols} FROM _fold)"
+    return rows, staged - int(folded[1]) + groups
 
 
 def _plain(origin: str) -> str:
@@ -411,3 +442,10 @@ def stats_rows(con: Any) -> list[dict[str, Any]]:
 
 def table_counts(con: Any) -> dict[str, int]:
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in LOAD_TABLES}
+
+
+def import_row(con: Any, import_id: int) -> dict[str, Any] | None:
+    cur = con.execute("SELECT * FROM imports WHERE import_id = ?", [import_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return None if row is None else dict(zip(cols, row, strict=True))

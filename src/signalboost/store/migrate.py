@@ -2,7 +2,8 @@
 
 Number ranges by subsystem, so parallel work never collides: 001-009 core and ingest, 010-019 plan,
 020-029 analytics, 030-039 influence, 040-049 outreach and partners, 050-059 web, 060-069 web sessions,
-070-079 live accounts (connect, sync, publish), 080-089 competitors.
+070-079 live accounts (connect, sync, publish), 080-089 competitors, 090 audience, 100 influence raw values,
+110-124 reserved, 130-139 text analysis (post languages).
 """
 
 from __future__ import annotations

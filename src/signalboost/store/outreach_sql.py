@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from signalboost.store.queries import readable, readable_value
+from signalboost.store.queries import dict_rows, has_table, readable, readable_value
 
 OUTREACH_COLUMNS: tuple[str, ...] = (
     "platform",
@@ -33,11 +33,6 @@ OUTREACH_COLUMNS: tuple[str, ...] = (
 _COLS = ", ".join(OUTREACH_COLUMNS)
 
 
-def _dicts(cur: Any) -> list[dict[str, Any]]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def frame(con: Any, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
     """Run a read query and return a Polars frame (through Arrow, no extra copy)."""
     rel = con.sql(query, params=params if params is not None else [])
@@ -51,24 +46,16 @@ def quiet(con: Any) -> None:
     con.execute("SET enable_progress_bar = false")
 
 
-def table_exists(con: Any, name: str) -> bool:
-    """Whether table ``name`` exists in the main schema (e.g. ``influence_scores`` before migration 030 lands)."""
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
-    ).fetchall()
-    return bool(row[0][0])
-
-
 def has_influence_scores(con: Any) -> bool:
     """Whether table ``influence_scores`` (migration 030) exists and holds at least one row."""
-    if not table_exists(con, "influence_scores"):
+    if not has_table(con, "influence_scores"):
         return False
     return bool(con.execute("SELECT count(*) > 0 FROM influence_scores").fetchall()[0][0])
 
 
 # ---------------------------------------------------------------------------------------------- pipeline
 def fetch_outreach(con: Any, platform: str, account_id: str) -> dict[str, Any] | None:
-    rows = _dicts(
+    rows = dict_rows(
         con.execute(f"SELECT {_COLS} FROM outreach WHERE platform = ? AND account_id = ?", [platform, account_id])
     )
     return rows[0] if rows else None
@@ -86,7 +73,7 @@ def list_outreach(con: Any, *, stage: str | None = None, platform: str | None = 
         f"SELECT {_COLS} FROM outreach WHERE {' AND '.join(where)} "
         "ORDER BY due_date NULLS LAST, lower(coalesce(handle, account_id)), platform"
     )
-    return _dicts(con.execute(query, params))
+    return dict_rows(con.execute(query, params))
 
 
 def insert_outreach(con: Any, row: Mapping[str, Any]) -> None:
@@ -123,7 +110,7 @@ def insert_history(
 
 
 def stage_history(con: Any, platform: str, account_id: str) -> list[dict[str, Any]]:
-    return _dicts(
+    return dict_rows(
         con.execute(
             "SELECT platform, account_id, from_stage, to_stage, moved_at, moved_by, note FROM outreach_stage_history "
             "WHERE platform = ? AND account_id = ? ORDER BY moved_at, history_id",
@@ -169,7 +156,7 @@ def find_account(con: Any, text: str, *, platform: str | None = None) -> list[tu
 
 
 def due_records(con: Any, today: Any) -> list[dict[str, Any]]:
-    return _dicts(
+    return dict_rows(
         con.execute(
             f"SELECT {_COLS} FROM outreach WHERE due_date IS NOT NULL AND due_date <= ? ORDER BY due_date", [today]
         )
@@ -566,7 +553,7 @@ def upsert_partner(
 
 
 def list_partners(con: Any, *, platform: str | None = None) -> list[dict[str, Any]]:
-    return _dicts(
+    return dict_rows(
         con.execute(
             "SELECT platform, account_id, handle, status, started_at, notes, updated_at FROM partners "
             "WHERE ($p IS NULL OR platform = $p) ORDER BY platform, lower(coalesce(handle, account_id))",
@@ -654,3 +641,94 @@ def busiest_platform(con: Any, source: str) -> str | None:
         f"SELECT platform FROM {table} GROUP BY platform ORDER BY count(*) DESC, platform LIMIT 1"
     ).fetchall()
     return str(rows[0][0]) if rows else None
+
+
+def recent_touches(con: Any, limit: int = 15) -> list[dict[str, Any]]:
+    """The ledger's latest touches (table ``outreach_events``), newest first: who, which way, what, the note."""
+    if not has_table(con, "outreach_events"):
+        return []
+    cur = con.execute(
+        "SELECT occurred_at, platform, account_id, direction, kind, detail, is_ask, note, source "
+        "FROM outreach_events ORDER BY occurred_at DESC, event_key LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def partner_overlap_rows(con: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """The stored partner overlap (table ``partner_overlap``), best first: most unique reach, most bridges,
+    least Jaccard (the order of ``signalboost partners rank``)."""
+    if not has_table(con, "partner_overlap"):
+        return []
+    cur = con.execute(
+        "SELECT o.platform, o.account_id, a.handle, a.name, o.computed_at, o.method, o.audience_source, o.audience, "
+        "o.our_audience, o.shared, o.jaccard, o.overlap_smaller, o.unique_reach, o.bridges, p.status "
+        "FROM partner_overlap o LEFT JOIN accounts a ON a.platform = o.platform AND a.account_id = o.account_id "
+        "LEFT JOIN partners p ON p.platform = o.platform AND p.account_id = o.account_id "
+        "ORDER BY o.unique_reach DESC NULLS LAST, coalesce(o.bridges, 0) DESC, coalesce(o.jaccard, 0), o.account_id "
+        "LIMIT ?",
+        [limit],
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+
+def bridge_rows(
+    con: Any,
+    platform: str,
+    brand_ids: list[str],
+    candidate_id: str,
+    *,
+    source: str = "follows",
+    threshold: float,
+    limit: int = 10,
+) -> list[dict[str, Any]]:
+    """The bridge influencers of one candidate — account_id, handle, score, best first — as
+    ``signalboost.store.outreach_sql.bridge_accounts`` defines them (members of the candidate's audience scoring at
+    least ``threshold``, outside our network: our audience, the accounts in whose audience we are, and us), but
+    reading only the audience edges that touch the candidate or the brand instead of the whole platform's."""
+    owners = [candidate_id, *brand_ids]
+    if source == "follows":
+        audience = (
+            "SELECT follower_id AS member_id, followee_id AS owner_id FROM follows WHERE platform = $platform AND "
+            "active AND (list_contains($owners, followee_id) OR list_contains($brand, follower_id))"
+        )
+    elif source == "interactions":
+        audience = (
+            "SELECT i.actor_id AS member_id, "
+            "CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END AS owner_id "
+            "FROM (SELECT * FROM interactions WHERE platform = $platform "
+            "AND (list_contains($owners, target_account_id) OR list_contains($brand, actor_id) "
+            "OR target_post_id IN (SELECT post_id FROM posts "
+            "WHERE platform = $platform AND list_contains($owners, author_id)))) i LEFT JOIN posts p "
+            "ON p.platform = i.platform AND p.post_id = i.target_post_id AND i.target_account_id = '' "
+            "WHERE (i.target_account_id <> '' OR p.author_id IS NOT NULL) "
+            "AND i.actor_id <> CASE WHEN i.target_account_id <> '' THEN i.target_account_id ELSE p.author_id END"
+        )
+    else:
+        raise ValueError(f"unknown audience source {source!r}")
+    cur = con.execute(
+        f"WITH audience AS MATERIALIZED ({audience}), "  # read once, used four times
+        "ours AS (SELECT DISTINCT member_id FROM audience WHERE list_contains($brand, owner_id)), "
+        "influential AS (SELECT account_id, arg_max(score, computed_at) AS score FROM influence_scores "
+        "WHERE platform = $platform AND account_id IN (SELECT member_id FROM audience WHERE owner_id = $cand) "
+        "GROUP BY account_id HAVING arg_max(score, computed_at) >= $threshold), "
+        "network AS (SELECT member_id AS account_id FROM ours "
+        "UNION SELECT owner_id FROM audience WHERE list_contains($brand, member_id) UNION SELECT unnest($brand)) "
+        "SELECT DISTINCT a.member_id AS account_id, acc.handle, s.score "
+        "FROM audience a JOIN influential s ON s.account_id = a.member_id "
+        "LEFT JOIN accounts acc ON acc.platform = $platform AND acc.account_id = a.member_id "
+        "WHERE a.owner_id = $cand AND a.member_id NOT IN (SELECT account_id FROM network) "
+        "ORDER BY s.score DESC, account_id LIMIT $limit",
+        {
+            "platform": platform,
+            "owners": owners,
+            "brand": list(brand_ids),
+            "cand": candidate_id,
+            "threshold": threshold,
+            "limit": limit,
+        },
+    )
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]

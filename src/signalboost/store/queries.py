@@ -72,3 +72,38 @@ def table_sql(name: str, *, platform: str | None = None) -> tuple[str, list[Any]
     times = TIME_COLUMNS.get(name, ())
     star = f"* REPLACE ({', '.join(readable_time(c) for c in times)})" if times else "*"
     return f"SELECT {star} FROM {name}{where} ORDER BY {_ORDER[name]}", params
+
+
+def has_table(con: Any, name: str) -> bool:
+    """Whether table ``name`` exists in the main schema (a subsystem's migration may not have run yet)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def dict_rows(cur: Any) -> list[dict[str, Any]]:
+    """The remaining rows of a DuckDB cursor as dicts keyed by column name."""
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def table_counts(con: Any) -> dict[str, int]:
+    """Row count of each canonical table (one query)."""
+    parts = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in _COUNT_TABLES)
+    return {str(t): int(n) for t, n in con.execute(parts).fetchall()}
+
+
+def platform_summary(con: Any) -> list[dict[str, Any]]:
+    """Per platform: posts, first and last post time, accounts."""
+    rows = con.execute(
+        f"SELECT p.platform, count(*) AS posts, min({readable_value('created_at')}) AS first_post, "
+        f"max({readable_value('created_at')}) AS last_post, "
+        "(SELECT count(*) FROM accounts a WHERE a.platform = p.platform) AS accounts "
+        "FROM posts p GROUP BY p.platform ORDER BY posts DESC"
+    ).fetchall()
+    cols = ("platform", "posts", "first_post", "last_post", "accounts")
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+_COUNT_TABLES: tuple[str, ...] = ("accounts", "posts", "post_metrics", "follows", "interactions", "imports", "rejects")

@@ -54,6 +54,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/analytics", "Analytics"),
     ("/influencers", "Influencers"),
     ("/audience", "Audience"),
+    ("/competitors", "Competitors"),
     ("/outreach", "Outreach"),
     ("/partners", "Partners"),
     ("/imports", "Imports"),

@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from signalboost.errors import UsageError
-from signalboost.store import sessions_sql, web_sql
+from signalboost.store import sessions_sql, users_sql
 from signalboost.store.workspace import Workspace
 
 SESSION_COOKIE = "sb_session"
@@ -109,7 +109,7 @@ def add_user(ws: Workspace, name: str, password: str) -> str:
     username = check_username(name)
     digest = hash_password(password)
     with ws.transaction(purpose="add a dashboard login") as con:
-        web_sql.upsert_user(con, username, digest)
+        users_sql.upsert_user(con, username, digest)
         sessions_sql.delete_for_user(con, username)  # a changed password ends the sessions opened with the old one
     return username
 
@@ -118,7 +118,7 @@ def remove_user(ws: Workspace, name: str) -> bool:
     """Delete the login ``name`` and end its sessions; ``False`` when there was no such login."""
     username = check_username(name)
     with ws.transaction(purpose="remove a dashboard login") as con:
-        existed = web_sql.delete_user(con, username)
+        existed = users_sql.delete_user(con, username)
         sessions_sql.delete_for_user(con, username)
     return existed
 
@@ -130,19 +130,19 @@ def authenticate(ws: Workspace, name: str, password: str) -> str | None:
     except UsageError:
         username = ""
     with ws.connect(purpose="log in") as con:
-        stored = web_sql.user_hash(con, username) if username else None
+        stored = users_sql.user_hash(con, username) if username else None
         if stored is None:
             _hasher.hash(password or "x")  # spend the same time as a real check
             return None
         if not verify_password(stored, password):
             return None
-        web_sql.touch_login(con, username)
+        users_sql.touch_login(con, username)
     return username
 
 
 def user_count(ws: Workspace) -> int:
     with ws.connect(purpose="read logins") as con:
-        return web_sql.count_users(con)
+        return users_sql.count_users(con)
 
 
 def is_loopback(host: str) -> bool:

@@ -64,6 +64,7 @@ def build(ws: Workspace) -> dict[str, Any]:
             frames.post_metrics,
             frames.account_snapshots,
             accounts=frames.accounts,
+            audience_hours=frames.audience_hours,
             assignments=stored,
         )
     except SignalboostError as exc:
@@ -110,21 +111,24 @@ class _Frames:
     post_metrics: pl.DataFrame
     account_snapshots: pl.DataFrame
     accounts: pl.DataFrame
+    audience_hours: pl.DataFrame
 
 
 def _frames(ws: Workspace) -> _Frames:
     """The frames ``analyze`` reads; of ``accounts`` only the posts' authors and the brand's (as the CLI reads them:
     the same account per network is analysed; not the ~300k accounts of the demo's interaction graph)."""
-    from signalboost.store.analytics_sql import post_authors
+    from signalboost.store.analytics_sql import audience_hours, post_authors
 
-    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"), post_authors(ws))
+    return _Frames(
+        ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"), post_authors(ws), audience_hours(ws)
+    )
 
 
 def overview_figures(ws: Workspace) -> dict[str, Any]:
     """What the Overview needs of the analysis — ``kpis`` and the whole-period ``pillar_mix`` rows — computed
     as :func:`signalboost.analytics.analysis.analyze` does (same functions, same order, default options), without
     its other ten analyses, and with the stored pillar assignments when they are current
-    (:func:`signalboost.store.web_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
+    (:func:`signalboost.store.analytics_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
     Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
     from signalboost.analytics.analysis import AnalysisOptions, _slot_metric, analysed_posts
     from signalboost.analytics.kpis import kpi_status

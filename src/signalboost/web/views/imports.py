@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import WebError
-from signalboost.store import web_sql
+from signalboost.store import ingest_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
@@ -22,7 +22,7 @@ def formats() -> list[dict[str, str]]:
 def build(ws: Workspace, jobs: list[dict[str, Any]]) -> dict[str, Any]:
     """Recent imports (newest first), upload jobs, and what can be imported."""
     with ws.connect(purpose="read imports", timeout=READ_TIMEOUT) as con:
-        imports = web_sql.recent_imports(con)
+        imports = ingest_sql.imports_rows(con)
     out: dict[str, Any] = {"imports": imports, "jobs": jobs, "formats": formats()}
     if lib("signalboost.ingest", "import_files") is None:
         out["upload"] = unavailable("Uploading exports", "signalboost.ingest")
@@ -34,8 +34,8 @@ def build(ws: Workspace, jobs: list[dict[str, Any]]) -> dict[str, Any]:
 def build_one(ws: Workspace, import_id: int) -> dict[str, Any]:
     """One import and its rejected rows (line, reason, raw row)."""
     with ws.connect(purpose="read an import", timeout=READ_TIMEOUT) as con:
-        row = web_sql.import_row(con, import_id)
+        row = ingest_sql.import_row(con, import_id)
         if row is None:
             raise WebError(f"no import #{import_id}", where="imports", hint="See the list on the Imports page")
-        rejects = web_sql.import_rejects(con, import_id)
+        rejects = ingest_sql.rejects_rows(con, import_id=import_id, limit=200)
     return jsonable_dict({"import": row, "rejects": rejects})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import InfluenceError, SignalboostError, WebError
-from signalboost.store import web_sql
+from signalboost.store import accounts_sql, influence_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.views.outreach import profile_href
@@ -36,7 +36,7 @@ def build(
     if lib(MODULE, "run_influence") is None:
         return unavailable("Influencer scores", MODULE)
     with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
-        platforms = web_sql.score_platforms(con)
+        platforms = influence_sql.score_platforms(con)
         if not platforms:
             return {
                 "available": True,
@@ -46,13 +46,13 @@ def build(
                 "message": "No influence scores yet: compute them from the imported data.",
             }
         plat = platform if platform in platforms else platforms[0]
-        rows = web_sql.influencer_rows(
+        rows = influence_sql.influencer_rows(
             con, plat, sort=sort, descending=order == "desc", segment=segment or None, q=q or None, limit=limit
         )
-        counts = web_sql.segment_counts(con, plat)
+        counts = influence_sql.segment_counts(con, plat)
         latest = lib("signalboost.store.influence_sql", "latest_run")
         run = latest(con, plat) if latest else None
-        points = web_sql.chart_points(con, plat, run["computed_at"] if run else None)
+        points = influence_sql.chart_points(con, plat, run["computed_at"] if run else None)
     strategy = strategy_of(ws) if ws.has_strategy() else None
     settings = strategy.influence if strategy else None
     return jsonable_dict(
@@ -89,8 +89,8 @@ def compute(ws: Workspace, platform: str | None = None) -> None:
 def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
     """One influencer: the account, score components, what they share, when, and engagement with the brand."""
     with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
-        account = web_sql.account_lookup(con, platform, account_id)
-        posts = web_sql.account_posts(con, platform, account_id)
+        account = accounts_sql.account_lookup(con, platform, account_id)
+        posts = accounts_sql.account_posts(con, platform, account_id)
     known = account is not None or bool(posts)
     account = account or {"platform": platform, "account_id": account_id, "handle": None, "name": None, "bio": None}
     out: dict[str, Any] = {"account": jsonable(account), "posts": jsonable(posts)}
@@ -115,7 +115,7 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
 
 def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any | None:
     """``signalboost.influence.job.influencer_profile(ws, account_id, platform=platform)`` computed on the
-    account's neighbourhood (:func:`signalboost.store.web_sql.neighbourhood_frames`: itself, the brand, their
+    account's neighbourhood (:func:`signalboost.store.accounts_sql.neighbourhood_frames`: itself, the brand, their
     interactions and the posts they wrote or acted on) instead of the whole platform graph — the same profile,
     since ``build_profile`` only reads those rows (tested against the library) — or ``None`` when the key could
     name another account (then the caller asks the library, which resolves handles)."""
@@ -126,10 +126,10 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
 
     brand = resolve_brand(ws, platform).account_id  # before our connection: it opens its own
     with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
-        if not web_sql.only_account_named(con, platform, account_id):
+        if not accounts_sql.only_account_named(con, platform, account_id):
             return None
         ids = [account_id] if brand is None else [account_id, brand]
-        data = InfluenceData.from_frames(platform, **web_sql.neighbourhood_frames(con, platform, ids))
+        data = InfluenceData.from_frames(platform, **accounts_sql.neighbourhood_frames(con, platform, ids))
         scores = read_scores(con, platform, account_ids=[account_id])
     strategy = ws.strategy() if ws.has_strategy() else None
     prof = build_profile(data, account_id, brand_id=brand, timezone=strategy.brand.timezone if strategy else "UTC")
@@ -141,8 +141,8 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
 def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:
     """The top untapped influencers (influential followers who never interact) as this week's to-do items."""
     with ws.connect(purpose="read influencers", timeout=READ_TIMEOUT) as con:
-        platforms = web_sql.score_platforms(con)
-        rows = web_sql.influencer_rows(con, platforms[0], segment="untapped", limit=top) if platforms else []
+        platforms = influence_sql.score_platforms(con)
+        rows = influence_sql.influencer_rows(con, platforms[0], segment="untapped", limit=top) if platforms else []
     return [
         {
             "text": f"Approach untapped influencer {('@' + r['handle']) if r['handle'] else r['account_id']} "

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from signalboost.errors import OutreachError, SignalboostError, WebError
-from signalboost.store import web_sql
+from signalboost.store import accounts_sql, outreach_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import failed, jsonable, lib, unavailable
@@ -48,7 +48,7 @@ def build(ws: Workspace) -> dict[str, Any]:
             {**jsonable(b.as_dict()), "label": labels.get((b.platform, b.account_id), b.account_id)} for b in ledger(ws)
         ]
         with ws.connect(purpose="read the ledger", timeout=READ_TIMEOUT) as con:
-            recent = web_sql.recent_touches(con)
+            recent = outreach_sql.recent_touches(con)
         touches = [
             {**jsonable(t), "label": labels.get((t["platform"], t["account_id"]), t["account_id"])} for t in recent
         ]
@@ -99,8 +99,8 @@ def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> 
     if fn is None:
         raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
     with ws.connect(purpose="read an account") as con:
-        account = web_sql.account_lookup(con, platform, account_id)
-        known = account is not None or web_sql.account_known(con, platform, account_id)
+        account = accounts_sql.account_lookup(con, platform, account_id)
+        known = account is not None or accounts_sql.account_known(con, platform, account_id)
     if not known:
         raise WebError(
             f"no account {account_id[:80]!r} on {platform[:40]!r} in this workspace; nothing was added",

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from signalboost.errors import SignalboostError
-from signalboost.store import web_sql
+from signalboost.store import queries
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.views import analytics, calendar, influencers, outreach
@@ -18,8 +18,8 @@ MAX_ALERTS = 12
 def counts(ws: Workspace) -> dict[str, Any]:
     """What the workspace holds, per table and per platform (always read live: one short query)."""
     with ws.connect(purpose="read the overview", timeout=READ_TIMEOUT) as con:
-        found = web_sql.table_counts(con)
-        platforms = web_sql.platform_summary(con)
+        found = queries.table_counts(con)
+        platforms = queries.platform_summary(con)
     empty = found.get("posts", 0) == 0 and found.get("interactions", 0) == 0
     return jsonable_dict({"counts": found, "platforms": platforms, "empty": empty})
 

@@ -3,7 +3,7 @@ and the bridge influencers in their audiences (influential accounts outside our 
 
 The overlap is computed by ``signalboost partners rank`` (:mod:`signalboost.outreach.overlap`), which stores it in
 table ``partner_overlap``; the page reads that table, and the bridges of the chosen candidate with
-:func:`signalboost.store.web_sql.bridge_rows` (the library's ``bridges_of``, on the edges around that candidate).
+:func:`signalboost.store.outreach_sql.bridge_rows` (the library's ``bridges_of``, on the edges around that candidate).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import SignalboostError
-from signalboost.store import web_sql
+from signalboost.store import outreach_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
@@ -24,7 +24,7 @@ def build(ws: Workspace, candidate: str | None = None) -> dict[str, Any]:
     if lib(MODULE, "audience_overlap") is None:
         return unavailable("Partner analysis", MODULE)
     with ws.connect(purpose="read partners", timeout=READ_TIMEOUT) as con:
-        rows = web_sql.partner_overlap_rows(con)
+        rows = outreach_sql.partner_overlap_rows(con)
     out: dict[str, Any] = {"available": True, "partners": rows, "bridges": []}
     if not rows:
         out["message"] = "No partner overlap computed yet. Run: signalboost partners rank --top 20 --save"
@@ -52,7 +52,7 @@ def _bridges(ws: Workspace, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     with ws.connect(purpose="read partners", timeout=READ_TIMEOUT) as con:
         for r in rows:  # bridges_of's figures from the audience edges around the candidate only (tested equal)
-            found = web_sql.bridge_rows(
+            found = outreach_sql.bridge_rows(
                 con, platform, list(brand), r["account_id"], source=r["audience_source"], threshold=limit, limit=10
             )
             out.append({"partner": r["account_id"], "handle": r["handle"], "platform": platform, "bridges": found})

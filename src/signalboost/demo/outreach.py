@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.table import Table
 
-from signalboost.demo import DemoContext
+from signalboost.demo.context import DemoContext
 from signalboost.errors import OutreachError, SignalboostError
 from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline

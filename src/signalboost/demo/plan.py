@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from signalboost.demo import DemoContext
+    from signalboost.demo.context import DemoContext
 
 
 def demo_step(ctx: DemoContext) -> None:

@@ -1,27 +1,21 @@
 """``signalboost demo``: the main job end to end on the bundled real data.
 
-Each subsystem contributes one step: a module listed in ``STEP_MODULES`` that defines ``demo_step(ctx)``.
-Steps run in the order of the method: strategy, import, plan, analytics, influencers, outreach, dashboard.
+One step per part of the method, each a module of this package that calls the public API of its subsystem and
+defines ``demo_step(ctx)``. Steps run in the order of the method: strategy, import, plan, analytics, influencers,
+outreach, dashboard. The bundled files themselves live in :mod:`signalboost.demo_data`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
+from signalboost.demo.context import DemoContext
 from signalboost.store.workspace import Workspace
 
-
-@dataclass
-class DemoContext:
-    """What the demo steps share: the workspace, the console and the files written so far."""
-
-    workspace: Workspace
-    console: Console
-    outputs: dict[str, Path] = field(default_factory=dict)
+__all__ = ["STEP_MODULES", "DemoContext", "run_demo", "steps"]
 
 
 def step_workspace(ctx: DemoContext) -> None:
@@ -32,27 +26,23 @@ def step_workspace(ctx: DemoContext) -> None:
 
 
 STEP_MODULES: tuple[tuple[str, str], ...] = (
-    ("strategy", "signalboost.model.demo"),
-    ("import", "signalboost.ingest.demo"),
-    ("plan", "signalboost.plan.demo"),
-    ("analytics", "signalboost.analytics.demo"),
-    ("influencers", "signalboost.influence.demo"),
-    ("outreach", "signalboost.outreach.demo"),
-    ("dashboard", "signalboost.web.demo"),
+    ("strategy", "signalboost.demo.strategy"),
+    ("import", "signalboost.demo.imports"),
+    ("plan", "signalboost.demo.plan"),
+    ("analytics", "signalboost.demo.analytics"),
+    ("influencers", "signalboost.demo.influencers"),
+    ("outreach", "signalboost.demo.outreach"),
+    ("dashboard", "signalboost.demo.dashboard"),
 )
 
 
 def steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
-    """The demo steps present in this installation, in order."""
+    """The demo steps in order (imported when asked for: each pulls in its whole subsystem)."""
     import importlib
-    import importlib.util
 
     found: list[tuple[str, Callable[[DemoContext], None]]] = [("workspace", step_workspace)]
     for label, module_name in STEP_MODULES:
-        if importlib.util.find_spec(module_name) is None:
-            continue
-        module = importlib.import_module(module_name)
-        found.append((label, module.demo_step))
+        found.append((label, importlib.import_module(module_name).demo_step))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from signalboost.demo import DemoContext
+    from signalboost.demo.context import DemoContext
 
 DEMO_TEMPLATE = "cosmetics"
 

@@ -9,7 +9,7 @@ from signalboost.demo_data import HIGGS_ACTIVITY, UCI_FACEBOOK, demo_file
 from signalboost.ingest.pipeline import describe, describe_tables, import_files
 
 if TYPE_CHECKING:
-    from signalboost.demo import DemoContext
+    from signalboost.demo.context import DemoContext
 
 
 def demo_step(ctx: DemoContext) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signalboost.demo import DemoContext
+from signalboost.demo.context import DemoContext
 from signalboost.web.server import url_for
 
 DEFAULT_HOST = "127.0.0.1"

@@ -1,0 +1,75 @@
+"""The language setting: ``brand.language`` in strategy.yaml, ``--lang`` per command, and the analytics report
+written in the chosen language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from signalboost import i18n
+from signalboost.cli.main import main
+from signalboost.model.validate import validate_text
+
+BASE = (Path(__file__).resolve().parents[1] / "data" / "strategy" / "base.yaml").read_text(encoding="utf-8")
+TODAY = dt.date(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> object:
+    yield
+    i18n.set_override(None)
+
+
+def _with_language(value: str) -> str:
+    out = re.sub(r"(?m)^brand:\n", f"brand:\n  language: {value}\n", BASE, count=1)
+    assert out != BASE
+    return out
+
+
+def test_brand_language_nb_is_valid_and_read() -> None:
+    report = validate_text(_with_language("nb"), today=TODAY)
+    assert report.strategy is not None and report.strategy.brand.language == "nb"
+
+
+def test_brand_language_defaults_to_english() -> None:
+    report = validate_text(BASE, today=TODAY)
+    assert report.strategy is not None and report.strategy.brand.language == "en"
+
+
+def test_an_unknown_brand_language_is_an_error_at_its_line() -> None:
+    text = _with_language("nn")
+    report = validate_text(text, today=TODAY)
+    problems = [p for p in report.problems if p.level == "error"]
+    assert len(problems) == 1
+    p = problems[0]
+    line = text.splitlines().index("  language: nn") + 1
+    assert p.line == line
+    assert "unknown language 'nn'" in p.message and "en, nb" in p.message
+
+
+def test_cli_refuses_an_unknown_lang_with_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "fr", "schema"]) == 2
+    err = capsys.readouterr().err
+    assert "--lang" in err and "unknown language 'fr'" in err and "en, nb" in err
+
+
+def test_cli_error_lines_are_in_norwegian_with_lang_nb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "nb", "report", "-w", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Feil:")
+
+
+def test_strategy_language_is_adopted_by_commands(tmp_path: Path) -> None:
+    from signalboost.cli.common import adopt_language
+
+    path = tmp_path / "strategy.yaml"
+    path.write_text(_with_language("nb"), encoding="utf-8")
+    i18n.set_override(None)
+    assert adopt_language(path) == "nb"
+    i18n.set_override("en")  # --lang en wins over the strategy
+    assert adopt_language(path) == "en"
+    i18n.set_override(None)
+    assert adopt_language(tmp_path / "missing.yaml") == "en"
