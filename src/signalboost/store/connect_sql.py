@@ -263,3 +263,17 @@ def record_published_post(
         "tactic = coalesce(posts.tactic, excluded.tactic)",
         [platform, post_id, author_id, created_at, url, plan_id],
     )
+
+
+def next_approved_at(con: Any, networks: list[str]) -> dt.datetime | None:
+    """The earliest scheduled time of an approved post of ``networks`` not yet sent or failed (the scheduler
+    wakes then), or ``None``."""
+    if not networks:
+        return None
+    marks = ", ".join("?" for _ in networks)
+    row = con.execute(
+        "SELECT min(p.scheduled_at) FROM planned_posts p LEFT JOIN publications u USING (plan_id) "
+        f"WHERE p.network IN ({marks}) AND p.status = 'approved' AND coalesce(u.state, '') NOT IN ('sent', 'failed')",
+        networks,
+    ).fetchone()
+    return None if row is None or row[0] is None else row[0].astimezone(dt.UTC)
