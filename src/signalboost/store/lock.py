@@ -101,3 +101,22 @@ def step_lock(root: Path, name: str, *, holder: str = "") -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def step_holder(root: Path, name: str) -> str | None:
+    """Who holds the step lock ``name`` now (``"pid 123: signalboost run, since …"``), or ``None`` when nobody
+    does. Creates nothing."""
+    path = root / f".signalboost-{name}.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd) or "another Signalboost process"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
