@@ -197,8 +197,8 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             f"kept from the current schedule: no slot stands out from the network mean ({int(used['n_posts'].sum())} "
             "posts; between-slot variance 0)"
             if flat
-            else "kept: the backtest on this account's history found no better hour (see the best-times note), so "
-            "keep the current hours"
+            else "the backtest on this account's history found no better hour (see the best-times note), so keep "
+            "the current hours"
             if choice is not None and not choice.backed
             else "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
             "interval includes it), so keep the current hours"
