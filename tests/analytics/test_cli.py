@@ -211,6 +211,7 @@ def test_report_has_format_advice_and_a_glossary(uci_workspace: Workspace, tmp_p
     # the best-times section says what the per-account backtest found, with the terms in the glossary
     assert "facebook: a backtest on the account's own history found no hour that stands out (496 posts" in text
     assert "| backtest |" in text and "| percentile points |" in text
+    assert "best times cannot be backtested" not in text  # said in its section, not again among the notes
     assert "weeks (by its calendar rule)" in text and "(rrule)" not in text
     assert "facebook: format photo: more of it — +" in text  # ranked by effect, with its interval
 

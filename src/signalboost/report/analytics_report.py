@@ -899,7 +899,8 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
         "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
         "tz": a.tz,
         "generated": format_datetime(dt.datetime.now(dt.UTC), "medium") + " UTC",
-        "notes": [plain_note(n) for n in a.notes],
+        # the best-times backtest is said (in the report's language) in its own section, not twice
+        "notes": [plain_note(n) for n in a.notes if n not in {c.sentence() for c in a.slot_choices.values()}],
     }
 
 
