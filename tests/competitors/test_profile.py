@@ -69,7 +69,7 @@ def _windows(start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
 
 def test_trend_of_a_steady_climb_is_exact_and_a_zigzag_matches_linregress() -> None:
     climb = [1, 2, 3, 4, 5, 6]
-    zigzag = [3, 0, 3, 0, 3, 0]
+    zigzag = [0, 3, 0, 3, 0, 3]
     rows = _weekly("A", climb) + _weekly("B", zigzag)
     rows.append(_post("A", MONDAY + dt.timedelta(weeks=6, hours=1), 10.0))  # in a 7th, partial week: left out
     out = profile.cadence_trend(_frame(rows), _windows(MONDAY, MONDAY + dt.timedelta(weeks=6, days=3)))
@@ -80,7 +80,7 @@ def test_trend_of_a_steady_climb_is_exact_and_a_zigzag_matches_linregress() -> N
     b = out.filter(pl.col("account") == "B").row(0, named=True)
     peer = stats.linregress(np.arange(6), np.array(zigzag, dtype=float))
     half = stats.t.ppf(0.975, 4) * peer.stderr
-    assert b["trend"] == pytest.approx(peer.slope)  # −0.514…
+    assert b["trend"] == pytest.approx(peer.slope)  # 0.514…
     assert b["trend_low"] == pytest.approx(peer.slope - half)
     assert b["trend_high"] == pytest.approx(peer.slope + half)
     assert b["trend_low"] < 0 < b["trend_high"]
@@ -88,11 +88,29 @@ def test_trend_of_a_steady_climb_is_exact_and_a_zigzag_matches_linregress() -> N
 
 def test_no_trend_from_fewer_than_four_weeks() -> None:
     out = profile.cadence_trend(_frame(_weekly("A", [1, 2, 3])), _windows(MONDAY, MONDAY + dt.timedelta(weeks=3)))
-    assert out.row(0, named=True)["trend"] is None
+    row = out.row(0, named=True)
+    assert row["trend"] is None and row["trend_note"] == "period of 3 full weeks, fewer than 4"
+
+
+def test_no_trend_for_a_page_whose_posts_cover_only_the_end_of_the_period() -> None:
+    # a sample of a page's last posts: 0 posts for 9 weeks, then 2 a week. OLS would call that rising (its
+    # interval excludes 0), but the empty weeks may be weeks not imported.
+    rows = _weekly("A", [0] * 9 + [2, 2, 2]) + _weekly("B", [1] * 12)
+    out = profile.cadence_trend(_frame(rows), _windows(MONDAY, MONDAY + dt.timedelta(weeks=12)))
+    a = out.filter(pl.col("account") == "A").row(0, named=True)
+    assert a["trend"] is None
+    assert a["trend_note"] == "posts cover only 2024-03-04 to 2024-03-18 of the period"
+    b = out.filter(pl.col("account") == "B").row(0, named=True)
+    assert b["trend"] == pytest.approx(0.0) and b["trend_note"] is None
+    bench = benchmark(_frame(rows), start=MONDAY, end=MONDAY + dt.timedelta(weeks=12), min_posts=3)
+    texts = [f["text"] for f in bench.findings if f["figure"] == "trend"]
+    assert any(
+        t.startswith("instagram: 1 of 2 competitors have no trend: their imported posts cover only") for t in texts
+    )
 
 
 def test_trend_findings_claim_a_rise_only_when_the_interval_excludes_zero() -> None:
-    rows = _weekly("you", [3, 0, 3, 0, 3, 0]) + _weekly("A", [1, 2, 3, 4, 5, 6])
+    rows = _weekly("you", [0, 3, 0, 3, 0, 3]) + _weekly("A", [1, 2, 3, 4, 5, 6])
     b = benchmark(_frame(rows), start=MONDAY, end=MONDAY + dt.timedelta(weeks=6), min_posts=3)
     texts = [f["text"] for f in b.findings if f["figure"] == "trend"]
     assert any(t.startswith("instagram: A's posting is rising: +1 posts a week") for t in texts), texts

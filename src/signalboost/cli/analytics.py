@@ -403,7 +403,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Propose new posting hours and posts per week per network, as a diff of strategy.yaml with evidence.
 
-        Nothing is written unless you pass --apply (comments in the file are kept).
+        Nothing is written unless you pass --apply (comments in the file are kept). With competitors registered
+        (signalboost competitors add), rows of kind "market" add cadence and format-mix suggestions from their
+        results, labelled as such; they are evidence to read, never written into strategy.yaml.
 
         Example: signalboost recommend            (look)
                  signalboost recommend --apply    (write it)
@@ -421,7 +423,7 @@ def register(app: typer.Typer) -> None:
         )
         proposal = propose_schedule(doc.strategy(), result, explore=explore)
         diff = proposal_diff(doc, proposal)
-        rows = proposal.evidence_rows()
+        rows = proposal.evidence_rows() + _market_rows(ws, doc.strategy())
         if fmt is OutputFormat.json:
             emit_rows(rows, fmt, document={"diff": diff, "applied": apply, "changes": rows})
         elif fmt is OutputFormat.csv:
@@ -451,6 +453,35 @@ def register(app: typer.Typer) -> None:
             return []
         return [audience_section(run, verdicts)]
 
+    def _market_rows(ws: Any, strategy: Any) -> list[dict[str, Any]]:
+        """Suggestions from the registered competitors' results (kind ``market``), none when there are none."""
+        from signalboost.competitors.advice import market_advice
+        from signalboost.competitors.job import run_benchmark
+        from signalboost.errors import SignalboostError
+        from signalboost.store.competitors_sql import read_competitors
+
+        try:
+            if read_competitors(ws).height == 0:
+                return []
+            plans = {net: s.min_posts_per_week for net, s in strategy.schedule.networks.items()}
+            return market_advice(run_benchmark(ws).result, plans)
+        except SignalboostError:
+            return []
+
+    def _competitors_sections(ws: Any) -> list[Any]:
+        """The Competitors section when competitors are registered and have posts (else none)."""
+        from signalboost.competitors.job import run_benchmark
+        from signalboost.errors import SignalboostError
+        from signalboost.report.competitors_section import competitors_section
+        from signalboost.store.competitors_sql import read_competitors
+
+        try:
+            if read_competitors(ws).height == 0:
+                return []
+            return [competitors_section(run_benchmark(ws))]
+        except SignalboostError:
+            return []
+
     @app.command("report")
     def report_cmd(
         fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f", help="html, pdf or md."),
@@ -476,5 +507,7 @@ def register(app: typer.Typer) -> None:
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"
         with err.status(f"Rendering the {fmt.value.upper()} report…"):
-            path = write_report(result, strategy, target, fmt=fmt.value, extra=_audience_sections(ws))
+            path = write_report(
+                result, strategy, target, fmt=fmt.value, extra=[*_audience_sections(ws), *_competitors_sections(ws)]
+            )
         err.print(f"Wrote {path}")

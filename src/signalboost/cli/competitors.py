@@ -157,6 +157,9 @@ def register(app: typer.Typer) -> None:
         until: str | None = typer.Option(None, "--until", help="Last day, YYYY-MM-DD, included."),
         min_posts: int = typer.Option(10, "--min-posts", min=2, help="Posts a page needs to be ranked."),
         section: Section = typer.Option(Section.all, "--section", "-s", help="Which result to print."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Also write the benchmark as a report with charts: FILE.html or FILE.pdf."
+        ),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -169,7 +172,8 @@ def register(app: typer.Typer) -> None:
         findings in plain words, each with its n and interval. A lead is claimed only when the intervals do not
         overlap. --section picks one table (CSV needs one).
 
-        Example: signalboost benchmark -p instagram --since 2026-01-01 --format json
+        Examples: signalboost benchmark -p instagram --since 2026-01-01 --format json
+                  signalboost benchmark -o exports/benchmark.pdf
         """
         from signalboost.competitors.job import run_benchmark
 
@@ -181,6 +185,13 @@ def register(app: typer.Typer) -> None:
             min_posts=min_posts,
         )
         b = run.result
+        if output is not None:
+            from signalboost.report.competitors_section import write_benchmark_report
+
+            ws = open_ws(workspace, read_only=True)
+            brand = ws.strategy().brand.name if ws.has_strategy() else "Signalboost workspace"
+            path = write_benchmark_report(run, output, brand=brand)
+            err_console.print(f"Wrote {path}", highlight=False)
         if fmt is OutputFormat.json:
             doc = {"since": run.since, "until": run.until, "notes": run.notes, **b.to_dict()}
             if section is not Section.all:

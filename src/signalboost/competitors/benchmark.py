@@ -68,7 +68,8 @@ class Benchmark:
     """The benchmark of one group of accounts (one row per network and account).
 
     ``accounts``: ``platform, account, role, n_posts, weeks, posts_per_week, trend_weeks, trend, trend_low,
-    trend_high, engagement_per_post, ep_low, ep_high, n_engagement, engagement_per_follower, ef_low, ef_high,
+    trend_high, trend_note,
+    engagement_per_post, ep_low, ep_high, n_engagement, engagement_per_follower, ef_low, ef_high,
     n_per_follower, total_engagement, share_of_voice, sov_low, sov_high, share_of_posts, n_snapshots,
     followers_first, followers_last, growth, growth_pct, growth_per_week``. ``formats``: ``platform, account,
     format, n_posts, share``. ``rankings``: ``platform, figure, account, value, n, rank, label`` (``rank`` is
@@ -251,6 +252,7 @@ def _with_profile(
         "trend",
         "trend_low",
         "trend_high",
+        "trend_note",
     ]
     sov_cols = ["share_of_voice", "sov_low", "sov_high", "share_of_posts"]
     rest = [c for c in out.columns if c not in first and c not in sov_cols and c not in _GROWTH]

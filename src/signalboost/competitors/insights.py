@@ -15,6 +15,9 @@ import polars as pl
 if TYPE_CHECKING:
     from signalboost.competitors.benchmark import Benchmark
 
+MAX_TREND_FINDINGS = 3
+"""Competitors whose clear cadence trend is told as a finding (the table has every page's)."""
+
 
 def profile_findings(b: Benchmark) -> list[dict[str, Any]]:
     """The findings of ``b``'s profile tables, per network (module docstring: when a claim is made)."""
@@ -52,23 +55,41 @@ def _signed(x: float) -> str:
 
 
 def _trends(p: str, rows: list[dict[str, Any]], brand: dict[str, Any] | None, pct: str) -> list[dict[str, Any]]:
+    """The brand's cadence trend (or why it has none), the clearest competitor trends (at most
+    :data:`MAX_TREND_FINDINGS`, by |slope| / half-width), and how many pages have no trend because their posts
+    cover only part of the period."""
     out: list[dict[str, Any]] = []
-    with_trend = [r for r in rows if r["trend"] is not None]
-    if not with_trend:
-        return out
-    weeks = with_trend[0]["trend_weeks"]
-    for r in with_trend:
-        clear = r["trend_low"] > 0 or r["trend_high"] < 0
-        if r is not brand and not clear:
-            continue
+    clear = [r for r in rows if r["trend"] is not None and (r["trend_low"] > 0 or r["trend_high"] < 0)]
+    strength = {id(r): abs(r["trend"]) / max(r["trend_high"] - r["trend_low"], 1e-12) for r in clear}
+    shown = sorted((r for r in clear if r is not brand), key=lambda r: -strength[id(r)])[:MAX_TREND_FINDINGS]
+    for r in ([brand] if brand is not None else []) + shown:
         who = "your" if r is brand else f"{r['account']}'s"
+        if r["trend"] is None:
+            if r["trend_note"]:
+                out.append(_f(p, "trend", f"no trend of {who} posting is estimated: {r['trend_note']}."))
+            continue
+        weeks = r["trend_weeks"]
         ci = f"{pct} CI {_signed(r['trend_low'])} to {_signed(r['trend_high'])}, n={weeks} weeks"
-        if clear:
+        if r in clear:
             way = "rising" if r["trend"] > 0 else "falling"
             text = f"{who} posting is {way}: {_signed(r['trend'])} posts a week, each week ({ci})."
         else:
             text = f"{who} posting shows no clear trend: {_signed(r['trend'])} posts a week, each week ({ci})."
         out.append(_f(p, "trend", text, weeks, r["trend"], r["trend_low"], r["trend_high"]))
+    partial = [
+        r for r in rows if r is not brand and r["trend"] is None and r["trend_note"] and "cover only" in r["trend_note"]
+    ]
+    if partial:
+        out.append(
+            _f(
+                p,
+                "trend",
+                f"{len(partial)} of {len(rows) - (brand is not None)} competitors have no trend: their imported posts "
+                "cover only part of the period (a sample of recent posts, or a page that started or stopped), so "
+                "weeks without them may be weeks not imported.",
+                len(partial),
+            )
+        )
     return out
 
 

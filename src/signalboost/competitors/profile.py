@@ -9,7 +9,10 @@ interactions, …``; see :mod:`signalboost.competitors.benchmark`) and return pl
   without posts count as 0): the OLS slope ``b = S_xy / S_xx`` in posts/week per week, with the t interval
   ``b ± t_{W−2} · sqrt(SSE / (W−2) / S_xx)`` (any regression text, e.g. Montgomery, Peck & Vining,
   *Introduction to Linear Regression Analysis*, §2.3). The sums are taken over the weeks with posts only, since a
-  zero week adds nothing to ``Σxy`` or ``Σy²``; ``W`` < 4 full weeks gives no trend.
+  zero week adds nothing to ``Σxy`` or ``Σy²``; ``W`` < 4 full weeks gives no trend. Nor does a page whose posts
+  start more than a quarter of the window after its start (or end that long before its end): weeks without its
+  posts there may be weeks not imported (a sample of its last posts, a new page), and would read as a rising
+  cadence; ``trend_note`` says why.
 - **Best days and hours** — the empirical-Bayes slot model of :mod:`signalboost.analytics.timing`
   (:func:`~signalboost.analytics.timing.estimate_hyper`, :func:`~signalboost.analytics.timing.shrink`, fitted
   to winsorised interactions) applied per page, once with the weekday and once with the hour as the slot. A day
@@ -60,7 +63,8 @@ def _z(confidence: float) -> float:
 def cadence_trend(
     frame: pl.DataFrame, windows: pl.DataFrame, *, confidence: float = 0.95, min_weeks: int = MIN_TREND_WEEKS
 ) -> pl.DataFrame:
-    """``platform, account, trend_weeks, trend, trend_low, trend_high``: the slope of weekly post counts.
+    """``platform, account, trend_weeks, trend, trend_low, trend_high, trend_note``: the slope of weekly post
+    counts (``trend_note`` says why a page has none).
 
     ``windows`` has ``platform, start, end`` (the shared window per network). Only full weeks from ``start`` are
     used; a window of fewer than ``min_weeks`` full weeks gives ``None`` (module docstring: formula).
@@ -77,10 +81,15 @@ def cadence_trend(
         (pl.col("y") * pl.col("week")).sum().alias("sxy"),
         (pl.col("y") ** 2).sum().alias("syy"),
     )
-    accounts = frame.select("platform", "account").unique().join(windows, on="platform", how="left")
+    spans = frame.group_by("platform", "account").agg(
+        pl.col("created_at").min().alias("_first"), pl.col("created_at").max().alias("_last")
+    )
+    accounts = spans.join(windows, on="platform", how="left")
+    quarter = (pl.col("end") - pl.col("start")) / 4
     accounts = accounts.with_columns(
-        W=((pl.col("end") - pl.col("start")).dt.total_seconds() // (7 * 86400)).cast(pl.Int64)
-    ).select("platform", "account", "W")
+        W=((pl.col("end") - pl.col("start")).dt.total_seconds() // (7 * 86400)).cast(pl.Int64),
+        _covers=(pl.col("_first") <= pl.col("start") + quarter) & (pl.col("_last") >= pl.col("end") - quarter),
+    ).select("platform", "account", "W", "_covers", "_first", "_last")
     s = accounts.join(sums.drop("W"), on=["platform", "account"], how="left").with_columns(
         pl.col("sy", "sxy", "syy").fill_null(0.0)
     )
@@ -92,7 +101,7 @@ def cadence_trend(
     s = s.with_columns(_sxx=sxx, _sxy=sxy, _syy=syy)
     s = s.with_columns(trend=pl.col("_sxy") / pl.col("_sxx"))
     s = s.with_columns(_sse=pl.max_horizontal(pl.col("_syy") - pl.col("trend") * pl.col("_sxy"), pl.lit(0.0)))
-    ok = pl.col("W") >= min_weeks
+    ok = (pl.col("W") >= min_weeks) & pl.col("_covers")
     tq = pl.Series([float(stats.t.ppf(0.5 + confidence / 2, max(int(k) - 2, 1))) for k in s["W"].to_list()])
     s = s.with_columns(_tq=tq, _se=(pl.col("_sse") / (n - 2) / pl.col("_sxx")).sqrt())
     return s.select(
@@ -102,6 +111,18 @@ def cadence_trend(
         pl.when(ok).then(pl.col("trend")).otherwise(None).alias("trend"),
         pl.when(ok).then(pl.col("trend") - pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_low"),
         pl.when(ok).then(pl.col("trend") + pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_high"),
+        pl.when(pl.col("W") < min_weeks)
+        .then(pl.format("period of {} full weeks, fewer than {}", pl.col("W"), pl.lit(min_weeks)))
+        .when(~pl.col("_covers"))
+        .then(
+            pl.format(
+                "posts cover only {} to {} of the period",
+                pl.col("_first").dt.strftime("%Y-%m-%d"),
+                pl.col("_last").dt.strftime("%Y-%m-%d"),
+            )
+        )
+        .otherwise(None)
+        .alias("trend_note"),
     )
 
 
@@ -164,20 +185,21 @@ def best_times(timed: pl.DataFrame, *, confidence: float = 0.95) -> pl.DataFrame
     z = _z(confidence)
     rows: list[dict[str, object]] = []
     known = timed.filter(pl.col("interactions").is_not_null())
-    for (platform, account), g in known.group_by(["platform", "account"], maintain_order=True):
+    for g in known.partition_by(["platform", "account"], maintain_order=True):
         if g.height < 2:
             continue
+        platform, account = g["platform"][0], g["account"][0]
         raw = g["interactions"].to_numpy().astype(float)
         y = winsorise(raw)
         for dim, col in (("day", "weekday"), ("hour", "hour")):
             keys = g[col].to_numpy().astype(int)
             hyper = estimate_hyper(y, keys)
-            slots = np.unique(keys)
+            counts = np.bincount(keys, minlength=24)
+            sums, raw_sums = np.bincount(keys, weights=y, minlength=24), np.bincount(keys, weights=raw, minlength=24)
             cand: list[dict[str, object]] = []
-            for k in slots:
-                mask = keys == k
-                n = int(mask.sum())
-                post, lo, hi, _ = shrink(float(y[mask].mean()), n, hyper, z=z)
+            for k in np.flatnonzero(counts):
+                n = int(counts[k])
+                post, lo, hi, _ = shrink(float(sums[k] / n), n, hyper, z=z)
                 label = WEEKDAY_NAMES[int(k)] if dim == "day" else f"{int(k):02d}:00"
                 cand.append(
                     {
@@ -187,7 +209,7 @@ def best_times(timed: pl.DataFrame, *, confidence: float = 0.95) -> pl.DataFrame
                         "slot": int(k),
                         "label": label,
                         "n_posts": n,
-                        "raw_mean": float(raw[mask].mean()),
+                        "raw_mean": float(raw_sums[k] / n),
                         "expected": post,
                         "low": max(lo, 0.0),
                         "high": hi,

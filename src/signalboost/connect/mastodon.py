@@ -380,8 +380,8 @@ class MastodonConnector:
         status = note.get("status") or {}
         rows: Rows = {"accounts": [author]}
         if kind == "follow":
-            # the account only: the followers list is the authority on who follows (an old follow notification
-            # of someone who has unfollowed since must not bring the edge back)
+            # the account only: the followers list (paged in the same run, newest first) is the one authority
+            # on who follows; a notification read on resume or after the list could otherwise disagree with it
             return rows
         at = _when(note.get("created_at"))
         if kind in ("favourite", "reblog"):
