@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ from signalboost.store.workspace import Workspace
 from tests.connect.mastodon_replay import ENTITY_KEYS, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    srv = ReplayServer()
-    yield srv
-    srv.close()
 
 
 def _ws(tmp_path: Path, name: str = "ws") -> Workspace:
