@@ -228,6 +228,10 @@ def merge(
         staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
     if staged == 0:
         return 0, 0, 0
+    if table in INDEXED:
+        # DuckDB keeps a PRIMARY KEY's ART index in memory (it is never spilled): a cap sized to the file would
+        # run out once the table is large (2M posts), so merges into these tables get the fixed cap, as before
+        con.execute(f"SET memory_limit = '{fixed_import_memory()}B'")
     cols = columns(table)
     col_list = ", ".join(ident(c) for c in cols)
     sel = ", ".join(f"s.{ident(c)}" for c in cols)
@@ -252,6 +256,10 @@ def merge(
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), distinct - int(loaded), staged - distinct
+
+
+#: Tables with a PRIMARY KEY (migrations/001_core.sql); follows and interactions have none.
+INDEXED = ("accounts", "account_snapshots", "posts", "post_metrics")
 
 
 def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:
