@@ -197,7 +197,7 @@ class MastodonConnector:
                         where=self.instance,
                         hint="Check the address (--instance) and the network, then run the command again",
                     ) from None
-                self._pause(min(60.0, 0.5 * 2.0**attempt))
+                self._pause(ratelimit.transient_backoff(attempt))
                 continue
             except mx.MastodonUnauthorizedError:
                 raise ConnectError(
@@ -234,10 +234,7 @@ class MastodonConnector:
         )
 
     def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self.stats.retries += 1
-            self.stats.slept_seconds += seconds
-            self._sleep(seconds)
+        self.stats.pause(seconds, self._sleep)
 
     def _account(self, account: Any, observed_at: dt.datetime) -> dict[str, Any]:
         row = account_row(account, self.domain, observed_at, is_brand=str(account["id"]) == self._local_id)
