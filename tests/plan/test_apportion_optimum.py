@@ -119,3 +119,21 @@ def test_validate_warns_when_a_tactic_makes_the_bound_infeasible() -> None:
     assert all(
         p.code != "tactic-overfills-pillar" for name in TEMPLATES for p in validate_text(template_text(name)).problems
     )
+
+
+# ------------------------------------------------- rules found by the mutation run of apportion.py (issue #19)
+def test_forcing_sources_names_hand_edited_posts_and_only_networks_past_the_bound() -> None:
+    # a ½/½ mix, four posts all fixed to "a" by hand: after 4 posts a is 4 against a quota of 2, so the lowest
+    # reachable deviation is 2; freed, the four posts can alternate (deviation ½). Unlabelled fixed posts are
+    # "posts edited by hand".
+    weights = {"a": 0.5, "b": 0.5}
+    assert forcing_sources([Item("x", ("a",))] * 4, weights) == {"x": (pytest.approx(2.0), ["posts edited by hand"])}
+    # two fixed posts: 2 against a quota of 1, exactly the bound of 1 -> not reported
+    assert forcing_sources([Item("x", ("a",))] * 2, weights) == {}
+
+
+def test_forcing_sources_names_only_the_source_whose_posts_free_the_most() -> None:
+    # A, A, A then B, all fixed to "a" in a ½/½ mix: freeing A's three posts allows b, a, b before B's a
+    # (deviation ½); freeing B's one post leaves a, a, a first (1.5 after three posts). Only A is named.
+    items = [Item("x", ("a",), "tactic A")] * 3 + [Item("x", ("a",), "tactic B")]
+    assert forcing_sources(items, {"a": 0.5, "b": 0.5}) == {"x": (pytest.approx(2.0), ["tactic A"])}
