@@ -113,6 +113,10 @@ VOCABULARY: tuple[str, ...] = (
     N_("reposts"),
     N_("replies"),
     N_("none reported"),
+    N_("periods"),
+    N_("more of it"),
+    N_("less of it"),
+    N_("not distinguishable"),
 )
 
 
@@ -963,11 +967,18 @@ def _proposal(a: Analysis, strategy: Strategy | None) -> str:
         lines.append(f"{n.network}: min_posts_per_week {n.old_per_week} -> {n.new_per_week}")
         lines.append("    " + _("why:") + f" {n.per_week_evidence}")
         for day, times in n.new_slots().items():
-            lines.append(f"    {day}: {', '.join(times)}")
+            lines.append(f"    {word(day)}: {', '.join(times)}")
             for s in sorted((s for s in n.slots if s.weekday == day), key=lambda c: c.time):
                 lines.append(f"        {word(str(s.kind))}: {s.evidence}")
     for net, why in proposal.skipped.items():
         lines.append(f"{net}: {why}")
     for f in proposal.formats:
-        lines.append(f"{f['network']}: format {f['format']}: {f['advice']} — {f['evidence']}")
+        lines.append(
+            _("{network}: format {format}: {advice} — {evidence}").format(
+                network=f["network"],
+                format=word(str(f["format"])),
+                advice=word(str(f["advice"])),
+                evidence=f["evidence"],
+            )
+        )
     return "\n".join(lines)
