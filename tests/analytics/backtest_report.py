@@ -92,5 +92,62 @@ def main() -> None:
         print()
 
 
+def choice_table(frame: pl.DataFrame, platform: str, metric: str, tz: str) -> str:
+    """The per-account choice of the slot model (:mod:`signalboost.analytics.slot_choice`) with every candidate and
+    the former rule judged on the same rolling folds, as a Markdown table."""
+    from signalboost.analytics.slot_choice import backtest_candidates, choose_slot_model
+    from signalboost.analytics.timing import GRAINS
+
+    choice = choose_slot_model(frame, platform, metric=metric, tz=tz)
+    rows, n = backtest_candidates(frame, metric=metric, tz=tz, former=True)
+    lines = [
+        f"{n} posts with a known time; {rows['n_test'][0] if rows.height else 0} held out over the five folds.",
+        "",
+        "| rule | grain | scale | advised held-out posts | gain (percentile points) "
+        "| interval (Bonferroni 1 − 0.05/12) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows.iter_rows(named=True):
+        gain = "no slot advised" if r["gain"] is None else f"{r['gain']:+.1f}"
+        ci = "—" if r["low"] is None else f"{r['low']:+.1f} … {r['high']:+.1f}"
+        rule = "former (top 5 whatever the interval)" if r["rule"] == "former" else "candidate"
+        lines.append(f"| {rule} | {GRAINS[r['grain']]} | {r['scale']} | {r['n_match']} | {gain} | {ci} |")
+    lines += ["", f"Chosen: {choice.grain} on {choice.scale}; backed: {choice.backed}. Said: “{choice.sentence()}”"]
+    return "\n".join(lines)
+
+
+def choices() -> None:
+    """The slot-model choice on the bundled UCI page (rate by reach, interactions) and, where ../shared/data is
+    present, on the real X archive (read in place, never copied: likes + reposts per post)."""
+    import os
+
+    from signalboost.analytics.analysis import own_posts
+    from signalboost.ingest.pipeline import import_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace.open(Path(tmp) / "ws", create=True)
+        import_uci(ws)
+        eng = post_engagement(ws.posts(), ws.post_metrics(), ws.table("account_snapshots"))
+        for metric in ("er_reach", "interactions"):
+            print(f"#### UCI page, {metric}\n")
+            print(choice_table(eng, "facebook", metric, "Europe/Lisbon"))
+            print()
+        shared = Path(os.environ.get("SIGNALBOOST_SHARED_DATA") or Path(__file__).parents[3] / "shared" / "data")
+        archive = shared / "x-archive-andreruffert"
+        if archive.exists():
+            xs = Workspace.open(Path(tmp) / "x", create=True)
+            import_files(xs, [archive], progress=False)
+            posts, _ = own_posts(xs.posts(), xs.table("accounts"))
+            eng = post_engagement(posts, xs.post_metrics(), xs.table("account_snapshots"))
+            print("#### X archive (one real account), interactions = likes + reposts\n")
+            print(choice_table(eng, "x", "interactions", "UTC"))
+            print()
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if sys.argv[1:] == ["choices"]:
+        choices()
+    else:
+        main()

@@ -8,7 +8,14 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from signalboost.analytics.timing import active_hours, date_only_notes, recommend_slots, slot_table, winsorise
+from signalboost.analytics.timing import (
+    active_hours,
+    audience_active_hours,
+    date_only_notes,
+    recommend_slots,
+    slot_table,
+    winsorise,
+)
 
 BASE = [8.0, 9.0, 10.0, 11.0, 12.0]
 
@@ -91,3 +98,39 @@ def test_date_only_posts_give_no_hours() -> None:
     )
     assert int(slot_table(timed, metric="interactions")["n_posts"].sum()) == 20
     assert date_only_notes(timed) == ["youtube: 20 of 40 posts have a date but no time; they are left out of the hours"]
+
+
+def _interactions(per_utc_hour: dict[int, int]) -> pl.DataFrame:
+    """Interactions per UTC hour on a winter day (Madrid = UTC+1), as ``audience_hours`` returns them."""
+    return pl.DataFrame(
+        {
+            "platform": ["facebook"] * len(per_utc_hour),
+            "hour_utc": [dt.datetime(2024, 1, 10, h, tzinfo=dt.UTC) for h in per_utc_hour],
+            "n": list(per_utc_hour.values()),
+        },
+        schema={"platform": pl.String, "hour_utc": pl.Datetime("us", "UTC"), "n": pl.Int64},
+    )
+
+
+def test_audience_hours_by_hand() -> None:
+    # 240 interactions: an even share is 10 an hour, so an hour is active with ≥ 5. UTC 02:00 (60) → 03:00 Madrid;
+    # UTC 19:00 (170) → 20:00; UTC 09:00 (6) → 10:00; UTC 12:00 (4, below 5) is not active.
+    hours = _interactions({2: 60, 9: 6, 12: 4, 19: 170})
+    assert audience_active_hours(hours, "facebook", "Europe/Madrid") == {3, 10, 20}
+    assert audience_active_hours(hours, "instagram", "Europe/Madrid") is None  # no interactions there
+    assert audience_active_hours(_interactions({2: 50, 19: 49}), "facebook", "UTC") is None  # 99 < 100: cannot tell
+
+
+def test_exploration_follows_the_audience_where_the_interactions_show_it() -> None:
+    # the page posts at 10:00 UTC: 11:00 Madrid in winter, 12:00 in summer time (the weeks run past March 31)
+    slots = slot_table(_frame(viral=False), metric="interactions", tz="Europe/Madrid")
+    # the audience is active at 03:00 and 20:00 Madrid (not in the daytime otherwise): exploring goes there
+    active = audience_active_hours(_interactions({2: 120, 19: 120}), "facebook", "Europe/Madrid")
+    assert active == {3, 20}
+    flagged = slots.with_columns(pl.col("slot_hour").is_in(sorted(active)).alias("audience_active"))
+    assert active_hours(flagged, 3) == {3, 11, 12, 20}  # plus the hours the page already posts at
+    explore = recommend_slots(flagged, k=0, explore=50).filter(pl.col("kind") == "explore")
+    assert explore.height and set(explore["slot_hour"].to_list()) <= {3, 11, 12, 20}
+    # with no interactions to go by: the daytime, never 03:00
+    plain = recommend_slots(slots, k=0, explore=50).filter(pl.col("kind") == "explore")
+    assert 3 not in set(plain["slot_hour"].to_list()) and 20 in set(plain["slot_hour"].to_list())

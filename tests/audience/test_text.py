@@ -131,3 +131,20 @@ def test_keywords_of_bilingual_bios_carry_no_stop_words_of_either_language() -> 
     kw = class_tfidf(docs, [0, 0, 1, 1], min_docs=2)
     assert [w for w, _ in kw[0]] == ["garn", "strikking"]  # used by both Norwegian bios; "og", "jeg" dropped
     assert [w for w, _ in kw[1]] == ["knitting", "yarn"]  # "and", "is", "my" dropped
+
+
+def test_an_account_with_a_norwegian_bio_and_english_posts_drops_both_languages_stop_words() -> None:
+    from signalboost.audience.segment import _texts
+
+    texts = pl.DataFrame(
+        {
+            "account_id": ["a", "a", "a", "b"],
+            "text": ["Jeg elsker strikking og garn", "I knit every evening", "Yarn and needles", "Knitting is life"],
+            "language": [None, "en", "en", "en"],  # a bio (no tag) and two tagged posts; b: one tagged post
+        }
+    )
+    docs, langs = _texts(pl.Series(["a", "b", "c"]), texts)
+    assert langs == ["auto,en", "en", None]
+    # a: English (tagged) + Norwegian (detected in the bio): "jeg", "og" and "and", "every" all dropped
+    assert content_words(docs[0], langs[0]) == ["elsker", "strikking", "garn", "knit", "evening", "yarn", "needles"]
+    assert content_words(docs[1], langs[1]) == ["knitting", "life"]

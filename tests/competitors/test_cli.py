@@ -174,3 +174,19 @@ def test_without_a_brand_handle_a_competitor_is_not_taken_for_the_brand(
     assert main(["analyze", "-w", str(market), "--format", "json", "--section", "summary"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert any("analysed @threadline" in n and "not registered as competitors" in n for n in notes), notes
+
+
+def test_report_and_benchmark_output_carry_the_competitors_section(
+    market: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = ["-w", str(market)]
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", *w]) == 0
+    out = market / "bench.html"
+    assert main(["benchmark", "-o", str(out), "--section", "findings", *w]) == 0
+    assert "Competitors: the market" in out.read_text(encoding="utf-8")
+    assert main(["benchmark", "-o", str(market / "bench.txt"), *w]) == 1
+    assert "End it in .html or .pdf" in capsys.readouterr().err
+    report = market / "report.html"
+    assert main(["report", "-f", "html", "-o", str(report), *w]) == 0
+    text = report.read_text(encoding="utf-8")
+    assert "Competitors: the market" in text and "Acme (@acme)" in text

@@ -18,6 +18,7 @@ import datetime as dt
 import html
 import json
 import random
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -154,6 +155,25 @@ class Note:
     status: str | None = None
 
 
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]+)@([A-Za-z0-9.-]+\.[A-Za-z]+)")
+
+
+def render_content(text: str) -> str:
+    """Plain text → HTML as Mastodon renders it: a paragraph, and each ``@user@domain`` as an h-card link showing
+    ``@user`` only (so the rendered text differs from the text written, as on a real server)."""
+    out, last = [], 0
+    for m in _MENTION.finditer(text):
+        out.append(html.escape(text[last : m.start()]))
+        user, domain = m.group(1), m.group(2)
+        out.append(
+            f'<span class="h-card" translate="no"><a href="https://{domain}/@{user}" class="u-url mention">'
+            f"@<span>{html.escape(user)}</span></a></span>"
+        )
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "<p>" + "".join(out) + "</p>"
+
+
 class World:
     """A brand account ``brand@social.example`` among made-up local and remote accounts, with follows, statuses,
     favourites, reblogs, replies, quotes, mentions and their notifications, all derived from one seed."""
@@ -161,13 +181,16 @@ class World:
     token = "tok-Zq9!mastodon-SECRET-do-not-print-8c1f"
     oauth_code = "code-4711-paste-me"
 
-    def __init__(self, seed: int = 7, n_accounts: int = 36, n_posts: int = 23) -> None:
+    def __init__(
+        self, seed: int = 7, n_accounts: int = 36, n_posts: int = 23, n_followers: int = 24, n_follows: int = 9
+    ) -> None:
         self.rng = random.Random(seed)
         self.clock = T0
         self.accounts: dict[str, Acct] = {}
         self.statuses: dict[str, Status] = {}
         self.follows: list[tuple[int, str, str]] = []  # (follow id, follower, followee): the server pages by it
         self.notes: list[Note] = []
+        self.counts: dict[tuple[str, int], int] = {}  # (account, 1 = following / 2 = followers) → count
         self._next_status = 116_000_000_000_000_000
         self._next_follow = 900
         self.brand = self._account(
@@ -180,9 +203,9 @@ class World:
             domain = DOMAIN if i % 3 else REMOTE
             self._account(f"user{i:02d}", domain, f"User {i:02d}" if i % 5 else "", f"<p>bio of user {i}</p>")
         others = [a for a in self.accounts if a != self.brand.local_id]
-        for who in self.rng.sample(others, 24):
+        for who in self.rng.sample(others, n_followers):
             self.follow(who, self.brand.local_id)
-        for who in self.rng.sample(others, 9):
+        for who in self.rng.sample(others, n_follows):
             self.follow(self.brand.local_id, who)
         for n in range(n_posts):
             self.post(self.brand.local_id, f"Post {n}: linen care tip #{n} #linen")
@@ -191,6 +214,9 @@ class World:
                 self.engage(status.local_id, others)
         for who in self.rng.sample(others, 3):
             self.mention(who)
+        hub = others[1]  # an account with an audience of its own (partners fetch-audience)
+        for who in self.rng.sample([o for o in others if o != hub], 6):
+            self.follow(who, hub)
         self.idempotency: dict[str, str] = {}
         self.posts_sent = 0
 
@@ -209,11 +235,17 @@ class World:
     def follow(self, follower: str, followee: str) -> None:
         self._next_follow += 1
         self.follows.append((self._next_follow, follower, followee))
+        self.counts[follower, 1] = self.counts.get((follower, 1), 0) + 1
+        self.counts[followee, 2] = self.counts.get((followee, 2), 0) + 1
         if followee == self.brand.local_id:
             self.notes.append(Note(len(self.notes) + 1, "follow", self.tick(1), follower))
 
     def unfollow(self, follower: str, followee: str) -> None:
+        before = len(self.follows)
         self.follows = [f for f in self.follows if (f[1], f[2]) != (follower, followee)]
+        if len(self.follows) < before:
+            self.counts[follower, 1] -= 1
+            self.counts[followee, 2] -= 1
 
     def post(self, account: str, text: str, **kw: Any) -> Status:
         self._next_status += 65536 * self.rng.randrange(1, 400)
@@ -295,8 +327,7 @@ class World:
 
     # ------------------------------------------------------------------------------------------ rendering
     def count(self, local: str, what: str) -> int:
-        side = 2 if what == "followers" else 1
-        return sum(1 for f in self.follows if f[side] == local)
+        return self.counts.get((local, 2 if what == "followers" else 1), 0)
 
     def status_uri(self, s: Status) -> str:
         return f"{self.accounts[s.account].uri}/statuses/{s.local_id}"
@@ -333,7 +364,7 @@ class World:
             "url": f"https://{author.domain}/@{author.username}/{s.local_id}", "replies_count": len(s.replies),
             "reblogs_count": len(s.reblogs), "favourites_count": len(s.favourites), "quotes_count": len(s.quotes),
             "edited_at": None, "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,
-            "content": f"<p>{html.escape(s.text)}</p>", "filtered": [], "reblog": None,
+            "content": render_content(s.text), "filtered": [], "reblog": None,
             "application": {"name": "Web", "website": None}, "account": self.account_json(author),
             "media_attachments": [], "mentions": mentions,
             "tags": [{"name": t.lstrip("#"), "url": f"https://{DOMAIN}/tags/{t.lstrip('#')}"}
@@ -371,6 +402,7 @@ class ReplayServer:
         self.used = 0
         self.requests: list[tuple[str, str]] = []
         self.fail_429: set[int] = set()
+        self.lose_response: set[int] = set()  # POST /statuses handled, then answered 502 (a proxy timing out)
         self.on_request: Callable[[int, str], None] | None = None
         self.lock = threading.Lock()
         outer = self
@@ -491,7 +523,10 @@ class ReplayServer:
         seg = path.strip("/").split("/")[2:]  # after api/v1
         limit = int(q.get("limit", ["40"])[0])
         if method == "POST" and seg == ["statuses"]:
-            return self._post_status(h, body)
+            answer = self._post_status(h, body)
+            if n in self.lose_response:
+                return 502, {"error": "Bad Gateway"}, None
+            return answer
         if seg == ["accounts", "verify_credentials"]:
             return 200, w.account_json(w.brand) | {"source": {"privacy": "public", "note": "", "fields": []}}, None
         if seg == ["accounts", "lookup"]:

@@ -46,7 +46,8 @@ def test_backtest_rewards_the_predictor_that_matches_the_future() -> None:
     assert row["spearman_lo"] == pytest.approx(1.0) and row["ndcg_lo"] == pytest.approx(1.0)
     assert row["accounts_receiving"] == 8
     assert set(res["predictor"]) == {SCORE, *BASELINES[:3]}  # no follower counts: no follower baseline
-    # the default score is reach (distinct interactors) here: the same ranking, a paired difference of exactly 0
+    # the default score is reach here; D (distinct interactors) and A (attention received) both grow with i, so
+    # their product ranks like in-degree: the same ranking, a paired difference of exactly 0
     score = res.filter(pl.col("predictor") == SCORE).row(0, named=True)
     assert score["ndcg"] == pytest.approx(1.0) and row["d_ndcg_lo"] == row["d_ndcg_hi"] == pytest.approx(0.0)
 

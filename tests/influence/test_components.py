@@ -76,6 +76,50 @@ def test_reach_from_follow_graph_in_degree_and_unavailable() -> None:
     assert "no follower counts" in (comp.reach(none).reason or "")
 
 
+def test_reach_from_interactions_blends_distinct_interactors_and_weighted_attention_by_hand() -> None:
+    # No follower counts, no follow graph. Received (self excluded):
+    #   t: u reposts it 3 times, v reposts it once  -> D = 2 distinct, A = 4 reposts · 1          = 4
+    #   m: u mentions it, v replies to it           -> D = 2 distinct, A = 2 · 1 + 2 · 1          = 4
+    #   k: u likes it twice, k mentions itself      -> D = 1 (likes count as interacting), A = 0  = 0
+    #   q: u quotes it, v mentions it, w replies    -> D = 3, A = 1 + 2 + 2                        = 5
+    #   u, v, w: receive nothing                    -> D = 0, A = 0
+    rows = [("u", "repost", "t")] * 3 + [("v", "repost", "t"), ("u", "mention", "m"), ("v", "reply", "m")]
+    rows += [("u", "like", "k"), ("u", "like", "k"), ("k", "mention", "k")]
+    rows += [("u", "quote", "q"), ("v", "mention", "q"), ("w", "reply", "q")]
+    inter = pl.DataFrame(rows, schema=["actor_id", "kind", "target_account_id"], orient="row")
+    data = InfluenceData.from_frames(interactions=inter)
+    at = {name: data.index(name) for name in ("t", "m", "k", "q", "u", "v", "w")}
+    r = comp.reach(data)
+    assert r.source == comp.REACH_FROM_INTERACTORS
+    d = {"t": 2, "m": 2, "k": 1, "q": 3, "u": 0, "v": 0, "w": 0}
+    a = {"t": 4, "m": 4, "k": 0, "q": 5, "u": 0, "v": 0, "w": 0}
+    for name, i in at.items():
+        assert r.extra["interactors"][i] == d[name]
+        assert r.extra["attention"][i] == a[name]
+        # reach_raw = ½ (log10(1 + D) + log10(1 + A)): the log of the geometric mean of 1 + D and 1 + A
+        assert r.raw[i] == pytest.approx(0.5 * (np.log10(1 + d[name]) + np.log10(1 + a[name])))
+    # raw order: u = v = w (0) < k (log 2 / 2) < t = m (log 3 + log 5) / 2 < q (log 4 + log 6) / 2; mean-rank
+    # percentiles over 7 accounts: 3 tied at the bottom -> 1.5/7; k -> 3.5/7; t, m -> (4 + 1)/7; q -> 6.5/7
+    expected = {"u": 1.5, "v": 1.5, "w": 1.5, "k": 3.5, "t": 5.0, "m": 5.0, "q": 6.5}
+    for name, i in at.items():
+        assert r.pct[i] == pytest.approx(100 * expected[name] / 7)
+    # in-band: D's percentile within its size band (all D < 10 here: one band, D's own percentile)
+    assert r.extra["in_band"][at["q"]] == pytest.approx(100 * 6.5 / 7)
+    assert r.extra["in_band"][at["k"]] == pytest.approx(100 * 3.5 / 7)
+    assert comp.distinct_interactors(data)[at["q"]] == 3  # type: ignore[index]
+    assert comp.attention_received(data)[at["t"]] == 4  # type: ignore[index]
+
+
+def test_reach_from_interactions_ranks_a_mentioned_account_above_a_reposted_one() -> None:
+    # Same distinct interactors (2), same number of interactions (2): mentions weigh twice reposts.
+    rows = [("u", "mention", "named"), ("v", "mention", "named"), ("u", "repost", "shared"), ("v", "repost", "shared")]
+    data = InfluenceData.from_frames(
+        interactions=pl.DataFrame(rows, schema=["actor_id", "kind", "target_account_id"], orient="row")
+    )
+    r = comp.reach(data)
+    assert r.pct[data.index("named")] > r.pct[data.index("shared")]
+
+
 def test_authority_is_weighted_pagerank_and_mixes_follow_graph() -> None:
     inter = pl.DataFrame(
         {

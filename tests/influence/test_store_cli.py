@@ -225,3 +225,35 @@ def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
     assert (
         lines[0].startswith("Score ") and "rank 1 of 5 (top 20 %)" in lines[0] and "segment thought_leader" in lines[0]
     )
+
+
+def test_cli_shows_the_reach_rule_on_interaction_only_data(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No follower counts, no follow graph: reach from D (distinct accounts interacting) and A (attention received).
+    # "named": u and v mention it, u replies to it — D 2, 3 interactions, A = 3 · 2 = 6, (1 + 2)(1 + 6) = 21;
+    # "shared": u, v, w repost it, u twice — D 3, 4 interactions, A = 4, (1 + 3)(1 + 4) = 20. So "named" ranks
+    # first, where in-degree alone or the count received alone would put "shared" first.
+    rows = [("u", "mention", "named"), ("v", "mention", "named"), ("u", "reply", "named")]
+    rows += [(a, "repost", "shared") for a in "uvwu"]
+    inter = pl.DataFrame(
+        {
+            "platform": "x",
+            "actor_id": [a for a, _, _ in rows],
+            "kind": [k for _, k, _ in rows],
+            "target_account_id": [t for _, _, t in rows],
+            "occurred_at": [T] * len(rows),
+        }
+    )
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: Brand\n")
+    with workspace.transaction() as con:
+        sql.insert_frame(con, "interactions", inter)
+    monkeypatch.setenv("COLUMNS", "250")
+    assert main(["influencers", "-w", str(workspace.root)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Reach from the distinct accounts interacting (D) and the attention received" in out
+    assert "A = reposts + quotes + 2 × (replies + mentions)" in out and "ranked by (1 + D)(1 + A)" in out
+    assert main(["influencers", "-w", str(workspace.root), "--stored", "--format", "csv"]) == 0
+    listed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["account_id"] for r in listed[:2]] == ["named", "shared"]
+    assert float(listed[0]["audience"]) == 2 and float(listed[1]["audience"]) == 3

@@ -91,3 +91,38 @@ def test_a_follow_seen_again_keeps_its_first_sighting_and_extends_its_last(works
 def test_sql_literals_and_identifiers_are_quoted() -> None:
     assert q.lit("O'Brien") == "'O''Brien'"
     assert q.ident('we"ird') == '"we""ird"'
+
+
+def test_only_repeated_keys_are_folded_and_the_counts_add_up(workspace: Workspace) -> None:
+    """A file of unique rows around a few repeated keys: each key stored once with the fold rules (max weight,
+    a NULL weight loses to 0.5, an unknown target is ''), counts as a Python de-duplication computes them."""
+    base = {"platform": "x", "kind": "like", "occurred_at": T}
+    rows = [{**base, "actor_id": f"u{i}", "target_account_id": "b", "weight": None} for i in range(50)]
+    rows += [
+        {**base, "actor_id": "r1", "target_account_id": "b", "weight": 0.5},
+        {**base, "actor_id": "r1", "target_account_id": "b", "weight": None},
+        {**base, "actor_id": "r2", "target_post_id": None, "weight": 2.0},
+        {**base, "actor_id": "r2", "target_post_id": None, "weight": 3.0},
+        {**base, "actor_id": "r2", "target_post_id": None, "weight": 1.0},
+    ]
+    keys = {(r["actor_id"], r.get("target_account_id") or "") for r in rows}
+    loaded, duplicate, merged = _merge(workspace, "interactions", rows)
+    assert (loaded, duplicate, merged) == (len(keys), 0, len(rows) - len(keys)) == (52, 0, 3)
+    got = dict(_rows(workspace, "SELECT actor_id, weight FROM interactions WHERE actor_id LIKE 'r%'"))
+    assert got == {"r1": 0.5, "r2": 3.0}
+    assert _rows(workspace, "SELECT count(*), count(DISTINCT actor_id) FROM interactions") == [(52, 52)]
+    assert _rows(workspace, "SELECT target_post_id, target_account_id FROM interactions WHERE actor_id = 'r2'") == [
+        ("", "")
+    ]
+    # the same file again: every key already there, nothing added (idempotent)
+    assert _merge(workspace, "interactions", rows) == (0, 52, 3)
+
+
+def test_repeated_follows_and_posts_of_a_first_import_are_folded(workspace: Workspace) -> None:
+    edges = [{"platform": "x", "follower_id": str(i % 7), "followee_id": "z", "observed_at": T} for i in range(20)]
+    assert _merge(workspace, "follows", edges) == (7, 0, 13)
+    assert _rows(workspace, "SELECT count(*), min(first_seen), bool_and(active) FROM follows") == [(7, T, True)]
+    posts = [{"platform": "x", "post_id": "p1", "text": None}, {"platform": "x", "post_id": "p1", "text": "hi"}]
+    posts.append({"platform": "x", "post_id": "p2", "text": "other"})
+    assert _merge(workspace, "posts", posts) == (2, 0, 1)
+    assert _rows(workspace, "SELECT post_id, text FROM posts ORDER BY 1") == [("p1", "hi"), ("p2", "other")]

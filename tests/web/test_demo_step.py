@@ -18,7 +18,7 @@ def test_demo_step_prints_address_and_command(tmp_path: Path) -> None:
     ctx = DemoContext(workspace=ws, console=console)
     demo_step(ctx)
     assert (
-        "Overview, Strategy, Calendar, Analytics, Influencers, Audience, Outreach, Partners, Imports"
+        "Overview, Strategy, Calendar, Analytics, Influencers, Audience, Competitors, Outreach, Partners, Imports"
         in console.export_text()
     )
     closing(ctx)

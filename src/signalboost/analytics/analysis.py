@@ -24,7 +24,8 @@ from signalboost.analytics.metrics import (
     summarize_engagement,
 )
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
-from signalboost.analytics.timing import date_only_notes, recommend_slots, slot_table
+from signalboost.analytics.slot_choice import SlotChoice, choose_slot_model
+from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
 from signalboost.model.strategy import Strategy
 
@@ -80,6 +81,7 @@ class Analysis:
     notes: list[str] = field(default_factory=list)
     metric: str = "er_reach"
     slot_metrics: dict[str, str] = field(default_factory=dict)  # network -> the metric its rankings use
+    slot_choices: dict[str, SlotChoice] = field(default_factory=dict)  # network -> the backtested slot model
 
 
 def _coverage(frame: pl.DataFrame, metric: str) -> dict[str, float]:
@@ -278,6 +280,7 @@ def analyze(
     accounts: pl.DataFrame | None = None,
     options: AnalysisOptions | None = None,
     assignments: pl.DataFrame | None = None,
+    audience_hours: pl.DataFrame | None = None,
 ) -> Analysis:
     """Run every analysis of the issue on the canonical frames.
 
@@ -285,6 +288,9 @@ def analyze(
     instead of assigning them again (e.g. the current ones stored in ``post_pillars``).
 
     With ``accounts``, a network whose brand accounts are marked (``is_brand``) is analysed on their posts only.
+
+    ``audience_hours`` (``platform, hour_utc, n``: interactions per UTC hour) says when each network's audience is
+    active; exploration slots are drawn from those hours (else from the daytime).
 
     Example::
 
@@ -314,9 +320,12 @@ def analyze(
     eng, slot_metrics, notes = _slot_metrics(eng, by_network)
     notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
     conf = opt.confidence
-    ranked = _ranked(eng, slot_metrics, tz, opt)
-    slots = ranked["slots"]
-    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished_notes(slots)
+    choices: dict[str, SlotChoice] = {}
+    ranked = _ranked(eng, slot_metrics, tz, opt, choices)
+    slots = _with_audience(ranked["slots"], audience_hours, tz)
+    backed = [c.sentence() for c in choices.values()]
+    undistinguished = [n for n in undistinguished_notes(slots) if n.split(":", 1)[0] not in choices]
+    notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished + backed
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))
@@ -353,6 +362,7 @@ def analyze(
         notes=notes,
         metric=metric,
         slot_metrics=slot_metrics,
+        slot_choices=choices,
     )
 
 
@@ -369,15 +379,58 @@ def _slot_metrics(frame: pl.DataFrame, by_network: dict[str, str]) -> tuple[pl.D
     return frame, {p: f"{m}_z" for p, m in by_network.items()}, notes
 
 
-def _ranked(eng: pl.DataFrame, slot_metrics: dict[str, str], tz: str, opt: AnalysisOptions) -> dict[str, pl.DataFrame]:
-    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked."""
+def _with_audience(slots: pl.DataFrame, hours: pl.DataFrame | None, tz: str) -> pl.DataFrame:
+    """Column ``audience_active``: whether the slot's local hour is one when the network's audience is active
+    (:func:`signalboost.analytics.timing.audience_active_hours`); null where the interactions cannot tell."""
+    parts = []
+    for (platform,), group in slots.group_by(["platform"], maintain_order=True):
+        active = audience_active_hours(hours, str(platform), tz)
+        flag = pl.col("slot_hour").is_in(sorted(active)) if active is not None else pl.lit(None, pl.Boolean)
+        parts.append(group.with_columns(flag.alias("audience_active")))
+    if not parts:
+        return slots.with_columns(pl.lit(None, pl.Boolean).alias("audience_active"))
+    return pl.concat(parts)
+
+
+def _ranked(
+    eng: pl.DataFrame,
+    slot_metrics: dict[str, str],
+    tz: str,
+    opt: AnalysisOptions,
+    choices: dict[str, SlotChoice] | None = None,
+) -> dict[str, pl.DataFrame]:
+    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked.
+
+    Each network's slot model (grain and outcome scale) is the one its own history's backtest chose
+    (:func:`signalboost.analytics.slot_choice.choose_slot_model`, recorded in ``choices``); its slots are advised
+    only when that backtest's gain interval lies above 0 (column ``backed``)."""
     parts: dict[str, list[pl.DataFrame]] = {"slots": [], "formats": [], "paid": [], "pillars": []}
     conf = opt.confidence
     for platform, metric in sorted(slot_metrics.items()):
         sub = eng.filter(pl.col("platform") == platform)
         if sub.height == 0:
             continue
-        parts["slots"].append(slot_table(sub, metric=metric, tz=tz, hour_block=opt.hour_block, min_posts=opt.min_posts))
+        choice = choose_slot_model(
+            sub,
+            platform,
+            metric=metric,
+            tz=tz,
+            hour_block=opt.hour_block,
+            min_posts=opt.min_posts,
+            top_slots=opt.top_slots,
+        )
+        if choices is not None:
+            choices[platform] = choice
+        table = slot_table(
+            sub,
+            metric=metric,
+            tz=tz,
+            hour_block=opt.hour_block,
+            min_posts=opt.min_posts,
+            grain=choice.grain,
+            scale=choice.scale,
+        )
+        parts["slots"].append(table.with_columns(pl.lit(choice.backed).alias("backed")))
         parts["formats"].append(compare_formats(sub, metric=metric, confidence=conf))
         parts["paid"].append(compare_paid(sub, metric=metric, confidence=conf))
         parts["pillars"].append(compare_groups(explode_pillars(sub), "pillar", metric=metric, confidence=conf))

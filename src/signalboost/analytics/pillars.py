@@ -15,7 +15,7 @@ Assignment order, first that applies wins:
 4. ``unclassified``.
 
 Each post is read in its own language — the network's tag (``posts.language``), else the stored detection
-(``posts.detected_language``, migration 130), else detected here (:mod:`signalboost.text.language`) — so an
+(``posts.detected_languages``, migration 130), else detected here (:mod:`signalboost.text.language`) — so an
 account that posts in Norwegian and English has each post tokenised with the right stop words and compounds.
 Nothing is downloaded: the model is fitted at run time from the strategy and the workspace.
 """
@@ -80,7 +80,7 @@ class PillarRules:
         folded = _fold(text or "")
         given = [] if hashtags is None else list(hashtags)  # a Polars list cell arrives as a Series
         post_tags = {_fold(h.lstrip("#")) for h in given} | {_fold(t) for t in _HASHTAG.findall(text or "")}
-        tokens = set(_TOKEN.findall(folded)) if compounding(languages) else set()
+        tokens = (set(_TOKEN.findall(folded)) | post_tags) if compounding(languages) else set()
         vocabulary = frozenset().union(*self.words.values()) if tokens else frozenset()
         found = []
         for pid, pattern in self.patterns.items():
@@ -148,12 +148,14 @@ def _docs(texts: Sequence[str], languages: Sequence[Sequence[str | None]] | None
     return [(t, tuple(g for g in ls if g)) for t, ls in zip(texts, langs, strict=True)]
 
 
-def text_languages(text: str | None, *tags: str | None) -> tuple[str, ...]:
-    """A post's languages: the first known of ``tags`` (the network's, the stored detection), else detected."""
-    for tag in tags:
-        lang = normalise_language(tag)
-        if lang:
-            return (lang,)
+def text_languages(text: str | None, tag: str | None = None, stored: Sequence[str] | None = None) -> tuple[str, ...]:
+    """A post's languages: the network's ``tag`` when it names one; else the stored detection (``stored``, the
+    post's ``detected_languages``: ``[]`` = detected, unknown); else detected now."""
+    lang = normalise_language(tag)
+    if lang:
+        return (lang,)
+    if stored is not None:
+        return tuple(str(g) for g in stored)
     return detect_mixed(text).languages
 
 
@@ -198,7 +200,7 @@ def assign_pillars(
     model = PillarClassifier(texts, labels, seed=seed) if len(set(labels)) >= 2 else None
     cols = {
         c: posts[c] if c in posts.columns else pl.Series([None] * posts.height)
-        for c in ("text", "hashtags", "pillars", "language", "detected_language")
+        for c in ("text", "hashtags", "pillars", "language", "detected_languages")
     }
     out: list[dict[str, object]] = []
     pending: list[tuple[int, tuple[str, ...]]] = []
@@ -208,7 +210,8 @@ def assign_pillars(
         if label is not None and len(label) > 0:
             out.append(_row(platform, post_id, list(label), "label", 1.0))
             continue
-        langs = text_languages(text, cols["language"][i], cols["detected_language"][i]) if text else ()
+        stored = cols["detected_languages"][i]
+        langs = text_languages(text, cols["language"][i], None if stored is None else list(stored)) if text else ()
         matched = rules.match(text, tags, langs)
         if matched:
             out.append(_row(platform, post_id, matched, "rule", 1.0))

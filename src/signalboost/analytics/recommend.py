@@ -199,12 +199,15 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
             for r in ranked.iter_rows(named=True)
         ]
         standout = any(c.kind == "recommended" for c in chosen)
+        choice = analysis.slot_choices.get(net)
         keep_why = (
             _(
                 "kept from the current schedule: no slot stands out from the network mean ({n} posts; between-slot "
                 "variance 0)"
             ).format(n=int(used["n_posts"].sum()))
             if flat
+            else _("kept from the current schedule: {why}").format(why=choice.sentence().split(": ", 1)[1])
+            if choice is not None and not choice.backed
             else _(
                 "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
                 "interval includes it), so keep the current hours"

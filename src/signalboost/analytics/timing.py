@@ -24,14 +24,19 @@ percentiles (Tukey 1962; Wilcox, *Introduction to Robust Estimation*, 2012, §3.
 three good posts, not as a slot effect; ``top3_share`` says how much of a slot's raw gain over the network mean
 comes from its three best posts. A slot is recommended only when its interval lies above the network mean (an
 interval that includes the mean is "not distinguishable"); exploration slots are drawn only from hours with
-demonstrated activity (:func:`active_hours`: 07:00–22:59 local, plus any hour where the account already has
-``min_posts`` posts). Posts whose time is unknown (``date_only``, or a network whose posts are all at 00:00:00)
-give no hour advice.
+demonstrated activity (:func:`active_hours`: the hours when the network's imported interactions show the audience
+active, else 07:00–22:59 local, plus any hour where the account already has ``min_posts`` posts). Posts whose
+time is unknown (``date_only``, or a network whose posts are all at 00:00:00) give no hour advice.
+
+Which grain and outcome scale a network's model uses is chosen per account by a temporal backtest on its own
+history (:mod:`signalboost.analytics.slot_choice`), and its slots are advised only when that backtest shows a gain
+over keeping the current hours.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +52,19 @@ NOT_ENOUGH = "not enough data"
 WINSOR: tuple[float, float] = (0.05, 0.95)
 #: local hours where exploring needs no evidence of activity (the audience's daytime)
 DAYTIME: range = range(7, 23)
+#: the grains of the slot model (how posts are grouped into slots), in plain words
+GRAINS: dict[str, str] = {
+    "weekday_hour": "weekday × hour",
+    "hour": "hour of day (any weekday)",
+    "block3": "3-hour blocks of the day",
+    "weekday_hour_shrunk": "weekday × hour, shrunk toward its hour of day",
+}
+#: the outcome scales the slot model can be fitted on, in plain words
+SCALES: dict[str, str] = {
+    "raw": "the figure itself, capped at its 5th/95th percentiles",
+    "log": "the logarithm of the figure",
+    "rank": "the figure's rank (percentile) among the posts",
+}
 
 
 def time_unknown(frame: pl.DataFrame) -> pl.Expr:
@@ -86,11 +104,38 @@ def winsorise(values: np.ndarray, limits: tuple[float, float] = WINSOR) -> np.nd
     return out
 
 
+#: the fewest interactions of a network that can show when its audience is active
+MIN_AUDIENCE = 100
+
+
+def audience_active_hours(hours: pl.DataFrame | None, platform: str, tz: str) -> set[int] | None:
+    """Local hours when the network's audience is demonstrably active, from interactions per UTC hour
+    (``platform, hour_utc, n``, :func:`signalboost.store.analytics_sql.audience_hours`): the hours holding at least
+    half an even share (``n_h ≥ ½ · N / 24``) of at least :data:`MIN_AUDIENCE` interactions. ``None`` when the
+    workspace has too few interactions on that network to tell (then :data:`DAYTIME` stands in)."""
+    if hours is None or hours.height == 0 or "hour_utc" not in hours.columns:
+        return None
+    mine = hours.filter(pl.col("platform") == platform)
+    total = int(mine["n"].sum()) if mine.height else 0
+    if total < MIN_AUDIENCE:
+        return None
+    local = mine.with_columns(
+        as_utc(pl.col("hour_utc"), mine.schema["hour_utc"]).dt.convert_time_zone(tz).dt.hour().alias("h")
+    )
+    per = local.group_by("h").agg(pl.col("n").sum())
+    return {int(h) for h, n in per.iter_rows() if n >= 0.5 * total / 24}
+
+
 def active_hours(slots: pl.DataFrame, min_posts: int) -> set[int]:
-    """Local hours where exploring is sensible: :data:`DAYTIME`, plus hours where the account already has
-    ``min_posts`` posts (its audience demonstrably sees posts then). Never 00–06 without such evidence."""
+    """Local hours where exploring is sensible: the hours when the network's audience is demonstrably active
+    (column ``audience_active``, from :func:`audience_active_hours`) where the workspace's interactions show it,
+    else :data:`DAYTIME`; plus hours where the account already has ``min_posts`` posts. Never 00–06 without such
+    evidence."""
     per_hour = slots.group_by("slot_hour").agg(pl.col("n_posts").sum())
     shown = {int(h) for h, n in per_hour.iter_rows() if n >= min_posts}
+    if "audience_active" in slots.columns and slots["audience_active"].is_not_null().any():
+        audience = {int(h) for h in slots.filter(pl.col("audience_active"))["slot_hour"].to_list()}
+        return audience | shown
     return set(DAYTIME) | shown
 
 
@@ -185,9 +230,20 @@ def slot_table(
     z: float = 1.96,
     all_slots: bool = True,
     robust: bool = True,
+    grain: str = "weekday_hour",
+    scale: str = "raw",
 ) -> pl.DataFrame:
     """Engagement by weekday × hour per network, raw and shrunk (fitted to the winsorised metric unless
     ``robust=False``, the plain model of the module docstring).
+
+    ``grain`` (:data:`GRAINS`) groups the posts into the model's slots: weekday × hour (the default), hour of day,
+    3-hour blocks, or weekday × hour shrunk toward its hour of day (two levels: the hour's estimate is the prior of
+    its weekday cells). ``scale`` (:data:`SCALES`) is the outcome the model is fitted on: the winsorised figure,
+    ``log(1 + x)``, or the mid-rank percentile among the network's posts. Estimates and intervals are mapped back
+    to the metric's own scale (``exp(·) − 1``; the empirical quantile for ranks), a monotone map, so a slot's
+    interval lies above the network's typical value on one scale exactly when it does on the other. Every
+    weekday × hour cell is still one row; ``cell_group`` is the model slot it belongs to and ``group_posts`` that
+    slot's posts (``status`` counts those).
 
     ``frame`` is :func:`signalboost.analytics.metrics.post_engagement` output (or any frame with ``platform,
     created_at`` and ``metric``). Columns: ``platform, weekday, weekday_name, slot_hour, n_posts, raw_mean,
@@ -197,6 +253,12 @@ def slot_table(
     """
     if metric not in frame.columns:
         raise AnalyticsError(f"metric {metric!r} is not a column of the frame", where="slot_table")
+    if grain not in GRAINS or scale not in SCALES:
+        raise AnalyticsError(
+            f"unknown slot model {grain!r} on {scale!r}",
+            where="slot_table",
+            hint=f"grain: one of {', '.join(GRAINS)}; scale: one of {', '.join(SCALES)}",
+        )
     known = frame.filter(pl.col("created_at").is_not_null())
     known = known.filter(~time_unknown(known)) if known.height else known
     local = with_local_time(known, tz, hour_block=hour_block)
@@ -205,7 +267,8 @@ def slot_table(
     )
     out: list[pl.DataFrame] = []
     for (platform,), group in local.group_by(["platform"], maintain_order=True):
-        out.append(_slot_table_one(group, str(platform), metric, hour_block, min_posts, z, all_slots, robust))
+        one = _slot_table_one(group, str(platform), metric, hour_block, min_posts, z, all_slots, robust, grain, scale)
+        out.append(one)
     if not out:
         return _empty_slots()
     return pl.concat(out).sort("platform", "weekday", "slot_hour")
@@ -220,49 +283,154 @@ def _slot_table_one(
     z: float,
     all_slots: bool,
     robust: bool = True,
+    grain: str = "weekday_hour",
+    scale: str = "raw",
 ) -> pl.DataFrame:
     raw_y = group[metric].cast(pl.Float64).to_numpy()
-    y = winsorise(raw_y) if robust else raw_y
-    keys = (group["weekday"].cast(pl.Int32) * 100 + group["slot_hour"].cast(pl.Int32)).to_numpy()
-    hyper = estimate_hyper(y, keys)
+    forward, back = fit_scale(raw_y, scale if robust else "plain")
+    y = forward(raw_y)
+    weekday = group["weekday"].cast(pl.Int64).to_numpy()
+    hour = group["slot_hour"].cast(pl.Int64).to_numpy()
+    model = fit_slot_model(y, weekday, hour, grain, z=z)
     raw_mu = float(raw_y.mean())
-    group = group.with_columns(pl.Series("_w", y), (pl.col(metric).cast(pl.Float64) - raw_mu).alias("_gain"))
+    group = group.with_columns((pl.col(metric).cast(pl.Float64) - raw_mu).alias("_gain"))
     stats = group.group_by("weekday", "slot_hour").agg(
         pl.len().alias("n_posts"),
         pl.col(metric).cast(pl.Float64).mean().alias("raw_mean"),
-        pl.col("_w").mean().alias("robust_mean"),
         pl.col("_gain").sum().alias("gain"),
         pl.col("_gain").sort(descending=True).head(3).sum().alias("top3"),
     )
     found = {(int(r["weekday"]), int(r["slot_hour"])): r for r in stats.iter_rows(named=True)}
     cells = [(d, h) for d in range(7) for h in range(0, 24, hour_block)] if all_slots else sorted(found)
+    prior = float(back(np.array([model.mu]))[0])
     rows = []
-    for day, hour in cells:
-        r = found.get((day, hour))
-        n = int(r["n_posts"]) if r else 0
-        raw = float(r["raw_mean"]) if r else None
-        post, lo, hi, weight = shrink(float(r["robust_mean"]) if r else None, n, hyper, z=z)
+    for day, hour_ in cells:
+        r = found.get((day, hour_))
+        key = int(slot_key(np.array([day]), np.array([hour_]), grain)[0])
+        n_group, post, lo, hi, weight = model.cells.get(key, model.empty)
+        est = back(np.array([post, lo, hi]))
         top3 = float(r["top3"]) / float(r["gain"]) if r and float(r["gain"]) > 0 else None
         rows.append(
             {
                 "platform": platform,
                 "weekday": day,
                 "weekday_name": WEEKDAY_NAMES[day],
-                "slot_hour": hour,
-                "n_posts": n,
-                "raw_mean": raw,
-                "expected": post,
-                "ci_low": lo,
-                "ci_high": hi,
+                "slot_hour": hour_,
+                "n_posts": int(r["n_posts"]) if r else 0,
+                "raw_mean": float(r["raw_mean"]) if r else None,
+                "expected": float(est[0]),
+                "ci_low": float(est[1]),
+                "ci_high": float(est[2]),
                 "shrink_weight": weight,
                 "top3_share": None if top3 is None else min(1.0, max(0.0, top3)),
-                "distinguishable": n > 0 and (lo > hyper.mu or hi < hyper.mu),
-                "status": "ok" if n >= min_posts else NOT_ENOUGH,
-                "prior_mean": hyper.mu,
+                "distinguishable": n_group > 0 and (lo > model.mu or hi < model.mu),
+                "status": "ok" if n_group >= min_posts else NOT_ENOUGH,
+                "prior_mean": prior,
                 "metric": metric,
+                "cell_group": key,
+                "group_posts": n_group,
+                "grain": grain,
+                "scale": scale if robust else "plain",
             }
         )
     return pl.DataFrame(rows, schema=_SLOT_SCHEMA)
+
+
+def slot_key(weekday: np.ndarray, hour: np.ndarray, grain: str) -> np.ndarray:
+    """The model slot of each post: ``weekday·100 + hour`` (weekday × hour grains), the hour, or its 3-hour block."""
+    if grain == "hour":
+        return np.asarray(hour, dtype=np.int64)
+    if grain == "block3":
+        return (np.asarray(hour, dtype=np.int64) // 3) * 3
+    return np.asarray(weekday, dtype=np.int64) * 100 + np.asarray(hour, dtype=np.int64)
+
+
+def fit_scale(
+    y: np.ndarray, scale: str
+) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """``(forward, back)`` of an outcome scale fitted on ``y`` (:data:`SCALES`; ``plain`` = no change).
+
+    ``raw``: winsorised at ``y``'s 5th/95th percentiles, back = identity. ``log``: ``log(1 + max(x, 0))`` when no
+    value is negative (else the raw scale), back = ``exp(·) − 1``. ``rank``: the mid-rank of ``x`` among ``y``
+    divided by ``n`` (ties share their average rank), back = the empirical quantile of ``y``."""
+    y = np.asarray(y, dtype=float)
+
+    def same(x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=float)
+
+    if scale == "plain" or y.size < 3:
+        return same, same
+    if scale == "log" and float(y.min()) >= 0:
+        return (lambda x: np.log1p(np.maximum(np.asarray(x, dtype=float), 0.0))), (
+            lambda v: np.expm1(np.asarray(v, dtype=float))
+        )
+    if scale == "rank":
+        ordered = np.sort(y)
+
+        def to_rank(x: np.ndarray) -> np.ndarray:
+            x = np.asarray(x, dtype=float)
+            below = np.searchsorted(ordered, x, side="left")
+            upto = np.searchsorted(ordered, x, side="right")
+            out: np.ndarray = (below + upto) / (2.0 * ordered.size)
+            return out
+
+        def from_rank(v: np.ndarray) -> np.ndarray:
+            out: np.ndarray = np.quantile(ordered, np.clip(np.asarray(v, dtype=float), 0.0, 1.0))
+            return out
+
+        return to_rank, from_rank
+    lo, hi = np.quantile(y, WINSOR)
+    return (lambda x: np.clip(np.asarray(x, dtype=float), lo, hi)), same
+
+
+@dataclass(frozen=True)
+class SlotModel:
+    """A fitted slot model: overall mean ``mu`` and per model slot ``(n, posterior mean, low, high, weight)``."""
+
+    mu: float
+    cells: dict[int, tuple[int, float, float, float, float]]
+    empty: tuple[int, float, float, float, float]
+
+
+def _one_level(
+    y: np.ndarray, keys: np.ndarray, z: float
+) -> tuple[Hyper, dict[int, tuple[int, float, float, float, float]]]:
+    hyper = estimate_hyper(y, keys)
+    cells = {}
+    for key in np.unique(keys):
+        sel = y[keys == key]
+        post, lo, hi, weight = shrink(float(sel.mean()), int(sel.size), hyper, z=z)
+        cells[int(key)] = (int(sel.size), post, lo, hi, weight)
+    return hyper, cells
+
+
+def fit_slot_model(y: np.ndarray, weekday: np.ndarray, hour: np.ndarray, grain: str, *, z: float = 1.96) -> SlotModel:
+    """The shrunk slot estimates of :func:`slot_table` on outcome ``y`` (already on its scale).
+
+    One level (module doc) for ``weekday_hour``, ``hour`` and ``block3``. ``weekday_hour_shrunk``: the hour of
+    day's posterior ``θ_h`` first, then the weekday × hour cells' residuals ``y − θ_h`` shrunk toward 0 by the same
+    model, so a cell is ``θ_h + B_c (r̄_c − r̄)``; its variance is the sum of both levels' (their covariance
+    ignored)."""
+    y = np.asarray(y, dtype=float)
+    if grain != "weekday_hour_shrunk":
+        hyper, cells = _one_level(y, slot_key(weekday, hour, grain), z)
+        lo_hi = z * math.sqrt(hyper.tau2 + hyper.mu_var)
+        return SlotModel(hyper.mu, cells, (0, hyper.mu, hyper.mu - lo_hi, hyper.mu + lo_hi, 0.0))
+    h_hyper, h_cells = _one_level(y, np.asarray(hour, dtype=np.int64), z)
+    theta = np.array([h_cells[int(h)][1] for h in hour])
+    keys = slot_key(weekday, hour, "weekday_hour")
+    r_hyper, r_cells = _one_level(y - theta, keys, z)
+    cells = {}
+    for key, (n, r_post, r_lo, r_hi, r_w) in r_cells.items():
+        _, h_post, h_lo, h_hi, h_w = h_cells[key % 100]
+        sd = math.hypot((h_hi - h_lo) / (2 * z), (r_hi - r_lo) / (2 * z))
+        post = h_post + r_post - r_hyper.mu
+        cells[key] = (n, post, post - z * sd, post + z * sd, 1 - (1 - h_w) * (1 - r_w))
+    for h, (_, h_post, h_lo, h_hi, h_w) in h_cells.items():  # an empty cell of a known hour: the hour's estimate
+        for day in range(7):
+            cells.setdefault(day * 100 + h, (0, h_post, h_lo, h_hi, h_w))
+    lo_hi = z * math.sqrt(h_hyper.tau2 + h_hyper.mu_var)
+    return SlotModel(h_hyper.mu, cells, (0, h_hyper.mu, h_hyper.mu - lo_hi, h_hyper.mu + lo_hi, 0.0))
 
 
 _SLOT_SCHEMA = {
@@ -281,6 +449,10 @@ _SLOT_SCHEMA = {
     "status": pl.String,
     "prior_mean": pl.Float64,
     "metric": pl.String,
+    "cell_group": pl.Int64,
+    "group_posts": pl.Int64,
+    "grain": pl.String,
+    "scale": pl.String,
 }
 
 
@@ -309,7 +481,8 @@ def recommend_slots(
     backtest that compares both.
 
     A slot is recommended only when its status is ``ok`` and its interval lies above the network mean
-    (``ci_low > prior_mean``); exploration slots only in :func:`active_hours`.
+    (``ci_low > prior_mean``), and, where the table has a ``backed`` column (:mod:`.slot_choice`), only when the
+    account's backtest showed its advice beats the current hours; exploration slots only in :func:`active_hours`.
 
     Only slots with status ``ok`` can be recommended, and none on a network where no slot stands out from the mean
     (:func:`is_flat`: τ² = 0, every slot shrunk all the way, so the order would only be that of sample sizes).
@@ -325,6 +498,8 @@ def recommend_slots(
         slots = slots.with_columns(pl.lit(None, pl.Float64).alias("top3_share"))
     for (_platform,), group in slots.group_by(["platform"], maintain_order=True):
         above = (pl.col("ci_low") > pl.col("prior_mean")) if distinguishable else pl.lit(True)
+        if distinguishable and "backed" in group.columns:  # the account's backtest could not tell: no advice
+            above = above & pl.col("backed").fill_null(False)
         ok = group.filter((pl.col("status") == "ok") & above)
         ok = ok.sort(["expected", "n_posts"], descending=[True, True]).head(k)
         if is_flat(group):  # τ² = 0: every slot is expected at μ, so ranking them would only rank the sample sizes

@@ -99,15 +99,27 @@ def shared_followee_edges(
 
 
 def _texts(ids: pl.Series, texts: pl.DataFrame | None) -> tuple[list[str | None], list[str | None]]:
-    """Per audience member: their text (joined) and its language (``None`` when unknown)."""
+    """Per audience member: their text (joined) and its languages: the known ones comma-joined (``"en,nb"``), with
+    ``auto`` first when some of the texts (a bio, an untagged post) have none, so those are detected too; ``None``
+    when nothing is known (all detected)."""
     if texts is None or texts.height == 0:
         return [None] * ids.len(), [None] * ids.len()
     t = texts.with_columns(pl.col("account_id").cast(pl.String))
     lang = pl.col("language") if "language" in t.columns else pl.lit(None, dtype=pl.String)
+    t = t.with_columns(lang.alias("language"))
     per = t.group_by("account_id").agg(
         pl.col("text").drop_nulls().str.join("\n").str.slice(0, 20_000).alias("text"),
-        lang.drop_nulls().mode().first().alias("language"),
+        pl.col("language").drop_nulls().unique().sort().str.join(",").alias("known"),
+        pl.col("language").is_null().any().alias("unknown"),
     )
+    per = per.with_columns(
+        pl.when(pl.col("known") == "")
+        .then(pl.lit(None, dtype=pl.String))
+        .when(pl.col("unknown"))
+        .then(pl.lit("auto,") + pl.col("known"))
+        .otherwise(pl.col("known"))
+        .alias("language")
+    ).drop("known", "unknown")
     joined = pl.DataFrame({"account_id": ids.cast(pl.String)}).join(per, on="account_id", how="left")
     return joined["text"].to_list(), joined["language"].to_list()
 

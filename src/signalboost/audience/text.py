@@ -47,14 +47,17 @@ def guess_language(tokens: Sequence[str]) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _languages(text: str, language: str | None) -> tuple[str, ...]:
-    lang = normalise_language(language)
-    if lang is not None:
-        return (lang,)
-    found = detect_mixed(text[:_DETECT_CHARS])
-    if found.languages:
-        return found.languages
-    guess = guess_language(words(text))
-    return (guess,) if guess else ()
+    """The languages whose stop words ``text`` drops: ``language`` (one code, or several comma-joined, as an
+    account's posts give them); detected too when none is known or ``auto`` is among them."""
+    parts = [p.strip() for p in (language or "").split(",")]
+    known = [g for g in (normalise_language(p) for p in parts if p != "auto") if g]
+    if known and "auto" not in parts:
+        return tuple(dict.fromkeys(known))
+    found = detect_mixed(text[:_DETECT_CHARS]).languages
+    if not found and not known:
+        guess = guess_language(words(text))
+        found = (guess,) if guess else ()
+    return tuple(dict.fromkeys([*known, *found]))
 
 
 def content_words(text: str | None, language: str | None = None) -> list[str]:

@@ -286,6 +286,7 @@ def run_analysis(
             frames.post_metrics,
             frames.account_snapshots,
             accounts=frames.accounts,
+            audience_hours=frames.audience_hours,
             options=options,
         )
         if store:
@@ -432,6 +433,20 @@ def register(app: typer.Typer) -> None:
             return []
         return [audience_section(run, verdicts)]
 
+    def _competitors_sections(ws: Any) -> list[Any]:
+        """The Competitors section when competitors are registered and have posts (else none)."""
+        from signalboost.competitors.job import run_benchmark
+        from signalboost.errors import SignalboostError
+        from signalboost.report.competitors_section import competitors_section
+        from signalboost.store.competitors_sql import read_competitors
+
+        try:
+            if read_competitors(ws).height == 0:
+                return []
+            return [competitors_section(run_benchmark(ws))]
+        except SignalboostError:
+            return []
+
     @app.command("report")
     def report_cmd(
         fmt: ReportFormat = typer.Option(ReportFormat.html, "--format", "-f", help="html, pdf or md."),
@@ -457,5 +472,7 @@ def register(app: typer.Typer) -> None:
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"
         with err.status(f"Rendering the {fmt.value.upper()} report…"):
-            path = write_report(result, strategy, target, fmt=fmt.value, extra=_audience_sections(ws))
+            path = write_report(
+                result, strategy, target, fmt=fmt.value, extra=[*_audience_sections(ws), *_competitors_sections(ws)]
+            )
         err.print(f"Wrote {path}")

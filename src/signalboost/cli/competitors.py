@@ -39,6 +39,12 @@ class Section(StrEnum):
     rankings = "rankings"
     formats = "formats"
     findings = "findings"
+    hours = "hours"
+    best_times = "best_times"
+    hashtags = "hashtags"
+    topics = "topics"
+    top_posts = "top_posts"
+    timeline = "timeline"
 
 
 ACCOUNT_COLUMNS = (
@@ -46,12 +52,15 @@ ACCOUNT_COLUMNS = (
     "account",
     "n_posts",
     "posts_per_week",
+    "trend",
     "engagement_per_post",
     "ep_interval",
     "engagement_per_follower",
     "ef_interval",
     "share_of_voice",
+    "sov_interval",
     "share_of_posts",
+    "growth_pct",
 )
 
 
@@ -126,7 +135,13 @@ def _account_rows(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[st
         if fmt is OutputFormat.table:
             row["ep_interval"] = _interval(r["ep_low"], r["ep_high"], False)
             row["ef_interval"] = _interval(r["ef_low"], r["ef_high"], True)
-            for k in ("share_of_voice", "share_of_posts", "engagement_per_follower"):
+            row["sov_interval"] = _interval(r["sov_low"], r["sov_high"], True)
+            row["trend"] = (
+                None
+                if r["trend"] is None
+                else f"{r['trend']:+.2g}/wk ({r['trend_low']:+.2g} to {r['trend_high']:+.2g})"
+            )
+            for k in ("share_of_voice", "share_of_posts", "engagement_per_follower", "growth_pct"):
                 row[k] = None if r[k] is None else f"{100 * r[k]:.3g} %"
         out.append(row)
     return out
@@ -142,17 +157,23 @@ def register(app: typer.Typer) -> None:
         until: str | None = typer.Option(None, "--until", help="Last day, YYYY-MM-DD, included."),
         min_posts: int = typer.Option(10, "--min-posts", min=2, help="Posts a page needs to be ranked."),
         section: Section = typer.Option(Section.all, "--section", "-s", help="Which result to print."),
+        output: Path | None = typer.Option(
+            None, "--output", "-o", help="Also write the benchmark as a report with charts: FILE.html or FILE.pdf."
+        ),
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Benchmark your account against your competitors', side by side, per network.
 
-        Posts per week, format mix, engagement per post and per follower (95% intervals, n), share of voice
-        (share of the group's engagement) and of posts; a ranking per figure where pages with fewer than
-        --min-posts posts are labelled "too thin" and not ranked; and findings in plain words, each with its n
-        and interval. A lead is claimed only when the intervals do not overlap.
+        Posts per week and its trend, format mix, engagement per post and per follower (95% intervals, n), share
+        of voice (share of the group's engagement, with an interval) and of posts, follower growth (from
+        snapshots); a ranking per figure where pages with fewer than --min-posts posts are labelled "too thin"
+        and not ranked; best days and hours per page, hashtags and topics each page owns, top posts; and
+        findings in plain words, each with its n and interval. A lead is claimed only when the intervals do not
+        overlap. --section picks one table (CSV needs one).
 
-        Example: signalboost benchmark -p instagram --since 2026-01-01 --format json
+        Examples: signalboost benchmark -p instagram --since 2026-01-01 --format json
+                  signalboost benchmark -o exports/benchmark.pdf
         """
         from signalboost.competitors.job import run_benchmark
 
@@ -164,6 +185,13 @@ def register(app: typer.Typer) -> None:
             min_posts=min_posts,
         )
         b = run.result
+        if output is not None:
+            from signalboost.report.competitors_section import write_benchmark_report
+
+            ws = open_ws(workspace, read_only=True)
+            brand = ws.strategy().brand.name if ws.has_strategy() else "Signalboost workspace"
+            path = write_benchmark_report(run, output, brand=brand)
+            err_console.print(f"Wrote {path}", highlight=False)
         if fmt is OutputFormat.json:
             doc = {"since": run.since, "until": run.until, "notes": run.notes, **b.to_dict()}
             if section is not Section.all:
@@ -185,6 +213,18 @@ def register(app: typer.Typer) -> None:
             emit_rows(ranks, fmt, title="Rankings", columns=("platform", "figure", "rank", "account", "value", "n"))
         if section is Section.formats:
             emit_rows(b.formats.to_dicts(), fmt, title="Format mix")
+        if section in (Section.hours, Section.best_times, Section.hashtags, Section.topics, Section.timeline):
+            emit_rows(getattr(b, section.value).to_dicts(), fmt, title=section.value.replace("_", " ").capitalize())
+        if section is Section.top_posts:
+            from signalboost.competitors.profile import clip_text
+
+            tops = [r | {"text": clip_text(r["text"], 80)} for r in b.top_posts.to_dicts()]
+            emit_rows(
+                tops,
+                fmt,
+                title="Top posts",
+                columns=("platform", "account", "rank", "interactions", "format", "created_at", "text"),
+            )
         if section in (Section.all, Section.findings):
             from rich.markup import escape
 

@@ -49,6 +49,9 @@ def init(
     path: Path = typer.Argument(Path("."), help="Workspace folder to create (default: the current folder)."),
     template: Template = typer.Option(Template.blank, "--template", "-t", help="Starting strategy."),
     name: str | None = typer.Option(None, "--name", help="The brand's name, written into the template."),
+    lang: str = typer.Option(
+        "en", "--lang", help="Language of the template: en or nb (Norwegian bokmål, written for Norwegian teams)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace an existing strategy.yaml."),
 ) -> None:
     """Create a workspace: a complete, valid strategy.yaml (every section explained in comments) and exports/.
@@ -58,16 +61,24 @@ def init(
     cosmetics: a cosmetics brand on Facebook, Instagram and YouTube (the demo's strategy)
     cafe: a neighbourhood cafe;  b2b-saas: a B2B software company;  blank: a minimal skeleton to fill in
 
+    Every template is also written in Norwegian (--lang nb): Norwegian personas, tactics and example posts.
+
     Example: signalboost init my-brand --template clothing-store --name "Threadline"
+    Example: signalboost init kafe --template cafe --lang nb
     """
     from signalboost.cli.common import console
-    from signalboost.model.templates import write_template
+    from signalboost.model.templates import check_template_language, template_text, write_template
     from signalboost.store.workspace import Workspace
 
+    lang = check_template_language(lang)
+    template_text(
+        template.value, lang
+    )  # an unknown language or a missing translation: refused before anything is created
     ws = Workspace.open(path, create=True)
-    written = write_template(template.value, ws.strategy_path, force=force, brand_name=name)
+    written = write_template(template.value, ws.strategy_path, force=force, brand_name=name, lang=lang)
     ws.exports_dir  # noqa: B018 - the property creates exports/
-    console.print(f"Created [bold]{written}[/] from the [bold]{template.value}[/] template.")
+    language = " (Norwegian bokmål)" if lang == "nb" else ""
+    console.print(f"Created [bold]{written}[/] from the [bold]{template.value}[/] template{language}.")
     where = "" if ws.root == Path.cwd() else f" -w {_shell_path(ws.root)}"
     console.print("Next:")
     console.print(f"  edit {_shell_path(written)}   (every section is explained in its comments)")

@@ -12,14 +12,18 @@ Input is a plain frame with one row per post: ``account`` (a label), ``created_a
   (floored at 0), and ``n`` = posts whose interactions are known; ``engagement per follower`` likewise over the
   posts whose follower count at posting time is known (``er_followers``);
 - ``share of voice`` = the account's Σ interactions / the group's Σ interactions (posts with interactions known),
-  and ``share of posts`` = its posts / the group's. These are totals of what was imported, not estimates: they
-  carry their n but no interval. (Share of voice as "share of the group's engagement": Rival IQ, Sprout Social.)
+  and ``share of posts`` = its posts / the group's. Share of voice carries a delta-method interval for the
+  variation of the posts behind it (:func:`signalboost.competitors.profile.share_of_voice_interval`). (Share of
+  voice as "share of the group's engagement": Rival IQ, Sprout Social.)
 - a ranking per figure (1 = highest; ties share the lower rank). An account with fewer than ``min_posts`` posts
   behind the figure is labelled ``too thin`` and not ranked, so a page with three lucky posts is never first.
 
 Findings are plain sentences, each with its n and interval. A claim that one page beats another is made only when
 their 95 % intervals do not overlap (a conservative test: non-overlap implies p < 0.01 for two means, Schenker &
 Gentleman 2001); otherwise the finding says they cannot be told apart.
+
+What each page does beyond its averages (cadence trend, best days and hours, hashtags and topics it owns, top
+posts, follower growth, the share of voice interval) is in :mod:`signalboost.competitors.profile`.
 
 Format effects are measured within accounts: each post's interactions are divided by its own account's mean
 (``relative = x / mean_account``), so a big page's posts do not decide which format works for the group; the
@@ -37,6 +41,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
+from signalboost.competitors import profile
 from signalboost.errors import AnalyticsError
 
 MIN_POSTS = 10
@@ -62,12 +67,16 @@ _N_OF = {
 class Benchmark:
     """The benchmark of one group of accounts (one row per network and account).
 
-    ``accounts``: ``platform, account, role, n_posts, weeks, posts_per_week, engagement_per_post, ep_low,
-    ep_high, n_engagement, engagement_per_follower, ef_low, ef_high, n_per_follower, total_engagement,
-    share_of_voice, share_of_posts``. ``formats``: ``platform, account, format, n_posts, share``.
-    ``rankings``: ``platform, figure, account, value, n, rank, label`` (``rank`` is ``None`` and ``label`` says
-    why for a thin account or a missing figure). ``findings``: dicts with ``platform, figure, text, n, value,
-    low, high``.
+    ``accounts``: ``platform, account, role, n_posts, weeks, posts_per_week, trend_weeks, trend, trend_low,
+    trend_high, trend_note,
+    engagement_per_post, ep_low, ep_high, n_engagement, engagement_per_follower, ef_low, ef_high,
+    n_per_follower, total_engagement, share_of_voice, sov_low, sov_high, share_of_posts, n_snapshots,
+    followers_first, followers_last, growth, growth_pct, growth_per_week``. ``formats``: ``platform, account,
+    format, n_posts, share``. ``rankings``: ``platform, figure, account, value, n, rank, label`` (``rank`` is
+    ``None`` and ``label`` says why for a thin account or a missing figure). ``findings``: dicts with
+    ``platform, figure, text, n, value, low, high``. The rest come from :mod:`~signalboost.competitors.profile`:
+    ``hours`` (posts per weekday × hour), ``best_times``, ``hashtags`` and ``topics`` each page owns,
+    ``top_posts``, and ``timeline`` (``platform, account, month, n_posts, engagement_per_post``).
     """
 
     accounts: pl.DataFrame
@@ -76,17 +85,23 @@ class Benchmark:
     findings: list[dict[str, Any]] = field(default_factory=list)
     min_posts: int = MIN_POSTS
     confidence: float = 0.95
+    hours: pl.DataFrame = field(default_factory=pl.DataFrame)
+    best_times: pl.DataFrame = field(default_factory=pl.DataFrame)
+    hashtags: pl.DataFrame = field(default_factory=pl.DataFrame)
+    topics: pl.DataFrame = field(default_factory=pl.DataFrame)
+    top_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
+    timeline: pl.DataFrame = field(default_factory=pl.DataFrame)
+    timezone: str = "UTC"
+
+    TABLES = ("accounts", "formats", "rankings", "hours", "best_times", "hashtags", "topics", "top_posts", "timeline")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready document (datetimes as ISO text)."""
-        return {
-            "min_posts": self.min_posts,
-            "confidence": self.confidence,
-            "accounts": self.accounts.to_dicts(),
-            "formats": self.formats.to_dicts(),
-            "rankings": self.rankings.to_dicts(),
-            "findings": self.findings,
-        }
+        """A JSON-ready document (datetimes stay datetimes; the JSON writers turn them into ISO text)."""
+        out: dict[str, Any] = {"min_posts": self.min_posts, "confidence": self.confidence, "timezone": self.timezone}
+        for name in self.TABLES:
+            out[name] = getattr(self, name).to_dicts()
+        out["findings"] = self.findings
+        return out
 
 
 def benchmark(
@@ -96,11 +111,15 @@ def benchmark(
     end: dt.datetime | None = None,
     min_posts: int = MIN_POSTS,
     confidence: float = 0.95,
+    snapshots: pl.DataFrame | None = None,
+    tz: str = "UTC",
 ) -> Benchmark:
     """Benchmark every account of ``posts`` against the others of its network (module docstring: formulas).
 
     ``start``/``end``: the period the posts were taken from (its length sets posts per week); default the
-    group's first and last post. Raises :class:`AnalyticsError` when a required column is missing.
+    group's first and last post. ``snapshots`` (``platform, account, observed_at, followers``): follower counts
+    over time, for follower growth. ``tz``: the zone of days and hours. Raises :class:`AnalyticsError` when a
+    required column is missing.
 
     Example::
 
@@ -113,10 +132,31 @@ def benchmark(
     if min_posts < 2:
         raise AnalyticsError(f"min_posts {min_posts} is below 2", where="min_posts", hint="Use 10 (the default)")
     accounts = _account_figures(frame, start=start, end=end, confidence=confidence)
+    windows = _windows(frame, start, end)
+    accounts = _with_profile(accounts, frame, windows, snapshots, start=start, end=end, confidence=confidence)
     formats = _format_mix(frame)
     rankings = _rankings(accounts, min_posts)
-    findings = _findings(frame, accounts, formats, rankings, min_posts=min_posts, confidence=confidence)
-    return Benchmark(accounts, formats, rankings, findings, min_posts=min_posts, confidence=confidence)
+    timed = profile.timed(frame, tz)
+    result = Benchmark(
+        accounts,
+        formats,
+        rankings,
+        [],
+        min_posts=min_posts,
+        confidence=confidence,
+        hours=profile.posting_hours(timed),
+        best_times=profile.best_times(timed, confidence=confidence),
+        hashtags=profile.owned_terms(frame, "hashtags", confidence=confidence),
+        topics=profile.owned_terms(frame, "pillars", confidence=confidence),
+        top_posts=profile.top_posts(frame),
+        timeline=_timeline(frame),
+        timezone=tz,
+    )
+    result.findings = _findings(frame, accounts, formats, rankings, min_posts=min_posts, confidence=confidence)
+    from signalboost.competitors.insights import profile_findings
+
+    result.findings.extend(profile_findings(result))
+    return result
 
 
 # ---------------------------------------------------------------------------------------------- preparation
@@ -137,7 +177,14 @@ def _prepared(posts: pl.DataFrame) -> pl.DataFrame:
         extra.append(pl.lit(None, dtype=pl.Float64).alias("er_followers"))
     if "is_brand" not in posts.columns:
         extra.append(pl.lit(False).alias("is_brand"))
+    for col in ("post_id", "text", "url"):
+        if col not in posts.columns:
+            extra.append(pl.lit(None, dtype=pl.String).alias(col))
+    for col in ("hashtags", "pillars"):
+        if col not in posts.columns:
+            extra.append(pl.lit(None, dtype=pl.List(pl.String)).alias(col))
     frame = posts.with_columns(extra) if extra else posts
+    optional = [c for c in ("date_only",) if c in frame.columns]
     return frame.filter(pl.col("account").is_not_null()).select(
         pl.col("platform").cast(pl.String),
         pl.col("account").cast(pl.String),
@@ -146,6 +193,85 @@ def _prepared(posts: pl.DataFrame) -> pl.DataFrame:
         pl.col("interactions").cast(pl.Float64).fill_nan(None),
         pl.col("er_followers").cast(pl.Float64).fill_nan(None),
         pl.col("is_brand").cast(pl.Boolean).fill_null(False),
+        pl.col("post_id").cast(pl.String),
+        pl.col("text").cast(pl.String),
+        pl.col("url").cast(pl.String),
+        _as_list("hashtags", frame),
+        _as_list("pillars", frame),
+        *optional,
+    )
+
+
+def _as_list(col: str, frame: pl.DataFrame) -> pl.Expr:
+    """``col`` as a list of strings (a null column of another type becomes an empty-list-typed null)."""
+    if isinstance(frame.schema[col], pl.List):
+        return pl.col(col).cast(pl.List(pl.String))
+    return pl.lit(None, dtype=pl.List(pl.String)).alias(col)
+
+
+def _windows(frame: pl.DataFrame, start: dt.datetime | None, end: dt.datetime | None) -> pl.DataFrame:
+    """``platform, start, end``: the shared window per network (the period asked for, else first to last post)."""
+    w = frame.group_by("platform").agg(
+        pl.col("created_at").min().alias("start"), pl.col("created_at").max().alias("end")
+    )
+    if start is not None:
+        w = w.with_columns(pl.lit(start).cast(w.schema["start"]).alias("start"))
+    if end is not None:
+        w = w.with_columns(pl.lit(end).cast(w.schema["end"]).alias("end"))
+    return w
+
+
+def _with_profile(
+    accounts: pl.DataFrame,
+    frame: pl.DataFrame,
+    windows: pl.DataFrame,
+    snapshots: pl.DataFrame | None,
+    *,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    confidence: float,
+) -> pl.DataFrame:
+    """The account figures with the cadence trend, the share of voice interval and the follower growth."""
+    keys = ["platform", "account"]
+    trend = profile.cadence_trend(frame, windows, confidence=confidence)
+    sov = profile.share_of_voice_interval(frame, confidence=confidence)
+    growth = profile.follower_growth(snapshots, start=start, end=end)
+    out = accounts.join(trend, on=keys, how="left").join(sov, on=keys, how="left").join(growth, on=keys, how="left")
+    out = out.with_columns(
+        pl.when(pl.col("share_of_voice").is_null()).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("sov_low", "sov_high")
+    )
+    first = [
+        "platform",
+        "account",
+        "role",
+        "n_posts",
+        "weeks",
+        "posts_per_week",
+        "trend_weeks",
+        "trend",
+        "trend_low",
+        "trend_high",
+        "trend_note",
+    ]
+    sov_cols = ["share_of_voice", "sov_low", "sov_high", "share_of_posts"]
+    rest = [c for c in out.columns if c not in first and c not in sov_cols and c not in _GROWTH]
+    middle = [c for c in rest if c != "total_engagement"] + ["total_engagement"]
+    return out.select(*first, *middle, *sov_cols, *_GROWTH).sort(keys)
+
+
+_GROWTH = ["n_snapshots", "followers_first", "followers_last", "growth", "growth_pct", "growth_per_week"]
+
+
+def _timeline(frame: pl.DataFrame) -> pl.DataFrame:
+    """``platform, account, month, n_posts, engagement_per_post``: each page's mean interactions per calendar
+    month (UTC), for the chart of engagement over time; ``n_posts`` counts the posts with interactions known."""
+    known = frame.filter(pl.col("interactions").is_not_null() & pl.col("created_at").is_not_null())
+    month = pl.col("created_at").dt.truncate("1mo").dt.date().alias("month")
+    return (
+        known.group_by("platform", "account", month)
+        .agg(pl.len().alias("n_posts"), pl.col("interactions").mean().alias("engagement_per_post"))
+        .sort("platform", "account", "month")
     )
 
 
@@ -385,9 +511,9 @@ def _share_of_voice(p: str, rows: dict[str, dict[str, Any]], ranks: pl.DataFrame
     top = rows[order[0]]
     text = (
         f"{p}: among pages with enough posts, {order[0]} holds the largest share of voice, "
-        f"{_fmt(top['share_of_voice'], 'share_of_voice')} of the group's engagement ({top['total_engagement']:,.0f} "
-        f"interactions on {top['n_engagement']} posts) with {_fmt(top['share_of_posts'], 'share_of_posts')} "
-        "of its posts"
+        f"{_fmt(top['share_of_voice'], 'share_of_voice')} of the group's engagement{_sov_ci(top)} "
+        f"({top['total_engagement']:,.0f} interactions on {top['n_engagement']} posts) with "
+        f"{_fmt(top['share_of_posts'], 'share_of_posts')} of its posts"
     )
     thin = ranks.filter(
         (pl.col("figure") == "share_of_voice") & pl.col("rank").is_null() & pl.col("value").is_not_null()
@@ -398,7 +524,14 @@ def _share_of_voice(p: str, rows: dict[str, dict[str, Any]], ranks: pl.DataFrame
             for a, v, n in thin.select("account", "value", "n").iter_rows()
         )
         text += f"; {more} (too few to rank)"
-    return [_finding(p, "share_of_voice", text + ".", top)]
+    return [_finding(p, "share_of_voice", text + ".", top, low=top.get("sov_low"), high=top.get("sov_high"))]
+
+
+def _sov_ci(row: dict[str, Any]) -> str:
+    lo, hi = row.get("sov_low"), row.get("sov_high")
+    if lo is None or hi is None:
+        return ""
+    return f" (95 % CI {_fmt(lo, 'share_of_voice')}–{_fmt(hi, 'share_of_voice')})"
 
 
 def _brand_vs_group(

@@ -89,7 +89,22 @@ def run_benchmark(
         labels.select("platform", "author_id", "account", "role"), on=["platform", "author_id"], how="left"
     )
     eng = eng.with_columns(is_brand=pl.col("role") == "brand")
-    return BenchmarkRun(benchmark(eng, start=start, end=end, min_posts=min_posts), notes, since, until)
+    snaps = _snapshots(frames.account_snapshots, labels)
+    tz = strategy.brand.timezone if strategy is not None else "UTC"
+    result = benchmark(eng, start=start, end=end, min_posts=min_posts, snapshots=snaps, tz=tz)
+    return BenchmarkRun(result, notes, since, until)
+
+
+def _snapshots(snapshots: pl.DataFrame, labels: pl.DataFrame) -> pl.DataFrame | None:
+    """``platform, account, observed_at, followers`` of the group's accounts (their labels), for follower growth."""
+    need = {"platform", "account_id", "observed_at", "followers"}
+    if snapshots.height == 0 or not need <= set(snapshots.columns):
+        return None
+    return snapshots.join(
+        labels.select("platform", pl.col("author_id").alias("account_id"), "account"),
+        on=["platform", "account_id"],
+        how="inner",
+    ).select("platform", "account", "observed_at", "followers")
 
 
 def _authors(posts: pl.DataFrame, accounts: pl.DataFrame) -> pl.DataFrame:

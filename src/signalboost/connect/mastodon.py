@@ -371,17 +371,17 @@ class MastodonConnector:
 
     def notification_rows(self, note: Any, observed_at: dt.datetime) -> Rows:
         """An ``interactions`` row (favourite → like, reblog → repost, a mention replying to an own status →
-        reply, other mentions → mention, quote → quote) or a ``follows`` edge (follow). Likes, reposts and follows
-        happen at the notification's time; replies, mentions and quotes at their status's."""
+        reply, other mentions → mention, quote → quote); a follow notification adds its account only (edges come
+        from the followers list). Likes and reposts happen at the notification's time; replies, mentions and
+        quotes at their status's."""
         author = self._account(note["account"], observed_at)
         actor = author["account_id"]
         kind = str(note.get("type"))
         status = note.get("status") or {}
         rows: Rows = {"accounts": [author]}
         if kind == "follow":
-            rows["follows"] = [
-                {"platform": PLATFORM, "follower_id": actor, "followee_id": self.account_id, "observed_at": observed_at}
-            ]
+            # the account only: the followers list is the authority on who follows (an old follow notification
+            # of someone who has unfollowed since must not bring the edge back)
             return rows
         at = _when(note.get("created_at"))
         if kind in ("favourite", "reblog"):

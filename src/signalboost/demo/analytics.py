@@ -22,7 +22,12 @@ def demo_step(ctx: DemoContext) -> None:
     frames = read_analytics_frames(ws)
     with ctx.console.status("Analysing the imported posts…"):
         result = analyze(
-            strategy, frames.posts, frames.post_metrics, frames.account_snapshots, accounts=frames.accounts
+            strategy,
+            frames.posts,
+            frames.post_metrics,
+            frames.account_snapshots,
+            accounts=frames.accounts,
+            audience_hours=frames.audience_hours,
         )
         replace_post_pillars(ws, result.pillar_assignments)
     best = result.recommended_slots.filter(result.recommended_slots["kind"] == "recommended").head(3)

@@ -122,18 +122,35 @@ def size_band(followers: np.ndarray) -> np.ndarray:
 
 REACH_FROM_FOLLOWERS = "follower counts"
 REACH_FROM_FOLLOWS = "follow graph (followers counted)"
-REACH_FROM_INTERACTORS = "distinct accounts interacting (no follower counts or follow graph imported)"
+REACH_FROM_INTERACTORS = (
+    "the distinct accounts interacting (D) and the attention received (A = reposts + quotes + 2 × (replies + "
+    "mentions)), ranked by (1 + D)(1 + A) (no follower counts or follow graph imported)"
+)
+ATTENTION_WEIGHTS: dict[str, float] = {"repost": 1.0, "quote": 1.0, "reply": 2.0, "mention": 2.0}
+"""Weight per kind in the *attention received* of :func:`attention_received`: a mention or a reply — people
+addressing the account by name — counts twice a repost or a quote of one of its posts (Cha et al. 2010: mentions
+measure the user's "name value", retweets the value of the content). Likes are left out, as in the backtest's
+target: many exports do not carry them."""
 
 
 def reach(data: InfluenceData) -> Component:
     """Reach: ``log10(1 + audience)`` as a percentile; ``extra["in_band"]``: percentile among accounts of the same
     size band (:func:`size_band`), so a 900-follower account can lead the hundreds.
 
-    The audience is, by the first source the data has: ``accounts.followers``; the follow graph's in-degree; the
-    number of *distinct* accounts that reposted, quoted, replied to, mentioned or liked the account (self excluded)
-    — the audience it demonstrably reached, the best single predictor of later attention on interaction data
-    (Cha et al. 2010; docs/validation.md, "Influence backtest"). ``source`` says which was used;
-    ``extra["followers"]`` is set only from the first two.
+    The audience is, by the first source the data has: ``accounts.followers``; the follow graph's in-degree. With
+    neither (interaction data only), reach is what the account demonstrably reached: ``D`` = the number of
+    *distinct* accounts that reposted, quoted, replied to, mentioned or liked it (self excluded;
+    :func:`distinct_interactors`) and ``A`` = the attention it received (:func:`attention_received`), combined as
+    the log of their geometric mean::
+
+        reach_raw = ½ (log10(1 + D) + log10(1 + A))
+
+    — each account's count of distinct interactors and its weighted count of interactions, the two simple
+    measures of interaction influence of Cha et al. (2010, *Measuring User Influence in Twitter: The Million
+    Follower Fallacy*, ICWSM); together they rank later attention better than either alone (docs/validation.md,
+    "Influence backtest"). The audience (``extra["interactors"]``) is then ``D`` and ``reach_in_band`` is ``D``'s
+    percentile within its size band. ``source`` says which was used; ``extra["followers"]`` is set only from the
+    first two sources.
     """
     n = data.n
     acc = data.accounts.filter(pl.col("followers").is_not_null())
@@ -144,28 +161,57 @@ def reach(data: InfluenceData) -> Component:
         followers = _count(n, data.follows["dst"].to_numpy())
         source = REACH_FROM_FOLLOWS
     else:
-        audience = distinct_interactors(data)
-        if audience is None:
-            return unavailable("reach", n, "no follower counts, no follow graph and no interactions between accounts")
-        raw = np.log10(1.0 + audience)
-        pct = percentile_rank(raw)
-        extra = {"interactors": audience, "in_band": in_band_percentile(audience, pct)}
-        return Component("reach", pct, raw, extra=extra, source=REACH_FROM_INTERACTORS)
+        return _reach_from_interactions(data)
     raw = np.log10(1.0 + followers)
     pct = percentile_rank(raw)
     extra = {"followers": followers, "in_band": in_band_percentile(followers, pct)}
     return Component("reach", pct, raw, extra=extra, source=source)
 
 
+def _reach_from_interactions(data: InfluenceData) -> Component:
+    """:func:`reach` on interaction data only (no follower counts, no follow graph)."""
+    n = data.n
+    src, dst, kind = _other_edges(data)
+    if src.size == 0:
+        return unavailable("reach", n, "no follower counts, no follow graph and no interactions between accounts")
+    audience = _distinct_in(src, dst, n)
+    attention = _attention(dst, kind, n)
+    product = (1.0 + audience) * (1.0 + attention)  # ranked as the exact product: ties are ties on every engine
+    raw = 0.5 * np.log10(product)
+    in_band = in_band_percentile(audience, percentile_rank(audience))
+    extra = {"interactors": audience, "attention": attention, "in_band": in_band}
+    return Component("reach", percentile_rank(product), raw, extra=extra, source=REACH_FROM_INTERACTORS)
+
+
+def _other_edges(data: InfluenceData) -> tuple[np.ndarray, np.ndarray, pl.Series]:
+    """``src, dst, kind`` of the interactions between two different known accounts."""
+    e = data.edges().filter(pl.col("src") != pl.col("dst"))
+    return e["src"].to_numpy(), e["dst"].to_numpy(), e["kind"]
+
+
+def _distinct_in(src: np.ndarray, dst: np.ndarray, n: int) -> np.ndarray:
+    """Per node, the number of distinct ``src`` with an edge into it (one sort of the pair keys)."""
+    key, _ = _sorted_counts(dst.astype(np.int64) * max(n, 1) + src)
+    return np.bincount(key // max(n, 1), minlength=n).astype(np.float64)
+
+
+def _attention(dst: np.ndarray, kind: pl.Series, n: int) -> np.ndarray:
+    """Per node, ``Σ ATTENTION_WEIGHTS[kind]`` over the edges into it."""
+    w = kind.replace_strict(ATTENTION_WEIGHTS, default=0.0, return_dtype=pl.Float64).to_numpy()
+    return np.bincount(dst, weights=w, minlength=n)
+
+
 def distinct_interactors(data: InfluenceData) -> np.ndarray | None:
     """Per account, how many distinct other accounts interacted with it (any kind; None when no account did)."""
-    e = data.edges()
-    src, dst = e["src"].to_numpy(), e["dst"].to_numpy()
-    keep = src != dst
-    if not keep.any():
-        return None
-    key = np.unique(dst[keep].astype(np.int64) * max(data.n, 1) + src[keep])
-    return np.bincount(key // max(data.n, 1), minlength=data.n).astype(np.float64)
+    src, dst, _ = _other_edges(data)
+    return _distinct_in(src, dst, data.n) if src.size else None
+
+
+def attention_received(data: InfluenceData) -> np.ndarray | None:
+    """Per account, the attention it received from other accounts: ``A = reposts + quotes + 2 (replies +
+    mentions)`` (:data:`ATTENTION_WEIGHTS`; None when no account received any interaction)."""
+    _, dst, kind = _other_edges(data)
+    return _attention(dst, kind, data.n) if dst.size else None
 
 
 def in_band_percentile(followers: np.ndarray, pct: np.ndarray) -> np.ndarray:

@@ -413,8 +413,9 @@ class Curation(Doc):
 class InfluenceWeights(Doc):
     """Weights of the influence score's components (they are normalised to sum to 1 over the components the data
     has). Defaults chosen on the Higgs temporal backtest (docs/validation.md, "Influence backtest"): reach — follower
-    counts, else the distinct accounts interacting — ranks later attention best; PageRank authority and activity
-    made every tested mix worse, so they are shown but weigh 0 unless set here or by `influencers calibrate`."""
+    counts, else the distinct accounts interacting combined with the attention received — ranks later attention
+    best; PageRank authority and activity made every tested mix worse, so they are shown but weigh 0 unless set here
+    or by `influencers calibrate`."""
 
     reach: float = Field(0.55, ge=0)
     authority: float = Field(0.0, ge=0)

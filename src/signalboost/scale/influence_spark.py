@@ -4,7 +4,8 @@ Same formulas as the single-machine job (:mod:`signalboost.influence`): weighted
 sent to the teleport vector (Page et al. 1999; networkx's personalized PageRank), percentile ranks
 ``100 · (#less + ½ #equal) / n``, the score from the known component percentiles by the strategy's rule
 (``influence.combine``: ``tail`` or ``mean``, :func:`spark_score`). Every
-component runs on Spark: reach (follower counts, else follow in-degree, else distinct accounts interacting; plus
+component runs on Spark: reach (follower counts, else follow in-degree, else distinct accounts interacting
+and attention received; plus
 the within-size-band percentile),
 authority (interaction PageRank, averaged with the follow-graph PageRank when there is one), amplification
 (reposts + quotes received per post), topic leadership (:mod:`signalboost.scale.topic_spark`: one
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import InfluenceError
-from signalboost.influence.components import COMPONENTS, TOPIC_TOL
+from signalboost.influence.components import ATTENTION_WEIGHTS, COMPONENTS, TOPIC_TOL
 from signalboost.model.strategy import InfluenceSettings
 
 KINDS = ("repost", "quote", "reply", "mention", "like")
@@ -403,9 +404,11 @@ def _topic(
 
 def _reach(table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dict[str, str]) -> Any:
     """Reach: percentile of ``log10(1 + audience)`` and the percentile within the size band
-    ``floor(log10(max(audience, 1)))``; the audience is the follower count, else the follow-graph in-degree, else
-    the number of distinct other accounts interacting (as :func:`signalboost.influence.components.reach`; the
-    ``followers`` column is set from the first two only)."""
+    ``floor(log10(max(audience, 1)))``; the audience is the follower count, else the follow-graph in-degree. On
+    interaction data only: the percentile of ``(1 + D)(1 + A)`` — ``D`` the distinct other accounts
+    interacting, ``A`` the attention received (reposts + quotes + 2 × (replies + mentions)) — and ``D``'s percentile
+    within its size band (as :func:`signalboost.influence.components.reach`; the ``followers`` column is set from the
+    first two only)."""
     from pyspark.sql import functions as F
 
     if accounts is not None and accounts.where(F.col("followers").isNotNull()).count():
@@ -423,16 +426,26 @@ def _reach(table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dic
             & F.col("target_account_id").isNotNull()
             & (F.col("target_account_id") != "")
             & (F.col("actor_id") != F.col("target_account_id"))
-        ).select(F.col("actor_id"), F.col("target_account_id").alias("id"))
-        audience = pairs.distinct().groupBy("id").agg(F.count("*").cast("double").alias("_audience"))
+        ).select(F.col("actor_id"), F.col("target_account_id").alias("id"), "kind")
+        audience = pairs.select("actor_id", "id").distinct().groupBy("id").agg(F.count("*").cast("double").alias("_d"))
         table = table.withColumn("followers", F.lit(None).cast("double"))
         if audience.limit(1).count() == 0:
             unavailable["reach"] = "no follower counts, no follow graph and no interactions between accounts"
             return table.withColumn("reach", F.lit(None).cast("double")).withColumn(
                 "reach_in_band", F.lit(None).cast("double")
             )
-        table = table.join(audience, "id", "left").withColumn("_audience", F.coalesce("_audience", F.lit(0.0)))
-        return _reach_percentiles(table, "_audience").drop("_audience")
+        kind_w = F.create_map(*[x for k, w in ATTENTION_WEIGHTS.items() for x in (F.lit(k), F.lit(float(w)))])
+        attention = pairs.groupBy("id").agg(F.sum(F.coalesce(kind_w[F.col("kind")], F.lit(0.0))).alias("_a"))
+        table = (
+            table.join(audience, "id", "left")
+            .join(attention, "id", "left")
+            .withColumn("_d", F.coalesce("_d", F.lit(0.0)))
+            .withColumn("_a", F.coalesce("_a", F.lit(0.0)))
+            .withColumn("_product", (1 + F.col("_d")) * (1 + F.col("_a")))
+            .withColumn("_band", F.floor(F.log10(F.greatest(F.col("_d"), F.lit(1.0)))))
+        )
+        table = spark_percentile(spark_percentile(table, "_product", "reach"), "_d", "reach_in_band", by="_band")
+        return table.drop("_d", "_a", "_product", "_band")
     return _reach_percentiles(table, "followers")
 
 

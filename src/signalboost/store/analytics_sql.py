@@ -6,7 +6,7 @@ them. ``insert_frame`` is also what the tests use to put hand-made rows into a t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -28,6 +28,8 @@ class AnalyticsFrames:
     post_metrics: pl.DataFrame
     account_snapshots: pl.DataFrame
     accounts: pl.DataFrame
+    audience_hours: pl.DataFrame = field(default_factory=pl.DataFrame)
+    """Interactions per platform and UTC hour (:func:`audience_hours`): when the audience is active."""
 
 
 def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> AnalyticsFrames:
@@ -37,7 +39,22 @@ def read_analytics_frames(ws: Workspace, *, platform: str | None = None) -> Anal
         post_metrics=ws.table("post_metrics", platform=platform),
         account_snapshots=ws.table("account_snapshots", platform=platform),
         accounts=post_authors(ws, platform=platform),
+        audience_hours=audience_hours(ws, platform=platform),
     )
+
+
+def audience_hours(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
+    """``platform, hour_utc, n``: the imported interactions (likes, replies, reposts, mentions) counted per platform
+    and UTC hour — when the networks' audience is demonstrably active. Interactions with a date only are left out.
+    At most one row per platform and hour of the data's span (a week of Higgs: 168 rows)."""
+    where = "AND platform = ?" if platform else ""
+    sql = f"""
+        SELECT platform, date_trunc('hour', occurred_at) AS hour_utc, count(*) AS n
+        FROM interactions
+        WHERE occurred_at IS NOT NULL AND NOT coalesce(date_only, FALSE) {where}
+        GROUP BY ALL ORDER BY ALL
+    """
+    return ws.query(sql, [platform] if platform else None)
 
 
 def post_authors(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:

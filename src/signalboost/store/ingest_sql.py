@@ -206,11 +206,13 @@ def merge(
 ) -> tuple[int, int, int]:
     """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
-    With ``distinct`` the number of staged keys: ``merged = staged - distinct`` rows repeated a key within the
-    file (folded into one row), ``duplicate = distinct - loaded`` keys were already in the workspace.
-    ``staged`` (the number of rows in ``origin``, when the caller knows it) saves a count.
+    ``merged = staged - distinct`` rows repeated a key within the file (folded into one row), ``duplicate =
+    distinct - loaded`` keys were already in the workspace. ``staged`` (the number of rows in ``origin``, when
+    the caller knows it) saves a count.
     The anti-join against ``table`` runs only when it holds rows of a platform being imported (keys include the
-    platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``.
+    platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``. Stored posts,
+    accounts and follows are completed from the file's rows, which then need a keyed copy (``_dedup``); otherwise
+    only the rows whose key repeats are folded (:func:`_distinct_rows`).
     """
     origin = origin or f"_stage_{table}"
     if staged is None:
@@ -226,23 +228,18 @@ def merge(
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
     exists = _platform_rows_exist(con, table, origin)
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
-    distinct = staged
-    if table == "interactions" or (table == "follows" and not exists):
-        # a first import of follows needs no UPDATE of stored edges: the plain scan path, as for interactions
-        dedup = _plain(origin) if table == "interactions" else origin
-        if _has_repeats(con, table, origin, staged):
-            dedup = f"({_dedup_select(table, origin)})"
-            distinct = int(con.execute(f"SELECT count(*) FROM {dedup}").fetchall()[0][0])
-    else:
+    if exists and table in ("posts", "accounts", "follows"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
-        dedup = "_dedup"
+        rows = "_dedup"
         distinct = int(con.execute("SELECT count(*) FROM _dedup").fetchall()[0][0])
-        if exists and table in ("posts", "accounts", "follows"):
-            _update_existing(con, table)
+        _update_existing(con, table)
+    else:
+        rows, distinct = _distinct_rows(con, table, origin, staged)
     loaded = con.execute(
-        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {dedup} s{anti}", [source]
+        f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {rows} s{anti}", [source]
     ).fetchall()[0][0]
-    con.execute("DROP TABLE IF EXISTS _dedup")
+    for temp in ("_dedup", "_fold", "_repeats"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), distinct - int(loaded), staged - distinct
@@ -257,15 +254,40 @@ def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:
     return bool(con.execute(sql).fetchall()[0][0])
 
 
-def _has_repeats(con: Any, table: str, origin: str, staged: int) -> bool:
-    """Whether two staged rows share a key. Counts distinct key *hashes*: a collision can only make this say
-    True (then the exact GROUP BY runs), so False is exact. Skipping the GROUP BY keeps the bulk INSERT a plain,
-    ordered scan, which DuckDB writes straight to the file (about twice as fast for big imports)."""
+def _key_hash(table: str) -> str:
+    """SQL: the hash of a staged row's key (interactions' unknown targets as '', as they are stored)."""
     keys = ", ".join(
         f"coalesce({ident(k)}, '')" if k in ("target_post_id", "target_account_id") else ident(k) for k in KEYS[table]
     )
-    distinct = int(con.execute(f"SELECT count(DISTINCT hash({keys})) FROM {origin}").fetchall()[0][0])
-    return distinct != staged
+    return f"hash({keys})"
+
+
+def _distinct_rows(con: Any, table: str, origin: str, staged: int) -> tuple[str, int]:
+    """The staged rows with each key once, as a relation, and how many there are.
+
+    One aggregate over the key *hashes* finds the hashes seen more than once (``_repeats``, small). Rows of the
+    other hashes have a key of their own and pass as they are (a plain scan that DuckDB writes straight to the
+    file); only the rows of a repeated hash are folded by the exact ``GROUP BY`` of :func:`_dedup_select` (a hash
+    collision of two different keys just leaves both rows in that group-by, as two keys). No full-table
+    ``GROUP BY`` and no second count, whatever the file repeats.
+    """
+    h = _key_hash(table)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {h} AS h, count(*) AS n FROM {origin} GROUP BY 1 HAVING n > 1"
+    )
+    folded = con.execute("SELECT count(*), coalesce(sum(n), 0) FROM _repeats").fetchall()[0]
+    if not folded[0]:
+        return (_plain(origin) if table == "interactions" else origin), staged
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _fold AS "
+        f"{_dedup_select(table, f'(SELECT * FROM {origin} WHERE {h} IN (SELECT h FROM _repeats))')}"
+    )
+    groups = int(con.execute("SELECT count(*) FROM _fold").fetchall()[0][0])
+    single = f"(SELECT * FROM {origin} WHERE {h} NOT IN (SELECT h FROM _repeats))"
+    single = _plain(single) if table == "interactions" else single
+    cols = ", ".join(ident(c) for c in columns(table))
+    rows = f"(SELECT {cols} FROM {single} UNION ALL SELECT {cols} FROM _fold)"
+    return rows, staged - int(folded[1]) + groups
 
 
 def _plain(origin: str) -> str:

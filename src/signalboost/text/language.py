@@ -12,7 +12,8 @@ Rules, so short or unreadable texts are never given an invented language:
 - a top probability below ``min_confidence`` (0.4) → ``None``.
 
 Mixed texts (:func:`detect_mixed`): each sentence or line of at least :data:`MIN_WORDS` words is detected on its own;
-every language with at least ``min_share`` (25 %) of those words is listed, the one with most words first.
+every language with at least ``min_share`` (25 %) of those words is listed, the whole text's language first when
+it is among them (single sentences are short, so their verdicts are noisier), else the one with most words.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ def detect_mixed(
 ) -> Detection:
     """The language of ``text`` and, for a text that mixes languages sentence by sentence, all of them.
 
-    ``language`` is the language with most words among the confidently detected sentences (the whole text's
-    detection when no sentence is long enough), ``confidence`` the whole text's probability for it.
+    ``language`` is the whole text's detection when it is one of the sentences' languages, else the language with
+    most words among the confidently detected sentences (the whole text's detection when no sentence is long
+    enough); ``confidence`` is the whole text's probability for it (``None`` when the sentences overrule it).
     """
     whole = detect_language(text, languages=languages, min_confidence=min_confidence)
     words: dict[str, int] = {}
@@ -109,9 +111,9 @@ def detect_mixed(
     present = sorted((lang for lang, n in words.items() if n >= min_share * total), key=lambda g: (-words[g], g))
     if not present:
         return whole
-    if whole.language in present and words[whole.language] == words[present[0]]:
+    if whole.language in present:  # the whole text, read at once, is the surer verdict on which language leads
         present.remove(whole.language)
-        present.insert(0, whole.language)  # a tie in words: the whole text's verdict leads
+        present.insert(0, whole.language)
     lead = present[0]
     conf = whole.confidence if whole.language == lead else None
     return Detection(lead, conf, tuple(present))

@@ -56,6 +56,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/analytics", N_("Analytics")),
     ("/influencers", N_("Influencers")),
     ("/audience", N_("Audience")),
+    ("/competitors", N_("Competitors")),
     ("/outreach", N_("Outreach")),
     ("/partners", N_("Partners")),
     ("/imports", N_("Imports")),

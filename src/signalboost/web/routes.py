@@ -18,6 +18,7 @@ from signalboost.web.auth import authenticate
 from signalboost.web.context import WebContext
 from signalboost.web.views import analytics, calendar, imports, influencers, outreach, overview, partners, strategy
 from signalboost.web.views import audience as audience_view
+from signalboost.web.views import competitors as competitors_view
 
 JSON_OK: dict[int | str, dict[str, Any]] = {
     200: {"description": "The page's data", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -211,6 +212,15 @@ def _pages(app: FastAPI) -> None:
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
         data, stale = ctx.cache.swr(("audience", platform), lambda: audience_view.build(ctx.workspace, platform))
+        return {**data, "stale": stale}
+
+    @page(app, "/competitors", "competitors.html", name="competitors", decorate=competitors_view.decorate)
+    def competitors_page(
+        request: Request,
+        platform: Annotated[str | None, Query(max_length=40, description="one network (default: each)")] = None,
+    ) -> dict[str, Any]:
+        ctx = ctx_of(request)
+        data, stale = ctx.cache.swr(("competitors", platform), lambda: competitors_view.build(ctx.workspace, platform))
         return {**data, "stale": stale}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)

@@ -90,6 +90,24 @@ class PartnersJSON(Twin):
     bridges: list[Row] = Field(default_factory=list)
 
 
+class CompetitorsJSON(Twin):
+    empty: bool | None = Field(None, description="true when no competitor (or no competitor post) is there yet")
+    platforms: list[str] = Field(default_factory=list)
+    accounts: list[Row] = Field(
+        default_factory=list, description="per page: cadence and trend, engagement per post/follower, share of voice"
+    )
+    rankings: list[Row] = Field(default_factory=list, description="rank per figure; thin pages unranked, labelled")
+    findings: list[Row] = Field(default_factory=list, description="plain-language findings, each with n and interval")
+    formats: list[Row] = Field(default_factory=list)
+    hours: list[Row] = Field(default_factory=list)
+    best_times: list[Row] = Field(default_factory=list)
+    hashtags: list[Row] = Field(default_factory=list)
+    topics: list[Row] = Field(default_factory=list)
+    top_posts: list[Row] = Field(default_factory=list)
+    timeline: list[Row] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class ImportsJSON(Twin):
     imports: list[Row] = Field(default_factory=list, description="read, loaded, duplicate, rejected per import")
     jobs: list[Row] = Field(default_factory=list, description="uploads since the server started")
@@ -126,5 +144,6 @@ PAGE_MODELS: dict[str, type[BaseModel]] = {
     "influencers": InfluencersJSON,
     "outreach": OutreachJSON,
     "partners": PartnersJSON,
+    "competitors": CompetitorsJSON,
     "imports": ImportsJSON,
 }

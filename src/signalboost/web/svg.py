@@ -52,12 +52,14 @@ def heatmap(
     *,
     title: str,
     counts: Sequence[Sequence[int]] | None = None,
+    left: int = 44,
 ) -> Markup:
-    """A grid (e.g. weekday × hour) shaded from light to dark by value; empty cells hatched grey.
+    """A grid (e.g. weekday × hour) shaded from light to dark by value; empty cells hatched grey. ``left`` is the
+    room for the row labels (wider for page names).
 
     Shade = (value - min) / (max - min) over the non-empty cells, mapped to the blue ramp of :data:`PALETTE`.
     """
-    cell, left, top = 22, 44, 22
+    cell, top = 22, 22
     width, height = left + cell * len(col_labels) + 8, top + cell * len(row_labels) + 8
     flat = [v for row in values for v in row if v is not None and not math.isnan(v)]
     lo, hi = (min(flat), max(flat)) if flat else (0.0, 1.0)
@@ -277,5 +279,93 @@ def scatter(
             "</circle>"
         )
         parts.append(f'<a href="{escape(p.href)}">{dot}</a>' if p.href else dot)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass
+class Series:
+    """One line of :func:`lines_chart`: a label and its ``(x, y, n)`` points (``x`` an index along the axis)."""
+
+    label: str
+    points: Sequence[tuple[int, float, int]]
+    bold: bool = False
+
+
+def lines_chart(series: Sequence[Series], x_labels: Sequence[str], *, title: str, y_label: str) -> Markup:
+    """Several lines over shared categories (e.g. months), one colour each with a legend; the bold one (the brand)
+    drawn thicker. Each point's tooltip gives its value and n."""
+    width, left, bottom, top, right = 640, 56, 40, 12, 170
+    height = max(230, 24 + 16 * len(series))
+    n_total = sum(n for s in series for _, _, n in s.points)
+    parts = [_open(width, height, title, f"{len(series)} lines over {len(x_labels)} periods; sample size {n_total}")]
+    ys = [y for s in series for _, y, _ in s.points]
+    if not ys or not x_labels:
+        parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle">not enough data</text></svg>')
+        return Markup("".join(parts))
+    y1 = max(ys) or 1.0
+    span = max(len(x_labels) - 1, 1)
+
+    def px(i: float) -> float:
+        return left + i / span * (width - left - right)
+
+    def py(y: float) -> float:
+        return height - bottom - y / y1 * (height - top - bottom)
+
+    parts.append(_axes(width - right + 8, height, left, bottom, top, "", y_label, (0, 0), (0.0, y1)))
+    parts[-1] = parts[-1].replace(f'<text x="{left}" y="{height - bottom + 14}" class="axis">0</text>', "")
+    for j in sorted({0, len(x_labels) - 1, *range(0, len(x_labels), max(1, len(x_labels) // 6))}):
+        parts.append(
+            f'<text x="{px(j):.0f}" y="{height - bottom + 14}" class="axis" text-anchor="middle">'
+            f"{escape(x_labels[j])}</text>"
+        )
+    for k, s in enumerate(series):
+        c = colour(k)
+        pts = sorted(s.points)
+        if len(pts) > 1:
+            line = " ".join(f"{px(i):.1f},{py(y):.1f}" for i, y, _ in pts)
+            parts.append(f'<polyline points="{line}" fill="none" stroke="{c}" stroke-width="{3 if s.bold else 1.5}"/>')
+        for i, y, n in pts:
+            tip = f"{s.label}, {x_labels[i]}: {_fmt(y)} (n={n})"
+            parts.append(
+                f'<circle cx="{px(i):.1f}" cy="{py(y):.1f}" r="{3.5 if s.bold else 2.5}" fill="{c}">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+        ly = top + 10 + 16 * k
+        weight = ' font-weight="bold"' if s.bold else ""
+        parts.append(
+            f'<rect x="{width - right + 14}" y="{ly - 8}" width="10" height="10" fill="{c}"/>'
+            f'<text x="{width - right + 28}" y="{ly + 1}" class="axis"{weight}>{escape(s.label[:26])}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], *, title: str) -> Markup:
+    """Horizontal 100 % bars: per row label, the shares of its parts (e.g. a page's format mix), one colour per
+    part name with a legend; each segment's tooltip gives its share."""
+    names = sorted({name for _, parts_ in rows for name, _ in parts_})
+    row, left, width = 22, 150, 640
+    height = 34 + row * max(1, len(rows))
+    parts = [_open(width, height, title, f"{len(rows)} rows; parts: {', '.join(names)}")]
+    scale = width - left - 16
+    for k, name in enumerate(names):
+        lx = left + k * 95
+        parts.append(
+            f'<rect x="{lx}" y="4" width="10" height="10" fill="{colour(k)}"/>'
+            f'<text x="{lx + 14}" y="13" class="axis">{escape(name[:14])}</text>'
+        )
+    for i, (label, shares) in enumerate(rows):
+        y = 24 + i * row
+        parts.append(f'<text x="{left - 6}" y="{y + 13}" class="axis" text-anchor="end">{escape(label[:24])}</text>')
+        x = float(left)
+        for name, share in shares:
+            w = max(0.0, share) * scale
+            tip = f"{label}: {name} {100 * share:.0f} %"
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row - 6}" fill="{colour(names.index(name))}">'
+                f"<title>{escape(tip)}</title></rect>"
+            )
+            x += w
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -64,6 +64,7 @@ def build(ws: Workspace) -> dict[str, Any]:
             frames.post_metrics,
             frames.account_snapshots,
             accounts=frames.accounts,
+            audience_hours=frames.audience_hours,
             assignments=stored,
         )
     except SignalboostError as exc:
@@ -110,14 +111,17 @@ class _Frames:
     post_metrics: pl.DataFrame
     account_snapshots: pl.DataFrame
     accounts: pl.DataFrame
+    audience_hours: pl.DataFrame
 
 
 def _frames(ws: Workspace) -> _Frames:
     """The frames ``analyze`` reads; of ``accounts`` only the posts' authors and the brand's (as the CLI reads them:
     the same account per network is analysed; not the ~300k accounts of the demo's interaction graph)."""
-    from signalboost.store.analytics_sql import post_authors
+    from signalboost.store.analytics_sql import audience_hours, post_authors
 
-    return _Frames(ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"), post_authors(ws))
+    return _Frames(
+        ws.table("posts"), ws.table("post_metrics"), ws.table("account_snapshots"), post_authors(ws), audience_hours(ws)
+    )
 
 
 def overview_figures(ws: Workspace) -> dict[str, Any]:
