@@ -49,8 +49,12 @@ def init(
     path: Path = typer.Argument(Path("."), help="Workspace folder to create (default: the current folder)."),
     template: Template = typer.Option(Template.blank, "--template", "-t", help="Starting strategy."),
     name: str | None = typer.Option(None, "--name", help="The brand's name, written into the template."),
-    lang: str = typer.Option(
-        "en", "--lang", help="Language of the template: en or nb (Norwegian bokmål, written for Norwegian teams)."
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the template: en or nb (Norwegian bokmål, written for Norwegian teams). "
+        "Default: the language given before the command (signalboost --lang nb init), else en.",
+        show_default=False,
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing strategy.yaml."),
 ) -> None:
@@ -66,11 +70,12 @@ def init(
     Example: signalboost init my-brand --template clothing-store --name "Threadline"
     Example: signalboost init kafe --template cafe --lang nb
     """
+    from signalboost import i18n
     from signalboost.cli.common import console
     from signalboost.model.templates import check_template_language, template_text, write_template
     from signalboost.store.workspace import Workspace
 
-    lang = check_template_language(lang)
+    lang = check_template_language(lang or i18n.override() or "en")
     template_text(
         template.value, lang
     )  # an unknown language or a missing translation: refused before anything is created

@@ -114,6 +114,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("replies"),
     N_("none reported"),
     N_("periods"),
+    N_("interactions"),
     N_("more of it"),
     N_("less of it"),
     N_("not distinguishable"),
@@ -203,7 +204,7 @@ def _kpi_section(a: Analysis) -> Section:
                 _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
                 if r["previous"] is not None
                 else _text(r["trend"]),
-                "" if r["status"] == "ok" else _text(r["status"]),
+                "" if r["status"] == "ok" else status_words(str(r["status"])),
             ]
         )
     s.tables.append(
@@ -439,7 +440,7 @@ def _frequency_section(a: Analysis) -> Section:
         _(
             "Engagement ({metric}) per post and total engagement per day by the number of posts that day. A change "
             "is proposed only when its 95% interval lies wholly above zero."
-        ).format(metric=a.options.frequency_metric)
+        ).format(metric=word(a.options.frequency_metric))
     )
     if a.options.frequency_metric == "interactions":
         s.text.extend(_basis_lines(a))
@@ -619,6 +620,18 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("Posts are compared by interactions per post: no network reports more."),
     ),
 )
+
+
+def status_words(status: str) -> str:
+    """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
+    import re
+
+    m = re.fullmatch(r"no posts(?: on (?P<network>\S+))? in the window", status)
+    if m:
+        if m.group("network"):
+            return _("no posts on {network} in the window").format(network=m.group("network"))
+        return _("no posts in the window")
+    return _text(status)
 
 
 def translated_note(note: str) -> str:
