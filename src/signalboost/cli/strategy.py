@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import WorkspaceOption
+from signalboost.i18n import _
 
 
 class Template(StrEnum):
@@ -131,6 +132,9 @@ def validate(
     target = file if file is not None else Workspace.open(workspace).strategy_path
     if file is None and not target.exists():
         raise _no_strategy(target.parent)
+    from signalboost.cli.common import adopt_language
+
+    adopt_language(target)  # speak the strategy's brand.language (unless --lang chose one)
     report = validate_file(target)
     failed = not report.ok or (strict and bool(report.warnings))
     if fmt is CheckFormat.json:
@@ -151,7 +155,8 @@ def _print_report(report: object, *, failed: bool) -> None:
     for p in report.problems:
         colour = "red" if p.level == "error" else "yellow"
         where = escape(p.where(report.source))
-        line = f"{where}: [{colour}]{p.level}[/]: {escape(p.message)}"
+        level = _(p.level)
+        line = f"{where}: [{colour}]{level}[/]: {escape(p.message)}"
         if p.key:
             line += f" [dim]\\[{escape(p.key)}][/]"
         console.print(line, highlight=False, soft_wrap=True)
@@ -198,6 +203,9 @@ def doc(
     if not ws.has_strategy():
         raise _no_strategy(ws.root)
     strategy = load_strategy(ws.strategy_path, strict=True)
+    from signalboost.cli.common import adopt_language
+
+    adopt_language(ws.strategy_path)
     chosen = fmt.value if fmt is not None else _format_from_suffix(output)
     if output is None and chosen in ("md", "html"):
         if chosen == "md":
@@ -209,7 +217,10 @@ def doc(
         return
     target = output if output is not None else ws.exports_dir / "strategy.pdf"
     written = write_document(strategy, target, fmt=chosen)
-    console.print(f"Wrote [bold]{written}[/]", highlight=False)
+    from rich.markup import escape
+
+    shown = f"[bold]{escape(str(written))}[/]"
+    console.print(_("Wrote {path}").format(path=shown), highlight=False)
 
 
 def _format_from_suffix(output: Path | None) -> str:
