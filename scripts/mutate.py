@@ -5,6 +5,7 @@ Usage (from the project root; `make mutate` / `make mutate MODULE=plan/apportion
     python scripts/mutate.py                       # every module listed in mutation.toml, one after the other
     python scripts/mutate.py plan/apportion.py     # one module (a path under src/signalboost)
     python scripts/mutate.py --report              # print the last results again, without running anything
+    python scripts/mutate.py --survivors plan/apportion.py   # re-test only the last run's survivors, current tests
 
 For each module, a work copy of ``src/``, ``tests/`` and ``pyproject.toml`` is made under ``.mutate/<module>/`` with a
 ``[tool.mutmut]`` section that mutates that file only and runs only the fast test files ``mutation.toml`` lists for it
@@ -34,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "mutation.toml"
 WORK = ROOT / ".mutate"
-KILLED = {"killed", "timeout", "caught by type check"}
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+"""Statuses that count as caught (a segfault is the tests' process crashing on the mutant: the suite fails)."""
 
 
 @dataclass
@@ -92,13 +94,33 @@ def prepare(module: str, tests: list[str], config: dict) -> Path:  # type: ignor
     return work
 
 
-def run_mutmut(work: Path, children: int) -> int:
+def refresh_tests(module: str) -> tuple[Path, list[str]]:
+    """For ``--survivors``: copy the current tests into the last work copy of ``module`` and list the mutants
+    its last run did not kill, leaving out those listed as equivalent. Valid only while the module is unchanged
+    (mutmut numbers mutants per function)."""
+    work = WORK / slug(module)
+    meta = work / "mutants" / "src" / "signalboost" / (module + ".meta")
+    source = Path("src") / "signalboost" / module
+    if not meta.exists():
+        raise SystemExit(f"no earlier run of {module}: run `python scripts/mutate.py {module}` first")
+    if (ROOT / source).read_bytes() != (work / source).read_bytes():
+        raise SystemExit(f"{module} changed since its last run: the mutants differ, run it in full")
+    names = [
+        name for name, _status, _before, _after in collect(module, work, load_config().get("equivalent", [])).survivors
+    ]
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for target in (work / "tests", work / "mutants" / "tests"):
+        shutil.copytree(ROOT / "tests", target, ignore=ignore, dirs_exist_ok=True)
+    return work, names
+
+
+def run_mutmut(work: Path, children: int, names: list[str] | None = None) -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the mutated copy, not a worktree, is imported
     env.pop("SIGNALBOOST_SHARED_DATA", None)
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.run(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children)],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *(names or [])],
             cwd=work,
             env=env,
             stdout=out,
@@ -193,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help="modules under src/signalboost (default: all in mutation.toml)")
     parser.add_argument("--children", type=int, default=1, help="mutants tested at once (default 1: CPU is shared)")
     parser.add_argument("--report", action="store_true", help="print the last results again; run nothing")
+    parser.add_argument(
+        "--survivors", action="store_true", help="re-test only the last run's surviving mutants with the current tests"
+    )
     parser.add_argument("--json", type=Path, help="also write the per-module figures to this file")
     args = parser.parse_args(argv)
     config = load_config()
@@ -206,6 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     for module in modules:
         if args.report:
             work = WORK / slug(module)
+        elif args.survivors:
+            work, names = refresh_tests(module)
+            print(f"== {module}: re-testing {len(names)} surviving mutants with the current tests", flush=True)
+            code = run_mutmut(work, args.children, names)
+            if code != 0:
+                print(f"mutmut failed (exit {code}); its output: {work / 'mutmut.log'}", file=sys.stderr)
+                return code
         else:
             print(f"== {module}: mutating, tests {' '.join(listed[module]['tests'])}", flush=True)
             work = prepare(module, listed[module]["tests"], config)

@@ -190,3 +190,17 @@ def test_report_and_benchmark_output_carry_the_competitors_section(
     assert main(["report", "-f", "html", "-o", str(report), *w]) == 0
     text = report.read_text(encoding="utf-8")
     assert "Competitors: the market" in text and "Acme (@acme)" in text
+
+
+def test_recommend_adds_no_market_row_the_group_cannot_support(
+    market: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    w = ["-w", str(market)]
+    assert main(["competitors", "add", "Acme", "-p", "instagram", "-a", "@acme", *w]) == 0
+    assert main(["competitors", "add", "Tiny", "-p", "instagram", "-a", "@tinyshop", *w]) == 0
+    capsys.readouterr()
+    assert main(["recommend", "--format", "json", *w]) == 0
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    # one competitor with 10+ posts (Tiny has 3) is no market cadence; you and Acme post the same format mix
+    assert [r for r in changes if r["kind"] == "market"] == []
+    assert any(r["kind"] == "frequency" for r in changes)  # the brand's own rows are still there

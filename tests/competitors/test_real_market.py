@@ -62,3 +62,14 @@ def test_leads_only_where_intervals_do_not_overlap(food_market: pl.DataFrame) ->
         assert acc[second][lo] is not None
     ep = next(f for f in b.findings if f["figure"] == "engagement_per_post" and "clearly leads" in f["text"])
     assert "no page clearly leads" in ep["text"]  # atl_bucketlist (n=7) and the_beltsander (n=6) overlap
+
+
+def test_sampled_pages_get_no_cadence_trend(food_market: pl.DataFrame) -> None:
+    # the sample holds each page's last few posts: weeks before them are weeks not imported, not weeks without posts
+    b = benchmark(food_market, min_posts=5)
+    texts = [f["text"] for f in b.findings if f["figure"] == "trend"]
+    assert not any("posting is rising" in t or "posting is falling" in t for t in texts), texts
+    notes = b.accounts.filter(pl.col("trend").is_null())["trend_note"].to_list()
+    assert notes and all(n.startswith("posts cover only") for n in notes)
+    sov = b.accounts.filter(pl.col("share_of_voice").is_not_null())
+    assert (sov["sov_low"] <= sov["share_of_voice"]).all() and (sov["share_of_voice"] <= sov["sov_high"]).all()

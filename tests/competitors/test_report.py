@@ -54,8 +54,8 @@ def test_section_has_four_charts_per_network_and_the_findings_as_a_table() -> No
     ]
     assert all(png.startswith(b"\x89PNG") for _, png in sec.charts)
     findings = sec.tables[0]
-    assert findings.headers == ["finding", "n"]
-    assert any("Tiny (n=3)" in row[0] for row in findings.rows)  # the thin page is named, not ranked
+    assert findings.headers == ["n", "finding"]
+    assert any("Tiny (n=3)" in row[1] for row in findings.rows)  # the thin page is named, not ranked
     ranks = next(t for t in sec.tables if t.headers == ["figure", "ranking", "not ranked"])
     eng = next(r for r in ranks.rows if r[0] == "engagement per post")
     assert eng[1] == f"1. Acme {EVIL}; 2. you" and "Tiny (too thin (n=3 < 10))" in eng[2]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.connect.devnet.launcher import BlueskyNetwork, missing_reason
+from tests.connect.mastodon_replay import ReplayServer
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,11 @@ def bluesky_net() -> Iterator[BlueskyNetwork]:
         yield net
     finally:
         net.close()
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    """A fresh Mastodon replay server (tests/connect/mastodon_replay.py) on 127.0.0.1, its world unchanged."""
+    srv = ReplayServer()
+    yield srv
+    srv.close()

@@ -246,6 +246,12 @@ class World:
         if len(self.follows) < before:
             self.counts[follower, 1] -= 1
             self.counts[followee, 2] -= 1
+        # Mastodon destroys the follow's notification with it (Follow has_one :notification, dependent: :destroy)
+        self.notes = [
+            n
+            for n in self.notes
+            if not (n.kind == "follow" and n.account == follower and followee == self.brand.local_id)
+        ]
 
     def post(self, account: str, text: str, **kw: Any) -> Status:
         self._next_status += 65536 * self.rng.randrange(1, 400)
@@ -259,9 +265,13 @@ class World:
         """Favourites, reblogs, replies and quotes from random accounts, each with its notification."""
         status = self.statuses[status_id]
         for who in self.rng.sample(others, self.rng.randrange(0, 9)):
+            if who in status.favourites:
+                continue  # one favourite per account (a second round may pick the same account)
             status.favourites.add(who)
             self.notes.append(Note(len(self.notes) + 1, "favourite", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 4)):
+            if who in status.reblogs:
+                continue
             status.reblogs.add(who)
             self.notes.append(Note(len(self.notes) + 1, "reblog", self.tick(2), who, status_id))
         for who in self.rng.sample(others, self.rng.randrange(0, 3)):

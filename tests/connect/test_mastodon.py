@@ -9,7 +9,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,13 +21,6 @@ from signalboost.store.workspace import Workspace
 from tests.connect.mastodon_replay import ENTITY_KEYS, ReplayServer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    srv = ReplayServer()
-    yield srv
-    srv.close()
 
 
 def _ws(tmp_path: Path, name: str = "ws") -> Workspace:
@@ -188,3 +180,33 @@ def test_a_server_that_keeps_refusing_gives_a_clear_error(server: ReplayServer) 
     with pytest.raises(ConnectError, match=f"kept refusing requests \\(rate limit\\) after {MAX_ATTEMPTS} attempts"):
         connector.page("posts", None, limit=5, observed_at=dt.datetime.now(dt.UTC))
     assert len(sleeps) == MAX_ATTEMPTS - 1  # no pause after the last refusal
+
+
+def test_a_token_revoked_after_connecting_stops_the_sync_with_a_clear_error(
+    tmp_path: Path, server: ReplayServer
+) -> None:
+    from signalboost.connect.sync import sync_account
+
+    ws = _ws(tmp_path)
+    token = server.world.token
+    connect_mastodon(ws, server.url, token)
+    connector = open_connector(ws, "mastodon")
+    server.world.token = "a-new-token-the-workspace-does-not-have"  # revoked under Preferences → Development
+    with pytest.raises(ConnectError) as info:
+        sync_account(ws, connector, page_size=5)
+    message = str(info.value)
+    assert "refused the access token (HTTP 401)" in message and "signalboost connect mastodon" in message
+    assert token not in message
+    with ws.connect() as con:  # the run is left to resume once reconnected; nothing half-written is lost
+        assert con.execute("SELECT status FROM imports").fetchone()[0] == "running"
+
+
+def test_cli_refuses_an_address_that_is_no_server(tmp_path: Path) -> None:
+    ws = _ws(tmp_path)
+    res = _cli(
+        ["connect", "mastodon", "--instance", "ftp://files.example", "-w", str(ws.root)],
+        env={"SIGNALBOOST_MASTODON_TOKEN": "whatever"},
+    )
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "--instance: the instance is not a server address" in " ".join(res.stderr.split())
+    assert not (ws.root / "secrets.json").exists()

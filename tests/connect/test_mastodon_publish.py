@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ from tests.connect.mastodon_replay import ReplayServer
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    srv = ReplayServer()
-    yield srv
-    srv.close()
 
 
 def _workspace(tmp_path: Path, server: ReplayServer, posts: list[tuple[str, str, dt.datetime]]) -> Workspace:

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +24,6 @@ from signalboost.store.workspace import Workspace
 from tests.connect.mastodon_replay import ReplayServer
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def server() -> Iterator[ReplayServer]:
-    srv = ReplayServer()
-    yield srv
-    srv.close()
 
 
 def _ws(tmp_path: Path, name: str, server: ReplayServer) -> Workspace:

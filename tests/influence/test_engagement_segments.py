@@ -223,3 +223,229 @@ def test_the_brand_is_never_its_own_advocate_or_fan() -> None:
     seg = dict(zip(res.table["account_id"].to_list(), res.table["segment"].to_list(), strict=True))
     assert seg["B"] == "other"
     assert seg["a"] == "advocate" and seg["b"] == "advocate"
+
+
+# ------------------------------------------------- rules found by the mutation run of score.py (issue #19)
+def full_data() -> InfluenceData:
+    """Every table present: follower counts, follows, interactions and posts with hashtags."""
+    accounts = pl.DataFrame(
+        {
+            "account_id": ["B", "a", "b", "c", "d", "e"],
+            "handle": ["brand", "alice", None, "carol", "dan", "eve"],
+            "followers": [1000, 250, 40, None, 5, 2],
+        }
+    )
+    follows = pl.DataFrame({"follower_id": ["a", "b", "c", "c"], "followee_id": ["B", "B", "a", "b"]})
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["a", "b", "B", "c", "c"],
+            "kind": ["repost", "mention", "reply", "mention", "quote"],
+            "target_account_id": ["B", "B", "a", "a", "b"],
+            "occurred_at": [T, T - 10 * D, T - 20 * D, T - 2 * D, T - 3 * D],
+        }
+    )
+    posts = pl.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3", "p4"],
+            "author_id": ["a", "a", "b", "B"],
+            "created_at": [T - D, T - 5 * D, T - 2 * D, T],
+            "hashtags": [["#cats"], ["#cats", "#dogs"], ["#dogs"], ["#cats"]],
+        }
+    )
+    return InfluenceData.from_frames(accounts=accounts, follows=follows, interactions=inter, posts=posts)
+
+
+COLUMNS = [
+    "account_id", "score", "reach", "authority", "amplification", "topic", "activity", "top_topics", "followers",
+    "reach_in_band", "pagerank", "audience", "amplification_raw", "posts_per_day", "active_share", "handle",
+    "engagement", "reciprocity", "interactions_with_brand", "follows_brand", "segment", "platform", "computed_at",
+]  # fmt: skip
+
+
+def test_the_influence_table_has_every_column_with_its_type_and_source() -> None:
+    # each column carries the value of the component it is named for, per account (the table is in listing
+    # order, so rows are matched by id); unknown values are null, never 0
+    from signalboost.influence import components as comp
+    from signalboost.influence.score import compute_components
+
+    data, topics = full_data(), {"pets": ["#cats", "#dogs"], "dogs": ["#dogs"]}
+    stamp = dt.datetime(2024, 7, 1, 12, tzinfo=dt.UTC)
+    said: list[str] = []
+    res = compute_influence(data, brand_id="B", topics=topics, as_of=T, computed_at=stamp, progress=said.append)
+    assert res.table.columns == COLUMNS
+    types = dict(zip(res.table.columns, res.table.dtypes, strict=True))
+    assert types["followers"] == pl.Int64 and types["interactions_with_brand"] == pl.Int64
+    assert types["top_topics"] == pl.List(pl.String) and types["follows_brand"] == pl.Boolean
+    assert types["reciprocity"] == types["engagement"] == types["score"] == pl.Float64
+    assert said == [
+        "topic leadership and authority; follow graph, amplification, activity and reach alongside",
+        "authority (PageRank)",
+        "engagement and segments",
+    ]
+    # the components computed one by one (components.py), not through score.py
+    inter = comp.interaction_transition(data, InfluenceSettings().interaction_weights.model_dump())
+    parts = {
+        "reach": comp.reach(data),
+        "activity": comp.activity(data),
+        "amplification": comp.amplification(data),
+        "topic": comp.topic_leadership(inter, comp.topic_counts(data, topics)),
+        "authority": comp.authority_from(
+            data.n, [comp.graph_pagerank(inter), comp.graph_pagerank(comp.follow_transition(data))]
+        ),
+    }
+    heard: list[str] = []
+    through = compute_components(data, InfluenceSettings(), topics=topics, progress=heard.append)
+    assert through["topic"].labels.to_list() == parts["topic"].labels.to_list() and heard  # type: ignore[union-attr]
+    for c in comp.COMPONENTS:
+        assert np.array_equal(res.table.sort("account_id")[c].to_numpy(), parts[c].pct, equal_nan=True), c
+    rows = {r["account_id"]: r for r in res.table.iter_rows(named=True)}
+    for ix, account in enumerate(data.nodes.to_list()):
+        row = rows[account]
+        for column, values in [
+            ("pagerank", parts["authority"].raw),
+            ("amplification_raw", parts["amplification"].raw),
+            ("posts_per_day", parts["activity"].extra["frequency"]),
+            ("active_share", parts["activity"].extra["regularity"]),
+            ("reach_in_band", parts["reach"].extra["in_band"]),
+        ]:
+            expected = float(values[ix])
+            assert row[column] == (None if np.isnan(expected) else pytest.approx(expected)), (account, column)
+        assert row["top_topics"] == parts["topic"].labels.to_list()[ix]  # type: ignore[union-attr]
+    # follower counts as given; an account without one is null (its audience too), never 0
+    assert {k: (r["followers"], r["audience"]) for k, r in rows.items()} == {
+        "B": (1000, 1000.0), "a": (250, 250.0), "b": (40, 40.0), "c": (None, None), "d": (5, 5.0), "e": (2, 2.0)
+    }  # fmt: skip
+    assert [rows[k]["handle"] for k in "Babcde"] == ["brand", "alice", None, "carol", "dan", "eve"]
+    # the topics given are the topics used (the default would be the hashtags themselves, "#cats" and "#dogs")
+    labels = {t for r in rows.values() for t in r["top_topics"] or []}
+    assert labels and labels <= {"pets", "dogs"}
+    # the brand's side: a and b follow the brand (follow graph), c does not; the brand replied to a 20 days
+    # before T: reciprocity 2 · 2^(−20/30) with the default half-life of 30 days
+    assert [rows[k]["follows_brand"] for k in "Babcde"] == [False, True, True, False, False, False]
+    assert rows["a"]["reciprocity"] == pytest.approx(2 * 2 ** (-20 / 30))
+    assert rows["a"]["interactions_with_brand"] == 1 and rows["b"]["interactions_with_brand"] == 1
+    assert {r["platform"] for r in rows.values()} == {"x"} and {r["computed_at"] for r in rows.values()} == {stamp}
+    assert res.platform == "x" and res.computed_at == stamp and res.brand_id == "B"
+    assert res.follows_source == FOLLOWS_FROM_GRAPH and res.unavailable == {} and res.notes == []
+    total = sum(InfluenceSettings().weights.model_dump().values())
+    assert res.weights == {c: w / total for c, w in InfluenceSettings().weights.model_dump().items()}
+    # the summary a report or --format json shows
+    counts: dict[str, int] = {}
+    for r in rows.values():
+        counts[r["segment"]] = counts.get(r["segment"], 0) + 1
+    assert res.summary() == {
+        "platform": "x",
+        "computed_at": stamp.isoformat(),
+        "brand_account_id": "B",
+        "accounts": 6,
+        "segments": dict(sorted(counts.items())),
+        "weights": res.weights,
+        "unavailable": {},
+        "follows_brand_from": FOLLOWS_FROM_GRAPH,
+        "notes": [],
+    }
+    for name in counts:
+        assert res.segment(name)["account_id"].sort().to_list() == sorted(k for k, r in rows.items() if r[
+            "segment"] == name)  # fmt: skip
+
+
+def test_without_a_brand_the_brand_columns_are_typed_nulls_and_the_note_says_why() -> None:
+    res = compute_influence(full_data(), computed_at=dt.datetime(2024, 7, 1, tzinfo=dt.UTC))
+    assert res.table.columns == COLUMNS
+    for name, dtype in [
+        ("engagement", pl.Float64), ("reciprocity", pl.Float64), ("interactions_with_brand", pl.Int64),
+        ("follows_brand", pl.Boolean),
+    ]:  # fmt: skip
+        assert res.table[name].dtype == dtype and res.table[name].null_count() == 6, name
+    assert res.table["segment"].to_list() == ["other"] * 6
+    assert res.follows_source is None and res.brand_id is None
+    assert res.notes == ["no brand account set: engagement and segments were not computed"]
+    assert res.summary()["segments"] == {"other": 6}
+
+
+def test_a_stamp_is_taken_when_none_is_given() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    res = compute_influence(full_data())
+    after = dt.datetime.now(dt.UTC)
+    assert before <= res.computed_at <= after and res.computed_at.microsecond == 0
+    assert res.computed_at.tzinfo is not None and res.table["computed_at"].unique().to_list() == [res.computed_at]
+
+
+def test_as_of_and_the_half_life_set_the_recency_of_engagement() -> None:
+    # a reposted the brand at T (weight 4): at as_of = T + 30 days, one half-life later, 4 · ½ = 2; with a
+    # half-life of 10 days, three half-lives: 4 · ⅛ = 0.5
+    later = compute_influence(full_data(), brand_id="B", as_of=T + 30 * D)
+    a = later.table.filter(pl.col("account_id") == "a").row(0, named=True)
+    assert a["engagement"] == pytest.approx(2.0)
+    short = InfluenceSettings(engagement_half_life_days=10)
+    a = compute_influence(full_data(), short, brand_id="B", as_of=T + 30 * D).table.filter(pl.col("account_id") == "a")
+    assert a["engagement"].item() == pytest.approx(0.5)
+
+
+def test_the_listing_puts_unknown_scores_last_and_keeps_ties_in_id_order() -> None:
+    from signalboost.influence.score import _listing_order
+
+    # segments: all "other" (4); scores 50, None, 70, 50 -> 70 (row 2), 50 (row 0), 50 (row 3), None (row 1)
+    order = _listing_order(pl.Series([50.0, None, 70.0, 50.0]), np.full(4, 4, dtype=np.int8))
+    assert order.tolist() == [2, 0, 3, 1]
+    # a segment code outside the listing goes after every listed one
+    order = _listing_order(pl.Series([10.0, 90.0]), np.array([1, 0], dtype=np.int8))  # untapped, advocate
+    assert order.tolist() == [0, 1]
+
+
+def test_the_weights_of_unavailable_components_are_zero_and_the_rest_sum_to_one() -> None:
+    from signalboost.influence.score import effective_weights
+
+    # reach 3, authority 1 available; a component missing from the weights counts 0
+    eff = effective_weights({"reach": 3.0, "authority": 1.0, "topic": 5.0}, ["reach", "authority", "activity"])
+    assert eff == {"reach": 0.75, "authority": 0.25, "amplification": 0.0, "topic": 0.0, "activity": 0.0}
+    assert effective_weights({"reach": 0.0}, ["reach"]) == dict.fromkeys(eff, 0.0)
+
+
+def test_combine_ignores_components_without_a_weight_and_an_account_with_none_known_is_unknown() -> None:
+    from signalboost.influence.score import combine
+
+    # "topic" has no weight: it does not count. Account 1 has no known percentile of a weighted component.
+    out = combine({"reach": np.array([50.0, np.nan]), "topic": np.array([99.0, 99.0])}, {"reach": 1.0})
+    assert out[0] == pytest.approx(50.0) and np.isnan(out[1])
+    with pytest.raises(InfluenceError, match="weight of reach is negative") as err:
+        combine({"reach": np.array([50.0])}, {"reach": -1.0})
+    assert err.value.where == "influence.weights.reach" and err.value.hint == "Use a weight ≥ 0"
+    with pytest.raises(InfluenceError) as err:
+        combine({}, {})
+    assert err.value.what == "no component of the influence score can be computed"
+
+
+def test_an_error_when_every_available_component_has_weight_0() -> None:
+    from signalboost.model.strategy import InfluenceSettings as S
+
+    zero = S.model_validate({"weights": dict.fromkeys(["reach", "authority", "amplification", "topic", "activity"], 0)})
+    with pytest.raises(InfluenceError) as err:
+        compute_influence(full_data(), zero)
+    assert err.value.what == "every component that can be computed has weight 0"
+
+
+def test_what_cannot_be_computed_is_reported_with_its_reason() -> None:
+    inter = pl.DataFrame({"actor_id": ["a", "b"], "kind": ["mention"] * 2, "target_account_id": ["b", "a"]})
+    res = compute_influence(InfluenceData.from_frames(interactions=inter))
+    assert res.unavailable == {
+        "amplification": "no posts and no post counts imported (posts per account unknown)",
+        "topic": "no hashtags or pillar labels on imported posts",
+        "activity": "no dated posts or interactions",
+    }
+    with pytest.raises(InfluenceError) as err:
+        compute_influence(InfluenceData.from_frames(accounts=pl.DataFrame({"account_id": ["a", "b"]})))
+    assert err.value.what == "no component of the influence score can be computed from this data"
+    assert err.value.where and err.value.where.startswith("reach: no follower counts")
+
+
+def test_an_account_with_no_known_component_gets_no_score_and_no_warning() -> None:
+    import warnings
+
+    from signalboost.influence.score import combine
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 0/0 for the unknown account must not print a RuntimeWarning
+        for rule in ("tail", "mean"):
+            out = combine({"reach": np.array([np.nan, 20.0])}, {"reach": 1.0}, rule=rule)
+            assert np.isnan(out[0]) and out[1] == pytest.approx(20.0)

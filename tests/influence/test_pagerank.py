@@ -352,3 +352,216 @@ def test_the_stopping_rule_bounds_the_change_of_the_normalised_scores(tol: float
     assert res.error[0] == pytest.approx(2 * (1 + a) * 2 * a * a ** (steps - 1), rel=1e-9)
     assert res.error[0] < tol <= 2 * (1 + a) * 2 * a * a ** (steps - 2)
     assert np.abs(res.scores - np.array([1, a]) / (1 + a)).sum() < tol
+
+
+# ---------------------------------------------------- rules found by the mutation run of pagerank.py (issue #19)
+def two_cycle() -> object:
+    return build_graph(pl.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "weight": [1.0, 1.0]}))
+
+
+def test_a_change_equal_to_the_tolerance_is_not_below_it() -> None:
+    # a ↔ b, teleport to a: at tol 1e-6 the rule stops at step 98 (see the test above). Asking for exactly the
+    # change of step 98 as the tolerance, step 98 is not below it: one more step, 99.
+    first = power_iteration(two_cycle(), personalization=np.array([1.0, 0.0]), tol=1e-6)
+    assert first.iterations == 98
+    again = power_iteration(two_cycle(), personalization=np.array([1.0, 0.0]), tol=float(first.error[0]))
+    assert again.iterations == 99
+
+
+def test_max_iter_is_the_number_of_steps_allowed() -> None:
+    # the same case needs 98 steps: max_iter = 98 is enough, 97 is not
+    tele = np.array([1.0, 0.0])
+    assert power_iteration(two_cycle(), personalization=tele, tol=1e-6, max_iter=98).iterations == 98
+    with pytest.raises(InfluenceError, match="did not converge in 97 iterations"):
+        power_iteration(two_cycle(), personalization=tele, tol=1e-6, max_iter=97)
+
+
+def test_teleport_mass_outside_the_core_counts_in_the_norm_of_the_scores() -> None:
+    # a ↔ b plus an isolated node s; teleport ½ to a and ½ to s. The core's share of its own teleport that stays in
+    # the core is κ = 1, so the series starts at y⁰ = (½/(1−α), 0) on {a, b} and the first step is
+    # r₁ = (−α, α)/(2(1−α)), each next one α times the last (it swaps a and b); ‖r_j‖₁ = α^j/(1−α). The mass of
+    # the iterated rows stays ½/(1−α), and s keeps its ½: ‖y‖₁ = ½/(1−α) + ½ = (2−α)/(2(1−α)). The rule
+    # 2(1+α)‖r_j‖₁/‖y‖₁ = 4(1+α)α^j/(2−α) = 6.4348·0.85^j < 1e-6 first holds at j = 97.
+    g = build_graph(
+        pl.DataFrame({"source": ["a", "b"], "target": ["b", "a"], "weight": [1.0, 1.0]}),
+        nodes=node_ids(["a", "b", "s"]),
+    )
+    res = power_iteration(g, personalization=np.array([1.0, 0.0, 1.0]), tol=1e-6)
+    a = 0.85
+    assert res.iterations == 97
+    assert res.error[0] == pytest.approx(4 * (1 + a) * a**97 / (2 - a), rel=1e-9)
+    # exact: s keeps 1 − α of its teleport... and all of it, as a dangling node it teleports back to (a, s)
+    x = pagerank(g, personalization=np.array([1.0, 0.0, 1.0]), tol=1e-14)
+    # x_s = (1−α)/2 + α x_s/2 (s dangles to the teleport); x_a = (1−α)/2 + α x_b + α x_s/2; x_b = α x_a
+    xs = (1 - a) / 2 / (1 - a / 2)
+    xa = ((1 - a) / 2 + a * xs / 2) / (1 - a * a)
+    assert np.allclose(x, [xa, a * xa, xs], atol=1e-12)
+
+
+def test_the_norm_of_the_scores_grows_with_the_mass_the_core_gains() -> None:
+    # a → b, b → a, b → c (c a leaf, iterated apart): the mass of the iterated rows changes from step to step, so
+    # the rule's denominator must follow it. Peer: the documented rule run on dense matrices by hand.
+    g = build_graph(pl.DataFrame({"source": ["a", "b", "b"], "target": ["b", "a", "c"], "weight": [1.0, 1.0, 1.0]}))
+    t = transition(g)
+    assert t.core.tolist() == [0, 1] and t.rest.tolist() == [2]
+    alpha, tol = 0.85, 1e-9
+    m = alpha * np.array([[0.0, 0.5], [1.0, 0.0]])  # αWᵀ on the core (a, b): a gets ½ of b, b gets all of a
+    b = np.array([1.0, 0.0])  # teleport to a
+    kappa = (m @ b).sum() / (alpha * b.sum())
+    y = b / (1 - alpha * min(kappa, 1.0))
+    r = b + m @ y - y
+    steps = 0
+    while True:
+        steps += 1
+        y = y + r
+        change = 2 * (1 + alpha) * np.abs(r).sum() / y.sum()  # nothing outside the core is teleported to
+        if change < tol:
+            break
+        r = m @ r
+    res = power_iteration(g, personalization=np.array([1.0, 0.0, 0.0]), tol=tol)
+    assert res.iterations == steps and res.error[0] == pytest.approx(change, rel=1e-9)
+
+
+def test_a_teleport_only_to_a_leaf_keeps_all_rank_there() -> None:
+    # a ↔ b, a → c; teleport to c only. c dangles back to the teleport, so nothing ever reaches a or b: (0, 0, 1).
+    # The core's teleport share is 0 (the start must not divide 0 by 0).
+    g = build_graph(pl.DataFrame({"source": ["a", "b", "a"], "target": ["b", "a", "c"], "weight": [1.0, 1.0, 1.0]}))
+    assert np.array_equal(pagerank(g, personalization=np.array([0.0, 0.0, 1.0])), [0.0, 0.0, 1.0])
+
+
+def test_the_default_teleport_is_the_uniform_one() -> None:
+    # no personalization = 1/n everywhere: the same scores, steps and error as an explicit uniform vector, in the
+    # loose (float32) and the tight case; one column, so one error. The graph has sources and leaves.
+    g = build_graph(random_edges(30, 50, 4))
+    for tol in (1e-4, 1e-10):
+        default = power_iteration(g, tol=tol)
+        explicit = power_iteration(g, personalization=np.ones(g.n), tol=tol)
+        assert default.scores.dtype == explicit.scores.dtype == (np.float32 if tol >= FLOAT32_TOL else np.float64)
+        assert default.iterations == explicit.iterations and default.error.shape == (1,)
+        assert np.array_equal(default.error, explicit.error) and np.array_equal(default.scores, explicit.scores)
+
+
+def test_the_float32_threshold_is_inclusive() -> None:
+    # "float32 when tol ≥ FLOAT32_TOL": exactly at the threshold the scores are float32, just below float64
+    g = two_cycle()
+    assert power_iteration(g, tol=FLOAT32_TOL).scores.dtype == np.float32
+    assert power_iteration(g, tol=FLOAT32_TOL * 0.99).scores.dtype == np.float64
+    tele = np.array([1.0, 3.0])
+    assert power_iteration(g, personalization=tele, dangling=tele, tol=FLOAT32_TOL).scores.dtype == np.float32
+
+
+def test_an_empty_graph_ran_no_step_and_has_no_error() -> None:
+    g = build_graph(pl.DataFrame({"source": [], "target": [], "weight": []}, schema=EMPTY))
+    res = power_iteration(g)
+    assert res.iterations == 0 and res.error.shape == (0,) and res.scores.shape == (0,)
+
+
+def test_alpha_must_be_strictly_between_0_and_1_with_where_and_hint() -> None:
+    for bad in (0.0, 1.0, -0.1):
+        with pytest.raises(InfluenceError, match="alpha must be between 0 and 1") as err:
+            pagerank(two_cycle(), alpha=bad)
+        assert err.value.where == "alpha" and "damping factor" in (err.value.hint or "")
+
+
+def test_the_error_names_the_vector_that_is_wrong() -> None:
+    g = two_cycle()
+    with pytest.raises(InfluenceError, match="the personalization vector is all zeros"):
+        pagerank(g, personalization=np.zeros(2))
+    with pytest.raises(InfluenceError, match="the dangling vector is all zeros"):
+        pagerank(g, dangling=np.zeros(2))
+    with pytest.raises(InfluenceError, match="the dangling vector has negative"):
+        pagerank(g, dangling=np.array([1.0, -1.0]))
+
+
+def test_the_callers_dangling_vector_is_not_changed() -> None:
+    # only an explicitly overwritable personalization is used as working memory
+    g = build_graph(random_edges(20, 30, 2))
+    dangling = np.arange(1.0, g.n + 1.0)
+    tele = np.ones(g.n)
+    pagerank(g, personalization=tele, dangling=dangling, tol=1e-10)
+    assert np.array_equal(dangling, np.arange(1.0, g.n + 1.0)) and np.array_equal(tele, np.ones(g.n))
+
+
+def test_one_dangling_vector_serves_every_teleport_column() -> None:
+    # k = 2 teleports with one dangling vector (1-D, or the same as 2 columns): each column is the PageRank of its
+    # teleport alone, with the sums over the dangling nodes taken per column; and each column has its error
+    edges = random_edges(30, 45, 6)
+    g = build_graph(edges)
+    rng = np.random.default_rng(6)
+    tele, dang = rng.random((g.n, 2)), rng.random(g.n)
+    one_d = power_iteration(g, personalization=tele, dangling=dang, tol=1e-12, max_iter=10_000)
+    two_d = power_iteration(g, personalization=tele, dangling=np.column_stack([dang, dang]), tol=1e-12, max_iter=10_000)
+    assert one_d.scores.shape == (g.n, 2) and one_d.error.shape == (2,)
+    for j in range(2):
+        alone = pagerank(g, personalization=tele[:, j], dangling=dang, tol=1e-12, max_iter=10_000)
+        assert np.abs(one_d.scores[:, j] - alone).sum() < 1e-12
+        assert np.abs(two_d.scores[:, j] - alone).sum() < 1e-12
+    assert (one_d.error < 1e-12).all()
+
+
+def test_scores_with_a_dangling_vector_sum_to_one_at_a_loose_tolerance() -> None:
+    # the mix α c u + (1 − α) v sums to 1 only up to the solve's error: it is divided by its sum
+    g = build_graph(random_edges(60, 90, 8))
+    rng = np.random.default_rng(8)
+    x = pagerank(g, personalization=rng.random(g.n), dangling=rng.random(g.n), tol=1e-2)
+    assert abs(float(x.astype(np.float64).sum()) - 1.0) < 1e-6
+
+
+def test_topic_pagerank_passes_alpha_and_max_iter_on() -> None:
+    g = build_graph(random_edges(30, 60, 3))
+    tele = np.random.default_rng(3).random(g.n)
+    ours = topic_pagerank(g, {"t": tele}, alpha=0.5, tol=1e-12)["t"]
+    assert np.abs(ours - pagerank(g, personalization=tele, alpha=0.5, tol=1e-12)).sum() < 1e-12
+    with pytest.raises(InfluenceError, match="did not converge in 2 iterations"):
+        topic_pagerank(g, {"t": tele}, tol=1e-12, max_iter=2)
+
+
+def test_a_scipy_matrix_is_a_graph_too() -> None:
+    import scipy.sparse as sp
+
+    # the star of the hand-solved test above, given as a matrix (row = source): b → a, c → a
+    star = sp.csr_matrix(np.array([[0.0, 0, 0], [1, 0, 0], [1, 0, 0]]))
+    y = (0.85 / 3 + 0.05) / (1 + 1.7 / 3)
+    assert np.allclose(pagerank(star, tol=1e-14), [1 - 2 * y, y, y], atol=1e-12)
+    with pytest.raises(InfluenceError, match="2 × 3, not square"):
+        transition(sp.csr_matrix(np.ones((2, 3))))
+    with pytest.raises(InfluenceError) as err:
+        transition(sp.csr_matrix(np.array([[0.0, -1.0], [0.0, 0.0]])))
+    assert err.value.what == "edge weights must be non-negative" and err.value.where == "adjacency"
+    # an explicitly stored zero is not an edge and not an error
+    explicit = sp.csr_matrix((np.array([0.0, 1.0]), np.array([1, 0]), np.array([0, 1, 2])), shape=(2, 2))
+    t = transition(explicit)
+    assert t.n_edges == 1 and t.core.size == 0 and t.leaves.tolist() == [0] and t.sources.tolist() == [1]
+
+
+def test_edges_of_weight_zero_are_left_out() -> None:
+    # 0 → 1 (weight 0), 1 → 2 (0.5), 2 → 1 (1), 3 → 2 (2): node 0 has no edge left (isolated), 3 is a source
+    t = transition_from_edges(np.array([0, 1, 2, 3]), np.array([1, 2, 1, 2]), np.array([0.0, 0.5, 1.0, 2.0]), 4)
+    assert t.core.tolist() == [1, 2] and t.sources.tolist() == [3] and t.leaves.size == 0 and t.n_edges == 3
+    # Wᵀ on the core: 1 → 2 and 2 → 1 each carry all of their source's out-weight
+    assert t.cc.toarray().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    assert t.cs.toarray().tolist() == [[0.0], [1.0]]
+
+
+def test_repeated_weighted_edges_are_one_entry() -> None:
+    # weighted edges are summed: 0 → 1 twice (1 + 2) and 1 → 0 once are 2 entries of Wᵀ, each 1
+    t = transition_from_edges(np.array([0, 0, 1]), np.array([1, 1, 0]), np.array([1.0, 2.0, 1.0]), 2)
+    assert t.n_edges == 2 and t.cc.toarray().tolist() == [[0.0, 1.0], [1.0, 0.0]]
+
+
+def test_leaves_are_folded_up_to_exactly_five_percent_of_the_core() -> None:
+    # a ring of 20 core nodes plus one leaf: 1 leaf = 5 % of 20, still folded into the iteration
+    src = np.concatenate([np.arange(20), [0]])
+    dst = np.concatenate([(np.arange(20) + 1) % 20, [20]])
+    t = transition_from_edges(src, dst, None, 21)
+    assert FOLD_LEAVES * 20 == 1.0
+    assert t.core.size == 20 and t.rest.size == 0 and t.iterated.size == 21
+
+
+def test_nodes_without_out_links_cause_no_warning() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 1/0 for a node without out-weight must not print a RuntimeWarning
+        t = transition_from_edges(np.array([0, 1]), np.array([1, 2]), np.array([1.0, 1.0]), 4)
+        assert t.dangling.tolist() == [False, False, True, True]

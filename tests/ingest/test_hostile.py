@@ -341,3 +341,25 @@ def test_empty_file_with_a_forced_format_is_refused(
     with pytest.raises(IngestError, match="empty"):
         import_files(workspace, [f], progress=False, **extra)  # type: ignore[arg-type]
     assert _state(workspace) == before
+
+
+def test_import_memory_follows_a_csv_size_within_its_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's memory cap of an import: 1.5x a CSV's size, from 256 MB to 1 GB; 1 GB for what is not a plain CSV
+    (a JSON array is buffered whole); SIGNALBOOST_IMPORT_MEMORY overrides. Sparse files: no disk used."""
+    from signalboost.ingest.limits import import_memory
+
+    monkeypatch.delenv("SIGNALBOOST_IMPORT_MEMORY", raising=False)
+    sizes = {"small.csv": 10_000, "mid.csv": 400_000_000, "big.tsv": 2_000_000_000, "array.json": 10_000}
+    for name, size in sizes.items():
+        with (tmp_path / name).open("wb") as fh:
+            fh.truncate(size)
+    assert import_memory(tmp_path / "small.csv") == 256_000_000
+    assert import_memory(tmp_path / "mid.csv") == 600_000_000
+    assert import_memory(tmp_path / "big.tsv") == 1_000_000_000
+    assert import_memory(tmp_path / "array.json") == 1_000_000_000
+    assert import_memory(tmp_path) == 1_000_000_000  # an export folder
+    monkeypatch.setenv("SIGNALBOOST_IMPORT_MEMORY", "300MB")
+    assert import_memory(tmp_path / "small.csv") == import_memory(tmp_path / "array.json") == 300_000_000
+    monkeypatch.setenv("SIGNALBOOST_IMPORT_MEMORY", "lots")
+    with pytest.raises(UsageError, match="not a size"):
+        import_memory(tmp_path / "small.csv")

@@ -89,3 +89,15 @@ def test_languages_outside_a_workspace_creates_nothing(tmp_path: Path, capsys: p
     assert main(["languages", "-w", str(tmp_path)]) == 1
     assert "not a Signalboost workspace" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_languages_table_shows_one_account_column_and_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _workspace(tmp_path)
+    assert main(["languages", "-w", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    lines = [line for line in captured.out.splitlines() if "cafe" in line or "fan" in line]
+    assert len(lines) == 4 and all(len(line) <= 80 for line in captured.out.splitlines())
+    assert "unknown" in lines[2] and "network" in lines[3]
+    assert "Detected now: 6 posts (5 with a language, 1 unknown, 1 mixing languages)." in captured.err

@@ -385,7 +385,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Propose new posting hours and posts per week per network, as a diff of strategy.yaml with evidence.
 
-        Nothing is written unless you pass --apply (comments in the file are kept).
+        Nothing is written unless you pass --apply (comments in the file are kept). With competitors registered
+        (signalboost competitors add), rows of kind "market" add cadence and format-mix suggestions from their
+        results, labelled as such; they are evidence to read, never written into strategy.yaml.
 
         Example: signalboost recommend            (look)
                  signalboost recommend --apply    (write it)
@@ -403,7 +405,7 @@ def register(app: typer.Typer) -> None:
         )
         proposal = propose_schedule(doc.strategy(), result, explore=explore)
         diff = proposal_diff(doc, proposal)
-        rows = proposal.evidence_rows()
+        rows = proposal.evidence_rows() + _market_rows(ws, doc.strategy())
         if fmt is OutputFormat.json:
             emit_rows(rows, fmt, document={"diff": diff, "applied": apply, "changes": rows})
         elif fmt is OutputFormat.csv:
@@ -432,6 +434,21 @@ def register(app: typer.Typer) -> None:
         except SignalboostError:
             return []
         return [audience_section(run, verdicts)]
+
+    def _market_rows(ws: Any, strategy: Any) -> list[dict[str, Any]]:
+        """Suggestions from the registered competitors' results (kind ``market``), none when there are none."""
+        from signalboost.competitors.advice import market_advice
+        from signalboost.competitors.job import run_benchmark
+        from signalboost.errors import SignalboostError
+        from signalboost.store.competitors_sql import read_competitors
+
+        try:
+            if read_competitors(ws).height == 0:
+                return []
+            plans = {net: s.min_posts_per_week for net, s in strategy.schedule.networks.items()}
+            return market_advice(run_benchmark(ws).result, plans)
+        except SignalboostError:
+            return []
 
     def _competitors_sections(ws: Any) -> list[Any]:
         """The Competitors section when competitors are registered and have posts (else none)."""

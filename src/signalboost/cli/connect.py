@@ -122,7 +122,9 @@ def _sync(
     full: bool = typer.Option(
         False, "--full", help="Page every list completely (finds unfollows) and refresh every profile's counts."
     ),
-    page_size: int = typer.Option(100, "--page-size", min=1, max=100, help="Items per request."),
+    page_size: int = typer.Option(
+        100, "--page-size", min=1, max=100, help="Items per request (at most: Bluesky 100; Mastodon 80, statuses 40)."
+    ),
     workspace: Any = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:

@@ -10,6 +10,7 @@ import typer
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, err_console, open_ws
 
 COLUMNS = ("platform", "handle", "account_id", "language", "posts", "share", "mixed_posts", "source")
+TABLE_COLUMNS = ("platform", "account", "language", "posts", "share", "mixed", "source")
 
 
 def register(app: typer.Typer) -> None:
@@ -41,15 +42,26 @@ def languages(
         )
     mix = account_languages(ws, platform=platform)
     rows = mix.to_dicts()
-    if fmt is OutputFormat.table:
-        for r in rows:
-            r["language"] = r["language"] or "unknown"
-            r["share"] = f"{r['share']:.0%}"
+    columns: tuple[str, ...] = COLUMNS
+    if fmt is OutputFormat.table:  # fits 80 columns: one account column, short headers
+        rows = [
+            {
+                "platform": r["platform"],
+                "account": f"@{r['handle']}" if r["handle"] else r["account_id"],
+                "language": r["language"] or "unknown",
+                "posts": r["posts"],
+                "share": f"{r['share']:.0%}",
+                "mixed": r["mixed_posts"],
+                "source": r["source"],
+            }
+            for r in rows
+        ]
+        columns = TABLE_COLUMNS
     emit_rows(
         rows,
         fmt,
         title="Languages per account",
-        columns=COLUMNS,
+        columns=columns,
         document={
             "detected": {"posts": run.posts, "with_language": run.detected, "unknown": run.unknown, "mixed": run.mixed},
             "rows": rows,

@@ -43,8 +43,8 @@ def run_benchmark(
     both included). Raises :class:`AnalyticsError` when no competitor is registered or none has posts."""
     from signalboost.analytics.analysis import brand_handles
     from signalboost.analytics.metrics import post_engagement
-    from signalboost.store.analytics_sql import read_analytics_frames
-    from signalboost.store.competitors_sql import read_competitors
+    from signalboost.store.analytics_sql import post_authors
+    from signalboost.store.competitors_sql import read_benchmark_frames, read_competitors
 
     plat = check_platform(platform) if platform else None
     if since and until and until < since:
@@ -58,14 +58,15 @@ def run_benchmark(
             where="competitors",
             hint="Add one: signalboost competitors add NAME --platform instagram --account @handle",
         )
-    frames = read_analytics_frames(ws, platform=plat)
+    post_rows, metric_rows = read_benchmark_frames(ws, platform=plat)
+    accounts, snapshots = post_authors(ws, platform=plat), ws.table("account_snapshots", platform=plat)
     strategy = ws.strategy() if ws.has_strategy() else None
-    authors = _authors(frames.posts, frames.accounts)
+    authors = _authors(post_rows, accounts)
     rivals = match_accounts(registry, authors)
-    brand = _brand_authors(authors, frames.accounts, brand_handles(strategy), rivals)
+    brand = _brand_authors(authors, accounts, brand_handles(strategy), rivals)
     notes = _missing_notes(registry, rivals, authors)
     labels = _labels(authors, rivals, brand)
-    posts = frames.posts.join(labels, on=["platform", "author_id"], how="inner")
+    posts = post_rows.join(labels, on=["platform", "author_id"], how="inner")
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if until else None
     if start is not None:
@@ -85,11 +86,11 @@ def run_benchmark(
             "in strategy.yaml (or import your own export, which marks your account)"
         )
     # labels are one row per author: joining them back is far cheaper than joining a million posts by post id
-    eng = post_engagement(posts, frames.post_metrics, frames.account_snapshots).join(
+    eng = post_engagement(posts, metric_rows, snapshots).join(
         labels.select("platform", "author_id", "account", "role"), on=["platform", "author_id"], how="left"
     )
     eng = eng.with_columns(is_brand=pl.col("role") == "brand")
-    snaps = _snapshots(frames.account_snapshots, labels)
+    snaps = _snapshots(snapshots, labels)
     tz = strategy.brand.timezone if strategy is not None else "UTC"
     result = benchmark(eng, start=start, end=end, min_posts=min_posts, snapshots=snaps, tz=tz)
     return BenchmarkRun(result, notes, since, until)

@@ -185,20 +185,21 @@ def best_times(timed: pl.DataFrame, *, confidence: float = 0.95) -> pl.DataFrame
     z = _z(confidence)
     rows: list[dict[str, object]] = []
     known = timed.filter(pl.col("interactions").is_not_null())
-    for (platform, account), g in known.group_by(["platform", "account"], maintain_order=True):
+    for g in known.partition_by(["platform", "account"], maintain_order=True):
         if g.height < 2:
             continue
+        platform, account = g["platform"][0], g["account"][0]
         raw = g["interactions"].to_numpy().astype(float)
         y = winsorise(raw)
         for dim, col in (("day", "weekday"), ("hour", "hour")):
             keys = g[col].to_numpy().astype(int)
             hyper = estimate_hyper(y, keys)
-            slots = np.unique(keys)
+            counts = np.bincount(keys, minlength=24)
+            sums, raw_sums = np.bincount(keys, weights=y, minlength=24), np.bincount(keys, weights=raw, minlength=24)
             cand: list[dict[str, object]] = []
-            for k in slots:
-                mask = keys == k
-                n = int(mask.sum())
-                post, lo, hi, _ = shrink(float(y[mask].mean()), n, hyper, z=z)
+            for k in np.flatnonzero(counts):
+                n = int(counts[k])
+                post, lo, hi, _ = shrink(float(sums[k] / n), n, hyper, z=z)
                 label = WEEKDAY_NAMES[int(k)] if dim == "day" else f"{int(k):02d}:00"
                 cand.append(
                     {
@@ -208,7 +209,7 @@ def best_times(timed: pl.DataFrame, *, confidence: float = 0.95) -> pl.DataFrame
                         "slot": int(k),
                         "label": label,
                         "n_posts": n,
-                        "raw_mean": float(raw[mask].mean()),
+                        "raw_mean": float(raw_sums[k] / n),
                         "expected": post,
                         "low": max(lo, 0.0),
                         "high": hi,

@@ -20,7 +20,7 @@ dicts keyed by column), so the sync engine writes them exactly as an import woul
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -56,6 +56,13 @@ class Stats:
     requests: int = 0
     retries: int = 0
     slept_seconds: float = 0.0
+
+    def pause(self, seconds: float, sleep: Callable[[float], None]) -> None:
+        """Wait ``seconds`` (a rate-limit pause or a backoff) with ``sleep``, and count it."""
+        if seconds > 0:
+            self.retries += 1
+            self.slept_seconds += seconds
+            sleep(seconds)
 
 
 class Connector(Protocol):

@@ -50,7 +50,7 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
                 if attempt == MAX_ATTEMPTS - 1:
                     raise
                 del exc
-                self._pause(min(60.0, 0.5 * 2.0**attempt))
+                self._pause(ratelimit.transient_backoff(attempt))
                 continue
             self._pause(ratelimit.wait_after_success(dict(response.headers or {}), time.time()))
             return response
@@ -61,10 +61,7 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
         )
 
     def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self._stats.retries += 1
-            self._stats.slept_seconds += seconds
-            self._sleep(seconds)
+        self._stats.pause(seconds, self._sleep)
 
 
 def _get(obj: Any, name: str) -> Any:

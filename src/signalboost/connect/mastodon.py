@@ -197,7 +197,7 @@ class MastodonConnector:
                         where=self.instance,
                         hint="Check the address (--instance) and the network, then run the command again",
                     ) from None
-                self._pause(min(60.0, 0.5 * 2.0**attempt))
+                self._pause(ratelimit.transient_backoff(attempt))
                 continue
             except mx.MastodonUnauthorizedError:
                 raise ConnectError(
@@ -234,10 +234,7 @@ class MastodonConnector:
         )
 
     def _pause(self, seconds: float) -> None:
-        if seconds > 0:
-            self.stats.retries += 1
-            self.stats.slept_seconds += seconds
-            self._sleep(seconds)
+        self.stats.pause(seconds, self._sleep)
 
     def _account(self, account: Any, observed_at: dt.datetime) -> dict[str, Any]:
         row = account_row(account, self.domain, observed_at, is_brand=str(account["id"]) == self._local_id)
@@ -380,8 +377,8 @@ class MastodonConnector:
         status = note.get("status") or {}
         rows: Rows = {"accounts": [author]}
         if kind == "follow":
-            # the account only: the followers list is the authority on who follows (an old follow notification
-            # of someone who has unfollowed since must not bring the edge back)
+            # the account only: the followers list (paged in the same run, newest first) is the one authority
+            # on who follows; a notification read on resume or after the list could otherwise disagree with it
             return rows
         at = _when(note.get("created_at"))
         if kind in ("favourite", "reblog"):

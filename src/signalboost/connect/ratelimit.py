@@ -61,3 +61,9 @@ def wait_after_429(
     if reset is not None:
         return min(cap, reset + 0.5)
     return min(cap, base * 2.0**attempt)
+
+
+def transient_backoff(attempt: int) -> float:
+    """Seconds to wait before retrying after a network error or a 502/503 (``attempt`` from 0):
+    ``min(60, 0.5 * 2**attempt)``."""
+    return min(60.0, 0.5 * 2.0**attempt)

@@ -167,13 +167,20 @@ class Batch:
 @dataclass
 class SqlStage:
     """A DuckDB ``SELECT`` (built in :mod:`signalboost.store.ingest_sql`) yielding the table's canonical columns
-    plus ``_reason`` (NULL when valid); ``line_sql`` is the same read with ``_line`` (source line) and ``_raw``
-    (the raw record), run only when some rows are invalid, to give each reject its line."""
+    (but the ``fixed`` ones) plus ``_reason`` (NULL when valid); ``line_sql`` is the same read with ``_line``
+    (source line) and ``_raw`` (the raw record), run only when some rows are invalid, to give each reject its
+    line."""
 
     table: str
     sql: str
     line_sql: str
     count_read: bool = True  # False when another stage already counted the same source rows
+    #: Columns the same for every row (``'x' AS platform, NULL AS url``), left out of ``sql`` so the stage holds
+    #: only what varies (a NULL or constant column costs as much staged memory as a filled one).
+    fixed: str = ""
+    #: Other tables read from the same staged rows, as ``(table, SELECT over _staged)``: merged after
+    #: ``table`` without reading the file again (a posts file's metrics).
+    also: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

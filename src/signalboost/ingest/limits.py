@@ -12,7 +12,11 @@ of rejects. Both are bounded per import:
 - **a ``.gz`` stream's ratio**: past 64 MiB of output, a stream expanding more than :data:`MAX_STREAM_RATIO` times
   its compressed size is refused (real text compresses 3-10x; a bomb 1000x);
 - **rejects kept** (:data:`DEFAULT_MAX_REJECTS`, 10,000 rows): every rejected row is counted in the import's
-  ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``).
+  ``rows_rejected``, only the first ones are stored in ``rejects`` (``SIGNALBOOST_MAX_REJECTS``);
+- **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, for a CSV 1.5x the
+  file's size from 256 MB to 1 GB, else 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB
+  spills its staging tables and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a
+  large file does not take a fixed gigabyte and a small one is not slowed down.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 from signalboost.errors import IngestError, UsageError
 
@@ -32,6 +37,10 @@ MAX_STREAM_RATIO = 200
 STREAM_RATIO_FLOOR = 64 * 1024**2
 ENV_MAX_UNCOMPRESSED = "SIGNALBOOST_MAX_UNCOMPRESSED"
 ENV_MAX_REJECTS = "SIGNALBOOST_MAX_REJECTS"
+ENV_IMPORT_MEMORY = "SIGNALBOOST_IMPORT_MEMORY"
+IMPORT_MEMORY_PER_BYTE = 1.5
+MIN_IMPORT_MEMORY = 256 * 1000**2
+MAX_IMPORT_MEMORY = 1000**3
 
 _UNITS = {"": 1, "b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?\s*$", re.IGNORECASE)
@@ -75,6 +84,31 @@ class Limits:
             max_uncompressed=_env_int(ENV_MAX_UNCOMPRESSED, DEFAULT_MAX_UNCOMPRESSED, size=True),
             max_rejects=_env_int(ENV_MAX_REJECTS, DEFAULT_MAX_REJECTS, size=False),
         )
+
+
+#: Files whose import memory follows their size: plain delimited text, staged by DuckDB's CSV reader. Other inputs
+#: keep the fixed cap: DuckDB's JSON reader buffers twice its largest object (a whole JSON array file may be one
+#: object of up to 256 MiB), a .gz or a zip expands to an unknown size, Parquet decompresses by row group.
+SIZED_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def fixed_import_memory() -> int:
+    """The memory cap of an import whose input size says nothing: ``SIGNALBOOST_IMPORT_MEMORY``, else 1 GB."""
+    return _env_int(ENV_IMPORT_MEMORY, MAX_IMPORT_MEMORY, size=True)
+
+
+def import_memory(path: Path) -> int:
+    """DuckDB's memory limit in bytes for importing ``path``: ``SIGNALBOOST_IMPORT_MEMORY`` when set; for a plain
+    CSV/TSV file ``1.5 x`` its size clamped to [256 MB, 1 GB]; else 1 GB. The staged rows of a CSV take about as
+    much memory as the file (ids and short text inline, a constant or unmapped column not at all), plus the hash
+    table that finds repeated keys, so 1.5x keeps an ordinary import in memory while a 10M-row file spills part
+    of it to disk instead of holding a gigabyte."""
+    if os.environ.get(ENV_IMPORT_MEMORY, "").strip():
+        return fixed_import_memory()
+    if not (path.is_file() and path.suffix.lower() in SIZED_SUFFIXES):
+        return MAX_IMPORT_MEMORY
+    wanted = IMPORT_MEMORY_PER_BYTE * path.stat().st_size
+    return int(min(max(wanted, MIN_IMPORT_MEMORY), MAX_IMPORT_MEMORY))
 
 
 def _mib(n: int) -> str:

@@ -35,7 +35,7 @@ from signalboost.ingest.base import (
     SqlStage,
 )
 from signalboost.ingest.dates import resolve_timezone, screen_rows
-from signalboost.ingest.limits import Limits, import_budget
+from signalboost.ingest.limits import Limits, import_budget, import_memory
 from signalboost.ingest.registry import detect_format, get_format, refuse_empty
 from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
@@ -205,7 +205,7 @@ def _load(
         ws.transaction(timeout=lock_timeout, purpose=f"import {path.name}") as con,
     ):
         options.progress = advance
-        q.create_stages(con)
+        q.create_stages(con, memory=import_memory(path))
         import_id = q.new_import_id(con)
         result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
         try:
@@ -316,7 +316,7 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
             result.rows_read += 1
             rejects.add(item)
         elif isinstance(item, SqlStage):
-            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room())
+            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed)
             rejects.counted(bad, kept)
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
@@ -327,6 +327,8 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
                 result.rows_read += read + moved
             staged = read - bad - sum(skips.values())
             _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
+            for table, select in item.also:  # other tables of the same rows (a posts file's metrics)
+                _add(result, table, *q.merge(con, table, str(result.import_id), f"({select})"))
         elif isinstance(item, FollowSnapshot):
             snapshots.append(item)
     rejects.flush()

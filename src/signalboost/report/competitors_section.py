@@ -65,11 +65,15 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
     )[:MAX_ROWS]
     fig, ax = plt.subplots(figsize=(7.0, 0.6 + 0.32 * max(1, len(rows))))
     y = np.arange(len(rows))
+    positive = [r["engagement_per_post"] for r in rows if r["engagement_per_post"] > 0]
+    log = bool(positive) and max(positive) / min(positive) > 50  # pages of very different size: a log axis
+    floor = min(positive) / 2 if positive else 0.0
     for i, r in enumerate(rows):
         colour = ORANGE if r["role"] == "brand" else BLUE
         ax.barh(i, r["engagement_per_post"], color=colour, height=0.6)
         if r["ep_low"] is not None:
-            ax.plot([r["ep_low"], r["ep_high"]], [i, i], color="#222", linewidth=1.2)
+            low = max(r["ep_low"], floor) if log else r["ep_low"]
+            ax.plot([low, r["ep_high"]], [i, i], color="#222", linewidth=1.2)
         ax.text(
             max(r["ep_high"] or 0, r["engagement_per_post"]) * 1.01,
             i,
@@ -79,7 +83,10 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
         )
     ax.set_yticks(y, [str(r["account"])[:30] for r in rows])
     ax.invert_yaxis()
-    ax.set_xlabel("interactions per post (mean, 95 % interval; the brand in orange)")
+    if log:
+        ax.set_xscale("log")
+    scale = ", log scale" if log else ""
+    ax.set_xlabel(f"interactions per post (mean, 95 % interval; the brand in orange{scale})")
     return _png(fig)
 
 
@@ -174,9 +181,20 @@ def competitors_section(run: BenchmarkRun) -> Section:
     if b.findings:  # a table, not paragraphs: it can break across pages
         sec.tables.append(
             Table(
-                ["finding", "n"],
-                [[str(f["text"]), "—" if f.get("n") is None else str(f["n"])] for f in b.findings],
+                ["n", "finding"],
+                [["—" if f.get("n") is None else str(f["n"]), str(f["text"])] for f in b.findings],
                 "Each finding with its sample size; a claim is made only where the interval supports it.",
+            )
+        )
+    from signalboost.competitors.advice import market_advice
+
+    advice = market_advice(b)
+    if advice:
+        sec.tables.append(
+            Table(
+                ["network", "what", "suggestion", "evidence"],
+                [[r["network"], r["what"], r["value"], r["evidence"]] for r in advice],
+                "Suggestions from the competitors' results, not from yours (also in `signalboost recommend`).",
             )
         )
     for (platform,), acc in b.accounts.group_by(["platform"], maintain_order=True):

@@ -6,13 +6,15 @@ table's canonical columns and ``_reason`` (NULL when the row is valid); ``line_s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from signalboost.ingest.dates import EARLIEST, WINDOW_FIELDS
 from signalboost.ingest.textio import MOJIBAKE_HINT
-from signalboost.store.ingest_dates_sql import window_reason
-from signalboost.store.ingest_sql import ident, lit
+from signalboost.store.ingest_dates_sql import date_only_sql, window_reason
+from signalboost.store.ingest_sql import columns as canonical
+from signalboost.store.ingest_sql import duck_type, ident, lit
 
 #: Unix seconds of :data:`signalboost.store.queries.READABLE_UNTIL` (9999-12-30): a later time (Higgs
 #: ``253402300800`` is 10000-01-01) cannot be read back by Python, so it is a reject, never stored.
@@ -131,6 +133,10 @@ def describe_source(
         con.close()
 
 
+#: Kinds of a column derived from a mapped column's text (not a field of the file): never a reject reason, and
+#: not repeated in a reject's raw text.
+DERIVED = ("date_only", "hashtags")
+
 #: Cells that mean "not reported" in exports (NULL, never 0).
 _UNREPORTED = "('n/a', 'na', '-', '--', '—', 'null', 'none')"
 
@@ -148,6 +154,10 @@ def value_of(t: str, kind: str) -> str:
     """SQL converting the trimmed text ``t`` (NULL when empty) of a field of ``kind`` (see :func:`value_expr`)."""
     if kind == "str":
         return t
+    if kind == "date_only":  # derived from a date column's text (not a mapped field of its own)
+        return date_only_sql(t)
+    if kind == "hashtags":  # derived from the text column: its #hashtags
+        return hashtags_of(t)
     if kind == "text":  # free text: double-encoded UTF-8 repaired (only values that show its pattern reach Python)
         return f"CASE WHEN regexp_matches({t}, {lit(MOJIBAKE_HINT)}) THEN sb_fix_mojibake({t}) ELSE {t} END"
     if kind in ("int", "float"):
@@ -211,7 +221,7 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind not in ("str", "text", "list", "format"):
+    if kind not in ("str", "text", "list", "format", *DERIVED):
         what = {
             "bool": "yes/no",
             "kind": "like, reply, repost, quote or mention",
@@ -253,28 +263,31 @@ def generic_select(
     line_offset: int = 1,
     checked: dict[str, tuple[str, str]] | None = None,
     latest: datetime | None = None,
-) -> tuple[str, str]:
-    """``SELECT`` canonical columns of ``table`` from a generic file.
+    extra: Sequence[str] = (),
+) -> tuple[str, str, str]:
+    """``SELECT`` canonical columns of ``table`` (then the ``extra`` columns, e.g. a posts file's metrics) from a
+    generic file.
 
     ``fields``: canonical field -> (source column, kind); ``constants``: canonical field -> SQL expression used when
     the field is not mapped (e.g. the observed time); ``required`` fields must be present. Rows failing a
     required field or a conversion of a ``checked`` field (default: ``fields``), or (with ``latest``) whose
     time lies outside the plausible window, get a ``_reason`` naming the field, the column and the value.
+    Returns ``(sql, line_sql, fixed)``: the columns that are the same in every row (the platform, unmapped
+    fields: NULL) are not in ``sql`` but in ``fixed``, a SELECT list to add back (see ``SqlStage.fixed``).
     """
-    from signalboost.store.ingest_sql import columns as canonical
-
     checked = checked if checked is not None else fields
     layered, texts, values = _layers(relation, {**checked, **fields})
-    exprs = []
-    for col in canonical(table):
-        if col in fields:
+    exprs, fixed = [], []
+    for col in [*canonical(table), *extra]:
+        if col in fields or (col in extra and col in values):
             exprs.append(f"{values[col]} AS {ident(col)}")
         elif col == "platform":
-            exprs.append(f"{lit(platform or '')} AS platform")
+            fixed.append(f"{lit(platform or '')} AS platform")
         elif col in constants:
             exprs.append(f"{constants[col]} AS {ident(col)}")
         else:
-            exprs.append(f"NULL AS {ident(col)}")
+            typed_null = duck_type(table if col in canonical(table) else "post_metrics", col)
+            fixed.append(f"NULL::{typed_null} AS {ident(col)}")
     # every time of the record is windowed (a metrics row of a post whose created_at is implausible is out too)
     windowed = (
         {f for fields in WINDOW_FIELDS.values() for f in fields} | {"created_at"} if latest is not None else set()
@@ -290,12 +303,12 @@ def generic_select(
         reason = lit(f"missing {', '.join(sorted(missing))}")
     sel = ", ".join(exprs)
     sql = f"SELECT {sel}, {reason} AS _reason FROM {layered}"
-    raw_cols = ", ".join(texts[src] for src, _ in checked.values()) or "''"
+    raw_cols = ", ".join(texts[src] for src, kind in checked.values() if kind not in DERIVED) or "''"
     line_sql = (
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
         f"{reason} AS _reason FROM {layered}"
     )
-    return sql, line_sql
+    return sql, line_sql, ", ".join(fixed)
 
 
 #: Values of an id column that mark a summary row of a spreadsheet or an analytics export, not data.
@@ -330,16 +343,24 @@ def _skips(checked: dict[str, tuple[str, str]], texts: dict[str, str]) -> str:
     return out
 
 
-def newest_time(relation: str, column: str, kind: str, latest: datetime | None = None) -> str:
-    """SQL scalar subquery: the newest parsed time of ``column`` in the file (content-derived observation time);
-    with ``latest``, only times inside the plausible window count (a year-9999 row is a reject, not the clock)."""
-    v = value_expr(column, kind)
-    if latest is not None:
-        early, late = lit(EARLIEST.isoformat()), lit(latest.isoformat())
-        v = f"CASE WHEN {v} BETWEEN {early}::TIMESTAMPTZ AND {late}::TIMESTAMPTZ THEN {v} END"
-    return f"(SELECT max({v}) FROM {relation})"
+def metrics_from_stage(newest: str | None = None, latest: datetime | None = None) -> str:
+    """SQL: the ``post_metrics`` rows of a staged posts file (``_staged``, read once with the metric columns
+    as ``extra``): its valid rows with a post id. With ``newest`` (the posts' time column), every snapshot is
+    observed at the newest time of the file inside the plausible window (the times already parsed into the
+    stage: the file is not read again). A content-derived time, so re-imports of the file agree."""
+    cols = []
+    for col in canonical("post_metrics"):
+        if col == "observed_at" and newest is not None:
+            v = ident(newest)
+            if latest is not None:
+                early, late = lit(EARLIEST.isoformat()), lit(latest.isoformat())
+                v = f"CASE WHEN {v} BETWEEN {early}::TIMESTAMPTZ AND {late}::TIMESTAMPTZ THEN {v} END"
+            cols.append(f"(SELECT max({v}) FROM _staged) AS observed_at")
+        else:
+            cols.append(ident(col))
+    return f"SELECT {', '.join(cols)} FROM _staged WHERE _reason IS NULL AND post_id IS NOT NULL"
 
 
-def hashtags_from(column: str) -> str:
-    """SQL: the lower-cased ``#hashtags`` of a text column."""
-    return f"list_transform(regexp_extract_all({_text(column)}, '#(\\w+)', 1), lambda x: lower(x))"
+def hashtags_of(t: str) -> str:
+    """SQL: the lower-cased ``#hashtags`` of the trimmed text ``t`` (NULL when empty)."""
+    return f"list_transform(regexp_extract_all({t}, '#(\\w+)', 1), lambda x: lower(x))"

@@ -14,7 +14,6 @@ An import runs inside one transaction (``Workspace.transaction``). Rows are firs
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any
@@ -23,6 +22,7 @@ import pyarrow as pa
 
 from signalboost.errors import IngestError
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
+from signalboost.ingest.limits import fixed_import_memory
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -53,12 +53,15 @@ def duck_type(table: str, column: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- staging
-def create_stages(con: Any) -> None:
-    """Empty temporary staging tables, one per canonical table (plus the import's rejects)."""
+def create_stages(con: Any, memory: int | None = None) -> None:
+    """Empty temporary staging tables, one per canonical table (plus the import's rejects). ``memory``: DuckDB's
+    memory limit in bytes (default :func:`~signalboost.ingest.limits.fixed_import_memory`, 1 GB; an import sizes it
+    to its file: :func:`~signalboost.ingest.limits.import_memory`)."""
     con.execute("SET enable_progress_bar = false")
     register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
-    con.execute(f"SET memory_limit = {lit(os.environ.get('SIGNALBOOST_IMPORT_MEMORY', '1GB'))}")
+    memory = memory if memory is not None else fixed_import_memory()
+    con.execute(f"SET memory_limit = '{int(memory)}B'")
     for table in LOAD_TABLES:
         cols = ", ".join(f"{ident(c)} {duck_type(table, c)}" for c in columns(table))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_{table} ({cols})")
@@ -83,6 +86,7 @@ def drop_stages(con: Any) -> None:
         con.execute(f"DROP TABLE IF EXISTS _stage_{table}")
     con.execute("DROP TABLE IF EXISTS _stage_rejects")
     con.execute("DROP TABLE IF EXISTS _csv_reject_lines")
+    con.execute("DROP VIEW IF EXISTS _staged")
     con.execute("DROP TABLE IF EXISTS _stage_sql")
 
 
@@ -114,8 +118,12 @@ def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
         con.unregister("_rej")
 
 
-def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = None) -> tuple[int, int, int]:
-    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``.
+def stage_sql(
+    con: Any, select: str, line_select: str, *, keep: int | None = None, fixed: str = ""
+) -> tuple[int, int, int]:
+    """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``;
+    the view ``_staged`` adds the ``fixed`` columns (``'x' AS platform, NULL AS url``: the same in every row, so
+    not stored once per row).
 
     ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
     ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line; at most ``keep`` of them are
@@ -123,6 +131,7 @@ def stage_sql(con: Any, select: str, line_select: str, *, keep: int | None = Non
     Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT *{', ' + fixed if fixed else ''} FROM _stage_sql")
     read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
     kept = 0
     if bad and keep != 0:
@@ -149,7 +158,7 @@ def stage_skips(con: Any) -> dict[str, int]:
 
 
 #: The valid rows of the last :func:`stage_sql`.
-SQL_STAGE = "(SELECT * FROM _stage_sql WHERE _reason IS NULL)"
+SQL_STAGE = "(SELECT * FROM _staged WHERE _reason IS NULL)"
 
 
 def duckdb_rejects(con: Any, *, keep: int | None = None) -> tuple[int, int]:

@@ -28,16 +28,15 @@ from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
-from signalboost.store.ingest_dates_sql import date_evidence, date_only_sql, date_sql
+from signalboost.store.ingest_dates_sql import date_evidence, date_sql
 from signalboost.store.ingest_sources_sql import (
     KIND_WORDS,
     describe_source,
     generic_select,
-    hashtags_from,
-    newest_time,
+    metrics_from_stage,
     source_relation,
 )
-from signalboost.store.ingest_sql import ident, lit
+from signalboost.store.ingest_sql import columns, ident, lit
 
 METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
 FIELD_KINDS: dict[str, str] = {
@@ -393,13 +392,14 @@ def _stages(
 ) -> Iterator[Item]:
     platform = options.platform
     window = latest(options.now)
-    for field in ("created_at", "occurred_at"):
+    for field in ("created_at", "occurred_at"):  # derived from the date column's text, read once with it
         if field in typed:
-            constants["date_only"] = date_only_sql(f"nullif(trim(CAST({ident(typed[field][0])} AS VARCHAR)), '')")
+            typed["date_only"] = (typed[field][0], "date_only")
     if options.observed_at is not None:
         constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
     has_metrics = any(m in typed for m in METRICS)
     needs_time = table in ("posts", "post_metrics") and has_metrics
+    newest = None  # the metrics of a posts file are observed at its newest post time, found in the stage
     if needs_time and "observed_at" not in typed and "observed_at" not in constants:
         if "created_at" not in typed:
             raise UsageError(
@@ -407,35 +407,30 @@ def _stages(
                 where=str(path),
                 hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
             )
-        src, kind = typed["created_at"]
-        constants["observed_at"] = newest_time(relation, src, kind, latest=window)
+        newest = "created_at"  # mapped, so the table is posts (a metrics-only file has no created_at)
         options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
     if table == "posts":
-        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
         if "text" in typed and "hashtags" not in typed:
-            constants["hashtags"] = hashtags_from(typed["text"][0])
-        sql, line_sql = generic_select(
-            relation, "posts", platform, post_fields, REQUIRED["posts"], constants, checked=typed, latest=window
+            typed["hashtags"] = (typed["text"][0], "hashtags")
+        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
+        # one read of the file: the metric columns are staged beside the post's, then merged from the stage
+        extra = [c for c in columns("post_metrics") if c not in ("platform", "post_id")] if has_metrics else []
+        sql, line_sql, fixed = generic_select(
+            relation,
+            "posts",
+            platform,
+            post_fields,
+            REQUIRED["posts"],
+            constants,
+            checked=typed,
+            latest=window,
+            extra=extra,
         )
-        yield SqlStage("posts", sql, line_sql)
-        if has_metrics:
-            metric_fields = {k: v for k, v in typed.items() if k in METRICS or k in ("post_id", "observed_at")}
-            metric_fields.update({k: v for k, v in typed.items() if k == "platform"})
-            sql, _ = generic_select(
-                relation,
-                "post_metrics",
-                platform,
-                metric_fields,
-                REQUIRED["posts"],
-                constants,
-                checked=typed,
-                latest=window,
-            )
-            sql = f"SELECT * FROM ({sql}) WHERE _reason IS NULL AND post_id IS NOT NULL"
-            yield SqlStage("post_metrics", sql, "", count_read=False)
+        also = (("post_metrics", metrics_from_stage(newest, latest=window)),) if has_metrics else ()
+        yield SqlStage("posts", sql, line_sql, fixed=fixed, also=also)
         return
-    sql, line_sql = generic_select(relation, table, platform, typed, REQUIRED[table], constants, latest=window)
-    yield SqlStage(table, sql, line_sql)
+    sql, line_sql, fixed = generic_select(relation, table, platform, typed, REQUIRED[table], constants, latest=window)
+    yield SqlStage(table, sql, line_sql, fixed=fixed)
 
 
 def _typed_fields(

@@ -1,0 +1,116 @@
+"""Suggestions from the market for ``signalboost recommend``: cadence and format mix, labelled as coming from the
+competitors' results, not the brand's own, and made only where the group's evidence supports them.
+
+- **Cadence.** The brand's posting rate gets the exact Poisson (Garwood 1936) interval
+  ``[χ²_{α/2}(2n)/2, χ²_{1−α/2}(2n+2)/2] / weeks`` for its ``n`` posts; the market's cadence is the median posts
+  per week of the competitors with at least ``min_posts`` posts (at least :data:`MIN_PEERS` of them). Only when
+  the brand's whole interval lies below (or above) that median is the gap stated, with the strategy's
+  ``min_posts_per_week`` beside it. That competitors post more is not evidence that posting more pays: the text
+  says so, and the brand's own frequency analysis (``recommend``'s diff) is what changes strategy.yaml.
+- **Format mix.** A format whose effect within accounts across the group (``x / the account's mean``, see
+  :mod:`signalboost.competitors.benchmark`) has an interval wholly above 1 while the brand posts less of it than
+  the average competitor gives "more of it"; wholly below 1 while the brand posts more of it gives "less of it".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy import stats
+
+from signalboost.competitors.benchmark import Benchmark
+
+MIN_PEERS = 2
+"""Competitors with enough posts needed before the market's cadence is quoted."""
+
+
+def poisson_rate_interval(n: int, weeks: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Exact (Garwood) interval of a rate of ``n`` events in ``weeks`` weeks: ``[χ²(α/2; 2n)/2,
+    χ²(1−α/2; 2n+2)/2] / weeks`` (lower bound 0 when n = 0)."""
+    alpha = 1 - confidence
+    lo = 0.0 if n == 0 else float(stats.chi2.ppf(alpha / 2, 2 * n)) / 2
+    hi = float(stats.chi2.ppf(1 - alpha / 2, 2 * n + 2)) / 2
+    return lo / weeks, hi / weeks
+
+
+def market_advice(b: Benchmark, per_week: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """Rows ``network, what, value, kind="market", evidence`` (the shape of ``recommend``'s evidence rows).
+
+    ``per_week``: the strategy's ``min_posts_per_week`` per network, quoted beside the market's cadence.
+    """
+    out: list[dict[str, Any]] = []
+    plans = per_week or {}
+    for (platform,), group in b.accounts.group_by(["platform"], maintain_order=True):
+        p = str(platform)
+        rows = group.to_dicts()
+        brand = next((r for r in rows if r["role"] == "brand"), None)
+        if brand is None:
+            continue
+        out.extend(_cadence(p, brand, rows, b.min_posts, b.confidence, plans.get(p)))
+        out.extend(_formats(p, brand, b))
+    return out
+
+
+def _row(network: str, what: str, value: str, evidence: str) -> dict[str, Any]:
+    return {
+        "network": network,
+        "what": what,
+        "value": value,
+        "kind": "market",
+        "evidence": f"from the market: {evidence}",
+    }
+
+
+def _cadence(
+    p: str, brand: dict[str, Any], rows: list[dict[str, Any]], min_posts: int, confidence: float, plan: int | None
+) -> list[dict[str, Any]]:
+    peers = [r for r in rows if r["role"] != "brand" and r["n_posts"] >= min_posts]
+    if len(peers) < MIN_PEERS or not brand["weeks"]:
+        return []
+    median = float(np.median([r["posts_per_week"] for r in peers]))
+    lo, hi = poisson_rate_interval(int(brand["n_posts"]), float(brand["weeks"]), confidence)
+    ci = f"{confidence:.0%} CI {lo:.2g}–{hi:.2g}, n={brand['n_posts']} posts"
+    you = f"you post {brand['posts_per_week']:.2g} a week ({ci})"
+    market = f"the median of {len(peers)} competitors with {min_posts}+ posts is {median:.2g} a week"
+    plan_words = f"; your strategy asks for at least {plan}" if plan is not None else ""
+    if hi < median:
+        value, verdict = "competitors post more", "below the market"
+    elif lo > median:
+        value, verdict = "competitors post less", "above the market"
+    else:
+        value, verdict = "in line", "in line with the market (the interval includes its median)"
+    caveat = (
+        ". That they post more does not show that posting more pays: your own frequency analysis decides "
+        "min_posts_per_week"
+        if hi < median
+        else ""
+    )
+    return [_row(p, "cadence", value, f"{you}, {verdict}: {market}{plan_words}{caveat}.")]
+
+
+def _formats(p: str, brand: dict[str, Any], b: Benchmark) -> list[dict[str, Any]]:
+    out = []
+    mix = b.formats.filter(pl.col("platform") == p)
+    accounts = mix.select("account").unique()
+    for f in b.findings:
+        if f["platform"] != p or f["figure"] != "format":
+            continue
+        fmt = str(f["format"])
+        share = accounts.join(
+            mix.filter(pl.col("format") == fmt).select("account", "share"), on="account", how="left"
+        ).fill_null(0.0)
+        mine = share.filter(pl.col("account") == brand["account"])["share"]
+        others = share.filter(pl.col("account") != brand["account"])["share"]
+        if mine.len() == 0 or others.len() == 0:
+            continue
+        yours, theirs = float(mine[0]), float(others.mean())  # type: ignore[arg-type]
+        ci = f"{f['low']:.2g}–{f['high']:.2g}×, n={f['n']} posts"
+        effect = f"{fmt} posts get {f['value']:.2g}× an account's average engagement across the group ({ci})"
+        gap = f"you post {100 * yours:.0f} % {fmt}, the average competitor {100 * theirs:.0f} %"
+        if f["low"] > 1 and yours < theirs:
+            out.append(_row(p, f"format {fmt}", "more of it", f"{effect}; {gap}."))
+        elif f["high"] < 1 and yours > theirs:
+            out.append(_row(p, f"format {fmt}", "less of it", f"{effect}; {gap}."))
+    return out
