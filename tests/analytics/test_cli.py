@@ -193,6 +193,11 @@ def test_analyze_table_is_plain_and_fits_80_columns(
         assert word not in out, word
     table_lines = [line for line in out.splitlines() if line[:1] in "┏┃┡│└"]
     assert table_lines and max(len(line) for line in table_lines) <= 80
+    assert "…" not in out  # nothing cut: figures and their intervals share a cell, long words fold
+    assert "Engagement (mean per post, 95% interval) — facebook" in out  # one network: named once, in the title
+    # a rate as %, its interval beside it in the same cell
+    assert re.search(r"│ Engagement rate by reach +│ \d\.\d\d% \[\d\.\d\d%, \d\.\d\d%\] +│", out)
+    assert "Compared by: engagement rate by reach (er_reach)" in out and "metric auto" not in out
     assert main(["analyze", "-w", str(uci_workspace.root), "-s", "mix"]) == 0
     mix = capsys.readouterr().out
     assert "drifting" in mix and "%" in mix and (" yes " in mix or " no " in mix)
@@ -203,4 +208,27 @@ def test_report_has_format_advice_and_a_glossary(uci_workspace: Workspace, tmp_p
     assert main(["report", "-w", str(uci_workspace.root), "-f", "md", "-o", str(out)]) == 0
     text = out.read_text()
     assert "Appendix: glossary" in text and "engagement rate by reach" in text
+    # the best-times section says what the per-account backtest found, with the terms in the glossary
+    assert "facebook: a backtest on the account's own history found no hour that stands out (496 posts" in text
+    assert "| backtest |" in text and "| percentile points |" in text
+    assert "best times cannot be backtested" not in text  # said in its section, not again among the notes
+    assert "weeks (by its calendar rule)" in text and "(rrule)" not in text
     assert "facebook: format photo: more of it — +" in text  # ranked by effect, with its interval
+
+
+def test_backtest_words_by_hand() -> None:
+    import polars as pl
+
+    from signalboost.analytics.slot_choice import SlotChoice
+    from signalboost.report.analytics_charts import metric_words
+    from signalboost.report.analytics_report import backtest_words
+
+    backed = SlotChoice("x", "hour", "log", True, 12.34, 3.0, 21.7, 40, 200, 400, pl.DataFrame())
+    assert backtest_words(backed) == (
+        "x: hours chosen by hour of day (any weekday), on the logarithm of the figure, the model a backtest on the "
+        "account's own history picked: posts at the advised hours ranked +12.3 percentile points against the other "
+        "posts [+3.0, +21.7] (40 of 200 later posts)."
+    )
+    unsure = SlotChoice("x", "block3", "rank", False, 2.0, -5.5, 9.5, 30, 200, 400, pl.DataFrame())
+    assert "cannot tell" in backtest_words(unsure) and "[-5.5, +9.5]" in backtest_words(unsure)
+    assert metric_words("er_reach") == "engagement rate by reach" and metric_words("likes") == "likes"

@@ -261,7 +261,8 @@ def test_recommend_evidence_names_the_partial_sum(x_workspace: Workspace) -> Non
     # 4 dated posts with er_followers in 4 different slots: none has 3 posts, so the week is explored
     explore = [s for s in x.slots if s.kind == "explore"]
     assert explore and all(
-        "er_followers (likes + reposts; partial: replies not in the export)" in s.evidence for s in explore
+        "engagement rate by followers (likes + reposts; partial: replies not in the export)" in s.evidence
+        for s in explore
     )
 
 

@@ -192,3 +192,30 @@ def test_week_table_names_the_zone_and_both_offsets_in_a_dst_week() -> None:
     text = out.getvalue()
     assert "times Europe/Oslo (CEST/CET)" in text  # week 13: Mon 23 in CET, Sun 29 in CEST
     assert "times Europe/Oslo (CEST)" in text  # week 14
+
+
+def test_week_table_folds_at_80_columns_instead_of_cutting() -> None:
+    """At 80 columns every cell is whole (no "ins…"): networks abbreviated with a legend, slugs folded, ids whole."""
+    import io
+
+    from rich.console import Console
+
+    from signalboost.plan.view import week_tables
+
+    s = strategy(
+        schedule={
+            "networks": {
+                "instagram": {"min_posts_per_week": 1, "slots": {"mon": ["12:00"]}},
+                "linkedin": {"min_posts_per_week": 1, "slots": {"tue": ["09:00"]}},
+            }
+        }
+    )
+    posts = plan_calendar(s, dt.date(2026, 3, 2), 1)
+    out = io.StringIO()
+    Console(file=out, width=80).print(week_tables(posts, ["edu", "fun", "prod", "team"], width=80))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80 and not any("…" in line for line in lines)
+    assert lines[-1] == "Networks: ig = instagram, li = linkedin"
+    ids = [p.id for p in posts]
+    assert ids and all(any(i in line for line in lines) for i in ids)  # each id whole, on one line
+    assert any("│ ig " in line for line in lines) and any("│ li " in line for line in lines)

@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.frequency import frequency_advice
-from signalboost.analytics.metrics import INTERACTION_METRICS, group_bases
+from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
 from signalboost.i18n import _, format_number, format_percent, format_significant
 from signalboost.model.io import StrategyDocument
@@ -134,14 +134,19 @@ def _signed(x: float) -> str:
 
 
 def _metric_words(metric: str, analysis: Analysis, network: str) -> str:
-    """``interactions`` or, where the network's sum is partial, ``interactions (likes + reposts; partial)``."""
+    """The metric in plain words: ``engagement rate by reach``; ``interactions`` or, where the network's sum is
+    partial, ``interactions (likes + reposts; partial)`` (the glossary and the JSON keep the field names)."""
+    plain = metric
+    if metric in DEFINITIONS and metric != "interactions":
+        label = _(DEFINITIONS[metric].label)
+        plain = label[:1].lower() + label[1:]
     if metric.removesuffix("_z") not in INTERACTION_METRICS:
-        return metric
+        return plain
     eng = analysis.engagement
     bases = [b for b in group_bases(eng.filter(pl.col("platform") == network)) if b[1] is not None]
     if len(bases) == 1 and bases[0][2]:
-        return _("{metric} ({basis}; partial: {note})").format(metric=metric, basis=bases[0][1], note=bases[0][2])
-    return metric
+        return _("{metric} ({basis}; partial: {note})").format(metric=plain, basis=bases[0][1], note=bases[0][2])
+    return plain
 
 
 def _slot_evidence(row: dict[str, Any], hour_block: int, words: str | None = None) -> str:
@@ -206,7 +211,10 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
                 "variance 0)"
             ).format(n=int(used["n_posts"].sum()))
             if flat
-            else _("kept from the current schedule: {why}").format(why=choice.sentence().split(": ", 1)[1])
+            else _(
+                "the backtest on this account's history found no better hour (see the best-times note), so keep the "
+                "current hours"
+            )
             if choice is not None and not choice.backed
             else _(
                 "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "

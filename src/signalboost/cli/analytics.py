@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 import typer
 
+from signalboost.cli.analytics_tables import BUILDERS, one_network
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
 
@@ -175,13 +176,13 @@ def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
         rate = _is_rate(r)
         figure = _num(r["value"], rate)
         if r.get("low") is not None and r.get("high") is not None:
-            figure += f" ({_num(r['low'], rate)}–{_num(r['high'], rate)})"
+            figure += f" [{_num(r['low'], rate)}, {_num(r['high'], rate)}]"
+        how = str(r["aggregation"] or "").replace("_", " ")
         out.append(
             {
                 "KPI": r["kpi"],
                 "network": r["network"],
-                "computed as": str(r["aggregation"] or "").replace("_", " "),
-                "figure (95%)": figure,
+                "figure [95%], computed as": f"{figure}\n{how}" if how else figure,
                 "target": f"{'≥' if r['direction'] == 'at_least' else '≤'} {_num(r['target'], rate)}",
                 "verdict": r["verdict"] if str(r["status"]).startswith("ok") else f"{r['verdict']}: {r['status']}",
                 "n": r["n"],
@@ -249,6 +250,18 @@ def plain_rows(frame: pl.DataFrame, metrics: list[Any] | None = None) -> list[di
             plain[label if label not in plain else key] = value
         out.append(plain)
     return out
+
+
+def _metric_words(metric: str) -> str:
+    """``er_reach`` → ``engagement rate by reach (er_reach)``; several networks' metrics are listed as they are."""
+    from signalboost.analytics.metrics import definition
+    from signalboost.errors import AnalyticsError
+
+    try:
+        label = definition(metric).label
+    except AnalyticsError:
+        return metric
+    return f"{label[:1].lower()}{label[1:]} ({metric})"
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -360,15 +373,20 @@ def register(app: typer.Typer) -> None:
                     if name == "kpis"
                     else mix_rows(full)
                     if name == "mix"
+                    else BUILDERS[name](full)
+                    if name in BUILDERS
                     else plain_rows(frame, metrics)
                 )
+                people, title = one_network(people, title)
                 emit_rows(people, fmt, title=title)
                 continue
             emit_rows(_rows(frame), fmt, title=title)
         if fmt is OutputFormat.table:
-            console.print(f"Metric: {result.slot_metric}; times in {result.tz}; 95% intervals.")
+            from signalboost.report.analytics_report import plain_note
+
+            console.print(f"Compared by: {_metric_words(result.slot_metric)}; times in {result.tz}; 95% intervals.")
             for note in result.notes:
-                console.print(f"[yellow]Note:[/] {note}")
+                console.print(f"[yellow]Note:[/] {plain_note(note)}", highlight=False)
 
     @app.command("recommend")
     def recommend_cmd(

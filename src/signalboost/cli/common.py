@@ -140,7 +140,7 @@ def emit_rows(
         return
     table = Table(title=title, show_lines=False)
     for c in cols:
-        table.add_column(c)
+        table.add_column(c, overflow="fold")  # a word too long for its column breaks; nothing is cut off
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in cols])
     console.print(table)

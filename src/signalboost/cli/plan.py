@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
         if fmt is not OutputFormat.table:
             emit_rows(_rows(result.posts), fmt, columns=ROW_COLUMNS, document=doc)
             return
-        console.print(week_tables(result.posts, [p.id for p in strategy.pillars]))
+        console.print(week_tables(result.posts, [p.id for p in strategy.pillars], width=console.width))
         console.print(mix_table(result.posts, strategy.pillar_weights()))
         for note in result.notes:
             console.print(f"[yellow]note[/] {note}", highlight=False)
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
             console.print("No saved posts in this period: plan some with `signalboost plan`.")
             return
         pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
-        console.print(week_tables(posts, pillars))
+        console.print(week_tables(posts, pillars, width=console.width))
 
     @calendar_app.command("export")
     def export(

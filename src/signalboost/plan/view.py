@@ -32,9 +32,32 @@ def _pillar_cell(post: PlannedPost, colours: Mapping[str, str]) -> str:
     return " + ".join(f"[{colours.get(p, 'white')}]{escape(p)}[/]" for p in post.pillars)
 
 
-def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str]) -> RenderableType:
-    """One table per ISO week: day, local time, network, kind, pillars (coloured), tactic, format, status, id."""
+#: short names of the networks in a narrow week table (the legend under the table spells them out)
+SHORT_NETWORK: dict[str, str] = {
+    "facebook": "fb",
+    "instagram": "ig",
+    "youtube": "yt",
+    "tiktok": "tt",
+    "linkedin": "li",
+    "mastodon": "ma",
+    "bluesky": "bs",
+    "threads": "th",
+    "pinterest": "pi",
+    "x": "x",
+}
+#: below this many columns the week table folds (one column for day and time, status above the id, networks
+#: abbreviated with a legend), so nothing is cut at 80 columns
+NARROW = 120
+
+
+def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str], *, width: int | None = None) -> RenderableType:
+    """One table per ISO week: day, local time, network, kind, pillars (coloured), tactic, format, status, id.
+
+    With ``width`` below :data:`NARROW` (a terminal of 80 columns) the table folds instead of cutting cells:
+    day and time in one column, the network abbreviated (a legend follows the tables), the kind left to the
+    tactic and pillar columns (a tactic's posts name it, curated posts say so), the status above the id."""
     colours = pillar_colours(pillars)
+    narrow = width is not None and width < NARROW
     weeks: dict[tuple[int, int], list[PlannedPost]] = {}
     for p in posts:
         iso = p.local.isocalendar()
@@ -47,6 +70,9 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str]) -> Rendera
         t = Table(
             title=f"Week {week} of {year} (from {monday:%a %d %b}, times {zone})", title_justify="left", expand=False
         )
+        if narrow:
+            tables.append(_narrow_week(t, items, colours))
+            continue
         for col in ("day", "time", "network", "kind", "pillars", "tactic", "format", "status", "id"):
             t.add_column(col, no_wrap=col in ("day", "time", "id", "status"))
         for p in items:
@@ -63,7 +89,37 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str]) -> Rendera
                 p.id,
             )
         tables.append(t)
+    if narrow and posts:
+        used = sorted({p.network for p in posts})
+        tables.append(
+            "Networks: " + ", ".join(f"{escape(_short(n))} = {escape(n)}" for n in used if _short(n) != n)
+            if any(_short(n) != n for n in used)
+            else ""
+        )
     return Group(*tables)
+
+
+def _short(network: str) -> str:
+    return SHORT_NETWORK.get(network, network if len(network) <= 3 else network[:3])
+
+
+def _narrow_week(t: Table, items: Sequence[PlannedPost], colours: Mapping[str, str]) -> Table:
+    """The folded week table of :func:`week_tables` (80 columns)."""
+    t.add_column("when", no_wrap=True)
+    t.add_column("net", no_wrap=True)
+    for col in ("pillars", "tactic", "format"):
+        t.add_column(col, overflow="fold")  # a long slug breaks across lines rather than losing its end
+    t.add_column("status / id", no_wrap=True)
+    for p in items:
+        t.add_row(
+            p.local.strftime("%a %d %H:%M"),
+            escape(_short(p.network)),
+            _pillar_cell(p, colours),
+            escape(p.tactic or ""),
+            escape(p.format),
+            f"{p.status}{' (moved)' if p.moved else ''}\n{p.id}",
+        )
+    return t
 
 
 def mix_table(posts: Sequence[PlannedPost], weights: Mapping[str, float]) -> Table:

@@ -17,7 +17,22 @@ import numpy as np
 import polars as pl
 
 from signalboost.analytics.timing import NOT_ENOUGH, WEEKDAY_NAMES
-from signalboost.i18n import _, format_percent, weekday_name
+from signalboost.i18n import N_, _, format_percent, weekday_name
+
+#: the metrics' plain names on the charts' axes (the glossary holds the technical ones)
+METRIC_WORDS: dict[str, str] = {
+    "er_reach": N_("engagement rate by reach"),
+    "er_impressions": N_("engagement rate by impressions"),
+    "er_followers": N_("engagement rate by followers"),
+    "interactions": N_("interactions per post"),
+}
+
+
+def metric_words(metric: str) -> str:
+    """``er_reach`` → ``engagement rate by reach`` (in the report's language); other names as they are."""
+    words = METRIC_WORDS.get(metric)
+    return _(words) if words else metric
+
 
 BLUE, ORANGE, GREEN, GREY, VERMILION = "#0072B2", "#E69F00", "#009E73", "#999999", "#D55E00"
 plt.rcParams.update(
@@ -87,7 +102,7 @@ def heatmap(slots: pl.DataFrame, *, title: str) -> bytes:
     ax.set_xticks(range(len(hours)), [f"{h:02d}" for h in hours], fontsize=7)
     ax.set_xlabel(_("local hour (numbers in cells: posts; grey: not enough data)"))
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
-    bar.set_label(_("expected {metric}").format(metric=metric) + (" (%)" if _pct(metric) else ""))
+    bar.set_label(_("expected {metric}").format(metric=metric_words(metric)) + (" (%)" if _pct(metric) else ""))
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
 
@@ -153,7 +168,9 @@ def group_bars(frame: pl.DataFrame, *, title: str, metric: str) -> bytes:
     )
     ax.set_yticks(y, [f"{_vocab(str(g))} (n={n})" for g, n in zip(data["group"], data["n_used"], strict=True)])
     ax.invert_yaxis()
-    ax.set_xlabel(_("mean {metric} with 95% interval").format(metric=metric + (" (%)" if scale == 100 else "")))
+    ax.set_xlabel(
+        _("mean {metric} with 95% interval").format(metric=metric_words(metric) + (" (%)" if scale == 100 else ""))
+    )
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
 

@@ -232,7 +232,7 @@ def _kpi_section(a: Analysis) -> Section:
                 [
                     r["tactic"],
                     r["kpi"],
-                    f"{_(UNITS.get(str(r['unit']), str(r['unit'])))} ({r['found_by']})",
+                    f"{_(UNITS.get(str(r['unit']), str(r['unit'])))} ({_found_by(str(r['found_by']))})",
                     _num(r["n_with"]),
                     _num(r["n_without"]),
                     f(r["mean_with"]),
@@ -391,6 +391,60 @@ def basis_words(basis: str) -> str:
     return " + ".join(_(part.strip()) for part in basis.split("+"))
 
 
+#: how a tactic's posts were found, in words
+FOUND_BY: dict[str, str] = {"rrule": N_("by its calendar rule"), "labelled": N_("posts labelled with it")}
+#: the slot models' grains and scales in words (:data:`signalboost.analytics.timing.GRAINS`, ``SCALES``)
+GRAIN_WORDS: dict[str, str] = {
+    "weekday_hour": N_("weekday × hour"),
+    "hour": N_("hour of day (any weekday)"),
+    "block3": N_("3-hour blocks of the day"),
+    "weekday_hour_shrunk": N_("weekday × hour, shrunk toward its hour of day"),
+}
+SCALE_WORDS: dict[str, str] = {
+    "raw": N_("the figure itself, capped at its 5th/95th percentiles"),
+    "log": N_("the logarithm of the figure"),
+    "rank": N_("the figure's rank among the posts"),
+}
+
+
+def _found_by(how: str) -> str:
+    words = FOUND_BY.get(how)
+    return _(words) if words else how
+
+
+def backtest_words(choice: Any) -> str:
+    """What the backtest that chose a network's slot model found, in the report's language
+    (:class:`signalboost.analytics.slot_choice.SlotChoice`)."""
+    model = _("{grain}, on {scale}").format(
+        grain=_(GRAIN_WORDS.get(choice.grain, choice.grain)), scale=_(SCALE_WORDS.get(choice.scale, choice.scale))
+    )
+    if choice.gain is None:
+        return _(
+            "{platform}: a backtest on the account's own history found no hour that stands out ({n} posts with a "
+            "time and a figure): keep the current hours."
+        ).format(platform=choice.platform, n=format_number(choice.n_posts))
+    figures = {
+        "platform": choice.platform,
+        "model": model,
+        "gain": f"{choice.gain:+.1f}",
+        "low": f"{choice.low:+.1f}",
+        "high": f"{choice.high:+.1f}",
+        "n": format_number(choice.n_match),
+        "total": format_number(choice.n_test),
+    }
+    if choice.backed:
+        return _(
+            "{platform}: hours chosen by {model}, the model a backtest on the account's own history picked: posts "
+            "at the advised hours ranked {gain} percentile points against the other posts [{low}, {high}] ({n} of "
+            "{total} later posts)."
+        ).format(**figures)
+    return _(
+        "{platform}: a backtest on the account's own history cannot tell whether any hour beats the current ones "
+        "(best model: {model}; {gain} percentile points [{low}, {high}], {n} of {total} later posts): keep the "
+        "current hours."
+    ).format(**figures)
+
+
 def _timing_section(a: Analysis) -> Section:
     s = Section(_("Best times to post"))
     s.text.append(
@@ -400,8 +454,9 @@ def _timing_section(a: Analysis) -> Section:
             "the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended only when its "
             "95% interval lies above the average. Slots with fewer than {min_posts} posts are marked 'not enough "
             "data'; a few, in daytime hours or hours you already post in, are kept as exploration slots."
-        ).format(metric=a.slot_metric, tz=a.tz, min_posts=a.options.min_posts)
+        ).format(metric=charts.metric_words(a.slot_metric), tz=a.tz, min_posts=a.options.min_posts)
     )
+    s.text += [backtest_words(choice) for _p, choice in sorted(a.slot_choices.items())]
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
     for (platform,), slots in a.slots.group_by(["platform"], maintain_order=True):
         title = _("{platform}: expected engagement by slot").format(platform=platform)
@@ -563,14 +618,8 @@ def plain_note(note: str) -> str:
     """A note for people: ``metric auto = er_reach (…)`` becomes which rate posts are compared by."""
     if note.startswith("metric auto = "):
         metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
-        words = {
-            "er_reach": N_("engagement rate by reach"),
-            "er_impressions": N_("engagement rate by impressions"),
-            "er_followers": N_("engagement rate by followers"),
-            "interactions": N_("interactions per post"),
-        }.get(metric, metric)
         return _("Posts are compared by {words} ({metric}), the figure most of the posts report.").format(
-            words=_(words), metric=metric
+            words=charts.metric_words(metric), metric=metric
         )
     return translated_note(note)
 
@@ -810,6 +859,17 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         ),
     ),
     (N_("top-3 share"), N_("how much of a slot's gain over the average comes from its three best posts")),
+    (
+        N_("backtest"),
+        N_(
+            "the advice fitted on an account's earlier posts and judged on its later ones, which the fit never saw; "
+            "the grouping of hours and the scale of the best times are chosen this way per account"
+        ),
+    ),
+    (
+        N_("percentile points"),
+        N_("how much higher posts rank among all posts (0 = the weakest, 100 = the best), on average"),
+    ),
     (N_("not distinguishable"), N_("the interval includes the average (or 0): the data cannot tell it apart")),
     (N_("Wilson interval"), N_("the interval of a share (e.g. 26% of posts), valid also for 0% and small numbers")),
     (N_("Welch interval"), N_("the interval of a difference of two means with different spreads")),
@@ -856,7 +916,8 @@ def _context(a: Analysis, strategy: Strategy | None) -> dict[str, Any]:
         "networks": ", ".join(sorted(set(eng["platform"].to_list()))),
         "tz": a.tz,
         "generated": format_datetime(dt.datetime.now(dt.UTC), "medium") + " UTC",
-        "notes": [plain_note(n) for n in a.notes],
+        # the best-times backtest is said (in the report's language) in its own section, not twice
+        "notes": [plain_note(n) for n in a.notes if n not in {c.sentence() for c in a.slot_choices.values()}],
     }
 
 
