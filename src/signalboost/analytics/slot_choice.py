@@ -61,7 +61,9 @@ class SlotChoice:
         """The backtest in one plain sentence (what the report, the CLI and the dashboard say)."""
         model = _("{grain}, on {scale}").format(grain=_(GRAINS[self.grain]), scale=_(SCALES[self.scale]))
         if self.gain is None:
-            if self.n_posts < MIN_POSTS:
+            if self.n_posts == 0:
+                why = _("no post has a time and a figure to judge (the export reports no engagement counts)")
+            elif self.n_posts < MIN_POSTS:
                 why = _("only {n} posts with a known time and a figure to judge (a backtest needs {needed})").format(
                     n=self.n_posts, needed=MIN_POSTS
                 )

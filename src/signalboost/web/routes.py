@@ -218,9 +218,13 @@ def _pages(app: FastAPI) -> None:
     def competitors_page(
         request: Request,
         platform: Annotated[str | None, Query(max_length=40, description="one network (default: each)")] = None,
+        min_posts: Annotated[int, Query(ge=2, le=10_000, description="posts a page needs to be ranked")] = 10,
     ) -> dict[str, Any]:
         ctx = ctx_of(request)
-        data, stale = ctx.cache.swr(("competitors", platform), lambda: competitors_view.build(ctx.workspace, platform))
+        data, stale = ctx.cache.swr(
+            ("competitors", platform, min_posts),
+            lambda: competitors_view.build(ctx.workspace, platform, min_posts=min_posts),
+        )
         return {**data, "stale": stale}
 
     @page(app, "/partners", "partners.html", name="partners", decorate=None)
