@@ -60,6 +60,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/outreach", N_("Outreach")),
     ("/partners", N_("Partners")),
     ("/imports", N_("Imports")),
+    ("/connections", N_("Connections")),
 )
 #: the tables the overview counts, as words (store.queries.table_counts)
 TABLE_WORDS = (
