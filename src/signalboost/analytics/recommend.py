@@ -169,8 +169,18 @@ def _slot_evidence(row: dict[str, Any], hour_block: int, words: str | None = Non
     )
 
 
-def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | None = None) -> Proposal:
-    """Build the :class:`Proposal` from an :class:`Analysis` (module doc gives the rules)."""
+def propose_schedule(
+    strategy: Strategy,
+    analysis: Analysis,
+    *,
+    explore: int | None = None,
+    market_per_week: dict[str, tuple[int, str]] | None = None,
+) -> Proposal:
+    """Build the :class:`Proposal` from an :class:`Analysis` (module doc gives the rules).
+
+    ``market_per_week`` (``recommend --market``): per network, posts per week suggested by the competitors'
+    results and why (:func:`signalboost.competitors.advice.market_per_week`); used only where the brand's own
+    data proposes no change, and its evidence says it comes from the market."""
     n_explore = analysis.options.explore if explore is None else explore
     freq = {r["platform"]: r for r in analysis.frequency.iter_rows(named=True)} if analysis.frequency.height else {}
     proposals, skipped = [], {}
@@ -186,6 +196,9 @@ def propose_schedule(strategy: Strategy, analysis: Analysis, *, explore: int | N
         new_n, why = frequency_advice(f, old_n)
         if f and f_words != analysis.options.frequency_metric:
             why = _("{why} [daily totals of {words}]").format(why=why, words=f_words)
+        market = (market_per_week or {}).get(net)
+        if market is not None and new_n == old_n and market[0] != old_n:
+            new_n, why = market[0], _("{market} (your own data: {why})").format(market=market[1], why=why)
         n_ex = min(n_explore, max(new_n // 4, 0))
         used = slots.filter(pl.col("n_posts") > 0)
         flat = is_flat(slots)
