@@ -12,6 +12,7 @@ from signalboost.analytics.slot_choice import _percentiles, candidates, choose_s
 from signalboost.analytics.timing import fit_scale, fit_slot_model, slot_table
 
 START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)  # a Monday
+KW = {"metric": "interactions", "tz": "UTC"}
 
 
 def _frame(rows: list[tuple[dt.datetime, float]]) -> pl.DataFrame:
@@ -70,6 +71,8 @@ def test_a_short_history_cannot_be_backtested() -> None:
     choice = choose_slot_model(_two_hours(days=29), "facebook", metric="interactions", tz="UTC")
     assert (choice.backed, choice.gain, choice.n_posts) == (False, None, 58)
     assert "only 58 posts with a known time and a figure to judge (a backtest needs 60)" in choice.sentence()
+    none = choose_slot_model(_two_hours().with_columns(pl.lit(None, pl.Float64).alias("interactions")), "ma", **KW)
+    assert (none.n_posts, none.backed) == (0, False) and "no post has a time and a figure to judge" in none.sentence()
 
 
 def test_scales_by_hand() -> None:

@@ -83,6 +83,7 @@ WRITERS_OR_NO_WORKSPACE = {
     "disconnect",
     "sync",
     "publish",
+    "run",
     "partners fetch-audience",
     "competitors add",
 }
@@ -101,6 +102,7 @@ NEED_A_WORKSPACE: dict[str, list[str]] = {
     "disconnect": ["bluesky"],
     "sync": [],
     "publish": [],
+    "run": ["--once"],
     "partners fetch-audience": ["@knitco"],
     "languages": [],
     "competitors add": ["Acme", "-p", "instagram", "-a", "@acme"],

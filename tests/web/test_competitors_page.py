@@ -105,6 +105,14 @@ def test_page_and_twin_show_the_benchmark(market: Workspace) -> None:
     assert html.escape(XSS_SCRIPT, quote=False) in page.text
 
 
+def test_min_posts_query_ranks_thin_pages_and_is_checked(market: Workspace) -> None:
+    c = TestClient(create_app(market), base_url="http://127.0.0.1")
+    data = c.get("/competitors.json?min_posts=3").json()
+    ranks = {r["account"]: r["rank"] for r in data["rankings"] if r["figure"] == "engagement_per_post"}
+    assert ranks["Tiny (@tiny)"] == 1 and data["min_posts"] == 3  # 3 posts of ~900: first once 3 posts suffice
+    assert c.get("/competitors.json?min_posts=1").status_code == 422
+
+
 def test_empty_workspace_says_how_to_start(tmp_path: Path) -> None:
     c = TestClient(create_app(Workspace.open(tmp_path / "empty", create=True)), base_url="http://127.0.0.1")
     page = c.get("/competitors")

@@ -60,7 +60,9 @@ class SlotChoice:
         """The backtest in one plain sentence (what the report, the CLI and the dashboard say)."""
         model = f"{GRAINS[self.grain]}, on {SCALES[self.scale]}"
         if self.gain is None:
-            if self.n_posts < MIN_POSTS:
+            if self.n_posts == 0:
+                why = "no post has a time and a figure to judge (the export reports no engagement counts)"
+            elif self.n_posts < MIN_POSTS:
                 why = (
                     f"only {self.n_posts} posts with a known time and a figure to judge (a backtest needs {MIN_POSTS})"
                 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from signalboost.connect.base import Connector, MediaFile, Published, ReplyTo
 from signalboost.errors import ConnectError
 from signalboost.store import connect_sql as cq
 from signalboost.store import post_media_sql
+from signalboost.store.lock import step_lock
 from signalboost.store.workspace import Workspace
 
 log = logging.getLogger("signalboost.connect")
@@ -60,20 +62,39 @@ def approve(ws: Workspace, plan_id: str) -> Any:
 
 
 def publish_due(
-    ws: Workspace, connector: Connector, *, now: dt.datetime | None = None, dry_run: bool = False
+    ws: Workspace,
+    connector: Connector,
+    *,
+    now: dt.datetime | None = None,
+    dry_run: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Outcome]:
-    """Send the due approved posts of ``connector``'s network (see the module docstring)."""
+    """Send the due approved posts of ``connector``'s network (see the module docstring).
+
+    Holds the workspace's ``publish`` step lock (read of the due posts included), so two publishers never both
+    send one post. ``should_stop`` is asked between posts (the scheduler's shutdown): a post is never left
+    between its intent and its outcome by a stop request."""
+    if dry_run:
+        return due_outcomes(ws, connector.platform, now=now)
+    with step_lock(ws.root, "publish", holder=f"publish to {connector.platform}"):
+        now = now or dt.datetime.now(dt.UTC)
+        with ws.connect(purpose="read") as con:
+            due = cq.due_posts(con, connector.platform, now)
+        outcomes: list[Outcome] = []
+        for row in due:
+            if should_stop is not None and should_stop():
+                log.info("stopping: %d due post(s) left for the next run", len(due) - len(outcomes))
+                break
+            outcomes.append(_publish_one(ws, connector, row, row["draft"] or ""))
+        return outcomes
+
+
+def due_outcomes(ws: Workspace, platform: str, *, now: dt.datetime | None = None) -> list[Outcome]:
+    """What ``publish`` would send now to ``platform`` (``would-send`` outcomes); contacts no network."""
     now = now or dt.datetime.now(dt.UTC)
     with ws.connect(purpose="read") as con:
-        due = cq.due_posts(con, connector.platform, now)
-    outcomes = []
-    for row in due:
-        text = row["draft"] or ""
-        if dry_run:
-            outcomes.append(Outcome(row["plan_id"], row["scheduled_at"], "would-send", text=text))
-            continue
-        outcomes.append(_publish_one(ws, connector, row, text))
-    return outcomes
+        due = cq.due_posts(con, platform, now)
+    return [Outcome(r["plan_id"], r["scheduled_at"], "would-send", text=r["draft"] or "") for r in due]
 
 
 def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text: str) -> Outcome:

@@ -58,6 +58,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/outreach", "Outreach"),
     ("/partners", "Partners"),
     ("/imports", "Imports"),
+    ("/connections", "Connections"),
 )
 UPLOAD_PATHS = ("/imports",)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -79,6 +79,7 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     for p in posts:
         pillars = p.get("pillars") or []
         p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
+        p["first_line"] = first_line(str(p.get("draft") or ""))
         by_day.setdefault(str(p["date"]), []).append(p)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     weeks = [
@@ -218,6 +219,12 @@ def this_week(ws: Workspace, today: dt.date) -> list[dict[str, Any]]:
         }
         for p in posts
     ]
+
+
+def first_line(draft: str, width: int = 60) -> str:
+    """The draft's first non-blank line, cut at ``width`` characters with an ellipsis ('' without a draft)."""
+    line = next((ln.strip() for ln in draft.splitlines() if ln.strip()), "")
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
 
 
 def draft_excerpt(draft: str, width: int = 80) -> str:

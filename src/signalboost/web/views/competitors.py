@@ -20,13 +20,13 @@ MAX_LINES = 8
 """Pages drawn on the engagement-over-time chart (the brand and the pages with most posts); the table has all."""
 
 
-def build(ws: Workspace, platform: str | None = None) -> dict[str, Any]:
+def build(ws: Workspace, platform: str | None = None, *, min_posts: int = 10) -> dict[str, Any]:
     """The benchmark of the workspace (every table of :class:`~signalboost.competitors.benchmark.Benchmark`,
     its findings and notes), or what to do first when no competitor or no competitor post is there."""
     from signalboost.competitors.job import run_benchmark
 
     try:
-        run = run_benchmark(ws, platform=platform)
+        run = run_benchmark(ws, platform=platform, min_posts=min_posts)
     except SignalboostError as exc:
         return {"available": True, "empty": True, "message": exc.message()}
     doc = run.result.to_dict()
