@@ -53,3 +53,36 @@ def test_a_status_with_two_images_and_their_alt_text(tmp_path: Path, server: Rep
     # the status as the API returns it carries them, in order
     shown = w.status_json(status)["media_attachments"]
     assert [m["description"] for m in shown] == ["A red linen shirt", "A blue linen shirt"]
+
+
+def test_an_image_gone_after_approval_fails_the_post_before_anything_is_sent(
+    tmp_path: Path, server: ReplayServer
+) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=1)
+    post = PlannedPost(
+        id="sb-mastogone001",
+        network="mastodon",
+        kind="own",
+        scheduled_at=when,
+        timezone="UTC",
+        slot=when.strftime("%Y-%m-%dT%H:%M"),
+        format="photo",
+        draft="Linen, soon",
+        status="drafted",
+    )
+    with ws.transaction() as con:
+        plan_sql.upsert_planned(con, [post_to_row(post, when)])
+    connect_mastodon(ws, server.url, server.world.token)
+    png = write_png(ws.root / "media" / "soon.png")
+    attach(ws, "sb-mastogone001", png, "A linen shirt")
+    approve(ws, "sb-mastogone001")
+    png.unlink()
+    before = len(server.requests)
+    (out,) = publish_due(ws, open_connector(ws, "mastodon"))
+    assert out.action == "failed" and "image media/soon.png: no such file in the workspace" in (out.error or "")
+    assert not any(method == "POST" for method, _ in server.requests[before:])  # nothing uploaded, nothing posted
+    with ws.connect() as con:
+        assert con.execute(
+            "SELECT p.status, u.state FROM planned_posts p JOIN publications u USING (plan_id)"
+        ).fetchone() == ("failed", "failed")
