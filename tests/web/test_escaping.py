@@ -91,7 +91,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     return client
 
 
-PAGES = ["/", "/strategy", "/calendar", "/analytics", "/influencers", "/outreach", "/partners", "/imports"]
+PAGES = [
+    "/",
+    "/strategy",
+    "/calendar",
+    "/analytics",
+    "/influencers",
+    "/outreach",
+    "/partners",
+    "/imports",
+    "/connections",
+]
 MORE = [
     "/influencers/x/1",
     "/influencers/x/3",

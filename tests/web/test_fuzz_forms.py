@@ -220,6 +220,8 @@ ROUTE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
         }
     ),
     "/influencers/compute": st.fixed_dictionaries({"platform": st.one_of(st.just("x"), TEXT)}),
+    # the workspace has no connected account: a known network is refused (404) and nothing is started
+    "/connections/sync": st.fixed_dictionaries({"platform": st.one_of(st.sampled_from(["bluesky", "mastodon"]), TEXT)}),
     "/login": st.fixed_dictionaries({"username": TEXT, "password": TEXT}),
     "/logout": st.just({}),
 }

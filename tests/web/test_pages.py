@@ -22,6 +22,7 @@ TWINS = [
     ("/outreach", "/outreach.json"),
     ("/partners", "/partners.json"),
     ("/imports", "/imports.json"),
+    ("/connections", "/connections.json"),
 ]
 
 

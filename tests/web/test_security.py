@@ -20,7 +20,17 @@ from signalboost.web.svg import Bar, Point, bar_chart, heatmap, scatter
 from signalboost.web.uploads import safe_filename
 from tests.web.conftest import XSS_ATTR, XSS_SCRIPT, csrf
 
-PAGES = ["/", "/strategy", "/calendar", "/analytics", "/influencers", "/outreach", "/partners", "/imports"]
+PAGES = [
+    "/",
+    "/strategy",
+    "/calendar",
+    "/analytics",
+    "/influencers",
+    "/outreach",
+    "/partners",
+    "/imports",
+    "/connections",
+]
 
 
 # ------------------------------------------------------------------------------------------------ escaping

@@ -136,3 +136,21 @@ def disconnect(ws: Workspace, platform: str) -> bool:
     with ws.transaction(purpose="disconnect") as con:
         removed = cq.delete_connection(con, platform) > 0 or removed
     return removed
+
+
+def connection_details(ws: Workspace) -> dict[str, Any]:
+    """The Connections page's data: each connected account (never its credential) with its streams' last sync
+    and what the workspace holds of it, and whether the scheduler (``signalboost run``) or a sync is running."""
+    from signalboost.store.lock import step_holder
+
+    rows = list_connections(ws)
+    with ws.connect(purpose="read") as con:
+        for row in rows:
+            row["streams"] = cq.stream_rows(con, row["platform"], row["account_id"])
+            row.update(cq.account_counts(con, row["platform"], row["account_id"]))
+    return {
+        "connections": rows,
+        "scheduler": step_holder(ws.root, "run"),
+        "sync_running": step_holder(ws.root, "sync"),
+        "platforms": list(PLATFORMS),
+    }

@@ -27,6 +27,7 @@ from typing import Any
 
 from signalboost.connect.base import STREAMS, Connector, Page
 from signalboost.store import connect_sql as cq
+from signalboost.store.lock import step_lock
 from signalboost.store.workspace import Workspace
 
 log = logging.getLogger("signalboost.connect")
@@ -65,7 +66,18 @@ def sync_account(
     full: bool = False,
     progress: Progress | None = None,
 ) -> SyncResult:
-    """Sync ``connector``'s account into ``ws`` (see the module docstring); returns what it did."""
+    """Sync ``connector``'s account into ``ws`` (see the module docstring); returns what it did.
+
+    Holds the workspace's ``sync`` step lock throughout: a second sync at the same time (the scheduler, the
+    dashboard's "sync now", the CLI) is refused with who runs the first. ``progress`` may raise to abandon the
+    run after a committed page (the next run resumes there)."""
+    with step_lock(ws.root, "sync", holder=f"sync of {connector.platform} @{connector.handle}"):
+        return _sync_locked(ws, connector, page_size=page_size, full=full, progress=progress)
+
+
+def _sync_locked(
+    ws: Workspace, connector: Connector, *, page_size: int, full: bool, progress: Progress | None
+) -> SyncResult:
     platform, me = connector.platform, connector.account_id
     observed_at, import_id, resumed = _begin_run(ws, connector)
     result = SyncResult(platform, connector.handle, import_id, observed_at, resumed)

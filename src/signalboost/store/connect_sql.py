@@ -263,3 +263,67 @@ def record_published_post(
         "tactic = coalesce(posts.tactic, excluded.tactic)",
         [platform, post_id, author_id, created_at, url, plan_id],
     )
+
+
+def next_approved_at(con: Any, networks: list[str]) -> dt.datetime | None:
+    """The earliest scheduled time of an approved post of ``networks`` not yet sent or failed (the scheduler
+    wakes then), or ``None``."""
+    if not networks:
+        return None
+    marks = ", ".join("?" for _ in networks)
+    row = con.execute(
+        "SELECT min(p.scheduled_at) FROM planned_posts p LEFT JOIN publications u USING (plan_id) "
+        f"WHERE p.network IN ({marks}) AND p.status = 'approved' AND coalesce(u.state, '') NOT IN ('sent', 'failed')",
+        networks,
+    ).fetchone()
+    return None if row is None or row[0] is None else row[0].astimezone(dt.UTC)
+
+
+def stream_rows(con: Any, platform: str, account_id: str) -> list[dict[str, Any]]:
+    """Each stream's sync state for the Connections page: when its last complete pass observed the account
+    (``last_pass_at``), whether a pass is in progress (interrupted or running) and its pages, when last written."""
+    cur = con.execute(
+        "SELECT stream, run_started AS in_progress, run_observed_at, pages, updated_at FROM sync_state "
+        "WHERE platform = ? AND account_id = ? AND stream <> 'run' ORDER BY stream",
+        [platform, account_id],
+    )
+    cols = [d[0] for d in cur.description]
+    out = []
+    for r in cur.fetchall():
+        row = dict(zip(cols, r, strict=True))
+        row["last_pass_at"] = None if row["in_progress"] else row["run_observed_at"]
+        out.append(row)
+    return out
+
+
+def account_counts(con: Any, platform: str, account_id: str) -> dict[str, Any]:
+    """What the workspace holds of one connected account: active followers and follows, own posts,
+    interactions with it or its posts, and its latest profile snapshot (counts as the network reported them)."""
+    followers, follows = con.execute(
+        "SELECT count(*) FILTER (WHERE followee_id = ?), count(*) FILTER (WHERE follower_id = ?) FROM follows "
+        "WHERE platform = ? AND active AND (followee_id = ? OR follower_id = ?)",
+        [account_id, account_id, platform, account_id, account_id],
+    ).fetchone()
+    posts = con.execute(
+        "SELECT count(*) FROM posts WHERE platform = ? AND author_id = ?", [platform, account_id]
+    ).fetchone()[0]
+    interactions = con.execute(
+        "SELECT count(*) FROM interactions i WHERE i.platform = ? AND (i.target_account_id = ? OR i.target_post_id "
+        "IN (SELECT post_id FROM posts WHERE platform = ? AND author_id = ?))",
+        [platform, account_id, platform, account_id],
+    ).fetchone()[0]
+    snap = con.execute(
+        "SELECT observed_at, followers, following, posts_count FROM account_snapshots "
+        "WHERE platform = ? AND account_id = ? ORDER BY observed_at DESC LIMIT 1",
+        [platform, account_id],
+    ).fetchone()
+    return {
+        "followers_stored": int(followers),
+        "follows_stored": int(follows),
+        "posts_stored": int(posts),
+        "interactions_stored": int(interactions),
+        "snapshot_at": snap[0] if snap else None,
+        "followers_reported": snap[1] if snap else None,
+        "following_reported": snap[2] if snap else None,
+        "posts_reported": snap[3] if snap else None,
+    }

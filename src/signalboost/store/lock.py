@@ -56,3 +56,67 @@ def _read_holder(fd: int) -> str:
         return os.read(fd, 200).decode(errors="replace").strip()
     except OSError:
         return ""
+
+
+#: the named locks of long steps, each held for the whole step (see :func:`step_lock`)
+STEP_LOCKS = {
+    "run": "the scheduler (`signalboost run`)",
+    "sync": "a sync",
+    "publish": "a publish",
+}
+
+
+@contextmanager
+def step_lock(root: Path, name: str, *, holder: str = "") -> Iterator[None]:
+    """Hold ``<workspace>/.signalboost-<name>.lock`` for a whole step, or fail at once if another holds it.
+
+    Unlike :func:`workspace_lock` (held for each database access, waited for), a step lock marks a step that
+    must never run twice at the same time on one workspace: the scheduler (``run``, held for its lifetime), a
+    sync (two syncs would page the same streams), a publish (two publishers could both send a due post). The
+    file records the holder's pid, what it does and since when, for the message; the kernel releases a
+    ``flock`` when its process dies, so a killed process never leaves a stale lock."""
+    path = root / f".signalboost-{name}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = _read_holder(fd) or "another Signalboost process"
+            hint = (
+                "Stop it first (Ctrl-C, or `systemctl stop` for a service), or use another workspace"
+                if name == "run"
+                else "Wait for it to finish; `signalboost run` already does this on its schedule"
+            )
+            raise WorkspaceLockedError(
+                f"{STEP_LOCKS.get(name, name)} is already running on this workspace ({other})",
+                where=str(root),
+                hint=hint,
+            ) from None
+        started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+        os.ftruncate(fd, 0)
+        os.write(fd, f"pid {os.getpid()}: {holder or name}, since {started}".encode())
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def step_holder(root: Path, name: str) -> str | None:
+    """Who holds the step lock ``name`` now (``"pid 123: signalboost run, since …"``), or ``None`` when nobody
+    does. Creates nothing."""
+    path = root / f".signalboost-{name}.lock"
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd) or "another Signalboost process"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

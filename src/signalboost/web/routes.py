@@ -19,6 +19,7 @@ from signalboost.web.context import WebContext
 from signalboost.web.views import analytics, calendar, imports, influencers, outreach, overview, partners, strategy
 from signalboost.web.views import audience as audience_view
 from signalboost.web.views import competitors as competitors_view
+from signalboost.web.views import connections as connections_view
 
 JSON_OK: dict[int | str, dict[str, Any]] = {
     200: {"description": "The page's data", "content": {"application/json": {"schema": {"type": "object"}}}},
@@ -38,6 +39,7 @@ DONE: dict[str, str] = {
     "uploaded": "Upload received; the import is running.",
     "added": "Added to the pipeline as identified.",
     "scored": "Influence scores computed.",
+    "sync-started": "Sync started; it runs in the background (this page follows its progress).",
 }
 VERSION_HELP = "strategy.yaml's version when the form was made (the page's `version`); refused with 409 if it changed"
 Csrf = Annotated[str, Form(description="The form's CSRF token (from the page)", max_length=200)]
@@ -121,6 +123,7 @@ def register(app: FastAPI) -> None:
     """Add every route to ``app``."""
     _pages(app)
     _forms(app)
+    _sync_form(app)
     _auth(app)
 
 
@@ -239,7 +242,7 @@ def _pages(app: FastAPI) -> None:
     @page(app, "/imports", "imports.html", name="imports", decorate=None)
     def imports_page(request: Request) -> dict[str, Any]:
         ctx = ctx_of(request)
-        return imports.build(ctx.workspace, [j.as_dict() for j in ctx.jobs.list()])
+        return imports.build(ctx.workspace, [j.as_dict() for j in ctx.jobs.list("import")])
 
     @app.get(
         "/imports/jobs/{job_id}.json",
@@ -251,6 +254,23 @@ def _pages(app: FastAPI) -> None:
         job = ctx_of(request).jobs.get(job_id)
         if job is None:
             raise HTTPException(404, f"no upload {job_id!r} since the server started")
+        return json_response(job.as_dict())
+
+    @page(app, "/connections", "connections.html", name="connections", decorate=None)
+    def connections_page(request: Request) -> dict[str, Any]:
+        ctx = ctx_of(request)
+        return connections_view.build(ctx.workspace, [j.as_dict() for j in ctx.jobs.list("sync")])
+
+    @app.get(
+        "/connections/jobs/{job_id}.json",
+        tags=["pages (JSON)"],
+        responses=_json_doc(schemas.JobJSON),
+        summary="A sync's progress",
+    )
+    def sync_job_json(request: Request, job_id: Annotated[str, Path(max_length=40)]) -> Response:
+        job = ctx_of(request).jobs.get(job_id)
+        if job is None or job.kind != "sync":
+            raise HTTPException(404, f"no sync {job_id!r} since the server started")
         return json_response(job.as_dict())
 
     @app.get(
@@ -421,6 +441,26 @@ def _forms(app: FastAPI) -> None:
         if "application/json" in request.headers.get("accept", ""):
             return json_response(job.as_dict(), status=202)
         return RedirectResponse(f"/imports?done=uploaded&job={job.job_id}", status_code=303)
+
+
+def _sync_form(app: FastAPI) -> None:
+    @app.post(
+        "/connections/sync",
+        tags=["forms"],
+        responses={**FORM_RESULT, 202: {"description": "Started (JSON clients): the job"}},
+        summary="Sync a connected account now, in the background",
+    )
+    def sync_now(
+        request: Request,
+        csrf_token: Csrf,
+        platform: Annotated[str, Form(pattern="^(bluesky|mastodon)$", description="bluesky or mastodon")],
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        ctx = ctx_of(request)
+        job = connections_view.start_sync(ctx.workspace, ctx.jobs, platform, on_done=ctx.cache.clear)
+        if "application/json" in request.headers.get("accept", ""):
+            return json_response(job.as_dict(), status=202)
+        return RedirectResponse(f"/connections?done=sync-started&job={job.job_id}", status_code=303)
 
 
 def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]:

@@ -115,6 +115,17 @@ class ImportsJSON(Twin):
     upload: Row | None = None
 
 
+class ConnectionsJSON(Twin):
+    connections: list[Row] = Field(
+        default_factory=list,
+        description="each connected account (never its credential): handle, last sync, streams, counts stored",
+    )
+    scheduler: str | None = Field(None, description="who runs `signalboost run` on this workspace, or null")
+    sync_running: str | None = Field(None, description="who is syncing this workspace now, or null")
+    platforms: list[str] = Field(default_factory=list)
+    jobs: list[Row] = Field(default_factory=list, description="syncs started from the dashboard since it started")
+
+
 class ImportJSON(BaseModel):
     model_config = ConfigDict(extra="allow")
     import_: Row = Field(alias="import")
@@ -146,4 +157,5 @@ PAGE_MODELS: dict[str, type[BaseModel]] = {
     "partners": PartnersJSON,
     "competitors": CompetitorsJSON,
     "imports": ImportsJSON,
+    "connections": ConnectionsJSON,
 }

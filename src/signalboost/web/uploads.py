@@ -48,22 +48,27 @@ class Job:
     finished: float | None = None
     results: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    kind: str = "import"  # import (an upload) or sync (a connected account's "sync now")
+    progress: dict[str, Any] = field(default_factory=dict)  # a sync's stream, pages and items so far
 
     def as_dict(self) -> dict[str, Any]:
         end = self.finished or time.time()
         return {
             "job_id": self.job_id,
+            "kind": self.kind,
             "filename": self.filename,
             "size_bytes": self.size,
             "phase": self.phase,
             "elapsed_s": round(end - self.started, 2),
+            "progress": jsonable(self.progress),
             "results": jsonable(self.results),
             "error": self.error,
         }
 
 
 class JobRegistry:
-    """The import jobs started from the dashboard since the server started (newest first)."""
+    """The background jobs started from the dashboard since the server started (newest first): uploads'
+    imports, and connected accounts' syncs (:meth:`start_task`)."""
 
     def __init__(self, workspace: Workspace, *, max_bytes: int) -> None:
         self.ws = workspace
@@ -73,9 +78,10 @@ class JobRegistry:
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
 
-    def list(self) -> list[Job]:
+    def list(self, kind: str | None = None) -> list[Job]:
         with self._lock:
-            return sorted(self._jobs.values(), key=lambda j: j.started, reverse=True)
+            jobs = [j for j in self._jobs.values() if kind in (None, j.kind)]
+        return sorted(jobs, key=lambda j: j.started, reverse=True)
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -120,8 +126,53 @@ class JobRegistry:
             thread.join()
 
     def running(self) -> builtins.list[Job]:
-        """The jobs not finished yet (queued or importing)."""
-        return [j for j in self.list() if j.phase in ("queued", "importing")]
+        """The jobs not finished yet (queued, importing or syncing)."""
+        return [j for j in self.list() if j.phase in ("queued", "importing", "syncing")]
+
+    def start_task(
+        self,
+        kind: str,
+        name: str,
+        task: Callable[[Job], builtins.list[dict[str, Any]]],
+        *,
+        phase: str,
+        on_done: Callable[[], None] | None = None,
+    ) -> Job:
+        """Run ``task(job)`` in a background thread as a job of ``kind`` (phase ``phase`` while it runs), unless a
+        job of the same kind and name is still running: then that one is returned (one sync per account)."""
+        with self._lock:
+            for job in self._jobs.values():
+                if job.kind == kind and job.filename == name and job.phase in ("queued", phase):
+                    return job
+            job = Job(job_id=secrets.token_hex(8), filename=name, size=0, kind=kind)
+            self._jobs[job.job_id] = job
+        thread = threading.Thread(
+            target=self._run_task, args=(job, task, phase, on_done), name=f"{kind}-{job.job_id}", daemon=True
+        )
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+        return job
+
+    def _run_task(
+        self,
+        job: Job,
+        task: Callable[[Job], builtins.list[dict[str, Any]]],
+        phase: str,
+        on_done: Callable[[], None] | None,
+    ) -> None:
+        job.phase = phase
+        try:
+            job.results = task(job)
+            job.phase = "done"
+        except SignalboostError as exc:
+            job.error, job.phase = exc.message(), "failed"
+        except Exception as exc:  # a bug must not kill the server; show it on the job
+            job.error, job.phase = f"unexpected error: {type(exc).__name__}", "failed"
+        finally:
+            job.finished = time.time()
+            if on_done is not None:
+                on_done()
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for every started import to finish (``timeout`` seconds at most); ``True`` when none is left."""

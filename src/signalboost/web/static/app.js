@@ -68,18 +68,21 @@
       xhr.send(new FormData(upload));
     });
   }
-  // Upload progress: poll running jobs and update their status until they finish.
+  // Background jobs (an upload's import, a "sync now"): poll running ones and update their status until they finish.
   document.querySelectorAll("li.job").forEach(function (li) {
     var phase = li.getAttribute("data-phase");
-    if (phase !== "queued" && phase !== "importing") return;
+    if (phase !== "queued" && phase !== "importing" && phase !== "syncing") return;
     var id = li.getAttribute("data-job");
+    var url = li.getAttribute("data-url") || "/imports/jobs/" + encodeURIComponent(id) + ".json";
+    var back = li.getAttribute("data-return") || "/imports";
     var timer = setInterval(function () {
-      fetch("/imports/jobs/" + encodeURIComponent(id) + ".json", { credentials: "same-origin" })
+      fetch(url, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (job) {
           var s = li.querySelector(".phase");
-          if (s) s.textContent = job.phase + " after " + job.elapsed_s + " s";
-          if (job.phase === "done" || job.phase === "failed") { clearInterval(timer); window.location.href = "/imports"; }
+          var p = job.progress && job.progress.stream && job.phase !== "failed" ? ": " + job.progress.stream + ", " + job.progress.items + " items" : "";
+          if (s) s.textContent = job.phase + " after " + job.elapsed_s + " s" + p;
+          if (job.phase === "done" || job.phase === "failed") { clearInterval(timer); window.location.href = back; }
         })
         .catch(function () { clearInterval(timer); });
     }, 700);

@@ -79,6 +79,7 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     for p in posts:
         pillars = p.get("pillars") or []
         p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
+        p["first_line"] = first_line(str(p.get("draft") or ""))
         by_day.setdefault(str(p["date"]), []).append(p)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
     weeks = [
@@ -100,7 +101,7 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
             "view": view,
             "date": focus,
             "timezone": strategy.brand.timezone,
-            "title": focus.strftime("%B %Y") if view == "month" else f"Week of {start.isoformat()}",
+            "title": _period_title(view, focus, start),
             "prev": prev,
             "next": nxt,
             "today": today,
@@ -220,9 +221,25 @@ def this_week(ws: Workspace, today: dt.date) -> list[dict[str, Any]]:
     ]
 
 
+def first_line(draft: str, width: int = 60) -> str:
+    """The draft's first non-blank line, cut at ``width`` characters with an ellipsis ('' without a draft)."""
+    line = next((ln.strip() for ln in draft.splitlines() if ln.strip()), "")
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
 def draft_excerpt(draft: str, width: int = 80) -> str:
     """``: <the draft>`` (cut at ``width`` characters with an ellipsis), or ``, no draft yet`` — never a bare colon."""
     text = " ".join(draft.split())
     if not text:
         return ", no draft yet"
     return ": " + (text if len(text) <= width else text[: width - 1].rstrip() + "…")
+
+
+def _period_title(view: str, focus: dt.date, start: dt.date) -> str:
+    """``December 2026`` / ``Desember 2026``, or ``Week of Nov 30, 2026`` / ``Uke fra 30. nov. 2026`` (CLDR names)."""
+    from signalboost.i18n import _, format_date
+
+    if view == "month":
+        title = format_date(focus, "LLLL y")
+        return title[:1].upper() + title[1:]
+    return _("Week of {date}").format(date=format_date(start))
