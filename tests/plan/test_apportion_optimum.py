@@ -119,3 +119,99 @@ def test_validate_warns_when_a_tactic_makes_the_bound_infeasible() -> None:
     assert all(
         p.code != "tactic-overfills-pillar" for name in TEMPLATES for p in validate_text(template_text(name)).problems
     )
+
+
+# ------------------------------------------------- rules found by the mutation run of apportion.py (issue #19)
+def test_forcing_sources_names_hand_edited_posts_and_only_networks_past_the_bound() -> None:
+    # a ½/½ mix, four posts all fixed to "a" by hand: after 4 posts a is 4 against a quota of 2, so the lowest
+    # reachable deviation is 2; freed, the four posts can alternate (deviation ½). Unlabelled fixed posts are
+    # "posts edited by hand".
+    weights = {"a": 0.5, "b": 0.5}
+    assert forcing_sources([Item("x", ("a",))] * 4, weights) == {"x": (pytest.approx(2.0), ["posts edited by hand"])}
+    # two fixed posts: 2 against a quota of 1, exactly the bound of 1 -> not reported
+    assert forcing_sources([Item("x", ("a",))] * 2, weights) == {}
+
+
+def test_forcing_sources_names_only_the_source_whose_posts_free_the_most() -> None:
+    # A, A, A then B, all fixed to "a" in a ½/½ mix: freeing A's three posts allows b, a, b before B's a
+    # (deviation ½); freeing B's one post leaves a, a, a first (1.5 after three posts). Only A is named.
+    items = [Item("x", ("a",), "tactic A")] * 3 + [Item("x", ("a",), "tactic B")]
+    assert forcing_sources(items, {"a": 0.5, "b": 0.5}) == {"x": (pytest.approx(2.0), ["tactic A"])}
+
+
+def _guided_by_brute_force(
+    items: list[Item], forced: list[dict[int, float] | None], w: list[float], target: dict[str, float]
+) -> list[int]:
+    """The guided pass's rule, run by enumeration: each free post takes, of the pillars of positive weight in the
+    order (plan-wide count − w·total, −w, index), the first after which some completion of its network keeps every
+    prefix of the network within the network's bound."""
+    import itertools
+
+    nets: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        nets.setdefault(item.group, []).append(p)
+
+    def within(seq: list[dict[int, float]], bound: float) -> bool:
+        c = [0.0] * len(w)
+        for n, shares in enumerate(seq, start=1):
+            for k, v in shares.items():
+                c[k] += v
+            if any(abs(c[k] - w[k] * n) > bound + 1e-9 for k in range(len(w))):
+                return False
+        return True
+
+    chosen: list[int] = []
+    count, total = [0.0] * len(w), 0
+    for pos, item in enumerate(items):
+        total += 1
+        if forced[pos] is not None:
+            for k, v in forced[pos].items():  # type: ignore[union-attr]
+                count[k] += v
+            chosen.append(-1)
+            continue
+        order = sorted((k for k in range(len(w)) if w[k] > 0), key=lambda k: (count[k] - w[k] * total, -w[k], k))
+        mine = nets[item.group]
+        past = [forced[p] or {chosen[p]: 1.0} for p in mine if p < pos]
+        later = [p for p in mine if p > pos]
+        free_later = [p for p in later if forced[p] is None]
+        for k in order:
+            ok = False
+            for fill in itertools.product(range(len(w)), repeat=len(free_later)):
+                pick = dict(zip(free_later, fill, strict=True))
+                rest = [forced[p] or {pick[p]: 1.0} for p in later]
+                if within([*past, {k: 1.0}, *rest], target[item.group]):
+                    ok = True
+                    break
+            if ok:
+                break
+        count[k] += 1.0
+        chosen.append(k)
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_guided_pass_balances_the_plan_as_far_as_each_network_allows(seed: int) -> None:
+    # two networks, three pillars; "x" has fixed posts that overfill pillar 0, so its bound is its optimum B* > 1
+    # and the guided pass must keep it there while taking, post by post, the pillar furthest below its plan-wide
+    # quota. Compared with the rule run by enumeration on every completion of the network.
+    import random
+
+    from signalboost.plan.apportion import _forced_shares, _guided
+
+    rng = random.Random(seed)
+    w = [[0.5, 0.3, 0.2], [0.6, 0.4, 0.0], [0.2, 0.2, 0.6]][seed % 3]
+    pillars = ["p", "q", "r"]
+    weights = dict(zip(pillars, w, strict=True))
+    items = []
+    for _ in range(9):
+        if rng.random() < 0.5:
+            items.append(Item("x", ("p",)) if rng.random() < 0.6 else Item("x"))
+        else:
+            items.append(Item("y"))
+    forced = [_forced_shares(item, pillars) for item in items]
+    target = {}
+    for g in {item.group for item in items}:
+        mine = [forced[p] for p, item in enumerate(items) if item.group == g]
+        target[g] = max(1.0, lowest_discrepancy(mine, w)[0])
+    assert _guided(items, forced, w, target) == _guided_by_brute_force(items, forced, w, target)
+    assert sum(weights.values()) == pytest.approx(1.0)
