@@ -215,3 +215,42 @@ def test_the_guided_pass_balances_the_plan_as_far_as_each_network_allows(seed: i
         target[g] = max(1.0, lowest_discrepancy(mine, w)[0])
     assert _guided(items, forced, w, target) == _guided_by_brute_force(items, forced, w, target)
     assert sum(weights.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_earliest_deadline_order_follows_its_definition(seed: int) -> None:
+    # _ranked's docstring: a pillar's deadline is the plan position of the first post at which, never chosen, it
+    # would fall more than 1 below quota — plan-wide after (1 − d)/w more posts, on the network at its post of
+    # rank n + ⌊(1 − e)/w⌋ (beyond the last post: never). Order: earliest first (the plan-wide deadline only with
+    # plan_level), ties by plan-wide deadline, then larger weight, then index; a pillar of weight 0 never. The
+    # last pillar used yields the first place when it can wait one more post on both levels.
+    import random
+
+    from signalboost.plan.apportion import EPS, _ranked, _State
+
+    rng = random.Random(seed)
+    w = [0.45, 0.0, 0.3, 0.25]
+    state = _State(["a", "z", "b", "c"], {"x": 0, "y": 0})
+    for _ in range(rng.randint(3, 12)):
+        g, k = rng.choice("xy"), rng.choice([0, 2, 3])
+        state.push(g, {k: 1.0})
+    where = sorted(rng.sample(range(state.total, state.total + 40), 12))
+    n, total = state.n["x"] + 1, state.total + 1
+    for plan_level in (True, False):
+        keyed = []
+        for k, wk in enumerate(w):
+            if wk == 0:
+                continue
+            d, e = wk * total - state.count[k], wk * n - state.c["x"][k]
+            plan = total + (1 - d) / wk
+            rank = n + int((1 - e) / wk + EPS)
+            net = where[rank] if rank < len(where) else float("inf")
+            keyed.append(((min(plan, net) if plan_level else net), plan, -wk, k))
+        expected = [k for *_, k in sorted(keyed)]
+        got = _ranked(state, "x", w, where, None, plan_level) if not plan_level else _ranked(state, "x", w, where, None)
+        assert got == expected, plan_level
+        last = expected[0]
+        d, e = w[last] * total - state.count[last], w[last] * n - state.c["x"][last]
+        swapped = (d + w[last] <= 1 + EPS or not plan_level) and e + w[last] <= 1 + EPS
+        again = _ranked(state, "x", w, where, last, plan_level)
+        assert again == ([expected[1], expected[0], *expected[2:]] if swapped else expected), plan_level
