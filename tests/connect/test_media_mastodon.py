@@ -50,6 +50,8 @@ def test_a_status_with_two_images_and_their_alt_text(tmp_path: Path, server: Rep
     ]
     assert [(m["meta"]["original"]["width"], m["meta"]["original"]["height"]) for m in media] == [(12, 5), (7, 9)]
     assert [path for method, path in server.requests if method == "POST"].count("/api/v2/media") == 2
+    with ws.connect() as con:  # in posts at once as a photo post (analytics by format see it so before a sync)
+        assert con.execute("SELECT format FROM posts WHERE source = 'publish'").fetchall() == [("photo",)]
     # the status as the API returns it carries them, in order
     shown = w.status_json(status)["media_attachments"]
     assert [m["description"] for m in shown] == ["A red linen shirt", "A blue linen shirt"]

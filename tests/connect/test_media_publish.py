@@ -4,6 +4,7 @@ repository and the AppView; a crash mid-thread resumes with the missing parts on
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,7 @@ class _CrashOnPart:
 
 
 def test_a_crash_mid_thread_resumes_with_the_missing_parts_only(tmp_path: Path, bluesky_net: Any) -> None:
-    stamp = NOW.isoformat()
+    stamp = f"mid-thread {uuid.uuid4().hex}"  # unique on the shared network
     texts = [f"A {stamp}", f"B {stamp}", f"C {stamp}"]
     ws = _workspace(tmp_path, bluesky_net, [("sb-crashthread1", texts[0])])
     set_thread(ws, "sb-crashthread1", texts[1:])

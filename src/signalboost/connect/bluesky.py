@@ -330,7 +330,12 @@ class BlueskyConnector:
         return Page({"accounts": accounts, "follows": edges}, keys, res.cursor or None, set(keys))
 
     def _posts_page(self, cursor: str | None, limit: int, observed_at: dt.datetime) -> Page:
-        params: dict[str, Any] = {"actor": self.account_id, "limit": min(limit, 100), "filter": "posts_with_replies"}
+        return self.author_posts(self.account_id, cursor, limit=limit, observed_at=observed_at)
+
+    def author_posts(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        """One page of ``actor``'s own posts and replies (newest first) with their counts as a dated
+        ``post_metrics`` snapshot (``getAuthorFeed``; reposts of others' posts are skipped)."""
+        params: dict[str, Any] = {"actor": actor, "limit": min(limit, 100), "filter": "posts_with_replies"}
         if cursor:
             params["cursor"] = cursor
         res = self._call("getAuthorFeed", lambda: self.client.app.bsky.feed.get_author_feed(params))
@@ -338,7 +343,7 @@ class BlueskyConnector:
         keys: list[str] = []
         for item in res.feed:
             view = item.post
-            if _get(view.author, "did") != self.account_id or item.reason is not None:
+            if _get(view.author, "did") != actor or item.reason is not None:
                 continue  # someone else's post the account reposted
             for table, more in post_rows(view, observed_at).items():
                 rows[table].extend(more)
