@@ -204,3 +204,53 @@ def test_recommend_adds_no_market_row_the_group_cannot_support(
     # one competitor with 10+ posts (Tiny has 3) is no market cadence; you and Acme post the same format mix
     assert [r for r in changes if r["kind"] == "market"] == []
     assert any(r["kind"] == "frequency" for r in changes)  # the brand's own rows are still there
+
+
+def _spaced(path: Path, prefix: str, n: int, every_hours: float, likes: int) -> Path:
+    import datetime as dt
+
+    start = dt.datetime(2024, 3, 4, 9, tzinfo=dt.UTC)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["post_id", "created_at", "text", "format", "likes", "comments"])
+        for i in range(n):
+            when = start + dt.timedelta(hours=every_hours * i)
+            w.writerow([f"{prefix}-{i}", when.strftime("%Y-%m-%dT%H:%M:%SZ"), "hello", "photo", likes + i % 5, 1])
+    return path
+
+
+def test_recommend_market_folds_the_market_cadence_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # you (@threadline): 8 posts in 4 weeks (2/week, Garwood 95 % CI 0.86–3.9); two rivals: 40 posts each
+    # (≈ 10/week): the market's median lies above your interval. Your own 8 posts cannot move the schedule (5/week).
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "clothing-store"]) == 0
+    for prefix, n, every, author in (("me", 8, 84.0, "@threadline"), ("a", 40, 16.8, "@a"), ("b", 40, 16.8, "@b")):
+        page = _spaced(tmp_path / f"{prefix}.csv", prefix, n, every, 50)
+        args = ["import", str(page), "-w", str(ws), "--map", f"platform==instagram,author_id=={author}"]
+        assert main([*args, "--observed-at", "2024-05-01T00:00:00Z"]) == 0
+    w = ["-w", str(ws)]
+    assert main(["competitors", "add", "A", "-p", "instagram", "-a", "@a", *w]) == 0
+    assert main(["competitors", "add", "B", "-p", "instagram", "-a", "@b", *w]) == 0
+    capsys.readouterr()
+    assert main(["recommend", "--format", "json", *w]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    cadence = [r for r in plain["changes"] if r["kind"] == "market"]
+    assert [r["value"] for r in cadence] == ["competitors post more"]
+    assert "suggested_per_week" not in cadence[0]
+    assert "from the market" not in plain["diff"]  # only evidence unless asked
+    assert main(["recommend", "--market", "--format", "json", *w]) == 0
+    folded = json.loads(capsys.readouterr().out)
+    freq = next(r for r in folded["changes"] if r["kind"] == "frequency" and r["network"] == "instagram")
+    assert freq["value"] == "5 -> 10"
+    # the window is the group's first to last post, 27.3 days: 8 posts = 2.1/week, 40 posts = 10.3/week
+    assert freq["evidence"].startswith(
+        "from the market: you post 2.1 a week (95% CI 0.89–4, n=8 posts), below the market: the median of 2 "
+        "competitors with 10+ posts is 10 a week"
+    )
+    assert "(your own data: kept at 5/week" in freq["evidence"]
+    assert "+      min_posts_per_week: 10" in folded["diff"]
+    assert (
+        "strategy.yaml" in str(ws / "strategy.yaml") and "min_posts_per_week: 5" in (ws / "strategy.yaml").read_text()
+    )

@@ -449,3 +449,49 @@ def test_an_account_with_no_known_component_gets_no_score_and_no_warning() -> No
         for rule in ("tail", "mean"):
             out = combine({"reach": np.array([np.nan, 20.0])}, {"reach": 1.0}, rule=rule)
             assert np.isnan(out[0]) and out[1] == pytest.approx(20.0)
+
+
+def test_the_untapped_tolerance_and_the_follow_source_reach_the_segments() -> None:
+    # every account is influential (threshold 0) and nobody is engaged (2 interactions needed). a and b follow
+    # the brand and interacted with it once each: with an untapped tolerance of 1 they are untapped
+    settings = InfluenceSettings(influence_threshold=0, engagement_threshold=2, untapped_tolerance=1)
+    res = compute_influence(full_data(), settings, brand_id="B")
+    seg = dict(zip(res.table["account_id"].to_list(), res.table["segment"].to_list(), strict=True))
+    assert seg["a"] == seg["b"] == "untapped" and seg["B"] == "other"
+    # without a follow graph "follows the brand" is only a proxy (interacted with it): nobody is untapped
+    d = full_data()
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["a", "b", "B", "c"],
+            "kind": ["repost", "mention", "reply", "mention"],
+            "target_account_id": ["B", "B", "a", "a"],
+            "occurred_at": [T, T - 10 * D, T - 20 * D, T],
+        }
+    )
+    proxy = InfluenceData.from_frames(
+        accounts=d.accounts.select("account_id", "handle", "followers"), interactions=inter
+    )
+    res = compute_influence(proxy, settings, brand_id="B")
+    seg = dict(zip(res.table["account_id"].to_list(), res.table["segment"].to_list(), strict=True))
+    assert res.follows_source != FOLLOWS_FROM_GRAPH
+    assert "untapped" not in seg.values() and seg["a"] == seg["b"] == "other"
+
+
+def test_the_audience_is_the_distinct_interactors_without_follower_counts_and_null_without_reach() -> None:
+    # no follower counts, no follow graph: a was reached by b and c (c twice), b by a -> audiences 2 and 1; c by
+    # nobody -> 0. followers stays null (not 0): nothing was imported to count them.
+    inter = pl.DataFrame(
+        {"actor_id": ["b", "c", "c", "a"], "kind": ["mention"] * 4, "target_account_id": ["a", "a", "a", "b"]}
+    )
+    res = compute_influence(InfluenceData.from_frames(interactions=inter))
+    rows = {r["account_id"]: r for r in res.table.iter_rows(named=True)}
+    assert {k: r["audience"] for k, r in rows.items()} == {"a": 2.0, "b": 1.0, "c": 0.0}
+    assert all(r["followers"] is None for r in rows.values())
+    # posts only: reach cannot be computed; its columns are null, the other components still score
+    posts = pl.DataFrame(
+        {"post_id": ["p1", "p2"], "author_id": ["a", "b"], "created_at": [T - D, T], "hashtags": [["#x"], ["#x"]]}
+    )
+    res = compute_influence(InfluenceData.from_frames(posts=posts))
+    assert "reach" in res.unavailable
+    for column in ("followers", "reach_in_band", "audience"):
+        assert res.table[column].null_count() == 2, column

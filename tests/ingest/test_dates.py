@@ -82,6 +82,32 @@ def test_naive_times_in_the_zone_offsets_kept() -> None:
     assert got == [U(2020, 1, 15, 9), U(2020, 7, 15, 8), U(2020, 7, 15, 10)]  # CET +1, CEST +2, Z kept
 
 
+def test_iso_seconds_without_a_zone_and_their_near_misses() -> None:
+    """The cheap first pattern (ISO to the second, no zone) and the values just outside it, read by the full ISO
+    branch: an offset kept, a fraction, a short time, single-digit parts, an impossible day, a DST gap."""
+    got = _read(
+        [
+            "2020-01-15 10:00:00",
+            "2020-07-15T10:00:00",
+            "2020-07-15 10:00:00+00:00",
+            "2020-07-15 10:00:00.250",
+            "2020-1-5 10:00:00",
+            "2020-02-30 10:00:00",
+            "2021-03-28 02:30:00",
+        ],
+        tz="Europe/Madrid",
+    )
+    assert got == [
+        U(2020, 1, 15, 9),
+        U(2020, 7, 15, 8),
+        U(2020, 7, 15, 10),
+        U(2020, 7, 15, 8, 0, 0, 250000),
+        U(2020, 1, 5, 9),
+        None,
+        U(2021, 3, 28, 1, 30),  # 02:30 does not exist that night in Madrid: read as 03:30 CEST, as before
+    ]
+
+
 def test_several_date_formats() -> None:
     got = _read(["08/05/2020", "2020.05.08 10h"], formats=("%d/%m/%Y", "%Y.%m.%d %Hh"))
     assert got == [U(2020, 5, 8), U(2020, 5, 8, 10)]

@@ -126,3 +126,31 @@ def test_repeated_follows_and_posts_of_a_first_import_are_folded(workspace: Work
     posts.append({"platform": "x", "post_id": "p2", "text": "other"})
     assert _merge(workspace, "posts", posts) == (2, 0, 1)
     assert _rows(workspace, "SELECT post_id, text FROM posts ORDER BY 1") == [("p1", "hi"), ("p2", "other")]
+
+
+def test_merges_into_keyed_tables_get_the_fixed_memory_cap(workspace: Workspace, monkeypatch: Any) -> None:
+    """A cap sized to a small file is raised to the fixed one (1 GB) before rows go into a table with a PRIMARY
+    KEY (DuckDB cannot spill its ART index: a 2M-post import ran out of memory under a 256 MB cap) or holding
+    rows of the platform already (updates grow with the table); a first import of follows keeps the sized cap."""
+    monkeypatch.delenv("SIGNALBOOST_IMPORT_MEMORY", raising=False)
+    edge = {"platform": "x", "follower_id": "a", "followee_id": "b", "observed_at": T}
+    post = {"platform": "x", "post_id": "p1", "created_at": T}
+    caps = {}
+    for table, row in (("follows", edge), ("posts", post)):
+        schema = SCHEMAS[table]
+        data = pa.Table.from_pylist([{f.name: row.get(f.name) for f in schema}], schema=schema)
+        with workspace.transaction() as con:
+            q.create_stages(con, memory=256_000_000)
+            q.append_arrow(con, table, data)
+            q.merge(con, table, "test")
+            caps[table] = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+            q.drop_stages(con)
+    assert caps == {"follows": "244.1 MiB", "posts": "953.6 MiB"}  # 256e6 and 1e9 bytes in MiB
+    # follows again: stored edges are updated, which grows with the table: the fixed cap too
+    schema = SCHEMAS["follows"]
+    with workspace.transaction() as con:
+        q.create_stages(con, memory=256_000_000)
+        q.append_arrow(con, "follows", pa.Table.from_pylist([edge], schema=schema))
+        assert q.merge(con, "follows", "again") == (0, 1, 0)
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "953.6 MiB"
+        q.drop_stages(con)

@@ -397,6 +397,12 @@ def register(app: typer.Typer) -> None:
         explore: int = typer.Option(
             2, "--explore", min=0, help="Exploration slots kept per network so the schedule learns."
         ),
+        market: bool = typer.Option(
+            False,
+            "--market",
+            help="Where your own data proposes no change of posts per week, propose the registered competitors' "
+            "median instead (when your rate's interval excludes it); labelled 'from the market'.",
+        ),
         account: str | None = AccountOption,
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
@@ -405,10 +411,12 @@ def register(app: typer.Typer) -> None:
 
         Nothing is written unless you pass --apply (comments in the file are kept). With competitors registered
         (signalboost competitors add), rows of kind "market" add cadence and format-mix suggestions from their
-        results, labelled as such; they are evidence to read, never written into strategy.yaml.
+        results, labelled as such; they are evidence to read, written into strategy.yaml only with --market
+        (posts per week, where your own data proposes no change).
 
         Example: signalboost recommend            (look)
                  signalboost recommend --apply    (write it)
+                 signalboost recommend --market   (let the competitors' cadence fill in where yours cannot tell)
         """
         from signalboost.analytics.recommend import apply_proposal, proposal_diff, propose_schedule
         from signalboost.model.io import StrategyDocument
@@ -421,9 +429,17 @@ def register(app: typer.Typer) -> None:
         result = run_analysis(
             workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False, account=account
         )
-        proposal = propose_schedule(doc.strategy(), result, explore=explore)
+        market_rows = _market_rows(ws, doc.strategy())
+        folded = None
+        if market:
+            from signalboost.competitors.advice import market_per_week
+
+            folded = market_per_week(market_rows)
+        proposal = propose_schedule(doc.strategy(), result, explore=explore, market_per_week=folded)
         diff = proposal_diff(doc, proposal)
-        rows = proposal.evidence_rows() + _market_rows(ws, doc.strategy())
+        rows = proposal.evidence_rows() + [
+            {k: v for k, v in r.items() if k != "suggested_per_week"} for r in market_rows
+        ]
         if fmt is OutputFormat.json:
             emit_rows(rows, fmt, document={"diff": diff, "applied": apply, "changes": rows})
         elif fmt is OutputFormat.csv:
@@ -510,4 +526,6 @@ def register(app: typer.Typer) -> None:
             path = write_report(
                 result, strategy, target, fmt=fmt.value, extra=[*_audience_sections(ws), *_competitors_sections(ws)]
             )
-        err.print(f"Wrote {path}")
+        from signalboost.i18n import _
+
+        err.print(_("Wrote {path}").format(path=path))

@@ -6,7 +6,9 @@ competitors' results, not the brand's own, and made only where the group's evide
   per week of the competitors with at least ``min_posts`` posts (at least :data:`MIN_PEERS` of them). Only when
   the brand's whole interval lies below (or above) that median is the gap stated, with the strategy's
   ``min_posts_per_week`` beside it. That competitors post more is not evidence that posting more pays: the text
-  says so, and the brand's own frequency analysis (``recommend``'s diff) is what changes strategy.yaml.
+  says so, and the brand's own frequency analysis (``recommend``'s diff) is what changes strategy.yaml — unless
+  ``recommend --market`` is asked for: then, where the brand's own data proposes no change, the market's median
+  (rounded, at least 1) becomes the proposed ``min_posts_per_week``, its evidence starting "from the market:".
 - **Format mix.** A format whose effect within accounts across the group (``x / the account's mean``, see
   :mod:`signalboost.competitors.benchmark`) has an interval wholly above 1 while the brand posts less of it than
   the average competitor gives "more of it"; wholly below 1 while the brand posts more of it gives "less of it".
@@ -53,6 +55,17 @@ def market_advice(b: Benchmark, per_week: dict[str, int] | None = None) -> list[
     return out
 
 
+def market_per_week(rows: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
+    """``network -> (posts per week, why)`` from the cadence rows of :func:`market_advice` whose market median
+    lies outside the brand's interval (``recommend --market`` folds these into the strategy.yaml diff where the
+    brand's own data proposes no change)."""
+    out: dict[str, tuple[int, str]] = {}
+    for r in rows:
+        if r["what"] == "cadence" and r.get("suggested_per_week") is not None:
+            out[str(r["network"])] = (int(r["suggested_per_week"]), str(r["evidence"]))
+    return out
+
+
 def _row(network: str, what: str, value: str, evidence: str) -> dict[str, Any]:
     return {
         "network": network,
@@ -87,7 +100,9 @@ def _cadence(
         if hi < median
         else ""
     )
-    return [_row(p, "cadence", value, f"{you}, {verdict}: {market}{plan_words}{caveat}.")]
+    row = _row(p, "cadence", value, f"{you}, {verdict}: {market}{plan_words}{caveat}.")
+    row["suggested_per_week"] = max(1, round(median)) if value != "in line" else None
+    return [row]
 
 
 def _formats(p: str, brand: dict[str, Any], b: Benchmark) -> list[dict[str, Any]]:

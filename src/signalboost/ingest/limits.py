@@ -16,7 +16,9 @@ of rejects. Both are bounded per import:
 - **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, for a CSV 1.5x the
   file's size from 256 MB to 1 GB, else 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB
   spills its staging tables and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a
-  large file does not take a fixed gigabyte and a small one is not slowed down.
+  large file does not take a fixed gigabyte and a small one is not slowed down. Merging into a table with a
+  primary key (posts, metrics, accounts: DuckDB cannot spill their ART indexes) or into one that already holds
+  rows of the platform (updates and anti-joins grow with the table) raises it back to the fixed cap.
 """
 
 from __future__ import annotations

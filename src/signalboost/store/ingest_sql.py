@@ -228,6 +228,12 @@ def merge(
         staged = int(con.execute(f"SELECT count(*) FROM {origin}").fetchall()[0][0])
     if staged == 0:
         return 0, 0, 0
+    exists = _platform_rows_exist(con, table, origin)
+    if table in INDEXED or exists:
+        # DuckDB keeps a PRIMARY KEY's ART index in memory (it is never spilled), and updating or anti-joining
+        # stored rows grows with the table, not the file: a cap sized to the file could run out (2M posts did),
+        # so these merges get the fixed cap, as before; a first import of follows/interactions keeps the sized one
+        con.execute(f"SET memory_limit = '{fixed_import_memory()}B'")
     cols = columns(table)
     col_list = ", ".join(ident(c) for c in cols)
     sel = ", ".join(f"s.{ident(c)}" for c in cols)
@@ -235,7 +241,6 @@ def merge(
     if table == "follows":
         extra_cols += ", first_seen, last_seen, active"
         extra_vals += ", s.observed_at, s.observed_at, TRUE"
-    exists = _platform_rows_exist(con, table, origin)
     anti = f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_on(table, 't', 's')})" if exists else ""
     if exists and table in ("posts", "accounts", "follows"):
         con.execute(f"CREATE OR REPLACE TEMP TABLE _dedup AS {_dedup_select(table, origin)}")
@@ -252,6 +257,10 @@ def merge(
     if origin == f"_stage_{table}":
         con.execute(f"DELETE FROM {origin}")
     return int(loaded), distinct - int(loaded), staged - distinct
+
+
+#: Tables with a PRIMARY KEY (migrations/001_core.sql); follows and interactions have none.
+INDEXED = ("accounts", "account_snapshots", "posts", "post_metrics")
 
 
 def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:
