@@ -280,6 +280,12 @@ def weekday_index(name: str) -> int | None:
     return None
 
 
+def day_word(value: Any, width: Literal["abbreviated", "wide"] = "abbreviated") -> str:
+    """A weekday identifier (``mon``, ``Monday``) as CLDR's name in the active language; other text as it is."""
+    index = weekday_index(str(value))
+    return str(value) if index is None else weekday_name(index, width)
+
+
 def month_name(month: int, width: Literal["abbreviated", "narrow", "wide"] = "wide") -> str:
     """The name of ``month`` (1–12) from CLDR (stand-alone form): ``December``/``desember``."""
     from babel.dates import get_month_names
@@ -303,12 +309,15 @@ def format_list(items: list[str], style: Literal["standard", "or", "unit"] = "st
 
 def jinja_install(env: Any) -> Any:
     """Add ``jinja2.ext.i18n`` to ``env`` with gettext bound to the active language, and the formatting filters
-    (``num``, ``pct``, ``date``, ``weekday``). Returns ``env``."""
+    (``num``, ``pct``/``share`` for a ratio, ``date``, ``weekday`` for 0–6, ``dayname`` for ``mon``). Returns
+    ``env``."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext_, ngettext, newstyle=True, pgettext=pgettext)
     env.filters["num"] = lambda v, digits=None: format_number(v, digits=digits)
     env.filters["pct"] = lambda v, digits=0: format_percent(v, digits=digits)
     env.filters["date"] = lambda v, form="medium": format_date(v, form)
     env.filters["weekday"] = lambda i, width="wide": weekday_name(int(i), width)
+    env.filters["share"] = lambda v, digits=0: format_percent(v, digits=digits)
+    env.filters["dayname"] = day_word
     env.globals["lang"] = language
     return env

@@ -73,3 +73,14 @@ def test_strategy_language_is_adopted_by_commands(tmp_path: Path) -> None:
     assert adopt_language(path) == "en"
     i18n.set_override(None)
     assert adopt_language(tmp_path / "missing.yaml") == "en"
+
+
+def test_validate_speaks_the_strategy_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "strategy.yaml").write_text(_with_language("nb"), encoding="utf-8")
+    code = main(["validate", "-w", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    # base.yaml has warnings (examples missing) or none; either way the summary is Norwegian
+    assert re.search(r"strategy\.yaml: (gyldig|\d+ feil|gyldig med \d+ advars)", out), out
+    assert main(["--lang", "en", "validate", "-w", str(tmp_path)]) == code
+    assert re.search(r"strategy\.yaml: (valid|\d+ errors?)", capsys.readouterr().out)

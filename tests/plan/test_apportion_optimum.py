@@ -24,6 +24,30 @@ def _brute(fixed: list[dict[int, float] | None], w: list[float]) -> float:
     return min(network_discrepancy(fixed, w, list(c)) for c in itertools.product(range(len(w)), repeat=free))
 
 
+def _dp_optimum(fixed: list[dict[int, float] | None], w: list[float], cap: float = 1.0) -> float:
+    """Peer: the lowest largest deviation of one network by a minimax dynamic programme over the free posts'
+    counts per pillar (state: counts; value: the least worst deviation of any sequence reaching them), with
+    states more than ``cap`` off pruned (the templates' optima are below 1; ``inf`` when none stays within)."""
+    states: dict[tuple[int, ...], float] = {(0,) * len(w): 0.0}
+    fx = [0.0] * len(w)
+    for n, f in enumerate(fixed, start=1):
+        if f is not None:
+            for k, share in f.items():
+                fx[k] += share
+            moves = [(c, v) for c, v in states.items()]
+        else:
+            moves = [
+                (tuple(x + (i == k) for i, x in enumerate(c)), v) for c, v in states.items() for k in range(len(w))
+            ]
+        nxt: dict[tuple[int, ...], float] = {}
+        for c, v in moves:
+            dev = max(v, *(abs(c[k] + fx[k] - w[k] * n) for k in range(len(w))))
+            if dev <= cap + EPS and dev < nxt.get(c, float("inf")):
+                nxt[c] = dev
+        states = nxt
+    return min(states.values(), default=float("inf"))
+
+
 def test_hand_computed_optima() -> None:
     w = [0.5, 0.5]
     # a, ?, a, a: the free post must be b: deviations 0.5, 0, 0.5, 1 -> 1
@@ -78,12 +102,40 @@ def test_every_template_reaches_the_optimum_per_network(name: str, weeks: int) -
                 fixed.append({pillars.index(x): 1 / len(t.pillars) for x in t.pillars})
             else:
                 fixed.append(None)
-        best = lowest_discrepancy(fixed, w)[0]
+        best = _dp_optimum(fixed, w)
         got = discrepancy([Item(net)] * len(posts), [p.pillars for p in posts], weights)[1]
-        # the quota bound where the fixed posts allow it, else exactly the lowest achievable
-        assert got <= max(1.0, best) + 1e-6, (name, weeks, net, got, best)
-        if best > 1:
-            assert got == pytest.approx(best)
+        # every network exactly at the lowest achievable, below 1 or not
+        assert got == pytest.approx(best, abs=1e-6), (name, weeks, net, got, best)
+    # and the plan-wide mix within the documented relaxation
+    assert result.discrepancy[0] <= 2 + 1e-6
+
+
+def test_dp_peer_agrees_with_exhaustive_search() -> None:
+    w = [0.5, 0.3, 0.2]
+    for fixed in ([None] * 6, [{0: 1.0}, None, {0: 1.0}, None, None], [{1: 0.5, 2: 0.5}, None, None, {2: 1.0}]):
+        assert _dp_optimum(fixed, w, cap=9) == pytest.approx(_brute(fixed, w), abs=1e-9)
+
+
+def test_each_network_at_its_optimum_even_if_the_plan_wide_mix_pays() -> None:
+    # weights 2/7, 2/7, 3/7 and one post on each of two networks: a network's optimum is 4/7 (its post to the
+    # 3/7 pillar: |1 − 3/7| and 2/7 for the others; any other pillar is 5/7 off); both at it, the plan holds
+    # that pillar twice after 2 posts, 2 − 6/7 = 8/7 off: above 1, within the relaxation 2 — the rule ranks the
+    # networks' optimum first
+    weights = {"a": 2 / 7, "b": 2 / 7, "c": 3 / 7}
+    items = [Item("ig"), Item("fb")]
+    got = apportion(items, weights)
+    assert got == [("c",), ("c",)]
+    assert discrepancy(items, got, weights) == pytest.approx((8 / 7, 4 / 7))
+
+
+def test_when_the_optimum_everywhere_costs_more_than_two_plan_wide_the_quota_rule_holds() -> None:
+    # the same weights on six networks of one post each: all six at the optimum (all "c") puts the plan
+    # 6 − 18/7 = 3.43 off; then each network keeps ±1 instead and the plan-wide mix stays within 2
+    weights = {"a": 2 / 7, "b": 2 / 7, "c": 3 / 7}
+    items = [Item(f"n{i}") for i in range(6)]
+    plan_wide, per_network = discrepancy(items, apportion(items, weights), weights)
+    assert plan_wide <= 2 + EPS and per_network <= 1 + EPS
+    assert per_network > 4 / 7 + EPS  # some network left its optimum
 
 
 def test_a_tactic_that_overfills_is_planned_at_the_optimum_and_named() -> None:
@@ -137,3 +189,120 @@ def test_forcing_sources_names_only_the_source_whose_posts_free_the_most() -> No
     # (deviation ½); freeing B's one post leaves a, a, a first (1.5 after three posts). Only A is named.
     items = [Item("x", ("a",), "tactic A")] * 3 + [Item("x", ("a",), "tactic B")]
     assert forcing_sources(items, {"a": 0.5, "b": 0.5}) == {"x": (pytest.approx(2.0), ["tactic A"])}
+
+
+def _guided_by_brute_force(
+    items: list[Item], forced: list[dict[int, float] | None], w: list[float], target: dict[str, float]
+) -> list[int]:
+    """The guided pass's rule, run by enumeration: each free post takes, of the pillars of positive weight in the
+    order (plan-wide count − w·total, −w, index), the first after which some completion of its network keeps every
+    prefix of the network within the network's bound."""
+    import itertools
+
+    nets: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        nets.setdefault(item.group, []).append(p)
+
+    def within(seq: list[dict[int, float]], bound: float) -> bool:
+        c = [0.0] * len(w)
+        for n, shares in enumerate(seq, start=1):
+            for k, v in shares.items():
+                c[k] += v
+            if any(abs(c[k] - w[k] * n) > bound + 1e-9 for k in range(len(w))):
+                return False
+        return True
+
+    chosen: list[int] = []
+    count, total = [0.0] * len(w), 0
+    for pos, item in enumerate(items):
+        total += 1
+        if forced[pos] is not None:
+            for k, v in forced[pos].items():  # type: ignore[union-attr]
+                count[k] += v
+            chosen.append(-1)
+            continue
+        order = sorted((k for k in range(len(w)) if w[k] > 0), key=lambda k: (count[k] - w[k] * total, -w[k], k))
+        mine = nets[item.group]
+        past = [forced[p] or {chosen[p]: 1.0} for p in mine if p < pos]
+        later = [p for p in mine if p > pos]
+        free_later = [p for p in later if forced[p] is None]
+        for k in order:
+            ok = False
+            for fill in itertools.product(range(len(w)), repeat=len(free_later)):
+                pick = dict(zip(free_later, fill, strict=True))
+                rest = [forced[p] or {pick[p]: 1.0} for p in later]
+                if within([*past, {k: 1.0}, *rest], target[item.group]):
+                    ok = True
+                    break
+            if ok:
+                break
+        count[k] += 1.0
+        chosen.append(k)
+    return chosen
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_guided_pass_balances_the_plan_as_far_as_each_network_allows(seed: int) -> None:
+    # two networks, three pillars; "x" has fixed posts that overfill pillar 0, so its bound is its optimum B* > 1
+    # and the guided pass must keep it there while taking, post by post, the pillar furthest below its plan-wide
+    # quota. Compared with the rule run by enumeration on every completion of the network.
+    import random
+
+    from signalboost.plan.apportion import _forced_shares, _guided
+
+    rng = random.Random(seed)
+    w = [[0.5, 0.3, 0.2], [0.6, 0.4, 0.0], [0.2, 0.2, 0.6]][seed % 3]
+    pillars = ["p", "q", "r"]
+    weights = dict(zip(pillars, w, strict=True))
+    items = []
+    for _ in range(9):
+        if rng.random() < 0.5:
+            items.append(Item("x", ("p",)) if rng.random() < 0.6 else Item("x"))
+        else:
+            items.append(Item("y"))
+    forced = [_forced_shares(item, pillars) for item in items]
+    target = {}
+    for g in {item.group for item in items}:
+        mine = [forced[p] for p, item in enumerate(items) if item.group == g]
+        target[g] = max(1.0, lowest_discrepancy(mine, w)[0])
+    assert _guided(items, forced, w, target) == _guided_by_brute_force(items, forced, w, target)
+    assert sum(weights.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_earliest_deadline_order_follows_its_definition(seed: int) -> None:
+    # _ranked's docstring: a pillar's deadline is the plan position of the first post at which, never chosen, it
+    # would fall more than 1 below quota — plan-wide after (1 − d)/w more posts, on the network at its post of
+    # rank n + ⌊(1 − e)/w⌋ (beyond the last post: never). Order: earliest first (the plan-wide deadline only with
+    # plan_level), ties by plan-wide deadline, then larger weight, then index; a pillar of weight 0 never. The
+    # last pillar used yields the first place when it can wait one more post on both levels.
+    import random
+
+    from signalboost.plan.apportion import EPS, _ranked, _State
+
+    rng = random.Random(seed)
+    w = [0.45, 0.0, 0.3, 0.25]
+    state = _State(["a", "z", "b", "c"], {"x": 0, "y": 0})
+    for _ in range(rng.randint(3, 12)):
+        g, k = rng.choice("xy"), rng.choice([0, 2, 3])
+        state.push(g, {k: 1.0})
+    where = sorted(rng.sample(range(state.total, state.total + 40), 12))
+    n, total = state.n["x"] + 1, state.total + 1
+    for plan_level in (True, False):
+        keyed = []
+        for k, wk in enumerate(w):
+            if wk == 0:
+                continue
+            d, e = wk * total - state.count[k], wk * n - state.c["x"][k]
+            plan = total + (1 - d) / wk
+            rank = n + int((1 - e) / wk + EPS)
+            net = where[rank] if rank < len(where) else float("inf")
+            keyed.append(((min(plan, net) if plan_level else net), plan, -wk, k))
+        expected = [k for *_, k in sorted(keyed)]
+        got = _ranked(state, "x", w, where, None, plan_level) if not plan_level else _ranked(state, "x", w, where, None)
+        assert got == expected, plan_level
+        last = expected[0]
+        d, e = w[last] * total - state.count[last], w[last] * n - state.c["x"][last]
+        swapped = (d + w[last] <= 1 + EPS or not plan_level) and e + w[last] <= 1 + EPS
+        again = _ranked(state, "x", w, where, last, plan_level)
+        assert again == ([expected[1], expected[0], *expected[2:]] if swapped else expected), plan_level

@@ -22,6 +22,7 @@ import polars as pl
 from signalboost.analytics.compare import welch_interval
 from signalboost.analytics.metrics import mean_interval
 from signalboost.analytics.timing import with_local_time
+from signalboost.i18n import _, format_number
 
 
 def daily_table(frame: pl.DataFrame, *, tz: str = "UTC", metric: str = "interactions") -> pl.DataFrame:
@@ -118,18 +119,36 @@ def frequency_advice(row: dict[str, object] | None, strategy_per_week: int) -> t
     number is kept and the sentence says what the data showed, without claiming more.
     """
     if row is None:
-        return strategy_per_week, f"kept at {strategy_per_week}/week: no days with posts to compare"
-    now = (
-        f"now {row['current_per_week']}/week, {row['current_per_day']}/day on {row['posting_days_per_week']} days "
-        "a week"
+        return strategy_per_week, _("kept at {n}/week: no days with posts to compare").format(n=strategy_per_week)
+    now = _("now {per_week}/week, {per_day}/day on {days} days a week").format(
+        per_week=_figure(row["current_per_week"]),
+        per_day=row["current_per_day"],
+        days=_figure(row["posting_days_per_week"]),
     )
     if row["changed"]:
         new = int(row["recommended_per_week"])  # type: ignore[call-overload]
-        return new, (
-            f"{row['recommended_per_day']}/day on {row['posting_days_per_week']} posting days a week ≈ {new}/week; "
-            f"{now}; {row['evidence']}"
+        return new, _("{per_day}/day on {days} posting days a week ≈ {new}/week; {now}; {evidence}").format(
+            per_day=row["recommended_per_day"],
+            days=_figure(row["posting_days_per_week"]),
+            new=new,
+            now=now,
+            evidence=row["evidence"],
         )
-    return strategy_per_week, f"kept at {strategy_per_week}/week as in strategy.yaml; {now}; {row['evidence']}"
+    return strategy_per_week, _("kept at {n}/week as in strategy.yaml; {now}; {evidence}").format(
+        n=strategy_per_week, now=now, evidence=row["evidence"]
+    )
+
+
+def _figure(x: object) -> str:
+    """A figure as Python writes it in English (``3.0``), in the locale's form otherwise (``3,0``)."""
+    from signalboost.i18n import DEFAULT, language
+
+    return str(x) if language() == DEFAULT or not isinstance(x, float) else format_number(x, digits=1)
+
+
+def _signed(x: float) -> str:
+    """``+279.6`` / ``-67.8`` (one decimal, grouped) in the active language."""
+    return ("+" if x >= 0 else "") + format_number(x, digits=1)
 
 
 def _span_weeks(g: pl.DataFrame) -> float:
@@ -162,21 +181,36 @@ def _recommend_one(platform: str, g: pl.DataFrame, min_days: int, confidence: fl
     per_week_now = float(g["n_posts"].sum()) / _span_weeks(g)
     lbl = f"{max_k}+" if best == max_k else str(best)
     if k0 not in means:
-        evidence = f"not enough data: fewer than {min_days} complete days with {k0} post(s)"
+        evidence = _("not enough data: fewer than {0} complete days with {1} post(s)").format(min_days, k0)
     elif best != k0 and diff is not None:
-        evidence = (
-            f"days with {lbl} posts totalled {diff[0]:+.1f} more than days with {k0} "
-            f"[{diff[1]:+.1f}, {diff[2]:+.1f}], {totals[best].size} vs {totals[k0].size} days"
+        evidence = _(
+            "days with {label} posts totalled {diff} more than days with {k0} [{low}, {high}], {n_best} vs {n_k0} days"
+        ).format(
+            label=lbl,
+            diff=_signed(diff[0]),
+            k0=k0,
+            low=_signed(diff[1]),
+            high=_signed(diff[2]),
+            n_best=totals[best].size,
+            n_k0=totals[k0].size,
         )
     elif diff is not None:
         cand = max(means, key=lambda k: means[k])
         c_lbl = f"{max_k}+" if cand == max_k else str(cand)
-        evidence = (
-            f"days with {c_lbl} posts totalled {diff[0]:+,.1f} vs days with {k0} [{diff[1]:+,.1f}, {diff[2]:+,.1f}], "
-            f"{totals[cand].size} vs {totals[k0].size} days: not distinguishable (the interval includes 0)"
+        evidence = _(
+            "days with {label} posts totalled {diff} vs days with {k0} [{low}, {high}], {n_cand} vs {n_k0} days: "
+            "not distinguishable (the interval includes 0)"
+        ).format(
+            label=c_lbl,
+            diff=_signed(diff[0]),
+            k0=k0,
+            low=_signed(diff[1]),
+            high=_signed(diff[2]),
+            n_cand=totals[cand].size,
+            n_k0=totals[k0].size,
         )
     else:
-        evidence = f"no other number of posts a day did better than {k0}/day ({totals[k0].size} days)"
+        evidence = _("no other number of posts a day did better than {0}/day ({1} days)").format(k0, totals[k0].size)
     return {
         "platform": platform,
         "current_per_day": k0,

@@ -33,6 +33,7 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.frequency import frequency_advice
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
+from signalboost.i18n import _, format_number, format_percent, format_significant
 from signalboost.model.io import StrategyDocument
 from signalboost.model.strategy import Strategy
 
@@ -121,9 +122,15 @@ class Proposal:
 
 
 def _fmt(x: float, metric: str) -> str:
+    """A figure in the active language: a rate as a percentage with 2 decimals, else 3 significant digits."""
     if metric.startswith("er_") and not metric.endswith("_z"):
-        return f"{100 * x:.2f}%"
-    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+        return format_percent(x, digits=2)
+    return format_significant(x, digits=3)
+
+
+def _signed(x: float) -> str:
+    """``+0.83`` / ``-0.56`` with two decimals in the active language."""
+    return ("+" if x >= 0 else "") + format_number(x, digits=2)
 
 
 def _metric_words(metric: str, analysis: Analysis, network: str) -> str:
@@ -131,14 +138,14 @@ def _metric_words(metric: str, analysis: Analysis, network: str) -> str:
     partial, ``interactions (likes + reposts; partial)`` (the glossary and the JSON keep the field names)."""
     plain = metric
     if metric in DEFINITIONS and metric != "interactions":
-        label = DEFINITIONS[metric].label
+        label = _(DEFINITIONS[metric].label)
         plain = label[:1].lower() + label[1:]
     if metric.removesuffix("_z") not in INTERACTION_METRICS:
         return plain
     eng = analysis.engagement
     bases = [b for b in group_bases(eng.filter(pl.col("platform") == network)) if b[1] is not None]
     if len(bases) == 1 and bases[0][2]:
-        return f"{plain} ({bases[0][1]}; partial: {bases[0][2]})"
+        return _("{metric} ({basis}; partial: {note})").format(metric=plain, basis=bases[0][1], note=bases[0][2])
     return plain
 
 
@@ -147,13 +154,18 @@ def _slot_evidence(row: dict[str, Any], hour_block: int, words: str | None = Non
     name = words or m
     span = f"{row['slot_hour']:02d}:00" + (f"–{row['slot_hour'] + hour_block - 1:02d}:59" if hour_block > 1 else "")
     if row["kind"] == "explore":
-        return (
-            f"{span}: exploration — only {row['n_posts']} post(s) so far; "
-            f"plausible {name} {_fmt(row['ci_low'], m)}–{_fmt(row['ci_high'], m)}"
+        return _("{span}: exploration — only {n} post(s) so far; plausible {name} {low}–{high}").format(
+            span=span, n=row["n_posts"], name=name, low=_fmt(row["ci_low"], m), high=_fmt(row["ci_high"], m)
         )
-    return (
-        f"{span}: expected {name} {_fmt(row['expected'], m)} [{_fmt(row['ci_low'], m)}, {_fmt(row['ci_high'], m)}] "
-        f"from {row['n_posts']} posts (raw {_fmt(row['raw_mean'], m)}, network {_fmt(row['prior_mean'], m)})"
+    return _("{span}: expected {name} {value} [{low}, {high}] from {n} posts (raw {raw}, network {prior})").format(
+        span=span,
+        name=name,
+        value=_fmt(row["expected"], m),
+        low=_fmt(row["ci_low"], m),
+        high=_fmt(row["ci_high"], m),
+        n=row["n_posts"],
+        raw=_fmt(row["raw_mean"], m),
+        prior=_fmt(row["prior_mean"], m),
     )
 
 
@@ -175,7 +187,7 @@ def propose_schedule(
     for net, sched in strategy.schedule.networks.items():
         slots = analysis.slots.filter(pl.col("platform") == net)
         if slots.height == 0 or int(slots["n_posts"].sum()) == 0:
-            skipped[net] = "no posts with the metric on this network yet: keep the current schedule"
+            skipped[net] = _("no posts with the metric on this network yet: keep the current schedule")
             continue
         f = freq.get(net)
         old_n = sched.min_posts_per_week
@@ -183,10 +195,10 @@ def propose_schedule(
         # one computation: the number and its wording come from the same frequency row (frequency_advice)
         new_n, why = frequency_advice(f, old_n)
         if f and f_words != analysis.options.frequency_metric:
-            why = f"{why} [daily totals of {f_words}]"
+            why = _("{why} [daily totals of {words}]").format(why=why, words=f_words)
         market = (market_per_week or {}).get(net)
         if market is not None and new_n == old_n and market[0] != old_n:
-            new_n, why = market[0], f"{market[1]} (your own data: {why})"
+            new_n, why = market[0], _("{market} (your own data: {why})").format(market=market[1], why=why)
         n_ex = min(n_explore, max(new_n // 4, 0))
         used = slots.filter(pl.col("n_posts") > 0)
         flat = is_flat(slots)
@@ -207,16 +219,22 @@ def propose_schedule(
         standout = any(c.kind == "recommended" for c in chosen)
         choice = analysis.slot_choices.get(net)
         keep_why = (
-            f"kept from the current schedule: no slot stands out from the network mean ({int(used['n_posts'].sum())} "
-            "posts; between-slot variance 0)"
+            _(
+                "kept from the current schedule: no slot stands out from the network mean ({n} posts; between-slot "
+                "variance 0)"
+            ).format(n=int(used["n_posts"].sum()))
             if flat
-            else "the backtest on this account's history found no better hour (see the best-times note), so keep "
-            "the current hours"
+            else _(
+                "the backtest on this account's history found no better hour (see the best-times note), so keep the "
+                "current hours"
+            )
             if choice is not None and not choice.backed
-            else "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
-            "interval includes it), so keep the current hours"
+            else _(
+                "kept from the current schedule: no slot is distinguishable from the network mean (each slot's "
+                "interval includes it), so keep the current hours"
+            )
             if not standout
-            else "kept from the current schedule: too little data"
+            else _("kept from the current schedule: too little data")
         )
         old: dict[str, list[str]] = {str(d): list(ts) for d, ts in sched.slots.items()}
         for day, times in old.items():
@@ -236,7 +254,7 @@ def propose_schedule(
                         SlotChoice(day, time, "explore", _slot_evidence(r, analysis.options.hour_block, words))
                     )
         if len(chosen) < new_n:  # fewer distinct slots than posts (e.g. --hour-block 24): the week cannot hold more
-            why = f"{why}; capped at the {len(chosen)} distinct slots available"
+            why = _("{why}; capped at the {n} distinct slots available").format(why=why, n=len(chosen))
             new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
     return Proposal(proposals, skipped, format_advice(analysis))
@@ -258,9 +276,14 @@ def format_advice(analysis: Analysis) -> list[dict[str, Any]]:
                 "advice": r["advice"],
                 "effect": r["effect"],
                 "evidence": (
-                    f"{r['effect']:+.2f} SD vs the other formats [{r['effect_low']:+.2f}, {r['effect_high']:+.2f}] "
-                    f"on {words}, {r['n_used']} posts"
-                    + (": the interval includes 0" if r["advice"] == "not distinguishable" else "")
+                    _("{effect} SD vs the other formats [{low}, {high}] on {words}, {n} posts").format(
+                        effect=_signed(r["effect"]),
+                        low=_signed(r["effect_low"]),
+                        high=_signed(r["effect_high"]),
+                        words=words,
+                        n=r["n_used"],
+                    )
+                    + (_(": the interval includes 0") if r["advice"] == "not distinguishable" else "")
                 ),
             }
         )

@@ -31,6 +31,7 @@ import polars as pl
 from scipy import stats
 
 from signalboost.analytics.timing import GRAINS, SCALES, recommend_slots, slot_key, slot_table
+from signalboost.i18n import _, format_number
 
 #: where the history is cut (share of the posts, in time order); each cut holds out the next ``FOLD_WIDTH``
 CUTS: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -58,27 +59,44 @@ class SlotChoice:
 
     def sentence(self) -> str:
         """The backtest in one plain sentence (what the report, the CLI and the dashboard say)."""
-        model = f"{GRAINS[self.grain]}, on {SCALES[self.scale]}"
+        model = _("{grain}, on {scale}").format(grain=_(GRAINS[self.grain]), scale=_(SCALES[self.scale]))
         if self.gain is None:
             if self.n_posts == 0:
-                why = "no post has a time and a figure to judge (the export reports no engagement counts)"
+                why = _("no post has a time and a figure to judge (the export reports no engagement counts)")
             elif self.n_posts < MIN_POSTS:
-                why = (
-                    f"only {self.n_posts} posts with a known time and a figure to judge (a backtest needs {MIN_POSTS})"
+                why = _("only {n} posts with a known time and a figure to judge (a backtest needs {needed})").format(
+                    n=self.n_posts, needed=MIN_POSTS
                 )
             else:
-                why = "no candidate model found a slot that stands out on the earlier posts (nothing to test)"
-            return f"{self.platform}: best times cannot be backtested — {why}, so keep the current hours"
-        figure = (
-            f"posts at the advised hours ranked {self.gain:+.1f} percentile points against the other posts "
-            f"[{self.low:+.1f}, {self.high:+.1f}] ({self.n_match} of {self.n_test} later posts)"
+                why = _("no candidate model found a slot that stands out on the earlier posts (nothing to test)")
+            return _("{platform}: best times cannot be backtested — {why}, so keep the current hours").format(
+                platform=self.platform, why=why
+            )
+        figure = _(
+            "posts at the advised hours ranked {gain} percentile points against the other posts [{low}, {high}] "
+            "({n_match} of {n_test} later posts)"
+        ).format(
+            gain=_signed(self.gain),
+            low=_signed(self.low),
+            high=_signed(self.high),
+            n_match=self.n_match,
+            n_test=self.n_test,
         )
         if self.backed:
-            return f"{self.platform}: best times by {model}, chosen by a backtest on the account's history: {figure}"
-        return (
-            f"{self.platform}: the backtest cannot tell whether any hour beats the current ones — the best model "
-            f"({model}): {figure}, an interval that includes 0, so keep the current hours"
-        )
+            return _(
+                "{platform}: best times by {model}, chosen by a backtest on the account's history: {figure}"
+            ).format(platform=self.platform, model=model, figure=figure)
+        return _(
+            "{platform}: the backtest cannot tell whether any hour beats the current ones — the best model "
+            "({model}): {figure}, an interval that includes 0, so keep the current hours"
+        ).format(platform=self.platform, model=model, figure=figure)
+
+
+def _signed(x: float | None) -> str:
+    """``+1.5`` / ``-0.3`` (one decimal) in the active language; ``—`` for none."""
+    if x is None:
+        return "—"
+    return ("+" if x >= 0 else "") + format_number(x, digits=1)
 
 
 def candidates(hour_block: int = 1) -> list[tuple[str, str]]:

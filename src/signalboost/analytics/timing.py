@@ -45,6 +45,7 @@ import polars as pl
 
 from signalboost.analytics.metrics import as_utc
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import N_
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOT_ENOUGH = "not enough data"
@@ -54,16 +55,16 @@ WINSOR: tuple[float, float] = (0.05, 0.95)
 DAYTIME: range = range(7, 23)
 #: the grains of the slot model (how posts are grouped into slots), in plain words
 GRAINS: dict[str, str] = {
-    "weekday_hour": "weekday × hour",
-    "hour": "hour of day (any weekday)",
-    "block3": "3-hour blocks of the day",
-    "weekday_hour_shrunk": "weekday × hour, shrunk toward its hour of day",
+    "weekday_hour": N_("weekday × hour"),
+    "hour": N_("hour of day (any weekday)"),
+    "block3": N_("3-hour blocks of the day"),
+    "weekday_hour_shrunk": N_("weekday × hour, shrunk toward its hour of day"),
 }
 #: the outcome scales the slot model can be fitted on, in plain words
 SCALES: dict[str, str] = {
-    "raw": "the figure itself, capped at its 5th/95th percentiles",
-    "log": "the logarithm of the figure",
-    "rank": "the figure's rank (percentile) among the posts",
+    "raw": N_("the figure itself, capped at its 5th/95th percentiles"),
+    "log": N_("the logarithm of the figure"),
+    "rank": N_("the figure's rank (percentile) among the posts"),
 }
 
 

@@ -526,4 +526,6 @@ def register(app: typer.Typer) -> None:
             path = write_report(
                 result, strategy, target, fmt=fmt.value, extra=[*_audience_sections(ws), *_competitors_sections(ws)]
             )
-        err.print(f"Wrote {path}")
+        from signalboost.i18n import _
+
+        err.print(_("Wrote {path}").format(path=path))

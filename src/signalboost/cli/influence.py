@@ -311,6 +311,12 @@ def influencer(
     handle: str = typer.Argument(..., help="Handle (with or without @) or account id."),
     platform: str = typer.Option(None, "--platform", "-p", help="Network, when the handle is on several."),
     every: str = typer.Option("1w", "--every", help="Period of the engagement-over-time table (1d, 1w, 1mo)."),
+    refresh: bool = typer.Option(
+        False,
+        "--refresh",
+        help="First pull the account's profile (a dated snapshot) and recent posts through the connected account "
+        "of --platform (default bluesky).",
+    ),
     fmt: OutputFormat = FormatOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -319,10 +325,21 @@ def influencer(
     A summary line first (score, rank, segment, interactions with the brand); then what they share (formats,
     topics, hashtags), when (weekday × hour), and their interactions with you in the periods they were active.
 
-    Example: signalboost influencer @someone
+    Example: signalboost influencer @someone; signalboost influencer @someone.bsky.social --refresh
     """
     from signalboost.influence import job
 
+    if refresh:
+        from signalboost.connect.accounts import open_connector
+        from signalboost.connect.audience import refresh_account
+
+        ws = open_ws(workspace, existing=True)
+        done = refresh_account(ws, open_connector(ws, platform or "bluesky"), handle)
+        err_console.print(
+            f"Refreshed @{done.handle}: profile and {done.posts_fetched} recent posts ({done.requests} requests, "
+            f"import #{done.import_id}).",
+            highlight=False,
+        )
     prof = job.influencer_profile(open_ws(workspace, read_only=True), handle, platform=platform, every=every)
     doc = prof.to_dict()
     if fmt is OutputFormat.json:

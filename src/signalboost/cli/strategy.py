@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import WorkspaceOption
+from signalboost.i18n import _
 
 
 class Template(StrEnum):
@@ -49,8 +50,12 @@ def init(
     path: Path = typer.Argument(Path("."), help="Workspace folder to create (default: the current folder)."),
     template: Template = typer.Option(Template.blank, "--template", "-t", help="Starting strategy."),
     name: str | None = typer.Option(None, "--name", help="The brand's name, written into the template."),
-    lang: str = typer.Option(
-        "en", "--lang", help="Language of the template: en or nb (Norwegian bokmål, written for Norwegian teams)."
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language of the template: en or nb (Norwegian bokmål, written for Norwegian teams). "
+        "Default: the language given before the command (signalboost --lang nb init), else en.",
+        show_default=False,
     ),
     force: bool = typer.Option(False, "--force", help="Replace an existing strategy.yaml."),
 ) -> None:
@@ -66,11 +71,12 @@ def init(
     Example: signalboost init my-brand --template clothing-store --name "Threadline"
     Example: signalboost init kafe --template cafe --lang nb
     """
+    from signalboost import i18n
     from signalboost.cli.common import console
     from signalboost.model.templates import check_template_language, template_text, write_template
     from signalboost.store.workspace import Workspace
 
-    lang = check_template_language(lang)
+    lang = check_template_language(lang or i18n.override() or "en")
     template_text(
         template.value, lang
     )  # an unknown language or a missing translation: refused before anything is created
@@ -126,6 +132,9 @@ def validate(
     target = file if file is not None else Workspace.open(workspace).strategy_path
     if file is None and not target.exists():
         raise _no_strategy(target.parent)
+    from signalboost.cli.common import adopt_language
+
+    adopt_language(target)  # speak the strategy's brand.language (unless --lang chose one)
     report = validate_file(target)
     failed = not report.ok or (strict and bool(report.warnings))
     if fmt is CheckFormat.json:
@@ -146,7 +155,8 @@ def _print_report(report: object, *, failed: bool) -> None:
     for p in report.problems:
         colour = "red" if p.level == "error" else "yellow"
         where = escape(p.where(report.source))
-        line = f"{where}: [{colour}]{p.level}[/]: {escape(p.message)}"
+        level = _(p.level)
+        line = f"{where}: [{colour}]{level}[/]: {escape(p.message)}"
         if p.key:
             line += f" [dim]\\[{escape(p.key)}][/]"
         console.print(line, highlight=False, soft_wrap=True)
@@ -193,6 +203,9 @@ def doc(
     if not ws.has_strategy():
         raise _no_strategy(ws.root)
     strategy = load_strategy(ws.strategy_path, strict=True)
+    from signalboost.cli.common import adopt_language
+
+    adopt_language(ws.strategy_path)
     chosen = fmt.value if fmt is not None else _format_from_suffix(output)
     if output is None and chosen in ("md", "html"):
         if chosen == "md":
@@ -204,7 +217,10 @@ def doc(
         return
     target = output if output is not None else ws.exports_dir / "strategy.pdf"
     written = write_document(strategy, target, fmt=chosen)
-    console.print(f"Wrote [bold]{written}[/]", highlight=False)
+    from rich.markup import escape
+
+    shown = f"[bold]{escape(str(written))}[/]"
+    console.print(_("Wrote {path}").format(path=shown), highlight=False)
 
 
 def _format_from_suffix(output: Path | None) -> str:

@@ -25,7 +25,10 @@ def demo_step(ctx: DemoContext) -> None:
     from signalboost.report.strategy_doc import write_document
 
     ws = ctx.workspace
-    path = write_template(DEMO_TEMPLATE, ws.strategy_path, force=True)
+    from signalboost import i18n
+
+    # `signalboost --lang nb demo`: the Norwegian cosmetics strategy (same pillar ids, so the data still measure it)
+    path = write_template(DEMO_TEMPLATE, ws.strategy_path, force=True, lang=i18n.override() or "en")
     ctx.console.print(f"Strategy written from the [bold]{DEMO_TEMPLATE}[/] template: {escape(str(path))}")
     report = validate_file(path)
     for line in report.lines():

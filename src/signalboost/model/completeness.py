@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from signalboost.i18n import _, format_number
 from signalboost.model.strategy import Example, Pillar, Strategy, Tactic
 
 
@@ -87,7 +88,7 @@ def examples_matrix(strategy: Strategy) -> ExamplesMatrix:
 
 
 def _missing(names: list[str]) -> str:
-    return "missing: " + ", ".join(names) if names else ""
+    return _("missing: {names}").format(names=", ".join(names)) if names else ""
 
 
 def _check(label: str, missing: list[str]) -> Check:
@@ -98,46 +99,50 @@ def _audience(s: Strategy, today: dt.date) -> FactorChecklist:
     ps = s.audience.personas
     overdue = [p.id for p in ps if (due := p.review_due(today)) is None or due < today]
     checks = (
-        Check("At least one persona", bool(ps), "" if ps else "add a persona under audience.personas"),
-        _check("Demographics for every persona", [p.id for p in ps if not any(p.demographics.model_dump().values())]),
-        _check("Interests for every persona", [p.id for p in ps if not p.interests]),
-        _check("Places visited, online and offline", [p.id for p in ps if not (p.places.online and p.places.offline)]),
-        _check("Networks each persona is comfortable on", [p.id for p in ps if not p.networks]),
+        Check(_("At least one persona"), bool(ps), "" if ps else _("add a persona under audience.personas")),
         _check(
-            "Why they like, share and buy",
+            _("Demographics for every persona"), [p.id for p in ps if not any(p.demographics.model_dump().values())]
+        ),
+        _check(_("Interests for every persona"), [p.id for p in ps if not p.interests]),
+        _check(
+            _("Places visited, online and offline"), [p.id for p in ps if not (p.places.online and p.places.offline)]
+        ),
+        _check(_("Networks each persona is comfortable on"), [p.id for p in ps if not p.networks]),
+        _check(
+            _("Why they like, share and buy"),
             [p.id for p in ps if not (p.motivations.like and p.motivations.share and p.motivations.buy)],
         ),
-        _check("Reviewed within its interval", overdue),
+        _check(_("Reviewed within its interval"), overdue),
     )
-    return FactorChecklist("audience", "1. Audience", checks)
+    return FactorChecklist("audience", _("1. Audience"), checks)
 
 
 def _personality(s: Strategy) -> FactorChecklist:
     hh, person, pres = s.personality.head_and_heart, s.personality.person, s.personality.presentation
     tone = pres.tone_of_voice
     checks = (
-        Check("Vision", bool(hh.vision)),
-        Check("Values and beliefs", bool(hh.values and hh.beliefs)),
-        Check("The brand as a person (profession, attitude)", bool(person.profession and person.attitude)),
-        Check("Look & feel", bool(pres.look_and_feel)),
-        Check("Tone of voice", bool(tone.description)),
-        Check("Words to use and to avoid", bool(tone.words_to_use and tone.words_to_avoid)),
-        Check("Behaviour", bool(pres.behaviour)),
+        Check(_("Vision"), bool(hh.vision)),
+        Check(_("Values and beliefs"), bool(hh.values and hh.beliefs)),
+        Check(_("The brand as a person (profession, attitude)"), bool(person.profession and person.attitude)),
+        Check(_("Look & feel"), bool(pres.look_and_feel)),
+        Check(_("Tone of voice"), bool(tone.description)),
+        Check(_("Words to use and to avoid"), bool(tone.words_to_use and tone.words_to_avoid)),
+        Check(_("Behaviour"), bool(pres.behaviour)),
     )
-    return FactorChecklist("personality", "2. Personality", checks)
+    return FactorChecklist("personality", _("2. Personality"), checks)
 
 
 def _ecosystem(s: Strategy) -> FactorChecklist:
     eco = s.ecosystem
     reached = {pid for n in eco for pid in n.personas}
     checks = (
-        Check("At least one network", bool(eco)),
-        _check("A role for every network", [n.network for n in eco if not n.role]),
-        _check("The personas each network reaches", [n.network for n in eco if not n.personas]),
-        _check("Content formats for every network", [n.network for n in eco if not n.formats]),
-        _check("Every persona is reached", [p.id for p in s.audience.personas if p.id not in reached]),
+        Check(_("At least one network"), bool(eco)),
+        _check(_("A role for every network"), [n.network for n in eco if not n.role]),
+        _check(_("The personas each network reaches"), [n.network for n in eco if not n.personas]),
+        _check(_("Content formats for every network"), [n.network for n in eco if not n.formats]),
+        _check(_("Every persona is reached"), [p.id for p in s.audience.personas if p.id not in reached]),
     )
-    return FactorChecklist("ecosystem", "3. Digital ecosystem", checks)
+    return FactorChecklist("ecosystem", _("3. Digital ecosystem"), checks)
 
 
 def _schedule(s: Strategy, today: dt.date) -> FactorChecklist:
@@ -145,53 +150,63 @@ def _schedule(s: Strategy, today: dt.date) -> FactorChecklist:
     sched = s.schedule
     due = sched.last_reviewed + dt.timedelta(days=sched.review_every_days) if sched.last_reviewed else None
     checks = (
-        _check("A schedule for every network", [n for n in s.network_ids() if n not in nets]),
+        _check(_("A schedule for every network"), [n for n in s.network_ids() if n not in nets]),
         _check(
-            "Slots cover the minimum frequency",
+            _("Slots cover the minimum frequency"),
             [n for n, ns in nets.items() if ns.slots_per_week() < ns.min_posts_per_week],
         ),
-        Check(f"Brand time zone ({s.brand.timezone})", bool(s.brand.timezone)),
+        Check(_("Brand time zone ({zone})").format(zone=s.brand.timezone), bool(s.brand.timezone)),
         Check(
-            "Schedule reviewed within its interval",
+            _("Schedule reviewed within its interval"),
             due is not None and due >= today,
-            "" if due is not None else "never reviewed",
+            "" if due is not None else _("never reviewed"),
         ),
     )
-    return FactorChecklist("schedule", "4. Frequency & schedule", checks)
+    return FactorChecklist("schedule", _("4. Frequency & schedule"), checks)
 
 
 def _pillars(s: Strategy) -> FactorChecklist:
     ps = s.pillars
     total = sum(p.weight for p in ps)
     checks = (
-        Check("At least one pillar", bool(ps)),
-        Check("Weights sum to 100", bool(ps) and abs(total - 100) < 1e-6, f"sum is {total:g}" if ps else ""),
-        _check("A description for every pillar", [p.id for p in ps if not p.description]),
-        _check("Keywords or hashtags for every pillar", [p.id for p in ps if not (p.keywords or p.hashtags)]),
+        Check(_("At least one pillar"), bool(ps)),
+        Check(
+            _("Weights sum to 100"),
+            bool(ps) and abs(total - 100) < 1e-6,
+            _("sum is {total}").format(total=format_number(total)) if ps else "",
+        ),
+        _check(_("A description for every pillar"), [p.id for p in ps if not p.description]),
+        _check(_("Keywords or hashtags for every pillar"), [p.id for p in ps if not (p.keywords or p.hashtags)]),
     )
-    return FactorChecklist("pillars", "5. Communication pillars", checks)
+    return FactorChecklist("pillars", _("5. Communication pillars"), checks)
 
 
 def _tactics(s: Strategy) -> FactorChecklist:
     ts = s.tactics
     checks = (
-        Check("At least one tactic", bool(ts)),
-        _check("Mechanics (how people take part)", [t.id for t in ts if not t.mechanics]),
-        _check("Networks for every tactic", [t.id for t in ts if not t.networks]),
-        _check("KPIs for every tactic", [t.id for t in ts if not t.kpis]),
+        Check(_("At least one tactic"), bool(ts)),
+        _check(_("Mechanics (how people take part)"), [t.id for t in ts if not t.mechanics]),
+        _check(_("Networks for every tactic"), [t.id for t in ts if not t.networks]),
+        _check(_("KPIs for every tactic"), [t.id for t in ts if not t.kpis]),
     )
-    return FactorChecklist("tactics", "6. Tactics", checks)
+    return FactorChecklist("tactics", _("6. Tactics"), checks)
 
 
 def _examples(s: Strategy) -> FactorChecklist:
     m = examples_matrix(s)
     cells = len(m.pillars) * len(m.networks)
-    gaps = [f"{p} on {n}" for p, n in m.gaps]
+    gaps = [_("{pillar} on {network}").format(pillar=p, network=n) for p, n in m.gaps]
     checks = (
-        Check(f"An example for every pillar on every network ({cells - len(gaps)}/{cells})", not gaps, _missing(gaps)),
-        _check("An example for every tactic", m.tactic_gaps),
+        Check(
+            _("An example for every pillar on every network ({filled}/{cells})").format(
+                filled=cells - len(gaps), cells=cells
+            ),
+            not gaps,
+            _missing(gaps),
+        ),
+        _check(_("An example for every tactic"), m.tactic_gaps),
     )
-    return FactorChecklist("examples", "7. Examples", checks)
+    return FactorChecklist("examples", _("7. Examples"), checks)
 
 
 def _kpis(s: Strategy) -> FactorChecklist:
@@ -199,11 +214,11 @@ def _kpis(s: Strategy) -> FactorChecklist:
     covers_all = any(k.network is None for k in ks)
     covered = {k.network for k in ks}
     checks = (
-        Check("At least one KPI", bool(ks)),
-        _check("A KPI on every network", [] if covers_all else [n for n in s.network_ids() if n not in covered]),
-        _check("Every KPI is served by a tactic or an example", _unserved(s)),
+        Check(_("At least one KPI"), bool(ks)),
+        _check(_("A KPI on every network"), [] if covers_all else [n for n in s.network_ids() if n not in covered]),
+        _check(_("Every KPI is served by a tactic or an example"), _unserved(s)),
     )
-    return FactorChecklist("kpis", "KPIs", checks)
+    return FactorChecklist("kpis", _("KPIs"), checks)
 
 
 def _unserved(s: Strategy) -> list[str]:

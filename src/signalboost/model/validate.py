@@ -117,15 +117,17 @@ class ValidationReport:
 
     def summary(self) -> str:
         """``"valid"`` or e.g. ``"2 errors, 1 warning"``."""
+        from signalboost.i18n import _, ngettext
+
         e, w = len(self.errors), len(self.warnings)
         if not e and not w:
-            return "valid, no problems"
+            return _("valid, no problems")
         parts = []
         if e:
-            parts.append(f"{e} error{'s' if e != 1 else ''}")
+            parts.append(ngettext("{n} error", "{n} errors", e).format(n=e))
         if w:
-            parts.append(f"{w} warning{'s' if w != 1 else ''}")
-        return ("valid with " if not e else "") + ", ".join(parts)
+            parts.append(ngettext("{n} warning", "{n} warnings", w).format(n=w))
+        return _("valid with {problems}").format(problems=", ".join(parts)) if not e else ", ".join(parts)
 
     def lines(self) -> list[str]:
         """One line per problem: ``file:line:col: level: message [path] — hint``."""

@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from signalboost.i18n import _, language, month_name, weekday_name
 from signalboost.plan.posts import PlannedPost
 from signalboost.textsafe import csv_text, md_escape
 
@@ -43,10 +44,24 @@ def _when(prop: str, instant: dt.datetime, zone: str | None) -> str:
     return f"{prop};TZID={zone}:{instant.astimezone(ZoneInfo(zone)).strftime('%Y%m%dT%H%M%S')}"
 
 
+#: post formats shown as words in the exports' labels (the catalog has them; other formats are shown as written)
+FORMAT_WORDS = frozenset(("text", "photo", "video", "link", "carousel", "story", "reel", "short", "live"))
+
+
+def _month_title(month: int) -> str:
+    """The month's CLDR name, capitalised as a heading (``December``, ``Desember``)."""
+    name = month_name(month)
+    return name[:1].upper() + name[1:]
+
+
 def summary(post: PlannedPost) -> str:
     """One-line title of a post: network, kind/tactic, pillars and format."""
-    what = f"tactic {post.tactic}" if post.tactic else ("curated" if post.kind == "curated" else "+".join(post.pillars))
-    return f"[{post.network}] {what} · {post.format}"
+    what = (
+        _("tactic {tactic}").format(tactic=post.tactic)
+        if post.tactic
+        else (_("curated") if post.kind == "curated" else "+".join(post.pillars))
+    )
+    return f"[{post.network}] {what} · {_(post.format) if post.format in FORMAT_WORDS else post.format}"
 
 
 def _offset_text(delta: dt.timedelta | None) -> str:
@@ -141,7 +156,7 @@ def to_ics(
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=duration_minutes))
         event.add("sequence", post.sequence)
-        event.add("summary", ("Cancelled: " if gone else "") + summary(post))
+        event.add("summary", (_("Cancelled: ") if gone else "") + summary(post))
         event.add("description", desc)
         event.add("status", _ics_status(post, gone))
         event.add("categories", [post.network, post.kind, *post.pillars])
@@ -293,7 +308,7 @@ def _label(p: PlannedPost) -> str:
 def to_markdown(
     posts: Sequence[PlannedPost],
     *,
-    title: str = "Publishing calendar",
+    title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> str:
     """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped.
@@ -302,15 +317,15 @@ def to_markdown(
     printed, so a month is not padded with empty weeks before or after the calendar.
     """
     days = _by_day(posts)
-    out = [f"# {md_escape(title)}", ""]
+    out = [f"# {md_escape(title or _('Publishing calendar'))}", ""]
     if not posts and period is None:
-        return "\n".join([*out, "No planned posts.", ""])
+        return "\n".join([*out, _("No planned posts."), ""])
     first, end = _span(posts, period)
     for year, month in _months(first, end):
         out += [
-            f"## {cal.month_name[month]} {year}",
+            f"## {_month_title(month)} {year}",
             "",
-            "| Mon | Tue | Wed | Thu | Fri | Sat | Sun |",
+            "| " + " | ".join(weekday_name(i, "abbreviated") for i in range(7)) + " |",
             "|---|---|---|---|---|---|---|",
         ]
         for week in _weeks(year, month, first, end):
@@ -345,7 +360,7 @@ def to_html_month(
     posts: Sequence[PlannedPost],
     *,
     pillars: Sequence[str] = (),
-    title: str = "Publishing calendar",
+    title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
 ) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
@@ -358,20 +373,21 @@ def to_html_month(
     colours = pillar_colours(order)
     days = _by_day(posts)
     e = html.escape
+    title = title or _("Publishing calendar")
     parts = [
         "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{language()}"><head><meta charset="utf-8">',
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1>",
         '<p class="legend">'
         + "".join(f'<span><i class="sw" style="background:{colours[p]}"></i>{e(p)}</span>' for p in order)
-        + '<span><i class="sw" style="background:#999"></i>curated</span></p>',
+        + f'<span><i class="sw" style="background:#999"></i>{e(_("curated"))}</span></p>',
     ]
     first, end = _span(posts, period) if posts or period is not None else (dt.date.max, dt.date.max)
     for year, month in _months(first, end) if first < end else []:
-        parts.append(f"<h2>{e(cal.month_name[month])} {year}</h2>")
+        parts.append(f"<h2>{e(_month_title(month))} {year}</h2>")
         parts.append('<table class="month"><thead><tr>')
-        parts += [f"<th>{d}</th>" for d in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+        parts += [f"<th>{e(weekday_name(i, 'abbreviated'))}</th>" for i in range(7)]
         parts.append("</tr></thead><tbody>")
         for week in _weeks(year, month, first, end):
             parts.append("<tr>")

@@ -40,7 +40,26 @@ plt.rcParams.update(
 )
 
 
+def _local_numbers(fig: Any) -> None:
+    """Tick labels of the numeric axes in the report's language (``0,5`` in Norwegian; Babel's CLDR form).
+
+    Axes whose ticks carry text (weekdays, hours, groups) keep their labels: only the default number formatter
+    (a ``ScalarFormatter``) is replaced."""
+    from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+    from signalboost.i18n import DEFAULT, format_number, language
+
+    if language() == DEFAULT:
+        return
+    local = FuncFormatter(lambda x, _pos: format_number(x))
+    for ax in fig.get_axes():
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_major_formatter(), ScalarFormatter):
+                axis.set_major_formatter(local)
+
+
 def _png(fig: Any) -> bytes:
+    _local_numbers(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=160, bbox_inches="tight")
     plt.close(fig)
@@ -119,7 +138,7 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         _("per day"),
     )
     labels = [f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days"], strict=True)]
-    metric = str(curve["metric"][0])
+    metric = _vocab(str(curve["metric"][0]))
     per_post = _("{title}: {metric} per post").format(title=title, metric=metric)
     for ax, what in ((a1, per_post), (a2, _("{metric} per day").format(metric=metric))):
         ax.set_xticks(x, labels)

@@ -113,6 +113,11 @@ VOCABULARY: tuple[str, ...] = (
     N_("reposts"),
     N_("replies"),
     N_("none reported"),
+    N_("periods"),
+    N_("interactions"),
+    N_("more of it"),
+    N_("less of it"),
+    N_("not distinguishable"),
 )
 
 
@@ -199,7 +204,7 @@ def _kpi_section(a: Analysis) -> Section:
                 _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
                 if r["previous"] is not None
                 else _text(r["trend"]),
-                "" if r["status"] == "ok" else _text(r["status"]),
+                "" if r["status"] == "ok" else status_words(str(r["status"])),
             ]
         )
     s.tables.append(
@@ -490,7 +495,7 @@ def _frequency_section(a: Analysis) -> Section:
         _(
             "Engagement ({metric}) per post and total engagement per day by the number of posts that day. A change "
             "is proposed only when its 95% interval lies wholly above zero."
-        ).format(metric=a.options.frequency_metric)
+        ).format(metric=word(a.options.frequency_metric))
     )
     if a.options.frequency_metric == "interactions":
         s.text.extend(_basis_lines(a))
@@ -664,6 +669,18 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("Posts are compared by interactions per post: no network reports more."),
     ),
 )
+
+
+def status_words(status: str) -> str:
+    """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
+    import re
+
+    m = re.fullmatch(r"no posts(?: on (?P<network>\S+))? in the window", status)
+    if m:
+        if m.group("network"):
+            return _("no posts on {network} in the window").format(network=m.group("network"))
+        return _("no posts in the window")
+    return _text(status)
 
 
 def translated_note(note: str) -> str:
@@ -1024,11 +1041,18 @@ def _proposal(a: Analysis, strategy: Strategy | None) -> str:
         lines.append(f"{n.network}: min_posts_per_week {n.old_per_week} -> {n.new_per_week}")
         lines.append("    " + _("why:") + f" {n.per_week_evidence}")
         for day, times in n.new_slots().items():
-            lines.append(f"    {day}: {', '.join(times)}")
+            lines.append(f"    {word(day)}: {', '.join(times)}")
             for s in sorted((s for s in n.slots if s.weekday == day), key=lambda c: c.time):
                 lines.append(f"        {word(str(s.kind))}: {s.evidence}")
     for net, why in proposal.skipped.items():
         lines.append(f"{net}: {why}")
     for f in proposal.formats:
-        lines.append(f"{f['network']}: format {f['format']}: {f['advice']} — {f['evidence']}")
+        lines.append(
+            _("{network}: format {format}: {advice} — {evidence}").format(
+                network=f["network"],
+                format=word(str(f["format"])),
+                advice=word(str(f["advice"])),
+                evidence=f["evidence"],
+            )
+        )
     return "\n".join(lines)

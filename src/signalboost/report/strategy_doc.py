@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import ReportError
+from signalboost.i18n import N_, _, format_list, format_percent, language, weekday_name
 from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, checklist, examples_matrix
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
@@ -29,17 +30,57 @@ from signalboost.outfiles import write_output
 from signalboost.textsafe import md_escape
 
 DOC_FORMATS = ("md", "html", "pdf")
-WEEKDAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-_DAY_WORDS = {
-    "MO": "Monday",
-    "TU": "Tuesday",
-    "WE": "Wednesday",
-    "TH": "Thursday",
-    "FR": "Friday",
-    "SA": "Saturday",
-    "SU": "Sunday",
+#: RFC 5545 weekday codes in weekday order (0 = Monday); their names come from CLDR (Babel)
+_DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+#: RFC 5545 FREQ -> the cadence in words, once and every n periods
+_EVERY: dict[str, tuple[str, str]] = {
+    "YEARLY": (N_("every year"), N_("every {n} years")),
+    "MONTHLY": (N_("every month"), N_("every {n} months")),
+    "WEEKLY": (N_("every week"), N_("every {n} weeks")),
+    "DAILY": (N_("every day"), N_("every {n} days")),
+    "HOURLY": (N_("every hour"), N_("every {n} hours")),
 }
-_FREQ_WORDS = {"YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week", "DAILY": "day", "HOURLY": "hour"}
+#: words of the strategy's vocabulary (goals, closeness, formats) the document shows in the reader's language
+VOCABULARY = (
+    N_("awareness"),
+    N_("reach"),
+    N_("engagement"),
+    N_("traffic"),
+    N_("conversions"),
+    N_("community"),
+    N_("loyalty"),
+    N_("leads"),
+    N_("formal"),
+    N_("neutral"),
+    N_("friendly"),
+    N_("intimate"),
+    N_("text"),
+    N_("photo"),
+    N_("video"),
+    N_("link"),
+    N_("carousel"),
+    N_("story"),
+    N_("reel"),
+    N_("short"),
+    N_("live"),
+    N_("infographic"),
+    N_("poll"),
+    N_("article"),
+    N_("newsletter"),
+    N_("podcast"),
+)
+_VOCABULARY_SET = frozenset(VOCABULARY)
+
+
+def word(value: Any) -> str:
+    """A vocabulary word (goal, closeness, format) in the active language; anything else as written."""
+    text = str(value)
+    return _(text) if text in _VOCABULARY_SET else text
+
+
+def weekday_names() -> dict[str, str]:
+    """``mon`` -> ``Mon``/``man.``: the schedule's weekday keys with their CLDR abbreviations."""
+    return {key: weekday_name(i, "abbreviated") for i, key in enumerate(WEEKDAYS)}
 
 
 # ------------------------------------------------------------------------------------------------- context
@@ -81,34 +122,40 @@ class DocContext:
 
 
 def _ordinal(n: int) -> str:
+    """``1st``, ``2nd``, ``last``, ``2nd to last`` in English; ``1.``, ``siste``, ``2. siste`` in Norwegian."""
     if n == -1:
-        return "last"
+        return _("last")
     if n < 0:
-        return f"{_ordinal(-n)} to last"
+        return _("{ordinal} to last").format(ordinal=_ordinal(-n))
+    if language() != "en":
+        return f"{n}."  # Norwegian (and most European languages) write an ordinal as the number and a full stop
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def describe_rrule(rule: str) -> str:
-    """An RRULE in words, e.g. ``FREQ=MONTHLY;BYDAY=1FR`` -> ``every month on the 1st Friday``.
+    """An RRULE in words in the active language, e.g. ``FREQ=MONTHLY;BYDAY=1FR`` -> ``every month on the 1st
+    Friday`` (``1. fredag hver måned`` in Norwegian; weekday names from CLDR).
 
     Covers FREQ, INTERVAL and BYDAY (RFC 5545 §3.3.10); other parts are appended as they are written.
     """
     parts = dict(p.split("=", 1) for p in rule.upper().removeprefix("RRULE:").split(";") if "=" in p)
-    unit = _FREQ_WORDS.get(parts.pop("FREQ", ""), "period")
+    once, every_n = _EVERY.get(parts.pop("FREQ", ""), (N_("every period"), N_("every {n} periods")))
     interval = int(parts.pop("INTERVAL", "1") or 1)
-    text = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    text = _(once) if interval == 1 else _(every_n).format(n=interval)
     byday = parts.pop("BYDAY", "")
     days = []
     for token in filter(None, byday.split(",")):
         m = re.fullmatch(r"([+-]?\d+)?([A-Z]{2})", token)
-        if not m:
+        if not m or m.group(2) not in _DAY_CODES:
             days.append(token)
             continue
-        word = _DAY_WORDS.get(m.group(2), m.group(2))
-        days.append(f"the {_ordinal(int(m.group(1)))} {word}" if m.group(1) else word)
+        day = weekday_name(_DAY_CODES.index(m.group(2)))
+        days.append(_("the {ordinal} {day}").format(ordinal=_ordinal(int(m.group(1))), day=day) if m.group(1) else day)
     if days:
-        text += " on " + ", ".join(days)
+        text = _("{every} on {days}").format(
+            every=text, days=format_list(days) if language() != "en" else ", ".join(days)
+        )
     rest = ";".join(f"{k}={v}" for k, v in parts.items())
     return f"{text} ({rest})" if rest else text
 
@@ -138,7 +185,7 @@ def build_context(strategy: Strategy, *, today: dt.date | None = None) -> DocCon
         matrix=examples_matrix(strategy),
         tactics=tactics,
         weekdays=WEEKDAYS,
-        weekday_names=WEEKDAY_NAMES,
+        weekday_names=weekday_names(),
     )
 
 
@@ -156,12 +203,25 @@ def _env(*, html: bool) -> Any:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    from signalboost.i18n import jinja_install
+
+    jinja_install(env)
     env.filters["md"] = md_escape
     env.filters["md_cell"] = md_cell
     env.filters["join_or_dash"] = lambda items: ", ".join(str(i) for i in items) if items else "—"
-    env.filters["pct"] = lambda x: f"{x:g} %"
-    env.filters["num"] = lambda x: f"{x:,.10g}"
+    env.filters["pct"] = weight_percent
+    env.filters["share"] = lambda ratio: format_percent(ratio)
+    env.filters["word"] = word
+    env.filters["words"] = lambda items: [word(i) for i in items]
     return env
+
+
+def weight_percent(weight: float) -> str:
+    """A pillar weight (``40``, ``12.5``) as a percentage: ``40 %`` in English as before, CLDR's form otherwise
+    (``40 %`` with a no-break space in Norwegian, ``12,5 %``)."""
+    if language() == "en":
+        return f"{weight:g} %"
+    return format_percent(weight / 100, digits=0 if float(weight).is_integer() else 1)
 
 
 def md_cell(value: Any) -> str:
@@ -169,18 +229,35 @@ def md_cell(value: Any) -> str:
     return md_escape(value) if str(value) else "—"
 
 
-def render_markdown(strategy: Strategy, *, today: dt.date | None = None) -> str:
-    """The strategy document as Markdown."""
-    ctx = build_context(strategy, today=today)
-    return str(_env(html=False).get_template("strategy_doc.md.j2").render(ctx=ctx, s=strategy))
+def doc_language(strategy: Strategy, lang: str | None = None) -> str:
+    """The document's language: ``lang`` if given, else ``--lang``/the dashboard's choice, else the strategy's
+    ``brand.language``."""
+    from signalboost.i18n import check_language, resolve
+
+    return check_language(lang, where="lang") if lang else resolve(strategy.brand.language)
 
 
-def render_html(strategy: Strategy, *, today: dt.date | None = None, for_print: bool = False) -> str:
-    """The strategy document as one self-contained HTML page (CSS embedded, no external resource)."""
-    ctx = build_context(strategy, today=today)
-    css = resources.files("signalboost.report").joinpath("templates/strategy_doc.css").read_text(encoding="utf-8")
-    template = _env(html=True).get_template("strategy_doc.html.j2")
-    return str(template.render(ctx=ctx, s=strategy, css=css, for_print=for_print))
+def render_markdown(strategy: Strategy, *, today: dt.date | None = None, lang: str | None = None) -> str:
+    """The strategy document as Markdown, in :func:`doc_language`."""
+    from signalboost.i18n import use_language
+
+    with use_language(doc_language(strategy, lang)):
+        ctx = build_context(strategy, today=today)
+        return str(_env(html=False).get_template("strategy_doc.md.j2").render(ctx=ctx, s=strategy))
+
+
+def render_html(
+    strategy: Strategy, *, today: dt.date | None = None, for_print: bool = False, lang: str | None = None
+) -> str:
+    """The strategy document as one self-contained HTML page (CSS embedded, no external resource), in
+    :func:`doc_language`."""
+    from signalboost.i18n import use_language
+
+    with use_language(doc_language(strategy, lang)):
+        ctx = build_context(strategy, today=today)
+        css = resources.files("signalboost.report").joinpath("templates/strategy_doc.css").read_text(encoding="utf-8")
+        template = _env(html=True).get_template("strategy_doc.html.j2")
+        return str(template.render(ctx=ctx, s=strategy, css=css, for_print=for_print))
 
 
 def _no_network(url: str, *args: Any, **kwargs: Any) -> Any:
@@ -188,7 +265,7 @@ def _no_network(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ReportError(f"the strategy document tried to load {url!r}", hint="Documents embed every asset")
 
 
-def render_pdf(strategy: Strategy, *, today: dt.date | None = None) -> bytes:
+def render_pdf(strategy: Strategy, *, today: dt.date | None = None, lang: str | None = None) -> bytes:
     """The strategy document as PDF bytes (WeasyPrint; fonts from the system, nothing from the network)."""
     try:
         from weasyprint import HTML
@@ -198,25 +275,28 @@ def render_pdf(strategy: Strategy, *, today: dt.date | None = None) -> bytes:
             where="--format pdf",
             hint="Install the system libraries with `bash scripts/system-deps.sh demo`, or use --format html",
         ) from exc
-    html = render_html(strategy, today=today, for_print=True)
+    html = render_html(strategy, today=today, for_print=True, lang=lang)
     pdf = HTML(string=html, url_fetcher=_no_network).write_pdf()
     if not isinstance(pdf, bytes):
         raise ReportError("the PDF engine returned no document")
     return pdf
 
 
-def write_document(strategy: Strategy, path: Path, *, fmt: str = "md", today: dt.date | None = None) -> Path:
-    """Write the document in ``fmt`` (``md``, ``html`` or ``pdf``) to ``path`` atomically; return ``path``."""
+def write_document(
+    strategy: Strategy, path: Path, *, fmt: str = "md", today: dt.date | None = None, lang: str | None = None
+) -> Path:
+    """Write the document in ``fmt`` (``md``, ``html`` or ``pdf``) to ``path`` atomically, in
+    :func:`doc_language`; return ``path``."""
     if fmt not in DOC_FORMATS:
         raise ReportError(
             f"unknown document format {fmt!r}", where="--format", hint=f"Use one of: {', '.join(DOC_FORMATS)}"
         )
     data: bytes
     if fmt == "pdf":
-        data = render_pdf(strategy, today=today)
+        data = render_pdf(strategy, today=today, lang=lang)
     elif fmt == "html":
-        data = render_html(strategy, today=today).encode("utf-8")
+        data = render_html(strategy, today=today, lang=lang).encode("utf-8")
     else:
-        data = render_markdown(strategy, today=today).encode("utf-8")
+        data = render_markdown(strategy, today=today, lang=lang).encode("utf-8")
     write_output(path, data, what="the document")
     return path

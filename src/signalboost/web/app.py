@@ -36,10 +36,12 @@ from signalboost.errors import (
     WebError,
     WorkspaceLockedError,
 )
+from signalboost.i18n import N_
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import SESSION_COOKIE, Session, SessionCodec
 from signalboost.web.context import MAX_FORM_BYTES, PageCache, WebContext, WebSettings
 from signalboost.web.guard import HostPolicy, ProxyPolicy, SiteGuard, strip_brackets
+from signalboost.web.language import LanguageMiddleware
 from signalboost.web.session import WebWorkspace
 from signalboost.web.sessions import DEFAULT_IDLE, DEFAULT_MAX, SessionStore
 from signalboost.web.uploads import JobRegistry
@@ -48,18 +50,30 @@ from signalboost.web.wiring import jsonable
 HERE = Path(__file__).resolve().parent
 PUBLIC_PATHS = ("/login", "/static/", "/healthz")
 NAV: tuple[tuple[str, str], ...] = (
-    ("/", "Overview"),
-    ("/strategy", "Strategy"),
-    ("/calendar", "Calendar"),
-    ("/analytics", "Analytics"),
-    ("/influencers", "Influencers"),
-    ("/audience", "Audience"),
-    ("/competitors", "Competitors"),
-    ("/outreach", "Outreach"),
-    ("/partners", "Partners"),
-    ("/imports", "Imports"),
-    ("/connections", "Connections"),
+    ("/", N_("Overview")),
+    ("/strategy", N_("Strategy")),
+    ("/calendar", N_("Calendar")),
+    ("/analytics", N_("Analytics")),
+    ("/influencers", N_("Influencers")),
+    ("/audience", N_("Audience")),
+    ("/competitors", N_("Competitors")),
+    ("/outreach", N_("Outreach")),
+    ("/partners", N_("Partners")),
+    ("/imports", N_("Imports")),
+    ("/connections", N_("Connections")),
 )
+#: the tables the overview counts, as words (store.queries.table_counts)
+TABLE_WORDS = (
+    N_("accounts"),
+    N_("posts"),
+    N_("post metrics"),
+    N_("follows"),
+    N_("interactions"),
+    N_("imports"),
+    N_("rejects"),
+)
+#: values the pages show as words (upload phases, import statuses, validation levels; see the templates' ``_(…)``)
+VALUE_WORDS = (N_("queued"), N_("importing"), N_("done"), N_("failed"), N_("error"), N_("warning"))
 UPLOAD_PATHS = ("/imports",)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_REFUSED = "this form expired or did not come from this dashboard; reload the page and retry"
@@ -198,6 +212,7 @@ def create_app(
     from signalboost.web import routes
 
     routes.register(app)
+    app.add_middleware(LanguageMiddleware, strategy_path=ws.strategy_path)
     app.add_middleware(BodyLimit, upload_limit=settings.max_upload_bytes)
     app.add_middleware(SiteGuard, policy=settings.hosts)  # outermost: a foreign Host is refused before anything
     return app
@@ -211,8 +226,27 @@ def _templates() -> Jinja2Templates:
     env.globals["version"] = signalboost.__version__
     env.filters["num"] = _num
     env.filters["filename"] = _filename
-    env.filters["pct"] = lambda v: "—" if v is None else f"{float(v):.1f} %"
+    env.filters["pct"] = _pct
+    from signalboost import i18n
+    from signalboost.analytics.kpis import AGGREGATION_LABELS
+
+    i18n.jinja_install(env)
+    env.filters["num"] = _num  # the dashboard's own number format (below), in the page's language
+    env.filters["pct"] = _pct
+    env.filters["plainnum"] = lambda v: "" if v is None else f"{v:g}"  # form values: what <input> parses
+    env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
+    from signalboost.report.analytics_report import UNITS
+
+    env.globals["unit_words"] = UNITS
+    env.globals["aggregation_label"] = lambda agg: AGGREGATION_LABELS.get(str(agg or "sum"), str(agg or "sum"))
     return templates
+
+
+def _pct(value: Any) -> str:
+    """A percentage already in percent (``26.4``) with one decimal, in the page's language (``26,4 %`` in nb)."""
+    from signalboost.i18n import format_percent
+
+    return "—" if value is None else format_percent(float(value) / 100, digits=1)
 
 
 def _filename(path: Any) -> str:
@@ -224,14 +258,17 @@ def _filename(path: Any) -> str:
 
 
 def _num(value: Any, digits: int = 3) -> str:
+    """A number in the page's language: whole numbers with grouping, others to ``digits`` significant digits."""
+    from signalboost.i18n import _, format_number, format_significant
+
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
+        return format_significant(value, digits=digits)
     return str(value)
 
 

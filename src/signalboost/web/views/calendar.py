@@ -101,7 +101,7 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
             "view": view,
             "date": focus,
             "timezone": strategy.brand.timezone,
-            "title": focus.strftime("%B %Y") if view == "month" else f"Week of {start.isoformat()}",
+            "title": _period_title(view, focus, start),
             "prev": prev,
             "next": nxt,
             "today": today,
@@ -233,3 +233,13 @@ def draft_excerpt(draft: str, width: int = 80) -> str:
     if not text:
         return ", no draft yet"
     return ": " + (text if len(text) <= width else text[: width - 1].rstrip() + "…")
+
+
+def _period_title(view: str, focus: dt.date, start: dt.date) -> str:
+    """``December 2026`` / ``Desember 2026``, or ``Week of Nov 30, 2026`` / ``Uke fra 30. nov. 2026`` (CLDR names)."""
+    from signalboost.i18n import _, format_date
+
+    if view == "month":
+        title = format_date(focus, "LLLL y")
+        return title[:1].upper() + title[1:]
+    return _("Week of {date}").format(date=format_date(start))
