@@ -12,6 +12,7 @@ from signalboost.cli.common import (
     FormatOption,
     OutputFormat,
     WorkspaceOption,
+    console,
     emit_rows,
     err_console,
     open_ws,
@@ -48,6 +49,37 @@ RAW_COLUMNS = (
 )
 PERCENTILES = ("score", "reach", "authority", "amplification", "topic", "activity", "reach_in_band")
 DEFAULT_TOP = 20
+
+
+NARROW_WIDTH = 120
+"""Below this terminal width the table keeps only the columns that decide (issue #14: tables fit 80 columns)."""
+NARROW_COLUMNS = {
+    "account": "account",
+    "segment": "segment",
+    "score": "score",
+    "rank": "rank",
+    "interactions_with_brand": "inter",
+    "engagement": "eng",
+    "follows_brand": "follows",
+}
+"""Column → short header of the narrow table (the legend under it spells them out)."""
+
+
+def narrow_rows(rows: list[dict[str, Any]], cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The narrow table: the deciding columns under short headers, rank without its share, yes/no for flags."""
+    keep = [c for c in cols if c in NARROW_COLUMNS]
+    out = []
+    for row in rows:
+        short: dict[str, Any] = {}
+        for c in keep:
+            value = row.get(c)
+            if c == "rank" and isinstance(value, str):
+                value = value.split(" (")[0]
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            short[NARROW_COLUMNS[c]] = value
+        out.append(short)
+    return out, [NARROW_COLUMNS[c] for c in keep]
 
 
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
@@ -174,7 +206,15 @@ def influencers(
     title = f"Influencers on {run['platform']}" if run else "Influencers"
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
-    emit_rows(rows, fmt, title=title, columns=cols, document=doc, empty=_empty_text(segment, run, counts))
+    narrow = fmt is OutputFormat.table and console.width < NARROW_WIDTH and bool(rows)
+    shown, shown_cols = narrow_rows(rows, cols) if narrow else (rows, cols)
+    emit_rows(shown, fmt, title=title, columns=shown_cols, document=doc, empty=_empty_text(segment, run, counts))
+    if narrow:
+        console.print(
+            "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
+            f"the score's components (reach, authority, …) show at {NARROW_WIDTH}+ columns or with --format csv.",
+            highlight=False,
+        )
     if fmt is OutputFormat.table and run:
         _explain(run, counts, ids_shown=any(not r.get("handle") for r in rows))
 
