@@ -38,6 +38,7 @@ COMMANDS = dict(_commands())
 NO_FORMAT = {"demo", "init", "schema", "doc", "report", "calendar export", "import", "validate", "serve"}
 NO_FORMAT |= {"user add", "user remove"}
 NO_FORMAT |= {"connect bluesky", "connect mastodon", "disconnect"}  # one status line, no result rows
+NO_FORMAT |= {"calendar attach", "calendar detach", "calendar thread"}  # the post's parts and images, as lines
 NO_FORMAT |= {"competitors add", "competitors remove"}  # a confirmation line on stderr, no result rows
 
 

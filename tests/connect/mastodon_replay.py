@@ -19,6 +19,7 @@ import html
 import json
 import random
 import re
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ class Status:
     reblogs: set[str] = field(default_factory=set)
     replies: list[str] = field(default_factory=list)  # local status ids
     quotes: list[str] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)  # ids of media attachments
 
 
 @dataclass
@@ -218,6 +220,7 @@ class World:
         for who in self.rng.sample([o for o in others if o != hub], 6):
             self.follow(who, hub)
         self.idempotency: dict[str, str] = {}
+        self.media: dict[str, dict[str, Any]] = {}  # uploaded media attachments (MediaAttachment entities)
         self.posts_sent = 0
 
     # ------------------------------------------------------------------------------------------ world building
@@ -376,7 +379,7 @@ class World:
             "edited_at": None, "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,
             "content": render_content(s.text), "filtered": [], "reblog": None,
             "application": {"name": "Web", "website": None}, "account": self.account_json(author),
-            "media_attachments": [], "mentions": mentions,
+            "media_attachments": [self.media[m] for m in s.media], "mentions": mentions,
             "tags": [{"name": t.lstrip("#"), "url": f"https://{DOMAIN}/tags/{t.lstrip('#')}"}
                      for t in s.text.split() if t.startswith("#")],
             "emojis": [], "card": None, "poll": None,
@@ -445,8 +448,12 @@ class ReplayServer:
         query = parse_qs(parts.query)
         length = int(h.headers.get("content-length") or 0)
         raw = h.rfile.read(length) if length else b""
-        if raw and "json" in (h.headers.get("content-type") or ""):
+        files: dict[str, tuple[str, bytes]] = {}
+        ctype = h.headers.get("content-type") or ""
+        if raw and "json" in ctype:
             body = {k: v if isinstance(v, list) else [v] for k, v in json.loads(raw).items()}
+        elif ctype.startswith("multipart/form-data"):
+            body, files = _multipart(ctype, raw)
         else:
             body = parse_qs(raw.decode())
         with self.lock:
@@ -455,7 +462,7 @@ class ReplayServer:
         if self.on_request is not None:
             self.on_request(n, parts.path)
         with self.lock:
-            status, payload, link = self._route(h, method, parts.path, query, body, n)
+            status, payload, link = self._route(h, method, parts.path, query, body, n, files)
         data = json.dumps(payload).encode()
         h.send_response(status)
         h.send_header("Content-Type", "application/json; charset=utf-8")
@@ -491,6 +498,7 @@ class ReplayServer:
         q: dict[str, list[str]],
         body: dict[str, list[str]],
         n: int,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> tuple[int, Any, str | None]:
         w = self.world
         if n in self.fail_429:
@@ -532,6 +540,8 @@ class ReplayServer:
         brand = w.brand.local_id
         seg = path.strip("/").split("/")[2:]  # after api/v1
         limit = int(q.get("limit", ["40"])[0])
+        if method == "POST" and path == "/api/v2/media":
+            return self._post_media(body, files or {})
         if method == "POST" and seg == ["statuses"]:
             answer = self._post_status(h, body)
             if n in self.lose_response:
@@ -601,9 +611,58 @@ class ReplayServer:
         text = (body.get("status") or [""])[0]
         if not text.strip():
             return 422, {"error": "Validation failed: Text can't be blank"}, None
+        media = body.get("media_ids[]") or body.get("media_ids") or []
+        unknown = [m for m in media if m not in w.media]
+        if unknown or len(media) > 4:
+            return 422, {"error": "Validation failed: media ids unknown or more than 4"}, None
         status = w.post(w.brand.local_id, text)
+        status.media = list(media)
         status.created_at = dt.datetime.now(dt.UTC)  # a real server stamps a new status with its own clock
         w.posts_sent += 1
         if key:
             w.idempotency[key] = status.local_id
         return 200, w.status_json(status), None
+
+    def _post_media(self, body: dict[str, list[str]], files: dict[str, tuple[str, bytes]]) -> tuple[int, Any, None]:
+        """``POST /api/v2/media``: a MediaAttachment (processed at once, as a small image is: 200, not 202)."""
+        w = self.world
+        if "file" not in files:
+            return 422, {"error": "Validation failed: File can't be blank"}, None
+        mime, data = files["file"]
+        if not mime.startswith("image/"):
+            return (
+                422,
+                {"error": "Validation failed: File has contents that are not what they are reported to be"},
+                None,
+            )
+        media_id = str(110_000_000_000 + len(w.media) + 1)
+        width, height = struct.unpack(">II", data[16:24]) if data.startswith(b"\x89PNG") else (0, 0)
+        original = {"width": width, "height": height, "size": f"{width}x{height}", "aspect": width / (height or 1)}
+        w.media[media_id] = {
+            "id": media_id, "type": "image",
+            "url": f"https://files.{DOMAIN}/media_attachments/files/{media_id}/original/image.png",
+            "preview_url": f"https://files.{DOMAIN}/media_attachments/files/{media_id}/small/image.png",
+            "remote_url": None, "preview_remote_url": None, "text_url": None,
+            "meta": {"original": original, "small": original},
+            "description": (body.get("description") or [None])[0], "blurhash": "UFO|gA~q?b%M~qIUIUt7%M%Mj[WBayt7ofWB",
+            "_bytes": len(data),
+        }  # fmt: skip
+        return 200, {k: v for k, v in w.media[media_id].items() if not k.startswith("_")}, None
+
+
+def _multipart(ctype: str, raw: bytes) -> tuple[dict[str, list[str]], dict[str, tuple[str, bytes]]]:
+    """Fields and files of a ``multipart/form-data`` body (RFC 7578), as a Rails server reads them."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + raw)
+    fields: dict[str, list[str]] = {}
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in message.iter_parts():  # type: ignore[attr-defined]
+        name = str(part.get_param("name", header="content-disposition"))
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename():
+            files[name] = (part.get_content_type(), payload)
+        else:
+            fields.setdefault(name, []).append(payload.decode())
+    return fields, files

@@ -114,13 +114,13 @@ class _CrashAfterSend:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
-    def publish(self, text: str, record_key: str) -> Any:
-        self._real.publish(text, record_key)
+    def publish(self, text: str, record_key: str, **kw: Any) -> Any:
+        self._real.publish(text, record_key, **kw)
         raise KeyboardInterrupt("killed between send and record")
 
 
 class _CrashBeforeSend(_CrashAfterSend):
-    def publish(self, text: str, record_key: str) -> Any:
+    def publish(self, text: str, record_key: str, **kw: Any) -> Any:
         raise KeyboardInterrupt("killed before the request left")
 
 

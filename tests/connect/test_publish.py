@@ -122,8 +122,8 @@ class _CrashAfterSend:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
 
-    def publish(self, text: str, record_key: str) -> Any:
-        self._real.publish(text, record_key)
+    def publish(self, text: str, record_key: str, **kw: Any) -> Any:
+        self._real.publish(text, record_key, **kw)
         raise KeyboardInterrupt("killed between send and record")
 
 

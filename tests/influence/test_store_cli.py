@@ -257,3 +257,26 @@ def test_cli_shows_the_reach_rule_on_interaction_only_data(
     listed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["account_id"] for r in listed[:2]] == ["named", "shared"]
     assert float(listed[0]["audience"]) == 2 and float(listed[1]["audience"]) == 3
+
+
+def test_listing_fits_80_columns_with_handles_whole(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue #14: at 80 columns the 10-column table folded "@leader" into "@lead/er" and "False" into "Fals/e";
+    # the narrow table keeps the deciding columns, whole, under short headers spelled out below it
+    fill(workspace)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["influencers", "-w", str(workspace.root), "--top", "all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = [ln for ln in lines if ln[:1] in "┏┃┡│└"]
+    assert table and all(len(ln) <= 80 for ln in table)
+    cells = [[c.strip() for c in ln.strip("│").split("│")] for ln in table if ln.startswith("│")]
+    assert len(cells) == 5  # one line per account: nothing folded
+    by = {c[0]: c for c in cells}
+    assert by["@leader"][1:] == ["thought_leader", "91.7", "1", "0", "0.00", "no"]
+    assert by["@fan"][1] == "fan" and by["@fan"][-1] == "yes"
+    assert any(ln.startswith("inter = interactions with the brand") for ln in lines)
+    monkeypatch.setenv("COLUMNS", "250")  # wide: every column, as before
+    assert main(["influencers", "-w", str(workspace.root), "--stored", "--top", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "authority" in out and "inter = " not in out

@@ -197,3 +197,25 @@ def test_ledger_reads_new_imports_and_partner_status(capsys: pytest.CaptureFixtu
     assert js(capsys, ws, "partners", "status", "maria", "active")["rows"][0]["status"] == "active"
     code, _, err = run(capsys, ws, "partners", "status", "maria", "married")
     assert code == 1 and "candidate, chosen, active, ended" in err
+
+
+def test_partners_rank_fits_80_columns(
+    capsys: pytest.CaptureFixture[str], ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # issue #14: 12 columns folded every cell at 80 columns; the narrow table keeps one line per candidate
+    from .test_overlap_coverage import OURS, THEIRS
+
+    add_follows(ws, [(m, "b1") for m in OURS] + [(m, c) for c, s in THEIRS.items() for m in s])
+    add_scores(ws, [("n1", 90, "other", False)])
+    expected = {r["account_id"]: r for r in js(capsys, ws, "partners", "rank", "c1", "c2", "c3")["rows"]}
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, ws, "partners", "rank", "c1", "c2", "c3")
+    assert code == 0
+    table = [ln for ln in out.splitlines() if ln[:1] in "┏┃┡│└"]
+    assert table and all(len(ln) <= 80 for ln in table)
+    cells = [[c.strip() for c in ln.strip("│").split("│")] for ln in table if ln.startswith("│")]
+    assert [c[:2] for c in cells] == [["1", "c1"], ["2", "c2"], ["3", "c3"]]  # no handles in this data: ids
+    for c in cells:
+        r = expected[c[1]]
+        assert c[2:] == [str(int(r["audience"])), str(int(r["shared"])), str(int(r["unique_reach"])), str(r["bridges"])]
+    assert "unique = those you do not reach yet" in out

@@ -41,24 +41,27 @@ weights_st = st.lists(st.integers(1, 100), min_size=1, max_size=6).map(
 
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(weights=weights_st, groups=st.lists(st.integers(0, 2), min_size=1, max_size=250))
-def test_within_one_plan_wide_and_per_network_up_to_three_networks(
+def test_within_one_per_network_and_two_plan_wide_up_to_three_networks(
     weights: dict[str, float], groups: list[int]
 ) -> None:
+    # each network at its optimum (below 1 without fixed posts) may cost the plan-wide mix up to the relaxation 2
     items = [Item(f"n{g}") for g in groups]
     pillars = apportion(items, weights)
     worst_plan, worst_net = _bounds(items, pillars, weights)
-    assert worst_plan <= 1 + EPS
+    assert worst_plan <= 2 + EPS
     assert worst_net <= 1 + EPS
     assert discrepancy(items, pillars, weights) == pytest.approx((worst_plan, worst_net))
 
 
 @settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(weights=weights_st, groups=st.lists(st.integers(0, 5), min_size=1, max_size=250))
-def test_within_one_on_both_levels_for_six_networks(weights: dict[str, float], groups: list[int]) -> None:
+def test_within_one_per_network_and_two_plan_wide_for_six_networks(
+    weights: dict[str, float], groups: list[int]
+) -> None:
     items = [Item(f"n{g}") for g in groups]
     worst_plan, worst_net = _bounds(items, apportion(items, weights), weights)
     assert worst_net <= 1 + EPS
-    assert worst_plan <= 1 + EPS
+    assert worst_plan <= 2 + EPS
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -101,19 +104,52 @@ def test_calendar_with_random_tactic_dates_keeps_the_bound(weights, slots, month
     assert sum(p.kind == "tactic" for p in result.posts) >= 1
 
 
+def _min_repeats(n: int, w: list[float], bound: float) -> int | None:
+    """Peer: the fewest same-pillar-twice-in-a-row of any sequence of ``n`` posts within ``bound`` at every
+    prefix (dynamic programming over counts and last pillar), ``None`` when no sequence keeps the bound."""
+    states: dict[tuple[tuple[int, ...], int], int] = {((0,) * len(w), -1): 0}
+    for t in range(1, n + 1):
+        nxt: dict[tuple[tuple[int, ...], int], int] = {}
+        for (c, last), r in states.items():
+            for k in range(len(w)):
+                c2 = tuple(x + (i == k) for i, x in enumerate(c))
+                if all(abs(c2[i] - w[i] * t) <= bound + EPS for i in range(len(w))):
+                    nxt[(c2, k)] = min(nxt.get((c2, k), n), r + (k == last))
+        states = nxt
+    return min(states.values()) if states else None
+
+
+def _repeats(got: list[str]) -> int:
+    return sum(a == b for a, b in itertools.pairwise(got))
+
+
 def test_hand_computed_sequence_for_50_30_20() -> None:
-    # quotas after n posts: edu n/2, fun 0.3n, prod 0.2n; with the no-repeat rule, edu cannot come twice in a row
+    # the optimum is 0.5: edu is 1/2 off its quota after every odd post. It forces one repeat in 10 posts: edu
+    # must open (after 1 post fun and prod may hold at most 0.3 + 0.5 and 0.2 + 0.5 < 1), and edu on posts
+    # 1, 3, 5, 7, 9 leaves fun 2 after 8 posts where 9 need 0.3·9 − 0.5 = 2.2
     items = [Item("ig")] * 10
-    got = [p[0] for p in apportion(items, {"edu": 0.5, "fun": 0.3, "prod": 0.2})]
+    weights = {"edu": 0.5, "fun": 0.3, "prod": 0.2}
+    got = [p[0] for p in apportion(items, weights)]
     assert got.count("edu") == 5 and got.count("fun") == 3 and got.count("prod") == 2
-    assert all(a != b for a, b in itertools.pairwise(got) if a == "edu")
+    assert got[0] == "edu"
+    assert discrepancy(items, [(p,) for p in got], weights)[1] == pytest.approx(0.5)
+    assert _min_repeats(10, [0.5, 0.3, 0.2], 0.5 - 1e-6) is None
+    assert _repeats(got) == _min_repeats(10, [0.5, 0.3, 0.2], 0.5) == 1
 
 
-def test_no_repeats_when_weights_allow() -> None:
+def test_no_more_repeats_than_the_optimum_forces() -> None:
+    # 40/30/20/10: the optimum is 0.6 (none below it), and at 0.6 some repeats are forced; the planner makes no
+    # more than the fewest possible (the no-repeat rule yields only to the optimum)
     items = [Item("ig")] * 40
-    got = [p[0] for p in apportion(items, {"a": 0.4, "b": 0.3, "c": 0.2, "d": 0.1})]
-    assert all(a != b for a, b in itertools.pairwise(got))
+    w = [0.4, 0.3, 0.2, 0.1]
+    got = [p[0] for p in apportion(items, dict(zip("abcd", w, strict=True)))]
     assert [got.count(x) for x in "abcd"] == [16, 12, 8, 4]
+    assert _min_repeats(40, w, 0.6 - 1e-6) is None
+    assert discrepancy(items, [(p,) for p in got], dict(zip("abcd", w, strict=True)))[1] == pytest.approx(0.6)
+    assert _repeats(got) == _min_repeats(40, w, 0.6)
+    # with the weights one pillar never needs to follow itself: none does
+    got = [p[0] for p in apportion([Item("ig")] * 12, {"a": 0.25, "b": 0.25, "c": 0.25, "d": 0.25})]
+    assert _repeats(got) == 0
 
 
 def test_two_pillar_post_counts_half_each() -> None:
@@ -158,13 +194,14 @@ def test_tactic_that_overfills_a_pillar_is_reported() -> None:
 
 
 def test_fixed_posts_inside_the_quota_keep_the_bound() -> None:
-    # a 25 % pillar fixed on every 8th post of 3 networks: well inside its quota, the bound must hold
+    # a 25 % pillar fixed on every 8th post of 3 networks: well inside its quota, each network within 1 (its
+    # optimum) and the plan-wide mix within the relaxation 2
     items = [Item(f"n{i % 3}", ("fun",) if i % 8 == 0 else None) for i in range(240)]
     weights = {"edu": 0.4, "fun": 0.25, "prod": 0.2, "team": 0.15}
     pillars = apportion(items, weights)
     assert all(pillars[i] == ("fun",) for i in range(0, 240, 8))
     worst_plan, worst_net = _bounds(items, pillars, weights)
-    assert worst_plan <= 1 + EPS and worst_net <= 1 + EPS
+    assert worst_plan <= 2 + EPS and worst_net <= 1 + EPS
 
 
 # ------------------------------------------------------------------ rules a careless edit would break (issue #19)

@@ -24,6 +24,30 @@ def _brute(fixed: list[dict[int, float] | None], w: list[float]) -> float:
     return min(network_discrepancy(fixed, w, list(c)) for c in itertools.product(range(len(w)), repeat=free))
 
 
+def _dp_optimum(fixed: list[dict[int, float] | None], w: list[float], cap: float = 1.0) -> float:
+    """Peer: the lowest largest deviation of one network by a minimax dynamic programme over the free posts'
+    counts per pillar (state: counts; value: the least worst deviation of any sequence reaching them), with
+    states more than ``cap`` off pruned (the templates' optima are below 1; ``inf`` when none stays within)."""
+    states: dict[tuple[int, ...], float] = {(0,) * len(w): 0.0}
+    fx = [0.0] * len(w)
+    for n, f in enumerate(fixed, start=1):
+        if f is not None:
+            for k, share in f.items():
+                fx[k] += share
+            moves = [(c, v) for c, v in states.items()]
+        else:
+            moves = [
+                (tuple(x + (i == k) for i, x in enumerate(c)), v) for c, v in states.items() for k in range(len(w))
+            ]
+        nxt: dict[tuple[int, ...], float] = {}
+        for c, v in moves:
+            dev = max(v, *(abs(c[k] + fx[k] - w[k] * n) for k in range(len(w))))
+            if dev <= cap + EPS and dev < nxt.get(c, float("inf")):
+                nxt[c] = dev
+        states = nxt
+    return min(states.values(), default=float("inf"))
+
+
 def test_hand_computed_optima() -> None:
     w = [0.5, 0.5]
     # a, ?, a, a: the free post must be b: deviations 0.5, 0, 0.5, 1 -> 1
@@ -78,12 +102,40 @@ def test_every_template_reaches_the_optimum_per_network(name: str, weeks: int) -
                 fixed.append({pillars.index(x): 1 / len(t.pillars) for x in t.pillars})
             else:
                 fixed.append(None)
-        best = lowest_discrepancy(fixed, w)[0]
+        best = _dp_optimum(fixed, w)
         got = discrepancy([Item(net)] * len(posts), [p.pillars for p in posts], weights)[1]
-        # the quota bound where the fixed posts allow it, else exactly the lowest achievable
-        assert got <= max(1.0, best) + 1e-6, (name, weeks, net, got, best)
-        if best > 1:
-            assert got == pytest.approx(best)
+        # every network exactly at the lowest achievable, below 1 or not
+        assert got == pytest.approx(best, abs=1e-6), (name, weeks, net, got, best)
+    # and the plan-wide mix within the documented relaxation
+    assert result.discrepancy[0] <= 2 + 1e-6
+
+
+def test_dp_peer_agrees_with_exhaustive_search() -> None:
+    w = [0.5, 0.3, 0.2]
+    for fixed in ([None] * 6, [{0: 1.0}, None, {0: 1.0}, None, None], [{1: 0.5, 2: 0.5}, None, None, {2: 1.0}]):
+        assert _dp_optimum(fixed, w, cap=9) == pytest.approx(_brute(fixed, w), abs=1e-9)
+
+
+def test_each_network_at_its_optimum_even_if_the_plan_wide_mix_pays() -> None:
+    # weights 2/7, 2/7, 3/7 and one post on each of two networks: a network's optimum is 4/7 (its post to the
+    # 3/7 pillar: |1 − 3/7| and 2/7 for the others; any other pillar is 5/7 off); both at it, the plan holds
+    # that pillar twice after 2 posts, 2 − 6/7 = 8/7 off: above 1, within the relaxation 2 — the rule ranks the
+    # networks' optimum first
+    weights = {"a": 2 / 7, "b": 2 / 7, "c": 3 / 7}
+    items = [Item("ig"), Item("fb")]
+    got = apportion(items, weights)
+    assert got == [("c",), ("c",)]
+    assert discrepancy(items, got, weights) == pytest.approx((8 / 7, 4 / 7))
+
+
+def test_when_the_optimum_everywhere_costs_more_than_two_plan_wide_the_quota_rule_holds() -> None:
+    # the same weights on six networks of one post each: all six at the optimum (all "c") puts the plan
+    # 6 − 18/7 = 3.43 off; then each network keeps ±1 instead and the plan-wide mix stays within 2
+    weights = {"a": 2 / 7, "b": 2 / 7, "c": 3 / 7}
+    items = [Item(f"n{i}") for i in range(6)]
+    plan_wide, per_network = discrepancy(items, apportion(items, weights), weights)
+    assert plan_wide <= 2 + EPS and per_network <= 1 + EPS
+    assert per_network > 4 / 7 + EPS  # some network left its optimum
 
 
 def test_a_tactic_that_overfills_is_planned_at_the_optimum_and_named() -> None:

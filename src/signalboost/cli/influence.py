@@ -12,6 +12,7 @@ from signalboost.cli.common import (
     FormatOption,
     OutputFormat,
     WorkspaceOption,
+    console,
     emit_rows,
     err_console,
     open_ws,
@@ -48,6 +49,37 @@ RAW_COLUMNS = (
 )
 PERCENTILES = ("score", "reach", "authority", "amplification", "topic", "activity", "reach_in_band")
 DEFAULT_TOP = 20
+
+
+NARROW_WIDTH = 120
+"""Below this terminal width the table keeps only the columns that decide (issue #14: tables fit 80 columns)."""
+NARROW_COLUMNS = {
+    "account": "account",
+    "segment": "segment",
+    "score": "score",
+    "rank": "rank",
+    "interactions_with_brand": "inter",
+    "engagement": "eng",
+    "follows_brand": "follows",
+}
+"""Column → short header of the narrow table (the legend under it spells them out)."""
+
+
+def narrow_rows(rows: list[dict[str, Any]], cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The narrow table: the deciding columns under short headers, rank without its share, yes/no for flags."""
+    keep = [c for c in cols if c in NARROW_COLUMNS]
+    out = []
+    for row in rows:
+        short: dict[str, Any] = {}
+        for c in keep:
+            value = row.get(c)
+            if c == "rank" and isinstance(value, str):
+                value = value.split(" (")[0]
+            elif isinstance(value, bool):
+                value = "yes" if value else "no"
+            short[NARROW_COLUMNS[c]] = value
+        out.append(short)
+    return out, [NARROW_COLUMNS[c] for c in keep]
 
 
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
@@ -174,7 +206,15 @@ def influencers(
     title = f"Influencers on {run['platform']}" if run else "Influencers"
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
-    emit_rows(rows, fmt, title=title, columns=cols, document=doc, empty=_empty_text(segment, run, counts))
+    narrow = fmt is OutputFormat.table and console.width < NARROW_WIDTH and bool(rows)
+    shown, shown_cols = narrow_rows(rows, cols) if narrow else (rows, cols)
+    emit_rows(shown, fmt, title=title, columns=shown_cols, document=doc, empty=_empty_text(segment, run, counts))
+    if narrow:
+        console.print(
+            "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
+            f"the score's components (reach, authority, …) show at {NARROW_WIDTH}+ columns or with --format csv.",
+            highlight=False,
+        )
     if fmt is OutputFormat.table and run:
         _explain(run, counts, ids_shown=any(not r.get("handle") for r in rows))
 
@@ -311,6 +351,12 @@ def influencer(
     handle: str = typer.Argument(..., help="Handle (with or without @) or account id."),
     platform: str = typer.Option(None, "--platform", "-p", help="Network, when the handle is on several."),
     every: str = typer.Option("1w", "--every", help="Period of the engagement-over-time table (1d, 1w, 1mo)."),
+    refresh: bool = typer.Option(
+        False,
+        "--refresh",
+        help="First pull the account's profile (a dated snapshot) and recent posts through the connected account "
+        "of --platform (default bluesky).",
+    ),
     fmt: OutputFormat = FormatOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -319,10 +365,21 @@ def influencer(
     A summary line first (score, rank, segment, interactions with the brand); then what they share (formats,
     topics, hashtags), when (weekday × hour), and their interactions with you in the periods they were active.
 
-    Example: signalboost influencer @someone
+    Example: signalboost influencer @someone; signalboost influencer @someone.bsky.social --refresh
     """
     from signalboost.influence import job
 
+    if refresh:
+        from signalboost.connect.accounts import open_connector
+        from signalboost.connect.audience import refresh_account
+
+        ws = open_ws(workspace, existing=True)
+        done = refresh_account(ws, open_connector(ws, platform or "bluesky"), handle)
+        err_console.print(
+            f"Refreshed @{done.handle}: profile and {done.posts_fetched} recent posts ({done.requests} requests, "
+            f"import #{done.import_id}).",
+            highlight=False,
+        )
     prof = job.influencer_profile(open_ws(workspace, read_only=True), handle, platform=platform, every=every)
     doc = prof.to_dict()
     if fmt is OutputFormat.json:

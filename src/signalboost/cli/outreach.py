@@ -562,6 +562,8 @@ def _context(
     return platform, brand_ids, ids, handles
 
 
+NARROW_WIDTH = 120
+"""Below this terminal width ``partners rank`` shows its deciding columns only."""
 _OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard", "jaccard_se"]
 _OVERLAP_COLUMNS += ["overlap_smaller", "unique_reach", "bridges", "method"]
 
@@ -603,6 +605,27 @@ def rank_cmd(
     rows = []
     for i, o in enumerate(overlap.rank_partners(results), start=1):
         rows.append({"rank": i, "handle": handles.get(o.account_id), **o.as_dict()})
+    if fmt is OutputFormat.table and rows and console.width < NARROW_WIDTH:
+        # issue #14: 12 columns folded every cell at 80 columns; keep the deciding ones, one line per candidate
+        short = [
+            {
+                "rank": r["rank"],
+                "account": f"@{r['handle']}" if r.get("handle") else r["account_id"],
+                "audience": r.get("audience"),
+                "shared": r.get("shared"),
+                "unique": r.get("unique_reach"),
+                "bridges": r.get("bridges"),
+            }
+            for r in rows
+        ]
+        emit_rows(short, fmt, title="Partner candidates")
+        console.print(
+            "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
+            "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
+            f"error and the method show at {NARROW_WIDTH}+ columns or with --format csv.",
+            highlight=False,
+        )
+        return
     emit_rows(rows, fmt, title="Partner candidates", columns=_OVERLAP_COLUMNS, document={"rows": rows})
 
 

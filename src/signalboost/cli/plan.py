@@ -221,9 +221,10 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Approve a post for `signalboost publish`, after checking its text fits its network.
+        """Approve a post for `signalboost publish`, after checking it fits its network.
 
-        Bluesky allows 300 graphemes. Only approved posts are ever sent.
+        Refused with every reason: text over the limit (Bluesky 300 graphemes, Mastodon 500, per thread part),
+        an image missing, without alt text, over the size limit or more than 4. Only approved posts are sent.
 
         Example: signalboost calendar approve sb-1a2b3c
         """
@@ -246,6 +247,58 @@ def register(app: typer.Typer) -> None:
 
         _print_post(set_draft(open_ws(workspace, read_only=True), plan_id, text), fmt)
 
+    @calendar_app.command("attach")
+    def attach(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        image: Path = typer.Argument(..., help="An image file inside the workspace folder (JPEG, PNG, GIF, WebP)."),
+        alt: str = typer.Option(..., "--alt", help="Alt text: what the image shows, for screen readers."),
+        part: int = typer.Option(0, "--part", help="Thread part to attach to (0 = the post itself)."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Attach an image with its alt text to a post (Bluesky and Mastodon: up to 4 a post).
+
+        Refused with the reason when the network would refuse it: no alt text, a fifth image, a file over the
+        network's size limit (Bluesky 1,000,000 bytes), a file outside the workspace.
+
+        Example: signalboost calendar attach sb-1a2b3c media/linen.jpg --alt "Three linen shirts on a rail"
+        """
+        from signalboost.connect.media import attach as attach_image
+
+        parts = attach_image(open_ws(workspace, read_only=True), plan_id, image, alt, part=part)
+        _print_parts(parts)
+
+    @calendar_app.command("detach")
+    def detach(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        part: int | None = typer.Option(None, "--part", help="Only this thread part's images (default: all)."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Remove a post's images (all of them, or one thread part's).
+
+        Example: signalboost calendar detach sb-1a2b3c
+        """
+        from signalboost.connect.media import detach as detach_images
+
+        n = detach_images(open_ws(workspace, read_only=True), plan_id, part=part)
+        console.print(f"Removed {n} image{'' if n == 1 else 's'}")
+
+    @calendar_app.command("thread")
+    def thread(
+        plan_id: str = typer.Argument(..., help="Post id (or its first characters)."),
+        texts: list[str] = typer.Argument(None, help="The replies after the post, in order (none: no thread)."),
+        workspace: Path = WorkspaceOption,
+    ) -> None:
+        """Make a Bluesky post a thread: the post's draft first, then each TEXT as a reply to the one before.
+
+        Each part must fit 300 graphemes and may carry images (`calendar attach --part N`). Give no TEXT to
+        make it a single post again.
+
+        Example: signalboost calendar thread sb-1a2b3c "2/ Why linen breathes" "3/ How to wash it"
+        """
+        from signalboost.connect.media import set_thread
+
+        _print_parts(set_thread(open_ws(workspace, read_only=True), plan_id, list(texts or [])))
+
     app.add_typer(calendar_app, name="calendar")
 
 
@@ -255,6 +308,16 @@ def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
         emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
     else:
         console.print(f"{post.id} is {post.status}")
+
+
+def _print_parts(parts: list) -> None:  # type: ignore[type-arg]
+    """A post's parts with their images, one line each."""
+    for i, part in enumerate(parts):
+        first = (part.text.splitlines() or [""])[0]
+        label = "post" if i == 0 else f"part {i}"
+        console.print(f"{label}: {first[:60]}", highlight=False)
+        for image in part.images:
+            console.print(f"  image {image.path} — alt: {image.alt[:60]}", highlight=False)
 
 
 def _first_day(ws, start: str | None, weeks: int | None) -> dt.date | None:  # type: ignore[no-untyped-def]

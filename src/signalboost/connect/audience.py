@@ -100,3 +100,72 @@ def _one(
         cursor is None,
         connector.stats.requests - before,
     )
+
+
+@dataclass
+class RefreshResult:
+    handle: str
+    account_id: str
+    followers: int | None
+    posts_fetched: int
+    import_id: int
+    requests: int
+
+
+def refresh_account(
+    ws: Workspace, connector: Connector, actor: str, *, max_posts: int = 100, page_size: int = 100
+) -> RefreshResult:
+    """Pull one other account's profile (a dated ``account_snapshots`` row, so an influencer's audience becomes a
+    series over time) and its ``max_posts`` most recent posts with their counts (dated ``post_metrics``), in one
+    ``imports`` row; each page in its own transaction (a rerun writes nothing twice)."""
+    name = actor.strip().lstrip("@")
+    if not name:
+        raise ConnectError("no account named", where="HANDLE", hint="Name an account, e.g. @knitco.bsky.social")
+    author_posts = getattr(connector, "author_posts", None)
+    if author_posts is None:
+        raise ConnectError(
+            f"refreshing another account is not available for {connector.platform} yet",
+            where=name,
+            hint="Use a Bluesky account, or import the account's data",
+        )
+    observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    before = connector.stats.requests
+    profile = connector.profiles([name], observed_at).get("accounts", [])
+    if not profile:
+        raise ConnectError(f"no {connector.platform} account {name!r}", where=name, hint="Check the handle")
+    account = profile[0]
+    snapshot = {
+        "platform": connector.platform,
+        "account_id": account["account_id"],
+        "observed_at": observed_at,
+        "followers": account.get("followers"),
+        "following": account.get("following"),
+        "posts_count": account.get("posts_count"),
+    }
+    with ws.transaction(purpose="refresh") as con:
+        import_id = cq.start_import(
+            con, file=f"{connector.platform}:refresh:@{name}", platform=connector.platform, started_at=observed_at
+        )
+        rows = {"accounts": profile, "account_snapshots": [snapshot]}
+        cq.count_import(con, import_id, *cq.write_rows(con, rows, import_id))
+    fetched, cursor = 0, None
+    while fetched < max_posts:
+        page = author_posts(
+            account["account_id"], cursor, limit=min(page_size, max_posts - fetched), observed_at=observed_at
+        )
+        fetched += len(page.keys)
+        with ws.transaction(purpose="refresh") as con:
+            cq.count_import(con, import_id, *cq.write_rows(con, page.rows, import_id))
+        cursor = page.cursor
+        if cursor is None or not page.keys:
+            break
+    with ws.transaction(purpose="refresh") as con:
+        con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+    return RefreshResult(
+        str(account["handle"]),
+        str(account["account_id"]),
+        account.get("followers"),
+        fetched,
+        import_id,
+        connector.stats.requests - before,
+    )

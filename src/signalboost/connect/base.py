@@ -11,8 +11,9 @@ dicts keyed by column), so the sync engine writes them exactly as an import woul
 - ``audience(actor, cursor, ...)``: one page of another account's followers (partners, influencers);
 - ``profiles(ids, observed_at)``: full profiles (counts) of accounts seen;
 - ``replies(post_id, observed_at)``: the direct replies to one own post (to complete what notifications missed);
-- ``publish(text, record_key)``: send one post under a key chosen (``new_record_key``) and recorded before
-  sending, return its platform id and URL; ``published(record_key, text=, since=)`` looks that post up on the
+- ``publish(text, record_key, images=, reply_to=)``: send one post (with its images and alt texts, as a reply
+  in a thread) under a key chosen (``new_record_key``) and recorded before sending, return its platform id
+  and URL; ``published(record_key, text=, since=)`` looks that post up on the
   network (reconciliation after a crash: a post is never sent twice) — by its key where the network stores it
   (Bluesky's record key), else by its text among the account's posts since the intent (Mastodon).
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -47,6 +49,24 @@ class Published:
     post_id: str
     url: str
     created_at: dt.datetime
+    cid: str | None = None  # Bluesky's content id (a reply names its root and parent by uri + cid)
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """An image to upload with a post: the file, its alt text, its MIME type."""
+
+    path: Path
+    alt: str
+    mime_type: str
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where a thread part goes: the thread's first post (root) and the part it answers (parent)."""
+
+    root: Published
+    parent: Published
 
 
 @dataclass
@@ -85,7 +105,9 @@ class Connector(Protocol):
 
     def new_record_key(self, at: dt.datetime) -> str: ...
 
-    def publish(self, text: str, record_key: str) -> Published: ...
+    def publish(
+        self, text: str, record_key: str, *, images: Sequence[MediaFile] = (), reply_to: ReplyTo | None = None
+    ) -> Published: ...
 
     def published(self, record_key: str, *, text: str = "", since: dt.datetime | None = None) -> Published | None: ...
 

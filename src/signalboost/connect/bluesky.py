@@ -19,7 +19,7 @@ from atproto import Client
 from atproto_client import exceptions as atx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import Page, Published, Rows, Stats
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats
 from signalboost.errors import ConnectError
 
 PLATFORM = "bluesky"
@@ -330,7 +330,12 @@ class BlueskyConnector:
         return Page({"accounts": accounts, "follows": edges}, keys, res.cursor or None, set(keys))
 
     def _posts_page(self, cursor: str | None, limit: int, observed_at: dt.datetime) -> Page:
-        params: dict[str, Any] = {"actor": self.account_id, "limit": min(limit, 100), "filter": "posts_with_replies"}
+        return self.author_posts(self.account_id, cursor, limit=limit, observed_at=observed_at)
+
+    def author_posts(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        """One page of ``actor``'s own posts and replies (newest first) with their counts as a dated
+        ``post_metrics`` snapshot (``getAuthorFeed``; reposts of others' posts are skipped)."""
+        params: dict[str, Any] = {"actor": actor, "limit": min(limit, 100), "filter": "posts_with_replies"}
         if cursor:
             params["cursor"] = cursor
         res = self._call("getAuthorFeed", lambda: self.client.app.bsky.feed.get_author_feed(params))
@@ -338,7 +343,7 @@ class BlueskyConnector:
         keys: list[str] = []
         for item in res.feed:
             view = item.post
-            if _get(view.author, "did") != self.account_id or item.reason is not None:
+            if _get(view.author, "did") != actor or item.reason is not None:
                 continue  # someone else's post the account reposted
             for table, more in post_rows(view, observed_at).items():
                 rows[table].extend(more)
@@ -402,9 +407,13 @@ class BlueskyConnector:
     def new_record_key(self, at: dt.datetime) -> str:
         return tid(at)
 
-    def publish(self, text: str, record_key: str) -> Published:
+    def publish(
+        self, text: str, record_key: str, *, images: Sequence[MediaFile] = (), reply_to: ReplyTo | None = None
+    ) -> Published:
         """Create the post under ``record_key`` (a TID chosen before sending: the same key can never make a
-        second post, so a retry after a crash is safe), with facets for links, mentions and hashtags."""
+        second post, so a retry after a crash is safe), with facets for links, mentions and hashtags, its images
+        uploaded as blobs (``com.atproto.repo.uploadBlob``) and embedded with their alt text
+        (``app.bsky.embed.images``), and for a thread part the ``reply`` refs (root and parent: uri + cid)."""
         from atproto_client import models
 
         from signalboost.connect.compose import facets_for
@@ -418,6 +427,16 @@ class BlueskyConnector:
         facets = facets_for(text, self._resolve_handle)
         if facets:
             record["facets"] = facets
+        if images:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": image.alt, "image": self._upload(image)} for image in images],
+            }
+        if reply_to is not None:
+            record["reply"] = {
+                "root": {"uri": reply_to.root.post_id, "cid": reply_to.root.cid},
+                "parent": {"uri": reply_to.parent.post_id, "cid": reply_to.parent.cid},
+            }
         data = models.ComAtprotoRepoCreateRecord.Data(
             repo=self.account_id, collection="app.bsky.feed.post", rkey=record_key, record=record
         )
@@ -436,7 +455,17 @@ class BlueskyConnector:
                 where=self.service,
                 hint="It is retried on the next `signalboost publish`",
             ) from None
-        return Published(str(res.uri), post_url(str(res.uri), self.handle), now)
+        return Published(str(res.uri), post_url(str(res.uri), self.handle), now, str(res.cid))
+
+    def _upload(self, image: MediaFile) -> dict[str, Any]:
+        """Upload one image as a blob; its reference as the record stores it (``$type: blob``)."""
+        data = image.path.read_bytes()
+        res = self._call(
+            "uploadBlob",
+            lambda: self.client.com.atproto.repo.upload_blob(data, headers={"Content-Type": image.mime_type}),
+        )
+        ref: dict[str, Any] = res.blob.to_json_representation()
+        return ref
 
     def published(self, record_key: str, *, text: str = "", since: dt.datetime | None = None) -> Published | None:
         """The account's post under ``record_key``, read from its own repository (no indexing delay); the key
@@ -455,7 +484,7 @@ class BlueskyConnector:
                 hint="Run `signalboost publish` again: nothing is sent before this is known",
             ) from None
         created = parse_time(_get(res.value, "created_at")) or dt.datetime.now(dt.UTC)
-        return Published(str(res.uri), post_url(str(res.uri), self.handle), created)
+        return Published(str(res.uri), post_url(str(res.uri), self.handle), created, str(res.cid))
 
     def _resolve_handle(self, handle: str) -> str | None:
         try:

@@ -47,7 +47,7 @@ _COUNTING = {"mastodon": "graphemes, each link as 23, @user@domain as @user"}
 def check_text(text: str, network: str, *, where: str = "text") -> None:
     """Raise a :class:`ConnectError` naming the excess when ``text`` is empty or past the network's limit."""
     if not text.strip():
-        raise ConnectError("the post has no text", where=where, hint="Write the post with `signalboost calendar edit`")
+        raise ConnectError("the post has no text", where=where, hint="Write the post with `signalboost calendar draft`")
     limit = LIMITS.get(network)
     if limit is None:
         return

@@ -32,7 +32,7 @@ from mastodon import Mastodon
 from mastodon import errors as mx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import Page, Published, Rows, Stats
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats
 from signalboost.errors import ConnectError
 from signalboost.ingest.textio import html_to_text
 
@@ -469,9 +469,25 @@ class MastodonConnector:
         del at
         return f"signalboost-{uuid.uuid4()}"
 
-    def publish(self, text: str, record_key: str) -> Published:
+    def publish(
+        self, text: str, record_key: str, *, images: Sequence[MediaFile] = (), reply_to: ReplyTo | None = None
+    ) -> Published:
+        """Post a public status under the ``Idempotency-Key`` ``record_key``; images are uploaded first
+        (``POST /api/v2/media`` with the alt text as ``description``) and attached by their ids."""
+        if reply_to is not None:
+            raise ConnectError("threads are published on Bluesky only", where=self.instance)
+        media_ids = [
+            self._call(
+                "upload media",
+                lambda m=image: self.api.media_post(str(m.path), mime_type=m.mime_type, description=m.alt),  # type: ignore[misc]
+            )["id"]
+            for image in images
+        ]
         status = self._call(
-            "post status", lambda: self.api.status_post(text, visibility="public", idempotency_key=record_key)
+            "post status",
+            lambda: self.api.status_post(
+                text, visibility="public", idempotency_key=record_key, media_ids=media_ids or None
+            ),
         )
         created = _when(status.get("created_at")) or dt.datetime.now(dt.UTC)
         return Published(str(status["uri"]), str(status.get("url") or status["uri"]), created)

@@ -23,10 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from signalboost.connect.base import Connector
-from signalboost.connect.compose import check_text
+from signalboost.connect import media
+from signalboost.connect.base import Connector, MediaFile, Published, ReplyTo
 from signalboost.errors import ConnectError
 from signalboost.store import connect_sql as cq
+from signalboost.store import post_media_sql
 from signalboost.store.lock import step_lock
 from signalboost.store.workspace import Workspace
 
@@ -47,15 +48,16 @@ class Outcome:
 
 
 def approve(ws: Workspace, plan_id: str) -> Any:
-    """Approve a planned post for publishing, after checking its text against its network's limits (a text
-    that the network would refuse is refused now, at calendar time, with the reason)."""
+    """Approve a planned post for publishing, after checking its text, thread parts and images against its
+    network's limits (what the network would refuse is refused now, at calendar time, with every reason)."""
     from signalboost.plan.service import resolve_id, set_status
     from signalboost.store import plan_sql
 
     full = resolve_id(ws, plan_id)
     with ws.connect(purpose="read") as con:
         row = plan_sql.select_planned(con, ids=[full])[0]
-    check_text(row["draft"] or "", row["network"], where=f"planned post {full}")
+    parts = media.load_parts(ws, full, row["draft"] or "")
+    media.check_parts(parts, row["network"], ws.root, where=f"planned post {full}")
     return set_status(ws, full, "approved")
 
 
@@ -98,6 +100,9 @@ def due_outcomes(ws: Workspace, platform: str, *, now: dt.datetime | None = None
 def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text: str) -> Outcome:
     plan_id = row["plan_id"]
     out = Outcome(plan_id, row["scheduled_at"], "sent", text=text)
+    parts = media.load_parts(ws, plan_id, text)
+    if len(parts) > 1:
+        return _publish_thread(ws, connector, row, parts, out)
     if row["state"] in ("sending", "retry") and row["record_key"]:
         # raises when the network cannot tell: nothing is sent
         found = connector.published(row["record_key"], text=text, since=row["intent_at"])
@@ -108,7 +113,7 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
             out.action, out.url = "recovered", found.url
             return out
     try:
-        check_text(text, connector.platform, where=f"planned post {plan_id}")
+        media.check_parts(parts, connector.platform, ws.root, where=f"planned post {plan_id}")
     except ConnectError as exc:
         return _record_failure(ws, connector.platform, row, text, exc.message(), out, final=True)
     # a retry keeps its key: if an earlier attempt did reach the network, the network refuses a second post
@@ -130,12 +135,76 @@ def _publish_one(ws: Workspace, connector: Connector, row: dict[str, Any], text:
         )
     row = {**row, "record_key": key, "attempts": attempts}
     try:
-        sent = connector.publish(text, key)
+        sent = connector.publish(text, key, images=_files(ws, parts[0]))
     except ConnectError as exc:
         return _record_failure(ws, connector.platform, row, text, exc.message(), out, final=attempts >= MAX_ATTEMPTS)
     _record_sent(ws, connector.platform, connector.account_id, row, text, sent.post_id, sent.url, sent.created_at)
     out.url = sent.url
     log.info("published %s: %s", plan_id, sent.url)
+    return out
+
+
+def _files(ws: Workspace, part: media.Part) -> list[MediaFile]:
+    return [MediaFile(ws.root / image.path, image.alt, image.mime_type) for image in part.images]
+
+
+def _publish_thread(
+    ws: Workspace, connector: Connector, row: dict[str, Any], parts: list[media.Part], out: Outcome
+) -> Outcome:
+    """A thread: every part's record key committed before the first is sent; then each part, as a reply to the
+    one before (root = part 0), committed as it is sent. A rerun after a crash skips the parts recorded, looks
+    the one in flight up by its key, and sends only the missing ones."""
+    plan_id, text = row["plan_id"], parts[0].text
+    try:
+        media.check_parts(parts, connector.platform, ws.root, where=f"planned post {plan_id}")
+    except ConnectError as exc:
+        return _record_failure(ws, connector.platform, row, text, exc.message(), out, final=True)
+    with ws.connect(purpose="read") as con:
+        done = post_media_sql.select_parts(con, plan_id)
+    start = dt.datetime.now(dt.UTC)
+    keys = {
+        i: done[i]["record_key"] if i in done else connector.new_record_key(start + dt.timedelta(microseconds=i))
+        for i in range(len(parts))
+    }
+    attempts = int(row["attempts"] or 0) + 1
+    with ws.transaction(purpose="publish") as con:  # the intent for every part, before anything is sent
+        cq.put_publication(
+            con,
+            {
+                "plan_id": plan_id,
+                "platform": connector.platform,
+                "text": text,
+                "record_key": keys[0],
+                "state": "sending",
+                "attempts": attempts,
+                "intent_at": row.get("intent_at") or start,
+                "error": None,
+            },
+        )
+        for i, key in keys.items():
+            if i not in done:
+                post_media_sql.put_part(con, plan_id, i, key)
+    row = {**row, "record_key": keys[0], "attempts": attempts}
+    sent: list[Published] = []
+    try:
+        for i, part in enumerate(parts):
+            prior = done.get(i)
+            if prior and prior["post_id"]:
+                sent.append(Published(prior["post_id"], prior["url"], start, prior["cid"]))
+                continue
+            reply = ReplyTo(root=sent[0], parent=sent[-1]) if sent else None
+            found = connector.published(keys[i]) if i in done else None  # in flight when the last run stopped
+            one = found or connector.publish(part.text, keys[i], images=_files(ws, part), reply_to=reply)
+            with ws.transaction(purpose="publish") as con:
+                post_media_sql.put_part(con, plan_id, i, keys[i], post_id=one.post_id, cid=one.cid, url=one.url)
+            sent.append(one)
+    except ConnectError as exc:
+        return _record_failure(ws, connector.platform, row, text, exc.message(), out, final=attempts >= MAX_ATTEMPTS)
+    first = sent[0]
+    _record_sent(ws, connector.platform, connector.account_id, row, text, first.post_id, first.url, first.created_at)
+    out.url = first.url
+    out.action = "recovered" if done and all(d["post_id"] for d in done.values()) else "sent"
+    log.info("published %s: a thread of %d posts from %s", plan_id, len(parts), first.url)
     return out
 
 

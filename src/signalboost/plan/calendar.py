@@ -272,6 +272,13 @@ def _assign_pillars(
             pairs = [(i, p) for i, p in zip(items, pillars, strict=True) if i.group == net]
             per_net[net] = discrepancy([i for i, _ in pairs], [p for _, p in pairs], weights)[1]
         worst = max(per_net, key=lambda n: per_net[n])
+        if not forced and per_net[worst] <= 1 + 1e-6:
+            result.notes.append(
+                f"the whole plan's pillar mix strays up to {result.discrepancy[0]:.2f} posts from the weights "
+                "(within the limit of 2) so that each network keeps its own mix as close as its posts allow "
+                f"(furthest: {worst} {per_net[worst]:.2f})"
+            )
+            return
         result.notes.append(
             "the pillar mix strays more than one post from the weights "
             f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f})"

@@ -255,10 +255,13 @@ def record_published_post(
     con: Any, platform: str, post_id: str, author_id: str, created_at: dt.datetime, url: str, plan_id: str
 ) -> None:
     """The published post into ``posts`` at once, carrying its planned pillars and tactic (so analytics per
-    pillar see it; a later sync completes it and never erases them)."""
+    pillar see it; a later sync completes it and never erases them); ``photo`` when it carries images (migration
+    140), as a sync reads an image embed, else ``text``."""
     con.execute(
         "INSERT INTO posts (platform, post_id, author_id, created_at, text, format, url, pillars, tactic, source) "
-        "SELECT ?, ?, ?, ?, draft, 'text', ?, pillars, tactic, 'publish' FROM planned_posts WHERE plan_id = ? "
+        "SELECT ?, ?, ?, ?, draft, CASE WHEN EXISTS (SELECT 1 FROM planned_media m "
+        "WHERE m.plan_id = planned_posts.plan_id AND m.part = 0) THEN 'photo' ELSE 'text' END, "
+        "?, pillars, tactic, 'publish' FROM planned_posts WHERE plan_id = ? "
         "ON CONFLICT (platform, post_id) DO UPDATE SET pillars = coalesce(posts.pillars, excluded.pillars), "
         "tactic = coalesce(posts.tactic, excluded.tactic)",
         [platform, post_id, author_id, created_at, url, plan_id],
