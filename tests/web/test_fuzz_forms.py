@@ -200,6 +200,15 @@ ROUTE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "/calendar/move": st.fixed_dictionaries(
         {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT), "when": DATES}
     ),
+    "/calendar/draft": st.fixed_dictionaries(
+        {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT), "text": TEXT}
+    ),
+    "/calendar/approve": st.fixed_dictionaries(
+        {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT)}
+    ),
+    "/calendar/unapprove": st.fixed_dictionaries(
+        {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT)}
+    ),
     "/outreach/move": st.fixed_dictionaries(
         {
             "platform": st.one_of(st.just("x"), TEXT),

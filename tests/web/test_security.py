@@ -74,6 +74,9 @@ FORMS = [
     ("/strategy/pillars", {"pillar": "brand", "weight": "40"}),
     ("/strategy/section", {"section": "brand", "content": "name: X"}),
     ("/calendar/plan", {"start": "2024-01-01", "weeks": "1"}),
+    ("/calendar/draft", {"post_id": "sb-x", "text": "hello"}),
+    ("/calendar/approve", {"post_id": "sb-x"}),
+    ("/calendar/unapprove", {"post_id": "sb-x"}),
     ("/outreach/move", {"platform": "x", "account_id": "1", "stage": "warming"}),
     ("/outreach/log", {"account": "x|1", "kind": "like"}),
 ]

@@ -252,6 +252,13 @@ def resolve_id(workspace: Workspace, prefix: str) -> str:
     return prefix if prefix in found else found[0]
 
 
+def get_post(workspace: Workspace, plan_id: str) -> PlannedPost:
+    """One planned post by its (possibly shortened) id; a clear error if none or several match."""
+    full = resolve_id(workspace, plan_id)
+    with workspace.connect(purpose="read") as con:
+        return row_to_post(plan_sql.select_planned(con, ids=[full])[0])
+
+
 def _update(workspace: Workspace, plan_id: str, **changes: Any) -> PlannedPost:
     full = resolve_id(workspace, plan_id)
     now = dt.datetime.now(dt.UTC)

@@ -16,7 +16,17 @@ from signalboost.web import charts, schemas
 from signalboost.web.app import CSRF_REFUSED, client_address, json_response, render, set_session_cookie
 from signalboost.web.auth import authenticate
 from signalboost.web.context import WebContext
-from signalboost.web.views import analytics, calendar, imports, influencers, outreach, overview, partners, strategy
+from signalboost.web.views import (
+    analytics,
+    calendar,
+    imports,
+    influencers,
+    outreach,
+    overview,
+    partners,
+    post_editor,
+    strategy,
+)
 from signalboost.web.views import audience as audience_view
 from signalboost.web.views import competitors as competitors_view
 from signalboost.web.views import connections as connections_view
@@ -40,6 +50,10 @@ DONE: dict[str, str] = {
     "added": "Added to the pipeline as identified.",
     "scored": "Influence scores computed.",
     "sync-started": "Sync started; it runs in the background (this page follows its progress).",
+    "draft-saved": "Draft saved.",
+    "draft-saved-unapproved": "Draft saved. The text changed, so the post is back to draft: approve it again.",
+    "approved": "Approved: `signalboost publish` sends it when it is due.",
+    "to-draft": "Back to draft: `signalboost publish` will not send it.",
 }
 VERSION_HELP = "strategy.yaml's version when the form was made (the page's `version`); refused with 409 if it changed"
 Csrf = Annotated[str, Form(description="The form's CSRF token (from the page)", max_length=200)]
@@ -124,6 +138,7 @@ def register(app: FastAPI) -> None:
     _pages(app)
     _forms(app)
     _sync_form(app)
+    _editor(app)
     _auth(app)
 
 
@@ -461,6 +476,62 @@ def _sync_form(app: FastAPI) -> None:
         if "application/json" in request.headers.get("accept", ""):
             return json_response(job.as_dict(), status=202)
         return RedirectResponse(f"/connections?done=sync-started&job={job.job_id}", status_code=303)
+
+
+PostId = Annotated[str, Form(max_length=80, description="The planned post's id (or its first characters)")]
+
+
+def _editor(app: FastAPI) -> None:
+    """The post editor: ``/calendar/post/{id}`` (and ``.json``), and its forms (save text, approve, back to draft)."""
+
+    @app.get(
+        "/calendar/post/{post_id}.json",
+        tags=["pages (JSON)"],
+        responses=JSON_OK,
+        summary="One planned post, as the editor shows it",
+        name="post_editor_json",
+    )
+    def post_editor_json(request: Request, post_id: Annotated[str, Path(max_length=80)]) -> Response:
+        return json_response(post_editor.build(ctx_of(request).workspace, post_id))
+
+    @app.get("/calendar/post/{post_id}", include_in_schema=False, response_class=HTMLResponse)
+    def post_editor_html(request: Request, post_id: Annotated[str, Path(max_length=80)]) -> Response:
+        data = post_editor.build(ctx_of(request).workspace, post_id)
+        return render(request, "post.html", data, message=DONE.get(request.query_params.get("done", "")))
+
+    def refused(request: Request, post_id: str, message: str, text: str | None = None) -> Response:
+        ws = ctx_of(request).workspace
+        data = post_editor.build(ws, post_id, text=text, error=post_editor.relative(message, ws))
+        return render(request, "post.html", data, status=422)
+
+    @app.post("/calendar/draft", tags=["forms"], responses=FORM_RESULT, summary="Save a planned post's text")
+    def post_save(
+        request: Request,
+        csrf_token: Csrf,
+        post_id: PostId,
+        text: Annotated[str, Form(max_length=20_000, description="The post's text")] = "",
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        try:
+            post, back = post_editor.save_draft(ctx_of(request).workspace, post_id, text)
+        except post_editor.ConnectError as exc:  # over the network's limit: nothing saved, the typed text kept
+            return refused(request, post_id, exc.message(), text)
+        return done(f"/calendar/post/{post.id}", "draft-saved-unapproved" if back else "draft-saved", request)
+
+    @app.post("/calendar/approve", tags=["forms"], responses=FORM_RESULT, summary="Approve a planned post")
+    def post_approve(request: Request, csrf_token: Csrf, post_id: PostId) -> Response:
+        check_csrf(request, csrf_token)
+        try:
+            post = post_editor.approve(ctx_of(request).workspace, post_id)
+        except post_editor.ConnectError as exc:  # what the network would refuse: every reason, nothing changed
+            return refused(request, post_id, exc.message())
+        return done(f"/calendar/post/{post.id}", "approved", request)
+
+    @app.post("/calendar/unapprove", tags=["forms"], responses=FORM_RESULT, summary="Take a post back to draft")
+    def post_unapprove(request: Request, csrf_token: Csrf, post_id: PostId) -> Response:
+        check_csrf(request, csrf_token)
+        post = post_editor.to_draft(ctx_of(request).workspace, post_id)
+        return done(f"/calendar/post/{post.id}", "to-draft", request)
 
 
 def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]:

@@ -87,4 +87,26 @@
         .catch(function () { clearInterval(timer); });
     }, 700);
   });
+  // The post editor's live length, counted as the network counts it (the same rule as the server's
+  // signalboost.connect.compose.text_length: graphemes via Intl.Segmenter; on Mastodon a link counts 23 and
+  // @user@domain counts as @user). The server counts again when the text is saved.
+  var postText = document.getElementById("post-text");
+  var postLength = document.getElementById("post-length");
+  if (postText && postLength && typeof Intl !== "undefined" && Intl.Segmenter) {
+    var segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+    var count = function () {
+      var text = postText.value.replace(/\r\n/g, "\n");
+      if (postText.getAttribute("data-network") === "mastodon") {
+        text = text.replace(/(?<![\w@\/])(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/g, "x".repeat(23));
+        text = text.replace(/(?<![\w@\/])(@[a-zA-Z0-9_]+(?:[a-zA-Z0-9_.-]+[a-zA-Z0-9_]+)?)@[a-zA-Z0-9.-]+\.[a-zA-Z]+/g, "$1");
+      }
+      var n = 0;
+      for (var it = segmenter.segment(text)[Symbol.iterator](), s = it.next(); !s.done; s = it.next()) { n++; }
+      postLength.textContent = String(n);
+      var limit = parseInt(postText.getAttribute("data-limit"), 10);
+      var box = document.getElementById("post-count");
+      if (box && !isNaN(limit)) { box.className = n > limit ? "over" : "muted"; }
+    };
+    postText.addEventListener("input", count);
+  }
 })();

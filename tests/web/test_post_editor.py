@@ -1,0 +1,202 @@
+"""The post editor: a planned post opened from the calendar, its text counted as its network counts it, saved
+(refused over the limit, nothing saved), approved with the checks of `calendar approve`, and back to draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from signalboost.plan.posts import PlannedPost
+from signalboost.plan.service import get_post, post_to_row
+from signalboost.store import plan_sql
+from signalboost.store.workspace import Workspace
+from signalboost.web.app import create_app
+from tests.web.conftest import DATA, XSS_SCRIPT, csrf
+
+WHEN = dt.datetime(2030, 6, 10, 9, 30, tzinfo=dt.UTC)
+THUMB = "\U0001f44d\U0001f3fd"  # thumbs up with a skin tone: two code points, one grapheme
+
+
+def plan_post(ws: Workspace, pid: str, network: str, draft: str, status: str = "drafted") -> None:
+    post = PlannedPost(
+        id=pid,
+        network=network,
+        kind="own",
+        scheduled_at=WHEN,
+        timezone="UTC",
+        slot=WHEN.strftime("%Y-%m-%dT%H:%M"),
+        format="text",
+        pillars=("brand",),
+        tactic="how-to",
+        draft=draft,
+        status=status,  # type: ignore[arg-type]
+    )
+    with ws.transaction() as con:
+        plan_sql.upsert_planned(con, [post_to_row(post, WHEN)])
+
+
+@pytest.fixture
+def editor(web_ws: Workspace) -> Iterator[tuple[TestClient, Workspace, str]]:
+    plan_post(web_ws, "sb-bsky1", "bluesky", "Linen week starts")
+    plan_post(web_ws, "sb-masto1", "mastodon", "Hello fediverse")
+    client = TestClient(create_app(web_ws), base_url="http://127.0.0.1")
+    yield client, web_ws, csrf(client)
+
+
+def test_editor_shows_the_post_counted_as_its_network_counts(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, _, _ = editor
+    html = client.get("/calendar/post/sb-bsky1").text
+    assert "Linen week starts</textarea>" in html
+    assert '<span id="post-length">17</span> / 300' in html  # 17 characters, hand-counted
+    for fact in ("bluesky", "2030-06-10", "09:30", "brand", "how-to", "drafted", "No images."):
+        assert fact in html
+    data = client.get("/calendar/post/sb-bsky1.json").json()
+    assert (data["length"], data["limit"], data["status"], data["pillars"], data["tactic"]) == (
+        17,
+        300,
+        "drafted",
+        ["brand"],
+        "how-to",
+    )
+    assert client.get("/calendar/post/sb-masto1.json").json()["limit"] == 500
+    assert '<a class="open" href="/calendar/post/sb-bsky1">' in client.get("/calendar?date=2030-06-10").text
+
+
+def test_save_counts_graphemes_not_code_points(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    text = THUMB * 300  # 600 code points, 300 graphemes: exactly Bluesky's limit
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-bsky1", "text": text})
+    assert r.status_code == 200 and "Draft saved." in r.text
+    assert get_post(ws, "sb-bsky1").draft == text
+    assert client.get("/calendar/post/sb-bsky1.json").json()["length"] == 300
+
+
+def test_over_the_limit_is_refused_and_the_old_text_kept(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    text = THUMB * 301
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-bsky1", "text": text})
+    assert r.status_code == 422
+    assert "301 characters long; bluesky allows 300" in r.text
+    assert f"{text}</textarea>" in r.text  # what the person typed is not lost on the page
+    assert get_post(ws, "sb-bsky1").draft == "Linen week starts"  # nothing saved
+
+
+def test_mastodon_counts_a_link_as_23(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    text = "a" * 470 + " https://example.com/" + "p" * 200  # 691 code points; Mastodon: 470 + 1 + 23 = 494
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-masto1", "text": text})
+    assert r.status_code == 200 and get_post(ws, "sb-masto1").draft == text
+    assert client.get("/calendar/post/sb-masto1.json").json()["length"] == 494
+    longer = "a" * 478 + " https://example.com/"  # 478 + 1 + 23 = 502
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-masto1", "text": longer})
+    assert r.status_code == 422 and "502 characters long; mastodon allows 500" in r.text
+    assert get_post(ws, "sb-masto1").draft == text
+
+
+def test_approve_then_back_to_draft(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    r = client.post("/calendar/approve", data={"csrf_token": token, "post_id": "sb-bsky1"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/calendar/post/sb-bsky1?done=approved"
+    assert get_post(ws, "sb-bsky1").status == "approved"
+    assert 'class="state state-approved">approved</span>' in client.get("/calendar?date=2030-06-10").text
+    r = client.post("/calendar/unapprove", data={"csrf_token": token, "post_id": "sb-bsky1"})
+    assert r.status_code == 200 and get_post(ws, "sb-bsky1").status == "drafted"
+
+
+def test_changing_an_approved_text_needs_a_new_approval(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    client.post("/calendar/approve", data={"csrf_token": token, "post_id": "sb-bsky1"})
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-bsky1", "text": "New words"})
+    assert "back to draft: approve it again" in r.text
+    assert (get_post(ws, "sb-bsky1").status, get_post(ws, "sb-bsky1").draft) == ("drafted", "New words")
+
+
+def test_approve_refuses_what_the_network_would(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    plan_post(ws, "sb-empty", "bluesky", "", status="planned")
+    plan_post(ws, "sb-long", "bluesky", "x" * 301)  # saved by the CLI before; approval checks again
+    r = client.post("/calendar/approve", data={"csrf_token": token, "post_id": "sb-empty"})
+    assert r.status_code == 422 and "the post has no text" in r.text
+    r = client.post("/calendar/approve", data={"csrf_token": token, "post_id": "sb-long"})
+    assert r.status_code == 422 and "301 characters long; bluesky allows 300" in r.text
+    assert (get_post(ws, "sb-empty").status, get_post(ws, "sb-long").status) == ("planned", "drafted")
+
+
+def test_published_post_cannot_change(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    plan_post(ws, "sb-sent", "bluesky", "Already out", status="published")
+    html = client.get("/calendar/post/sb-sent").text
+    assert "its text can no longer change" in html and "<textarea" not in html and 'id="approve"' not in html
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-sent", "text": "changed"})
+    assert r.status_code == 400 and get_post(ws, "sb-sent").draft == "Already out"
+    r = client.post("/calendar/unapprove", data={"csrf_token": token, "post_id": "sb-sent"})
+    assert r.status_code == 400 and get_post(ws, "sb-sent").status == "published"
+
+
+@pytest.mark.parametrize("route", ["/calendar/draft", "/calendar/approve", "/calendar/unapprove"])
+def test_forms_need_the_csrf_token(editor: tuple[TestClient, Workspace, str], route: str) -> None:
+    client, ws, _ = editor
+    r = client.post(route, data={"post_id": "sb-bsky1", "text": "forged"}, follow_redirects=False)
+    assert r.status_code == 403
+    r = client.post(route, data={"csrf_token": "forged", "post_id": "sb-bsky1", "text": "forged"})
+    assert r.status_code == 403
+    post = get_post(ws, "sb-bsky1")
+    assert (post.draft, post.status) == ("Linen week starts", "drafted")
+
+
+def test_text_is_escaped(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    plan_post(ws, "sb-xss", "bluesky", f"{XSS_SCRIPT}</textarea><script>alert(2)</script>")
+    html = client.get("/calendar/post/sb-xss").text
+    assert "<script>alert" not in html and "</textarea><script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/textarea&gt;" in html
+    r = client.post("/calendar/draft", data={"csrf_token": token, "post_id": "sb-xss", "text": XSS_SCRIPT * 60})
+    assert r.status_code == 422 and "<script>alert" not in r.text  # the refused text is shown escaped too
+    assert client.get("/calendar/post/sb-xss.json").json()["draft"].startswith(XSS_SCRIPT)  # JSON keeps it raw
+
+
+def test_unknown_post_is_a_clear_error(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, _, _ = editor
+    r = client.get("/calendar/post/sb-nope.json")
+    assert r.status_code == 400 and "no planned post with id 'sb-nope'" in r.json()["error"]
+
+
+# ----------------------------------------------------------------------------------------- real Chromium
+@pytest.mark.browser
+def test_edit_save_approve_in_chromium(tmp_path: Path) -> None:
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.web.live import running_server
+    from tests.web.test_browser import ARGS, WAIT_MS
+
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    shutil.copy(DATA / "strategy.yaml", ws.strategy_path)
+    plan_post(ws, "sb-live1", "bluesky", "First words")
+    sync_api.expect.set_options(timeout=WAIT_MS)
+    with running_server(ws.root) as base, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=ARGS)
+        page = browser.new_page()
+        page.goto(f"{base}/calendar?view=week&date=2030-06-10")
+        page.get_by_role("link", name="Open").first.click()
+        sync_api.expect(page.locator("#post-length")).to_have_text("11")
+        box = page.locator("#post-text")
+        box.fill("")
+        box.type(f"Linen {THUMB}{THUMB}")  # the live count: graphemes, as the server counts
+        sync_api.expect(page.locator("#post-length")).to_have_text("8")
+        page.get_by_role("button", name="Save draft").click()
+        sync_api.expect(page.locator(".flash")).to_have_text("Draft saved.")
+        sync_api.expect(page.locator("#post-length")).to_have_text("8")  # the server's count agrees
+        page.get_by_role("button", name="Approve for publishing").click()
+        sync_api.expect(page.locator("#post-state")).to_have_text("approved")
+        page.goto(f"{base}/calendar?view=week&date=2030-06-10")
+        sync_api.expect(page.locator('.post[data-id="sb-live1"] .state')).to_have_text("approved")
+        sync_api.expect(page.locator('.post[data-id="sb-live1"] .draft')).to_have_text(f"Linen {THUMB}{THUMB}")
+        browser.close()
+    assert get_post(ws, "sb-live1").status == "approved"
