@@ -203,6 +203,14 @@ ROUTE_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "/calendar/draft": st.fixed_dictionaries(
         {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT), "text": TEXT}
     ),
+    "/calendar/alt": st.fixed_dictionaries(
+        {
+            "post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT),
+            "part": NUMBERS,
+            "image": NUMBERS,
+            "alt": TEXT,
+        }
+    ),
     "/calendar/approve": st.fixed_dictionaries(
         {"post_id": st.one_of(st.deferred(lambda: st.sampled_from(PLANNED)), TEXT)}
     ),

@@ -138,12 +138,13 @@ def test_published_post_cannot_change(editor: tuple[TestClient, Workspace, str])
     assert r.status_code == 400 and get_post(ws, "sb-sent").status == "published"
 
 
-@pytest.mark.parametrize("route", ["/calendar/draft", "/calendar/approve", "/calendar/unapprove"])
+@pytest.mark.parametrize("route", ["/calendar/draft", "/calendar/approve", "/calendar/unapprove", "/calendar/alt"])
 def test_forms_need_the_csrf_token(editor: tuple[TestClient, Workspace, str], route: str) -> None:
     client, ws, _ = editor
-    r = client.post(route, data={"post_id": "sb-bsky1", "text": "forged"}, follow_redirects=False)
+    form = {"post_id": "sb-bsky1", "text": "forged", "part": "0", "image": "0", "alt": "forged"}
+    r = client.post(route, data=form, follow_redirects=False)
     assert r.status_code == 403
-    r = client.post(route, data={"csrf_token": "forged", "post_id": "sb-bsky1", "text": "forged"})
+    r = client.post(route, data={**form, "csrf_token": "forged"})
     assert r.status_code == 403
     post = get_post(ws, "sb-bsky1")
     assert (post.draft, post.status) == ("Linen week starts", "drafted")
@@ -164,6 +165,51 @@ def test_unknown_post_is_a_clear_error(editor: tuple[TestClient, Workspace, str]
     client, _, _ = editor
     r = client.get("/calendar/post/sb-nope.json")
     assert r.status_code == 400 and "no planned post with id 'sb-nope'" in r.json()["error"]
+
+
+def _with_image(ws: Workspace, pid: str, alt: str) -> None:
+    from signalboost.connect.media import attach
+
+    folder = ws.root / "media"
+    folder.mkdir(exist_ok=True)
+    (folder / "linen.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    attach(ws, pid, folder / "linen.png", alt)
+
+
+def _alts(ws: Workspace, pid: str) -> list[str]:
+    from signalboost.connect.media import load_parts
+
+    return [im.alt for part in load_parts(ws, pid, get_post(ws, pid).draft) for im in part.images]
+
+
+def test_alt_text_is_edited_in_the_editor(editor: tuple[TestClient, Workspace, str]) -> None:
+    client, ws, token = editor
+    _with_image(ws, "sb-bsky1", f"Shirts {XSS_SCRIPT}")
+    html = client.get("/calendar/post/sb-bsky1").text
+    assert "<code>media/linen.png</code>" in html
+    assert 'value="Shirts &lt;script&gt;alert(1)&lt;/script&gt;"' in html and XSS_SCRIPT not in html
+    client.post("/calendar/approve", data={"csrf_token": token, "post_id": "sb-bsky1"})
+    assert get_post(ws, "sb-bsky1").status == "approved"
+    form = {"csrf_token": token, "post_id": "sb-bsky1", "part": "0", "image": "0", "alt": "Three linen shirts"}
+    r = client.post("/calendar/alt", data=form)
+    assert r.status_code == 200 and "Alt text saved. The post changed, so it is back to draft" in r.text
+    assert _alts(ws, "sb-bsky1") == ["Three linen shirts"]
+    assert get_post(ws, "sb-bsky1").status == "drafted"  # approval was given to the old alt text
+
+
+@pytest.mark.parametrize(
+    ("part", "image", "alt", "message"),
+    [("0", "0", "   ", "no alt text"), ("0", "1", "Fine", "no image 2 in part 0"), ("3", "0", "Fine", "no image 1")],
+)
+def test_bad_alt_edits_change_nothing(
+    editor: tuple[TestClient, Workspace, str], part: str, image: str, alt: str, message: str
+) -> None:
+    client, ws, token = editor
+    _with_image(ws, "sb-bsky1", "Shirts")
+    form = {"csrf_token": token, "post_id": "sb-bsky1", "part": part, "image": image, "alt": alt}
+    r = client.post("/calendar/alt", data=form)
+    assert r.status_code == 422 and message in r.text
+    assert _alts(ws, "sb-bsky1") == ["Shirts"]
 
 
 # ----------------------------------------------------------------------------------------- real Chromium

@@ -76,6 +76,7 @@ FORMS = [
     ("/calendar/plan", {"start": "2024-01-01", "weeks": "1"}),
     ("/calendar/draft", {"post_id": "sb-x", "text": "hello"}),
     ("/calendar/approve", {"post_id": "sb-x"}),
+    ("/calendar/alt", {"post_id": "sb-x", "part": "0", "image": "0", "alt": "a"}),
     ("/calendar/unapprove", {"post_id": "sb-x"}),
     ("/outreach/move", {"platform": "x", "account_id": "1", "stage": "warming"}),
     ("/outreach/log", {"account": "x|1", "kind": "like"}),

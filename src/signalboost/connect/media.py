@@ -170,6 +170,22 @@ def detach(ws: Workspace, plan_id: str, *, part: int | None = None) -> int:
     return n
 
 
+def set_alt(ws: Workspace, plan_id: str, part: int, index: int, alt: str) -> list[Part]:
+    """Replace the alt text of the ``index``-th image of part ``part``; refused when blank (every image needs
+    one) or when there is no such image. A post a person changes is ``drafted`` if it was ``planned``."""
+    full, row = _post(ws, plan_id)
+    if not alt.strip():
+        raise ConnectError(
+            "no alt text", where=f"planned post {full}, image {index + 1}", hint="Describe what the image shows"
+        )
+    with ws.transaction(purpose="plan") as con:
+        found = post_media_sql.update_alt(con, full, part, index, alt.strip())
+    if not found:
+        raise ConnectError(f"the post has no image {index + 1} in part {part}", where=f"planned post {full}")
+    _touch(ws, full, row)
+    return load_parts(ws, full, row["draft"] or "")
+
+
 def set_thread(ws: Workspace, plan_id: str, texts: list[str]) -> list[Part]:
     """Make the post a thread: ``texts`` are the parts after the post (none: a single post again)."""
     full, row = _post(ws, plan_id)

@@ -22,6 +22,20 @@ def add_media(con: Any, plan_id: str, part: int, path: str, alt: str) -> int:
     return int(nxt)
 
 
+def update_alt(con: Any, plan_id: str, part: int, index: int, alt: str) -> bool:
+    """Replace the alt text of the ``index``-th image (0-based, in order) of a part; False when there is none."""
+    rows = con.execute(
+        "SELECT ordinal FROM planned_media WHERE plan_id = ? AND part = ? ORDER BY ordinal", [plan_id, part]
+    ).fetchall()
+    if not 0 <= index < len(rows):
+        return False
+    con.execute(
+        "UPDATE planned_media SET alt = ? WHERE plan_id = ? AND part = ? AND ordinal = ?",
+        [alt, plan_id, part, rows[index][0]],
+    )
+    return True
+
+
 def remove_media(con: Any, plan_id: str, part: int | None = None) -> int:
     """Remove the images of one part (or of every part); returns how many went."""
     sql, params = "FROM planned_media WHERE plan_id = ?", [plan_id]

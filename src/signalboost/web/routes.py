@@ -52,6 +52,8 @@ DONE: dict[str, str] = {
     "sync-started": "Sync started; it runs in the background (this page follows its progress).",
     "draft-saved": "Draft saved.",
     "draft-saved-unapproved": "Draft saved. The text changed, so the post is back to draft: approve it again.",
+    "alt-saved": "Alt text saved.",
+    "alt-saved-unapproved": "Alt text saved. The post changed, so it is back to draft: approve it again.",
     "approved": "Approved: `signalboost publish` sends it when it is due.",
     "to-draft": "Back to draft: `signalboost publish` will not send it.",
 }
@@ -517,6 +519,22 @@ def _editor(app: FastAPI) -> None:
         except post_editor.ConnectError as exc:  # over the network's limit: nothing saved, the typed text kept
             return refused(request, post_id, exc.message(), text)
         return done(f"/calendar/post/{post.id}", "draft-saved-unapproved" if back else "draft-saved", request)
+
+    @app.post("/calendar/alt", tags=["forms"], responses=FORM_RESULT, summary="Change an image's alt text")
+    def post_alt(
+        request: Request,
+        csrf_token: Csrf,
+        post_id: PostId,
+        part: Annotated[int, Form(ge=0, le=100, description="Thread part (0 = the post)")],
+        image: Annotated[int, Form(ge=0, le=100, description="The image's place in the part (0 = first)")],
+        alt: Annotated[str, Form(max_length=5_000, description="What the image shows, for screen readers")],
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        try:
+            post, back = post_editor.set_alt(ctx_of(request).workspace, post_id, part, image, alt)
+        except post_editor.ConnectError as exc:  # blank, or no such image: nothing changed
+            return refused(request, post_id, exc.message())
+        return done(f"/calendar/post/{post.id}", "alt-saved-unapproved" if back else "alt-saved", request)
 
     @app.post("/calendar/approve", tags=["forms"], responses=FORM_RESULT, summary="Approve a planned post")
     def post_approve(request: Request, csrf_token: Csrf, post_id: PostId) -> Response:

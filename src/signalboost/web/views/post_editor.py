@@ -102,6 +102,20 @@ def save_draft(ws: Workspace, post_id: str, text: str) -> tuple[PlannedPost, boo
     return saved, back
 
 
+def set_alt(ws: Workspace, post_id: str, part: int, index: int, alt: str) -> tuple[PlannedPost, bool]:
+    """Replace one image's alt text (:func:`signalboost.connect.media.set_alt`); a changed alt text of an approved
+    (or failed) post sends it back to ``drafted``, like a changed text. Returns the post and whether it went back."""
+    post = service.get_post(ws, post_id)
+    _editable(post)
+    before = media.load_parts(ws, post.id, post.draft)
+    media.set_alt(ws, post.id, part, index, alt)
+    after = media.load_parts(ws, post.id, post.draft)
+    back = after != before and post.status in ("approved", "failed")
+    if back:
+        service.set_status(ws, post.id, "drafted")
+    return service.get_post(ws, post.id), back
+
+
 def approve(ws: Workspace, post_id: str) -> PlannedPost:
     """Approve for publishing with the checks of ``signalboost calendar approve`` (text, thread, images)."""
     from signalboost.connect.publish import approve as approve_post
@@ -123,4 +137,4 @@ def to_draft(ws: Workspace, post_id: str) -> PlannedPost:
     return service.set_status(ws, post.id, "drafted")
 
 
-__all__ = ["EDITABLE", "ConnectError", "approve", "build", "relative", "save_draft", "to_draft"]
+__all__ = ["EDITABLE", "ConnectError", "approve", "build", "relative", "save_draft", "set_alt", "to_draft"]
