@@ -247,3 +247,40 @@ def test_fetch_audience_reads_other_accounts_followers(tmp_path: Path, server: R
     assert result.requests == 1 + len(expected) + 1
     with pytest.raises(Exception, match="no mastodon account"):
         fetch_audiences(ws, open_connector(ws, "mastodon"), ["@nobody@nowhere.example"])
+
+
+def test_refresh_pulls_another_accounts_profile_and_recent_statuses(tmp_path: Path, server: ReplayServer) -> None:
+    from signalboost.connect.audience import refresh_account
+
+    ws = _ws(tmp_path, "ws", server)
+    w = server.world
+    # the non-brand account with most statuses in the world, named as a user would: @user@domain
+    counts = {a: sum(1 for s in w.statuses.values() if s.account == a) for a in w.accounts if a != w.brand.local_id}
+    target = w.accounts[max(counts, key=lambda a: (counts[a], a))]
+    expected = {w.status_uri(s): s for s in w.statuses.values() if s.account == target.local_id}
+    assert len(expected) >= 2
+    res = refresh_account(ws, open_connector(ws, "mastodon"), f"@{target.canonical}", page_size=1)
+    assert (res.account_id, res.posts_fetched) == (target.canonical, len(expected))
+    assert res.followers == w.count(target.local_id, "followers")
+    # one lookup, one request per status (page size 1), and the empty page that ends the list
+    assert res.requests == 1 + len(expected) + 1
+    with ws.connect() as con:
+        posts = dict(
+            con.execute("SELECT post_id, author_id FROM posts WHERE author_id = ?", [target.canonical]).fetchall()
+        )
+        likes = dict(
+            con.execute(
+                "SELECT post_id, likes FROM post_metrics WHERE post_id IN (SELECT unnest(?))", [list(expected)]
+            ).fetchall()
+        )
+        snaps = con.execute(
+            "SELECT followers FROM account_snapshots WHERE account_id = ?", [target.canonical]
+        ).fetchall()
+    assert set(posts) == set(expected)
+    assert likes == {uri: len(s.favourites) for uri, s in expected.items()}
+    assert snaps == [(w.count(target.local_id, "followers"),)]
+    # a second refresh adds a dated snapshot and metrics, never a second copy of a post
+    refresh_account(ws, open_connector(ws, "mastodon"), target.canonical)
+    with ws.connect() as con:
+        n_posts = con.execute("SELECT count(*) FROM posts WHERE author_id = ?", [target.canonical]).fetchone()[0]
+    assert n_posts == len(expected)

@@ -355,7 +355,7 @@ def influencer(
         False,
         "--refresh",
         help="First pull the account's profile (a dated snapshot) and recent posts through the connected account "
-        "of --platform (default bluesky).",
+        "of --platform (bluesky, the default, or mastodon).",
     ),
     fmt: OutputFormat = FormatOption,
     workspace: Path = WorkspaceOption,

@@ -126,7 +126,7 @@ def refresh_account(
         raise ConnectError(
             f"refreshing another account is not available for {connector.platform} yet",
             where=name,
-            hint="Use a Bluesky account, or import the account's data",
+            hint="Use a Bluesky or Mastodon account, or import the account's data",
         )
     observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     before = connector.stats.requests

@@ -274,13 +274,18 @@ class MastodonConnector:
         return self._notifications_page(cursor, limit, observed_at)
 
     def audience(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        local = self._local_of(actor, observed_at)
+        return self._graph_page(local, cursor, min(limit, 80), observed_at, inbound=True)
+
+    def _local_of(self, actor: str, observed_at: dt.datetime) -> str:
+        """The instance's own id of an account named ``user@domain`` (looked up once, then remembered)."""
         local = self._ids.get(actor)
         if local is None:
             found = self.profiles([actor], observed_at).get("accounts") or []
             if not found:
                 raise ConnectError(f"no Mastodon account {actor!r}", where=actor, hint="Check the address user@domain")
             local = self._ids[found[0]["account_id"]]
-        return self._graph_page(local, cursor, min(limit, 80), observed_at, inbound=True)
+        return local
 
     def _graph_page(
         self, local_id: str, cursor: str | None, limit: int, observed_at: dt.datetime, *, inbound: bool
@@ -305,8 +310,9 @@ class MastodonConnector:
         """The ActivityPub URI of one of the account's own statuses (Mastodon: the account's URI + /statuses/id)."""
         return f"{self._uri}/statuses/{local_status_id}"
 
-    def post_rows(self, status: Any, observed_at: dt.datetime) -> Rows:
-        """``posts`` + a dated ``post_metrics`` snapshot from one of the account's statuses."""
+    def post_rows(self, status: Any, observed_at: dt.datetime, *, author: str | None = None) -> Rows:
+        """``posts`` + a dated ``post_metrics`` snapshot from one status of the connected account (or of ``author``,
+        another account's canonical id)."""
         uri = str(status["uri"])
         reply_to = status.get("in_reply_to_id")
         if reply_to is not None:
@@ -316,7 +322,7 @@ class MastodonConnector:
         post = {
             "platform": PLATFORM,
             "post_id": uri,
-            "author_id": self.account_id,
+            "author_id": author or self.account_id,
             "created_at": _when(status.get("created_at")),
             "text": _text(status.get("content")),
             "format": _format(status),
@@ -340,16 +346,27 @@ class MastodonConnector:
         return {"posts": [post], "post_metrics": [metrics]}
 
     def _posts_page(self, cursor: str | None, limit: int, observed_at: dt.datetime) -> Page:
+        return self._statuses_page(self._local_id, None, cursor, limit, observed_at)
+
+    def author_posts(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
+        """One page of ``actor``'s (``user@domain``) own statuses and replies, newest first, with their counts as a
+        dated ``post_metrics`` snapshot (``GET /api/v1/accounts/:id/statuses``; boosts of others' statuses skipped)."""
+        local = self._local_of(actor, observed_at)
+        return self._statuses_page(local, actor.strip().lstrip("@").lower(), cursor, min(limit, 40), observed_at)
+
+    def _statuses_page(
+        self, local_id: str, author: str | None, cursor: str | None, limit: int, observed_at: dt.datetime
+    ) -> Page:
         res = self._call(
             "statuses",
-            lambda: self.api.account_statuses(self._local_id, exclude_reblogs=True, max_id=cursor, limit=limit),
+            lambda: self.api.account_statuses(local_id, exclude_reblogs=True, max_id=cursor, limit=limit),
         )
         rows: Rows = {"posts": [], "post_metrics": []}
         keys: list[str] = []
         for status in res:
             if status.get("reblog"):
                 continue  # a boost of someone else's status
-            for table, more in self.post_rows(status, observed_at).items():
+            for table, more in self.post_rows(status, observed_at, author=author).items():
                 rows[table].extend(more)
             keys.append(str(status["uri"]))
         return Page(rows, keys, self._next(res))
