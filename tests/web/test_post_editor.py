@@ -246,3 +246,53 @@ def test_edit_save_approve_in_chromium(tmp_path: Path) -> None:
         sync_api.expect(page.locator('.post[data-id="sb-live1"] .draft')).to_have_text(f"Linen {THUMB}{THUMB}")
         browser.close()
     assert get_post(ws, "sb-live1").status == "approved"
+
+
+def test_a_failed_post_shows_why_in_the_editor_and_the_cli(editor: tuple[TestClient, Workspace, str]) -> None:
+    from signalboost.store import connect_sql
+
+    client, ws, _ = editor
+    plan_post(ws, "sb-fail1", "bluesky", "Sale <b>now</b>", status="failed")
+    reason = "the server refused the post: <script>alert(1)</script> blob too large"
+    with ws.transaction() as con:
+        connect_sql.put_publication(
+            con,
+            {"plan_id": "sb-fail1", "platform": "bluesky", "text": "Sale", "state": "failed", "attempts": 3,
+             "intent_at": WHEN, "error": reason},
+        )  # fmt: skip
+    html = client.get("/calendar/post/sb-fail1").text
+    assert 'id="publish-failure"' in html and "Publishing failed:" in html and "attempts: 3" in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    data = client.get("/calendar/post/sb-fail1.json").json()
+    assert (data["publication"]["state"], data["publication"]["attempts"]) == ("failed", 3)
+    assert data["publication"]["error"] == reason
+    # a post that never failed shows no failure
+    assert 'id="publish-failure"' not in client.get("/calendar/post/sb-bsky1").text
+    assert client.get("/calendar/post/sb-bsky1.json").json()["publication"] is None
+
+
+def test_calendar_show_lists_failed_posts_with_their_reason(
+    editor: tuple[TestClient, Workspace, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    import signalboost.cli.plan as plan_cli
+    from signalboost.cli.main import main
+    from signalboost.store import connect_sql
+
+    _, ws, _ = editor
+    plan_post(ws, "sb-fail2", "bluesky", "Sale", status="failed")
+    with ws.transaction() as con:
+        connect_sql.put_publication(
+            con,
+            {"plan_id": "sb-fail2", "platform": "bluesky", "text": "Sale", "state": "failed", "attempts": 3,
+             "intent_at": WHEN, "error": "text over the limit"},
+        )  # fmt: skip
+    out = io.StringIO()
+    monkeypatch.setattr(plan_cli, "console", Console(file=out, width=120))
+    assert main(["calendar", "show", "--from", "2030-06-10", "--weeks", "1", "-w", str(ws.root)]) == 0
+    text = out.getvalue()
+    assert "failed sb-fail2 bluesky Mon 10 Jun 09:30: text over the limit (attempts: 3)" in text
+    assert "sb-bsky1 bluesky Mon 10 Jun 09:30:" not in text  # not failed: not listed

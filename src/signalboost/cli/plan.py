@@ -24,6 +24,7 @@ from signalboost.outfiles import write_output
 
 if TYPE_CHECKING:
     from signalboost.plan.posts import PlannedPost
+    from signalboost.store.workspace import Workspace
 
 calendar_app = typer.Typer(
     help=(
@@ -48,6 +49,25 @@ SHOWN_LEFT_OUT = 10
 """Posts left out of a Hootsuite file that are listed one by one (the rest are counted)."""
 
 ROW_COLUMNS = ["id", "date", "time", "network", "kind", "pillars", "tactic", "format", "status", "draft"]
+
+
+def _print_failures(ws: Workspace, posts: list[PlannedPost]) -> None:
+    """Below the calendar: each failed (or retrying) post with the reason its last send was refused."""
+    from rich.markup import escape
+
+    from signalboost.store import connect_sql
+
+    with ws.connect(purpose="read") as con:
+        outcomes = connect_sql.publication_outcomes(con, [p.id for p in posts])
+    for p in posts:
+        out = outcomes.get(p.id)
+        if out and out.get("error") and out.get("state") in ("failed", "retry"):
+            label = "failed" if out["state"] == "failed" else "will retry"
+            console.print(
+                f"[red]{label}[/] {p.id} {p.network} {p.local:%a %d %b %H:%M}: {escape(str(out['error']))} "
+                f"(attempts: {out['attempts']})",
+                highlight=False,
+            )
 
 
 def register(app: typer.Typer) -> None:
@@ -132,6 +152,7 @@ def register(app: typer.Typer) -> None:
             return
         pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
         console.print(week_tables(posts, pillars, width=console.width))
+        _print_failures(ws, posts)
 
     @calendar_app.command("export")
     def export(

@@ -231,6 +231,19 @@ def set_plan_status(con: Any, plan_id: str, status: str) -> None:
     )
 
 
+def publication_outcomes(con: Any, plan_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per planned post: its publication's state, attempts, last error (why it failed or is retried; never a
+    credential), URL and time — what the calendar, the CLI and the dashboard show beside the post."""
+    if not plan_ids:
+        return {}
+    cur = con.execute(
+        "SELECT plan_id, state, attempts, error, url, published_at FROM publications WHERE list_contains(?, plan_id)",
+        [plan_ids],
+    )
+    cols = [d[0] for d in cur.description]
+    return {str(r[0]): dict(zip(cols, r, strict=True)) for r in cur.fetchall()}
+
+
 def publication_rows(con: Any) -> list[dict[str, Any]]:
     cur = con.execute(f"SELECT {', '.join(_PUB_COLS)}, updated_at FROM publications ORDER BY intent_at")
     cols = [d[0] for d in cur.description]

@@ -15,6 +15,7 @@ from signalboost.connect import compose, media
 from signalboost.errors import ConnectError, PlanError
 from signalboost.plan import service
 from signalboost.plan.posts import PlannedPost
+from signalboost.store import connect_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict
 
@@ -34,6 +35,8 @@ def build(ws: Workspace, post_id: str, *, text: str | None = None, error: str | 
     limit = compose.LIMITS.get(post.network)
     length = compose.text_length(shown, post.network)
     problems = media.problems(parts, post.network, ws.root) if post.status in EDITABLE else []
+    with ws.connect(purpose="read") as con:
+        publication = connect_sql.publication_outcomes(con, [post.id]).get(post.id)
     return jsonable_dict(
         {
             "available": True,
@@ -66,6 +69,7 @@ def build(ws: Workspace, post_id: str, *, text: str | None = None, error: str | 
                 }
                 for i, part in enumerate(parts)
             ],
+            "publication": publication,
             "error": error,
         }
     )
