@@ -137,8 +137,8 @@ def test_changing_commands_print_one_json_document(demo_ws: Path, tmp_path: Path
         _one_json(_run(argv, capsys))
     shown = _one_json(_run(["calendar", "show", "-w", str(ws), "--format", "json"], capsys))
     moved = next(r for r in shown["rows"] if r["id"] == post)
-    # approved before the draft: a new draft does not demote it (only a 'planned' post becomes 'drafted')
-    assert (moved["date"], moved["time"], moved["status"]) == ("2026-12-01", "09:30", "approved")
+    # approved before the new draft: the changed text goes back to 'drafted' (publish sends only what was approved)
+    assert (moved["date"], moved["time"], moved["status"]) == ("2026-12-01", "09:30", "drafted")
     assert moved["draft"] == '=HYPERLINK("http://x") <b>new</b>'  # JSON keeps the text as typed
 
 

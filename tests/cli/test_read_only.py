@@ -31,6 +31,7 @@ READ_ONLY: dict[str, list[str]] = {
     "calendar move": ["sb-1", "--to", "2026-03-04T18:30"],
     "calendar status": ["sb-1", "approved"],
     "calendar draft": ["sb-1", "hello"],
+    "calendar edit": ["sb-1", "hello"],
     "calendar attach": ["sb-1", "photo.png", "--alt", "a photo"],
     "calendar detach": ["sb-1"],
     "calendar thread": ["sb-1", "2/ more"],

@@ -296,3 +296,15 @@ def test_calendar_show_lists_failed_posts_with_their_reason(
     text = out.getvalue()
     assert "failed sb-fail2 bluesky Mon 10 Jun 09:30: text over the limit (attempts: 3)" in text
     assert "sb-bsky1 bluesky Mon 10 Jun 09:30:" not in text  # not failed: not listed
+
+
+def test_cli_edit_of_an_approved_post_sends_it_back_to_draft(editor: tuple[TestClient, Workspace, str]) -> None:
+    from signalboost.cli.main import main
+
+    _, ws, _ = editor
+    plan_post(ws, "sb-appr1", "bluesky", "Approved text", status="approved")
+    assert main(["calendar", "edit", "sb-appr1", "Approved text", "-w", str(ws.root)]) == 0
+    assert get_post(ws, "sb-appr1").status == "approved"  # the same text: approval stands
+    assert main(["calendar", "edit", "sb-appr1", "A new text", "-w", str(ws.root)]) == 0
+    post = get_post(ws, "sb-appr1")
+    assert (post.status, post.draft) == ("drafted", "A new text")  # publish sends only what was approved

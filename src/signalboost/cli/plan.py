@@ -260,13 +260,21 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
-        """Replace a post's draft; a 'planned' post becomes 'drafted', and re-planning keeps it.
+        """Replace a post's draft; a 'planned' post becomes 'drafted' (re-planning keeps it), and an approved one whose
+        text changes must be approved again.
 
         Example: signalboost calendar draft sb-1a2b3c "Three ways to wear linen this summer"
         """
         from signalboost.plan.service import set_draft
 
         _print_post(set_draft(open_ws(workspace, read_only=True), plan_id, text), fmt)
+
+    calendar_app.command(
+        "edit",
+        help="Edit a post's text (the same as `calendar draft`): the draft is replaced; a 'planned' post becomes "
+        "'drafted', and an approved one whose text changes must be approved again.\n\n"
+        'Example: signalboost calendar edit sb-1a2b3c "New text"',
+    )(draft)
 
     @calendar_app.command("attach")
     def attach(

@@ -291,9 +291,12 @@ def set_status(workspace: Workspace, plan_id: str, status: str) -> PlannedPost:
 
 
 def set_draft(workspace: Workspace, plan_id: str, text: str) -> PlannedPost:
-    """Replace a post's draft text; the post becomes ``drafted`` (touched) if it was ``planned``."""
+    """Replace a post's draft text; the post becomes ``drafted`` (touched) if it was ``planned``, and also when the
+    text of an ``approved`` or ``failed`` post changes: approval was given to the old text, and ``publish`` sends
+    only what was approved."""
     full = resolve_id(workspace, plan_id)
     with workspace.connect(purpose="read") as con:
         post = row_to_post(plan_sql.select_planned(con, ids=[full])[0])
-    status: Status = "drafted" if post.status == "planned" else post.status
+    reapprove = text != post.draft and post.status in ("approved", "failed")
+    status: Status = "drafted" if post.status == "planned" or reapprove else post.status
     return _update(workspace, full, draft=text, status=status)
