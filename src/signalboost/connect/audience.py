@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from signalboost.connect.base import Connector
+from signalboost.connect.base import Connector, snapshot_of
 from signalboost.errors import ConnectError
 from signalboost.store import connect_sql as cq
 from signalboost.store.workspace import Workspace
@@ -134,14 +134,7 @@ def refresh_account(
     if not profile:
         raise ConnectError(f"no {connector.platform} account {name!r}", where=name, hint="Check the handle")
     account = profile[0]
-    snapshot = {
-        "platform": connector.platform,
-        "account_id": account["account_id"],
-        "observed_at": observed_at,
-        "followers": account.get("followers"),
-        "following": account.get("following"),
-        "posts_count": account.get("posts_count"),
-    }
+    snapshot = snapshot_of(account, observed_at)
     with ws.transaction(purpose="refresh") as con:
         import_id = cq.start_import(
             con, file=f"{connector.platform}:refresh:@{name}", platform=connector.platform, started_at=observed_at

@@ -116,3 +116,15 @@ def merge_rows(into: Rows, more: Rows) -> Rows:
     for table, rows in more.items():
         into.setdefault(table, []).extend(rows)
     return into
+
+
+def snapshot_of(account: dict[str, Any], observed_at: dt.datetime) -> dict[str, Any]:
+    """The dated ``account_snapshots`` row of an ``accounts`` row (followers, following, posts as seen now)."""
+    return {
+        "platform": account["platform"],
+        "account_id": account["account_id"],
+        "observed_at": observed_at,
+        "followers": account.get("followers"),
+        "following": account.get("following"),
+        "posts_count": account.get("posts_count"),
+    }

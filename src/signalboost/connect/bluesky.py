@@ -19,7 +19,7 @@ from atproto import Client
 from atproto_client import exceptions as atx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
 from signalboost.errors import ConnectError
 
 PLATFORM = "bluesky"
@@ -280,15 +280,7 @@ class BlueskyConnector:
     def profile(self, observed_at: dt.datetime) -> Rows:
         view = self._call("getProfile", lambda: self.client.app.bsky.actor.get_profile({"actor": self.account_id}))
         account = account_row(view, observed_at, is_brand=True)
-        snapshot = {
-            "platform": PLATFORM,
-            "account_id": self.account_id,
-            "observed_at": observed_at,
-            "followers": account["followers"],
-            "following": account["following"],
-            "posts_count": account["posts_count"],
-        }
-        return {"accounts": [account], "account_snapshots": [snapshot]}
+        return {"accounts": [account], "account_snapshots": [snapshot_of(account, observed_at)]}
 
     def page(self, stream: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
         if stream == "followers":

@@ -32,7 +32,7 @@ from mastodon import Mastodon
 from mastodon import errors as mx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
 from signalboost.errors import ConnectError
 from signalboost.ingest.textio import html_to_text
 
@@ -253,15 +253,7 @@ class MastodonConnector:
         me = self._call("verify_credentials", self.api.account_verify_credentials)
         account = self._account(me, observed_at)
         account["is_brand"] = True
-        snapshot = {
-            "platform": PLATFORM,
-            "account_id": self.account_id,
-            "observed_at": observed_at,
-            "followers": account["followers"],
-            "following": account["following"],
-            "posts_count": account["posts_count"],
-        }
-        return {"accounts": [account], "account_snapshots": [snapshot]}
+        return {"accounts": [account], "account_snapshots": [snapshot_of(account, observed_at)]}
 
     def page(self, stream: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
         if stream not in _MAX_LIMIT:
