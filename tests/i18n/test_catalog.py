@@ -24,6 +24,7 @@ LOCALE = PACKAGE / "locale"
 def _extracted() -> dict[str | tuple[str, ...], str]:
     """msgid -> first location, from the sources as they are now (method map as in babel.cfg)."""
     method_map = [
+        ("cli/*.py", "signalboost.cli.localize:extract"),  # `_()` plus the commands' help texts (babel.cfg)
         ("**.py", "python"),
         ("**/templates/**.j2", "jinja2"),
         ("**/templates/**.html", "jinja2"),
