@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.error import YAMLError
 
+from signalboost.i18n import L_
 from signalboost.model.positions import KeyPath, key_position, position, render_path
 from signalboost.model.strategy import Strategy
 from signalboost.model.suggest import did_you_mean
@@ -168,7 +169,9 @@ def validate_file(path: str | Path, *, today: dt.date | None = None) -> Validati
         raw = p.read_bytes()
     except OSError as exc:
         hint = "Check the path, or create one with `signalboost init --template blank`"
-        raise StrategyError(f"cannot read the file: {exc.strerror}", where=str(p), hint=hint) from exc
+        raise StrategyError(
+            L_("cannot read the file: {strerror}", strerror=exc.strerror), where=str(p), hint=hint
+        ) from exc
     return validate_bytes(raw, source=str(p), today=today)
 
 

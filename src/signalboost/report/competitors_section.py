@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from signalboost.errors import ReportError
+from signalboost.i18n import L_
 from signalboost.outfiles import check_target, write_output
 from signalboost.report.analytics_report import Section, Table
 
@@ -341,7 +342,7 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str = "Sig
     check_target(target)
     html = render_benchmark_html(run, brand)
     if suffix != ".pdf":
-        return write_output(target, html, what="the benchmark report")
+        return write_output(target, html, what=L_("the benchmark report"))
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
@@ -351,4 +352,4 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str = "Sig
             hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or write .html",
         ) from exc
     pdf = HTML(string=html, base_url=str(target.parent)).write_pdf()
-    return write_output(target, pdf, what="the benchmark report")
+    return write_output(target, pdf, what=L_("the benchmark report"))
