@@ -1,6 +1,6 @@
-"""Find error messages written as plain text: an error of ``signalboost.errors`` whose ``what`` or ``hint`` is a
-string literal, an f-string, or a sum or choice of them, instead of ``L_()``/``Ln_()`` (docs/CONTRIBUTING.md,
-"Errors people read"). Used by ``test_error_messages.py``."""
+"""Find error messages written as plain text: an error of ``signalboost.errors`` (or a strategy validation
+problem) whose ``what`` or ``hint`` is a string literal, an f-string, or a sum or choice of them, instead of
+``L_()``/``Ln_()`` (docs/CONTRIBUTING.md, "Errors people read"). Used by ``test_error_messages.py``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from signalboost import errors
 ERROR_CLASSES = frozenset(
     name for name, obj in vars(errors).items() if inspect.isclass(obj) and issubclass(obj, errors.SignalboostError)
 )
+
+
+#: other constructors of messages people read, and the positions of their message and hint: the strategy
+#: validator's problems (``Problem(level, message, …, hint)``, ``_problem(root, level, message, path, code, hint)``)
+MESSAGE_ARGS: dict[str, tuple[int, ...]] = {"Problem": (1, 6), "_problem": (2, 5)}
 
 
 def is_plain_text(node: ast.expr | None) -> bool:
@@ -45,9 +50,12 @@ def plain_error_texts(source: str) -> list[int]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if name not in ERROR_CLASSES:
+        if name in MESSAGE_ARGS:
+            parts = [node.args[i] for i in MESSAGE_ARGS[name] if i < len(node.args)]
+        elif name in ERROR_CLASSES:
+            parts = [node.args[0]] if node.args else []
+        else:
             continue
-        parts = [node.args[0]] if node.args else []
         parts += [k.value for k in node.keywords if k.arg in ("what", "hint")]
         if any(is_plain_text(p) for p in parts):
             found.append(node.lineno)

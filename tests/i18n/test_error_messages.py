@@ -156,6 +156,58 @@ def test_a_bad_date_option_in_nb_names_the_option_with_exit_code_2(
     assert en == "Error: --from: '2026-02-30' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02"
 
 
+def test_an_invalid_strategy_speaks_its_own_brand_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No --lang: the strategy's brand.language (nb) is read even from a document that does not validate."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "strategy.yaml").write_text("brand:\n  language: nb\n  name: 3\n", encoding="utf-8")
+    code, nb = _run(["plan", "-w", str(ws)], capsys)
+    assert code == 1
+    assert nb == (
+        f"Feil: {ws / 'strategy.yaml'}:3:9: brand.name må være tekst, men er tallet 3 (ved brand.name). "
+        "Rett det i strategy.yaml; `signalboost validate` sjekker filen"
+    )
+    code_en, en = _run(["--lang", "en", "plan", "-w", str(ws)], capsys)
+    assert code_en == 1
+    assert en == (
+        f"Error: {ws / 'strategy.yaml'}:3:9: brand.name must be text, got the number 3 (at brand.name). "
+        "Fix it in strategy.yaml; `signalboost validate` checks the file"
+    )
+
+
+def test_validate_lists_schema_problems_in_nb_with_key_paths_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "cafe"]) == 0
+    text = (ws / "strategy.yaml").read_text(encoding="utf-8")
+    text = text.replace("\npillars:", "\npilars:", 1)
+    (ws / "strategy.yaml").write_text(text, encoding="utf-8")
+    line = text[: text.index("\npilars:")].count("\n") + 2  # 1-based line of the misspelt key
+    capsys.readouterr()
+    assert main(["--lang", "nb", "validate", "-w", str(ws)]) == 1
+    out = capsys.readouterr().out
+    assert f"strategy.yaml:{line}:1: feil: ukjent nøkkel 'pilars' på øverste nivå; mente du 'pillars'? [pilars]" in out
+    assert "dokumentet definerer ingen søyler [tactics[0].pillars[0]]" in out
+    assert "→ Definer den under pillars:, eller fjern henvisningen" in out
+    assert main(["--lang", "en", "validate", "-w", str(ws)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"strategy.yaml:{line}:1: error: unknown key 'pilars' at the top level; did you mean 'pillars'? [pilars]" in out
+    )
+    assert "the document defines no pillars [tactics[0].pillars[0]]" in out
+
+
+def test_more_errors_are_counted_in_the_readers_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "strategy.yaml").write_text("brand:\n  name: 3\n  timezone: Europe/Osloo\n", encoding="utf-8")
+    code, nb = _run(["--lang", "nb", "plan", "-w", str(ws)], capsys)
+    assert code == 1
+    assert "brand.name må være tekst, men er tallet 3" in nb
+    assert "feil til: kjør `signalboost validate` for å se alle" in nb
+
+
 def test_unknown_lang_in_nb_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run(["--lang", "fr", "schema"], capsys)
     assert code == 2 and "unknown language 'fr'" in err  # the language is not known yet: English
