@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import WorkspaceOption
-from signalboost.i18n import _
+from signalboost.i18n import _, tr
 
 
 class Template(StrEnum):
@@ -156,12 +156,12 @@ def _print_report(report: object, *, failed: bool) -> None:
         colour = "red" if p.level == "error" else "yellow"
         where = escape(p.where(report.source))
         level = _(p.level)
-        line = f"{where}: [{colour}]{level}[/]: {escape(p.message)}"
+        line = f"{where}: [{colour}]{level}[/]: {escape(tr(p.message))}"
         if p.key:
             line += f" [dim]\\[{escape(p.key)}][/]"
         console.print(line, highlight=False, soft_wrap=True)
         if p.hint:
-            console.print(f"    [dim]→ {escape(p.hint)}[/]", highlight=False, soft_wrap=True)
+            console.print(f"    [dim]→ {escape(tr(p.hint))}[/]", highlight=False, soft_wrap=True)
     mark = "[red]✗[/]" if failed else "[green]✓[/]"
     console.print(f"{mark} {escape(report.source)}: {report.summary()}", highlight=False)
 

@@ -18,7 +18,7 @@ import polars as pl
 
 from signalboost.competitors.benchmark import confidence_words, figure_words, format_words, rank_label
 from signalboost.errors import ReportError
-from signalboost.i18n import _, format_date, format_datetime, format_number, format_percent, format_significant
+from signalboost.i18n import L_, _, format_date, format_datetime, format_number, format_percent, format_significant
 from signalboost.outfiles import check_target, write_output
 from signalboost.report.analytics_report import Section, Table
 
@@ -424,7 +424,7 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str | None
     check_target(target)
     html = render_benchmark_html(run, brand)
     if suffix != ".pdf":
-        return write_output(target, html, what="the benchmark report")
+        return write_output(target, html, what=L_("the benchmark report"))
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
@@ -434,4 +434,4 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str | None
             hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or write .html",
         ) from exc
     pdf = HTML(string=html, base_url=str(target.parent)).write_pdf()
-    return write_output(target, pdf, what="the benchmark report")
+    return write_output(target, pdf, what=L_("the benchmark report"))
