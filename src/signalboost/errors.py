@@ -1,7 +1,19 @@
 """One exception tree for the whole library.
 
 Every error a user can cause is a :class:`SignalboostError` carrying three parts, so that the CLI and the web
-boundary can print ``Error: <what went wrong>, <where>. <what to do>`` without knowing which subsystem raised it.
+boundary can print ``Error: <where>: <what went wrong>. <what to do>`` without knowing which subsystem raised it.
+
+``what`` and ``hint`` are written with :func:`signalboost.i18n.L_` (a template with named fields, translated when
+the error is shown, in the reader's language); ``where`` (a file, ``file:line:column``, a field, an option) is an
+identifier and is never translated::
+
+    from signalboost.i18n import L_
+
+    raise IngestError(
+        L_("{n} rows have no date", n=missing), where=f"{path}:{line}", hint=L_("Fill in the dates and import again")
+    )
+
+``tests/i18n/test_error_messages.py`` fails on an error made from a plain (f-)string literal.
 """
 
 from __future__ import annotations
@@ -19,16 +31,41 @@ class SignalboostError(Exception):
         self.what = what
         self.where = where
         self.hint = hint
-        super().__init__(self.message())
+        super().__init__(self.message(english=True))
 
-    def message(self) -> str:
-        """The one-line message shown to a person."""
-        text = self.what
+    def message(self, *, english: bool = False) -> str:
+        """The one-line message shown to a person, in the active language (``english``: in English, for logs)."""
+        from signalboost.i18n import tr
+
+        what, hint = (str(self.what), self.hint) if english else (tr(self.what), tr(self.hint) if self.hint else None)
+        text = what
         if self.where:
             text = f"{self.where}: {text}"
-        if self.hint:
-            text = f"{text}. {self.hint}" if not text.endswith(".") else f"{text} {self.hint}"
+        if hint:
+            text = f"{text}. {hint}" if not text.endswith(".") else f"{text} {hint}"
         return text
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in the reader's language for the common causes (no permission, not found, disk
+    full, read-only), else the system's own words in lower case (``is a directory``)."""
+    import errno
+
+    from signalboost.i18n import L_
+
+    words = {
+        errno.EACCES: L_("permission denied"),
+        errno.EPERM: L_("permission denied"),
+        errno.ENOENT: L_("no such file or folder"),
+        errno.ENOSPC: L_("no space left on the disk"),
+        errno.EROFS: L_("the file system is read-only"),
+        errno.EISDIR: L_("it is a folder"),
+        errno.ENOTDIR: L_("a part of the path is a file, not a folder"),
+    }
+    return words.get(exc.errno or -1) or str(exc.strerror or exc).lower()
 
 
 class UsageError(SignalboostError):

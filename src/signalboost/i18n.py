@@ -29,6 +29,7 @@ import datetime as dt
 import gettext
 import io
 import os
+import string
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import cache, lru_cache
@@ -56,9 +57,9 @@ def check_language(value: str, *, where: str | None = None) -> str:
     code = ALIASES.get(code, code)
     if code not in languages():
         raise UsageError(
-            f"unknown language {value!r}",
+            L_("unknown language {value!r}", value=value),
             where=where,
-            hint=f"Use one of: {', '.join(languages())} (docs/languages.md says how to add one)",
+            hint=L_("Use one of: {choices} (docs/languages.md says how to add one)", choices=", ".join(languages())),
         )
     return code
 
@@ -194,6 +195,101 @@ def N_(message: str) -> str:
     return message
 
 
+# ---------------------------------------------------------------------------------------------- lazy messages
+
+
+class LazyText(str):
+    """A message translated when it is shown, not when it is made: what every ``SignalboostError`` carries.
+
+    As a ``str`` it is the English text (logs, ``==`` in tests, string operations all see English);
+    :meth:`render` gives it in a language, and :func:`tr` in the active one. The template's fields are
+    ``str.format`` fields named at the call: ``L_("{n} rows in {file}", n=12, file=path.name)``. A number given
+    without a conversion is written by Babel in the reader's language (``1,234.5`` / ``1 234,5``; a format spec
+    ``.2f``, ``,`` or ``.1%`` says how many decimals); ``{year!s}`` or ``{id!r}`` keep a number as it is
+    (years, ports, ids). A field that is itself a ``LazyText`` is rendered in the same language.
+    docs/CONTRIBUTING.md ("Errors people read") says how an error is written.
+    """
+
+    msgid: str
+    plural: str | None
+    n: int | None
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any], plural: str | None = None, n: int | None = None) -> LazyText:
+        english = _render(msgid, plural, n, params, DEFAULT)
+        self = super().__new__(cls, english)
+        self.msgid, self.plural, self.n, self.params = msgid, plural, n, params
+        return self
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: the active language); English where the catalog has no entry."""
+        code = lang or language()
+        return str(self) if code == DEFAULT else _render(self.msgid, self.plural, self.n, self.params, code)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyText, (self.msgid, self.params, self.plural, self.n))
+
+
+def L_(message: str, /, **params: Any) -> LazyText:
+    """``message`` (a ``str.format`` template with named fields) to be translated when it is shown.
+
+    ``pybabel extract`` finds it (keyword ``L_`` in babel.cfg). Use it for every error's ``what`` and ``hint``::
+
+        raise IngestError(L_("{n} rows have no date", n=missing), where=f"{path}:{line}", hint=L_("Fill the dates"))
+    """
+    return LazyText(message, params)
+
+
+def Ln_(singular: str, plural: str, n: int, /, **params: Any) -> LazyText:
+    """Like :func:`L_` with a plural form chosen by ``n`` (CLDR plural rules via the catalog); ``n`` is also a
+    field of the template: ``Ln_("{n} row", "{n} rows", count)``."""
+    return LazyText(singular, {"n": n, **params}, plural, n)
+
+
+def tr(text: str | None) -> str:
+    """``text`` in the active language when it is a :class:`LazyText`; any other text as it is."""
+    if text is None:
+        return ""
+    return text.render() if isinstance(text, LazyText) else str(text)
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` whose numbers are written by Babel in the language being rendered (see :class:`LazyText`)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        if isinstance(value, LazyText) and conversion is None:
+            return value.render(self.lang)
+        return super().convert_field(value, conversion)
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            spec = format_spec.replace(",", "")
+            if spec.endswith("%"):
+                digits = spec.removeprefix(".").removesuffix("%")
+                return format_percent(value, digits=int(digits or 0))
+            if spec in ("", "d", "g") or (spec.startswith(".") and spec.endswith("f")):
+                decimals = int(spec[1:-1]) if spec.endswith("f") else (0 if spec == "d" else None)
+                return format_number(value, digits=decimals)
+        return super().format_field(value, format_spec)
+
+
+def _render(msgid: str, plural: str | None, n: int | None, params: dict[str, Any], lang: str) -> str:
+    catalog = translations(lang)
+    template = catalog.ngettext(msgid, plural, n or 0) if plural is not None else catalog.gettext(msgid)
+    token = _active.set(lang)
+    try:
+        try:
+            return _Formatter(lang).vformat(template, (), params)
+        except (KeyError, IndexError, ValueError):  # a translation with a broken field: the English text
+            english = msgid if plural is None or n == 1 else plural
+            return _Formatter(lang).vformat(english, (), params)
+    finally:
+        _active.reset(token)
+
+
 # ---------------------------------------------------------------------------------------------- formatting
 
 
@@ -223,17 +319,24 @@ def format_significant(value: float | int | None, *, digits: int = 3, empty: str
     return str(format_decimal(value, format="@" + "#" * (digits - 1), locale=babel_locale()))
 
 
-def format_percent(value: float | None, *, digits: int = 0, empty: str = "—") -> str:
+def format_percent(value: float | None, *, digits: int = 0, empty: str = "—", significant: int | None = None) -> str:
     """A share (``0.264``) as a percentage in the active locale with ``digits`` decimals, in the locale's own
-    pattern: ``26.40%`` (en), ``26,40 %`` (nb, CLDR ``#,##0 %``)."""
+    pattern: ``26.40%`` (en), ``26,40 %`` (nb, CLDR ``#,##0 %``). ``significant``: instead of ``digits``, as many
+    decimals as give that many significant digits of the percentage, trailing zeros dropped (``0.00123`` →
+    ``0.123%``, ``0.264`` → ``26.4%``, ``0.01`` → ``1%`` with 3)."""
     if value is None:
         return empty
+    if significant is not None:
+        import math
+
+        pct = abs(100 * value)
+        digits = 0 if pct == 0 else max(0, significant - 1 - math.floor(math.log10(pct)))
     from babel import Locale
     from babel.numbers import parse_pattern
 
     locale = Locale.parse(babel_locale())
     pattern = parse_pattern(locale.percent_formats[None].pattern)
-    pattern.frac_prec = (digits, digits)
+    pattern.frac_prec = (0 if significant is not None else digits, digits)
     return str(pattern.apply(value, locale))
 
 

@@ -11,20 +11,21 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from signalboost.errors import OutputError
+from signalboost.errors import OutputError, os_reason
+from signalboost.i18n import L_
 
 
 def check_target(path: Path) -> None:
     """Refuse a target that is an existing folder (``-o exports/`` instead of ``-o exports/report.html``)."""
     if path.is_dir():
         raise OutputError(
-            "is a folder, not a file",
+            L_("is a folder, not a file"),
             where=str(path),
-            hint=f"Pass a file name, e.g. -o {path / 'output'}",
+            hint=L_("Pass a file name, e.g. -o {example}", example=str(path / "output")),
         )
 
 
-def write_output(path: Path, data: str | bytes, *, what: str = "the file") -> Path:
+def write_output(path: Path, data: str | bytes, *, what: str = L_("the file")) -> Path:
     """Write ``data`` (text as UTF-8, newlines kept as given) to ``path`` atomically; return ``path``."""
     check_target(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -37,9 +38,9 @@ def write_output(path: Path, data: str | bytes, *, what: str = "the file") -> Pa
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise OutputError(
-            f"cannot write {what}: {_reason(path, exc)}",
+            L_("cannot write {what}: {reason}", what=what, reason=_reason(path, exc)),
             where=str(path),
-            hint="Check the folder exists and is writable, or pass another path with -o",
+            hint=L_("Check the folder exists and is writable, or pass another path with -o"),
         ) from exc
     return path
 
@@ -49,6 +50,6 @@ def _reason(path: Path, exc: OSError) -> str:
     for parent in path.parents:
         if parent.exists():
             if not parent.is_dir():
-                return f"{parent} is a file, not a folder"
+                return L_("{parent} is a file, not a folder", parent=str(parent))
             break
-    return str(exc.strerror or exc).lower()
+    return os_reason(exc)

@@ -22,16 +22,19 @@ LOCALE = PACKAGE / "locale"
 
 
 def _extracted() -> dict[str | tuple[str, ...], str]:
-    """msgid -> first location, from the sources as they are now (method map as in babel.cfg)."""
-    method_map = [
-        ("**.py", "python"),
-        ("**/templates/**.j2", "jinja2"),
-        ("**/templates/**.html", "jinja2"),
-    ]
-    options = {"**/templates/**.j2": {"trimmed": "true"}, "**/templates/**.html": {"trimmed": "true"}}
+    """msgid -> first location, from the sources as they are now, with babel.cfg's method map and keywords (the
+    ``L_``/``Ln_`` of error messages among them), as ``make i18n-update`` extracts them."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as cfg:
+        mapping, options = parse_mapping_cfg(cfg)
+    prefix = "src/signalboost/"
+    method_map = [(pattern.removeprefix(prefix), method) for pattern, method in mapping]
+    options_map = {pattern.removeprefix(prefix): opts for pattern, opts in options.items()}
+    assert ("**.py", "python") in method_map
     found: dict[str | tuple[str, ...], str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map, options_map=options
+        str(PACKAGE), method_map, options_map=options_map
     ):
         key = message if isinstance(message, str) else tuple(message)
         found.setdefault(key, f"{filename}:{lineno}")
@@ -43,7 +46,7 @@ def _catalog(lang: str):  # type: ignore[no-untyped-def]
 
 
 def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"\{[a-zA-Z0-9_]*\}|%\([a-z_]+\)s", text))
+    return set(re.findall(r"\{[a-zA-Z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%\([a-z_]+\)s", text))
 
 
 def test_every_string_in_the_sources_is_in_the_catalog() -> None:

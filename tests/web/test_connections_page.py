@@ -173,6 +173,9 @@ def test_sync_now_runs_in_the_background_and_reports_a_failure_without_the_secre
     assert job["kind"] == "sync" and job["filename"] == "bluesky"
     assert job["phase"] == "failed" and job["error"]  # the PDS refuses the login
     assert SECRET not in json.dumps(job)
+    # a sync is not an upload: the uploads' progress route does not serve it, and an unknown id is a 404 on both
+    assert client.get(f"/imports/jobs/{job_id}.json").status_code == 404
+    assert client.get("/connections/jobs/nosuchjob.json").status_code == 404
     html = client.get("/connections").text
     assert "Error:" in html and SECRET not in html
     # the job is not an upload: the Imports page does not list it

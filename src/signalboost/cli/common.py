@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from signalboost.errors import UsageError, WorkspaceError
+from signalboost.i18n import L_
 from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
 if TYPE_CHECKING:
@@ -67,7 +68,9 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{value!r} is not a date", where=option, hint="Use YYYY-MM-DD, e.g. 2026-03-02") from None
+        raise UsageError(
+            L_("{value!r} is not a date", value=value), where=option, hint=L_("Use YYYY-MM-DD, e.g. 2026-03-02")
+        ) from None
 
 
 def parse_datetime(value: str, option: str) -> dt.datetime:
@@ -75,7 +78,9 @@ def parse_datetime(value: str, option: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{value!r} is not a date-time", where=option, hint="Use YYYY-MM-DDTHH:MM") from None
+        raise UsageError(
+            L_("{value!r} is not a date-time", value=value), where=option, hint=L_("Use YYYY-MM-DDTHH:MM")
+        ) from None
 
 
 def open_ws(path: Path, *, create: bool = False, read_only: bool = False, existing: bool = False) -> Workspace:
@@ -105,9 +110,13 @@ def adopt_language(strategy_path: Path) -> str:
 def not_a_workspace(ws: Workspace) -> WorkspaceError:
     """The error of a command run outside a workspace (says where, and how to get one)."""
     return WorkspaceError(
-        f"not a Signalboost workspace (no {ws.strategy_path.name} and no {ws.db_path.name})",
+        L_(
+            "not a Signalboost workspace (no {strategy} and no {database})",
+            strategy=ws.strategy_path.name,
+            database=ws.db_path.name,
+        ),
         where=str(ws.root),
-        hint="Run `signalboost init DIR` to create one, or pass -w/--workspace with your workspace folder",
+        hint=L_("Run `signalboost init DIR` to create one, or pass -w/--workspace with your workspace folder"),
     )
 
 

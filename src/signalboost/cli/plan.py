@@ -20,6 +20,7 @@ from signalboost.cli.common import (
     parse_datetime,
 )
 from signalboost.errors import PlanError, UsageError
+from signalboost.i18n import L_
 from signalboost.outfiles import write_output
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def register(app: typer.Typer) -> None:
             cancelled = [p for p in load_removed(ws, *_bounds(ws, start, weeks)) if not network or p.network == network]
         renders = _render(ws, chosen[0], posts, output, tzid=tzid, period=period, cancelled=cancelled)
         for path, text, written, skipped in renders:
-            write_output(path, text, what="the calendar")
+            write_output(path, text, what=L_("the calendar"))
             noun = "post" if written == 1 else "posts"
             gone = f" and {len(cancelled)} cancelled (removed by a re-plan)" if cancelled else ""
             console.print(f"Wrote {written} {noun}{gone} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)

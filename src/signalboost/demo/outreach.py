@@ -16,6 +16,7 @@ from rich.table import Table
 
 from signalboost.demo.context import DemoContext
 from signalboost.errors import OutreachError, SignalboostError
+from signalboost.i18n import L_
 from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline
 from signalboost.store import outreach_sql as sql
@@ -158,5 +159,5 @@ def _write_csv(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     path = ctx.workspace.exports_dir / "partner-ranking.csv"
     cols = ["rank", *overlap.Overlap.__dataclass_fields__]
     rows = [[i, *(_cell(c, o.as_dict()[c]) for c in cols[1:])] for i, o in enumerate(ranked, start=1)]
-    write_output(path, csv_text(rows, header=cols), what="the partner ranking")
+    write_output(path, csv_text(rows, header=cols), what=L_("the partner ranking"))
     ctx.outputs["partner ranking"] = path

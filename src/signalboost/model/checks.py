@@ -18,6 +18,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from signalboost.i18n import L_, N_, Ln_
 from signalboost.model.positions import KeyPath, key_position, position
 from signalboost.model.strategy import EARLIEST_DATE, LATEST_DATE, MAX_REVIEW_DAYS
 from signalboost.model.suggest import did_you_mean
@@ -69,6 +70,21 @@ def _number(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
+#: the kinds of ids, as words (singular, plural) translated when shown
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "persona": (N_("persona"), N_("personas")),
+    "pillar": (N_("pillar"), N_("pillars")),
+    "tactic": (N_("tactic"), N_("tactics")),
+    "KPI": (N_("KPI"), N_("KPIs")),
+}
+
+
+def _kind(kind: str, *, plural: bool = False) -> str:
+    """``kind`` as a word in the reader's language (``pillar``/``pilar``; ``plural``: ``pillars``/``pilarer``)."""
+    words = KIND_WORDS.get(kind)
+    return L_(words[1] if plural else words[0]) if words else kind
+
+
 def _fmt(x: float) -> str:
     return str(int(x)) if x == int(x) else f"{x:g}"
 
@@ -101,10 +117,15 @@ class _Checker:
                 first_line = position(self.root, (*base, seen[ident], "id"))[0]
                 self.add(
                     "error",
-                    f"duplicate {kind} id {ident!r} (first defined on line {first_line})",
+                    L_(
+                        "duplicate {kind} id {ident!r} (first defined on line {first_line!s})",
+                        kind=_kind(kind),
+                        ident=ident,
+                        first_line=first_line,
+                    ),
                     path,
                     "duplicate-id",
-                    "Each id must be unique: rename one of them",
+                    L_("Each id must be unique: rename one of them"),
                 )
             else:
                 seen[ident] = i
@@ -120,19 +141,23 @@ class _Checker:
             if net not in NETWORKS:
                 self.add(
                     "error",
-                    f"unknown network {net!r}{did_you_mean(net, NETWORKS)}",
+                    L_("unknown network {net!r}{did_you_mean}", net=net, did_you_mean=did_you_mean(net, NETWORKS)),
                     path,
                     "unknown-network",
-                    f"Known networks: {', '.join(NETWORKS)}",
+                    L_("Known networks: {choices}", choices=", ".join(NETWORKS)),
                 )
             if net in seen:
                 first_line = position(self.root, ("ecosystem", seen[net], "network"))[0]
                 self.add(
                     "error",
-                    f"network {net!r} is listed twice in the ecosystem (first on line {first_line})",
+                    L_(
+                        "network {net!r} is listed twice in the ecosystem (first on line {first_line!s})",
+                        net=net,
+                        first_line=first_line,
+                    ),
                     path,
                     "duplicate-id",
-                    "List each network once",
+                    L_("List each network once"),
                 )
             else:
                 seen[net] = i
@@ -146,18 +171,28 @@ class _Checker:
         if not known:
             self.add(
                 "error",
-                f"unknown {kind} {value!r}: the document defines no {kind}s",
+                L_(
+                    "unknown {kind} {value!r}: the document defines no {kinds}",
+                    kind=_kind(kind),
+                    value=value,
+                    kinds=_kind(kind, plural=True),
+                ),
                 path,
                 "unknown-ref",
-                f"Define it under {section}: or remove the reference",
+                L_("Define it under {section}: or remove the reference", section=section),
             )
             return
         self.add(
             "error",
-            f"unknown {kind} {value!r}{did_you_mean(value, known)}",
+            L_(
+                "unknown {kind} {value!r}{did_you_mean}",
+                kind=_kind(kind),
+                value=value,
+                did_you_mean=did_you_mean(value, known),
+            ),
             path,
             "unknown-ref",
-            f"Defined {kind}s: {', '.join(known)}",
+            L_("Defined {kinds}: {choices}", kinds=_kind(kind, plural=True), choices=", ".join(known)),
         )
 
     def network_ref(self, value: str, path: KeyPath) -> None:
@@ -167,19 +202,19 @@ class _Checker:
         if value in NETWORKS:
             self.add(
                 "error",
-                f"network {value!r} is not in the ecosystem",
+                L_("network {value!r} is not in the ecosystem", value=value),
                 path,
                 "unknown-ref",
-                f"Add `- network: {value}` under ecosystem:, or remove it here",
+                L_("Add `- network: {value}` under ecosystem:, or remove it here", value=value),
             )
             return
         candidates = self.networks + [n for n in NETWORKS if n not in self.networks]
         self.add(
             "error",
-            f"unknown network {value!r}{did_you_mean(value, candidates)}",
+            L_("unknown network {value!r}{did_you_mean}", value=value, did_you_mean=did_you_mean(value, candidates)),
             path,
             "unknown-ref",
-            f"Networks of the ecosystem: {', '.join(self.networks) or 'none yet'}",
+            L_("Networks of the ecosystem: {value}", value=", ".join(self.networks) or L_("none yet")),
         )
 
     def references(self) -> None:
@@ -188,10 +223,10 @@ class _Checker:
                 if net not in NETWORKS:
                     self.add(
                         "error",
-                        f"unknown network {net!r}{did_you_mean(net, NETWORKS)}",
+                        L_("unknown network {net!r}{did_you_mean}", net=net, did_you_mean=did_you_mean(net, NETWORKS)),
                         ("audience", "personas", i, "networks", j),
                         "unknown-ref",
-                        f"Known networks: {', '.join(NETWORKS)}",
+                        L_("Known networks: {choices}", choices=", ".join(NETWORKS)),
                     )
         for i, entry in _entries(self.root, "ecosystem"):
             for j, pid in _strings(entry.get("personas")):
@@ -219,10 +254,10 @@ class _Checker:
                 if isinstance(net, str) and net not in NETWORKS:
                     self.add(
                         "error",
-                        f"unknown network {net!r}{did_you_mean(net, NETWORKS)}",
+                        L_("unknown network {net!r}{did_you_mean}", net=net, did_you_mean=did_you_mean(net, NETWORKS)),
                         ("brand", "handles", net),
                         "unknown-ref",
-                        f"Known networks: {', '.join(NETWORKS)}",
+                        L_("Known networks: {choices}", choices=", ".join(NETWORKS)),
                         key=True,
                     )
 
@@ -237,10 +272,10 @@ class _Checker:
             if isinstance(fmt, str) and fmt and fmt not in FORMATS:
                 self.add(
                     "warning",
-                    f"unknown format {fmt!r}{did_you_mean(fmt, FORMATS)}",
+                    L_("unknown format {fmt!r}{did_you_mean}", fmt=fmt, did_you_mean=did_you_mean(fmt, FORMATS)),
                     path,
                     "unknown-format",
-                    f"Known formats: {', '.join(FORMATS)}",
+                    L_("Known formats: {choices}", choices=", ".join(FORMATS)),
                 )
 
     def _example_refs(self, i: int, ex: dict[str, Any]) -> None:
@@ -254,10 +289,10 @@ class _Checker:
         if not pillar and not tactic:
             self.add(
                 "error",
-                "example has neither a pillar nor a tactic",
+                L_("example has neither a pillar nor a tactic"),
                 ("examples", i),
                 "example-target",
-                "Add `pillar: <id>` or `tactic: <id>` so the example fills a cell of the matrix",
+                L_("Add `pillar: <id>` or `tactic: <id>` so the example fills a cell of the matrix"),
             )
         for j, kid in _strings(ex.get("kpis")):
             self.ref(kid, self.kpis, "KPI", ("examples", i, "kpis", j), "kpis")
@@ -272,10 +307,10 @@ class _Checker:
         if abs(total - 100.0) > 1e-6:
             self.add(
                 "error",
-                f"pillar weights sum to {_fmt(total)}, not 100",
+                L_("pillar weights sum to {total}, not 100", total=total),
                 ("pillars",),
                 "weights",
-                "Change the weights so they add up to 100 (e.g. 40/30/20/10)",
+                L_("Change the weights so they add up to 100 (e.g. 40/30/20/10)"),
                 key=True,
             )
 
@@ -291,18 +326,18 @@ class _Checker:
             if not isinstance(role, str) or not role.strip():
                 self.add(
                     "error",
-                    f"network {net!r} has no role",
+                    L_("network {net!r} has no role", net=net),
                     ("ecosystem", i),
                     "no-role",
-                    "Say what job it does in the strategy, e.g. `role: inspiration and community`",
+                    L_("Say what job it does in the strategy, e.g. `role: inspiration and community`"),
                 )
             if net not in sched_nets:
                 self.add(
                     "error",
-                    f"network {net!r} has no schedule",
+                    L_("network {net!r} has no schedule", net=net),
                     ("ecosystem", i, "network"),
                     "no-schedule",
-                    f"Add schedule.networks.{net} with min_posts_per_week and slots",
+                    L_("Add schedule.networks.{net} with min_posts_per_week and slots", net=net),
                 )
         for net, plan in sched_nets.items():
             path: KeyPath = ("schedule", "networks", net)
@@ -310,20 +345,24 @@ class _Checker:
                 if net in NETWORKS:
                     self.add(
                         "error",
-                        f"schedule for {net!r}, which is not in the ecosystem",
+                        L_("schedule for {net!r}, which is not in the ecosystem", net=net),
                         path,
                         "unknown-ref",
-                        f"Add `- network: {net}` under ecosystem:, or remove this schedule",
+                        L_("Add `- network: {net}` under ecosystem:, or remove this schedule", net=net),
                         key=True,
                     )
                 else:
                     cands = self.networks or list(NETWORKS)
                     self.add(
                         "error",
-                        f"schedule for unknown network {net!r}{did_you_mean(net, cands)}",
+                        L_(
+                            "schedule for unknown network {net!r}{did_you_mean}",
+                            net=net,
+                            did_you_mean=did_you_mean(net, cands),
+                        ),
                         path,
                         "unknown-ref",
-                        f"Networks of the ecosystem: {', '.join(self.networks) or 'none yet'}",
+                        L_("Networks of the ecosystem: {value}", value=", ".join(self.networks) or L_("none yet")),
                         key=True,
                     )
             if isinstance(plan, dict):
@@ -339,11 +378,15 @@ class _Checker:
             where = (*path, "slots") if slots is not None else (*path, "min_posts_per_week")
             self.add(
                 "error",
-                f"{net} has {count} slot{'s' if count != 1 else ''} a week, fewer than its minimum of "
-                f"{_fmt(minimum)} post{'s' if minimum != 1 else ''} a week",
+                L_(
+                    "{net} has {slots} a week, fewer than its minimum of {posts} a week",
+                    net=net,
+                    slots=Ln_("{n} slot", "{n} slots", count),
+                    posts=Ln_("{n} post", "{n} posts", 1 if minimum == 1 else 2, n=minimum),
+                ),
                 where,
                 "too-few-slots",
-                "Add time slots or lower min_posts_per_week",
+                L_("Add time slots or lower min_posts_per_week"),
                 key=slots is not None,
             )
 
@@ -365,10 +408,10 @@ class _Checker:
                     anchor: KeyPath = ("examples",) if has_examples else ("pillars", i, "id")
                     self.add(
                         "warning",
-                        f"no example post for pillar {pid!r} on {net}",
+                        L_("no example post for pillar {pid!r} on {net}", pid=pid, net=net),
                         anchor,
                         "missing-example",
-                        f"Add an example with `network: {net}` and `pillar: {pid}`",
+                        L_("Add an example with `network: {net}` and `pillar: {pid}`", net=net, pid=pid),
                         key=has_examples,
                     )
                     filled.add((str(pid), net))
@@ -378,10 +421,10 @@ class _Checker:
                 anchor = ("examples",) if has_examples else ("tactics", i, "id")
                 self.add(
                     "warning",
-                    f"no example post for tactic {tid!r}",
+                    L_("no example post for tactic {tid!r}", tid=tid),
                     anchor,
                     "missing-example",
-                    f"Add an example with `tactic: {tid}`",
+                    L_("Add an example with `tactic: {tid}`", tid=tid),
                     key=has_examples,
                 )
                 tactic_done.add(tid)
@@ -389,10 +432,10 @@ class _Checker:
     def reviews(self) -> None:
         for i, persona in _personas(self.root):
             name = persona.get("id", f"#{i + 1}")
-            self._review(f"persona {name!r}", persona, ("audience", "personas", i))
+            self._review(L_("persona {name!r}", name=name), persona, ("audience", "personas", i))
         schedule = self.root.get("schedule")
         if isinstance(schedule, dict) and "last_reviewed" in schedule:
-            self._review("the schedule", schedule, ("schedule",))
+            self._review(L_("the schedule"), schedule, ("schedule",))
 
     def _review(self, what: str, node: dict[str, Any], path: KeyPath) -> None:
         last = node.get("last_reviewed")
@@ -400,10 +443,10 @@ class _Checker:
         if last is None:
             self.add(
                 "warning",
-                f"{what} has never been reviewed",
+                L_("{what} has never been reviewed", what=what),
                 path,
                 "review-due",
-                "Review it against recent data and add `last_reviewed: YYYY-MM-DD`",
+                L_("Review it against recent data and add `last_reviewed: YYYY-MM-DD`"),
             )
             return
         if not isinstance(last, dt.date) or isinstance(every, bool) or not isinstance(every, int):
@@ -414,11 +457,16 @@ class _Checker:
         if due < self.today:
             self.add(
                 "warning",
-                f"{what} is past its review date {due.isoformat()} (last reviewed "
-                f"{last.isoformat()}, every {every} days)",
+                L_(
+                    "{what} is past its review date {due} (last reviewed {last}, every {every} days)",
+                    what=what,
+                    due=due.isoformat(),
+                    last=last.isoformat(),
+                    every=every,
+                ),
                 (*path, "last_reviewed"),
                 "review-due",
-                "Review it against recent data, then update last_reviewed",
+                L_("Review it against recent data, then update last_reviewed"),
             )
 
     def kpi_aggregations(self) -> None:
@@ -434,20 +482,28 @@ class _Checker:
             ident = kpi.get("id", f"#{i + 1}")
             self.add(
                 "warning",
-                f"KPI {ident!r} does not say how it aggregates {metric}; read as {default!r}",
+                L_(
+                    "KPI {ident!r} does not say how it aggregates {metric}; read as {default!r}",
+                    ident=ident,
+                    metric=metric,
+                    default=default,
+                ),
                 ("kpis", i, "metric"),
                 "kpi-aggregation",
-                f"Add `aggregation:` {' or '.join(allowed)} — e.g. `mean_per_post` for a per-post average, "
-                "`sum` for the window's total",
+                L_(
+                    "Add `aggregation:` with one of {choices} — e.g. `mean_per_post` for a per-post average, `sum` for "
+                    "the window's total",
+                    choices=", ".join(allowed),
+                ),
                 key=True,
             )
 
     def empty_factors(self) -> None:
         for label, found, path in (
-            ("no audience personas", list(_personas(self.root)), ("audience",)),
-            ("no networks in the ecosystem", list(_entries(self.root, "ecosystem")), ("ecosystem",)),
-            ("no communication pillars", list(_entries(self.root, "pillars")), ("pillars",)),
-            ("no KPIs to monitor", list(_entries(self.root, "kpis")), ("kpis",)),
+            (L_("no audience personas"), list(_personas(self.root)), ("audience",)),
+            (L_("no networks in the ecosystem"), list(_entries(self.root, "ecosystem")), ("ecosystem",)),
+            (L_("no communication pillars"), list(_entries(self.root, "pillars")), ("pillars",)),
+            (L_("no KPIs to monitor"), list(_entries(self.root, "kpis")), ("kpis",)),
         ):
             if not found:
                 self.add(
@@ -455,7 +511,7 @@ class _Checker:
                     label,
                     path,
                     "empty-factor",
-                    "See `signalboost init --template clothing-store`",
+                    L_("See `signalboost init --template clothing-store`"),
                     key=path[0] in self.root,
                 )
 

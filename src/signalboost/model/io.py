@@ -17,6 +17,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scanner import RoundTripScanner
 
 from signalboost.errors import StrategyError
+from signalboost.i18n import L_, Ln_
 from signalboost.model.strategy import Strategy
 
 if TYPE_CHECKING:
@@ -81,12 +82,14 @@ def read_document(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise StrategyError("the file is not UTF-8 text", where=str(path), hint="Save it as UTF-8 YAML") from exc
+        raise StrategyError(
+            L_("the file is not UTF-8 text"), where=str(path), hint=L_("Save it as UTF-8 YAML")
+        ) from exc
     except OSError as exc:
         raise StrategyError(
-            f"cannot read the file: {exc.strerror}",
+            L_("cannot read the file: {strerror}", strerror=exc.strerror),
             where=str(path),
-            hint="Check the path, or create one with `signalboost init --template blank`",
+            hint=L_("Check the path, or create one with `signalboost init --template blank`"),
         ) from exc
     try:
         return yaml_rt().load(text)
@@ -119,13 +122,17 @@ def strategy_or_raise(report: ValidationReport, *, strict: bool = True) -> Strat
     errors = report.errors if strict else [p for p in report.errors if p.structural]
     first = errors[0]
     more = len(errors) - 1
-    hint = first.hint
+    hint: str = first.hint
     if more:
-        also = f"{more} more error{'s' if more != 1 else ''}: run `signalboost validate` to see them all"
-        hint = f"{hint}; {also}" if hint else also.capitalize()
+        also = Ln_(
+            "{n} more error: run `signalboost validate` to see them all",
+            "{n} more errors: run `signalboost validate` to see them all",
+            more,
+        )
+        hint = L_("{hint}; {also}", hint=hint, also=also) if hint else also
     elif not hint:
-        hint = "Fix it in strategy.yaml; `signalboost validate` checks the file"
-    what = f"{first.message} (at {first.key})" if first.key else first.message
+        hint = L_("Fix it in strategy.yaml; `signalboost validate` checks the file")
+    what = L_("{message} (at {key})", message=first.message, key=first.key) if first.key else first.message
     raise StrategyError(what, where=first.where(report.source), hint=hint or None)
 
 
@@ -144,7 +151,9 @@ class StrategyDocument:
         """Read the file at ``path`` (YAML errors carry line:column)."""
         data = read_document(path)
         if data is None:
-            raise StrategyError("the file is empty", where=str(path), hint="Start from `signalboost init --template`")
+            raise StrategyError(
+                L_("the file is empty"), where=str(path), hint=L_("Start from `signalboost init --template`")
+            )
         return cls(data, path)
 
     @classmethod
@@ -158,7 +167,9 @@ class StrategyDocument:
             p = yaml_problem(exc)
             raise StrategyError(p.message, where=p.where(source), hint=p.hint) from exc
         if data is None:
-            raise StrategyError("the file is empty", where=source, hint="Start from `signalboost init --template`")
+            raise StrategyError(
+                L_("the file is empty"), where=source, hint=L_("Start from `signalboost init --template`")
+            )
         return cls(data)
 
     def validate(self, *, today: dt.date | None = None) -> ValidationReport:
@@ -199,7 +210,7 @@ class StrategyDocument:
 
         target = path or self.path
         if target is None:
-            raise StrategyError("no file to save to", hint="Pass a path")
+            raise StrategyError(L_("no file to save to"), hint=L_("Pass a path"))
         tmp: str | None = None
         try:
             fd, tmp = tempfile.mkstemp(dir=str(target.parent), prefix=".strategy-", suffix=".yaml")
@@ -211,9 +222,9 @@ class StrategyDocument:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
             raise StrategyError(
-                f"cannot save the strategy document: {str(exc.strerror or exc).lower()}",
+                L_("cannot save the strategy document: {reason}", reason=str(exc.strerror or exc).lower()),
                 where=str(target),
-                hint="Check that the file and its folder are writable (not read-only, not open elsewhere)",
+                hint=L_("Check that the file and its folder are writable (not read-only, not open elsewhere)"),
             ) from exc
         return target
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from signalboost.i18n import L_
 from signalboost.model.vocab import Goal, KpiAggregation, KpiMetric, Weekday, allowed_aggregations, default_aggregation
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
@@ -27,7 +28,12 @@ due ``review_every_days`` later) must stay within Python's calendar."""
 def _plausible_date(value: dt.date) -> dt.date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValueError(
-            f"the date {value.isoformat()} is out of range: use a date between {EARLIEST_DATE} and {LATEST_DATE}"
+            L_(
+                "the date {date} is out of range: use a date between {earliest} and {latest}",
+                date=value.isoformat(),
+                earliest=EARLIEST_DATE.isoformat(),
+                latest=LATEST_DATE.isoformat(),
+            )
         )
     return value
 
@@ -59,7 +65,13 @@ class Doc(BaseModel):
         if isinstance(value, bool) and info.field_name is not None:
             field = cls.model_fields.get(info.field_name)
             if field is not None and field.annotation in (int, float):
-                raise ValueError(f"{info.field_name} must be a number, not {str(value).lower()}")
+                raise ValueError(
+                    L_(
+                        "{field_name} must be a number, not {value}",
+                        field_name=info.field_name,
+                        value=str(value).lower(),
+                    )
+                )
         return value
 
 
@@ -102,8 +114,12 @@ def check_language_code(value: str) -> str:
         return check_language(value)
     except UsageError:
         raise ValueError(
-            f"unknown language {value!r}{did_you_mean(str(value), list(languages()))}; use one of: "
-            f"{', '.join(languages())}"
+            L_(
+                "unknown language {value!r}{did_you_mean}; use one of: {choices}",
+                value=value,
+                did_you_mean=did_you_mean(str(value), list(languages())),
+                choices=", ".join(languages()),
+            )
         ) from None
 
 
@@ -116,7 +132,13 @@ def check_timezone(value: str) -> str:
 
         from signalboost.model.suggest import did_you_mean
 
-        raise ValueError(f"unknown time zone {value!r}{did_you_mean(value, sorted(available_timezones()))}") from None
+        raise ValueError(
+            L_(
+                "unknown time zone {value!r}{did_you_mean}",
+                value=value,
+                did_you_mean=did_you_mean(value, sorted(available_timezones())),
+            )
+        ) from None
     return value
 
 
@@ -259,7 +281,7 @@ class NetworkSchedule(Doc):
         for day, times in value.items():
             for t in times:
                 if not _HHMM.match(str(t)):
-                    raise ValueError(f"slot {t!r} on {day} is not a 24-hour HH:MM time")
+                    raise ValueError(L_("slot {t!r} on {day} is not a 24-hour HH:MM time", t=t, day=day))
         return value
 
     def slots_per_week(self) -> int:
@@ -322,7 +344,7 @@ class Tactic(Doc):
     @classmethod
     def _time(cls, value: str) -> str:
         if not _HHMM.match(value):
-            raise ValueError(f"time {value!r} is not a 24-hour HH:MM time")
+            raise ValueError(L_("time {value!r} is not a 24-hour HH:MM time", value=value))
         return value
 
 
@@ -336,19 +358,23 @@ def check_rrule(value: str) -> str:
     text = value.strip()
     body = text[6:] if text.upper().startswith("RRULE:") else text
     if "FREQ=" not in body.upper():
-        raise ValueError(f"invalid RRULE {value!r}: FREQ is missing (e.g. FREQ=MONTHLY;BYDAY=1FR)")
+        raise ValueError(L_("invalid RRULE {value!r}: FREQ is missing (e.g. FREQ=MONTHLY;BYDAY=1FR)", value=value))
     freq = re.search(r"FREQ=([^;]*)", body, flags=re.IGNORECASE)
     if freq and freq.group(1).upper() not in _FREQS:
         from signalboost.model.suggest import did_you_mean
 
         raise ValueError(
-            f"invalid RRULE {value!r}: FREQ must be one of {', '.join(_FREQS)}"
-            f"{did_you_mean(freq.group(1).upper(), _FREQS)}"
+            L_(
+                "invalid RRULE {value!r}: FREQ must be one of {choices}{did_you_mean}",
+                value=value,
+                choices=", ".join(_FREQS),
+                did_you_mean=did_you_mean(freq.group(1).upper(), _FREQS),
+            )
         )
     try:
         rrulestr(body, dtstart=dt.datetime(2000, 1, 1))
     except (ValueError, TypeError, KeyError) as exc:
-        raise ValueError(f"invalid RRULE {value!r}: {exc}") from None
+        raise ValueError(L_("invalid RRULE {value!r}: {exc}", value=value, exc=exc)) from None
     return text
 
 
@@ -389,8 +415,12 @@ class Kpi(Doc):
     def _aggregation_fits_metric(self) -> Kpi:
         if self.aggregation is not None and self.aggregation not in allowed_aggregations(self.metric):
             raise ValueError(
-                f"aggregation {self.aggregation!r} does not apply to metric {self.metric!r}; "
-                f"use one of: {', '.join(allowed_aggregations(self.metric))}"
+                L_(
+                    "aggregation {aggregation!r} does not apply to metric {metric!r}; use one of: {choices}",
+                    aggregation=self.aggregation,
+                    metric=self.metric,
+                    choices=", ".join(allowed_aggregations(self.metric)),
+                )
             )
         return self
 

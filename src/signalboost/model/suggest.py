@@ -13,6 +13,8 @@ def closest(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """``"; did you mean 'x'?"`` when a close candidate exists, else ``""``."""
+    """``"; did you mean 'x'?"`` when a close candidate exists, else ``""`` (translated when shown)."""
+    from signalboost.i18n import L_
+
     match = closest(word, candidates)
-    return f"; did you mean {match!r}?" if match else ""
+    return L_("; did you mean {match!r}?", match=match) if match else ""

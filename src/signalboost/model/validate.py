@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml.error import YAMLError
 
+from signalboost.i18n import L_, N_, LazyText, tr
 from signalboost.model.positions import KeyPath, key_position, position, render_path
 from signalboost.model.strategy import Strategy
 from signalboost.model.suggest import did_you_mean
@@ -78,12 +79,12 @@ class Problem:
         """A JSON-ready dict."""
         return {
             "level": self.level,
-            "message": self.message,
+            "message": tr(self.message),
             "line": self.line,
             "column": self.column,
             "path": self.key,
             "code": self.code,
-            "hint": self.hint,
+            "hint": tr(self.hint),
             "layer": self.layer,
         }
 
@@ -133,11 +134,11 @@ class ValidationReport:
         """One line per problem: ``file:line:col: level: message [path] — hint``."""
         out = []
         for p in self.problems:
-            text = f"{p.where(self.source)}: {p.level}: {p.message}"
+            text = f"{p.where(self.source)}: {p.level}: {tr(p.message)}"
             if p.key:
                 text += f" [{p.key}]"
             if p.hint:
-                text += f" — {p.hint}"
+                text += f" — {tr(p.hint)}"
             out.append(text)
         return out
 
@@ -167,8 +168,10 @@ def validate_file(path: str | Path, *, today: dt.date | None = None) -> Validati
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        hint = "Check the path, or create one with `signalboost init --template blank`"
-        raise StrategyError(f"cannot read the file: {exc.strerror}", where=str(p), hint=hint) from exc
+        hint = L_("Check the path, or create one with `signalboost init --template blank`")
+        raise StrategyError(
+            L_("cannot read the file: {strerror}", strerror=exc.strerror), where=str(p), hint=hint
+        ) from exc
     return validate_bytes(raw, source=str(p), today=today)
 
 
@@ -179,7 +182,7 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
         report.problems.append(
             Problem(
                 "error",
-                f"the file is too large ({len(raw):,} bytes; at most {MAX_BYTES:,})",
+                L_("the file is too large ({n:,} bytes; at most {max_bytes:,})", n=len(raw), max_bytes=MAX_BYTES),
                 1,
                 1,
                 code="size",
@@ -193,12 +196,14 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
         report.problems.append(
             Problem(
                 "error",
-                "the file is binary, not YAML text (it contains a NUL byte)",
+                L_("the file is binary, not YAML text (it contains a NUL byte)"),
                 line,
                 col,
                 code="binary",
                 layer="file",
-                hint="A strategy document is a UTF-8 YAML text file; start from `signalboost init --template blank`",
+                hint=L_(
+                    "A strategy document is a UTF-8 YAML text file; start from `signalboost init --template blank`"
+                ),
             )
         )
         return report
@@ -209,12 +214,12 @@ def validate_bytes(raw: bytes, *, source: str = "strategy.yaml", today: dt.date 
         report.problems.append(
             Problem(
                 "error",
-                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                L_("the file is not UTF-8 text (byte 0x{byte:02x} cannot be decoded)", byte=raw[exc.start]),
                 line,
                 col,
                 code="encoding",
                 layer="file",
-                hint="Save the file as UTF-8",
+                hint=L_("Save the file as UTF-8"),
             )
         )
         return report
@@ -230,7 +235,7 @@ def validate_text(text: str, *, source: str = "strategy.yaml", today: dt.date | 
         report.problems.append(
             Problem(
                 "error",
-                "the file is binary, not YAML text (it contains a NUL byte)",
+                L_("the file is binary, not YAML text (it contains a NUL byte)"),
                 *_text_position(text),
                 code="binary",
                 layer="file",
@@ -254,12 +259,12 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
         report.problems.append(
             Problem(
                 "error",
-                "the file is empty",
+                L_("the file is empty"),
                 1,
                 1,
                 code="empty",
                 layer="file",
-                hint="Start from a template: `signalboost init --template blank` (or clothing-store, cosmetics, …)",
+                hint=L_("Start from a template: `signalboost init --template blank` (or clothing-store, cosmetics, …)"),
             )
         )
         return report
@@ -267,12 +272,15 @@ def validate_data(data: Any, *, source: str = "strategy.yaml", today: dt.date | 
         report.problems.append(
             Problem(
                 "error",
-                f"the document must be a mapping of sections (brand:, audience:, pillars:, …), not {describe(data)}",
+                L_(
+                    "the document must be a mapping of sections (brand:, audience:, pillars:, …), not {value}",
+                    value=describe(data),
+                ),
                 1,
                 1,
                 code="not-mapping",
                 layer="file",
-                hint="Start from a template: `signalboost init --template blank`",
+                hint=L_("Start from a template: `signalboost init --template blank`"),
             )
         )
         return report
@@ -315,13 +323,22 @@ def _forced_mix_problems(data: Any, strategy: Strategy, today: dt.date) -> list[
                 _problem(
                     data,
                     "warning",
-                    f"tactic {tactic.id!r} fixes pillars {', '.join(tactic.pillars)} on so many {network} posts "
-                    f"that its pillar mix cannot stay within 1 post of the weights (lowest possible "
-                    f"{lowest:.1f} posts over {FORCED_MIX_WEEKS} weeks)",
+                    L_(
+                        "tactic {id!r} fixes pillars {pillars} on so many {network} posts that its pillar mix cannot "
+                        "stay within 1 post of the weights (lowest possible {lowest:.1f} posts over {weeks} weeks)",
+                        id=tactic.id,
+                        pillars=", ".join(tactic.pillars),
+                        network=network,
+                        lowest=lowest,
+                        weeks=FORCED_MIX_WEEKS,
+                    ),
                     ("tactics", i, "pillars"),
                     "tactic-overfills-pillar",
-                    f"Give the tactic more pillars or fewer dates, raise those pillars' weights, or add slots on "
-                    f"{network} (schedule.networks)",
+                    L_(
+                        "Give the tactic more pillars or fewer dates, raise those pillars' weights, or add slots on "
+                        "{network} (schedule.networks)",
+                        network=network,
+                    ),
                 )
             )
     return out
@@ -366,69 +383,79 @@ def yaml_problem(exc: YAMLError) -> Problem:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         return Problem(
             "error",
-            f"the document is nested more than {MAX_DEPTH} levels deep (lists and mappings inside each other)",
+            L_(
+                "the document is nested more than {max_depth} levels deep (lists and mappings inside each other)",
+                max_depth=MAX_DEPTH,
+            ),
             line,
             col,
             code="too-deep",
-            hint="A strategy nests a few levels deep: check the brackets and the indentation around here",
+            hint=L_("A strategy nests a few levels deep: check the brackets and the indentation around here"),
             layer="file",
         )
     problem = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
-    message = f"invalid YAML: {problem}"
+    # the parser's own words (``problem``, ``context``) are quoted as ruamel.yaml gives them
+    message = L_("invalid YAML: {problem}", problem=problem)
     context = getattr(exc, "context", None)
     cmark = getattr(exc, "context_mark", None)
     if context and cmark is not None and context != "while scanning for the next token":
-        message += f" ({context} started at line {cmark.line + 1}, column {cmark.column + 1})"
+        message = L_(
+            "invalid YAML: {problem} ({context} started at line {line!s}, column {column!s})",
+            problem=problem,
+            context=context,
+            line=cmark.line + 1,
+            column=cmark.column + 1,
+        )
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-    hint = "Fix the YAML syntax"
+    hint = L_("Fix the YAML syntax")
     if "\\t" in problem or "'\\t'" in problem:
-        hint = "YAML does not allow tabs for indentation: indent with spaces"
+        hint = L_("YAML does not allow tabs for indentation: indent with spaces")
     elif "duplicate key" in problem:
-        hint = "Each key may appear once in a mapping: remove or rename one"
+        hint = L_("Each key may appear once in a mapping: remove or rename one")
     elif "mapping values are not allowed" in problem:
-        hint = "Check the indentation, and quote values that contain ': '"
+        hint = L_("Check the indentation, and quote values that contain ': '")
     return Problem("error", message, line, col, code="yaml", hint=hint, layer="file")
 
 
 # -------------------------------------------------------------------------------------------- pydantic level
 
 _TYPE_WORDS = {
-    "string_type": "text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping (key: value)",
-    "model_type": "a mapping (key: value)",
-    "model_attributes_type": "a mapping (key: value)",
-    "date_type": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+    "string_type": N_("text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "list_type": N_("a list"),
+    "dict_type": N_("a mapping (key: value)"),
+    "model_type": N_("a mapping (key: value)"),
+    "model_attributes_type": N_("a mapping (key: value)"),
+    "date_type": N_("a date (YYYY-MM-DD)"),
+    "date_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": N_("a date (YYYY-MM-DD)"),
+    "date_from_datetime_inexact": N_("a date (YYYY-MM-DD)"),
 }
 
 
 def describe(value: Any) -> str:
     """A person's description of a YAML value: ``text 'abc'``, ``a list``, ``nothing``, …"""
     if value is None:
-        return "nothing (an empty value)"
+        return L_("nothing (an empty value)")
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, str):
         short = value if len(value) <= 40 else value[:37] + "…"
-        return f"text {short!r}"
+        return L_("text {short!r}", short=short)
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return L_("the number {value!s}", value=value)
     if isinstance(value, dict):
-        return "a mapping"
+        return L_("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return L_("a list")
     if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
+        return L_("the date {date}", date=value.isoformat())
     return type(value).__name__
 
 
@@ -440,43 +467,87 @@ def pydantic_problem(data: Any, err: ErrorDetails) -> Problem:
     if loc and loc[-1] == "[key]":
         path: KeyPath = tuple(loc[:-1])
         line, col = key_position(data, path)
-        label = render_path(path[:-1]) or "the document"
+        label = render_path(path[:-1]) or L_("the document")
         expected = _expected(err)
-        msg = f"{path[-1]!r} is not allowed as a key of {label}; expected one of {', '.join(expected)}"
-        msg += did_you_mean(str(path[-1]), expected)
+        msg = L_(
+            "{key!r} is not allowed as a key of {label}; expected one of {choices}{did_you_mean}",
+            key=path[-1],
+            label=label,
+            choices=", ".join(expected),
+            did_you_mean=did_you_mean(str(path[-1]), expected),
+        )
         return Problem("error", msg, line, col, path, code="unknown-key")
     path = loc
-    label = render_path(path) or "the document"
+    label = render_path(path) or L_("the document")
     if kind == "extra_forbidden":
         return _unknown_key(data, path)
     if kind == "missing":
         line, col = position(data, path)
         parent = render_path(path[:-1])
-        where = f"in {parent}" if parent else "at the top level"
-        hint = f"Add `{path[-1]}:` under {parent}" if parent else f"Add a `{path[-1]}:` section"
-        return Problem("error", f"missing required key {path[-1]!r} {where}", line, col, path, "missing", hint)
+        where = L_("in {parent}", parent=parent) if parent else L_("at the top level")
+        hint = (
+            L_("Add `{key}:` under {parent}", key=path[-1], parent=parent)
+            if parent
+            else L_("Add a `{key}:` section", key=path[-1])
+        )
+        return Problem(
+            "error",
+            L_("missing required key {key!r} {where}", key=path[-1], where=where),
+            line,
+            col,
+            path,
+            "missing",
+            hint,
+        )
     line, col = position(data, path)
     if kind in _TYPE_WORDS:
-        msg = f"{label} must be {_TYPE_WORDS[kind]}, got {describe(value)}"
+        expected_type = L_(_TYPE_WORDS[kind])  # the msgids are marked with N_ in _TYPE_WORDS
+        msg = L_("{label} must be {expected}, got {value}", label=label, expected=expected_type, value=describe(value))
         if kind == "date_from_datetime_parsing" and isinstance(err.get("ctx"), dict):
-            msg += f" ({err['ctx'].get('error')})"
+            msg = L_(
+                "{label} must be {expected}, got {value} ({reason})",
+                label=label,
+                expected=expected_type,
+                value=describe(value),
+                reason=str(err["ctx"].get("error")),
+            )
         return Problem("error", msg, line, col, path, code="type")
     if kind == "literal_error":
         expected = _expected(err)
         shown = repr(value) if isinstance(value, str) else describe(value)
-        msg = f"{label}: {shown} is not one of {', '.join(expected)}"
-        msg += did_you_mean(str(value), expected)
+        msg = L_(
+            "{label}: {value} is not one of {choices}{did_you_mean}",
+            label=label,
+            value=shown,
+            choices=", ".join(expected),
+            did_you_mean=did_you_mean(str(value), expected),
+        )
         return Problem("error", msg, line, col, path, code="choice")
     if kind == "value_error":
-        return Problem("error", err["msg"].removeprefix("Value error, "), line, col, path, code="value")
+        return Problem("error", _value_error_text(err), line, col, path, code="value")
     if kind == "string_pattern_mismatch" and path[-1] == "id":
         suggestion = re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-_") or "my-id"
-        msg = f"id {value!r} is not a valid id: use lower-case letters, digits, '-' and '_'"
-        return Problem("error", msg, line, col, path, code="id", hint=f"e.g. {suggestion!r}")
+        msg = L_("id {value!r} is not a valid id: use lower-case letters, digits, '-' and '_'", value=value)
+        return Problem("error", msg, line, col, path, code="id", hint=L_("e.g. {suggestion!r}", suggestion=suggestion))
     if kind == "string_too_short":
-        return Problem("error", f"{label} must not be empty", line, col, path, code="empty-value")
-    msg = err["msg"].replace("Input should", "should")
-    return Problem("error", f"{label} {msg}, got {describe(value)}", line, col, path, code=kind)
+        return Problem("error", L_("{label} must not be empty", label=label), line, col, path, code="empty-value")
+    said = err["msg"].replace("Input should", "should")  # pydantic's own words, as it gives them
+    return Problem(
+        "error",
+        L_("{label} {msg}, got {value}", label=label, msg=said, value=describe(value)),
+        line,
+        col,
+        path,
+        code=kind,
+    )
+
+
+def _value_error_text(err: ErrorDetails) -> str:
+    """A validator's ``ValueError`` message: its ``L_()`` text (translated when shown) when it has one, else
+    pydantic's English line without the ``Value error, `` prefix."""
+    error = (err.get("ctx") or {}).get("error")
+    text = error.args[0] if isinstance(error, ValueError) and error.args else None
+    return text if isinstance(text, LazyText) else err["msg"].removeprefix("Value error, ")
 
 
 def _expected(err: ErrorDetails) -> list[str]:
@@ -490,13 +561,16 @@ def _unknown_key(data: Any, path: KeyPath) -> Problem:
     model = model_at(path[:-1])
     allowed = list(model.model_fields) if model is not None else []
     parent = render_path(path[:-1])
-    msg = f"unknown key {path[-1]!r} {'in ' + parent if parent else 'at the top level'}"
     suggestion = did_you_mean(str(path[-1]), allowed)
+    msg = L_(
+        "unknown key {key!r} {where}{did_you_mean}",
+        key=path[-1],
+        where=L_("in {parent}", parent=parent) if parent else L_("at the top level"),
+        did_you_mean=suggestion,
+    )
     hint = ""
-    if suggestion:
-        msg += suggestion
-    elif allowed:
-        hint = f"Allowed keys: {', '.join(allowed)}"
+    if not suggestion and allowed:
+        hint = L_("Allowed keys: {choices}", choices=", ".join(allowed))
     return Problem("error", msg, line, col, path, code="unknown-key", hint=hint)
 
 

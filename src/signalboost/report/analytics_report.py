@@ -22,7 +22,7 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
-from signalboost.i18n import N_, _, format_number, format_percent, format_significant, ngettext
+from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant, ngettext
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
@@ -675,12 +675,27 @@ def status_words(status: str) -> str:
     """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
     import re
 
+    from signalboost.analytics.kpis import NOT_AVAILABLE, RELATIONSHIP
+
+    for marker, words in (
+        (" — partial: ", N_("{status} — partial: {parts}")),
+        (" — mixed: ", N_("{status} — mixed: {parts}")),
+    ):
+        if marker in status:
+            head, parts = status.split(marker, 1)
+            return _(words).format(status=status_words(head), parts=parts)
     m = re.fullmatch(r"no posts(?: on (?P<network>\S+))? in the window", status)
     if m:
         if m.group("network"):
             return _("no posts on {network} in the window").format(network=m.group("network"))
         return _("no posts in the window")
-    return _text(status)
+    known = {
+        "not reported": N_("not reported"),
+        "no follower snapshots": N_("no follower snapshots"),
+        NOT_AVAILABLE: N_("not computed by the analytics (no data source yet)"),
+        RELATIONSHIP: N_("a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"),
+    }
+    return _(known[status]) if status in known else _text(status)
 
 
 def translated_note(note: str) -> str:
@@ -976,7 +991,7 @@ def _render_markdown(
     for i, s in enumerate(sections):
         names = []
         for j, (alt, png) in enumerate(s.charts):
-            path = write_output(folder / f"chart-{i:02d}-{j}.png", png, what="a chart")
+            path = write_output(folder / f"chart-{i:02d}-{j}.png", png, what=L_("a chart"))
             names.append((alt, f"{folder.name}/{path.name}"))
         images.append(names)
     env = _env(html=False)
@@ -1014,11 +1029,11 @@ def write_report(
         return write_output(
             target,
             render_markdown(a, strategy, target, proposal_text=proposal_text, extra=extra, lang=lang),
-            what="the report",
+            what=L_("the report"),
         )
     html = render_html(a, strategy, proposal_text=proposal_text, extra=extra, lang=lang)
     if fmt == "html":
-        return write_output(target, html, what="the report")
+        return write_output(target, html, what=L_("the report"))
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # not installed, or its Pango/HarfBuzz libraries missing
@@ -1027,7 +1042,7 @@ def write_report(
             where="--format pdf",
             hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or use --format html",
         ) from exc
-    return write_output(target, HTML(string=html, base_url=str(target.parent)).write_pdf(), what="the report")
+    return write_output(target, HTML(string=html, base_url=str(target.parent)).write_pdf(), what=L_("the report"))
 
 
 def _proposal(a: Analysis, strategy: Strategy | None) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import ReportError
-from signalboost.i18n import N_, _, format_list, format_percent, language, weekday_name
+from signalboost.i18n import L_, N_, _, format_list, format_percent, language, weekday_name
 from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, checklist, examples_matrix
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
@@ -298,5 +298,5 @@ def write_document(
         data = render_html(strategy, today=today, lang=lang).encode("utf-8")
     else:
         data = render_markdown(strategy, today=today, lang=lang).encode("utf-8")
-    write_output(path, data, what="the document")
+    write_output(path, data, what=L_("the document"))
     return path

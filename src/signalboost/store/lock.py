@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from signalboost.errors import WorkspaceLockedError
+from signalboost.i18n import L_, N_
 
 LOCK_NAME = ".signalboost.lock"
 
@@ -35,9 +36,16 @@ def workspace_lock(root: Path, *, timeout: float = 60.0, poll: float = 0.05, pur
                 if time.monotonic() >= deadline:
                     holder = _read_holder(fd)
                     raise WorkspaceLockedError(
-                        f"the workspace is busy ({holder or 'another Signalboost process'} holds it)",
+                        L_(
+                            "the workspace is busy ({holder} holds it)",
+                            holder=holder or L_("another Signalboost process"),
+                        ),
                         where=str(root),
-                        hint=f"Wait for it to finish and try again; waited {timeout:.0f} s to {purpose}",
+                        hint=L_(
+                            "Wait for it to finish and try again; waited {timeout:.0f} s to {purpose}",
+                            timeout=timeout,
+                            purpose=purpose,
+                        ),
                     ) from None
                 time.sleep(poll)
         os.ftruncate(fd, 0)
@@ -60,9 +68,9 @@ def _read_holder(fd: int) -> str:
 
 #: the named locks of long steps, each held for the whole step (see :func:`step_lock`)
 STEP_LOCKS = {
-    "run": "the scheduler (`signalboost run`)",
-    "sync": "a sync",
-    "publish": "a publish",
+    "run": N_("the scheduler (`signalboost run`)"),
+    "sync": N_("a sync"),
+    "publish": N_("a publish"),
 }
 
 
@@ -81,14 +89,15 @@ def step_lock(root: Path, name: str, *, holder: str = "") -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            other = _read_holder(fd) or "another Signalboost process"
+            other = _read_holder(fd) or L_("another Signalboost process")
             hint = (
-                "Stop it first (Ctrl-C, or `systemctl stop` for a service), or use another workspace"
+                L_("Stop it first (Ctrl-C, or `systemctl stop` for a service), or use another workspace")
                 if name == "run"
-                else "Wait for it to finish; `signalboost run` already does this on its schedule"
+                else L_("Wait for it to finish; `signalboost run` already does this on its schedule")
             )
+            step = L_(STEP_LOCKS[name]) if name in STEP_LOCKS else name  # the msgids are marked with N_ above
             raise WorkspaceLockedError(
-                f"{STEP_LOCKS.get(name, name)} is already running on this workspace ({other})",
+                L_("{step} is already running on this workspace ({other})", step=step, other=other),
                 where=str(root),
                 hint=hint,
             ) from None

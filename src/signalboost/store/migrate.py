@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from signalboost.errors import StoreError
+from signalboost.i18n import L_
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
@@ -27,7 +28,7 @@ def available_migrations() -> list[tuple[int, str, str]]:
     found.sort()
     versions = [v for v, _, _ in found]
     if len(versions) != len(set(versions)):
-        raise StoreError("two migrations share a number", where="signalboost/store/migrations")
+        raise StoreError(L_("two migrations share a number"), where="signalboost/store/migrations")
     return found
 
 
@@ -55,9 +56,9 @@ def migrate(con: Any) -> list[int]:
         except Exception as exc:
             con.execute("ROLLBACK")
             raise StoreError(
-                f"migration {version:03d}_{name} failed: {exc}",
+                L_("migration {version:03d}_{name} failed: {exc}", version=version, name=name, exc=exc),
                 where="workspace database",
-                hint="The database was left as it was; report this with the file signalboost.duckdb",
+                hint=L_("The database was left as it was; report this with the file signalboost.duckdb"),
             ) from exc
         applied.append(version)
     return applied

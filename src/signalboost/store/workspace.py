@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from signalboost.errors import StoreError, WorkspaceError
+from signalboost.i18n import L_
 from signalboost.store.lock import workspace_lock
 from signalboost.store.migrate import migrate
 
@@ -53,13 +54,15 @@ class Workspace:
         if not root.exists():
             if not create:
                 raise WorkspaceError(
-                    "no such workspace folder",
+                    L_("no such workspace folder"),
                     where=str(root),
-                    hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
+                    hint=L_(
+                        "Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder"
+                    ),
                 )
             root.mkdir(parents=True)
         if not root.is_dir():
-            raise WorkspaceError("not a folder", where=str(root), hint="A workspace is a folder; pass its path")
+            raise WorkspaceError(L_("not a folder"), where=str(root), hint=L_("A workspace is a folder; pass its path"))
         return cls(root, read_only=read_only)
 
     @property
@@ -96,9 +99,9 @@ class Workspace:
 
         if not self.has_strategy():
             raise WorkspaceError(
-                f"no {STRATEGY_FILE} in the workspace",
+                L_("no {strategy_file} in the workspace", strategy_file=STRATEGY_FILE),
                 where=str(self.root),
-                hint="Create one with `signalboost init --template clothing-store`",
+                hint=L_("Create one with `signalboost init --template clothing-store`"),
             )
         try:
             raw = self.strategy_path.read_bytes()
@@ -129,9 +132,9 @@ class Workspace:
                 con = duckdb.connect(str(self.db_path))
             except duckdb.Error as exc:
                 raise StoreError(
-                    f"cannot open the database: {exc}",
+                    L_("cannot open the database: {exc}", exc=exc),
                     where=str(self.db_path),
-                    hint="Check the file is a Signalboost workspace database and not open in another program",
+                    hint=L_("Check the file is a Signalboost workspace database and not open in another program"),
                 ) from exc
             try:
                 con.execute("SET TimeZone = 'UTC'")

@@ -268,10 +268,7 @@ def _pages(app: FastAPI) -> None:
         summary="An upload's progress",
     )
     def job_json(request: Request, job_id: Annotated[str, Path(max_length=40)]) -> Response:
-        job = ctx_of(request).jobs.get(job_id)
-        if job is None:
-            raise HTTPException(404, f"no upload {job_id!r} since the server started")
-        return json_response(job.as_dict())
+        return _job_response(request, job_id, kind="import", noun="upload")
 
     @page(app, "/connections", "connections.html", name="connections", decorate=None)
     def connections_page(request: Request) -> dict[str, Any]:
@@ -285,10 +282,7 @@ def _pages(app: FastAPI) -> None:
         summary="A sync's progress",
     )
     def sync_job_json(request: Request, job_id: Annotated[str, Path(max_length=40)]) -> Response:
-        job = ctx_of(request).jobs.get(job_id)
-        if job is None or job.kind != "sync":
-            raise HTTPException(404, f"no sync {job_id!r} since the server started")
-        return json_response(job.as_dict())
+        return _job_response(request, job_id, kind="sync", noun="sync")
 
     @app.get(
         "/imports/{import_id}.json",
@@ -550,6 +544,14 @@ def _editor(app: FastAPI) -> None:
         check_csrf(request, csrf_token)
         post = post_editor.to_draft(ctx_of(request).workspace, post_id)
         return done(f"/calendar/post/{post.id}", "to-draft", request)
+
+
+def _job_response(request: Request, job_id: str, *, kind: str, noun: str) -> Response:
+    """One background job of ``kind`` as JSON (upload or sync progress); 404 for another kind or an unknown id."""
+    job = ctx_of(request).jobs.get(job_id)
+    if job is None or job.kind != kind:
+        raise HTTPException(404, f"no {noun} {job_id!r} since the server started")
+    return json_response(job.as_dict())
 
 
 def _profile(request: Request, platform: str, account_id: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from signalboost.errors import StrategyError, UsageError
+from signalboost.i18n import L_
 
 TEMPLATES: tuple[str, ...] = ("clothing-store", "cosmetics", "cafe", "b2b-saas", "blank")
 """Template names, in the order ``signalboost init --help`` lists them."""
@@ -37,9 +38,9 @@ def check_template_language(lang: str) -> str:
     code = {"no": "nb", "nb-no": "nb", "nob": "nb", "en-gb": "en", "en-us": "en"}.get(code, code)
     if code not in LANGUAGES:
         raise UsageError(
-            f"templates are not written in {lang!r}",
+            L_("templates are not written in {lang!r}", lang=lang),
             where="--lang",
-            hint=f"Choose one of: {', '.join(LANGUAGES)} (nb = Norwegian bokmål)",
+            hint=L_("Choose one of: {choices} (nb = Norwegian bokmål)", choices=", ".join(LANGUAGES)),
         )
     return code
 
@@ -50,18 +51,22 @@ def template_text(name: str, lang: str = "en") -> str:
         from signalboost.model.suggest import did_you_mean
 
         raise UsageError(
-            f"unknown template {name!r}{did_you_mean(name, TEMPLATES)}",
+            L_("unknown template {name!r}{did_you_mean}", name=name, did_you_mean=did_you_mean(name, TEMPLATES)),
             where="--template",
-            hint=f"Choose one of: {', '.join(TEMPLATES)}",
+            hint=L_("Choose one of: {choices}", choices=", ".join(TEMPLATES)),
         )
     code = check_template_language(lang)
     folder = resources.files(__name__)
     entry = folder.joinpath(f"{name}.yaml") if code == "en" else folder.joinpath(code, f"{name}.yaml")
     if not entry.is_file():
         raise UsageError(
-            f"the {name} template is not written in {code} yet",
+            L_("the {name} template is not written in {code} yet", name=name, code=code),
             where="--template",
-            hint=f"Use --lang en, or one of the {code} templates: {', '.join(available(code))}",
+            hint=L_(
+                "Use --lang en, or one of the {code} templates: {choices}",
+                code=code,
+                choices=", ".join(available(code)),
+            ),
         )
     return entry.read_text(encoding="utf-8")
 
@@ -92,7 +97,9 @@ def render_template(name: str, *, today: dt.date | None = None, brand_name: str 
         doc.set(("brand", "language"), check_template_language(lang))  # the workspace reads and reports in it
     if brand_name is not None:
         if not brand_name.strip():
-            raise UsageError("the brand name is empty", where="--name", hint="Pass the brand's name, e.g. --name Acme")
+            raise UsageError(
+                L_("the brand name is empty"), where="--name", hint=L_("Pass the brand's name, e.g. --name Acme")
+            )
         doc.set(("brand", "name"), brand_name.strip())
     return doc.dumps()
 
@@ -109,9 +116,9 @@ def write_template(
     """Write template ``name`` in ``lang`` to ``path`` (a ``strategy.yaml``); refuse to overwrite unless ``force``."""
     if path.exists() and not force:
         raise StrategyError(
-            "a strategy document already exists",
+            L_("a strategy document already exists"),
             where=str(path),
-            hint="Keep it, or pass --force to replace it with the template",
+            hint=L_("Keep it, or pass --force to replace it with the template"),
         )
     text = render_template(name, today=today, brand_name=brand_name, lang=lang)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
 from signalboost.errors import StrategyError
+from signalboost.i18n import tr
 from signalboost.model.io import StrategyDocument, yaml_rt
 from signalboost.model.strategy import Strategy
 from signalboost.model.validate import yaml_problem
@@ -112,7 +113,7 @@ def _issues(report: Any, path_label: str) -> list[Issue]:
     issues = []
     for p in report.problems:
         where = p.where(path_label) + (f" [{p.key}]" if p.key else "")
-        issues.append(Issue(level=p.level, where=where, message=p.message + (f" — {p.hint}" if p.hint else "")))
+        issues.append(Issue(level=p.level, where=where, message=tr(p.message) + (f" — {tr(p.hint)}" if p.hint else "")))
     return issues
 
 
@@ -287,7 +288,7 @@ def edit_section(ws: Workspace, section: str, content: str, version: str | None 
     except YAMLError as exc:
         problem = yaml_problem(exc)
         where = f"{section}:{problem.line}:{problem.column}" if problem.line is not None else section
-        return EditResult(False, section, [Issue("error", where, problem.message)], content)
+        return EditResult(False, section, [Issue("error", where, tr(problem.message))], content)
     new = copy.deepcopy(doc.data)
     new[section] = value
     result = _save_if_valid(ws, StrategyDocument(new, ws.strategy_path), section, content, version)

@@ -1,0 +1,331 @@
+"""Errors people read, in their language: every ``SignalboostError``'s what and hint is a ``L_()`` template
+translated when the error is shown (docs/CONTRIBUTING.md, "Errors people read").
+
+The CLI cases run the real command line (``signalboost.cli.main.main``) in ``nb`` and in ``en``: the Norwegian
+text and hint, the location (file, line, option) untouched, the exit code the same as in English, and the English
+text exactly as before. The expected Norwegian is written out by hand here, not read from the catalog."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from signalboost import i18n
+from signalboost.cli.main import main
+from signalboost.errors import IngestError, UsageError
+from signalboost.i18n import L_, LazyText, Ln_, tr, use_language
+from tests.i18n.error_sites import plain_error_texts, scan
+
+PACKAGE = Path(i18n.__file__).resolve().parent
+NBSP = "\xa0"  # CLDR's group separator and percent spacing for nb
+
+
+@pytest.fixture(autouse=True)
+def _english_after() -> object:
+    yield
+    i18n.set_override(None)
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(args)
+    err = capsys.readouterr().err
+    return code, " ".join(line.strip() for line in err.splitlines())
+
+
+# ------------------------------------------------------------------------------------------- the message object
+
+
+def test_a_lazy_message_is_english_text_and_renders_in_the_active_language() -> None:
+    text = L_("unknown language {value!r}", value="sv")
+    assert text == "unknown language 'sv'" and isinstance(text, str)
+    with use_language("nb"):
+        assert tr(text) == "ukjent språk 'sv'"
+    assert tr(text) == "unknown language 'sv'"
+    assert text.render("nb") == "ukjent språk 'sv'"
+
+
+def test_numbers_in_a_message_are_written_by_babel_and_identifiers_are_kept() -> None:
+    text = L_("{n} rows in {file!r}, {share:.1%}, {year!s}", n=12345.5, file="a.csv", share=0.1234, year=2026)
+    # en: CLDR #,##0.### and #,##0%; the year (!s) is not grouped
+    assert text == "12,345.5 rows in 'a.csv', 12.3%, 2026"
+    # nb: group separator no-break space, decimal comma, "12,3 %" (CLDR nb percent pattern "#,##0 %")
+    assert text.render("nb") == f"12{NBSP}345,5 rows in 'a.csv', 12,3{NBSP}%, 2026"
+
+
+def test_plural_messages_follow_the_count() -> None:
+    one = Ln_(
+        "{n} more error: run `signalboost validate` to see them all",
+        "{n} more errors: run `signalboost validate` to see them all",
+        1,
+    )
+    three = Ln_(
+        "{n} more error: run `signalboost validate` to see them all",
+        "{n} more errors: run `signalboost validate` to see them all",
+        3,
+    )
+    assert one == "1 more error: run `signalboost validate` to see them all"
+    assert three == "3 more errors: run `signalboost validate` to see them all"
+    assert three.render("nb") == "3 feil til: kjør `signalboost validate` for å se alle"
+
+
+def test_a_nested_message_is_rendered_in_the_same_language() -> None:
+    text = L_(
+        "unknown template {name!r}{did_you_mean}",
+        name="cafee",
+        did_you_mean=L_("; did you mean {match!r}?", match="cafe"),
+    )
+    assert text == "unknown template 'cafee'; did you mean 'cafe'?"
+    assert text.render("nb") == "ukjent mal 'cafee'; mente du 'cafe'?"
+
+
+def test_a_message_survives_pickling_with_its_translation() -> None:
+    text = pickle.loads(pickle.dumps(L_("unknown language {value!r}", value="sv")))
+    assert isinstance(text, LazyText) and text.render("nb") == "ukjent språk 'sv'"
+
+
+def test_a_message_missing_from_the_catalog_is_shown_in_english() -> None:
+    assert L_("a message nobody translated {x}", x=1).render("nb") == "a message nobody translated 1"
+
+
+def test_an_error_is_english_in_its_args_and_str_follows_the_active_language() -> None:
+    exc = UsageError(
+        L_("unknown language {value!r}", value="sv"),
+        where="--lang",
+        hint=L_("Choose one of: {choices}", choices="en, nb"),
+    )
+    assert exc.args == ("--lang: unknown language 'sv'. Choose one of: en, nb",)
+    assert str(exc) == "--lang: unknown language 'sv'. Choose one of: en, nb"
+    with use_language("nb"):
+        assert str(exc) == "--lang: ukjent språk 'sv'. Velg en av: en, nb"
+        assert exc.message(english=True) == "--lang: unknown language 'sv'. Choose one of: en, nb"
+    assert exc.what == "unknown language 'sv'"  # the English text for code that compares it
+
+
+# ------------------------------------------------------------------------------------- through the command line
+
+
+def test_missing_workspace_in_nb_and_en(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nowhere = tmp_path / "nope"
+    code, nb = _run(["--lang", "nb", "stats", "-w", str(nowhere)], capsys)
+    assert code == 1
+    assert nb == (
+        f"Feil: {nowhere}: arbeidsområdemappen finnes ikke. Opprett den med `signalboost init MAPPE`, eller oppgi "
+        "arbeidsområdemappen din med -w/--workspace"
+    )
+    code_en, en = _run(["--lang", "en", "stats", "-w", str(nowhere)], capsys)
+    assert code_en == code
+    assert en == (
+        f"Error: {nowhere}: no such workspace folder. Create one with `signalboost init DIR`, or pass "
+        "-w/--workspace with your workspace folder"
+    )
+
+
+def test_workspace_without_strategy_in_nb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "ws").mkdir()
+    code, nb = _run(["--lang", "nb", "plan", "-w", str(tmp_path / "ws")], capsys)
+    assert code == 1
+    assert "arbeidsområdet har ingen strategy.yaml" in nb and str(tmp_path / "ws") in nb
+    assert "Lag en med `signalboost init --template clothing-store`" in nb
+    code_en, en = _run(["plan", "-w", str(tmp_path / "ws")], capsys)
+    assert code_en == 1 and "no strategy.yaml in the workspace" in en
+
+
+def test_init_over_an_existing_strategy_in_nb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(tmp_path / "ws"), "--template", "blank"]) == 0
+    capsys.readouterr()
+    code, nb = _run(["--lang", "nb", "init", str(tmp_path / "ws"), "--template", "blank"], capsys)
+    assert code == 1
+    assert "det finnes allerede et strategidokument" in nb
+    assert "Behold det, eller bruk --force for å erstatte det med malen" in nb
+    assert "strategy.yaml" in nb  # where: the file
+    code_en, en = _run(["init", str(tmp_path / "ws"), "--template", "blank"], capsys)
+    assert code_en == 1 and "a strategy document already exists" in en and "--force" in en
+
+
+def test_a_bad_date_option_in_nb_names_the_option_with_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "ws"), "--template", "blank"]) == 0
+    capsys.readouterr()
+    code, nb = _run(["--lang", "nb", "plan", "-w", str(tmp_path / "ws"), "--from", "2026-02-30"], capsys)
+    code_en, en = _run(["plan", "-w", str(tmp_path / "ws"), "--from", "2026-02-30"], capsys)
+    assert code == code_en == 2
+    assert nb == "Feil: --from: '2026-02-30' er ikke en dato. Skriv ÅÅÅÅ-MM-DD (YYYY-MM-DD), f.eks. 2026-03-02"
+    assert en == "Error: --from: '2026-02-30' is not a date. Use YYYY-MM-DD, e.g. 2026-03-02"
+
+
+def test_an_invalid_strategy_speaks_its_own_brand_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No --lang: the strategy's brand.language (nb) is read even from a document that does not validate."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "strategy.yaml").write_text("brand:\n  language: nb\n  name: 3\n", encoding="utf-8")
+    code, nb = _run(["plan", "-w", str(ws)], capsys)
+    assert code == 1
+    assert nb == (
+        f"Feil: {ws / 'strategy.yaml'}:3:9: brand.name må være tekst, men er tallet 3 (ved brand.name). "
+        "Rett det i strategy.yaml; `signalboost validate` sjekker filen"
+    )
+    code_en, en = _run(["--lang", "en", "plan", "-w", str(ws)], capsys)
+    assert code_en == 1
+    assert en == (
+        f"Error: {ws / 'strategy.yaml'}:3:9: brand.name must be text, got the number 3 (at brand.name). "
+        "Fix it in strategy.yaml; `signalboost validate` checks the file"
+    )
+
+
+def test_validate_lists_schema_problems_in_nb_with_key_paths_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "cafe"]) == 0
+    text = (ws / "strategy.yaml").read_text(encoding="utf-8")
+    text = text.replace("\npillars:", "\npilars:", 1)
+    (ws / "strategy.yaml").write_text(text, encoding="utf-8")
+    line = text[: text.index("\npilars:")].count("\n") + 2  # 1-based line of the misspelt key
+    capsys.readouterr()
+    assert main(["--lang", "nb", "validate", "-w", str(ws)]) == 1
+    out = capsys.readouterr().out
+    assert f"strategy.yaml:{line}:1: feil: ukjent nøkkel 'pilars' på øverste nivå; mente du 'pillars'? [pilars]" in out
+    assert "dokumentet definerer ingen søyler [tactics[0].pillars[0]]" in out
+    assert "→ Definer den under pillars:, eller fjern henvisningen" in out
+    assert main(["--lang", "en", "validate", "-w", str(ws)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"strategy.yaml:{line}:1: error: unknown key 'pilars' at the top level; did you mean 'pillars'? [pilars]" in out
+    )
+    assert "the document defines no pillars [tactics[0].pillars[0]]" in out
+
+
+def test_more_errors_are_counted_in_the_readers_language(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "strategy.yaml").write_text("brand:\n  name: 3\n  timezone: Europe/Osloo\n", encoding="utf-8")
+    code, nb = _run(["--lang", "nb", "plan", "-w", str(ws)], capsys)
+    assert code == 1
+    assert "brand.name må være tekst, men er tallet 3" in nb
+    assert "feil til: kjør `signalboost validate` for å se alle" in nb
+
+
+def test_unknown_lang_in_nb_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run(["--lang", "fr", "schema"], capsys)
+    assert code == 2 and "unknown language 'fr'" in err  # the language is not known yet: English
+
+
+# --------------------------------------------------------------------------------- every raise site translatable
+
+#: Modules whose errors are still written as plain English, with the number of such error constructions. This
+#: list only shrinks: convert a module (docs/CONTRIBUTING.md, "Errors people read") and remove its line; the test
+#: fails when a module not listed writes a plain-text error, or when a count here is out of date.
+NOT_YET_TRANSLATED: dict[str, int] = {
+    "analytics/accounts.py": 1,
+    "analytics/analysis.py": 1,
+    "analytics/backtest.py": 2,
+    "analytics/compare.py": 2,
+    "analytics/metrics.py": 2,
+    "analytics/pillars.py": 2,
+    "analytics/timing.py": 5,
+    "audience/communities.py": 5,
+    "audience/job.py": 1,
+    "audience/segment.py": 2,
+    "cli/analytics.py": 1,
+    "cli/audience.py": 4,
+    "cli/competitors.py": 1,
+    "cli/connect.py": 1,
+    "cli/influence.py": 1,
+    "cli/ingest.py": 1,
+    "cli/outreach.py": 5,
+    "cli/plan.py": 2,
+    "cli/run.py": 1,
+    "cli/scale.py": 2,
+    "cli/strategy.py": 1,
+    "cli/web.py": 1,
+    "competitors/benchmark.py": 4,
+    "competitors/job.py": 3,
+    "competitors/registry.py": 7,
+    "connect/accounts.py": 5,
+    "connect/audience.py": 5,
+    "connect/bluesky.py": 9,
+    "connect/compose.py": 2,
+    "connect/mastodon.py": 14,
+    "connect/media.py": 8,
+    "connect/scheduler.py": 5,
+    "connect/secrets.py": 3,
+    "demo_data/__init__.py": 1,
+    "influence/backtest_report.py": 1,
+    "influence/calibrate.py": 1,
+    "influence/data.py": 2,
+    "influence/graph.py": 3,
+    "influence/job.py": 5,
+    "influence/pagerank.py": 8,
+    "influence/profile.py": 1,
+    "influence/score.py": 8,
+    "ingest/archive.py": 8,
+    "ingest/dates.py": 1,
+    "ingest/formats/edgelist.py": 3,
+    "ingest/formats/generic.py": 15,
+    "ingest/formats/instagram.py": 2,
+    "ingest/formats/mastodon.py": 2,
+    "ingest/formats/mastodon_csv.py": 1,
+    "ingest/formats/x_archive.py": 3,
+    "ingest/formats/youtube.py": 2,
+    "ingest/limits.py": 4,
+    "ingest/pipeline.py": 4,
+    "ingest/plaintext.py": 3,
+    "ingest/registry.py": 5,
+    "ingest/textio.py": 5,
+    "outreach/coverage.py": 6,
+    "outreach/ledger.py": 5,
+    "outreach/overlap.py": 6,
+    "outreach/pipeline.py": 15,
+    "plan/apportion.py": 2,
+    "plan/calendar.py": 4,
+    "plan/service.py": 4,
+    "report/analytics_report.py": 2,
+    "report/competitors_section.py": 2,
+    "report/strategy_doc.py": 4,
+    "scale/export.py": 9,
+    "scale/influence_spark.py": 3,
+    "scale/jobs.py": 7,
+    "store/analytics_sql.py": 2,
+    "store/influence_sql.py": 3,
+    "store/ingest_sql.py": 1,
+    "store/queries.py": 1,
+    "web/auth.py": 2,
+    "web/server.py": 2,
+    "web/uploads.py": 4,
+    "web/views/calendar.py": 4,
+    "web/views/connections.py": 3,
+    "web/views/imports.py": 1,
+    "web/views/influencers.py": 2,
+    "web/views/outreach.py": 4,
+    "web/views/post_editor.py": 3,
+}
+
+
+def test_the_checker_flags_plain_text_and_accepts_templates() -> None:
+    source = """
+raise IngestError(f"bad row {n}", where=path)
+raise IngestError("bad file", hint=L_("Fix it"))
+raise UsageError(L_("bad"), hint="Use " + choices)
+raise PlanError(L_("no {x}", x=x), hint=L_("Try {y}", y=y) if y else hint)
+raise StoreError(what)
+err = WorkspaceError(L_("ok"), where=f"{path}:{line}")
+raise ValueError(f"not ours {x}")
+"""
+    assert plain_error_texts(source) == [2, 3, 4]
+
+
+def test_every_error_is_written_translatable_outside_the_listed_modules() -> None:
+    found = {module: len(lines) for module, lines in scan(PACKAGE).items()}
+    unlisted = {m: scan(PACKAGE)[m] for m in found if m not in NOT_YET_TRANSLATED}
+    assert not unlisted, f"errors written as plain text (use L_(), docs/CONTRIBUTING.md): {unlisted}"
+    stale = {m: (n, found.get(m, 0)) for m, n in NOT_YET_TRANSLATED.items() if found.get(m, 0) != n}
+    assert not stale, f"update NOT_YET_TRANSLATED (listed, found): {stale}"
+
+
+def test_ingest_error_with_a_translated_hint_keeps_its_location() -> None:
+    exc = IngestError(L_("the file is not UTF-8 text"), where="posts.csv:12:3", hint=L_("Save it as UTF-8 YAML"))
+    with use_language("nb"):
+        assert exc.message() == "posts.csv:12:3: filen er ikke UTF-8-tekst. Lagre den som UTF-8-YAML"
