@@ -21,6 +21,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import _, format_number, ngettext
 
 
 def _norm(value: object) -> str:
@@ -62,7 +63,7 @@ def select_accounts(
     )
     if account is not None:
         wanted = _norm(account)
-        keep = [(str(p), str(a)) for p, a, _ in counts.iter_rows() if _matches(str(p), str(a), wanted, labels)]
+        keep = [(str(p), str(a)) for p, a, _n in counts.iter_rows() if _matches(str(p), str(a), wanted, labels)]
         if not keep:
             known = ", ".join(f"{labels.get((str(p), str(a)), a)} on {p} ({n} posts)" for p, a, n in counts.iter_rows())
             raise AnalyticsError(
@@ -72,7 +73,9 @@ def select_accounts(
             )
         chosen = pl.DataFrame(keep, schema={"platform": pl.String, "author_id": pl.String}, orient="row")
         return posts.join(chosen, on=["platform", "author_id"], how="semi"), [
-            f"analysed account {account} only ({', '.join(p for p, _ in keep)})"
+            _("analysed account {account} only ({networks})").format(
+                account=account, networks=", ".join(p for p, _a in keep)
+            )
         ]
     brand = _brand_ids(accounts)
     handles = {k: _norm(v) for k, v in (brand_handles or {}).items() if v}
@@ -86,11 +89,26 @@ def select_accounts(
             continue
         chosen_id, why = _choose(platform, rows, handles.get(platform), brand, labels, _competitor_ids(accounts))
         keep_rows.append((platform, chosen_id))
-        others = ", ".join(f"{labels.get((platform, a), a)} ({n} posts)" for a, n in rows if a != chosen_id)
+        others = ", ".join(
+            ngettext("{account} ({n} post)", "{account} ({n} posts)", n).format(
+                account=labels.get((platform, a), a), n=format_number(n)
+            )
+            for a, n in rows
+            if a != chosen_id
+        )
         n_kept = dict(rows)[chosen_id]
         notes.append(
-            f"{platform}: {len(rows)} accounts, not pooled — analysed {labels.get((platform, chosen_id), chosen_id)} "
-            f"({n_kept} posts; {why}); left out {others}; see another with --account"
+            _(
+                "{platform}: {k} accounts, not pooled — analysed {account} ({n} posts; {why}); left out {others}; "
+                "see another with --account"
+            ).format(
+                platform=platform,
+                k=format_number(len(rows)),
+                account=labels.get((platform, chosen_id), chosen_id),
+                n=format_number(n_kept),
+                why=why,
+                others=others,
+            )
         )
     chosen = pl.DataFrame(keep_rows, schema={"platform": pl.String, "author_id": pl.String}, orient="row")
     pooled = [n.split(":", 1)[0] for n in notes]
@@ -124,13 +142,15 @@ def _choose(
 ) -> tuple[str, str]:
     """``(account id, why)`` of the account to analyse among ``rows`` (``(id, posts)``, most posts first)."""
     if handle:
-        for a, _ in rows:
+        for a, _n in rows:
             if _matches(platform, a, handle, labels):
-                return a, "the brand's handle in the strategy"
+                return a, _("the brand's handle in the strategy")
     marked = [(a, n) for a, n in rows if (platform, a) in brand]
     if marked:
-        return marked[0][0], "marked as the brand's" + (" (most posts of those)" if len(marked) > 1 else "")
+        return marked[0][0], _("marked as the brand's (most posts of those)") if len(marked) > 1 else _(
+            "marked as the brand's"
+        )
     own = [(a, n) for a, n in rows if (platform, a) not in rivals]
     if own and len(own) < len(rows):
-        return own[0][0], "the most posts of the accounts not registered as competitors"
-    return rows[0][0], "the most posts"
+        return own[0][0], _("the most posts of the accounts not registered as competitors")
+    return rows[0][0], _("the most posts")

@@ -27,6 +27,7 @@ from signalboost.analytics.pillars import assign_pillars, explode_pillars, pilla
 from signalboost.analytics.slot_choice import SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import _, format_number
 from signalboost.model.strategy import Strategy
 
 
@@ -118,8 +119,16 @@ def resolve_metric(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0.
         if share == 0:
             cover = {m: _coverage(frame, m).get(platform, 0.0) for m in AUTO_ORDER}
             best = max(AUTO_ORDER, key=lambda m: cover[m])  # the best-covered one (first of equals)
-            hint = f"; try --metric {best}" if cover[best] > 0 else ""
-            notes.append(f"{platform}: no post has {metric} (not in the export){hint}")
+            if cover[best] > 0:
+                notes.append(
+                    _("{platform}: no post has {metric} (not in the export); try --metric {best}").format(
+                        platform=platform, metric=metric, best=best
+                    )
+                )
+            else:
+                notes.append(
+                    _("{platform}: no post has {metric} (not in the export)").format(platform=platform, metric=metric)
+                )
     return metric, notes
 
 
@@ -180,8 +189,10 @@ def resolve_metrics(frame: pl.DataFrame, metric: str, *, min_coverage: float = 0
         return out, [f"metric auto = {only}{why}"]
     parts = "; ".join(f"{p} {m}" for p, m in ranked.items())
     return out, [
-        f"metric auto, per network: {parts} "
-        f"(on each network the first of {', '.join(AUTO_ORDER)} reported for most of its posts)"
+        _(
+            "Posts are compared per network by: {parts} (on each network the first of {order} reported for most of "
+            "its posts)"
+        ).format(parts=parts, order=", ".join(AUTO_ORDER))
     ]
 
 
@@ -192,9 +203,10 @@ def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[st
     )
     parts = []
     for platform, basis, partial in bases.sort("platform").iter_rows():
-        text = basis or "not reported (no likes, comments or shares in the export)"
+        text = basis or _("not reported (no likes, comments or shares in the export)")
         parts.append(
-            f"{platform} {text}" + (f" (partial: {partial}; not comparable with full sums)" if partial else "")
+            f"{platform} {text}"
+            + (_(" (partial: {partial}; not comparable with full sums)").format(partial=partial) if partial else "")
         )
     notes = [f"interactions = {'; '.join(parts)}"] if parts else []
     if max_gap_days is not None:
@@ -205,8 +217,15 @@ def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[st
         for platform, far, n in gap.sort("platform").iter_rows():
             if far:
                 notes.append(
-                    f"{platform}: {far:,} of {n:,} posts have no follower count within {max_gap_days:g} days of "
-                    "posting, so er_followers leaves them out (import follower snapshots regularly)"
+                    _(
+                        "{platform}: {far} of {n} posts have no follower count within {days} days of posting, so "
+                        "er_followers leaves them out (import follower snapshots regularly)"
+                    ).format(
+                        platform=platform,
+                        far=format_number(far),
+                        n=format_number(n),
+                        days=format_number(max_gap_days),
+                    )
                 )
     return notes
 
@@ -218,7 +237,7 @@ def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, l
     ones; the per-network summary keeps the plain metric. ``auto`` is resolved first (:func:`resolve_metric`).
     """
     if metric == AUTO:
-        metric, _ = resolve_metric(frame, metric)
+        metric, _notes = resolve_metric(frame, metric)
     authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
     if authors.height and int(authors["n"].max()) > 1:  # type: ignore[arg-type]
         frame = normalise_within_account(frame, metric)

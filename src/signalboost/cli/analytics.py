@@ -8,10 +8,12 @@ from typing import Any
 
 import polars as pl
 import typer
+from rich.markup import escape
 
-from signalboost.cli.analytics_tables import BUILDERS, one_network
+from signalboost.cli.analytics_tables import BUILDERS, evidence_rows, one_network, print_table
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
+from signalboost.i18n import N_, _
 
 err = err_console
 
@@ -40,228 +42,27 @@ class ReportFormat(StrEnum):
     md = "md"
 
 
+#: what each ``--section`` prints: the Analysis attribute and the table's title (translated when shown)
 SECTION_FRAMES: dict[str, tuple[str, str]] = {
-    "summary": ("summary", "Engagement (mean per post, 95% interval)"),
-    "best": ("recommended_slots", "Best slots (shrunk toward the network mean) and exploration slots"),
-    "slots": ("slots", "Engagement by weekday × hour (brand's time zone)"),
-    "frequency": ("frequency_curve", "Posts per day: engagement per post and per day"),
-    "formats": ("formats", "Formats"),
-    "paid": ("paid", "Paid vs organic"),
-    "pillars": ("pillar_performance", "Performance per pillar"),
-    "mix": ("pillar_mix", "Pillar mix vs target"),
-    "kpis": ("kpis", "KPIs vs target"),
-    "tactics": ("tactics", "Tactics vs goal"),
+    "summary": ("summary", N_("Engagement (mean per post, 95% interval)")),
+    "best": ("recommended_slots", N_("Best slots (shrunk toward the network mean) and exploration slots")),
+    "slots": ("slots", N_("Engagement by weekday × hour (brand's time zone)")),
+    "frequency": ("frequency_curve", N_("Posts per day: engagement per post and per day")),
+    "formats": ("formats", N_("Formats")),
+    "paid": ("paid", N_("Paid vs organic")),
+    "pillars": ("pillar_performance", N_("Performance per pillar")),
+    "mix": ("pillar_mix", N_("Pillar mix vs target")),
+    "kpis": ("kpis", N_("KPIs vs target")),
+    "tactics": ("tactics", N_("Tactics vs goal")),
 }
-
-
-#: A group's mean engagement with its interval, and its difference from the other posts (formats, paid).
-GROUP_COLUMNS = ["platform", "group", "n_used", "n_excluded", "mean", "ci_low", "ci_high"]
-GROUP_COLUMNS += ["diff_vs_rest", "diff_ci_low", "diff_ci_high"]
-
-TABLE_COLUMNS: dict[str, list[str]] = {
-    "summary": ["platform", "label", "value", "ci_low", "ci_high", "n_used", "n_excluded", "n_missing_denominator"],
-    "best": ["platform", "kind", "weekday_name", "slot_hour", "n_posts", "raw_mean", "expected", "ci_low", "ci_high"],
-    "slots": [
-        "platform",
-        "weekday_name",
-        "slot_hour",
-        "n_posts",
-        "raw_mean",
-        "expected",
-        "ci_low",
-        "ci_high",
-        "status",
-    ],
-    "frequency": [
-        "platform",
-        "label",
-        "n_days",
-        "per_post",
-        "per_post_low",
-        "per_post_high",
-        "per_day",
-        "per_day_low",
-        "per_day_high",
-    ],
-    "formats": ["platform", "group", "n_used", "mean", "effect", "effect_low", "effect_high", "advice"],
-    "paid": GROUP_COLUMNS,
-    "pillars": [
-        "platform",
-        "group",
-        "n_used",
-        "mean",
-        "ci_low",
-        "ci_high",
-        "diff_vs_rest",
-        "diff_ci_low",
-        "diff_ci_high",
-    ],
-    "mix": ["platform", "pillar", "posts", "share", "share_low", "share_high", "target", "posts_off", "drift"],
-    "kpis": [
-        "kpi",
-        "network",
-        "aggregation",
-        "value",
-        "low",
-        "high",
-        "target",
-        "direction",
-        "verdict",
-        "n",
-        "trend",
-        "status",
-    ],
-    "tactics": ["tactic", "kpi", "found_by", "unit", "n_with", "n_without", "diff", "diff_low", "diff_high", "verdict"],
-}
-
-
-#: plain column labels for the terminal tables (JSON and CSV keep the field names)
-PLAIN_LABELS: dict[str, str] = {
-    "platform": "network",
-    "weekday_name": "day",
-    "slot_hour": "hour",
-    "n_posts": "posts",
-    "n_used": "posts used",
-    "n_excluded": "left out",
-    "n_missing_denominator": "no denominator",
-    "raw_mean": "raw mean",
-    "expected": "expected",
-    "ci_low": "95% low",
-    "ci_high": "95% high",
-    "share_low": "95% low",
-    "share_high": "95% high",
-    "posts_off": "posts off",
-    "drift": "drifting",
-    "diff_vs_rest": "vs rest",
-    "diff_ci_low": "95% low",
-    "diff_ci_high": "95% high",
-    "effect_low": "95% low",
-    "effect_high": "95% high",
-    "effect": "effect (SD)",
-    "group": "group",
-    "aggregation": "computed as",
-    "direction": "aim",
-    "low": "95% low",
-    "high": "95% high",
-    "per_post_low": "95% low",
-    "per_post_high": "95% high",
-    "per_day_low": "95% low",
-    "per_day_high": "95% high",
-    "posts_per_day": "posts a day",
-    "n_days": "days",
-    "per_post": "per post",
-    "per_day": "per day",
-}
-_SHARES = {"share", "share_low", "share_high", "target"}
-_RATE_PREFIXES = ("er_", "engagement_rate", "click_through", "follower_growth")
-
-
-def _is_rate(row: dict[str, Any]) -> bool:
-    metric = str(row.get("metric") or row.get("slot_metric") or "")
-    return metric.startswith(_RATE_PREFIXES) and not metric.endswith("_z")
-
-
-def _num(value: Any, rate: bool) -> str:
-    if value is None:
-        return "—"
-    if rate:
-        return f"{100 * value:.2f}%"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The KPI table for people, in 80 columns: figure with its interval, target with its direction, verdict."""
-    out = []
-    for r in frame.iter_rows(named=True):
-        rate = _is_rate(r)
-        figure = _num(r["value"], rate)
-        if r.get("low") is not None and r.get("high") is not None:
-            figure += f" [{_num(r['low'], rate)}, {_num(r['high'], rate)}]"
-        how = str(r["aggregation"] or "").replace("_", " ")
-        out.append(
-            {
-                "KPI": r["kpi"],
-                "network": r["network"],
-                "figure [95%], computed as": f"{figure}\n{how}" if how else figure,
-                "target": f"{'≥' if r['direction'] == 'at_least' else '≤'} {_num(r['target'], rate)}",
-                "verdict": r["verdict"] if str(r["status"]).startswith("ok") else f"{r['verdict']}: {r['status']}",
-                "n": r["n"],
-            }
-        )
-    return out
-
-
-def mix_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The pillar mix for people, in 80 columns: share with its Wilson interval, target, posts off, drifting."""
-    return [
-        {
-            "network": r["platform"],
-            "pillar": r["pillar"],
-            "posts": f"{r['posts']:.0f}",
-            "share (95%)": f"{100 * r['share']:.0f}% ({100 * r['share_low']:.0f}–{100 * r['share_high']:.0f}%)",
-            "target": f"{100 * r['target']:.0f}%",
-            "posts off": f"{r['posts_off']:+.0f}".replace("-", "−"),
-            "drifting": "yes" if r["drift"] else "no",
-        }
-        for r in frame.iter_rows(named=True)
-    ]
-
-
-def plain_rows(frame: pl.DataFrame, metrics: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Rows for people: plain column labels, yes/no for flags, shares and rates as %, hours as HH:00.
-
-    ``metrics``: each row's metric when ``frame`` no longer has the column (rates are then shown as %)."""
-    out = []
-    for i, row in enumerate(frame.iter_rows(named=True)):
-        rate = _is_rate(row if metrics is None else {"metric": metrics[i]})
-        plain: dict[str, Any] = {}
-        for key, value in row.items():
-            label = PLAIN_LABELS.get(key, key.replace("_", " "))
-            if isinstance(value, bool):
-                value = "yes" if value else "no"
-            elif key == "slot_hour" and isinstance(value, int):
-                value = f"{value:02d}:00"
-            elif isinstance(value, float) and (
-                key in _SHARES
-                or (
-                    rate
-                    and key
-                    in (
-                        "value",
-                        "low",
-                        "high",
-                        "target",
-                        "mean",
-                        "ci_low",
-                        "ci_high",
-                        "raw_mean",
-                        "expected",
-                        "diff_vs_rest",
-                        "diff_ci_low",
-                        "diff_ci_high",
-                    )
-                )
-            ):
-                value = f"{100 * value:.1f}%" if key in _SHARES and "metric" not in row else f"{100 * value:.2f}%"
-            elif key == "posts_off" and isinstance(value, float):
-                value = f"{value:+.0f}"
-            elif isinstance(value, str):
-                value = value.replace("_", " ") if key in ("aggregation", "direction", "kind") else value
-            plain[label if label not in plain else key] = value
-        out.append(plain)
-    return out
 
 
 def _metric_words(metric: str) -> str:
     """``er_reach`` → ``engagement rate by reach (er_reach)``; several networks' metrics are listed as they are."""
-    from signalboost.analytics.metrics import definition
-    from signalboost.errors import AnalyticsError
+    from signalboost.report.analytics_charts import metric_words
 
-    try:
-        label = definition(metric).label
-    except AnalyticsError:
-        return metric
-    return f"{label[:1].lower()}{label[1:]} ({metric})"
+    words = metric_words(metric)
+    return metric if words == metric else f"{words} ({metric})"
 
 
 def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -290,7 +91,7 @@ def run_analysis(
 
     ws = open_ws(workspace, read_only=True)
     strategy = ws.strategy() if ws.has_strategy() else None
-    with err.status("Analysing the imported posts…"):
+    with err.status(_("Analysing the imported posts…")):
         frames = read_analytics_frames(ws)
         options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts, account=account)
         result = analyze(
@@ -305,7 +106,7 @@ def run_analysis(
         if store:
             replace_post_pillars(ws, result.pillar_assignments)
     if strategy is None:
-        result.notes.append("no strategy.yaml: pillars, KPIs and tactics are not judged; times are UTC")
+        result.notes.append(_("no strategy.yaml: pillars, KPIs and tactics are not judged; times are UTC"))
     return result
 
 
@@ -365,28 +166,21 @@ def register(app: typer.Typer) -> None:
             attr, title = SECTION_FRAMES[name]
             frame = getattr(result, attr)
             if fmt is OutputFormat.table and frame.height:
-                frame = frame.select([c for c in TABLE_COLUMNS[name] if c in frame.columns])
-                full = getattr(result, attr)
-                metrics = full["metric"].to_list() if "metric" in full.columns else None
-                people = (
-                    kpi_rows(full)
-                    if name == "kpis"
-                    else mix_rows(full)
-                    if name == "mix"
-                    else BUILDERS[name](full)
-                    if name in BUILDERS
-                    else plain_rows(frame, metrics)
-                )
-                people, title = one_network(people, title)
-                emit_rows(people, fmt, title=title)
+                people, shown = one_network(BUILDERS[name](frame), _(title))
+                print_table(people, shown)
                 continue
-            emit_rows(_rows(frame), fmt, title=title)
+            emit_rows(_rows(frame), fmt, title=_(title))
         if fmt is OutputFormat.table:
             from signalboost.report.analytics_report import plain_note
 
-            console.print(f"Compared by: {_metric_words(result.slot_metric)}; times in {result.tz}; 95% intervals.")
+            console.print(
+                _("Compared by: {metric}; times in {tz}; 95% intervals.").format(
+                    metric=_metric_words(result.slot_metric), tz=result.tz
+                ),
+                highlight=False,
+            )
             for note in result.notes:
-                console.print(f"[yellow]Note:[/] {plain_note(note)}", highlight=False)
+                console.print(f"[yellow]{_('Note:')}[/] {escape(plain_note(note))}", highlight=False)
 
     @app.command("recommend")
     def recommend_cmd(
@@ -445,14 +239,14 @@ def register(app: typer.Typer) -> None:
         elif fmt is OutputFormat.csv:
             emit_rows(rows, fmt)
         else:
-            console.print(_diff_text(diff or "(no change)"))
-            emit_rows(rows, fmt, title="Evidence for each proposed line")
+            console.print(_diff_text(diff or _("(no change)")))
+            emit_rows(evidence_rows(rows), fmt, title=_("Evidence for each proposed line"))
         if apply:
             apply_proposal(doc, proposal)
             doc.save()
-            err.print(f"Wrote the new schedule to {ws.strategy_path}")
+            err.print(_("Wrote the new schedule to {path}").format(path=ws.strategy_path), highlight=False)
         elif fmt is OutputFormat.table:
-            err.print("Nothing written. Run `signalboost recommend --apply` to write it.")
+            err.print(_("Nothing written. Run `signalboost recommend --apply` to write it."), highlight=False)
 
     def _audience_sections(ws: Any) -> list[Any]:
         """The Audience section when `signalboost audience segments` has stored a run (else none)."""
@@ -522,10 +316,8 @@ def register(app: typer.Typer) -> None:
         )
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"
-        with err.status(f"Rendering the {fmt.value.upper()} report…"):
+        with err.status(_("Rendering the {format} report…").format(format=fmt.value.upper())):
             path = write_report(
                 result, strategy, target, fmt=fmt.value, extra=[*_audience_sections(ws), *_competitors_sections(ws)]
             )
-        from signalboost.i18n import _
-
         err.print(_("Wrote {path}").format(path=path))

@@ -675,12 +675,27 @@ def status_words(status: str) -> str:
     """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
     import re
 
+    from signalboost.analytics.kpis import NOT_AVAILABLE, RELATIONSHIP
+
+    for marker, words in (
+        (" — partial: ", N_("{status} — partial: {parts}")),
+        (" — mixed: ", N_("{status} — mixed: {parts}")),
+    ):
+        if marker in status:
+            head, parts = status.split(marker, 1)
+            return _(words).format(status=status_words(head), parts=parts)
     m = re.fullmatch(r"no posts(?: on (?P<network>\S+))? in the window", status)
     if m:
         if m.group("network"):
             return _("no posts on {network} in the window").format(network=m.group("network"))
         return _("no posts in the window")
-    return _text(status)
+    known = {
+        "not reported": N_("not reported"),
+        "no follower snapshots": N_("no follower snapshots"),
+        NOT_AVAILABLE: N_("not computed by the analytics (no data source yet)"),
+        RELATIONSHIP: N_("a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"),
+    }
+    return _(known[status]) if status in known else _text(status)
 
 
 def translated_note(note: str) -> str:
