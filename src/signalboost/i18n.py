@@ -319,17 +319,24 @@ def format_significant(value: float | int | None, *, digits: int = 3, empty: str
     return str(format_decimal(value, format="@" + "#" * (digits - 1), locale=babel_locale()))
 
 
-def format_percent(value: float | None, *, digits: int = 0, empty: str = "—") -> str:
+def format_percent(value: float | None, *, digits: int = 0, empty: str = "—", significant: int | None = None) -> str:
     """A share (``0.264``) as a percentage in the active locale with ``digits`` decimals, in the locale's own
-    pattern: ``26.40%`` (en), ``26,40 %`` (nb, CLDR ``#,##0 %``)."""
+    pattern: ``26.40%`` (en), ``26,40 %`` (nb, CLDR ``#,##0 %``). ``significant``: instead of ``digits``, as many
+    decimals as give that many significant digits of the percentage, trailing zeros dropped (``0.00123`` →
+    ``0.123%``, ``0.264`` → ``26.4%``, ``0.01`` → ``1%`` with 3)."""
     if value is None:
         return empty
+    if significant is not None:
+        import math
+
+        pct = abs(100 * value)
+        digits = 0 if pct == 0 else max(0, significant - 1 - math.floor(math.log10(pct)))
     from babel import Locale
     from babel.numbers import parse_pattern
 
     locale = Locale.parse(babel_locale())
     pattern = parse_pattern(locale.percent_formats[None].pattern)
-    pattern.frac_prec = (digits, digits)
+    pattern.frac_prec = (0 if significant is not None else digits, digits)
     return str(pattern.apply(value, locale))
 
 

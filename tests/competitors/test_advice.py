@@ -58,9 +58,9 @@ def test_cadence_and_format_advice_from_the_market() -> None:
     assert cadence["evidence"].startswith("from the market: ")
     assert "does not show that posting more pays" in cadence["evidence"]
     video = advice["format video"]
-    assert video["value"] == "more of it" and "you post 17 % video, the average competitor 50 %" in video["evidence"]
+    assert video["value"] == "more of it" and "you post 17% video, the average competitor 50%" in video["evidence"]
     photo = advice["format photo"]  # photos get less than an account's average and you post more of them
-    assert photo["value"] == "less of it" and "you post 83 % photo, the average competitor 50 %" in photo["evidence"]
+    assert photo["value"] == "less of it" and "you post 83% photo, the average competitor 50%" in photo["evidence"]
 
 
 def test_no_cadence_claim_when_the_interval_includes_the_market() -> None:

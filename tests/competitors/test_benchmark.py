@@ -159,7 +159,7 @@ def test_format_effects_within_accounts(group: pl.DataFrame) -> None:
         assert (found[name]["low"], found[name]["high"]) == pytest.approx((mean - half, mean + half))
         assert found[name]["n"] == n
     assert "video posts get 1.4×" in found["video"]["text"]
-    assert "you post 50 % video against 50 % for the average competitor" in found["video"]["text"]  # B 0 %, C 100 %
+    assert "you post 50% video against 50% for the average competitor" in found["video"]["text"]  # B 0 %, C 100 %
     assert "photo posts get only 0.83×" in found["photo"]["text"]
 
 
@@ -209,5 +209,5 @@ def test_empty_frame_gives_empty_benchmark() -> None:
 def test_share_of_voice_finding_names_a_thin_page_with_more(group: pl.DataFrame) -> None:
     b = benchmark(group, start=START, end=END)
     f = next(f for f in b.findings if f["figure"] == "share_of_voice")
-    assert "among pages with enough posts, you holds the largest share of voice, 11.4 %" in f["text"]
-    assert "C holds 85.7 % from only 3 posts (too few to rank)" in f["text"]
+    assert "among pages with enough posts, you holds the largest share of voice, 11.4%" in f["text"]
+    assert "C holds 85.7% from only 3 posts (too few to rank)" in f["text"]

@@ -99,7 +99,7 @@ def test_no_trend_for_a_page_whose_posts_cover_only_the_end_of_the_period() -> N
     out = profile.cadence_trend(_frame(rows), _windows(MONDAY, MONDAY + dt.timedelta(weeks=12)))
     a = out.filter(pl.col("account") == "A").row(0, named=True)
     assert a["trend"] is None
-    assert a["trend_note"] == "posts cover only 2024-03-04 to 2024-03-18 of the period"
+    assert a["trend_note"] == "posts cover only Mar 4, 2024 to Mar 18, 2024 of the period"
     b = out.filter(pl.col("account") == "B").row(0, named=True)
     assert b["trend"] == pytest.approx(0.0) and b["trend_note"] is None
     bench = benchmark(_frame(rows), start=MONDAY, end=MONDAY + dt.timedelta(weeks=12), min_posts=3)
@@ -274,5 +274,5 @@ def test_benchmark_carries_growth_and_says_who_grew_fastest() -> None:
     acc = {r["account"]: r for r in b.accounts.to_dicts()}
     assert acc["A"]["growth_pct"] == pytest.approx(0.30) and acc["you"]["growth"] == 10
     texts = [f["text"] for f in b.findings if f["figure"] == "growth"]
-    assert texts[0] == "instagram: A grew fastest in followers: +30 % (200 → 260 followers, n=2 snapshots)."
-    assert texts[1] == "instagram: your followers changed by +1 % (1,000 → 1,010 followers, n=2 snapshots)."
+    assert texts[0] == "instagram: A grew fastest in followers: +30% (200 → 260 followers, n=2 snapshots)."
+    assert texts[1] == "instagram: your followers changed by +1% (1,000 → 1,010 followers, n=2 snapshots)."

@@ -22,6 +22,7 @@ import polars as pl
 
 from signalboost.audience.communities import OTHER
 from signalboost.audience.text import content_words
+from signalboost.i18n import _, format_list, format_number, format_percent
 from signalboost.model.strategy import Persona
 
 STEM = 5
@@ -69,26 +70,59 @@ def slug(words: Sequence[str]) -> str:
     return text or "audience"
 
 
-def _hours(hours: list[int] | None) -> str:
-    return ", ".join(f"{h:02d}:00" for h in hours) if hours else "not enough data"
+def hours_words(hours: Sequence[int] | None) -> str:
+    """Active hours as ``09:00, 20:00`` (or "not enough data" in the active language)."""
+    return ", ".join(f"{h:02d}:00" for h in hours) if hours else _("not enough data")
 
 
 def suggest(keywords: Sequence[str], size: int, share: float, behaviour: dict[str, Any]) -> tuple[str, str]:
     """A suggested persona name (the top two keywords) and a one-line description from the card's figures."""
     top = [k for k in keywords[:2]]
-    name = " & ".join(k.capitalize() for k in top) if top else "Unnamed segment"
-    parts = [f"{size} accounts ({share:.0%} of the audience)"]
-    if keywords:
-        parts.append("talking about " + ", ".join(keywords[:4]))
-    hours = (behaviour.get("active") or {}).get("hours")
-    if hours:
-        parts.append(f"most active around {_hours(hours[:2])}")
-    responds = [str(p["value"]) for p in behaviour.get("pillars", [])[:1]] + [
-        str(f["value"]) for f in behaviour.get("formats", [])[:1]
+    name = " & ".join(k.capitalize() for k in top) if top else _("Unnamed segment")
+    card = {
+        "size": size,
+        "share": share,
+        "keywords": list(keywords),
+        "active_hours": (behaviour.get("active") or {}).get("hours"),
+        "pillars": behaviour.get("pillars", []),
+        "formats": behaviour.get("formats", []),
+    }
+    return name, describe(card)
+
+
+def describe(card: Any) -> str:
+    """A card's one-line description in the active language, from its figures (size, share, keywords, active
+    hours, what it responds to): the CLI, the report and the dashboard say the same, in the reader's language,
+    whatever language the run was stored in."""
+    parts = [
+        _("{n} accounts ({share} of the audience)").format(
+            n=format_number(card["size"]), share=format_percent(card["share"])
+        )
     ]
+    if card.get("keywords"):
+        parts.append(_("talking about {words}").format(words=format_list(list(card["keywords"][:4]))))
+    hours = card.get("active_hours")
+    if hours:
+        parts.append(_("most active around {hours}").format(hours=hours_words(hours[:2])))
+    responds = [str(p["value"]) for p in (card.get("pillars") or [])[:1]]
+    responds += [_format(str(f["value"])) for f in (card.get("formats") or [])[:1]]
     if responds:
-        parts.append("respond to " + " / ".join(responds))
-    return name, "; ".join(parts) + "."
+        parts.append(_("respond to {what}").format(what=" / ".join(responds)))
+    return "; ".join(parts) + "."
+
+
+def _format(name: str) -> str:
+    from signalboost.competitors.benchmark import format_words
+
+    return format_words(name)
+
+
+def proposal_words(card: Any) -> str:
+    """Why a segment is proposed as a new persona, with its description (``card``: a :class:`Card` or its dict)."""
+    c = card if isinstance(card, dict) else card.to_dict()
+    return _("segment of {share} of the audience with no persona: {description}").format(
+        share=format_percent(c["share"]), description=describe(c)
+    )
 
 
 def build_cards(
@@ -198,10 +232,12 @@ def hold_against(
         if scored and scored[0][0] >= MATCH_AT:
             score, card = scored[0]
             matched.add(card.segment)
-            text = f"matches a segment of {card.share:.0%} of the audience ({card.name})"
+            text = _("matches a segment of {share} of the audience ({name})").format(
+                share=format_percent(card.share), name=card.name
+            )
             verdicts.append(Verdict(p.id, card.segment, round(score, 3), card.share, text))
         else:
             best = round(scored[0][0], 3) if scored else 0.0
-            verdicts.append(Verdict(p.id, None, best, None, "no segment matches: review it"))
+            verdicts.append(Verdict(p.id, None, best, None, _("no segment matches: review it")))
     proposed = [c for c in cards if c.segment not in matched and c.share >= PROPOSE_AT]
     return verdicts, proposed

@@ -189,7 +189,7 @@ def register(app: typer.Typer) -> None:
             from signalboost.report.competitors_section import write_benchmark_report
 
             ws = open_ws(workspace, read_only=True)
-            brand = ws.strategy().brand.name if ws.has_strategy() else "Signalboost workspace"
+            brand = ws.strategy().brand.name if ws.has_strategy() else None
             path = write_benchmark_report(run, output, brand=brand)
             err_console.print(f"Wrote {path}", highlight=False)
         if fmt is OutputFormat.json:

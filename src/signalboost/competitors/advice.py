@@ -22,7 +22,8 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from signalboost.competitors.benchmark import Benchmark
+from signalboost.competitors.benchmark import Benchmark, ci_words, confidence_words, format_words
+from signalboost.i18n import _, format_number, format_percent, format_significant
 
 MIN_PEERS = 2
 """Competitors with enough posts needed before the market's cadence is quoted."""
@@ -67,13 +68,24 @@ def market_per_week(rows: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
 
 
 def _row(network: str, what: str, value: str, evidence: str) -> dict[str, Any]:
+    """An advice row: ``what`` stays an identifier (``cadence``, ``format video``; :func:`what_words` says it in
+    words), ``value`` and ``evidence`` are prose in the active language."""
     return {
         "network": network,
         "what": what,
         "value": value,
         "kind": "market",
-        "evidence": f"from the market: {evidence}",
+        "evidence": _("from the market: {evidence}").format(evidence=evidence),
     }
+
+
+def what_words(what: str) -> str:
+    """An advice row's ``what`` (``cadence``, ``format video``) in words in the active language."""
+    if what == "cadence":
+        return _("cadence")
+    if what.startswith("format "):
+        return _("format {format}").format(format=format_words(what.removeprefix("format ")))
+    return what
 
 
 def _cadence(
@@ -84,24 +96,36 @@ def _cadence(
         return []
     median = float(np.median([r["posts_per_week"] for r in peers]))
     lo, hi = poisson_rate_interval(int(brand["n_posts"]), float(brand["weeks"]), confidence)
-    ci = f"{confidence:.0%} CI {lo:.2g}–{hi:.2g}, n={brand['n_posts']} posts"
-    you = f"you post {brand['posts_per_week']:.2g} a week ({ci})"
-    market = f"the median of {len(peers)} competitors with {min_posts}+ posts is {median:.2g} a week"
-    plan_words = f"; your strategy asks for at least {plan}" if plan is not None else ""
+
+    def g2(x: float) -> str:
+        return format_significant(x, digits=2)
+
+    n_posts = _("{n} posts").format(n=format_number(brand["n_posts"]))
+    ci = ci_words(confidence_words(confidence), g2(lo), g2(hi), n_posts)
+    you = _("you post {rate} a week ({ci})").format(rate=g2(brand["posts_per_week"]), ci=ci)
+    market = _("the median of {n} competitors with {min}+ posts is {median} a week").format(
+        n=format_number(len(peers)), min=format_number(min_posts), median=g2(median)
+    )
+    plan_words = _("; your strategy asks for at least {n}").format(n=format_number(plan)) if plan is not None else ""
     if hi < median:
-        value, verdict = "competitors post more", "below the market"
+        value, verdict = _("competitors post more"), _("below the market")
     elif lo > median:
-        value, verdict = "competitors post less", "above the market"
+        value, verdict = _("competitors post less"), _("above the market")
     else:
-        value, verdict = "in line", "in line with the market (the interval includes its median)"
+        value, verdict = _("in line"), _("in line with the market (the interval includes its median)")
     caveat = (
-        ". That they post more does not show that posting more pays: your own frequency analysis decides "
-        "min_posts_per_week"
+        _(
+            ". That they post more does not show that posting more pays: your own frequency analysis decides "
+            "min_posts_per_week"
+        )
         if hi < median
         else ""
     )
-    row = _row(p, "cadence", value, f"{you}, {verdict}: {market}{plan_words}{caveat}.")
-    row["suggested_per_week"] = max(1, round(median)) if value != "in line" else None
+    evidence = _("{you}, {verdict}: {market}{plan}{caveat}.").format(
+        you=you, verdict=verdict, market=market, plan=plan_words, caveat=caveat
+    )
+    row = _row(p, "cadence", value, evidence)
+    row["suggested_per_week"] = max(1, round(median)) if hi < median or lo > median else None
     return [row]
 
 
@@ -121,11 +145,18 @@ def _formats(p: str, brand: dict[str, Any], b: Benchmark) -> list[dict[str, Any]
         if mine.len() == 0 or others.len() == 0:
             continue
         yours, theirs = float(mine[0]), float(others.mean())  # type: ignore[arg-type]
-        ci = f"{f['low']:.2g}–{f['high']:.2g}×, n={f['n']} posts"
-        effect = f"{fmt} posts get {f['value']:.2g}× an account's average engagement across the group ({ci})"
-        gap = f"you post {100 * yours:.0f} % {fmt}, the average competitor {100 * theirs:.0f} %"
+        g2 = format_significant
+        ci = _("{low}–{high}×, n={n} posts").format(
+            low=g2(f["low"], digits=2), high=g2(f["high"], digits=2), n=format_number(f["n"])
+        )
+        effect = _("{format} posts get {times}× an account's average engagement across the group ({ci})").format(
+            format=format_words(fmt), times=g2(f["value"], digits=2), ci=ci
+        )
+        gap = _("you post {yours} {format}, the average competitor {theirs}").format(
+            yours=format_percent(yours), format=format_words(fmt), theirs=format_percent(theirs)
+        )
         if f["low"] > 1 and yours < theirs:
-            out.append(_row(p, f"format {fmt}", "more of it", f"{effect}; {gap}."))
+            out.append(_row(p, f"format {fmt}", _("more of it"), f"{effect}; {gap}."))
         elif f["high"] < 1 and yours > theirs:
-            out.append(_row(p, f"format {fmt}", "less of it", f"{effect}; {gap}."))
+            out.append(_row(p, f"format {fmt}", _("less of it"), f"{effect}; {gap}."))
     return out

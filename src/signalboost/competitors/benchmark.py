@@ -43,17 +43,39 @@ from scipy import stats
 
 from signalboost.competitors import profile
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import N_, _, format_number, format_percent, format_significant
 
 MIN_POSTS = 10
 """Posts an account needs behind a figure to be ranked on it (fewer: ``too thin``)."""
 
 FIGURES: dict[str, str] = {
-    "posts_per_week": "posts per week",
-    "engagement_per_post": "engagement per post",
-    "engagement_per_follower": "engagement per follower",
-    "share_of_voice": "share of voice",
+    "posts_per_week": N_("posts per week"),
+    "engagement_per_post": N_("engagement per post"),
+    "engagement_per_follower": N_("engagement per follower"),
+    "share_of_voice": N_("share of voice"),
 }
-"""Figures ranked, with the words used for them in findings."""
+"""Figures ranked, with the words used for them in findings (msgids: translate with :func:`figure_words`)."""
+
+
+def figure_words(figure: str) -> str:
+    """A ranked figure (``engagement_per_post``) in words in the active language (``engasjement per innlegg``)."""
+    return _(FIGURES[figure]) if figure in FIGURES else figure.replace("_", " ")
+
+
+def rank_label(label: str | None, n: Any, min_posts: int) -> str:
+    """A ranking's ``label`` (stored as the identifiers ``no data`` / ``too thin (n=3 < 10)``) in words in the active
+    language."""
+    if not label:
+        return ""
+    if label.startswith("too thin"):
+        return _("too thin (n={n} < {min})").format(n=format_number(n), min=format_number(min_posts))
+    return _(label) if label == "no data" else label
+
+
+def confidence_words(confidence: float) -> str:
+    """``95 %`` / ``95%``: the confidence level of the intervals in the active locale."""
+    return format_percent(confidence)
+
 
 _N_OF = {
     "posts_per_week": "n_posts",
@@ -404,17 +426,23 @@ def _rankings(accounts: pl.DataFrame, min_posts: int) -> pl.DataFrame:
 
 
 def _fmt(value: float, figure: str) -> str:
+    """A figure's value in the active locale: shares as percentages, other values to three significant digits."""
     if figure in {"share_of_voice", "share_of_posts", "engagement_per_follower"}:
-        return f"{100 * value:.3g} %"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+        return format_percent(value, significant=3)
+    return format_significant(value, digits=3)
+
+
+def ci_words(level: str, low: str, high: str, n: str) -> str:
+    """``95% CI 1.2–3.4, n=20`` in the active language (``level``, ``low``, ``high`` and ``n`` already formatted)."""
+    return _("{level} CI {low}–{high}, n={n}").format(level=level, low=low, high=high, n=n)
 
 
 def _interval(row: dict[str, Any], figure: str, confidence: float) -> str:
     lo, hi = {"engagement_per_post": ("ep_low", "ep_high"), "engagement_per_follower": ("ef_low", "ef_high")}[figure]
     n = row[_N_OF[figure]]
     if row[lo] is None or row[hi] is None:
-        return f"n={n}, no interval"
-    return f"{confidence:.0%} CI {_fmt(row[lo], figure)}–{_fmt(row[hi], figure)}, n={n}"
+        return _("n={n}, no interval").format(n=format_number(n))
+    return ci_words(confidence_words(confidence), _fmt(row[lo], figure), _fmt(row[hi], figure), format_number(n))
 
 
 def _finding(platform: str, figure: str, text: str, row: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
@@ -471,37 +499,47 @@ def _ranked(ranks: pl.DataFrame, figure: str) -> list[str]:
 
 def _thin(ranks: pl.DataFrame, figure: str) -> list[str]:
     sub = ranks.filter((pl.col("figure") == figure) & pl.col("label").str.starts_with("too thin"))
-    return [f"{a} (n={n})" for a, n in sub.select("account", "n").iter_rows()]
+    return [f"{a} (n={format_number(n)})" for a, n in sub.select("account", "n").iter_rows()]
 
 
 def _leader(
     p: str, figure: str, rows: dict[str, dict[str, Any]], ranks: pl.DataFrame, min_posts: int, confidence: float
 ) -> list[dict[str, Any]]:
-    words = FIGURES[figure]
+    words = figure_words(figure)
     order = _ranked(ranks, figure)
     thin = _thin(ranks, figure)
-    tail = f" Not ranked, fewer than {min_posts} posts: {', '.join(thin)}." if thin else ""
+    n_min = format_number(min_posts)
+    tail = " " + _("Not ranked, fewer than {n} posts: {pages}.").format(n=n_min, pages=", ".join(thin)) if thin else ""
     if not order:
         if not thin:
             return []
-        return [_finding(p, figure, f"{p}: no account has {min_posts} posts with {words} to rank.{tail}")]
+        text = _("{platform}: no account has {n} posts with {figure} to rank.")
+        text = text.format(platform=p, n=n_min, figure=words)
+        return [_finding(p, figure, text + tail)]
     first = rows[order[0]]
     if len(order) == 1:
-        text = f"{p}: only {order[0]} has enough posts to rank on {words}: {_fmt(first[figure], figure)} "
-        return [_finding(p, figure, text + f"({_interval(first, figure, confidence)}).{tail}", first)]
+        text = _("{platform}: only {page} has enough posts to rank on {figure}: {value} ({interval}).").format(
+            platform=p,
+            page=order[0],
+            figure=words,
+            value=_fmt(first[figure], figure),
+            interval=_interval(first, figure, confidence),
+        )
+        return [_finding(p, figure, text + tail, first)]
     second = rows[order[1]]
     lo_key = "ep_low" if figure == "engagement_per_post" else "ef_low"
     hi_key = "ep_high" if figure == "engagement_per_post" else "ef_high"
-    a, b = f"{_fmt(first[figure], figure)} ({_interval(first, figure, confidence)})", ""
+    a = f"{_fmt(first[figure], figure)} ({_interval(first, figure, confidence)})"
     b = f"{_fmt(second[figure], figure)} ({_interval(second, figure, confidence)})"
     if first[lo_key] is not None and second[hi_key] is not None and first[lo_key] > second[hi_key]:
-        text = f"{p}: {order[0]} leads on {words} with {a}, clearly ahead of {order[1]} with {b}.{tail}"
+        text = _("{platform}: {first} leads on {figure} with {a}, clearly ahead of {second} with {b}.")
     else:
-        text = (
-            f"{p}: no page clearly leads on {words}: {order[0]} has {a} and {order[1]} {b}; "
-            f"the intervals overlap, so their order may be chance.{tail}"
+        text = _(
+            "{platform}: no page clearly leads on {figure}: {first} has {a} and {second} {b}; "
+            "the intervals overlap, so their order may be chance."
         )
-    return [_finding(p, figure, text, first)]
+    text = text.format(platform=p, first=order[0], second=order[1], figure=words, a=a, b=b)
+    return [_finding(p, figure, text + tail, first)]
 
 
 def _share_of_voice(p: str, rows: dict[str, dict[str, Any]], ranks: pl.DataFrame) -> list[dict[str, Any]]:
@@ -509,21 +547,29 @@ def _share_of_voice(p: str, rows: dict[str, dict[str, Any]], ranks: pl.DataFrame
     if not order:
         return []
     top = rows[order[0]]
-    text = (
-        f"{p}: among pages with enough posts, {order[0]} holds the largest share of voice, "
-        f"{_fmt(top['share_of_voice'], 'share_of_voice')} of the group's engagement{_sov_ci(top)} "
-        f"({top['total_engagement']:,.0f} interactions on {top['n_engagement']} posts) with "
-        f"{_fmt(top['share_of_posts'], 'share_of_posts')} of its posts"
+    text = _(
+        "{platform}: among pages with enough posts, {page} holds the largest share of voice, {share} of the "
+        "group's engagement{interval} ({interactions} interactions on {n} posts) with {posts_share} of its posts"
+    ).format(
+        platform=p,
+        page=order[0],
+        share=_fmt(top["share_of_voice"], "share_of_voice"),
+        interval=_sov_ci(top),
+        interactions=format_number(round(top["total_engagement"])),
+        n=format_number(top["n_engagement"]),
+        posts_share=_fmt(top["share_of_posts"], "share_of_posts"),
     )
     thin = ranks.filter(
         (pl.col("figure") == "share_of_voice") & pl.col("rank").is_null() & pl.col("value").is_not_null()
     ).filter(pl.col("value") > top["share_of_voice"])
     if thin.height:
         more = ", ".join(
-            f"{a} holds {_fmt(v, 'share_of_voice')} from only {n} posts"
+            _("{page} holds {share} from only {n} posts").format(
+                page=a, share=_fmt(v, "share_of_voice"), n=format_number(n)
+            )
             for a, v, n in thin.select("account", "value", "n").iter_rows()
         )
-        text += f"; {more} (too few to rank)"
+        text += _("; {pages} (too few to rank)").format(pages=more)
     return [_finding(p, "share_of_voice", text + ".", top, low=top.get("sov_low"), high=top.get("sov_high"))]
 
 
@@ -531,7 +577,9 @@ def _sov_ci(row: dict[str, Any]) -> str:
     lo, hi = row.get("sov_low"), row.get("sov_high")
     if lo is None or hi is None:
         return ""
-    return f" (95 % CI {_fmt(lo, 'share_of_voice')}–{_fmt(hi, 'share_of_voice')})"
+    return _(" ({level} CI {low}–{high})").format(
+        level=confidence_words(0.95), low=_fmt(lo, "share_of_voice"), high=_fmt(hi, "share_of_voice")
+    )
 
 
 def _brand_vs_group(
@@ -548,8 +596,18 @@ def _brand_vs_group(
         _finding(
             p,
             "posts_per_week",
-            f"{p}: {_you(name)} post {brand['posts_per_week']:.3g} times a week ({brand['n_posts']} posts in "
-            f"{brand['weeks']:.3g} weeks); the median competitor posts {median:.3g} ({len(others)} competitors).",
+            _(
+                "{platform}: {you} post {rate} times a week ({n} posts in {weeks} weeks); the median competitor "
+                "posts {median} ({competitors} competitors)."
+            ).format(
+                platform=p,
+                you=_you(name),
+                rate=format_significant(brand["posts_per_week"], digits=3),
+                n=format_number(brand["n_posts"]),
+                weeks=format_significant(brand["weeks"], digits=3),
+                median=format_significant(median, digits=3),
+                competitors=format_number(len(others)),
+            ),
             brand,
         )
     )
@@ -558,8 +616,10 @@ def _brand_vs_group(
             _finding(
                 p,
                 "engagement_per_post",
-                f"{p}: your engagement per post cannot be compared yet: {brand['n_engagement']} posts with "
-                f"interactions, fewer than {min_posts}.",
+                _(
+                    "{platform}: your engagement per post cannot be compared yet: {n} posts with interactions, "
+                    "fewer than {min}."
+                ).format(platform=p, n=format_number(brand["n_engagement"]), min=format_number(min_posts)),
                 brand,
             )
         )
@@ -568,20 +628,29 @@ def _brand_vs_group(
     above = [r["account"] for r in comparable if brand["ep_low"] > r["ep_high"]]
     below = [r["account"] for r in comparable if brand["ep_high"] < r["ep_low"]]
     same = len(comparable) - len(above) - len(below)
-    text = (
-        f"{p}: your engagement per post, {_fmt(brand['engagement_per_post'], 'engagement_per_post')} "
-        f"({_interval(brand, 'engagement_per_post', confidence)}), is clearly above {len(above)} and clearly below "
-        f"{len(below)} of {len(comparable)} competitors with enough posts"
-        + (f" (below: {', '.join(below)})" if below else "")
-        + (f"; {same} cannot be told apart from yours" if same else "")
-        + "."
+    text = _(
+        "{platform}: your engagement per post, {value} ({interval}), is clearly above {above} and clearly below "
+        "{below} of {n} competitors with enough posts"
+    ).format(
+        platform=p,
+        value=_fmt(brand["engagement_per_post"], "engagement_per_post"),
+        interval=_interval(brand, "engagement_per_post", confidence),
+        above=format_number(len(above)),
+        below=format_number(len(below)),
+        n=format_number(len(comparable)),
     )
-    out.append(_finding(p, "engagement_per_post", text, brand, above=above, below=below))
+    if below:
+        text += _(" (below: {pages})").format(pages=", ".join(below))
+    if same:
+        text += _("; {n} cannot be told apart from yours").format(n=format_number(same))
+    out.append(_finding(p, "engagement_per_post", text + ".", brand, above=above, below=below))
     return out
 
 
 def _you(name: str) -> str:
-    return name if name.lower().startswith("you") else f"you ({name})"
+    """The brand's label as the subject of a sentence: itself when it already says "you (@handle)"."""
+    own = _("you (@{})").split("(", 1)[0].strip().lower()
+    return name if name.lower().startswith(("you", own)) else _("you ({page})").format(page=name)
 
 
 def _format_effects(
@@ -612,13 +681,21 @@ def _format_effects(
     for fmt_name, mean, sd, n, n_acc in per.iter_rows():
         half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * float(sd) / math.sqrt(n)
         lo, hi = max(mean - half, 0.0), mean + half
-        ci = f"{confidence:.0%} CI {lo:.2g}–{hi:.2g}×, n={n} posts of {n_acc} accounts"
+        ci = _("{level} CI {low}–{high}×, n={n} posts of {accounts} accounts").format(
+            level=confidence_words(confidence),
+            low=format_significant(lo, digits=2),
+            high=format_significant(hi, digits=2),
+            n=format_number(n),
+            accounts=format_number(n_acc),
+        )
+        words = {"format": format_words(str(fmt_name)), "times": format_significant(mean, digits=2), "ci": ci}
         if lo > 1:
-            verdict = f"{fmt_name} posts get {mean:.2g}× an account's average engagement across the group ({ci})"
+            verdict = _("{format} posts get {times}× an account's average engagement across the group ({ci})")
         elif hi < 1:
-            verdict = f"{fmt_name} posts get only {mean:.2g}× an account's average engagement across the group ({ci})"
+            verdict = _("{format} posts get only {times}× an account's average engagement across the group ({ci})")
         else:
             continue
+        verdict = verdict.format(**words)
         if brand is not None:
             verdict += _mix_gap(formats, brand, str(fmt_name))
         out.append(
@@ -636,7 +713,15 @@ def _mix_gap(formats: pl.DataFrame, brand: str, fmt_name: str) -> str:
     others = per.filter(pl.col("account") != brand)["share"].to_numpy()
     if mine.len() == 0 or others.size == 0:
         return ""
-    return (
-        f"; you post {100 * float(mine[0]):.0f} % {fmt_name} against {100 * float(others.mean()):.0f} % for the "
-        f"average competitor"
+    return _("; you post {yours} {format} against {theirs} for the average competitor").format(
+        yours=format_percent(float(mine[0])), format=format_words(fmt_name), theirs=format_percent(float(others.mean()))
     )
+
+
+def format_words(fmt_name: str) -> str:
+    """A post format (``video``, ``photo``) in the active language (the analytics report's words for formats)."""
+    return _(fmt_name) if fmt_name in _FORMAT_WORDS else fmt_name
+
+
+_FORMAT_WORDS = {N_("photo"), N_("video"), N_("link"), N_("text"), N_("status"), N_("carousel"), N_("story")}
+_FORMAT_WORDS.add(N_("reel"))

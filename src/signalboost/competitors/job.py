@@ -16,6 +16,7 @@ import polars as pl
 from signalboost.competitors.benchmark import MIN_POSTS, Benchmark, benchmark
 from signalboost.competitors.registry import check_platform, match_accounts, normalise_account
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import _
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -82,8 +83,10 @@ def run_benchmark(
         )
     for p in sorted(set(posts["platform"].to_list()) - set(brand["platform"].to_list())):
         notes.append(
-            f"{p}: the brand's own account is not known, so only competitors are compared; set brand.handles.{p} "
-            "in strategy.yaml (or import your own export, which marks your account)"
+            _(
+                "{platform}: the brand's own account is not known, so only competitors are compared; set "
+                "brand.handles.{platform} in strategy.yaml (or import your own export, which marks your account)"
+            ).format(platform=p)
         )
     # labels are one row per author: joining them back is far cheaper than joining a million posts by post id
     eng = post_engagement(posts, metric_rows, snapshots).join(
@@ -147,7 +150,7 @@ def _labels(authors: pl.DataFrame, rivals: pl.DataFrame, brand: pl.DataFrame) ->
         pl.lit("competitor").alias("role"),
     )
     own = brand.join(authors, on=["platform", "author_id"], how="left").select(
-        "platform", "author_id", pl.format("you (@{})", handle).alias("account"), pl.lit("brand").alias("role")
+        "platform", "author_id", pl.format(_("you (@{})"), handle).alias("account"), pl.lit("brand").alias("role")
     )
     return pl.concat([comp, own])
 
@@ -164,7 +167,9 @@ def _missing_notes(registry: pl.DataFrame, rivals: pl.DataFrame, authors: pl.Dat
     for name, p, account in registry.select("name", "platform", "account").iter_rows():
         if (p, account) not in seen:
             notes.append(
-                f"{name}: no imported post is by @{account} on {p}; import its page, e.g. "
-                f"signalboost import page.csv --map platform=={p},author_id==@{account}"
+                _(
+                    "{name}: no imported post is by @{account} on {platform}; import its page, e.g. "
+                    "signalboost import page.csv --map platform=={platform},author_id==@{account}"
+                ).format(name=name, account=account, platform=p)
             )
     return notes

@@ -34,12 +34,14 @@ interactions, …``; see :mod:`signalboost.competitors.benchmark`) and return pl
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import polars as pl
 from scipy import stats
 
 from signalboost.analytics.timing import WEEKDAY_NAMES, estimate_hyper, shrink, time_unknown, winsorise, with_local_time
+from signalboost.i18n import N_, _, format_date, format_number
 
 MIN_TREND_WEEKS = 4
 """Full weeks a window needs before a cadence trend is estimated."""
@@ -111,19 +113,29 @@ def cadence_trend(
         pl.when(ok).then(pl.col("trend")).otherwise(None).alias("trend"),
         pl.when(ok).then(pl.col("trend") - pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_low"),
         pl.when(ok).then(pl.col("trend") + pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_high"),
-        pl.when(pl.col("W") < min_weeks)
-        .then(pl.format("period of {} full weeks, fewer than {}", pl.col("W"), pl.lit(min_weeks)))
-        .when(~pl.col("_covers"))
-        .then(
-            pl.format(
-                "posts cover only {} to {} of the period",
-                pl.col("_first").dt.strftime("%Y-%m-%d"),
-                pl.col("_last").dt.strftime("%Y-%m-%d"),
-            )
-        )
-        .otherwise(None)
+        pl.struct("W", "_covers", "_first", "_last")
+        .map_elements(lambda r: trend_note(r, min_weeks), return_dtype=pl.String)
         .alias("trend_note"),
     )
+
+
+SHORT_NOTE = N_("period of {weeks} full weeks, fewer than {min}")
+PARTIAL_NOTE = N_("posts cover only {first} to {last} of the period")
+
+
+def trend_note(row: dict[str, Any], min_weeks: int) -> str | None:
+    """Why a page has no cadence trend, in the active language (``None`` when it has one): the period is too short,
+    or its posts cover only part of it (dates in the locale's form)."""
+    if row["W"] < min_weeks:
+        return _(SHORT_NOTE).format(weeks=format_number(row["W"]), min=format_number(min_weeks))
+    if not row["_covers"]:
+        return _(PARTIAL_NOTE).format(first=format_date(row["_first"]), last=format_date(row["_last"]))
+    return None
+
+
+def is_partial_note(note: str | None) -> bool:
+    """``note`` (from :func:`trend_note`, in the active language) says the posts cover only part of the period."""
+    return bool(note) and str(note).startswith(_(PARTIAL_NOTE).split("{", 1)[0])
 
 
 # ------------------------------------------------------------------------------------- share of voice interval

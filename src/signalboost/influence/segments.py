@@ -104,26 +104,11 @@ def segment_codes(
 def empty_segment_reasons(
     counts: dict[str, int], *, follows_source: str | None, brand: bool, settings: dict[str, object]
 ) -> dict[str, str]:
-    """Why each segment with no account is empty, in plain words (for the CLI footer and the dashboard)."""
-    if not brand:
-        return {s: "no brand account set: segments need one" for s in SEGMENTS if s != "other"}
-    it = f"{float(settings.get('influence_threshold', 70)):g}"  # type: ignore[arg-type]
-    et = float(settings.get("engagement_threshold", 1))  # type: ignore[arg-type]
-    reasons = {
-        "advocate": f"no account with score ≥ {it} interacted with the brand {et:g}+ times in the window",
-        "untapped": (
-            "no follow graph to the brand: a follower who never interacted cannot be told apart from a stranger "
-            "(see the thought leaders beyond instead)"
-            if follows_source != FOLLOWS_FROM_GRAPH
-            else f"every follower with score ≥ {it} interacted with the brand in the window"
-        ),
-        "fan": f"every account that interacted {et:g}+ times with the brand in the window scores ≥ {it}",
-        "thought_leader": (
-            f"no account two hops out (reached by the brand's followers) scores ≥ {it} in the brand's topics "
-            "without engaging already"
-        ),
-    }
-    return {s: why for s, why in reasons.items() if counts.get(s, 0) == 0}
+    """Why each segment with no account is empty, in plain words in the active language
+    (:func:`signalboost.influence.words.empty_segment_reasons`)."""
+    from signalboost.influence.words import empty_segment_reasons as reasons
+
+    return reasons(counts, follows_source=follows_source, brand=brand, settings=settings)
 
 
 def segment_names(codes: np.ndarray) -> pl.Series:

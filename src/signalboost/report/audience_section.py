@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from signalboost.audience.personas import Verdict
+from signalboost.audience.personas import Verdict, describe, hours_words
+from signalboost.i18n import _, format_datetime, format_number, format_percent
+from signalboost.influence.words import stored_words
 from signalboost.report.analytics_report import Section, Table
 
 
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{100 * v:.0f}%"
+    return "—" if v is None else format_percent(v)
 
 
 def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
@@ -30,8 +32,8 @@ def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
     fig, ax = plt.subplots(figsize=(6.2, 0.5 + 0.45 * len(cards)))
     aud = [100 * c["share"] for c in cards]
     eng = [100 * (c["engagement_share"] or 0) for c in cards]
-    ax.barh(y - 0.2, aud, 0.4, color=BLUE, label="share of the audience")
-    ax.barh(y + 0.2, eng, 0.4, color=ORANGE, label="share of the engagement with the brand")
+    ax.barh(y - 0.2, aud, 0.4, color=BLUE, label=_("share of the audience"))
+    ax.barh(y + 0.2, eng, 0.4, color=ORANGE, label=_("share of the engagement with the brand"))
     for i, c in enumerate(cards):
         ax.text(aud[i] + 0.5, i - 0.2, _pct(c["share"]), va="center", fontsize=7)
         ax.text(eng[i] + 0.5, i + 0.2, _pct(c["engagement_share"]), va="center", fontsize=7)
@@ -42,45 +44,101 @@ def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
     return _png(fig)
 
 
-def audience_section(run: dict[str, Any], verdicts: Sequence[Verdict] = ()) -> Section:
-    """The section for ``run`` (as stored: ``summary`` and ``cards``) and the personas' ``verdicts``."""
-    s, cards = run["summary"], run["cards"]
-    sec = Section("Audience segments")
-    stab = s.get("stability") or {}
-    sec.text.append(
-        f"{s['accounts']} accounts in the audience ({s['audience_from']}) on {run['platform']}, split into "
-        f"{s['segments']} segments (communities of follows, interactions, shared follows and similar bios/posts; "
-        f"resolution {s['resolution']} chosen for stability: ARI between seeds {stab.get('seed_ari', '—')}, "
-        f"between two disjoint halves {stab.get('split_ari', '—')}). Computed {str(run['computed_at'])[:16]}."
+def summary_words(summary: dict[str, Any], platform: str) -> str:
+    """How the segments were found, in the active language (the report's and the CLI's first sentence)."""
+    stab = summary.get("stability") or {}
+
+    def ari(key: str) -> str:
+        value = stab.get(key)
+        return "—" if value is None else format_number(value)
+
+    return _(
+        "{accounts} accounts in the audience ({source}) on {platform}, split into {segments} segments "
+        "(communities of follows, interactions, shared follows and similar bios/posts; resolution {resolution} "
+        "chosen for stability: ARI between seeds {seeds}, between two disjoint halves {halves})."
+    ).format(
+        accounts=format_number(summary["accounts"]),
+        source=stored_words(summary["audience_from"]),
+        platform=platform,
+        segments=format_number(summary["segments"]),
+        resolution=format_number(summary["resolution"]),
+        seeds=ari("seed_ari"),
+        halves=ari("split_ari"),
     )
-    sec.text.extend(f"Note: {n}" for n in [*s.get("notes", []), *s.get("notes_run", [])])
+
+
+def notes_words(summary: dict[str, Any]) -> list[str]:
+    """The run's notes in the active language."""
+    return [stored_words(n) for n in [*summary.get("notes", []), *summary.get("notes_run", [])]]
+
+
+def _computed(value: Any) -> str:
+    """When the run was computed (stored in UTC), in the locale's short form."""
+    import datetime as dt
+
+    when = value
+    if isinstance(value, str):
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value[:16]
+    if not isinstance(when, dt.datetime):
+        return str(value)
+    return format_datetime(when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC), "short") + " UTC"
+
+
+def audience_section(run: dict[str, Any], verdicts: Sequence[Verdict] = ()) -> Section:
+    """The section for ``run`` (as stored: ``summary`` and ``cards``) and the personas' ``verdicts``, in the active
+    language."""
+    s, cards = run["summary"], run["cards"]
+    sec = Section(_("Audience segments"))
+    sec.text.append(
+        summary_words(s, run["platform"]) + " " + _("Computed {when}.").format(when=_computed(run["computed_at"]))
+    )
+    sec.text.extend(_("Note: {note}").format(note=n) for n in notes_words(s))
     if not cards:
-        sec.text.append("No segments: the audience has too few connections or texts to split.")
+        sec.text.append(_("No segments: the audience has too few connections or texts to split."))
         return sec
-    sec.charts.append(("Share of the audience and of the engagement per segment", shares_png(cards)))
+    sec.charts.append((_("Share of the audience and of the engagement per segment"), shares_png(cards)))
     rows = [
         [
             str(c["segment"] + 1),
             c["name"],
-            str(c["size"]),
+            format_number(c["size"]),
             _pct(c["share"]),
             _pct(c["engagement_share"]),
             ", ".join(c["keywords"][:6]),
-            ", ".join(f"{h:02d}h" for h in c["active_hours"]) if c["active_hours"] else "not enough data",
+            hours_words(c["active_hours"]),
             ", ".join(str(p["value"]) for p in c["pillars"][:2]) or "—",
         ]
         for c in cards
     ]
-    headers = ["#", "suggested name", "accounts", "audience", "engagement", "keywords", "active", "pillars"]
+    headers = [
+        "#",
+        _("suggested name"),
+        _("accounts"),
+        _("audience"),
+        _("engagement"),
+        _("keywords"),
+        _("active"),
+        _("pillars"),
+    ]
     sec.tables.append(
-        Table(headers, rows, "Engagement = share of the audience's interactions with the brand (— when unknown).")
+        Table(headers, rows, _("Engagement = share of the audience's interactions with the brand (— when unknown)."))
+    )
+    sec.tables.append(
+        Table(
+            ["#", _("who they are")],
+            [[str(c["segment"] + 1), describe(c)] for c in cards],
+            _("Each segment in one line, from its figures."),
+        )
     )
     if verdicts:
         sec.tables.append(
             Table(
-                ["persona", "verdict"],
+                [_("persona"), _("verdict")],
                 [[v.persona, v.verdict] for v in verdicts],
-                "The personas of strategy.yaml held against the segments (by keywords and networks).",
+                _("The personas of strategy.yaml held against the segments (by keywords and networks)."),
             )
         )
     return sec

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from signalboost.competitors.benchmark import confidence_words, figure_words, format_words, rank_label
 from signalboost.errors import ReportError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, _, format_date, format_datetime, format_number, format_percent, format_significant
 from signalboost.outfiles import check_target, write_output
 from signalboost.report.analytics_report import Section, Table
 
@@ -31,14 +32,16 @@ MAX_ROWS = 20
 
 
 def _n(v: Any) -> str:
-    if v is None:
-        return "—"
-    v = float(v)
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+    """Three significant digits (whole numbers from 1,000) in the active locale."""
+    return "—" if v is None else format_significant(float(v), digits=3)
 
 
 def _p(v: Any) -> str:
-    return "—" if v is None else f"{100 * float(v):.3g} %"
+    return "—" if v is None else format_percent(float(v), significant=3)
+
+
+def _signed(v: float) -> str:
+    return ("+" if v > 0 else "") + format_significant(v, digits=2)
 
 
 def _ci(lo: Any, hi: Any, fmt: Any = _n) -> str:
@@ -78,7 +81,7 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
         ax.text(
             max(r["ep_high"] or 0, r["engagement_per_post"]) * 1.01,
             i,
-            f" n={r['n_engagement']}",
+            f" n={format_number(r['n_engagement'])}",
             va="center",
             fontsize=7,
         )
@@ -86,8 +89,11 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
     ax.invert_yaxis()
     if log:
         ax.set_xscale("log")
-    scale = ", log scale" if log else ""
-    ax.set_xlabel(f"interactions per post (mean, 95 % interval; the brand in orange{scale})")
+    ax.set_xlabel(
+        _("interactions per post (mean, 95 % interval; the brand in orange, log scale)")
+        if log
+        else _("interactions per post (mean, 95 % interval; the brand in orange)")
+    )
     return _png(fig)
 
 
@@ -105,9 +111,16 @@ def timeline_png(timeline: list[dict[str, Any]], accounts: list[dict[str, Any]])
         if pts:
             xs, ys = zip(*pts, strict=True)
             ax.plot(xs, ys, marker="o", markersize=3, linewidth=2.6 if name in brand else 1.2, label=name[:28])
-    ax.set_ylabel("interactions per post")
-    more = f" ({len(shown)} of {len(accounts)} pages)" if len(accounts) > len(shown) else ""
-    ax.set_title(f"Engagement per post by month{more}", fontsize=9)
+    ax.set_ylabel(_("interactions per post"))
+    title = (
+        _("Engagement per post by month ({shown} of {total} pages)").format(
+            shown=format_number(len(shown)), total=format_number(len(accounts))
+        )
+        if len(accounts) > len(shown)
+        else _("Engagement per post by month")
+    )
+    ax.set_title(title, fontsize=9)
+    _month_ticks(ax)
     ax.legend(fontsize=6.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.autofmt_xdate()
     return _png(fig)
@@ -128,11 +141,12 @@ def formats_png(formats: list[dict[str, Any]], accounts: list[dict[str, Any]]) -
     for k, fmt in enumerate(names):
         share = {str(r["account"]): float(r["share"]) for r in formats if r["format"] == fmt}
         vals = np.array([100 * share.get(p, 0.0) for p in pages])
-        ax.barh(range(len(pages)), vals, left=left, color=colours[k % len(colours)], label=fmt, height=0.6)
+        colour = colours[k % len(colours)]
+        ax.barh(range(len(pages)), vals, left=left, color=colour, label=format_words(fmt), height=0.6)
         left += vals
     ax.set_yticks(range(len(pages)), [p[:30] for p in pages])
     ax.invert_yaxis()
-    ax.set_xlabel("% of the page's posts")
+    ax.set_xlabel(_("% of the page's posts"))
     ax.legend(fontsize=7, frameon=False, ncol=min(4, len(names)), loc="lower center", bbox_to_anchor=(0.5, 1.0))
     return _png(fig)
 
@@ -159,8 +173,17 @@ def hours_png(hours: list[dict[str, Any]], accounts: list[dict[str, Any]], tz: s
                 ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=6)
     ax.set_yticks(range(len(pages)), [p[:30] for p in pages])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-    ax.set_xlabel(f"hour of day ({tz}); number = posts, shade = share of the page's posts")
+    ax.set_xlabel(_("hour of day ({zone}); number = posts, shade = share of the page's posts").format(zone=tz))
     return _png(fig)
+
+
+def _month_ticks(ax: Any) -> None:
+    """Date ticks of a monthly axis as CLDR month and year (``jan. 2024``) in the active language."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    to_date: Any = mdates.num2date  # untyped in matplotlib's stubs
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_date(to_date(x), "MMM y")))
 
 
 # ------------------------------------------------------------------------------------------------ section
@@ -169,33 +192,37 @@ def hours_png(hours: list[dict[str, Any]], accounts: list[dict[str, Any]], tz: s
 def competitors_section(run: BenchmarkRun) -> Section:
     """The Competitors section of ``run`` (module docstring)."""
     b = run.result
-    sec = Section("Competitors: the market")
-    period = (
-        f"{run.since or 'first post'} to {run.until or 'last post'}" if run.since or run.until else "all posts imported"
-    )
+    sec = Section(_("Competitors: the market"))
     sec.text.append(
-        f"Your account against the pages you compete with, per network ({period}; days and hours in {b.timezone}). "
-        f"Intervals are {b.confidence:.0%}; a page with fewer than {b.min_posts} posts behind a figure is too thin "
-        "and not ranked. A page is said to lead only when its interval lies wholly above the next one's."
+        _(
+            "Your account against the pages you compete with, per network ({period}; days and hours in {zone}). "
+            "Intervals are {level}; a page with fewer than {n} posts behind a figure is too thin and not ranked. A "
+            "page is said to lead only when its interval lies wholly above the next one's."
+        ).format(
+            period=_asked_period(run),
+            zone=b.timezone,
+            level=confidence_words(b.confidence),
+            n=format_number(b.min_posts),
+        )
     )
-    sec.text.extend(f"Note: {n}" for n in run.notes)
+    sec.text.extend(_("Note: {note}").format(note=n) for n in run.notes)
     if b.findings:  # a table, not paragraphs: it can break across pages
         sec.tables.append(
             Table(
-                ["n", "finding"],
-                [["—" if f.get("n") is None else str(f["n"]), str(f["text"])] for f in b.findings],
-                "Each finding with its sample size; a claim is made only where the interval supports it.",
+                ["n", _("finding")],
+                [["—" if f.get("n") is None else format_number(f["n"]), str(f["text"])] for f in b.findings],
+                _("Each finding with its sample size; a claim is made only where the interval supports it."),
             )
         )
-    from signalboost.competitors.advice import market_advice
+    from signalboost.competitors.advice import market_advice, what_words
 
     advice = market_advice(b)
     if advice:
         sec.tables.append(
             Table(
-                ["network", "what", "suggestion", "evidence"],
-                [[r["network"], r["what"], r["value"], r["evidence"]] for r in advice],
-                "Suggestions from the competitors' results, not from yours (also in `signalboost recommend`).",
+                [_("network"), _("what"), _("suggestion"), _("evidence")],
+                [[r["network"], what_words(r["what"]), r["value"], r["evidence"]] for r in advice],
+                _("Suggestions from the competitors' results, not from yours (also in `signalboost recommend`)."),
             )
         )
     for (platform,), acc in b.accounts.group_by(["platform"], maintain_order=True):
@@ -205,37 +232,58 @@ def competitors_section(run: BenchmarkRun) -> Section:
         def of(frame: pl.DataFrame, p: str = p) -> list[dict[str, Any]]:
             return frame.filter(pl.col("platform") == p).to_dicts() if frame.height else []
 
-        sec.charts.append((f"{p}: engagement per post by page, with 95 % intervals", engagement_png(rows)))
+        sec.charts.append(
+            (_("{network}: engagement per post by page, with 95 % intervals").format(network=p), engagement_png(rows))
+        )
         if of(b.timeline):
-            sec.charts.append((f"{p}: engagement per post by month, per page", timeline_png(of(b.timeline), rows)))
-        sec.charts.append((f"{p}: format mix per page", formats_png(of(b.formats), rows)))
+            sec.charts.append(
+                (
+                    _("{network}: engagement per post by month, per page").format(network=p),
+                    timeline_png(of(b.timeline), rows),
+                )
+            )
+        sec.charts.append((_("{network}: format mix per page").format(network=p), formats_png(of(b.formats), rows)))
         if of(b.hours):
-            sec.charts.append((f"{p}: posting hours per page", hours_png(of(b.hours), rows, b.timezone)))
+            sec.charts.append(
+                (_("{network}: posting hours per page").format(network=p), hours_png(of(b.hours), rows, b.timezone))
+            )
         sec.tables.extend(_tables(p, rows, b))
     return sec
 
 
 def _tables(p: str, rows: list[dict[str, Any]], b: Any) -> list[Table]:
+    no_data = _("no data")
     side = [
         [
             str(r["account"]),
-            str(r["n_posts"]),
+            format_number(r["n_posts"]),
             _n(r["posts_per_week"]),
-            "—"
-            if r["trend"] is None
-            else f"{r['trend']:+.2g}{_ci(r['trend_low'], r['trend_high'], lambda v: f'{v:+.2g}')}",
-            f"{_n(r['engagement_per_post'])}{_ci(r['ep_low'], r['ep_high'])} n={r['n_engagement']}",
-            "no data"
+            "—" if r["trend"] is None else f"{_signed(r['trend'])}{_ci(r['trend_low'], r['trend_high'], _signed)}",
+            f"{_n(r['engagement_per_post'])}{_ci(r['ep_low'], r['ep_high'])} n={format_number(r['n_engagement'])}",
+            no_data
             if r["engagement_per_follower"] is None
-            else f"{_p(r['engagement_per_follower'])}{_ci(r['ef_low'], r['ef_high'], _p)} n={r['n_per_follower']}",
+            else f"{_p(r['engagement_per_follower'])}{_ci(r['ef_low'], r['ef_high'], _p)} "
+            f"n={format_number(r['n_per_follower'])}",
             f"{_p(r['share_of_voice'])}{_ci(r['sov_low'], r['sov_high'], _p)}",
             _p(r["share_of_posts"]),
-            "no data" if r["growth_pct"] is None else f"{_p(r['growth_pct'])} ({r['n_snapshots']} snapshots)",
+            no_data
+            if r["growth_pct"] is None
+            else _("{change} ({n} snapshots)").format(change=_p(r["growth_pct"]), n=format_number(r["n_snapshots"])),
         ]
         for r in sorted(rows, key=lambda r: (r["role"] != "brand", str(r["account"])))
     ]
-    headers = ["page", "posts", "per week", "trend/week", "engagement/post", "per follower", "share of voice"]
-    out = [Table([*headers, "share of posts", "follower growth"], side, f"{p}: side by side (95 % intervals, n).")]
+    headers = [
+        _("page"),
+        _("posts"),
+        _("per week"),
+        _("trend/week"),
+        _("engagement/post"),
+        _("per follower"),
+        _("share of voice"),
+        _("share of posts"),
+        _("follower growth"),
+    ]
+    out = [Table(headers, side, _("{network}: side by side (95 % intervals, n).").format(network=p))]
     ranks = b.rankings.filter(pl.col("platform") == p)
     rank_rows = []
     for fig in ("engagement_per_post", "engagement_per_follower", "share_of_voice", "posts_per_week"):
@@ -244,40 +292,55 @@ def _tables(p: str, rows: list[dict[str, Any]], b: Any) -> list[Table]:
             f"{k}. {a}" for a, k in sub.filter(pl.col("rank").is_not_null()).select("account", "rank").iter_rows()
         )
         unranked = "; ".join(
-            f"{a} ({lab})" for a, lab in sub.filter(pl.col("rank").is_null()).select("account", "label").iter_rows()
+            f"{a} ({rank_label(lab, n, b.min_posts)})"
+            for a, lab, n in sub.filter(pl.col("rank").is_null()).select("account", "label", "n").iter_rows()
         )
-        rank_rows.append([fig.replace("_", " "), ranked or "—", unranked or "—"])
-    out.append(Table(["figure", "ranking", "not ranked"], rank_rows, f"{p}: rankings (thin pages are not ranked)."))
+        rank_rows.append([figure_words(fig), ranked or "—", unranked or "—"])
+    out.append(
+        Table(
+            [_("figure"), _("ranking"), _("not ranked")],
+            rank_rows,
+            _("{network}: rankings (thin pages are not ranked).").format(network=p),
+        )
+    )
     tags = b.hashtags.filter(pl.col("platform") == p) if b.hashtags.height else b.hashtags
     if tags.height:
         tag_rows = [
-            [str(a), ", ".join(f"#{t} ({u}, z={z:.1f})" for t, u, z in g.select("term", "uses", "z").iter_rows())]
+            [
+                str(a),
+                ", ".join(
+                    f"#{t} ({format_number(u)}, z={format_number(z, digits=1)})"
+                    for t, u, z in g.select("term", "uses", "z").iter_rows()
+                ),
+            ]
             for (a,), g in tags.group_by(["account"], maintain_order=True)
         ]
         out.append(
             Table(
-                ["page", "hashtags it owns (uses, z)"],
+                [_("page"), _("hashtags it owns (uses, z)")],
                 tag_rows,
-                f"{p}: weighted log-odds against the rest of the group.",
+                _("{network}: weighted log-odds against the rest of the group.").format(network=p),
             )
         )
     best = b.best_times.filter((pl.col("platform") == p) & pl.col("best")) if b.best_times.height else b.best_times
     if best.height:
+        from signalboost.competitors.insights import slot_label
+
         best_rows = [
             [
                 str(r["account"]),
-                r["dimension"],
-                str(r["label"]),
+                _("day") if r["dimension"] == "day" else _("hour"),
+                slot_label(r["dimension"], r["label"]),
                 f"{_n(r['expected'])}{_ci(r['low'], r['high'])}",
-                str(r["n_posts"]),
+                format_number(r["n_posts"]),
             ]
             for r in best.to_dicts()
         ]
         out.append(
             Table(
-                ["page", "best", "when", "expected interactions", "posts"],
+                [_("page"), _("best"), _("when"), _("expected interactions"), _("posts")],
                 best_rows,
-                f"{p}: only days and hours whose interval lies above the page's own mean.",
+                _("{network}: only days and hours whose interval lies above the page's own mean.").format(network=p),
             )
         )
     from signalboost.competitors.profile import clip_text
@@ -289,20 +352,26 @@ def _tables(p: str, rows: list[dict[str, Any]], b: Any) -> list[Table]:
                 str(r["account"]),
                 str(r["rank"]),
                 _n(r["interactions"]),
-                str(r["format"]),
-                str(r["created_at"])[:10],
+                format_words(str(r["format"])),
+                format_date(r["created_at"]) if isinstance(r["created_at"], dt.date) else str(r["created_at"])[:10],
                 clip_text(r["text"], 70) or str(r["post_id"] or ""),
             ]
             for r in tops.to_dicts()
         ]
-        out.append(Table(["page", "#", "interactions", "format", "posted", "text"], top_rows, f"{p}: top posts."))
+        out.append(
+            Table(
+                [_("page"), "#", _("interactions"), _("format"), _("posted"), _("text")],
+                top_rows,
+                _("{network}: top posts.").format(network=p),
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------------------------------ standalone
 
 
-def render_benchmark_html(run: BenchmarkRun, brand: str = "Signalboost workspace") -> str:
+def render_benchmark_html(run: BenchmarkRun, brand: str | None = None) -> str:
     """The Competitors section alone as one self-contained HTML page (the analytics report's template and styles;
     charts embedded; every text escaped by the template)."""
     from signalboost.report.analytics_report import _env, _template
@@ -315,26 +384,39 @@ def render_benchmark_html(run: BenchmarkRun, brand: str = "Signalboost workspace
         .from_string(_template("analytics_report.html.j2"))
         .render(
             sections=[(sec, images)],
-            brand=brand,
+            brand=brand or _("Signalboost workspace"),
             period=_period(run),
             n_posts=int(accounts["n_posts"].sum()) if accounts.height else 0,
             networks=", ".join(sorted(set(accounts["platform"].to_list()))),
             tz=run.result.timezone,
-            generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=format_datetime(dt.datetime.now(dt.UTC), "medium") + " UTC",
             notes=[],
         )
     )
 
 
+def _asked_period(run: BenchmarkRun) -> str:
+    """The period asked for (``--since``/``--until``) in words, or "all posts imported"."""
+    if not (run.since or run.until):
+        return _("all posts imported")
+    first = format_date(run.since) if run.since else _("first post")
+    last = format_date(run.until) if run.until else _("last post")
+    return _("{first} to {last}").format(first=first, last=last)
+
+
 def _period(run: BenchmarkRun) -> str:
-    """``2015-04 to 2019-05``: the period asked for, else the months of the posts benchmarked."""
-    months = sorted(str(m)[:7] for m in run.result.timeline["month"].to_list()) if run.result.timeline.height else []
-    first = str(run.since) if run.since else (months[0] if months else "first post")
-    last = str(run.until) if run.until else (months[-1] if months else "last post")
-    return f"{first} to {last}"
+    """``Apr 2015 to May 2019``: the period asked for, else the months of the posts benchmarked."""
+    months = sorted(run.result.timeline["month"].to_list()) if run.result.timeline.height else []
+
+    def month(m: Any) -> str:
+        return format_date(m, "MMM y") if isinstance(m, dt.date) else str(m)[:7]
+
+    first = format_date(run.since) if run.since else (month(months[0]) if months else _("first post"))
+    last = format_date(run.until) if run.until else (month(months[-1]) if months else _("last post"))
+    return _("{first} to {last}").format(first=first, last=last)
 
 
-def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str = "Signalboost workspace") -> Path:
+def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str | None = None) -> Path:
     """Write :func:`render_benchmark_html` to ``target``: ``.pdf`` (WeasyPrint) or ``.html``; return the path."""
     suffix = target.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
