@@ -312,3 +312,137 @@ def test_column_names_are_normalised_and_synonyms_resolved() -> None:
         "shares": "Share",
         "comments": "Comment",
     }
+
+
+# ------------------------------------------------------------------ mapping files, errors and samples (mutmut, #19)
+def test_a_mapping_file_that_cannot_be_read_says_which_and_why(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(UsageError, match=r"cannot read the mapping file \(No such file or directory\)") as info:
+        load_mapping_file(missing)
+    assert info.value.where == f"--mapping {missing}"
+
+
+def test_invalid_json_in_a_mapping_file_names_its_line_and_column(tmp_path: Path) -> None:
+    # line 3 (after a blank line: JSON is recognised by its first non-blank character), column 11: the second
+    # string where a ':' belongs
+    path = tmp_path / "map.json"
+    path.write_text('\n{"created_at": "Date",\n  "likes" "Likes"}\n')
+    with pytest.raises(UsageError, match="invalid JSON: Expecting ':' delimiter") as info:
+        load_mapping_file(path)
+    assert info.value.where == f"{path}:3:11"
+
+
+def test_invalid_yaml_in_a_mapping_file_names_its_line_and_column(tmp_path: Path) -> None:
+    # the second ':' of line 2 (column 13) starts a mapping where a value is
+    path = tmp_path / "map.yaml"
+    path.write_text("created_at: Date\nlikes: Likes: x\n")
+    with pytest.raises(UsageError) as info:
+        load_mapping_file(path)
+    assert info.value.what == "invalid YAML mapping (mapping values are not allowed here)"
+    assert info.value.where == f"{path}:2:13"
+
+
+def test_a_mapping_file_with_a_python_tag_is_refused_never_run(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text('likes: !!python/object/apply:os.system ["echo hi"]\n')
+    with pytest.raises(UsageError, match="invalid YAML mapping"):
+        load_mapping_file(path)
+
+
+def test_a_mapping_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text("- created_at\n- likes\n")
+    with pytest.raises(UsageError) as info:
+        load_mapping_file(path)
+    assert info.value.what == "a mapping file maps fields to columns (field: Column)"
+    assert info.value.where == str(path) and "created_at, engaged_users" in (info.value.hint or "")
+
+
+def test_mapping_file_lines_keep_bom_comments_and_equals_signs_in_the_column(tmp_path: Path) -> None:
+    """A spreadsheet's BOM is not part of the first field; indented '#' lines are comments; a column name may hold
+    '=' (only the first one separates)."""
+    path = tmp_path / "map.txt"
+    path.write_bytes("\ufeffcreated_at=Date\n  # the likes column\nlikes=Likes=Total\n".encode())
+    assert load_mapping_file(path) == {"created_at": "Date", "likes": "Likes=Total"}
+
+
+def test_a_parser_message_is_cut_to_its_first_line_and_a_yaml_position_is_one_based(tmp_path: Path) -> None:
+    from signalboost.ingest.formats.generic import _one_line, _yaml_where
+
+    assert _one_line("  found a tab\n  in 'map.yaml', line 2\n") == "found a tab"
+    assert _one_line(" \n ") == "syntax error"
+
+    class Mark:
+        line, column = 0, 4
+
+    class Positioned(Exception):
+        problem_mark = Mark()
+
+    assert _yaml_where(tmp_path / "m.yaml", Positioned()) == f"{tmp_path / 'm.yaml'}:1:5"
+    assert _yaml_where(tmp_path / "m.yaml", ValueError("no mark")) == str(tmp_path / "m.yaml")
+
+
+def _columns_error(workspace: Workspace, tmp_path: Path, n: int) -> IngestError:
+    path = tmp_path / f"c{n}.csv"
+    path.write_text(",".join(f"c{i}" for i in range(1, n + 1)) + "\n" + ",".join("1" * n) + "\n")
+    with pytest.raises(IngestError) as info:
+        import_files(workspace, [path], platform="x", progress=False)
+    return info.value
+
+
+def test_a_file_of_unknown_columns_lists_the_first_twelve(workspace: Workspace, tmp_path: Path) -> None:
+    twelve = _columns_error(workspace, tmp_path, 12)
+    assert twelve.hint == (
+        "Map post_id (posts), follower_id+followee_id (follows) or actor_id+kind (interactions), e.g. "
+        "--map post_id=ID,created_at=Date. Columns in the file: " + ", ".join(f"'c{i}'" for i in range(1, 13))
+    )
+    thirteen = _columns_error(workspace, tmp_path, 13)
+    assert (thirteen.hint or "").endswith("Columns in the file: " + ", ".join(f"'c{i}'" for i in range(1, 13)) + ", …")
+
+
+def test_a_mapping_error_that_lists_the_columns_already_is_not_given_them_twice(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(IngestError, match="names column 'nope'") as info:
+        import_files(workspace, [path], platform="x", mapping={"post_id": "nope"}, progress=False)
+    assert info.value.hint == "Columns in the file: a, b" and info.value.where == f"{path} (--map)"
+
+
+def test_at_me_without_a_platform_asks_for_the_account_on_the_platform(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("Account\nbob@other.org\n")
+    mapping = {"follower_id": "=@me", "followee_id": "Account"}
+    with pytest.raises(UsageError) as info:
+        import_files(workspace, [path], mapping=mapping, progress=False)
+    assert info.value.what == "follower_id==@me needs the brand's own account on the platform"
+
+
+def test_a_date_format_given_is_stated_for_the_column(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,Published\np1,03/05/2024\n")
+    [res] = import_files(workspace, [path], platform="x", date_format="%m/%d/%Y", progress=False)
+    assert "Published: dates read with --date-format %m/%d/%Y" in res.notes
+
+
+def test_dates_are_recognised_from_the_first_2000_values(workspace: Workspace, tmp_path: Path) -> None:
+    """1,000 unreadable values, then 1,000 dates, then one more unreadable value: of the first 2,000 exactly
+    half are dates, which is enough (a sample of 500 would see none, and 2,001 values fewer than half)."""
+    rows = [f"u{i},someday" for i in range(1000)] + [f"d{i},2024-03-05" for i in range(1000)] + ["z,never"]
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\n" + "\n".join(rows) + "\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (2001, 1000, 1001)
+
+
+def test_a_file_read_as_it_is_reports_its_size_as_progress(tmp_path: Path) -> None:
+    from signalboost.ingest.base import ReadOptions
+    from signalboost.ingest.formats.generic import _as_is
+
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"post_id": "p1"}\n')  # 18 bytes
+    seen: list[int] = []
+    with _as_is(path, ReadOptions(progress=seen.append)) as plain:
+        assert plain == path
+    assert seen == [18]
