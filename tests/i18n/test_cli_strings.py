@@ -342,3 +342,61 @@ def test_an_english_usage_error_message_is_kept_as_click_wrote_it() -> None:
         )
     with i18n.use_language("en"):
         assert usage_error_message("No such option: --x") == "No such option: --x"
+
+
+# ------------------------------------------------------------------------------------------- shared helpers
+
+
+def test_tables_show_the_readers_words_and_numbers_while_json_and_csv_keep_the_fields(capsys) -> None:  # type: ignore[no-untyped-def]
+    from signalboost.cli.common import OutputFormat, emit_rows
+
+    rows = [{"platform": "x", "posts": 12, "share": 1234.5678, "ok": True, "er_reach": 0.01234}]
+    with i18n.use_language("nb"):
+        emit_rows(rows, OutputFormat.table, title="t")
+        table = capsys.readouterr().out
+        emit_rows(rows, OutputFormat.json)
+        document = capsys.readouterr().out
+        emit_rows(rows, OutputFormat.csv)
+        csv = capsys.readouterr().out
+    # headers: the catalog's words; a field without one keeps its name
+    assert "plattform" in table and "innlegg" in table and "andel" in table and "er_reach" in table
+    # 1 235 with CLDR's group separator (a no-break space in nb), 0,0123 to three significant digits, a yes
+    assert "1\u00a0235" in table and "0,0123" in table and "ja" in table
+    assert '"platform": "x"' in document and '"ok": true' in document and "1234.5678" in document
+    assert csv.splitlines()[0] == "platform,posts,share,ok,er_reach"
+    emit_rows(rows, OutputFormat.table, title="t")
+    english = capsys.readouterr().out
+    assert "platform" in english and "1,235" in english and "0.0123" in english and "True" in english
+
+
+# ---------------------------------------------------------------------------------------------------- demo
+
+
+def test_demo_console_in_norwegian(tmp_path: Path) -> None:
+    """The demo's own lines (strategy step, dashboard step and closing, the written list) in bokmål."""
+    from rich.console import Console
+
+    from signalboost.demo import DemoContext, step_workspace
+    from signalboost.demo.dashboard import closing
+    from signalboost.demo.dashboard import demo_step as dashboard_step
+    from signalboost.demo.strategy import demo_step as strategy_step
+    from signalboost.store.workspace import Workspace
+
+    console = Console(record=True, width=200)
+    ws = Workspace.open(tmp_path / "demo", create=True)
+    ctx = DemoContext(workspace=ws, console=console)
+    i18n.set_override("nb")  # `signalboost --lang nb demo`
+    step_workspace(ctx)
+    strategy_step(ctx)
+    dashboard_step(ctx)
+    closing(ctx)
+    text = console.export_text()
+    assert f"Arbeidsområdet er klart i {ws.root}" in text
+    assert "Strategien er skrevet fra malen cosmetics" in text
+    # the pillar weights are CLDR percentages: "40 %" with a no-break space in nb
+    assert "Validert: gyldig, ingen problemer – 2 personaer, 3 nettverk, 4 pilarer (product 40\u00a0%" in text
+    assert "Dashbordet viser dette arbeidsområdet: Oversikt, Strategi, Kalender" in text
+    assert "Dashbord: http://127.0.0.1:8765/" in text and f"åpne det med:  signalboost serve -w {ws.root}" in text
+    for english in ("Workspace ready", "Strategy written", "Validated:", "open it with", "The dashboard shows"):
+        assert english not in text
+    assert ctx.outputs["strategy document (PDF)"].read_bytes().startswith(b"%PDF")  # the keys stay English
