@@ -569,3 +569,92 @@ def test_kind_that_does_not_fit_the_columns_is_refused_with_what_to_map(workspac
     with pytest.raises(UsageError, match="unknown kind 'bogus'") as info:
         import_files(workspace, [events], platform="x", kind="bogus", progress=False)
     assert info.value.where == "--kind"
+
+
+@pytest.mark.parametrize(
+    ("shape", "value", "stated"),
+    [
+        ("iso", "2024-03-05 10:00", "ISO 8601 (2,000)"),
+        ("epoch_s", "1714557600", "Unix seconds (2,000)"),
+        ("epoch_ms", "1714557600000", "Unix milliseconds (2,000)"),
+        ("xdate", "Wed Oct 10 20:19:24 +0000 2018", "X API dates (Wed Oct 10 20:19:24 +0000 2018) (2,000)"),
+    ],
+)
+def test_a_column_of_self_evident_dates_is_planned_from_its_first_2000_values(
+    workspace: Workspace, tmp_path: Path, shape: str, value: str, stated: str
+) -> None:
+    """ISO, Unix and X API dates need no evidence, so the column is not scanned again: the shapes of the first
+    2,000 values are the plan, and a value of another shape after them is a reject (module docstring of
+    ingest/formats/generic.py, ``_date_plan``)."""
+    other = "1714557600" if shape == "iso" else "2024-03-05 10:00"
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\n" + "".join(f"p{i},{value}\n" for i in range(2000)) + f"z,{other}\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_loaded, res.rows_rejected) == (2000, 1)
+    assert f"created_at: {stated}" in res.notes
+
+
+def test_unrecognised_dates_are_quoted_by_the_first_value(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,Posted\np1,someday\np2,never\np3,2024-03-05\n")
+    with pytest.raises(IngestError) as info:
+        import_files(workspace, [path], platform="x", mapping={"created_at": "Posted"}, progress=False)
+    assert info.value.what == "cannot recognise the dates in column 'Posted' (e.g. 'someday')"
+    assert info.value.where == str(path)
+
+
+def test_rows_take_the_platform_given(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\np1,2024-03-05\n")
+    import_files(workspace, [path], platform="mastodon", progress=False)
+    assert workspace.posts().select("platform", "post_id").rows() == [("mastodon", "p1")]
+
+
+def test_the_import_notes_the_table_and_columns_and_which_fields_came_from_the_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "replies.csv"
+    path.write_text("author,video\nu1,v1\n")
+    mapping = {"actor_id": "author", "target_post_id": "video"}
+    [res] = import_files(workspace, [path], platform="youtube", kind="reply", mapping=mapping, progress=False)
+    assert "interactions from columns: actor_id=author, target_post_id=video, kind==--kind reply" in res.notes
+    assert res.mapped == {"actor_id", "target_post_id"}  # the kind is a constant, not a column of the file
+
+
+def test_a_file_duckdb_cannot_read_is_refused_with_its_reason(tmp_path: Path) -> None:
+    from signalboost.ingest.base import ReadOptions
+    from signalboost.ingest.formats.generic import read_generic
+
+    path = tmp_path / "posts.parquet"
+    path.write_text("not parquet")
+    with pytest.raises(IngestError) as info:
+        list(read_generic(path, ReadOptions(platform="x")))
+    assert info.value.what.startswith("cannot read the file: Invalid Input Error: ")
+    assert "too small to be a Parquet file" in info.value.what and info.value.where == str(path)
+
+
+def test_a_preset_sees_the_columns_and_its_constants_fill_unmapped_fields(tmp_path: Path) -> None:
+    """The CSV formats built on the generic reader (tweet CSVs, comments CSVs) get the file's columns first, and
+    their SQL constants fill the fields the file does not map (a mapped column wins)."""
+    from signalboost.ingest.base import ReadOptions, SqlStage
+    from signalboost.ingest.formats.generic import read_generic
+
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,author_id\np1,a1\n")
+    seen: list[list[str]] = []
+    options = ReadOptions(platform="x", preset=seen.append, sql_constants={"author_id": "'me'", "language": "'nb'"})
+    [stage] = list(read_generic(path, options))
+    assert seen == [["post_id", "author_id"]]
+    assert isinstance(stage, SqlStage) and stage.table == "posts"
+    import duckdb
+
+    got = duckdb.sql(f"SELECT post_id, author_id, language FROM ({stage.sql})").fetchall()
+    assert got == [("p1", "a1", "nb")]
+
+
+def test_parts_of_a_column_split_at_a_separator_of_several_characters(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "page.csv"
+    path.write_text("status_id,when\n111__222,2020-05-08 10:00\n")
+    mapping = {"post_id": "status_id|after:__", "author_id": "status_id|before:__", "created_at": "when"}
+    import_files(workspace, [path], platform="facebook", mapping=mapping, progress=False)
+    assert workspace.posts().select("post_id", "author_id").rows() == [("222", "111")]
