@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import math
 import random
@@ -523,3 +524,188 @@ def test_forcing_sources_tolerance_is_inclusive() -> None:
     items = [Item("x", ("a",), "A")] * 2 + [Item("x", ("a",), "B")] * 2
     assert (2 - 2 * wa) == 2 * wa + 1e-6
     assert forcing_sources(items, {"a": wa, "b": 1 - wa})["x"][1] == ["A", "B"]
+
+
+def test_discrepancy_skips_posts_of_unknown_pillars_and_rejects_a_length_mismatch() -> None:
+    # ½/½: a post fixed only to a pillar outside the weights is not a post; the two "a" after it are 2 against a
+    # quota of 1: 1 off, plan-wide and on the network
+    items = [Item("ig"), Item("ig"), Item("ig")]
+    assert discrepancy(items, [("ghost",), ("a",), ("a",)], {"a": 0.5, "b": 0.5}) == pytest.approx((1.0, 1.0))
+    with pytest.raises(ValueError):
+        discrepancy(items, [("a",), ("b",)], {"a": 0.5, "b": 0.5})
+
+
+def _search_by_recursion(
+    items: list[Item],
+    forced: list[dict[int, float] | None],
+    w: list[float],
+    *,
+    avoid_repeats: bool,
+    plan_bound: float,
+    net_bound: dict[str, float],
+    sharpness: float | None,
+    seed: int,
+    target: dict[str, float] | None,
+) -> tuple[list[int] | None, int]:
+    """Peer of _search: the depth-first search written as a recursion, with its own bound check (every pillar
+    within ``plan_bound`` plan-wide and its network's bound, over the prefix just extended), the network's future
+    checked by enumerating the completions of its remaining free posts (when ``target`` is given: the search at
+    the optimum), the fixed shares ahead summed post by post, and the order of the choices taken from _ranked /
+    _by_potential on a state rebuilt from the prefix. A step is one visit of a position (the first, and each
+    return to it after the positions behind it failed). Returns the choices (-1 for fixed posts) and the steps."""
+    from signalboost.plan.apportion import _by_potential, _ranked, _State
+
+    m = len(w)
+    nets: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        nets.setdefault(item.group, []).append(p)
+    chosen: list[int] = []
+    steps = 0
+
+    def shares_of(p: int) -> dict[int, float]:
+        return {chosen[p]: 1.0} if forced[p] is None else forced[p]  # type: ignore[return-value]
+
+    def prefix_ok(upto: int) -> bool:  # the prefix of posts 0..upto, its last post's network
+        g = items[upto].group
+        plan = [0.0] * m
+        net = [0.0] * m
+        n = 0
+        for p in range(upto + 1):
+            for k, v in shares_of(p).items():
+                plan[k] += v
+                if items[p].group == g:
+                    net[k] += v
+            n += items[p].group == g
+        total = upto + 1
+        return all(
+            abs(w[k] * total - plan[k]) <= plan_bound + EPS and abs(w[k] * n - net[k]) <= net_bound[g] + EPS
+            for k in range(m)
+        )
+
+    def completes(upto: int) -> bool:  # some choice of the network's later free posts keeps it within target
+        g = items[upto].group
+        mine = nets[g]
+        later = [p for p in mine if p > upto and forced[p] is None]
+        for fill in itertools.product(range(m), repeat=len(later)):
+            pick = dict(zip(later, fill, strict=True))
+            c = [0.0] * m
+            ok = True
+            for n, p in enumerate(mine, start=1):
+                shares = shares_of(p) if p <= upto else (forced[p] if forced[p] is not None else {pick[p]: 1.0})
+                for k, v in shares.items():  # type: ignore[union-attr]
+                    c[k] += v
+                if p > upto and any(abs(c[k] - w[k] * n) > target[g] + EPS for k in range(m)):  # type: ignore[index]
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
+
+    def order(pos: int) -> list[int]:
+        g = items[pos].group
+        state = _State([str(k) for k in range(m)], {h: 0 for h in nets})
+        for p in range(pos):
+            state.push(items[p].group, shares_of(p))
+        before = [p for p in nets[g] if p < pos]
+        last = chosen[before[-1]] if before and avoid_repeats else None
+        if sharpness is None:
+            return _ranked(state, g, w, nets[g], last, plan_bound < float("inf"))
+        adjust = None
+        if any(f is not None for f in forced):
+            rank = len(before)
+            horizon = [math.ceil(1 / wk) if wk > 0 else 0 for wk in w]
+            plan = [
+                _fixed_ahead(forced, list(range(pos + 1, min(len(items), pos + 1 + horizon[k]))), k) for k in range(m)
+            ]
+            net = [_fixed_ahead(forced, nets[g][rank + 1 : rank + 1 + horizon[k]], k) for k in range(m)]
+            adjust = (plan, net)
+        return _by_potential(state, g, w, last, sharpness, adjust, seed)
+
+    def visit(pos: int) -> bool:
+        nonlocal steps
+        if pos == len(items):
+            return True
+        options = [-1] if forced[pos] is not None else order(pos)
+        while True:
+            steps += 1
+            placed = False
+            while options:
+                k = options.pop(0)
+                chosen.append(k)
+                if prefix_ok(pos) and (k < 0 or target is None or completes(pos)):
+                    placed = True
+                    break
+                chosen.pop()
+            if not placed:
+                return False
+            if visit(pos + 1):
+                return True
+            chosen.pop()
+
+    return (chosen if visit(0) else None), steps
+
+
+def test_the_search_is_a_depth_first_search_within_both_bounds_and_its_step_budget() -> None:
+    # _search against the recursion above on 300 small plans with tight bounds, so that it often backtracks:
+    # the same choices (or None), and the budget is the number of steps: enough at exactly the peer's count,
+    # not one fewer
+    from signalboost.plan.apportion import _forced_shares, _Oracle, _search
+
+    seen = {"placed after backtracking": 0, "none after backtracking": 0, "placed": 0}
+    for seed in range(300):
+        rng = random.Random(seed)
+        w = [[0.5, 0.3, 0.2], [0.4, 0.4, 0.2], [0.6, 0.2, 0.2], [0.5, 0.25, 0.25]][seed % 4]
+        pillars = ["p", "q", "r"]
+        items = []
+        for _ in range(rng.randint(6, 10)):
+            fixed = tuple(rng.sample(pillars, rng.randint(1, 2))) if rng.random() < 0.25 else None
+            items.append(Item(rng.choice("xy"), fixed))
+        forced = [_forced_shares(item, pillars) for item in items]
+        where: dict[str, list[int]] = {}
+        for p, item in enumerate(items):
+            where.setdefault(item.group, []).append(p)
+        best = {g: lowest_discrepancy([forced[p] for p in ps], w)[0] for g, ps in where.items()}
+        at_optimum = seed % 2 == 0
+        net_bound = best if at_optimum else {g: max(0.7, b) for g, b in best.items()}
+        plan_bound = rng.choice([0.7, 0.8, 0.9, 1.0, 1.2, float("inf")])
+        sharpness = None if seed % 3 == 0 else 2.0
+        jitter = seed % 5
+        avoid = seed % 7 != 3
+        oracle = _Oracle(forced, w, where, best) if at_optimum else None
+        expected, steps = _search_by_recursion(
+            items,
+            forced,
+            w,
+            avoid_repeats=avoid,
+            plan_bound=plan_bound,
+            net_bound=net_bound,
+            sharpness=sharpness,
+            seed=jitter,
+            target=best if at_optimum else None,
+        )
+
+        run = functools.partial(
+            _search,
+            items,
+            forced,
+            w,
+            avoid,
+            plan_bound=plan_bound,
+            net_bound=net_bound,
+            sharpness=sharpness,
+            seed=jitter,
+            oracle=oracle,
+        )
+        assert run(10**6) == expected, seed
+        if expected is not None:
+            assert run(steps) == expected, seed
+            assert run(steps - 1) is None, seed
+        backtracked = steps > len(items)
+        seen[
+            "placed after backtracking"
+            if backtracked and expected
+            else "none after backtracking"
+            if backtracked
+            else "placed"
+        ] += 1
+    assert min(seen.values()) >= 10, seen  # the cases cover backtracking that succeeds and that fails

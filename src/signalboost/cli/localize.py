@@ -43,6 +43,8 @@ from signalboost.i18n import N_
 #: reader's language (:data:`_USAGE_ERRORS` reads Click's English message).
 CLICK_WORDS: tuple[str, ...] = (
     N_("Usage:"),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
     N_("Show this message and exit."),
     N_("Try '{command} {option}' for help."),
     N_("Error:"),
@@ -216,7 +218,7 @@ def _translated(obj: Any, attr: str) -> None:
 def localize_tree(command: Any, names: Sequence[str] = ("--help",)) -> None:
     """Translate the help of ``command``, its parameters, its ``--help`` (``names``: the help option's names) and
     every subcommand in place, into the active language."""
-    for attr in ("help", "short_help", "epilog", "rich_help_panel"):
+    for attr in ("help", "short_help", "epilog", "rich_help_panel", "options_metavar", "subcommand_metavar"):
         _translated(command, attr)
     for param in command.params:
         for attr in ("help", "rich_help_panel"):
