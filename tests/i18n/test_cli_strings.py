@@ -307,6 +307,7 @@ def test_help_in_norwegian_in_the_real_cli(tmp_path: Path) -> None:
     words = _words(imported.stdout)
     assert "Importer eksporter og CSV-filer til arbeidsområdets database." in words
     assert "Eksempler:" in words and "[standard: 60.0]" in words
+    assert "<liste[sti]>" in words and "<tekst>" in words and "<str>" not in words  # Typer's value types
     assert "Import exports" not in words and "Examples:" not in words
 
 
@@ -321,6 +322,7 @@ def test_help_follows_the_environment_and_the_workspace_and_english_is_unchanged
     english = _run("--lang", "en", "plan", "--help", cwd=tmp_path)
     assert "Usage: signalboost plan [OPTIONS]" in _words(english.stdout)
     assert "Plan the publishing calendar from strategy.yaml" in _words(english.stdout)
+    assert "<path>" in _words(english.stdout) and "<sti>" in _words(in_workspace.stdout)
 
 
 def test_usage_errors_in_norwegian(tmp_path: Path) -> None:
