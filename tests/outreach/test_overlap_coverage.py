@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -470,3 +471,42 @@ def test_a_candidate_shows_its_20_strongest_bridges_by_default(ws: Workspace) ->
 
 def test_rows_say_which_method_made_them() -> None:
     assert {o.method for o in overlap.overlap_from_sets(OURS, THEIRS)} == {"exact"}
+
+
+def test_the_bridge_threshold_is_the_strategys_else_70_and_none_without_scores(ws: Workspace) -> None:
+    assert overlap.influence_threshold(ws) is None  # no influence scores: no bridge counts at all
+    add_scores(ws, [("n1", 90, "other", False)])
+    assert overlap.influence_threshold(ws) == 70.0  # no strategy: the strategy's own default
+    ws.strategy_path.write_text(
+        "version: 1\nbrand: {name: B, handles: {x: brand}}\npillars: [{id: a, name: A, weight: 100}]\n"
+        "influence: {influence_threshold: 55}\n",
+        encoding="utf-8",
+    )
+    assert overlap.influence_threshold(ws) == 55.0
+
+
+def test_the_brand_is_looked_up_on_the_platform_asked_for(ws: Workspace, tmp_path: Path) -> None:
+    # the ws fixture's brand is b1 on x (and an account u9 on ig that is not the brand)
+    assert overlap.resolve_brand(ws) == ("x", ["b1"])
+    assert overlap.resolve_brand(ws, "x") == ("x", ["b1"])
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(ws, "ig")
+    assert err.value.what == "the brand's own account is unknown on ig"
+    with ws.transaction() as con:
+        con.execute("UPDATE accounts SET is_brand = TRUE WHERE account_id = 'u9'")
+    assert overlap.resolve_brand(ws, "ig") == ("ig", ["u9"])
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(ws)
+    assert err.value.what == "the brand has accounts on several platforms (ig, x)"
+    assert err.value.hint == "Pass --platform with one of: ig, x"
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(Workspace.open(tmp_path / "new", create=True))  # nothing imported, no strategy
+    assert err.value.what == "the brand's own account is unknown"
+
+
+def test_partners_tied_on_reach_and_bridges_rank_by_least_overlap_an_unknown_one_as_none() -> None:
+    def o(account_id: str, jaccard: float | None) -> overlap.Overlap:
+        return overlap.Overlap(account_id, 10, 10, 5, jaccard, None, 5, 1, "exact")
+
+    ranked = overlap.rank_partners([o("a", 0.3), o("b", 0.1), o("c", None), o("d", 0.05)])
+    assert [r.account_id for r in ranked] == ["c", "d", "b", "a"]
