@@ -510,3 +510,19 @@ def test_partners_tied_on_reach_and_bridges_rank_by_least_overlap_an_unknown_one
 
     ranked = overlap.rank_partners([o("a", 0.3), o("b", 0.1), o("c", None), o("d", 0.05)])
     assert [r.account_id for r in ranked] == ["c", "d", "b", "a"]
+
+
+def test_an_unknown_candidate_has_0_bridges_when_bridges_are_counted(ws: Workspace) -> None:
+    _load(ws)
+    add_scores(ws, [("n1", 90, "other", False)])
+    got = overlap.audience_overlap(ws, ["ghost", "c1"], platform="x", brand=["brand"], method="exact", threshold=70)
+    assert [(o.account_id, o.audience, o.bridges, o.method) for o in got] == [
+        ("c1", 5, 1, "exact"),
+        ("ghost", 0, 0, "exact"),
+    ]
+
+
+def test_one_person_on_one_side_gives_a_jaccard_of_0_not_none() -> None:
+    # union 1: J = 0/1 = 0; the smaller audience is empty, so no overlap share
+    assert overlap.overlap_metrics(1, 0, 0) == (0.0, None, 1)
+    assert overlap.overlap_metrics(0, 1, 0) == (0.0, None, 0)
