@@ -526,3 +526,34 @@ def test_one_person_on_one_side_gives_a_jaccard_of_0_not_none() -> None:
     # union 1: J = 0/1 = 0; the smaller audience is empty, so no overlap share
     assert overlap.overlap_metrics(1, 0, 0) == (0.0, None, 1)
     assert overlap.overlap_metrics(0, 1, 0) == (0.0, None, 0)
+
+
+def test_auto_is_exact_up_to_the_limit_on_the_edges_of_that_platform_and_audience(ws: Workspace) -> None:
+    _load(ws)  # 4 + 9 + 2 = 15 follow edges on x (the duplicate included); ig's and interactions' are not counted
+    add_follows(ws, [(f"m{i}", "c1") for i in range(30)], platform="ig")
+    add_interactions(ws, [("f1", "like", "", "c1", T0)])
+
+    def method(limit: int, source: str = "follows") -> str:
+        (o,) = overlap.audience_overlap(ws, ["c1"], platform="x", brand=["brand"], source=source, exact_limit=limit)
+        return o.method
+
+    assert (method(15), method(14)) == ("exact", "minhash")
+    assert (method(1, "interactions"), method(0, "interactions")) == ("exact", "minhash")
+
+
+def test_the_sketched_overlap_uses_seed_1_by_default(ws: Workspace) -> None:
+    _load(ws)
+
+    def jaccards(**seed: int) -> list[float | None]:
+        got = overlap.audience_overlap(
+            ws, ["c1", "c2"], platform="x", brand=["brand"], method="minhash", num_perm=16, **seed
+        )
+        return [o.jaccard for o in got]
+
+    assert jaccards() == jaccards(seed=1) != jaccards(seed=2)
+
+
+def test_no_candidates_is_an_error_that_says_so(ws: Workspace) -> None:
+    with pytest.raises(OutreachError) as err:
+        overlap.audience_overlap(ws, [], platform="x", brand=["b1"])
+    assert (err.value.what, err.value.where) == ("no candidate partners given", "CANDIDATES")
