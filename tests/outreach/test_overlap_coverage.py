@@ -551,9 +551,40 @@ def test_the_sketched_overlap_uses_seed_1_by_default(ws: Workspace) -> None:
         return [o.jaccard for o in got]
 
     assert jaccards() == jaccards(seed=1) != jaccards(seed=2)
+    # with 16 permutations Ĵ is a multiple of 1/16, and its standard error is √(Ĵ(1 − Ĵ)/16)
+    for o in overlap.audience_overlap(ws, ["c1", "c2"], platform="x", brand=["brand"], method="minhash", num_perm=16):
+        assert o.jaccard is not None and (o.jaccard * 16) == pytest.approx(round(o.jaccard * 16))
+        assert o.jaccard_se == pytest.approx(math.sqrt(o.jaccard * (1 - o.jaccard) / 16))
+    with ws.connect() as con:
+        sk, _ = overlap.audience_sketches(con, "x", ["c1"], num_perm=8, seed=3)
+    assert (len(sk["c1"].hashvalues), sk["c1"].seed) == (8, 3)
 
 
 def test_no_candidates_is_an_error_that_says_so(ws: Workspace) -> None:
     with pytest.raises(OutreachError) as err:
         overlap.audience_overlap(ws, [], platform="x", brand=["b1"])
     assert (err.value.what, err.value.where) == ("no candidate partners given", "CANDIDATES")
+
+
+def test_bridges_are_listed_for_the_audience_asked_for_up_to_the_limit(ws: Workspace) -> None:
+    # c1's interactors n0 … n4 are influential (scores 80 … 84); it has no followers at all
+    add_interactions(ws, [(f"n{i}", "like", "", "c1", T0) for i in range(5)])
+    add_scores(ws, [(f"n{i}", 80.0 + i, "other", False) for i in range(5)])
+    kw = {"platform": "x", "brand": ["brand"], "threshold": 70}
+    assert overlap.bridges_of(ws, "c1", **kw).height == 0  # the follow graph by default
+    got = overlap.bridges_of(ws, "c1", source="interactions", limit=3, **kw)
+    assert got["account_id"].to_list() == ["n4", "n3", "n2"]
+
+
+def test_unknown_audience_source_and_empty_audiences_say_where_and_what_to_do(ws: Workspace) -> None:
+    with pytest.raises(OutreachError) as err:
+        overlap.check_method("exact", "likes")
+    assert (err.value.where, err.value.hint) == ("--audience", "Use follows or interactions")
+    with pytest.raises(OutreachError) as err:
+        overlap.default_candidates(ws, platform="x", brand=["b1"])
+    assert err.value.what == "no account on x has a follows audience: no follows data imported for x"
+    assert err.value.where == "--audience"
+    assert err.value.hint is not None and err.value.hint.endswith("or pass --audience interactions")
+    with pytest.raises(OutreachError) as err:
+        overlap.default_candidates(ws, platform="x", brand=["b1"], source="interactions")
+    assert err.value.hint is not None and err.value.hint.endswith("or pass --audience follows")
