@@ -74,7 +74,7 @@ clean:
 ## language's catalog (src/signalboost/locale/<lang>/LC_MESSAGES/signalboost.po); translate the new entries after
 I18N_POT := src/signalboost/locale/signalboost.pot
 i18n-update: $(VENV)/.installed-demo
-	$(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file --project=Signalboost -c TRANSLATORS: -o $(I18N_POT) .
+	PYTHONPATH=src $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file --project=Signalboost -c TRANSLATORS: -o $(I18N_POT) .
 	$(BIN)/pybabel update -i $(I18N_POT) -d src/signalboost/locale -D signalboost --no-wrap --ignore-obsolete --no-fuzzy-matching
 	sed -i '/^"POT-Creation-Date: /d' $(I18N_POT) src/signalboost/locale/*/LC_MESSAGES/signalboost.po
 

@@ -195,6 +195,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for the catalog without translating it now (translate with
+    :func:`pgettext` at use); keyword ``NP_:1c,2`` in babel.cfg."""
+    return message
+
+
 # ---------------------------------------------------------------------------------------------- lazy messages
 
 

@@ -18,7 +18,8 @@ ERROR_CLASSES = frozenset(
 
 #: other constructors of messages people read, and the positions of their message and hint: the strategy
 #: validator's problems (``Problem(level, message, …, hint)``, ``_problem(root, level, message, path, code, hint)``)
-MESSAGE_ARGS: dict[str, tuple[int, ...]] = {"Problem": (1, 6), "_problem": (2, 5)}
+#: and the importers' ``malformed(path, what, line=…, hint=…)``
+MESSAGE_ARGS: dict[str, tuple[int, ...]] = {"Problem": (1, 6), "_problem": (2, 5), "malformed": (1,)}
 
 
 def is_plain_text(node: ast.expr | None) -> bool:
@@ -52,6 +53,7 @@ def plain_error_texts(source: str) -> list[int]:
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if name in MESSAGE_ARGS:
             parts = [node.args[i] for i in MESSAGE_ARGS[name] if i < len(node.args)]
+            parts += [k.value for k in node.keywords if k.arg in ("message", "what", "hint")]
         elif name in ERROR_CLASSES:
             parts = [node.args[0]] if node.args else []
         else:

@@ -208,6 +208,67 @@ def test_more_errors_are_counted_in_the_readers_language(tmp_path: Path, capsys:
     assert "feil til: kjør `signalboost validate` for å se alle" in nb
 
 
+@pytest.fixture
+def blank_ws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    ws = tmp_path / "ws"
+    assert main(["init", str(ws), "--template", "blank"]) == 0
+    capsys.readouterr()
+    return ws
+
+
+def test_import_of_a_missing_file_in_nb(blank_ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.csv"
+    code, nb = _run(["--lang", "nb", "import", str(missing), "-w", str(blank_ws)], capsys)
+    code_en, en = _run(["import", str(missing), "-w", str(blank_ws)], capsys)
+    assert code == code_en == 1
+    assert nb == f"Feil: {missing}: filen eller mappen finnes ikke. Sjekk stien"
+    assert en == f"Error: {missing}: no such file or folder. Check the path"
+
+
+def test_import_mapping_and_date_errors_in_nb(
+    blank_ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok, vague = tmp_path / "ok.csv", tmp_path / "vague.csv"
+    ok.write_text("ID,Date,Likes\n1,2024-05-01,3\n", encoding="utf-8")
+    vague.write_text("ID,Date,Likes\n1,yesterday-ish,3\n2,around noon,4\n", encoding="utf-8")
+    args = ["import", str(ok), "--map", "post_id=Nope,created_at=Date", "--platform", "x", "-w", str(blank_ws)]
+    code, nb = _run(["--lang", "nb", *args], capsys)
+    code_en, en = _run(args, capsys)
+    assert code == code_en == 1
+    assert nb == (
+        f"Feil: {ok} (--map): koblingen nevner kolonnen 'Nope', som filen ikke har. Kolonner i filen: ID, Date, Likes"
+    )
+    assert en == (
+        f"Error: {ok} (--map): the mapping names column 'Nope', which the file does not have. "
+        "Columns in the file: ID, Date, Likes"
+    )
+    args = ["import", str(vague), "--map", "post_id=ID,created_at=Date", "--platform", "x", "-w", str(blank_ws)]
+    code, nb = _run(["--lang", "nb", *args], capsys)
+    assert code == 1
+    assert nb.startswith(f"Feil: {vague}: kjenner ikke igjen datoene i kolonnen 'Date' (f.eks. 'yesterday-ish').")
+    assert "Oppgi --date-format" in nb
+
+
+def test_unknown_import_format_in_nb_lists_the_formats(
+    blank_ws: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ok.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    code, nb = _run(
+        ["--lang", "nb", "import", str(tmp_path / "ok.csv"), "--format", "nope", "-w", str(blank_ws)], capsys
+    )
+    assert code == 1
+    assert nb.startswith("Feil: --format: ukjent format 'nope'. Bruk en av: edgelist, facebook-uci,")
+    assert nb.endswith("(se `signalboost formats`)")
+
+
+def test_a_zip_bomb_ratio_is_a_norwegian_number() -> None:
+    text = L_("the compressed file expands {ratio:,.0f}x (a decompression bomb?)", ratio=12345.4)
+    assert text == "the compressed file expands 12,345x (a decompression bomb?)"
+    assert (
+        text.render("nb") == f"den komprimerte filen vokser 12{NBSP}345 ganger når den pakkes ut (en utpakkingsbombe?)"
+    )
+
+
 def test_unknown_lang_in_nb_is_still_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, err = _run(["--lang", "fr", "schema"], capsys)
     assert code == 2 and "unknown language 'fr'" in err  # the language is not known yet: English
@@ -261,20 +322,6 @@ NOT_YET_TRANSLATED: dict[str, int] = {
     "influence/pagerank.py": 8,
     "influence/profile.py": 1,
     "influence/score.py": 8,
-    "ingest/archive.py": 8,
-    "ingest/dates.py": 1,
-    "ingest/formats/edgelist.py": 3,
-    "ingest/formats/generic.py": 15,
-    "ingest/formats/instagram.py": 2,
-    "ingest/formats/mastodon.py": 2,
-    "ingest/formats/mastodon_csv.py": 1,
-    "ingest/formats/x_archive.py": 3,
-    "ingest/formats/youtube.py": 2,
-    "ingest/limits.py": 4,
-    "ingest/pipeline.py": 4,
-    "ingest/plaintext.py": 3,
-    "ingest/registry.py": 5,
-    "ingest/textio.py": 5,
     "outreach/coverage.py": 6,
     "outreach/ledger.py": 5,
     "outreach/overlap.py": 6,

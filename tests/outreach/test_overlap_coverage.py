@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 import math
+import zlib
 
 import networkx as nx
+import numpy as np
+import polars as pl
 import pytest
+from datasketch import MinHash
 
 from signalboost.errors import OutreachError
 from signalboost.outreach import coverage, overlap
 from signalboost.store.workspace import Workspace
 
-from .conftest import add_follows, add_scores
+from .conftest import T0, add_follows, add_interactions, add_scores
 
 # Our audience B and three candidates' audiences, small enough to check by hand.
 OURS = {"f1", "f2", "f3", "f4"}
@@ -250,3 +254,219 @@ def test_partners_rank_by_unique_reach_then_bridges_then_least_overlap_then_id()
         [o("e", 5, 1, 0.2), o("d", 5, 1, 0.2), o("c", 5, 1, 0.1), o("b", 5, None, 0.0), o("a", 8, 0, 0.9)]
     )
     assert [r.account_id for r in ranked] == ["a", "c", "d", "e", "b"]
+
+
+# ---------------------------------------------------- the MinHash path, rules found by mutation testing (issue #19)
+def _minhash(values: list[int]) -> MinHash:
+    """A signature with the given values: Ĵ of two of them is the share of equal positions."""
+    return MinHash(num_perm=len(values), hashvalues=values, scheme="affine32")
+
+
+def test_the_sketched_shared_count_is_j_over_1_plus_j_times_both_sizes() -> None:
+    # Ĵ = 2/4 = 0.5 exactly; shared = 0.5 / 1.5 · (40 + 50) = 30 (below the cap min(40, 50) = 40);
+    # J = 30 / (40 + 50 − 30) = 0.5, smaller = 30/40, unique = 10, SE = √(0.5 · 0.5 / 4) = 0.25
+    ours = _minhash([1, 2, 3, 4])
+    (o,) = overlap.minhash_overlap(ours, 50, {"c": _minhash([1, 2, 7, 8])}, {"c": 40}, num_perm=4)
+    assert (o.account_id, o.audience, o.our_audience, o.bridges, o.method) == ("c", 40, 50, None, "minhash")
+    assert o.shared == pytest.approx(30.0)
+    assert o.jaccard == pytest.approx(0.5)
+    assert o.overlap_smaller == pytest.approx(0.75)
+    assert o.unique_reach == pytest.approx(10.0)
+    assert o.jaccard_se == pytest.approx(0.25)
+
+
+def test_a_sketched_candidate_with_one_follower_is_still_compared() -> None:
+    # identical signatures: Ĵ = 1 -> 1/2 · (1 + 1) = 1 shared, all of it
+    (o,) = overlap.minhash_overlap(_minhash([5, 6]), 1, {"c": _minhash([5, 6])}, {"c": 1}, num_perm=2)
+    assert (o.shared, o.jaccard, o.overlap_smaller, o.unique_reach) == (1.0, 1.0, 1.0, 0.0)
+
+
+def test_without_a_sketch_or_a_size_on_either_side_nothing_is_shared() -> None:
+    sig = _minhash([1, 2, 3, 4])
+    cases = {
+        # candidate without a sketch (whatever its size), without a size, with size 0
+        "no_sketch": (sig, 10, {"c": None}, {"c": 7}),
+        "no_size": (sig, 10, {"c": sig}, {}),
+        "size_0": (sig, 10, {"c": sig}, {"c": 0}),
+        # an empty audience is not compared at all, whatever its signature (here one of another length)
+        "size_0_other_length": (sig, 10, {"c": _minhash([1, 2])}, {"c": 0}),
+        # our side without a sketch, or with size 0
+        "ours_none": (None, 10, {"c": sig}, {"c": 7}),
+        "ours_0": (sig, 0, {"c": sig}, {"c": 7}),
+    }
+    for name, (ours, our_size, theirs, sizes) in cases.items():
+        (o,) = overlap.minhash_overlap(ours, our_size, theirs, sizes, num_perm=4)
+        assert o.shared == 0.0, name
+        assert o.audience == sizes.get("c", 0), name
+        assert o.unique_reach == o.audience, name
+    # both audiences empty: no Jaccard and no standard error, not 0
+    (o,) = overlap.minhash_overlap(None, 0, {"c": None}, {"c": 0}, num_perm=4)
+    assert (o.shared, o.jaccard, o.jaccard_se, o.overlap_smaller, o.unique_reach) == (0.0, None, None, None, 0)
+
+
+def test_the_sketched_shared_count_is_capped_at_the_smaller_audience() -> None:
+    # identical signatures, Ĵ = 1: the formula gives 1/2 · (10 + 100) = 55 > 10 followers: capped at 10
+    (o,) = overlap.minhash_overlap(_minhash([1, 2]), 100, {"c": _minhash([1, 2])}, {"c": 10}, num_perm=2)
+    assert (o.shared, o.unique_reach, o.overlap_smaller) == (10.0, 0.0, 1.0)
+
+
+def test_sketch_of_set_is_the_datasketch_minhash_of_the_crc32_of_each_member() -> None:
+    members = {"ana", "bo", 7, ("t", 1)}
+    values = np.array([zlib.crc32(str(m).encode()) for m in members], dtype=np.uint32)
+
+    def peer(num_perm: int, seed: int) -> np.ndarray:
+        ref = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda x: x)
+        ref.update_batch(values)
+        return np.asarray(ref.hashvalues)
+
+    default = overlap.sketch_of_set(members)  # num_perm 256, seed 1
+    assert np.array_equal(default.hashvalues, peer(256, 1))
+    assert np.array_equal(overlap.sketch_of_set(members, num_perm=64, seed=3).hashvalues, peer(64, 3))
+
+
+def _hash_frame(rows: list[tuple[int, int]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"owner": pl.Int32, "h": pl.UInt64}, orient="row")
+
+
+def test_sketches_from_hashes_sizes_count_distinct_64_bit_hashes_per_owner() -> None:
+    big = 2**32
+    # owner 0 ("a"): 5, 5 + 2³² (same low 32 bits, another member) and 9 twice -> 3 members, sketch of {5, 9};
+    # owner 1 ("b"): nobody; owner 2 ("c"): 9 and 3 -> 2 members; owner 3 ("d", last): nobody. Rows interleaved.
+    rows = [(2, 9), (0, big + 5), (0, 9), (0, 5), (2, 3), (0, 9)]
+    sketches, sizes = overlap.sketches_from_hashes(_hash_frame(rows), ["a", "b", "c", "d"], num_perm=32, seed=4)
+    assert sizes == {"a": 3, "b": 0, "c": 2, "d": 0}
+    assert set(sketches) == {"a", "c"}  # an empty audience has no sketch
+
+    def peer(values: list[int], num_perm: int = 32, seed: int = 4) -> np.ndarray:
+        ref = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda x: x)
+        ref.update_batch(np.array(values, dtype=np.uint32))
+        return np.asarray(ref.hashvalues)
+
+    assert np.array_equal(sketches["a"].hashvalues, peer([5, 9]))
+    assert np.array_equal(sketches["c"].hashvalues, peer([3, 9]))
+    # the defaults: 256 permutations, seed 1
+    sketches, _ = overlap.sketches_from_hashes(_hash_frame(rows), ["a", "b", "c", "d"])
+    assert np.array_equal(sketches["c"].hashvalues, peer([3, 9], 256, 1))
+
+
+def test_sketches_from_no_hashes_give_every_owner_size_0_and_no_sketch() -> None:
+    for empty in (_hash_frame([]), pl.DataFrame({"owner": [], "h": []})):
+        assert overlap.sketches_from_hashes(empty, ["a", "b"]) == ({}, {"a": 0, "b": 0})
+
+
+def test_distinct_keeps_each_value_once_in_order() -> None:
+    for values, expected in [
+        ([], []),
+        ([4], [4]),
+        ([3, 1, 3, 2, 2, 1], [1, 2, 3]),
+        ([7, 7, 7], [7]),
+        ([1, 2, 2], [1, 2]),
+    ]:
+        got = overlap._distinct(np.array(values, dtype=np.uint64))
+        assert got.tolist() == expected, values
+
+
+def test_the_sketched_path_counts_an_interactor_once_and_reads_the_chosen_audience(ws: Workspace) -> None:
+    # interactions only: f1 twice and f2 with the brand; f1, f2 (three times) and the brand with c1. Our audience
+    # and c1's (the brand left out of it) are both {f1, f2}: equal sets have equal signatures, so Ĵ = 1 exactly and
+    # shared = 1/2 · (2 + 2) = 2 on the sketched path too
+    rows = [("f1", "like", "", "brand", T0)] * 2 + [("f2", "reply", "", "brand", T0)]
+    rows += [("f1", "like", "", "c1", T0), ("brand", "like", "", "c1", T0)] + [("f2", "like", "", "c1", T0)] * 3
+    add_interactions(ws, rows)
+    for method in ("exact", "minhash"):
+        (o,) = overlap.audience_overlap(
+            ws, ["c1"], platform="x", brand=["brand"], source="interactions", method=method, num_perm=64
+        )
+        assert (o.audience, o.our_audience, o.shared, o.jaccard, o.method) == (2, 2, 2.0, 1.0, method)
+    with ws.connect() as con:
+        # the default audience is the follow graph: none imported here
+        assert overlap.audience_sketches(con, "x", ["brand", "c1"]) == ({}, {"brand": 0, "c1": 0})
+        sk, sizes = overlap.audience_sketches(con, "x", ["brand", "c1"], source="interactions", exclude=["brand"])
+    assert sizes == {"brand": 2, "c1": 2}
+    assert np.array_equal(sk["brand"].hashvalues, sk["c1"].hashvalues)
+    assert len(sk["c1"].hashvalues) == overlap.DEFAULT_NUM_PERM and sk["c1"].seed == 1
+
+
+def test_a_brand_with_two_accounts_is_compared_by_the_union_of_their_audiences(ws: Workspace) -> None:
+    # b1's followers {f1}, b2's {f2}; c1's {f1, f2} is their union: the union of the two signatures is the
+    # signature of {f1, f2}, so Ĵ = 1 and shared = 2 on the sketched path as on the exact one
+    add_follows(ws, [("f1", "b1"), ("f2", "b2"), ("f1", "c1"), ("f2", "c1")])
+    for method in ("exact", "minhash"):
+        (o,) = overlap.audience_overlap(ws, ["c1"], platform="x", brand=["b1", "b2"], method=method)
+        assert (o.audience, o.our_audience, o.shared, o.jaccard, o.unique_reach) == (2, 2, 2.0, 1.0, 0.0), method
+
+
+def test_sketch_of_one_or_a_few_hashes_is_datasketchs_and_can_be_extended() -> None:
+    def peer(values: list[int], num_perm: int = 256, seed: int = 1) -> MinHash:
+        ref = MinHash(num_perm=num_perm, seed=seed, hashfunc=lambda x: x)
+        ref.update_batch(np.array(values, dtype=np.uint32))
+        return ref
+
+    for values in ([42], [7, 2**32 - 1], [3, 1, 2]):
+        got = overlap.sketch(np.array(values, dtype=np.uint32))  # defaults: 256 permutations, seed 1
+        want = peer(values)
+        assert np.array_equal(got.hashvalues, want.hashvalues), values
+        assert got.hashvalues.dtype == want.hashvalues.dtype and got.seed == 1
+        # the same members given as plain (64-bit) integers are read as 32-bit hashes
+        assert np.array_equal(overlap.sketch(np.array(values, dtype=np.int64)).hashvalues, want.hashvalues)
+    # a returned sketch takes further hashes as datasketch does (they are hashes already: no second hashing)
+    values = np.arange(1, 40, dtype=np.uint32)
+    extended = overlap.sketch(values[:5], num_perm=32, seed=2)
+    extended.update_batch(values[5:])
+    assert np.array_equal(extended.hashvalues, peer(values.tolist(), 32, 2).hashvalues)
+
+
+def _lock_holder(ws: Workspace) -> str:
+    return (ws.root / ".signalboost.lock").read_text()
+
+
+def test_overlap_reads_tell_a_waiting_process_they_only_read(ws: Workspace) -> None:
+    # the lock file names the last holder and its purpose; another process that waits for the lock shows it
+    _load(ws)
+    add_scores(ws, [("n1", 90, "other", False)])
+    calls = {
+        "default_platform": lambda: overlap.default_platform(ws),
+        "influence_threshold": lambda: overlap.influence_threshold(ws),
+        "bridges_of": lambda: overlap.bridges_of(ws, "c1", platform="x", brand=["brand"], threshold=70),
+        "default_candidates": lambda: overlap.default_candidates(ws, platform="x", brand=["brand"]),
+        "audience_overlap": lambda: overlap.audience_overlap(ws, ["c1"], platform="x", brand=["brand"]),
+        "audience_overlap minhash": lambda: overlap.audience_overlap(
+            ws, ["c1"], platform="x", brand=["brand"], method="minhash"
+        ),
+    }
+    for name, call in calls.items():
+        with ws.transaction():  # leaves "(write)" behind
+            pass
+        call()
+        assert _lock_holder(ws).endswith("(read)"), name
+
+
+def test_the_default_platform_is_the_one_with_most_follows_unless_asked_for_interactions(ws: Workspace) -> None:
+    add_follows(ws, [("f1", "c1")], platform="x")
+    add_follows(ws, [("f1", "c1"), ("f2", "c1")], platform="ig")
+    add_interactions(ws, [("f1", "like", "", "c1", T0), ("f2", "like", "", "c1", T0)])  # platform x
+    assert overlap.default_platform(ws) == "ig"
+    assert overlap.default_platform(ws, "interactions") == "x"
+
+
+def test_without_candidates_the_20_largest_follow_audiences_are_taken(ws: Workspace) -> None:
+    # a00 … a21: account a_i has i + 1 followers; the brand has 50 and is never a candidate; z has the most
+    # interactors but no followers (the default audience is the follow graph)
+    edges = [(f"m{j}", f"a{i:02d}") for i in range(22) for j in range(i + 1)]
+    add_follows(ws, edges + [(f"m{j}", "brand") for j in range(50)])
+    add_interactions(ws, [(f"p{j}", "like", "", "z", T0) for j in range(60)])
+    got = overlap.default_candidates(ws, platform="x", brand=["brand"])
+    assert got == [f"a{i:02d}" for i in range(21, 1, -1)]  # the 20 largest, largest first
+    assert overlap.default_candidates(ws, platform="x", brand=["brand"], source="interactions", top=3) == ["z"]
+
+
+def test_a_candidate_shows_its_20_strongest_bridges_by_default(ws: Workspace) -> None:
+    # c1's 22 followers n00 … n21 have scores 71 … 92, none in our network: the 20 best are listed, best first
+    add_follows(ws, [(f"n{i:02d}", "c1") for i in range(22)] + [("f1", "brand")])
+    add_scores(ws, [(f"n{i:02d}", 71.0 + i, "other", False) for i in range(22)])
+    frame = overlap.bridges_of(ws, "c1", platform="x", brand=["brand"], threshold=70)
+    assert frame["account_id"].to_list() == [f"n{i:02d}" for i in range(21, 1, -1)]
+
+
+def test_rows_say_which_method_made_them() -> None:
+    assert {o.method for o in overlap.overlap_from_sets(OURS, THEIRS)} == {"exact"}

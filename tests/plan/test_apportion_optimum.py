@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
+import math
 import random
 
 import pytest
@@ -196,7 +198,7 @@ def _guided_by_brute_force(
 ) -> list[int]:
     """The guided pass's rule, run by enumeration: each free post takes, of the pillars of positive weight in the
     order (plan-wide count − w·total, −w, index), the first after which some completion of its network keeps every
-    prefix of the network within the network's bound."""
+    prefix of the network within the network's bound; else the first pillar of weight 0 that does."""
     import itertools
 
     nets: dict[str, list[int]] = {}
@@ -205,7 +207,11 @@ def _guided_by_brute_force(
 
     def within(seq: list[dict[int, float]], bound: float) -> bool:
         c = [0.0] * len(w)
-        for n, shares in enumerate(seq, start=1):
+        n = 0
+        for shares in seq:
+            if not shares:
+                continue  # a post fixed only to pillars outside the weights is not counted
+            n += 1
             for k, v in shares.items():
                 c[k] += v
             if any(abs(c[k] - w[k] * n) > bound + 1e-9 for k in range(len(w))):
@@ -215,7 +221,7 @@ def _guided_by_brute_force(
     chosen: list[int] = []
     count, total = [0.0] * len(w), 0
     for pos, item in enumerate(items):
-        total += 1
+        total += 1 if forced[pos] != {} else 0  # (as in discrepancy: a post with no known pillar is not counted)
         if forced[pos] is not None:
             for k, v in forced[pos].items():  # type: ignore[union-attr]
                 count[k] += v
@@ -223,14 +229,17 @@ def _guided_by_brute_force(
             continue
         order = sorted((k for k in range(len(w)) if w[k] > 0), key=lambda k: (count[k] - w[k] * total, -w[k], k))
         mine = nets[item.group]
-        past = [forced[p] or {chosen[p]: 1.0} for p in mine if p < pos]
+        past = [{chosen[p]: 1.0} if forced[p] is None else forced[p] for p in mine if p < pos]
         later = [p for p in mine if p > pos]
         free_later = [p for p in later if forced[p] is None]
-        for k in order:
+        # when no pillar of positive weight can keep the network within its bound, one of weight 0 can (the
+        # one earliest-deadline-first picks: no pillar of weight 0 is ever due, so the first by index)
+        fallback = [k for k in range(len(w)) if w[k] == 0]
+        for k in [*order, *fallback]:
             ok = False
             for fill in itertools.product(range(len(w)), repeat=len(free_later)):
                 pick = dict(zip(free_later, fill, strict=True))
-                rest = [forced[p] or {pick[p]: 1.0} for p in later]
+                rest = [{pick[p]: 1.0} if forced[p] is None else forced[p] for p in later]
                 if within([*past, {k: 1.0}, *rest], target[item.group]):
                     ok = True
                     break
@@ -267,6 +276,57 @@ def test_the_guided_pass_balances_the_plan_as_far_as_each_network_allows(seed: i
         target[g] = max(1.0, lowest_discrepancy(mine, w)[0])
     assert _guided(items, forced, w, target) == _guided_by_brute_force(items, forced, w, target)
     assert sum(weights.values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_the_guided_pass_skips_posts_of_unknown_pillars_and_pillars_of_weight_zero(seed: int) -> None:
+    # as above, with posts fixed only to a pillar outside the weights ("ghost": not counted as a post, as in
+    # discrepancy) and a pillar of weight 0 (never below its quota, never given a free post)
+    import random
+
+    from signalboost.plan.apportion import _forced_shares, _guided
+
+    rng = random.Random(100 + seed)
+    w = [[0.5, 0.3, 0.2, 0.0], [0.6, 0.4, 0.0, 0.0], [0.2, 0.2, 0.6, 0.0]][seed % 3]
+    pillars = ["p", "q", "r", "z"]
+    items = []
+    for _ in range(10):
+        r = rng.random()
+        if r < 0.15:
+            items.append(Item(rng.choice("xy"), ("ghost",)))
+        elif r < 0.45:
+            items.append(Item("x", (rng.choice(["p", "p", "q", "z"]),)))
+        else:
+            items.append(Item(rng.choice("xy")))
+    forced = [_forced_shares(item, pillars) for item in items]
+    target = {}
+    for g in {item.group for item in items}:
+        mine = [forced[p] for p, item in enumerate(items) if item.group == g]
+        target[g] = max(1.0, lowest_discrepancy(mine, w)[0])
+    assert _guided(items, forced, w, target) == _guided_by_brute_force(items, forced, w, target)
+
+
+def test_the_guided_pass_gives_a_post_to_a_pillar_of_weight_zero_only_when_nothing_else_keeps_the_bound() -> None:
+    # weights 20/20/60/0 (p, q, r, z); network x: free, free, free, q, free, p, free, p; network y: 2 free posts.
+    # Within 1 on x: r ≤ 0.6·3 + 1 = 2.8 after 3 posts, so at most 2 of the first three free posts are r; q has
+    # its fixed post at x's 4th post (q ≤ 0.2·4 + 1 = 1.8: no free q before it); p's two fixed posts leave no
+    # room for a free p (p ≤ 0.2·8 + 1 = 2.6 at the end). So one of the first three free posts of x can only go
+    # to z (1 off its quota of 0: within 1): the guided pass falls back to the pillar EDF picks.
+    from signalboost.plan.apportion import _forced_shares, _guided
+
+    w = [0.2, 0.2, 0.6, 0.0]
+    pillars = ["p", "q", "r", "z"]
+    items = [Item("y"), Item("x"), Item("x"), Item("x"), Item("x", ("q",)), Item("y")]
+    items += [Item("x"), Item("x", ("p",)), Item("x"), Item("x", ("p",))]
+    forced = [_forced_shares(item, pillars) for item in items]
+    target = {"x": 1.0, "y": 1.0}
+    assert lowest_discrepancy([forced[p] for p, item in enumerate(items) if item.group == "x"], w)[0] <= 1.0
+    got = _guided(items, forced, w, target)
+    assert got == _guided_by_brute_force(items, forced, w, target)
+    x = [i for i, item in enumerate(items) if item.group == "x"]
+    assert [got[i] for i in (1, 2, 3)].count(3) == 1 and all(got[i] != 0 for i in x)
+    chosen = [item.forced if item.forced else (pillars[k],) for item, k in zip(items, got, strict=True)]
+    assert discrepancy([items[i] for i in x], [chosen[i] for i in x], dict(zip(pillars, w, strict=True)))[1] <= 1 + EPS
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -306,3 +366,346 @@ def test_earliest_deadline_order_follows_its_definition(seed: int) -> None:
         swapped = (d + w[last] <= 1 + EPS or not plan_level) and e + w[last] <= 1 + EPS
         again = _ranked(state, "x", w, where, last, plan_level)
         assert again == ([expected[1], expected[0], *expected[2:]] if swapped else expected), plan_level
+
+
+# ------------------------------------- the bound check, the room made for fixed posts, ties (issue #19, session 6)
+def test_a_pillar_exactly_at_its_bound_is_within_and_past_it_is_not() -> None:
+    # ½/½, two posts both "a" on network x: after them a is 2 against a quota of 1 and b 0 against 1, so both
+    # pillars are exactly 1 off, plan-wide and on x; network y has no post (0 off)
+    from signalboost.plan.apportion import EPS, _State
+
+    state = _State(["a", "b"], {"x": 0, "y": 0})
+    state.push("x", {0: 1.0})
+    state.push("x", {0: 1.0})
+    w = [0.5, 0.5]
+    assert state.within("x", w, 1.0, {"x": 1.0, "y": 1.0})  # exactly at the bound on both levels: within
+    assert state.within("x", w, 1.0, 1.0)  # one bound for every network, given as a number
+    assert not state.within("x", w, 0.99, {"x": 5.0})  # plan-wide past its bound, the network within its own
+    assert not state.within("x", w, 5.0, {"x": 0.99})  # the network past its bound, plan-wide within
+    assert state.within("y", w, 1.0, {"x": 0.0, "y": 0.0})  # y is checked against y's bound (0 off), not x's
+    assert not state.within("y", w, 0.99, {"x": 5.0, "y": 5.0})  # the plan-wide count is shared by every network
+    # the tolerance is inclusive: a deviation equal to bound + EPS is still within
+    below = 1.0 - EPS
+    assert below + EPS == 1.0
+    assert state.within("x", w, below, {"x": 1.0}) and state.within("x", w, 1.0, {"x": below})
+    # undo: popping both posts leaves nothing off anywhere
+    state.pop("x", {0: 1.0})
+    state.pop("x", {0: 1.0})
+    assert state.within("x", w, 0.0, {"x": 0.0})
+
+
+def _fixed_ahead(forced: list[dict[int, float] | None], window: list[int], k: int) -> float:
+    """Peer of _Ahead: the fixed shares of pillar ``k`` on the posts at ``window`` (plan positions)."""
+    return sum((forced[p] or {}).get(k, 0.0) for p in window)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_room_is_made_for_the_fixed_shares_due_within_the_next_one_over_w_posts(seed: int) -> None:
+    # _Ahead.at(pos, rank): per pillar of weight w, the fixed shares among the next ⌈1/w⌉ posts after plan
+    # position pos (plan-wide) and after the network's post of rank ``rank`` (its own next ⌈1/w⌉ posts), cut
+    # at the end of the plan; summed here post by post over those windows
+    from signalboost.plan.apportion import _Ahead, _forced_shares
+
+    rng = random.Random(seed)
+    w = [[0.5, 0.3, 0.2], [0.1, 0.15, 0.75], [0.25, 0.25, 0.5]][seed % 3]
+    pillars = ["p", "q", "r"]
+    items = []
+    for _ in range(rng.randint(12, 30)):
+        fixed = tuple(rng.sample(pillars, rng.randint(1, 3))) if rng.random() < 0.4 else None
+        items.append(Item(rng.choice("xy"), fixed))
+    forced = [_forced_shares(item, pillars) for item in items]
+    where: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        where.setdefault(item.group, []).append(p)
+    ahead = _Ahead(items, forced, w, where)
+    horizon = [math.ceil(1 / wk) for wk in w]  # 2, 4, 5 / 10, 7, 2 / 4, 4, 2
+    for pos, item in enumerate(items):
+        rank = where[item.group].index(pos)
+        plan, net = ahead.at(pos, rank)
+        mine = where[item.group]
+        for k in range(3):
+            plan_window = list(range(pos + 1, min(len(items), pos + 1 + horizon[k])))
+            net_window = mine[rank + 1 : rank + 1 + horizon[k]]
+            assert plan[k] == pytest.approx(_fixed_ahead(forced, plan_window, k), abs=1e-12), (pos, k)
+            assert net[k] == pytest.approx(_fixed_ahead(forced, net_window, k), abs=1e-12), (pos, k)
+
+
+def test_room_ahead_spans_one_over_w_posts_by_hand() -> None:
+    # weights ½, ¼, ¼: windows of 2, 4 and 4 posts. Posts: free, a, b, free, c, a (one network). After post 0:
+    # a's window (posts 1-2) holds 1 a; b's and c's (posts 1-4) hold 1 b and 1 c; after post 3: a's window
+    # (4-5) 1 a, b's (4-5, cut at the end) 0 b, c's 1 c
+    from signalboost.plan.apportion import _Ahead, _forced_shares
+
+    items = [Item("x"), Item("x", ("a",)), Item("x", ("b",)), Item("x"), Item("x", ("c",)), Item("x", ("a",))]
+    forced = [_forced_shares(item, ["a", "b", "c"]) for item in items]
+    ahead = _Ahead(items, forced, [0.5, 0.25, 0.25], {"x": list(range(6))})
+    assert ahead.at(0, 0) == ([1.0, 1.0, 1.0], [1.0, 1.0, 1.0])
+    assert ahead.at(3, 3) == ([1.0, 0.0, 1.0], [1.0, 0.0, 1.0])
+    assert ahead.at(5, 5) == ([0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    # a second network interleaved: the plan window counts every post, the network window only its own
+    # (x: free, y: a, y: a, x: b, x: free; after post 0: plan-wide posts 1-2 hold 2 a, x's next two posts 0 a)
+    items = [Item("x"), Item("y", ("a",)), Item("y", ("a",)), Item("x", ("b",)), Item("x")]
+    forced = [_forced_shares(item, ["a", "b", "c"]) for item in items]
+    ahead = _Ahead(items, forced, [0.5, 0.25, 0.25], {"x": [0, 3, 4], "y": [1, 2]})
+    assert ahead.at(0, 0) == ([2.0, 1.0, 0.0], [0.0, 1.0, 0.0])
+
+
+def test_a_pillar_of_weight_zero_is_never_given_to_a_free_post() -> None:
+    # weights ½, ½, 0 and a post fixed to the 0 % pillar: it counts (the network is 1 off on z for good), the
+    # free posts share a and b only
+    weights = {"a": 0.5, "b": 0.5, "z": 0.0}
+    items = [Item("x", ("z",))] + [Item("x")] * 5 + [Item("y")] * 3
+    got = apportion(items, weights)
+    assert got[0] == ("z",)
+    assert all(p in {("a",), ("b",)} for p in got[1:])
+    x = [i for i, item in enumerate(items) if item.group == "x"]
+    fixed = [{2: 1.0}] + [None] * 5
+    assert discrepancy([items[i] for i in x], [got[i] for i in x], weights)[1] == pytest.approx(
+        _brute(fixed, [0.5, 0.5, 0.0])
+    )
+
+
+def test_earliest_deadline_ties_go_to_the_larger_weight_then_the_first_pillar() -> None:
+    # weights ½, ¼, ¼ after one post "a" on x; the next post is post 2 (n = 2): a is 1 − 1 = 0 below quota, b and
+    # c ½. Never chosen, a reaches 1 below at post 2 + 1/½ = 4, b and c at 2 + ½/¼ = 4; on the network at rank
+    # 2 + 2 = 4 for all three (plan position 4). All tied: a (larger weight) first, then b before c.
+    from signalboost.plan.apportion import _ranked, _State
+
+    state = _State(["a", "b", "c"], {"x": 0})
+    state.push("x", {0: 1.0})
+    assert _ranked(state, "x", [0.5, 0.25, 0.25], list(range(10)), None) == [0, 1, 2]
+    assert _ranked(state, "x", [0.5, 0.25, 0.25], list(range(10)), None, plan_level=False) == [0, 1, 2]
+
+
+def test_the_last_pillar_yields_the_first_place_only_to_avoid_a_repeat() -> None:
+    from signalboost.plan.apportion import _ranked, _State
+
+    # ½/½, first post: both ½ below quota, deadlines tied (post 2) -> a first. With a last, waiting one post
+    # leaves a exactly 1 below (inclusive): b goes first. With b last, a already leads: nothing changes.
+    state = _State(["a", "b"], {"x": 0, "y": 0})
+    where = list(range(10))
+    assert _ranked(state, "x", [0.5, 0.5], where, None) == [0, 1]
+    assert _ranked(state, "x", [0.5, 0.5], where, 0) == [1, 0]
+    assert _ranked(state, "x", [0.5, 0.5], where, 1) == [0, 1]
+    # a at exactly 1 + EPS below after waiting (weights ½ ± δ/2 with 1 + δ the float 1 + EPS) still yields
+    from signalboost.plan.apportion import EPS
+
+    delta = (1 + EPS) - 1
+    w = [0.5 + delta / 2, 0.5 - delta / 2]
+    assert 2 * w[0] == 1 + EPS
+    assert _ranked(state, "x", w, where, None) == [0, 1]
+    assert _ranked(state, "x", w, where, 0) == [1, 0]
+    # one post of b on y: plan-wide a is 1 below (deadline now), on x ½ (rank 2 for both). Plan-wide a cannot
+    # wait; on the network level alone it can and yields.
+    state.push("y", {1: 1.0})
+    assert _ranked(state, "x", [0.5, 0.5], where, 0) == [0, 1]
+    assert _ranked(state, "x", [0.5, 0.5], where, 0, plan_level=False) == [1, 0]
+
+
+def test_forcing_sources_names_hand_edited_posts_when_freeing_them_helps_most() -> None:
+    # three posts fixed to "a" by hand, then one fixed by tactic B, ½/½: freeing the hand-edited posts allows
+    # b, a, b before B's a (½ off); freeing B's post leaves a, a, a first (1½ off): only the hand edits are named
+    items = [Item("x", ("a",))] * 3 + [Item("x", ("a",), "tactic B")]
+    assert forcing_sources(items, {"a": 0.5, "b": 0.5}) == {"x": (pytest.approx(2.0), ["posts edited by hand"])}
+
+
+def test_forcing_sources_tolerance_is_inclusive() -> None:
+    # two posts fixed to b with b = 0.5 − 5e-7: after them b is 2 against 2·b, 1 + 1e-6 off exactly (the float
+    # 1 + 1e-6): within the tolerance of the bound 1, not reported; one more such post and it is reported
+    wa = 0.5000005
+    weights = {"a": wa, "b": 1 - wa}
+    assert max(2.0 - 2 * (1 - wa), 2 * wa) == 1 + 1e-6
+    assert forcing_sources([Item("x", ("b",))] * 2, weights) == {}
+    assert set(forcing_sources([Item("x", ("b",))] * 3, weights)) == {"x"}
+    # two sources whose freed optima differ by exactly the tolerance 1e-6 are both named. a = 0.49999975, four
+    # posts fixed to a (A, A, B, B): freeing A gives b, b, a, a (worst 2·a = 0.9999995); freeing B leaves a, a
+    # first (2 − 2·a = 1.0000005)
+    wa = 0.49999975
+    items = [Item("x", ("a",), "A")] * 2 + [Item("x", ("a",), "B")] * 2
+    assert (2 - 2 * wa) == 2 * wa + 1e-6
+    assert forcing_sources(items, {"a": wa, "b": 1 - wa})["x"][1] == ["A", "B"]
+
+
+def test_discrepancy_skips_posts_of_unknown_pillars_and_rejects_a_length_mismatch() -> None:
+    # ½/½: a post fixed only to a pillar outside the weights is not a post; the two "a" after it are 2 against a
+    # quota of 1: 1 off, plan-wide and on the network
+    items = [Item("ig"), Item("ig"), Item("ig")]
+    assert discrepancy(items, [("ghost",), ("a",), ("a",)], {"a": 0.5, "b": 0.5}) == pytest.approx((1.0, 1.0))
+    with pytest.raises(ValueError):
+        discrepancy(items, [("a",), ("b",)], {"a": 0.5, "b": 0.5})
+
+
+def _search_by_recursion(
+    items: list[Item],
+    forced: list[dict[int, float] | None],
+    w: list[float],
+    *,
+    avoid_repeats: bool,
+    plan_bound: float,
+    net_bound: dict[str, float],
+    sharpness: float | None,
+    seed: int,
+    target: dict[str, float] | None,
+) -> tuple[list[int] | None, int]:
+    """Peer of _search: the depth-first search written as a recursion, with its own bound check (every pillar
+    within ``plan_bound`` plan-wide and its network's bound, over the prefix just extended), the network's future
+    checked by enumerating the completions of its remaining free posts (when ``target`` is given: the search at
+    the optimum), the fixed shares ahead summed post by post, and the order of the choices taken from _ranked /
+    _by_potential on a state rebuilt from the prefix. A step is one visit of a position (the first, and each
+    return to it after the positions behind it failed). Returns the choices (-1 for fixed posts) and the steps."""
+    from signalboost.plan.apportion import _by_potential, _ranked, _State
+
+    m = len(w)
+    nets: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        nets.setdefault(item.group, []).append(p)
+    chosen: list[int] = []
+    steps = 0
+
+    def shares_of(p: int) -> dict[int, float]:
+        return {chosen[p]: 1.0} if forced[p] is None else forced[p]  # type: ignore[return-value]
+
+    def prefix_ok(upto: int) -> bool:  # the prefix of posts 0..upto, its last post's network
+        g = items[upto].group
+        plan = [0.0] * m
+        net = [0.0] * m
+        n = 0
+        for p in range(upto + 1):
+            for k, v in shares_of(p).items():
+                plan[k] += v
+                if items[p].group == g:
+                    net[k] += v
+            n += items[p].group == g
+        total = upto + 1
+        return all(
+            abs(w[k] * total - plan[k]) <= plan_bound + EPS and abs(w[k] * n - net[k]) <= net_bound[g] + EPS
+            for k in range(m)
+        )
+
+    def completes(upto: int) -> bool:  # some choice of the network's later free posts keeps it within target
+        g = items[upto].group
+        mine = nets[g]
+        later = [p for p in mine if p > upto and forced[p] is None]
+        for fill in itertools.product(range(m), repeat=len(later)):
+            pick = dict(zip(later, fill, strict=True))
+            c = [0.0] * m
+            ok = True
+            for n, p in enumerate(mine, start=1):
+                shares = shares_of(p) if p <= upto else (forced[p] if forced[p] is not None else {pick[p]: 1.0})
+                for k, v in shares.items():  # type: ignore[union-attr]
+                    c[k] += v
+                if p > upto and any(abs(c[k] - w[k] * n) > target[g] + EPS for k in range(m)):  # type: ignore[index]
+                    ok = False
+                    break
+            if ok:
+                return True
+        return False
+
+    def order(pos: int) -> list[int]:
+        g = items[pos].group
+        state = _State([str(k) for k in range(m)], {h: 0 for h in nets})
+        for p in range(pos):
+            state.push(items[p].group, shares_of(p))
+        before = [p for p in nets[g] if p < pos]
+        last = chosen[before[-1]] if before and avoid_repeats else None
+        if sharpness is None:
+            return _ranked(state, g, w, nets[g], last, plan_bound < float("inf"))
+        adjust = None
+        if any(f is not None for f in forced):
+            rank = len(before)
+            horizon = [math.ceil(1 / wk) if wk > 0 else 0 for wk in w]
+            plan = [
+                _fixed_ahead(forced, list(range(pos + 1, min(len(items), pos + 1 + horizon[k]))), k) for k in range(m)
+            ]
+            net = [_fixed_ahead(forced, nets[g][rank + 1 : rank + 1 + horizon[k]], k) for k in range(m)]
+            adjust = (plan, net)
+        return _by_potential(state, g, w, last, sharpness, adjust, seed)
+
+    def visit(pos: int) -> bool:
+        nonlocal steps
+        if pos == len(items):
+            return True
+        options = [-1] if forced[pos] is not None else order(pos)
+        while True:
+            steps += 1
+            placed = False
+            while options:
+                k = options.pop(0)
+                chosen.append(k)
+                if prefix_ok(pos) and (k < 0 or target is None or completes(pos)):
+                    placed = True
+                    break
+                chosen.pop()
+            if not placed:
+                return False
+            if visit(pos + 1):
+                return True
+            chosen.pop()
+
+    return (chosen if visit(0) else None), steps
+
+
+def test_the_search_is_a_depth_first_search_within_both_bounds_and_its_step_budget() -> None:
+    # _search against the recursion above on 300 small plans with tight bounds, so that it often backtracks:
+    # the same choices (or None), and the budget is the number of steps: enough at exactly the peer's count,
+    # not one fewer
+    from signalboost.plan.apportion import _forced_shares, _Oracle, _search
+
+    seen = {"placed after backtracking": 0, "none after backtracking": 0, "placed": 0}
+    for seed in range(300):
+        rng = random.Random(seed)
+        w = [[0.5, 0.3, 0.2], [0.4, 0.4, 0.2], [0.6, 0.2, 0.2], [0.5, 0.25, 0.25]][seed % 4]
+        pillars = ["p", "q", "r"]
+        items = []
+        for _ in range(rng.randint(6, 10)):
+            fixed = tuple(rng.sample(pillars, rng.randint(1, 2))) if rng.random() < 0.25 else None
+            items.append(Item(rng.choice("xy"), fixed))
+        forced = [_forced_shares(item, pillars) for item in items]
+        where: dict[str, list[int]] = {}
+        for p, item in enumerate(items):
+            where.setdefault(item.group, []).append(p)
+        best = {g: lowest_discrepancy([forced[p] for p in ps], w)[0] for g, ps in where.items()}
+        at_optimum = seed % 2 == 0
+        net_bound = best if at_optimum else {g: max(0.7, b) for g, b in best.items()}
+        plan_bound = rng.choice([0.7, 0.8, 0.9, 1.0, 1.2, float("inf")])
+        sharpness = None if seed % 3 == 0 else 2.0
+        jitter = seed % 5
+        avoid = seed % 7 != 3
+        oracle = _Oracle(forced, w, where, best) if at_optimum else None
+        expected, steps = _search_by_recursion(
+            items,
+            forced,
+            w,
+            avoid_repeats=avoid,
+            plan_bound=plan_bound,
+            net_bound=net_bound,
+            sharpness=sharpness,
+            seed=jitter,
+            target=best if at_optimum else None,
+        )
+
+        run = functools.partial(
+            _search,
+            items,
+            forced,
+            w,
+            avoid,
+            plan_bound=plan_bound,
+            net_bound=net_bound,
+            sharpness=sharpness,
+            seed=jitter,
+            oracle=oracle,
+        )
+        assert run(10**6) == expected, seed
+        if expected is not None:
+            assert run(steps) == expected, seed
+            assert run(steps - 1) is None, seed
+        backtracked = steps > len(items)
+        seen[
+            "placed after backtracking"
+            if backtracked and expected
+            else "none after backtracking"
+            if backtracked
+            else "placed"
+        ] += 1
+    assert min(seen.values()) >= 10, seen  # the cases cover backtracking that succeeds and that fails

@@ -6,8 +6,9 @@ import datetime as dt
 from typing import Any
 
 import pyarrow as pa
+import pytest
 
-from signalboost.ingest.base import SCHEMAS
+from signalboost.ingest.base import LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
 from signalboost.store import ingest_sql as q
 from signalboost.store.workspace import Workspace
 
@@ -154,3 +155,312 @@ def test_merges_into_keyed_tables_get_the_fixed_memory_cap(workspace: Workspace,
         assert q.merge(con, "follows", "again") == (0, 1, 0)
         assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == "953.6 MiB"
         q.drop_stages(con)
+
+
+# ------------------------------------------------------------------ staging, rejects and the log (issue #19, mutmut)
+def _stage(con: Any, rows: list[tuple[str, str | None]]) -> tuple[str, str]:
+    """A ``SELECT`` of ``post_id, _reason`` rows and its line-numbered twin (``_line``, ``_raw``), as the readers
+    build them."""
+    values = ", ".join(f"({q.lit(p)}, {q.lit(r) if r is not None else 'NULL'})" for p, r in rows)
+    select = f"SELECT * FROM (VALUES {values}) v(post_id, _reason)"
+    line_select = (
+        f"SELECT post_id, _reason, row_number() OVER () + 1 AS _line, 'raw ' || post_id AS _raw FROM ({select})"
+    )
+    return select, line_select
+
+
+ROWS = [("p1", None), ("p2", "bad date"), ("p3", "skip:summary rows"), ("p4", "bad count"), ("p5", None)]
+
+
+def test_stage_sql_counts_rows_and_rejects_and_keeps_each_reject_with_its_line(workspace: Workspace) -> None:
+    """5 rows read; 2 invalid (the ``skip:`` row is neither loaded nor rejected, only counted as skipped); each
+    reject staged with its source line (header = line 1) and raw record; the ``fixed`` columns join every row."""
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        select, line_select = _stage(con, ROWS)
+        assert q.stage_sql(con, select, line_select, fixed="'x' AS platform") == (5, 2, 2)
+        assert con.execute("SELECT * FROM _stage_rejects ORDER BY line").fetchall() == [
+            (None, 3, "raw p2", "bad date"),
+            (None, 5, "raw p4", "bad count"),
+        ]
+        assert q.stage_skips(con) == {"summary rows": 1}
+        staged = con.execute(f"SELECT post_id, platform FROM {q.SQL_STAGE} ORDER BY 1").fetchall()
+        assert staged == [("p1", "x"), ("p5", "x")]
+
+
+def test_stage_sql_keeps_at_most_keep_rejects_the_first_lines(workspace: Workspace) -> None:
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        select, line_select = _stage(con, ROWS)
+        assert q.stage_sql(con, select, line_select, keep=1) == (5, 2, 1)
+        assert con.execute("SELECT line, reason FROM _stage_rejects").fetchall() == [(3, "bad date")]
+
+
+def test_stage_sql_reads_lines_only_when_a_reject_is_to_be_kept(workspace: Workspace) -> None:
+    """The line-numbered read (a second pass over the file) runs only when some rows are invalid and rejects are
+    kept: here it is invalid SQL, so running it would fail."""
+    broken = "SELECT no_such_column FROM no_such_table"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        select, _ = _stage(con, ROWS)
+        assert q.stage_sql(con, select, broken, keep=0) == (5, 2, 0)
+        clean, _ = _stage(con, [("p1", None), ("p2", "skip:blank lines")])
+        assert q.stage_sql(con, clean, broken) == (2, 0, 0)
+        assert q.stage_skips(con) == {"blank lines": 1}
+        assert con.execute("SELECT count(*) FROM _stage_rejects").fetchall() == [(0,)]
+        # no fixed columns: the view is the staged rows as they are
+        assert con.execute("SELECT * FROM _staged").fetchall() == [("p1", None), ("p2", "skip:blank lines")]
+
+
+def test_a_reject_keeps_its_member_line_reason_and_at_most_2000_characters_of_raw(workspace: Workspace) -> None:
+    raw = "x" * 1999 + "yz" + "tail"  # 2005 characters: the first 2000 end in "y"
+    rejects = [Reject(7, raw, "too long", member="data/posts.js"), Reject(None, "short", "no line")]
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        q.append_rejects(con, [])  # nothing to add is no error
+        q.append_rejects(con, rejects)
+        got = con.execute("SELECT member, line, raw, reason FROM _stage_rejects ORDER BY reason DESC").fetchall()
+    assert got == [("data/posts.js", 7, "x" * 1999 + "y", "too long"), (None, None, "short", "no line")]
+    assert len(got[0][2]) == 2000
+
+
+def test_csv_rows_duckdb_set_aside_become_one_reject_per_line_once(workspace: Workspace, tmp_path: Any) -> None:
+    """DuckDB's ``store_rejects`` lines become rejects ("malformed CSV row: <DuckDB's message>"), first lines first
+    up to ``keep``; a second scan of the same file does not add them again; no reader table, nothing to move."""
+    path = tmp_path / "bad.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n6,7\n8\n", encoding="utf-8")
+    read = f"SELECT * FROM read_csv({q.lit(str(path))}, header=true, store_rejects=true)"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        assert q.duckdb_rejects(con) == (0, 0)  # no CSV read yet: no reject_errors table
+        con.execute(read).fetchall()
+        assert q.duckdb_rejects(con, keep=1) == (2, 1)
+        assert con.execute("SELECT member, line, raw, reason FROM _stage_rejects").fetchall() == [
+            (None, 3, "3,4,5", "malformed CSV row: Expected Number of Columns: 2 Found: 3")
+        ]
+        con.execute(read).fetchall()  # the file scanned again: the same two lines, already counted
+        assert q.duckdb_rejects(con) == (0, 0)
+        assert con.execute("SELECT count(*) FROM reject_errors").fetchall() == [(0,)]
+
+
+def test_stages_are_empty_on_creation_and_gone_after_dropping(workspace: Workspace) -> None:
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        q.create_stages(con)  # twice on one connection (a second file): no error, the repair function kept
+        assert con.execute("SELECT sb_fix_mojibake('caf\u00c3\u00a9')").fetchall() == [("café",)]
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("953.6 MiB",)]  # 1e9 bytes
+        temps = "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1"
+        stages = [f"_stage_{t}" for t in LOAD_TABLES]
+        assert [r[0] for r in con.execute(temps).fetchall()] == sorted([*stages, "_csv_reject_lines", "_stage_rejects"])
+        for table in [*stages, "_stage_rejects", "_csv_reject_lines"]:
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchall() == [(0,)]
+        assert [c[0] for c in con.execute("DESCRIBE _stage_rejects").fetchall()] == ["member", "line", "raw", "reason"]
+        select, line_select = _stage(con, ROWS)
+        q.stage_sql(con, select, line_select)
+        q.drop_stages(con)
+        assert con.execute(temps).fetchall() == []
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = '_staged'").fetchall() == [(0,)]
+
+
+def test_a_merge_empties_its_stage_and_leaves_no_working_tables(workspace: Workspace) -> None:
+    """After a merge from ``_stage_<table>`` the stage is empty (the next file starts clean) and the keyed copies
+    (``_dedup``, ``_fold``, ``_repeats``) are dropped (they would hold a copy of the file until the connection
+    closes); a merge from another relation leaves that relation alone."""
+    post = {"platform": "x", "post_id": "p1", "created_at": T}
+    schema = SCHEMAS["posts"]
+    rows = pa.Table.from_pylist([post, {**post, "text": "hi"}, {**post, "post_id": "p2"}], schema=schema)
+    working = "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('_dedup', '_fold', '_repeats')"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        q.append_arrow(con, "posts", rows)
+        assert q.merge(con, "posts", "first") == (2, 0, 1)  # _repeats and _fold used
+        assert con.execute(working).fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM _stage_posts").fetchall() == [(0,)]
+        q.append_arrow(con, "posts", rows)
+        assert q.merge(con, "posts", "again") == (0, 2, 1)  # _dedup used
+        assert con.execute(working).fetchall() == [(0,)]
+        con.execute("CREATE TEMP TABLE my_rows AS SELECT * FROM _stage_posts")
+        con.execute("INSERT INTO my_rows SELECT 'x', 'p3', " + ", ".join(["NULL"] * (len(schema) - 2)))
+        assert q.merge(con, "posts", "mine", origin="my_rows") == (1, 0, 0)
+        assert con.execute("SELECT count(*) FROM my_rows").fetchall() == [(1,)]
+        q.drop_stages(con)
+    assert _rows(workspace, "SELECT post_id, text, source FROM posts ORDER BY 1") == [
+        ("p1", "hi", "first"),
+        ("p2", None, "first"),
+        ("p3", None, "mine"),
+    ]
+
+
+def test_one_staged_row_is_merged_and_an_empty_stage_is_nothing(workspace: Workspace) -> None:
+    assert _merge(workspace, "interactions", []) == (0, 0, 0)
+    one = {"platform": "x", "actor_id": "a", "kind": "like", "target_post_id": "p1", "occurred_at": None}
+    assert _merge(workspace, "interactions", [one]) == (1, 0, 0)
+    # the unknown target account is '' and a missing weight 1, as the table stores them
+    assert _rows(workspace, "SELECT target_account_id, weight, source FROM interactions") == [("", 1.0, "test")]
+    # the same interaction again (a NULL time equals a NULL time): a duplicate, not a second row
+    assert _merge(workspace, "interactions", [one]) == (0, 1, 0)
+
+
+def test_a_follow_seen_again_after_an_unfollow_is_active_again_but_not_from_an_older_export(
+    workspace: Workspace,
+) -> None:
+    edge = {"platform": "x", "follower_id": "a", "followee_id": "b"}
+    _merge(workspace, "follows", [{**edge, "observed_at": T}])
+    with workspace.transaction() as con:
+        snap = FollowSnapshot("x", "b", "followee", T + dt.timedelta(days=1))
+        assert q.mark_unfollows(con, snap) == 1
+    assert _rows(workspace, "SELECT active FROM follows") == [(False,)]
+    _merge(workspace, "follows", [{**edge, "observed_at": T - dt.timedelta(days=1)}])  # older than last_seen
+    assert _rows(workspace, "SELECT active, observed_at FROM follows") == [(False, T)]
+    later = T + dt.timedelta(days=2)
+    _merge(workspace, "follows", [{**edge, "observed_at": later}])
+    assert _rows(workspace, "SELECT active, first_seen, last_seen, observed_at FROM follows") == [
+        (True, T - dt.timedelta(days=1), later, later)
+    ]
+
+
+def test_a_follow_first_seen_without_a_time_takes_the_first_time_it_is_seen_with_one(workspace: Workspace) -> None:
+    edge = {"platform": "x", "follower_id": "a", "followee_id": "b"}
+    _merge(workspace, "follows", [{**edge, "observed_at": None}])
+    assert _rows(workspace, "SELECT first_seen, last_seen, active FROM follows") == [(None, None, True)]
+    _merge(workspace, "follows", [{**edge, "observed_at": T}])
+    assert _rows(workspace, "SELECT first_seen, last_seen, observed_at, active FROM follows") == [(T, T, T, True)]
+
+
+def test_an_unfollow_marks_only_the_edges_of_that_side_not_seen_since(workspace: Workspace) -> None:
+    """A complete followers list of b at T+1 that no longer lists a: a->b inactive; b's own follows (b->c),
+    edges of another platform and edges seen at or after the list stay active."""
+    edges = [
+        {"platform": "x", "follower_id": "a", "followee_id": "b", "observed_at": T},
+        {"platform": "x", "follower_id": "b", "followee_id": "c", "observed_at": T},
+        {"platform": "x", "follower_id": "d", "followee_id": "b", "observed_at": T + dt.timedelta(days=1)},
+        {"platform": "mastodon", "follower_id": "a", "followee_id": "b", "observed_at": T},
+    ]
+    _merge(workspace, "follows", edges)
+    with workspace.transaction() as con:
+        assert q.mark_unfollows(con, FollowSnapshot("x", "b", "followee", T + dt.timedelta(days=1))) == 1
+    active = "SELECT platform, follower_id, followee_id FROM follows WHERE NOT active"
+    assert _rows(workspace, active) == [("x", "a", "b")]
+    with workspace.transaction() as con:  # b's following list at T+1 no longer lists c
+        assert q.mark_unfollows(con, FollowSnapshot("x", "b", "follower", T + dt.timedelta(days=1))) == 1
+        assert q.mark_unfollows(con, FollowSnapshot("x", "b", "follower", T + dt.timedelta(days=1))) == 0
+    assert sorted(_rows(workspace, active)) == [("x", "a", "b"), ("x", "b", "c")]
+
+
+def test_the_brand_flag_once_set_stays_set_whichever_export_is_newer(workspace: Workspace) -> None:
+    acct = {"platform": "x", "account_id": "u1", "handle": "shop", "is_brand": True, "observed_at": T}
+    _merge(workspace, "accounts", [acct])
+    _merge(workspace, "accounts", [{**acct, "is_brand": False, "observed_at": T + dt.timedelta(days=1)}])
+    assert _rows(workspace, "SELECT is_brand FROM accounts") == [(True,)]
+    other = {"platform": "x", "account_id": "u2", "handle": "fan", "is_brand": False, "observed_at": T}
+    _merge(workspace, "accounts", [other])
+    _merge(workspace, "accounts", [{**other, "is_brand": True, "observed_at": T - dt.timedelta(days=1)}])
+    assert _rows(workspace, "SELECT account_id, is_brand FROM accounts ORDER BY 1") == [("u1", True), ("u2", True)]
+
+
+def test_a_newer_accounts_export_with_the_same_values_moves_the_observation_time(workspace: Workspace) -> None:
+    acct = {"platform": "x", "account_id": "u1", "handle": "shop", "followers": 10, "is_brand": False}
+    _merge(workspace, "accounts", [{**acct, "observed_at": T}])
+    _merge(workspace, "accounts", [{**acct, "observed_at": T + dt.timedelta(days=3)}])
+    assert _rows(workspace, "SELECT followers, observed_at FROM accounts") == [(10, T + dt.timedelta(days=3))]
+
+
+def test_an_accounts_export_observed_at_the_same_time_only_fills_gaps(workspace: Workspace) -> None:
+    """Two exports of one time that disagree: the stored values stay whether or not the second export also fills
+    a gap (it used to overwrite every column only when it filled one: the bio decided the follower count)."""
+    acct = {"platform": "x", "account_id": "u1", "handle": "shop", "followers": 10, "is_brand": False, "observed_at": T}
+    _merge(workspace, "accounts", [acct])
+    _merge(workspace, "accounts", [{**acct, "followers": 12}])
+    assert _rows(workspace, "SELECT followers, bio FROM accounts") == [(10, None)]
+    _merge(workspace, "accounts", [{**acct, "followers": 12, "bio": "hi"}])
+    assert _rows(workspace, "SELECT followers, bio FROM accounts") == [(10, "hi")]
+    # the same with no observation time on either side
+    timeless = {**acct, "account_id": "u2", "observed_at": None}
+    _merge(workspace, "accounts", [timeless])
+    _merge(workspace, "accounts", [{**timeless, "followers": 12, "bio": "hi"}])
+    assert _rows(workspace, "SELECT followers, bio FROM accounts WHERE account_id = 'u2'") == [(10, "hi")]
+    # a first time given later is newer than none: its values win
+    _merge(workspace, "accounts", [{**timeless, "followers": 14, "observed_at": T}])
+    assert _rows(workspace, "SELECT followers, observed_at FROM accounts WHERE account_id = 'u2'") == [(14, T)]
+
+
+def _log(con: Any, file: str, status: str = "done") -> int:
+    import_id = q.new_import_id(con)
+    q.record_import(con, {"import_id": import_id, "file": file, "format": "generic", "platform": "x", "status": status})
+    return import_id
+
+
+def test_rejects_go_to_the_log_under_their_file_or_archive_member(workspace: Workspace) -> None:
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        first = _log(con, "a.zip")
+        q.append_rejects(con, [Reject(2, "r1", "bad", member="data/posts.js"), Reject(3, "r2", "worse")])
+        assert q.flush_rejects(con, first, "a.zip") == 2
+        assert q.flush_rejects(con, first, "a.zip") == 0  # flushed once
+        second = _log(con, "dir")
+        q.append_rejects(con, [Reject(4, "r3", "bad", member="posts.csv")])
+        assert q.flush_rejects(con, second, "dir", sep="/") == 1
+        q.drop_stages(con)
+        assert (first, second) == (1, 2)  # the sequence starts at 1
+    assert _rows(workspace, "SELECT import_id, file, line, raw, reason FROM rejects ORDER BY line") == [
+        (1, "a.zip!data/posts.js", 2, "r1", "bad"),
+        (1, "a.zip", 3, "r2", "worse"),
+        (2, "dir/posts.csv", 4, "r3", "bad"),
+    ]
+
+
+def test_rejects_rows_lists_one_import_or_the_latest_import_of_each_file(workspace: Workspace) -> None:
+    from signalboost.errors import IngestError
+
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        for file, lines in (("a.csv", (5, None, 2)), ("b.csv", (1,)), ("a.csv", (9,))):
+            import_id = _log(con, file)
+            q.append_rejects(con, [Reject(n, f"raw {n}", f"reason {n}") for n in lines])
+            q.flush_rejects(con, import_id, file)
+        q.drop_stages(con)
+    with workspace.connect() as con:
+        row = {"import_id": 1, "file": "a.csv", "line": 2, "reason": "reason 2", "raw": "raw 2"}
+        one = q.rejects_rows(con, import_id=1)
+        assert one[0] == row and [r["line"] for r in one] == [2, 5, None]  # by line, unknown lines last
+        assert [r["line"] for r in q.rejects_rows(con, import_id=1, limit=2)] == [2, 5]
+        latest = q.rejects_rows(con)  # a.csv's import 3 replaced its import 1
+        assert [(r["import_id"], r["file"], r["line"]) for r in latest] == [(2, "b.csv", 1), (3, "a.csv", 9)]
+        with pytest.raises(IngestError, match="no import 4") as info:
+            q.rejects_rows(con, import_id=4)
+        assert info.value.where == "--import"
+
+
+def test_imports_rows_are_newest_first_and_import_row_reads_one(workspace: Workspace) -> None:
+    with workspace.transaction() as con:
+        for file in ("a.csv", "b.csv", "c.csv"):
+            _log(con, file)
+    with workspace.connect() as con:
+        rows = q.imports_rows(con)
+        assert [(r["import_id"], r["file"]) for r in rows] == [(3, "c.csv"), (2, "b.csv"), (1, "a.csv")]
+        assert set(rows[0]) == {
+            "import_id", "file", "format", "platform", "status", "rows_read", "rows_loaded", "rows_duplicate",
+            "rows_merged", "rows_rejected", "finished_at",
+        }  # fmt: skip
+        assert [r["import_id"] for r in q.imports_rows(con, limit=1)] == [3]
+        row = q.import_row(con, 2)
+        assert row is not None and (row["file"], row["format"], row["status"]) == ("b.csv", "generic", "done")
+        assert q.import_row(con, 9) is None
+
+
+def test_stats_and_counts_per_platform_and_table(workspace: Workspace) -> None:
+    later = T + dt.timedelta(days=2)
+    _merge(workspace, "posts", [{"platform": "x", "post_id": "p1", "created_at": later}])
+    _merge(workspace, "posts", [{"platform": "x", "post_id": "p2", "created_at": T}])
+    _merge(workspace, "posts", [{"platform": "mastodon", "post_id": "p1", "created_at": T}])
+    _merge(workspace, "follows", [{"platform": "x", "follower_id": "a", "followee_id": "b", "observed_at": later}])
+    with workspace.connect() as con:
+        stats = q.stats_rows(con)
+        counts = q.table_counts(con)
+    assert [(s["platform"], s["table"], s["rows"], s["first"], s["last"]) for s in stats] == [
+        ("mastodon", "posts", 1, T, T),
+        ("x", "follows", 1, later, later),
+        ("x", "posts", 2, T, later),
+    ]
+    assert counts == {t: {"posts": 3, "follows": 1}.get(t, 0) for t in LOAD_TABLES}

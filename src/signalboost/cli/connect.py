@@ -9,6 +9,7 @@ import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
+from signalboost.i18n import _, ngettext
 
 APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
 MASTODON_TOKEN_ENV = "SIGNALBOOST_MASTODON_TOKEN"
@@ -39,10 +40,14 @@ def connect_bluesky_cmd(
     from signalboost.connect.accounts import connect_bluesky
 
     ws = open_ws(workspace, existing=True)
-    password = os.environ.get(APP_PASSWORD_ENV) or typer.prompt("App password", hide_input=True)
+    password = os.environ.get(APP_PASSWORD_ENV) or typer.prompt(_("App password"), hide_input=True)
     connector = connect_bluesky(ws, handle, password, service=service)
-    console.print(f"Connected Bluesky account @{connector.handle} ({connector.account_id}).")
-    console.print("Next: `signalboost sync` pulls its followers, posts and notifications.")
+    console.print(
+        _("Connected Bluesky account @{handle} ({account_id}).").format(
+            handle=connector.handle, account_id=connector.account_id
+        )
+    )
+    console.print(_("Next: `signalboost sync` pulls its followers, posts and notifications."))
 
 
 @connect_app.command("mastodon")
@@ -70,16 +75,16 @@ def connect_mastodon_cmd(
         from signalboost.connect.mastodon import oauth_finish, oauth_start
 
         start = oauth_start(instance)
-        console.print("Open this page, log in and authorize Signalboost:", highlight=False)
+        console.print(_("Open this page, log in and authorize Signalboost:"), highlight=False)
         console.print(start.authorize_url, highlight=False, soft_wrap=True)
-        code = typer.prompt("Authorization code shown on the page", hide_input=True)
+        code = typer.prompt(_("Authorization code shown on the page"), hide_input=True)
         token = oauth_finish(start, code)
         app = {"client_id": start.client_id, "client_secret": start.client_secret}
     else:
-        token = os.environ.get(MASTODON_TOKEN_ENV) or typer.prompt("Access token", hide_input=True)
+        token = os.environ.get(MASTODON_TOKEN_ENV) or typer.prompt(_("Access token"), hide_input=True)
     connector = connect_mastodon(ws, instance, token, oauth_app=app)
-    console.print(f"Connected Mastodon account @{connector.handle}.")
-    console.print("Next: `signalboost sync` pulls its followers, statuses and notifications.")
+    console.print(_("Connected Mastodon account @{handle}.").format(handle=connector.handle))
+    console.print(_("Next: `signalboost sync` pulls its followers, statuses and notifications."))
 
 
 def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOption) -> None:
@@ -93,11 +98,13 @@ def _connections(workspace: Any = WorkspaceOption, fmt: OutputFormat = FormatOpt
     rows = list_connections(ws)
     if not rows and fmt == OutputFormat.table:
         console.print(
-            "No account connected. Connect one with `signalboost connect bluesky --handle …` "
-            "or `signalboost connect mastodon --instance …`."
+            _(
+                "No account connected. Connect one with `signalboost connect bluesky --handle …` "
+                "or `signalboost connect mastodon --instance …`."
+            )
         )
         return
-    emit_rows(rows, fmt, title="Connected accounts")
+    emit_rows(rows, fmt, title=_("Connected accounts"))
 
 
 def _disconnect(
@@ -112,9 +119,11 @@ def _disconnect(
 
     ws = open_ws(workspace, existing=True)
     if disconnect(ws, platform):
-        console.print(f"Disconnected {platform}; its credential is removed from secrets.json.")
+        console.print(
+            _("Disconnected {platform}; its credential is removed from secrets.json.").format(platform=platform)
+        )
     else:
-        console.print(f"No {platform} account was connected.")
+        console.print(_("No {platform} account was connected.").format(platform=platform))
 
 
 def _sync(
@@ -158,7 +167,7 @@ def _sync(
                 "requests": result.requests,
             }
         )
-    emit_rows(results, fmt, title="Synced")
+    emit_rows(results, fmt, title=_("Synced"))
 
 
 def _publish(
@@ -193,7 +202,8 @@ def _publish(
                     "text": out.text[:60],
                 }
             )
-    emit_rows(rows, fmt, title="Publish" + (" (dry run)" if dry_run else ""), empty="No approved post is due.")
+    title = _("Publish (dry run)") if dry_run else _("Publish")
+    emit_rows(rows, fmt, title=title, empty=_("No approved post is due."))
 
 
 def _fetch_audience(
@@ -220,7 +230,7 @@ def _fetch_audience(
             connector,
             accounts,
             max_followers=max_followers,
-            progress=lambda who, n, total: progress(f"followers of @{who}", 0, n),
+            progress=lambda who, n, total: progress(_("followers of @{handle}").format(handle=who), 0, n),
         )
     rows = [
         {
@@ -233,7 +243,7 @@ def _fetch_audience(
         }
         for r in results
     ]
-    emit_rows(rows, fmt, title="Audiences fetched")
+    emit_rows(rows, fmt, title=_("Audiences fetched"))
 
 
 class _progress:
@@ -245,12 +255,13 @@ class _progress:
 
     def __enter__(self) -> Any:
         if err_console.is_terminal:
-            self.status = err_console.status(f"Syncing {self.platform}…")
+            self.status = err_console.status(_("Syncing {platform}…").format(platform=self.platform))
             self.status.__enter__()
         return self
 
     def __call__(self, stream: str, pages: int, items: int) -> None:
-        text = f"{self.platform}: {stream} — {items} items" + (f", page {pages}" if pages else "")
+        done = ngettext("{n} item", "{n} items", items).format(n=items)
+        text = f"{self.platform}: {stream} — {done}" + (_(", page {n}").format(n=pages) if pages else "")
         if self.status is not None:
             self.status.update(text)
         else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, err_console, open_ws
+from signalboost.i18n import _, ngettext
 
 COLUMNS = ("platform", "handle", "account_id", "language", "posts", "share", "mixed_posts", "source")
 TABLE_COLUMNS = ("platform", "account", "language", "posts", "share", "mixed", "source")
@@ -36,9 +37,12 @@ def languages(
     from signalboost.text.job import account_languages, detect_stored_languages
 
     ws = open_ws(workspace, existing=True)
-    with err_console.status("Detecting the language of posts…") as status:
+    with err_console.status(_("Detecting the language of posts…")) as status:
         run = detect_stored_languages(
-            ws, platform=platform, redetect=redetect, progress=lambda n, total: status.update(f"Detected {n}/{total}")
+            ws,
+            platform=platform,
+            redetect=redetect,
+            progress=lambda n, total: status.update(_("Detected {n}/{total}").format(n=n, total=total)),
         )
     mix = account_languages(ws, platform=platform)
     rows = mix.to_dicts()
@@ -60,16 +64,19 @@ def languages(
     emit_rows(
         rows,
         fmt,
-        title="Languages per account",
+        title=_("Languages per account"),
         columns=columns,
         document={
             "detected": {"posts": run.posts, "with_language": run.detected, "unknown": run.unknown, "mixed": run.mixed},
             "rows": rows,
         },
-        empty="No posts with text yet: import some with `signalboost import FILE`.",
+        empty=_("No posts with text yet: import some with `signalboost import FILE`."),
     )
     if fmt is OutputFormat.table:
         err_console.print(
-            f"Detected now: {run.posts} posts ({run.detected} with a language, {run.unknown} unknown, "
-            f"{run.mixed} mixing languages)."
+            ngettext(
+                "Detected now: {n} post ({detected} with a language, {unknown} unknown, {mixed} mixing languages).",
+                "Detected now: {n} posts ({detected} with a language, {unknown} unknown, {mixed} mixing languages).",
+                run.posts,
+            ).format(n=run.posts, detected=run.detected, unknown=run.unknown, mixed=run.mixed)
         )

@@ -17,11 +17,13 @@ import typer
 
 import signalboost
 from signalboost.cli.common import err_console
+from signalboost.cli.localize import LocalizedGroup, show_usage_error
 from signalboost.errors import SignalboostError
 from signalboost.i18n import _
 
 app = typer.Typer(
     name="signalboost",
+    cls=LocalizedGroup,
     help=(
         "Signalboost: your social-media strategy as data — plan the calendar, measure what was published, "
         "find and keep the influencers that multiply your reach.\n\n"
@@ -56,8 +58,11 @@ def _root(
 ) -> None:
     """Signalboost command line."""
     from signalboost import i18n
+    from signalboost.cli.localize import spoken
 
     i18n.set_override(lang)
+    if lang is None:  # the language the entry point read from the workspace (or a command's own --lang)
+        i18n.activate(spoken())
 
 
 # Command groups in the order of the method (as `--help` lists them); modules not named here follow.
@@ -82,7 +87,7 @@ def _register_all() -> None:
     import signalboost.cli as package
 
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: _module_rank(m.name)):
-        if info.name in {"main", "common"}:
+        if info.name in {"main", "common", "localize"}:
             continue
         module = importlib.import_module(f"signalboost.cli.{info.name}")
         register = getattr(module, "register", None)
@@ -201,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         show = getattr(exc, "show", None)
         code = getattr(exc, "exit_code", None)
         if callable(show) and isinstance(code, int):
-            show()
+            if hasattr(exc, "ctx") and type(exc).__name__ != "NoArgsIsHelpError":
+                show_usage_error(exc)  # Click's frame and message in the reader's language
+            else:
+                show()
             return code
         raise
     # With standalone_mode=False click returns the code of `raise typer.Exit(code)` instead of raising it;

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from signalboost.cli.common import (
     FormatOption,
@@ -20,11 +21,13 @@ from signalboost.cli.common import (
     parse_datetime,
 )
 from signalboost.errors import PlanError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_date, format_number, ngettext, tr
 from signalboost.outfiles import write_output
 
 if TYPE_CHECKING:
+    from signalboost.plan.calendar import PlanResult
     from signalboost.plan.posts import PlannedPost
+    from signalboost.plan.service import PlanDiff
     from signalboost.store.workspace import Workspace
 
 calendar_app = typer.Typer(
@@ -54,8 +57,6 @@ ROW_COLUMNS = ["id", "date", "time", "network", "kind", "pillars", "tactic", "fo
 
 def _print_failures(ws: Workspace, posts: list[PlannedPost]) -> None:
     """Below the calendar: each failed (or retrying) post with the reason its last send was refused."""
-    from rich.markup import escape
-
     from signalboost.store import connect_sql
 
     with ws.connect(purpose="read") as con:
@@ -63,12 +64,16 @@ def _print_failures(ws: Workspace, posts: list[PlannedPost]) -> None:
     for p in posts:
         out = outcomes.get(p.id)
         if out and out.get("error") and out.get("state") in ("failed", "retry"):
-            label = "failed" if out["state"] == "failed" else "will retry"
-            console.print(
-                f"[red]{label}[/] {p.id} {p.network} {p.local:%a %d %b %H:%M}: {escape(str(out['error']))} "
-                f"(attempts: {out['attempts']})",
-                highlight=False,
-            )
+            label = _("failed") if out["state"] == "failed" else _("will retry")
+            reason = _("{error} (attempts: {n})").format(error=tr(out["error"]), n=format_number(out["attempts"]))
+            console.print(f"[red]{escape(label)}[/] {_post_line(p)}: {escape(reason)}", highlight=False)
+
+
+def _post_line(p: PlannedPost) -> str:
+    """``sb-1a2b3c facebook Mon, Mar 2 10:00`` (the date in CLDR's form of the active language), escaped."""
+    from signalboost.plan.view import day_and_date
+
+    return escape(f"{p.id} {p.network} {day_and_date(p.local)} {p.local:%H:%M}")
 
 
 def register(app: typer.Typer) -> None:
@@ -115,20 +120,10 @@ def register(app: typer.Typer) -> None:
         console.print(week_tables(result.posts, [p.id for p in strategy.pillars], width=console.width))
         console.print(mix_table(result.posts, strategy.pillar_weights()))
         for note in result.notes:
-            console.print(f"[yellow]note[/] {note}", highlight=False)
-        s = diff.summary()
-        verb = "would change" if dry_run else "saved"
+            console.print(f"[yellow]{escape(_('note'))}[/] {escape(tr(note))}", highlight=False)
         if dry_run:
-            for label, items in (("add", diff.added), ("remove", diff.removed), ("change", diff.changed)):
-                for p in items[:20]:
-                    console.print(f"  would {label} {p.id} {p.network} {p.local:%a %d %b %H:%M}", highlight=False)
-                if len(items) > 20:
-                    console.print(f"  … and {len(items) - 20} more to {label}")
-        console.print(
-            f"{len(result.posts)} posts from {result.start} to {result.end - dt.timedelta(days=1)}; {verb}: "
-            f"{s['added']} added, {s['removed']} removed, {s['changed']} changed, {s['unchanged']} unchanged, "
-            f"{s['kept_touched']} kept (touched)"
-        )
+            _print_dry_run(diff)
+        console.print(escape(plan_summary(result, diff.summary(), dry_run=dry_run)), highlight=False)
 
     @calendar_app.command("show")
     def show(
@@ -149,7 +144,7 @@ def register(app: typer.Typer) -> None:
             emit_rows(_rows(posts), fmt, columns=ROW_COLUMNS)
             return
         if not posts:
-            console.print("No saved posts in this period: plan some with `signalboost plan`.")
+            console.print(_("No saved posts in this period: plan some with `signalboost plan`."), highlight=False)
             return
         pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
         console.print(week_tables(posts, pillars, width=console.width))
@@ -199,9 +194,13 @@ def register(app: typer.Typer) -> None:
         renders = _render(ws, chosen[0], posts, output, tzid=tzid, period=period, cancelled=cancelled)
         for path, text, written, skipped in renders:
             write_output(path, text, what=L_("the calendar"))
-            noun = "post" if written == 1 else "posts"
-            gone = f" and {len(cancelled)} cancelled (removed by a re-plan)" if cancelled else ""
-            console.print(f"Wrote {written} {noun}{gone} to [bold]{path}[/]{_left_out(skipped)}", highlight=False)
+            posts_words = ngettext("{n} post", "{n} posts", written).format(n=format_number(written))
+            if cancelled:
+                posts_words = _("{posts} and {n} cancelled (removed by a re-plan)").format(
+                    posts=posts_words, n=format_number(len(cancelled))
+                )
+            line = _("Wrote {posts} to {path}").format(posts=posts_words, path=path) + _left_out(skipped)
+            console.print(escape(line), highlight=False)
 
     @calendar_app.command("move")
     def move(
@@ -220,7 +219,13 @@ def register(app: typer.Typer) -> None:
         if fmt is not OutputFormat.table:
             emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
             return
-        console.print(f"{post.id} now at {post.local:%a %d %b %Y %H:%M %Z} (sequence {post.sequence})")
+        from signalboost.plan.view import day_and_date
+
+        when = f"{day_and_date(post.local, 'yMMMEd')} {post.local:%H:%M %Z}"
+        console.print(
+            escape(_("{id} now at {when} (sequence {n})").format(id=post.id, when=when, n=post.sequence)),
+            highlight=False,
+        )
 
     @calendar_app.command("status")
     def status(
@@ -310,7 +315,7 @@ def register(app: typer.Typer) -> None:
         from signalboost.connect.media import detach as detach_images
 
         n = detach_images(open_ws(workspace, read_only=True), plan_id, part=part)
-        console.print(f"Removed {n} image{'' if n == 1 else 's'}")
+        console.print(ngettext("Removed {n} image", "Removed {n} images", n).format(n=format_number(n)))
 
     @calendar_app.command("thread")
     def thread(
@@ -337,17 +342,54 @@ def _print_post(post: PlannedPost, fmt: OutputFormat) -> None:
     if fmt is not OutputFormat.table:
         emit_rows(_rows([post]), fmt, columns=ROW_COLUMNS)
     else:
-        console.print(f"{post.id} is {post.status}")
+        from signalboost.plan.view import status_words
+
+        console.print(escape(_("{id} is {status}").format(id=post.id, status=status_words(post))), highlight=False)
 
 
 def _print_parts(parts: list) -> None:  # type: ignore[type-arg]
     """A post's parts with their images, one line each."""
     for i, part in enumerate(parts):
         first = (part.text.splitlines() or [""])[0]
-        label = "post" if i == 0 else f"part {i}"
-        console.print(f"{label}: {first[:60]}", highlight=False)
+        label = _("post") if i == 0 else _("part {n}").format(n=i)
+        console.print(escape(f"{label}: {first[:60]}"), highlight=False)
         for image in part.images:
-            console.print(f"  image {image.path} — alt: {image.alt[:60]}", highlight=False)
+            line = _("image {path} — alt: {alt}").format(path=image.path, alt=image.alt[:60])
+            console.print(escape(f"  {line}"), highlight=False)
+
+
+def _print_dry_run(diff: PlanDiff) -> None:
+    """``plan --dry-run``: the first 20 posts each change would add, remove or change, one line each."""
+    for items, line, more in (
+        (diff.added, N_("  would add {post}"), N_("  … and {n} more to add")),
+        (diff.removed, N_("  would remove {post}"), N_("  … and {n} more to remove")),
+        (diff.changed, N_("  would change {post}"), N_("  … and {n} more to change")),
+    ):
+        for p in items[:20]:
+            console.print(_(line).format(post=_post_line(p)), highlight=False)
+        if len(items) > 20:
+            console.print(escape(_(more).format(n=format_number(len(items) - 20))), highlight=False)
+
+
+def plan_summary(result: PlanResult, s: dict[str, int], *, dry_run: bool) -> str:
+    """The last line of ``plan``: posts and period, then what was (or would be) added, removed, changed, kept."""
+    counts = {k: format_number(v) for k, v in s.items()}
+    period = {
+        "posts": ngettext("{n} post", "{n} posts", len(result.posts)).format(n=format_number(len(result.posts))),
+        "first": format_date(result.start),
+        "last": format_date(result.end - dt.timedelta(days=1)),
+    }
+    if dry_run:
+        changes = _(
+            "would change: {added} added, {removed} removed, {changed} changed, {unchanged} unchanged, "
+            "{kept_touched} kept (touched)"
+        ).format(**counts)
+    else:
+        changes = _(
+            "saved: {added} added, {removed} removed, {changed} changed, {unchanged} unchanged, {kept_touched} kept "
+            "(touched)"
+        ).format(**counts)
+    return _("{posts} from {first} to {last}; {changes}").format(changes=changes, **period)
 
 
 def _first_day(ws, start: str | None, weeks: int | None) -> dt.date | None:  # type: ignore[no-untyped-def]
@@ -424,7 +466,8 @@ def _left_out(skipped: list[str]) -> str:
     if not skipped:
         return ""
     reasons = Counter(why.split(": ", 1)[-1] for why in skipped)
-    return f"; {len(skipped)} left out (" + ", ".join(f"{n} {why}" for why, n in reasons.most_common()) + ")"
+    listed = ", ".join(f"{format_number(n)} {_(why)}" for why, n in reasons.most_common())
+    return _("; {n} left out ({reasons})").format(n=format_number(len(skipped)), reasons=listed)
 
 
 def _render(  # type: ignore[no-untyped-def]
@@ -442,16 +485,17 @@ def _render(  # type: ignore[no-untyped-def]
 
     pillars = [p.id for p in ws.strategy().pillars] if ws.has_strategy() else []
     name = ws.strategy().brand.name if ws.has_strategy() else "Signalboost"
+    title = _("{brand} publishing calendar").format(brand=name)
     n = len(posts)
     if kind == "ics":
-        text = export.to_ics(posts, name=f"{name} publishing calendar", tzid=tzid, cancelled=cancelled or [])
+        text = export.to_ics(posts, name=title, tzid=tzid, cancelled=cancelled or [])
         return [(output, text, n, [])]
     if kind == "csv":
         return [(output, export.to_csv(posts), n, [])]
     if kind == "md":
-        return [(output, export.to_markdown(posts, title=f"{name} publishing calendar", period=period), n, [])]
+        return [(output, export.to_markdown(posts, title=title, period=period), n, [])]
     if kind == "html":
-        page = export.to_html_month(posts, pillars=pillars, title=f"{name} publishing calendar", period=period)
+        page = export.to_html_month(posts, pillars=pillars, title=title, period=period)
         return [(output, page, n, [])]
     networks = sorted({p.network for p in posts})
     out: list[tuple[Path, str, int, list[str]]] = []
@@ -459,9 +503,12 @@ def _render(  # type: ignore[no-untyped-def]
         mine = [p for p in posts if p.network == net]
         text, skipped = export.to_hootsuite_csv(mine)
         path = output if len(networks) == 1 else output.with_name(f"{output.stem}-{net}{output.suffix or '.csv'}")
+        left = escape(_("left out"))
         for why in skipped[:SHOWN_LEFT_OUT]:
-            console.print(f"[yellow]left out[/] {why}", highlight=False)
+            post_id, _sep, reason = why.partition(": ")
+            console.print(f"[yellow]{left}[/] {escape(post_id)}: {escape(_(reason))}", highlight=False)
         if len(skipped) > SHOWN_LEFT_OUT:
-            console.print(f"[yellow]left out[/] … and {len(skipped) - SHOWN_LEFT_OUT} more", highlight=False)
+            more = _("… and {n} more").format(n=format_number(len(skipped) - SHOWN_LEFT_OUT))
+            console.print(f"[yellow]{left}[/] {escape(more)}", highlight=False)
         out.append((path, text, len(mine) - len(skipped), skipped))
     return out

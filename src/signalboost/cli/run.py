@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
+from signalboost.i18n import _
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -72,7 +73,8 @@ def _run(
             signal.signal(sig, handler)
     if once:
         rows = [{"step": r.step.kind, "network": r.step.platform, "ok": r.ok, "detail": r.detail} for r in results]
-        emit_rows(rows, fmt, title="Run (one cycle)" + (" — dry run" if dry_run else ""), empty="Nothing was due.")
+        title = _("Run (one cycle) — dry run") if dry_run else _("Run (one cycle)")
+        emit_rows(rows, fmt, title=title, empty=_("Nothing was due."))
 
 
 def setup_logging(level: int) -> None:

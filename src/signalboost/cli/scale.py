@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
+from signalboost.i18n import _, format_number, ngettext
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -76,13 +77,13 @@ def register(app: typer.Typer) -> None:
         from signalboost.scale.export import export_parquet
 
         ws = open_ws(workspace, read_only=True)
-        with _status("Exporting…") as status:
+        with _status(_("Exporting…")) as status:
             done = export_parquet(
                 ws, parquet, tables=tables, platforms=platform, force=force, progress=lambda t: status.update(t)
             )
         rows = [{"table": t, "rows": n, "file": str(done.files[t])} for t, n in done.rows.items()]
         doc = {"folder": str(done.folder), "platforms": done.platforms, "schema_version": done.schema_version}
-        emit_rows(rows, fmt, title=f"Parquet export in {done.folder}", document=doc)
+        emit_rows(rows, fmt, title=_("Parquet export in {folder}").format(folder=done.folder), document=doc)
 
     @scale_app.command("influence")
     def influence(
@@ -142,7 +143,9 @@ def register(app: typer.Typer) -> None:
             "loaded_back": stored,
             "seconds": round(run.seconds, 2),
         }
-        emit_rows(rows, fmt, title=f"Top {top} on {run.platform} (Spark)", document=doc)
+        emit_rows(
+            rows, fmt, title=_("Top {n} on {platform} (Spark)").format(n=top, platform=run.platform), document=doc
+        )
         if fmt is OutputFormat.table:
             _say_run(doc)
 
@@ -179,12 +182,17 @@ def register(app: typer.Typer) -> None:
         emit_rows(
             rows,
             fmt,
-            title=f"Audience overlap on {plat} (Spark, exact)",
+            title=_("Audience overlap on {platform} (Spark, exact)").format(platform=plat),
             columns=cols,
             document={"platform": plat, "loaded_back": stored},
         )
         if fmt is OutputFormat.table and load_back:
-            typer.echo(f"Stored {stored} row(s) in partner_overlap.", err=True)
+            typer.echo(
+                ngettext("Stored {n} row in partner_overlap.", "Stored {n} rows in partner_overlap.", stored).format(
+                    n=stored
+                ),
+                err=True,
+            )
 
 
 def _settings_workspace(path: Path) -> Workspace | None:
@@ -198,10 +206,22 @@ def _settings_workspace(path: Path) -> Workspace | None:
 
 
 def _say_run(doc: dict[str, Any]) -> None:
-    parts = ", ".join(doc["computed_by_spark"]) or "none"
-    typer.echo(f"Spark computed: {parts}; {doc['accounts']} accounts in {doc['seconds']} s.", err=True)
+    parts = ", ".join(doc["computed_by_spark"]) or _("none")
+    said = ngettext(
+        "Spark computed: {parts}; {n} account in {seconds} s.",
+        "Spark computed: {parts}; {n} accounts in {seconds} s.",
+        doc["accounts"],
+    )
+    typer.echo(
+        said.format(parts=parts, n=format_number(doc["accounts"]), seconds=format_number(doc["seconds"])), err=True
+    )
     for comp, why in doc["unavailable"].items():
-        typer.echo(f"  {comp}: unavailable — {why}", err=True)
-    typer.echo(f"Results: {doc['results']}", err=True)
+        typer.echo("  " + _("{component}: unavailable — {why}").format(component=comp, why=why), err=True)
+    typer.echo(_("Results: {path}").format(path=doc["results"]), err=True)
     if doc["loaded_back"]:
-        typer.echo(f"Stored {doc['loaded_back']} scores; see `signalboost influencers --stored`.", err=True)
+        stored = ngettext(
+            "Stored {n} score; see `signalboost influencers --stored`.",
+            "Stored {n} scores; see `signalboost influencers --stored`.",
+            doc["loaded_back"],
+        )
+        typer.echo(stored.format(n=format_number(doc["loaded_back"])), err=True)

@@ -71,6 +71,8 @@ def init(
     Example: signalboost init my-brand --template clothing-store --name "Threadline"
     Example: signalboost init kafe --template cafe --lang nb
     """
+    from rich.markup import escape
+
     from signalboost import i18n
     from signalboost.cli.common import console
     from signalboost.model.templates import check_template_language, template_text, write_template
@@ -83,11 +85,16 @@ def init(
     ws = Workspace.open(path, create=True)
     written = write_template(template.value, ws.strategy_path, force=force, brand_name=name, lang=lang)
     ws.exports_dir  # noqa: B018 - the property creates exports/
-    language = " (Norwegian bokmål)" if lang == "nb" else ""
-    console.print(f"Created [bold]{written}[/] from the [bold]{template.value}[/] template{language}.")
+    i18n.activate(lang)  # the messages in the template's language, unless --lang before the command chose one
+    if lang == "nb":
+        created = _("Created [bold]{path}[/] from the [bold]{template}[/] template (Norwegian bokmål).")
+    else:
+        created = _("Created [bold]{path}[/] from the [bold]{template}[/] template.")
+    console.print(created.format(path=escape(str(written)), template=template.value))
     where = "" if ws.root == Path.cwd() else f" -w {_shell_path(ws.root)}"
-    console.print("Next:")
-    console.print(f"  edit {_shell_path(written)}   (every section is explained in its comments)")
+    console.print(_("Next:"))
+    edit = _("edit {path}   (every section is explained in its comments)").format(path=_shell_path(written))
+    console.print(f"  {escape(edit)}")
     console.print(f"  signalboost validate{where}")
     console.print(f"  signalboost doc{where} --format pdf")
 

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
 from signalboost.errors import WebError
+from signalboost.i18n import _
 
 user_app = typer.Typer(
     help=(
@@ -92,9 +94,13 @@ def user_add(
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation"))
     username = add_user(open_ws(workspace), name, password)
-    console.print(f"Login [bold]{username}[/] saved. Serve beyond this machine with: signalboost serve --host 0.0.0.0")
+    console.print(
+        _("Login [bold]{name}[/] saved. Serve beyond this machine with: signalboost serve --host 0.0.0.0").format(
+            name=escape(username)
+        )
+    )
 
 
 @user_app.command("remove")
@@ -107,7 +113,7 @@ def user_remove(name: str = typer.Argument(..., help="Login name."), workspace: 
 
     if not remove_user(open_ws(workspace, read_only=True), name):
         raise WebError(f"no login {name!r}", where="user remove", hint="See them with `signalboost user list`")
-    console.print(f"Login {name} removed; its dashboard sessions are ended.")
+    console.print(_("Login {name} removed; its dashboard sessions are ended.").format(name=escape(name)))
 
 
 @user_app.command("list")
@@ -120,4 +126,4 @@ def user_list(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
 
     with open_ws(workspace, read_only=True).connect(purpose="list logins") as con:
         rows = users_sql.list_users(con)
-    emit_rows(rows, fmt, title="Dashboard logins", columns=["username", "created_at", "last_login_at"])
+    emit_rows(rows, fmt, title=_("Dashboard logins"), columns=["username", "created_at", "last_login_at"])

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.limits import current_budget
 
 MAX_TOTAL_BYTES = 64 * 1024**3  # 64 GiB uncompressed in total (real archives with videos run to several GiB)
@@ -70,15 +71,19 @@ class Archive:
             raise damaged_member(where, exc) from exc
         if len(data) > limit:
             raise IngestError(
-                "a zip member inflates beyond its declared size (zip bomb?)",
+                L_("a zip member inflates beyond its declared size (zip bomb?)"),
                 where=where,
-                hint="Re-download the export; do not import files from untrusted sources",
+                hint=L_("Re-download the export; do not import files from untrusted sources"),
             )
         if len(data) < limit:
             raise IngestError(
-                f"the zip member is damaged: {len(data):,} bytes where its header declares {info.file_size:,}",
+                L_(
+                    "the zip member is damaged: {n:,} bytes where its header declares {declared:,}",
+                    n=len(data),
+                    declared=info.file_size,
+                ),
                 where=where,
-                hint="Re-download the export; nothing was imported",
+                hint=L_("Re-download the export; nothing was imported"),
             )
         self._budget.charge(len(data), where)
         return data
@@ -90,15 +95,20 @@ class Archive:
 def damaged_member(where: str, exc: BaseException) -> IngestError:
     """The located error for a zip member that cannot be inflated (``exc`` from ``zipfile`` or ``zlib``)."""
     if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-        what, hint = "the zip member is encrypted (password-protected)", "Export the data again without a password"
+        what, hint = (
+            L_("the zip member is encrypted (password-protected)"),
+            L_("Export the data again without a password"),
+        )
     elif isinstance(exc, NotImplementedError):
-        what, hint = f"the zip member uses an unsupported compression ({exc})", "Re-zip it with standard deflate"
+        what = L_("the zip member uses an unsupported compression ({reason})", reason=str(exc))
+        hint = L_("Re-zip it with standard deflate")
     elif "CRC" in str(exc):
-        what, hint = "the zip member is damaged (its CRC-32 checksum does not match)", "Re-download the export"
+        what = L_("the zip member is damaged (its CRC-32 checksum does not match)")
+        hint = L_("Re-download the export")
     else:
-        what = f"the zip member is damaged or truncated ({type(exc).__name__}: {exc})"
-        hint = "Re-download the export"
-    return IngestError(what, where=where, hint=f"{hint}; nothing was imported")
+        what = L_("the zip member is damaged or truncated ({kind}: {reason})", kind=type(exc).__name__, reason=str(exc))
+        hint = L_("Re-download the export")
+    return IngestError(what, where=where, hint=L_("{hint}; nothing was imported", hint=hint))
 
 
 @lru_cache(maxsize=64)
@@ -107,12 +117,16 @@ def _zip_names_cached(path: str, mtime: float, size: int) -> tuple[str, ...]:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise IngestError(
-            f"not a readable zip file ({exc})", where=path, hint="Re-download the export; the zip looks damaged"
+            L_("not a readable zip file ({reason})", reason=str(exc)),
+            where=path,
+            hint=L_("Re-download the export; the zip looks damaged"),
         ) from exc
     with zf:
         infos = zf.infolist()
     if len(infos) > _MAX_MEMBERS:
-        raise IngestError(f"the zip holds {len(infos):,} files (too many)", where=path, hint="Unpack it first")
+        raise IngestError(
+            L_("the zip holds {n:,} files (too many)", n=len(infos)), where=path, hint=L_("Unpack it first")
+        )
     total = 0
     names: list[str] = []
     for info in infos:
@@ -120,24 +134,32 @@ def _zip_names_cached(path: str, mtime: float, size: int) -> tuple[str, ...]:
         pure = PurePosixPath(name.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
             raise IngestError(
-                f"the zip contains an unsafe path {name!r} (path traversal)",
+                L_("the zip contains an unsafe path {name!r} (path traversal)", name=name),
                 where=path,
-                hint="This is not a genuine export; nothing was imported",
+                hint=L_("This is not a genuine export; nothing was imported"),
             )
         total += info.file_size
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise IngestError(
-                f"the zip member {name!r} expands {info.file_size / max(info.compress_size, 1):,.0f}x (zip bomb?)",
+                L_(
+                    "the zip member {name!r} expands {ratio:,.0f}x (zip bomb?)",
+                    name=name,
+                    ratio=info.file_size / max(info.compress_size, 1),
+                ),
                 where=path,
-                hint="This is not a genuine export; nothing was imported",
+                hint=L_("This is not a genuine export; nothing was imported"),
             )
         if not info.is_dir():
             names.append(name)
     if total > MAX_TOTAL_BYTES:
         raise IngestError(
-            f"the zip would expand to {total / 1024**3:,.1f} GiB (limit {MAX_TOTAL_BYTES / 1024**3:.0f} GiB)",
+            L_(
+                "the zip would expand to {size:,.1f} GiB (limit {limit:.0f} GiB)",
+                size=total / 1024**3,
+                limit=MAX_TOTAL_BYTES / 1024**3,
+            ),
             where=path,
-            hint="Unpack it yourself and import the folder, if you trust it",
+            hint=L_("Unpack it yourself and import the folder, if you trust it"),
         )
     return tuple(sorted(names))
 

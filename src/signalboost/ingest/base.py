@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 
 #: Canonical tables an importer may write, in the order they are merged.
 LOAD_TABLES: tuple[str, ...] = (
@@ -304,4 +305,4 @@ class ImportResult:
 def malformed(path: Path | str, what: str, *, line: int | None = None, hint: str | None = None) -> IngestError:
     """An :class:`IngestError` naming the file (and line) of a malformed input."""
     where = f"{path}:{line}" if line is not None else str(path)
-    return IngestError(what, where=where, hint=hint or "Check the file is a complete, unmodified export")
+    return IngestError(what, where=where, hint=hint or L_("Check the file is a complete, unmodified export"))

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from signalboost.i18n import L_
+
 #: Nothing social is dated before this (Facebook, the oldest network here, opened in February 2004).
 EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
 #: How far after the import a date may lie (a time zone or clock off by hours, not a wrong year).
@@ -220,7 +222,9 @@ def resolve_timezone(option: str | None, workspace: Any = None) -> tuple[str, st
         try:
             return check_timezone(option), "--timezone"
         except ValueError as exc:
-            raise UsageError(str(exc), where="--timezone", hint="Use an IANA name, e.g. Europe/Madrid or UTC") from None
+            raise UsageError(
+                str(exc), where="--timezone", hint=L_("Use an IANA name, e.g. Europe/Madrid or UTC")
+            ) from None
     if workspace is not None:
         try:
             if workspace.has_strategy():

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from signalboost.errors import IngestError, UsageError
+from signalboost.i18n import L_
 
 DEFAULT_MAX_UNCOMPRESSED = 512 * 1024**2
 DEFAULT_MAX_REJECTS = 10_000
@@ -53,11 +54,15 @@ def parse_size(text: str, *, where: str) -> int:
     m = _SIZE.match(text)
     if not m:
         raise UsageError(
-            f"{text!r} is not a size", where=where, hint="Write a number of bytes with an optional unit: 2GiB, 800MB"
+            L_("{text!r} is not a size", text=text),
+            where=where,
+            hint=L_("Write a number of bytes with an optional unit: 2GiB, 800MB"),
         )
     value = float(m.group(1)) * _UNITS[(m.group(2) or "").lower()]
     if value < 1 or value > 2**62:
-        raise UsageError(f"{text!r} is out of range", where=where, hint="Give a size from 1 byte to a few TiB")
+        raise UsageError(
+            L_("{text!r} is out of range", text=text), where=where, hint=L_("Give a size from 1 byte to a few TiB")
+        )
     return int(value)
 
 
@@ -68,7 +73,7 @@ def _env_int(name: str, default: int, *, size: bool) -> int:
     if size:
         return parse_size(raw, where=name)
     if not raw.isdigit() or int(raw) < 1:
-        raise UsageError(f"{raw!r} is not a positive whole number", where=name, hint="e.g. 100000")
+        raise UsageError(L_("{raw!r} is not a positive whole number", raw=raw), where=name, hint=L_("e.g. 100000"))
     return int(raw)
 
 
@@ -128,10 +133,13 @@ class Budget:
         """Refuse before reading ``more`` bytes that would take the import past the limit."""
         if self.used + more > self.limit:
             raise IngestError(
-                f"the export expands to more than {_mib(self.limit)} of data (decompression limit)",
+                L_("the export expands to more than {size} of data (decompression limit)", size=_mib(self.limit)),
                 where=where,
-                hint=f"Unpack it yourself and import the folder or plain file if you trust it, or raise the limit "
-                f"with {ENV_MAX_UNCOMPRESSED}=2GiB; nothing was imported",
+                hint=L_(
+                    "Unpack it yourself and import the folder or plain file if you trust it, or raise the limit with "
+                    "{variable}=2GiB; nothing was imported",
+                    variable=ENV_MAX_UNCOMPRESSED,
+                ),
             )
 
     def charge(self, n: int, where: str) -> None:

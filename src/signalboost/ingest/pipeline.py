@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
+from signalboost.i18n import L_
 from signalboost.ingest import sanity
 from signalboost.ingest.base import (
     LOAD_TABLES,
@@ -164,7 +165,7 @@ def check_paths(paths: Sequence[str | Path]) -> None:
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
-            raise IngestError("no such file or folder", where=str(path), hint="Check the path")
+            raise IngestError(L_("no such file or folder"), where=str(path), hint=L_("Check the path"))
 
 
 def _import_one(
@@ -212,16 +213,24 @@ def _load(
             _run(con, path, fmt, options, result, limits.max_rejects)
         except duckdb.Error as exc:
             raise IngestError(
-                f"the file could not be read as {fmt.name}: {str(exc).splitlines()[0]}",
+                L_(
+                    "the file could not be read as {name}: {reason}",
+                    name=fmt.name,
+                    reason=str(exc).splitlines()[0],
+                ),
                 where=str(path),
-                hint="Check the file and the --format / --map options; nothing was imported",
+                hint=L_("Check the file and the --format / --map options; nothing was imported"),
             ) from exc
         except _STRUCTURE_ERRORS as exc:  # a value of the wrong JSON type where the export has another
             raise IngestError(
-                f"the file does not have the structure of {fmt.name} "
-                f"({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else 'unexpected value'})",
+                L_(
+                    "the file does not have the structure of {name} ({kind}: {reason})",
+                    name=fmt.name,
+                    kind=type(exc).__name__,
+                    reason=str(exc).splitlines()[0][:200] if str(exc) else L_("unexpected value"),
+                ),
                 where=str(path),
-                hint="Is it an unmodified export? Re-download it, or pass --format; nothing was imported",
+                hint=L_("Is it an unmodified export? Re-download it, or pass --format; nothing was imported"),
             ) from exc
         finally:
             with suppress(duckdb.Error):
@@ -334,10 +343,15 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
     rejects.flush()
     if options.kind and not options.kind_used:  # honoured or refused, never ignored (nothing is committed)
         raise UsageError(
-            f"--kind {options.kind} does not apply to a {fmt.name} file: its rows say what they are",
+            L_(
+                "--kind {kind} does not apply to a {name} file: its rows say what they are",
+                kind=options.kind,
+                name=fmt.name,
+            ),
             where=f"{path} (--kind)",
-            hint="Leave --kind out, or use it with an edge list or a CSV (--format generic) whose rows are all "
-            "one kind",
+            hint=L_(
+                "Leave --kind out, or use it with an edge list or a CSV (--format generic) whose rows are all one kind"
+            ),
         )
     source = str(result.import_id)
     for table in LOAD_TABLES:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.base import ReadOptions
 from signalboost.ingest.limits import MAX_STREAM_RATIO, STREAM_RATIO_FLOOR, Budget, current_budget
 from signalboost.ingest.textio import detect_encoding, read_head
@@ -53,10 +54,12 @@ class _Inflating:
         self.budget.charge(len(data), self.where)
         if self.produced > STREAM_RATIO_FLOOR and self.produced > MAX_STREAM_RATIO * max(self.raw.consumed, 1):
             raise IngestError(
-                f"the compressed file expands {self.produced / max(self.raw.consumed, 1):,.0f}x (a decompression "
-                "bomb?)",
+                L_(
+                    "the compressed file expands {ratio:,.0f}x (a decompression bomb?)",
+                    ratio=self.produced / max(self.raw.consumed, 1),
+                ),
                 where=self.where,
-                hint="This is not a genuine export; nothing was imported",
+                hint=L_("This is not a genuine export; nothing was imported"),
             )
         return data
 
@@ -94,13 +97,15 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
                     _transcode(src, out, encoding)
         except (OSError, EOFError) as exc:
             raise IngestError(
-                f"the compressed file is damaged ({exc})", where=str(path), hint="Re-download it"
+                L_("the compressed file is damaged ({reason})", reason=str(exc)),
+                where=str(path),
+                hint=L_("Re-download it"),
             ) from exc
         except UnicodeDecodeError as exc:
             raise IngestError(
-                f"cannot decode the text as {encoding} ({exc.reason})",
+                L_("cannot decode the text as {encoding} ({reason})", encoding=encoding, reason=exc.reason),
                 where=str(path),
-                hint="Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again",
+                hint=L_("Save the file as UTF-8 (e.g. a spreadsheet's 'CSV UTF-8') and import it again"),
             ) from exc
         yield out_path
 

@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.base import Format
 from signalboost.ingest.textio import looks_binary, read_head
 
@@ -59,10 +60,15 @@ SUMMARY_FORMATS = ("table", "json", "csv")
 def get_format(name: str) -> Format:
     formats = {f.name: f for f in all_formats()}
     if name not in formats:
-        hint = f"Use one of: {', '.join(sorted(formats))} (see `signalboost formats`)"
+        hint = L_("Use one of: {choices} (see `signalboost formats`)", choices=", ".join(sorted(formats)))
         if name.lower() in SUMMARY_FORMATS:
-            hint += f"; the summary's output format is --output {name.lower()} (--format names the input format)"
-        raise IngestError(f"unknown format {name!r}", where="--format", hint=hint)
+            hint = L_(
+                "Use one of: {choices} (see `signalboost formats`); the summary's output format is --output "
+                "{output} (--format names the input format)",
+                choices=", ".join(sorted(formats)),
+                output=name.lower(),
+            )
+        raise IngestError(L_("unknown format {name!r}", name=name), where="--format", hint=hint)
     return formats[name]
 
 
@@ -73,13 +79,15 @@ def refuse_empty(path: Path, head: bytes | None = None) -> None:
         return
     head = read_head(path) if head is None else head
     if not head.strip():
-        raise IngestError("the file is empty", where=str(path), hint="Export the data again; nothing was imported")
+        raise IngestError(
+            L_("the file is empty"), where=str(path), hint=L_("Export the data again; nothing was imported")
+        )
 
 
 def detect_format(path: Path) -> Format:
     """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files."""
     if not path.exists():
-        raise IngestError("no such file or folder", where=str(path), hint="Check the path")
+        raise IngestError(L_("no such file or folder"), where=str(path), hint=L_("Check the path"))
     head = read_head(path)
     refuse_empty(path, head)
     scored = []
@@ -92,15 +100,15 @@ def detect_format(path: Path) -> Format:
         return scored[0][1]
     if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):
         raise IngestError(
-            "this is a binary file, not an export Signalboost can read",
+            L_("this is a binary file, not an export Signalboost can read"),
             where=str(path),
-            hint="Run `signalboost formats` to see what can be imported",
+            hint=L_("Run `signalboost formats` to see what can be imported"),
         )
     if scored and scored[0][1].name == "generic":
         return scored[0][1]  # a table of the user's own: unmappable columns give a clear error later
-    guess = f" (closest: {scored[0][1].name})" if scored else ""
+    guess = L_(" (closest: {name})", name=scored[0][1].name) if scored else ""
     raise IngestError(
-        f"cannot tell which export format this is{guess}",
+        L_("cannot tell which export format this is{guess}", guess=guess),
         where=str(path),
-        hint="Pass --format NAME (see `signalboost formats`), or --map for a CSV of your own",
+        hint=L_("Pass --format NAME (see `signalboost formats`), or --map for a CSV of your own"),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 
 HEAD_BYTES = 64 * 1024
 
@@ -29,7 +30,9 @@ def read_head(path: Path, n: int = HEAD_BYTES) -> bytes:
             with gzip.open(path, "rb") as gz:
                 return gz.read(n)
         except (OSError, EOFError) as exc:
-            raise IngestError(f"damaged gzip file ({exc})", where=str(path), hint="Re-download the file") from exc
+            raise IngestError(
+                L_("damaged gzip file ({reason})", reason=str(exc)), where=str(path), hint=L_("Re-download the file")
+            ) from exc
     return head
 
 
@@ -63,9 +66,9 @@ def check_encoding(name: str) -> str:
         codec = {"mac-roman": "mac_roman", "iso8859-1": "latin-1"}.get(codec, codec)
     except LookupError:
         raise UsageError(
-            f"unknown encoding {name!r}",
+            L_("unknown encoding {name!r}", name=name),
             where="--encoding",
-            hint=f"Use one of: {', '.join(ENCODINGS)}",
+            hint=L_("Use one of: {choices}", choices=", ".join(ENCODINGS)),
         ) from None
     return codec
 
@@ -144,9 +147,9 @@ def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[s
                 f"the file is not valid UTF-8 past byte {exc.start}; read as {guess}"
             )
         raise IngestError(
-            f"cannot decode the text as {enc} ({exc.reason})",
+            L_("cannot decode the text as {encoding} ({reason})", encoding=enc, reason=exc.reason),
             where=f"{where} (byte {exc.start + 1})",
-            hint="Save the file as UTF-8, or pass the right --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16)",
+            hint=L_("Save the file as UTF-8, or pass the right --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16)"),
         ) from exc
 
 
@@ -169,18 +172,22 @@ def loads_json(text: str, where: str, *, pairs_hook: Any = None) -> Any:
     except RecursionError as exc:
         raise too_deep(where) from exc
     except json.JSONDecodeError as exc:
-        what = "the JSON ends too early (truncated file?)" if exc.pos >= len(text) - 1 else f"invalid JSON: {exc.msg}"
+        what = (
+            L_("the JSON ends too early (truncated file?)")
+            if exc.pos >= len(text) - 1
+            else L_("invalid JSON: {msg}", msg=exc.msg)
+        )
         raise IngestError(
-            what, where=f"{where}:{exc.lineno}:{exc.colno}", hint="Re-download the export; the file looks damaged"
+            what, where=f"{where}:{exc.lineno}:{exc.colno}", hint=L_("Re-download the export; the file looks damaged")
         ) from exc
 
 
 def too_deep(where: str) -> IngestError:
     """The error for a document nested deeper than the parser (or the code walking it) can follow."""
     return IngestError(
-        "the data is nested too deeply (hundreds of levels; a genuine export nests fewer than 20)",
+        L_("the data is nested too deeply (hundreds of levels; a genuine export nests fewer than 20)"),
         where=where,
-        hint="This is not a genuine export; nothing was imported",
+        hint=L_("This is not a genuine export; nothing was imported"),
     )
 
 

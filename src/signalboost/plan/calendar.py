@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError
+from signalboost.i18n import L_, Ln_
 from signalboost.model.strategy import Example, Strategy, Tactic
 from signalboost.plan.apportion import Item, apportion, check_weights, discrepancy, forcing_sources
 from signalboost.plan.formats import closest_format
@@ -123,7 +124,7 @@ def _network_slots(
     for net, sched in strategy.schedule.networks.items():
         if sched.slots_per_week() == 0:
             if sched.min_posts_per_week == 0:
-                result.notes.append(f"{net}: no slots and a minimum of 0 posts a week; not planned")
+                result.notes.append(L_("{net}: no slots and a minimum of 0 posts a week; not planned", net=net))
                 continue
             raise PlanError(
                 f"network {net!r} has no slots in its weekly schedule",
@@ -132,7 +133,12 @@ def _network_slots(
             )
         if sched.slots_per_week() < sched.min_posts_per_week:
             result.notes.append(
-                f"{net}: {sched.slots_per_week()} slots a week, below the minimum of {sched.min_posts_per_week}"
+                L_(
+                    "{net}: {slots} slots a week, below the minimum of {minimum}",
+                    net=net,
+                    slots=sched.slots_per_week(),
+                    minimum=sched.min_posts_per_week,
+                )
             )
         slots, notes = weekly_slots(net, sched.slot_times(), tz, start, end)
         found[net] = slots
@@ -140,7 +146,7 @@ def _network_slots(
         result.notes += [n.message() for n in notes]
     for net in strategy.network_ids():
         if net not in found and net not in strategy.schedule.networks:
-            result.notes.append(f"{net}: in the ecosystem but has no schedule; not planned")
+            result.notes.append(L_("{net}: in the ecosystem but has no schedule; not planned", net=net))
     if not found:
         raise PlanError(
             "the strategy schedules no network",
@@ -165,13 +171,21 @@ def _place_tactic(
     days = occurrence_dates(tactic.rrule, start, end)
     if not days:
         after = next_occurrence(tactic.rrule, end)
-        nxt = f"; its next occurrence is {after.isoformat()}" if after else "; the rule has ended"
-        what = f"tactic {tactic.id!r} ({tactic.rrule}) has no occurrence from {start} to {end - dt.timedelta(days=1)}"
+        fields = {"tactic": tactic.id, "rule": tactic.rrule, "first": start, "last": end - dt.timedelta(days=1)}
+        what = (
+            L_(
+                "tactic {tactic!r} ({rule}) has no occurrence from {first} to {last}; its next occurrence is {next}",
+                next=after,
+                **fields,
+            )
+            if after
+            else L_("tactic {tactic!r} ({rule}) has no occurrence from {first} to {last}; the rule has ended", **fields)
+        )
         if skip_empty:
-            result.notes.append(what + nxt)
+            result.notes.append(what)
             return []
         raise PlanError(
-            what + nxt,
+            what,
             where=f"strategy.yaml (tactics.{index}.rrule)",
             hint="Plan a longer period (--weeks), fix the RRULE, or pass --skip-empty-tactics",
         )
@@ -185,8 +199,13 @@ def _place_tactic(
             taken = _nearest(slots, target) if tactic.placement == "nearest-slot" else _exact(slots, target)
             if taken is not None and abs(taken.at - target) > NEAR:
                 result.notes.append(
-                    f"{net}: no free slot within 3½ days of tactic {tactic.id} on {day}; "
-                    f"a slot was added at {tactic.time}"
+                    L_(
+                        "{net}: no free slot within 3½ days of tactic {tactic} on {day}; a slot was added at {time}",
+                        net=net,
+                        tactic=tactic.id,
+                        day=day,
+                        time=tactic.time,
+                    )
                 )
                 taken = None
             if taken is not None:
@@ -195,7 +214,11 @@ def _place_tactic(
                 out.append(_Draft(plan_id(net, key, "tactic", tactic.id), net, "tactic", taken.at, key, tactic))
                 continue
             if net not in free:
-                note = f"{net}: tactic {tactic.id} runs there but the network has no schedule; its posts are added"
+                note = L_(
+                    "{net}: tactic {tactic} runs there but the network has no schedule; its posts are added",
+                    net=net,
+                    tactic=tactic.id,
+                )
                 if note not in result.notes:
                     result.notes.append(note)
             key = slot_key(day, at_time)
@@ -274,15 +297,29 @@ def _assign_pillars(
         worst = max(per_net, key=lambda n: per_net[n])
         if not forced and per_net[worst] <= 1 + 1e-6:
             result.notes.append(
-                f"the whole plan's pillar mix strays up to {result.discrepancy[0]:.2f} posts from the weights "
-                "(within the limit of 2) so that each network keeps its own mix as close as its posts allow "
-                f"(furthest: {worst} {per_net[worst]:.2f})"
+                L_(
+                    "the whole plan's pillar mix strays up to {plan:.2f} posts from the weights (within the limit "
+                    "of 2) so that each network keeps its own mix as close as its posts allow (furthest: {worst} "
+                    "{network:.2f})",
+                    plan=result.discrepancy[0],
+                    worst=worst,
+                    network=per_net[worst],
+                )
             )
             return
+        fields = {"plan": result.discrepancy[0], "worst": worst, "network": per_net[worst]}
         result.notes.append(
-            "the pillar mix strays more than one post from the weights "
-            f"(plan-wide {result.discrepancy[0]:.2f}, {worst} {per_net[worst]:.2f})"
-            + ("; the networks' fixed posts above force it" if forced else "")
+            L_(
+                "the pillar mix strays more than one post from the weights (plan-wide {plan:.2f}, {worst} "
+                "{network:.2f}); the networks' fixed posts above force it",
+                **fields,
+            )
+            if forced
+            else L_(
+                "the pillar mix strays more than one post from the weights (plan-wide {plan:.2f}, {worst} "
+                "{network:.2f})",
+                **fields,
+            )
         )
 
 
@@ -297,11 +334,17 @@ def forced_mix(strategy: Strategy, start: dt.date, weeks: int = 12) -> dict[str,
 
 def forced_note(network: str, lowest: float, sources: Sequence[str]) -> str:
     """Why a network's mix cannot stay within one post of the weights, and what to change."""
-    return (
-        f"{network}: {' and '.join(sources)} fix{'es' if len(sources) == 1 else ''} pillars on so many posts that "
-        f"the mix cannot stay within 1 post of the weights (lowest possible {lowest:.1f} posts, planned at that); "
-        "give the tactic more pillars or fewer dates, raise those pillars' weights, or post more on "
-        f"{network}"
+    return Ln_(
+        "{network}: {sources} fixes pillars on so many posts that the mix cannot stay within 1 post of the weights "
+        "(lowest possible {lowest:.1f} posts, planned at that); give the tactic more pillars or fewer dates, raise "
+        "those pillars' weights, or post more on {network}",
+        "{network}: {sources} fix pillars on so many posts that the mix cannot stay within 1 post of the weights "
+        "(lowest possible {lowest:.1f} posts, planned at that); give the tactics more pillars or fewer dates, "
+        "raise those pillars' weights, or post more on {network}",
+        len(sources),
+        network=network,
+        sources=", ".join(sources),
+        lowest=lowest,
     )
 
 
@@ -317,9 +360,26 @@ def _finish(strategy: Strategy, d: _Draft, result: PlanResult) -> PlannedPost:
     if example is not None:
         fmt, why = closest_format(example.format, _listed_formats(strategy, d.network))
         if why is not None:
-            source = f"tactic {tactic.id}" if tactic is not None else f"pillar {example.pillar}"
-            where = "" if example.network == d.network else f" (written for {example.network})"
-            note = f"{d.network}: the {source} example is a {example.format}{where}; planned as {fmt}, {why}"
+            what = tactic.id if tactic is not None else example.pillar
+            fields = {"net": d.network, "format": example.format, "planned": fmt, "why": why, "what": what}
+            written = example.network != d.network
+            note = (
+                L_("{net}: the tactic {what} example is a {format}; planned as {planned}, {why}", **fields)
+                if tactic is not None and not written
+                else L_("{net}: the pillar {what} example is a {format}; planned as {planned}, {why}", **fields)
+                if not written
+                else L_(
+                    "{net}: the tactic {what} example is a {format} (written for {other}); planned as {planned}, {why}",
+                    other=example.network,
+                    **fields,
+                )
+                if tactic is not None
+                else L_(
+                    "{net}: the pillar {what} example is a {format} (written for {other}); planned as {planned}, {why}",
+                    other=example.network,
+                    **fields,
+                )
+            )
             if note not in result.notes:
                 result.notes.append(note)
     return PlannedPost(

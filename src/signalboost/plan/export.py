@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from signalboost.i18n import _, language, month_name, weekday_name
+from signalboost.i18n import N_, _, language, month_name, weekday_name
 from signalboost.plan.posts import PlannedPost
 from signalboost.textsafe import csv_text, md_escape
 
@@ -43,6 +43,12 @@ def _when(prop: str, instant: dt.datetime, zone: str | None) -> str:
         return f"{prop}:{_stamp(instant)}"
     return f"{prop};TZID={zone}:{instant.astimezone(ZoneInfo(zone)).strftime('%Y%m%dT%H%M%S')}"
 
+
+#: why a post is left out of a Hootsuite file (``"<id>: <reason>"``; the CLI shows the reason translated)
+SKIP_SOON = N_("not at least 10 minutes in the future")
+SKIP_EMPTY = N_("empty draft")
+SKIP_REPEATED = N_("same message as an earlier row (Hootsuite rejects duplicates)")
+SKIP_TOO_MANY = N_("past the 350-row limit")
 
 #: post formats shown as words in the exports' labels (the catalog has them; other formats are shown as written)
 FORMAT_WORDS = frozenset(("text", "photo", "video", "link", "carousel", "story", "reel", "short", "live"))
@@ -240,13 +246,13 @@ def to_hootsuite_csv(
         at = round_to_5(p.scheduled_at)
         text = p.draft.strip()
         if at < now + HOOTSUITE_LEAD:
-            skipped.append(f"{p.id}: not at least 10 minutes in the future")
+            skipped.append(f"{p.id}: {SKIP_SOON}")
         elif not text:
-            skipped.append(f"{p.id}: empty draft")
+            skipped.append(f"{p.id}: {SKIP_EMPTY}")
         elif text in seen:
-            skipped.append(f"{p.id}: same message as an earlier row (Hootsuite rejects duplicates)")
+            skipped.append(f"{p.id}: {SKIP_REPEATED}")
         elif written >= HOOTSUITE_MAX_ROWS:
-            skipped.append(f"{p.id}: past the 350-row limit")
+            skipped.append(f"{p.id}: {SKIP_TOO_MANY}")
         else:
             seen.add(text)
             local = at.astimezone(p.local.tzinfo)

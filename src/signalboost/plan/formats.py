@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from signalboost.i18n import L_
+
 NEIGHBOURS: Mapping[str, tuple[str, ...]] = {
     "reel": ("short", "video", "story", "live"),
     "short": ("reel", "video", "story", "live"),
@@ -43,5 +45,7 @@ def closest_format(wanted: str, listed: Sequence[str]) -> tuple[str, str | None]
         return wanted, None
     for candidate in NEIGHBOURS.get(wanted, ()):
         if candidate in listed:
-            return candidate, f"the closest format it lists ({', '.join(listed)})"
-    return listed[0], f"its first format: none of its formats ({', '.join(listed)}) is close to {wanted}"
+            return candidate, L_("the closest format it lists ({listed})", listed=", ".join(listed))
+    return listed[0], L_(
+        "its first format: none of its formats ({listed}) is close to {wanted}", listed=", ".join(listed), wanted=wanted
+    )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from signalboost.i18n import L_
 from signalboost.model.vocab import WEEKDAYS
 
 DstCase = Literal["nonexistent", "ambiguous"]
@@ -48,13 +49,19 @@ class SlotNote:
     def message(self) -> str:
         when = self.requested.strftime("%Y-%m-%d %H:%M")
         if self.case == "nonexistent":
-            return (
-                f"{self.network}: {when} does not exist in {self.resolved.tzname()} (clocks spring forward); "
-                f"planned at {self.resolved.strftime('%H:%M')}"
+            return L_(
+                "{network}: {when} does not exist in {zone} (clocks spring forward); planned at {time}",
+                network=self.network,
+                when=when,
+                zone=self.resolved.tzname(),
+                time=self.resolved.strftime("%H:%M"),
             )
-        return (
-            f"{self.network}: {when} happens twice (clocks fall back); planned at the first one "
-            f"({self.resolved.strftime('%H:%M %Z')}, UTC{_offset(self.resolved)})"
+        return L_(
+            "{network}: {when} happens twice (clocks fall back); planned at the first one ({time}, UTC{offset})",
+            network=self.network,
+            when=when,
+            time=self.resolved.strftime("%H:%M %Z"),
+            offset=_offset(self.resolved),
         )
 
 

@@ -10,8 +10,38 @@ from rich.console import Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 
-from signalboost.plan.export import pillar_colours
+from signalboost.i18n import N_, _, babel_locale, format_date, format_number
+from signalboost.plan.export import FORMAT_WORDS, pillar_colours
 from signalboost.plan.posts import PlannedPost
+
+#: a post's status and kind in words (the stored values are identifiers; JSON and CSV keep them)
+STATUS_WORDS: dict[str, str] = {
+    "planned": N_("planned"),
+    "drafted": N_("drafted"),
+    "approved": N_("approved"),
+    "scheduled": N_("scheduled"),
+    "published": N_("published"),
+    "failed": N_("failed"),
+}
+KIND_WORDS: dict[str, str] = {"own": N_("own"), "tactic": N_("tactic"), "curated": N_("curated")}
+
+
+def status_words(post: PlannedPost) -> str:
+    """``planned``, ``approved (moved)`` … in the active language."""
+    status = _(STATUS_WORDS[post.status]) if post.status in STATUS_WORDS else post.status
+    return _("{status} (moved)").format(status=status) if post.moved else status
+
+
+def format_words(value: str) -> str:
+    """A post format (``photo``) in the active language; other formats as written."""
+    return _(value) if value in FORMAT_WORDS else value
+
+
+def day_and_date(value: dt.date | dt.datetime, skeleton: str = "MMMEd") -> str:
+    """A date in CLDR's own form for the skeleton: ``Mon, Mar 2`` / ``man. 2. mars`` (``MMMEd``)."""
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton(skeleton, value, locale=babel_locale()))
 
 
 def pillar_mix(posts: Sequence[PlannedPost]) -> dict[str, dict[str, float]]:
@@ -28,7 +58,7 @@ def pillar_mix(posts: Sequence[PlannedPost]) -> dict[str, dict[str, float]]:
 
 def _pillar_cell(post: PlannedPost, colours: Mapping[str, str]) -> str:
     if not post.pillars:
-        return "[grey50]curated[/]" if post.kind == "curated" else "—"
+        return f"[grey50]{escape(_('curated'))}[/]" if post.kind == "curated" else "—"
     return " + ".join(f"[{colours.get(p, 'white')}]{escape(p)}[/]" for p in post.pillars)
 
 
@@ -67,32 +97,36 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str], *, width: 
         monday = dt.date.fromisocalendar(year, week, 1)
         zones = sorted({p.local.tzname() or "" for p in items})
         zone = f"{items[0].timezone} ({'/'.join(zones)})"  # both abbreviations in a week the clocks change
-        t = Table(
-            title=f"Week {week} of {year} (from {monday:%a %d %b}, times {zone})", title_justify="left", expand=False
+        title = _("Week {week} of {year} (from {monday}, times {zone})").format(
+            week=week, year=year, monday=day_and_date(monday), zone=zone
         )
+        t = Table(title=escape(title), title_justify="left", expand=False)
         if narrow:
             tables.append(_narrow_week(t, items, colours))
             continue
-        for col in ("day", "time", "network", "kind", "pillars", "tactic", "format", "status", "id"):
-            t.add_column(col, no_wrap=col in ("day", "time", "id", "status"))
+        headers = (_("day"), _("time"), _("network"), _("kind"), _("pillars"), _("tactic"), _("format"))
+        for col in (*headers, _("status"), "id"):
+            t.add_column(col, no_wrap=col in (_("day"), _("time"), "id", _("status")))
         for p in items:
             local = p.local
             t.add_row(
-                local.strftime("%a %d"),
+                format_date(local, "EEE dd"),
                 local.strftime("%H:%M"),
                 escape(p.network),
-                p.kind,
+                escape(_(KIND_WORDS[p.kind]) if p.kind in KIND_WORDS else p.kind),
                 _pillar_cell(p, colours),
                 escape(p.tactic or ""),
-                escape(p.format),
-                p.status + (" (moved)" if p.moved else ""),
+                escape(format_words(p.format)),
+                escape(status_words(p)),
                 p.id,
             )
         tables.append(t)
     if narrow and posts:
         used = sorted({p.network for p in posts})
         tables.append(
-            "Networks: " + ", ".join(f"{escape(_short(n))} = {escape(n)}" for n in used if _short(n) != n)
+            _("Networks: {legend}").format(
+                legend=", ".join(f"{escape(_short(n))} = {escape(n)}" for n in used if _short(n) != n)
+            )
             if any(_short(n) != n for n in used)
             else ""
         )
@@ -105,19 +139,20 @@ def _short(network: str) -> str:
 
 def _narrow_week(t: Table, items: Sequence[PlannedPost], colours: Mapping[str, str]) -> Table:
     """The folded week table of :func:`week_tables` (80 columns)."""
-    t.add_column("when", no_wrap=True)
-    t.add_column("net", no_wrap=True)
-    for col in ("pillars", "tactic", "format"):
+    t.add_column(_("when"), no_wrap=True)
+    # TRANSLATORS: the short header of the network column in an 80-column table (fb, ig, …)
+    t.add_column(_("net"), no_wrap=True)
+    for col in (_("pillars"), _("tactic"), _("format")):
         t.add_column(col, overflow="fold")  # a long slug breaks across lines rather than losing its end
-    t.add_column("status / id", no_wrap=True)
+    t.add_column(_("status / id"), no_wrap=True)
     for p in items:
         t.add_row(
-            p.local.strftime("%a %d %H:%M"),
+            f"{format_date(p.local, 'EEE dd')} {p.local:%H:%M}",
             escape(_short(p.network)),
             _pillar_cell(p, colours),
             escape(p.tactic or ""),
-            escape(p.format),
-            f"{p.status}{' (moved)' if p.moved else ''}\n{p.id}",
+            escape(format_words(p.format)),
+            f"{escape(status_words(p))}\n{p.id}",
         )
     return t
 
@@ -126,8 +161,8 @@ def mix_table(posts: Sequence[PlannedPost], weights: Mapping[str, float]) -> Tab
     """Planned vs target pillar mix per network (percent of pillar posts; n = pillar posts)."""
     colours = pillar_colours(list(weights))
     mix = pillar_mix(posts)
-    t = Table(title="Pillar mix: planned % (target %)", title_justify="left")
-    t.add_column("network")
+    t = Table(title=escape(_("Pillar mix: planned % (target %)")), title_justify="left")
+    t.add_column(_("network"))
     t.add_column("n", justify="right")
     for p in weights:
         t.add_column(f"[{colours[p]}]{escape(p)}[/]", justify="right")
@@ -135,6 +170,9 @@ def mix_table(posts: Sequence[PlannedPost], weights: Mapping[str, float]) -> Tab
     rows = [*sorted(mix.items()), ("all", overall)]
     for net, shares in rows:
         n = sum(len(q.pillars) > 0 for q in posts if net == "all" or q.network == net)
-        cells = [f"{shares.get(p, 0.0) * 100:.0f} ({w * 100:.0f})" for p, w in weights.items()]
-        t.add_row(escape(net), str(n), *cells)
+        cells = [
+            f"{format_number(round(shares.get(p, 0.0) * 100))} ({format_number(round(w * 100))})"
+            for p, w in weights.items()
+        ]
+        t.add_row(escape(_("all") if net == "all" else net), format_number(n), *cells)
     return t

@@ -339,7 +339,9 @@ def _update_existing(con: Any, table: str) -> None:
     else:
         others = [c for c in columns(table) if c not in keys]
         if table == "accounts":
-            newer = "(t.observed_at IS NULL OR s.observed_at >= t.observed_at)"
+            # strictly newer (or the first with a time): at the same time, or with no time on either side, an
+            # export only fills gaps, as the `changed` test below lets it (no column may depend on another's gap)
+            newer = "(s.observed_at > t.observed_at OR (t.observed_at IS NULL AND s.observed_at IS NOT NULL))"
             parts = []
             for c in others:
                 q = ident(c)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import webbrowser
@@ -14,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from signalboost.errors import UsageError
+from signalboost.i18n import _
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import is_loopback, user_count
 from signalboost.web.guard import strip_brackets
@@ -115,14 +117,18 @@ def run(
         session_max_seconds=session_max_seconds,
     )
     url = url_for(host, port)
-    line = Text("Signalboost dashboard for ")  # Text, not markup: an IPv6 URL's "[::1]" is not a markup tag
-    line.append(str(ws.root), style="bold")
-    line.append(" at ")
-    line.append(url, style=Style(link=url))
-    line.append(" (Ctrl-C to stop)")
+    # Text, not markup: an IPv6 URL's "[::1]" is not a markup tag
+    template = _("Signalboost dashboard for {workspace} at {url} (Ctrl-C to stop)")
+    fields = {"{workspace}": (str(ws.root), Style(bold=True)), "{url}": (url, Style(link=url))}
+    line = Text()
+    for part in re.split(r"(\{workspace\}|\{url\})", template):
+        value, style = fields.get(part, (part, Style()))
+        line.append(value, style=style)
     console.print(line)
     if require_login:
-        console.print("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+        console.print(
+            _("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+        )
     threading.Thread(target=warm_up, args=(url,), daemon=True).start()
     if open_browser:
         webbrowser.open(url)
@@ -140,14 +146,13 @@ def finish_imports(jobs: Any, console: Console, *, timeout: float | None = None)
     if not running:
         return True
     names = ", ".join(j.filename for j in running)
-    console.print(
-        f"Waiting for the import of {names} to finish (Ctrl-C again to abandon it; nothing half-done is kept)"
-    )
+    waiting = _("Waiting for the import of {files} to finish (Ctrl-C again to abandon it; nothing half-done is kept)")
+    console.print(waiting.format(files=names), markup=False)
     try:
         finished = bool(jobs.join(timeout))
     except KeyboardInterrupt:
-        console.print("Stopped without waiting: that import was abandoned; upload or import the file again.")
+        console.print(_("Stopped without waiting: that import was abandoned; upload or import the file again."))
         os._exit(130)  # end now: the import's thread must not be torn down inside DuckDB at interpreter exit
     if finished:
-        console.print("Import finished; the workspace has it.")
+        console.print(_("Import finished; the workspace has it."))
     return finished

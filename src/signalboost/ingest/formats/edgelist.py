@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 from signalboost.ingest.base import INTERACTION_KINDS, Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
@@ -53,17 +54,17 @@ def kind_for(path: Path, requested: str | None) -> tuple[str, str | None, str | 
     if requested == "interactions":
         if from_name is None:
             raise UsageError(
-                "cannot tell the interaction kind from the file name",
+                L_("cannot tell the interaction kind from the file name"),
                 where="--kind",
-                hint=f"Pass one of: {', '.join(INTERACTION_KINDS)}",
+                hint=L_("Pass one of: {choices}", choices=", ".join(INTERACTION_KINDS)),
             )
         return "interactions", from_name, None
     if requested in INTERACTION_KINDS:
         return "interactions", requested, None
     raise UsageError(
-        f"unknown kind {requested!r}",
+        L_("unknown kind {requested!r}", requested=requested),
         where="--kind",
-        hint=f"Use follows, interactions or one of: {', '.join(INTERACTION_KINDS)}",
+        hint=L_("Use follows, interactions or one of: {choices}", choices=", ".join(INTERACTION_KINDS)),
     )
 
 
@@ -78,9 +79,9 @@ def platform_for(path: Path, requested: str | None) -> str:
         if word in path.name.lower():
             return platform
     raise UsageError(
-        "an edge list does not say which network it comes from",
+        L_("an edge list does not say which network it comes from"),
         where=str(path),
-        hint="Pass --platform (x, mastodon, instagram, facebook, youtube or your own name)",
+        hint=L_("Pass --platform (x, mastodon, instagram, facebook, youtube or your own name)"),
     )
 
 

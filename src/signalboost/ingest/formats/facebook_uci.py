@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from signalboost.i18n import L_
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject, malformed
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text
@@ -162,7 +163,7 @@ def read_uci(path: Path, options: ReadOptions) -> Iterator[Item]:
     if warning:
         options.warn(warning)
     if not text.lstrip("\ufeff").startswith(HEADER_START):
-        raise malformed(path, "this is not the UCI Facebook metrics layout (header differs)", line=1)
+        raise malformed(path, L_("this is not the UCI Facebook metrics layout (header differs)"), line=1)
     rows, rejects = parse_uci(text.lstrip("\ufeff"))
     yield from rejects
     canon = to_canonical(rows)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
+from signalboost.i18n import L_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
@@ -108,18 +109,20 @@ def load_mapping_file(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(
-            f"cannot read the mapping file ({exc.strerror})",
+            L_("cannot read the mapping file ({strerror})", strerror=exc.strerror),
             where=f"--mapping {path}",
-            hint="Check the path, or give the columns inline with --map field=Column",
+            hint=L_("Check the path, or give the columns inline with --map field=Column"),
         ) from exc
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(
-                f"invalid JSON: {exc.msg}",
+                L_("invalid JSON: {msg}", msg=exc.msg),
                 where=f"{path}:{exc.lineno}:{exc.colno}",
-                hint='Fix the JSON there; a mapping file is one object, e.g. {"created_at": "Date", "likes": "Likes"}',
+                hint=L_(
+                    'Fix the JSON there; a mapping file is one object, e.g. {{"created_at": "Date", "likes": "Likes"}}'
+                ),
             ) from exc
     else:
         lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
@@ -133,16 +136,18 @@ def load_mapping_file(path: Path) -> dict[str, str]:
                 data = YAML(typ="safe").load(text)
             except YAMLError as exc:
                 raise UsageError(
-                    f"invalid YAML mapping ({getattr(exc, 'problem', None) or _one_line(str(exc))})",
+                    L_("invalid YAML mapping ({value})", value=getattr(exc, "problem", None) or _one_line(str(exc))),
                     where=_yaml_where(path, exc),
-                    hint="Write one `field: Column` per line, e.g. `created_at: Date`",
+                    hint=L_("Write one `field: Column` per line, e.g. `created_at: Date`"),
                 ) from exc
     if not isinstance(data, dict):
         raise UsageError(
-            "a mapping file maps fields to columns (field: Column)",
+            L_("a mapping file maps fields to columns (field: Column)"),
             where=str(path),
-            hint="Write one `field: Column` (or `field=Column`) per line, e.g. `created_at: Date`; "
-            f"fields: {', '.join(sorted(FIELD_KINDS))}",
+            hint=L_(
+                "Write one `field: Column` (or `field=Column`) per line, e.g. `created_at: Date`; fields: {choices}",
+                choices=", ".join(sorted(FIELD_KINDS)),
+            ),
         )
     return {str(k).strip(): str(v).strip() for k, v in data.items()}
 
@@ -188,15 +193,15 @@ def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[
     for field, column in (mapping or {}).items():
         if field not in FIELD_KINDS:
             raise UsageError(
-                f"unknown field {field!r} in the mapping",
+                L_("unknown field {field!r} in the mapping", field=field),
                 where="--map",
-                hint=f"Fields: {', '.join(sorted(FIELD_KINDS))}",
+                hint=L_("Fields: {choices}", choices=", ".join(sorted(FIELD_KINDS))),
             )
         if column not in columns:
             raise IngestError(
-                f"the mapping names column {column!r}, which the file does not have",
+                L_("the mapping names column {column!r}, which the file does not have", column=column),
                 where="--map",
-                hint=f"Columns in the file: {', '.join(columns[:40])}",
+                hint=L_("Columns in the file: {choices}", choices=", ".join(columns[:40])),
             )
         result[field] = column
     taken = set(result.values())
@@ -221,10 +226,12 @@ def table_for(fields: dict[str, str]) -> str:
         post_fields = set(fields) - set(METRICS) - {"post_id", "observed_at", "platform"}
         return "posts" if post_fields else "post_metrics"
     raise UsageError(
-        "cannot tell what the file holds from its columns",
+        L_("cannot tell what the file holds from its columns"),
         where="--map",
-        hint="Map post_id (posts), follower_id+followee_id (follows) or actor_id+kind (interactions), "
-        "e.g. --map post_id=ID,created_at=Date",
+        hint=L_(
+            "Map post_id (posts), follower_id+followee_id (follows) or actor_id+kind (interactions), e.g. --map "
+            "post_id=ID,created_at=Date"
+        ),
     )
 
 
@@ -238,7 +245,8 @@ def _in_file(exc: SignalboostError, path: Path, columns: list[str], *, mapped: b
     hint = exc.hint or ""
     if "Columns in the file" not in hint:
         shown = ", ".join(repr(c) for c in columns[:12]) + (", …" if len(columns) > 12 else "")
-        hint = f"{hint}. Columns in the file: {shown}" if hint else f"Columns in the file: {shown}"
+        columns_hint = L_("Columns in the file: {choices}", choices=shown)
+        hint = L_("{hint}. {columns}", hint=hint, columns=columns_hint) if hint else columns_hint
     cls = type(exc) if mapped else IngestError
     return cls(exc.what, where=f"{path} (--map)", hint=hint)
 
@@ -267,9 +275,9 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
             raise UsageError(
-                "which network is this file from?",
+                L_("which network is this file from?"),
                 where=str(path),
-                hint="Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column",
+                hint=L_("Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column"),
             )
         typed = _typed_fields(relation, path, fields, options)
         constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
@@ -304,9 +312,14 @@ def expand_mapping(
             column, op, sep = m["column"], m["op"], m["sep"]
             if column not in columns:
                 raise IngestError(
-                    f"the mapping {field}={spec} names column {column!r}, which the file does not have",
+                    L_(
+                        "the mapping {field}={spec} names column {column!r}, which the file does not have",
+                        field=field,
+                        spec=spec,
+                        column=column,
+                    ),
                     where="--map",
-                    hint=f"Columns in the file: {', '.join(columns[:40])}",
+                    hint=L_("Columns in the file: {choices}", choices=", ".join(columns[:40])),
                 )
             c = f"CAST({ident(column)} AS VARCHAR)"
             part = (
@@ -327,11 +340,18 @@ def _me(field: str, options: ReadOptions) -> str:
     if handle:
         return handle
     raise UsageError(
-        f"{field}==@me needs the brand's own account on {platform or 'the platform'}",
+        L_(
+            "{field}==@me needs the brand's own account on {platform}",
+            field=field,
+            platform=platform or L_("the platform"),
+        ),
         where="--map",
         hint=(
-            "Pass --platform and set brand.handles in strategy.yaml (e.g. mastodon: brand@example.social), "
-            f"or give the account itself: --map {field}==brand@example.social"
+            L_(
+                "Pass --platform and set brand.handles in strategy.yaml (e.g. mastodon: brand@example.social), or "
+                "give the account itself: --map {field}==brand@example.social",
+                field=field,
+            )
         ),
     )
 
@@ -355,9 +375,9 @@ def _kind_mapping(mapping: dict[str, str], virtual: dict[str, str], options: Rea
         return {**mapping, "kind": name}
     if word not in ("follows", "interactions"):
         raise UsageError(
-            f"unknown kind {options.kind!r}",
+            L_("unknown kind {kind!r}", kind=options.kind),
             where="--kind",
-            hint="Use follows, interactions, or one of like, reply, repost, quote, mention",
+            hint=L_("Use follows, interactions, or one of like, reply, repost, quote, mention"),
         )
     return mapping
 
@@ -375,9 +395,14 @@ def _check_kind(table: str, options: ReadOptions) -> None:
             else "actor_id (who acted) and target_post_id or target_account_id"
         )
         raise UsageError(
-            f"--kind {options.kind} asks for {wanted}, but the mapped columns make this a {table} file",
+            L_(
+                "--kind {kind} asks for {wanted}, but the mapped columns make this a {table} file",
+                kind=options.kind,
+                wanted=wanted,
+                table=table,
+            ),
             where="--kind",
-            hint=f"Map {need}, e.g. --map actor_id=Author,target_post_id=Video; or leave --kind out",
+            hint=L_("Map {need}, e.g. --map actor_id=Author,target_post_id=Video; or leave --kind out", need=need),
         )
     options.kind_used = True
 
@@ -403,9 +428,9 @@ def _stages(
     if needs_time and "observed_at" not in typed and "observed_at" not in constants:
         if "created_at" not in typed:
             raise UsageError(
-                "metrics need the time they were read",
+                L_("metrics need the time they were read"),
                 where=str(path),
-                hint="Pass --observed-at 2024-05-01T12:00 or map an observed_at column",
+                hint=L_("Pass --observed-at 2024-05-01T12:00 or map an observed_at column"),
             )
         newest = "created_at"  # mapped, so the table is posts (a metrics-only file has no created_at)
         options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
@@ -461,9 +486,9 @@ def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> 
     readable = sum(counts.values())
     if sample and readable < 0.5 * len(sample):
         raise IngestError(
-            f"cannot recognise the dates in column {column!r} (e.g. {sample[0]!r})",
+            L_("cannot recognise the dates in column {column!r} (e.g. {sample!r})", column=column, sample=sample[0]),
             where=str(path),
-            hint="Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M' (repeatable)",
+            hint=L_("Pass --date-format, e.g. --date-format '%d/%m/%Y %H:%M' (repeatable)"),
         )
     evidence = Evidence()
     if set(counts) - {"iso", "epoch_s", "epoch_ms", "xdate"}:
@@ -482,9 +507,9 @@ def _describe(
         return describe_source(relation, sample_column=sample_column, limit=limit)
     except duckdb.Error as exc:
         raise IngestError(
-            f"cannot read the file: {str(exc).splitlines()[0]}",
+            L_("cannot read the file: {reason}", reason=str(exc).splitlines()[0]),
             where=str(path),
-            hint="Check it is a CSV, JSON Lines or Parquet file",
+            hint=L_("Check it is a CSV, JSON Lines or Parquet file"),
         ) from exc
 
 

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -150,10 +151,12 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     ]
     if not any(names for names, _, _ in sources) and not archive.find("followers_1.json", "following.json"):
         raise IngestError(
-            "this is not an Instagram export (no posts_1.json, followers_1.json …)",
+            L_("this is not an Instagram export (no posts_1.json, followers_1.json …)"),
             where=str(path),
-            hint="Pass the zip of 'Download your information' in JSON format (not HTML), or its unpacked folder; "
-            "or choose another format with --format (see `signalboost formats`)",
+            hint=L_(
+                "Pass the zip of 'Download your information' in JSON format (not HTML), or its unpacked folder; or "
+                "choose another format with --format (see `signalboost formats`)"
+            ),
         )
     for names, key, fmt in sources:
         for name in names:
@@ -161,9 +164,9 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
             records = data.get(key, []) if key and isinstance(data, dict) else data
             if not isinstance(records, list):
                 raise IngestError(
-                    f"expected a list of media records, found {type(records).__name__}",
+                    L_("expected a list of media records, found {kind}", kind=type(records).__name__),
                     where=archive.where(name),
-                    hint="The file was changed or is not from Instagram: download the JSON export again",
+                    hint=L_("The file was changed or is not from Instagram: download the JSON export again"),
                 )
             rows, rejects = parse_media(records, fmt=fmt, me=me, member=name)
             for r in rows:

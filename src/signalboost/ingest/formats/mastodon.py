@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -231,17 +232,17 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     actor_names = archive.find("actor.json")
     if not outbox_names and not actor_names:
         raise IngestError(
-            "this is not a Mastodon export (no outbox.json or actor.json)",
+            L_("this is not a Mastodon export (no outbox.json or actor.json)"),
             where=str(path),
-            hint="Pass the archive zip or its unpacked folder",
+            hint=L_("Pass the archive zip or its unpacked folder"),
         )
     actor = _json(archive, actor_names[0], options) if actor_names else {}
     outbox = _json(archive, outbox_names[0], options) if outbox_names else {}
     if not isinstance(outbox, dict) or not isinstance(outbox.get("orderedItems", []), list):
         raise IngestError(
-            "outbox.json is not an ActivityPub OrderedCollection (no orderedItems list)",
+            L_("outbox.json is not an ActivityPub OrderedCollection (no orderedItems list)"),
             where=archive.where(outbox_names[0]) if outbox_names else str(path),
-            hint="The file was changed or is damaged: request a new archive (Preferences › Import and export)",
+            hint=L_("The file was changed or is damaged: request a new archive (Preferences › Import and export)"),
         )
     items = outbox.get("orderedItems") or []
     me = account_id(str(actor.get("id"))) if isinstance(actor, dict) and actor.get("id") else None

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.formats.mastodon import PLATFORM, account_id
 from signalboost.ingest.registry import register
@@ -73,10 +74,12 @@ def _me(path: Path, options: ReadOptions, platform: str) -> str:
         if found:
             return found
     raise UsageError(
-        f"whose follows are these? {path.name} does not name the account it belongs to",
+        L_("whose follows are these? {name} does not name the account it belongs to", name=path.name),
         where=str(path),
-        hint="Set brand.handles.mastodon in strategy.yaml (e.g. brand@mastodon.social), or pass "
-        "--map follower_id==brand@mastodon.social, or import the whole export (zip or folder)",
+        hint=L_(
+            "Set brand.handles.mastodon in strategy.yaml (e.g. brand@mastodon.social), or pass --map "
+            "follower_id==brand@mastodon.social, or import the whole export (zip or folder)"
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -66,7 +67,9 @@ class _Source:
         try:
             return load_js_json(data, where)
         except UnicodeDecodeError as exc:
-            raise IngestError("the file is not UTF-8 text", where=where, hint="Re-download the archive") from exc
+            raise IngestError(
+                L_("the file is not UTF-8 text"), where=where, hint=L_("Re-download the archive")
+            ) from exc
 
 
 def _part_name(path: Path) -> str:
@@ -80,7 +83,9 @@ def _part_name(path: Path) -> str:
 
 def _records(data: Any, key: str, where: str) -> list[Any]:
     if not isinstance(data, list):
-        raise IngestError(f"expected a list of {key} records", where=where, hint="Is this an X archive file?")
+        raise IngestError(
+            L_("expected a list of {key} records", key=key), where=where, hint=L_("Is this an X archive file?")
+        )
     return [item.get(key, item) if isinstance(item, dict) else item for item in data]
 
 
@@ -99,9 +104,9 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     src = _Source(path)
     if not src.members(_KNOWN) or (src.single is not None and not _SINGLE.match(path.read_bytes()[:256])):
         raise IngestError(
-            "this is not an X archive (no window.YTD tweets.js, account.js, follower.js … found)",
+            L_("this is not an X archive (no window.YTD tweets.js, account.js, follower.js … found)"),
             where=str(path),
-            hint="Pass the archive zip, its data/ folder or one of its .js files; `signalboost formats` lists more",
+            hint=L_("Pass the archive zip, its data/ folder or one of its .js files; `signalboost formats` lists more"),
         )
     platform = options.platform or PLATFORM
     accounts = _one(src, "account.js", "account", options)

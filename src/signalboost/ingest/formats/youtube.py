@@ -26,6 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.archive import archive_has, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -175,9 +176,9 @@ def parse_content_csv(
     cols = _columns(header)
     if "post_id" not in cols and "date" not in cols:
         raise IngestError(
-            "not a YouTube Studio table export (no Content / Video or Date column)",
+            L_("not a YouTube Studio table export (no Content / Video or Date column)"),
             where=member,
-            hint="Export Analytics -> Advanced mode -> Content as CSV and import Table data.csv",
+            hint=L_("Export Analytics -> Advanced mode -> Content as CSV and import Table data.csv"),
         )
     layout = "per-video" if "date" not in cols else "per-date-video" if "post_id" in cols else "per-date"
     rows: list[dict[str, Any]] = []
@@ -253,10 +254,12 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
             options.warn(f"not loaded (daily series, no canonical table holds them): {', '.join(series)}")
         if not names:
             raise IngestError(
-                "no 'Table data.csv' in the export",
+                L_("no 'Table data.csv' in the export"),
                 where=str(path),
-                hint="Export from YouTube Studio › Analytics › Advanced mode › Export (Comma-separated values), "
-                "then pass that zip or folder, or the 'Table data.csv' itself",
+                hint=L_(
+                    "Export from YouTube Studio › Analytics › Advanced mode › Export (Comma-separated values), then "
+                    "pass that zip or folder, or the 'Table data.csv' itself"
+                ),
             )
         data, where, member = archive.read(names[0]), archive.where(names[0]), names[0]
     else:
