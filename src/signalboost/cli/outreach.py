@@ -654,16 +654,13 @@ def _context(
                 platform = overlap.default_platform(ws, source)
                 if platform is None:
                     raise
-                err.print(
-                    (
-                        _("Platform: {network} (the one with the most follows data; pass --platform to choose)")
-                        if source == "follows"
-                        else _(
-                            "Platform: {network} (the one with the most interactions data; pass --platform to choose)"
-                        )
-                    ).format(network=platform),
-                    highlight=False,
+                from_follows = source == "follows"
+                said = (
+                    _("Platform: {network} (the one with the most follows data; pass --platform to choose)")
+                    if from_follows
+                    else _("Platform: {network} (the one with the most interactions data; pass --platform to choose)")
                 )
+                err.print(said.format(network=platform), highlight=False)
                 platform, brand_ids = overlap.resolve_brand(ws, platform)
         else:
             platform, brand_ids = overlap.resolve_brand(ws, platform)
