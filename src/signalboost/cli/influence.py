@@ -19,7 +19,7 @@ from signalboost.cli.common import (
     parse_datetime,
 )
 from signalboost.errors import UsageError
-from signalboost.i18n import N_, _, format_number, format_percent, pgettext
+from signalboost.i18n import L_, N_, _, format_number, format_percent, pgettext
 from signalboost.influence.words import component_words, segment_words, stored_words, weights_words
 
 LIST_COLUMNS = (
@@ -161,7 +161,9 @@ def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
         n = 0
     if n < 1:
         raise UsageError(
-            f"--top must be a positive number or 'all', not {value!r}", where="--top", hint="e.g. --top 50"
+            L_("--top must be a positive number or 'all', not {value!r}", value=value),
+            where="--top",
+            hint=L_("e.g. --top 50"),
         )
     return n
 
