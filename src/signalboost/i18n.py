@@ -195,6 +195,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for the catalog without translating it now (translate with
+    :func:`pgettext` at use); keyword ``NP_:1c,2`` in babel.cfg."""
+    return message
+
+
 # ---------------------------------------------------------------------------------------------- lazy messages
 
 
@@ -244,6 +250,12 @@ def Ln_(singular: str, plural: str, n: int, /, **params: Any) -> LazyText:
     """Like :func:`L_` with a plural form chosen by ``n`` (CLDR plural rules via the catalog); ``n`` is also a
     field of the template: ``Ln_("{n} row", "{n} rows", count)``."""
     return LazyText(singular, {"n": n, **params}, plural, n)
+
+
+def L_join(separator: str, parts: list[str]) -> LazyText:
+    """``parts`` joined by ``separator`` (punctuation, not words), each part translated when shown."""
+    fields = {f"part{i}": part for i, part in enumerate(parts)}
+    return LazyText(separator.join("{" + name + "}" for name in fields), fields)
 
 
 def tr(text: str | None) -> str:
