@@ -195,6 +195,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for the catalog without translating it now (translate with
+    :func:`pgettext` at use); keyword ``NP_:1c,2`` in babel.cfg."""
+    return message
+
+
 # ---------------------------------------------------------------------------------------------- lazy messages
 
 
@@ -246,25 +252,10 @@ def Ln_(singular: str, plural: str, n: int, /, **params: Any) -> LazyText:
     return LazyText(singular, {"n": n, **params}, plural, n)
 
 
-class LazyJoin(LazyText):
-    """``sep.join(parts)`` of texts that may be :class:`LazyText`, rendered part by part in the reader's language
-    (a list of notes built from several templates; the separator is punctuation, not a word)."""
-
-    sep: str
-    parts: tuple[str, ...]
-
-    def __new__(cls, sep: str, parts: Any) -> LazyJoin:
-        items = tuple(parts)
-        self = str.__new__(cls, sep.join(str(p) for p in items))
-        self.msgid, self.plural, self.n, self.params = str(self), None, None, {}
-        self.sep, self.parts = sep, items
-        return self
-
-    def render(self, lang: str | None = None) -> str:
-        return self.sep.join(p.render(lang) if isinstance(p, LazyText) else str(p) for p in self.parts)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (LazyJoin, (self.sep, self.parts))
+def L_join(separator: str, parts: list[str]) -> LazyText:
+    """``parts`` joined by ``separator`` (punctuation, not words), each part translated when shown."""
+    fields = {f"part{i}": part for i, part in enumerate(parts)}
+    return LazyText(separator.join("{" + name + "}" for name in fields), fields)
 
 
 def tr(text: str | None) -> str:

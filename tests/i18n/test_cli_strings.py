@@ -2,7 +2,8 @@
 
 Two checks (docs/CONTRIBUTING.md, "Words people read"):
 
-1. **Printed text** — :func:`untranslated_cli_strings` reads each ``signalboost/cli/*.py`` with ``ast`` and
+1. **Printed text** — :func:`untranslated_cli_strings` reads each ``signalboost/cli/*.py`` (and the demo's modules
+   and ``web/server.py``, which print to the same console) with ``ast`` and
    reports every string literal (or literal part of an f-string) with a word in it that is passed to
    something that prints (``print``, ``echo``/``secho``, ``*.print``/``*.log``/``*.status``, ``typer.confirm``/
    ``prompt``, ``Table(title=…, caption=…)``, ``*.add_column``, ``emit_rows(title=…, empty=…)``,
@@ -44,11 +45,15 @@ def _english_after() -> Iterator[None]:
     i18n.set_override(None)
 
 
-CLI = Path(signalboost.__file__).resolve().parent / "cli"
-LOCALE = Path(signalboost.__file__).resolve().parent / "locale"
+PACKAGE = Path(signalboost.__file__).resolve().parent
+CLI = PACKAGE / "cli"
+LOCALE = PACKAGE / "locale"
+#: the files check 1 reads: the command line, and the code that prints to its console (the demo, ``serve``)
+PRINTING = sorted(CLI.glob("*.py")) + sorted((PACKAGE / "demo").glob("*.py")) + [PACKAGE / "web" / "server.py"]
 
-#: Modules (``name.py``) or functions (``name.py:function``) whose printed text is not translated yet, and who
-#: is translating it (issue #20). An entry here exempts it from check 1; remove it when the part is done.
+#: Modules (``name.py`` of ``cli/``, ``demo/name.py`` elsewhere) or functions (``name.py:function``) whose printed
+#: text is not translated yet, and who is translating it (issue #20). An entry here exempts it from check 1;
+#: remove it when the part is done.
 PENDING: dict[str, str] = {
     "influence.py": "nbinfluence",
     "outreach.py": "nbinfluence",
@@ -148,18 +153,22 @@ def untranslated_cli_strings(source: str, filename: str = "<cli>") -> list[tuple
     return found
 
 
+def _key(path: Path) -> str:
+    return path.name if path.parent == CLI else f"{path.parent.name}/{path.name}"
+
+
 def _checked(path: Path) -> list[str]:
     problems = []
-    if path.name in PENDING:
+    if _key(path) in PENDING:
         return []
     for function, line, text in untranslated_cli_strings(path.read_text(encoding="utf-8"), str(path)):
-        if f"{path.name}:{function}" in PENDING:
+        if f"{_key(path)}:{function}" in PENDING:
             continue
-        problems.append(f"{path.name}:{line} ({function}): {text!r}")
+        problems.append(f"{_key(path)}:{line} ({function}): {text!r}")
     return problems
 
 
-@pytest.mark.parametrize("path", sorted(CLI.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", PRINTING, ids=_key)
 def test_printed_text_of_the_cli_goes_through_gettext(path: Path) -> None:
     problems = _checked(path)
     assert not problems, "wrap in _() (then `make i18n-update` and translate):\n" + "\n".join(problems)
@@ -187,7 +196,7 @@ def test_pending_entries_name_real_modules_and_functions() -> None:
     """A stale PENDING entry (a module renamed, a function gone) must not silently exempt anything."""
     for entry in PENDING:
         module, _sep, function = entry.partition(":")
-        path = CLI / module
+        path = CLI / module if "/" not in module else PACKAGE / module
         assert path.is_file(), entry
         if function:
             names = {n.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if hasattr(n, "name")}
@@ -281,7 +290,7 @@ def test_help_in_norwegian_in_the_real_cli(tmp_path: Path) -> None:
     root = _run("--lang", "nb", "--help", cwd=tmp_path)
     assert root.returncode == 0, root.stderr
     words = _words(root.stdout)
-    assert "Bruk: signalboost [OPTIONS] COMMAND [ARGS]..." in words
+    assert "Bruk: signalboost [VALG] KOMMANDO [ARGUMENTER]..." in words
     assert "─ Valg ─" in root.stdout and "─ Kommandoer ─" in root.stdout
     assert "Vis denne meldingen og avslutt." in words
     assert "planlegg kalenderen" in words and "Start with" not in words
@@ -292,6 +301,7 @@ def test_help_in_norwegian_in_the_real_cli(tmp_path: Path) -> None:
     words = _words(imported.stdout)
     assert "Importer eksporter og CSV-filer til arbeidsområdets database." in words
     assert "Eksempler:" in words and "[standard: 60.0]" in words
+    assert "<liste[sti]>" in words and "<tekst>" in words and "<str>" not in words  # Typer's value types
     assert "Import exports" not in words and "Examples:" not in words
 
 
@@ -306,13 +316,14 @@ def test_help_follows_the_environment_and_the_workspace_and_english_is_unchanged
     english = _run("--lang", "en", "plan", "--help", cwd=tmp_path)
     assert "Usage: signalboost plan [OPTIONS]" in _words(english.stdout)
     assert "Plan the publishing calendar from strategy.yaml" in _words(english.stdout)
+    assert "<path>" in _words(english.stdout) and "<sti>" in _words(in_workspace.stdout)
 
 
 def test_usage_errors_in_norwegian(tmp_path: Path) -> None:
     unknown = _run("--lang", "nb", "--bogus", cwd=tmp_path)
     assert unknown.returncode == 2
     assert unknown.stderr.splitlines() == [
-        "Bruk: signalboost [OPTIONS] COMMAND [ARGS]...",
+        "Bruk: signalboost [VALG] KOMMANDO [ARGUMENTER]...",
         "Prøv 'signalboost -h' for hjelp.",
         "",
         "Feil: Ukjent valg: --bogus",
@@ -336,3 +347,61 @@ def test_an_english_usage_error_message_is_kept_as_click_wrote_it() -> None:
         )
     with i18n.use_language("en"):
         assert usage_error_message("No such option: --x") == "No such option: --x"
+
+
+# ------------------------------------------------------------------------------------------- shared helpers
+
+
+def test_tables_show_the_readers_words_and_numbers_while_json_and_csv_keep_the_fields(capsys) -> None:  # type: ignore[no-untyped-def]
+    from signalboost.cli.common import OutputFormat, emit_rows
+
+    rows = [{"platform": "x", "posts": 12, "share": 1234.5678, "ok": True, "er_reach": 0.01234}]
+    with i18n.use_language("nb"):
+        emit_rows(rows, OutputFormat.table, title="t")
+        table = capsys.readouterr().out
+        emit_rows(rows, OutputFormat.json)
+        document = capsys.readouterr().out
+        emit_rows(rows, OutputFormat.csv)
+        csv = capsys.readouterr().out
+    # headers: the catalog's words; a field without one keeps its name
+    assert "plattform" in table and "innlegg" in table and "andel" in table and "er_reach" in table
+    # 1 235 with CLDR's group separator (a no-break space in nb), 0,0123 to three significant digits, a yes
+    assert "1\u00a0235" in table and "0,0123" in table and "ja" in table
+    assert '"platform": "x"' in document and '"ok": true' in document and "1234.5678" in document
+    assert csv.splitlines()[0] == "platform,posts,share,ok,er_reach"
+    emit_rows(rows, OutputFormat.table, title="t")
+    english = capsys.readouterr().out
+    assert "platform" in english and "1,235" in english and "0.0123" in english and "True" in english
+
+
+# ---------------------------------------------------------------------------------------------------- demo
+
+
+def test_demo_console_in_norwegian(tmp_path: Path) -> None:
+    """The demo's own lines (strategy step, dashboard step and closing, the written list) in bokmål."""
+    from rich.console import Console
+
+    from signalboost.demo import DemoContext, step_workspace
+    from signalboost.demo.dashboard import closing
+    from signalboost.demo.dashboard import demo_step as dashboard_step
+    from signalboost.demo.strategy import demo_step as strategy_step
+    from signalboost.store.workspace import Workspace
+
+    console = Console(record=True, width=200)
+    ws = Workspace.open(tmp_path / "demo", create=True)
+    ctx = DemoContext(workspace=ws, console=console)
+    i18n.set_override("nb")  # `signalboost --lang nb demo`
+    step_workspace(ctx)
+    strategy_step(ctx)
+    dashboard_step(ctx)
+    closing(ctx)
+    text = console.export_text()
+    assert f"Arbeidsområdet er klart i {ws.root}" in text
+    assert "Strategien er skrevet fra malen cosmetics" in text
+    # the pillar weights are CLDR percentages: "40 %" with a no-break space in nb
+    assert "Validert: gyldig, ingen problemer – 2 personaer, 3 nettverk, 4 pilarer (product 40\u00a0%" in text
+    assert "Dashbordet viser dette arbeidsområdet: Oversikt, Strategi, Kalender" in text
+    assert "Dashbord: http://127.0.0.1:8765/" in text and f"åpne det med:  signalboost serve -w {ws.root}" in text
+    for english in ("Workspace ready", "Strategy written", "Validated:", "open it with", "The dashboard shows"):
+        assert english not in text
+    assert ctx.outputs["strategy document (PDF)"].read_bytes().startswith(b"%PDF")  # the keys stay English

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -446,3 +446,215 @@ def test_a_file_read_as_it_is_reports_its_size_as_progress(tmp_path: Path) -> No
     with _as_is(path, ReadOptions(progress=seen.append)) as plain:
         assert plain == path
     assert seen == [18]
+
+
+def test_headers_lose_invisible_characters_and_quotes_but_not_their_letters() -> None:
+    from signalboost.ingest.formats.generic import clean_header
+
+    assert clean_header('\ufeff "Post\u00adID"\u200b ') == "PostID"
+    assert clean_header("Xbox views") == "Xbox views"  # an X at either end is a letter, not something to strip
+    assert clean_header("XX") == "XX"
+
+
+def test_what_the_generic_reader_claims_from_a_files_name_and_first_line(tmp_path: Path) -> None:
+    from signalboost.ingest.formats.generic import sniff
+
+    folder = tmp_path / "exports.csv"
+    folder.mkdir()
+    assert sniff(b"", folder) == 0.0  # a folder is never one generic file, whatever its name
+    assert sniff(b"123\n456\n", Path("IDS.CSV.GZ")) == 0.3  # one column of ids, compressed, upper-case name
+    assert sniff(b"123\n456\n", Path("ids.tsv")) == 0.3
+    assert sniff(b"123\n456\n", Path("ids.txt")) == 0.0  # one column and no CSV name: not claimed
+    assert sniff(b"a,b\n1,2\n", Path("a.txt")) == 0.3  # a comma on the first line
+    assert sniff(b'{"a": 1}\n', Path("a.jsonl")) == 0.3  # JSON Lines by name, no separator needed
+
+
+def _posts_file(tmp_path: Path, text: str, name: str = "posts.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_date_without_a_time_is_marked_date_only(workspace: Workspace, tmp_path: Path) -> None:
+    path = _posts_file(tmp_path, "post_id,created_at\np1,2024-03-05\np2,2024-03-05 10:30\n")
+    import_files(workspace, [path], platform="x", progress=False)
+    assert workspace.posts().sort("post_id").select("post_id", "date_only").rows() == [("p1", True), ("p2", False)]
+    events = _posts_file(tmp_path, "actor_id,kind,target_post_id,occurred_at\na,like,p1,2024-03-05\n", "events.csv")
+    import_files(workspace, [events], platform="x", progress=False)
+    assert workspace.interactions().select("actor_id", "date_only").rows() == [("a", True)]
+
+
+def test_metrics_are_observed_at_the_time_given_without_a_warning(workspace: Workspace, tmp_path: Path) -> None:
+    path = _posts_file(tmp_path, "post_id,created_at,likes\np1,2024-03-05 10:00,4\n")
+    when = datetime(2024, 4, 1, 12, tzinfo=UTC)
+    [res] = import_files(workspace, [path], platform="x", observed_at=when, progress=False)
+    assert workspace.post_metrics().select("post_id", "observed_at", "likes").rows() == [("p1", when, 4)]
+    assert not any("observation time" in w for w in res.warnings)
+
+
+def test_metrics_without_an_observation_time_take_the_newest_post_time_and_say_so(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = _posts_file(tmp_path, "post_id,created_at,likes\np1,2024-03-05 10:00,4\np2,2024-03-07 09:00,1\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert res.warnings == ["no observation time for the metrics: using the newest post time (pass --observed-at)"]
+    assert set(workspace.post_metrics()["observed_at"]) == {datetime(2024, 3, 7, 9, tzinfo=UTC)}
+
+
+def test_a_metrics_file_without_any_time_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    path = _posts_file(tmp_path, "post_id,likes\np1,4\n", "metrics.csv")
+    with pytest.raises(UsageError) as info:
+        import_files(workspace, [path], platform="x", progress=False)
+    assert (info.value.what, info.value.where) == ("metrics need the time they were read", str(path))
+    assert "--observed-at" in (info.value.hint or "")
+
+
+def test_a_metrics_file_with_an_observed_at_column_is_metrics_only(workspace: Workspace, tmp_path: Path) -> None:
+    path = _posts_file(tmp_path, "post_id,observed_at,likes\np1,2024-04-01 12:00,4\n", "metrics.csv")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert workspace.posts().height == 0 and res.warnings == []
+    assert workspace.post_metrics().select("observed_at", "likes").rows() == [(datetime(2024, 4, 1, 12, tzinfo=UTC), 4)]
+
+
+def test_a_posts_file_with_an_observed_at_column_keeps_it_for_its_metrics(workspace: Workspace, tmp_path: Path) -> None:
+    text = "post_id,created_at,observed_at,likes\np1,2024-03-05 10:00,2024-04-01 12:00,4\n"
+    [res] = import_files(workspace, [_posts_file(tmp_path, text)], platform="x", progress=False)
+    assert res.warnings == []
+    assert workspace.posts().select("post_id", "created_at").rows() == [("p1", datetime(2024, 3, 5, 10, tzinfo=UTC))]
+    assert workspace.post_metrics().select("observed_at", "likes").rows() == [(datetime(2024, 4, 1, 12, tzinfo=UTC), 4)]
+
+
+def test_a_hashtags_column_is_kept_rather_than_read_from_the_text(workspace: Workspace, tmp_path: Path) -> None:
+    text = "post_id,text,hashtags\np1,Hello #world,spring;sale\n"
+    import_files(workspace, [_posts_file(tmp_path, text)], platform="x", progress=False)
+    assert workspace.posts().select("text", "hashtags").rows() == [("Hello #world", ["spring", "sale"])]
+
+
+def test_a_post_dated_in_the_future_is_a_reject(workspace: Workspace, tmp_path: Path) -> None:
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    path = _posts_file(tmp_path, f"post_id,created_at\np1,2024-03-05 10:00\np2,{soon:%Y-%m-%d %H:%M}\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_loaded, res.rows_rejected) == (1, 1)
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == 3 and "is in the future" in rej["reason"]
+
+
+def test_kind_on_an_edge_list_says_what_every_row_is(workspace: Workspace, tmp_path: Path) -> None:
+    """``--kind`` names the table (follows, interactions) or the kind of every interaction, in any case and
+    spacing; a mapped kind column is then not needed."""
+    replies = _posts_file(tmp_path, "actor_id,target_post_id\nu1,v1\n", "replies.csv")
+    import_files(workspace, [replies], platform="youtube", kind=" Reply ", progress=False)
+    assert workspace.interactions().select("actor_id", "kind").rows() == [("u1", "reply")]
+    edges = _posts_file(tmp_path, "follower_id,followee_id\na,b\n", "edges.csv")
+    import_files(workspace, [edges], platform="x", kind="Follows", progress=False)
+    assert workspace.follows().select("follower_id", "followee_id").rows() == [("a", "b")]
+    events = _posts_file(tmp_path, "actor_id,kind,target_post_id\nu2,like,v1\n", "events.csv")
+    import_files(workspace, [events], platform="youtube", kind="interactions", progress=False)
+    assert workspace.interactions().height == 2
+
+
+def test_kind_that_does_not_fit_the_columns_is_refused_with_what_to_map(workspace: Workspace, tmp_path: Path) -> None:
+    edges = _posts_file(tmp_path, "follower_id,followee_id\na,b\n", "edges.csv")
+    with pytest.raises(UsageError) as info:
+        import_files(workspace, [edges], platform="x", kind="like", progress=False)
+    assert info.value.what == "--kind like asks for interactions, but the mapped columns make this a follows file"
+    assert info.value.hint == (
+        "Map actor_id (who acted) and target_post_id or target_account_id, e.g. --map "
+        "actor_id=Author,target_post_id=Video; or leave --kind out"
+    )
+    events = _posts_file(tmp_path, "actor_id,kind,target_post_id\nu2,like,v1\n", "events.csv")
+    with pytest.raises(UsageError) as info:
+        import_files(workspace, [events], platform="x", kind="follows", progress=False)
+    assert info.value.hint is not None and info.value.hint.startswith("Map follower_id and followee_id, e.g.")
+    with pytest.raises(UsageError, match="unknown kind 'bogus'") as info:
+        import_files(workspace, [events], platform="x", kind="bogus", progress=False)
+    assert info.value.where == "--kind"
+
+
+@pytest.mark.parametrize(
+    ("shape", "value", "stated"),
+    [
+        ("iso", "2024-03-05 10:00", "ISO 8601 (2,000)"),
+        ("epoch_s", "1714557600", "Unix seconds (2,000)"),
+        ("epoch_ms", "1714557600000", "Unix milliseconds (2,000)"),
+        ("xdate", "Wed Oct 10 20:19:24 +0000 2018", "X API dates (Wed Oct 10 20:19:24 +0000 2018) (2,000)"),
+    ],
+)
+def test_a_column_of_self_evident_dates_is_planned_from_its_first_2000_values(
+    workspace: Workspace, tmp_path: Path, shape: str, value: str, stated: str
+) -> None:
+    """ISO, Unix and X API dates need no evidence, so the column is not scanned again: the shapes of the first
+    2,000 values are the plan, and a value of another shape after them is a reject (module docstring of
+    ingest/formats/generic.py, ``_date_plan``)."""
+    other = "1714557600" if shape == "iso" else "2024-03-05 10:00"
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\n" + "".join(f"p{i},{value}\n" for i in range(2000)) + f"z,{other}\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_loaded, res.rows_rejected) == (2000, 1)
+    assert f"created_at: {stated}" in res.notes
+
+
+def test_unrecognised_dates_are_quoted_by_the_first_value(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,Posted\np1,someday\np2,never\np3,2024-03-05\n")
+    with pytest.raises(IngestError) as info:
+        import_files(workspace, [path], platform="x", mapping={"created_at": "Posted"}, progress=False)
+    assert info.value.what == "cannot recognise the dates in column 'Posted' (e.g. 'someday')"
+    assert info.value.where == str(path)
+
+
+def test_rows_take_the_platform_given(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\np1,2024-03-05\n")
+    import_files(workspace, [path], platform="mastodon", progress=False)
+    assert workspace.posts().select("platform", "post_id").rows() == [("mastodon", "p1")]
+
+
+def test_the_import_notes_the_table_and_columns_and_which_fields_came_from_the_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "replies.csv"
+    path.write_text("author,video\nu1,v1\n")
+    mapping = {"actor_id": "author", "target_post_id": "video"}
+    [res] = import_files(workspace, [path], platform="youtube", kind="reply", mapping=mapping, progress=False)
+    assert "interactions from columns: actor_id=author, target_post_id=video, kind==--kind reply" in res.notes
+    assert res.mapped == {"actor_id", "target_post_id"}  # the kind is a constant, not a column of the file
+
+
+def test_a_file_duckdb_cannot_read_is_refused_with_its_reason(tmp_path: Path) -> None:
+    from signalboost.ingest.base import ReadOptions
+    from signalboost.ingest.formats.generic import read_generic
+
+    path = tmp_path / "posts.parquet"
+    path.write_text("not parquet")
+    with pytest.raises(IngestError) as info:
+        list(read_generic(path, ReadOptions(platform="x")))
+    assert info.value.what.startswith("cannot read the file: Invalid Input Error: ")
+    assert "too small to be a Parquet file" in info.value.what and info.value.where == str(path)
+
+
+def test_a_preset_sees_the_columns_and_its_constants_fill_unmapped_fields(tmp_path: Path) -> None:
+    """The CSV formats built on the generic reader (tweet CSVs, comments CSVs) get the file's columns first, and
+    their SQL constants fill the fields the file does not map (a mapped column wins)."""
+    from signalboost.ingest.base import ReadOptions, SqlStage
+    from signalboost.ingest.formats.generic import read_generic
+
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,author_id\np1,a1\n")
+    seen: list[list[str]] = []
+    options = ReadOptions(platform="x", preset=seen.append, sql_constants={"author_id": "'me'", "language": "'nb'"})
+    [stage] = list(read_generic(path, options))
+    assert seen == [["post_id", "author_id"]]
+    assert isinstance(stage, SqlStage) and stage.table == "posts"
+    import duckdb
+
+    got = duckdb.sql(f"SELECT post_id, author_id, language FROM ({stage.sql})").fetchall()
+    assert got == [("p1", "a1", "nb")]
+
+
+def test_parts_of_a_column_split_at_a_separator_of_several_characters(workspace: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "page.csv"
+    path.write_text("status_id,when\n111__222,2020-05-08 10:00\n")
+    mapping = {"post_id": "status_id|after:__", "author_id": "status_id|before:__", "created_at": "when"}
+    import_files(workspace, [path], platform="facebook", mapping=mapping, progress=False)
+    assert workspace.posts().select("post_id", "author_id").rows() == [("222", "111")]

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from signalboost.errors import UsageError, WorkspaceError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, NP_, format_significant, pgettext
 from signalboost.textsafe import FORMULA_PREFIXES, csv_safe, csv_text
 
 if TYPE_CHECKING:
@@ -120,6 +120,76 @@ def not_a_workspace(ws: Workspace) -> WorkspaceError:
     )
 
 
+#: Table headers with a word of their own in some language. A table's columns are the JSON field names (the same
+#: identifiers in every language); a table shows ``pgettext("column", name)``, so a field marked here (or with
+#: ``NP_("column", …)`` in any module) reads in the reader's language in tables, never in JSON or CSV.
+COLUMN_WORDS: tuple[str, ...] = (
+    NP_("column", "platform"),
+    NP_("column", "network"),
+    NP_("column", "handle"),
+    NP_("column", "account"),
+    NP_("column", "account_id"),
+    NP_("column", "name"),
+    NP_("column", "language"),
+    NP_("column", "posts"),
+    NP_("column", "share"),
+    NP_("column", "mixed"),
+    NP_("column", "source"),
+    NP_("column", "followers"),
+    NP_("column", "follows"),
+    NP_("column", "notifications"),
+    NP_("column", "profiles"),
+    NP_("column", "rows"),
+    NP_("column", "rows_loaded"),
+    NP_("column", "requests"),
+    NP_("column", "resumed"),
+    NP_("column", "import_id"),
+    NP_("column", "file"),
+    NP_("column", "table"),
+    NP_("column", "status"),
+    NP_("column", "step"),
+    NP_("column", "ok"),
+    NP_("column", "detail"),
+    NP_("column", "action"),
+    NP_("column", "error"),
+    NP_("column", "text"),
+    NP_("column", "plan_id"),
+    NP_("column", "scheduled_at"),
+    NP_("column", "url"),
+    NP_("column", "complete"),
+    NP_("column", "followers_reported"),
+    NP_("column", "followers_fetched"),
+    NP_("column", "username"),
+    NP_("column", "created_at"),
+    NP_("column", "last_login_at"),
+    NP_("column", "last_sync"),
+    NP_("column", "connected_at"),
+    NP_("column", "score"),
+    NP_("column", "rank"),
+    NP_("column", "segment"),
+    NP_("column", "audience"),
+    NP_("column", "our_audience"),
+    NP_("column", "shared"),
+    NP_("column", "unique_reach"),
+    NP_("column", "date"),
+    NP_("column", "week"),
+    NP_("column", "weekday"),
+    NP_("column", "hour"),
+    NP_("column", "format"),
+    NP_("column", "pillar"),
+    NP_("column", "kind"),
+    NP_("column", "reason"),
+    NP_("column", "line"),
+    NP_("column", "field"),
+    NP_("column", "value"),
+)
+
+
+def column_header(name: str) -> str:
+    """The header a table shows for the field ``name``: the reader's word for it, else the field name itself."""
+    return pgettext("column", name)
+
+
 def emit_rows(
     rows: Sequence[Mapping[str, Any]],
     fmt: OutputFormat,
@@ -149,7 +219,7 @@ def emit_rows(
         return
     table = Table(title=title, show_lines=False)
     for c in cols:
-        table.add_column(c, overflow="fold")  # a word too long for its column breaks; nothing is cut off
+        table.add_column(column_header(c), overflow="fold")  # a word too long for its column breaks; nothing is cut off
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in cols])
     console.print(table)
@@ -168,8 +238,12 @@ def _cell(value: Any) -> str:
 
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return pgettext("cell", "True") if value else pgettext("cell", "False")
     if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        if value != value or value in (float("inf"), float("-inf")):
+            return str(value)
+        return format_significant(value, digits=3)  # 0.0123, 12.3, 1,235 (en) / 0,0123, 12,3, 1 235 (nb)
     if isinstance(value, (list, tuple)):
         return escape(", ".join(str(v) for v in value))
     return escape(str(value))

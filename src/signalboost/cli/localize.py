@@ -35,7 +35,7 @@ from typing import Any
 from typer.core import TyperGroup
 
 from signalboost import i18n
-from signalboost.i18n import N_
+from signalboost.i18n import N_, NP_, pgettext
 
 #: Click's and Typer's own words a reader meets in ``--help`` and in a usage error. Typer 0.29 vendors Click
 #: without gettext, so these are our msgids: the help option's text and the usage line's prefix are set by
@@ -43,6 +43,8 @@ from signalboost.i18n import N_
 #: reader's language (:data:`_USAGE_ERRORS` reads Click's English message).
 CLICK_WORDS: tuple[str, ...] = (
     N_("Usage:"),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
     N_("Show this message and exit."),
     N_("Try '{command} {option}' for help."),
     N_("Error:"),
@@ -216,16 +218,52 @@ def _translated(obj: Any, attr: str) -> None:
 def localize_tree(command: Any, names: Sequence[str] = ("--help",)) -> None:
     """Translate the help of ``command``, its parameters, its ``--help`` (``names``: the help option's names) and
     every subcommand in place, into the active language."""
-    for attr in ("help", "short_help", "epilog", "rich_help_panel"):
+    for attr in ("help", "short_help", "epilog", "rich_help_panel", "options_metavar", "subcommand_metavar"):
         _translated(command, attr)
     for param in command.params:
         for attr in ("help", "rich_help_panel"):
             _translated(param, attr)
+        _translate_type_words(param)
     help_option = _help_option(command, names)
     if help_option is not None:
         _translated(help_option, "help")
     for sub in getattr(command, "commands", {}).values():
         localize_tree(sub, names)
+
+
+#: the value types Typer shows beside an option in ``--help`` (``<int>``), as words of the catalog
+TYPE_WORDS: tuple[str, ...] = (
+    NP_("type", "str"),
+    NP_("type", "int"),
+    NP_("type", "float"),
+    NP_("type", "int range"),
+    NP_("type", "float range"),
+    NP_("type", "path"),
+    NP_("type", "datetime"),
+    NP_("type", "list"),
+)
+_TYPE = re.compile(r"<([a-z][a-z ]*)>")
+_LIST = re.compile(r"<list\[([A-Za-z]+)\]>")
+
+
+def _translate_type_words(param: Any) -> None:
+    """``<int>`` beside an option in the reader's language (``<heltall>``, ``<list[Path]>`` → ``<liste[sti]>``); a
+    choice list (``<a|b>``) is kept.
+
+    The parameter's own ``display_type_rich`` is wrapped on the instance (the tree is built anew at every run)."""
+    original = getattr(param, "display_type_rich", None)
+    if original is None or getattr(original, "signalboost_types", False):
+        return
+
+    def display_type_rich(ctx: Any) -> Any:
+        shown = original(ctx=ctx)
+        if not isinstance(shown, str) or i18n.language() == i18n.DEFAULT:
+            return shown  # English: exactly what Typer shows
+        shown = _LIST.sub(lambda m: f"<{pgettext('type', 'list')}[{pgettext('type', m.group(1).lower())}]>", shown)
+        return _TYPE.sub(lambda m: f"<{pgettext('type', m.group(1))}>", shown)
+
+    display_type_rich.signalboost_types = True  # type: ignore[attr-defined]
+    param.display_type_rich = display_type_rich
 
 
 def _help_option(command: Any, names: Sequence[str]) -> Any:

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 
 from signalboost.demo.context import DemoContext
+from signalboost.i18n import NP_, _, pgettext
 from signalboost.store.workspace import Workspace
 
 __all__ = ["STEP_MODULES", "DemoContext", "run_demo", "steps"]
@@ -22,18 +24,20 @@ def step_workspace(ctx: DemoContext) -> None:
     """Open (and migrate) the workspace database."""
     with ctx.workspace.connect(purpose="demo"):
         pass
-    ctx.console.print(f"Workspace ready at [bold]{ctx.workspace.root}[/]")
+    ctx.console.print(_("Workspace ready at [bold]{path}[/]").format(path=escape(str(ctx.workspace.root))))
 
 
+#: (step name, module); the name is shown as the step's heading in the reader's language (``pgettext("demo step")``)
 STEP_MODULES: tuple[tuple[str, str], ...] = (
-    ("strategy", "signalboost.demo.strategy"),
-    ("import", "signalboost.demo.imports"),
-    ("plan", "signalboost.demo.plan"),
-    ("analytics", "signalboost.demo.analytics"),
-    ("influencers", "signalboost.demo.influencers"),
-    ("outreach", "signalboost.demo.outreach"),
-    ("dashboard", "signalboost.demo.dashboard"),
+    (NP_("demo step", "strategy"), "signalboost.demo.strategy"),
+    (NP_("demo step", "import"), "signalboost.demo.imports"),
+    (NP_("demo step", "plan"), "signalboost.demo.plan"),
+    (NP_("demo step", "analytics"), "signalboost.demo.analytics"),
+    (NP_("demo step", "influencers"), "signalboost.demo.influencers"),
+    (NP_("demo step", "outreach"), "signalboost.demo.outreach"),
+    (NP_("demo step", "dashboard"), "signalboost.demo.dashboard"),
 )
+_OTHER_STEPS = (NP_("demo step", "workspace"), NP_("demo step", "written"))
 
 
 def steps() -> list[tuple[str, Callable[[DemoContext], None]]]:
@@ -51,10 +55,10 @@ def run_demo(path: Path, *, console: Console | None = None) -> DemoContext:
     console = console or Console()
     ctx = DemoContext(workspace=Workspace.open(path, create=True), console=console)
     for name, step in steps():
-        console.rule(f"[bold]{name}")
+        console.rule(f"[bold]{pgettext('demo step', name)}")
         step(ctx)
     if ctx.outputs:
-        console.rule("[bold]written")
-        for label, out in ctx.outputs.items():
-            console.print(f"  {label}: {out}")
+        console.rule(f"[bold]{pgettext('demo step', 'written')}")
+        for label, out in ctx.outputs.items():  # labels are N_() marked where they are set
+            console.print(f"  {escape(_(label))}: {escape(str(out))}")
     return ctx

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from signalboost import i18n
+from signalboost.i18n import N_, _
+
 if TYPE_CHECKING:
     from signalboost.demo.context import DemoContext
 
@@ -16,11 +19,11 @@ def demo_step(ctx: DemoContext) -> None:
 
     ws = ctx.workspace
     if count_rows(ws, "posts") == 0:
-        ctx.console.print("[yellow]No posts imported yet: skipping the analytics report.[/]")
+        ctx.console.print(f"[yellow]{_('No posts imported yet: skipping the analytics report.')}[/]")
         return
     strategy = ws.strategy() if ws.has_strategy() else None
     frames = read_analytics_frames(ws)
-    with ctx.console.status("Analysing the imported posts…"):
+    with ctx.console.status(_("Analysing the imported posts…")):
         result = analyze(
             strategy,
             frames.posts,
@@ -32,12 +35,18 @@ def demo_step(ctx: DemoContext) -> None:
         replace_post_pillars(ws, result.pillar_assignments)
     best = result.recommended_slots.filter(result.recommended_slots["kind"] == "recommended").head(3)
     for row in best.iter_rows(named=True):
-        ctx.console.print(
-            f"  best slot on {row['platform']}: {row['weekday_name']} {row['slot_hour']:02d}:00 "
-            f"(expected {row['metric']} {row['expected']:.4f}, {row['n_posts']} posts)"
+        best_slot = _("best slot on {network}: {weekday} {hour:02d}:00 (expected {metric} {expected}, {n} posts)")
+        said = best_slot.format(
+            network=row["platform"],
+            weekday=i18n.day_word(row["weekday_name"], "wide"),
+            hour=row["slot_hour"],
+            metric=row["metric"],
+            expected=i18n.format_number(row["expected"], digits=4),
+            n=row["n_posts"],
         )
-    with ctx.console.status("Rendering the report (HTML and PDF)…"):
+        ctx.console.print(f"  {said}")
+    with ctx.console.status(_("Rendering the report (HTML and PDF)…")):
         html = write_report(result, strategy, ws.exports_dir / "report.html", fmt="html")
         pdf = write_report(result, strategy, ws.exports_dir / "report.pdf", fmt="pdf")
-    ctx.outputs["analytics report (HTML)"] = html
-    ctx.outputs["analytics report (PDF)"] = pdf
+    ctx.outputs[N_("analytics report (HTML)")] = html
+    ctx.outputs[N_("analytics report (PDF)")] = pdf

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from signalboost.demo_data import HIGGS_ACTIVITY, UCI_FACEBOOK, demo_file
+from signalboost.i18n import _
 from signalboost.ingest.pipeline import describe, describe_tables, import_files
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ def demo_step(ctx: DemoContext) -> None:
         for line in describe_tables(r):
             ctx.console.print(f"    {line}", highlight=False)
     ctx.console.print(
-        "UCI post dates are reconstructed from month/weekday/hour (see `signalboost formats`); "
-        "Higgs actions are platform 'x'.",
+        _(
+            "UCI post dates are reconstructed from month/weekday/hour (see `signalboost formats`); "
+            "Higgs actions are platform 'x'."
+        ),
         highlight=False,
     )

@@ -10,9 +10,11 @@ and the report says so.
 from __future__ import annotations
 
 import polars as pl
+from rich.markup import escape
 
 from signalboost.demo.context import DemoContext
 from signalboost.demo_data.higgs import PLATFORM, ensure_higgs, pick_brand
+from signalboost.i18n import N_, _, format_number, format_percent
 from signalboost.store import influence_sql as sql
 from signalboost.textsafe import csv_text
 
@@ -49,45 +51,57 @@ def demo_step(ctx: DemoContext) -> None:
     ws, out = ctx.workspace, ctx.console
     loaded = ensure_higgs(ws)
     if loaded:
-        out.print(f"Loaded {loaded:,} Higgs interactions (no importer had loaded them).")
+        out.print(_("Loaded {n} Higgs interactions (no importer had loaded them).").format(n=format_number(loaded)))
     brand, mentions = pick_brand(ws)
     with ws.transaction(purpose="demo") as con:
         sql.mark_brand(con, PLATFORM, brand)
-    out.print(
-        f"Brand stand-in: account [bold]{brand}[/] — mentioned by the most distinct accounts ({mentions:,}); "
+    stand_in = _(
+        "Brand stand-in: account [bold]{account}[/] — mentioned by the most distinct accounts ({n}); "
         "marked accounts.is_brand."
     )
-    with out.status("Scoring influencers…") as status:
-        result = run_influence(ws, platform=PLATFORM, progress=lambda m: status.update(f"Scoring: {m}"))
+    out.print(stand_in.format(account=escape(str(brand)), n=format_number(mentions)))
+    with out.status(_("Scoring influencers…")) as status:
+        result = run_influence(
+            ws, platform=PLATFORM, progress=lambda m: status.update(_("Scoring: {step}").format(step=m))
+        )
     for comp, why in result.unavailable.items():
-        out.print(f"  [yellow]{comp} unavailable[/]: {why}")
-    used = ", ".join(f"{c} {w:.0%}" for c, w in result.weights.items() if w > 0)
-    out.print(f"  score = {used}; follows the brand from: {result.follows_source}")
+        unavailable = _("{component} unavailable").format(component=comp)
+        out.print(f"  [yellow]{unavailable}[/]: {escape(str(why))}")
+    used = ", ".join(f"{c} {format_percent(w)}" for c, w in result.weights.items() if w > 0)
+    score = _("score = {weights}; follows the brand from: {source}").format(weights=used, source=result.follows_source)
+    out.print(f"  {escape(score)}")
     counts = result.summary()["segments"]
-    out.print("  segments: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))  # type: ignore[attr-defined]
+    shown = ", ".join(f"{k} {format_number(v)}" for k, v in sorted(counts.items()))  # type: ignore[attr-defined]
+    out.print("  " + _("segments: {counts}").format(counts=shown))
     top = result.table.filter(pl.col("account_id") != brand).sort("score", descending=True, nulls_last=True).head(10)
     full, run = stored_influencers(ws, platform=PLATFORM)
     cols = visible_columns(run)
-    emit_rows(_rows(top, True), OutputFormat.table, title="Top 10 influencers (Higgs, by score)", columns=cols)
+    emit_rows(_rows(top, True), OutputFormat.table, title=_("Top 10 influencers (Higgs, by score)"), columns=cols)
     if result.follows_source == FOLLOWS_FROM_GRAPH:
-        untapped, _ = stored_influencers(ws, platform=PLATFORM, segment="untapped", top=10)
-        emit_rows(_rows(untapped, True), OutputFormat.table, title="Untapped: approach first", columns=cols)
+        untapped, _run = stored_influencers(ws, platform=PLATFORM, segment="untapped", top=10)
+        emit_rows(_rows(untapped, True), OutputFormat.table, title=_("Untapped: approach first"), columns=cols)
     else:
-        out.print(
-            "  No follow graph: a follower who never interacted cannot be told apart from a stranger, so nobody is "
+        no_graph = _(
+            "No follow graph: a follower who never interacted cannot be told apart from a stranger, so nobody is "
             "listed as untapped; the thought leaders beyond the brand's circle instead:"
         )
-        beyond, _ = stored_influencers(ws, platform=PLATFORM, segment="thought_leader", top=10)
-        emit_rows(_rows(beyond, True), OutputFormat.table, title="Thought leaders beyond", columns=cols)
+        out.print(f"  {no_graph}")
+        beyond, _run = stored_influencers(ws, platform=PLATFORM, segment="thought_leader", top=10)
+        emit_rows(_rows(beyond, True), OutputFormat.table, title=_("Thought leaders beyond"), columns=cols)
     chart = quadrant_chart(full, ws.exports_dir / "influence-quadrant.png", run)
     csv_path = ws.exports_dir / "influencers.csv"
     table = csv_selection(full.drop("top_topics"))
     csv_path.write_text(csv_text(table.iter_rows(), header=table.columns), encoding="utf-8")
-    out.print(
-        f"  influencers.csv: {table.height:,} of {full.height:,} accounts (top {CSV_TOP:,} by score and up to "
-        f"{CSV_PER_SEGMENT:,} per segment {'/'.join(CSV_SEGMENTS)}); all of them: "
-        "signalboost influencers --format csv",
-        soft_wrap=True,
+    selection = _(
+        "influencers.csv: {n} of {total} accounts (top {top} by score and up to {per_segment} per segment "
+        "{segments}); all of them: signalboost influencers --format csv"
+    ).format(
+        n=format_number(table.height),
+        total=format_number(full.height),
+        top=format_number(CSV_TOP),
+        per_segment=format_number(CSV_PER_SEGMENT),
+        segments="/".join(CSV_SEGMENTS),
     )
-    ctx.outputs["influence quadrant chart"] = chart
-    ctx.outputs["influencers (CSV)"] = csv_path
+    out.print(f"  {selection}", soft_wrap=True)
+    ctx.outputs[N_("influence quadrant chart")] = chart
+    ctx.outputs[N_("influencers (CSV)")] = csv_path

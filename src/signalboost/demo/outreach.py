@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from signalboost.demo.context import DemoContext
 from signalboost.errors import OutreachError, SignalboostError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, NP_, _, format_number, format_percent, pgettext
 from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline
 from signalboost.store import outreach_sql as sql
@@ -38,13 +39,15 @@ def _pipeline_part(ctx: DemoContext) -> None:
     try:
         added, total, rows = pipeline.add_untapped(ctx.workspace, limit=50)
     except OutreachError as exc:
-        out.print(f"Pipeline: skipped — {exc.message()}", highlight=False)
+        out.print(_("Pipeline: skipped — {why}").format(why=exc.message()), highlight=False, markup=False)
         return
     kind = "untapped"
     if total == 0:
         rows = _thought_leaders(ctx, limit=50)
         if not rows:
-            out.print("Pipeline: no untapped influencers and no thought leaders in the latest scores (nothing to add).")
+            out.print(
+                _("Pipeline: no untapped influencers and no thought leaders in the latest scores (nothing to add).")
+            )
             return
         kind = "thought-leader"
         added = pipeline.add_many(
@@ -53,29 +56,42 @@ def _pipeline_part(ctx: DemoContext) -> None:
             source="influence",
             note="thought leader beyond the brand's circle (no follow graph: untapped followers cannot be told apart)",
         )
-        out.print(
+        instead = _(
             "Pipeline: no untapped influencers — with no follow graph, a follower who never interacted cannot be "
-            f"told apart from a stranger. Instead {added} thought leaders beyond the brand's circle entered as "
-            f"[bold]identified[/] (the {len(rows)} best scores; already present: {len(rows) - added}).",
-            highlight=False,
+            "told apart from a stranger. Instead {added} thought leaders beyond the brand's circle entered as "
+            "[bold]identified[/] (the {n} best scores; already present: {present})."
         )
+        out.print(instead.format(added=added, n=len(rows), present=len(rows) - added), highlight=False)
     else:
-        out.print(
-            f"Pipeline: {added} untapped influencers entered as [bold]identified[/] "
-            f"(the {len(rows)} best scores of {total} untapped; already present: {len(rows) - added}).",
-            highlight=False,
+        entered = _(
+            "Pipeline: {added} untapped influencers entered as [bold]identified[/] "
+            "(the {n} best scores of {total} untapped; already present: {present})."
         )
-    table = Table(title=f"{kind.capitalize()} influencers now in the pipeline (top 10)")
+        out.print(entered.format(added=added, n=len(rows), total=total, present=len(rows) - added), highlight=False)
+    if kind == "untapped":
+        title = _("Untapped influencers now in the pipeline (top 10)")
+    else:
+        title = _("Thought-leader influencers now in the pipeline (top 10)")
+    table = Table(title=title)
     for col in ("account", "platform", "score", "stage"):
-        table.add_column(col)
+        table.add_column(pgettext("column", col))
     for r in rows[:10]:
-        table.add_row(str(r["handle"] or r["account_id"]), r["platform"], f"{r['score']:.1f}", "identified")
+        table.add_row(
+            escape(str(r["handle"] or r["account_id"])),
+            r["platform"],
+            format_number(r["score"], digits=1),
+            "identified",
+        )
     out.print(table)
     try:
         new = ledger.sync_from_interactions(ctx.workspace)
-        out.print(f"Ledger: {new:,} touches filled from imported interactions (idempotent on re-run).")
+        out.print(
+            _("Ledger: {n} touches filled from imported interactions (idempotent on re-run).").format(
+                n=format_number(new)
+            )
+        )
     except OutreachError as exc:
-        out.print(f"Ledger: not filled — {exc.message()}", highlight=False)
+        out.print(_("Ledger: not filled — {why}").format(why=exc.message()), highlight=False, markup=False)
 
 
 def _thought_leaders(ctx: DemoContext, limit: int) -> list[dict[str, Any]]:
@@ -83,7 +99,7 @@ def _thought_leaders(ctx: DemoContext, limit: int) -> list[dict[str, Any]]:
     from signalboost.influence.job import stored_influencers
 
     try:
-        frame, _ = stored_influencers(ctx.workspace, segment="thought_leader", top=limit)
+        frame, _run = stored_influencers(ctx.workspace, segment="thought_leader", top=limit)
     except SignalboostError:  # no influence run: the caller says there is nothing to add
         return []
     return frame.select("platform", "account_id", "handle", "score").to_dicts()
@@ -94,22 +110,24 @@ def _partners_part(ctx: DemoContext) -> None:
     with ws.connect(purpose="read") as con:
         platform = sql.busiest_platform(con, SOURCE)
     if platform is None:
-        out.print("Partners: skipped — no interactions imported (run the import step first).")
+        out.print(_("Partners: skipped — no interactions imported (run the import step first)."))
         return
     try:
         platform, brand = overlap.resolve_brand(ws, platform)
-        who = f"brand account {', '.join(brand)}"
+        who = _("brand account {accounts}").format(accounts=", ".join(brand))
     except OutreachError:
         top = overlap.default_candidates(ws, platform=platform, brand=[], source=SOURCE, top=1)
         brand = top[:1]
-        who = f"stand-in brand {brand[0]} (largest interaction audience; no brand account is set)"
+        who = _("stand-in brand {account} (largest interaction audience; no brand account is set)").format(
+            account=brand[0]
+        )
     cands = overlap.default_candidates(ws, platform=platform, brand=brand, source=SOURCE, top=CANDIDATES)
-    out.print(
-        f"Partners on {platform}: {len(cands)} candidates vs {who}. Audiences are derived from interactions "
-        "(who retweeted, mentioned or replied to the account): the Higgs data has no follow graph.",
-        highlight=False,
+    partners = _(
+        "Partners on {network}: {n} candidates vs {who}. Audiences are derived from interactions "
+        "(who retweeted, mentioned or replied to the account): the Higgs data has no follow graph."
     )
-    with out.status("Computing audience overlap…"):
+    out.print(partners.format(network=platform, n=len(cands), who=who), highlight=False, markup=False)
+    with out.status(_("Computing audience overlap…")):
         results = overlap.audience_overlap(
             ws, cands, platform=platform, brand=brand, source=SOURCE, threshold=overlap.influence_threshold(ws)
         )
@@ -118,30 +136,46 @@ def _partners_part(ctx: DemoContext) -> None:
     ranked = overlap.rank_partners(results)
     _print_ranking(ctx, ranked[:10])
     _write_csv(ctx, ranked)
-    steps = ", ".join(f"{c} (+{g:,.0f})" for c, g in zip(chosen.chosen, chosen.gains, strict=True))
+    steps = ", ".join(f"{c} (+{format_number(g, digits=0)})" for c, g in zip(chosen.chosen, chosen.gains, strict=True))
     bound = chosen.ratio_lower_bound
-    out.print(
-        f"Chosen {len(chosen.chosen)} partners (greedy maximum coverage): {steps}; "
-        f"new reach {chosen.new_reach:,.0f} of at most {chosen.upper_bound:,.0f} possible"
-        + (f" (≥ {bound:.0%} of optimal)." if bound else "."),
-        highlight=False,
-    )
-    out.print(f"Guarantee: {chosen.guarantee}.", highlight=False)
+    if bound:
+        said = _(
+            "Chosen {n} partners (greedy maximum coverage): {steps}; new reach {reach} of at most {most} possible "
+            "(≥ {bound} of optimal)."
+        )
+    else:
+        said = _(
+            "Chosen {n} partners (greedy maximum coverage): {steps}; new reach {reach} of at most {most} possible."
+        )
+    reach, most = format_number(chosen.new_reach, digits=0), format_number(chosen.upper_bound, digits=0)
+    text = said.format(n=len(chosen.chosen), steps=steps, reach=reach, most=most, bound=format_percent(bound or 0))
+    out.print(text, highlight=False, markup=False)
+    out.print(_("Guarantee: {guarantee}.").format(guarantee=chosen.guarantee), highlight=False, markup=False)
+
+
+#: headers of the demo's tables with a word of their own (``pgettext("column")``)
+_COLUMN_WORDS = (
+    NP_("column", "stage"),
+    NP_("column", "jaccard"),
+    NP_("column", "overlap/smaller"),
+    NP_("column", "unique reach"),
+    NP_("column", "bridges"),
+)
 
 
 def _print_ranking(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
-    table = Table(title="Partner candidates ranked by new reach (top 10)")
+    table = Table(title=_("Partner candidates ranked by new reach (top 10)"))
     for col in ("rank", "account", "audience", "shared", "jaccard", "overlap/smaller", "unique reach", "bridges"):
-        table.add_column(col, justify="right")
+        table.add_column(pgettext("column", col), justify="right")
     for i, o in enumerate(ranked, start=1):
         table.add_row(
             str(i),
-            o.account_id,
-            f"{o.audience:,}",
-            f"{o.shared:,.0f}",
-            "—" if o.jaccard is None else f"{o.jaccard:.3f}",
-            "—" if o.overlap_smaller is None else f"{o.overlap_smaller:.2f}",
-            f"{o.unique_reach:,.0f}",
+            escape(o.account_id),
+            format_number(o.audience),
+            format_number(o.shared, digits=0),
+            format_number(o.jaccard, digits=3),
+            format_number(o.overlap_smaller, digits=2),
+            format_number(o.unique_reach, digits=0),
             "—" if o.bridges is None else str(o.bridges),
         )
     ctx.console.print(table)
@@ -160,4 +194,4 @@ def _write_csv(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     cols = ["rank", *overlap.Overlap.__dataclass_fields__]
     rows = [[i, *(_cell(c, o.as_dict()[c]) for c in cols[1:])] for i, o in enumerate(ranked, start=1)]
     write_output(path, csv_text(rows, header=cols), what=L_("the partner ranking"))
-    ctx.outputs["partner ranking"] = path
+    ctx.outputs[N_("partner ranking")] = path

@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
+from signalboost import i18n
+from signalboost.i18n import N_, _
+
 if TYPE_CHECKING:
     from signalboost.demo.context import DemoContext
 
@@ -24,18 +29,23 @@ def demo_step(ctx: DemoContext) -> None:
     name = strategy.brand.name
     ics = ws.exports_dir / "calendar.ics"
     page = ws.exports_dir / "calendar.html"
-    write_output(ics, to_ics(result.posts, name=f"{name} publishing calendar"))
+    title = _("{brand} publishing calendar").format(brand=name)
+    write_output(ics, to_ics(result.posts, name=title))
     pillars = [p.id for p in strategy.pillars]
-    title = f"{name} publishing calendar"
     write_output(page, to_html_month(result.posts, pillars=pillars, title=title, period=(result.start, result.end)))
-    ctx.outputs["calendar (iCalendar)"] = ics
-    ctx.outputs["calendar (HTML)"] = page
+    ctx.outputs[N_("calendar (iCalendar)")] = ics
+    ctx.outputs[N_("calendar (HTML)")] = page
     s = diff.summary()
-    ctx.console.print(
-        f"Planned {len(result.posts)} posts from {result.start} to {result.end - dt.timedelta(days=1)} "
-        f"({s['added']} new, {s['kept_touched']} kept)"
+    planned = _("Planned {n} posts from {start} to {end} ({added} new, {kept} kept)").format(
+        n=len(result.posts),
+        start=i18n.format_date(result.start),
+        end=i18n.format_date(result.end - dt.timedelta(days=1)),
+        added=s["added"],
+        kept=s["kept_touched"],
     )
+    ctx.console.print(planned)
     ctx.console.print(mix_table(result.posts, strategy.pillar_weights()))
     for note in result.notes:
-        ctx.console.print(f"[yellow]note[/] {note}", highlight=False)
-    ctx.console.print(f"Calendar written to [bold]{ics}[/] and [bold]{page}[/]")
+        ctx.console.print(f"[yellow]{_('note')}[/] {escape(str(note))}", highlight=False)
+    written = _("Calendar written to [bold]{ics}[/] and [bold]{page}[/]")
+    ctx.console.print(written.format(ics=escape(str(ics)), page=escape(str(page))))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from signalboost.i18n import N_, _
+
 if TYPE_CHECKING:
     from signalboost.demo.context import DemoContext
 
@@ -29,19 +31,27 @@ def demo_step(ctx: DemoContext) -> None:
 
     # `signalboost --lang nb demo`: the Norwegian cosmetics strategy (same pillar ids, so the data still measure it)
     path = write_template(DEMO_TEMPLATE, ws.strategy_path, force=True, lang=i18n.override() or "en")
-    ctx.console.print(f"Strategy written from the [bold]{DEMO_TEMPLATE}[/] template: {escape(str(path))}")
+    said = _("Strategy written from the [bold]{template}[/] template: {path}")
+    ctx.console.print(said.format(template=DEMO_TEMPLATE, path=escape(str(path))))
     report = validate_file(path)
     for line in report.lines():
         ctx.console.print(f"  {escape(line)}", highlight=False)
     strategy = strategy_or_raise(report)
-    ctx.console.print(
-        f"Validated: {report.summary()} — {len(strategy.audience.personas)} personas, {len(strategy.ecosystem)} "
-        f"networks, {len(strategy.pillars)} pillars "
-        f"({', '.join(f'{p.id} {p.weight:g}%' for p in strategy.pillars)}), {len(strategy.tactics)} tactics, "
-        f"{len(strategy.kpis)} KPIs",
-        highlight=False,
+    weights = ", ".join(f"{p.id} {i18n.format_percent(p.weight / 100, significant=3)}" for p in strategy.pillars)
+    counts = _(
+        "Validated: {summary} — {personas} personas, {networks} networks, {pillars} pillars ({weights}), "
+        "{tactics} tactics, {kpis} KPIs"
+    ).format(
+        summary=report.summary(),
+        personas=len(strategy.audience.personas),
+        networks=len(strategy.ecosystem),
+        pillars=len(strategy.pillars),
+        weights=weights,
+        tactics=len(strategy.tactics),
+        kpis=len(strategy.kpis),
     )
-    ctx.outputs["strategy"] = path
-    ctx.outputs["strategy document (HTML)"] = write_document(strategy, ws.exports_dir / "strategy.html", fmt="html")
-    ctx.outputs["strategy document (PDF)"] = write_document(strategy, ws.exports_dir / "strategy.pdf", fmt="pdf")
-    ctx.console.print("Strategy document written (HTML and PDF) to exports/")
+    ctx.console.print(escape(counts), highlight=False)
+    ctx.outputs[N_("strategy")] = path
+    ctx.outputs[N_("strategy document (HTML)")] = write_document(strategy, ws.exports_dir / "strategy.html", fmt="html")
+    ctx.outputs[N_("strategy document (PDF)")] = write_document(strategy, ws.exports_dir / "strategy.pdf", fmt="pdf")
+    ctx.console.print(_("Strategy document written (HTML and PDF) to exports/"))

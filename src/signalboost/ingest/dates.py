@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from signalboost.i18n import L_, N_, LazyJoin, LazyText
+from signalboost.i18n import L_, N_, L_join, LazyText
 
 #: Nothing social is dated before this (Facebook, the oldest network here, opened in February 2004).
 EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
@@ -220,11 +220,11 @@ def infer_plan(
                 )
             )
     kinds = (
-        LazyJoin(", ", [L_("{shape} ({n})", shape=L_(_SHAPE_WORDS[s]), n=shape_counts[s]) for s in shapes])
+        L_join(", ", [L_("{shape} ({n})", shape=L_(_SHAPE_WORDS[s]), n=shape_counts[s]) for s in shapes])
         if shapes
         else L_("no readable dates")
     )
-    statement = LazyJoin("; ", [L_("{column}: {kinds}", column=column, kinds=kinds), *said])
+    statement = L_join("; ", [L_("{column}: {kinds}", column=column, kinds=kinds), *said])
     return DatePlan(timezone=timezone, orders=orders, statement=statement, shapes=shapes)
 
 

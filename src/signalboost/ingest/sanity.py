@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signalboost.i18n import L_, LazyJoin
+from signalboost.i18n import L_, L_join
 from signalboost.ingest.base import ImportResult
 
 ID_LIKE = 10**10
@@ -41,13 +41,13 @@ def summary(con: Any, result: ImportResult) -> list[str]:
                 )
             )
         rows, filled = q.filled(con, table, source)
-        sparse = [
+        sparse: list[str] = [
             L_("{column} ({k} of {rows})", column=c, k=k, rows=rows)
             for c, k in filled.items()
             if c in result.mapped and rows >= 4 and 0 < k < rows / 2
         ]
         if sparse:
-            lines.append(L_("{table}: mostly empty columns: {columns}", table=table, columns=LazyJoin(", ", sparse)))
+            lines.append(L_("{table}: mostly empty columns: {columns}", table=table, columns=L_join(", ", sparse)))
     if "post_metrics" in result.per_table:
         for metric, (n, top, total) in q.metric_shape(con, source).items():
             if top >= ID_LIKE:

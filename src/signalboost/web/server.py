@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import webbrowser
@@ -14,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from signalboost.errors import UsageError
+from signalboost.i18n import L_, _
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import is_loopback, user_count
 from signalboost.web.guard import strip_brackets
@@ -26,9 +28,13 @@ def check_bind(ws: Workspace, host: str) -> bool:
         return False
     if user_count(ws) == 0:
         raise UsageError(
-            f"refusing to serve on {host} without a login: anyone on the network could read and change the workspace",
+            L_(
+                "refusing to serve on {host} without a login: anyone on the network could read and change the "
+                "workspace",
+                host=host,
+            ),
             where="--host",
-            hint="Create a login first with `signalboost user add NAME`, or serve on 127.0.0.1",
+            hint=L_("Create a login first with `signalboost user add NAME`, or serve on 127.0.0.1"),
         )
     return True
 
@@ -99,9 +105,9 @@ def run(
     require_login = check_bind(ws, host)
     if port and not port_free(host, port):
         raise UsageError(
-            f"port {port} on {host} is already in use",
+            L_("port {port!s} on {host} is already in use", port=port, host=host),
             where="--port",
-            hint="Pick another with --port, or stop the other server",
+            hint=L_("Pick another with --port, or stop the other server"),
         )
     app = create_app(
         ws,
@@ -115,14 +121,18 @@ def run(
         session_max_seconds=session_max_seconds,
     )
     url = url_for(host, port)
-    line = Text("Signalboost dashboard for ")  # Text, not markup: an IPv6 URL's "[::1]" is not a markup tag
-    line.append(str(ws.root), style="bold")
-    line.append(" at ")
-    line.append(url, style=Style(link=url))
-    line.append(" (Ctrl-C to stop)")
+    # Text, not markup: an IPv6 URL's "[::1]" is not a markup tag
+    template = _("Signalboost dashboard for {workspace} at {url} (Ctrl-C to stop)")
+    fields = {"{workspace}": (str(ws.root), Style(bold=True)), "{url}": (url, Style(link=url))}
+    line = Text()
+    for part in re.split(r"(\{workspace\}|\{url\})", template):
+        value, style = fields.get(part, (part, Style()))
+        line.append(value, style=style)
     console.print(line)
     if require_login:
-        console.print("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+        console.print(
+            _("Login required (bound beyond this machine). Put it behind HTTPS before using it over a network.")
+        )
     threading.Thread(target=warm_up, args=(url,), daemon=True).start()
     if open_browser:
         webbrowser.open(url)
@@ -140,14 +150,13 @@ def finish_imports(jobs: Any, console: Console, *, timeout: float | None = None)
     if not running:
         return True
     names = ", ".join(j.filename for j in running)
-    console.print(
-        f"Waiting for the import of {names} to finish (Ctrl-C again to abandon it; nothing half-done is kept)"
-    )
+    waiting = _("Waiting for the import of {files} to finish (Ctrl-C again to abandon it; nothing half-done is kept)")
+    console.print(waiting.format(files=names), markup=False)
     try:
         finished = bool(jobs.join(timeout))
     except KeyboardInterrupt:
-        console.print("Stopped without waiting: that import was abandoned; upload or import the file again.")
+        console.print(_("Stopped without waiting: that import was abandoned; upload or import the file again."))
         os._exit(130)  # end now: the import's thread must not be torn down inside DuckDB at interpreter exit
     if finished:
-        console.print("Import finished; the workspace has it.")
+        console.print(_("Import finished; the workspace has it."))
     return finished
