@@ -55,10 +55,6 @@ PRINTING = sorted(CLI.glob("*.py")) + sorted((PACKAGE / "demo").glob("*.py")) + 
 #: text is not translated yet, and who is translating it (issue #20). An entry here exempts it from check 1;
 #: remove it when the part is done.
 PENDING: dict[str, str] = {
-    "influence.py": "nbinfluence",
-    "outreach.py": "nbinfluence",
-    "audience.py": "nbinfluence",
-    "competitors.py": "nbinfluence",
 }
 
 #: names that are the same in every language
