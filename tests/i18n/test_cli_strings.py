@@ -37,14 +37,6 @@ from typer.testing import CliRunner
 import signalboost
 from signalboost import i18n
 
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    """A CLI run in this process leaves its language active (as a command does): back to English after each test."""
-    yield
-    i18n.set_override(None)
-
-
 PACKAGE = Path(signalboost.__file__).resolve().parent
 CLI = PACKAGE / "cli"
 LOCALE = PACKAGE / "locale"
