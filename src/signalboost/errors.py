@@ -48,6 +48,19 @@ class SignalboostError(Exception):
     def __str__(self) -> str:
         return self.message()
 
+    def lazy(self) -> str:
+        """The whole message as a :class:`~signalboost.i18n.LazyText`, to be shown later in the reader's language
+        (a message kept in a list or a job)."""
+        from signalboost.i18n import LazyText
+
+        fields = {"where": self.where, "what": self.what, "hint": self.hint}
+        template = "{what}"
+        if self.where:
+            template = "{where}: " + template
+        if self.hint:
+            template += " {hint}" if str(self.what).endswith(".") else ". {hint}"
+        return LazyText(template, {k: v for k, v in fields.items() if v})
+
 
 def os_reason(exc: OSError) -> str:
     """Why a file operation failed, in the reader's language for the common causes (no permission, not found, disk

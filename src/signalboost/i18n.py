@@ -252,6 +252,12 @@ def Ln_(singular: str, plural: str, n: int, /, **params: Any) -> LazyText:
     return LazyText(singular, {"n": n, **params}, plural, n)
 
 
+def L_join(separator: str, parts: list[str]) -> LazyText:
+    """``parts`` joined by ``separator`` (punctuation, not words), each part translated when shown."""
+    fields = {f"part{i}": part for i, part in enumerate(parts)}
+    return LazyText(separator.join("{" + name + "}" for name in fields), fields)
+
+
 def tr(text: str | None) -> str:
     """``text`` in the active language when it is a :class:`LazyText`; any other text as it is."""
     if text is None:

@@ -10,6 +10,7 @@ import random
 
 import pytest
 
+from signalboost.errors import PlanError
 from signalboost.model.strategy import Strategy
 from signalboost.model.templates import TEMPLATES, template_text
 from signalboost.model.validate import validate_text
@@ -709,3 +710,185 @@ def test_the_search_is_a_depth_first_search_within_both_bounds_and_its_step_budg
             else "placed"
         ] += 1
     assert min(seen.values()) >= 10, seen  # the cases cover backtracking that succeeds and that fails
+
+
+def test_with_one_pillar_of_positive_weight_there_is_nothing_to_swap() -> None:
+    # weights 0.99991 and 0 (they sum to 1 within the 1e-4 the strategy check allows); after 20,000 posts of the
+    # one pillar on x it is 0.99991·20,001 − 20,000 = −0.80009 below quota, so waiting one more post is allowed
+    # (−0.80009 + 0.99991 ≤ 1): but with no second candidate the order stays that one pillar
+    from signalboost.plan.apportion import _ranked, _State, check_weights
+
+    w = [0.99991, 0.0]
+    check_weights({"a": w[0], "z": w[1]})
+    state = _State(["a", "z"], {"x": 0})
+    for _ in range(20_000):
+        state.push("x", {0: 1.0})
+    assert w[0] * 20_001 - 20_000 + w[0] <= 1
+    assert _ranked(state, "x", w, list(range(20_010)), 0) == [0]
+    assert _ranked(state, "x", w, list(range(20_010)), 0, plan_level=False) == [0]
+
+
+def _potential_order(
+    state: object, group: str, w: list[float], lam: float, adjust: tuple[list[float], list[float]] | None
+) -> tuple[list[int], list[float]]:
+    """Peer of _by_potential at seed 0, from the module docstring: the potential
+    Φ = Σ_i cosh(λ·(d_i + w_i/2)) + Σ_i cosh(λ·(e_i + w_i/2)) left by each choice, summed in full (d, e: the
+    plan and network deficits counting the post itself, less the fixed shares ahead), lowest first, ties by
+    index; also the sorted potentials."""
+    total = state.total + 1  # type: ignore[attr-defined]
+    n = state.n[group] + 1  # type: ignore[attr-defined]
+    left = []
+    for k, wk in enumerate(w):
+        if wk <= 0:
+            continue
+        phi = 0.0
+        for i, wi in enumerate(w):
+            if wi <= 0:
+                continue
+            d = wi * total - state.count[i] - (adjust[0][i] if adjust else 0.0) - (i == k)  # type: ignore[attr-defined]
+            e = wi * n - state.c[group][i] - (adjust[1][i] if adjust else 0.0) - (i == k)  # type: ignore[attr-defined]
+            phi += math.cosh(lam * (d + wi / 2)) + math.cosh(lam * (e + wi / 2))
+        left.append((phi, k))
+    left.sort()
+    return [k for _, k in left], [phi for phi, _ in left]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_choices_are_tried_in_the_order_of_the_potential_they_leave(seed: int) -> None:
+    from signalboost.plan.apportion import JITTER, _by_potential, _State
+
+    rng = random.Random(seed)
+    w = [[0.4, 0.3, 0.2, 0.1], [0.5, 0.0, 0.25, 0.25], [0.7, 0.1, 0.1, 0.1]][seed % 3]
+    state = _State(["a", "b", "c", "d"], {"x": 0, "y": 0})
+    for _ in range(rng.randint(0, 14)):
+        k = rng.choice([k for k in range(4) if w[k] > 0])
+        state.push(rng.choice("xy"), {k: 1.0})
+    adjust = None
+    if seed % 2:
+        adjust = ([rng.choice([0.0, 0.5, 1.0]) for _ in w], [rng.choice([0.0, 0.5, 1.0]) for _ in w])
+    lam = [2.0, 1.0, 3.0][seed % 3]
+    expected, phi = _potential_order(state, "x", w, lam, adjust)
+    if min((b - a for a, b in itertools.pairwise(phi)), default=1.0) < 1e-9:
+        return  # a tie within rounding: the two sums may order it either way
+    assert _by_potential(state, "x", w, None, lam, adjust) == expected
+    # a restart's jitter moves each change by at most JITTER/2: gaps wider than JITTER keep their order
+    wide = all(b - a > JITTER + 1e-9 for a, b in itertools.pairwise(phi))
+    for restart in range(1, 6):
+        got = _by_potential(state, "x", w, None, lam, adjust, restart)
+        assert sorted(got) == sorted(expected)
+        if wide:
+            assert got == expected
+
+
+def test_the_jitter_of_a_restart_reorders_near_ties() -> None:
+    # ½/½ on an empty plan: both pillars leave the same potential (a first, by index); restarts jitter the two
+    # changes differently, so some restart tries b first and some a: the restarts explore other orders
+    from signalboost.plan.apportion import _by_potential, _State
+
+    state = _State(["a", "b"], {"x": 0})
+    assert _by_potential(state, "x", [0.5, 0.5], None, 2.0) == [0, 1]
+    firsts = {_by_potential(state, "x", [0.5, 0.5], None, 2.0, None, s)[0] for s in range(1, 13)}
+    assert firsts == {0, 1}
+
+
+def test_by_potential_the_last_pillar_yields_only_when_it_can_wait_one_more_post_on_both_levels() -> None:
+    from signalboost.plan.apportion import EPS, _by_potential, _State
+
+    w = [0.5, 0.5]
+    # empty plan, ½/½: a leads (tie broken by index); waiting one post leaves a exactly 1 below on both levels
+    state = _State(["a", "b"], {"x": 0, "y": 0})
+    assert _potential_order(state, "x", w, 2.0, None)[0] == [0, 1]
+    assert _by_potential(state, "x", w, 0, 2.0) == [1, 0]
+    assert _by_potential(state, "x", w, 1, 2.0) == [0, 1]  # b is not in the lead: nothing to yield
+    # the edge is inclusive: weights ½ ± δ/2 put a at exactly 1 + EPS after waiting
+    delta = (1 + EPS) - 1
+    edge = [0.5 + delta / 2, 0.5 - delta / 2]
+    assert _potential_order(state, "x", edge, 2.0, None)[0] == [0, 1]
+    assert _by_potential(state, "x", edge, 0, 2.0) == [1, 0]
+    # after a, b on x (the third post): a ½ below on both levels, 1 after waiting: yields
+    state.push("x", {0: 1.0})
+    state.push("x", {1: 1.0})
+    assert _potential_order(state, "x", w, 2.0, None)[0] == [0, 1]
+    assert _by_potential(state, "x", w, 0, 2.0) == [1, 0]
+    # one post b on y: plan-wide a is 1 below (1½ after waiting), on x ½: it cannot wait plan-wide
+    state = _State(["a", "b"], {"x": 0, "y": 0})
+    state.push("y", {1: 1.0})
+    assert _potential_order(state, "x", w, 2.0, None)[0] == [0, 1]
+    assert _by_potential(state, "x", w, 0, 2.0) == [0, 1]
+    # b on x, a on y, then x: plan-wide a is ½ below (1 after waiting), on x 1 (1½): it cannot wait on x
+    state = _State(["a", "b"], {"x": 0, "y": 0})
+    state.push("x", {1: 1.0})
+    state.push("y", {0: 1.0})
+    assert _potential_order(state, "x", w, 2.0, None)[0] == [0, 1]
+    assert _by_potential(state, "x", w, 0, 2.0) == [0, 1]
+    # one pillar of positive weight (0.99991, 0 — within the 1e-4 the strategy check allows), 20,000 posts of
+    # it: it could wait (−0.80009 + 0.99991 ≤ 1), but there is no second candidate
+    state = _State(["a", "z"], {"x": 0})
+    for _ in range(20_000):
+        state.push("x", {0: 1.0})
+    assert _by_potential(state, "x", [0.99991, 0.0], 0, 2.0) == [0]
+
+
+def test_a_wrong_sum_of_weights_is_reported_in_percent() -> None:
+    from signalboost.plan.apportion import check_weights
+
+    with pytest.raises(PlanError) as info:
+        check_weights({"a": 0.5, "b": 0.4})
+    assert "sum to 90, not 100" in info.value.message()
+    check_weights({"a": 0.5, "b": 0.5, "z": 0.0})  # a pillar of weight 0 is allowed
+    check_weights({"a": 0.50005, "b": 0.5})  # within 1e-4 of 1
+
+
+def _ladder_as_documented(items: list[Item], weights: dict[str, float]) -> tuple[list[tuple[str, ...]], str]:
+    """The module docstring's method, step by step from _search: every network at its optimum B* with the
+    plan-wide bound on the ladder 1, 1.2, …, 2 (13 attempts on the first rung, restarts 1-12 jittered), else
+    the quota rule (each network within max(1, B*), plan-wide 1, 1 in EDF order, 1.5, 2), else the guided
+    pass. Returns the pillars and which step found them."""
+    from signalboost.plan.apportion import BUDGET, _forced_shares, _guided, _Oracle, _search
+
+    pillars = list(weights)
+    w = [weights[p] for p in pillars]
+    forced = [_forced_shares(item, pillars) for item in items]
+    where: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        where.setdefault(item.group, []).append(p)
+    best = {g: lowest_discrepancy([forced[p] for p in ps], w)[0] for g, ps in where.items()}
+    target = {g: max(1.0, b) for g, b in best.items()}
+    limit = BUDGET * max(1, len(items))
+    steps: list[tuple[str, float, float | None, int, dict[str, float], object]] = []
+    oracle = _Oracle(forced, w, where, best)
+    for rung, attempts in ((1.0, 13), (1.2, 1), (1.4, 1), (1.6, 1), (1.8, 1), (2.0, 1)):
+        steps += [("optimum", rung, 2.0, seed, best, oracle) for seed in range(attempts)]
+    steps += [("quota", 1.0, 2.0, seed, target, None) for seed in range(13)]
+    steps += [("quota", 1.0, None, 0, target, None), ("quota", 1.5, 2.0, 0, target, None)]
+    steps += [("quota", 2.0, 2.0, 0, target, None)]
+    for step in steps:
+        name, rung, lam, seed, bound, orc = step
+        found = _search(
+            items, forced, w, True, limit, plan_bound=rung, net_bound=bound, sharpness=lam, seed=seed, oracle=orc
+        )  # type: ignore[arg-type]
+        if found is not None:
+            break
+    else:
+        name, rung, seed, found = "guided", 0.0, 0, _guided(items, forced, w, target)
+    out = [tuple(item.forced) if item.forced else (pillars[k],) for item, k in zip(items, found, strict=True)]
+    return out, f"{name} {rung} {seed}"
+
+
+# seeds whose plans end on each step of the ladder: restarts 1 and 4 of the first rung, rungs 1.2-2, the quota
+# rule (first try, restart 1, restart 9, 1.5, 2) and the guided pass
+LADDER_SEEDS = [1, 512, 376, 8, 18, 11, 33, 0, 44, 549, 519, 73, 46, 175, 363]
+
+
+@pytest.mark.parametrize("seed", LADDER_SEEDS)
+def test_apportion_takes_the_first_search_that_succeeds_on_the_ladder(seed: int) -> None:
+    rng = random.Random(seed)
+    m = rng.randint(2, 4)
+    raw = [rng.randint(1, 6) for _ in range(m)]
+    weights = {f"p{k}": r / sum(raw) for k, r in enumerate(raw)}
+    items = []
+    for _ in range(rng.randint(4, 24)):
+        g = rng.choice("xyzuv"[: rng.randint(1, 5)])
+        items.append(Item(g, (rng.choice(list(weights)),) if rng.random() < 0.2 else None))
+    expected, step = _ladder_as_documented(items, weights)
+    assert apportion(items, weights) == expected, step

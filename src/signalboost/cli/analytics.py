@@ -13,7 +13,7 @@ from rich.markup import escape
 from signalboost.cli.analytics_tables import BUILDERS, evidence_rows, one_network, print_table
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
-from signalboost.i18n import N_, _
+from signalboost.i18n import L_, N_, _
 
 err = err_console
 
@@ -154,7 +154,7 @@ def register(app: typer.Typer) -> None:
             wanted.remove("slots")
         if fmt is OutputFormat.csv and len(wanted) > 1:
             raise UsageError(
-                "CSV holds one table", where="--format csv", hint="Pick one with --section, e.g. --section best"
+                L_("CSV holds one table"), where="--format csv", hint=L_("Pick one with --section, e.g. --section best")
             )
         if fmt is OutputFormat.json:
             doc = {name: _rows(getattr(result, SECTION_FRAMES[name][0])) for name in wanted}

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, err_console, open_ws
+from signalboost.i18n import L_
 
 audience_app = typer.Typer(
     help=(
@@ -102,7 +103,7 @@ def segments(
             from signalboost.errors import AudienceError
 
             raise AudienceError(
-                "no stored segments", where=str(ws.db_path), hint="Run `signalboost audience segments` first"
+                L_("no stored segments"), where=str(ws.db_path), hint=L_("Run `signalboost audience segments` first")
             )
         summary, cards = run["summary"], run["cards"]
     else:
@@ -148,11 +149,13 @@ def personas(
     from signalboost.errors import AudienceError, UsageError
 
     if force and not apply:
-        raise UsageError("--force only changes something with --apply", where="--force", hint="Add --apply")
+        raise UsageError(L_("--force only changes something with --apply"), where="--force", hint=L_("Add --apply"))
     ws = open_ws(workspace, read_only=not apply, existing=True)
     run = job.stored_run(ws, platform)
     if run is None:
-        raise AudienceError("no stored segments", where=str(ws.db_path), hint="Run `signalboost audience segments`")
+        raise AudienceError(
+            L_("no stored segments"), where=str(ws.db_path), hint=L_("Run `signalboost audience segments`")
+        )
     cards = job.cards_from(run)
     verdicts, proposed = job.hold_strategy(ws, cards)
     rows: list[dict[str, Any]] = [
@@ -198,9 +201,9 @@ def _apply(ws: Any, cards: Any, verdicts: Any, proposed: Any, force: bool, revie
 
     if not ws.has_strategy():
         raise StrategyError(
-            "no strategy.yaml to add personas to",
+            L_("no strategy.yaml to add personas to"),
             where=str(ws.strategy_path),
-            hint="Run `signalboost init` first, or drop --apply",
+            hint=L_("Run `signalboost init` first, or drop --apply"),
         )
     doc = StrategyDocument.load(ws.strategy_path)
     actions = apply_personas(

@@ -20,6 +20,7 @@ from signalboost.cli.common import (
     parse_date,
 )
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 
 competitors_app = typer.Typer(
     help=(
@@ -201,7 +202,9 @@ def register(app: typer.Typer) -> None:
         if fmt is OutputFormat.csv:
             if section is Section.all:
                 raise UsageError(
-                    "CSV holds one table", where="--format csv", hint="Pick one with --section, e.g. --section accounts"
+                    L_("CSV holds one table"),
+                    where="--format csv",
+                    hint=L_("Pick one with --section, e.g. --section accounts"),
                 )
             rows = b.findings if section is Section.findings else getattr(b, section.value).to_dicts()
             emit_rows(rows, fmt)

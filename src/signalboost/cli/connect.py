@@ -9,7 +9,7 @@ import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
-from signalboost.i18n import _, ngettext
+from signalboost.i18n import L_, _, ngettext
 
 APP_PASSWORD_ENV = "SIGNALBOOST_BLUESKY_APP_PASSWORD"
 MASTODON_TOKEN_ENV = "SIGNALBOOST_MASTODON_TOKEN"
@@ -290,9 +290,11 @@ def _platforms_to_use(ws: Any, platform: str | None) -> list[str]:
     platforms = [platform] if platform else connected_platforms(ws)
     if not platforms:
         raise UsageError(
-            "no account is connected to this workspace",
+            L_("no account is connected to this workspace"),
             where=str(ws.root),
-            hint="Connect one with `signalboost connect bluesky --handle …` or `signalboost connect mastodon "
-            "--instance …`",
+            hint=L_(
+                "Connect one with `signalboost connect bluesky --handle …` or `signalboost connect mastodon "
+                "--instance …`"
+            ),
         )
     return platforms

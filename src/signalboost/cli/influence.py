@@ -19,6 +19,7 @@ from signalboost.cli.common import (
     parse_datetime,
 )
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 
 LIST_COLUMNS = (
     "account",
@@ -125,7 +126,9 @@ def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
         n = 0
     if n < 1:
         raise UsageError(
-            f"--top must be a positive number or 'all', not {value!r}", where="--top", hint="e.g. --top 50"
+            L_("--top must be a positive number or 'all', not {value!r}", value=value),
+            where="--top",
+            hint=L_("e.g. --top 50"),
         )
     return n
 

@@ -12,6 +12,7 @@ import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 
 if TYPE_CHECKING:
     from signalboost.ingest.base import ImportResult
@@ -59,9 +60,9 @@ def parse_map(items: list[str] | None, mapping_file: Path | None) -> dict[str, s
                 continue
             if "=" not in part:
                 raise UsageError(
-                    f"--map expects field=Column, got {part!r}",
+                    L_("--map expects field=Column, got {part!r}", part=part),
                     where="--map",
-                    hint="Example: --map created_at=Date,likes=Likes",
+                    hint=L_("Example: --map created_at=Date,likes=Likes"),
                 )
             field, column = part.split("=", 1)
             mapping[field.strip()] = column.strip()

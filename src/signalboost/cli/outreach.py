@@ -23,6 +23,7 @@ from signalboost.cli.common import (
 )
 from signalboost.cli.common import emit_rows as _emit_rows
 from signalboost.errors import OutreachError, UsageError
+from signalboost.i18n import L_
 from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
 from signalboost.store.workspace import Workspace
 
@@ -63,7 +64,9 @@ def _when(value: str | None, option: str) -> dt.datetime | dt.date | None:
         return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"{value!r} is not a date or time", where=option, hint="Use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"
+            L_("{value!r} is not a date or time", value=value),
+            where=option,
+            hint=L_("Use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"),
         ) from None
 
 
@@ -130,7 +133,7 @@ def add(
     ids: tuple[str, str, str | None]
     if account_id is not None:
         if platform is None:
-            raise UsageError("--account-id needs --platform", where="--platform", hint="e.g. -p instagram")
+            raise UsageError(L_("--account-id needs --platform"), where="--platform", hint=L_("e.g. -p instagram"))
         text = handle.strip()
         same = text == account_id  # `add 64911 -p x --account-id 64911`: the positional is the id, not a handle
         ids = (platform, account_id, None if same or not text.lstrip("@") else text.lstrip("@"))
@@ -224,7 +227,7 @@ def update_cmd(
     given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
-        raise UsageError("nothing to update", hint="Pass at least one option, e.g. --due 2026-12-05")
+        raise UsageError(L_("nothing to update"), hint=L_("Pass at least one option, e.g. --due 2026-12-05"))
     rec = pipeline.update(ws, p, a, changes)
     emit_rows([_row(rec)], fmt, title="Updated", columns=[*LIST_COLUMNS, "due_date"])
 
@@ -470,7 +473,7 @@ def curate_cmd(
         _offer(ws, start, weeks, days, any_network, apply, fmt)
         return
     if apply or start or weeks or any_network:
-        raise UsageError("--from, --weeks, --any-network and --apply go with --offer", hint="Add --offer")
+        raise UsageError(L_("--from, --weeks, --any-network and --apply go with --offer"), hint=L_("Add --offer"))
     posts = curation.curated_candidates(ws, days=days, limit=limit)
     cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
     emit_rows(
@@ -499,7 +502,7 @@ def _offer(
         if weeks:
             hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
     elif weeks:
-        raise UsageError("--weeks needs --from", where="--weeks", hint="Add --from YYYY-MM-DD")
+        raise UsageError(L_("--weeks needs --from"), where="--weeks", hint=L_("Add --from YYYY-MM-DD"))
     offers = curation.calendar_offers(ws, start=lo, end=hi, days=days, any_network=any_network)
     filled = curation.apply_offers(ws, offers) if apply else 0
     emit_rows(

@@ -173,7 +173,7 @@ def register(app: typer.Typer) -> None:
         ]
         if len(chosen) != 1:
             raise UsageError(
-                "choose exactly one format", hint="Pass one of --ics, --csv, --hootsuite-csv, --md, --html"
+                L_("choose exactly one format"), hint=L_("Pass one of --ics, --csv, --hootsuite-csv, --md, --html")
             )
         ws = open_ws(workspace, read_only=True)
         posts = _load(ws, start, weeks)
@@ -181,9 +181,11 @@ def register(app: typer.Typer) -> None:
             posts = [p for p in posts if p.network == network]
         if not posts:
             raise PlanError(
-                "nothing to export: no saved posts" + (f" on {network}" if network else "") + " in this period",
+                L_("nothing to export: no saved posts on {network} in this period", network=network)
+                if network
+                else L_("nothing to export: no saved posts in this period"),
                 where="calendar",
-                hint="Plan some with `signalboost plan`, or widen --from/--weeks/--network",
+                hint=L_("Plan some with `signalboost plan`, or widen --from/--weeks/--network"),
             )
         period = _grid_period(_first_day(ws, start, weeks), weeks, posts)
         cancelled: list[PlannedPost] = []

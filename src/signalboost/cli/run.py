@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
-from signalboost.i18n import _
+from signalboost.i18n import L_, _
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -49,7 +49,11 @@ def _run(
     if not isinstance(level, int) or log_level.lower() not in ("debug", "info", "warning", "error"):
         from signalboost.errors import UsageError
 
-        raise UsageError(f"unknown log level {log_level!r}", where="--log-level", hint="debug, info, warning or error")
+        raise UsageError(
+            L_("unknown log level {log_level!r}", log_level=log_level),
+            where="--log-level",
+            hint=L_("debug, info, warning or error"),
+        )
     setup_logging(level)
     ws = open_ws(workspace, existing=True)
     scheduler = Scheduler(

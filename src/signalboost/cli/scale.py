@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
-from signalboost.i18n import _, format_number, ngettext
+from signalboost.i18n import L_, _, format_number, ngettext
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -39,10 +39,10 @@ def _spark_available() -> None:
     from signalboost.errors import UsageError
 
     if importlib.util.find_spec("pyspark") is None:
-        raise UsageError("PySpark is not installed", hint="Install the extra: pip install 'signalboost[spark]'")
+        raise UsageError(L_("PySpark is not installed"), hint=L_("Install the extra: pip install 'signalboost[spark]'"))
     if shutil.which("java") is None:
         raise UsageError(
-            "Spark needs a Java runtime (17 or later)", hint="Install one, e.g. apt install openjdk-17-jre"
+            L_("Spark needs a Java runtime (17 or later)"), hint=L_("Install one, e.g. apt install openjdk-17-jre")
         )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 
 from signalboost.cli.common import WorkspaceOption
-from signalboost.i18n import _, tr
+from signalboost.i18n import L_, _, tr
 
 
 class Template(StrEnum):
@@ -104,9 +104,9 @@ def _no_strategy(folder: Path) -> Exception:
     from signalboost.errors import WorkspaceError
 
     return WorkspaceError(
-        "no strategy.yaml in the workspace",
+        L_("no strategy.yaml in the workspace"),
         where=str(folder),
-        hint="Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder",
+        hint=L_("Create one with `signalboost init DIR`, or pass -w/--workspace with your workspace folder"),
     )
 
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
 from signalboost.errors import WebError
-from signalboost.i18n import _
+from signalboost.i18n import L_, _
 
 user_app = typer.Typer(
     help=(
@@ -112,7 +112,9 @@ def user_remove(name: str = typer.Argument(..., help="Login name."), workspace: 
     from signalboost.web.auth import remove_user
 
     if not remove_user(open_ws(workspace, read_only=True), name):
-        raise WebError(f"no login {name!r}", where="user remove", hint="See them with `signalboost user list`")
+        raise WebError(
+            L_("no login {name!r}", name=name), where="user remove", hint=L_("See them with `signalboost user list`")
+        )
     console.print(_("Login {name} removed; its dashboard sessions are ended.").format(name=escape(name)))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from signalboost.connect.base import Connector
 from signalboost.connect.secrets import load_secrets, put_secret, remove_secret, update_secret
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 from signalboost.store import connect_sql as cq
 from signalboost.store.workspace import Workspace
 
@@ -28,12 +29,14 @@ def connect_bluesky(ws: Workspace, handle: str, app_password: str, *, service: s
 
     handle = handle.strip().lstrip("@")
     if not handle:
-        raise ConnectError("no handle given", where="--handle", hint="Pass your handle, e.g. --handle you.bsky.social")
+        raise ConnectError(
+            L_("no handle given"), where="--handle", hint=L_("Pass your handle, e.g. --handle you.bsky.social")
+        )
     if not app_password:
         raise ConnectError(
-            "no app password given",
+            L_("no app password given"),
             where="app password",
-            hint="Create one in Bluesky under Settings → App passwords; never use your account password",
+            hint=L_("Create one in Bluesky under Settings → App passwords; never use your account password"),
         )
     service = (service or DEFAULT_SERVICE).rstrip("/")
     session: dict[str, str] = {}
@@ -67,10 +70,12 @@ def connect_mastodon(
     instance = normalize_instance(instance)
     if not access_token.strip():
         raise ConnectError(
-            "no access token given",
+            L_("no access token given"),
             where="access token",
-            hint="Create one under Preferences → Development → New application (scopes read, write:statuses), "
-            "or use --oauth",
+            hint=L_(
+                "Create one under Preferences → Development → New application (scopes read, write:statuses), or use "
+                "--oauth"
+            ),
         )
     connector = MastodonConnector(instance, access_token.strip())
     put_secret(
@@ -94,9 +99,9 @@ def open_connector(ws: Workspace, platform: str) -> Connector:
     secret = load_secrets(ws.root).get(platform)
     if secret is None:
         raise ConnectError(
-            f"no {platform} account is connected to this workspace",
+            L_("no {platform} account is connected to this workspace", platform=platform),
             where=str(ws.root),
-            hint=f"Connect one with `{CONNECT_HINT.get(platform, 'signalboost connect …')}`",
+            hint=L_("Connect one with `{command}`", command=CONNECT_HINT.get(platform, "signalboost connect …")),
         )
     if platform == "bluesky":
         from signalboost.connect.bluesky import BlueskyConnector
@@ -112,7 +117,10 @@ def open_connector(ws: Workspace, platform: str) -> Connector:
         from signalboost.connect.mastodon import MastodonConnector
 
         return MastodonConnector(secret["instance"], secret["access_token"])
-    raise ConnectError(f"unknown platform {platform!r}", hint=f"Platforms: {', '.join(PLATFORMS)}")
+    raise ConnectError(
+        L_("unknown platform {platform!r}", platform=platform),
+        hint=L_("Platforms: {choices}", choices=", ".join(PLATFORMS)),
+    )
 
 
 def connected_platforms(ws: Workspace) -> list[str]:

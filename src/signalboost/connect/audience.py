@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from signalboost.connect.base import Connector, snapshot_of
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 from signalboost.store import connect_sql as cq
 from signalboost.store.workspace import Workspace
 
@@ -42,7 +43,7 @@ def fetch_audiences(
     observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     names = [a.strip().lstrip("@") for a in actors if a.strip().lstrip("@")]
     if not names:
-        raise ConnectError("no account named", where="ACCOUNTS", hint="Name accounts, e.g. @knitco.bsky.social")
+        raise ConnectError(L_("no account named"), where="ACCOUNTS", hint=L_("Name accounts, e.g. @knitco.bsky.social"))
     with ws.transaction(purpose="audience") as con:
         import_id = cq.start_import(
             con,
@@ -72,7 +73,9 @@ def _one(
     profile = connector.profiles([name], observed_at).get("accounts", [])
     if not profile:
         raise ConnectError(
-            f"no {connector.platform} account {name!r}", where=name, hint="Check the handle (without spaces)"
+            L_("no {platform} account {name!r}", platform=connector.platform, name=name),
+            where=name,
+            hint=L_("Check the handle (without spaces)"),
         )
     account = profile[0]
     with ws.transaction(purpose="audience") as con:
@@ -120,19 +123,23 @@ def refresh_account(
     ``imports`` row; each page in its own transaction (a rerun writes nothing twice)."""
     name = actor.strip().lstrip("@")
     if not name:
-        raise ConnectError("no account named", where="HANDLE", hint="Name an account, e.g. @knitco.bsky.social")
+        raise ConnectError(L_("no account named"), where="HANDLE", hint=L_("Name an account, e.g. @knitco.bsky.social"))
     author_posts = getattr(connector, "author_posts", None)
     if author_posts is None:
         raise ConnectError(
-            f"refreshing another account is not available for {connector.platform} yet",
+            L_("refreshing another account is not available for {platform} yet", platform=connector.platform),
             where=name,
-            hint="Use a Bluesky or Mastodon account, or import the account's data",
+            hint=L_("Use a Bluesky or Mastodon account, or import the account's data"),
         )
     observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     before = connector.stats.requests
     profile = connector.profiles([name], observed_at).get("accounts", [])
     if not profile:
-        raise ConnectError(f"no {connector.platform} account {name!r}", where=name, hint="Check the handle")
+        raise ConnectError(
+            L_("no {platform} account {name!r}", platform=connector.platform, name=name),
+            where=name,
+            hint=L_("Check the handle"),
+        )
     account = profile[0]
     snapshot = snapshot_of(account, observed_at)
     with ws.transaction(purpose="refresh") as con:

@@ -21,6 +21,7 @@ from atproto_client import exceptions as atx
 from signalboost.connect import ratelimit
 from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 
 PLATFORM = "bluesky"
 DEFAULT_SERVICE = "https://bsky.social"
@@ -55,9 +56,9 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
             self._pause(ratelimit.wait_after_success(dict(response.headers or {}), time.time()))
             return response
         raise ConnectError(
-            f"Bluesky kept refusing requests (rate limit) after {MAX_ATTEMPTS} attempts",
+            L_("Bluesky kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
             where=self._base_url,
-            hint="Wait a few minutes and run the command again: it resumes where it stopped",
+            hint=L_("Wait a few minutes and run the command again: it resumes where it stopped"),
         )
 
     def _pause(self, seconds: float) -> None:
@@ -254,16 +255,20 @@ class BlueskyConnector:
             return self.client.login(handle, app_password)
         except atx.UnauthorizedError:
             raise ConnectError(
-                "Bluesky refused the handle or app password",
+                L_("Bluesky refused the handle or app password"),
                 where=where,
-                hint="Create an app password under Settings → Privacy and security → App passwords and connect again",
+                hint=L_(
+                    "Create an app password under Settings → Privacy and security → App passwords and connect again"
+                ),
             ) from None
         except (atx.NetworkError, atx.InvokeTimeoutError):
             raise ConnectError(
-                "cannot reach the Bluesky server", where=where, hint="Check the address (--service) and the network"
+                L_("cannot reach the Bluesky server"),
+                where=where,
+                hint=L_("Check the address (--service) and the network"),
             ) from None
         except atx.AtProtocolError as exc:
-            raise ConnectError(f"Bluesky login failed ({type(exc).__name__})", where=where) from None
+            raise ConnectError(L_("Bluesky login failed ({kind})", kind=type(exc).__name__), where=where) from None
 
     # ------------------------------------------------------------------------------------------- reading
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
@@ -272,9 +277,11 @@ class BlueskyConnector:
         except atx.AtProtocolError as exc:
             detail = _get(_get(exc, "response"), "status_code")
             raise ConnectError(
-                f"Bluesky request {what} failed" + (f" (HTTP {detail})" if detail else f" ({type(exc).__name__})"),
+                L_("Bluesky request {what} failed (HTTP {status!s})", what=what, status=detail)
+                if detail
+                else L_("Bluesky request {what} failed ({kind})", what=what, kind=type(exc).__name__),
                 where=self.service,
-                hint="Run the command again: a sync resumes where it stopped",
+                hint=L_("Run the command again: a sync resumes where it stopped"),
             ) from None
 
     def profile(self, observed_at: dt.datetime) -> Rows:
@@ -291,7 +298,9 @@ class BlueskyConnector:
             return self._posts_page(cursor, limit, observed_at)
         if stream == "notifications":
             return self._notifications_page(cursor, limit, observed_at)
-        raise ConnectError(f"unknown stream {stream!r}", hint="Streams: followers, follows, posts, notifications")
+        raise ConnectError(
+            L_("unknown stream {stream!r}", stream=stream), hint=L_("Streams: followers, follows, posts, notifications")
+        )
 
     def audience(self, actor: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
         return self._graph_page("getFollowers", actor, cursor, limit, observed_at, inbound=True)
@@ -439,13 +448,13 @@ class BlueskyConnector:
             if found is not None:  # already created by an earlier attempt
                 return found
             raise ConnectError(
-                "Bluesky refused the post", where=f"record {record_key}", hint="Check the text and try again"
+                L_("Bluesky refused the post"), where=f"record {record_key}", hint=L_("Check the text and try again")
             ) from None
         except atx.AtProtocolError as exc:
             raise ConnectError(
-                f"Bluesky did not take the post ({type(exc).__name__})",
+                L_("Bluesky did not take the post ({kind})", kind=type(exc).__name__),
                 where=self.service,
-                hint="It is retried on the next `signalboost publish`",
+                hint=L_("It is retried on the next `signalboost publish`"),
             ) from None
         return Published(str(res.uri), post_url(str(res.uri), self.handle), now, str(res.cid))
 
@@ -471,9 +480,9 @@ class BlueskyConnector:
             return None  # RecordNotFound
         except atx.AtProtocolError as exc:
             raise ConnectError(
-                f"cannot check whether the post was sent ({type(exc).__name__})",
+                L_("cannot check whether the post was sent ({kind})", kind=type(exc).__name__),
                 where=self.service,
-                hint="Run `signalboost publish` again: nothing is sent before this is known",
+                hint=L_("Run `signalboost publish` again: nothing is sent before this is known"),
             ) from None
         created = parse_time(_get(res.value, "created_at")) or dt.datetime.now(dt.UTC)
         return Published(str(res.uri), post_url(str(res.uri), self.handle), created, str(res.cid))

@@ -15,6 +15,7 @@ from typing import Any
 import regex
 
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 
 LIMITS = {"bluesky": 300, "mastodon": 500}
 
@@ -47,16 +48,28 @@ _COUNTING = {"mastodon": "graphemes, each link as 23, @user@domain as @user"}
 def check_text(text: str, network: str, *, where: str = "text") -> None:
     """Raise a :class:`ConnectError` naming the excess when ``text`` is empty or past the network's limit."""
     if not text.strip():
-        raise ConnectError("the post has no text", where=where, hint="Write the post with `signalboost calendar draft`")
+        raise ConnectError(
+            L_("the post has no text"), where=where, hint=L_("Write the post with `signalboost calendar draft`")
+        )
     limit = LIMITS.get(network)
     if limit is None:
         return
     length = text_length(text, network)
     if length > limit:
         raise ConnectError(
-            f"the text is {length} characters long; {network} allows {limit}",
+            L_(
+                "the text is {length} characters long; {network} allows {limit}",
+                length=length,
+                network=network,
+                limit=limit,
+            ),
             where=where,
-            hint=f"Shorten it by {length - limit} (counted as {network} counts: {_COUNTING.get(network, 'graphemes')})",
+            hint=L_(
+                "Shorten it by {excess} (counted as {network} counts: {counting})",
+                excess=length - limit,
+                network=network,
+                counting=_COUNTING.get(network, "graphemes"),
+            ),
         )
 
 

@@ -34,6 +34,7 @@ from mastodon import errors as mx
 from signalboost.connect import ratelimit
 from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 from signalboost.ingest.textio import html_to_text
 
 PLATFORM = "mastodon"
@@ -67,14 +68,16 @@ def normalize_instance(instance: str) -> str:
     instance = instance.strip().rstrip("/")
     if not instance:
         raise ConnectError(
-            "no instance given", where="--instance", hint="Pass your server, e.g. --instance mastodon.social"
+            L_("no instance given"), where="--instance", hint=L_("Pass your server, e.g. --instance mastodon.social")
         )
     if "://" not in instance:
         instance = "https://" + instance
     parts = urlsplit(instance)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConnectError(
-            "the instance is not a server address", where="--instance", hint="e.g. --instance https://mastodon.social"
+            L_("the instance is not a server address"),
+            where="--instance",
+            hint=L_("e.g. --instance https://mastodon.social"),
         )
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
@@ -193,44 +196,47 @@ class MastodonConnector:
             except (mx.MastodonNetworkError, mx.MastodonBadGatewayError, mx.MastodonServiceUnavailableError) as exc:
                 if last:
                     raise ConnectError(
-                        f"cannot reach the Mastodon server ({type(exc).__name__})",
+                        L_("cannot reach the Mastodon server ({kind})", kind=type(exc).__name__),
                         where=self.instance,
-                        hint="Check the address (--instance) and the network, then run the command again",
+                        hint=L_("Check the address (--instance) and the network, then run the command again"),
                     ) from None
                 self._pause(ratelimit.transient_backoff(attempt))
                 continue
             except mx.MastodonUnauthorizedError:
                 raise ConnectError(
-                    "Mastodon refused the access token (HTTP 401)",
+                    L_("Mastodon refused the access token (HTTP 401)"),
                     where=self.instance,
-                    hint="Create a token under Preferences → Development and run `signalboost connect mastodon` again",
+                    hint=L_(
+                        "Create a token under Preferences → Development and run `signalboost connect mastodon` again"
+                    ),
                 ) from None
             except mx.MastodonNotFoundError:
                 if missing is not _MISSING:
                     return missing
                 raise ConnectError(
-                    f"Mastodon request {what} failed (HTTP 404)",
+                    L_("Mastodon request {what} failed (HTTP 404)", what=what),
                     where=self.instance,
-                    hint="Check the instance address; a sync resumes where it stopped",
+                    hint=L_("Check the instance address; a sync resumes where it stopped"),
                 ) from None
             except mx.MastodonAPIError as exc:
                 code = exc.args[1] if len(exc.args) > 1 else "?"
                 raise ConnectError(
-                    f"Mastodon request {what} failed (HTTP {code})",
+                    L_("Mastodon request {what} failed (HTTP {code!s})", what=what, code=code),
                     where=self.instance,
-                    hint="Run the command again: a sync resumes where it stopped",
+                    hint=L_("Run the command again: a sync resumes where it stopped"),
                 ) from None
             except mx.MastodonError as exc:
                 raise ConnectError(
-                    f"Mastodon request {what} failed ({type(exc).__name__})", where=self.instance
+                    L_("Mastodon request {what} failed ({kind})", what=what, kind=type(exc).__name__),
+                    where=self.instance,
                 ) from None
             if not login:
                 self._pause(ratelimit.wait_after_success(self._session.last_headers, time.time()))
             return result
         raise ConnectError(
-            f"Mastodon kept refusing requests (rate limit) after {MAX_ATTEMPTS} attempts",
+            L_("Mastodon kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
             where=self.instance,
-            hint="Wait five minutes and run the command again: it resumes where it stopped",
+            hint=L_("Wait five minutes and run the command again: it resumes where it stopped"),
         )
 
     def _pause(self, seconds: float) -> None:
@@ -257,7 +263,10 @@ class MastodonConnector:
 
     def page(self, stream: str, cursor: str | None, *, limit: int, observed_at: dt.datetime) -> Page:
         if stream not in _MAX_LIMIT:
-            raise ConnectError(f"unknown stream {stream!r}", hint="Streams: followers, follows, posts, notifications")
+            raise ConnectError(
+                L_("unknown stream {stream!r}", stream=stream),
+                hint=L_("Streams: followers, follows, posts, notifications"),
+            )
         limit = max(1, min(limit, _MAX_LIMIT[stream]))
         if stream in ("followers", "follows"):
             return self._graph_page(self._local_id, cursor, limit, observed_at, inbound=stream == "followers")
@@ -275,7 +284,11 @@ class MastodonConnector:
         if local is None:
             found = self.profiles([actor], observed_at).get("accounts") or []
             if not found:
-                raise ConnectError(f"no Mastodon account {actor!r}", where=actor, hint="Check the address user@domain")
+                raise ConnectError(
+                    L_("no Mastodon account {actor!r}", actor=actor),
+                    where=actor,
+                    hint=L_("Check the address user@domain"),
+                )
             local = self._ids[found[0]["account_id"]]
         return local
 
@@ -484,7 +497,7 @@ class MastodonConnector:
         """Post a public status under the ``Idempotency-Key`` ``record_key``; images are uploaded first
         (``POST /api/v2/media`` with the alt text as ``description``) and attached by their ids."""
         if reply_to is not None:
-            raise ConnectError("threads are published on Bluesky only", where=self.instance)
+            raise ConnectError(L_("threads are published on Bluesky only"), where=self.instance)
         media_ids = [
             self._call(
                 "upload media",
@@ -547,9 +560,9 @@ def oauth_start(instance: str) -> OAuthStart:
         )
     except mx.MastodonError as exc:
         raise ConnectError(
-            f"the instance did not register the app ({type(exc).__name__})",
+            L_("the instance did not register the app ({kind})", kind=type(exc).__name__),
             where=instance,
-            hint="Check the address, or create an access token under Preferences → Development instead",
+            hint=L_("Check the address, or create an access token under Preferences → Development instead"),
         ) from None
     base, _, query = str(url).partition("?")
     params = [(k, v) for k, v in parse_qsl(query) if v != "None"]  # Mastodon.py writes unset options as "None"
@@ -560,13 +573,15 @@ def oauth_finish(start: OAuthStart, code: str) -> str:
     """Exchange the pasted authorization code for an access token."""
     code = code.strip()
     if not code:
-        raise ConnectError("no authorization code given", where="authorization code", hint="Paste the code shown")
+        raise ConnectError(
+            L_("no authorization code given"), where="authorization code", hint=L_("Paste the code shown")
+        )
     api = Mastodon(client_id=start.client_id, client_secret=start.client_secret, api_base_url=start.instance)
     try:
         return str(api.log_in(code=code, scopes=SCOPES, redirect_uri=OOB, allow_http=_loopback(start.instance)))
     except mx.MastodonError as exc:
         raise ConnectError(
-            f"the instance refused the authorization code ({type(exc).__name__})",
+            L_("the instance refused the authorization code ({kind})", kind=type(exc).__name__),
             where=start.instance,
-            hint="Open the page again, authorize, and paste the new code (codes are used once)",
+            hint=L_("Open the page again, authorize, and paste the new code (codes are used once)"),
         ) from None

@@ -21,6 +21,7 @@ from typing import Any
 
 from signalboost.connect.compose import check_text
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_, L_join
 from signalboost.store import post_media_sql
 from signalboost.store.workspace import Workspace
 
@@ -76,40 +77,60 @@ def _has_tables(con: object) -> bool:
 
 
 def problems(parts: list[Part], network: str, root: Path) -> list[str]:
-    """Everything in ``parts`` the network would refuse (empty: publishable). Pure but for reading file sizes."""
+    """Everything in ``parts`` the network would refuse (empty: publishable). Pure but for reading file sizes.
+
+    Each problem is a ``LazyText`` (English as a ``str``, translated when shown)."""
     found: list[str] = []
     if len(parts) > 1 and network not in THREADS:
-        found.append(f"{network} posts cannot be threads here (threads are published on Bluesky only)")
+        found.append(
+            L_("{network} posts cannot be threads here (threads are published on Bluesky only)", network=network)
+        )
     for i, part in enumerate(parts):
-        label = "the post" if i == 0 else f"thread part {i}"
+        label = L_("the post") if i == 0 else L_("thread part {i!s}", i=i)
         try:
             check_text(part.text, network, where=label)
         except ConnectError as exc:
-            found.append(exc.message())
+            found.append(exc.lazy())
         found += image_problems(part.images, network, root, label=label)
     return found
 
 
-def image_problems(images: tuple[Image, ...], network: str, root: Path, *, label: str = "the post") -> list[str]:
+def image_problems(images: tuple[Image, ...], network: str, root: Path, *, label: str = L_("the post")) -> list[str]:
     """Count, alt text, type, presence and size of one part's images against ``network``'s limits."""
     found: list[str] = []
     most = MAX_IMAGES.get(network)
     if most is not None and len(images) > most:
-        found.append(f"{label}: {len(images)} images; {network} allows {most} a post")
+        found.append(
+            L_(
+                "{label}: {n} images; {network} allows {most} a post",
+                label=label,
+                n=len(images),
+                network=network,
+                most=most,
+            )
+        )
     limit = MAX_IMAGE_BYTES.get(network)
     for image in images:
-        where = f"{label}, image {image.path}"
+        where = L_("{label}, image {path}", label=label, path=image.path)
         if not image.alt.strip():
-            found.append(f"{where}: no alt text (describe the image with --alt)")
+            found.append(L_("{where}: no alt text (describe the image with --alt)", where=where))
         if Path(image.path).suffix.lower() not in MIME_TYPES:
-            found.append(f"{where}: not a JPEG, PNG, GIF or WebP image")
+            found.append(L_("{where}: not a JPEG, PNG, GIF or WebP image", where=where))
         file = root / image.path
         if not file.is_file():
-            found.append(f"{where}: no such file in the workspace ({file})")
+            found.append(L_("{where}: no such file in the workspace ({file})", where=where, file=str(file)))
             continue
         size = file.stat().st_size
         if limit is not None and size > limit:
-            found.append(f"{where}: {size:,} bytes; {network} allows {limit:,} (resize or compress it)")
+            found.append(
+                L_(
+                    "{where}: {size:,} bytes; {network} allows {limit:,} (resize or compress it)",
+                    where=where,
+                    size=size,
+                    network=network,
+                    limit=limit,
+                )
+            )
     return found
 
 
@@ -118,7 +139,7 @@ def check_parts(parts: list[Part], network: str, root: Path, *, where: str) -> N
     found = problems(parts, network, root)
     if found:
         raise ConnectError(
-            "; ".join(found), where=where, hint="Fix it with `signalboost calendar draft/attach/detach/thread`"
+            L_join("; ", found), where=where, hint=L_("Fix it with `signalboost calendar draft/attach/detach/thread`")
         )
 
 
@@ -128,13 +149,16 @@ def relative_path(ws: Workspace, image: Path) -> str:
     file = image.expanduser()
     file = (file if file.is_absolute() else Path.cwd() / file).resolve()
     if not file.is_file():
-        raise ConnectError("no such image file", where=str(image), hint="Check the path")
+        raise ConnectError(L_("no such image file"), where=str(image), hint=L_("Check the path"))
     root = ws.root.resolve()
     if not file.is_relative_to(root):
         raise ConnectError(
-            "the image is outside the workspace folder",
+            L_("the image is outside the workspace folder"),
             where=str(file),
-            hint=f"Copy it into the workspace (e.g. {root / 'media'}) so the workspace keeps everything it publishes",
+            hint=L_(
+                "Copy it into the workspace (e.g. {folder}) so the workspace keeps everything it publishes",
+                folder=str(root / "media"),
+            ),
         )
     return file.relative_to(root).as_posix()
 
@@ -146,14 +170,16 @@ def attach(ws: Workspace, plan_id: str, image: Path, alt: str, *, part: int = 0)
     parts = load_parts(ws, full, row["draft"] or "")
     if not 0 <= part < len(parts):
         raise ConnectError(
-            f"the post has no part {part}",
+            L_("the post has no part {part}", part=part),
             where=f"planned post {full}",
-            hint=f"Use --part 0 (the post){' to ' + str(len(parts) - 1) if len(parts) > 1 else ''}",
+            hint=L_("Use --part 0 (the post) to {last!s}", last=len(parts) - 1)
+            if len(parts) > 1
+            else L_("Use --part 0 (the post)"),
         )
     new = Image(relative_path(ws, image), alt.strip())
     found = image_problems((*parts[part].images, new), row["network"], ws.root, label=f"planned post {full}")
     if found:
-        raise ConnectError("; ".join(found), hint="Nothing was attached")
+        raise ConnectError(L_join("; ", found), hint=L_("Nothing was attached"))
     with ws.transaction(purpose="plan") as con:
         post_media_sql.add_media(con, full, part, new.path, new.alt)
     _touch(ws, full, row)
@@ -176,12 +202,15 @@ def set_alt(ws: Workspace, plan_id: str, part: int, index: int, alt: str) -> lis
     full, row = _post(ws, plan_id)
     if not alt.strip():
         raise ConnectError(
-            "no alt text", where=f"planned post {full}, image {index + 1}", hint="Describe what the image shows"
+            L_("no alt text"), where=f"planned post {full}, image {index + 1}", hint=L_("Describe what the image shows")
         )
     with ws.transaction(purpose="plan") as con:
         found = post_media_sql.update_alt(con, full, part, index, alt.strip())
     if not found:
-        raise ConnectError(f"the post has no image {index + 1} in part {part}", where=f"planned post {full}")
+        raise ConnectError(
+            L_("the post has no image {number} in part {part}", number=index + 1, part=part),
+            where=f"planned post {full}",
+        )
     _touch(ws, full, row)
     return load_parts(ws, full, row["draft"] or "")
 
@@ -191,9 +220,9 @@ def set_thread(ws: Workspace, plan_id: str, texts: list[str]) -> list[Part]:
     full, row = _post(ws, plan_id)
     if texts and row["network"] not in THREADS:
         raise ConnectError(
-            f"{row['network']} posts cannot be threads here",
+            L_("{network} posts cannot be threads here", network=row["network"]),
             where=f"planned post {full}",
-            hint="Threads are published on Bluesky only",
+            hint=L_("Threads are published on Bluesky only"),
         )
     with ws.transaction(purpose="plan") as con:
         post_media_sql.replace_thread(con, full, [t.strip() for t in texts])

@@ -35,6 +35,7 @@ from signalboost.connect.base import Connector
 from signalboost.connect.publish import Outcome, due_outcomes, publish_due
 from signalboost.connect.sync import sync_account
 from signalboost.errors import SignalboostError, UsageError, WorkspaceLockedError
+from signalboost.i18n import L_
 from signalboost.store import connect_sql as cq
 from signalboost.store.lock import step_lock
 from signalboost.store.workspace import Workspace
@@ -133,9 +134,13 @@ class Scheduler:
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         if publish_every <= dt.timedelta(0) or sync_every <= dt.timedelta(0):
-            raise UsageError("the intervals must be positive", hint="e.g. --publish-every 1m --sync-every 1h")
+            raise UsageError(L_("the intervals must be positive"), hint=L_("e.g. --publish-every 1m --sync-every 1h"))
         if platform is not None and platform not in PLATFORMS:
-            raise UsageError(f"unknown platform {platform!r}", where="--platform", hint=f"One of {PLATFORMS}")
+            raise UsageError(
+                L_("unknown platform {platform!r}", platform=platform),
+                where="--platform",
+                hint=L_("One of {platforms}", platforms=PLATFORMS),
+            )
         self.ws = ws
         self.publish_every, self.sync_every = publish_every, sync_every
         self.platform, self.dry_run, self.sync = platform, dry_run, sync
@@ -163,10 +168,12 @@ class Scheduler:
             platforms = self.platforms()
             if not platforms:
                 raise UsageError(
-                    "no account is connected to this workspace",
+                    L_("no account is connected to this workspace"),
                     where=str(self.ws.root),
-                    hint="Connect one with `signalboost connect bluesky --handle …` or `signalboost connect mastodon "
-                    "--instance …` first",
+                    hint=L_(
+                        "Connect one with `signalboost connect bluesky --handle …` or `signalboost connect mastodon "
+                        "--instance …` first"
+                    ),
                 )
             log.info(
                 "started on %s: %s; publish every %s, sync every %s%s",
@@ -342,12 +349,14 @@ def parse_interval(text: str, *, where: str) -> dt.timedelta:
         parts = re.findall(r"(\d+(?:\.\d+)?)\s*([dhms])", raw)
         if not parts or re.sub(r"\s+", "", "".join(n + u for n, u in parts)) != re.sub(r"\s+", "", raw):
             raise UsageError(
-                f"not an interval: {text!r}", where=where, hint="Write e.g. 30s, 5m, 1h, 2h30m, 1d or seconds"
+                L_("not an interval: {text!r}", text=text),
+                where=where,
+                hint=L_("Write e.g. 30s, 5m, 1h, 2h30m, 1d or seconds"),
             )
         unit = {"d": 86400, "h": 3600, "m": 60, "s": 1}
         seconds = sum(float(n) * unit[u] for n, u in parts)
     if seconds <= 0:
-        raise UsageError(f"the interval must be positive: {text!r}", where=where, hint="e.g. 1m")
+        raise UsageError(L_("the interval must be positive: {text!r}", text=text), where=where, hint=L_("e.g. 1m"))
     return dt.timedelta(seconds=seconds)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import ConnectError
+from signalboost.i18n import L_
 
 SECRETS_FILE = "secrets.json"
 _GITIGNORE_LINE = "/" + SECRETS_FILE
@@ -33,20 +34,22 @@ def load_secrets(root: Path) -> dict[str, dict[str, Any]]:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise ConnectError(
-            f"the secrets file can be read by others (mode {mode:o})",
+            L_("the secrets file can be read by others (mode {mode:o})", mode=mode),
             where=str(path),
-            hint=f"Make it private with `chmod 600 {path}`",
+            hint=L_("Make it private with `chmod 600 {path}`", path=path),
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConnectError(
-            f"cannot read the secrets file ({type(exc).__name__})",
+            L_("cannot read the secrets file ({kind})", kind=type(exc).__name__),
             where=str(path),
-            hint="Remove it and connect the accounts again with `signalboost connect`",
+            hint=L_("Remove it and connect the accounts again with `signalboost connect`"),
         ) from None
     if not isinstance(data, dict):
-        raise ConnectError("the secrets file is not a JSON object", where=str(path), hint="Remove it and reconnect")
+        raise ConnectError(
+            L_("the secrets file is not a JSON object"), where=str(path), hint=L_("Remove it and reconnect")
+        )
     return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict)}
 
 

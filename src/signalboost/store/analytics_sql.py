@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from signalboost.errors import StoreError
+from signalboost.i18n import L_
 from signalboost.store.queries import has_table
 
 if TYPE_CHECKING:
@@ -85,7 +86,10 @@ def post_authors(ws: Workspace, *, platform: str | None = None) -> pl.DataFrame:
 def insert_frame(ws: Workspace, table: str, frame: pl.DataFrame) -> int:
     """Append the rows of ``frame`` to ``table`` (columns by name); return the number of rows written."""
     if table not in _WRITABLE:
-        raise StoreError(f"analytics may not write table {table!r}", hint=f"Use one of: {', '.join(sorted(_WRITABLE))}")
+        raise StoreError(
+            L_("analytics may not write table {table!r}", table=table),
+            hint=L_("Use one of: {choices}", choices=", ".join(sorted(_WRITABLE))),
+        )
     if frame.height == 0:
         return 0
     cols = ", ".join(frame.columns)
@@ -152,7 +156,7 @@ def read_post_pillars(ws: Workspace, *, platform: str | None = None) -> pl.DataF
 def count_rows(ws: Workspace, table: str) -> int:
     """Row count of one table (used by the demo step to check something was imported)."""
     if table not in _WRITABLE:
-        raise StoreError(f"unknown analytics table {table!r}")
+        raise StoreError(L_("unknown analytics table {table!r}", table=table))
     frame = ws.query(f"SELECT count(*) AS n FROM {table}")
     value: Any = frame["n"][0]
     return int(value)

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.store.queries import has_table, readable_time
 
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -124,10 +125,12 @@ def write_scores(con: Any, table: pl.DataFrame, run: dict[str, Any]) -> int:
     table = table.with_columns(pl.lit(None, pl.Float64).alias(c) for c in RAW_COLUMNS if c not in table.columns)
     missing = [c for c in SCORE_COLUMNS if c not in table.columns]
     if missing:
-        raise InfluenceError(f"score table lacks column(s) {', '.join(missing)}", where="influence_scores")
+        raise InfluenceError(
+            L_("score table lacks column(s) {choices}", choices=", ".join(missing)), where="influence_scores"
+        )
     platforms_in = table["platform"].unique().to_list()
     if len(platforms_in) > 1:
-        raise InfluenceError("one run writes one platform", where=f"platforms {platforms_in}")
+        raise InfluenceError(L_("one run writes one platform"), where=f"platforms {platforms_in}")
     rows = table.select(SCORE_COLUMNS).to_arrow()  # noqa: F841  (read by DuckDB's replacement scan)
     platform = run["platform"]
     con.execute("DELETE FROM influence_scores WHERE platform = ?", [platform])
@@ -272,7 +275,7 @@ def insert_frame(con: Any, table: str, frame: pl.DataFrame) -> int:
     """Append ``frame`` to a canonical table by column name (for tests, benchmarks and the demo's fallback
     loader — importers own real imports)."""
     if table not in {"accounts", "follows", "interactions", "posts"}:
-        raise InfluenceError(f"insert_frame does not write table {table!r}")
+        raise InfluenceError(L_("insert_frame does not write table {table!r}", table=table))
     data = frame.to_arrow()  # noqa: F841
     cols = ", ".join(frame.columns)
     con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM data")

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from signalboost.errors import IngestError
+from signalboost.i18n import L_
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
 from signalboost.ingest.limits import fixed_import_memory
 
@@ -403,7 +404,9 @@ def rejects_rows(con: Any, *, import_id: int | None = None, limit: int = 1000) -
     if import_id is not None:
         if not con.execute("SELECT count(*) FROM imports WHERE import_id = ?", [import_id]).fetchone()[0]:
             raise IngestError(
-                f"no import {import_id}", where="--import", hint="List the imports with `signalboost imports`"
+                L_("no import {import_id!s}", import_id=import_id),
+                where="--import",
+                hint=L_("List the imports with `signalboost imports`"),
             )
         where, params = "WHERE r.import_id = ?", [import_id]
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import StoreError
+from signalboost.i18n import L_
 
 CANONICAL_TABLES: tuple[str, ...] = (
     "accounts",
@@ -65,7 +66,10 @@ def table_sql(name: str, *, platform: str | None = None) -> tuple[str, list[Any]
     """``SELECT *`` of one canonical table, filtered by platform when given (times out of a reader's range read as
     NULL, see :func:`readable_time`)."""
     if name not in CANONICAL_TABLES:
-        raise StoreError(f"unknown table {name!r}", hint=f"Use one of: {', '.join(CANONICAL_TABLES)}")
+        raise StoreError(
+            L_("unknown table {name!r}", name=name),
+            hint=L_("Use one of: {choices}", choices=", ".join(CANONICAL_TABLES)),
+        )
     where, params = "", []
     if platform is not None and name not in ("imports", "rejects"):
         where, params = " WHERE platform = ?", [platform]

@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from signalboost.errors import UsageError
+from signalboost.i18n import L_
 from signalboost.store import sessions_sql, users_sql
 from signalboost.store.workspace import Workspace
 
@@ -78,9 +79,9 @@ def check_username(name: str) -> str:
     folded = name.strip().lower()
     if not folded or len(folded) > 64 or not set(folded) <= _USERNAME_OK:
         raise UsageError(
-            f"invalid user name {name!r}",
+            L_("invalid user name {name!r}", name=name),
             where="user name",
-            hint="Use 1-64 characters: letters, digits, dot, underscore, hyphen or @",
+            hint=L_("Use 1-64 characters: letters, digits, dot, underscore, hyphen or @"),
         )
     return folded
 
@@ -89,9 +90,9 @@ def hash_password(password: str) -> str:
     """An argon2id hash of ``password`` (at least 8 characters)."""
     if len(password) < 8:
         raise UsageError(
-            f"the password is too short ({len(password)} characters)",
+            L_("the password is too short ({n} characters)", n=len(password)),
             where="password",
-            hint="Use at least 8 characters",
+            hint=L_("Use at least 8 characters"),
         )
     return _hasher.hash(password)
 

@@ -15,7 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from signalboost.errors import UsageError
-from signalboost.i18n import _
+from signalboost.i18n import L_, _
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import is_loopback, user_count
 from signalboost.web.guard import strip_brackets
@@ -28,9 +28,13 @@ def check_bind(ws: Workspace, host: str) -> bool:
         return False
     if user_count(ws) == 0:
         raise UsageError(
-            f"refusing to serve on {host} without a login: anyone on the network could read and change the workspace",
+            L_(
+                "refusing to serve on {host} without a login: anyone on the network could read and change the "
+                "workspace",
+                host=host,
+            ),
             where="--host",
-            hint="Create a login first with `signalboost user add NAME`, or serve on 127.0.0.1",
+            hint=L_("Create a login first with `signalboost user add NAME`, or serve on 127.0.0.1"),
         )
     return True
 
@@ -101,9 +105,9 @@ def run(
     require_login = check_bind(ws, host)
     if port and not port_free(host, port):
         raise UsageError(
-            f"port {port} on {host} is already in use",
+            L_("port {port!s} on {host} is already in use", port=port, host=host),
             where="--port",
-            hint="Pick another with --port, or stop the other server",
+            hint=L_("Pick another with --port, or stop the other server"),
         )
     app = create_app(
         ws,

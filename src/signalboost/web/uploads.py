@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
+from signalboost.i18n import L_
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable, lib
 
@@ -48,6 +49,10 @@ class Job:
     finished: float | None = None
     results: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    #: the library error that failed the job, shown in the language of whoever reads the job (the job's thread
+    #: has no reader); ``hide``: (text, replacement), e.g. the server-side path replaced by the uploaded name
+    failure: SignalboostError | None = None
+    hide: tuple[str, str] | None = None
     kind: str = "import"  # import (an upload) or sync (a connected account's "sync now")
     progress: dict[str, Any] = field(default_factory=dict)  # a sync's stream, pages and items so far
 
@@ -62,8 +67,15 @@ class Job:
             "elapsed_s": round(end - self.started, 2),
             "progress": jsonable(self.progress),
             "results": jsonable(self.results),
-            "error": self.error,
+            "error": self.error_text(),
         }
+
+    def error_text(self) -> str | None:
+        """Why the job failed, in the active language (``None`` while it has not failed)."""
+        if self.failure is None:
+            return self.error
+        text = self.failure.message()
+        return text.replace(*self.hide) if self.hide else text
 
 
 class JobRegistry:
@@ -94,7 +106,9 @@ class JobRegistry:
         self.folder.mkdir(exist_ok=True)
         target = (self.folder / f"{job_id}-{name}").resolve()
         if target.parent != self.folder.resolve():
-            raise UsageError("unsafe file name", where=str(filename), hint="Rename the file and upload it again")
+            raise UsageError(
+                L_("unsafe file name"), where=str(filename), hint=L_("Rename the file and upload it again")
+            )
         size = 0
         with target.open("wb") as out:
             while chunk := stream.read(1024 * 1024):
@@ -103,14 +117,17 @@ class JobRegistry:
                     out.close()
                     target.unlink(missing_ok=True)
                     raise UsageError(
-                        f"the file is larger than the upload limit of {self.max_bytes // (1024 * 1024)} MiB",
+                        L_(
+                            "the file is larger than the upload limit of {limit} MiB",
+                            limit=self.max_bytes // (1024 * 1024),
+                        ),
                         where=name,
-                        hint="Import it from the command line: signalboost import FILE",
+                        hint=L_("Import it from the command line: signalboost import FILE"),
                     )
                 out.write(chunk)
         if size == 0:
             target.unlink(missing_ok=True)
-            raise UsageError("the uploaded file is empty", where=name, hint="Choose the export file again")
+            raise UsageError(L_("the uploaded file is empty"), where=name, hint=L_("Choose the export file again"))
         job = Job(job_id=job_id, filename=name, size=size)
         with self._lock:
             self._jobs[job_id] = job
@@ -166,7 +183,7 @@ class JobRegistry:
             job.results = task(job)
             job.phase = "done"
         except SignalboostError as exc:
-            job.error, job.phase = exc.message(), "failed"
+            job.failure, job.error, job.phase = exc, exc.message(english=True), "failed"
         except Exception as exc:  # a bug must not kill the server; show it on the job
             job.error, job.phase = f"unexpected error: {type(exc).__name__}", "failed"
         finally:
@@ -191,8 +208,8 @@ class JobRegistry:
         try:
             if import_files is None:
                 raise IngestError(
-                    "importing is not available yet in this installation",
-                    hint="Update Signalboost, or import with the command line later",
+                    L_("importing is not available yet in this installation"),
+                    hint=L_("Update Signalboost, or import with the command line later"),
                 )
             results = import_files(self.ws, [path], progress=False)
             job.results = [r.as_dict() if hasattr(r, "as_dict") else dict(r) for r in results]
@@ -200,7 +217,8 @@ class JobRegistry:
                 r["file"] = job.filename
             job.phase = "done"
         except SignalboostError as exc:
-            job.error, job.phase = exc.message().replace(str(path), job.filename), "failed"
+            job.failure, job.hide, job.phase = exc, (str(path), job.filename), "failed"
+            job.error = exc.message(english=True).replace(str(path), job.filename)
         except Exception as exc:  # a bug in an importer must not kill the server; show it on the job
             job.error, job.phase = f"unexpected error while importing: {type(exc).__name__}: {exc}", "failed"
         finally:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError, SignalboostError, UsageError
+from signalboost.i18n import L_
 from signalboost.model.strategy import EARLIEST_DATE, LATEST_DATE, Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
@@ -70,7 +71,9 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
         start, end = period_of(view, focus)
         prev, nxt = _shift(view, focus, -1), _shift(view, focus, 1)
     except (ValueError, OverflowError) as exc:
-        raise UsageError(f"{day!r} is not a day the calendar can show", where="date", hint="Use YYYY-MM-DD") from exc
+        raise UsageError(
+            L_("{day!r} is not a day the calendar can show", day=day), where="date", hint=L_("Use YYYY-MM-DD")
+        ) from exc
     lo = dt.datetime.combine(start, dt.time(0), tz)
     hi = dt.datetime.combine(end, dt.time(0), tz)
     posts = [p.as_dict() for p in load(ws, lo, hi)]
@@ -124,7 +127,9 @@ def decorate(data: dict[str, Any]) -> dict[str, Any]:
 def _need(module: str, name: str, what: str) -> Any:
     fn = lib(module, name)
     if fn is None:
-        raise PlanError(f"{what} is not available yet in this installation", hint="Update Signalboost")
+        raise PlanError(
+            L_("{what} is not available yet in this installation", what=what), hint=L_("Update Signalboost")
+        )
     return fn
 
 
@@ -167,7 +172,7 @@ def plan(ws: Workspace, start: str, weeks: int) -> dict[str, int]:
     try:
         first = dt.date.fromisoformat(start)
     except ValueError as exc:
-        raise PlanError(f"{start!r} is not a date", where="start", hint="Use YYYY-MM-DD") from exc
+        raise PlanError(L_("{start!r} is not a date", start=start), where="start", hint=L_("Use YYYY-MM-DD")) from exc
     _, diff = replan(ws, strategy_of(ws), first, weeks, skip_empty_tactics=True)
     return {"added": len(diff.added), "changed": len(diff.changed), "removed": len(diff.removed)}
 
@@ -178,7 +183,9 @@ def move(ws: Workspace, post_id: str, when: str) -> str:
     try:
         moment = dt.datetime.fromisoformat(when)
     except ValueError as exc:
-        raise PlanError(f"{when!r} is not a date and time", where="when", hint="Use YYYY-MM-DDTHH:MM") from exc
+        raise PlanError(
+            L_("{when!r} is not a date and time", when=when), where="when", hint=L_("Use YYYY-MM-DDTHH:MM")
+        ) from exc
     post = move_post(ws, post_id, moment.replace(tzinfo=None))
     return str(post.local.date().isoformat())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import WebError
+from signalboost.i18n import L_
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict
 
@@ -23,12 +24,16 @@ def start_sync(ws: Workspace, jobs: Any, platform: str, *, on_done: Any = None) 
     from signalboost.connect.accounts import PLATFORMS, connected_platforms
 
     if platform not in PLATFORMS:
-        raise WebError(f"unknown network {platform!r}", where="platform", hint=f"One of {', '.join(PLATFORMS)}")
+        raise WebError(
+            L_("unknown network {platform!r}", platform=platform),
+            where="platform",
+            hint=L_("One of {choices}", choices=", ".join(PLATFORMS)),
+        )
     if platform not in connected_platforms(ws):
         raise WebError(
-            f"no {platform} account is connected",
+            L_("no {platform} account is connected", platform=platform),
             where="platform",
-            hint=f"Connect it from the command line: signalboost connect {platform} …",
+            hint=L_("Connect it from the command line: signalboost connect {platform} …", platform=platform),
         )
 
     def task(job: Any) -> list[dict[str, Any]]:
@@ -40,9 +45,9 @@ def start_sync(ws: Workspace, jobs: Any, platform: str, *, on_done: Any = None) 
         holder = step_holder(ws.root, "sync")
         if holder:  # say so before logging in (sync_account's own lock would refuse it anyway)
             raise WorkspaceLockedError(
-                f"a sync is already running on this workspace ({holder})",
+                L_("a sync is already running on this workspace ({holder})", holder=holder),
                 where=platform,
-                hint="Wait for it to finish; its results appear here when it is done",
+                hint=L_("Wait for it to finish; its results appear here when it is done"),
             )
         job.progress = {"stream": "logging in", "pages": 0, "items": 0}
         connector = open_connector(ws, platform)

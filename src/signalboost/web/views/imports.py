@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import WebError
+from signalboost.i18n import L_
 from signalboost.store import ingest_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -36,6 +37,10 @@ def build_one(ws: Workspace, import_id: int) -> dict[str, Any]:
     with ws.connect(purpose="read an import", timeout=READ_TIMEOUT) as con:
         row = ingest_sql.import_row(con, import_id)
         if row is None:
-            raise WebError(f"no import #{import_id}", where="imports", hint="See the list on the Imports page")
+            raise WebError(
+                L_("no import #{import_id!s}", import_id=import_id),
+                where="imports",
+                hint=L_("See the list on the Imports page"),
+            )
         rejects = ingest_sql.rejects_rows(con, import_id=import_id, limit=200)
     return jsonable_dict({"import": row, "rejects": rejects})

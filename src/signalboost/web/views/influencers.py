@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import InfluenceError, SignalboostError, WebError
+from signalboost.i18n import L_
 from signalboost.store import accounts_sql, influence_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -82,7 +83,9 @@ def compute(ws: Workspace, platform: str | None = None) -> None:
     """Score the workspace's accounts (``signalboost influencers``) and store the result."""
     run = lib(MODULE, "run_influence")
     if run is None:
-        raise InfluenceError("influencer scoring is not available yet in this installation", hint="Update Signalboost")
+        raise InfluenceError(
+            L_("influencer scoring is not available yet in this installation"), hint=L_("Update Signalboost")
+        )
     run(ws, platform=platform or None)
 
 
@@ -106,9 +109,9 @@ def profile(ws: Workspace, platform: str, account_id: str) -> dict[str, Any]:
             out["profile"] = failed("Influencer profile", exc)
     if not known:  # no account row, no post, no interaction: not in the workspace at all
         raise WebError(
-            f"no account {platform}:{account_id} in the workspace",
+            L_("no account {platform}:{account_id} in the workspace", platform=platform, account_id=account_id),
             where="accounts",
-            hint="Import data that includes it, or pick one from the Influencers page",
+            hint=L_("Import data that includes it, or pick one from the Influencers page"),
         )
     return out
 

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 from signalboost.errors import OutreachError, SignalboostError, WebError
+from signalboost.i18n import L_
 from signalboost.store import accounts_sql, outreach_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -61,7 +62,7 @@ def move(ws: Workspace, platform: str, account_id: str, to_stage: str, *, by: st
     """Move one card; returns the record's label. Raises ``OutreachError`` on an illegal move."""
     fn = lib(PIPELINE, "move")
     if fn is None:
-        raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
+        raise OutreachError(L_("the outreach pipeline is not available yet"), hint=L_("Update Signalboost"))
     record = fn(ws, platform, account_id, to_stage, by=by, note="moved on the dashboard")
     return str(record.label)
 
@@ -72,7 +73,7 @@ def log(
     """Log one touch by hand; ``True`` if new, ``False`` if the same touch was already logged."""
     fn = lib(LEDGER, "log_touch")
     if fn is None:
-        raise OutreachError("the give/ask ledger is not available yet", hint="Update Signalboost")
+        raise OutreachError(L_("the give/ask ledger is not available yet"), hint=L_("Update Signalboost"))
     return bool(fn(ws, platform, account_id, kind, direction=direction, is_ask=is_ask, note=note or None))
 
 
@@ -97,15 +98,19 @@ def add(ws: Workspace, platform: str, account_id: str, *, owner: str | None) -> 
     """Put an account into the pipeline as ``identified``; returns its label."""
     fn = lib(PIPELINE, "add_influencer")
     if fn is None:
-        raise OutreachError("the outreach pipeline is not available yet", hint="Update Signalboost")
+        raise OutreachError(L_("the outreach pipeline is not available yet"), hint=L_("Update Signalboost"))
     with ws.connect(purpose="read an account") as con:
         account = accounts_sql.account_lookup(con, platform, account_id)
         known = account is not None or accounts_sql.account_known(con, platform, account_id)
     if not known:
         raise WebError(
-            f"no account {account_id[:80]!r} on {platform[:40]!r} in this workspace; nothing was added",
+            L_(
+                "no account {account_id!r} on {platform!r} in this workspace; nothing was added",
+                account_id=account_id[:80],
+                platform=platform[:40],
+            ),
             where="account_id",
-            hint="Add accounts from the Influencers page or a profile, after importing data that has them",
+            hint=L_("Add accounts from the Influencers page or a profile, after importing data that has them"),
         )
     handle = account.get("handle") if account else None  # follower lists often give ids only
     record = fn(ws, platform, account_id, handle=handle, owner=owner, source="dashboard")

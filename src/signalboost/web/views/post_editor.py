@@ -13,6 +13,7 @@ from typing import Any
 
 from signalboost.connect import compose, media
 from signalboost.errors import ConnectError, PlanError
+from signalboost.i18n import L_, tr
 from signalboost.plan import service
 from signalboost.plan.posts import PlannedPost
 from signalboost.store import connect_sql
@@ -34,7 +35,7 @@ def build(ws: Workspace, post_id: str, *, text: str | None = None, error: str | 
     parts = media.load_parts(ws, post.id, post.draft)
     limit = compose.LIMITS.get(post.network)
     length = compose.text_length(shown, post.network)
-    problems = media.problems(parts, post.network, ws.root) if post.status in EDITABLE else []
+    problems = [tr(p) for p in media.problems(parts, post.network, ws.root)] if post.status in EDITABLE else []
     with ws.connect(purpose="read") as con:
         publication = connect_sql.publication_outcomes(con, [post.id]).get(post.id)
     return jsonable_dict(
@@ -83,9 +84,9 @@ def relative(problem: str, ws: Workspace) -> str:
 def _editable(post: PlannedPost) -> None:
     if post.status not in EDITABLE:
         raise PlanError(
-            f"post {post.id} is {post.status}; its text can no longer change",
+            L_("post {id} is {status}; its text can no longer change", id=post.id, status=post.status),
             where="post id",
-            hint="Plan a new post instead",
+            hint=L_("Plan a new post instead"),
         )
 
 
@@ -126,7 +127,9 @@ def approve(ws: Workspace, post_id: str) -> PlannedPost:
 
     post = service.get_post(ws, post_id)
     if post.status not in ("planned", "drafted", "failed", "approved"):
-        raise PlanError(f"post {post.id} is {post.status}; it cannot be approved again", where="post id")
+        raise PlanError(
+            L_("post {id} is {status}; it cannot be approved again", id=post.id, status=post.status), where="post id"
+        )
     approved: PlannedPost = approve_post(ws, post.id)
     return approved
 
@@ -136,7 +139,12 @@ def to_draft(ws: Workspace, post_id: str) -> PlannedPost:
     post = service.get_post(ws, post_id)
     if post.status not in ("approved", "failed", "drafted"):
         raise PlanError(
-            f"post {post.id} is {post.status}; only an approved or failed post goes back to draft", where="post id"
+            L_(
+                "post {id} is {status}; only an approved or failed post goes back to draft",
+                id=post.id,
+                status=post.status,
+            ),
+            where="post id",
         )
     return service.set_status(ws, post.id, "drafted")
 
