@@ -47,12 +47,7 @@ PRINTING = sorted(CLI.glob("*.py")) + sorted((PACKAGE / "demo").glob("*.py")) + 
 #: text is not translated yet, and who is translating it (issue #20). An entry here exempts it from check 1;
 #: remove it when the part is done.
 PENDING: dict[str, str] = {
-    "analytics.py": "nbanalytics",
-    "analytics_tables.py": "nbanalytics",
-    "plan.py": "nbanalytics",
     "ingest.py": "nbanalytics",
-    "strategy.py:validate": "nbanalytics",
-    "strategy.py:_print_report": "nbanalytics",
     "influence.py": "nbinfluence",
     "outreach.py": "nbinfluence",
     "audience.py": "nbinfluence",
