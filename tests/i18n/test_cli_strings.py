@@ -48,10 +48,6 @@ PRINTING = sorted(CLI.glob("*.py")) + sorted((PACKAGE / "demo").glob("*.py")) + 
 #: remove it when the part is done.
 PENDING: dict[str, str] = {
     "ingest.py": "nbanalytics",
-    "influence.py": "nbinfluence",
-    "outreach.py": "nbinfluence",
-    "audience.py": "nbinfluence",
-    "competitors.py": "nbinfluence",
 }
 
 #: names that are the same in every language
