@@ -61,10 +61,6 @@ PENDING: dict[str, str] = {
     "ingest.py": "nbanalytics",
     "strategy.py:validate": "nbanalytics",
     "strategy.py:_print_report": "nbanalytics",
-    "influence.py": "nbinfluence",
-    "outreach.py": "nbinfluence",
-    "audience.py": "nbinfluence",
-    "competitors.py": "nbinfluence",
 }
 
 #: names that are the same in every language

@@ -198,7 +198,7 @@ def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
         and percentile_text(98.5) == "98.5"
         and percentile_text(99.95) == "99.950"
     )
-    assert top_share(1, 30_000) == "top 0.0033 %" and top_share(3, 10) == "top 30 %"
+    assert top_share(1, 30_000) == "top 0.0033%" and top_share(3, 10) == "top 30%"
     assert parse_top(None, OutputFormat.table) == 20 and parse_top(None, OutputFormat.csv) is None
     assert parse_top(None, OutputFormat.json) == 20
     assert parse_top("all", OutputFormat.table) is None and parse_top("7", OutputFormat.json) == 7
@@ -217,13 +217,13 @@ def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
     monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: every cell whole
     assert main(["influencers", "-w", w, "--stored", "--top", "all"]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "@leader" in out and "1 (top 20 %)" in out
+    assert "@leader" in out and "1 (top 20%)" in out
     assert "advocate = influential and engaged" in out and "Segments: untapped 0" in out
     assert "untapped: 0 — every follower with score ≥ 60 interacted with the brand in the window" in out
     assert main(["influencer", "@leader", "-w", w]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.strip() and "─" not in ln]
     assert (
-        lines[0].startswith("Score ") and "rank 1 of 5 (top 20 %)" in lines[0] and "segment thought_leader" in lines[0]
+        lines[0].startswith("Score ") and "rank 1 of 5 (top 20%)" in lines[0] and "segment thought_leader" in lines[0]
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -470,3 +471,120 @@ def test_a_candidate_shows_its_20_strongest_bridges_by_default(ws: Workspace) ->
 
 def test_rows_say_which_method_made_them() -> None:
     assert {o.method for o in overlap.overlap_from_sets(OURS, THEIRS)} == {"exact"}
+
+
+def test_the_bridge_threshold_is_the_strategys_else_70_and_none_without_scores(ws: Workspace) -> None:
+    assert overlap.influence_threshold(ws) is None  # no influence scores: no bridge counts at all
+    add_scores(ws, [("n1", 90, "other", False)])
+    assert overlap.influence_threshold(ws) == 70.0  # no strategy: the strategy's own default
+    ws.strategy_path.write_text(
+        "version: 1\nbrand: {name: B, handles: {x: brand}}\npillars: [{id: a, name: A, weight: 100}]\n"
+        "influence: {influence_threshold: 55}\n",
+        encoding="utf-8",
+    )
+    assert overlap.influence_threshold(ws) == 55.0
+
+
+def test_the_brand_is_looked_up_on_the_platform_asked_for(ws: Workspace, tmp_path: Path) -> None:
+    # the ws fixture's brand is b1 on x (and an account u9 on ig that is not the brand)
+    assert overlap.resolve_brand(ws) == ("x", ["b1"])
+    assert overlap.resolve_brand(ws, "x") == ("x", ["b1"])
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(ws, "ig")
+    assert err.value.what == "the brand's own account is unknown on ig"
+    with ws.transaction() as con:
+        con.execute("UPDATE accounts SET is_brand = TRUE WHERE account_id = 'u9'")
+    assert overlap.resolve_brand(ws, "ig") == ("ig", ["u9"])
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(ws)
+    assert err.value.what == "the brand has accounts on several platforms (ig, x)"
+    assert err.value.hint == "Pass --platform with one of: ig, x"
+    with pytest.raises(OutreachError) as err:
+        overlap.resolve_brand(Workspace.open(tmp_path / "new", create=True))  # nothing imported, no strategy
+    assert err.value.what == "the brand's own account is unknown"
+
+
+def test_partners_tied_on_reach_and_bridges_rank_by_least_overlap_an_unknown_one_as_none() -> None:
+    def o(account_id: str, jaccard: float | None) -> overlap.Overlap:
+        return overlap.Overlap(account_id, 10, 10, 5, jaccard, None, 5, 1, "exact")
+
+    ranked = overlap.rank_partners([o("a", 0.3), o("b", 0.1), o("c", None), o("d", 0.05)])
+    assert [r.account_id for r in ranked] == ["c", "d", "b", "a"]
+
+
+def test_an_unknown_candidate_has_0_bridges_when_bridges_are_counted(ws: Workspace) -> None:
+    _load(ws)
+    add_scores(ws, [("n1", 90, "other", False)])
+    got = overlap.audience_overlap(ws, ["ghost", "c1"], platform="x", brand=["brand"], method="exact", threshold=70)
+    assert [(o.account_id, o.audience, o.bridges, o.method) for o in got] == [
+        ("c1", 5, 1, "exact"),
+        ("ghost", 0, 0, "exact"),
+    ]
+
+
+def test_one_person_on_one_side_gives_a_jaccard_of_0_not_none() -> None:
+    # union 1: J = 0/1 = 0; the smaller audience is empty, so no overlap share
+    assert overlap.overlap_metrics(1, 0, 0) == (0.0, None, 1)
+    assert overlap.overlap_metrics(0, 1, 0) == (0.0, None, 0)
+
+
+def test_auto_is_exact_up_to_the_limit_on_the_edges_of_that_platform_and_audience(ws: Workspace) -> None:
+    _load(ws)  # 4 + 9 + 2 = 15 follow edges on x (the duplicate included); ig's and interactions' are not counted
+    add_follows(ws, [(f"m{i}", "c1") for i in range(30)], platform="ig")
+    add_interactions(ws, [("f1", "like", "", "c1", T0)])
+
+    def method(limit: int, source: str = "follows") -> str:
+        (o,) = overlap.audience_overlap(ws, ["c1"], platform="x", brand=["brand"], source=source, exact_limit=limit)
+        return o.method
+
+    assert (method(15), method(14)) == ("exact", "minhash")
+    assert (method(1, "interactions"), method(0, "interactions")) == ("exact", "minhash")
+
+
+def test_the_sketched_overlap_uses_seed_1_by_default(ws: Workspace) -> None:
+    _load(ws)
+
+    def jaccards(**seed: int) -> list[float | None]:
+        got = overlap.audience_overlap(
+            ws, ["c1", "c2"], platform="x", brand=["brand"], method="minhash", num_perm=16, **seed
+        )
+        return [o.jaccard for o in got]
+
+    assert jaccards() == jaccards(seed=1) != jaccards(seed=2)
+    # with 16 permutations Ĵ is a multiple of 1/16, and its standard error is √(Ĵ(1 − Ĵ)/16)
+    for o in overlap.audience_overlap(ws, ["c1", "c2"], platform="x", brand=["brand"], method="minhash", num_perm=16):
+        assert o.jaccard is not None and (o.jaccard * 16) == pytest.approx(round(o.jaccard * 16))
+        assert o.jaccard_se == pytest.approx(math.sqrt(o.jaccard * (1 - o.jaccard) / 16))
+    with ws.connect() as con:
+        sk, _ = overlap.audience_sketches(con, "x", ["c1"], num_perm=8, seed=3)
+    assert (len(sk["c1"].hashvalues), sk["c1"].seed) == (8, 3)
+
+
+def test_no_candidates_is_an_error_that_says_so(ws: Workspace) -> None:
+    with pytest.raises(OutreachError) as err:
+        overlap.audience_overlap(ws, [], platform="x", brand=["b1"])
+    assert (err.value.what, err.value.where) == ("no candidate partners given", "CANDIDATES")
+
+
+def test_bridges_are_listed_for_the_audience_asked_for_up_to_the_limit(ws: Workspace) -> None:
+    # c1's interactors n0 … n4 are influential (scores 80 … 84); it has no followers at all
+    add_interactions(ws, [(f"n{i}", "like", "", "c1", T0) for i in range(5)])
+    add_scores(ws, [(f"n{i}", 80.0 + i, "other", False) for i in range(5)])
+    kw = {"platform": "x", "brand": ["brand"], "threshold": 70}
+    assert overlap.bridges_of(ws, "c1", **kw).height == 0  # the follow graph by default
+    got = overlap.bridges_of(ws, "c1", source="interactions", limit=3, **kw)
+    assert got["account_id"].to_list() == ["n4", "n3", "n2"]
+
+
+def test_unknown_audience_source_and_empty_audiences_say_where_and_what_to_do(ws: Workspace) -> None:
+    with pytest.raises(OutreachError) as err:
+        overlap.check_method("exact", "likes")
+    assert (err.value.where, err.value.hint) == ("--audience", "Use follows or interactions")
+    with pytest.raises(OutreachError) as err:
+        overlap.default_candidates(ws, platform="x", brand=["b1"])
+    assert err.value.what == "no account on x has a follows audience: no follows data imported for x"
+    assert err.value.where == "--audience"
+    assert err.value.hint is not None and err.value.hint.endswith("or pass --audience interactions")
+    with pytest.raises(OutreachError) as err:
+        overlap.default_candidates(ws, platform="x", brand=["b1"], source="interactions")
+    assert err.value.hint is not None and err.value.hint.endswith("or pass --audience follows")

@@ -837,3 +837,58 @@ def test_a_wrong_sum_of_weights_is_reported_in_percent() -> None:
     assert "sum to 90, not 100" in info.value.message()
     check_weights({"a": 0.5, "b": 0.5, "z": 0.0})  # a pillar of weight 0 is allowed
     check_weights({"a": 0.50005, "b": 0.5})  # within 1e-4 of 1
+
+
+def _ladder_as_documented(items: list[Item], weights: dict[str, float]) -> tuple[list[tuple[str, ...]], str]:
+    """The module docstring's method, step by step from _search: every network at its optimum B* with the
+    plan-wide bound on the ladder 1, 1.2, …, 2 (13 attempts on the first rung, restarts 1-12 jittered), else
+    the quota rule (each network within max(1, B*), plan-wide 1, 1 in EDF order, 1.5, 2), else the guided
+    pass. Returns the pillars and which step found them."""
+    from signalboost.plan.apportion import BUDGET, _forced_shares, _guided, _Oracle, _search
+
+    pillars = list(weights)
+    w = [weights[p] for p in pillars]
+    forced = [_forced_shares(item, pillars) for item in items]
+    where: dict[str, list[int]] = {}
+    for p, item in enumerate(items):
+        where.setdefault(item.group, []).append(p)
+    best = {g: lowest_discrepancy([forced[p] for p in ps], w)[0] for g, ps in where.items()}
+    target = {g: max(1.0, b) for g, b in best.items()}
+    limit = BUDGET * max(1, len(items))
+    steps: list[tuple[str, float, float | None, int, dict[str, float], object]] = []
+    oracle = _Oracle(forced, w, where, best)
+    for rung, attempts in ((1.0, 13), (1.2, 1), (1.4, 1), (1.6, 1), (1.8, 1), (2.0, 1)):
+        steps += [("optimum", rung, 2.0, seed, best, oracle) for seed in range(attempts)]
+    steps += [("quota", 1.0, 2.0, seed, target, None) for seed in range(13)]
+    steps += [("quota", 1.0, None, 0, target, None), ("quota", 1.5, 2.0, 0, target, None)]
+    steps += [("quota", 2.0, 2.0, 0, target, None)]
+    for step in steps:
+        name, rung, lam, seed, bound, orc = step
+        found = _search(
+            items, forced, w, True, limit, plan_bound=rung, net_bound=bound, sharpness=lam, seed=seed, oracle=orc
+        )  # type: ignore[arg-type]
+        if found is not None:
+            break
+    else:
+        name, rung, seed, found = "guided", 0.0, 0, _guided(items, forced, w, target)
+    out = [tuple(item.forced) if item.forced else (pillars[k],) for item, k in zip(items, found, strict=True)]
+    return out, f"{name} {rung} {seed}"
+
+
+# seeds whose plans end on each step of the ladder: restarts 1 and 4 of the first rung, rungs 1.2-2, the quota
+# rule (first try, restart 1, restart 9, 1.5, 2) and the guided pass
+LADDER_SEEDS = [1, 512, 376, 8, 18, 11, 33, 0, 44, 549, 519, 73, 46, 175, 363]
+
+
+@pytest.mark.parametrize("seed", LADDER_SEEDS)
+def test_apportion_takes_the_first_search_that_succeeds_on_the_ladder(seed: int) -> None:
+    rng = random.Random(seed)
+    m = rng.randint(2, 4)
+    raw = [rng.randint(1, 6) for _ in range(m)]
+    weights = {f"p{k}": r / sum(raw) for k, r in enumerate(raw)}
+    items = []
+    for _ in range(rng.randint(4, 24)):
+        g = rng.choice("xyzuv"[: rng.randint(1, 5)])
+        items.append(Item(g, (rng.choice(list(weights)),) if rng.random() < 0.2 else None))
+    expected, step = _ladder_as_documented(items, weights)
+    assert apportion(items, weights) == expected, step

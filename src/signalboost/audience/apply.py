@@ -19,6 +19,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from signalboost.audience.personas import Card, Verdict
+from signalboost.i18n import N_, _, format_date, format_number
 from signalboost.model.io import StrategyDocument
 
 INTERESTS = 8
@@ -46,7 +47,9 @@ def _personas(doc: StrategyDocument) -> CommentedSeq:
 
 
 def _refresh(node: CommentedMap, card: Card, today: dt.date) -> None:
-    node["summary"] = card.description
+    from signalboost.audience.personas import describe
+
+    node["summary"] = describe(card.to_dict())  # in the workspace's language
     node["interests"] = CommentedSeq(card.keywords[:INTERESTS])
     node["networks"] = CommentedSeq(card.networks)
     node["last_reviewed"] = today
@@ -91,12 +94,20 @@ def apply_personas(
         seq.append(_draft(card, today, review_every_days))
         by_id[card.id] = seq[-1]
         due = today + dt.timedelta(days=review_every_days)
-        actions.append(Action(card.id, "added", f"draft from {card.size} accounts; review by {due.isoformat()}"))
+        detail = _("draft from {n} accounts; review by {date}").format(
+            n=format_number(card.size), date=format_date(due)
+        )
+        actions.append(Action(card.id, "added", detail))
     return actions
 
 
 def _update(node: Any, card: Card, today: dt.date, force: bool, ident: str) -> Action:
     if node.get("draft") is True or force:
         _refresh(node, card, today)
-        return Action(ident, "refreshed", f"from segment {card.segment + 1} ({card.size} accounts)")
-    return Action(ident, "kept", "written by a person: pass --force to refresh it from the data")
+        detail = _("from segment {segment} ({n} accounts)").format(segment=card.segment + 1, n=format_number(card.size))
+        return Action(ident, "refreshed", detail)
+    return Action(ident, "kept", _("written by a person: pass --force to refresh it from the data"))
+
+
+ACTION_WORDS = {"added": N_("added"), "refreshed": N_("refreshed"), "kept": N_("kept")}
+"""Action id (JSON) → its word for people."""

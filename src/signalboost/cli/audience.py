@@ -4,13 +4,14 @@ personas of strategy.yaml (see docs/audience.md)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, err_console, open_ws
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_number, format_percent
 
 audience_app = typer.Typer(
     help=(
@@ -24,9 +25,22 @@ audience_app = typer.Typer(
 SEGMENT_COLUMNS = ("segment", "name", "size", "share", "engagement_share", "keywords", "handles", "active_hours")
 PlatformOption = typer.Option(None, "--platform", "-p", help="Network (default: the one with most data).")
 
+SEGMENT_LABELS = {
+    "segment": N_("segment"),
+    "name": N_("name"),
+    "size": N_("accounts"),
+    "share": N_("share"),
+    "engagement_share": N_("engagement share"),
+    "keywords": N_("keywords"),
+    "handles": N_("handles"),
+    "active_hours": N_("active hours"),
+}
+"""Column → header of the segments table (msgids; JSON and CSV keep the column names)."""
+PERSONA_LABELS = {"persona": N_("persona"), "segment": N_("segment"), "score": N_("score"), "verdict": N_("verdict")}
+
 
 def _pct(x: float | None) -> str | None:
-    return None if x is None else f"{x:.0%}"
+    return None if x is None else format_percent(x)
 
 
 def _card_rows(cards: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
@@ -39,30 +53,33 @@ def _card_rows(cards: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str,
             row["keywords"] = c["keywords"][:6]
             row["handles"] = c["handles"][:3]
             row["active_hours"] = (
-                ", ".join(f"{h:02d}h" for h in c["active_hours"]) if c["active_hours"] else "not enough data"
+                ", ".join(f"{h:02d}" for h in c["active_hours"]) if c["active_hours"] else _("not enough data")
             )
         rows.append(row)
     return rows
 
 
-def _explain(summary: dict[str, Any]) -> None:
+def _explain(summary: dict[str, Any], platform: str) -> None:
     from rich.markup import escape
 
     from signalboost.cli.common import console
+    from signalboost.report.audience_section import notes_words, summary_words
 
-    stab = summary.get("stability") or {}
-    console.print(
-        f"{summary['accounts']} accounts in the audience ({escape(summary['audience_from'])}); "
-        f"{summary['segments']} segments at resolution {summary['resolution']}, chosen for stability: "
-        f"ARI between seeds {stab.get('seed_ari', '—')}, between disjoint halves {stab.get('split_ari', '—')}."
-    )
+    console.print(escape(summary_words(summary, platform)), highlight=False)
     ev = summary.get("evidence", {})
     console.print(
-        f"Evidence: {ev.get('links', 0)} follows/interactions among the audience, {ev.get('shared_followees', 0)} "
-        f"shared-followee pairs, {ev.get('accounts_with_text', 0)} accounts with bios or posts."
+        _(
+            "Evidence: {links} follows/interactions among the audience, {pairs} shared-followee pairs, {texts} "
+            "accounts with bios or posts."
+        ).format(
+            links=format_number(ev.get("links", 0)),
+            pairs=format_number(ev.get("shared_followees", 0)),
+            texts=format_number(ev.get("accounts_with_text", 0)),
+        ),
+        highlight=False,
     )
-    for note in [*summary.get("notes", []), *summary.get("notes_run", [])]:
-        console.print(f"[yellow]Note[/]: {escape(note)}")
+    for note in notes_words(summary):
+        console.print(f"[yellow]{escape(_('Note'))}[/]: {escape(note)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -105,25 +122,32 @@ def segments(
             raise AudienceError(
                 L_("no stored segments"), where=str(ws.db_path), hint=L_("Run `signalboost audience segments` first")
             )
-        summary, cards = run["summary"], run["cards"]
+        summary, cards, plat = run["summary"], run["cards"], run["platform"]
     else:
-        with err_console.status("Segmenting the audience…"):
+        with err_console.status(_("Segmenting the audience…")):
             result = job.run_segments(
                 ws, platform=platform, brand=brand, seed=seed, resolution=resolution, min_share=min_share
             )
-        summary, cards = result.summary(), [c.to_dict() for c in result.cards]
+        summary, cards, plat = result.summary(), [c.to_dict() for c in result.cards], result.platform
     rows = _card_rows(cards, fmt)
-    cols = SEGMENT_COLUMNS if fmt is not OutputFormat.csv else (*SEGMENT_COLUMNS, "id", "description", "engagement")
+    cols: Sequence[str] = SEGMENT_COLUMNS
+    if fmt is OutputFormat.csv:
+        cols = (*SEGMENT_COLUMNS, "id", "description", "engagement")
+    shown: list[dict[str, Any]] = rows
+    if fmt is OutputFormat.table:
+        from signalboost.cli.people import table_rows
+
+        shown, cols = table_rows(rows, cols, SEGMENT_LABELS)
     emit_rows(
-        rows,
+        shown,
         fmt,
-        title="Audience segments",
+        title=_("Audience segments"),
         columns=cols,
         document={"summary": summary, "rows": rows},
-        empty="No segments: the audience has too few connections or texts to split (see the notes).",
+        empty=_("No segments: the audience has too few connections or texts to split (see the notes)."),
     )
     if fmt is OutputFormat.table:
-        _explain(summary)
+        _explain(summary, plat)
 
 
 @audience_app.command("personas")
@@ -167,29 +191,40 @@ def personas(
         }
         for v in verdicts
     ]
+    from signalboost.audience.personas import proposal_words
+
     rows += [
         {
-            "persona": f"(proposed) {c.id}",
+            "persona": _("(proposed) {id}").format(id=c.id),
             "segment": c.segment + 1,
             "score": None,
-            "verdict": f"segment of {c.share:.0%} of the audience with no persona: {c.description}",
+            "verdict": proposal_words(c),
         }
         for c in proposed
     ]
     actions: list[dict[str, Any]] = []
     if apply:
         actions = _apply(ws, cards, verdicts, proposed, force, review_days)
+    cols: tuple[str, ...] | list[str] = ("persona", "segment", "score", "verdict")
+    shown = rows
+    if fmt is OutputFormat.table:
+        from signalboost.cli.people import table_rows
+
+        shown, cols = table_rows(rows, cols, PERSONA_LABELS)
     emit_rows(
-        rows,
+        shown,
         fmt,
-        title="Personas held against the audience",
-        columns=("persona", "segment", "score", "verdict"),
+        title=_("Personas held against the audience"),
+        columns=cols,
         document={"computed_at": run["computed_at"], "rows": rows, "applied": actions},
-        empty="No personas in strategy.yaml and no large segment to propose.",
+        empty=_("No personas in strategy.yaml and no large segment to propose."),
     )
     if fmt is OutputFormat.table:
+        from signalboost.audience.apply import ACTION_WORDS
+
         for a in actions:
-            err_console.print(f"{a['action']}: {a['persona']} — {a['detail']}", highlight=False)
+            said = _(ACTION_WORDS[a["action"]]) if a["action"] in ACTION_WORDS else a["action"]
+            err_console.print(f"{said}: {a['persona']} — {a['detail']}", highlight=False)
 
 
 def _apply(ws: Any, cards: Any, verdicts: Any, proposed: Any, force: bool, review_days: int) -> list[dict[str, Any]]:

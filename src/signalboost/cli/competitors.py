@@ -20,7 +20,7 @@ from signalboost.cli.common import (
     parse_date,
 )
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant, ngettext
 
 competitors_app = typer.Typer(
     help=(
@@ -63,6 +63,51 @@ ACCOUNT_COLUMNS = (
     "share_of_posts",
     "growth_pct",
 )
+ACCOUNT_LABELS = {
+    "platform": N_("network"),
+    "account": N_("page"),
+    "n_posts": N_("posts"),
+    "posts_per_week": N_("per week"),
+    "trend": N_("trend/week"),
+    "engagement_per_post": N_("engagement/post"),
+    "ep_interval": N_("95% interval"),
+    "engagement_per_follower": N_("per follower"),
+    "ef_interval": N_("95% interval"),
+    "share_of_voice": N_("share of voice"),
+    "sov_interval": N_("95% interval"),
+    "share_of_posts": N_("share of posts"),
+    "growth_pct": N_("follower growth"),
+}
+"""Column → header of the benchmark table (msgids; JSON and CSV keep the column names)."""
+OTHER_LABELS = {
+    "name": N_("name"),
+    "platform": N_("network"),
+    "account": N_("page"),
+    "added_at": N_("added"),
+    "figure": N_("figure"),
+    "rank": N_("rank"),
+    "value": N_("value"),
+    "n": "n",
+    "interactions": N_("interactions"),
+    "format": N_("format"),
+    "created_at": N_("posted"),
+    "text": N_("text"),
+    "share": N_("share"),
+    "n_posts": N_("posts"),
+    "hour": N_("hour"),
+    "dimension": N_("best"),
+    "label": N_("when"),
+    "expected": N_("expected interactions"),
+    "low": N_("low"),
+    "high": N_("high"),
+    "term": N_("term"),
+    "uses": N_("uses"),
+    "z": "z",
+    "month": N_("month"),
+    "engagement_per_post": N_("engagement/post"),
+    "role": N_("role"),
+}
+"""Headers of the other benchmark tables and of ``competitors list``."""
 
 
 @competitors_app.command("add")
@@ -83,9 +128,17 @@ def add_cmd(
     ws = open_ws(workspace, existing=True)
     res = add_competitor(ws, name, platform, accounts)
     for a in res.added:
-        err_console.print(f"Added @{a} on {res.platform} to {res.name}", highlight=False)
+        err_console.print(
+            _("Added @{account} on {network} to {name}").format(account=a, network=res.platform, name=res.name),
+            highlight=False,
+        )
     for a in res.already:
-        err_console.print(f"@{a} on {res.platform} was already registered under {res.name}", highlight=False)
+        err_console.print(
+            _("@{account} on {network} was already registered under {name}").format(
+                account=a, network=res.platform, name=res.name
+            ),
+            highlight=False,
+        )
 
 
 @competitors_app.command("list")
@@ -97,13 +150,29 @@ def list_cmd(fmt: OutputFormat = FormatOption, workspace: Path = WorkspaceOption
     from signalboost.competitors.registry import list_competitors
 
     rows = list_competitors(open_ws(workspace, read_only=True)).to_dicts()
-    emit_rows(
+    _emit(
         rows,
         fmt,
-        title="Competitors",
+        title=_("Competitors"),
         columns=("name", "platform", "account", "added_at"),
-        empty="No competitor registered. Add one: signalboost competitors add NAME --platform P --account @handle",
+        empty=_("No competitor registered. Add one: signalboost competitors add NAME --platform P --account @handle"),
     )
+
+
+def _emit(
+    rows: list[dict[str, Any]],
+    fmt: OutputFormat,
+    *,
+    columns: Any = None,
+    labels: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """``emit_rows`` with a table's headers and values in the reader's language (JSON and CSV as they are)."""
+    if fmt is OutputFormat.table and rows:
+        from signalboost.cli.people import table_rows
+
+        rows, columns = table_rows(rows, list(columns or rows[0]), labels or OTHER_LABELS)
+    emit_rows(rows, fmt, columns=columns, **kwargs)
 
 
 @competitors_app.command("remove")
@@ -120,13 +189,20 @@ def remove_cmd(
     from signalboost.competitors.registry import remove_competitor
 
     n = remove_competitor(open_ws(workspace, read_only=True), name, platform=platform, account=account)
-    err_console.print(f"Removed {n} account{'s' if n != 1 else ''} of {name}", highlight=False)
+    said = ngettext("Removed {n} account of {name}", "Removed {n} accounts of {name}", n)
+    err_console.print(said.format(n=format_number(n), name=name), highlight=False)
 
 
 def _interval(low: Any, high: Any, pct: bool) -> str | None:
     if low is None or high is None:
         return None
-    return f"{100 * low:.3g}–{100 * high:.3g} %" if pct else f"{low:.3g}–{high:.3g}"
+    if pct:
+        return f"{format_percent(low, significant=3)}–{format_percent(high, significant=3)}"
+    return f"{format_significant(low)}–{format_significant(high)}"
+
+
+def _signed(x: float) -> str:
+    return ("+" if x > 0 else "") + format_significant(x, digits=2)
 
 
 def _account_rows(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
@@ -140,10 +216,12 @@ def _account_rows(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[st
             row["trend"] = (
                 None
                 if r["trend"] is None
-                else f"{r['trend']:+.2g}/wk ({r['trend_low']:+.2g} to {r['trend_high']:+.2g})"
+                else _("{slope} ({low} to {high})").format(
+                    slope=_signed(r["trend"]), low=_signed(r["trend_low"]), high=_signed(r["trend_high"])
+                )
             )
             for k in ("share_of_voice", "share_of_posts", "engagement_per_follower", "growth_pct"):
-                row[k] = None if r[k] is None else f"{100 * r[k]:.3g} %"
+                row[k] = None if r[k] is None else format_percent(r[k], significant=3)
         out.append(row)
     return out
 
@@ -192,7 +270,7 @@ def register(app: typer.Typer) -> None:
             ws = open_ws(workspace, read_only=True)
             brand = ws.strategy().brand.name if ws.has_strategy() else None
             path = write_benchmark_report(run, output, brand=brand)
-            err_console.print(f"Wrote {path}", highlight=False)
+            err_console.print(_("Wrote {path}").format(path=path), highlight=False)
         if fmt is OutputFormat.json:
             doc = {"since": run.since, "until": run.until, "notes": run.notes, **b.to_dict()}
             if section is not Section.all:
@@ -209,31 +287,72 @@ def register(app: typer.Typer) -> None:
             rows = b.findings if section is Section.findings else getattr(b, section.value).to_dicts()
             emit_rows(rows, fmt)
             return
+        from rich.markup import escape
+
+        from signalboost.competitors.benchmark import figure_words, format_words, rank_label
+
         if section in (Section.all, Section.accounts):
-            emit_rows(_account_rows(b.accounts.to_dicts(), fmt), fmt, title="Benchmark", columns=ACCOUNT_COLUMNS)
+            _emit(
+                _account_rows(b.accounts.to_dicts(), fmt),
+                fmt,
+                title=_("Benchmark"),
+                columns=ACCOUNT_COLUMNS,
+                labels=ACCOUNT_LABELS,
+            )
         if section in (Section.all, Section.rankings):
-            ranks = [r | {"rank": r["rank"] if r["rank"] is not None else r["label"]} for r in b.rankings.to_dicts()]
-            emit_rows(ranks, fmt, title="Rankings", columns=("platform", "figure", "rank", "account", "value", "n"))
+            ranks = [
+                r
+                | {
+                    "rank": format_number(r["rank"])
+                    if r["rank"] is not None
+                    else rank_label(r["label"], r["n"], b.min_posts),
+                    "figure": figure_words(r["figure"]),
+                    "value": _figure_value(r["figure"], r["value"]),
+                }
+                for r in b.rankings.to_dicts()
+            ]
+            _emit(ranks, fmt, title=_("Rankings"), columns=("platform", "figure", "rank", "account", "value", "n"))
         if section is Section.formats:
-            emit_rows(b.formats.to_dicts(), fmt, title="Format mix")
+            mix = [
+                r | {"format": format_words(str(r["format"])), "share": format_percent(r["share"])}
+                for r in b.formats.to_dicts()
+            ]
+            _emit(mix, fmt, title=_("Format mix"))
         if section in (Section.hours, Section.best_times, Section.hashtags, Section.topics, Section.timeline):
-            emit_rows(getattr(b, section.value).to_dicts(), fmt, title=section.value.replace("_", " ").capitalize())
+            _emit(getattr(b, section.value).to_dicts(), fmt, title=_(SECTION_TITLES[section.value]))
         if section is Section.top_posts:
             from signalboost.competitors.profile import clip_text
 
-            tops = [r | {"text": clip_text(r["text"], 80)} for r in b.top_posts.to_dicts()]
-            emit_rows(
+            tops = [
+                r | {"text": clip_text(r["text"], 80), "format": format_words(str(r["format"]))}
+                for r in b.top_posts.to_dicts()
+            ]
+            _emit(
                 tops,
                 fmt,
-                title="Top posts",
+                title=_("Top posts"),
                 columns=("platform", "account", "rank", "interactions", "format", "created_at", "text"),
             )
         if section in (Section.all, Section.findings):
-            from rich.markup import escape
-
             for f in b.findings:
                 console.print(f"• {escape(f['text'])}", highlight=False)
         for note in run.notes:
-            from rich.markup import escape
+            console.print(f"[yellow]{escape(_('Note:'))}[/] {escape(note)}", highlight=False)
 
-            console.print(f"[yellow]Note:[/] {escape(note)}", highlight=False)
+
+SECTION_TITLES = {
+    "hours": N_("Hours"),
+    "best_times": N_("Best times"),
+    "hashtags": N_("Hashtags"),
+    "topics": N_("Topics"),
+    "timeline": N_("Timeline"),
+}
+
+
+def _figure_value(figure: str, value: float | None) -> str:
+    """A ranked figure's value: shares as percentages, others to three significant digits (active locale)."""
+    if value is None:
+        return "—"
+    if figure in ("share_of_voice", "engagement_per_follower"):
+        return format_percent(value, significant=3)
+    return format_significant(value, digits=3)

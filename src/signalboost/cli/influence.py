@@ -19,7 +19,8 @@ from signalboost.cli.common import (
     parse_datetime,
 )
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_number, format_percent, pgettext
+from signalboost.influence.words import component_words, segment_words, stored_words, weights_words
 
 LIST_COLUMNS = (
     "account",
@@ -55,32 +56,66 @@ DEFAULT_TOP = 20
 NARROW_WIDTH = 120
 """Below this terminal width the table keeps only the columns that decide (issue #14: tables fit 80 columns)."""
 NARROW_COLUMNS = {
-    "account": "account",
-    "segment": "segment",
-    "score": "score",
-    "rank": "rank",
-    "interactions_with_brand": "inter",
-    "engagement": "eng",
-    "follows_brand": "follows",
+    "account": N_("account"),
+    "segment": N_("segment"),
+    "score": N_("score"),
+    "rank": N_("rank"),
+    "interactions_with_brand": N_("inter"),
+    "engagement": N_("eng"),
+    "follows_brand": "follows",  # said with pgettext("narrow header", …): "follows" alone is a noun elsewhere
 }
-"""Column → short header of the narrow table (the legend under it spells them out)."""
+"""Column → short header of the narrow table (msgids; the legend under it spells them out)."""
+
+WIDE_COLUMNS = {
+    "account": N_("account"),
+    "segment": N_("segment"),
+    "score": N_("score"),
+    "rank": N_("rank"),
+    "reach": N_("reach"),
+    "authority": N_("authority"),
+    "amplification": N_("amplification"),
+    "topic": N_("topic"),
+    "activity": N_("activity"),
+    "interactions_with_brand": N_("interactions with the brand"),
+    "engagement": N_("engagement"),
+    "follows_brand": N_("follows the brand"),
+    "top_topics": N_("top topics"),
+}
+"""Column → header of the full table (msgids)."""
+
+
+def _header(column: str, labels: dict[str, str]) -> str:
+    if labels is NARROW_COLUMNS and column == "follows_brand":
+        return pgettext("narrow header", "follows")
+    return _(labels[column])
 
 
 def narrow_rows(rows: list[dict[str, Any]], cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
     """The narrow table: the deciding columns under short headers, rank without its share, yes/no for flags."""
-    keep = [c for c in cols if c in NARROW_COLUMNS]
+    return _people_rows(rows, [c for c in cols if c in NARROW_COLUMNS], NARROW_COLUMNS, short_rank=True)
+
+
+def _people_rows(
+    rows: list[dict[str, Any]], cols: list[str], labels: dict[str, str], *, short_rank: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Table rows under translated headers; segments, flags and numbers in the reader's language."""
     out = []
+    heads = [_header(c, labels) for c in cols]
     for row in rows:
-        short: dict[str, Any] = {}
-        for c in keep:
+        person: dict[str, Any] = {}
+        for c, head in zip(cols, heads, strict=True):
             value = row.get(c)
-            if c == "rank" and isinstance(value, str):
+            if c == "rank" and isinstance(value, str) and short_rank:
                 value = value.split(" (")[0]
+            elif c == "segment":
+                value = segment_words(value)
             elif isinstance(value, bool):
-                value = "yes" if value else "no"
-            short[NARROW_COLUMNS[c]] = value
-        out.append(short)
-    return out, [NARROW_COLUMNS[c] for c in keep]
+                value = _("yes") if value else _("no")
+            elif isinstance(value, int):
+                value = format_number(value)
+            person[head] = value
+        out.append(person)
+    return out, heads
 
 
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
@@ -102,15 +137,15 @@ def percentile_text(p: float | None) -> str:
         return "—"
     gap = 100.0 - p
     decimals = 1 if gap >= 1 else min(6, math.ceil(-math.log10(max(gap, 1e-9))) + 1)
-    return f"{p:.{decimals}f}"
+    return format_number(p, digits=decimals)
 
 
 def top_share(rank: int | None, total: int | None) -> str:
-    """``rank`` of ``total`` as "top x %" with two significant digits ("top 0.011 %")."""
+    """``rank`` of ``total`` as "top x %" with two significant digits ("top 0.011%"), in the active locale."""
     if not rank or not total:
         return "—"
-    share = 100.0 * rank / total
-    return f"top {share:.2g} %" if share < 10 else f"top {share:.0f} %"
+    share = rank / total
+    return _("top {share}").format(share=format_percent(share, significant=2) if share < 0.1 else format_percent(share))
 
 
 def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
@@ -143,7 +178,7 @@ def _rows(frame: Any, table: bool) -> list[dict[str, Any]]:
             for key in PERCENTILES:
                 row[key] = percentile_text(row.get(key)) if row.get(key) is not None else None
             if row.get("engagement") is not None:
-                row["engagement"] = f"{float(row['engagement']):.2f}"
+                row["engagement"] = format_number(float(row["engagement"]), digits=2)
         out.append(row)
     return out
 
@@ -196,26 +231,38 @@ def influencers(
     ws = open_ws(workspace, read_only=stored, existing=True)  # --stored only reads
     err = err_console
     if not stored:
-        with err.status("Scoring influencers…") as status:
-            job.run_influence(ws, platform=platform, brand=brand, progress=lambda m: status.update(f"Scoring: {m}"))
+        with err.status(_("Scoring influencers…")) as status:
+            job.run_influence(
+                ws,
+                platform=platform,
+                brand=brand,
+                progress=lambda m: status.update(_("Scoring: {step}").format(step=m)),
+            )
     frame, run = job.stored_influencers(ws, platform=platform, segment=segment, top=limit)
     counts = job.segment_counts(ws, run) if run else {}
     rows = _rows(frame, fmt is OutputFormat.table)
     if chart is not None:
         from signalboost.influence.chart import quadrant_chart
 
-        full, _ = job.stored_influencers(ws, platform=platform)
-        err.print(f"Chart written to {quadrant_chart(full, chart, run)}")
-    title = f"Influencers on {run['platform']}" if run else "Influencers"
+        full, _all = job.stored_influencers(ws, platform=platform)
+        err.print(_("Chart written to {path}").format(path=quadrant_chart(full, chart, run)), highlight=False)
+    title = _("Influencers on {network}").format(network=run["platform"]) if run else _("Influencers")
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
     narrow = fmt is OutputFormat.table and console.width < NARROW_WIDTH and bool(rows)
-    shown, shown_cols = narrow_rows(rows, cols) if narrow else (rows, cols)
+    if narrow:
+        shown, shown_cols = narrow_rows(rows, cols)
+    elif fmt is OutputFormat.table:
+        shown, shown_cols = _people_rows(rows, cols, WIDE_COLUMNS)
+    else:
+        shown, shown_cols = rows, cols
     emit_rows(shown, fmt, title=title, columns=shown_cols, document=doc, empty=_empty_text(segment, run, counts))
     if narrow:
         console.print(
-            "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
-            f"the score's components (reach, authority, …) show at {NARROW_WIDTH}+ columns or with --format csv.",
+            _(
+                "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
+                "the score's components (reach, authority, …) show at {width}+ columns or with --format csv."
+            ).format(width=NARROW_WIDTH),
             highlight=False,
         )
     if fmt is OutputFormat.table and run:
@@ -224,9 +271,9 @@ def influencers(
 
 def _empty_text(segment: str | None, run: dict[str, Any] | None, counts: dict[str, int]) -> str:
     if run is None:
-        return "No scores yet: run `signalboost influencers` after importing data."
+        return _("No scores yet: run `signalboost influencers` after importing data.")
     if segment:
-        from signalboost.influence.segments import empty_segment_reasons
+        from signalboost.influence.words import empty_segment_reasons
 
         why = empty_segment_reasons(
             counts,
@@ -234,8 +281,10 @@ def _empty_text(segment: str | None, run: dict[str, Any] | None, counts: dict[st
             brand=bool(run.get("brand_account_id")),
             settings=run.get("settings") or {},
         ).get(segment, "")
-        return f"No account in segment {segment}" + (f": {why}." if why else ".")
-    return "No scored accounts."
+        if why:
+            return _("No account in segment {segment}: {why}.").format(segment=segment_words(segment), why=why)
+        return _("No account in segment {segment}.").format(segment=segment_words(segment))
+    return _("No scored accounts.")
 
 
 @influencers_app.command("calibrate")
@@ -269,7 +318,7 @@ def calibrate(
     ws = open_ws(workspace, read_only=not apply, existing=True)
     v_at = _utc(validation_cut, "--validation-cut")
     r_at = _utc(cut, "--cut")
-    with err_console.status("Backtesting the influence score…"):
+    with err_console.status(_("Backtesting the influence score…")):
         plat, cal = job.calibrate_influence(ws, platform=platform, validation_cut=v_at, cut=r_at, replicates=replicates)
     rows = [
         {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}
@@ -310,31 +359,46 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
     from rich.table import Table
 
     from signalboost.cli.common import console
+    from signalboost.i18n import format_datetime
     from signalboost.influence.backtest import BASELINES, CALIBRATED
 
+    def f3(x: float, signed: bool = False) -> str:
+        return ("+" if signed and x > 0 else "") + format_number(x, digits=3)
+
     def ci(row: dict[str, Any], key: str, signed: bool = False) -> str:
-        f = "{:+.3f}" if signed else "{:.3f}"
-        return f"{f.format(row[key])} [{f.format(row[key + '_lo'])}, {f.format(row[key + '_hi'])}]"
+        return f"{f3(row[key], signed)} [{f3(row[key + '_lo'], signed)}, {f3(row[key + '_hi'], signed)}]"
+
+    def when(t: Any) -> str:
+        return format_datetime(t, "short") + " UTC"
 
     console.print(
-        f"Calibration on {escape(platform)}: fitted before {cal.validation_cut:%Y-%m-%d %H:%M} UTC "
-        f"({cal.validation_receiving:,} accounts receiving attention until the next cut), reported from "
-        f"{cal.reported_cut:%Y-%m-%d %H:%M} UTC ({cal.accounts:,} accounts, {cal.receiving:,} receiving)."
+        _(
+            "Calibration on {network}: fitted before {fit_cut} ({fit_receiving} accounts receiving attention until "
+            "the next cut), reported from {cut} ({accounts} accounts, {receiving} receiving)."
+        ).format(
+            network=escape(platform),
+            fit_cut=when(cal.validation_cut),
+            fit_receiving=format_number(cal.validation_receiving),
+            cut=when(cal.reported_cut),
+            accounts=format_number(cal.accounts),
+            receiving=format_number(cal.receiving),
+        )
     )
-    fitted = ", ".join(f"{c} {w:.0%}" for c, w in sorted(cal.weights.items()))
-    current = ", ".join(f"{c} {w:.0%}" for c, w in sorted(cal.current.items()))
-    console.print(f"Calibrated weights: {fitted} (current: {current}).")
+    fitted = ", ".join(f"{component_words(c)} {format_percent(w)}" for c, w in sorted(cal.weights.items()))
+    current = ", ".join(f"{component_words(c)} {format_percent(w)}" for c, w in sorted(cal.current.items()))
+    console.print(_("Calibrated weights: {fitted} (current: {current}).").format(fitted=fitted, current=current))
     console.print(
-        f"Validation objective ½(NDCG@100 + Spearman): calibrated {cal.objective:.3f}, current "
-        f"{cal.current_objective:.3f}."
+        _("Validation objective ½(NDCG@100 + Spearman): calibrated {calibrated}, current {current}.").format(
+            calibrated=f3(cal.objective), current=f3(cal.current_objective)
+        )
     )
-    table = Table(title="Reported cut: calibrated score vs every predictor (95 % bootstrap intervals)")
-    for col in ("predictor", "NDCG@100", "Spearman (receiving)", "lift NDCG", "lift Spearman"):
+    table = Table(title=_("Reported cut: calibrated score vs every predictor (95 % bootstrap intervals)"))
+    for col in (_("predictor"), "NDCG@100", _("Spearman (receiving)"), _("lift NDCG"), _("lift Spearman")):
         table.add_column(col)
     for row in cal.report.iter_rows(named=True):
         own = row["predictor"] == CALIBRATED
         table.add_row(
-            escape(row["predictor"]),
+            escape(stored_words(row["predictor"])),
             ci(row, "ndcg"),
             ci(row, "spearman"),
             "—" if own else ci(row, "d_ndcg", True),
@@ -342,12 +406,18 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
         )
     console.print(table)
     if BASELINES[3] not in set(cal.report["predictor"]):
-        console.print(f"{BASELINES[3]}: n/a — no follower counts or follow graph in this data.")
-    console.print("Lift = calibrated − predictor, paired; an interval above 0 is a win, below 0 a loss.")
+        console.print(
+            _("{predictor}: n/a — no follower counts or follow graph in this data.").format(
+                predictor=stored_words(BASELINES[3])
+            )
+        )
+    console.print(_("Lift = calibrated − predictor, paired; an interval above 0 is a win, below 0 a loss."))
     if path is not None:
-        console.print(f"Weights written to {escape(str(path))} (influence.weights, with a dated comment).")
+        console.print(
+            _("Weights written to {path} (influence.weights, with a dated comment).").format(path=escape(str(path)))
+        )
     else:
-        console.print("Nothing written: add --apply to write these weights into strategy.yaml.")
+        console.print(_("Nothing written: add --apply to write these weights into strategy.yaml."))
 
 
 def influencer(
@@ -379,8 +449,12 @@ def influencer(
         ws = open_ws(workspace, existing=True)
         done = refresh_account(ws, open_connector(ws, platform or "bluesky"), handle)
         err_console.print(
-            f"Refreshed @{done.handle}: profile and {done.posts_fetched} recent posts ({done.requests} requests, "
-            f"import #{done.import_id}).",
+            _("Refreshed @{handle}: profile and {posts} recent posts ({requests} requests, import #{id}).").format(
+                handle=done.handle,
+                posts=format_number(done.posts_fetched),
+                requests=format_number(done.requests),
+                id=done.import_id,
+            ),
             highlight=False,
         )
     prof = job.influencer_profile(open_ws(workspace, read_only=True), handle, platform=platform, every=every)
@@ -397,64 +471,56 @@ def influencer(
     _print_profile(doc)
 
 
-def segment_definitions(settings: dict[str, Any], follows_from_graph: bool) -> list[str]:
-    """The segments in plain words, with the run's thresholds (CLI footer; the same as docs/influence.md)."""
-    it = f"{float(settings.get('influence_threshold', 70)):g}"
-    et = float(settings.get("engagement_threshold", 1))
-    tol = int(settings.get("untapped_tolerance", 0))
-    days = settings.get("engagement_window_days", 90)
-    untapped = (
-        f"untapped = follows you, score ≥ {it}, at most {tol} interaction(s) with you in the last {days} days "
-        "— approach first"
-        if follows_from_graph
-        else "untapped = not shown: with no follow graph, a follower who never interacted cannot be told apart "
-        "from a stranger — see the thought leaders beyond instead"
-    )
-    return [
-        f"influential = score ≥ {it}; engaged = {et:g}+ interactions with you (or your posts) in the last {days} days, "
-        "counted (the decayed engagement is shown beside).",
-        f"advocate = influential and engaged; {untapped}; fan = engaged, not influential; thought_leader = does not "
-        f"follow you and not engaged, score (or topic leadership) ≥ {it}, reposted/mentioned/followed by your "
-        "followers.",
-    ]
-
-
 def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = False) -> None:
     from rich.markup import escape
 
     from signalboost.cli.common import console
-    from signalboost.influence.segments import FOLLOWS_FROM_GRAPH, empty_segment_reasons
+    from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
+    from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
-    used = ", ".join(f"{c} {w:.0%}" for c, w in run["weights"].items() if w > 0)
     settings = run.get("settings") or {}
     rule = settings.get("combine", "mean")  # runs stored before the setting used the mean
-    how = "1 − weighted geometric mean of the shares ranking above" if rule == "tail" else "weighted mean"
-    console.print(f"Score = percentiles combined by {how} (influence.combine: {rule}); weights {used}.")
+    how = _("1 − weighted geometric mean of the shares ranking above") if rule == "tail" else _("weighted mean")
+    console.print(
+        _("Score = percentiles combined by {how} (influence.combine: {rule}); weights {weights}.").format(
+            how=how, rule=rule, weights=weights_words(run["weights"])
+        )
+    )
     for comp, why in run["unavailable"].items():
-        console.print(f"[yellow]{comp} unavailable[/]: {escape(why)}")
+        console.print(
+            "[yellow]"
+            + escape(_("{component} unavailable").format(component=component_words(comp)))
+            + "[/]: "
+            + escape(stored_words(why))
+        )
     for note in run.get("notes") or []:
         if note.startswith("reach from"):
-            console.print(f"Reach {escape(note.removeprefix('reach '))}.")
+            said = stored_words(note)
+            console.print(escape(said[:1].upper() + said[1:]) + ".")
     if ids_shown:
-        console.print("Accounts without a handle in the data are shown by their id.")
+        console.print(_("Accounts without a handle in the data are shown by their id."))
     if not run.get("brand_account_id"):
         console.print(
-            "[yellow]No brand account[/]: engagement and segments not computed "
-            "(set brand.handles in strategy.yaml or pass --brand)."
+            "[yellow]"
+            + _("No brand account")
+            + "[/]: "
+            + _("engagement and segments not computed (set brand.handles in strategy.yaml or pass --brand).")
         )
         return
     from_graph = run.get("follows_brand_from") == FOLLOWS_FROM_GRAPH
     console.print(
-        f"Brand account {escape(str(run['brand_account_id']))}; follows the brand from: "
-        f"{escape(str(run.get('follows_brand_from')))}."
+        _("Brand account {account}; follows the brand from: {source}.").format(
+            account=escape(str(run["brand_account_id"])), source=escape(stored_words(run.get("follows_brand_from")))
+        )
     )
     for line in segment_definitions(settings, from_graph):
-        console.print(line)
-    shown = ", ".join(f"{s} {counts.get(s, 0):,}" for s in ("untapped", "advocate", "thought_leader", "fan", "other"))
-    console.print(f"Segments: {shown}.")
+        console.print(escape(line))
+    order = ("untapped", "advocate", "thought_leader", "fan", "other")
+    shown = ", ".join(f"{segment_words(s)} {format_number(counts.get(s, 0))}" for s in order)
+    console.print(_("Segments: {counts}.").format(counts=shown))
     reasons = empty_segment_reasons(counts, follows_source=run.get("follows_brand_from"), brand=True, settings=settings)
     for seg, why in reasons.items():
-        console.print(f"[yellow]{seg}: 0[/] — {escape(why)}.")
+        console.print(f"[yellow]{escape(segment_words(seg))}: 0[/] — {escape(why)}.")
 
 
 def _print_profile(doc: dict[str, Any]) -> None:
@@ -462,35 +528,62 @@ def _print_profile(doc: dict[str, Any]) -> None:
     from rich.table import Table
 
     from signalboost.cli.common import console
+    from signalboost.competitors.benchmark import format_words
+    from signalboost.i18n import weekday_name
 
     who = f"@{doc['handle']}" if doc.get("handle") else doc["account_id"]
-    console.rule(f"[bold]{escape(who)}[/] on {escape(doc['platform'])}")
-    console.print(profile_summary(doc))
+    console.rule(_("{account} on {network}").format(account=f"[bold]{escape(who)}[/]", network=escape(doc["platform"])))
+    console.print(escape(profile_summary(doc)))
     score = doc.get("score") or {}
     if score:
         parts = ", ".join(
-            f"{k} {percentile_text(score[k])}" if score.get(k) is not None else f"{k} —"
+            f"{component_words(k)} {percentile_text(score[k])}"
+            if score.get(k) is not None
+            else f"{component_words(k)} —"
             for k in ("reach", "authority", "amplification", "topic", "activity")
         )
-        console.print(f"Percentiles: {parts}")
-    console.print(f"Posts observed: {doc['posts_observed']} (from {doc['posts_source']})")
-    for key, label in (("formats", "Formats"), ("shared_formats", "Shares"), ("hashtags", "Hashtags")):
+        console.print(_("Percentiles: {parts}").format(parts=parts))
+    console.print(
+        _("Posts observed: {n} (from {source})").format(
+            n=format_number(doc["posts_observed"]), source=stored_words(doc["posts_source"])
+        )
+    )
+    labels = (("formats", _("Formats")), ("shared_formats", _("Shares")), ("hashtags", _("Hashtags")))
+    for key, label in labels:
         items = doc[key]
         if items:
-            console.print(f"{label}: " + escape(", ".join(f"{next(iter(i.values()))} ({i['posts']})" for i in items)))
-    grid = Table(title=f"Posts by weekday × hour ({doc['timezone']})", show_lines=False)
+            said = ", ".join(
+                f"{format_words(str(next(iter(i.values()))))} ({format_number(i['posts'])})" for i in items
+            )
+            console.print(f"{label}: " + escape(said))
+    grid = Table(title=_("Posts by weekday × hour ({zone})").format(zone=doc["timezone"]), show_lines=False)
     grid.add_column("")
     for h in range(0, 24, 3):
         grid.add_column(f"{h:02d}-{h + 2:02d}")
-    for d, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+    for d in range(7):
         row = doc["weekday_hour"][d]
-        grid.add_row(name, *[str(sum(row[h : h + 3]) or "·") for h in range(0, 24, 3)])
+        grid.add_row(
+            weekday_name(d, "abbreviated"), *[format_number(sum(row[h : h + 3])) or "·" for h in range(0, 24, 3)]
+        )
     console.print(grid)
     active = active_periods(doc["engagement_over_time"])
     if active:
-        emit_rows(active, OutputFormat.table, title="Interactions with the brand (active periods only)")
+        from signalboost.cli.people import table_rows
+
+        shown, heads = table_rows(active, list(active[0]), _PERIOD_LABELS)
+        emit_rows(
+            shown, OutputFormat.table, title=_("Interactions with the brand (active periods only)"), columns=heads
+        )
     for line in doc["advice"]:
         console.print(f"• {escape(line)}")
+
+
+_PERIOD_LABELS = {
+    "period": N_("period"),
+    "interactions": N_("interactions"),
+    "brand_interactions": N_("from the brand"),
+    "engagement": N_("engagement"),
+}
 
 
 def active_periods(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -502,22 +595,50 @@ def profile_summary(doc: dict[str, Any]) -> str:
     """The profile's first line: score and rank, segment, and the account's interactions with the brand."""
     score = doc.get("score") or {}
     if not score:
-        head = "Not scored yet: run `signalboost influencers` first"
+        head = _("Not scored yet: run `signalboost influencers` first")
     else:
         s = score.get("score")
         rank = (
-            f", rank {score['rank']:,} of {score['ranked']:,} ({top_share(score['rank'], score['ranked'])})"
+            _(", rank {rank} of {total} ({top})").format(
+                rank=format_number(score["rank"]),
+                total=format_number(score["ranked"]),
+                top=top_share(score["rank"], score["ranked"]),
+            )
             if score.get("rank")
             else ""
         )
-        head = f"Score {percentile_text(s) if s is not None else '—'}{rank}; segment {score.get('segment')}"
+        head = _("Score {score}{rank}; segment {segment}").format(
+            score=percentile_text(s) if s is not None else "—", rank=rank, segment=segment_words(score.get("segment"))
+        )
     periods = active_periods(doc.get("engagement_over_time") or [])
     given = sum(int(r.get("interactions") or 0) for r in periods)
     back = sum(int(r.get("brand_interactions") or 0) for r in periods)
     if not periods:
-        return f"{head}; no interactions with the brand."
-    first, last = str(periods[0]["period"])[:10], str(periods[-1]["period"])[:10]
-    return (
-        f"{head}; {given} interaction(s) with the brand and {back} from it in {len(periods)} active period(s), "
-        f"{first} – {last}."
+        return _("{head}; no interactions with the brand.").format(head=head)
+    first, last = _day(periods[0]["period"]), _day(periods[-1]["period"])
+    return _(
+        "{head}; {given} interaction(s) with the brand and {back} from it in {periods} active period(s), "
+        "{first} – {last}."
+    ).format(
+        head=head,
+        given=format_number(given),
+        back=format_number(back),
+        periods=format_number(len(periods)),
+        first=first,
+        last=last,
     )
+
+
+def _day(value: Any) -> str:
+    """A period's start as a date in the active locale (``4. des. 2026``)."""
+    import datetime as dt
+
+    from signalboost.i18n import format_date
+
+    text = str(value)
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return text[:10]
+    return format_date(value) if isinstance(value, dt.date) else text[:10]

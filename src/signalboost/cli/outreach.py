@@ -23,7 +23,7 @@ from signalboost.cli.common import (
 )
 from signalboost.cli.common import emit_rows as _emit_rows
 from signalboost.errors import OutreachError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_number, format_percent, ngettext
 from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
 from signalboost.store.workspace import Workspace
 
@@ -79,24 +79,109 @@ def _resolve(ws: Workspace, ref: str, platform: str | None) -> tuple[str, str, s
     return pipeline.resolve_account(ws, ref, platform=platform)
 
 
-def _short(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d" if (value.hour, value.minute, value.second) == (0, 0, 0) else "%Y-%m-%d %H:%M")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return int(value)
-    return value
-
-
 def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, **kwargs: Any) -> None:
-    """``cli.common.emit_rows``, with times shortened to minutes in tables (json and csv keep full values)."""
-    if fmt is OutputFormat.table:
-        rows = [{k: _short(v) for k, v in r.items()} for r in rows]
+    """``cli.common.emit_rows``; in a table the headers, words (stages, modes, trends), numbers and times are in
+    the reader's language (times to the minute); JSON and CSV keep the field names and full values."""
+    if fmt is OutputFormat.table and rows:
+        from signalboost.cli.people import table_rows
+
+        cols = list(kwargs.pop("columns", None) or rows[0].keys())
+        rows, kwargs["columns"] = table_rows(rows, cols, LABELS)
     _emit_rows(rows, fmt, **kwargs)
+
+
+LABELS: dict[str, str] = {
+    "handle": N_("handle"),
+    "account_id": N_("account id"),
+    "account": N_("account"),
+    "label": N_("influencer"),
+    "platform": N_("network"),
+    "stage": N_("stage"),
+    "mode": N_("mode"),
+    "offer_kind": N_("offer kind"),
+    "offer": N_("offer"),
+    "cost": N_("cost"),
+    "owner": N_("owner"),
+    "next_step": N_("next step"),
+    "due_date": N_("due"),
+    "notes": N_("notes"),
+    "score": N_("score"),
+    "direction": N_("direction"),
+    "kind": N_("kind"),
+    "ask": N_("ask"),
+    "post": N_("post"),
+    "post_id": N_("post"),
+    "status": N_("status"),
+    "new_touches": N_("new touches"),
+    "moved_at": N_("moved"),
+    "from_stage": N_("from"),
+    "to_stage": N_("to"),
+    "moved_by": N_("by"),
+    "note": N_("note"),
+    "gives": N_("gives"),
+    "asks": N_("asks"),
+    "give_ask_ratio": N_("give/ask"),
+    "flagged": N_("flagged"),
+    "their_interactions": N_("their interactions"),
+    "their_amplifications": N_("their amplifications"),
+    "last_ours": N_("our last touch"),
+    "last_theirs": N_("their last touch"),
+    "window_start": N_("from"),
+    "window_end": N_("to"),
+    "interacts": N_("interacts"),
+    "interactions": N_("interactions"),
+    "amplifications": N_("amplifications"),
+    "our_posts": N_("our posts"),
+    "engaged_posts": N_("posts engaged"),
+    "engagement_rate": N_("engagement rate"),
+    "message": N_("what"),
+    "kpi": N_("KPI"),
+    "metric": N_("metric"),
+    "window_days": N_("days"),
+    "target": N_("target"),
+    "value": N_("value"),
+    "previous": N_("previous"),
+    "met": N_("met"),
+    "trend": N_("trend"),
+    "measure": N_("measure"),
+    "last": N_("last"),
+    "change": N_("change"),
+    "engagement": N_("engagement"),
+    "reach": N_("reach"),
+    "engagement_per_cost": N_("engagement per cost"),
+    "reach_per_cost": N_("reach per cost"),
+    "created_at": N_("posted"),
+    "pillars": N_("pillars"),
+    "matched": N_("matched"),
+    "url": "URL",
+    "text": N_("text"),
+    "slot_id": N_("slot"),
+    "local": N_("when"),
+    "network": N_("network"),
+    "rank": N_("rank"),
+    "audience": N_("audience"),
+    "our_audience": N_("our audience"),
+    "shared": N_("shared"),
+    "unique": N_("unique"),
+    "jaccard": "Jaccard",
+    "jaccard_se": N_("Jaccard s.e."),
+    "overlap_smaller": N_("overlap/smaller"),
+    "unique_reach": N_("unique reach"),
+    "bridges": N_("bridges"),
+    "method": N_("method"),
+    "new_reach_added": N_("new reach added"),
+    "cumulative_new_reach": N_("new reach in total"),
+    "started_at": N_("started"),
+    "occurred_at": N_("when"),
+    "is_ask": N_("ask"),
+    "source": N_("source"),
+}
+"""Column → table header (msgids) of the outreach and partners tables; JSON and CSV keep the column names."""
 
 
 def _refresh(ws: Workspace) -> None:
     """Bring newly imported interactions into the ledger first (idempotent; skipped when the brand is unknown)."""
-    with err.status("Syncing the ledger with imported interactions…"):
+    with err.status(_("Syncing the ledger with imported interactions…")):
         ledger.refresh(ws)
 
 
@@ -154,7 +239,7 @@ def add(
         due_date=parse_date(due, "--due"),
         notes=notes,
     )
-    emit_rows([_row(rec)], fmt, title="Added", columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([_row(rec)], fmt, title=_("Added"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("identify")
@@ -172,11 +257,16 @@ def identify_cmd(
     """
     added, total, rows = pipeline.add_untapped(open_ws(workspace, existing=True), limit=limit, platform=platform)
     if fmt is OutputFormat.table:
-        err.print(f"{added} added as identified ({len(rows)} best of {total} untapped; the rest were already there)")
+        err.print(
+            _("{added} added as identified ({best} best of {total} untapped; the rest were already there)").format(
+                added=format_number(added), best=format_number(len(rows)), total=format_number(total)
+            ),
+            highlight=False,
+        )
     emit_rows(
         rows,
         fmt,
-        title="Untapped influencers",
+        title=_("Untapped influencers"),
         columns=["handle", "account_id", "platform", "score"],
         document={"added": added, "untapped": total},
     )
@@ -197,9 +287,9 @@ def move_cmd(
     Example: signalboost outreach move @maria warming --note "liked 3 posts"
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _ = _resolve(ws, handle, platform)
+    p, a, _h = _resolve(ws, handle, platform)
     rec = pipeline.move(ws, p, a, stage, note=note, by=by)
-    emit_rows([_row(rec)], fmt, title="Moved", columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([_row(rec)], fmt, title=_("Moved"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("update")
@@ -222,14 +312,14 @@ def update_cmd(
     Example: signalboost outreach update @maria --next-step "send the brief" --due 2026-12-05
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _ = _resolve(ws, handle, platform)
+    p, a, _h = _resolve(ws, handle, platform)
     given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
     given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
         raise UsageError(L_("nothing to update"), hint=L_("Pass at least one option, e.g. --due 2026-12-05"))
     rec = pipeline.update(ws, p, a, changes)
-    emit_rows([_row(rec)], fmt, title="Updated", columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([_row(rec)], fmt, title=_("Updated"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("log")
@@ -259,7 +349,7 @@ def log_cmd(
     new = ledger.log_touch(
         ws, p, a, kind, direction=direction, is_ask=ask, post_id=post, at=_when(on, "--on"), note=note
     )
-    status = "logged" if new else "already in the ledger (not counted twice)"
+    status = _("logged") if new else _("already in the ledger (not counted twice)")
     emit_rows([{"handle": h, "direction": direction, "kind": kind, "ask": ask, "post": post, "status": status}], fmt)
 
 
@@ -270,7 +360,7 @@ def sync_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOption
     Example: signalboost outreach sync
     """
     ws = open_ws(workspace, read_only=True)
-    with err.status("Reading imported interactions…"):
+    with err.status(_("Reading imported interactions…")):
         added = ledger.sync_from_interactions(ws)
     emit_rows([{"new_touches": added}], fmt)
 
@@ -290,10 +380,12 @@ def list_cmd(
     emit_rows(
         pipeline.records_as_rows(records),
         fmt,
-        title="Pipeline",
+        title=_("Pipeline"),
         columns=[*LIST_COLUMNS, "due_date"],
-        empty="No one in the pipeline (with these filters). Add influencers with `signalboost outreach add @handle` "
-        "or `signalboost outreach identify`.",
+        empty=_(
+            "No one in the pipeline (with these filters). Add influencers with `signalboost outreach add @handle` "
+            "or `signalboost outreach identify`."
+        ),
     )
 
 
@@ -310,7 +402,7 @@ def show_cmd(
     Example: signalboost outreach show @maria --format json
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _ = _resolve(ws, handle, platform)
+    p, a, _h = _resolve(ws, handle, platform)
     _refresh(ws)
     rec = pipeline.get_record(ws, p, a)
     moves = [_row(m) for m in pipeline.history(ws, p, a)]
@@ -321,13 +413,13 @@ def show_cmd(
         emit_rows([_row(w) for w in windows], fmt, document=doc)
         return
     emit_rows([_row(rec)], fmt, title=f"{rec.label}", columns=[*LIST_COLUMNS, "due_date", "offer", "notes"])
-    emit_rows(moves, fmt, title="History", columns=["moved_at", "from_stage", "to_stage", "moved_by", "note"])
+    emit_rows(moves, fmt, title=_("History"), columns=["moved_at", "from_stage", "to_stage", "moved_by", "note"])
     if balance:
-        emit_rows([balance], fmt, title="Give / ask", columns=_BALANCE_COLUMNS)
-    emit_rows([_row(w) for w in windows], fmt, title="KPIs per window", columns=_KPI_COLUMNS)
+        emit_rows([balance], fmt, title=_("Give / ask"), columns=_BALANCE_COLUMNS)
+    emit_rows([_row(w) for w in windows], fmt, title=_("KPIs per window"), columns=_KPI_COLUMNS)
 
 
-_NO_TOUCHES = (
+_NO_TOUCHES = N_(
     "Nothing yet: no one in the pipeline, or no touches. Add influencers with `signalboost outreach add @handle`, "
     "log touches with `signalboost outreach log`, or import interactions."
 )
@@ -354,15 +446,15 @@ def ledger_cmd(
     ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     if handle is not None:
-        p, a, _ = _resolve(ws, handle, platform)
+        p, a, _h = _resolve(ws, handle, platform)
         frame = ledger.touches(ws, platform=p, account_id=a).drop("event_key")
-        emit_rows(frame.to_dicts(), fmt, title=f"Touches with {handle}")
+        emit_rows(frame.to_dicts(), fmt, title=_("Touches with {who}").format(who=handle))
         return
     rows = [_row(b) for b in ledger.ledger_balances(ws, platform=platform) if b.flagged or not flagged]
     handles = {(r.platform, r.account_id): r.handle for r in pipeline.list_records(ws)}
     for r in rows:
         r["handle"] = handles.get((r["platform"], r["account_id"]))
-    emit_rows(rows, fmt, title="Give / ask", columns=["handle", *_BALANCE_COLUMNS], empty=_NO_TOUCHES)
+    emit_rows(rows, fmt, title=_("Give / ask"), columns=["handle", *_BALANCE_COLUMNS], empty=_(_NO_TOUCHES))
 
 
 @outreach_app.command("due")
@@ -382,9 +474,9 @@ def due_cmd(
     emit_rows(
         [_row(a) for a in alerts],
         fmt,
-        title="Due",
+        title=_("Due"),
         columns=["handle", "account_id", "kind", "message"],
-        empty="Nothing due: no follow-up, silent relationship or engagement drop.",
+        empty=_("Nothing due: no follow-up, silent relationship or engagement drop."),
     )
 
 
@@ -413,25 +505,27 @@ def kpis_cmd(
     _refresh(ws)
     accounts = None
     if handle is not None:
-        p, a, _ = _resolve(ws, handle, platform)
+        p, a, _h = _resolve(ws, handle, platform)
         accounts = [(p, a)]
     if targets:
         checks = kpis.relationship_targets(ws, accounts, end=_until(until))
         emit_rows(
             [_row(c) for c in checks],
             fmt,
-            title="Relationship KPIs of the strategy",
+            title=_("Relationship KPIs of the strategy"),
             columns=["account_id", "kpi", "metric", "window_days", "target", "value", "previous", "met", "trend"],
-            empty="The strategy sets no relationship KPI: add one to strategy.yaml kpis with metric "
-            "influencer_interactions, influencer_amplifications or influencer_engagement_rate (or the pipeline "
-            "is empty).",
+            empty=_(
+                "The strategy sets no relationship KPI: add one to strategy.yaml kpis with metric "
+                "influencer_interactions, influencer_amplifications or influencer_engagement_rate (or the pipeline "
+                "is empty)."
+            ),
         )
         return
     rows, trend_rows = kpis.relationship_kpis(ws, accounts, end=_until(until), window_days=window_days, count=windows)
     if trend:
-        emit_rows([_row(t) for t in trend_rows], fmt, title="Trend")
+        emit_rows([_row(t) for t in trend_rows], fmt, title=_("Trend"))
     else:
-        emit_rows([_row(r) for r in rows], fmt, title="KPIs per window", columns=_KPI_COLUMNS, empty=_NO_TOUCHES)
+        emit_rows([_row(r) for r in rows], fmt, title=_("KPIs per window"), columns=_KPI_COLUMNS, empty=_(_NO_TOUCHES))
 
 
 @outreach_app.command("value")
@@ -446,7 +540,7 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
     cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
     if fmt is not OutputFormat.table:
         cols = list(value.Value.__dataclass_fields__)
-    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title="Value", columns=cols, empty=_NO_TOUCHES)
+    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title=_("Value"), columns=cols, empty=_(_NO_TOUCHES))
 
 
 @outreach_app.command("curate")
@@ -479,10 +573,12 @@ def curate_cmd(
     emit_rows(
         [_row(c) for c in posts],
         fmt,
-        title="Curated candidates",
+        title=_("Curated candidates"),
         columns=cols,
-        empty=f"No recent post of the pipeline's influencers matches a pillar (last {days} days). "
-        "Import their posts, or widen --days.",
+        empty=_(
+            "No recent post of the pipeline's influencers matches a pillar (last {days} days). Import their posts, "
+            "or widen --days."
+        ).format(days=format_number(days)),
     )
 
 
@@ -498,9 +594,9 @@ def _offer(
     lo = hi = None
     if first is not None:
         tz = ws.strategy().tz() if ws.has_strategy() else ZoneInfo("UTC")
-        lo, _ = resolve_local(first, dt.time(), tz)
+        lo, _gap = resolve_local(first, dt.time(), tz)
         if weeks:
-            hi, _ = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
+            hi, _gap = resolve_local(first + dt.timedelta(weeks=weeks), dt.time(), tz)
     elif weeks:
         raise UsageError(L_("--weeks needs --from"), where="--weeks", hint=L_("Add --from YYYY-MM-DD"))
     offers = curation.calendar_offers(ws, start=lo, end=hi, days=days, any_network=any_network)
@@ -508,17 +604,32 @@ def _offer(
     emit_rows(
         [dict(o) for o in offers],
         fmt,
-        title="Curated slots",
+        title=_("Curated slots"),
         columns=["slot_id", "local", "network", "handle", "post_id", "url", "text"],
         document={"rows": offers, "applied": filled},
-        empty="No open curated slot in the saved calendar for this period: plan one with `signalboost plan` "
-        "(strategy curation.share), or widen --from/--weeks.",
+        empty=_(
+            "No open curated slot in the saved calendar for this period: plan one with `signalboost plan` "
+            "(strategy curation.share), or widen --from/--weeks."
+        ),
     )
     if offers and fmt is OutputFormat.table:
         empty = sum(1 for o in offers if not o["post_id"])
-        note = f"; {empty} without a candidate (not enough curated content: widen --days)" if empty else ""
-        done = f"; {filled} drafts written" if apply else "; pass --apply to write them as drafts"
-        console.print(f"{len(offers) - empty} of {len(offers)} curated slots offered a post{note}{done}")
+        note = (
+            _("; {n} without a candidate (not enough curated content: widen --days)").format(n=format_number(empty))
+            if empty
+            else ""
+        )
+        done = (
+            _("; {n} drafts written").format(n=format_number(filled))
+            if apply
+            else _("; pass --apply to write them as drafts")
+        )
+        console.print(
+            _("{offered} of {slots} curated slots offered a post{note}{done}").format(
+                offered=format_number(len(offers) - empty), slots=format_number(len(offers)), note=note, done=done
+            ),
+            highlight=False,
+        )
 
 
 # ---------------------------------------------------------------------------------------------- partners
@@ -535,7 +646,7 @@ def _context(
     ws: Workspace, platform: str | None, brand: str | None, candidates: list[str] | None, top: int, source: str
 ) -> tuple[str, list[str], list[str], dict[str, str | None]]:
     if brand is not None:
-        p, b, _ = _resolve(ws, brand, platform)
+        p, b, _h = _resolve(ws, brand, platform)
         platform, brand_ids = p, [b]
     else:
         if platform is None:
@@ -545,7 +656,13 @@ def _context(
                 platform = overlap.default_platform(ws, source)
                 if platform is None:
                     raise
-                err.print(f"Platform: {platform} (the one with the most {source} data; pass --platform to choose)")
+                from_follows = source == "follows"
+                said = (
+                    _("Platform: {network} (the one with the most follows data; pass --platform to choose)")
+                    if from_follows
+                    else _("Platform: {network} (the one with the most interactions data; pass --platform to choose)")
+                )
+                err.print(said.format(network=platform), highlight=False)
                 platform, brand_ids = overlap.resolve_brand(ws, platform)
         else:
             platform, brand_ids = overlap.resolve_brand(ws, platform)
@@ -554,7 +671,7 @@ def _context(
         ids = []
         for ref in candidates:
             try:
-                _, a, h = pipeline.resolve_account(ws, ref, platform=platform)
+                _p, a, h = pipeline.resolve_account(ws, ref, platform=platform)
             except OutreachError:
                 a, h = ref.lstrip("@"), None  # an id seen only in the follow graph
             ids.append(a)
@@ -592,7 +709,7 @@ def rank_cmd(
     """
     ws = open_ws(workspace, read_only=not save, existing=True)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
-    with err.status(f"Computing audience overlap of {len(ids)} candidates…"):
+    with err.status(_("Computing audience overlap of {n} candidates…").format(n=format_number(len(ids)))):
         results = overlap.audience_overlap(
             ws,
             ids,
@@ -621,15 +738,17 @@ def rank_cmd(
             }
             for r in rows
         ]
-        emit_rows(short, fmt, title="Partner candidates")
+        emit_rows(short, fmt, title=_("Partner candidates"))
         console.print(
-            "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
-            "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
-            f"error and the method show at {NARROW_WIDTH}+ columns or with --format csv.",
+            _(
+                "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
+                "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
+                "error and the method show at {width}+ columns or with --format csv."
+            ).format(width=NARROW_WIDTH),
             highlight=False,
         )
         return
-    emit_rows(rows, fmt, title="Partner candidates", columns=_OVERLAP_COLUMNS, document={"rows": rows})
+    emit_rows(rows, fmt, title=_("Partner candidates"), columns=_OVERLAP_COLUMNS, document={"rows": rows})
 
 
 def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:
@@ -637,8 +756,12 @@ def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:
     if n_chosen >= k:
         return None
     if n_candidates <= n_chosen:
-        return f"there {'is' if n_candidates == 1 else 'are'} only {n_candidates} candidate(s); add more or raise --top"
-    return (
+        return ngettext(
+            "there is only {n} candidate; add more or raise --top",
+            "there are only {n} candidates; add more or raise --top",
+            n_candidates,
+        ).format(n=format_number(n_candidates))
+    return _(
         "no other candidate adds new reach — every remaining candidate's audience is already reached by the brand "
         "and the partners chosen"
     )
@@ -665,7 +788,7 @@ def choose_cmd(
     """
     ws = open_ws(workspace, read_only=not save, existing=True)
     p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
-    with err.status(f"Choosing {k} of {len(ids)} candidates…"):
+    with err.status(_("Choosing {k} of {n} candidates…").format(k=format_number(k), n=format_number(len(ids)))):
         result = coverage.choose_partners(ws, ids, k, platform=p, brand=brand_ids, source=audience, method=method)
     if save:
         coverage.save_partners(ws, p, [(c, handles.get(c)) for c in result.chosen])
@@ -681,16 +804,27 @@ def choose_cmd(
     if why:
         doc["stopped_early"] = why
     cols = ["rank", "handle", "account_id", "new_reach_added", "cumulative_new_reach"]
-    emit_rows(rows, fmt, title=f"{len(rows)} partners chosen", columns=cols, document=doc)
+    title = ngettext("{n} partner chosen", "{n} partners chosen", len(rows)).format(n=format_number(len(rows)))
+    emit_rows(rows, fmt, title=title, columns=cols, document=doc)
     if why and fmt is OutputFormat.table:
-        err.print(f"Stopped at {len(result.chosen)} of {k}: {why}.")
+        err.print(
+            _("Stopped at {chosen} of {k}: {why}.").format(
+                chosen=format_number(len(result.chosen)), k=format_number(k), why=why
+            ),
+            highlight=False,
+        )
     if fmt is OutputFormat.table:
         bound = result.ratio_lower_bound
-        console.print(
-            f"New reach {result.new_reach:,.0f}; the best possible choice reaches at most {result.upper_bound:,.0f}"
-            + (f" (this choice is at least {bound:.0%} of optimal)." if bound is not None else ".")
+        reach = _("New reach {reach}; the best possible choice reaches at most {bound}").format(
+            reach=format_number(round(result.new_reach)), bound=format_number(round(result.upper_bound))
         )
-        console.print(f"Guarantee: {result.guarantee}.")
+        tail = (
+            _(" (this choice is at least {share} of optimal).").format(share=format_percent(bound))
+            if bound is not None
+            else "."
+        )
+        console.print(reach + tail, highlight=False)
+        console.print(_("Guarantee: {guarantee}.").format(guarantee=_(result.guarantee)), highlight=False)
 
 
 @partners_app.command("overlap")
@@ -721,15 +855,15 @@ def overlap_cmd(
         emit_rows(bridge_rows, fmt, document={"overlap": o.as_dict(), "bridges": bridge_rows})
         return
     emit_rows(
-        [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title="Overlap", columns=_OVERLAP_COLUMNS[1:]
+        [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title=_("Overlap"), columns=_OVERLAP_COLUMNS[1:]
     )
     if threshold is None:
-        console.print("Bridge influencers: not available (no influence scores; run `signalboost influencers`).")
+        console.print(_("Bridge influencers: not available (no influence scores; run `signalboost influencers`)."))
     else:
         emit_rows(
             bridge_rows,
             fmt,
-            title=f"Bridge influencers (score ≥ {threshold:g})",
+            title=_("Bridge influencers (score ≥ {threshold})").format(threshold=format_number(threshold)),
             columns=["account_id", "handle", "score"],
         )
 
@@ -748,14 +882,14 @@ def status_cmd(
     """
     ws = open_ws(workspace, read_only=True)
     try:
-        p, a, _ = _resolve(ws, partner, platform)
+        p, a, _h = _resolve(ws, partner, platform)
     except OutreachError:
         if platform is None:
             raise
         p, a = platform, partner.lstrip("@")
     coverage.set_partner_status(ws, p, a, status)
     rows = [r for r in coverage.list_partners(ws, platform=p) if r["account_id"] == a]
-    emit_rows(rows, fmt, title="Partner", columns=["handle", "account_id", "platform", "status", "started_at"])
+    emit_rows(rows, fmt, title=_("Partner"), columns=["handle", "account_id", "platform", "status", "started_at"])
 
 
 @partners_app.command("monitor")
@@ -781,4 +915,4 @@ def monitor_cmd(
     for r in rows:
         t = trend[(r.platform, r.account_id)]
         out.append({**_row(r), "trend": t.direction})
-    emit_rows(out, fmt, title="Partnerships", columns=[*_KPI_COLUMNS, "trend"])
+    emit_rows(out, fmt, title=_("Partnerships"), columns=[*_KPI_COLUMNS, "trend"])

@@ -144,29 +144,63 @@ def build_profile(
 
 
 def advise(p: Profile) -> list[str]:
-    """Which content to make to reach the account, with the sample it rests on (or "not enough data")."""
+    """Which content to make to reach the account, with the sample it rests on (or "not enough data"), in the
+    active language (the CLI's profile and the dashboard's say the same)."""
+    from signalboost.competitors.benchmark import format_words
+    from signalboost.i18n import _, day_word, format_number, format_percent, ngettext
+
     n = p.posts_observed
     if n < MIN_POSTS_FOR_ADVICE:
-        return [f"Not enough data: {n} post(s) observed (at least {MIN_POSTS_FOR_ADVICE} needed for advice)."]
+        return [
+            _("Not enough data: {n} post(s) observed (at least {min} needed for advice).").format(
+                n=format_number(n), min=format_number(MIN_POSTS_FOR_ADVICE)
+            )
+        ]
     out = []
     fmt = p.shared_formats or p.formats
     if fmt:
-        share = 100.0 * fmt[0][1] / max(1, sum(c for _, c in fmt))
-        what = "they share" if p.shared_formats else "they post"
-        out.append(f"Format: {fmt[0][0]} — {share:.0f}% of what {what} (n={sum(c for _, c in fmt)}).")
+        total = sum(c for _f, c in fmt)
+        share = fmt[0][1] / max(1, total)
+        text = (
+            _("Format: {format} — {share} of what they share (n={n}).")
+            if p.shared_formats
+            else _("Format: {format} — {share} of what they post (n={n}).")
+        )
+        out.append(
+            text.format(format=format_words(str(fmt[0][0])), share=format_percent(share), n=format_number(total))
+        )
     if p.hashtags or p.topics:
         tag, k = (p.topics or p.hashtags)[0]
-        out.append(f"Topic: {tag} — in {k} of their {n} posts; make content on it and tag them when it is theirs.")
+        out.append(
+            _("Topic: {topic} — in {k} of their {n} posts; make content on it and tag them when it is theirs.").format(
+                topic=tag, k=format_number(k), n=format_number(n)
+            )
+        )
     else:
-        out.append("Topic: no hashtags or pillar labels on their posts — topics unknown.")
+        out.append(_("Topic: no hashtags or pillar labels on their posts — topics unknown."))
     slot = p.best_slot()
     if slot:
         day, hour, k = slot
         out.append(
-            f"Timing: publish {day} around {hour:02d}:00 ({p.timezone}) — their busiest hour, {k} of {n} posts "
-            f"(a single cell of 168, so treat it as a hint)."
+            _(
+                "Timing: publish {day} around {hour} ({zone}) — their busiest hour, {k} of {n} posts (a single cell "
+                "of 168, so treat it as a hint)."
+            ).format(
+                day=day_word(day, "wide"),
+                hour=f"{hour:02d}:00",
+                zone=p.timezone,
+                k=format_number(k),
+                n=format_number(n),
+            )
         )
     if p.engagement.height:
         total = int(p.engagement["interactions"].sum())
-        out.append(f"Engagement with you: {total} interaction(s) over {p.engagement.height} period(s).")
+        periods = p.engagement.height
+        out.append(
+            ngettext(
+                "Engagement with you: {n} interaction(s) over {periods} period.",
+                "Engagement with you: {n} interaction(s) over {periods} periods.",
+                periods,
+            ).format(n=format_number(total), periods=format_number(periods))
+        )
     return out

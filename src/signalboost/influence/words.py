@@ -18,7 +18,7 @@ SEGMENT_WORDS: dict[str, str] = {
     "advocate": N_("advocate"),
     "untapped": N_("untapped"),
     "fan": N_("fan"),
-    "thought_leader": N_("thought leader"),
+    "thought_leader": N_("thought_leader"),  # the id itself in English: what --segment takes
     "other": N_("other"),
 }
 """Segment id (stored, JSON, ``--segment``) → its name for people."""
@@ -55,6 +55,16 @@ _STORED = (
     N_("no resolution gives two segments of the minimum size"),
     N_("no follows, interactions or texts among the audience: nothing to segment on"),
     N_("no influence scores stored: run `signalboost influencers` for the influence-segment mix"),
+    # the predictors of the calibration backtest (signalboost.influence.backtest)
+    N_("influence score (default weights)"),
+    N_("influence score (calibrated weights)"),
+    N_("in-degree (distinct accounts interacting)"),
+    N_("interactions received"),
+    N_("plain PageRank"),
+    N_("follower count"),
+    # where a profile's posts come from (signalboost.influence.profile)
+    N_("posts"),
+    N_("interactions"),
 )
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (

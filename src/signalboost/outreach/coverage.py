@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from signalboost.errors import OutreachError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
 if TYPE_CHECKING:  # datasketch is imported where it is used: it pulls in scipy at CLI start
     from datasketch import MinHash
 
-GUARANTEE = (
+GUARANTEE = N_(
     "greedy maximum coverage: new reach ≥ (1 − 1/e) ≈ 63.2% of the best possible k partners "
     "(Nemhauser, Wolsey & Fisher 1978)"
 )

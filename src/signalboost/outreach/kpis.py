@@ -29,6 +29,7 @@ from typing import Any
 
 import polars as pl
 
+from signalboost.i18n import _, format_date, format_percent, format_significant
 from signalboost.outreach.ledger import Balance, as_utc
 from signalboost.outreach.pipeline import ACTIVE_STAGES, OutreachRecord
 from signalboost.store.workspace import Workspace
@@ -192,26 +193,39 @@ def alerts(
                     t.account_id,
                     handles.get(key),
                     "engagement_drop",
-                    f"{t.measure.replace('_', ' ')} fell {share:.0%} (from {t.previous:.3g} to {t.last:.3g}), "
-                    f"more than the {drop:.0%} alert share",
+                    (
+                        _("engagement rate fell {share} (from {before} to {after}), more than the {drop} alert share")
+                        if t.measure == "engagement_rate"
+                        else _("interactions fell {share} (from {before} to {after}), more than the {drop} alert share")
+                    ).format(
+                        share=format_percent(share),
+                        before=format_significant(t.previous, digits=3),
+                        after=format_significant(t.last, digits=3),
+                        drop=format_percent(drop),
+                    ),
                 )
             )
     for r in records:
         key = (r.platform, r.account_id)
         if r.due_date is not None and r.due_date <= today and r.stage != "declined":
-            step = f": {r.next_step}" if r.next_step else ""
-            out.append(
-                Alert(r.platform, r.account_id, r.handle, "follow_up_due", f"due {r.due_date}{step}", r.due_date)
+            said = (
+                _("due {date}: {step}").format(date=format_date(r.due_date), step=r.next_step)
+                if r.next_step
+                else _("due {date}").format(date=format_date(r.due_date))
             )
+            out.append(Alert(r.platform, r.account_id, r.handle, "follow_up_due", said, r.due_date))
         if r.stage in ACTIVE_STAGES:
             b = balances.get(key)
             last = b.last_ours.date() if b is not None and b.last_ours is not None else None
             since = last or as_utc(r.created_at).date()
             if (today - since).days >= follow_up_days:
-                what = f"no touch from us since {last}" if last else f"no touch from us since added on {since}"
-                out.append(
-                    Alert(r.platform, r.account_id, r.handle, "no_touch", f"{what} ({r.stage}); give before you ask")
+                what = (
+                    _("no touch from us since {date}").format(date=format_date(last))
+                    if last
+                    else _("no touch from us since added on {date}").format(date=format_date(since))
                 )
+                said = _("{what} ({stage}); give before you ask").format(what=what, stage=stage_words(r.stage))
+                out.append(Alert(r.platform, r.account_id, r.handle, "no_touch", said))
     return sorted(out, key=lambda a: (a.kind, a.handle or a.account_id))
 
 
@@ -407,3 +421,10 @@ def relationship_targets(
         return []
     their, posts, accounts = _ledger(ws, accounts)
     return target_checks(their, posts, accounts, wanted, end=end or default_end(ws))
+
+
+def stage_words(stage: str) -> str:
+    """A pipeline stage id in the reader's language (the CLI's and the dashboard's tables say the same)."""
+    from signalboost.outreach.words import value_words
+
+    return str(value_words(stage))

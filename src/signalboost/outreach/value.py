@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from signalboost.i18n import _
 from signalboost.outreach.ledger import Balance
 from signalboost.outreach.pipeline import MODES, OutreachRecord
 from signalboost.store.workspace import Workspace
@@ -85,7 +86,7 @@ def _total(mode: str, rows: Sequence[Value]) -> Value:
     known_reach = [v.reach for v in rows if v.reach is not None]
     reach_costed = [v for v in costed if v.reach is not None]  # reach/cost only where both are known
     return Value(
-        label=f"total {mode}",
+        label=_("total organic") if mode == "organic" else _("total paid") if mode == "paid" else f"total {mode}",
         mode=mode,
         n=len(rows),
         n_costed=len(costed),
