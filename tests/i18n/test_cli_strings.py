@@ -46,9 +46,7 @@ PRINTING = sorted(CLI.glob("*.py")) + sorted((PACKAGE / "demo").glob("*.py")) + 
 #: Modules (``name.py`` of ``cli/``, ``demo/name.py`` elsewhere) or functions (``name.py:function``) whose printed
 #: text is not translated yet, and who is translating it (issue #20). An entry here exempts it from check 1;
 #: remove it when the part is done.
-PENDING: dict[str, str] = {
-    "ingest.py": "nbanalytics",
-}
+PENDING: dict[str, str] = {}
 
 #: names that are the same in every language
 NAMES = {"Signalboost", "signalboost", "Bluesky", "Mastodon", "Instagram", "Facebook", "YouTube", "Spark", "DuckDB"}
