@@ -185,7 +185,9 @@ def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterat
             data = _load(archive, name, options)
             records = data.get("relationships_following", []) if isinstance(data, dict) else data
             if me is None:
-                options.warn(f"{PurePosixPath(name).name}: no personal_information.json, so 'me' stands for you")
+                options.warn(
+                    L_("{file}: no personal_information.json, so 'me' stands for you", file=PurePosixPath(name).name)
+                )
             rows, rejects = parse_relations(records or [], me=me or "me", side=side, member=name)
             for r in rows:
                 r["platform"] = options.platform or PLATFORM

@@ -264,7 +264,7 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
         yield Batch("accounts", [_actor_row(actor, me, platform, observed)])
     skipped = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*NOT_LOADED)})
     if skipped:  # nothing is left out silently
-        options.warn(f"not loaded (no canonical table holds them): {', '.join(skipped)}")
+        options.warn(L_("not loaded (no canonical table holds them): {files}", files=", ".join(skipped)))
 
 
 #: Parts of a Mastodon export that no canonical table holds (private lists and moderation): named in a warning.

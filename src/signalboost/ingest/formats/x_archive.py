@@ -149,8 +149,17 @@ def _warn_unread(src: _Source, options: ReadOptions) -> None:
     names = {n.rsplit("/", 1)[-1] for n in src.archive.names() if n.endswith(".js")}
     unread = sorted(n for n in names if not _READ.match(n))
     if unread:
-        shown = ", ".join(unread[:6]) + (f" and {len(unread) - 6} more" if len(unread) > 6 else "")
-        options.warn(f"not loaded (no canonical table holds them): {shown}")
+        shown = ", ".join(unread[:6])
+        if len(unread) > 6:
+            options.warn(
+                L_(
+                    "not loaded (no canonical table holds them): {files} and {n} more",
+                    files=shown,
+                    n=len(unread) - 6,
+                )
+            )
+        else:
+            options.warn(L_("not loaded (no canonical table holds them): {files}", files=shown))
 
 
 def _follows(
