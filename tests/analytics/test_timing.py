@@ -506,3 +506,12 @@ def test_recommendations_keep_their_columns_typed_and_the_networks_in_the_order_
     rec = recommend_slots(table, k=1, explore=0, distinguishable=False)
     assert rec["platform"].to_list() == networks
     assert rec.schema["top3_share"] == pl.Float64 and rec["top3_share"].null_count() == 30
+
+
+def test_a_flat_network_gets_no_recommended_slot_even_under_the_former_rule() -> None:
+    # every slot with posts has weight 0 (τ² = 0): ranking them would only rank sample sizes
+    table = _slots([("x", 9, 8, 2.0, 3.0, 0.0, "ok"), ("x", 10, 5, 1.5, 3.0, 0.0, "ok")])
+    assert recommend_slots(table, k=2, explore=0, distinguishable=False).height == 0
+    assert recommend_slots(
+        table.with_columns(shrink_weight=pl.Series([0.5, 0.0])), k=2, explore=0, distinguishable=False
+    )["slot_hour"].to_list() == [9, 10]
