@@ -464,3 +464,28 @@ def test_stats_and_counts_per_platform_and_table(workspace: Workspace) -> None:
         ("x", "posts", 2, T, later),
     ]
     assert counts == {t: {"posts": 3, "follows": 1}.get(t, 0) for t in LOAD_TABLES}
+
+
+def test_an_arrow_batch_is_not_left_registered_after_it_is_staged(workspace: Workspace) -> None:
+    """The registered batch pins the Arrow table in memory until the connection closes: it is dropped once its
+    rows are in the stage."""
+    import duckdb
+
+    data = pa.Table.from_pylist([{"platform": "x", "post_id": "p1"}], schema=SCHEMAS["posts"])
+    with workspace.connect() as con:  # no transaction: the failing look-up below must not abort one
+        q.create_stages(con)
+        q.append_arrow(con, "posts", data)
+        assert con.execute("SELECT post_id FROM _stage_posts").fetchall() == [("p1",)]
+        with pytest.raises(duckdb.CatalogException):
+            con.execute("SELECT * FROM _batch")
+        q.drop_stages(con)
+
+
+def test_an_interaction_repeated_with_an_unknown_and_an_empty_target_is_one_row(workspace: Workspace) -> None:
+    """An unknown target is stored as '', so a row with NULL and a row with '' are the same interaction (also
+    when the time is unknown: a NULL time equals a NULL time)."""
+    one = {"platform": "x", "actor_id": "a", "kind": "like", "target_post_id": "p1", "occurred_at": None}
+    rows = [{**one, "target_account_id": None}, {**one, "target_account_id": ""}, {**one, "actor_id": "b"}]
+    assert _merge(workspace, "interactions", rows) == (2, 0, 1)
+    got = _rows(workspace, "SELECT actor_id, target_account_id, occurred_at FROM interactions ORDER BY 1")
+    assert got == [("a", "", None), ("b", "", None)]
