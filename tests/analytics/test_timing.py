@@ -515,3 +515,10 @@ def test_a_flat_network_gets_no_recommended_slot_even_under_the_former_rule() ->
     assert recommend_slots(
         table.with_columns(shrink_weight=pl.Series([0.5, 0.0])), k=2, explore=0, distinguishable=False
     )["slot_hour"].to_list() == [9, 10]
+
+
+def test_a_reason_gives_the_share_of_the_way_to_the_mean_in_percent() -> None:
+    # B = 0.2 keeps a fifth of the slot's own difference: shrunk 100·(1 − 0.2) = 80 % toward the mean
+    table = _slots([("x", 9, 4, 1.5, 3.0, 0.2, "ok")])
+    (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
+    assert reason == "expected 1.5 (4 posts; shrunk 80.0% toward the network mean)"
