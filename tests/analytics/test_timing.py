@@ -522,3 +522,19 @@ def test_a_reason_gives_the_share_of_the_way_to_the_mean_in_percent() -> None:
     table = _slots([("x", 9, 4, 1.5, 3.0, 0.2, "ok")])
     (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
     assert reason == "expected 1.5 (4 posts; shrunk 80.0% toward the network mean)"
+
+
+def test_a_network_with_one_thin_slot_is_explored_against_its_prior() -> None:
+    # nothing recommended: the floor is the prior (1.0), which the slot's upper bound 2.0 reaches
+    rec = recommend_slots(_slots([("x", 9, 1, 1.0, 2.0, 0.1, NOT_ENOUGH)]), k=1, explore=1)
+    assert rec.select("kind", "slot_hour").rows() == [("explore", 9)]
+
+
+def test_exploration_ties_are_broken_by_the_seeded_draws_highest_first() -> None:
+    # six thin slots tie on ci_high: the order is that of numpy's default_rng(seed).random(6), highest draw first
+    table = _slots([("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(6)])
+    for seed in (0, 7):
+        draws = np.random.default_rng(seed).random(6)
+        expected = [10 + int(i) for i in np.argsort(-draws)[:3]]
+        rec = recommend_slots(table, k=0, explore=3, seed=seed)
+        assert rec["slot_hour"].to_list() == expected, seed
