@@ -87,6 +87,9 @@ def prepare(module: str, tests: list[str], config: dict) -> Path:  # type: ignor
         # server that has only collected the tests.
         "process_isolation": "forkserver",
         "forkserver_warmup": "collect",
+        # mutmut stops a mutant after 2 × multiplier × (its tests' time + 1 s) of CPU time; its default multiplier
+        # 15 lets a mutant that loops forever hold a niced worker for hours on a shared machine
+        "timeout_multiplier": float(settings.get("timeout_multiplier", 2.0)),
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text += "\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in section.items())

@@ -13,6 +13,16 @@ SHARED_DATA = Path(os.environ.get("SIGNALBOOST_SHARED_DATA") or ROOT.parent / "s
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():  # type: ignore[no-untyped-def]
+    """A command run in process leaves its language active, as it does for the rest of a real run (``--lang``, a
+    workspace's ``brand.language``, ``init --lang nb``): every test starts the next one in English."""
+    yield
+    from signalboost import i18n
+
+    i18n.set_override(None)
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """``../shared/data`` beside the project (or ``$SIGNALBOOST_SHARED_DATA``), or skip the test."""

@@ -658,3 +658,41 @@ def test_parts_of_a_column_split_at_a_separator_of_several_characters(workspace:
     mapping = {"post_id": "status_id|after:__", "author_id": "status_id|before:__", "created_at": "when"}
     import_files(workspace, [path], platform="facebook", mapping=mapping, progress=False)
     assert workspace.posts().select("post_id", "author_id").rows() == [("222", "111")]
+
+
+def test_a_yaml_error_is_named_by_its_problem_not_by_the_context_line(tmp_path: Path) -> None:
+    # ruamel's message starts with the context ("while parsing a flow sequence"); the problem is what to fix
+    path = tmp_path / "map.yaml"
+    path.write_text("created_at: [Date\n")
+    with pytest.raises(UsageError) as info:
+        load_mapping_file(path)
+    assert info.value.what == "invalid YAML mapping (expected ',' or ']', but got '<stream end>')"
+    assert info.value.where == f"{path}:2:1"  # the end of the text: line 2, column 1
+
+
+def test_a_yaml_error_without_a_problem_is_named_by_its_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text("created_at: Da\x01te\n")  # a control character: a reader error, which has no position mark
+    with pytest.raises(UsageError) as info:
+        load_mapping_file(path)
+    assert info.value.what == (
+        "invalid YAML mapping (unacceptable character #x0001: special characters are not allowed)"
+    )
+    assert info.value.where == str(path)
+
+
+def test_the_plausible_window_ends_a_day_after_the_imports_now(tmp_path: Path) -> None:
+    """``ReadOptions.now`` (the clock by default) bounds the plausible dates: with now = 1 March 2024, a post of
+    5 March is in the future and a reject; one of 1 March 23:00 is within the day of slack."""
+    import duckdb
+
+    from signalboost.ingest.base import ReadOptions
+    from signalboost.ingest.formats.generic import read_generic
+
+    path = tmp_path / "posts.csv"
+    path.write_text("post_id,created_at\np1,2024-03-01 23:00\np2,2024-03-05 10:00\n")
+    options = ReadOptions(platform="x", now=datetime(2024, 3, 1, 12, tzinfo=UTC))
+    [stage] = list(read_generic(path, options))
+    rows = duckdb.sql(f"SELECT post_id, _reason FROM ({stage.sql}) ORDER BY 1").fetchall()
+    assert rows[0] == ("p1", None)
+    assert rows[1][0] == "p2" and "is in the future" in rows[1][1]

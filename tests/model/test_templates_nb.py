@@ -151,7 +151,7 @@ def test_init_lang_nb_writes_the_norwegian_template(tmp_path: Path, capsys: pyte
     target = tmp_path / "kafe"
     assert main(["init", str(target), "--template", "cafe", "--lang", "nb", "--name", "Kaffebaren"]) == 0
     out = capsys.readouterr().out
-    assert "Norwegian bokmål" in out
+    assert "fra malen cafe (norsk bokmål)" in out  # init --lang nb speaks Norwegian (its messages follow the template)
     text = (target / "strategy.yaml").read_text(encoding="utf-8")
     assert "  name: Kaffebaren\n" in text and "# 1. MÅLGRUPPE" in text and "Ingrid på hjemmekontor" in text
     assert main(["validate", "-w", str(target)]) == 0

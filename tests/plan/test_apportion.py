@@ -226,3 +226,21 @@ def test_posts_fixed_to_two_pillars_leave_room_for_half_a_post_each() -> None:
     assert got[:2] == [("a", "b"), ("a", "b")]
     worst_plan, worst_net = _bounds(items, got, weights)
     assert worst_plan <= 1 + EPS and worst_net <= 1 + EPS
+
+
+def test_a_post_fixed_to_two_pillars_counts_half_to_each_in_the_optimum() -> None:
+    # (the rule of _forced_shares, issue #19's survivor at "line ~182") ½/½ and four posts fixed to (a, b): each
+    # adds ½ to both, so both stay exactly on quota (0 off) and no source forces the mix; counted 1 to each they
+    # would be 4 − 2 = 2 off and reported
+    from signalboost.plan.apportion import forcing_sources
+
+    assert forcing_sources([Item("x", ("a", "b"))] * 4, {"a": 0.5, "b": 0.5}) == {}
+    # a:b = ¼:¾, two (a, b) posts then five free: the network ends at its optimum, found here by trying all 32
+    # choices of the free posts (½ off: b b b a b or b b b b a)
+    items = [Item("ig", ("a", "b"))] * 2 + [Item("ig")] * 5
+    weights = {"a": 0.25, "b": 0.75}
+    got = apportion(items, weights)
+    best = min(
+        _bounds(items, [*got[:2], *[(p,) for p in free]], weights)[1] for free in itertools.product("ab", repeat=5)
+    )
+    assert _bounds(items, got, weights)[1] == pytest.approx(best)

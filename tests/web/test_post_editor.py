@@ -294,8 +294,8 @@ def test_calendar_show_lists_failed_posts_with_their_reason(
     monkeypatch.setattr(plan_cli, "console", Console(file=out, width=120))
     assert main(["calendar", "show", "--from", "2030-06-10", "--weeks", "1", "-w", str(ws.root)]) == 0
     text = out.getvalue()
-    assert "failed sb-fail2 bluesky Mon 10 Jun 09:30: text over the limit (attempts: 3)" in text
-    assert "sb-bsky1 bluesky Mon 10 Jun 09:30:" not in text  # not failed: not listed
+    assert "failed sb-fail2 bluesky Mon, Jun 10 09:30: text over the limit (attempts: 3)" in text
+    assert "sb-bsky1 bluesky Mon, Jun 10 09:30:" not in text  # not failed: not listed
 
 
 def test_cli_edit_of_an_approved_post_sends_it_back_to_draft(editor: tuple[TestClient, Workspace, str]) -> None:

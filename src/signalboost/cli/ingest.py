@@ -12,7 +12,7 @@ import typer
 
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, emit_rows, open_ws
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, _, format_number, ngettext, tr
 
 if TYPE_CHECKING:
     from signalboost.ingest.base import ImportResult
@@ -194,7 +194,7 @@ def register(app: typer.Typer) -> None:
                 | {"warnings": "; ".join(r.warnings)}
                 for r in results
             ]
-            emit_rows(rows, output, title="Imported", document={"imports": [r.as_dict() for r in results]})
+            emit_rows(rows, output, document={"imports": [r.as_dict() for r in results]})
 
     @app.command("formats")
     def formats(fmt: OutputFormat = FormatOption) -> None:
@@ -209,8 +209,16 @@ def register(app: typer.Typer) -> None:
             for f in all_formats()
         ]
         if fmt is OutputFormat.table:  # json and csv: no platform (null, empty cell) when --platform gives it
-            rows = [r | {"platform": r["platform"] or "any (--platform)"} for r in rows]
-        emit_rows(rows, fmt, title="Import formats")
+            rows = [
+                {
+                    _("format"): r["format"],
+                    _("platform"): r["platform"] or _("any (--platform)"),
+                    _("description"): _(str(r["description"])) if r["description"] else "",
+                    _("loads"): _(str(r["loads"])) if r["loads"] else "",
+                }
+                for r in rows
+            ]
+        emit_rows(rows, fmt, title=_("Import formats"))
 
     @app.command("rejects")
     def rejects(
@@ -233,15 +241,15 @@ def register(app: typer.Typer) -> None:
         if not rows and fmt is OutputFormat.table:
             from signalboost.cli.common import console
 
-            console.print("No rejected rows.")
+            console.print(_("No rejected rows."), highlight=False)
             return
         columns = ["import_id", "file", "line", "reason", "raw"]
         if fmt is not OutputFormat.table:
-            emit_rows(rows, fmt, title="Rejected rows", columns=columns)
+            emit_rows(rows, fmt, columns=columns)
             return
         _print_table(
-            "Rejected rows (see `signalboost imports` for the full paths)",
-            _REJECT_COLUMNS,
+            _("Rejected rows (see `signalboost imports` for the full paths)"),
+            [(_(header), right, wraps) for header, right, wraps in _REJECT_COLUMNS],
             [
                 [str(r["import_id"]), _name(r["file"]), _count(r["line"]), str(r["reason"]), _text(r["raw"])]
                 for r in rows
@@ -264,11 +272,11 @@ def register(app: typer.Typer) -> None:
 
         rows = list_imports(open_ws(workspace, read_only=True), limit=limit)
         if fmt is not OutputFormat.table:
-            emit_rows(rows, fmt, title="Imports")
+            emit_rows(rows, fmt)
         elif not rows:
             from signalboost.cli.common import console
 
-            console.print("No imports yet: import an export with `signalboost import FILE`.", highlight=False)
+            console.print(_("No imports yet: import an export with `signalboost import FILE`."), highlight=False)
         else:
             _print_imports(rows)
 
@@ -281,31 +289,46 @@ def register(app: typer.Typer) -> None:
         from signalboost.ingest.queries import workspace_stats
 
         rows = workspace_stats(open_ws(workspace, read_only=True))
-        if fmt is OutputFormat.table:
-            rows = [r | {k: _when(r[k]) for k in ("first", "last")} | {"rows": f"{r['rows']:,}"} for r in rows]
-        if not rows and fmt is OutputFormat.table:
+        columns = ["platform", "table", "rows", "first", "last"]
+        if fmt is not OutputFormat.table:
+            emit_rows(rows, fmt, columns=columns)
+            return
+        if not rows:
             from signalboost.cli.common import console
 
-            console.print("The workspace is empty: import something with `signalboost import FILE`.")
+            console.print(
+                _("The workspace is empty: import something with `signalboost import FILE`."), highlight=False
+            )
             return
-        emit_rows(rows, fmt, title="Workspace contents", columns=["platform", "table", "rows", "first", "last"])
+        headers = [_("platform"), _("table"), _("rows"), _("first"), _("last")]
+        shown = [
+            dict(
+                zip(
+                    headers,
+                    [r["platform"], r["table"], format_number(r["rows"]), _when(r["first"]), _when(r["last"])],
+                    strict=True,
+                )
+            )
+            for r in rows
+        ]
+        emit_rows(shown, fmt, title=_("Workspace contents (times UTC)"), columns=headers)
 
 
-#: The rejects table: (header, right-aligned, may wrap).
-_REJECT_COLUMNS = [("import", True, False), ("file", False, True), ("line", True, False)]
-_REJECT_COLUMNS += [("reason", False, True), ("raw", False, True)]
+#: The rejects table: (header, right-aligned, may wrap); headers translated when shown.
+_REJECT_COLUMNS = [(N_("import"), True, False), (N_("file"), False, True), (N_("line"), True, False)]
+_REJECT_COLUMNS += [(N_("reason"), False, True), (N_("raw"), False, True)]
 
 #: The imports table: (header, key, right-aligned); the file comes last so a long name wraps there.
 _IMPORT_COLUMNS = (
     ("id", "import_id", True),
-    ("finished", "finished_at", False),
-    ("format", "format", False),
-    ("read", "rows_read", True),
-    ("loaded", "rows_loaded", True),
-    ("already", "rows_duplicate", True),
-    ("merged", "rows_merged", True),
-    ("rejected", "rows_rejected", True),
-    ("file", "file", False),
+    (N_("finished"), "finished_at", False),
+    (N_("format"), "format", False),
+    (N_("read"), "rows_read", True),
+    (N_("loaded"), "rows_loaded", True),
+    (N_("already"), "rows_duplicate", True),
+    (N_("merged"), "rows_merged", True),
+    (N_("rejected"), "rows_rejected", True),
+    (N_("file"), "file", False),
 )
 
 
@@ -321,7 +344,7 @@ def import_table_row(row: dict[str, object], default_platform: dict[str, str | N
     }
     for key in ("rows_read", "rows_loaded", "rows_duplicate", "rows_merged", "rows_rejected"):
         value = row.get(key)
-        shown[key] = "—" if value is None else f"{value:,}"
+        shown[key] = "—" if value is None else format_number(value)  # type: ignore[arg-type]
     if row.get("status") not in (None, "done"):
         shown["format"] += f" [{row['status']}]"
     return shown
@@ -337,19 +360,19 @@ def _print_imports(rows: list[dict[str, object]]) -> None:
         _print_import_lines(shown)
         return
     # long names wrap (nothing cut off); counts and times never do
-    columns = [(header, right, key in ("file", "format")) for header, key, right in _IMPORT_COLUMNS]
+    columns = [(_(header), right, key in ("file", "format")) for header, key, right in _IMPORT_COLUMNS]
     _print_table(
-        "Imports (times UTC)",
+        _("Imports (times UTC)"),
         columns,
-        [[s[key] for _, key, _ in _IMPORT_COLUMNS] for s in shown],
-        caption="already: rows already in the workspace (skipped); merged: rows that updated a stored one",
+        [[s[key] for _h, key, _r in _IMPORT_COLUMNS] for s in shown],
+        caption=_("already: rows already in the workspace (skipped); merged: rows that updated a stored one"),
     )
 
 
 #: Below this width the imports are listed as lines, not as a table.
 NARROW = 90
-_LINE_COUNTS = [("read", "rows_read"), ("loaded", "rows_loaded"), ("already there", "rows_duplicate")]
-_LINE_COUNTS += [("merged", "rows_merged"), ("rejected", "rows_rejected")]
+_LINE_COUNTS = [(N_("read"), "rows_read"), (N_("loaded"), "rows_loaded"), (N_("already there"), "rows_duplicate")]
+_LINE_COUNTS += [(N_("merged"), "rows_merged"), (N_("rejected"), "rows_rejected")]
 
 
 def _print_import_lines(shown: list[dict[str, str]]) -> None:
@@ -357,11 +380,13 @@ def _print_import_lines(shown: list[dict[str, str]]) -> None:
 
     from signalboost.cli.common import console
 
-    console.print("[bold]Imports[/] (times UTC)", highlight=False)
+    console.print(f"[bold]{escape(_('Imports (times UTC)'))}[/]", highlight=False)
     for s in shown:
         line = f"#{s['import_id']} {escape(s['file'])} ({escape(s['format'])}, {s['finished_at']})"
         console.print(line, highlight=False)
-        console.print("    " + ", ".join(f"{label} {s[key]}" for label, key in _LINE_COUNTS), highlight=False)
+        console.print(
+            "    " + ", ".join(f"{escape(_(label))} {s[key]}" for label, key in _LINE_COUNTS), highlight=False
+        )
 
 
 def _print_table(
@@ -393,7 +418,7 @@ def _name(path: object) -> str:
 
 
 def _count(value: object) -> str:
-    return "—" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+    return "—" if value is None else format_number(value) if isinstance(value, int) else str(value)
 
 
 def _text(value: object, limit: int = 200) -> str:
@@ -420,13 +445,15 @@ def _dry_run(paths: list[Path], workspace: Path, **options: object) -> None:
     ws = ws if ws is not None and ws.is_workspace() else None
     for path in paths:
         result, shown = dry_run(ws, path, **options)  # type: ignore[arg-type]
-        console.print(f"[bold]Dry run — nothing written.[/] {escape(path.name)} would be read as:", highlight=False)
-        _print_summary([result], verb="Would import")
+        head = escape(_("Dry run — nothing written."))
+        said = escape(_("{file} would be read as:").format(file=path.name))
+        console.print(f"[bold]{head}[/] {said}", highlight=False)
+        _print_summary([result], dry=True)
         for table, rows in shown.items():
             title = (
-                f"{table}: first {len(rows)} rows as they would be stored"
+                _("{table}: first {n} rows as they would be stored").format(table=table, n=len(rows))
                 if table != "rejects"
-                else (f"rejects: first {len(rows)}")
+                else _("rejects: first {n}").format(n=len(rows))
             )
             cols = [c for c in rows[0] if any(r[c] not in (None, "", []) for r in rows)]
             _print_table(title, [(c, False, True) for c in cols], [[_cell(r[c]) for c in cols] for r in rows])
@@ -440,28 +467,37 @@ def _cell(value: object) -> str:
     return "" if value is None else _text(value, 80)
 
 
-def _print_summary(results: list[ImportResult], verb: str = "Imported") -> None:
-    """Per file: read / loaded / already there / merged / rejected, the tables, warnings and where rejects are."""
+def _print_summary(results: list[ImportResult], *, dry: bool = False) -> None:
+    """Per file: read / loaded / already there / merged / rejected, the tables, warnings and where rejects are.
+
+    Every line in the reader's language (the import's notes, sanity lines and warnings are ``L_()`` texts)."""
     from rich.markup import escape
 
     from signalboost.cli.common import console
     from signalboost.ingest import describe
     from signalboost.ingest.pipeline import describe_tables
 
+    verb = escape(_("Would import") if dry else _("Imported"))
+    read, check, warning = escape(_("read:")), escape(_("check:")), escape(_("warning:"))
     for r in results:
-        console.print(f"[bold]{verb}[/] {escape(describe(r))}", highlight=False)
+        console.print(f"[bold]{verb}[/] {escape(tr(describe(r)))}", highlight=False)
         for line in describe_tables(r):
-            console.print(f"    {escape(line)}", highlight=False)
+            console.print(f"    {escape(tr(line))}", highlight=False)
         for what, n in r.skipped.items():
-            console.print(f"    skipped {n:,} {escape(what)} (not data: neither loaded nor rejected)", highlight=False)
-        for note in r.notes:
-            console.print(f"    [dim]read:[/] {escape(note)}", highlight=False)
-        for line in r.sanity:
-            console.print(f"    [cyan]check:[/] {escape(line)}", highlight=False)
-        for w in r.warnings:
-            console.print(f"    [yellow]warning:[/] {escape(w)}", highlight=False)
-        if r.rows_rejected and verb == "Imported":
-            console.print(
-                f"    {r.rows_rejected:,} rows rejected: see `signalboost rejects --import {r.import_id}`",
-                highlight=False,
+            skipped = _("skipped {n} {what} (not data: neither loaded nor rejected)").format(
+                n=format_number(n), what=_(what)
             )
+            console.print(f"    {escape(skipped)}", highlight=False)
+        for note in r.notes:
+            console.print(f"    [dim]{read}[/] {escape(tr(note))}", highlight=False)
+        for line in r.sanity:
+            console.print(f"    [cyan]{check}[/] {escape(tr(line))}", highlight=False)
+        for w in r.warnings:
+            console.print(f"    [yellow]{warning}[/] {escape(tr(w))}", highlight=False)
+        if r.rows_rejected and not dry:
+            rejected = ngettext(
+                "{n} row rejected: see `signalboost rejects --import {id}`",
+                "{n} rows rejected: see `signalboost rejects --import {id}`",
+                r.rows_rejected,
+            ).format(n=format_number(r.rows_rejected), id=r.import_id)
+            console.print(f"    {escape(rejected)}", highlight=False)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_, L_join, LazyText
 
 #: Nothing social is dated before this (Facebook, the oldest network here, opened in February 2004).
 EARLIEST = datetime(2004, 1, 1, tzinfo=UTC)
@@ -166,34 +166,65 @@ def infer_plan(
         return DatePlan(
             timezone=timezone,
             formats=tuple(formats),
-            statement=f"{column}: dates read with --date-format {' | '.join(formats)}",
+            statement=L_(
+                "{column}: dates read with --date-format {formats}", column=column, formats=" | ".join(formats)
+            ),
         )
     shapes = tuple(s for s in SHAPES if shape_counts.get(s))
     orders = {sep: DEFAULT_ORDER[sep] for sep in evidence.numeric}
-    said: list[str] = []
+    said: list[LazyText] = []
     for sep, total in evidence.numeric.items():
         day, month = evidence.day_first.get(sep, 0), evidence.month_first.get(sep, 0)
         if day and month:
             orders[sep] = "mixed"
             said.append(
-                f"'{sep}' dates mix day-first ({day:,} with a first part > 12) and month-first ({month:,} with "
-                "a second part > 12): each value read by its own evidence, ambiguous ones rejected "
-                "(pass --date-format)"
+                L_(
+                    "'{sep}' dates mix day-first ({day} with a first part > 12) and month-first ({month} with a "
+                    "second part > 12): each value read by its own evidence, ambiguous ones rejected (pass "
+                    "--date-format)",
+                    sep=sep,
+                    day=day,
+                    month=month,
+                )
             )
         elif day:
             orders[sep] = "dmy"
-            said.append(f"'{sep}' dates are day-first ({day:,} of {total:,} have a first part > 12)")
+            said.append(
+                L_(
+                    "'{sep}' dates are day-first ({day} of {total} have a first part > 12)",
+                    sep=sep,
+                    day=day,
+                    total=total,
+                )
+            )
         elif month:
             orders[sep] = "mdy"
-            said.append(f"'{sep}' dates are month-first ({month:,} of {total:,} have a second part > 12)")
-        else:
-            first = "month-first" if DEFAULT_ORDER[sep] == "mdy" else "day-first"
             said.append(
-                f"'{sep}' dates could be day-first or month-first (no part above 12 in {total:,} values): "
-                f"read {first} as {_EXAMPLE[sep]} (pass --date-format to say otherwise)"
+                L_(
+                    "'{sep}' dates are month-first ({month} of {total} have a second part > 12)",
+                    sep=sep,
+                    month=month,
+                    total=total,
+                )
             )
-    kinds = ", ".join(f"{_SHAPE_WORDS[s]} ({shape_counts[s]:,})" for s in shapes) or "no readable dates"
-    statement = f"{column}: {kinds}" + (f"; {'; '.join(said)}" if said else "")
+        else:
+            first = L_("month-first") if DEFAULT_ORDER[sep] == "mdy" else L_("day-first")
+            said.append(
+                L_(
+                    "'{sep}' dates could be day-first or month-first (no part above 12 in {total} values): read "
+                    "{first} as {example} (pass --date-format to say otherwise)",
+                    sep=sep,
+                    total=total,
+                    first=first,
+                    example=_EXAMPLE[sep],
+                )
+            )
+    kinds = (
+        L_join(", ", [L_("{shape} ({n})", shape=L_(_SHAPE_WORDS[s]), n=shape_counts[s]) for s in shapes])
+        if shapes
+        else L_("no readable dates")
+    )
+    statement = L_join("; ", [L_("{column}: {kinds}", column=column, kinds=kinds), *said])
     return DatePlan(timezone=timezone, orders=orders, statement=statement, shapes=shapes)
 
 
@@ -203,13 +234,13 @@ def ambiguous_default(evidence: Evidence) -> bool:
 
 
 _SHAPE_WORDS = {
-    "iso": "ISO 8601",
-    "epoch_s": "Unix seconds",
-    "epoch_ms": "Unix milliseconds",
-    "numeric": "numeric day/month dates",
+    "iso": N_("ISO 8601"),
+    "epoch_s": N_("Unix seconds"),
+    "epoch_ms": N_("Unix milliseconds"),
+    "numeric": N_("numeric day/month dates"),
     "ymd": "YYYY/MM/DD",
-    "named": "English month names",
-    "xdate": "X API dates (Wed Oct 10 20:19:24 +0000 2018)",
+    "named": N_("English month names"),
+    "xdate": N_("X API dates (Wed Oct 10 20:19:24 +0000 2018)"),
 }
 
 
@@ -228,10 +259,10 @@ def resolve_timezone(option: str | None, workspace: Any = None) -> tuple[str, st
     if workspace is not None:
         try:
             if workspace.has_strategy():
-                return workspace.strategy().brand.timezone, "the brand's time zone in strategy.yaml"
+                return workspace.strategy().brand.timezone, L_("the brand's time zone in strategy.yaml")
         except Exception:  # a broken strategy must not block an import: say UTC and why
-            return "UTC", "UTC (strategy.yaml could not be read)"
-    return "UTC", "UTC (no strategy.yaml and no --timezone)"
+            return "UTC", L_("UTC (strategy.yaml could not be read)")
+    return "UTC", L_("UTC (no strategy.yaml and no --timezone)")
 
 
 def screen_rows(table: str, rows: Any, now: datetime) -> tuple[Any, list[tuple[dict[str, Any], str]]]:

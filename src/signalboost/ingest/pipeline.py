@@ -141,7 +141,7 @@ def make_options(workspace: Workspace | None, *, timezone: str | None = None, **
     options = ReadOptions(timezone=zone, me=brand_handles(workspace), **kwargs)
     if options.encoding:
         options.encoding = check_encoding(options.encoding)
-    options.note(f"times without a zone read as {zone} ({why})")
+    options.note(L_("times without a zone read as {zone} ({why})", zone=zone, why=why))
     return options
 
 
@@ -363,8 +363,12 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
     result.rows_rejected = rejects.total
     if rejects.total > rejects.kept:
         options.warn(
-            f"{rejects.total:,} rows rejected; the first {rejects.kept:,} are kept in `signalboost rejects` "
-            "(raise SIGNALBOOST_MAX_REJECTS to keep more)"
+            L_(
+                "{total} rows rejected; the first {kept} are kept in `signalboost rejects` (raise "
+                "SIGNALBOOST_MAX_REJECTS to keep more)",
+                total=rejects.total,
+                kept=rejects.kept,
+            )
         )
 
 
@@ -424,19 +428,43 @@ def _progress(path: Path, enabled: bool, console: Console | None) -> Iterator[An
 def describe(result: ImportResult) -> str:
     """One line for a person: ``file (format): read N, loaded N, already in the workspace N[, merged N (same
     key within the file)], rejected N``. Merged rows are not a problem (e.g. two snapshots in the same hour)."""
-    merged = f", merged {result.rows_merged:,} (same key within the file)" if result.rows_merged else ""
-    return (
-        f"{result.file} ({result.format}): read {result.rows_read:,}, loaded {result.rows_loaded:,}, "
-        f"already in the workspace {result.rows_duplicate:,}{merged}, rejected {result.rows_rejected:,}"
+    counts = {
+        "file": result.file,
+        "format": result.format,
+        "read": result.rows_read,
+        "loaded": result.rows_loaded,
+        "already": result.rows_duplicate,
+        "rejected": result.rows_rejected,
+    }
+    if result.rows_merged:
+        return L_(
+            "{file} ({format}): read {read}, loaded {loaded}, already in the workspace {already}, merged {merged} "
+            "(same key within the file), rejected {rejected}",
+            merged=result.rows_merged,
+            **counts,
+        )
+    return L_(
+        "{file} ({format}): read {read}, loaded {loaded}, already in the workspace {already}, rejected {rejected}",
+        **counts,
     )
 
 
 def describe_tables(result: ImportResult) -> list[str]:
     """One line per table touched: ``posts: 500 new, 0 already there[, 16 merged (same key within the file)]``."""
-    lines = []
+    lines: list[str] = []
     for table, (loaded, dup, merged) in result.per_table.items():
-        also = f", {merged:,} merged (same key within the file)" if merged else ""
-        lines.append(f"{table}: {loaded:,} new, {dup:,} already there{also}")
+        if merged:
+            lines.append(
+                L_(
+                    "{table}: {loaded} new, {dup} already there, {merged} merged (same key within the file)",
+                    table=table,
+                    loaded=loaded,
+                    dup=dup,
+                    merged=merged,
+                )
+            )
+        else:
+            lines.append(L_("{table}: {loaded} new, {dup} already there", table=table, loaded=loaded, dup=dup))
     return lines
 
 

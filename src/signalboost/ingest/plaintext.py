@@ -70,10 +70,10 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
     head = read_head(path)
     if options.encoding:
         encoding, warning = options.encoding, None
-        options.note(f"encoding: {encoding} (--encoding)")
+        options.note(L_("encoding: {encoding} (--encoding)", encoding=encoding))
     else:
         encoding, warning = detect_encoding(head)
-        options.note(f"encoding: {encoding} (detected)")
+        options.note(L_("encoding: {encoding} (detected)", encoding=encoding))
     if warning:
         options.warn(warning)
     with path.open("rb") as raw:

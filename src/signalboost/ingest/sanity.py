@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from signalboost.i18n import L_, L_join
 from signalboost.ingest.base import ImportResult
 
 ID_LIKE = 10**10
@@ -30,26 +31,44 @@ def summary(con: Any, result: ImportResult) -> list[str]:
         first, last, n = q.time_range(con, table, source)
         if n and first is not None:
             what = q.TIME_COLUMNS[table]
-            lines.append(f"{table}.{what}: {first:%Y-%m-%d} to {last:%Y-%m-%d} ({n:,} rows loaded)")
+            lines.append(
+                L_(
+                    "{column}: {first!s} to {last!s} ({n} rows loaded)",
+                    column=f"{table}.{what}",
+                    first=f"{first:%Y-%m-%d}",
+                    last=f"{last:%Y-%m-%d}",
+                    n=n,
+                )
+            )
         rows, filled = q.filled(con, table, source)
-        sparse = [
-            f"{c} ({k:,} of {rows:,})"
+        sparse: list[str] = [
+            L_("{column} ({k} of {rows})", column=c, k=k, rows=rows)
             for c, k in filled.items()
             if c in result.mapped and rows >= 4 and 0 < k < rows / 2
         ]
         if sparse:
-            lines.append(f"{table}: mostly empty columns: {', '.join(sparse)}")
+            lines.append(L_("{table}: mostly empty columns: {columns}", table=table, columns=L_join(", ", sparse)))
     if "post_metrics" in result.per_table:
         for metric, (n, top, total) in q.metric_shape(con, source).items():
             if top >= ID_LIKE:
-                lines.append(f"post_metrics.{metric}: values up to {top:,} look like ids, not counts (check --map)")
+                lines.append(
+                    L_(
+                        "{column}: values up to {top} look like ids, not counts (check --map)",
+                        column=f"post_metrics.{metric}",
+                        top=top,
+                    )
+                )
             elif n >= 3 and top > 0 and top == total - top:
                 lines.append(
-                    f"post_metrics.{metric}: one value ({top:,}) is the sum of all the others: a totals row? "
-                    "(check the file's last rows)"
+                    L_(
+                        "{column}: one value ({top}) is the sum of all the others: a totals row? (check the file's "
+                        "last rows)",
+                        column=f"post_metrics.{metric}",
+                        top=top,
+                    )
                 )
     if result.rows_merged:
-        lines.append(f"{result.rows_merged:,} rows repeated a key within the file and were merged into one")
+        lines.append(L_("{n} rows repeated a key within the file and were merged into one", n=result.rows_merged))
     if "posts" in result.per_table and (same := q.repeated_texts(con, source)):
-        lines.append(f"posts: {same:,} posts repeat another post's text under a different id")
+        lines.append(L_("posts: {n} posts repeat another post's text under a different id", n=same))
     return lines

@@ -131,7 +131,10 @@ def detect_encoding(head: bytes) -> tuple[str, str | None]:
             return "utf-8", None
     scored = [(_score(head.decode(enc, errors="replace")), -i, enc) for i, enc in enumerate(LEGACY)]
     enc = max(scored)[2]
-    return enc, f"the file is not UTF-8; read it as {enc} (check accented letters; --encoding to say otherwise)"
+    return enc, L_(
+        "the file is not UTF-8; read it as {encoding} (check accented letters; --encoding to say otherwise)",
+        encoding=enc,
+    )
 
 
 def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[str, str | None]:
@@ -143,8 +146,8 @@ def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[s
         if enc == "utf-8" and not encoding:
             guess, _ = detect_encoding(data[exc.start : exc.start + HEAD_BYTES])
             guess = guess if guess in LEGACY else "cp1252"
-            return data.decode(guess, errors="replace"), (
-                f"the file is not valid UTF-8 past byte {exc.start}; read as {guess}"
+            return data.decode(guess, errors="replace"), L_(
+                "the file is not valid UTF-8 past byte {byte!s}; read as {encoding}", byte=exc.start, encoding=guess
             )
         raise IngestError(
             L_("cannot decode the text as {encoding} ({reason})", encoding=enc, reason=exc.reason),

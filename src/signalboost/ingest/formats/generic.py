@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
@@ -269,7 +269,13 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             fields = resolve_mapping([*columns, *virtual], mapping)
             table = table_for(fields)
             _check_kind(table, options)
-            options.note(f"{table} from columns: " + ", ".join(f"{f}={c}" for f, c in fields.items()))
+            options.note(
+                L_(
+                    "{table} from columns: {fields}",
+                    table=table,
+                    fields=", ".join(f"{f}={c}" for f, c in fields.items()),
+                )
+            )
             options.mapped = {f for f, c in fields.items() if not c.startswith("=")}
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
@@ -433,7 +439,7 @@ def _stages(
                 hint=L_("Pass --observed-at 2024-05-01T12:00 or map an observed_at column"),
             )
         newest = "created_at"  # mapped, so the table is posts (a metrics-only file has no created_at)
-        options.warn("no observation time for the metrics: using the newest post time (pass --observed-at)")
+        options.warn(L_("no observation time for the metrics: using the newest post time (pass --observed-at)"))
     if table == "posts":
         if "text" in typed and "hashtags" not in typed:
             typed["hashtags"] = (typed["text"][0], "hashtags")
@@ -528,8 +534,8 @@ class _as_is:
 FORMAT = register(
     Format(
         name="generic",
-        description="CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column",
-        loads="posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say",
+        description=N_("CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column"),
+        loads=N_("posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say"),
         sniff=sniff,
         read=read_generic,
         extensions=(".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"),

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.formats.mastodon import PLATFORM, account_id
 from signalboost.ingest.registry import register
@@ -98,7 +98,14 @@ def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
     records = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if name in IGNORED_FILES or (records and records[0] and "hide notifications" in ",".join(records[0]).lower()):
         what = IGNORED_FILES.get(name, "muted accounts")
-        options.warn(f"not loaded (no canonical table holds them): {what} ({path.name}, {len(records):,} lines)")
+        options.warn(
+            L_(
+                "not loaded (no canonical table holds them): {what} ({file}, {n} lines)",
+                what=what,
+                file=path.name,
+                n=len(records),
+            )
+        )
         yield Batch("follows", [], rows_read=len(records))
         return
     side = _side(path)
@@ -114,7 +121,11 @@ def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
         rows.append(
             {"platform": platform, "follower_id": follower, "followee_id": followee, "observed_at": options.observed_at}
         )
-    options.note(f"{path.name}: the accounts {'followed by' if side == 'follower' else 'following'} {me}")
+    options.note(
+        L_("{file}: the accounts followed by {me}", file=path.name, me=me)
+        if side == "follower"
+        else L_("{file}: the accounts following {me}", file=path.name, me=me)
+    )
     yield from rejects
     yield Batch("follows", rows, rows_read=len(rows))
     if options.observed_at is not None:
@@ -124,8 +135,10 @@ def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="mastodon-csv",
-        description="A CSV of Mastodon's Data export page (following_accounts.csv; blocks, mutes, lists named)",
-        loads="follows (the brand's follows: following_accounts.csv); blocks, mutes, lists, bookmarks are not loaded",
+        description=N_("A CSV of Mastodon's Data export page (following_accounts.csv; blocks, mutes, lists named)"),
+        loads=N_(
+            "follows (the brand's follows: following_accounts.csv); blocks, mutes, lists, bookmarks are not loaded"
+        ),
         sniff=sniff,
         read=read_mastodon_csv,
         platform="mastodon",

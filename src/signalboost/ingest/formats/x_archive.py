@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -149,8 +149,17 @@ def _warn_unread(src: _Source, options: ReadOptions) -> None:
     names = {n.rsplit("/", 1)[-1] for n in src.archive.names() if n.endswith(".js")}
     unread = sorted(n for n in names if not _READ.match(n))
     if unread:
-        shown = ", ".join(unread[:6]) + (f" and {len(unread) - 6} more" if len(unread) > 6 else "")
-        options.warn(f"not loaded (no canonical table holds them): {shown}")
+        shown = ", ".join(unread[:6])
+        if len(unread) > 6:
+            options.warn(
+                L_(
+                    "not loaded (no canonical table holds them): {files} and {n} more",
+                    files=shown,
+                    n=len(unread) - 6,
+                )
+            )
+        else:
+            options.warn(L_("not loaded (no canonical table holds them): {files}", files=shown))
 
 
 def _follows(
@@ -372,8 +381,8 @@ def parse_likes(likes: list[Any], *, me: str, platform: str = PLATFORM) -> list[
 FORMAT = register(
     Format(
         name="x-archive",
-        description="X/Twitter archive: the zip, its data/ folder, or one window.YTD .js part (tweets, likes, …)",
-        loads="posts, post_metrics, interactions (reply/mention/repost/like), follows, accounts",
+        description=N_("X/Twitter archive: the zip, its data/ folder, or one window.YTD .js part (tweets, likes, …)"),
+        loads=N_("posts, post_metrics, interactions (reply/mention/repost/like), follows, accounts"),
         sniff=sniff,
         read=read_x,
         platform="x",

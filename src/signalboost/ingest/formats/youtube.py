@@ -26,11 +26,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import IngestError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import archive_has, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text, to_count
+
+#: rows of a YouTube Studio table read but not loaded (the import summary counts them; shown translated)
+SKIP_BLANK = N_("blank rows")
+SKIP_TOTALS = N_("summary rows (Total, Average, …)")
+SKIP_DAILY = N_("daily channel totals (no canonical table)")
+SKIP_REPEATED = N_("daily values of videos already read (not loaded)")
 
 PLATFORM = "youtube"
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -188,22 +194,18 @@ def parse_content_csv(
     seen: set[str] = set()
     for line, rec in enumerate(reader, start=2):
         if not rec or not any(c.strip() for c in rec):
-            skipped["blank rows"] = skipped.get("blank rows", 0) + 1
+            skipped[SKIP_BLANK] = skipped.get(SKIP_BLANK, 0) + 1
             continue
         first = clean(rec[0]) if rec else ""
         vid = rec[cols["post_id"]].strip() if "post_id" in cols and len(rec) > cols["post_id"] else ""
         if vid.lower() in TOTAL_WORDS or first in TOTAL_WORDS:
-            skipped["summary rows (Total, Average, …)"] = skipped.get("summary rows (Total, Average, …)", 0) + 1
+            skipped[SKIP_TOTALS] = skipped.get(SKIP_TOTALS, 0) + 1
             continue
         if layout == "per-date":
-            skipped["daily channel totals (no canonical table)"] = (
-                skipped.get("daily channel totals (no canonical table)", 0) + 1
-            )
+            skipped[SKIP_DAILY] = skipped.get(SKIP_DAILY, 0) + 1
             continue
         if layout == "per-date-video" and vid in seen:
-            skipped["daily values of videos already read (not loaded)"] = (
-                skipped.get("daily values of videos already read (not loaded)", 0) + 1
-            )
+            skipped[SKIP_REPEATED] = skipped.get(SKIP_REPEATED, 0) + 1
             continue
         try:
             if not vid:
@@ -241,7 +243,7 @@ def _observed(path: Path, rows: list[dict[str, Any]], options: ReadOptions) -> d
     newest = max((r["day"] for r in rows if r["day"] is not None), default=None)
     if newest is None:
         return None
-    options.warn("no period in the file name: metrics observed at the newest publish date (pass --observed-at)")
+    options.warn(L_("no period in the file name: metrics observed at the newest publish date (pass --observed-at)"))
     return datetime(newest.year, newest.month, newest.day, tzinfo=UTC)
 
 
@@ -251,7 +253,9 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
         names = archive.find("Table data.csv")
         series = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*SERIES_FILES)})
         if series:
-            options.warn(f"not loaded (daily series, no canonical table holds them): {', '.join(series)}")
+            options.warn(
+                L_("not loaded (daily series, no canonical table holds them): {files}", files=", ".join(series))
+            )
         if not names:
             raise IngestError(
                 L_("no 'Table data.csv' in the export"),
@@ -271,9 +275,9 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
     rows, rejects, ambiguous, skipped, layout = parse_content_csv(text, member=member)
     for what, n in skipped.items():
         options.skip(what, n)
-    options.note(f"YouTube Studio table, {layout} layout")
+    options.note(L_("YouTube Studio table, {layout} layout", layout=layout))
     if ambiguous:
-        options.warn("some dates could be day-first or month-first: read as month-first (US)")
+        options.warn(L_("some dates could be day-first or month-first: read as month-first (US)"))
     platform = options.platform or PLATFORM
     observed = _observed(path, rows, options)
     yield from rejects
@@ -302,8 +306,8 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="youtube-content",
-        description="YouTube Studio 'Content' export (Table data.csv; localised dates/numbers; Total row skipped)",
-        loads="posts (videos) and post_metrics (views, impressions, likes, comments, shares of the period)",
+        description=N_("YouTube Studio 'Content' export (Table data.csv; localised dates/numbers; Total row skipped)"),
+        loads=N_("posts (videos) and post_metrics (views, impressions, likes, comments, shares of the period)"),
         sniff=sniff,
         read=read_youtube,
         platform="youtube",
