@@ -489,9 +489,13 @@ def test_an_interaction_repeated_with_an_unknown_and_an_empty_target_is_one_row(
     when the time is unknown: a NULL time equals a NULL time)."""
     one = {"platform": "x", "actor_id": "a", "kind": "like", "target_post_id": "p1", "occurred_at": None}
     rows = [{**one, "target_account_id": None}, {**one, "target_account_id": ""}, {**one, "actor_id": "b"}]
-    assert _merge(workspace, "interactions", rows) == (2, 0, 1)
-    got = _rows(workspace, "SELECT actor_id, target_account_id, occurred_at FROM interactions ORDER BY 1")
-    assert got == [("a", "", None), ("b", "", None)]
+    mention = {**one, "actor_id": "c", "kind": "mention", "target_account_id": "u9"}
+    rows += [{**mention, "target_post_id": None}, {**mention, "target_post_id": ""}]
+    assert _merge(workspace, "interactions", rows) == (3, 0, 2)
+    got = _rows(
+        workspace, "SELECT actor_id, target_post_id, target_account_id, occurred_at FROM interactions ORDER BY 1"
+    )
+    assert got == [("a", "p1", "", None), ("b", "p1", "", None), ("c", "", "u9", None)]
 
 
 def test_rejects_are_unregistered_once_staged_and_the_listings_have_default_limits(workspace: Workspace) -> None:
