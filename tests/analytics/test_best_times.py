@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -134,3 +135,63 @@ def test_exploration_follows_the_audience_where_the_interactions_show_it() -> No
     # with no interactions to go by: the daytime, never 03:00
     plain = recommend_slots(slots, k=0, explore=50).filter(pl.col("kind") == "explore")
     assert 3 not in set(plain["slot_hour"].to_list()) and 20 in set(plain["slot_hour"].to_list())
+
+
+# ------------------------------------------------- boundaries and rare inputs found by mutation testing (issue #19)
+def test_three_values_are_winsorised_and_fewer_are_kept_as_floats() -> None:
+    # 0, 1, 10: the 5th percentile is 0 + 0.1·(1 − 0) = 0.1 and the 95th 1 + 0.9·(10 − 1) = 9.1 (linear)
+    assert winsorise([0.0, 1.0, 10.0]).tolist() == pytest.approx([0.1, 1.0, 9.1])
+    two = winsorise([1, 50])  # too few to have percentiles: left as they are, as floats
+    assert two.tolist() == [1.0, 50.0] and two.dtype == np.float64
+
+
+def test_audience_hours_at_their_boundaries() -> None:
+    # exactly MIN_AUDIENCE = 100 interactions in one hour is enough; one row alone is a valid table
+    assert audience_active_hours(_interactions({10: 100}), "facebook", "UTC") == {10}
+    # 240 interactions: an even share is 10 an hour, half of it (5) is active, 4 is not
+    assert audience_active_hours(_interactions({2: 231, 9: 5, 12: 4}), "facebook", "UTC") == {2, 9}
+    # 2,400: half an even share is 2,400 / 48 = 50, so 49 is not active (it would be above 2,400 / 50 = 48)
+    assert audience_active_hours(_interactions({2: 2351, 9: 49}), "facebook", "UTC") == {2}
+    # a table without hour_utc (nothing to go by) or none at all
+    assert audience_active_hours(pl.DataFrame({"platform": ["facebook"], "n": [500]}), "facebook", "UTC") is None
+    assert audience_active_hours(None, "facebook", "UTC") is None
+
+
+def _one_network(times: list[dt.datetime], date_only: list[bool | None] | None = None) -> pl.DataFrame:
+    data: dict[str, object] = {
+        "platform": ["x"] * len(times),
+        "created_at": times,
+        "interactions": [1.0] * len(times),
+    }
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "platform": pl.String,
+        "created_at": pl.Datetime("us", "UTC"),
+        "interactions": pl.Float64,
+    }
+    if date_only is not None:
+        data["date_only"], schema["date_only"] = date_only, pl.Boolean
+    return pl.DataFrame(data, schema=schema)
+
+
+def test_one_post_at_midnight_is_a_time_not_a_date() -> None:
+    # a network's posts all at 00:00:00 mean "dates only" only when there are at least two of them
+    midnight = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    one = _one_network([midnight])
+    assert slot_table(one, metric="interactions", all_slots=False)["n_posts"].to_list() == [1]
+    assert date_only_notes(one) == []
+    two = _one_network([midnight, midnight + dt.timedelta(days=1)])
+    assert slot_table(two, metric="interactions").height == 0
+    assert date_only_notes(two) == [
+        "x: the export gives dates only (no time of day), so there is no hour advice — day-of-week figures only"
+    ]
+    # a post at 00:00:30 or 00:01 has a time
+    seconds = _one_network([midnight + dt.timedelta(seconds=30), midnight + dt.timedelta(days=1, minutes=1)])
+    assert slot_table(seconds, metric="interactions", all_slots=False)["n_posts"].to_list() == [1, 1]
+
+
+def test_an_unknown_date_only_flag_means_the_time_is_known() -> None:
+    times = [dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC), dt.datetime(2024, 1, 2, 10, tzinfo=dt.UTC)]
+    frame = _one_network(times, date_only=[None, True])
+    assert slot_table(frame, metric="interactions", all_slots=False)["slot_hour"].to_list() == [9]
+    assert date_only_notes(frame) == ["x: 1 of 2 posts have a date but no time; they are left out of the hours"]
+    assert date_only_notes(frame.head(0)) == [] and date_only_notes(frame.drop("created_at")) == []

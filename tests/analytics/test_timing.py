@@ -12,10 +12,14 @@ import pytest
 from signalboost.analytics.timing import (
     NOT_ENOUGH,
     Hyper,
+    active_hours,
     estimate_hyper,
+    fit_scale,
+    fit_slot_model,
     is_flat,
     recommend_slots,
     shrink,
+    slot_key,
     slot_table,
     with_local_time,
 )
@@ -339,3 +343,198 @@ def test_local_time_columns_for_aware_and_naive_times() -> None:
     assert (blocks["hour"][0], blocks["slot_hour"][0]) == (23, 18)
     with pytest.raises(AnalyticsError, match="unknown time zone 'Mars/Base'"):
         with_local_time(_posts([("x", t(1, 9), 1.0)]), "Mars/Base")
+
+
+# ------------------------------------------------ grains, scales and the slot table's columns (issue #19, mutmut)
+def test_slot_keys_per_grain() -> None:
+    day, hour = np.array([2, 6]), np.array([14, 23])
+    assert slot_key(day, hour, "weekday_hour").tolist() == [214, 623]
+    assert slot_key(day, hour, "weekday_hour_shrunk").tolist() == [214, 623]
+    assert slot_key(day, hour, "hour").tolist() == [14, 23]
+    assert slot_key(day, hour, "block3").tolist() == [12, 21]
+
+
+def test_scales_at_their_edges() -> None:
+    x = np.array([-5.0, 1000.0])
+    for scale in ("raw", "log", "rank"):  # fewer than three values: no scale can be fitted, the figures stay
+        fwd, back = fit_scale(np.array([1.0, 2.0]), scale)
+        assert fwd(x).tolist() == [-5.0, 1000.0] and back(x).tolist() == [-5.0, 1000.0], scale
+    fwd, back = fit_scale(np.array([1.0, 2.0, 3.0, 4.0]), "plain")  # the plain model: no change at all
+    assert fwd(x).tolist() == [-5.0, 1000.0] and back(x).tolist() == [-5.0, 1000.0]
+    fwd, back = fit_scale(np.array([0.0, 1.0, 3.0]), "log")  # a value below the fitted ones counts as 0
+    assert fwd(np.array([-5.0]))[0] == 0.0 and back(np.array([np.log(4.0)]))[0] == pytest.approx(3.0)
+    # ranks: ties share their mid-rank, (1 + 3)/(2·4) = 0.5 for the two 2s; beyond the ends 0 and 1
+    fwd, back = fit_scale(np.array([1.0, 2.0, 2.0, 3.0]), "rank")
+    assert fwd(np.array([2.0, 0.0, 10.0])).tolist() == [0.5, 0.0, 1.0]
+    assert back(np.array([-0.5, 0.0, 1.0, 1.5])).tolist() == [1.0, 1.0, 3.0, 3.0]  # clipped to [0, 1]
+    _, back = fit_scale(np.arange(20.0), "raw")  # raw: capped going in, the figure itself coming back
+    assert back(np.array([123.0])).tolist() == [123.0]
+
+
+def test_the_two_level_model_follows_its_rule_step_by_step() -> None:
+    """weekday × hour shrunk toward its hour: the hour level on y, then each cell's residuals y − θ_h shrunk toward
+    their mean by the same model; cell = θ_h + (r̂_c − r̄), variances added, weight 1 − (1 − B_h)(1 − B_c)."""
+    rng = np.random.default_rng(3)
+    weekday = np.repeat([0, 1, 2, 3], 12)
+    hour = np.tile([9, 9, 9, 14, 14, 14, 14, 20, 20, 20, 20, 20], 4)
+    y = rng.normal(5.0, 1.0, weekday.size) + 3.0 * (hour == 14) + 2.5 * (weekday == 1) * (hour == 20)
+    z = 1.5
+    model = fit_slot_model(y, weekday, hour, "weekday_hour_shrunk", z=z)
+    h_hyper = estimate_hyper(y, hour)
+    by_hour = {h: shrink(float(y[hour == h].mean()), int((hour == h).sum()), h_hyper, z=z) for h in (9, 14, 20)}
+    r = y - np.array([by_hour[h][0] for h in hour])
+    keys = weekday * 100 + hour
+    r_hyper = estimate_hyper(r, keys)
+    assert h_hyper.tau2 > 0 and r_hyper.tau2 > 0  # both levels shrink part of the way
+    for key in np.unique(keys):
+        sel = keys == key
+        r_post, r_lo, r_hi, r_w = shrink(float(r[sel].mean()), int(sel.sum()), r_hyper, z=z)
+        h_post, h_lo, h_hi, h_w = by_hour[int(key) % 100]
+        post = h_post + r_post - r_hyper.mu
+        sd = math.sqrt(((h_hi - h_lo) / (2 * z)) ** 2 + ((r_hi - r_lo) / (2 * z)) ** 2)
+        n, got_post, lo, hi, weight = model.cells[int(key)]
+        assert n == int(sel.sum())
+        assert (got_post, lo, hi) == pytest.approx((post, post - z * sd, post + z * sd))
+        assert weight == pytest.approx(1 - (1 - h_w) * (1 - r_w))
+    # an empty cell of a known hour (Friday 14:00) is its hour's estimate; an unknown hour is the prior
+    h_post, h_lo, h_hi, h_w = by_hour[14]
+    assert model.cells[414] == (0, h_post, h_lo, h_hi, h_w)
+    sd = math.sqrt(h_hyper.tau2 + h_hyper.mu_var)
+    assert model.mu == pytest.approx(h_hyper.mu)
+    assert model.empty == pytest.approx((0, h_hyper.mu, h_hyper.mu - z * sd, h_hyper.mu + z * sd, 0.0))
+
+
+def test_one_level_models_keep_each_slots_posts_and_the_prior_for_empty_slots() -> None:
+    weekday = np.array([0, 1, 2, 0, 1])
+    hour = np.array([9, 10, 11, 15, 16])  # block3: 9, 9, 9 and 15, 15
+    y = np.array([1.0, 2.0, 3.0, 7.0, 9.0])
+    model = fit_slot_model(y, weekday, hour, "block3", z=2.0)
+    hyper = estimate_hyper(y, np.array([9, 9, 9, 15, 15]))
+    assert sorted(model.cells) == [9, 15]
+    assert model.cells[9] == pytest.approx((3, *shrink(2.0, 3, hyper, z=2.0)))
+    assert model.cells[15] == pytest.approx((2, *shrink(8.0, 2, hyper, z=2.0)))
+    sd = math.sqrt(hyper.tau2 + hyper.mu_var)
+    assert model.empty == pytest.approx((0, 4.4, 4.4 - 2 * sd, 4.4 + 2 * sd, 0.0))
+
+
+def _week(rows: list[tuple[int, int, float]]) -> pl.DataFrame:
+    """(weekday, hour, value) posts in the week of Monday 1 January 2024 (UTC)."""
+    return pl.DataFrame(
+        {
+            "platform": ["x"] * len(rows),
+            "created_at": [dt.datetime(2024, 1, 1 + d, h, tzinfo=dt.UTC) for d, h, _ in rows],
+            "interactions": [v for _, _, v in rows],
+        },
+        schema={"platform": pl.String, "created_at": pl.Datetime("us", "UTC"), "interactions": pl.Float64},
+    )
+
+
+def test_the_top3_share_is_the_share_of_a_slots_gain_from_its_three_best_posts() -> None:
+    # mean 35/7 = 5. Mon 09: 8, 7, 6, 6 -> gains 3, 2, 1, 1 = 7, of which the best three give 6: 6/7.
+    # Tue 10: 0 and 3 -> gains −5, −2: no gain, no share. Wed 11: 5 -> gain 0: no share.
+    frame = _week([(0, 9, 8.0), (0, 9, 7.0), (0, 9, 6.0), (0, 9, 6.0), (1, 10, 0.0), (1, 10, 3.0), (2, 11, 5.0)])
+    table = slot_table(frame, metric="interactions", robust=False, all_slots=False)
+    shares = dict(zip(table["weekday"].to_list(), table["top3_share"].to_list(), strict=True))
+    assert shares[0] == pytest.approx(6 / 7) and shares[1] is None
+    # the raw means and the prior on the metric's own scale
+    assert table["raw_mean"].to_list() == pytest.approx([6.75, 1.5, 5.0])
+    assert table["prior_mean"].to_list() == pytest.approx([5.0, 5.0, 5.0])
+
+
+def test_a_grain_groups_the_cells_and_its_posts_decide_the_status() -> None:
+    # hour grain: Mon 09 (1 post) and Tue 09 (2 posts) form one slot of 3 posts: both cells are "ok"; Wed 14 alone
+    frame = _week([(0, 9, 4.0), (1, 9, 5.0), (1, 9, 6.0), (2, 14, 1.0)])
+    table = slot_table(frame, metric="interactions", grain="hour", all_slots=False, robust=False)
+    rows = table.select("weekday", "slot_hour", "n_posts", "cell_group", "group_posts", "status", "grain", "scale")
+    assert rows.rows() == [
+        (0, 9, 1, 9, 3, "ok", "hour", "plain"),
+        (1, 9, 2, 9, 3, "ok", "hour", "plain"),
+        (2, 14, 1, 14, 1, NOT_ENOUGH, "hour", "plain"),
+    ]
+    full = slot_table(frame, metric="interactions", grain="hour", robust=False)
+    empty = full.filter((pl.col("weekday") == 6) & (pl.col("slot_hour") == 3)).row(0, named=True)
+    assert (empty["n_posts"], empty["raw_mean"], empty["group_posts"], empty["distinguishable"]) == (0, None, 0, False)
+    assert empty["expected"] == pytest.approx(4.0) and empty["status"] == NOT_ENOUGH
+
+
+def test_the_log_scale_maps_its_prior_back_to_the_metric() -> None:
+    # log(1 + y) of 0, 1, 3, 7 is 0, ln 2, ln 4, ln 8: mean 1.5·ln 2, so the prior is 2^1.5 − 1 on the metric
+    frame = _week([(0, 9, 0.0), (1, 10, 1.0), (2, 11, 3.0), (3, 12, 7.0)])
+    table = slot_table(frame, metric="interactions", scale="log", all_slots=False)
+    assert set(table["scale"]) == {"log"}
+    assert table["prior_mean"][0] == pytest.approx(2**1.5 - 1)
+
+
+def test_a_slot_is_recommended_only_when_its_interval_lies_above_the_mean_and_its_backtest_backs_it() -> None:
+    # prior 1.0; hour 9's interval starts at 1.5 (above), hour 10's exactly at the mean (not above)
+    table = _slots([("x", 9, 5, 2.5, 3.0, 0.5, "ok"), ("x", 10, 5, 2.0, 3.0, 0.5, "ok")])
+    assert recommend_slots(table, explore=0)["slot_hour"].to_list() == [9]  # ci_low = expected − 1
+    # where the account's backtest could not tell (backed False or unknown), no slot is advised
+    for backed in (False, None):
+        with_backed = table.with_columns(pl.lit(backed, pl.Boolean).alias("backed"))
+        assert recommend_slots(with_backed, explore=0).height == 0, backed
+    assert recommend_slots(table.with_columns(pl.lit(True).alias("backed")), explore=0)["slot_hour"].to_list() == [9]
+    # the former rule ignores both the interval and the backtest
+    former = recommend_slots(table.with_columns(pl.lit(False).alias("backed")), explore=0, distinguishable=False)
+    assert former["slot_hour"].to_list() == [9, 10]
+
+
+def test_a_reason_says_how_much_of_the_gain_came_from_the_top_3_posts() -> None:
+    table = _slots([("x", 9, 12, 0.123456, 1.0, 0.7777, "ok")]).with_columns(pl.lit(0.6666).alias("top3_share"))
+    (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
+    assert reason == (
+        "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean; 67.0% of its gain from its top 3 posts)"
+    )
+
+
+def test_an_hour_with_min_posts_posts_counts_as_active_for_exploring() -> None:
+    # 03:00 has 3 posts in all (1 + 2 on two weekdays), 04:00 only 2: with the default min_posts = 3 the page's
+    # audience demonstrably sees posts at 03:00, so its thin 03:00 cells may be explored; 04:00's may not
+    rows = [("x", 3, 1, 1.0, 9.0, 0.1, NOT_ENOUGH), ("x", 4, 2, 1.0, 9.5, 0.1, NOT_ENOUGH)]
+    table = pl.concat(
+        [_slots(rows), _slots([("x", 3, 2, 1.0, 8.0, 0.1, NOT_ENOUGH)]).with_columns(weekday=pl.lit(1, pl.Int64))]
+    )
+    assert active_hours(table, 3) == set(range(7, 23)) | {3}
+    assert active_hours(table, 4) == set(range(7, 23))
+    explore = recommend_slots(table, k=0, explore=5)  # default min_posts 3
+    assert explore.select("weekday", "slot_hour").rows() == [(0, 3), (1, 3)]
+
+
+def test_recommendations_keep_their_columns_typed_and_the_networks_in_the_order_given() -> None:
+    networks = [f"n{i:02d}" for i in range(30, 0, -1)]
+    table = pl.concat([_slots([(n, 9, 5, 2.0, 3.0, 0.5, "ok")]) for n in networks])  # no top3_share column
+    rec = recommend_slots(table, k=1, explore=0, distinguishable=False)
+    assert rec["platform"].to_list() == networks
+    assert rec.schema["top3_share"] == pl.Float64 and rec["top3_share"].null_count() == 30
+
+
+def test_a_flat_network_gets_no_recommended_slot_even_under_the_former_rule() -> None:
+    # every slot with posts has weight 0 (τ² = 0): ranking them would only rank sample sizes
+    table = _slots([("x", 9, 8, 2.0, 3.0, 0.0, "ok"), ("x", 10, 5, 1.5, 3.0, 0.0, "ok")])
+    assert recommend_slots(table, k=2, explore=0, distinguishable=False).height == 0
+    assert recommend_slots(
+        table.with_columns(shrink_weight=pl.Series([0.5, 0.0])), k=2, explore=0, distinguishable=False
+    )["slot_hour"].to_list() == [9, 10]
+
+
+def test_a_reason_gives_the_share_of_the_way_to_the_mean_in_percent() -> None:
+    # B = 0.2 keeps a fifth of the slot's own difference: shrunk 100·(1 − 0.2) = 80 % toward the mean
+    table = _slots([("x", 9, 4, 1.5, 3.0, 0.2, "ok")])
+    (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
+    assert reason == "expected 1.5 (4 posts; shrunk 80.0% toward the network mean)"
+
+
+def test_a_network_with_one_thin_slot_is_explored_against_its_prior() -> None:
+    # nothing recommended: the floor is the prior (1.0), which the slot's upper bound 2.0 reaches
+    rec = recommend_slots(_slots([("x", 9, 1, 1.0, 2.0, 0.1, NOT_ENOUGH)]), k=1, explore=1)
+    assert rec.select("kind", "slot_hour").rows() == [("explore", 9)]
+
+
+def test_exploration_ties_are_broken_by_the_seeded_draws_highest_first() -> None:
+    # six thin slots tie on ci_high: the order is that of numpy's default_rng(seed).random(6), highest draw first
+    table = _slots([("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(6)])
+    for seed in (0, 7):
+        draws = np.random.default_rng(seed).random(6)
+        expected = [10 + int(i) for i in np.argsort(-draws)[:3]]
+        rec = recommend_slots(table, k=0, explore=3, seed=seed)
+        assert rec["slot_hour"].to_list() == expected, seed

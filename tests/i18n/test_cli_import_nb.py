@@ -115,3 +115,15 @@ def test_rejects_table_in_norwegian(ws: Path, capsys: pytest.CaptureFixture[str]
     table = _run(capsys, "--lang", NB, "rejects", "-w", str(ws))
     assert "Avviste rader (se `signalboost imports` for hele stiene)" in table
     assert "årsak" in table and "linje" in table and "reason" not in table
+
+
+def test_formats_in_norwegian_json_in_english(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    table = _run(capsys, "--lang", NB, "formats")
+    assert "Importformater" in table and "beskrivelse" in table and "Kontoeksport fra Mastodon" in table
+    assert "Mastodon account export" not in table and "Import formats" not in table
+    doc = json.loads(_run(capsys, "--lang", NB, "formats", "-f", "json"))
+    mastodon = next(r for r in doc["rows"] if r["format"] == "mastodon-export")
+    assert mastodon["description"].startswith("Mastodon account export")

@@ -392,3 +392,17 @@ def test_demo_console_in_norwegian(tmp_path: Path) -> None:
     for english in ("Workspace ready", "Strategy written", "Validated:", "open it with", "The dashboard shows"):
         assert english not in text
     assert ctx.outputs["strategy document (PDF)"].read_bytes().startswith(b"%PDF")  # the keys stay English
+
+
+def test_user_add_asks_the_password_twice_in_norwegian_until_both_match(tmp_path: Path) -> None:
+    from signalboost.cli.main import app
+    from signalboost.store.workspace import Workspace
+
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    (ws.root / "strategy.yaml").write_text("brand:\n  name: Kafé\n  language: nb\n", encoding="utf-8")
+    typed = "long-enough-pw\nsomething-else\nlong-enough-pw\nlong-enough-pw\n"
+    result = CliRunner().invoke(app, ["user", "add", "dana", "-w", str(ws.root)], input=typed)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Passord:") == 2 and result.output.count("Gjenta for å bekrefte:") == 2
+    assert "De to verdiene er ikke like; skriv passordet på nytt." in result.output
+    assert "Påloggingen dana er lagret." in result.output

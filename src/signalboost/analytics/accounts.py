@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import _, format_number, ngettext
+from signalboost.i18n import L_, _, format_number, ngettext
 
 
 def _norm(value: object) -> str:
@@ -67,9 +67,9 @@ def select_accounts(
         if not keep:
             known = ", ".join(f"{labels.get((str(p), str(a)), a)} on {p} ({n} posts)" for p, a, n in counts.iter_rows())
             raise AnalyticsError(
-                f"no imported post is by account {account!r}",
+                L_("no imported post is by account {account!r}", account=account),
                 where="--account",
-                hint=f"Use one of: {known or 'none (import posts first)'}",
+                hint=L_("Use one of: {choices}", choices=known or L_("none (import posts first)")),
             )
         chosen = pl.DataFrame(keep, schema={"platform": pl.String, "author_id": pl.String}, orient="row")
         return posts.join(chosen, on=["platform", "author_id"], how="semi"), [

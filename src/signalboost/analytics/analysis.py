@@ -27,7 +27,7 @@ from signalboost.analytics.pillars import assign_pillars, explode_pillars, pilla
 from signalboost.analytics.slot_choice import SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import _, format_number
+from signalboost.i18n import L_, _, format_number
 from signalboost.model.strategy import Strategy
 
 
@@ -325,7 +325,9 @@ def analyze(
     own_notes += account_notes
     if posts.height == 0:
         raise AnalyticsError(
-            "there are no posts to analyse", where="workspace", hint="Import some first with `signalboost import FILE`"
+            L_("there are no posts to analyse"),
+            where="workspace",
+            hint=L_("Import some first with `signalboost import FILE`"),
         )
     tz = strategy.brand.timezone if strategy else "UTC"
     eng = post_engagement(posts, post_metrics, snapshots, max_gap_days=opt.max_follower_gap_days)

@@ -24,6 +24,7 @@ from signalboost.analytics.metrics import as_utc
 from signalboost.analytics.pillars import explode_pillars
 from signalboost.analytics.timing import recommend_slots, slot_table, with_local_time
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import L_
 
 
 @dataclass
@@ -50,9 +51,9 @@ def _best_group(train: pl.DataFrame, col: str, metric: str, min_group: int) -> s
     )
     if means.height == 0:
         raise AnalyticsError(
-            f"no {col} has {min_group} training posts",
+            L_("no {col} has {min_group} training posts", col=col, min_group=min_group),
             where="backtest",
-            hint="Move the split later, lower min_group, or import more posts",
+            hint=L_("Move the split later, lower min_group, or import more posts"),
         )
     return str(means[col][0])
 
@@ -114,9 +115,13 @@ def backtest(
     train, test = data.filter(t < utc_split), data.filter(t >= utc_split)
     if train.height < 20 or test.height < 20:
         raise AnalyticsError(
-            f"too few posts on one side of the split ({train.height} before, {test.height} after)",
+            L_(
+                "too few posts on one side of the split ({before} before, {after} after)",
+                before=train.height,
+                after=test.height,
+            ),
             where=f"backtest split {utc_split:%Y-%m-%d %H:%M} UTC",
-            hint="Each side needs 20 posts with the metric: choose a split date nearer the middle of the data",
+            hint=L_("Each side needs 20 posts with the metric: choose a split date nearer the middle of the data"),
         )
     robust = method == "robust"
     slots = slot_table(train, metric=metric, tz=tz, hour_block=hour_block, min_posts=min_posts, robust=robust)

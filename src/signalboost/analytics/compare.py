@@ -23,6 +23,7 @@ from signalboost.analytics.metrics import (
     partial_note,
 )
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import L_
 
 
 def welch_interval(a: np.ndarray, b: np.ndarray, *, confidence: float = 0.95) -> tuple[float, float, float] | None:
@@ -91,10 +92,12 @@ def compare_groups(
     ``unknown``; a post without the metric is counted in ``n_excluded``.
     """
     if method not in ("t", "bootstrap"):
-        raise AnalyticsError(f"unknown interval method {method!r}", where="method", hint="Use 't' or 'bootstrap'")
+        raise AnalyticsError(
+            L_("unknown interval method {method!r}", method=method), where="method", hint=L_("Use 't' or 'bootstrap'")
+        )
     for col in (by, metric, *within):
         if col not in frame.columns:
-            raise AnalyticsError(f"column {col!r} is missing", where="compare_groups")
+            raise AnalyticsError(L_("column {col!r} is missing", col=col), where="compare_groups")
     definition(metric)  # unknown metric: a clear error
     data = frame.with_columns(
         pl.col(by).cast(pl.String).fill_null("unknown").alias("_group"),

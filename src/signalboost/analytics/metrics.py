@@ -37,7 +37,7 @@ import polars as pl
 from scipy import stats
 
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import N_
+from signalboost.i18n import L_, N_
 
 METRIC_COLUMNS: tuple[str, ...] = (
     "impressions",
@@ -211,9 +211,9 @@ def definition(metric: str) -> MetricDefinition:
             base.needs,
         )
     raise AnalyticsError(
-        f"unknown metric {metric!r}",
+        L_("unknown metric {metric!r}", metric=metric),
         where="--metric",
-        hint=f"Use auto (the default) or one of: {', '.join([*DEFINITIONS, *METRIC_COLUMNS])}",
+        hint=L_("Use auto (the default) or one of: {choices}", choices=", ".join([*DEFINITIONS, *METRIC_COLUMNS])),
     )
 
 
@@ -303,7 +303,7 @@ def post_engagement(
     """
     for col in ("platform", "post_id"):
         if col not in posts.columns or col not in post_metrics.columns:
-            raise AnalyticsError(f"column {col!r} is missing", where="posts/post_metrics frame")
+            raise AnalyticsError(L_("column {col!r} is missing", col=col), where="posts/post_metrics frame")
     base_cols = ("author_id", "created_at", "format", "paid", "pillars", "tactic", "text", "hashtags")
     frame = posts
     for col in base_cols:

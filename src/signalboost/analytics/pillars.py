@@ -33,6 +33,7 @@ import polars as pl
 
 from signalboost.analytics.timing import with_local_time
 from signalboost.errors import AnalyticsError
+from signalboost.i18n import L_
 from signalboost.model.strategy import Pillar
 from signalboost.text.language import detect_mixed
 from signalboost.text.stopwords import normalise_language
@@ -121,9 +122,9 @@ class PillarClassifier:
 
         if len(set(labels)) < 2:
             raise AnalyticsError(
-                "the pillar classifier needs example posts of at least two pillars",
+                L_("the pillar classifier needs example posts of at least two pillars"),
                 where="strategy.yaml (examples)",
-                hint="Add an example post for each pillar",
+                hint=L_("Add an example post for each pillar"),
             )
         self.pipeline: Any = make_pipeline(
             TfidfVectorizer(analyzer=_features, sublinear_tf=True, min_df=1),
@@ -191,9 +192,9 @@ def assign_pillars(
     """
     if not 0 <= threshold <= 1:
         raise AnalyticsError(
-            f"threshold {threshold} must be between 0 and 1",
+            L_("threshold {threshold} must be between 0 and 1", threshold=threshold),
             where="pillar threshold",
-            hint="Use a probability such as 0.5 (higher keeps fewer, surer classifier labels)",
+            hint=L_("Use a probability such as 0.5 (higher keeps fewer, surer classifier labels)"),
         )
     rules = PillarRules.from_pillars(pillars)
     texts, labels = training_set(examples, posts)

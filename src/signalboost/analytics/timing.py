@@ -45,7 +45,7 @@ import polars as pl
 
 from signalboost.analytics.metrics import as_utc
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import N_
+from signalboost.i18n import L_, N_
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NOT_ENOUGH = "not enough data"
@@ -160,15 +160,17 @@ def with_local_time(frame: pl.DataFrame, tz: str, *, hour_block: int = 1) -> pl.
     """
     if not 1 <= hour_block <= 24 or 24 % hour_block:
         raise AnalyticsError(
-            f"hour block {hour_block} must divide 24", where="--hour-block", hint="Use 1, 2, 3, 4, 6, 8, 12 or 24"
+            L_("hour block {hour_block} must divide 24", hour_block=hour_block),
+            where="--hour-block",
+            hint=L_("Use 1, 2, 3, 4, 6, 8, 12 or 24"),
         )
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise AnalyticsError(
-            f"unknown time zone {tz!r}",
+            L_("unknown time zone {tz!r}", tz=tz),
             where="strategy.yaml brand.timezone",
-            hint="Use an IANA zone such as Europe/Madrid",
+            hint=L_("Use an IANA zone such as Europe/Madrid"),
         ) from None
     local = as_utc(pl.col("created_at"), frame.schema["created_at"]).dt.convert_time_zone(tz)
     frame = frame.with_columns(local.alias("local_time"))
@@ -185,7 +187,7 @@ def estimate_hyper(values: np.ndarray, slots: np.ndarray) -> Hyper:
     y = np.asarray(values, dtype=float)
     g = np.asarray(slots)
     if y.size == 0:
-        raise AnalyticsError("no posts with the metric to estimate the slot model from")
+        raise AnalyticsError(L_("no posts with the metric to estimate the slot model from"))
     labels, inverse = np.unique(g, return_inverse=True)
     n_s = np.bincount(inverse).astype(float)
     sums = np.bincount(inverse, weights=y)
@@ -253,12 +255,14 @@ def slot_table(
     7 × 24/hour_block slots is listed, empty ones at the prior.
     """
     if metric not in frame.columns:
-        raise AnalyticsError(f"metric {metric!r} is not a column of the frame", where="slot_table")
+        raise AnalyticsError(L_("metric {metric!r} is not a column of the frame", metric=metric), where="slot_table")
     if grain not in GRAINS or scale not in SCALES:
         raise AnalyticsError(
-            f"unknown slot model {grain!r} on {scale!r}",
+            L_("unknown slot model {grain!r} on {scale!r}", grain=grain, scale=scale),
             where="slot_table",
-            hint=f"grain: one of {', '.join(GRAINS)}; scale: one of {', '.join(SCALES)}",
+            hint=L_(
+                "grain: one of {grains}; scale: one of {scales}", grains=", ".join(GRAINS), scales=", ".join(SCALES)
+            ),
         )
     known = frame.filter(pl.col("created_at").is_not_null())
     known = known.filter(~time_unknown(known)) if known.height else known

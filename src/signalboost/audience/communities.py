@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from sklearn.metrics import adjusted_rand_score
 
 from signalboost.errors import AudienceError
+from signalboost.i18n import L_
 
 OTHER = -1
 """Label of accounts in no segment (small communities folded together, or no evidence at all)."""
@@ -39,12 +40,14 @@ def adjacency(n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray | Non
     between ``i`` and ``j`` in either direction; self-loops are dropped."""
     src, dst = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
     if src.shape != dst.shape:
-        raise AudienceError("edge arrays differ in length", where="edges", hint="Pass one src and dst per edge")
+        raise AudienceError(L_("edge arrays differ in length"), where="edges", hint=L_("Pass one src and dst per edge"))
     w = np.ones(src.size) if weight is None else np.asarray(weight, dtype=np.float64)
     if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
-        raise AudienceError(f"an edge names a node outside 0..{n - 1}", where="edges", hint="Number nodes 0..n-1")
+        raise AudienceError(
+            L_("an edge names a node outside 0..{last!s}", last=n - 1), where="edges", hint=L_("Number nodes 0..n-1")
+        )
     if w.size and (not np.all(np.isfinite(w)) or w.min() < 0):
-        raise AudienceError("edge weights must be finite and non-negative", where="edges.weight")
+        raise AudienceError(L_("edge weights must be finite and non-negative"), where="edges.weight")
     keep = src != dst
     a = sp.coo_matrix((w[keep], (src[keep], dst[keep])), shape=(n, n)).tocsr()
     sym = (a + a.T).tocsr()
@@ -264,13 +267,13 @@ def find_communities(
     (:func:`split_half_ari`). Nodes without edges are :data:`OTHER`. Deterministic for a given ``seed``.
     """
     if n < 0:
-        raise AudienceError("the number of nodes is negative", where="n")
+        raise AudienceError(L_("the number of nodes is negative"), where="n")
     adj = adjacency(n, src, dst, weight)
     if adj.nnz == 0:
         return Communities(np.full(n, OTHER, dtype=np.int64), resolution or 1.0, notes=["the graph has no edges"])
     grid = [resolution] if resolution is not None else list(resolutions)
     if any(r <= 0 for r in grid):
-        raise AudienceError("a resolution must be positive", where="resolution", hint="Use e.g. 0.5, 1 or 2")
+        raise AudienceError(L_("a resolution must be positive"), where="resolution", hint=L_("Use e.g. 0.5, 1 or 2"))
     cands = [_candidate(adj, r, seed, n_seeds, min_size, min_share) for r in grid]
     best = choose(cands)
     notes = [] if best.segments >= 2 else ["no resolution gives two segments of the minimum size"]

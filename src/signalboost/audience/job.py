@@ -21,6 +21,7 @@ from signalboost.audience.behaviour import describe
 from signalboost.audience.personas import Card, Verdict, build_cards, hold_against
 from signalboost.audience.segment import Segmentation, segment_audience
 from signalboost.errors import AudienceError
+from signalboost.i18n import L_
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.job import load_data, resolve_brand, resolve_platform
 from signalboost.influence.segments import follows_brand
@@ -99,9 +100,9 @@ def run_segments(
     ids, how = audience_ids(data, who.account_id)
     if ids.len() == 0:
         raise AudienceError(
-            f"no audience on {platform!r}: no account follows or interacted with the brand",
+            L_("no audience on {platform!r}: no account follows or interacted with the brand", platform=platform),
             where=f"platform {platform}",
-            hint="Import the brand's followers or its interactions (e.g. a platform export) first",
+            hint=L_("Import the brand's followers or its interactions (e.g. a platform export) first"),
         )
     seg = segment_audience(
         ids,

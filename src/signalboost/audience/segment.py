@@ -30,6 +30,7 @@ from signalboost.audience.communities import (
 )
 from signalboost.audience.text import class_tfidf, text_edges
 from signalboost.errors import AudienceError
+from signalboost.i18n import L_
 
 
 @dataclass
@@ -76,7 +77,9 @@ def link_edges(ids: pl.Series, links: pl.DataFrame | None) -> tuple[np.ndarray, 
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     for col in ("src", "dst"):
         if col not in links.columns:
-            raise AudienceError(f"the links frame lacks column {col!r}", where="links", hint="Pass src, dst, weight")
+            raise AudienceError(
+                L_("the links frame lacks column {col!r}", col=col), where="links", hint=L_("Pass src, dst, weight")
+            )
     s, d = _index(ids, links["src"]), _index(ids, links["dst"])
     w = links["weight"].fill_null(1.0).to_numpy() if "weight" in links.columns else np.ones(links.height)
     keep = (s >= 0) & (d >= 0)
@@ -148,7 +151,7 @@ def segment_audience(
     """
     ids = pl.Series("account_id", audience).cast(pl.String)
     if ids.n_unique() != ids.len():
-        raise AudienceError("the audience lists an account twice", where="audience", hint="Pass distinct ids")
+        raise AudienceError(L_("the audience lists an account twice"), where="audience", hint=L_("Pass distinct ids"))
     parts = {
         "links": link_edges(ids, links),
         "shared_followees": shared_followee_edges(ids, follows, max_shared=max_shared),

@@ -213,8 +213,8 @@ def register(app: typer.Typer) -> None:
                 {
                     _("format"): r["format"],
                     _("platform"): r["platform"] or _("any (--platform)"),
-                    _("description"): r["description"],
-                    _("loads"): r["loads"],
+                    _("description"): _(str(r["description"])) if r["description"] else "",
+                    _("loads"): _(str(r["loads"])) if r["loads"] else "",
                 }
                 for r in rows
             ]

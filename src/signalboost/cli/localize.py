@@ -289,6 +289,11 @@ def route_click_words() -> None:
             english = _TYPER_ENGLISH.setdefault(constant, getattr(rich_utils, constant, ""))
             if isinstance(english, str) and english:
                 setattr(rich_utils, constant, i18n.gettext_(english))
+        highlighter = getattr(rich_utils, "OptionHighlighter", None)
+        highlights = getattr(highlighter, "highlights", None)
+        if highlighter is not None and isinstance(highlights, list):  # the usage word is styled as Typer styles it
+            usage = rf"(?P<usage>{re.escape(i18n.gettext_('Usage:'))} )"
+            highlighter.highlights = [h for h in highlights if "(?P<usage>" not in h] + [usage]
 
 
 def _usage_prefix() -> None:

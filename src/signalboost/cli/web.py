@@ -8,7 +8,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, open_ws
+from signalboost.cli.common import (
+    FormatOption,
+    OutputFormat,
+    WorkspaceOption,
+    console,
+    emit_rows,
+    err_console,
+    open_ws,
+)
 from signalboost.errors import WebError
 from signalboost.i18n import L_, _
 
@@ -91,16 +99,22 @@ def user_add(
     """
     from signalboost.web.auth import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat for confirmation"))
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _ask_password()
     username = add_user(open_ws(workspace), name, password)
     console.print(
         _("Login [bold]{name}[/] saved. Serve beyond this machine with: signalboost serve --host 0.0.0.0").format(
             name=escape(username)
         )
     )
+
+
+def _ask_password() -> str:
+    """The password typed twice (asked again until both match), with the prompts in the reader's language."""
+    while True:
+        password = str(typer.prompt(_("Password"), hide_input=True))
+        if password == str(typer.prompt(_("Repeat for confirmation"), hide_input=True)):
+            return password
+        err_console.print(_("The two entered values do not match; type the password again."))
 
 
 @user_app.command("remove")

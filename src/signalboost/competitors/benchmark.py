@@ -43,7 +43,7 @@ from scipy import stats
 
 from signalboost.competitors import profile
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import N_, _, format_number, format_percent, format_significant
+from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant
 
 MIN_POSTS = 10
 """Posts an account needs behind a figure to be ranked on it (fewer: ``too thin``)."""
@@ -150,9 +150,15 @@ def benchmark(
     """
     frame = _prepared(posts)
     if not 0 < confidence < 1:
-        raise AnalyticsError(f"confidence {confidence} is not between 0 and 1", where="confidence")
+        raise AnalyticsError(
+            L_("confidence {confidence} is not between 0 and 1", confidence=confidence), where="confidence"
+        )
     if min_posts < 2:
-        raise AnalyticsError(f"min_posts {min_posts} is below 2", where="min_posts", hint="Use 10 (the default)")
+        raise AnalyticsError(
+            L_("min_posts {min_posts} is below 2", min_posts=min_posts),
+            where="min_posts",
+            hint=L_("Use 10 (the default)"),
+        )
     accounts = _account_figures(frame, start=start, end=end, confidence=confidence)
     windows = _windows(frame, start, end)
     accounts = _with_profile(accounts, frame, windows, snapshots, start=start, end=end, confidence=confidence)
@@ -188,7 +194,9 @@ def _prepared(posts: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in ("account", "created_at", "interactions") if c not in posts.columns]
     if missing:
         raise AnalyticsError(
-            f"column(s) {', '.join(missing)} missing", where="benchmark frame", hint="Pass one row per post"
+            L_("column(s) {choices} missing", choices=", ".join(missing)),
+            where="benchmark frame",
+            hint=L_("Pass one row per post"),
         )
     extra: list[pl.Expr] = []
     if "platform" not in posts.columns:
@@ -381,7 +389,7 @@ def _window_days(per: pl.DataFrame, start: dt.datetime | None, end: dt.datetime 
     lo: pl.Expr = pl.lit(start) if start is not None else pl.col("_first")
     hi: pl.Expr = pl.lit(end) if end is not None else pl.col("_last")
     if start is not None and end is not None and end <= start:
-        raise AnalyticsError("the period ends before it starts", where="--since/--until")
+        raise AnalyticsError(L_("the period ends before it starts"), where="--since/--until")
     seconds = (hi - lo).dt.total_seconds().cast(pl.Float64)
     return pl.max_horizontal(seconds / 86400.0, pl.lit(1.0))
 

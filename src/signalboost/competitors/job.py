@@ -16,7 +16,7 @@ import polars as pl
 from signalboost.competitors.benchmark import MIN_POSTS, Benchmark, benchmark
 from signalboost.competitors.registry import check_platform, match_accounts, normalise_account
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import _
+from signalboost.i18n import L_, _
 
 if TYPE_CHECKING:
     from signalboost.store.workspace import Workspace
@@ -49,15 +49,19 @@ def run_benchmark(
 
     plat = check_platform(platform) if platform else None
     if since and until and until < since:
-        raise AnalyticsError(f"--until {until} is before --since {since}", where="--since/--until")
+        raise AnalyticsError(
+            L_("--until {until} is before --since {since}", until=until, since=since), where="--since/--until"
+        )
     registry = read_competitors(ws)
     if plat:
         registry = registry.filter(pl.col("platform") == plat)
     if registry.height == 0:
         raise AnalyticsError(
-            "no competitor is registered" + (f" on {plat}" if plat else ""),
+            L_("no competitor is registered on {platform}", platform=plat)
+            if plat
+            else L_("no competitor is registered"),
             where="competitors",
-            hint="Add one: signalboost competitors add NAME --platform instagram --account @handle",
+            hint=L_("Add one: signalboost competitors add NAME --platform instagram --account @handle"),
         )
     post_rows, metric_rows = read_benchmark_frames(ws, platform=plat)
     accounts, snapshots = post_authors(ws, platform=plat), ws.table("account_snapshots", platform=plat)
@@ -76,10 +80,14 @@ def run_benchmark(
         posts = posts.filter(pl.col("created_at") < end)
     if posts.filter(pl.col("role") == "competitor").height == 0:
         raise AnalyticsError(
-            "no imported post is by a registered competitor account" + (" in that period" if start or end else ""),
+            L_("no imported post is by a registered competitor account in that period")
+            if start or end
+            else L_("no imported post is by a registered competitor account"),
             where="benchmark",
-            hint="Import a competitor's posts tagged with its account, e.g. "
-            "signalboost import page.csv --map platform==instagram,author_id==@acme",
+            hint=L_(
+                "Import a competitor's posts tagged with its account, e.g. signalboost import page.csv --map "
+                "platform==instagram,author_id==@acme"
+            ),
         )
     for p in sorted(set(posts["platform"].to_list()) - set(brand["platform"].to_list())):
         notes.append(

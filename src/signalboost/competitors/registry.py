@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from signalboost.errors import CompetitorsError, UsageError
+from signalboost.i18n import L_
 from signalboost.model.vocab import NETWORKS
 
 if TYPE_CHECKING:
@@ -44,12 +45,12 @@ def check_name(name: str) -> str:
     """The competitor's name, trimmed; ``UsageError`` when empty, too long or made of control characters."""
     clean = " ".join(str(name).split())
     if not clean:
-        raise UsageError("the competitor's name is empty", where="NAME", hint='Give a name, e.g. "Acme Coffee"')
+        raise UsageError(L_("the competitor's name is empty"), where="NAME", hint=L_('Give a name, e.g. "Acme Coffee"'))
     if len(clean) > MAX_NAME or any(ord(c) < 32 for c in clean):
         raise UsageError(
-            f"the competitor's name is not usable ({len(clean)} characters)",
+            L_("the competitor's name is not usable ({n} characters)", n=len(clean)),
             where="NAME",
-            hint=f"Use a plain name of at most {MAX_NAME} characters",
+            hint=L_("Use a plain name of at most {max_name} characters", max_name=MAX_NAME),
         )
     return clean
 
@@ -59,7 +60,9 @@ def check_platform(platform: str) -> str:
     value = str(platform).strip().lower()
     if value not in NETWORKS:
         raise UsageError(
-            f"unknown platform {platform!r}", where="--platform", hint=f"Use one of: {', '.join(NETWORKS)}"
+            L_("unknown platform {platform!r}", platform=platform),
+            where="--platform",
+            hint=L_("Use one of: {choices}", choices=", ".join(NETWORKS)),
         )
     return value
 
@@ -71,14 +74,14 @@ def check_accounts(accounts: Iterable[str]) -> list[str]:
         value = normalise_account(raw)
         if not value or not _ACCOUNT.match(value):
             raise UsageError(
-                f"{raw!r} is not an account id or handle",
+                L_("{raw!r} is not an account id or handle", raw=raw),
                 where="--account",
-                hint="Give the id or @handle as the network shows it, e.g. @acme or acme@mastodon.social",
+                hint=L_("Give the id or @handle as the network shows it, e.g. @acme or acme@mastodon.social"),
             )
         if value not in out:
             out.append(value)
     if not out:
-        raise UsageError("no account given", where="--account", hint="Add at least one: --account @handle")
+        raise UsageError(L_("no account given"), where="--account", hint=L_("Add at least one: --account @handle"))
     return out
 
 
@@ -97,9 +100,19 @@ def add_competitor(ws: Workspace, name: str, platform: str, accounts: Sequence[s
     if taken:
         account, owner = next(iter(taken.items()))
         raise CompetitorsError(
-            f"@{account} on {platform} is already registered under competitor {owner!r}",
+            L_(
+                "@{account} on {platform} is already registered under competitor {owner!r}",
+                account=account,
+                platform=platform,
+                owner=owner,
+            ),
             where="--account",
-            hint=f"Remove it first: signalboost competitors remove {owner!r} --platform {platform} --account {account}",
+            hint=L_(
+                "Remove it first: signalboost competitors remove {owner!r} --platform {platform} --account {account}",
+                owner=owner,
+                platform=platform,
+                account=account,
+            ),
         )
     fresh = [a for a in wanted if a not in owners]
     insert_competitor_accounts(ws, name, platform, fresh)
@@ -128,9 +141,12 @@ def remove_competitor(ws: Workspace, name: str, *, platform: str | None = None, 
         known = sorted(set(read_competitors(ws)["name"].to_list()))
         what = name + (f" on {plat}" if plat else "") + (f" with account {acc}" if acc else "")
         raise CompetitorsError(
-            f"no competitor account matches {what!r}",
+            L_("no competitor account matches {what!r}", what=what),
             where="NAME",
-            hint=f"Registered competitors: {', '.join(known) if known else 'none (add one with `competitors add`)'}",
+            hint=L_(
+                "Registered competitors: {names}",
+                names=", ".join(known) if known else L_("none (add one with `competitors add`)"),
+            ),
         )
     return n
 

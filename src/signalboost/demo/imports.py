@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from signalboost.demo_data import HIGGS_ACTIVITY, UCI_FACEBOOK, demo_file
-from signalboost.i18n import _
+from signalboost.i18n import _, tr
 from signalboost.ingest.pipeline import describe, describe_tables, import_files
 
 if TYPE_CHECKING:
@@ -18,9 +20,10 @@ def demo_step(ctx: DemoContext) -> None:
     paths = [demo_file(*UCI_FACEBOOK), demo_file(*HIGGS_ACTIVITY)]
     results = import_files(ctx.workspace, paths, progress=False, console=ctx.console)
     for r in results:
-        ctx.console.print(describe(r).removeprefix(str(Path(r.file).parent) + "/"), highlight=False)
+        said = tr(describe(r))  # in the reader's language first: a LazyText's str methods see its English
+        ctx.console.print(escape(said.removeprefix(str(Path(r.file).parent) + "/")), highlight=False)
         for line in describe_tables(r):
-            ctx.console.print(f"    {line}", highlight=False)
+            ctx.console.print(f"    {escape(tr(line))}", highlight=False)
     ctx.console.print(
         _(
             "UCI post dates are reconstructed from month/weekday/hour (see `signalboost formats`); "

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from signalboost.errors import SignalboostError
+from signalboost.i18n import L_
 
 
 def demo_file(*parts: str) -> Path:
@@ -13,9 +14,11 @@ def demo_file(*parts: str) -> Path:
     path = Path(str(resources.files("signalboost.demo_data").joinpath(*parts)))
     if not path.exists():
         raise SignalboostError(
-            "a bundled demo file is missing from this installation",
+            L_("a bundled demo file is missing from this installation"),
             where=str(path),
-            hint="Reinstall Signalboost (pip install --force-reinstall signalboost), or from a clone run `make demo`",
+            hint=L_(
+                "Reinstall Signalboost (pip install --force-reinstall signalboost), or from a clone run `make demo`"
+            ),
         )
     return path
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.backtest import (
     BASELINES,
     CALIBRATED,
@@ -171,9 +172,9 @@ def write_section(path: Path, section: str) -> None:
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
         raise InfluenceError(
-            "the generated-table markers are missing",
+            L_("the generated-table markers are missing"),
             where=str(path),
-            hint=f"Put the lines {BEGIN} and {END} where the table belongs",
+            hint=L_("Put the lines {begin} and {end} where the table belongs", begin=BEGIN, end=END),
         )
     path.write_text(pattern.sub(lambda _m: f"{BEGIN}\n\n{section}\n\n{END}", text), encoding="utf-8")
 

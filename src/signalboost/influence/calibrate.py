@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.backtest import (
     CALIBRATED,
     SCORE,
@@ -157,9 +158,13 @@ def calibrate(
     v_at, r_at = validation_cut or default_v, reported_cut or default_r
     if v_at >= r_at:
         raise InfluenceError(
-            f"the validation cut ({v_at:%Y-%m-%d %H:%M}) must come before the reported cut ({r_at:%Y-%m-%d %H:%M})",
+            L_(
+                "the validation cut ({v_at:%Y-%m-%d %H:%M}) must come before the reported cut ({r_at:%Y-%m-%d %H:%M})",
+                v_at=v_at,
+                r_at=r_at,
+            ),
             where="--validation-cut / --cut",
-            hint="Pick an earlier validation cut",
+            hint=L_("Pick an earlier validation cut"),
         )
     val = make_cut(dated, v_at, until=r_at, settings=settings, accounts=accounts, follows=follows, posts=posts)
     _check_cut(val, "validation", v_at)

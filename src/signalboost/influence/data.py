@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.graph import index_in, node_ids
 
 SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
@@ -64,9 +65,9 @@ def conform(table: str, frame: pl.DataFrame | None) -> pl.DataFrame:
     missing = [c for c in REQUIRED[table] if c not in frame.columns]
     if missing:
         raise InfluenceError(
-            f"the {table} frame lacks column(s) {', '.join(missing)}",
+            L_("the {table} frame lacks column(s) {choices}", table=table, choices=", ".join(missing)),
             where=f"{table}: columns {', '.join(frame.columns) or '(none)'}",
-            hint="Pass frames with the canonical columns of store/migrations/001_core.sql",
+            hint=L_("Pass frames with the canonical columns of store/migrations/001_core.sql"),
         )
     cols: list[pl.Series] = []
     for name, dtype in SCHEMAS[table].items():
@@ -121,9 +122,9 @@ class InfluenceData:
         bad = sorted(set(inter["kind"].unique().drop_nulls().to_list()) - set(KINDS))
         if bad:
             raise InfluenceError(
-                f"unknown interaction kind(s) {', '.join(map(repr, bad))}",
+                L_("unknown interaction kind(s) {choices}", choices=", ".join(map(repr, bad))),
                 where="interactions.kind",
-                hint=f"Use one of: {', '.join(KINDS)}",
+                hint=L_("Use one of: {choices}", choices=", ".join(KINDS)),
             )
         acc, pst = conform("accounts", accounts), conform("posts", posts)
         inter = _resolve_targets(inter, pst)

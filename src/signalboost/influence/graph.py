@@ -15,6 +15,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 
 
 @dataclass(frozen=True)
@@ -116,9 +117,9 @@ def build_graph(
     for col in (source, target) + ((weight,) if weight else ()):
         if col not in edges.columns:
             raise InfluenceError(
-                f"the edge frame has no column {col!r}",
+                L_("the edge frame has no column {col!r}", col=col),
                 where=f"columns: {', '.join(edges.columns) or '(none)'}",
-                hint="Pass source=, target= and weight= naming the frame's columns",
+                hint=L_("Pass source=, target= and weight= naming the frame's columns"),
             )
     src = edges[source]
     dst = edges[target]
@@ -127,17 +128,17 @@ def build_graph(
     w = np.ones(edges.height) if weight is None else edges[weight].cast(pl.Float64).to_numpy()
     if edges.height and (np.isnan(w).any() or (w < 0).any()):
         raise InfluenceError(
-            "edge weights must be non-negative numbers",
+            L_("edge weights must be non-negative numbers"),
             where=f"column {weight!r}",
-            hint="Check the interaction weights in strategy.yaml (influence.interaction_weights)",
+            hint=L_("Check the interaction weights in strategy.yaml (influence.interaction_weights)"),
         )
     rows = index_in(nodes, src)
     cols = index_in(nodes, dst)
     if (rows < 0).any() or (cols < 0).any():
         raise InfluenceError(
-            "some edges name accounts outside the node list",
+            L_("some edges name accounts outside the node list"),
             where=f"{int((rows < 0).sum() + (cols < 0).sum())} edge ends",
-            hint="Build the node list from every id column (signalboost.influence.graph.node_ids)",
+            hint=L_("Build the node list from every id column (signalboost.influence.graph.node_ids)"),
         )
     keep = (rows != cols) if not self_loops else np.ones(len(rows), dtype=bool)
     keep &= w > 0

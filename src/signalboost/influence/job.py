@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.calibrate import Calibration
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.profile import Profile, build_profile
@@ -46,9 +47,9 @@ def resolve_platform(ws: Workspace, platform: str | None) -> str:
         return platform
     if not found:
         raise InfluenceError(
-            "the workspace holds no accounts, follows or interactions",
+            L_("the workspace holds no accounts, follows or interactions"),
             where=str(ws.db_path),
-            hint="Import data first, e.g. `signalboost import higgs-activity_time.txt.gz`",
+            hint=L_("Import data first, e.g. `signalboost import higgs-activity_time.txt.gz`"),
         )
     return found[0][0]
 
@@ -65,9 +66,9 @@ def resolve_brand(ws: Workspace, platform: str, brand: str | None = None) -> Bra
             hits = sql.find_account(con, platform, brand)
             if not hits:
                 raise InfluenceError(
-                    f"no account {brand!r} on platform {platform!r}",
+                    L_("no account {brand!r} on platform {platform!r}", brand=brand, platform=platform),
                     where="--brand",
-                    hint="Give the brand's handle or account id as it appears in the imported data",
+                    hint=L_("Give the brand's handle or account id as it appears in the imported data"),
                 )
             return Brand(hits[0][1], "--brand")
         marked = sql.brand_accounts(con, platform)
@@ -138,9 +139,13 @@ def check_segment(segment: str | None) -> None:
         from signalboost.model.suggest import did_you_mean
 
         raise InfluenceError(
-            f"unknown segment {segment!r}{did_you_mean(segment, list(SEGMENTS))}",
+            L_(
+                "unknown segment {segment!r}{did_you_mean}",
+                segment=segment,
+                did_you_mean=did_you_mean(segment, list(SEGMENTS)),
+            ),
             where="--segment",
-            hint=f"Use one of: {', '.join(SEGMENTS)}",
+            hint=L_("Use one of: {choices}", choices=", ".join(SEGMENTS)),
         )
 
 
@@ -160,16 +165,18 @@ def influencer_profile(ws: Workspace, handle: str, *, platform: str | None = Non
         hits = sql.find_account(con, platform, handle)
     if not hits:
         raise InfluenceError(
-            f"no account {handle!r}" + (f" on {platform!r}" if platform else ""),
+            L_("no account {handle!r} on {platform!r}", handle=handle, platform=platform)
+            if platform
+            else L_("no account {handle!r}", handle=handle),
             where="HANDLE",
-            hint="Give a handle (with or without @) or an account id from `signalboost influencers`",
+            hint=L_("Give a handle (with or without @) or an account id from `signalboost influencers`"),
         )
     plats = sorted({p for p, _ in hits})
     if len(plats) > 1:
         raise InfluenceError(
-            f"{handle!r} exists on several platforms: {', '.join(plats)}",
+            L_("{handle!r} exists on several platforms: {choices}", handle=handle, choices=", ".join(plats)),
             where="HANDLE",
-            hint=f"Pass --platform with one of: {', '.join(plats)}",
+            hint=L_("Pass --platform with one of: {choices}", choices=", ".join(plats)),
         )
     plat, account_id = hits[0]
     data = load_data(ws, plat)

@@ -42,6 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.graph import Graph
 
 DEFAULT_ALPHA = 0.85
@@ -168,12 +169,15 @@ def transition(adjacency: Graph | Transition | sp.spmatrix | sp.sparray) -> Tran
         return adjacency
     a = sp.csr_matrix(adjacency.matrix if isinstance(adjacency, Graph) else adjacency, dtype=np.float64)
     if a.shape[0] != a.shape[1]:
-        raise InfluenceError(f"the adjacency matrix is {a.shape[0]} × {a.shape[1]}, not square", where="adjacency")
+        raise InfluenceError(
+            L_("the adjacency matrix is {rows} × {columns}, not square", rows=a.shape[0], columns=a.shape[1]),
+            where="adjacency",
+        )
     if a.nnz and (a.data < 0).any():
         raise InfluenceError(
-            "edge weights must be non-negative",
+            L_("edge weights must be non-negative"),
             where="adjacency",
-            hint="Interaction weights come from strategy.yaml influence.interaction_weights: use values ≥ 0",
+            hint=L_("Interaction weights come from strategy.yaml influence.interaction_weights: use values ≥ 0"),
         )
     src = np.repeat(np.arange(a.shape[0]), np.diff(a.indptr))
     return transition_from_edges(src, a.indices, a.data, a.shape[0])
@@ -195,15 +199,15 @@ def _unit(vector: np.ndarray, name: str, *, in_place: bool = False, dtype: type 
     total = column_sums(v)  # NaN or ±inf anywhere makes its column's sum non-finite
     if not np.isfinite(total).all() or (v.size and v.min() < 0):
         raise InfluenceError(
-            f"the {name} vector has negative or non-finite entries",
+            L_("the {name} vector has negative or non-finite entries", name=name),
             where=name,
-            hint="Give every node a finite weight ≥ 0 (e.g. a count of posts)",
+            hint=L_("Give every node a finite weight ≥ 0 (e.g. a count of posts)"),
         )
     if (total <= 0).any():
         raise InfluenceError(
-            f"the {name} vector is all zeros",
+            L_("the {name} vector is all zeros", name=name),
             where=name,
-            hint="Give at least one node a positive weight (for a topic: at least one account posting on it)",
+            hint=L_("Give at least one node a positive weight (for a topic: at least one account posting on it)"),
         )
     if in_place and v is vector:
         v /= total
@@ -233,7 +237,9 @@ def power_iteration(
     """
     if not 0 < alpha < 1:
         raise InfluenceError(
-            f"alpha must be between 0 and 1, got {alpha}", where="alpha", hint="Use a damping factor such as 0.85"
+            L_("alpha must be between 0 and 1, got {alpha}", alpha=alpha),
+            where="alpha",
+            hint=L_("Use a damping factor such as 0.85"),
         )
     t = transition(adjacency)
     n = t.n
@@ -247,7 +253,9 @@ def power_iteration(
         else _unit(personalization, "personalization", in_place=overwrite_personalization, dtype=dtype)
     )
     if p.shape[0] != n:
-        raise InfluenceError(f"personalization has {p.shape[0]} entries for {n} nodes", where="personalization")
+        raise InfluenceError(
+            L_("personalization has {size} entries for {n} nodes", size=p.shape[0], n=n), where="personalization"
+        )
     k = p.shape[1]
     if dangling is None:
         scores, iterations, err = solve(t, p, alpha=alpha, tol=tol, max_iter=max_iter)
@@ -255,7 +263,9 @@ def power_iteration(
     else:
         d = _unit(dangling, "dangling", dtype=dtype)
         if d.shape[0] != n:
-            raise InfluenceError(f"dangling has {d.shape[0]} entries for {n} nodes", where="dangling")
+            raise InfluenceError(
+                L_("dangling has {size} entries for {n} nodes", size=d.shape[0], n=n), where="dangling"
+            )
         d = np.repeat(d, k, axis=1) if d.shape[1] != k else d
         both, iterations, err = solve(t, np.hstack([p, d]), alpha=alpha, tol=tol, max_iter=max_iter)
         v, u = both[:, :k], both[:, k:]
@@ -335,10 +345,14 @@ def solve(
                 break
             if steps >= max_iter:
                 raise InfluenceError(
-                    f"PageRank did not converge in {max_iter} iterations (L1 change {float(change.max()):.2e} > "
-                    f"{tol:.0e})",
+                    L_(
+                        "PageRank did not converge in {max_iter} iterations (L1 change {change:.2e} > {tol:.0e})",
+                        max_iter=max_iter,
+                        change=float(change.max()),
+                        tol=tol,
+                    ),
                     where="pagerank",
-                    hint="Raise max_iter or loosen tol",
+                    hint=L_("Raise max_iter or loosen tol"),
                 )
             if done.any():
                 active, r = active[~done], np.ascontiguousarray(r[:, ~done])

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from signalboost.i18n import L_
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.engagement import engagement_over_time
 
@@ -97,7 +98,11 @@ def build_profile(
     from signalboost.errors import InfluenceError
 
     if not re.fullmatch(r"[1-9][0-9]*(h|d|w|mo|y)", every):
-        raise InfluenceError(f"period {every!r} is not a duration", where="--every", hint="Use e.g. 1d, 1w, 2w or 1mo")
+        raise InfluenceError(
+            L_("period {every!r} is not a duration", every=every),
+            where="--every",
+            hint=L_("Use e.g. 1d, 1w, 2w or 1mo"),
+        )
     a = data.index(account_id)
     own = data.posts.filter(pl.col("ix") == a)
     acts = data.interactions.filter((pl.col("src") == a) & (pl.col("kind") != "like"))

@@ -37,6 +37,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence import components as comp
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.engagement import engagement as engagement_frame
@@ -70,15 +71,15 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float],
     """
     if not percentiles:
         raise InfluenceError(
-            "no component of the influence score can be computed",
+            L_("no component of the influence score can be computed"),
             where="influence components",
-            hint="Import interactions, follows or accounts with follower counts for this platform",
+            hint=L_("Import interactions, follows or accounts with follower counts for this platform"),
         )
     if rule not in COMBINE_RULES:
         raise InfluenceError(
-            f"unknown rule {rule!r} to combine the influence components",
+            L_("unknown rule {rule!r} to combine the influence components", rule=rule),
             where="influence.combine",
-            hint=f"Use one of: {', '.join(COMBINE_RULES)}",
+            hint=L_("Use one of: {choices}", choices=", ".join(COMBINE_RULES)),
         )
     n = len(next(iter(percentiles.values())))
     num = np.zeros(n)
@@ -87,13 +88,17 @@ def combine(percentiles: Mapping[str, np.ndarray], weights: Mapping[str, float],
         w = float(weights.get(name, 0.0))
         if w < 0:
             raise InfluenceError(
-                f"weight of {name} is negative", where=f"influence.weights.{name}", hint="Use a weight ≥ 0"
+                L_("weight of {name} is negative", name=name),
+                where=f"influence.weights.{name}",
+                hint=L_("Use a weight ≥ 0"),
             )
         pct = np.asarray(values, dtype=np.float64)
         if pct.shape != (n,):
-            raise InfluenceError(f"percentiles of {name} have {pct.size} values, expected {n}", where=name)
+            raise InfluenceError(
+                L_("percentiles of {name} have {size} values, expected {n}", name=name, size=pct.size, n=n), where=name
+            )
         if n and (np.fmin.reduce(pct) < 0 or np.fmax.reduce(pct) > 100):  # fmin/fmax skip NaN
-            raise InfluenceError(f"percentiles of {name} are outside 0–100", where=name)
+            raise InfluenceError(L_("percentiles of {name} are outside 0–100", name=name), where=name)
         if w == 0:
             continue
         known = ~np.isnan(pct)
@@ -267,25 +272,25 @@ def compute_influence(
     settings = settings or InfluenceSettings()
     if data.n == 0:
         raise InfluenceError(
-            f"no accounts to score on platform {data.platform!r}",
+            L_("no accounts to score on platform {platform!r}", platform=data.platform),
             where=f"platform {data.platform}",
-            hint="Import data first (`signalboost import FILE`), or pick another --platform",
+            hint=L_("Import data first (`signalboost import FILE`), or pick another --platform"),
         )
     parts, brand = _compute(data, settings, topics=topics, progress=progress, brand_id=brand_id, as_of=as_of)
     available = [c for c, part in parts.items() if part.available]
     unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
     if not available:
         raise InfluenceError(
-            "no component of the influence score can be computed from this data",
+            L_("no component of the influence score can be computed from this data"),
             where="; ".join(f"{k}: {v}" for k, v in unavailable.items()),
-            hint="Import interactions, follows or accounts with follower counts",
+            hint=L_("Import interactions, follows or accounts with follower counts"),
         )
     weights = settings.weights.model_dump()
     if sum(weights[c] for c in available) <= 0:
         raise InfluenceError(
-            "every component that can be computed has weight 0",
+            L_("every component that can be computed has weight 0"),
             where=f"strategy.yaml influence.weights ({', '.join(available)})",
-            hint="Give at least one of these components a positive weight",
+            hint=L_("Give at least one of these components a positive weight"),
         )
     score = combine({c: parts[c].pct for c in available}, weights, rule=settings.combine)
     if progress:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from signalboost.errors import OutreachError
-from signalboost.i18n import N_
+from signalboost.i18n import L_, N_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
@@ -70,12 +70,14 @@ class CoverageResult:
 
 def check_k(k: int, n: int) -> None:
     if k < 1:
-        raise OutreachError(f"k must be at least 1, got {k}", where="--k", hint="Choose how many partners, e.g. --k 3")
+        raise OutreachError(
+            L_("k must be at least 1, got {k}", k=k), where="--k", hint=L_("Choose how many partners, e.g. --k 3")
+        )
     if n == 0:
         raise OutreachError(
-            "no candidate partners",
+            L_("no candidate partners"),
             where="CANDIDATES",
-            hint="Pass candidate handles or ids, or leave them out to use --top N",
+            hint=L_("Pass candidate handles or ids, or leave them out to use --top N"),
         )
 
 
@@ -221,7 +223,9 @@ def save_partners(
 
     if status not in PARTNER_STATUSES:
         raise OutreachError(
-            f"unknown partner status {status!r}", where="status", hint=f"Use one of: {', '.join(PARTNER_STATUSES)}"
+            L_("unknown partner status {status!r}", status=status),
+            where="status",
+            hint=L_("Use one of: {choices}", choices=", ".join(PARTNER_STATUSES)),
         )
     with ws.transaction() as con:
         for account_id, handle in partners:
@@ -233,14 +237,16 @@ def set_partner_status(ws: Workspace, platform: str, account_id: str, status: st
     """Change a recorded partnership's status (candidate, chosen, active, ended)."""
     if status not in PARTNER_STATUSES:
         raise OutreachError(
-            f"unknown partner status {status!r}", where="STATUS", hint=f"Use one of: {', '.join(PARTNER_STATUSES)}"
+            L_("unknown partner status {status!r}", status=status),
+            where="STATUS",
+            hint=L_("Use one of: {choices}", choices=", ".join(PARTNER_STATUSES)),
         )
     with ws.transaction() as con:
         if not any(p["account_id"] == account_id for p in sql.list_partners(con, platform=platform)):
             raise OutreachError(
-                f"{platform}:{account_id} is not a recorded partner",
+                L_("{platform}:{account_id} is not a recorded partner", platform=platform, account_id=account_id),
                 where="table partners",
-                hint="Record it first with `signalboost partners choose … --save`",
+                hint=L_("Record it first with `signalboost partners choose … --save`"),
             )
         sql.upsert_partner(con, platform, account_id, None, status, None)
 
@@ -260,9 +266,9 @@ def monitor_partners(
     rows = [p for p in list_partners(ws) if p["status"] in ("chosen", "active")]
     if not rows:
         raise OutreachError(
-            "no partners chosen yet",
+            L_("no partners chosen yet"),
             where="table partners",
-            hint="Choose some with `signalboost partners choose --save`",
+            hint=L_("Choose some with `signalboost partners choose --save`"),
         )
     return relationship_kpis(
         ws, [(p["platform"], p["account_id"]) for p in rows], end=end, window_days=window_days, count=count

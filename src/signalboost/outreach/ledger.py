@@ -27,6 +27,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import OutreachError
+from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
@@ -55,14 +56,18 @@ def event_key(platform: str, account_id: str, direction: str, kind: str, post_id
 def check_touch(direction: str, kind: str, is_ask: bool) -> None:
     """Refuse an unknown direction or kind, and an ask on their side."""
     if direction not in DIRECTIONS:
-        raise OutreachError(f"unknown direction {direction!r}", where="direction", hint="Use ours or theirs")
+        raise OutreachError(
+            L_("unknown direction {direction!r}", direction=direction), where="direction", hint=L_("Use ours or theirs")
+        )
     kinds = OUR_KINDS if direction == "ours" else THEIR_KINDS
     if kind not in kinds:
         raise OutreachError(
-            f"{kind!r} is not a touch of {direction}", where="KIND", hint=f"Use one of: {', '.join(kinds)}"
+            L_("{kind!r} is not a touch of {direction}", kind=kind, direction=direction),
+            where="KIND",
+            hint=L_("Use one of: {choices}", choices=", ".join(kinds)),
         )
     if is_ask and direction != "ours":
-        raise OutreachError("only our touches can be asks", where="--ask", hint="Drop --ask for their touches")
+        raise OutreachError(L_("only our touches can be asks"), where="--ask", hint=L_("Drop --ask for their touches"))
 
 
 def log_touch(
@@ -96,9 +101,9 @@ def log_touch(
     with ws.transaction() as con:
         if sql.fetch_outreach(con, platform, account_id) is None:
             raise OutreachError(
-                f"{platform}:{account_id} is not in the pipeline",
+                L_("{platform}:{account_id} is not in the pipeline", platform=platform, account_id=account_id),
                 where="table outreach",
-                hint="Add it first with `signalboost outreach add HANDLE`",
+                hint=L_("Add it first with `signalboost outreach add HANDLE`"),
             )
         return sql.insert_events(con, [row]) == 1
 
@@ -120,9 +125,9 @@ def sync_from_interactions(ws: Workspace, *, brand: Sequence[tuple[str, str]] | 
     pairs = list(brand) if brand is not None else brand_ids(ws)
     if not pairs:
         raise OutreachError(
-            "the brand's own account is unknown",
+            L_("the brand's own account is unknown"),
             where="strategy.yaml brand.handles / accounts.is_brand",
-            hint="Set brand.handles in strategy.yaml (e.g. {x: mybrand}) to the handle of an imported account",
+            hint=L_("Set brand.handles in strategy.yaml (e.g. {{x: mybrand}}) to the handle of an imported account"),
         )
     by_platform: dict[str, list[str]] = {}
     for platform, account in pairs:

@@ -39,6 +39,7 @@ import numpy as np
 import polars as pl
 
 from signalboost.errors import OutreachError
+from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
@@ -239,16 +240,18 @@ def resolve_brand(ws: Workspace, platform: str | None = None) -> tuple[str, list
     pairs = brand_ids(ws, platform)
     if not pairs:
         raise OutreachError(
-            "the brand's own account is unknown" + (f" on {platform}" if platform else ""),
+            L_("the brand's own account is unknown on {platform}", platform=platform)
+            if platform
+            else L_("the brand's own account is unknown"),
             where="strategy.yaml brand.handles / accounts.is_brand",
-            hint="Set brand.handles in strategy.yaml to the handle of an imported account, or pass --brand",
+            hint=L_("Set brand.handles in strategy.yaml to the handle of an imported account, or pass --brand"),
         )
     platforms = sorted({p for p, _ in pairs})
     if len(platforms) > 1:
         raise OutreachError(
-            f"the brand has accounts on several platforms ({', '.join(platforms)})",
+            L_("the brand has accounts on several platforms ({choices})", choices=", ".join(platforms)),
             where="strategy.yaml brand.handles / accounts.is_brand",
-            hint=f"Pass --platform with one of: {', '.join(platforms)}",
+            hint=L_("Pass --platform with one of: {choices}", choices=", ".join(platforms)),
         )
     return platforms[0], [a for _, a in pairs]
 
@@ -269,10 +272,14 @@ def influence_threshold(ws: Workspace) -> float | None:
 
 def check_method(method: str, source: str) -> None:
     if method not in METHODS:
-        raise OutreachError(f"unknown method {method!r}", where="--method", hint="Use auto, exact or minhash")
+        raise OutreachError(
+            L_("unknown method {method!r}", method=method), where="--method", hint=L_("Use auto, exact or minhash")
+        )
     if source not in sql.AUDIENCE_SOURCES:
         raise OutreachError(
-            f"unknown audience source {source!r}", where="--audience", hint="Use follows or interactions"
+            L_("unknown audience source {source!r}", source=source),
+            where="--audience",
+            hint=L_("Use follows or interactions"),
         )
 
 
@@ -297,9 +304,9 @@ def audience_overlap(
     check_method(method, source)
     if not candidates:
         raise OutreachError(
-            "no candidate partners given",
+            L_("no candidate partners given"),
             where="CANDIDATES",
-            hint="Pass candidate handles or ids, or leave them out to use --top N",
+            hint=L_("Pass candidate handles or ids, or leave them out to use --top N"),
         )
     with ws.connect(purpose="read") as con:
         if method == "auto":
@@ -370,9 +377,18 @@ def default_candidates(
     if not ids:
         other = "interactions" if source == "follows" else "follows"
         raise OutreachError(
-            f"no account on {platform} has a {source} audience: no {source} data imported for {platform}",
+            L_(
+                "no account on {platform} has a {source} audience: no {source} data imported for {platform}",
+                platform=platform,
+                source=source,
+            ),
             where="--audience",
-            hint=f"Import a {source} export for {platform} (see `signalboost formats`), or pass --audience {other}",
+            hint=L_(
+                "Import a {source} export for {platform} (see `signalboost formats`), or pass --audience {other}",
+                source=source,
+                platform=platform,
+                other=other,
+            ),
         )
     return ids
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from signalboost.errors import OutreachError
+from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
@@ -105,7 +106,11 @@ def allowed_moves(stage: str) -> tuple[str, ...]:
 def check_stage(stage: str, *, field: str = "stage") -> str:
     """Return ``stage`` if it is one of :data:`STAGES`, else raise a clear ``OutreachError``."""
     if stage not in STAGES:
-        raise OutreachError(f"unknown stage {stage!r}", where=field, hint=f"Use one of: {', '.join(STAGES)}")
+        raise OutreachError(
+            L_("unknown stage {stage!r}", stage=stage),
+            where=field,
+            hint=L_("Use one of: {choices}", choices=", ".join(STAGES)),
+        )
     return stage
 
 
@@ -115,34 +120,38 @@ def check_move(current: str, target: str, *, who: str = "this influencer") -> No
     allowed = allowed_moves(current)
     if target == current:
         raise OutreachError(
-            f"{who} is already in stage {current!r}",
+            L_("{who} is already in stage {current!r}", who=who, current=current),
             where=f"stage {current}",
-            hint=f"Allowed moves from {current}: {', '.join(allowed)}",
+            hint=L_("Allowed moves from {current}: {choices}", current=current, choices=", ".join(allowed)),
         )
     if target not in allowed:
         raise OutreachError(
-            f"cannot move {who} from {current!r} to {target!r}",
+            L_("cannot move {who} from {current!r} to {target!r}", who=who, current=current, target=target),
             where=f"stage {current}",
-            hint=f"Allowed moves from {current}: {', '.join(allowed)}",
+            hint=L_("Allowed moves from {current}: {choices}", current=current, choices=", ".join(allowed)),
         )
 
 
 def check_terms(mode: str, offer_kind: str | None, cost: float | None) -> None:
     """Check the organic/paid terms: a known mode, a known offer kind (paid only), a non-negative cost."""
     if mode not in MODES:
-        raise OutreachError(f"unknown mode {mode!r}", where="mode", hint="Use organic or paid")
+        raise OutreachError(L_("unknown mode {mode!r}", mode=mode), where="mode", hint=L_("Use organic or paid"))
     if offer_kind is not None and offer_kind not in OFFER_KINDS:
         raise OutreachError(
-            f"unknown offer kind {offer_kind!r}", where="offer_kind", hint=f"Use one of: {', '.join(OFFER_KINDS)}"
+            L_("unknown offer kind {offer_kind!r}", offer_kind=offer_kind),
+            where="offer_kind",
+            hint=L_("Use one of: {choices}", choices=", ".join(OFFER_KINDS)),
         )
     if offer_kind is not None and mode != "paid":
         raise OutreachError(
-            "an offer (product, discount, fee) makes the relationship paid",
+            L_("an offer (product, discount, fee) makes the relationship paid"),
             where="offer_kind",
-            hint="Pass --mode paid with --offer-kind",
+            hint=L_("Pass --mode paid with --offer-kind"),
         )
     if cost is not None and (cost < 0 or cost != cost):
-        raise OutreachError(f"cost must be a number ≥ 0, got {cost}", where="cost", hint="Give the cost, e.g. 150")
+        raise OutreachError(
+            L_("cost must be a number ≥ 0, got {cost}", cost=cost), where="cost", hint=L_("Give the cost, e.g. 150")
+        )
 
 
 # ------------------------------------------------------------------------------------------- the database side
@@ -161,9 +170,9 @@ def _fetch_record(con: Any, platform: str, account_id: str) -> OutreachRecord:
     row = sql.fetch_outreach(con, platform, account_id)
     if row is None:
         raise OutreachError(
-            f"{platform}:{account_id} is not in the pipeline",
+            L_("{platform}:{account_id} is not in the pipeline", platform=platform, account_id=account_id),
             where="table outreach",
-            hint="Add it first with `signalboost outreach add HANDLE`",
+            hint=L_("Add it first with `signalboost outreach add HANDLE`"),
         )
     return OutreachRecord(**row)
 
@@ -206,9 +215,9 @@ def add_influencer(
     check_stage(stage)
     if stage in ("paused", "declined"):
         raise OutreachError(
-            f"a new influencer cannot start in stage {stage!r}",
+            L_("a new influencer cannot start in stage {stage!r}", stage=stage),
             where="stage",
-            hint="Start at identified, warming or contacted",
+            hint=L_("Start at identified, warming or contacted"),
         )
     check_terms(mode, offer_kind, cost)
     at = _now(now)
@@ -232,9 +241,9 @@ def add_influencer(
     with ws.transaction() as con:
         if sql.fetch_outreach(con, platform, account_id) is not None:
             raise OutreachError(
-                f"{handle or account_id} is already in the pipeline",
+                L_("{who} is already in the pipeline", who=handle or account_id),
                 where=f"{platform}:{account_id}",
-                hint="Use `signalboost outreach move` or `signalboost outreach update` to change it",
+                hint=L_("Use `signalboost outreach move` or `signalboost outreach update` to change it"),
             )
         sql.insert_outreach(con, row)
         sql.insert_history(con, platform, account_id, None, stage, at, owner, "added")
@@ -324,9 +333,9 @@ def update(
     unknown = sorted(set(changes) - set(UPDATABLE))
     if unknown:
         raise OutreachError(
-            f"cannot update {', '.join(unknown)}",
+            L_("cannot update {choices}", choices=", ".join(unknown)),
             where="outreach",
-            hint=f"Updatable fields: {', '.join(UPDATABLE)}; change the stage with move",
+            hint=L_("Updatable fields: {choices}; change the stage with move", choices=", ".join(UPDATABLE)),
         )
     current = get_record(ws, platform, account_id)
     merged = {**current.as_dict(), **changes}
@@ -344,24 +353,28 @@ def resolve_account(ws: Workspace, ref: str, *, platform: str | None = None) -> 
     """
     text = ref.strip().lstrip("@")
     if not text:
-        raise OutreachError("empty handle", where="HANDLE", hint="Give a handle like @maria or an account id")
+        raise OutreachError(L_("empty handle"), where="HANDLE", hint=L_("Give a handle like @maria or an account id"))
     with ws.connect(purpose="read") as con:
         matches = sql.find_account(con, text, platform=platform)
     if not matches:
         raise OutreachError(
-            f"no account {ref!r}" + (f" on {platform}" if platform else ""),
+            L_("no account {ref!r} on {platform}", ref=ref, platform=platform)
+            if platform
+            else L_("no account {ref!r}", ref=ref),
             where="accounts / outreach",
             hint=(
-                "Check the handle with `signalboost outreach list`; an account not imported yet can be added with "
-                "`signalboost outreach add HANDLE --platform P --account-id ID`"
+                L_(
+                    "Check the handle with `signalboost outreach list`; an account not imported yet can be added with "
+                    "`signalboost outreach add HANDLE --platform P --account-id ID`"
+                )
             ),
         )
     platforms = sorted({m[0] for m in matches})
     if len(platforms) > 1:
         raise OutreachError(
-            f"{ref!r} exists on several platforms ({', '.join(platforms)})",
+            L_("{ref!r} exists on several platforms ({choices})", ref=ref, choices=", ".join(platforms)),
             where="HANDLE",
-            hint="Pass --platform",
+            hint=L_("Pass --platform"),
         )
     return matches[0]
 
@@ -382,9 +395,9 @@ def add_untapped(
     with ws.connect(purpose="read") as con:
         if not sql.has_influence_scores(con):
             raise OutreachError(
-                "no influence scores yet",
+                L_("no influence scores yet"),
                 where="table influence_scores",
-                hint="Score the accounts first with `signalboost influencers`",
+                hint=L_("Score the accounts first with `signalboost influencers`"),
             )
         untapped = sql.untapped_influencers(con, platform=platform)
     rows = untapped.head(limit).to_dicts() if limit is not None else untapped.to_dicts()

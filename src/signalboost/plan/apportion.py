@@ -50,6 +50,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from signalboost.errors import PlanError
+from signalboost.i18n import L_
 from signalboost.plan.optimum import bounds, edf_from, lowest_discrepancy
 
 EPS = 1e-9
@@ -97,13 +98,15 @@ class Item:
 def check_weights(weights: Mapping[str, float]) -> None:
     """Raise :class:`PlanError` unless the weights are non-negative fractions summing to 1."""
     if not weights:
-        raise PlanError("the strategy has no pillars", where="strategy.yaml (pillars)", hint="Add pillars with weights")
+        raise PlanError(
+            L_("the strategy has no pillars"), where="strategy.yaml (pillars)", hint=L_("Add pillars with weights")
+        )
     total = sum(weights.values())
     if any(w < 0 for w in weights.values()) or abs(total - 1.0) > 1e-4:
         raise PlanError(
-            f"pillar weights sum to {total * 100:g}, not 100",
+            L_("pillar weights sum to {total}, not 100", total=round(total * 100, 6)),
             where="strategy.yaml (pillars.*.weight)",
-            hint="Change the weights so they sum to 100 (e.g. 40/30/20/10)",
+            hint=L_("Change the weights so they sum to 100 (e.g. 40/30/20/10)"),
         )
 
 

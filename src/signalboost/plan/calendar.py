@@ -47,7 +47,11 @@ class PlanResult:
 def period(start: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
     """``(start, end)`` of ``weeks`` weeks from ``start``; ``end`` excluded."""
     if weeks < 1 or weeks > MAX_WEEKS:
-        raise PlanError(f"cannot plan {weeks} weeks", where="--weeks", hint=f"Plan between 1 and {MAX_WEEKS} weeks")
+        raise PlanError(
+            L_("cannot plan {weeks} weeks", weeks=weeks),
+            where="--weeks",
+            hint=L_("Plan between 1 and {max_weeks} weeks", max_weeks=MAX_WEEKS),
+        )
     return start, start + dt.timedelta(weeks=weeks)
 
 
@@ -127,9 +131,9 @@ def _network_slots(
                 result.notes.append(L_("{net}: no slots and a minimum of 0 posts a week; not planned", net=net))
                 continue
             raise PlanError(
-                f"network {net!r} has no slots in its weekly schedule",
+                L_("network {net!r} has no slots in its weekly schedule", net=net),
                 where=f"strategy.yaml (schedule.networks.{net}.slots)",
-                hint='Add slots, e.g. slots: {mon: ["09:00"]}, or set min_posts_per_week: 0',
+                hint=L_('Add slots, e.g. slots: {{mon: ["09:00"]}}, or set min_posts_per_week: 0'),
             )
         if sched.slots_per_week() < sched.min_posts_per_week:
             result.notes.append(
@@ -149,9 +153,9 @@ def _network_slots(
             result.notes.append(L_("{net}: in the ecosystem but has no schedule; not planned", net=net))
     if not found:
         raise PlanError(
-            "the strategy schedules no network",
+            L_("the strategy schedules no network"),
             where="strategy.yaml (schedule.networks)",
-            hint="Add a network with its weekly slots under schedule.networks",
+            hint=L_("Add a network with its weekly slots under schedule.networks"),
         )
     return found
 
@@ -187,7 +191,7 @@ def _place_tactic(
         raise PlanError(
             what,
             where=f"strategy.yaml (tactics.{index}.rrule)",
-            hint="Plan a longer period (--weeks), fix the RRULE, or pass --skip-empty-tactics",
+            hint=L_("Plan a longer period (--weeks), fix the RRULE, or pass --skip-empty-tactics"),
         )
     networks = tactic.networks or list(free)
     at_time = dt.time.fromisoformat(tactic.time)

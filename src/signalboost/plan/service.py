@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError, SignalboostError, UsageError
+from signalboost.i18n import L_
 from signalboost.model.strategy import Strategy
 from signalboost.plan.calendar import PlanResult, make_plan
 from signalboost.plan.posts import STATUSES, PlannedPost, Status
@@ -132,7 +133,7 @@ def load_removed(
 def _instant(workspace: Workspace, value: dt.date | dt.datetime | None, timezone: str | None) -> dt.datetime | None:
     if value is None or isinstance(value, dt.datetime):
         if isinstance(value, dt.datetime) and value.tzinfo is None:
-            raise UsageError("a naive datetime was given to load_plan", hint="Pass an aware datetime or a date")
+            raise UsageError(L_("a naive datetime was given to load_plan"), hint=L_("Pass an aware datetime or a date"))
         return value
     if timezone is None:
         try:
@@ -238,16 +239,16 @@ def resolve_id(workspace: Workspace, prefix: str) -> str:
         found = plan_sql.find_ids(con, prefix.strip())
     if not found:
         raise PlanError(
-            f"no planned post with id {prefix!r}",
+            L_("no planned post with id {prefix!r}", prefix=prefix),
             where="post id",
-            hint="List the ids with `signalboost calendar show` (or run `signalboost plan` first)",
+            hint=L_("List the ids with `signalboost calendar show` (or run `signalboost plan` first)"),
         )
     if len(found) > 1 and prefix not in found:
         some = ", ".join(sorted(found)[:3]) + (", …" if len(found) > 3 else "")
         raise UsageError(
-            f"id {prefix!r} matches {len(found)} posts ({some})",
+            L_("id {prefix!r} matches {n} posts ({some})", prefix=prefix, n=len(found), some=some),
             where="post id",
-            hint="Type more characters of the id",
+            hint=L_("Type more characters of the id"),
         )
     return prefix if prefix in found else found[0]
 
@@ -285,7 +286,11 @@ def move_post(workspace: Workspace, plan_id: str, new_dt: dt.datetime) -> Planne
 def set_status(workspace: Workspace, plan_id: str, status: str) -> PlannedPost:
     """Set a post's status (planned, drafted, approved, scheduled, published); past ``planned`` it is kept."""
     if status not in STATUSES:
-        raise UsageError(f"unknown status {status!r}", where="status", hint=f"Use one of: {', '.join(STATUSES)}")
+        raise UsageError(
+            L_("unknown status {status!r}", status=status),
+            where="status",
+            hint=L_("Use one of: {choices}", choices=", ".join(STATUSES)),
+        )
     st: Status = status  # type: ignore[assignment]
     return _update(workspace, plan_id, status=st)
 

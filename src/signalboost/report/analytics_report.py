@@ -1019,7 +1019,9 @@ def write_report(
     from signalboost.i18n import use_language
 
     if fmt not in ("html", "pdf", "md"):
-        raise ReportError(f"unknown report format {fmt!r}", where="--format", hint="Use html, pdf or md")
+        raise ReportError(
+            L_("unknown report format {fmt!r}", fmt=fmt), where="--format", hint=L_("Use html, pdf or md")
+        )
     lang = report_language(strategy, lang)
     if proposal_text is None:
         with use_language(lang):
@@ -1038,9 +1040,9 @@ def write_report(
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # not installed, or its Pango/HarfBuzz libraries missing
         raise ReportError(
-            f"WeasyPrint cannot start: {exc}",
+            L_("WeasyPrint cannot start: {exc}", exc=exc),
             where="--format pdf",
-            hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or use --format html",
+            hint=L_("Install its system libraries (`bash scripts/system-deps.sh demo`), or use --format html"),
         ) from exc
     return write_output(target, HTML(string=html, base_url=str(target.parent)).write_pdf(), what=L_("the report"))
 

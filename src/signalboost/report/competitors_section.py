@@ -420,7 +420,11 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str | None
     """Write :func:`render_benchmark_html` to ``target``: ``.pdf`` (WeasyPrint) or ``.html``; return the path."""
     suffix = target.suffix.lower()
     if suffix not in (".html", ".htm", ".pdf"):
-        raise ReportError(f"cannot tell the format of {target.name}", where="--output", hint="End it in .html or .pdf")
+        raise ReportError(
+            L_("cannot tell the format of {name}", name=target.name),
+            where="--output",
+            hint=L_("End it in .html or .pdf"),
+        )
     check_target(target)
     html = render_benchmark_html(run, brand)
     if suffix != ".pdf":
@@ -429,9 +433,9 @@ def write_benchmark_report(run: BenchmarkRun, target: Path, *, brand: str | None
         from weasyprint import HTML
     except (ImportError, OSError) as exc:
         raise ReportError(
-            f"WeasyPrint cannot start: {exc}",
+            L_("WeasyPrint cannot start: {exc}", exc=exc),
             where="--output",
-            hint="Install its system libraries (`bash scripts/system-deps.sh demo`), or write .html",
+            hint=L_("Install its system libraries (`bash scripts/system-deps.sh demo`), or write .html"),
         ) from exc
     pdf = HTML(string=html, base_url=str(target.parent)).write_pdf()
     return write_output(target, pdf, what=L_("the benchmark report"))

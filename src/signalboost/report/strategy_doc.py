@@ -262,7 +262,9 @@ def render_html(
 
 def _no_network(url: str, *args: Any, **kwargs: Any) -> Any:
     """WeasyPrint URL fetcher that refuses everything: the document must not reach the network."""
-    raise ReportError(f"the strategy document tried to load {url!r}", hint="Documents embed every asset")
+    raise ReportError(
+        L_("the strategy document tried to load {url!r}", url=url), hint=L_("Documents embed every asset")
+    )
 
 
 def render_pdf(strategy: Strategy, *, today: dt.date | None = None, lang: str | None = None) -> bytes:
@@ -271,14 +273,14 @@ def render_pdf(strategy: Strategy, *, today: dt.date | None = None, lang: str | 
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz system libraries missing
         raise ReportError(
-            f"the PDF engine is not available ({exc})",
+            L_("the PDF engine is not available ({exc})", exc=exc),
             where="--format pdf",
-            hint="Install the system libraries with `bash scripts/system-deps.sh demo`, or use --format html",
+            hint=L_("Install the system libraries with `bash scripts/system-deps.sh demo`, or use --format html"),
         ) from exc
     html = render_html(strategy, today=today, for_print=True, lang=lang)
     pdf = HTML(string=html, url_fetcher=_no_network).write_pdf()
     if not isinstance(pdf, bytes):
-        raise ReportError("the PDF engine returned no document")
+        raise ReportError(L_("the PDF engine returned no document"))
     return pdf
 
 
@@ -289,7 +291,9 @@ def write_document(
     :func:`doc_language`; return ``path``."""
     if fmt not in DOC_FORMATS:
         raise ReportError(
-            f"unknown document format {fmt!r}", where="--format", hint=f"Use one of: {', '.join(DOC_FORMATS)}"
+            L_("unknown document format {fmt!r}", fmt=fmt),
+            where="--format",
+            hint=L_("Use one of: {choices}", choices=", ".join(DOC_FORMATS)),
         )
     data: bytes
     if fmt == "pdf":

@@ -23,6 +23,7 @@ from typing import Any
 
 import signalboost
 from signalboost.errors import UsageError, WorkspaceError
+from signalboost.i18n import L_
 from signalboost.store import scale_sql as sql
 from signalboost.store.workspace import Workspace
 
@@ -51,9 +52,9 @@ def check_tables(tables: Sequence[str] | None) -> list[str]:
     bad = [t for t in names if t not in sql.CANONICAL_TABLES]
     if bad or not names:
         raise UsageError(
-            f"unknown table(s) {', '.join(map(repr, bad))}" if bad else "no table named",
+            L_("unknown table(s) {names}", names=", ".join(map(repr, bad))) if bad else L_("no table named"),
             where="--tables",
-            hint=f"Use some of: {', '.join(sql.CANONICAL_TABLES)}",
+            hint=L_("Use some of: {choices}", choices=", ".join(sql.CANONICAL_TABLES)),
         )
     return list(dict.fromkeys(names))
 
@@ -62,13 +63,15 @@ def prepare_folder(folder: Path, *, force: bool) -> None:
     """Create ``folder``; an existing non-empty folder is only reused with ``force`` (its Parquet files and
     manifest are then replaced, other files are left alone)."""
     if folder.exists() and not folder.is_dir():
-        raise WorkspaceError("the export target is a file, not a folder", where=str(folder), hint="Pick a folder path")
+        raise WorkspaceError(
+            L_("the export target is a file, not a folder"), where=str(folder), hint=L_("Pick a folder path")
+        )
     if folder.exists() and any(folder.iterdir()):
         if not force:
             raise WorkspaceError(
-                "the export folder exists and is not empty",
+                L_("the export folder exists and is not empty"),
                 where=str(folder),
-                hint="Pick a new folder, or pass --force to replace its Parquet files",
+                hint=L_("Pick a new folder, or pass --force to replace its Parquet files"),
             )
         for name in [*sql.CANONICAL_TABLES, "results"]:
             target = folder / (name if name == "results" else f"{name}.parquet")
@@ -100,9 +103,9 @@ def export_parquet(
         missing = [p for p in wanted if p not in present]
         if missing:
             raise UsageError(
-                f"no data for platform(s) {', '.join(map(repr, missing))}",
+                L_("no data for platform(s) {choices}", choices=", ".join(map(repr, missing))),
                 where="--platform",
-                hint=f"Platforms with data: {', '.join(present) or 'none (import data first)'}",
+                hint=L_("Platforms with data: {names}", names=", ".join(present) or L_("none (import data first)")),
             )
         prepare_folder(folder, force=force)
         rows, files = {}, {}
@@ -133,32 +136,37 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST
     if not folder.is_dir():
         raise WorkspaceError(
-            "no such Parquet folder", where=str(folder), hint="Write one with `signalboost export --parquet DIR`"
+            L_("no such Parquet folder"),
+            where=str(folder),
+            hint=L_("Write one with `signalboost export --parquet DIR`"),
         )
     if not path.exists():
         raise WorkspaceError(
-            "not a Signalboost Parquet export (no manifest.json)",
+            L_("not a Signalboost Parquet export (no manifest.json)"),
             where=str(folder),
-            hint="Write one with `signalboost export --parquet DIR`",
+            hint=L_("Write one with `signalboost export --parquet DIR`"),
         )
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise WorkspaceError(
-            f"manifest.json is not valid JSON: {exc.msg}",
+            L_("manifest.json is not valid JSON: {msg}", msg=exc.msg),
             where=f"{path}:{exc.lineno}:{exc.colno}",
-            hint="Export again with `signalboost export --parquet DIR --force`",
+            hint=L_("Export again with `signalboost export --parquet DIR --force`"),
         ) from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT or not isinstance(doc.get("tables"), dict):
         raise WorkspaceError(
-            "manifest.json is not a Signalboost Parquet manifest",
+            L_("manifest.json is not a Signalboost Parquet manifest"),
             where=str(path),
-            hint="Export again with `signalboost export --parquet DIR --force`",
+            hint=L_("Export again with `signalboost export --parquet DIR --force`"),
         )
     if int(doc.get("format_version", 0)) > FORMAT_VERSION:
         raise WorkspaceError(
-            f"export format {doc.get('format_version')} is newer than this Signalboost understands",
+            L_(
+                "export format {version} is newer than this Signalboost understands",
+                version=str(doc.get("format_version")),
+            ),
             where=str(path),
-            hint="Upgrade Signalboost, or export again with this version",
+            hint=L_("Upgrade Signalboost, or export again with this version"),
         )
     return doc

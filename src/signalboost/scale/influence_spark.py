@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import InfluenceError
+from signalboost.i18n import L_
 from signalboost.influence.components import ATTENTION_WEIGHTS, COMPONENTS, TOPIC_TOL
 from signalboost.model.strategy import InfluenceSettings
 
@@ -115,7 +116,9 @@ def spark_pagerank(
             return ids.join(state.select("id", "x"), "id", "left").select(
                 "id", F.coalesce(F.col("x"), F.lit(0.0)).alias("x")
             )
-    raise InfluenceError(f"Spark PageRank did not converge in {max_iter} iterations", hint="Raise max_iter")
+    raise InfluenceError(
+        L_("Spark PageRank did not converge in {max_iter} iterations", max_iter=max_iter), hint=L_("Raise max_iter")
+    )
 
 
 def _teleport_state(ids: Any, flags: Any, teleport: Any) -> Any:
@@ -248,9 +251,9 @@ def spark_influence(
     inter = _read(spark, folder, "interactions", platform)
     if inter is None:
         raise InfluenceError(
-            "no interactions.parquet in the Parquet folder",
+            L_("no interactions.parquet in the Parquet folder"),
             where=str(folder),
-            hint="Export with `signalboost export --parquet DIR` (interactions are required)",
+            hint=L_("Export with `signalboost export --parquet DIR` (interactions are required)"),
         )
     posts = _read(spark, folder, "posts", platform)
     accounts = _read(spark, folder, "accounts", platform)
@@ -261,9 +264,9 @@ def spark_influence(
     nodes = _nodes(inter, follows, accounts, posts)
     if nodes.count() == 0:
         raise InfluenceError(
-            f"no accounts to score on platform {platform!r}",
+            L_("no accounts to score on platform {platform!r}", platform=platform),
             where=str(folder),
-            hint="Pick another --platform (see manifest.json) or export again",
+            hint=L_("Pick another --platform (see manifest.json) or export again"),
         )
     unavailable: dict[str, str] = {}
     edges = _interaction_edges(inter, settings)

@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import InfluenceError, UsageError
+from signalboost.i18n import L_
 from signalboost.influence.components import COMPONENTS, TOPIC_TOL
 from signalboost.influence.score import effective_weights
 from signalboost.model.strategy import InfluenceSettings
@@ -59,17 +60,19 @@ def pick_platform(manifest: dict[str, Any], platform: str | None) -> str:
     if platform is not None:
         if platform not in found:
             raise UsageError(
-                f"platform {platform!r} is not in this export",
+                L_("platform {platform!r} is not in this export", platform=platform),
                 where="--platform",
-                hint=f"Platforms in the export: {', '.join(found) or 'none'}",
+                hint=L_("Platforms in the export: {names}", names=", ".join(found) or L_("none")),
             )
         return platform
     if len(found) == 1:
         return found[0]
     raise UsageError(
-        "the export holds several platforms" if found else "the export holds no data",
+        L_("the export holds several platforms") if found else L_("the export holds no data"),
         where="--platform",
-        hint=f"Pass --platform, one of: {', '.join(found)}" if found else "Import data, then export again",
+        hint=L_("Pass --platform, one of: {choices}", choices=", ".join(found))
+        if found
+        else L_("Import data, then export again"),
     )
 
 
@@ -157,7 +160,7 @@ def load_influence(ws: Workspace, run: SparkInfluenceRun) -> int:
     with ws.connect(purpose="read") as con:
         frame = sql.read_parquet(con, run.results)
     if frame.height == 0:
-        raise InfluenceError("the Spark run scored no account", where=str(run.results), hint="Check the export")
+        raise InfluenceError(L_("the Spark run scored no account"), where=str(run.results), hint=L_("Check the export"))
     table = score_table(frame, run.platform, run.computed_at)
     meta = {
         "platform": run.platform,
@@ -195,7 +198,9 @@ def run_overlap(
     platform = pick_platform(manifest, platform)
     if not (folder / "follows.parquet").exists():
         raise UsageError(
-            "the export has no follows.parquet", where=str(folder), hint="Export with --tables including follows"
+            L_("the export has no follows.parquet"),
+            where=str(folder),
+            hint=L_("Export with --tables including follows"),
         )
     say = progress or (lambda _m: None)
     with _session(spark, "signalboost-overlap", master, say) as session:
@@ -260,9 +265,9 @@ def _brand(accounts: list[tuple[str, str | None, bool]]) -> list[str]:
     found = [a for a, _, b in accounts if b]
     if not found:
         raise UsageError(
-            "no brand account in the export",
+            L_("no brand account in the export"),
             where="--brand",
-            hint="Pass --brand ID, or mark the brand (`signalboost influencers --brand @you`) and export again",
+            hint=L_("Pass --brand ID, or mark the brand (`signalboost influencers --brand @you`) and export again"),
         )
     return found
 
@@ -276,13 +281,13 @@ def _resolve(accounts: list[tuple[str, str | None, bool]], names: Sequence[str],
             hit = by_handle.get(item[1:].lower())
             if hit is None:
                 raise UsageError(
-                    f"no account with handle {item!r} in the export",
+                    L_("no account with handle {handle!r} in the export", handle=item),
                     where=option,
-                    hint="Check the spelling against the export's accounts.parquet, or pass the account id instead",
+                    hint=L_("Check the spelling against the export's accounts.parquet, or pass the account id instead"),
                 )
             out.append(hit)
         else:
             out.append(item)
     if not out:
-        raise UsageError("no account given", where=option, hint="Pass account ids or @handles, comma separated")
+        raise UsageError(L_("no account given"), where=option, hint=L_("Pass account ids or @handles, comma separated"))
     return list(dict.fromkeys(out))

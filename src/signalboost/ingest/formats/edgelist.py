@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import INTERACTION_KINDS, Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
@@ -109,8 +109,8 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="edgelist",
-        description="SNAP-style edge list: 'src dst [weight]' lines, space or tab, # comments, optionally .gz",
-        loads="follows (--kind follows) or interactions (--kind repost|reply|mention|like|quote)",
+        description=N_("SNAP-style edge list: 'src dst [weight]' lines, space or tab, # comments, optionally .gz"),
+        loads=N_("follows (--kind follows) or interactions (--kind repost|reply|mention|like|quote)"),
         sniff=sniff,
         read=read_edgelist,
         extensions=(".txt", ".edges", ".edgelist", ".gz", ".tsv"),

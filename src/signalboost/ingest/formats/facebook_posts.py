@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from signalboost.i18n import N_
 from signalboost.ingest.base import Format, Item, ReadOptions
 from signalboost.ingest.formats import generic
 from signalboost.ingest.registry import register
@@ -82,8 +83,8 @@ def read_meta_posts(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="meta-posts",
-        description="Meta Business Suite / Page Insights post export CSV (Facebook or Instagram posts)",
-        loads="posts (format, text, permalink) and post_metrics (impressions, reach, reactions, comments, …)",
+        description=N_("Meta Business Suite / Page Insights post export CSV (Facebook or Instagram posts)"),
+        loads=N_("posts (format, text, permalink) and post_metrics (impressions, reach, reactions, comments, …)"),
         sniff=sniff,
         read=read_meta_posts,
         platform="facebook",

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject, malformed
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text
@@ -186,12 +186,12 @@ def read_uci(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="facebook-uci",
-        description=(
+        description=N_(
             "UCI 'Facebook metrics' semicolon CSV (cosmetics brand page, 2014). Dates reconstructed from "
             "month/weekday/hour: rows oldest->newest, earliest matching day not before the previous post, "
             "Europe/Lisbon time converted to UTC"
         ),
-        loads="posts (format, paid, pillars), post_metrics, account_snapshots (page likes), accounts",
+        loads=N_("posts (format, paid, pillars), post_metrics, account_snapshots (page likes), accounts"),
         sniff=sniff,
         read=read_uci,
         platform="facebook",

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.plaintext import plain_utf8
@@ -534,8 +534,8 @@ class _as_is:
 FORMAT = register(
     Format(
         name="generic",
-        description="CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column",
-        loads="posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say",
+        description=N_("CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column"),
+        loads=N_("posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say"),
         sniff=sniff,
         read=read_generic,
         extensions=(".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"),

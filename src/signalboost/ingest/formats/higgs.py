@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from signalboost.i18n import N_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
@@ -43,8 +44,8 @@ def read_higgs(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="higgs-activity",
-        description="SNAP Higgs Twitter activity file (userA userB unix_ts RT|MT|RE), optionally .gz",
-        loads="interactions (RT->repost, MT->mention, RE->reply; actor=userA, target account=userB)",
+        description=N_("SNAP Higgs Twitter activity file (userA userB unix_ts RT|MT|RE), optionally .gz"),
+        loads=N_("interactions (RT->repost, MT->mention, RE->reply; actor=userA, target account=userB)"),
         sniff=sniff,
         read=read_higgs,
         platform="x",

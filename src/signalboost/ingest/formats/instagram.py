@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -198,8 +198,8 @@ def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterat
 FORMAT = register(
     Format(
         name="instagram-export",
-        description="Instagram 'Download your information' JSON export (zip or folder); mojibake repaired",
-        loads="posts (posts, carousels, stories, reels), follows (followers, following), accounts",
+        description=N_("Instagram 'Download your information' JSON export (zip or folder); mojibake repaired"),
+        loads=N_("posts (posts, carousels, stories, reels), follows (followers, following), accounts"),
         sniff=sniff,
         read=read_instagram,
         platform="instagram",

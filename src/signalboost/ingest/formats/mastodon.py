@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -306,8 +306,10 @@ def _actor_row(actor: dict[str, Any], me: str, platform: str, observed: datetime
 FORMAT = register(
     Format(
         name="mastodon-export",
-        description="Mastodon account export (zip or folder): outbox.json, actor.json, likes.json, CSVs",
-        loads="posts (own posts and boosts, visibility), interactions (repost/reply/mention/like), follows, accounts",
+        description=N_("Mastodon account export (zip or folder): outbox.json, actor.json, likes.json, CSVs"),
+        loads=N_(
+            "posts (own posts and boosts, visibility), interactions (repost/reply/mention/like), follows, accounts"
+        ),
         sniff=sniff,
         read=read_mastodon,
         platform="mastodon",

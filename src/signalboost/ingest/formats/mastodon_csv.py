@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from signalboost.errors import UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.formats.mastodon import PLATFORM, account_id
 from signalboost.ingest.registry import register
@@ -135,8 +135,10 @@ def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="mastodon-csv",
-        description="A CSV of Mastodon's Data export page (following_accounts.csv; blocks, mutes, lists named)",
-        loads="follows (the brand's follows: following_accounts.csv); blocks, mutes, lists, bookmarks are not loaded",
+        description=N_("A CSV of Mastodon's Data export page (following_accounts.csv; blocks, mutes, lists named)"),
+        loads=N_(
+            "follows (the brand's follows: following_accounts.csv); blocks, mutes, lists, bookmarks are not loaded"
+        ),
         sniff=sniff,
         read=read_mastodon_csv,
         platform="mastodon",

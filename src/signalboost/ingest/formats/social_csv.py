@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Format, Item, ReadOptions
 from signalboost.ingest.formats import generic
 from signalboost.ingest.registry import register
@@ -118,8 +118,8 @@ def _comment_preset(columns: list[str], options: ReadOptions) -> None:
 TWEETS = register(
     Format(
         name="tweet-csv",
-        description="A CSV of tweets (created_at, text, retweets, favorites, replies …); RT @ rows are reposts",
-        loads="posts (own tweets; RT @ rows as reposts) and post_metrics (retweets, favorites, replies)",
+        description=N_("A CSV of tweets (created_at, text, retweets, favorites, replies …); RT @ rows are reposts"),
+        loads=N_("posts (own tweets; RT @ rows as reposts) and post_metrics (retweets, favorites, replies)"),
         sniff=sniff_tweets,
         read=read_tweets,
         platform="x",
@@ -129,8 +129,8 @@ TWEETS = register(
 COMMENTS = register(
     Format(
         name="youtube-comments",
-        description="A CSV of YouTube comments (Google Takeout comments.csv or an API dump)",
-        loads="interactions (reply: the comment's author on the video, at its time)",
+        description=N_("A CSV of YouTube comments (Google Takeout comments.csv or an API dump)"),
+        loads=N_("interactions (reply: the comment's author on the video, at its time)"),
         sniff=sniff_comments,
         read=read_comments,
         platform="youtube",

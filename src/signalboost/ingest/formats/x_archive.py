@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from signalboost.errors import IngestError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
@@ -381,8 +381,8 @@ def parse_likes(likes: list[Any], *, me: str, platform: str = PLATFORM) -> list[
 FORMAT = register(
     Format(
         name="x-archive",
-        description="X/Twitter archive: the zip, its data/ folder, or one window.YTD .js part (tweets, likes, …)",
-        loads="posts, post_metrics, interactions (reply/mention/repost/like), follows, accounts",
+        description=N_("X/Twitter archive: the zip, its data/ folder, or one window.YTD .js part (tweets, likes, …)"),
+        loads=N_("posts, post_metrics, interactions (reply/mention/repost/like), follows, accounts"),
         sniff=sniff,
         read=read_x,
         platform="x",

@@ -306,8 +306,8 @@ def read_youtube(path: Path, options: ReadOptions) -> Iterator[Item]:
 FORMAT = register(
     Format(
         name="youtube-content",
-        description="YouTube Studio 'Content' export (Table data.csv; localised dates/numbers; Total row skipped)",
-        loads="posts (videos) and post_metrics (views, impressions, likes, comments, shares of the period)",
+        description=N_("YouTube Studio 'Content' export (Table data.csv; localised dates/numbers; Total row skipped)"),
+        loads=N_("posts (videos) and post_metrics (views, impressions, likes, comments, shares of the period)"),
         sniff=sniff,
         read=read_youtube,
         platform="youtube",
