@@ -140,6 +140,21 @@ def test_detect_encoding_by_evidence(encoding: str, expected: str) -> None:
     assert detect_encoding(data)[0] == expected
 
 
+@pytest.mark.parametrize("text", ["Öa", "Öl und Bier", "naïve", "hôtel", "Ölfass; Ödland"])
+def test_mac_roman_letters_that_cp1252_reads_as_marks_before_a_letter(text: str) -> None:
+    """Mac Roman's Ö, ï, ô are cp1252's …, •, ™: glued to the next letter those marks are not text (found by the
+    round-trip property: "Öa" written on a Mac was read as "…a")."""
+    data = ("post_id,text\r\np1," + text + "\r\n").encode("mac_roman")
+    enc, _ = detect_encoding(data)
+    assert data.decode(enc) == data.decode("mac_roman")
+
+
+@pytest.mark.parametrize("text", ["Wait… what", "Brand™ news", "20°C • sunny", "“Quoted”", "rock’n’roll – live"])
+def test_cp1252_marks_in_ordinary_places_still_read_as_cp1252(text: str) -> None:
+    data = ("post_id,text\r\np1," + text + " café\r\n").encode("cp1252")
+    assert detect_encoding(data)[0] == "cp1252"
+
+
 def test_latin1_bytes_read_the_same_as_cp1252() -> None:
     data = "café señor".encode("latin-1")
     enc, warning = detect_encoding(data)

@@ -75,12 +75,16 @@ def check_encoding(name: str) -> str:
 
 _OPENING = set("¿¡«“‘")
 _CLOSING = set("»”")
+#: marks that may stand right before a letter: opening quotes, the apostrophe (``’tis``), degrees (``20°C``), dashes
+_BEFORE_LETTER = _OPENING | set("’°–—")
 
 
 def _score(text: str) -> float:
     """How much a decoding looks like text: +2 per common accented letter or typographic mark, +0.5 per other
     letter inside a word, -1 per other symbol, -10 per control character or unmapped byte (U+FFFD); an upper-case
-    letter right after a lower-case one (``cafŽ``) counts as a symbol."""
+    letter right after a lower-case one (``cafŽ``) counts as a symbol, and so does a mark that is not a letter
+    standing right before one (``…a``, ``na•ve``, ``h™tel``: Mac Roman's ``Öa``, ``naïve``, ``hôtel`` read as cp1252)
+    unless it is an opening quote, the apostrophe, a degree sign or a dash."""
     score = 0.0
     prev = ""
     for i, ch in enumerate(text):
@@ -93,6 +97,8 @@ def _score(text: str) -> float:
             score -= 10
         elif (ch in _OPENING and prev.isalpha()) or (ch in _CLOSING and after.isalpha()):
             score -= 1  # "a¿", "»b": an opening mark after a letter, a closing one before
+        elif not ch.isalpha() and after.isalpha() and ch not in _BEFORE_LETTER:
+            score -= 1  # "…a", "•v": a mark that ends or separates words, glued to the next word
         elif ch in _COMMON and not (ch.isupper() and prev.islower()):
             score += 2
         elif cat[0] == "L" and prev.isalpha() and not (ch.isupper() and prev.islower()):
