@@ -12,11 +12,12 @@ For each module, a work copy of ``src/``, ``tests/`` and ``pyproject.toml`` is m
 (markers ``slow``, ``browser``, ``spark``, ``shared`` left out), one mutant at a time by default (``--children``).
 mutmut runs, for each mutant, only the tests of that subset that call the mutated function.
 
-Kill rate = (killed + timed out) / (mutants − equivalent). Equivalent mutants (no input can change an output) are
-listed in ``mutation.toml`` (``[[equivalent]]``: module, function, the original line, the mutated line, a reason) and
-taken out of the count; an entry that no longer matches a surviving mutant is reported as stale. Mutants with no
-test of the subset reaching them count as survivors. Lines matching a ``skip_lines`` pattern of ``mutation.toml``
-(the text of error messages and warnings) are not mutated.
+Kill rate = (killed + timed out) / (mutants − equivalent); a run stopped part-way (Ctrl-C) reports the mutants it
+tested, with the number not checked, and ``--survivors`` re-tests only tested survivors. Equivalent mutants (no
+input can change an output) are listed in ``mutation.toml`` (``[[equivalent]]``: module, function, the original
+line, the mutated line, a reason) and taken out of the count; an entry that no longer matches a surviving mutant is
+reported as stale. Mutants with no test of the subset reaching them count as survivors. Lines matching a
+``skip_lines`` pattern of ``mutation.toml`` (the text of error messages and warnings) are not mutated.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ class Outcome:
     equivalent: list[str] = field(default_factory=list)
     survivors: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, status, before, after
     stale: list[str] = field(default_factory=list)
+    unchecked: int = 0  # mutants a stopped (partial) run never tested: left out of the rate
 
     @property
     def rate(self) -> float | None:
-        counted = self.total - len(self.equivalent)
+        counted = self.total - self.unchecked - len(self.equivalent)
         return 100.0 * self.killed / counted if counted else None
 
 
@@ -165,6 +167,9 @@ def collect(module: str, work: Path, equivalents: list[dict]) -> Outcome:  # typ
         for name, code in sorted(codes.items(), key=lambda kv: _natural(kv[0])):
             status = status_by_exit_code[code]
             outcome.total += 1
+            if code is None:  # "not checked": the run was stopped before this mutant
+                outcome.unchecked += 1
+                continue
             if status in KILLED:
                 outcome.killed += 1
                 continue
@@ -198,6 +203,7 @@ def show(outcome: Outcome, *, survivors: bool = True) -> None:
     print(
         f"{outcome.module}: {outcome.total} mutants, {outcome.killed} killed, {len(outcome.survivors)} survived, "
         f"{len(outcome.equivalent)} equivalent -> kill rate {rate}"
+        + (f" (partial run: {outcome.unchecked} mutants not checked)" if outcome.unchecked else "")
     )
     if survivors:
         for name, status, before, after in outcome.survivors:
@@ -210,7 +216,9 @@ def summary(outcomes: list[Outcome]) -> None:
     print("\nkill rate per module (killed / (mutants - equivalent)):")
     for o in outcomes:
         rate = "n/a" if o.rate is None else f"{o.rate:5.1f} %"
-        print(f"  {o.module:32} {rate}   ({o.killed}/{o.total - len(o.equivalent)}; {len(o.survivors)} survivors)")
+        counted = o.total - o.unchecked - len(o.equivalent)
+        partial = f"; {o.unchecked} not checked" if o.unchecked else ""
+        print(f"  {o.module:32} {rate}   ({o.killed}/{counted}; {len(o.survivors)} survivors{partial})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     summary(outcomes)
     if args.json:
         figures = {o.module: {"mutants": o.total, "killed": o.killed, "equivalent": len(o.equivalent),
-                              "survived": len(o.survivors), "kill_rate": o.rate} for o in outcomes}  # fmt: skip
+                              "survived": len(o.survivors), "not_checked": o.unchecked, "kill_rate": o.rate}
+                   for o in outcomes}  # fmt: skip
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 

@@ -150,6 +150,8 @@ def test_audience_hours_at_their_boundaries() -> None:
     assert audience_active_hours(_interactions({10: 100}), "facebook", "UTC") == {10}
     # 240 interactions: an even share is 10 an hour, half of it (5) is active, 4 is not
     assert audience_active_hours(_interactions({2: 231, 9: 5, 12: 4}), "facebook", "UTC") == {2, 9}
+    # 2,400: half an even share is 2,400 / 48 = 50, so 49 is not active (it would be above 2,400 / 50 = 48)
+    assert audience_active_hours(_interactions({2: 2351, 9: 49}), "facebook", "UTC") == {2}
     # a table without hour_utc (nothing to go by) or none at all
     assert audience_active_hours(pl.DataFrame({"platform": ["facebook"], "n": [500]}), "facebook", "UTC") is None
     assert audience_active_hours(None, "facebook", "UTC") is None

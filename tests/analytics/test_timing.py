@@ -12,6 +12,7 @@ import pytest
 from signalboost.analytics.timing import (
     NOT_ENOUGH,
     Hyper,
+    active_hours,
     estimate_hyper,
     fit_scale,
     fit_slot_model,
@@ -484,3 +485,56 @@ def test_a_reason_says_how_much_of_the_gain_came_from_the_top_3_posts() -> None:
     assert reason == (
         "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean; 67.0% of its gain from its top 3 posts)"
     )
+
+
+def test_an_hour_with_min_posts_posts_counts_as_active_for_exploring() -> None:
+    # 03:00 has 3 posts in all (1 + 2 on two weekdays), 04:00 only 2: with the default min_posts = 3 the page's
+    # audience demonstrably sees posts at 03:00, so its thin 03:00 cells may be explored; 04:00's may not
+    rows = [("x", 3, 1, 1.0, 9.0, 0.1, NOT_ENOUGH), ("x", 4, 2, 1.0, 9.5, 0.1, NOT_ENOUGH)]
+    table = pl.concat(
+        [_slots(rows), _slots([("x", 3, 2, 1.0, 8.0, 0.1, NOT_ENOUGH)]).with_columns(weekday=pl.lit(1, pl.Int64))]
+    )
+    assert active_hours(table, 3) == set(range(7, 23)) | {3}
+    assert active_hours(table, 4) == set(range(7, 23))
+    explore = recommend_slots(table, k=0, explore=5)  # default min_posts 3
+    assert explore.select("weekday", "slot_hour").rows() == [(0, 3), (1, 3)]
+
+
+def test_recommendations_keep_their_columns_typed_and_the_networks_in_the_order_given() -> None:
+    networks = [f"n{i:02d}" for i in range(30, 0, -1)]
+    table = pl.concat([_slots([(n, 9, 5, 2.0, 3.0, 0.5, "ok")]) for n in networks])  # no top3_share column
+    rec = recommend_slots(table, k=1, explore=0, distinguishable=False)
+    assert rec["platform"].to_list() == networks
+    assert rec.schema["top3_share"] == pl.Float64 and rec["top3_share"].null_count() == 30
+
+
+def test_a_flat_network_gets_no_recommended_slot_even_under_the_former_rule() -> None:
+    # every slot with posts has weight 0 (τ² = 0): ranking them would only rank sample sizes
+    table = _slots([("x", 9, 8, 2.0, 3.0, 0.0, "ok"), ("x", 10, 5, 1.5, 3.0, 0.0, "ok")])
+    assert recommend_slots(table, k=2, explore=0, distinguishable=False).height == 0
+    assert recommend_slots(
+        table.with_columns(shrink_weight=pl.Series([0.5, 0.0])), k=2, explore=0, distinguishable=False
+    )["slot_hour"].to_list() == [9, 10]
+
+
+def test_a_reason_gives_the_share_of_the_way_to_the_mean_in_percent() -> None:
+    # B = 0.2 keeps a fifth of the slot's own difference: shrunk 100·(1 − 0.2) = 80 % toward the mean
+    table = _slots([("x", 9, 4, 1.5, 3.0, 0.2, "ok")])
+    (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
+    assert reason == "expected 1.5 (4 posts; shrunk 80.0% toward the network mean)"
+
+
+def test_a_network_with_one_thin_slot_is_explored_against_its_prior() -> None:
+    # nothing recommended: the floor is the prior (1.0), which the slot's upper bound 2.0 reaches
+    rec = recommend_slots(_slots([("x", 9, 1, 1.0, 2.0, 0.1, NOT_ENOUGH)]), k=1, explore=1)
+    assert rec.select("kind", "slot_hour").rows() == [("explore", 9)]
+
+
+def test_exploration_ties_are_broken_by_the_seeded_draws_highest_first() -> None:
+    # six thin slots tie on ci_high: the order is that of numpy's default_rng(seed).random(6), highest draw first
+    table = _slots([("x", 10 + h, 1, 1.0, 9.0, 0.1, NOT_ENOUGH) for h in range(6)])
+    for seed in (0, 7):
+        draws = np.random.default_rng(seed).random(6)
+        expected = [10 + int(i) for i in np.argsort(-draws)[:3]]
+        rec = recommend_slots(table, k=0, explore=3, seed=seed)
+        assert rec["slot_hour"].to_list() == expected, seed

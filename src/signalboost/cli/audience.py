@@ -79,7 +79,7 @@ def _explain(summary: dict[str, Any], platform: str) -> None:
         highlight=False,
     )
     for note in notes_words(summary):
-        console.print(f"[yellow]{escape(_('Note'))}[/]: {escape(note)}", highlight=False)
+        console.print("[yellow]" + escape(_("Note")) + f"[/]: {escape(note)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

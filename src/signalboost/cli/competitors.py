@@ -337,7 +337,7 @@ def register(app: typer.Typer) -> None:
             for f in b.findings:
                 console.print(f"• {escape(f['text'])}", highlight=False)
         for note in run.notes:
-            console.print(f"[yellow]{escape(_('Note:'))}[/] {escape(note)}", highlight=False)
+            console.print("[yellow]" + escape(_("Note:")) + f"[/] {escape(note)}", highlight=False)
 
 
 SECTION_TITLES = {

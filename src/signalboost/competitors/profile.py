@@ -113,9 +113,12 @@ def cadence_trend(
         pl.when(ok).then(pl.col("trend")).otherwise(None).alias("trend"),
         pl.when(ok).then(pl.col("trend") - pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_low"),
         pl.when(ok).then(pl.col("trend") + pl.col("_tq") * pl.col("_se")).otherwise(None).alias("trend_high"),
-        pl.struct("W", "_covers", "_first", "_last")
-        .map_elements(lambda r: trend_note(r, min_weeks), return_dtype=pl.String)
-        .alias("trend_note"),
+        # said here, in this thread's language (a polars worker thread would not have the reader's language)
+        pl.Series(
+            "trend_note",
+            [trend_note(r, min_weeks) for r in s.select("W", "_covers", "_first", "_last").iter_rows(named=True)],
+            dtype=pl.String,
+        ),
     )
 
 

@@ -362,5 +362,6 @@ def metrics_from_stage(newest: str | None = None, latest: datetime | None = None
 
 
 def hashtags_of(t: str) -> str:
-    """SQL: the lower-cased ``#hashtags`` of the trimmed text ``t`` (NULL when empty)."""
-    return f"list_transform(regexp_extract_all({t}, '#(\\w+)', 1), lambda x: lower(x))"
+    """SQL: the lower-cased ``#hashtags`` of the trimmed text ``t`` (NULL when empty). Letters are Unicode letters
+    (RE2's ``\\w`` is ASCII only: ``#glød`` would be stored as ``gl``), as in ``signalboost.ingest.textio.HASHTAG``."""
+    return f"list_transform(regexp_extract_all({t}, '#([\\p{{L}}\\p{{N}}_]+)', 1), lambda x: lower(x))"

@@ -234,6 +234,18 @@ def _templates() -> Jinja2Templates:
     env.filters["num"] = _num  # the dashboard's own number format (below), in the page's language
     env.filters["pct"] = _pct
     env.filters["plainnum"] = lambda v: "" if v is None else f"{v:g}"  # form values: what <input> parses
+    from signalboost.influence.words import segment_words
+    from signalboost.outreach.words import value_words
+
+    env.filters["segment"] = segment_words  # an influence segment id in the page's language
+    env.filters["word"] = value_words  # a stage, mode, touch kind or trend in the page's language
+    from signalboost.competitors.benchmark import figure_words, format_words, rank_label
+    from signalboost.competitors.insights import slot_label
+
+    env.filters["format_word"] = lambda v: format_words(str(v))  # a post format (video, photo)
+    env.filters["figure"] = figure_words  # a benchmark figure (engagement_per_post)
+    env.filters["rank_label"] = rank_label  # "too thin (n=3 < 10)" / "no data" of a ranking
+    env.filters["slot_label"] = lambda label, dimension: slot_label(dimension, label)  # a best day (CLDR) or hour
     env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
     from signalboost.report.analytics_report import UNITS
 

@@ -7,6 +7,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from signalboost.i18n import _, format_number, weekday_name
+from signalboost.influence.words import component_words
 from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, scatter
 
 WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -104,18 +106,17 @@ def influencers(data: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"seg_colours": SEGMENT_COLOURS, "chart_n": len(points), "chart_note": None}
     unknown = len(scored) - len(known)
     if unknown:
-        out["chart_note"] = (
-            f"Engagement with the brand is unknown for {unknown:,} of the {len(scored):,} sampled accounts "
-            "(no brand account when the scores were computed), so they are not drawn. Set brand.handles."
-            f"{data['platform']} in strategy.yaml, or run `signalboost influencers --brand HANDLE`, then compute "
-            "the scores again."
-        )
+        out["chart_note"] = _(
+            "Engagement with the brand is unknown for {unknown} of the {sampled} sampled accounts (no brand account "
+            "when the scores were computed), so they are not drawn. Set brand.handles.{platform} in strategy.yaml, "
+            "or run `signalboost influencers --brand HANDLE`, then compute the scores again."
+        ).format(unknown=format_number(unknown), sampled=format_number(len(scored)), platform=data["platform"])
     if points:
         out["scatter"] = scatter(
             points,
-            title="Influence score × engagement with the brand, by segment",
-            x_label="influence score (0-100)",
-            y_label="interactions with the brand (engagement window)",
+            title=_("Influence score × engagement with the brand, by segment"),
+            x_label=_("influence score (0-100)"),
+            y_label=_("interactions with the brand (engagement window)"),
             x_threshold=data.get("influence_threshold"),
             y_threshold=data.get("engagement_threshold"),
         )
@@ -132,10 +133,10 @@ def profile(data: dict[str, Any]) -> dict[str, Any]:
     if grid and any(any(row) for row in grid):
         values = [[float(v) if v else None for v in row] for row in grid]
         out["when"] = heatmap(
-            WEEKDAY_LABELS,
+            [weekday_name(d, "abbreviated") for d in range(7)],
             [f"{h:02d}" for h in range(24)],
             values,
-            title=f"Posts by weekday and hour ({prof.get('timezone', 'UTC')})",
+            title=_("Posts by weekday and hour ({zone})").format(zone=prof.get("timezone", "UTC")),
             counts=grid,
         )
     series = prof.get("engagement_over_time") or []
@@ -144,15 +145,15 @@ def profile(data: dict[str, Any]) -> dict[str, Any]:
         out["engagement"] = line_chart(
             list(range(len(ys))),
             ys,
-            title="Their interactions per week (first week = 0)",
-            x_label="week",
-            y_label="interactions",
+            title=_("Their interactions per week (first week = 0)"),
+            x_label=_("week"),
+            y_label=_("interactions"),
         )
     score = prof.get("score") or {}
     comps = [(c, score.get(c)) for c in ("reach", "authority", "amplification", "topic", "activity")]
     if any(v is not None for _, v in comps):
         out["components"] = bar_chart(
-            [Bar(c, v) for c, v in comps], title="Score components (percentiles)", max_value=100.0
+            [Bar(component_words(c), v) for c, v in comps], title=_("Score components (percentiles)"), max_value=100.0
         )
     return out
 

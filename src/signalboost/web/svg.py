@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from signalboost.i18n import _
+
 PALETTE: tuple[str, ...] = ("#1f5fa8", "#b3541e", "#2e7d32", "#7b3fa0", "#a61b4a", "#00796b", "#6d5d00", "#455a64")
 """Colour-blind-aware palette with at least 4.5:1 contrast on white (text on these uses white)."""
 
@@ -31,11 +33,12 @@ def colour(index: int) -> str:
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
+    """A value on a chart in the page's locale (Babel): ``digits`` significant digits, whole numbers from 1,000."""
+    from signalboost.i18n import format_significant
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
+        return _("n/a")
+    return format_significant(value, digits=digits)
 
 
 def _open(width: int, height: int, title: str, desc: str) -> str:
@@ -65,7 +68,8 @@ def heatmap(
     lo, hi = (min(flat), max(flat)) if flat else (0.0, 1.0)
     span = (hi - lo) or 1.0
     n_total = sum(sum(r) for r in counts) if counts else len(flat)
-    parts = [_open(width, height, title, f"{len(flat)} cells with data; sample size {n_total}")]
+    desc = _("{n} cells with data; sample size {total}").format(n=len(flat), total=n_total)
+    parts = [_open(width, height, title, desc)]
     for j, label in enumerate(col_labels):
         if len(col_labels) <= 12 or j % 3 == 0:
             x = left + j * cell + cell / 2
@@ -107,7 +111,7 @@ def line_chart(
     width, height, left, bottom, top, right = 420, 220, 52, 36, 12, 12
     pts = [(x, y) for x, y in zip(xs, ys, strict=False) if y is not None]
     n_total = sum(counts) if counts else len(pts)
-    parts = [_open(width, height, title, f"{len(pts)} points; sample size {n_total}")]
+    parts = [_open(width, height, title, _("{n} points; sample size {total}").format(n=len(pts), total=n_total))]
     if not pts:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle">not enough data</text></svg>')
         return Markup("".join(parts))
@@ -187,7 +191,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: flo
     vals = [v for b in bars for v in (b.value, b.target, b.high) if v is not None]
     top_v = max_value or (max(vals) if vals else 1.0) or 1.0
     n_total = sum(b.n or 0 for b in bars)
-    parts = [_open(width, height, title, f"{len(bars)} bars; sample size {n_total}")]
+    parts = [_open(width, height, title, _("{n} bars; sample size {total}").format(n=len(bars), total=n_total))]
     scale = (width - left - right) / top_v
     for i, b in enumerate(bars):
         y = 8 + i * row
@@ -244,7 +248,7 @@ def scatter(
     With ``log_y`` the y axis shows log10(1 + y), so a few very engaged accounts do not flatten the rest.
     """
     width, height, left, bottom, top = 440, 300, 52, 36, 12
-    parts = [_open(width, height, title, f"{len(points)} accounts")]
+    parts = [_open(width, height, title, _("{n} accounts").format(n=len(points)))]
 
     def ty(y: float) -> float:
         return math.log10(1 + max(0.0, y)) if log_y else y
@@ -271,11 +275,15 @@ def scatter(
             f'<line x1="{left}" y1="{py(y_threshold):.1f}" x2="{width - 12}" y2="{py(y_threshold):.1f}" '
             'stroke="#555" stroke-dasharray="4 3"/>'
         )
+    from signalboost.influence.words import segment_words
+
+    tip = _("{label} ({segment}): influence {x}, engagement {y}")
     for p in points:
         fill = SEGMENT_COLOURS.get(p.segment, SEGMENT_COLOURS["other"])
         dot = (
             f'<circle cx="{px(p.x):.1f}" cy="{py(p.y):.1f}" r="4" fill="{fill}" fill-opacity="0.8">'
-            f"<title>{escape(f'{p.label} ({p.segment}): influence {_fmt(p.x)}, engagement {_fmt(p.y)}')}</title>"
+            f"<title>{escape(tip.format(label=p.label, segment=segment_words(p.segment), x=_fmt(p.x), y=_fmt(p.y)))}"
+            "</title>"
             "</circle>"
         )
         parts.append(f'<a href="{escape(p.href)}">{dot}</a>' if p.href else dot)
@@ -298,7 +306,8 @@ def lines_chart(series: Sequence[Series], x_labels: Sequence[str], *, title: str
     width, left, bottom, top, right = 640, 56, 40, 12, 170
     height = max(230, 24 + 16 * len(series))
     n_total = sum(n for s in series for _, _, n in s.points)
-    parts = [_open(width, height, title, f"{len(series)} lines over {len(x_labels)} periods; sample size {n_total}")]
+    desc = _("{n} lines over {periods} periods; sample size {total}")
+    parts = [_open(width, height, title, desc.format(n=len(series), periods=len(x_labels), total=n_total))]
     ys = [y for s in series for _, y, _ in s.points]
     if not ys or not x_labels:
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle">not enough data</text></svg>')
@@ -347,7 +356,7 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]], *, tit
     names = sorted({name for _, parts_ in rows for name, _ in parts_})
     row, left, width = 22, 150, 640
     height = 34 + row * max(1, len(rows))
-    parts = [_open(width, height, title, f"{len(rows)} rows; parts: {', '.join(names)}")]
+    parts = [_open(width, height, title, _("{n} rows; parts: {parts}").format(n=len(rows), parts=", ".join(names)))]
     scale = width - left - 16
     for k, name in enumerate(names):
         lx = left + k * 95

@@ -11,7 +11,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from signalboost.competitors.benchmark import format_words
 from signalboost.errors import SignalboostError
+from signalboost.i18n import _, format_number
 from signalboost.store.workspace import Workspace
 from signalboost.web.svg import Bar, Series, bar_chart, heatmap, lines_chart, stacked_bars
 from signalboost.web.wiring import jsonable_dict
@@ -51,14 +53,14 @@ def decorate(data: dict[str, Any]) -> dict[str, Any]:
                 )
                 for r in ranked
             ],
-            title="Engagement per post by page (mean, 95 % interval)",
+            title=_("Engagement per post by page (mean, 95 % interval)"),
         )
         c["timeline"] = _timeline(plat, data["timeline"], accounts, brand)
         mix: dict[str, list[tuple[str, float]]] = {}
         for r in data["formats"]:
             if r["platform"] == plat:
-                mix.setdefault(str(r["account"]), []).append((str(r["format"]), float(r["share"])))
-        c["formats"] = stacked_bars(sorted(mix.items()), title="Format mix: share of each page's posts")
+                mix.setdefault(str(r["account"]), []).append((format_words(str(r["format"])), float(r["share"])))
+        c["formats"] = stacked_bars(sorted(mix.items()), title=_("Format mix: share of each page's posts"))
         c["hours"] = _hours(plat, data["hours"], accounts)
         charts[plat] = c
     return {"charts": charts}
@@ -77,8 +79,14 @@ def _timeline(plat: str, timeline: list[dict[str, Any]], accounts: list[dict[str
             if r["account"] == name
         ]
         series.append(Series(name, pts, bold=name in brand))
-    extra = f" — {len(shown)} of {len(accounts)} pages" if len(accounts) > len(shown) else ""
-    return lines_chart(series, months, title=f"Engagement per post by month{extra}", y_label="interactions per post")
+    title = (
+        _("Engagement per post by month ({shown} of {total} pages)").format(
+            shown=format_number(len(shown)), total=format_number(len(accounts))
+        )
+        if len(accounts) > len(shown)
+        else _("Engagement per post by month")
+    )
+    return lines_chart(series, months, title=title, y_label=_("interactions per post"))
 
 
 def _hours(plat: str, hours: list[dict[str, Any]], accounts: list[dict[str, Any]]) -> Markup:
@@ -96,5 +104,5 @@ def _hours(plat: str, hours: list[dict[str, Any]], accounts: list[dict[str, Any]
         shares,
         counts=counts,
         left=150,
-        title="When each page posts: share of its posts by hour",
+        title=_("When each page posts: share of its posts by hour"),
     )

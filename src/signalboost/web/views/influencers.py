@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import InfluenceError, SignalboostError, WebError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, _, format_number
 from signalboost.store import accounts_sql, influence_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -44,7 +44,7 @@ def build(
                 "scored": False,
                 "platforms": [],
                 "rows": [],
-                "message": "No influence scores yet: compute them from the imported data.",
+                "message": _("No influence scores yet: compute them from the imported data."),
             }
         plat = platform if platform in platforms else platforms[0]
         rows = influence_sql.influencer_rows(
@@ -148,8 +148,9 @@ def untapped_todo(ws: Workspace, top: int = 3) -> list[dict[str, Any]]:
         rows = influence_sql.influencer_rows(con, platforms[0], segment="untapped", limit=top) if platforms else []
     return [
         {
-            "text": f"Approach untapped influencer {('@' + r['handle']) if r['handle'] else r['account_id']} "
-            f"(score {r['score']:.0f}): engage with their content",
+            "text": _("Approach untapped influencer {who} (score {score}): engage with their content").format(
+                who=("@" + r["handle"]) if r["handle"] else r["account_id"], score=format_number(round(r["score"]))
+            ),
             "href": profile_href(platforms[0], r["account_id"]),
         }
         for r in rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from signalboost.errors import SignalboostError
+from signalboost.i18n import _
 from signalboost.store import outreach_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -27,7 +28,7 @@ def build(ws: Workspace, candidate: str | None = None) -> dict[str, Any]:
         rows = outreach_sql.partner_overlap_rows(con)
     out: dict[str, Any] = {"available": True, "partners": rows, "bridges": []}
     if not rows:
-        out["message"] = "No partner overlap computed yet. Run: signalboost partners rank --top 20 --save"
+        out["message"] = _("No partner overlap computed yet. Run: signalboost partners rank --top 20 --save")
         return jsonable_dict(out)
     chosen = [r for r in rows if r["account_id"] == candidate] or rows[:1]
     out["candidate"] = chosen[0]["account_id"]
