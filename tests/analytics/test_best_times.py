@@ -195,3 +195,10 @@ def test_an_unknown_date_only_flag_means_the_time_is_known() -> None:
     assert slot_table(frame, metric="interactions", all_slots=False)["slot_hour"].to_list() == [9]
     assert date_only_notes(frame) == ["x: 1 of 2 posts have a date but no time; they are left out of the hours"]
     assert date_only_notes(frame.head(0)) == [] and date_only_notes(frame.drop("created_at")) == []
+
+
+def test_a_single_date_only_post_gets_its_note() -> None:
+    one = _one_network([dt.datetime(2024, 1, 1, 9, tzinfo=dt.UTC)], date_only=[True])
+    assert date_only_notes(one) == [
+        "x: the export gives dates only (no time of day), so there is no hour advice — day-of-week figures only"
+    ]

@@ -485,6 +485,9 @@ def test_a_reason_says_how_much_of_the_gain_came_from_the_top_3_posts() -> None:
     assert reason == (
         "expected 0.1235 (12 posts; shrunk 22.0% toward the network mean; 67.0% of its gain from its top 3 posts)"
     )
+    table = table.with_columns(pl.lit(0.8).alias("top3_share"))  # 100 · 0.8 = 80
+    (reason,) = recommend_slots(table, k=1, explore=0, distinguishable=False)["reason"].to_list()
+    assert reason.endswith("; 80.0% of its gain from its top 3 posts)")
 
 
 def test_an_hour_with_min_posts_posts_counts_as_active_for_exploring() -> None:
