@@ -22,7 +22,7 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
-from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant, ngettext
+from signalboost.i18n import L_, N_, _, babel_locale, format_number, format_percent, format_significant, ngettext
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
@@ -68,6 +68,13 @@ def _num(v: Any) -> str:
 
 def _signed(v: Any) -> str:
     return "—" if v is None else ("+" if v > 0 else "−" if round(v) < 0 else "") + format_number(abs(round(v)))
+
+
+def _plus1(v: float) -> str:
+    """A signed figure with one decimal in the active locale: ``+12.3`` (en, as ``f"{v:+.1f}"``), ``+12,3`` (nb)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(v, format="+#,##0.0;-#,##0.0", locale=babel_locale()))
 
 
 def _pct(v: Any) -> str:
@@ -426,9 +433,9 @@ def backtest_words(choice: Any) -> str:
     figures = {
         "platform": choice.platform,
         "model": model,
-        "gain": f"{choice.gain:+.1f}",
-        "low": f"{choice.low:+.1f}",
-        "high": f"{choice.high:+.1f}",
+        "gain": _plus1(choice.gain),
+        "low": _plus1(choice.low),
+        "high": _plus1(choice.high),
         "n": format_number(choice.n_match),
         "total": format_number(choice.n_test),
     }
