@@ -89,3 +89,39 @@ def test_the_markdown_report_in_norwegian(analysis: tuple[Analysis, object], tmp
     text = write_report(a, strategy, tmp_path / "r.md", fmt="md", lang="nb").read_text(encoding="utf-8")  # type: ignore[arg-type]
     assert text.startswith("# ") and "resultatrapport" in text.splitlines()[0]
     assert "## KPI-er mot målene" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_the_report_names_pillars_as_the_strategy_does(analysis: tuple[Analysis, object], lang: str) -> None:
+    """Pillars appear by the strategy's names (not their ids) in the mix table, the drift sentences, the months
+    with drift and the per-pillar results; an id the strategy does not name keeps its translated word."""
+    from signalboost.report.analytics_report import build_sections, pillar_names, pillar_word
+
+    a, strategy = analysis
+    named = strategy.model_copy(  # type: ignore[attr-defined]
+        update={"pillars": [p.model_copy(update={"name": f"Søyle {p.id.upper()}"}) for p in strategy.pillars]}  # type: ignore[attr-defined]
+    )
+    names = pillar_names(named)
+    ids = set(names)
+    assert ids >= {"product", "inspiration", "action"}
+    with i18n.use_language(lang):
+        sections = build_sections(a, names=names)
+        unclassified = pillar_word("unclassified", names)
+    mix_section, per_pillar = sections[2], sections[3]
+    assert mix_section.tables[0].headers[1] in {"pillar", "søyle"} and per_pillar.title in {
+        "Performance per pillar",
+        i18n.translations("nb").gettext("Performance per pillar"),
+    }
+    cells = [c for t in mix_section.tables + per_pillar.tables for row in t.rows for c in row]
+    words = " ".join(cells + mix_section.text)
+    for pid in ids:
+        assert f"Søyle {pid.upper()}" in words
+        assert pid not in cells  # no bare id left in a table
+    drift = [t for t in mix_section.text if t.startswith(("Drifting on", "Driver av"))]
+    assert drift and all("Søyle " in t for t in drift)
+    assert not any(re.search(rf"\b{pid}\b", t) for t in drift for pid in ids)
+    months = mix_section.tables[-1].rows
+    assert months and all("Søyle " in r[2] and not any(re.search(rf"\b{p}\b", r[2]) for p in ids) for r in months)
+    # an id without a name: its word in the report's language, as before
+    assert unclassified == ("unclassified" if lang == "en" else "uklassifisert")
+    assert pillar_word("made_up", names) == "made_up" and pillar_word(None, names) == "—"

@@ -51,3 +51,21 @@ def test_demo_enters_untapped_and_ranks_partners(ws: Workspace) -> None:
     # Re-running adds nobody twice.
     demo_step(DemoContext(ws, _console()))
     assert len(pipeline.list_records(ws)) == 2
+
+
+def test_demo_says_stage_and_guarantee_in_norwegian(ws: Workspace) -> None:
+    from signalboost import i18n
+
+    add_scores(ws, [("u1", 90, "untapped", True), ("u2", 80, "untapped", True)])
+    t = [T0 + dt.timedelta(minutes=i) for i in range(4)]
+    rows = [("a", "mention", "", "b1", t[0]), ("a", "reply", "", "p1", t[1]), ("c", "mention", "", "p1", t[2])]
+    add_interactions(ws, rows)
+    console = _console()
+    i18n.set_override("nb")
+    demo_step(DemoContext(ws, console))
+    text = console.export_text()
+    assert "Løpet: 2 uutnyttede påvirkere lagt inn som identifisert (de 2 med høyest poeng av 2 uutnyttede" in text
+    assert "│ identifisert │" in text  # the table's stage cell
+    assert "Garanti: grådig maksimal dekning: ny rekkevidde ≥ (1 − 1/e) ≈ 63,2 % av de best mulige k partnerne" in text
+    assert "identified" not in text and "greedy maximum coverage" not in text
+    assert [r.stage for r in pipeline.list_records(ws)] == ["identified", "identified"]  # stored: the identifier

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
+
 from signalboost import i18n
 from signalboost.i18n import N_, _
 
@@ -45,6 +47,11 @@ def demo_step(ctx: DemoContext) -> None:
             n=row["n_posts"],
         )
         ctx.console.print(f"  {said}")
+    if best.is_empty():  # no slot beats its network's average: say what the backtest found instead of nothing
+        from signalboost.report.analytics_report import backtest_words
+
+        for _network, choice in sorted(result.slot_choices.items()):
+            ctx.console.print(f"  {escape(backtest_words(choice))}", highlight=False)
     with ctx.console.status(_("Rendering the report (HTML and PDF)…")):
         html = write_report(result, strategy, ws.exports_dir / "report.html", fmt="html")
         pdf = write_report(result, strategy, ws.exports_dir / "report.pdf", fmt="pdf")

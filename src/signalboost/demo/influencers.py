@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from signalboost.demo.context import DemoContext
 from signalboost.demo_data.higgs import PLATFORM, ensure_higgs, pick_brand
-from signalboost.i18n import N_, _, format_number, format_percent
+from signalboost.i18n import N_, _, format_number
 from signalboost.store import influence_sql as sql
 from signalboost.textsafe import csv_text
 
@@ -43,10 +43,11 @@ def csv_selection(table: pl.DataFrame, *, top: int = CSV_TOP, per_segment: int =
 def demo_step(ctx: DemoContext) -> None:
     """Score, segment and store the Higgs accounts; print the top influencers and the untapped list."""
     from signalboost.cli.common import OutputFormat, emit_rows
-    from signalboost.cli.influence import _rows, visible_columns
+    from signalboost.cli.influence import WIDE_COLUMNS, _people_rows, _rows, visible_columns
     from signalboost.influence.chart import quadrant_chart
     from signalboost.influence.job import run_influence, stored_influencers
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
+    from signalboost.influence.words import component_words, segment_words, stored_words, weights_words
 
     ws, out = ctx.workspace, ctx.console
     loaded = ensure_higgs(ws)
@@ -64,22 +65,32 @@ def demo_step(ctx: DemoContext) -> None:
         result = run_influence(
             ws, platform=PLATFORM, progress=lambda m: status.update(_("Scoring: {step}").format(step=m))
         )
-    for comp, why in result.unavailable.items():
-        unavailable = _("{component} unavailable").format(component=comp)
-        out.print(f"  [yellow]{unavailable}[/]: {escape(str(why))}")
-    used = ", ".join(f"{c} {format_percent(w)}" for c, w in result.weights.items() if w > 0)
-    score = _("score = {weights}; follows the brand from: {source}").format(weights=used, source=result.follows_source)
+    for comp, why in result.unavailable.items():  # the run's reasons are English data: said in the reader's words
+        unavailable = _("{component} unavailable").format(component=component_words(comp))
+        out.print(f"  [yellow]{escape(unavailable)}[/]: {escape(stored_words(str(why)))}")
+    score = _("score = {weights}; follows the brand from: {source}").format(
+        weights=weights_words(result.weights), source=stored_words(result.follows_source)
+    )
     out.print(f"  {escape(score)}")
     counts = result.summary()["segments"]
-    shown = ", ".join(f"{k} {format_number(v)}" for k, v in sorted(counts.items()))  # type: ignore[attr-defined]
+    shown = ", ".join(
+        f"{segment_words(k)} {format_number(v)}"
+        for k, v in sorted(counts.items())  # type: ignore[attr-defined]
+    )
     out.print("  " + _("segments: {counts}").format(counts=shown))
     top = result.table.filter(pl.col("account_id") != brand).sort("score", descending=True, nulls_last=True).head(10)
     full, run = stored_influencers(ws, platform=PLATFORM)
     cols = visible_columns(run)
-    emit_rows(_rows(top, True), OutputFormat.table, title=_("Top 10 influencers (Higgs, by score)"), columns=cols)
+
+    def show(frame: pl.DataFrame, title: str) -> None:
+        """The CLI's wide influencer table: translated headers, segment names, yes/no, Babel numbers."""
+        rows, heads = _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+        emit_rows(rows, OutputFormat.table, title=title, columns=heads)
+
+    show(top, _("Top 10 influencers (Higgs, by score)"))
     if result.follows_source == FOLLOWS_FROM_GRAPH:
         untapped, _run = stored_influencers(ws, platform=PLATFORM, segment="untapped", top=10)
-        emit_rows(_rows(untapped, True), OutputFormat.table, title=_("Untapped: approach first"), columns=cols)
+        show(untapped, _("Untapped: approach first"))
     else:
         no_graph = _(
             "No follow graph: a follower who never interacted cannot be told apart from a stranger, so nobody is "
@@ -87,7 +98,7 @@ def demo_step(ctx: DemoContext) -> None:
         )
         out.print(f"  {no_graph}")
         beyond, _run = stored_influencers(ws, platform=PLATFORM, segment="thought_leader", top=10)
-        emit_rows(_rows(beyond, True), OutputFormat.table, title=_("Thought leaders beyond"), columns=cols)
+        show(beyond, _("Thought leaders beyond"))
     chart = quadrant_chart(full, ws.exports_dir / "influence-quadrant.png", run)
     csv_path = ws.exports_dir / "influencers.csv"
     table = csv_selection(full.drop("top_topics"))

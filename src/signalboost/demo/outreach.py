@@ -20,6 +20,7 @@ from signalboost.errors import OutreachError, SignalboostError
 from signalboost.i18n import L_, N_, NP_, _, format_number, format_percent, pgettext
 from signalboost.outfiles import write_output
 from signalboost.outreach import coverage, ledger, overlap, pipeline
+from signalboost.outreach.words import value_words
 from signalboost.store import outreach_sql as sql
 from signalboost.textsafe import csv_text
 
@@ -42,6 +43,7 @@ def _pipeline_part(ctx: DemoContext) -> None:
         out.print(_("Pipeline: skipped — {why}").format(why=exc.message()), highlight=False, markup=False)
         return
     kind = "untapped"
+    stage = escape(value_words("identified"))  # the stage's name for people; stored as the identifier
     if total == 0:
         rows = _thought_leaders(ctx, limit=50)
         if not rows:
@@ -59,15 +61,17 @@ def _pipeline_part(ctx: DemoContext) -> None:
         instead = _(
             "Pipeline: no untapped influencers — with no follow graph, a follower who never interacted cannot be "
             "told apart from a stranger. Instead {added} thought leaders beyond the brand's circle entered as "
-            "[bold]identified[/] (the {n} best scores; already present: {present})."
+            "[bold]{stage}[/] (the {n} best scores; already present: {present})."
         )
-        out.print(instead.format(added=added, n=len(rows), present=len(rows) - added), highlight=False)
+        said = instead.format(added=added, n=len(rows), present=len(rows) - added, stage=stage)
+        out.print(said, highlight=False)
     else:
         entered = _(
-            "Pipeline: {added} untapped influencers entered as [bold]identified[/] "
+            "Pipeline: {added} untapped influencers entered as [bold]{stage}[/] "
             "(the {n} best scores of {total} untapped; already present: {present})."
         )
-        out.print(entered.format(added=added, n=len(rows), total=total, present=len(rows) - added), highlight=False)
+        said = entered.format(added=added, n=len(rows), total=total, present=len(rows) - added, stage=stage)
+        out.print(said, highlight=False)
     if kind == "untapped":
         title = _("Untapped influencers now in the pipeline (top 10)")
     else:
@@ -80,7 +84,7 @@ def _pipeline_part(ctx: DemoContext) -> None:
             escape(str(r["handle"] or r["account_id"])),
             r["platform"],
             format_number(r["score"], digits=1),
-            "identified",
+            stage,
         )
     out.print(table)
     try:
@@ -150,7 +154,7 @@ def _partners_part(ctx: DemoContext) -> None:
     reach, most = format_number(chosen.new_reach, digits=0), format_number(chosen.upper_bound, digits=0)
     text = said.format(n=len(chosen.chosen), steps=steps, reach=reach, most=most, bound=format_percent(bound or 0))
     out.print(text, highlight=False, markup=False)
-    out.print(_("Guarantee: {guarantee}.").format(guarantee=chosen.guarantee), highlight=False, markup=False)
+    out.print(_("Guarantee: {guarantee}.").format(guarantee=_(chosen.guarantee)), highlight=False, markup=False)
 
 
 #: headers of the demo's tables with a word of their own (``pgettext("column")``)

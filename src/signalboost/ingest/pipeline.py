@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, Ln_
 from signalboost.ingest import sanity
 from signalboost.ingest.base import (
     LOAD_TABLES,
@@ -455,16 +455,25 @@ def describe_tables(result: ImportResult) -> list[str]:
     for table, (loaded, dup, merged) in result.per_table.items():
         if merged:
             lines.append(
-                L_(
-                    "{table}: {loaded} new, {dup} already there, {merged} merged (same key within the file)",
+                Ln_(
+                    "{table}: {n} new, {dup} already there, {merged} merged (same key within the file)",
+                    "{table}: {n} new, {dup} already there, {merged} merged (same key within the file)",
+                    loaded,
                     table=table,
-                    loaded=loaded,
                     dup=dup,
                     merged=merged,
                 )
             )
         else:
-            lines.append(L_("{table}: {loaded} new, {dup} already there", table=table, loaded=loaded, dup=dup))
+            lines.append(
+                Ln_(
+                    "{table}: {n} new, {dup} already there",
+                    "{table}: {n} new, {dup} already there",
+                    loaded,
+                    table=table,
+                    dup=dup,
+                )
+            )
     return lines
 
 

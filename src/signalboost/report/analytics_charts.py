@@ -7,6 +7,7 @@ reads in black and white too.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib
@@ -148,8 +149,9 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
     return _png(fig)
 
 
-def group_bars(frame: pl.DataFrame, *, title: str, metric: str) -> bytes:
-    """Horizontal bars of the group means with their 95% intervals and sample sizes."""
+def group_bars(frame: pl.DataFrame, *, title: str, metric: str, names: Mapping[str, str] | None = None) -> bytes:
+    """Horizontal bars of the group means with their 95% intervals and sample sizes (``names``: the strategy's
+    pillar names when the groups are pillars)."""
     scale = 100 if _pct(metric) else 1
     data = frame.filter(pl.col("mean").is_not_null())
     fig, ax = plt.subplots(figsize=(7.2, 0.45 * max(data.height, 2) + 0.8))
@@ -166,7 +168,7 @@ def group_bars(frame: pl.DataFrame, *, title: str, metric: str) -> bytes:
         ecolor="black",
         capsize=3,
     )
-    ax.set_yticks(y, [f"{_vocab(str(g))} (n={n})" for g, n in zip(data["group"], data["n_used"], strict=True)])
+    ax.set_yticks(y, [f"{_vocab(str(g), names)} (n={n})" for g, n in zip(data["group"], data["n_used"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(
         _("mean {metric} with 95% interval").format(metric=metric_words(metric) + (" (%)" if scale == 100 else ""))
@@ -175,8 +177,8 @@ def group_bars(frame: pl.DataFrame, *, title: str, metric: str) -> bytes:
     return _png(fig)
 
 
-def pillar_mix(mix: pl.DataFrame, *, title: str) -> bytes:
-    """Actual share vs target weight per pillar (drifting pillars in vermilion)."""
+def pillar_mix(mix: pl.DataFrame, *, title: str, names: Mapping[str, str] | None = None) -> bytes:
+    """Actual share vs target weight per pillar (drifting pillars in vermilion), named as the strategy names them."""
     fig, ax = plt.subplots(figsize=(7.2, 2.6))
     x = np.arange(mix.height)
     colors = [VERMILION if d else BLUE for d in mix["drift"].to_list()]
@@ -184,15 +186,16 @@ def pillar_mix(mix: pl.DataFrame, *, title: str) -> bytes:
     ax.bar(x + 0.2, mix["target"].to_numpy() * 100, width=0.4, color=GREY, label=_("target"))
     for xi, s in zip(x, mix["share"].to_list(), strict=True):
         ax.text(xi - 0.2, s * 100 + 1, format_percent(s), ha="center", fontsize=7)
-    ax.set_xticks(x, [_vocab(str(p)) for p in mix["pillar"].to_list()])
+    ax.set_xticks(x, [_vocab(str(p), names) for p in mix["pillar"].to_list()])
     ax.set_ylabel(_("% of posts"))
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     return _png(fig)
 
 
-def _vocab(value: str) -> str:
-    """An analytics value (``unclassified``, ``photo``…) in the report's language."""
-    from signalboost.report.analytics_report import word
+def _vocab(value: str, names: Mapping[str, str] | None = None) -> str:
+    """An analytics value (``unclassified``, ``photo``…) in the report's language; a pillar id by its name in
+    ``names`` (:func:`signalboost.report.analytics_report.pillar_word`)."""
+    from signalboost.report.analytics_report import pillar_word
 
-    return word(value)
+    return pillar_word(value, names)

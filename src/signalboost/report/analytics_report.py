@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,7 +22,7 @@ from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
-from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant, ngettext
+from signalboost.i18n import L_, N_, _, babel_locale, format_number, format_percent, format_significant, ngettext
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
@@ -68,6 +68,13 @@ def _num(v: Any) -> str:
 
 def _signed(v: Any) -> str:
     return "—" if v is None else ("+" if v > 0 else "−" if round(v) < 0 else "") + format_number(abs(round(v)))
+
+
+def _plus1(v: float) -> str:
+    """A signed figure with one decimal in the active locale: ``+12.3`` (en, as ``f"{v:+.1f}"``), ``+12,3`` (nb)."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(v, format="+#,##0.0;-#,##0.0", locale=babel_locale()))
 
 
 def _pct(v: Any) -> str:
@@ -145,6 +152,21 @@ def _interval(lo: Any, hi: Any, f: Fmt) -> str:
 def _text(v: Any) -> str:
     """A text cell: vocabulary translated, anything else as written."""
     return "—" if v is None else word(str(v))
+
+
+#: pillar id → the name the strategy gives it (``{}`` without a strategy)
+PillarNames = Mapping[str, str]
+
+
+def pillar_names(strategy: Strategy | None) -> dict[str, str]:
+    """The strategy's pillar names by id, built once per report and passed to the sections that show pillars."""
+    return {p.id: p.name for p in strategy.pillars} if strategy else {}
+
+
+def pillar_word(value: Any, names: PillarNames | None) -> str:
+    """A pillar as a reader knows it: the strategy's name for its id (``product`` → ``Produkt``); an id the strategy
+    does not name (``unclassified``, a removed pillar) as :func:`word` says it."""
+    return "—" if value is None else (names or {}).get(str(value)) or word(str(value))
 
 
 def by_metric(v: Any) -> str:
@@ -426,9 +448,9 @@ def backtest_words(choice: Any) -> str:
     figures = {
         "platform": choice.platform,
         "model": model,
-        "gain": f"{choice.gain:+.1f}",
-        "low": f"{choice.low:+.1f}",
-        "high": f"{choice.high:+.1f}",
+        "gain": _plus1(choice.gain),
+        "low": _plus1(choice.low),
+        "high": _plus1(choice.high),
         "n": format_number(choice.n_match),
         "total": format_number(choice.n_test),
     }
@@ -567,7 +589,10 @@ def evidence_words(evidence: Any) -> str:
     return text
 
 
-def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> Section:
+def _groups_section(
+    title: str, frame: pl.DataFrame, metric: str, text: str, names: PillarNames | None = None
+) -> Section:
+    """Mean engagement per group (``names``: the strategy's pillar names when the groups are pillars)."""
     s = Section(_(title), [_(text)])
     if frame.height == 0:
         return s
@@ -580,7 +605,7 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
         s.charts.append(
             (
                 f"{_(title)}, {platform}",
-                charts.group_bars(g, title=f"{platform}: {_(title).lower()}", metric=m),
+                charts.group_bars(g, title=f"{platform}: {_(title).lower()}", metric=m, names=names),
             )
         )
     s.tables.append(
@@ -588,7 +613,7 @@ def _groups_section(title: str, frame: pl.DataFrame, metric: str, text: str) -> 
             frame,
             [
                 ("platform", _("network"), str),
-                ("group", _("group"), _text),
+                ("group", _("group"), lambda v: pillar_word(v, names)),
                 ("n_used", _("posts"), _num),
                 ("n_excluded", _("excluded"), _num),
                 ("mean", _("mean"), f),
@@ -711,7 +736,7 @@ def translated_note(note: str) -> str:
     return note
 
 
-def _pillar_section(a: Analysis) -> Section:
+def _pillar_section(a: Analysis, names: PillarNames | None) -> Section:
     s = Section(_("Pillar mix against the strategy"))
     methods = a.pillar_assignments.group_by("method").len().sort("method")
     how = ", ".join(
@@ -731,7 +756,7 @@ def _pillar_section(a: Analysis) -> Section:
         s.charts.append(
             (
                 _("Pillar mix, {platform}").format(platform=platform),
-                charts.pillar_mix(mix, title=_("{platform}: actual vs target").format(platform=platform)),
+                charts.pillar_mix(mix, title=_("{platform}: actual vs target").format(platform=platform), names=names),
             )
         )
     s.tables.append(
@@ -739,7 +764,7 @@ def _pillar_section(a: Analysis) -> Section:
             a.pillar_mix,
             [
                 ("platform", _("network"), str),
-                ("pillar", _("pillar"), _text),
+                ("pillar", _("pillar"), lambda v: pillar_word(v, names)),
                 ("posts", _("posts"), _num),
                 ("share", _("share"), _pct),
                 ("share_low", _("95% low"), _pct),
@@ -751,11 +776,16 @@ def _pillar_section(a: Analysis) -> Section:
         )
     )
     for r in a.pillar_mix.filter(pl.col("drift")).iter_rows(named=True):
-        s.text.append(_("Drifting on {platform}: {words}.").format(platform=r["platform"], words=drift_sentence(r)))
+        s.text.append(
+            _("Drifting on {platform}: {words}.").format(platform=r["platform"], words=drift_sentence(r, names))
+        )
     drifting = a.pillar_mix_monthly.filter(pl.col("drift"))
     if drifting.height:
+        said = {p: pillar_word(p, names) for p in drifting["pillar"].unique().to_list()}
         labelled = drifting.with_columns(
-            pl.format("{} ({})", pl.col("pillar"), pl.col("posts_off").round(0).cast(pl.Int64)).alias("pillar")
+            pl.format("{} ({})", pl.col("pillar").replace(said), pl.col("posts_off").round(0).cast(pl.Int64)).alias(
+                "pillar"
+            )
         )
         months = labelled.group_by("platform", "month").agg(pl.col("pillar").str.join(", ")).sort("platform", "month")
         shown = months.group_by("platform", maintain_order=True).tail(DRIFT_MONTHS).sort("platform", "month")
@@ -790,14 +820,15 @@ def month_words(month: Any) -> str:
     return format_date(day, "MMM y")
 
 
-def drift_sentence(row: dict[str, Any]) -> str:
-    """A drifting pillar in the report's language (:func:`signalboost.analytics.pillars.drift_words` in English).
+def drift_sentence(row: dict[str, Any], names: PillarNames | None = None) -> str:
+    """A drifting pillar in the report's language (:func:`signalboost.analytics.pillars.drift_words` in English),
+    named as the strategy names it (``names``).
 
-    ``education: 0 of 500 posts (0 %), 50 were due (10 %) — 50 posts too few``."""
+    ``Education: 0 of 500 posts (0 %), 50 were due (10 %) — 50 posts too few``."""
     from signalboost.i18n import language
 
     if language() == "en":
-        return drift_words(row)
+        return drift_words({**row, "pillar": pillar_word(row["pillar"], names)})
     off = float(row["posts_off"])
     n_off = round(abs(off))
     way = (
@@ -806,7 +837,7 @@ def drift_sentence(row: dict[str, Any]) -> str:
         else ngettext("{n} post too few", "{n} posts too few", n_off)
     )
     return _("{pillar}: {posts} of {total} posts ({share}), {due} were due ({target}) — {way}").format(
-        pillar=_text(row["pillar"]),
+        pillar=pillar_word(row["pillar"], names),
         posts=format_number(round(float(row["posts"]))),
         total=format_number(row["n_posts"]),
         share=format_percent(row["share"]),
@@ -816,18 +847,22 @@ def drift_sentence(row: dict[str, Any]) -> str:
     )
 
 
-def build_sections(a: Analysis, proposal_text: str = "", extra: Sequence[Section] = ()) -> list[Section]:
-    """The report's sections, in reading order (``extra`` sections, e.g. the audience's, before the schedule)."""
+def build_sections(
+    a: Analysis, proposal_text: str = "", extra: Sequence[Section] = (), names: PillarNames | None = None
+) -> list[Section]:
+    """The report's sections, in reading order (``extra`` sections, e.g. the audience's, before the schedule);
+    pillars are shown by the strategy's names (``names``, :func:`pillar_names`), ids without one as they are."""
     metric = a.slot_metric
     sections = [
         _kpi_section(a),
         _summary_section(a),
-        _pillar_section(a),
+        _pillar_section(a, names),
         _groups_section(
             N_("Performance per pillar"),
             a.pillar_performance,
             metric,
             N_("Mean engagement of each pillar's posts."),
+            names,
         ),
         _timing_section(a),
         _frequency_section(a),
@@ -957,7 +992,7 @@ def render_html(
     from signalboost.i18n import use_language
 
     with use_language(report_language(strategy, lang)):
-        sections = build_sections(a, proposal_text, extra)
+        sections = build_sections(a, proposal_text, extra, pillar_names(strategy))
         images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
         return (
             _env()
@@ -985,7 +1020,7 @@ def render_markdown(
 def _render_markdown(
     a: Analysis, strategy: Strategy | None, target: Path, *, proposal_text: str, extra: Sequence[Section]
 ) -> str:
-    sections = build_sections(a, proposal_text, extra)
+    sections = build_sections(a, proposal_text, extra, pillar_names(strategy))
     folder = target.parent / f"{target.stem}_files"
     images: list[list[tuple[str, str]]] = []
     for i, s in enumerate(sections):
