@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,15 +22,6 @@ def nb_pct(value: float) -> str:
     """A share with two decimals in CLDR's own Norwegian percent pattern (``#,##0 %`` → ``#,##0.00 %``)."""
     pattern = str(Locale.parse(NB).percent_formats[None].pattern)
     return str(format_percent(value, format=pattern.replace("0", "0.00", 1), locale=NB))
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    """A command leaves its language active (``brand.language``); the next test starts in English."""
-    yield
-    from signalboost import i18n
-
-    i18n.set_override(None)
 
 
 @pytest.fixture(scope="module")

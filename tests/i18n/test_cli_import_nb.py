@@ -4,7 +4,6 @@ reads in bokmål, counts in Babel's (CLDR's) Norwegian form; JSON keeps its Engl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from signalboost.cli.main import main
 from signalboost.store.workspace import Workspace
 
 NB = "nb"
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    from signalboost import i18n
-
-    i18n.set_override(None)
 
 
 @pytest.fixture

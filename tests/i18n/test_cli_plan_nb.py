@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,14 +15,6 @@ from signalboost.store.workspace import Workspace
 
 NB = "nb"
 MONDAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    yield
-    from signalboost import i18n
-
-    i18n.set_override(None)
 
 
 @pytest.fixture

@@ -22,12 +22,6 @@ PACKAGE = Path(i18n.__file__).resolve().parent
 NBSP = "\xa0"  # CLDR's group separator and percent spacing for nb
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> object:
-    yield
-    i18n.set_override(None)
-
-
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(args)
     err = capsys.readouterr().err

@@ -8,23 +8,14 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel.numbers import format_decimal, format_percent
 
-from signalboost import i18n
 from signalboost.cli.main import main
 from signalboost.store.workspace import Workspace
 from tests.influence.test_store_cli import fill as fill_influence
-
-
-@pytest.fixture(autouse=True)
-def _english_after() -> Iterator[None]:
-    """A CLI run leaves its language active (as a command does): back to English after each test."""
-    yield
-    i18n.set_override(None)
 
 
 def _table_lines(out: str) -> list[str]:

@@ -17,12 +17,6 @@ BASE = (Path(__file__).resolve().parents[1] / "data" / "strategy" / "base.yaml")
 TODAY = dt.date(2026, 1, 15)
 
 
-@pytest.fixture(autouse=True)
-def _english_after() -> object:
-    yield
-    i18n.set_override(None)
-
-
 def _with_language(value: str) -> str:
     out = re.sub(r"(?m)^brand:\n", f"brand:\n  language: {value}\n", BASE, count=1)
     assert out != BASE
