@@ -139,7 +139,9 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         ORANGE,
         _("per day"),
     )
-    labels = [f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days"], strict=True)]
+    labels = [
+        f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days_used"], strict=True)
+    ]
     metric = _vocab(str(curve["metric"][0]))
     per_post = _("{title}: {metric} per post").format(title=title, metric=metric)
     for ax, what in ((a1, per_post), (a2, _("{metric} per day").format(metric=metric))):
