@@ -341,7 +341,7 @@ def amplification(data: InfluenceData) -> Component:
         posts = np.where(counts > 0, counts, posts)
     if np.isnan(posts).all():
         return unavailable("amplification", n, "no posts and no post counts imported (posts per account unknown)")
-    got = data.edges().filter(pl.col("kind").is_in(["repost", "quote"]))
+    got = data.edges().select(pl.col("dst").filter(pl.col("kind").is_in(["repost", "quote"])))  # one column
     received = _count(n, got["dst"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(posts > 0, received / posts, np.nan)
