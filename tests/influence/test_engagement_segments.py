@@ -386,11 +386,17 @@ def test_the_listing_puts_unknown_scores_last_and_keeps_ties_in_id_order() -> No
     from signalboost.influence.score import _listing_order
 
     # segments: all "other" (4); scores 50, None, 70, 50 -> 70 (row 2), 50 (row 0), 50 (row 3), None (row 1)
-    order = _listing_order(pl.Series([50.0, None, 70.0, 50.0]), np.full(4, 4, dtype=np.int8))
+    order = _listing_order(np.array([50.0, np.nan, 70.0, 50.0]), np.full(4, 4, dtype=np.int8))
     assert order.tolist() == [2, 0, 3, 1]
-    # a segment code outside the listing goes after every listed one
-    order = _listing_order(pl.Series([10.0, 90.0]), np.array([1, 0], dtype=np.int8))  # untapped, advocate
+    order = _listing_order(np.array([10.0, 90.0]), np.array([1, 0], dtype=np.int8))  # untapped, advocate
     assert order.tolist() == [0, 1]
+    # segments (0 advocate, 1 untapped, 2 fan, 4 other) listed untapped, advocate, fan, other; within each, score
+    # descending with ties by row and unknown scores last
+    scores = np.array([50.0, np.nan, 70.0, 80.0, 80.0, 99.0, 70.0, np.nan])
+    segments = np.array([4, 1, 0, 1, 1, 2, 0, 4], dtype=np.int8)
+    assert _listing_order(scores, segments).tolist() == [3, 4, 1, 2, 6, 5, 0, 7]
+    assert _listing_order(np.full(3, np.nan), np.full(3, 4, dtype=np.int8)).tolist() == [0, 1, 2]
+    assert _listing_order(np.zeros(0), np.zeros(0, dtype=np.int8)).tolist() == []
 
 
 def test_the_weights_of_unavailable_components_are_zero_and_the_rest_sum_to_one() -> None:
