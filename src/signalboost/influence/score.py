@@ -277,6 +277,8 @@ def compute_influence(
             hint=L_("Import data first (`signalboost import FILE`), or pick another --platform"),
         )
     parts, brand = _compute(data, settings, topics=topics, progress=progress, brand_id=brand_id, as_of=as_of)
+    b = data.index(brand_id)
+    parts = known_beyond_brand(parts, b)
     available = [c for c, part in parts.items() if part.available]
     unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
     if not available:
@@ -306,11 +308,45 @@ def compute_influence(
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
-    if parts["reach"].source == comp.REACH_FROM_INTERACTORS:
+    if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
+        notes.append(ONLY_BRAND_INTERACTS)
+    if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
         notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
     return InfluenceResult(
         data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
     )
+
+
+BRAND_ONLY = "known only for the brand's own account (no other account has a value)"
+"""Why a component is unavailable when the brand's is its only value (stored in English; see ``words``)."""
+
+ONLY_BRAND_INTERACTS = (
+    "every interaction in the data is the brand's own (an account export holds no one else's likes, reposts or "
+    "replies): the scores rank the accounts the brand engages with, not their influence"
+)
+"""The note of a run whose every interaction has the brand as its actor."""
+
+
+def known_beyond_brand(parts: Mapping[str, comp.Component], brand: int) -> dict[str, comp.Component]:
+    """``parts`` with every component whose only known value is the brand's (node ``brand``; -1: none) made
+    unavailable (reason :data:`BRAND_ONLY`; raw values and extras kept for the table).
+
+    The brand is never scored, so a value known only for it — an account export's one follower count, or posts
+    only by the brand — says nothing about the accounts that are: counting the component would claim its weight
+    in the score while every scored account lacks it.
+    """
+    out = dict(parts)
+    if brand < 0:
+        return out
+    for name, part in parts.items():
+        if not part.available:
+            continue
+        known = ~np.isnan(part.pct)
+        known[brand] = False
+        if not known.any():
+            nan = np.full(part.pct.size, np.nan)
+            out[name] = comp.Component(name, nan, part.raw, BRAND_ONLY, extra=part.extra, source=part.source)
+    return out
 
 
 def _table(
