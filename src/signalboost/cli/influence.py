@@ -118,6 +118,12 @@ def _people_rows(
     return out, heads
 
 
+def wide_table(frame: Any, cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The full influencer table of a stored-influencers frame: its rows and translated headers (the CLI's and the
+    demo's)."""
+    return _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+
+
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
     """The table's columns without the components the run could not compute (they would be all "—")."""
     if not run:
@@ -475,6 +481,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     from rich.markup import escape
 
     from signalboost.cli.common import console
+    from signalboost.influence.score import ONLY_BRAND_INTERACTS
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
     from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
@@ -497,6 +504,9 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
         if note.startswith("reach from"):
             said = stored_words(note)
             console.print(escape(said[:1].upper() + said[1:]) + ".")
+        elif note == ONLY_BRAND_INTERACTS:
+            said = stored_words(note)
+            console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     if ids_shown:
         console.print(_("Accounts without a handle in the data are shown by their id."))
     if not run.get("brand_account_id"):
