@@ -228,7 +228,7 @@ def _templates() -> Jinja2Templates:
     env.filters["filename"] = _filename
     env.filters["pct"] = _pct
     from signalboost import i18n
-    from signalboost.analytics.kpis import AGGREGATION_LABELS
+    from signalboost.report.words import AGGREGATION_LABELS
 
     i18n.jinja_install(env)
     env.filters["num"] = _num  # the dashboard's own number format (below), in the page's language
