@@ -159,10 +159,15 @@ def kpi_is_percent(metric: str) -> bool:
 def kpi_target_words(kpi: Kpi) -> str:
     """A KPI's target with its direction as the report writes it: ``≥ 5.00%`` / ``≥ 5,00 %`` for a rate (the
     document's ``0.05``), ``≥ 15,000`` / ``≥ 15 000`` for a count."""
+    return kpi_target_text(kpi.metric, kpi.target, kpi.direction)
+
+
+def kpi_target_text(metric: str, target: float, direction: str) -> str:
+    """:func:`kpi_target_words` from a KPI's fields (the dashboard's rows are plain data)."""
     from signalboost.i18n import format_number, format_percent
 
-    sign = "≥" if kpi.direction == "at_least" else "≤"
-    figure = format_percent(kpi.target, digits=2) if kpi_is_percent(kpi.metric) else format_number(kpi.target)
+    sign = "≥" if direction == "at_least" else "≤"
+    figure = format_percent(target, digits=2) if kpi_is_percent(metric) else format_number(target)
     return f"{sign} {figure}"
 
 
