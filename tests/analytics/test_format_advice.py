@@ -53,3 +53,17 @@ def test_no_distinguishable_format_says_so() -> None:
     advice = format_advice(result)
     assert {a["advice"] for a in advice} == {"not distinguishable"}
     assert all(a["evidence"].endswith("the interval includes 0") for a in advice)
+
+
+def test_a_format_without_a_difference_interval_is_not_enough_data() -> None:
+    """Shaped like a Mastodon export (no counts at all) or a format seen once: there is no interval to judge, so
+    the advice is "not enough data", never "not distinguishable" (which claims a comparison was made)."""
+    values = [("photo", 1), ("photo", 5), ("photo", 3), ("video", 2), ("video", 4), ("link", 9)]
+    p = posts([{"post_id": str(i), "created_at": t(1 + i), "format": f} for i, (f, _) in enumerate(values)])
+    m = metrics([{"post_id": str(i), "likes": v, "comments": 0, "shares": 0} for i, (_, v) in enumerate(values)])
+    p = pl.concat([p, posts([{"post_id": "t", "created_at": t(20), "format": "text"}])], how="diagonal_relaxed")
+    result = analyze(None, p, m, options=AnalysisOptions(metric="interactions"))
+    advice = dict(zip(result.formats["group"], result.formats["advice"], strict=True))
+    assert advice["link"] == "not enough data"  # one post: no interval
+    assert advice["text"] == "not enough data"  # no figure at all
+    assert advice["photo"] == "not distinguishable"  # an interval that includes 0

@@ -73,3 +73,20 @@ def test_recommendation_moves_only_on_clear_evidence() -> None:
     # too few days
     thin = recommend_frequency(_posts({1: [1.0], 2: [2.0]}), min_days=5).row(0, named=True)
     assert thin["evidence"].startswith("not enough data")
+
+
+def test_curve_counts_the_days_it_used() -> None:
+    """Shaped like an X archive: retweets carry no figure, so a day with one is left out of the curve — and the
+    day count shown beside the means must be the days used, not every day with posts (442 shown vs 262 used)."""
+    curve = posts_per_day_curve(_posts({1: [3.0], 2: [None], 3: [5.0], 4: [None], 5: [None]}), max_k=2)
+    one = curve.filter(pl.col("posts_per_day") == 1).row(0, named=True)
+    assert (one["n_days"], one["n_days_used"], one["n_days_incomplete"]) == (5, 2, 3)
+    assert one["per_post"] == pytest.approx(4.0)
+
+
+def test_frequency_table_shows_days_used_and_left_out() -> None:
+    from signalboost.cli.analytics_tables import frequency_rows
+
+    curve = posts_per_day_curve(_posts({1: [3.0], 2: [None], 3: [5.0], 4: [None], 5: [None]}), max_k=2)
+    row = frequency_rows(curve)[0]
+    assert (row["days"], row["left out"]) == ("2", "3")

@@ -237,13 +237,13 @@ def test_real_x_archive_sums_favorites_and_retweets(shared_data: Path, workspace
 
 
 def test_slot_metric_resolves_auto_for_callers_outside_analyze() -> None:
-    # the dashboard's overview calls _slot_metric with the default options' metric ("auto")
-    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric
+    # the dashboard's overview calls slot_metric with the default options' metric ("auto")
+    from signalboost.analytics.analysis import AnalysisOptions, slot_metric
 
     from .test_robustness import _mixed as several_accounts
 
     p, m = several_accounts()
-    _, metric, notes = _slot_metric(post_engagement(p, m), AnalysisOptions().metric)
+    _, metric, notes = slot_metric(post_engagement(p, m), AnalysisOptions().metric)
     assert metric == "er_reach_z" and "z-score within each account" in notes[0]
 
 

@@ -17,11 +17,11 @@ import pytest
 from signalboost.connect.accounts import connect_mastodon, open_connector
 from signalboost.connect.publish import approve, publish_due
 from signalboost.errors import ConnectError
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import post_to_row, set_status
-from signalboost.store import plan_sql
+from signalboost.plan.service import set_status
 from signalboost.store.workspace import Workspace
 from tests.connect.mastodon_replay import ReplayServer
+from tests.connect.publishing import CrashAfterSend, publication_status
+from tests.planned import planned, store_planned
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -29,38 +29,9 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 def _workspace(tmp_path: Path, server: ReplayServer, posts: list[tuple[str, str, dt.datetime]]) -> Workspace:
     ws = Workspace.open(tmp_path / "ws", create=True)
-    rows = [
-        post_to_row(
-            PlannedPost(
-                id=pid,
-                network="mastodon",
-                kind="own",
-                scheduled_at=when,
-                timezone="UTC",
-                slot=when.strftime("%Y-%m-%dT%H:%M"),
-                format="text",
-                pillars=("craft",),
-                tactic="linen-week",
-                draft=text,
-                status="drafted",
-            ),
-            NOW,
-        )
-        for pid, text, when in posts
-    ]
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, rows)
+    store_planned(ws, (planned(pid, text, when, network="mastodon") for pid, text, when in posts), NOW)
     connect_mastodon(ws, server.url, server.world.token)
     return ws
-
-
-def _status(ws: Workspace, pid: str) -> tuple[Any, ...]:
-    with ws.connect() as con:
-        return con.execute(
-            "SELECT p.status, u.state, u.url, u.post_id FROM planned_posts p LEFT JOIN publications u USING (plan_id) "
-            "WHERE plan_id = ?",
-            [pid],
-        ).fetchone()
 
 
 def _on_server(server: ReplayServer, text: str) -> list[Any]:
@@ -90,7 +61,7 @@ def test_only_approved_due_posts_are_sent_once(tmp_path: Path, server: ReplaySer
     (out,) = publish_due(ws, connector)
     assert out.action == "sent"
     (sent,) = _on_server(server, due_text)
-    status, state, url, post_id = _status(ws, "sb-due000000001")
+    status, state, url, post_id = publication_status(ws, "sb-due000000001")
     assert (status, state) == ("published", "sent")
     assert post_id == f"https://social.example/users/brand/statuses/{sent.local_id}"
     assert url == out.url == f"https://social.example/@brand/{sent.local_id}"
@@ -100,26 +71,13 @@ def test_only_approved_due_posts_are_sent_once(tmp_path: Path, server: ReplaySer
         ).fetchone() == ("brand@social.example", due_text, url, ["craft"], "linen-week")
     assert publish_due(ws, connector) == []  # nothing due any more: not sent twice
     assert server.world.posts_sent == 1
-    assert _status(ws, "sb-draft0000001")[0] == "drafted" and _status(ws, "sb-later0000001")[0] == "approved"
+    assert publication_status(ws, "sb-draft0000001")[0] == "drafted"
+    assert publication_status(ws, "sb-later0000001")[0] == "approved"
     # every POST carried an Idempotency-Key (the server keeps them): one key, one status
     assert list(server.world.idempotency.values()) == [sent.local_id]
 
 
-class _CrashAfterSend:
-    """The real connector, but the process 'dies' right after the server accepted the post."""
-
-    def __init__(self, real: Any) -> None:
-        self._real = real
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def publish(self, text: str, record_key: str, **kw: Any) -> Any:
-        self._real.publish(text, record_key, **kw)
-        raise KeyboardInterrupt("killed between send and record")
-
-
-class _CrashBeforeSend(_CrashAfterSend):
+class _CrashBeforeSend(CrashAfterSend):
     def publish(self, text: str, record_key: str, **kw: Any) -> Any:
         raise KeyboardInterrupt("killed before the request left")
 
@@ -129,16 +87,18 @@ def test_a_crash_between_send_and_record_does_not_post_twice(tmp_path: Path, ser
     ws = _workspace(tmp_path, server, [("sb-crash0000001", text, NOW - dt.timedelta(minutes=1))])
     approve(ws, "sb-crash0000001")
     with pytest.raises(KeyboardInterrupt):
-        publish_due(ws, _CrashAfterSend(open_connector(ws, "mastodon")))  # type: ignore[arg-type]
-    assert _status(ws, "sb-crash0000001")[:2] == ("approved", "sending")  # intent recorded, outcome unknown
+        publish_due(ws, CrashAfterSend(open_connector(ws, "mastodon")))  # type: ignore[arg-type]
+    assert publication_status(ws, "sb-crash0000001")[:2] == ("approved", "sending")  # intent recorded, outcome unknown
     assert len(_on_server(server, text)) == 1
     server.world.idempotency.clear()  # the key has expired (Mastodon keeps it an hour): only reconciliation helps
     sources = len([r for r in server.requests if r[1].endswith("/source")])
     (out,) = publish_due(ws, open_connector(ws, "mastodon"))
     assert out.action == "recovered"
     (sent,) = _on_server(server, text)
-    assert _status(ws, "sb-crash0000001")[:2] == ("published", "sent")
-    assert _status(ws, "sb-crash0000001")[3] == f"https://social.example/users/brand/statuses/{sent.local_id}"
+    assert publication_status(ws, "sb-crash0000001")[:2] == ("published", "sent")
+    assert (
+        publication_status(ws, "sb-crash0000001")[3] == f"https://social.example/users/brand/statuses/{sent.local_id}"
+    )
     assert server.world.posts_sent == 1
     # the rendered HTML shows a remote mention as @maker only: then the exact source text decides
     looked_up = len([r for r in server.requests if r[1].endswith("/source")]) - sources
@@ -176,7 +136,7 @@ def test_text_past_the_limit_is_refused_at_approval_and_never_sent(tmp_path: Pat
     set_status(ws, "sb-long00000001", "approved")  # approved by another way: publish still refuses it
     (out,) = publish_due(ws, open_connector(ws, "mastodon"))
     assert out.action == "failed" and "mastodon allows 500" in (out.error or "")
-    assert _status(ws, "sb-long00000001")[:2] == ("failed", "failed")
+    assert publication_status(ws, "sb-long00000001")[:2] == ("failed", "failed")
     assert server.world.posts_sent == 0
 
 

@@ -13,11 +13,9 @@ import pytest
 from signalboost.connect.accounts import connect_bluesky, open_connector
 from signalboost.connect.media import attach, set_thread
 from signalboost.connect.publish import approve, publish_due
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import post_to_row
-from signalboost.store import plan_sql
 from signalboost.store.workspace import Workspace
 from tests.connect.images import write_png
+from tests.planned import planned, store_planned
 
 pytestmark = pytest.mark.bluesky
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -26,25 +24,7 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 def _workspace(tmp_path: Path, net: Any, posts: list[tuple[str, str]]) -> Workspace:
     ws = Workspace.open(tmp_path / "ws", create=True)
     when = NOW - dt.timedelta(minutes=2)
-    rows = [
-        post_to_row(
-            PlannedPost(
-                id=pid,
-                network="bluesky",
-                kind="own",
-                scheduled_at=when,
-                timezone="UTC",
-                slot=when.strftime("%Y-%m-%dT%H:%M"),
-                format="photo",
-                draft=text,
-                status="drafted",
-            ),
-            NOW,
-        )
-        for pid, text in posts
-    ]
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, rows)
+    store_planned(ws, (planned(pid, text, when, fmt="photo", pillars=(), tactic=None) for pid, text in posts), NOW)
     connect_bluesky(ws, "user1.test", "pw-1", service=net.pds)
     return ws
 

@@ -12,10 +12,10 @@ import pytest
 from signalboost.connect.accounts import connect_bluesky, open_connector
 from signalboost.connect.publish import approve, publish_due
 from signalboost.errors import ConnectError
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import post_to_row, set_status
-from signalboost.store import plan_sql
+from signalboost.plan.service import set_status
 from signalboost.store.workspace import Workspace
+from tests.connect.publishing import CrashAfterSend, publication_status
+from tests.planned import planned, store_planned
 
 pytestmark = pytest.mark.bluesky
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -23,27 +23,7 @@ NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 def _workspace(tmp_path: Path, net: Any, posts: list[tuple[str, str, dt.datetime]]) -> Workspace:
     ws = Workspace.open(tmp_path / "ws", create=True)
-    rows = [
-        post_to_row(
-            PlannedPost(
-                id=pid,
-                network="bluesky",
-                kind="own",
-                scheduled_at=when,
-                timezone="UTC",
-                slot=when.strftime("%Y-%m-%dT%H:%M"),
-                format="text",
-                pillars=("craft",),
-                tactic="linen-week",
-                draft=text,
-                status="drafted",
-            ),
-            NOW,
-        )
-        for pid, text, when in posts
-    ]
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, rows)
+    store_planned(ws, (planned(pid, text, when) for pid, text, when in posts), NOW)
     connect_bluesky(ws, "user1.test", "pw-1", service=net.pds)
     return ws
 
@@ -55,15 +35,6 @@ def _own_posts(ws: Workspace) -> list[dict[str, Any]]:
         {"repo": connector.account_id, "collection": "app.bsky.feed.post", "limit": 100}
     )
     return [{"uri": r.uri, "text": r.value.text, "facets": r.value.facets} for r in res.records]
-
-
-def _status(ws: Workspace, pid: str) -> tuple[Any, ...]:
-    with ws.connect() as con:
-        return con.execute(
-            "SELECT p.status, u.state, u.url, u.post_id FROM planned_posts p LEFT JOIN publications u USING (plan_id) "
-            "WHERE plan_id = ?",
-            [pid],
-        ).fetchone()
 
 
 def test_only_approved_due_posts_are_sent_once_with_facets(tmp_path: Path, bluesky_net: Any) -> None:
@@ -87,7 +58,7 @@ def test_only_approved_due_posts_are_sent_once_with_facets(tmp_path: Path, blues
     assert len(_own_posts(ws)) == before  # a dry run sends nothing
     (out,) = publish_due(ws, connector)
     assert out.action == "sent" and out.url is not None
-    status, state, url, post_id = _status(ws, "sb-due000000001")
+    status, state, url, post_id = publication_status(ws, "sb-due000000001")
     assert (status, state) == ("published", "sent")
     assert url == f"https://bsky.app/profile/user1.test/post/{post_id.rsplit('/', 1)[1]}"
     records = _own_posts(ws)
@@ -106,25 +77,12 @@ def test_only_approved_due_posts_are_sent_once_with_facets(tmp_path: Path, blues
             "SELECT author_id, text, url, pillars, tactic FROM posts WHERE post_id = ?", [post_id]
         ).fetchone() == (connector.account_id, due_text, url, ["craft"], "linen-week")
     assert publish_due(ws, connector) == []  # nothing due any more: not sent twice
-    assert _status(ws, "sb-draft0000001")[0] == "drafted" and _status(ws, "sb-later0000001")[0] == "approved"
+    assert publication_status(ws, "sb-draft0000001")[0] == "drafted"
+    assert publication_status(ws, "sb-later0000001")[0] == "approved"
     # and the AppView shows it in the author feed
     bluesky_net.command("process")
     feed = connector.client.app.bsky.feed.get_author_feed({"actor": "user1.test", "limit": 10})  # type: ignore[attr-defined]
     assert sum(1 for item in feed.feed if item.post.uri == post_id) == 1
-
-
-class _CrashAfterSend:
-    """The real connector, but the process 'dies' right after the network accepted the post."""
-
-    def __init__(self, real: Any) -> None:
-        self._real = real
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
-
-    def publish(self, text: str, record_key: str, **kw: Any) -> Any:
-        self._real.publish(text, record_key, **kw)
-        raise KeyboardInterrupt("killed between send and record")
 
 
 def test_a_crash_between_send_and_record_does_not_post_twice(tmp_path: Path, bluesky_net: Any) -> None:
@@ -132,11 +90,11 @@ def test_a_crash_between_send_and_record_does_not_post_twice(tmp_path: Path, blu
     ws = _workspace(tmp_path, bluesky_net, [("sb-crash0000001", text, NOW - dt.timedelta(minutes=1))])
     approve(ws, "sb-crash0000001")
     with pytest.raises(KeyboardInterrupt):
-        publish_due(ws, _CrashAfterSend(open_connector(ws, "bluesky")))  # type: ignore[arg-type]
-    assert _status(ws, "sb-crash0000001")[:2] == ("approved", "sending")  # intent recorded, outcome unknown
+        publish_due(ws, CrashAfterSend(open_connector(ws, "bluesky")))  # type: ignore[arg-type]
+    assert publication_status(ws, "sb-crash0000001")[:2] == ("approved", "sending")  # intent recorded, outcome unknown
     (out,) = publish_due(ws, open_connector(ws, "bluesky"))
     assert out.action == "recovered"
-    assert _status(ws, "sb-crash0000001")[:2] == ("published", "sent")
+    assert publication_status(ws, "sb-crash0000001")[:2] == ("published", "sent")
     assert sum(1 for r in _own_posts(ws) if r["text"] == text) == 1
 
 
@@ -148,5 +106,5 @@ def test_text_past_the_limit_is_refused_at_approval_and_never_sent(tmp_path: Pat
     set_status(ws, "sb-long00000001", "approved")  # approved by another way: publish still refuses it
     (out,) = publish_due(ws, open_connector(ws, "bluesky"))
     assert out.action == "failed" and "bluesky allows 300" in (out.error or "")
-    assert _status(ws, "sb-long00000001")[:2] == ("failed", "failed")
+    assert publication_status(ws, "sb-long00000001")[:2] == ("failed", "failed")
     assert not any(r["text"] == long for r in _own_posts(ws))

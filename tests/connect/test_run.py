@@ -17,12 +17,10 @@ import pytest
 from signalboost.connect.scheduler import Step, next_wake, parse_interval, plan_steps
 from signalboost.connect.secrets import put_secret
 from signalboost.errors import UsageError, WorkspaceLockedError
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import post_to_row
 from signalboost.store import connect_sql as cq
-from signalboost.store import plan_sql
 from signalboost.store.lock import step_lock
 from signalboost.store.workspace import Workspace
+from tests.planned import planned, store_planned
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 MIN, HOUR = dt.timedelta(minutes=1), dt.timedelta(hours=1)
@@ -117,28 +115,9 @@ def test_a_second_holder_of_a_step_lock_is_refused_with_the_first_ones_pid(tmp_p
 # ------------------------------------------------------------------------------------------------ real process
 def _workspace(root: Path, service: str, handle: str, posts: list[tuple[str, str, dt.datetime, str]]) -> Workspace:
     ws = Workspace.open(root, create=True)
-    now = dt.datetime.now(dt.UTC)
-    rows = [
-        post_to_row(
-            PlannedPost(
-                id=pid,
-                network="bluesky",
-                kind="own",
-                scheduled_at=when,
-                timezone="UTC",
-                slot=when.strftime("%Y-%m-%dT%H:%M"),
-                format="text",
-                pillars=("craft",),
-                tactic="linen-week",
-                draft=text,
-                status=status,
-            ),
-            now,
-        )
-        for pid, text, when, status in posts
-    ]
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, rows)
+    store_planned(
+        ws, (planned(pid, text, when, status=status) for pid, text, when, status in posts), dt.datetime.now(dt.UTC)
+    )
     return ws
 
 

@@ -10,19 +10,8 @@ import pytest
 from babel.numbers import format_decimal
 
 from signalboost.cli.main import main
-from signalboost.store.workspace import Workspace
 
 NB = "nb"
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    from signalboost.model.templates import write_template
-
-    root = tmp_path / "ws"
-    ws = Workspace.open(root, create=True)
-    write_template("cosmetics", ws.strategy_path, force=True)
-    return root
 
 
 def _uci() -> str:

@@ -11,20 +11,9 @@ import pytest
 from babel.dates import format_date, format_skeleton
 
 from signalboost.cli.main import main
-from signalboost.store.workspace import Workspace
 
 NB = "nb"
 MONDAY = dt.date(2026, 3, 2)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Path:
-    from signalboost.model.templates import write_template
-
-    root = tmp_path / "ws"
-    ws = Workspace.open(root, create=True)
-    write_template("cosmetics", ws.strategy_path, force=True)
-    return root
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -6,39 +6,24 @@ import datetime as dt
 
 from fastapi.testclient import TestClient
 
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import post_to_row
-from signalboost.store import plan_sql
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
 from signalboost.web.views.calendar import first_line
+from tests.planned import planned, store_planned
 from tests.web.conftest import XSS_SCRIPT
 
 DAY = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 
 def _plan(ws: Workspace, posts: list[tuple[str, str, str]]) -> None:
-    rows = [
-        post_to_row(
-            PlannedPost(
-                id=pid,
-                network="bluesky",
-                kind="own",
-                scheduled_at=DAY + dt.timedelta(hours=i),
-                timezone="UTC",
-                slot=(DAY + dt.timedelta(hours=i)).strftime("%Y-%m-%dT%H:%M"),
-                format="text",
-                pillars=(),
-                tactic=None,
-                draft=draft,
-                status=status,
-            ),
-            DAY,
-        )
-        for i, (pid, draft, status) in enumerate(posts)
-    ]
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, rows)
+    store_planned(
+        ws,
+        (
+            planned(pid, draft, DAY + dt.timedelta(hours=i), status=status, pillars=(), tactic=None)
+            for i, (pid, draft, status) in enumerate(posts)
+        ),
+        DAY,
+    )
 
 
 def test_first_line() -> None:

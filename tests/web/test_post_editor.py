@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from signalboost.plan.posts import PlannedPost
-from signalboost.plan.service import get_post, post_to_row
-from signalboost.store import plan_sql
+from signalboost.plan.service import get_post
 from signalboost.store.workspace import Workspace
 from signalboost.web.app import create_app
+from tests.planned import planned, store_planned
 from tests.web.conftest import DATA, XSS_SCRIPT, csrf
 
 WHEN = dt.datetime(2030, 6, 10, 9, 30, tzinfo=dt.UTC)
@@ -23,21 +22,8 @@ THUMB = "\U0001f44d\U0001f3fd"  # thumbs up with a skin tone: two code points, o
 
 
 def plan_post(ws: Workspace, pid: str, network: str, draft: str, status: str = "drafted") -> None:
-    post = PlannedPost(
-        id=pid,
-        network=network,
-        kind="own",
-        scheduled_at=WHEN,
-        timezone="UTC",
-        slot=WHEN.strftime("%Y-%m-%dT%H:%M"),
-        format="text",
-        pillars=("brand",),
-        tactic="how-to",
-        draft=draft,
-        status=status,  # type: ignore[arg-type]
-    )
-    with ws.transaction() as con:
-        plan_sql.upsert_planned(con, [post_to_row(post, WHEN)])
+    post = planned(pid, draft, WHEN, network=network, status=status, pillars=("brand",), tactic="how-to")
+    store_planned(ws, [post], WHEN)
 
 
 @pytest.fixture

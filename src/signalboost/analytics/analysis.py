@@ -230,7 +230,7 @@ def definition_notes(frame: pl.DataFrame, max_gap_days: float | None) -> list[st
     return notes
 
 
-def _slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
+def slot_metric(frame: pl.DataFrame, metric: str) -> tuple[pl.DataFrame, str, list[str]]:
     """Use the within-account z-score when a network has posts from more than one account.
 
     Slots, formats, paid/organic and pillars are then compared on ``<metric>_z`` so big accounts do not drown small
@@ -389,7 +389,7 @@ def analyze(
 
 def _slot_metrics(frame: pl.DataFrame, by_network: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str], list[str]]:
     """Per network, the metric to rank by: its own, or the within-account z-score when a network has several
-    accounts (then on every network, as :func:`_slot_metric` does)."""
+    accounts (then on every network, as :func:`slot_metric` does)."""
     authors = frame.group_by("platform").agg(pl.col("author_id").n_unique().alias("n"))
     if not (authors.height and int(authors["n"].max()) > 1):  # type: ignore[arg-type]
         return frame, dict(by_network), []

@@ -166,7 +166,8 @@ def compare_formats(
     ``effect`` = ``diff_vs_rest / s`` with ``s`` the standard deviation of ``metric`` over the network's posts
     (a standardised mean difference, Cohen's d with the overall SD); ``effect_low``/``effect_high`` scale the
     difference's interval the same way. ``advice``: ``more of it`` when the interval lies above 0, ``less of it``
-    below 0, else ``not distinguishable``.
+    below 0, ``not distinguishable`` when it includes 0, and ``not enough data`` when there is no interval (under 2
+    posts with the metric in the format or in the rest: nothing was compared).
     """
     table = compare_groups(frame, "format", metric=metric, method=method, confidence=confidence, seed=seed)
     if table.height == 0:
@@ -180,7 +181,9 @@ def compare_formats(
         (pl.col("diff_ci_high") / scale).alias("effect_high"),
     ).drop("_sd")
     advice = (
-        pl.when(pl.col("diff_ci_low") > 0)
+        pl.when(pl.col("diff_ci_low").is_null() | pl.col("diff_ci_high").is_null())
+        .then(pl.lit("not enough data"))
+        .when(pl.col("diff_ci_low") > 0)
         .then(pl.lit("more of it"))
         .when(pl.col("diff_ci_high") < 0)
         .then(pl.lit("less of it"))

@@ -52,8 +52,10 @@ def posts_per_day_curve(
 ) -> pl.DataFrame:
     """The posts-per-day curve per network.
 
-    Columns: ``platform, posts_per_day (1 … max_k; the last means "max_k or more"), label, n_days,
-    n_days_incomplete, per_post, per_post_low, per_post_high, per_day, per_day_low, per_day_high, metric``.
+    Columns: ``platform, posts_per_day (1 … max_k; the last means "max_k or more"), label, n_days (days with
+    that many posts), n_days_used (those whose every post reports ``metric``: the sample behind the means),
+    n_days_incomplete (the others, left out), per_post, per_post_low, per_post_high, per_day, per_day_low,
+    per_day_high, metric``.
     """
     days = daily_table(frame, tz=tz, metric=metric).with_columns(
         pl.min_horizontal(pl.col("n_posts"), pl.lit(max_k)).alias("k")
@@ -71,6 +73,7 @@ def posts_per_day_curve(
                 "posts_per_day": int(k),
                 "label": f"{k}+" if k == max_k else str(k),
                 "n_days": g.height,
+                "n_days_used": done.height,
                 "n_days_incomplete": g.height - done.height,
                 "per_post": pp,
                 "per_post_low": pp_lo,

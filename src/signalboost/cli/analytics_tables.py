@@ -113,7 +113,8 @@ def frequency_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
         {
             network_key(): r["platform"],
             _("posts a day"): r["label"],
-            _("days"): format_number(r["n_days"]),
+            _("days"): format_number(r["n_days_used"]),
+            _("left out"): format_number(r["n_days_incomplete"]),
             _("per post [95%]"): with_interval(r["per_post"], r["per_post_low"], r["per_post_high"], _rate(r)),
             _("per day [95%]"): with_interval(r["per_day"], r["per_day_low"], r["per_day_high"], _rate(r)),
         }

@@ -118,6 +118,12 @@ def _people_rows(
     return out, heads
 
 
+def wide_table(frame: Any, cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The full influencer table of a stored-influencers frame: its rows and translated headers (the CLI's and the
+    demo's)."""
+    return _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+
+
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
     """The table's columns without the components the run could not compute (they would be all "—")."""
     if not run:

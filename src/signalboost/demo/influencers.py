@@ -43,7 +43,7 @@ def csv_selection(table: pl.DataFrame, *, top: int = CSV_TOP, per_segment: int =
 def demo_step(ctx: DemoContext) -> None:
     """Score, segment and store the Higgs accounts; print the top influencers and the untapped list."""
     from signalboost.cli.common import OutputFormat, emit_rows
-    from signalboost.cli.influence import WIDE_COLUMNS, _people_rows, _rows, visible_columns
+    from signalboost.cli.influence import visible_columns, wide_table
     from signalboost.influence.chart import quadrant_chart
     from signalboost.influence.job import run_influence, stored_influencers
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
@@ -84,7 +84,7 @@ def demo_step(ctx: DemoContext) -> None:
 
     def show(frame: pl.DataFrame, title: str) -> None:
         """The CLI's wide influencer table: translated headers, segment names, yes/no, Babel numbers."""
-        rows, heads = _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+        rows, heads = wide_table(frame, cols)
         emit_rows(rows, OutputFormat.table, title=title, columns=heads)
 
     show(top, _("Top 10 influencers (Higgs, by score)"))

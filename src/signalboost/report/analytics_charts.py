@@ -45,7 +45,8 @@ def _local_numbers(fig: Any) -> None:
                 axis.set_major_formatter(local)
 
 
-def _png(fig: Any) -> bytes:
+def figure_png(fig: Any) -> bytes:
+    """A Matplotlib figure as PNG bytes (160 dpi, numbers in the reader's language); closes the figure."""
     _local_numbers(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=160, bbox_inches="tight")
@@ -91,7 +92,7 @@ def heatmap(slots: pl.DataFrame, *, title: str) -> bytes:
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
     bar.set_label(_("expected {metric}").format(metric=metric_words(metric)) + (" (%)" if _pct(metric) else ""))
     ax.set_title(title, loc="left", fontsize=10)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def _errbars(ax: Any, x: np.ndarray, mean: list[Any], lo: list[Any], hi: list[Any], color: str, label: str) -> None:
@@ -124,7 +125,9 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         ORANGE,
         _("per day"),
     )
-    labels = [f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days"], strict=True)]
+    labels = [
+        f"{lbl}\n" + _("({n} d)").format(n=n) for lbl, n in zip(curve["label"], curve["n_days_used"], strict=True)
+    ]
     metric = _vocab(str(curve["metric"][0]))
     per_post = _("{title}: {metric} per post").format(title=title, metric=metric)
     for ax, what in ((a1, per_post), (a2, _("{metric} per day").format(metric=metric))):
@@ -132,7 +135,7 @@ def posts_per_day(curve: pl.DataFrame, *, title: str) -> bytes:
         ax.set_xlabel(_("posts that day (days)"))
         ax.set_title(what, loc="left", fontsize=9)
     fig.tight_layout()
-    return _png(fig)
+    return figure_png(fig)
 
 
 def group_bars(frame: pl.DataFrame, *, title: str, metric: str, names: Mapping[str, str] | None = None) -> bytes:
@@ -160,7 +163,7 @@ def group_bars(frame: pl.DataFrame, *, title: str, metric: str, names: Mapping[s
         _("mean {metric} with 95% interval").format(metric=metric_words(metric) + (" (%)" if scale == 100 else ""))
     )
     ax.set_title(title, loc="left", fontsize=10)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def pillar_mix(mix: pl.DataFrame, *, title: str, names: Mapping[str, str] | None = None) -> bytes:
@@ -176,7 +179,7 @@ def pillar_mix(mix: pl.DataFrame, *, title: str, names: Mapping[str, str] | None
     ax.set_ylabel(_("% of posts"))
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def _vocab(value: str, names: Mapping[str, str] | None = None) -> str:

@@ -870,14 +870,16 @@ def glossary_section() -> Section:
 # ------------------------------------------------------------------------------------------------ rendering
 
 
-def _env(*, html: bool = True) -> Environment:
+def report_env(*, html: bool = True) -> Environment:
+    """The reports' Jinja environment: autoescaped for HTML, strict about missing names, gettext installed."""
     from signalboost.i18n import jinja_install
 
     env = Environment(autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return jinja_install(env)  # type: ignore[no-any-return]
 
 
-def _template(name: str) -> str:
+def report_template(name: str) -> str:
+    """The text of a packaged report template (``signalboost/report/templates/NAME``)."""
     return resources.files("signalboost.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
@@ -927,8 +929,8 @@ def render_html(
         sections = build_sections(a, proposal_text, extra, pillar_names(strategy))
         images = [[(alt, base64.b64encode(png).decode("ascii")) for alt, png in s.charts] for s in sections]
         return (
-            _env()
-            .from_string(_template("analytics_report.html.j2"))
+            report_env()
+            .from_string(report_template("analytics_report.html.j2"))
             .render(sections=list(zip(sections, images, strict=True)), **_context(a, strategy))
         )
 
@@ -961,9 +963,9 @@ def _render_markdown(
             path = write_output(folder / f"chart-{i:02d}-{j}.png", png, what=L_("a chart"))
             names.append((alt, f"{folder.name}/{path.name}"))
         images.append(names)
-    env = _env(html=False)
+    env = report_env(html=False)
     env.filters["cell"] = md_escape
-    return env.from_string(_template("analytics_report.md.j2")).render(
+    return env.from_string(report_template("analytics_report.md.j2")).render(
         sections=list(zip(sections, images, strict=True)), **_context(a, strategy)
     )
 

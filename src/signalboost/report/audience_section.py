@@ -25,7 +25,7 @@ def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from signalboost.report.analytics_charts import BLUE, ORANGE, _png
+    from signalboost.report.analytics_charts import BLUE, ORANGE, figure_png
 
     names = [f"{c['segment'] + 1}. {card_name(c['name'])}"[:28] for c in cards]
     y = np.arange(len(cards))
@@ -41,7 +41,7 @@ def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
     ax.invert_yaxis()
     ax.set_xlabel("%")
     ax.legend(loc="lower right", fontsize=7, frameon=False)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def summary_words(summary: dict[str, Any], platform: str) -> str:

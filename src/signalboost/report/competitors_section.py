@@ -62,7 +62,7 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from signalboost.report.analytics_charts import BLUE, ORANGE, _png
+    from signalboost.report.analytics_charts import BLUE, ORANGE, figure_png
 
     rows = sorted(
         (r for r in accounts if r["engagement_per_post"] is not None), key=lambda r: -r["engagement_per_post"]
@@ -94,14 +94,14 @@ def engagement_png(accounts: list[dict[str, Any]]) -> bytes:
         if log
         else _("interactions per post (mean, 95 % interval; the brand in orange)")
     )
-    return _png(fig)
+    return figure_png(fig)
 
 
 def timeline_png(timeline: list[dict[str, Any]], accounts: list[dict[str, Any]]) -> bytes:
     """Engagement per post by month, one line per page (the brand thick), the busiest :data:`MAX_LINES` pages."""
     import matplotlib.pyplot as plt
 
-    from signalboost.report.analytics_charts import _png
+    from signalboost.report.analytics_charts import figure_png
 
     shown = _pages(accounts, MAX_LINES)
     brand = {str(r["account"]) for r in accounts if r["role"] == "brand"}
@@ -123,7 +123,7 @@ def timeline_png(timeline: list[dict[str, Any]], accounts: list[dict[str, Any]])
     _month_ticks(ax)
     ax.legend(fontsize=6.5, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.autofmt_xdate()
-    return _png(fig)
+    return figure_png(fig)
 
 
 def formats_png(formats: list[dict[str, Any]], accounts: list[dict[str, Any]]) -> bytes:
@@ -131,7 +131,7 @@ def formats_png(formats: list[dict[str, Any]], accounts: list[dict[str, Any]]) -
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from signalboost.report.analytics_charts import _png
+    from signalboost.report.analytics_charts import figure_png
 
     pages = _pages(accounts, MAX_ROWS)
     names = sorted({str(r["format"]) for r in formats})
@@ -148,7 +148,7 @@ def formats_png(formats: list[dict[str, Any]], accounts: list[dict[str, Any]]) -
     ax.invert_yaxis()
     ax.set_xlabel(_("% of the page's posts"))
     ax.legend(fontsize=7, frameon=False, ncol=min(4, len(names)), loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return _png(fig)
+    return figure_png(fig)
 
 
 def hours_png(hours: list[dict[str, Any]], accounts: list[dict[str, Any]], tz: str) -> bytes:
@@ -156,7 +156,7 @@ def hours_png(hours: list[dict[str, Any]], accounts: list[dict[str, Any]], tz: s
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from signalboost.report.analytics_charts import _png
+    from signalboost.report.analytics_charts import figure_png
 
     pages = _pages(accounts, MAX_ROWS)
     counts = np.zeros((len(pages), 24), dtype=int)
@@ -174,7 +174,7 @@ def hours_png(hours: list[dict[str, Any]], accounts: list[dict[str, Any]], tz: s
     ax.set_yticks(range(len(pages)), [p[:30] for p in pages])
     ax.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     ax.set_xlabel(_("hour of day ({zone}); number = posts, shade = share of the page's posts").format(zone=tz))
-    return _png(fig)
+    return figure_png(fig)
 
 
 def _month_ticks(ax: Any) -> None:
@@ -374,14 +374,14 @@ def _tables(p: str, rows: list[dict[str, Any]], b: Any) -> list[Table]:
 def render_benchmark_html(run: BenchmarkRun, brand: str | None = None) -> str:
     """The Competitors section alone as one self-contained HTML page (the analytics report's template and styles;
     charts embedded; every text escaped by the template)."""
-    from signalboost.report.analytics_report import _env, _template
+    from signalboost.report.analytics_report import report_env, report_template
 
     sec = competitors_section(run)
     images = [(alt, base64.b64encode(png).decode("ascii")) for alt, png in sec.charts]
     accounts = run.result.accounts
     return (
-        _env()
-        .from_string(_template("analytics_report.html.j2"))
+        report_env()
+        .from_string(report_template("analytics_report.html.j2"))
         .render(
             sections=[(sec, images)],
             brand=brand or _("Signalboost workspace"),

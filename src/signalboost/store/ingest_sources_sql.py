@@ -160,11 +160,11 @@ def value_of(t: str, kind: str) -> str:
         return hashtags_of(t)
     if kind == "text":  # free text: double-encoded UTF-8 repaired (only values that show its pattern reach Python)
         return f"CASE WHEN regexp_matches({t}, {lit(MOJIBAKE_HINT)}) THEN sb_fix_mojibake({t}) ELSE {t} END"
-    if kind in ("int", "float"):
+    if kind in NUMBER_KINDS:
         t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
-        clean = f"regexp_replace({t}, '[,\\s\u00a0\u202f_]', '', 'g')"
+        clean = ungrouped(t, decimal_comma=kind.endswith(":dc"))
         num = f"TRY_CAST({clean} AS DOUBLE)"
-        return _count(clean, num) if kind == "int" else _weight(num)
+        return _count(clean, num) if kind.startswith("int") else _weight(num)
     if kind == "bool":
         return (
             f"CASE WHEN lower({t}) IN ('1', 'true', 'yes', 'y', 't', 'paid') THEN TRUE "
@@ -194,6 +194,27 @@ def value_of(t: str, kind: str) -> str:
     if fmt == "unix_ms":
         return f"to_timestamp(TRY_CAST({t} AS DOUBLE) / 1000)"
     return f"CAST(try_strptime({t}, {lit(fmt)}) AS TIMESTAMPTZ)"
+
+
+#: Kinds of numeric fields: counts and weights, with ``:dc`` when the file writes a decimal comma (``1.234`` is
+#: then one thousand two hundred and thirty-four, ``1,5`` one and a half).
+NUMBER_KINDS = ("int", "float", "int:dc", "float:dc")
+_SPACES = "\\s\u00a0\u202f_"
+
+
+def ungrouped(t: str, *, decimal_comma: bool = False) -> str:
+    """SQL: the number text ``t`` without its thousands separators, only where they group digits by three.
+
+    ``1,234,567`` / ``1 234`` (spaces, no-break spaces, ``_``) lose their separators; with ``decimal_comma``
+    ``1.234`` does too and ``1,5`` becomes ``1.5``. Anything else is left as it is, so ``1,5`` in a file with a
+    decimal point, or ``12,34``, is not a count (a reject) instead of a silent 15 or 1234.
+    """
+    group = "\\." if decimal_comma else ","
+    grouped = f"regexp_full_match({t}, '\\+?[0-9]{{1,3}}([{group}{_SPACES}][0-9]{{3}})+')"
+    out = f"CASE WHEN {grouped} THEN regexp_replace({t}, '[{group}{_SPACES}]', '', 'g') "
+    if decimal_comma:
+        out += f"WHEN regexp_full_match({t}, '\\+?[0-9]+,[0-9]+') THEN replace({t}, ',', '.') "
+    return out + f"ELSE {t} END"
 
 
 def _count(clean: str, num: str) -> str:
@@ -227,9 +248,11 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
             "kind": "like, reply, repost, quote or mention",
             "int": "a count (a whole number from 0)",
             "float": "a finite number from 0",
+            "int:dc": "a count (a whole number from 0)",
+            "float:dc": "a finite number from 0",
         }.get(kind, "a number")
         what = "a date" if kind.startswith("ts:") else what
-        reported = f" AND lower({t}) NOT IN {_UNREPORTED}" if kind in ("int", "float") else ""
+        reported = f" AND lower({t}) NOT IN {_UNREPORTED}" if kind in NUMBER_KINDS else ""
         checks.append(
             f"WHEN {t} IS NOT NULL{reported} AND {v} IS NULL "
             f"THEN {lit(f'{field} ({column}): ')} || {lit(chr(39))} || {t} || {lit(chr(39) + ' is not ' + what)}"

@@ -48,7 +48,7 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
                 [r["per_post"] for r in curve],
                 lower=[r["per_post_low"] for r in curve],
                 upper=[r["per_post_high"] for r in curve],
-                counts=[int(r["n_days"]) for r in curve],
+                counts=[int(r["n_days_used"]) for r in curve],
                 title="Interactions per post by posts that day",
                 x_label="posts per day",
                 y_label=str(curve[0].get("metric", "per post")) + " per post",

@@ -36,10 +36,19 @@ def sniff(head: bytes, path: Path) -> float:
     if path.is_dir():
         return 0.0
     lines = [ln.strip() for ln in head.split(b"\n")[:-1] if ln.strip() and not ln.startswith(b"#")][:50]
-    if not lines:
+    if not lines or _is_header(lines[0]):
         return 0.0
     share = sum(1 for ln in lines if _EDGE.match(ln)) / len(lines)
     return 0.7 if share == 1 else 0.5 + 0.15 * share if share >= 0.5 else 0.3 * share
+
+
+def _is_header(line: bytes) -> bool:
+    """A first line naming table fields (``post_id	created_at	views``, ``source target``): a table with a
+    header, for the generic importer, never edges between "post_id" and "created_at"."""
+    from signalboost.ingest.formats.generic import FIELD_KINDS, SYNONYMS, normalise
+
+    cells = [normalise(c) for c in re.split(r"[ \t,;]+", line.decode("utf-8", "replace")) if c]
+    return any(c in FIELD_KINDS or c in SYNONYMS for c in cells)
 
 
 def kind_for(path: Path, requested: str | None) -> tuple[str, str | None, str | None]:

@@ -285,7 +285,7 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 where=str(path),
                 hint=L_("Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column"),
             )
-        typed = _typed_fields(relation, path, fields, options)
+        typed = _typed_fields(relation, path, fields, options, delimiter=_delimiter(plain) if kind == "csv" else None)
         constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
@@ -465,15 +465,61 @@ def _stages(
 
 
 def _typed_fields(
-    relation: str, path: Path, fields: dict[str, str], options: ReadOptions
+    relation: str, path: Path, fields: dict[str, str], options: ReadOptions, *, delimiter: str | None = None
 ) -> dict[str, tuple[str, str]]:
     typed: dict[str, tuple[str, str]] = {}
     for field, column in fields.items():
         kind = FIELD_KINDS[field]
         if kind == "ts":
             kind = "ts:=" + date_sql("\x00", _date_plan(relation, path, column, options))
+        elif kind in ("int", "float") and not column.startswith("=") and delimiter in (";", "\t"):
+            kind = _number_kind(relation, path, column, kind, delimiter, options)
         typed[field] = (column, kind)
     return typed
+
+
+def _delimiter(plain: Path) -> str:
+    """The separator of a (UTF-8) delimited file: the most frequent of comma, semicolon and tab in its first line."""
+    with plain.open("rb") as fh:
+        first = fh.readline(65536)
+    return max((",", ";", "\t"), key=lambda sep: first.count(sep.encode()))
+
+
+#: A value only a decimal-comma locale writes (``1.234.567``, ``12,5``) / only a decimal-point one (``1,234,567``,
+#: ``12.5``): the evidence deciding what ``1.234`` means.
+_COMMA_DECIMAL = re.compile(r"^\+?\d{1,3}(\.\d{3}){2,}$|^\+?\d+,\d{1,2}$|^\+?\d{1,3}(\.\d{3})+,\d+$")
+_POINT_DECIMAL = re.compile(r"^\+?\d{1,3}(,\d{3}){2,}$|^\+?\d+\.\d{1,2}$|^\+?\d{1,3}(,\d{3})+\.\d+$")
+
+
+def _number_kind(relation: str, path: Path, column: str, kind: str, delimiter: str, options: ReadOptions) -> str:
+    """``kind`` or ``kind:dc`` (decimal comma: ``.`` groups thousands) for a numeric column of a ``;`` or tab file.
+
+    Evidence, in order: the column's own values (``1.234.567`` or ``12,5`` only a decimal-comma locale writes;
+    ``1,234,567`` or ``12.5`` only a decimal-point one); then the separator: Excel writes ``;`` where the comma
+    is the decimal mark (de, fr, es, nb, …), so a ``;`` file is read decimal-comma. A tab file without evidence
+    keeps the decimal point, where ``1.234`` is not a count (a reject, never a guess). The choice is stated.
+    """
+    _, sample = _describe(relation, path, sample_column=column, limit=2000)
+    comma = sum(1 for v in sample if _COMMA_DECIMAL.match(v.strip()))
+    point = sum(1 for v in sample if _POINT_DECIMAL.match(v.strip()))
+    if comma and point:
+        options.warn(
+            L_(
+                "{column}: numbers written with both a decimal comma and a decimal point; read with a decimal "
+                "point (values like 1.234 are rejects)",
+                column=column,
+            )
+        )
+        return kind
+    if comma or (delimiter == ";" and not point):
+        why = (
+            L_("values like {value}", value=next((v for v in sample if _COMMA_DECIMAL.match(v.strip())), ""))
+            if comma
+            else L_("a ';'-separated file, as Excel writes where the comma is the decimal mark")
+        )
+        options.note(L_("{column}: '.' groups thousands and ',' is the decimal mark ({why})", column=column, why=why))
+        return kind + ":dc"
+    return kind
 
 
 def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> DatePlan:

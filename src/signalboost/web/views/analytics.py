@@ -132,7 +132,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     its other ten analyses, and with the stored pillar assignments when they are current
     (:func:`signalboost.store.analytics_sql.stored_pillar_assignments`) instead of retraining the pillar classifier.
     Same figures as ``build(ws)["kpis"]`` and ``["pillar_mix"]`` (tested)."""
-    from signalboost.analytics.analysis import AnalysisOptions, _slot_metric, analysed_posts
+    from signalboost.analytics.analysis import AnalysisOptions, analysed_posts, slot_metric
     from signalboost.analytics.kpis import kpi_status
     from signalboost.analytics.metrics import post_engagement
     from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
@@ -154,7 +154,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
                 posts, pillars, examples=examples, threshold=opt.pillar_threshold, seed=opt.seed
             )
         eng = with_pillars(post_engagement(posts, frames.post_metrics, frames.account_snapshots), assignments)
-        eng, _, _ = _slot_metric(eng, opt.metric)
+        eng, _, _ = slot_metric(eng, opt.metric)
         tz = strategy.brand.timezone if strategy else "UTC"
         weights = strategy.pillar_weights() if strategy else {}
         mix = pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin)
