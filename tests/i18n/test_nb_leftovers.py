@@ -117,3 +117,16 @@ def test_the_strategy_pages_factors_in_norwegian(planned: Workspace) -> None:
     ]
     assert said["examples"][1] == ["14 eksempelinnlegg"]
     assert said["pillars"][1][0] == "Produkt — 40\u00a0%"
+
+
+def test_the_post_editor_says_its_day_in_norwegian(planned: Workspace) -> None:
+    from signalboost.plan.service import load_plan
+
+    start = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    first = min(load_plan(planned, start, start + dt.timedelta(days=7)), key=lambda p: p.local)
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    html = client.get(f"/calendar/post/{first.id}?lang=nb").text
+    text = unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+    # Monday 2 March 2026, 10:00 Oslo time: CLDR's medium and full Norwegian dates
+    assert "facebook · 2. mars 2026 10:00" in text and "mandag 2. mars 2026 10:00 (Europe/Oslo)" in text, text
+    assert "2026-03-02" not in text

@@ -156,6 +156,8 @@ def test_the_strategy_document_says_kpis_in_words_and_rates_as_percentages(nb_st
     assert not re.search(r"engagement_rate|hashtag_uses|\| views|0,05", kpis), kpis
     # the tactics name their pillars as the strategy does
     assert "**Søyler:** Tilbud og konkurranser, Inspirasjon" in nb
+    # a vision that ends with its own full stop gets no second one
+    assert "Visjon: Sunn hud og god selvfølelse, uansett budsjett. Verdier: " in nb and ".." not in nb
     en = render_markdown(nb_strategy, lang="en")
     assert _kpi_row(en, "fb-engasjement")[1:4] == [
         "engagement rate by reach (rate of the window's totals)",

@@ -1,7 +1,9 @@
-"""Words the reports and the command line share: the analytics' vocabulary (``met``, ``photo``) and pillars by the
-strategy's names, in the active language.
+"""Words the reports, the command line and the dashboard share, in the active language: the analytics' vocabulary
+(``met``, ``photo``), pillars by the strategy's names (``product`` → ``Produkt``), the engagement metrics, and KPIs
+(their metric in words, how the window becomes one figure, a rate's target as a percentage).
 
-A light module (no charts, no polars) so the planner's and the demo's tables can say pillars as the report does.
+A light module (no charts, no polars) so the planner's, the strategy document's and the demo's text can say them as
+the report does.
 """
 
 from __future__ import annotations
