@@ -30,7 +30,7 @@ def test_percentile_rank_by_hand_and_against_scipy() -> None:
 
 
 def test_percentile_rank_with_a_large_tie_at_the_minimum_and_nan_against_scipy() -> None:
-    # The minimum's run is set aside before sorting. [0, 0, 0, 1, NaN]: 4 known values; 0 has none below and three
+    # A large tie at the minimum. [0, 0, 0, 1, NaN]: 4 known values; 0 has none below and three
     # equal -> (0 + 1.5) / 4 = 37.5 %; 1 has three below -> (3 + 0.5) / 4 = 87.5 %.
     got = comp.percentile_rank(np.array([0.0, 0.0, 0.0, 1.0, np.nan]))
     assert got[:4].tolist() == [37.5, 37.5, 37.5, 87.5] and np.isnan(got[4])
@@ -41,6 +41,17 @@ def test_percentile_rank_with_a_large_tie_at_the_minimum_and_nan_against_scipy()
     known = v[~np.isnan(v)]
     theirs = np.array([np.nan if np.isnan(x) else percentileofscore(known, x, kind="mean") for x in v])
     assert np.allclose(comp.percentile_rank(v), theirs, atol=1e-12, equal_nan=True)
+
+
+def test_average_rank_equals_scipy_rankdata_exactly_with_ties_signed_zeros_and_infinities() -> None:
+    from scipy.stats import rankdata
+
+    # [2, 0, −0, 2, −inf, inf, 2]: −inf rank 1; the two zeros (equal) 2 and 3 -> 2.5; the three 2s 4, 5, 6 -> 5
+    v = np.array([2.0, 0.0, -0.0, 2.0, -np.inf, np.inf, 2.0])
+    assert comp.average_rank(v).tolist() == [5.0, 2.5, 2.5, 5.0, 1.0, 7.0, 5.0]
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 50, 5000).astype(float), rng.normal(size=3000), np.full(10, 1.5), np.zeros(0)):
+        assert np.array_equal(comp.average_rank(values), rankdata(values, method="average"))
 
 
 def test_percentile_rank_positive_sorts_only_positive_values_and_keeps_zero_at_zero() -> None:

@@ -386,11 +386,17 @@ def test_the_listing_puts_unknown_scores_last_and_keeps_ties_in_id_order() -> No
     from signalboost.influence.score import _listing_order
 
     # segments: all "other" (4); scores 50, None, 70, 50 -> 70 (row 2), 50 (row 0), 50 (row 3), None (row 1)
-    order = _listing_order(pl.Series([50.0, None, 70.0, 50.0]), np.full(4, 4, dtype=np.int8))
+    order = _listing_order(np.array([50.0, np.nan, 70.0, 50.0]), np.full(4, 4, dtype=np.int8))
     assert order.tolist() == [2, 0, 3, 1]
-    # a segment code outside the listing goes after every listed one
-    order = _listing_order(pl.Series([10.0, 90.0]), np.array([1, 0], dtype=np.int8))  # untapped, advocate
+    order = _listing_order(np.array([10.0, 90.0]), np.array([1, 0], dtype=np.int8))  # untapped, advocate
     assert order.tolist() == [0, 1]
+    # segments (0 advocate, 1 untapped, 2 fan, 4 other) listed untapped, advocate, fan, other; within each, score
+    # descending with ties by row and unknown scores last
+    scores = np.array([50.0, np.nan, 70.0, 80.0, 80.0, 99.0, 70.0, np.nan])
+    segments = np.array([4, 1, 0, 1, 1, 2, 0, 4], dtype=np.int8)
+    assert _listing_order(scores, segments).tolist() == [3, 4, 1, 2, 6, 5, 0, 7]
+    assert _listing_order(np.full(3, np.nan), np.full(3, 4, dtype=np.int8)).tolist() == [0, 1, 2]
+    assert _listing_order(np.zeros(0), np.zeros(0, dtype=np.int8)).tolist() == []
 
 
 def test_the_weights_of_unavailable_components_are_zero_and_the_rest_sum_to_one() -> None:
@@ -495,3 +501,59 @@ def test_the_audience_is_the_distinct_interactors_without_follower_counts_and_nu
     assert "reach" in res.unavailable
     for column in ("followers", "reach_in_band", "audience"):
         assert res.table[column].null_count() == 2, column
+
+
+def own_archive() -> InfluenceData:
+    """Shaped like an X archive: the brand's follower count (its only one), its followers f1–f3 and follows c1–c2
+    as ids, its own posts with hashtags, and its own replies and mentions — nobody else's posts or interactions."""
+    accounts = pl.DataFrame({"account_id": ["B"], "followers": [3], "is_brand": [True]})
+    follows = pl.DataFrame({"follower_id": ["f1", "f2", "f3", "B", "B"], "followee_id": ["B", "B", "B", "c1", "c2"]})
+    posts = pl.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3"],
+            "author_id": ["B", "B", "B"],
+            "created_at": [T - 3 * D, T - 2 * D, T - D],
+            "hashtags": [["css"], ["css"], ["js"]],
+        }
+    )
+    inter = pl.DataFrame(
+        {
+            "actor_id": ["B", "B", "B"],
+            "kind": ["mention", "reply", "mention"],
+            "target_post_id": ["", "", ""],
+            "target_account_id": ["f1", "f1", "c1"],
+            "occurred_at": [T - 3 * D, T - 2 * D, T - D],
+        }
+    )
+    return InfluenceData.from_frames(accounts=accounts, follows=follows, interactions=inter, posts=posts)
+
+
+def test_a_component_known_only_for_the_brand_is_unavailable() -> None:
+    """The brand is never scored, so a follower count or a post count known only for the brand says nothing about
+    anyone else: reach and amplification are unavailable (with the reason) and their weight is not claimed."""
+    result = compute_influence(own_archive(), brand_id="B")
+    assert set(result.unavailable) >= {"reach", "amplification"}
+    assert result.unavailable["reach"] == "known only for the brand's own account (no other account has a value)"
+    assert result.weights["reach"] == 0.0 and result.weights["amplification"] == 0.0
+    assert sum(result.weights.values()) == pytest.approx(1.0)
+    scored = result.table.filter(pl.col("account_id") != "B")
+    assert scored["reach"].is_null().all() and scored["amplification"].is_null().all()
+
+
+def test_a_run_from_the_brands_own_interactions_only_says_so() -> None:
+    result = compute_influence(own_archive(), brand_id="B")
+    assert any(n.startswith("every interaction in the data is the brand's own (") for n in result.notes)
+    assert not any(n.startswith("every interaction") for n in compute_influence(brand_data(), brand_id="B").notes)
+
+
+def test_empty_fan_segment_says_nobody_engaged_when_nobody_did() -> None:
+    """Advocates and fans together are every engaged account: when both are 0, nobody interacted, and "every
+    account that interacted scores ≥ 70" (true of nobody) must not be said."""
+    from signalboost.influence.words import empty_segment_reasons
+
+    none = empty_segment_reasons({"other": 5}, follows_source=FOLLOWS_FROM_GRAPH, brand=True, settings={})
+    assert none["fan"] == "no account interacted with the brand 1+ times in the window"
+    some = empty_segment_reasons(
+        {"advocate": 2, "other": 5}, follows_source=FOLLOWS_FROM_GRAPH, brand=True, settings={}
+    )
+    assert some["fan"] == "every account that interacted 1+ times with the brand in the window scores ≥ 70"

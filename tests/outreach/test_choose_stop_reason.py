@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from signalboost.cli.outreach import stop_reason
+from signalboost.cli.partners import stop_reason
 
 
 def test_stop_reasons() -> None:

@@ -588,3 +588,19 @@ def test_unknown_audience_source_and_empty_audiences_say_where_and_what_to_do(ws
     with pytest.raises(OutreachError) as err:
         overlap.default_candidates(ws, platform="x", brand=["b1"], source="interactions")
     assert err.value.hint is not None and err.value.hint.endswith("or pass --audience follows")
+
+
+def test_accounts_whose_only_known_follower_is_the_brand_are_no_default_candidates(ws: Workspace) -> None:
+    """Shaped like an X archive: the brand's own followers (f1, f2) and the accounts it follows (c1, c2), whose
+    only follower in the data is the brand. Their audiences are unknown, not empty of new reach: ranking them
+    would show every candidate with audience 0, so the default candidates say that no audience is known."""
+    add_follows(ws, [("f1", "brand"), ("f2", "brand"), ("brand", "c1"), ("brand", "c2")])
+    with pytest.raises(OutreachError) as err:
+        overlap.default_candidates(ws, platform="x", brand=["brand"])
+    assert (
+        err.value.what
+        == "no account on x but the brand has a known follows audience (only the brand's own follows are imported)"
+    )
+    assert err.value.hint is not None and "partners fetch-audience" in err.value.hint
+    add_follows(ws, [("m1", "c2"), ("brand", "c3"), ("m1", "c3"), ("m2", "c3")])  # c3: 2 known beyond the brand
+    assert overlap.default_candidates(ws, platform="x", brand=["brand"]) == ["c3", "c2"]

@@ -278,7 +278,7 @@ def register(app: typer.Typer) -> None:
     app.command("disconnect")(_disconnect)
     app.command("sync")(_sync)
     app.command("publish")(_publish)
-    from signalboost.cli.outreach import partners_app
+    from signalboost.cli.partners import partners_app
 
     partners_app.command("fetch-audience")(_fetch_audience)
 

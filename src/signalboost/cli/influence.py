@@ -481,6 +481,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     from rich.markup import escape
 
     from signalboost.cli.common import console
+    from signalboost.influence.score import ONLY_BRAND_INTERACTS
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
     from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
@@ -503,6 +504,9 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
         if note.startswith("reach from"):
             said = stored_words(note)
             console.print(escape(said[:1].upper() + said[1:]) + ".")
+        elif note == ONLY_BRAND_INTERACTS:
+            said = stored_words(note)
+            console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     if ids_shown:
         console.print(_("Accounts without a handle in the data are shown by their id."))
     if not run.get("brand_account_id"):

@@ -73,6 +73,7 @@ WORKFLOW_ORDER: tuple[str, ...] = (
     "analytics",
     "influence",
     "outreach",
+    "partners",
     "scale",
     "web",
     "demo",

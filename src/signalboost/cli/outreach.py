@@ -1,12 +1,12 @@
-"""``signalboost outreach …`` (the influencer pipeline and its ledger) and ``signalboost partners …``.
+"""``signalboost outreach …``: the influencer pipeline, its give-and-ask ledger, relationship KPIs and curation.
 
-Thin commands over ``signalboost.outreach``: every command is one library call plus printing.
+Thin commands over ``signalboost.outreach``: every command is one library call plus printing. ``signalboost
+partners …`` is in :mod:`signalboost.cli.partners`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,19 @@ from signalboost.cli.common import (
     open_ws,
     parse_date,
 )
-from signalboost.cli.common import emit_rows as _emit_rows
-from signalboost.errors import OutreachError, UsageError
-from signalboost.i18n import L_, N_, _, format_number, format_percent, ngettext
-from signalboost.outreach import coverage, curation, kpis, ledger, overlap, pipeline, value
+from signalboost.cli.outreach_common import (
+    KPI_COLUMNS,
+    HandleArg,
+    PlatformOption,
+    as_row,
+    emit_rows,
+    parse_until,
+    parse_when,
+    resolve,
+)
+from signalboost.errors import UsageError
+from signalboost.i18n import L_, N_, _, format_number
+from signalboost.outreach import curation, kpis, ledger, pipeline, value
 from signalboost.store.workspace import Workspace
 
 err = err_console
@@ -38,155 +47,16 @@ outreach_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-partners_app = typer.Typer(
-    help=(
-        "Partner brands and influencers: audience overlap, unique reach, bridge influencers, choosing k partners "
-        "(greedy maximum coverage) and monitoring partnerships.\n\n"
-        "Example: signalboost partners rank --top 20"
-    ),
-    no_args_is_help=True,
-)
-
-PlatformOption = typer.Option(None, "--platform", "-p", help="Network of the account (needed when ambiguous).")
-HandleArg = typer.Argument(..., help="Handle (with or without @) or account id.")
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(outreach_app, name="outreach")
-    app.add_typer(partners_app, name="partners")
-
-
-# --------------------------------------------------------------------------------------------- helpers
-def _when(value: str | None, option: str) -> dt.datetime | dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(
-            L_("{value!r} is not a date or time", value=value),
-            where=option,
-            hint=L_("Use YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)"),
-        ) from None
-
-
-def _until(value: str | None) -> dt.datetime | None:
-    when = _when(value, "--until")
-    return None if when is None else ledger.as_utc(when)
-
-
-def _resolve(ws: Workspace, ref: str, platform: str | None) -> tuple[str, str, str | None]:
-    return pipeline.resolve_account(ws, ref, platform=platform)
-
-
-def emit_rows(rows: Sequence[Mapping[str, Any]], fmt: OutputFormat, **kwargs: Any) -> None:
-    """``cli.common.emit_rows``; in a table the headers, words (stages, modes, trends), numbers and times are in
-    the reader's language (times to the minute); JSON and CSV keep the field names and full values."""
-    if fmt is OutputFormat.table and rows:
-        from signalboost.cli.people import table_rows
-
-        cols = list(kwargs.pop("columns", None) or rows[0].keys())
-        rows, kwargs["columns"] = table_rows(rows, cols, LABELS)
-    _emit_rows(rows, fmt, **kwargs)
-
-
-LABELS: dict[str, str] = {
-    "handle": N_("handle"),
-    "account_id": N_("account id"),
-    "account": N_("account"),
-    "label": N_("influencer"),
-    "platform": N_("network"),
-    "stage": N_("stage"),
-    "mode": N_("mode"),
-    "offer_kind": N_("offer kind"),
-    "offer": N_("offer"),
-    "cost": N_("cost"),
-    "owner": N_("owner"),
-    "next_step": N_("next step"),
-    "due_date": N_("due"),
-    "notes": N_("notes"),
-    "score": N_("score"),
-    "direction": N_("direction"),
-    "kind": N_("kind"),
-    "ask": N_("ask"),
-    "post": N_("post"),
-    "post_id": N_("post"),
-    "status": N_("status"),
-    "new_touches": N_("new touches"),
-    "moved_at": N_("moved"),
-    "from_stage": N_("from"),
-    "to_stage": N_("to"),
-    "moved_by": N_("by"),
-    "note": N_("note"),
-    "gives": N_("gives"),
-    "asks": N_("asks"),
-    "give_ask_ratio": N_("give/ask"),
-    "flagged": N_("flagged"),
-    "their_interactions": N_("their interactions"),
-    "their_amplifications": N_("their amplifications"),
-    "last_ours": N_("our last touch"),
-    "last_theirs": N_("their last touch"),
-    "window_start": N_("from"),
-    "window_end": N_("to"),
-    "interacts": N_("interacts"),
-    "interactions": N_("interactions"),
-    "amplifications": N_("amplifications"),
-    "our_posts": N_("our posts"),
-    "engaged_posts": N_("posts engaged"),
-    "engagement_rate": N_("engagement rate"),
-    "message": N_("what"),
-    "kpi": N_("KPI"),
-    "metric": N_("metric"),
-    "window_days": N_("days"),
-    "target": N_("target"),
-    "value": N_("value"),
-    "previous": N_("previous"),
-    "met": N_("met"),
-    "trend": N_("trend"),
-    "measure": N_("measure"),
-    "last": N_("last"),
-    "change": N_("change"),
-    "engagement": N_("engagement"),
-    "reach": N_("reach"),
-    "engagement_per_cost": N_("engagement per cost"),
-    "reach_per_cost": N_("reach per cost"),
-    "created_at": N_("posted"),
-    "pillars": N_("pillars"),
-    "matched": N_("matched"),
-    "url": "URL",
-    "text": N_("text"),
-    "slot_id": N_("slot"),
-    "local": N_("when"),
-    "network": N_("network"),
-    "rank": N_("rank"),
-    "audience": N_("audience"),
-    "our_audience": N_("our audience"),
-    "shared": N_("shared"),
-    "unique": N_("unique"),
-    "jaccard": "Jaccard",
-    "jaccard_se": N_("Jaccard s.e."),
-    "overlap_smaller": N_("overlap/smaller"),
-    "unique_reach": N_("unique reach"),
-    "bridges": N_("bridges"),
-    "method": N_("method"),
-    "new_reach_added": N_("new reach added"),
-    "cumulative_new_reach": N_("new reach in total"),
-    "started_at": N_("started"),
-    "occurred_at": N_("when"),
-    "is_ask": N_("ask"),
-    "source": N_("source"),
-}
-"""Column → table header (msgids) of the outreach and partners tables; JSON and CSV keep the column names."""
 
 
 def _refresh(ws: Workspace) -> None:
     """Bring newly imported interactions into the ledger first (idempotent; skipped when the brand is unknown)."""
     with err.status(_("Syncing the ledger with imported interactions…")):
         ledger.refresh(ws)
-
-
-def _row(obj: Any) -> dict[str, Any]:
-    return dict(obj.as_dict())
 
 
 LIST_COLUMNS = ["handle", "account_id", "platform", "stage", "mode", "offer_kind", "cost", "owner", "next_step"]
@@ -223,7 +93,7 @@ def add(
         same = text == account_id  # `add 64911 -p x --account-id 64911`: the positional is the id, not a handle
         ids = (platform, account_id, None if same or not text.lstrip("@") else text.lstrip("@"))
     else:
-        ids = _resolve(ws, handle, platform)
+        ids = resolve(ws, handle, platform)
     rec = pipeline.add_influencer(
         ws,
         ids[0],
@@ -239,7 +109,7 @@ def add(
         due_date=parse_date(due, "--due"),
         notes=notes,
     )
-    emit_rows([_row(rec)], fmt, title=_("Added"), columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([as_row(rec)], fmt, title=_("Added"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("identify")
@@ -287,9 +157,9 @@ def move_cmd(
     Example: signalboost outreach move @maria warming --note "liked 3 posts"
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _h = _resolve(ws, handle, platform)
+    p, a, _h = resolve(ws, handle, platform)
     rec = pipeline.move(ws, p, a, stage, note=note, by=by)
-    emit_rows([_row(rec)], fmt, title=_("Moved"), columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([as_row(rec)], fmt, title=_("Moved"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("update")
@@ -312,14 +182,14 @@ def update_cmd(
     Example: signalboost outreach update @maria --next-step "send the brief" --due 2026-12-05
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _h = _resolve(ws, handle, platform)
+    p, a, _h = resolve(ws, handle, platform)
     given: dict[str, Any] = {"mode": mode, "offer_kind": offer_kind, "offer": offer, "cost": cost, "owner": owner}
     given |= {"next_step": next_step, "due_date": parse_date(due, "--due"), "notes": notes}
     changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
         raise UsageError(L_("nothing to update"), hint=L_("Pass at least one option, e.g. --due 2026-12-05"))
     rec = pipeline.update(ws, p, a, changes)
-    emit_rows([_row(rec)], fmt, title=_("Updated"), columns=[*LIST_COLUMNS, "due_date"])
+    emit_rows([as_row(rec)], fmt, title=_("Updated"), columns=[*LIST_COLUMNS, "due_date"])
 
 
 @outreach_app.command("log")
@@ -344,10 +214,10 @@ def log_cmd(
     Example: signalboost outreach log @maria message --ask
     """
     ws = open_ws(workspace, existing=True)
-    p, a, h = _resolve(ws, handle, platform)
+    p, a, h = resolve(ws, handle, platform)
     direction = "theirs" if theirs else "ours"
     new = ledger.log_touch(
-        ws, p, a, kind, direction=direction, is_ask=ask, post_id=post, at=_when(on, "--on"), note=note
+        ws, p, a, kind, direction=direction, is_ask=ask, post_id=post, at=parse_when(on, "--on"), note=note
     )
     status = _("logged") if new else _("already in the ledger (not counted twice)")
     emit_rows([{"handle": h, "direction": direction, "kind": kind, "ask": ask, "post": post, "status": status}], fmt)
@@ -402,21 +272,21 @@ def show_cmd(
     Example: signalboost outreach show @maria --format json
     """
     ws = open_ws(workspace, read_only=True)
-    p, a, _h = _resolve(ws, handle, platform)
+    p, a, _h = resolve(ws, handle, platform)
     _refresh(ws)
     rec = pipeline.get_record(ws, p, a)
-    moves = [_row(m) for m in pipeline.history(ws, p, a)]
-    balance = next((_row(b) for b in ledger.ledger_balances(ws, platform=p) if b.account_id == a), None)
-    windows, trend_rows = kpis.relationship_kpis(ws, [(p, a)], end=_until(until))
+    moves = [as_row(m) for m in pipeline.history(ws, p, a)]
+    balance = next((as_row(b) for b in ledger.ledger_balances(ws, platform=p) if b.account_id == a), None)
+    windows, trend_rows = kpis.relationship_kpis(ws, [(p, a)], end=parse_until(until))
     if fmt is not OutputFormat.table:
-        doc = {"record": _row(rec), "history": moves, "balance": balance, "trend": [_row(t) for t in trend_rows]}
-        emit_rows([_row(w) for w in windows], fmt, document=doc)
+        doc = {"record": as_row(rec), "history": moves, "balance": balance, "trend": [as_row(t) for t in trend_rows]}
+        emit_rows([as_row(w) for w in windows], fmt, document=doc)
         return
-    emit_rows([_row(rec)], fmt, title=f"{rec.label}", columns=[*LIST_COLUMNS, "due_date", "offer", "notes"])
+    emit_rows([as_row(rec)], fmt, title=f"{rec.label}", columns=[*LIST_COLUMNS, "due_date", "offer", "notes"])
     emit_rows(moves, fmt, title=_("History"), columns=["moved_at", "from_stage", "to_stage", "moved_by", "note"])
     if balance:
         emit_rows([balance], fmt, title=_("Give / ask"), columns=_BALANCE_COLUMNS)
-    emit_rows([_row(w) for w in windows], fmt, title=_("KPIs per window"), columns=_KPI_COLUMNS)
+    emit_rows([as_row(w) for w in windows], fmt, title=_("KPIs per window"), columns=KPI_COLUMNS)
 
 
 _NO_TOUCHES = N_(
@@ -425,8 +295,6 @@ _NO_TOUCHES = N_(
 )
 _BALANCE_COLUMNS = ["account_id", "gives", "asks", "give_ask_ratio", "flagged", "their_interactions"]
 _BALANCE_COLUMNS += ["their_amplifications", "last_ours", "last_theirs"]
-_KPI_COLUMNS = ["account_id", "window_start", "window_end", "interacts", "interactions", "amplifications"]
-_KPI_COLUMNS += ["our_posts", "engaged_posts", "engagement_rate"]
 
 
 @outreach_app.command("ledger")
@@ -446,11 +314,11 @@ def ledger_cmd(
     ws = open_ws(workspace, read_only=True)
     _refresh(ws)
     if handle is not None:
-        p, a, _h = _resolve(ws, handle, platform)
+        p, a, _h = resolve(ws, handle, platform)
         frame = ledger.touches(ws, platform=p, account_id=a).drop("event_key")
         emit_rows(frame.to_dicts(), fmt, title=_("Touches with {who}").format(who=handle))
         return
-    rows = [_row(b) for b in ledger.ledger_balances(ws, platform=platform) if b.flagged or not flagged]
+    rows = [as_row(b) for b in ledger.ledger_balances(ws, platform=platform) if b.flagged or not flagged]
     handles = {(r.platform, r.account_id): r.handle for r in pipeline.list_records(ws)}
     for r in rows:
         r["handle"] = handles.get((r["platform"], r["account_id"]))
@@ -470,9 +338,9 @@ def due_cmd(
     """
     ws = open_ws(workspace, read_only=True)
     _refresh(ws)
-    alerts = kpis.due(ws, today=parse_date(today, "--today"), end=_until(until))
+    alerts = kpis.due(ws, today=parse_date(today, "--today"), end=parse_until(until))
     emit_rows(
-        [_row(a) for a in alerts],
+        [as_row(a) for a in alerts],
         fmt,
         title=_("Due"),
         columns=["handle", "account_id", "kind", "message"],
@@ -505,12 +373,12 @@ def kpis_cmd(
     _refresh(ws)
     accounts = None
     if handle is not None:
-        p, a, _h = _resolve(ws, handle, platform)
+        p, a, _h = resolve(ws, handle, platform)
         accounts = [(p, a)]
     if targets:
-        checks = kpis.relationship_targets(ws, accounts, end=_until(until))
+        checks = kpis.relationship_targets(ws, accounts, end=parse_until(until))
         emit_rows(
-            [_row(c) for c in checks],
+            [as_row(c) for c in checks],
             fmt,
             title=_("Relationship KPIs of the strategy"),
             columns=["account_id", "kpi", "metric", "window_days", "target", "value", "previous", "met", "trend"],
@@ -521,11 +389,13 @@ def kpis_cmd(
             ),
         )
         return
-    rows, trend_rows = kpis.relationship_kpis(ws, accounts, end=_until(until), window_days=window_days, count=windows)
+    rows, trend_rows = kpis.relationship_kpis(
+        ws, accounts, end=parse_until(until), window_days=window_days, count=windows
+    )
     if trend:
-        emit_rows([_row(t) for t in trend_rows], fmt, title=_("Trend"))
+        emit_rows([as_row(t) for t in trend_rows], fmt, title=_("Trend"))
     else:
-        emit_rows([_row(r) for r in rows], fmt, title=_("KPIs per window"), columns=_KPI_COLUMNS, empty=_(_NO_TOUCHES))
+        emit_rows([as_row(r) for r in rows], fmt, title=_("KPIs per window"), columns=KPI_COLUMNS, empty=_(_NO_TOUCHES))
 
 
 @outreach_app.command("value")
@@ -540,7 +410,7 @@ def value_cmd(workspace: Path = WorkspaceOption, fmt: OutputFormat = FormatOptio
     cols = ["label", "mode", "engagement", "amplifications", "reach", "cost", "engagement_per_cost", "reach_per_cost"]
     if fmt is not OutputFormat.table:
         cols = list(value.Value.__dataclass_fields__)
-    emit_rows([_row(v) for v in [*rows, *totals]], fmt, title=_("Value"), columns=cols, empty=_(_NO_TOUCHES))
+    emit_rows([as_row(v) for v in [*rows, *totals]], fmt, title=_("Value"), columns=cols, empty=_(_NO_TOUCHES))
 
 
 @outreach_app.command("curate")
@@ -571,7 +441,7 @@ def curate_cmd(
     posts = curation.curated_candidates(ws, days=days, limit=limit)
     cols = ["handle", "post_id", "created_at", "pillars", "matched", "url", "text"]
     emit_rows(
-        [_row(c) for c in posts],
+        [as_row(c) for c in posts],
         fmt,
         title=_("Curated candidates"),
         columns=cols,
@@ -630,289 +500,3 @@ def _offer(
             ),
             highlight=False,
         )
-
-
-# ---------------------------------------------------------------------------------------------- partners
-AudienceOption = typer.Option(
-    "follows", "--audience", help="follows (follower graph) or interactions (who interacted with them)."
-)
-MethodOption = typer.Option("auto", "--method", help="auto (exact up to 50M edges), exact or minhash.")
-TopOption = typer.Option(20, "--top", min=1, help="Without candidates: the N accounts with the largest audiences.")
-BrandOption = typer.Option(None, "--brand", help="The brand's handle (default: strategy brand.handles).")
-CandidatesArg = typer.Argument(None, help="Candidate partners (handles or ids); default: --top N largest audiences.")
-
-
-def _context(
-    ws: Workspace, platform: str | None, brand: str | None, candidates: list[str] | None, top: int, source: str
-) -> tuple[str, list[str], list[str], dict[str, str | None]]:
-    if brand is not None:
-        p, b, _h = _resolve(ws, brand, platform)
-        platform, brand_ids = p, [b]
-    else:
-        if platform is None:
-            try:
-                platform, brand_ids = overlap.resolve_brand(ws, None)
-            except OutreachError:
-                platform = overlap.default_platform(ws, source)
-                if platform is None:
-                    raise
-                from_follows = source == "follows"
-                said = (
-                    _("Platform: {network} (the one with the most follows data; pass --platform to choose)")
-                    if from_follows
-                    else _("Platform: {network} (the one with the most interactions data; pass --platform to choose)")
-                )
-                err.print(said.format(network=platform), highlight=False)
-                platform, brand_ids = overlap.resolve_brand(ws, platform)
-        else:
-            platform, brand_ids = overlap.resolve_brand(ws, platform)
-    handles: dict[str, str | None] = {}
-    if candidates:
-        ids = []
-        for ref in candidates:
-            try:
-                _p, a, h = pipeline.resolve_account(ws, ref, platform=platform)
-            except OutreachError:
-                a, h = ref.lstrip("@"), None  # an id seen only in the follow graph
-            ids.append(a)
-            handles[a] = h
-    else:
-        overlap.check_method("exact", source)
-        ids = overlap.default_candidates(ws, platform=platform, brand=brand_ids, source=source, top=top)
-    return platform, brand_ids, ids, handles
-
-
-NARROW_WIDTH = 120
-"""Below this terminal width ``partners rank`` shows its deciding columns only."""
-_OVERLAP_COLUMNS = ["rank", "handle", "account_id", "audience", "our_audience", "shared", "jaccard", "jaccard_se"]
-_OVERLAP_COLUMNS += ["overlap_smaller", "unique_reach", "bridges", "method"]
-
-
-@partners_app.command("rank")
-def rank_cmd(
-    candidates: list[str] | None = CandidatesArg,
-    top: int = TopOption,
-    audience: str = AudienceOption,
-    method: str = MethodOption,
-    num_perm: int = typer.Option(overlap.DEFAULT_NUM_PERM, "--num-perm", min=16, help="MinHash signature size."),
-    brand: str | None = BrandOption,
-    save: bool = typer.Option(False, "--save", help="Store the figures in table partner_overlap (dashboard)."),
-    platform: str | None = PlatformOption,
-    workspace: Path = WorkspaceOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:
-    """Rank candidate partners by the new reach they add (unique reach), then bridge influencers, then low overlap.
-
-    Example: signalboost partners rank @knitco @yarnhub @slowwear
-
-    Example: signalboost partners rank --top 20 -f csv
-    """
-    ws = open_ws(workspace, read_only=not save, existing=True)
-    p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
-    with err.status(_("Computing audience overlap of {n} candidates…").format(n=format_number(len(ids)))):
-        results = overlap.audience_overlap(
-            ws,
-            ids,
-            platform=p,
-            brand=brand_ids,
-            source=audience,
-            method=method,
-            num_perm=num_perm,
-            threshold=overlap.influence_threshold(ws),
-        )
-    if save:
-        overlap.save_overlap(ws, results, platform=p, source=audience)
-    rows = []
-    for i, o in enumerate(overlap.rank_partners(results), start=1):
-        rows.append({"rank": i, "handle": handles.get(o.account_id), **o.as_dict()})
-    if fmt is OutputFormat.table and rows and console.width < NARROW_WIDTH:
-        # issue #14: 12 columns folded every cell at 80 columns; keep the deciding ones, one line per candidate
-        short = [
-            {
-                "rank": r["rank"],
-                "account": f"@{r['handle']}" if r.get("handle") else r["account_id"],
-                "audience": r.get("audience"),
-                "shared": r.get("shared"),
-                "unique": r.get("unique_reach"),
-                "bridges": r.get("bridges"),
-            }
-            for r in rows
-        ]
-        emit_rows(short, fmt, title=_("Partner candidates"))
-        console.print(
-            _(
-                "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
-                "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
-                "error and the method show at {width}+ columns or with --format csv."
-            ).format(width=NARROW_WIDTH),
-            highlight=False,
-        )
-        return
-    emit_rows(rows, fmt, title=_("Partner candidates"), columns=_OVERLAP_COLUMNS, document={"rows": rows})
-
-
-def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:
-    """Why ``partners choose`` chose fewer than ``k`` (None when it did not stop early)."""
-    if n_chosen >= k:
-        return None
-    if n_candidates <= n_chosen:
-        return ngettext(
-            "there is only {n} candidate; add more or raise --top",
-            "there are only {n} candidates; add more or raise --top",
-            n_candidates,
-        ).format(n=format_number(n_candidates))
-    return _(
-        "no other candidate adds new reach — every remaining candidate's audience is already reached by the brand "
-        "and the partners chosen"
-    )
-
-
-@partners_app.command("choose")
-def choose_cmd(
-    candidates: list[str] | None = CandidatesArg,
-    k: int = typer.Option(3, "--k", "-k", min=1, help="How many partners to choose."),
-    top: int = TopOption,
-    audience: str = AudienceOption,
-    method: str = MethodOption,
-    brand: str | None = BrandOption,
-    save: bool = typer.Option(False, "--save", help="Record the chosen partners (and add them to the pipeline)."),
-    platform: str | None = PlatformOption,
-    workspace: Path = WorkspaceOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:
-    """Choose k partners that maximise new reach together (greedy maximum coverage, ≥ 63% of the best choice).
-
-    Example: signalboost partners choose --k 3 --top 20 --save
-
-    Example: signalboost partners choose --audience interactions --k 3   (no follow graph: who interacted)
-    """
-    ws = open_ws(workspace, read_only=not save, existing=True)
-    p, brand_ids, ids, handles = _context(ws, platform, brand, candidates, top, audience)
-    with err.status(_("Choosing {k} of {n} candidates…").format(k=format_number(k), n=format_number(len(ids)))):
-        result = coverage.choose_partners(ws, ids, k, platform=p, brand=brand_ids, source=audience, method=method)
-    if save:
-        coverage.save_partners(ws, p, [(c, handles.get(c)) for c in result.chosen])
-    rows = [{**r, "handle": handles.get(r["account_id"])} for r in result.rows()]
-    doc = {
-        "guarantee": result.guarantee,
-        "new_reach": result.new_reach,
-        "upper_bound": result.upper_bound,
-        "ratio_lower_bound": result.ratio_lower_bound,
-        "method": result.method,
-    }
-    why = stop_reason(len(result.chosen), k, len(ids))
-    if why:
-        doc["stopped_early"] = why
-    cols = ["rank", "handle", "account_id", "new_reach_added", "cumulative_new_reach"]
-    title = ngettext("{n} partner chosen", "{n} partners chosen", len(rows)).format(n=format_number(len(rows)))
-    emit_rows(rows, fmt, title=title, columns=cols, document=doc)
-    if why and fmt is OutputFormat.table:
-        err.print(
-            _("Stopped at {chosen} of {k}: {why}.").format(
-                chosen=format_number(len(result.chosen)), k=format_number(k), why=why
-            ),
-            highlight=False,
-        )
-    if fmt is OutputFormat.table:
-        bound = result.ratio_lower_bound
-        reach = _("New reach {reach}; the best possible choice reaches at most {bound}").format(
-            reach=format_number(round(result.new_reach)), bound=format_number(round(result.upper_bound))
-        )
-        tail = (
-            _(" (this choice is at least {share} of optimal).").format(share=format_percent(bound))
-            if bound is not None
-            else "."
-        )
-        console.print(reach + tail, highlight=False)
-        console.print(_("Guarantee: {guarantee}.").format(guarantee=_(result.guarantee)), highlight=False)
-
-
-@partners_app.command("overlap")
-def overlap_cmd(
-    candidate: str = typer.Argument(..., help="The candidate partner (handle or id)."),
-    audience: str = AudienceOption,
-    bridges: int = typer.Option(20, "--bridges", min=0, help="How many bridge influencers to list."),
-    brand: str | None = BrandOption,
-    platform: str | None = PlatformOption,
-    workspace: Path = WorkspaceOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:
-    """One candidate's overlap with our audience, and the bridge influencers in their audience outside our network.
-
-    Example: signalboost partners overlap @knitco --bridges 10
-    """
-    ws = open_ws(workspace, read_only=True)
-    p, brand_ids, ids, handles = _context(ws, platform, brand, [candidate], 1, audience)
-    threshold = overlap.influence_threshold(ws)
-    (o,) = overlap.audience_overlap(ws, ids, platform=p, brand=brand_ids, source=audience, threshold=threshold)
-    bridge_rows: list[dict[str, Any]] = []
-    if threshold is not None and bridges:
-        frame = overlap.bridges_of(
-            ws, ids[0], platform=p, brand=brand_ids, source=audience, threshold=threshold, limit=bridges
-        )
-        bridge_rows = frame.to_dicts()
-    if fmt is not OutputFormat.table:
-        emit_rows(bridge_rows, fmt, document={"overlap": o.as_dict(), "bridges": bridge_rows})
-        return
-    emit_rows(
-        [{"handle": handles.get(o.account_id), **o.as_dict()}], fmt, title=_("Overlap"), columns=_OVERLAP_COLUMNS[1:]
-    )
-    if threshold is None:
-        console.print(_("Bridge influencers: not available (no influence scores; run `signalboost influencers`)."))
-    else:
-        emit_rows(
-            bridge_rows,
-            fmt,
-            title=_("Bridge influencers (score ≥ {threshold})").format(threshold=format_number(threshold)),
-            columns=["account_id", "handle", "score"],
-        )
-
-
-@partners_app.command("status")
-def status_cmd(
-    partner: str = typer.Argument(..., help="The partner (handle or id)."),
-    status: str = typer.Argument(..., help="candidate, chosen, active or ended."),
-    platform: str | None = PlatformOption,
-    workspace: Path = WorkspaceOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:
-    """Set a recorded partnership's status (monitor follows chosen and active partners).
-
-    Example: signalboost partners status @knitco active
-    """
-    ws = open_ws(workspace, read_only=True)
-    try:
-        p, a, _h = _resolve(ws, partner, platform)
-    except OutreachError:
-        if platform is None:
-            raise
-        p, a = platform, partner.lstrip("@")
-    coverage.set_partner_status(ws, p, a, status)
-    rows = [r for r in coverage.list_partners(ws, platform=p) if r["account_id"] == a]
-    emit_rows(rows, fmt, title=_("Partner"), columns=["handle", "account_id", "platform", "status", "started_at"])
-
-
-@partners_app.command("monitor")
-def monitor_cmd(
-    window_days: int = typer.Option(kpis.DEFAULT_WINDOW_DAYS, "--window-days", min=1),
-    windows: int = typer.Option(kpis.DEFAULT_WINDOWS, "--windows", min=1),
-    until: str | None = typer.Option(None, "--until", help="End of the last window (default: now)."),
-    workspace: Path = WorkspaceOption,
-    fmt: OutputFormat = FormatOption,
-) -> None:
-    """Each partnership's KPIs over time (as for influencers): interactions, amplifications, engagement rate.
-
-    Partners chosen with `partners choose --save` are in the pipeline; `signalboost outreach sync` brings their
-    imported interactions into the ledger these KPIs read.
-
-    Example: signalboost partners monitor --window-days 7
-    """
-    rows, trend_rows = coverage.monitor_partners(
-        open_ws(workspace, read_only=True), window_days=window_days, count=windows, end=_until(until)
-    )
-    trend = {(t.platform, t.account_id): t for t in trend_rows}
-    out = []
-    for r in rows:
-        t = trend[(r.platform, r.account_id)]
-        out.append({**_row(r), "trend": t.direction})
-    emit_rows(out, fmt, title=_("Partnerships"), columns=[*_KPI_COLUMNS, "trend"])

@@ -53,9 +53,9 @@ def engagement(
         span = data.time_range()
         as_of = span[1] if span else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     b = data.index(brand_id)
-    edges = data.edges().filter(pl.col("src") != pl.col("dst"))
-    inbound = edges.filter(pl.col("dst") == b)
-    outbound = edges.filter(pl.col("src") == b)
+    other = pl.col("src") != pl.col("dst")  # each side filtered at once: no copy of every other account's edges
+    inbound = data.edges().filter((pl.col("dst") == b) & other)
+    outbound = data.edges().filter((pl.col("src") == b) & other)
     counts = [pl.col("kind").eq(k).sum().alias(c) for k, c in COUNT_COLUMNS.items()]
     in_window = pl.lit(True)
     if window_days is not None:

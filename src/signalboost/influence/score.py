@@ -277,6 +277,8 @@ def compute_influence(
             hint=L_("Import data first (`signalboost import FILE`), or pick another --platform"),
         )
     parts, brand = _compute(data, settings, topics=topics, progress=progress, brand_id=brand_id, as_of=as_of)
+    b = data.index(brand_id)
+    parts = known_beyond_brand(parts, b)
     available = [c for c, part in parts.items() if part.available]
     unavailable = {c: part.reason or "" for c, part in parts.items() if not part.available}
     if not available:
@@ -302,15 +304,49 @@ def compute_influence(
         codes = _segment_codes(data, settings, parts, table, brand_id, brand)
         table = table.with_columns(pl.Series("follows_brand", brand.follows), segment_names(codes))
         follows_source = brand.follows_source
-    table = table[_listing_order(table["score"], codes)].drop("ix")
+    table = table[_listing_order(score, codes)].drop("ix")
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
-    if parts["reach"].source == comp.REACH_FROM_INTERACTORS:
+    if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
+        notes.append(ONLY_BRAND_INTERACTS)
+    if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
         notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
     return InfluenceResult(
         data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
     )
+
+
+BRAND_ONLY = "known only for the brand's own account (no other account has a value)"
+"""Why a component is unavailable when the brand's is its only value (stored in English; see ``words``)."""
+
+ONLY_BRAND_INTERACTS = (
+    "every interaction in the data is the brand's own (an account export holds no one else's likes, reposts or "
+    "replies): the scores rank the accounts the brand engages with, not their influence"
+)
+"""The note of a run whose every interaction has the brand as its actor."""
+
+
+def known_beyond_brand(parts: Mapping[str, comp.Component], brand: int) -> dict[str, comp.Component]:
+    """``parts`` with every component whose only known value is the brand's (node ``brand``; -1: none) made
+    unavailable (reason :data:`BRAND_ONLY`; raw values and extras kept for the table).
+
+    The brand is never scored, so a value known only for it — an account export's one follower count, or posts
+    only by the brand — says nothing about the accounts that are: counting the component would claim its weight
+    in the score while every scored account lacks it.
+    """
+    out = dict(parts)
+    if brand < 0:
+        return out
+    for name, part in parts.items():
+        if not part.available:
+            continue
+        known = ~np.isnan(part.pct)
+        known[brand] = False
+        if not known.any():
+            nan = np.full(part.pct.size, np.nan)
+            out[name] = comp.Component(name, nan, part.raw, BRAND_ONLY, extra=part.extra, source=part.source)
+    return out
 
 
 def _table(
@@ -379,22 +415,31 @@ def _segment_codes(
     return codes
 
 
-def _listing_order(score: pl.Series, segments: np.ndarray) -> np.ndarray:
+def _listing_order(score: np.ndarray, segments: np.ndarray) -> np.ndarray:
     """Row order of the listing: by segment (:data:`LISTING_ORDER`; ``segments`` are :func:`segment_codes`), then
-    score descending (unknown last), then node index — a stable sort by score of the rows (in node order; Polars'
-    parallel sort with ``maintain_order``), then a stable sort by segment rank (small integers: numpy's radix
-    sort). Cheaper than ``numpy.lexsort`` or a multi-key frame sort on a million rows."""
-    by_score = (
-        score.rename("score")
-        .to_frame()
-        .with_row_index("row")
-        .sort("score", descending=True, nulls_last=True, maintain_order=True)["row"]
-        .to_numpy()
-    )
+    score descending (unknown last), then node index.
+
+    One sort of distinct integer keys ``(segment rank · (g + 1) + score group) · n + row``, the score group being
+    the position of the row's score among the ``g`` distinct known scores from the highest (``g`` for unknown):
+    every key is distinct, so any sort gives the same order — numpy's vectorised sort of int64, several times
+    cheaper on a million rows than a stable sort by score and then by segment."""
+    n = score.size
     rank = {SEGMENTS.index(s): i for i, s in enumerate(LISTING_ORDER)}
-    lut = np.array([rank.get(i, len(LISTING_ORDER)) for i in range(len(SEGMENTS))], dtype=np.int8)
-    by_rank = np.argsort(lut[segments[by_score]], kind="stable")
-    order: np.ndarray = by_score[by_rank]
+    lut = np.array([rank.get(i, len(LISTING_ORDER)) for i in range(len(SEGMENTS))], dtype=np.int64)
+    known = np.flatnonzero(~np.isnan(score))
+    by_score = known[np.argsort(score[known])]
+    ascending = np.zeros(by_score.size, dtype=np.int64)  # index of the distinct score, lowest first
+    if by_score.size:
+        np.cumsum(score[by_score[1:]] != score[by_score[:-1]], out=ascending[1:])
+    distinct = int(ascending[-1]) + 1 if by_score.size else 0
+    group = np.full(n, distinct, dtype=np.int64)  # unknown scores after every known one
+    group[by_score] = distinct - 1 - ascending
+    key = lut[segments] * (distinct + 1)
+    key += group
+    key *= n
+    key += np.arange(n, dtype=np.int64)
+    key.sort()
+    order: np.ndarray = key % max(n, 1)
     return order
 
 

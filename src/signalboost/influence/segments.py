@@ -44,7 +44,7 @@ def follows_brand(data: InfluenceData, brand_id: str) -> tuple[np.ndarray, str]:
     if fol_src.size:
         ix, source = fol_src, FOLLOWS_FROM_GRAPH
     else:
-        ix = data.edges().filter(pl.col("dst") == b)["src"].to_numpy()
+        ix = data.edges().select(pl.col("src").filter(pl.col("dst") == b))["src"].to_numpy()
         source = FOLLOWS_FROM_INTERACTIONS
     mask[ix[ix >= 0]] = True
     mask[b] = False
@@ -59,7 +59,7 @@ def two_hops(data: InfluenceData, brand_id: str, followers: np.ndarray) -> np.nd
     follower = np.zeros(n + 1, dtype=bool)
     follower[:n] = followers
     reached = np.zeros(n + 1, dtype=bool)
-    e = data.edges().filter(pl.col("kind") != "like")
+    e = data.edges().select(pl.col("src", "dst").filter(pl.col("kind") != "like"))  # only the two columns
     reached[e["dst"].to_numpy()[follower[e["src"].to_numpy()]]] = True
     fdst = data.follows["dst"].to_numpy()
     reached[fdst[follower[data.follows["src"].to_numpy()]]] = True

@@ -41,6 +41,11 @@ _STORED = (
     N_("no account has a known, non-zero number of posts"),
     N_("no hashtags or pillar labels on imported posts"),
     N_("no dated posts or interactions"),
+    N_("known only for the brand's own account (no other account has a value)"),
+    N_(
+        "every interaction in the data is the brand's own (an account export holds no one else's likes, reposts or "
+        "replies): the scores rank the accounts the brand engages with, not their influence"
+    ),
     N_("follower counts"),
     N_("follow graph (followers counted)"),
     N_(
@@ -164,7 +169,9 @@ def empty_segment_reasons(
         )
         if follows_source != FOLLOWS_FROM_GRAPH
         else _("every follower with score ≥ {it} interacted with the brand in the window"),
-        "fan": _("every account that interacted {et}+ times with the brand in the window scores ≥ {it}"),
+        "fan": _("every account that interacted {et}+ times with the brand in the window scores ≥ {it}")
+        if counts.get("advocate", 0)
+        else _("no account interacted with the brand {et}+ times in the window"),
         "thought_leader": _(
             "no account two hops out (reached by the brand's followers) scores ≥ {it} in the brand's topics "
             "without engaging already"

@@ -31,7 +31,9 @@ def read_head(path: Path, n: int = HEAD_BYTES) -> bytes:
                 return gz.read(n)
         except (OSError, EOFError) as exc:
             raise IngestError(
-                L_("damaged gzip file ({reason})", reason=str(exc)), where=str(path), hint=L_("Re-download the file")
+                L_("damaged gzip file ({reason})", reason=str(exc)),
+                where=str(path),
+                hint=L_("Re-download the file"),
             ) from exc
     return head
 
@@ -49,7 +51,16 @@ def looks_binary(head: bytes) -> bool:
 
 
 #: The encodings ``--encoding`` accepts (Python codec names; common aliases are accepted too).
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1", "mac_roman")
+ENCODINGS = (
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "cp1252",
+    "latin-1",
+    "mac_roman",
+)
 #: Legacy single-byte code pages tried when a file is not UTF-8, best guess first on a tie.
 LEGACY = ("cp1252", "mac_roman", "latin-1")
 #: Non-ASCII characters common in real text written in these code pages (Western European letters and
@@ -153,16 +164,24 @@ def decode_text(data: bytes, where: str, encoding: str | None = None) -> tuple[s
             guess, _ = detect_encoding(data[exc.start : exc.start + HEAD_BYTES])
             guess = guess if guess in LEGACY else "cp1252"
             return data.decode(guess, errors="replace"), L_(
-                "the file is not valid UTF-8 past byte {byte!s}; read as {encoding}", byte=exc.start, encoding=guess
+                "the file is not valid UTF-8 past byte {byte!s}; read as {encoding}",
+                byte=exc.start,
+                encoding=guess,
             )
         raise IngestError(
-            L_("cannot decode the text as {encoding} ({reason})", encoding=enc, reason=exc.reason),
+            L_(
+                "cannot decode the text as {encoding} ({reason})",
+                encoding=enc,
+                reason=exc.reason,
+            ),
             where=f"{where} (byte {exc.start + 1})",
             hint=L_("Save the file as UTF-8, or pass the right --encoding (utf-8, cp1252, mac_roman, latin-1, utf-16)"),
         ) from exc
 
 
-_JS_PREFIX = re.compile(rb"^\s*window\.[A-Za-z0-9_.$\[\]\"']+\s*=\s*")
+#: ``window.YTD.tweets.part0 = `` (2019+), ``Grailbird.data.tweets_2014_01 = `` and ``var user_details = ``
+#: (2012-2018 archives): the prefix before the JSON.
+_JS_PREFIX = re.compile(rb"^\s*(?:var\s+)?(?:window|Grailbird|[A-Za-z_$][A-Za-z0-9_$]*)[A-Za-z0-9_.$\[\]\"']*\s*=\s*")
 
 
 def load_js_json(data: bytes, where: str) -> Any:
@@ -187,7 +206,9 @@ def loads_json(text: str, where: str, *, pairs_hook: Any = None) -> Any:
             else L_("invalid JSON: {msg}", msg=exc.msg)
         )
         raise IngestError(
-            what, where=f"{where}:{exc.lineno}:{exc.colno}", hint=L_("Re-download the export; the file looks damaged")
+            what,
+            where=f"{where}:{exc.lineno}:{exc.colno}",
+            hint=L_("Re-download the export; the file looks damaged"),
         ) from exc
 
 
@@ -206,7 +227,10 @@ X_DATE = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
 
 def parse_x_date(value: str) -> datetime:
     """X's date format ``Wed Oct 10 20:19:24 +0000 2018`` to an aware UTC datetime (locale-independent)."""
-    return datetime.strptime(value, X_DATE).astimezone(UTC)
+    try:
+        return datetime.strptime(value, X_DATE).astimezone(UTC)
+    except ValueError:  # the 2012-2018 archive writes "2014-01-02 10:00:00 +0000"
+        return datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S %z").astimezone(UTC)
 
 
 def parse_iso(value: str) -> datetime:
@@ -392,7 +416,10 @@ def mentions_in(text: str | None) -> list[str]:
 
 
 #: Free-text fields of the canonical tables, repaired by :func:`repair_rows` whatever the importer.
-TEXT_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("text",), "accounts": ("name", "bio")}
+TEXT_FIELDS: dict[str, tuple[str, ...]] = {
+    "posts": ("text",),
+    "accounts": ("name", "bio"),
+}
 
 
 def repair_rows(table: str, rows: Any) -> Any:

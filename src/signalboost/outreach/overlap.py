@@ -370,10 +370,26 @@ def default_candidates(
     """The ``top`` accounts with the largest audiences, the brand excluded (when no candidates are given).
 
     Raises ``OutreachError`` when no account on ``platform`` has a ``source`` audience (nothing of that kind
-    imported), rather than letting the caller report "no candidates" to someone who asked for the top N.
+    imported, or only the brand's own: its followers, and the accounts it follows with the brand as their only known
+    member), rather than letting the caller report "no candidates" to someone who asked for the top N.
     """
     with ws.connect(purpose="read") as con:
         ids = [a for a, _ in sql.top_audiences(con, platform, source=source, exclude=brand, limit=top)]
+        brand_only = not ids and sql.has_audience(con, platform, source=source)
+    if brand_only:
+        raise OutreachError(
+            L_(
+                "no account on {platform} but the brand has a known {source} audience "
+                "(only the brand's own {source} are imported)",
+                platform=platform,
+                source=source,
+            ),
+            where="--audience",
+            hint=L_(
+                "Fetch a candidate's followers with `signalboost partners fetch-audience HANDLE`, or import their "
+                "follower lists (`signalboost import FILE --format edgelist --kind follows`)"
+            ),
+        )
     if not ids:
         other = "interactions" if source == "follows" else "follows"
         raise OutreachError(

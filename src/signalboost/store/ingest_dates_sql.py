@@ -86,8 +86,10 @@ def date_sql(t: str, plan: DatePlan) -> str:
         branches.append(
             f"WHEN regexp_full_match({t}, {lit(_PLAIN_ISO)}) THEN {_local(f'TRY_CAST({t} AS TIMESTAMP)', tz)}"
         )
+        # "2014-01-02 10:00:00 +0000" (X's 2012-2018 archive, Ruby's Time#to_s): DuckDB wants the offset attached
+        attached = f"regexp_replace({t}, '\\s+([+-]\\d{{2}}(?::?\\d{{2}})?)$', '\\1')"
         cast = (
-            f"CASE WHEN regexp_matches({t}, {lit(_OFFSET)}) THEN TRY_CAST({t} AS TIMESTAMPTZ) "
+            f"CASE WHEN regexp_matches({t}, {lit(_OFFSET)}) THEN TRY_CAST({attached} AS TIMESTAMPTZ) "
             f"ELSE {_local(f'TRY_CAST({t} AS TIMESTAMP)', tz)} END"
         )
         branches.append(f"WHEN {_full(t, ISO)} THEN {cast}")

@@ -459,16 +459,28 @@ def union_audience_size(con: Any, platform: str, owner_ids: Sequence[str], *, so
 def top_audiences(
     con: Any, platform: str, *, source: str = "follows", exclude: Sequence[str] = (), limit: int = 20
 ) -> list[tuple[str, int]]:
-    """The ``limit`` accounts with the largest audiences (default candidates when none are given)."""
+    """The ``limit`` accounts with the largest audiences (default candidates when none are given).
+
+    The accounts in ``exclude`` (the brand) are left out as owners and as members: the brand is never counted in a
+    candidate's audience, so an account whose only known member is the brand (an account the brand follows, in the
+    brand's own export) has no known audience and is no candidate.
+    """
     quiet(con)
     query = f"""
         WITH {_audience_cte(source)}
         SELECT owner_id, count(DISTINCT member_id) AS n FROM audience
-        WHERE owner_id NOT IN (SELECT unnest($exclude))
+        WHERE owner_id NOT IN (SELECT unnest($exclude)) AND member_id NOT IN (SELECT unnest($exclude))
         GROUP BY owner_id ORDER BY n DESC, owner_id LIMIT $limit
     """
     rows = con.execute(query, {"platform": platform, "exclude": list(exclude), "limit": limit}).fetchall()
     return [(str(o), int(n)) for o, n in rows]
+
+
+def has_audience(con: Any, platform: str, *, source: str = "follows") -> bool:
+    """Whether any audience edge of ``source`` exists on ``platform`` (the brand's own included)."""
+    quiet(con)
+    query = f"WITH {_audience_cte(source)} SELECT 1 FROM audience LIMIT 1"
+    return con.execute(query, {"platform": platform}).fetchone() is not None
 
 
 def greedy_coverage_step_gains(

@@ -17,6 +17,7 @@ engagement counts. Texts are repaired from Meta's double-encoded UTF-8 ("CafÃ©
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,7 +27,14 @@ from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
 from signalboost.ingest.registry import register
-from signalboost.ingest.textio import decode_text, fix_mojibake, from_unix, hashtags_in, loads_json, mentions_in
+from signalboost.ingest.textio import (
+    decode_text,
+    fix_mojibake,
+    from_unix,
+    hashtags_in,
+    loads_json,
+    mentions_in,
+)
 
 PLATFORM = "instagram"
 _VIDEO = (".mp4", ".mov", ".m4v", ".webm")
@@ -34,10 +42,15 @@ _VIDEO = (".mp4", ".mov", ".m4v", ".webm")
 
 def sniff(head: bytes, path: Path) -> float:
     if archive_has(path, head, "personal_information.json") and archive_has(
-        path, head, "*posts_1.json", "followers_1.json", "following.json", "stories.json"
+        path,
+        head,
+        "*posts_1.json",
+        "followers_1.json",
+        "following.json",
+        "stories.json",
     ):
         return 0.97
-    if archive_has(path, head, "followers_1.json") or archive_has(path, head, "*posts_1.json"):
+    if archive_has(path, head, "followers_1.json", "followers.json") or archive_has(path, head, "*posts_1.json"):
         return 0.8
     return 0.0
 
@@ -115,41 +128,110 @@ def _load(archive: Archive, name: str, options: ReadOptions) -> Any:
     return loads_json(text, archive.where(name))
 
 
-def _field(fields: dict[str, Any], key: str) -> str | None:
-    v = (fields.get(key) or {}).get("value")
-    return fix_mojibake(str(v)) if v else None
+#: The labels of ``personal_information.json`` in the account's language (the export writes them translated:
+#: "Benutzername", "Nom d'utilisateur" …); the first found wins.
+LABELS: dict[str, tuple[str, ...]] = {
+    "username": (
+        "Username",
+        "Benutzername",
+        "Nom d'utilisateur",
+        "Nom d’utilisateur",
+        "Nombre de usuario",
+        "Nome utente",
+        "Nome de usuário",
+        "Nome de utilizador",
+        "Gebruikersnaam",
+        "Brukernavn",
+        "Användarnamn",
+        "Brugernavn",
+        "Käyttäjätunnus",
+        "Nazwa użytkownika",
+        "Kullanıcı adı",
+    ),
+    "name": (
+        "Name",
+        "Nom",
+        "Nombre",
+        "Nome",
+        "Naam",
+        "Navn",
+        "Namn",
+        "Nimi",
+        "Imię i nazwisko",
+        "Ad",
+    ),
+    "bio": (
+        "Bio",
+        "Biography",
+        "Biografie",
+        "Biographie",
+        "Biografía",
+        "Biografia",
+        "Biografi",
+        "Steckbrief",
+    ),
+}
+#: The export's zip or folder name: ``instagram-<username>-<yyyy-mm-dd>-<random>``.
+_EXPORT_NAME = re.compile(r"^instagram-([a-z0-9._]+)-\d{4}-\d{2}-\d{2}", re.IGNORECASE)
 
 
-def _me(archive: Archive, options: ReadOptions) -> tuple[str | None, dict[str, Any] | None]:
+def _field(fields: dict[str, Any], what: str) -> str | None:
+    by_label = {(fix_mojibake(str(k)) or "").casefold(): v for k, v in fields.items()}
+    for label in LABELS[what]:
+        v = by_label.get(label.casefold())
+        value = v.get("value") if isinstance(v, dict) else None
+        if value:
+            return fix_mojibake(str(value))
+    return None
+
+
+def _me(archive: Archive, options: ReadOptions, path: Path) -> tuple[str | None, dict[str, Any] | None]:
     for name in archive.find("personal_information.json"):
         data = _load(archive, name, options)
         users = data.get("profile_user") if isinstance(data, dict) else None
         if users and isinstance(users[0], dict):
             fields = users[0].get("string_map_data") or {}
-            username = _field(fields, "Username")
+            username = _field(fields, "username")
             if username:
                 row = {
                     "platform": PLATFORM,
                     "account_id": username.lower(),
                     "handle": username,
-                    "name": _field(fields, "Name"),
-                    "bio": _field(fields, "Bio"),
+                    "name": _field(fields, "name"),
+                    "bio": _field(fields, "bio"),
                     "is_brand": True,  # the owner of a personal export is the workspace's brand
                 }
                 return username.lower(), row
+    for part in (path, *path.parents[:2]):  # the export's own name says whose it is
+        m = _EXPORT_NAME.match(part.name)
+        if m:
+            options.note(
+                L_(
+                    "the account is {user} (from the export's name {name})",
+                    user=m[1].lower(),
+                    name=part.name,
+                )
+            )
+            return m[1].lower(), None
     return None, None
 
 
 def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     single = path.is_file() and not is_zip(path)
     archive = open_archive(path.parent, recursive=False) if single else open_archive(path)
-    me, account = _me(archive, options)
+    me, account = _me(archive, options, path)
     sources = [
-        (archive.find("*posts_1.json", *[f"posts_{i}.json" for i in range(2, 50)]), None, None),
+        (
+            archive.find("*posts_1.json", *[f"posts_{i}.json" for i in range(2, 50)]),
+            None,
+            None,
+        ),
         (archive.find("stories.json"), "ig_stories", "story"),
         (archive.find("reels.json"), "ig_reels_media", "reel"),
     ]
-    if not any(names for names, _, _ in sources) and not archive.find("followers_1.json", "following.json"):
+    if not any(names for names, _, _ in sources) and not archive.find(
+        "followers_1.json", "followers.json", "following.json"
+    ):
         raise IngestError(
             L_("this is not an Instagram export (no posts_1.json, followers_1.json …)"),
             where=str(path),
@@ -164,7 +246,10 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
             records = data.get(key, []) if key and isinstance(data, dict) else data
             if not isinstance(records, list):
                 raise IngestError(
-                    L_("expected a list of media records, found {kind}", kind=type(records).__name__),
+                    L_(
+                        "expected a list of media records, found {kind}",
+                        kind=type(records).__name__,
+                    ),
                     where=archive.where(name),
                     hint=L_("The file was changed or is not from Instagram: download the JSON export again"),
                 )
@@ -179,20 +264,33 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 
 def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    followers = archive.find(*[f"followers_{i}.json" for i in range(1, 50)])
-    for side, names in (("followers", followers), ("following", archive.find("following.json"))):
+    followers = archive.find("followers.json", *[f"followers_{i}.json" for i in range(1, 50)])
+    following = archive.find("following.json", *[f"following_{i}.json" for i in range(1, 50)])
+    for side, names in (("followers", followers), ("following", following)):
         for name in names:
             data = _load(archive, name, options)
-            records = data.get("relationships_following", []) if isinstance(data, dict) else data
+            records = _relation_records(data)
             if me is None:
                 options.warn(
-                    L_("{file}: no personal_information.json, so 'me' stands for you", file=PurePosixPath(name).name)
+                    L_(
+                        "{file}: no personal_information.json, so 'me' stands for you",
+                        file=PurePosixPath(name).name,
+                    )
                 )
             rows, rejects = parse_relations(records or [], me=me or "me", side=side, member=name)
             for r in rows:
                 r["platform"] = options.platform or PLATFORM
             yield from rejects
             yield Batch("follows", rows, rows_read=len(rows))
+
+
+def _relation_records(data: Any) -> Any:
+    """The records of a followers / following file: a list (``followers_1.json``), or the list under
+    ``relationships_followers`` / ``relationships_following`` (``followers.json`` of 2020-2022, ``following.json``)."""
+    if isinstance(data, dict):
+        lists = [v for k, v in data.items() if str(k).startswith("relationships_") and isinstance(v, list)]
+        return lists[0] if lists else []
+    return data
 
 
 FORMAT = register(

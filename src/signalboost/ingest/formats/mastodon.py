@@ -28,7 +28,14 @@ from typing import Any
 from signalboost.errors import IngestError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
-from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
+from signalboost.ingest.base import (
+    Batch,
+    FollowSnapshot,
+    Format,
+    Item,
+    ReadOptions,
+    Reject,
+)
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text, html_to_text, loads_json, parse_iso
 
@@ -51,6 +58,30 @@ def account_id(uri: str | None) -> str | None:
         return None
     m = _USER_URI.match(uri)
     return f"{m.group(2).lower()}@{m.group(1).lower()}" if m else uri
+
+
+_STATUS_URI = re.compile(r"^https?://([^/]+)/(?:users/([^/?#]+)/statuses/|@([^/?#]+)/)[^/?#]+")
+
+
+def status_author(uri: str | None) -> str | None:
+    """The author ``name@host`` of a status URI that names it: Mastodon's (and GoToSocial's)
+    ``https://host/users/name/statuses/id`` or ``https://host/@name/id``. Other servers' URIs (Pleroma and
+    Akkoma ``/objects/<uuid>``, Misskey ``/notes/<id>``) do not name the author: ``None``, never the URI itself."""
+    m = _STATUS_URI.match(uri or "")
+    return f"{(m.group(2) or m.group(3)).lower()}@{m.group(1).lower()}" if m else None
+
+
+def _addressed(activity: dict[str, Any], me: str) -> str | None:
+    """The one account an activity is addressed to besides the public, the followers and the author (a boost's
+    or a reply's ``cc`` names the original's author), or ``None`` when there is none or more than one."""
+    actors = {
+        account_id(a)
+        for a in _list(activity.get("to")) + _list(activity.get("cc"))
+        if a not in (PUBLIC, "as:Public", "Public") and not a.endswith(("/followers", "/following"))
+    }
+    actors.discard(me)
+    actors.discard(None)
+    return actors.pop() if len(actors) == 1 else None
 
 
 def _merge_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -114,7 +145,13 @@ def parse_outbox(items: list[Any], *, me: str, platform: str = PLATFORM) -> dict
     return out
 
 
-def _boost(out: dict[str, list[Any]], act: dict[str, Any], when: datetime, me: str, platform: str) -> None:
+def _boost(
+    out: dict[str, list[Any]],
+    act: dict[str, Any],
+    when: datetime,
+    me: str,
+    platform: str,
+) -> None:
     target = act.get("object")
     target_id = target.get("id") if isinstance(target, dict) else target
     out["posts"].append(
@@ -135,14 +172,20 @@ def _boost(out: dict[str, list[Any]], act: dict[str, Any], when: datetime, me: s
                 "actor_id": me,
                 "kind": "repost",
                 "target_post_id": str(target_id),
-                "target_account_id": account_id(str(target_id)) or "",
+                "target_account_id": status_author(str(target_id)) or _addressed(act, me) or "",
                 "occurred_at": when,
                 "weight": 1.0,
             }
         )
 
 
-def _note(out: dict[str, list[Any]], obj: dict[str, Any], when: datetime, me: str, platform: str) -> None:
+def _note(
+    out: dict[str, list[Any]],
+    obj: dict[str, Any],
+    when: datetime,
+    me: str,
+    platform: str,
+) -> None:
     tags = [t for t in obj.get("tag") or [] if isinstance(t, dict)]
     hashtags = [str(t.get("name", "")).lstrip("#").lower() for t in tags if t.get("type") == "Hashtag"]
     mention_tags = [t for t in tags if t.get("type") == "Mention"]
@@ -166,10 +209,15 @@ def _note(out: dict[str, list[Any]], obj: dict[str, Any], when: datetime, me: st
         }
     )
     base = {"platform": platform, "actor_id": me, "occurred_at": when, "weight": 1.0}
-    reply_account = account_id(str(reply_to)) if reply_to else None
+    reply_account = (status_author(str(reply_to)) or _addressed(obj, me)) if reply_to else None
     if reply_to and reply_account != me:
         out["interactions"].append(
-            base | {"kind": "reply", "target_post_id": str(reply_to), "target_account_id": reply_account or ""}
+            base
+            | {
+                "kind": "reply",
+                "target_post_id": str(reply_to),
+                "target_account_id": reply_account or "",
+            }
         )
     for t in mention_tags:
         target = account_id(t.get("href")) or str(t.get("name", "")).lstrip("@").lower()
@@ -185,7 +233,7 @@ def parse_likes(uris: list[Any], *, me: str, platform: str = PLATFORM) -> list[d
             "actor_id": me,
             "kind": "like",
             "target_post_id": str(u),
-            "target_account_id": account_id(str(u)) or "",
+            "target_account_id": status_author(str(u)) or "",
             "occurred_at": None,
             "weight": 1.0,
         }
@@ -207,7 +255,12 @@ def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tupl
         address = rec[0].strip().lstrip("@").lower() if rec else ""
         if "@" not in address:
             rejects.append(
-                Reject(line, ",".join(rec), "expected an account address user@host", "following_accounts.csv")
+                Reject(
+                    line,
+                    ",".join(rec),
+                    "expected an account address user@host",
+                    "following_accounts.csv",
+                )
             )
             continue
         rows.append({"platform": platform, "follower_id": me, "followee_id": address})
@@ -258,21 +311,40 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     for name in archive.find("likes.json"):
         likes = _json(archive, name, options)
         uris = likes.get("orderedItems") or [] if isinstance(likes, dict) else []
-        yield Batch("interactions", parse_likes(uris, me=me, platform=platform), rows_read=len(uris))
+        yield Batch(
+            "interactions",
+            parse_likes(uris, me=me, platform=platform),
+            rows_read=len(uris),
+        )
     yield from _following(archive, options, me, platform, observed)
     if isinstance(actor, dict) and actor.get("id"):
         yield Batch("accounts", [_actor_row(actor, me, platform, observed)])
     skipped = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*NOT_LOADED)})
     if skipped:  # nothing is left out silently
-        options.warn(L_("not loaded (no canonical table holds them): {files}", files=", ".join(skipped)))
+        options.warn(
+            L_(
+                "not loaded (no canonical table holds them): {files}",
+                files=", ".join(skipped),
+            )
+        )
 
 
 #: Parts of a Mastodon export that no canonical table holds (private lists and moderation): named in a warning.
-NOT_LOADED = ("bookmarks.json", "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "lists.csv")
+NOT_LOADED = (
+    "bookmarks.json",
+    "blocked_accounts.csv",
+    "muted_accounts.csv",
+    "blocked_domains.csv",
+    "lists.csv",
+)
 
 
 def _following(
-    archive: Archive, options: ReadOptions, me: str, platform: str, observed: datetime | None
+    archive: Archive,
+    options: ReadOptions,
+    me: str,
+    platform: str,
+    observed: datetime | None,
 ) -> Iterator[Item]:
     for name in archive.find("following_accounts.csv"):
         data = archive.read(name)

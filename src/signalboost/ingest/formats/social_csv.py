@@ -1,6 +1,8 @@
 """Two CSVs people bring that name their columns their own way, read through the generic importer with a preset.
 
-- **Tweet CSVs** (third-party exporters, datasets, spreadsheets): ``created_at,text,retweets,favorites,replies``
+- **Tweet CSVs** (third-party exporters, datasets, spreadsheets, the ``tweets.csv`` of a 2012-2018 archive:
+  ``tweet_id,in_reply_to_status_id,…,timestamp,source,text,retweeted_status_id,…``):
+  ``created_at,text,retweets,favorites,replies``
   and its variants (``id``/``tweet_id``/``id_str``, ``date``, ``retweet_count``, ``favorite_count``/``likes``,
   ``reply_count``, ``screen_name``/``username``). Platform ``x``. A row whose text starts with ``RT @`` is a
   repost by the account, not its own post: ``repost_of = ''`` (the original's id is unknown, as in an X archive)
@@ -27,17 +29,46 @@ from signalboost.store.ingest_sql import ident
 
 TWEET_COLUMNS: dict[str, tuple[str, ...]] = {
     "post_id": ("id", "tweet_id", "id_str", "tweet id", "status_id"),
-    "created_at": ("created_at", "date", "time", "timestamp", "created at", "tweet date"),
+    "created_at": (
+        "created_at",
+        "date",
+        "time",
+        "timestamp",
+        "created at",
+        "tweet date",
+    ),
     "text": ("text", "full_text", "tweet", "content", "tweet text"),
     "shares": ("retweets", "retweet_count", "retweet count", "rts"),
-    "likes": ("favorites", "favorite_count", "favourites", "likes", "like_count", "favorite count"),
+    "likes": (
+        "favorites",
+        "favorite_count",
+        "favourites",
+        "likes",
+        "like_count",
+        "favorite count",
+    ),
     "comments": ("replies", "reply_count", "reply count"),
     "author_id": ("screen_name", "username", "user", "user_screen_name", "author"),
+    "reply_to": ("in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_tweet_id"),
 }
 COMMENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "actor_id": ("channel id", "author channel id", "authorchannelid", "author", "authordisplayname", "username"),
+    "actor_id": (
+        "channel id",
+        "author channel id",
+        "authorchannelid",
+        "author",
+        "authordisplayname",
+        "username",
+    ),
     "target_post_id": ("video id", "videoid", "video_id"),
-    "occurred_at": ("comment create timestamp", "published_at", "publishedat", "published at", "time", "date"),
+    "occurred_at": (
+        "comment create timestamp",
+        "published_at",
+        "publishedat",
+        "published at",
+        "time",
+        "date",
+    ),
 }
 _COMMENT_TEXT = ("comment text", "comment", "text", "textdisplay", "textoriginal")
 
@@ -60,6 +91,8 @@ def sniff_tweets(head: bytes, path: Path) -> float:
     has = {f: bool(cols & set(names)) for f, names in TWEET_COLUMNS.items()}
     if has["created_at"] and has["text"] and has["shares"] and has["likes"]:
         return 0.85
+    if has["post_id"] and has["created_at"] and has["text"] and "retweeted_status_id" in cols:
+        return 0.85  # the tweets.csv of a 2012-2018 archive: no counts
     return 0.0
 
 

@@ -16,6 +16,7 @@ Observation time: ``manifest.js`` ``archiveInfo.generationDate`` (else ``--obser
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,13 +26,24 @@ from typing import Any
 from signalboost.errors import IngestError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
-from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
+from signalboost.ingest.base import (
+    Batch,
+    FollowSnapshot,
+    Format,
+    Item,
+    ReadOptions,
+    Reject,
+)
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import load_js_json, parse_iso, parse_x_date, to_count
 
 PLATFORM = "x"
 _TWEET_FILE = re.compile(r"^tweets?(-part\d+)?\.js$")
 _SINGLE = re.compile(rb"^\s*window\.YTD\.[a-z_]+\.part\d+\s*=")
+#: The archive of 2012-2018 ("Grailbird"): ``data/js/tweets/2014_01.js`` (``Grailbird.data.tweets_2014_01 = [...]``)
+#: and ``data/js/user_details.js``, beside a ``tweets.csv``.
+_GRAILBIRD_MONTH = re.compile(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$")
+_NOTE_FILE = re.compile(r"^note-tweet(-part\d+)?\.js$")
 
 
 def sniff(head: bytes, path: Path) -> float:
@@ -40,6 +52,8 @@ def sniff(head: bytes, path: Path) -> float:
     if archive_has(path, head, "manifest.js") and archive_has(path, head, "tweets.js", "tweet.js", "account.js"):
         return 0.99
     if archive_has(path, head, "tweets.js", "tweet.js"):
+        return 0.9
+    if archive_has(path, head, "user_details.js") and archive_has(path, head, "tweets.csv", "*_01.js", "*_12.js"):
         return 0.9
     return 0.0
 
@@ -68,7 +82,9 @@ class _Source:
             return load_js_json(data, where)
         except UnicodeDecodeError as exc:
             raise IngestError(
-                L_("the file is not UTF-8 text"), where=where, hint=L_("Re-download the archive")
+                L_("the file is not UTF-8 text"),
+                where=where,
+                hint=L_("Re-download the archive"),
             ) from exc
 
 
@@ -84,7 +100,9 @@ def _part_name(path: Path) -> str:
 def _records(data: Any, key: str, where: str) -> list[Any]:
     if not isinstance(data, list):
         raise IngestError(
-            L_("expected a list of {key} records", key=key), where=where, hint=L_("Is this an X archive file?")
+            L_("expected a list of {key} records", key=key),
+            where=where,
+            hint=L_("Is this an X archive file?"),
         )
     return [item.get(key, item) if isinstance(item, dict) else item for item in data]
 
@@ -97,7 +115,7 @@ def _one(src: _Source, name: str, key: str, options: ReadOptions) -> list[Any]:
     return out
 
 
-_KNOWN = re.compile(r"^(tweets?(-part\d+)?|account|follower|following|like|manifest)\.js$")
+_KNOWN = re.compile(r"^(tweets?(-part\d+)?|account|follower|following|like|manifest|user_details)\.js$")
 
 
 def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -117,8 +135,20 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     generated = options.observed_at or _generation_date(src, options)
 
     tweets: list[tuple[str, dict[str, Any]]] = []
-    for member in sorted(src.members(_TWEET_FILE)):
+    for member in sorted(src.members(_TWEET_FILE)) or _grailbird_months(src):
         tweets.extend((member, t) for t in _records(src.load(member, options), "tweet", member))
+    if not me and not handle:
+        me, handle = _grailbird_user(src, options)
+        account = {"username": handle} if handle else account
+    tweets, folded = fold_edits(tweets)
+    options.skip(
+        "earlier versions of edited posts (folded into the post's first id, counts summed)",
+        folded,
+    )
+    notes = _one(src, "note-tweet.js", "noteTweet", options) if src.archive is not None else []
+    expanded = expand_long_posts(tweets, notes)
+    if expanded:
+        options.note(L_("{n} long posts: full text from note-tweet.js", n=expanded))
     rows = parse_tweets(tweets, me=me, handle=handle, platform=platform)
     observed = generated or max((p["created_at"] for p in rows["posts"]), default=None)
     for m in rows["post_metrics"]:
@@ -127,11 +157,18 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
         rows["post_metrics"] = []
     yield from rows["rejects"]
     yield Batch("posts", rows["posts"], rows_read=len(rows["posts"]))
-    yield Batch("post_metrics", [m for m in rows["post_metrics"] if m["observed_at"] is not None])
+    yield Batch(
+        "post_metrics",
+        [m for m in rows["post_metrics"] if m["observed_at"] is not None],
+    )
     yield Batch("interactions", rows["interactions"])
 
     likes = _one(src, "like.js", "like", options)
-    yield Batch("interactions", parse_likes(likes, me=me, platform=platform), rows_read=len(likes))
+    yield Batch(
+        "interactions",
+        parse_likes(likes, me=me, platform=platform),
+        rows_read=len(likes),
+    )
     counts: dict[str, int] = {}
     yield from _follows(src, options, me=me, platform=platform, observed=generated, counts=counts)
     if me:
@@ -139,7 +176,10 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     _warn_unread(src, options)
 
 
-_READ = re.compile(r"^(tweets?(-part\d+)?|account|profile|follower|following|like|manifest)\.js$")
+_READ = re.compile(
+    r"^(tweets?(-part\d+)?|note-tweet(-part\d+)?|account|profile|follower|following|like|manifest|user_details|"
+    r"\d{4}_\d{2})\.js$"
+)
 
 
 def _warn_unread(src: _Source, options: ReadOptions) -> None:
@@ -177,11 +217,21 @@ def _follows(
         for rec in records:
             other = str(rec.get("accountId") or "") if isinstance(rec, dict) else ""
             if not other or not me:
-                yield Reject(None, str(rec)[:500], "no accountId (or no account.js to say whose archive)", name)
+                yield Reject(
+                    None,
+                    str(rec)[:500],
+                    "no accountId (or no account.js to say whose archive)",
+                    name,
+                )
                 continue
             pair = (other, me) if side == "followee" else (me, other)
             edges.append(
-                {"platform": platform, "follower_id": pair[0], "followee_id": pair[1], "observed_at": observed}
+                {
+                    "platform": platform,
+                    "follower_id": pair[0],
+                    "followee_id": pair[1],
+                    "observed_at": observed,
+                }
             )
         yield Batch("follows", edges, rows_read=len(edges))
         if records:
@@ -217,7 +267,131 @@ def _account(
     yield Batch("accounts", [row])
     if observed is not None and counts:
         snap = {"platform": platform, "account_id": me, "observed_at": observed}
-        yield Batch("account_snapshots", [snap | {k: counts.get(k) for k in ("followers", "following")}])
+        yield Batch(
+            "account_snapshots",
+            [snap | {k: counts.get(k) for k in ("followers", "following")}],
+        )
+
+
+def _grailbird_months(src: _Source) -> list[str]:
+    """The monthly tweet files of a 2012-2018 archive, oldest first."""
+    if src.archive is None:
+        return []
+    return sorted(n for n in src.archive.names() if _GRAILBIRD_MONTH.search(n))
+
+
+def _grailbird_user(src: _Source, options: ReadOptions) -> tuple[str, str | None]:
+    """``(account id, handle)`` from a 2012-2018 archive's ``user_details.js`` (``var user_details = {...}``)."""
+    if src.archive is None:
+        return "", None
+    for name in src.archive.find("user_details.js"):
+        data = src.load(name, options)
+        if isinstance(data, dict) and data.get("id"):
+            return str(data["id"]), str(data["screen_name"]) if data.get("screen_name") else None
+    return "", None
+
+
+def _edit_chain(t: Any) -> tuple[str, list[str]] | None:
+    """``(first id, ids of every version)`` of an edited post (``edit_info`` of 2022+ archives), else ``None``."""
+    info = t.get("edit_info") if isinstance(t, dict) else None
+    if not isinstance(info, dict):
+        return None
+    edit, initial = info.get("edit"), info.get("initial")
+    if isinstance(edit, dict):
+        ids = (edit.get("editControlInitial") or {}).get("editTweetIds") or []
+        first = edit.get("initialTweetId") or (ids[0] if ids else None)
+    elif isinstance(initial, dict):
+        ids = initial.get("editTweetIds") or []
+        first = ids[0] if ids else None
+    else:
+        return None
+    if not first or not isinstance(ids, list) or (len(ids) < 2 and not isinstance(edit, dict)):
+        return None
+    return str(first), [str(i) for i in ids]
+
+
+def fold_edits(tweets: list[tuple[str, Any]]) -> tuple[list[tuple[str, Any]], int]:
+    """Pure: an edited post is in the archive once per version, each with its own id and its own likes and
+    retweets (X keeps each interaction on the version it was given to). Fold the versions into one post: the id
+    and time of the first version (the id replies and links use), the text and entities of the last one, the
+    counts summed. Returns the tweets and how many versions were folded away. X's README: "up to 5 edited tweets
+    with unique editTweetIds, all connected by the initialTweetID"."""
+    chains: dict[str, list[dict[str, Any]]] = {}
+    for _, t in tweets:
+        chain = _edit_chain(t)
+        if chain is not None:
+            chains.setdefault(chain[0], []).append(t)
+    out: list[tuple[str, Any]] = []
+    folded = 0
+    done: set[str] = set()
+    for member, t in tweets:
+        chain = _edit_chain(t)
+        versions = chains.get(chain[0], []) if chain else []
+        if chain is None or len(versions) < 2:
+            out.append((member, t))
+            continue
+        if chain[0] in done:
+            continue
+        merged = _merge_versions(chain[0], versions)
+        if merged is None:  # a version whose counts are not counts: keep them apart (each a reject or a post)
+            out.extend((member, v) for v in versions)
+        else:
+            out.append((member, merged))
+            folded += len(versions) - 1
+        done.add(chain[0])
+    return out, folded
+
+
+def _merge_versions(first: str, versions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        order = sorted(versions, key=lambda v: parse_x_date(str(v.get("created_at"))))
+        counts = [_counts(v) for v in versions]
+    except (ValueError, TypeError):
+        return None
+    initial = next((v for v in versions if str(v.get("id_str") or v.get("id")) == first), order[0])
+    merged = dict(order[-1])
+    merged.update({"id_str": first, "id": first, "created_at": initial.get("created_at")})
+    for field, metric in _COUNTS:
+        values = [n for c in counts if (n := c[metric]) is not None]
+        merged[field] = str(sum(values)) if values else None
+    return merged
+
+
+def expand_long_posts(tweets: list[tuple[str, Any]], notes: list[Any]) -> int:
+    """Pure: a post longer than 280 characters is in ``tweets.js`` cut short ("…" and a link) and whole in
+    ``note-tweet.js``, which does not name the tweet's id: a note is matched to the tweet posted in the same second
+    whose text it begins with. Sets the tweet's ``full_text``; returns how many were expanded."""
+    by_time: dict[datetime, list[str]] = {}
+    for note in notes:
+        core = note.get("core") if isinstance(note, dict) else None
+        text = core.get("text") if isinstance(core, dict) else None
+        try:
+            when = parse_iso(str(note.get("createdAt")))
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(text, str) and text:
+            by_time.setdefault(when.replace(microsecond=0), []).append(text)
+    expanded = 0
+    for _, t in tweets:
+        if not by_time or not isinstance(t, dict):
+            continue
+        try:
+            when = parse_x_date(str(t.get("created_at")))
+        except ValueError:
+            continue
+        short = _unescape(str(t.get("full_text") or t.get("text") or ""))
+        stem = re.sub(r"(…|\.\.\.)?\s*(https://t\.co/\S+)?\s*$", "", short).rstrip("…").strip()
+        for text in by_time.get(when, []):
+            if stem and text.startswith(stem) and len(text) > len(stem):
+                t["full_text"] = html.escape(text, quote=False)  # escaped as tweets.js writes text
+                expanded += 1
+                break
+    return expanded
+
+
+def _unescape(text: str) -> str:
+    """X escapes ``&``, ``<`` and ``>`` in a tweet's text (``&amp;``): the text as written."""
+    return html.unescape(text) if "&" in text else text
 
 
 def _manifest_user(src: _Source, options: ReadOptions) -> str | None:
@@ -256,11 +430,20 @@ def _format(tweet: dict[str, Any]) -> str:
 
 
 def parse_tweets(
-    tweets: list[tuple[str, dict[str, Any]]], *, me: str, handle: str | None, platform: str = PLATFORM
+    tweets: list[tuple[str, dict[str, Any]]],
+    *,
+    me: str,
+    handle: str | None,
+    platform: str = PLATFORM,
 ) -> dict[str, list[Any]]:
     """Pure: ``(member, tweet)`` records -> canonical rows: posts, post_metrics (no time yet), interactions,
     rejects (a tweet without ``id_str`` or with an unreadable date; ``line`` = record number in its file)."""
-    out: dict[str, list[Any]] = {"posts": [], "post_metrics": [], "interactions": [], "rejects": []}
+    out: dict[str, list[Any]] = {
+        "posts": [],
+        "post_metrics": [],
+        "interactions": [],
+        "rejects": [],
+    }
     seen: dict[str, int] = {}
     for member, t in tweets:
         index = seen[member] = seen.get(member, 0) + 1  # record number within its file
@@ -272,7 +455,12 @@ def parse_tweets(
             created = parse_x_date(t["created_at"])
         except (KeyError, ValueError, TypeError):
             out["rejects"].append(
-                Reject(index, str(t)[:500], f"record {index}: missing or unreadable created_at", member)
+                Reject(
+                    index,
+                    str(t)[:500],
+                    f"record {index}: missing or unreadable created_at",
+                    member,
+                )
             )
             continue
         if not tid:
@@ -312,7 +500,7 @@ def _tweet_rows(
     handle: str | None,
     platform: str,
 ) -> None:
-    text = t.get("full_text") or t.get("text") or ""
+    text = _unescape(str(t.get("full_text") or t.get("text") or ""))
     entities = t.get("entities") or {}
     mentions = [m for m in entities.get("user_mentions") or [] if isinstance(m, dict)]
     is_rt = text.startswith("RT @")
@@ -334,10 +522,15 @@ def _tweet_rows(
             "language": t.get("lang"),
         }
     )
-    metrics: dict[str, Any] = {"platform": platform, "post_id": tid, "observed_at": None}
+    metrics: dict[str, Any] = {
+        "platform": platform,
+        "post_id": tid,
+        "observed_at": None,
+    }
     if not is_rt:
         metrics |= counts
-    out["post_metrics"].append(metrics)
+    if any(v is not None for v in counts.values()):  # an archive without counts (2012-2018) has no snapshot
+        out["post_metrics"].append(metrics)
     if not me:
         return
     base = {"platform": platform, "actor_id": me, "occurred_at": created, "weight": 1.0}

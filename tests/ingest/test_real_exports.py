@@ -1,0 +1,116 @@
+"""Pure parts of the fixes for exports of other accounts, tools and years (issue 12, real exports): edited and long
+X posts, authors of other servers' status URIs, Instagram labels in the account's language. Expected values are
+written by hand from the fixtures; the corpus (test_corpus.py) loads the whole files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.ingest.formats.instagram import _field
+from signalboost.ingest.formats.mastodon import parse_outbox, status_author
+from signalboost.ingest.formats.x_archive import expand_long_posts, fold_edits
+from signalboost.ingest.textio import parse_x_date
+
+WHEN = "Mon Jan 02 10:00:00 +0000 2023"
+
+
+def _tweet(tid: str, text: str, when: str = WHEN, fav: str | None = "1", rt: str | None = "0", **kw: Any) -> dict:
+    return {"id_str": tid, "created_at": when, "full_text": text, "favorite_count": fav, "retweet_count": rt, **kw}
+
+
+def _edited(tid: str, ids: list[str], first: bool, **kw: Any) -> dict:
+    control = {"editTweetIds": ids, "editableUntil": "2023-01-02T11:00:00.000Z", "editsRemaining": "3"}
+    info = {"initial": control} if first else {"edit": {"initialTweetId": ids[0], "editControlInitial": control}}
+    return _tweet(tid, edit_info=info, **kw)
+
+
+def test_three_versions_fold_into_the_first_id_with_the_last_text_and_summed_counts() -> None:
+    ids = ["1", "2", "3"]
+    tweets = [
+        ("tweets.js", _edited("3", ids, False, text="v3", when="Mon Jan 02 10:09:00 +0000 2023", fav="2", rt=None)),
+        ("tweets.js", _edited("1", ids, True, text="v1", fav="5", rt="1")),
+        ("tweets.js", _edited("2", ids, False, text="v2", when="Mon Jan 02 10:04:00 +0000 2023", fav=None, rt="2")),
+        ("tweets.js", _tweet("9", "alone")),
+    ]
+    out, folded = fold_edits(tweets)
+    assert folded == 2
+    assert [t["id_str"] for _, t in out] == ["1", "9"]
+    merged = out[0][1]
+    assert merged["full_text"] == "v3"
+    assert merged["created_at"] == WHEN  # the first version's time
+    assert (merged["favorite_count"], merged["retweet_count"]) == ("7", "3")  # 5+2 (None unreported), 1+2
+
+
+def test_an_unedited_post_with_edit_info_and_a_lone_version_are_kept_as_they_are() -> None:
+    lone_edit = _edited("5", ["4", "5"], False, text="only the edit is in the archive")
+    plain = _edited("6", ["6"], True, text="never edited")
+    out, folded = fold_edits([("t", lone_edit), ("t", plain)])
+    assert folded == 0
+    assert [t["id_str"] for _, t in out] == ["5", "6"]
+
+
+def test_versions_whose_counts_are_not_counts_stay_apart() -> None:
+    ids = ["1", "2"]
+    out, folded = fold_edits(
+        [("t", _edited("1", ids, True, text="a", fav="x")), ("t", _edited("2", ids, False, text="b"))]
+    )
+    assert folded == 0 and len(out) == 2
+
+
+def test_a_long_post_takes_the_note_text_posted_in_the_same_second_that_it_begins_with() -> None:
+    whole = "Tom & Jerry " + "long " * 70
+    cut = "Tom &amp; Jerry " + "long " * 50 + "… https://t.co/xyz"
+    tweets = [
+        ("t", _tweet("1", cut)),
+        ("t", _tweet("2", "Tom &amp; Jerry short", when="Mon Jan 02 11:00:00 +0000 2023")),
+    ]
+    notes = [
+        {"createdAt": "2023-01-02T10:00:00.000Z", "core": {"text": whole}},
+        {"createdAt": "2023-01-02T10:00:00.000Z", "core": {"text": "another post of that second"}},
+    ]
+    assert expand_long_posts(tweets, notes) == 1
+    assert tweets[0][1]["full_text"] == "Tom &amp; Jerry " + "long " * 70  # escaped like the rest of tweets.js
+    assert tweets[1][1]["full_text"] == "Tom &amp; Jerry short"  # another second: untouched
+
+
+def test_a_note_of_another_second_is_not_taken() -> None:
+    tweets = [("t", _tweet("1", "Hello… https://t.co/x"))]
+    assert expand_long_posts(tweets, [{"createdAt": "2023-01-02T10:00:01Z", "core": {"text": "Hello world"}}]) == 0
+
+
+def test_grailbird_dates_are_read() -> None:
+    assert parse_x_date("2014-01-02 10:00:00 +0100").isoformat() == "2014-01-02T09:00:00+00:00"
+    assert parse_x_date(WHEN).isoformat() == "2023-01-02T10:00:00+00:00"
+
+
+def test_status_author_names_only_uris_that_name_it() -> None:
+    assert status_author("https://Mastodon.Social/users/Gargron/statuses/1") == "gargron@mastodon.social"
+    assert status_author("https://mastodon.social/@Gargron/109") == "gargron@mastodon.social"
+    assert status_author("https://gts.example/users/anna/statuses/01HABC") == "anna@gts.example"
+    assert status_author("https://pleroma.example/objects/0b3e-uuid") is None
+    assert status_author("https://misskey.example/notes/9xyz") is None
+    assert status_author("https://mastodon.social/users/gargron") is None  # an actor, not a status
+
+
+def test_a_boost_of_a_post_without_an_author_in_its_uri_takes_the_author_from_cc() -> None:
+    me = "anna@social.example"
+    boost = {
+        "type": "Announce",
+        "id": "https://social.example/users/anna/statuses/9/activity",
+        "published": "2023-03-01T12:00:00Z",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": ["https://pleroma.example/users/bob", "https://social.example/users/anna/followers"],
+        "object": "https://pleroma.example/objects/77",
+    }
+    both = dict(boost, cc=[*boost["cc"], "https://misskey.example/users/9c"], id="x2")
+    rows = parse_outbox([boost, both], me=me)
+    targets = [i["target_account_id"] for i in rows["interactions"]]
+    assert targets == ["bob@pleroma.example", ""]  # two candidates: unknown, never a guess or the post's URI
+
+
+def test_instagram_labels_in_the_accounts_language() -> None:
+    german = {"Benutzername": {"value": "acme_de"}, "Name": {"value": "BÃ¤ckerei"}, "Steckbrief": {"value": "Brot"}}
+    assert _field(german, "username") == "acme_de"
+    assert _field(german, "name") == "Bäckerei"  # Meta's double-encoded UTF-8 repaired
+    assert _field({"Nom d'utilisateur": {"value": "boulangerie"}}, "username") == "boulangerie"
+    assert _field({"Email": {"value": "a@b.c"}}, "username") is None
