@@ -8,6 +8,7 @@ from typing import Any
 
 from signalboost.ingest.formats.instagram import _field
 from signalboost.ingest.formats.mastodon import parse_outbox, status_author
+from signalboost.ingest.formats.tiktok import parse_people, parse_videos, video_id
 from signalboost.ingest.formats.x_archive import expand_long_posts, fold_edits
 from signalboost.ingest.textio import parse_x_date
 
@@ -114,3 +115,31 @@ def test_instagram_labels_in_the_accounts_language() -> None:
     assert _field(german, "name") == "Bäckerei"  # Meta's double-encoded UTF-8 repaired
     assert _field({"Nom d'utilisateur": {"value": "boulangerie"}}, "username") == "boulangerie"
     assert _field({"Email": {"value": "a@b.c"}}, "username") is None
+
+
+def test_tiktok_video_ids_come_from_the_link() -> None:
+    assert video_id("https://www.tiktokv.com/share/video/7198000000000000001/") == "7198000000000000001"
+    assert video_id("https://www.tiktok.com/@acme/video/7198000000000000001?lang=en") == "7198000000000000001"
+    assert video_id("https://www.tiktok.com/@acme") is None
+
+
+def test_tiktok_records_without_an_id_or_a_readable_date_are_rejects_naming_the_record() -> None:
+    records = [
+        {"Date": "2023-02-10 17:45:00", "Link": "https://www.tiktokv.com/share/video/1234567/", "Likes": "1,204"},
+        {"Date": "10/02/2023", "Link": "https://www.tiktokv.com/share/video/1234568/", "Likes": "1"},
+        {"Date": "2023-02-10 17:45:00", "Link": "https://www.tiktok.com/@acme", "Likes": "1"},
+        {"Date": "2023-02-10 17:45:00", "Link": "https://www.tiktokv.com/share/video/1234569/", "Likes": "1,5"},
+        "not a record",
+    ]
+    posts, metrics, rejects = parse_videos(records, me="acme", where="user_data.json")
+    assert [p["post_id"] for p in posts] == ["1234567"]
+    assert metrics == [{"platform": "tiktok", "post_id": "1234567", "likes": 1204}]
+    assert [r.line for r in rejects] == [2, 3, 4, 5]
+    assert "'1,5'" in rejects[2].reason
+
+
+def test_tiktok_follows_point_the_right_way() -> None:
+    fans, _ = parse_people([{"Date": "2023-01-05 10:00:00", "UserName": "Fan"}], me="acme", side="followers", where="f")
+    idols, _ = parse_people([{"UserName": "idol"}], me="acme", side="following", where="f")
+    assert (fans[0]["follower_id"], fans[0]["followee_id"]) == ("fan", "acme")
+    assert (idols[0]["follower_id"], idols[0]["followee_id"], idols[0]["observed_at"]) == ("acme", "idol", None)

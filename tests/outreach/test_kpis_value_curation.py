@@ -251,3 +251,49 @@ def test_total_reach_per_cost_leaves_out_costs_whose_reach_is_unknown() -> None:
     assert paid.cost == 400.0 and paid.reach == 1000.0
     assert paid.reach_per_cost == 1000.0 / 100.0  # not 1000 / 400: b's reach is unknown, not zero
     assert paid.engagement_per_cost == (2 + 2) / 400.0
+
+
+def test_a_network_where_no_ones_touches_are_seen_has_unknown_kpis_not_zeros() -> None:
+    """An X archive or Mastodon export holds none of the likes, replies or reposts the brand received: whether an
+    influencer engaged cannot be seen there, so the window's figures are unknown (None), never 0; our posts are
+    still counted, and there is no trend."""
+    rows = kpis.window_kpis(_their([]), POSTS, [("x", "c")], end=END, window_days=30, count=2, observed=set())
+    last = rows[-1]
+    assert (last.our_posts, last.interacts, last.interactions, last.amplifications) == (2, None, None, None)
+    assert (last.engaged_posts, last.engagement_rate) == (None, None)
+    (t,) = kpis.trends(rows)
+    assert (t.previous, t.last, t.direction) == (None, None, "not enough data")
+    seen = kpis.window_kpis(_their([]), POSTS, [("x", "c")], end=END, window_days=30, count=2, observed={"x"})
+    assert (seen[-1].interacts, seen[-1].interactions, seen[-1].engagement_rate) == (False, 0, 0.0)
+
+
+def test_relationship_kpis_know_whether_anyones_touches_were_imported(ws: Workspace) -> None:
+    from .conftest import add_accounts, add_interactions
+
+    add_accounts(ws, [("x", "B", "brand", 10, True)])
+    add_posts(ws, [{"post_id": "p1", "author_id": "B", "created_at": _d(40)}])
+    add_interactions(ws, [("B", "mention", "", "a", _d(41))])  # the brand's own touch only
+    add_influencer(ws, "x", "a", handle="a")
+    rows, _ = kpis.relationship_kpis(ws, end=END, window_days=30, count=2)
+    assert [(r.interactions, r.engagement_rate) for r in rows] == [(None, None), (None, None)]
+    add_interactions(ws, [("z", "like", "p1", "", _d(42))])  # someone's like of the brand's post: touches are seen
+    rows, _ = kpis.relationship_kpis(ws, end=END, window_days=30, count=2)
+    assert [(r.interactions, r.engagement_rate) for r in rows] == [(0, None), (0, 0.0)]
+
+
+def test_the_kpis_table_says_why_their_side_is_unknown(ws: Workspace) -> None:
+    from typer.testing import CliRunner
+
+    from signalboost.cli.main import app
+
+    from .conftest import add_accounts, add_interactions
+
+    add_accounts(ws, [("x", "B", "brand", 10, True)])
+    add_posts(ws, [{"post_id": "p1", "author_id": "B", "created_at": _d(40)}])
+    add_interactions(ws, [("B", "mention", "", "a", _d(41))])
+    add_influencer(ws, "x", "a", handle="a")
+    result = CliRunner().invoke(app, ["outreach", "kpis", "-w", str(ws.root), "--until", "2026-03-02T00:00"])
+    assert result.exit_code == 0, result.output
+    assert "x: no one's likes, replies or reposts of the brand are in the imported data" in " ".join(
+        result.output.split()
+    )

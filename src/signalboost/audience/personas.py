@@ -231,7 +231,7 @@ class Verdict:
 
     persona: str
     segment: int | None
-    score: float
+    score: float | None
     share: float | None
     verdict: str
 
@@ -240,7 +240,13 @@ def hold_against(
     personas: Sequence[Persona], cards: Sequence[Card], keywords: dict[int, list[tuple[str, float]]]
 ) -> tuple[list[Verdict], list[Card]]:
     """Each persona's best segment and verdict, and the large segments (≥ :data:`PROPOSE_AT` of the audience)
-    no persona matches — the ones to propose as new personas."""
+    no persona matches — the ones to propose as new personas. Without any segment there is nothing to hold a
+    persona against: its verdict is "not enough data" and its score None (not 0)."""
+    if not cards:
+        why = _(
+            "not enough data: the audience could not be split into segments (`signalboost audience segments` says why)"
+        )
+        return [Verdict(p.id, None, None, None, why) for p in personas], []
     verdicts: list[Verdict] = []
     matched: set[int] = set()
     for p in personas:

@@ -396,6 +396,14 @@ def kpis_cmd(
         emit_rows([as_row(t) for t in trend_rows], fmt, title=_("Trend"))
     else:
         emit_rows([as_row(r) for r in rows], fmt, title=_("KPIs per window"), columns=KPI_COLUMNS, empty=_(_NO_TOUCHES))
+    unseen = sorted({r.platform for r in rows if r.interactions is None})
+    if unseen and fmt is OutputFormat.table:
+        err.print(
+            _(
+                "{networks}: no one's likes, replies or reposts of the brand are in the imported data (an account "
+                "export holds only the brand's own), so whether they engage cannot be seen (—), not 0."
+            ).format(networks=", ".join(unseen))
+        )
 
 
 @outreach_app.command("value")

@@ -112,7 +112,8 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     index = np.int32 if n < 2**31 - 1 else np.int64
     out = np.bincount(src, weights=w, minlength=n).astype(np.float64, copy=False)
     has_out = out > 0
-    has_in = np.bincount(dst, minlength=n) > 0
+    has_in = np.zeros(n, dtype=bool)
+    has_in[dst] = True  # a scatter: bincount would first copy int32 ends to int64
     core, leaves, sources = (np.flatnonzero(m) for m in (has_in & has_out, has_in & ~has_out, has_out & ~has_in))
     c, h = core.size, core.size + leaves.size
     order = np.concatenate([core, leaves, sources, np.flatnonzero(~has_in & ~has_out)])

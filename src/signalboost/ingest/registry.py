@@ -19,6 +19,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "mastodon",
     "mastodon_csv",
     "instagram",
+    "tiktok",
     "facebook_uci",
     "facebook_posts",
     "youtube",

@@ -9,6 +9,11 @@ Per account and window ``[start, end)`` of ``window_days`` days (the last window
     engaged_posts    = our posts published in the window that they engaged with (at any time before ``end``)
     engagement_rate  = engaged_posts / our_posts   (None when we published nothing: not 0)
 
+On a network where no one's touches of the brand are in the data (no like, reply, mention, repost or quote of the
+brand by another account imported, and none logged in the ledger — an X archive or a Mastodon export holds only
+the brand's own), their side cannot be seen: ``interacts``, ``interactions``, ``amplifications``,
+``engaged_posts`` and ``engagement_rate`` are None (unknown), never 0 or False.
+
 The *trend* compares the last window with the one before: the engagement rate when both windows have our posts,
 else the number of interactions. Alerts (method: *connect* — track your content's engagement with them):
 
@@ -23,7 +28,7 @@ else the number of interactions. Alerts (method: *connect* — track your conten
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -46,11 +51,11 @@ class WindowKpi:
     account_id: str
     window_start: dt.datetime
     window_end: dt.datetime
-    interacts: bool
-    interactions: int
-    amplifications: int
+    interacts: bool | None
+    interactions: int | None
+    amplifications: int | None
     our_posts: int
-    engaged_posts: int
+    engaged_posts: int | None
     engagement_rate: float | None
 
     def as_dict(self) -> dict[str, Any]:
@@ -105,11 +110,14 @@ def window_kpis(
     end: dt.datetime,
     window_days: int = DEFAULT_WINDOW_DAYS,
     count: int = DEFAULT_WINDOWS,
+    observed: Collection[str] | None = None,
 ) -> list[WindowKpi]:
     """KPIs per account and window.
 
     ``their``: touches of theirs (platform, account_id, kind, post_id, occurred_at); ``our_posts``: the brand's
     posts (platform, post_id, created_at). Accounts with no touches get rows too (interacts = False).
+    ``observed``: the platforms where other accounts' touches of the brand can be seen (None: every platform); on
+    the others their side of each window is None (module docstring).
     """
     spans = windows(end, window_days, count)
     end_utc = as_utc(end)
@@ -126,6 +134,9 @@ def window_kpis(
                 published_in.setdefault((p, w), []).append(i)
     out: list[WindowKpi] = []
     for platform, account_id in accounts:
+        if observed is not None and platform not in observed:
+            out += [_unseen(platform, account_id, w, span, published_in) for w, span in enumerate(spans)]
+            continue
         mine = [x for x in touches.get((platform, account_id), []) if x[2] < end_utc]
         engaged_ids = {post for _, post, _ in mine if post}
         for w, (start, stop) in enumerate(spans):
@@ -149,6 +160,18 @@ def window_kpis(
     return out
 
 
+def _unseen(
+    platform: str,
+    account_id: str,
+    w: int,
+    span: tuple[dt.datetime, dt.datetime],
+    published_in: Mapping[tuple[str, int], list[str]],
+) -> WindowKpi:
+    """A window on a network where their touches cannot be seen: our posts counted, their side unknown."""
+    ours = len(published_in.get((platform, w), []))
+    return WindowKpi(platform, account_id, span[0], span[1], None, None, None, ours, None, None)
+
+
 def trends(kpis: Sequence[WindowKpi]) -> list[Trend]:
     """Per account: last window against the previous one (engagement rate when measurable, else interactions)."""
     by_account: dict[tuple[str, str], list[WindowKpi]] = {}
@@ -161,6 +184,9 @@ def trends(kpis: Sequence[WindowKpi]) -> list[Trend]:
             out.append(Trend(platform, account_id, "interactions", None, None, None, "not enough data"))
             continue
         prev, last = rows[-2], rows[-1]
+        if prev.interactions is None or last.interactions is None:
+            out.append(Trend(platform, account_id, "interactions", None, None, None, "not enough data"))
+            continue
         if prev.engagement_rate is not None and last.engagement_rate is not None:
             measure, a, b = "engagement_rate", prev.engagement_rate, last.engagement_rate
         else:
@@ -260,8 +286,27 @@ def relationship_kpis(
 ) -> tuple[list[WindowKpi], list[Trend]]:
     """KPIs per window and trends for ``accounts`` (default: everyone in the pipeline)."""
     their, posts, accounts = _ledger(ws, accounts)
-    rows = window_kpis(their, posts, accounts, end=end or default_end(ws), window_days=window_days, count=count)
+    rows = window_kpis(
+        their,
+        posts,
+        accounts,
+        end=end or default_end(ws),
+        window_days=window_days,
+        count=count,
+        observed=observed_platforms(ws),
+    )
     return rows, trends(rows)
+
+
+def observed_platforms(ws: Workspace) -> set[str]:
+    """The platforms where other accounts' touches of the brand can be seen: an imported interaction of another
+    account with the brand or its posts, or a touch of theirs in the ledger (logged by hand or synced)."""
+    from signalboost.outreach.ledger import brand_ids
+    from signalboost.store import outreach_sql as sql
+
+    brand = [a for _, a in brand_ids(ws)]
+    with ws.connect(purpose="read") as con:
+        return sql.platforms_with_their_touches(con, brand)
 
 
 def _ledger(
@@ -354,11 +399,13 @@ def target_checks(
     strategy_kpis: Sequence[Any],
     *,
     end: dt.datetime,
+    observed: Collection[str] | None = None,
 ) -> list[TargetCheck]:
     """Each strategy KPI whose metric is in :data:`RELATIONSHIP_METRICS`, for each account on its network (all
     accounts when the KPI has no network): value over the KPI's window, previous window, target met or not.
 
     ``met = value ≥ target`` (``at_least``) or ``value ≤ target`` (``at_most``); None when value is None.
+    ``observed``: as in :func:`window_kpis` (on a network where their touches cannot be seen, nothing is met).
     """
     out: list[TargetCheck] = []
     for kpi in strategy_kpis:
@@ -366,7 +413,7 @@ def target_checks(
         if field_name is None:
             continue
         scoped = [a for a in accounts if kpi.network in (None, a[0])]
-        rows = window_kpis(their, our_posts, scoped, end=end, window_days=kpi.window_days, count=2)
+        rows = window_kpis(their, our_posts, scoped, end=end, window_days=kpi.window_days, count=2, observed=observed)
         for prev, last in zip(rows[::2], rows[1::2], strict=True):
             value, before = _measure(last, field_name), _measure(prev, field_name)
             met = (
@@ -381,7 +428,13 @@ def target_checks(
                 if value < before
                 else "flat"
             )
-            status = "ok" if value is not None else "none of our posts published in the window: not measurable"
+            status = (
+                "ok"
+                if value is not None
+                else UNSEEN
+                if last.interactions is None
+                else "none of our posts published in the window: not measurable"
+            )
             out.append(
                 TargetCheck(
                     last.platform,
@@ -402,6 +455,10 @@ def target_checks(
     return out
 
 
+UNSEEN = "no one's touches of the brand are in the data on this network: not measurable"
+"""The status of a relationship KPI on a network whose imported data holds only the brand's own touches."""
+
+
 def _measure(row: WindowKpi, field_name: str) -> float | None:
     value = getattr(row, field_name)
     return None if value is None else float(value)
@@ -420,7 +477,8 @@ def relationship_targets(
     if not wanted:
         return []
     their, posts, accounts = _ledger(ws, accounts)
-    return target_checks(their, posts, accounts, wanted, end=end or default_end(ws))
+    end = end or default_end(ws)
+    return target_checks(their, posts, accounts, wanted, end=end, observed=observed_platforms(ws))
 
 
 def stage_words(stage: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from signalboost.i18n import N_
 from signalboost.ingest.dates import EARLIEST, WINDOW_FIELDS
 from signalboost.ingest.textio import MOJIBAKE_HINT
 from signalboost.store.ingest_dates_sql import date_only_sql, window_reason
@@ -165,6 +166,12 @@ def value_of(t: str, kind: str) -> str:
         clean = ungrouped(t, decimal_comma=kind.endswith(":dc"))
         num = f"TRY_CAST({clean} AS DOUBLE)"
         return _count(clean, num) if kind.startswith("int") else _weight(num)
+    if (
+        kind == "platform"
+    ):  # a "Network" column of Sprout, Hootsuite …: "Twitter", "Facebook Page", "Instagram Business"
+        low = f"lower({t})"
+        names = " ".join(f"WHEN contains({low}, {lit(w)}) THEN {lit(p)}" for w, p in PLATFORM_WORDS)
+        return f"CASE WHEN {low} IS NULL THEN NULL WHEN {low} = 'x' THEN 'x' {names} ELSE {low} END"
     if kind == "bool":
         return (
             f"CASE WHEN lower({t}) IN ('1', 'true', 'yes', 'y', 't', 'paid') THEN TRUE "
@@ -217,6 +224,21 @@ def ungrouped(t: str, *, decimal_comma: bool = False) -> str:
     return out + f"ELSE {t} END"
 
 
+#: Words of a network's name in other tools' exports -> the platform id (first match wins).
+PLATFORM_WORDS = (
+    ("twitter", "x"),
+    ("facebook", "facebook"),
+    ("instagram", "instagram"),
+    ("linkedin", "linkedin"),
+    ("youtube", "youtube"),
+    ("tiktok", "tiktok"),
+    ("mastodon", "mastodon"),
+    ("threads", "threads"),
+    ("pinterest", "pinterest"),
+    ("bluesky", "bluesky"),
+)
+
+
 def _count(clean: str, num: str) -> str:
     """SQL: a count (metrics): a whole number from 0 to 2^63-1, else NULL (the row is then rejected).
 
@@ -242,7 +264,7 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind not in ("str", "text", "list", "format", *DERIVED):
+    if kind not in ("str", "text", "list", "format", "platform", *DERIVED):
         what = {
             "bool": "yes/no",
             "kind": "like, reply, repost, quote or mention",
@@ -335,6 +357,9 @@ def generic_select(
 
 
 #: Values of an id column that mark a summary row of a spreadsheet or an analytics export, not data.
+#: A cell of the row of column descriptions under the header of Facebook Page Insights exports.
+_DESCRIPTION = r"^(Lifetime|Daily|Weekly|28 Days|Total): \S"
+SKIP_DESCRIPTIONS = N_("column descriptions (the second header row of Insights exports)")
 SUMMARY_WORDS = ("total", "totals", "grand total", "sum", "average", "averages", "avg", "mean", "median")
 _ID_FIELDS = ("post_id", "actor_id", "follower_id")
 
@@ -354,6 +379,9 @@ def _skips(checked: dict[str, tuple[str, str]], texts: dict[str, str]) -> str:
             src = checked[field][0]
             if not src.startswith("="):
                 out += f"WHEN lower({texts[src]}) IN ({words}) THEN {said} "
+                if real:  # Facebook Insights' second header row: "Lifetime: The number of people who …"
+                    described = " OR ".join(f"regexp_matches({t}, {lit(_DESCRIPTION)})" for t in real)
+                    out += f"WHEN {texts[src]} IS NULL AND ({described}) THEN {lit('skip:' + SKIP_DESCRIPTIONS)} "
             if real:
                 parts = [
                     _text(src.rpartition("|")[0])

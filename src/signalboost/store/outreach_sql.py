@@ -575,6 +575,20 @@ def list_partners(con: Any, *, platform: str | None = None) -> list[dict[str, An
 
 
 # ------------------------------------------------------------------------------------- KPIs, value, curation
+def platforms_with_their_touches(con: Any, brand_ids: Sequence[str]) -> set[str]:
+    """The platforms with a touch of the brand by another account: an imported interaction with a brand account or
+    one of its posts, or a touch of theirs in the ledger."""
+    query = """
+        SELECT DISTINCT i.platform FROM interactions i
+        LEFT JOIN posts p ON p.platform = i.platform AND p.post_id = i.target_post_id AND i.target_post_id <> ''
+        WHERE i.actor_id NOT IN (SELECT unnest($b))
+          AND (i.target_account_id IN (SELECT unnest($b)) OR p.author_id IN (SELECT unnest($b)))
+        UNION
+        SELECT DISTINCT platform FROM outreach_events WHERE direction = 'theirs'
+    """
+    return {str(r[0]) for r in con.execute(query, {"b": list(brand_ids)}).fetchall()}
+
+
 def our_posts(con: Any, platform: str | None, brand_ids: Sequence[str]) -> pl.DataFrame:
     """The brand's posts: platform, post_id, created_at."""
     return frame(

@@ -41,7 +41,7 @@ from signalboost.store.ingest_sql import columns, ident, lit
 
 METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
 FIELD_KINDS: dict[str, str] = {
-    "platform": "str",
+    "platform": "platform",
     "post_id": "str",
     "author_id": "str",
     "created_at": "ts",
@@ -81,6 +81,36 @@ SYNONYMS = {
     "share": "shares",
     "source": "follower_id",
     "target": "followee_id",
+    # other tools' exports (Sprout Social, Hootsuite, Buffer, Later …)
+    "network": "platform",
+    "social_network": "platform",
+    "post_message": "text",
+    "post_text": "text",
+    "post_date": "created_at",
+    "publish_time": "created_at",
+    "published_at": "created_at",
+    "date_gmt": "created_at",
+    "date_utc": "created_at",
+    "post_permalink": "url",
+    "permalink": "url",
+    "post_link": "url",
+    # the same in the languages of Excel files people bring (de, fr, es, nb/da, sv)
+    "datum": "created_at",
+    "fecha": "created_at",
+    "dato": "created_at",
+    "texte": "text",
+    "texto": "text",
+    "tekst": "text",
+    "reichweite": "reach",
+    "alcance": "reach",
+    "port_e": "reach",
+    "rekkevidde": "reach",
+    "impressionen": "impressions",
+    "impresiones": "impressions",
+    "kommentare": "comments",
+    "commentaires": "comments",
+    "comentarios": "comments",
+    "kommentarer": "comments",
 }
 REQUIRED = {
     "posts": {"post_id"},
@@ -545,9 +575,18 @@ def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> 
     evidence = Evidence()
     if set(counts) - {"iso", "epoch_s", "epoch_ms", "xdate"}:
         evidence, counts = date_evidence(relation, column)
-    plan = infer_plan(column, counts, evidence, timezone=options.timezone)
+    plan = infer_plan(column, counts, evidence, timezone=_column_zone(column, options))
     options.note(plan.statement)
     return plan
+
+
+def _column_zone(column: str, options: ReadOptions) -> str:
+    """The zone of a column's naive times: UTC when its header says so (Hootsuite's ``Date (GMT)``), else the
+    import's (``--timezone``, the brand's)."""
+    if re.search(r"\b(GMT|UTC)\b", column) and options.timezone != "UTC":
+        options.note(L_("{column}: times read as UTC (the column's name says so)", column=column))
+        return "UTC"
+    return options.timezone
 
 
 def _describe(

@@ -142,7 +142,7 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
         account = {"username": handle} if handle else account
     tweets, folded = fold_edits(tweets)
     options.skip(
-        "earlier versions of edited posts (folded into the post's first id, counts summed)",
+        N_("earlier versions of edited posts (folded into the post's first id, counts summed)"),
         folded,
     )
     notes = _one(src, "note-tweet.js", "noteTweet", options) if src.archive is not None else []
