@@ -286,6 +286,7 @@ def _empty_text(segment: str | None, run: dict[str, Any] | None, counts: dict[st
             follows_source=run.get("follows_brand_from"),
             brand=bool(run.get("brand_account_id")),
             settings=run.get("settings") or {},
+            engagement_seen=_engagement_seen(run),
         ).get(segment, "")
         if why:
             return _("No account in segment {segment}: {why}.").format(segment=segment_words(segment), why=why)
@@ -528,9 +529,22 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     order = ("untapped", "advocate", "thought_leader", "fan", "other")
     shown = ", ".join(f"{segment_words(s)} {format_number(counts.get(s, 0))}" for s in order)
     console.print(_("Segments: {counts}.").format(counts=shown))
-    reasons = empty_segment_reasons(counts, follows_source=run.get("follows_brand_from"), brand=True, settings=settings)
+    reasons = empty_segment_reasons(
+        counts,
+        follows_source=run.get("follows_brand_from"),
+        brand=True,
+        settings=settings,
+        engagement_seen=_engagement_seen(run),
+    )
     for seg, why in reasons.items():
         console.print(f"[yellow]{escape(segment_words(seg))}: 0[/] — {escape(why)}.")
+
+
+def _engagement_seen(run: dict[str, Any]) -> bool:
+    """Whether the run saw other accounts' interactions with the brand (its notes say when it did not)."""
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+
+    return ENGAGEMENT_UNSEEN not in (run.get("notes") or [])
 
 
 def _print_profile(doc: dict[str, Any]) -> None:
@@ -633,8 +647,15 @@ def profile_summary(doc: dict[str, Any]) -> str:
     given = sum(int(r.get("interactions") or 0) for r in periods)
     back = sum(int(r.get("brand_interactions") or 0) for r in periods)
     if not periods:
+        if doc.get("engagement_seen") is False:
+            return _("{head}; their interactions with the brand are not in the data.").format(head=head)
         return _("{head}; no interactions with the brand.").format(head=head)
     first, last = _day(periods[0]["period"]), _day(periods[-1]["period"])
+    if doc.get("engagement_seen") is False:
+        return _(
+            "{head}; their interactions with the brand are not in the data; {back} from the brand in {periods} "
+            "active period(s), {first} – {last}."
+        ).format(head=head, back=format_number(back), periods=format_number(len(periods)), first=first, last=last)
     return _(
         "{head}; {given} interaction(s) with the brand and {back} from it in {periods} active period(s), "
         "{first} – {last}."
