@@ -108,6 +108,40 @@ def test_iso_seconds_without_a_zone_and_their_near_misses() -> None:
     ]
 
 
+def test_naive_times_in_utc_are_the_instants_of_their_wall_time() -> None:
+    """In UTC a naive time is read without a zone lookup (``make_timestamptz(epoch_us(…))``): by hand, and equal
+    to DuckDB's ``timezone('UTC', …)`` (the reading of every other zone) for every kind of value the readers give
+    it: plain ISO, fractions, before 1970, the ends of the calendar, leap days, each numeric and named style."""
+    values = [
+        "2020-01-15 10:00:00",
+        "2020-07-15T10:00:00.123456",
+        "1969-12-31 23:59:59.999999",
+        "1900-02-28 01:02:03",
+        "0001-01-01 00:00:00",
+        "9999-12-30 23:59:59",
+        "2024-02-29 12:00",
+        "2020-1-5 10:00:00",
+        "8/1/12 7:38",
+        "May 8, 2020 2:30 PM",
+        "2020/05/08",
+        "2020-02-30 10:00:00",
+    ]
+    got = _read(values, tz="UTC")
+    assert got[:4] == [
+        U(2020, 1, 15, 10),
+        U(2020, 7, 15, 10, 0, 0, 123456),
+        U(1969, 12, 31, 23, 59, 59, 999999),
+        U(1900, 2, 28, 1, 2, 3),
+    ]
+    assert got[8:10] == [U(2012, 8, 1, 7, 38), U(2020, 5, 8, 14, 30)] and got[-1] is None
+    con = duckdb.connect()
+    for value, mine in zip(values, got, strict=True):
+        plan = infer_plan("d", {shape_of(value) or "iso": 1}, Evidence.of([value]), timezone="UTC")
+        general = date_sql(lit(value), plan).replace("make_timestamptz(epoch_us(", "timezone('UTC', (")
+        assert "make_timestamptz" in date_sql(lit(value), plan) and "timezone('UTC'" in general
+        assert con.execute(f"SELECT {general}").fetchall()[0][0] == mine, value
+
+
 def test_several_date_formats() -> None:
     got = _read(["08/05/2020", "2020.05.08 10h"], formats=("%d/%m/%Y", "%Y.%m.%d %Hh"))
     assert got == [U(2020, 5, 8), U(2020, 5, 8, 10)]
@@ -117,9 +151,10 @@ def test_date_only_flag() -> None:
     con = duckdb.connect()
     flags = [
         con.execute(f"SELECT {date_only_sql(lit(v))}").fetchall()[0][0]
-        for v in ("5/8/2020", "5/8/2020 10:00", "1588948200")
+        for v in ("5/8/2020", "5/8/2020 10:00", "1588948200", "2020-05-08", "1588948200123", "1588948200.5", "20200508")
     ]
-    assert flags == [True, False, False]
+    assert flags == [True, False, False, True, False, False, True]  # 8 digits: not a Unix time (9 to 13)
+    assert con.execute(f"SELECT {date_only_sql('NULL::VARCHAR')}").fetchall() == [(None,)]
 
 
 def test_window() -> None:

@@ -363,3 +363,57 @@ def test_import_memory_follows_a_csv_size_within_its_bounds(tmp_path: Path, monk
     monkeypatch.setenv("SIGNALBOOST_IMPORT_MEMORY", "lots")
     with pytest.raises(UsageError, match="not a size"):
         import_memory(tmp_path / "small.csv")
+
+
+def test_keyed_merge_and_commit_memory_make_room_for_the_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first merge into a table with a PRIMARY KEY: the cap plus room for its ART index (80 B + 1.5 B per key
+    byte per key) and 128 MB; the commit: twice the index in memory + 128 MB; at least the current cap, at most the
+    fixed one; SIGNALBOOST_IMPORT_MEMORY, when set, is the cap throughout (hand-computed values)."""
+    from signalboost.ingest.limits import commit_memory, keyed_merge_memory
+
+    monkeypatch.delenv("SIGNALBOOST_IMPORT_MEMORY", raising=False)
+    # 100 MB of index already, 2M keys of 16 bytes: 100e6 + 2e6 * (80 + 24) + 128e6
+    assert keyed_merge_memory(256_000_000, 100_000_000, 2_000_000, 16.0) == 436_000_000
+    assert keyed_merge_memory(500_000_000, 100_000_000, 2_000_000, 16.0) == 500_000_000  # never below the cap
+    assert keyed_merge_memory(256_000_000, 0, 10, 3.0) == 256_000_000  # a small file: the sized cap suffices
+    assert keyed_merge_memory(256_000_000, 0, 10_000_000, 16.0) == 1_000_000_000  # never above the fixed cap
+    assert commit_memory(256_000_000, 231_000_000) == 590_000_000  # 2 * 231e6 + 128e6
+    assert commit_memory(256_000_000, 0) == 256_000_000  # follows, interactions: no index, the sized cap
+    assert commit_memory(256_000_000, 600_000_000) == 1_000_000_000
+    monkeypatch.setenv("SIGNALBOOST_IMPORT_MEMORY", "300MB")
+    assert keyed_merge_memory(256_000_000, 0, 10_000_000, 16.0) == commit_memory(1, 10**9) == 300_000_000
+
+
+def test_an_import_out_of_memory_under_the_sized_cap_runs_again_under_the_fixed_one(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the cap sized to the file is too small (here forced to 24 MB, with no room added for the index), the
+    import is rolled back and run once more under the fixed cap: every row stored once, the same counts and
+    notes as a plain run, plus a note saying so. With SIGNALBOOST_IMPORT_MEMORY set, the user's cap is kept and
+    the error reported (nothing stored)."""
+    from signalboost.ingest import pipeline
+    from signalboost.store import ingest_sql
+
+    n = 300_000
+    path = tmp_path / "posts.csv"
+    lines = [f"p{i},2021-03-04 05:06:07,post {i} #t{i % 7},{i % 50}" for i in range(n)]
+    lines.insert(0, "post_id,created_at,text,likes")
+    path.write_text("\n".join(lines) + "\n")
+    monkeypatch.delenv("SIGNALBOOST_IMPORT_MEMORY", raising=False)
+    monkeypatch.setattr(pipeline, "import_memory", lambda p: 24_000_000)
+    monkeypatch.setattr(ingest_sql, "keyed_merge_memory", lambda current, *rest: current)
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (n, 2 * n, 0)
+    assert res.per_table == {"posts": (n, 0, 0), "post_metrics": (n, 0, 0)}
+    assert sum("ran out of memory" in note for note in res.notes) == 1
+    assert sum("encoding: utf-8" in note for note in res.notes) == 1  # the first attempt's notes are not repeated
+    assert counts(workspace)["posts"] == n and counts(workspace)["post_metrics"] == n
+    with workspace.connect(purpose="read") as con:
+        assert con.execute("SELECT count(*), count(DISTINCT import_id) FROM imports").fetchall() == [(1, 1)]
+        assert con.execute("SELECT hashtags FROM posts WHERE post_id = 'p9'").fetchall() == [(["t2"],)]
+
+    other = Workspace.open(tmp_path / "other", create=True)
+    monkeypatch.setenv("SIGNALBOOST_IMPORT_MEMORY", "24MB")
+    with pytest.raises(IngestError, match="Out of Memory"):
+        import_files(other, [path], platform="x", progress=False)
+    assert sum(counts(other).values()) == 0

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
 import typer
 from rich.markup import escape
 
@@ -14,6 +13,9 @@ from signalboost.cli.analytics_tables import BUILDERS, evidence_rows, one_networ
 from signalboost.cli.common import FormatOption, OutputFormat, WorkspaceOption, console, emit_rows, err_console, open_ws
 from signalboost.errors import UsageError
 from signalboost.i18n import L_, N_, _
+
+if TYPE_CHECKING:
+    import polars as pl
 
 err = err_console
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from signalboost.i18n import N_, _, day_word, format_number, format_percent, format_significant
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _RATE_PREFIXES = ("er_", "engagement_rate", "click_through", "follower_growth")
 MINUS = "\u2212"

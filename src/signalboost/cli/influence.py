@@ -535,11 +535,9 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
 
 def _print_profile(doc: dict[str, Any]) -> None:
     from rich.markup import escape
-    from rich.table import Table
 
     from signalboost.cli.common import console
     from signalboost.competitors.benchmark import format_words
-    from signalboost.i18n import weekday_name
 
     who = f"@{doc['handle']}" if doc.get("handle") else doc["account_id"]
     console.rule(_("{account} on {network}").format(account=f"[bold]{escape(who)}[/]", network=escape(doc["platform"])))
@@ -566,26 +564,37 @@ def _print_profile(doc: dict[str, Any]) -> None:
                 f"{format_words(str(next(iter(i.values()))))} ({format_number(i['posts'])})" for i in items
             )
             console.print(f"{label}: " + escape(said))
-    grid = Table(title=_("Posts by weekday × hour ({zone})").format(zone=doc["timezone"]), show_lines=False)
-    grid.add_column("")
-    for h in range(0, 24, 3):
-        grid.add_column(f"{h:02d}-{h + 2:02d}")
-    for d in range(7):
-        row = doc["weekday_hour"][d]
-        grid.add_row(
-            weekday_name(d, "abbreviated"), *[format_number(sum(row[h : h + 3])) or "·" for h in range(0, 24, 3)]
-        )
-    console.print(grid)
+    if doc["posts_observed"]:
+        console.print(_weekday_grid(doc["weekday_hour"], str(doc["timezone"])))
+    else:
+        console.print(_("No posts of theirs in the data: when they post cannot be told."))
     active = active_periods(doc["engagement_over_time"])
     if active:
         from signalboost.cli.people import table_rows
 
-        shown, heads = table_rows(active, list(active[0]), _PERIOD_LABELS)
+        shown, heads = table_rows(active, list(active[0]), _PERIOD_LABELS, {"period": _day})
         emit_rows(
             shown, OutputFormat.table, title=_("Interactions with the brand (active periods only)"), columns=heads
         )
     for line in doc["advice"]:
         console.print(f"• {escape(line)}")
+
+
+def _weekday_grid(weekday_hour: list[list[int]], zone: str) -> Any:
+    """Posts per weekday and 3-hour block (``·`` where there is none)."""
+    from rich.table import Table
+
+    from signalboost.i18n import weekday_name
+
+    grid = Table(title=_("Posts by weekday × hour ({zone})").format(zone=zone), show_lines=False)
+    grid.add_column("")
+    for h in range(0, 24, 3):
+        grid.add_column(f"{h:02d}-{h + 2:02d}")
+    for d in range(7):
+        row = weekday_hour[d]
+        blocks = [sum(row[h : h + 3]) for h in range(0, 24, 3)]
+        grid.add_row(weekday_name(d, "abbreviated"), *[format_number(n) if n else "·" for n in blocks])
+    return grid
 
 
 _PERIOD_LABELS = {

@@ -10,11 +10,40 @@ On a workspace: :func:`signalboost.influence.job.run_influence`, ``stored_influe
 See docs/influence.md.
 """
 
-from signalboost.influence.data import InfluenceData
-from signalboost.influence.graph import Graph, build_graph
-from signalboost.influence.pagerank import pagerank, topic_pagerank
-from signalboost.influence.score import InfluenceResult, compute_influence
-from signalboost.influence.segments import SEGMENTS
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from signalboost.influence.data import InfluenceData
+    from signalboost.influence.graph import Graph, build_graph
+    from signalboost.influence.pagerank import pagerank, topic_pagerank
+    from signalboost.influence.score import InfluenceResult, compute_influence
+    from signalboost.influence.segments import SEGMENTS
+
+#: Where each name of the plain-data API lives. Imported on first use (PEP 562): a submodule such as
+#: ``signalboost.influence.words`` (the CLI's vocabulary) then costs no scipy/polars at start-up.
+_LAZY = {
+    "InfluenceData": "data",
+    "Graph": "graph",
+    "build_graph": "graph",
+    "pagerank": "pagerank",
+    "topic_pagerank": "pagerank",
+    "InfluenceResult": "score",
+    "compute_influence": "score",
+    "SEGMENTS": "segments",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SEGMENTS",

@@ -16,9 +16,11 @@ of rejects. Both are bounded per import:
 - **working memory** (:func:`import_memory`): DuckDB's ``memory_limit`` for the import, for a CSV 1.5x the
   file's size from 256 MB to 1 GB, else 1 GB (``SIGNALBOOST_IMPORT_MEMORY`` sets it outright). Past it DuckDB
   spills its staging tables and hash tables to ``<workspace>/signalboost.duckdb.tmp``: slower, never wrong, so a
-  large file does not take a fixed gigabyte and a small one is not slowed down. Merging into a table with a
-  primary key (posts, metrics, accounts: DuckDB cannot spill their ART indexes) or into one that already holds
-  rows of the platform (updates and anti-joins grow with the table) raises it back to the fixed cap.
+  large file does not take a fixed gigabyte and a small one is not slowed down. A first merge into a table with
+  a primary key (posts, metrics, accounts: DuckDB keeps their ART indexes in memory, it cannot spill them) raises
+  it by what the index will need (:func:`keyed_merge_memory`); a merge into a table that already holds rows of
+  the platform (updates and anti-joins grow with the table) raises it to the fixed cap. An import that runs out
+  of memory under a cap sized this way is rolled back and run once more under the fixed cap (nothing is lost).
 """
 
 from __future__ import annotations
@@ -116,6 +118,42 @@ def import_memory(path: Path) -> int:
         return MAX_IMPORT_MEMORY
     wanted = IMPORT_MEMORY_PER_BYTE * path.stat().st_size
     return int(min(max(wanted, MIN_IMPORT_MEMORY), MAX_IMPORT_MEMORY))
+
+
+#: What one key of a PRIMARY KEY's ART index takes in DuckDB at most, in bytes: ``ART_BYTES_PER_KEY`` plus
+#: ``ART_BYTES_PER_KEY_BYTE`` per byte of the key (its text columns' length, 8 per time). Measured with DuckDB 2.0
+#: (one transaction, 500k keys): posts keys ('x', id) 52 B for 7-character ids, 69 B for 19-digit ids, 91 B for
+#: UUIDs, 106 B for 64 hex digits; metrics keys (+ one observation time) 65-123 B; a second time under the same
+#: keys 136 B (covered by :data:`ART_MARGIN` up to ~2M such rows; past it the import is retried, see above).
+ART_BYTES_PER_KEY = 80
+ART_BYTES_PER_KEY_BYTE = 1.5
+#: Room besides the index during a keyed merge (the insert's own buffers, the rows being written, the scan).
+ART_MARGIN = 128 * 1000**2
+
+
+def keyed_merge_memory(current: int, art_now: int, rows: int, key_bytes: float) -> int:
+    """DuckDB's memory limit for merging ``rows`` new keys of mean length ``key_bytes`` into a table with a
+    PRIMARY KEY, when the import's cap is ``current`` and the indexes already in memory take ``art_now`` bytes:
+    ``art_now + rows x (80 + 1.5 x key_bytes) + 128 MB``, at least ``current`` and at most the fixed cap
+    (:func:`fixed_import_memory`; exactly ``SIGNALBOOST_IMPORT_MEMORY`` when that is set). The staged rows then
+    spill to disk rather than sit beside the index; the index itself never has to."""
+    fixed = fixed_import_memory()
+    if os.environ.get(ENV_IMPORT_MEMORY, "").strip():
+        return fixed
+    need = art_now + rows * (ART_BYTES_PER_KEY + ART_BYTES_PER_KEY_BYTE * key_bytes) + ART_MARGIN
+    return int(min(max(need, current), fixed))
+
+
+def commit_memory(current: int, art_now: int) -> int:
+    """DuckDB's memory limit for committing an import whose indexes take ``art_now`` bytes: the commit merges the
+    transaction's index into the table's, which needs about as much again (a commit that runs out of memory
+    invalidates the database until it is reopened; the import is then rolled back). ``2 x art_now + 128 MB``
+    (nothing without an index), at least ``current``, at most the fixed cap; the staged rows, no longer needed,
+    spill instead (2M posts: a commit under the fixed cap peaked ~230 MB higher)."""
+    fixed = fixed_import_memory()
+    if os.environ.get(ENV_IMPORT_MEMORY, "").strip():
+        return fixed
+    return int(min(max(2 * art_now + ART_MARGIN if art_now else 0, current), fixed))
 
 
 def _mib(n: int) -> str:

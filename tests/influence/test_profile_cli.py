@@ -1,0 +1,52 @@
+"""The `influencer ID` profile in the terminal: no invented grid, periods as dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from signalboost.cli.common import console
+from signalboost.cli.influence import _print_profile
+
+
+def _doc(weekday_hour: list[list[int]], posts: int) -> dict[str, Any]:
+    return {
+        "platform": "x",
+        "account_id": "14301605",
+        "handle": None,
+        "score": {},
+        "posts_observed": posts,
+        "posts_source": "interactions",
+        "formats": [],
+        "shared_formats": [],
+        "hashtags": [],
+        "topics": [],
+        "weekday_hour": weekday_hour,
+        "timezone": "Europe/Berlin",
+        "busiest_slot": None,
+        "engagement_over_time": [
+            {"period": "2011-03-14T00:00:00+00:00", "interactions": 0, "brand_interactions": 1, "engagement": 0.0}
+        ],
+        "advice": [],
+    }
+
+
+def _printed(doc: dict[str, Any]) -> str:
+    with console.capture() as out:
+        _print_profile(doc)
+    return out.get()
+
+
+def test_no_posts_observed_prints_no_grid_of_zeros() -> None:
+    """An X archive has no posts by the people in it: the weekday × hour grid would be 56 zeros."""
+    text = _printed(_doc([[0] * 24 for _ in range(7)], 0))
+    assert "Posts by weekday" not in text
+    assert "No posts of theirs in the data: when they post cannot be told." in " ".join(text.split())
+
+
+def test_the_grid_marks_empty_cells_and_periods_are_dates() -> None:
+    grid = [[0] * 24 for _ in range(7)]
+    grid[0][9] = 2  # Monday 09:00: two posts
+    text = _printed(_doc(grid, 2))
+    mon = next(line for line in text.splitlines() if "Mon" in line)
+    assert mon.count("·") == 7 and " 2 " in mon
+    assert "Mar 14, 2011" in text and "2011-03-14T00" not in text
