@@ -557,3 +557,46 @@ def test_empty_fan_segment_says_nobody_engaged_when_nobody_did() -> None:
         {"advocate": 2, "other": 5}, follows_source=FOLLOWS_FROM_GRAPH, brand=True, settings={}
     )
     assert some["fan"] == "every account that interacted 1+ times with the brand in the window scores ≥ 70"
+
+
+def test_nobody_is_untapped_when_no_ones_engagement_with_the_brand_is_in_the_data() -> None:
+    """In an account export the followers' likes and replies of the brand are missing: "follows you and never
+    interacted" cannot be told from "follows you and interacts every day", so no follower is called untapped, and
+    the empty segment says why."""
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+    from signalboost.influence.words import empty_segment_reasons
+
+    result = compute_influence(own_archive(), brand_id="B")
+    assert "untapped" not in result.table["segment"].to_list()
+    assert ENGAGEMENT_UNSEEN in result.notes
+    why = empty_segment_reasons(
+        {"other": 5}, follows_source=FOLLOWS_FROM_GRAPH, brand=True, settings={}, engagement_seen=False
+    )
+    assert why["untapped"] == (
+        "no one's interactions with the brand are in the data (an account export holds only the brand's own): "
+        "a follower who never interacted cannot be told apart from one who interacts every day"
+    )
+
+
+def test_followers_can_be_untapped_once_someone_elses_engagement_is_seen() -> None:
+    data = own_archive()
+    like = pl.DataFrame(
+        {
+            "actor_id": ["f2"],
+            "kind": ["like"],
+            "target_post_id": ["p1"],
+            "target_account_id": [""],
+            "occurred_at": [T - D],
+        }
+    )
+    seen = InfluenceData.from_frames(
+        accounts=data.accounts.drop("ix"),
+        follows=data.follows.drop("src", "dst"),
+        interactions=pl.concat([data.interactions.drop("src", "dst").select(like.columns), like]),
+        posts=data.posts.drop("ix"),
+    )
+    result = compute_influence(seen, brand_id="B", settings=InfluenceSettings(influence_threshold=1))
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+
+    assert ENGAGEMENT_UNSEEN not in result.notes
+    assert "untapped" in result.table["segment"].to_list()

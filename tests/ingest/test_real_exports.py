@@ -4,13 +4,19 @@ written by hand from the fixtures; the corpus (test_corpus.py) loads the whole f
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from signalboost.errors import IngestError
+from signalboost.ingest import import_files
 from signalboost.ingest.formats.instagram import _field
 from signalboost.ingest.formats.mastodon import parse_outbox, status_author
 from signalboost.ingest.formats.tiktok import parse_people, parse_videos, video_id
 from signalboost.ingest.formats.x_archive import expand_long_posts, fold_edits
 from signalboost.ingest.textio import parse_x_date
+from signalboost.store.workspace import Workspace
 
 WHEN = "Mon Jan 02 10:00:00 +0000 2023"
 
@@ -143,3 +149,44 @@ def test_tiktok_follows_point_the_right_way() -> None:
     idols, _ = parse_people([{"UserName": "idol"}], me="acme", side="following", where="f")
     assert (fans[0]["follower_id"], fans[0]["followee_id"]) == ("fan", "acme")
     assert (idols[0]["follower_id"], idols[0]["followee_id"], idols[0]["observed_at"]) == ("acme", "idol", None)
+
+
+@pytest.mark.parametrize("name", ["content.xlsx", "content.xls", "renamed.csv"])
+def test_a_spreadsheet_workbook_is_refused_with_what_to_do(name: str, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / name
+    if name.endswith(".xls"):
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # Excel 97-2003
+    else:
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("[Content_Types].xml", "<Types/>")
+            zf.writestr("xl/workbook.xml", "<workbook/>")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    with pytest.raises(IngestError, match="spreadsheet workbook") as info:
+        import_files(ws, [path], progress=False)
+    assert "CSV UTF-8" in str(info.value)
+    assert len(ws.table("posts")) == 0
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        [],
+        {"Video": {"Videos": {"VideoList": 5}}, "Profile": {"Profile Information": {"ProfileMap": {"userName": "a"}}}},
+        {"Activity": {"Follower List": {"FansList": ["x", None, 3]}}, "Profile": {"Profile Information": "x"}},
+        {"Post": {"Posts": {"VideoList": [{"Date": None, "Link": 7, "Likes": "-5"}]}}, "ProfileMap": {}},
+    ],
+)
+def test_a_tiktok_export_of_the_wrong_shape_is_refused_or_rejected_never_a_crash(doc: Any, tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "user_data.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    try:
+        [res] = import_files(ws, [path], progress=False)
+    except IngestError:
+        assert len(ws.table("posts")) == 0
+        return
+    assert res.rows_loaded == len(ws.table("accounts"))  # nothing but the profile could be loaded

@@ -286,6 +286,7 @@ def _empty_text(segment: str | None, run: dict[str, Any] | None, counts: dict[st
             follows_source=run.get("follows_brand_from"),
             brand=bool(run.get("brand_account_id")),
             settings=run.get("settings") or {},
+            engagement_seen=_engagement_seen(run),
         ).get(segment, "")
         if why:
             return _("No account in segment {segment}: {why}.").format(segment=segment_words(segment), why=why)
@@ -528,9 +529,22 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     order = ("untapped", "advocate", "thought_leader", "fan", "other")
     shown = ", ".join(f"{segment_words(s)} {format_number(counts.get(s, 0))}" for s in order)
     console.print(_("Segments: {counts}.").format(counts=shown))
-    reasons = empty_segment_reasons(counts, follows_source=run.get("follows_brand_from"), brand=True, settings=settings)
+    reasons = empty_segment_reasons(
+        counts,
+        follows_source=run.get("follows_brand_from"),
+        brand=True,
+        settings=settings,
+        engagement_seen=_engagement_seen(run),
+    )
     for seg, why in reasons.items():
         console.print(f"[yellow]{escape(segment_words(seg))}: 0[/] — {escape(why)}.")
+
+
+def _engagement_seen(run: dict[str, Any]) -> bool:
+    """Whether the run saw other accounts' interactions with the brand (its notes say when it did not)."""
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+
+    return ENGAGEMENT_UNSEEN not in (run.get("notes") or [])
 
 
 def _print_profile(doc: dict[str, Any]) -> None:

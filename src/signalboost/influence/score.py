@@ -310,6 +310,8 @@ def compute_influence(
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
     if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
         notes.append(ONLY_BRAND_INTERACTS)
+    if b >= 0 and not engagement_seen(data, b):
+        notes.append(ENGAGEMENT_UNSEEN)
     if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
         notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
     return InfluenceResult(
@@ -325,6 +327,15 @@ ONLY_BRAND_INTERACTS = (
     "replies): the scores rank the accounts the brand engages with, not their influence"
 )
 """The note of a run whose every interaction has the brand as its actor."""
+
+ENGAGEMENT_UNSEEN = "no interaction of another account with the brand in the data: nobody is called untapped"
+"""The note of a run where no other account's interaction with the brand (or its posts) is in the data."""
+
+
+def engagement_seen(data: InfluenceData, brand: int) -> bool:
+    """Whether any account other than the brand (node ``brand``) interacted with it or its posts in ``data``."""
+    e = data.edges()
+    return bool(((e["dst"] == brand) & (e["src"] != brand)).any())
 
 
 def known_beyond_brand(parts: Mapping[str, comp.Component], brand: int) -> dict[str, comp.Component]:
@@ -408,6 +419,7 @@ def _segment_codes(
         engagement_threshold=settings.engagement_threshold,
         untapped_tolerance=settings.untapped_tolerance,
         follows_known=brand.follows_source == FOLLOWS_FROM_GRAPH,
+        engagement_known=engagement_seen(data, data.index(brand_id)),
     )
     b = data.index(brand_id)
     if b >= 0:

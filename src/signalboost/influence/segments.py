@@ -81,11 +81,13 @@ def segment_codes(
     engagement_threshold: float,
     untapped_tolerance: int = 0,
     follows_known: bool = True,
+    engagement_known: bool = True,
 ) -> np.ndarray:
     """The segment of each account (see the module docstring) as its position in :data:`SEGMENTS` (int8; no Python
     string per account — :func:`segment_names` makes the column). ``interactions``: interactions with the brand in
-    the window; ``follows_known``: ``follows`` comes from a follow graph (else nobody is untapped). NaN scores are
-    not influential."""
+    the window; ``follows_known``: ``follows`` comes from a follow graph (else nobody is untapped);
+    ``engagement_known``: other accounts' interactions with the brand are in the data at all (else "never
+    interacted" cannot be told, and nobody is untapped). NaN scores are not influential."""
     s = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=-1.0)
     count = np.nan_to_num(np.asarray(interactions, dtype=np.float64), nan=0.0)
     influential = s >= influence_threshold
@@ -95,7 +97,7 @@ def segment_codes(
     out = np.full(s.shape, SEGMENTS.index("other"), dtype=np.int8)
     out[two_hop & ~follows & topical & ~engaged] = SEGMENTS.index("thought_leader")
     out[engaged & ~influential] = SEGMENTS.index("fan")
-    if follows_known:
+    if follows_known and engagement_known:
         out[follows & influential & ~engaged & (count <= untapped_tolerance)] = SEGMENTS.index("untapped")
     out[influential & engaged] = SEGMENTS.index("advocate")
     return out

@@ -42,6 +42,7 @@ _STORED = (
     N_("no hashtags or pillar labels on imported posts"),
     N_("no dated posts or interactions"),
     N_("known only for the brand's own account (no other account has a value)"),
+    N_("no interaction of another account with the brand in the data: nobody is called untapped"),
     N_(
         "every interaction in the data is the brand's own (an account export holds no one else's likes, reposts or "
         "replies): the scores rank the accounts the brand engages with, not their influence"
@@ -151,7 +152,12 @@ def segment_definitions(settings: Mapping[str, Any], follows_from_graph: bool) -
 
 
 def empty_segment_reasons(
-    counts: Mapping[str, int], *, follows_source: str | None, brand: bool, settings: Mapping[str, object]
+    counts: Mapping[str, int],
+    *,
+    follows_source: str | None,
+    brand: bool,
+    settings: Mapping[str, object],
+    engagement_seen: bool = True,
 ) -> dict[str, str]:
     """Why each segment with no account is empty, in plain words in the active language (the CLI footer and the
     dashboard)."""
@@ -168,6 +174,11 @@ def empty_segment_reasons(
             "(see the thought leaders beyond instead)"
         )
         if follows_source != FOLLOWS_FROM_GRAPH
+        else _(
+            "no one's interactions with the brand are in the data (an account export holds only the brand's own): "
+            "a follower who never interacted cannot be told apart from one who interacts every day"
+        )
+        if not engagement_seen
         else _("every follower with score ≥ {it} interacted with the brand in the window"),
         "fan": _("every account that interacted {et}+ times with the brand in the window scores ≥ {it}")
         if counts.get("advocate", 0)

@@ -100,11 +100,13 @@ def edge_list(
 
 
 # ------------------------------------------------------------------------------------------- generic files
-def source_relation(path: Path, kind: str) -> str:
-    """The DuckDB table function reading a generic file (every CSV cell as text, errors kept aside)."""
+def source_relation(path: Path, kind: str, *, skip: int = 0) -> str:
+    """The DuckDB table function reading a generic file (every CSV cell as text, errors kept aside; ``skip``
+    title lines above the header)."""
     p = lit(str(path))
     if kind == "csv":
-        return f"read_csv({p}, header=true, all_varchar=true, store_rejects=true, sample_size=20480)"
+        lines = f", skip={int(skip)}" if skip else ""
+        return f"read_csv({p}, header=true, all_varchar=true, store_rejects=true, sample_size=20480{lines})"
     if kind == "jsonl":
         return f"read_json({p}, format='newline_delimited', maximum_object_size=16777216)"
     if kind == "json":

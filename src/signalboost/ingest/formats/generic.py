@@ -18,6 +18,7 @@ Read by DuckDB straight into staging (no Python per row).
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections.abc import Iterator
@@ -92,8 +93,19 @@ SYNONYMS = {
     "date_gmt": "created_at",
     "date_utc": "created_at",
     "post_permalink": "url",
+    "post_title": "text",
+    "created_date": "created_at",
     "permalink": "url",
     "post_link": "url",
+    # Facebook page post scrapers (minimaxir's facebook-page-post-scraper and the datasets made with it)
+    "status_id": "post_id",
+    "status_message": "text",
+    "status_published": "created_at",
+    "status_link": "url",
+    "status_type": "format",
+    "num_likes": "likes",
+    "num_comments": "comments",
+    "num_shares": "shares",
     # the same in the languages of Excel files people bring (de, fr, es, nb/da, sv)
     "datum": "created_at",
     "fecha": "created_at",
@@ -287,7 +299,10 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
 
     kind = file_kind(path, read_head(path))
     with plain_utf8(path, options) if kind == "csv" else _as_is(path, options) as plain:
-        relation = source_relation(plain, kind)
+        delimiter, skip = _layout(plain) if kind == "csv" else (None, 0)
+        if skip:
+            options.skip(N_("title lines above the header"), skip)
+        relation = source_relation(plain, kind, skip=skip)
         columns, _ = _describe(relation, path)
         if options.preset is not None:
             options.preset(columns)
@@ -315,11 +330,11 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 where=str(path),
                 hint=L_("Pass --platform (x, mastodon, instagram, facebook, youtube, …) or map a platform column"),
             )
-        typed = _typed_fields(relation, path, fields, options, delimiter=_delimiter(plain) if kind == "csv" else None)
+        typed = _typed_fields(relation, path, fields, options, delimiter=delimiter)
         constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
-        yield from _stages(relation, table, typed, constants, options, path)
+        yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip)
 
 
 #: ``--map`` values: ``Column``; ``=constant`` (``=@me``: the brand's own account on the platform);
@@ -450,6 +465,7 @@ def _stages(
     constants: dict[str, str],
     options: ReadOptions,
     path: Path,
+    line_offset: int = 1,
 ) -> Iterator[Item]:
     platform = options.platform
     window = latest(options.now)
@@ -486,11 +502,14 @@ def _stages(
             checked=typed,
             latest=window,
             extra=extra,
+            line_offset=line_offset,
         )
         also = (("post_metrics", metrics_from_stage(newest, latest=window)),) if has_metrics else ()
         yield SqlStage("posts", sql, line_sql, fixed=fixed, also=also)
         return
-    sql, line_sql, fixed = generic_select(relation, table, platform, typed, REQUIRED[table], constants, latest=window)
+    sql, line_sql, fixed = generic_select(
+        relation, table, platform, typed, REQUIRED[table], constants, latest=window, line_offset=line_offset
+    )
     yield SqlStage(table, sql, line_sql, fixed=fixed)
 
 
@@ -508,11 +527,21 @@ def _typed_fields(
     return typed
 
 
-def _delimiter(plain: Path) -> str:
-    """The separator of a (UTF-8) delimited file: the most frequent of comma, semicolon and tab in its first line."""
+def _layout(plain: Path) -> tuple[str, int]:
+    """``(separator, title lines)`` of a (UTF-8) delimited file: the separator is the most frequent of comma,
+    semicolon and tab in the first lines; title lines are the (up to 3) lines above the header with at most one
+    cell filled (LinkedIn's and Insights' exports saved as CSV: "Content metrics for posts created …,,,,"),
+    followed by a line of at least two filled cells."""
     with plain.open("rb") as fh:
-        first = fh.readline(65536)
-    return max((",", ";", "\t"), key=lambda sep: first.count(sep.encode()))
+        lines = [fh.readline(65536).decode("utf-8-sig", "replace") for _ in range(5)]
+    sep = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
+    filled = [sum(1 for c in next(csv.reader([line.rstrip("\r\n")], delimiter=sep), []) if c.strip()) for line in lines]
+    skip = 0
+    while skip < 3 and filled[skip] <= 1 and lines[skip].strip():
+        skip += 1
+    if skip and filled[skip] >= 2:
+        return sep, skip
+    return max((",", ";", "\t"), key=lambda d: lines[0].count(d)), 0
 
 
 #: A value only a decimal-comma locale writes (``1.234.567``, ``12,5``) / only a decimal-point one (``1,234,567``,

@@ -43,7 +43,10 @@ _SINGLE = re.compile(rb"^\s*window\.YTD\.[a-z_]+\.part\d+\s*=")
 #: The archive of 2012-2018 ("Grailbird"): ``data/js/tweets/2014_01.js`` (``Grailbird.data.tweets_2014_01 = [...]``)
 #: and ``data/js/user_details.js``, beside a ``tweets.csv``.
 _GRAILBIRD_MONTH = re.compile(r"(^|/)data/js/tweets/\d{4}_\d{2}\.js$")
-_NOTE_FILE = re.compile(r"^note-tweet(-part\d+)?\.js$")
+#: Own posts outside tweets.js: posted in a Community (public), or shared with a Circle (a chosen audience:
+#: stored with visibility ``followers``, never ``public``).
+_COMMUNITY_FILE = re.compile(r"^community-tweet(-part\d+)?\.js$")
+_CIRCLE_FILE = re.compile(r"^twitter-circle-tweet(-part\d+)?\.js$")
 
 
 def sniff(head: bytes, path: Path) -> float:
@@ -137,6 +140,7 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     tweets: list[tuple[str, dict[str, Any]]] = []
     for member in sorted(src.members(_TWEET_FILE)) or _grailbird_months(src):
         tweets.extend((member, t) for t in _records(src.load(member, options), "tweet", member))
+    circle = _add_other_posts(src, tweets, options)
     if not me and not handle:
         me, handle = _grailbird_user(src, options)
         account = {"username": handle} if handle else account
@@ -150,6 +154,9 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     if expanded:
         options.note(L_("{n} long posts: full text from note-tweet.js", n=expanded))
     rows = parse_tweets(tweets, me=me, handle=handle, platform=platform)
+    for post in rows["posts"]:
+        if post["post_id"] in circle:
+            post["visibility"] = "followers"
     observed = generated or max((p["created_at"] for p in rows["posts"]), default=None)
     for m in rows["post_metrics"]:
         m["observed_at"] = observed
@@ -177,8 +184,8 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 
 _READ = re.compile(
-    r"^(tweets?(-part\d+)?|note-tweet(-part\d+)?|account|profile|follower|following|like|manifest|user_details|"
-    r"\d{4}_\d{2})\.js$"
+    r"^((tweets?|note-tweet|community-tweet|twitter-circle-tweet)(-part\d+)?|"
+    r"account|profile|follower|following|like|manifest|user_details|\d{4}_\d{2})\.js$"
 )
 
 
@@ -271,6 +278,29 @@ def _account(
             "account_snapshots",
             [snap | {k: counts.get(k) for k in ("followers", "following")}],
         )
+
+
+def _add_other_posts(src: _Source, tweets: list[tuple[str, Any]], options: ReadOptions) -> set[str]:
+    """Add the posts of ``community-tweet.js`` and ``twitter-circle-tweet.js`` not already in ``tweets.js``;
+    returns the ids of the Circle posts (their visibility is not public)."""
+    if src.archive is None:
+        return set()
+    known = {_tweet_id(t) for _, t in tweets}
+    circle: set[str] = set()
+    for pattern in (_COMMUNITY_FILE, _CIRCLE_FILE):
+        for member in sorted(src.members(pattern)):
+            for t in _records(src.load(member, options), "tweet", member):
+                tid = _tweet_id(t)
+                if pattern is _CIRCLE_FILE and tid:
+                    circle.add(tid)
+                if tid not in known or not tid:
+                    tweets.append((member, t))
+                    known.add(tid)
+    return circle
+
+
+def _tweet_id(t: Any) -> str:
+    return str(t.get("id_str") or t.get("id") or "") if isinstance(t, dict) else ""
 
 
 def _grailbird_months(src: _Source) -> list[str]:
