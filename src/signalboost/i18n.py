@@ -372,6 +372,43 @@ def format_datetime(value: dt.datetime | None, form: str = "medium", *, empty: s
     return str(babel_datetime(value, format=form, tzinfo=value.tzinfo, locale=babel_locale()))
 
 
+def as_when(value: object) -> dt.date | dt.datetime | None:
+    """A date or a moment from what a page's data hold: a ``date``/``datetime``, or its ISO text (``2026-12-05``,
+    ``2026-12-05T09:35:00+00:00``; what :func:`signalboost.web.wiring.jsonable` writes); None when empty or not a
+    date (the caller shows its text as it is)."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def format_when(value: object, *, empty: str = "—") -> str:
+    """A moment for people in the active locale, in UTC as stored: ``12/5/26, 9:35 AM UTC`` (en),
+    ``05.12.2026, 09:35 UTC`` (nb); a naive time is read as UTC, a date alone as :func:`format_date`; text that is
+    not a date comes back as it is."""
+    when = as_when(value)
+    if when is None:
+        return str(value) if value else empty
+    if not isinstance(when, dt.datetime):
+        return format_date(when)
+    utc = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    return format_datetime(utc, "short") + " UTC"
+
+
+def format_day(value: object, form: str = "medium", *, empty: str = "—") -> str:
+    """:func:`format_date` of a date, a moment or its ISO text (a moment's day where it carries its time zone: the
+    stored UTC day for the workspace's timestamps); text that is not a date comes back as it is."""
+    when = as_when(value)
+    if when is None:
+        return str(value) if value else empty
+    return format_date(when, form)
+
+
 def format_time(value: dt.time | dt.datetime, form: str = "HH:mm") -> str:
     """A time of day in the active locale (24-hour ``HH:mm`` by default, as schedules are written)."""
     from babel.dates import format_time as babel_time
@@ -424,13 +461,14 @@ def format_list(items: list[str], style: Literal["standard", "or", "unit"] = "st
 
 def jinja_install(env: Any) -> Any:
     """Add ``jinja2.ext.i18n`` to ``env`` with gettext bound to the active language, and the formatting filters
-    (``num``, ``pct``/``share`` for a ratio, ``date``, ``weekday`` for 0–6, ``dayname`` for ``mon``). Returns
-    ``env``."""
+    (``num``, ``pct``/``share`` for a ratio, ``date`` and ``when`` (with the time) for a date, a moment or their ISO
+    text, ``weekday`` for 0–6, ``dayname`` for ``mon``). Returns ``env``."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext_, ngettext, newstyle=True, pgettext=pgettext)
     env.filters["num"] = lambda v, digits=None: format_number(v, digits=digits)
     env.filters["pct"] = lambda v, digits=0: format_percent(v, digits=digits)
-    env.filters["date"] = lambda v, form="medium": format_date(v, form)
+    env.filters["date"] = lambda v, form="medium": format_day(v, form)  # a date, a moment or their ISO text
+    env.filters["when"] = format_when  # a moment (or its ISO text) with its time, in UTC
     env.filters["weekday"] = lambda i, width="wide": weekday_name(int(i), width)
     env.filters["share"] = lambda v, digits=0: format_percent(v, digits=digits)
     env.filters["dayname"] = day_word

@@ -385,8 +385,11 @@ def test_demo_console_in_norwegian(tmp_path: Path) -> None:
     text = console.export_text()
     assert f"Arbeidsområdet er klart i {ws.root}" in text
     assert "Strategien er skrevet fra malen cosmetics" in text
-    # the pillar weights are CLDR percentages: "40 %" with a no-break space in nb
-    assert "Validert: gyldig, ingen problemer – 2 personaer, 3 nettverk, 4 søyler (product 40\u00a0%" in text
+    # the pillars by the names the strategy gives them, their weights CLDR percentages ("40 %", a no-break space)
+    assert (
+        "Validert: gyldig, ingen problemer – 2 personaer, 3 nettverk, 4 søyler (Produkt 40\u00a0%, Inspirasjon "
+        "30\u00a0%, Tilbud og konkurranser 20\u00a0%, Kunnskap 10\u00a0%), 2 taktikker, 4 KPI-er"
+    ) in text
     assert "Dashbordet viser dette arbeidsområdet: Oversikt, Strategi, Kalender" in text
     assert "Dashbord: http://127.0.0.1:8765/" in text and f"åpne det med:  signalboost serve -w {ws.root}" in text
     for english in ("Workspace ready", "Strategy written", "Validated:", "open it with", "The dashboard shows"):

@@ -82,4 +82,6 @@ def test_influencer_step_says_reasons_segments_and_headers_in_norwegian(
         assert header in text
     english = ("unavailable", "no posts and no post counts", "interacted with the brand", "follows_brand")
     assert not [phrase for phrase in english if phrase in text]
-    assert "interactions_with_brand" not in text and "thought_leader" not in text.split("influencers.csv")[0]
+    assert "interactions_with_brand" not in text and "thought_leader" not in text
+    # the CSV's selection, its segments in words (the file itself holds the ids)
+    assert "opptil 1\u00a0000 per segment ambassadør/uutnyttet/fan/meningsleder)" in text

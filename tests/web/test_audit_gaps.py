@@ -40,7 +40,8 @@ def test_a_logged_touch_is_listed_with_its_note(client: TestClient) -> None:
         for r in rows
     ), rows
     assert any("|gift|" in r and "|give|" in r for r in rows), rows
-    assert all(re.search(r"\|\d{4}-\d{2}-\d{2}\|", r) for r in rows), rows  # a day, not a made-up 00:00
+    # a day in the page's language (CLDR's "Dec 5, 2026"), not a made-up 00:00
+    assert all(re.search(r"\|[A-Z][a-z]{2} \d{1,2}, \d{4}\|", r) and "00:00" not in r for r in rows), rows
     assert "1 influencer in the pipeline" in html
 
 

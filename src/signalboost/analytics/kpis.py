@@ -44,7 +44,6 @@ from signalboost.analytics.metrics import (
     mean_interval,
     network_definition,
 )
-from signalboost.i18n import N_
 from signalboost.model.strategy import Kpi, Tactic
 from signalboost.model.vocab import default_aggregation
 
@@ -81,14 +80,6 @@ RATE_PARTS: dict[str, tuple[str, str]] = {
     "er_impressions": ("interactions", "impressions"),
     "er_followers": ("interactions", "followers_at_post"),
     "_ctr": ("clicks", "impressions"),
-}
-AGGREGATION_LABELS: dict[str, str] = {
-    "sum": N_("total over the window"),
-    "mean_per_post": N_("mean per post"),
-    "median_per_post": N_("median per post"),
-    "rate": N_("rate of the window's totals"),
-    "last": N_("latest count"),
-    "growth": N_("growth over the window"),
 }
 NOT_AVAILABLE = "not computed by the analytics (no data source yet)"
 RELATIONSHIP = "a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"

@@ -343,7 +343,8 @@ def _network_at(after: list[str], networks: list[str]) -> list[str]:
 
 
 def _annotate(lines: list[str], after: list[str], proposal: Proposal) -> list[str]:
-    """After each added line naming a weekday or the weekly count, add ``#   why: …`` lines (evidence)."""
+    """After each added line naming a weekday or the weekly count, add ``#   why: …`` lines (evidence), in the
+    reader's language (the kinds ``recommended``/``explore``/``kept`` are words of the report's vocabulary)."""
     by_day: dict[tuple[str, str], list[SlotChoice]] = {}
     for n in proposal.networks:
         for s in n.slots:
@@ -366,8 +367,10 @@ def _annotate(lines: list[str], after: list[str], proposal: Proposal) -> list[st
             continue
         key = line[1:].strip().split(":", 1)[0]
         if key == "min_posts_per_week" and network in per_week:
-            out.append(f"#   why: {per_week[network]}")
+            out.append("#   " + _("why:") + f" {per_week[network]}")
         elif key in WEEKDAY_NAMES:
             for s in sorted(by_day.get((network, key), []), key=lambda c: c.time):
-                out.append(f"#   why {s.weekday} {s.time} ({s.kind}): {s.evidence}")
+                # the weekday as the YAML key on the line above (mon); the kind in words (explore -> utforsk)
+                why = _("why {day} {time} ({kind}):").format(day=s.weekday, time=s.time, kind=_(s.kind))
+                out.append(f"#   {why} {s.evidence}")
     return out

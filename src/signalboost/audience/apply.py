@@ -56,9 +56,11 @@ def _refresh(node: CommentedMap, card: Card, today: dt.date) -> None:
 
 
 def _draft(card: Card, today: dt.date, review_every_days: int) -> CommentedMap:
+    from signalboost.audience.personas import card_name
+
     node = CommentedMap()
     node["id"] = card.id
-    node["name"] = card.name
+    node["name"] = card_name(card.name)  # in the workspace's language, as the summary
     _refresh(node, card, today)
     node["review_every_days"] = review_every_days
     node["draft"] = True

@@ -22,7 +22,7 @@ import polars as pl
 
 from signalboost.audience.communities import OTHER
 from signalboost.audience.text import content_words
-from signalboost.i18n import _, format_list, format_number, format_percent
+from signalboost.i18n import N_, _, format_list, format_number, format_percent
 from signalboost.model.strategy import Persona
 
 STEM = 5
@@ -31,6 +31,9 @@ MATCH_AT = 0.15
 """Minimum score of a persona–segment match."""
 PROPOSE_AT = 0.10
 """A segment holding at least this share of the audience and matched by no persona is proposed as a persona."""
+UNNAMED = N_("Unnamed segment")
+"""The stored name of a segment without keywords: English whatever the run's language (as the run's other stored
+words), said in the reader's language by :func:`card_name`."""
 
 
 @dataclass
@@ -78,7 +81,7 @@ def hours_words(hours: Sequence[int] | None) -> str:
 def suggest(keywords: Sequence[str], size: int, share: float, behaviour: dict[str, Any]) -> tuple[str, str]:
     """A suggested persona name (the top two keywords) and a one-line description from the card's figures."""
     top = [k for k in keywords[:2]]
-    name = " & ".join(k.capitalize() for k in top) if top else _("Unnamed segment")
+    name = " & ".join(k.capitalize() for k in top) if top else UNNAMED
     card = {
         "size": size,
         "share": share,
@@ -88,6 +91,19 @@ def suggest(keywords: Sequence[str], size: int, share: float, behaviour: dict[st
         "formats": behaviour.get("formats", []),
     }
     return name, describe(card)
+
+
+def card_name(name: str) -> str:
+    """A card's stored name as a person reads it: the keyword-less segment's name (:data:`UNNAMED`, or its
+    translation, which versions before 0.x stored when the run was made in another language) in the active
+    language; a name made of keywords as it is."""
+    return _(UNNAMED) if name in _unnamed_names() else name
+
+
+def _unnamed_names() -> frozenset[str]:
+    from signalboost.i18n import languages, translations
+
+    return frozenset({UNNAMED, *(translations(lang).gettext(UNNAMED) for lang in languages())})
 
 
 def describe(card: Any) -> str:
@@ -239,7 +255,7 @@ def hold_against(
             score, card = scored[0]
             matched.add(card.segment)
             text = _("matches a segment of {share} of the audience ({name})").format(
-                share=format_percent(card.share), name=card.name
+                share=format_percent(card.share), name=card_name(card.name)
             )
             verdicts.append(Verdict(p.id, card.segment, round(score, 3), card.share, text))
         else:

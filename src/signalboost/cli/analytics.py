@@ -61,7 +61,7 @@ SECTION_FRAMES: dict[str, tuple[str, str]] = {
 
 def _metric_words(metric: str) -> str:
     """``er_reach`` → ``engagement rate by reach (er_reach)``; several networks' metrics are listed as they are."""
-    from signalboost.report.analytics_charts import metric_words
+    from signalboost.report.words import metric_words
 
     words = metric_words(metric)
     return metric if words == metric else f"{words} ({metric})"
@@ -112,6 +112,14 @@ def run_analysis(
     return result
 
 
+def _pillar_names(workspace: Path) -> dict[str, str]:
+    """The strategy's pillar names by id (``{}`` without a strategy.yaml), for the tables people read."""
+    from signalboost.report.words import pillar_names
+
+    ws = open_ws(workspace, read_only=True)
+    return pillar_names(ws.strategy() if ws.has_strategy() else None)
+
+
 MetricOption = typer.Option(
     "auto",
     "--metric",
@@ -154,6 +162,7 @@ def register(app: typer.Typer) -> None:
         wanted = list(SECTION_FRAMES) if section is Section.all else [section.value]
         if section is Section.all:
             wanted.remove("slots")
+        names = _pillar_names(workspace)
         if fmt is OutputFormat.csv and len(wanted) > 1:
             raise UsageError(
                 L_("CSV holds one table"), where="--format csv", hint=L_("Pick one with --section, e.g. --section best")
@@ -168,7 +177,7 @@ def register(app: typer.Typer) -> None:
             attr, title = SECTION_FRAMES[name]
             frame = getattr(result, attr)
             if fmt is OutputFormat.table and frame.height:
-                people, shown = one_network(BUILDERS[name](frame), _(title))
+                people, shown = one_network(BUILDERS[name](frame, names), _(title))
                 print_table(people, shown)
                 continue
             emit_rows(_rows(frame), fmt, title=_(title))

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from signalboost.i18n import N_, _, day_word, format_number, format_percent, format_significant
+from signalboost.report.words import PillarNames, kpi_is_percent, pillar_word, word
 
 if TYPE_CHECKING:
     import polars as pl
@@ -28,7 +29,7 @@ MINUS = "\u2212"
 def is_rate(metric: object) -> bool:
     """Whether a metric is a rate (shown as %); within-account z-scores are not."""
     text = str(metric or "")
-    return text.startswith(_RATE_PREFIXES) and not text.endswith("_z")
+    return (text.startswith(_RATE_PREFIXES) or kpi_is_percent(text)) and not text.endswith("_z")
 
 
 def num(value: Any, rate: bool, *, signed: bool = False) -> str:
@@ -66,8 +67,6 @@ def _rate(row: dict[str, Any]) -> bool:
 
 
 def _word(value: Any) -> str:
-    from signalboost.report.analytics_report import word
-
     return "—" if value is None else word(str(value))
 
 
@@ -151,14 +150,15 @@ def format_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def group_rows(frame: pl.DataFrame, name: str) -> list[dict[str, Any]]:
+def group_rows(frame: pl.DataFrame, name: str, names: PillarNames | None = None) -> list[dict[str, Any]]:
     """Paid vs organic and pillars: the group's mean and its difference from the other posts, each with 95 %.
 
-    ``name``: the header of the group column (already in the active language)."""
+    ``name``: the header of the group column (already in the active language); ``names``: the strategy's pillar
+    names when the groups are pillars."""
     return [
         {
             network_key(): r["platform"],
-            name: _word(r["group"]),
+            name: pillar_word(r["group"], names),
             _("posts"): format_number(r["n_used"]),
             _("mean [95%]"): with_interval(r["mean"], r["ci_low"], r["ci_high"], _rate(r)),
             _("vs the rest [95%]"): with_interval(
@@ -215,15 +215,16 @@ def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def mix_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The pillar mix for people, in 80 columns: share with its Wilson interval, target, posts off, drifting."""
+def mix_rows(frame: pl.DataFrame, names: PillarNames | None = None) -> list[dict[str, Any]]:
+    """The pillar mix for people, in 80 columns: share with its Wilson interval, target, posts off, drifting; each
+    pillar by the strategy's name for it (``names``)."""
     out = []
     for r in frame.iter_rows(named=True):
         off = round(float(r["posts_off"]))
         out.append(
             {
                 network_key(): r["platform"],
-                _("pillar"): r["pillar"],
+                _("pillar"): pillar_word(r["pillar"], names),
                 _("posts"): format_number(round(float(r["posts"]))),
                 # TRANSLATORS: a pillar's share of the posts and its 95% interval, e.g. "43% (39–47%)"
                 _("share (95%)"): _("{share} ({low}–{high})").format(
@@ -278,16 +279,17 @@ def evidence_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-BUILDERS: dict[str, Callable[[pl.DataFrame], list[dict[str, Any]]]] = {
-    "summary": summary_rows,
-    "best": slot_rows,
-    "slots": slot_rows,
-    "frequency": frequency_rows,
-    "formats": format_rows,
-    "paid": lambda f: group_rows(f, _("group")),
-    "pillars": lambda f: group_rows(f, _("pillar")),
-    "tactics": tactic_rows,
-    "kpis": kpi_rows,
+#: section → its rows for people (the frame, and the strategy's pillar names for the sections that show pillars)
+BUILDERS: dict[str, Callable[[pl.DataFrame, PillarNames | None], list[dict[str, Any]]]] = {
+    "summary": lambda f, _names: summary_rows(f),
+    "best": lambda f, _names: slot_rows(f),
+    "slots": lambda f, _names: slot_rows(f),
+    "frequency": lambda f, _names: frequency_rows(f),
+    "formats": lambda f, _names: format_rows(f),
+    "paid": lambda f, _names: group_rows(f, _("group")),
+    "pillars": lambda f, names: group_rows(f, _("pillar"), names),
+    "tactics": lambda f, _names: tactic_rows(f),
+    "kpis": lambda f, _names: kpi_rows(f),
     "mix": mix_rows,
 }
 

@@ -44,11 +44,14 @@ def _pct(x: float | None) -> str | None:
 
 
 def _card_rows(cards: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
+    from signalboost.audience.personas import card_name
+
     rows = []
     for c in cards:
         row = dict(c)
         row["segment"] = c["segment"] + 1
-        if fmt is OutputFormat.table:
+        if fmt is OutputFormat.table:  # JSON and CSV keep the stored name (a keyword-less segment's is English)
+            row["name"] = card_name(c["name"])
             row["share"], row["engagement_share"] = _pct(c["share"]), _pct(c["engagement_share"])
             row["keywords"] = c["keywords"][:6]
             row["handles"] = c["handles"][:3]

@@ -111,7 +111,7 @@ def demo_step(ctx: DemoContext) -> None:
         total=format_number(full.height),
         top=format_number(CSV_TOP),
         per_segment=format_number(CSV_PER_SEGMENT),
-        segments="/".join(CSV_SEGMENTS),
+        segments="/".join(segment_words(seg) for seg in CSV_SEGMENTS),  # the CSV holds the ids (thought_leader)
     )
     out.print(f"  {selection}", soft_wrap=True)
     ctx.outputs[N_("influence quadrant chart")] = chart

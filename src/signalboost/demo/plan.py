@@ -20,6 +20,7 @@ def demo_step(ctx: DemoContext) -> None:
     from signalboost.plan.export import to_html_month, to_ics
     from signalboost.plan.service import replan
     from signalboost.plan.view import mix_table
+    from signalboost.report.words import pillar_names
 
     ws = ctx.workspace
     strategy = ws.strategy()
@@ -44,7 +45,7 @@ def demo_step(ctx: DemoContext) -> None:
         kept=s["kept_touched"],
     )
     ctx.console.print(planned)
-    ctx.console.print(mix_table(result.posts, strategy.pillar_weights()))
+    ctx.console.print(mix_table(result.posts, strategy.pillar_weights(), pillar_names(strategy)))
     for note in result.notes:
         ctx.console.print(f"[yellow]{_('note')}[/] {escape(str(note))}", highlight=False)
     written = _("Calendar written to [bold]{ics}[/] and [bold]{page}[/]")

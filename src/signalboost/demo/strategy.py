@@ -37,7 +37,7 @@ def demo_step(ctx: DemoContext) -> None:
     for line in report.lines():
         ctx.console.print(f"  {escape(line)}", highlight=False)
     strategy = strategy_or_raise(report)
-    weights = ", ".join(f"{p.id} {i18n.format_percent(p.weight / 100, significant=3)}" for p in strategy.pillars)
+    weights = ", ".join(f"{p.name} {i18n.format_percent(p.weight / 100, significant=3)}" for p in strategy.pillars)
     counts = _(
         "Validated: {summary} — {personas} personas, {networks} networks, {pillars} pillars ({weights}), "
         "{tactics} tactics, {kpis} KPIs"

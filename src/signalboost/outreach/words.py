@@ -43,6 +43,9 @@ VALUE_WORDS: dict[str, str] = {  # identifier -> msgid
     "ended": N_("ended"),
     "exact": N_("exact"),
     "minhash": N_("minhash"),
+    # where a partner's audience comes from (signalboost.outreach.overlap, ``audience_source``)
+    "follows": N_("followers"),
+    "interactions": N_("interactions"),
     # alert kinds (signalboost.outreach.kpis.due)
     "follow_up_due": N_("follow-up due"),
     "no_touch": N_("no touch"),

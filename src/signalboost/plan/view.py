@@ -13,6 +13,7 @@ from rich.table import Table
 from signalboost.i18n import N_, _, babel_locale, format_date, format_number
 from signalboost.plan.export import FORMAT_WORDS, pillar_colours
 from signalboost.plan.posts import PlannedPost
+from signalboost.report.words import PillarNames, pillar_word
 
 #: a post's status and kind in words (the stored values are identifiers; JSON and CSV keep them)
 STATUS_WORDS: dict[str, str] = {
@@ -56,10 +57,11 @@ def pillar_mix(posts: Sequence[PlannedPost]) -> dict[str, dict[str, float]]:
     return {net: {k: v / sum(c.values()) for k, v in c.items()} for net, c in counts.items()}
 
 
-def _pillar_cell(post: PlannedPost, colours: Mapping[str, str]) -> str:
+def _pillar_cell(post: PlannedPost, colours: Mapping[str, str], names: PillarNames | None = None) -> str:
+    """A post's pillars in their colours, by the strategy's names (``names``; ids without one as they are)."""
     if not post.pillars:
         return f"[grey50]{escape(_('curated'))}[/]" if post.kind == "curated" else "—"
-    return " + ".join(f"[{colours.get(p, 'white')}]{escape(p)}[/]" for p in post.pillars)
+    return " + ".join(f"[{colours.get(p, 'white')}]{escape(pillar_word(p, names))}[/]" for p in post.pillars)
 
 
 #: short names of the networks in a narrow week table (the legend under the table spells them out)
@@ -80,12 +82,19 @@ SHORT_NETWORK: dict[str, str] = {
 NARROW = 120
 
 
-def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str], *, width: int | None = None) -> RenderableType:
+def week_tables(
+    posts: Sequence[PlannedPost],
+    pillars: Sequence[str],
+    *,
+    width: int | None = None,
+    names: PillarNames | None = None,
+) -> RenderableType:
     """One table per ISO week: day, local time, network, kind, pillars (coloured), tactic, format, status, id.
 
     With ``width`` below :data:`NARROW` (a terminal of 80 columns) the table folds instead of cutting cells:
     day and time in one column, the network abbreviated (a legend follows the tables), the kind left to the
-    tactic and pillar columns (a tactic's posts name it, curated posts say so), the status above the id."""
+    tactic and pillar columns (a tactic's posts name it, curated posts say so), the status above the id. Pillars are
+    shown by the strategy's names (``names``, :func:`signalboost.report.words.pillar_names`)."""
     colours = pillar_colours(pillars)
     narrow = width is not None and width < NARROW
     weeks: dict[tuple[int, int], list[PlannedPost]] = {}
@@ -102,7 +111,7 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str], *, width: 
         )
         t = Table(title=escape(title), title_justify="left", expand=False)
         if narrow:
-            tables.append(_narrow_week(t, items, colours))
+            tables.append(_narrow_week(t, items, colours, names))
             continue
         headers = (_("day"), _("time"), _("network"), _("kind"), _("pillars"), _("tactic"), _("format"))
         for col in (*headers, _("status"), "id"):
@@ -114,7 +123,7 @@ def week_tables(posts: Sequence[PlannedPost], pillars: Sequence[str], *, width: 
                 local.strftime("%H:%M"),
                 escape(p.network),
                 escape(_(KIND_WORDS[p.kind]) if p.kind in KIND_WORDS else p.kind),
-                _pillar_cell(p, colours),
+                _pillar_cell(p, colours, names),
                 escape(p.tactic or ""),
                 escape(format_words(p.format)),
                 escape(status_words(p)),
@@ -137,7 +146,9 @@ def _short(network: str) -> str:
     return SHORT_NETWORK.get(network, network if len(network) <= 3 else network[:3])
 
 
-def _narrow_week(t: Table, items: Sequence[PlannedPost], colours: Mapping[str, str]) -> Table:
+def _narrow_week(
+    t: Table, items: Sequence[PlannedPost], colours: Mapping[str, str], names: PillarNames | None = None
+) -> Table:
     """The folded week table of :func:`week_tables` (80 columns)."""
     t.add_column(_("when"), no_wrap=True)
     # TRANSLATORS: the short header of the network column in an 80-column table (fb, ig, …)
@@ -149,7 +160,7 @@ def _narrow_week(t: Table, items: Sequence[PlannedPost], colours: Mapping[str, s
         t.add_row(
             f"{format_date(p.local, 'EEE dd')} {p.local:%H:%M}",
             escape(_short(p.network)),
-            _pillar_cell(p, colours),
+            _pillar_cell(p, colours, names),
             escape(p.tactic or ""),
             escape(format_words(p.format)),
             f"{escape(status_words(p))}\n{p.id}",
@@ -157,15 +168,16 @@ def _narrow_week(t: Table, items: Sequence[PlannedPost], colours: Mapping[str, s
     return t
 
 
-def mix_table(posts: Sequence[PlannedPost], weights: Mapping[str, float]) -> Table:
-    """Planned vs target pillar mix per network (percent of pillar posts; n = pillar posts)."""
+def mix_table(posts: Sequence[PlannedPost], weights: Mapping[str, float], names: PillarNames | None = None) -> Table:
+    """Planned vs target pillar mix per network (percent of pillar posts; n = pillar posts), one column per pillar
+    headed by the strategy's name for it (``names``, :func:`signalboost.report.words.pillar_names`)."""
     colours = pillar_colours(list(weights))
     mix = pillar_mix(posts)
     t = Table(title=escape(_("Pillar mix: planned % (target %)")), title_justify="left")
     t.add_column(_("network"))
     t.add_column("n", justify="right")
     for p in weights:
-        t.add_column(f"[{colours[p]}]{escape(p)}[/]", justify="right")
+        t.add_column(f"[{colours[p]}]{escape(pillar_word(p, names))}[/]", justify="right")
     overall = pillar_mix([q.with_(network="all") for q in posts]).get("all", {})
     rows = [*sorted(mix.items()), ("all", overall)]
     for net, shares in rows:

@@ -18,22 +18,8 @@ import numpy as np
 import polars as pl
 
 from signalboost.analytics.timing import NOT_ENOUGH, WEEKDAY_NAMES
-from signalboost.i18n import N_, _, format_percent, weekday_name
-
-#: the metrics' plain names on the charts' axes (the glossary holds the technical ones)
-METRIC_WORDS: dict[str, str] = {
-    "er_reach": N_("engagement rate by reach"),
-    "er_impressions": N_("engagement rate by impressions"),
-    "er_followers": N_("engagement rate by followers"),
-    "interactions": N_("interactions per post"),
-}
-
-
-def metric_words(metric: str) -> str:
-    """``er_reach`` → ``engagement rate by reach`` (in the report's language); other names as they are."""
-    words = METRIC_WORDS.get(metric)
-    return _(words) if words else metric
-
+from signalboost.i18n import _, format_percent, weekday_name
+from signalboost.report.words import metric_words, pillar_word
 
 BLUE, ORANGE, GREEN, GREY, VERMILION = "#0072B2", "#E69F00", "#009E73", "#999999", "#D55E00"
 plt.rcParams.update(
@@ -198,7 +184,5 @@ def pillar_mix(mix: pl.DataFrame, *, title: str, names: Mapping[str, str] | None
 
 def _vocab(value: str, names: Mapping[str, str] | None = None) -> str:
     """An analytics value (``unclassified``, ``photo``…) in the report's language; a pillar id by its name in
-    ``names`` (:func:`signalboost.report.analytics_report.pillar_word`)."""
-    from signalboost.report.analytics_report import pillar_word
-
+    ``names`` (:func:`signalboost.report.words.pillar_word`)."""
     return pillar_word(value, names)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +26,15 @@ from signalboost.i18n import L_, N_, _, babel_locale, format_number, format_perc
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
+from signalboost.report.words import (
+    AGGREGATION_LABELS,
+    PillarNames,
+    kpi_is_percent,
+    metric_words,
+    pillar_names,
+    pillar_word,
+    word,
+)
 from signalboost.textsafe import md_escape
 
 Fmt = Callable[[Any], str]
@@ -81,66 +90,6 @@ def _pct(v: Any) -> str:
     return format_percent(v, digits=2)
 
 
-#: values the analytics write into their tables (identifiers in JSON) that the report shows as words
-VOCABULARY: tuple[str, ...] = (
-    N_("met"),
-    N_("missed"),
-    N_("too early to tell"),
-    N_("not measurable yet"),
-    N_("up"),
-    N_("down"),
-    N_("flat"),
-    N_("n/a"),
-    N_("no posts"),
-    N_("recommended"),
-    N_("exploration"),
-    N_("not enough data"),
-    N_("no clear difference"),
-    N_("unclassified"),
-    N_("paid"),
-    N_("organic"),
-    N_("unknown"),
-    N_("photo"),
-    N_("video"),
-    N_("link"),
-    N_("text"),
-    N_("status"),
-    N_("carousel"),
-    N_("story"),
-    N_("reel"),
-    N_("ok"),
-    N_("explore"),
-    N_("kept"),
-    N_("reach"),
-    N_("impressions"),
-    N_("followers"),
-    N_("likes"),
-    N_("comments"),
-    N_("shares"),
-    N_("reposts"),
-    N_("replies"),
-    N_("none reported"),
-    N_("periods"),
-    N_("interactions"),
-    N_("more of it"),
-    N_("less of it"),
-    N_("not distinguishable"),
-)
-
-
-def word(value: str) -> str:
-    """A value of the analytics' vocabulary (``met``, ``photo``, ``Monday``…) in the report's language; any other
-    text (a pillar id, a network, a person's words) as it is."""
-    from signalboost.i18n import DEFAULT, language, weekday_index, weekday_name
-
-    if language() != DEFAULT and (day := weekday_index(value)) is not None:  # names from CLDR, not the catalog
-        return weekday_name(day, "abbreviated" if len(value) <= 3 else "wide")
-    return _(value) if value in _VOCABULARY_SET else value
-
-
-_VOCABULARY_SET = frozenset(VOCABULARY)
-
-
 def _metric_fmt(metric: str) -> Fmt:
     return _pct if metric.startswith("er_") and not metric.endswith("_z") else _num
 
@@ -152,21 +101,6 @@ def _interval(lo: Any, hi: Any, f: Fmt) -> str:
 def _text(v: Any) -> str:
     """A text cell: vocabulary translated, anything else as written."""
     return "—" if v is None else word(str(v))
-
-
-#: pillar id → the name the strategy gives it (``{}`` without a strategy)
-PillarNames = Mapping[str, str]
-
-
-def pillar_names(strategy: Strategy | None) -> dict[str, str]:
-    """The strategy's pillar names by id, built once per report and passed to the sections that show pillars."""
-    return {p.id: p.name for p in strategy.pillars} if strategy else {}
-
-
-def pillar_word(value: Any, names: PillarNames | None) -> str:
-    """A pillar as a reader knows it: the strategy's name for its id (``product`` → ``Produkt``); an id the strategy
-    does not name (``unclassified``, a removed pillar) as :func:`word` says it."""
-    return "—" if value is None else (names or {}).get(str(value)) or word(str(value))
 
 
 def by_metric(v: Any) -> str:
@@ -192,8 +126,6 @@ def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: st
 
 def kpi_figure_label(aggregation: str | None) -> str:
     """How a KPI's figure was made, in words: ``mean per post``, ``total over the window``, …"""
-    from signalboost.analytics.kpis import AGGREGATION_LABELS
-
     label = AGGREGATION_LABELS.get(str(aggregation), "")
     return _(label) if label else ""
 
@@ -213,7 +145,7 @@ def _kpi_section(a: Analysis) -> Section:
     )
     rows = []
     for r in a.kpis.iter_rows(named=True):
-        f = _pct if str(r["metric"]).startswith(("engagement_rate", "click", "follower_growth")) else _num
+        f = _pct if kpi_is_percent(str(r["metric"])) else _num
         rows.append(
             [
                 r["kpi"],
@@ -249,7 +181,7 @@ def _kpi_section(a: Analysis) -> Section:
     if a.tactics.height:
         trows = []
         for r in a.tactics.iter_rows(named=True):
-            f = _pct if str(r["metric"]).startswith(("engagement_rate", "click")) else _num
+            f = _pct if kpi_is_percent(str(r["metric"])) else _num
             trows.append(
                 [
                     r["tactic"],
@@ -476,7 +408,7 @@ def _timing_section(a: Analysis) -> Section:
             "the glossary): a slot with a few lucky or viral posts cannot win. A slot is recommended only when its "
             "95% interval lies above the average. Slots with fewer than {min_posts} posts are marked 'not enough "
             "data'; a few, in daytime hours or hours you already post in, are kept as exploration slots."
-        ).format(metric=charts.metric_words(a.slot_metric), tz=a.tz, min_posts=a.options.min_posts)
+        ).format(metric=metric_words(a.slot_metric), tz=a.tz, min_posts=a.options.min_posts)
     )
     s.text += [backtest_words(choice) for _p, choice in sorted(a.slot_choices.items())]
     partial = {p: (b, n) for p, b, n in group_bases(a.engagement) if b is not None and n}
@@ -644,7 +576,7 @@ def plain_note(note: str) -> str:
     if note.startswith("metric auto = "):
         metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
         return _("Posts are compared by {words} ({metric}), the figure most of the posts report.").format(
-            words=charts.metric_words(metric), metric=metric
+            words=metric_words(metric), metric=metric
         )
     return translated_note(note)
 

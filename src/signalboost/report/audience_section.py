@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from signalboost.audience.personas import Verdict, describe, hours_words
-from signalboost.i18n import _, format_datetime, format_number, format_percent
+from signalboost.audience.personas import Verdict, card_name, describe, hours_words
+from signalboost.i18n import _, format_number, format_percent, format_when
 from signalboost.influence.words import stored_words
 from signalboost.report.analytics_report import Section, Table
 
@@ -27,7 +27,7 @@ def shares_png(cards: Sequence[dict[str, Any]]) -> bytes:
 
     from signalboost.report.analytics_charts import BLUE, ORANGE, figure_png
 
-    names = [f"{c['segment'] + 1}. {c['name']}"[:28] for c in cards]
+    names = [f"{c['segment'] + 1}. {card_name(c['name'])}"[:28] for c in cards]
     y = np.arange(len(cards))
     fig, ax = plt.subplots(figsize=(6.2, 0.5 + 0.45 * len(cards)))
     aud = [100 * c["share"] for c in cards]
@@ -73,18 +73,8 @@ def notes_words(summary: dict[str, Any]) -> list[str]:
 
 
 def _computed(value: Any) -> str:
-    """When the run was computed (stored in UTC), in the locale's short form."""
-    import datetime as dt
-
-    when = value
-    if isinstance(value, str):
-        try:
-            when = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value[:16]
-    if not isinstance(when, dt.datetime):
-        return str(value)
-    return format_datetime(when.astimezone(dt.UTC) if when.tzinfo else when.replace(tzinfo=dt.UTC), "short") + " UTC"
+    """When the run was computed (stored in UTC), in the locale's short form (:func:`signalboost.i18n.format_when`)."""
+    return format_when(value, empty="")
 
 
 def audience_section(run: dict[str, Any], verdicts: Sequence[Verdict] = ()) -> Section:
@@ -103,7 +93,7 @@ def audience_section(run: dict[str, Any], verdicts: Sequence[Verdict] = ()) -> S
     rows = [
         [
             str(c["segment"] + 1),
-            c["name"],
+            card_name(c["name"]),
             format_number(c["size"]),
             _pct(c["share"]),
             _pct(c["engagement_share"]),

@@ -27,6 +27,7 @@ from signalboost.model.completeness import ExamplesMatrix, FactorChecklist, chec
 from signalboost.model.strategy import Strategy, Tactic
 from signalboost.model.vocab import WEEKDAYS
 from signalboost.outfiles import write_output
+from signalboost.report.words import kpi_measure_words, kpi_target_words, pillar_names, pillar_word
 from signalboost.textsafe import md_escape
 
 DOC_FORMATS = ("md", "html", "pdf")
@@ -213,7 +214,17 @@ def _env(*, html: bool) -> Any:
     env.filters["share"] = lambda ratio: format_percent(ratio)
     env.filters["word"] = word
     env.filters["words"] = lambda items: [word(i) for i in items]
+    env.filters["sentence"] = sentence  # "Sunn hud." stays one sentence: no second full stop after a person's own
+    env.filters["kpi_measure"] = kpi_measure_words  # engagement_rate_reach -> "engagement rate by reach (…)"
+    env.filters["kpi_target"] = kpi_target_words  # "≥ 5.00%" for a rate, "≥ 15,000" for a count
+    # a tactic's pillar ids by the strategy's names: {{ t.pillars|pillar_names(s) }}
+    env.filters["pillar_names"] = lambda ids, strategy: [pillar_word(i, pillar_names(strategy)) for i in ids]
     return env
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence: a full stop added unless it already ends with one (or ``!``, ``?``, ``…``)."""
+    return text if text.rstrip().endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def weight_percent(weight: float) -> str:

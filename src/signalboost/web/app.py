@@ -228,7 +228,7 @@ def _templates() -> Jinja2Templates:
     env.filters["filename"] = _filename
     env.filters["pct"] = _pct
     from signalboost import i18n
-    from signalboost.analytics.kpis import AGGREGATION_LABELS
+    from signalboost.report.words import AGGREGATION_LABELS
 
     i18n.jinja_install(env)
     env.filters["num"] = _num  # the dashboard's own number format (below), in the page's language
@@ -247,11 +247,28 @@ def _templates() -> Jinja2Templates:
     env.filters["rank_label"] = rank_label  # "too thin (n=3 < 10)" / "no data" of a ranking
     env.filters["slot_label"] = lambda label, dimension: slot_label(dimension, label)  # a best day (CLDR) or hour
     env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
-    from signalboost.report.analytics_report import UNITS
+    from signalboost.report.analytics_report import UNITS, status_words
+    from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text
 
     env.globals["unit_words"] = UNITS
+    # a KPI as the report says it: its metric in words, a rate's figures and target as %, its status in words
+    env.globals["kpi_metric_words"] = kpi_metric_words
+    env.globals["kpi_figure"] = lambda v, metric: (
+        "—" if v is None else i18n.format_percent(v, digits=2) if kpi_is_percent(metric) else _num(v)
+    )
+    env.globals["kpi_target_text"] = kpi_target_text
+    env.globals["kpi_status_words"] = lambda s: _kpi_status(str(s), status_words)
     env.globals["aggregation_label"] = lambda agg: AGGREGATION_LABELS.get(str(agg or "sum"), str(agg or "sum"))
     return templates
+
+
+def _kpi_status(status: str, words: Any) -> str:
+    """A KPI's status or verdict as the report says it (``words``: its ``status_words``); the page's own states
+    (``not available yet``) through the catalog."""
+    from signalboost.i18n import _
+
+    said = str(words(status))
+    return _(status) if said == status else said
 
 
 def _pct(value: Any) -> str:

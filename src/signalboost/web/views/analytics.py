@@ -7,12 +7,14 @@ keeps the library's sample sizes (``n_posts``, ``n_days``, ``n``) and intervals,
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
 from signalboost.errors import SignalboostError
+from signalboost.i18n import N_
 from signalboost.model.strategy import Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
@@ -166,6 +168,10 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     }
 
 
+#: a KPI's status before the analytics have run (an identifier in JSON; the page says it in words)
+NOT_YET = N_("not available yet")
+
+
 def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Each KPI of the strategy against its target over its window, with trend and sample size."""
     if strategy is None or not strategy.kpis:
@@ -174,7 +180,7 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     out = []
     for k in strategy.kpis:
         r = found.get(k.id, {})
-        status = r.get("status") or "not available yet"
+        status = r.get("status") or NOT_YET
         if status == "ok" or status.startswith("ok —"):
             status = r.get("verdict") or status
         out.append(
@@ -199,25 +205,21 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     return out
 
 
-def _posts_off(off: Any) -> str:
-    if off is None:
-        return "off its weight"
-    n = round(abs(float(off)))
-    return f"{n} post{'s' if n != 1 else ''} {'too many' if off > 0 else 'too few'}"
-
-
-def drift_alerts(analysis: dict[str, Any] | None) -> list[dict[str, Any]]:
+def drift_alerts(analysis: dict[str, Any] | None, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Pillars off their weight (the analytics' ``drift`` flag: target outside the Wilson interval of the share, or
-    no post where 2 or more were due), over the whole period, with by how many posts."""
+    no post where 2 or more were due), over the whole period, with by how many posts — said as the report says it
+    (:func:`signalboost.report.analytics_report.drift_sentence`), each pillar by the strategy's name (``names``)."""
+    from signalboost.i18n import _
+    from signalboost.report.analytics_report import drift_sentence
+
     out = []
     for r in (analysis or {}).get("pillar_mix", []):
         if r.get("drift") and r.get("month") in (None, "all"):
+            words = drift_sentence(r, names)
             out.append(
                 {
                     "kind": "drift",
-                    "text": f"Pillar {r['pillar']} is {r['share'] * 100:.0f} % of {r['platform']} posts, target "
-                    f"{r['target'] * 100:.0f} % (n = {r['n_posts']} posts): "
-                    f"{_posts_off(r.get('posts_off'))}",
+                    "text": _("Drifting on {platform}: {words}.").format(platform=r["platform"], words=words),
                     "href": "/analytics#pillars",
                 }
             )

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from signalboost.errors import SignalboostError
-from signalboost.i18n import _, format_datetime, format_number, format_percent
+from signalboost.i18n import _, format_number, format_percent, format_when
 from signalboost.store.workspace import Workspace
 from signalboost.web.svg import colour
 from signalboost.web.wiring import jsonable_dict, lib, unavailable
@@ -26,6 +26,7 @@ def build(ws: Workspace, platform: str | None = None) -> dict[str, Any]:
     if stored_run is None:
         return unavailable("Audience segments", MODULE)
     from signalboost.audience.job import cards_from, hold_strategy
+    from signalboost.audience.personas import card_name
 
     try:
         run = stored_run(ws, platform)
@@ -49,7 +50,7 @@ def build(ws: Workspace, platform: str | None = None) -> dict[str, Any]:
             "computed_at": run["computed_at"],
             "computed_words": _computed_words(run["computed_at"]),
             "summary": _summary_words(run["summary"]),
-            "cards": [{**c, "description": describe(c)} for c in run["cards"]],
+            "cards": [{**c, "name": card_name(c["name"]), "description": describe(c)} for c in run["cards"]],
             "verdicts": [v.__dict__ for v in verdicts],
             "proposed": [c.id for c in proposed],
         }
@@ -70,12 +71,7 @@ def _summary_words(summary: dict[str, Any]) -> dict[str, Any]:
 
 def _computed_words(value: Any) -> str:
     """When the run was computed, in the page's locale (``05.12.2026, 09:35 UTC``)."""
-    import datetime as dt
-
-    when = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(when, dt.datetime):
-        return str(value or "")
-    return format_datetime(when if when.tzinfo else when.replace(tzinfo=dt.UTC), "short") + " UTC"
+    return format_when(value, empty="")
 
 
 def describe(card: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signalboost.errors import PlanError, SignalboostError, UsageError
-from signalboost.i18n import L_
+from signalboost.i18n import L_, _
 from signalboost.model.strategy import EARLIEST_DATE, LATEST_DATE, Strategy
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import jsonable_dict, lib, strategy_of, unavailable
@@ -217,11 +217,23 @@ def this_week(ws: Workspace, today: dt.date) -> list[dict[str, Any]]:
         posts = load(ws, lo, lo + dt.timedelta(days=7))
     except SignalboostError:
         return []
+    from signalboost.plan.view import KIND_WORDS, day_and_date, format_words, status_words
+    from signalboost.report.words import pillar_names, pillar_word
+
+    names = pillar_names(strategy)
+
+    def what(p: Any) -> str:
+        """The post's pillars by the strategy's names, else its kind, in words."""
+        if p.pillars:
+            return ", ".join(pillar_word(x, names) for x in p.pillars)
+        return _(KIND_WORDS[p.kind]) if p.kind in KIND_WORDS else str(p.kind)
+
     return [
         {
             "kind": "post",
-            "text": f"{p.local:%a %d %b %H:%M} · {p.network} · {', '.join(p.pillars) or p.kind} · {p.format}"
-            f" · {p.status}{draft_excerpt(p.draft)}",
+            # "Mon, Dec 7 10:00" / "man. 7. des. 10:00": CLDR's weekday, day and month in the page's language
+            "text": f"{day_and_date(p.local)} {p.local:%H:%M} · {p.network} · {what(p)} · "
+            f"{format_words(p.format)} · {status_words(p)}{draft_excerpt(p.draft)}",
             "href": f"/calendar?view=week&date={p.local.date().isoformat()}",
         }
         for p in posts
@@ -238,7 +250,7 @@ def draft_excerpt(draft: str, width: int = 80) -> str:
     """``: <the draft>`` (cut at ``width`` characters with an ellipsis), or ``, no draft yet`` — never a bare colon."""
     text = " ".join(draft.split())
     if not text:
-        return ", no draft yet"
+        return _(", no draft yet")
     return ": " + (text if len(text) <= width else text[: width - 1].rstrip() + "…")
 
 

@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Any
 
 from signalboost.errors import SignalboostError
+from signalboost.i18n import _, format_date
+from signalboost.report.words import pillar_names
 from signalboost.store import queries
 from signalboost.store.workspace import Workspace
 from signalboost.web.context import READ_TIMEOUT
@@ -47,9 +49,9 @@ def build(
         for p in strategy.audience.personas:
             due = p.review_due(today)
             if due is not None and due <= today:
-                text = f"Persona {p.name} is due for review (since {due})"
+                text = _("Persona {name} is due for review (since {date})").format(name=p.name, date=format_date(due))
                 found.append({"kind": "persona", "text": text, "href": "/strategy"})
-    found += analytics.drift_alerts(analysis)
+    found += analytics.drift_alerts(analysis, pillar_names(strategy))
     found += relationship_alerts
     out["alerts"] = found[:MAX_ALERTS]
     out["alerts_more"] = max(0, len(found) - MAX_ALERTS)

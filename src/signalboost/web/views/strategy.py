@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ruamel.yaml.error import YAMLError
 
 from signalboost.errors import StrategyError
-from signalboost.i18n import tr
+from signalboost.i18n import N_, tr
 from signalboost.model.io import StrategyDocument, yaml_rt
 from signalboost.model.strategy import Strategy
 from signalboost.model.validate import yaml_problem
@@ -39,14 +39,14 @@ SECTIONS: tuple[str, ...] = (
     "curation",
     "influence",
 )
-FACTORS: tuple[tuple[str, str], ...] = (
-    ("audience", "1. Audience"),
-    ("personality", "2. Personality"),
-    ("ecosystem", "3. Digital ecosystem"),
-    ("schedule", "4. Frequency & schedule"),
-    ("pillars", "5. Communication pillars"),
-    ("tactics", "6. Tactics"),
-    ("examples", "7. Examples"),
+FACTORS: tuple[tuple[str, str], ...] = (  # factor -> its title (a msgid, translated where shown)
+    ("audience", N_("1. Audience")),
+    ("personality", N_("2. Personality")),
+    ("ecosystem", N_("3. Digital ecosystem")),
+    ("schedule", N_("4. Frequency & schedule")),
+    ("pillars", N_("5. Communication pillars")),
+    ("tactics", N_("6. Tactics")),
+    ("examples", N_("7. Examples")),
 )
 
 
@@ -185,43 +185,34 @@ def examples_matrix(s: Strategy) -> dict[str, Any]:
 
 
 def _factors(s: Strategy) -> list[dict[str, Any]]:
+    """The seven factors in a line or a few each, in the page's language (the titles are the checklist's; goals,
+    closeness, cadences and weights as the strategy document says them)."""
+    from signalboost.i18n import _, ngettext
+    from signalboost.report.strategy_doc import describe_rrule, weight_percent, word
+
     hh, tone = s.personality.head_and_heart, s.personality.presentation.tone_of_voice
-    return [
-        {
-            "id": "audience",
-            "title": "1. Audience",
-            "items": [f"{p.name}: {', '.join(p.networks) or 'no network'}" for p in s.audience.personas],
-        },
-        {
-            "id": "personality",
-            "title": "2. Personality",
-            "items": [
-                f"Vision: {hh.vision or '—'}",
-                f"Values: {', '.join(hh.values) or '—'}",
-                f"Tone: {tone.description or '—'} ({tone.closeness})",
-            ],
-        },
-        {
-            "id": "ecosystem",
-            "title": "3. Digital ecosystem",
-            "items": [f"{n.network}: {n.role or 'no role'}" for n in s.ecosystem],
-        },
-        {
-            "id": "schedule",
-            "title": "4. Frequency & schedule",
-            "items": [
-                f"{net}: at least {ns.min_posts_per_week}/week, {ns.slots_per_week()} slots"
-                for net, ns in s.schedule.networks.items()
-            ],
-        },
-        {
-            "id": "pillars",
-            "title": "5. Communication pillars",
-            "items": [f"{p.name} — {p.weight:g} %" for p in s.pillars],
-        },
-        {"id": "tactics", "title": "6. Tactics", "items": [f"{t.name} ({t.goal}, {t.rrule})" for t in s.tactics]},
-        {"id": "examples", "title": "7. Examples", "items": [f"{len(s.examples)} example posts"]},
-    ]
+    titles = dict(FACTORS)
+    no_network, no_role = _("no network"), _("no role")
+    items: dict[str, list[str]] = {
+        "audience": [f"{p.name}: {', '.join(p.networks) or no_network}" for p in s.audience.personas],
+        "personality": [
+            _("Vision: {text}").format(text=hh.vision or "—"),
+            _("Values: {values}").format(values=", ".join(hh.values) or "—"),
+            _("Tone: {text} ({closeness})").format(text=tone.description or "—", closeness=word(tone.closeness)),
+        ],
+        "ecosystem": [f"{n.network}: {n.role or no_role}" for n in s.ecosystem],
+        "schedule": [
+            ngettext(
+                "{network}: at least {n}/week, {slots} slot", "{network}: at least {n}/week, {slots} slots", slots
+            ).format(network=net, n=ns.min_posts_per_week, slots=slots)
+            for net, ns in s.schedule.networks.items()
+            for slots in [ns.slots_per_week()]
+        ],
+        "pillars": [f"{p.name} — {weight_percent(p.weight)}" for p in s.pillars],
+        "tactics": [f"{t.name} ({word(t.goal)}, {describe_rrule(t.rrule)})" for t in s.tactics],
+        "examples": [ngettext("{n} example post", "{n} example posts", len(s.examples)).format(n=len(s.examples))],
+    }
+    return [{"id": key, "title": _(titles[key]), "items": items[key]} for key, _title in FACTORS]
 
 
 def _parse_once(ws: Workspace, text: str, out: dict[str, Any]) -> Strategy | None:
