@@ -600,3 +600,13 @@ def test_followers_can_be_untapped_once_someone_elses_engagement_is_seen() -> No
 
     assert ENGAGEMENT_UNSEEN not in result.notes
     assert "untapped" in result.table["segment"].to_list()
+
+
+def test_unseen_engagement_is_unknown_not_zero() -> None:
+    """An account export cannot show anyone's likes or replies of the brand: their engagement and interactions with
+    the brand are NULL (unknown) in the table, never 0; the brand's own touches of them (reciprocity) stay known."""
+    unseen = compute_influence(own_archive(), brand_id="B").table
+    assert unseen["interactions_with_brand"].is_null().all() and unseen["engagement"].is_null().all()
+    assert unseen["reciprocity"].drop_nulls().len() > 0
+    seen = compute_influence(brand_data(), brand_id="B").table
+    assert seen["interactions_with_brand"].null_count() == 0 and seen["interactions_with_brand"].max() > 0

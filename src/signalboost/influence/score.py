@@ -311,7 +311,10 @@ def compute_influence(
     if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
         notes.append(ONLY_BRAND_INTERACTS)
     if b >= 0 and not engagement_seen(data, b):
-        notes.append(ENGAGEMENT_UNSEEN)
+        notes.append(ENGAGEMENT_UNSEEN)  # their side of the engagement is unknown, not 0: stored and shown as such
+        table = table.with_columns(
+            pl.lit(None, pl.Float64).alias("engagement"), pl.lit(None, pl.Int64).alias("interactions_with_brand")
+        )
     if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
         notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
     return InfluenceResult(
