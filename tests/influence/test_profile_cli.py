@@ -50,3 +50,28 @@ def test_the_grid_marks_empty_cells_and_periods_are_dates() -> None:
     mon = next(line for line in text.splitlines() if "Mon" in line)
     assert mon.count("·") == 7 and " 2 " in mon
     assert "Mar 14, 2011" in text and "2011-03-14T00" not in text
+
+
+def test_the_summary_does_not_count_unseen_interactions_as_zero() -> None:
+    """On an account export nobody's interactions with the brand are in the data: "0 interaction(s) with the
+    brand" would be a figure the data cannot give."""
+    from signalboost.cli.influence import profile_summary
+
+    doc = _doc([[0] * 24 for _ in range(7)], 0) | {"engagement_seen": False}
+    said = profile_summary(doc)
+    assert "0 interaction(s) with the brand" not in said
+    assert said == (
+        "Not scored yet: run `signalboost influencers` first; their interactions with the brand are not in the "
+        "data; 1 from the brand in 1 active period(s), Mar 14, 2011 – Mar 14, 2011."
+    )
+    quiet = doc | {"engagement_over_time": []}
+    assert profile_summary(quiet).endswith("; their interactions with the brand are not in the data.")
+
+
+def test_profile_knows_whether_anyones_engagement_is_in_the_data() -> None:
+    from signalboost.influence.profile import build_profile
+
+    from .test_engagement_segments import brand_data, own_archive
+
+    assert build_profile(own_archive(), "f1", brand_id="B").to_dict()["engagement_seen"] is False
+    assert build_profile(brand_data(), "a", brand_id="B").to_dict()["engagement_seen"] is True

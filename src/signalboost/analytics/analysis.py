@@ -23,7 +23,7 @@ from signalboost.analytics.metrics import (
     post_engagement,
     summarize_engagement,
 )
-from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars
+from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars, without_reposts
 from signalboost.analytics.slot_choice import SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
@@ -347,6 +347,11 @@ def analyze(
     backed = [c.sentence() for c in choices.values()]
     undistinguished = [n for n in undistinguished_notes(slots) if n.split(":", 1)[0] not in choices]
     notes += flat_slot_notes(slots) + date_only_notes(eng) + undistinguished + backed
+    own_content, reposts = without_reposts(eng, posts)
+    notes += [
+        f"{p}: {n} reposts (other accounts' posts shared) are left out of the pillar mix"
+        for p, n in sorted(reposts.items())
+    ]
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))
@@ -357,8 +362,8 @@ def analyze(
         engagement=eng,
         summary=summarize_engagement(eng, confidence=conf),
         pillar_assignments=assignments,
-        pillar_mix=pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin),
-        pillar_mix_monthly=pillar_mix(eng, weights, tz=tz, per_month=True, margin=opt.drift_margin),
+        pillar_mix=pillar_mix(own_content, weights, tz=tz, per_month=False, margin=opt.drift_margin),
+        pillar_mix_monthly=pillar_mix(own_content, weights, tz=tz, per_month=True, margin=opt.drift_margin),
         pillar_performance=ranked["pillars"],
         slots=slots,
         recommended_slots=recommend_slots(

@@ -262,6 +262,21 @@ def wilson_interval(successes: float, n: float, *, confidence: float = 0.95) -> 
 MIN_DUE_WHEN_ABSENT = 2.0
 
 
+def without_reposts(frame: pl.DataFrame, posts: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+    """The rows of ``frame`` (``platform, post_id``, …) that are the brand's own content, and per network how many
+    were left out: posts with ``repost_of`` set in ``posts`` (retweets, boosts, reposts) share another account's
+    post, so they serve none of the brand's pillars and must not count in its pillar mix (the calendar plans them
+    as curated slots, with no pillar)."""
+    if "repost_of" not in posts.columns or frame.height == 0:
+        return frame, {}
+    shared = posts.filter(pl.col("repost_of").is_not_null()).select("platform", "post_id")
+    if shared.height == 0:
+        return frame, {}
+    kept = frame.join(shared, on=["platform", "post_id"], how="anti")
+    gone = frame.join(shared, on=["platform", "post_id"], how="semi").group_by("platform").len()
+    return kept, {str(p): int(n) for p, n in gone.iter_rows()}
+
+
 def pillar_mix(
     frame: pl.DataFrame,
     weights: dict[str, float],

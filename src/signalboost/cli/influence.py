@@ -647,8 +647,15 @@ def profile_summary(doc: dict[str, Any]) -> str:
     given = sum(int(r.get("interactions") or 0) for r in periods)
     back = sum(int(r.get("brand_interactions") or 0) for r in periods)
     if not periods:
+        if doc.get("engagement_seen") is False:
+            return _("{head}; their interactions with the brand are not in the data.").format(head=head)
         return _("{head}; no interactions with the brand.").format(head=head)
     first, last = _day(periods[0]["period"]), _day(periods[-1]["period"])
+    if doc.get("engagement_seen") is False:
+        return _(
+            "{head}; their interactions with the brand are not in the data; {back} from the brand in {periods} "
+            "active period(s), {first} – {last}."
+        ).format(head=head, back=format_number(back), periods=format_number(len(periods)), first=first, last=last)
     return _(
         "{head}; {given} interaction(s) with the brand and {back} from it in {periods} active period(s), "
         "{first} – {last}."

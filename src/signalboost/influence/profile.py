@@ -42,6 +42,8 @@ class Profile:
     engagement: pl.DataFrame
     advice: list[str]
     score: dict[str, Any] = field(default_factory=dict)
+    engagement_seen: bool = True
+    """Whether any other account's interaction with the brand is in the data (an account export has none)."""
 
     def best_slot(self) -> tuple[str, int, int] | None:
         """``(weekday, hour, posts)`` of the busiest weekday × hour cell, or None without dated posts."""
@@ -72,7 +74,15 @@ class Profile:
                 for row in self.engagement.iter_rows(named=True)
             ],
             "advice": self.advice,
+            "engagement_seen": self.engagement_seen,
         }
+
+
+def _engagement_seen(data: InfluenceData, brand_id: str | None) -> bool:
+    from signalboost.influence.score import engagement_seen
+
+    b = data.index(brand_id)
+    return b < 0 or engagement_seen(data, b)
 
 
 def _counts(series: pl.Series, top: int) -> list[tuple[str, int]]:
@@ -138,6 +148,7 @@ def build_profile(
         timezone=timezone,
         engagement=eng,
         advice=[],
+        engagement_seen=_engagement_seen(data, brand_id),
     )
     prof.advice = advise(prof)
     return prof

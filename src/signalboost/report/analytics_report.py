@@ -618,6 +618,10 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("{platform}: {n} posts by accounts other than the brand's were left out"),
     ),
     (
+        r"(?P<platform>[\w.-]+): (?P<n>\d+) reposts \(other accounts' posts shared\) are left out of the pillar mix",
+        N_("{platform}: {n} reposts (other accounts' posts shared) are left out of the pillar mix"),
+    ),
+    (
         r"(?P<metric>\w+) is compared as a z-score within each account \(a network has several accounts\)",
         N_("{metric} is compared as a z-score within each account (a network has several accounts)"),
     ),

@@ -517,14 +517,15 @@ def _typed_fields(
     relation: str, path: Path, fields: dict[str, str], options: ReadOptions, *, delimiter: str | None = None
 ) -> dict[str, tuple[str, str]]:
     typed: dict[str, tuple[str, str]] = {}
-    for field, column in fields.items():
+    dotted: dict[str, int] = {}  # day.month.year dates seen, by column: a decimal-comma locale wrote the file
+    for field, column in sorted(fields.items(), key=lambda fc: FIELD_KINDS[fc[0]] != "ts"):  # dates first
         kind = FIELD_KINDS[field]
         if kind == "ts":
-            kind = "ts:=" + date_sql("\x00", _date_plan(relation, path, column, options))
+            kind = "ts:=" + date_sql("\x00", _date_plan(relation, path, column, options, dotted=dotted))
         elif kind in ("int", "float") and not column.startswith("=") and delimiter in (";", "\t"):
-            kind = _number_kind(relation, path, column, kind, delimiter, options)
+            kind = _number_kind(relation, path, column, kind, delimiter, options, dotted=dotted)
         typed[field] = (column, kind)
-    return typed
+    return {f: typed[f] for f in fields}
 
 
 def _layout(plain: Path) -> tuple[str, int]:
@@ -550,13 +551,24 @@ _COMMA_DECIMAL = re.compile(r"^\+?\d{1,3}(\.\d{3}){2,}$|^\+?\d+,\d{1,2}$|^\+?\d{
 _POINT_DECIMAL = re.compile(r"^\+?\d{1,3}(,\d{3}){2,}$|^\+?\d+\.\d{1,2}$|^\+?\d{1,3}(,\d{3})+\.\d+$")
 
 
-def _number_kind(relation: str, path: Path, column: str, kind: str, delimiter: str, options: ReadOptions) -> str:
+def _number_kind(
+    relation: str,
+    path: Path,
+    column: str,
+    kind: str,
+    delimiter: str,
+    options: ReadOptions,
+    *,
+    dotted: dict[str, int] | None = None,
+) -> str:
     """``kind`` or ``kind:dc`` (decimal comma: ``.`` groups thousands) for a numeric column of a ``;`` or tab file.
 
     Evidence, in order: the column's own values (``1.234.567`` or ``12,5`` only a decimal-comma locale writes;
     ``1,234,567`` or ``12.5`` only a decimal-point one); then the separator: Excel writes ``;`` where the comma
-    is the decimal mark (de, fr, es, nb, …), so a ``;`` file is read decimal-comma. A tab file without evidence
-    keeps the decimal point, where ``1.234`` is not a count (a reject, never a guess). The choice is stated.
+    is the decimal mark (de, fr, es, nb, …), so a ``;`` file is read decimal-comma; and so is a tab file (Excel's
+    "Unicode text") whose dates are written day.month.year (``08.05.2024``: de, nb, fi, pl, ru … — all
+    decimal-comma locales). A tab file without evidence keeps the decimal point, where ``1.234`` is not a count
+    (a reject, never a guess). The choice is stated.
     """
     _, sample = _describe(relation, path, sample_column=column, limit=2000)
     comma = sum(1 for v in sample if _COMMA_DECIMAL.match(v.strip()))
@@ -570,18 +582,22 @@ def _number_kind(relation: str, path: Path, column: str, kind: str, delimiter: s
             )
         )
         return kind
-    if comma or (delimiter == ";" and not point):
-        why = (
-            L_("values like {value}", value=next((v for v in sample if _COMMA_DECIMAL.match(v.strip())), ""))
-            if comma
-            else L_("a ';'-separated file, as Excel writes where the comma is the decimal mark")
-        )
+    dates = next(iter(dotted or {}), None)
+    if comma or (delimiter == ";" and not point) or (dates is not None and not point):
+        if comma:
+            why = L_("values like {value}", value=next((v for v in sample if _COMMA_DECIMAL.match(v.strip())), ""))
+        elif delimiter == ";":
+            why = L_("a ';'-separated file, as Excel writes where the comma is the decimal mark")
+        else:
+            why = L_("dates written day.month.year in {column}, as where the comma is the decimal mark", column=dates)
         options.note(L_("{column}: '.' groups thousands and ',' is the decimal mark ({why})", column=column, why=why))
         return kind + ":dc"
     return kind
 
 
-def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> DatePlan:
+def _date_plan(
+    relation: str, path: Path, column: str, options: ReadOptions, *, dotted: dict[str, int] | None = None
+) -> DatePlan:
     """How ``column`` is read (see :mod:`signalboost.ingest.dates`): ``--date-format`` when given; else the shapes
     of the first 2,000 values, and when any is a numeric or month-name date, the evidence of the whole column."""
     if options.date_formats:
@@ -604,6 +620,8 @@ def _date_plan(relation: str, path: Path, column: str, options: ReadOptions) -> 
     evidence = Evidence()
     if set(counts) - {"iso", "epoch_s", "epoch_ms", "xdate"}:
         evidence, counts = date_evidence(relation, column)
+        if dotted is not None and evidence.numeric.get(".", 0) and not evidence.month_first.get(".", 0):
+            dotted[column] = evidence.numeric["."]
     plan = infer_plan(column, counts, evidence, timezone=_column_zone(column, options))
     options.note(plan.statement)
     return plan

@@ -169,7 +169,7 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
     from signalboost.analytics.analysis import AnalysisOptions, analysed_posts, slot_metric
     from signalboost.analytics.kpis import kpi_status
     from signalboost.analytics.metrics import post_engagement
-    from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars
+    from signalboost.analytics.pillars import assign_pillars, pillar_mix, with_pillars, without_reposts
     from signalboost.web.views.fast_analysis import stored_assignments
 
     frames = _frames(ws)
@@ -191,7 +191,8 @@ def overview_figures(ws: Workspace) -> dict[str, Any]:
         eng, _, _ = slot_metric(eng, opt.metric)
         tz = strategy.brand.timezone if strategy else "UTC"
         weights = strategy.pillar_weights() if strategy else {}
-        mix = pillar_mix(eng, weights, tz=tz, per_month=False, margin=opt.drift_margin)
+        own_content, _reposts = without_reposts(eng, posts)
+        mix = pillar_mix(own_content, weights, tz=tz, per_month=False, margin=opt.drift_margin)
         status = kpi_status(strategy.kpis if strategy else [], eng, frames.account_snapshots, as_of=opt.as_of)
     except SignalboostError:
         return {}  # the Analytics page shows the error; the Overview shows "not available yet"
