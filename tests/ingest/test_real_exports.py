@@ -11,7 +11,7 @@ import pytest
 
 from signalboost.errors import IngestError
 from signalboost.ingest import import_files
-from signalboost.ingest.formats.instagram import _field
+from signalboost.ingest.formats.instagram import _field, parse_liked
 from signalboost.ingest.formats.mastodon import parse_outbox, status_author
 from signalboost.ingest.formats.tiktok import parse_people, parse_videos, video_id
 from signalboost.ingest.formats.x_archive import expand_long_posts, fold_edits
@@ -190,3 +190,19 @@ def test_a_tiktok_export_of_the_wrong_shape_is_refused_or_rejected_never_a_crash
         assert len(ws.table("posts")) == 0
         return
     assert res.rows_loaded == len(ws.table("accounts"))  # nothing but the profile could be loaded
+
+
+def test_instagram_liked_posts_of_the_wrong_shape_are_rejects_never_a_crash() -> None:
+    records = [
+        {"title": "Owner", "string_list_data": [{"href": "https://www.instagram.com/p/X1/", "timestamp": 1704200000}]},
+        {"title": "a", "string_list_data": 5},
+        {"title": "b", "string_list_data": ["x"]},
+        "not a record",
+        {"title": "c", "string_list_data": [{"timestamp": "soon"}]},
+    ]
+    rows, rejects = parse_liked(records, me="acme", member="liked_posts.json")
+    assert [(r["target_account_id"], r["target_post_id"]) for r in rows] == [
+        ("owner", "https://www.instagram.com/p/X1/")
+    ]
+    assert rows[0]["occurred_at"].isoformat() == "2024-01-02T12:53:20+00:00"
+    assert [r.line for r in rejects] == [2, 3, 4, 5]

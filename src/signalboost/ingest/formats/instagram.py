@@ -8,6 +8,8 @@ the top, and both are found by file name):
 - ``stories.json`` (``ig_stories``) -> posts of format story; ``reels.json`` (``ig_reels_media``) -> reel;
 - ``followers_N.json`` and ``following.json`` (``relationships_following``): ``string_list_data`` with
   ``value``/``href`` and ``timestamp`` -> ``follows`` (the follow time as ``observed_at``);
+- ``liked_posts.json`` (``likes_media_likes``: the account's likes of others' posts) -> ``interactions`` of kind
+  like: the post's link as ``target_post_id``, its owner (``title``) as ``target_account_id``, at the like's time;
 - ``personal_information.json`` -> ``accounts`` (username, name, bio).
 
 The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
@@ -259,6 +261,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
             yield from rejects
             yield Batch("posts", rows, rows_read=len(rows))
     yield from _relations(archive, options, me)
+    yield from _liked(archive, options, me)
     if account:
         yield Batch("accounts", [account | {"platform": options.platform or PLATFORM}])
 
@@ -284,6 +287,44 @@ def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterat
             yield Batch("follows", rows, rows_read=len(rows))
 
 
+def parse_liked(records: Any, *, me: str, member: str) -> tuple[list[Any], list[Reject]]:
+    """Pure: ``liked_posts.json`` records (``{"title": owner, "string_list_data": [{"href", "timestamp"}]}``) ->
+    interactions of kind like: the post's link as its id, its owner as the target account, at the like's time."""
+    rows, rejects = [], []
+    for index, rec in enumerate(records if isinstance(records, list) else [], start=1):
+        listed = rec.get("string_list_data") if isinstance(rec, dict) else None
+        data = listed[0] if isinstance(listed, list) and listed and isinstance(listed[0], dict) else {}
+        try:
+            when = from_unix(float(data["timestamp"]))
+        except (KeyError, TypeError, ValueError):
+            rejects.append(Reject(index, str(rec)[:500], f"record {index}: no like time", member))
+            continue
+        owner = str(rec.get("title") or "").lower() if isinstance(rec, dict) else ""
+        rows.append(
+            {
+                "platform": PLATFORM,
+                "actor_id": me,
+                "kind": "like",
+                "target_post_id": str(data.get("href") or ""),
+                "target_account_id": owner,
+                "occurred_at": when,
+                "weight": 1.0,
+            }
+        )
+    return rows, rejects
+
+
+def _liked(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
+    for name in archive.find("liked_posts.json"):
+        data = _load(archive, name, options)
+        records = data.get("likes_media_likes", []) if isinstance(data, dict) else data
+        rows, rejects = parse_liked(records, me=me or "me", member=name)
+        for r in rows:
+            r["platform"] = options.platform or PLATFORM
+        yield from rejects
+        yield Batch("interactions", rows, rows_read=len(rows))
+
+
 def _relation_records(data: Any) -> Any:
     """The records of a followers / following file: a list (``followers_1.json``), or the list under
     ``relationships_followers`` / ``relationships_following`` (``followers.json`` of 2020-2022, ``following.json``)."""
@@ -297,7 +338,9 @@ FORMAT = register(
     Format(
         name="instagram-export",
         description=N_("Instagram 'Download your information' JSON export (zip or folder); mojibake repaired"),
-        loads=N_("posts (posts, carousels, stories, reels), follows (followers, following), accounts"),
+        loads=N_(
+            "posts (posts, carousels, stories, reels), follows (followers, following), interactions (likes), accounts"
+        ),
         sniff=sniff,
         read=read_instagram,
         platform="instagram",
