@@ -152,3 +152,13 @@ def test_the_analytics_page_in_norwegian(planned: Workspace) -> None:
     assert not re.findall(english, text), re.findall(english, text)
     if "utforsk" in text:  # exploration slots, when the data leave some: their reason in words
         assert "utforskning: bare " in text
+
+
+def test_the_calendar_names_pillars_and_curated_posts_in_norwegian(planned: Workspace) -> None:
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    html = client.get("/calendar?view=month&date=2026-03-02&lang=nb").text
+    text = unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+    assert re.search(r"facebook · (Produkt|Inspirasjon|Tilbud og konkurranser|Kunnskap)\b", text), text
+    assert not re.search(r" · (product|inspiration|action|education)\b", text)
+    legend = html[html.index('class="legend"') : html.index("</ul>", html.index('class="legend"'))]
+    assert "kuratert" in legend and "curated" not in legend.replace("pillar-curated", "")
