@@ -130,3 +130,35 @@ def test_the_post_editor_says_its_day_in_norwegian(planned: Workspace) -> None:
     # Monday 2 March 2026, 10:00 Oslo time: CLDR's medium and full Norwegian dates
     assert "facebook · 2. mars 2026 10:00" in text and "mandag 2. mars 2026 10:00 (Europe/Oslo)" in text, text
     assert "2026-03-02" not in text
+
+
+def test_the_analytics_page_in_norwegian(planned: Workspace) -> None:
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    html = client.get("/analytics?lang=nb").text
+    text = unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+    for norwegian in (
+        "Merk: Innleggene sammenlignes etter engasjementsrate etter rekkevidde (er_reach)",  # the notes
+        "(likerklikk + kommentarer + delinger) / rekkevidde",  # the definitions
+        "Forventet engasjementsrate etter rekkevidde per ukedag og time (Europe/Oslo)",  # the heatmap
+        "man. 00: ingen data",  # a heatmap cell without posts, its weekday from CLDR
+        "Søylefordeling: faktisk andel mot målet (stiplet)",
+        "Avvik: Tilbud og konkurranser på 43\u00a0% mot målet 20\u00a0%",  # pillars by their names
+        "Snitt av engasjementsrate etter rekkevidde per format (95 %-intervall)",  # as the catalog writes it
+        "(engasjementsrate etter rekkevidde, rate av periodens summer, 30 dager)",  # the KPI table
+        "≥ 5,00\u00a0%",
+    ):
+        assert norwegian in text, norwegian
+    english = r"\b(no data|metric auto|Expected|Pillar mix|exploration|Mean|likes|target|Mon|engagement_rate_reach)\b"
+    assert not re.findall(english, text), re.findall(english, text)
+    if "utforsk" in text:  # exploration slots, when the data leave some: their reason in words
+        assert "utforskning: bare " in text
+
+
+def test_the_calendar_names_pillars_and_curated_posts_in_norwegian(planned: Workspace) -> None:
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    html = client.get("/calendar?view=month&date=2026-03-02&lang=nb").text
+    text = unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html)))
+    assert re.search(r"facebook · (Produkt|Inspirasjon|Tilbud og konkurranser|Kunnskap)\b", text), text
+    assert not re.search(r" · (product|inspiration|action|education)\b", text)
+    legend = html[html.index('class="legend"') : html.index("</ul>", html.index('class="legend"'))]
+    assert "kuratert" in legend and "curated" not in legend.replace("pillar-curated", "")

@@ -247,14 +247,25 @@ def _templates() -> Jinja2Templates:
     env.filters["rank_label"] = rank_label  # "too thin (n=3 < 10)" / "no data" of a ranking
     env.filters["slot_label"] = lambda label, dimension: slot_label(dimension, label)  # a best day (CLDR) or hour
     env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
-    from signalboost.report.analytics_report import UNITS, status_words
-    from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text
+    from signalboost.report.analytics_report import UNITS, plain_note, status_words, tactic_verdict
+    from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text, pillar_word
 
     env.globals["unit_words"] = UNITS
+    env.globals["plain_note"] = plain_note  # an analytics note in the page's language (as the CLI and report)
+    from signalboost.web.views.analytics import slot_reason
+
+    env.globals["slot_reason"] = lambda row, metric: slot_reason(row, str(metric or ""))  # in the page's language
+    env.globals["pillar_word"] = pillar_word  # a pillar id by the strategy's name: pillar_word(id, names)
+    env.globals["tactic_verdict"] = lambda verdict, unit: tactic_verdict(str(verdict), str(unit))
     # a KPI as the report says it: its metric in words, a rate's figures and target as %, its status in words
     env.globals["kpi_metric_words"] = kpi_metric_words
+    # a figure of a metric: a rate (a KPI's or the analytics' er_*) as a percentage, a count as a number
     env.globals["kpi_figure"] = lambda v, metric: (
-        "—" if v is None else i18n.format_percent(v, digits=2) if kpi_is_percent(metric) else _num(v)
+        "—"
+        if v is None
+        else i18n.format_percent(v, digits=2)
+        if kpi_is_percent(metric) or (str(metric).startswith("er_") and not str(metric).endswith("_z"))
+        else _num(v)
     )
     env.globals["kpi_target_text"] = kpi_target_text
     env.globals["kpi_status_words"] = lambda s: _kpi_status(str(s), status_words)

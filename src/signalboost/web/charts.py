@@ -7,11 +7,17 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from signalboost.i18n import _, format_number, weekday_name
+from signalboost.i18n import N_, _, format_number, weekday_name
 from signalboost.influence.words import component_words
+from signalboost.report.words import metric_words, pillar_word, word
 from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, scatter
 
-WEEKDAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: the group charts of the Analytics page: data key -> title (msgid; {metric} in words)
+GROUP_TITLES = {
+    "formats": N_("Mean {metric} by format (95 % interval)"),
+    "paid": N_("Mean {metric}, paid vs organic (95 % interval)"),
+    "pillar_performance": N_("Mean {metric} by pillar (95 % interval)"),
+}
 
 
 def overview(data: dict[str, Any]) -> dict[str, Any]:
@@ -23,6 +29,7 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
     if not data.get("available") or data.get("empty"):
         return {}
     charts: dict[str, dict[str, Markup]] = {}
+    names = data.get("pillar_names") or {}
     for plat in data.get("platforms", []):
         c: dict[str, Markup] = {}
         slots = [r for r in data.get("slots", []) if r["platform"] == plat]
@@ -35,11 +42,13 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
                 counts[i][j] = int(r["n_posts"] or 0)
                 grid[i][j] = r["expected"] if r["n_posts"] else None
             c["heatmap"] = heatmap(
-                WEEKDAY_LABELS,
+                [weekday_name(d, "abbreviated") for d in range(7)],  # CLDR's names in the page's language
                 [f"{h:02d}" for h in hours],
                 grid,
                 counts=counts,
-                title=f"Expected {data.get('slot_metric')} by weekday and hour ({data.get('timezone')})",
+                title=_("Expected {metric} by weekday and hour ({zone})").format(
+                    metric=metric_words(str(data.get("slot_metric"))), zone=data.get("timezone")
+                ),
             )
         curve = [r for r in data.get("frequency_curve", []) if r["platform"] == plat]
         if curve:
@@ -49,34 +58,40 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
                 lower=[r["per_post_low"] for r in curve],
                 upper=[r["per_post_high"] for r in curve],
                 counts=[int(r["n_days_used"]) for r in curve],
-                title="Interactions per post by posts that day",
-                x_label="posts per day",
-                y_label=str(curve[0].get("metric", "per post")) + " per post",
+                title=_("Interactions per post by posts that day"),
+                x_label=_("posts per day"),
+                y_label=_("{metric} per post").format(metric=word(str(curve[0].get("metric") or "interactions"))),
             )
         mix = [r for r in data.get("pillar_mix", []) if r["platform"] == plat]
         if mix:
             c["mix"] = bar_chart(
                 [
                     Bar(
-                        str(r["pillar"]),
+                        pillar_word(r["pillar"], names),
                         r["share"] * 100 if r["share"] is not None else None,
                         r["target"] * 100 if r["target"] is not None else None,
                         n=int(r["posts"] or 0),
                     )
                     for r in mix
                 ],
-                title="Pillar mix: actual share vs target (dashed)",
+                title=_("Pillar mix: actual share vs target (dashed)"),
                 unit=" %",
             )
-        for key, title in (("formats", "by format"), ("paid", "paid vs organic"), ("pillar_performance", "by pillar")):
+        for key, title in GROUP_TITLES.items():
             groups = [r for r in data.get(key, []) if r["platform"] == plat]
             if groups:
                 c[key] = bar_chart(
                     [
-                        Bar(str(r["group"]), r["mean"], n=int(r["n_used"] or 0), low=r["ci_low"], high=r["ci_high"])
+                        Bar(
+                            pillar_word(r["group"], names),  # a pillar by its name; photo, paid… in words
+                            r["mean"],
+                            n=int(r["n_used"] or 0),
+                            low=r["ci_low"],
+                            high=r["ci_high"],
+                        )
                         for r in groups
                     ],
-                    title=f"Mean {groups[0].get('metric')} {title} (95 % interval)",
+                    title=_(title).format(metric=metric_words(str(groups[0].get("metric")))),
                 )
         charts[plat] = c
     return {"charts": charts}

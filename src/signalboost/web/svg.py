@@ -82,7 +82,7 @@ def heatmap(
             n = counts[i][j] if counts else None
             x = left + j * cell
             if v is None or math.isnan(v):
-                fill, tip = "#eeeeee", f"{row_labels[i]} {col_labels[j]}: no data"
+                fill, tip = "#eeeeee", _("{row} {column}: no data").format(row=row_labels[i], column=col_labels[j])
             else:
                 t = (v - lo) / span
                 light = int(95 - 60 * t)
@@ -210,9 +210,10 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: flo
             )
         if b.target is not None:
             tx = left + b.target * scale
+            target = _("target {value}").format(value=_fmt(b.target) + unit)
             parts.append(
                 f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + row - 6}" stroke="#111" stroke-width="2" '
-                f'stroke-dasharray="3 2"><title>{escape(f"target {_fmt(b.target)}{unit}")}</title></line>'
+                f'stroke-dasharray="3 2"><title>{escape(target)}</title></line>'
             )
         n = f" n={b.n}" if b.n is not None else ""
         parts.append(

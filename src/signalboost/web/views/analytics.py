@@ -14,8 +14,9 @@ from typing import Any
 import polars as pl
 
 from signalboost.errors import SignalboostError
-from signalboost.i18n import N_
+from signalboost.i18n import N_, _
 from signalboost.model.strategy import Strategy
+from signalboost.report.words import pillar_names
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
@@ -82,6 +83,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         "notes": list(result.notes) + ([f"strategy.yaml not used: {problem}"] if problem else []),
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
         "n_posts": frames.posts.height,
+        "pillar_names": pillar_names(strategy),  # the charts and tables show a pillar by the strategy's name
     }
     out["schedule_advice"] = schedule_advice(strategy, result)
     for name in SECTIONS:
@@ -90,6 +92,38 @@ def build(ws: Workspace) -> dict[str, Any]:
             continue
         out[name] = rows(frame)
     return jsonable_dict(out)
+
+
+def slot_reason(row: dict[str, Any], metric: str) -> str:
+    """Why a slot is recommended or explored (``analytics.timing.recommend_slots``' ``reason``, stored in English),
+    said again from the row's figures in the page's language; a rate as a percentage."""
+    from signalboost.i18n import format_number, format_percent, ngettext
+
+    def figure(v: Any) -> str:
+        if v is None:
+            return "—"
+        rate = metric.startswith("er_") and not metric.endswith("_z")
+        return format_percent(v, digits=2) if rate else format_number(v)
+
+    n = int(row.get("n_posts") or 0)
+    if row.get("kind") == "explore":
+        return ngettext(
+            "exploration: only {n} post so far; could reach {high}",
+            "exploration: only {n} posts so far; could reach {high}",
+            n,
+        ).format(n=format_number(n), high=figure(row.get("ci_high")))
+    if row.get("kind") != "recommended" or row.get("shrink_weight") is None:
+        return str(row.get("reason") or "")
+    shrunk = format_percent(1 - float(row["shrink_weight"]))
+    said = ngettext(
+        "expected {figure} ({n} post; shrunk {shrunk} toward the network mean)",
+        "expected {figure} ({n} posts; shrunk {shrunk} toward the network mean)",
+        n,
+    ).format(figure=figure(row.get("expected")), n=format_number(n), shrunk=shrunk)
+    if row.get("top3_share") is not None:
+        top3 = _("{share} of its gain from its top 3 posts").format(share=format_percent(float(row["top3_share"])))
+        said = f"{said}; {top3}"
+    return said
 
 
 def schedule_advice(strategy: Strategy | None, result: Any) -> dict[str, dict[str, Any]]:

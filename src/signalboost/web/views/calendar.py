@@ -78,10 +78,12 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     hi = dt.datetime.combine(end, dt.time(0), tz)
     posts = [p.as_dict() for p in load(ws, lo, hi)]
     index = {p.id: i % PALETTE_SIZE for i, p in enumerate(strategy.pillars)}
+    names = {p.id: p.name for p in strategy.pillars}
     by_day: dict[str, list[dict[str, Any]]] = {}
     for p in posts:
         pillars = p.get("pillars") or []
         p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
+        p["pillar_names"] = [names.get(x, x) for x in pillars]  # as the strategy names them (ids in "pillars")
         p["first_line"] = first_line(str(p.get("draft") or ""))
         by_day.setdefault(str(p["date"]), []).append(p)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
@@ -114,7 +116,7 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
             "posts": posts,
             "count": len(posts),
             "legend": [{"pillar": p.id, "name": p.name, "cls": f"pillar-{index[p.id]}"} for p in strategy.pillars]
-            + [{"pillar": "", "name": "curated", "cls": "pillar-curated"}],
+            + [{"pillar": "", "name": _("curated"), "cls": "pillar-curated"}],
             "next_monday": today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7),
         }
     )
