@@ -339,3 +339,38 @@ def test_in_band_percentile_equals_the_percentile_within_each_band() -> None:
         sel = band == b
         assert np.allclose(got[sel], comp.percentile_rank(followers[sel]), atol=1e-9), b
     assert np.isnan(got[np.isnan(followers)]).all()
+
+
+def test_reach_skips_a_source_known_only_for_the_brand() -> None:
+    """An account export beside other data of the same network: the brand's own follower count and its own
+    followers/follows rank nobody else, so reach comes from the other accounts' interactions (by hand: b and c are
+    each reached by a; a by nobody)."""
+    accounts = pl.DataFrame({"account_id": ["B"], "followers": [900], "is_brand": [True]})
+    follows = pl.DataFrame({"follower_id": ["a", "B"], "followee_id": ["B", "c"]})
+    inter = pl.DataFrame({"actor_id": ["a", "a"], "kind": ["repost", "mention"], "target_account_id": ["b", "c"]})
+    data = InfluenceData.from_frames(accounts=accounts, follows=follows, interactions=inter)
+    r = comp.reach(data)
+    assert r.source == comp.REACH_FROM_INTERACTORS
+    assert r.extra["interactors"][data.index("b")] == 1 and r.extra["interactors"][data.index("a")] == 0
+    # the same export alone (only the brand acts): unavailable, with the reason
+    own = InfluenceData.from_frames(
+        accounts=accounts,
+        follows=follows,
+        interactions=pl.DataFrame({"actor_id": ["B"], "kind": ["mention"], "target_account_id": ["c"]}),
+    )
+    assert comp.reach(own).reason == comp.BRAND_ONLY
+
+
+def test_the_package_api_names_are_what_they_say_after_any_submodule_import() -> None:
+    """The lazy package API (PEP 562) must not shadow a submodule: after every submodule is imported, each
+    exported name is still the function or class, not a module."""
+    import importlib
+    import pkgutil
+    import types
+
+    import signalboost.influence as influence
+
+    for info in pkgutil.iter_modules(influence.__path__):
+        importlib.import_module(f"signalboost.influence.{info.name}")
+    for name in influence.__all__:
+        assert not isinstance(getattr(influence, name), types.ModuleType), name

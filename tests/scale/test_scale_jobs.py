@@ -12,8 +12,9 @@ import pytest
 
 from signalboost.cli.main import main
 from signalboost.influence import components as comp
-from signalboost.influence import compute_influence, pagerank
+from signalboost.influence import compute_influence
 from signalboost.influence.job import load_data
+from signalboost.influence.pagerank import pagerank
 from signalboost.influence.score import combine
 from signalboost.model.strategy import InfluenceSettings
 from signalboost.outreach import overlap

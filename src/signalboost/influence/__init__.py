@@ -18,17 +18,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from signalboost.influence.data import InfluenceData
     from signalboost.influence.graph import Graph, build_graph
-    from signalboost.influence.pagerank import pagerank, topic_pagerank
+    from signalboost.influence.pagerank import topic_pagerank
     from signalboost.influence.score import InfluenceResult, compute_influence
     from signalboost.influence.segments import SEGMENTS
 
 #: Where each name of the plain-data API lives. Imported on first use (PEP 562): a submodule such as
-#: ``signalboost.influence.words`` (the CLI's vocabulary) then costs no scipy/polars at start-up.
+#: ``signalboost.influence.words`` (the CLI's vocabulary) then costs no scipy/polars at start-up. No name here may
+#: be a submodule's name: once the submodule is imported, Python binds the module to it and ``__getattr__`` is no
+#: longer asked (``signalboost.influence.pagerank`` is the module; its function is ``pagerank.pagerank``).
 _LAZY = {
     "InfluenceData": "data",
     "Graph": "graph",
     "build_graph": "graph",
-    "pagerank": "pagerank",
     "topic_pagerank": "pagerank",
     "InfluenceResult": "score",
     "compute_influence": "score",
@@ -52,6 +53,5 @@ __all__ = [
     "InfluenceResult",
     "build_graph",
     "compute_influence",
-    "pagerank",
     "topic_pagerank",
 ]

@@ -153,11 +153,17 @@ measure the user's "name value", retweets the value of the content). Likes are l
 target: many exports do not carry them."""
 
 
+BRAND_ONLY = "known only for the brand's own account (no other account has a value)"
+"""Why a component is unavailable when the brand's is its only value (stored in English; see ``words``)."""
+
+
 def reach(data: InfluenceData) -> Component:
     """Reach: ``log10(1 + audience)`` as a percentile; ``extra["in_band"]``: percentile among accounts of the same
     size band (:func:`size_band`), so a 900-follower account can lead the hundreds.
 
-    The audience is, by the first source the data has: ``accounts.followers``; the follow graph's in-degree. With
+    The audience is, by the first source the data has beyond the brand's own accounts (``is_brand``: an account
+    export knows its own follower count, its own followers and follows, its own replies): ``accounts.followers``;
+    the follow graph's in-degree. With
     neither (interaction data only), reach is what the account demonstrably reached: ``D`` = the number of
     *distinct* accounts that reposted, quoted, replied to, mentioned or liked it (self excluded;
     :func:`distinct_interactors`) and ``A`` = the attention it received (:func:`attention_received`), combined as
@@ -173,27 +179,31 @@ def reach(data: InfluenceData) -> Component:
     first two sources.
     """
     n = data.n
+    brand = data.accounts.filter(pl.col("is_brand").fill_null(False))["ix"].to_numpy()
     acc = data.accounts.filter(pl.col("followers").is_not_null())
-    if acc.height:
+    follows = data.follows
+    if acc.height and not np.isin(acc["ix"].to_numpy(), brand).all():
         followers = _per_node(n, acc["ix"].to_numpy(), acc["followers"].cast(pl.Float64).to_numpy())
         source = REACH_FROM_FOLLOWERS
-    elif data.follows.height:
-        followers = _count(n, data.follows["dst"].to_numpy())
+    elif follows.height and not (np.isin(follows["src"], brand) | np.isin(follows["dst"], brand)).all():
+        followers = _count(n, follows["dst"].to_numpy())
         source = REACH_FROM_FOLLOWS
     else:
-        return _reach_from_interactions(data)
+        return _reach_from_interactions(data, brand)
     raw = np.log10(1.0 + followers)
     pct = percentile_rank(raw)
     extra = {"followers": followers, "in_band": in_band_percentile(followers, pct)}
     return Component("reach", pct, raw, extra=extra, source=source)
 
 
-def _reach_from_interactions(data: InfluenceData) -> Component:
-    """:func:`reach` on interaction data only (no follower counts, no follow graph)."""
+def _reach_from_interactions(data: InfluenceData, brand: np.ndarray) -> Component:
+    """:func:`reach` on interaction data only (no follower counts, no follow graph, beyond the brand's own)."""
     n = data.n
     src, dst, kind = _other_edges(data)
     if src.size == 0:
         return unavailable("reach", n, "no follower counts, no follow graph and no interactions between accounts")
+    if brand.size and np.isin(src, brand).all():
+        return unavailable("reach", n, BRAND_ONLY)
     audience = _distinct_in(src, dst, n)
     attention = _attention(dst, kind, n)
     product = (1.0 + audience) * (1.0 + attention)  # ranked as the exact product: ties are ties on every engine

@@ -322,7 +322,7 @@ def compute_influence(
     )
 
 
-BRAND_ONLY = "known only for the brand's own account (no other account has a value)"
+BRAND_ONLY = comp.BRAND_ONLY
 """Why a component is unavailable when the brand's is its only value (stored in English; see ``words``)."""
 
 ONLY_BRAND_INTERACTS = (
