@@ -87,6 +87,18 @@ def brand_accounts(con: Any, platform: str) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+def others_engage_with(con: Any, platform: str, brand: str) -> bool:
+    """Whether any account but ``brand`` interacted with it or one of its posts on ``platform`` (the whole-platform
+    answer of :func:`signalboost.influence.score.engagement_seen`, for views that read a neighbourhood only)."""
+    row = con.execute(
+        "SELECT EXISTS (SELECT 1 FROM interactions i LEFT JOIN posts p "
+        "ON p.platform = i.platform AND p.post_id = i.target_post_id "
+        "WHERE i.platform = ? AND i.actor_id <> ? AND (i.target_account_id = ? OR p.author_id = ?))",
+        [platform, brand, brand, brand],
+    ).fetchone()
+    return bool(row[0])
+
+
 def find_account(con: Any, platform: str | None, handle_or_id: str) -> list[tuple[str, str]]:
     """``(platform, account_id)`` of accounts whose handle (``@`` optional, any case) or id is ``handle_or_id``.
 

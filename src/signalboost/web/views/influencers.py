@@ -124,8 +124,8 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
     name another account (then the caller asks the library, which resolves handles)."""
     from signalboost.influence.data import InfluenceData
     from signalboost.influence.job import resolve_brand
-    from signalboost.influence.profile import build_profile
-    from signalboost.store.influence_sql import read_scores
+    from signalboost.influence.profile import advise, build_profile
+    from signalboost.store.influence_sql import others_engage_with, read_scores
 
     brand = resolve_brand(ws, platform).account_id  # before our connection: it opens its own
     with ws.connect(purpose="read an account", timeout=READ_TIMEOUT) as con:
@@ -134,8 +134,12 @@ def neighbourhood_profile(ws: Workspace, platform: str, account_id: str) -> Any 
         ids = [account_id] if brand is None else [account_id, brand]
         data = InfluenceData.from_frames(platform, **accounts_sql.neighbourhood_frames(con, platform, ids))
         scores = read_scores(con, platform, account_ids=[account_id])
+        seen = brand is None or others_engage_with(con, platform, brand)
     strategy = ws.strategy() if ws.has_strategy() else None
     prof = build_profile(data, account_id, brand_id=brand, timezone=strategy.brand.timezone if strategy else "UTC")
+    if prof.engagement_seen != seen:  # the neighbourhood holds only this account's interactions: ask the platform
+        prof.engagement_seen = seen
+        prof.advice = advise(prof)
     if scores.height:
         prof.score = {k: v for k, v in scores.row(0, named=True).items() if k not in ("platform", "account_id")}
     return prof
