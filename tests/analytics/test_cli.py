@@ -220,8 +220,8 @@ def test_backtest_words_by_hand() -> None:
     import polars as pl
 
     from signalboost.analytics.slot_choice import SlotChoice
+    from signalboost.report.analysis_words import backtest_words
     from signalboost.report.analytics_charts import metric_words
-    from signalboost.report.analytics_report import backtest_words
 
     backed = SlotChoice("x", "hour", "log", True, 12.34, 3.0, 21.7, 40, 200, 400, pl.DataFrame())
     assert backtest_words(backed) == (

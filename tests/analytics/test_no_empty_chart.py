@@ -22,7 +22,7 @@ def test_a_network_without_counts_gets_a_sentence_not_a_chart() -> None:
 
 
 def test_report_headlines_are_plain() -> None:
-    from signalboost.report.analytics_report import plain_note
+    from signalboost.report.analysis_words import plain_note
 
     assert plain_note("metric auto = er_reach") == (
         "Posts are compared by engagement rate by reach (er_reach), the figure most of the posts report."

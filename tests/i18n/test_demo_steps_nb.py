@@ -16,7 +16,7 @@ from rich.console import Console
 from signalboost import i18n
 from signalboost.analytics.slot_choice import SlotChoice
 from signalboost.ingest.pipeline import describe_tables
-from signalboost.report.analytics_report import backtest_words
+from signalboost.report.analysis_words import backtest_words
 from signalboost.store.workspace import Workspace
 
 

@@ -182,7 +182,7 @@ def register(app: typer.Typer) -> None:
                 continue
             emit_rows(_rows(frame), fmt, title=_(title))
         if fmt is OutputFormat.table:
-            from signalboost.report.analytics_report import plain_note
+            from signalboost.report.analysis_words import plain_note
 
             console.print(
                 _("Compared by: {metric}; times in {tz}; 95% intervals.").format(

@@ -170,7 +170,7 @@ def group_rows(frame: pl.DataFrame, name: str, names: PillarNames | None = None)
 
 
 def tactic_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    from signalboost.report.analytics_report import UNITS, tactic_verdict
+    from signalboost.report.analysis_words import UNITS, tactic_verdict
 
     return [
         {
@@ -191,7 +191,7 @@ def tactic_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """The KPI table for people, in 80 columns: figure with its interval, how it is computed, target with its
     direction, verdict (with the reason when there is no figure)."""
-    from signalboost.report.analytics_report import kpi_figure_label, status_words
+    from signalboost.report.analysis_words import kpi_figure_label, status_words
 
     out = []
     for r in frame.iter_rows(named=True):

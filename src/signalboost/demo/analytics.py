@@ -48,7 +48,7 @@ def demo_step(ctx: DemoContext) -> None:
         )
         ctx.console.print(f"  {said}")
     if best.is_empty():  # no slot beats its network's average: say what the backtest found instead of nothing
-        from signalboost.report.analytics_report import backtest_words
+        from signalboost.report.analysis_words import backtest_words
 
         for _network, choice in sorted(result.slot_choices.items()):
             ctx.console.print(f"  {escape(backtest_words(choice))}", highlight=False)

@@ -20,14 +20,29 @@ from jinja2 import Environment, StrictUndefined
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
-from signalboost.analytics.pillars import drift_words
 from signalboost.errors import ReportError
-from signalboost.i18n import L_, N_, _, babel_locale, format_number, format_percent, format_significant, ngettext
+from signalboost.i18n import L_, N_, _, format_number, format_percent, format_significant, ngettext
 from signalboost.model.strategy import Strategy
 from signalboost.outfiles import check_target, write_output
 from signalboost.report import analytics_charts as charts
+from signalboost.report.analysis_words import (
+    PILLAR_METHODS,
+    UNITS,
+    backtest_words,
+    basis_words,
+    drift_sentence,
+    evidence_words,
+    formula_words,
+    found_by,
+    kpi_figure_label,
+    month_words,
+    no_chart_sentence,
+    partial_words,
+    plain_note,
+    status_words,
+    tactic_verdict,
+)
 from signalboost.report.words import (
-    AGGREGATION_LABELS,
     PillarNames,
     kpi_is_percent,
     metric_words,
@@ -79,13 +94,6 @@ def _signed(v: Any) -> str:
     return "—" if v is None else ("+" if v > 0 else "−" if round(v) < 0 else "") + format_number(abs(round(v)))
 
 
-def _plus1(v: float) -> str:
-    """A signed figure with one decimal in the active locale: ``+12.3`` (en, as ``f"{v:+.1f}"``), ``+12,3`` (nb)."""
-    from babel.numbers import format_decimal
-
-    return str(format_decimal(v, format="+#,##0.0;-#,##0.0", locale=babel_locale()))
-
-
 def _pct(v: Any) -> str:
     return format_percent(v, digits=2)
 
@@ -122,12 +130,6 @@ def table(frame: pl.DataFrame, cols: Sequence[tuple[str, str, Fmt]], caption: st
 
 
 # ------------------------------------------------------------------------------------------------ sections
-
-
-def kpi_figure_label(aggregation: str | None) -> str:
-    """How a KPI's figure was made, in words: ``mean per post``, ``total over the window``, …"""
-    label = AGGREGATION_LABELS.get(str(aggregation), "")
-    return _(label) if label else ""
 
 
 def _kpi_section(a: Analysis) -> Section:
@@ -186,7 +188,7 @@ def _kpi_section(a: Analysis) -> Section:
                 [
                     r["tactic"],
                     r["kpi"],
-                    f"{_(UNITS.get(str(r['unit']), str(r['unit'])))} ({_found_by(str(r['found_by']))})",
+                    f"{_(UNITS.get(str(r['unit']), str(r['unit'])))} ({found_by(str(r['found_by']))})",
                     _num(r["n_with"]),
                     _num(r["n_without"]),
                     f(r["mean_with"]),
@@ -218,22 +220,6 @@ def _kpi_section(a: Analysis) -> Section:
             )
         )
     return s
-
-
-#: a tactic's periods, in the plural (``weeks (by date)``)
-UNITS: dict[str, str] = {"day": N_("days"), "week": N_("weeks"), "month": N_("months"), "post": N_("posts")}
-
-
-def tactic_verdict(verdict: str, unit: str) -> str:
-    """The analytics' verdict on a tactic (``tactic weeks did better``…) in the report's language."""
-    units = _(UNITS.get(unit, unit))
-    if verdict.startswith("not enough data"):
-        return _("not enough data (need 2+ {units} with and without the tactic)").format(units=units)
-    if verdict.endswith("did better"):
-        return _("tactic {units} did better").format(units=units)
-    if verdict.endswith("did worse"):
-        return _("tactic {units} did worse").format(units=units)
-    return _text(verdict)
 
 
 def _summary_section(a: Analysis) -> Section:
@@ -320,83 +306,6 @@ def _definitions_caption(frame: pl.DataFrame) -> str:
         pl.col("platform").unique().sort().str.join(", ")
     )
     return "; ".join(f"{nets}: {m} = {formula_words(d)}" for m, d, nets in per.iter_rows())
-
-
-def formula_words(formula: str) -> str:
-    """A metric's formula (``(likes + comments + shares) / reach``) with its words in the report's language."""
-    import re
-
-    return re.sub(r"[a-z_]+", lambda m: word(m.group(0)), str(formula))
-
-
-def partial_words(note: str) -> str:
-    """``replies not in the export`` (``analytics.metrics.InteractionBasis.note``) in the report's language."""
-    parts = note.removesuffix(" not in the export")
-    if parts == note:
-        return note
-    names = [p.strip() for p in parts.replace(" and ", ", ").split(",") if p.strip()]
-    from signalboost.i18n import format_list
-
-    return _("{parts} not in the export").format(parts=format_list([_(n) for n in names]))
-
-
-def basis_words(basis: str) -> str:
-    """``likes + comments + shares`` in the report's language (each part is a word of the catalog)."""
-    return " + ".join(_(part.strip()) for part in basis.split("+"))
-
-
-#: how a tactic's posts were found, in words
-FOUND_BY: dict[str, str] = {"rrule": N_("by its calendar rule"), "labelled": N_("posts labelled with it")}
-#: the slot models' grains and scales in words (:data:`signalboost.analytics.timing.GRAINS`, ``SCALES``)
-GRAIN_WORDS: dict[str, str] = {
-    "weekday_hour": N_("weekday × hour"),
-    "hour": N_("hour of day (any weekday)"),
-    "block3": N_("3-hour blocks of the day"),
-    "weekday_hour_shrunk": N_("weekday × hour, shrunk toward its hour of day"),
-}
-SCALE_WORDS: dict[str, str] = {
-    "raw": N_("the figure itself, capped at its 5th/95th percentiles"),
-    "log": N_("the logarithm of the figure"),
-    "rank": N_("the figure's rank among the posts"),
-}
-
-
-def _found_by(how: str) -> str:
-    words = FOUND_BY.get(how)
-    return _(words) if words else how
-
-
-def backtest_words(choice: Any) -> str:
-    """What the backtest that chose a network's slot model found, in the report's language
-    (:class:`signalboost.analytics.slot_choice.SlotChoice`)."""
-    model = _("{grain}, on {scale}").format(
-        grain=_(GRAIN_WORDS.get(choice.grain, choice.grain)), scale=_(SCALE_WORDS.get(choice.scale, choice.scale))
-    )
-    if choice.gain is None:
-        return _(
-            "{platform}: a backtest on the account's own history found no hour that stands out ({n} posts with a "
-            "time and a figure): keep the current hours."
-        ).format(platform=choice.platform, n=format_number(choice.n_posts))
-    figures = {
-        "platform": choice.platform,
-        "model": model,
-        "gain": _plus1(choice.gain),
-        "low": _plus1(choice.low),
-        "high": _plus1(choice.high),
-        "n": format_number(choice.n_match),
-        "total": format_number(choice.n_test),
-    }
-    if choice.backed:
-        return _(
-            "{platform}: hours chosen by {model}, the model a backtest on the account's own history picked: posts "
-            "at the advised hours ranked {gain} percentile points against the other posts [{low}, {high}] ({n} of "
-            "{total} later posts)."
-        ).format(**figures)
-    return _(
-        "{platform}: a backtest on the account's own history cannot tell whether any hour beats the current ones "
-        "(best model: {model}; {gain} percentile points [{low}, {high}], {n} of {total} later posts): keep the "
-        "current hours."
-    ).format(**figures)
 
 
 def _timing_section(a: Analysis) -> Section:
@@ -486,41 +395,6 @@ def _frequency_section(a: Analysis) -> Section:
     return s
 
 
-def no_chart_sentence(platform: str, metric: str) -> str:
-    """Instead of an empty chart: what the network's export lacks and how to get it."""
-    return _(
-        "No chart for {platform}: its export reports no {metric} (no likes, comments or shares on its posts — "
-        "Instagram's and Mastodon's own archives carry none). Import a post export with engagement counts for "
-        "{platform} (e.g. a CSV from the network's insights through `signalboost import FILE -p {platform} --map …`) "
-        "to see it."
-    ).format(platform=platform, metric=metric.removesuffix("_z"))
-
-
-def evidence_words(evidence: Any) -> str:
-    """The frequency model's evidence (``analytics.frequency``) in the report's language.
-
-    The model writes one of four English sentences with numbers in them; each is matched and rewritten from the
-    catalog. A sentence the catalog does not know is shown as written."""
-    import re
-
-    text = "" if evidence is None else str(evidence)
-    patterns = (
-        (
-            r"not enough data: fewer than (\d+) complete days with (\d+) post\(s\)",
-            N_("not enough data: fewer than {0} complete days with {1} post(s)"),
-        ),
-        (
-            r"no other number of posts a day did better than (\d+)/day \((\d+) days\)",
-            N_("no other number of posts a day did better than {0}/day ({1} days)"),
-        ),
-    )
-    for pattern, msgid in patterns:
-        m = re.fullmatch(pattern, text)
-        if m:
-            return _(msgid).format(*m.groups())
-    return text
-
-
 def _groups_section(
     title: str, frame: pl.DataFrame, metric: str, text: str, names: PillarNames | None = None
 ) -> Section:
@@ -561,115 +435,6 @@ def _groups_section(
         )
     )
     return s
-
-
-PILLAR_METHODS: dict[str, str] = {
-    "label": N_("labelled by a person"),
-    "rule": N_("matched a keyword or hashtag"),
-    "classifier": N_("recognised by the text classifier"),
-    "unclassified": N_("no pillar found"),
-}
-
-
-def plain_note(note: str) -> str:
-    """A note for people: ``metric auto = er_reach (…)`` becomes which rate posts are compared by."""
-    if note.startswith("metric auto = "):
-        metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
-        return _("Posts are compared by {words} ({metric}), the figure most of the posts report.").format(
-            words=metric_words(metric), metric=metric
-        )
-    return translated_note(note)
-
-
-#: the analytics' notes (English sentences with figures, ``analytics.analysis``/``timing``) as catalog entries:
-#: (pattern, message); a note matching no pattern is shown as written
-NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (
-        r"(?P<platform>[\w.-]+): no hour slot is distinguishable from the network mean \(every slot's 95% interval "
-        r"includes it\), so no hour is recommended — keep the current hours",
-        N_(
-            "{platform}: no hour slot is distinguishable from the network mean (every slot's 95% interval includes "
-            "it), so no hour is recommended — keep the current hours"
-        ),
-    ),
-    (
-        r"(?P<platform>[\w.-]+): no weekday × hour slot stands out from the network mean \((?P<n>\d+) posts; "
-        r"between-slot variance 0\), so no slot is recommended — keep the current hours and explore",
-        N_(
-            "{platform}: no weekday × hour slot stands out from the network mean ({n} posts; between-slot variance "
-            "0), so no slot is recommended — keep the current hours and explore"
-        ),
-    ),
-    (
-        r"(?P<platform>[\w.-]+): the export gives dates only \(no time of day\), so there is no hour advice — "
-        r"day-of-week figures only",
-        N_(
-            "{platform}: the export gives dates only (no time of day), so there is no hour advice — day-of-week "
-            "figures only"
-        ),
-    ),
-    (
-        r"(?P<platform>[\w.-]+): (?P<u>\d+) of (?P<n>\d+) posts have a date but no time; they are left out of the "
-        r"hours",
-        N_("{platform}: {u} of {n} posts have a date but no time; they are left out of the hours"),
-    ),
-    (
-        r"(?P<platform>[\w.-]+): (?P<n>\d+) posts by accounts other than the brand's were left out",
-        N_("{platform}: {n} posts by accounts other than the brand's were left out"),
-    ),
-    (
-        r"(?P<platform>[\w.-]+): (?P<n>\d+) reposts \(other accounts' posts shared\) are left out of the pillar mix",
-        N_("{platform}: {n} reposts (other accounts' posts shared) are left out of the pillar mix"),
-    ),
-    (
-        r"(?P<metric>\w+) is compared as a z-score within each account \(a network has several accounts\)",
-        N_("{metric} is compared as a z-score within each account (a network has several accounts)"),
-    ),
-    (
-        r"metric auto = interactions \(no network reports more\)",
-        N_("Posts are compared by interactions per post: no network reports more."),
-    ),
-)
-
-
-def status_words(status: str) -> str:
-    """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
-    import re
-
-    from signalboost.analytics.kpis import NOT_AVAILABLE, RELATIONSHIP
-
-    for marker, words in (
-        (" — partial: ", N_("{status} — partial: {parts}")),
-        (" — mixed: ", N_("{status} — mixed: {parts}")),
-    ):
-        if marker in status:
-            head, parts = status.split(marker, 1)
-            return _(words).format(status=status_words(head), parts=parts)
-    m = re.fullmatch(r"no posts(?: on (?P<network>\S+))? in the window", status)
-    if m:
-        if m.group("network"):
-            return _("no posts on {network} in the window").format(network=m.group("network"))
-        return _("no posts in the window")
-    known = {
-        "not reported": N_("not reported"),
-        "no follower snapshots": N_("no follower snapshots"),
-        NOT_AVAILABLE: N_("not computed by the analytics (no data source yet)"),
-        RELATIONSHIP: N_("a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"),
-    }
-    return _(known[status]) if status in known else _text(status)
-
-
-def translated_note(note: str) -> str:
-    """One of the analytics' notes in the report's language (:data:`NOTE_PATTERNS`; ``interactions = …`` too)."""
-    import re
-
-    if note.startswith("interactions = "):
-        return _("interactions = {parts}").format(parts=formula_words(note.removeprefix("interactions = ")))
-    for pattern, msgid in NOTE_PATTERNS:
-        m = re.fullmatch(pattern, note)
-        if m:
-            return _(msgid).format(**m.groupdict())
-    return note
 
 
 def _pillar_section(a: Analysis, names: PillarNames | None) -> Section:
@@ -741,46 +506,6 @@ def _pillar_section(a: Analysis, names: PillarNames | None) -> Section:
             )
         )
     return s
-
-
-def month_words(month: Any) -> str:
-    """``2014-03`` as the month in the report's language: as it is in English, ``mars 2014`` (CLDR) otherwise."""
-    from signalboost.i18n import DEFAULT, format_date, language
-
-    if language() == DEFAULT:
-        return str(month)
-    try:
-        day = month if isinstance(month, dt.date) else dt.date.fromisoformat(f"{str(month)[:7]}-01")
-    except ValueError:
-        return str(month)
-    return format_date(day, "MMM y")
-
-
-def drift_sentence(row: dict[str, Any], names: PillarNames | None = None) -> str:
-    """A drifting pillar in the report's language (:func:`signalboost.analytics.pillars.drift_words` in English),
-    named as the strategy names it (``names``).
-
-    ``Education: 0 of 500 posts (0 %), 50 were due (10 %) — 50 posts too few``."""
-    from signalboost.i18n import language
-
-    if language() == "en":
-        return drift_words({**row, "pillar": pillar_word(row["pillar"], names)})
-    off = float(row["posts_off"])
-    n_off = round(abs(off))
-    way = (
-        ngettext("{n} post too many", "{n} posts too many", n_off)
-        if off > 0
-        else ngettext("{n} post too few", "{n} posts too few", n_off)
-    )
-    return _("{pillar}: {posts} of {total} posts ({share}), {due} were due ({target}) — {way}").format(
-        pillar=pillar_word(row["pillar"], names),
-        posts=format_number(round(float(row["posts"]))),
-        total=format_number(row["n_posts"]),
-        share=format_percent(row["share"]),
-        due=format_number(round(float(row["expected"]))),
-        target=format_percent(row["target"]),
-        way=way.format(n=format_number(n_off)),
-    )
 
 
 def build_sections(

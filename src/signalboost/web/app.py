@@ -247,7 +247,7 @@ def _templates() -> Jinja2Templates:
     env.filters["rank_label"] = rank_label  # "too thin (n=3 < 10)" / "no data" of a ranking
     env.filters["slot_label"] = lambda label, dimension: slot_label(dimension, label)  # a best day (CLDR) or hour
     env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
-    from signalboost.report.analytics_report import UNITS, plain_note, status_words, tactic_verdict
+    from signalboost.report.analysis_words import UNITS, plain_note, status_words, tactic_verdict
     from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text, pillar_word
 
     env.globals["unit_words"] = UNITS

@@ -243,9 +243,9 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
 def drift_alerts(analysis: dict[str, Any] | None, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Pillars off their weight (the analytics' ``drift`` flag: target outside the Wilson interval of the share, or
     no post where 2 or more were due), over the whole period, with by how many posts — said as the report says it
-    (:func:`signalboost.report.analytics_report.drift_sentence`), each pillar by the strategy's name (``names``)."""
+    (:func:`signalboost.report.analysis_words.drift_sentence`), each pillar by the strategy's name (``names``)."""
     from signalboost.i18n import _
-    from signalboost.report.analytics_report import drift_sentence
+    from signalboost.report.analysis_words import drift_sentence
 
     out = []
     for r in (analysis or {}).get("pillar_mix", []):
