@@ -101,7 +101,8 @@ def influencers(data: dict[str, Any]) -> dict[str, Any]:
     """The influence × engagement scatter with the segment thresholds.
 
     Only accounts whose engagement with the brand is known are drawn: an unknown engagement (no brand account
-    when the scores were computed) is not a zero, so it is left out and the page says why (``chart_note``).
+    when the scores were computed, or no other account's interaction with the brand in the data) is not a zero, so
+    it is left out and the page says why (``chart_note``).
     """
     if not data.get("scored"):
         return {}
@@ -120,7 +121,16 @@ def influencers(data: dict[str, Any]) -> dict[str, Any]:
     ]
     out: dict[str, Any] = {"seg_colours": SEGMENT_COLOURS, "chart_n": len(points), "chart_note": None}
     unknown = len(scored) - len(known)
-    if unknown:
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+
+    if unknown and ENGAGEMENT_UNSEEN in ((data.get("run") or {}).get("notes") or []):
+        out["chart_note"] = _(
+            "No other account's interactions with the brand are in the data (an account export holds only the "
+            "brand's own), so engagement with the brand is unknown and no account is drawn. Import data that "
+            "holds them (connect and sync the account, or a platform's engagement export), then compute the "
+            "scores again."
+        )
+    elif unknown:
         out["chart_note"] = _(
             "Engagement with the brand is unknown for {unknown} of the {sampled} sampled accounts (no brand account "
             "when the scores were computed), so they are not drawn. Set brand.handles.{platform} in strategy.yaml, "
