@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from signalboost.analytics.pillars import drift_words
+from signalboost.analytics.timing import GRAINS, SCALES
 from signalboost.i18n import N_, _, babel_locale, format_number, format_percent, ngettext
 from signalboost.report.words import AGGREGATION_LABELS, PillarNames, metric_words, pillar_word, word
 
@@ -75,22 +76,6 @@ def basis_words(basis: str) -> str:
 FOUND_BY: dict[str, str] = {"rrule": N_("by its calendar rule"), "labelled": N_("posts labelled with it")}
 
 
-#: the slot models' grains and scales in words (:data:`signalboost.analytics.timing.GRAINS`, ``SCALES``)
-GRAIN_WORDS: dict[str, str] = {
-    "weekday_hour": N_("weekday × hour"),
-    "hour": N_("hour of day (any weekday)"),
-    "block3": N_("3-hour blocks of the day"),
-    "weekday_hour_shrunk": N_("weekday × hour, shrunk toward its hour of day"),
-}
-
-
-SCALE_WORDS: dict[str, str] = {
-    "raw": N_("the figure itself, capped at its 5th/95th percentiles"),
-    "log": N_("the logarithm of the figure"),
-    "rank": N_("the figure's rank among the posts"),
-}
-
-
 def found_by(how: str) -> str:
     """How a KPI or tactic window found its posts (``rrule``, ``labelled``), in words."""
     words = FOUND_BY.get(how)
@@ -101,7 +86,7 @@ def backtest_words(choice: Any) -> str:
     """What the backtest that chose a network's slot model found, in the report's language
     (:class:`signalboost.analytics.slot_choice.SlotChoice`)."""
     model = _("{grain}, on {scale}").format(
-        grain=_(GRAIN_WORDS.get(choice.grain, choice.grain)), scale=_(SCALE_WORDS.get(choice.scale, choice.scale))
+        grain=_(GRAINS.get(choice.grain, choice.grain)), scale=_(SCALES.get(choice.scale, choice.scale))
     )
     if choice.gain is None:
         return _(
