@@ -118,10 +118,28 @@ def _people_rows(
     return out, heads
 
 
-def wide_table(frame: Any, cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The full influencer table of a stored-influencers frame: its rows and translated headers (the CLI's and the
-    demo's)."""
-    return _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+def people_table(
+    rows: list[dict[str, Any]], cols: list[str], width: int
+) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """The influencer table for a terminal ``width`` columns wide (the CLI's and the demo's): its rows, translated
+    headers, and whether it is the narrow one (below ``NARROW_WIDTH``: the deciding columns only, so no number is
+    wrapped over two lines; print ``narrow_legend()`` under it)."""
+    if width < NARROW_WIDTH and rows:
+        return (*narrow_rows(rows, cols), True)
+    return (*_people_rows(rows, cols, WIDE_COLUMNS), False)
+
+
+def narrow_legend() -> str:
+    """The line under the narrow table: its short headers spelled out, and where the components are."""
+    return _(
+        "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
+        "the score's components (reach, authority, …) show at {width}+ columns or with --format csv."
+    ).format(width=NARROW_WIDTH)
+
+
+def wide_table(frame: Any, cols: list[str], width: int) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """``people_table`` of a stored-influencers frame."""
+    return people_table(_rows(frame, True), cols, width)
 
 
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
@@ -255,22 +273,14 @@ def influencers(
     title = _("Influencers on {network}").format(network=run["platform"]) if run else _("Influencers")
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
-    narrow = fmt is OutputFormat.table and console.width < NARROW_WIDTH and bool(rows)
-    if narrow:
-        shown, shown_cols = narrow_rows(rows, cols)
-    elif fmt is OutputFormat.table:
-        shown, shown_cols = _people_rows(rows, cols, WIDE_COLUMNS)
+    narrow = False
+    if fmt is OutputFormat.table:
+        shown, shown_cols, narrow = people_table(rows, cols, console.width)
     else:
         shown, shown_cols = rows, cols
     emit_rows(shown, fmt, title=title, columns=shown_cols, document=doc, empty=_empty_text(segment, run, counts))
     if narrow:
-        console.print(
-            _(
-                "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
-                "the score's components (reach, authority, …) show at {width}+ columns or with --format csv."
-            ).format(width=NARROW_WIDTH),
-            highlight=False,
-        )
+        console.print(narrow_legend(), highlight=False)
     if fmt is OutputFormat.table and run:
         _explain(run, counts, ids_shown=any(not r.get("handle") for r in rows))
 
