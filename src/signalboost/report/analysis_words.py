@@ -246,6 +246,19 @@ def status_words(status: str) -> str:
     return _(known[status]) if status in known else _cell(status)
 
 
+def reposts_left_out_words(n: Any) -> str:
+    """What a ``posts`` KPI of the brand's own posts left out (``analytics.kpis``' ``reposts_left_out``):
+    ``23 reposts left out (other accounts' posts shared)``; ``""`` when none were."""
+    if not n:
+        return ""
+    count = int(n)
+    return ngettext(
+        "{n} repost left out (another account's post shared)",
+        "{n} reposts left out (other accounts' posts shared)",
+        count,
+    ).format(n=format_number(count))
+
+
 def translated_note(note: str) -> str:
     """One of the analytics' notes in the report's language (:data:`NOTE_PATTERNS`; ``interactions = …`` too)."""
     import re
