@@ -248,7 +248,10 @@ def influencers(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.markup import escape
+
     from signalboost.influence import job
+    from signalboost.influence.score import ONLY_BRAND_INTERACTS
 
     job.check_segment(segment)
     limit = parse_top(top, fmt)
@@ -271,6 +274,13 @@ def influencers(
         full, _all = job.stored_influencers(ws, platform=platform)
         err.print(_("Chart written to {path}").format(path=quadrant_chart(full, chart, run)), highlight=False)
     title = _("Influencers on {network}").format(network=run["platform"]) if run else _("Influencers")
+    if run and fmt is OutputFormat.table and ONLY_BRAND_INTERACTS in (run.get("notes") or []):
+        # an account export alone: the ranking is the brand's own engagement — said before it, not in the footer
+        title = _("Accounts the brand engages with on {network} (not an influence ranking)").format(
+            network=run["platform"]
+        )
+        said = stored_words(ONLY_BRAND_INTERACTS)
+        console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
     narrow = False
@@ -492,7 +502,6 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     from rich.markup import escape
 
     from signalboost.cli.common import console
-    from signalboost.influence.score import ONLY_BRAND_INTERACTS
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
     from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
@@ -515,9 +524,6 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
         if note.startswith("reach from"):
             said = stored_words(note)
             console.print(escape(said[:1].upper() + said[1:]) + ".")
-        elif note == ONLY_BRAND_INTERACTS:
-            said = stored_words(note)
-            console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     if ids_shown:
         console.print(_("Accounts without a handle in the data are shown by their id."))
     if not run.get("brand_account_id"):
