@@ -492,4 +492,4 @@ def _lists(labels: pl.Series | None, n: int, order: np.ndarray) -> pl.Series:
 
 def _col(values: np.ndarray) -> pl.Series:
     """A float column where NaN becomes null (unknown is NULL, never 0)."""
-    return pl.Series(values, dtype=pl.Float64).fill_nan(None)
+    return pl.Series(values, dtype=pl.Float64, nan_to_null=True)
