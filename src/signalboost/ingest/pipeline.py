@@ -276,6 +276,7 @@ def _load(
         finally:
             with suppress(duckdb.Error):
                 q.drop_stages(con)
+        q.release_stages(con)  # their memory, held until the commit, is not needed for the summary nor the commit
         result.warnings = list(options.warnings)
         result.notes = list(options.notes)
         result.mapped = set(options.mapped)

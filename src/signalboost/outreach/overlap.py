@@ -36,14 +36,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import polars as pl
 
 from signalboost.errors import OutreachError
 from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
-if TYPE_CHECKING:  # datasketch is imported where it is used: it pulls in scipy at CLI start
+if TYPE_CHECKING:  # datasketch and polars are imported where they are used: scipy and polars at CLI start cost
+    import polars as pl
     from datasketch import MinHash
 
 EXACT_EDGE_LIMIT = 50_000_000

@@ -287,6 +287,43 @@ def _memory_limit(con: Any) -> int:
     return parse_size(str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]), where="")
 
 
+#: Room left above the memory DuckDB cannot move out (indexes, metadata) when the dropped staging tables are
+#: pushed out of memory, and the least staged memory worth moving (a small import is left alone).
+RELEASE_ROOM = 32 << 20
+RELEASE_MIN = 64 << 20
+
+
+def release_stages(con: Any) -> int:
+    """Move the dropped staging tables out of memory before the sanity summary and the commit; returns the bytes
+    of in-memory tables moved out (0 when there was too little to bother, or DuckDB could not).
+
+    Dropped inside the import's transaction, the staging tables keep their memory until the COMMIT, which adds
+    the merge of the keys' index on top (2M posts: ~200 MB of staged rows under a ~690 MB peak). Lowering the
+    memory cap for a moment makes DuckDB write them to its temporary file (read back by nobody, deleted at the
+    commit) and free their memory; the cap is then restored. The lowered cap is asked for on a second cursor:
+    if DuckDB cannot free that much it refuses the setting there, and the import's transaction is not touched
+    (the same ``SET`` on the import's own connection would abort it)."""
+    total, staged = con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0), "
+        "coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE'), 0) FROM duckdb_memory()"
+    ).fetchall()[0]
+    cap = _memory_limit(con) + (1 << 20) // 20  # DuckDB shows it truncated to 0.1 MiB: restored as it was shown
+    target = int(total) - int(staged) + RELEASE_ROOM
+    if int(staged) < RELEASE_MIN or target >= cap:
+        return 0
+    import duckdb
+
+    cursor = con.cursor()
+    try:
+        with suppress(duckdb.Error):
+            cursor.execute(f"SET memory_limit = '{target}B'")
+    finally:
+        cursor.close()
+        con.execute(f"SET memory_limit = '{cap}B'")
+    left = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'")
+    return max(int(staged) - int(left.fetchall()[0][0]), 0)
+
+
 def prepare_commit(con: Any) -> None:
     """Set the memory cap of the import's commit (:func:`~signalboost.ingest.limits.commit_memory`)."""
     con.execute(f"SET memory_limit = '{commit_memory(_memory_limit(con), _art_memory(con))}B'")
