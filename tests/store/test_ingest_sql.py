@@ -258,7 +258,9 @@ def test_csv_rows_duckdb_set_aside_become_one_reject_per_line_once(workspace: Wo
 def test_stages_are_empty_on_creation_and_gone_after_dropping(workspace: Workspace) -> None:
     with workspace.transaction() as con:
         q.create_stages(con)
-        q.create_stages(con)  # twice on one connection (a second file): no error, the repair function kept
+        q.create_stages(con)  # twice on one connection (a second file): no error
+        q.register_functions(con)
+        q.register_functions(con)  # twice (a second file with text): no error, the repair function kept
         assert con.execute("SELECT sb_fix_mojibake('caf\u00c3\u00a9')").fetchall() == [("café",)]
         assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
         assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("953.6 MiB",)]  # 1e9 bytes

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from signalboost.errors import IngestError
 from signalboost.i18n import L_
-from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
+from signalboost.ingest.base import FIELDS, KEYS, LOAD_TABLES, TEXTS, FollowSnapshot, Reject
 from signalboost.ingest.limits import commit_memory, fixed_import_memory, keyed_merge_memory, parse_size
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -46,11 +47,11 @@ def ident(name: str) -> str:
 
 
 def columns(table: str) -> list[str]:
-    return [f.name for f in SCHEMAS[table]]
+    return [c for c, _ in FIELDS[table]]
 
 
 def duck_type(table: str, column: str) -> str:
-    return _DUCK_TYPES[str(SCHEMAS[table].field(column).type)]
+    return _DUCK_TYPES[dict(FIELDS[table])[column]]
 
 
 # ---------------------------------------------------------------------------------------------- staging
@@ -59,7 +60,6 @@ def create_stages(con: Any, memory: int | None = None) -> None:
     memory limit in bytes (default :func:`~signalboost.ingest.limits.fixed_import_memory`, 1 GB; an import sizes it
     to its file: :func:`~signalboost.ingest.limits.import_memory`)."""
     con.execute("SET enable_progress_bar = false")
-    register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
     memory = memory if memory is not None else fixed_import_memory()
     con.execute(f"SET memory_limit = '{int(memory)}B'")
@@ -73,7 +73,10 @@ def create_stages(con: Any, memory: int | None = None) -> None:
 
 
 def register_functions(con: Any) -> None:
-    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair)."""
+    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair).
+
+    Registered by :func:`stage_sql` only for a ``SELECT`` that calls it (a file with a text column): DuckDB loads
+    numpy to register a Python function (~11 MB of a follows or interactions import's peak otherwise)."""
     import duckdb
 
     from signalboost.ingest.textio import fix_mojibake
@@ -104,6 +107,8 @@ def append_arrow(con: Any, table: str, data: pa.Table) -> None:
 def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
     if not rejects:
         return
+    import pyarrow as pa
+
     data = pa.table(
         {
             "member": [r.member for r in rejects],
@@ -131,6 +136,8 @@ def stage_sql(
     staged as rejects (all when None). Merge the valid rows with ``merge(con, table, source, SQL_STAGE)``.
     Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
+    if "sb_fix_mojibake(" in select:
+        register_functions(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT *{', ' + fixed if fixed else ''} FROM _stage_sql")
     read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
@@ -201,7 +208,7 @@ def _dedup_select(table: str, source: str) -> str:
     ]
     aggs = [
         f"first({ident(c)}) AS {ident(c)}"
-        if SCHEMAS[table].field(c).type.equals(pa.list_(pa.string()))
+        if dict(FIELDS[table])[c] == TEXTS
         else "coalesce(max(weight), 1.0) AS weight"
         if c == "weight"
         else f"max({ident(c)}) AS {ident(c)}"
