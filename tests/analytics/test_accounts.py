@@ -85,3 +85,35 @@ def test_posts_per_week_wording_agrees_with_the_proposal() -> None:
     n, why = frequency_advice({**row, "changed": True, "recommended_per_day": 2, "recommended_per_week": 14}, 3)
     assert n == 14 and why.startswith("2/day on 7.0 posting days a week ≈ 14/week")
     assert frequency_advice(None, 5) == (5, "kept at 5/week: no days with posts to compare")
+
+
+def _many_accounts(k: int) -> pl.DataFrame:
+    """``k`` instagram accounts; account ``a{i:02d}`` has ``k + 1 - i`` posts (a00 the most)."""
+    rows = [
+        {"post_id": f"a{i:02d}-{j}", "author_id": f"a{i:02d}", "created_at": t(1 + j % 28, 9)}
+        for i in range(k)
+        for j in range(k + 1 - i)
+    ]
+    return posts(rows).with_columns(pl.lit("instagram").alias("platform"))
+
+
+def test_a_dataset_of_many_accounts_names_the_busiest_left_out_and_counts_the_rest() -> None:
+    """A data set of thousands of influencers (Kim et al.'s Instagram sample: 23,047 accounts) printed every one
+    of them in one note (550,000 characters). The note names the 5 busiest left out and counts the rest."""
+    kept, notes = select_accounts(_many_accounts(30))
+    assert set(kept["author_id"]) == {"a00"} and kept.height == 31
+    (note,) = notes
+    assert note == (
+        "instagram: 30 accounts, not pooled — analysed a00 (31 posts; the most posts); left out a01 (30 posts), "
+        "a02 (29 posts), a03 (28 posts), a04 (27 posts), a05 (26 posts) and 24 more; see another with --account"
+    )
+    _, notes = select_accounts(_many_accounts(6))  # 5 left out: every one named, nothing "more"
+    assert notes[0].endswith("a05 (2 posts); see another with --account") and "more" not in notes[0]
+
+
+def test_an_unknown_account_among_many_lists_the_busiest_and_counts_the_rest() -> None:
+    with pytest.raises(AnalyticsError, match="no imported post is by account 'nobody'") as exc:
+        select_accounts(_many_accounts(30), account="nobody")
+    hint = str(exc.value.hint)
+    assert hint.startswith("Use one of: a00 on instagram (31 posts), a01 on instagram (30 posts), ")
+    assert hint.endswith("a09 on instagram (22 posts) and 20 more") and "a10" not in hint

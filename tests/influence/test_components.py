@@ -223,6 +223,11 @@ def test_topic_counts_and_topic_leadership() -> None:
     # a leads #cats (all of its rank sits on a), b leads #dogs
     assert t.labels.to_list() == [["#cats"], ["#dogs"], [], []]
     assert not comp.topic_leadership(g, counts.head(0)).available
+    # counts naming a cell twice and out of order (not topic_counts' form) are summed: the same teleports
+    split = pl.concat([counts.tail(1), counts.head(1).with_columns(pl.col("posts") / 2)] * 2)
+    again = comp.topic_leadership(g, split[[0, 1, 3]], tol=1e-13, lead_pct=80)
+    assert np.array_equal(again.raw, t.raw) and again.labels is not None
+    assert again.labels.to_list() == t.labels.to_list()
 
 
 def test_leading_topics_by_hand() -> None:
@@ -309,6 +314,12 @@ def test_encode_ids_numeric_and_string_paths() -> None:
         ids, codes = encode_ids([pl.Series(["7", odd])])
         assert sorted(ids.to_list()) == sorted({"7", odd}), odd  # kept as the exact strings
         assert ids[int(codes[0][1])] == odd
+    # a column in several chunks (a Parquet column has one per row group) is encoded chunk by chunk
+    chunked = pl.concat([pl.Series(["5", None]), pl.Series(["3"]), pl.Series(["5", "12"])], rechunk=False)
+    assert chunked.n_chunks() == 3
+    ids, codes = encode_ids([chunked, pl.Series(["3"])])
+    assert ids.to_list() == ["3", "5", "12"]
+    assert [c.tolist() for c in codes] == [[1, -1, 0, 1, 2], [0]]
     sparse = [pl.Series(["1", "999999999999"])]  # far apart: sorted path, not a lookup table
     assert encode_ids(sparse)[0].to_list() == ["1", "999999999999"]
 

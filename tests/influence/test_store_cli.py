@@ -280,3 +280,59 @@ def test_listing_fits_80_columns_with_handles_whole(
     assert main(["influencers", "-w", str(workspace.root), "--stored", "--top", "all"]) == 0
     out = capsys.readouterr().out
     assert "authority" in out and "inter = " not in out
+
+
+def test_listing_from_the_brands_own_interactions_says_so_before_the_ranking(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An account export alone (every interaction is the brand's own): the ranking is who the brand engages with,
+    not influence — said above the table and in its title, once; JSON keeps the note in the run."""
+    days = [T - dt.timedelta(days=d) for d in (3, 2, 1)]
+    inter = pl.DataFrame(
+        {
+            "platform": "x",
+            "actor_id": ["B", "B", "B"],
+            "kind": ["mention", "reply", "mention"],
+            "target_account_id": ["f1", "f1", "c1"],
+            "occurred_at": days,
+        }
+    )
+    posts = pl.DataFrame(
+        {
+            "platform": "x",
+            "post_id": ["p1", "p2", "p3"],
+            "author_id": "B",
+            "created_at": days,
+            "hashtags": [["css"], ["css"], ["js"]],
+        }
+    )
+    accounts = pl.DataFrame({"platform": "x", "account_id": ["B"], "handle": ["brand"], "is_brand": [True]})
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: Brand\n")
+    with workspace.transaction() as con:
+        sql.insert_frame(con, "interactions", inter)
+        sql.insert_frame(con, "posts", posts)
+        sql.insert_frame(con, "accounts", accounts)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["influencers", "-w", str(workspace.root)]) == 0
+    lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    warning = "Every interaction in the data is the brand's own (an account export holds no one else's likes,"
+    at = [i for i, line in enumerate(lines) if line.startswith(warning)]
+    first_row = next(i for i, line in enumerate(lines) if "f1" in line)
+    assert len(at) == 1 and at[0] < first_row  # once, above the ranking (not only in the footer)
+    assert "Accounts the brand engages with on x (not an influence ranking)" in lines
+    assert "Influencers on x" not in lines
+    assert main(["influencers", "-w", str(workspace.root), "--stored", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert any(n.startswith("every interaction in the data is the brand's own (") for n in doc["run"]["notes"])
+    assert {r["account_id"] for r in doc["rows"]} == {"f1", "c1"}
+
+
+def test_listing_with_other_accounts_interactions_keeps_the_influencers_title(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(workspace)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["influencers", "-w", str(workspace.root)]) == 0
+    out = capsys.readouterr().out
+    assert "Influencers on x" in out
+    assert "brand's own" not in out and "not an influence ranking" not in out

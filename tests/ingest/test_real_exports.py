@@ -151,12 +151,14 @@ def test_tiktok_follows_point_the_right_way() -> None:
     assert (idols[0]["follower_id"], idols[0]["followee_id"], idols[0]["observed_at"]) == ("acme", "idol", None)
 
 
-@pytest.mark.parametrize("name", ["content.xlsx", "content.xls", "renamed.csv"])
-def test_a_spreadsheet_workbook_is_refused_with_what_to_do(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["content.xlsx", "content.xls", "renamed.csv", "sheet.numbers"])
+def test_a_workbook_that_cannot_be_read_is_refused_with_what_to_do(name: str, tmp_path: Path) -> None:
+    """Damaged workbooks (an .xlsx zip without sheets, a truncated .xls) and Apple Numbers files: refused with
+    what to do (readable workbooks are read: tests/ingest/test_workbooks.py)."""
     import zipfile
 
     path = tmp_path / name
-    if name.endswith(".xls"):
+    if name.endswith((".xls", ".numbers")):
         path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)  # Excel 97-2003
     else:
         with zipfile.ZipFile(path, "w") as zf:

@@ -115,6 +115,9 @@ def test_main_flows_in_chromium(browser: object, tmp_path: Path) -> None:
         # a made-up 0, and the page says why
         expect(page.locator("svg.chart circle")).to_have_count(0)
         expect(page.locator("#chart-note")).to_contain_text("No other account's interactions with the brand")
+        # and every interaction in it is the brand's own: the ranking is who the brand engages with, titled so
+        expect(page.locator("h1")).to_have_text("Accounts the brand engages with on x (not an influence ranking)")
+        expect(page.locator("#ranking-note")).to_contain_text("not their influence")
         _shot(page, "influencers")
         # sort the rows shown by a column header (keyboard-accessible button), and filter and sort through the form
         page.click("#influencers thead button:has-text('Score')")

@@ -11,7 +11,8 @@ account:
 4. else the account with the most posts that is not registered as a competitor's (``accounts.is_competitor``,
    ``signalboost competitors add``), else the account with the most posts.
 
-A note names the account kept and every one left out, with how to analyse it (``--account``).
+A note names the account kept and the busiest five left out (the rest counted), with how to analyse another
+(``--account``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from collections.abc import Mapping
 import polars as pl
 
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import L_, _, format_number, ngettext
+from signalboost.i18n import L_, LazyText, _, format_number, ngettext
+
+LEFT_OUT_SHOWN = 5
+"""Accounts a note names as left out (the busiest); the rest are counted (a data set of 23,047 influencers
+would otherwise print every one)."""
+ACCOUNTS_SHOWN = 10
+"""Accounts the error of an unknown ``--account`` lists (the busiest); the rest are counted."""
 
 
 def _norm(value: object) -> str:
@@ -65,7 +72,14 @@ def select_accounts(
         wanted = _norm(account)
         keep = [(str(p), str(a)) for p, a, _n in counts.iter_rows() if _matches(str(p), str(a), wanted, labels)]
         if not keep:
-            known = ", ".join(f"{labels.get((str(p), str(a)), a)} on {p} ({n} posts)" for p, a, n in counts.iter_rows())
+            listed = [
+                f"{labels.get((str(p), str(a)), a)} on {p} ({n} posts)"
+                for p, a, n in counts.head(ACCOUNTS_SHOWN).iter_rows()
+            ]
+            rest = counts.height - len(listed)
+            known: str | LazyText = ", ".join(listed)
+            if rest > 0:
+                known = L_("{items} and {n} more", items=known, n=rest)
             raise AnalyticsError(
                 L_("no imported post is by account {account!r}", account=account),
                 where="--account",
@@ -89,13 +103,15 @@ def select_accounts(
             continue
         chosen_id, why = _choose(platform, rows, handles.get(platform), brand, labels, _competitor_ids(accounts))
         keep_rows.append((platform, chosen_id))
+        left_out = [(a, n) for a, n in rows if a != chosen_id]  # busiest first
         others = ", ".join(
             ngettext("{account} ({n} post)", "{account} ({n} posts)", n).format(
                 account=labels.get((platform, a), a), n=format_number(n)
             )
-            for a, n in rows
-            if a != chosen_id
+            for a, n in left_out[:LEFT_OUT_SHOWN]
         )
+        if len(left_out) > LEFT_OUT_SHOWN:
+            others = _("{items} and {n} more").format(items=others, n=format_number(len(left_out) - LEFT_OUT_SHOWN))
         n_kept = dict(rows)[chosen_id]
         notes.append(
             _(

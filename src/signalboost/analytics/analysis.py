@@ -14,6 +14,7 @@ import polars as pl
 from signalboost.analytics.accounts import select_accounts
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
+from signalboost.analytics.history import DEFAULT_MONTHS, HistoryWindow, history_windows, in_windows
 from signalboost.analytics.kpis import kpi_status, tactic_effects
 from signalboost.analytics.metrics import (
     MAX_FOLLOWER_GAP_DAYS,
@@ -24,7 +25,7 @@ from signalboost.analytics.metrics import (
     summarize_engagement,
 )
 from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars, without_reposts
-from signalboost.analytics.slot_choice import SlotChoice, choose_slot_model
+from signalboost.analytics.slot_choice import MIN_POSTS, SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
 from signalboost.i18n import L_, _, format_number
@@ -51,6 +52,12 @@ class AnalysisOptions:
     max_follower_gap_days: float | None = MAX_FOLLOWER_GAP_DAYS
     account: str | None = None
     """Analyse only this account (id or handle); by default one account per network (:mod:`.accounts`)."""
+    window_months: int | None = DEFAULT_MONTHS
+    """The advice reads each network's last ``window_months`` months, widened to ``window_min_posts`` posts with a
+    figure (:mod:`.history`); 0 or ``None``: the whole history."""
+    window_min_posts: int = MIN_POSTS
+    since: dt.date | None = None
+    """Read the advice from this date on (the brand's calendar) instead of the window of ``window_months``."""
 
 
 #: ``--metric auto`` takes the first of these that every network reports for most of its posts.
@@ -83,6 +90,7 @@ class Analysis:
     metric: str = "er_reach"
     slot_metrics: dict[str, str] = field(default_factory=dict)  # network -> the metric its rankings use
     slot_choices: dict[str, SlotChoice] = field(default_factory=dict)  # network -> the backtested slot model
+    windows: dict[str, HistoryWindow] = field(default_factory=dict)  # network -> the history the advice read
 
 
 def _coverage(frame: pl.DataFrame, metric: str) -> dict[str, float]:
@@ -341,8 +349,15 @@ def analyze(
     eng, slot_metrics, notes = _slot_metrics(eng, by_network)
     notes = own_notes + metric_notes + definition_notes(eng, opt.max_follower_gap_days) + notes
     conf = opt.confidence
+    # the advice (best times and their backtest, posts per day, formats, paid, pillar performance) reads a recent
+    # window of each network's history; the summary, the pillar mix and the KPIs read every post
+    windows = history_windows(
+        eng, slot_metrics, months=opt.window_months, min_posts=opt.window_min_posts, since=opt.since, tz=tz
+    )
+    recent = in_windows(eng, windows)
+    notes += [w.note() for w in windows.values() if w.note()]
     choices: dict[str, SlotChoice] = {}
-    ranked = _ranked(eng, slot_metrics, tz, opt, choices)
+    ranked = _ranked(recent, slot_metrics, tz, opt, choices)
     slots = _with_audience(ranked["slots"], audience_hours, tz)
     backed = [c.sentence() for c in choices.values()]
     undistinguished = [n for n in undistinguished_notes(slots) if n.split(":", 1)[0] not in choices]
@@ -370,10 +385,10 @@ def analyze(
             slots, k=opt.top_slots, explore=opt.explore, seed=opt.seed, min_posts=opt.min_posts
         ),
         frequency_curve=posts_per_day_curve(
-            eng, tz=tz, metric=opt.frequency_metric, max_k=opt.max_posts_per_day, confidence=conf
+            recent, tz=tz, metric=opt.frequency_metric, max_k=opt.max_posts_per_day, confidence=conf
         ),
         frequency=recommend_frequency(
-            eng,
+            recent,
             tz=tz,
             metric=opt.frequency_metric,
             max_k=opt.max_posts_per_day,
@@ -389,6 +404,7 @@ def analyze(
         metric=metric,
         slot_metrics=slot_metrics,
         slot_choices=choices,
+        windows=windows,
     )
 
 

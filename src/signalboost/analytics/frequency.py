@@ -26,15 +26,20 @@ from signalboost.i18n import _, format_number
 
 
 def daily_table(frame: pl.DataFrame, *, tz: str = "UTC", metric: str = "interactions") -> pl.DataFrame:
-    """One row per network and local day with posts: ``platform, local_date, n_posts, total, complete``.
+    """One row per network and local day with posts: ``platform, local_date, n_posts, n_reposts, total, complete``.
 
-    ``total`` is the sum of ``metric`` over the day's posts, ``None`` when any post lacks it (``complete`` false).
+    ``n_posts`` counts every post of the day, reposts (``repost_of`` set: retweets, boosts) included, as the
+    schedule's slots do (curated slots are slots); ``n_reposts`` says how many of them were reposts. ``total`` is
+    the sum of ``metric`` over the day's posts, ``None`` when any post lacks it (``complete`` false) — a repost
+    carries no figure of its own, so a day with one is left out of the means.
     """
     local = with_local_time(frame.filter(pl.col("created_at").is_not_null()), tz)
+    reposts = pl.col("repost_of").is_not_null().sum() if "repost_of" in local.columns else pl.lit(0, pl.UInt32)
     return (
         local.group_by("platform", "local_date")
         .agg(
             pl.len().alias("n_posts"),
+            reposts.cast(pl.Int64).alias("n_reposts"),
             pl.col(metric).cast(pl.Float64).sum().alias("_sum"),
             pl.col(metric).is_null().any().alias("_missing"),
         )
@@ -100,7 +105,8 @@ def recommend_frequency(
 ) -> pl.DataFrame:
     """Recommended posts per day and per week per network, with the evidence (module doc gives the rule).
 
-    Columns: ``platform, current_per_day, current_per_week, recommended_per_day, recommended_per_week,
+    Columns: ``platform, current_per_day, current_per_week (reposts included, as the schedule's slots count
+    curated posts), reposts_per_week, recommended_per_day, recommended_per_week,
     posting_days_per_week, changed, diff, diff_low, diff_high, n_days_current, n_days_best, evidence``.
     """
     days = daily_table(frame, tz=tz, metric=metric).with_columns(
@@ -128,6 +134,10 @@ def frequency_advice(row: dict[str, object] | None, strategy_per_week: int) -> t
         per_day=row["current_per_day"],
         days=_figure(row["posting_days_per_week"]),
     )
+    if row.get("reposts_per_week"):  # the weekly rate counts reposts as the schedule's slots do: say how many
+        now = _("{now} (reposts of other accounts' posts included: {reposts}/week)").format(
+            now=now, reposts=_figure(row["reposts_per_week"])
+        )
     if row["changed"]:
         new = int(row["recommended_per_week"])  # type: ignore[call-overload]
         return new, _("{per_day}/day on {days} posting days a week ≈ {new}/week; {now}; {evidence}").format(
@@ -182,6 +192,7 @@ def _recommend_one(platform: str, g: pl.DataFrame, min_days: int, confidence: fl
             if diff is not None and diff[1] > 0:
                 best = cand
     per_week_now = float(g["n_posts"].sum()) / _span_weeks(g)
+    reposts_week = float(g["n_reposts"].sum()) / _span_weeks(g)
     lbl = f"{max_k}+" if best == max_k else str(best)
     if k0 not in means:
         evidence = _("not enough data: fewer than {0} complete days with {1} post(s)").format(min_days, k0)
@@ -218,6 +229,7 @@ def _recommend_one(platform: str, g: pl.DataFrame, min_days: int, confidence: fl
         "platform": platform,
         "current_per_day": k0,
         "current_per_week": round(per_week_now, 1),
+        "reposts_per_week": round(reposts_week, 1),
         "recommended_per_day": best,
         "recommended_per_week": max(1, round(best * days_week)),
         "posting_days_per_week": round(days_week, 2),

@@ -16,6 +16,9 @@ How the window becomes one figure is the KPI's ``aggregation`` (default by metri
 - ``last`` / ``growth``: the last follower snapshot in the window summed over the brand's accounts on the network,
   and ``(last − first) / first`` of that.
 
+The ``posts`` KPI counts the brand's own posts: reposts (``repost_of`` set: X retweets, Mastodon boosts, other
+accounts' posts shared) are left out and counted in ``reposts_left_out``, unless the KPI says ``include_reposts``.
+
 The verdict is ``met`` / ``missed`` when the figure (or, for means, medians and rates, its whole interval) is on
 one side of the target, ``too early to tell`` when the interval straddles it (or has fewer than 2 posts), and
 ``not measurable yet`` when there is no figure (the ``status`` says why).
@@ -218,8 +221,10 @@ def kpi_status(
 
     ``frame`` is :func:`post_engagement` output. Columns: ``kpi, metric, aggregation, network, window_days,
     window_start, window_end, value, low, high, target, direction, verdict, met, previous, change, trend, n,
-    status``. ``verdict`` is ``met``, ``missed``, ``too early to tell`` or ``not measurable yet``; ``met`` is
-    ``True``/``False`` for the first two and ``None`` otherwise (``status`` says why there is no value).
+    status, reposts_left_out`` (for a ``posts`` KPI of the brand's own posts, the reposts in the window it left
+    out; ``None`` for other KPIs and with ``include_reposts``). ``verdict`` is ``met``, ``missed``, ``too early to
+    tell`` or ``not measurable yet``; ``met`` is ``True``/``False`` for the first two and ``None`` otherwise
+    (``status`` says why there is no value).
     """
     data = _prepare(frame)
     rows: list[dict[str, object]] = []
@@ -253,12 +258,26 @@ _KPI_SCHEMA = pl.Schema(
         "trend": pl.String(),
         "n": pl.Int64(),
         "status": pl.String(),
+        "reposts_left_out": pl.Int64(),
     }
 )
 
 
 def _window(data: pl.DataFrame, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     return data.filter((pl.col("_t") > start) & (pl.col("_t") <= end))
+
+
+def is_repost() -> pl.Expr:
+    """True for a repost (``repost_of`` set: a retweet, a boost — another account's post shared)."""
+    return pl.col("repost_of").is_not_null()
+
+
+def own_posts_only(frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """The brand's own posts of ``frame`` and how many reposts were left out (0 when it has no ``repost_of``)."""
+    if "repost_of" not in frame.columns or frame.height == 0:
+        return frame, 0
+    shared = int(frame.select(is_repost().sum()).item())
+    return (frame.filter(~is_repost()), shared) if shared else (frame, 0)
 
 
 def _one_kpi(
@@ -287,6 +306,10 @@ def _one_kpi(
             snaps = snaps.filter(pl.col("platform") == kpi.network)
     cur = _window(scoped, end - width, end)
     prev = _window(scoped, end - 2 * width, end - width)
+    left_out: int | None = None
+    if kpi.metric == "posts" and not kpi.include_reposts:  # the brand's own posts; the reposts are counted
+        cur, left_out = own_posts_only(cur)
+        prev, _prev_left_out = own_posts_only(prev)
     cur_snaps = (
         snaps.filter((pl.col("observed_at") > end - width) & (pl.col("observed_at") <= end))
         if snaps is not None
@@ -321,6 +344,7 @@ def _one_kpi(
         "trend": trend,
         "n": fig.n,
         "status": fig.status,
+        "reposts_left_out": left_out,
     }
 
 
@@ -387,12 +411,16 @@ def tactic_effects(
     rows: list[dict[str, object]] = []
     for tactic in tactics:
         served = [by_id[k] for k in tactic.kpis if k in by_id]
-        targets: list[tuple[str, str, str | None]] = [(k.id, str(k.metric), k.network) for k in served]
-        targets = targets or [("(goal)", GOAL_METRIC[tactic.goal], None)]
-        for kpi_id, metric, network in targets:
+        targets: list[tuple[str, str, str | None, bool]] = [
+            (k.id, str(k.metric), k.network, k.include_reposts) for k in served
+        ]
+        targets = targets or [("(goal)", GOAL_METRIC[tactic.goal], None, False)]
+        for kpi_id, metric, network, reposts in targets:
             scoped = frame.filter(pl.col("platform") == network) if network else frame
             if tactic.networks and not network:
                 scoped = scoped.filter(pl.col("platform").is_in(tactic.networks))
+            if metric == "posts" and not reposts:  # as the KPI counts them: the brand's own posts
+                scoped, _left_out = own_posts_only(scoped)
             row = _tactic_row(tactic, kpi_id, metric, scoped, "week", tz, confidence)
             if row["diff"] is None:  # e.g. a weekly tactic: every week has it, so compare days instead
                 by_day = _tactic_row(tactic, kpi_id, metric, scoped, "day", tz, confidence)

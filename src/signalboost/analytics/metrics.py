@@ -296,7 +296,7 @@ def post_engagement(
     """One row per post with its latest metrics, followers at posting time and the engagement figures.
 
     Columns: the post's own (``platform, post_id, author_id, created_at, format, paid, pillars, tactic, text,
-    hashtags``), ``METRIC_COLUMNS``, ``metrics_observed_at``, ``followers_at_post``, ``interactions``,
+    hashtags, repost_of``), ``METRIC_COLUMNS``, ``metrics_observed_at``, ``followers_at_post``, ``interactions``,
     ``interactions_basis`` (the network's sum, e.g. ``likes + reposts``), ``interactions_partial`` (what that sum
     leaves out, e.g. ``replies not in the export``; ``None`` when complete), ``er_reach``, ``er_impressions``,
     ``er_followers``. Posts without any metrics snapshot keep ``None`` metrics.
@@ -304,7 +304,7 @@ def post_engagement(
     for col in ("platform", "post_id"):
         if col not in posts.columns or col not in post_metrics.columns:
             raise AnalyticsError(L_("column {col!r} is missing", col=col), where="posts/post_metrics frame")
-    base_cols = ("author_id", "created_at", "format", "paid", "pillars", "tactic", "text", "hashtags")
+    base_cols = ("author_id", "created_at", "format", "paid", "pillars", "tactic", "text", "hashtags", "repost_of")
     frame = posts
     for col in base_cols:
         if col not in frame.columns:

@@ -1,6 +1,8 @@
 """The re-tuned schedule: proposed hours and posts per week per network, as a diff of strategy.yaml with evidence.
 
-For each network of ``schedule.networks`` that has posts:
+For each network of ``schedule.networks`` that has posts, from the recent window of its history the analysis read
+(:mod:`signalboost.analytics.history`: the last 12 months, widened to 60 posts with a figure; stated as the first
+evidence row, kind ``window``):
 
 - ``min_posts_per_week`` becomes the recommended posts per week of
   :func:`signalboost.analytics.frequency.recommend_frequency` only when its evidence supports a change of posts per
@@ -31,6 +33,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from signalboost.analytics.analysis import Analysis
 from signalboost.analytics.frequency import frequency_advice
+from signalboost.analytics.history import HistoryWindow, window_evidence
 from signalboost.analytics.metrics import DEFINITIONS, INTERACTION_METRICS, group_bases
 from signalboost.analytics.timing import WEEKDAY_NAMES, is_flat, recommend_slots
 from signalboost.i18n import _, format_number, format_percent, format_significant
@@ -82,10 +85,24 @@ class Proposal:
     networks: list[NetworkProposal]
     skipped: dict[str, str] = field(default_factory=dict)  # network -> why no proposal
     formats: list[dict[str, Any]] = field(default_factory=list)  # format advice, best effect first per network
+    windows: dict[str, HistoryWindow] = field(default_factory=dict)  # network -> the history the advice read
 
     def evidence_rows(self) -> list[dict[str, Any]]:
-        """One row per proposed line: network, what, value, kind, evidence."""
+        """One row per proposed line: network, what, value, kind, evidence; first, per network, the history the
+        advice read (``what`` ``history``, ``value`` its first and last day as an ISO interval, kind ``window``)."""
         rows: list[dict[str, Any]] = []
+        for net in [n.network for n in self.networks] + list(self.skipped):
+            w = self.windows.get(net)
+            if w is not None:
+                rows.append(
+                    {
+                        "network": net,
+                        "what": "history",
+                        "value": f"{w.start.date().isoformat()}/{w.end.date().isoformat()}",
+                        "kind": "window",
+                        "evidence": window_evidence(w),
+                    }
+                )
         for n in self.networks:
             rows.append(
                 {
@@ -257,7 +274,7 @@ def propose_schedule(
             why = _("{why}; capped at the {n} distinct slots available").format(why=why, n=len(chosen))
             new_n = len(chosen)
         proposals.append(NetworkProposal(net, old_n, new_n, why, old, chosen))
-    return Proposal(proposals, skipped, format_advice(analysis))
+    return Proposal(proposals, skipped, format_advice(analysis), dict(analysis.windows))
 
 
 def format_advice(analysis: Analysis) -> list[dict[str, Any]]:

@@ -85,9 +85,23 @@ def _diff_text(diff: str) -> Any:
 
 
 def run_analysis(
-    workspace: Path, *, metric: str, hour_block: int, min_posts: int, store: bool, account: str | None = None
+    workspace: Path,
+    *,
+    metric: str,
+    hour_block: int,
+    min_posts: int,
+    store: bool,
+    account: str | None = None,
+    window: int = 12,
+    since: str | None = None,
 ) -> Any:
-    """Load the workspace, analyse, and (with ``store``) save the pillar assignments. Returns the Analysis."""
+    """Load the workspace, analyse, and (with ``store``) save the pillar assignments. Returns the Analysis.
+
+    ``window`` (months; 0 = the whole history) and ``since`` (YYYY-MM-DD) choose the history the advice reads
+    (:mod:`signalboost.analytics.history`)."""
+    from signalboost.cli.common import parse_date
+
+    since_day = parse_date(since, "--since")
     from signalboost.analytics.analysis import AnalysisOptions, analyze
     from signalboost.store.analytics_sql import read_analytics_frames, replace_post_pillars
 
@@ -95,7 +109,14 @@ def run_analysis(
     strategy = ws.strategy() if ws.has_strategy() else None
     with err.status(_("Analysing the imported posts…")):
         frames = read_analytics_frames(ws)
-        options = AnalysisOptions(metric=metric, hour_block=hour_block, min_posts=min_posts, account=account)
+        options = AnalysisOptions(
+            metric=metric,
+            hour_block=hour_block,
+            min_posts=min_posts,
+            account=account,
+            window_months=window,
+            since=since_day,
+        )
         result = analyze(
             strategy,
             frames.posts,
@@ -139,6 +160,22 @@ AccountOption = typer.Option(
 )
 
 
+WindowOption = typer.Option(
+    12,
+    "--window",
+    min=0,
+    help="Months of each network's history the advice reads (best times and their backtest, posts per day, "
+    "formats), counted back from its last post and widened until 60 posts with a figure are in; 0 = the whole "
+    "history.",
+)
+SinceOption = typer.Option(
+    None,
+    "--since",
+    metavar="YYYY-MM-DD",
+    help="Read the advice from the posts since this date instead (not widened; overrides --window).",
+)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("analyze")
     def analyze_cmd(
@@ -147,6 +184,8 @@ def register(app: typer.Typer) -> None:
         hour_block: int = HourBlockOption,
         min_posts: int = MinPostsOption,
         account: str | None = AccountOption,
+        window: int = WindowOption,
+        since: str | None = SinceOption,
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -157,7 +196,14 @@ def register(app: typer.Typer) -> None:
         Example: signalboost analyze --section best --format json
         """
         result = run_analysis(
-            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=account is None, account=account
+            workspace,
+            metric=metric,
+            hour_block=hour_block,
+            min_posts=min_posts,
+            store=account is None,
+            account=account,
+            window=window,
+            since=since,
         )
         wanted = list(SECTION_FRAMES) if section is Section.all else [section.value]
         if section is Section.all:
@@ -209,6 +255,8 @@ def register(app: typer.Typer) -> None:
             "median instead (when your rate's interval excludes it); labelled 'from the market'.",
         ),
         account: str | None = AccountOption,
+        window: int = WindowOption,
+        since: str | None = SinceOption,
         fmt: OutputFormat = FormatOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
@@ -219,7 +267,12 @@ def register(app: typer.Typer) -> None:
         results, labelled as such; they are evidence to read, written into strategy.yaml only with --market
         (posts per week, where your own data proposes no change).
 
+        The advice reads each network's last 12 months of posts (widened until 60 posts with a figure are in, so
+        its backtest can run); the first evidence row of each network says which days it read. --window 0 reads
+        the whole history, --since a date of your choice.
+
         Example: signalboost recommend            (look)
+                 signalboost recommend --window 24 (the last two years)
                  signalboost recommend --apply    (write it)
                  signalboost recommend --market   (let the competitors' cadence fill in where yours cannot tell)
         """
@@ -232,7 +285,14 @@ def register(app: typer.Typer) -> None:
             ws.strategy()  # raises the clear "no strategy.yaml" error
             return
         result = run_analysis(
-            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False, account=account
+            workspace,
+            metric=metric,
+            hour_block=hour_block,
+            min_posts=min_posts,
+            store=False,
+            account=account,
+            window=window,
+            since=since,
         )
         market_rows = _market_rows(ws, doc.strategy())
         folded = None
@@ -311,6 +371,8 @@ def register(app: typer.Typer) -> None:
         hour_block: int = HourBlockOption,
         min_posts: int = MinPostsOption,
         account: str | None = AccountOption,
+        window: int = WindowOption,
+        since: str | None = SinceOption,
         workspace: Path = WorkspaceOption,
     ) -> None:
         """Write the analytics report: KPIs, pillar mix, best-time heatmap, posts per day, formats, paid, advice.
@@ -323,7 +385,14 @@ def register(app: typer.Typer) -> None:
 
         ws = open_ws(workspace, read_only=True)
         result = run_analysis(
-            workspace, metric=metric, hour_block=hour_block, min_posts=min_posts, store=False, account=account
+            workspace,
+            metric=metric,
+            hour_block=hour_block,
+            min_posts=min_posts,
+            store=False,
+            account=account,
+            window=window,
+            since=since,
         )
         strategy = ws.strategy() if ws.has_strategy() else None
         target = output or ws.exports_dir / f"report.{fmt.value}"

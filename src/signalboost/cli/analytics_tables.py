@@ -191,7 +191,7 @@ def tactic_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """The KPI table for people, in 80 columns: figure with its interval, how it is computed, target with its
     direction, verdict (with the reason when there is no figure)."""
-    from signalboost.report.analysis_words import kpi_figure_label, status_words
+    from signalboost.report.analysis_words import kpi_figure_label, reposts_left_out_words, status_words
 
     out = []
     for r in frame.iter_rows(named=True):
@@ -201,6 +201,10 @@ def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
         verdict = _word(r["verdict"])
         if not str(r["status"]).startswith("ok"):
             verdict = _("{verdict}: {why}").format(verdict=verdict, why=status_words(str(r["status"])))
+        if r.get("reposts_left_out"):  # a posts KPI of the brand's own posts
+            verdict = _("{verdict}; {left_out}").format(
+                verdict=verdict, left_out=reposts_left_out_words(r["reposts_left_out"])
+            )
         out.append(
             {
                 _("KPI"): r["kpi"],
@@ -249,6 +253,7 @@ KIND_WORDS: dict[str, str] = {
     "skipped": N_("skipped"),
     "format": N_("format"),
     "market": N_("from the market"),
+    "window": N_("history read"),
 }
 
 
@@ -262,7 +267,22 @@ def _what(what: str) -> str:
         return _("format {name}").format(name=_word(rest))
     if what == "(none)":
         return _("(none)")
+    if what == "history":
+        return _("history")
     return what
+
+
+def _value(row: dict[str, Any]) -> str:
+    """A proposed value for people; the history's ISO interval (``2021-11-04/2022-11-03``) as the reader's dates."""
+    value = row.get("value")
+    if not value:
+        return ""
+    if row.get("kind") == "window" and "/" in str(value):
+        from signalboost.i18n import format_day
+
+        first, last = str(value).split("/", 1)
+        return _("{first} – {last}").format(first=format_day(first), last=format_day(last))
+    return _word(value)
 
 
 def evidence_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -271,7 +291,7 @@ def evidence_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             network_key(): r["network"],
             _("what"): _what(str(r["what"])),
-            _("value"): _word(r["value"]) if r.get("value") else "",
+            _("value"): _value(r),
             _("kind"): _(KIND_WORDS[str(r["kind"])]) if str(r["kind"]) in KIND_WORDS else str(r["kind"]),
             _("evidence"): r["evidence"],
         }

@@ -118,10 +118,28 @@ def _people_rows(
     return out, heads
 
 
-def wide_table(frame: Any, cols: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """The full influencer table of a stored-influencers frame: its rows and translated headers (the CLI's and the
-    demo's)."""
-    return _people_rows(_rows(frame, True), cols, WIDE_COLUMNS)
+def people_table(
+    rows: list[dict[str, Any]], cols: list[str], width: int
+) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """The influencer table for a terminal ``width`` columns wide (the CLI's and the demo's): its rows, translated
+    headers, and whether it is the narrow one (below ``NARROW_WIDTH``: the deciding columns only, so no number is
+    wrapped over two lines; print ``narrow_legend()`` under it)."""
+    if width < NARROW_WIDTH and rows:
+        return (*narrow_rows(rows, cols), True)
+    return (*_people_rows(rows, cols, WIDE_COLUMNS), False)
+
+
+def narrow_legend() -> str:
+    """The line under the narrow table: its short headers spelled out, and where the components are."""
+    return _(
+        "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
+        "the score's components (reach, authority, …) show at {width}+ columns or with --format csv."
+    ).format(width=NARROW_WIDTH)
+
+
+def wide_table(frame: Any, cols: list[str], width: int) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """``people_table`` of a stored-influencers frame."""
+    return people_table(_rows(frame, True), cols, width)
 
 
 def visible_columns(run: dict[str, Any] | None) -> list[str]:
@@ -230,7 +248,10 @@ def influencers(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.markup import escape
+
     from signalboost.influence import job
+    from signalboost.influence.score import ONLY_BRAND_INTERACTS
 
     job.check_segment(segment)
     limit = parse_top(top, fmt)
@@ -253,24 +274,23 @@ def influencers(
         full, _all = job.stored_influencers(ws, platform=platform)
         err.print(_("Chart written to {path}").format(path=quadrant_chart(full, chart, run)), highlight=False)
     title = _("Influencers on {network}").format(network=run["platform"]) if run else _("Influencers")
+    if run and fmt is OutputFormat.table and ONLY_BRAND_INTERACTS in (run.get("notes") or []):
+        # an account export alone: the ranking is the brand's own engagement — said before it, not in the footer
+        title = _("Accounts the brand engages with on {network} (not an influence ranking)").format(
+            network=run["platform"]
+        )
+        said = stored_words(ONLY_BRAND_INTERACTS)
+        console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     cols = visible_columns(run) if fmt is OutputFormat.table else [*LIST_COLUMNS, *RAW_COLUMNS]
     doc = {"run": run, "segments": counts, "rows": rows}
-    narrow = fmt is OutputFormat.table and console.width < NARROW_WIDTH and bool(rows)
-    if narrow:
-        shown, shown_cols = narrow_rows(rows, cols)
-    elif fmt is OutputFormat.table:
-        shown, shown_cols = _people_rows(rows, cols, WIDE_COLUMNS)
+    narrow = False
+    if fmt is OutputFormat.table:
+        shown, shown_cols, narrow = people_table(rows, cols, console.width)
     else:
         shown, shown_cols = rows, cols
     emit_rows(shown, fmt, title=title, columns=shown_cols, document=doc, empty=_empty_text(segment, run, counts))
     if narrow:
-        console.print(
-            _(
-                "inter = interactions with the brand, eng = engagement (decayed), follows = follows the brand; "
-                "the score's components (reach, authority, …) show at {width}+ columns or with --format csv."
-            ).format(width=NARROW_WIDTH),
-            highlight=False,
-        )
+        console.print(narrow_legend(), highlight=False)
     if fmt is OutputFormat.table and run:
         _explain(run, counts, ids_shown=any(not r.get("handle") for r in rows))
 
@@ -482,7 +502,6 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     from rich.markup import escape
 
     from signalboost.cli.common import console
-    from signalboost.influence.score import ONLY_BRAND_INTERACTS
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
     from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
@@ -505,9 +524,6 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
         if note.startswith("reach from"):
             said = stored_words(note)
             console.print(escape(said[:1].upper() + said[1:]) + ".")
-        elif note == ONLY_BRAND_INTERACTS:
-            said = stored_words(note)
-            console.print("[yellow]" + escape(said[:1].upper() + said[1:]) + ".[/]")
     if ids_shown:
         console.print(_("Accounts without a handle in the data are shown by their id."))
     if not run.get("brand_account_id"):

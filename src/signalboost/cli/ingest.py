@@ -37,11 +37,15 @@ Examples:
 
   signalboost import page.csv -p facebook --map "post_id=status_id|after:_" --dry-run
 
+  signalboost import insights.xlsx --sheet "Key Metrics" --dry-run
+
 --map grammar: field=Column (a column), field==text (a constant), field==@me (the brand's own
 account on the platform, from strategy.yaml), field=Column|before:SEP or field=Column|after:SEP
 (the part of a column before/after the first SEP). A --mapping FILE holds the same as YAML
 (field: VALUE). Dates are read value by value (ISO, Unix times, M/D/Y or D/M/Y by the column's
 evidence, month names); times without a zone are in the brand's time zone unless --timezone.
+Spreadsheet workbooks (.xlsx, .xls, .ods) are read like the CSV of one sheet: the first sheet whose
+header a format recognises, or --sheet NAME; the summary says which sheet was read and names the others.
 Every import prints what it detected and a sanity summary; see docs/INGEST.md.
 The workspace must exist: create it first with `signalboost init DIR` (a mistyped -w is refused).
 """
@@ -143,6 +147,12 @@ def register(app: typer.Typer) -> None:
             "stored; write nothing.",
         ),
         wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for another import to finish."),
+        sheet: str | None = typer.Option(
+            None,
+            "--sheet",
+            help="Workbooks (.xlsx, .xls, .ods): the sheet to read. Default: the first sheet whose header a format "
+            "recognises (the summary names it and the others).",
+        ),
     ) -> None:
         from signalboost.ingest import import_files
         from signalboost.ingest.pipeline import check_paths
@@ -162,6 +172,7 @@ def register(app: typer.Typer) -> None:
                 observed_at=when,
                 timezone=timezone,
                 encoding=encoding,
+                sheet=sheet,
             )
             return
         # A mistyped -w must not silently start a new workspace: like every other command, import asks for
@@ -184,6 +195,7 @@ def register(app: typer.Typer) -> None:
                     lock_timeout=wait,
                     timezone=timezone,
                     encoding=encoding,
+                    sheet=sheet,
                 )
                 results += done
                 if output is OutputFormat.table:

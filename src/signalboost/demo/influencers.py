@@ -43,7 +43,7 @@ def csv_selection(table: pl.DataFrame, *, top: int = CSV_TOP, per_segment: int =
 def demo_step(ctx: DemoContext) -> None:
     """Score, segment and store the Higgs accounts; print the top influencers and the untapped list."""
     from signalboost.cli.common import OutputFormat, emit_rows
-    from signalboost.cli.influence import visible_columns, wide_table
+    from signalboost.cli.influence import narrow_legend, visible_columns, wide_table
     from signalboost.influence.chart import quadrant_chart
     from signalboost.influence.job import run_influence, stored_influencers
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
@@ -78,14 +78,17 @@ def demo_step(ctx: DemoContext) -> None:
         for k, v in sorted(counts.items())  # type: ignore[attr-defined]
     )
     out.print("  " + _("segments: {counts}").format(counts=shown))
-    top = result.table.filter(pl.col("account_id") != brand).sort("score", descending=True, nulls_last=True).head(10)
-    full, run = stored_influencers(ws, platform=PLATFORM)
+    full, run = stored_influencers(ws, platform=PLATFORM)  # the stored rows carry the rank the CLI shows
+    top = full.filter(pl.col("account_id") != brand).sort("score", descending=True, nulls_last=True).head(10)
     cols = visible_columns(run)
 
     def show(frame: pl.DataFrame, title: str) -> None:
-        """The CLI's wide influencer table: translated headers, segment names, yes/no, Babel numbers."""
-        rows, heads = wide_table(frame, cols)
+        """The CLI's influencer table for the console's width: translated headers, segment names, yes/no, Babel
+        numbers; the narrow one (the deciding columns) below 120 columns, with its legend."""
+        rows, heads, narrow = wide_table(frame, cols, out.width)
         emit_rows(rows, OutputFormat.table, title=title, columns=heads)
+        if narrow:
+            out.print(narrow_legend(), highlight=False)
 
     show(top, _("Top 10 influencers (Higgs, by score)"))
     if result.follows_source == FOLLOWS_FROM_GRAPH:

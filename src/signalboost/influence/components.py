@@ -182,10 +182,10 @@ def reach(data: InfluenceData) -> Component:
     brand = data.accounts.filter(pl.col("is_brand").fill_null(False))["ix"].to_numpy()
     acc = data.accounts.filter(pl.col("followers").is_not_null())
     follows = data.follows
-    if acc.height and not np.isin(acc["ix"].to_numpy(), brand).all():
+    if acc.height and _beyond(brand, acc["ix"].to_numpy()):
         followers = _per_node(n, acc["ix"].to_numpy(), acc["followers"].cast(pl.Float64).to_numpy())
         source = REACH_FROM_FOLLOWERS
-    elif follows.height and not (np.isin(follows["src"], brand) | np.isin(follows["dst"], brand)).all():
+    elif follows.height and _beyond(brand, follows["src"].to_numpy(), follows["dst"].to_numpy()):
         followers = _count(n, follows["dst"].to_numpy())
         source = REACH_FROM_FOLLOWS
     else:
@@ -194,6 +194,18 @@ def reach(data: InfluenceData) -> Component:
     pct = percentile_rank(raw)
     extra = {"followers": followers, "in_band": in_band_percentile(followers, pct)}
     return Component("reach", pct, raw, extra=extra, source=source)
+
+
+def _beyond(brand: np.ndarray, *ends: np.ndarray) -> bool:
+    """Whether some row of the equally long ``ends`` touches no brand account (``brand``: the brand's node
+    indices) — ``not (isin(a, brand) | isin(b, brand)).all()``, without a pass over the rows when there is no
+    brand account."""
+    if brand.size == 0:
+        return bool(ends[0].size)
+    touches = np.zeros(ends[0].size, dtype=bool)
+    for e in ends:
+        touches |= np.isin(e, brand)
+    return not touches.all()
 
 
 def _reach_from_interactions(data: InfluenceData, brand: np.ndarray) -> Component:
@@ -459,9 +471,7 @@ def topic_leadership(
     col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
     ix = counts["ix"].to_numpy()
     k, ok = len(names), ix >= 0
-    flat = np.bincount(ix[ok] * k + col[ok], weights=counts["posts"].to_numpy()[ok], minlength=n * k)
-    teleports = flat.reshape(n, k).astype(np.float32 if tol >= FLOAT32_TOL else np.float64, copy=False)
-    del flat
+    teleports = _teleports(ix[ok] * k + col[ok], counts["posts"].to_numpy()[ok], n, k, tol)
     scores = power_iteration(
         graph, personalization=teleports, alpha=alpha, tol=tol, overwrite_personalization=True
     ).scores  # the teleports' memory becomes the scores'
@@ -481,6 +491,19 @@ def topic_leadership(
         per_topic[position[top], j] = pct
     leads = leading_topics(per_topic, names, lead_pct=lead_pct, max_topics=max_topics, rows=rows, n=n)
     return Component("topic", percentile_rank(raw), raw, labels=leads)
+
+
+def _teleports(cell: np.ndarray, posts: np.ndarray, n: int, k: int, tol: float) -> np.ndarray:
+    """The ``n × k`` teleport matrix with ``posts`` summed into the flat cells ``cell`` (``node · k + topic``), in
+    float32 for a tolerance ``≥`` :data:`FLOAT32_TOL`. The counts of :func:`topic_counts` name each cell once, in
+    ascending order: then they are written straight into a zeroed matrix of the final type (the same numbers as
+    summing in float64 and converting, without an ``n · k`` float64 temporary); otherwise they are summed."""
+    dtype = np.float32 if tol >= FLOAT32_TOL else np.float64
+    if cell.size < 2 or bool((cell[1:] > cell[:-1]).all()):
+        out = np.zeros(n * k, dtype=dtype)
+        out[cell] = posts
+        return out.reshape(n, k)
+    return np.bincount(cell, weights=posts, minlength=n * k).reshape(n, k).astype(dtype, copy=False)
 
 
 def top_percentiles(values: np.ndarray, at_least: float) -> tuple[np.ndarray, np.ndarray]:

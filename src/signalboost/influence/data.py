@@ -7,6 +7,7 @@ table is an empty frame. Nothing here touches the database (see :mod:`signalboos
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,9 +194,10 @@ _LOWEST = np.array([-1, 0] + [10 ** (k - 1) for k in range(2, 20)], dtype=np.int
 """``_LOWEST[L]``: the smallest value a canonical decimal of ``L`` digits has (``L = 0``: missing, value -1)."""
 
 
-def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
-    """The columns as int64 arrays (missing = -1) when every id is a canonical decimal integer (digits only, no
-    sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the same string.
+def _numeric(columns: list[pl.Series]) -> list[pl.Series] | None:
+    """The columns as Int64 series without nulls (missing = -1) when every id is a canonical decimal integer
+    (digits only, no sign, no leading zero, fits in 63 bits), else None — so the integer round-trips to exactly the
+    same string. The series keep the chunks Polars parsed them in (see :func:`_chunks`).
 
     Polars parses an optional sign and leading zeros; a string of ``L`` bytes is canonical exactly when it parses
     to a value ``≥ _LOWEST[L]`` (``+7``, ``-0``, ``007`` and anything unparsable fall below). Parsing and the
@@ -219,7 +221,13 @@ def _numeric(columns: list[pl.Series]) -> list[np.ndarray] | None:
     frames = pl.collect_all(queries)
     if not all(frame.height == 0 or frame["canonical"][0] for frame in frames):
         return None
-    return [frame["value"].to_numpy() for frame in frames]
+    return [frame["value"] for frame in frames]
+
+
+def _chunks(values: pl.Series) -> list[np.ndarray]:
+    """The chunks of an Int64 series without nulls as numpy views (no copy: ``to_numpy`` of a series in several
+    chunks — a parse of a Parquet column has one per row group — would concatenate them into a new array)."""
+    return [chunk.to_numpy() for chunk in values.get_chunks()]
 
 
 def encode_ids(columns: list[pl.Series]) -> tuple[pl.Series, list[np.ndarray]]:
@@ -230,29 +238,42 @@ def encode_ids(columns: list[pl.Series]) -> tuple[pl.Series, list[np.ndarray]]:
     ten times faster than hashing strings; otherwise ids are sorted as strings. Either way the order depends only
     on the set of ids, never on row order (determinism).
     """
-    ints = _numeric(columns)
-    if ints is None:
+    parsed = _numeric(columns)
+    if parsed is None:
         ids = node_ids(*columns)
         return ids, [index_in(ids, c) for c in columns]
-    top = max((int(c.max()) for c in ints if c.size), default=-1)
-    total = sum(int(c.size) for c in ints)
+    top = max((int(c.max()) for c in parsed if c.len()), default=-1)  # type: ignore[arg-type]
+    total = sum(c.len() for c in parsed)
     if top < 0:
-        return pl.Series("id", [], dtype=pl.String), [np.full(len(c), -1, dtype=np.int64) for c in ints]
+        return pl.Series("id", [], dtype=pl.String), [np.full(c.len(), -1, dtype=np.int64) for c in parsed]
     if top < 64 * total + 1024:  # dense ids: a lookup table beats sorting
+        chunks = [_chunks(c) for c in parsed]
         present = np.zeros(top + 2, dtype=bool)  # the last slot is where -1 (missing) lands
-        for c in ints:
-            present[c] = True
+        for part in itertools.chain.from_iterable(chunks):
+            present[part] = True
         present[-1] = False
         uniq = np.flatnonzero(present)
         lut = np.cumsum(present, dtype=np.int32 if top < 2**31 - 2 else np.int64) - 1
         lut[-1] = -1  # so lut[-1] maps a missing id to -1
-        codes = [lut[c] for c in ints]
+        codes = [_lookup(lut, parts) for parts in chunks]
     else:
+        ints = [c.to_numpy() for c in parsed]
         allv = np.concatenate(ints)
         uniq = np.unique(allv[allv >= 0])
         codes = [np.where(c >= 0, np.searchsorted(uniq, np.maximum(c, 0)), -1) for c in ints]
     ids = pl.Series("id", uniq).cast(pl.String)
     return ids, codes
+
+
+def _lookup(lut: np.ndarray, parts: list[np.ndarray]) -> np.ndarray:
+    """``lut[concatenate(parts)]`` written chunk by chunk into one array (indices lie in ``[-1, lut.size)``, so
+    ``take``'s wrap mode is plain indexing, -1 included, without a bounds-checked buffer)."""
+    out = np.empty(sum(p.size for p in parts), dtype=lut.dtype)
+    at = 0
+    for part in parts:
+        np.take(lut, part, out=out[at : at + part.size], mode="wrap")
+        at += part.size
+    return out
 
 
 def kind_weights(weights: Mapping[str, float]) -> pl.Expr:

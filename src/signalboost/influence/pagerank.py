@@ -110,8 +110,12 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
         keep = w > 0
         src, dst, w = src[keep], dst[keep], w[keep]
     index = np.int32 if n < 2**31 - 1 else np.int64
-    out = np.bincount(src, weights=w, minlength=n).astype(np.float64, copy=False)
-    has_out = out > 0
+    if w is None:
+        has_out = np.zeros(n, dtype=bool)
+        has_out[src] = True  # the out-degrees follow from the matrix's columns (_unweighted)
+    else:
+        out = np.bincount(src, weights=w, minlength=n).astype(np.float64, copy=False)
+        has_out = out > 0
     has_in = np.zeros(n, dtype=bool)
     has_in[dst] = True  # a scatter: bincount would first copy int32 ends to int64
     core, leaves, sources = (np.flatnonzero(m) for m in (has_in & has_out, has_in & ~has_out, has_out & ~has_in))
@@ -119,19 +123,14 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
     order = np.concatenate([core, leaves, sources, np.flatnonzero(~has_in & ~has_out)])
     new = np.empty(n, dtype=index)
     new[order] = np.arange(n, dtype=index)
-    inv_out = np.divide(1.0, out, out=np.zeros(n), where=has_out)
-    prob = inv_out[src] if w is None else w * inv_out[src]  # W = D⁻¹A
-    entries = sp.coo_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64)
-    del prob
     if w is None:
-        # Unweighted: every entry of a column (one source) is the same 1/out, so a product does not depend on the
-        # order of a column's entries, bit for bit — each target receives one term per entry, in column order —
-        # and repeated pairs add the same value whatever the order. The columns are left unsorted and repeats
-        # unsummed (scipy is told the entries are canonical), which saves sorting every entry of a large graph.
-        entries.has_canonical_format = True
-    del w
-    wt = entries.tocsc()
-    del entries
+        wt = _unweighted(new[dst], new[src], n)
+    else:
+        inv_out = np.divide(1.0, out, out=np.zeros(n), where=has_out)
+        prob = w * inv_out[src]  # W = D⁻¹A
+        del w
+        wt = sp.coo_matrix((prob, (new[dst], new[src])), shape=(n, n), dtype=np.float64).tocsc()
+        del prob
     if leaves.size <= FOLD_LEAVES * c:
         cc, lc = _columns(wt, 0, c, h), sp.csc_matrix((0, c))
         cs, ls = _columns(wt, h, h + sources.size, h), sp.csc_matrix((0, sources.size))
@@ -141,6 +140,25 @@ def transition_from_edges(src: np.ndarray, dst: np.ndarray, weights: np.ndarray 
         cs, ls = _split_rows(wt, h, h + sources.size, c, h)
         iterated, rest = core, leaves
     return Transition(n, int(wt.nnz), ~has_out, core, iterated, rest, sources, cc, cs, lc, ls)
+
+
+def _unweighted(rows: np.ndarray, cols: np.ndarray, n: int) -> sp.csc_matrix:
+    """``Wᵀ = (D⁻¹A)ᵀ`` as CSC for unit-weight edges ``cols[i] → rows[i]`` (renumbered): the pattern is built from
+    one-byte entries and each column then filled with ``1 / out-degree``, the degree being the column's number of
+    entries — no float64 array of ``1/out`` gathered per edge, no int64 copy of the ends to count them.
+
+    Every entry of a column (one source) holds the same ``1/out``, so a product does not depend on the order of a
+    column's entries, bit for bit — each target receives one term per entry, in column order — and repeated pairs
+    add the same value whatever the order. The columns are left unsorted and repeats unsummed (scipy is told the
+    entries are canonical), which saves sorting every entry of a large graph.
+    """
+    entries = sp.coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))
+    entries.has_canonical_format = True
+    pattern = entries.tocsc()
+    del entries
+    degree = np.diff(pattern.indptr)
+    inv_out = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
+    return sp.csc_matrix((np.repeat(inv_out, degree), pattern.indices, pattern.indptr), shape=(n, n), copy=False)
 
 
 def _columns(wt: sp.csc_matrix, first: int, stop: int, rows: int) -> sp.csc_matrix:

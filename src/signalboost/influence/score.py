@@ -297,14 +297,13 @@ def compute_influence(
     score = combine({c: parts[c].pct for c in available}, weights, rule=settings.combine)
     if progress:
         progress("engagement and segments")
-    table = _table(data, parts, score, brand)
+    engaged = None if brand is None else _engagement_columns(brand.engagement, data.n)
     follows_source = None
-    codes = np.full(table.height, SEGMENTS.index("other"), dtype=np.int8)
-    if brand_id is not None and brand is not None:
-        codes = _segment_codes(data, settings, parts, table, brand_id, brand)
-        table = table.with_columns(pl.Series("follows_brand", brand.follows), segment_names(codes))
+    codes = np.full(data.n, SEGMENTS.index("other"), dtype=np.int8)
+    if brand_id is not None and brand is not None and engaged is not None:
+        codes = _segment_codes(data, settings, parts, score, engaged["interactions_with_brand"], brand_id, brand)
         follows_source = brand.follows_source
-    table = table[_listing_order(score, codes)].drop("ix")
+    table = _table(data, parts, score, brand, engaged, codes, _listing_order(score, codes))
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
@@ -363,58 +362,84 @@ def known_beyond_brand(parts: Mapping[str, comp.Component], brand: int) -> dict[
     return out
 
 
+def _engagement_columns(engagement: pl.DataFrame, n: int) -> dict[str, np.ndarray]:
+    """The brand-side columns of the table as float vectors over the ``n`` nodes (0 for absent accounts)."""
+    return {
+        "engagement": engagement_vector(engagement, n),
+        "reciprocity": engagement_vector(engagement, n, "reciprocity"),
+        "interactions_with_brand": engagement_vector(engagement, n, "interactions_in_window"),
+    }
+
+
 def _table(
-    data: InfluenceData, parts: Mapping[str, comp.Component], score: np.ndarray, brand: BrandSide | None
+    data: InfluenceData,
+    parts: Mapping[str, comp.Component],
+    score: np.ndarray,
+    brand: BrandSide | None,
+    engaged: Mapping[str, np.ndarray] | None,
+    codes: np.ndarray,
+    order: np.ndarray,
 ) -> pl.DataFrame:
+    """The result table, built straight in the listing ``order`` (each column gathered once from its vector —
+    no wide frame built in node order and then reordered)."""
     reach = parts["reach"]
     act = parts["activity"].extra
     n = data.n
     handles = data.accounts.filter(pl.col("handle").is_not_null()).select("ix", "handle")
+
+    def col(values: np.ndarray) -> pl.Series:
+        return _col(values[order])
+
+    missing = np.full(n, np.nan)
     frame = pl.DataFrame(
         {
-            "ix": np.arange(n),
-            "account_id": data.nodes,
-            "score": _col(score),
-            **{c: _col(parts[c].pct) for c in comp.COMPONENTS},
-            "top_topics": _lists(parts["topic"].labels, n),
-            "followers": _col(reach.extra.get("followers", np.full(n, np.nan))),
-            "reach_in_band": _col(reach.extra.get("in_band", np.full(n, np.nan))),
-            "pagerank": _col(parts["authority"].raw),
-            "audience": _col(reach.extra.get("followers", reach.extra.get("interactors", np.full(n, np.nan)))),
-            "amplification_raw": _col(parts["amplification"].raw),
-            "posts_per_day": _col(act.get("frequency", np.full(n, np.nan))),
-            "active_share": _col(act.get("regularity", np.full(n, np.nan))),
+            "ix": order,
+            "account_id": data.nodes.gather(order),
+            "score": col(score),
+            **{c: col(parts[c].pct) for c in comp.COMPONENTS},
+            "top_topics": _lists(parts["topic"].labels, n, order),
+            "followers": col(reach.extra.get("followers", missing)),
+            "reach_in_band": col(reach.extra.get("in_band", missing)),
+            "pagerank": col(parts["authority"].raw),
+            "audience": col(reach.extra.get("followers", reach.extra.get("interactors", missing))),
+            "amplification_raw": col(parts["amplification"].raw),
+            "posts_per_day": col(act.get("frequency", missing)),
+            "active_share": col(act.get("regularity", missing)),
         },
         schema_overrides={"top_topics": pl.List(pl.String)},
     ).with_columns(pl.col("followers").round(0).cast(pl.Int64))
     frame = frame.join(handles, on="ix", how="left", maintain_order="left")
-    if brand is None:
-        return frame.with_columns(
+    if brand is None or engaged is None:
+        frame = frame.with_columns(
             pl.lit(None, pl.Float64).alias("engagement"),
             pl.lit(None, pl.Float64).alias("reciprocity"),
             pl.lit(None, pl.Int64).alias("interactions_with_brand"),
             pl.lit(None, pl.Boolean).alias("follows_brand"),
             pl.lit("other").alias("segment"),
         )
-    eng = brand.engagement
-    return frame.with_columns(
-        pl.Series("engagement", engagement_vector(eng, n)),
-        pl.Series("reciprocity", engagement_vector(eng, n, "reciprocity")),
-        pl.Series("interactions_with_brand", engagement_vector(eng, n, "interactions_in_window")).cast(pl.Int64),
-    )
+    else:
+        frame = frame.with_columns(
+            pl.Series("engagement", engaged["engagement"][order]),
+            pl.Series("reciprocity", engaged["reciprocity"][order]),
+            pl.Series("interactions_with_brand", engaged["interactions_with_brand"][order]).cast(pl.Int64),
+            pl.Series("follows_brand", brand.follows[order]),
+            segment_names(codes[order]),
+        )
+    return frame.drop("ix")
 
 
 def _segment_codes(
     data: InfluenceData,
     settings: InfluenceSettings,
     parts: Mapping[str, comp.Component],
-    table: pl.DataFrame,
+    score: np.ndarray,
+    interactions: np.ndarray,
     brand_id: str,
     brand: BrandSide,
 ) -> np.ndarray:
     codes = segment_codes(
-        table["score"].to_numpy(),
-        table["interactions_with_brand"].to_numpy(),
+        score,
+        interactions,
         brand.follows,
         parts["topic"].pct,
         brand.two_hops,
@@ -458,13 +483,13 @@ def _listing_order(score: np.ndarray, segments: np.ndarray) -> np.ndarray:
     return order
 
 
-def _lists(labels: pl.Series | None, n: int) -> pl.Series:
-    """The ``top_topics`` column (null everywhere when the topic component is unavailable)."""
+def _lists(labels: pl.Series | None, n: int, order: np.ndarray) -> pl.Series:
+    """The ``top_topics`` column in ``order`` (null everywhere when the topic component is unavailable)."""
     if labels is None:
         return pl.repeat(None, n, dtype=pl.List(pl.String), eager=True).alias("top_topics")
-    return labels.alias("top_topics")
+    return labels.gather(order).alias("top_topics")
 
 
 def _col(values: np.ndarray) -> pl.Series:
     """A float column where NaN becomes null (unknown is NULL, never 0)."""
-    return pl.Series(values, dtype=pl.Float64).fill_nan(None)
+    return pl.Series(values, dtype=pl.Float64, nan_to_null=True)

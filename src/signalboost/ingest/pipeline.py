@@ -63,6 +63,7 @@ def import_files(
     timezone: str | None = None,
     encoding: str | None = None,
     limits: Limits | None = None,
+    sheet: str | None = None,
 ) -> list[ImportResult]:
     """Import each file (or export folder / zip) into ``workspace``; one transaction per file.
 
@@ -70,7 +71,8 @@ def import_files(
     (``{"created_at": "Date", "likes": "Likes"}``); ``platform`` overrides the platform id; ``kind`` says what an
     edge list holds (``follows``, ``interactions`` or one interaction kind); ``date_format`` one or several
     strftime formats; ``timezone`` the zone of naive times (default: the brand's, else UTC); ``encoding`` of
-    text files (default: detected). Returns one :class:`ImportResult` per path. Raises
+    text files (default: detected); ``sheet`` the sheet of a spreadsheet workbook (default: the first whose header
+    a format recognises). Returns one :class:`ImportResult` per path. Raises
     :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
     ``limits`` bound what one import decompresses and how many rejects it keeps (default: ``Limits.from_env()``,
     see :mod:`signalboost.ingest.limits`).
@@ -80,9 +82,6 @@ def import_files(
     results = []
     for raw in paths:
         path = Path(raw).expanduser()
-        fmt = get_format(format) if format else detect_format(path)
-        if format:
-            refuse_empty(path)  # as detection does: an empty file is not an import of 0 rows
         options = make_options(
             workspace,
             platform=platform,
@@ -93,9 +92,54 @@ def import_files(
             timezone=timezone,
             encoding=encoding,
         )
-        with import_budget(limits):
-            results.append(_import_one(workspace, path, fmt, options, progress, lock_timeout, console, limits))
+        with import_budget(limits), readable(path, options, sheet=sheet, format=format) as (source, label):
+            fmt = get_format(format) if format else detect_format(source)
+            if format:
+                refuse_empty(source)  # as detection does: an empty file is not an import of 0 rows
+            results.append(
+                _import_one(workspace, source, fmt, options, progress, lock_timeout, console, limits, label=label)
+            )
     return results
+
+
+@contextmanager
+def readable(
+    path: Path, options: ReadOptions, *, sheet: str | None = None, format: str | None = None
+) -> Iterator[tuple[Path, str | None]]:
+    """``(file to read, label)``: a spreadsheet workbook's chosen sheet as a temporary CSV and ``book!Sheet``
+    (:mod:`signalboost.ingest.workbook`); any other path as it is (label None). ``--sheet`` on a file that is not
+    a workbook is refused, never ignored."""
+    from signalboost.ingest import workbook
+    from signalboost.ingest.textio import read_head
+
+    head = read_head(path) if path.is_file() else b""
+    if not workbook.is_workbook(path, head):
+        if sheet is not None:
+            raise UsageError(
+                L_("--sheet applies to spreadsheet workbooks (.xlsx, .xls, .ods), not to this file"),
+                where=f"{path} (--sheet)",
+                hint=L_("Leave --sheet out"),
+            )
+        yield path, None
+        return
+    from signalboost.ingest.formats import generic
+
+    if options.encoding:  # honoured or refused, never ignored: a workbook's cells are already text
+        raise UsageError(
+            L_("--encoding applies to text files, not to a spreadsheet workbook"),
+            where=f"{path} (--encoding)",
+            hint=L_("Leave --encoding out"),
+        )
+
+    def recognises(csv_path: Path) -> bool:
+        return generic.header_recognised(csv_path, options.mapping, format)
+
+    def is_date_header(name: str) -> bool:
+        mapped = {column: field for field, column in (options.mapping or {}).items()}
+        return workbook.looks_like_date_header(name, mapped.get(name) or generic.field_of(name))
+
+    with workbook.as_csv(path, options, sheet=sheet, recognises=recognises, is_date_header=is_date_header) as pair:
+        yield pair
 
 
 def dry_run(
@@ -106,6 +150,7 @@ def dry_run(
     samples: int = 5,
     timezone: str | None = None,
     limits: Limits | None = None,
+    sheet: str | None = None,
     **kwargs: Any,
 ) -> tuple[ImportResult, dict[str, list[dict[str, Any]]]]:
     """Import ``path`` into a scratch workspace that is then deleted: what the import would do, and the first
@@ -117,13 +162,13 @@ def dry_run(
     check_paths([file])
     limits = limits or Limits.from_env()
     options = make_options(workspace, timezone=timezone, **kwargs)
-    fmt = get_format(format) if format else detect_format(file)
-    if format:
-        refuse_empty(file)
     with tempfile.TemporaryDirectory(prefix="signalboost-dry-run-") as tmp:
         scratch = Workspace.open(tmp, create=True)
-        with import_budget(limits):
-            result = _import_one(scratch, file, fmt, options, False, 60.0, None, limits)
+        with import_budget(limits), readable(file, options, sheet=sheet, format=format) as (source, label):
+            fmt = get_format(format) if format else detect_format(source)
+            if format:
+                refuse_empty(source)
+            result = _import_one(scratch, source, fmt, options, False, 60.0, None, limits, label=label)
         shown: dict[str, list[dict[str, Any]]] = {}
         with scratch.connect(purpose="dry run") as con:
             for table in [*result.per_table, "rejects"]:
@@ -179,14 +224,22 @@ def _import_one(
     lock_timeout: float,
     console: Console | None,
     limits: Limits,
+    *,
+    label: str | None = None,
 ) -> ImportResult:
+    """Import one file; ``label`` is what to record and show in its place (``book.xlsx!Posts`` for a workbook's
+    sheet read from a temporary CSV: the file hashed is the workbook)."""
     started = datetime.now(UTC)
     stop = threading.Event()
-    hashing = _HASHER.submit(_sha256, path, stop)  # in a thread, overlapping the load (hashlib releases the GIL)
+    hashing = _HASHER.submit(
+        _sha256, Path(label.rsplit("!", 1)[0]) if label else path, stop
+    )  # in a thread, overlapping the load (hashlib releases the GIL)
     pristine = _fresh(options)
     try:
         try:
-            return _load(ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits)
+            return _load(
+                ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits, label=label
+            )
         except (IngestError, duckdb.OutOfMemoryException) as exc:
             if not _out_of_memory(exc) or os.environ.get(ENV_IMPORT_MEMORY, "").strip():
                 raise
@@ -195,7 +248,18 @@ def _import_one(
         options = _fresh(pristine)
         options.note(L_("ran out of memory under a cap sized to the file: imported again under the fixed cap"))
         return _load(
-            ws, path, fmt, options, show_progress, lock_timeout, console, started, hashing, limits, fixed_memory=True
+            ws,
+            path,
+            fmt,
+            options,
+            show_progress,
+            lock_timeout,
+            console,
+            started,
+            hashing,
+            limits,
+            fixed_memory=True,
+            label=label,
         )
     except RecursionError as exc:  # a structure nested past what Python follows (the transaction was rolled back)
         raise too_deep(str(path)) from exc
@@ -241,6 +305,7 @@ def _load(
     limits: Limits,
     *,
     fixed_memory: bool = False,
+    label: str | None = None,
 ) -> ImportResult:
     with (
         _progress(path, show_progress, console) as advance,
@@ -249,9 +314,9 @@ def _load(
         options.progress = advance
         q.create_stages(con, memory=fixed_import_memory() if fixed_memory else import_memory(path))
         import_id = q.new_import_id(con)
-        result = ImportResult(import_id=import_id, file=str(path), format=fmt.name)
+        result = ImportResult(import_id=import_id, file=label or str(path), format=fmt.name)
         try:
-            _run(con, path, fmt, options, result, limits.max_rejects)
+            _run(con, path, fmt, options, result, limits.max_rejects, label=label)
         except duckdb.Error as exc:
             raise IngestError(
                 L_(
@@ -290,7 +355,7 @@ def _load(
             con,
             {
                 "import_id": import_id,
-                "file": str(path),
+                "file": result.file,
                 "sha256": hashing.result(),
                 "format": fmt.name,
                 "platform": result.platform,
@@ -359,7 +424,16 @@ class _Rejects:
         self.pending.clear()
 
 
-def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: ImportResult, max_rejects: int) -> None:
+def _run(
+    con: Any,
+    path: Path,
+    fmt: Format,
+    options: ReadOptions,
+    result: ImportResult,
+    max_rejects: int,
+    *,
+    label: str | None = None,
+) -> None:
     rejects = _Rejects(con, max_rejects)
     snapshots: list[FollowSnapshot] = []
     for item in fmt.read(path, options):
@@ -411,7 +485,7 @@ def _run(con: Any, path: Path, fmt: Format, options: ReadOptions, result: Import
     for snap in snapshots:
         q.mark_unfollows(con, snap)
     sep = "/" if path.is_dir() else "!"
-    q.flush_rejects(con, result.import_id, str(path), sep)
+    q.flush_rejects(con, result.import_id, label or str(path), sep)
     result.rows_rejected = rejects.total
     if rejects.total > rejects.kept:
         options.warn(

@@ -85,47 +85,18 @@ def refuse_empty(path: Path, head: bytes | None = None) -> None:
         )
 
 
-#: Spreadsheet workbooks people download (LinkedIn page analytics, some Insights exports) or save from Excel.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
-
-
 def refuse_workbook(path: Path, head: bytes | None = None) -> None:
-    """Refuse a spreadsheet workbook (Excel, LibreOffice, Numbers) with what to do instead: it is not a CSV, and
-    guessing its sheets would be guessing what the person meant."""
-    if not path.is_file():
-        return
-    head = read_head(path) if head is None else head
-    ole = head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # .xls (Excel 97-2003)
-    if path.suffix.lower() in WORKBOOK_SUFFIXES or ole or (head.startswith(b"PK\x03\x04") and _is_workbook_zip(path)):
+    """Refuse a spreadsheet workbook handed to detection itself: :func:`signalboost.ingest.import_files` reads its
+    sheets (:mod:`signalboost.ingest.workbook`) and detects the format of the sheet it chose."""
+    from signalboost.ingest.workbook import is_workbook
+
+    head = read_head(path) if head is None and path.is_file() else head or b""
+    if is_workbook(path, head):
         raise IngestError(
             L_("this is a spreadsheet workbook, not a CSV"),
             where=str(path),
-            hint=L_(
-                "Open it and save the sheet of posts as 'CSV UTF-8' (LinkedIn page analytics: the sheet with one row "
-                "per post, without the title row above the header), then import the CSV"
-            ),
+            hint=L_("Import it with `signalboost import` (it reads the sheet of posts; --sheet NAME to choose)"),
         )
-
-
-def _is_workbook_zip(path: Path) -> bool:
-    """An .xlsx or .ods whatever its name: a zip holding ``xl/workbook.xml`` or an OpenDocument spreadsheet."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist()[:200])
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    return "xl/workbook.xml" in names or (
-        "content.xml" in names and "mimetype" in names and "META-INF/manifest.xml" in names and _ods(path)
-    )
-
-
-def _ods(path: Path) -> bool:
-    import zipfile
-
-    with zipfile.ZipFile(path) as zf:
-        return zf.read("mimetype")[:64].startswith(b"application/vnd.oasis.opendocument.spreadsheet")
 
 
 def detect_format(path: Path) -> Format:

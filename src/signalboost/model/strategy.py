@@ -409,7 +409,24 @@ class Kpi(Doc):
         description="how the window becomes one figure: sum, mean_per_post, median_per_post, rate, last, growth "
         "(empty: sum for counts, mean_per_post for rates, last for followers, growth for follower_growth)",
     )
+    include_reposts: bool = Field(
+        False,
+        description="metric posts only: also count reposts (retweets, boosts: other accounts' posts shared); by "
+        "default the KPI counts the brand's own posts and says how many reposts it left out",
+    )
     description: str = ""
+
+    @model_validator(mode="after")
+    def _include_reposts_fits_metric(self) -> Kpi:
+        if self.include_reposts and self.metric != "posts":
+            raise ValueError(
+                L_(
+                    "include_reposts applies to metric 'posts' only, not {metric!r}; remove it (other metrics read "
+                    "the brand's own posts, a repost carries no figures of its own)",
+                    metric=self.metric,
+                )
+            )
+        return self
 
     @model_validator(mode="after")
     def _aggregation_fits_metric(self) -> Kpi:

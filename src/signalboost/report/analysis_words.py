@@ -158,8 +158,54 @@ PILLAR_METHODS: dict[str, str] = {
 }
 
 
+_WINDOW_NOTE = (
+    r"(?P<platform>[\w.-]+): the advice reads the posts of (?P<start>\d{4}-\d\d-\d\d) to (?P<end>\d{4}-\d\d-\d\d) "
+    r"\((?P<reason>.+); (?P<n>\d+) posts, (?P<judged>\d+) with a figure\); (?P<left>\d+) earlier posts are left out "
+    r"of the best times, posts per day and formats"
+)
+_WINDOW_REASONS = (
+    (r"the last (?P<months>\d+) months", "months"),
+    (r"the last (?P<months>\d+) months, widened to reach (?P<k>\d+) posts with a figure", "widened"),
+    (r"since the date asked for", "since"),
+    (r"the whole history: fewer than (?P<k>\d+) posts with a figure", "whole"),
+    (r"the whole history", "all"),
+)
+
+
+def _window_note_words(note: str) -> str | None:
+    """:meth:`HistoryWindow.note`'s English sentence in the reader's language (``None`` when it is not one)."""
+    import re
+
+    from signalboost.analytics.history import HistoryWindow, window_sentence
+
+    m = re.fullmatch(_WINDOW_NOTE, note)
+    if m is None:
+        return None
+    for pattern, how in _WINDOW_REASONS:
+        r = re.fullmatch(pattern, m.group("reason"))
+        if r is not None:
+            parts = r.groupdict()
+            day0, day1 = (dt.date.fromisoformat(m.group(k)) for k in ("start", "end"))
+            window = HistoryWindow(
+                platform=m.group("platform"),
+                start=dt.datetime.combine(day0, dt.time(12), tzinfo=dt.UTC),
+                end=dt.datetime.combine(day1, dt.time(12), tzinfo=dt.UTC),
+                how=how,
+                months=int(parts["months"]) if parts.get("months") else None,
+                min_posts=int(parts["k"]) if parts.get("k") else 0,
+                n_posts=int(m.group("n")),
+                n_judged=int(m.group("judged")),
+                n_left_out=int(m.group("left")),
+            )
+            return window_sentence(window)
+    return None
+
+
 def plain_note(note: str) -> str:
     """A note for people: ``metric auto = er_reach (…)`` becomes which rate posts are compared by."""
+    window = _window_note_words(note)
+    if window is not None:
+        return window
     if note.startswith("metric auto = "):
         metric = note.removeprefix("metric auto = ").split(" ", 1)[0]
         return _("Posts are compared by {words} ({metric}), the figure most of the posts report.").format(
@@ -244,6 +290,19 @@ def status_words(status: str) -> str:
         RELATIONSHIP: N_("a relationship KPI, per influencer: see `signalboost outreach kpis --targets`"),
     }
     return _(known[status]) if status in known else _cell(status)
+
+
+def reposts_left_out_words(n: Any) -> str:
+    """What a ``posts`` KPI of the brand's own posts left out (``analytics.kpis``' ``reposts_left_out``):
+    ``23 reposts left out (other accounts' posts shared)``; ``""`` when none were."""
+    if not n:
+        return ""
+    count = int(n)
+    return ngettext(
+        "{n} repost left out (another account's post shared)",
+        "{n} reposts left out (other accounts' posts shared)",
+        count,
+    ).format(n=format_number(count))
 
 
 def translated_note(note: str) -> str:

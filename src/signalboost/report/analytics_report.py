@@ -39,6 +39,7 @@ from signalboost.report.analysis_words import (
     no_chart_sentence,
     partial_words,
     plain_note,
+    reposts_left_out_words,
     status_words,
     tactic_verdict,
 )
@@ -160,7 +161,14 @@ def _kpi_section(a: Analysis) -> Section:
                 _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
                 if r["previous"] is not None
                 else _text(r["trend"]),
-                "" if r["status"] == "ok" else status_words(str(r["status"])),
+                "; ".join(
+                    w
+                    for w in (
+                        "" if r["status"] == "ok" else status_words(str(r["status"])),
+                        reposts_left_out_words(r.get("reposts_left_out")),
+                    )
+                    if w
+                ),
             ]
         )
     s.tables.append(

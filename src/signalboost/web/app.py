@@ -247,7 +247,13 @@ def _templates() -> Jinja2Templates:
     env.filters["rank_label"] = rank_label  # "too thin (n=3 < 10)" / "no data" of a ranking
     env.filters["slot_label"] = lambda label, dimension: slot_label(dimension, label)  # a best day (CLDR) or hour
     env.globals["languages"] = [(code, i18n.language_name(code)) for code in i18n.languages()]
-    from signalboost.report.analysis_words import UNITS, plain_note, status_words, tactic_verdict
+    from signalboost.report.analysis_words import (
+        UNITS,
+        plain_note,
+        reposts_left_out_words,
+        status_words,
+        tactic_verdict,
+    )
     from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text, pillar_word
 
     env.globals["unit_words"] = UNITS
@@ -269,6 +275,7 @@ def _templates() -> Jinja2Templates:
     )
     env.globals["kpi_target_text"] = kpi_target_text
     env.globals["kpi_status_words"] = lambda s: _kpi_status(str(s), status_words)
+    env.globals["reposts_left_out_words"] = reposts_left_out_words
     env.globals["aggregation_label"] = lambda agg: AGGREGATION_LABELS.get(str(agg or "sum"), str(agg or "sum"))
     return templates
 

@@ -259,6 +259,50 @@ def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[
     return result
 
 
+def field_of(name: str) -> str | None:
+    """The canonical field a column named ``name`` maps to without ``--map`` (``Post ID`` -> post_id), or None."""
+    norm = normalise(name)
+    return norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
+
+
+#: Formats a sheet of a workbook is never taken for by detection alone (headerless edge lists).
+_NOT_SHEETS = ("edgelist", "higgs")
+
+
+def header_recognised(path: Path, mapping: dict[str, str] | None, format: str | None = None) -> bool:
+    """Whether a (UTF-8) CSV's header is one a format recognises: a platform's own export (detected), or columns
+    that map to a table with ``mapping`` and the usual names. Used to choose a workbook's sheet."""
+    from signalboost.ingest.registry import detect_format, get_format
+    from signalboost.ingest.textio import read_head
+
+    try:
+        fmt = get_format(format) if format else detect_format(path)
+    except SignalboostError:
+        return False
+    if fmt.name != "generic":
+        return fmt.name not in _NOT_SHEETS and (format is None or fmt.sniff(read_head(path), path) > 0)
+    sep, skip = _layout(path)
+    with path.open(encoding="utf-8") as fh:
+        lines = [next(fh, "") for _ in range(skip + 1)]
+    columns = [clean_header(c) for c in next(csv.reader([lines[-1].rstrip("\r\n")], delimiter=sep), [])]
+    named: dict[str, str] = {}
+    constant: dict[str, str] = {}
+    for field, spec in (mapping or {}).items():
+        part = _PART.match(spec)
+        column = part["column"] if part and spec not in columns else spec
+        if spec.startswith("="):
+            constant[field] = spec
+        elif column not in columns:
+            return False
+        else:
+            named[field] = column
+    try:
+        table_for({**resolve_mapping(columns, named), **constant})
+    except SignalboostError:
+        return False
+    return True
+
+
 def table_for(fields: dict[str, str]) -> str:
     if "actor_id" in fields:
         return "interactions"

@@ -134,7 +134,7 @@ def parse_date(text: str) -> tuple[date, bool]:
     """A localised date -> ``(date, ambiguous)``; ambiguous when a slash date could be day- or month-first."""
     s = text.strip().lower().replace(".", " ").replace(",", " ").replace(" de ", " ")
     s = re.sub(r"\s+", " ", s).strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ t]\d{2}:\d{2}(?::\d{2})?)?", s):  # a workbook's date cell
         return date(int(m[1]), int(m[2]), int(m[3])), False
     if m := re.fullmatch(r"([^\d\s]+) (\d{1,2}) (\d{4})", s):
         return date(int(m[3]), _month(m[1]), int(m[2])), False

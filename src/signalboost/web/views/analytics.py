@@ -233,6 +233,7 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "verdict": r.get("verdict"),
                 "status": status,
                 "n": r.get("n"),
+                "reposts_left_out": r.get("reposts_left_out"),
                 "trend": r.get("trend"),
                 "previous": r.get("previous"),
             }
