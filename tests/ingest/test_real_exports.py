@@ -208,3 +208,36 @@ def test_instagram_liked_posts_of_the_wrong_shape_are_rejects_never_a_crash() ->
     ]
     assert rows[0]["occurred_at"].isoformat() == "2024-01-02T12:53:20+00:00"
     assert [r.line for r in rejects] == [2, 3, 4, 5]
+
+
+BUFFER = "Date,Time,Post Text,Likes\n"
+
+
+def test_posts_without_an_id_column_get_ids_that_survive_overlapping_exports(tmp_path: Path) -> None:
+    """Buffer/Later: the id is auto: + the UTC time to the second + md5(text)[:16] (hand-computed here), so a
+    re-import adds nothing and a second export overlapping the first adds only its new post."""
+    import hashlib
+
+    first = tmp_path / "first.csv"
+    first.write_text(BUFFER + '"May 8, 2024",2:30 PM,Hello,4\n"May 9, 2024",9:05 AM,Again,2\n', encoding="utf-8")
+    second = tmp_path / "second.csv"  # the same 9:05 post (written 24-hour here), then a new one
+    second.write_text(BUFFER + "2024-05-09,09:05,Again,3\n2024-05-10,11:00,New,1\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [first], platform="x", progress=False)
+    assert any("derived from its time" in n for n in res.notes)
+    expected = "auto:20240508T143000Z:" + hashlib.md5(b"Hello").hexdigest()[:16]
+    assert expected in ws.query("SELECT post_id FROM posts").to_series().to_list()
+    [again] = import_files(ws, [first], platform="x", progress=False)
+    assert again.per_table["posts"] == (0, 2, 0)
+    [more] = import_files(ws, [second], platform="x", progress=False)
+    assert more.per_table["posts"] == (1, 1, 0)
+    assert ws.query("SELECT count(*) FROM posts").item() == 3
+
+
+def test_a_derived_id_needs_the_time_so_an_undated_row_is_a_reject(tmp_path: Path) -> None:
+    path = tmp_path / "later.csv"
+    path.write_text("Date Posted,Caption\n2024-05-08 14:30,Dated\n,Undated\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="instagram", progress=False)
+    assert (res.per_table["posts"][0], res.rows_rejected) == (1, 1)
+    assert "created_at" in ws.table("rejects").to_dicts()[0]["reason"]

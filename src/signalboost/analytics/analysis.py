@@ -28,7 +28,7 @@ from signalboost.analytics.pillars import assign_pillars, explode_pillars, pilla
 from signalboost.analytics.slot_choice import MIN_POSTS, SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
-from signalboost.i18n import L_, _, format_number
+from signalboost.i18n import L_, Ln_, _, format_number, ngettext
 from signalboost.model.strategy import Strategy
 
 
@@ -298,6 +298,34 @@ def analysed_posts(
     return posts, notes + more
 
 
+def undated_notes(posts: pl.DataFrame) -> list[str]:
+    """A note per network on its posts without a date (a CSV imported without its date column mapped): they keep
+    their per-post figures but are left out of every analysis by time (slots, posts per day, KPIs, tactics).
+    Raises :class:`AnalyticsError` when posts were imported but none has a date."""
+    missing = posts.filter(pl.col("created_at").is_null())
+    if missing.height == 0:
+        return []
+    if missing.height == posts.height:
+        raise AnalyticsError(
+            Ln_("the {n} post has no date", "none of the {n} posts has a date", posts.height, n=posts.height),
+            where="posts.created_at",
+            hint=L_(
+                "Re-import the file with its date column mapped, e.g. signalboost import FILE --map "
+                "created_at=COLUMN (`signalboost imports` lists what was imported)"
+            ),
+        )
+    return [
+        ngettext(
+            "{platform}: {n} post has no date and is left out of every analysis by time (map the date column: "
+            "--map created_at=COLUMN)",
+            "{platform}: {n} posts have no date and are left out of every analysis by time (map the date column: "
+            "--map created_at=COLUMN)",
+            int(n),
+        ).format(platform=platform, n=format_number(int(n)))
+        for platform, n in missing.group_by("platform").len().sort("platform").iter_rows()
+    ]
+
+
 def analyze(
     strategy: Strategy | None,
     posts: pl.DataFrame,
@@ -337,6 +365,7 @@ def analyze(
             where="workspace",
             hint=L_("Import some first with `signalboost import FILE`"),
         )
+    own_notes += undated_notes(posts)
     tz = strategy.brand.timezone if strategy else "UTC"
     eng = post_engagement(posts, post_metrics, snapshots, max_gap_days=opt.max_follower_gap_days)
     by_network, metric_notes = resolve_metrics(eng, opt.metric)

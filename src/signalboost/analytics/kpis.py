@@ -383,6 +383,7 @@ def tactic_weeks(
         tagged = data.filter(pl.col("tactic") == tactic.id)
         if tagged.height:
             return set(tagged.select(_period_start(pl.col("_local"), unit))["_local"].to_list()), "labelled"
+    data = data.filter(pl.col("_local").is_not_null())  # an undated post has no week
     if data.height == 0:
         return set(), "rrule"
     from dateutil.rrule import rrulestr

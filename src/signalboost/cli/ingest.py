@@ -44,6 +44,8 @@ account on the platform, from strategy.yaml), field=Column|before:SEP or field=C
 (the part of a column before/after the first SEP). A --mapping FILE holds the same as YAML
 (field: VALUE). Dates are read value by value (ISO, Unix times, M/D/Y or D/M/Y by the column's
 evidence, month names); times without a zone are in the brand's time zone unless --timezone.
+A posts CSV without an id column (Buffer, Later) gets ids derived from each post's time and text
+(auto:…), so overlapping exports do not duplicate posts.
 Spreadsheet workbooks (.xlsx, .xls, .ods) are read like the CSV of one sheet: the first sheet whose
 header a format recognises, or --sheet NAME; the summary says which sheet was read and names the others.
 Every import prints what it detected and a sanity summary; see docs/INGEST.md.

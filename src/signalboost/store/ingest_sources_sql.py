@@ -300,6 +300,21 @@ def _layers(relation: str, fields: dict[str, tuple[str, str]]) -> tuple[str, dic
     return (f"(SELECT *, {value_sel} FROM {inner})" if values else inner), texts, values
 
 
+#: The prefix of a post id derived from the post's time and text (a file without an id column).
+DERIVED_PREFIX = "auto:"
+
+
+def derived_post_id(created_at: str, *identifying: str) -> str:
+    """SQL of the id of a post from a file without an id column (Buffer, Later …): ``auto:`` + its time in UTC to
+    the second (``20240508T143000Z``) + ``:`` + the first 16 hex digits of the MD5 of the other identifying values
+    (the text, and the author when mapped) joined by ``|``. The same post gives the same id in a re-import and
+    in a later export that overlaps this one, whatever the file's date format; the platform is part of the key
+    beside it. ``created_at`` is a TIMESTAMPTZ value, the others text values."""
+    when = f"strftime(timezone('UTC', {created_at}), '%Y%m%dT%H%M%SZ')"
+    joined = " || '|' || ".join(f"coalesce(CAST({v} AS VARCHAR), '')" for v in identifying) or "''"
+    return f"{lit(DERIVED_PREFIX)} || {when} || ':' || substr(md5({joined}), 1, 16)"
+
+
 def generic_select(
     relation: str,
     table: str,
@@ -311,9 +326,13 @@ def generic_select(
     checked: dict[str, tuple[str, str]] | None = None,
     latest: datetime | None = None,
     extra: Sequence[str] = (),
+    derived_id: Sequence[str] = (),
 ) -> tuple[str, str, str]:
     """``SELECT`` canonical columns of ``table`` (then the ``extra`` columns, e.g. a posts file's metrics) from a
     generic file.
+
+    ``derived_id`` (a posts file without an id column): the fields whose values make the post id,
+    ``created_at`` first (:func:`derived_post_id`).
 
     ``fields``: canonical field -> (source column, kind); ``constants``: canonical field -> SQL expression used when
     the field is not mapped (e.g. the observed time); ``required`` fields must be present. Rows failing a
@@ -328,6 +347,8 @@ def generic_select(
     for col in [*canonical(table), *extra]:
         if col in fields or (col in extra and col in values):
             exprs.append(f"{values[col]} AS {ident(col)}")
+        elif col == "post_id" and derived_id:
+            exprs.append(f"{derived_post_id(*(values[f] for f in derived_id))} AS post_id")
         elif col == "platform":
             fixed.append(f"{lit(platform or '')} AS platform")
         elif col in constants:
@@ -344,7 +365,7 @@ def generic_select(
         for f, (src, kind) in checked.items()
     )
     cases = _skips(checked, texts) + cases
-    missing = [f for f in required if f not in fields and f not in constants]
+    missing = [f for f in required if f not in fields and f not in constants and not (f == "post_id" and derived_id)]
     reason = f"CASE {cases} END" if cases.strip() else "NULL"
     if missing:
         reason = lit(f"missing {', '.join(sorted(missing))}")

@@ -97,6 +97,15 @@ SYNONYMS = {
     "created_date": "created_at",
     "permalink": "url",
     "post_link": "url",
+    # the metric names of Buffer's and Later's help pages (post tables exported as CSV)
+    "post_reach": "reach",
+    "post_impressions": "impressions",
+    "post_clicks": "clicks",
+    "reposts": "shares",
+    "retweets": "shares",
+    "replies": "comments",
+    "date_posted": "created_at",
+    "posted_at": "created_at",
     # Facebook page post scrapers (minimaxir's facebook-page-post-scraper and the datasets made with it)
     "status_id": "post_id",
     "status_message": "text",
@@ -259,6 +268,60 @@ def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[
     return result
 
 
+#: What ``table_for`` is told stands for the post id of a file without one (see :func:`derived_id_fields`).
+DERIVED_ID = "(derived: time + text)"
+
+
+def derived_id_fields(fields: dict[str, str]) -> tuple[str, ...]:
+    """The fields a post id is derived from when a posts file has no id column (Buffer's and Later's exports):
+    ``("created_at", "text")``, with ``author_id`` when mapped (one file may hold several profiles); ``()`` when
+    the file has an id, or lacks a time or a text, or holds follows or interactions."""
+    if "post_id" in fields or not {"created_at", "text"} <= set(fields):
+        return ()
+    if {"actor_id", "follower_id", "followee_id"} & set(fields):
+        return ()
+    return ("created_at", "text", "author_id") if "author_id" in fields else ("created_at", "text")
+
+
+#: Headers of a column holding only the date, and of one holding only the time of day (Buffer writes both).
+_DATE_ONLY_HEADERS = ("date", "post_date", "publish_date", "datum", "fecha", "dato")
+_TIME_HEADERS = ("time", "post_time", "publish_time_of_day", "uhrzeit", "hora", "tid", "heure")
+
+
+def _date_and_time(
+    relation: str, path: Path, columns: list[str], fields: dict[str, str], options: ReadOptions
+) -> tuple[str, dict[str, str]]:
+    """A ``Date`` column and a ``Time`` column (Buffer's exports) read as one time: a virtual column
+    ``Date + Time`` joining them, when the date column holds no times of its own and ``--map`` did not choose."""
+    date_column = fields.get("created_at")
+    if (
+        date_column is None
+        or normalise(date_column) not in _DATE_ONLY_HEADERS
+        or "created_at" in (options.mapping or {})
+    ):
+        return relation, fields
+    taken = set(fields.values())
+    time_column = next((c for c in columns if normalise(c) in _TIME_HEADERS and c not in taken), None)
+    if time_column is None:
+        return relation, fields
+    _, sample = _describe(relation, path, sample_column=date_column, limit=50)
+    if any(":" in v for v in sample):
+        return relation, fields
+    name = f"{date_column} + {time_column}"
+    joined = (
+        f"nullif(trim(concat_ws(' ', trim(CAST({ident(date_column)} AS VARCHAR)), "
+        f"trim(CAST({ident(time_column)} AS VARCHAR)))), '')"
+    )
+    options.note(
+        L_(
+            "{date} and {time}: one time (the date in one column, the time of day in the other)",
+            date=date_column,
+            time=time_column,
+        )
+    )
+    return with_virtual(relation, {name: joined}), {**fields, "created_at": name}
+
+
 def field_of(name: str) -> str | None:
     """The canonical field a column named ``name`` maps to without ``--map`` (``Post ID`` -> post_id), or None."""
     norm = normalise(name)
@@ -297,7 +360,8 @@ def header_recognised(path: Path, mapping: dict[str, str] | None, format: str | 
         else:
             named[field] = column
     try:
-        table_for({**resolve_mapping(columns, named), **constant})
+        fields = {**resolve_mapping(columns, named), **constant}
+        table_for({**fields, "post_id": DERIVED_ID} if derived_id_fields(fields) else fields)
     except SignalboostError:
         return False
     return True
@@ -356,7 +420,9 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             mapping = _kind_mapping(mapping, virtual, options)
             relation = with_virtual(relation, virtual)
             fields = resolve_mapping([*columns, *virtual], mapping)
-            table = table_for(fields)
+            relation, fields = _date_and_time(relation, path, columns, fields, options)
+            derived = derived_id_fields(fields)
+            table = table_for({**fields, "post_id": DERIVED_ID} if derived else fields)
             _check_kind(table, options)
             options.note(
                 L_(
@@ -366,6 +432,15 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 )
             )
             options.mapped = {f for f, c in fields.items() if not c.startswith("=")}
+            if derived:
+                options.note(
+                    L_(
+                        "post_id: the file has no id column; each post's id is derived from its time (UTC, to the "
+                        "second) and a hash of {what} (auto:YYYYMMDDTHHMMSSZ:…), so a re-import or a later export "
+                        "that overlaps this one finds the same posts",
+                        what=" + ".join(derived[1:]),
+                    )
+                )
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if options.platform is None and "platform" not in fields:
@@ -378,7 +453,7 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
         constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
-        yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip)
+        yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip, derived=derived)
 
 
 #: ``--map`` values: ``Column``; ``=constant`` (``=@me``: the brand's own account on the platform);
@@ -510,6 +585,7 @@ def _stages(
     options: ReadOptions,
     path: Path,
     line_offset: int = 1,
+    derived: tuple[str, ...] = (),
 ) -> Iterator[Item]:
     platform = options.platform
     window = latest(options.now)
@@ -541,12 +617,13 @@ def _stages(
             "posts",
             platform,
             post_fields,
-            REQUIRED["posts"],
+            REQUIRED["posts"] | ({"created_at"} if derived else set()),
             constants,
             checked=typed,
             latest=window,
             extra=extra,
             line_offset=line_offset,
+            derived_id=derived,
         )
         also = (("post_metrics", metrics_from_stage(newest, latest=window)),) if has_metrics else ()
         yield SqlStage("posts", sql, line_sql, fixed=fixed, also=also)
