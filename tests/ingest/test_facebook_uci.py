@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from signalboost.demo_data import UCI_FACEBOOK, demo_file
 from signalboost.ingest import import_files
 from signalboost.ingest.formats.facebook_uci import assign_date
@@ -108,3 +110,55 @@ def test_first_import_reports_no_duplicates_only_merged_snapshots(workspace: Wor
     text = describe(res)
     assert "already in the workspace 0" in text and "duplicate" not in text
     assert f"merged {500 - snapshots} (same key within the file)" in text
+
+
+def _uci_rows(ingest_data: Path) -> list[list[str]]:
+    return [line.split(";") for line in (ingest_data / "uci_small.csv").read_text().splitlines()]
+
+
+def _as_number(cell: str) -> int | str | None:
+    return int(cell) if cell.isdigit() else (cell or None)
+
+
+def _check_small_file(workspace: Workspace, res: object, reject_line: int) -> None:
+    """The figures of ``uci_small.csv`` (hand-computed in test_small_file_hand_computed)."""
+    assert getattr(res, "format", None) == "facebook-uci"
+    assert (getattr(res, "rows_read", None), getattr(res, "rows_rejected", None)) == (4, 1)
+    posts = {r["post_id"]: r for r in workspace.posts().to_dicts()}
+    assert set(posts) == {"uci-1", "uci-2", "uci-3"}
+    assert posts["uci-2"]["created_at"] == datetime(2014, 1, 8, 9, tzinfo=UTC)
+    assert [posts[f"uci-{i}"]["paid"] for i in (1, 2, 3)] == [None, True, False]
+    m = {r["post_id"]: r for r in workspace.post_metrics().to_dicts()}
+    assert m["uci-1"]["likes"] is None and (m["uci-1"]["comments"], m["uci-1"]["reach"]) == (2, 500)
+    [rej] = workspace.table("rejects").to_dicts()
+    assert rej["line"] == reject_line and "Banner" in rej["reason"]
+
+
+def test_the_uci_file_saved_as_a_workbook_with_a_title_row_and_a_summary_sheet(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    """A user's own workbook of the UCI export: a summary sheet first, a title row above the header, numbers as
+    numbers. It was refused ("no sheet of the workbook has a header row Signalboost recognises"): the sheet is
+    written as a comma CSV, and the layout was only recognised with ';' on the first line."""
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append(["Cosmetics page, 2014"])
+    summary.append(["Posts", 4])
+    sheet = wb.create_sheet("Posts")
+    sheet.append(["Facebook page posts (export of 2015-01-01)"])
+    rows = _uci_rows(ingest_data)
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        sheet.append([_as_number(c) for c in row])
+    wb.save(tmp_path / "page.xlsx")
+    [res] = import_files(workspace, [tmp_path / "page.xlsx"], progress=False)
+    _check_small_file(workspace, res, reject_line=6)  # title row 1, header row 2, Banner row 6 of the sheet
+
+
+def test_the_uci_file_as_a_comma_csv_with_a_title_line(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    text = "Facebook page posts\n" + "\n".join(",".join(r) for r in _uci_rows(ingest_data)) + "\n"
+    (tmp_path / "page.csv").write_text(text)
+    [res] = import_files(workspace, [tmp_path / "page.csv"], progress=False)
+    _check_small_file(workspace, res, reject_line=6)

@@ -241,3 +241,56 @@ def test_a_derived_id_needs_the_time_so_an_undated_row_is_a_reject(tmp_path: Pat
     [res] = import_files(ws, [path], platform="instagram", progress=False)
     assert (res.per_table["posts"][0], res.rows_rejected) == (1, 1)
     assert "created_at" in ws.table("rejects").to_dicts()[0]["reason"]
+
+
+def _create(summary: Any, content: str = "<p>The butler did it</p>", sid: str = "2") -> dict[str, Any]:
+    return {
+        "type": "Create",
+        "id": f"https://social.example/users/anna/statuses/{sid}/activity",
+        "published": "2023-03-01T12:00:00Z",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [],
+        "object": {
+            "id": f"https://social.example/users/anna/statuses/{sid}",
+            "type": "Note",
+            "published": "2023-03-01T12:00:00Z",
+            "summary": summary,
+            "sensitive": bool(summary),
+            "content": content,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [],
+        },
+    }
+
+
+def test_a_mastodon_content_warning_is_kept_apart_from_the_text() -> None:
+    """The CW (``summary``) is stored in posts.content_warning; the text stays the body (its length, pillars)."""
+    rows = parse_outbox(
+        [
+            _create("Spoiler: film"),
+            _create(None, "<p>No warning</p>", "3"),
+            _create("", "<p>Empty warning</p>", "4"),
+            _create("<p>food &amp; drink</p>", "<p>Soup</p>", "5"),  # HTML in a summary (some servers)
+            _create(["not", "text"], "<p>Odd type</p>", "6"),  # a hostile type: no CW, never a crash
+        ],
+        me="anna@social.example",
+    )
+    got = {p["post_id"].rsplit("/", 1)[1]: (p["text"], p["content_warning"]) for p in rows["posts"]}
+    assert got == {
+        "2": ("The butler did it", "Spoiler: film"),
+        "3": ("No warning", None),
+        "4": ("Empty warning", None),
+        "5": ("Soup", "food & drink"),
+        "6": ("Odd type", None),
+    }
+
+
+def test_reimporting_an_export_fills_in_a_content_warning_stored_without_it(tmp_path: Path) -> None:
+    """Posts imported before migration 110 have no CW: the same export imported again fills it in."""
+    export = Path(__file__).resolve().parents[1] / "data/ingest/corpus/real/mastodon_mixed_servers.zip"
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    import_files(ws, [export], progress=False)
+    with ws.connect() as con:
+        con.execute("UPDATE posts SET content_warning = NULL")  # as an older version stored it
+    import_files(ws, [export], progress=False)
+    assert ws.query("SELECT content_warning FROM posts WHERE content_warning IS NOT NULL").item() == "Spoiler: film"

@@ -88,6 +88,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("pillars", TEXTS),
         ("tactic", STRING),
         ("date_only", FLAG),
+        ("content_warning", STRING),  # Mastodon's CW (migration 110); the text stays the body
     ),
     "post_metrics": (
         ("platform", STRING),

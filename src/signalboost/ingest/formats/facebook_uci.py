@@ -49,11 +49,28 @@ METRICS = {
 }
 
 
+#: Title lines a spreadsheet may hold above the header (a user's own workbook: "Facebook page posts, 2014").
+MAX_TITLE_LINES = 3
+
+
+def find_header(text: str) -> tuple[str, int] | None:
+    """``(separator, title lines above the header)`` of the UCI layout, or None.
+
+    The published file is ``;``-separated with the header first; the same table saved from a spreadsheet (an
+    ``.xlsx`` sheet, which the importer reads as a comma CSV, or Excel's "CSV") is ``,``-separated and may have
+    up to :data:`MAX_TITLE_LINES` title lines above its header."""
+    lines = text.lstrip("\ufeff").split("\n", MAX_TITLE_LINES + 1)[: MAX_TITLE_LINES + 1]
+    for skip, line in enumerate(lines):
+        for sep in (";", ","):
+            if line.startswith(HEADER_START.replace(";", sep)):
+                return sep, skip
+    return None
+
+
 def sniff(head: bytes, path: Path) -> float:
     if path.is_dir():
         return 0.0
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
-    return 0.99 if first.startswith(HEADER_START) else 0.0
+    return 0.99 if find_header(head.decode("utf-8", "replace")) else 0.0
 
 
 def assign_date(month: int, weekday: int, hour: int, previous: datetime | None) -> datetime:
@@ -75,20 +92,26 @@ def assign_date(month: int, weekday: int, hour: int, previous: datetime | None) 
     return last_ok
 
 
-def parse_uci(text: str, *, member: str | None = None) -> tuple[list[dict[str, Any]], list[Reject]]:
-    """Pure: the CSV text -> one dict per valid row (raw fields + ``line``, ``row``), and rejects."""
-    reader = csv.reader(io.StringIO(text), delimiter=";")
+def parse_uci(
+    text: str, *, member: str | None = None, delimiter: str = ";", skip: int = 0
+) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Pure: the CSV text -> one dict per valid row (raw fields + ``line``, ``row``), and rejects.
+
+    ``skip`` title lines above the header are passed over (line numbers stay those of the file)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
+        for _ in range(skip):
+            next(reader)
         header = next(reader)
     except StopIteration:
         return [], []
     rows: list[dict[str, Any]] = []
     rejects: list[Reject] = []
     for row_number, fields in enumerate(reader, start=1):
-        line = row_number + 1
+        line = row_number + 1 + skip
         if not fields or all(not f.strip() for f in fields):
             continue
-        raw = ";".join(fields)
+        raw = delimiter.join(fields)
         if len(fields) != len(header):
             rejects.append(Reject(line, raw, f"expected {len(header)} fields, found {len(fields)}", member))
             continue
@@ -162,9 +185,13 @@ def read_uci(path: Path, options: ReadOptions) -> Iterator[Item]:
     text, warning = decode_text(data, str(path), options.encoding)
     if warning:
         options.warn(warning)
-    if not text.lstrip("\ufeff").startswith(HEADER_START):
+    found = find_header(text)
+    if found is None:
         raise malformed(path, L_("this is not the UCI Facebook metrics layout (header differs)"), line=1)
-    rows, rejects = parse_uci(text.lstrip("\ufeff"))
+    delimiter, skip = found
+    if skip:
+        options.skip(N_("title lines above the header"), skip)
+    rows, rejects = parse_uci(text.lstrip("\ufeff"), delimiter=delimiter, skip=skip)
     yield from rejects
     canon = to_canonical(rows)
     newest = max((p["created_at"] for p in canon["posts"]), default=None)
@@ -187,7 +214,8 @@ FORMAT = register(
     Format(
         name="facebook-uci",
         description=N_(
-            "UCI 'Facebook metrics' semicolon CSV (cosmetics brand page, 2014). Dates reconstructed from "
+            "UCI 'Facebook metrics' semicolon CSV (cosmetics brand page, 2014; or its table saved from a "
+            "spreadsheet). Dates reconstructed from "
             "month/weekday/hour: rows oldest->newest, earliest matching day not before the previous post, "
             "Europe/Lisbon time converted to UTC"
         ),

@@ -16,7 +16,7 @@ import polars as pl
 from signalboost.errors import SignalboostError
 from signalboost.i18n import N_, _
 from signalboost.model.strategy import Strategy
-from signalboost.report.words import pillar_names
+from signalboost.report.words import pillar_names, tactic_names
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
@@ -84,6 +84,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
         "n_posts": frames.posts.height,
         "pillar_names": pillar_names(strategy),  # the charts and tables show a pillar by the strategy's name
+        "tactic_names": tactic_names(strategy),  # and a tactic by its name (the rows keep the ids)
     }
     out["schedule_advice"] = schedule_advice(strategy, result)
     for name in SECTIONS:
