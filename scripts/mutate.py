@@ -6,6 +6,7 @@ Usage (from the project root; `make mutate` / `make mutate MODULE=plan/apportion
     python scripts/mutate.py plan/apportion.py     # one module (a path under src/signalboost)
     python scripts/mutate.py --report              # print the last results again, without running anything
     python scripts/mutate.py --survivors plan/apportion.py   # re-test only the last run's survivors, current tests
+    python scripts/mutate.py ingest/generic.py --functions derived_id,_stages   # only those functions' mutants
 
 For each module, a work copy of ``src/``, ``tests/`` and ``pyproject.toml`` is made under ``.mutate/<module>/`` with a
 ``[tool.mutmut]`` section that mutates that file only and runs only the fast test files ``mutation.toml`` lists for it
@@ -99,7 +100,7 @@ def prepare(module: str, tests: list[str], config: dict) -> Path:  # type: ignor
     return work
 
 
-def refresh_tests(module: str) -> tuple[Path, list[str]]:
+def refresh_tests(module: str, tests_from: Path = ROOT) -> tuple[Path, list[str]]:
     """For ``--survivors``: copy the current tests into the last work copy of ``module`` and list the mutants
     its last run did not kill, leaving out those listed as equivalent. Valid only while the module is unchanged
     (mutmut numbers mutants per function)."""
@@ -115,7 +116,7 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
     ]
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for target in (work / "tests", work / "mutants" / "tests"):
-        shutil.copytree(ROOT / "tests", target, ignore=ignore, dirs_exist_ok=True)
+        shutil.copytree(tests_from / "tests", target, ignore=ignore, dirs_exist_ok=True)
     return work, names
 
 
@@ -133,6 +134,21 @@ def run_mutmut(work: Path, children: int, names: list[str] | None = None) -> int
             check=False,
         )
     return proc.returncode
+
+
+def mutant_patterns(module: str, functions: str | None) -> list[str] | None:
+    """mutmut's mutant-name patterns for the functions named in ``--functions`` (``None``: every mutant).
+
+    mutmut names a function's mutants ``<module>.x_<function>__mutmut_<n>`` and a method's
+    ``<module>.xǁ<Class>ǁ<method>__mutmut_<n>``."""
+    if not functions:
+        return None
+    prefix = "signalboost." + slug(module)
+    names = [f.strip() for f in functions.split(",") if f.strip()]
+    return [
+        f"{prefix}.xǁ{name.replace('.', 'ǁ')}__mutmut_*" if "." in name else f"{prefix}.x_{name}__mutmut_*"
+        for name in names
+    ]
 
 
 def _changed_lines(diff: str) -> tuple[str, str]:
@@ -229,6 +245,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors", action="store_true", help="re-test only the last run's surviving mutants with the current tests"
     )
+    parser.add_argument(
+        "--functions",
+        help="comma-separated function names (fnmatch patterns; methods as Class.method): test only their mutants, "
+        "e.g. the functions a change touched; the others are reported as not checked",
+    )
+    parser.add_argument(
+        "--tests-from",
+        type=Path,
+        help="with --survivors: take the tests from this checkout (a branch with new tests, when the first run was "
+        "made in a checkout of main)",
+    )
     parser.add_argument("--json", type=Path, help="also write the per-module figures to this file")
     args = parser.parse_args(argv)
     config = load_config()
@@ -243,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.report:
             work = WORK / slug(module)
         elif args.survivors:
-            work, names = refresh_tests(module)
+            work, names = refresh_tests(module, args.tests_from or ROOT)
             print(f"== {module}: re-testing {len(names)} surviving mutants with the current tests", flush=True)
             code = run_mutmut(work, args.children, names)
             if code != 0:
@@ -252,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"== {module}: mutating, tests {' '.join(listed[module]['tests'])}", flush=True)
             work = prepare(module, listed[module]["tests"], config)
-            code = run_mutmut(work, args.children)
+            code = run_mutmut(work, args.children, mutant_patterns(module, args.functions))
             if code != 0:
                 print(f"mutmut failed (exit {code}); its output: {work / 'mutmut.log'}", file=sys.stderr)
                 return code

@@ -148,8 +148,29 @@ def rank_cmd(
             ).format(width=NARROW_WIDTH),
             highlight=False,
         )
+        _say_no_new_reach(rows)
         return
     emit_rows(rows, fmt, title=_("Partner candidates"), columns=_OVERLAP_COLUMNS, document={"rows": rows})
+    if fmt is OutputFormat.table:
+        _say_no_new_reach(rows)
+
+
+def _say_no_new_reach(rows: list[dict[str, Any]]) -> None:
+    """When every candidate's unique reach is 0 (an ego network: all their followers already follow the brand),
+    the ranking cannot be about new reach: say so, and where new reach would come from."""
+    if not rows or any(r.get("unique_reach") != 0 for r in rows):
+        return
+    console.print(
+        "[yellow]"
+        + _(
+            "No candidate adds new reach: every known follower of the {n} candidates already follows you (unique "
+            "0), so the order falls back to bridge influencers, then the least overlap. New reach needs accounts "
+            "followed by people outside your audience: import their follower lists or run `signalboost partners "
+            "fetch-audience HANDLE`."
+        ).format(n=format_number(len(rows)))
+        + "[/]",
+        highlight=False,
+    )
 
 
 def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:

@@ -277,13 +277,14 @@ DERIVED_ID = "(derived: time + text)"
 
 def derived_id_fields(fields: dict[str, str]) -> tuple[str, ...]:
     """The fields a post id is derived from when a posts file has no id column (Buffer's and Later's exports):
-    ``("created_at", "text")``, with ``author_id`` when mapped (one file may hold several profiles); ``()`` when
-    the file has an id, or lacks a time or a text, or holds follows or interactions."""
+    ``("created_at", "text")``, ``("created_at", "author_id", "text")`` when an author is mapped (one file may hold
+    several profiles; hashed as ``author|text``, docs/INGEST.md); ``()`` when the file has an id, or lacks a time or
+    a text, or holds follows or interactions."""
     if "post_id" in fields or not {"created_at", "text"} <= set(fields):
         return ()
     if {"actor_id", "follower_id", "followee_id"} & set(fields):
         return ()
-    return ("created_at", "text", "author_id") if "author_id" in fields else ("created_at", "text")
+    return ("created_at", "author_id", "text") if "author_id" in fields else ("created_at", "text")
 
 
 #: Headers of a column holding only the date, and of one holding only the time of day (Buffer writes both).
@@ -446,6 +447,8 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 )
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
+        if table == "posts" and "created_at" not in fields:
+            _warn_no_date(columns, fields, options)
         if options.platform is None and "platform" not in fields:
             raise UsageError(
                 L_("which network is this file from?"),
@@ -457,6 +460,21 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
         yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip, derived=derived)
+
+
+def _warn_no_date(columns: list[str], fields: dict[str, str], options: ReadOptions) -> None:
+    """A posts file whose columns map no ``created_at``: the posts load without a date, which every analysis by
+    time leaves out — said at once, with the columns left unused (one of them is usually the date)."""
+    used = set(fields.values())
+    unused = [c for c in columns if c not in used]
+    shown = ", ".join(unused[:12]) + (", …" if len(unused) > 12 else "")
+    options.warn(
+        L_(
+            "no date column: the posts have no date, so every analysis by time leaves them out; map one with "
+            "--map created_at=COLUMN (columns not used: {columns})",
+            columns=shown or "—",
+        )
+    )
 
 
 #: ``--map`` values: ``Column``; ``=constant`` (``=@me``: the brand's own account on the platform);

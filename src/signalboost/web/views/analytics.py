@@ -97,14 +97,15 @@ def build(ws: Workspace) -> dict[str, Any]:
 
 def slot_reason(row: dict[str, Any], metric: str) -> str:
     """Why a slot is recommended or explored (``analytics.timing.recommend_slots``' ``reason``, stored in English),
-    said again from the row's figures in the page's language; a rate as a percentage."""
-    from signalboost.i18n import format_number, format_percent, ngettext
+    said again from the row's figures in the page's language, written like the table's cells (3 significant
+    digits); a rate as a percentage."""
+    from signalboost.i18n import format_number, format_percent, format_significant, ngettext
 
     def figure(v: Any) -> str:
         if v is None:
             return "—"
         rate = metric.startswith("er_") and not metric.endswith("_z")
-        return format_percent(v, digits=2) if rate else format_number(v)
+        return format_percent(v, digits=2) if rate else format_significant(v)
 
     n = int(row.get("n_posts") or 0)
     if row.get("kind") == "explore":
