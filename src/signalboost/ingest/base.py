@@ -245,6 +245,7 @@ class ReadOptions:
     progress: Callable[[int], None] | None = None  # advance by bytes read
     timezone: str = "UTC"  # naive times are wall times of this zone (signalboost.ingest.dates)
     encoding: str | None = None  # --encoding: overrides detection of text files
+    workbook: bool = False  # the file is a workbook's sheet written as UTF-8 (no encoding to report)
     me: dict[str, str] = field(default_factory=dict)  # the brand's own account per platform (``@me`` in --map)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
     notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout
