@@ -16,8 +16,9 @@ would write them, from their stored values, not their display:
   and 2,958,465 is an Excel serial date (days since 1899-12-30, the 1900 date system; a fraction is the time of
   day) — a date column that lost its format. A workbook saved in the 1904 date system (old Excel for Mac; an
   ``.xlsx`` whose ``xl/workbook.xml`` says ``<workbookPr date1904="1"/>``) counts from 1904-01-01 instead, 1,462
-  days later (ECMA-376 Part 1, §18.17.4.1), and an ``.ods`` from its ``table:null-date``; the summary says so. (Date *cells* are converted by python-calamine,
-  which reads the flag itself; it does not expose it, hence the look into the zip);
+  days later (ECMA-376 Part 1, §18.17.4.1), and an ``.ods`` from its ``table:null-date``; the summary says so.
+  (Date *cells* are converted by python-calamine, which reads the flag itself; it does not expose it, hence the
+  look into the zip);
 - TRUE/FALSE as ``true``/``false``, durations as ``H:MM:SS``, empty cells and formulas without a cached value as
   empty.
 
