@@ -306,6 +306,36 @@ def test_is_workbook_by_name_or_by_content(tmp_path: Path) -> None:
     assert not is_workbook(csv, b"a,b\n")
 
 
+def test_a_damaged_zip_is_not_taken_for_a_workbook(tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import is_workbook
+
+    broken = tmp_path / "export.csv"  # starts like a zip, is not one: left to the CSV path and its errors
+    broken.write_bytes(b"PK\x03\x04" + b"not a zip at all")
+    assert not is_workbook(broken, broken.read_bytes()[:8])
+
+
+def test_a_chart_sheet_and_a_hidden_sheet_are_passed_over(ws: Workspace, tmp_path: Path) -> None:
+    """A chart sheet first (not a worksheet) and a hidden sheet of posts: the visible sheet of posts is read, and
+    the hidden one only when --sheet names it."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    wb.create_chartsheet("Chart")
+    hidden = wb.create_sheet("Old posts")
+    for row in [["Post ID", "Date", "Text"], ["1", "2023-01-02 10:00", "old"]]:
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    shown = wb.create_sheet("Posts")
+    for row in [["Post ID", "Date", "Text"], ["2", "2024-05-08 10:00", "new"]]:
+        shown.append(row)
+    book = tmp_path / "charts.xlsx"
+    wb.save(book)
+    [res] = import_files(ws, [book], platform="x", progress=False)
+    assert res.file == f"{book}!Posts"
+    assert ws.query("SELECT post_id FROM posts").to_series().to_list() == ["2"]
+    [res] = import_files(ws, [book], platform="x", sheet="Old posts", progress=False)
+    assert sorted(ws.query("SELECT post_id FROM posts").to_series().to_list()) == ["1", "2"]
+
+
 def _mac_book(path: Path, rows: list[list[Any]]) -> Path:
     """An .xlsx saved in the 1904 date system (old Excel for Mac), one sheet ``Posts``."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
