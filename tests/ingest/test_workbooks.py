@@ -473,3 +473,17 @@ def test_an_ods_null_date_sets_the_day_serials_count_from(ws: Workspace, tmp_pat
     assert any("counted from 2024" not in str(n) and "1900-01-01" in str(n) for n in res.notes), res.notes
     day = ws.query("SELECT created_at FROM posts WHERE post_id = '302'").to_dicts()[0]["created_at"]
     assert day.astimezone(UTC).date() == date(2024, 5, 10)
+
+
+def test_empty_text_cells_do_not_count_against_a_date_column() -> None:
+    # calamine gives "" for an empty cell: one date and two empty cells is a date column (1 of 1 filled cells)
+    from signalboost.ingest.workbook import date_columns
+
+    assert date_columns([["When", "x"], [date(2024, 5, 8), 1], ["", 2], ["", 3]], lambda name: False) == {0}
+
+
+def test_a_refused_workbook_says_why(ws: Workspace, tmp_path: Path) -> None:
+    numbers = tmp_path / "posts.numbers"
+    numbers.write_bytes(b"PK\x03\x04junk")
+    with pytest.raises(IngestError, match=r"spreadsheet workbook \(an Apple Numbers file\)"):
+        import_files(ws, [numbers], platform="x", progress=False)
