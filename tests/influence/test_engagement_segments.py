@@ -610,3 +610,40 @@ def test_unseen_engagement_is_unknown_not_zero() -> None:
     assert unseen["reciprocity"].drop_nulls().len() > 0
     seen = compute_influence(brand_data(), brand_id="B").table
     assert seen["interactions_with_brand"].null_count() == 0 and seen["interactions_with_brand"].max() > 0
+
+
+def _listing_peer(score: np.ndarray, segments: np.ndarray) -> list[int]:
+    """The documented listing order: segment by LISTING_ORDER, then score descending with unknown scores last,
+    then node index."""
+    from signalboost.influence.segments import LISTING_ORDER, SEGMENTS
+
+    rank = [LISTING_ORDER.index(s) for s in SEGMENTS]
+    return sorted(
+        range(score.size),
+        key=lambda i: (rank[segments[i]], bool(np.isnan(score[i])), -score[i] if not np.isnan(score[i]) else 0, i),
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_listing_order_against_its_definition(seed: int) -> None:
+    from signalboost.influence.score import _listing_order
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 9))
+    score = rng.choice([10.0, 20.0, 30.0, 40.0, np.nan], size=n)  # ties, several distinct scores, unknowns
+    segments = rng.integers(0, 5, size=n)
+    assert _listing_order(score, segments).tolist() == _listing_peer(score, segments)
+
+
+def test_listing_order_of_one_row_and_of_unknown_scores_ahead_of_a_later_segment() -> None:
+    from signalboost.influence.score import _listing_order
+    from signalboost.influence.segments import SEGMENTS
+
+    advocate, fan = SEGMENTS.index("advocate"), SEGMENTS.index("fan")
+    for seg in range(5):  # one row: order [0] whatever its segment and score
+        assert _listing_order(np.array([np.nan]), np.array([seg])).tolist() == [0]
+        assert _listing_order(np.array([3.0]), np.array([seg])).tolist() == [0]
+    # an advocate with an unknown score is still listed before every fan, the best fan included
+    score = np.array([1.0, 2.0, 3.0, np.nan])
+    segments = np.array([fan, fan, fan, advocate])
+    assert _listing_order(score, segments).tolist() == [3, 2, 1, 0]
