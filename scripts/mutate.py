@@ -6,6 +6,7 @@ Usage (from the project root; `make mutate` / `make mutate MODULE=plan/apportion
     python scripts/mutate.py plan/apportion.py     # one module (a path under src/signalboost)
     python scripts/mutate.py --report              # print the last results again, without running anything
     python scripts/mutate.py --survivors plan/apportion.py   # re-test only the last run's survivors, current tests
+    python scripts/mutate.py ingest/generic.py --functions derived_id,_stages   # only those functions' mutants
 
 For each module, a work copy of ``src/``, ``tests/`` and ``pyproject.toml`` is made under ``.mutate/<module>/`` with a
 ``[tool.mutmut]`` section that mutates that file only and runs only the fast test files ``mutation.toml`` lists for it
@@ -135,6 +136,21 @@ def run_mutmut(work: Path, children: int, names: list[str] | None = None) -> int
     return proc.returncode
 
 
+def mutant_patterns(module: str, functions: str | None) -> list[str] | None:
+    """mutmut's mutant-name patterns for the functions named in ``--functions`` (``None``: every mutant).
+
+    mutmut names a function's mutants ``<module>.x_<function>__mutmut_<n>`` and a method's
+    ``<module>.xǁ<Class>ǁ<method>__mutmut_<n>``."""
+    if not functions:
+        return None
+    prefix = "signalboost." + slug(module)
+    names = [f.strip() for f in functions.split(",") if f.strip()]
+    return [
+        f"{prefix}.xǁ{name.replace('.', 'ǁ')}__mutmut_*" if "." in name else f"{prefix}.x_{name}__mutmut_*"
+        for name in names
+    ]
+
+
 def _changed_lines(diff: str) -> tuple[str, str]:
     before = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("-") and not ln.startswith("---")]
     after = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
@@ -229,6 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--survivors", action="store_true", help="re-test only the last run's surviving mutants with the current tests"
     )
+    parser.add_argument(
+        "--functions",
+        help="comma-separated function names (fnmatch patterns; methods as Class.method): test only their mutants, "
+        "e.g. the functions a change touched; the others are reported as not checked",
+    )
     parser.add_argument("--json", type=Path, help="also write the per-module figures to this file")
     args = parser.parse_args(argv)
     config = load_config()
@@ -252,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"== {module}: mutating, tests {' '.join(listed[module]['tests'])}", flush=True)
             work = prepare(module, listed[module]["tests"], config)
-            code = run_mutmut(work, args.children)
+            code = run_mutmut(work, args.children, mutant_patterns(module, args.functions))
             if code != 0:
                 print(f"mutmut failed (exit {code}); its output: {work / 'mutmut.log'}", file=sys.stderr)
                 return code

@@ -212,7 +212,9 @@ class LazyText(str):
     ``str.format`` fields named at the call: ``L_("{n} rows in {file}", n=12, file=path.name)``. A number given
     without a conversion is written by Babel in the reader's language (``1,234.5`` / ``1 234,5``; a format spec
     ``.2f``, ``,`` or ``.1%`` says how many decimals); ``{year!s}`` or ``{id!r}`` keep a number as it is
-    (years, ports, ids). A field that is itself a ``LazyText`` is rendered in the same language.
+    (years, ports, ids); a date with the spec ``day`` (``{first:day}``) is written by Babel too (``Mar 2, 2026``
+    / ``2. mars 2026``), a date without it stays ISO. A field that is itself a ``LazyText`` is rendered in the same
+    language.
     docs/CONTRIBUTING.md ("Errors people read") says how an error is written.
     """
 
@@ -277,6 +279,8 @@ class _Formatter(string.Formatter):
         return super().convert_field(value, conversion)
 
     def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec == "day" and isinstance(value, dt.date):  # {first:day}: the reader's date (Mar 2, 2026)
+            return format_date(value, "medium")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             spec = format_spec.replace(",", "")
             if spec.endswith("%"):

@@ -181,3 +181,23 @@ def test_validate_warns_when_a_draft_is_past_its_review_date(tmp_path: pytest.Te
     assert any("past its review date 2026-01-31" in w.message for w in late.warnings)
     on_time = validate_file(path, today=dt.date(2026, 1, 20))
     assert not any("review" in w.message for w in on_time.warnings)
+
+
+def test_the_accounts_in_no_segment_are_counted_and_said(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three followers with no edge, bio or interaction fall in "other", which has no card: the summary counts
+    them (SNAP ego 0: 6 segments shown held 322 of 347 accounts, and nothing said where the 25 others were)."""
+    fill(workspace)
+    with workspace.transaction() as con:
+        sql.insert_frame(con, "follows", pl.DataFrame({"platform": "x", "follower_id": ["o1", "o2", "o3"],
+                                                       "followee_id": "B"}))  # fmt: skip
+    workspace.strategy_path.write_text(STRATEGY)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["audience", "segments", "-w", str(workspace.root), "--min-share", "0", "-f", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["summary"]["accounts"], doc["summary"]["other"]) == (15, 3)
+    assert sum(r["size"] for r in doc["rows"]) == 12
+    assert main(["audience", "segments", "-w", str(workspace.root), "--stored"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "3 accounts (20%) are in no segment" in out

@@ -40,3 +40,20 @@ def test_audience_page_before_any_run(tmp_path: Path) -> None:
     assert c.get("/audience.json").status_code == 200
     page = c.get("/audience")
     assert page.status_code == 200 and "Import data first" in page.text
+
+
+def test_audience_page_counts_the_accounts_in_no_segment(workspace: Workspace) -> None:
+    import polars as pl
+
+    from signalboost.store import influence_sql as sql
+
+    fill(workspace)
+    with workspace.transaction() as con:  # three followers with no link, bio or interaction: "other", no card
+        sql.insert_frame(con, "follows", pl.DataFrame({"platform": "x", "follower_id": ["o1", "o2", "o3"],
+                                                       "followee_id": "B"}))  # fmt: skip
+    workspace.strategy_path.write_text(STRATEGY)
+    run_segments(workspace, min_share=0.0)
+    c = TestClient(create_app(workspace), base_url="http://127.0.0.1")
+    assert c.get("/audience.json").json()["summary"]["other"] == 3
+    text = " ".join(c.get("/audience").text.split())
+    assert "3 accounts (20%) are in no segment" in text

@@ -146,6 +146,7 @@ class Status:
     replies: list[str] = field(default_factory=list)  # local status ids
     quotes: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)  # ids of media attachments
+    spoiler_text: str = ""  # the content warning ("" = none)
 
 
 @dataclass
@@ -210,7 +211,8 @@ class World:
         for who in self.rng.sample(others, n_follows):
             self.follow(self.brand.local_id, who)
         for n in range(n_posts):
-            self.post(self.brand.local_id, f"Post {n}: linen care tip #{n} #linen")
+            cw = "Long read: washing linen" if n == 1 else ""  # one post behind a content warning
+            self.post(self.brand.local_id, f"Post {n}: linen care tip #{n} #linen", spoiler_text=cw)
         for status in list(self.statuses.values()):
             if status.account == self.brand.local_id:
                 self.engage(status.local_id, others)
@@ -335,6 +337,7 @@ class World:
                 self.status_uri(s): (len(s.favourites), len(s.replies), len(s.reblogs), len(s.quotes)) for s in own
             },
             "interactions": kinds,
+            "content_warnings": {self.status_uri(s): s.spoiler_text for s in own if s.spoiler_text},
             "profile": (self.count(brand, "followers"), self.count(brand, "following"), self.brand.statuses_count),
         }
 
@@ -372,8 +375,8 @@ class World:
         quoted = self.statuses.get(s.quote_of or "")
         values: dict[str, Any] = {
             "id": s.local_id, "created_at": iso(s.created_at), "in_reply_to_id": s.in_reply_to_id,
-            "in_reply_to_account_id": s.in_reply_to_account_id, "sensitive": False, "spoiler_text": "",
-            "visibility": "public", "language": "en", "uri": self.status_uri(s),
+            "in_reply_to_account_id": s.in_reply_to_account_id, "sensitive": bool(s.spoiler_text),
+            "spoiler_text": s.spoiler_text, "visibility": "public", "language": "en", "uri": self.status_uri(s),
             "url": f"https://{author.domain}/@{author.username}/{s.local_id}", "replies_count": len(s.replies),
             "reblogs_count": len(s.reblogs), "favourites_count": len(s.favourites), "quotes_count": len(s.quotes),
             "edited_at": None, "favourited": False, "reblogged": False, "muted": False, "bookmarked": False,

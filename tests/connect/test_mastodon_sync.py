@@ -86,6 +86,9 @@ def _check_against_truth(ws: Workspace, truth: dict[str, Any]) -> None:
             ).fetchall()
         }
         kinds = dict(con.execute("SELECT kind, count(*) FROM interactions GROUP BY kind").fetchall())
+        warnings = dict(
+            con.execute("SELECT post_id, content_warning FROM posts WHERE content_warning IS NOT NULL").fetchall()
+        )
         unnamed = con.execute("SELECT count(*) FROM accounts WHERE handle IS NULL OR followers IS NULL").fetchone()[0]
         targets = con.execute(
             "SELECT count(*) FROM interactions WHERE kind IN ('like', 'repost', 'reply', 'quote') "
@@ -97,6 +100,7 @@ def _check_against_truth(ws: Workspace, truth: dict[str, Any]) -> None:
     assert snap == truth["profile"]
     assert metrics == truth["metrics"]
     assert {k: kinds.get(k, 0) for k in truth["interactions"]} == truth["interactions"]
+    assert warnings == truth["content_warnings"] and len(warnings) == 1  # the CW apart from the text
     assert unnamed == 0  # every account seen has its address and counts
     assert targets == 0  # every like/repost/reply/quote points at a synced own post
 

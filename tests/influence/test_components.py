@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 
 import networkx as nx
 import numpy as np
@@ -11,7 +13,7 @@ import pytest
 from scipy.stats import percentileofscore
 
 from signalboost.influence import components as comp
-from signalboost.influence.data import InfluenceData
+from signalboost.influence.data import InfluenceData, encode_ids
 from signalboost.influence.score import combine, effective_weights
 
 T0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -385,3 +387,84 @@ def test_the_package_api_names_are_what_they_say_after_any_submodule_import() ->
         importlib.import_module(f"signalboost.influence.{info.name}")
     for name in influence.__all__:
         assert not isinstance(getattr(influence, name), types.ModuleType), name
+
+
+# ``encode_ids`` against a plain-Python peer: the distinct ids in their
+# documented order and each row's index. The peer follows the docstring only: ids that are all canonical decimal
+# integers (``0`` or digits without a leading zero, below 2**63) are ordered by value, any other set of ids as
+# strings; nulls and ``""`` are missing (-1). Columns are built in several chunks (a Parquet column has one per row
+# group), so the chunk-by-chunk encoding is checked where it can go wrong: the offset of each chunk in the output
+# and the codes of the last chunk.
+_CANONICAL = re.compile(r"0|[1-9][0-9]*")
+
+
+def _encode_peer(columns: list[list[str | None]]) -> tuple[list[str], list[list[int]]]:
+    present = {v for col in columns for v in col if v}
+    numeric = all(_CANONICAL.fullmatch(v) and int(v) < 2**63 for v in present)
+    ids = sorted(present, key=int) if numeric else sorted(present)
+    where = {v: i for i, v in enumerate(ids)}
+    return ids, [[where[v] if v else -1 for v in col] for col in columns]
+
+
+def _chunked(values: list[str | None], cuts: list[int]) -> pl.Series:
+    """``values`` as one String series in several chunks, cut at ``cuts``."""
+    bounds = [0, *sorted({c for c in cuts if 0 < c < len(values)}), len(values)]
+    parts = [pl.Series("id", values[a:b], dtype=pl.String) for a, b in itertools.pairwise(bounds)]
+    series = pl.concat(parts, rechunk=False)
+    assert series.n_chunks() == len(parts)
+    return series
+
+
+def _check_encoding(columns: list[list[str | None]], cuts: list[list[int]]) -> None:
+    ids, codes = encode_ids([_chunked(col, cut) for col, cut in zip(columns, cuts, strict=True)])
+    want_ids, want_codes = _encode_peer(columns)
+    assert ids.to_list() == want_ids
+    assert [np.asarray(c).tolist() for c in codes] == want_codes
+    assert all(np.asarray(c).size == len(col) for c, col in zip(codes, columns, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_chunked_numeric_ids_match_the_peer_dense_and_sparse(seed: int) -> None:
+    # dense ids (lookup table: top < 64 · rows + 1024) for even seeds, ids up to 10**15 (sorted path) for odd ones
+    rng = np.random.default_rng(seed)
+    top = 300 if seed % 2 == 0 else 10**15
+    columns: list[list[str | None]] = []
+    cuts: list[list[int]] = []
+    for _ in range(int(rng.integers(1, 4))):
+        size = int(rng.integers(1, 40))
+        pool = rng.integers(0, top, size=8)  # few distinct values: repeats across chunks and columns
+        col: list[str | None] = [str(int(pool[rng.integers(0, 8)])) for _ in range(size)]
+        for i in rng.choice(size, size=size // 5, replace=False):
+            col[int(i)] = None if rng.random() < 0.5 else ""
+        columns.append(col)
+        cuts.append([int(x) for x in rng.integers(1, size, size=int(rng.integers(0, 4)))] if size > 1 else [])
+    _check_encoding(columns, cuts)
+
+
+def test_ids_at_the_ends_of_the_range_and_a_missing_id_in_every_chunk() -> None:
+    # 0 (the smallest id), the largest id of the table (its last slot stands for "missing") and one missing id at
+    # the start and end of every chunk, in two columns of three and two chunks
+    first: list[str | None] = [None, "0", "17", "", "", "17", None, "250"]
+    second: list[str | None] = ["250", None, "3", "0"]
+    _check_encoding([first, second], [[3, 5], [2]])
+
+
+def test_one_column_without_any_id_among_columns_with_ids() -> None:
+    _check_encoding([[None, ""], ["5", "9", None], []], [[1], [1], []])
+
+
+def test_a_non_canonical_id_in_a_later_chunk_sorts_every_id_as_a_string() -> None:
+    # "10" < "9" as strings; by value 9 < 10: a single "007" in the last chunk must switch the whole encoding
+    _check_encoding([["9", "10", "100"], ["10", "007"]], [[1, 2], [1]])
+
+
+def test_only_missing_ids_give_no_ids_and_all_codes_minus_one() -> None:
+    ids, codes = encode_ids([_chunked([None, "", None], [1]), pl.Series("id", [], dtype=pl.String)])
+    assert ids.to_list() == []
+    assert [np.asarray(c).tolist() for c in codes] == [[-1, -1, -1], []]
+
+
+def test_the_largest_63_bit_id_is_numeric_and_one_more_is_a_string() -> None:
+    biggest = str(2**63 - 1)
+    _check_encoding([["5", biggest, "40"]], [[1]])  # sparse: sorted by value
+    _check_encoding([["5", str(2**63), "40"]], [[1]])  # past Int64: every id sorted as a string

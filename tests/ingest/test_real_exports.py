@@ -241,3 +241,145 @@ def test_a_derived_id_needs_the_time_so_an_undated_row_is_a_reject(tmp_path: Pat
     [res] = import_files(ws, [path], platform="instagram", progress=False)
     assert (res.per_table["posts"][0], res.rows_rejected) == (1, 1)
     assert "created_at" in ws.table("rejects").to_dicts()[0]["reason"]
+
+
+def _md5_16(text: str) -> str:
+    import hashlib
+
+    return hashlib.md5(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _post_ids(ws: Workspace) -> list[str]:
+    return sorted(ws.query("SELECT post_id FROM posts").to_series().to_list())
+
+
+def test_a_derived_id_is_the_utc_second_and_the_md5_of_author_bar_text(tmp_path: Path) -> None:
+    """docs/INGEST.md: ``auto:`` + the UTC time to the second + ``:`` + md5(``author|text``)[:16] when an author
+    column is mapped. 16:30:59+02:00 is 14:30:59 UTC; an empty text hashes as ``author|``."""
+    path = tmp_path / "profiles.csv"
+    path.write_text(
+        "Date Posted,Caption,author_id\n2024-05-08T16:30:59+02:00,Hello,alice\n2024-05-08T16:30:59+02:00,,bob\n",
+        encoding="utf-8",
+    )
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="instagram", progress=False)
+    assert any("author_id + text" in n for n in res.notes), res.notes
+    assert _post_ids(ws) == sorted(
+        ["auto:20240508T143059Z:" + _md5_16("alice|Hello"), "auto:20240508T143059Z:" + _md5_16("bob|")]
+    )
+    assert sorted(ws.query("SELECT author_id FROM posts").to_series().to_list()) == ["alice", "bob"]
+
+
+def test_a_derived_id_without_an_author_hashes_the_text_alone_in_the_import_time_zone(tmp_path: Path) -> None:
+    # a naive time is read in --timezone: 09:05:07 in Oslo (CEST, +02:00) on 9 May is 07:05:07 UTC
+    path = tmp_path / "later.csv"
+    path.write_text("Date Posted,Caption\n2024-05-09 09:05:07,Æ ø å\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="instagram", progress=False, timezone="Europe/Oslo")
+    assert any("derived from its time" in n and "hash of text" in n for n in res.notes), res.notes
+    assert _post_ids(ws) == ["auto:20240509T070507Z:" + _md5_16("Æ ø å")]
+
+
+def test_a_posts_file_with_an_id_column_keeps_its_ids(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    path.write_text("post_id,Date Posted,Caption\np-1,2024-05-08 14:30,Hello\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="instagram", progress=False)
+    assert not any("derived" in n for n in res.notes)
+    assert _post_ids(ws) == ["p-1"]
+
+
+def test_a_date_column_that_holds_times_is_not_joined_with_the_time_column(tmp_path: Path) -> None:
+    # the Date cells have their own times: the Time column (09:00) is not added to them
+    path = tmp_path / "buffer.csv"
+    path.write_text("Date,Time,Post Text\n2024-05-08 14:30,09:00,Hello\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="x", progress=False)
+    assert not any("one time" in n for n in res.notes), res.notes
+    assert _post_ids(ws) == ["auto:20240508T143000Z:" + _md5_16("Hello")]
+
+
+def test_a_date_and_a_time_column_are_one_time_and_map_overrides_it(tmp_path: Path) -> None:
+    path = tmp_path / "buffer.csv"
+    path.write_text("Date,Time,Post Text\n2024-05-08,14:30,Hello\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="x", progress=False)
+    assert any("Date and Time: one time" in n for n in res.notes), res.notes
+    assert _post_ids(ws) == ["auto:20240508T143000Z:" + _md5_16("Hello")]
+    # --map created_at=Date: the person chose the date column alone, so the time of day is not added
+    other = Workspace.open(tmp_path / "ws2", create=True)
+    [res] = import_files(other, [path], platform="x", progress=False, mapping={"created_at": "Date"})
+    assert not any("one time" in n for n in res.notes), res.notes
+    assert _post_ids(other) == ["auto:20240508T000000Z:" + _md5_16("Hello")]
+
+
+@pytest.mark.parametrize(
+    ("fields", "derived"),
+    [
+        ({"created_at": "Date", "text": "Caption"}, ("created_at", "text")),
+        ({"created_at": "Date", "text": "Caption", "author_id": "Profile"}, ("created_at", "author_id", "text")),
+        ({"created_at": "Date", "text": "Caption", "post_id": "Link"}, ()),  # the file has ids
+        ({"created_at": "Date"}, ()),  # no text: nothing identifies the post
+        ({"text": "Caption"}, ()),  # no time
+        ({"created_at": "Date", "text": "Caption", "actor_id": "User"}, ()),  # interactions
+        ({"created_at": "Date", "text": "Caption", "follower_id": "A"}, ()),  # follows
+        ({"created_at": "Date", "text": "Caption", "followee_id": "B"}, ()),
+    ],
+)
+def test_which_fields_a_post_id_is_derived_from(fields: dict[str, str], derived: tuple[str, ...]) -> None:
+    from signalboost.ingest.formats.generic import derived_id_fields
+
+    assert derived_id_fields(fields) == derived
+
+
+def _create(summary: Any, content: str = "<p>The butler did it</p>", sid: str = "2") -> dict[str, Any]:
+    return {
+        "type": "Create",
+        "id": f"https://social.example/users/anna/statuses/{sid}/activity",
+        "published": "2023-03-01T12:00:00Z",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [],
+        "object": {
+            "id": f"https://social.example/users/anna/statuses/{sid}",
+            "type": "Note",
+            "published": "2023-03-01T12:00:00Z",
+            "summary": summary,
+            "sensitive": bool(summary),
+            "content": content,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [],
+        },
+    }
+
+
+def test_a_mastodon_content_warning_is_kept_apart_from_the_text() -> None:
+    """The CW (``summary``) is stored in posts.content_warning; the text stays the body (its length, pillars)."""
+    rows = parse_outbox(
+        [
+            _create("Spoiler: film"),
+            _create(None, "<p>No warning</p>", "3"),
+            _create("", "<p>Empty warning</p>", "4"),
+            _create("<p>food &amp; drink</p>", "<p>Soup</p>", "5"),  # HTML in a summary (some servers)
+            _create(["not", "text"], "<p>Odd type</p>", "6"),  # a hostile type: no CW, never a crash
+        ],
+        me="anna@social.example",
+    )
+    got = {p["post_id"].rsplit("/", 1)[1]: (p["text"], p["content_warning"]) for p in rows["posts"]}
+    assert got == {
+        "2": ("The butler did it", "Spoiler: film"),
+        "3": ("No warning", None),
+        "4": ("Empty warning", None),
+        "5": ("Soup", "food & drink"),
+        "6": ("Odd type", None),
+    }
+
+
+def test_reimporting_an_export_fills_in_a_content_warning_stored_without_it(tmp_path: Path) -> None:
+    """Posts imported before migration 110 have no CW: the same export imported again fills it in."""
+    export = Path(__file__).resolve().parents[1] / "data/ingest/corpus/real/mastodon_mixed_servers.zip"
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    import_files(ws, [export], progress=False)
+    with ws.connect() as con:
+        con.execute("UPDATE posts SET content_warning = NULL")  # as an older version stored it
+    import_files(ws, [export], progress=False)
+    assert ws.query("SELECT content_warning FROM posts WHERE content_warning IS NOT NULL").item() == "Spoiler: film"

@@ -219,3 +219,22 @@ def test_partners_rank_fits_80_columns(
         r = expected[c[1]]
         assert c[2:] == [str(int(r["audience"])), str(int(r["shared"])), str(int(r["unique_reach"])), str(r["bridges"])]
     assert "unique = those you do not reach yet" in out
+
+
+def test_partners_rank_says_when_no_candidate_adds_new_reach(
+    capsys: pytest.CaptureFixture[str], ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ego network (SNAP ego-Facebook: every account is the brand's friend): each candidate's followers all
+    follow the brand already, so every unique reach is 0 and the order says nothing about new reach — said so."""
+    ours = [(m, "b1") for m in ("f1", "f2", "f3", "f4")]
+    add_follows(ws, [*ours, ("f1", "c1"), ("f2", "c1"), ("f3", "c2")])
+    for width in ("200", "80"):  # the wide and the narrow table
+        monkeypatch.setenv("COLUMNS", width)
+        code, out, _ = run(capsys, ws, "partners", "rank", "c1", "c2")
+        flat = " ".join(out.split())
+        assert code == 0 and "No candidate adds new reach: every known follower of the 2 candidates already" in flat
+    rows = js(capsys, ws, "partners", "rank", "c1", "c2")["rows"]
+    assert [(r["account_id"], r["audience"], r["unique_reach"]) for r in rows] == [("c2", 1, 0), ("c1", 2, 0)]
+    add_follows(ws, [("n5", "c3")])  # one candidate with a follower the brand does not reach: no such line
+    code, out, _ = run(capsys, ws, "partners", "rank", "c1", "c2", "c3")
+    assert code == 0 and "No candidate adds new reach" not in " ".join(out.split())

@@ -55,6 +55,7 @@ class Segmentation:
         return {
             "accounts": self.table.height,
             "segments": self.segments,
+            "other": int((self.table["segment"] == -1).sum()) if self.table.height else 0,
             "resolution": self.communities.resolution,
             "stability": chosen.summary() if chosen else None,
             "candidates": [c.summary() for c in self.communities.candidates],

@@ -131,6 +131,8 @@ def rank_cmd(
     emit_rows(shown, fmt, title=_("Partner candidates"), columns=cols, document={"rows": rows})
     if narrow:
         console.print(narrow_legend(), highlight=False)
+    if fmt is OutputFormat.table:
+        _say_no_new_reach(rows)
 
 
 def ranked_rows(results: list[overlap.Overlap], handles: dict[str, str | None]) -> list[dict[str, Any]]:
@@ -166,6 +168,24 @@ def narrow_legend() -> str:
         "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
         "error and the method show at {width}+ columns or with --format csv."
     ).format(width=NARROW_WIDTH)
+
+
+def _say_no_new_reach(rows: list[dict[str, Any]]) -> None:
+    """When every candidate's unique reach is 0 (an ego network: all their followers already follow the brand),
+    the ranking cannot be about new reach: say so, and where new reach would come from."""
+    if not rows or any(r.get("unique_reach") != 0 for r in rows):
+        return
+    console.print(
+        "[yellow]"
+        + _(
+            "No candidate adds new reach: every known follower of the {n} candidates already follows you (unique "
+            "0), so the order falls back to bridge influencers, then the least overlap. New reach needs accounts "
+            "followed by people outside your audience: import their follower lists or run `signalboost partners "
+            "fetch-audience HANDLE`."
+        ).format(n=format_number(len(rows)))
+        + "[/]",
+        highlight=False,
+    )
 
 
 def stop_reason(n_chosen: int, k: int, n_candidates: int) -> str | None:

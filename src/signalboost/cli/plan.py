@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         """
         from signalboost.plan.service import replan
         from signalboost.plan.view import mix_table, week_tables
-        from signalboost.report.words import pillar_names
+        from signalboost.report.words import pillar_names, tactic_names
 
         first = parse_date(start, "--from") or next_monday()  # a bad date is reported before the workspace is read
         ws = open_ws(workspace)
@@ -119,7 +119,9 @@ def register(app: typer.Typer) -> None:
             emit_rows(_rows(result.posts), fmt, columns=ROW_COLUMNS, document=doc)
             return
         names = pillar_names(strategy)
-        console.print(week_tables(result.posts, list(names), width=console.width, names=names))
+        console.print(
+            week_tables(result.posts, list(names), width=console.width, names=names, tactics=tactic_names(strategy))
+        )
         console.print(mix_table(result.posts, strategy.pillar_weights(), names))
         for note in result.notes:
             console.print(f"[yellow]{escape(_('note'))}[/] {escape(tr(note))}", highlight=False)
@@ -139,7 +141,7 @@ def register(app: typer.Typer) -> None:
         Example: signalboost calendar show --from 2026-03-02 --weeks 2
         """
         from signalboost.plan.view import week_tables
-        from signalboost.report.words import pillar_names
+        from signalboost.report.words import pillar_names, tactic_names
 
         ws = open_ws(workspace, read_only=True)
         posts = _load(ws, start, weeks)
@@ -149,8 +151,9 @@ def register(app: typer.Typer) -> None:
         if not posts:
             console.print(_("No saved posts in this period: plan some with `signalboost plan`."), highlight=False)
             return
-        names = pillar_names(ws.strategy() if ws.has_strategy() else None)
-        console.print(week_tables(posts, list(names), width=console.width, names=names))
+        strategy = ws.strategy() if ws.has_strategy() else None
+        names = pillar_names(strategy)
+        console.print(week_tables(posts, list(names), width=console.width, names=names, tactics=tactic_names(strategy)))
         _print_failures(ws, posts)
 
     @calendar_app.command("export")

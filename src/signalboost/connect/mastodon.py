@@ -330,6 +330,7 @@ class MastodonConnector:
             "author_id": author or self.account_id,
             "created_at": _when(status.get("created_at")),
             "text": _text(status.get("content")),
+            "content_warning": str(status.get("spoiler_text") or "").strip() or None,
             "format": _format(status),
             "hashtags": [str(t["name"]).lower() for t in status.get("tags") or []] or None,
             "mentions": [canonical_id(m, self.domain) for m in status.get("mentions") or []] or None,

@@ -49,7 +49,11 @@ def resolve_platform(ws: Workspace, platform: str | None) -> str:
         raise InfluenceError(
             L_("the workspace holds no accounts, follows or interactions"),
             where=str(ws.db_path),
-            hint=L_("Import data first, e.g. `signalboost import higgs-activity_time.txt.gz`"),
+            hint=L_(
+                "Import data first: influence needs who follows or interacts with whom, and posts alone do not say "
+                "it. Import an account export (X archive, Mastodon, Instagram), a follower list (`signalboost import "
+                "follows.csv --kind follows -p instagram`) or interactions (`--map actor_id=COLUMN,kind=COLUMN`)"
+            ),
         )
     return found[0][0]
 

@@ -84,6 +84,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("pillars", _STRS),
             ("tactic", _STR),
             ("date_only", pa.bool_()),
+            ("content_warning", _STR),  # Mastodon's CW (migration 110); the text stays the body
         ]
     ),
     "post_metrics": pa.schema(

@@ -178,12 +178,16 @@ def _place_tactic(
         fields = {"tactic": tactic.id, "rule": tactic.rrule, "first": start, "last": end - dt.timedelta(days=1)}
         what = (
             L_(
-                "tactic {tactic!r} ({rule}) has no occurrence from {first} to {last}; its next occurrence is {next}",
+                "tactic {tactic!r} ({rule}) has no occurrence from {first:day} to {last:day}; its next occurrence is "
+                "{next:day}",
                 next=after,
                 **fields,
             )
             if after
-            else L_("tactic {tactic!r} ({rule}) has no occurrence from {first} to {last}; the rule has ended", **fields)
+            else L_(
+                "tactic {tactic!r} ({rule}) has no occurrence from {first:day} to {last:day}; the rule has ended",
+                **fields,
+            )
         )
         if skip_empty:
             result.notes.append(what)

@@ -88,13 +88,15 @@ def week_tables(
     *,
     width: int | None = None,
     names: PillarNames | None = None,
+    tactics: Mapping[str, str] | None = None,
 ) -> RenderableType:
     """One table per ISO week: day, local time, network, kind, pillars (coloured), tactic, format, status, id.
 
     With ``width`` below :data:`NARROW` (a terminal of 80 columns) the table folds instead of cutting cells:
     day and time in one column, the network abbreviated (a legend follows the tables), the kind left to the
     tactic and pillar columns (a tactic's posts name it, curated posts say so), the status above the id. Pillars are
-    shown by the strategy's names (``names``, :func:`signalboost.report.words.pillar_names`)."""
+    shown by the strategy's names (``names``, :func:`signalboost.report.words.pillar_names`), tactics by theirs
+    (``tactics``, :func:`signalboost.report.words.tactic_names`; an id the strategy no longer has as it is)."""
     colours = pillar_colours(pillars)
     narrow = width is not None and width < NARROW
     weeks: dict[tuple[int, int], list[PlannedPost]] = {}
@@ -111,7 +113,7 @@ def week_tables(
         )
         t = Table(title=escape(title), title_justify="left", expand=False)
         if narrow:
-            tables.append(_narrow_week(t, items, colours, names))
+            tables.append(_narrow_week(t, items, colours, names, tactics))
             continue
         headers = (_("day"), _("time"), _("network"), _("kind"), _("pillars"), _("tactic"), _("format"))
         for col in (*headers, _("status"), "id"):
@@ -124,7 +126,7 @@ def week_tables(
                 escape(p.network),
                 escape(_(KIND_WORDS[p.kind]) if p.kind in KIND_WORDS else p.kind),
                 _pillar_cell(p, colours, names),
-                escape(p.tactic or ""),
+                escape(tactic_word(p.tactic, tactics)),
                 escape(format_words(p.format)),
                 escape(status_words(p)),
                 p.id,
@@ -146,8 +148,17 @@ def _short(network: str) -> str:
     return SHORT_NETWORK.get(network, network if len(network) <= 3 else network[:3])
 
 
+def tactic_word(tactic: str | None, tactics: Mapping[str, str] | None) -> str:
+    """A planned post's tactic by the strategy's name for it (its id when the strategy has none); ``""`` for none."""
+    return (tactics or {}).get(tactic, tactic) if tactic else ""
+
+
 def _narrow_week(
-    t: Table, items: Sequence[PlannedPost], colours: Mapping[str, str], names: PillarNames | None = None
+    t: Table,
+    items: Sequence[PlannedPost],
+    colours: Mapping[str, str],
+    names: PillarNames | None = None,
+    tactics: Mapping[str, str] | None = None,
 ) -> Table:
     """The folded week table of :func:`week_tables` (80 columns)."""
     t.add_column(_("when"), no_wrap=True)
@@ -161,7 +172,7 @@ def _narrow_week(
             f"{format_date(p.local, 'EEE dd')} {p.local:%H:%M}",
             escape(_short(p.network)),
             _pillar_cell(p, colours, names),
-            escape(p.tactic or ""),
+            escape(tactic_word(p.tactic, tactics)),
             escape(format_words(p.format)),
             f"{escape(status_words(p))}\n{p.id}",
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from signalboost.audience.personas import Verdict, card_name, describe, hours_words
-from signalboost.i18n import _, format_number, format_percent, format_when
+from signalboost.i18n import _, format_number, format_percent, format_when, ngettext
 from signalboost.influence.words import stored_words
 from signalboost.report.analytics_report import Section, Table
 
@@ -52,7 +52,7 @@ def summary_words(summary: dict[str, Any], platform: str) -> str:
         value = stab.get(key)
         return "—" if value is None else format_number(value)
 
-    return _(
+    words = _(
         "{accounts} accounts in the audience ({source}) on {platform}, split into {segments} segments "
         "(communities of follows, interactions, shared follows and similar bios/posts; resolution {resolution} "
         "chosen for stability: ARI between seeds {seeds}, between two disjoint halves {halves})."
@@ -65,6 +65,14 @@ def summary_words(summary: dict[str, Any], platform: str) -> str:
         seeds=ari("seed_ari"),
         halves=ari("split_ari"),
     )
+    other, accounts = summary.get("other") or 0, summary.get("accounts") or 0
+    if other and accounts:  # "other" has no card: say where the rest of the audience is
+        words += " " + ngettext(
+            "{n} account ({share}) is in no segment (other: a community below the minimum size, or no link).",
+            "{n} accounts ({share}) are in no segment (other: communities below the minimum size, or no link).",
+            other,
+        ).format(n=format_number(other), share=format_percent(other / accounts))
+    return words
 
 
 def notes_words(summary: dict[str, Any]) -> list[str]:

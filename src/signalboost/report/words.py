@@ -84,6 +84,12 @@ def pillar_names(strategy: Strategy | None) -> dict[str, str]:
     return {p.id: p.name for p in strategy.pillars} if strategy else {}
 
 
+def tactic_names(strategy: Strategy | None) -> dict[str, str]:
+    """The strategy's tactic names by id (``glodkonkurranse`` → ``Månedens glødkonkurranse``), for the tables and
+    pages that show a planned post's tactic (the id stays in JSON and CSV)."""
+    return {t.id: t.name for t in strategy.tactics} if strategy else {}
+
+
 def pillar_word(value: Any, names: PillarNames | None) -> str:
     """A pillar as a reader knows it: the strategy's name for its id (``product`` → ``Produkt``); an id the strategy
     does not name (``unclassified``, a removed pillar) as :func:`word` says it."""

@@ -73,7 +73,7 @@ TABLE_WORDS = (
     N_("rejects"),
 )
 #: values the pages show as words (upload phases, import statuses, validation levels; see the templates' ``_(…)``)
-VALUE_WORDS = (N_("queued"), N_("importing"), N_("done"), N_("failed"), N_("error"), N_("warning"))
+VALUE_WORDS = (N_("queued"), N_("importing"), N_("running"), N_("done"), N_("failed"), N_("error"), N_("warning"))
 UPLOAD_PATHS = ("/imports",)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_REFUSED = "this form expired or did not come from this dashboard; reload the page and retry"

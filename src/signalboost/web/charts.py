@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from signalboost.i18n import N_, _, format_number, weekday_name
 from signalboost.influence.words import component_words
 from signalboost.report.words import metric_words, pillar_word, word
-from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, scatter
+from signalboost.web.svg import SEGMENT_COLOURS, Bar, Point, bar_chart, heatmap, line_chart, percent, scatter
 
 #: the group charts of the Analytics page: data key -> title (msgid; {metric} in words)
 GROUP_TITLES = {
@@ -18,6 +19,13 @@ GROUP_TITLES = {
     "paid": N_("Mean {metric}, paid vs organic (95 % interval)"),
     "pillar_performance": N_("Mean {metric} by pillar (95 % interval)"),
 }
+
+
+def _rate_format(metric: object) -> Callable[[float | None], str] | None:
+    """:func:`~signalboost.web.svg.percent` for a rate (``er_reach``…, not its within-account z-score), as the
+    page's tables write it; ``None`` (the chart's plain figures) for counts."""
+    name = str(metric or "")
+    return percent if name.startswith("er_") and not name.endswith("_z") else None
 
 
 def overview(data: dict[str, Any]) -> dict[str, Any]:
@@ -46,6 +54,7 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
                 [f"{h:02d}" for h in hours],
                 grid,
                 counts=counts,
+                fmt=_rate_format(slots[0].get("metric")),
                 title=_("Expected {metric} by weekday and hour ({zone})").format(
                     metric=metric_words(str(data.get("slot_metric"))), zone=data.get("timezone")
                 ),
@@ -92,6 +101,7 @@ def analytics(data: dict[str, Any]) -> dict[str, Any]:
                         for r in groups
                     ],
                     title=_(title).format(metric=metric_words(str(groups[0].get("metric")))),
+                    fmt=_rate_format(groups[0].get("metric")),
                 )
         charts[plat] = c
     return {"charts": charts}

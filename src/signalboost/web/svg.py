@@ -8,7 +8,7 @@ with :func:`markupsafe.escape`, so a name like ``<script>`` is drawn as text, ne
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -41,6 +41,15 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return format_significant(value, digits=digits)
 
 
+def percent(value: float | None) -> str:
+    """A rate (a fraction) as a percentage with 2 decimals in the page's locale: ``0.0262`` → ``2.62%``/``2,62 %``."""
+    from signalboost.i18n import format_percent
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return _("n/a")
+    return format_percent(value, digits=2)
+
+
 def _open(width: int, height: int, title: str, desc: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" class="chart" '
@@ -56,9 +65,11 @@ def heatmap(
     title: str,
     counts: Sequence[Sequence[int]] | None = None,
     left: int = 44,
+    fmt: Callable[[float | None], str] | None = None,
 ) -> Markup:
     """A grid (e.g. weekday × hour) shaded from light to dark by value; empty cells hatched grey. ``left`` is the
-    room for the row labels (wider for page names).
+    room for the row labels (wider for page names); ``fmt`` writes a value (default: 3 significant digits; a rate
+    is given :func:`percent` so its cells read ``2,62 %`` as the tables do).
 
     Shade = (value - min) / (max - min) over the non-empty cells, mapped to the blue ramp of :data:`PALETTE`.
     """
@@ -87,7 +98,7 @@ def heatmap(
                 t = (v - lo) / span
                 light = int(95 - 60 * t)
                 fill = f"hsl(212,60%,{light}%)"
-                tip = f"{row_labels[i]} {col_labels[j]}: {_fmt(v)}" + (f" (n={n})" if n is not None else "")
+                tip = f"{row_labels[i]} {col_labels[j]}: {(fmt or _fmt)(v)}" + (f" (n={n})" if n is not None else "")
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}">'
                 f"<title>{escape(tip)}</title></rect>"
@@ -184,8 +195,20 @@ class Bar:
     high: float | None = None
 
 
-def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: float | None = None) -> Markup:
-    """Horizontal bars with an optional target tick and interval whisker per bar."""
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    unit: str = "",
+    max_value: float | None = None,
+    fmt: Callable[[float | None], str] | None = None,
+) -> Markup:
+    """Horizontal bars with an optional target tick and interval whisker per bar; ``fmt`` writes a value (as in
+    :func:`heatmap`; ``unit`` is appended to the default's figures only)."""
+
+    def show(value: float | None) -> str:
+        return fmt(value) if fmt is not None else _fmt(value) + unit
+
     row, left, right = 26, 110, 96
     width, height = 420, 16 + row * max(1, len(bars))
     vals = [v for b in bars for v in (b.value, b.target, b.high) if v is not None]
@@ -200,7 +223,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: flo
             w = max(0.0, b.value) * scale
             parts.append(
                 f'<rect x="{left}" y="{y + 2}" width="{w:.1f}" height="{row - 10}" fill="{colour(i)}">'
-                f"<title>{escape(f'{b.label}: {_fmt(b.value)}{unit}')}</title></rect>"
+                f"<title>{escape(f'{b.label}: {show(b.value)}')}</title></rect>"
             )
         if b.low is not None and b.high is not None:
             y_mid = y + 2 + (row - 10) / 2
@@ -210,15 +233,13 @@ def bar_chart(bars: Sequence[Bar], *, title: str, unit: str = "", max_value: flo
             )
         if b.target is not None:
             tx = left + b.target * scale
-            target = _("target {value}").format(value=_fmt(b.target) + unit)
+            target = _("target {value}").format(value=show(b.target))
             parts.append(
                 f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + row - 6}" stroke="#111" stroke-width="2" '
                 f'stroke-dasharray="3 2"><title>{escape(target)}</title></line>'
             )
         n = f" n={b.n}" if b.n is not None else ""
-        parts.append(
-            f'<text x="{width - right + 6}" y="{y + 14}" class="axis">{escape(_fmt(b.value) + unit + n)}</text>'
-        )
+        parts.append(f'<text x="{width - right + 6}" y="{y + 14}" class="axis">{escape(show(b.value) + n)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

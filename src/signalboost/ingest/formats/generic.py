@@ -47,6 +47,7 @@ FIELD_KINDS: dict[str, str] = {
     "author_id": "str",
     "created_at": "ts",
     "text": "text",
+    "content_warning": "text",
     "format": "format",
     "hashtags": "list",
     "mentions": "list",
@@ -76,6 +77,8 @@ SYNONYMS = {
     "published": "created_at",
     "timestamp": "created_at",
     "message": "text",
+    "cw": "content_warning",
+    "spoiler_text": "content_warning",
     "caption": "text",
     "like": "likes",
     "comment": "comments",
@@ -274,13 +277,14 @@ DERIVED_ID = "(derived: time + text)"
 
 def derived_id_fields(fields: dict[str, str]) -> tuple[str, ...]:
     """The fields a post id is derived from when a posts file has no id column (Buffer's and Later's exports):
-    ``("created_at", "text")``, with ``author_id`` when mapped (one file may hold several profiles); ``()`` when
-    the file has an id, or lacks a time or a text, or holds follows or interactions."""
+    ``("created_at", "text")``, ``("created_at", "author_id", "text")`` when an author is mapped (one file may hold
+    several profiles; hashed as ``author|text``, docs/INGEST.md); ``()`` when the file has an id, or lacks a time or
+    a text, or holds follows or interactions."""
     if "post_id" in fields or not {"created_at", "text"} <= set(fields):
         return ()
     if {"actor_id", "follower_id", "followee_id"} & set(fields):
         return ()
-    return ("created_at", "text", "author_id") if "author_id" in fields else ("created_at", "text")
+    return ("created_at", "author_id", "text") if "author_id" in fields else ("created_at", "text")
 
 
 #: Headers of a column holding only the date, and of one holding only the time of day (Buffer writes both).

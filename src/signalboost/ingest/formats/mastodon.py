@@ -63,6 +63,13 @@ def account_id(uri: str | None) -> str | None:
 _STATUS_URI = re.compile(r"^https?://([^/]+)/(?:users/([^/?#]+)/statuses/|@([^/?#]+)/)[^/?#]+")
 
 
+def _content_warning(summary: Any) -> str | None:
+    """A status's content warning (``summary``: plain text, or HTML on some servers) as text; None when absent."""
+    if not isinstance(summary, str):
+        return None
+    return (html_to_text(summary) or "").strip() or None
+
+
 def status_author(uri: str | None) -> str | None:
     """The author ``name@host`` of a status URI that names it: Mastodon's (and GoToSocial's)
     ``https://host/users/name/statuses/id`` or ``https://host/@name/id``. Other servers' URIs (Pleroma and
@@ -199,6 +206,7 @@ def _note(
             "author_id": me,
             "created_at": when,
             "text": html_to_text(obj.get("content")),
+            "content_warning": _content_warning(obj.get("summary")),
             "format": _format(obj),
             "hashtags": [h for h in hashtags if h],
             "mentions": [str(t.get("name", "")).lstrip("@").lower() for t in mention_tags if t.get("name")],

@@ -16,7 +16,7 @@ import polars as pl
 from signalboost.errors import SignalboostError
 from signalboost.i18n import N_, _
 from signalboost.model.strategy import Strategy
-from signalboost.report.words import pillar_names
+from signalboost.report.words import pillar_names, tactic_names
 from signalboost.store.workspace import Workspace
 from signalboost.web.wiring import failed, jsonable_dict, lib, rows, strategy_of, unavailable
 
@@ -84,6 +84,7 @@ def build(ws: Workspace) -> dict[str, Any]:
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
         "n_posts": frames.posts.height,
         "pillar_names": pillar_names(strategy),  # the charts and tables show a pillar by the strategy's name
+        "tactic_names": tactic_names(strategy),  # and a tactic by its name (the rows keep the ids)
     }
     out["schedule_advice"] = schedule_advice(strategy, result)
     for name in SECTIONS:
@@ -96,14 +97,15 @@ def build(ws: Workspace) -> dict[str, Any]:
 
 def slot_reason(row: dict[str, Any], metric: str) -> str:
     """Why a slot is recommended or explored (``analytics.timing.recommend_slots``' ``reason``, stored in English),
-    said again from the row's figures in the page's language; a rate as a percentage."""
-    from signalboost.i18n import format_number, format_percent, ngettext
+    said again from the row's figures in the page's language, written like the table's cells (3 significant
+    digits); a rate as a percentage."""
+    from signalboost.i18n import format_number, format_percent, format_significant, ngettext
 
     def figure(v: Any) -> str:
         if v is None:
             return "—"
         rate = metric.startswith("er_") and not metric.endswith("_z")
-        return format_percent(v, digits=2) if rate else format_number(v)
+        return format_percent(v, digits=2) if rate else format_significant(v)
 
     n = int(row.get("n_posts") or 0)
     if row.get("kind") == "explore":

@@ -79,11 +79,13 @@ def build(ws: Workspace, *, view: str = "month", day: str | None = None) -> dict
     posts = [p.as_dict() for p in load(ws, lo, hi)]
     index = {p.id: i % PALETTE_SIZE for i, p in enumerate(strategy.pillars)}
     names = {p.id: p.name for p in strategy.pillars}
+    tactics = {t.id: t.name for t in strategy.tactics}
     by_day: dict[str, list[dict[str, Any]]] = {}
     for p in posts:
         pillars = p.get("pillars") or []
         p["cls"] = f"pillar-{index[pillars[0]]}" if pillars and pillars[0] in index else "pillar-curated"
         p["pillar_names"] = [names.get(x, x) for x in pillars]  # as the strategy names them (ids in "pillars")
+        p["tactic_name"] = tactics.get(p["tactic"], p["tactic"]) if p.get("tactic") else None  # id in "tactic"
         p["first_line"] = first_line(str(p.get("draft") or ""))
         by_day.setdefault(str(p["date"]), []).append(p)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
