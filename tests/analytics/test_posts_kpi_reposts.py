@@ -168,3 +168,21 @@ def test_the_reports_kpi_table_notes_the_reposts_left_out() -> None:
         table = _kpi_section(a).tables[0]  # type: ignore[arg-type]
     assert table.rows[0][-1] == "2 reposts left out (other accounts' posts shared)"
     assert table.rows[0][-3] == "5"  # n: the own posts
+
+
+def test_best_times_and_formats_leave_out_reposts_that_carry_the_shared_posts_figures() -> None:
+    """Six own photo posts on x at 10:00 (1 like each) and two reposts at 20:00 whose export gave them the
+    shared posts' 500 likes (a generic CSV can): the slots and formats are the brand's own 6 posts."""
+    from signalboost.analytics.analysis import analyze
+
+    rows = [{"platform": "x", "post_id": f"o{d}", "created_at": t(d, 10), "format": "photo"} for d in range(1, 7)]
+    rows += [{"platform": "x", "post_id": f"r{d}", "created_at": t(d, 20), "format": "video"} for d in (2, 4)]
+    frame = posts(rows).with_columns(pl.Series("repost_of", [None] * 6 + ["s1", "s2"], dtype=pl.String))
+    m = metrics(
+        [{"platform": "x", "post_id": f"o{d}", "likes": 1, "comments": 0, "shares": 0} for d in range(1, 7)]
+        + [{"platform": "x", "post_id": f"r{d}", "likes": 500, "comments": 0, "shares": 0} for d in (2, 4)]
+    )
+    result = analyze(None, frame, m)
+    used = result.slots.filter(pl.col("n_posts") > 0)
+    assert int(used["n_posts"].sum()) == 6 and set(used["slot_hour"].to_list()) == {10}
+    assert result.formats["group"].to_list() == ["photo"] and result.formats["n_used"].to_list() == [6]

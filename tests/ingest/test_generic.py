@@ -696,3 +696,23 @@ def test_the_plausible_window_ends_a_day_after_the_imports_now(tmp_path: Path) -
     rows = duckdb.sql(f"SELECT post_id, _reason FROM ({stage.sql}) ORDER BY 1").fetchall()
     assert rows[0] == ("p1", None)
     assert rows[1][0] == "p2" and "is in the future" in rows[1][1]
+
+
+def test_a_posts_file_without_a_date_column_says_so_at_import(workspace: Workspace, tmp_path: Path) -> None:
+    """Kim et al.'s Instagram posts name their date ``taken_at_utc``: imported without --map, 39,730 posts were
+    loaded with no date and the summary did not say so (the analytics then had nothing to read)."""
+    text = "post_id,taken_at_utc,like_count,caption\np1,2019-01-01T10:00:00Z,4,hello\np2,2019-01-02T10:00:00Z,5,hi\n"
+    path = _posts_file(tmp_path, text)
+    [res] = import_files(workspace, [path], platform="instagram", progress=False)
+    assert res.warnings == [
+        "no date column: the posts have no date, so every analysis by time leaves them out; map one with --map "
+        "created_at=COLUMN (columns not used: taken_at_utc, like_count)"
+    ]
+    [res] = import_files(
+        workspace, [path], platform="instagram", mapping={"created_at": "taken_at_utc"}, progress=False
+    )
+    assert not any("no date column" in w for w in res.warnings)
+    assert workspace.posts().sort("post_id")["created_at"].to_list() == [
+        datetime(2019, 1, 1, 10, tzinfo=UTC),
+        datetime(2019, 1, 2, 10, tzinfo=UTC),
+    ]

@@ -15,7 +15,7 @@ from signalboost.analytics.accounts import select_accounts
 from signalboost.analytics.compare import compare_formats, compare_groups, compare_paid
 from signalboost.analytics.frequency import posts_per_day_curve, recommend_frequency
 from signalboost.analytics.history import DEFAULT_MONTHS, HistoryWindow, history_windows, in_windows
-from signalboost.analytics.kpis import kpi_status, tactic_effects
+from signalboost.analytics.kpis import kpi_status, own_posts_only, tactic_effects
 from signalboost.analytics.metrics import (
     MAX_FOLLOWER_GAP_DAYS,
     RATE_METRICS,
@@ -470,7 +470,8 @@ def _ranked(
     opt: AnalysisOptions,
     choices: dict[str, SlotChoice] | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked.
+    """Slots, formats, paid/organic and pillar performance, each network on its own metric, stacked; over the
+    brand's own posts (reposts left out: what figures a repost carries are the shared post's).
 
     Each network's slot model (grain and outcome scale) is the one its own history's backtest chose
     (:func:`signalboost.analytics.slot_choice.choose_slot_model`, recorded in ``choices``); its slots are advised
@@ -478,7 +479,8 @@ def _ranked(
     parts: dict[str, list[pl.DataFrame]] = {"slots": [], "formats": [], "paid": [], "pillars": []}
     conf = opt.confidence
     for platform, metric in sorted(slot_metrics.items()):
-        sub = eng.filter(pl.col("platform") == platform)
+        # the brand's own posts: a repost's figures, where an export gives any, are the shared post's
+        sub, _reposts = own_posts_only(eng.filter(pl.col("platform") == platform))
         if sub.height == 0:
             continue
         choice = choose_slot_model(

@@ -447,6 +447,8 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
                 )
         except SignalboostError as exc:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
+        if table == "posts" and "created_at" not in fields:
+            _warn_no_date(columns, fields, options)
         if options.platform is None and "platform" not in fields:
             raise UsageError(
                 L_("which network is this file from?"),
@@ -458,6 +460,21 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
         yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip, derived=derived)
+
+
+def _warn_no_date(columns: list[str], fields: dict[str, str], options: ReadOptions) -> None:
+    """A posts file whose columns map no ``created_at``: the posts load without a date, which every analysis by
+    time leaves out — said at once, with the columns left unused (one of them is usually the date)."""
+    used = set(fields.values())
+    unused = [c for c in columns if c not in used]
+    shown = ", ".join(unused[:12]) + (", …" if len(unused) > 12 else "")
+    options.warn(
+        L_(
+            "no date column: the posts have no date, so every analysis by time leaves them out; map one with "
+            "--map created_at=COLUMN (columns not used: {columns})",
+            columns=shown or "—",
+        )
+    )
 
 
 #: ``--map`` values: ``Column``; ``=constant`` (``=@me``: the brand's own account on the platform);
