@@ -37,28 +37,23 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
         self._sleep = sleep
 
     def _invoke(self, invoke_type: Any, **kwargs: Any) -> Any:
-        for attempt in range(MAX_ATTEMPTS):
+        def once() -> Any:
             self._stats.requests += 1
-            try:
-                response = super()._invoke(invoke_type, **dict(kwargs))
-            except atx.RateLimitExceededError as exc:
-                if attempt == MAX_ATTEMPTS - 1:
-                    break
-                headers = dict(getattr(exc.response, "headers", None) or {})
-                self._pause(ratelimit.wait_after_429(headers, time.time(), attempt))
-                continue
-            except atx.NetworkError as exc:
-                if attempt == MAX_ATTEMPTS - 1:
-                    raise
-                del exc
-                self._pause(ratelimit.transient_backoff(attempt))
-                continue
-            self._pause(ratelimit.wait_after_success(dict(response.headers or {}), time.time()))
-            return response
-        raise ConnectError(
-            L_("Bluesky kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
-            where=self._base_url,
-            hint=L_("Wait a few minutes and run the command again: it resumes where it stopped"),
+            return super(_RateLimitedClient, self)._invoke(invoke_type, **dict(kwargs))
+
+        return ratelimit.retrying(
+            once,
+            attempts=MAX_ATTEMPTS,
+            refusal=atx.RateLimitExceededError,
+            transient=(atx.NetworkError,),
+            refusal_headers=lambda exc: dict(getattr(getattr(exc, "response", None), "headers", None) or {}),
+            success_headers=lambda response: dict(response.headers or {}),
+            pause=self._pause,
+            refused=lambda: ConnectError(
+                L_("Bluesky kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
+                where=self._base_url,
+                hint=L_("Wait a few minutes and run the command again: it resumes where it stopped"),
+            ),
         )
 
     def _pause(self, seconds: float) -> None:

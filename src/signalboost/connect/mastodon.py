@@ -184,60 +184,52 @@ class MastodonConnector:
     def _call(self, what: str, fn: Callable[[], Any], *, missing: Any = _MISSING, login: bool = False) -> Any:
         """``fn()`` with the rate-limit policy, retries of 429s and transient failures, and errors that say what
         failed where (never the token: no exception text of the client is repeated)."""
-        for attempt in range(MAX_ATTEMPTS):
-            last = attempt == MAX_ATTEMPTS - 1
-            try:
-                result = fn()
-            except mx.MastodonRatelimitError:
-                if last:
-                    break
-                self._pause(ratelimit.wait_after_429(self._session.last_headers, time.time(), attempt))
-                continue
-            except (mx.MastodonNetworkError, mx.MastodonBadGatewayError, mx.MastodonServiceUnavailableError) as exc:
-                if last:
-                    raise ConnectError(
-                        L_("cannot reach the Mastodon server ({kind})", kind=type(exc).__name__),
-                        where=self.instance,
-                        hint=L_("Check the address (--instance) and the network, then run the command again"),
-                    ) from None
-                self._pause(ratelimit.transient_backoff(attempt))
-                continue
-            except mx.MastodonUnauthorizedError:
-                raise ConnectError(
-                    L_("Mastodon refused the access token (HTTP 401)"),
+        try:
+            return ratelimit.retrying(
+                fn,
+                attempts=MAX_ATTEMPTS,
+                refusal=mx.MastodonRatelimitError,
+                transient=(mx.MastodonNetworkError, mx.MastodonBadGatewayError, mx.MastodonServiceUnavailableError),
+                refusal_headers=lambda _exc: self._session.last_headers,
+                success_headers=None if login else lambda _result: self._session.last_headers,
+                pause=self._pause,
+                refused=lambda: ConnectError(
+                    L_("Mastodon kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
                     where=self.instance,
-                    hint=L_(
-                        "Create a token under Preferences → Development and run `signalboost connect mastodon` again"
-                    ),
-                ) from None
-            except mx.MastodonNotFoundError:
-                if missing is not _MISSING:
-                    return missing
-                raise ConnectError(
-                    L_("Mastodon request {what} failed (HTTP 404)", what=what),
+                    hint=L_("Wait five minutes and run the command again: it resumes where it stopped"),
+                ),
+                unreachable=lambda exc: ConnectError(
+                    L_("cannot reach the Mastodon server ({kind})", kind=type(exc).__name__),
                     where=self.instance,
-                    hint=L_("Check the instance address; a sync resumes where it stopped"),
-                ) from None
-            except mx.MastodonAPIError as exc:
-                code = exc.args[1] if len(exc.args) > 1 else "?"
-                raise ConnectError(
-                    L_("Mastodon request {what} failed (HTTP {code!s})", what=what, code=code),
-                    where=self.instance,
-                    hint=L_("Run the command again: a sync resumes where it stopped"),
-                ) from None
-            except mx.MastodonError as exc:
-                raise ConnectError(
-                    L_("Mastodon request {what} failed ({kind})", what=what, kind=type(exc).__name__),
-                    where=self.instance,
-                ) from None
-            if not login:
-                self._pause(ratelimit.wait_after_success(self._session.last_headers, time.time()))
-            return result
-        raise ConnectError(
-            L_("Mastodon kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
-            where=self.instance,
-            hint=L_("Wait five minutes and run the command again: it resumes where it stopped"),
-        )
+                    hint=L_("Check the address (--instance) and the network, then run the command again"),
+                ),
+            )
+        except mx.MastodonUnauthorizedError:
+            raise ConnectError(
+                L_("Mastodon refused the access token (HTTP 401)"),
+                where=self.instance,
+                hint=L_("Create a token under Preferences → Development and run `signalboost connect mastodon` again"),
+            ) from None
+        except mx.MastodonNotFoundError:
+            if missing is not _MISSING:
+                return missing
+            raise ConnectError(
+                L_("Mastodon request {what} failed (HTTP 404)", what=what),
+                where=self.instance,
+                hint=L_("Check the instance address; a sync resumes where it stopped"),
+            ) from None
+        except mx.MastodonAPIError as exc:
+            code = exc.args[1] if len(exc.args) > 1 else "?"
+            raise ConnectError(
+                L_("Mastodon request {what} failed (HTTP {code!s})", what=what, code=code),
+                where=self.instance,
+                hint=L_("Run the command again: a sync resumes where it stopped"),
+            ) from None
+        except mx.MastodonError as exc:
+            raise ConnectError(
+                L_("Mastodon request {what} failed ({kind})", what=what, kind=type(exc).__name__),
+                where=self.instance,
+            ) from None
 
     def _pause(self, seconds: float) -> None:
         self.stats.pause(seconds, self._sleep)
