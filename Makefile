@@ -73,11 +73,15 @@ clean:
 ## make i18n-update: extract the strings people read into the catalog template and merge it into every
 ## language's catalog (src/signalboost/locale/<lang>/LC_MESSAGES/signalboost.po); translate the new entries after
 I18N_POT := src/signalboost/locale/signalboost.pot
-i18n-update: $(VENV)/.installed-demo
+# The catalog targets only need pybabel: they install the environment when it is missing, but do not reinstall it
+# when pyproject.toml is newer (a shared environment must keep pointing at the checkout it was installed from).
+i18n-update:
+	@test -x $(BIN)/pybabel || $(MAKE) $(VENV)/.installed-demo
 	PYTHONPATH=src $(BIN)/pybabel extract -F babel.cfg --no-wrap --sort-by-file --add-location=file --project=Signalboost -c TRANSLATORS: -o $(I18N_POT) .
 	$(BIN)/pybabel update -i $(I18N_POT) -d src/signalboost/locale -D signalboost --no-wrap --ignore-obsolete --no-fuzzy-matching
 	sed -i '/^"POT-Creation-Date: /d' $(I18N_POT) src/signalboost/locale/*/LC_MESSAGES/signalboost.po
 
 ## make i18n-compile: compile the catalogs to .mo (the build does this too; a source checkout compiles in memory)
-i18n-compile: $(VENV)/.installed-demo
+i18n-compile:
+	@test -x $(BIN)/pybabel || $(MAKE) $(VENV)/.installed-demo
 	$(BIN)/pybabel compile -d src/signalboost/locale -D signalboost --statistics

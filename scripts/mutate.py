@@ -100,7 +100,7 @@ def prepare(module: str, tests: list[str], config: dict) -> Path:  # type: ignor
     return work
 
 
-def refresh_tests(module: str) -> tuple[Path, list[str]]:
+def refresh_tests(module: str, tests_from: Path = ROOT) -> tuple[Path, list[str]]:
     """For ``--survivors``: copy the current tests into the last work copy of ``module`` and list the mutants
     its last run did not kill, leaving out those listed as equivalent. Valid only while the module is unchanged
     (mutmut numbers mutants per function)."""
@@ -116,7 +116,7 @@ def refresh_tests(module: str) -> tuple[Path, list[str]]:
     ]
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for target in (work / "tests", work / "mutants" / "tests"):
-        shutil.copytree(ROOT / "tests", target, ignore=ignore, dirs_exist_ok=True)
+        shutil.copytree(tests_from / "tests", target, ignore=ignore, dirs_exist_ok=True)
     return work, names
 
 
@@ -250,6 +250,12 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated function names (fnmatch patterns; methods as Class.method): test only their mutants, "
         "e.g. the functions a change touched; the others are reported as not checked",
     )
+    parser.add_argument(
+        "--tests-from",
+        type=Path,
+        help="with --survivors: take the tests from this checkout (a branch with new tests, when the first run was "
+        "made in a checkout of main)",
+    )
     parser.add_argument("--json", type=Path, help="also write the per-module figures to this file")
     args = parser.parse_args(argv)
     config = load_config()
@@ -264,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.report:
             work = WORK / slug(module)
         elif args.survivors:
-            work, names = refresh_tests(module)
+            work, names = refresh_tests(module, args.tests_from or ROOT)
             print(f"== {module}: re-testing {len(names)} surviving mutants with the current tests", flush=True)
             code = run_mutmut(work, args.children, names)
             if code != 0:

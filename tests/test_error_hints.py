@@ -161,3 +161,21 @@ def test_library_error_names_where_and_what_to_do(
     assert info.value.where is not None and where in info.value.where, info.value.message()
     assert info.value.hint is not None and info.value.hint.startswith(hint), info.value.message()
     assert info.value.message() == f"{info.value.where}: {info.value.what}. {info.value.hint}"
+
+
+@pytest.mark.parametrize(
+    ("what", "shown"),
+    [
+        ("which network is this file from?", "f.csv: which network is this file from? Pass --platform"),
+        ("stop!", "f.csv: stop! Pass --platform"),
+        ("done.", "f.csv: done. Pass --platform"),
+        ("no platform", "f.csv: no platform. Pass --platform"),
+    ],
+)
+def test_a_what_ending_in_a_question_mark_gets_no_stray_period(what: str, shown: str) -> None:
+    """ "which network is this file from?. Pass --platform …" had a period after the question mark."""
+    from signalboost.i18n import L_
+
+    exc = SignalboostError(L_(what), where="f.csv", hint=L_("Pass --platform"))
+    assert exc.message() == shown
+    assert str(exc.lazy()) == shown

@@ -42,7 +42,7 @@ class SignalboostError(Exception):
         if self.where:
             text = f"{self.where}: {text}"
         if hint:
-            text = f"{text}. {hint}" if not text.endswith(".") else f"{text} {hint}"
+            text = f"{text} {hint}" if text.endswith(_ENDS) else f"{text}. {hint}"
         return text
 
     def __str__(self) -> str:
@@ -58,8 +58,12 @@ class SignalboostError(Exception):
         if self.where:
             template = "{where}: " + template
         if self.hint:
-            template += " {hint}" if str(self.what).endswith(".") else ". {hint}"
+            template += " {hint}" if str(self.what).endswith(_ENDS) else ". {hint}"
         return LazyText(template, {k: v for k, v in fields.items() if v})
+
+
+_ENDS = (".", "?", "!")
+"""A ``what`` ending in one of these is followed by its hint without another period."""
 
 
 def os_reason(exc: OSError) -> str:

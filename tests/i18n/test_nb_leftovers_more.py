@@ -120,3 +120,16 @@ def test_dates_with_the_day_spec_follow_the_language() -> None:
     text = i18n.L_("from {first:day}, planned {when}", first=dt.date(2026, 3, 2), when=dt.date(2026, 3, 2))
     assert str(text) == "from Mar 2, 2026, planned 2026-03-02"  # no spec: ISO, as before
     assert text.render("nb") == "from 2. mars 2026, planned 2026-03-02"
+
+
+def test_the_post_editor_names_the_tactic(planned: Workspace) -> None:  # noqa: F811
+    from signalboost.plan.service import load_plan
+
+    start = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    posts = load_plan(planned, start, start + dt.timedelta(days=7))
+    tactic_post = next(p for p in posts if p.tactic == "glodkonkurranse")  # Friday 6 March
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    text = unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(f"/calendar/post/{tactic_post.id}").text)))
+    assert " Månedens glødkonkurranse " in text and "glodkonkurranse" not in text
+    doc = client.get(f"/calendar/post/{tactic_post.id}.json").json()
+    assert doc["tactic"] == "glodkonkurranse" and doc["tactic_name"] == "Månedens glødkonkurranse"

@@ -420,6 +420,8 @@ def _check_encoding(columns: list[list[str | None]], cuts: list[list[int]]) -> N
     want_ids, want_codes = _encode_peer(columns)
     assert ids.to_list() == want_ids
     assert [np.asarray(c).tolist() for c in codes] == want_codes
+    assert all(np.asarray(c).dtype.kind == "i" for c in codes)  # indices: an integer type (1.0 == 1 in a list)
+    assert (ids.name, ids.dtype) == ("id", pl.String)
     assert all(np.asarray(c).size == len(col) for c, col in zip(codes, columns, strict=True))
 
 
@@ -460,8 +462,18 @@ def test_a_non_canonical_id_in_a_later_chunk_sorts_every_id_as_a_string() -> Non
 
 def test_only_missing_ids_give_no_ids_and_all_codes_minus_one() -> None:
     ids, codes = encode_ids([_chunked([None, "", None], [1]), pl.Series("id", [], dtype=pl.String)])
-    assert ids.to_list() == []
+    assert (ids.to_list(), ids.name, ids.dtype) == ([], "id", pl.String)
     assert [np.asarray(c).tolist() for c in codes] == [[-1, -1, -1], []]
+
+
+def test_the_id_zero_and_missing_ids_far_from_the_largest_id() -> None:
+    # ids far apart (sorted path, not a lookup table): 0 is an id like any other, a missing id is -1
+    _check_encoding([["0", None, "1000000000000", ""], ["7", "0"]], [[2], [1]])
+
+
+def test_the_id_zero_alone_is_an_id() -> None:
+    # 0 is the smallest canonical id: a table whose only id is "0" has one id, not none
+    _check_encoding([["0", None, "0"], [""]], [[1], []])
 
 
 def test_the_largest_63_bit_id_is_numeric_and_one_more_is_a_string() -> None:

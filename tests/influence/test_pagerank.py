@@ -568,3 +568,27 @@ def test_nodes_without_out_links_cause_no_warning() -> None:
         warnings.simplefilter("error")  # 1/0 for a node without out-weight must not print a RuntimeWarning
         t = transition_from_edges(np.array([0, 1]), np.array([1, 2]), np.array([1.0, 1.0]), 4)
         assert t.dangling.tolist() == [False, False, True, True]
+
+
+def test_unweighted_nodes_of_out_degree_one_pass_all_their_rank_on() -> None:
+    """A follow graph (no weights) where most nodes follow one account: 0 → 1, 1 → 2, 2 → 0, 2 → 3, 5 → 0 twice
+    (a repeated pair: 5 still passes all its rank to 0), 3 follows no one, 4 is isolated. The transition's columns
+    are 1/out-degree — 1 for nodes 0, 1, 5 and ½ for node 2 — and PageRank equals networkx's on the same graph."""
+    import warnings
+
+    src = np.array([0, 1, 2, 2, 5, 5])
+    dst = np.array([1, 2, 0, 3, 0, 0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # node 3 and 4 have no out-links: 1/0 must not print a RuntimeWarning
+        t = transition_from_edges(src, dst, None, 6)
+    assert t.dangling.tolist() == [False, False, False, True, True, False]
+    g = nx.DiGraph()
+    g.add_nodes_from(range(6))
+    g.add_edges_from([(0, 1), (1, 2), (2, 0), (2, 3), (5, 0)])
+    theirs = nx.pagerank(g, tol=TIGHT / 6, max_iter=10_000)
+    ours = pagerank(t, tol=TIGHT, max_iter=10_000)
+    assert sum(abs(ours[i] - theirs[i]) for i in range(6)) < 1e-9
+    # by hand, the column sums of Wᵀ over the core and sources are 1 (every entry 1/out-degree)
+    weighted = transition_from_edges(src, dst, np.ones(src.size), 6)
+    for block in ("cc", "cs", "lc", "ls"):
+        assert np.allclose(getattr(t, block).toarray(), getattr(weighted, block).toarray(), rtol=0, atol=1e-15)

@@ -182,3 +182,11 @@ def test_mac_roman_tweet_csv_and_mojibake_in_a_csv(workspace: Workspace, tmp_pat
     other.write_text("post_id,created_at,text\n2,2024-05-01,itâ€™s cafÃ© time ðŸ˜€\n", encoding="utf-8")
     import_files(workspace, [other], platform="x", progress=False)
     assert workspace.query("SELECT text FROM posts WHERE post_id = '2'")["text"][0] == "it’s café time 😀"
+
+
+def test_letters_that_would_decode_to_a_control_character_are_left_alone() -> None:
+    """Found by the property above: "Âœ" (Â, œ: cp1252 bytes C2 9C) is not a damaged U+009C (no text writes C1
+    controls), so it stays; a real sequence beside it is still repaired."""
+    assert fix_mojibake("Âœ") == "Âœ"
+    assert fix_mojibake("ÂœÃ©") == "Âœé"  # the letters stay, the damaged é beside them is repaired
+    assert fix_mojibake("cafÃ© ðŸ˜€") == "café 😀"

@@ -11,7 +11,7 @@ import pytest
 
 from signalboost.errors import IngestError
 from signalboost.ingest import import_files
-from signalboost.ingest.formats.instagram import _field, parse_liked
+from signalboost.ingest.formats.instagram import _field, parse_comments, parse_liked
 from signalboost.ingest.formats.mastodon import parse_outbox, status_author
 from signalboost.ingest.formats.tiktok import parse_people, parse_videos, video_id
 from signalboost.ingest.formats.x_archive import expand_long_posts, fold_edits
@@ -383,3 +383,19 @@ def test_reimporting_an_export_fills_in_a_content_warning_stored_without_it(tmp_
         con.execute("UPDATE posts SET content_warning = NULL")  # as an older version stored it
     import_files(ws, [export], progress=False)
     assert ws.query("SELECT content_warning FROM posts WHERE content_warning IS NOT NULL").item() == "Spoiler: film"
+
+
+def test_instagram_comments_with_translated_labels_keep_their_time_and_an_unknown_owner() -> None:
+    """Labels of post_comments are translated in other languages' exports: the time is the one field with a
+    timestamp; the owner cannot be told from the comment, so it is '' (unknown), never the comment's words."""
+    odd = {"string_map_data": {"A": {"value": "hei"}, "B": {"value": "eier"}, "C": {"timestamp": 1704200000}}}
+    english = {
+        "string_map_data": {"Comment": {"value": "hi"}, "Media Owner": {"value": "Ann"}, "Time": {"timestamp": 1}}
+    }
+    rows, rejects, known = parse_comments([odd, english, {"string_map_data": []}, "x"], me="acme", member="m")
+    assert [(r["target_account_id"], r["occurred_at"].isoformat()) for r in rows] == [
+        ("", "2024-01-02T12:53:20+00:00"),
+        ("ann", "1970-01-01T00:00:01+00:00"),  # loaded here; the pipeline's plausible window rejects it
+    ]
+    assert (len(rejects), known) == (2, False)
+    assert all(r["kind"] == "reply" and r["actor_id"] == "acme" for r in rows)

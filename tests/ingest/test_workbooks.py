@@ -152,3 +152,155 @@ def test_ids_past_15_digits_are_flagged(ws: Workspace, tmp_path: Path) -> None:
     rows = [["Post ID", "Date"], [1790000000000000001, "2024-05-08"]]
     [res] = import_files(ws, [_book(tmp_path / "ids.xlsx", {"Posts": rows})], platform="x", progress=False)
     assert any("Post ID" in w and "15 significant digits" in w for w in res.warnings)
+
+
+# The helpers one by one, with values worked out from the module's rules (not from its output).
+
+
+@pytest.mark.parametrize(
+    ("value", "date_column", "text"),
+    [
+        (False, False, "false"),
+        ("", False, ""),
+        (0, False, "0"),  # an int cell (a .xls/.ods integer): not empty, not a date outside a date column
+        (-3.0, False, "-3"),
+        (1e16, False, "10000000000000000"),  # a whole float past 15 digits is still written as an integer
+        (123456789.123456789, False, "123456789.123457"),  # 15 significant digits
+        (timedelta(seconds=-90), False, "-0:01:30"),  # a negative duration keeps its sign once
+        (timedelta(seconds=59.6), False, "0:01:00"),  # rounded to the second
+        (float("nan"), True, "nan"),  # not a serial date even in a date column
+        (float("inf"), False, "inf"),
+        # the serial range is 1 … 2,958,465 (9999-12-31) inclusive: 0 and 2,958,466 stay numbers
+        (1.0, True, "1899-12-31"),
+        (0.0, True, "0"),
+        (0.5, True, "0.5"),
+        (2958465.0, True, "9999-12-31"),
+        (2958466.0, True, "2958466"),
+        (45420, True, "2024-05-08"),  # an int serial (a .xls date column that lost its format)
+    ],
+)
+def test_cells_at_the_edges_of_the_rules(value: Any, date_column: bool, text: str) -> None:
+    assert cell_text(value, date_column=date_column) == text
+
+
+def test_serial_times_are_rounded_to_the_second() -> None:
+    # 45420 + 1/86400 · 3661.4 = 01:01:01.4 -> 01:01:01; + 0.6 s more -> 01:01:02
+    assert serial_text(45420.0 + 3661.4 / 86400) == "2024-05-08 01:01:01"
+    assert serial_text(45420.0 + 3662.0 / 86400) == "2024-05-08 01:01:02"
+    assert serial_text(45420.75) == "2024-05-08 18:00:00"
+
+
+def test_the_header_is_the_first_of_four_rows_with_two_filled_cells() -> None:
+    from signalboost.ingest.workbook import header_row
+
+    assert header_row([["Title"], [None, ""], ["Date", "Likes"], ["x", 1]]) == 2
+    assert header_row([["Date", "Likes"], ["a", "b"]]) == 0
+    assert header_row([["Title", ""], ["Date", None, "Likes"]]) == 1  # "" and None are empty cells
+    # past the fourth row there is no header to find: row 0 is the header (rejects follow from it)
+    assert header_row([["a"], ["b"], ["c"], ["d"], ["Date", "Likes"]]) == 0
+    assert header_row([]) == 0
+
+
+def test_a_column_is_a_date_column_by_its_header_or_by_more_than_half_of_its_cells() -> None:
+    from signalboost.ingest.workbook import date_columns
+
+    def named_when(name: str) -> bool:
+        return name == "When"
+
+    rows: list[list[Any]] = [
+        ["Title line"],
+        ["When", "Mixed", "Half", "Likes", "Blank"],
+        [45420, date(2024, 5, 8), date(2024, 5, 8), 3, None],
+        [45421, date(2024, 5, 9), "n/a", 4, ""],
+        [45422, "n/a", None, 5],
+    ]
+    # When: by its header; Mixed: 2 of 3 filled cells are dates; Half: 1 of 2 (not more than half); Likes: none
+    assert date_columns(rows, named_when) == {0, 1}
+    assert date_columns([], named_when) == set()
+    # the header row itself is not counted among the cells
+    assert date_columns([["Posted on", "x"], [1, 2]], lambda n: False) == set()
+    assert date_columns([[date(2024, 1, 1), "x"], [date(2024, 1, 2), 2]], lambda n: False) == {0}
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "dated"),
+    [
+        ("Date", None, True),
+        ("Publish time", None, True),
+        ("Post-Datum", None, True),
+        ("When", "created_at", True),  # mapped to a date field
+        ("Seen", "observed_at", True),
+        ("Time", "occurred_at", True),
+        ("Posts per date", None, False),  # a rate, not a date
+        ("Update", None, False),  # 'date' inside another word is not the word
+        ("Likes", None, False),
+        ("Likes", "likes", False),
+    ],
+)
+def test_a_date_header_is_a_date_word_or_a_date_field(name: str, field: str | None, dated: bool) -> None:
+    from signalboost.ingest.workbook import looks_like_date_header
+
+    assert looks_like_date_header(name, field) is dated
+
+
+def test_sheet_text_writes_serials_only_below_the_header_and_names_inexact_columns_once() -> None:
+    from signalboost.ingest.workbook import sheet_text
+
+    big = float(2**53)  # the first whole number a double may have rounded
+    rows: list[list[Any]] = [
+        ["Date", "Post ID", "Other ID"],
+        [45420.0, big, 2.0**53 - 1],
+        [45421.0, big + 2, 12.0],
+        [45422.0, 1.5e300, None],
+    ]
+    text, inexact = sheet_text(rows, lambda name: name == "Date")
+    assert text[0] == ["Date", "Post ID", "Other ID"]
+    assert [r[0] for r in text[1:]] == ["2024-05-08", "2024-05-09", "2024-05-10"]
+    assert text[1][1] == "9007199254740992" and text[1][2] == "9007199254740991" and text[3][2] == ""
+    assert inexact == ["Post ID"]  # 2^53 - 1 is exact; a column is named once
+    # a number in the header row of a date column is a header, not a date; past the header's width: column number
+    text, inexact = sheet_text([["Date", 2024.0], [45420.0, 1.0, big]], lambda name: name == "Date")
+    assert text == [["Date", "2024"], ["2024-05-08", "1", "9007199254740992"]]
+    assert inexact == ["3"]
+
+
+def test_write_csv_pads_short_rows_and_quotes_what_needs_it(tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import write_csv
+
+    target = tmp_path / "out.csv"
+    write_csv([["a", "b", "c"], ["1"], ['say "hi", twice', "x\ny"]], target)
+    assert target.read_bytes().decode("utf-8") == 'a,b,c\n1,,\n"say ""hi"", twice","x\ny",\n'
+    write_csv([], target)
+    assert target.read_text(encoding="utf-8") == ""
+
+
+def test_is_workbook_by_name_or_by_content(tmp_path: Path) -> None:
+    import zipfile
+
+    from signalboost.ingest.workbook import is_workbook
+
+    xlsx = _book(tmp_path / "renamed.csv", {"Posts": POSTS})  # an .xlsx saved under a .csv name
+    assert is_workbook(xlsx, xlsx.read_bytes()[:8])
+    plain = tmp_path / "plain.zip"
+    with zipfile.ZipFile(plain, "w") as zf:
+        zf.writestr("posts.csv", "a,b\n")
+    assert not is_workbook(plain, plain.read_bytes()[:8])
+    ods = tmp_path / "sheet.bin"
+    with zipfile.ZipFile(ods, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<x/>")
+    assert is_workbook(ods, ods.read_bytes()[:8])
+    odt = tmp_path / "text.bin"
+    with zipfile.ZipFile(odt, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<x/>")
+    assert not is_workbook(odt, odt.read_bytes()[:8])
+    ole = tmp_path / "old.dat"
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8)
+    assert is_workbook(ole, ole.read_bytes()[:8])
+    assert is_workbook(tmp_path / "named.XLSX", b"") is False  # not a file
+    (tmp_path / "named.XLSX").write_bytes(b"junk")
+    assert is_workbook(tmp_path / "named.XLSX", b"junk")  # by its name (and then refused clearly if damaged)
+    csv = tmp_path / "posts.csv"
+    csv.write_text("a,b\n", encoding="utf-8")
+    assert not is_workbook(csv, b"a,b\n")

@@ -203,10 +203,11 @@ def test_with_a_brand_every_sampled_account_is_drawn(web_ws: Workspace) -> None:
 EXIT_SCRIPT = """
 import sys, threading
 from signalboost.store.workspace import Workspace
+from signalboost.i18n import language
 from signalboost.web.context import PageCache
 ws = Workspace.open(sys.argv[1], create=True)
 cache = PageCache(ws)
-cache._store(("k",), (0,), "old")  # a value computed for an older state of the workspace
+cache._store((language(), "k"), (0,), "old")  # a value computed for an older state (keys start with the language)
 inside = threading.Event()
 def slow():
     with ws.connect() as con:

@@ -77,9 +77,10 @@ def test_own_export_is_titled_as_not_an_influence_ranking(tmp_path: Path) -> Non
 def test_own_export_title_in_norwegian(tmp_path: Path) -> None:
     ws = _workspace(tmp_path, ["B", "B", "B"])
     client = TestClient(create_app(ws), base_url="http://127.0.0.1")
-    html = client.get("/influencers?lang=nb").text
-    h1 = _h1(html)
+    assert _h1(client.get("/influencers?lang=en").text) == TITLE  # the page data is cached for every language
+    h1 = _h1(client.get("/influencers?lang=nb").text)
     assert h1 != TITLE and "x" in h1 and "ikke" in h1
+    assert client.get("/influencers.json?lang=nb").json()["title"] == h1
 
 
 @pytest.mark.parametrize("actors", [["f1", "B", "c1"], ["f1", "f1", "c1"]])
@@ -91,3 +92,4 @@ def test_other_accounts_interactions_keep_the_influencers_title(tmp_path: Path, 
     assert 'id="ranking-note"' not in html and "not an influence ranking" not in html
     doc = client.get("/influencers.json").json()
     assert doc["title"] == "Influencers" and doc["ranking_note"] is None
+    assert _h1(client.get("/influencers?lang=nb").text) == "Påvirkere"  # after an English request: not cached words

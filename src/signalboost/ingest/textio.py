@@ -381,8 +381,15 @@ def fix_mojibake(text: str | None) -> str | None:
         return text
     if not any(_telltale(seq) for seq in found):
         return text
-    fixed = _MOJIBAKE.sub(lambda m: _undo(m.group(0)), text)
+    fixed = _MOJIBAKE.sub(lambda m: _repair(m.group(0)), text)
     return fixed if "\ufffd" not in fixed or "\ufffd" in text else text
+
+
+def _repair(seq: str) -> str:
+    """The character a mojibake sequence encodes, or the sequence itself when that is a control character: no
+    text writes U+0080-U+009F, so ``Âœ`` (French "Â" + "œ", bytes C2 9C) is letters, not a damaged U+009C."""
+    fixed = _undo(seq)
+    return seq if any(unicodedata.category(ch) == "Cc" for ch in fixed) else fixed
 
 
 #: Continuation characters that real Latin words write after a capital (Czech "Úš…", French "Œ").
@@ -393,7 +400,7 @@ def _telltale(seq: str) -> bool:
     """A sequence no correct text writes: a 4-byte one (an emoji: ``ðŸ˜€``), one led by ``Ã`` or ``Â`` (``Ã©``,
     ``Ãº``), or one whose continuation characters are all non-letters (2 bytes: ``Ð¸``) or hold one (3 bytes:
     ``â€™``)."""
-    if _undo(seq) == seq:
+    if _repair(seq) == seq:
         return False
     if len(seq) == 4 or seq[0] in "ÃÂ":  # no word writes Ã or Â before one of € ‚ … ¿ š œ ž ª º
         return True

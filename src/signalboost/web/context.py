@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import secrets
 import threading
 from collections import OrderedDict
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from signalboost.errors import WorkspaceLockedError
+from signalboost.i18n import language
 from signalboost.store.workspace import Workspace
 from signalboost.web.auth import SessionCodec
 from signalboost.web.guard import HostPolicy, LoginThrottle, ProxyPolicy
@@ -40,6 +42,12 @@ class WebSettings:
     proxy: ProxyPolicy = field(default_factory=ProxyPolicy)
     session_idle_seconds: float = DEFAULT_IDLE
     session_max_seconds: float = DEFAULT_MAX
+
+
+def _in_language(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``key`` with the request's language first: page data holds translated words, so a page built for one
+    language is never served to a reader of another."""
+    return (language(), *key)
 
 
 class PageCache:
@@ -78,6 +86,7 @@ class PageCache:
 
     def get(self, key: tuple[Any, ...], compute: Callable[[], T], *, state: tuple[int, ...] | None = None) -> T:
         """The cached value for ``key`` in the current workspace state (or ``state``), computed if missing."""
+        key = _in_language(key)
         full = (*key, state if state is not None else self.state())
         with self._lock:
             if full in self._data:
@@ -100,6 +109,7 @@ class PageCache:
         once (``stale=True``) while a background thread recomputes it; else (never computed) computed now.
         A failed background computation is dropped (the next request tries again).
         """
+        key = _in_language(key)
         state = self.state()
         with self._lock:
             full = (*key, state)
@@ -111,7 +121,10 @@ class PageCache:
                 self._running.add(key)
                 # not a daemon: at exit Python waits for it (one page's computation) instead of killing it inside a
                 # DuckDB call, which aborts the process ("FATAL: exception not rethrown", exit 134)
-                threading.Thread(target=self._refresh, args=(key, state, compute), daemon=False).start()
+                # in a copy of this request's context: the page is recomputed in the reader's language
+                context = contextvars.copy_context()
+                args = (self._refresh, key, state, compute)
+                threading.Thread(target=context.run, args=args, daemon=False).start()
         if old is not None:
             return old, True
         value = self._scoped(compute)

@@ -197,7 +197,7 @@ def _pages(app: FastAPI) -> None:
                 ctx.workspace, sort=sort, order=order, segment=segment, q=q, limit=limit, platform=platform
             ),
         )
-        return {**data, "stale": stale}
+        return {**data, **influencers.title_words(data), "stale": stale}  # words per request: in its language
 
     @app.get(
         "/influencers/{platform}/{account_id:path}.json",  # :path: an id may hold "/" (a Mastodon actor URI)

@@ -10,6 +10,10 @@ the top, and both are found by file name):
   ``value``/``href`` and ``timestamp`` -> ``follows`` (the follow time as ``observed_at``);
 - ``liked_posts.json`` (``likes_media_likes``: the account's likes of others' posts) -> ``interactions`` of kind
   like: the post's link as ``target_post_id``, its owner (``title``) as ``target_account_id``, at the like's time;
+- ``post_comments_N.json`` (2023+: a list; ``post_comments.json`` of 2021-2022: under ``comments_media_comments``):
+  the account's own comments on posts, ``string_map_data`` with ``Comment``, ``Media Owner`` and ``Time`` ->
+  ``interactions`` of kind reply by the account on the owner's post, at the comment's time (the export names no
+  post: ``target_post_id`` is ``''``; the comment's words have no canonical column);
 - ``personal_information.json`` -> ``accounts`` (username, name, bio).
 
 The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
@@ -262,6 +266,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
             yield Batch("posts", rows, rows_read=len(rows))
     yield from _relations(archive, options, me)
     yield from _liked(archive, options, me)
+    yield from _comments(archive, options, me)
     if account:
         yield Batch("accounts", [account | {"platform": options.platform or PLATFORM}])
 
@@ -325,6 +330,67 @@ def _liked(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[I
         yield Batch("interactions", rows, rows_read=len(rows))
 
 
+def parse_comments(records: Any, *, me: str, member: str) -> tuple[list[Any], list[Reject], bool]:
+    """Pure: ``post_comments_N.json`` records -> ``(interactions, rejects, labels_known)``.
+
+    A record is ``{"string_map_data": {"Comment": {"value"}, "Media Owner": {"value"}, "Time": {"timestamp"}},
+    "media_list_data": [...]}`` (the layout public parsers of the export read). Each becomes a reply of the
+    account (``me``) to a post of the owner, at the comment's time. Labels are translated in exports of accounts in
+    other languages: the time is then the one field with a ``timestamp``, and the owner, which cannot be told from
+    the comment without its label, is ``''`` (unknown) and ``labels_known`` is False. A record without a time is
+    a reject."""
+    rows, rejects, known = [], [], True
+    for index, rec in enumerate(records if isinstance(records, list) else [], start=1):
+        fields = rec.get("string_map_data") if isinstance(rec, dict) else None
+        fields = {str(k): v for k, v in fields.items() if isinstance(v, dict)} if isinstance(fields, dict) else {}
+        stamped = [v for v in fields.values() if v.get("timestamp")]
+        stamp = (fields.get("Time") or (stamped[0] if len(stamped) == 1 else {})).get("timestamp")
+        try:
+            when = from_unix(float(stamp)) if isinstance(stamp, int | float | str) else None
+        except ValueError:
+            when = None
+        if when is None:
+            rejects.append(Reject(index, str(rec)[:500], f"record {index}: no comment time", member))
+            continue
+        if "Media Owner" in fields:
+            owner = str(fields["Media Owner"].get("value") or "").lower()
+        else:
+            owner, known = "", known and not fields.keys() - {"Comment", "Time"}
+        rows.append(
+            {
+                "platform": PLATFORM,
+                "actor_id": me,
+                "kind": "reply",
+                "target_post_id": "",
+                "target_account_id": owner,
+                "occurred_at": when,
+                "weight": 1.0,
+            }
+        )
+    return rows, rejects, known
+
+
+def _comments(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
+    for name in archive.find("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)]):
+        data = _load(archive, name, options)
+        if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}
+            lists = [v for k, v in data.items() if str(k).startswith("comments_") and isinstance(v, list)]
+            data = lists[0] if lists else []
+        rows, rejects, known = parse_comments(data, me=me or "me", member=name)
+        if not known:
+            options.warn(
+                L_(
+                    "{file}: the labels are not in English, so the owners of the posts you commented on are unknown "
+                    "(the comments are loaded with their times)",
+                    file=PurePosixPath(name).name,
+                )
+            )
+        for r in rows:
+            r["platform"] = options.platform or PLATFORM
+        yield from rejects
+        yield Batch("interactions", rows, rows_read=len(rows))
+
+
 def _relation_records(data: Any) -> Any:
     """The records of a followers / following file: a list (``followers_1.json``), or the list under
     ``relationships_followers`` / ``relationships_following`` (``followers.json`` of 2020-2022, ``following.json``)."""
@@ -339,7 +405,8 @@ FORMAT = register(
         name="instagram-export",
         description=N_("Instagram 'Download your information' JSON export (zip or folder); mojibake repaired"),
         loads=N_(
-            "posts (posts, carousels, stories, reels), follows (followers, following), interactions (likes), accounts"
+            "posts (posts, carousels, stories, reels), follows (followers, following), interactions (likes, your "
+            "comments), accounts"
         ),
         sniff=sniff,
         read=read_instagram,

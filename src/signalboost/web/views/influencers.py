@@ -56,13 +56,10 @@ def build(
         points = influence_sql.chart_points(con, plat, run["computed_at"] if run else None)
     strategy = strategy_of(ws) if ws.has_strategy() else None
     settings = strategy.influence if strategy else None
-    title, ranking_note = _title(plat, run)
     return jsonable_dict(
         {
             "available": True,
             "scored": True,
-            "title": title,
-            "ranking_note": ranking_note,
             "platform": plat,
             "platforms": platforms,
             "rows": rows,
@@ -82,18 +79,22 @@ def build(
     )
 
 
-def _title(platform: str, run: dict[str, Any] | None) -> tuple[str, str | None]:
-    """The page's title and the line said above the table: on an account export alone (every interaction in the
+def title_words(data: dict[str, Any]) -> dict[str, str | None]:
+    """The page's ``title`` and the ``ranking_note`` said above the table, in the page's language (per request:
+    :func:`build`'s result is cached for every language). On an account export alone (every interaction in the
     data is the brand's own) the ranking is the accounts the brand engages with, not influence (as the CLI's
     ``signalboost influencers`` says; docs/influence.md)."""
     from signalboost.influence.score import ONLY_BRAND_INTERACTS
     from signalboost.influence.words import stored_words
 
-    if run and ONLY_BRAND_INTERACTS in (run.get("notes") or []):
-        title = _("Accounts the brand engages with on {network} (not an influence ranking)").format(network=platform)
+    run = data.get("run") or {}
+    if data.get("scored") and ONLY_BRAND_INTERACTS in (run.get("notes") or []):
+        title = _("Accounts the brand engages with on {network} (not an influence ranking)").format(
+            network=data.get("platform")
+        )
         said = stored_words(ONLY_BRAND_INTERACTS)
-        return title, said[:1].upper() + said[1:] + "."
-    return _("Influencers"), None
+        return {"title": title, "ranking_note": said[:1].upper() + said[1:] + "."}
+    return {"title": _("Influencers"), "ranking_note": None}
 
 
 def compute(ws: Workspace, platform: str | None = None) -> None:

@@ -28,6 +28,16 @@ COUNTING = {
 }
 
 
+def _tactic_name(ws: Workspace, tactic: str | None) -> str | None:
+    """The strategy's name for the post's tactic (its id when the strategy no longer has it or cannot be read)."""
+    if not tactic:
+        return None
+    from signalboost.web.views.calendar import _strategy
+
+    strategy = _strategy(ws)
+    return next((t.name for t in strategy.tactics if t.id == tactic), tactic) if strategy else tactic
+
+
 def build(ws: Workspace, post_id: str, *, text: str | None = None, error: str | None = None) -> dict[str, Any]:
     """The editor's data for ``post_id``; ``text`` (a refused edit) is shown instead of the saved draft."""
     post = service.get_post(ws, post_id)
@@ -49,6 +59,7 @@ def build(ws: Workspace, post_id: str, *, text: str | None = None, error: str | 
             "format": post.format,
             "pillars": list(post.pillars),
             "tactic": post.tactic,
+            "tactic_name": _tactic_name(ws, post.tactic),
             "status": post.status,
             "moved": post.moved,
             "draft": post.draft,
