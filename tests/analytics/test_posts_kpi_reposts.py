@@ -186,3 +186,52 @@ def test_best_times_and_formats_leave_out_reposts_that_carry_the_shared_posts_fi
     used = result.slots.filter(pl.col("n_posts") > 0)
     assert int(used["n_posts"].sum()) == 6 and set(used["slot_hour"].to_list()) == {10}
     assert result.formats["group"].to_list() == ["photo"] and result.formats["n_used"].to_list() == [6]
+
+
+def test_own_posts_only_on_a_single_repost_an_empty_frame_and_a_frame_without_the_column() -> None:
+    from signalboost.analytics.kpis import own_posts_only
+
+    one = pl.DataFrame({"post_id": ["b"], "repost_of": ["https://example.social/1"]})
+    kept, left_out = own_posts_only(one)
+    assert (kept.height, left_out) == (0, 1)  # a window holding one boost: no own post, one left out
+    empty = one.head(0)
+    assert own_posts_only(empty)[1] == 0
+    kept, left_out = own_posts_only(one.drop("repost_of"))
+    assert (kept.height, left_out) == (1, 0)  # no column: every post is the brand's own
+    row = kpi_status([_kpi()], _history().drop("repost_of")).row(0, named=True)
+    assert row["reposts_left_out"] == 0  # a frame from before the column existed: nothing left out
+
+
+def _tactic_frame_with_x_posts() -> pl.DataFrame:
+    """The four Mastodon weeks of the test above (one own post a week, the tactic in weeks 1 and 3, no boosts) and
+    three X posts in week 2 that must not count on Mastodon: own posts per week on Mastodon 1 with and 1 without
+    (difference 0); counting X too, week 2 would read 4 (without 2.5, difference −1.5)."""
+    rows = [
+        {"platform": "mastodon", "post_id": "w1", "created_at": t(2), "tactic": "giveaway"},
+        {"platform": "mastodon", "post_id": "w2", "created_at": t(9)},
+        {"platform": "mastodon", "post_id": "w3", "created_at": t(16), "tactic": "giveaway"},
+        {"platform": "mastodon", "post_id": "w4", "created_at": t(23)},
+    ]
+    rows += [{"platform": "x", "post_id": f"x{d}", "created_at": t(d)} for d in (9, 10, 11)]
+    frame = posts(rows).with_columns(pl.Series("repost_of", [None] * 7, dtype=pl.String))
+    return post_engagement(frame, metrics([]).head(0))
+
+
+def test_a_tactic_judged_on_a_network_kpi_counts_that_networks_posts_only() -> None:
+    tactic = Tactic(id="giveaway", name="Giveaway", goal="engagement", rrule="FREQ=MONTHLY", kpis=["posts-30d"])
+    row = tactic_effects([tactic], [_kpi()], _tactic_frame_with_x_posts()).row(0, named=True)
+    assert row["mean_with"] == 1 and row["mean_without"] == 1 and row["diff"] == 0
+
+
+def test_a_tactic_on_some_networks_judged_on_a_kpi_of_every_network_counts_its_networks_only() -> None:
+    every = Kpi(id="posts-30d", metric="posts", target=5, window_days=30)  # no network: every network
+    tactic = Tactic(
+        id="giveaway",
+        name="Giveaway",
+        goal="engagement",
+        rrule="FREQ=MONTHLY",
+        kpis=["posts-30d"],
+        networks=["mastodon"],
+    )
+    row = tactic_effects([tactic], [every], _tactic_frame_with_x_posts()).row(0, named=True)
+    assert row["mean_with"] == 1 and row["mean_without"] == 1 and row["diff"] == 0

@@ -417,3 +417,53 @@ def test_an_import_out_of_memory_under_the_sized_cap_runs_again_under_the_fixed_
     with pytest.raises(IngestError, match="Out of Memory"):
         import_files(other, [path], platform="x", progress=False)
     assert sum(counts(other).values()) == 0
+
+
+def test_the_arrow_schemas_are_the_fields_in_arrow_types() -> None:
+    """``SCHEMAS`` (built from ``FIELDS`` on first use, so a CSV import never loads pyarrow) has every table's
+    columns in order, with types whose Arrow names are the ones ``FIELDS`` gives and SQL maps to DuckDB types."""
+    import pyarrow as pa
+
+    from signalboost.ingest.base import FIELDS, SCHEMAS
+    from signalboost.store.ingest_sql import duck_type
+
+    assert set(SCHEMAS) == set(FIELDS)
+    for table, cols in FIELDS.items():
+        assert [(f.name, str(f.type)) for f in SCHEMAS[table]] == list(cols)
+    assert SCHEMAS["posts"].field("hashtags").type == pa.list_(pa.string())
+    assert SCHEMAS["interactions"].field("occurred_at").type == pa.timestamp("us", tz="UTC")
+    assert duck_type("posts", "hashtags") == "VARCHAR[]" and duck_type("interactions", "weight") == "DOUBLE"
+
+
+def test_a_csv_import_loads_neither_pyarrow_nor_polars(tmp_path: Path) -> None:
+    """A whole ``signalboost import`` of a CSV (read by DuckDB) in a fresh process never imports pyarrow or polars
+    (~60 MB of the import's peak memory), nor numpy unless the file has a text column (DuckDB needs numpy for the
+    mojibake repair function, registered only then)."""
+    import subprocess
+    import sys
+
+    ws = tmp_path / "ws"
+    init = [sys.executable, "-m", "signalboost.cli.main", "init", str(ws), "--template", "blank"]
+    subprocess.run(init, capture_output=True, check=True)
+    files = {
+        "follows.csv": ("follower_id,followee_id\n1,2\n2,3\n", "loaded 2", "[]"),
+        "posts.csv": (
+            "post_id,created_at,text,likes\np1,2024-05-01 10:00:00,hello #a,3\n"
+            "p2,2024-05-02 10:00:00,caf\u00c3\u00a9,\n",
+            "loaded 4",  # 2 posts + 2 metrics rows
+            "['numpy']",
+        ),
+    }
+    for name, (text, loaded, modules) in files.items():
+        data = tmp_path / name
+        data.write_text(text, encoding="utf-8")
+        script = (
+            "import sys\nfrom signalboost.cli.main import main\n"
+            f"code = main(['import', {str(data)!r}, '-w', {str(ws)!r}, '-p', 'x', '--no-progress'])\n"
+            "print(sorted(m for m in ('pyarrow', 'polars', 'numpy') if m in sys.modules))\nsys.exit(code)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        assert out.stdout.strip().splitlines()[-1] == modules
+        assert loaded in out.stdout
+    with Workspace.open(ws).connect() as con:  # the mojibake repaired by the function registered for the text
+        assert con.execute("SELECT text FROM posts ORDER BY post_id").fetchall() == [("hello #a",), ("café",)]

@@ -299,6 +299,16 @@ def test_a_date_column_that_holds_times_is_not_joined_with_the_time_column(tmp_p
     assert _post_ids(ws) == ["auto:20240508T143000Z:" + _md5_16("Hello")]
 
 
+def test_a_date_column_where_some_cells_hold_times_is_not_joined_either(tmp_path: Path) -> None:
+    # one cell with a time of its own is enough: the column holds times, so 10:00 is not added to 9 May
+    path = tmp_path / "buffer.csv"
+    path.write_text("Date,Time,Post Text\n2024-05-08 14:30,09:00,A\n2024-05-09,10:00,B\n", encoding="utf-8")
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [path], platform="x", progress=False)
+    assert not any("one time" in n for n in res.notes), res.notes
+    assert _post_ids(ws) == ["auto:20240508T143000Z:" + _md5_16("A"), "auto:20240509T000000Z:" + _md5_16("B")]
+
+
 def test_a_date_and_a_time_column_are_one_time_and_map_overrides_it(tmp_path: Path) -> None:
     path = tmp_path / "buffer.csv"
     path.write_text("Date,Time,Post Text\n2024-05-08,14:30,Hello\n", encoding="utf-8")

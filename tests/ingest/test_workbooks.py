@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +304,78 @@ def test_is_workbook_by_name_or_by_content(tmp_path: Path) -> None:
     csv = tmp_path / "posts.csv"
     csv.write_text("a,b\n", encoding="utf-8")
     assert not is_workbook(csv, b"a,b\n")
+
+
+def _mac_book(path: Path, rows: list[list[Any]]) -> Path:
+    """An .xlsx saved in the 1904 date system (old Excel for Mac), one sheet ``Posts``."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    sheet = wb.active
+    sheet.title = "Posts"
+    for row in rows:
+        sheet.append(row)
+    wb.save(path)
+    return path
+
+
+def test_serials_of_a_1904_workbook_count_from_1904_01_01(ws: Workspace, tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import date_epoch
+
+    # 1904-01-01 to 2024-01-01: 120 years of 365 days + 30 leap days (1904 … 2020) = 43,830 days; 2024-05-08 is
+    # 31 + 29 + 31 + 30 + 7 = 128 days later: serial 43,958 (the 1900 system's 45,420 less 1,462)
+    rows: list[list[Any]] = [
+        ["Post ID", "Date", "Text"],
+        [201, 43958.0, "whole serial: a date"],
+        [202, 43958 + (14 * 60 + 30) / 1440, "serial with a time"],
+        [203, datetime(2024, 5, 9, 8, 0), "a date cell (converted by calamine)"],
+    ]
+    book = _mac_book(tmp_path / "mac.xlsx", rows)
+    assert date_epoch(book) == datetime(1904, 1, 1)
+    assert date_epoch(_book(tmp_path / "pc.xlsx", {"Posts": POSTS})) == datetime(1899, 12, 30)
+    assert serial_text(43958.0, epoch=datetime(1904, 1, 1)) == "2024-05-08"
+    [res] = import_files(ws, [book], platform="x", timezone="UTC", progress=False)
+    rows_ = ws.query("SELECT post_id, created_at, date_only FROM posts").to_dicts()
+    got = {r["post_id"]: (r["created_at"].astimezone(UTC).replace(tzinfo=None), r["date_only"]) for r in rows_}
+    assert got == {
+        "201": (datetime(2024, 5, 8, 0, 0), True),
+        "202": (datetime(2024, 5, 8, 14, 30), False),
+        "203": (datetime(2024, 5, 9, 8, 0), False),
+    }, got
+    assert any("1904 date system" in str(n) for n in res.notes), res.notes
+
+
+def test_the_1904_flag_is_read_in_its_spellings_and_the_serial_range_shrinks(tmp_path: Path) -> None:
+    import zipfile
+
+    from signalboost.ingest.workbook import date_epoch
+
+    for attr, epoch in (('date1904="true"', 1904), ("date1904='1'", 1904), ('date1904="0"', 1899), ("", 1899)):
+        path = tmp_path / f"b{len(attr)}{epoch}.xlsx"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("xl/workbook.xml", f'<x:workbook xmlns:x="s"><x:workbookPr {attr} codeName="A"/></x:workbook>')
+        assert date_epoch(path).year == epoch, attr
+    assert date_epoch(tmp_path / "missing.xlsx").year == 1899  # unreadable: the 1900 system (the open reports it)
+    mac = datetime(1904, 1, 1)
+    # 9999-12-31 is serial 2,958,465 - 1,462 in the 1904 system; one more stays a number (no overflow)
+    assert cell_text(2958465.0 - 1462, date_column=True, epoch=mac) == "9999-12-31"
+    assert cell_text(2958465.0 - 1461, date_column=True, epoch=mac) == "2957004"
+
+
+def test_a_workbooks_summary_says_nothing_about_an_encoding(
+    ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from signalboost.cli.main import main
+
+    book = _book(tmp_path / "report.xlsx", {"Posts": POSTS})
+    [res] = import_files(ws, [book], platform="instagram", progress=False)
+    assert not any("encoding" in str(n) for n in res.notes), res.notes
+    again = _book(tmp_path / "again.xlsx", {"Posts": POSTS})
+    assert main(["import", str(again), "--platform", "instagram", "-w", str(ws.root)]) == 0
+    out = capsys.readouterr().out
+    assert "read sheet 'Posts'" in out and "encoding" not in out, out
+    csv = tmp_path / "posts.csv"  # a text file still says its encoding
+    csv.write_text("Post ID,Date,Text\n104,2024-05-11,Fourth\n", encoding="utf-8")
+    [res] = import_files(ws, [csv], platform="instagram", progress=False)
+    assert any("encoding: utf-8" in str(n) for n in res.notes), res.notes

@@ -215,3 +215,19 @@ def test_ics_cancels_posts_a_replan_removed(ws: Path, capsys) -> None:  # type: 
     assert {pid: events[pid] for pid in thursday} == dict.fromkeys(thursday, ("TENTATIVE", 2))
     assert {pid: events[pid] for pid in later} == dict.fromkeys(later, ("CANCELLED", 1))
     assert main(["calendar", "export", "--ics", "-o", str(ws / "ig.ics"), "--network", "x", "-w", str(ws)]) == 1
+
+
+def test_calendar_exports_name_a_tactic_by_the_strategys_name(ws: Path) -> None:
+    text = STRATEGY + (
+        "tactics:\n"
+        "  - {id: live-qa, name: 'Friday <Live> Q&A', goal: engagement, rrule: 'FREQ=WEEKLY;BYDAY=FR', time: '15:00'}\n"
+    )
+    (ws / "strategy.yaml").write_text(text, encoding="utf-8")
+    assert main(["plan", "-w", str(ws), "--from", "2026-03-02", "--weeks", "1"]) == 0
+    assert main(["calendar", "export", "--ics", "-o", str(ws / "cal.ics"), "-w", str(ws)]) == 0
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical((ws / "cal.ics").read_text()).walk("VEVENT")]
+    assert "[instagram] tactic Friday <Live> Q&A · reel" in summaries, summaries
+    assert not any("live-qa" in s for s in summaries)
+    assert main(["calendar", "export", "--html", "-o", str(ws / "cal.html"), "-w", str(ws)]) == 0
+    page = (ws / "cal.html").read_text()
+    assert "18:00 instagram Friday &lt;Live&gt; Q&amp;A" in page and "<Live>" not in page and "live-qa" not in page

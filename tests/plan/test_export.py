@@ -155,3 +155,37 @@ def test_html_grid_has_no_empty_weeks_around_the_plan() -> None:
 
 def test_empty_calendar_in_markdown() -> None:
     assert "No planned posts." in to_markdown([])
+
+
+def _tactic_posts():  # type: ignore[no-untyped-def]
+    """A weekly tactic whose id (``qa``) differs from its name, and whose name holds markup."""
+    tactic = {
+        "id": "qa",
+        "name": "Ask <b>me</b> & win",
+        "goal": "engagement",
+        "rrule": "FREQ=WEEKLY;BYDAY=FR",
+        "time": "12:00",
+        "networks": ["x"],
+    }
+    posts = plan_calendar(strategy(tactics=[tactic]), MONDAY, 1)
+    assert [p.tactic for p in posts if p.kind == "tactic"] == ["qa"]
+    return posts, {"qa": "Ask <b>me</b> & win"}
+
+
+def test_exports_name_a_tactic_by_the_strategys_name() -> None:
+    posts, names = _tactic_posts()
+    (post,) = [p for p in posts if p.kind == "tactic"]
+    ev = next(
+        e
+        for e in icalendar.Calendar.from_ical(to_ics(posts, tactics=names)).walk("VEVENT")
+        if str(e["UID"]) == f"{post.id}@signalboost"
+    )
+    assert str(ev["SUMMARY"]) == "[x] tactic Ask <b>me</b> & win · text"
+    page = to_html_month(posts, tactics=names)
+    assert "12:00 x Ask &lt;b&gt;me&lt;/b&gt; &amp; win" in page and "<b>me</b>" not in page
+    assert "x qa<" not in page
+    assert "12:00 x Ask \\<b\\>me\\</b\\> & win" in to_markdown(posts, tactics=names)
+    # without names (no strategy) the id stays
+    assert "[x] tactic qa · text" in [
+        str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(to_ics(posts)).walk("VEVENT")
+    ]

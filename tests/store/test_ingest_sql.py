@@ -258,7 +258,9 @@ def test_csv_rows_duckdb_set_aside_become_one_reject_per_line_once(workspace: Wo
 def test_stages_are_empty_on_creation_and_gone_after_dropping(workspace: Workspace) -> None:
     with workspace.transaction() as con:
         q.create_stages(con)
-        q.create_stages(con)  # twice on one connection (a second file): no error, the repair function kept
+        q.create_stages(con)  # twice on one connection (a second file): no error
+        q.register_functions(con)
+        q.register_functions(con)  # twice (a second file with text): no error, the repair function kept
         assert con.execute("SELECT sb_fix_mojibake('caf\u00c3\u00a9')").fetchall() == [("café",)]
         assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
         assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("953.6 MiB",)]  # 1e9 bytes
@@ -525,3 +527,56 @@ def test_rejects_are_unregistered_once_staged_and_the_listings_have_default_limi
         q.drop_stages(con)
         assert len(q.rejects_rows(con, import_id=import_id)) == 1000
         assert len(q.imports_rows(con)) == 100
+
+
+def _staged_posts(con: Any, n: int) -> None:
+    """``n`` posts staged by SQL (as a CSV import stages them) and merged; the stage then dropped, inside the
+    import's transaction (so it keeps its memory until the commit)."""
+    q.stage_sql(
+        con,
+        f"SELECT 'x' AS platform, 'p' || i AS post_id, repeat('text of a post ', 4) || i AS text, NULL AS _reason "
+        f"FROM range({n}) r(i)",
+        "SELECT 1 AS _line, '' AS _raw, NULL AS _reason",
+        fixed=", ".join(
+            f"NULL::{q.duck_type('posts', c)} AS {c}"
+            for c in q.columns("posts")
+            if c not in ("platform", "post_id", "text")
+        ),
+    )
+    q.merge(con, "posts", "test", q.SQL_STAGE, n)
+    q.drop_stages(con)
+
+
+def test_dropped_stages_leave_memory_before_the_commit_and_nothing_stored_changes(
+    workspace: Workspace, monkeypatch: Any
+) -> None:
+    """The dropped staging tables (~30 MB here) go to DuckDB's temporary file before the commit: the in-memory
+    tables shrink by what ``release_stages`` reports, the cap is as it was, and every row is stored."""
+    monkeypatch.setattr(q, "RELEASE_MIN", 1 << 20)
+    monkeypatch.setattr(q, "RELEASE_ROOM", 2 << 20)
+    memory = "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'"
+    with workspace.transaction() as con:
+        q.create_stages(con, memory=900_000_000)
+        _staged_posts(con, 300_000)
+        before = con.execute(memory).fetchall()[0][0]
+        cap = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        moved = q.release_stages(con)
+        after = con.execute(memory).fetchall()[0][0]
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == cap
+    assert before > 16 << 20 and moved > 0.5 * before and after == before - moved
+    with workspace.connect() as con:
+        assert con.execute("SELECT count(*), count(DISTINCT post_id) FROM posts").fetchall()[0] == (300_000, 300_000)
+
+
+def test_a_release_duckdb_refuses_leaves_the_import_untouched(workspace: Workspace, monkeypatch: Any) -> None:
+    """When DuckDB cannot free the memory asked for (room below what its index needs), it refuses the lower cap on
+    the side cursor; the import's transaction goes on and commits (the same SET on its own connection aborts it)."""
+    monkeypatch.setattr(q, "RELEASE_MIN", 0)
+    monkeypatch.setattr(q, "RELEASE_ROOM", -(1 << 40))  # below anything DuckDB holds: always refused
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        _staged_posts(con, 1000)
+        assert q.release_stages(con) == 0
+        con.execute("INSERT INTO posts (platform, post_id, source) VALUES ('x', 'after', 'test')")
+    with workspace.connect() as con:
+        assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 1001

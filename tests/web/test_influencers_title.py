@@ -71,6 +71,7 @@ def test_own_export_is_titled_as_not_an_influence_ranking(tmp_path: Path) -> Non
     doc = client.get("/influencers.json").json()
     assert doc["title"] == TITLE
     assert doc["ranking_note"].startswith("Every interaction in the data is the brand's own (")
+    assert doc["ranking_note"].endswith("the scores rank the accounts the brand engages with, not their influence.")
     assert {r["account_id"] for r in doc["rows"]} == {"f1", "c1"}
 
 

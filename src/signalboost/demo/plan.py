@@ -20,7 +20,7 @@ def demo_step(ctx: DemoContext) -> None:
     from signalboost.plan.export import to_html_month, to_ics
     from signalboost.plan.service import replan
     from signalboost.plan.view import mix_table
-    from signalboost.report.words import pillar_names
+    from signalboost.report.words import pillar_names, tactic_names
 
     ws = ctx.workspace
     strategy = ws.strategy()
@@ -31,9 +31,13 @@ def demo_step(ctx: DemoContext) -> None:
     ics = ws.exports_dir / "calendar.ics"
     page = ws.exports_dir / "calendar.html"
     title = _("{brand} publishing calendar").format(brand=name)
-    write_output(ics, to_ics(result.posts, name=title))
+    tactics = tactic_names(strategy)
+    write_output(ics, to_ics(result.posts, name=title, tactics=tactics))
     pillars = [p.id for p in strategy.pillars]
-    write_output(page, to_html_month(result.posts, pillars=pillars, title=title, period=(result.start, result.end)))
+    write_output(
+        page,
+        to_html_month(result.posts, pillars=pillars, title=title, period=(result.start, result.end), tactics=tactics),
+    )
     ctx.outputs[N_("calendar (iCalendar)")] = ics
     ctx.outputs[N_("calendar (HTML)")] = page
     s = diff.summary()

@@ -12,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from signalboost.errors import IngestError
 from signalboost.i18n import L_
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Canonical tables an importer may write, in the order they are merged.
 LOAD_TABLES: tuple[str, ...] = (
@@ -32,99 +34,129 @@ LOAD_TABLES: tuple[str, ...] = (
 
 INTERACTION_KINDS: tuple[str, ...] = ("like", "reply", "repost", "quote", "mention")
 
-_TS = pa.timestamp("us", tz="UTC")
-_STR = pa.string()
-_I64 = pa.int64()
-_STRS = pa.list_(pa.string())
+#: Arrow's names of the column types (``str(pyarrow type)``); :mod:`signalboost.store.ingest_sql` maps them to DuckDB's.
+STRING, TIME, COUNT, NUMBER, FLAG, TEXTS = (
+    "string",
+    "timestamp[us, tz=UTC]",
+    "int64",
+    "double",
+    "bool",
+    "list<item: string>",
+)
 
-#: Arrow schema of the staged rows of each table (the canonical columns minus ``source``).
-SCHEMAS: dict[str, pa.Schema] = {
-    "accounts": pa.schema(
-        [
-            ("platform", _STR),
-            ("account_id", _STR),
-            ("handle", _STR),
-            ("name", _STR),
-            ("bio", _STR),
-            ("followers", _I64),
-            ("following", _I64),
-            ("posts_count", _I64),
-            ("created_at", _TS),
-            ("is_brand", pa.bool_()),
-            ("observed_at", _TS),
-        ]
+#: The columns of the staged rows of each table (the canonical columns minus ``source``) and their types: what the
+#: SQL of an import needs, without importing pyarrow (~36 MB that a CSV read by DuckDB never uses). The Arrow
+#: schemas (:data:`SCHEMAS`) are built from it when first used.
+FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "accounts": (
+        ("platform", STRING),
+        ("account_id", STRING),
+        ("handle", STRING),
+        ("name", STRING),
+        ("bio", STRING),
+        ("followers", COUNT),
+        ("following", COUNT),
+        ("posts_count", COUNT),
+        ("created_at", TIME),
+        ("is_brand", FLAG),
+        ("observed_at", TIME),
     ),
-    "account_snapshots": pa.schema(
-        [
-            ("platform", _STR),
-            ("account_id", _STR),
-            ("observed_at", _TS),
-            ("followers", _I64),
-            ("following", _I64),
-            ("posts_count", _I64),
-        ]
+    "account_snapshots": (
+        ("platform", STRING),
+        ("account_id", STRING),
+        ("observed_at", TIME),
+        ("followers", COUNT),
+        ("following", COUNT),
+        ("posts_count", COUNT),
     ),
-    "posts": pa.schema(
-        [
-            ("platform", _STR),
-            ("post_id", _STR),
-            ("author_id", _STR),
-            ("created_at", _TS),
-            ("text", _STR),
-            ("format", _STR),
-            ("hashtags", _STRS),
-            ("mentions", _STRS),
-            ("reply_to", _STR),
-            ("repost_of", _STR),
-            ("quote_of", _STR),
-            ("url", _STR),
-            ("visibility", _STR),
-            ("language", _STR),
-            ("paid", pa.bool_()),
-            ("pillars", _STRS),
-            ("tactic", _STR),
-            ("date_only", pa.bool_()),
-            ("content_warning", _STR),  # Mastodon's CW (migration 110); the text stays the body
-        ]
+    "posts": (
+        ("platform", STRING),
+        ("post_id", STRING),
+        ("author_id", STRING),
+        ("created_at", TIME),
+        ("text", STRING),
+        ("format", STRING),
+        ("hashtags", TEXTS),
+        ("mentions", TEXTS),
+        ("reply_to", STRING),
+        ("repost_of", STRING),
+        ("quote_of", STRING),
+        ("url", STRING),
+        ("visibility", STRING),
+        ("language", STRING),
+        ("paid", FLAG),
+        ("pillars", TEXTS),
+        ("tactic", STRING),
+        ("date_only", FLAG),
+        ("content_warning", STRING),  # Mastodon's CW (migration 110); the text stays the body
     ),
-    "post_metrics": pa.schema(
-        [
-            ("platform", _STR),
-            ("post_id", _STR),
-            ("observed_at", _TS),
-            ("impressions", _I64),
-            ("reach", _I64),
-            ("likes", _I64),
-            ("comments", _I64),
-            ("shares", _I64),
-            ("saves", _I64),
-            ("clicks", _I64),
-            ("views", _I64),
-            ("engaged_users", _I64),
-            ("quotes", _I64),
-        ]
+    "post_metrics": (
+        ("platform", STRING),
+        ("post_id", STRING),
+        ("observed_at", TIME),
+        ("impressions", COUNT),
+        ("reach", COUNT),
+        ("likes", COUNT),
+        ("comments", COUNT),
+        ("shares", COUNT),
+        ("saves", COUNT),
+        ("clicks", COUNT),
+        ("views", COUNT),
+        ("engaged_users", COUNT),
+        ("quotes", COUNT),
     ),
-    "follows": pa.schema(
-        [
-            ("platform", _STR),
-            ("follower_id", _STR),
-            ("followee_id", _STR),
-            ("observed_at", _TS),
-        ]
+    "follows": (
+        ("platform", STRING),
+        ("follower_id", STRING),
+        ("followee_id", STRING),
+        ("observed_at", TIME),
     ),
-    "interactions": pa.schema(
-        [
-            ("platform", _STR),
-            ("actor_id", _STR),
-            ("kind", _STR),
-            ("target_post_id", _STR),
-            ("target_account_id", _STR),
-            ("occurred_at", _TS),
-            ("weight", pa.float64()),
-            ("date_only", pa.bool_()),
-        ]
+    "interactions": (
+        ("platform", STRING),
+        ("actor_id", STRING),
+        ("kind", STRING),
+        ("target_post_id", STRING),
+        ("target_account_id", STRING),
+        ("occurred_at", TIME),
+        ("weight", NUMBER),
+        ("date_only", FLAG),
     ),
 }
+
+
+def _arrow_type(name: str) -> pa.DataType:
+    import pyarrow as pa
+
+    types = {
+        STRING: pa.string(),
+        TIME: pa.timestamp("us", tz="UTC"),
+        COUNT: pa.int64(),
+        NUMBER: pa.float64(),
+        FLAG: pa.bool_(),
+        TEXTS: pa.list_(pa.string()),
+    }
+    return types[name]
+
+
+@cache
+def schemas() -> dict[str, pa.Schema]:
+    """Arrow schema of the staged rows of each table (:data:`FIELDS`), built on first use (imports pyarrow)."""
+    import pyarrow as pa
+
+    return {table: pa.schema([(c, _arrow_type(t)) for c, t in cols]) for table, cols in FIELDS.items()}
+
+
+if TYPE_CHECKING:
+    #: Arrow schema of the staged rows of each table (the canonical columns minus ``source``).
+    SCHEMAS: dict[str, pa.Schema]
+
+
+def __getattr__(name: str) -> Any:
+    """``SCHEMAS`` (the Arrow schemas) is built when first imported: pyarrow is not loaded before it is used."""
+    if name == "SCHEMAS":
+        return schemas()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 #: Key columns of each table (what "the same row" means; re-imports are de-duplicated on them).
 KEYS: dict[str, tuple[str, ...]] = {
@@ -160,10 +192,11 @@ class Batch:
     rows_read: int = 0
 
     def to_arrow(self) -> pa.Table:
-        if isinstance(self.rows, pa.Table):
+        if not isinstance(self.rows, list):  # an Arrow table already
             return self.rows
-        schema = SCHEMAS[self.table]
-        return pa.Table.from_pylist(self.rows, schema=schema)
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(self.rows, schema=schemas()[self.table])
 
 
 @dataclass
@@ -212,6 +245,7 @@ class ReadOptions:
     progress: Callable[[int], None] | None = None  # advance by bytes read
     timezone: str = "UTC"  # naive times are wall times of this zone (signalboost.ingest.dates)
     encoding: str | None = None  # --encoding: overrides detection of text files
+    workbook: bool = False  # the file is a workbook's sheet written as UTF-8 (no encoding to report)
     me: dict[str, str] = field(default_factory=dict)  # the brand's own account per platform (``@me`` in --map)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
     notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout

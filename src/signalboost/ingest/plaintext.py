@@ -73,7 +73,8 @@ def plain_utf8(path: Path, options: ReadOptions) -> Iterator[Path]:
         options.note(L_("encoding: {encoding} (--encoding)", encoding=encoding))
     else:
         encoding, warning = detect_encoding(head)
-        options.note(L_("encoding: {encoding} (detected)", encoding=encoding))
+        if not options.workbook:  # a workbook's cells were written as UTF-8 by us: the workbook has no encoding
+            options.note(L_("encoding: {encoding} (detected)", encoding=encoding))
     if warning:
         options.warn(warning)
     with path.open("rb") as raw:

@@ -106,6 +106,13 @@ def detect_format(path: Path) -> Format:
     head = read_head(path)
     refuse_empty(path, head)
     refuse_workbook(path, head)
+    # a tar archive (gzipped or not: read_head unzips .gz), refused before any sniffer takes its text for data
+    if path.is_file() and head[257:262] == b"ustar":
+        raise IngestError(
+            L_("this is a tar archive, which Signalboost does not unpack"),
+            where=str(path),
+            hint=L_("Unpack it first (`tar xzf FILE`) and import the files inside"),
+        )
     scored = []
     for fmt in all_formats():
         score = fmt.sniff(head, path)

@@ -14,7 +14,10 @@ would write them, from their stored values, not their display:
 - in a column whose header names a date (``Date``, ``Posted``, ``Publish time``, ``Datum`` …) or holds dates in
   most of its cells, a plain number between 1
   and 2,958,465 is an Excel serial date (days since 1899-12-30, the 1900 date system; a fraction is the time of
-  day) — a date column that lost its format;
+  day) — a date column that lost its format. A workbook saved in the 1904 date system (old Excel for Mac; an
+  ``.xlsx`` whose ``xl/workbook.xml`` says ``<workbookPr date1904="1"/>``) counts from 1904-01-01 instead, 1,462
+  days later (ECMA-376 Part 1, §18.17.4.1); the summary says so. (Date *cells* are converted by python-calamine,
+  which reads the flag itself; it does not expose it, hence the look into the zip);
 - TRUE/FALSE as ``true``/``false``, durations as ``H:MM:SS``, empty cells and formulas without a cached value as
   empty.
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -42,7 +46,9 @@ from signalboost.ingest.base import ReadOptions
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an .xls (Excel 97-2003) compound file
 _EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 in Excel's 1900 date system (with its leap bug)
+_EPOCH_1904 = datetime(1904, 1, 1)  # serial 0 in the 1904 date system = 1,462 days after the 1900 system's
 _MAX_SERIAL = 2958465  # 9999-12-31
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
 _EXACT = 2**53  # whole numbers past this are not all representable in a double (Excel keeps 15 digits)
 #: Words in a header that say the column holds dates (besides the headers mapped to a date field).
 _DATE_WORDS = ("date", "published", "publish", "posted", "created", "timestamp", "datum", "fecha", "dato")
@@ -72,7 +78,7 @@ def _workbook_zip(path: Path) -> bool:
     return False
 
 
-def cell_text(value: Any, *, date_column: bool = False) -> str:
+def cell_text(value: Any, *, date_column: bool = False, epoch: datetime = _EXCEL_EPOCH) -> str:
     """A cell as the text of a CSV cell (see the module docstring for the rules)."""
     if value is None or value == "":
         return ""
@@ -90,22 +96,35 @@ def cell_text(value: Any, *, date_column: bool = False) -> str:
         number = float(value)
         if not math.isfinite(number):
             return str(value)
-        if date_column and 1 <= number <= _MAX_SERIAL:
-            return serial_text(number)
+        if date_column and 1 <= number <= _MAX_SERIAL - (epoch - _EXCEL_EPOCH).days:  # to 9999-12-31
+            return serial_text(number, epoch=epoch)
         if number.is_integer():
             return str(int(number))
         return format(number, ".15g")
     return str(value)
 
 
-def serial_text(serial: float) -> str:
+def serial_text(serial: float, *, epoch: datetime = _EXCEL_EPOCH) -> str:
     """An Excel serial date (1900 date system) as ISO text: ``45420`` -> ``2024-05-08``, ``45420.5`` ->
     ``2024-05-08 12:00:00`` (to the second). Days counted from 1899-12-30, which is right from 1900-03-01 on
-    (Excel counts a 29 February 1900 that did not exist; earlier dates are implausible for posts anyway)."""
+    (Excel counts a 29 February 1900 that did not exist; earlier dates are implausible for posts anyway).
+    ``epoch``: the workbook's day 0 (:func:`date_epoch`; 1904-01-01 in the 1904 date system)."""
     if float(serial).is_integer():
-        return (_EXCEL_EPOCH + timedelta(days=int(serial))).date().isoformat()
-    moment = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
+        return (epoch + timedelta(days=int(serial))).date().isoformat()
+    moment = epoch + timedelta(seconds=round(serial * 86400))
     return moment.isoformat(sep=" ")
+
+
+def date_epoch(path: Path) -> datetime:
+    """Day 0 of the workbook's serial dates: 1904-01-01 for an ``.xlsx``/``.xlsm`` in the 1904 date system
+    (``<workbookPr date1904="1"/>`` or ``"true"`` in ``xl/workbook.xml``), else 1899-12-30 (the 1900 system).
+    ``.xls`` and ``.ods`` are read as the 1900 system (their flags are not read)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read("xl/workbook.xml")
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return _EXCEL_EPOCH
+    return _EPOCH_1904 if _DATE1904.search(data) else _EXCEL_EPOCH
 
 
 def header_row(rows: Sequence[Sequence[Any]]) -> int:
@@ -142,9 +161,10 @@ def looks_like_date_header(name: str, field: str | None) -> bool:
 
 
 def sheet_text(
-    rows: Sequence[Sequence[Any]], is_date_header: Callable[[str], bool]
+    rows: Sequence[Sequence[Any]], is_date_header: Callable[[str], bool], *, epoch: datetime = _EXCEL_EPOCH
 ) -> tuple[list[list[str]], list[str]]:
-    """``(text rows, columns with whole numbers past 2^53)`` of a sheet's cells (see :func:`cell_text`)."""
+    """``(text rows, columns with whole numbers past 2^53)`` of a sheet's cells (see :func:`cell_text`; serial
+    dates counted from ``epoch``)."""
     dated = date_columns(rows, is_date_header)
     h = header_row(rows)
     inexact: list[str] = []
@@ -152,7 +172,7 @@ def sheet_text(
     for i, row in enumerate(rows):
         text = []
         for j, v in enumerate(row):
-            text.append(cell_text(v, date_column=j in dated and i > h))
+            text.append(cell_text(v, date_column=j in dated and i > h, epoch=epoch))
             if i > h and isinstance(v, float) and abs(v) >= _EXACT and v.is_integer():
                 name = str(rows[h][j]) if j < len(rows[h]) else str(j + 1)
                 if name not in inexact:
@@ -237,6 +257,8 @@ def as_csv(
     sheet's header (tried on each sheet's first rows). Errors raised inside name ``workbook!Sheet``, never the
     temporary file."""
     book = _open(path)
+    epoch = date_epoch(path)
+    options.workbook = True
     shown, hidden = visible_sheets(book)
     with tempfile.TemporaryDirectory(prefix="signalboost-sheet-") as tmp:
         target = Path(tmp) / f"{path.stem}.csv"
@@ -250,7 +272,7 @@ def as_csv(
                 )
             if chosen is None:
                 for name in shown:
-                    head, _ = sheet_text(sheet_rows(book, name, path, HEAD_ROWS), is_date_header)
+                    head, _ = sheet_text(sheet_rows(book, name, path, HEAD_ROWS), is_date_header, epoch=epoch)
                     if head:
                         write_csv(head, target)
                         if recognises(target):
@@ -265,11 +287,13 @@ def as_csv(
                         names=", ".join(repr(s) for s in shown + hidden),
                     ),
                 )
-            rows, inexact = sheet_text(sheet_rows(book, chosen, path), is_date_header)
+            rows, inexact = sheet_text(sheet_rows(book, chosen, path), is_date_header, epoch=epoch)
             write_csv(rows, target)
             others = [s for s in shown + hidden if s != chosen]
             how = L_("--sheet") if sheet is not None else L_("the first sheet with a header a format recognises")
             options.note(L_("workbook: read sheet {sheet!r} ({how})", sheet=chosen, how=how))
+            if epoch == _EPOCH_1904:
+                options.note(L_("workbook: the 1904 date system (Excel for Mac): serial dates counted from 1904-01-01"))
             if others:
                 options.note(L_("workbook: other sheets not read: {names}", names=", ".join(repr(s) for s in others)))
             for column in inexact:

@@ -22,8 +22,6 @@ from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from signalboost.errors import OutreachError
 from signalboost.i18n import L_, N_
 from signalboost.store import outreach_sql as sql
@@ -186,6 +184,8 @@ def choose_partners(
             sk, _ = overlap.audience_sketches(
                 con, platform, [*brand, *candidates], source=source, exclude=brand, num_perm=num_perm, seed=seed
             )
+        import numpy as np
+
         empty = overlap.sketch(np.zeros(0, dtype=np.uint32), num_perm=num_perm, seed=seed)
         cands = {c: sk.get(c) or empty for c in candidates}
         return greedy_coverage_sketches(cands, k, covered=overlap._union_sketch([sk[b] for b in brand if b in sk]))

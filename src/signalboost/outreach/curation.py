@@ -17,12 +17,13 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from signalboost.model.strategy import Pillar
 from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:  # polars is imported where it is used: importing it costs every command ~25 MB
+    import polars as pl
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from signalboost.i18n import _, format_date, format_percent, format_significant
 from signalboost.outreach.ledger import Balance, as_utc
 from signalboost.outreach.pipeline import ACTIVE_STAGES, OutreachRecord
 from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:  # polars is imported where it is used: importing it costs every command ~25 MB
+    import polars as pl
 
 DEFAULT_WINDOW_DAYS = 30
 DEFAULT_WINDOWS = 4
@@ -313,6 +314,8 @@ def _ledger(
     ws: Workspace, accounts: Sequence[tuple[str, str]] | None
 ) -> tuple[pl.DataFrame, pl.DataFrame, Sequence[tuple[str, str]]]:
     """``(their ledger events, the brand's posts, accounts)`` — accounts default to everyone in the pipeline."""
+    import polars as pl
+
     from signalboost.outreach.ledger import brand_ids
     from signalboost.store import outreach_sql as sql
 

@@ -22,14 +22,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from signalboost.errors import OutreachError
 from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
+
+if TYPE_CHECKING:  # polars is imported where it is used: importing it costs every command ~25 MB
+    import polars as pl
 
 OUR_KINDS: tuple[str, ...] = ("like", "reply", "share", "message", "gift")
 THEIR_KINDS: tuple[str, ...] = ("interaction", "amplification")
@@ -181,6 +182,8 @@ class Balance:
 
 def balances(events: pl.DataFrame) -> list[Balance]:
     """Per account, the give/ask balance of a frame of touches (see the module docstring for the formula)."""
+    import polars as pl
+
     if events.height == 0:
         return []
     grouped = (

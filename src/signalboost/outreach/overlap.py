@@ -35,15 +35,14 @@ from collections.abc import Hashable, Mapping, Sequence, Set
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import polars as pl
-
 from signalboost.errors import OutreachError
 from signalboost.i18n import L_
 from signalboost.store import outreach_sql as sql
 from signalboost.store.workspace import Workspace
 
-if TYPE_CHECKING:  # datasketch is imported where it is used: it pulls in scipy at CLI start
+if TYPE_CHECKING:  # numpy, polars and datasketch (scipy) are imported where they are used: not at CLI start
+    import numpy as np
+    import polars as pl
     from datasketch import MinHash
 
 EXACT_EDGE_LIMIT = 50_000_000
@@ -113,6 +112,8 @@ def _identity(value: Any) -> Any:
 
 def _fmix32(hv: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finalizer (a bijection that spreads weak hashes), as datasketch's ``affine32`` applies."""
+    import numpy as np
+
     hv = hv ^ (hv >> np.uint32(16))
     hv = hv * np.uint32(0x85EBCA6B)
     hv = hv ^ (hv >> np.uint32(13))
@@ -128,6 +129,7 @@ def sketch(hashes: np.ndarray, *, num_perm: int = DEFAULT_NUM_PERM, seed: int = 
     (mod 2³²) per permutation — vectorised in chunks of ``chunk`` members (memory ≈ chunk × num_perm × 4 bytes),
     without datasketch's per-element Python loop. ``tests/outreach`` checks the two agree.
     """
+    import numpy as np
     from datasketch import MinHash  # lazy: datasketch pulls in scipy (~0.4 s at CLI start)
 
     m = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
@@ -157,6 +159,8 @@ def sketches_from_hashes(
     de-duplicated on their 64-bit hash (sizes are exact up to 64-bit collisions, ≈ n²/2⁶⁵: 10⁻⁶ for 6M members);
     the sketch uses the low 32 bits. Owners with an empty audience get no sketch and size 0.
     """
+    import numpy as np
+
     codes = hashes["owner"].to_numpy()
     values = hashes["h"].to_numpy().astype(np.uint64, copy=False)
     order = np.argsort(codes, kind="stable")
@@ -175,6 +179,8 @@ def sketches_from_hashes(
 
 def _distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (sort + neighbour compare: several times faster than numpy 2's hash-based unique)."""
+    import numpy as np
+
     s = np.sort(values)
     if len(s) == 0:
         return s
@@ -204,6 +210,8 @@ def audience_sketches(
 def sketch_of_set(members: Set[Hashable], *, num_perm: int = DEFAULT_NUM_PERM, seed: int = 1) -> MinHash:
     """A MinHash of an in-memory set (members hashed with a stable 32-bit hash of their text)."""
     import zlib
+
+    import numpy as np
 
     values = np.fromiter((zlib.crc32(str(x).encode()) for x in members), dtype=np.uint32, count=len(members))
     return sketch(values, num_perm=num_perm, seed=seed)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar as cal
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from signalboost.i18n import N_, _, language, month_name, weekday_name
@@ -60,10 +60,17 @@ def _month_title(month: int) -> str:
     return name[:1].upper() + name[1:]
 
 
-def summary(post: PlannedPost) -> str:
-    """One-line title of a post: network, kind/tactic, pillars and format."""
+def tactic_word(tactic: str | None, tactics: Mapping[str, str] | None) -> str:
+    """A planned post's tactic by the strategy's name for it (its id when the strategy has none); ``""`` for none.
+
+    ``tactics`` is :func:`signalboost.report.words.tactic_names` (id → name)."""
+    return (tactics or {}).get(tactic, tactic) if tactic else ""
+
+
+def summary(post: PlannedPost, tactics: Mapping[str, str] | None = None) -> str:
+    """One-line title of a post: network, kind/tactic (by the strategy's name, ``tactics``), pillars and format."""
     what = (
-        _("tactic {tactic}").format(tactic=post.tactic)
+        _("tactic {tactic}").format(tactic=tactic_word(post.tactic, tactics))
         if post.tactic
         else (_("curated") if post.kind == "curated" else "+".join(post.pillars))
     )
@@ -126,6 +133,7 @@ def to_ics(
     duration_minutes: int = 30,
     tzid: bool = False,
     cancelled: Sequence[PlannedPost] = (),
+    tactics: Mapping[str, str] | None = None,
 ) -> str:
     """The posts as an iCalendar document (one VEVENT each), written by the ``icalendar`` library (escaping,
     line folding and VTIMEZONE by a well-kept implementation of RFC 5545 rather than by hand).
@@ -134,7 +142,8 @@ def to_ics(
     the file again updates the events. DTSTAMP is ``stamp`` (default now). Times are UTC, or with ``tzid``
     local times with ``TZID`` and a VTIMEZONE per zone (for clients that keep the event in the brand's zone).
     ``cancelled``: posts a re-plan removed, written with ``STATUS:CANCELLED`` and their (bumped) SEQUENCE so a
-    calendar that imported them drops them (RFC 5545 §3.8.1.11).
+    calendar that imported them drops them (RFC 5545 §3.8.1.11). ``tactics``: the strategy's tactic names by id
+    (:func:`signalboost.report.words.tactic_names`): a tactic's post is titled by its name (an unknown id as it is).
     """
     import icalendar
 
@@ -162,7 +171,7 @@ def to_ics(
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=duration_minutes))
         event.add("sequence", post.sequence)
-        event.add("summary", (_("Cancelled: ") if gone else "") + summary(post))
+        event.add("summary", (_("Cancelled: ") if gone else "") + summary(post, tactics))
         event.add("description", desc)
         event.add("status", _ics_status(post, gone))
         event.add("categories", [post.network, post.kind, *post.pillars])
@@ -306,8 +315,8 @@ def _by_day(posts: Sequence[PlannedPost]) -> dict[dt.date, list[PlannedPost]]:
     return out
 
 
-def _label(p: PlannedPost) -> str:
-    what = p.tactic or ("curated" if p.kind == "curated" else "+".join(p.pillars))
+def _label(p: PlannedPost, tactics: Mapping[str, str] | None = None) -> str:
+    what = tactic_word(p.tactic, tactics) or ("curated" if p.kind == "curated" else "+".join(p.pillars))
     return f"{p.local.strftime('%H:%M')} {p.network} {what}"
 
 
@@ -316,8 +325,10 @@ def to_markdown(
     *,
     title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    tactics: Mapping[str, str] | None = None,
 ) -> str:
-    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped.
+    """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped; a tactic's post
+    is labelled by the strategy's name for it (``tactics``, as in :func:`to_ics`).
 
     Only the weeks holding a day of ``period`` (local dates, end excluded; default: first to last post) are
     printed, so a month is not padded with empty weeks before or after the calendar.
@@ -340,7 +351,7 @@ def to_markdown(
                 if day.month != month:
                     cells.append(" ")
                     continue
-                items = [md_escape(_label(p)) for p in days.get(day, [])]
+                items = [md_escape(_label(p, tactics)) for p in days.get(day, [])]
                 cells.append("<br>".join([f"**{day.day}**", *items]))
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
@@ -368,12 +379,14 @@ def to_html_month(
     pillars: Sequence[str] = (),
     title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    tactics: Mapping[str, str] | None = None,
 ) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
 
     Each post is coloured by its first pillar (``pillars`` gives the order of the colours); every text is
     escaped. The full draft is in the post's ``title`` tooltip. As in :func:`to_markdown`, only the weeks
-    holding a day of ``period`` (default: first to last post) are drawn.
+    holding a day of ``period`` (default: first to last post) are drawn. A tactic's post is labelled by the
+    strategy's name for it (``tactics``, as in :func:`to_ics`).
     """
     order = list(pillars) or sorted({p for post in posts for p in post.pillars})
     colours = pillar_colours(order)
@@ -406,7 +419,7 @@ def to_html_month(
                     colour = colours.get(p.pillars[0], "#999") if p.pillars else "#999"
                     cell.append(
                         f'<div class="post" style="border-left-color:{colour}" title="{e(p.draft)}">'
-                        f"{e(_label(p))}</div>"
+                        f"{e(_label(p, tactics))}</div>"
                     )
                 parts.append("<td>" + "".join(cell) + "</td>")
             parts.append("</tr>")

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from signalboost.i18n import N_, _, babel_locale, format_date, format_number
-from signalboost.plan.export import FORMAT_WORDS, pillar_colours
+from signalboost.plan.export import FORMAT_WORDS, pillar_colours, tactic_word
 from signalboost.plan.posts import PlannedPost
 from signalboost.report.words import PillarNames, pillar_word
 
@@ -146,11 +146,6 @@ def week_tables(
 
 def _short(network: str) -> str:
     return SHORT_NETWORK.get(network, network if len(network) <= 3 else network[:3])
-
-
-def tactic_word(tactic: str | None, tactics: Mapping[str, str] | None) -> str:
-    """A planned post's tactic by the strategy's name for it (its id when the strategy has none); ``""`` for none."""
-    return (tactics or {}).get(tactic, tactic) if tactic else ""
 
 
 def _narrow_week(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from signalboost.ingest.base import SCHEMAS
+from signalboost.ingest.base import FIELDS
 from signalboost.store.ingest_sql import columns, ident
 
 #: The time column of each table whose range the summary states.
@@ -23,7 +23,7 @@ def time_range(con: Any, table: str, source: str) -> tuple[Any, Any, int]:
 def filled(con: Any, table: str, source: str) -> tuple[int, dict[str, int]]:
     """``(rows, non-empty cells per column)`` over the rows of ``source`` (lists: non-empty lists)."""
     cols = [c for c in columns(table) if c not in ("platform", "date_only")]
-    kinds = {f.name: str(f.type) for f in SCHEMAS[table]}
+    kinds = dict(FIELDS[table])
 
     def filled_cells(c: str) -> str:
         if kinds[c] == "string":

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from signalboost.errors import IngestError
 from signalboost.i18n import L_
-from signalboost.ingest.base import KEYS, LOAD_TABLES, SCHEMAS, FollowSnapshot, Reject
+from signalboost.ingest.base import FIELDS, KEYS, LOAD_TABLES, TEXTS, FollowSnapshot, Reject
 from signalboost.ingest.limits import commit_memory, fixed_import_memory, keyed_merge_memory, parse_size
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _DUCK_TYPES = {
     "string": "VARCHAR",
@@ -46,11 +47,11 @@ def ident(name: str) -> str:
 
 
 def columns(table: str) -> list[str]:
-    return [f.name for f in SCHEMAS[table]]
+    return [c for c, _ in FIELDS[table]]
 
 
 def duck_type(table: str, column: str) -> str:
-    return _DUCK_TYPES[str(SCHEMAS[table].field(column).type)]
+    return _DUCK_TYPES[dict(FIELDS[table])[column]]
 
 
 # ---------------------------------------------------------------------------------------------- staging
@@ -59,7 +60,6 @@ def create_stages(con: Any, memory: int | None = None) -> None:
     memory limit in bytes (default :func:`~signalboost.ingest.limits.fixed_import_memory`, 1 GB; an import sizes it
     to its file: :func:`~signalboost.ingest.limits.import_memory`)."""
     con.execute("SET enable_progress_bar = false")
-    register_functions(con)
     # Bounded memory whatever the file size: past this DuckDB spills to <workspace>/signalboost.duckdb.tmp.
     memory = memory if memory is not None else fixed_import_memory()
     con.execute(f"SET memory_limit = '{int(memory)}B'")
@@ -73,7 +73,10 @@ def create_stages(con: Any, memory: int | None = None) -> None:
 
 
 def register_functions(con: Any) -> None:
-    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair)."""
+    """The Python functions the import SQL calls: ``sb_fix_mojibake(text)`` (double-encoded UTF-8 repair).
+
+    Registered by :func:`stage_sql` only for a ``SELECT`` that calls it (a file with a text column): DuckDB loads
+    numpy to register a Python function (~11 MB of a follows or interactions import's peak otherwise)."""
     import duckdb
 
     from signalboost.ingest.textio import fix_mojibake
@@ -104,6 +107,8 @@ def append_arrow(con: Any, table: str, data: pa.Table) -> None:
 def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
     if not rejects:
         return
+    import pyarrow as pa
+
     data = pa.table(
         {
             "member": [r.member for r in rejects],
@@ -131,6 +136,8 @@ def stage_sql(
     staged as rejects (all when None). Merge the valid rows with ``merge(con, table, source, SQL_STAGE)``.
     Returns ``(rows_read, rows_rejected, rejects_kept)``.
     """
+    if "sb_fix_mojibake(" in select:
+        register_functions(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT *{', ' + fixed if fixed else ''} FROM _stage_sql")
     read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
@@ -201,7 +208,7 @@ def _dedup_select(table: str, source: str) -> str:
     ]
     aggs = [
         f"first({ident(c)}) AS {ident(c)}"
-        if SCHEMAS[table].field(c).type.equals(pa.list_(pa.string()))
+        if dict(FIELDS[table])[c] == TEXTS
         else "coalesce(max(weight), 1.0) AS weight"
         if c == "weight"
         else f"max({ident(c)}) AS {ident(c)}"
@@ -285,6 +292,43 @@ def _art_memory(con: Any) -> int:
 def _memory_limit(con: Any) -> int:
     """The connection's memory limit in bytes (DuckDB shows it rounded, e.g. ``953.6 MiB``)."""
     return parse_size(str(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]), where="")
+
+
+#: Room left above the memory DuckDB cannot move out (indexes, metadata) when the dropped staging tables are
+#: pushed out of memory, and the least staged memory worth moving (a small import is left alone).
+RELEASE_ROOM = 32 << 20
+RELEASE_MIN = 64 << 20
+
+
+def release_stages(con: Any) -> int:
+    """Move the dropped staging tables out of memory before the sanity summary and the commit; returns the bytes
+    of in-memory tables moved out (0 when there was too little to bother, or DuckDB could not).
+
+    Dropped inside the import's transaction, the staging tables keep their memory until the COMMIT, which adds
+    the merge of the keys' index on top (2M posts: ~200 MB of staged rows under a ~690 MB peak). Lowering the
+    memory cap for a moment makes DuckDB write them to its temporary file (read back by nobody, deleted at the
+    commit) and free their memory; the cap is then restored. The lowered cap is asked for on a second cursor:
+    if DuckDB cannot free that much it refuses the setting there, and the import's transaction is not touched
+    (the same ``SET`` on the import's own connection would abort it)."""
+    total, staged = con.execute(
+        "SELECT coalesce(sum(memory_usage_bytes), 0), "
+        "coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE'), 0) FROM duckdb_memory()"
+    ).fetchall()[0]
+    cap = _memory_limit(con) + (1 << 20) // 20  # DuckDB shows it truncated to 0.1 MiB: restored as it was shown
+    target = int(total) - int(staged) + RELEASE_ROOM
+    if int(staged) < RELEASE_MIN or target >= cap:
+        return 0
+    import duckdb
+
+    cursor = con.cursor()
+    try:
+        with suppress(duckdb.Error):
+            cursor.execute(f"SET memory_limit = '{target}B'")
+    finally:
+        cursor.close()
+        con.execute(f"SET memory_limit = '{cap}B'")
+    left = con.execute("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'")
+    return max(int(staged) - int(left.fetchall()[0][0]), 0)
 
 
 def prepare_commit(con: Any) -> None:

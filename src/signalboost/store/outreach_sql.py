@@ -7,11 +7,12 @@ Python rows or Polars frames; the algorithms in ``signalboost.outreach`` never s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from signalboost.store.queries import dict_rows, has_table, readable, readable_value
+
+if TYPE_CHECKING:  # polars is imported where it is used: importing it costs every command ~25 MB
+    import polars as pl
 
 OUTREACH_COLUMNS: tuple[str, ...] = (
     "platform",
@@ -35,6 +36,8 @@ _COLS = ", ".join(OUTREACH_COLUMNS)
 
 def frame(con: Any, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None) -> pl.DataFrame:
     """Run a read query and return a Polars frame (through Arrow, no extra copy)."""
+    import polars as pl
+
     rel = con.sql(query, params=params if params is not None else [])
     out = pl.from_arrow(rel.to_arrow_table())
     assert isinstance(out, pl.DataFrame)
