@@ -235,3 +235,18 @@ def test_a_tactic_on_some_networks_judged_on_a_kpi_of_every_network_counts_its_n
     )
     row = tactic_effects([tactic], [every], _tactic_frame_with_x_posts()).row(0, named=True)
     assert row["mean_with"] == 1 and row["mean_without"] == 1 and row["diff"] == 0
+
+
+def test_reposts_per_week_is_a_rate_over_the_weeks_posted() -> None:
+    """Two calendar weeks (Mon 1 – Sun 14 Jan 2024): week 1 has 2 own posts and 1 boost, week 2 has 1 own post and
+    2 boosts. 6 posts and 3 reposts over 2 weeks: 3.0 posts and 1.5 reposts a week (not 3, the total)."""
+    rows = [
+        {"platform": "mastodon", "post_id": p, "created_at": c}
+        for p, c in [("a", t(1)), ("b", t(2)), ("z1", t(3)), ("c", t(8)), ("z2", t(9)), ("z3", t(14))]
+    ]
+    repost_of = [None, None, "x", None, "y", "w"]
+    frame = post_engagement(
+        posts(rows).with_columns(pl.Series("repost_of", repost_of, dtype=pl.String)), metrics([]).head(0)
+    )
+    row = recommend_frequency(frame).row(0, named=True)
+    assert row["current_per_week"] == 3.0 and row["reposts_per_week"] == 1.5

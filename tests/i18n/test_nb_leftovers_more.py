@@ -133,3 +133,13 @@ def test_the_post_editor_names_the_tactic(planned: Workspace) -> None:  # noqa: 
     assert " Månedens glødkonkurranse " in text and "glodkonkurranse" not in text
     doc = client.get(f"/calendar/post/{tactic_post.id}.json").json()
     assert doc["tactic"] == "glodkonkurranse" and doc["tactic_name"] == "Månedens glødkonkurranse"
+
+
+def test_the_dashboards_ics_names_the_tactic(planned: Workspace) -> None:  # noqa: F811
+    import icalendar
+
+    client = TestClient(create_app(planned), base_url="http://127.0.0.1")
+    events = icalendar.Calendar.from_ical(client.get("/calendar.ics").text).walk("VEVENT")
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert any("Månedens glødkonkurranse" in s for s in summaries), summaries
+    assert not any("glodkonkurranse" in s for s in summaries), summaries

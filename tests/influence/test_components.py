@@ -480,3 +480,26 @@ def test_the_largest_63_bit_id_is_numeric_and_one_more_is_a_string() -> None:
     biggest = str(2**63 - 1)
     _check_encoding([["5", biggest, "40"]], [[1]])  # sparse: sorted by value
     _check_encoding([["5", str(2**63), "40"]], [[1]])  # past Int64: every id sorted as a string
+
+
+def test_teleports_sum_a_cell_named_twice_and_cells_out_of_order() -> None:
+    from signalboost.influence.pagerank import FLOAT32_TOL
+
+    # 2 nodes × 2 topics, flat cell = node · 2 + topic: cell 1 (node 0, topic 1) named twice (2 + 3), cell 3 once
+    got = comp._teleports(np.array([1, 1, 3]), np.array([2.0, 3.0, 4.0]), 2, 2, 1e-9)
+    assert got.tolist() == [[0.0, 5.0], [0.0, 4.0]] and got.dtype == np.float64
+    got = comp._teleports(np.array([3, 0]), np.array([4.0, 1.0]), 2, 2, 1e-9)  # descending cells
+    assert got.tolist() == [[1.0, 0.0], [0.0, 4.0]]
+    got = comp._teleports(np.array([0, 2, 3]), np.array([1.0, 2.0, 3.0]), 2, 2, FLOAT32_TOL)  # ascending, once each
+    assert got.tolist() == [[1.0, 0.0], [2.0, 3.0]] and got.dtype == np.float32  # the threshold is inclusive
+    assert comp._teleports(np.array([], dtype=np.int64), np.array([]), 1, 2, 1e-9).tolist() == [[0.0, 0.0]]
+
+
+def test_a_source_is_beyond_the_brand_when_some_row_touches_no_brand_account() -> None:
+    brand = np.array([0])
+    assert comp._beyond(brand, np.array([0, 1]))  # row 2 is another account's
+    assert not comp._beyond(brand, np.array([0, 0]))  # every row is the brand's own
+    assert not comp._beyond(brand, np.array([0, 1]), np.array([1, 0]))  # each follow has the brand at one end
+    assert comp._beyond(brand, np.array([0, 1]), np.array([1, 2]))  # 1 → 2 does not involve the brand
+    assert comp._beyond(np.array([], dtype=np.int64), np.array([3]))  # no brand account: any row counts
+    assert not comp._beyond(np.array([], dtype=np.int64), np.array([], dtype=np.int64))

@@ -306,6 +306,36 @@ def test_is_workbook_by_name_or_by_content(tmp_path: Path) -> None:
     assert not is_workbook(csv, b"a,b\n")
 
 
+def test_a_damaged_zip_is_not_taken_for_a_workbook(tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import is_workbook
+
+    broken = tmp_path / "export.csv"  # starts like a zip, is not one: left to the CSV path and its errors
+    broken.write_bytes(b"PK\x03\x04" + b"not a zip at all")
+    assert not is_workbook(broken, broken.read_bytes()[:8])
+
+
+def test_a_chart_sheet_and_a_hidden_sheet_are_passed_over(ws: Workspace, tmp_path: Path) -> None:
+    """A chart sheet first (not a worksheet) and a hidden sheet of posts: the visible sheet of posts is read, and
+    the hidden one only when --sheet names it."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    wb.create_chartsheet("Chart")
+    hidden = wb.create_sheet("Old posts")
+    for row in [["Post ID", "Date", "Text"], ["1", "2023-01-02 10:00", "old"]]:
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    shown = wb.create_sheet("Posts")
+    for row in [["Post ID", "Date", "Text"], ["2", "2024-05-08 10:00", "new"]]:
+        shown.append(row)
+    book = tmp_path / "charts.xlsx"
+    wb.save(book)
+    [res] = import_files(ws, [book], platform="x", progress=False)
+    assert res.file == f"{book}!Posts"
+    assert ws.query("SELECT post_id FROM posts").to_series().to_list() == ["2"]
+    [res] = import_files(ws, [book], platform="x", sheet="Old posts", progress=False)
+    assert sorted(ws.query("SELECT post_id FROM posts").to_series().to_list()) == ["1", "2"]
+
+
 def _mac_book(path: Path, rows: list[list[Any]]) -> Path:
     """An .xlsx saved in the 1904 date system (old Excel for Mac), one sheet ``Posts``."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -379,3 +409,81 @@ def test_a_workbooks_summary_says_nothing_about_an_encoding(
     csv.write_text("Post ID,Date,Text\n104,2024-05-11,Fourth\n", encoding="utf-8")
     [res] = import_files(ws, [csv], platform="instagram", progress=False)
     assert any("encoding: utf-8" in str(n) for n in res.notes), res.notes
+
+
+def _ods(path: Path, rows: list[list[Any]], null_date: str | None) -> Path:
+    """A minimal OpenDocument spreadsheet (mimetype, manifest, content.xml) with a ``table:null-date``."""
+    import zipfile
+
+    def cell(v: Any) -> str:
+        if isinstance(v, str):
+            return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    settings = (
+        f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/></table:calculation-settings>'
+        if null_date
+        else ""
+    )
+    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f'<office:body><office:spreadsheet>{settings}<table:table table:name="Posts">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_null_date_sets_the_day_serials_count_from(ws: Workspace, tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import date_epoch
+
+    rows: list[list[Any]] = [["Post ID", "Date", "Text"], [301, 43958.5, "noon"]]  # 1904 system: 2024-05-08 12:00
+    mac = _ods(tmp_path / "mac.ods", rows, "1904-01-01")
+    assert date_epoch(mac) == datetime(1904, 1, 1)
+    assert date_epoch(_ods(tmp_path / "plain.ods", rows, None)) == datetime(1899, 12, 30)
+    assert date_epoch(_ods(tmp_path / "star.ods", rows, "1900-01-01")) == datetime(1900, 1, 1)
+    [res] = import_files(ws, [mac], platform="x", timezone="UTC", progress=False)
+    [row] = ws.query("SELECT post_id, created_at FROM posts").to_dicts()
+    assert row["created_at"].astimezone(UTC).replace(tzinfo=None) == datetime(2024, 5, 8, 12, 0)
+    assert any("1904 date system" in str(n) for n in res.notes), res.notes
+    # StarCalc 1.0's day 0 (1900-01-01) is said with its date: 45420 days later is 2024-05-10
+    [res] = import_files(
+        ws,
+        [_ods(tmp_path / "star2.ods", [rows[0], [302, 45420.0, "x"]], "1900-01-01")],
+        platform="x",
+        timezone="UTC",
+        progress=False,
+    )
+    assert any("counted from 2024" not in str(n) and "1900-01-01" in str(n) for n in res.notes), res.notes
+    day = ws.query("SELECT created_at FROM posts WHERE post_id = '302'").to_dicts()[0]["created_at"]
+    assert day.astimezone(UTC).date() == date(2024, 5, 10)
+
+
+def test_empty_text_cells_do_not_count_against_a_date_column() -> None:
+    # calamine gives "" for an empty cell: one date and two empty cells is a date column (1 of 1 filled cells)
+    from signalboost.ingest.workbook import date_columns
+
+    assert date_columns([["When", "x"], [date(2024, 5, 8), 1], ["", 2], ["", 3]], lambda name: False) == {0}
+
+
+def test_a_refused_workbook_says_why(ws: Workspace, tmp_path: Path) -> None:
+    numbers = tmp_path / "posts.numbers"
+    numbers.write_bytes(b"PK\x03\x04junk")
+    with pytest.raises(IngestError, match=r"spreadsheet workbook \(an Apple Numbers file\)"):
+        import_files(ws, [numbers], platform="x", progress=False)

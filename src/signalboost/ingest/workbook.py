@@ -16,8 +16,9 @@ would write them, from their stored values, not their display:
   and 2,958,465 is an Excel serial date (days since 1899-12-30, the 1900 date system; a fraction is the time of
   day) — a date column that lost its format. A workbook saved in the 1904 date system (old Excel for Mac; an
   ``.xlsx`` whose ``xl/workbook.xml`` says ``<workbookPr date1904="1"/>``) counts from 1904-01-01 instead, 1,462
-  days later (ECMA-376 Part 1, §18.17.4.1); the summary says so. (Date *cells* are converted by python-calamine,
-  which reads the flag itself; it does not expose it, hence the look into the zip);
+  days later (ECMA-376 Part 1, §18.17.4.1), and an ``.ods`` from its ``table:null-date``; the summary says so.
+  (Date *cells* are converted by python-calamine, which reads the flag itself; it does not expose it, hence the
+  look into the zip);
 - TRUE/FALSE as ``true``/``false``, durations as ``H:MM:SS``, empty cells and formulas without a cached value as
   empty.
 
@@ -49,6 +50,9 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 = 1900-01-01 in Excel's 1900 d
 _EPOCH_1904 = datetime(1904, 1, 1)  # serial 0 in the 1904 date system = 1,462 days after the 1900 system's
 _MAX_SERIAL = 2958465  # 9999-12-31
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+#: an OpenDocument spreadsheet's day 0 (ODF 1.2 Part 1, §9.4.2 ``<table:null-date>``; default 1899-12-30)
+_NULL_DATE = re.compile(rb"<table:null-date\b[^>]*?\btable:date-value\s*=\s*[\"'](\d{4}-\d{2}-\d{2})")
+_ODS_HEAD = 8 << 20  # bytes of content.xml read for its calculation settings (they precede the first table)
 _EXACT = 2**53  # whole numbers past this are not all representable in a double (Excel keeps 15 digits)
 #: Words in a header that say the column holds dates (besides the headers mapped to a date field).
 _DATE_WORDS = ("date", "published", "publish", "posted", "created", "timestamp", "datum", "fecha", "dato")
@@ -117,14 +121,32 @@ def serial_text(serial: float, *, epoch: datetime = _EXCEL_EPOCH) -> str:
 
 def date_epoch(path: Path) -> datetime:
     """Day 0 of the workbook's serial dates: 1904-01-01 for an ``.xlsx``/``.xlsm`` in the 1904 date system
-    (``<workbookPr date1904="1"/>`` or ``"true"`` in ``xl/workbook.xml``), else 1899-12-30 (the 1900 system).
-    ``.xls`` and ``.ods`` are read as the 1900 system (their flags are not read)."""
+    (``<workbookPr date1904="1"/>`` or ``"true"`` in ``xl/workbook.xml``); an ``.ods``'s
+    ``<table:null-date table:date-value="…"/>`` (LibreOffice offers 1899-12-30, 1900-01-01 and 1904-01-01);
+    else 1899-12-30 (the 1900 system). An ``.xls`` is read in the 1900 system (its DATEMODE record is not read)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            data = zf.read("xl/workbook.xml")
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return _EPOCH_1904 if _DATE1904.search(zf.read("xl/workbook.xml")) else _EXCEL_EPOCH
+            if "content.xml" in names:
+                return _ods_null_date(zf)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return _EXCEL_EPOCH
-    return _EPOCH_1904 if _DATE1904.search(data) else _EXCEL_EPOCH
+        pass
+    return _EXCEL_EPOCH
+
+
+def _ods_null_date(zf: zipfile.ZipFile) -> datetime:
+    """The ``table:null-date`` of an OpenDocument spreadsheet's ``content.xml`` (read up to its first table)."""
+    head = b""
+    with zf.open("content.xml") as fh:
+        while len(head) < _ODS_HEAD and b"<table:table " not in head and b"<table:table>" not in head:
+            chunk = fh.read(1 << 16)
+            if not chunk:
+                break
+            head += chunk
+    found = _NULL_DATE.search(head)
+    return datetime.fromisoformat(found.group(1).decode()) if found else _EXCEL_EPOCH
 
 
 def header_row(rows: Sequence[Sequence[Any]]) -> int:
@@ -294,6 +316,10 @@ def as_csv(
             options.note(L_("workbook: read sheet {sheet!r} ({how})", sheet=chosen, how=how))
             if epoch == _EPOCH_1904:
                 options.note(L_("workbook: the 1904 date system (Excel for Mac): serial dates counted from 1904-01-01"))
+            elif epoch != _EXCEL_EPOCH:
+                options.note(
+                    L_("workbook: serial dates counted from {day} (the workbook's null date)", day=epoch.date())
+                )
             if others:
                 options.note(L_("workbook: other sheets not read: {names}", names=", ".join(repr(s) for s in others)))
             for column in inexact:
