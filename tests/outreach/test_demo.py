@@ -92,6 +92,9 @@ def test_demo_partner_table_is_the_clis_narrow_one_at_80_columns(ws: Workspace) 
     assert "│ 2    │ p2      │ 1        │ 0      │ 1      │ —       │" in text
     assert "…" not in text.split("Partner candidates ranked")[1].split("Chosen")[0]
     assert "bridges = influential accounts" in " ".join(text.split())
+    # the demo's audiences come from interactions: the legend says so (it said "the candidate's followers")
+    assert "audience = the accounts that interacted with the candidate" in " ".join(text.split())
+    assert "followers" not in " ".join(text.split()).split("audience = ")[1].split("Jaccard")[0]
 
 
 def test_demo_partner_table_is_the_clis_wide_one_at_160_columns(ws: Workspace) -> None:

@@ -130,7 +130,7 @@ def rank_cmd(
         shown, cols, narrow = rows, _OVERLAP_COLUMNS, False
     emit_rows(shown, fmt, title=_("Partner candidates"), columns=cols, document={"rows": rows})
     if narrow:
-        console.print(narrow_legend(), highlight=False)
+        console.print(narrow_legend(audience), highlight=False)
     if fmt is OutputFormat.table:
         _say_no_new_reach(rows)
 
@@ -161,13 +161,22 @@ def rank_table(rows: list[dict[str, Any]], width: int) -> tuple[list[dict[str, A
     return short, list(short[0]), True
 
 
-def narrow_legend() -> str:
-    """The line under the narrow ranking: its short headers spelled out, and where the other columns are."""
-    return _(
-        "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
-        "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
-        "error and the method show at {width}+ columns or with --format csv."
-    ).format(width=NARROW_WIDTH)
+def narrow_legend(source: str = "follows") -> str:
+    """The line under the narrow ranking: its short headers spelled out for the audience ``source`` (``follows``:
+    followers; ``interactions``: who interacted), and where the other columns are."""
+    if source == "interactions":
+        text = _(
+            "audience = the accounts that interacted with the candidate; shared = those who also interacted with "
+            "you; unique = those you do not reach yet; bridges = influential accounts among them outside your "
+            "network. Jaccard, its standard error and the method show at {width}+ columns or with --format csv."
+        )
+    else:
+        text = _(
+            "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
+            "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
+            "error and the method show at {width}+ columns or with --format csv."
+        )
+    return text.format(width=NARROW_WIDTH)
 
 
 def _say_no_new_reach(rows: list[dict[str, Any]]) -> None:

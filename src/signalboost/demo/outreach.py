@@ -172,7 +172,7 @@ def _print_ranking(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
     title = _("Partner candidates ranked by new reach (top 10)")
     emit_rows(rows, OutputFormat.table, title=title, columns=cols, to=ctx.console)
     if narrow:
-        ctx.console.print(narrow_legend(), highlight=False)
+        ctx.console.print(narrow_legend(SOURCE), highlight=False)
 
 
 COUNT_COLUMNS = frozenset({"shared", "unique_reach"})
