@@ -107,3 +107,18 @@ def test_sync_and_publish_without_a_connected_account_say_how_to_connect(
     err = capsys.readouterr().err
     assert "no account is connected to this workspace" in err
     assert "signalboost connect bluesky" in err
+
+
+def test_utc_time_reads_both_networks_times() -> None:
+    import datetime as dt
+
+    from signalboost.connect.base import utc_time
+
+    want = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    assert utc_time("2024-01-02T03:04:05Z") == want  # Bluesky / Mastodon JSON
+    assert utc_time("2024-01-02T05:04:05+02:00") == want  # an offset is converted
+    assert utc_time("2024-01-02T03:04:05") == want  # no offset: UTC
+    assert utc_time(dt.datetime(2024, 1, 2, 3, 4, 5)) == want  # Mastodon.py gives datetimes
+    eastern = dt.datetime(2024, 1, 1, 22, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    assert utc_time(eastern) == want and utc_time(eastern).tzinfo == dt.UTC  # type: ignore[union-attr]
+    assert [utc_time(v) for v in (None, "", "yesterday", "2024-13-01")] == [None] * 4

@@ -137,7 +137,7 @@ def test_outreach_and_partners_in_norwegian(
     monkeypatch.setenv("COLUMNS", "80")
     assert main(["--lang", "nb", "partners", "rank", "--top", "3", "--audience", "interactions", *w]) == 0
     ranked = capsys.readouterr().out
-    assert "Partnerkandidater" in ranked and "publikum = kandidatens følgere" in ranked
+    assert "Partnerkandidater" in ranked and "publikum = kontoene som har samhandlet med kandidaten" in ranked
     assert all(len(ln) <= 80 for ln in _table_lines(ranked))
 
 

@@ -69,3 +69,37 @@ def test_demo_says_stage_and_guarantee_in_norwegian(ws: Workspace) -> None:
     assert "Garanti: grådig maksimal dekning: ny rekkevidde ≥ (1 − 1/e) ≈ 63,2 % av de best mulige k partnerne" in text
     assert "identified" not in text and "greedy maximum coverage" not in text
     assert [r.stage for r in pipeline.list_records(ws)] == ["identified", "identified"]  # stored: the identifier
+
+
+def _ranked_demo_text(ws: Workspace, width: int) -> str:
+    t = [T0 + dt.timedelta(minutes=i) for i in range(6)]
+    rows = [("a", "mention", "", "b1", t[0]), ("b", "repost", "", "b1", t[1]), ("a", "reply", "", "p1", t[2])]
+    rows += [("c", "mention", "", "p1", t[3]), ("d", "repost", "", "p1", t[4]), ("e", "mention", "", "p2", t[5])]
+    add_interactions(ws, rows)
+    console = Console(record=True, width=width)
+    demo_step(DemoContext(ws, console))
+    return console.export_text()
+
+
+def test_demo_partner_table_is_the_clis_narrow_one_at_80_columns(ws: Workspace) -> None:
+    text = _ranked_demo_text(ws, 80)
+    # The CLI's narrow `partners rank` table: whole headers (the demo's own table cut "overlap/smaller" to
+    # "overlap…" at 80 columns), one line per candidate, and its legend.
+    assert "┃ rank ┃ account ┃ audience ┃ shared ┃ unique ┃ bridges ┃" in text
+    assert (
+        "│ 1    │ p1      │ 3        │ 1      │ 2      │ —       │" in text
+    )  # p1: {a, c, d}, a is ours; no scores: no bridges
+    assert "│ 2    │ p2      │ 1        │ 0      │ 1      │ —       │" in text
+    assert "…" not in text.split("Partner candidates ranked")[1].split("Chosen")[0]
+    assert "bridges = influential accounts" in " ".join(text.split())
+    # the demo's audiences come from interactions: the legend says so (it said "the candidate's followers")
+    assert "audience = the accounts that interacted with the candidate" in " ".join(text.split())
+    assert "followers" not in " ".join(text.split()).split("audience = ")[1].split("Jaccard")[0]
+
+
+def test_demo_partner_table_is_the_clis_wide_one_at_160_columns(ws: Workspace) -> None:
+    text = _ranked_demo_text(ws, 160)
+    assert "┃ rank ┃ handle ┃ account id ┃ audience ┃ our audience ┃ shared ┃ Jaccard ┃ Jaccard s.e. ┃" in text
+    # p1: audience {a, c, d} vs ours {a, b}: shared 1, Jaccard 1/4, overlap/smaller 1/2, unique 2.
+    assert "│ p1         │ 3        │ 2            │ 1      │ 0.25    │ —            │ 0.5             │ 2  " in text
+    assert "bridges = influential accounts" not in " ".join(text.split())

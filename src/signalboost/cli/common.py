@@ -198,12 +198,14 @@ def emit_rows(
     columns: Sequence[str] | None = None,
     document: Mapping[str, Any] | None = None,
     empty: str | None = None,
+    to: Console | None = None,
 ) -> None:
     """Print ``rows`` as a Rich table, one JSON document, or CSV (formula-safe) on stdout.
 
     ``empty``: what to print instead of an empty table (say why it is empty and what to do); JSON and CSV stay
-    machine-readable (an empty list, a header line).
+    machine-readable (an empty list, a header line). ``to``: the console of a table (default: the CLI's stdout).
     """
+    out = to or console
     cols = list(columns or (rows[0].keys() if rows else []))
     if fmt is OutputFormat.json:
         payload = dict(document) if document is not None else {"rows": list(rows)}
@@ -215,14 +217,14 @@ def emit_rows(
         sys.stdout.write(csv_text(([_plain(row.get(c)) for c in cols] for row in rows), header=cols))
         return
     if not rows and empty:
-        console.print(empty, highlight=False)
+        out.print(empty, highlight=False)
         return
     table = Table(title=title, show_lines=False)
     for c in cols:
         table.add_column(column_header(c), overflow="fold")  # a word too long for its column breaks; nothing is cut off
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in cols])
-    console.print(table)
+    out.print(table)
 
 
 def _plain(value: Any) -> Any:

@@ -123,36 +123,60 @@ def rank_cmd(
         )
     if save:
         overlap.save_overlap(ws, results, platform=p, source=audience)
-    rows = []
-    for i, o in enumerate(overlap.rank_partners(results), start=1):
-        rows.append({"rank": i, "handle": handles.get(o.account_id), **o.as_dict()})
-    if fmt is OutputFormat.table and rows and console.width < NARROW_WIDTH:
-        # issue #14: 12 columns folded every cell at 80 columns; keep the deciding ones, one line per candidate
-        short = [
-            {
-                "rank": r["rank"],
-                "account": f"@{r['handle']}" if r.get("handle") else r["account_id"],
-                "audience": r.get("audience"),
-                "shared": r.get("shared"),
-                "unique": r.get("unique_reach"),
-                "bridges": r.get("bridges"),
-            }
-            for r in rows
-        ]
-        emit_rows(short, fmt, title=_("Partner candidates"))
-        console.print(
-            _(
-                "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
-                "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
-                "error and the method show at {width}+ columns or with --format csv."
-            ).format(width=NARROW_WIDTH),
-            highlight=False,
-        )
-        _say_no_new_reach(rows)
-        return
-    emit_rows(rows, fmt, title=_("Partner candidates"), columns=_OVERLAP_COLUMNS, document={"rows": rows})
+    rows = ranked_rows(results, handles)
+    if fmt is OutputFormat.table:
+        shown, cols, narrow = rank_table(rows, console.width)
+    else:
+        shown, cols, narrow = rows, _OVERLAP_COLUMNS, False
+    emit_rows(shown, fmt, title=_("Partner candidates"), columns=cols, document={"rows": rows})
+    if narrow:
+        console.print(narrow_legend(audience), highlight=False)
     if fmt is OutputFormat.table:
         _say_no_new_reach(rows)
+
+
+def ranked_rows(results: list[overlap.Overlap], handles: dict[str, str | None]) -> list[dict[str, Any]]:
+    """``partners rank``'s rows: the candidates best first (``overlap.rank_partners``) with their rank and handle."""
+    ranked = enumerate(overlap.rank_partners(results), start=1)
+    return [{"rank": i, "handle": handles.get(o.account_id), **o.as_dict()} for i, o in ranked]
+
+
+def rank_table(rows: list[dict[str, Any]], width: int) -> tuple[list[dict[str, Any]], list[str], bool]:
+    """The partner ranking for a terminal ``width`` columns wide (the CLI's and the demo's): its rows, columns, and
+    whether it is the narrow one (below ``NARROW_WIDTH``: the deciding columns only, one line per candidate; print
+    ``narrow_legend()`` under it). Issue #14: 12 columns folded every cell at 80 columns."""
+    if width >= NARROW_WIDTH or not rows:
+        return rows, list(_OVERLAP_COLUMNS), False
+    short = [
+        {
+            "rank": r["rank"],
+            "account": f"@{r['handle']}" if r.get("handle") else r["account_id"],
+            "audience": r.get("audience"),
+            "shared": r.get("shared"),
+            "unique": r.get("unique_reach"),
+            "bridges": r.get("bridges"),
+        }
+        for r in rows
+    ]
+    return short, list(short[0]), True
+
+
+def narrow_legend(source: str = "follows") -> str:
+    """The line under the narrow ranking: its short headers spelled out for the audience ``source`` (``follows``:
+    followers; ``interactions``: who interacted), and where the other columns are."""
+    if source == "interactions":
+        text = _(
+            "audience = the accounts that interacted with the candidate; shared = those who also interacted with "
+            "you; unique = those you do not reach yet; bridges = influential accounts among them outside your "
+            "network. Jaccard, its standard error and the method show at {width}+ columns or with --format csv."
+        )
+    else:
+        text = _(
+            "audience = the candidate's followers; shared = those who also follow you; unique = those you do not "
+            "reach yet; bridges = influential accounts among them outside your network. Jaccard, its standard "
+            "error and the method show at {width}+ columns or with --format csv."
+        )
+    return text.format(width=NARROW_WIDTH)
 
 
 def _say_no_new_reach(rows: list[dict[str, Any]]) -> None:

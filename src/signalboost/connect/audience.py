@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from signalboost.connect.base import Connector, snapshot_of
 from signalboost.errors import ConnectError
@@ -55,7 +56,7 @@ def fetch_audiences(
     for name in names:
         results.append(_one(ws, connector, name, import_id, observed_at, page_size, max_followers, progress))
     with ws.transaction(purpose="audience") as con:
-        con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+        cq.close_import(con, import_id)
     return results
 
 
@@ -70,13 +71,7 @@ def _one(
     progress: Callable[[str, int, int], None] | None,
 ) -> AudienceResult:
     before = connector.stats.requests
-    profile = connector.profiles([name], observed_at).get("accounts", [])
-    if not profile:
-        raise ConnectError(
-            L_("no {platform} account {name!r}", platform=connector.platform, name=name),
-            where=name,
-            hint=L_("Check the handle (without spaces)"),
-        )
+    profile = _profile(connector, name, observed_at, hint=L_("Check the handle (without spaces)"))
     account = profile[0]
     with ws.transaction(purpose="audience") as con:
         cq.count_import(con, import_id, *cq.write_rows(con, {"accounts": profile}, import_id))
@@ -103,6 +98,17 @@ def _one(
         cursor is None,
         connector.stats.requests - before,
     )
+
+
+def _profile(connector: Connector, name: str, observed_at: dt.datetime, *, hint: str) -> list[dict[str, Any]]:
+    """The ``accounts`` row of the account ``name`` (a one-row list, as ``write_rows`` takes it), or a
+    :class:`ConnectError` naming it with ``hint`` when the network has no such account."""
+    profile: list[dict[str, Any]] = connector.profiles([name], observed_at).get("accounts", [])
+    if not profile:
+        raise ConnectError(
+            L_("no {platform} account {name!r}", platform=connector.platform, name=name), where=name, hint=hint
+        )
+    return profile
 
 
 @dataclass
@@ -133,13 +139,7 @@ def refresh_account(
         )
     observed_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     before = connector.stats.requests
-    profile = connector.profiles([name], observed_at).get("accounts", [])
-    if not profile:
-        raise ConnectError(
-            L_("no {platform} account {name!r}", platform=connector.platform, name=name),
-            where=name,
-            hint=L_("Check the handle"),
-        )
+    profile = _profile(connector, name, observed_at, hint=L_("Check the handle"))
     account = profile[0]
     snapshot = snapshot_of(account, observed_at)
     with ws.transaction(purpose="refresh") as con:
@@ -160,7 +160,7 @@ def refresh_account(
         if cursor is None or not page.keys:
             break
     with ws.transaction(purpose="refresh") as con:
-        con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+        cq.close_import(con, import_id)
     return RefreshResult(
         str(account["handle"]),
         str(account["account_id"]),

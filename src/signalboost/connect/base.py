@@ -128,3 +128,21 @@ def snapshot_of(account: dict[str, Any], observed_at: dt.datetime) -> dict[str, 
         "following": account.get("following"),
         "posts_count": account.get("posts_count"),
     }
+
+
+def utc_time(value: Any) -> dt.datetime | None:
+    """A network's time (an ISO 8601 string, ``Z`` allowed, or a datetime as Mastodon.py gives) as aware UTC;
+    ``None`` when absent or unreadable. A time without an offset is taken as UTC (the Bluesky and Mastodon APIs
+    send UTC)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)

@@ -19,7 +19,7 @@ from atproto import Client
 from atproto_client import exceptions as atx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of, utc_time
 from signalboost.errors import ConnectError
 from signalboost.i18n import L_
 
@@ -37,28 +37,23 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
         self._sleep = sleep
 
     def _invoke(self, invoke_type: Any, **kwargs: Any) -> Any:
-        for attempt in range(MAX_ATTEMPTS):
+        def once() -> Any:
             self._stats.requests += 1
-            try:
-                response = super()._invoke(invoke_type, **dict(kwargs))
-            except atx.RateLimitExceededError as exc:
-                if attempt == MAX_ATTEMPTS - 1:
-                    break
-                headers = dict(getattr(exc.response, "headers", None) or {})
-                self._pause(ratelimit.wait_after_429(headers, time.time(), attempt))
-                continue
-            except atx.NetworkError as exc:
-                if attempt == MAX_ATTEMPTS - 1:
-                    raise
-                del exc
-                self._pause(ratelimit.transient_backoff(attempt))
-                continue
-            self._pause(ratelimit.wait_after_success(dict(response.headers or {}), time.time()))
-            return response
-        raise ConnectError(
-            L_("Bluesky kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
-            where=self._base_url,
-            hint=L_("Wait a few minutes and run the command again: it resumes where it stopped"),
+            return super(_RateLimitedClient, self)._invoke(invoke_type, **dict(kwargs))
+
+        return ratelimit.retrying(
+            once,
+            attempts=MAX_ATTEMPTS,
+            refusal=atx.RateLimitExceededError,
+            transient=(atx.NetworkError,),
+            refusal_headers=lambda exc: dict(getattr(getattr(exc, "response", None), "headers", None) or {}),
+            success_headers=lambda response: dict(response.headers or {}),
+            pause=self._pause,
+            refused=lambda: ConnectError(
+                L_("Bluesky kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
+                where=self._base_url,
+                hint=L_("Wait a few minutes and run the command again: it resumes where it stopped"),
+            ),
         )
 
     def _pause(self, seconds: float) -> None:
@@ -79,19 +74,6 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-def parse_time(value: Any) -> dt.datetime | None:
-    """An ISO 8601 time of the network as an aware UTC datetime (``None`` when absent or unreadable)."""
-    if not value:
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
 def post_url(uri: str, handle: str | None) -> str:
     """``at://did/app.bsky.feed.post/rkey`` → ``https://bsky.app/profile/<handle or did>/post/<rkey>``."""
     parts = uri.removeprefix("at://").split("/")
@@ -110,7 +92,7 @@ def account_row(profile: Any, observed_at: dt.datetime, *, is_brand: bool = Fals
         "followers": _get(profile, "followers_count"),
         "following": _get(profile, "follows_count"),
         "posts_count": _get(profile, "posts_count"),
-        "created_at": parse_time(_get(profile, "created_at")),
+        "created_at": utc_time(_get(profile, "created_at")),
         "is_brand": is_brand,
         "observed_at": observed_at,
     }
@@ -154,7 +136,7 @@ def post_rows(view: Any, observed_at: dt.datetime) -> Rows:
         "platform": PLATFORM,
         "post_id": uri,
         "author_id": _get(author, "did"),
-        "created_at": parse_time(_get(record, "created_at")) or parse_time(_get(view, "indexed_at")),
+        "created_at": utc_time(_get(record, "created_at")) or utc_time(_get(view, "indexed_at")),
         "text": _get(record, "text"),
         "format": _format(embed),
         "hashtags": tags or None,
@@ -186,7 +168,7 @@ def notification_rows(note: Any, me: str, observed_at: dt.datetime) -> Rows:
     actor = str(_get(author, "did"))
     reason = str(_get(note, "reason"))
     record = _get(note, "record")
-    at = parse_time(_get(record, "created_at")) or parse_time(_get(note, "indexed_at"))
+    at = utc_time(_get(record, "created_at")) or utc_time(_get(note, "indexed_at"))
     rows: Rows = {"accounts": [account_row(author, observed_at)]}
     if reason == "follow":
         rows["follows"] = [{"platform": PLATFORM, "follower_id": actor, "followee_id": me, "observed_at": observed_at}]
@@ -388,8 +370,8 @@ class BlueskyConnector:
                     "kind": "reply",
                     "target_post_id": post_id,
                     "target_account_id": self.account_id,
-                    "occurred_at": parse_time(_get(_get(view, "record"), "created_at"))
-                    or parse_time(_get(view, "indexed_at")),
+                    "occurred_at": utc_time(_get(_get(view, "record"), "created_at"))
+                    or utc_time(_get(view, "indexed_at")),
                     "weight": 1.0,
                 }
             )
@@ -484,7 +466,7 @@ class BlueskyConnector:
                 where=self.service,
                 hint=L_("Run `signalboost publish` again: nothing is sent before this is known"),
             ) from None
-        created = parse_time(_get(res.value, "created_at")) or dt.datetime.now(dt.UTC)
+        created = utc_time(_get(res.value, "created_at")) or dt.datetime.now(dt.UTC)
         return Published(str(res.uri), post_url(str(res.uri), self.handle), created, str(res.cid))
 
     def _resolve_handle(self, handle: str) -> str | None:

@@ -32,7 +32,7 @@ from mastodon import Mastodon
 from mastodon import errors as mx
 
 from signalboost.connect import ratelimit
-from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of
+from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of, utc_time
 from signalboost.errors import ConnectError
 from signalboost.i18n import L_
 from signalboost.ingest.textio import html_to_text
@@ -86,22 +86,6 @@ def _loopback(instance: str) -> bool:
     return (urlsplit(instance).hostname or "") in ("127.0.0.1", "localhost", "::1")
 
 
-def _when(value: Any) -> dt.datetime | None:
-    """A time of the API (Mastodon.py gives datetimes; plain JSON gives ISO strings) as aware UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        try:
-            parsed = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
 def _text(markup: Any) -> str | None:
     text = html_to_text(str(markup)) if markup else None
     return text or None
@@ -125,7 +109,7 @@ def account_row(account: Any, domain: str, observed_at: dt.datetime, *, is_brand
         "followers": account.get("followers_count"),
         "following": account.get("following_count"),
         "posts_count": account.get("statuses_count"),
-        "created_at": _when(account.get("created_at")),
+        "created_at": utc_time(account.get("created_at")),
         "is_brand": is_brand,
         "observed_at": observed_at,
     }
@@ -184,60 +168,52 @@ class MastodonConnector:
     def _call(self, what: str, fn: Callable[[], Any], *, missing: Any = _MISSING, login: bool = False) -> Any:
         """``fn()`` with the rate-limit policy, retries of 429s and transient failures, and errors that say what
         failed where (never the token: no exception text of the client is repeated)."""
-        for attempt in range(MAX_ATTEMPTS):
-            last = attempt == MAX_ATTEMPTS - 1
-            try:
-                result = fn()
-            except mx.MastodonRatelimitError:
-                if last:
-                    break
-                self._pause(ratelimit.wait_after_429(self._session.last_headers, time.time(), attempt))
-                continue
-            except (mx.MastodonNetworkError, mx.MastodonBadGatewayError, mx.MastodonServiceUnavailableError) as exc:
-                if last:
-                    raise ConnectError(
-                        L_("cannot reach the Mastodon server ({kind})", kind=type(exc).__name__),
-                        where=self.instance,
-                        hint=L_("Check the address (--instance) and the network, then run the command again"),
-                    ) from None
-                self._pause(ratelimit.transient_backoff(attempt))
-                continue
-            except mx.MastodonUnauthorizedError:
-                raise ConnectError(
-                    L_("Mastodon refused the access token (HTTP 401)"),
+        try:
+            return ratelimit.retrying(
+                fn,
+                attempts=MAX_ATTEMPTS,
+                refusal=mx.MastodonRatelimitError,
+                transient=(mx.MastodonNetworkError, mx.MastodonBadGatewayError, mx.MastodonServiceUnavailableError),
+                refusal_headers=lambda _exc: self._session.last_headers,
+                success_headers=None if login else lambda _result: self._session.last_headers,
+                pause=self._pause,
+                refused=lambda: ConnectError(
+                    L_("Mastodon kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
                     where=self.instance,
-                    hint=L_(
-                        "Create a token under Preferences → Development and run `signalboost connect mastodon` again"
-                    ),
-                ) from None
-            except mx.MastodonNotFoundError:
-                if missing is not _MISSING:
-                    return missing
-                raise ConnectError(
-                    L_("Mastodon request {what} failed (HTTP 404)", what=what),
+                    hint=L_("Wait five minutes and run the command again: it resumes where it stopped"),
+                ),
+                unreachable=lambda exc: ConnectError(
+                    L_("cannot reach the Mastodon server ({kind})", kind=type(exc).__name__),
                     where=self.instance,
-                    hint=L_("Check the instance address; a sync resumes where it stopped"),
-                ) from None
-            except mx.MastodonAPIError as exc:
-                code = exc.args[1] if len(exc.args) > 1 else "?"
-                raise ConnectError(
-                    L_("Mastodon request {what} failed (HTTP {code!s})", what=what, code=code),
-                    where=self.instance,
-                    hint=L_("Run the command again: a sync resumes where it stopped"),
-                ) from None
-            except mx.MastodonError as exc:
-                raise ConnectError(
-                    L_("Mastodon request {what} failed ({kind})", what=what, kind=type(exc).__name__),
-                    where=self.instance,
-                ) from None
-            if not login:
-                self._pause(ratelimit.wait_after_success(self._session.last_headers, time.time()))
-            return result
-        raise ConnectError(
-            L_("Mastodon kept refusing requests (rate limit) after {attempts} attempts", attempts=MAX_ATTEMPTS),
-            where=self.instance,
-            hint=L_("Wait five minutes and run the command again: it resumes where it stopped"),
-        )
+                    hint=L_("Check the address (--instance) and the network, then run the command again"),
+                ),
+            )
+        except mx.MastodonUnauthorizedError:
+            raise ConnectError(
+                L_("Mastodon refused the access token (HTTP 401)"),
+                where=self.instance,
+                hint=L_("Create a token under Preferences → Development and run `signalboost connect mastodon` again"),
+            ) from None
+        except mx.MastodonNotFoundError:
+            if missing is not _MISSING:
+                return missing
+            raise ConnectError(
+                L_("Mastodon request {what} failed (HTTP 404)", what=what),
+                where=self.instance,
+                hint=L_("Check the instance address; a sync resumes where it stopped"),
+            ) from None
+        except mx.MastodonAPIError as exc:
+            code = exc.args[1] if len(exc.args) > 1 else "?"
+            raise ConnectError(
+                L_("Mastodon request {what} failed (HTTP {code!s})", what=what, code=code),
+                where=self.instance,
+                hint=L_("Run the command again: a sync resumes where it stopped"),
+            ) from None
+        except mx.MastodonError as exc:
+            raise ConnectError(
+                L_("Mastodon request {what} failed ({kind})", what=what, kind=type(exc).__name__),
+                where=self.instance,
+            ) from None
 
     def _pause(self, seconds: float) -> None:
         self.stats.pause(seconds, self._sleep)
@@ -328,7 +304,7 @@ class MastodonConnector:
             "platform": PLATFORM,
             "post_id": uri,
             "author_id": author or self.account_id,
-            "created_at": _when(status.get("created_at")),
+            "created_at": utc_time(status.get("created_at")),
             "text": _text(status.get("content")),
             "content_warning": str(status.get("spoiler_text") or "").strip() or None,
             "format": _format(status),
@@ -403,17 +379,17 @@ class MastodonConnector:
             # the account only: the followers list (paged in the same run, newest first) is the one authority
             # on who follows; a notification read on resume or after the list could otherwise disagree with it
             return rows
-        at = _when(note.get("created_at"))
+        at = utc_time(note.get("created_at"))
         if kind in ("favourite", "reblog"):
             interaction, target = ("like" if kind == "favourite" else "repost"), str(status.get("uri") or "")
         elif kind == "mention":
-            at = _when(status.get("created_at")) or at
+            at = utc_time(status.get("created_at")) or at
             if status.get("in_reply_to_id") is not None and str(status.get("in_reply_to_account_id")) == self._local_id:
                 interaction, target = "reply", self._own_uri(status["in_reply_to_id"])
             else:
                 interaction, target = "mention", ""
         elif kind == "quote":
-            at = _when(status.get("created_at")) or at
+            at = utc_time(status.get("created_at")) or at
             quoted = (status.get("quote") or {}).get("quoted_status") or {}
             interaction, target = "quote", str(quoted.get("uri") or "")
         else:  # polls, edits, follow requests, admin notices: not an interaction with the brand's content
@@ -451,7 +427,7 @@ class MastodonConnector:
                     "kind": "reply",
                     "target_post_id": post_id,
                     "target_account_id": self.account_id,
-                    "occurred_at": _when(status.get("created_at")),
+                    "occurred_at": utc_time(status.get("created_at")),
                     "weight": 1.0,
                 }
             )
@@ -512,7 +488,7 @@ class MastodonConnector:
                 text, visibility="public", idempotency_key=record_key, media_ids=media_ids or None
             ),
         )
-        created = _when(status.get("created_at")) or dt.datetime.now(dt.UTC)
+        created = utc_time(status.get("created_at")) or dt.datetime.now(dt.UTC)
         return Published(str(status["uri"]), str(status.get("url") or status["uri"]), created)
 
     def published(self, record_key: str, *, text: str = "", since: dt.datetime | None = None) -> Published | None:
@@ -529,7 +505,7 @@ class MastodonConnector:
                 lambda c=cursor: self.api.account_statuses(self._local_id, max_id=c, limit=40),  # type: ignore[misc]
             )
             for status in res:
-                created = _when(status.get("created_at"))
+                created = utc_time(status.get("created_at"))
                 if created is not None and created < floor:
                     return None
                 if status.get("reblog"):

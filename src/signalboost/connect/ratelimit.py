@@ -14,7 +14,11 @@ back off exponentially: ``min(cap, base * 2**attempt)``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def _number(value: str | None) -> float | None:
@@ -67,3 +71,44 @@ def transient_backoff(attempt: int) -> float:
     """Seconds to wait before retrying after a network error or a 502/503 (``attempt`` from 0):
     ``min(60, 0.5 * 2**attempt)``."""
     return min(60.0, 0.5 * 2.0**attempt)
+
+
+def retrying(
+    call: Callable[[], T],
+    *,
+    attempts: int,
+    refusal: type[BaseException],
+    transient: tuple[type[BaseException], ...],
+    refusal_headers: Callable[[BaseException], Mapping[str, str]],
+    success_headers: Callable[[T], Mapping[str, str]] | None,
+    pause: Callable[[float], None],
+    refused: Callable[[], BaseException],
+    unreachable: Callable[[BaseException], BaseException] | None = None,
+) -> T:
+    """``call()`` under the policy above, at most ``attempts`` times (the Bluesky and Mastodon connectors' loop).
+
+    A ``refusal`` (HTTP 429) pauses :func:`wait_after_429` of ``refusal_headers(exc)`` and tries again; a
+    ``transient`` failure (network, 502, 503) pauses :func:`transient_backoff` and tries again; a success pauses
+    :func:`wait_after_success` of ``success_headers(result)`` (no pause when ``None``). Any other exception
+    propagates at once. After the last attempt: ``refused()`` is raised for a refusal; ``unreachable(exc)`` for a
+    transient failure (``None``: the failure itself)."""
+    for attempt in range(attempts):
+        last = attempt == attempts - 1
+        try:
+            result = call()
+        except refusal as exc:
+            if last:
+                break
+            pause(wait_after_429(refusal_headers(exc), time.time(), attempt))
+            continue
+        except transient as exc:
+            if not last:
+                pause(transient_backoff(attempt))
+                continue
+            if unreachable is None:
+                raise
+            raise unreachable(exc) from None
+        if success_headers is not None:
+            pause(wait_after_success(success_headers(result), time.time()))
+        return result
+    raise refused()

@@ -86,7 +86,7 @@ def demo_step(ctx: DemoContext) -> None:
         """The CLI's influencer table for the console's width: translated headers, segment names, yes/no, Babel
         numbers; the narrow one (the deciding columns) below 120 columns, with its legend."""
         rows, heads, narrow = wide_table(frame, cols, out.width)
-        emit_rows(rows, OutputFormat.table, title=title, columns=heads)
+        emit_rows(rows, OutputFormat.table, title=title, columns=heads, to=out)
         if narrow:
             out.print(narrow_legend(), highlight=False)
 

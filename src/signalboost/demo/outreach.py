@@ -158,31 +158,21 @@ def _partners_part(ctx: DemoContext) -> None:
 
 
 #: headers of the demo's tables with a word of their own (``pgettext("column")``)
-_COLUMN_WORDS = (
-    NP_("column", "stage"),
-    NP_("column", "jaccard"),
-    NP_("column", "overlap/smaller"),
-    NP_("column", "unique reach"),
-    NP_("column", "bridges"),
-)
+_COLUMN_WORDS = (NP_("column", "stage"),)
 
 
 def _print_ranking(ctx: DemoContext, ranked: list[overlap.Overlap]) -> None:
-    table = Table(title=_("Partner candidates ranked by new reach (top 10)"))
-    for col in ("rank", "account", "audience", "shared", "jaccard", "overlap/smaller", "unique reach", "bridges"):
-        table.add_column(pgettext("column", col), justify="right")
-    for i, o in enumerate(ranked, start=1):
-        table.add_row(
-            str(i),
-            escape(o.account_id),
-            format_number(o.audience),
-            format_number(o.shared, digits=0),
-            format_number(o.jaccard, digits=3),
-            format_number(o.overlap_smaller, digits=2),
-            format_number(o.unique_reach, digits=0),
-            "—" if o.bridges is None else str(o.bridges),
-        )
-    ctx.console.print(table)
+    """The CLI's ``partners rank`` table for the console's width: the narrow one (the deciding columns) below 120
+    columns, with its legend; translated headers and Babel numbers."""
+    from signalboost.cli.common import OutputFormat
+    from signalboost.cli.outreach_common import emit_rows
+    from signalboost.cli.partners import narrow_legend, rank_table, ranked_rows
+
+    rows, cols, narrow = rank_table(ranked_rows(ranked, {}), ctx.console.width)
+    title = _("Partner candidates ranked by new reach (top 10)")
+    emit_rows(rows, OutputFormat.table, title=title, columns=cols, to=ctx.console)
+    if narrow:
+        ctx.console.print(narrow_legend(SOURCE), highlight=False)
 
 
 COUNT_COLUMNS = frozenset({"shared", "unique_reach"})

@@ -46,10 +46,7 @@ WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Goal = Literal["awareness", "reach", "engagement", "traffic", "conversions", "community", "loyalty", "leads"]
 
-KpiMetric = Literal[
-    "followers",
-    "follower_growth",
-    "posts",
+KpiPerPostMetric = Literal[
     "reach",
     "impressions",
     "likes",
@@ -59,6 +56,14 @@ KpiMetric = Literal[
     "clicks",
     "views",
     "interactions",
+]
+"""The counts a KPI can take per post (``mean_per_post``, ``median_per_post``)."""
+
+KpiMetric = Literal[
+    "followers",
+    "follower_growth",
+    "posts",
+    KpiPerPostMetric,
     "engagement_rate_reach",
     "engagement_rate_impressions",
     "engagement_rate_followers",
@@ -89,17 +94,7 @@ KPI_RATE_METRICS: tuple[str, ...] = (
     "click_through_rate",
     "influencer_engagement_rate",
 )
-KPI_PER_POST_METRICS: tuple[str, ...] = (
-    "reach",
-    "impressions",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "views",
-    "interactions",
-)
+KPI_PER_POST_METRICS: tuple[str, ...] = get_args(KpiPerPostMetric)
 
 
 def default_aggregation(metric: str) -> str:

@@ -110,8 +110,14 @@ def count_import(con: Any, import_id: int, read: int, loaded: int, duplicate: in
     )
 
 
-def finish_import(con: Any, import_id: int, platform: str) -> None:
+def close_import(con: Any, import_id: int) -> None:
+    """Mark the ``imports`` row done, now."""
     con.execute("UPDATE imports SET finished_at = now(), status = 'done' WHERE import_id = ?", [import_id])
+
+
+def finish_import(con: Any, import_id: int, platform: str) -> None:
+    """Mark the ``imports`` row of a sync done and record it as the connection's last sync."""
+    close_import(con, import_id)
     con.execute(
         "UPDATE connections SET last_sync_at = now(), last_import = ? WHERE platform = ?", [import_id, platform]
     )

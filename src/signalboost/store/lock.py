@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,14 +24,13 @@ LOCK_NAME = ".signalboost.lock"
 @contextmanager
 def workspace_lock(root: Path, *, timeout: float = 60.0, poll: float = 0.05, purpose: str = "use") -> Iterator[None]:
     """Hold the workspace lock for the duration of the ``with`` block (exclusive, waits up to ``timeout``)."""
-    path = root / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout
+
+    def take(fd: int) -> None:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = _read_holder(fd)
@@ -48,8 +47,20 @@ def workspace_lock(root: Path, *, timeout: float = 60.0, poll: float = 0.05, pur
                         ),
                     ) from None
                 time.sleep(poll)
+
+    with _holding(root / LOCK_NAME, take, f"pid {os.getpid()} ({purpose})"):
+        yield
+
+
+@contextmanager
+def _holding(path: Path, take: Callable[[int], None], holder: str) -> Iterator[None]:
+    """Open (or create) the lock file ``path``, ``take(fd)`` its exclusive ``flock`` (``take`` raises when it
+    cannot), write ``holder`` into it (what a refused process reports), and release and close it after the block."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        take(fd)
         os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} ({purpose})".encode())
+        os.write(fd, holder.encode())
         try:
             yield
         finally:
@@ -83,9 +94,8 @@ def step_lock(root: Path, name: str, *, holder: str = "") -> Iterator[None]:
     sync (two syncs would page the same streams), a publish (two publishers could both send a due post). The
     file records the holder's pid, what it does and since when, for the message; the kernel releases a
     ``flock`` when its process dies, so a killed process never leaves a stale lock."""
-    path = root / f".signalboost-{name}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+
+    def take(fd: int) -> None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -101,15 +111,10 @@ def step_lock(root: Path, name: str, *, holder: str = "") -> Iterator[None]:
                 where=str(root),
                 hint=hint,
             ) from None
-        started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()}: {holder or name}, since {started}".encode())
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+
+    started = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    with _holding(root / f".signalboost-{name}.lock", take, f"pid {os.getpid()}: {holder or name}, since {started}"):
+        yield
 
 
 def step_holder(root: Path, name: str) -> str | None:
