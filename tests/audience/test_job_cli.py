@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -201,3 +202,20 @@ def test_the_accounts_in_no_segment_are_counted_and_said(
     assert main(["audience", "segments", "-w", str(workspace.root), "--stored"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "3 accounts (20%) are in no segment" in out
+
+
+def test_segments_without_any_interaction_have_unknown_engagement_not_zero(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A follow graph and bios but no interaction imported (SNAP ego-Facebook): nobody's engagement can be seen, so
+    each segment's engagement is unknown (None, "—"), not 0 — and the JSON says so."""
+    fill(workspace)
+    with workspace.transaction() as con:
+        con.execute("DELETE FROM interactions")
+    res = run_segments(workspace, min_share=0.0)
+    assert len(res.cards) == 2
+    assert all(c.engagement is None and c.engagement_share is None for c in res.cards)
+    fill_again = Workspace.open(tmp_path / "with", create=True)
+    fill(fill_again)
+    known = run_segments(fill_again, min_share=0.0)
+    assert sorted(c.engagement for c in known.cards if c.engagement is not None) == [6, 6]  # 6 likes each

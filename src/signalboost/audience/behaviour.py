@@ -70,7 +70,8 @@ def describe(
     timezone: str = "UTC",
     example_posts: int = 3,
 ) -> dict[int, dict[str, Any]]:
-    """Per segment (``-1`` = other): engagement count and share of all the audience's engagement with the brand,
+    """Per segment (``-1`` = other): engagement count (``None`` when the data holds no interaction at all: unknown,
+    not 0) and share of all the audience's engagement with the brand,
     active hours (interactions and own posts), top formats and pillars engaged with, example posts (most engaged)
     and the influence-segment mix (from ``influence``: account_id, segment)."""
     members = _members(segments)
@@ -79,6 +80,7 @@ def describe(
     own_posts = posts.with_columns(pl.col("author_id").cast(pl.String)).join(
         members, left_on="author_id", right_on="account_id"
     )
+    seen = interactions.height > 0  # no interaction imported at all: engagement is unknown, not 0
     out: dict[int, dict[str, Any]] = {}
     for seg in sorted(members["segment"].unique().to_list()):
         e = eng.filter(pl.col("segment") == seg)
@@ -91,7 +93,7 @@ def describe(
             ]
         )
         out[int(seg)] = {
-            "engagement": e.height,
+            "engagement": e.height if seen else None,
             "engagement_share": round(e.height / total, 4) if total else None,
             "active": active_hours(stamps, timezone),
             "formats": _shares(e, "format"),
