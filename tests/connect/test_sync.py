@@ -96,7 +96,11 @@ def _check_against_truth(ws: Workspace, truth: dict[str, Any]) -> None:
     assert follows == set(truth["follows"])
     assert posts == set(truth["brand_posts"])
     assert snap == (len(truth["followers"]), len(truth["follows"]), len(truth["brand_posts"]))
-    assert {p: metrics[p] for p in truth["engagement"]} == truth["engagement"]
+    # the counts are the network's: what its AppView serves (its aggregates can miss one of two likes indexed at
+    # once), which may differ from the seeded ones by that one; the interactions below are counted from the records
+    served = truth["served"]
+    assert {p: metrics[p] for p in served} == served
+    assert all(abs(served[p][k] - e[k]) <= 1 for p, e in truth["engagement"].items() for k in e)
     engagement = truth["engagement"].values()
     assert kinds.get("like", 0) == sum(e["likes"] for e in engagement)
     assert kinds.get("repost", 0) == sum(e["reposts"] for e in engagement)
@@ -155,7 +159,7 @@ def test_replies_the_notifications_missed_are_read_from_the_threads(tmp_path: Pa
     ws = _ws(tmp_path, "ws")
     _connect(ws, bluesky_net)
     _sync(ws)
-    engagement = bluesky_net.truth["engagement"].values()
+    engagement = bluesky_net.truth["served"].values()  # the reply counts the posts show
     with ws.transaction() as con:  # as if the notifications' paging had skipped every reply
         con.execute("DELETE FROM interactions WHERE kind = 'reply'")
     result = _sync(ws)  # the incremental notifications pass brings none back: the posts' reply counts do

@@ -247,6 +247,25 @@ async function seedPhase2(sc, rand, state) {
   await writePosts(sc, rand, brand.did, users.slice(0, Math.ceil(users.length / 2)), 5, 1)
 }
 
+// The counts the AppView serves for the brand's posts. Its like/repost/reply aggregates are updated by concurrent
+// indexing transactions and can miss one of two writes indexed at once (seen: 6 likes served where 7 were
+// seeded), so a sync — which reads these counts — is checked against them; the seeded counts stay in `engagement`.
+async function served(network, brandDid, uris) {
+  const agent = network.bsky.getClient()
+  const out = {}
+  for (let i = 0; i < uris.length; i += 25) {
+    const headers = await network.serviceHeaders(brandDid, 'app.bsky.feed.getPosts')
+    const { data } = await agent.app.bsky.feed.getPosts({ uris: uris.slice(i, i + 25) }, { headers })
+    for (const p of data.posts) {
+      const seeded = ENGAGEMENT[p.uri] || { likes: 0, reposts: 0, replies: 0, quotes: 0 }
+      const n = (v, fallback) => (typeof v === 'number' ? v : fallback)
+      out[p.uri] = { likes: n(p.likeCount, seeded.likes), reposts: n(p.repostCount, seeded.reposts),
+        replies: n(p.replyCount, seeded.replies), quotes: n(p.quoteCount, seeded.quotes) }
+    }
+  }
+  return out
+}
+
 async function truth(sc, network, brandDid) {
   const agent = network.bsky.getClient()
   const headers = await network.serviceHeaders(brandDid, 'app.bsky.actor.getProfile')
@@ -275,6 +294,7 @@ async function truth(sc, network, brandDid) {
     follows: follows.sort(),
     brand_posts: brandPosts.sort(),
     engagement: ENGAGEMENT,
+    served: await served(network, brandDid, brandPosts),
     mentions: MENTIONS,
     network: { accounts, follows: follows_total, posts: posts_total, likes: likes_total, reposts: reposts_total,
       replies: replies_total },
