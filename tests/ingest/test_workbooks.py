@@ -445,7 +445,7 @@ def test_rows_of_formulas_showing_nothing_below_the_posts_are_not_rows(ws: Works
     import re
 
     rows = [["Post ID", "Date", "Text", "Likes"], [1, "2024-05-08", "First", 3], [2, "2024-05-09", "Second", 4]]
-    plain = _book(tmp_path / "plain.xlsx", {"Posts": rows})
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Posts": rows})
 
     def filled_down(xml: str) -> str:
         extra = "".join(
@@ -463,7 +463,7 @@ def test_rows_of_formulas_showing_nothing_below_the_posts_are_not_rows(ws: Works
 def test_a_sheet_that_cannot_be_read_is_refused_naming_the_sheet_and_the_file(ws: Workspace, tmp_path: Path) -> None:
     """The workbook opens but one sheet's XML is cut off (a damaged download): the error names the workbook, the
     sheet and what calamine found (an XmlError), and nothing is stored."""
-    plain = _book(tmp_path / "plain.xlsx", {"Posts": POSTS, "Other": [["a", "b"]]})
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Posts": POSTS, "Other": [["a", "b"]]})
     book = _rewrite_sheet(plain, tmp_path / "cut.xlsx", lambda xml: xml[: len(xml) // 2] + '<c r="Z9"><v>1</v></c><<')
     for sheet in (None, "Posts"):
         with pytest.raises(IngestError) as err:
