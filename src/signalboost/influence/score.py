@@ -225,7 +225,11 @@ def _compute(
         say("topic leadership and authority; follow graph, amplification, activity and reach alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
         counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
-        out: dict[str, Any] = {"topic": comp.topic_leadership(inter, counts)}
+        out: dict[str, Any] = {
+            "topic": comp.topic_leadership(inter, counts, hashtags_seen=_hashtags_seen(data))
+            if inter.n_edges
+            else comp.unavailable("topic", data.n, comp.TOPIC_WITHOUT_EDGES)
+        }
         inter_rank = comp.graph_pagerank(inter)
         for name in reversed(queued):  # the second thread takes them from the front
             if queued[name].cancel():
@@ -236,6 +240,12 @@ def _compute(
     brand = out.get("brand")
     assert brand is None or isinstance(brand, BrandSide)
     return {c: out[c] for c in comp.COMPONENTS}, brand
+
+
+def _hashtags_seen(data: InfluenceData) -> bool:
+    """Whether any imported post of the platform carries a hashtag."""
+    tags = data.posts["hashtags"] if "hashtags" in data.posts.columns else None
+    return bool(tags is not None and tags.len() and (tags.list.len().fill_null(0) > 0).any())
 
 
 def _brand_side(
@@ -288,6 +298,11 @@ def compute_influence(
             hint=L_("Import interactions, follows or accounts with follower counts"),
         )
     weights = settings.weights.model_dump()
+    fell_back = False
+    if sum(weights[c] for c in available) <= 0 and "weights" not in settings.model_fields_set:
+        # the default weights (docs/validation.md) give 0 to every component this data can give — an account's
+        # own export gives authority alone: weigh those equally and say so, rather than refuse the list
+        weights, fell_back = {c: 1.0 if c in available else 0.0 for c in weights}, True
     if sum(weights[c] for c in available) <= 0:
         raise InfluenceError(
             L_("every component that can be computed has weight 0"),
@@ -307,6 +322,8 @@ def compute_influence(
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
+    if fell_back:
+        notes.append(DEFAULTS_GIVE_NOTHING)
     if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
         notes.append(ONLY_BRAND_INTERACTS)
     if b >= 0 and not engagement_seen(data, b):
@@ -314,8 +331,11 @@ def compute_influence(
         table = table.with_columns(
             pl.lit(None, pl.Float64).alias("engagement"), pl.lit(None, pl.Int64).alias("interactions_with_brand")
         )
-    if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
-        notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
+    if parts["reach"].available and parts["reach"].source in (
+        comp.REACH_FROM_INTERACTORS,
+        comp.REACH_FROM_FOLLOWERS_POSTS,
+    ):
+        notes.append(f"reach from {parts['reach'].source}")
     return InfluenceResult(
         data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
     )
@@ -329,6 +349,12 @@ ONLY_BRAND_INTERACTS = (
     "replies): the scores rank the accounts the brand engages with, not their influence"
 )
 """The note of a run whose every interaction has the brand as its actor."""
+
+DEFAULTS_GIVE_NOTHING = (
+    "the default weights give 0 to every component this data can give, so those are weighed equally "
+    "(set influence.weights in strategy.yaml to choose)"
+)
+"""The note of a run scored with equal weights because the default ones weigh nothing the data holds."""
 
 ENGAGEMENT_UNSEEN = "no interaction of another account with the brand in the data: nobody is called untapped"
 """The note of a run where no other account's interaction with the brand (or its posts) is in the data."""

@@ -82,7 +82,10 @@ def build(ws: Workspace) -> dict[str, Any]:
         "slot_metric": result.slot_metric,
         "notes": list(result.notes) + ([f"strategy.yaml not used: {problem}"] if problem else []),
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
-        "n_posts": frames.posts.height,
+        # the header counts the posts every figure reads (the analysed account's, the brand's own), and says how
+        # many were imported when that is more (a data set of many accounts: the notes say who is left out)
+        "n_posts": result.engagement.height,
+        "n_imported": frames.posts.height,
         "pillar_names": pillar_names(strategy),  # the charts and tables show a pillar by the strategy's name
         "tactic_names": tactic_names(strategy),  # and a tactic by its name (the rows keep the ids)
     }
@@ -218,8 +221,11 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     for k in strategy.kpis:
         r = found.get(k.id, {})
         status = r.get("status") or NOT_YET
+        basis = ""
         if status == "ok" or status.startswith("ok —"):
-            status = r.get("verdict") or status
+            from signalboost.report.analysis_words import under_count_words
+
+            status, basis = r.get("verdict") or status, under_count_words(status)
         out.append(
             {
                 "id": k.id,
@@ -234,6 +240,7 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "high": r.get("high"),
                 "verdict": r.get("verdict"),
                 "status": status,
+                "basis": basis,  # what a partial count of interactions leaves out, said beside the verdict
                 "n": r.get("n"),
                 "reposts_left_out": r.get("reposts_left_out"),
                 "trend": r.get("trend"),
