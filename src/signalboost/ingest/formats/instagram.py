@@ -13,7 +13,8 @@ the top, and both are found by file name):
 - ``post_comments_N.json`` (2023+: a list; ``post_comments.json`` of 2021-2022: under ``comments_media_comments``):
   the account's own comments on posts, ``string_map_data`` with ``Comment``, ``Media Owner`` and ``Time`` ->
   ``interactions`` of kind reply by the account on the owner's post, at the comment's time (the export names no
-  post: ``target_post_id`` is ``''``; the comment's words have no canonical column);
+  post: ``target_post_id`` is ``''``; the comment's words have no canonical column); ``reels_comments.json``
+  (``comments_reels_comments``, the same records) holds the comments on reels and is read the same way;
 - ``personal_information.json`` -> ``accounts`` (username, name, bio).
 
 The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
@@ -58,7 +59,14 @@ def sniff(head: bytes, path: Path) -> float:
         return 0.97
     if archive_has(path, head, "followers_1.json", "followers.json") or archive_has(path, head, "*posts_1.json"):
         return 0.8
+    # an export of some of the information only (Accounts Center lets one pick the types): likes or comments
+    if archive_has(path, head, *_ACTIVITY):
+        return 0.9 if archive_has(path, head, "personal_information.json") else 0.75
     return 0.0
+
+
+#: Files of the account's activity on others' posts, which a partial export may hold alone.
+_ACTIVITY = ("liked_posts.json", "post_comments_1.json", "post_comments.json", "reels_comments.json")
 
 
 def _media_id(uri: str) -> str:
@@ -236,7 +244,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
         (archive.find("reels.json"), "ig_reels_media", "reel"),
     ]
     if not any(names for names, _, _ in sources) and not archive.find(
-        "followers_1.json", "followers.json", "following.json"
+        "followers_1.json", "followers.json", "following.json", *_ACTIVITY
     ):
         raise IngestError(
             L_("this is not an Instagram export (no posts_1.json, followers_1.json …)"),
@@ -371,9 +379,10 @@ def parse_comments(records: Any, *, me: str, member: str) -> tuple[list[Any], li
 
 
 def _comments(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    for name in archive.find("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)]):
+    names = ("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)], "reels_comments.json")
+    for name in archive.find(*names):
         data = _load(archive, name, options)
-        if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}
+        if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}; reels: comments_reels_comments
             lists = [v for k, v in data.items() if str(k).startswith("comments_") and isinstance(v, list)]
             data = lists[0] if lists else []
         rows, rejects, known = parse_comments(data, me=me or "me", member=name)
