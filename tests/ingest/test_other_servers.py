@@ -134,3 +134,19 @@ def test_misskey_export_that_is_not_an_array_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IngestError):
         import_files(ws, [bad], progress=False)
     assert ws.query("SELECT count(*) FROM posts").item() == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "me", "expected"),
+    [
+        ("alice", "bakery@pl.example", "alice@pl.example"),  # Pleroma: a local account as a bare name
+        ("@Bob@Remote.Example", "bakery@pl.example", "bob@remote.example"),
+        ("alice", "me", None),  # the brand's host unknown: cannot complete it
+        ("not an address", "bakery@pl.example", None),
+        ("", "bakery@pl.example", None),
+    ],
+)
+def test_account_address_completes_local_names_with_the_brands_host(cell: str, me: str, expected: str | None) -> None:
+    from signalboost.ingest.formats.mastodon import account_address
+
+    assert account_address(cell, me) == expected

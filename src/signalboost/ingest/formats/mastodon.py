@@ -252,6 +252,21 @@ def parse_likes(uris: list[Any], *, me: str, platform: str = PLATFORM) -> list[d
     ]
 
 
+_LOCAL_NAME = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
+
+
+def account_address(cell: str, me: str) -> str | None:
+    """An ``Account address`` cell as ``user@host``; ``None`` when it is not one. Pleroma and Akkoma write the
+    accounts of their own server as a bare name (``alice``): that is ``alice@<the host of me>`` when ``me`` names
+    its host."""
+    address = cell.strip().lstrip("@").lower()
+    if "@" in address and " " not in address:
+        return address
+    if _LOCAL_NAME.match(address) and "@" in me:
+        return f"{address}@{me.split('@', 1)[1]}"
+    return None
+
+
 def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tuple[list[dict[str, Any]], list[Reject]]:
     """Pure: following_accounts.csv ("Account address,Show boosts,…") -> follows rows (observed time unset)."""
     rows, rejects = [], []
@@ -262,8 +277,8 @@ def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tupl
     has_header = header and "@" not in header[0]
     records = reader if has_header else [header, *reader]
     for line, rec in enumerate(records, start=2 if has_header else 1):
-        address = rec[0].strip().lstrip("@").lower() if rec else ""
-        if "@" not in address:
+        address = account_address(rec[0], me) if rec else None
+        if address is None:
             rejects.append(
                 Reject(
                     line,
