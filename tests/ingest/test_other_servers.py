@@ -143,6 +143,7 @@ def test_misskey_export_that_is_not_an_array_is_refused(tmp_path: Path) -> None:
         ("@Bob@Remote.Example", "bakery@pl.example", "bob@remote.example"),
         ("alice", "me", None),  # the brand's host unknown: cannot complete it
         ("not an address", "bakery@pl.example", None),
+        ("not-an-address", "bakery@pl.example", None),  # no server allows '-' in a local nickname by default
         ("", "bakery@pl.example", None),
     ],
 )

@@ -252,13 +252,14 @@ def parse_likes(uris: list[Any], *, me: str, platform: str = PLATFORM) -> list[d
     ]
 
 
-_LOCAL_NAME = re.compile(r"^[a-z0-9_][a-z0-9_.-]*$")
+#: A local nickname as Pleroma and Akkoma allow it by default (letters, digits; ``_`` as on Mastodon).
+_LOCAL_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
 def account_address(cell: str, me: str) -> str | None:
     """An ``Account address`` cell as ``user@host``; ``None`` when it is not one. Pleroma and Akkoma write the
     accounts of their own server as a bare name (``alice``): that is ``alice@<the host of me>`` when ``me`` names
-    its host."""
+    its host. Anything else without ``@`` (``not-an-address``) is not an address."""
     address = cell.strip().lstrip("@").lower()
     if "@" in address and " " not in address:
         return address
