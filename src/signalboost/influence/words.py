@@ -54,6 +54,14 @@ _STORED = (
     N_("follower counts"),
     N_("follow graph (followers counted)"),
     N_(
+        "follower counts (F) and the attention per post by the posts' metrics (P = mean likes + comments + shares), "
+        "ranked by (1 + F)(1 + P)"
+    ),
+    N_(
+        "no interactions between accounts: topic leadership is a PageRank on them, and without edges it would only "
+        "count posts on popular hashtags"
+    ),
+    N_(
         "the distinct accounts interacting (D) and the attention received (A = reposts + quotes + 2 × (replies + "
         "mentions)), ranked by (1 + D)(1 + A) (no follower counts or follow graph imported)"
     ),
