@@ -151,3 +151,31 @@ def test_account_address_completes_local_names_with_the_brands_host(cell: str, m
     from signalboost.ingest.formats.mastodon import account_address
 
     assert account_address(cell, me) == expected
+
+
+def test_uci_header_in_any_order_quoted_or_tabbed_but_never_without_a_column() -> None:
+    from signalboost.ingest.formats.facebook_uci import REQUIRED, find_header
+
+    cols = sorted(REQUIRED)
+    assert find_header("\t".join(reversed(cols)) + "\n1\t2\n") == ("\t", 0)
+    assert find_header('"",' + ",".join(f'"{c}"' for c in cols) + "\n") == (",", 0)
+    assert find_header("Facebook posts 2014\n" + ";".join(cols) + "\n") == (";", 1)
+    without_type = [c for c in cols if c != "Type"]  # a copy that dropped a column: not this layout
+    assert find_header(",".join(without_type) + "\n") is None
+
+
+def test_uci_header_search_survives_binary_heads() -> None:
+    from signalboost.ingest.formats.facebook_uci import find_header
+
+    assert find_header("PK\x03\x04\x14\x00;\r\x00\x08,\x00") is None  # a zip's head read as text
+
+
+def test_connections_json_of_2020_as_later_records() -> None:
+    from signalboost.ingest.formats.instagram import connections_records
+
+    data = {"followers": {"ann": "2019-07-02T18:30:00+00:00", "bo": "someday"}, "following": []}
+    assert connections_records(data, "followers") == [
+        {"string_list_data": [{"value": "ann", "timestamp": 1562092200.0}]},  # 2019-07-02 18:30 UTC by hand
+        {"string_list_data": [{"value": "bo", "timestamp": None}]},
+    ]
+    assert connections_records(data, "following") == [] and connections_records(None, "followers") == []
