@@ -448,6 +448,9 @@ def test_instagram_comment_times_owners_and_rejects_by_hand() -> None:
         (6, "record 6: no comment time", "post_comments_1.json"),
     ]
     assert parse_comments({"not": "a list"}, me="acme", member="m") == ([], [], True)
+    # a reject keeps the first 500 characters of the record (a long comment without a time)
+    _, [long], _ = parse_comments([{"string_map_data": {"Comment": {"value": "x" * 900}}}], me="acme", member="m")
+    assert len(long.raw) == 500 and long.raw.startswith("{'string_map_data': {'Comment': {'value': 'xxx")
 
 
 def _instagram_zip(path: Path, comments: dict[str, Any]) -> Path:
