@@ -99,8 +99,22 @@ def refuse_workbook(path: Path, head: bytes | None = None) -> None:
         )
 
 
-def detect_format(path: Path) -> Format:
-    """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files."""
+def _may_load(fmt: Format, platform: str) -> bool:
+    """Whether ``fmt`` may load a file of ``platform``: it is bound to no network, or to that one (or lists it)."""
+    said = _ALIASES.get(platform.strip().lower(), platform.strip().lower())
+    return fmt.platform is None or said in (fmt.platform, *fmt.other_platforms)
+
+
+#: Other names people pass to ``--platform`` for a network a format is bound to.
+_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube"}
+
+
+def detect_format(path: Path, platform: str | None = None, notes: list[str] | None = None) -> Format:
+    """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files.
+
+    With ``platform`` (``--platform``), a format bound to another network is never chosen (a ``followers.csv``
+    of Instagram follows is not Mastodon's export for its name): the user's word beats a file name; what was
+    passed over is added to ``notes``."""
     if not path.exists():
         raise IngestError(L_("no such file or folder"), where=str(path), hint=L_("Check the path"))
     head = read_head(path)
@@ -119,6 +133,19 @@ def detect_format(path: Path) -> Format:
         if score > 0:
             scored.append((score, fmt))
     scored.sort(key=lambda sf: -sf[0])
+    if platform:
+        other = [fmt for score, fmt in scored if not _may_load(fmt, platform)]
+        if other and other[0] is scored[0][1] and scored[0][0] >= THRESHOLD and notes is not None:
+            notes.append(
+                L_(
+                    "format: the file looks like {name} (a {network} export), but --platform {platform} says "
+                    "otherwise: not read as {name}",
+                    name=other[0].name,
+                    network=other[0].platform or "",
+                    platform=platform,
+                )
+            )
+        scored = [(score, fmt) for score, fmt in scored if _may_load(fmt, platform)]
     if scored and scored[0][0] >= THRESHOLD:
         return scored[0][1]
     if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):

@@ -88,6 +88,7 @@ FORMAT = register(
         sniff=sniff,
         read=read_meta_posts,
         platform="facebook",
+        other_platforms=("instagram",),
         extensions=(".csv",),
     )
 )
