@@ -106,3 +106,49 @@ def test_same_actions_on_two_platforms_then_reimport(workspace: Workspace, inges
     assert snapshot(workspace) == before
     per_platform = workspace.query("SELECT platform, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
     assert per_platform.rows() == [("mastodon", 3), ("x", 3)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "name", "expected"),
+    [
+        ([b"1 2 1082008273", b"3 4 7"], "CollegeMsg.txt", "unix"),  # one value from 10^8 on: Unix seconds
+        ([b"1 2 99999999", b"3 4 5"], "x.txt", "weight"),  # below 10^8 (1973-03-03): a weight
+        ([b"582 364 0", b"168 472 2797"], "email-Eu-core-temporal.txt", "relative"),
+        ([b"582 364 2797", b"168 472 0"], "email-Eu-core-temporal.txt", "weight"),  # decreasing: not times
+        ([b"582 364 0", b"168 472 2797"], "email.txt", "weight"),  # nothing says "temporal"
+        ([b"1 2 1.5e9"], "x.txt", "weight"),  # not a whole number
+        ([b"1 2"], "x.txt", "weight"),
+    ],
+)
+def test_third_column_of_an_edge_list(lines: list[bytes], name: str, expected: str) -> None:
+    from signalboost.ingest.formats.edgelist import third_column
+
+    assert third_column(lines, name) == expected
+
+
+def test_timed_edge_list_needs_a_kind_and_a_time_outside_the_window_is_a_reject(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    timed = tmp_path / "sx-superuser.txt"
+    # 2008-08-01 05:17:57, 2001-09-09 01:46:40 (before 2004: implausible), 5138-11-16 (the future)
+    timed.write_text("9 8 1217567877\n1 2 1000000000\n3 4 99999999999\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="holds times") as info:
+        import_files(workspace, [timed], platform="x", progress=False)
+    assert "--kind" in str(info.value.hint)
+    [res] = import_files(workspace, [timed], platform="x", kind="reply", progress=False)
+    assert (res.rows_loaded, res.rows_rejected) == (1, 2)
+    reasons = sorted(r["reason"] for r in workspace.table("rejects").to_dicts())
+    assert "2001-09-09 is before 2004-01-01" in reasons[0] and "in the future" in reasons[1]
+    [(when,)] = workspace.query("SELECT occurred_at FROM interactions").rows()
+    assert when == datetime(2008, 8, 1, 5, 17, 57, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("name", ["0.circles", "107.feat", "348.egofeat", "414.featnames"])
+def test_ego_network_side_files_are_refused_with_what_to_import(
+    workspace: Workspace, tmp_path: Path, name: str
+) -> None:
+    side = tmp_path / name
+    side.write_text("circle0\t71\t215\n" if name.endswith("circles") else "1 0 1 0\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="circles or profile-features") as info:
+        import_files(workspace, [side], platform="facebook", progress=False)
+    assert ".edges" in str(info.value.hint)

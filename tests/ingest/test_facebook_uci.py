@@ -140,19 +140,12 @@ def test_the_uci_file_saved_as_a_workbook_with_a_title_row_and_a_summary_sheet(
     """A user's own workbook of the UCI export: a summary sheet first, a title row above the header, numbers as
     numbers. It was refused ("no sheet of the workbook has a header row Signalboost recognises"): the sheet is
     written as a comma CSV, and the layout was only recognised with ';' on the first line."""
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.Workbook()
-    summary = wb.active
-    summary.title = "Summary"
-    summary.append(["Cosmetics page, 2014"])
-    summary.append(["Posts", 4])
-    sheet = wb.create_sheet("Posts")
-    sheet.append(["Facebook page posts (export of 2015-01-01)"])
+    pytest.importorskip("openpyxl")
+    from tests.ingest.make_workbooks import write_xlsx
+
     rows = _uci_rows(ingest_data)
-    sheet.append(rows[0])
-    for row in rows[1:]:
-        sheet.append([_as_number(c) for c in row])
-    wb.save(tmp_path / "page.xlsx")
+    posts = [["Facebook page posts (export of 2015-01-01)"], rows[0], *([_as_number(c) for c in r] for r in rows[1:])]
+    write_xlsx(tmp_path / "page.xlsx", {"Summary": [["Cosmetics page, 2014"], ["Posts", 4]], "Posts": posts})
     [res] = import_files(workspace, [tmp_path / "page.xlsx"], progress=False)
     _check_small_file(workspace, res, reject_line=6)  # title row 1, header row 2, Banner row 6 of the sheet
 

@@ -13,6 +13,7 @@ from signalboost.ingest import import_files
 from signalboost.ingest.pipeline import dry_run
 from signalboost.ingest.workbook import cell_text, serial_text
 from signalboost.store.workspace import Workspace
+from tests.ingest.make_workbooks import write_ods, write_xlsx
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -49,17 +50,6 @@ def test_serial_dates_count_from_1899_12_30() -> None:
     assert serial_text(43101.0) == "2018-01-01"
 
 
-def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
 SUMMARY = [["Report for May 2024"], ["Metric", "Value"], ["Total likes", 37], ["Posts", 2]]
 POSTS = [
     ["Post ID", "Date", "Text", "Likes"],
@@ -75,7 +65,7 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def test_a_summary_sheet_first_is_passed_over_for_the_sheet_of_posts(ws: Workspace, tmp_path: Path) -> None:
-    book = _book(tmp_path / "report.xlsx", {"Summary": SUMMARY, "Posts": POSTS})
+    book = write_xlsx(tmp_path / "report.xlsx", {"Summary": SUMMARY, "Posts": POSTS})
     [res] = import_files(ws, [book], platform="instagram", progress=False)
     assert res.file == f"{book}!Posts"
     assert any("read sheet 'Posts'" in n for n in res.notes)
@@ -90,7 +80,7 @@ def test_a_summary_sheet_first_is_passed_over_for_the_sheet_of_posts(ws: Workspa
 
 
 def test_a_workbook_import_is_idempotent(ws: Workspace, tmp_path: Path) -> None:
-    book = _book(tmp_path / "report.xlsx", {"Posts": POSTS})
+    book = write_xlsx(tmp_path / "report.xlsx", {"Posts": POSTS})
     [first] = import_files(ws, [book], platform="instagram", progress=False)
     [again] = import_files(ws, [book], platform="instagram", progress=False)
     assert first.per_table["posts"][0] == 2
@@ -100,7 +90,7 @@ def test_a_workbook_import_is_idempotent(ws: Workspace, tmp_path: Path) -> None:
 
 def test_sheet_option_chooses_and_names_the_sheets_when_wrong(ws: Workspace, tmp_path: Path) -> None:
     other = [["Post ID", "Date", "Text"], ["900", "2024-06-01 10:00", "From the archive sheet"]]
-    book = _book(tmp_path / "two.xlsx", {"Posts": POSTS, "Archive": other})
+    book = write_xlsx(tmp_path / "two.xlsx", {"Posts": POSTS, "Archive": other})
     [res] = import_files(ws, [book], platform="x", sheet="Archive", progress=False)
     assert ws.query("SELECT post_id FROM posts").to_series().to_list() == ["900"]
     assert any("--sheet" in n for n in res.notes)
@@ -118,18 +108,18 @@ def test_sheet_option_on_a_csv_is_refused_not_ignored(ws: Workspace, tmp_path: P
 
 
 def test_no_recognisable_sheet_is_refused_with_the_sheet_names(ws: Workspace, tmp_path: Path) -> None:
-    book = _book(tmp_path / "odd.xlsx", {"Summary": SUMMARY, "Notes": [["Remember", "to", "post"]]})
+    book = write_xlsx(tmp_path / "odd.xlsx", {"Summary": SUMMARY, "Notes": [["Remember", "to", "post"]]})
     with pytest.raises(IngestError, match="no sheet of the workbook") as info:
         import_files(ws, [book], platform="x", progress=False)
     assert "'Summary'" in str(info.value) and "--sheet" in str(info.value)
     # with --map the sheet whose columns it names is the one read
-    mapped = _book(tmp_path / "mapped.xlsx", {"Summary": SUMMARY, "Data": [["Link", "When"], ["a", "2024-05-08"]]})
+    mapped = write_xlsx(tmp_path / "mapped.xlsx", {"Summary": SUMMARY, "Data": [["Link", "When"], ["a", "2024-05-08"]]})
     [res] = import_files(ws, [mapped], platform="x", mapping={"post_id": "Link", "created_at": "When"}, progress=False)
     assert res.file.endswith("!Data") and res.per_table["posts"][0] == 1
 
 
 def test_dry_run_of_a_workbook_writes_nothing(tmp_path: Path) -> None:
-    book = _book(tmp_path / "report.xlsx", {"Summary": SUMMARY, "Posts": POSTS})
+    book = write_xlsx(tmp_path / "report.xlsx", {"Summary": SUMMARY, "Posts": POSTS})
     result, shown = dry_run(None, book, platform="instagram")
     assert result.file.endswith("report.xlsx!Posts")
     assert [r["post_id"] for r in shown["posts"]] == ["101", "103"]
@@ -137,10 +127,10 @@ def test_dry_run_of_a_workbook_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_a_failed_workbook_import_changes_nothing_and_names_the_sheet(ws: Workspace, tmp_path: Path) -> None:
-    import_files(ws, [_book(tmp_path / "a.xlsx", {"Posts": POSTS})], platform="instagram", progress=False)
+    import_files(ws, [write_xlsx(tmp_path / "a.xlsx", {"Posts": POSTS})], platform="instagram", progress=False)
     before = ws.query("SELECT count(*) FROM imports").item()
     undated = [["Post ID", "Date", "Likes"], ["201", "soon", 1], ["202", "later", 2]]
-    book = _book(tmp_path / "b.xlsx", {"Posts": undated})
+    book = write_xlsx(tmp_path / "b.xlsx", {"Posts": undated})
     with pytest.raises(IngestError, match="cannot recognise the dates") as info:
         import_files(ws, [book], platform="instagram", progress=False)
     assert info.value.where == f"{book}!Posts"  # the workbook and sheet, never the temporary CSV
@@ -150,7 +140,7 @@ def test_a_failed_workbook_import_changes_nothing_and_names_the_sheet(ws: Worksp
 
 def test_ids_past_15_digits_are_flagged(ws: Workspace, tmp_path: Path) -> None:
     rows = [["Post ID", "Date"], [1790000000000000001, "2024-05-08"]]
-    [res] = import_files(ws, [_book(tmp_path / "ids.xlsx", {"Posts": rows})], platform="x", progress=False)
+    [res] = import_files(ws, [write_xlsx(tmp_path / "ids.xlsx", {"Posts": rows})], platform="x", progress=False)
     assert any("Post ID" in w and "15 significant digits" in w for w in res.warnings)
 
 
@@ -279,7 +269,7 @@ def test_is_workbook_by_name_or_by_content(tmp_path: Path) -> None:
 
     from signalboost.ingest.workbook import is_workbook
 
-    xlsx = _book(tmp_path / "renamed.csv", {"Posts": POSTS})  # an .xlsx saved under a .csv name
+    xlsx = write_xlsx(tmp_path / "renamed.csv", {"Posts": POSTS})  # an .xlsx saved under a .csv name
     assert is_workbook(xlsx, xlsx.read_bytes()[:8])
     plain = tmp_path / "plain.zip"
     with zipfile.ZipFile(plain, "w") as zf:
@@ -336,20 +326,6 @@ def test_a_chart_sheet_and_a_hidden_sheet_are_passed_over(ws: Workspace, tmp_pat
     assert sorted(ws.query("SELECT post_id FROM posts").to_series().to_list()) == ["1", "2"]
 
 
-def _mac_book(path: Path, rows: list[list[Any]]) -> Path:
-    """An .xlsx saved in the 1904 date system (old Excel for Mac), one sheet ``Posts``."""
-    from openpyxl.utils.datetime import CALENDAR_MAC_1904
-
-    wb = openpyxl.Workbook()
-    wb.epoch = CALENDAR_MAC_1904
-    sheet = wb.active
-    sheet.title = "Posts"
-    for row in rows:
-        sheet.append(row)
-    wb.save(path)
-    return path
-
-
 def test_serials_of_a_1904_workbook_count_from_1904_01_01(ws: Workspace, tmp_path: Path) -> None:
     from signalboost.ingest.workbook import date_epoch
 
@@ -361,9 +337,9 @@ def test_serials_of_a_1904_workbook_count_from_1904_01_01(ws: Workspace, tmp_pat
         [202, 43958 + (14 * 60 + 30) / 1440, "serial with a time"],
         [203, datetime(2024, 5, 9, 8, 0), "a date cell (converted by calamine)"],
     ]
-    book = _mac_book(tmp_path / "mac.xlsx", rows)
+    book = write_xlsx(tmp_path / "mac.xlsx", {"Posts": rows}, mac_1904=True)
     assert date_epoch(book) == datetime(1904, 1, 1)
-    assert date_epoch(_book(tmp_path / "pc.xlsx", {"Posts": POSTS})) == datetime(1899, 12, 30)
+    assert date_epoch(write_xlsx(tmp_path / "pc.xlsx", {"Posts": POSTS})) == datetime(1899, 12, 30)
     assert serial_text(43958.0, epoch=datetime(1904, 1, 1)) == "2024-05-08"
     [res] = import_files(ws, [book], platform="x", timezone="UTC", progress=False)
     rows_ = ws.query("SELECT post_id, created_at, date_only FROM posts").to_dicts()
@@ -398,10 +374,10 @@ def test_a_workbooks_summary_says_nothing_about_an_encoding(
 ) -> None:
     from signalboost.cli.main import main
 
-    book = _book(tmp_path / "report.xlsx", {"Posts": POSTS})
+    book = write_xlsx(tmp_path / "report.xlsx", {"Posts": POSTS})
     [res] = import_files(ws, [book], platform="instagram", progress=False)
     assert not any("encoding" in str(n) for n in res.notes), res.notes
-    again = _book(tmp_path / "again.xlsx", {"Posts": POSTS})
+    again = write_xlsx(tmp_path / "again.xlsx", {"Posts": POSTS})
     assert main(["import", str(again), "--platform", "instagram", "-w", str(ws.root)]) == 0
     out = capsys.readouterr().out
     assert "read sheet 'Posts'" in out and "encoding" not in out, out
@@ -411,53 +387,14 @@ def test_a_workbooks_summary_says_nothing_about_an_encoding(
     assert any("encoding: utf-8" in str(n) for n in res.notes), res.notes
 
 
-def _ods(path: Path, rows: list[list[Any]], null_date: str | None) -> Path:
-    """A minimal OpenDocument spreadsheet (mimetype, manifest, content.xml) with a ``table:null-date``."""
-    import zipfile
-
-    def cell(v: Any) -> str:
-        if isinstance(v, str):
-            return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
-        return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
-
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    )
-    settings = (
-        f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/></table:calculation-settings>'
-        if null_date
-        else ""
-    )
-    body = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet>{settings}<table:table table:name="Posts">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
-    )
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("META-INF/manifest.xml", manifest)
-        zf.writestr("content.xml", content)
-    return path
-
-
 def test_an_ods_null_date_sets_the_day_serials_count_from(ws: Workspace, tmp_path: Path) -> None:
     from signalboost.ingest.workbook import date_epoch
 
     rows: list[list[Any]] = [["Post ID", "Date", "Text"], [301, 43958.5, "noon"]]  # 1904 system: 2024-05-08 12:00
-    mac = _ods(tmp_path / "mac.ods", rows, "1904-01-01")
+    mac = write_ods(tmp_path / "mac.ods", rows, null_date="1904-01-01")
     assert date_epoch(mac) == datetime(1904, 1, 1)
-    assert date_epoch(_ods(tmp_path / "plain.ods", rows, None)) == datetime(1899, 12, 30)
-    assert date_epoch(_ods(tmp_path / "star.ods", rows, "1900-01-01")) == datetime(1900, 1, 1)
+    assert date_epoch(write_ods(tmp_path / "plain.ods", rows, null_date=None)) == datetime(1899, 12, 30)
+    assert date_epoch(write_ods(tmp_path / "star.ods", rows, null_date="1900-01-01")) == datetime(1900, 1, 1)
     [res] = import_files(ws, [mac], platform="x", timezone="UTC", progress=False)
     [row] = ws.query("SELECT post_id, created_at FROM posts").to_dicts()
     assert row["created_at"].astimezone(UTC).replace(tzinfo=None) == datetime(2024, 5, 8, 12, 0)
@@ -465,7 +402,7 @@ def test_an_ods_null_date_sets_the_day_serials_count_from(ws: Workspace, tmp_pat
     # StarCalc 1.0's day 0 (1900-01-01) is said with its date: 45420 days later is 2024-05-10
     [res] = import_files(
         ws,
-        [_ods(tmp_path / "star2.ods", [rows[0], [302, 45420.0, "x"]], "1900-01-01")],
+        [write_ods(tmp_path / "star2.ods", [rows[0], [302, 45420.0, "x"]], null_date="1900-01-01")],
         platform="x",
         timezone="UTC",
         progress=False,

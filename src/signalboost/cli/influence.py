@@ -502,6 +502,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
     from rich.markup import escape
 
     from signalboost.cli.common import console
+    from signalboost.influence.score import DEFAULTS_GIVE_NOTHING
     from signalboost.influence.segments import FOLLOWS_FROM_GRAPH
     from signalboost.influence.words import empty_segment_reasons, segment_definitions
 
@@ -521,7 +522,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
             + escape(stored_words(why))
         )
     for note in run.get("notes") or []:
-        if note.startswith("reach from"):
+        if note.startswith("reach from") or note == DEFAULTS_GIVE_NOTHING:
             said = stored_words(note)
             console.print(escape(said[:1].upper() + said[1:]) + ".")
     if ids_shown:

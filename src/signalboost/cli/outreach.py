@@ -125,7 +125,9 @@ def identify_cmd(
 
     Example: signalboost outreach identify --limit 20
     """
-    added, total, rows = pipeline.add_untapped(open_ws(workspace, existing=True), limit=limit, platform=platform)
+    ws = open_ws(workspace, existing=True)
+    added, total, rows = pipeline.add_untapped(ws, limit=limit, platform=platform)
+    why_none = _why_no_untapped(ws, platform) if total == 0 else None
     if fmt is OutputFormat.table:
         err.print(
             _("{added} added as identified ({best} best of {total} untapped; the rest were already there)").format(
@@ -133,13 +135,39 @@ def identify_cmd(
             ),
             highlight=False,
         )
+        if why_none:
+            err.print(why_none, markup=False, highlight=False)
     emit_rows(
         rows,
         fmt,
         title=_("Untapped influencers"),
         columns=["handle", "account_id", "platform", "score"],
-        document={"added": added, "untapped": total},
+        document={"added": added, "untapped": total, "why_none": why_none},
     )
+
+
+def _why_no_untapped(ws: Workspace, platform: str | None) -> str:
+    """Why the last influence run called nobody untapped (its segment reason, as ``signalboost influencers`` says
+    it) and what to do instead: an account export has no one else's interactions, a posts file no follow graph."""
+    from signalboost.influence import job
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+    from signalboost.influence.words import empty_segment_reasons
+
+    _frame, run = job.stored_influencers(ws, platform=platform, top=0)
+    if run is None:
+        return ""
+    reasons = empty_segment_reasons(
+        job.segment_counts(ws, run),
+        follows_source=run.get("follows_brand_from"),
+        brand=bool(run.get("brand_account_id")),
+        settings=run.get("settings") or {},
+        engagement_seen=ENGAGEMENT_UNSEEN not in (run.get("notes") or []),
+    )
+    why = reasons.get("untapped", "")
+    return _(
+        "No one is untapped on {network}: {why}. Add accounts by hand (`signalboost outreach add @handle`) from "
+        "`signalboost influencers` (e.g. --segment thought_leader)."
+    ).format(network=run["platform"], why=why)
 
 
 @outreach_app.command("move")

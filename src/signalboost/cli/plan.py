@@ -490,23 +490,24 @@ def _render(  # type: ignore[no-untyped-def]
 ) -> list[tuple[Path, str, int, list[str]]]:
     """The files to write for one export format: path, text, posts written in it, posts left out (``"id: why"``)."""
     from signalboost.plan import export
-    from signalboost.report.words import tactic_names
+    from signalboost.report.words import pillar_names, tactic_names
 
     strategy = ws.strategy() if ws.has_strategy() else None
+    names = pillar_names(strategy)
     pillars = [p.id for p in strategy.pillars] if strategy else []
     name = strategy.brand.name if strategy else "Signalboost"
     tactics = tactic_names(strategy)
     title = _("{brand} publishing calendar").format(brand=name)
     n = len(posts)
     if kind == "ics":
-        text = export.to_ics(posts, name=title, tzid=tzid, cancelled=cancelled or [], tactics=tactics)
+        text = export.to_ics(posts, name=title, tzid=tzid, cancelled=cancelled or [], tactics=tactics, names=names)
         return [(output, text, n, [])]
     if kind == "csv":
         return [(output, export.to_csv(posts), n, [])]
     if kind == "md":
-        return [(output, export.to_markdown(posts, title=title, period=period, tactics=tactics), n, [])]
+        return [(output, export.to_markdown(posts, title=title, period=period, tactics=tactics, names=names), n, [])]
     if kind == "html":
-        page = export.to_html_month(posts, pillars=pillars, title=title, period=period, tactics=tactics)
+        page = export.to_html_month(posts, pillars=pillars, title=title, period=period, tactics=tactics, names=names)
         return [(output, page, n, [])]
     networks = sorted({p.network for p in posts})
     out: list[tuple[Path, str, int, list[str]]] = []

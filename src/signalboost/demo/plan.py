@@ -32,11 +32,18 @@ def demo_step(ctx: DemoContext) -> None:
     page = ws.exports_dir / "calendar.html"
     title = _("{brand} publishing calendar").format(brand=name)
     tactics = tactic_names(strategy)
-    write_output(ics, to_ics(result.posts, name=title, tactics=tactics))
+    write_output(ics, to_ics(result.posts, name=title, tactics=tactics, names=pillar_names(strategy)))
     pillars = [p.id for p in strategy.pillars]
     write_output(
         page,
-        to_html_month(result.posts, pillars=pillars, title=title, period=(result.start, result.end), tactics=tactics),
+        to_html_month(
+            result.posts,
+            pillars=pillars,
+            title=title,
+            period=(result.start, result.end),
+            tactics=tactics,
+            names=pillar_names(strategy),
+        ),
     )
     ctx.outputs[N_("calendar (iCalendar)")] = ics
     ctx.outputs[N_("calendar (HTML)")] = page

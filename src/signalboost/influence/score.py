@@ -288,6 +288,11 @@ def compute_influence(
             hint=L_("Import interactions, follows or accounts with follower counts"),
         )
     weights = settings.weights.model_dump()
+    fell_back = False
+    if sum(weights[c] for c in available) <= 0 and "weights" not in settings.model_fields_set:
+        # the default weights (docs/validation.md) give 0 to every component this data can give — an account's
+        # own export gives authority alone: weigh those equally and say so, rather than refuse the list
+        weights, fell_back = {c: 1.0 if c in available else 0.0 for c in weights}, True
     if sum(weights[c] for c in available) <= 0:
         raise InfluenceError(
             L_("every component that can be computed has weight 0"),
@@ -307,6 +312,8 @@ def compute_influence(
     stamp = computed_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
     table = table.with_columns(pl.lit(data.platform).alias("platform"), pl.lit(stamp).alias("computed_at"))
     notes = [] if brand_id else ["no brand account set: engagement and segments were not computed"]
+    if fell_back:
+        notes.append(DEFAULTS_GIVE_NOTHING)
     if b >= 0 and data.interactions.height and bool((data.interactions["src"] == b).all()):
         notes.append(ONLY_BRAND_INTERACTS)
     if b >= 0 and not engagement_seen(data, b):
@@ -329,6 +336,12 @@ ONLY_BRAND_INTERACTS = (
     "replies): the scores rank the accounts the brand engages with, not their influence"
 )
 """The note of a run whose every interaction has the brand as its actor."""
+
+DEFAULTS_GIVE_NOTHING = (
+    "the default weights give 0 to every component this data can give, so those are weighed equally "
+    "(set influence.weights in strategy.yaml to choose)"
+)
+"""The note of a run scored with equal weights because the default ones weigh nothing the data holds."""
 
 ENGAGEMENT_UNSEEN = "no interaction of another account with the brand in the data: nobody is called untapped"
 """The note of a run where no other account's interaction with the brand (or its posts) is in the data."""

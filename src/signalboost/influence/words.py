@@ -44,6 +44,10 @@ _STORED = (
     N_("known only for the brand's own account (no other account has a value)"),
     N_("no interaction of another account with the brand in the data: nobody is called untapped"),
     N_(
+        "the default weights give 0 to every component this data can give, so those are weighed equally "
+        "(set influence.weights in strategy.yaml to choose)"
+    ),
+    N_(
         "every interaction in the data is the brand's own (an account export holds no one else's likes, reposts or "
         "replies): the scores rank the accounts the brand engages with, not their influence"
     ),

@@ -24,6 +24,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "facebook_posts",
     "youtube",
     "social_csv",
+    "bluesky_car",
     "higgs",
     "edgelist",
     "generic",

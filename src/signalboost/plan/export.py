@@ -67,12 +67,19 @@ def tactic_word(tactic: str | None, tactics: Mapping[str, str] | None) -> str:
     return (tactics or {}).get(tactic, tactic) if tactic else ""
 
 
-def summary(post: PlannedPost, tactics: Mapping[str, str] | None = None) -> str:
-    """One-line title of a post: network, kind/tactic (by the strategy's name, ``tactics``), pillars and format."""
+def pillar_words(pillars: Sequence[str], names: Mapping[str, str] | None) -> list[str]:
+    """A planned post's pillars by the strategy's names for them (``names``: id → name,
+    :func:`signalboost.report.words.pillar_names`); an id the strategy does not name as it is."""
+    return [(names or {}).get(p) or p for p in pillars]
+
+
+def summary(post: PlannedPost, tactics: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None) -> str:
+    """One-line title of a post: network, kind/tactic (by the strategy's name, ``tactics``), pillars (by the
+    strategy's name, ``names``) and format."""
     what = (
         _("tactic {tactic}").format(tactic=tactic_word(post.tactic, tactics))
         if post.tactic
-        else (_("curated") if post.kind == "curated" else "+".join(post.pillars))
+        else (_("curated") if post.kind == "curated" else "+".join(pillar_words(post.pillars, names)))
     )
     return f"[{post.network}] {what} · {_(post.format) if post.format in FORMAT_WORDS else post.format}"
 
@@ -134,6 +141,7 @@ def to_ics(
     tzid: bool = False,
     cancelled: Sequence[PlannedPost] = (),
     tactics: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """The posts as an iCalendar document (one VEVENT each), written by the ``icalendar`` library (escaping,
     line folding and VTIMEZONE by a well-kept implementation of RFC 5545 rather than by hand).
@@ -144,6 +152,8 @@ def to_ics(
     ``cancelled``: posts a re-plan removed, written with ``STATUS:CANCELLED`` and their (bumped) SEQUENCE so a
     calendar that imported them drops them (RFC 5545 §3.8.1.11). ``tactics``: the strategy's tactic names by id
     (:func:`signalboost.report.words.tactic_names`): a tactic's post is titled by its name (an unknown id as it is).
+    ``names``: the strategy's pillar names by id (:func:`signalboost.report.words.pillar_names`): the summary and
+    CATEGORIES name a pillar as the strategy does (an id it does not name as it is).
     """
     import icalendar
 
@@ -171,10 +181,10 @@ def to_ics(
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=duration_minutes))
         event.add("sequence", post.sequence)
-        event.add("summary", (_("Cancelled: ") if gone else "") + summary(post, tactics))
+        event.add("summary", (_("Cancelled: ") if gone else "") + summary(post, tactics, names))
         event.add("description", desc)
         event.add("status", _ics_status(post, gone))
-        event.add("categories", [post.network, post.kind, *post.pillars])
+        event.add("categories", [post.network, post.kind, *pillar_words(post.pillars, names)])
         cal.add_component(event)
     if tzid and everything:  # each offset change listed explicitly (clients differ in RRULE support)
         years = [p.local.year for p in everything]
@@ -315,8 +325,10 @@ def _by_day(posts: Sequence[PlannedPost]) -> dict[dt.date, list[PlannedPost]]:
     return out
 
 
-def _label(p: PlannedPost, tactics: Mapping[str, str] | None = None) -> str:
-    what = tactic_word(p.tactic, tactics) or ("curated" if p.kind == "curated" else "+".join(p.pillars))
+def _label(p: PlannedPost, tactics: Mapping[str, str] | None = None, names: Mapping[str, str] | None = None) -> str:
+    what = tactic_word(p.tactic, tactics) or (
+        "curated" if p.kind == "curated" else "+".join(pillar_words(p.pillars, names))
+    )
     return f"{p.local.strftime('%H:%M')} {p.network} {what}"
 
 
@@ -326,9 +338,10 @@ def to_markdown(
     title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     tactics: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """A Markdown month grid per month (Monday first); pipes and markup in labels are escaped; a tactic's post
-    is labelled by the strategy's name for it (``tactics``, as in :func:`to_ics`).
+    is labelled by the strategy's name for it (``tactics``, as in :func:`to_ics`), a pillar by its name (``names``).
 
     Only the weeks holding a day of ``period`` (local dates, end excluded; default: first to last post) are
     printed, so a month is not padded with empty weeks before or after the calendar.
@@ -351,7 +364,7 @@ def to_markdown(
                 if day.month != month:
                     cells.append(" ")
                     continue
-                items = [md_escape(_label(p, tactics)) for p in days.get(day, [])]
+                items = [md_escape(_label(p, tactics, names)) for p in days.get(day, [])]
                 cells.append("<br>".join([f"**{day.day}**", *items]))
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
@@ -380,13 +393,15 @@ def to_html_month(
     title: str | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     tactics: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """A self-contained HTML page (inline CSS, no scripts, no network) with one month grid per month.
 
     Each post is coloured by its first pillar (``pillars`` gives the order of the colours); every text is
     escaped. The full draft is in the post's ``title`` tooltip. As in :func:`to_markdown`, only the weeks
     holding a day of ``period`` (default: first to last post) are drawn. A tactic's post is labelled by the
-    strategy's name for it (``tactics``, as in :func:`to_ics`).
+    strategy's name for it (``tactics``, as in :func:`to_ics`); pillars in labels and legend by their names
+    (``names``).
     """
     order = list(pillars) or sorted({p for post in posts for p in post.pillars})
     colours = pillar_colours(order)
@@ -399,7 +414,10 @@ def to_html_month(
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1>",
         '<p class="legend">'
-        + "".join(f'<span><i class="sw" style="background:{colours[p]}"></i>{e(p)}</span>' for p in order)
+        + "".join(
+            f'<span><i class="sw" style="background:{colours[p]}"></i>{e(w)}</span>'
+            for p, w in zip(order, pillar_words(order, names), strict=True)
+        )
         + f'<span><i class="sw" style="background:#999"></i>{e(_("curated"))}</span></p>',
     ]
     first, end = _span(posts, period) if posts or period is not None else (dt.date.max, dt.date.max)
@@ -419,7 +437,7 @@ def to_html_month(
                     colour = colours.get(p.pillars[0], "#999") if p.pillars else "#999"
                     cell.append(
                         f'<div class="post" style="border-left-color:{colour}" title="{e(p.draft)}">'
-                        f"{e(_label(p, tactics))}</div>"
+                        f"{e(_label(p, tactics, names))}</div>"
                     )
                 parts.append("<td>" + "".join(cell) + "</td>")
             parts.append("</tr>")

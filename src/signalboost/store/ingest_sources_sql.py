@@ -72,24 +72,51 @@ def higgs_activity(path: Path, platform: str) -> tuple[str, str]:
 
 
 def edge_list(
-    path: Path, platform: str, *, delim: str, table: str, kind: str | None, line_offset: int = 0
+    path: Path,
+    platform: str,
+    *,
+    delim: str,
+    table: str,
+    kind: str | None,
+    line_offset: int = 0,
+    third: str = "weight",
+    latest: datetime | None = None,
 ) -> tuple[str, str]:
-    """SNAP ``src dst [weight]`` lines (``#`` comments) -> follows (src follows dst) or interactions of ``kind``."""
+    """SNAP ``src dst [weight]`` lines (``#`` comments) -> follows (src follows dst) or interactions of ``kind``.
+
+    ``third`` says what the third column holds: ``weight`` (``higgs-retweet_network``), ``unix`` (a temporal
+    network's Unix seconds, ``CollegeMsg``, ``sx-*``: the interaction's ``occurred_at``, or the follow's
+    ``observed_at``; weight 1; the plausible window up to ``latest`` applies) or ``relative`` (seconds from the
+    data set's start, ``email-Eu-core-temporal``: not a date and not a weight, so not stored; weight 1)."""
     src = _read_csv(path, ["a", "b", "w", "extra"], delim=delim, comment="#")
+    secs = "TRY_CAST(w AS BIGINT)"
+    when = f"CASE WHEN {secs} >= 0 AND {secs} < {UNIX_READABLE_UNTIL} THEN to_timestamp({secs}) END"
+    if third == "weight":
+        third_check = (
+            f"WHEN w IS NOT NULL AND w <> '' AND {_weight('TRY_CAST(w AS DOUBLE)')} IS NULL "
+            "THEN 'weight ' || w || ' is not a finite number from 0' "
+        )
+    else:
+        third_check = (
+            f"WHEN {secs} IS NULL OR {secs} < 0 OR {secs} >= {UNIX_READABLE_UNTIL} "
+            "THEN 'time ' || coalesce(w, '(none)') || ' is not a Unix time (whole seconds from 0)' "
+        )
+        if third == "unix" and latest is not None:
+            third_check += window_reason("time", "third column", when, latest)
     reason = (
         "CASE WHEN a IS NULL OR b IS NULL OR a = '' OR b = '' THEN 'expected two node ids' "
         "WHEN extra IS NOT NULL AND extra <> '' THEN 'more than three columns' "
-        f"WHEN w IS NOT NULL AND w <> '' AND {_weight('TRY_CAST(w AS DOUBLE)')} IS NULL "
-        "THEN 'weight ' || w || ' is not a finite number from 0' END"
+        f"{third_check}END"
     )
+    occurred = when if third == "unix" else "NULL::TIMESTAMPTZ"
+    weight = "coalesce(TRY_CAST(nullif(w, '') AS DOUBLE), 1.0)" if third == "weight" else "1.0::DOUBLE"
     if table == "follows":
-        cols = "a AS follower_id, b AS followee_id, NULL::TIMESTAMPTZ AS observed_at"
+        cols = f"a AS follower_id, b AS followee_id, {occurred} AS observed_at"
     else:
         assert kind is not None
         cols = (
             f"a AS actor_id, {lit(kind)} AS kind, '' AS target_post_id, b AS target_account_id, "
-            "NULL::TIMESTAMPTZ AS occurred_at, coalesce(TRY_CAST(nullif(w, '') AS DOUBLE), 1.0) AS weight, "
-            "NULL::BOOLEAN AS date_only"
+            f"{occurred} AS occurred_at, {weight} AS weight, NULL::BOOLEAN AS date_only"
         )
     sql = f"SELECT {lit(platform)} AS platform, {cols}, {reason} AS _reason FROM {src}"
     line_sql = (

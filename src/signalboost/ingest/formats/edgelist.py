@@ -2,7 +2,8 @@
 
 ``--kind follows`` (src follows dst) loads ``follows``; ``--kind repost|reply|mention|like|quote`` (or
 ``interactions``, with the kind taken from the file name, e.g. ``higgs-retweet_network``) loads
-``interactions`` with the weight. Without ``--kind`` the file name decides, else follows (with a warning).
+``interactions`` with the weight; a third column of Unix times (SNAP's temporal networks) is each line's
+time. Without ``--kind`` the file name decides, else follows (with a warning).
 Format: https://snap.stanford.edu/data/ (e.g. "FromNodeId ToNodeId" lists).
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from signalboost.errors import UsageError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.base import INTERACTION_KINDS, Format, Item, ReadOptions, SqlStage
+from signalboost.ingest.dates import latest
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import read_head
@@ -32,9 +34,16 @@ _NAME_KINDS = (
 )
 
 
+#: The side files of SNAP's ego networks (ego-Facebook, ego-Twitter, ego-Gplus): circles and anonymised profile
+#: features, which no canonical table holds (https://snap.stanford.edu/data/ego-Facebook.html).
+_EGO_SIDE_FILES = (".circles", ".feat", ".egofeat", ".featnames")
+
+
 def sniff(head: bytes, path: Path) -> float:
     if path.is_dir():
         return 0.0
+    if path.suffix.lower() in _EGO_SIDE_FILES:
+        return 0.8  # claimed so that it is refused with what to do (see read_edgelist)
     lines = [ln.strip() for ln in head.split(b"\n")[:-1] if ln.strip() and not ln.startswith(b"#")][:50]
     if not lines or _is_header(lines[0]):
         return 0.0
@@ -94,12 +103,61 @@ def platform_for(path: Path, requested: str | None) -> str:
     )
 
 
+#: Unix seconds from 1973-03-03 (nine digits): a third column of such whole numbers is a time, never a weight.
+_UNIX_FROM = 100_000_000
+
+
+def third_column(lines: list[bytes], name: str) -> str:
+    """What the third column of an edge list's first lines holds: ``weight``, ``unix`` or ``relative``.
+
+    Pure. SNAP's temporal networks (https://snap.stanford.edu/data/#temporal: ``CollegeMsg``, ``sx-*``,
+    ``wiki-talk-temporal``) write ``src dst unixtime``; ``email-Eu-core-temporal`` writes seconds from the data
+    set's start. A third column of whole numbers is ``unix`` when one is at least 10^8 (1973-03-03; a weight
+    that large is not a SNAP weight); ``relative`` when the file name says "temporal" and the numbers never
+    decrease; else a ``weight``."""
+    thirds = [parts[2] for ln in lines if len(parts := ln.split()) == 3]
+    if not thirds or not all(t.isdigit() for t in thirds):
+        return "weight"
+    values = [int(t) for t in thirds]
+    if max(values) >= _UNIX_FROM:
+        return "unix"
+    if "temporal" in name.lower() and values == sorted(values):
+        return "relative"
+    return "weight"
+
+
 def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
+    if path.suffix.lower() in _EGO_SIDE_FILES:
+        raise UsageError(
+            L_("a SNAP ego network's circles or profile-features file: no table holds circles or anonymised features"),
+            where=str(path),
+            hint=L_(
+                "Import the ego's .edges file (friendships among its friends) or facebook_combined.txt "
+                "with --kind follows"
+            ),
+        )
+    head = read_head(path)
+    lines = [ln.strip() for ln in head.split(b"\n")[:-1] if ln.strip() and not ln.startswith(b"#")][:200]
+    third = third_column(lines, path.name)
+    if third != "weight" and options.kind in (None, ""):
+        raise UsageError(
+            L_("the third column of this edge list holds times (a temporal network: messages, answers, replies)"),
+            where=str(path),
+            hint=L_(
+                "Say what each line is with --kind (one of: {choices}), or --kind follows",
+                choices=", ".join(INTERACTION_KINDS),
+            ),
+        )
     table, kind, warning = kind_for(path, options.kind)
     options.kind_used = True
     if warning:
         options.warn(warning)
-    head = read_head(path)
+    if third == "unix":
+        options.note(L_("third column: Unix times (UTC), stored as each line's time; weight 1"))
+    elif third == "relative":
+        options.warn(
+            L_("third column: seconds from the data set's start (not dates, not weights): not stored; weight 1")
+        )
     first = next((ln for ln in head.split(b"\n") if ln.strip() and not ln.startswith(b"#")), b"")
     delim = "\t" if b"\t" in first else " "
     offset = 0
@@ -110,7 +168,14 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
             break
     with plain_utf8(path, options) as plain:
         sql, line_sql = edge_list(
-            plain, platform_for(path, options.platform), delim=delim, table=table, kind=kind, line_offset=offset
+            plain,
+            platform_for(path, options.platform),
+            delim=delim,
+            table=table,
+            kind=kind,
+            line_offset=offset,
+            third=third,
+            latest=latest(options.now),
         )
         yield SqlStage(table, sql, line_sql)
 

@@ -82,7 +82,10 @@ def build(ws: Workspace) -> dict[str, Any]:
         "slot_metric": result.slot_metric,
         "notes": list(result.notes) + ([f"strategy.yaml not used: {problem}"] if problem else []),
         "platforms": sorted(frames.posts["platform"].unique().to_list()),
-        "n_posts": frames.posts.height,
+        # the header counts the posts every figure reads (the analysed account's, the brand's own), and says how
+        # many were imported when that is more (a data set of many accounts: the notes say who is left out)
+        "n_posts": result.engagement.height,
+        "n_imported": frames.posts.height,
         "pillar_names": pillar_names(strategy),  # the charts and tables show a pillar by the strategy's name
         "tactic_names": tactic_names(strategy),  # and a tactic by its name (the rows keep the ids)
     }

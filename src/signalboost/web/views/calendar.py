@@ -205,9 +205,12 @@ def export(ws: Workspace, fmt: str) -> str:
         strategy = _strategy(ws)
         name = f"{strategy.brand.name} — Signalboost" if strategy else "Signalboost calendar"
         cancelled = _need(SERVICE, "load_removed", "the calendar export")(ws)
-        tactics = {t.id: t.name for t in strategy.tactics} if strategy else {}
+        from signalboost.report.words import pillar_names, tactic_names
+
         to_ics = _need(EXPORT, "to_ics", "iCalendar export")
-        return str(to_ics(posts, name=name, cancelled=cancelled, tactics=tactics))
+        return str(
+            to_ics(posts, name=name, cancelled=cancelled, tactics=tactic_names(strategy), names=pillar_names(strategy))
+        )
     return str(_need(EXPORT, "to_csv", "CSV export")(posts))
 
 

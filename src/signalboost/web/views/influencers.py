@@ -84,16 +84,17 @@ def title_words(data: dict[str, Any]) -> dict[str, str | None]:
     :func:`build`'s result is cached for every language). On an account export alone (every interaction in the
     data is the brand's own) the ranking is the accounts the brand engages with, not influence (as the CLI's
     ``signalboost influencers`` says; docs/influence.md)."""
-    from signalboost.influence.score import ONLY_BRAND_INTERACTS
+    from signalboost.influence.score import DEFAULTS_GIVE_NOTHING, ONLY_BRAND_INTERACTS
     from signalboost.influence.words import stored_words
 
     run = data.get("run") or {}
-    if data.get("scored") and ONLY_BRAND_INTERACTS in (run.get("notes") or []):
+    notes = run.get("notes") or []
+    if data.get("scored") and ONLY_BRAND_INTERACTS in notes:
         title = _("Accounts the brand engages with on {network} (not an influence ranking)").format(
             network=data.get("platform")
         )
-        said = stored_words(ONLY_BRAND_INTERACTS)
-        return {"title": title, "ranking_note": said[:1].upper() + said[1:] + "."}
+        said = [stored_words(n) for n in (ONLY_BRAND_INTERACTS, DEFAULTS_GIVE_NOTHING) if n in notes]
+        return {"title": title, "ranking_note": " ".join(s[:1].upper() + s[1:] + "." for s in said)}
     return {"title": _("Influencers"), "ranking_note": None}
 
 

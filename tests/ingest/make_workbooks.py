@@ -1,8 +1,11 @@
-"""Write the corpus's spreadsheet workbooks (real/*.xlsx, *.xls, *.ods) from the layouts their tools document.
+"""Spreadsheet workbooks for the tests: :func:`write_xlsx` and :func:`write_ods` (used by ``test_workbooks.py``,
+``test_facebook_uci.py`` and below), and the corpus's committed workbooks (``tests/data/ingest/corpus/real/*.xlsx``,
+``*.xls``, ``*.ods``) written from the layouts their tools document.
 
-Run from the repository: ``python tests/data/ingest/corpus/make_workbooks.py`` (needs openpyxl, from the test
-extra; the ``.xls`` needs ``xlwt``, e.g. ``pip install --target /tmp/xlwt xlwt`` and ``PYTHONPATH=/tmp/xlwt``).
-The files are committed; this script documents how they were made and what each cell holds. Layouts:
+Run from the repository: ``python -m tests.ingest.make_workbooks [FOLDER]`` (default: the corpus's ``real/``; needs
+openpyxl, from the test extra; the ``.xls`` needs ``xlwt``, e.g. ``pip install --target /tmp/xlwt xlwt`` and
+``PYTHONPATH=/tmp/xlwt``). The files are committed; this script documents how they were made and what each cell
+holds. Layouts:
 
 - YouTube Studio "Export current view": sheets ``Table data`` (per video, a ``Total`` row first), ``Chart data``
   and ``Totals``, as the CSV zip's three files; publish dates as Excel date cells.
@@ -17,12 +20,80 @@ The files are committed; this script documents how they were made and what each 
 
 from __future__ import annotations
 
+import sys
 import zipfile
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
-HERE = Path(__file__).resolve().parent / "real"
+HERE = Path(__file__).resolve().parents[1] / "data" / "ingest" / "corpus" / "real"
+
+
+def write_xlsx(path: Path, sheets: Mapping[str, Sequence[Sequence[Any]]], *, mac_1904: bool = False) -> Path:
+    """An .xlsx with one sheet per ``sheets`` entry (name → rows, in order), cells as given (numbers stay numbers,
+    ``datetime`` cells are date cells); ``mac_1904``: saved in the 1904 date system (old Excel for Mac)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    if mac_1904:
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+        wb.epoch = CALENDAR_MAC_1904
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        sheet = wb.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    wb.save(path)
+    return path
+
+
+def _ods_cell(value: object) -> str:
+    if isinstance(value, str):
+        kind, shown = 'office:value-type="string"', escape(value)
+    elif isinstance(value, datetime):
+        kind, shown = f'office:value-type="date" office:date-value="{value.isoformat()}"', value.isoformat()
+    else:
+        kind, shown = f'office:value-type="float" office:value="{value}"', str(value)
+    return f"<table:table-cell {kind}><text:p>{shown}</text:p></table:table-cell>"
+
+
+def write_ods(path: Path, rows: Sequence[Sequence[Any]], *, null_date: str | None = None, sheet: str = "Posts") -> Path:
+    """A minimal OpenDocument spreadsheet by hand (its three required parts: mimetype, manifest, content.xml), one
+    sheet of ``rows``: strings as string cells, ``datetime`` as date cells, anything else as a float cell;
+    ``null_date``: the ``table:null-date`` serial numbers count from (LibreOffice's setting; none: not written)."""
+    body = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    settings = (
+        f'<table:calculation-settings><table:null-date table:date-value="{null_date}"/></table:calculation-settings>'
+        if null_date
+        else ""
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+        f"<office:body><office:spreadsheet>{settings}"
+        f'<table:table table:name="{escape(sheet)}">{body}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
 
 
 def serial(moment: datetime) -> float:
@@ -250,14 +321,7 @@ OWN = [
 
 
 def own_xlsx() -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Posts"
-    for row in OWN:
-        ws.append(row)
-    wb.save(HERE / "own_posts_serial_dates.xlsx")
+    write_xlsx(HERE / "own_posts_serial_dates.xlsx", {"Posts": OWN})
 
 
 def own_xls() -> None:
@@ -271,49 +335,19 @@ def own_xls() -> None:
     wb.save(str(HERE / "own_posts_excel97.xls"))
 
 
-def _ods_cell(value: object) -> str:
-    if isinstance(value, str):
-        kind, shown = 'office:value-type="string"', escape(value)
-    elif isinstance(value, datetime):
-        kind, shown = f'office:value-type="date" office:date-value="{value.isoformat()}"', value.isoformat()
-    else:
-        kind, shown = f'office:value-type="float" office:value="{value}"', str(value)
-    return f"<table:table-cell {kind}><text:p>{shown}</text:p></table:table-cell>"
-
-
 def own_ods() -> None:
-    """An OpenDocument spreadsheet by hand (its three required parts), with the date as a date cell."""
+    """The own posts sheet as LibreOffice saves it, with the date as a date cell."""
     rows = [
         OWN[0],
         [12, datetime(2024, 5, 8, 14, 30), "Twelve", 30, 0.3],
         [13, datetime(2024, 5, 9), "Thirteen", 7, 0.25],
     ]
-    body = "".join("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>" for row in rows)
-    ns = (
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    )
-    content = (
-        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Posts">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    with zipfile.ZipFile(HERE / "own_posts_libreoffice.ods", "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    write_ods(HERE / "own_posts_libreoffice.ods", rows)
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        HERE = Path(sys.argv[1])
     youtube()
     insights()
     business_suite()
