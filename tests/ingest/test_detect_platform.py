@@ -27,7 +27,19 @@ def test_followers_csv_with_platform_instagram_is_read_as_instagram_follows(tmp_
     assert res.per_table == {"follows": (2, 0, 0)}
     got = ws.query("SELECT platform, follower_id, followee_id FROM follows ORDER BY 2").rows()
     assert got == [("instagram", "ana", "brand"), ("instagram", "bo", "brand")]
-    assert any("looks like mastodon-csv" in n and "--platform instagram" in n for n in res.notes), res.notes
+    assert any("named like a mastodon export (mastodon-csv)" in n for n in res.notes), res.notes
+
+
+def test_a_file_whose_content_names_its_format_keeps_it_whatever_the_platform(tmp_path: Path) -> None:
+    """Mastodon's own header says Mastodon whatever the name, and Higgs lines are Higgs under any --platform."""
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    path = tmp_path / "followers.csv"
+    path.write_text("Account address,Show boosts,Notify on new posts,Languages\nana@example.social,true,false,\n")
+    with pytest.raises(SignalboostError, match="whose follows are these"):
+        import_files(ws, [path], platform="instagram", progress=False)
+    higgs = Path(__file__).resolve().parents[1] / "data" / "ingest" / "higgs_small.txt"
+    [res] = import_files(ws, [higgs], platform="mastodon", progress=False)
+    assert res.format == "higgs-activity"
 
 
 def test_followers_csv_without_a_platform_is_still_taken_for_mastodons(tmp_path: Path) -> None:

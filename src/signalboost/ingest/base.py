@@ -300,7 +300,6 @@ class Format:
     read: Reader
     platform: str | None = None
     extensions: tuple[str, ...] = ()
-    other_platforms: tuple[str, ...] = ()  # networks it also loads (Meta's post CSV: instagram beside facebook)
 
 
 @dataclass

@@ -88,7 +88,6 @@ FORMAT = register(
         sniff=sniff,
         read=read_meta_posts,
         platform="facebook",
-        other_platforms=("instagram",),
         extensions=(".csv",),
     )
 )
