@@ -161,3 +161,34 @@ def test_on_the_uci_page_nothing_is_backed_and_the_former_rule_did_not_beat_the_
     assert n == 496 and rows["n_test"].to_list() == [248] * 13  # 5 folds of 10 % of 496 posts (50+49+50+49+50)
     former = rows.filter(pl.col("rule") == "former").row(0, named=True)
     assert former["n_match"] > 0 and former["low"] < 0 < former["high"]
+
+
+def _four_hours(days: int = 50) -> pl.DataFrame:
+    """Every day posts at 09:00 (100–104), 11:00 (90–94), 14:00 (12–16) and 16:00 (10–14): two hours clearly above
+    the account's mean (about 54), two below it."""
+    rows = []
+    for k in range(days):
+        day = START + dt.timedelta(days=k)
+        for hour, base in ((9, 100.0), (11, 90.0), (14, 12.0), (16, 10.0)):
+            rows.append((day.replace(hour=hour), base + k % 5))
+    return _frame(rows)
+
+
+def test_the_backtest_judges_the_advice_a_user_gets_top_slots_and_only_hours_above_the_mean() -> None:
+    """200 posts, 4 a day: folds of 20 later posts (5 days) hold 5 posts of each hour, 100 held out in all. The
+    advice lists ``top_slots`` weekday × hour cells; on the hour-of-day model the 7 cells of 09:00 come first, then
+    the 7 of 11:00. Mid-rank percentiles within a fold: the 09:00 posts rank 16–20 (mean (18 − ½)/20 = 87.5), the
+    rest 1–15 (37.5): advising 09:00 gains 50 points on 25 posts. With 09:00 and 11:00 (8 to 14 cells) they rank
+    11–20 (75) against 1–10 (25): 50 points on 50 posts. A 15th cell adds no hour: 14:00 lies below the account's
+    mean (about 55), so it is never advised."""
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    def hour_row(top: int) -> dict[str, object]:
+        table, n = backtest_candidates(_four_hours(), metric="interactions", tz="UTC", top_slots=top)
+        assert n == 200
+        row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+        return {k: row[k] for k in ("n_match", "n_test", "gain")}
+
+    nine = {"n_match": 25, "n_test": 100, "gain": pytest.approx(50.0)}
+    nine_and_eleven = {"n_match": 50, "n_test": 100, "gain": pytest.approx(50.0)}
+    assert [hour_row(top) for top in (7, 8, 15)] == [nine, nine_and_eleven, nine_and_eleven]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -647,3 +648,61 @@ def test_listing_order_of_one_row_and_of_unknown_scores_ahead_of_a_later_segment
     score = np.array([1.0, 2.0, 3.0, np.nan])
     segments = np.array([fan, fan, fan, advocate])
     assert _listing_order(score, segments).tolist() == [3, 2, 1, 0]
+
+
+def _one(
+    score: float, count: float, *, follows: bool = False, topic: float = np.nan, hop: bool = False, **kw: Any
+) -> str:
+    """The segment of a single account (the settings' defaults: influential at 70, engaged at 1 interaction)."""
+    settings: dict[str, Any] = {"influence_threshold": 70, "engagement_threshold": 1} | kw
+    codes = segment_codes(
+        np.array([score]), np.array([count]), np.array([follows]), np.array([topic]), np.array([hop]), **settings
+    )
+    return str(segment_names(codes)[0])
+
+
+def test_the_thresholds_are_reached_at_their_value_not_above_it() -> None:
+    """strategy.influence: "score at or above which an account is influential", "interactions … at or above which
+    an account is engaged", "at most this many interactions … is untapped"."""
+    assert _one(70.0, 1) == "advocate"  # exactly influential, exactly engaged
+    assert _one(69.99, 1) == "fan"
+    assert _one(70.0, 0.99) == "other"  # not engaged, not a follower, not two hops out
+    assert _one(70.0, 0, follows=True) == "untapped"
+    assert _one(50.0, 3, influence_threshold=50, engagement_threshold=3) == "advocate"
+    assert _one(50.0, 2, influence_threshold=50, engagement_threshold=3) == "other"
+    # the tolerance: 2 interactions, engaged only at 3, untapped while 2 <= tolerance
+    assert _one(80.0, 2, follows=True, engagement_threshold=3, untapped_tolerance=2) == "untapped"
+    assert _one(80.0, 2, follows=True, engagement_threshold=3, untapped_tolerance=1) == "other"
+    # the default tolerance is 0: one interaction below an engagement threshold of 2 is not "no interaction"
+    assert _one(80.0, 1, follows=True, engagement_threshold=2) == "other"
+
+
+def test_topic_leadership_decides_thought_leaders_at_the_threshold_and_the_score_stands_in_without_topics() -> None:
+    assert _one(10.0, 0, topic=70.0, hop=True) == "thought_leader"  # topic leader at exactly 70, score low
+    assert _one(90.0, 0, topic=69.9, hop=True) == "other"  # influential, but not in the brand's topics
+    assert _one(70.0, 0, hop=True) == "thought_leader"  # no topic data: the score decides
+    assert _one(69.9, 0, hop=True) == "other"
+    assert _one(90.0, 0, topic=80.0, hop=False) == "other"  # not two hops out
+
+
+def test_an_unknown_score_is_never_influential_and_unknown_interactions_are_none() -> None:
+    # a threshold of 0 makes every known score influential, never an unknown one
+    assert _one(np.nan, 0, follows=True, influence_threshold=0) == "other"
+    assert _one(np.nan, 1, influence_threshold=0) == "fan"
+    assert _one(0.0, 1, influence_threshold=0) == "advocate"
+    assert _one(np.nan, 0, follows=True, influence_threshold=1, hop=True) == "other"
+    # no interaction count (NaN): not engaged; an influential follower is untapped
+    assert _one(80.0, np.nan) == "other"
+    assert _one(80.0, np.nan, follows=True) == "untapped"
+
+
+def test_the_first_node_can_follow_the_brand() -> None:
+    """The account with index 0 (ids are sorted: "alice" before "zeta") is a follower like any other."""
+    follows = pl.DataFrame({"follower_id": ["alice", "bob"], "followee_id": ["zeta", "zeta"]})
+    data = InfluenceData.from_frames(follows=follows)
+    assert data.nodes.to_list() == ["alice", "bob", "zeta"]
+    mask, how = follows_brand(data, "zeta")
+    assert how == FOLLOWS_FROM_GRAPH and mask.tolist() == [True, True, False]
+    inter = pl.DataFrame({"actor_id": ["alice"], "kind": ["reply"], "target_account_id": ["zeta"]})
+    mask, how = follows_brand(InfluenceData.from_frames(interactions=inter), "zeta")
+    assert how == FOLLOWS_FROM_INTERACTIONS and mask.tolist() == [True, False]

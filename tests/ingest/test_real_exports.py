@@ -409,3 +409,93 @@ def test_instagram_comments_with_translated_labels_keep_their_time_and_an_unknow
     ]
     assert (len(rejects), known) == (2, False)
     assert all(r["kind"] == "reply" and r["actor_id"] == "acme" for r in rows)
+
+
+def _comment(owner: str | None, stamp: Any, **labels: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"Comment": {"value": "nice"}, "Time": {"timestamp": stamp}} if stamp is not None else {}
+    if owner is not None:
+        fields["Media Owner"] = {"value": owner}
+    fields.update(labels)
+    return {"media_list_data": [{"uri": ""}], "string_map_data": fields}
+
+
+def test_instagram_comment_times_owners_and_rejects_by_hand() -> None:
+    # 1704200000 s = 19,725 days (2024-01-02) + 46,400 s (12:53:20) after 1970-01-01
+    records = [
+        _comment("Bakery_Friend", 1704200000),  # 1
+        _comment("idol", "1704200000"),  # 2: a time written as text is the same time
+        _comment(None, 1704200060),  # 3: an English record without an owner (a deleted account): owner unknown
+        _comment("x", "soon"),  # 4: not a time: a reject
+        _comment("y", None),  # 5: no time at all: a reject
+        # 6: translated labels with two timestamps: which one is the comment's time cannot be told: a reject
+        {"string_map_data": {"Kommentar": {"value": "fin"}, "A": {"timestamp": 1}, "B": {"timestamp": 2}}},
+    ]
+    rows, rejects, known = parse_comments(records, me="acme", member="post_comments_1.json")
+    assert [(r["target_account_id"], r["occurred_at"].isoformat()) for r in rows] == [
+        ("bakery_friend", "2024-01-02T12:53:20+00:00"),
+        ("idol", "2024-01-02T12:53:20+00:00"),
+        ("", "2024-01-02T12:54:20+00:00"),
+    ]
+    assert known  # every label was English: no owner was lost to a translation
+    assert all(
+        (r["platform"], r["actor_id"], r["kind"], r["target_post_id"], r["weight"])
+        == ("instagram", "acme", "reply", "", 1.0)
+        for r in rows
+    )
+    assert [(r.line, r.reason, r.member) for r in rejects] == [
+        (4, "record 4: no comment time", "post_comments_1.json"),
+        (5, "record 5: no comment time", "post_comments_1.json"),
+        (6, "record 6: no comment time", "post_comments_1.json"),
+    ]
+    assert parse_comments({"not": "a list"}, me="acme", member="m") == ([], [], True)
+    # a reject keeps the first 500 characters of the record (a long comment without a time)
+    _, [long], _ = parse_comments([{"string_map_data": {"Comment": {"value": "x" * 900}}}], me="acme", member="m")
+    assert len(long.raw) == 500 and long.raw.startswith("{'string_map_data': {'Comment': {'value': 'xxx")
+
+
+def _instagram_zip(path: Path, comments: dict[str, Any]) -> Path:
+    import json
+    import zipfile
+
+    me = {"profile_user": [{"string_map_data": {"Username": {"href": "", "value": "acme_shop", "timestamp": 0}}}]}
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("personal_information/personal_information/personal_information.json", json.dumps(me))
+        posts = [{"media": [{"uri": "media/posts/1_n.jpg", "creation_timestamp": 1704100000, "title": "hi"}]}]
+        zf.writestr("your_instagram_activity/media/posts_1.json", json.dumps(posts))
+        for name, data in comments.items():
+            zf.writestr(f"your_instagram_activity/comments/{name}", json.dumps(data))
+    return path
+
+
+def test_every_post_comments_file_of_an_instagram_export_is_read(tmp_path: Path) -> None:
+    """A long history is split over post_comments_1.json, _2 … (2023+); the 2021-2022 post_comments.json wraps
+    its list under comments_media_comments. Each comment is a reply of the account to the post's owner."""
+    export = _instagram_zip(
+        tmp_path / "ig.zip",
+        {
+            "post_comments_1.json": [_comment("ann", 1704200000)],
+            "post_comments_2.json": [_comment("bob", 1704300000)],
+            "post_comments_12.json": [_comment("cid", 1704400000)],
+            "post_comments.json": {"comments_media_comments": [_comment("dan", 1704500000)], "other": 1},
+        },
+    )
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [export], platform="instagram-brand", progress=False)
+    got = ws.query("SELECT platform, actor_id, kind, target_account_id FROM interactions ORDER BY 4").rows()
+    assert got == [("instagram-brand", "acme_shop", "reply", who) for who in ("ann", "bob", "cid", "dan")]
+    assert not any("labels are not in English" in w for w in res.warnings), res.warnings
+
+
+def test_instagram_comments_with_translated_labels_warn_that_the_owners_are_unknown(tmp_path: Path) -> None:
+    translated = {
+        "string_map_data": {"Kommentar": {"value": "fin"}, "Eier": {"value": "ann"}, "Tid": {"timestamp": 1704200000}}
+    }
+    export = _instagram_zip(tmp_path / "ig.zip", {"post_comments_1.json": [translated]})
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    [res] = import_files(ws, [export], progress=False)
+    assert ws.query("SELECT target_account_id FROM interactions WHERE kind = 'reply'").rows() == [("",)]
+    assert any("post_comments_1.json: the labels are not in English" in w for w in res.warnings), res.warnings
+    # a wrapper without a comments list holds no comment
+    empty = _instagram_zip(tmp_path / "ig2.zip", {"post_comments.json": {"something_else": [1]}})
+    [res] = import_files(Workspace.open(tmp_path / "ws2", create=True), [empty], progress=False)
+    assert res.per_table.get("interactions", (0, 0, 0))[0] == 0 and res.rows_rejected == 0

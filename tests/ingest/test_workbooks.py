@@ -424,3 +424,142 @@ def test_a_refused_workbook_says_why(ws: Workspace, tmp_path: Path) -> None:
     numbers.write_bytes(b"PK\x03\x04junk")
     with pytest.raises(IngestError, match=r"spreadsheet workbook \(an Apple Numbers file\)"):
         import_files(ws, [numbers], platform="x", progress=False)
+
+
+def _rewrite_sheet(book: Path, target: Path, edit: Any) -> Path:
+    """A copy of ``book`` whose first sheet's XML is ``edit(xml)`` (what Excel writes that openpyxl cannot)."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = edit(data.decode()).encode()
+            zout.writestr(info, data)
+    return target
+
+
+def test_rows_of_formulas_showing_nothing_below_the_posts_are_not_rows(ws: Workspace, tmp_path: Path) -> None:
+    """A formula column filled down past the data (``=IF(A3="","",A3*2)``) is saved with a cached empty text in
+    each row: calamine reads those rows as cells of "" — they are no posts, no rejects."""
+    import re
+
+    rows = [["Post ID", "Date", "Text", "Likes"], [1, "2024-05-08", "First", 3], [2, "2024-05-09", "Second", 4]]
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Posts": rows})
+
+    def filled_down(xml: str) -> str:
+        extra = "".join(
+            f'<row r="{r}"><c r="D{r}" t="str"><f>IF(A{r}="","",A{r}*2)</f><v></v></c></row>' for r in range(4, 9)
+        )
+        xml = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:D8"/>', xml)
+        return xml.replace("</sheetData>", extra + "</sheetData>")
+
+    book = _rewrite_sheet(plain, tmp_path / "filled.xlsx", filled_down)
+    [res] = import_files(ws, [book], platform="x", progress=False)
+    assert (res.rows_read, res.rows_rejected, res.skipped) == (2, 0, {}), res
+    assert sorted(ws.query("SELECT post_id FROM posts").to_series().to_list()) == ["1", "2"]
+
+
+def test_a_sheet_that_cannot_be_read_is_refused_naming_the_sheet_and_the_file(ws: Workspace, tmp_path: Path) -> None:
+    """The workbook opens but one sheet's XML is cut off (a damaged download): the error names the workbook, the
+    sheet and what calamine found (an XmlError), and nothing is stored."""
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Posts": POSTS, "Other": [["a", "b"]]})
+    book = _rewrite_sheet(plain, tmp_path / "cut.xlsx", lambda xml: xml[: len(xml) // 2] + '<c r="Z9"><v>1</v></c><<')
+    for sheet in (None, "Posts"):
+        with pytest.raises(IngestError) as err:
+            import_files(ws, [book], platform="x", sheet=sheet, progress=False)
+        assert err.value.where == str(book)
+        assert "spreadsheet workbook (Posts: XmlError)" in str(err.value), str(err.value)
+    assert ws.query("SELECT count(*) AS n FROM posts")["n"][0] == 0
+
+
+def _ods_content(
+    before_table: str, after_first_table: str = "", table_tag: str = '<table:table table:name="Posts">'
+) -> str:
+    ns = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="t" xmlns:text="x"'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}><office:body><office:spreadsheet>'
+        f"{before_table}{table_tag}<table:table-row/>{after_first_table}</table:table>"
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+
+
+def test_an_ods_null_date_is_read_from_the_settings_before_its_first_table(tmp_path: Path) -> None:
+    """The settings (``table:calculation-settings``) precede the sheets in content.xml (ODF 1.2 §9.4.1). They are
+    found after a long block of content validations (read over several 64 KiB reads), and the reading stops at the
+    first table: an .ods can hold hundreds of MB of cells, and a null-date-like text past the first table is not
+    the document's setting."""
+    import zipfile
+
+    from signalboost.ingest.workbook import date_epoch
+
+    mac = '<table:calculation-settings><table:null-date table:date-value="1904-01-01"/></table:calculation-settings>'
+    validations = "<table:content-validations>" + '<table:content-validation table:name="v"/>' * 4000
+    validations += "</table:content-validations>"  # about 170 KB
+    assert len(validations) > 2 * (1 << 16)
+    filler = "<table:table-row><table:table-cell><text:p>" + "x" * 80 + "</text:p></table:table-cell></table:table-row>"
+    late = filler * (90_000 // len(filler)) + mac  # past the first 64 KiB read, within 128 KiB
+    cases = {
+        "long_settings": (_ods_content(mac + validations), datetime(1904, 1, 1)),
+        "late": (_ods_content("", late), datetime(1899, 12, 30)),
+        "late_bare_tag": (_ods_content("", late, table_tag="<table:table>"), datetime(1899, 12, 30)),
+        "no_table": (_ods_content(mac).split("<table:table ")[0], datetime(1904, 1, 1)),
+    }
+    for name, (content, epoch) in cases.items():
+        path = tmp_path / f"{name}.ods"
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+            zf.writestr("content.xml", content)
+        assert date_epoch(path) == epoch, name
+
+
+def test_a_refused_workbook_is_named_and_calamines_reason_is_given(ws: Workspace, tmp_path: Path) -> None:
+    """Each refusal names the file (``where``) and says what was wrong: calamine's error class and the first line
+    of its message (an .xlsx zip without its _rels part, an .xls whose compound-file header is zeros)."""
+    import zipfile
+
+    xlsx = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    xls = tmp_path / "broken.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    numbers = tmp_path / "posts.numbers"
+    numbers.write_bytes(b"PK\x03\x04junk")
+    reasons = {
+        xlsx: "(CalamineError: File not found '_rels/.rels')",
+        xls: "(CalamineError: Cfb error: Invalid sector shift",
+        numbers: "(an Apple Numbers file)",
+    }
+    for path, reason in reasons.items():
+        with pytest.raises(IngestError) as err:
+            import_files(ws, [path], platform="x", progress=False)
+        assert err.value.where == str(path)
+        assert f"cannot read the spreadsheet workbook {reason}" in str(err.value), str(err.value)
+
+
+def test_a_workbook_past_the_decompression_limit_is_refused_by_name(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An .xlsx is a zip: its unpacked size counts against SIGNALBOOST_MAX_UNCOMPRESSED like any archive's."""
+    book = write_xlsx(tmp_path / "big.xlsx", {"Posts": POSTS})
+    monkeypatch.setenv("SIGNALBOOST_MAX_UNCOMPRESSED", "4000")  # the workbook's parts hold more than 4,000 bytes
+    with pytest.raises(IngestError, match="decompression limit") as err:
+        import_files(ws, [book], platform="x", progress=False)
+    assert err.value.where == str(book)
+    assert ws.query("SELECT count(*) AS n FROM posts")["n"][0] == 0
+
+
+def test_durations_small_numbers_and_numeric_headers_of_date_columns() -> None:
+    from signalboost.ingest.workbook import sheet_text
+
+    assert cell_text(timedelta(0)) == "0:00:00"  # no sign on a zero duration
+    assert cell_text(timedelta(milliseconds=400)) == "0:00:00"  # rounds to 0 s: no "-" either
+    assert cell_text(timedelta(seconds=-1)) == "-0:00:01"
+    assert cell_text(1.5e-07) == "1.5e-07"  # Python's and Excel's CSV exponent is written in lower case
+    # a column of dates under a year as its header (a pivot sheet): the header is no serial date, and a header
+    # of 2^53 is no inexact id
+    rows: list[list[Any]] = [["Post ID", 2024.0, 9007199254740992.0], [1, date(2024, 5, 8), 3.0]]
+    text, inexact = sheet_text(rows, lambda name: False)
+    assert text == [["Post ID", "2024", "9007199254740992"], ["1", "2024-05-08", "3"]]
+    assert inexact == []

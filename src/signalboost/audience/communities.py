@@ -178,6 +178,14 @@ def seed_ari(runs: Sequence[np.ndarray]) -> float:
     return float(np.mean([adjusted_rand_score(a, b) for a, b in pairs])) if pairs else 1.0
 
 
+#: Below this split-half ARI the segments of two disjoint halves of the audience barely agree: they are said to be
+#: tentative. Steinley (2004, "Properties of the Hubert-Arabie adjusted Rand index") calls recovery below 0.65 poor;
+#: the bar here is milder (0.5) because halves of a small audience wobble even where the segments match what people
+#: labelled (docs/validation.md: ego 348, split-half 0.50, F1 0.75 against its circles) — the caution is for the
+#: clearly unstable (the s9 walk's Higgs audience: 0.055).
+STABLE_SPLIT_ARI = 0.5
+
+
 @dataclass
 class Candidate:
     """One resolution tried: its segments (with the caller's seed), their count and stability."""

@@ -166,17 +166,18 @@ def report(interactions: pl.DataFrame, *, replicates: int = DEFAULT_REPLICATES) 
     return "\n\n".join(parts)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the text between :data:`BEGIN` and :data:`END` in ``path`` with ``section``."""
+def write_section(path: Path, section: str, *, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the text between the markers ``begin`` and ``end`` (default: :data:`BEGIN`, :data:`END`) in
+    ``path`` with ``section``."""
     text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END), re.S)
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
     if not pattern.search(text):
         raise InfluenceError(
             L_("the generated-table markers are missing"),
             where=str(path),
-            hint=L_("Put the lines {begin} and {end} where the table belongs", begin=BEGIN, end=END),
+            hint=L_("Put the lines {begin} and {end} where the table belongs", begin=begin, end=end),
         )
-    path.write_text(pattern.sub(lambda _m: f"{BEGIN}\n\n{section}\n\n{END}", text), encoding="utf-8")
+    path.write_text(pattern.sub(lambda _m: f"{begin}\n\n{section}\n\n{end}", text), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

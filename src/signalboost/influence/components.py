@@ -30,6 +30,20 @@ from signalboost.influence.pagerank import (
 )
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
+TOPIC_NO_MATCH = (
+    "no imported post carries a hashtag of the strategy's pillars (pillars[].hashtags) or a pillar label: add the "
+    "hashtags the posts use to the pillars"
+)
+"""Why topic leadership is unavailable when posts have hashtags but none names a pillar's topic (the topics are the
+strategy's pillar hashtags, :func:`signalboost.influence.job.settings_and_topics`): "no hashtags" would be untrue."""
+TOPIC_WITHOUT_EDGES = (
+    "no interactions between accounts: topic leadership is a PageRank on them, and without edges it would only "
+    "count posts on popular hashtags"
+)
+"""Why topic leadership is unavailable on data without interactions between accounts (posts and follower counts
+only): a PageRank on a graph without edges is its teleport, here each account's share of the posts on the top
+hashtags — posting volume, not leadership (on the Instagram backtest it ranked later attention below the follower
+count; docs/validation.md)."""
 TOPIC_TOL = 1e-4
 """L1 tolerance of the topic PageRanks: only their percentiles are used, and k topics cost k PageRanks."""
 
@@ -141,6 +155,12 @@ def size_band(followers: np.ndarray) -> np.ndarray:
 
 
 REACH_FROM_FOLLOWERS = "follower counts"
+REACH_FROM_FOLLOWERS_POSTS = (
+    "follower counts (F) and the attention per post by the posts' metrics (P = mean likes + comments + shares), "
+    "ranked by (1 + F)(1 + P)"
+)
+POST_ATTENTION = ("likes", "comments", "shares")
+"""Post metrics that count as attention received per post (:func:`attention_per_post`)."""
 REACH_FROM_FOLLOWS = "follow graph (followers counted)"
 REACH_FROM_INTERACTORS = (
     "the distinct accounts interacting (D) and the attention received (A = reposts + quotes + 2 × (replies + "
@@ -185,6 +205,9 @@ def reach(data: InfluenceData) -> Component:
     if acc.height and _beyond(brand, acc["ix"].to_numpy()):
         followers = _per_node(n, acc["ix"].to_numpy(), acc["followers"].cast(pl.Float64).to_numpy())
         source = REACH_FROM_FOLLOWERS
+        per_post = attention_per_post(data, brand)
+        if per_post is not None:
+            return _reach_with_post_attention(followers, per_post)
     elif follows.height and _beyond(brand, follows["src"].to_numpy(), follows["dst"].to_numpy()):
         followers = _count(n, follows["dst"].to_numpy())
         source = REACH_FROM_FOLLOWS
@@ -194,6 +217,37 @@ def reach(data: InfluenceData) -> Component:
     pct = percentile_rank(raw)
     extra = {"followers": followers, "in_band": in_band_percentile(followers, pct)}
     return Component("reach", pct, raw, extra=extra, source=source)
+
+
+def attention_per_post(data: InfluenceData, brand: np.ndarray | None = None) -> np.ndarray | None:
+    """Per account, the attention its posts received by their metrics: the mean of ``likes + comments + shares``
+    (an unreported one counts 0) over its posts with at least one of them reported; 0 for an account without
+    such posts. None when no post of an account other than the brand's (``brand``: node indices) has metrics."""
+    posts = data.posts.filter(
+        (pl.col("ix") >= 0) & pl.any_horizontal(pl.col(c).is_not_null() for c in POST_ATTENTION)
+    ).select("ix", pl.sum_horizontal(pl.col(c).fill_null(0) for c in POST_ATTENTION).cast(pl.Float64).alias("a"))
+    ix = posts["ix"].to_numpy()
+    if ix.size == 0 or not _beyond(np.zeros(0, dtype=np.int64) if brand is None else brand, ix):
+        return None
+    count = _count(data.n, ix)
+    total = _count(data.n, ix, posts["a"].to_numpy())
+    out: np.ndarray = np.divide(total, count, out=np.zeros(data.n), where=count > 0)
+    return out
+
+
+def _reach_with_post_attention(followers: np.ndarray, per_post: np.ndarray) -> Component:
+    """Reach from follower counts and post metrics: the percentile of ``(1 + F)(1 + P)``, ``F`` the follower
+    count, ``P`` the attention per post (:func:`attention_per_post`) — the rule of interaction data with the
+    follower count as the audience and the post metrics as the attention (NaN where ``F`` is unknown)."""
+    product = (1.0 + followers) * (1.0 + per_post)
+    extra = {
+        "followers": followers,
+        "attention": per_post,
+        "in_band": in_band_percentile(followers, percentile_rank(np.log10(1.0 + followers))),
+    }
+    return Component(
+        "reach", percentile_rank(product), 0.5 * np.log10(product), extra=extra, source=REACH_FROM_FOLLOWERS_POSTS
+    )
 
 
 def _beyond(brand: np.ndarray, *ends: np.ndarray) -> bool:
@@ -456,8 +510,12 @@ def topic_leadership(
     max_topics: int = 3,
     alpha: float = DEFAULT_ALPHA,
     tol: float = TOPIC_TOL,
+    hashtags_seen: bool = False,
 ) -> Component:
     """Topic leadership: topic-sensitive PageRank per topic (TwitterRank teleport: posts on the topic).
+
+    ``hashtags_seen``: some imported post has a hashtag, so an empty ``counts`` means none names a topic (the reason
+    says so, :data:`TOPIC_NO_MATCH`) rather than that the posts have no hashtags.
 
     ``raw`` = the mean of the topic PageRank vectors (by linearity the PageRank whose teleport is the mean of the
     topics' teleports, Haveliwala 2002); ``labels`` (:func:`leading_topics`) are the topics where the account's
@@ -466,7 +524,9 @@ def topic_leadership(
     """
     n = graph.n
     if counts.height == 0:
-        return unavailable("topic", n, "no hashtags or pillar labels on imported posts")
+        return unavailable(
+            "topic", n, TOPIC_NO_MATCH if hashtags_seen else "no hashtags or pillar labels on imported posts"
+        )
     names = sorted(counts["topic"].unique().to_list())
     col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
     ix = counts["ix"].to_numpy()

@@ -43,8 +43,12 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         "format": pl.String,
         "hashtags": pl.List(pl.String),
         "pillars": pl.List(pl.String),
+        "likes": pl.Int64,
+        "comments": pl.Int64,
+        "shares": pl.Int64,
     },
 }
+"""``posts.likes/comments/shares``: the post's latest metrics snapshot (NULL = not reported)."""
 REQUIRED: dict[str, tuple[str, ...]] = {
     "accounts": ("account_id",),
     "follows": ("follower_id", "followee_id"),

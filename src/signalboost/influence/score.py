@@ -225,7 +225,11 @@ def _compute(
         say("topic leadership and authority; follow graph, amplification, activity and reach alongside")
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
         counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
-        out: dict[str, Any] = {"topic": comp.topic_leadership(inter, counts)}
+        out: dict[str, Any] = {
+            "topic": comp.topic_leadership(inter, counts, hashtags_seen=_hashtags_seen(data))
+            if inter.n_edges
+            else comp.unavailable("topic", data.n, comp.TOPIC_WITHOUT_EDGES)
+        }
         inter_rank = comp.graph_pagerank(inter)
         for name in reversed(queued):  # the second thread takes them from the front
             if queued[name].cancel():
@@ -236,6 +240,12 @@ def _compute(
     brand = out.get("brand")
     assert brand is None or isinstance(brand, BrandSide)
     return {c: out[c] for c in comp.COMPONENTS}, brand
+
+
+def _hashtags_seen(data: InfluenceData) -> bool:
+    """Whether any imported post of the platform carries a hashtag."""
+    tags = data.posts["hashtags"] if "hashtags" in data.posts.columns else None
+    return bool(tags is not None and tags.len() and (tags.list.len().fill_null(0) > 0).any())
 
 
 def _brand_side(
@@ -321,8 +331,11 @@ def compute_influence(
         table = table.with_columns(
             pl.lit(None, pl.Float64).alias("engagement"), pl.lit(None, pl.Int64).alias("interactions_with_brand")
         )
-    if parts["reach"].available and parts["reach"].source == comp.REACH_FROM_INTERACTORS:
-        notes.append(f"reach from {comp.REACH_FROM_INTERACTORS}")
+    if parts["reach"].available and parts["reach"].source in (
+        comp.REACH_FROM_INTERACTORS,
+        comp.REACH_FROM_FOLLOWERS_POSTS,
+    ):
+        notes.append(f"reach from {parts['reach'].source}")
     return InfluenceResult(
         data.platform, stamp, brand_id, table, unavailable, effective_weights(weights, available), follows_source, notes
     )

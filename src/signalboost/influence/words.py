@@ -40,6 +40,10 @@ _STORED = (
     N_("no posts and no post counts imported (posts per account unknown)"),
     N_("no account has a known, non-zero number of posts"),
     N_("no hashtags or pillar labels on imported posts"),
+    N_(
+        "no imported post carries a hashtag of the strategy's pillars (pillars[].hashtags) or a pillar label: add the "
+        "hashtags the posts use to the pillars"
+    ),
     N_("no dated posts or interactions"),
     N_("known only for the brand's own account (no other account has a value)"),
     N_("no interaction of another account with the brand in the data: nobody is called untapped"),
@@ -53,6 +57,14 @@ _STORED = (
     ),
     N_("follower counts"),
     N_("follow graph (followers counted)"),
+    N_(
+        "follower counts (F) and the attention per post by the posts' metrics (P = mean likes + comments + shares), "
+        "ranked by (1 + F)(1 + P)"
+    ),
+    N_(
+        "no interactions between accounts: topic leadership is a PageRank on them, and without edges it would only "
+        "count posts on popular hashtags"
+    ),
     N_(
         "the distinct accounts interacting (D) and the attention received (A = reposts + quotes + 2 × (replies + "
         "mentions)), ranked by (1 + D)(1 + A) (no follower counts or follow graph imported)"

@@ -65,6 +65,8 @@ def summary_words(summary: dict[str, Any], platform: str) -> str:
         seeds=ari("seed_ari"),
         halves=ari("split_ari"),
     )
+    if caution := tentative_words(summary):
+        words += " " + caution
     other, accounts = summary.get("other") or 0, summary.get("accounts") or 0
     if other and accounts:  # "other" has no card: say where the rest of the audience is
         words += " " + ngettext(
@@ -73,6 +75,21 @@ def summary_words(summary: dict[str, Any], platform: str) -> str:
             other,
         ).format(n=format_number(other), share=format_percent(other / accounts))
     return words
+
+
+def tentative_words(summary: dict[str, Any]) -> str:
+    """A caution when the segments do not replicate: their split-half ARI (two disjoint halves of the audience) is
+    below :data:`signalboost.audience.communities.STABLE_SPLIT_ARI`; ``""`` otherwise (or when it was not scored)."""
+    from signalboost.audience.communities import STABLE_SPLIT_ARI
+
+    halves = (summary.get("stability") or {}).get("split_ari")
+    if halves is None or halves >= STABLE_SPLIT_ARI:
+        return ""
+    return _(
+        "Tentative: the segments of two disjoint halves of the audience barely agree (ARI {halves}, below {floor}), "
+        "so another sample of the same audience could split differently; more links among the audience (follows, "
+        "interactions) would make them firmer."
+    ).format(halves=format_number(halves), floor=format_number(STABLE_SPLIT_ARI))
 
 
 def notes_words(summary: dict[str, Any]) -> list[str]:

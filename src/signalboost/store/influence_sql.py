@@ -52,8 +52,11 @@ _READS = {
         "FROM interactions WHERE platform = ?"
     ),
     "posts": (
-        f"SELECT post_id, author_id, {readable_time('created_at')}, format, hashtags, pillars "
-        "FROM posts WHERE platform = ?"
+        f"SELECT p.post_id, p.author_id, {readable_time('p.created_at')}, p.format, p.hashtags, p.pillars, "
+        "m.likes, m.comments, m.shares FROM posts p LEFT JOIN (SELECT post_id, likes, comments, shares "
+        "FROM post_metrics WHERE platform = $1 "
+        "QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY observed_at DESC) = 1) m USING (post_id) "
+        "WHERE p.platform = $1"
     ),
 }
 

@@ -60,9 +60,11 @@ def build(ws: Workspace, platform: str | None = None) -> dict[str, Any]:
 def _summary_words(summary: dict[str, Any]) -> dict[str, Any]:
     """The stored run's prose (how the audience was found, the notes) in the page's language; figures as stored."""
     from signalboost.influence.words import stored_words
+    from signalboost.report.audience_section import tentative_words
 
     return {
         **summary,
+        "tentative": tentative_words(summary),
         "audience_from": stored_words(summary.get("audience_from")),
         "notes": [stored_words(n) for n in summary.get("notes", [])],
         "notes_run": [stored_words(n) for n in summary.get("notes_run", [])],
