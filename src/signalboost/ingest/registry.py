@@ -25,6 +25,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "youtube",
     "social_csv",
     "bluesky_car",
+    "misskey_notes",
     "higgs",
     "edgelist",
     "generic",
