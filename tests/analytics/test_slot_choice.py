@@ -192,3 +192,46 @@ def test_the_backtest_judges_the_advice_a_user_gets_top_slots_and_only_hours_abo
     nine = {"n_match": 25, "n_test": 100, "gain": pytest.approx(50.0)}
     nine_and_eleven = {"n_match": 50, "n_test": 100, "gain": pytest.approx(50.0)}
     assert [hour_row(top) for top in (7, 8, 15)] == [nine, nine_and_eleven, nine_and_eleven]
+
+
+def test_the_backtest_interval_is_bonferroni_corrected_over_the_twelve_candidates() -> None:
+    """The four-hours account, 8 cells advised (09:00 and 11:00). Per fold of 20: advised posts rank 11–20,
+    percentiles 52.5 … 97.5 (sum of squared deviations from 75: 2 × (2.5² + 7.5² + 12.5² + 17.5² + 22.5²) =
+    2,062.5); the others tie pairwise (14:00 holds 12–16, 16:00 10–14): mid-ranks 1, 2, 3.5, 3.5, 5.5, 5.5, 7.5, 7.5,
+    9, 10, percentiles 2.5 … 47.5 around 25 (squares 2,025). Over 5 folds, 50 posts a side: variances 10,312.5/49
+    and 10,125/49, se = √((210.459 + 206.633)/50) = 2.8882, Welch ν = se⁴ / ((4.2092² + 4.1327²)/49) = 97.99. The
+    interval is at 1 − 0.05/12 (12 candidates), so whichever is picked stays a 95 % statement: 50 ± t(ν) · se."""
+    from scipy import stats
+
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    table, _ = backtest_candidates(_four_hours(), metric="interactions", tz="UTC", top_slots=8)
+    row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+    va, vb = 10312.5 / 49 / 50, 10125 / 49 / 50
+    se = (va + vb) ** 0.5
+    nu = (va + vb) ** 2 / ((va**2 + vb**2) / 49)
+    assert se == pytest.approx(2.8882, abs=1e-4) and nu == pytest.approx(97.99, abs=0.01)
+    half = float(stats.t.ppf(1 - 0.025 / 12, nu)) * se
+    assert (row["gain"], row["low"], row["high"]) == (
+        pytest.approx(50.0),
+        pytest.approx(50.0 - half),
+        pytest.approx(50.0 + half),
+    )
+    assert half == pytest.approx(8.47, abs=0.01)  # at a plain 95 % it would be 5.73
+
+
+def test_a_candidate_without_an_interval_has_empty_gain_low_and_high() -> None:
+    """The same figure every day: most candidates advise no held-out post, so they have no interval — every row
+    still has the same columns, and where gain is empty so are low and high."""
+    rows = [(START + dt.timedelta(days=k, hours=9 + k % 5), 10.0) for k in range(80)]
+    table, n = backtest_candidates_for(rows)
+    assert n == 80 and table.height == 12
+    assert table.columns == ["rule", "grain", "scale", "n_match", "n_test", "gain", "low", "high"]
+    empty = table.filter(pl.col("gain").is_null())
+    assert empty.height >= 1 and empty["low"].is_null().all() and empty["high"].is_null().all()
+
+
+def backtest_candidates_for(rows: list[tuple[dt.datetime, float]]) -> tuple[pl.DataFrame, int]:
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    return backtest_candidates(_frame(rows), metric="interactions", tz="UTC")

@@ -59,6 +59,22 @@ def test_walk_tree_decompresses_keys_node_by_node_and_follows_subtrees() -> None
         walk_tree({b"R": {"l": b"gone", "e": []}}, b"R")
 
 
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"l": b"R", "e": []},  # a loop (a hostile file: content addressing makes it impossible in a real one)
+        {"l": None, "e": [{"p": 0, "k": b"a", "v": b"r", "t": b"R"}, {"p": 0, "k": b"b", "v": b"r", "t": b"R"}]},
+        {"l": "not a CID", "e": []},
+        {"l": None, "e": [{"p": 5, "k": b"a", "v": b"r"}]},  # shares 5 bytes with an empty previous key
+        {"l": None, "e": [{"p": 0, "k": "text, not bytes", "v": b"r"}]},
+        {"l": None, "e": [7]},
+    ],
+)
+def test_walk_tree_refuses_damaged_trees_without_looping(node: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="damaged"):
+        walk_tree({b"R": node}, b"R")
+
+
 def test_a_later_export_marks_an_unfollowed_account_inactive_and_reimport_adds_nothing(tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "ws", create=True)
     first, second = tmp_path / "repo-may.car", tmp_path / "repo-june.car"

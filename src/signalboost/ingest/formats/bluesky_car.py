@@ -88,19 +88,25 @@ def walk_tree(blocks: dict[bytes, Any], root: bytes) -> list[tuple[str, bytes]]:
     """Pure: the ``(key, record CID)`` pairs of a Merkle Search Tree, in key order. ``ValueError`` when a node the
     tree links to is missing or is not a node."""
     out: list[tuple[str, bytes]] = []
+    seen: set[bytes] = set()
 
-    def visit(cid: bytes | None, depth: int) -> None:
+    def visit(cid: Any, depth: int) -> None:
         if cid is None:
             return
-        if depth > _MAX_DEPTH:
-            raise ValueError("the tree is deeper than any repository")
+        if not isinstance(cid, bytes) or depth > _MAX_DEPTH or cid in seen:
+            raise ValueError("the repository's tree is damaged (a link that is not a CID, a loop, or too deep)")
+        seen.add(cid)
         node = blocks.get(cid)
         if not isinstance(node, dict) or not isinstance(node.get("e"), list):
             raise ValueError("a node of the repository's tree is missing")
         visit(node.get("l"), depth + 1)
         prev = b""
         for entry in node["e"]:
-            key = prev[: int(entry.get("p") or 0)] + bytes(entry.get("k") or b"")
+            shared = entry.get("p", 0) if isinstance(entry, dict) else None
+            suffix = entry.get("k") if isinstance(entry, dict) else None
+            if not isinstance(shared, int) or not isinstance(suffix, bytes) or not 0 <= shared <= len(prev):
+                raise ValueError("an entry of the repository's tree is damaged")
+            key = prev[:shared] + suffix
             prev = key
             out.append((key.decode("utf-8", "replace"), entry.get("v")))
             visit(entry.get("t"), depth + 1)
@@ -246,7 +252,7 @@ def read_car(path: Path, options: ReadOptions) -> Iterator[Item]:
     other: Counter[str] = Counter()
     for line, (key, cid) in enumerate(entries, start=1):
         collection, _, rkey = key.partition("/")
-        record = blocks.get(cid)
+        record = blocks.get(cid) if isinstance(cid, bytes) else None
         if not isinstance(record, dict):
             yield Reject(line, key, "the record's block is missing from the file", key)
             continue
