@@ -451,7 +451,9 @@ def _run(
             result.rows_read += 1
             rejects.add(item)
         elif isinstance(item, SqlStage):
-            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed)
+            read, bad, kept = q.stage_sql(
+                con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed, table=item.table
+            )
             rejects.counted(bad, kept)
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
@@ -471,7 +473,11 @@ def _run(
                         n=changing,
                     )
                 )
-            _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
+            _add(
+                result,
+                item.table,
+                *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged, key_hash=q.STAGE_HASH),
+            )
             for table, select in item.also:  # other tables of the same rows (a posts file's metrics)
                 _add(result, table, *q.merge(con, table, str(result.import_id), f"({select})"))
         elif isinstance(item, FollowSnapshot):
