@@ -389,6 +389,7 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
     from signalboost.cli.common import console
     from signalboost.i18n import format_datetime
     from signalboost.influence.backtest import BASELINES, CALIBRATED
+    from signalboost.influence.calibrate import CALIBRATION_WINS
 
     def f3(x: float, signed: bool = False) -> str:
         return ("+" if signed and x > 0 else "") + format_number(x, digits=3)
@@ -453,7 +454,8 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
             "ones (a lift interval holds 0); this history does not support applying them."
         ),
     }[verdict]
-    console.print(("[bold]" if verdict == "better" else "[yellow]") + escape(said) + "[/]")
+    style = "bold" if cal.verdict() == CALIBRATION_WINS else "yellow"
+    console.print(escape(said), style=style, highlight=False)
     if path is not None:
         console.print(
             _("Weights written to {path} (influence.weights, with a dated comment).").format(path=escape(str(path)))

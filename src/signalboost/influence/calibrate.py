@@ -52,6 +52,10 @@ class CalibrationRefused(InfluenceError):
     """The history cannot tell which weights are better (too short, too thin)."""
 
 
+#: :meth:`Calibration.verdict` when the fitted weights beat the current ones on the later cut
+CALIBRATION_WINS = "better"
+
+
 @dataclass
 class Calibration:
     """The outcome of :func:`calibrate`: fitted and current weights (over the available components, summing to
@@ -80,7 +84,7 @@ class Calibration:
         if min(row["d_ndcg_hi"], row["d_spearman_hi"]) < 0:
             return "worse"
         if min(row["d_ndcg_lo"], row["d_spearman_lo"]) > 0:
-            return "better"
+            return CALIBRATION_WINS
         return "cannot tell"
 
     def evidence(self) -> str:

@@ -464,6 +464,38 @@ def _update_existing(con: Any, table: str) -> None:
     con.execute(f"UPDATE {table} AS t SET {sets} FROM _dedup s WHERE {on} AND ({changed})")
 
 
+def accounts_changing(con: Any, origin: str) -> int:
+    """How many staged accounts (``origin``) are stored already, observed earlier, with other counts: the ones a
+    later list updates (said in the import's summary)."""
+    counts = " OR ".join(
+        f"s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM t.{c}" for c in ("followers", "following", "posts_count")
+    )
+    sql = (
+        f"SELECT count(DISTINCT (s.platform, s.account_id)) FROM {origin} s JOIN accounts t "
+        f"ON t.platform = s.platform AND t.account_id = s.account_id "
+        f"WHERE (s.observed_at > t.observed_at OR t.observed_at IS NULL) AND ({counts})"
+    )
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def keep_seen_times(con: Any) -> int:
+    """Staged accounts (``_stage_sql``, observed at the import's own time) already stored with the same values
+    (a NULL in the file contradicts nothing) take the stored observation time: the list is not a newer observation
+    of them, so a re-import changes no row (an export with its own time does move it: :func:`_update_existing`).
+    Returns how many kept their time."""
+    have = {str(r[0]) for r in con.execute("DESCRIBE _stage_sql").fetchall()}
+    values = [c for c in columns("accounts") if c in have and c not in ("platform", "account_id", "observed_at")]
+    values = [c for c in values if c != "is_brand"]
+    same = " AND ".join(f"(s.{ident(c)} IS NULL OR s.{ident(c)} IS NOT DISTINCT FROM t.{ident(c)})" for c in values)
+    platform = "s.platform" if "platform" in have else "(SELECT any_value(platform) FROM _staged)"
+    sql = (
+        "UPDATE _stage_sql AS s SET observed_at = t.observed_at FROM accounts t "
+        f"WHERE t.platform = {platform} AND t.account_id = s.account_id AND s._reason IS NULL "
+        f"AND t.observed_at < s.observed_at AND {same or 'TRUE'}"
+    )
+    return int(con.execute(sql).fetchall()[0][0])
+
+
 def mark_unfollows(con: Any, snap: FollowSnapshot) -> int:
     """Edges of ``snap.account_id`` not seen in a complete list observed at ``snap.observed_at``: inactive."""
     column = "followee_id" if snap.side == "followee" else "follower_id"
