@@ -147,6 +147,22 @@ def test_topic_leadership_needs_interactions_between_accounts() -> None:
     assert "topic" not in linked.unavailable
 
 
+def test_amplification_is_unavailable_when_nobody_is_reposted_or_quoted() -> None:
+    accounts = pl.DataFrame({"account_id": ["a", "b", "c"], "followers": [10, 20, 30], "posts_count": [5, 6, 7]})
+    mention = pl.DataFrame({"actor_id": ["a"], "kind": ["mention"], "target_account_id": ["b"]})
+    data = InfluenceData.from_frames("instagram", accounts=accounts, interactions=mention)
+    amp = comp.amplification(data)
+    assert not amp.available and amp.reason == comp.AMPLIFICATION_WITHOUT_REPOSTS
+    # reach (the follower count) is then the only weighted component: each account scores its reach percentile
+    # (a constant amplification at the 50th percentile with weight 0.25 would pull c's 83.3 down to 76.5)
+    result = compute_influence(data)
+    scores = dict(result.table.select("account_id", "score").iter_rows())
+    assert result.weights["amplification"] == 0.0
+    repost = pl.DataFrame({"actor_id": ["a"], "kind": ["repost"], "target_account_id": ["b"]})
+    assert comp.amplification(InfluenceData.from_frames("x", accounts=accounts, interactions=repost)).available
+    assert [scores[k] for k in "abc"] == pytest.approx([100 / 6, 50.0, 500 / 6])
+
+
 def test_the_backtest_score_is_the_score_the_product_computes() -> None:
     history = _history()
     cut = make_post_cut(history, T)

@@ -165,8 +165,7 @@ def report(history: PostHistory, *, replicates: int = DEFAULT_REPLICATES) -> str
     parts = [
         f"Data as imported: {history.posts.height:,} posts, {history.accounts.height:,} accounts with follower "
         f"counts. Components on this data: {', '.join(sorted(first.pcts))} (unavailable — {unavailable}). "
-        "Amplification (reposts and quotes received per post) is 0 for every account (Instagram has no reposts), so "
-        "its weight changes no order. Reach = the percentile of (1 + followers)(1 + mean likes + comments + shares "
+        "Reach = the percentile of (1 + followers)(1 + mean likes + comments + shares "
         "per post before the cut). Intervals: 95 % Poisson bootstrap over influencers, "
         f"{replicates} replicates, paired across predictors; a difference whose interval excludes 0 is a win "
         "(positive) or a loss (negative) of the default, else a tie (cannot tell).",
