@@ -93,3 +93,33 @@ def test_the_dashboard_says_it_above_the_table(tmp_path: Path) -> None:
     assert "so those are weighed equally" in (data.get("ranking_note") or ""), data.get("ranking_note")
     page = " ".join(client.get("/influencers").text.split())
     assert "The default weights give 0 to every component this data can give" in page
+
+
+STRATEGY_PILLARS = """version: 1
+brand:
+  name: Brand
+pillars:
+  - {id: finance, name: Finance, weight: 60, hashtags: ["#finops"]}
+  - {id: team, name: Team, weight: 40}
+"""
+
+
+def _tag_posts(ws: Workspace, tags: list[str]) -> None:
+    with ws.transaction() as con:
+        con.execute("UPDATE posts SET hashtags = ?", [tags])
+
+
+def test_topic_says_when_the_posts_hashtags_name_no_pillar(tmp_path: Path) -> None:
+    """The s9 walk's Mastodon export: posts tagged #cat, pillars tagged #finops — topic leadership said "no hashtags
+    or pillar labels on imported posts", which was untrue."""
+    from signalboost.influence.components import TOPIC_NO_MATCH
+
+    ws = _own_export(tmp_path, STRATEGY_PILLARS)
+    _tag_posts(ws, ["cat"])
+    job.run_influence(ws, platform="x")
+    _frame, run = job.stored_influencers(ws, platform="x")
+    assert run is not None and run["unavailable"]["topic"] == TOPIC_NO_MATCH
+    _tag_posts(ws, [])  # no hashtag at all: the old reason stands
+    job.run_influence(ws, platform="x")
+    _frame, run = job.stored_influencers(ws, platform="x")
+    assert run is not None and run["unavailable"]["topic"] == "no hashtags or pillar labels on imported posts"

@@ -21,7 +21,10 @@ accounts' posts shared) are left out and counted in ``reposts_left_out``, unless
 
 The verdict is ``met`` / ``missed`` when the figure (or, for means, medians and rates, its whole interval) is on
 one side of the target, ``too early to tell`` when the interval straddles it (or has fewer than 2 posts), and
-``not measurable yet`` when there is no figure (the ``status`` says why).
+``not measurable yet`` when there is no figure (the ``status`` says why). A count of interactions that leaves parts
+out (``status`` ``ok — partial: shares not in the export``, or ``mixed``) is a lower bound of the full count: it can
+show that an ``at_least`` target is met (or an ``at_most`` one missed), never the opposite — that verdict becomes
+``cannot tell`` (:func:`under_count_verdict`).
 
 A tactic is judged on the weekly values of the KPIs it serves (or, with none, the metric of its goal): weeks with
 the tactic (a post labelled with it, or else an occurrence of its RRULE) against the other weeks, with a Welch
@@ -194,6 +197,23 @@ def _rate(posts: pl.DataFrame, col: str) -> KpiFigure:
     return KpiFigure(r, both.height, "ok" if r is not None else "not reported", low, high)
 
 
+#: the markers :func:`_with_basis` puts in a status when the interactions leave parts out (a lower bound)
+UNDER_COUNT_MARKERS = (" — partial: ", " — mixed: ")
+CANNOT_TELL = "cannot tell"
+
+
+def under_count_verdict(verdict: str, status: str, direction: str) -> str:
+    """``verdict`` of a figure whose interactions leave parts out (``status`` with a marker of
+    :data:`UNDER_COUNT_MARKERS`): the full figure is at least the one shown, so ``missed`` for an ``at_least``
+    target and ``met`` for an ``at_most`` one cannot be told (:data:`CANNOT_TELL`); the other verdicts stand."""
+    if not any(m in status for m in UNDER_COUNT_MARKERS):
+        return verdict
+    at_least = direction == "at_least"
+    if (verdict == "missed" and at_least) or (verdict == "met" and not at_least):
+        return CANNOT_TELL
+    return verdict
+
+
 def kpi_verdict(figure: KpiFigure, target: float, direction: str, aggregation: str) -> str:
     """``met``, ``missed``, ``too early to tell`` or ``not measurable yet`` (module docstring)."""
     if figure.value is None:
@@ -326,7 +346,7 @@ def _one_kpi(
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         fig = KpiFigure(None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window")
     previous = metric_value(prev, kpi.metric, prev_snaps, kpi.how).value
-    verdict = kpi_verdict(fig, kpi.target, kpi.direction, kpi.how)
+    verdict = under_count_verdict(kpi_verdict(fig, kpi.target, kpi.direction, kpi.how), fig.status, kpi.direction)
     met = {"met": True, "missed": False}.get(verdict)
     change = None if fig.value is None or previous is None else fig.value - previous
     trend = "n/a" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"

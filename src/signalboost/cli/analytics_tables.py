@@ -191,7 +191,12 @@ def tactic_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """The KPI table for people, in 80 columns: figure with its interval, how it is computed, target with its
     direction, verdict (with the reason when there is no figure)."""
-    from signalboost.report.analysis_words import kpi_figure_label, reposts_left_out_words, status_words
+    from signalboost.report.analysis_words import (
+        kpi_figure_label,
+        reposts_left_out_words,
+        status_words,
+        under_count_words,
+    )
 
     out = []
     for r in frame.iter_rows(named=True):
@@ -201,6 +206,8 @@ def kpi_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
         verdict = _word(r["verdict"])
         if not str(r["status"]).startswith("ok"):
             verdict = _("{verdict}: {why}").format(verdict=verdict, why=status_words(str(r["status"])))
+        elif basis := under_count_words(str(r["status"])):  # a partial count: said beside the verdict it limits
+            verdict = _("{verdict} ({basis})").format(verdict=verdict, basis=basis)
         if r.get("reposts_left_out"):  # a posts KPI of the brand's own posts
             verdict = _("{verdict}; {left_out}").format(
                 verdict=verdict, left_out=reposts_left_out_words(r["reposts_left_out"])

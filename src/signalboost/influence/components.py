@@ -36,6 +36,12 @@ AMPLIFICATION_WITHOUT_REPOSTS = (
 """Why amplification is unavailable when posts are known but nobody was reposted or quoted: a component equal
 for every account orders nothing, yet under the ``tail`` rule it would hold its weight at the 50th percentile and
 pull every score towards 50 (an account at the 70th percentile of reach would score 65, below the threshold)."""
+TOPIC_NO_MATCH = (
+    "no imported post carries a hashtag of the strategy's pillars (pillars[].hashtags) or a pillar label: add the "
+    "hashtags the posts use to the pillars"
+)
+"""Why topic leadership is unavailable when posts have hashtags but none names a pillar's topic (the topics are the
+strategy's pillar hashtags, :func:`signalboost.influence.job.settings_and_topics`): "no hashtags" would be untrue."""
 TOPIC_WITHOUT_EDGES = (
     "no interactions between accounts: topic leadership is a PageRank on them, and without edges it would only "
     "count posts on popular hashtags"
@@ -512,8 +518,12 @@ def topic_leadership(
     max_topics: int = 3,
     alpha: float = DEFAULT_ALPHA,
     tol: float = TOPIC_TOL,
+    hashtags_seen: bool = False,
 ) -> Component:
     """Topic leadership: topic-sensitive PageRank per topic (TwitterRank teleport: posts on the topic).
+
+    ``hashtags_seen``: some imported post has a hashtag, so an empty ``counts`` means none names a topic (the reason
+    says so, :data:`TOPIC_NO_MATCH`) rather than that the posts have no hashtags.
 
     ``raw`` = the mean of the topic PageRank vectors (by linearity the PageRank whose teleport is the mean of the
     topics' teleports, Haveliwala 2002); ``labels`` (:func:`leading_topics`) are the topics where the account's
@@ -522,7 +532,9 @@ def topic_leadership(
     """
     n = graph.n
     if counts.height == 0:
-        return unavailable("topic", n, "no hashtags or pillar labels on imported posts")
+        return unavailable(
+            "topic", n, TOPIC_NO_MATCH if hashtags_seen else "no hashtags or pillar labels on imported posts"
+        )
     names = sorted(counts["topic"].unique().to_list())
     col = counts["topic"].replace_strict({t: j for j, t in enumerate(names)}, return_dtype=pl.Int64).to_numpy()
     ix = counts["ix"].to_numpy()

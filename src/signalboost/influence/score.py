@@ -226,8 +226,8 @@ def _compute(
         inter = comp.interaction_transition(data, weights)  # shared by authority and topic leadership
         counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
         out: dict[str, Any] = {
-            "topic": comp.topic_leadership(inter, counts)
-            if inter.n_edges
+            "topic": comp.topic_leadership(inter, counts, hashtags_seen=_hashtags_seen(data))
+            if inter.n_edges or counts.height == 0  # no topics at all: topic_leadership says why
             else comp.unavailable("topic", data.n, comp.TOPIC_WITHOUT_EDGES)
         }
         inter_rank = comp.graph_pagerank(inter)
@@ -240,6 +240,12 @@ def _compute(
     brand = out.get("brand")
     assert brand is None or isinstance(brand, BrandSide)
     return {c: out[c] for c in comp.COMPONENTS}, brand
+
+
+def _hashtags_seen(data: InfluenceData) -> bool:
+    """Whether any imported post of the platform carries a hashtag."""
+    tags = data.posts["hashtags"] if "hashtags" in data.posts.columns else None
+    return bool(tags is not None and tags.len() and (tags.list.len().fill_null(0) > 0).any())
 
 
 def _brand_side(

@@ -40,6 +40,10 @@ _STORED = (
     N_("no posts and no post counts imported (posts per account unknown)"),
     N_("no account has a known, non-zero number of posts"),
     N_("no hashtags or pillar labels on imported posts"),
+    N_(
+        "no imported post carries a hashtag of the strategy's pillars (pillars[].hashtags) or a pillar label: add the "
+        "hashtags the posts use to the pillars"
+    ),
     N_("no dated posts or interactions"),
     N_("known only for the brand's own account (no other account has a value)"),
     N_("no interaction of another account with the brand in the data: nobody is called untapped"),

@@ -265,6 +265,15 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def under_count_words(status: str) -> str:
+    """What a KPI's interactions leave out, from its status (``ok — partial: shares not in the export`` →
+    ``partial: shares not in the export``, in the report's language); ``""`` for a full count."""
+    for marker, words in ((" — partial: ", N_("partial: {parts}")), (" — mixed: ", N_("mixed: {parts}"))):
+        if marker in status:
+            return _(words).format(parts=status.split(marker, 1)[1])
+    return ""
+
+
 def status_words(status: str) -> str:
     """A KPI's status (``no posts on youtube in the window``…, ``analytics.kpis``) in the report's language."""
     import re

@@ -21,6 +21,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("met"),
     N_("missed"),
     N_("too early to tell"),
+    N_("cannot tell"),
     N_("not measurable yet"),
     N_("up"),
     N_("down"),

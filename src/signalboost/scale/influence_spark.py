@@ -406,13 +406,13 @@ def _topic(
 
     lead = None
     linked = edges.where(F.col("src").isNotNull() & (F.col("src") != "") & (F.col("src") != F.col("dst")))
-    if posts is not None and linked.limit(1).count() == 0:
-        unavailable["topic"] = TOPIC_WITHOUT_EDGES
-        return table.withColumn("topic", F.lit(None).cast("double")).withColumn(
-            "top_topics", F.lit(None).cast("array<string>")
-        )
     if posts is not None:
         counts = spark_topic_counts(posts, topics)
+        if linked.limit(1).count() == 0 and counts.limit(1).count():  # as on one machine
+            unavailable["topic"] = TOPIC_WITHOUT_EDGES
+            return table.withColumn("topic", F.lit(None).cast("double")).withColumn(
+                "top_topics", F.lit(None).cast("array<string>")
+            )
         lead = spark_topic_leadership(edges, nodes, counts, tol=tol)
     if lead is None:
         unavailable["topic"] = UNAVAILABLE

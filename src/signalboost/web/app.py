@@ -253,6 +253,7 @@ def _templates() -> Jinja2Templates:
         reposts_left_out_words,
         status_words,
         tactic_verdict,
+        under_count_words,
     )
     from signalboost.report.words import kpi_is_percent, kpi_metric_words, kpi_target_text, pillar_word
 
@@ -276,6 +277,7 @@ def _templates() -> Jinja2Templates:
     env.globals["kpi_target_text"] = kpi_target_text
     env.globals["kpi_status_words"] = lambda s: _kpi_status(str(s), status_words)
     env.globals["reposts_left_out_words"] = reposts_left_out_words
+    env.globals["kpi_basis_words"] = under_count_words
     env.globals["aggregation_label"] = lambda agg: AGGREGATION_LABELS.get(str(agg or "sum"), str(agg or "sum"))
     return templates
 

@@ -221,8 +221,11 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
     for k in strategy.kpis:
         r = found.get(k.id, {})
         status = r.get("status") or NOT_YET
+        basis = ""
         if status == "ok" or status.startswith("ok —"):
-            status = r.get("verdict") or status
+            from signalboost.report.analysis_words import under_count_words
+
+            status, basis = r.get("verdict") or status, under_count_words(status)
         out.append(
             {
                 "id": k.id,
@@ -237,6 +240,7 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "high": r.get("high"),
                 "verdict": r.get("verdict"),
                 "status": status,
+                "basis": basis,  # what a partial count of interactions leaves out, said beside the verdict
                 "n": r.get("n"),
                 "reposts_left_out": r.get("reposts_left_out"),
                 "trend": r.get("trend"),
