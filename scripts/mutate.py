@@ -93,6 +93,9 @@ def prepare(module: str, tests: list[str], config: dict) -> Path:  # type: ignor
         # mutmut stops a mutant after 2 × multiplier × (its tests' time + 1 s) of CPU time; its default multiplier
         # 15 lets a mutant that loops forever hold a niced worker for hours on a shared machine
         "timeout_multiplier": float(settings.get("timeout_multiplier", 2.0)),
+        # mutmut's test times are the wall time of each test's call phase only (no fixture set-up, no imports), but
+        # its limit counts the worker's CPU time in every thread: the constant pays for those (mutation.toml)
+        "timeout_constant": float(settings.get("timeout_constant", 10.0)),
     }
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     text += "\n[tool.mutmut]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in section.items())

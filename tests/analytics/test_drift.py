@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from signalboost.analytics.pillars import drift_words, pillar_mix, wilson_interval
@@ -60,3 +61,53 @@ def test_within_the_interval_is_not_drift_and_unclassified_never_drifts() -> Non
     assert mix["a"]["drift"] is False
     assert mix["b"]["drift"] is True and mix["b"]["posts_off"] == pytest.approx(15.0)
     assert mix["unclassified"]["drift"] is False
+
+
+def test_the_margin_is_a_gap_the_drift_must_exceed() -> None:
+    # 50 of 100 vs 25 %: Wilson [40.4 %, 59.6 %] leaves 25 % out; the gap is 0.5 − 0.25 = 0.25 exactly
+    assert _mix({"a": 50, "b": 50}, {"a": 0.25, "b": 0.75})["a"]["drift"] is True
+    margin = {m: pillar_mix(posts(_rows({"a": 50, "b": 50})), {"a": 0.25, "b": 0.75}, per_month=False, margin=m)
+              for m in (0.24, 0.25)}  # fmt: skip
+    assert [bool(margin[m].filter(pl.col("pillar") == "a")["drift"][0]) for m in (0.24, 0.25)] == [True, False]
+
+
+def test_a_lower_confidence_narrows_the_interval_and_flags_sooner() -> None:
+    # 20 of 100 vs 25 %: at 95 % Wilson [13.3 %, 28.9 %] holds 25 %; at 50 % (z = 0.6745) the interval is
+    # centre (0.2 + 0.4549/200) / 1.004549 = 0.201360, half 0.6745·√(0.0016 + 0.0000114) / 1.004549 = 0.026953:
+    # [17.4 %, 22.8 %], which leaves 25 % out
+    rows = posts(_rows({"a": 20, "b": 80}))
+    weights = {"a": 0.25, "b": 0.75}
+    wide = pillar_mix(rows, weights, per_month=False).filter(pl.col("pillar") == "a").row(0, named=True)
+    narrow = pillar_mix(rows, weights, per_month=False, confidence=0.5).filter(pl.col("pillar") == "a")
+    row = narrow.row(0, named=True)
+    assert wide["drift"] is False and row["drift"] is True
+    assert (row["share_low"], row["share_high"]) == (
+        pytest.approx(0.174407, abs=1e-5),
+        pytest.approx(0.228313, abs=1e-5),
+    )
+
+
+def test_undated_posts_are_not_in_the_mix_and_a_two_pillar_post_counts_half_to_each() -> None:
+    rows = [
+        *_rows({"a": 4, "b": 4}),
+        {"post_id": "ab1", "created_at": t(3), "pillars": ["a", "b"]},
+        {"post_id": "ab2", "created_at": t(4), "pillars": ["a", "b"]},
+        {"post_id": "undated", "created_at": None, "pillars": ["a"]},
+    ]
+    mix = {r["pillar"]: r for r in pillar_mix(posts(rows), {"a": 0.5, "b": 0.5}, per_month=False).iter_rows(named=True)}
+    assert (mix["a"]["posts"], mix["b"]["posts"], mix["a"]["n_posts"]) == (5.0, 5.0, 10)
+    assert mix["a"]["share"] == 0.5 and mix["a"]["expected"] == 5.0 and mix["a"]["posts_off"] == 0.0
+
+
+def test_drift_words_say_one_post_and_too_many() -> None:
+    row = {"pillar": "x", "posts": 3.0, "n_posts": 10, "share": 0.3, "expected": 2.0, "target": 0.2, "posts_off": 1.0}
+    assert drift_words(row) == "x: 3 of 10 posts (30%), 2 were due (20%) — 1 post too many"
+    row |= {"posts": 1.0, "share": 0.1, "expected": 3.0, "target": 0.3, "posts_off": -2.0}
+    assert drift_words(row) == "x: 1 of 10 posts (10%), 3 were due (30%) — 2 posts too few"
+
+
+def _rows(counts: dict[str, int]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for pillar, n in counts.items():
+        out += [{"post_id": f"{pillar}{i}", "created_at": t(1 + i % 28), "pillars": [pillar]} for i in range(n)]
+    return out

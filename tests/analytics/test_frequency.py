@@ -90,3 +90,15 @@ def test_frequency_table_shows_days_used_and_left_out() -> None:
     curve = posts_per_day_curve(_posts({1: [3.0], 2: [None], 3: [5.0], 4: [None], 5: [None]}), max_k=2)
     row = frequency_rows(curve)[0]
     assert (row["days"], row["left out"]) == ("2", "3")
+
+
+def test_curve_bounds_of_a_count_stop_at_zero() -> None:
+    """Two days of 4+ posts with totals 40 and 400 (10 and 100 per post): mean 220 per day, s = 254.56, t(1) = 12.706,
+    half-width 12.706 · 254.56 / √2 = 2,287.1, so the t interval is [−2,067.1, 2,507.1]; no day has negative
+    interactions, so the lower bound is 0 (the s9 walk's Facebook table showed 528 [−4,447, 5,502] per day)."""
+    curve = posts_per_day_curve(_posts({1: [10.0] * 4, 2: [100.0] * 4}), max_k=4)
+    four = curve.filter(pl.col("posts_per_day") == 4).row(0, named=True)
+    assert four["per_day"] == pytest.approx(220.0)
+    assert four["per_day_high"] == pytest.approx(220 + 12.7062 * 254.558 / 2**0.5, rel=1e-4)
+    assert (four["per_day_low"], four["per_post_low"]) == (0.0, 0.0)
+    assert four["per_post_high"] == pytest.approx(55 + 12.7062 * 63.6396 / 2**0.5, rel=1e-4)

@@ -339,3 +339,26 @@ def test_weekly_series_columns_and_a_metric_without_a_series() -> None:
         assert weekly_series(frame, metric).columns == ["week", "value", "n"], metric
     empty = weekly_series(frame, "mentions")  # not computed by the analytics: an empty series, not an error
     assert empty.height == 0 and empty.schema == pl.Schema({"week": pl.Date, "value": pl.Float64, "n": pl.UInt32})
+
+
+def test_tactic_weeks_and_their_values_are_both_in_the_brands_time_zone() -> None:
+    """Auckland is UTC+13 in January: a post at Sunday 20:00 UTC is Monday 09:00 there, in the next week. Local
+    weeks (Mondays): Jan 1 holds an untagged post (2 likes), Jan 8 and Jan 15 a tactic post each (10), Jan 22 an
+    untagged post (4): with [10, 10] against [2, 4], means 10 and 3. Read in UTC instead, the first tactic post would
+    fall in the week of Jan 1 beside the untagged one (12), and one week without the tactic would be left."""
+    p = posts(
+        [
+            {"post_id": "a", "created_at": dt.datetime(2024, 1, 2, 2, tzinfo=dt.UTC)},  # Tue Jan 2 15:00 local
+            {"post_id": "b", "created_at": dt.datetime(2024, 1, 7, 20, tzinfo=dt.UTC), "tactic": "tt"},  # Mon Jan 8
+            {"post_id": "c", "created_at": dt.datetime(2024, 1, 14, 20, tzinfo=dt.UTC), "tactic": "tt"},  # Mon Jan 15
+            {"post_id": "d", "created_at": dt.datetime(2024, 1, 23, 2, tzinfo=dt.UTC)},  # Tue Jan 23 15:00 local
+        ]
+    )
+    likes = {"a": 2, "b": 10, "c": 10, "d": 4}
+    frame = post_engagement(
+        p, metrics([{"post_id": k, "likes": v, "comments": 0, "shares": 0} for k, v in likes.items()])
+    )
+    row = tactic_effects([TT], [], frame, tz="Pacific/Auckland").row(0, named=True)
+    assert (row["unit"], row["n_with"], row["n_without"]) == ("week", 2, 2)
+    assert (row["mean_with"], row["mean_without"], row["diff"]) == (10.0, 3.0, 7.0)
+    assert tactic_weeks(TT, frame, tz="Pacific/Auckland") == ({dt.date(2024, 1, 8), dt.date(2024, 1, 15)}, "labelled")

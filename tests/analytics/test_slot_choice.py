@@ -161,3 +161,91 @@ def test_on_the_uci_page_nothing_is_backed_and_the_former_rule_did_not_beat_the_
     assert n == 496 and rows["n_test"].to_list() == [248] * 13  # 5 folds of 10 % of 496 posts (50+49+50+49+50)
     former = rows.filter(pl.col("rule") == "former").row(0, named=True)
     assert former["n_match"] > 0 and former["low"] < 0 < former["high"]
+
+
+def _four_hours(days: int = 50) -> pl.DataFrame:
+    """Every day posts at 09:00 (100–104), 11:00 (90–94), 14:00 (12–16) and 16:00 (10–14): two hours clearly above
+    the account's mean (about 54), two below it."""
+    rows = []
+    for k in range(days):
+        day = START + dt.timedelta(days=k)
+        for hour, base in ((9, 100.0), (11, 90.0), (14, 12.0), (16, 10.0)):
+            rows.append((day.replace(hour=hour), base + k % 5))
+    return _frame(rows)
+
+
+def test_the_backtest_judges_the_advice_a_user_gets_top_slots_and_only_hours_above_the_mean() -> None:
+    """200 posts, 4 a day: folds of 20 later posts (5 days) hold 5 posts of each hour, 100 held out in all. The
+    advice lists ``top_slots`` weekday × hour cells; on the hour-of-day model the 7 cells of 09:00 come first, then
+    the 7 of 11:00. Mid-rank percentiles within a fold: the 09:00 posts rank 16–20 (mean (18 − ½)/20 = 87.5), the
+    rest 1–15 (37.5): advising 09:00 gains 50 points on 25 posts. With 09:00 and 11:00 (8 to 14 cells) they rank
+    11–20 (75) against 1–10 (25): 50 points on 50 posts. A 15th cell adds no hour: 14:00 lies below the account's
+    mean (about 55), so it is never advised."""
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    def hour_row(top: int) -> dict[str, object]:
+        table, n = backtest_candidates(_four_hours(), metric="interactions", tz="UTC", top_slots=top)
+        assert n == 200
+        row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+        return {k: row[k] for k in ("n_match", "n_test", "gain")}
+
+    nine = {"n_match": 25, "n_test": 100, "gain": pytest.approx(50.0)}
+    nine_and_eleven = {"n_match": 50, "n_test": 100, "gain": pytest.approx(50.0)}
+    assert [hour_row(top) for top in (7, 8, 15)] == [nine, nine_and_eleven, nine_and_eleven]
+
+
+def test_the_backtest_interval_is_bonferroni_corrected_over_the_twelve_candidates() -> None:
+    """The four-hours account, 8 cells advised (09:00 and 11:00). Per fold of 20: advised posts rank 11–20,
+    percentiles 52.5 … 97.5 (sum of squared deviations from 75: 2 × (2.5² + 7.5² + 12.5² + 17.5² + 22.5²) =
+    2,062.5); the others tie pairwise (14:00 holds 12–16, 16:00 10–14): mid-ranks 1, 2, 3.5, 3.5, 5.5, 5.5, 7.5, 7.5,
+    9, 10, percentiles 2.5 … 47.5 around 25 (squares 2,025). Over 5 folds, 50 posts a side: variances 10,312.5/49
+    and 10,125/49, se = √((210.459 + 206.633)/50) = 2.8882, Welch ν = se⁴ / ((4.2092² + 4.1327²)/49) = 97.99. The
+    interval is at 1 − 0.05/12 (12 candidates), so whichever is picked stays a 95 % statement: 50 ± t(ν) · se."""
+    from scipy import stats
+
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    table, _ = backtest_candidates(_four_hours(), metric="interactions", tz="UTC", top_slots=8)
+    row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+    va, vb = 10312.5 / 49 / 50, 10125 / 49 / 50
+    se = (va + vb) ** 0.5
+    nu = (va + vb) ** 2 / ((va**2 + vb**2) / 49)
+    assert se == pytest.approx(2.8882, abs=1e-4) and nu == pytest.approx(97.99, abs=0.01)
+    half = float(stats.t.ppf(1 - 0.025 / 12, nu)) * se
+    assert (row["gain"], row["low"], row["high"]) == (
+        pytest.approx(50.0),
+        pytest.approx(50.0 - half),
+        pytest.approx(50.0 + half),
+    )
+    assert half == pytest.approx(8.47, abs=0.01)  # at a plain 95 % it would be 5.73
+
+
+def test_a_candidate_without_an_interval_has_empty_gain_low_and_high() -> None:
+    """The same figure every day: most candidates advise no held-out post, so they have no interval — every row
+    still has the same columns, and where gain is empty so are low and high."""
+    rows = [(START + dt.timedelta(days=k, hours=9 + k % 5), 10.0) for k in range(80)]
+    table, n = backtest_candidates_for(rows)
+    assert n == 80 and table.height == 12
+    assert table.columns == ["rule", "grain", "scale", "n_match", "n_test", "gain", "low", "high"]
+    empty = table.filter(pl.col("gain").is_null())
+    assert empty.height >= 1 and empty["low"].is_null().all() and empty["high"].is_null().all()
+
+
+def backtest_candidates_for(rows: list[tuple[dt.datetime, float]]) -> tuple[pl.DataFrame, int]:
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    return backtest_candidates(_frame(rows), metric="interactions", tz="UTC")
+
+
+def test_sixty_posts_are_enough_for_a_backtest_and_hour_blocks_are_matched_as_blocks() -> None:
+    """The floor is 60 posts (MIN_POSTS): 30 days of the two-hours account are backtested, 29 days are not. With
+    3-hour blocks, 10:00 is the block 09:00–11:59 and 15:00 the block 15:00–17:59: the held-out posts are matched by
+    block, so the hour-of-day model still advises 25 of the 50 held-out posts of 100 and gains 50 points."""
+    from signalboost.analytics.slot_choice import backtest_candidates
+
+    table, n = backtest_candidates(_two_hours(days=30), metric="interactions", tz="UTC")
+    assert (n, table.height) == (60, 12)
+    table, n = backtest_candidates(_two_hours(), metric="interactions", tz="UTC", hour_block=3)
+    assert table.height == len(candidates(3)) == 9  # no separate 3-hour grain when the hours are blocks already
+    row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+    assert (row["n_match"], row["n_test"], row["gain"]) == (25, 50, pytest.approx(50.0))

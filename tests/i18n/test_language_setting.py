@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,3 +79,29 @@ def test_validate_speaks_the_strategy_language(tmp_path: Path, capsys: pytest.Ca
     assert re.search(r"strategy\.yaml: (gyldig|\d+ feil|gyldig med \d+ advars)", out), out
     assert main(["--lang", "en", "validate", "-w", str(tmp_path)]) == code
     assert re.search(r"strategy\.yaml: (valid|\d+ errors?)", capsys.readouterr().out)
+
+
+def test_the_strategy_language_is_parsed_once_per_text_and_never_stale(tmp_path: Path, monkeypatch: Any) -> None:
+    """``peek_language`` keeps its answer per text of strategy.yaml (one command asks up to three times, ~0.1 CPU-s
+    a parse): the same text is parsed once; an edited file (even one of the same size) is read anew."""
+    from signalboost.model import io
+
+    parses: list[str] = []
+    real_yaml = io.YAML
+
+    class CountingYAML(real_yaml):  # type: ignore[misc,valid-type]
+        def load(self, stream: Any) -> Any:
+            parses.append(str(stream))
+            return super().load(stream)
+
+    monkeypatch.setattr(io, "YAML", CountingYAML)
+    io._language_of.cache_clear()
+    path = tmp_path / "strategy.yaml"
+    path.write_text("brand:\n  name: Test\n  language: nb\n", encoding="utf-8")
+    assert [io.peek_language(path) for _ in range(3)] == ["nb", "nb", "nb"]
+    assert len(parses) == 1
+    path.write_text("brand:\n  name: Test\n  language: en\n", encoding="utf-8")  # same size, new text
+    assert io.peek_language(path) == "en"
+    path.write_text("brand: [unclosed\n", encoding="utf-8")
+    assert io.peek_language(path) is None  # unreadable YAML: no language, as before
+    assert len(parses) == 3

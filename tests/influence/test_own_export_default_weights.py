@@ -123,3 +123,19 @@ def test_topic_says_when_the_posts_hashtags_name_no_pillar(tmp_path: Path) -> No
     job.run_influence(ws, platform="x")
     _frame, run = job.stored_influencers(ws, platform="x")
     assert run is not None and run["unavailable"]["topic"] == "no hashtags or pillar labels on imported posts"
+
+
+def test_the_dashboard_says_what_was_not_computed_in_the_readers_language(tmp_path: Path) -> None:
+    """The Influencers page listed the stored English reasons ("reach (known only for the brand's own account …)")
+    on a Norwegian page too."""
+    from fastapi.testclient import TestClient
+
+    from signalboost.web.app import create_app
+
+    ws = _own_export(tmp_path)
+    job.run_influence(ws, platform="x")
+    client = TestClient(create_app(ws), base_url="http://127.0.0.1")
+    page = " ".join(client.get("/influencers?lang=nb").text.split())
+    said = page.split("Ikke beregnet her:", 1)[1].split("</p>", 1)[0]
+    assert "rekkevidde (kjent bare for merkevarens egen konto" in said, said
+    assert "known only for the brand's own account" not in said and "reach (" not in said, said

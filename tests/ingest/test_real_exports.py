@@ -448,6 +448,9 @@ def test_instagram_comment_times_owners_and_rejects_by_hand() -> None:
         (6, "record 6: no comment time", "post_comments_1.json"),
     ]
     assert parse_comments({"not": "a list"}, me="acme", member="m") == ([], [], True)
+    # a reject keeps the first 500 characters of the record (a long comment without a time)
+    _, [long], _ = parse_comments([{"string_map_data": {"Comment": {"value": "x" * 900}}}], me="acme", member="m")
+    assert len(long.raw) == 500 and long.raw.startswith("{'string_map_data': {'Comment': {'value': 'xxx")
 
 
 def _instagram_zip(path: Path, comments: dict[str, Any]) -> Path:
@@ -471,7 +474,7 @@ def test_every_post_comments_file_of_an_instagram_export_is_read(tmp_path: Path)
         tmp_path / "ig.zip",
         {
             "post_comments_1.json": [_comment("ann", 1704200000)],
-            "post_comments_2.json": [_comment("bob", 1704300000)],
+            "post_comments_2.json": [_comment("bob", 1704300000), _comment("eve", None)],
             "post_comments_12.json": [_comment("cid", 1704400000)],
             "post_comments.json": {"comments_media_comments": [_comment("dan", 1704500000)], "other": 1},
         },
@@ -481,6 +484,9 @@ def test_every_post_comments_file_of_an_instagram_export_is_read(tmp_path: Path)
     got = ws.query("SELECT platform, actor_id, kind, target_account_id FROM interactions ORDER BY 4").rows()
     assert got == [("instagram-brand", "acme_shop", "reply", who) for who in ("ann", "bob", "cid", "dan")]
     assert not any("labels are not in English" in w for w in res.warnings), res.warnings
+    # the comment without a time is a reject that names its file inside the export and its record number
+    [(file, line)] = ws.query("SELECT file, line FROM rejects").rows()
+    assert file.endswith("your_instagram_activity/comments/post_comments_2.json") and line == 2, file
 
 
 def test_instagram_comments_with_translated_labels_warn_that_the_owners_are_unknown(tmp_path: Path) -> None:
@@ -492,6 +498,17 @@ def test_instagram_comments_with_translated_labels_warn_that_the_owners_are_unkn
     [res] = import_files(ws, [export], progress=False)
     assert ws.query("SELECT target_account_id FROM interactions WHERE kind = 'reply'").rows() == [("",)]
     assert any("post_comments_1.json: the labels are not in English" in w for w in res.warnings), res.warnings
+    # an export that does not say whose it is (no personal_information.json, a plain zip name): the comments are
+    # the account's own all the same, as "me"
+    import zipfile
+
+    anonymous = tmp_path / "anonymous.zip"
+    with zipfile.ZipFile(export) as src, zipfile.ZipFile(anonymous, "w") as dst:
+        for info in src.infolist():
+            if "personal_information" not in info.filename:
+                dst.writestr(info, src.read(info))
+    import_files(Workspace.open(tmp_path / "ws3", create=True), [anonymous], progress=False)
+    assert Workspace.open(tmp_path / "ws3").query("SELECT actor_id FROM interactions").rows() == [("me",)]
     # a wrapper without a comments list holds no comment
     empty = _instagram_zip(tmp_path / "ig2.zip", {"post_comments.json": {"something_else": [1]}})
     [res] = import_files(Workspace.open(tmp_path / "ws2", create=True), [empty], progress=False)

@@ -511,3 +511,55 @@ def test_an_ods_null_date_is_read_from_the_settings_before_its_first_table(tmp_p
             zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
             zf.writestr("content.xml", content)
         assert date_epoch(path) == epoch, name
+
+
+def test_a_refused_workbook_is_named_and_calamines_reason_is_given(ws: Workspace, tmp_path: Path) -> None:
+    """Each refusal names the file (``where``) and says what was wrong: calamine's error class and the first line
+    of its message (an .xlsx zip without its _rels part, an .xls whose compound-file header is zeros)."""
+    import zipfile
+
+    xlsx = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(xlsx, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+    xls = tmp_path / "broken.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    numbers = tmp_path / "posts.numbers"
+    numbers.write_bytes(b"PK\x03\x04junk")
+    reasons = {
+        xlsx: "(CalamineError: File not found '_rels/.rels')",
+        xls: "(CalamineError: Cfb error: Invalid sector shift",
+        numbers: "(an Apple Numbers file)",
+    }
+    for path, reason in reasons.items():
+        with pytest.raises(IngestError) as err:
+            import_files(ws, [path], platform="x", progress=False)
+        assert err.value.where == str(path)
+        assert f"cannot read the spreadsheet workbook {reason}" in str(err.value), str(err.value)
+
+
+def test_a_workbook_past_the_decompression_limit_is_refused_by_name(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An .xlsx is a zip: its unpacked size counts against SIGNALBOOST_MAX_UNCOMPRESSED like any archive's."""
+    book = write_xlsx(tmp_path / "big.xlsx", {"Posts": POSTS})
+    monkeypatch.setenv("SIGNALBOOST_MAX_UNCOMPRESSED", "4000")  # the workbook's parts hold more than 4,000 bytes
+    with pytest.raises(IngestError, match="decompression limit") as err:
+        import_files(ws, [book], platform="x", progress=False)
+    assert err.value.where == str(book)
+    assert ws.query("SELECT count(*) AS n FROM posts")["n"][0] == 0
+
+
+def test_durations_small_numbers_and_numeric_headers_of_date_columns() -> None:
+    from signalboost.ingest.workbook import sheet_text
+
+    assert cell_text(timedelta(0)) == "0:00:00"  # no sign on a zero duration
+    assert cell_text(timedelta(milliseconds=400)) == "0:00:00"  # rounds to 0 s: no "-" either
+    assert cell_text(timedelta(seconds=-1)) == "-0:00:01"
+    assert cell_text(1.5e-07) == "1.5e-07"  # Python's and Excel's CSV exponent is written in lower case
+    # a column of dates under a year as its header (a pivot sheet): the header is no serial date, and a header
+    # of 2^53 is no inexact id
+    rows: list[list[Any]] = [["Post ID", 2024.0, 9007199254740992.0], [1, date(2024, 5, 8), 3.0]]
+    text, inexact = sheet_text(rows, lambda name: False)
+    assert text == [["Post ID", "2024", "9007199254740992"], ["1", "2024-05-08", "3"]]
+    assert inexact == []

@@ -570,13 +570,124 @@ def test_dropped_stages_leave_memory_before_the_commit_and_nothing_stored_change
 
 def test_a_release_duckdb_refuses_leaves_the_import_untouched(workspace: Workspace, monkeypatch: Any) -> None:
     """When DuckDB cannot free the memory asked for (room below what its index needs), it refuses the lower cap on
-    the side cursor; the import's transaction goes on and commits (the same SET on its own connection aborts it)."""
+    the side cursor; the import's transaction goes on and commits (the same SET on its own connection aborts it).
+    The cap asked for is 1,000 bytes with no room in the temporary directory to move the tables to, so DuckDB must
+    refuse it. (The test used a negative room before: DuckDB reads a negative memory_limit as no limit at all, so
+    nothing was refused and dropping the guard went unnoticed.)"""
     monkeypatch.setattr(q, "RELEASE_MIN", 0)
-    monkeypatch.setattr(q, "RELEASE_ROOM", -(1 << 40))  # below anything DuckDB holds: always refused
+    memory = (
+        "SELECT coalesce(sum(memory_usage_bytes), 0), "
+        "coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE'), 0) FROM duckdb_memory()"
+    )
     with workspace.transaction() as con:
         q.create_stages(con)
-        _staged_posts(con, 1000)
+        _staged_posts(con, 20_000)
+        total, staged = con.execute(memory).fetchall()[0]
+        monkeypatch.setattr(q, "RELEASE_ROOM", 1000 - (int(total) - int(staged)))  # target: 1,000 bytes
+        con.execute("SET max_temp_directory_size = '0KiB'")  # nowhere to move the tables to: the cap is refused
+        cap = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         assert q.release_stages(con) == 0
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == cap
         con.execute("INSERT INTO posts (platform, post_id, source) VALUES ('x', 'after', 'test')")
     with workspace.connect() as con:
-        assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 1001
+        assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 20_001
+
+
+def test_a_small_import_is_left_in_memory(workspace: Workspace, monkeypatch: Any) -> None:
+    """Below RELEASE_MIN (64 MiB) of staged rows nothing is moved, however little room is asked for above the rest
+    (1 MiB here): release_stages returns 0 and the in-memory tables keep their bytes (moving a few MB out would cost
+    more than it saves)."""
+    monkeypatch.setattr(q, "RELEASE_ROOM", 1 << 20)
+    memory = "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        _staged_posts(con, 20_000)
+        before = con.execute(memory).fetchall()[0][0]
+        assert 0 < before < q.RELEASE_MIN
+        assert q.release_stages(con) == 0
+        assert con.execute(memory).fetchall()[0][0] == before
+
+
+def test_fixed_names_are_the_column_names_of_a_fixed_select_list() -> None:
+    fixed = '\'x\' AS platform, NULL::VARCHAR AS "url", NULL::TIMESTAMPTZ AS "odd ""name"""'
+    assert q.fixed_names(fixed) == {"platform", "url", 'odd "name"'}
+    assert q.fixed_names("") == set()
+
+
+def test_the_staged_key_hash_leaves_out_the_fixed_columns_and_reads_unknown_targets_as_stored() -> None:
+    assert q.staged_key_hash("follows", "'x' AS platform") == 'hash("follower_id", "followee_id")'
+    assert q.staged_key_hash("follows") == 'hash("platform", "follower_id", "followee_id")'
+    fixed = "'x' AS platform, NULL::VARCHAR AS \"target_post_id\""
+    assert q.staged_key_hash("interactions", fixed) == (
+        'hash("actor_id", "kind", coalesce("target_account_id", \'\'), "occurred_at")'
+    )
+    every_key = ", ".join(f"NULL AS {k}" for k in ("platform", "post_id"))
+    assert q.staged_key_hash("posts", every_key) == "0::UBIGINT"  # every row one group: still exact
+
+
+#: Interactions as a CSV stages them (platform fixed): a repeat, a repeat whose unknown target is NULL in one row
+#: and '' in the other (stored as '' both: one key), and rows differing in one key column each.
+_INTERACTIONS = [
+    ("a", "like", "t1", "2024-05-01 10:00:00", 1.0),
+    ("a", "like", "t1", "2024-05-01 10:00:00", 2.0),  # repeat: folded, weight 2
+    ("b", "reply", None, "2024-05-01 10:00:00", 1.0),
+    ("b", "reply", "", "2024-05-01 10:00:00", 1.0),  # same key as the row above once stored
+    ("b", "reply", "t2", "2024-05-01 10:00:00", 1.0),
+    ("c", "like", "t1", None, 1.0),
+    ("c", "like", "t1", None, 1.0),  # repeat with an unknown time (IS NOT DISTINCT FROM)
+    ("c", "like", "t1", "2024-05-02 10:00:00", 1.0),
+]
+
+
+@pytest.mark.parametrize("hashed", ["staged", "all in one group", "hashed by the merge"])
+def test_a_merge_from_the_hashed_stage_folds_exactly_the_repeated_keys(workspace: Workspace, hashed: str) -> None:
+    """The stage's key hash (``stage_sql(..., table=)``, merged with ``key_hash=STAGE_HASH``) finds the same
+    repeats as the merge's own hash, and the result does not depend on the hash: all rows under one hash value
+    (as if every key collided) give the same rows. By hand: 8 rows, 3 repeats folded, 5 keys."""
+    values = ", ".join(
+        "({}, {}, {}, {}, {})".format(
+            q.lit(a), q.lit(k), "NULL" if t is None else q.lit(t), "NULL" if o is None else f"'{o}+00'", w
+        )
+        for a, k, t, o, w in _INTERACTIONS
+    )
+    select = (
+        "SELECT actor_id, kind, target_account_id, occurred_at::TIMESTAMPTZ AS occurred_at, weight, "
+        f"NULL AS _reason FROM (VALUES {values}) v(actor_id, kind, target_account_id, occurred_at, weight)"
+    )
+    given = ("platform", "actor_id", "kind", "target_account_id", "occurred_at", "weight")
+    nulls = [f"NULL::{q.duck_type('interactions', c)} AS {c}" for c in q.columns("interactions") if c not in given]
+    fixed = ", ".join(["'x' AS platform", *nulls])  # target_post_id among them: unknown in every row
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        q.stage_sql(con, select, "SELECT 1 AS _line", fixed=fixed, table=None if hashed != "staged" else "interactions")
+        key_hash = {"staged": q.STAGE_HASH, "all in one group": "0::UBIGINT", "hashed by the merge": None}[hashed]
+        assert q.merge(con, "interactions", "test", q.SQL_STAGE, 8, key_hash=key_hash) == (5, 0, 3)
+        q.drop_stages(con)
+    got = _rows(
+        workspace,
+        "SELECT actor_id, kind, target_post_id, target_account_id, occurred_at IS NULL, weight FROM interactions "
+        "ORDER BY ALL",
+    )
+    assert got == [
+        ("a", "like", "", "t1", False, 2.0),
+        ("b", "reply", "", "", False, 1.0),
+        ("b", "reply", "", "t2", False, 1.0),
+        ("c", "like", "", "t1", False, 1.0),
+        ("c", "like", "", "t1", True, 1.0),
+    ]
+
+
+def test_the_stage_hash_is_computed_in_the_staging_pass(workspace: Workspace) -> None:
+    """With ``table`` the stage holds ``_h``, DuckDB's hash of the varying key columns (checked against ``hash``
+    of the same values); without it, the stage is the SELECT's columns only."""
+    select = "SELECT 'u1' AS follower_id, 'u2' AS followee_id, NULL AS _reason"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        q.stage_sql(con, select, "SELECT 1 AS _line", fixed="'x' AS platform", table="follows")
+        assert con.execute("SELECT _h = hash('u1', 'u2') FROM _stage_sql").fetchall() == [(True,)]
+        q.stage_sql(con, select, "SELECT 1 AS _line", fixed="'x' AS platform")
+        assert [c[0] for c in con.execute("DESCRIBE _stage_sql").fetchall()] == [
+            "follower_id",
+            "followee_id",
+            "_reason",
+        ]

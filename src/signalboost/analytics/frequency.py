@@ -20,7 +20,7 @@ import datetime as dt
 import polars as pl
 
 from signalboost.analytics.compare import welch_interval
-from signalboost.analytics.metrics import mean_interval
+from signalboost.analytics.metrics import floor_at_zero, mean_interval
 from signalboost.analytics.timing import with_local_time
 from signalboost.i18n import _, format_number
 
@@ -72,6 +72,9 @@ def posts_per_day_curve(
         per_post = (done["total"] / done["n_posts"]).to_numpy()
         pp, pp_lo, pp_hi = mean_interval(per_post, confidence=confidence)
         pd_, pd_lo, pd_hi = mean_interval(totals, confidence=confidence)
+        # no day has negative interactions: the t interval of two skewed days can reach far below 0 (−4,447 per day
+        # on the s9 walk's Facebook table), truncated there as the summary's and the formats' means are
+        pp_lo, pd_lo = floor_at_zero(metric, pp_lo), floor_at_zero(metric, pd_lo)
         rows.append(
             {
                 "platform": platform,

@@ -360,6 +360,7 @@ def calibrate(
         "validation_objective": {"calibrated": cal.objective, "current": cal.current_objective},
         "accounts": cal.accounts,
         "accounts_receiving": cal.receiving,
+        "verdict": cal.verdict(),
         "rows": rows,
     }
     path = None
@@ -388,6 +389,7 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
     from signalboost.cli.common import console
     from signalboost.i18n import format_datetime
     from signalboost.influence.backtest import BASELINES, CALIBRATED
+    from signalboost.influence.calibrate import CALIBRATION_WINS
 
     def f3(x: float, signed: bool = False) -> str:
         return ("+" if signed and x > 0 else "") + format_number(x, digits=3)
@@ -439,6 +441,21 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
             )
         )
     console.print(_("Lift = calibrated − predictor, paired; an interval above 0 is a win, below 0 a loss."))
+    verdict = cal.verdict()
+    said = {
+        "better": _(
+            "Verdict: the calibrated weights rank later attention better than the current ones on the later cut."
+        ),
+        "worse": _(
+            "Verdict: the calibrated weights do worse than the current ones on the later cut: keep the current weights."
+        ),
+        "cannot tell": _(
+            "Verdict: cannot tell — on the later cut the calibrated weights are not distinguishable from the current "
+            "ones (a lift interval holds 0); this history does not support applying them."
+        ),
+    }[verdict]
+    style = "bold" if cal.verdict() == CALIBRATION_WINS else "yellow"
+    console.print(escape(said), style=style, highlight=False)
     if path is not None:
         console.print(
             _("Weights written to {path} (influence.weights, with a dated comment).").format(path=escape(str(path)))

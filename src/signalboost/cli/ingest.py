@@ -50,6 +50,8 @@ Spreadsheet workbooks (.xlsx, .xls, .ods) are read like the CSV of one sheet: th
 header a format recognises, or --sheet NAME; the summary says which sheet was read and names the others.
 Every import prints what it detected and a sanity summary; see docs/INGEST.md.
 The workspace must exist: create it first with `signalboost init DIR` (a mistyped -w is refused).
+An account list with follower counts (Username, Followers, …: an influencer list) loads into accounts,
+e.g. signalboost import influencers.txt -p instagram; --platform is never overridden by a file's name.
 """
 
 

@@ -52,6 +52,10 @@ class CalibrationRefused(InfluenceError):
     """The history cannot tell which weights are better (too short, too thin)."""
 
 
+#: :meth:`Calibration.verdict` when the fitted weights beat the current ones on the later cut
+CALIBRATION_WINS = "better"
+
+
 @dataclass
 class Calibration:
     """The outcome of :func:`calibrate`: fitted and current weights (over the available components, summing to
@@ -67,6 +71,21 @@ class Calibration:
     accounts: int
     receiving: int
     validation_receiving: int
+
+    def verdict(self) -> str:
+        """The calibrated weights against the current ones on the later cut, from the paired lift intervals of the
+        current score's row (lift = calibrated − current): ``better`` when both NDCG@100 and Spearman lifts are
+        above 0 at their lower bound, ``worse`` when either is below 0 at its upper bound, else ``cannot tell``
+        (an interval holds 0: this history does not show the fitted weights rank later attention better)."""
+        cur = self.report.filter(pl.col("predictor") == SCORE)
+        if cur.height == 0:
+            return "cannot tell"
+        row = cur.row(0, named=True)
+        if min(row["d_ndcg_hi"], row["d_spearman_hi"]) < 0:
+            return "worse"
+        if min(row["d_ndcg_lo"], row["d_spearman_lo"]) > 0:
+            return CALIBRATION_WINS
+        return "cannot tell"
 
     def evidence(self) -> str:
         """One line of evidence for the dated comment written with ``--apply``."""

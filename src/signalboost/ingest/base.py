@@ -60,6 +60,7 @@ FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("created_at", TIME),
         ("is_brand", FLAG),
         ("observed_at", TIME),
+        ("category", STRING),  # an account list's category (migration 111)
     ),
     "account_snapshots": (
         ("platform", STRING),
@@ -216,6 +217,9 @@ class SqlStage:
     #: Other tables read from the same staged rows, as ``(table, SELECT over _staged)``: merged after
     #: ``table`` without reading the file again (a posts file's metrics).
     also: tuple[tuple[str, str], ...] = ()
+    #: An account list observed at the import's own time (the file gives none): an account stored earlier with
+    #: the same values keeps its observation time, so re-importing the list changes nothing.
+    clock_observed: bool = False
 
 
 @dataclass

@@ -93,7 +93,7 @@ def import_files(
             encoding=encoding,
         )
         with import_budget(limits), readable(path, options, sheet=sheet, format=format) as (source, label):
-            fmt = get_format(format) if format else detect_format(source)
+            fmt = get_format(format) if format else detect_format(source, options.platform, options.notes)
             if format:
                 refuse_empty(source)  # as detection does: an empty file is not an import of 0 rows
             results.append(
@@ -165,7 +165,7 @@ def dry_run(
     with tempfile.TemporaryDirectory(prefix="signalboost-dry-run-") as tmp:
         scratch = Workspace.open(tmp, create=True)
         with import_budget(limits), readable(file, options, sheet=sheet, format=format) as (source, label):
-            fmt = get_format(format) if format else detect_format(source)
+            fmt = get_format(format) if format else detect_format(source, options.platform, options.notes)
             if format:
                 refuse_empty(source)
             result = _import_one(scratch, source, fmt, options, False, 60.0, None, limits, label=label)
@@ -451,7 +451,9 @@ def _run(
             result.rows_read += 1
             rejects.add(item)
         elif isinstance(item, SqlStage):
-            read, bad, kept = q.stage_sql(con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed)
+            read, bad, kept = q.stage_sql(
+                con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed, table=item.table
+            )
             rejects.counted(bad, kept)
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
@@ -461,7 +463,21 @@ def _run(
             if item.count_read:
                 result.rows_read += read + moved
             staged = read - bad - sum(skips.values())
-            _add(result, item.table, *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged))
+            if item.clock_observed:
+                q.keep_seen_times(con)
+            if item.table == "accounts" and (changing := q.accounts_changing(con, q.SQL_STAGE)):
+                options.note(
+                    L_(
+                        "accounts: {n} accounts already stored have other counts in this newer list: their counts are "
+                        "updated (the earlier ones stay in account_snapshots)",
+                        n=changing,
+                    )
+                )
+            _add(
+                result,
+                item.table,
+                *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged, key_hash=q.STAGE_HASH),
+            )
             for table, select in item.also:  # other tables of the same rows (a posts file's metrics)
                 _add(result, table, *q.merge(con, table, str(result.import_id), f"({select})"))
         elif isinstance(item, FollowSnapshot):

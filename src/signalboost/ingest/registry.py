@@ -25,6 +25,7 @@ FORMAT_MODULES: tuple[str, ...] = (
     "youtube",
     "social_csv",
     "bluesky_car",
+    "misskey_notes",
     "higgs",
     "edgelist",
     "generic",
@@ -100,8 +101,33 @@ def refuse_workbook(path: Path, head: bytes | None = None) -> None:
         )
 
 
-def detect_format(path: Path) -> Format:
-    """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files."""
+def _may_load(fmt: Format, platform: str) -> bool:
+    """Whether ``fmt`` is a format of ``platform`` (or of no network in particular)."""
+    said = _ALIASES.get(platform.strip().lower(), platform.strip().lower())
+    return fmt.platform is None or said == fmt.platform
+
+
+#: Other names people pass to ``--platform`` for a network a format is bound to.
+_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube"}
+
+
+def _by_name_only(fmt: Format, head: bytes, path: Path) -> bool:
+    """Whether ``fmt`` recognises the file only by its name: under a neutral name its sniffer is below the
+    threshold (Mastodon's ``followers.csv`` is known by name; a header of its own would still say Mastodon)."""
+    if not path.is_file() or head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        return fmt.sniff(head, path.with_name("data" + path.suffix)) < THRESHOLD
+    except OSError:
+        return False
+
+
+def detect_format(path: Path, platform: str | None = None, notes: list[str] | None = None) -> Format:
+    """The format whose sniffer is most confident about ``path``; clear errors for empty/binary/unknown files.
+
+    With ``platform`` (``--platform``), a format of another network that recognises the file only by its name is
+    not chosen (a ``followers.csv`` of Instagram follows is not Mastodon's export of that name): the user's word
+    beats a file name, never the content; what was passed over is added to ``notes``."""
     if not path.exists():
         raise IngestError(L_("no such file or folder"), where=str(path), hint=L_("Check the path"))
     head = read_head(path)
@@ -120,6 +146,19 @@ def detect_format(path: Path) -> Format:
         if score > 0:
             scored.append((score, fmt))
     scored.sort(key=lambda sf: -sf[0])
+    if platform:  # a file named like another network's export, whose content does not say so: the user's word
+        named = [fmt for _, fmt in scored if not _may_load(fmt, platform) and _by_name_only(fmt, head, path)]
+        if named and named[0] is scored[0][1] and scored[0][0] >= THRESHOLD and notes is not None:
+            notes.append(
+                L_(
+                    "format: the file is named like a {network} export ({name}), but --platform {platform} says "
+                    "otherwise and its content does not say {network}: not read as {name}",
+                    name=named[0].name,
+                    network=named[0].platform or "",
+                    platform=platform,
+                )
+            )
+        scored = [(score, fmt) for score, fmt in scored if fmt not in named]
     if scored and scored[0][0] >= THRESHOLD:
         return scored[0][1]
     if path.is_file() and looks_binary(head) and not head.startswith((b"PK\x03\x04", b"PAR1")):

@@ -7,6 +7,7 @@ Every problem is reported with its line:column by :mod:`signalboost.model.valida
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -232,13 +233,24 @@ class StrategyDocument:
 def peek_language(path: Path) -> str | None:
     """``brand.language`` of the strategy at ``path`` without validating the rest (``None`` when the file, the key
     or a supported value is missing): the language a command speaks in before it loads the strategy."""
-    from signalboost.model.strategy import check_language_code
-
     try:
         if not path.is_file() or path.stat().st_size > 5_000_000:
             return None
-        doc = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        return _language_of(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _language_of(text: str) -> str | None:
+    """``brand.language`` of a strategy's text (see :func:`peek_language`). Kept per text: one command asks up
+    to three times (the root's language, the workspace's, the dashboard per request), and each parse of the
+    YAML costs ~0.1 CPU-s; a changed file is a different text, so never a stale answer."""
+    from signalboost.model.strategy import check_language_code
+
+    try:
+        doc = YAML(typ="safe", pure=True).load(text)
         value = doc.get("brand", {}).get("language") if isinstance(doc, dict) else None
         return check_language_code(str(value)) if value else None
-    except (OSError, UnicodeDecodeError, YAMLError, ValueError, AttributeError, RecursionError):
+    except (YAMLError, ValueError, AttributeError, RecursionError):
         return None

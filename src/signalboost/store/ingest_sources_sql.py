@@ -127,11 +127,18 @@ def edge_list(
 
 
 # ------------------------------------------------------------------------------------------- generic files
-def source_relation(path: Path, kind: str, *, skip: int = 0) -> str:
+def source_relation(path: Path, kind: str, *, skip: int = 0, names: Sequence[str] | None = None) -> str:
     """The DuckDB table function reading a generic file (every CSV cell as text, errors kept aside; ``skip``
-    title lines above the header)."""
+    title lines above the header). With ``names`` (the header's, when a rule line ``=====`` lies under it) the
+    header and the rule are skipped too and the columns take those names."""
     p = lit(str(path))
     if kind == "csv":
+        if names is not None:
+            listed = ", ".join(lit(n) for n in names)
+            return (
+                f"read_csv({p}, header=false, names=[{listed}], skip={int(skip) + 2}, all_varchar=true, "
+                "store_rejects=true, sample_size=20480)"
+            )
         lines = f", skip={int(skip)}" if skip else ""
         return f"read_csv({p}, header=true, all_varchar=true, store_rejects=true, sample_size=20480{lines})"
     if kind == "jsonl":
@@ -184,6 +191,8 @@ def value_of(t: str, kind: str) -> str:
     """SQL converting the trimmed text ``t`` (NULL when empty) of a field of ``kind`` (see :func:`value_expr`)."""
     if kind == "str":
         return t
+    if kind == "handle":  # an account's handle or id: "@name" as people write it is the account "name"
+        return f"nullif(ltrim({t}, '@'), '')"
     if kind == "date_only":  # derived from a date column's text (not a mapped field of its own)
         return date_only_sql(t)
     if kind == "hashtags":  # derived from the text column: its #hashtags
@@ -192,8 +201,10 @@ def value_of(t: str, kind: str) -> str:
         return f"CASE WHEN regexp_matches({t}, {lit(MOJIBAKE_HINT)}) THEN sb_fix_mojibake({t}) ELSE {t} END"
     if kind in NUMBER_KINDS:
         t = f"CASE WHEN lower({t}) IN {_UNREPORTED} THEN NULL ELSE {t} END"
-        clean = ungrouped(t, decimal_comma=kind.endswith(":dc"))
+        clean = ungrouped(t, decimal_comma=":dc" in kind)
         num = f"TRY_CAST({clean} AS DOUBLE)"
+        if kind.endswith(":k"):
+            return abbreviated(t, _count(clean, num))
         return _count(clean, num) if kind.startswith("int") else _weight(num)
     if (
         kind == "platform"
@@ -212,7 +223,8 @@ def value_of(t: str, kind: str) -> str:
     if kind == "format":
         low = f"lower({t})"
         return (
-            f"CASE WHEN {low} IS NULL THEN NULL WHEN {low} LIKE '%carousel%' OR {low} LIKE '%album%' THEN 'carousel' "
+            f"CASE WHEN {low} IS NULL THEN NULL WHEN {low} LIKE '%carousel%' OR {low} LIKE '%album%' "
+            f"OR {low} LIKE '%sidecar%' THEN 'carousel' "
             f"WHEN {low} LIKE '%reel%' THEN 'reel' WHEN {low} LIKE '%stor%' THEN 'story' "
             f"WHEN {low} LIKE '%video%' OR {low} LIKE '%live%' THEN 'video' "
             f"WHEN {low} LIKE '%photo%' OR {low} LIKE '%image%' THEN 'photo' WHEN {low} LIKE '%link%' THEN 'link' "
@@ -234,7 +246,7 @@ def value_of(t: str, kind: str) -> str:
 
 #: Kinds of numeric fields: counts and weights, with ``:dc`` when the file writes a decimal comma (``1.234`` is
 #: then one thousand two hundred and thirty-four, ``1,5`` one and a half).
-NUMBER_KINDS = ("int", "float", "int:dc", "float:dc")
+NUMBER_KINDS = ("int", "float", "int:dc", "float:dc", "int:k", "int:dc:k")
 _SPACES = "\\s\u00a0\u202f_"
 
 
@@ -282,6 +294,19 @@ def _count(clean: str, num: str) -> str:
     )
 
 
+def abbreviated(t: str, otherwise: str) -> str:
+    """SQL: a count as tools print rounded ones (``1.2K`` = 1,200, ``3.4M`` = 3,400,000, ``2B``; ``,`` or ``.`` as
+    the decimal mark, which is the only thing it can be before a suffix), computed in DECIMAL arithmetic so the
+    product is exact; a product that is not whole (``1.2345K``) is NULL (a reject). Other text: ``otherwise``."""
+    mantissa = f"TRY_CAST(replace(regexp_extract({t}, '^\\+?([0-9]+([.,][0-9]+)?)', 1), ',', '.') AS DECIMAL(38,6))"
+    unit = f"upper(regexp_extract({t}, '([KkMmBb])$', 1))"
+    value = f"({mantissa} * CASE {unit} WHEN 'K' THEN 1000 WHEN 'M' THEN 1000000 ELSE 1000000000 END)"
+    return (
+        f"CASE WHEN regexp_full_match({t}, '\\+?[0-9]+([.,][0-9]{{1,6}})?\\s?[KkMmBb]') "
+        f"THEN CASE WHEN {value} = trunc({value}) THEN CAST({value} AS BIGINT) END ELSE {otherwise} END"
+    )
+
+
 def _weight(num: str) -> str:
     """SQL: an interaction weight: a finite number from 0, else NULL (NaN, ±inf and negative weights rejected)."""
     return f"CASE WHEN isfinite({num}) AND {num} >= 0 THEN {num} END"
@@ -293,7 +318,7 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
     checks = []
     if required:
         checks.append(f"WHEN {t} IS NULL THEN {lit(f'{field} ({column}) is empty')}")
-    if kind not in ("str", "text", "list", "format", "platform", *DERIVED):
+    if kind not in ("str", "handle", "text", "list", "format", "platform", *DERIVED):
         what = {
             "bool": "yes/no",
             "kind": "like, reply, repost, quote or mention",
@@ -301,6 +326,8 @@ def _problem(field: str, column: str, kind: str, required: bool, t: str, v: str,
             "float": "a finite number from 0",
             "int:dc": "a count (a whole number from 0)",
             "float:dc": "a finite number from 0",
+            "int:k": "a count (a whole number from 0; 1.2K and 3.4M are read as printed)",
+            "int:dc:k": "a count (a whole number from 0; 1,2K and 3,4M are read as printed)",
         }.get(kind, "a number")
         what = "a date" if kind.startswith("ts:") else what
         reported = f" AND lower({t}) NOT IN {_UNREPORTED}" if kind in NUMBER_KINDS else ""
@@ -387,6 +414,8 @@ def generic_select(
     windowed = (
         {f for fields in WINDOW_FIELDS.values() for f in fields} | {"created_at"} if latest is not None else set()
     )
+    if table == "accounts":  # an account may have been created before 2004; only when it was seen is windowed
+        windowed -= {"created_at"}
     cases = " ".join(
         _problem(f, src, kind, f in required, texts[src], values[f], latest if f in windowed else None)
         for f, (src, kind) in checked.items()
@@ -398,7 +427,7 @@ def generic_select(
         reason = lit(f"missing {', '.join(sorted(missing))}")
     sel = ", ".join(exprs)
     sql = f"SELECT {sel}, {reason} AS _reason FROM {layered}"
-    raw_cols = ", ".join(texts[src] for src, kind in checked.values() if kind not in DERIVED) or "''"
+    raw_cols = ", ".join(dict.fromkeys(texts[src] for src, kind in checked.values() if kind not in DERIVED)) or "''"
     line_sql = (
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws(',', {raw_cols}) AS _raw, "
         f"{reason} AS _reason FROM {layered}"
@@ -460,6 +489,24 @@ def metrics_from_stage(newest: str | None = None, latest: datetime | None = None
         else:
             cols.append(ident(col))
     return f"SELECT {', '.join(cols)} FROM _staged WHERE _reason IS NULL AND post_id IS NOT NULL"
+
+
+def snapshots_from_stage() -> str:
+    """SQL: the ``account_snapshots`` rows of a staged account list (``_staged``): each valid account with a count,
+    unless its counts equal those of the account's latest stored snapshot (a re-import adds nothing; a later list
+    with new counts adds a dated snapshot beside the earlier ones)."""
+    same = " AND ".join(f"a.{c} IS NOT DISTINCT FROM s.{c}" for c in ("followers", "following", "posts_count"))
+    latest_one = (
+        "a.observed_at = (SELECT max(b.observed_at) FROM account_snapshots b "
+        "WHERE b.platform = s.platform AND b.account_id = s.account_id)"
+    )
+    return (
+        "SELECT s.platform, s.account_id, s.observed_at, s.followers, s.following, s.posts_count FROM _staged s "
+        "WHERE s._reason IS NULL AND s.account_id IS NOT NULL "
+        "AND (s.followers IS NOT NULL OR s.following IS NOT NULL OR s.posts_count IS NOT NULL) "
+        f"AND NOT EXISTS (SELECT 1 FROM account_snapshots a WHERE a.platform = s.platform "
+        f"AND a.account_id = s.account_id AND {latest_one} AND {same})"
+    )
 
 
 def hashtags_of(t: str) -> str:

@@ -14,6 +14,7 @@ An import runs inside one transaction (``Workspace.transaction``). Rows are firs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
@@ -125,11 +126,13 @@ def append_rejects(con: Any, rejects: Sequence[Reject]) -> None:
 
 
 def stage_sql(
-    con: Any, select: str, line_select: str, *, keep: int | None = None, fixed: str = ""
+    con: Any, select: str, line_select: str, *, keep: int | None = None, fixed: str = "", table: str | None = None
 ) -> tuple[int, int, int]:
     """Read a DuckDB ``SELECT`` (canonical columns + ``_reason``) once into the temporary table ``_stage_sql``;
     the view ``_staged`` adds the ``fixed`` columns (``'x' AS platform, NULL AS url``: the same in every row, so
-    not stored once per row).
+    not stored once per row). With ``table``, each row also gets ``_h`` (:data:`STAGE_HASH`), the hash of its key
+    in ``table`` computed in the same pass (:func:`staged_key_hash`): the merge's repeat check then groups one
+    stored number instead of hashing the key again (10M follows: 2.2 -> 0.7 CPU-s).
 
     ``_reason`` is NULL for a valid row. Only when some rows are invalid is ``line_select`` (the same read with
     ``_line`` from ``row_number()`` and ``_raw``) run, to give each reject its line; at most ``keep`` of them are
@@ -138,7 +141,8 @@ def stage_sql(
     """
     if "sb_fix_mojibake(" in select:
         register_functions(con)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {select}")
+    hashed = f"SELECT *, {staged_key_hash(table, fixed)} AS {STAGE_HASH} FROM ({select})" if table else select
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _stage_sql AS {hashed}")
     con.execute(f"CREATE OR REPLACE TEMP VIEW _staged AS SELECT *{', ' + fixed if fixed else ''} FROM _stage_sql")
     read, bad = con.execute(f"SELECT count(*), count(_reason) FILTER (WHERE NOT {_SKIP}) FROM _stage_sql").fetchall()[0]
     kept = 0
@@ -149,6 +153,29 @@ def stage_sql(
             f"FROM ({line_select}) WHERE _reason IS NOT NULL AND NOT {_SKIP}{limit}"
         ).fetchall()[0][0]
     return int(read), int(bad), int(kept)
+
+
+#: The column of ``_stage_sql`` holding each row's key hash (:func:`stage_sql` with ``table``).
+STAGE_HASH = "_h"
+
+
+def fixed_names(fixed: str) -> set[str]:
+    """The column names of a ``fixed`` SELECT list (``'x' AS platform, NULL::VARCHAR AS "url"``)."""
+    names = re.findall(r'\bAS\s+("(?:[^"]|"")*"|\w+)\s*(?:,|$)', fixed)
+    return {n[1:-1].replace('""', '"') if n.startswith('"') else n for n in names}
+
+
+def staged_key_hash(table: str, fixed: str = "") -> str:
+    """SQL: the hash of a staged row's key in ``table`` over the key columns that vary (the ``fixed`` ones are the
+    same in every row, so leaving them out groups the rows the same way); unknown interaction targets as '', as
+    they are stored. Equal keys give equal hashes; rows of one hash are then grouped exactly by the key."""
+    constant = fixed_names(fixed)
+    keys = [
+        f"coalesce({ident(k)}, '')" if k in ("target_post_id", "target_account_id") else ident(k)
+        for k in KEYS[table]
+        if k not in constant
+    ]
+    return f"hash({', '.join(keys)})" if keys else "0::UBIGINT"
 
 
 #: A ``_reason`` starting with ``skip:`` marks a row that is neither loaded nor rejected: a summary row
@@ -219,13 +246,20 @@ def _dedup_select(table: str, source: str) -> str:
 
 
 def merge(
-    con: Any, table: str, source: str, origin: str | None = None, staged: int | None = None
+    con: Any,
+    table: str,
+    source: str,
+    origin: str | None = None,
+    staged: int | None = None,
+    *,
+    key_hash: str | None = None,
 ) -> tuple[int, int, int]:
     """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
     ``merged = staged - distinct`` rows repeated a key within the file (folded into one row), ``duplicate =
     distinct - loaded`` keys were already in the workspace. ``staged`` (the number of rows in ``origin``, when
-    the caller knows it) saves a count.
+    the caller knows it) saves a count; ``key_hash`` (a column of ``origin`` holding each row's key hash, e.g.
+    :data:`STAGE_HASH`) saves hashing the key again (default: hashed here, :func:`_key_hash`).
     The anti-join against ``table`` runs only when it holds rows of a platform being imported (keys include the
     platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``. Stored posts,
     accounts and follows are completed from the file's rows, which then need a keyed copy (``_dedup``); otherwise
@@ -258,7 +292,7 @@ def merge(
         distinct = int(con.execute("SELECT count(*) FROM _dedup").fetchall()[0][0])
         _update_existing(con, table)
     else:
-        rows, distinct = _distinct_rows(con, table, origin, staged)
+        rows, distinct = _distinct_rows(con, table, origin, staged, key_hash or _key_hash(table))
     loaded = con.execute(
         f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {rows} s{anti}", [source]
     ).fetchall()[0][0]
@@ -353,8 +387,8 @@ def _key_hash(table: str) -> str:
     return f"hash({keys})"
 
 
-def _distinct_rows(con: Any, table: str, origin: str, staged: int) -> tuple[str, int]:
-    """The staged rows with each key once, as a relation, and how many there are.
+def _distinct_rows(con: Any, table: str, origin: str, staged: int, h: str) -> tuple[str, int]:
+    """The staged rows with each key once, as a relation, and how many there are (``h``: SQL of a row's key hash).
 
     One aggregate over the key *hashes* finds the hashes seen more than once (``_repeats``, small). Rows of the
     other hashes have a key of their own and pass as they are (a plain scan that DuckDB writes straight to the
@@ -362,7 +396,6 @@ def _distinct_rows(con: Any, table: str, origin: str, staged: int) -> tuple[str,
     collision of two different keys just leaves both rows in that group-by, as two keys). No full-table
     ``GROUP BY`` and no second count, whatever the file repeats.
     """
-    h = _key_hash(table)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {h} AS h, count(*) AS n FROM {origin} GROUP BY 1 HAVING n > 1"
     )
@@ -429,6 +462,38 @@ def _update_existing(con: Any, table: str) -> None:
         if table == "accounts":
             changed += " OR (s.observed_at > t.observed_at) OR (s.is_brand AND NOT t.is_brand)"
     con.execute(f"UPDATE {table} AS t SET {sets} FROM _dedup s WHERE {on} AND ({changed})")
+
+
+def accounts_changing(con: Any, origin: str) -> int:
+    """How many staged accounts (``origin``) are stored already, observed earlier, with other counts: the ones a
+    later list updates (said in the import's summary)."""
+    counts = " OR ".join(
+        f"s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM t.{c}" for c in ("followers", "following", "posts_count")
+    )
+    sql = (
+        f"SELECT count(DISTINCT (s.platform, s.account_id)) FROM {origin} s JOIN accounts t "
+        f"ON t.platform = s.platform AND t.account_id = s.account_id "
+        f"WHERE (s.observed_at > t.observed_at OR t.observed_at IS NULL) AND ({counts})"
+    )
+    return int(con.execute(sql).fetchall()[0][0])
+
+
+def keep_seen_times(con: Any) -> int:
+    """Staged accounts (``_stage_sql``, observed at the import's own time) already stored with the same values
+    (a NULL in the file contradicts nothing) take the stored observation time: the list is not a newer observation
+    of them, so a re-import changes no row (an export with its own time does move it: :func:`_update_existing`).
+    Returns how many kept their time."""
+    have = {str(r[0]) for r in con.execute("DESCRIBE _stage_sql").fetchall()}
+    values = [c for c in columns("accounts") if c in have and c not in ("platform", "account_id", "observed_at")]
+    values = [c for c in values if c != "is_brand"]
+    same = " AND ".join(f"(s.{ident(c)} IS NULL OR s.{ident(c)} IS NOT DISTINCT FROM t.{ident(c)})" for c in values)
+    platform = "s.platform" if "platform" in have else "(SELECT any_value(platform) FROM _staged)"
+    sql = (
+        "UPDATE _stage_sql AS s SET observed_at = t.observed_at FROM accounts t "
+        f"WHERE t.platform = {platform} AND t.account_id = s.account_id AND s._reason IS NULL "
+        f"AND t.observed_at < s.observed_at AND {same or 'TRUE'}"
+    )
+    return int(con.execute(sql).fetchall()[0][0])
 
 
 def mark_unfollows(con: Any, snap: FollowSnapshot) -> int:

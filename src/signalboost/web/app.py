@@ -234,10 +234,12 @@ def _templates() -> Jinja2Templates:
     env.filters["num"] = _num  # the dashboard's own number format (below), in the page's language
     env.filters["pct"] = _pct
     env.filters["plainnum"] = lambda v: "" if v is None else f"{v:g}"  # form values: what <input> parses
-    from signalboost.influence.words import segment_words
+    from signalboost.influence.words import component_words, segment_words, stored_words
     from signalboost.outreach.words import value_words
 
     env.filters["segment"] = segment_words  # an influence segment id in the page's language
+    env.filters["component"] = component_words  # an influence score component (reach, topic…)
+    env.filters["stored"] = stored_words  # a stored run's reason or note (English in the database)
     env.filters["word"] = value_words  # a stage, mode, touch kind or trend in the page's language
     from signalboost.competitors.benchmark import figure_words, format_words, rank_label
     from signalboost.competitors.insights import slot_label

@@ -49,6 +49,9 @@ METRICS = {
 }
 
 
+#: The columns the importer reads: a header holding them all (in any order) is this layout.
+REQUIRED = frozenset([*HEADER_START.split(";"), *METRICS.values()])
+
 #: Title lines a spreadsheet may hold above the header (a user's own workbook: "Facebook page posts, 2014").
 MAX_TITLE_LINES = 3
 
@@ -58,11 +61,20 @@ def find_header(text: str) -> tuple[str, int] | None:
 
     The published file is ``;``-separated with the header first; the same table saved from a spreadsheet (an
     ``.xlsx`` sheet, which the importer reads as a comma CSV, or Excel's "CSV") is ``,``-separated and may have
-    up to :data:`MAX_TITLE_LINES` title lines above its header."""
+    up to :data:`MAX_TITLE_LINES` title lines above its header. Copies made by other tools keep the columns but
+    not their form: quoted header cells (R's ``write.csv``, which also adds a first column of row names), tabs,
+    other column orders. So a header is a line whose cells, read as CSV with ``;``, ``,`` or tab, include every
+    column the importer reads (:data:`REQUIRED`), in any order."""
     lines = text.lstrip("\ufeff").split("\n", MAX_TITLE_LINES + 1)[: MAX_TITLE_LINES + 1]
     for skip, line in enumerate(lines):
-        for sep in (";", ","):
-            if line.startswith(HEADER_START.replace(";", sep)):
+        for sep in (";", ",", "\t"):
+            if sep not in line:
+                continue
+            try:
+                cells = {c.strip() for c in next(csv.reader([line.rstrip("\r")], delimiter=sep), [])}
+            except csv.Error:  # not text of a table (a binary head, a stray carriage return)
+                continue
+            if cells >= REQUIRED:
                 return sep, skip
     return None
 

@@ -28,6 +28,20 @@ from signalboost.errors import IngestError, SignalboostError, UsageError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
+from signalboost.ingest.formats.generic_names import (
+    ACCOUNT_COUNTS,
+    ACCOUNT_FIELDS,
+    ACCOUNT_SYNONYMS,
+    API_SYNONYMS,
+    account_list,
+    account_note,
+    account_stage,
+    not_account_fields,
+    rule_under_header,
+    say_alternatives,
+    say_rounded,
+    unprefixed,
+)
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
 from signalboost.store.ingest_dates_sql import date_evidence, date_sql
@@ -40,7 +54,18 @@ from signalboost.store.ingest_sources_sql import (
 )
 from signalboost.store.ingest_sql import columns, ident, lit
 
-METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
+METRICS = (
+    "impressions",
+    "reach",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "views",
+    "engaged_users",
+    "quotes",
+)
 FIELD_KINDS: dict[str, str] = {
     "platform": "platform",
     "post_id": "str",
@@ -70,6 +95,13 @@ FIELD_KINDS: dict[str, str] = {
     "target_account_id": "str",
     "occurred_at": "ts",
     "weight": "float",
+    # an account list (generic_names.account_list)
+    "account_id": "handle",
+    "handle": "handle",
+    "name": "text",
+    "bio": "text",
+    "category": "str",
+    **{c: "int:k" for c in ACCOUNT_COUNTS},
 }
 SYNONYMS = {
     "id": "post_id",
@@ -135,8 +167,11 @@ SYNONYMS = {
     "commentaires": "comments",
     "comentarios": "comments",
     "kommentarer": "comments",
+    **API_SYNONYMS,
+    **ACCOUNT_SYNONYMS,
 }
 REQUIRED = {
+    "accounts": {"account_id"},
     "posts": {"post_id"},
     "post_metrics": {"post_id", "observed_at"},
     "follows": {"follower_id", "followee_id"},
@@ -260,8 +295,7 @@ def resolve_mapping(columns: list[str], mapping: dict[str, str] | None) -> dict[
         result[field] = column
     taken = set(result.values())
     for column in columns:
-        norm = normalise(column)
-        found = norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
+        found = field_of(column)
         if found is None:
             continue
         field = found
@@ -328,7 +362,7 @@ def _date_and_time(
 
 def field_of(name: str) -> str | None:
     """The canonical field a column named ``name`` maps to without ``--map`` (``Post ID`` -> post_id), or None."""
-    norm = normalise(name)
+    norm = unprefixed(normalise(name))
     return norm if norm in FIELD_KINDS else SYNONYMS.get(norm)
 
 
@@ -365,10 +399,37 @@ def header_recognised(path: Path, mapping: dict[str, str] | None, format: str | 
             named[field] = column
     try:
         fields = {**resolve_mapping(columns, named), **constant}
-        table_for({**fields, "post_id": DERIVED_ID} if derived_id_fields(fields) else fields)
+        choose_table(fields, set(mapping or {}))
     except SignalboostError:
         return False
     return True
+
+
+def choose_table(fields: dict[str, str], explicit: set[str]) -> tuple[str, dict[str, str]]:
+    """``(table, fields it uses)`` of a file whose columns map ``fields`` (``explicit``: the fields given with
+    ``--map`` or a preset). An account list (:func:`~signalboost.ingest.formats.generic_names.account_list`) is
+    ``accounts``; otherwise the columns named like an account's fields are left unused (``--map`` of one of them
+    is refused) and :func:`table_for` decides."""
+    plain_id = "post_id" in fields and normalise(fields["post_id"]) == "id"
+    accounts = account_list(fields, explicit, plain_id=plain_id)
+    if accounts is not None:
+        return "accounts", accounts
+    wrong = next((f for f in ACCOUNT_FIELDS if f in explicit and f in fields), None)
+    if wrong is not None:
+        raise UsageError(
+            L_(
+                "{field} is a field of an account list, but the other columns make this file something else",
+                field=wrong,
+            ),
+            where="--map",
+            hint=L_(
+                "An account list maps account_id (or a handle) and followers, following or posts_count, and no "
+                "post, follow or interaction columns; leave {field} out for this file",
+                field=wrong,
+            ),
+        )
+    fields = not_account_fields(fields, explicit)
+    return table_for({**fields, "post_id": DERIVED_ID} if derived_id_fields(fields) else fields), fields
 
 
 def table_for(fields: dict[str, str]) -> str:
@@ -383,8 +444,8 @@ def table_for(fields: dict[str, str]) -> str:
         L_("cannot tell what the file holds from its columns"),
         where="--map",
         hint=L_(
-            "Map post_id (posts), follower_id+followee_id (follows) or actor_id+kind (interactions), e.g. --map "
-            "post_id=ID,created_at=Date"
+            "Map post_id (posts), follower_id+followee_id (follows), actor_id+kind (interactions) or "
+            "account_id+followers (an account list), e.g. --map post_id=ID,created_at=Date"
         ),
     )
 
@@ -414,7 +475,10 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
         delimiter, skip = _layout(plain) if kind == "csv" else (None, 0)
         if skip:
             options.skip(N_("title lines above the header"), skip)
-        relation = source_relation(plain, kind, skip=skip)
+        names = rule_under_header(plain, delimiter, skip) if delimiter is not None else None
+        if names is not None:
+            options.skip(N_("separator lines under the header (=====)"), 1)
+        relation = source_relation(plain, kind, skip=skip, names=names)
         columns, _ = _describe(relation, path)
         if options.preset is not None:
             options.preset(columns)
@@ -424,9 +488,10 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             mapping = _kind_mapping(mapping, virtual, options)
             relation = with_virtual(relation, virtual)
             fields = resolve_mapping([*columns, *virtual], mapping)
+            say_alternatives([*columns, *virtual], fields, set(mapping), options)
             relation, fields = _date_and_time(relation, path, columns, fields, options)
-            derived = derived_id_fields(fields)
-            table = table_for({**fields, "post_id": DERIVED_ID} if derived else fields)
+            table, fields = choose_table(fields, set(mapping))
+            derived = derived_id_fields(fields) if table == "posts" else ()
             _check_kind(table, options)
             options.note(
                 L_(
@@ -449,6 +514,8 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
             raise _in_file(exc, path, columns, mapped=bool(options.mapping)) from None
         if table == "posts" and "created_at" not in fields:
             _warn_no_date(columns, fields, options)
+        if table == "accounts":
+            options.note(account_note(fields, columns))
         if options.platform is None and "platform" not in fields:
             raise UsageError(
                 L_("which network is this file from?"),
@@ -459,7 +526,8 @@ def read_generic(path: Path, options: ReadOptions) -> Iterator[Item]:
         constants: dict[str, str] = {k: v for k, v in options.sql_constants.items() if k not in fields}
         if table == "interactions" and "kind" in fields:
             typed["kind"] = (fields["kind"], "kind")
-        yield from _stages(relation, table, typed, constants, options, path, line_offset=1 + skip, derived=derived)
+        line_offset = 1 + skip + (1 if names is not None else 0)
+        yield from _stages(relation, table, typed, constants, options, path, line_offset=line_offset, derived=derived)
 
 
 def _warn_no_date(columns: list[str], fields: dict[str, str], options: ReadOptions) -> None:
@@ -627,6 +695,9 @@ def _stages(
             )
         newest = "created_at"  # mapped, so the table is posts (a metrics-only file has no created_at)
         options.warn(L_("no observation time for the metrics: using the newest post time (pass --observed-at)"))
+    if table == "accounts":
+        yield account_stage(relation, typed, constants, options, line_offset)
+        return
     if table == "posts":
         if "text" in typed and "hashtags" not in typed:
             typed["hashtags"] = (typed["text"][0], "hashtags")
@@ -664,8 +735,11 @@ def _typed_fields(
         kind = FIELD_KINDS[field]
         if kind == "ts":
             kind = "ts:=" + date_sql("\x00", _date_plan(relation, path, column, options, dotted=dotted))
-        elif kind in ("int", "float") and not column.startswith("=") and delimiter in (";", "\t"):
-            kind = _number_kind(relation, path, column, kind, delimiter, options, dotted=dotted)
+        elif kind in ("int", "float", "int:k") and not column.startswith("=") and delimiter in (";", "\t"):
+            base = _number_kind(relation, path, column, kind.removesuffix(":k"), delimiter, options, dotted=dotted)
+            kind = base + kind[len(kind.removesuffix(":k")) :]
+        if kind.endswith(":k") and not column.startswith("="):
+            say_rounded(column, _describe(relation, path, sample_column=column, limit=2000)[1], options)
         typed[field] = (column, kind)
     return {f: typed[f] for f in fields}
 

@@ -13,7 +13,8 @@ the top, and both are found by file name):
 - ``post_comments_N.json`` (2023+: a list; ``post_comments.json`` of 2021-2022: under ``comments_media_comments``):
   the account's own comments on posts, ``string_map_data`` with ``Comment``, ``Media Owner`` and ``Time`` ->
   ``interactions`` of kind reply by the account on the owner's post, at the comment's time (the export names no
-  post: ``target_post_id`` is ``''``; the comment's words have no canonical column);
+  post: ``target_post_id`` is ``''``; the comment's words have no canonical column); ``reels_comments.json``
+  (``comments_reels_comments``, the same records) holds the comments on reels and is read the same way;
 - ``personal_information.json`` -> ``accounts`` (username, name, bio).
 
 The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
@@ -40,6 +41,7 @@ from signalboost.ingest.textio import (
     hashtags_in,
     loads_json,
     mentions_in,
+    parse_iso,
 )
 
 PLATFORM = "instagram"
@@ -58,7 +60,17 @@ def sniff(head: bytes, path: Path) -> float:
         return 0.97
     if archive_has(path, head, "followers_1.json", "followers.json") or archive_has(path, head, "*posts_1.json"):
         return 0.8
+    # the layout of 2019-2020: connections.json ({"followers": {name: time}, …}) beside profile.json / media.json
+    if archive_has(path, head, "connections.json") and archive_has(path, head, "profile.json", "media.json"):
+        return 0.9
+    # an export of some of the information only (Accounts Center lets one pick the types): likes or comments
+    if archive_has(path, head, *_ACTIVITY):
+        return 0.9 if archive_has(path, head, "personal_information.json") else 0.75
     return 0.0
+
+
+#: Files of the account's activity on others' posts, which a partial export may hold alone.
+_ACTIVITY = ("liked_posts.json", "post_comments_1.json", "post_comments.json", "reels_comments.json")
 
 
 def _media_id(uri: str) -> str:
@@ -208,6 +220,19 @@ def _me(archive: Archive, options: ReadOptions, path: Path) -> tuple[str | None,
                     "is_brand": True,  # the owner of a personal export is the workspace's brand
                 }
                 return username.lower(), row
+    for name in archive.find("profile.json"):  # the layout of 2019-2020: {"username", "name", "biography", …}
+        data = _load(archive, name, options)
+        if isinstance(data, dict) and isinstance(data.get("username"), str) and data["username"]:
+            username = str(data["username"])
+            row = {
+                "platform": PLATFORM,
+                "account_id": username.lower(),
+                "handle": username,
+                "name": fix_mojibake(str(data["name"])) if isinstance(data.get("name"), str) else None,
+                "bio": fix_mojibake(str(data["biography"])) if isinstance(data.get("biography"), str) else None,
+                "is_brand": True,
+            }
+            return username.lower(), row
     for part in (path, *path.parents[:2]):  # the export's own name says whose it is
         m = _EXPORT_NAME.match(part.name)
         if m:
@@ -236,7 +261,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
         (archive.find("reels.json"), "ig_reels_media", "reel"),
     ]
     if not any(names for names, _, _ in sources) and not archive.find(
-        "followers_1.json", "followers.json", "following.json"
+        "followers_1.json", "followers.json", "following.json", "connections.json", *_ACTIVITY
     ):
         raise IngestError(
             L_("this is not an Instagram export (no posts_1.json, followers_1.json …)"),
@@ -267,17 +292,42 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield from _relations(archive, options, me)
     yield from _liked(archive, options, me)
     yield from _comments(archive, options, me)
+    if archive.find("media.json") and not any(names for names, _, _ in sources):
+        options.warn(
+            L_(
+                "media.json (the posts of an export of 2019-2020) is not read: request a new export in JSON "
+                "for the posts"
+            )
+        )
     if account:
         yield Batch("accounts", [account | {"platform": options.platform or PLATFORM}])
 
 
+def connections_records(data: Any, side: str) -> list[dict[str, Any]]:
+    """Pure: the ``followers`` or ``following`` map of a 2019-2020 ``connections.json`` (``{"name": "2019-05-12T09:14:37
+    +00:00", …}``) as the records of the later layout (``string_list_data`` with ``value`` and ``timestamp``); a time
+    that cannot be read leaves the follow without one."""
+    people = data.get(side) if isinstance(data, dict) else None
+    out = []
+    for user, when in people.items() if isinstance(people, dict) else []:
+        try:
+            stamp: float | None = parse_iso(str(when)).timestamp()
+        except ValueError:
+            stamp = None
+        out.append({"string_list_data": [{"value": str(user), "timestamp": stamp}]})
+    return out
+
+
 def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    followers = archive.find("followers.json", *[f"followers_{i}.json" for i in range(1, 50)])
-    following = archive.find("following.json", *[f"following_{i}.json" for i in range(1, 50)])
+    followers = archive.find("followers.json", *[f"followers_{i}.json" for i in range(1, 50)], "connections.json")
+    following = archive.find("following.json", *[f"following_{i}.json" for i in range(1, 50)], "connections.json")
     for side, names in (("followers", followers), ("following", following)):
         for name in names:
             data = _load(archive, name, options)
-            records = _relation_records(data)
+            if PurePosixPath(name).name == "connections.json":
+                records: Any = connections_records(data, side)
+            else:
+                records = _relation_records(data)
             if me is None:
                 options.warn(
                     L_(
@@ -371,9 +421,10 @@ def parse_comments(records: Any, *, me: str, member: str) -> tuple[list[Any], li
 
 
 def _comments(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    for name in archive.find("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)]):
+    names = ("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)], "reels_comments.json")
+    for name in archive.find(*names):
         data = _load(archive, name, options)
-        if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}
+        if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}; reels: comments_reels_comments
             lists = [v for k, v in data.items() if str(k).startswith("comments_") and isinstance(v, list)]
             data = lists[0] if lists else []
         rows, rejects, known = parse_comments(data, me=me or "me", member=name)

@@ -8,6 +8,8 @@ ActivityPub JSON (https://www.w3.org/TR/activitystreams-core/, Mastodon's docs "
   (``repost_of`` = the boosted status). Visibility from the addressing: Public in ``to`` -> public, in ``cc`` ->
   unlisted, the followers collection -> followers, else direct. Also ``interactions``: repost, reply, mention.
 - ``likes.json`` -> ``interactions`` kind like (no time in the export: ``occurred_at`` NULL).
+- ``followers.json`` / ``following.json`` (Pleroma, Akkoma and Rebased backups: OrderedCollections of actor
+  URIs) -> ``follows`` (complete lists: an edge gone since an earlier backup becomes inactive).
 - ``actor.json`` -> ``accounts``; ``following_accounts.csv`` -> ``follows`` (a complete list).
 
 Accounts are ``user@host`` (from ``https://host/users/user`` or ``https://host/@user``; other URIs are kept as
@@ -250,6 +252,22 @@ def parse_likes(uris: list[Any], *, me: str, platform: str = PLATFORM) -> list[d
     ]
 
 
+#: A local nickname as Pleroma and Akkoma allow it by default (letters, digits; ``_`` as on Mastodon).
+_LOCAL_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+def account_address(cell: str, me: str) -> str | None:
+    """An ``Account address`` cell as ``user@host``; ``None`` when it is not one. Pleroma and Akkoma write the
+    accounts of their own server as a bare name (``alice``): that is ``alice@<the host of me>`` when ``me`` names
+    its host. Anything else without ``@`` (``not-an-address``) is not an address."""
+    address = cell.strip().lstrip("@").lower()
+    if "@" in address and " " not in address:
+        return address
+    if _LOCAL_NAME.match(address) and "@" in me:
+        return f"{address}@{me.split('@', 1)[1]}"
+    return None
+
+
 def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tuple[list[dict[str, Any]], list[Reject]]:
     """Pure: following_accounts.csv ("Account address,Show boosts,…") -> follows rows (observed time unset)."""
     rows, rejects = [], []
@@ -260,8 +278,8 @@ def parse_following_csv(text: str, *, me: str, platform: str = PLATFORM) -> tupl
     has_header = header and "@" not in header[0]
     records = reader if has_header else [header, *reader]
     for line, rec in enumerate(records, start=2 if has_header else 1):
-        address = rec[0].strip().lstrip("@").lower() if rec else ""
-        if "@" not in address:
+        address = account_address(rec[0], me) if rec else None
+        if address is None:
             rejects.append(
                 Reject(
                     line,
@@ -325,6 +343,7 @@ def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
             rows_read=len(uris),
         )
     yield from _following(archive, options, me, platform, observed)
+    yield from _follow_collections(archive, options, me, platform, observed)
     if isinstance(actor, dict) and actor.get("id"):
         yield Batch("accounts", [_actor_row(actor, me, platform, observed)])
     skipped = sorted({n.rsplit("/", 1)[-1] for n in archive.find(*NOT_LOADED)})
@@ -367,6 +386,47 @@ def _following(
         yield Batch("follows", rows, rows_read=len(rows))
         if observed is not None:
             yield FollowSnapshot(platform, me, "follower", observed)
+
+
+def parse_follow_collection(
+    items: list[Any], side: str, *, me: str, platform: str, member: str
+) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Pure: the actor URIs of a Pleroma/Akkoma backup's ``followers.json`` (side ``followee``: each follows
+    ``me``) or ``following.json`` (side ``follower``: ``me`` follows each) -> follows edges and rejects."""
+    edges, rejects = [], []
+    for index, uri in enumerate(items, start=1):
+        other = account_id(uri) if isinstance(uri, str) and uri.startswith(("https://", "http://")) else None
+        if not other:
+            rejects.append(Reject(index, str(uri)[:500], f"item {index}: not an account URI", member))
+            continue
+        pair = (other, me) if side == "followee" else (me, other)
+        edges.append({"platform": platform, "follower_id": pair[0], "followee_id": pair[1]})
+    return edges, rejects
+
+
+def _follow_collections(
+    archive: Archive,
+    options: ReadOptions,
+    me: str,
+    platform: str,
+    observed: datetime | None,
+) -> Iterator[Item]:
+    """Pleroma, Akkoma and Rebased backups hold ``followers.json`` and ``following.json``: OrderedCollections of
+    actor URIs (https://git.pleroma.social/pleroma/pleroma ``Pleroma.User.Backup``). Each is a complete list."""
+    for name, side in (("followers.json", "followee"), ("following.json", "follower")):
+        for member in archive.find(name):
+            data = _json(archive, member, options)
+            items = data.get("orderedItems") if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                yield Reject(None, str(data)[:500], f"{name}: not an OrderedCollection (no orderedItems list)", member)
+                continue
+            edges, rejects = parse_follow_collection(items, side, me=me, platform=platform, member=member)
+            for edge in edges:
+                edge["observed_at"] = observed
+            yield from rejects
+            yield Batch("follows", edges, rows_read=len(edges))
+            if observed is not None:
+                yield FollowSnapshot(platform, me, side, observed)
 
 
 def _actor_row(actor: dict[str, Any], me: str, platform: str, observed: datetime | None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from signalboost.errors import UsageError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
-from signalboost.ingest.formats.mastodon import PLATFORM, account_id
+from signalboost.ingest.formats.mastodon import PLATFORM, account_address, account_id
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import decode_text
 
@@ -113,8 +113,8 @@ def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
     has_header = bool(records) and "@" not in records[0][0]
     rows, rejects = [], []
     for line, rec in enumerate(records[1:] if has_header else records, start=2 if has_header else 1):
-        address = rec[0].strip().lstrip("@").lower() if rec else ""
-        if "@" not in address or " " in address:
+        address = account_address(rec[0], me) if rec else None
+        if address is None:
             rejects.append(Reject(line, ",".join(rec), f"Account address: {rec[0]!r} is not user@host"))
             continue
         follower, followee = (me, address) if side == "follower" else (address, me)

@@ -58,6 +58,8 @@ def sniff(head: bytes, path: Path) -> float:
         return 0.9
     if archive_has(path, head, "user_details.js") and archive_has(path, head, "tweets.csv", "*_01.js", "*_12.js"):
         return 0.9
+    if archive_has(path, head, "like.js", "follower.js", "following.js"):  # some parts of an archive only
+        return 0.7
     return 0.0
 
 
@@ -91,6 +93,12 @@ class _Source:
             ) from exc
 
 
+def _part_order(name: str) -> tuple[int, str]:
+    """``like.js`` before ``like-part1.js`` before ``like-part2.js`` … ``like-part10.js``."""
+    m = re.search(r"-part(\d+)\.js$", name)
+    return (int(m.group(1)) if m else 0, name)
+
+
 def _part_name(path: Path) -> str:
     """A lone part keeps its X name even when renamed: read ``window.YTD.<type>.partN`` from its head."""
     m = re.match(rb"^\s*window\.YTD\.([a-z_]+)\.part(\d+)", path.read_bytes()[:256])
@@ -111,14 +119,19 @@ def _records(data: Any, key: str, where: str) -> list[Any]:
 
 
 def _one(src: _Source, name: str, key: str, options: ReadOptions) -> list[Any]:
-    found = src.members(re.compile(rf"^{re.escape(name)}$"))
+    """The records of ``name`` and of its parts (``like.js``, ``like-part1.js`` …: an archive splits any data type
+    into parts past ``maxPartSizeBytes``, as its ``manifest.js`` lists them)."""
+    stem = re.escape(name.removesuffix(".js"))
+    found = sorted(src.members(re.compile(rf"^{stem}(-part\d+)?\.js$")), key=_part_order)
     out: list[Any] = []
     for member in found:
         out.extend(_records(src.load(member, options), key, member))
     return out
 
 
-_KNOWN = re.compile(r"^(tweets?(-part\d+)?|account|follower|following|like|manifest|user_details)\.js$")
+_KNOWN = re.compile(r"^(tweets?|account|follower|following|like|manifest|user_details)(-part\d+)?\.js$")
+#: Parts that need the archive's owner (``account.js``) to mean anything: whose likes, whose followers.
+_OWNED = re.compile(r"^(follower|following|like)(-part\d+)?\.js$")
 
 
 def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
@@ -135,6 +148,12 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     account = accounts[0] if accounts and isinstance(accounts[0], dict) else {}
     me = str(account.get("accountId") or _manifest_user(src, options) or "")
     handle = account.get("username")
+    if src.single is not None and not me and _OWNED.match(_part_name(path)):
+        raise IngestError(
+            L_("{file} alone does not say whose account it lists (no account.js)", file=_part_name(path)),
+            where=str(path),
+            hint=L_("Import the whole archive (the zip or its data/ folder): its account.js names the account"),
+        )
     generated = options.observed_at or _generation_date(src, options)
 
     tweets: list[tuple[str, dict[str, Any]]] = []
@@ -171,6 +190,10 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield Batch("interactions", rows["interactions"])
 
     likes = _one(src, "like.js", "like", options)
+    if not me:  # an archive without account.js or manifest.js: whose likes these are is unknown
+        for i, rec in enumerate(likes, start=1):
+            yield Reject(i, str(rec)[:500], "no account.js (or manifest.js) to say whose likes these are", "like.js")
+        likes = []
     yield Batch(
         "interactions",
         parse_likes(likes, me=me, platform=platform),
@@ -185,7 +208,7 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
 
 _READ = re.compile(
     r"^((tweets?|note-tweet|community-tweet|twitter-circle-tweet)(-part\d+)?|"
-    r"account|profile|follower|following|like|manifest|user_details|\d{4}_\d{2})\.js$"
+    r"(account|profile|follower|following|like|manifest|user_details)(-part\d+)?|\d{4}_\d{2})\.js$"
 )
 
 
