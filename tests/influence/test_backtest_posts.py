@@ -25,7 +25,6 @@ from signalboost.influence.backtest_posts import (
     PAST_TOTAL,
     PostHistory,
     make_post_cut,
-    read_influencers,
 )
 from signalboost.influence.backtest_posts_report import BEGIN, END, main
 from signalboost.influence.backtest_report import write_section
@@ -189,20 +188,6 @@ def test_metrics_of_a_cut_against_scipy_and_by_hand() -> None:
     assert row["d_spearman_lo"] > 0  # the paired interval of a predictor against noise lies above 0
 
 
-def test_read_influencers_skips_the_separator_and_refuses_a_short_line(tmp_path: Path) -> None:
-    good = tmp_path / "influencers.txt"
-    good.write_text("Username\tCategory\t#Followers\t#Followees\t#Posts\n=====\nanna\tfood\t1200\t30\t400\n")
-    assert read_influencers(good).rows() == [("anna", 1200, 30, 400, "anna")]
-    bad = tmp_path / "bad.txt"
-    bad.write_text("Username\tCategory\t#Followers\t#Followees\t#Posts\n=====\nanna\tfood\t1200\n")
-    with pytest.raises(InfluenceError, match="expected 5 tab-separated fields") as exc:
-        read_influencers(bad)
-    assert exc.value.where == f"{bad}:3"
-    bad.write_text("Username\tCategory\t#Followers\t#Followees\t#Posts\n=====\nanna\tfood\t1.2k\t30\t400\n")
-    with pytest.raises(InfluenceError, match=r"1\.2k"):
-        read_influencers(bad)
-
-
 def test_the_generated_section_goes_between_its_own_markers(tmp_path: Path) -> None:
     doc = tmp_path / "validation.md"
     doc.write_text(f"# V\n\n{BEGIN}\nold\n{END}\n\n<!-- influence-backtest:begin x -->\nhiggs\n")
@@ -239,6 +224,9 @@ def kim(tmp_path_factory: pytest.TempPathFactory) -> tuple[PostHistory, Path]:
 
 def test_real_cut_matches_a_direct_computation_from_the_csv(kim: tuple[PostHistory, Path]) -> None:
     history, folder = kim
+    # influencers.txt through the accounts-list import: every influencer with the counts of the file
+    assert history.accounts.height == 33_935 and history.accounts["followers"].null_count() == 0
+    assert history.accounts["followers"].max() == 96_476_007
     at = dt.datetime(2018, 7, 1, tzinfo=dt.UTC)
     cut = make_post_cut(history, at)
     with gzip.open(folder / "instagram_influencer_posts.csv.gz", "rb") as fh:
