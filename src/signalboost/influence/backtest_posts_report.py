@@ -3,10 +3,11 @@
     python -m signalboost.influence.backtest_posts --write docs/validation.md     # or without --write: print it
 
 It imports the Kim et al. (2020) influencer list and posts with the product's importer into a temporary workspace
-(:func:`~signalboost.influence.backtest_posts.load_workspace`), and at each reported cut (:data:`~signalboost.influence.backtest_posts.REPORTED_CUTS`)
-evaluates the default score, the score with weights calibrated on an earlier cut, the score as it was before
-issue 13's change, and every baseline (:mod:`signalboost.influence.backtest_posts`); then the selection cuts the
-change was chosen on, and a count of wins, ties and losses. Needs ``../shared/data`` (or ``--data DIR``).
+(:func:`~signalboost.influence.backtest_posts.load_workspace`), and at each reported cut
+(:data:`~signalboost.influence.backtest_posts.REPORTED_CUTS`) evaluates the default score, the score with weights
+calibrated on an earlier cut, the score as it was before issue 13's change, and every baseline
+(:mod:`signalboost.influence.backtest_posts`); then the selection cuts the change was chosen on, and a count of
+wins, ties and losses. Needs ``../shared/data`` (or ``--data DIR``).
 """
 
 from __future__ import annotations
