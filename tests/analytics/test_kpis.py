@@ -362,3 +362,11 @@ def test_tactic_weeks_and_their_values_are_both_in_the_brands_time_zone() -> Non
     assert (row["unit"], row["n_with"], row["n_without"]) == ("week", 2, 2)
     assert (row["mean_with"], row["mean_without"], row["diff"]) == (10.0, 3.0, 7.0)
     assert tactic_weeks(TT, frame, tz="Pacific/Auckland") == ({dt.date(2024, 1, 8), dt.date(2024, 1, 15)}, "labelled")
+
+
+def test_a_tactic_in_every_week_and_on_every_day_has_no_mean_without_it() -> None:
+    """Both posts carry the tactic: no week and no day without it, so the comparison cannot be made and the mean
+    without it is unknown (None), not NaN."""
+    row = tactic_effects([TT], [], _weekly({2: 5, 9: 6}, {2, 9})).row(0, named=True)
+    assert (row["n_with"], row["n_without"], row["mean_with"], row["mean_without"]) == (2, 0, 5.5, None)
+    assert row["diff"] is None and row["verdict"].startswith("not enough data")

@@ -249,3 +249,37 @@ def test_sixty_posts_are_enough_for_a_backtest_and_hour_blocks_are_matched_as_bl
     assert table.height == len(candidates(3)) == 9  # no separate 3-hour grain when the hours are blocks already
     row = table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
     assert (row["n_match"], row["n_test"], row["gain"]) == (25, 50, pytest.approx(50.0))
+
+
+def _hour_row(choice_or_table: pl.DataFrame) -> tuple[object, object, object]:
+    row = choice_or_table.filter((pl.col("grain") == "hour") & (pl.col("scale") == "raw")).row(0, named=True)
+    return row["n_match"], row["n_test"], row["gain"]
+
+
+def test_the_backtest_fits_each_fold_as_the_advice_is_fitted() -> None:
+    """The settings of the advice reach every fold's model (the two-hours account: 25 of 50 held-out posts, +50):
+    - in Tokyo (UTC+9) 10:00 UTC is 19:00 there: fitted and matched in local hours, the same 25 posts;
+    - the outlier of a viral post (1,000,000 at 15:00 on the first day, in every fold's training posts) is capped at
+      the 95th percentile, so 15:00 stays the weak hour and the figures do not move;
+    - min_posts = 30: the first fold trains on 25 posts per hour, too few for any advice, so its 5 posts at 10:00
+      go unadvised; the other 4 folds advise 10:00: 20 posts matched, percentiles 55 … 95 (mean 75) against the
+      25 posts at 15:00 (mean 25) and the first fold's 5 at 10:00 (mean 75): (25·25 + 5·75)/30 = 33.33, a gain of
+      41.67;
+    - 3-hour blocks: 9 candidates, not 12."""
+    assert _hour_row(choose_slot_model(_two_hours(), "f", metric="interactions", tz="Asia/Tokyo").candidates) == (
+        25,
+        50,
+        pytest.approx(50.0),
+    )
+    viral = (
+        _two_hours()
+        .with_row_index()
+        .with_columns(
+            pl.when(pl.col("index") == 1).then(1_000_000.0).otherwise(pl.col("interactions")).alias("interactions")
+        )
+    )
+    assert viral["interactions"][1] == 1_000_000.0 and viral["created_at"][1].hour == 15
+    assert _hour_row(choose_slot_model(viral.drop("index"), "f", **KW).candidates) == (25, 50, pytest.approx(50.0))
+    few = choose_slot_model(_two_hours(), "f", **KW, min_posts=30).candidates
+    assert _hour_row(few) == (20, 50, pytest.approx(75.0 - (25 * 25 + 5 * 75) / 30))
+    assert choose_slot_model(_two_hours(), "f", **KW, hour_block=3).candidates.height == 9
