@@ -283,3 +283,26 @@ def test_the_backtest_fits_each_fold_as_the_advice_is_fitted() -> None:
     few = choose_slot_model(_two_hours(), "f", **KW, min_posts=30).candidates
     assert _hour_row(few) == (20, 50, pytest.approx(75.0 - (25 * 25 + 5 * 75) / 30))
     assert choose_slot_model(_two_hours(), "f", **KW, hour_block=3).candidates.height == 9
+
+
+def test_the_choice_says_which_account_and_what_it_rests_on_or_why_it_has_nothing() -> None:
+    """The chosen model carries the platform and its whole interval; top_slots reaches the backtest (8 cells of the
+    four-hours account: 09:00 and 11:00, 50 held-out posts matched). With no usable candidate the default model is
+    kept, with 0 matched posts, the held-out count of the backtest and its table; with no backtest at all (58 posts)
+    nothing was held out."""
+    choice = choose_slot_model(_four_hours(), "facebook", **KW, top_slots=8)
+    assert choice.platform == "facebook" and choice.grain == "hour" and choice.n_match == 50
+    assert choice.low is not None and choice.high is not None and choice.low < choice.gain < choice.high  # type: ignore[operator]
+    # the same figure every day (80 posts: 5 folds of 8 held out), and no candidate may count with < 1,000 matched
+    flat = [(START + dt.timedelta(days=k, hours=9 + k % 5), 10.0) for k in range(80)]
+    none = choose_slot_model(_frame(flat), "mastodon", **KW, min_matched=1000)
+    assert (none.platform, none.grain, none.scale, none.backed, none.gain) == (
+        "mastodon",
+        "weekday_hour",
+        "raw",
+        False,
+        None,
+    )
+    assert (none.n_match, none.n_test, none.n_posts, none.candidates.height) == (0, 40, 80, 12)
+    short = choose_slot_model(_two_hours(days=29), "facebook", **KW)
+    assert (short.platform, short.n_match, short.n_test, short.candidates.height) == ("facebook", 0, 0, 0)

@@ -691,3 +691,27 @@ def test_the_stage_hash_is_computed_in_the_staging_pass(workspace: Workspace) ->
             "followee_id",
             "_reason",
         ]
+
+
+@pytest.mark.parametrize(
+    ("tables", "worth"),
+    [
+        ({"follows": (5, 0, 0)}, False),
+        ({"interactions": (5, 0, 0)}, False),
+        ({"posts": (5, 0, 0), "post_metrics": (5, 0, 0)}, True),
+        ({"interactions": (5, 0, 0), "accounts": (1, 0, 0)}, True),
+        ({"account_snapshots": (0, 3, 0)}, True),
+        ({}, False),
+    ],
+)
+def test_the_stage_leaves_memory_before_the_commit_only_when_a_keyed_table_was_loaded(
+    tables: dict[str, tuple[int, int, int]], worth: bool
+) -> None:
+    """Only a commit that merges a PRIMARY KEY's index (posts, post_metrics, accounts, account_snapshots) grows
+    past the merge's peak: releasing the stage there is worth its CPU; for follows or interactions alone it is not."""
+    from signalboost.ingest.base import ImportResult
+    from signalboost.ingest.pipeline import release_worth_it
+
+    result = ImportResult(import_id=1, file="f.csv", format="generic")
+    result.per_table = dict(tables)
+    assert release_worth_it(result) is worth
