@@ -242,6 +242,27 @@ def test_instagram_export_folder_and_zip(workspace: Workspace, ingest_data: Path
     assert snapshot(workspace) == before
 
 
+def test_instagram_lists_split_into_many_parts_are_all_read(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    """A large account's export splits its followers into as many numbered files as it needs: every part is read,
+    ``followers_50.json`` and ``followers_123.json`` as much as ``followers_2.json`` (parts from 50 on were
+    skipped without a word)."""
+    folder = tmp_path / "instagram"
+    shutil.copytree(ingest_data / "instagram", folder)
+    lists = folder / "connections" / "followers_and_following"
+    for part in (2, 10, 49, 50, 123):
+        entry = {
+            "title": "",
+            "media_list_data": [],
+            "string_list_data": [{"value": f"fan{part}", "timestamp": 1700000000}],
+        }
+        (lists / f"followers_{part}.json").write_text(json.dumps([entry]), encoding="utf-8")
+    import_files(workspace, [folder], progress=False)
+    followers = {f["follower_id"] for f in workspace.follows().to_dicts() if f["followee_id"] == "brandco"}
+    assert followers == {"ann", "bob", "fan2", "fan10", "fan49", "fan50", "fan123"}
+
+
 def test_mastodon_outbox_alone(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
     lone = tmp_path / "outbox.json"
     lone.write_bytes((ingest_data / "mastodon" / "outbox.json").read_bytes())

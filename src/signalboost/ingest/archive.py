@@ -16,6 +16,7 @@ member) becomes an :class:`~signalboost.errors.IngestError` naming ``zip!member`
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from functools import lru_cache
@@ -32,6 +33,16 @@ _RATIO_FLOOR = 1024**2
 _MAX_MEMBERS = 200_000
 
 
+def _numbered(suffix: str) -> re.Pattern[str]:
+    """``followers_{n}.json`` as a pattern of base names: ``{n}`` is one or more digits."""
+    return re.compile(r"\d+".join(re.escape(part.lower()) for part in suffix.split("{n}")))
+
+
+def _natural(name: str) -> tuple[object, ...]:
+    """Sort key that orders ``part_2`` before ``part_10``."""
+    return tuple(int(tok) if tok.isdigit() else tok for tok in re.split(r"(\d+)", name))
+
+
 class Archive:
     """A zip file or a folder, seen as a list of relative POSIX names."""
 
@@ -45,13 +56,20 @@ class Archive:
         return list(self._names)
 
     def find(self, *suffixes: str) -> list[str]:
-        """Members whose base name matches one of ``suffixes`` (e.g. ``"tweets.js"``), in name order."""
+        """Members whose base name matches one of ``suffixes``, in name order (numbered parts in number order).
+
+        A suffix is a base name (``"tweets.js"``), ``*`` + an ending (``"*posts_1.json"``), or a base name with
+        ``{n}`` standing for any number (``"followers_{n}.json"``: ``followers_1.json`` … ``followers_120.json``,
+        as large accounts' exports split a list into as many parts as it needs)."""
+        numbered = [_numbered(s) for s in suffixes if "{n}" in s]
         out = []
         for name in self._names:
             base = name.rsplit("/", 1)[-1].lower()
-            if any(base == s.lower() or (s.startswith("*") and base.endswith(s[1:].lower())) for s in suffixes):
+            if any(base == s.lower() or (s.startswith("*") and base.endswith(s[1:].lower())) for s in suffixes) or any(
+                rx.fullmatch(base) for rx in numbered
+            ):
                 out.append(name)
-        return sorted(out)
+        return sorted(out, key=_natural)
 
     def read(self, name: str) -> bytes:
         """The bytes of one member (bounded by its declared size and the import's decompression budget)."""

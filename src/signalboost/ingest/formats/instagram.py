@@ -269,7 +269,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     me, account = _me(archive, options, path)
     sources = [
         (
-            archive.find("*posts_1.json", *[f"posts_{i}.json" for i in range(2, 50)]),
+            archive.find("*posts_1.json", "posts_{n}.json"),
             None,
             None,
         ),
@@ -335,8 +335,8 @@ def connections_records(data: Any, side: str) -> list[dict[str, Any]]:
 
 
 def _relations(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    followers = archive.find("followers.json", *[f"followers_{i}.json" for i in range(1, 50)], "connections.json")
-    following = archive.find("following.json", *[f"following_{i}.json" for i in range(1, 50)], "connections.json")
+    followers = archive.find("followers.json", "followers_{n}.json", "connections.json")
+    following = archive.find("following.json", "following_{n}.json", "connections.json")
     for side, names in (("followers", followers), ("following", following)):
         for name in names:
             data = _load(archive, name, options)
@@ -437,7 +437,7 @@ def parse_comments(records: Any, *, me: str, member: str) -> tuple[list[Any], li
 
 
 def _comments(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
-    names = ("post_comments.json", *[f"post_comments_{i}.json" for i in range(1, 50)], "reels_comments.json")
+    names = ("post_comments.json", "post_comments_{n}.json", "reels_comments.json")
     for name in archive.find(*names):
         data = _load(archive, name, options)
         if isinstance(data, dict):  # 2021-2022: {"comments_media_comments": [...]}; reels: comments_reels_comments
