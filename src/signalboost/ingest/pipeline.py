@@ -456,7 +456,7 @@ def _run(
                 con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed, table=item.table
             )
             rejects.counted(bad, kept)
-            conflicts, kept, ready = mark_conflicting_repeats(con, item.table, item.line_sql, keep=rejects.room())
+            conflicts, kept, ready = mark_conflicting_repeats(con, item.table, item.line_offset, keep=rejects.room())
             rejects.counted(conflicts, kept)
             if conflicts:
                 options.warn(

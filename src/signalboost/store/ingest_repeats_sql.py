@@ -18,13 +18,13 @@ from signalboost.store.ingest_sql import STAGE_HASH, ident, lit
 
 #: Columns of a stage derived from others (never a disagreement of their own) or not values at all.
 _NOT_VALUES = ("date_only", "hashtags", "_reason", STAGE_HASH)
-_TEMPS = ("_rep_keys", "_rep_rows", "_rep_bad", "_rep_lines")
+_TEMPS = ("_rep_keys", "_rep_rows", "_rep_bad", "_rep_pos", "_rep_lines")
 
 
-def mark_conflicting_repeats(con: Any, table: str, line_sql: str, *, keep: int | None) -> tuple[int, int, bool]:
+def mark_conflicting_repeats(con: Any, table: str, line_offset: int, *, keep: int | None) -> tuple[int, int, bool]:
     """Turn the rows of the last staged file (``_stage_sql``) that repeat an earlier valid row's key with other
     values into rejects (their ``_reason``), and stage up to ``keep`` of them (all when None) in
-    ``_stage_rejects`` with their line and raw text (from ``line_sql``, read again only when there are some).
+    ``_stage_rejects`` with their line (the row's place in the stage + ``line_offset`` + 1) and their values.
     Returns ``(rows marked, rejects kept, repeats ready)``: with the key hashes staged (``_h``), the hashes the
     valid rows still repeat are left in ``_repeats`` (``h``, ``n``) for the merge, which then does not look for them
     again — so the check costs no extra pass over the file's keys (one hash aggregate, the merge's own)."""
@@ -36,7 +36,7 @@ def mark_conflicting_repeats(con: Any, table: str, line_sql: str, *, keep: int |
     # the key's hash computed while staging (stage_sql with its table), else hashed here
     staged_hash = STAGE_HASH in have
     key_hash = STAGE_HASH if staged_hash else f"hash({', '.join(ident(k) for k in keys)})"
-    n, kept = _mark(con, keys, values, key_hash, line_sql, keep)
+    n, kept = _mark(con, keys, values, key_hash, line_offset, keep)
     if staged_hash:  # what the valid rows repeat now (the merge's `_repeats`)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {STAGE_HASH} AS h, count(*) AS n FROM _stage_sql "
@@ -50,7 +50,7 @@ def mark_conflicting_repeats(con: Any, table: str, line_sql: str, *, keep: int |
 
 
 def _mark(
-    con: Any, keys: list[str], values: list[str], key_hash: str, line_sql: str, keep: int | None
+    con: Any, keys: list[str], values: list[str], key_hash: str, line_offset: int, keep: int | None
 ) -> tuple[int, int]:
     """The work of :func:`mark_conflicting_repeats` (its temporary tables are dropped by the caller)."""
     con.execute(
@@ -61,29 +61,38 @@ def _mark(
         return 0, 0
     cols = ", ".join(ident(c) for c in [*keys, *values])
     con.execute(
-        # rowid is the row's place in the file counted from the stage's first rowid (a table created inside the
-        # import's transaction numbers its rows from a large base, in the order they were read)
-        "CREATE OR REPLACE TEMP TABLE _rep_rows AS SELECT rowid AS rid, rowid - (SELECT min(rowid) FROM _stage_sql) "
-        f"AS pos, {cols} FROM _stage_sql "
+        f"CREATE OR REPLACE TEMP TABLE _rep_rows AS SELECT rowid AS rid, {cols} FROM _stage_sql "
         f"WHERE _reason IS NULL AND {key_hash} IN (SELECT h FROM _rep_keys)"
     )
     key_list = ", ".join(ident(k) for k in keys)
     same_key = " AND ".join(f"r.{ident(k)} IS NOT DISTINCT FROM f.{ident(k)}" for k in keys)
     named = [k for k in keys if k != "platform"] or keys
+    raw = (
+        "concat_ws(', ', "
+        + ", ".join(f"{lit(c + '=')} || CAST(r.{ident(c)} AS VARCHAR)" for c in [*keys, *values])
+        + ")"
+    )
     key_text = " || ', ' || ".join(f"{lit(k + '=')} || coalesce(CAST(r.{ident(k)} AS VARCHAR), '')" for k in named)
     diffs = f"array_to_string(list_filter([{', '.join(_said(c) for c in values)}], lambda x: x IS NOT NULL), '; ')"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _rep_bad AS SELECT r.rid, r.pos, f.pos AS first, {key_text} AS what, "
+        f"CREATE OR REPLACE TEMP TABLE _rep_bad AS SELECT r.rid, f.rid AS first_rid, {key_text} AS what, {raw} AS raw, "
         f"{diffs} AS diffs FROM _rep_rows r JOIN (SELECT * FROM _rep_rows WHERE rid IN "
-        f"(SELECT min(rid) FROM _rep_rows GROUP BY {key_list})) f ON {same_key} AND r.pos > f.pos "
+        f"(SELECT min(rid) FROM _rep_rows GROUP BY {key_list})) f ON {same_key} AND r.rid > f.rid "
         f"WHERE {' OR '.join(_disagree(c) for c in values)}"
     )
     n = int(con.execute("SELECT count(*) FROM _rep_bad").fetchall()[0][0])
     if not n:
         return 0, 0
+    # a staged row's place in the file: its rank by rowid (the stage keeps the file's order; a table made inside
+    # the import's transaction numbers its rows from a large base, not always without gaps) — ranked only now,
+    # when a file contradicts itself, so files that do not pay no sort
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rep_lines AS SELECT * FROM (SELECT row_number() OVER () - 1 AS pos, "
-        f"_line, _raw FROM ({line_sql})) WHERE pos IN (SELECT pos FROM _rep_bad UNION SELECT first FROM _rep_bad)"
+        "CREATE OR REPLACE TEMP TABLE _rep_pos AS SELECT * FROM (SELECT rowid AS rid, row_number() OVER "
+        "(ORDER BY rowid) - 1 AS pos FROM _stage_sql) WHERE rid IN (SELECT rid FROM _rep_bad UNION "
+        "SELECT first_rid FROM _rep_bad)"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _rep_lines AS SELECT rid, pos + {int(line_offset)} + 1 AS _line FROM _rep_pos"
     )
     reason = (
         "b.what || ' repeats line ' || CAST(lf._line AS VARCHAR) || ' with other values: ' || b.diffs "
@@ -91,14 +100,14 @@ def _mark(
     )
     con.execute(
         f"UPDATE _stage_sql SET _reason = x.reason FROM (SELECT b.rid, {reason} AS reason FROM _rep_bad b "
-        "JOIN _rep_lines lf ON lf.pos = b.first) x WHERE _stage_sql.rowid = x.rid"
+        "JOIN _rep_lines lf ON lf.rid = b.first_rid) x WHERE _stage_sql.rowid = x.rid"
     )
     kept = 0
     if keep != 0:
         limit = "" if keep is None else f" LIMIT {int(keep)}"
         kept = con.execute(
-            f"INSERT INTO _stage_rejects SELECT NULL, lr._line, lr._raw, {reason} FROM _rep_bad b "
-            f"JOIN _rep_lines lf ON lf.pos = b.first JOIN _rep_lines lr ON lr.pos = b.pos ORDER BY lr._line{limit}"
+            f"INSERT INTO _stage_rejects SELECT NULL, lr._line, b.raw, {reason} FROM _rep_bad b "
+            f"JOIN _rep_lines lf ON lf.rid = b.first_rid JOIN _rep_lines lr ON lr.rid = b.rid ORDER BY lr._line{limit}"
         ).fetchall()[0][0]
     return n, int(kept)
 
