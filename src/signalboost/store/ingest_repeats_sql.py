@@ -83,14 +83,7 @@ def _mark(
     n = int(con.execute("SELECT count(*) FROM _rep_bad").fetchall()[0][0])
     if not n:
         return 0, 0
-    # a staged row's place in the file: its rank by rowid (the stage keeps the file's order; a table made inside
-    # the import's transaction numbers its rows from a large base, not always without gaps) — ranked only now,
-    # when a file contradicts itself, so files that do not pay no sort
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rep_pos AS SELECT * FROM (SELECT rowid AS rid, row_number() OVER "
-        "(ORDER BY rowid) - 1 AS pos FROM _stage_sql) WHERE rid IN (SELECT rid FROM _rep_bad UNION "
-        "SELECT first_rid FROM _rep_bad)"
-    )
+    _positions(con)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _rep_lines AS SELECT rid, pos + {int(line_offset)} + 1 AS _line FROM _rep_pos"
     )
@@ -110,6 +103,32 @@ def _mark(
             f"JOIN _rep_lines lf ON lf.rid = b.first_rid JOIN _rep_lines lr ON lr.rid = b.rid ORDER BY lr._line{limit}"
         ).fetchall()[0][0]
     return n, int(kept)
+
+
+def _positions(con: Any) -> None:
+    """``_rep_pos`` (``rid``, ``pos``): the place in the file of each staged row ``_rep_bad`` names.
+
+    A plain scan of the stage returns its rows in the file's order (DuckDB preserves insertion order), but neither
+    their ``rowid`` (a table made inside the import's transaction numbers row groups as threads finish them) nor
+    ``row_number() OVER ()`` (fed by parallel threads) is that order under load — both were tried and gave other
+    rows' lines for Kim et al.'s 39,907 posts. So the rowids are read in scan order and counted; only when a
+    file contradicts itself."""
+    wanted = {
+        int(r[0]) for r in con.execute("SELECT rid FROM _rep_bad UNION SELECT first_rid FROM _rep_bad").fetchall()
+    }
+    rids, places = [], []
+    cursor = con.execute("SELECT rowid FROM _stage_sql")
+    at = 0
+    while batch := cursor.fetchmany(100_000):
+        for (rid,) in batch:
+            if rid in wanted:
+                rids.append(int(rid))
+                places.append(at)
+            at += 1
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _rep_pos AS SELECT unnest(?::BIGINT[]) AS rid, unnest(?::BIGINT[]) AS pos",
+        [rids, places],
+    )
 
 
 def _disagree(column: str) -> str:
