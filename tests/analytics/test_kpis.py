@@ -45,7 +45,8 @@ def test_kpis_by_hand() -> None:
     # two posts: the mean's t interval (t₁ = 12.71) is [0, 0.37], it straddles 0.05, so no verdict yet
     assert er["met"] is None and er["verdict"] == "too early to tell" and er["aggregation"] == "mean_per_post"
     assert er["low"] == 0.0 and er["high"] == pytest.approx(0.055 + 12.7062047 * 0.025, rel=1e-6)
-    assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "up"
+    # 0.055 now vs 0.02 before, but two posts a window: the intervals overlap, so no clear change (it said "up")
+    assert er["previous"] == pytest.approx((0.01 + 0.03) / 2) and er["trend"] == "no clear change"
     assert out["reach"]["value"] == 250 and out["reach"]["met"] is False and out["reach"]["previous"] == 200
     assert out["posts"]["value"] == 3 and out["posts"]["met"] is True  # at most 5
     assert out["mentions"]["status"].startswith("not computed") and out["mentions"]["met"] is None
@@ -362,3 +363,11 @@ def test_tactic_weeks_and_their_values_are_both_in_the_brands_time_zone() -> Non
     assert (row["unit"], row["n_with"], row["n_without"]) == ("week", 2, 2)
     assert (row["mean_with"], row["mean_without"], row["diff"]) == (10.0, 3.0, 7.0)
     assert tactic_weeks(TT, frame, tz="Pacific/Auckland") == ({dt.date(2024, 1, 8), dt.date(2024, 1, 15)}, "labelled")
+
+
+def test_a_tactic_in_every_week_and_on_every_day_has_no_mean_without_it() -> None:
+    """Both posts carry the tactic: no week and no day without it, so the comparison cannot be made and the mean
+    without it is unknown (None), not NaN."""
+    row = tactic_effects([TT], [], _weekly({2: 5, 9: 6}, {2, 9})).row(0, named=True)
+    assert (row["n_with"], row["n_without"], row["mean_with"], row["mean_without"]) == (2, 0, 5.5, None)
+    assert row["diff"] is None and row["verdict"].startswith("not enough data")

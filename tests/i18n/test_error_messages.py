@@ -251,7 +251,7 @@ def test_unknown_import_format_in_nb_lists_the_formats(
         ["--lang", "nb", "import", str(tmp_path / "ok.csv"), "--format", "nope", "-w", str(blank_ws)], capsys
     )
     assert code == 1
-    assert nb.startswith("Feil: --format: ukjent format 'nope'. Bruk en av: edgelist, facebook-uci,")
+    assert nb.startswith("Feil: --format: ukjent format 'nope'. Bruk en av: bluesky-car, edgelist, facebook-uci,")
     assert nb.endswith("(se `signalboost formats`)")
 
 

@@ -22,6 +22,7 @@ from signalboost.influence.calibrate import (
     fit_weights,
     simplex_grid,
 )
+from signalboost.influence.components import AMPLIFICATION_WITHOUT_REPOSTS
 from signalboost.model.io import load_strategy
 from signalboost.store.workspace import Workspace
 
@@ -70,13 +71,14 @@ def test_simplex_grid_covers_the_simplex() -> None:
 def test_fit_recovers_the_known_mix() -> None:
     inter, posts = synthetic()
     cut = make_cut(inter, T0 + 10.2 * DAY, posts=posts)
-    assert set(cut.pcts) == {"reach", "authority", "amplification", "activity"}
+    # nobody is reposted or quoted: amplification would be 0 for all, so it is unavailable (it orders nothing)
+    assert set(cut.pcts) == {"reach", "authority", "activity"}
+    assert cut.unavailable["amplification"] == AMPLIFICATION_WITHOUT_REPOSTS
     start = {"reach": 0.25, "authority": 0.25, "amplification": 0.25, "activity": 0.25}
     weights, value = fit_weights(cut, start)
     assert min(weights.values()) >= 0 and sum(weights.values()) == pytest.approx(1.0, abs=1e-3)
     # among the accounts that receive attention, authority ranks as reach does here (each mention comes from a
-    # fresh account) and amplification is the same for all (nobody is reposted): only the share of activity in
-    # the ranking weight reach + authority + activity is identified
+    # fresh account): only the share of activity in the ranking weight reach + authority + activity is identified
     ranking = weights["reach"] + weights["authority"] + weights["activity"]
     assert weights["activity"] / ranking == pytest.approx(TRUE["activity"], abs=0.06)
     receiving = cut.gains > 0

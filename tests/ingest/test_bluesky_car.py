@@ -149,3 +149,57 @@ def test_damaged_files_are_refused_and_nothing_is_stored(tmp_path: Path, damage:
         import_files(ws, [car], progress=False)
     assert str(car) in str(info.value.where)
     assert ws.query("SELECT count(*) FROM follows").item() == 0
+
+
+def test_the_live_sync_and_the_export_read_one_post_alike() -> None:
+    """The same post as the SDK's PostView (live sync) and as the repository's record (export): one reading."""
+    from atproto import models as m
+
+    from signalboost.connect.bluesky import post_rows as synced
+    from signalboost.ingest.formats.bluesky_car import post_rows as exported
+
+    quoted = "at://did:plc:other/app.bsky.feed.post/3kq"
+    ref = {"uri": quoted, "cid": "bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy"}
+    facets = [
+        {
+            "index": {"byteStart": 6, "byteEnd": 12},
+            "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "Bread"}],
+        },
+        {
+            "index": {"byteStart": 13, "byteEnd": 15},
+            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": "did:plc:x"}],
+        },
+    ]
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": "Fresh #bread @x",
+        "createdAt": "2024-05-08T14:30:00.000Z",
+        "langs": ["en"],
+        "facets": facets,
+        "embed": {
+            "$type": "app.bsky.embed.recordWithMedia",
+            "record": {"$type": "app.bsky.embed.record", "record": ref},
+            "media": {"$type": "app.bsky.embed.images", "images": []},
+        },
+    }
+    view = m.AppBskyFeedDefs.PostView(
+        uri="at://did:plc:me/app.bsky.feed.post/3kme",
+        cid=ref["cid"],
+        author=m.AppBskyActorDefs.ProfileViewBasic(did="did:plc:me", handle="did:plc:me"),
+        record=m.AppBskyFeedPost.Record.model_validate(record),
+        indexed_at="2024-05-08T14:30:01.000Z",
+    )
+    at = datetime(2024, 5, 8, 14, 30, tzinfo=UTC)
+    [live] = synced(view, at)["posts"]
+    [export] = exported("did:plc:me", "3kme", record, at)["posts"]
+    expected = {
+        "format": "photo",  # a quote with images is a photo post (the live sync read it as text before)
+        "hashtags": ["bread"],
+        "mentions": ["did:plc:x"],
+        "quote_of": quoted,
+        "url": "https://bsky.app/profile/did:plc:me/post/3kme",
+        "post_id": "at://did:plc:me/app.bsky.feed.post/3kme",
+        "language": "en",
+    }
+    assert {k: live[k] for k in expected} == expected
+    assert {k: export[k] for k in expected} == expected

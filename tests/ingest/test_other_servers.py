@@ -179,3 +179,17 @@ def test_connections_json_of_2020_as_later_records() -> None:
         {"string_list_data": [{"value": "bo", "timestamp": None}]},
     ]
     assert connections_records(data, "following") == [] and connections_records(None, "followers") == []
+
+
+def test_instagram_html_export_is_refused_with_the_advice_to_request_json(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    html = tmp_path / "instagram-bakery-2024-05-12-AbCd.zip"
+    with zipfile.ZipFile(html, "w") as z:  # the layout public unfollower tools read from the HTML export
+        z.writestr(
+            "connections/followers_and_following/followers_1.html", '<a href="https://www.instagram.com/ann">ann</a>'
+        )
+        z.writestr("connections/followers_and_following/following.html", "<html></html>")
+    with pytest.raises(IngestError, match="HTML version of Instagram") as info:
+        import_files(ws, [html], progress=False)
+    assert "JSON" in str(info.value.hint)
+    assert ws.query("SELECT count(*) FROM follows").item() == 0

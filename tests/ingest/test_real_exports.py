@@ -429,12 +429,17 @@ def test_instagram_comment_times_owners_and_rejects_by_hand() -> None:
         _comment("y", None),  # 5: no time at all: a reject
         # 6: translated labels with two timestamps: which one is the comment's time cannot be told: a reject
         {"string_map_data": {"Kommentar": {"value": "fin"}, "A": {"timestamp": 1}, "B": {"timestamp": 2}}},
+        # 7: an English record with a second timestamp (an edit): the one labelled Time is the comment's
+        _comment("cid", 1704200000, Edited={"timestamp": 1704300000}),
+        _comment("", 1704200000),  # 8: an owner left empty: unknown, ''
     ]
     rows, rejects, known = parse_comments(records, me="acme", member="post_comments_1.json")
     assert [(r["target_account_id"], r["occurred_at"].isoformat()) for r in rows] == [
         ("bakery_friend", "2024-01-02T12:53:20+00:00"),
         ("idol", "2024-01-02T12:53:20+00:00"),
         ("", "2024-01-02T12:54:20+00:00"),
+        ("cid", "2024-01-02T12:53:20+00:00"),
+        ("", "2024-01-02T12:53:20+00:00"),
     ]
     assert known  # every label was English: no owner was lost to a translation
     assert all(
@@ -484,6 +489,8 @@ def test_every_post_comments_file_of_an_instagram_export_is_read(tmp_path: Path)
     got = ws.query("SELECT platform, actor_id, kind, target_account_id FROM interactions ORDER BY 4").rows()
     assert got == [("instagram-brand", "acme_shop", "reply", who) for who in ("ann", "bob", "cid", "dan")]
     assert not any("labels are not in English" in w for w in res.warnings), res.warnings
+    # records read: the post, the 4 comments stored and the one without a time (a reject)
+    assert (res.rows_read, res.rows_rejected) == (6, 1), res
     # the comment without a time is a reject that names its file inside the export and its record number
     [(file, line)] = ws.query("SELECT file, line FROM rejects").rows()
     assert file.endswith("your_instagram_activity/comments/post_comments_2.json") and line == 2, file

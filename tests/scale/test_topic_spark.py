@@ -130,8 +130,12 @@ def test_no_hashtags_topic_unavailable(spark: Any) -> None:
         counts = spark_topic_counts(frame)
         assert counts.count() == 0 and default_topics(frame) == {}
         assert spark_topic_leadership(edges, nodes, counts) is None
-    single = compute_influence(
-        InfluenceData.from_frames("x", posts=pl.DataFrame({"post_id": ["p1"], "author_id": ["u1"]}))
+    single = compute_influence(  # the same edge u1 → u2 (posts alone give no component at all)
+        InfluenceData.from_frames(
+            "x",
+            posts=pl.DataFrame({"post_id": ["p1"], "author_id": ["u1"]}),
+            interactions=pl.DataFrame({"actor_id": ["u1"], "kind": ["mention"], "target_account_id": ["u2"]}),
+        )
     )
     assert single.unavailable["topic"] == UNAVAILABLE  # the same reason on both engines
 

@@ -570,16 +570,42 @@ def test_dropped_stages_leave_memory_before_the_commit_and_nothing_stored_change
 
 def test_a_release_duckdb_refuses_leaves_the_import_untouched(workspace: Workspace, monkeypatch: Any) -> None:
     """When DuckDB cannot free the memory asked for (room below what its index needs), it refuses the lower cap on
-    the side cursor; the import's transaction goes on and commits (the same SET on its own connection aborts it)."""
+    the side cursor; the import's transaction goes on and commits (the same SET on its own connection aborts it).
+    The cap asked for is 1,000 bytes with no room in the temporary directory to move the tables to, so DuckDB must
+    refuse it. (The test used a negative room before: DuckDB reads a negative memory_limit as no limit at all, so
+    nothing was refused and dropping the guard went unnoticed.)"""
     monkeypatch.setattr(q, "RELEASE_MIN", 0)
-    monkeypatch.setattr(q, "RELEASE_ROOM", -(1 << 40))  # below anything DuckDB holds: always refused
+    memory = (
+        "SELECT coalesce(sum(memory_usage_bytes), 0), "
+        "coalesce(sum(memory_usage_bytes) FILTER (WHERE tag = 'IN_MEMORY_TABLE'), 0) FROM duckdb_memory()"
+    )
     with workspace.transaction() as con:
         q.create_stages(con)
-        _staged_posts(con, 1000)
+        _staged_posts(con, 20_000)
+        total, staged = con.execute(memory).fetchall()[0]
+        monkeypatch.setattr(q, "RELEASE_ROOM", 1000 - (int(total) - int(staged)))  # target: 1,000 bytes
+        con.execute("SET max_temp_directory_size = '0KiB'")  # nowhere to move the tables to: the cap is refused
+        cap = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
         assert q.release_stages(con) == 0
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] == cap
         con.execute("INSERT INTO posts (platform, post_id, source) VALUES ('x', 'after', 'test')")
     with workspace.connect() as con:
-        assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 1001
+        assert con.execute("SELECT count(*) FROM posts").fetchall()[0][0] == 20_001
+
+
+def test_a_small_import_is_left_in_memory(workspace: Workspace, monkeypatch: Any) -> None:
+    """Below RELEASE_MIN (64 MiB) of staged rows nothing is moved, however little room is asked for above the rest
+    (1 MiB here): release_stages returns 0 and the in-memory tables keep their bytes (moving a few MB out would cost
+    more than it saves)."""
+    monkeypatch.setattr(q, "RELEASE_ROOM", 1 << 20)
+    memory = "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'"
+    with workspace.transaction() as con:
+        q.create_stages(con)
+        _staged_posts(con, 20_000)
+        before = con.execute(memory).fetchall()[0][0]
+        assert 0 < before < q.RELEASE_MIN
+        assert q.release_stages(con) == 0
+        assert con.execute(memory).fetchall()[0][0] == before
 
 
 def test_fixed_names_are_the_column_names_of_a_fixed_select_list() -> None:
@@ -665,3 +691,27 @@ def test_the_stage_hash_is_computed_in_the_staging_pass(workspace: Workspace) ->
             "followee_id",
             "_reason",
         ]
+
+
+@pytest.mark.parametrize(
+    ("tables", "worth"),
+    [
+        ({"follows": (5, 0, 0)}, False),
+        ({"interactions": (5, 0, 0)}, False),
+        ({"posts": (5, 0, 0), "post_metrics": (5, 0, 0)}, True),
+        ({"interactions": (5, 0, 0), "accounts": (1, 0, 0)}, True),
+        ({"account_snapshots": (0, 3, 0)}, True),
+        ({}, False),
+    ],
+)
+def test_the_stage_leaves_memory_before_the_commit_only_when_a_keyed_table_was_loaded(
+    tables: dict[str, tuple[int, int, int]], worth: bool
+) -> None:
+    """Only a commit that merges a PRIMARY KEY's index (posts, post_metrics, accounts, account_snapshots) grows
+    past the merge's peak: releasing the stage there is worth its CPU; for follows or interactions alone it is not."""
+    from signalboost.ingest.base import ImportResult
+    from signalboost.ingest.pipeline import release_worth_it
+
+    result = ImportResult(import_id=1, file="f.csv", format="generic")
+    result.per_table = dict(tables)
+    assert release_worth_it(result) is worth

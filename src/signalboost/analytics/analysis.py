@@ -24,7 +24,14 @@ from signalboost.analytics.metrics import (
     post_engagement,
     summarize_engagement,
 )
-from signalboost.analytics.pillars import assign_pillars, explode_pillars, pillar_mix, with_pillars, without_reposts
+from signalboost.analytics.pillars import (
+    assign_pillars,
+    explode_pillars,
+    pillar_mix,
+    unclassified_notes,
+    with_pillars,
+    without_reposts,
+)
 from signalboost.analytics.slot_choice import MIN_POSTS, SlotChoice, choose_slot_model
 from signalboost.analytics.timing import audience_active_hours, date_only_notes, recommend_slots, slot_table
 from signalboost.errors import AnalyticsError
@@ -396,6 +403,8 @@ def analyze(
         f"{p}: {n} reposts (other accounts' posts shared) are left out of the pillar mix"
         for p, n in sorted(reposts.items())
     ]
+    mix = pillar_mix(own_content, weights, tz=tz, per_month=False, margin=opt.drift_margin)
+    notes += unclassified_notes(mix) if weights else []
     names = sorted(set(slot_metrics.values()))
     slot_metric = names[0] if len(names) == 1 else "; ".join(f"{p} {m}" for p, m in sorted(slot_metrics.items()))
     metrics_used = sorted(set(by_network.values()))
@@ -406,7 +415,7 @@ def analyze(
         engagement=eng,
         summary=summarize_engagement(eng, confidence=conf),
         pillar_assignments=assignments,
-        pillar_mix=pillar_mix(own_content, weights, tz=tz, per_month=False, margin=opt.drift_margin),
+        pillar_mix=mix,
         pillar_mix_monthly=pillar_mix(own_content, weights, tz=tz, per_month=True, margin=opt.drift_margin),
         pillar_performance=ranked["pillars"],
         slots=slots,

@@ -214,6 +214,40 @@ def under_count_verdict(verdict: str, status: str, direction: str) -> str:
     return verdict
 
 
+NO_CLEAR_CHANGE = "no clear change"
+
+
+def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) -> str:
+    """``up`` / ``down`` only when the change from the previous window is more than noise, else
+    ``no clear change`` (``flat`` when equal, ``n/a`` without both figures).
+
+    - mean, median or rate (figures with 95 % intervals): the two windows' intervals do not overlap (a conservative
+      test: non-overlapping 95 % intervals mean p well below 0.05, about 0.006 for equal standard errors — Schenker &
+      Gentleman 2001); a window without an interval
+      (under 2 posts) cannot show a change;
+    - the ``posts`` count: an exact two-sided binomial test of ``now`` among ``now + before`` posts at p = ½ (equal
+      rates in two windows of the same length), significant at 0.05;
+    - other totals and follower figures carry no interval: the sign of the change, as before.
+    """
+    if now.value is None or before.value is None:
+        return "n/a"
+    change = now.value - before.value
+    if change == 0:
+        return "flat"
+    way = "up" if change > 0 else "down"
+    if aggregation in ("mean_per_post", "median_per_post", "rate"):
+        if None in (now.low, now.high, before.low, before.high):
+            return NO_CLEAR_CHANGE
+        apart = now.low > before.high or now.high < before.low  # type: ignore[operator]
+        return way if apart else NO_CLEAR_CHANGE
+    if metric == "posts":
+        from scipy.stats import binomtest
+
+        k, n = round(now.value), round(now.value) + round(before.value)
+        return way if n and binomtest(k, n, 0.5).pvalue < 0.05 else NO_CLEAR_CHANGE
+    return way
+
+
 def kpi_verdict(figure: KpiFigure, target: float, direction: str, aggregation: str) -> str:
     """``met``, ``missed``, ``too early to tell`` or ``not measurable yet`` (module docstring)."""
     if figure.value is None:
@@ -345,11 +379,12 @@ def _one_kpi(
         fig = KpiFigure(fig.value, fig.n, _with_basis(fig.status, kpi.metric, cur), fig.low, fig.high)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         fig = KpiFigure(None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window")
-    previous = metric_value(prev, kpi.metric, prev_snaps, kpi.how).value
+    before = metric_value(prev, kpi.metric, prev_snaps, kpi.how)
+    previous = before.value
     verdict = under_count_verdict(kpi_verdict(fig, kpi.target, kpi.direction, kpi.how), fig.status, kpi.direction)
     met = {"met": True, "missed": False}.get(verdict)
     change = None if fig.value is None or previous is None else fig.value - previous
-    trend = "n/a" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"
+    trend = kpi_trend(fig, before, kpi.metric, kpi.how)
     return {
         **row,
         "window_start": end - width,

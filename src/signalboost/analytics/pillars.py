@@ -352,6 +352,26 @@ def pillar_mix(
     )
 
 
+#: More than this share of a network's posts unclassified and its drift flags say more about the classification
+#: than about what was posted (:func:`unclassified_notes`).
+MOSTLY_UNCLASSIFIED = 0.5
+
+
+def unclassified_notes(mix: pl.DataFrame) -> list[str]:
+    """A note per network whose posts mostly match no pillar (``unclassified`` share above
+    :data:`MOSTLY_UNCLASSIFIED` in :func:`pillar_mix`'s rows of ``month == "all"``): every pillar then looks far
+    under its weight, whatever was posted (a Mastodon export: 599 of 659 posts unclassified, every pillar
+    "drifting"). The flags stay; the note says how to read them and what to do."""
+    rows = mix.filter((pl.col("pillar") == "unclassified") & (pl.col("month") == "all")) if mix.height else mix
+    return [
+        f"{r['platform']}: {round(r['posts'])} of {r['n_posts']} posts ({round(100 * r['share'])}%) match no pillar, "
+        "so the pillars' drift says as much about how the posts were classified as about what was posted (add "
+        "keywords, hashtags or example posts to the pillars, or label posts)"
+        for r in rows.sort("platform").iter_rows(named=True)
+        if r["share"] > MOSTLY_UNCLASSIFIED
+    ]
+
+
 def drift_words(row: dict[str, Any]) -> str:
     """A drifting pillar in words: ``education: 0 of 500 posts, 50 were due (10%) — 50 posts too few``."""
     off = float(row["posts_off"])

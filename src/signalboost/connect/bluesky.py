@@ -20,6 +20,7 @@ from atproto_client import exceptions as atx
 
 from signalboost.connect import ratelimit
 from signalboost.connect.base import MediaFile, Page, Published, ReplyTo, Rows, Stats, snapshot_of, utc_time
+from signalboost.connect.bluesky_records import embed_format, facet_features, get_field, post_url, quoted_uri
 from signalboost.errors import ConnectError
 from signalboost.i18n import L_
 
@@ -60,25 +61,7 @@ class _RateLimitedClient(Client):  # type: ignore[misc]
         self._stats.pause(seconds, self._sleep)
 
 
-def _get(obj: Any, name: str) -> Any:
-    """A field of an SDK model or of a plain dict (records of unknown types stay dicts)."""
-    if obj is None:
-        return None
-    if isinstance(obj, dict):
-        return obj.get(name) if name in obj else obj.get(_camel(name))
-    return getattr(obj, name, None)
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p.title() for p in rest)
-
-
-def post_url(uri: str, handle: str | None) -> str:
-    """``at://did/app.bsky.feed.post/rkey`` → ``https://bsky.app/profile/<handle or did>/post/<rkey>``."""
-    parts = uri.removeprefix("at://").split("/")
-    who = handle or parts[0]
-    return f"https://bsky.app/profile/{who}/post/{parts[-1]}"
+_get = get_field
 
 
 def account_row(profile: Any, observed_at: dt.datetime, *, is_brand: bool = False) -> dict[str, Any]:
@@ -98,39 +81,14 @@ def account_row(profile: Any, observed_at: dt.datetime, *, is_brand: bool = Fals
     }
 
 
-def _facet_features(record: Any) -> tuple[list[str], list[str]]:
-    tags: list[str] = []
-    mentions: list[str] = []
-    for facet in _get(record, "facets") or []:
-        for feature in _get(facet, "features") or []:
-            if _get(feature, "tag"):
-                tags.append(str(_get(feature, "tag")).lower())
-            elif _get(feature, "did"):
-                mentions.append(str(_get(feature, "did")))
-    return tags, mentions
-
-
-def _format(embed: Any) -> str:
-    kind = str(_get(embed, "py_type") or _get(embed, "$type") or "")
-    if "images" in kind:
-        return "photo"
-    if "video" in kind:
-        return "video"
-    if "external" in kind:
-        return "link"
-    return "text"
-
-
 def post_rows(view: Any, observed_at: dt.datetime) -> Rows:
     """``posts`` + a dated ``post_metrics`` snapshot from one ``PostView``."""
     record = _get(view, "record")
     author = _get(view, "author")
     uri = str(_get(view, "uri"))
-    tags, mentions = _facet_features(record)
+    tags, mentions = facet_features(record)
     reply = _get(record, "reply")
     embed = _get(record, "embed")
-    quoted = _get(embed, "record")
-    quoted = _get(quoted, "record") or quoted  # recordWithMedia nests it once more
     langs = _get(record, "langs") or []
     post = {
         "platform": PLATFORM,
@@ -138,11 +96,11 @@ def post_rows(view: Any, observed_at: dt.datetime) -> Rows:
         "author_id": _get(author, "did"),
         "created_at": utc_time(_get(record, "created_at")) or utc_time(_get(view, "indexed_at")),
         "text": _get(record, "text"),
-        "format": _format(embed),
+        "format": embed_format(embed),
         "hashtags": tags or None,
         "mentions": mentions or None,
         "reply_to": _get(_get(reply, "parent"), "uri"),
-        "quote_of": _get(quoted, "uri"),
+        "quote_of": quoted_uri(embed),
         "url": post_url(uri, _get(author, "handle")),
         "visibility": "public",
         "language": langs[0] if langs else None,

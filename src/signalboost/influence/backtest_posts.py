@@ -3,7 +3,7 @@
 Data: the Kim et al. (2020) Instagram influencer sample (*Multimodal Post Attentive Profiling for Influencer
 Marketing*, WWW 2020; ``../shared/data/instagram-influencers-kim2020``): 33,935 influencers with follower counts
 (one snapshot, about 2019) and 39,907 of their posts (2012–2019, 1–8 per influencer) with likes, comments and the
-time posted. The posts are loaded by the product's own importer into a workspace and the score is computed from
+time posted. Both files are loaded by the product's own importer into a workspace and the score is computed from
 that workspace as ``signalboost influencers`` computes it (:func:`signalboost.influence.score.compute_components`,
 :func:`~signalboost.influence.score.combine` with the strategy's weights and rule).
 
@@ -28,7 +28,6 @@ docs/validation.md ("Influence backtest on Instagram influencers").
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,8 +36,6 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from signalboost.errors import InfluenceError
-from signalboost.i18n import L_
 from signalboost.influence.backtest import Cut
 from signalboost.influence.data import InfluenceData
 from signalboost.influence.score import combine, compute_components
@@ -202,46 +199,18 @@ def previous_default(
 # ------------------------------------------------------------------------------------------- loading the data
 
 
-def read_influencers(path: Path) -> pl.DataFrame:
-    """``influencers.txt`` of the Kim et al. data as account rows: ``account_id`` = ``handle`` = Username,
-    ``followers``, ``following``, ``posts_count`` (tab-separated, a header line, then a ``====`` line)."""
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        reader = csv.reader(fh, delimiter="\t")
-        header = next(reader)
-        for line, row in enumerate(reader, start=2):
-            if not row or row[0].startswith("===="):
-                continue
-            counts = [c.strip() for c in row[2:5]]
-            if len(row) != len(header) or not all(c.isdigit() for c in counts):
-                raise InfluenceError(
-                    L_(
-                        "expected {n} tab-separated fields (name, category, three counts), found {row!r}",
-                        n=len(header),
-                        row="\t".join(row),
-                    ),
-                    where=f"{path}:{line}",
-                    hint=L_("Use the verbatim influencers.txt of the Kim et al. (2020) data set"),
-                )
-            rows.append((row[0], int(counts[0]), int(counts[1]), int(counts[2])))
-    return pl.DataFrame(
-        rows,
-        schema={"account_id": pl.String, "followers": pl.Int64, "following": pl.Int64, "posts_count": pl.Int64},
-        orient="row",
-    ).with_columns(pl.col("account_id").alias("handle"))
-
-
 def load_workspace(ws: Workspace, folder: Path) -> None:
-    """Import the posts of the Kim et al. data into ``ws`` with the product's importer and store the follower
-    counts of ``influencers.txt`` in its accounts table."""
+    """Import the Kim et al. data into ``ws`` with the product's importer, as a user would::
+
+        signalboost import influencers.txt -p instagram            # accounts with their follower counts
+        signalboost import instagram_influencer_posts.csv.gz -p instagram --map created_at=taken_at_utc,…
+
+    (the posts' mapping :data:`MAPPING` is given explicitly: ``username``, the key into ``influencers.txt``, is the
+    author, not ``owner_username``, which differs for 837 posts)."""
     from signalboost.ingest.pipeline import import_files
 
+    import_files(ws, [folder / ACCOUNTS_FILE], platform=PLATFORM, progress=False)
     import_files(ws, [folder / POSTS_FILE], mapping=dict(MAPPING), platform=PLATFORM, progress=False)
-    accounts = read_influencers(folder / ACCOUNTS_FILE).with_columns(
-        pl.lit(PLATFORM).alias("platform"), pl.lit(ACCOUNTS_FILE).alias("source")
-    )
-    with ws.connect(purpose="import") as con:
-        sql.insert_frame(con, "accounts", accounts)
 
 
 def weights_used(cut: Cut, weights: Mapping[str, float]) -> dict[str, float]:

@@ -2,11 +2,12 @@
 
     python -m signalboost.influence.backtest_posts --write docs/validation.md     # or without --write: print it
 
-It imports the Kim et al. (2020) posts with the product's importer into a temporary workspace, stores the follower
-counts of ``influencers.txt``, and at each reported cut (:data:`~signalboost.influence.backtest_posts.REPORTED_CUTS`)
-evaluates the default score, the score with weights calibrated on an earlier cut, the score as it was before
-issue 13's change, and every baseline (:mod:`signalboost.influence.backtest_posts`); then the selection cuts the
-change was chosen on, and a count of wins, ties and losses. Needs ``../shared/data`` (or ``--data DIR``).
+It imports the Kim et al. (2020) influencer list and posts with the product's importer into a temporary workspace
+(:func:`~signalboost.influence.backtest_posts.load_workspace`), and at each reported cut
+(:data:`~signalboost.influence.backtest_posts.REPORTED_CUTS`) evaluates the default score, the score with weights
+calibrated on an earlier cut, the score as it was before issue 13's change, and every baseline
+(:mod:`signalboost.influence.backtest_posts`); then the selection cuts the change was chosen on, and a count of
+wins, ties and losses. Needs ``../shared/data`` (or ``--data DIR``).
 """
 
 from __future__ import annotations
@@ -165,8 +166,7 @@ def report(history: PostHistory, *, replicates: int = DEFAULT_REPLICATES) -> str
     parts = [
         f"Data as imported: {history.posts.height:,} posts, {history.accounts.height:,} accounts with follower "
         f"counts. Components on this data: {', '.join(sorted(first.pcts))} (unavailable — {unavailable}). "
-        "Amplification (reposts and quotes received per post) is 0 for every account (Instagram has no reposts), so "
-        "its weight changes no order. Reach = the percentile of (1 + followers)(1 + mean likes + comments + shares "
+        "Reach = the percentile of (1 + followers)(1 + mean likes + comments + shares "
         "per post before the cut). Intervals: 95 % Poisson bootstrap over influencers, "
         f"{replicates} replicates, paired across predictors; a difference whose interval excludes 0 is a win "
         "(positive) or a loss (negative) of the default, else a tie (cannot tell).",

@@ -30,6 +30,12 @@ from signalboost.influence.pagerank import (
 )
 
 COMPONENTS = ("reach", "authority", "amplification", "topic", "activity")
+AMPLIFICATION_WITHOUT_REPOSTS = (
+    "no account received a repost or quote (Instagram, for one, has none): amplification would be 0 for everyone"
+)
+"""Why amplification is unavailable when posts are known but nobody was reposted or quoted: a component equal
+for every account orders nothing, yet under the ``tail`` rule it would hold its weight at the 50th percentile and
+pull every score towards 50 (an account at the 70th percentile of reach would score 65, below the threshold)."""
 TOPIC_NO_MATCH = (
     "no imported post carries a hashtag of the strategy's pillars (pillars[].hashtags) or a pillar label: add the "
     "hashtags the posts use to the pillars"
@@ -418,6 +424,8 @@ def amplification(data: InfluenceData) -> Component:
     if np.isnan(posts).all():
         return unavailable("amplification", n, "no posts and no post counts imported (posts per account unknown)")
     got = data.edges().select(pl.col("dst").filter(pl.col("kind").is_in(["repost", "quote"])))  # one column
+    if got.height == 0:
+        return unavailable("amplification", n, AMPLIFICATION_WITHOUT_REPOSTS)
     received = _count(n, got["dst"].to_numpy())
     with np.errstate(invalid="ignore", divide="ignore"):
         raw = np.where(posts > 0, received / posts, np.nan)

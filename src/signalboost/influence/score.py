@@ -227,7 +227,7 @@ def _compute(
         counts = comp.topic_counts(data, topics) if counting.cancel() else counting.result()
         out: dict[str, Any] = {
             "topic": comp.topic_leadership(inter, counts, hashtags_seen=_hashtags_seen(data))
-            if inter.n_edges
+            if inter.n_edges or counts.height == 0  # no topics at all: topic_leadership says why
             else comp.unavailable("topic", data.n, comp.TOPIC_WITHOUT_EDGES)
         }
         inter_rank = comp.graph_pagerank(inter)

@@ -61,6 +61,7 @@ _STORED = (
         "follower counts (F) and the attention per post by the posts' metrics (P = mean likes + comments + shares), "
         "ranked by (1 + F)(1 + P)"
     ),
+    N_("no account received a repost or quote (Instagram, for one, has none): amplification would be 0 for everyone"),
     N_(
         "no interactions between accounts: topic leadership is a PageRank on them, and without edges it would only "
         "count posts on popular hashtags"

@@ -26,6 +26,7 @@ VOCABULARY: tuple[str, ...] = (
     N_("up"),
     N_("down"),
     N_("flat"),
+    N_("no clear change"),
     N_("n/a"),
     N_("no posts"),
     N_("recommended"),

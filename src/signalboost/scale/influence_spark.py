@@ -29,7 +29,14 @@ from typing import Any
 
 from signalboost.errors import InfluenceError
 from signalboost.i18n import L_
-from signalboost.influence.components import ATTENTION_WEIGHTS, COMPONENTS, TOPIC_TOL
+from signalboost.influence.components import (
+    AMPLIFICATION_WITHOUT_REPOSTS,
+    ATTENTION_WEIGHTS,
+    COMPONENTS,
+    POST_ATTENTION,
+    TOPIC_TOL,
+    TOPIC_WITHOUT_EDGES,
+)
 from signalboost.model.strategy import InfluenceSettings
 
 KINDS = ("repost", "quote", "reply", "mention", "like")
@@ -256,6 +263,7 @@ def spark_influence(
             hint=L_("Export with `signalboost export --parquet DIR` (interactions are required)"),
         )
     posts = _read(spark, folder, "posts", platform)
+    metrics = _read(spark, folder, "post_metrics", platform)
     accounts = _read(spark, folder, "accounts", platform)
     follows = _read(spark, folder, "follows", platform)
     if follows is not None:
@@ -272,8 +280,9 @@ def spark_influence(
     edges = _interaction_edges(inter, settings)
     # Each percentile reads its input twice: the table is checkpointed after every component, else the final plan
     # repeats the earlier components hundreds of times (and its broadcasts fill the driver's memory).
-    table = _authority(edges, follows, nodes, tol).localCheckpoint()
-    table = _reach(table, accounts, follows, inter, unavailable).localCheckpoint()
+    table = _authority(edges, follows, nodes, tol, unavailable).localCheckpoint()
+    table = _reach(table, accounts, follows, inter, unavailable, _post_attention(posts, metrics, accounts))
+    table = table.localCheckpoint()
     table = _amplification(table, inter, accounts, posts, unavailable).localCheckpoint()
     table = _activity(inter, posts, table, unavailable).localCheckpoint()
     table = _topic(table, edges, nodes, posts, topics, topic_tol, unavailable).localCheckpoint()
@@ -358,8 +367,9 @@ def _interaction_edges(inter: Any, settings: InfluenceSettings) -> Any:
     )
 
 
-def _authority(edges: Any, follows: Any, nodes: Any, tol: float) -> Any:
-    """PageRank of the weighted interaction graph, averaged with the follow graph's PageRank when there is one."""
+def _authority(edges: Any, follows: Any, nodes: Any, tol: float, unavailable: dict[str, str]) -> Any:
+    """PageRank of the weighted interaction graph, averaged with the follow graph's PageRank when there is one
+    (unavailable, with the single machine's reason, when there is neither)."""
     from pyspark.sql import functions as F
 
     ranks = []
@@ -369,6 +379,7 @@ def _authority(edges: Any, follows: Any, nodes: Any, tol: float) -> Any:
         fe = follows.select(F.col("follower_id").alias("src"), F.col("followee_id").alias("dst"), F.lit(1.0))
         ranks.append(spark_pagerank(fe.toDF("src", "dst", "weight"), nodes, tol=tol))
     if not ranks:
+        unavailable["authority"] = "no interactions between accounts and no follow graph"
         table = nodes.withColumn("pagerank", F.lit(None).cast("double"))
         return table.withColumn("authority", F.lit(None).cast("double"))
     pr = ranks[0].withColumnRenamed("x", "pagerank")
@@ -394,8 +405,14 @@ def _topic(
     from signalboost.scale.topic_spark import UNAVAILABLE, spark_topic_counts, spark_topic_leadership
 
     lead = None
+    linked = edges.where(F.col("src").isNotNull() & (F.col("src") != "") & (F.col("src") != F.col("dst")))
     if posts is not None:
         counts = spark_topic_counts(posts, topics)
+        if linked.limit(1).count() == 0 and counts.limit(1).count():  # as on one machine
+            unavailable["topic"] = TOPIC_WITHOUT_EDGES
+            return table.withColumn("topic", F.lit(None).cast("double")).withColumn(
+                "top_topics", F.lit(None).cast("array<string>")
+            )
         lead = spark_topic_leadership(edges, nodes, counts, tol=tol)
     if lead is None:
         unavailable["topic"] = UNAVAILABLE
@@ -405,9 +422,47 @@ def _topic(
     return table.join(lead, "id", "left")
 
 
-def _reach(table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dict[str, str]) -> Any:
+def _post_attention(posts: Any, metrics: Any, accounts: Any) -> Any:
+    """Per author (``id``), the attention per post by the posts' metrics, ``_p`` = mean of likes + comments +
+    shares (an unreported one 0) over its posts whose latest snapshot reports one of them — as
+    :func:`signalboost.influence.components.attention_per_post`; None when no post of an account not marked
+    ``is_brand`` has metrics."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    if posts is None or metrics is None:
+        return None
+    cols = [c for c in POST_ATTENTION if c in metrics.columns]
+    if not cols:
+        return None
+    latest = metrics.withColumn(
+        "_r", F.row_number().over(Window.partitionBy("post_id").orderBy(F.col("observed_at").desc()))
+    ).where(F.col("_r") == 1)
+    known = latest.where(F.greatest(*[F.col(c).isNotNull() for c in cols])).select(
+        "post_id", sum((F.coalesce(F.col(c), F.lit(0)) for c in cols), F.lit(0)).cast("double").alias("_a")
+    )
+    per = (
+        posts.select("post_id", F.col("author_id").alias("id"))
+        .where(F.col("id").isNotNull() & (F.col("id") != ""))
+        .join(known, "post_id")
+        .groupBy("id")
+        .agg((F.sum("_a") / F.count("*")).alias("_p"))
+    )
+    others = per
+    if accounts is not None and "is_brand" in accounts.columns:
+        brand = accounts.where(F.coalesce(F.col("is_brand"), F.lit(False))).select(F.col("account_id").alias("id"))
+        others = per.join(brand, "id", "left_anti")
+    return per if others.limit(1).count() else None
+
+
+def _reach(
+    table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dict[str, str], attention: Any = None
+) -> Any:
     """Reach: percentile of ``log10(1 + audience)`` and the percentile within the size band
-    ``floor(log10(max(audience, 1)))``; the audience is the follower count, else the follow-graph in-degree. On
+    ``floor(log10(max(audience, 1)))``; the audience is the follower count, else the follow-graph in-degree. With
+    follower counts and post metrics (``attention``: :func:`_post_attention`), reach is the percentile of
+    ``(1 + F)(1 + P)`` (``P`` = attention per post, 0 without posts with metrics) and the in-band percentile is
+    the follower count's. On
     interaction data only: the percentile of ``(1 + D)(1 + A)`` — ``D`` the distinct other accounts
     interacting, ``A`` the attention received (reposts + quotes + 2 × (replies + mentions)) — and ``D``'s percentile
     within its size band (as :func:`signalboost.influence.components.reach`; the ``followers`` column is set from the
@@ -419,6 +474,16 @@ def _reach(table: Any, accounts: Any, follows: Any, inter: Any, unavailable: dic
             F.col("account_id").alias("id"), F.col("followers").cast("double").alias("followers")
         )
         table = table.join(f, "id", "left")
+        if attention is not None:
+            table = (
+                table.join(attention, "id", "left")
+                .withColumn("_product", (1 + F.col("followers")) * (1 + F.coalesce(F.col("_p"), F.lit(0.0))))
+                .withColumn("_raw", F.log10(1 + F.col("followers")))
+                .withColumn("_band", F.floor(F.log10(F.greatest(F.col("followers"), F.lit(1.0)))))
+            )
+            table = spark_percentile(table, "_product", "reach")
+            table = spark_percentile(table, "_raw", "reach_in_band", by="_band")
+            return table.drop("_p", "_product", "_raw", "_band")
     elif follows is not None and follows.count():
         f = follows.groupBy(F.col("followee_id").alias("id")).agg(F.count("*").cast("double").alias("followers"))
         table = table.join(f, "id", "left").withColumn("followers", F.coalesce(F.col("followers"), F.lit(0.0)))
@@ -482,6 +547,9 @@ def _amplification(table: Any, inter: Any, accounts: Any, posts: Any, unavailabl
         .groupBy(F.col("target_account_id").alias("id"))
         .agg(F.count("*").cast("double").alias("_got"))
     )
+    if got.limit(1).count() == 0 and t.where(F.col("_pc").isNotNull()).limit(1).count():  # as on one machine
+        unavailable["amplification"] = AMPLIFICATION_WITHOUT_REPOSTS
+        return t.withColumn("amplification", F.lit(None).cast("double")).drop("_pc")
     t = t.join(got, "id", "left").withColumn(
         "_amp", F.when(F.col("_pc") > 0, F.coalesce(F.col("_got"), F.lit(0.0)) / F.col("_pc"))
     )

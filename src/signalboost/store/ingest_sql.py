@@ -155,7 +155,8 @@ def stage_sql(
     return int(read), int(bad), int(kept)
 
 
-#: The column of ``_stage_sql`` holding each row's key hash (:func:`stage_sql` with ``table``).
+#: The column of ``_stage_sql`` holding each row's key hash (:func:`stage_sql` with ``table``). Computed once at
+#: staging: a later ``UPDATE`` of the stage may change other columns (:func:`keep_seen_times`), never a key's.
 STAGE_HASH = "_h"
 
 

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from signalboost.connect.bluesky_records import embed_format, facet_features, post_url, quoted_uri
 from signalboost.errors import IngestError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Batch, FollowSnapshot, Format, Item, ReadOptions, Reject
@@ -133,56 +134,14 @@ def _subject_uri(record: dict[str, Any]) -> str:
     return str(subject.get("uri") or "") if isinstance(subject, dict) else ""
 
 
-def _quoted(embed: Any) -> str | None:
-    """The URI of the post an ``app.bsky.embed.record`` (or ``recordWithMedia``) quotes."""
-    if not isinstance(embed, dict):
-        return None
-    inner = embed.get("record")
-    if isinstance(inner, dict) and isinstance(inner.get("record"), dict):
-        inner = inner["record"]  # recordWithMedia nests it once more
-    if isinstance(inner, dict) and str(inner.get("uri") or "").startswith("at://"):
-        return str(inner["uri"])
-    return None
-
-
-def _format(embed: Any) -> str:
-    kind = ""
-    if isinstance(embed, dict):
-        kind = str(embed.get("$type") or "")
-        media = embed.get("media")
-        if "recordWithMedia" in kind and isinstance(media, dict):
-            kind = str(media.get("$type") or "")
-    if "images" in kind:
-        return "photo"
-    if "video" in kind:
-        return "video"
-    if "external" in kind:
-        return "link"
-    return "text"
-
-
-def _facets(record: dict[str, Any]) -> tuple[list[str], list[str]]:
-    tags: list[str] = []
-    mentions: list[str] = []
-    for facet in record.get("facets") or []:
-        for feature in (facet.get("features") or []) if isinstance(facet, dict) else []:
-            if not isinstance(feature, dict):
-                continue
-            if feature.get("tag"):
-                tags.append(str(feature["tag"]).lower())
-            elif feature.get("did"):
-                mentions.append(str(feature["did"]))
-    return tags, mentions
-
-
 def post_rows(me: str, rkey: str, record: dict[str, Any], when: datetime) -> dict[str, list[dict[str, Any]]]:
     """Pure: one ``app.bsky.feed.post`` record of ``me`` -> its ``posts`` row and the owner's interactions."""
     uri = f"at://{me}/{POST}/{rkey}"
-    tags, mentions = _facets(record)
+    tags, mentions = facet_features(record)
     reply = record.get("reply")
     parent = reply.get("parent") if isinstance(reply, dict) else None
     reply_to = str(parent.get("uri")) if isinstance(parent, dict) and parent.get("uri") else None
-    quote_of = _quoted(record.get("embed"))
+    quote_of = quoted_uri(record.get("embed"))
     langs = record.get("langs") or []
     post = {
         "platform": PLATFORM,
@@ -190,12 +149,12 @@ def post_rows(me: str, rkey: str, record: dict[str, Any], when: datetime) -> dic
         "author_id": me,
         "created_at": when,
         "text": str(record.get("text") or ""),
-        "format": _format(record.get("embed")),
+        "format": embed_format(record.get("embed")),
         "hashtags": tags or None,
         "mentions": mentions or None,
         "reply_to": reply_to,
         "quote_of": quote_of,
-        "url": f"https://bsky.app/profile/{me}/post/{rkey}",
+        "url": post_url(uri, None),
         "visibility": "public",
         "language": str(langs[0]) if isinstance(langs, list) and langs else None,
     }

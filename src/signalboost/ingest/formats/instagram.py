@@ -63,11 +63,18 @@ def sniff(head: bytes, path: Path) -> float:
     # the layout of 2019-2020: connections.json ({"followers": {name: time}, …}) beside profile.json / media.json
     if archive_has(path, head, "connections.json") and archive_has(path, head, "profile.json", "media.json"):
         return 0.9
+    # the HTML version of the export: claimed so that it is refused with what to do (see read_instagram)
+    if archive_has(path, head, *_HTML) and not archive_has(path, head, "*.json"):
+        return 0.8
     # an export of some of the information only (Accounts Center lets one pick the types): likes or comments
     if archive_has(path, head, *_ACTIVITY):
         return 0.9 if archive_has(path, head, "personal_information.json") else 0.75
     return 0.0
 
+
+#: Files of the HTML version of the export (the format chosen when requesting it), which holds the same data as
+#: web pages: refused with the advice to request JSON.
+_HTML = ("followers_1.html", "following.html", "posts_1.html", "liked_posts.html", "personal_information.html")
 
 #: Files of the account's activity on others' posts, which a partial export may hold alone.
 _ACTIVITY = ("liked_posts.json", "post_comments_1.json", "post_comments.json", "reels_comments.json")
@@ -250,6 +257,15 @@ def _me(archive: Archive, options: ReadOptions, path: Path) -> tuple[str | None,
 def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     single = path.is_file() and not is_zip(path)
     archive = open_archive(path.parent, recursive=False) if single else open_archive(path)
+    if archive.find(*_HTML) and not archive.find("*.json"):
+        raise IngestError(
+            L_("this is the HTML version of Instagram's export, which Signalboost does not read"),
+            where=str(path),
+            hint=L_(
+                "Request the export again with Format: JSON (Accounts Center → Your information and permissions → "
+                "Download your information) and import that zip"
+            ),
+        )
     me, account = _me(archive, options, path)
     sources = [
         (
