@@ -220,6 +220,9 @@ class SqlStage:
     #: An account list observed at the import's own time (the file gives none): an account stored earlier with
     #: the same values keeps its observation time, so re-importing the list changes nothing.
     clock_observed: bool = False
+    #: The file line of the first staged row minus one (the header's line; 0 when the rows start the file): the
+    #: line a row that contradicts an earlier one is reported at (``ingest_repeats_sql``).
+    line_offset: int = 0
 
 
 @dataclass

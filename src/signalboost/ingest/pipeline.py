@@ -42,6 +42,7 @@ from signalboost.ingest.limits import ENV_IMPORT_MEMORY, Limits, fixed_import_me
 from signalboost.ingest.registry import detect_format, get_format, refuse_empty
 from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
+from signalboost.store.ingest_repeats_sql import mark_conflicting_repeats
 from signalboost.store.workspace import Workspace
 
 _REJECT_FLUSH = 5000
@@ -465,6 +466,16 @@ def _run(
                 con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed, table=item.table
             )
             rejects.counted(bad, kept)
+            conflicts, kept, ready = mark_conflicting_repeats(con, item.table, item.line_offset, keep=rejects.room())
+            rejects.counted(conflicts, kept)
+            if conflicts:
+                options.warn(
+                    L_(
+                        "{n} rows repeat an earlier row's key with other values: the first row is kept, the others are "
+                        "rejects naming the line they conflict with (signalboost rejects)",
+                        n=conflicts,
+                    )
+                )
             moved, kept = q.duckdb_rejects(con, keep=rejects.room())  # 0 on a second scan of the same file
             rejects.counted(moved, kept)
             skips = q.stage_skips(con)
@@ -472,7 +483,7 @@ def _run(
                 result.skipped[what] = result.skipped.get(what, 0) + n
             if item.count_read:
                 result.rows_read += read + moved
-            staged = read - bad - sum(skips.values())
+            staged = read - bad - conflicts - sum(skips.values())
             if item.clock_observed:
                 q.keep_seen_times(con)
             if item.table == "accounts" and (changing := q.accounts_changing(con, q.SQL_STAGE)):
@@ -486,7 +497,15 @@ def _run(
             _add(
                 result,
                 item.table,
-                *q.merge(con, item.table, str(result.import_id), q.SQL_STAGE, staged, key_hash=q.STAGE_HASH),
+                *q.merge(
+                    con,
+                    item.table,
+                    str(result.import_id),
+                    q.SQL_STAGE,
+                    staged,
+                    key_hash=q.STAGE_HASH,
+                    repeats_ready=ready,
+                ),
             )
             for table, select in item.also:  # other tables of the same rows (a posts file's metrics)
                 _add(result, table, *q.merge(con, table, str(result.import_id), f"({select})"))

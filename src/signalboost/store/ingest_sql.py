@@ -254,13 +254,16 @@ def merge(
     staged: int | None = None,
     *,
     key_hash: str | None = None,
+    repeats_ready: bool = False,
 ) -> tuple[int, int, int]:
     """Merge staged rows (``origin``, default ``_stage_<table>``) into ``table``: ``(loaded, duplicate, merged)``.
 
     ``merged = staged - distinct`` rows repeated a key within the file (folded into one row), ``duplicate =
     distinct - loaded`` keys were already in the workspace. ``staged`` (the number of rows in ``origin``, when
     the caller knows it) saves a count; ``key_hash`` (a column of ``origin`` holding each row's key hash, e.g.
-    :data:`STAGE_HASH`) saves hashing the key again (default: hashed here, :func:`_key_hash`).
+    :data:`STAGE_HASH`) saves hashing the key again (default: hashed here, :func:`_key_hash`); ``repeats_ready``:
+    the repeated hashes of ``origin`` are in ``_repeats`` already (``h``, ``n``; found by the check of repeats
+    that disagree, ``signalboost.store.ingest_repeats_sql``), so they are not looked for again.
     The anti-join against ``table`` runs only when it holds rows of a platform being imported (keys include the
     platform, so otherwise no row can match): a first import is a plain ``INSERT … SELECT``. Stored posts,
     accounts and follows are completed from the file's rows, which then need a keyed copy (``_dedup``); otherwise
@@ -293,7 +296,7 @@ def merge(
         distinct = int(con.execute("SELECT count(*) FROM _dedup").fetchall()[0][0])
         _update_existing(con, table)
     else:
-        rows, distinct = _distinct_rows(con, table, origin, staged, key_hash or _key_hash(table))
+        rows, distinct = _distinct_rows(con, table, origin, staged, key_hash or _key_hash(table), repeats_ready)
     loaded = con.execute(
         f"INSERT INTO {table} ({col_list}{extra_cols}) SELECT {sel}{extra_vals} FROM {rows} s{anti}", [source]
     ).fetchall()[0][0]
@@ -388,7 +391,7 @@ def _key_hash(table: str) -> str:
     return f"hash({keys})"
 
 
-def _distinct_rows(con: Any, table: str, origin: str, staged: int, h: str) -> tuple[str, int]:
+def _distinct_rows(con: Any, table: str, origin: str, staged: int, h: str, ready: bool = False) -> tuple[str, int]:
     """The staged rows with each key once, as a relation, and how many there are (``h``: SQL of a row's key hash).
 
     One aggregate over the key *hashes* finds the hashes seen more than once (``_repeats``, small). Rows of the
@@ -397,9 +400,11 @@ def _distinct_rows(con: Any, table: str, origin: str, staged: int, h: str) -> tu
     collision of two different keys just leaves both rows in that group-by, as two keys). No full-table
     ``GROUP BY`` and no second count, whatever the file repeats.
     """
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {h} AS h, count(*) AS n FROM {origin} GROUP BY 1 HAVING n > 1"
-    )
+    if not ready:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {h} AS h, count(*) AS n FROM {origin} "
+            "GROUP BY 1 HAVING n > 1"
+        )
     folded = con.execute("SELECT count(*), coalesce(sum(n), 0) FROM _repeats").fetchall()[0]
     if not folded[0]:
         return (_plain(origin) if table == "interactions" else origin), staged

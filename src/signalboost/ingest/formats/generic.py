@@ -718,12 +718,12 @@ def _stages(
             derived_id=derived,
         )
         also = (("post_metrics", metrics_from_stage(newest, latest=window)),) if has_metrics else ()
-        yield SqlStage("posts", sql, line_sql, fixed=fixed, also=also)
+        yield SqlStage("posts", sql, line_sql, fixed=fixed, also=also, line_offset=line_offset)
         return
     sql, line_sql, fixed = generic_select(
         relation, table, platform, typed, REQUIRED[table], constants, latest=window, line_offset=line_offset
     )
-    yield SqlStage(table, sql, line_sql, fixed=fixed)
+    yield SqlStage(table, sql, line_sql, fixed=fixed, line_offset=line_offset)
 
 
 def _typed_fields(

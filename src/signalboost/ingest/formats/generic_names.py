@@ -286,4 +286,4 @@ def account_stage(
         line_offset=line_offset,
     )
     also = (("account_snapshots", snapshots_from_stage()),)
-    return SqlStage("accounts", sql, line_sql, fixed=fixed, also=also, clock_observed=clock)
+    return SqlStage("accounts", sql, line_sql, fixed=fixed, also=also, clock_observed=clock, line_offset=line_offset)
