@@ -42,7 +42,6 @@ from signalboost.ingest.limits import ENV_IMPORT_MEMORY, Limits, fixed_import_me
 from signalboost.ingest.registry import detect_format, get_format, refuse_empty
 from signalboost.ingest.textio import check_encoding, repair_rows, too_deep
 from signalboost.store import ingest_sql as q
-from signalboost.store.ingest_repeats_sql import mark_conflicting_repeats
 from signalboost.store.workspace import Workspace
 
 _REJECT_FLUSH = 5000
@@ -466,6 +465,8 @@ def _run(
                 con, item.sql, item.line_sql, keep=rejects.room(), fixed=item.fixed, table=item.table
             )
             rejects.counted(bad, kept)
+            from signalboost.store.ingest_repeats_sql import mark_conflicting_repeats  # here: a cycle at the top
+
             conflicts, kept, ready = mark_conflicting_repeats(con, item.table, item.line_offset, keep=rejects.room())
             rejects.counted(conflicts, kept)
             if conflicts:
