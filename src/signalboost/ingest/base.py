@@ -257,6 +257,9 @@ class ReadOptions:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
     notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout
     kind_used: bool = False  # set by a reader that honoured --kind (else the import refuses it)
+    # whether any time read was without a zone (see :meth:`saw_times`); None: the reader does not say
+    naive_times: bool | None = None
+    zone_note: str = ""  # the summary line "times without a zone read as …" (dropped when none were read)
     skipped: dict[str, int] = field(default_factory=dict)  # rows neither loaded nor rejected, by what they were
     # presets of the CSV formats built on the generic importer (tweet CSVs, comments CSVs):
     preset: Callable[[list[str]], None] | None = None  # called with the file's columns before mapping
@@ -282,6 +285,19 @@ class ReadOptions:
     def note(self, message: str) -> None:
         if message not in self.notes:
             self.notes.append(message)
+
+    def saw_times(self, *, naive: bool) -> None:
+        """Say what a reader read: times that may be without a zone (``naive=True``: the import's zone applies),
+        or only Unix times, or none at all (``naive=False``). When every reader of a file says ``False`` (the
+        Higgs activity file, an edge list, a generic CSV whose date columns hold Unix times) the summary does
+        not claim a zone was applied. One ``True`` sticks."""
+        self.naive_times = bool(self.naive_times) or naive
+
+    def shown_notes(self) -> list[str]:
+        """The notes to show: all of them, less the zone line when no time without a zone was read."""
+        if self.naive_times is False and self.zone_note:
+            return [n for n in self.notes if n != self.zone_note]
+        return list(self.notes)
 
     def advance(self, nbytes: int) -> None:
         if self.progress is not None and nbytes:

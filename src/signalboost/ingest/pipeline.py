@@ -188,7 +188,8 @@ def make_options(workspace: Workspace | None, *, timezone: str | None = None, **
     options = ReadOptions(timezone=zone, me=brand_handles(workspace), **kwargs)
     if options.encoding:
         options.encoding = check_encoding(options.encoding)
-    options.note(L_("times without a zone read as {zone} ({why})", zone=zone, why=why))
+    options.zone_note = L_("times without a zone read as {zone} ({why})", zone=zone, why=why)
+    options.note(options.zone_note)
     return options
 
 
@@ -346,7 +347,7 @@ def _load(
         if release_worth_it(result):
             q.release_stages(con)  # their memory, held until the commit, is not needed for the summary nor the commit
         result.warnings = list(options.warnings)
-        result.notes = list(options.notes)
+        result.notes = options.shown_notes()
         result.mapped = set(options.mapped)
         result.sanity = sanity.summary(con, result)
         for what, n in options.skipped.items():

@@ -150,6 +150,7 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
         )
     table, kind, warning = kind_for(path, options.kind)
     options.kind_used = True
+    options.saw_times(naive=False)  # Unix times (UTC), seconds from the start, or no times at all
     if warning:
         options.warn(warning)
     if third == "unix":

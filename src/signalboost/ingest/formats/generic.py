@@ -819,6 +819,7 @@ def _date_plan(
     if options.date_formats:
         plan = infer_plan(column, {}, Evidence(), timezone=options.timezone, formats=options.date_formats)
         options.note(plan.statement)
+        options.saw_times(naive=True)
         return plan
     _, sample = _describe(relation, path, sample_column=column, limit=2000)
     counts: dict[str, int] = {}
@@ -840,6 +841,7 @@ def _date_plan(
             dotted[column] = evidence.numeric["."]
     plan = infer_plan(column, counts, evidence, timezone=_column_zone(column, options))
     options.note(plan.statement)
+    options.saw_times(naive=not plan.shapes or not set(plan.shapes) <= {"epoch_s", "epoch_ms"})
     return plan
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from signalboost.i18n import N_
+from signalboost.i18n import L_, N_
 from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.plaintext import plain_utf8
 from signalboost.ingest.registry import register
@@ -36,6 +36,8 @@ def sniff(head: bytes, path: Path) -> float:
 def read_higgs(path: Path, options: ReadOptions) -> Iterator[Item]:
     """Stream the activity file into ``interactions`` (rejects: bad time, unknown action, missing ids)."""
     platform = options.platform or "x"
+    options.saw_times(naive=False)
+    options.note(L_("times: Unix times (UTC)"))
     with plain_utf8(path, options) as plain:
         sql, line_sql = higgs_activity(plain, platform)
         yield SqlStage("interactions", sql, line_sql)
