@@ -884,8 +884,14 @@ class _as_is:
 FORMAT = register(
     Format(
         name="generic",
-        description=N_("CSV, JSON Lines or Parquet of posts, metrics, follows or interactions with --map field=Column"),
-        loads=N_("posts (+ post_metrics), post_metrics, follows or interactions, as the mapped columns say"),
+        description=N_(
+            "CSV, JSON Lines or Parquet of posts, metrics, follows, interactions or account lists (follower "
+            "counts); common column names are recognised, others mapped with --map field=Column"
+        ),
+        loads=N_(
+            "posts (+ post_metrics), post_metrics, follows, interactions or accounts (+ account_snapshots), "
+            "as the columns say"
+        ),
         sniff=sniff,
         read=read_generic,
         extensions=(".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"),
