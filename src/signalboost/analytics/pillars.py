@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,14 +362,26 @@ def unclassified_notes(mix: pl.DataFrame) -> list[str]:
     :data:`MOSTLY_UNCLASSIFIED` in :func:`pillar_mix`'s rows of ``month == "all"``): every pillar then looks far
     under its weight, whatever was posted (a Mastodon export: 599 of 659 posts unclassified, every pillar
     "drifting"). The flags stay; the note says how to read them and what to do."""
-    rows = mix.filter((pl.col("pillar") == "unclassified") & (pl.col("month") == "all")) if mix.height else mix
-    return [
-        f"{r['platform']}: {round(r['posts'])} of {r['n_posts']} posts ({round(100 * r['share'])}%) match no pillar, "
-        "so the pillars' drift says as much about how the posts were classified as about what was posted (add "
-        "keywords, hashtags or example posts to the pillars, or label posts)"
-        for r in rows.sort("platform").iter_rows(named=True)
-        if r["share"] > MOSTLY_UNCLASSIFIED
-    ]
+    rows = mix.sort("platform").iter_rows(named=True) if mix.height else iter(())
+    return list(mostly_unclassified(rows).values())
+
+
+def mostly_unclassified(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Network → :func:`unclassified_notes`' note, for the networks whose ``unclassified`` row (``month`` ``all``
+    or absent) of :func:`pillar_mix`'s rows (as dicts: the dashboard's stored analysis) has a share above
+    :data:`MOSTLY_UNCLASSIFIED`."""
+    return {
+        r["platform"]: (
+            f"{r['platform']}: {round(r['posts'])} of {r['n_posts']} posts ({round(100 * r['share'])}%) match no "
+            "pillar, so the pillars' drift says as much about how the posts were classified as about what was "
+            "posted (add keywords, hashtags or example posts to the pillars, or label posts)"
+        )
+        for r in rows
+        if r.get("pillar") == "unclassified"
+        and r.get("month") in (None, "all")
+        and r.get("share") is not None
+        and r["share"] > MOSTLY_UNCLASSIFIED
+    }
 
 
 def drift_words(row: dict[str, Any]) -> str:

@@ -253,18 +253,40 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
 def drift_alerts(analysis: dict[str, Any] | None, names: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Pillars off their weight (the analytics' ``drift`` flag: target outside the Wilson interval of the share, or
     no post where 2 or more were due), over the whole period, with by how many posts — said as the report says it
-    (:func:`signalboost.report.analysis_words.drift_sentence`), each pillar by the strategy's name (``names``)."""
-    from signalboost.i18n import _
-    from signalboost.report.analysis_words import drift_sentence
+    (:func:`signalboost.report.analysis_words.drift_sentence`), each pillar by the strategy's name (``names``).
 
+    A network whose posts mostly match no pillar (:func:`signalboost.analytics.pillars.mostly_unclassified`) flags
+    every pillar whatever was posted: its flags become one alert with the Analytics page's caveat (how to read
+    them, what to do) instead of one alarm per pillar."""
+    from signalboost.analytics.pillars import mostly_unclassified
+    from signalboost.i18n import _, ngettext
+    from signalboost.report.analysis_words import drift_sentence, translated_note
+
+    mix = [r for r in (analysis or {}).get("pillar_mix", []) if r.get("month") in (None, "all")]
+    caveats = mostly_unclassified(mix)
     out = []
-    for r in (analysis or {}).get("pillar_mix", []):
-        if r.get("drift") and r.get("month") in (None, "all"):
+    for r in mix:
+        if r.get("drift") and r["platform"] not in caveats:
             words = drift_sentence(r, names)
             out.append(
                 {
                     "kind": "drift",
                     "text": _("Drifting on {platform}: {words}.").format(platform=r["platform"], words=words),
+                    "href": "/analytics#pillars",
+                }
+            )
+    for platform, note in sorted(caveats.items()):
+        flagged = sum(1 for r in mix if r["platform"] == platform and r.get("drift"))
+        if flagged:
+            text = ngettext(
+                "Pillar drift on {platform}: {n} pillar flagged, not listed here — {caveat}.",
+                "Pillar drift on {platform}: {n} pillars flagged, not listed here — {caveat}.",
+                flagged,
+            )
+            out.append(
+                {
+                    "kind": "drift",
+                    "text": text.format(platform=platform, n=flagged, caveat=translated_note(note)),
                     "href": "/analytics#pillars",
                 }
             )
