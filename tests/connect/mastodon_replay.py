@@ -211,7 +211,8 @@ class World:
         for who in self.rng.sample(others, n_follows):
             self.follow(self.brand.local_id, who)
         for n in range(n_posts):
-            cw = "Long read: washing linen" if n == 1 else ""  # one post behind a content warning
+            # one post behind a content warning; a warning of only spaces (no warning) and one padded with blanks
+            cw = {1: "Long read: washing linen", 2: "   ", 3: " Spoilers: the new weave\t"}.get(n, "")
             self.post(self.brand.local_id, f"Post {n}: linen care tip #{n} #linen", spoiler_text=cw)
         for status in list(self.statuses.values()):
             if status.account == self.brand.local_id:
@@ -337,7 +338,8 @@ class World:
                 self.status_uri(s): (len(s.favourites), len(s.replies), len(s.reblogs), len(s.quotes)) for s in own
             },
             "interactions": kinds,
-            "content_warnings": {self.status_uri(s): s.spoiler_text for s in own if s.spoiler_text},
+            # a warning is stored without its surrounding blanks, and one of only blanks is none
+            "content_warnings": {self.status_uri(s): s.spoiler_text.strip() for s in own if s.spoiler_text.strip()},
             "profile": (self.count(brand, "followers"), self.count(brand, "following"), self.brand.statuses_count),
         }
 
