@@ -61,7 +61,7 @@ CASES: list[tuple[str, int, str, str]] = [
         "import {F}/posts.csv --mapping {F}/words.yaml -w {T}/ws",
         2,
         "{F}/words.yaml: a mapping file maps fields to columns (field: Column)",
-        "per line, e.g. `created_at: Date`; fields: actor_id, author_id,",
+        "per line, e.g. `created_at: Date`; fields: account_id, actor_id, author_id,",
     ),
     # platform exports that are not what --format says
     (
