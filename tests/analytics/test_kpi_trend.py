@@ -3,9 +3,10 @@ against 61 the month before was called "down", and a mean of two posts against t
 
 from __future__ import annotations
 
+import polars as pl
 from scipy.stats import binomtest
 
-from signalboost.analytics.kpis import KpiFigure, kpi_trend
+from signalboost.analytics.kpis import KpiFigure, kpi_trend, metric_value
 
 
 def test_a_count_of_posts_moves_only_past_the_binomial_test() -> None:
@@ -32,6 +33,33 @@ def test_a_mean_or_rate_moves_only_when_the_intervals_do_not_overlap() -> None:
     assert kpi_trend(reach, KpiFigure(100, 1, "ok"), "reach", "mean_per_post") == "no clear change"
 
 
-def test_totals_without_an_interval_keep_the_sign_and_missing_figures_say_n_a() -> None:
-    assert kpi_trend(KpiFigure(10, 1, "ok"), KpiFigure(100, 1, "ok"), "reach", "sum") == "down"
+def test_a_total_moves_only_past_the_compound_poisson_test() -> None:
+    """A sum of per-post values (interactions, views…) tested by z = (T₁ − T₀) / √(Σx₁² + Σx₀²) against 1.96."""
+    # 10 posts of 100 now (1,000; Σx² 100,000) vs 2 of 100 (200; 20,000): z = 800 / √120,000 = 2.31 → up
+    now = metric_value(_interactions([100] * 10), "interactions")
+    before = metric_value(_interactions([100] * 2), "interactions")
+    assert (now.value, now.sum_sq, before.value, before.sum_sq) == (1000, 100_000, 200, 20_000)
+    assert kpi_trend(now, before, "interactions", "sum") == "up"
+    assert kpi_trend(before, now, "interactions", "sum") == "down"
+    # 10 + 20 + 30 = 60 (Σx² 1,400) vs 5 + 5 = 10 (50): z = 50 / √1,450 = 1.31 → no clear change (the sign said up)
+    small = metric_value(_interactions([10, 20, 30]), "interactions")
+    assert kpi_trend(small, metric_value(_interactions([5, 5]), "interactions"), "interactions", "sum") == (
+        "no clear change"
+    )
+    # one viral post of 1,000 vs three of 10: z = 970 / √(1,000,000 + 300) = 0.97 → no clear change
+    viral = metric_value(_interactions([1000]), "interactions")
+    assert kpi_trend(viral, metric_value(_interactions([10, 10, 10]), "interactions"), "views", "sum") == (
+        "no clear change"
+    )
+    # a total without Σx² (made by hand) cannot show a change; a missing figure says n/a
+    assert kpi_trend(KpiFigure(10, 1, "ok"), KpiFigure(100, 1, "ok"), "reach", "sum") == "no clear change"
     assert kpi_trend(KpiFigure(None, 0, "no posts"), KpiFigure(100, 1, "ok"), "reach", "sum") == "n/a"
+
+
+def test_follower_figures_are_a_census_and_keep_the_sign() -> None:
+    assert kpi_trend(KpiFigure(1190, 2, "ok"), KpiFigure(1200, 2, "ok"), "followers", "last") == "down"
+    assert kpi_trend(KpiFigure(0.02, 2, "ok"), KpiFigure(0.01, 2, "ok"), "follower_growth", "growth") == "up"
+
+
+def _interactions(values: list[int]) -> pl.DataFrame:
+    return pl.DataFrame({"interactions": values}, schema={"interactions": pl.Int64})

@@ -563,3 +563,40 @@ def test_durations_small_numbers_and_numeric_headers_of_date_columns() -> None:
     text, inexact = sheet_text(rows, lambda name: False)
     assert text == [["Post ID", "2024", "9007199254740992"], ["1", "2024-05-08", "3"]]
     assert inexact == []
+
+
+XLS_1900 = Path(__file__).parent.parent / "data" / "ingest" / "corpus" / "real" / "own_posts_excel97.xls"
+
+
+def _xls_in_1904(path: Path) -> Path:
+    """The committed Excel 97 workbook turned into a 1904-system one, as Excel for Mac saves it: its DATEMODE record
+    (0x0022, followed by CALCPRECISION 0x000E) set to 1, and its two serials re-counted from 1904-01-01 (less
+    1,462 days): post 12's NUMBER 45420.604166… (2024-05-08 14:30) -> 43958.604166…, post 13's RK integer 45421
+    (2024-05-09) -> 43959 (an RK integer is stored as ``n << 2 | 2``)."""
+    import struct
+
+    data = XLS_1900.read_bytes()
+    mode = bytes.fromhex("2200020000000e000200")
+    assert data.count(mode) == 1
+    data = data.replace(mode, bytes.fromhex("2200020001000e000200"))
+    for old, new in (
+        (struct.pack("<d", 45420 + 14.5 / 24), struct.pack("<d", 43958 + 14.5 / 24)),
+        (struct.pack("<I", 45421 << 2 | 2), struct.pack("<I", 43959 << 2 | 2)),
+    ):
+        assert data.count(old) == 1
+        data = data.replace(old, new)
+    path.write_bytes(data)
+    return path
+
+
+def test_an_xls_in_the_1904_date_system_counts_from_1904_01_01(ws: Workspace, tmp_path: Path) -> None:
+    from signalboost.ingest.workbook import date_epoch
+
+    assert date_epoch(XLS_1900) == datetime(1899, 12, 30)
+    book = _xls_in_1904(tmp_path / "mac.xls")
+    assert date_epoch(book) == datetime(1904, 1, 1)
+    [res] = import_files(ws, [book], platform="x", timezone="UTC", progress=False)
+    rows_ = ws.query("SELECT post_id, created_at FROM posts").to_dicts()
+    got = {r["post_id"]: r["created_at"].astimezone(UTC).replace(tzinfo=None) for r in rows_}
+    assert got == {"12": datetime(2024, 5, 8, 14, 30), "13": datetime(2024, 5, 9)}, got
+    assert any("1904 date system" in str(n) for n in res.notes), res.notes

@@ -110,6 +110,9 @@ class KpiFigure:
     status: str
     low: float | None = None
     high: float | None = None
+    #: a ``sum``'s ``Σxᵢ²`` over the summed per-post values: the variance estimate of a total of a random number of
+    #: posts (compound Poisson, ``Var(T) = λ·E[X²]``), which :func:`kpi_trend` tests a change of totals with
+    sum_sq: float | None = None
 
 
 def median_interval(values: np.ndarray, *, confidence: float = 0.95) -> tuple[float | None, float | None]:
@@ -166,7 +169,7 @@ def metric_value(
         if how == "median_per_post":
             low, high = median_interval(values)
             return KpiFigure(float(np.median(values)), int(values.size), "ok", low, high)
-        return KpiFigure(float(values.sum()), int(values.size), "ok")
+        return KpiFigure(float(values.sum()), int(values.size), "ok", sum_sq=float((values**2).sum()))
     if metric in ("followers", "follower_growth"):
         if snapshots is None or snapshots.height == 0:
             return KpiFigure(None, 0, "no follower snapshots")
@@ -227,7 +230,11 @@ def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) 
       (under 2 posts) cannot show a change;
     - the ``posts`` count: an exact two-sided binomial test of ``now`` among ``now + before`` posts at p = ½ (equal
       rates in two windows of the same length), significant at 0.05;
-    - other totals and follower figures carry no interval: the sign of the change, as before.
+    - other totals (``sum`` of interactions, views, reach…): a window's total is a random number of posts each with
+      a random value, a compound Poisson sum whose variance is estimated by ``Σxᵢ²`` (``Var(T) = λ·E[X²]``; Cox &
+      Lewis 1966, §2.6), so ``z = (T₁ − T₀) / √(Σx₁ᵢ² + Σx₀ᵢ²)`` must pass ``|z| > 1.96`` (two-sided 0.05; with every
+      value 1 it is the normal form of the posts count's test) — a window without ``Σxᵢ²`` cannot show a change;
+    - follower figures (``last``, ``growth``) are a census of the accounts, not a sample: the sign of the change.
     """
     if now.value is None or before.value is None:
         return "n/a"
@@ -245,6 +252,11 @@ def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) 
 
         k, n = round(now.value), round(now.value) + round(before.value)
         return way if n and binomtest(k, n, 0.5).pvalue < 0.05 else NO_CLEAR_CHANGE
+    if aggregation == "sum":
+        if now.sum_sq is None or before.sum_sq is None or now.sum_sq + before.sum_sq <= 0:
+            return NO_CLEAR_CHANGE
+        z = abs(change) / math.sqrt(now.sum_sq + before.sum_sq)
+        return way if z > float(stats.norm.ppf(0.975)) else NO_CLEAR_CHANGE
     return way
 
 

@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--kind",
             help="Edge lists and CSVs: follows, interactions or like/reply/repost/quote/mention (refused where it "
-            "does not apply).",
+            "does not apply); friendships: an undirected edge list (SNAP ego-Facebook), a follow each way.",
         ),
         date_format: list[str] | None = typer.Option(
             None,

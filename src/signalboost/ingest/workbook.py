@@ -16,7 +16,8 @@ would write them, from their stored values, not their display:
   and 2,958,465 is an Excel serial date (days since 1899-12-30, the 1900 date system; a fraction is the time of
   day) — a date column that lost its format. A workbook saved in the 1904 date system (old Excel for Mac; an
   ``.xlsx`` whose ``xl/workbook.xml`` says ``<workbookPr date1904="1"/>``) counts from 1904-01-01 instead, 1,462
-  days later (ECMA-376 Part 1, §18.17.4.1), and an ``.ods`` from its ``table:null-date``; the summary says so.
+  days later (ECMA-376 Part 1, §18.17.4.1), as does an ``.xls`` whose DATEMODE record says 1 ([MS-XLS]
+  2.4.77), and an ``.ods`` from its ``table:null-date``; the summary says so.
   (Date *cells* are converted by python-calamine, which reads the flag itself; it does not expose it, hence the
   look into the zip);
 - TRUE/FALSE as ``true``/``false``, durations as ``H:MM:SS``, empty cells and formulas without a cached value as
@@ -52,6 +53,10 @@ _MAX_SERIAL = 2958465  # 9999-12-31
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*?\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
 #: an OpenDocument spreadsheet's day 0 (ODF 1.2 Part 1, §9.4.2 ``<table:null-date>``; default 1899-12-30)
 _NULL_DATE = re.compile(rb"<table:null-date\b[^>]*?\btable:date-value\s*=\s*[\"'](\d{4}-\d{2}-\d{2})")
+#: An .xls's DATEMODE record (BIFF 0x0022, 2 bytes: 1 = the 1904 date system) and the CALCPRECISION record
+#: (0x000E) that follows it in the workbook globals ([MS-XLS] 2.4.77 Date1904, 2.1.7.20.1 globals substream).
+_DATEMODE = re.compile(rb"\x22\x00\x02\x00([\x00\x01])\x00\x0e\x00\x02\x00")
+_XLS_HEAD = 1 << 20  # bytes of an .xls searched for its DATEMODE record (the globals precede the sheets)
 _ODS_HEAD = 8 << 20  # bytes of content.xml read for its calculation settings (they precede the first table)
 _EXACT = 2**53  # whole numbers past this are not all representable in a double (Excel keeps 15 digits)
 #: Words in a header that say the column holds dates (besides the headers mapped to a date field).
@@ -123,7 +128,10 @@ def date_epoch(path: Path) -> datetime:
     """Day 0 of the workbook's serial dates: 1904-01-01 for an ``.xlsx``/``.xlsm`` in the 1904 date system
     (``<workbookPr date1904="1"/>`` or ``"true"`` in ``xl/workbook.xml``); an ``.ods``'s
     ``<table:null-date table:date-value="…"/>`` (LibreOffice offers 1899-12-30, 1900-01-01 and 1904-01-01);
-    else 1899-12-30 (the 1900 system). An ``.xls`` is read in the 1900 system (its DATEMODE record is not read)."""
+    else 1899-12-30 (the 1900 system). An ``.xls`` counts from 1904-01-01 when its DATEMODE record says 1
+    (:func:`_xls_1904`)."""
+    if _xls_1904(path):
+        return _EPOCH_1904
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -134,6 +142,22 @@ def date_epoch(path: Path) -> datetime:
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         pass
     return _EXCEL_EPOCH
+
+
+def _xls_1904(path: Path) -> bool:
+    """Whether an ``.xls`` (an OLE2 compound file) is in the 1904 date system: the first DATEMODE record followed
+    by CALCPRECISION, as Excel writes the workbook globals, in the first MiB of the file, says 1. The compound
+    file's sector chains are not followed (the globals' first records lie in one sector in the files Excel,
+    LibreOffice and xlwt write); no such pair found reads as the 1900 system, as before."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_XLS_HEAD)
+    except OSError:
+        return False
+    if not head.startswith(_OLE):
+        return False
+    found = _DATEMODE.search(head)
+    return found is not None and found.group(1) == b"\x01"
 
 
 def _ods_null_date(zf: zipfile.ZipFile) -> datetime:

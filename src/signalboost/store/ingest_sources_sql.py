@@ -81,13 +81,17 @@ def edge_list(
     line_offset: int = 0,
     third: str = "weight",
     latest: datetime | None = None,
+    reverse: bool = False,
 ) -> tuple[str, str]:
     """SNAP ``src dst [weight]`` lines (``#`` comments) -> follows (src follows dst) or interactions of ``kind``.
 
     ``third`` says what the third column holds: ``weight`` (``higgs-retweet_network``), ``unix`` (a temporal
     network's Unix seconds, ``CollegeMsg``, ``sx-*``: the interaction's ``occurred_at``, or the follow's
     ``observed_at``; weight 1; the plausible window up to ``latest`` applies) or ``relative`` (seconds from the
-    data set's start, ``email-Eu-core-temporal``: not a date and not a weight, so not stored; weight 1)."""
+    data set's start, ``email-Eu-core-temporal``: not a date and not a weight, so not stored; weight 1).
+
+    ``reverse`` (follows of an undirected list, ``--kind friendships``): the select of the follows ``dst follows
+    src`` that no valid line states itself, see :func:`_reversed_edges`."""
     src = _read_csv(path, ["a", "b", "w", "extra"], delim=delim, comment="#")
     secs = "TRY_CAST(w AS BIGINT)"
     when = f"CASE WHEN {secs} >= 0 AND {secs} < {UNIX_READABLE_UNTIL} THEN to_timestamp({secs}) END"
@@ -118,11 +122,29 @@ def edge_list(
             f"a AS actor_id, {lit(kind)} AS kind, '' AS target_post_id, b AS target_account_id, "
             f"{occurred} AS occurred_at, {weight} AS weight, NULL::BOOLEAN AS date_only"
         )
+    if reverse:
+        return _reversed_edges(src, platform, reason, occurred)
     sql = f"SELECT {lit(platform)} AS platform, {cols}, {reason} AS _reason FROM {src}"
     line_sql = (
         f"SELECT row_number() OVER () + {int(line_offset)} AS _line, concat_ws({lit(delim)}, a, b, w, extra) AS _raw, "
         f"{reason} AS _reason FROM {src}"
     )
+    return sql, line_sql
+
+
+def _reversed_edges(src: str, platform: str, reason: str, occurred: str) -> tuple[str, str]:
+    """The follows ``b follows a`` of the valid lines ``a b`` of an undirected list whose reverse ``b a`` is not a
+    valid line itself (SNAP's ego-Facebook writes each friendship once; a list that writes both directions
+    gains nothing), once per pair (the earliest time of its lines); a self-loop ``a a`` is its own reverse.
+    Only valid rows, so the line select (for rejects) is never run; the lines were counted by the first stage."""
+    sql = (
+        f"WITH e AS (SELECT a, b, {occurred} AS t, {reason} AS _reason FROM {src}), "
+        "v AS (SELECT a, b, t FROM e WHERE _reason IS NULL) "
+        f"SELECT {lit(platform)} AS platform, x.b AS follower_id, x.a AS followee_id, min(x.t) AS observed_at, "
+        "NULL::VARCHAR AS _reason FROM v x "
+        "WHERE NOT EXISTS (SELECT 1 FROM v y WHERE y.a = x.b AND y.b = x.a) GROUP BY x.a, x.b"
+    )
+    line_sql = "SELECT NULL::BIGINT AS _line, NULL::VARCHAR AS _raw, NULL::VARCHAR AS _reason WHERE FALSE"
     return sql, line_sql
 
 

@@ -1,6 +1,8 @@
 """SNAP-style edge lists: ``src dst [weight]`` a line, space- or tab-separated, ``#`` comments, optionally gzipped.
 
-``--kind follows`` (src follows dst) loads ``follows``; ``--kind repost|reply|mention|like|quote`` (or
+``--kind follows`` (src follows dst) loads ``follows``; ``--kind friendships`` (an undirected list, SNAP's
+ego-Facebook: each line is a friendship) loads a follow each way, once per pair;
+``--kind repost|reply|mention|like|quote`` (or
 ``interactions``, with the kind taken from the file name, e.g. ``higgs-retweet_network``) loads
 ``interactions`` with the weight; a third column of Unix times (SNAP's temporal networks) is each line's
 time. Without ``--kind`` the file name decides, else follows (with a warning).
@@ -82,7 +84,7 @@ def kind_for(path: Path, requested: str | None) -> tuple[str, str | None, str | 
     raise UsageError(
         L_("unknown kind {requested!r}", requested=requested),
         where="--kind",
-        hint=L_("Use follows, interactions or one of: {choices}", choices=", ".join(INTERACTION_KINDS)),
+        hint=L_("Use follows, friendships, interactions or one of: {choices}", choices=", ".join(INTERACTION_KINDS)),
     )
 
 
@@ -133,7 +135,7 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
             where=str(path),
             hint=L_(
                 "Import the ego's .edges file (friendships among its friends) or facebook_combined.txt "
-                "with --kind follows"
+                "with --kind friendships"
             ),
         )
     head = read_head(path)
@@ -148,7 +150,8 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
                 choices=", ".join(INTERACTION_KINDS),
             ),
         )
-    table, kind, warning = kind_for(path, options.kind)
+    undirected = options.kind == "friendships"
+    table, kind, warning = kind_for(path, "follows" if undirected else options.kind)
     options.kind_used = True
     options.saw_times(naive=False)  # Unix times (UTC), seconds from the start, or no times at all
     if warning:
@@ -179,13 +182,34 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
             latest=latest(options.now),
         )
         yield SqlStage(table, sql, line_sql)
+        if undirected:
+            options.note(
+                L_(
+                    "each line is a friendship (--kind friendships): a follow each way; a line whose reverse is "
+                    "also a line adds nothing more"
+                )
+            )
+            sql, line_sql = edge_list(
+                plain,
+                platform_for(path, options.platform),
+                delim=delim,
+                table=table,
+                kind=None,
+                third=third,
+                latest=latest(options.now),
+                reverse=True,
+            )
+            yield SqlStage(table, sql, line_sql, count_read=False)
 
 
 FORMAT = register(
     Format(
         name="edgelist",
         description=N_("SNAP-style edge list: 'src dst [weight]' lines, space or tab, # comments, optionally .gz"),
-        loads=N_("follows (--kind follows) or interactions (--kind repost|reply|mention|like|quote)"),
+        loads=N_(
+            "follows (--kind follows; --kind friendships: a follow each way) or interactions "
+            "(--kind repost|reply|mention|like|quote)"
+        ),
         sniff=sniff,
         read=read_edgelist,
         extensions=(".txt", ".edges", ".edgelist", ".gz", ".tsv"),
