@@ -197,6 +197,20 @@ def test_cli_strategy_topics_equal_single_machine(
     assert run["topics"] == topics and run["topic_tol"] == 1e-4
 
 
+def test_topics_no_post_names_give_the_same_reason_on_both_engines(
+    spark: Any, tagged_export: tuple[Workspace, Path]
+) -> None:
+    """The posts carry hashtags, but none of the strategy's topics: topic leadership is unavailable on both engines
+    with the reason that says so (add the hashtags the posts use to the pillars), not "no hashtags"."""
+    from signalboost.scale.influence_spark import spark_influence
+
+    ws, folder = tagged_export
+    topics = {"nowhere": ["#notused", "alsonot"]}
+    _, unavailable = spark_influence(spark, folder, platform="x", tol=1e-2, topics=topics)
+    single = compute_influence(load_data(ws, "x"), topics=topics)
+    assert unavailable["topic"] == single.unavailable["topic"] == comp.TOPIC_NO_MATCH
+
+
 def test_default_topics_equal_single_machine(spark: Any, tagged_export: tuple[Workspace, Path]) -> None:
     """No topics given: the 10 most used hashtags on both engines, same percentiles and leaders."""
     from signalboost.scale.influence_spark import spark_influence

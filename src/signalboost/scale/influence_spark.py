@@ -34,6 +34,7 @@ from signalboost.influence.components import (
     ATTENTION_WEIGHTS,
     COMPONENTS,
     POST_ATTENTION,
+    TOPIC_NO_MATCH,
     TOPIC_TOL,
     TOPIC_WITHOUT_EDGES,
 )
@@ -414,8 +415,10 @@ def _topic(
                 "top_topics", F.lit(None).cast("array<string>")
             )
         lead = spark_topic_leadership(edges, nodes, counts, tol=tol)
-    if lead is None:
-        unavailable["topic"] = UNAVAILABLE
+    if lead is None:  # no post names a topic: say whether the posts have hashtags at all, as on one machine
+        tagged = posts is not None and "hashtags" in posts.columns
+        seen = tagged and posts.where(F.size(F.col("hashtags")) > 0).limit(1).count() > 0
+        unavailable["topic"] = TOPIC_NO_MATCH if seen else UNAVAILABLE
         return table.withColumn("topic", F.lit(None).cast("double")).withColumn(
             "top_topics", F.lit(None).cast("array<string>")
         )
