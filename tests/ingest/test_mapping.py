@@ -125,3 +125,17 @@ def test_sanity_summary_flags_ids_totals_and_sparse_columns(workspace: Workspace
     assert "post_metrics.views: values up to 12,345,678,905 look like ids" in text
     assert "post_metrics.likes: one value (100) is the sum of all the others" in text
     assert "posts: mostly empty columns: text (1 of 5)" in text
+
+
+def test_sanity_summary_checks_every_metric_column_quotes_included(workspace: Workspace, tmp_path: Path) -> None:
+    """Every count of post_metrics is checked, the last added (quotes) as much as likes: a quotes column that
+    holds ids, and one whose last row is the total of the others (3 + 4 + 5 = 12)."""
+    path = tmp_path / "posts.csv"
+    rows = ["post_id,created_at,quote_count,reply_count"]
+    rows += [f"p{i},2020-05-0{i} 10:00,{98765432100 + i},{2 + i}" for i in range(1, 4)]
+    rows.append("p4,2020-05-04 10:00,1,12")
+    path.write_text("\n".join(rows) + "\n")
+    [res] = import_files(workspace, [path], platform="x", progress=False)
+    text = "\n".join(res.sanity)
+    assert "post_metrics.quotes: values up to 98,765,432,103 look like ids" in text
+    assert "post_metrics.comments: one value (12) is the sum of all the others" in text

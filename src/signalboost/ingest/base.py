@@ -169,6 +169,9 @@ KEYS: dict[str, tuple[str, ...]] = {
     "interactions": ("platform", "actor_id", "kind", "target_post_id", "target_account_id", "occurred_at"),
 }
 
+#: The counts of ``post_metrics``: every column but its key (impressions, reach, likes, …, quotes).
+METRIC_FIELDS: tuple[str, ...] = tuple(name for name, _ in FIELDS["post_metrics"] if name not in KEYS["post_metrics"])
+
 
 @dataclass
 class Reject:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from signalboost.ingest.base import FIELDS
+from signalboost.ingest.base import FIELDS, METRIC_FIELDS
 from signalboost.store.ingest_sql import columns, ident
 
 #: The time column of each table whose range the summary states.
 TIME_COLUMNS = {"posts": "created_at", "interactions": "occurred_at", "post_metrics": "observed_at"}
-METRICS = ("impressions", "reach", "likes", "comments", "shares", "saves", "clicks", "views", "engaged_users")
 
 
 def time_range(con: Any, table: str, source: str) -> tuple[Any, Any, int]:
@@ -39,10 +38,10 @@ def filled(con: Any, table: str, source: str) -> tuple[int, dict[str, int]]:
 
 def metric_shape(con: Any, source: str) -> dict[str, tuple[int, int, int]]:
     """Per metric of the post_metrics of ``source``: ``(count, max, sum)`` of its reported values."""
-    exprs = ", ".join(f"count({m}), max({m}), sum({m})" for m in METRICS)
+    exprs = ", ".join(f"count({m}), max({m}), sum({m})" for m in METRIC_FIELDS)
     row = con.execute(f"SELECT {exprs} FROM post_metrics WHERE source = ?", [source]).fetchone()
     out = {}
-    for i, m in enumerate(METRICS):
+    for i, m in enumerate(METRIC_FIELDS):
         n, top, total = row[3 * i], row[3 * i + 1], row[3 * i + 2]
         if n:
             out[m] = (int(n), int(top), int(total))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from signalboost.errors import UsageError
@@ -171,16 +172,16 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
         else:
             break
     with plain_utf8(path, options) as plain:
-        sql, line_sql = edge_list(
+        edges = partial(
+            edge_list,
             plain,
             platform_for(path, options.platform),
             delim=delim,
             table=table,
-            kind=kind,
-            line_offset=offset,
             third=third,
             latest=latest(options.now),
         )
+        sql, line_sql = edges(kind=kind, line_offset=offset)
         yield SqlStage(table, sql, line_sql)
         if undirected:
             options.note(
@@ -189,16 +190,7 @@ def read_edgelist(path: Path, options: ReadOptions) -> Iterator[Item]:
                     "also a line adds nothing more"
                 )
             )
-            sql, line_sql = edge_list(
-                plain,
-                platform_for(path, options.platform),
-                delim=delim,
-                table=table,
-                kind=None,
-                third=third,
-                latest=latest(options.now),
-                reverse=True,
-            )
+            sql, line_sql = edges(kind=None, reverse=True)
             yield SqlStage(table, sql, line_sql, count_read=False)
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from signalboost.errors import IngestError, SignalboostError, UsageError
 from signalboost.i18n import L_, N_
-from signalboost.ingest.base import Format, Item, ReadOptions, SqlStage
+from signalboost.ingest.base import METRIC_FIELDS, Format, Item, ReadOptions, SqlStage
 from signalboost.ingest.dates import DatePlan, Evidence, infer_plan, latest, shape_of
 from signalboost.ingest.formats.generic_names import (
     ACCOUNT_COUNTS,
@@ -54,18 +54,6 @@ from signalboost.store.ingest_sources_sql import (
 )
 from signalboost.store.ingest_sql import columns, ident, lit
 
-METRICS = (
-    "impressions",
-    "reach",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-    "views",
-    "engaged_users",
-    "quotes",
-)
 FIELD_KINDS: dict[str, str] = {
     "platform": "platform",
     "post_id": "str",
@@ -86,7 +74,7 @@ FIELD_KINDS: dict[str, str] = {
     "pillars": "list",
     "tactic": "str",
     "observed_at": "ts",
-    **{m: "int" for m in METRICS},
+    **{m: "int" for m in METRIC_FIELDS},
     "follower_id": "str",
     "followee_id": "str",
     "actor_id": "str",
@@ -438,7 +426,7 @@ def table_for(fields: dict[str, str]) -> str:
     if "follower_id" in fields and "followee_id" in fields:
         return "follows"
     if "post_id" in fields:
-        post_fields = set(fields) - set(METRICS) - {"post_id", "observed_at", "platform"}
+        post_fields = set(fields) - set(METRIC_FIELDS) - {"post_id", "observed_at", "platform"}
         return "posts" if post_fields else "post_metrics"
     raise UsageError(
         L_("cannot tell what the file holds from its columns"),
@@ -683,7 +671,7 @@ def _stages(
             typed["date_only"] = (typed[field][0], "date_only")
     if options.observed_at is not None:
         constants["observed_at"] = f"{lit(options.observed_at.isoformat())}::TIMESTAMPTZ"
-    has_metrics = any(m in typed for m in METRICS)
+    has_metrics = any(m in typed for m in METRIC_FIELDS)
     needs_time = table in ("posts", "post_metrics") and has_metrics
     newest = None  # the metrics of a posts file are observed at its newest post time, found in the stage
     if needs_time and "observed_at" not in typed and "observed_at" not in constants:
@@ -701,7 +689,7 @@ def _stages(
     if table == "posts":
         if "text" in typed and "hashtags" not in typed:
             typed["hashtags"] = (typed["text"][0], "hashtags")
-        post_fields = {k: v for k, v in typed.items() if k not in METRICS and k != "observed_at"}
+        post_fields = {k: v for k, v in typed.items() if k not in METRIC_FIELDS and k != "observed_at"}
         # one read of the file: the metric columns are staged beside the post's, then merged from the stage
         extra = [c for c in columns("post_metrics") if c not in ("platform", "post_id")] if has_metrics else []
         sql, line_sql, fixed = generic_select(

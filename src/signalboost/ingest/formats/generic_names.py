@@ -25,7 +25,7 @@ import re
 from pathlib import Path
 
 from signalboost.i18n import L_
-from signalboost.ingest.base import ReadOptions, SqlStage
+from signalboost.ingest.base import METRIC_FIELDS, ReadOptions, SqlStage
 from signalboost.ingest.dates import latest
 from signalboost.store.ingest_sources_sql import generic_select, snapshots_from_stage
 from signalboost.store.ingest_sql import lit
@@ -137,16 +137,7 @@ _POST_EVIDENCE = frozenset(
         "paid",
         "pillars",
         "tactic",
-        "impressions",
-        "reach",
-        "likes",
-        "comments",
-        "shares",
-        "saves",
-        "clicks",
-        "views",
-        "engaged_users",
-        "quotes",
+        *METRIC_FIELDS,
     }
 )
 _OTHER_TABLES = frozenset({"actor_id", "follower_id", "followee_id"})
