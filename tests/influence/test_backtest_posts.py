@@ -27,7 +27,7 @@ from signalboost.influence.backtest_posts import (
     make_post_cut,
 )
 from signalboost.influence.backtest_posts_report import BEGIN, END, main
-from signalboost.influence.backtest_report import write_section
+from signalboost.influence.backtest_table import write_section
 from signalboost.influence.data import InfluenceData
 from signalboost.model.strategy import InfluenceSettings
 

@@ -29,7 +29,6 @@ docs/validation.md ("Influence backtest on Instagram influencers").
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,12 +210,6 @@ def load_workspace(ws: Workspace, folder: Path) -> None:
 
     import_files(ws, [folder / ACCOUNTS_FILE], platform=PLATFORM, progress=False)
     import_files(ws, [folder / POSTS_FILE], mapping=dict(MAPPING), platform=PLATFORM, progress=False)
-
-
-def weights_used(cut: Cut, weights: Mapping[str, float]) -> dict[str, float]:
-    """The weights of ``cut``'s available components, renormalised to sum to 1 (those of weight > 0)."""
-    total = sum(float(weights.get(c, 0.0)) for c in cut.pcts) or 1.0
-    return {c: float(weights.get(c, 0.0)) / total for c in sorted(cut.pcts) if weights.get(c, 0.0) > 0}
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -37,10 +36,17 @@ from signalboost.influence.backtest_posts import (
     load_workspace,
     make_post_cut,
     previous_default,
-    weights_used,
 )
-from signalboost.influence.backtest_report import _ci, write_section
-from signalboost.influence.calibrate import MIN_INTERACTIONS, MIN_RECEIVING, fit_weights
+from signalboost.influence.backtest_table import (
+    REFUSED,
+    calibrate_or_refuse,
+    predictor_table,
+    selection_row,
+    verdict,
+    weights_text,
+    weights_used,
+    write_section,
+)
 from signalboost.model.strategy import InfluenceSettings
 from signalboost.store.workspace import Workspace
 
@@ -52,10 +58,6 @@ BEGIN = (
 END = "<!-- influence-backtest-posts:end -->"
 
 
-def _verdict(lo: float, hi: float) -> str:
-    return "win" if lo > 0 else "loss" if hi < 0 else "tie"
-
-
 def cut_section(
     history: PostHistory, at: dt.datetime, *, settings: InfluenceSettings, replicates: int
 ) -> tuple[str, pl.DataFrame]:
@@ -63,50 +65,32 @@ def cut_section(
     default = settings.weights.model_dump()
     cut = make_post_cut(history, at, settings=settings)
     val = make_post_cut(history, at - VALIDATION_LAG, at, settings=settings)
-    calibrated: dict[str, float] | None = None
-    note = ""
-    if val.interactions_before >= MIN_INTERACTIONS and val.receiving >= MIN_RECEIVING:
-        calibrated, _ = fit_weights(val, default, rule=settings.combine)
-    else:
-        note = (
-            f" Calibration refused: {val.interactions_before} posts before the validation cut, {val.receiving} "
-            f"influencers in its population (needs {MIN_INTERACTIONS} and {MIN_RECEIVING})."
-        )
+    calibrated, note = calibrate_or_refuse(
+        val,
+        default,
+        rule=settings.combine,
+        refused="Calibration refused: {before} posts before the validation cut, {receiving} influencers in its "
+        "population (needs {need_before} and {need_receiving}).",
+    )
     preds = {SCORE: score_of(cut, default, settings.combine)}
     if calibrated is not None:
         preds[CALIBRATED] = score_of(cut, calibrated, settings.combine)
     preds[PREVIOUS] = previous_default(history, at, settings=settings)
     preds |= cut.baselines
     res = evaluate(preds, cut.gains, replicates=replicates, reference=SCORE)
-    used = ", ".join(f"{c} {w:.0%}" for c, w in weights_used(cut, default).items())
-    cal = ", ".join(f"{c} {w:.0%}" for c, w in sorted((calibrated or {}).items()) if w > 0)
     head = (
         f"**Cut {at:%d %b %Y} UTC** (target: the posts from the cut to the end of the data): "
         f"{cut.interactions_before:,} posts before the cut; {cut.nodes.len():,} influencers with posts on both "
-        f"sides. Default weights on this data: {used}"
-        + (f"; calibrated on {at - VALIDATION_LAG:%d %b %Y} → {at:%d %b %Y}: {cal}." if calibrated else ".")
+        f"sides. Default weights on this data: {weights_text(weights_used(cut, default))}"
+        + (
+            f"; calibrated on {at - VALIDATION_LAG:%d %b %Y} → {at:%d %b %Y}: {weights_text(calibrated)}."
+            if calibrated
+            else "."
+        )
         + note
     )
-    lines = [
-        head,
-        "",
-        "| predictor | NDCG@100 [95 % CI] | Spearman [95 % CI] | default − it, NDCG | default − it, Spearman |",
-        "|---|---|---|---|---|",
-    ]
-    for row in res.iter_rows(named=True):
-        name = row["predictor"]
-        diff = (
-            ("—", "—")
-            if name == SCORE
-            else tuple(_ci(row[f"d_{m}"], row[f"d_{m}_lo"], row[f"d_{m}_hi"], True) for m in ("ndcg", "spearman"))
-        )
-        lines.append(
-            f"| {name} | {_ci(row['ndcg'], row['ndcg_lo'], row['ndcg_hi'])} | "
-            f"{_ci(row['spearman'], row['spearman_lo'], row['spearman_hi'])} | {diff[0]} | {diff[1]} |"
-        )
-    if calibrated is None:
-        lines.append(f"| {CALIBRATED} | n/a: refused (see above) | | | |")
-    return "\n".join(lines), res
+    table = predictor_table(res, missing=None if calibrated is not None else {CALIBRATED: REFUSED})
+    return "\n".join([head, "", *table]), res
 
 
 def tally(results: Mapping[dt.datetime, pl.DataFrame]) -> str:
@@ -120,7 +104,7 @@ def tally(results: Mapping[dt.datetime, pl.DataFrame]) -> str:
         cells = []
         for metric in ("ndcg", "spearman"):
             got = [
-                _verdict(r[f"d_{metric}_lo"], r[f"d_{metric}_hi"])
+                verdict(r[f"d_{metric}_lo"], r[f"d_{metric}_hi"])
                 for res in results.values()
                 for r in res.filter(pl.col("predictor") == name).iter_rows(named=True)
             ]
@@ -148,13 +132,8 @@ def selection_table(history: PostHistory, *, settings: InfluenceSettings, replic
             r["predictor"]: r
             for r in evaluate(preds, cut.gains, replicates=replicates, reference=SCORE).rows(named=True)
         }
-        diffs = []
-        for metric in ("ndcg", "spearman"):
-            best = max((rows[b] for b in BASELINES), key=itemgetter(metric))
-            diffs.append(_ci(best[f"d_{metric}"], best[f"d_{metric}_lo"], best[f"d_{metric}_hi"], True))
-        nd = " · ".join(f"{rows[b]['ndcg']:.3f}" for b in (SCORE, *BASELINES))
-        rho = " · ".join(f"{rows[b]['spearman']:.3f}" for b in (SCORE, *BASELINES))
-        lines.append(f"| {at:%d %b %Y} | {cut.nodes.len():,} | {nd} | {rho} | {diffs[0]} | {diffs[1]} |")
+        cells = selection_row(rows, BASELINES)
+        lines.append(f"| {at:%d %b %Y} | {cut.nodes.len():,} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 

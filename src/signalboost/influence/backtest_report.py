@@ -14,16 +14,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Sequence
-from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
 
-from signalboost.errors import InfluenceError
-from signalboost.i18n import L_
 from signalboost.influence.backtest import (
     BASELINES,
     CALIBRATED,
@@ -33,7 +29,15 @@ from signalboost.influence.backtest import (
     make_cut,
     predictions,
 )
-from signalboost.influence.calibrate import MIN_INTERACTIONS, MIN_RECEIVING, fit_weights
+from signalboost.influence.backtest_table import (
+    REFUSED,
+    calibrate_or_refuse,
+    predictor_table,
+    selection_row,
+    weights_text,
+    weights_used,
+    write_section,
+)
 from signalboost.model.strategy import InfluenceSettings
 
 CUTS: tuple[dt.datetime, ...] = tuple(
@@ -53,11 +57,6 @@ BEGIN = (
 END = "<!-- influence-backtest:end -->"
 
 
-def _ci(point: float, lo: float, hi: float, signed: bool = False) -> str:
-    fmt = "{:+.3f}" if signed else "{:.3f}"
-    return f"{fmt.format(point)} [{fmt.format(lo)}, {fmt.format(hi)}]"
-
-
 def cut_table(
     interactions: pl.DataFrame, at: dt.datetime, *, replicates: int = DEFAULT_REPLICATES, settings: InfluenceSettings
 ) -> tuple[str, dict[str, float] | None]:
@@ -65,53 +64,30 @@ def cut_table(
     cut = make_cut(interactions, at, settings=settings)
     default = settings.weights.model_dump()
     val = make_cut(interactions, at - dt.timedelta(days=1), until=at, settings=settings)
-    calibrated: dict[str, float] | None = None
-    note = ""
-    if val.interactions_before >= MIN_INTERACTIONS and val.receiving >= MIN_RECEIVING:
-        calibrated, _ = fit_weights(val, default, rule=settings.combine)
-    else:
-        note = (
-            f" Calibration refused at this cut: {val.interactions_before} interactions before the day before the cut, "
-            f"{val.receiving} accounts receiving in that day (needs {MIN_INTERACTIONS} and {MIN_RECEIVING})."
-        )
+    calibrated, note = calibrate_or_refuse(
+        val,
+        default,
+        rule=settings.combine,
+        refused="Calibration refused at this cut: {before} interactions before the day before the cut, "
+        "{receiving} accounts receiving in that day (needs {need_before} and {need_receiving}).",
+    )
     res = evaluate(
         predictions(cut, default, calibrated, rule=settings.combine), cut.gains, replicates=replicates, reference=SCORE
     )
-    total = sum(default[c] for c in cut.pcts) or 1.0
-    used = ", ".join(f"{c} {default[c] / total:.0%}" for c in sorted(cut.pcts) if default[c] > 0)
-    cal = ", ".join(f"{c} {w:.0%}" for c, w in sorted((calibrated or {}).items()) if w > 0)
     head = (
         f"**Cut {at:%d %b %H:%M} UTC**: "
         f"{cut.interactions_before:,} interactions before, {cut.nodes.len():,} accounts scored, "
-        f"{cut.receiving:,} receive attention afterwards. Default weights on this data: {used}"
-        + (f"; calibrated on the day before: {cal}." if calibrated else ".")
+        f"{cut.receiving:,} receive attention afterwards. "
+        f"Default weights on this data: {weights_text(weights_used(cut, default))}"
+        + (f"; calibrated on the day before: {weights_text(calibrated)}." if calibrated else ".")
         + note
     )
-    lines = [
-        head,
-        "",
-        "| predictor | NDCG@100 [95 % CI] | Spearman, receiving [95 % CI] | default − it, NDCG "
-        "| default − it, Spearman |",
-        "|---|---|---|---|---|",
-    ]
-    for row in res.iter_rows(named=True):
-        name = row["predictor"]
-        diff = (
-            ("—", "—")
-            if name == SCORE
-            else (
-                _ci(row["d_ndcg"], row["d_ndcg_lo"], row["d_ndcg_hi"], True),
-                _ci(row["d_spearman"], row["d_spearman_lo"], row["d_spearman_hi"], True),
-            )
-        )
-        lines.append(
-            f"| {name} | {_ci(row['ndcg'], row['ndcg_lo'], row['ndcg_hi'])} | "
-            f"{_ci(row['spearman'], row['spearman_lo'], row['spearman_hi'])} | {diff[0]} | {diff[1]} |"
-        )
+    missing = {}
     if BASELINES[3] not in cut.baselines:
-        lines.append(f"| {BASELINES[3]} | n/a: no follower counts or follow graph in the data | | | |")
+        missing[BASELINES[3]] = "no follower counts or follow graph in the data"
     if calibrated is None:
-        lines.append(f"| {CALIBRATED} | n/a: refused (see above) | | | |")
+        missing[CALIBRATED] = REFUSED
+    lines = [head, "", *predictor_table(res, spearman="Spearman, receiving", missing=missing)]
     return "\n".join(lines), calibrated
 
 
@@ -131,14 +107,8 @@ def selection_table(interactions: pl.DataFrame, *, replicates: int, settings: In
             predictions(cut, default, rule=settings.combine), cut.gains, replicates=replicates, reference=SCORE
         )
         rows = {r["predictor"]: r for r in res.iter_rows(named=True)}
-        names = [SCORE, *[b for b in BASELINES if b in rows]]
-        diffs = []
-        for metric in ("ndcg", "spearman"):
-            r = max((rows[b] for b in names[1:]), key=itemgetter(metric))
-            diffs.append(_ci(r[f"d_{metric}"], r[f"d_{metric}_lo"], r[f"d_{metric}_hi"], True))
-        nd = " · ".join(f"{rows[b]['ndcg']:.3f}" for b in names)
-        rho = " · ".join(f"{rows[b]['spearman']:.3f}" for b in names)
-        lines.append(f"| {at:%d %b %H:%M} | {cut.receiving:,} | {nd} | {rho} | {diffs[0]} | {diffs[1]} |")
+        cells = selection_row(rows, [b for b in BASELINES if b in rows])
+        lines.append(f"| {at:%d %b %H:%M} | {cut.receiving:,} | {' | '.join(cells)} |")
     return "\n".join(lines)
 
 
@@ -166,20 +136,6 @@ def report(interactions: pl.DataFrame, *, replicates: int = DEFAULT_REPLICATES) 
     return "\n\n".join(parts)
 
 
-def write_section(path: Path, section: str, *, begin: str = BEGIN, end: str = END) -> None:
-    """Replace the text between the markers ``begin`` and ``end`` (default: :data:`BEGIN`, :data:`END`) in
-    ``path`` with ``section``."""
-    text = path.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    if not pattern.search(text):
-        raise InfluenceError(
-            L_("the generated-table markers are missing"),
-            where=str(path),
-            hint=L_("Put the lines {begin} and {end} where the table belongs", begin=begin, end=end),
-        )
-    path.write_text(pattern.sub(lambda _m: f"{begin}\n\n{section}\n\n{end}", text), encoding="utf-8")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Print (or ``--write`` into a docs page) the Higgs backtest table."""
     from signalboost.demo_data import HIGGS_ACTIVITY, demo_file
@@ -193,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     frame = read_higgs_activity(args.file or demo_file(*HIGGS_ACTIVITY))
     section = report(frame, replicates=args.replicates)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, section, begin=BEGIN, end=END)
         print(f"wrote the influence backtest into {args.write}")
     else:
         print(section)

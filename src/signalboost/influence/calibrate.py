@@ -221,21 +221,28 @@ def check_history(dated: pl.DataFrame) -> None:
         )
 
 
-def _check_cut(cut: Cut, label: str, at: dt.datetime) -> None:
-    where = f"{label} cut {at:%Y-%m-%d %H:%M} UTC"
+def thin_reason(cut: Cut, label: str) -> tuple[str, str] | None:
+    """Why ``cut`` is too thin to fit (``label`` ``validation``) or report (any other label) weights on —
+    ``(reason, hint)`` — or None: fewer than :data:`MIN_INTERACTIONS` interactions before a validation cut, or
+    fewer than :data:`MIN_RECEIVING` accounts receiving attention after any cut."""
     if label == "validation" and cut.interactions_before < MIN_INTERACTIONS:
-        raise CalibrationRefused(
+        return (
             f"only {cut.interactions_before} interactions before the {label} cut (at least {MIN_INTERACTIONS})",
-            where=where,
-            hint="Import more history, or move the cuts later with --validation-cut/--cut",
+            "Import more history, or move the cuts later with --validation-cut/--cut",
         )
     if cut.receiving < MIN_RECEIVING:
-        raise CalibrationRefused(
+        return (
             f"only {cut.receiving} accounts receive attention after the {label} cut (at least {MIN_RECEIVING}): "
             "too thin to tell one weighting from another",
-            where=where,
-            hint="Import more history, or move the cut earlier with --validation-cut/--cut",
+            "Import more history, or move the cut earlier with --validation-cut/--cut",
         )
+    return None
+
+
+def _check_cut(cut: Cut, label: str, at: dt.datetime) -> None:
+    thin = thin_reason(cut, label)
+    if thin is not None:
+        raise CalibrationRefused(thin[0], where=f"{label} cut {at:%Y-%m-%d %H:%M} UTC", hint=thin[1])
 
 
 def apply_weights(path: Path, calibration: Calibration, *, today: dt.date | None = None) -> Path:
