@@ -155,3 +155,91 @@ def test_the_uci_file_as_a_comma_csv_with_a_title_line(workspace: Workspace, ing
     (tmp_path / "page.csv").write_text(text)
     [res] = import_files(workspace, [tmp_path / "page.csv"], progress=False)
     _check_small_file(workspace, res, reject_line=6)
+
+
+# ---------------------------------------------------------------- other years, columns missing (session 10)
+def _uci_copy(tmp_path: Path, ingest_data: Path, name: str) -> Path:
+    target = tmp_path / name
+    target.write_bytes((ingest_data / "uci_small.csv").read_bytes())
+    return target
+
+
+def test_the_year_comes_from_year_then_the_file_name_then_2014_and_is_stated(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    [res] = import_files(workspace, [ingest_data / "uci_small.csv"], progress=False)
+    assert any("dates placed in 2014: the table has no year" in n for n in res.notes)
+    named = _uci_copy(tmp_path, ingest_data, "page_metrics_2019.csv")
+    [res] = import_files(workspace, [named], progress=False)
+    assert any("dates placed in 2019 (the year in the file name" in n for n in res.notes)
+    given = _uci_copy(tmp_path, ingest_data, "page_metrics_2019b.csv")
+    [res] = import_files(workspace, [given], progress=False, year=2021)
+    assert any("dates placed in 2021 (--year)" in n for n in res.notes)
+    posts = {r["post_id"]: r["created_at"] for r in workspace.posts().to_dicts()}
+    # 2014's ids are unchanged; other years' carry the year, so the three tables do not overwrite each other.
+    assert {"uci-1", "uci-2019-1", "uci-2021-1"} <= set(posts) and len(posts) == 9
+    # Row 3 (the oldest): January, Wednesday (3), 10:00 Lisbon = UTC in winter. 1 Jan 2019 was a Tuesday, so the
+    # first Wednesday is 2 January; 1 Jan 2021 was a Friday, so 6 January.
+    assert posts["uci-2019-3"] == datetime(2019, 1, 2, 10, tzinfo=UTC)
+    assert posts["uci-2021-3"] == datetime(2021, 1, 6, 10, tzinfo=UTC)
+    m = {r["post_id"]: r["observed_at"] for r in workspace.post_metrics().to_dicts()}
+    assert m["uci-2019-1"] == datetime(2020, 1, 1, tzinfo=UTC) and m["uci-1"] == datetime(2015, 1, 1, tzinfo=UTC)
+
+
+def test_a_file_name_with_two_years_or_a_year_out_of_range_is_refused(
+    workspace: Workspace, ingest_data: Path, tmp_path: Path
+) -> None:
+    from signalboost.errors import UsageError
+
+    two = _uci_copy(tmp_path, ingest_data, "compare_2015_vs_2016.csv")
+    with pytest.raises(UsageError, match=r"several years \(2015, 2016\)") as info:
+        import_files(workspace, [two], progress=False)
+    assert "--year 2016" in (info.value.hint or "")
+    assert counts(workspace)["posts"] == 0
+    [res] = import_files(workspace, [two], progress=False, year=2015)  # --year settles it
+    assert res.rows_loaded > 0
+    with pytest.raises(UsageError, match="not a year of social posts"):
+        import_files(workspace, [ingest_data / "uci_small.csv"], progress=False, year=2003)
+
+
+def test_year_on_a_file_whose_dates_name_their_year_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+    from signalboost.errors import UsageError
+
+    posts = tmp_path / "posts.csv"
+    posts.write_text("post_id,created_at,likes\n1,2020-05-01T10:00:00Z,3\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="--year 2020 does not apply to a generic file"):
+        import_files(workspace, [posts], progress=False, platform="x", year=2020)
+    assert counts(workspace)["posts"] == 0  # nothing committed
+
+
+def test_a_table_of_this_year_is_observed_at_its_newest_post() -> None:
+    from signalboost.ingest.formats.facebook_uci import observed_time
+
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    newest = datetime(2026, 5, 3, 9, tzinfo=UTC)
+    assert observed_time(2026, newest, now) == newest  # 1 Jan 2027 has not come: never a time in the future
+    assert observed_time(2025, newest, now) == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_missing_columns_are_named_and_null_never_zero(workspace: Workspace, ingest_data: Path, tmp_path: Path) -> None:
+    from signalboost.ingest.formats.facebook_uci import find_header, missing_columns
+
+    rows = [line.split(";") for line in (ingest_data / "uci_small.csv").read_text().splitlines()]
+    drop = {rows[0].index(c) for c in ("share", "Paid", "Category")}
+    kept = [";".join(c for i, c in enumerate(r) if i not in drop) for r in rows]
+    f = tmp_path / "uci_without_three.csv"
+    f.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    assert missing_columns(kept[0].split(";")) == ["Category", "Paid", "share"]
+    [res] = import_files(workspace, [f], progress=False)
+    assert res.format == "facebook-uci" and (res.rows_read, res.rows_rejected) == (4, 1)
+    assert any("stored as NULL: Category, Paid, share" in n for n in res.notes)
+    m = {r["post_id"]: r for r in workspace.post_metrics().to_dicts()}
+    assert [m[f"uci-{i}"]["shares"] for i in (1, 2, 3)] == [None, None, None]
+    assert m["uci-1"]["comments"] == 2 and m["uci-3"]["comments"] == 0  # the columns still there are read
+    posts = {r["post_id"]: r for r in workspace.posts().to_dicts()}
+    assert [posts[f"uci-{i}"]["paid"] for i in (1, 2, 3)] == [None, None, None]
+    assert [posts[f"uci-{i}"]["pillars"] for i in (1, 2, 3)] == [None, None, None]
+    # Without the month, weekday or hour no row has a time: not this layout.
+    assert find_header(";".join(c for c in rows[0] if c != "Post Hour")) is None
+    # The four core columns alone are no table of this layout either (nothing it reads beyond them).
+    assert find_header("Type;Post Month;Post Weekday;Post Hour\n") is None

@@ -1,6 +1,7 @@
-"""The Overview's drift alerts carry the Analytics page's caveat when most of a network's posts match no pillar:
-every pillar then "drifts" whatever was posted (the s9 walk's Mastodon export, 599 of 659 posts unclassified), so
-that network's flags become one alert saying how to read them instead of one alarm per pillar."""
+"""The Overview's drift alerts when most of a network's posts match no pillar: every pillar would "drift" whatever
+was posted (the s9 walk's Mastodon export, 599 of 659 posts unclassified), so that network's flags are withheld and
+one alert says "pillar drift not judged — not enough classified posts: N of M", as the CLI and the Analytics page
+say it (the rule: ``analytics.pillars.pillar_mix``)."""
 
 from __future__ import annotations
 
@@ -48,9 +49,8 @@ def test_a_mostly_unclassified_network_gets_one_caveat_alert_the_others_keep_the
         texts = [a["text"] for a in drift_alerts({"pillar_mix": mix}, {"edu": "Education", "fun": "Fun"})]
     assert texts == [
         "Drifting on x: Fun: 0 of 10 posts (0%), 5 were due (50%) — 5 posts too few.",
-        "Pillar drift on mastodon: 2 pillars flagged, not listed here — mastodon: 599 of 659 posts (91%) match no "
-        "pillar, so the pillars' drift says as much about how the posts were classified as about what was posted "
-        "(add keywords, hashtags or example posts to the pillars, or label posts).",
+        "mastodon: pillar drift not judged — not enough classified posts: 60 of 659 match a pillar (add keywords, "
+        "hashtags or example posts to the pillars, or label posts).",
     ]
 
 
@@ -81,10 +81,12 @@ def test_the_overview_of_posts_matching_no_pillar(tmp_path: Path) -> None:
     client = TestClient(create_app(ws), base_url="http://127.0.0.1")
     drift = [a["text"] for a in client.get("/overview.json?lang=en").json()["alerts"] if a["href"].startswith("/an")]
     assert drift == [
-        "Pillar drift on x: 4 pillars flagged, not listed here — x: 20 of 20 posts (100%) match no pillar, so the "
-        "pillars' drift says as much about how the posts were classified as about what was posted (add keywords, "
-        "hashtags or example posts to the pillars, or label posts)."
+        "x: pillar drift not judged — not enough classified posts: 0 of 20 match a pillar (add keywords, hashtags or "
+        "example posts to the pillars, or label posts)."
     ]
     html = client.get("/?lang=nb").text
-    assert "Pillar drift" not in html and "20 of 20" not in html
-    assert "Søyleavvik på x: 4 søyler flagget, ikke listet her — x: 20 av 20 innlegg" in html, html
+    assert "Drifting on" not in html and "Driver av på" not in html
+    assert "x: søyleavvik ikke vurdert — for få klassifiserte innlegg: 0 av 20 passer i en søyle" in html, html
+    page = client.get("/analytics?lang=en").text
+    assert "Drift: " not in page
+    assert "Drift not judged: not enough classified posts: 0 of 20 match a pillar." in page, page

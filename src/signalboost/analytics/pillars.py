@@ -261,6 +261,10 @@ def wilson_interval(successes: float, n: float, *, confidence: float = 0.95) -> 
 #: a pillar with no post at all drifts once this many of its posts were due (target share × posts)
 MIN_DUE_WHEN_ABSENT = 2.0
 
+#: More than this share of a network's posts unclassified and its drift flags would say more about the
+#: classification than about what was posted: :func:`pillar_mix` withholds them (:func:`unclassified_notes`).
+MOSTLY_UNCLASSIFIED = 0.5
+
 
 def without_reposts(frame: pl.DataFrame, posts: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
     """The rows of ``frame`` (``platform, post_id``, …) that are the brand's own content, and per network how many
@@ -297,8 +301,13 @@ def pillar_mix(
     :data:`MIN_DUE_WHEN_ABSENT` were due (``expected = target × n_posts``) — and, with ``margin`` > 0, the gap is
     also larger than ``margin``. ``posts_off = posts − expected``: by how many posts the pillar is over (+) or
     under (−) its weight. Unclassified posts are listed as pillar ``unclassified`` (target 0, never flagged).
+
+    Where more than :data:`MOSTLY_UNCLASSIFIED` of a network's posts (in that month) match no pillar, every pillar
+    looks under its weight whatever was posted (599 of 659 Mastodon posts unclassified: all four "drifting"), so
+    its flags are withheld: ``drift`` false and ``drift_withheld`` true on each of its rows, and
+    :func:`unclassified_notes` says "not enough classified posts: N of M".
     Columns: ``platform, month, pillar, posts, share, share_low, share_high, target, gap, expected, posts_off,
-    drift, n_posts`` (``month`` is ``all`` when ``per_month`` is false).
+    drift, drift_withheld, n_posts`` (``month`` is ``all`` when ``per_month`` is false).
     """
     local = with_local_time(frame.filter(pl.col("created_at").is_not_null()), tz)
     month = pl.col("local_time").dt.strftime("%Y-%m") if per_month else pl.lit("all")
@@ -330,9 +339,12 @@ def pillar_mix(
     )
     outside = (pl.col("target") < pl.col("share_low")) | (pl.col("target") > pl.col("share_high"))
     absent = (pl.col("posts") == 0) & (pl.col("expected") >= MIN_DUE_WHEN_ABSENT)
+    unclassified = pl.when(pl.col("pillar") == "unclassified").then(pl.col("share")).otherwise(0.0)
+    withheld = (unclassified.max().over("platform", "month") > MOSTLY_UNCLASSIFIED).fill_null(False)
     drift = (outside | absent) & (pl.col("gap").abs() > margin) & (pl.col("pillar") != "unclassified")
     return (
-        mix.with_columns(drift.alias("drift"))
+        mix.with_columns(withheld.alias("drift_withheld"))
+        .with_columns((drift & ~pl.col("drift_withheld")).alias("drift"))
         .select(
             "platform",
             "month",
@@ -346,35 +358,32 @@ def pillar_mix(
             "expected",
             "posts_off",
             "drift",
+            "drift_withheld",
             "n_posts",
         )
         .sort("platform", "month", "pillar")
     )
 
 
-#: More than this share of a network's posts unclassified and its drift flags say more about the classification
-#: than about what was posted (:func:`unclassified_notes`).
-MOSTLY_UNCLASSIFIED = 0.5
-
-
 def unclassified_notes(mix: pl.DataFrame) -> list[str]:
     """A note per network whose posts mostly match no pillar (``unclassified`` share above
-    :data:`MOSTLY_UNCLASSIFIED` in :func:`pillar_mix`'s rows of ``month == "all"``): every pillar then looks far
-    under its weight, whatever was posted (a Mastodon export: 599 of 659 posts unclassified, every pillar
-    "drifting"). The flags stay; the note says how to read them and what to do."""
+    :data:`MOSTLY_UNCLASSIFIED` in :func:`pillar_mix`'s rows of ``month == "all"``), whose drift flags
+    :func:`pillar_mix` withholds: every pillar would look far under its weight whatever was posted (a Mastodon
+    export: 599 of 659 posts unclassified, every pillar "drifting"). The note says why and what to do."""
     rows = mix.sort("platform").iter_rows(named=True) if mix.height else iter(())
     return list(mostly_unclassified(rows).values())
 
 
 def mostly_unclassified(rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Network → :func:`unclassified_notes`' note, for the networks whose ``unclassified`` row (``month`` ``all``
-    or absent) of :func:`pillar_mix`'s rows (as dicts: the dashboard's stored analysis) has a share above
+    """Network → :func:`unclassified_notes`' note ("pillar drift not judged — not enough classified posts: 60 of
+    659 match a pillar …"), for the networks whose ``unclassified`` row (``month`` ``all`` or absent) of
+    :func:`pillar_mix`'s rows (as dicts: the dashboard's stored analysis) has a share above
     :data:`MOSTLY_UNCLASSIFIED`."""
     return {
         r["platform"]: (
-            f"{r['platform']}: {round(r['posts'])} of {r['n_posts']} posts ({round(100 * r['share'])}%) match no "
-            "pillar, so the pillars' drift says as much about how the posts were classified as about what was "
-            "posted (add keywords, hashtags or example posts to the pillars, or label posts)"
+            f"{r['platform']}: pillar drift not judged — not enough classified posts: "
+            f"{r['n_posts'] - round(r['posts'])} of {r['n_posts']} match a pillar (add keywords, hashtags or example "
+            "posts to the pillars, or label posts)"
         )
         for r in rows
         if r.get("pillar") == "unclassified"

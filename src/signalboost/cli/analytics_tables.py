@@ -245,7 +245,8 @@ def mix_rows(frame: pl.DataFrame, names: PillarNames | None = None) -> list[dict
                 ),
                 _("target"): format_percent(r["target"]),
                 _("posts off"): (MINUS if off < 0 else "+") + format_number(abs(off)),
-                _("drifting"): _("yes") if r["drift"] else _("no"),
+                # a network whose posts mostly match no pillar: its flags are withheld (pillars.pillar_mix)
+                _("drifting"): _("not judged") if r.get("drift_withheld") else _("yes") if r["drift"] else _("no"),
             }
         )
     return out

@@ -139,6 +139,13 @@ def register(app: typer.Typer) -> None:
         encoding: str | None = typer.Option(
             None, "--encoding", help="Text encoding (utf-8, utf-16, cp1252, latin-1, mac_roman); detected when omitted."
         ),
+        year: int | None = typer.Option(
+            None,
+            "--year",
+            min=2004,
+            help="The year of a table whose dates have none (UCI Facebook metrics layout: month, weekday, hour). "
+            "Default: a year in the file name, else 2014 (stated in the summary).",
+        ),
         observed_at: datetime | None = typer.Option(
             None, "--observed-at", help="When the export was taken (metrics snapshots); UTC unless an offset."
         ),
@@ -177,6 +184,7 @@ def register(app: typer.Typer) -> None:
                 timezone=timezone,
                 encoding=encoding,
                 sheet=sheet,
+                year=year,
             )
             return
         # A mistyped -w must not silently start a new workspace: like every other command, import asks for
@@ -200,6 +208,7 @@ def register(app: typer.Typer) -> None:
                     timezone=timezone,
                     encoding=encoding,
                     sheet=sheet,
+                    year=year,
                 )
                 results += done
                 if output is OutputFormat.table:

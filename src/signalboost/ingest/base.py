@@ -260,6 +260,8 @@ class ReadOptions:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))  # the plausible window ends a day after
     notes: list[str] = field(default_factory=list)  # what was detected: encoding, dates, zone, layout
     kind_used: bool = False  # set by a reader that honoured --kind (else the import refuses it)
+    year: int | None = None  # --year: the year of a table whose dates name no year (UCI Facebook metrics layout)
+    year_used: bool = False  # set by a reader that honoured --year (else the import refuses it)
     # whether any time read was without a zone (see :meth:`saw_times`); None: the reader does not say
     naive_times: bool | None = None
     zone_note: str = ""  # the summary line "times without a zone read as …" (dropped when none were read)

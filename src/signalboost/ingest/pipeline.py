@@ -65,6 +65,7 @@ def import_files(
     encoding: str | None = None,
     limits: Limits | None = None,
     sheet: str | None = None,
+    year: int | None = None,
 ) -> list[ImportResult]:
     """Import each file (or export folder / zip) into ``workspace``; one transaction per file.
 
@@ -73,7 +74,8 @@ def import_files(
     edge list holds (``follows``, ``interactions`` or one interaction kind); ``date_format`` one or several
     strftime formats; ``timezone`` the zone of naive times (default: the brand's, else UTC); ``encoding`` of
     text files (default: detected); ``sheet`` the sheet of a spreadsheet workbook (default: the first whose header
-    a format recognises). Returns one :class:`ImportResult` per path. Raises
+    a format recognises); ``year`` the year of a table whose dates name none (the UCI Facebook metrics layout;
+    refused by every other format). Returns one :class:`ImportResult` per path. Raises
     :class:`~signalboost.errors.IngestError` (nothing of that file is kept) on a bad file.
     ``limits`` bound what one import decompresses and how many rejects it keeps (default: ``Limits.from_env()``,
     see :mod:`signalboost.ingest.limits`).
@@ -92,6 +94,7 @@ def import_files(
             observed_at=observed_at,
             timezone=timezone,
             encoding=encoding,
+            year=year,
         )
         with import_budget(limits), readable(path, options, sheet=sheet, format=format) as (source, label):
             fmt = get_format(format) if format else detect_format(source, options.platform, options.notes)
@@ -532,6 +535,16 @@ def _run(
             hint=L_(
                 "Leave --kind out, or use it with an edge list or a CSV (--format generic) whose rows are all one kind"
             ),
+        )
+    if options.year is not None and not options.year_used:  # honoured or refused, never ignored
+        raise UsageError(
+            L_(
+                "--year {year} does not apply to a {name} file: its dates name their year",
+                year=str(options.year),
+                name=fmt.name,
+            ),
+            where=f"{path} (--year)",
+            hint=L_("Leave --year out; it is for tables whose dates have no year (the UCI Facebook metrics layout)"),
         )
     source = str(result.import_id)
     for table in LOAD_TABLES:

@@ -255,13 +255,11 @@ NOTE_PATTERNS: tuple[tuple[str, str], ...] = (
         N_("{platform}: {n} reposts (other accounts' posts shared) are left out of the pillar mix"),
     ),
     (
-        r"(?P<platform>[\w.-]+): (?P<n>\d+) of (?P<total>\d+) posts \((?P<pct>\d+)%\) match no pillar, so the "
-        r"pillars' drift says as much about how the posts were classified as about what was posted \(add keywords, "
-        r"hashtags or example posts to the pillars, or label posts\)",
+        r"(?P<platform>[\w.-]+): pillar drift not judged — not enough classified posts: (?P<n>\d+) of "
+        r"(?P<total>\d+) match a pillar \(add keywords, hashtags or example posts to the pillars, or label posts\)",
         N_(
-            "{platform}: {n} of {total} posts ({pct}%) match no pillar, so the pillars' drift says as much about how "
-            "the posts were classified as about what was posted (add keywords, hashtags or example posts to the "
-            "pillars, or label posts)"
+            "{platform}: pillar drift not judged — not enough classified posts: {n} of {total} match a pillar (add "
+            "keywords, hashtags or example posts to the pillars, or label posts)"
         ),
     ),
     (

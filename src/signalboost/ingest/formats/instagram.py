@@ -17,6 +17,10 @@ the top, and both are found by file name):
   (``comments_reels_comments``, the same records) holds the comments on reels and is read the same way;
 - ``personal_information.json`` -> ``accounts`` (username, name, bio).
 
+The layout of 2018-2020 (``connections.json``, ``profile.json``, ``media.json`` at the top) is read too:
+followers/following from ``connections.json``, the account from ``profile.json``, the posts from ``media.json``
+(:mod:`signalboost.ingest.formats.instagram_media_json`).
+
 The export has no post ids: a post is ``ig:<file name of its first media>`` (stable between exports), and no
 engagement counts. Texts are repaired from Meta's double-encoded UTF-8 ("CafÃ©" -> "Café", see
 :func:`signalboost.ingest.textio.fix_mojibake`). Accounts are usernames.
@@ -33,6 +37,7 @@ from signalboost.errors import IngestError
 from signalboost.i18n import L_, N_
 from signalboost.ingest.archive import Archive, archive_has, is_zip, open_archive
 from signalboost.ingest.base import Batch, Format, Item, ReadOptions, Reject
+from signalboost.ingest.formats.instagram_media_json import OTHER_LISTS, parse_media_json
 from signalboost.ingest.registry import register
 from signalboost.ingest.textio import (
     decode_text,
@@ -63,6 +68,8 @@ def sniff(head: bytes, path: Path) -> float:
     # the layout of 2019-2020: connections.json ({"followers": {name: time}, …}) beside profile.json / media.json
     if archive_has(path, head, "connections.json") and archive_has(path, head, "profile.json", "media.json"):
         return 0.9
+    if archive_has(path, head, "media.json") and archive_has(path, head, "profile.json"):  # its posts only
+        return 0.85
     # the HTML version of the export: claimed so that it is refused with what to do (see read_instagram)
     if archive_has(path, head, *_HTML) and not archive_has(path, head, "*.json"):
         return 0.8
@@ -277,7 +284,7 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
         (archive.find("reels.json"), "ig_reels_media", "reel"),
     ]
     if not any(names for names, _, _ in sources) and not archive.find(
-        "followers_1.json", "followers.json", "following.json", "connections.json", *_ACTIVITY
+        "followers_1.json", "followers.json", "following.json", "connections.json", "media.json", *_ACTIVITY
     ):
         raise IngestError(
             L_("this is not an Instagram export (no posts_1.json, followers_1.json …)"),
@@ -308,15 +315,41 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield from _relations(archive, options, me)
     yield from _liked(archive, options, me)
     yield from _comments(archive, options, me)
-    if archive.find("media.json") and not any(names for names, _, _ in sources):
-        options.warn(
-            L_(
-                "media.json (the posts of an export of 2019-2020) is not read: request a new export in JSON "
-                "for the posts"
-            )
-        )
+    if not any(names for names, _, _ in sources):  # the layout of 2018-2020 lists the posts in media.json
+        yield from _media_json(archive, options, me)
     if account:
         yield Batch("accounts", [account | {"platform": options.platform or PLATFORM}])
+
+
+def _media_json(archive: Archive, options: ReadOptions, me: str | None) -> Iterator[Item]:
+    """The posts of ``media.json`` (2018-2020; :mod:`signalboost.ingest.formats.instagram_media_json`)."""
+    for name in archive.find("media.json"):
+        data = _load(archive, name, options)
+        if not isinstance(data, dict):
+            raise IngestError(
+                L_(
+                    "expected an object of media lists (photos, videos, stories), found {kind}",
+                    kind=type(data).__name__,
+                ),
+                where=archive.where(name),
+                hint=L_("The file was changed or is not from Instagram: download the JSON export again"),
+            )
+        rows, rejects, counts = parse_media_json(data, me=me, zone=options.timezone, member=name)
+        options.saw_times(naive=counts["naive"] > 0)
+        if counts["joined"]:
+            options.note(
+                L_(
+                    "media.json: {n} media joined to the post with the same time and caption (carousels)",
+                    n=counts["joined"],
+                )
+            )
+        for what in OTHER_LISTS:
+            if counts.get(what):
+                options.skip(N_("media.json records of direct messages and profile pictures (not posts)"), counts[what])
+        for r in rows:
+            r["platform"] = options.platform or PLATFORM
+        yield from rejects
+        yield Batch("posts", rows, rows_read=len(rows) + counts["joined"])
 
 
 def connections_records(data: Any, side: str) -> list[dict[str, Any]]:

@@ -244,6 +244,10 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "n": r.get("n"),
                 "reposts_left_out": r.get("reposts_left_out"),
                 "trend": r.get("trend"),
+                # the 95 % interval of the change of a total or a follower figure (kpis.change_interval)
+                "change": r.get("change"),
+                "change_low": r.get("change_low"),
+                "change_high": r.get("change_high"),
                 "previous": r.get("previous"),
             }
         )
@@ -255,11 +259,12 @@ def drift_alerts(analysis: dict[str, Any] | None, names: Mapping[str, str] | Non
     no post where 2 or more were due), over the whole period, with by how many posts — said as the report says it
     (:func:`signalboost.report.analysis_words.drift_sentence`), each pillar by the strategy's name (``names``).
 
-    A network whose posts mostly match no pillar (:func:`signalboost.analytics.pillars.mostly_unclassified`) flags
-    every pillar whatever was posted: its flags become one alert with the Analytics page's caveat (how to read
-    them, what to do) instead of one alarm per pillar."""
+    A network whose posts mostly match no pillar (:func:`signalboost.analytics.pillars.mostly_unclassified`) has
+    its flags withheld (they would flag every pillar whatever was posted): one alert says so, with how many posts
+    are classified and what to do, as the CLI and the Analytics page do. Rows stored before flags were withheld
+    (``drift`` true) are held back the same way."""
     from signalboost.analytics.pillars import mostly_unclassified
-    from signalboost.i18n import _, ngettext
+    from signalboost.i18n import _
     from signalboost.report.analysis_words import drift_sentence, translated_note
 
     mix = [r for r in (analysis or {}).get("pillar_mix", []) if r.get("month") in (None, "all")]
@@ -275,19 +280,6 @@ def drift_alerts(analysis: dict[str, Any] | None, names: Mapping[str, str] | Non
                     "href": "/analytics#pillars",
                 }
             )
-    for platform, note in sorted(caveats.items()):
-        flagged = sum(1 for r in mix if r["platform"] == platform and r.get("drift"))
-        if flagged:
-            text = ngettext(
-                "Pillar drift on {platform}: {n} pillar flagged, not listed here — {caveat}.",
-                "Pillar drift on {platform}: {n} pillars flagged, not listed here — {caveat}.",
-                flagged,
-            )
-            out.append(
-                {
-                    "kind": "drift",
-                    "text": text.format(platform=platform, n=flagged, caveat=translated_note(note)),
-                    "href": "/analytics#pillars",
-                }
-            )
+    for _platform, note in sorted(caveats.items()):
+        out.append({"kind": "drift", "text": translated_note(note) + ".", "href": "/analytics#pillars"})
     return out
