@@ -220,7 +220,10 @@ def test_metric_value_figures_on_every_branch() -> None:
     assert metric_value(frame, "followers", snaps([("b", 1, None)])) == none  # only NULL readings
     assert metric_value(frame, "followers", snaps([("b", 1, 10), ("b", 2, 12)])) == KpiFigure(12.0, 2, "ok")
     # growth from 1 follower to 2 is +100 %: a start of 1 is a start
-    assert metric_value(frame, "follower_growth", snaps([("b", 1, 1), ("b", 2, 2)])) == KpiFigure(1.0, 2, "ok")
+    # (its one step +1 and its start 1 are kept for the interval of a change: kpis.change_interval)
+    assert metric_value(frame, "follower_growth", snaps([("b", 1, 1), ("b", 2, 2)])) == KpiFigure(
+        1.0, 2, "ok", steps=(1.0,), base=1.0
+    )
     assert metric_value(frame, "follower_growth", snaps([("b", 1, 5)])) == KpiFigure(None, 1, "not enough data")
     assert metric_value(frame, "influencer_interactions") == KpiFigure(None, 0, RELATIONSHIP)
     assert metric_value(frame, "mentions") == KpiFigure(None, 0, NOT_AVAILABLE)

@@ -164,3 +164,46 @@ def test_kim_influencer_list_loads_whole(shared_data: Path, tmp_path: Path) -> N
     low, high, median = ws.query("SELECT min(followers), max(followers), median(followers) FROM accounts").row(0)
     assert (low, high, median) == (1000, 96476007, 16125)
     assert ws.query("SELECT count(*) FROM accounts WHERE category = 'fashion'").item() == 11911
+
+
+# ------------------------------------------------------------------ influencer tools' names (session 10)
+@pytest.mark.parametrize(
+    ("header", "row", "expected"),
+    [
+        # HypeAuditor's report fields (followings_count), and Daasity's documented copy of it (total_*)
+        ("username,followers_count,followings_count,posts_count", "ann,10,20,30", (10, 20, 30)),
+        ("username,total_followers,total_following,total_posts", "ann,10,20,30", (10, 20, 30)),
+        # camelCase exports of discovery tools
+        ("username,followerCount,followingCount,mediaCount", "ann,10,20,30", (10, 20, 30)),
+        ("username,followersCount,followingsCount,postsCount", "ann,10,20,30", (10, 20, 30)),
+    ],
+)
+def test_influencer_tools_count_names_fill_every_count(
+    tmp_path: Path, header: str, row: str, expected: tuple[int, int, int]
+) -> None:
+    ws = _ws(tmp_path)
+    f = _write(tmp_path / "list.csv", f"{header}\n{row}\n")
+    [res] = import_files(ws, [f], platform="instagram", progress=False)
+    assert res.per_table["accounts"] == (1, 0, 0)
+    assert ws.query("SELECT followers, following, posts_count FROM accounts").row(0) == expected
+
+
+def test_a_lists_scraped_at_dates_its_snapshot_and_reimport_adds_nothing(tmp_path: Path) -> None:
+    ws = _ws(tmp_path)
+    f = _write(tmp_path / "list.csv", "username,followerCount,scrapedAt\nann,10,2024-05-02T09:30:00Z\n")
+    [res] = import_files(ws, [f], platform="instagram", progress=False)
+    assert not any("observed at the time of this import" in n for n in res.notes)
+    when = ws.query("SELECT observed_at FROM account_snapshots").item()
+    assert when == datetime(2024, 5, 2, 9, 30, tzinfo=UTC)
+    [again] = import_files(ws, [f], platform="instagram", progress=False)
+    assert again.per_table["accounts"] == (0, 1, 0)
+    assert ws.query("SELECT count(*) FROM account_snapshots").item() == 1
+
+
+def test_a_list_of_display_names_without_a_handle_is_refused_with_what_to_map(tmp_path: Path) -> None:
+    ws = _ws(tmp_path)
+    f = _write(tmp_path / "names.csv", "Name,Followers,Website\nOslo Eats,45210,https://osloeats.example\n")
+    with pytest.raises(SignalboostError, match="cannot tell what the file holds") as info:
+        import_files(ws, [f], platform="instagram", progress=False)
+    assert "account_id+followers (an account list)" in (info.value.hint or "")
+    assert ws.query("SELECT count(*) FROM accounts").item() == 0

@@ -520,3 +520,24 @@ def test_instagram_comments_with_translated_labels_warn_that_the_owners_are_unkn
     empty = _instagram_zip(tmp_path / "ig2.zip", {"post_comments.json": {"something_else": [1]}})
     [res] = import_files(Workspace.open(tmp_path / "ws2", create=True), [empty], progress=False)
     assert res.per_table.get("interactions", (0, 0, 0))[0] == 0 and res.rows_rejected == 0
+
+
+def test_tiktok_photo_posts_list_their_images_and_are_keyed_by_their_time() -> None:
+    from signalboost.ingest.formats.tiktok import slideshow_images
+
+    two = "https://p16-sign.tiktokcdn-eu.com/obj/a1.jpeg?x=1\nhttps://p16-sign.tiktokcdn-eu.com/obj/a2.webp"
+    assert len(slideshow_images(two)) == 2
+    assert slideshow_images("https://www.tiktok.com/@acme") == []  # a profile link is no photo post
+    assert slideshow_images("https://a.example/x.jpeg\nnot a link") == []
+    records = [
+        {"Date": "2025-01-03 12:00:00", "Link": two, "Likes": "88", "Title": "tour"},
+        {"Date": "2025-01-04 08:00:00", "Link": "https://p16.tiktokcdn.com/obj/b.jpg", "Likes": ""},
+        {"Date": "someday", "Link": "https://p16.tiktokcdn.com/obj/c.jpg", "Likes": "1"},
+    ]
+    posts, metrics, rejects = parse_videos(records, me="acme", where="user_data_tiktok.json")
+    assert [(p["post_id"], p["format"], p["url"]) for p in posts] == [
+        ("slideshow:2025-01-03T12:00:00", "carousel", None),  # signed image links expire: not the post's url
+        ("slideshow:2025-01-04T08:00:00", "photo", None),
+    ]
+    assert metrics == [{"platform": "tiktok", "post_id": "slideshow:2025-01-03T12:00:00", "likes": 88}]
+    assert [r.line for r in rejects] == [3]

@@ -7,14 +7,16 @@ the window before, ``(end − 2·window_days, end − window_days]``, computed t
 How the window becomes one figure is the KPI's ``aggregation`` (default by metric, see
 :func:`signalboost.model.vocab.default_aggregation`):
 
-- ``sum``: the total of the posts that report the metric (no interval: it is what happened);
+- ``sum``: the total of the posts that report the metric (no interval of its own: it is what happened; its change
+  from the previous window has one, :func:`change_interval`);
 - ``mean_per_post``: the mean of per-post values, Student-t interval ``x̄ ± t_{n−1}·s/√n``;
 - ``median_per_post``: the median, distribution-free interval ``[x_(r), x_(n−r+1)]`` with the largest ``r`` such
   that ``2·P(B ≤ r−1) ≤ α``, ``B ~ Binomial(n, ½)`` (Conover 1999, §3.2);
 - ``rate``: the ratio of totals ``R = Σy/Σx`` (e.g. interactions / reach over posts reporting both), with the ratio
   estimator's standard error ``√(Σ(yᵢ − R·xᵢ)² / (n(n−1))) / x̄`` and a t interval (Cochran 1977, §6.4);
 - ``last`` / ``growth``: the last follower snapshot in the window summed over the brand's accounts on the network,
-  and ``(last − first) / first`` of that.
+  and ``(last − first) / first`` of that (the change of either has an interval from the steps between
+  snapshots, :func:`change_interval`).
 
 The ``posts`` KPI counts the brand's own posts: reposts (``repost_of`` set: X retweets, Mastodon boosts, other
 accounts' posts shared) are left out and counted in ``reposts_left_out``, unless the KPI says ``include_reposts``.
@@ -36,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -111,8 +113,14 @@ class KpiFigure:
     low: float | None = None
     high: float | None = None
     #: a ``sum``'s ``Σxᵢ²`` over the summed per-post values: the variance estimate of a total of a random number of
-    #: posts (compound Poisson, ``Var(T) = λ·E[X²]``), which :func:`kpi_trend` tests a change of totals with
+    #: posts (compound Poisson, ``Var(T) = λ·E[X²]``), which :func:`change_interval` tests a change of totals with
     sum_sq: float | None = None
+    #: a follower figure's steps: the changes between consecutive snapshots of each account (for ``followers``
+    #: those whose later snapshot is in the window, from the previous window on; for ``follower_growth`` those
+    #: inside the window), which :func:`change_interval` reads as draws of the day-to-day churn
+    steps: tuple[float, ...] | None = None
+    #: ``follower_growth``'s denominator: the window's first follower count (summed over the accounts)
+    base: float | None = None
 
 
 def median_interval(values: np.ndarray, *, confidence: float = 0.95) -> tuple[float | None, float | None]:
@@ -182,10 +190,31 @@ def metric_value(
             return KpiFigure(total, snaps.height, "ok")
         if snaps.height < 2 or first <= 0:
             return KpiFigure(None, snaps.height, "not enough data")
-        return KpiFigure((total - first) / first, snaps.height, "ok")
+        steps = follower_steps(snaps, since=None)
+        return KpiFigure((total - first) / first, snaps.height, "ok", steps=steps, base=first)
     if metric.startswith("influencer_"):
         return KpiFigure(None, 0, RELATIONSHIP)
     return KpiFigure(None, 0, NOT_AVAILABLE)
+
+
+def follower_steps(
+    snaps: pl.DataFrame, *, since: dt.datetime | None, after: dt.datetime | None = None
+) -> tuple[float, ...]:
+    """The changes between consecutive follower snapshots of each account (``account_id, observed_at,
+    followers``), in time order per account: those whose later snapshot is after ``after`` (all when ``None``) and
+    whose earlier one is after ``since`` (the first snapshot of each account starts none when ``since`` is ``None``,
+    or is before ``since``)."""
+    known = snaps.filter(pl.col("followers").is_not_null()).sort("account_id", "observed_at")
+    pairs = known.with_columns(
+        pl.col("followers").shift(1).over("account_id").alias("_f0"),
+        pl.col("observed_at").shift(1).over("account_id").alias("_t0"),
+    ).filter(pl.col("_f0").is_not_null())
+    if since is not None:
+        pairs = pairs.filter(pl.col("_t0") > since)
+    if after is not None:
+        pairs = pairs.filter(pl.col("observed_at") > after)
+    diffs = pairs.select((pl.col("followers").cast(pl.Float64) - pl.col("_f0")).alias("d"))["d"]
+    return tuple(float(d) for d in diffs)
 
 
 def _rate(posts: pl.DataFrame, col: str) -> KpiFigure:
@@ -220,6 +249,55 @@ def under_count_verdict(verdict: str, status: str, direction: str) -> str:
 NO_CLEAR_CHANGE = "no clear change"
 
 
+def _spread(steps: Sequence[float]) -> tuple[int, float]:
+    """``m`` and the sample variance ``s²`` (``ddof = 1``) of follower steps."""
+    x = np.asarray(steps, dtype=float)
+    return int(x.size), float(x.var(ddof=1))
+
+
+def change_interval(
+    now: KpiFigure, before: KpiFigure, metric: str, aggregation: str, *, confidence: float = 0.95
+) -> tuple[float, float] | None:
+    """The interval of the change ``now − before`` of a total or a follower figure, or ``None`` when the figures
+    do not carry what it needs (then no change can be shown).
+
+    - a ``sum`` of per-post values (interactions, views, reach…): each window's total is a random number of posts
+      with random values, a compound Poisson sum whose variance is estimated by ``Σxᵢ²`` (``Var(T) = λ·E[X²]``; Cox &
+      Lewis 1966, §2.6): ``(T₁ − T₀) ± z·√(Σx₁ᵢ² + Σx₀ᵢ²)``, ``z`` the normal quantile (1.96 at 95 %);
+    - ``followers`` (the last count): the change is the sum of the ``m`` steps between consecutive snapshots since
+      the previous window's last one; read as draws of the day-to-day churn with mean ``μ``, the expected change
+      ``m·μ`` has the t interval ``Σdᵢ ± t_{m−1}·√m·s`` (``s`` the steps' standard deviation; Student 1908). Steps
+      that do not add up to the change (an account counted in one window only) or fewer than 2 give none;
+    - ``follower_growth``: each window's growth is ``Σdᵢ / F₀`` over its inside steps, with variance ``m·s² / F₀²``;
+      the difference ``g₁ − g₀`` has ``± t_ν·√(m₁s₁²/F₀₁² + m₀s₀²/F₀₀²)``, ``ν = min(m₁, m₀) − 1`` (Welch's
+      conservative degrees of freedom); each window needs 2 steps or more.
+    """
+    if now.value is None or before.value is None:
+        return None
+    change = now.value - before.value
+    level = 0.5 + confidence / 2
+    if metric in ("followers", "follower_growth"):
+        if metric == "followers":
+            if now.steps is None or len(now.steps) < 2 or not math.isclose(sum(now.steps), change, abs_tol=1e-6):
+                return None
+            m, var = _spread(now.steps)
+            half = float(stats.t.ppf(level, m - 1)) * math.sqrt(m * var)
+        else:
+            figures = (now, before)
+            if any(f.steps is None or len(f.steps) < 2 or not f.base for f in figures):
+                return None
+            spreads = [_spread(f.steps or ()) for f in figures]
+            var = sum(m * v / float(f.base or 1) ** 2 for (m, v), f in zip(spreads, figures, strict=True))
+            half = float(stats.t.ppf(level, min(m for m, _ in spreads) - 1)) * math.sqrt(var)
+        return change - half, change + half
+    if aggregation == "sum" and metric != "posts":
+        if now.sum_sq is None or before.sum_sq is None:
+            return None
+        half = float(stats.norm.ppf(level)) * math.sqrt(now.sum_sq + before.sum_sq)
+        return change - half, change + half
+    return None
+
+
 def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) -> str:
     """``up`` / ``down`` only when the change from the previous window is more than noise, else
     ``no clear change`` (``flat`` when equal, ``n/a`` without both figures).
@@ -230,11 +308,10 @@ def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) 
       (under 2 posts) cannot show a change;
     - the ``posts`` count: an exact two-sided binomial test of ``now`` among ``now + before`` posts at p = ½ (equal
       rates in two windows of the same length), significant at 0.05;
-    - other totals (``sum`` of interactions, views, reach…): a window's total is a random number of posts each with
-      a random value, a compound Poisson sum whose variance is estimated by ``Σxᵢ²`` (``Var(T) = λ·E[X²]``; Cox &
-      Lewis 1966, §2.6), so ``z = (T₁ − T₀) / √(Σx₁ᵢ² + Σx₀ᵢ²)`` must pass ``|z| > 1.96`` (two-sided 0.05; with every
-      value 1 it is the normal form of the posts count's test) — a window without ``Σxᵢ²`` cannot show a change;
-    - follower figures (``last``, ``growth``) are a census of the accounts, not a sample: the sign of the change.
+    - other totals (``sum`` of interactions, views, reach…) and follower figures: the 95 % interval of the change
+      (:func:`change_interval`) must not hold 0; without one no change can be shown. For a total this is
+      ``|z| > 1.96`` with ``z = (T₁ − T₀) / √(Σx₁ᵢ² + Σx₀ᵢ²)`` (with every value 1, the normal form of the posts
+      count's test).
     """
     if now.value is None or before.value is None:
         return "n/a"
@@ -252,12 +329,10 @@ def kpi_trend(now: KpiFigure, before: KpiFigure, metric: str, aggregation: str) 
 
         k, n = round(now.value), round(now.value) + round(before.value)
         return way if n and binomtest(k, n, 0.5).pvalue < 0.05 else NO_CLEAR_CHANGE
-    if aggregation == "sum":
-        if now.sum_sq is None or before.sum_sq is None or now.sum_sq + before.sum_sq <= 0:
-            return NO_CLEAR_CHANGE
-        z = abs(change) / math.sqrt(now.sum_sq + before.sum_sq)
-        return way if z > float(stats.norm.ppf(0.975)) else NO_CLEAR_CHANGE
-    return way
+    bounds = change_interval(now, before, metric, aggregation)
+    if bounds is None:
+        return NO_CLEAR_CHANGE
+    return way if bounds[0] > 0 or bounds[1] < 0 else NO_CLEAR_CHANGE
 
 
 def kpi_verdict(figure: KpiFigure, target: float, direction: str, aggregation: str) -> str:
@@ -286,9 +361,11 @@ def kpi_status(
     """Each KPI vs its target over its window, with the previous window and the trend.
 
     ``frame`` is :func:`post_engagement` output. Columns: ``kpi, metric, aggregation, network, window_days,
-    window_start, window_end, value, low, high, target, direction, verdict, met, previous, change, trend, n,
-    status, reposts_left_out`` (for a ``posts`` KPI of the brand's own posts, the reposts in the window it left
-    out; ``None`` for other KPIs and with ``include_reposts``). ``verdict`` is ``met``, ``missed``, ``too early to
+    window_start, window_end, value, low, high, target, direction, verdict, met, previous, change, change_low,
+    change_high, trend, n, status, reposts_left_out`` (``change_low``/``change_high``: the 95 % interval of the
+    change of a total or a follower figure, :func:`change_interval`; ``reposts_left_out``: for a ``posts`` KPI of
+    the brand's own posts, the reposts in the window it left out; ``None`` for other KPIs and with
+    ``include_reposts``). ``verdict`` is ``met``, ``missed``, ``too early to
     tell`` or ``not measurable yet``; ``met`` is ``True``/``False`` for the first two and ``None`` otherwise
     (``status`` says why there is no value).
     """
@@ -321,6 +398,8 @@ _KPI_SCHEMA = pl.Schema(
         "met": pl.Boolean(),
         "previous": pl.Float64(),
         "change": pl.Float64(),
+        "change_low": pl.Float64(),
+        "change_high": pl.Float64(),
         "trend": pl.String(),
         "n": pl.Int64(),
         "status": pl.String(),
@@ -388,7 +467,10 @@ def _one_kpi(
     )
     fig = metric_value(cur, kpi.metric, cur_snaps, kpi.how)
     if fig.value is not None:
-        fig = KpiFigure(fig.value, fig.n, _with_basis(fig.status, kpi.metric, cur), fig.low, fig.high)
+        steps = fig.steps
+        if kpi.metric == "followers" and snaps is not None:  # the steps since the previous window's last count
+            steps = follower_steps(snaps.filter(pl.col("observed_at") <= end), since=end - 2 * width, after=end - width)
+        fig = replace(fig, status=_with_basis(fig.status, kpi.metric, cur), steps=steps)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         fig = KpiFigure(None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window")
     before = metric_value(prev, kpi.metric, prev_snaps, kpi.how)
@@ -397,6 +479,7 @@ def _one_kpi(
     met = {"met": True, "missed": False}.get(verdict)
     change = None if fig.value is None or previous is None else fig.value - previous
     trend = kpi_trend(fig, before, kpi.metric, kpi.how)
+    bounds = change_interval(fig, before, kpi.metric, kpi.how)
     return {
         **row,
         "window_start": end - width,
@@ -408,6 +491,8 @@ def _one_kpi(
         "met": met,
         "previous": previous,
         "change": change,
+        "change_low": None if bounds is None else bounds[0],
+        "change_high": None if bounds is None else bounds[1],
         "trend": trend,
         "n": fig.n,
         "status": fig.status,

@@ -34,6 +34,7 @@ from signalboost.cli.outreach_common import (
 from signalboost.errors import UsageError
 from signalboost.i18n import L_, N_, _, format_number
 from signalboost.outreach import curation, kpis, ledger, pipeline, value
+from signalboost.outreach.words import value_words
 from signalboost.store.workspace import Workspace
 
 err = err_console
@@ -65,7 +66,24 @@ LIST_COLUMNS = ["handle", "account_id", "platform", "stage", "mode", "offer_kind
 # ---------------------------------------------------------------------------------------------- outreach
 @outreach_app.command("add")
 def add(
-    handle: str = HandleArg,
+    handle: str | None = typer.Argument(
+        None, help="Handle (with or without @) or account id; or give --segment instead.", show_default=False
+    ),
+    segment: str | None = typer.Option(
+        None,
+        "--segment",
+        "-s",
+        help=(
+            "Add a whole segment in one step instead of one HANDLE: untapped, advocate, thought_leader, fan or other "
+            "(the latest `signalboost influencers` run), or engaged-by-brand (the accounts the brand's own accounts "
+            "liked, reposted, replied to or mentioned: an own archive's ranking). Accounts already in the pipeline "
+            "keep their stage, so running it twice adds nothing."
+        ),
+        show_default=False,
+    ),
+    top: int = typer.Option(
+        50, "--top", "-n", min=0, help="With --segment: how many, best first (0 = the whole segment)."
+    ),
     platform: str | None = PlatformOption,
     account_id: str | None = typer.Option(None, "--account-id", help="Add an account not imported yet (needs -p)."),
     stage: str = typer.Option("identified", "--stage", help="identified, warming or contacted."),
@@ -80,10 +98,27 @@ def add(
     workspace: Path = WorkspaceOption,
     fmt: OutputFormat = FormatOption,
 ) -> None:
-    """Add an influencer to the pipeline.
+    """Add an influencer to the pipeline, or a whole segment of them with --segment.
 
     Example: signalboost outreach add @maria --mode paid --offer-kind discount --offer "20% code" --cost 150
+
+    Example: signalboost outreach add --segment engaged-by-brand --top 20
     """
+    if segment is not None or handle is None:
+        one_only = {
+            "HANDLE": handle,
+            "--account-id": account_id,
+            "--offer-kind": offer_kind,
+            "--offer": offer,
+            "--cost": cost,
+            "--owner": owner,
+            "--next-step": next_step,
+            "--due": due,
+            "--notes": notes,
+            "--mode": None if mode == "organic" else mode,
+        }
+        _add_segment(segment, top, platform, stage, [k for k, v in one_only.items() if v is not None], workspace, fmt)
+        return
     ws = open_ws(workspace, existing=account_id is None)  # without --account-id the account must be imported
     ids: tuple[str, str, str | None]
     if account_id is not None:
@@ -110,6 +145,87 @@ def add(
         notes=notes,
     )
     emit_rows([as_row(rec)], fmt, title=_("Added"), columns=[*LIST_COLUMNS, "due_date"])
+
+
+def _add_segment(
+    segment: str | None,
+    top: int,
+    platform: str | None,
+    stage: str,
+    one_only: list[str],
+    workspace: Path,
+    fmt: OutputFormat,
+) -> None:
+    """``outreach add --segment``: the segment's ``top`` best accounts (0: all) entered at ``stage``."""
+    if segment is None:
+        raise UsageError(
+            L_("give a HANDLE or --segment"),
+            where="HANDLE",
+            hint=L_(
+                "e.g. `signalboost outreach add @maria` or `signalboost outreach add --segment {choices}`",
+                choices="|".join(pipeline.segment_choices()),
+            ),
+        )
+    if segment not in pipeline.segment_choices():
+        raise UsageError(
+            L_("unknown segment {segment!r}", segment=segment),
+            where="--segment",
+            hint=L_("Use one of: {choices}", choices=", ".join(pipeline.segment_choices())),
+        )
+    if one_only:
+        raise UsageError(
+            L_("{options} cannot be used with --segment", options=", ".join(one_only)),
+            where="--segment",
+            hint=L_("Add the segment first, then set terms per account with `signalboost outreach update HANDLE`"),
+        )
+    ws = open_ws(workspace, existing=True)
+    done = pipeline.add_segment(ws, segment, top=top or None, platform=platform, stage=stage)
+    why_none = _why_empty_segment(ws, segment, platform) if done.total == 0 else None
+    if fmt is OutputFormat.table:
+        err.print(
+            _(
+                "{added} added as {stage} ({taken} best of {total} in {segment}; {kept} already in the pipeline kept "
+                "their stage)"
+            ).format(
+                added=format_number(done.added),
+                stage=value_words(stage),
+                taken=format_number(done.taken),
+                total=format_number(done.total),
+                segment=segment,
+                kept=format_number(done.taken - done.added),
+            ),
+            highlight=False,
+        )
+        if why_none:
+            err.print(why_none, markup=False, highlight=False)
+    extra = ["interactions"] if segment == pipeline.ENGAGED_BY_BRAND else ["score"]
+    emit_rows(
+        done.rows,
+        fmt,
+        title=_("Added from {segment}").format(segment=segment),
+        columns=["handle", "account_id", "platform", *extra],
+        document={
+            "added": done.added,
+            "taken": done.taken,
+            "in_segment": done.total,
+            "segment": segment,
+            "why_none": why_none,
+        },
+    )
+
+
+def _why_empty_segment(ws: Workspace, segment: str, platform: str | None) -> str:
+    """Why ``outreach add --segment`` found nobody, and what to do."""
+    if segment == pipeline.ENGAGED_BY_BRAND:
+        return _(
+            "The brand's own accounts liked, reposted, replied to or mentioned no other account in the imported data "
+            "(import the brand's archive, or add accounts one at a time: `signalboost outreach add @handle`)."
+        )
+    if segment == "untapped":
+        return _why_no_untapped(ws, platform)
+    return _("No account of the latest influence run is in segment {segment} (see `signalboost influencers`).").format(
+        segment=segment
+    )
 
 
 @outreach_app.command("identify")
@@ -166,7 +282,8 @@ def _why_no_untapped(ws: Workspace, platform: str | None) -> str:
     why = reasons.get("untapped", "")
     return _(
         "No one is untapped on {network}: {why}. Add accounts by hand (`signalboost outreach add @handle`) from "
-        "`signalboost influencers` (e.g. --segment thought_leader)."
+        "`signalboost influencers`, or a whole segment in one step (`signalboost outreach add --segment "
+        "thought_leader` or `--segment engaged-by-brand`)."
     ).format(network=run["platform"], why=why)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -471,7 +472,13 @@ def _run(
             rejects.counted(bad, kept)
             from signalboost.store.ingest_repeats_sql import mark_conflicting_repeats  # here: a cycle at the top
 
-            conflicts, kept, ready = mark_conflicting_repeats(con, item.table, item.line_offset, keep=rejects.room())
+            conflicts, kept, ready = mark_conflicting_repeats(
+                con,
+                item.table,
+                item.line_offset,
+                keep=rejects.room(),
+                restage=partial(q.restage_in_file_order, con, item.sql, fixed=item.fixed, table=item.table),
+            )
             rejects.counted(conflicts, kept)
             if conflicts:
                 options.warn(

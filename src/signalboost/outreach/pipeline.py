@@ -413,6 +413,106 @@ def add_untapped(
     return added, untapped.height, rows
 
 
+#: what ``outreach add --segment`` takes besides the influence segments: the accounts the brand itself interacted
+#: with (an own archive's ranking: "the accounts the brand engages with")
+ENGAGED_BY_BRAND = "engaged-by-brand"
+
+
+def segment_choices() -> tuple[str, ...]:
+    """The segments ``outreach add --segment`` accepts: the influence segments and :data:`ENGAGED_BY_BRAND`."""
+    from signalboost.influence.segments import LISTING_ORDER
+
+    return (*LISTING_ORDER, ENGAGED_BY_BRAND)
+
+
+@dataclass(frozen=True)
+class SegmentAdded:
+    """What :func:`add_segment` did: ``added`` new records, of the ``taken`` best of ``total`` accounts in the
+    segment (the rest of the taken ones were already in the pipeline and kept their stage); ``rows`` the taken."""
+
+    added: int
+    taken: int
+    total: int
+    rows: list[dict[str, Any]]
+
+
+def add_segment(
+    ws: Workspace,
+    segment: str,
+    *,
+    top: int | None = 50,
+    platform: str | None = None,
+    stage: str = "identified",
+    now: dt.datetime | None = None,
+) -> SegmentAdded:
+    """Enter the ``top`` first accounts of ``segment`` (None: all) into the pipeline at ``stage``, in one step.
+
+    ``segment`` is an influence segment of the latest ``signalboost influencers`` run per network (best score
+    first: ``untapped``, ``advocate``, ``thought_leader``, ``fan``, ``other``) or :data:`ENGAGED_BY_BRAND`, the
+    accounts the brand's own accounts liked, reposted, quoted, replied to or mentioned (most interactions first).
+    Idempotent: an account already in the pipeline is left as it is (stage, owner, history), so adding a segment
+    twice adds nothing the second time. ``OutreachError`` for an unknown segment or stage, without influence
+    scores (an influence segment) or without the brand's account (:data:`ENGAGED_BY_BRAND`).
+    """
+    if segment not in segment_choices():
+        raise OutreachError(
+            L_("unknown segment {segment!r}", segment=segment),
+            where="--segment",
+            hint=L_("Use one of: {choices}", choices=", ".join(segment_choices())),
+        )
+    check_stage(stage)
+    if stage not in ("identified", "warming", "contacted"):
+        raise OutreachError(
+            L_("a new influencer cannot start in stage {stage!r}", stage=stage),
+            where="stage",
+            hint=L_("Start at identified, warming or contacted"),
+        )
+    if segment == ENGAGED_BY_BRAND:
+        from signalboost.outreach.ledger import brand_ids
+
+        brand = brand_ids(ws, platform)
+        if not brand:
+            raise OutreachError(
+                L_("the brand's own account is unknown"),
+                where="strategy.yaml brand.handles / accounts.is_brand",
+                hint=L_(
+                    "Set brand.handles in strategy.yaml (e.g. {{x: mybrand}}) to the handle of an imported account"
+                ),
+            )
+        with ws.connect(purpose="read") as con:
+            found = sql.engaged_by_brand(con, brand, platform=platform)
+        notes = {
+            (r["platform"], r["account_id"]): f"segment {ENGAGED_BY_BRAND}: the brand interacted with it "
+            f"{r['interactions']} time(s)"
+            for r in found.iter_rows(named=True)
+        }
+    else:
+        with ws.connect(purpose="read") as con:
+            if not sql.has_influence_scores(con):
+                raise OutreachError(
+                    L_("no influence scores yet"),
+                    where="table influence_scores",
+                    hint=L_("Score the accounts first with `signalboost influencers`"),
+                )
+            found = sql.segment_influencers(con, segment, platform=platform)
+        notes = {
+            (r["platform"], r["account_id"]): untapped_note(r) if segment == "untapped" else f"segment {segment}"
+            for r in found.iter_rows(named=True)
+        }
+    rows = found.head(top).to_dicts() if top is not None else found.to_dicts()
+    added = add_many(
+        ws,
+        [(r["platform"], r["account_id"], r["handle"]) for r in rows],
+        stage=stage,
+        source="interactions" if segment == ENGAGED_BY_BRAND else "influence",
+        notes=notes,
+        now=now,
+    )
+    for r in rows:
+        r.pop("settings", None)
+    return SegmentAdded(added, len(rows), found.height, rows)
+
+
 def untapped_note(row: Mapping[str, Any]) -> str:
     """The stage-history note of an untapped account: an influential follower with at most the run's tolerance of
     interactions with the brand in the engagement window (``settings`` JSON of ``influence_runs``; the defaults

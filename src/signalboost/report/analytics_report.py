@@ -107,6 +107,22 @@ def _interval(lo: Any, hi: Any, f: Fmt) -> str:
     return "—" if lo is None or hi is None else f"{f(lo)} – {f(hi)}"
 
 
+def _trend_cell(r: dict[str, Any], f: Fmt) -> str:
+    """A KPI's trend, with the previous window's figure and, for a total or a follower figure, the 95 % interval of
+    the change (:func:`signalboost.analytics.kpis.change_interval`)."""
+    if r["previous"] is None:
+        return _text(r["trend"])
+    if r.get("change_low") is not None and r.get("change_high") is not None:
+        return _("{trend} (was {previous}; change {change}, 95% interval {low} – {high})").format(
+            trend=_text(r["trend"]),
+            previous=f(r["previous"]),
+            change=f(r["change"]),
+            low=f(r["change_low"]),
+            high=f(r["change_high"]),
+        )
+    return _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
+
+
 def _text(v: Any) -> str:
     """A text cell: vocabulary translated, anything else as written."""
     return "—" if v is None else word(str(v))
@@ -158,9 +174,7 @@ def _kpi_section(a: Analysis) -> Section:
                 f"{'≥' if r['direction'] == 'at_least' else '≤'} {f(r['target'])}",
                 _text(r.get("verdict")),
                 format_number(r["n"]),
-                _("{trend} (was {previous})").format(trend=_text(r["trend"]), previous=f(r["previous"]))
-                if r["previous"] is not None
-                else _text(r["trend"]),
+                _trend_cell(r, f),
                 "; ".join(
                     w
                     for w in (

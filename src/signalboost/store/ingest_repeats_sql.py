@@ -11,6 +11,7 @@ value filling the gap. See docs/INGEST.md, *Summary rows, blank lines and repeat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from signalboost.ingest.base import KEYS
@@ -21,13 +22,19 @@ _NOT_VALUES = ("date_only", "hashtags", "_reason", STAGE_HASH)
 _TEMPS = ("_rep_keys", "_rep_rows", "_rep_bad", "_rep_pos", "_rep_lines")
 
 
-def mark_conflicting_repeats(con: Any, table: str, line_offset: int, *, keep: int | None) -> tuple[int, int, bool]:
+def mark_conflicting_repeats(
+    con: Any, table: str, line_offset: int, *, keep: int | None, restage: Callable[[], None] | None = None
+) -> tuple[int, int, bool]:
     """Turn the rows of the last staged file (``_stage_sql``) that repeat an earlier valid row's key with other
     values into rejects (their ``_reason``), and stage up to ``keep`` of them (all when None) in
     ``_stage_rejects`` with their line (the row's place in the stage + ``line_offset`` + 1) and their values.
     Returns ``(rows marked, rejects kept, repeats ready)``: with the key hashes staged (``_h``), the hashes the
     valid rows still repeat are left in ``_repeats`` (``h``, ``n``) for the merge, which then does not look for them
-    again — so the check costs no extra pass over the file's keys (one hash aggregate, the merge's own)."""
+    again — so the check costs no extra pass over the file's keys (one hash aggregate, the merge's own).
+
+    "First" is the file's order, which a parallel read does not always give the stage: when some repeated key holds
+    rows that are not all identical, ``restage`` (when given) is called to stage the file again in its order
+    (:func:`signalboost.store.ingest_sql.restage_in_file_order`) before the first row is chosen."""
     have = [str(r[0]) for r in con.execute("DESCRIBE _stage_sql").fetchall()]
     keys = [k for k in KEYS[table] if k in have]  # a platform the same on every row is not staged
     values = [c for c in have if c not in keys and c not in _NOT_VALUES]
@@ -36,7 +43,7 @@ def mark_conflicting_repeats(con: Any, table: str, line_offset: int, *, keep: in
     # the key's hash computed while staging (stage_sql with its table), else hashed here
     staged_hash = STAGE_HASH in have
     key_hash = STAGE_HASH if staged_hash else f"hash({', '.join(ident(k) for k in keys)})"
-    n, kept = _mark(con, keys, values, key_hash, line_offset, keep)
+    n, kept = _mark(con, keys, values, key_hash, line_offset, keep, restage)
     if staged_hash:  # what the valid rows repeat now (the merge's `_repeats`)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _repeats AS SELECT {STAGE_HASH} AS h, count(*) AS n FROM _stage_sql "
@@ -50,7 +57,13 @@ def mark_conflicting_repeats(con: Any, table: str, line_offset: int, *, keep: in
 
 
 def _mark(
-    con: Any, keys: list[str], values: list[str], key_hash: str, line_offset: int, keep: int | None
+    con: Any,
+    keys: list[str],
+    values: list[str],
+    key_hash: str,
+    line_offset: int,
+    keep: int | None,
+    restage: Callable[[], None] | None = None,
 ) -> tuple[int, int]:
     """The work of :func:`mark_conflicting_repeats` (its temporary tables are dropped by the caller)."""
     con.execute(
@@ -60,11 +73,15 @@ def _mark(
     if not con.execute("SELECT count(*) FROM _rep_keys").fetchall()[0][0]:
         return 0, 0
     cols = ", ".join(ident(c) for c in [*keys, *values])
-    con.execute(
+    rows = (
         f"CREATE OR REPLACE TEMP TABLE _rep_rows AS SELECT rowid AS rid, {cols} FROM _stage_sql "
         f"WHERE _reason IS NULL AND {key_hash} IN (SELECT h FROM _rep_keys)"
     )
+    con.execute(rows)
     key_list = ", ".join(ident(k) for k in keys)
+    if restage is not None and _mixed(con, key_list, values):
+        restage()  # the rows again, in the file's order: their rowids change
+        con.execute(rows)
     same_key = " AND ".join(f"r.{ident(k)} IS NOT DISTINCT FROM f.{ident(k)}" for k in keys)
     named = [k for k in keys if k != "platform"] or keys
     raw = (
@@ -103,6 +120,17 @@ def _mark(
             f"JOIN _rep_lines lf ON lf.rid = b.first_rid JOIN _rep_lines lr ON lr.rid = b.rid ORDER BY lr._line{limit}"
         ).fetchall()[0][0]
     return n, int(kept)
+
+
+def _mixed(con: Any, key_list: str, values: list[str]) -> bool:
+    """Whether a key of ``_rep_rows`` holds rows with different values (identical repeats merge whichever row
+    comes first; different ones keep the first, so only they need the file's order)."""
+    cols = ", ".join(ident(c) for c in values)
+    sql = (
+        f"SELECT count(*) FROM (SELECT {key_list} FROM _rep_rows GROUP BY {key_list} "
+        f"HAVING count(DISTINCT hash({cols})) > 1)"
+    )
+    return bool(con.execute(sql).fetchall()[0][0])
 
 
 def _positions(con: Any) -> None:

@@ -642,7 +642,12 @@ def edge_count(con: Any, platform: str, source: str) -> int:
 
 
 def untapped_influencers(con: Any, *, platform: str | None = None) -> pl.DataFrame:
-    """Accounts of segment ``untapped`` in the latest influence run per platform, best score first.
+    """Accounts of segment ``untapped`` in the latest influence run per platform (:func:`segment_influencers`)."""
+    return segment_influencers(con, "untapped", platform=platform)
+
+
+def segment_influencers(con: Any, segment: str, *, platform: str | None = None) -> pl.DataFrame:
+    """Accounts of ``segment`` in the latest influence run per platform, best score first.
 
     Columns: platform, account_id, handle, score, engagement, interactions_with_brand (in the engagement window),
     settings (JSON ``strategy.influence`` of the run, or None). Reads tables ``influence_scores`` and
@@ -656,10 +661,37 @@ def untapped_influencers(con: Any, *, platform: str | None = None) -> pl.DataFra
         FROM influence_scores s JOIN latest l ON l.platform = s.platform AND l.computed_at = s.computed_at
         LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id
         LEFT JOIN influence_runs r ON r.platform = s.platform AND r.computed_at = s.computed_at
-        WHERE s.segment = 'untapped' AND ($p IS NULL OR s.platform = $p)
+        WHERE s.segment = $segment AND ($p IS NULL OR s.platform = $p)
         ORDER BY s.score DESC NULLS LAST, s.platform, s.account_id
         """,
-        {"p": platform},
+        {"p": platform, "segment": segment},
+    )
+
+
+def engaged_by_brand(con: Any, brand: Sequence[tuple[str, str]], *, platform: str | None = None) -> pl.DataFrame:
+    """The accounts the brand's own accounts (``brand``: ``(platform, account_id)``) liked, reposted, quoted,
+    replied to or mentioned (table ``interactions``; the target of an interaction with a post is the post's author,
+    table ``posts``), most interactions first, then the latest. The brand's accounts are not listed.
+
+    Columns: platform, account_id, handle, interactions, last_at."""
+    keys = [f"{p}:{a}" for p, a in brand]
+    return frame(
+        con,
+        """
+        WITH mine AS (
+            SELECT i.platform, coalesce(nullif(i.target_account_id, ''), p.author_id) AS account_id, i.occurred_at
+            FROM interactions i
+            LEFT JOIN posts p ON p.platform = i.platform AND p.post_id = i.target_post_id AND i.target_post_id <> ''
+            WHERE list_contains($brand, i.platform || ':' || i.actor_id) AND ($p IS NULL OR i.platform = $p)
+        )
+        SELECT m.platform, m.account_id, a.handle, count(*) AS interactions, max(m.occurred_at) AS last_at
+        FROM mine m LEFT JOIN accounts a ON a.platform = m.platform AND a.account_id = m.account_id
+        WHERE m.account_id IS NOT NULL AND m.account_id <> ''
+          AND NOT list_contains($brand, m.platform || ':' || m.account_id)
+        GROUP BY m.platform, m.account_id, a.handle
+        ORDER BY interactions DESC, last_at DESC NULLS LAST, m.platform, m.account_id
+        """,
+        {"p": platform, "brand": keys},
     )
 
 

@@ -13,7 +13,10 @@ export, an agency's own spreadsheet) load into ``accounts``: the names of the In
 (``username``, ``name``, ``biography``, ``followers_count``, ``follows_count``, ``media_count``), the X API user
 object (``screen_name``, ``description``, ``followers_count``, ``friends_count``, ``statuses_count``; v2
 ``tweet_count``), the Mastodon Account entity (``display_name``, ``note`` is not mapped, ``statuses_count``) and
-generic words (``Handle``, ``Followers``, ``Following``, ``Posts``, ``#Followers``, ``Category``).
+generic words (``Handle``, ``Followers``, ``Following``, ``Posts``, ``#Followers``, ``Category``), and influencer
+tools' names: HypeAuditor's (``followings_count``; ``total_followers``/``total_following``/``total_posts`` in
+Daasity's documented copy of its report), camelCase exports (``followerCount``, ``mediaCount``) and their
+``scrapedAt`` (the time the counts were read: the snapshot's time).
 A file is an account list when it maps an account's id or handle and at least one of its counts (followers,
 following, posts), and nothing a post, a follow or an interaction has (see :func:`account_list`).
 """
@@ -111,6 +114,22 @@ ACCOUNT_SYNONYMS: dict[str, str] = {
     "statuses_count": "posts_count",
     "tweets": "posts_count",
     "tweet_count": "posts_count",
+    # influencer tools: HypeAuditor's report as its API names it (followings_count) and as Daasity's documented
+    # copy of it names the columns (total_followers, total_following, total_posts); camelCase exports of
+    # discovery tools (followerCount, mediaCount, postsCount)
+    "followings_count": "following",
+    "followings": "following",
+    "followingscount": "following",
+    "total_followers": "followers",
+    "total_following": "following",
+    "total_posts": "posts_count",
+    "mediacount": "posts_count",
+    "postscount": "posts_count",
+    "tweetscount": "posts_count",
+    # when a tool read the counts (Apify datasets' scrapedAt): the list's own time, so its snapshot is dated by it
+    "scraped_at": "observed_at",
+    "scrapedat": "observed_at",
+    "scraped_timestamp": "observed_at",
 }
 
 #: Prefixes of API names flattened from nested objects (pandas' ``json_normalize``: ``public_metrics.like_count``).

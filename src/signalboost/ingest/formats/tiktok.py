@@ -5,11 +5,14 @@ One JSON document; its sections moved between versions, so each part is looked u
 - own videos: ``Video › Videos › VideoList`` (2021-2023) or ``Post › Posts › VideoList`` (2024+):
   ``{"Date": "2023-05-01 12:00:00", "Link": "https://www.tiktokv.com/share/video/<id>/", "Likes": "12", …}``
   -> ``posts`` (format video, id = the number in the link, text from ``Title`` / ``Description`` when present)
-  and ``post_metrics`` (likes);
+  and ``post_metrics`` (likes); a photo post ("slideshow") has its images' links in ``Link``, one per line, and no
+  id: it is ``slideshow:<its time>`` (format photo, or carousel for several images; the image links are signed
+  and expire, so they are not its id or url);
 - ``Follower List › FansList`` / ``Following List › Following`` (under ``Activity``; ``Follower`` / ``Following``
   under ``Your Activity`` in 2024+): ``{"Date", "UserName"}`` -> ``follows`` (the follow time as ``observed_at``);
 - ``Like List › ItemFavoriteList``: ``{"Date", "Link"}`` -> ``interactions`` of kind like, at their time;
-- ``Profile › Profile Information › ProfileMap`` (``userName``, ``bioDescription``) -> ``accounts``.
+- ``Profile › Profile Information › ProfileMap`` (``Profile Info`` in 2024+) (``userName``, ``bioDescription``)
+  -> ``accounts``.
 
 The watch history (``Video Browsing History › VideoList``) and favourites are not the account's posts and are not
 read. Times are UTC (TikTok writes them so, without a zone). Platform ``tiktok``; accounts are user names.
@@ -53,6 +56,7 @@ PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
     "likes": (("Activity", "Like List", "ItemFavoriteList"), ("Your Activity", "Like List", "ItemFavoriteList")),
     "profile": (
         ("Profile", "Profile Information", "ProfileMap"),
+        ("Profile", "Profile Info", "ProfileMap"),
         ("Profile And Settings", "Profile Info", "ProfileMap"),
         ("Profile And Settings", "Profile Information", "ProfileMap"),
     ),
@@ -99,14 +103,17 @@ def parse_videos(records: Any, *, me: str | None, where: str) -> tuple[list[Any]
     posts, metrics, rejects = [], [], []
     for index, rec in enumerate(records if isinstance(records, list) else [], start=1):
         vid = video_id(rec.get("Link")) if isinstance(rec, dict) else None
+        images = slideshow_images(rec.get("Link")) if isinstance(rec, dict) and vid is None else []
         try:
-            if vid is None:
+            if vid is None and not images:
                 raise ValueError("no video id in 'Link'")
             created = parse_time(rec.get("Date"))
             likes = _count(rec.get("Likes"))
         except ValueError as exc:
             rejects.append(Reject(index, str(rec)[:500], f"record {index}: {exc}", where))
             continue
+        if vid is None:  # a photo post: the export names no id, its time (to the second) stands for it
+            vid = f"slideshow:{created:%Y-%m-%dT%H:%M:%S}"
         text = fix_mojibake(str(rec.get("Title") or rec.get("Description") or "")) or None
         posts.append(
             {
@@ -115,15 +122,25 @@ def parse_videos(records: Any, *, me: str | None, where: str) -> tuple[list[Any]
                 "author_id": me,
                 "created_at": created,
                 "text": text,
-                "format": "video",
+                "format": ("carousel" if len(images) > 1 else "photo") if images else "video",
                 "hashtags": hashtags_in(text),
                 "mentions": mentions_in(text),
-                "url": str(rec.get("Link")),
+                "url": None if images else str(rec.get("Link")),
             }
         )
         if likes is not None:
             metrics.append({"platform": PLATFORM, "post_id": vid, "likes": likes})
     return posts, metrics, rejects
+
+
+_IMAGE_LINK = re.compile(r"^https?://\S+?\.(?:jpe?g|png|webp|heic)(?:[?#~]\S*)?$", re.IGNORECASE)
+
+
+def slideshow_images(link: Any) -> list[str]:
+    """The image links of a photo post (a "slideshow"), which the export writes in ``Link`` one per line instead of
+    a video link; ``[]`` when ``link`` is not a list of links to image files (a profile link is no photo post)."""
+    lines = [line.strip() for line in str(link or "").splitlines() if line.strip()]
+    return lines if lines and all(_IMAGE_LINK.match(line) for line in lines) else []
 
 
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")

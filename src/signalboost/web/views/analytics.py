@@ -244,6 +244,10 @@ def kpis(ws: Workspace, strategy: Strategy | None, analysis: dict[str, Any] | No
                 "n": r.get("n"),
                 "reposts_left_out": r.get("reposts_left_out"),
                 "trend": r.get("trend"),
+                # the 95 % interval of the change of a total or a follower figure (kpis.change_interval)
+                "change": r.get("change"),
+                "change_low": r.get("change_low"),
+                "change_high": r.get("change_high"),
                 "previous": r.get("previous"),
             }
         )
