@@ -204,7 +204,50 @@ def test_cli_calibrate_reports_refuses_and_applies(workspace: Workspace, capsys:
     text = workspace.strategy_path.read_text()
     assert "# ours" in text and "# calibrated " in text and "influencers calibrate" in text
     assert load_strategy(workspace.strategy_path).influence.weights.activity > 0  # activity drives attention here
+    # again on the same history: the weights just written are now the current ones, and the fit cannot show
+    # better than itself on the later cut — so --apply writes nothing and says why (exit 1); --force writes
+    applied = workspace.strategy_path.read_text()
+    assert main([*args, "--replicates", "20", "--apply"]) == 1
+    captured = capsys.readouterr()
+    assert "Verdict: cannot tell" in " ".join(captured.out.split())
+    err = " ".join(captured.err.split())
+    assert "weights not written: the verdict on the later cut is 'cannot tell', not 'better'" in err
+    assert "--force writes them anyway" in err
+    assert workspace.strategy_path.read_text() == applied
+    assert main([*args, "--replicates", "20", "--apply", "--force"]) == 0
+    assert "Weights written to" in " ".join(capsys.readouterr().out.split())
+    assert workspace.strategy_path.read_text().count("# calibrated ") == 1
     assert (
         main(["influencers", "calibrate", "-w", w, "--cut", "2024-03-01T00:00", "--validation-cut", "2024-03-02"]) == 1
     )
     assert "must come before the reported cut" in capsys.readouterr().err
+
+
+def test_apply_again_replaces_the_dated_comment_instead_of_stacking_it(tmp_path: Path) -> None:
+    path = tmp_path / "strategy.yaml"
+    path.write_text("version: 1\nbrand:\n  name: Brand\ninfluence:\n  # ours, kept\n  weights:\n    reach: 0.5\n")
+    cal = Calibration(
+        validation_cut=T0,
+        reported_cut=T0 + DAY,
+        weights={"reach": 0.75, "authority": 0.25},
+        current={"reach": 1.0, "authority": 0.0},
+        objective=0.6,
+        current_objective=0.5,
+        report=pl.DataFrame(
+            [
+                {"predictor": CALIBRATED, "ndcg": 0.8, "spearman": 0.4},
+                {"predictor": SCORE, "ndcg": 0.7, "spearman": 0.38},
+            ]
+        ),
+        accounts=100,
+        receiving=40,
+        validation_receiving=30,
+    )
+    apply_weights(path, cal, today=dt.date(2026, 12, 5))
+    apply_weights(path, cal, today=dt.date(2026, 12, 6))
+    lines = path.read_text().splitlines()
+    assert [ln.strip()[:34] for ln in lines if "influencers calibrate" in ln] == ["# calibrated 2026-12-06 by `signal"]
+    assert "  # ours, kept" in lines
+    # the weights as applied the first time: reach and authority share reach's 0.5 (0 default authority) 3:1
+    w = load_strategy(path).influence.weights
+    assert w.reach == pytest.approx(0.375) and w.authority == pytest.approx(0.125)

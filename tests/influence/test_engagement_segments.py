@@ -706,3 +706,48 @@ def test_the_first_node_can_follow_the_brand() -> None:
     inter = pl.DataFrame({"actor_id": ["alice"], "kind": ["reply"], "target_account_id": ["zeta"]})
     mask, how = follows_brand(InfluenceData.from_frames(interactions=inter), "zeta")
     assert how == FOLLOWS_FROM_INTERACTIONS and mask.tolist() == [True, False]
+
+
+def test_posts_and_follower_counts_without_interactions_say_engagement_is_unknown_not_absent() -> None:
+    """An influencer list with follower counts and the influencers' posts (Kim et al.'s shape), and the brand among
+    the accounts: nobody's interactions with the brand are in the data. The empty segments must not say "no
+    account interacted with the brand" (unknown, not 0), nor send the reader to thought leaders that cannot be
+    found (nobody is known to follow the brand)."""
+    from signalboost.influence.score import ENGAGEMENT_UNSEEN
+    from signalboost.influence.words import empty_segment_reasons, segment_definitions
+
+    accounts = pl.DataFrame({"account_id": ["B", "a", "b", "c"], "followers": [10, 5000, 300, 20]})
+    posts = pl.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3"],
+            "author_id": ["a", "b", "c"],
+            "created_at": [T - 3 * D, T - 2 * D, T - D],
+            "likes": [400, 30, 2],
+        }
+    )
+    result = compute_influence(
+        InfluenceData.from_frames(accounts=accounts, posts=posts),
+        brand_id="B",
+        settings=InfluenceSettings(influence_threshold=1),
+    )
+    others = result.table.filter(pl.col("account_id") != "B")
+    assert ENGAGEMENT_UNSEEN in result.notes
+    assert others["interactions_with_brand"].is_null().all()  # unknown, not 0
+    assert set(others["segment"].to_list()) == {"other"}  # everyone influential at threshold 1, nobody segmented
+    why = empty_segment_reasons(
+        {"other": 3}, follows_source=FOLLOWS_FROM_INTERACTIONS, brand=True, settings={}, engagement_seen=False
+    )
+    unknown = (
+        "no other account's interactions with the brand are in the data, so engagement with the brand is unknown "
+        "(not 0) and nobody is counted as engaged"
+    )
+    assert why == {
+        "advocate": unknown,
+        "fan": unknown,
+        "untapped": "no follow graph to the brand: a follower who never interacted cannot be told apart from a "
+        "stranger",
+        "thought_leader": "nobody is known to follow the brand (no follow graph to it, and no other account's "
+        "interactions with it in the data), so no account is two hops out",
+    }
+    assert "thought leaders" not in " ".join(segment_definitions({}, False, engagement_seen=False))
+    assert "see the thought leaders beyond instead" in " ".join(segment_definitions({}, False))

@@ -62,7 +62,7 @@ def test_the_summary_does_not_count_unseen_interactions_as_zero() -> None:
     assert "0 interaction(s) with the brand" not in said
     assert said == (
         "Not scored yet: run `signalboost influencers` first; their interactions with the brand are not in the "
-        "data; 1 from the brand in 1 active period(s), Mar 14, 2011 – Mar 14, 2011."
+        "data; 1 from the brand in 1 active period, from Mar 14, 2011."
     )
     quiet = doc | {"engagement_over_time": []}
     assert profile_summary(quiet).endswith("; their interactions with the brand are not in the data.")
@@ -75,3 +75,34 @@ def test_profile_knows_whether_anyones_engagement_is_in_the_data() -> None:
 
     assert build_profile(own_archive(), "f1", brand_id="B").to_dict()["engagement_seen"] is False
     assert build_profile(brand_data(), "a", brand_id="B").to_dict()["engagement_seen"] is True
+
+
+def test_the_summary_names_the_span_of_several_active_periods() -> None:
+    from signalboost.cli.influence import profile_summary
+
+    doc = _doc([[0] * 24 for _ in range(7)], 0)
+    doc["engagement_over_time"] = [
+        {"period": "2011-03-14T00:00:00+00:00", "interactions": 2, "brand_interactions": 1, "engagement": 1.0},
+        {"period": "2011-03-21T00:00:00+00:00", "interactions": 0, "brand_interactions": 0, "engagement": 0.0},
+        {"period": "2011-03-28T00:00:00+00:00", "interactions": 3, "brand_interactions": 0, "engagement": 2.0},
+    ]
+    assert profile_summary(doc) == (
+        "Not scored yet: run `signalboost influencers` first; 5 interaction(s) with the brand and 1 from it in 2 "
+        "active periods, Mar 14, 2011 – Mar 28, 2011."
+    )
+
+
+def test_without_a_brand_account_the_summary_says_engagement_was_not_computed() -> None:
+    """No brand set (an influencer list and their posts): "no interactions with the brand" and "segment other"
+    would state a 0 and a segment that were never computed."""
+    from signalboost.cli.influence import profile_summary
+
+    doc = _doc([[0] * 24 for _ in range(7)], 2) | {
+        "brand_account_id": None,
+        "engagement_over_time": [],
+        "score": {"score": 99.5, "rank": 2, "ranked": 400, "segment": "other", "interactions_with_brand": None},
+    }
+    assert profile_summary(doc) == (
+        "Score 99.50, rank 2 of 400 (top 0.5%); no brand account set, so engagement with the brand and the segment "
+        "are not computed (set brand.handles in strategy.yaml)."
+    )

@@ -18,7 +18,7 @@ from signalboost.cli.common import (
     open_ws,
     parse_datetime,
 )
-from signalboost.errors import UsageError
+from signalboost.errors import InfluenceError, UsageError
 from signalboost.i18n import L_, N_, _, format_number, format_percent, pgettext
 from signalboost.influence.words import component_words, segment_words, stored_words, weights_words
 
@@ -324,7 +324,12 @@ def calibrate(
         None, "--cut", help="Report from this later time, YYYY-MM-DDTHH:MM UTC (default: 80 % into the history)."
     ),
     replicates: int = typer.Option(200, "--replicates", min=20, help="Bootstrap replicates of the intervals."),
-    apply: bool = typer.Option(False, "--apply", help="Write the calibrated weights into strategy.yaml."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Write the calibrated weights into strategy.yaml (when they rank better)."
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="With --apply: write them even when the verdict is not 'better'."
+    ),
     fmt: OutputFormat = FormatOption,
     workspace: Path = WorkspaceOption,
 ) -> None:
@@ -336,11 +341,14 @@ def calibrate(
     receiving accounts, with bootstrap intervals, against in-degree (distinct accounts interacting), interactions
     received, plain PageRank and the follower count. Refuses, saying why, when the history is too short or thin.
 
+    With --apply the weights are written only when the verdict is "better" (both lift intervals above 0 on the
+    later cut); otherwise nothing is written and the command exits with 1 — add --force to write them anyway.
+
     Example: signalboost influencers calibrate
     Example: signalboost influencers calibrate --apply
     """
     from signalboost.influence import job
-    from signalboost.influence.calibrate import apply_weights
+    from signalboost.influence.calibrate import CALIBRATION_WINS, apply_weights
 
     ws = open_ws(workspace, read_only=not apply, existing=True)
     v_at = _utc(validation_cut, "--validation-cut")
@@ -364,13 +372,25 @@ def calibrate(
         "rows": rows,
     }
     path = None
-    if apply:
+    held = apply and not force and doc["verdict"] != CALIBRATION_WINS
+    if apply and not held:
         path = apply_weights(ws.strategy_path, cal)
         doc["applied_to"] = str(path)
     if fmt is not OutputFormat.table:
         emit_rows(rows, fmt, document=doc)
-        return
-    _print_calibration(plat, cal, path)
+    else:
+        _print_calibration(plat, cal, path, held=held)
+    if held:
+        raise InfluenceError(
+            L_(
+                "weights not written: the verdict on the later cut is '{verdict}', not 'better'",
+                verdict=doc["verdict"],
+            ),
+            where=str(ws.strategy_path),
+            hint=L_(
+                "Keep the current weights (or import more history and calibrate again); --force writes them anyway"
+            ),
+        )
 
 
 def _utc(value: str | None, option: str) -> Any:
@@ -382,7 +402,7 @@ def _utc(value: str | None, option: str) -> Any:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
+def _print_calibration(platform: str, cal: Any, path: Path | None, *, held: bool = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -460,7 +480,7 @@ def _print_calibration(platform: str, cal: Any, path: Path | None) -> None:
         console.print(
             _("Weights written to {path} (influence.weights, with a dated comment).").format(path=escape(str(path)))
         )
-    else:
+    elif not held:
         console.print(_("Nothing written: add --apply to write these weights into strategy.yaml."))
 
 
@@ -558,7 +578,7 @@ def _explain(run: dict[str, Any], counts: dict[str, int], *, ids_shown: bool = F
             account=escape(str(run["brand_account_id"])), source=escape(stored_words(run.get("follows_brand_from")))
         )
     )
-    for line in segment_definitions(settings, from_graph):
+    for line in segment_definitions(settings, from_graph, engagement_seen=_engagement_seen(run)):
         console.print(escape(line))
     order = ("untapped", "advocate", "thought_leader", "fan", "other")
     shown = ", ".join(f"{segment_words(s)} {format_number(counts.get(s, 0))}" for s in order)
@@ -674,9 +694,20 @@ def profile_summary(doc: dict[str, Any]) -> str:
             if score.get("rank")
             else ""
         )
-        head = _("Score {score}{rank}; segment {segment}").format(
-            score=percentile_text(s) if s is not None else "—", rank=rank, segment=segment_words(score.get("segment"))
+        head = (
+            _("Score {score}{rank}; segment {segment}").format(
+                score=percentile_text(s) if s is not None else "—",
+                rank=rank,
+                segment=segment_words(score.get("segment")),
+            )
+            if "brand_account_id" not in doc or doc["brand_account_id"]
+            else _("Score {score}{rank}").format(score=percentile_text(s) if s is not None else "—", rank=rank)
         )
+    if "brand_account_id" in doc and not doc["brand_account_id"]:
+        return _(
+            "{head}; no brand account set, so engagement with the brand and the segment are not computed (set "
+            "brand.handles in strategy.yaml)."
+        ).format(head=head)
     periods = active_periods(doc.get("engagement_over_time") or [])
     given = sum(int(r.get("interactions") or 0) for r in periods)
     back = sum(int(r.get("brand_interactions") or 0) for r in periods)
@@ -685,21 +716,18 @@ def profile_summary(doc: dict[str, Any]) -> str:
             return _("{head}; their interactions with the brand are not in the data.").format(head=head)
         return _("{head}; no interactions with the brand.").format(head=head)
     first, last = _day(periods[0]["period"]), _day(periods[-1]["period"])
+    if len(periods) == 1:
+        when = _("in 1 active period, from {first}").format(first=first)
+    else:
+        when = _("in {periods} active periods, {first} – {last}").format(
+            periods=format_number(len(periods)), first=first, last=last
+        )
     if doc.get("engagement_seen") is False:
-        return _(
-            "{head}; their interactions with the brand are not in the data; {back} from the brand in {periods} "
-            "active period(s), {first} – {last}."
-        ).format(head=head, back=format_number(back), periods=format_number(len(periods)), first=first, last=last)
-    return _(
-        "{head}; {given} interaction(s) with the brand and {back} from it in {periods} active period(s), "
-        "{first} – {last}."
-    ).format(
-        head=head,
-        given=format_number(given),
-        back=format_number(back),
-        periods=format_number(len(periods)),
-        first=first,
-        last=last,
+        return _("{head}; their interactions with the brand are not in the data; {back} from the brand {when}.").format(
+            head=head, back=format_number(back), when=when
+        )
+    return _("{head}; {given} interaction(s) with the brand and {back} from it {when}.").format(
+        head=head, given=format_number(given), back=format_number(back), when=when
     )
 
 

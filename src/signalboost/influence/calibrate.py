@@ -249,12 +249,21 @@ def apply_weights(path: Path, calibration: Calibration, *, today: dt.date | None
     """Write the calibrated weights into ``influence.weights`` of the strategy file at ``path`` (round trip:
     comments and order kept), with a dated comment of the evidence. Components the history lacked keep their
     weights; the calibrated ones share the weight the available components had, so their relation to the others
-    is unchanged."""
+    is unchanged. A comment of an earlier calibration is replaced by the new one."""
+    import re
+
     from ruamel.yaml.comments import CommentedMap
 
     from signalboost.model.io import StrategyDocument
 
-    doc = StrategyDocument.load(path)
+    StrategyDocument.load(path)  # the file's own errors first (empty, YAML syntax: with line:column)
+    # the evidence of an earlier calibration is replaced, not stacked above the new one
+    text = re.sub(
+        rf"(?m)^[ \t]*# calibrated \d{{4}}-\d\d-\d\d by {re.escape(APPLIED_BY)}:.*\n",
+        "",
+        path.read_text(encoding="utf-8"),
+    )
+    doc = StrategyDocument.loads(text, source=str(path))
     data = doc.data
     if data.get("influence") is None:
         data["influence"] = CommentedMap()
@@ -266,7 +275,11 @@ def apply_weights(path: Path, calibration: Calibration, *, today: dt.date | None
     for c, w in calibration.weights.items():
         infl["weights"][c] = round(w * share, 4)
     stamp = (today or dt.datetime.now(dt.UTC).date()).isoformat()
-    note = f"calibrated {stamp} by `signalboost influencers calibrate`: {calibration.evidence()}"
+    note = f"calibrated {stamp} by {APPLIED_BY}: {calibration.evidence()}"
     infl.yaml_set_comment_before_after_key("weights", before=note, indent=2)
     doc.strategy()  # still a valid strategy
     return doc.save(path)
+
+
+APPLIED_BY = "`signalboost influencers calibrate`"
+"""Who wrote the dated comment above ``influence.weights`` (an earlier one is replaced by the next)."""

@@ -44,6 +44,8 @@ class Profile:
     score: dict[str, Any] = field(default_factory=dict)
     engagement_seen: bool = True
     """Whether any other account's interaction with the brand is in the data (an account export has none)."""
+    brand_id: str | None = None
+    """The brand's account (None: none set, so no engagement with it and no segment)."""
 
     def best_slot(self) -> tuple[str, int, int] | None:
         """``(weekday, hour, posts)`` of the busiest weekday × hour cell, or None without dated posts."""
@@ -75,6 +77,7 @@ class Profile:
             ],
             "advice": self.advice,
             "engagement_seen": self.engagement_seen,
+            "brand_account_id": self.brand_id,
         }
 
 
@@ -149,6 +152,7 @@ def build_profile(
         engagement=eng,
         advice=[],
         engagement_seen=_engagement_seen(data, brand_id),
+        brand_id=brand_id,
     )
     prof.advice = advise(prof)
     return prof

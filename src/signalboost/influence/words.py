@@ -137,9 +137,13 @@ def weights_words(weights: Mapping[str, float]) -> str:
     return ", ".join(f"{component_words(c)} {format_percent(w)}" for c, w in weights.items() if w > 0)
 
 
-def segment_definitions(settings: Mapping[str, Any], follows_from_graph: bool) -> list[str]:
+def segment_definitions(
+    settings: Mapping[str, Any], follows_from_graph: bool, *, engagement_seen: bool = True
+) -> list[str]:
     """The segments in plain words, with the run's thresholds (the CLI footer and the dashboard; the same as
-    docs/influence.md)."""
+    docs/influence.md). Without a follow graph the thought leaders are pointed to instead of the untapped — unless
+    no other account's interaction with the brand is in the data (``engagement_seen`` false): then nobody is known
+    to follow the brand and there are no thought leaders beyond either."""
     it = format_number(float(settings.get("influence_threshold", 70)))
     et = format_number(float(settings.get("engagement_threshold", 1)))
     tol = format_number(int(settings.get("untapped_tolerance", 0)))
@@ -153,6 +157,11 @@ def segment_definitions(settings: Mapping[str, Any], follows_from_graph: bool) -
         else _(
             "untapped = not shown: with no follow graph, a follower who never interacted cannot be told apart "
             "from a stranger — see the thought leaders beyond instead"
+        )
+        if engagement_seen
+        else _(
+            "untapped = not shown: with no follow graph, a follower who never interacted cannot be told apart "
+            "from a stranger"
         )
     ).format(it=it, tol=tol, days=days)
     return [
@@ -184,23 +193,41 @@ def empty_segment_reasons(
         return {s: _("no brand account set: segments need one") for s in SEGMENTS if s != "other"}
     it = format_number(float(settings.get("influence_threshold", 70)))  # type: ignore[arg-type]
     et = format_number(float(settings.get("engagement_threshold", 1)))  # type: ignore[arg-type]
+    from_graph = follows_source == FOLLOWS_FROM_GRAPH
+    unseen = _(
+        "no other account's interactions with the brand are in the data, so engagement with the brand is unknown "
+        "(not 0) and nobody is counted as engaged"
+    )
     reasons = {
-        "advocate": _("no account with score ≥ {it} interacted with the brand {et}+ times in the window"),
-        "untapped": _(
-            "no follow graph to the brand: a follower who never interacted cannot be told apart from a stranger "
-            "(see the thought leaders beyond instead)"
+        "advocate": unseen
+        if not engagement_seen
+        else _("no account with score ≥ {it} interacted with the brand {et}+ times in the window"),
+        "untapped": (
+            _(
+                "no follow graph to the brand: a follower who never interacted cannot be told apart from a stranger "
+                "(see the thought leaders beyond instead)"
+            )
+            if engagement_seen
+            else _("no follow graph to the brand: a follower who never interacted cannot be told apart from a stranger")
         )
-        if follows_source != FOLLOWS_FROM_GRAPH
+        if not from_graph
         else _(
             "no one's interactions with the brand are in the data (an account export holds only the brand's own): "
             "a follower who never interacted cannot be told apart from one who interacts every day"
         )
         if not engagement_seen
         else _("every follower with score ≥ {it} interacted with the brand in the window"),
-        "fan": _("every account that interacted {et}+ times with the brand in the window scores ≥ {it}")
+        "fan": unseen
+        if not engagement_seen
+        else _("every account that interacted {et}+ times with the brand in the window scores ≥ {it}")
         if counts.get("advocate", 0)
         else _("no account interacted with the brand {et}+ times in the window"),
         "thought_leader": _(
+            "nobody is known to follow the brand (no follow graph to it, and no other account's interactions with "
+            "it in the data), so no account is two hops out"
+        )
+        if not from_graph and not engagement_seen
+        else _(
             "no account two hops out (reached by the brand's followers) scores ≥ {it} in the brand's topics "
             "without engaging already"
         ),
