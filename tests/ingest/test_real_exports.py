@@ -4,6 +4,7 @@ written by hand from the fixtures; the corpus (test_corpus.py) loads the whole f
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -541,3 +542,15 @@ def test_tiktok_photo_posts_list_their_images_and_are_keyed_by_their_time() -> N
     ]
     assert metrics == [{"platform": "tiktok", "post_id": "slideshow:2025-01-03T12:00:00", "likes": 88}]
     assert [r.line for r in rejects] == [3]
+
+
+def test_tiktok_times_are_utc_whatever_the_import_zone_and_the_summary_says_so(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    export = Path(__file__).resolve().parents[1] / "data/ingest/corpus/real/tiktok_2025/user_data_tiktok.json"
+    [res] = import_files(ws, [export], progress=False, timezone="Europe/Oslo")
+    assert not any("read as Europe/Oslo" in n for n in res.notes)  # it said so, and stored UTC
+    assert any("TikTok's times are read as UTC" in n for n in res.notes)
+    # "2025-01-02 18:30:00" in the file: 18:30 UTC (not 17:30, as an Oslo wall time would give)
+    assert ws.query("SELECT created_at FROM posts WHERE post_id = '7455000000000000001'").item() == datetime(
+        2025, 1, 2, 18, 30, tzinfo=UTC
+    )

@@ -190,27 +190,20 @@ def metric_value(
             return KpiFigure(total, snaps.height, "ok")
         if snaps.height < 2 or first <= 0:
             return KpiFigure(None, snaps.height, "not enough data")
-        steps = follower_steps(snaps, since=None)
+        steps = follower_steps(snaps)
         return KpiFigure((total - first) / first, snaps.height, "ok", steps=steps, base=first)
     if metric.startswith("influencer_"):
         return KpiFigure(None, 0, RELATIONSHIP)
     return KpiFigure(None, 0, NOT_AVAILABLE)
 
 
-def follower_steps(
-    snaps: pl.DataFrame, *, since: dt.datetime | None, after: dt.datetime | None = None
-) -> tuple[float, ...]:
+def follower_steps(snaps: pl.DataFrame, *, after: dt.datetime | None = None) -> tuple[float, ...]:
     """The changes between consecutive follower snapshots of each account (``account_id, observed_at,
-    followers``), in time order per account: those whose later snapshot is after ``after`` (all when ``None``) and
-    whose earlier one is after ``since`` (the first snapshot of each account starts none when ``since`` is ``None``,
-    or is before ``since``)."""
-    known = snaps.filter(pl.col("followers").is_not_null()).sort("account_id", "observed_at")
-    pairs = known.with_columns(
-        pl.col("followers").shift(1).over("account_id").alias("_f0"),
-        pl.col("observed_at").shift(1).over("account_id").alias("_t0"),
-    ).filter(pl.col("_f0").is_not_null())
-    if since is not None:
-        pairs = pairs.filter(pl.col("_t0") > since)
+    followers``), in time order per account, those whose later snapshot is after ``after`` (all when ``None``).
+    Each account's first snapshot starts none."""
+    known = snaps.filter(pl.col("followers").is_not_null()).sort("observed_at")
+    pairs = known.with_columns(pl.col("followers").shift(1).over("account_id").alias("_f0"))
+    pairs = pairs.filter(pl.col("_f0").is_not_null())
     if after is not None:
         pairs = pairs.filter(pl.col("observed_at") > after)
     diffs = pairs.select((pl.col("followers").cast(pl.Float64) - pl.col("_f0")).alias("d"))["d"]
@@ -251,8 +244,7 @@ NO_CLEAR_CHANGE = "no clear change"
 
 def _spread(steps: Sequence[float]) -> tuple[int, float]:
     """``m`` and the sample variance ``s²`` (``ddof = 1``) of follower steps."""
-    x = np.asarray(steps, dtype=float)
-    return int(x.size), float(x.var(ddof=1))
+    return len(steps), float(np.var(steps, ddof=1))
 
 
 def change_interval(
@@ -264,10 +256,11 @@ def change_interval(
     - a ``sum`` of per-post values (interactions, views, reach…): each window's total is a random number of posts
       with random values, a compound Poisson sum whose variance is estimated by ``Σxᵢ²`` (``Var(T) = λ·E[X²]``; Cox &
       Lewis 1966, §2.6): ``(T₁ − T₀) ± z·√(Σx₁ᵢ² + Σx₀ᵢ²)``, ``z`` the normal quantile (1.96 at 95 %);
-    - ``followers`` (the last count): the change is the sum of the ``m`` steps between consecutive snapshots since
-      the previous window's last one; read as draws of the day-to-day churn with mean ``μ``, the expected change
-      ``m·μ`` has the t interval ``Σdᵢ ± t_{m−1}·√m·s`` (``s`` the steps' standard deviation; Student 1908). Steps
-      that do not add up to the change (an account counted in one window only) or fewer than 2 give none;
+    - ``followers`` (the last count): the change is the sum of the ``m`` steps between consecutive snapshots whose
+      later one is in the window (the first from the previous window's last count); read as draws of the day-to-day
+      churn with mean ``μ``, the expected change ``m·μ`` has the t interval ``Σdᵢ ± t_{m−1}·√m·s`` (``s`` the steps'
+      standard deviation; Student 1908). Steps that do not add up to the change (an account counted in one window
+      only) or fewer than 2 give none;
     - ``follower_growth``: each window's growth is ``Σdᵢ / F₀`` over its inside steps, with variance ``m·s² / F₀²``;
       the difference ``g₁ − g₀`` has ``± t_ν·√(m₁s₁²/F₀₁² + m₀s₀²/F₀₀²)``, ``ν = min(m₁, m₀) − 1`` (Welch's
       conservative degrees of freedom); each window needs 2 steps or more.
@@ -278,19 +271,22 @@ def change_interval(
     level = 0.5 + confidence / 2
     if metric in ("followers", "follower_growth"):
         if metric == "followers":
-            if now.steps is None or len(now.steps) < 2 or not math.isclose(sum(now.steps), change, abs_tol=1e-6):
+            # follower counts are whole numbers: their sums are exact in floating point
+            if now.steps is None or len(now.steps) < 2 or sum(now.steps) != change:
                 return None
             m, var = _spread(now.steps)
             half = float(stats.t.ppf(level, m - 1)) * math.sqrt(m * var)
         else:
-            figures = (now, before)
-            if any(f.steps is None or len(f.steps) < 2 or not f.base for f in figures):
-                return None
-            spreads = [_spread(f.steps or ()) for f in figures]
-            var = sum(m * v / float(f.base or 1) ** 2 for (m, v), f in zip(spreads, figures, strict=True))
-            half = float(stats.t.ppf(level, min(m for m, _ in spreads) - 1)) * math.sqrt(var)
+            parts: list[tuple[int, float]] = []  # each window's m and s² / F₀²
+            for f in (now, before):
+                if f.steps is None or len(f.steps) < 2 or not f.base:
+                    return None
+                m, var = _spread(f.steps)
+                parts.append((m, var / f.base**2))
+            total = sum(m * v for m, v in parts)
+            half = float(stats.t.ppf(level, min(m for m, _ in parts) - 1)) * math.sqrt(total)
         return change - half, change + half
-    if aggregation == "sum" and metric != "posts":
+    if aggregation == "sum":  # the posts count has no Σxᵢ² (metric_value): its binomial test is kpi_trend's
         if now.sum_sq is None or before.sum_sq is None:
             return None
         half = float(stats.norm.ppf(level)) * math.sqrt(now.sum_sq + before.sum_sq)
@@ -469,7 +465,7 @@ def _one_kpi(
     if fig.value is not None:
         steps = fig.steps
         if kpi.metric == "followers" and snaps is not None:  # the steps since the previous window's last count
-            steps = follower_steps(snaps.filter(pl.col("observed_at") <= end), since=end - 2 * width, after=end - width)
+            steps = follower_steps(snaps.filter(pl.col("observed_at") <= end), after=end - width)
         fig = replace(fig, status=_with_basis(fig.status, kpi.metric, cur), steps=steps)
     if cur.height == 0 and kpi.metric not in ("followers", "follower_growth", "posts"):
         fig = KpiFigure(None, 0, f"no posts{' on ' + kpi.network if kpi.network else ''} in the window")

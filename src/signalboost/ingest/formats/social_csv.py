@@ -11,7 +11,9 @@
 - **YouTube comments CSVs**: Google Takeout's ``comments.csv`` (``Comment ID, Channel ID, Comment Create
   Timestamp, Price, Parent Comment ID, Video ID, Comment Text``) and API dumps (``author``/``authorDisplayName``,
   ``published_at``/``publishedAt``, ``video_id``/``videoId``, ``text``): each row is a **reply** interaction of
-  its author on the video (``target_post_id``), at the comment's time. Platform ``youtube``.
+  its author on the video (``target_post_id``), at the comment's time; the later layouts are read too (2024: the
+  columns reordered, ``Channel ID`` first; 2025: ``Comment create timestamp``, ``Post ID``, ``Top-level comment
+  ID``), and a comment on a community post (``Video ID`` empty) targets its ``Post ID``. Platform ``youtube``.
 
 ``--map`` overrides any preset field.
 """
@@ -141,8 +143,21 @@ def read_comments(path: Path, options: ReadOptions) -> Iterator[Item]:
     yield from generic.read_generic(path, options)
 
 
+#: Takeout's comments.csv of 2025 names the community post a comment is on in ``Post ID`` (``Video ID`` empty).
+_COMMUNITY_POST = ("post id",)
+
+
 def _comment_preset(columns: list[str], options: ReadOptions) -> None:
     preset = {f: c for f, names in COMMENT_COLUMNS.items() if (c := _find(columns, names))}
+    post = _find(columns, _COMMUNITY_POST)
+    if post is not None and "target_post_id" in preset:  # a comment on a community post: its post is the target
+        video = preset["target_post_id"]
+        name = f"{video} (else {post})"
+        options.virtual[name] = (
+            f"coalesce(nullif(trim(CAST({ident(video)} AS VARCHAR)), ''), "
+            f"nullif(trim(CAST({ident(post)} AS VARCHAR)), ''))"
+        )
+        preset["target_post_id"] = name
     options.mapping = preset | (options.mapping or {})
     if "kind" not in options.mapping and options.kind is None:
         options.mapping["kind"] = "=reply"

@@ -224,6 +224,9 @@ def read_tiktok(path: Path, options: ReadOptions) -> Iterator[Item]:
             hint=L_("Request your data again in JSON format"),
         )
     platform = options.platform or PLATFORM
+    # TikTok writes its times in UTC without saying so: the import's zone does not apply, and the summary says so
+    options.saw_times(naive=False)
+    options.note(L_("TikTok's times are read as UTC (the export writes them in UTC without a zone)"))
     profile, _ = _dig(data, "profile")
     username = str(profile.get("userName") or "") if isinstance(profile, dict) else ""
     me = username.lower() or "me"
