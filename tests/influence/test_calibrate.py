@@ -251,3 +251,27 @@ def test_apply_again_replaces_the_dated_comment_instead_of_stacking_it(tmp_path:
     # the weights as applied the first time: reach and authority share reach's 0.5 (0 default authority) 3:1
     w = load_strategy(path).influence.weights
     assert w.reach == pytest.approx(0.375) and w.authority == pytest.approx(0.125)
+
+
+def test_a_history_of_posts_with_metrics_but_no_interactions_is_refused_with_what_it_holds() -> None:
+    """An influencer list and their posts (Kim et al.'s shape): "Import interactions" alone would not say that the
+    posts' likes were seen and why they do not count."""
+    posts = pl.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3"],
+            "author_id": ["a", "a", "b"],
+            "created_at": [T0, T0 + DAY, None],  # the undated one is not counted
+            "likes": [10, None, 5],
+            "comments": [None, 3, None],
+        }
+    )
+    none = pl.DataFrame(
+        schema={"actor_id": pl.String, "kind": pl.String, "target_account_id": pl.String,
+                "target_post_id": pl.String, "occurred_at": pl.Datetime("us", "UTC")}
+    )  # fmt: skip
+    with pytest.raises(CalibrationRefused) as info:
+        calibrate(none, posts=posts)
+    assert str(info.value).startswith("interactions: no dated interactions: the history holds 2 dated posts with likes")
+    assert "calibration on post metrics is not built in" in str(info.value)
+    with pytest.raises(CalibrationRefused, match=r"^interactions: no dated interactions: nothing to backtest"):
+        calibrate(none, posts=posts.with_columns(pl.lit(None, pl.Int64).alias("likes"), pl.lit(None).alias("comments")))
