@@ -258,7 +258,8 @@ def full_data() -> InfluenceData:
 
 COLUMNS = [
     "account_id", "score", "reach", "authority", "amplification", "topic", "activity", "top_topics", "followers",
-    "reach_in_band", "pagerank", "audience", "amplification_raw", "posts_per_day", "active_share", "handle",
+    "reach_in_band", "pagerank", "audience", "attention", "amplification_raw", "posts_per_day", "active_share",
+    "handle",
     "engagement", "reciprocity", "interactions_with_brand", "follows_brand", "segment", "platform", "computed_at",
 ]  # fmt: skip
 
@@ -308,6 +309,7 @@ def test_the_influence_table_has_every_column_with_its_type_and_source() -> None
             ("posts_per_day", parts["activity"].extra["frequency"]),
             ("active_share", parts["activity"].extra["regularity"]),
             ("reach_in_band", parts["reach"].extra["in_band"]),
+            ("attention", parts["reach"].extra.get("attention", np.full(data.n, np.nan))),
         ]:
             expected = float(values[ix])
             assert row[column] == (None if np.isnan(expected) else pytest.approx(expected)), (account, column)

@@ -210,6 +210,7 @@ def test_readable_listing_all_rows_raw_values_and_precise_percentiles(
     by = {r["account_id"]: r for r in rows}
     # raw values: the follower counts of the accounts table (reach's audience), ranks by score 1..5
     assert float(by["t"]["audience"]) == 90000 and float(by["f3"]["followers"]) == 50
+    assert by["t"]["attention"] == ""  # reach is the follower count alone here (no post metrics): no second factor
     assert sorted(int(r["rank"]) for r in rows) == [1, 2, 3, 4, 5] and by["t"]["rank"] == "1"
     assert main(["influencers", "-w", w, "--stored", "--top", "all", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
@@ -257,6 +258,35 @@ def test_cli_shows_the_reach_rule_on_interaction_only_data(
     listed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["account_id"] for r in listed[:2]] == ["named", "shared"]
     assert float(listed[0]["audience"]) == 2 and float(listed[1]["audience"]) == 3
+    # and A, the other factor of reach, so the order can be checked from the export alone
+    assert float(listed[0]["attention"]) == 6 and float(listed[1]["attention"]) == 4
+
+
+def test_csv_carries_the_attention_per_post_behind_reach_with_follower_counts(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Follower counts and posts with metrics: reach ranks (1 + F)(1 + P). "small" (F 1,000) has posts with 900 and
+    100 likes + 50 comments: P = (900 + 150) / 2 = 525, (1001)(526) = 526,526; "big" (F 5,000) has one post with
+    9 likes: P = 9, (5001)(10) = 50,010; "quiet" (F 20,000) has no post with metrics: P = 0, 20,001. So "small"
+    ranks first, and F alone (audience) would put it last."""
+    from signalboost.ingest import import_files
+
+    folder = workspace.root / "in"
+    folder.mkdir()
+    (folder / "influencers.csv").write_text("Username,Followers\nsmall,1000\nbig,5000\nquiet,20000\n")
+    (folder / "posts.csv").write_text(
+        "post_id,created_at,author,likes,comments\n"
+        "p1,2024-06-30T12:00:00Z,small,900,\np2,2024-06-30T12:00:00Z,small,100,50\np3,2024-06-30T12:00:00Z,big,9,\n"
+    )
+    for name in ("influencers.csv", "posts.csv"):
+        [res] = import_files(workspace, [folder / name], platform="instagram", progress=False)
+        assert res.rows_rejected == 0
+    workspace.strategy_path.write_text("version: 1\nbrand:\n  name: Brand\n")
+    assert main(["influencers", "-w", str(workspace.root), "--format", "csv"]) == 0
+    listed = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["account_id"] for r in listed] == ["small", "big", "quiet"]
+    assert [float(r["attention"]) for r in listed] == [525.0, 9.0, 0.0]
+    assert [float(r["audience"]) for r in listed] == [1000.0, 5000.0, 20000.0]
 
 
 def test_listing_fits_80_columns_with_handles_whole(

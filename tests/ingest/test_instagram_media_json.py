@@ -73,3 +73,12 @@ def test_a_media_json_that_is_not_an_object_of_lists_is_refused(workspace: Works
     with pytest.raises(IngestError, match="expected an object of media lists"):
         import_files(workspace, [_export(tmp_path, [1, 2])], progress=False)
     assert workspace.posts().height == 0
+
+
+def test_an_export_of_unix_times_has_no_zone_line(workspace: Workspace) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "data/ingest/corpus/real"
+    [res] = import_files(
+        workspace, [corpus / "instagram_2021_followers_json.zip"], progress=False, timezone="Europe/Oslo"
+    )
+    assert res.rows_loaded > 0
+    assert not any("times without a zone read as" in n for n in res.notes)  # nothing was read as Oslo time

@@ -41,6 +41,7 @@ RAW_COLUMNS = (
     "account_id",
     "handle",
     "audience",
+    "attention",
     "followers",
     "reach_in_band",
     "pagerank",

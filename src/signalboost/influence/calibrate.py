@@ -172,6 +172,16 @@ def calibrate(
     """Fit the weights on the validation cut, report them on the later cut (see the module docstring)."""
     settings = settings or InfluenceSettings()
     dated = interactions.filter(pl.col("occurred_at").is_not_null())
+    if dated.height == 0 and (measured := _posts_with_metrics(posts)):
+        raise CalibrationRefused(
+            f"no dated interactions: the history holds {measured:,} dated posts with likes, comments or shares but "
+            "no reposts, quotes, replies or mentions, and calibration backtests the attention accounts receive "
+            "from others; calibration on post metrics is not built in (on such data, influencer posts with "
+            "follower counts, the fitted weights equalled the default to the third decimal: docs/validation.md, "
+            "Instagram influencers)",
+            where="interactions",
+            hint="Keep the default weights, or import interactions with their dates (mentions, replies, reposts)",
+        )
     check_history(dated)
     default_v, default_r = time_cuts(dated, FRACTIONS)
     v_at, r_at = validation_cut or default_v, reported_cut or default_r
@@ -199,6 +209,14 @@ def calibrate(
     return Calibration(
         v_at, r_at, weights, current, best, cur_val, report, int(rep.nodes.len()), rep.receiving, val.receiving
     )
+
+
+def _posts_with_metrics(posts: pl.DataFrame | None) -> int:
+    """How many dated posts carry likes, comments or shares (0 without posts or metrics)."""
+    have = [c for c in ("likes", "comments", "shares") if posts is not None and c in posts.columns]
+    if posts is None or not have or "created_at" not in posts.columns:
+        return 0
+    return posts.filter(pl.col("created_at").is_not_null() & pl.any_horizontal(pl.col(have).is_not_null())).height
 
 
 def check_history(dated: pl.DataFrame) -> None:

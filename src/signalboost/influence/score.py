@@ -428,6 +428,7 @@ def _table(
             "reach_in_band": col(reach.extra.get("in_band", missing)),
             "pagerank": col(parts["authority"].raw),
             "audience": col(reach.extra.get("followers", reach.extra.get("interactors", missing))),
+            "attention": col(reach.extra.get("attention", missing)),
             "amplification_raw": col(parts["amplification"].raw),
             "posts_per_day": col(act.get("frequency", missing)),
             "active_share": col(act.get("regularity", missing)),

@@ -39,10 +39,12 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "amplification_raw",
     "posts_per_day",
     "active_share",
+    "attention",
 )
 """Columns of ``influence_scores`` in table order."""
-RAW_COLUMNS: tuple[str, ...] = ("audience", "amplification_raw", "posts_per_day", "active_share")
-"""The raw values of migration 100: a writer that does not compute them (the Spark job) stores NULL (unknown)."""
+RAW_COLUMNS: tuple[str, ...] = ("audience", "amplification_raw", "posts_per_day", "active_share", "attention")
+"""The raw values of migrations 100 and 032: a writer that does not compute them (the Spark job) stores NULL
+(unknown)."""
 
 _READS = {
     "accounts": "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts WHERE platform = ?",

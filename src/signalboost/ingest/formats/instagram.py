@@ -273,6 +273,9 @@ def read_instagram(path: Path, options: ReadOptions) -> Iterator[Item]:
                 "Download your information) and import that zip"
             ),
         )
+    # Its times are Unix times (or carry an offset): the import's zone applies only to media.json's times without
+    # one (see _media_json), so the summary's zone line is shown only then.
+    options.saw_times(naive=False)
     me, account = _me(archive, options, path)
     sources = [
         (
