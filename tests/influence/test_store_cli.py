@@ -366,3 +366,37 @@ def test_listing_with_other_accounts_interactions_keeps_the_influencers_title(
     out = capsys.readouterr().out
     assert "Influencers on x" in out
     assert "brand's own" not in out and "not an influence ranking" not in out
+
+
+def test_display_names_are_shown_beside_handles_and_instead_of_ids(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: handles and display names wherever the data has them, ids only as a last resort."""
+    fill(workspace)
+    with workspace.transaction() as con:
+        con.execute("UPDATE accounts SET name = 'Thought Leader Ltd' WHERE account_id = 't'")
+        con.execute("UPDATE accounts SET handle = NULL, name = 'Fanny  Fan' WHERE account_id = 'fan'")
+        con.execute("UPDATE accounts SET handle = NULL WHERE account_id = 'f3'")
+    w = str(workspace.root)
+    assert main(["influencers", "-w", w, "--format", "json", "--top", "all"]) == 0
+    rows = {r["account_id"]: r for r in json.loads(capsys.readouterr().out)["rows"]}
+    assert rows["t"]["name"] == "Thought Leader Ltd" and rows["t"]["account"] == "@leader (Thought Leader Ltd)"
+    assert rows["fan"]["account"] == "Fanny Fan"  # no handle: the name (spaces folded), not the id
+    assert rows["f3"]["account"] == "f3" and rows["f3"]["name"] is None  # neither: the id
+    assert rows["f2"]["account"] == "@f2"
+    assert main(["influencers", "-w", w, "--stored", "--format", "csv", "--top", "all"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["account_id"]: r["name"] for r in table}["t"] == "Thought Leader Ltd"
+    assert main(["influencer", "leader", "-w", w]) == 0
+    assert "@leader (Thought Leader Ltd)" in capsys.readouterr().out
+    assert main(["influencer", "leader", "-w", w, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Thought Leader Ltd"
+
+
+def test_account_label_cuts_long_names_and_skips_a_name_equal_to_the_handle() -> None:
+    from signalboost.cli.influence import account_label
+
+    assert account_label("acme", "ACME", "1") == "@acme"
+    assert account_label("acme", "A" * 30, "1") == "@acme (" + "A" * 23 + "…)"
+    assert account_label(None, None, "123") == "123"
+    assert account_label(None, "", "123") == "123"

@@ -40,6 +40,7 @@ LIST_COLUMNS = (
 RAW_COLUMNS = (
     "account_id",
     "handle",
+    "name",
     "audience",
     "attention",
     "followers",
@@ -193,10 +194,27 @@ def parse_top(value: str | None, fmt: OutputFormat) -> int | None:
     return n
 
 
+NAME_WIDTH = 24
+"""Display names longer than this are cut (with "…") in the account column."""
+
+
+def account_label(handle: str | None, name: str | None, account_id: str) -> str:
+    """How a person is named in tables: ``@handle (Display Name)``, the handle or the display name alone when only
+    one is known, the id as a last resort (said once under the table)."""
+    shown = " ".join(str(name).split()) if name else ""
+    if len(shown) > NAME_WIDTH:
+        shown = shown[: NAME_WIDTH - 1].rstrip() + "…"
+    if handle and shown and shown.lower() != str(handle).lower():
+        return f"@{handle} ({shown})"
+    if handle:
+        return f"@{handle}"
+    return shown or account_id
+
+
 def _rows(frame: Any, table: bool) -> list[dict[str, Any]]:
     out = []
     for row in frame.iter_rows(named=True):
-        row["account"] = f"@{row['handle']}" if row.get("handle") else row["account_id"]
+        row["account"] = account_label(row.get("handle"), row.get("name"), row["account_id"])
         rank, total = row.get("rank"), row.get("ranked")
         if table:
             row["rank"] = f"{rank} ({top_share(rank, total)})" if rank else "—"
@@ -293,7 +311,7 @@ def influencers(
     if narrow:
         console.print(narrow_legend(), highlight=False)
     if fmt is OutputFormat.table and run:
-        _explain(run, counts, ids_shown=any(not r.get("handle") for r in rows))
+        _explain(run, counts, ids_shown=any(not r.get("handle") and not r.get("name") for r in rows))
 
 
 def _empty_text(segment: str | None, run: dict[str, Any] | None, counts: dict[str, int]) -> str:
@@ -608,7 +626,7 @@ def _print_profile(doc: dict[str, Any]) -> None:
     from signalboost.cli.common import console
     from signalboost.competitors.benchmark import format_words
 
-    who = f"@{doc['handle']}" if doc.get("handle") else doc["account_id"]
+    who = account_label(doc.get("handle"), doc.get("name"), doc["account_id"])
     console.rule(_("{account} on {network}").format(account=f"[bold]{escape(who)}[/]", network=escape(doc["platform"])))
     console.print(escape(profile_summary(doc)))
     score = doc.get("score") or {}

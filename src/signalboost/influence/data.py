@@ -23,6 +23,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
     "accounts": {
         "account_id": pl.String,
         "handle": pl.String,
+        "name": pl.String,
         "followers": pl.Int64,
         "posts_count": pl.Int64,
         "is_brand": pl.Boolean,

@@ -46,6 +46,8 @@ class Profile:
     """Whether any other account's interaction with the brand is in the data (an account export has none)."""
     brand_id: str | None = None
     """The brand's account (None: none set, so no engagement with it and no segment)."""
+    name: str | None = None
+    """The account's display name, when the data has one."""
 
     def best_slot(self) -> tuple[str, int, int] | None:
         """``(weekday, hour, posts)`` of the busiest weekday × hour cell, or None without dated posts."""
@@ -61,6 +63,7 @@ class Profile:
             "platform": self.platform,
             "account_id": self.account_id,
             "handle": self.handle,
+            "name": self.name,
             "score": self.score,
             "posts_observed": self.posts_observed,
             "posts_source": self.posts_source,
@@ -136,11 +139,14 @@ def build_profile(
         if brand_id and brand_id != account_id
         else pl.DataFrame()
     )
-    handle = data.accounts.filter(pl.col("ix") == a)["handle"].drop_nulls().to_list()
+    mine = data.accounts.filter(pl.col("ix") == a)
+    handle = mine["handle"].drop_nulls().to_list()
+    name = mine["name"].drop_nulls().to_list() if "name" in mine.columns else []
     prof = Profile(
         platform=data.platform,
         account_id=account_id,
         handle=handle[0] if handle else None,
+        name=name[0] if name else None,
         posts_observed=int(stamps.len()),
         posts_source=source,
         formats=formats,

@@ -47,7 +47,7 @@ RAW_COLUMNS: tuple[str, ...] = ("audience", "amplification_raw", "posts_per_day"
 (unknown)."""
 
 _READS = {
-    "accounts": "SELECT account_id, handle, followers, posts_count, is_brand FROM accounts WHERE platform = ?",
+    "accounts": "SELECT account_id, handle, name, followers, posts_count, is_brand FROM accounts WHERE platform = ?",
     "follows": "SELECT follower_id, followee_id, active FROM follows WHERE platform = ?",
     "interactions": (
         f"SELECT actor_id, kind, target_post_id, target_account_id, {readable_time('occurred_at')}, weight "
@@ -240,8 +240,8 @@ def read_scores(
     account_ids: list[str] | None = None,
 ) -> pl.DataFrame:
     """Stored scores of a platform, listing order (untapped first, then by score), optionally filtered; with the
-    account's handle, ``rank`` by score among the platform's scored accounts (1 = best, ties share; NULL without
-    a score) and ``ranked`` (how many have a score)."""
+    account's handle and display name, ``rank`` by score among the platform's scored accounts (1 = best, ties share;
+    NULL without a score) and ``ranked`` (how many have a score)."""
     where, params = ["TRUE"], [platform]
     if segment is not None:
         where.append("s.segment = ?")
@@ -250,7 +250,7 @@ def read_scores(
         where.append("list_contains(?, s.account_id)")
         params.append(account_ids)  # type: ignore[arg-type]
     sql = (
-        "SELECT * FROM (SELECT s.*, a.handle, CASE WHEN s.score IS NULL THEN NULL ELSE "
+        "SELECT * FROM (SELECT s.*, a.handle, a.name, CASE WHEN s.score IS NULL THEN NULL ELSE "
         "rank() OVER (ORDER BY s.score DESC NULLS LAST) END AS rank, count(s.score) OVER () AS ranked "
         "FROM influence_scores s LEFT JOIN accounts a ON a.platform = s.platform AND a.account_id = s.account_id "
         f"WHERE s.platform = ?) s WHERE {' AND '.join(where)} ORDER BY "
