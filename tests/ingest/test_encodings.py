@@ -190,3 +190,15 @@ def test_letters_that_would_decode_to_a_control_character_are_left_alone() -> No
     assert fix_mojibake("Âœ") == "Âœ"
     assert fix_mojibake("ÂœÃ©") == "Âœé"  # the letters stay, the damaged é beside them is repaired
     assert fix_mojibake("cafÃ© ðŸ˜€") == "café 😀"
+
+
+@pytest.mark.parametrize("text", ["aaÆ” ", "«LÆ»", "CAFÉ’s menu", "ÉTÉ… ", "CRÈME BRÛLÉE® – now", "ÅÖ— yes"])
+def test_a_word_ending_in_a_capital_before_a_closing_mark_is_left_alone(text: str) -> None:
+    """Found by the property above: "Æ”" (a Danish capital, then a closing quote) is also what the UTF-8 bytes of
+    "Ɣ" (C6 94) look like in cp1252, but no telltale: correct text writes it at a word's end."""
+    assert fix_mojibake(text) == text
+
+
+def test_cyrillic_mojibake_with_closing_marks_among_its_letters_is_still_repaired() -> None:
+    # х = D1 85 reads "Ñ…", л = D0 BB reads "Ð»": no telltale on their own, but о = "Ð¾" beside them is one
+    assert fix_mojibake("Ñ…Ð¾Ñ€Ð¾ÑˆÐ¾ Ð»Ð¾Ð´ÐºÐ°") == "хорошо лодка"

@@ -554,3 +554,33 @@ def test_tiktok_times_are_utc_whatever_the_import_zone_and_the_summary_says_so(t
     assert ws.query("SELECT created_at FROM posts WHERE post_id = '7455000000000000001'").item() == datetime(
         2025, 1, 2, 18, 30, tzinfo=UTC
     )
+
+
+_ZONED_EXPORTS = [
+    "real/x_2024_parts.zip",  # "Wed Oct 10 20:19:24 +0000 2018"
+    "real/mastodon_mixed_servers.zip",  # ActivityPub "2024-01-02T10:00:00Z"
+    "real/pleroma_csv/following_accounts.csv",  # no times at all
+    "bluesky/bluesky_repo_export.car",  # AT Protocol datetimes with their zone
+    "misskey/notes-2024-05-12-18-00-00.json",  # createdAt in UTC (Z)
+]
+
+
+@pytest.mark.parametrize("member", _ZONED_EXPORTS)
+def test_exports_whose_times_carry_their_zone_do_not_claim_the_import_zone_was_applied(
+    tmp_path: Path, member: str
+) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    export = Path(__file__).resolve().parents[1] / "data/ingest/corpus" / member
+    [res] = import_files(ws, [export], progress=False, timezone="Europe/Oslo")
+    assert res.rows_loaded > 0
+    assert not any("times without a zone" in n for n in res.notes), res.notes
+
+
+def test_a_csv_of_naive_times_still_says_which_zone_it_used(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    posts = tmp_path / "posts.csv"
+    posts.write_text("post_id,created_at,text\np1,2024-03-01 10:00,hello\n", encoding="utf-8")
+    [res] = import_files(ws, [posts], platform="x", progress=False, timezone="Europe/Oslo")
+    assert any("times without a zone read as Europe/Oslo" in n for n in res.notes), res.notes
+    # 10:00 in Oslo (UTC+1 in March) is 09:00 UTC
+    assert ws.query("SELECT created_at FROM posts").item() == datetime(2024, 3, 1, 9, 0, tzinfo=UTC)

@@ -394,6 +394,10 @@ def _repair(seq: str) -> str:
 
 #: Continuation characters that real Latin words write after a capital (Czech "Úš…", French "Œ").
 _WORD_LETTERS = set("ŠŒŽšœžŸ")
+#: Continuation characters that follow a word ending in a capital (Danish "Æ" in quotes: "Æ”", "CAFÉ’s", "ÉTÉ…",
+#: "CRÈME®"): closing quotes, ellipsis, dashes, bullet, trademark signs. As the second of a 2-byte sequence they are
+#: no telltale (Cyrillic and Greek mojibake keeps others: "Ð°", "Ð¸", "Î±").
+_WORD_CLOSERS = set("’”»›…–—•™®")
 
 
 def _telltale(seq: str) -> bool:
@@ -405,8 +409,9 @@ def _telltale(seq: str) -> bool:
     if len(seq) == 4 or seq[0] in "ÃÂ":  # no word writes Ã or Â before one of € ‚ … ¿ š œ ž ª º
         return True
     tail = [ch not in _WORD_LETTERS and not unicodedata.category(ch).startswith("L") for ch in seq[1:]]
-    if len(seq) == 2:  # every 2-byte lead is a capital (À-ß): a capital then ª º µ ƒ ˆ or a symbol is no word
-        return seq[1] not in _WORD_LETTERS
+    if len(seq) == 2:  # every 2-byte lead is a capital (À-ß): a capital then ª º µ ƒ ˆ or a symbol is no word,
+        # a capital then a closing quote, dash or ellipsis is a word's end
+        return seq[1] not in _WORD_LETTERS and seq[1] not in _WORD_CLOSERS
     return any(tail)
 
 

@@ -189,6 +189,7 @@ def _decode(path: Path, options: ReadOptions) -> tuple[bytes, dict[bytes, Any]]:
 
 
 def read_car(path: Path, options: ReadOptions) -> Iterator[Item]:
+    options.saw_times(naive=False)  # AT Protocol datetimes carry their zone: the import's zone never applies
     root, blocks = _decode(path, options)
     commit = blocks.get(root)
     if not isinstance(commit, dict) or not str(commit.get("did") or "").startswith("did:") or "data" not in commit:

@@ -302,6 +302,7 @@ def _json(archive: Archive, name: str, options: ReadOptions) -> Any:
 
 def read_mastodon(path: Path, options: ReadOptions) -> Iterator[Item]:
     platform = options.platform or PLATFORM
+    options.saw_times(naive=False)  # ActivityPub times are ISO 8601 with their zone: the import's zone never applies
     if path.is_file() and not is_zip(path):
         archive = open_archive(path.parent, recursive=False)
         outbox_names = [path.name]

@@ -89,6 +89,7 @@ def _side(path: Path) -> str:
 
 def read_mastodon_csv(path: Path, options: ReadOptions) -> Iterator[Item]:
     platform = options.platform or PLATFORM
+    options.saw_times(naive=False)  # the export's CSVs hold no times
     data = path.read_bytes()
     options.advance(len(data))
     text, warning = decode_text(data, str(path), options.encoding)

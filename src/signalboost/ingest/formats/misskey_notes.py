@@ -81,6 +81,7 @@ def parse_notes(notes: list[Any], *, platform: str, member: str) -> tuple[list[d
 
 
 def read_misskey(path: Path, options: ReadOptions) -> Iterator[Item]:
+    options.saw_times(naive=False)  # createdAt is ISO 8601 in UTC (Z): the import's zone never applies
     data = path.read_bytes()
     options.advance(len(data))
     text, warning = decode_text(data, str(path), options.encoding)

@@ -143,6 +143,7 @@ def read_x(path: Path, options: ReadOptions) -> Iterator[Item]:
             hint=L_("Pass the archive zip, its data/ folder or one of its .js files; `signalboost formats` lists more"),
         )
     platform = options.platform or PLATFORM
+    options.saw_times(naive=False)  # X writes every time with its UTC offset: the import's zone never applies
     accounts = _one(src, "account.js", "account", options)
     profiles = _one(src, "profile.js", "profile", options)
     account = accounts[0] if accounts and isinstance(accounts[0], dict) else {}
