@@ -120,6 +120,21 @@ def refresh_tests(module: str, tests_from: Path = ROOT) -> tuple[Path, list[str]
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for target in (work / "tests", work / "mutants" / "tests"):
         shutil.copytree(tests_from / "tests", target, ignore=ignore, dirs_exist_ok=True)
+    # the test files mutation.toml lists now (a file added since the run), and mutmut's map of which tests call which
+    # function collected again: with the first run's map a new test file is never run on the old survivors
+    config = load_config()
+    tests = config["modules"][module]["tests"]
+    for pyproject in (work / "pyproject.toml", work / "mutants" / "pyproject.toml"):
+        if pyproject.exists():
+            text = pyproject.read_text(encoding="utf-8")
+            text = re.sub(
+                r"^pytest_add_cli_args_test_selection = .*$",
+                lambda _m: f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+                text,
+                flags=re.M,
+            )
+            pyproject.write_text(text, encoding="utf-8")
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     return work, names
 
 
