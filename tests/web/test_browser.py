@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,17 +39,6 @@ SHOTS = Path(os.environ.get("SIGNALBOOST_SCREENSHOTS", "/tmp/signalboost-screens
 WAIT_MS = 30_000
 """How long a web-first assertion retries (a loaded 2-core machine can take seconds for a page)."""
 PAGES = ["/", "/strategy", "/calendar", "/analytics", "/influencers", "/outreach", "/partners", "/imports"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def _archive(tmp: Path) -> Path:

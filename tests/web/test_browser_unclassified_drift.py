@@ -4,27 +4,15 @@ classified posts as `signalboost analyze` ("not enough classified posts: 3 of 20
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.analytics.test_mostly_unclassified import _unclassified_workspace
 from tests.web.live import running_server
-from tests.web.test_browser import ARGS, CHROMIUM, WAIT_MS
+from tests.web.test_browser import WAIT_MS
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_overview_and_analytics_withhold_drift_of_mostly_unclassified_posts(browser: object, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -119,19 +118,6 @@ def test_empty_workspace_says_how_to_start(tmp_path: Path) -> None:
     assert page.status_code == 200 and "no competitor is registered" in page.text
     assert "signalboost competitors add" in page.text
     assert c.get("/competitors.json").json()["empty"] is True
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from tests.web.test_browser import ARGS, CHROMIUM
-
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

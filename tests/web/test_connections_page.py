@@ -214,19 +214,6 @@ def test_nav_links_to_connections(client: TestClient, tmp_path: Path) -> None:
     assert 'href="/connections"' in client.get("/imports").text
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from tests.web.test_browser import ARGS, CHROMIUM
-
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed (scripts/system-deps.sh test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.browser
 def test_sync_now_in_chromium(browser: object, web_ws: Workspace, refusing_pds: str) -> None:
     """Click "sync now": the job appears with its progress, the page follows it to its end and shows the

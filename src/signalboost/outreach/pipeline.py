@@ -384,6 +384,16 @@ def records_as_rows(records: Sequence[OutreachRecord]) -> list[dict[str, Any]]:
     return [r.as_dict() for r in records]
 
 
+def _require_scores(con: Any) -> None:
+    """``OutreachError`` when no influence scores are stored (segments come from the latest run)."""
+    if not sql.has_influence_scores(con):
+        raise OutreachError(
+            L_("no influence scores yet"),
+            where="table influence_scores",
+            hint=L_("Score the accounts first with `signalboost influencers`"),
+        )
+
+
 def add_untapped(
     ws: Workspace, *, limit: int | None = 50, platform: str | None = None, now: dt.datetime | None = None
 ) -> tuple[int, int, list[dict[str, Any]]]:
@@ -393,12 +403,7 @@ def add_untapped(
     ``(added, untapped in total, the rows taken)``. ``OutreachError`` when influence scores are absent.
     """
     with ws.connect(purpose="read") as con:
-        if not sql.has_influence_scores(con):
-            raise OutreachError(
-                L_("no influence scores yet"),
-                where="table influence_scores",
-                hint=L_("Score the accounts first with `signalboost influencers`"),
-            )
+        _require_scores(con)
         untapped = sql.untapped_influencers(con, platform=platform)
     rows = untapped.head(limit).to_dicts() if limit is not None else untapped.to_dicts()
     added = add_many(
@@ -488,12 +493,7 @@ def add_segment(
         }
     else:
         with ws.connect(purpose="read") as con:
-            if not sql.has_influence_scores(con):
-                raise OutreachError(
-                    L_("no influence scores yet"),
-                    where="table influence_scores",
-                    hint=L_("Score the accounts first with `signalboost influencers`"),
-                )
+            _require_scores(con)
             found = sql.segment_influencers(con, segment, platform=platform)
         notes = {
             (r["platform"], r["account_id"]): untapped_note(r) if segment == "untapped" else f"segment {segment}"
